@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the project needs, non-interactively, only when one is missing.
+set -euo pipefail
+PKGS=(build-essential cmake g++ clang pkg-config
+  libboost-dev libsoci-dev libsqlite3-dev libpq-dev nlohmann-json3-dev libsodium-dev libssl-dev
+  zlib1g-dev libexpected-dev libcli11-dev libhowardhinnant-date-dev libgtest-dev libgmock-dev
+  libbenchmark-dev tzdata sqlite3 postgresql nodejs npm)
+[ "${WITH_BROWSER_TESTS:-1}" = 1 ] && PKGS+=(chromium)
+[ "${WITH_BENCH:-0}" = 1 ] && PKGS+=(nginx-light wrk)
+missing=()
+for p in "${PKGS[@]}"; do
+  # node/npm may come from outside Debian (already on the machine): accept the commands.
+  if [ "$p" = nodejs ] && command -v node >/dev/null; then continue; fi
+  if [ "$p" = npm ] && command -v npm >/dev/null; then continue; fi
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
+fi

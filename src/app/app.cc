@@ -1,0 +1,105 @@
+#include "app/app.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "core/time.h"
+#include "territory/module.h"
+
+namespace eq::app {
+
+namespace fs = std::filesystem;
+
+struct App::Modules {
+  std::shared_ptr<territory::Service> territory;
+};
+
+namespace {
+
+fs::path exe_dir() {
+  std::error_code ec;
+  auto p = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? fs::current_path() : p.parent_path();
+}
+
+std::string find_up(const std::string& relative, const char* env) {
+  if (const char* v = env ? std::getenv(env) : nullptr; v && *v) return v;
+  for (fs::path dir = exe_dir(); !dir.empty(); dir = dir.parent_path()) {
+    if (fs::exists(dir / relative)) return (dir / relative).string();
+    if (dir == dir.root_path()) break;
+  }
+  return (fs::current_path() / relative).string();
+}
+
+std::vector<store::Migration> all_migrations() {
+  std::vector<store::Migration> all;
+  for (auto& m : territory::migrations()) all.push_back(std::move(m));
+  return all;
+}
+
+}  // namespace
+
+std::string default_data_dir() {
+  if (const char* v = std::getenv("EQ_DATA_DIR"); v && *v) return v;
+  return fs::path(find_up("data/territory", nullptr)).parent_path().string();
+}
+std::string default_web_dir() { return find_up("web/dist", "EQ_WEB_DIR"); }
+std::string default_db_url() {
+  if (const char* v = std::getenv("EQ_DB"); v && *v) return v;
+  return "sqlite:var/equidad.db";
+}
+
+App::~App() = default;
+
+Result<std::unique_ptr<App>> App::open(const Config& config) {
+  std::unique_ptr<App> app(new App());
+  app->config_ = config;
+  store::Options opts;
+  opts.url = config.db_url;
+  opts.pool_size = config.pool_size;
+  auto db = store::Database::open(opts);
+  if (!db) return fail(db.error());
+  app->db_ = std::move(*db);
+  auto migrated = store::apply_migrations(*app->db_, all_migrations(), config.data_dir);
+  if (!migrated) return fail(migrated.error());
+
+  app->modules_ = std::make_unique<Modules>();
+  auto& router = app->router_;
+  auto* appp = app.get();
+  router.add({"GET", "/healthz", http::kPublic, "Estado del servicio y de la base de datos", "system",
+              [appp](http::Request&) -> Result<http::Response> {
+                auto lease = appp->db_->lease(std::chrono::seconds(2));
+                if (!lease) return fail(lease.error());
+                try {
+                  int one = 0;
+                  **lease << "SELECT 1", soci::into(one);
+                } catch (const std::exception& e) {
+                  return fail(store::database_error(e));
+                }
+                return http::Response::json({{"status", "ok"}});
+              }});
+  router.add({"GET", "/metrics", http::kPublic, "Métricas en formato Prometheus", "system",
+              [appp](http::Request&) -> Result<http::Response> {
+                http::Response r;
+                r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+                r.body = appp->metrics_.render();
+                return r;
+              }});
+  router.add({"GET", "/api/v1/openapi.json", http::kPublic, "Descripción OpenAPI 3 de esta API", "system",
+              [appp](http::Request&) -> Result<http::Response> { return http::Response::json(appp->router_.openapi()); }});
+  app->metrics_.add_gauge("equidad_db_pool_size", "Database sessions in the pool.",
+                          [appp] { return static_cast<double>(appp->db_->pool_size()); });
+  app->metrics_.add_gauge("equidad_db_pool_in_use", "Database sessions leased right now.",
+                          [appp] { return static_cast<double>(appp->db_->in_use()); });
+  app->metrics_.add_gauge("equidad_db_pool_waits_total", "Times a request waited for a free session.",
+                          [appp] { return static_cast<double>(appp->db_->wait_count()); });
+
+  app->modules_->territory = territory::register_routes(router, *app->db_, config.data_dir);
+  app->files_.load(config.web_dir);
+  return app;
+}
+
+Result<void> App::load_demo() { return {}; }
+
+}  // namespace eq::app

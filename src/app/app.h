@@ -1,0 +1,56 @@
+// The composition root: opens storage, applies every module's migrations, registers every module's
+// routes. The only place that knows the list of modules.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "http/metrics.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "http/static_files.h"
+#include "store/database.h"
+
+namespace eq::app {
+
+struct Config {
+  std::string db_url;
+  std::string data_dir;
+  std::string web_dir;
+  std::string key_file;  // secret keys for field encryption and blind indexes
+  int pool_size = 4;
+  http::ServerOptions server;
+};
+
+// Where data/ and web/dist are when not given: next to the binary's source tree or the working folder.
+std::string default_data_dir();
+std::string default_web_dir();
+std::string default_db_url();
+
+class App {
+ public:
+  static Result<std::unique_ptr<App>> open(const Config& config);
+  ~App();
+
+  store::Database& db() { return *db_; }
+  http::Router& router() { return router_; }
+  http::Metrics& metrics() { return metrics_; }
+  http::StaticFiles& files() { return files_; }
+  const Config& config() const { return config_; }
+
+  // Loads the demo data set of every module (idempotent).
+  Result<void> load_demo();
+
+  struct Modules;
+  Modules& modules() { return *modules_; }
+
+ private:
+  App() = default;
+  Config config_;
+  std::unique_ptr<store::Database> db_;
+  http::Router router_;
+  http::Metrics metrics_;
+  http::StaticFiles files_;
+  std::unique_ptr<Modules> modules_;
+};
+
+}  // namespace eq::app

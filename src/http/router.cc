@@ -1,0 +1,134 @@
+#include "http/router.h"
+
+#include <openssl/crypto.h>
+
+#include <iostream>
+#include <stdexcept>
+
+namespace eq::http {
+
+namespace {
+
+std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> parts;
+  size_t pos = 0;
+  while (pos <= path.size()) {
+    size_t next = path.find('/', pos);
+    if (next == std::string_view::npos) next = path.size();
+    if (next > pos) parts.emplace_back(path.substr(pos, next - pos));
+    pos = next + 1;
+  }
+  return parts;
+}
+
+bool state_changing(const std::string& m) { return m == "POST" || m == "PUT" || m == "PATCH" || m == "DELETE"; }
+
+}  // namespace
+
+std::string url_decode(std::string_view s, bool plus_as_space) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '%' && i + 2 < s.size() && isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out.push_back(static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16)));
+      i += 2;
+    } else if (c == '+' && plus_as_space) {
+      out.push_back(' ');
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+Router::Router() : public_limiter_(std::make_unique<RateLimiter>(20, 60)) {}
+
+void Router::add(Route route) {
+  if (route.permission.empty()) throw std::logic_error("route without permission: " + route.pattern);
+  for (const auto& r : routes_)
+    if (r.method == route.method && r.pattern == route.pattern)
+      throw std::logic_error("duplicate route: " + route.method + " " + route.pattern);
+  routes_.push_back(std::move(route));
+}
+
+Router::Match Router::match(Request& req) const {
+  Match m;
+  auto parts = split_path(req.path);
+  for (const auto& r : routes_) {
+    auto pattern = split_path(r.pattern);
+    if (pattern.size() != parts.size()) continue;
+    std::map<std::string, std::string> params;
+    bool ok = true;
+    for (size_t i = 0; i < parts.size() && ok; ++i) {
+      const auto& p = pattern[i];
+      if (p.size() > 2 && p.front() == '{' && p.back() == '}') params[p.substr(1, p.size() - 2)] = url_decode(parts[i], false);
+      else ok = p == parts[i];
+    }
+    if (!ok) continue;
+    m.path_known = true;
+    if (r.method == req.method || (req.method == "HEAD" && r.method == "GET")) {
+      m.route = &r;
+      req.params = std::move(params);
+      req.route = r.pattern;
+      return m;
+    }
+  }
+  return m;
+}
+
+Response Router::dispatch(Request& req) const {
+  Match m = match(req);
+  if (!m.route) {
+    req.route = m.path_known ? "(method)" : "(unmatched)";
+    if (m.path_known) return Response::error({405, "method_not_allowed", "Método no permitido para este recurso.", {}});
+    return Response::error(Error::not_found("La ruta solicitada no existe."));
+  }
+  const Route& route = *m.route;
+  try {
+    if (route.rate_limited && !public_limiter_->allow(route.pattern + "|" + req.client_ip)) {
+      if (hooks_.on_denied) hooks_.on_denied(req, "rate_limited");
+      Response r = Response::error({429, "rate_limited", "Demasiadas solicitudes. Espere un momento e intente nuevamente.", {}});
+      r.headers.emplace_back("Retry-After", "60");
+      return r;
+    }
+    if (hooks_.authenticate) {
+      auto who = hooks_.authenticate(req);
+      if (!who) {
+        if (route.permission != kPublic) return Response::error(who.error());
+      } else {
+        req.principal = std::move(*who);
+      }
+    }
+    if (route.permission != kPublic) {
+      if (!req.principal) {
+        if (hooks_.on_denied) hooks_.on_denied(req, "unauthenticated");
+        return Response::error(Error::unauthenticated());
+      }
+      if (route.permission != kAuthenticated && !req.principal->can(route.permission)) {
+        if (hooks_.on_denied) hooks_.on_denied(req, "denied");
+        return Response::error(Error::forbidden());
+      }
+    }
+    // Cookie sessions must prove the request came from our own page; bearer tokens cannot be
+    // sent by a browser on its own, so they need no CSRF token.
+    if (state_changing(req.method) && !route.csrf_exempt && req.principal && req.principal->session_id != 0) {
+      std::string sent = req.header("x-csrf-token");
+      const std::string& want = req.principal->csrf_token;
+      if (sent.size() != want.size() || want.empty() || CRYPTO_memcmp(sent.data(), want.data(), want.size()) != 0) {
+        if (hooks_.on_denied) hooks_.on_denied(req, "csrf");
+        return Response::error({403, "csrf", "La solicitud no incluye un token de seguridad válido. Recargue la página.", {}});
+      }
+    }
+    auto result = route.handler(req);
+    if (!result) return Response::error(result.error());
+    return std::move(*result);
+  } catch (const std::exception& e) {
+    std::cerr << "{\"level\":\"error\",\"msg\":\"handler threw\",\"route\":\"" << route.pattern << "\",\"what\":"
+              << Json(std::string(e.what())).dump(-1, ' ', false, Json::error_handler_t::replace) << "}" << std::endl;
+    return Response::error(Error::internal());
+  }
+}
+
+}  // namespace eq::http

@@ -1,0 +1,271 @@
+#include "http/server.h"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <iostream>
+#include <thread>
+#include <vector>
+
+#include "core/time.h"
+#include "http/gzip.h"
+
+namespace eq::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+struct Server::Impl {
+  ServerOptions opt;
+  const Router& router;
+  const StaticFiles& files;
+  Metrics& metrics;
+  asio::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  asio::signal_set signals{ioc, SIGINT, SIGTERM};
+  std::atomic<int> in_flight{0};
+  std::atomic<bool> draining{false};
+
+  Impl(ServerOptions o, const Router& r, const StaticFiles& f, Metrics& m)
+      : opt(std::move(o)), router(r), files(f), metrics(m) {}
+
+  void accept();
+  void begin_drain();
+  Response handle(Request& req);
+};
+
+namespace {
+
+const char* kSecurityHeaders[][2] = {
+    {"X-Content-Type-Options", "nosniff"},
+    {"X-Frame-Options", "DENY"},
+    {"Referrer-Policy", "no-referrer"},
+    {"Content-Security-Policy",
+     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+     "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"},
+};
+
+void parse_query(std::string_view q, std::map<std::string, std::string>& out) {
+  size_t pos = 0;
+  while (pos < q.size()) {
+    size_t amp = q.find('&', pos);
+    if (amp == std::string_view::npos) amp = q.size();
+    auto part = q.substr(pos, amp - pos);
+    auto eq = part.find('=');
+    if (!part.empty()) {
+      if (eq == std::string_view::npos) out[url_decode(part, true)] = "";
+      else out[url_decode(part.substr(0, eq), true)] = url_decode(part.substr(eq + 1), true);
+    }
+    pos = amp + 1;
+  }
+}
+
+std::string json_escape(const std::string& s) { return Json(s).dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(tcp::socket socket, Server::Impl& srv) : stream_(std::move(socket)), srv_(srv) {
+    beast::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    if (!ec) client_ip_ = ep.address().to_string();
+  }
+
+  void start() { read(srv_.opt.idle_timeout); }
+
+ private:
+  void read(std::chrono::seconds idle) {
+    parser_.emplace();
+    parser_->header_limit(static_cast<uint32_t>(srv_.opt.header_limit));
+    parser_->body_limit(srv_.opt.body_limit);
+    // First byte must come within the idle timeout; the whole request within the read timeout
+    // after that, so a client trickling bytes cannot hold the connection.
+    stream_.expires_after(idle);
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self = shared_from_this()](beast::error_code ec, size_t) { self->on_header(ec); });
+  }
+
+  void on_header(beast::error_code ec) {
+    if (ec) return fail_read(ec);
+    stream_.expires_after(srv_.opt.read_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
+  }
+
+  void fail_read(beast::error_code ec) {
+    if (ec == bhttp::error::body_limit) return reply_error(413, "payload_too_large", "El cuerpo de la solicitud es demasiado grande.");
+    if (ec == bhttp::error::header_limit) return reply_error(431, "headers_too_large", "Los encabezados de la solicitud son demasiado grandes.");
+    if (ec == bhttp::error::bad_target || ec == bhttp::error::bad_method || ec == bhttp::error::bad_version ||
+        ec == bhttp::error::bad_field || ec == bhttp::error::bad_value || ec == bhttp::error::bad_content_length ||
+        ec == bhttp::error::bad_transfer_encoding || ec == bhttp::error::bad_line_ending)
+      return reply_error(400, "bad_request", "La solicitud HTTP está mal formada.");
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  }
+
+  void reply_error(int status, const char* code, const char* message) {
+    auto res = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(status), 11);
+    res->set(bhttp::field::content_type, "application/json; charset=utf-8");
+    res->body() = Response::error({status, code, message, {}}).body;
+    res->keep_alive(false);
+    res->prepare_payload();
+    stream_.expires_after(std::chrono::seconds(5));
+    bhttp::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code, size_t) {
+      beast::error_code ignored;
+      self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec) return fail_read(ec);
+    ++srv_.in_flight;
+    auto started = std::chrono::steady_clock::now();
+    auto& in = parser_->get();
+
+    Request req;
+    req.method = std::string(in.method_string());
+    req.target = std::string(in.target());
+    auto qpos = req.target.find('?');
+    req.path = url_decode(std::string_view(req.target).substr(0, qpos), false);
+    if (qpos != std::string::npos) parse_query(std::string_view(req.target).substr(qpos + 1), req.query);
+    for (const auto& f : in) {
+      std::string name(f.name_string());
+      for (auto& c : name) c = static_cast<char>(tolower(c));
+      auto& slot = req.headers[name];
+      slot = slot.empty() ? std::string(f.value()) : slot + ", " + std::string(f.value());
+    }
+    req.body = std::move(in.body());
+    req.client_ip = client_ip_;
+
+    Response r = srv_.handle(req);
+
+    auto res = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(r.status), in.version());
+    res->set(bhttp::field::server, "equidad");
+    if (!r.content_type.empty()) res->set(bhttp::field::content_type, r.content_type);
+    for (const auto& h : kSecurityHeaders) res->set(h[0], h[1]);
+    if (req.path.rfind("/api/", 0) == 0) res->set(bhttp::field::cache_control, "no-store");
+    for (const auto& [k, v] : r.headers) res->insert(k, v);
+    if (r.compressible && r.body.size() > 1024 && accepts_gzip(req.header("accept-encoding"))) {
+      if (auto z = gzip(r.body, 5)) {
+        r.body = std::move(*z);
+        res->set(bhttp::field::content_encoding, "gzip");
+        res->set(bhttp::field::vary, "Accept-Encoding");
+      }
+    }
+    size_t bytes = r.body.size();
+    bool head = req.method == "HEAD";
+    res->body() = std::move(r.body);
+    res->keep_alive(in.keep_alive() && !srv_.draining.load());
+    res->prepare_payload();
+    if (head) res->body().clear();
+
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    srv_.metrics.observe(req.method, req.route.empty() ? "(static)" : req.route, r.status, secs);
+    if (srv_.opt.access_log) {
+      // The query string is left out: it may carry search terms about people.
+      std::string line = "{\"ts\":\"" + iso8601_utc(now_ms()) + "\",\"method\":\"" + req.method + "\",\"path\":" +
+                         json_escape(req.path) + ",\"route\":" + json_escape(req.route) + ",\"status\":" +
+                         std::to_string(r.status) + ",\"bytes\":" + std::to_string(bytes) + ",\"ms\":" +
+                         std::to_string(secs * 1000.0) + ",\"ip\":\"" + client_ip_ + "\"" +
+                         (req.principal ? ",\"user\":" + std::to_string(req.principal->user_id) : std::string()) + "}\n";
+      std::cout << line << std::flush;
+    }
+
+    stream_.expires_after(srv_.opt.read_timeout);
+    bhttp::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
+      --self->srv_.in_flight;
+      if (ec || !res->keep_alive()) {
+        beast::error_code ignored;
+        self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        return;
+      }
+      self->read(self->srv_.opt.idle_timeout);
+    });
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  Server::Impl& srv_;
+  std::string client_ip_;
+};
+
+}  // namespace
+
+Response Server::Impl::handle(Request& req) {
+  if (req.path.rfind("/api/", 0) == 0 || req.path == "/healthz" || req.path == "/metrics") return router.dispatch(req);
+  if (auto r = files.serve(req)) return *r;
+  req.route = "(unmatched)";
+  return Response::error(Error::not_found("La página solicitada no existe."));
+}
+
+void Server::Impl::accept() {
+  acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (!acceptor.is_open()) return;
+    if (!ec) {
+      socket.set_option(tcp::no_delay(true), ec);
+      std::make_shared<Connection>(std::move(socket), *this)->start();
+    }
+    accept();
+  });
+}
+
+void Server::Impl::begin_drain() {
+  if (draining.exchange(true)) return;
+  std::cerr << "{\"level\":\"info\",\"msg\":\"shutting down: draining in-flight requests\"}" << std::endl;
+  beast::error_code ec;
+  acceptor.close(ec);
+  auto deadline = std::chrono::steady_clock::now() + opt.drain_timeout;
+  auto timer = std::make_shared<asio::steady_timer>(ioc);
+  auto poll = std::make_shared<std::function<void()>>();
+  *poll = [this, timer, deadline, poll] {
+    if (in_flight.load() == 0 || std::chrono::steady_clock::now() > deadline) {
+      ioc.stop();
+      return;
+    }
+    timer->expires_after(std::chrono::milliseconds(20));
+    timer->async_wait([poll](beast::error_code) { (*poll)(); });
+  };
+  (*poll)();
+}
+
+Server::Server(ServerOptions options, const Router& router, const StaticFiles& files, Metrics& metrics)
+    : impl_(std::make_unique<Impl>(std::move(options), router, files, metrics)) {}
+
+Server::~Server() = default;
+
+Result<unsigned short> Server::bind() {
+  beast::error_code ec;
+  auto addr = asio::ip::make_address(impl_->opt.address, ec);
+  if (ec) return fail(Error::bad_request("invalid_address", "Dirección de escucha inválida: " + impl_->opt.address, "address"));
+  tcp::endpoint ep{addr, impl_->opt.port};
+  auto& a = impl_->acceptor;
+  a.open(ep.protocol(), ec);
+  if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) a.bind(ep, ec);
+  if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec)
+    return fail(Error{500, "bind_failed", "No se pudo escuchar en " + impl_->opt.address + ":" +
+                                              std::to_string(impl_->opt.port) + " (" + ec.message() + ").", "port"});
+  return a.local_endpoint().port();
+}
+
+void Server::run() {
+  impl_->signals.async_wait([this](beast::error_code ec, int) {
+    if (!ec) impl_->begin_drain();
+  });
+  impl_->accept();
+  int n = std::max(1, impl_->opt.threads);
+  std::vector<std::thread> workers;
+  for (int i = 1; i < n; ++i) workers.emplace_back([this] { impl_->ioc.run(); });
+  impl_->ioc.run();
+  for (auto& t : workers) t.join();
+}
+
+void Server::stop() {
+  asio::post(impl_->ioc, [this] { impl_->begin_drain(); });
+}
+
+}  // namespace eq::http

@@ -1,0 +1,164 @@
+#include "store/database.h"
+
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <thread>
+
+namespace eq::store {
+
+namespace {
+
+bool starts_with(const std::string& s, std::string_view p) { return s.rfind(p, 0) == 0; }
+
+// Hides the password of a connection URL in logs and messages.
+std::string redact(const std::string& url) {
+  auto scheme = url.find("://");
+  auto at = url.find('@');
+  if (scheme == std::string::npos || at == std::string::npos || at < scheme) return url;
+  auto colon = url.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
+}  // namespace
+
+Lease::~Lease() {
+  if (db_) db_->release(slot_);
+}
+
+soci::session& Lease::operator*() const { return *db_->sessions_[slot_]; }
+
+Database::~Database() = default;
+
+Result<std::unique_ptr<Database>> Database::open(const Options& options) {
+  std::unique_ptr<Database> db(new Database());
+  const std::string& url = options.url;
+  db->display_url_ = redact(url);
+  const soci::backend_factory* factory = nullptr;
+  if (starts_with(url, "sqlite:")) {
+    db->backend_ = Backend::sqlite;
+    std::string path = url.substr(7);
+    if (starts_with(path, "//")) path = path.substr(2);
+    if (path.empty()) return fail(Error::bad_request("invalid_db_url", "La ruta de la base de datos SQLite está vacía.", "db"));
+    std::error_code ec;
+    auto parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    if (ec) return fail(Error::bad_request("invalid_db_url", "No se pudo crear la carpeta de la base de datos: " + parent.string(), "db"));
+    // busy timeout: writers from several pool sessions wait instead of failing.
+    db->connect_string_ = "db=" + path + " timeout=10 synchronous=normal";
+    factory = &soci::sqlite3;
+  } else if (starts_with(url, "postgresql://") || starts_with(url, "postgres://")) {
+    db->backend_ = Backend::postgresql;
+    db->connect_string_ = url;
+    factory = &soci::postgresql;
+  } else {
+    return fail(Error::bad_request("invalid_db_url",
+                                   "La dirección de la base de datos debe comenzar con sqlite: o postgresql://", "db"));
+  }
+
+  int pool = std::max(1, options.pool_size);
+  auto delay = options.retry_delay;
+  std::string last_error;
+  for (int attempt = 1; attempt <= std::max(1, options.connect_attempts); ++attempt) {
+    try {
+      db->sessions_.clear();
+      for (int i = 0; i < pool; ++i) {
+        auto s = std::make_unique<soci::session>(*factory, db->connect_string_);
+        if (db->backend_ == Backend::sqlite) {
+          *s << "PRAGMA journal_mode=WAL";
+          *s << "PRAGMA foreign_keys=ON";
+        } else {
+          *s << "SET TIME ZONE 'UTC'";
+        }
+        db->sessions_.push_back(std::move(s));
+      }
+      db->busy_.assign(db->sessions_.size(), false);
+      return db;
+    } catch (const std::exception& e) {
+      last_error = e.what();
+      if (db->backend_ == Backend::sqlite) break;  // a file error will not heal by waiting
+      std::cerr << "{\"level\":\"warn\",\"msg\":\"database not reachable, retrying\",\"db\":\""
+                << db->display_url_ << "\",\"attempt\":" << attempt << "}" << std::endl;
+      if (attempt < options.connect_attempts) {
+        std::this_thread::sleep_for(delay);
+        delay = std::min(delay * 2, std::chrono::milliseconds(5000));
+      }
+    }
+  }
+  // The driver's text goes to the operator's terminal, never to HTTP clients.
+  std::cerr << "database error: " << last_error << std::endl;
+  return fail(Error::unavailable("No se pudo conectar a la base de datos " + db->display_url_ + "."));
+}
+
+bool Database::ensure_connected(soci::session& s) {
+  if (backend_ != Backend::postgresql) return true;
+  try {
+    if (s.is_connected()) return true;
+  } catch (...) {
+  }
+  try {
+    s.reconnect();
+    s << "SET TIME ZONE 'UTC'";
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+Result<Lease> Database::lease(std::chrono::milliseconds timeout) {
+  size_t slot = 0;
+  {
+    std::unique_lock lock(mu_);
+    auto free_slot = [&] {
+      for (size_t i = 0; i < busy_.size(); ++i)
+        if (!busy_[i]) {
+          slot = i;
+          return true;
+        }
+      return false;
+    };
+    if (!free_slot()) {
+      ++waits_;
+      if (!cv_.wait_for(lock, timeout, free_slot)) return fail(Error::unavailable());
+    }
+    busy_[slot] = true;
+    ++in_use_;
+  }
+  Lease lease(this, slot);
+  if (!ensure_connected(*sessions_[slot])) return fail(Error::unavailable("La base de datos no responde. Intente nuevamente en unos segundos."));
+  return lease;
+}
+
+void Database::release(size_t slot) {
+  {
+    std::lock_guard lock(mu_);
+    busy_[slot] = false;
+    --in_use_;
+  }
+  cv_.notify_one();
+}
+
+std::string Database::now_ms_sql() const {
+  return backend_ == Backend::sqlite ? "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)"
+                                     : "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
+}
+
+Error database_error(const std::exception& e) {
+  std::string what = e.what();
+  std::cerr << "{\"level\":\"error\",\"msg\":\"database error\",\"detail\":" << std::quoted(what) << "}" << std::endl;
+  if (what.find("UNIQUE") != std::string::npos || what.find("unique") != std::string::npos ||
+      what.find("duplicate key") != std::string::npos)
+    return Error::conflict("duplicate", "Ya existe un registro con esos datos.");
+  if (what.find("FOREIGN KEY") != std::string::npos || what.find("foreign key") != std::string::npos)
+    return Error::invalid("", "El registro hace referencia a un dato que no existe.", "invalid_reference");
+  if (what.find("connection") != std::string::npos || what.find("server closed") != std::string::npos ||
+      what.find("database is locked") != std::string::npos)
+    return Error::unavailable();
+  return Error::internal();
+}
+
+}  // namespace eq::store

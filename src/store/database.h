@@ -1,0 +1,105 @@
+// One storage interface over SQLite (embedded default) and PostgreSQL 15, through SOCI.
+// A Database owns a fixed pool of sessions; callers lease one for the length of a unit of work.
+#pragma once
+#include <soci/soci.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+
+namespace eq::store {
+
+enum class Backend { sqlite, postgresql };
+
+struct Options {
+  std::string url;      // "sqlite:path/to/file.db" or "postgresql://user:pass@host:port/db"
+  int pool_size = 4;
+  int connect_attempts = 10;                    // PostgreSQL may still be starting
+  std::chrono::milliseconds retry_delay{500};   // doubled per attempt, capped at 5 s
+};
+
+class Database;
+
+// A session on loan from the pool; returned when the lease goes out of scope.
+class Lease {
+ public:
+  Lease(Database* db, size_t slot) : db_(db), slot_(slot) {}
+  Lease(Lease&& o) noexcept : db_(o.db_), slot_(o.slot_) { o.db_ = nullptr; }
+  Lease(const Lease&) = delete;
+  Lease& operator=(const Lease&) = delete;
+  ~Lease();
+  soci::session& operator*() const;
+  soci::session* operator->() const { return &**this; }
+
+ private:
+  Database* db_;
+  size_t slot_;
+};
+
+class Database {
+ public:
+  // Opens the pool. SQLite: creates the file (and its folder), WAL, foreign keys on.
+  // PostgreSQL: retries with back-off, then a Spanish error naming the problem.
+  static Result<std::unique_ptr<Database>> open(const Options& options);
+  ~Database();
+
+  Backend backend() const { return backend_; }
+  const std::string& url_for_display() const { return display_url_; }
+  size_t pool_size() const { return sessions_.size(); }
+  size_t in_use() const { return in_use_.load(); }
+  uint64_t wait_count() const { return waits_.load(); }
+
+  // Blocks until a session is free; reconnects a PostgreSQL session whose connection dropped.
+  Result<Lease> lease(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+  // Runs fn inside a transaction; commits when fn returns a value, rolls back on error or throw.
+  template <typename T>
+  Result<T> transaction(const std::function<Result<T>(soci::session&)>& fn);
+
+  // Dialect bits that differ between the two backends.
+  std::string now_ms_sql() const;  // SQL expression of the current time in ms since epoch
+
+ private:
+  friend class Lease;
+  Database() = default;
+  void release(size_t slot);
+  bool ensure_connected(soci::session& s);
+
+  Backend backend_ = Backend::sqlite;
+  std::string connect_string_;
+  std::string display_url_;
+  std::vector<std::unique_ptr<soci::session>> sessions_;
+  std::vector<bool> busy_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::atomic<size_t> in_use_{0};
+  std::atomic<uint64_t> waits_{0};
+};
+
+// Maps a database exception to the error the caller sees, without leaking internals.
+Error database_error(const std::exception& e);
+
+template <typename T>
+Result<T> Database::transaction(const std::function<Result<T>(soci::session&)>& fn) {
+  auto lease_or = lease();
+  if (!lease_or) return fail(lease_or.error());
+  soci::session& s = **lease_or;
+  try {
+    soci::transaction tx(s);
+    Result<T> out = fn(s);
+    if (out) tx.commit();
+    else tx.rollback();
+    return out;
+  } catch (const std::exception& e) {
+    return fail(database_error(e));
+  }
+}
+
+}  // namespace eq::store
