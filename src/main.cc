@@ -6,6 +6,11 @@
 #include <iostream>
 
 #include "app/app.h"
+#include "audit/log.h"
+#include "auth/demo.h"
+#include "auth/service.h"
+#include "core/rut.h"
+#include "core/time.h"
 #include "store/database.h"
 
 namespace {
@@ -28,6 +33,7 @@ int main(int argc, char** argv) {
   auto add_db = [&](CLI::App* sub) {
     sub->add_option("--db", cfg.db_url, "sqlite:PATH or postgresql://user:pass@host:port/db (env EQ_DB)")->capture_default_str();
     sub->add_option("--data", cfg.data_dir, "Reference data folder (data/)")->capture_default_str();
+    sub->add_option("--keys", cfg.key_file, "Key file for field encryption (default: beside the SQLite file; env EQ_KEY_FILE)");
   };
 
   auto* serve = cli.add_subcommand("serve", "Start the HTTP server (applies pending migrations first)");
@@ -55,6 +61,53 @@ int main(int argc, char** argv) {
   std::string backup_out;
   backup->add_option("--out", backup_out, "Output file")->required();
   auto* version = cli.add_subcommand("version", "Print the version");
+
+  // Accounts and tokens. Passwords come on standard input, never in argv (visible in ps and history).
+  auto* user = cli.add_subcommand("user", "Manage user accounts");
+  user->require_subcommand(1);
+  eq::auth::NewUser nu;
+  auto* user_add = user->add_subcommand("add", "Create an account (password read from standard input)");
+  add_db(user_add);
+  user_add->add_option("--email", nu.email, "E-mail (login)")->required();
+  user_add->add_option("--name", nu.name, "Full name")->required();
+  user_add->add_option("--institution", nu.institution_id, "Institution id")->required();
+  user_add->add_option("--role", nu.roles, "Role (repeat for several)")->required();
+  user_add->add_option("--run", nu.run, "RUN, e.g. 12.345.678-5");
+  user_add->add_option("--region", nu.region_id, "Region code (two digits)");
+  user_add->add_option("--comuna", nu.comuna_id, "Comuna code (five digits)");
+  std::string target_email;
+  auto* user_passwd = user->add_subcommand("passwd", "Set a new password (read from standard input); ends the user's sessions");
+  add_db(user_passwd);
+  user_passwd->add_option("--email", target_email, "E-mail")->required();
+  auto* user_disable = user->add_subcommand("disable", "Disable an account and end its sessions");
+  add_db(user_disable);
+  user_disable->add_option("--email", target_email, "E-mail")->required();
+  auto* user_enable = user->add_subcommand("enable", "Enable a disabled account");
+  add_db(user_enable);
+  user_enable->add_option("--email", target_email, "E-mail")->required();
+  auto* user_list = user->add_subcommand("list", "List accounts");
+  add_db(user_list);
+
+  auto* token = cli.add_subcommand("token", "Manage API tokens for machine clients");
+  token->require_subcommand(1);
+  std::string token_name;
+  std::vector<std::string> scopes;
+  long long token_id = 0;
+  auto* token_add = token->add_subcommand("add", "Create a token acting as a user, limited to the given permissions");
+  add_db(token_add);
+  token_add->add_option("--name", token_name, "What the token is for")->required();
+  token_add->add_option("--user", target_email, "Owner's e-mail")->required();
+  token_add->add_option("--scope", scopes, "Permission (repeat for several)")->required();
+  auto* token_revoke = token->add_subcommand("revoke", "Revoke a token");
+  add_db(token_revoke);
+  token_revoke->add_option("--id", token_id, "Token id")->required();
+  auto* token_list = token->add_subcommand("list", "List tokens");
+  add_db(token_list);
+
+  auto* audit_cmd = cli.add_subcommand("audit", "Audit log");
+  audit_cmd->require_subcommand(1);
+  auto* audit_verify = audit_cmd->add_subcommand("verify", "Check the hash chain; prints OK or the first broken entry");
+  add_db(audit_verify);
 
   CLI11_PARSE(cli, argc, argv);
 
@@ -92,6 +145,75 @@ int main(int argc, char** argv) {
   auto app = eq::app::App::open(cfg);
   if (!app) return report(app.error());
 
+  auto read_password = []() {
+    std::string line;
+    std::getline(std::cin, line);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return line;
+  };
+  auto& auth = (*app)->auth();
+  if (user_add->parsed()) {
+    nu.password = read_password();
+    auto id = auth.add_user_console(nu);
+    if (!id) return report(id.error());
+    std::cout << "cuenta creada: " << *id << std::endl;
+    return 0;
+  }
+  if (user_passwd->parsed()) {
+    auto ok = auth.set_password_console(target_email, read_password());
+    if (!ok) return report(ok.error());
+    std::cout << "contraseña actualizada; sesiones cerradas" << std::endl;
+    return 0;
+  }
+  if (user_disable->parsed() || user_enable->parsed()) {
+    auto ok = auth.set_active_console(target_email, user_enable->parsed());
+    if (!ok) return report(ok.error());
+    std::cout << (user_enable->parsed() ? "cuenta activada" : "cuenta desactivada; sesiones cerradas") << std::endl;
+    return 0;
+  }
+  if (user_list->parsed()) {
+    auto lease = (*app)->db().lease();
+    if (!lease) return report(lease.error());
+    eq::auth::Repository repo(*(*app)->keys());
+    for (const auto& u : repo.users(**lease, {})) {
+      std::string roles;
+      for (const auto& r : u.roles) roles += (roles.empty() ? "" : ",") + r;
+      std::cout << u.id << "\t" << u.email << "\t" << u.name << "\t" << u.institution_name << "\t" << roles
+                << (u.active ? "" : "\tdesactivada") << (u.totp_enabled ? "\tTOTP" : "") << "\n";
+    }
+    return 0;
+  }
+  if (token_add->parsed()) {
+    auto t = auth.add_token_console(token_name, target_email, scopes);
+    if (!t) return report(t.error());
+    std::cout << "token " << t->first << " (guárdelo ahora; no se volverá a mostrar):\n" << t->second << std::endl;
+    return 0;
+  }
+  if (token_revoke->parsed()) {
+    auto ok = auth.revoke_token_console(token_id);
+    if (!ok) return report(ok.error());
+    std::cout << "token revocado" << std::endl;
+    return 0;
+  }
+  if (token_list->parsed()) {
+    auto list = auth.tokens_console();
+    if (!list) return report(list.error());
+    for (const auto& t : *list)
+      std::cout << t.id << "\t" << t.name << "\tuser:" << t.user_id << "\t" << t.scopes << "\t" << eq::format_datetime_cl(t.created_at)
+                << (t.revoked ? "\trevocado" : "") << "\n";
+    return 0;
+  }
+  if (audit_verify->parsed()) {
+    auto v = (*app)->audit().verify();
+    if (!v) return report(v.error());
+    if (v->ok) {
+      std::cout << "OK (" << v->count << " entradas)" << std::endl;
+      return 0;
+    }
+    std::cout << "BROKEN at entry " << *v->first_broken_seq << std::endl;
+    return 2;
+  }
+
   if (migrate->parsed()) {
     std::cout << "migraciones al día (" << (*app)->db().url_for_display() << ")" << std::endl;
     return 0;
@@ -101,6 +223,7 @@ int main(int argc, char** argv) {
     if (!loaded) return report(loaded.error());
     if (demo->parsed()) {
       std::cout << "datos de demostración cargados en " << (*app)->db().url_for_display() << std::endl;
+      eq::auth::print_demo_logins(std::cout);
       return 0;
     }
   }
@@ -110,6 +233,7 @@ int main(int argc, char** argv) {
     if (!port) return report(port.error());
     if ((*app)->files().empty())
       std::cerr << "aviso: no se encontró la aplicación web en " << cfg.web_dir << " (solo la API está disponible)" << std::endl;
+    if (with_demo) eq::auth::print_demo_logins(std::cerr);
     std::cerr << "Equidad escuchando en http://" << cfg.server.address << ":" << *port << "/  (base de datos: "
               << (*app)->db().url_for_display() << ")" << std::endl;
     server.run();

@@ -4,6 +4,9 @@
 
 #include <filesystem>
 
+#include "audit/routes.h"
+#include "auth/demo.h"
+#include "auth/routes.h"
 #include "core/time.h"
 #include "territory/module.h"
 
@@ -13,6 +16,8 @@ namespace fs = std::filesystem;
 
 struct App::Modules {
   std::shared_ptr<territory::Service> territory;
+  std::shared_ptr<audit::Log> audit;
+  std::shared_ptr<auth::Service> auth;
 };
 
 namespace {
@@ -34,7 +39,8 @@ std::string find_up(const std::string& relative, const char* env) {
 
 std::vector<store::Migration> all_migrations() {
   std::vector<store::Migration> all;
-  for (auto& m : territory::migrations()) all.push_back(std::move(m));
+  for (auto* module : {&territory::migrations, &audit::migrations, &auth::migrations})
+    for (auto& m : (*module)()) all.push_back(std::move(m));
   return all;
 }
 
@@ -45,6 +51,16 @@ std::string default_data_dir() {
   return fs::path(find_up("data/territory", nullptr)).parent_path().string();
 }
 std::string default_web_dir() { return find_up("web/dist", "EQ_WEB_DIR"); }
+std::string default_key_file(const std::string& db_url) {
+  if (const char* v = std::getenv("EQ_KEY_FILE"); v && *v) return v;
+  // Beside the SQLite file, so a demo database and its keys travel together.
+  if (db_url.rfind("sqlite:", 0) == 0) {
+    auto parent = fs::path(db_url.substr(7)).parent_path();
+    return ((parent.empty() ? fs::path(".") : parent) / "equidad.key").string();
+  }
+  return "var/equidad.key";
+}
+
 std::string default_db_url() {
   if (const char* v = std::getenv("EQ_DB"); v && *v) return v;
   return "sqlite:var/equidad.db";
@@ -64,6 +80,10 @@ Result<std::unique_ptr<App>> App::open(const Config& config) {
   auto migrated = store::apply_migrations(*app->db_, all_migrations(), config.data_dir);
   if (!migrated) return fail(migrated.error());
 
+  if (!crypto::init()) return fail(Error{500, "crypto", "No se pudo iniciar libsodium.", {}});
+  auto keys = crypto::Keys::load_or_create(config.key_file.empty() ? default_key_file(config.db_url) : config.key_file);
+  if (!keys) return fail(keys.error());
+  app->keys_ = std::make_unique<crypto::Keys>(*keys);
   app->modules_ = std::make_unique<Modules>();
   auto& router = app->router_;
   auto* appp = app.get();
@@ -95,11 +115,28 @@ Result<std::unique_ptr<App>> App::open(const Config& config) {
   app->metrics_.add_gauge("equidad_db_pool_waits_total", "Times a request waited for a free session.",
                           [appp] { return static_cast<double>(appp->db_->wait_count()); });
 
-  app->modules_->territory = territory::register_routes(router, *app->db_, config.data_dir);
+  auto& m = *app->modules_;
+  m.territory = territory::register_routes(router, *app->db_, config.data_dir);
+  m.audit = std::make_shared<audit::Log>(*app->db_);
+  auth::Policy policy;
+  policy.secure_cookies = config.server.secure_cookies;
+  m.auth = std::make_shared<auth::Service>(*app->db_, *app->keys_, *m.audit, m.territory, policy);
+  auth::register_routes(router, m.auth);
+  audit::register_routes(router, m.audit, [auth = m.auth](const std::set<int64_t>& u, const std::set<int64_t>& i) {
+    return auth->display_names(u, i);
+  });
+  router.set_hooks({[auth = m.auth](http::Request& req) { return auth->authenticate(req); },
+                    [audit = m.audit](const http::Request& req, const std::string& outcome) {
+                      auto e = audit::Log::from(req, "http." + outcome, req.method + " " + req.route, "denied");
+                      (void)audit->append(e);
+                    }});
   app->files_.load(config.web_dir);
   return app;
 }
 
-Result<void> App::load_demo() { return {}; }
+Result<void> App::load_demo() { return auth::load_demo(*modules_->auth); }
+
+auth::Service& App::auth() { return *modules_->auth; }
+audit::Log& App::audit() { return *modules_->audit; }
 
 }  // namespace eq::app

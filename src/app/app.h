@@ -8,7 +8,15 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "http/static_files.h"
+#include "core/crypto.h"
 #include "store/database.h"
+
+namespace eq::auth {
+class Service;
+}
+namespace eq::audit {
+class Log;
+}
 
 namespace eq::app {
 
@@ -25,6 +33,7 @@ struct Config {
 std::string default_data_dir();
 std::string default_web_dir();
 std::string default_db_url();
+std::string default_key_file(const std::string& db_url);
 
 class App {
  public:
@@ -40,8 +49,10 @@ class App {
   // Loads the demo data set of every module (idempotent).
   Result<void> load_demo();
 
+  auth::Service& auth();
+  const crypto::Keys* keys() const { return keys_.get(); }
+  audit::Log& audit();
   struct Modules;
-  Modules& modules() { return *modules_; }
 
  private:
   App() = default;
@@ -50,6 +61,7 @@ class App {
   http::Router router_;
   http::Metrics metrics_;
   http::StaticFiles files_;
+  std::unique_ptr<crypto::Keys> keys_;
   std::unique_ptr<Modules> modules_;
 };
 

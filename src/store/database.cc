@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <iomanip>
+#include <optional>
 #include <iostream>
 #include <thread>
 
@@ -24,7 +25,78 @@ std::string redact(const std::string& url) {
   return url.substr(0, colon + 1) + "***" + url.substr(at);
 }
 
+std::string percent_decode(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out.push_back(static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16)));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+std::string keyword_value(const std::string& v) {
+  std::string out = "'";
+  for (char c : v) {
+    if (c == '\\' || c == '\'') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out + "'";
+}
+
 }  // namespace
+
+// SOCI's PostgreSQL backend mangles URIs, so the URL becomes libpq keyword=value pairs.
+std::optional<std::string> postgres_keywords(const std::string& url) {
+  auto scheme = url.find("://");
+  if (scheme == std::string::npos) return std::nullopt;
+  std::string rest = url.substr(scheme + 3);
+  std::string query;
+  if (auto q = rest.find('?'); q != std::string::npos) {
+    query = rest.substr(q + 1);
+    rest = rest.substr(0, q);
+  }
+  std::string db;
+  if (auto slash = rest.find('/'); slash != std::string::npos) {
+    db = rest.substr(slash + 1);
+    rest = rest.substr(0, slash);
+  }
+  std::string user, password;
+  if (auto at = rest.rfind('@'); at != std::string::npos) {
+    std::string cred = rest.substr(0, at);
+    rest = rest.substr(at + 1);
+    auto colon = cred.find(':');
+    user = cred.substr(0, colon);
+    if (colon != std::string::npos) password = cred.substr(colon + 1);
+  }
+  std::string host = rest, port;
+  if (auto colon = rest.rfind(':'); colon != std::string::npos && rest.find(']') == std::string::npos) {
+    host = rest.substr(0, colon);
+    port = rest.substr(colon + 1);
+  }
+  std::string out;
+  auto add = [&](const char* k, const std::string& v) {
+    if (!v.empty()) out += std::string(out.empty() ? "" : " ") + k + "=" + keyword_value(percent_decode(v));
+  };
+  add("host", host);
+  add("port", port);
+  add("user", user);
+  add("password", password);
+  add("dbname", db);
+  for (size_t pos = 0; pos < query.size();) {
+    size_t amp = query.find('&', pos);
+    if (amp == std::string::npos) amp = query.size();
+    std::string kv = query.substr(pos, amp - pos);
+    if (auto e = kv.find('='); e != std::string::npos) add(kv.substr(0, e).c_str(), kv.substr(e + 1));
+    pos = amp + 1;
+  }
+  add("connect_timeout", "5");
+  return out;
+}
 
 Lease::~Lease() {
   if (db_) db_->release(slot_);
@@ -53,7 +125,9 @@ Result<std::unique_ptr<Database>> Database::open(const Options& options) {
     factory = &soci::sqlite3;
   } else if (starts_with(url, "postgresql://") || starts_with(url, "postgres://")) {
     db->backend_ = Backend::postgresql;
-    db->connect_string_ = url;
+    auto kw = postgres_keywords(url);
+    if (!kw) return fail(Error::bad_request("invalid_db_url", "La dirección de PostgreSQL no es válida.", "db"));
+    db->connect_string_ = *kw;
     factory = &soci::postgresql;
   } else {
     return fail(Error::bad_request("invalid_db_url",

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -83,6 +84,9 @@ class Database {
   std::atomic<uint64_t> waits_{0};
 };
 
+// "postgresql://user:pass@host:port/db?sslmode=…" as libpq keyword=value pairs.
+std::optional<std::string> postgres_keywords(const std::string& url);
+
 // Maps a database exception to the error the caller sees, without leaking internals.
 Error database_error(const std::exception& e);
 
@@ -91,13 +95,23 @@ Result<T> Database::transaction(const std::function<Result<T>(soci::session&)>& 
   auto lease_or = lease();
   if (!lease_or) return fail(lease_or.error());
   soci::session& s = **lease_or;
+  // SQLite: take the write lock up front, so a transaction that read first cannot fail later with
+  // a stale snapshot when another writer got in between.
+  const char* begin = backend_ == Backend::sqlite ? "BEGIN IMMEDIATE" : "BEGIN";
   try {
-    soci::transaction tx(s);
+    s << begin;
+  } catch (const std::exception& e) {
+    return fail(database_error(e));
+  }
+  try {
     Result<T> out = fn(s);
-    if (out) tx.commit();
-    else tx.rollback();
+    s << (out ? "COMMIT" : "ROLLBACK");
     return out;
   } catch (const std::exception& e) {
+    try {
+      s << "ROLLBACK";
+    } catch (...) {
+    }
     return fail(database_error(e));
   }
 }

@@ -1,0 +1,92 @@
+#include "auth/catalogue.h"
+
+namespace eq::auth {
+
+const std::vector<Permission>& permissions() {
+  static const std::vector<Permission> all = {
+      {"users.manage", "Crear y editar cuentas de usuarias y usuarios de su institución"},
+      {"users.manage_all", "Crear y editar cuentas de cualquier institución"},
+      {"institutions.manage", "Crear y editar instituciones"},
+      {"roles.read", "Consultar roles y permisos"},
+      {"audit.read", "Consultar el registro de auditoría"},
+      {"cases.read", "Consultar casos de su institución"},
+      {"cases.write", "Registrar contactos, casos, evaluaciones de riesgo y derivaciones"},
+      {"alerts.handle", "Atender alertas y despachar unidades desde el centro de control"},
+      {"channels.answer", "Atender la línea 1455, el chat silencioso y WhatsApp"},
+      {"dispatch.receive", "Recibir despachos y reportar su resultado"},
+      {"channels.pharmacy_report", "Reportar una activación de «Mascarilla 19»"},
+      {"policy.read", "Consultar instrumentos de política, metas y compromisos"},
+      {"policy.report", "Reportar avances de los compromisos de su institución"},
+      {"policy.validate", "Validar reportes y preparar la cuenta pública"},
+      {"registries.directoras.search", "Buscar en el Registro de Directoras"},
+  };
+  return all;
+}
+
+const std::vector<Role>& roles() {
+  static const std::vector<Role> all = {
+      {"admin", "Administración del sistema", "Gestiona instituciones, cuentas y auditoría de todo el sistema.", true,
+       {"users.manage", "users.manage_all", "institutions.manage", "roles.read", "audit.read"}},
+      {"institution_admin", "Administración de institución", "Gestiona las cuentas de su propia institución.", true,
+       {"users.manage", "roles.read"}},
+      {"analyst", "Analista del Ministerio", "Valida reportes, consolida indicadores y prepara la cuenta pública.", false,
+       {"policy.read", "policy.validate"}},
+      {"focal_point", "Enlace ministerial", "Reporta los avances de su ministerio o servicio en metas, compromisos y PMG.", false,
+       {"policy.read", "policy.report"}},
+      {"seremi", "Equipo SEREMI", "Registra hitos y la agenda regional de su región.", false, {"policy.read", "policy.report"}},
+      {"case_worker", "Profesional de atención", "Registra casos, evaluaciones de riesgo, derivaciones y medidas de protección.", true,
+       {"cases.read", "cases.write"}},
+      {"operator", "Operadora 1455 y centro de control", "Atiende contactos y alertas, y despacha a la unidad más cercana.", true,
+       {"cases.read", "channels.answer", "alerts.handle"}},
+      {"municipal", "Seguridad municipal", "Recibe despachos, confirma su recepción y reporta el resultado.", false, {"dispatch.receive"}},
+      {"pharmacy", "Farmacia", "Reporta activaciones de la palabra clave «Mascarilla 19».", false, {"channels.pharmacy_report"}},
+      {"company", "Empresa o headhunter", "Busca candidatas en el Registro de Directoras.", false, {"registries.directoras.search"}},
+  };
+  return all;
+}
+
+const std::vector<InstitutionType>& institution_types() {
+  static const std::vector<InstitutionType> all = {
+      {"ministry", "Ministerio"},
+      {"public_service", "Servicio público"},
+      {"seremi", "Secretaría Regional Ministerial (SEREMI)"},
+      {"sernameg_centre", "Centro o casa de acogida SernamEG"},
+      {"police", "Policía (Carabineros o PDI)"},
+      {"prosecutor", "Fiscalía"},
+      {"court", "Tribunal"},
+      {"forensic", "Servicio Médico Legal"},
+      {"health", "Salud"},
+      {"municipality", "Municipalidad"},
+      {"pharmacy", "Farmacia"},
+      {"company", "Empresa"},
+      {"civil_society", "Sociedad civil"},
+  };
+  return all;
+}
+
+const Role* find_role(const std::string& id) {
+  for (const auto& r : roles())
+    if (r.id == id) return &r;
+  return nullptr;
+}
+
+const InstitutionType* find_institution_type(const std::string& id) {
+  for (const auto& t : institution_types())
+    if (t.id == id) return &t;
+  return nullptr;
+}
+
+std::set<std::string> permissions_of(const std::vector<std::string>& role_ids) {
+  std::set<std::string> out;
+  for (const auto& id : role_ids)
+    if (const Role* r = find_role(id)) out.insert(r->permissions.begin(), r->permissions.end());
+  return out;
+}
+
+bool requires_totp(const std::vector<std::string>& role_ids) {
+  for (const auto& id : role_ids)
+    if (const Role* r = find_role(id); r && r->requires_totp) return true;
+  return false;
+}
+
+}  // namespace eq::auth

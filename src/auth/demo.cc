@@ -1,0 +1,85 @@
+// Demo institutions and one login per role, so a newcomer can see every home page.
+#include "auth/demo.h"
+
+#include <iostream>
+
+namespace eq::auth {
+
+const std::vector<DemoLogin>& demo_logins() {
+  static const std::vector<DemoLogin> all = {
+      {"admin", "admin@equidad.demo", "Carolina Fuentes Rojas", "Ministerio de la Mujer y la Equidad de Género", true},
+      {"institution_admin", "institucion@equidad.demo", "Patricia Soto Vidal", "Centro de la Mujer Santiago", true},
+      {"analyst", "analista@equidad.demo", "Javiera Morales Díaz", "Ministerio de la Mujer y la Equidad de Género", false},
+      {"focal_point", "enlace@equidad.demo", "Rodrigo Araya Pérez", "Ministerio de Salud", false},
+      {"seremi", "seremi@equidad.demo", "Daniela Castro Muñoz", "SEREMI de la Mujer y la Equidad de Género, Región Metropolitana", false},
+      {"case_worker", "caso@equidad.demo", "Valentina Reyes Contreras", "Centro de la Mujer Santiago", true},
+      {"operator", "operador@equidad.demo", "Camila Herrera Silva", "Servicio Nacional de la Mujer y la Equidad de Género (SernamEG)", true},
+      {"municipal", "municipal@equidad.demo", "Felipe González Torres", "Municipalidad de Santiago", false},
+      {"pharmacy", "farmacia@equidad.demo", "Andrea Vergara Lagos", "Farmacia Comunitaria Providencia", false},
+      {"company", "empresa@equidad.demo", "Ignacio Bravo Espinoza", "Consultora de Directorios Andes", false},
+  };
+  return all;
+}
+
+Result<void> load_demo(Service& svc) {
+  struct Inst {
+    const char* name;
+    const char* type;
+    const char* region;
+    const char* comuna;
+  };
+  const Inst institutions[] = {
+      {"Ministerio de la Mujer y la Equidad de Género", "ministry", "", ""},
+      {"Servicio Nacional de la Mujer y la Equidad de Género (SernamEG)", "public_service", "", ""},
+      {"SEREMI de la Mujer y la Equidad de Género, Región Metropolitana", "seremi", "13", ""},
+      {"Centro de la Mujer Santiago", "sernameg_centre", "13", "13101"},
+      {"Casa de Acogida Región de Valparaíso", "sernameg_centre", "05", "05101"},
+      {"Carabineros de Chile", "police", "", ""},
+      {"Policía de Investigaciones de Chile (PDI)", "police", "", ""},
+      {"Fiscalía Regional Metropolitana Centro Norte", "prosecutor", "13", ""},
+      {"Servicio Médico Legal", "forensic", "", ""},
+      {"Ministerio de Salud", "ministry", "", ""},
+      {"Municipalidad de Santiago", "municipality", "13", "13101"},
+      {"Municipalidad de La Pintana", "municipality", "13", "13112"},
+      {"Farmacia Comunitaria Providencia", "pharmacy", "13", "13123"},
+      {"Consultora de Directorios Andes", "company", "13", "13114"},
+  };
+  std::map<std::string, int64_t> ids;
+  for (const auto& i : institutions) {
+    Institution inst;
+    inst.name = i.name;
+    inst.type = i.type;
+    inst.region_id = i.region;
+    inst.comuna_id = i.comuna;
+    auto id = svc.ensure_institution(inst);
+    if (!id) return fail(id.error());
+    ids[i.name] = *id;
+  }
+  for (const auto& d : demo_logins()) {
+    auto existing = svc.find_user(d.email);
+    if (!existing) return fail(existing.error());
+    if (*existing) continue;
+    NewUser u;
+    u.name = d.name;
+    u.email = d.email;
+    u.password = kDemoPassword;
+    u.institution_id = ids.at(d.institution);
+    u.roles = {d.role};
+    if (d.role == "seremi" || d.role == "case_worker" || d.role == "municipal") u.region_id = "13";
+    if (d.role == "case_worker" || d.role == "municipal") u.comuna_id = "13101";
+    auto id = svc.add_user_console(u, d.totp, kDemoTotpSecret);
+    if (!id) return fail(id.error());
+  }
+  return {};
+}
+
+void print_demo_logins(std::ostream& out) {
+  out << "Cuentas de demostración (contraseña para todas: " << kDemoPassword << "):\n";
+  for (const auto& d : demo_logins()) {
+    const Role* r = find_role(d.role);
+    out << "  " << d.email << std::string(d.email.size() < 28 ? 28 - d.email.size() : 1, ' ') << (r ? r->name : d.role)
+        << (d.totp ? "  [TOTP, secreto " + std::string(kDemoTotpSecret) + "]" : "") << "\n";
+  }
+}
+
+}  // namespace eq::auth

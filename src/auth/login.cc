@@ -1,0 +1,331 @@
+// Sessions, the password step, the second factor and API tokens.
+#include <algorithm>
+
+#include "auth/service.h"
+#include "core/time.h"
+
+namespace eq::auth {
+
+namespace {
+
+const char* kCookie = "eq_session";
+// Verifying against this keeps an unknown e-mail as slow as a wrong password.
+const std::string& dummy_hash() {
+  static const std::string h = crypto::hash_password("equidad-timing-equaliser");
+  return h;
+}
+
+std::string user_agent_of(const http::Request& req) { return req.header("user-agent").substr(0, 300); }
+
+Error invalid_credentials() {
+  return {401, "invalid_credentials", "Correo o contraseña incorrectos.", {}};
+}
+
+Error locked(int64_t until, int64_t now) {
+  int64_t minutes = std::max<int64_t>(1, (until - now + 59999) / 60000);
+  return {429, "locked", "Demasiados intentos fallidos. Espere " + std::to_string(minutes) +
+                             (minutes == 1 ? " minuto" : " minutos") + " antes de intentar nuevamente.", {}};
+}
+
+bool digits_only(const std::string& s) { return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }); }
+
+}  // namespace
+
+http::Principal Service::principal_of(const User& u) const {
+  http::Principal p;
+  p.user_id = u.id;
+  p.institution_id = u.institution_id;
+  p.name = u.name;
+  p.email = u.email;
+  p.institution_name = u.institution_name;
+  p.institution_type = u.institution_type;
+  p.roles = u.roles;
+  p.permissions = permissions_of(u.roles);
+  p.region_id = u.region_id;
+  p.comuna_id = u.comuna_id;
+  p.totp_enabled = u.totp_enabled;
+  return p;
+}
+
+std::string Service::session_cookie(const std::string& token) const {
+  return std::string(kCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+         std::to_string(policy_.absolute_timeout_ms / 1000) + (policy_.secure_cookies ? "; Secure" : "");
+}
+
+std::string Service::clear_cookie() const {
+  return std::string(kCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0" + (policy_.secure_cookies ? "; Secure" : "");
+}
+
+Result<std::optional<http::Principal>> Service::authenticate(http::Request& req) {
+  std::string bearer = req.header("authorization");
+  std::string token = req.cookie(kCookie);
+  if (bearer.empty() && token.empty()) return std::optional<http::Principal>();
+  int64_t now = now_ms();
+  auto lease = db_.lease();
+  if (!lease) return fail(lease.error());
+  soci::session& s = **lease;
+  try {
+    if (!bearer.empty()) {
+      if (bearer.rfind("Bearer ", 0) != 0) return fail(Error::unauthenticated());
+      auto t = repo_.token_by_hash(s, crypto::sha256_hex(bearer.substr(7)));
+      if (!t || t->revoked) return fail({401, "invalid_token", "El token de acceso no es válido o fue revocado.", {}});
+      auto u = repo_.user(s, t->user_id);
+      if (!u || !u->active) return fail({401, "invalid_token", "El token de acceso no es válido o fue revocado.", {}});
+      http::Principal p = principal_of(*u);
+      // A token can do at most what its scopes name, and never more than its owner.
+      std::set<std::string> scoped;
+      std::string scopes = "," + t->scopes + ",";
+      for (const auto& perm : p.permissions)
+        if (scopes.find("," + perm + ",") != std::string::npos) scoped.insert(perm);
+      p.permissions = std::move(scoped);
+      p.token_id = t->id;
+      return std::optional<http::Principal>(std::move(p));
+    }
+    auto sess = repo_.session_by_token(s, crypto::sha256_hex(token));
+    auto expired = [&] { return fail(Error{401, "session_expired", "Su sesión expiró. Ingrese nuevamente.", {}}); };
+    if (!sess || sess->revoked) return expired();
+    if (now > sess->expires_at || now - sess->last_seen_at > policy_.idle_timeout_ms) return expired();
+    if (sess->user_agent != user_agent_of(req)) {
+      // The cookie turned up in another browser: treat it as stolen and end it for both.
+      auto e = audit::Log::from(req, "auth.session_suspicious", "session:" + std::to_string(sess->id), "denied");
+      e.actor_user_id = sess->user_id;
+      e.detail = "cookie de sesión presentada por otro navegador";
+      s << (db_.backend() == store::Backend::sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+      try {
+        repo_.revoke_session(s, sess->id, sess->user_id, now);
+        audit_.append(s, e);
+        s << "COMMIT";
+      } catch (...) {
+        s << "ROLLBACK";
+        throw;
+      }
+      return fail(Error{401, "session_invalid", "Su sesión fue cerrada por seguridad. Ingrese nuevamente.", {}});
+    }
+    auto u = repo_.user(s, sess->user_id);
+    if (!u || !u->active) return expired();
+    // Write last-seen at most once a minute: reads should not all become writes.
+    if (now - sess->last_seen_at > 60000) repo_.touch_session(s, sess->id, now);
+    http::Principal p = principal_of(*u);
+    p.session_id = sess->id;
+    p.csrf_token = sess->csrf_token;
+    return std::optional<http::Principal>(std::move(p));
+  } catch (const std::exception& e) {
+    return fail(store::database_error(e));
+  }
+}
+
+bool Service::unknown_email_locked(const std::string& email, int64_t now, bool failed) {
+  std::lock_guard lock(unknown_mu_);
+  if (unknown_failures_.size() > 100000) unknown_failures_.clear();
+  auto& [count, until] = unknown_failures_[email];
+  if (until > now) return true;
+  if (failed) {
+    ++count;
+    if (count > policy_.free_failures) until = now + std::min<int64_t>(policy_.max_lock_ms, 60000LL << std::min(count - policy_.free_failures - 1, 10));
+  }
+  return false;
+}
+
+Result<LoginStep> Service::finish_login(soci::session& s, const http::Request& req, const User& u, int64_t now) {
+  LoginStep step;
+  step.next = "done";
+  step.session_token = crypto::random_token();
+  std::string csrf = crypto::random_token(24);
+  int64_t sid = repo_.insert_session(s, u.id, crypto::sha256_hex(step.session_token), csrf, req.client_ip, user_agent_of(req), now,
+                                     now + policy_.absolute_timeout_ms);
+  repo_.record_login(s, u.id, now);
+  step.principal = principal_of(u);
+  step.principal.session_id = sid;
+  step.principal.csrf_token = csrf;
+  auto e = audit::Log::from(req, "auth.login", "user:" + std::to_string(u.id));
+  e.actor_user_id = u.id;
+  e.actor_institution_id = u.institution_id;
+  audit_.append(s, e);
+  return step;
+}
+
+Result<LoginStep> Service::login(const http::Request& req, const std::string& email_in, const std::string& password) {
+  int64_t now = now_ms();
+  std::string email = email_in;
+  std::transform(email.begin(), email.end(), email.begin(), [](unsigned char c) { return std::tolower(c); });
+  auto outcome = db_.transaction<LoginStep>([&](soci::session& s) -> Result<LoginStep> {
+    auto u = repo_.user_by_email(s, email);
+    if (!u) {
+      crypto::verify_password(dummy_hash(), password);
+      if (unknown_email_locked(email, now, true)) return fail(locked(now + 60000, now));
+      auto e = audit::Log::from(req, "auth.login", "", "failed");
+      e.detail = "credenciales inválidas";
+      audit_.append(s, e);
+      return fail(invalid_credentials());
+    }
+    if (u->locked_until > now) {
+      crypto::verify_password(dummy_hash(), password);
+      return fail(locked(u->locked_until, now));
+    }
+    if (!crypto::verify_password(u->password_hash, password) || !u->active) {
+      int failed = u->failed_logins + 1;
+      int64_t until = 0;
+      // Back-off doubles from one minute once the free attempts are spent, up to the cap.
+      if (failed > policy_.free_failures)
+        until = now + std::min<int64_t>(policy_.max_lock_ms, 60000LL << std::min(failed - policy_.free_failures - 1, 10));
+      repo_.record_failure(s, u->id, failed, until);
+      auto e = audit::Log::from(req, "auth.login", "user:" + std::to_string(u->id), "failed");
+      e.detail = u->active ? (until ? "contraseña incorrecta; cuenta bloqueada temporalmente" : "contraseña incorrecta")
+                           : "cuenta desactivada";
+      audit_.append(s, e);
+      // Committed (the failure counts), but the caller still gets an error.
+      return LoginStep{"failed"};
+    }
+    if (u->totp_enabled || requires_totp(u->roles)) {
+      LoginStep step;
+      step.challenge = crypto::random_token();
+      std::string secret_enc;
+      if (u->totp_enabled) {
+        step.next = "totp";
+      } else {
+        step.next = "enrol";
+        std::string secret = crypto::random_bytes(20);
+        step.secret = crypto::base32(secret);
+        step.otpauth_uri = "otpauth://totp/Equidad:" + u->email + "?secret=" + step.secret + "&issuer=Equidad&digits=6&period=30";
+        secret_enc = keys_.encrypt(secret);
+      }
+      repo_.insert_challenge(s, u->id, crypto::sha256_hex(step.challenge), step.next, secret_enc, now + policy_.challenge_ttl_ms);
+      return step;
+    }
+    return finish_login(s, req, *u, now);
+  });
+  if (outcome && outcome->next == "failed") return fail(invalid_credentials());
+  return outcome;
+}
+
+Result<LoginStep> Service::login_totp(const http::Request& req, const std::string& challenge, const std::string& code,
+                                      const std::string& recovery_code) {
+  int64_t now = now_ms();
+  auto outcome = db_.transaction<LoginStep>([&](soci::session& s) -> Result<LoginStep> {
+    auto c = repo_.challenge_by_token(s, crypto::sha256_hex(challenge));
+    if (!c || c->used || c->kind != "totp" || c->expires_at < now || c->attempts >= 5)
+      return fail(Error{401, "challenge_expired", "El ingreso expiró. Vuelva a ingresar su correo y contraseña.", {}});
+    auto u = repo_.user(s, c->user_id);
+    if (!u || !u->active || !u->totp_enabled) return fail(invalid_credentials());
+    bool ok = false;
+    std::string reason = "código incorrecto";
+    if (!recovery_code.empty()) {
+      std::string normalised;
+      for (char ch : recovery_code)
+        if (std::isalnum(static_cast<unsigned char>(ch))) normalised.push_back(static_cast<char>(std::tolower(ch)));
+      ok = repo_.use_recovery_code(s, u->id, crypto::sha256_hex(normalised), now);
+      reason = ok ? "código de recuperación usado" : "código de recuperación inválido";
+    } else if (code.size() == 6 && digits_only(code)) {
+      auto secret = keys_.decrypt(u->totp_secret_enc);
+      int64_t counter = crypto::totp_counter(now);
+      for (int64_t d : {0, -1, 1}) {
+        if (secret && crypto::equal_constant_time(crypto::totp_code(*secret, counter + d), code)) {
+          // Each code works once: a code seen on a shoulder or in a proxy log is already spent.
+          ok = repo_.advance_totp_counter(s, u->id, counter + d);
+          if (!ok) reason = "código ya utilizado";
+          break;
+        }
+      }
+    }
+    repo_.challenge_attempt(s, c->id, ok);
+    if (!ok) {
+      auto e = audit::Log::from(req, "auth.totp", "user:" + std::to_string(u->id), "failed");
+      e.detail = reason;
+      audit_.append(s, e);
+      LoginStep failed;
+      failed.next = reason == "código ya utilizado" ? "reused" : "failed";
+      return failed;
+    }
+    return finish_login(s, req, *u, now);
+  });
+  if (outcome && outcome->next == "reused")
+    return fail(Error::invalid("code", "Ese código ya fue utilizado. Espere el siguiente código de su aplicación.", "totp_reused"));
+  if (outcome && outcome->next == "failed")
+    return fail(Error::invalid(recovery_code.empty() ? "code" : "recovery_code", "El código no es válido. Revise su aplicación e intente nuevamente.", "invalid_code"));
+  return outcome;
+}
+
+Result<LoginStep> Service::login_enrol(const http::Request& req, const std::string& challenge, const std::string& code) {
+  int64_t now = now_ms();
+  auto outcome = db_.transaction<LoginStep>([&](soci::session& s) -> Result<LoginStep> {
+    auto c = repo_.challenge_by_token(s, crypto::sha256_hex(challenge));
+    if (!c || c->used || c->kind != "enrol" || c->expires_at < now || c->attempts >= 5)
+      return fail(Error{401, "challenge_expired", "El ingreso expiró. Vuelva a ingresar su correo y contraseña.", {}});
+    auto u = repo_.user(s, c->user_id);
+    if (!u || !u->active) return fail(invalid_credentials());
+    auto secret = keys_.decrypt(c->secret_enc);
+    int64_t counter = crypto::totp_counter(now);
+    std::optional<int64_t> matched;
+    if (secret && code.size() == 6 && digits_only(code))
+      for (int64_t d : {0, -1, 1})
+        if (crypto::equal_constant_time(crypto::totp_code(*secret, counter + d), code)) matched = counter + d;
+    repo_.challenge_attempt(s, c->id, matched.has_value());
+    if (!matched) {
+      auto e = audit::Log::from(req, "auth.totp_enrol", "user:" + std::to_string(u->id), "failed");
+      audit_.append(s, e);
+      return LoginStep{"failed"};
+    }
+    repo_.set_totp(s, u->id, c->secret_enc, true, *matched);
+    std::vector<std::string> codes, hashes;
+    for (int i = 0; i < 10; ++i) {
+      std::string raw = crypto::hex(crypto::random_bytes(4));
+      codes.push_back(raw.substr(0, 4) + "-" + raw.substr(4));
+      hashes.push_back(crypto::sha256_hex(raw));
+    }
+    repo_.replace_recovery_codes(s, u->id, hashes);
+    auto e = audit::Log::from(req, "auth.totp_enrol", "user:" + std::to_string(u->id));
+    e.actor_user_id = u->id;
+    e.actor_institution_id = u->institution_id;
+    audit_.append(s, e);
+    u->totp_enabled = true;
+    auto step = finish_login(s, req, *u, now);
+    if (step) step->recovery_codes = codes;
+    return step;
+  });
+  if (outcome && outcome->next == "failed")
+    return fail(Error::invalid("code", "El código no coincide. Revise que la hora de su teléfono sea correcta e intente nuevamente.", "invalid_code"));
+  return outcome;
+}
+
+Result<void> Service::logout(const http::Request& req, bool everywhere) {
+  const auto& p = req.who();
+  return db_.transaction<void>([&](soci::session& s) -> Result<void> {
+    int64_t now = now_ms();
+    if (everywhere) {
+      int n = repo_.revoke_sessions_of(s, p.user_id, now);
+      auto e = audit::Log::from(req, "auth.logout_all", "user:" + std::to_string(p.user_id));
+      e.detail = std::to_string(n) + " sesiones cerradas";
+      audit_.append(s, e);
+    } else {
+      repo_.revoke_session(s, p.session_id, p.user_id, now);
+      audit_.append(s, audit::Log::from(req, "auth.logout", "session:" + std::to_string(p.session_id)));
+    }
+    return {};
+  });
+}
+
+Result<std::vector<Session>> Service::my_sessions(const http::Request& req) {
+  auto lease = db_.lease();
+  if (!lease) return fail(lease.error());
+  try {
+    int64_t now = now_ms();
+    auto all = repo_.sessions_of(**lease, req.who().user_id);
+    std::vector<Session> live;
+    for (auto& s : all)
+      if (s.expires_at > now && now - s.last_seen_at <= policy_.idle_timeout_ms) live.push_back(std::move(s));
+    return live;
+  } catch (const std::exception& e) {
+    return fail(store::database_error(e));
+  }
+}
+
+Result<void> Service::revoke_my_session(const http::Request& req, int64_t session_id) {
+  return db_.transaction<void>([&](soci::session& s) -> Result<void> {
+    // Scoped to the caller's own sessions: another user's session id is simply "not found".
+    if (!repo_.revoke_session(s, session_id, req.who().user_id, now_ms())) return fail(Error::not_found("La sesión no existe o ya fue cerrada."));
+    audit_.append(s, audit::Log::from(req, "auth.session_revoke", "session:" + std::to_string(session_id)));
+    return {};
+  });
+}
+
+}  // namespace eq::auth

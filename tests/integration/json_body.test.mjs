@@ -1,0 +1,91 @@
+// JSON request bodies, exercised on POST /api/v1/auth/login. These tests are skipped until the
+// route appears in the OpenAPI document of the server under test, and then light up by themselves.
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+
+import { assertApiError, hasRoute, nextClientAddress, rawExchange, startServer } from './harness.mjs';
+
+const LOGIN = '/api/v1/auth/login';
+// Top-level await: the skip decision needs the running server.
+const srv = await startServer();
+const routeExists = await hasRoute(srv, 'POST', LOGIN);
+after(async () => { await srv.stop(); });
+
+// Each request from its own loopback address, so the login rate limit does not interfere.
+const post = (body, headers, localAddress = nextClientAddress()) => srv.request('POST', LOGIN, { body, headers, localAddress });
+
+// Per test (not per suite) so that the runner's summary counts what was skipped.
+const when = { skip: routeExists ? false : 'POST /api/v1/auth/login is not in openapi.json yet' };
+
+describe('POST /api/v1/auth/login body validation', () => {
+  test('malformed JSON is 400 malformed_json', when, async () => {
+    for (const body of ['{"email": "a@b.cl", "password": ', '{email: 1}', 'not json', '']) {
+      const r = await post(body, { 'Content-Type': 'application/json' });
+      assertApiError(assert, r, 400, 'malformed_json');
+    }
+  });
+
+  test('a JSON value that is not an object is 400 malformed_json', when, async () => {
+    for (const body of ['[]', '"x"', '42', 'null']) {
+      assertApiError(assert, await post(body, { 'Content-Type': 'application/json' }), 400, 'malformed_json');
+    }
+  });
+
+  test('wrong content type is 415', when, async () => {
+    const json = JSON.stringify({ email: 'a@b.cl', password: 'x' });
+    for (const ct of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+      assertApiError(assert, await post(json, { 'Content-Type': ct }), 415);
+    }
+    assertApiError(assert, await post(json, {}), 415); // no Content-Type at all
+  });
+
+  test('an unknown field is 422 naming the field', when, async () => {
+    const r = await post({ email: 'ana@example.cl', password: 'secreto-largo-1', is_admin: true });
+    assertApiError(assert, r, 422, undefined, 'is_admin');
+  });
+
+  test('very long strings are 422 too_long naming the field', when, async () => {
+    assertApiError(assert, await post({ email: `${'a'.repeat(20_000)}@example.cl`, password: 'x' }), 422, 'too_long', 'email');
+    // A huge password must be refused before any hashing work.
+    const t0 = Date.now();
+    assertApiError(assert, await post({ email: 'ana@example.cl', password: 'p'.repeat(200_000) }), 422, 'too_long', 'password');
+    assert.ok(Date.now() - t0 < 2000, 'refused quickly');
+  });
+
+  test('wrong types and missing fields are 422 naming the field', when, async () => {
+    assertApiError(assert, await post({ email: 42, password: 'x' }), 422, undefined, 'email');
+    assertApiError(assert, await post({ password: 'x' }), 422, undefined, 'email');
+    assertApiError(assert, await post({ email: 'ana@example.cl' }), 422, undefined, 'password');
+  });
+
+  test('a body over the limit is 413', when, async () => {
+    // Announced size above the default 1 MiB limit: refused from the headers alone.
+    const announced = await rawExchange(srv.port,
+      `POST ${LOGIN} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${2 * 1024 * 1024}\r\n\r\n{"email":"`);
+    assertApiError(assert, announced, 413, 'payload_too_large');
+    // A real body of 1.5 MiB sent whole.
+    const r = await post({ email: 'ana@example.cl', password: 'x', pad: 'x'.repeat(1536 * 1024) }).catch((e) => e);
+    if (!(r instanceof Error)) assertApiError(assert, r, 413, 'payload_too_large');
+    else assert.match(r.code || '', /ECONNRESET|EPIPE/, 'the server may cut the upload once the limit is passed');
+  });
+
+  test('wrong credentials are 401 with a Spanish message', when, async () => {
+    const r = await post({ email: 'nadie@example.cl', password: 'no-es-la-clave' });
+    assertApiError(assert, r, 401);
+  });
+
+  test('repeated attempts from one client are throttled with 429 and Retry-After', when, async () => {
+    const from = nextClientAddress();
+    let throttled;
+    for (let i = 0; i < 40 && !throttled; i++) {
+      const r = await post({ email: 'nadie@example.cl', password: `intento-${i}` }, undefined, from);
+      if (r.status === 429) throttled = r;
+    }
+    assert.ok(throttled, 'no 429 within 40 attempts');
+    assertApiError(assert, throttled, 429, 'rate_limited');
+    assert.ok(Number(throttled.headers['retry-after']) > 0);
+    // Another client is not affected.
+    const other = await post({ email: 'nadie@example.cl', password: 'x' });
+    assert.notEqual(other.status, 429);
+  });
+});
