@@ -223,6 +223,8 @@ std::string Database::now_ms_sql() const {
 
 Error database_error(const std::exception& e) {
   std::string what = e.what();
+  // SOCI appends the bound values ("with :n=…"): they may be personal data, so they stay out of logs.
+  if (auto pos = what.find("\" with :"); pos != std::string::npos) what = what.substr(0, pos + 1);
   std::cerr << "{\"level\":\"error\",\"msg\":\"database error\",\"detail\":" << std::quoted(what) << "}" << std::endl;
   if (what.find("UNIQUE") != std::string::npos || what.find("unique") != std::string::npos ||
       what.find("duplicate key") != std::string::npos)

@@ -91,6 +91,10 @@ export async function startServer({ extraArgs = [], db, env, web, startTimeoutMs
   proc.stdout.on('data', (d) => { stdout += d; });
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => { live.delete(proc); resolve({ code, signal }); }));
 
+  const cleanupAll = async () => {
+    await database.cleanup();
+    if (typeof webDir !== 'string') webDir.cleanup();
+  };
   const baseUrl = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`server did not listen within ${startTimeoutMs} ms:\n${stderr}`)); }, startTimeoutMs);
     proc.stderr.on('data', (d) => {
@@ -100,6 +104,10 @@ export async function startServer({ extraArgs = [], db, env, web, startTimeoutMs
     });
     proc.on('error', (e) => { clearTimeout(timer); reject(e); });
     exited.then(({ code, signal }) => { clearTimeout(timer); reject(new Error(`server exited (code ${code}, signal ${signal}) before listening:\n${stderr}`)); });
+  }).catch(async (e) => {
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]); // no exit event if spawn itself failed
+    await cleanupAll();
+    throw e;
   });
   const { hostname, port } = new URL(baseUrl);
 
@@ -122,8 +130,7 @@ export async function startServer({ extraArgs = [], db, env, web, startTimeoutMs
           const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
           const result = await exited;
           clearTimeout(timer);
-          await database.cleanup();
-          if (typeof webDir !== 'string') webDir.cleanup();
+          await cleanupAll();
           return result;
         })();
       }

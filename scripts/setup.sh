@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds the server and the web app. Safe to run again: it only
+# redoes what changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/deps.sh
+BUILD_DIR=${BUILD_DIR:-build}
+werror=OFF
+[ "${CI:-}" = true ] && werror=ON
+echo "== Compilando el servidor ($BUILD_DIR)"
+cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEQ_WERROR=$werror >/dev/null
+cmake --build "$BUILD_DIR" -j"$(nproc)" ${EQ_BUILD_TARGET:+--target $EQ_BUILD_TARGET}
+if [ -f web/package.json ]; then
+  echo "== Compilando la aplicación web"
+  (cd web && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm run build)
+fi

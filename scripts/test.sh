@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Builds everything and runs every test: unit (GoogleTest, on SQLite and PostgreSQL), integration
+# over real HTTP (on both databases), browser tests in Debian's Chromium, and a clang build check.
+# Ends with one line: "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+export CI=${CI:-}
+bash scripts/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
+OUT="$ROOT/build/test-results"
+rm -rf "$OUT" && mkdir -p "$OUT" "$ROOT/build/screenshots"
+passed=0
+failed=0
+add() { passed=$((passed + $1)); failed=$((failed + $2)); }
+
+echo "== PostgreSQL en 127.0.0.1"
+PG_URL=$(bash scripts/pg.sh equidad_unit) || { echo "no se pudo iniciar PostgreSQL"; echo "0 passed, 1 failed"; exit 1; }
+export EQ_TEST_PG_URL="$PG_URL"
+
+echo "== Pruebas unitarias (GoogleTest)"
+(cd build && ctest --output-on-failure -j2 --timeout 300) 2>&1 | tee "$OUT/unit.txt"
+line=$(grep -E 'tests passed, [0-9]+ tests failed out of' "$OUT/unit.txt" | tail -1)
+if [ -n "$line" ]; then
+  total=$(echo "$line" | sed -E 's/.* out of ([0-9]+).*/\1/')
+  nfail=$(echo "$line" | sed -E 's/.*passed, ([0-9]+) tests failed.*/\1/')
+  add $((total - nfail)) "$nfail"
+else
+  add 0 1
+fi
+
+node_counts() {  # parses node --test TAP output: "# pass N" / "# fail N"
+  local p f
+  p=$(grep -E '^# pass [0-9]+' "$1" | tail -1 | awk '{print $3}')
+  f=$(grep -E '^# fail [0-9]+' "$1" | tail -1 | awk '{print $3}')
+  if [ -z "$p" ]; then add 0 1; else add "$p" "${f:-0}"; fi
+}
+
+for db in sqlite postgresql; do
+  echo "== Pruebas de integración por HTTP ($db)"
+  EQ_TEST_DB=$db EQ_BIN="$ROOT/build/equidad" node --test --test-reporter=tap tests/integration/ 2>&1 | tee "$OUT/integration-$db.txt" | grep -E '^(not ok|# (pass|fail|tests))' || true
+  node_counts "$OUT/integration-$db.txt"
+done
+
+if [ -f web/package.json ]; then
+  echo "== Pruebas de la aplicación web (unitarias)"
+  (cd web && npm run --silent test:unit -- --reporter=tap 2>&1) | tee "$OUT/web-unit.txt" | grep -E '^(not ok|# (pass|fail))' || true
+  node_counts "$OUT/web-unit.txt"
+
+  echo "== Pruebas en el navegador (Chromium)"
+  tmp=$(mktemp -d)
+  build/equidad serve --demo --db "sqlite:$tmp/e2e.db" --port 0 --no-access-log >"$tmp/out.log" 2>"$tmp/err.log" &
+  spid=$!
+  url=""
+  for _ in $(seq 1 100); do
+    url=$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$tmp/err.log" | head -1)
+    [ -n "$url" ] && break
+    sleep 0.2
+  done
+  if [ -n "$url" ]; then
+    (cd web && EQ_BASE_URL="$url" EQ_SCREENSHOTS="$ROOT/build/screenshots" npm run --silent e2e -- --test-reporter=tap 2>&1) | tee "$OUT/e2e.txt" | grep -E '^(not ok|# (pass|fail))' || true
+    node_counts "$OUT/e2e.txt"
+  else
+    echo "el servidor no inició:"; cat "$tmp/err.log"; add 0 1
+  fi
+  kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null
+  rm -rf "$tmp"
+fi
+
+echo "== Compilación con clang 14 (verificación)"
+if cmake -S . -B build-clang -DCMAKE_CXX_COMPILER=clang++ -DEQ_WERROR=ON >/dev/null 2>"$OUT/clang.txt" &&
+   cmake --build build-clang -j"$(nproc)" --target equidad >>"$OUT/clang.txt" 2>&1; then
+  add 1 0
+else
+  tail -40 "$OUT/clang.txt"; add 0 1
+fi
+
+echo
+echo "Capturas de pantalla: build/screenshots/"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

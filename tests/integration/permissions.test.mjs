@@ -1,0 +1,204 @@
+// THE route-permission test. Every operation the server publishes in its OpenAPI document is
+// called anonymously and as a signed-in account that lacks its permission; both must be refused
+// (401 / 403) and every refusal must leave an audit entry. Routes added later are covered
+// automatically: the list comes from the running server, not from this file.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { assertApiError, startServer } from './harness.mjs';
+import { Client, DEMO, auditEntries, login, loginDemo } from './auth_helpers.mjs';
+
+const PUBLIC = 'public';
+const AUTHENTICATED = 'authenticated';
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+
+let srv;
+let ops = []; // { method, pattern, path, permission, op }
+const users = {}; // role → Client (signed in), with .permissions
+let admin;
+
+// Path parameters: a real code where the name or context suggests one, so public routes answer
+// with data rather than "not found"; "1" otherwise (refusals happen before any lookup).
+function concrete(pattern) {
+  return pattern.replace(/\{([^}]+)\}/g, (_, name, offset) => {
+    const before = pattern.slice(0, offset);
+    if (/regions\/$/.test(before)) return '13';
+    if (/provinces\/$/.test(before)) return '131';
+    if (/comunas\/$/.test(before)) return '13101';
+    return name === 'code' ? '13101' : '1';
+  });
+}
+
+// Sample query strings for public routes that need some (anything else gets none).
+const PUBLIC_QUERY = { '/api/v1/territory/locate': '?lat=-33.4489&lon=-70.6693' };
+
+const bodyFor = (method) => (['POST', 'PUT', 'PATCH'].includes(method) ? {} : undefined);
+
+before(async () => {
+  srv = await startServer({ extraArgs: ['--demo'] });
+  const doc = await srv.request('GET', '/api/v1/openapi.json');
+  assert.equal(doc.status, 200, doc.text);
+  for (const [pattern, item] of Object.entries(doc.json.paths)) {
+    for (const [m, op] of Object.entries(item)) {
+      if (!METHODS.includes(m)) continue;
+      ops.push({ method: m.toUpperCase(), pattern, path: concrete(pattern), permission: op['x-permission'], op });
+    }
+  }
+  // One signed-in session per demo role (TOTP where the account has it).
+  await Promise.all(Object.keys(DEMO).map(async (role) => {
+    const c = await loginDemo(srv, role);
+    const s = await c.get('/api/v1/auth/session');
+    assert.equal(s.status, 200, s.text);
+    c.permissions = new Set(s.json.user.permissions);
+    c.role = role;
+    users[role] = c;
+  }));
+  admin = users.admin;
+});
+after(async () => { await srv?.stop(); });
+
+describe('route permissions', () => {
+  test('the API description lists the known operations', () => {
+    assert.ok(ops.length >= 20, `only ${ops.length} operations`);
+    const names = new Set(ops.map((o) => `${o.method} ${o.pattern}`));
+    for (const must of ['POST /api/v1/auth/login', 'GET /api/v1/users', 'POST /api/v1/users', 'GET /api/v1/audit', 'GET /api/v1/openapi.json'])
+      assert.ok(names.has(must), `${must} missing from the OpenAPI document`);
+  });
+
+  test('every operation declares x-permission, and each names a permission some role grants', async () => {
+    const roles = await admin.get('/api/v1/roles');
+    assert.equal(roles.status, 200, roles.text);
+    const granted = new Set(roles.json.items.flatMap((r) => r.permissions.map((p) => p.id)));
+    for (const o of ops) {
+      const where = `${o.method} ${o.pattern}`;
+      assert.equal(typeof o.permission, 'string', `${where} declares no x-permission`);
+      assert.ok(o.permission.length > 0, `${where} has an empty x-permission`);
+      if (o.permission === PUBLIC || o.permission === AUTHENTICATED) continue;
+      assert.ok(granted.has(o.permission), `${where} needs «${o.permission}», which no role grants: nobody could ever use it`);
+      // The description itself tells clients what to expect.
+      assert.ok(o.op.responses?.['401'], `${where}: no 401 response documented`);
+      assert.ok(o.op.responses?.['403'], `${where}: no 403 response documented`);
+    }
+  });
+
+  test('public operations answer without a session', async () => {
+    const pub = ops.filter((o) => o.permission === PUBLIC);
+    assert.ok(pub.length > 0);
+    for (const o of pub) {
+      const c = new Client(srv);
+      const r = await c.req(o.method, o.path + (PUBLIC_QUERY[o.pattern] ?? ''), { body: bodyFor(o.method) });
+      assert.notEqual(r.status, 401, `${o.method} ${o.path} asked for a session: ${r.text}`);
+      assert.notEqual(r.status, 403, `${o.method} ${o.path} refused an anonymous caller: ${r.text}`);
+      assert.ok(r.status < 500, `${o.method} ${o.path}: ${r.status} ${r.text}`);
+    }
+  });
+
+  test('every non-public operation refuses an anonymous caller with 401', async () => {
+    const priv = ops.filter((o) => o.permission !== PUBLIC);
+    assert.ok(priv.length > 0);
+    for (const o of priv) {
+      const c = new Client(srv);
+      const r = await c.req(o.method, o.path, { body: bodyFor(o.method) });
+      assertApiError(assert, r, 401, 'unauthenticated');
+      if (o.method === 'GET') {
+        // HEAD runs the GET route: it must be refused the same way (no body to check).
+        const h = await c.req('HEAD', o.path);
+        assert.equal(h.status, 401, `HEAD ${o.path} answered ${h.status}`);
+      }
+    }
+  });
+
+  test('methods a path does not declare are refused, never run', async () => {
+    const byPath = new Map();
+    for (const o of ops) {
+      if (!byPath.has(o.path)) byPath.set(o.path, new Set());
+      byPath.get(o.path).add(o.method);
+    }
+    for (const [p, declared] of byPath) {
+      for (const m of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {
+        if (declared.has(m) || (m === 'GET' && declared.has('HEAD'))) continue;
+        const r = await users.admin.req(m, p, { body: bodyFor(m) });
+        assert.ok([404, 405].includes(r.status), `${m} ${p} (not declared) answered ${r.status} ${r.text}`);
+      }
+    }
+  });
+
+  test('every non-public operation refuses a made-up session cookie or bearer token with 401', async () => {
+    for (const o of ops.filter((x) => x.permission !== PUBLIC)) {
+      const c = new Client(srv);
+      const r1 = await c.req(o.method, o.path, { body: bodyFor(o.method), cookie: 'eq_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', headers: { 'X-CSRF-Token': 'x' } });
+      assertApiError(assert, r1, 401);
+      const r2 = await c.req(o.method, o.path, { body: bodyFor(o.method), headers: { Authorization: 'Bearer not-a-real-token' } });
+      assertApiError(assert, r2, 401);
+    }
+  });
+
+  test('every operation with a specific permission refuses a signed-in account without it (403)', async () => {
+    const specific = ops.filter((o) => o.permission !== PUBLIC && o.permission !== AUTHENTICATED);
+    assert.ok(specific.length > 0);
+    // Prefer the company account (it holds only registries.directoras.search), then the others.
+    const order = ['company', 'pharmacy', 'municipal', 'analyst', 'focal_point', 'seremi', 'operator', 'case_worker', 'institution_admin'];
+    for (const o of specific) {
+      const role = order.find((r) => !users[r].permissions.has(o.permission));
+      assert.ok(role, `no demo account lacks «${o.permission}» (${o.method} ${o.pattern})`);
+      const r = await users[role].req(o.method, o.path, { body: bodyFor(o.method) });
+      const e = assertApiError(assert, r, 403);
+      assert.equal(e.code, 'forbidden', `${o.method} ${o.path} as ${role}: ${r.text}`);
+      o.deniedAs = role;
+    }
+  });
+
+  test('a signed-in account that holds the permission is let through (not 401/403)', async () => {
+    for (const o of ops.filter((x) => x.permission !== PUBLIC && x.permission !== AUTHENTICATED)) {
+      const role = Object.keys(users).find((r) => users[r].permissions.has(o.permission));
+      assert.ok(role, `no demo account holds «${o.permission}» (${o.method} ${o.pattern})`);
+      // An id no object has, so that state-changing routes change nothing.
+      const path = o.pattern.includes('{') ? o.pattern.replace(/\{[^}]+\}/g, '999999') : o.path;
+      const r = await users[role].req(o.method, path, { body: bodyFor(o.method) });
+      assert.ok(r.status !== 401 && r.status !== 403, `${o.method} ${path} as ${role}: ${r.status} ${r.text}`);
+      assert.ok(r.status < 500, `${o.method} ${path} as ${role}: ${r.status} ${r.text}`);
+    }
+  });
+
+  test('every refusal is in the audit log (http.unauthenticated / http.denied)', async () => {
+    const entries = await auditEntries(admin, 'outcome=denied');
+    assert.ok(entries.length > 0, 'no denied entries at all');
+    for (const e of entries) assert.equal(e.outcome, 'denied');
+    const priv = ops.filter((o) => o.permission !== PUBLIC);
+    for (const o of priv) {
+      const object = `${o.method} ${o.pattern}`;
+      const anon = entries.find((e) => e.action === 'http.unauthenticated' && e.object === object);
+      assert.ok(anon, `no http.unauthenticated entry for ${object}`);
+      assert.equal(anon.actor, null, `anonymous refusal of ${object} names an actor: ${JSON.stringify(anon)}`);
+    }
+    for (const o of priv.filter((x) => x.deniedAs)) {
+      const object = `${o.method} ${o.pattern}`;
+      const u = users[o.deniedAs].session.user;
+      const denied = entries.find((e) => e.action === 'http.denied' && e.object === object && e.actor?.id === u.id);
+      assert.ok(denied, `no http.denied entry for ${object} by ${u.email}`);
+      assert.equal(denied.actor.name, u.name);
+      assert.equal(denied.institution?.id, u.institution.id);
+    }
+    // Only refusals are listed under outcome=denied.
+    for (const e of entries) assert.ok(e.outcome === 'denied');
+  });
+
+  test('the audit log is only readable with audit.read, and reading it is itself recorded', async () => {
+    const r = await users.institution_admin.get('/api/v1/audit?outcome=denied');
+    assertApiError(assert, r, 403, 'forbidden');
+    const reads = await auditEntries(admin, 'action=audit.read', 50);
+    assert.ok(reads.some((e) => e.actor?.id === admin.session.user.id), 'audit.read by the admin not recorded');
+  });
+  test('operations for any signed-in account accept every role', async () => {
+    // Fresh sessions, so that logout routes do not end the sessions the other tests use (and this
+    // test runs last: logout-all ends the company account's other sessions too).
+    for (const o of ops.filter((x) => x.permission === AUTHENTICATED)) {
+      const c = await login(srv, DEMO.company.email);
+      const path = o.pattern.includes('{') ? o.pattern.replace(/\{[^}]+\}/g, '999999') : o.path;
+      const r = await c.req(o.method, path, { body: bodyFor(o.method) });
+      assert.ok(r.status !== 401 && r.status !== 403, `${o.method} ${path}: ${r.status} ${r.text}`);
+      assert.ok(r.status < 500, `${o.method} ${path}: ${r.status} ${r.text}`);
+    }
+  });
+
+});
