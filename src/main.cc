@@ -49,6 +49,8 @@ int main(int argc, char** argv) {
   serve->add_option("--idle-timeout", idle_timeout, "Seconds an idle keep-alive connection is kept")->capture_default_str();
   bool no_access_log = false;
   serve->add_flag("--no-access-log", no_access_log, "Do not print one line per request");
+  serve->add_flag("--secure-cookies", cfg.server.secure_cookies,
+                  "Mark session cookies Secure (set when TLS terminates in a proxy in front of Equidad)");
   bool with_demo = false;
   serve->add_flag("--demo", with_demo, "Load the demo data set before serving");
 
