@@ -1,0 +1,262 @@
+// Audit browser: the append-only log, filtered, paged backwards by sequence, with chain verification.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, errorMessage } from '../app/api';
+import { formatDate, formatDateTime, formatNumber, parseDateInput } from '../app/format';
+import { actionLabel, OUTCOME_LABELS } from '../app/labels';
+import { setQuery, useLocation } from '../app/router';
+import type { AuditEntry, AuditPage as AuditPageData, AuditVerify } from '../app/types';
+import { Badge, EmptyState, ErrorAlert, Field, Loading, Notice, PageHeader, SelectField } from '../app/ui';
+
+const PAGE = 50;
+
+interface Filters {
+  actor: string;
+  action: string;
+  outcome: string;
+  from: string;
+  to: string;
+}
+
+/** Filters as the API takes them (dates YYYY-MM-DD), read from the address bar. */
+function filtersFrom(search: URLSearchParams): Filters {
+  const date = (v: string | null) => (v && parseDateInput(v)) || '';
+  return {
+    actor: search.get('actor') ?? '',
+    action: search.get('accion') ?? '',
+    outcome: search.get('resultado') ?? '',
+    from: date(search.get('desde')),
+    to: date(search.get('hasta')),
+  };
+}
+
+/** The same filters as a person types them (dates dd-mm-aaaa). */
+function draftOf(f: Filters): Filters {
+  return { ...f, from: f.from ? formatDate(f.from) : '', to: f.to ? formatDate(f.to) : '' };
+}
+
+function outcomeTone(o: AuditEntry['outcome']) {
+  return o === 'ok' ? 'ok' : o === 'denied' ? 'warn' : 'danger';
+}
+
+export default function AuditPage() {
+  const { search } = useLocation();
+  const applied = filtersFrom(search);
+  const appliedKey = JSON.stringify(applied);
+  const [draft, setDraft] = useState<Filters>(() => draftOf(applied));
+  const [items, setItems] = useState<AuditEntry[]>([]);
+  const [nextBefore, setNextBefore] = useState<number | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<string | null>(null);
+  const [verify, setVerify] = useState<AuditVerify | null>(null);
+  const [verifyError, setVerifyError] = useState<string | null>(null);
+  const [verifying, setVerifying] = useState(false);
+  const [dateError, setDateError] = useState<{ from?: string; to?: string }>({});
+  const reqId = useRef(0);
+
+  async function load(before: number | null) {
+    const id = ++reqId.current;
+    setLoading(true);
+    setError(null);
+    try {
+      const page = await api.get<AuditPageData>('/audit', {
+        query: { ...applied, limit: PAGE, before: before ?? undefined },
+      });
+      if (id !== reqId.current) return;
+      setItems((prev) => (before === null ? page.items : [...prev, ...page.items]));
+      setNextBefore(page.next_before);
+    } catch (e) {
+      if (id !== reqId.current) return;
+      setError(errorMessage(e));
+    } finally {
+      if (id === reqId.current) setLoading(false);
+    }
+  }
+
+  useEffect(() => {
+    setDraft(draftOf(applied));
+    void load(null);
+  }, [appliedKey]);
+
+  function apply(e: Event) {
+    e.preventDefault();
+    const errs: { from?: string; to?: string } = {};
+    const from = draft.from.trim() ? parseDateInput(draft.from) : '';
+    const to = draft.to.trim() ? parseDateInput(draft.to) : '';
+    if (from === null) errs.from = 'Escriba la fecha como dd-mm-aaaa, por ejemplo 24-11-2026.';
+    if (to === null) errs.to = 'Escriba la fecha como dd-mm-aaaa, por ejemplo 24-11-2026.';
+    if (from && to && from > to) errs.to = 'La fecha final debe ser igual o posterior a la inicial.';
+    setDateError(errs);
+    if (errs.from || errs.to) return;
+    setQuery({
+      actor: draft.actor.trim(),
+      accion: draft.action.trim(),
+      resultado: draft.outcome,
+      desde: from,
+      hasta: to,
+    });
+  }
+
+  function clear() {
+    setDraft({ actor: '', action: '', outcome: '', from: '', to: '' });
+    setDateError({});
+    setQuery({ actor: null, accion: null, resultado: null, desde: null, hasta: null });
+  }
+
+  async function runVerify() {
+    setVerifying(true);
+    setVerifyError(null);
+    setVerify(null);
+    try {
+      setVerify(await api.get<AuditVerify>('/audit/verify'));
+    } catch (e) {
+      setVerifyError(errorMessage(e));
+    } finally {
+      setVerifying(false);
+    }
+  }
+
+  const set = (k: keyof Filters) => (v: string) => setDraft((d) => ({ ...d, [k]: v }));
+
+  return (
+    <section>
+      <PageHeader
+        eyebrow="Administración"
+        title="Auditoría"
+        lead="Registro inalterable de las acciones en Equidad. Cada registro se encadena con el anterior mediante un hash, de modo que cualquier alteración se detecta."
+        actions={
+          <button type="button" class="btn btn-secondary" onClick={runVerify} disabled={verifying}>
+            {verifying ? 'Verificando…' : 'Verificar integridad'}
+          </button>
+        }
+      />
+      <div aria-live="polite">
+        {verify && verify.ok && (
+          <Notice kind="success" title="La cadena de auditoría está íntegra.">
+            Se verificaron {formatNumber(verify.count)} registros.
+          </Notice>
+        )}
+      </div>
+      {verify && !verify.ok && (
+        <div class="alert alert-error" role="alert">
+          <strong class="alert-title">La cadena de auditoría está rota.</strong>
+          <span>El primer registro alterado es el N° {formatNumber(verify.first_broken_seq)}. Informe de inmediato a seguridad de la información.</span>
+        </div>
+      )}
+      <ErrorAlert error={verifyError} />
+
+      <form class="filters card" role="search" aria-label="Filtrar auditoría" onSubmit={apply}>
+        <Field label="Persona" name="actor" hintBelow value={draft.actor} onValue={set('actor')} hint="Nombre, correo o ID." autocomplete="off" />
+        <Field label="Acción" name="action" hintBelow value={draft.action} onValue={set('action')} hint="Ej.: user.create" autocomplete="off" />
+        <SelectField
+          label="Resultado"
+          name="outcome"
+          value={draft.outcome}
+          onValue={set('outcome')}
+          placeholder="Todos"
+          options={Object.entries(OUTCOME_LABELS).map(([value, label]) => ({ value, label }))}
+        />
+        <Field
+          label="Desde"
+          name="from"
+          hintBelow
+          hint="dd-mm-aaaa"
+          inputMode="numeric"
+          autocomplete="off"
+          value={draft.from}
+          onValue={set('from')}
+          error={dateError.from}
+        />
+        <Field
+          label="Hasta"
+          name="to"
+          hintBelow
+          hint="dd-mm-aaaa"
+          inputMode="numeric"
+          autocomplete="off"
+          value={draft.to}
+          onValue={set('to')}
+          error={dateError.to}
+        />
+        <div class="filter-actions filter-actions-row">
+          <button type="submit" class="btn btn-primary">
+            Filtrar
+          </button>
+          <button type="button" class="btn btn-ghost" onClick={clear}>
+            Limpiar
+          </button>
+        </div>
+      </form>
+
+      <ErrorAlert error={error} />
+      <p class="summary" aria-live="polite">
+        {loading && items.length === 0
+          ? 'Buscando…'
+          : `${formatNumber(items.length)} ${items.length === 1 ? 'registro' : 'registros'}${nextBefore !== null ? ' (hay más)' : ''}`}
+      </p>
+      {loading && items.length === 0 ? (
+        <Loading />
+      ) : items.length === 0 ? (
+        !error && <EmptyState>No hay registros que coincidan con los filtros.</EmptyState>
+      ) : (
+        <div class="table-wrap card">
+          <table class="data-table responsive audit-table" data-testid="audit-table">
+            <caption class="visually-hidden">Registros de auditoría, del más reciente al más antiguo</caption>
+            <thead>
+              <tr>
+                <th scope="col">N°</th>
+                <th scope="col">Fecha y hora</th>
+                <th scope="col">Persona</th>
+                <th scope="col">Acción</th>
+                <th scope="col">Objeto</th>
+                <th scope="col">IP</th>
+                <th scope="col">Resultado</th>
+                <th scope="col">Hash</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((a) => {
+                const label = actionLabel(a.action);
+                return (
+                  <tr key={a.seq}>
+                    <td data-label="N°" class="num">
+                      {a.seq}
+                    </td>
+                    <td data-label="Fecha y hora" class="nowrap">
+                      {formatDateTime(a.at, true)}
+                    </td>
+                    <td data-label="Persona">
+                      {a.actor ? <span class="cell-main">{a.actor.name}</span> : <span class="muted">Anónimo / sistema</span>}
+                      {a.institution && <span class="cell-sub">{a.institution.name}</span>}
+                    </td>
+                    <td data-label="Acción">
+                      {label && <span class="cell-main">{label}</span>}
+                      <code class="cell-sub">{a.action}</code>
+                    </td>
+                    <td data-label="Objeto">{a.object ? <code>{a.object}</code> : '—'}</td>
+                    <td data-label="IP">{a.client_ip ? <code>{a.client_ip}</code> : '—'}</td>
+                    <td data-label="Resultado">
+                      <Badge tone={outcomeTone(a.outcome)}>{OUTCOME_LABELS[a.outcome] ?? a.outcome}</Badge>
+                    </td>
+                    <td data-label="Hash">
+                      <code class="hash" title={a.hash}>
+                        {a.hash.slice(0, 12)}…
+                      </code>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {nextBefore !== null && items.length > 0 && (
+        <p class="center">
+          <button type="button" class="btn btn-secondary" onClick={() => load(nextBefore)} disabled={loading}>
+            {loading ? 'Cargando…' : 'Cargar registros anteriores'}
+          </button>
+        </p>
+      )}
+      <p class="muted small">Horas de Chile continental (America/Santiago).</p>
+    </section>
+  );
+}

@@ -1,0 +1,412 @@
+// Administration of user accounts: search, create, edit roles/territory/state, reset TOTP.
+import { useMemo, useRef, useState } from 'preact/hooks';
+import { api, errorMessage } from '../app/api';
+import { formatDateTime } from '../app/format';
+import { roleLabel } from '../app/labels';
+import { setQuery, useLocation } from '../app/router';
+import { hasPermission, useSession } from '../app/session';
+import type { Institution, Items, Role, User } from '../app/types';
+import {
+  Badge,
+  Dialog,
+  EmptyState,
+  ErrorAlert,
+  Field,
+  Loading,
+  Notice,
+  PageHeader,
+  SelectField,
+  focusFirstInvalid,
+  useAsync,
+  useFormErrors,
+} from '../app/ui';
+import { getRegions, regionLabel } from '../territory/data';
+import { TerritoryFields } from '../territory/TerritoryFields';
+import { getInstitutions, getRoles, useDebounced } from './common';
+
+function isLocked(u: User): boolean {
+  return !!u.locked_until && new Date(u.locked_until).getTime() > Date.now();
+}
+
+function StateBadge({ user }: { user: User }) {
+  if (!user.active) return <Badge tone="neutral">Inactiva</Badge>;
+  if (isLocked(user)) return <Badge tone="danger" title={`Bloqueada hasta ${formatDateTime(user.locked_until)}`}>Bloqueada</Badge>;
+  return <Badge tone="ok">Activa</Badge>;
+}
+
+export default function UsersPage() {
+  const { search } = useLocation();
+  const { state } = useSession();
+  // Without users.manage_all, an administrator manages the accounts of its own institution only.
+  const ownInstitution = state.status === 'signed-in' ? state.session.user.institution : null;
+  const allInstitutions = hasPermission(state, 'users.manage_all');
+  const [q, setQ] = useState(search.get('q') ?? '');
+  const institutionId = search.get('institucion') ?? '';
+  const role = search.get('rol') ?? '';
+  const dq = useDebounced(q.trim());
+  const [editing, setEditing] = useState<User | 'new' | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const roles = useAsync(() => getRoles(), []);
+  const institutions = useAsync(() => getInstitutions(), []);
+  const regions = useAsync(() => getRegions(), []);
+  const users = useAsync(
+    (signal) =>
+      api.get<Items<User>>('/users', { query: { q: dq, institution_id: institutionId, role }, signal }).then((r) => r.items),
+    [dq, institutionId, role],
+  );
+
+  const roleName = useMemo(() => {
+    const m = new Map((roles.data ?? []).map((r) => [r.id, r.name]));
+    return (id: string) => m.get(id) ?? roleLabel(id);
+  }, [roles.data]);
+
+  const list = users.data ?? [];
+
+  return (
+    <section>
+      <PageHeader
+        eyebrow="Administración"
+        title="Usuarios"
+        lead="Cuentas de las personas que usan Equidad, con su institución, roles y territorio."
+        actions={
+          <button type="button" class="btn btn-primary" onClick={() => setEditing('new')}>
+            Nueva cuenta
+          </button>
+        }
+      />
+      {notice && <Notice kind="success">{notice}</Notice>}
+      <form class="filters card" role="search" aria-label="Filtrar usuarios" onSubmit={(e) => e.preventDefault()}>
+        <Field label="Buscar" name="q" type="search" hintBelow value={q} onValue={setQ} hint="Nombre, correo o RUN." autocomplete="off" />
+        {allInstitutions && (
+          <SelectField
+            label="Institución"
+            name="institucion"
+            value={institutionId}
+            onValue={(v) => setQuery({ institucion: v })}
+            placeholder="Todas"
+            options={(institutions.data ?? []).map((i) => ({ value: String(i.id), label: i.name }))}
+          />
+        )}
+        <SelectField
+          label="Rol"
+          name="rol"
+          value={role}
+          onValue={(v) => setQuery({ rol: v })}
+          placeholder="Todos"
+          options={(roles.data ?? []).map((r) => ({ value: r.id, label: r.name }))}
+        />
+      </form>
+      <ErrorAlert error={users.error} />
+      <p class="summary" aria-live="polite">
+        {users.loading ? 'Buscando…' : `${list.length} ${list.length === 1 ? 'cuenta' : 'cuentas'}`}
+      </p>
+      {users.loading && !users.data ? (
+        <Loading />
+      ) : list.length === 0 ? (
+        !users.error && <EmptyState>No hay cuentas que coincidan con los filtros.</EmptyState>
+      ) : (
+        <div class="table-wrap card">
+          <table class="data-table responsive" data-testid="users-table">
+            <caption class="visually-hidden">Cuentas de usuario</caption>
+            <thead>
+              <tr>
+                <th scope="col">Nombre</th>
+                <th scope="col">Institución</th>
+                <th scope="col">Roles</th>
+                <th scope="col">Región</th>
+                <th scope="col">Estado</th>
+                <th scope="col">Último ingreso</th>
+                <th scope="col">
+                  <span class="visually-hidden">Acciones</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.map((u) => (
+                <tr key={u.id}>
+                  <th scope="row" data-label="Nombre">
+                    <span class="cell-main">{u.name}</span>
+                    <span class="cell-sub">{u.email}</span>
+                    {u.run && <span class="cell-sub">RUN {u.run}</span>}
+                  </th>
+                  <td data-label="Institución">{u.institution?.name ?? '—'}</td>
+                  <td data-label="Roles">
+                    <span class="badges">
+                      {u.roles.map((r) => (
+                        <Badge key={r} tone="purple">
+                          {roleName(r)}
+                        </Badge>
+                      ))}
+                    </span>
+                  </td>
+                  <td data-label="Región">{regionLabel(regions.data, u.region_id)}</td>
+                  <td data-label="Estado">
+                    <span class="badges">
+                      <StateBadge user={u} />
+                      {u.totp_enabled ? (
+                        <Badge tone="info" title="Verificación en dos pasos activada">
+                          2 pasos
+                        </Badge>
+                      ) : null}
+                    </span>
+                  </td>
+                  <td data-label="Último ingreso">{u.last_login_at ? formatDateTime(u.last_login_at) : 'Nunca'}</td>
+                  <td class="cell-actions">
+                    <button type="button" class="btn btn-ghost btn-sm" onClick={() => setEditing(u)}>
+                      Editar<span class="visually-hidden"> {u.name}</span>
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {editing && (
+        <UserDialog
+          user={editing === 'new' ? null : editing}
+          roles={roles.data ?? []}
+          institutions={
+            allInstitutions || !ownInstitution
+              ? institutions.data ?? []
+              : (institutions.data ?? []).filter((i) => i.id === ownInstitution.id)
+          }
+          defaultInstitutionId={allInstitutions ? '' : String(ownInstitution?.id ?? '')}
+          onClose={() => setEditing(null)}
+          onSaved={(msg) => {
+            setEditing(null);
+            setNotice(msg);
+            users.reload();
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+function UserDialog(props: {
+  user: User | null;
+  roles: Role[];
+  institutions: Institution[];
+  defaultInstitutionId: string;
+  onClose: () => void;
+  onSaved: (message: string) => void;
+}) {
+  const u = props.user;
+  const [name, setName] = useState(u?.name ?? '');
+  const [email, setEmail] = useState(u?.email ?? '');
+  const [run, setRun] = useState(u?.run ?? '');
+  const [institutionId, setInstitutionId] = useState(u ? String(u.institution.id) : props.defaultInstitutionId);
+  const [roles, setRoles] = useState<string[]>(u?.roles ?? []);
+  const [regionId, setRegionId] = useState(u?.region_id ?? '');
+  const [comunaId, setComunaId] = useState(u?.comuna_id ?? '');
+  const [active, setActive] = useState(u?.active ?? true);
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [resetDone, setResetDone] = useState<string | null>(null);
+  const [confirmReset, setConfirmReset] = useState(false);
+  const errors = useFormErrors();
+  const formRef = useRef<HTMLFormElement>(null);
+
+  const needsTotp = props.roles.some((r) => roles.includes(r.id) && r.requires_totp);
+
+  function toggleRole(id: string) {
+    setRoles((prev) => (prev.includes(id) ? prev.filter((x) => x !== id) : [...prev, id]));
+  }
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    errors.clear();
+    const local: Record<string, string> = {};
+    if (!name.trim()) local.name = 'Ingrese el nombre.';
+    if (!u && !email.trim()) local.email = 'Ingrese el correo electrónico.';
+    if (!u && !institutionId) local.institution_id = 'Elija la institución.';
+    if (roles.length === 0) local.roles = 'Elija al menos un rol.';
+    if (!u && password.length < 1) local.password = 'Ingrese una contraseña inicial.';
+    if (Object.keys(local).length) {
+      errors.setFields(local);
+      errors.setGeneral('Revise los datos marcados.');
+      focusFirstInvalid(formRef.current);
+      return;
+    }
+    setBusy(true);
+    try {
+      if (u) {
+        await api.patch(`/users/${u.id}`, {
+          name: name.trim(),
+          roles,
+          active,
+          region_id: regionId || null,
+          comuna_id: comunaId || null,
+        });
+        props.onSaved(`Se guardaron los cambios de ${name.trim()}.`);
+      } else {
+        await api.post('/users', {
+          name: name.trim(),
+          email: email.trim(),
+          run: run.trim() || null,
+          institution_id: Number(institutionId),
+          roles,
+          region_id: regionId || null,
+          comuna_id: comunaId || null,
+          password,
+        });
+        props.onSaved(`Se creó la cuenta de ${name.trim()}.`);
+      }
+    } catch (err) {
+      errors.fromError(err);
+      focusFirstInvalid(formRef.current);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function resetTotp() {
+    if (!u) return;
+    setBusy(true);
+    errors.clear();
+    try {
+      await api.post(`/users/${u.id}/reset-totp`, {});
+      setResetDone('Se restableció la verificación en dos pasos. La persona deberá activarla nuevamente en su próximo ingreso.');
+      setConfirmReset(false);
+    } catch (err) {
+      errors.setGeneral(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Dialog title={u ? `Editar cuenta: ${u.name}` : 'Nueva cuenta'} open onClose={props.onClose} wide>
+      <ErrorAlert error={errors.general} title="No fue posible guardar" />
+      {resetDone && <Notice kind="success">{resetDone}</Notice>}
+      <form ref={formRef} onSubmit={submit} noValidate class="stack">
+        <Field label="Nombre completo" name="name" value={name} onValue={setName} error={errors.fields.name} required autocomplete="off" autoFocus />
+        <div class="field-row">
+          <Field
+            label="Correo electrónico"
+            name="email"
+            type="email"
+            value={email}
+            onValue={setEmail}
+            error={errors.fields.email}
+            required={!u}
+            disabled={!!u}
+            autocomplete="off"
+          />
+          <Field
+            label="RUN"
+            name="run"
+            value={run}
+            onValue={setRun}
+            error={errors.fields.run}
+            hint="Opcional. Ej.: 12.345.678-5"
+            hintBelow
+            disabled={!!u}
+            autocomplete="off"
+          />
+        </div>
+        <SelectField
+          label="Institución"
+          name="institution_id"
+          value={institutionId}
+          onValue={setInstitutionId}
+          placeholder="Elija una institución"
+          options={(() => {
+            const opts = props.institutions
+              .filter((i) => i.active || String(i.id) === institutionId)
+              .map((i) => ({ value: String(i.id), label: i.name }));
+            // An existing account's institution stays visible even if it is outside the list.
+            if (u && !opts.some((o) => o.value === institutionId)) opts.unshift({ value: institutionId, label: u.institution.name });
+            return opts;
+          })()}
+          error={errors.fields.institution_id}
+          required={!u}
+          disabled={!!u}
+        />
+        <fieldset class={`fieldset${errors.fields.roles ? ' has-error' : ''}`} aria-describedby={errors.fields.roles ? 'roles-err' : undefined}>
+          <legend>
+            Roles<span class="req" aria-hidden="true"> *</span>
+          </legend>
+          {errors.fields.roles && (
+            <p class="field-error" id="roles-err">
+              {errors.fields.roles}
+            </p>
+          )}
+          <div class="checks">
+            {props.roles.map((r) => (
+              <label key={r.id} class="check">
+                <input type="checkbox" name="roles" value={r.id} checked={roles.includes(r.id)} onChange={() => toggleRole(r.id)} />
+                <span>
+                  {r.name}
+                  {r.requires_totp && <span class="muted small"> · requiere verificación en dos pasos</span>}
+                </span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        {needsTotp && !u?.totp_enabled && (
+          <p class="hint">Con estos roles, la persona deberá activar la verificación en dos pasos en su primer ingreso.</p>
+        )}
+        <TerritoryFields
+          regionId={regionId}
+          comunaId={comunaId}
+          onChange={(r, c) => {
+            setRegionId(r);
+            setComunaId(c);
+          }}
+          errors={{ region_id: errors.fields.region_id, comuna_id: errors.fields.comuna_id }}
+          regionHint="Para SEREMI y municipios: el territorio que atiende."
+        />
+        {!u && (
+          <Field
+            label="Contraseña inicial"
+            name="password"
+            type="password"
+            value={password}
+            onValue={setPassword}
+            error={errors.fields.password}
+            hint="Entréguela por un canal seguro; la persona podrá cambiarla."
+            autocomplete="new-password"
+            required
+          />
+        )}
+        {u && (
+          <label class="check">
+            <input type="checkbox" name="active" checked={active} onChange={(e) => setActive((e.currentTarget as HTMLInputElement).checked)} />
+            <span>Cuenta activa (si la desactiva, sus sesiones se cierran y no podrá ingresar)</span>
+          </label>
+        )}
+        <div class="form-actions">
+          <button type="submit" class="btn btn-primary" disabled={busy}>
+            {u ? 'Guardar cambios' : 'Crear cuenta'}
+          </button>
+          <button type="button" class="btn btn-ghost" onClick={props.onClose}>
+            Cancelar
+          </button>
+        </div>
+      </form>
+      {u && u.totp_enabled && (
+        <div class="danger-zone">
+          <h3>Verificación en dos pasos</h3>
+          <p class="muted">Si la persona perdió su teléfono y sus códigos de recuperación, restablézcala para que la active de nuevo.</p>
+          {confirmReset ? (
+            <div class="form-actions">
+              <button type="button" class="btn btn-danger" onClick={resetTotp} disabled={busy}>
+                Sí, restablecer
+              </button>
+              <button type="button" class="btn btn-ghost" onClick={() => setConfirmReset(false)}>
+                No
+              </button>
+            </div>
+          ) : (
+            <button type="button" class="btn btn-danger-outline" onClick={() => setConfirmReset(true)} disabled={busy || !!resetDone}>
+              Restablecer verificación en dos pasos
+            </button>
+          )}
+        </div>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,109 @@
+// Route table and access rules of the single-page app.
+import type { ComponentType } from 'preact';
+import { useEffect } from 'preact/hooks';
+import { lazyPage } from './lazy';
+import { match, navigate, useLocation } from './router';
+import { hasPermission, SessionProvider, useSession } from './session';
+import { Shell } from './shell';
+import { Loading, PageHeader } from './ui';
+import { Landing } from '../public/Landing';
+import { LoginPage } from '../auth/LoginPage';
+import { SessionsPage } from '../auth/SessionsPage';
+import { HomePage } from '../home/HomePage';
+
+const TerritoryPage = lazyPage<{ regionId?: string }>(() => import('../territory/TerritoryPage'));
+const UsersPage = lazyPage(() => import('../admin/UsersPage'));
+const RolesPage = lazyPage(() => import('../admin/RolesPage'));
+const InstitutionsPage = lazyPage(() => import('../admin/InstitutionsPage'));
+const AuditPage = lazyPage(() => import('../admin/AuditPage'));
+
+interface RouteDef {
+  pattern: string;
+  /** Public pages are reachable without a session and show the quick-exit button. */
+  public?: boolean;
+  /** The session must hold at least one of these permissions. */
+  anyPermission?: string[];
+  render: (params: Record<string, string>) => preact.JSX.Element;
+}
+
+const ROUTES: RouteDef[] = [
+  { pattern: '/', public: true, render: () => <Landing /> },
+  { pattern: '/territorio', public: true, render: () => <TerritoryPage /> },
+  { pattern: '/territorio/:region', public: true, render: (p) => <TerritoryPage regionId={p.region} /> },
+  { pattern: '/ingresar', public: true, render: () => <LoginPage /> },
+  { pattern: '/inicio', render: () => <HomePage /> },
+  { pattern: '/mis-sesiones', render: () => <SessionsPage /> },
+  { pattern: '/admin/usuarios', anyPermission: ['users.manage'], render: () => <UsersPage /> },
+  { pattern: '/admin/roles', anyPermission: ['users.manage', 'roles.read'], render: () => <RolesPage /> },
+  { pattern: '/admin/instituciones', anyPermission: ['institutions.manage'], render: () => <InstitutionsPage /> },
+  { pattern: '/admin/auditoria', anyPermission: ['audit.read'], render: () => <AuditPage /> },
+];
+
+function NotFound() {
+  return (
+    <section class="narrow">
+      <PageHeader title="Página no encontrada" lead="La dirección no corresponde a ninguna página de Equidad." />
+      <p>
+        <a class="btn btn-primary" href="/">
+          Ir a la portada
+        </a>
+      </p>
+    </section>
+  );
+}
+
+function Forbidden() {
+  return (
+    <section class="narrow">
+      <PageHeader
+        title="Acceso no autorizado"
+        lead="Su rol no tiene permiso para ver esta página. Si cree que debería tenerlo, pida a la administración del sistema de su institución que revise sus roles."
+      />
+      <p>
+        <a class="btn btn-primary" href="/inicio">
+          Volver a mi inicio
+        </a>
+      </p>
+    </section>
+  );
+}
+
+function RequireSession({ path, search }: { path: string; search: string }) {
+  useEffect(() => {
+    const back = path + search;
+    navigate(`/ingresar?volver=${encodeURIComponent(back)}`, { replace: true });
+  }, [path, search]);
+  return <Loading label="Redirigiendo al ingreso…" />;
+}
+
+function Routes() {
+  const { path, search } = useLocation();
+  const { state } = useSession();
+
+  let route: RouteDef | undefined;
+  let params: Record<string, string> = {};
+  for (const r of ROUTES) {
+    const m = match(r.pattern, path);
+    if (m) {
+      route = r;
+      params = m;
+      break;
+    }
+  }
+
+  let content: preact.JSX.Element;
+  if (!route) content = <NotFound />;
+  else if (route.public) content = route.render(params);
+  else if (state.status === 'loading') content = <Loading />;
+  else if (state.status === 'anonymous') content = <RequireSession path={path} search={search.toString() ? `?${search}` : ''} />;
+  else if (route.anyPermission && !route.anyPermission.some((p) => hasPermission(state, p))) content = <Forbidden />;
+  else content = route.render(params);
+
+  return <Shell publicPage={!route || !!route.public}>{content}</Shell>;
+}
+
+export const App: ComponentType = () => (
+  <SessionProvider>
+    <Routes />
+  </SessionProvider>
+);

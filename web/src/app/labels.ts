@@ -1,0 +1,79 @@
+// Spanish names for codes the API uses. The server's own labels win when it sends them
+// (GET /roles, institution type_label); these cover the session header and fallbacks.
+
+export const ROLE_LABELS: Record<string, string> = {
+  admin: 'Administración del sistema',
+  institution_admin: 'Administración de institución',
+  analyst: 'Analista del Ministerio',
+  focal_point: 'Enlace ministerial',
+  seremi: 'Equipo SEREMI',
+  case_worker: 'Profesional de atención',
+  operator: 'Operadora 1455 y centro de control',
+  municipal: 'Seguridad municipal',
+  pharmacy: 'Farmacia',
+  company: 'Empresa o headhunter',
+};
+
+export function roleLabel(id: string): string {
+  return ROLE_LABELS[id] ?? id;
+}
+
+export const OUTCOME_LABELS: Record<string, string> = {
+  ok: 'Correcto',
+  denied: 'Denegado',
+  error: 'Error',
+};
+
+const ACTION_LABELS: Record<string, string> = {
+  'auth.login': 'Ingreso',
+  'auth.login_failed': 'Ingreso fallido',
+  'auth.login.failed': 'Ingreso fallido',
+  'auth.totp': 'Verificación en dos pasos',
+  'auth.totp_failed': 'Código de verificación rechazado',
+  'auth.enrol': 'Activación de verificación en dos pasos',
+  'auth.totp_enrol': 'Activación de verificación en dos pasos',
+  'auth.session_revoke': 'Cierre de una sesión',
+  'auth.session_suspicious': 'Sesión sospechosa',
+  'auth.logout': 'Cierre de sesión',
+  'auth.logout_all': 'Cierre de todas las sesiones',
+  'auth.lockout': 'Bloqueo por intentos fallidos',
+  'session.revoke': 'Cierre de una sesión',
+  'user.create': 'Creación de persona usuaria',
+  'user.update': 'Modificación de persona usuaria',
+  'user.reset_totp': 'Restablecimiento de segundo factor',
+  'user.totp_reset': 'Restablecimiento de segundo factor',
+  'user.list': 'Consulta de personas usuarias',
+  'user.disable': 'Desactivación de cuenta',
+  'user.enable': 'Reactivación de cuenta',
+  'user.password': 'Cambio de contraseña',
+  'token.create': 'Creación de credencial de acceso',
+  'token.revoke': 'Revocación de credencial de acceso',
+  'institution.create': 'Creación de institución',
+  'institution.update': 'Modificación de institución',
+  'audit.verify': 'Verificación de la auditoría',
+};
+
+export function actionLabel(action: string): string | null {
+  return ACTION_LABELS[action] ?? null;
+}
+
+/** A short, human description of a browser's user agent: "Chrome en Linux". */
+export function describeUserAgent(ua: string): string {
+  if (!ua) return 'Navegador desconocido';
+  let browser = 'Navegador';
+  if (/Edg\//.test(ua)) browser = 'Edge';
+  else if (/OPR\//.test(ua)) browser = 'Opera';
+  else if (/Firefox\//.test(ua)) browser = 'Firefox';
+  else if (/HeadlessChrome\//.test(ua)) browser = 'Chrome (automatizado)';
+  else if (/Chrom(e|ium)\//.test(ua)) browser = 'Chrome';
+  else if (/Safari\//.test(ua)) browser = 'Safari';
+  else if (/curl\//i.test(ua)) browser = 'curl';
+  let os = '';
+  if (/Android/.test(ua)) os = 'Android';
+  else if (/iPhone|iPad|iPod/.test(ua)) os = 'iOS';
+  else if (/Windows/.test(ua)) os = 'Windows';
+  else if (/Mac OS X|Macintosh/.test(ua)) os = 'macOS';
+  else if (/CrOS/.test(ua)) os = 'ChromeOS';
+  else if (/Linux/.test(ua)) os = 'Linux';
+  return os ? `${browser} en ${os}` : browser;
+}
