@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <thread>
 
 #include "app/app.h"
 #include "audit/log.h"
@@ -238,7 +239,9 @@ int main(int argc, char** argv) {
     if (with_demo) eq::auth::print_demo_logins(std::cerr);
     std::cerr << "Equidad escuchando en http://" << cfg.server.address << ":" << *port << "/  (base de datos: "
               << (*app)->db().url_for_display() << ")" << std::endl;
+    std::thread warm([&] { (*app)->preload(); });
     server.run();
+    warm.join();
     std::cerr << "Equidad detenido." << std::endl;
   }
   return 0;

@@ -11,6 +11,9 @@
 #   wrk -t2 -c32 -d10s --latency
 # against nginx static, the server's /healthz, and /api/v1/territory/regions (reads the database).
 # Prints a markdown report (command, date, machine, table with ratios vs nginx) on stdout.
+# BENCH_PERF=1 also samples the server with `perf record --call-graph dwarf` during the JSON run
+# and writes the inclusive-time report to $BENCH_PERF_OUT (default /tmp/equidad-bench-perf.txt).
+# (That run is then slower: compare its figures with a run without BENCH_PERF.)
 # Everything it starts is stopped on exit; all traffic stays on 127.0.0.1.
 set -euo pipefail
 
@@ -131,7 +134,19 @@ run() {  # run NAME URL
 }
 run nginx "$NGINX_URL"
 run healthz "$SERVER/healthz"
+PERF_PID=""
+if [ "${BENCH_PERF:-0}" = 1 ]; then
+  command -v perf >/dev/null || die "BENCH_PERF=1 needs perf (apt-get install linux-perf)"
+  (sleep 2; perf record -q -F 299 --call-graph dwarf,16384 -p "$SERVER_PID" -o "$TMP/perf.data" -- sleep 4 >/dev/null 2>&1) &
+  PERF_PID=$!
+fi
 run regions "$SERVER/api/v1/territory/regions"
+if [ -n "$PERF_PID" ]; then
+  wait "$PERF_PID" || true
+  PERF_OUT=${BENCH_PERF_OUT:-/tmp/equidad-bench-perf.txt}
+  perf report -i "$TMP/perf.data" --children --sort symbol --stdio -g none 2>/dev/null | grep '%' | cut -c1-200 >"$PERF_OUT" || true
+  echo "bench: profile of the JSON run written to $PERF_OUT" >&2
+fi
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 

@@ -136,6 +136,8 @@ Result<std::unique_ptr<App>> App::open(const Config& config) {
 
 Result<void> App::load_demo() { return auth::load_demo(*modules_->auth); }
 
+void App::preload() { modules_->territory->preload(); }
+
 auth::Service& App::auth() { return *modules_->auth; }
 audit::Log& App::audit() { return *modules_->audit; }
 

@@ -46,6 +46,9 @@ class App {
   http::StaticFiles& files() { return files_; }
   const Config& config() const { return config_; }
 
+  // Work that would otherwise delay the first requests; run beside the server while it starts.
+  void preload();
+
   // Loads the demo data set of every module (idempotent).
   Result<void> load_demo();
 

@@ -199,7 +199,7 @@ Result<std::vector<Institution>> Service::list_institutions(const std::string& q
   auto lease = db_.lease();
   if (!lease) return fail(lease.error());
   try {
-    return repo_.institutions(**lease, fold_for_search(trim(q)), type, region);
+    return repo_.institutions(**lease, trim(q), type, region);
   } catch (const std::exception& e) {
     return fail(store::database_error(e));
   }

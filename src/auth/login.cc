@@ -126,6 +126,16 @@ bool Service::unknown_email_locked(const std::string& email, int64_t now, bool f
   return false;
 }
 
+int64_t Service::register_failure(soci::session& s, const User& u, int64_t now) {
+  int failed = u.failed_logins + 1;
+  int64_t until = 0;
+  // Back-off doubles from one minute once the free attempts are spent, up to the cap.
+  if (failed > policy_.free_failures)
+    until = now + std::min<int64_t>(policy_.max_lock_ms, 60000LL << std::min(failed - policy_.free_failures - 1, 10));
+  repo_.record_failure(s, u.id, failed, until);
+  return until;
+}
+
 Result<LoginStep> Service::finish_login(soci::session& s, const http::Request& req, const User& u, int64_t now) {
   LoginStep step;
   step.next = "done";
@@ -163,12 +173,7 @@ Result<LoginStep> Service::login(const http::Request& req, const std::string& em
       return fail(locked(u->locked_until, now));
     }
     if (!crypto::verify_password(u->password_hash, password) || !u->active) {
-      int failed = u->failed_logins + 1;
-      int64_t until = 0;
-      // Back-off doubles from one minute once the free attempts are spent, up to the cap.
-      if (failed > policy_.free_failures)
-        until = now + std::min<int64_t>(policy_.max_lock_ms, 60000LL << std::min(failed - policy_.free_failures - 1, 10));
-      repo_.record_failure(s, u->id, failed, until);
+      int64_t until = register_failure(s, *u, now);
       auto e = audit::Log::from(req, "auth.login", "user:" + std::to_string(u->id), "failed");
       e.detail = u->active ? (until ? "contraseña incorrecta; cuenta bloqueada temporalmente" : "contraseña incorrecta")
                            : "cuenta desactivada";
@@ -227,8 +232,12 @@ Result<LoginStep> Service::login_totp(const http::Request& req, const std::strin
         }
       }
     }
+    if (u->locked_until > now) return fail(locked(u->locked_until, now));
     repo_.challenge_attempt(s, c->id, ok);
     if (!ok) {
+      // Wrong codes count like wrong passwords: otherwise fresh challenges would allow guessing
+      // the six digits without end.
+      if (register_failure(s, *u, now)) repo_.challenge_attempt(s, c->id, true);
       auto e = audit::Log::from(req, "auth.totp", "user:" + std::to_string(u->id), "failed");
       e.detail = reason;
       audit_.append(s, e);

@@ -1,4 +1,6 @@
 #include "auth/repository.h"
+#include "core/text.h"
+#include "store/row.h"
 
 namespace eq::auth {
 
@@ -35,7 +37,22 @@ std::vector<store::Migration> migrations() {
        "CREATE INDEX auth_recovery_user ON auth_recovery_codes(user_id)",
        "CREATE TABLE auth_api_tokens (id {{pk}}, name TEXT NOT NULL, user_id {{bigint}} NOT NULL REFERENCES auth_users(id), "
        "token_hash TEXT NOT NULL, scopes TEXT NOT NULL, created_at {{bigint}} NOT NULL, last_used_at {{bigint}}, revoked_at {{bigint}})",
-       "CREATE UNIQUE INDEX auth_api_tokens_hash ON auth_api_tokens(token_hash)"})};
+       "CREATE UNIQUE INDEX auth_api_tokens_hash ON auth_api_tokens(token_hash)"}),
+          // Searches ignore case and accents ("nunez" finds "Núñez"): folded copies of the searched text.
+          {"auth", 2, "folded search text", [](soci::session& s, const store::MigrationContext&) {
+             s << "ALTER TABLE auth_institutions ADD COLUMN name_folded TEXT NOT NULL DEFAULT ''";
+             s << "ALTER TABLE auth_users ADD COLUMN search_folded TEXT NOT NULL DEFAULT ''";
+             std::vector<std::pair<long long, std::string>> rows;
+             soci::rowset<soci::row> insts = s.prepare << "SELECT id, name FROM auth_institutions";
+             for (const auto& r : insts) rows.emplace_back(store::get_int(r, 0), store::get_str(r, 1));
+             for (auto& [id, name] : rows)
+               s << "UPDATE auth_institutions SET name_folded = :f WHERE id = :id", soci::use(fold_for_search(name)), soci::use(id);
+             rows.clear();
+             soci::rowset<soci::row> users = s.prepare << "SELECT id, name, email FROM auth_users";
+             for (const auto& r : users) rows.emplace_back(store::get_int(r, 0), store::get_str(r, 1) + " " + store::get_str(r, 2));
+             for (auto& [id, text] : rows)
+               s << "UPDATE auth_users SET search_folded = :f WHERE id = :id", soci::use(fold_for_search(text)), soci::use(id);
+           }}};
 }
 
 }  // namespace eq::auth

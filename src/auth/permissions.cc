@@ -13,9 +13,12 @@ Result<void> may_grant(const http::Principal& p, const std::vector<std::string>&
   for (const auto& id : roles) {
     const Role* r = find_role(id);
     if (!r) return fail(Error::invalid("roles", "El rol «" + id + "» no existe.", "unknown_role"));
+    if (p.can("users.manage_all")) continue;
+    // An institution's administrator staffs its own teams, but roles that reach beyond one
+    // institution (system administration, the audit log) are granted only by system administrators.
     for (const auto& perm : r->permissions)
-      if (!p.can(perm))
-        return fail(Error{403, "forbidden", "No puede asignar el rol «" + r->name + "»: otorga permisos que usted no tiene.", "roles"});
+      if (perm == "users.manage_all" || perm == "institutions.manage" || perm == "audit.read" || !p.can("users.manage"))
+        return fail(Error{403, "forbidden", "No puede asignar el rol «" + r->name + "»: solo la administración del sistema puede hacerlo.", "roles"});
   }
   return {};
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/text.h"
 #include "core/time.h"
 #include "store/query.h"
 
@@ -39,7 +40,7 @@ Session session_from(const soci::row& r) {
 std::vector<Institution> Repository::institutions(soci::session& s, const std::string& q, const std::string& type,
                                                   const std::string& region) {
   Query query(kInstitutionColumns + std::string(" WHERE 1=1"));
-  if (!q.empty()) query.sql(" AND LOWER(name) LIKE :q ESCAPE '\\'").bind("q", store::contains_pattern(q));
+  if (!q.empty()) query.sql(" AND name_folded LIKE :q ESCAPE '\\'").bind("q", store::contains_pattern(fold_for_search(q)));
   if (!type.empty()) query.sql(" AND type = :type").bind("type", type);
   if (!region.empty()) query.sql(" AND region_id = :region").bind("region", region);
   query.sql(" ORDER BY name LIMIT 500");
@@ -57,9 +58,10 @@ std::optional<Institution> Repository::institution(soci::session& s, int64_t id)
 }
 
 int64_t Repository::insert_institution(soci::session& s, const Institution& i) {
-  return *Query("INSERT INTO auth_institutions(name, type, region_id, comuna_id, active, created_at) "
-                "VALUES(:name, :type, :region, :comuna, :active, :now) RETURNING id")
+  return *Query("INSERT INTO auth_institutions(name, name_folded, type, region_id, comuna_id, active, created_at) "
+                "VALUES(:name, :folded, :type, :region, :comuna, :active, :now) RETURNING id")
               .bind("name", i.name)
+              .bind("folded", fold_for_search(i.name))
               .bind("type", i.type)
               .bind_opt("region", opt(i.region_id))
               .bind_opt("comuna", opt(i.comuna_id))
@@ -69,8 +71,10 @@ int64_t Repository::insert_institution(soci::session& s, const Institution& i) {
 }
 
 void Repository::update_institution(soci::session& s, const Institution& i) {
-  Query("UPDATE auth_institutions SET name = :name, region_id = :region, comuna_id = :comuna, active = :active WHERE id = :id")
+  Query("UPDATE auth_institutions SET name = :name, name_folded = :folded, region_id = :region, comuna_id = :comuna, "
+        "active = :active WHERE id = :id")
       .bind("name", i.name)
+      .bind("folded", fold_for_search(i.name))
       .bind_opt("region", opt(i.region_id))
       .bind_opt("comuna", opt(i.comuna_id))
       .bind("active", i.active ? 1LL : 0LL)
@@ -110,9 +114,7 @@ void Repository::load_roles(soci::session& s, User& u) {
 std::vector<User> Repository::users(soci::session& s, const UserFilter& f) {
   Query q(kUserColumns + std::string(" WHERE 1=1"));
   if (!f.query.empty())
-    q.sql(" AND (LOWER(u.name) LIKE :q ESCAPE '\\' OR LOWER(u.email) LIKE :q2 ESCAPE '\\')")
-        .bind("q", store::contains_pattern(f.query))
-        .bind("q2", store::contains_pattern(f.query));
+    q.sql(" AND u.search_folded LIKE :q ESCAPE '\\'").bind("q", store::contains_pattern(fold_for_search(f.query)));
   if (f.institution_id) q.sql(" AND u.institution_id = :inst").bind("inst", static_cast<long long>(*f.institution_id));
   if (!f.role.empty())
     q.sql(" AND EXISTS (SELECT 1 FROM auth_user_roles r WHERE r.user_id = u.id AND r.role = :role)").bind("role", f.role);
@@ -156,10 +158,11 @@ int64_t Repository::insert_user(soci::session& s, const User& u) {
     run_bidx = keys_.blind_index(u.run);
   }
   long long now = now_ms();
-  int64_t id = *Query("INSERT INTO auth_users(email, name, run_enc, run_bidx, institution_id, region_id, comuna_id, password_hash, "
-                      "active, totp_secret_enc, totp_enabled, created_at) VALUES(:email, :name, :run_enc, :run_bidx, :inst, "
-                      ":region, :comuna, :pw, :active, :totp, :totp_on, :now) RETURNING id")
+  int64_t id = *Query("INSERT INTO auth_users(email, name, search_folded, run_enc, run_bidx, institution_id, region_id, comuna_id, "
+                      "password_hash, active, totp_secret_enc, totp_enabled, created_at) VALUES(:email, :name, :folded, :run_enc, "
+                      ":run_bidx, :inst, :region, :comuna, :pw, :active, :totp, :totp_on, :now) RETURNING id")
                     .bind("email", u.email)
+                    .bind("folded", fold_for_search(u.name + " " + u.email))
                     .bind("name", u.name)
                     .bind_opt("run_enc", run_enc)
                     .bind_opt("run_bidx", run_bidx)
@@ -183,9 +186,10 @@ void Repository::update_user(soci::session& s, const User& u) {
     run_enc = keys_.encrypt(u.run);
     run_bidx = keys_.blind_index(u.run);
   }
-  Query("UPDATE auth_users SET name = :name, run_enc = :run_enc, run_bidx = :run_bidx, region_id = :region, "
-        "comuna_id = :comuna, active = :active WHERE id = :id")
+  Query("UPDATE auth_users SET name = :name, search_folded = :folded, run_enc = :run_enc, run_bidx = :run_bidx, "
+        "region_id = :region, comuna_id = :comuna, active = :active WHERE id = :id")
       .bind("name", u.name)
+      .bind("folded", fold_for_search(u.name + " " + u.email))
       .bind_opt("run_enc", run_enc)
       .bind_opt("run_bidx", run_bidx)
       .bind_opt("region", opt(u.region_id))

@@ -107,6 +107,7 @@ class Service {
 
  private:
   http::Principal principal_of(const User& u) const;
+  int64_t register_failure(soci::session& s, const User& u, int64_t now);  // returns locked-until, 0 if not locked
   Result<LoginStep> finish_login(soci::session& s, const http::Request& req, const User& u, int64_t now);
   Result<void> validate_scope(const std::string& region_id, const std::string& comuna_id);
   Result<void> validate_new_user(const NewUser& u);

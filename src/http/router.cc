@@ -64,10 +64,11 @@ Router::Match Router::match(Request& req) const {
     for (size_t i = 0; i < parts.size() && ok; ++i) {
       const auto& p = pattern[i];
       if (p.size() > 2 && p.front() == '{' && p.back() == '}') params[p.substr(1, p.size() - 2)] = url_decode(parts[i], false);
-      else ok = p == parts[i];
+      else ok = p == url_decode(parts[i], false);
     }
     if (!ok) continue;
     m.path_known = true;
+    m.allow += (m.allow.empty() ? "" : ", ") + r.method;
     if (r.method == req.method || (req.method == "HEAD" && r.method == "GET")) {
       m.route = &r;
       req.params = std::move(params);
@@ -82,7 +83,11 @@ Response Router::dispatch(Request& req) const {
   Match m = match(req);
   if (!m.route) {
     req.route = m.path_known ? "(method)" : "(unmatched)";
-    if (m.path_known) return Response::error({405, "method_not_allowed", "Método no permitido para este recurso.", {}});
+    if (m.path_known) {
+      Response r = Response::error({405, "method_not_allowed", "Método no permitido para este recurso.", {}});
+      r.headers.emplace_back("Allow", m.allow);
+      return r;
+    }
     return Response::error(Error::not_found("La ruta solicitada no existe."));
   }
   const Route& route = *m.route;

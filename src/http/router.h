@@ -53,6 +53,7 @@ class Router {
   struct Match {
     const Route* route = nullptr;
     bool path_known = false;
+    std::string allow;  // methods the path answers, for 405
   };
   Match match(Request& req) const;
 

@@ -63,6 +63,40 @@ void parse_query(std::string_view q, std::map<std::string, std::string>& out) {
   }
 }
 
+bool valid_utf8_text(const std::string& s) {
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t n;
+    if (c < 0x80) {
+      if (c < 0x20 || c == 0x7F) return false;
+      n = 0;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      n = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      n = 2;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 3;
+    } else {
+      return false;
+    }
+    if (i + n >= s.size() && n > 0) return false;
+    for (size_t k = 1; k <= n; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    i += n + 1;
+  }
+  return true;
+}
+
+// Query values reach SQL and logs: they must be text (valid UTF-8, no control characters).
+std::optional<Response> invalid_query(const Request& req) {
+  for (const auto& [k, v] : req.query)
+    if (!valid_utf8_text(k) || !valid_utf8_text(v)) {
+      std::string field = valid_utf8_text(k) ? k : std::string();
+      return Response::error(Error::bad_request("invalid_parameter", "El parámetro contiene caracteres no válidos.", field));
+    }
+  return std::nullopt;
+}
+
 std::string json_escape(const std::string& s) { return Json(s).dump(-1, ' ', false, Json::error_handler_t::replace); }
 
 class Connection : public std::enable_shared_from_this<Connection> {
@@ -80,18 +114,21 @@ class Connection : public std::enable_shared_from_this<Connection> {
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(srv_.opt.header_limit));
     parser_->body_limit(srv_.opt.body_limit);
-    // First byte must come within the idle timeout; the whole request within the read timeout
-    // after that, so a client trickling bytes cannot hold the connection.
+    if (buffer_.size() > 0) return read_request();  // pipelined bytes already here
+    // An idle keep-alive connection may wait `idle` for its next request; once the first byte
+    // arrives the whole request must follow within the read timeout, so a client trickling
+    // bytes cannot hold a worker.
     stream_.expires_after(idle);
-    bhttp::async_read_header(stream_, buffer_, *parser_,
-                             [self = shared_from_this()](beast::error_code ec, size_t) { self->on_header(ec); });
+    stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, size_t n) {
+      if (ec) return self->fail_read(ec);
+      self->buffer_.commit(n);
+      self->read_request();
+    });
   }
 
-  void on_header(beast::error_code ec) {
-    if (ec) return fail_read(ec);
+  void read_request() {
     stream_.expires_after(srv_.opt.read_timeout);
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
+    bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
   }
 
   void fail_read(beast::error_code ec) {
@@ -108,6 +145,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void reply_error(int status, const char* code, const char* message) {
     auto res = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(status), 11);
     res->set(bhttp::field::content_type, "application/json; charset=utf-8");
+    for (const auto& h : kSecurityHeaders) res->set(h[0], h[1]);
     res->body() = Response::error({status, code, message, {}}).body;
     res->keep_alive(false);
     res->prepare_payload();
@@ -128,7 +166,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     req.method = std::string(in.method_string());
     req.target = std::string(in.target());
     auto qpos = req.target.find('?');
-    req.path = url_decode(std::string_view(req.target).substr(0, qpos), false);
+    // Kept percent-encoded: the router splits segments first, so "%2F" never becomes a separator.
+    req.path = std::string(std::string_view(req.target).substr(0, qpos));
     if (qpos != std::string::npos) parse_query(std::string_view(req.target).substr(qpos + 1), req.query);
     for (const auto& f : in) {
       std::string name(f.name_string());
@@ -139,7 +178,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     req.body = std::move(in.body());
     req.client_ip = client_ip_;
 
-    Response r = srv_.handle(req);
+    Response r = invalid_query(req).value_or(Response());
+    if (r.status == 200) r = srv_.handle(req);
 
     auto res = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(r.status), in.version());
     res->set(bhttp::field::server, "equidad");

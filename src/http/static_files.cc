@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "http/gzip.h"
+#include "http/router.h"
 
 namespace eq::http {
 
@@ -58,7 +59,7 @@ void StaticFiles::load(const std::string& root) {
 
 std::optional<Response> StaticFiles::serve(const Request& req) const {
   if (req.method != "GET" && req.method != "HEAD") return std::nullopt;
-  std::string path = req.path;
+  std::string path = url_decode(req.path, false);
   if (path == "/") path = "/index.html";
   auto it = files_.find(path);
   if (it == files_.end()) {

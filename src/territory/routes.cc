@@ -71,6 +71,7 @@ class ServiceImpl : public Service {
   std::optional<std::string> locate(double lat, double lon) const override {
     return locator ? locator->locate(lat, lon) : std::nullopt;
   }
+  void preload() override { (void)boundaries.regions(); }
 
   Repository repo;
   Boundaries boundaries;

@@ -25,12 +25,13 @@ TEST(AuthPermissions, InstitutionAdminManagesOnlyOwnInstitution) {
   EXPECT_FALSE(may_manage_users_of(with_roles({"case_worker"}, 4), 4));
 }
 
-TEST(AuthPermissions, NobodyGrantsMoreThanTheyHold) {
+TEST(AuthPermissions, OnlySystemAdministratorsGrantSystemRoles) {
   auto inst_admin = with_roles({"institution_admin"});
   auto r = may_grant(inst_admin, {"admin"});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().status, 403);
-  EXPECT_FALSE(may_grant(inst_admin, {"case_worker"})) << "institution admins hold no case permissions";
+  EXPECT_TRUE(may_grant(inst_admin, {"case_worker", "operator"})) << "institution admins staff their own teams";
+  EXPECT_FALSE(may_grant(with_roles({"case_worker"}), {"case_worker"})) << "no users.manage, no granting";
   EXPECT_TRUE(may_grant(inst_admin, {"institution_admin"}));
   auto admin = with_roles({"admin"});
   EXPECT_TRUE(may_grant(admin, {"admin", "institution_admin"}));

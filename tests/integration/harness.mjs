@@ -122,11 +122,13 @@ export async function startServer({ extraArgs = [], db, env, web, startTimeoutMs
     get stdout() { return stdout; },
     exited,
     request: (method, p, opts = {}) => request(method, p, { baseUrl, ...opts }),
-    // SIGTERM, then waits for the exit; resolves { code, signal }. SIGKILL after timeoutMs.
+    // SIGTERM (unless a signal was already sent, e.g. by a shutdown test: a second SIGTERM
+    // during teardown would find the handler gone and kill the process), then waits for the
+    // exit; resolves { code, signal }. SIGKILL after timeoutMs.
     stop: (timeoutMs = 30_000) => {
       if (!stopping) {
         stopping = (async () => {
-          if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+          if (!proc.killed && proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
           const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
           const result = await exited;
           clearTimeout(timer);

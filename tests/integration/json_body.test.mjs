@@ -74,18 +74,29 @@ describe('POST /api/v1/auth/login body validation', () => {
     assertApiError(assert, r, 401);
   });
 
-  test('repeated attempts from one client are throttled with 429 and Retry-After', when, async () => {
+  test('repeated failed attempts on one account are refused with 429, whatever the client address', when, async () => {
+    let refused;
+    for (let i = 0; i < 40 && !refused; i++) {
+      const r = await post({ email: 'objetivo@example.cl', password: `intento-${i}` });
+      if (r.status === 429) refused = r;
+    }
+    assert.ok(refused, 'no 429 within 40 attempts on one account from 40 addresses');
+    assertApiError(assert, refused, 429);
+    // Another account is not affected.
+    assert.notEqual((await post({ email: 'otra@example.cl', password: 'x' })).status, 429);
+  });
+
+  test('many attempts from one client are throttled with 429 rate_limited and Retry-After', when, async () => {
     const from = nextClientAddress();
     let throttled;
     for (let i = 0; i < 40 && !throttled; i++) {
-      const r = await post({ email: 'nadie@example.cl', password: `intento-${i}` }, undefined, from);
+      const r = await post({ email: `persona${i}@example.cl`, password: 'x' }, undefined, from);
       if (r.status === 429) throttled = r;
     }
-    assert.ok(throttled, 'no 429 within 40 attempts');
+    assert.ok(throttled, 'no 429 within 40 attempts from one address');
     assertApiError(assert, throttled, 429, 'rate_limited');
-    assert.ok(Number(throttled.headers['retry-after']) > 0);
+    assert.ok(Number(throttled.headers['retry-after']) > 0, 'Retry-After');
     // Another client is not affected.
-    const other = await post({ email: 'nadie@example.cl', password: 'x' });
-    assert.notEqual(other.status, 429);
+    assert.notEqual((await post({ email: 'nueva@example.cl', password: 'x' })).status, 429);
   });
 });
