@@ -42,13 +42,15 @@ for db in sqlite postgresql; do
 done
 
 if [ -f web/package.json ]; then
-  echo "== Pruebas de la aplicación web (unitarias)"
-  (cd web && npm run --silent test:unit -- --reporter=tap 2>&1) | tee "$OUT/web-unit.txt" | grep -E '^(not ok|# (pass|fail))' || true
-  node_counts "$OUT/web-unit.txt"
+  echo "== Pruebas de la aplicación web (unitarias, vitest)"
+  (cd web && npm run --silent test -- --reporter=tap-flat 2>&1) | tee "$OUT/web-unit.txt" | grep -E '^not ok' || true
+  wp=$(grep -cE '^ok ' "$OUT/web-unit.txt")
+  wf=$(grep -cE '^not ok ' "$OUT/web-unit.txt")
+  if [ "$wp" -eq 0 ] && [ "$wf" -eq 0 ]; then add 0 1; else add "$wp" "$wf"; fi
 
   echo "== Pruebas en el navegador (Chromium)"
   tmp=$(mktemp -d)
-  build/equidad serve --demo --db "sqlite:$tmp/e2e.db" --port 0 --no-access-log >"$tmp/out.log" 2>"$tmp/err.log" &
+  build/equidad serve --demo --db "sqlite:$tmp/e2e.db" --port 0 --no-access-log --web web/dist >"$tmp/out.log" 2>"$tmp/err.log" &
   spid=$!
   url=""
   for _ in $(seq 1 100); do
@@ -57,7 +59,7 @@ if [ -f web/package.json ]; then
     sleep 0.2
   done
   if [ -n "$url" ]; then
-    (cd web && EQ_BASE_URL="$url" EQ_SCREENSHOTS="$ROOT/build/screenshots" npm run --silent e2e -- --test-reporter=tap 2>&1) | tee "$OUT/e2e.txt" | grep -E '^(not ok|# (pass|fail))' || true
+    (cd web && EQ_BASE_URL="$url" EQ_SCREENSHOTS="$ROOT/build/screenshots" EQ_TEST_REPORTER=tap npm run --silent e2e 2>&1) | tee "$OUT/e2e.txt" | grep -E '^(not ok|# (pass|fail))' || true
     node_counts "$OUT/e2e.txt"
   else
     echo "el servidor no inició:"; cat "$tmp/err.log"; add 0 1
