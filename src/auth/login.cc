@@ -70,7 +70,7 @@ Result<std::optional<http::Principal>> Service::authenticate(http::Request& req)
       auto t = repo_.token_by_hash(s, crypto::sha256_hex(bearer.substr(7)));
       if (!t || t->revoked) return fail({401, "invalid_token", "El token de acceso no es válido o fue revocado.", {}});
       auto u = repo_.user(s, t->user_id);
-      if (!u || !u->active) return fail({401, "invalid_token", "El token de acceso no es válido o fue revocado.", {}});
+      if (!u || !u->may_sign_in()) return fail({401, "invalid_token", "El token de acceso no es válido o fue revocado.", {}});
       http::Principal p = principal_of(*u);
       // A token can do at most what its scopes name, and never more than its owner.
       std::set<std::string> scoped;
@@ -102,7 +102,7 @@ Result<std::optional<http::Principal>> Service::authenticate(http::Request& req)
       return fail(Error{401, "session_invalid", "Su sesión fue cerrada por seguridad. Ingrese nuevamente.", {}});
     }
     auto u = repo_.user(s, sess->user_id);
-    if (!u || !u->active) return expired();
+    if (!u || !u->may_sign_in()) return expired();
     // Write last-seen at most once a minute: reads should not all become writes.
     if (now - sess->last_seen_at > 60000) repo_.touch_session(s, sess->id, now);
     http::Principal p = principal_of(*u);
@@ -172,11 +172,11 @@ Result<LoginStep> Service::login(const http::Request& req, const std::string& em
       crypto::verify_password(dummy_hash(), password);
       return fail(locked(u->locked_until, now));
     }
-    if (!crypto::verify_password(u->password_hash, password) || !u->active) {
+    if (!crypto::verify_password(u->password_hash, password) || !u->may_sign_in()) {
       int64_t until = register_failure(s, *u, now);
       auto e = audit::Log::from(req, "auth.login", "user:" + std::to_string(u->id), "failed");
-      e.detail = u->active ? (until ? "contraseña incorrecta; cuenta bloqueada temporalmente" : "contraseña incorrecta")
-                           : "cuenta desactivada";
+      e.detail = u->may_sign_in() ? (until ? "contraseña incorrecta; cuenta bloqueada temporalmente" : "contraseña incorrecta")
+                                  : "cuenta o institución desactivada";
       audit_.append(s, e);
       // Committed (the failure counts), but the caller still gets an error.
       return LoginStep{"failed"};
@@ -211,7 +211,7 @@ Result<LoginStep> Service::login_totp(const http::Request& req, const std::strin
     if (!c || c->used || c->kind != "totp" || c->expires_at < now || c->attempts >= 5)
       return fail(Error{401, "challenge_expired", "El ingreso expiró. Vuelva a ingresar su correo y contraseña.", {}});
     auto u = repo_.user(s, c->user_id);
-    if (!u || !u->active || !u->totp_enabled) return fail(invalid_credentials());
+    if (!u || !u->may_sign_in() || !u->totp_enabled) return fail(invalid_credentials());
     bool ok = false;
     std::string reason = "código incorrecto";
     if (!recovery_code.empty()) {
@@ -261,7 +261,7 @@ Result<LoginStep> Service::login_enrol(const http::Request& req, const std::stri
     if (!c || c->used || c->kind != "enrol" || c->expires_at < now || c->attempts >= 5)
       return fail(Error{401, "challenge_expired", "El ingreso expiró. Vuelva a ingresar su correo y contraseña.", {}});
     auto u = repo_.user(s, c->user_id);
-    if (!u || !u->active) return fail(invalid_credentials());
+    if (!u || !u->may_sign_in()) return fail(invalid_credentials());
     auto secret = keys_.decrypt(c->secret_enc);
     int64_t counter = crypto::totp_counter(now);
     std::optional<int64_t> matched;

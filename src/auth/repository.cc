@@ -26,7 +26,7 @@ const char* kInstitutionColumns = "SELECT id, name, type, region_id, comuna_id, 
 const char* kUserColumns =
     "SELECT u.id, u.email, u.name, u.run_enc, u.institution_id, i.name, i.type, u.region_id, u.comuna_id, u.active, "
     "u.password_hash, u.totp_secret_enc, u.totp_enabled, u.totp_last_counter, u.failed_logins, u.locked_until, "
-    "u.last_login_at FROM auth_users u JOIN auth_institutions i ON i.id = u.institution_id";
+    "u.last_login_at, i.active FROM auth_users u JOIN auth_institutions i ON i.id = u.institution_id";
 const char* kSessionColumns =
     "SELECT id, user_id, csrf_token, client_ip, user_agent, created_at, last_seen_at, expires_at, revoked_at FROM auth_sessions";
 
@@ -101,6 +101,7 @@ User Repository::user_from(const soci::row& r) {
   u.failed_logins = static_cast<int>(get_int(r, 14));
   u.locked_until = get_int(r, 15);
   u.last_login_at = get_opt_int(r, 16);
+  u.institution_active = get_bool(r, 17);
   return u;
 }
 

@@ -26,6 +26,7 @@ struct User {
   std::string run;  // decrypted canonical "12345678-5", empty when none
   int64_t institution_id = 0;
   std::string institution_name, institution_type;
+  bool institution_active = true;
   std::vector<std::string> roles;
   std::string region_id, comuna_id;
   bool active = true;
@@ -36,6 +37,9 @@ struct User {
   int failed_logins = 0;
   int64_t locked_until = 0;
   std::optional<int64_t> last_login_at;
+
+  // An account works only while both it and its institution are active.
+  bool may_sign_in() const { return active && institution_active; }
 };
 
 struct Session {

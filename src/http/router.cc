@@ -111,7 +111,10 @@ Response Router::dispatch(Request& req) const {
         if (hooks_.on_denied) hooks_.on_denied(req, "unauthenticated");
         return Response::error(Error::unauthenticated());
       }
-      if (route.permission != kAuthenticated && !req.principal->can(route.permission)) {
+      // A machine token can do at most what its scopes name; routes open to "any signed-in
+      // user" are about a person's own sessions and account, which a token must not touch.
+      bool token_on_personal_route = route.permission == kAuthenticated && req.principal->token_id != 0;
+      if (token_on_personal_route || (route.permission != kAuthenticated && !req.principal->can(route.permission))) {
         if (hooks_.on_denied) hooks_.on_denied(req, "denied");
         return Response::error(Error::forbidden());
       }

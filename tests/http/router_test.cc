@@ -76,9 +76,22 @@ TEST_F(RouterTest, StateChangeWithSessionNeedsMatchingCsrfToken) {
   EXPECT_EQ(call("POST", "/api/v1/things", {{"authorization", "alice"}}).status, 200);
 }
 
+TEST_F(RouterTest, MachineTokensCannotUsePersonalRoutes) {
+  router.add({"POST", "/api/v1/me/logout-all", kAuthenticated, "personal", "test", ok_handler()});
+  alice.session_id = 0;
+  alice.token_id = 4;
+  EXPECT_EQ(call("POST", "/api/v1/me/logout-all", {{"authorization", "alice"}}).status, 403);
+  alice.session_id = 9;
+  alice.token_id = 0;
+  EXPECT_EQ(call("POST", "/api/v1/me/logout-all", {{"authorization", "alice"}, {"x-csrf-token", "csrf-123"}}).status, 200);
+}
+
 TEST_F(RouterTest, UnknownPathIs404AndWrongMethodIs405) {
   EXPECT_EQ(call("GET", "/api/v1/nothing").status, 404);
-  EXPECT_EQ(call("DELETE", "/api/v1/open").status, 405);
+  auto r = call("DELETE", "/api/v1/open");
+  EXPECT_EQ(r.status, 405);
+  ASSERT_EQ(r.headers.size(), 1u);
+  EXPECT_EQ(r.headers[0].second, "GET");
 }
 
 TEST_F(RouterTest, HandlerExceptionIs500WithoutInternals) {

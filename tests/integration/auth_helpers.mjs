@@ -73,6 +73,13 @@ export async function freshTotp(key, secretB32 = DEMO_SECRET) {
     await sleep(30_000 - (now % 30_000) + 250);
   }
 }
+// The code freshTotp would give next, without spending it (for requests the server refuses
+// before it looks at the code, so the step stays usable).
+export function peekTotp(key, secretB32 = DEMO_SECRET) {
+  const c = totpCounter();
+  const last = lastCounter.get(key) ?? -Infinity;
+  return totpCode(secretB32, Math.max(c, last + 1));
+}
 // Marks a step as spent without using it (a test consumed it some other way).
 export function spendTotp(key, counter) {
   if ((lastCounter.get(key) ?? -Infinity) < counter) lastCounter.set(key, counter);
@@ -196,4 +203,16 @@ export async function auditEntries(admin, query = '', max = 2000) {
     before = r.json.next_before;
     if (!before || out.length >= max) return out;
   }
+}
+
+// First login of an account whose role requires TOTP: enrols with the secret the server hands
+// out. Resolves { client, secret, recoveryCodes }.
+export async function enrol(server, email, password, { ua, address } = {}) {
+  const client = new Client(server, { ua, address });
+  const s = await passwordStep(client, email, password);
+  if (s.status !== 200 || s.json.next !== 'enrol') throw new Error(`enrol ${email}: ${s.status} ${s.text}`);
+  const { code } = await freshTotp(`${server.baseUrl}|${email}`, s.json.secret);
+  const e = await client.post('/api/v1/auth/login/enrol', { challenge: s.json.challenge, code });
+  if (e.status !== 200 || e.json.next !== 'done') throw new Error(`enrol ${email}: ${e.status} ${e.text}`);
+  return { client, secret: s.json.secret, recoveryCodes: e.json.recovery_codes };
 }

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { assertApiError, startServer } from './harness.mjs';
 import {
-  Client, DEMO, DEMO_SECRET, UA, auditEntries, freshTotp, institutionId, login, loginDemo, newPassword, passwordStep,
+  Client, DEMO, DEMO_SECRET, UA, auditEntries, enrol, freshTotp, institutionId, peekTotp, login, loginDemo, newPassword, passwordStep,
   totpCode, totpCounter, uniq, wrongTotp,
 } from './auth_helpers.mjs';
 
@@ -102,7 +102,7 @@ describe('every demo role', () => {
 
 describe('second factor', () => {
   test('a TOTP code works once: the same code again is refused (totp_reused)', async () => {
-    const email = DEMO.case_worker.email;
+    const email = DEMO.operator.email;
     const c1 = new Client(srv);
     const s1 = await passwordStep(c1, email);
     const { code } = await freshTotp(key(email));
@@ -128,7 +128,7 @@ describe('second factor', () => {
     assertApiError(assert, unknownEnrol, 401, 'challenge_expired');
 
     // A TOTP challenge cannot be used at the enrolment step (it would replace the secret).
-    const email = DEMO.operator.email;
+    const email = DEMO.institution_admin.email;
     const s = await passwordStep(c, email);
     assert.equal(s.json.next, 'totp');
     const wrongKind = await c.post('/api/v1/auth/login/enrol', { challenge: s.json.challenge, code: totpCode(DEMO_SECRET, totpCounter()) });
@@ -139,14 +139,13 @@ describe('second factor', () => {
     const done = await c.post('/api/v1/auth/login/totp', { challenge: s.json.challenge, code });
     assert.equal(done.status, 200, done.text);
     const other = new Client(srv);
-    const next = await freshTotp(key(email));
-    const reuse = await other.post('/api/v1/auth/login/totp', { challenge: s.json.challenge, code: next.code });
+    const reuse = await other.post('/api/v1/auth/login/totp', { challenge: s.json.challenge, code: peekTotp(key(email)) });
     assertApiError(assert, reuse, 401, 'challenge_expired');
     assert.equal(other.cookie, null);
   });
 
-  test('a wrong code is refused, and after 5 wrong codes the challenge is dead even for the right one', async () => {
-    const email = DEMO.operator.email;
+  test('a wrong code is refused; after 5 wrong codes the challenge is dead even for the right one, and the account is locked', async () => {
+    const email = DEMO.case_worker.email;
     const c = new Client(srv);
     const s = await passwordStep(c, email);
     assert.equal(s.json.next, 'totp');
@@ -154,13 +153,12 @@ describe('second factor', () => {
       const r = await c.post('/api/v1/auth/login/totp', { challenge: s.json.challenge, code: wrongTotp() });
       assertApiError(assert, r, 422, 'invalid_code', 'code');
     }
-    const right = await freshTotp(key(email));
-    const dead = await c.post('/api/v1/auth/login/totp', { challenge: s.json.challenge, code: right.code });
+    const dead = await c.post('/api/v1/auth/login/totp', { challenge: s.json.challenge, code: peekTotp(key(email)) });
     assertApiError(assert, dead, 401, 'challenge_expired');
     assert.equal(c.cookie, null);
-    // Starting over works (the right code above was not spent by the dead challenge).
-    const fresh = await login(srv, email);
-    assert.ok(fresh.cookie);
+    // Wrong codes count like wrong passwords: five of them lock the account for a while.
+    const again = await passwordStep(new Client(srv), email);
+    assertApiError(assert, again, 429, 'locked');
     // Each wrong code is in the audit log.
     const failures = await auditEntries(admin, 'action=auth.totp&outcome=failed', 200);
     assert.ok(failures.filter((e) => e.detail === 'código incorrecto').length >= 5);
@@ -213,14 +211,6 @@ describe('second factor', () => {
     assert.equal(other.status, 200, other.text);
     assert.ok(c3.cookie);
   });
-
-  test('the admin can create a case_worker account (TOTP role) that enrols on first login', async () => {
-    // A centre must be able to give its professionals access. Expected: 201.
-    const r = await admin.post('/api/v1/users', {
-      name: 'Profesional de Prueba', email: `profesional.${uniq()}@prueba.cl`, institution_id: centroId, roles: ['case_worker'], password: newPassword(),
-    });
-    assert.equal(r.status, 201, `POST /api/v1/users roles ["case_worker"] as admin: ${r.status} ${r.text}`);
-  });
 });
 
 describe('lock-out', () => {
@@ -261,6 +251,30 @@ describe('lock-out', () => {
       assert.deepEqual(k.json, u.json, `attempt ${i + 1}`);
     }
     assert.equal(answers.unknown[5].status, 429);
+  });
+});
+
+describe('second factor brute force', () => {
+  test('wrong second-factor codes count as failed logins: after 30 wrong codes over 6 challenges the account is locked', async () => {
+    // Someone who knows the password must not get unlimited guesses at the 6-digit code by
+    // asking for a new challenge every 5 wrong codes.
+    const acct = await newAccount(['institution_admin']);
+    const { secret } = await enrol(srv, acct.email, acct.password);
+    for (let round = 1; round <= 6; round++) {
+      const c = new Client(srv); // a new client address each round, as an attacker would
+      const s = await passwordStep(c, acct.email, acct.password);
+      if (s.status === 429) break; // locked already: good
+      assert.equal(s.status, 200, s.text);
+      for (let i = 0; i < 5; i++) {
+        const r = await c.post('/api/v1/auth/login/totp', { challenge: s.json.challenge, code: wrongTotp(secret) });
+        if (r.status === 429 || r.status === 401) break; // locked or challenge ended
+        assertApiError(assert, r, 422, 'invalid_code', 'code');
+      }
+    }
+    const last = await passwordStep(new Client(srv), acct.email, acct.password);
+    assert.equal(last.status, 429,
+      `after 30 wrong TOTP codes the next POST /api/v1/auth/login with the right password answered ${last.status} ${last.text}`);
+    assertApiError(assert, last, 429, 'locked');
   });
 });
 
@@ -367,6 +381,21 @@ describe('sessions', () => {
     assert.ok(attrs.includes('SameSite=Strict'), c.setCookie);
     assert.ok(attrs.includes('Path=/'), c.setCookie);
     assert.ok(!c.setCookie.includes(c.csrf), 'the CSRF token is not the cookie');
+  });
+
+  test('with --secure-cookies the session cookie is also Secure', async () => {
+    const s2 = await startServer({ extraArgs: ['--demo', '--secure-cookies'] });
+    try {
+      const c = await login(s2, DEMO.company.email);
+      assert.ok(c.setCookie.split(';').map((x) => x.trim()).includes('Secure'), c.setCookie);
+      const out = await c.post('/api/v1/auth/logout');
+      assert.match(String(out.headers['set-cookie']), /; Secure/);
+    } finally {
+      await s2.stop();
+    }
+    // Without the flag (plain http on a developer machine) it must not be, or the browser would drop it.
+    const c = await loginDemo(srv, 'company');
+    assert.ok(!/;\s*Secure/i.test(c.setCookie), c.setCookie);
   });
 
   test('a token in the response body is not a session: the CSRF token alone does not authenticate', async () => {

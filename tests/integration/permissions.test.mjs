@@ -5,15 +5,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { assertApiError, startServer } from './harness.mjs';
+import { assertApiError, runCommand, startServer } from './harness.mjs';
 import { Client, DEMO, auditEntries, login, loginDemo } from './auth_helpers.mjs';
 
 const PUBLIC = 'public';
 const AUTHENTICATED = 'authenticated';
-const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']; // OpenAPI operation keys
 
 let srv;
-let ops = []; // { method, pattern, path, permission, op }
+const ops = []; // { method, pattern, path, permission, op }
 const users = {}; // role → Client (signed in), with .permissions
 let admin;
 
@@ -33,6 +33,22 @@ function concrete(pattern) {
 const PUBLIC_QUERY = { '/api/v1/territory/locate': '?lat=-33.4489&lon=-70.6693' };
 
 const bodyFor = (method) => (['POST', 'PUT', 'PATCH'].includes(method) ? {} : undefined);
+
+// A signed-in demo account that lacks the operation's permission. Prefer the company account
+// (it holds only registries.directoras.search), then the others.
+const DENY_ORDER = ['company', 'pharmacy', 'municipal', 'analyst', 'focal_point', 'seremi', 'operator', 'case_worker', 'institution_admin'];
+function deniedRole(o) {
+  const role = DENY_ORDER.find((r) => !users[r].permissions.has(o.permission));
+  assert.ok(role, `no demo account lacks «${o.permission}» (${o.method} ${o.pattern})`);
+  return role;
+}
+// A signed-in demo account that holds it ('company' for operations open to any account).
+function allowedRole(o) {
+  if (o.permission === AUTHENTICATED) return 'company';
+  const role = Object.keys(users).find((r) => users[r].permissions.has(o.permission));
+  assert.ok(role, `no demo account holds «${o.permission}» (${o.method} ${o.pattern})`);
+  return role;
+}
 
 before(async () => {
   srv = await startServer({ extraArgs: ['--demo'] });
@@ -79,6 +95,24 @@ describe('route permissions', () => {
       assert.ok(o.op.responses?.['401'], `${where}: no 401 response documented`);
       assert.ok(o.op.responses?.['403'], `${where}: no 403 response documented`);
     }
+  });
+
+  test('operations open to anyone, or to any signed-in account, are only the reviewed ones', () => {
+    // Deny by default: a new route that is public or open to every account (company, pharmacy…)
+    // must be a decision, not a slip. Extend these lists deliberately when a module needs it.
+    const REVIEWED_PUBLIC = [
+      /^GET \/healthz$/, /^GET \/metrics$/, /^GET \/api\/v1\/openapi\.json$/,
+      /^POST \/api\/v1\/auth\/login(\/totp|\/enrol)?$/,
+      /^GET \/api\/v1\/territory\//, // official reference data
+    ];
+    const REVIEWED_ANY_ACCOUNT = [/^(GET|POST|DELETE) \/api\/v1\/auth\//, /^GET \/api\/v1\/me\//];
+    const surprises = [];
+    for (const o of ops) {
+      const name = `${o.method} ${o.pattern}`;
+      if (o.permission === PUBLIC && !REVIEWED_PUBLIC.some((re) => re.test(name))) surprises.push(`${name} is public`);
+      if (o.permission === AUTHENTICATED && !REVIEWED_ANY_ACCOUNT.some((re) => re.test(name))) surprises.push(`${name} is open to every signed-in account`);
+    }
+    assert.deepEqual(surprises, []);
   });
 
   test('public operations answer without a session', async () => {
@@ -136,22 +170,17 @@ describe('route permissions', () => {
   test('every operation with a specific permission refuses a signed-in account without it (403)', async () => {
     const specific = ops.filter((o) => o.permission !== PUBLIC && o.permission !== AUTHENTICATED);
     assert.ok(specific.length > 0);
-    // Prefer the company account (it holds only registries.directoras.search), then the others.
-    const order = ['company', 'pharmacy', 'municipal', 'analyst', 'focal_point', 'seremi', 'operator', 'case_worker', 'institution_admin'];
     for (const o of specific) {
-      const role = order.find((r) => !users[r].permissions.has(o.permission));
-      assert.ok(role, `no demo account lacks «${o.permission}» (${o.method} ${o.pattern})`);
+      const role = deniedRole(o);
       const r = await users[role].req(o.method, o.path, { body: bodyFor(o.method) });
       const e = assertApiError(assert, r, 403);
       assert.equal(e.code, 'forbidden', `${o.method} ${o.path} as ${role}: ${r.text}`);
-      o.deniedAs = role;
     }
   });
 
   test('a signed-in account that holds the permission is let through (not 401/403)', async () => {
     for (const o of ops.filter((x) => x.permission !== PUBLIC && x.permission !== AUTHENTICATED)) {
-      const role = Object.keys(users).find((r) => users[r].permissions.has(o.permission));
-      assert.ok(role, `no demo account holds «${o.permission}» (${o.method} ${o.pattern})`);
+      const role = allowedRole(o);
       // An id no object has, so that state-changing routes change nothing.
       const path = o.pattern.includes('{') ? o.pattern.replace(/\{[^}]+\}/g, '999999') : o.path;
       const r = await users[role].req(o.method, path, { body: bodyFor(o.method) });
@@ -161,26 +190,94 @@ describe('route permissions', () => {
   });
 
   test('every refusal is in the audit log (http.unauthenticated / http.denied)', async () => {
+    const priv = ops.filter((o) => o.permission !== PUBLIC);
+    const denials = [];
+    for (const o of priv) {
+      assertApiError(assert, await new Client(srv).req(o.method, o.path, { body: bodyFor(o.method) }), 401);
+      if (o.permission === AUTHENTICATED) continue;
+      const role = deniedRole(o);
+      assertApiError(assert, await users[role].req(o.method, o.path, { body: bodyFor(o.method) }), 403);
+      denials.push([o, users[role].session.user]);
+    }
     const entries = await auditEntries(admin, 'outcome=denied');
     assert.ok(entries.length > 0, 'no denied entries at all');
-    for (const e of entries) assert.equal(e.outcome, 'denied');
-    const priv = ops.filter((o) => o.permission !== PUBLIC);
+    for (const e of entries) assert.equal(e.outcome, 'denied', 'only refusals are listed under outcome=denied');
     for (const o of priv) {
       const object = `${o.method} ${o.pattern}`;
       const anon = entries.find((e) => e.action === 'http.unauthenticated' && e.object === object);
       assert.ok(anon, `no http.unauthenticated entry for ${object}`);
       assert.equal(anon.actor, null, `anonymous refusal of ${object} names an actor: ${JSON.stringify(anon)}`);
+      assert.ok(anon.client_ip, 'the client address is recorded');
     }
-    for (const o of priv.filter((x) => x.deniedAs)) {
+    for (const [o, u] of denials) {
       const object = `${o.method} ${o.pattern}`;
-      const u = users[o.deniedAs].session.user;
       const denied = entries.find((e) => e.action === 'http.denied' && e.object === object && e.actor?.id === u.id);
       assert.ok(denied, `no http.denied entry for ${object} by ${u.email}`);
       assert.equal(denied.actor.name, u.name);
       assert.equal(denied.institution?.id, u.institution.id);
+      assert.equal(denied.institution?.name, u.institution.name);
     }
-    // Only refusals are listed under outcome=denied.
-    for (const e of entries) assert.ok(e.outcome === 'denied');
+  });
+
+  test('every state-changing operation refuses a cookie session without the CSRF token (403 csrf)', async () => {
+    const writes = ops.filter((o) => o.permission !== PUBLIC && ['POST', 'PUT', 'PATCH', 'DELETE'].includes(o.method));
+    assert.ok(writes.length > 0);
+    for (const o of writes) {
+      const c = users[allowedRole(o)];
+      const missing = await c.req(o.method, o.path, { body: bodyFor(o.method), csrf: false });
+      assertApiError(assert, missing, 403, 'csrf');
+      const wrong = await c.req(o.method, o.path, { body: bodyFor(o.method), csrf: false, headers: { 'X-CSRF-Token': 'x'.repeat(c.csrf.length) } });
+      assertApiError(assert, wrong, 403, 'csrf');
+    }
+    // None of them ran: the sessions are still open.
+    for (const c of Object.values(users)) assert.equal((await c.get('/api/v1/auth/session')).status, 200);
+  });
+
+  test('API tokens: limited to their scopes, no CSRF needed, useless once revoked', async () => {
+    const add = async (scopes) => {
+      const r = await runCommand(['token', 'add', '--db', srv.dbUrl, '--name', 'prueba', '--user', DEMO.admin.email,
+        ...scopes.flatMap((x) => ['--scope', x])]);
+      assert.equal(r.code, 0, r.stderr);
+      const token = r.stdout.trim().split('\n').pop().trim();
+      const id = Number(/token (\d+)/.exec(r.stdout)[1]);
+      return { token, id };
+    };
+    const audit = await add(['audit.read']);
+    const bearer = (t) => ({ headers: { Authorization: `Bearer ${t}` } });
+    const c = new Client(srv);
+    assert.equal((await c.get('/api/v1/audit?limit=1', bearer(audit.token))).status, 200);
+    // The owner may manage users, the token may not.
+    assertApiError(assert, await c.get('/api/v1/users', bearer(audit.token)), 403, 'forbidden');
+    assertApiError(assert, await c.post('/api/v1/institutions', { name: 'X', type: 'health' }, bearer(audit.token)), 403, 'forbidden');
+    const inst = await add(['institutions.manage']);
+    const created = await c.post('/api/v1/institutions', { name: `Por token ${process.pid}`, type: 'health' }, bearer(inst.token));
+    assert.equal(created.status, 201, `a bearer token needs no CSRF token: ${created.text}`);
+    // A token cannot get more than its owner has: the owner lacks cases.read.
+    const tooMuch = await runCommand(['token', 'add', '--db', srv.dbUrl, '--name', 'x', '--user', DEMO.admin.email, '--scope', 'cases.read']);
+    assert.notEqual(tooMuch.code, 0);
+    const rev = await runCommand(['token', 'revoke', '--db', srv.dbUrl, '--id', String(audit.id)]);
+    assert.equal(rev.code, 0, rev.stderr);
+    assertApiError(assert, await c.get('/api/v1/audit?limit=1', bearer(audit.token)), 401, 'invalid_token');
+  });
+
+  test("a scoped API token cannot end its owner's browser sessions", async () => {
+    // "A token can do at most what its scopes name": a company's search integration (token scoped
+    // to registries.directoras.search) must not be able to log its owner out everywhere.
+    // (The company account: no later test here relies on its sessions.)
+    const r = await runCommand(['token', 'add', '--db', srv.dbUrl, '--name', 'integración', '--user', DEMO.company.email,
+      '--scope', 'registries.directoras.search']);
+    assert.equal(r.code, 0, r.stderr);
+    const token = r.stdout.trim().split('\n').pop().trim();
+    const owner = await loginDemo(srv, 'company');
+    const sid = (await owner.get('/api/v1/auth/sessions')).json.items.find((x) => x.current).id;
+    const bearer = { headers: { Authorization: `Bearer ${token}` } };
+    const c = new Client(srv);
+    const del = await c.del(`/api/v1/auth/sessions/${sid}`, bearer);
+    const all = await c.post('/api/v1/auth/logout-all', {}, bearer);
+    const alive = await owner.get('/api/v1/auth/session');
+    assert.deepEqual([del.status >= 400, all.status >= 400, alive.status], [true, true, 200],
+      `token scoped to registries.directoras.search: DELETE /api/v1/auth/sessions/${sid} → ${del.status}, ` +
+      `POST /api/v1/auth/logout-all → ${all.status}; owner's browser session afterwards → ${alive.status}`);
   });
 
   test('the audit log is only readable with audit.read, and reading it is itself recorded', async () => {
