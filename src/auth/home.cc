@@ -81,7 +81,7 @@ Result<http::Json> Service::home(const http::Request& req) {
   }
   if (recovery_left == 0)
     items.push_back(item("notice", "Sin códigos de recuperación",
-                         "Si pierde su teléfono, la administración deberá restablecer su verificación en dos pasos.", 0, ""));
+                         "Si pierde su teléfono, la administración deberá restablecer su verificación en dos pasos.", std::nullopt, ""));
   else if (recovery_left > 0 && recovery_left < 3)
     items.push_back(item("task", "Quedan pocos códigos de recuperación",
                          "Pida a la administración que restablezca su segundo factor para recibir códigos nuevos.", recovery_left, "",

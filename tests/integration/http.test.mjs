@@ -100,7 +100,7 @@ describe('slow paths', { concurrency: true }, () => {
 
       // Headers trickled (slowloris). --read-timeout documents "Seconds a client has to send a whole
       // request"; this part is a subtest so that a failure is reported on its own line.
-      await t.test('trickled headers are cut by --read-timeout too', { todo: 'header phase is bounded by --idle-timeout (server.cc read())' }, async () => {
+      await t.test('trickled headers are cut by --read-timeout too', async () => {
         const hdr = await RawClient.connect(s.port);
         const t1 = Date.now();
         const msg = `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ${'a'.repeat(100)}\r\n\r\n`;
@@ -249,7 +249,7 @@ describe('limits and malformed requests', () => {
     }
   });
 
-  test('protocol-level errors carry the security headers too', { todo: '400/413/431 from the connection layer lack nosniff/CSP' }, async () => {
+  test('protocol-level errors carry the security headers too', async () => {
     const r = await rawExchange(srv.port, 'GARBAGE\r\n\r\n');
     assert.equal(r.headers['x-content-type-options'], 'nosniff');
     assert.ok(r.headers['content-security-policy']);
