@@ -32,6 +32,19 @@ Migration sql_migration(std::string module, int version, std::string name, std::
                    }};
 }
 
+Result<int> module_version(Database& db, const std::string& module) {
+  auto lease = db.lease();
+  if (!lease) return fail(lease.error());
+  try {
+    int version = 0;
+    soci::indicator ind;
+    **lease << "SELECT MAX(version) FROM schema_migrations WHERE module = :m", soci::use(module), soci::into(version, ind);
+    return ind == soci::i_ok ? version : 0;
+  } catch (const std::exception& e) {
+    return fail(database_error(e));
+  }
+}
+
 Result<int> apply_migrations(Database& db, const std::vector<Migration>& all, const std::string& data_dir) {
   auto lease = db.lease();
   if (!lease) return fail(lease.error());

@@ -25,6 +25,10 @@ struct Migration {
 Migration sql_migration(std::string module, int version, std::string name, std::vector<std::string> statements);
 std::string dialect(std::string sql, Backend backend);
 
+// The schema version of `module` (0 when none): reference data that only migrations change can be
+// cached by it, and every instance sees a change as soon as one of them migrates.
+Result<int> module_version(Database& db, const std::string& module);
+
 // Applies what is missing, each migration in its own transaction; returns how many ran.
 Result<int> apply_migrations(Database& db, const std::vector<Migration>& all, const std::string& data_dir);
 

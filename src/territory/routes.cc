@@ -1,6 +1,9 @@
 // HTTP handlers of the territory module. All of it is public reference data.
 #include <charconv>
 #include <cmath>
+#include <functional>
+#include <map>
+#include <mutex>
 
 #include "http/gzip.h"
 #include "territory/boundaries.h"
@@ -62,7 +65,7 @@ Response geojson(const Request& req, const Document& doc) {
 
 class ServiceImpl : public Service {
  public:
-  ServiceImpl(store::Database& db, const std::string& data_dir) : repo(db), boundaries(data_dir) {
+  ServiceImpl(store::Database& database, const std::string& data_dir) : db(database), repo(database), boundaries(data_dir) {
     auto loaded = ComunaLocator::load(data_dir + "/territory/comunas.geojson");
     if (loaded) locator.emplace(std::move(*loaded));
   }
@@ -73,9 +76,31 @@ class ServiceImpl : public Service {
   }
   void preload() override { (void)boundaries.regions(); }
 
+  // Lists are reference data that only a migration changes: their JSON is built once per data
+  // version. Each request still asks the database for that version, so an instance notices when
+  // another one migrated.
+  Result<Response> cached(const std::string& key, const std::function<Result<Response>()>& build) {
+    auto version = store::module_version(db, "territory");
+    if (!version) return fail(version.error());
+    {
+      std::lock_guard lock(cache_mu);
+      auto it = cache.find(key);
+      if (it != cache.end() && it->second.first == *version) return it->second.second;
+    }
+    auto fresh = build();
+    if (!fresh || fresh->status != 200) return fresh;
+    std::lock_guard lock(cache_mu);
+    if (cache.size() > 1000) cache.clear();
+    cache[key] = {*version, *fresh};
+    return fresh;
+  }
+
+  store::Database& db;
   Repository repo;
   Boundaries boundaries;
   std::optional<ComunaLocator> locator;
+  std::mutex cache_mu;
+  std::map<std::string, std::pair<int, Response>> cache;
 };
 
 }  // namespace
@@ -86,14 +111,15 @@ std::shared_ptr<Service> register_routes(http::Router& router, store::Database& 
     router.add({"GET", std::move(pattern), http::kPublic, std::move(summary), "territory", std::move(h)});
   };
 
-  add("/api/v1/territory/regions", "Regiones de Chile, de norte a sur", [svc](Request&) { return items(svc->repo.regions()); });
+  add("/api/v1/territory/regions", "Regiones de Chile, de norte a sur",
+      [svc](Request&) { return svc->cached("regions", [&] { return items(svc->repo.regions()); }); });
 
   add("/api/v1/territory/regions/{id}/provinces", "Provincias de una región", [svc](Request& req) -> Result<Response> {
     const auto& id = req.params["id"];
     auto region = valid_code(id, 2) ? svc->repo.region(id) : Result<std::optional<Region>>(std::nullopt);
     if (!region) return fail(region.error());
     if (!*region) return fail(Error::not_found("No existe una región con el código " + id + "."));
-    return items(svc->repo.provinces(id));
+    return svc->cached("provinces:" + id, [&] { return items(svc->repo.provinces(id)); });
   });
 
   add("/api/v1/territory/provinces/{id}/comunas", "Comunas de una provincia", [svc](Request& req) -> Result<Response> {
@@ -101,7 +127,7 @@ std::shared_ptr<Service> register_routes(http::Router& router, store::Database& 
     auto province = valid_code(id, 3) ? svc->repo.province(id) : Result<std::optional<Province>>(std::nullopt);
     if (!province) return fail(province.error());
     if (!*province) return fail(Error::not_found("No existe una provincia con el código " + id + "."));
-    return items(svc->repo.comunas_of_province(id));
+    return svc->cached("comunas:" + id, [&] { return items(svc->repo.comunas_of_province(id)); });
   });
 
   add("/api/v1/territory/comunas", "Buscar comunas por nombre (sin distinguir tildes)", [svc](Request& req) -> Result<Response> {
