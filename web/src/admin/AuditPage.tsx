@@ -5,7 +5,7 @@ import { formatDate, formatDateTime, formatNumber, parseDateInput } from '../app
 import { actionLabel, OUTCOME_LABELS } from '../app/labels';
 import { setQuery, useLocation } from '../app/router';
 import type { AuditEntry, AuditPage as AuditPageData, AuditVerify } from '../app/types';
-import { Badge, EmptyState, ErrorAlert, Field, Loading, Notice, PageHeader, SelectField } from '../app/ui';
+import { Badge, DataTable, ErrorAlert, Field, FilterForm, Notice, PageHeader, ResultSummary, SelectField } from '../app/ui';
 
 const PAGE = 50;
 
@@ -82,8 +82,9 @@ export default function AuditPage() {
     const errs: { from?: string; to?: string } = {};
     const from = draft.from.trim() ? parseDateInput(draft.from) : '';
     const to = draft.to.trim() ? parseDateInput(draft.to) : '';
-    if (from === null) errs.from = 'Escriba la fecha como dd-mm-aaaa, por ejemplo 24-11-2026.';
-    if (to === null) errs.to = 'Escriba la fecha como dd-mm-aaaa, por ejemplo 24-11-2026.';
+    const badDate = 'Escriba la fecha como dd-mm-aaaa, por ejemplo 24-11-2026.';
+    if (from === null) errs.from = badDate;
+    if (to === null) errs.to = badDate;
     if (from && to && from > to) errs.to = 'La fecha final debe ser igual o posterior a la inicial.';
     setDateError(errs);
     if (errs.from || errs.to) return;
@@ -116,6 +117,19 @@ export default function AuditPage() {
   }
 
   const set = (k: keyof Filters) => (v: string) => setDraft((d) => ({ ...d, [k]: v }));
+  const dateField = (name: 'from' | 'to', label: string) => (
+    <Field
+      label={label}
+      name={name}
+      hintBelow
+      hint="dd-mm-aaaa"
+      inputMode="numeric"
+      autocomplete="off"
+      value={draft[name]}
+      onValue={set(name)}
+      error={dateError[name]}
+    />
+  );
 
   return (
     <section>
@@ -144,7 +158,7 @@ export default function AuditPage() {
       )}
       <ErrorAlert error={verifyError} />
 
-      <form class="filters card" role="search" aria-label="Filtrar auditoría" onSubmit={apply}>
+      <FilterForm label="Filtrar auditoría" onSubmit={apply}>
         <Field label="Persona" name="actor" hintBelow value={draft.actor} onValue={set('actor')} hint="Nombre, correo o ID." autocomplete="off" />
         <Field label="Acción" name="action" hintBelow value={draft.action} onValue={set('action')} hint="Ej.: user.create" autocomplete="off" />
         <SelectField
@@ -155,28 +169,8 @@ export default function AuditPage() {
           placeholder="Todos"
           options={Object.entries(OUTCOME_LABELS).map(([value, label]) => ({ value, label }))}
         />
-        <Field
-          label="Desde"
-          name="from"
-          hintBelow
-          hint="dd-mm-aaaa"
-          inputMode="numeric"
-          autocomplete="off"
-          value={draft.from}
-          onValue={set('from')}
-          error={dateError.from}
-        />
-        <Field
-          label="Hasta"
-          name="to"
-          hintBelow
-          hint="dd-mm-aaaa"
-          inputMode="numeric"
-          autocomplete="off"
-          value={draft.to}
-          onValue={set('to')}
-          error={dateError.to}
-        />
+        {dateField('from', 'Desde')}
+        {dateField('to', 'Hasta')}
         <div class="filter-actions filter-actions-row">
           <button type="submit" class="btn btn-primary">
             Filtrar
@@ -185,70 +179,54 @@ export default function AuditPage() {
             Limpiar
           </button>
         </div>
-      </form>
+      </FilterForm>
 
       <ErrorAlert error={error} />
-      <p class="summary" aria-live="polite">
-        {loading && items.length === 0
-          ? 'Buscando…'
-          : `${formatNumber(items.length)} ${items.length === 1 ? 'registro' : 'registros'}${nextBefore !== null ? ' (hay más)' : ''}`}
-      </p>
-      {loading && items.length === 0 ? (
-        <Loading />
-      ) : items.length === 0 ? (
-        !error && <EmptyState>No hay registros que coincidan con los filtros.</EmptyState>
-      ) : (
-        <div class="table-wrap card">
-          <table class="data-table responsive audit-table" data-testid="audit-table">
-            <caption class="visually-hidden">Registros de auditoría, del más reciente al más antiguo</caption>
-            <thead>
-              <tr>
-                <th scope="col">N°</th>
-                <th scope="col">Fecha y hora</th>
-                <th scope="col">Persona</th>
-                <th scope="col">Acción</th>
-                <th scope="col">Objeto</th>
-                <th scope="col">IP</th>
-                <th scope="col">Resultado</th>
-                <th scope="col">Hash</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((a) => {
-                const label = actionLabel(a.action);
-                return (
-                  <tr key={a.seq}>
-                    <td data-label="N°" class="num">
-                      {a.seq}
-                    </td>
-                    <td data-label="Fecha y hora" class="nowrap">
-                      {formatDateTime(a.at, true)}
-                    </td>
-                    <td data-label="Persona">
-                      {a.actor ? <span class="cell-main">{a.actor.name}</span> : <span class="muted">Anónimo / sistema</span>}
-                      {a.institution && <span class="cell-sub">{a.institution.name}</span>}
-                    </td>
-                    <td data-label="Acción">
-                      {label && <span class="cell-main">{label}</span>}
-                      <code class="cell-sub">{a.action}</code>
-                    </td>
-                    <td data-label="Objeto">{a.object ? <code>{a.object}</code> : '—'}</td>
-                    <td data-label="IP">{a.client_ip ? <code>{a.client_ip}</code> : '—'}</td>
-                    <td data-label="Resultado">
-                      <Badge tone={outcomeTone(a.outcome)}>{OUTCOME_LABELS[a.outcome] ?? a.outcome}</Badge>
-                    </td>
-                    <td data-label="Hash">
-                      <code class="hash" title={a.hash}>
-                        {a.hash.slice(0, 12)}…
-                      </code>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ResultSummary loading={loading && items.length === 0}>
+        {`${formatNumber(items.length)} ${items.length === 1 ? 'registro' : 'registros'}${nextBefore !== null ? ' (hay más)' : ''}`}
+      </ResultSummary>
+      <DataTable
+        loading={loading && items.length === 0}
+        error={error}
+        count={items.length}
+        empty="No hay registros que coincidan con los filtros."
+        caption="Registros de auditoría, del más reciente al más antiguo"
+        columns={['N°', 'Fecha y hora', 'Persona', 'Acción', 'Objeto', 'IP', 'Resultado', 'Hash']}
+        class="audit-table"
+        testId="audit-table"
+      >
+        {items.map((a) => {
+          const label = actionLabel(a.action);
+          return (
+            <tr key={a.seq}>
+              <td data-label="N°" class="num">
+                {a.seq}
+              </td>
+              <td data-label="Fecha y hora" class="nowrap">
+                {formatDateTime(a.at, true)}
+              </td>
+              <td data-label="Persona">
+                {a.actor ? <span class="cell-main">{a.actor.name}</span> : <span class="muted">Anónimo / sistema</span>}
+                {a.institution && <span class="cell-sub">{a.institution.name}</span>}
+              </td>
+              <td data-label="Acción">
+                {label && <span class="cell-main">{label}</span>}
+                <code class="cell-sub">{a.action}</code>
+              </td>
+              <td data-label="Objeto">{a.object ? <code>{a.object}</code> : '—'}</td>
+              <td data-label="IP">{a.client_ip ? <code>{a.client_ip}</code> : '—'}</td>
+              <td data-label="Resultado">
+                <Badge tone={outcomeTone(a.outcome)}>{OUTCOME_LABELS[a.outcome] ?? a.outcome}</Badge>
+              </td>
+              <td data-label="Hash">
+                <code class="hash" title={a.hash}>
+                  {a.hash.slice(0, 12)}…
+                </code>
+              </td>
+            </tr>
+          );
+        })}
+      </DataTable>
       {nextBefore !== null && items.length > 0 && (
         <p class="center">
           <button type="button" class="btn btn-secondary" onClick={() => load(nextBefore)} disabled={loading}>

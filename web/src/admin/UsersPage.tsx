@@ -1,28 +1,35 @@
 // Administration of user accounts: search, create, edit roles/territory/state, reset TOTP.
-import { useMemo, useRef, useState } from 'preact/hooks';
-import { api, errorMessage } from '../app/api';
+import { useMemo, useState } from 'preact/hooks';
+import { api, errorMessage, getItems } from '../app/api';
 import { formatDateTime } from '../app/format';
 import { roleLabel } from '../app/labels';
-import { setQuery, useLocation } from '../app/router';
+import { useLocation } from '../app/router';
 import { hasPermission, useSession } from '../app/session';
-import type { Institution, Items, Role, User } from '../app/types';
+import type { Institution, Role, User } from '../app/types';
 import {
   Badge,
+  Checkbox,
+  DataTable,
   Dialog,
-  EmptyState,
   ErrorAlert,
   Field,
-  Loading,
+  FilterForm,
+  FormActions,
   Notice,
   PageHeader,
+  QuerySelect,
+  ResultSummary,
+  RowButton,
+  SearchField,
   SelectField,
-  focusFirstInvalid,
   useAsync,
-  useFormErrors,
+  useForm,
 } from '../app/ui';
 import { getRegions, regionLabel } from '../territory/data';
 import { TerritoryFields } from '../territory/TerritoryFields';
-import { getInstitutions, getRoles, useDebounced } from './common';
+import { countOf, getInstitutions, getRoles, useDebounced, useEditor } from './common';
+
+const institutionOptions = (list: Institution[]) => list.map((i) => ({ value: String(i.id), label: i.name }));
 
 function isLocked(u: User): boolean {
   return !!u.locked_until && new Date(u.locked_until).getTime() > Date.now();
@@ -44,15 +51,12 @@ export default function UsersPage() {
   const institutionId = search.get('institucion') ?? '';
   const role = search.get('rol') ?? '';
   const dq = useDebounced(q.trim());
-  const [editing, setEditing] = useState<User | 'new' | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
 
   const roles = useAsync(() => getRoles(), []);
   const institutions = useAsync(() => getInstitutions(), []);
   const regions = useAsync(() => getRegions(), []);
   const users = useAsync(
-    (signal) =>
-      api.get<Items<User>>('/users', { query: { q: dq, institution_id: institutionId, role }, signal }).then((r) => r.items),
+    (signal) => getItems<User>('/users', { query: { q: dq, institution_id: institutionId, role }, signal }),
     [dq, institutionId, role],
   );
 
@@ -62,6 +66,7 @@ export default function UsersPage() {
   }, [roles.data]);
 
   const list = users.data ?? [];
+  const { editing, notice, edit, close, saved } = useEditor<User>(users.reload);
 
   return (
     <section>
@@ -70,99 +75,66 @@ export default function UsersPage() {
         title="Usuarios"
         lead="Cuentas de las personas que usan Equidad, con su institución, roles y territorio."
         actions={
-          <button type="button" class="btn btn-primary" onClick={() => setEditing('new')}>
+          <button type="button" class="btn btn-primary" onClick={() => edit('new')}>
             Nueva cuenta
           </button>
         }
       />
       {notice && <Notice kind="success">{notice}</Notice>}
-      <form class="filters card" role="search" aria-label="Filtrar usuarios" onSubmit={(e) => e.preventDefault()}>
-        <Field label="Buscar" name="q" type="search" hintBelow value={q} onValue={setQ} hint="Nombre, correo o RUN." autocomplete="off" />
+      <FilterForm label="Filtrar usuarios">
+        <SearchField value={q} onValue={setQ} hint="Nombre, correo o RUN." />
         {allInstitutions && (
-          <SelectField
-            label="Institución"
-            name="institucion"
-            value={institutionId}
-            onValue={(v) => setQuery({ institucion: v })}
-            placeholder="Todas"
-            options={(institutions.data ?? []).map((i) => ({ value: String(i.id), label: i.name }))}
-          />
+          <QuerySelect label="Institución" name="institucion" value={institutionId} placeholder="Todas" options={institutionOptions(institutions.data ?? [])} />
         )}
-        <SelectField
-          label="Rol"
-          name="rol"
-          value={role}
-          onValue={(v) => setQuery({ rol: v })}
-          placeholder="Todos"
-          options={(roles.data ?? []).map((r) => ({ value: r.id, label: r.name }))}
-        />
-      </form>
+        <QuerySelect label="Rol" name="rol" value={role} placeholder="Todos" options={(roles.data ?? []).map((r) => ({ value: r.id, label: r.name }))} />
+      </FilterForm>
       <ErrorAlert error={users.error} />
-      <p class="summary" aria-live="polite">
-        {users.loading ? 'Buscando…' : `${list.length} ${list.length === 1 ? 'cuenta' : 'cuentas'}`}
-      </p>
-      {users.loading && !users.data ? (
-        <Loading />
-      ) : list.length === 0 ? (
-        !users.error && <EmptyState>No hay cuentas que coincidan con los filtros.</EmptyState>
-      ) : (
-        <div class="table-wrap card">
-          <table class="data-table responsive" data-testid="users-table">
-            <caption class="visually-hidden">Cuentas de usuario</caption>
-            <thead>
-              <tr>
-                <th scope="col">Nombre</th>
-                <th scope="col">Institución</th>
-                <th scope="col">Roles</th>
-                <th scope="col">Región</th>
-                <th scope="col">Estado</th>
-                <th scope="col">Último ingreso</th>
-                <th scope="col">
-                  <span class="visually-hidden">Acciones</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((u) => (
-                <tr key={u.id}>
-                  <th scope="row" data-label="Nombre">
-                    <span class="cell-main">{u.name}</span>
-                    <span class="cell-sub">{u.email}</span>
-                    {u.run && <span class="cell-sub">RUN {u.run}</span>}
-                  </th>
-                  <td data-label="Institución">{u.institution?.name ?? '—'}</td>
-                  <td data-label="Roles">
-                    <span class="badges">
-                      {u.roles.map((r) => (
-                        <Badge key={r} tone="purple">
-                          {roleName(r)}
-                        </Badge>
-                      ))}
-                    </span>
-                  </td>
-                  <td data-label="Región">{regionLabel(regions.data, u.region_id)}</td>
-                  <td data-label="Estado">
-                    <span class="badges">
-                      <StateBadge user={u} />
-                      {u.totp_enabled ? (
-                        <Badge tone="info" title="Verificación en dos pasos activada">
-                          2 pasos
-                        </Badge>
-                      ) : null}
-                    </span>
-                  </td>
-                  <td data-label="Último ingreso">{u.last_login_at ? formatDateTime(u.last_login_at) : 'Nunca'}</td>
-                  <td class="cell-actions">
-                    <button type="button" class="btn btn-ghost btn-sm" onClick={() => setEditing(u)}>
-                      Editar<span class="visually-hidden"> {u.name}</span>
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ResultSummary loading={users.loading}>{countOf(list, 'cuenta', 'cuentas')}</ResultSummary>
+      <DataTable
+        loading={users.loading && !users.data}
+        error={users.error}
+        count={list.length}
+        empty="No hay cuentas que coincidan con los filtros."
+        caption="Cuentas de usuario"
+        columns={['Nombre', 'Institución', 'Roles', 'Región', 'Estado', 'Último ingreso']}
+        actions
+        testId="users-table"
+      >
+        {list.map((u) => (
+          <tr key={u.id}>
+            <th scope="row" data-label="Nombre">
+              <span class="cell-main">{u.name}</span>
+              <span class="cell-sub">{u.email}</span>
+              {u.run && <span class="cell-sub">RUN {u.run}</span>}
+            </th>
+            <td data-label="Institución">{u.institution?.name ?? '—'}</td>
+            <td data-label="Roles">
+              <span class="badges">
+                {u.roles.map((r) => (
+                  <Badge key={r} tone="purple">
+                    {roleName(r)}
+                  </Badge>
+                ))}
+              </span>
+            </td>
+            <td data-label="Región">{regionLabel(regions.data, u.region_id)}</td>
+            <td data-label="Estado">
+              <span class="badges">
+                <StateBadge user={u} />
+                {u.totp_enabled ? (
+                  <Badge tone="info" title="Verificación en dos pasos activada">
+                    2 pasos
+                  </Badge>
+                ) : null}
+              </span>
+            </td>
+            <td data-label="Último ingreso">{u.last_login_at ? formatDateTime(u.last_login_at) : 'Nunca'}</td>
+            <td class="cell-actions">
+              <RowButton label="Editar" detail={u.name} onClick={() => edit(u)} />
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       {editing && (
         <UserDialog
           user={editing === 'new' ? null : editing}
@@ -173,12 +145,8 @@ export default function UsersPage() {
               : (institutions.data ?? []).filter((i) => i.id === ownInstitution.id)
           }
           defaultInstitutionId={allInstitutions ? '' : String(ownInstitution?.id ?? '')}
-          onClose={() => setEditing(null)}
-          onSaved={(msg) => {
-            setEditing(null);
-            setNotice(msg);
-            users.reload();
-          }}
+          onClose={close}
+          onSaved={saved}
         />
       )}
     </section>
@@ -203,11 +171,9 @@ function UserDialog(props: {
   const [comunaId, setComunaId] = useState(u?.comuna_id ?? '');
   const [active, setActive] = useState(u?.active ?? true);
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
   const [resetDone, setResetDone] = useState<string | null>(null);
   const [confirmReset, setConfirmReset] = useState(false);
-  const errors = useFormErrors();
-  const formRef = useRef<HTMLFormElement>(null);
+  const { errors, formRef, busy, onSubmit, invalid, send } = useForm();
 
   const needsTotp = props.roles.some((r) => roles.includes(r.id) && r.requires_totp);
 
@@ -215,23 +181,15 @@ function UserDialog(props: {
     setRoles((prev) => (prev.includes(id) ? prev.filter((x) => x !== id) : [...prev, id]));
   }
 
-  async function submit(e: Event) {
-    e.preventDefault();
-    errors.clear();
+  function submit() {
     const local: Record<string, string> = {};
     if (!name.trim()) local.name = 'Ingrese el nombre.';
     if (!u && !email.trim()) local.email = 'Ingrese el correo electrónico.';
     if (!u && !institutionId) local.institution_id = 'Elija la institución.';
     if (roles.length === 0) local.roles = 'Elija al menos un rol.';
     if (!u && password.length < 1) local.password = 'Ingrese una contraseña inicial.';
-    if (Object.keys(local).length) {
-      errors.setFields(local);
-      errors.setGeneral('Revise los datos marcados.');
-      focusFirstInvalid(formRef.current);
-      return;
-    }
-    setBusy(true);
-    try {
+    if (invalid(local, 'Revise los datos marcados.')) return;
+    void send(async () => {
       if (u) {
         await api.patch(`/users/${u.id}`, {
           name: name.trim(),
@@ -254,34 +212,27 @@ function UserDialog(props: {
         });
         props.onSaved(`Se creó la cuenta de ${name.trim()}.`);
       }
-    } catch (err) {
-      errors.fromError(err);
-      focusFirstInvalid(formRef.current);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
-  async function resetTotp() {
+  function resetTotp() {
     if (!u) return;
-    setBusy(true);
     errors.clear();
-    try {
-      await api.post(`/users/${u.id}/reset-totp`, {});
-      setResetDone('Se restableció la verificación en dos pasos. La persona deberá activarla nuevamente en su próximo ingreso.');
-      setConfirmReset(false);
-    } catch (err) {
-      errors.setGeneral(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    void send(
+      async () => {
+        await api.post(`/users/${u.id}/reset-totp`, {});
+        setResetDone('Se restableció la verificación en dos pasos. La persona deberá activarla nuevamente en su próximo ingreso.');
+        setConfirmReset(false);
+      },
+      (err) => errors.show(errorMessage(err)),
+    );
   }
 
   return (
     <Dialog title={u ? `Editar cuenta: ${u.name}` : 'Nueva cuenta'} open onClose={props.onClose} wide>
       <ErrorAlert error={errors.general} title="No fue posible guardar" />
       {resetDone && <Notice kind="success">{resetDone}</Notice>}
-      <form ref={formRef} onSubmit={submit} noValidate class="stack">
+      <form ref={formRef} onSubmit={onSubmit(submit)} noValidate class="stack">
         <Field label="Nombre completo" name="name" value={name} onValue={setName} error={errors.fields.name} required autocomplete="off" autoFocus />
         <div class="field-row">
           <Field
@@ -314,9 +265,7 @@ function UserDialog(props: {
           onValue={setInstitutionId}
           placeholder="Elija una institución"
           options={(() => {
-            const opts = props.institutions
-              .filter((i) => i.active || String(i.id) === institutionId)
-              .map((i) => ({ value: String(i.id), label: i.name }));
+            const opts = institutionOptions(props.institutions.filter((i) => i.active || String(i.id) === institutionId));
             // An existing account's institution stays visible even if it is outside the list.
             if (u && !opts.some((o) => o.value === institutionId)) opts.unshift({ value: institutionId, label: u.institution.name });
             return opts;
@@ -356,7 +305,7 @@ function UserDialog(props: {
             setRegionId(r);
             setComunaId(c);
           }}
-          errors={{ region_id: errors.fields.region_id, comuna_id: errors.fields.comuna_id }}
+          errors={errors.fields}
           regionHint="Para SEREMI y municipios: el territorio que atiende."
         />
         {!u && (
@@ -373,33 +322,18 @@ function UserDialog(props: {
           />
         )}
         {u && (
-          <label class="check">
-            <input type="checkbox" name="active" checked={active} onChange={(e) => setActive((e.currentTarget as HTMLInputElement).checked)} />
-            <span>Cuenta activa (si la desactiva, sus sesiones se cierran y no podrá ingresar)</span>
-          </label>
+          <Checkbox name="active" checked={active} onValue={setActive}>
+            Cuenta activa (si la desactiva, sus sesiones se cierran y no podrá ingresar)
+          </Checkbox>
         )}
-        <div class="form-actions">
-          <button type="submit" class="btn btn-primary" disabled={busy}>
-            {u ? 'Guardar cambios' : 'Crear cuenta'}
-          </button>
-          <button type="button" class="btn btn-ghost" onClick={props.onClose}>
-            Cancelar
-          </button>
-        </div>
+        <FormActions label={u ? 'Guardar cambios' : 'Crear cuenta'} busy={busy} onCancel={props.onClose} />
       </form>
       {u && u.totp_enabled && (
         <div class="danger-zone">
           <h3>Verificación en dos pasos</h3>
           <p class="muted">Si la persona perdió su teléfono y sus códigos de recuperación, restablézcala para que la active de nuevo.</p>
           {confirmReset ? (
-            <div class="form-actions">
-              <button type="button" class="btn btn-danger" onClick={resetTotp} disabled={busy}>
-                Sí, restablecer
-              </button>
-              <button type="button" class="btn btn-ghost" onClick={() => setConfirmReset(false)}>
-                No
-              </button>
-            </div>
+            <FormActions label="Sí, restablecer" busy={busy} onConfirm={resetTotp} onCancel={() => setConfirmReset(false)} cancelLabel="No" />
           ) : (
             <button type="button" class="btn btn-danger-outline" onClick={() => setConfirmReset(true)} disabled={busy || !!resetDone}>
               Restablecer verificación en dos pasos

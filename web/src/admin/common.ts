@@ -1,34 +1,14 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../app/api';
-import type { Institution, InstitutionType, Items, Role } from '../app/types';
+import { cached, getItems } from '../app/api';
+import type { Institution, InstitutionType, Role } from '../app/types';
 
-let rolesPromise: Promise<Role[]> | null = null;
-
-export function getRoles(): Promise<Role[]> {
-  if (!rolesPromise) {
-    rolesPromise = api.get<Items<Role>>('/roles').then((r) => r.items);
-    rolesPromise.catch(() => {
-      rolesPromise = null;
-    });
-  }
-  return rolesPromise;
-}
+export const getRoles = cached(() => getItems<Role>('/roles'));
 
 export function getInstitutions(query: Record<string, string> = {}, signal?: AbortSignal): Promise<Institution[]> {
-  return api.get<Items<Institution>>('/institutions', { query, signal }).then((r) => r.items);
+  return getItems<Institution>('/institutions', { query, signal });
 }
 
-let typesPromise: Promise<InstitutionType[]> | null = null;
-
-export function getInstitutionTypes(): Promise<InstitutionType[]> {
-  if (!typesPromise) {
-    typesPromise = api.get<Items<InstitutionType>>('/institutions/types').then((r) => r.items);
-    typesPromise.catch(() => {
-      typesPromise = null;
-    });
-  }
-  return typesPromise;
-}
+export const getInstitutionTypes = cached(() => getItems<InstitutionType>('/institutions/types'));
 
 /** Debounced value for search boxes. */
 export function useDebounced<T>(value: T, ms = 250): T {
@@ -38,4 +18,26 @@ export function useDebounced<T>(value: T, ms = 250): T {
     return () => window.clearTimeout(t);
   }, [value, ms]);
   return v;
+}
+
+/** Which row's dialog is open ('new': the dialog for a new one), and the notice left after saving. */
+export function useEditor<T>(reload: () => void) {
+  const [editing, setEditing] = useState<T | 'new' | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  return {
+    editing,
+    notice,
+    edit: setEditing,
+    close: () => setEditing(null),
+    saved: (message: string) => {
+      setEditing(null);
+      setNotice(message);
+      reload();
+    },
+  };
+}
+
+/** "1 cuenta", "12 cuentas". */
+export function countOf(items: unknown[], one: string, many: string): string {
+  return `${items.length} ${items.length === 1 ? one : many}`;
 }

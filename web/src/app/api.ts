@@ -120,3 +120,23 @@ export function errorMessage(e: unknown): string {
   if (e instanceof ApiError) return e.message;
   return 'Ocurrió un error inesperado.';
 }
+
+/** The `items` of a list answer. */
+export function getItems<T>(path: string, options?: RequestOptions): Promise<T[]> {
+  return api.get<{ items: T[] }>(path, options).then((r) => r.items);
+}
+
+/** Keeps each answer of `load` (per argument) for the page's lifetime; a failed load is forgotten, so the next call tries again. */
+export function cached<T, A extends [] | [string]>(load: (...args: A) => Promise<T>): (...args: A) => Promise<T> {
+  const cache = new Map<string, Promise<T>>();
+  return (...args) => {
+    const key = args[0] ?? '';
+    let p = cache.get(key);
+    if (!p) {
+      p = load(...args);
+      cache.set(key, p);
+      p.catch(() => cache.delete(key));
+    }
+    return p;
+  };
+}

@@ -3,6 +3,7 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { useCallback, useEffect, useId, useRef, useState } from 'preact/hooks';
 import { ApiError, errorMessage } from './api';
+import { setQuery } from './router';
 
 export const APP_NAME = 'Equidad';
 
@@ -48,8 +49,21 @@ interface FieldProps extends Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'la
   hintBelow?: boolean;
 }
 
-export function Field({ label, name, hint, error, value, onValue, inputRef, class: cls, required, describedBy, hintBelow, ...rest }: FieldProps) {
-  const id = `f-${name}-${useId()}`;
+/** Label, hint and error around one input or select, wired for screen readers (ids, aria-describedby). */
+function FieldShell(props: {
+  name: string;
+  label: string;
+  hint?: ComponentChildren;
+  error?: string | null;
+  class?: string;
+  required?: unknown;
+  hintBelow?: boolean;
+  /** Ids of further descriptions outside the field (e.g. a hint shared by a search form). */
+  describedBy?: string;
+  control: (a: { id: string; 'aria-invalid'?: 'true'; 'aria-describedby'?: string }) => ComponentChildren;
+}) {
+  const { hint, error, required, hintBelow } = props;
+  const id = `f-${props.name}-${useId()}`;
   const hintId = hint ? `${id}-hint` : undefined;
   const errId = error ? `${id}-err` : undefined;
   const hintEl = hint && (
@@ -58,9 +72,9 @@ export function Field({ label, name, hint, error, value, onValue, inputRef, clas
     </p>
   );
   return (
-    <div class={`field${error ? ' has-error' : ''}${cls ? ` ${cls}` : ''}`}>
+    <div class={`field${error ? ' has-error' : ''}${props.class ? ` ${props.class}` : ''}`}>
       <label for={id}>
-        {label}
+        {props.label}
         {required ? <span class="req" aria-hidden="true"> *</span> : null}
       </label>
       {!hintBelow && hintEl}
@@ -70,19 +84,30 @@ export function Field({ label, name, hint, error, value, onValue, inputRef, clas
           {error}
         </p>
       )}
-      <input
-        id={id}
-        name={name}
-        value={value}
-        required={required}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={[hintId, errId, describedBy].filter(Boolean).join(' ') || undefined}
-        onInput={onValue ? (e) => onValue((e.currentTarget as HTMLInputElement).value) : undefined}
-        ref={inputRef}
-        {...rest}
-      />
+      {props.control({
+        id,
+        'aria-invalid': error ? 'true' : undefined,
+        'aria-describedby': [hintId, errId, props.describedBy].filter(Boolean).join(' ') || undefined,
+      })}
       {hintBelow && hintEl}
     </div>
+  );
+}
+
+export function Field({ label, hint, error, class: cls, describedBy, hintBelow, value, onValue, inputRef, ...input }: FieldProps) {
+  return (
+    <FieldShell
+      {...{ label, hint, error, class: cls, describedBy, hintBelow, name: input.name, required: input.required }}
+      control={(a) => (
+        <input
+          {...a}
+          {...input}
+          value={value}
+          onInput={onValue ? (e) => onValue((e.currentTarget as HTMLInputElement).value) : undefined}
+          ref={inputRef}
+        />
+      )}
+    />
   );
 }
 
@@ -99,47 +124,21 @@ interface SelectProps extends Omit<JSX.SelectHTMLAttributes<HTMLSelectElement>, 
   hintBelow?: boolean;
 }
 
-export function SelectField({ label, name, options, value, onValue, error, hint, placeholder, class: cls, required, hintBelow, ...rest }: SelectProps) {
-  const id = `f-${name}-${useId()}`;
-  const hintId = hint ? `${id}-hint` : undefined;
-  const errId = error ? `${id}-err` : undefined;
-  const hintEl = hint && (
-    <p class="hint" id={hintId}>
-      {hint}
-    </p>
-  );
+export function SelectField({ label, hint, error, class: cls, hintBelow, options, value, onValue, placeholder, ...select }: SelectProps) {
   return (
-    <div class={`field${error ? ' has-error' : ''}${cls ? ` ${cls}` : ''}`}>
-      <label for={id}>
-        {label}
-        {required ? <span class="req" aria-hidden="true"> *</span> : null}
-      </label>
-      {!hintBelow && hintEl}
-      {error && (
-        <p class="field-error" id={errId}>
-          <span class="visually-hidden">Error: </span>
-          {error}
-        </p>
+    <FieldShell
+      {...{ label, hint, error, class: cls, hintBelow, name: select.name, required: select.required }}
+      control={(a) => (
+        <select {...a} {...select} value={value} onChange={(e) => onValue((e.currentTarget as HTMLSelectElement).value)}>
+          {placeholder !== undefined && <option value="">{placeholder}</option>}
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
       )}
-      <select
-        id={id}
-        name={name}
-        value={value}
-        required={required}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={[hintId, errId].filter(Boolean).join(' ') || undefined}
-        onChange={(e) => onValue((e.currentTarget as HTMLSelectElement).value)}
-        {...rest}
-      >
-        {placeholder !== undefined && <option value="">{placeholder}</option>}
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-      {hintBelow && hintEl}
-    </div>
+    />
   );
 }
 
@@ -230,42 +229,187 @@ export function useAsync<T>(load: (signal: AbortSignal) => Promise<T>, deps: unk
   return { data, error, errorObj, loading, reload };
 }
 
-/** Form errors: a general message plus one per field, filled from an ApiError's `field`. */
-export function useFormErrors() {
-  const [general, setGeneral] = useState<string | null>(null);
-  const [fields, setFields] = useState<Record<string, string>>({});
-
-  const clear = useCallback(() => {
-    setGeneral(null);
-    setFields({});
-  }, []);
-
-  const fromError = useCallback((e: unknown, fieldMap: Record<string, string> = {}) => {
-    const message = errorMessage(e);
-    if (e instanceof ApiError && e.field) {
-      const f = fieldMap[e.field] ?? e.field;
-      setFields({ [f]: message });
-      setGeneral(message);
-    } else {
-      setFields({});
-      setGeneral(message);
-    }
-  }, []);
-
-  const setField = useCallback((name: string, message: string) => {
-    setFields((prev) => ({ ...prev, [name]: message }));
-  }, []);
-
-  return { general, fields, clear, fromError, setGeneral, setField, setFields };
-}
-
 /** Moves focus to the first invalid input of a form after a failed submit. */
-export function focusFirstInvalid(form: HTMLFormElement | null): void {
+function focusFirstInvalid(form: HTMLFormElement | null): void {
   if (!form) return;
   requestAnimationFrame(() => {
     const el = form.querySelector<HTMLElement>('[aria-invalid="true"]');
     el?.focus();
   });
+}
+
+/** A busy flag around async actions: `run` keeps it set while `action` runs and hands a failure to `onError`. */
+export function useBusy() {
+  const [busy, setBusy] = useState(false);
+  async function run(action: () => Promise<unknown>, onError: (err: unknown) => void): Promise<void> {
+    setBusy(true);
+    try {
+      await action();
+    } catch (err) {
+      onError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return [busy, run] as const;
+}
+
+/**
+ * A form's errors (a general message, plus one per field marked), busy flag and ref, for the flow every form
+ * follows: local checks, then the request.
+ */
+export function useForm() {
+  const [general, setGeneral] = useState<string | null>(null);
+  const [fields, setFields] = useState<Record<string, string>>({});
+  const formRef = useRef<HTMLFormElement>(null);
+  const [busy, run] = useBusy();
+  const focus = () => focusFirstInvalid(formRef.current);
+  const errors = {
+    general,
+    fields,
+    /** Shows `message` above the form and marks the fields of `marked` with their messages. */
+    show(message: string | null, marked: Record<string, string> = {}) {
+      setGeneral(message);
+      setFields(marked);
+    },
+    clear: () => errors.show(null),
+    /** The server's message, also on the field it names (if any). */
+    fromError(e: unknown) {
+      const message = errorMessage(e);
+      errors.show(message, e instanceof ApiError && e.field ? { [e.field]: message } : {});
+    },
+  };
+  return {
+    errors,
+    formRef,
+    busy,
+    /** The form's submit handler: no page load, earlier errors cleared, then `check` (local checks, then `send`). */
+    onSubmit: (check: () => void) => (e: Event) => {
+      e.preventDefault();
+      errors.clear();
+      check();
+    },
+    /** Marks the fields of `local` and shows `general` above the form; true when there is any. */
+    invalid(local: Record<string, string>, general: string): boolean {
+      if (!Object.keys(local).length) return false;
+      errors.show(general, local);
+      focus();
+      return true;
+    },
+    /** Sends `request`; a failure goes to `onError` (by default: the server's message and field), then to the input to fix. */
+    send(request: () => Promise<unknown>, onError: (err: unknown) => void = errors.fromError): Promise<void> {
+      return run(request, (err) => {
+        onError(err);
+        focus();
+      });
+    },
+  };
+}
+
+/** A filter row (role="search"); it filters as the person types unless `onSubmit` is given. */
+export function FilterForm(props: { label: string; onSubmit?: (e: Event) => void; children: ComponentChildren }) {
+  return (
+    <form class="filters card" role="search" aria-label={props.label} onSubmit={props.onSubmit ?? ((e) => e.preventDefault())}>
+      {props.children}
+    </form>
+  );
+}
+
+/** The free-text box of a filter row. */
+export function SearchField(props: { value: string; onValue: (v: string) => void; hint: string }) {
+  return <Field label="Buscar" name="q" type="search" hintBelow {...props} autocomplete="off" />;
+}
+
+/** A filter kept in the address bar: the query parameter is the select's name. */
+export function QuerySelect(props: { label: string; name: string; value: string; placeholder: string; options: { value: string; label: string }[] }) {
+  return <SelectField {...props} onValue={(v) => setQuery({ [props.name]: v })} />;
+}
+
+/** "Buscando…" while a list loads, then `children` (how many results), announced politely. */
+export function ResultSummary(props: { loading: boolean; children: ComponentChildren }) {
+  return (
+    <p class="summary" aria-live="polite">
+      {props.loading ? 'Buscando…' : props.children}
+    </p>
+  );
+}
+
+/**
+ * A list's states: loading, empty (unless an error already says why) or the responsive table in its card.
+ * `actions` adds the last column, for the row buttons (its heading is for screen readers only).
+ */
+export function DataTable(props: {
+  loading: boolean;
+  error: string | null;
+  count: number;
+  empty: string;
+  caption: ComponentChildren;
+  columns: string[];
+  actions?: boolean;
+  class?: string;
+  testId?: string;
+  children: ComponentChildren;
+}) {
+  if (props.loading) return <Loading />;
+  if (props.count === 0) return props.error ? null : <EmptyState>{props.empty}</EmptyState>;
+  return (
+    <div class="table-wrap card">
+      <table class={`data-table responsive${props.class ? ` ${props.class}` : ''}`} data-testid={props.testId}>
+        <caption class="visually-hidden">{props.caption}</caption>
+        <thead>
+          <tr>
+            {props.columns.map((c) => (
+              <th scope="col" key={c}>
+                {c}
+              </th>
+            ))}
+            {props.actions && (
+              <th scope="col">
+                <span class="visually-hidden">Acciones</span>
+              </th>
+            )}
+          </tr>
+        </thead>
+        <tbody>{props.children}</tbody>
+      </table>
+    </div>
+  );
+}
+
+/** A row's button: a short visible label, completed for screen readers with what it acts on. */
+export function RowButton(props: { label: string; detail: string; onClick: () => void; disabled?: boolean }) {
+  return (
+    <button type="button" class="btn btn-ghost btn-sm" onClick={props.onClick} disabled={props.disabled}>
+      {props.label}
+      <span class="visually-hidden"> {props.detail}</span>
+    </button>
+  );
+}
+
+/**
+ * A form's buttons: the main one (submits the form; with `onConfirm`, a dangerous action confirmed in place)
+ * and the one that backs out.
+ */
+export function FormActions(props: { label: ComponentChildren; busy: boolean; onCancel: () => void; cancelLabel?: string; onConfirm?: () => void }) {
+  return (
+    <div class="form-actions">
+      <button type={props.onConfirm ? 'button' : 'submit'} class={`btn ${props.onConfirm ? 'btn-danger' : 'btn-primary'}`} onClick={props.onConfirm} disabled={props.busy}>
+        {props.label}
+      </button>
+      <button type="button" class="btn btn-ghost" onClick={props.onCancel}>
+        {props.cancelLabel ?? 'Cancelar'}
+      </button>
+    </div>
+  );
+}
+
+export function Checkbox(props: { name: string; checked: boolean; onValue: (v: boolean) => void; children: ComponentChildren }) {
+  return (
+    <label class="check">
+      <input type="checkbox" name={props.name} checked={props.checked} onChange={(e) => props.onValue((e.currentTarget as HTMLInputElement).checked)} />
+      <span>{props.children}</span>
+    </label>
+  );
 }
 
 export function Dialog(props: { title: string; open: boolean; onClose: () => void; children: ComponentChildren; wide?: boolean }) {

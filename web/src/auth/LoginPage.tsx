@@ -5,7 +5,7 @@ import { api, errorMessage } from '../app/api';
 import { navigate, safeReturnPath, useLocation } from '../app/router';
 import { useSession } from '../app/session';
 import type { LoginResponse, Session } from '../app/types';
-import { ErrorAlert, Field, Notice, PageHeader, focusFirstInvalid, useFormErrors } from '../app/ui';
+import { ErrorAlert, Field, Notice, PageHeader, useForm } from '../app/ui';
 
 type Step =
   | { kind: 'credentials' }
@@ -72,33 +72,20 @@ export function LoginPage() {
 function Credentials({ onResult, loggedOut, returning }: { onResult: (r: LoginResponse) => void; loggedOut: boolean; returning: boolean }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const errors = useFormErrors();
-  const formRef = useRef<HTMLFormElement>(null);
+  const { errors, formRef, busy, onSubmit, invalid, send } = useForm();
 
-  async function submit(e: Event) {
-    e.preventDefault();
-    errors.clear();
+  function submit() {
     const local: Record<string, string> = {};
     if (!email.trim()) local.email = 'Ingrese su correo electrónico.';
     if (!password) local.password = 'Ingrese su contraseña.';
-    if (Object.keys(local).length) {
-      errors.setFields(local);
-      errors.setGeneral('Complete los datos marcados.');
-      focusFirstInvalid(formRef.current);
-      return;
-    }
-    setBusy(true);
-    try {
-      const r = await api.post<LoginResponse>('/auth/login', { email: email.trim(), password }, { quiet401: true });
-      onResult(r);
-    } catch (err) {
-      errors.fromError(err);
-      setPassword('');
-      focusFirstInvalid(formRef.current);
-    } finally {
-      setBusy(false);
-    }
+    if (invalid(local, 'Complete los datos marcados.')) return;
+    void send(
+      async () => onResult(await api.post<LoginResponse>('/auth/login', { email: email.trim(), password }, { quiet401: true })),
+      (err) => {
+        errors.fromError(err);
+        setPassword('');
+      },
+    );
   }
 
   return (
@@ -107,7 +94,7 @@ function Credentials({ onResult, loggedOut, returning }: { onResult: (r: LoginRe
       {loggedOut && <Notice kind="success">Cerró su sesión.</Notice>}
       {returning && !loggedOut && <Notice>Ingrese para continuar a la página que solicitó.</Notice>}
       <ErrorAlert error={errors.general} title="No fue posible ingresar" />
-      <form ref={formRef} onSubmit={submit} noValidate class="stack" aria-label="Ingreso">
+      <form ref={formRef} onSubmit={onSubmit(submit)} noValidate class="stack" aria-label="Ingreso">
         <Field
           label="Correo electrónico"
           name="email"
@@ -143,45 +130,22 @@ function Credentials({ onResult, loggedOut, returning }: { onResult: (r: LoginRe
 function TotpStep({ challenge, onResult, onRestart }: { challenge: string; onResult: (r: LoginResponse) => void; onRestart: () => void }) {
   const [useRecovery, setUseRecovery] = useState(false);
   const [code, setCode] = useState('');
-  const [busy, setBusy] = useState(false);
-  const errors = useFormErrors();
-  const formRef = useRef<HTMLFormElement>(null);
+  const form = useForm();
+  const { errors, formRef, busy, onSubmit } = form;
   const inputRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     inputRef.current?.focus();
   }, [useRecovery]);
 
-  async function submit(e: Event) {
-    e.preventDefault();
-    errors.clear();
+  function submit() {
     const value = useRecovery ? code.trim() : code.replace(/\s+/g, '');
     const fieldName = useRecovery ? 'recovery_code' : 'code';
-    if (!useRecovery && !/^\d{6}$/.test(value)) {
-      errors.setFields({ code: 'El código tiene 6 dígitos.' });
-      errors.setGeneral('El código tiene 6 dígitos.');
-      focusFirstInvalid(formRef.current);
-      return;
-    }
-    if (useRecovery && !value) {
-      errors.setFields({ recovery_code: 'Ingrese uno de sus códigos de recuperación.' });
-      errors.setGeneral('Ingrese uno de sus códigos de recuperación.');
-      focusFirstInvalid(formRef.current);
-      return;
-    }
-    setBusy(true);
-    try {
-      const r = await api.post<LoginResponse>('/auth/login/totp', { challenge, [fieldName]: value }, { quiet401: true });
-      onResult(r);
-    } catch (err) {
-      errors.fromError(err, { code: fieldName, recovery_code: fieldName });
-      // The only input of this step is the one to fix, whatever field the server named.
-      errors.setField(fieldName, errorMessage(err));
-      setCode('');
-      focusFirstInvalid(formRef.current);
-    } finally {
-      setBusy(false);
-    }
+    const problem = useRecovery ? (value ? null : 'Ingrese uno de sus códigos de recuperación.') : sixDigits(value);
+    if (problem) return void form.invalid({ [fieldName]: problem }, problem);
+    sendCode(form, fieldName, setCode, async () =>
+      onResult(await api.post<LoginResponse>('/auth/login/totp', { challenge, [fieldName]: value }, { quiet401: true })),
+    );
   }
 
   return (
@@ -195,7 +159,7 @@ function TotpStep({ challenge, onResult, onRestart }: { challenge: string; onRes
         }
       />
       <ErrorAlert error={errors.general} title="No fue posible verificar el código" />
-      <form ref={formRef} onSubmit={submit} noValidate class="stack" aria-label="Verificación">
+      <form ref={formRef} onSubmit={onSubmit(submit)} noValidate class="stack" aria-label="Verificación">
         {useRecovery ? (
           <Field
             key="recovery"
@@ -210,20 +174,7 @@ function TotpStep({ challenge, onResult, onRestart }: { challenge: string; onRes
             class="code-field"
           />
         ) : (
-          <Field
-            key="totp"
-            label="Código de verificación"
-            name="code"
-            inputMode="numeric"
-            autocomplete="one-time-code"
-            maxLength={7}
-            pattern="[0-9 ]*"
-            value={code}
-            onValue={setCode}
-            error={errors.fields.code}
-            inputRef={inputRef}
-            class="code-field"
-          />
+          <CodeField key="totp" pattern="[0-9 ]*" value={code} onValue={setCode} error={errors.fields.code} inputRef={inputRef} />
         )}
         <button type="submit" class="btn btn-primary btn-block" disabled={busy}>
           {busy ? 'Verificando…' : 'Verificar'}
@@ -249,50 +200,61 @@ function TotpStep({ challenge, onResult, onRestart }: { challenge: string; onRes
   );
 }
 
+/** What is wrong with a TOTP code (spaces already removed), or null. */
+function sixDigits(value: string): string | null {
+  return /^\d{6}$/.test(value) ? null : 'El código tiene 6 dígitos.';
+}
+
+/**
+ * Sends a code step's answer. A rejected code is shown on the step's only input, whatever field the server
+ * named, and the input is emptied for the next try.
+ */
+function sendCode(form: ReturnType<typeof useForm>, fieldName: string, setCode: (v: string) => void, request: () => Promise<unknown>) {
+  void form.send(request, (err) => {
+    const message = errorMessage(err);
+    form.errors.show(message, { [fieldName]: message });
+    setCode('');
+  });
+}
+
+/** The 6-digit code of an authenticator app. */
+function CodeField(props: { value: string; onValue: (v: string) => void; error?: string; inputRef?: { current: HTMLInputElement | null }; pattern?: string }) {
+  return <Field label="Código de verificación" name="code" inputMode="numeric" autocomplete="one-time-code" maxLength={7} class="code-field" {...props} />;
+}
+
+/** Copies `text` to the clipboard; `copied` says whether the last try worked. */
+function useCopy(text: string) {
+  const [copied, setCopied] = useState(false);
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(text);
+      setCopied(true);
+    } catch {
+      setCopied(false);
+    }
+  }
+  return [copied, copy] as const;
+}
+
 function groupSecret(secret: string): string {
   return secret.replace(/\s+/g, '').replace(/(.{4})/g, '$1 ').trim();
 }
 
 function EnrolStep(props: { challenge: string; secret: string; uri: string; onResult: (r: LoginResponse) => void; onRestart: () => void }) {
   const [code, setCode] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [copied, setCopied] = useState(false);
-  const errors = useFormErrors();
-  const formRef = useRef<HTMLFormElement>(null);
+  const [copied, copy] = useCopy(props.secret);
+  const form = useForm();
+  const { errors, formRef, busy, onSubmit } = form;
   // Only an otpauth: link may become a link; anything else is shown as text.
   const safeUri = props.uri.startsWith('otpauth://') ? props.uri : null;
 
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(props.secret);
-      setCopied(true);
-    } catch {
-      setCopied(false);
-    }
-  }
-
-  async function submit(e: Event) {
-    e.preventDefault();
-    errors.clear();
+  function submit() {
     const value = code.replace(/\s+/g, '');
-    if (!/^\d{6}$/.test(value)) {
-      errors.setFields({ code: 'El código tiene 6 dígitos.' });
-      errors.setGeneral('El código tiene 6 dígitos.');
-      focusFirstInvalid(formRef.current);
-      return;
-    }
-    setBusy(true);
-    try {
-      const r = await api.post<LoginResponse>('/auth/login/enrol', { challenge: props.challenge, code: value }, { quiet401: true });
-      props.onResult(r);
-    } catch (err) {
-      errors.fromError(err);
-      errors.setField('code', errorMessage(err));
-      setCode('');
-      focusFirstInvalid(formRef.current);
-    } finally {
-      setBusy(false);
-    }
+    const problem = sixDigits(value);
+    if (problem) return void form.invalid({ code: problem }, problem);
+    sendCode(form, 'code', setCode, async () =>
+      props.onResult(await api.post<LoginResponse>('/auth/login/enrol', { challenge: props.challenge, code: value }, { quiet401: true })),
+    );
   }
 
   return (
@@ -333,18 +295,8 @@ function EnrolStep(props: { challenge: string; secret: string; uri: string; onRe
         <li>Escriba el código de 6 dígitos que muestra la aplicación.</li>
       </ol>
       <ErrorAlert error={errors.general} title="No fue posible activar la verificación" />
-      <form ref={formRef} onSubmit={submit} noValidate class="stack" aria-label="Activación">
-        <Field
-          label="Código de verificación"
-          name="code"
-          inputMode="numeric"
-          autocomplete="one-time-code"
-          maxLength={7}
-          value={code}
-          onValue={setCode}
-          error={errors.fields.code}
-          class="code-field"
-        />
+      <form ref={formRef} onSubmit={onSubmit(submit)} noValidate class="stack" aria-label="Activación">
+        <CodeField value={code} onValue={setCode} error={errors.fields.code} />
         <button type="submit" class="btn btn-primary btn-block" disabled={busy}>
           {busy ? 'Activando…' : 'Activar y continuar'}
         </button>
@@ -359,8 +311,8 @@ function EnrolStep(props: { challenge: string; secret: string; uri: string; onRe
 }
 
 function RecoveryCodes({ codes, onContinue }: { codes: string[]; onContinue: () => void }) {
-  const [copied, setCopied] = useState(false);
   const text = codes.join('\n');
+  const [copied, copy] = useCopy(text);
   const headingRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -398,18 +350,7 @@ function RecoveryCodes({ codes, onContinue }: { codes: string[]; onContinue: () 
         ))}
       </ol>
       <div class="form-actions">
-        <button
-          type="button"
-          class="btn btn-ghost"
-          onClick={async () => {
-            try {
-              await navigator.clipboard.writeText(text);
-              setCopied(true);
-            } catch {
-              setCopied(false);
-            }
-          }}
-        >
+        <button type="button" class="btn btn-ghost" onClick={copy}>
           {copied ? 'Códigos copiados' : 'Copiar códigos'}
         </button>
         <button type="button" class="btn btn-ghost" onClick={download}>

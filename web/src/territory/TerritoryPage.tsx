@@ -1,14 +1,26 @@
 // Territory browser: the 16 regions on a list and a map; a region's provinces and comunas;
 // a comuna search; and "¿En qué comuna estoy?" from a latitude and longitude.
+import type { ComponentProps } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError, errorMessage } from '../app/api';
 import { formatNumber, parseDecimal } from '../app/format';
 import { navigate, setQuery, useLocation } from '../app/router';
 import type { Comuna, Province, Region } from '../app/types';
-import { EmptyState, ErrorAlert, Field, Loading, PageHeader, SelectField, useAsync } from '../app/ui';
+import { type Async, EmptyState, ErrorAlert, Field, Loading, PageHeader, SelectField, useAsync } from '../app/ui';
 import { BoundaryMap } from './BoundaryMap';
-import { getComunaBoundaries, getRegionBoundaries } from './boundaries';
+import { type Boundaries, getComunaBoundaries, getRegionBoundaries } from './boundaries';
 import { getComunasOfProvince, getProvinces, getRegions, regionLabel, searchComunas } from './data';
+
+/** A boundary map in its card, with its heading, load error and loading state. */
+function MapCard({ id, title, boundaries, ...map }: { id: string; title: string; boundaries: Async<Boundaries> } & Omit<ComponentProps<typeof BoundaryMap>, 'data'>) {
+  return (
+    <section aria-labelledby={id} class="card map-card">
+      <h2 id={id}>{title}</h2>
+      <ErrorAlert error={boundaries.error} />
+      {boundaries.data ? <BoundaryMap data={boundaries.data} {...map} /> : !boundaries.error && <Loading label="Cargando mapa…" />}
+    </section>
+  );
+}
 
 export default function TerritoryPage({ regionId }: { regionId?: string }) {
   const regions = useAsync(() => getRegions(), []);
@@ -84,22 +96,16 @@ function Country({ regions }: { regions: Region[] }) {
           ))}
         </ol>
       </section>
-      <section aria-labelledby="map-title" class="card map-card">
-        <h2 id="map-title">Mapa de regiones</h2>
-        <ErrorAlert error={boundaries.error} />
-        {boundaries.data ? (
-          <BoundaryMap
-            data={boundaries.data}
-            idProperty="region_id"
-            onSelect={(id) => navigate(`/territorio/${encodeURIComponent(id)}`)}
-            tall
-            label="Mapa de las regiones de Chile"
-            description="Haga clic en una región para ver sus provincias y comunas. La misma información está en la lista de regiones."
-          />
-        ) : (
-          !boundaries.error && <Loading label="Cargando mapa…" />
-        )}
-      </section>
+      <MapCard
+        id="map-title"
+        title="Mapa de regiones"
+        boundaries={boundaries}
+        idProperty="region_id"
+        onSelect={(id) => navigate(`/territorio/${encodeURIComponent(id)}`)}
+        tall
+        label="Mapa de las regiones de Chile"
+        description="Haga clic en una región para ver sus provincias y comunas. La misma información está en la lista de regiones."
+      />
     </div>
   );
 }
@@ -193,22 +199,16 @@ function RegionDetail({ region }: { region: Region }) {
           </>
         )}
       </section>
-      <section aria-labelledby="cmap-title" class="card map-card">
-        <h2 id="cmap-title">Mapa de comunas</h2>
-        <ErrorAlert error={boundaries.error} />
-        {boundaries.data ? (
-          <BoundaryMap
-            data={boundaries.data}
-            idProperty="comuna_id"
-            selectedId={selected}
-            onSelect={(id) => select(id)}
-            label={`Mapa de las comunas de ${region.name}`}
-            description="Haga clic en una comuna para seleccionarla. Las comunas también están en la lista, agrupadas por provincia."
-          />
-        ) : (
-          !boundaries.error && <Loading label="Cargando mapa…" />
-        )}
-      </section>
+      <MapCard
+        id="cmap-title"
+        title="Mapa de comunas"
+        boundaries={boundaries}
+        idProperty="comuna_id"
+        selectedId={selected}
+        onSelect={(id) => select(id)}
+        label={`Mapa de las comunas de ${region.name}`}
+        description="Haga clic en una comuna para seleccionarla. Las comunas también están en la lista, agrupadas por provincia."
+      />
     </div>
   );
 }

@@ -1,47 +1,19 @@
 // Territory look-ups shared by every screen (regions rarely change: fetched once per page load).
-import { api } from '../app/api';
-import type { Comuna, Items, Province, Region } from '../app/types';
+import { cached, getItems } from '../app/api';
+import type { Comuna, Province, Region } from '../app/types';
 
-let regionsPromise: Promise<Region[]> | null = null;
+export const getRegions = cached(() => getItems<Region>('/territory/regions'));
 
-export function getRegions(): Promise<Region[]> {
-  if (!regionsPromise) {
-    regionsPromise = api.get<Items<Region>>('/territory/regions').then((r) => r.items);
-    regionsPromise.catch(() => {
-      regionsPromise = null;
-    });
-  }
-  return regionsPromise;
-}
+export const getProvinces = cached((regionId: string) =>
+  getItems<Province>(`/territory/regions/${encodeURIComponent(regionId)}/provinces`),
+);
 
-const provincesCache = new Map<string, Promise<Province[]>>();
-
-export function getProvinces(regionId: string): Promise<Province[]> {
-  let p = provincesCache.get(regionId);
-  if (!p) {
-    p = api.get<Items<Province>>(`/territory/regions/${encodeURIComponent(regionId)}/provinces`).then((r) => r.items);
-    provincesCache.set(regionId, p);
-    p.catch(() => provincesCache.delete(regionId));
-  }
-  return p;
-}
-
-const comunasCache = new Map<string, Promise<Comuna[]>>();
-
-export function getComunasOfProvince(provinceId: string): Promise<Comuna[]> {
-  let p = comunasCache.get(provinceId);
-  if (!p) {
-    p = api.get<Items<Comuna>>(`/territory/provinces/${encodeURIComponent(provinceId)}/comunas`).then((r) => r.items);
-    comunasCache.set(provinceId, p);
-    p.catch(() => comunasCache.delete(provinceId));
-  }
-  return p;
-}
+export const getComunasOfProvince = cached((provinceId: string) =>
+  getItems<Comuna>(`/territory/provinces/${encodeURIComponent(provinceId)}/comunas`),
+);
 
 export function searchComunas(q: string, region?: string, limit = 20, signal?: AbortSignal): Promise<Comuna[]> {
-  return api
-    .get<Items<Comuna>>('/territory/comunas', { query: { q, region, limit }, signal })
-    .then((r) => r.items);
+  return getItems<Comuna>('/territory/comunas', { query: { q, region, limit }, signal });
 }
 
 export function regionLabel(regions: Region[] | undefined, id: string | null | undefined): string {
