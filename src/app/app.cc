@@ -8,6 +8,7 @@
 #include "auth/demo.h"
 #include "auth/routes.h"
 #include "core/time.h"
+#include "legislative/module.h"
 #include "territory/module.h"
 
 namespace eq::app {
@@ -39,7 +40,7 @@ std::string find_up(const std::string& relative, const char* env) {
 
 std::vector<store::Migration> all_migrations() {
   std::vector<store::Migration> all;
-  for (auto* module : {&territory::migrations, &audit::migrations, &auth::migrations})
+  for (auto* module : {&territory::migrations, &audit::migrations, &auth::migrations, &legislative::migrations})
     for (auto& m : (*module)()) all.push_back(std::move(m));
   return all;
 }
@@ -125,6 +126,7 @@ Result<std::unique_ptr<App>> App::open(const Config& config) {
   audit::register_routes(router, m.audit, [auth = m.auth](const std::set<int64_t>& u, const std::set<int64_t>& i) {
     return auth->display_names(u, i);
   });
+  legislative::register_routes(router, *app->db_, m.audit);
   router.set_hooks({[auth = m.auth](http::Request& req) { return auth->authenticate(req); },
                     [audit = m.audit](const http::Request& req, const std::string& outcome) {
                       auto e = audit::Log::from(req, "http." + outcome, req.method + " " + req.route, "denied");
@@ -134,7 +136,10 @@ Result<std::unique_ptr<App>> App::open(const Config& config) {
   return app;
 }
 
-Result<void> App::load_demo() { return auth::load_demo(*modules_->auth); }
+Result<void> App::load_demo() {
+  if (auto ok = auth::load_demo(*modules_->auth); !ok) return ok;
+  return legislative::load_demo(*db_, *modules_->audit);
+}
 
 void App::preload() { modules_->territory->preload(); }
 

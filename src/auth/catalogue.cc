@@ -19,6 +19,7 @@ const std::vector<Permission>& permissions() {
       {"policy.report", "Reportar avances de los compromisos de su institución"},
       {"policy.validate", "Validar reportes y preparar la cuenta pública"},
       {"registries.directoras.search", "Buscar en el Registro de Directoras"},
+      {"legislative.manage", "Registrar proyectos de ley, su tramitación y sus urgencias en la agenda legislativa"},
   };
   return all;
 }
@@ -30,7 +31,7 @@ const std::vector<Role>& roles() {
       {"institution_admin", "Administración de institución", "Gestiona las cuentas de su propia institución.", true,
        {"users.manage", "roles.read"}},
       {"analyst", "Analista del Ministerio", "Valida reportes, consolida indicadores y prepara la cuenta pública.", false,
-       {"policy.read", "policy.validate"}},
+       {"policy.read", "policy.validate", "legislative.manage"}},
       {"focal_point", "Enlace ministerial", "Reporta los avances de su ministerio o servicio en metas, compromisos y PMG.", false,
        {"policy.read", "policy.report"}},
       {"seremi", "Equipo SEREMI", "Registra hitos y la agenda regional de su región.", false, {"policy.read", "policy.report"}},

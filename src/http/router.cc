@@ -21,6 +21,8 @@ std::vector<std::string> split_path(std::string_view path) {
   return parts;
 }
 
+bool is_param(const std::string& segment) { return segment.size() > 2 && segment.front() == '{' && segment.back() == '}'; }
+
 bool state_changing(const std::string& m) { return m == "POST" || m == "PUT" || m == "PATCH" || m == "DELETE"; }
 
 }  // namespace
@@ -50,28 +52,32 @@ void Router::add(Route route) {
   for (const auto& r : routes_)
     if (r.method == route.method && r.pattern == route.pattern)
       throw std::logic_error("duplicate route: " + route.method + " " + route.pattern);
+  // Patterns are split once here, not on every request.
+  segments_.push_back(split_path(route.pattern));
   routes_.push_back(std::move(route));
 }
 
 Router::Match Router::match(Request& req) const {
   Match m;
-  auto parts = split_path(req.path);
-  for (const auto& r : routes_) {
-    auto pattern = split_path(r.pattern);
+  auto raw = split_path(req.path);
+  std::vector<std::string> parts;
+  parts.reserve(raw.size());
+  for (const auto& p : raw) parts.push_back(url_decode(p, false));
+  for (size_t k = 0; k < routes_.size(); ++k) {
+    const auto& r = routes_[k];
+    const auto& pattern = segments_[k];
     if (pattern.size() != parts.size()) continue;
-    std::map<std::string, std::string> params;
     bool ok = true;
-    for (size_t i = 0; i < parts.size() && ok; ++i) {
-      const auto& p = pattern[i];
-      if (p.size() > 2 && p.front() == '{' && p.back() == '}') params[p.substr(1, p.size() - 2)] = url_decode(parts[i], false);
-      else ok = p == url_decode(parts[i], false);
-    }
+    for (size_t i = 0; i < parts.size() && ok; ++i)
+      ok = is_param(pattern[i]) || pattern[i] == parts[i];
     if (!ok) continue;
     m.path_known = true;
     m.allow += (m.allow.empty() ? "" : ", ") + r.method;
     if (r.method == req.method || (req.method == "HEAD" && r.method == "GET")) {
+      // Parameters are decoded from their own segment, so "%2F" inside one never splits it.
+      for (size_t i = 0; i < parts.size(); ++i)
+        if (is_param(pattern[i])) req.params[pattern[i].substr(1, pattern[i].size() - 2)] = parts[i];
       m.route = &r;
-      req.params = std::move(params);
       req.route = r.pattern;
       return m;
     }

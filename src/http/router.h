@@ -58,6 +58,7 @@ class Router {
   Match match(Request& req) const;
 
   std::vector<Route> routes_;
+  std::vector<std::vector<std::string>> segments_;  // routes_[i].pattern split at '/'
   Hooks hooks_;
   std::unique_ptr<RateLimiter> public_limiter_;
 };
