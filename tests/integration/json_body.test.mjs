@@ -31,6 +31,14 @@ describe('POST /api/v1/auth/login body validation', () => {
     }
   });
 
+  test('deeply nested JSON (a parser-stack attack) is refused and the server keeps serving', when, async () => {
+    const deep = `${'['.repeat(400_000)}${']'.repeat(400_000)}`;
+    assertApiError(assert, await post(deep, { 'Content-Type': 'application/json' }), 400, 'malformed_json');
+    const inField = `{"email":${'['.repeat(300_000)}${']'.repeat(300_000)},"password":"x"}`;
+    assertApiError(assert, await post(inField, { 'Content-Type': 'application/json' }), 422, 'invalid_type', 'email');
+    assert.equal((await srv.request('GET', '/healthz')).status, 200);
+  });
+
   test('wrong content type is 415', when, async () => {
     const json = JSON.stringify({ email: 'a@b.cl', password: 'x' });
     for (const ct of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
