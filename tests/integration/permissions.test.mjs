@@ -104,6 +104,7 @@ describe('route permissions', () => {
       /^GET \/healthz$/, /^GET \/metrics$/, /^GET \/api\/v1\/openapi\.json$/,
       /^POST \/api\/v1\/auth\/login(\/totp|\/enrol)?$/,
       /^GET \/api\/v1\/territory\//, // official reference data
+      /^GET \/api\/v1\/legislative\/(bills(\/\{id\})?|urgencies\/due)$/, // public legislative agenda
     ];
     const REVIEWED_ANY_ACCOUNT = [/^(GET|POST|DELETE) \/api\/v1\/auth\//, /^GET \/api\/v1\/me\//];
     const surprises = [];
