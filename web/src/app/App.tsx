@@ -16,6 +16,8 @@ const UsersPage = lazyPage(() => import('../admin/UsersPage'));
 const RolesPage = lazyPage(() => import('../admin/RolesPage'));
 const InstitutionsPage = lazyPage(() => import('../admin/InstitutionsPage'));
 const AuditPage = lazyPage(() => import('../admin/AuditPage'));
+const AgendaPage = lazyPage(() => import('../legislative/AgendaPage'));
+const BillPage = lazyPage<{ billId: string }>(() => import('../legislative/BillPage'));
 
 interface RouteDef {
   pattern: string;
@@ -30,6 +32,8 @@ const ROUTES: RouteDef[] = [
   { pattern: '/', public: true, render: () => <Landing /> },
   { pattern: '/territorio', public: true, render: () => <TerritoryPage /> },
   { pattern: '/territorio/:region', public: true, render: (p) => <TerritoryPage regionId={p.region} /> },
+  { pattern: '/agenda-legislativa', public: true, render: () => <AgendaPage /> },
+  { pattern: '/agenda-legislativa/:id', public: true, render: (p) => <BillPage billId={p.id!} /> },
   { pattern: '/ingresar', public: true, render: () => <LoginPage /> },
   { pattern: '/inicio', render: () => <HomePage /> },
   { pattern: '/mis-sesiones', render: () => <SessionsPage /> },

@@ -21,6 +21,7 @@ const NAV: NavItem[] = [
   { href: '/', label: 'Portada', show: (s) => s.status !== 'signed-in' },
   { href: '/inicio', label: 'Mi inicio', show: signedIn },
   { href: '/territorio', label: 'Territorio', show: () => true },
+  { href: '/agenda-legislativa', label: 'Agenda legislativa', show: () => true },
   { href: '/admin/usuarios', label: 'Usuarios', show: (s) => hasPermission(s, 'users.manage') },
   { href: '/admin/roles', label: 'Roles', show: (s) => hasPermission(s, 'users.manage') || hasPermission(s, 'roles.read') },
   { href: '/admin/instituciones', label: 'Instituciones', show: (s) => hasPermission(s, 'institutions.manage') },
