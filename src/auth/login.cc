@@ -10,7 +10,7 @@ namespace {
 
 const char* kCookie = "eq_session";
 // Verifying against this keeps an unknown e-mail as slow as a wrong password.
-const std::string& dummy_hash() {
+const std::string& timing_equaliser_hash() {
   static const std::string h = crypto::hash_password("equidad-timing-equaliser");
   return h;
 }
@@ -161,7 +161,7 @@ Result<LoginStep> Service::login(const http::Request& req, const std::string& em
   auto outcome = db_.transaction<LoginStep>([&](soci::session& s) -> Result<LoginStep> {
     auto u = repo_.user_by_email(s, email);
     if (!u) {
-      crypto::verify_password(dummy_hash(), password);
+      crypto::verify_password(timing_equaliser_hash(), password);
       if (unknown_email_locked(email, now, true)) return fail(locked(now + 60000, now));
       auto e = audit::Log::from(req, "auth.login", "", "failed");
       e.detail = "credenciales inválidas";
@@ -169,7 +169,7 @@ Result<LoginStep> Service::login(const http::Request& req, const std::string& em
       return fail(invalid_credentials());
     }
     if (u->locked_until > now) {
-      crypto::verify_password(dummy_hash(), password);
+      crypto::verify_password(timing_equaliser_hash(), password);
       return fail(locked(u->locked_until, now));
     }
     if (!crypto::verify_password(u->password_hash, password) || !u->may_sign_in()) {
