@@ -5,7 +5,7 @@ import { formatDate, formatDateTime, formatNumber, parseDateInput } from '../app
 import { actionLabel, OUTCOME_LABELS } from '../app/labels';
 import { setQuery, useLocation } from '../app/router';
 import type { AuditEntry, AuditPage as AuditPageData, AuditVerify } from '../app/types';
-import { Badge, DataTable, ErrorAlert, Field, FilterForm, Notice, PageHeader, ResultSummary, SelectField } from '../app/ui';
+import { Badge, DataTable, DateField, ErrorAlert, Field, FilterForm, Notice, PageHeader, ResultSummary, SelectField } from '../app/ui';
 
 const PAGE = 50;
 
@@ -118,17 +118,7 @@ export default function AuditPage() {
 
   const set = (k: keyof Filters) => (v: string) => setDraft((d) => ({ ...d, [k]: v }));
   const dateField = (name: 'from' | 'to', label: string) => (
-    <Field
-      label={label}
-      name={name}
-      hintBelow
-      hint="dd-mm-aaaa"
-      inputMode="numeric"
-      autocomplete="off"
-      value={draft[name]}
-      onValue={set(name)}
-      error={dateError[name]}
-    />
+    <DateField label={label} name={name} value={draft[name]} onValue={set(name)} error={dateError[name]} />
   );
 
   return (

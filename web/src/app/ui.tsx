@@ -111,6 +111,14 @@ export function Field({ label, hint, error, class: cls, describedBy, hintBelow, 
   );
 }
 
+/**
+ * A day typed as dd-mm-aaaa. Browsers' date pickers follow the browser's language, not the page's,
+ * so officials would see mm/dd/yyyy; a text field with this hint is what they read everywhere else.
+ */
+export function DateField({ hint = 'dd-mm-aaaa', ...field }: Omit<FieldProps, 'hintBelow' | 'inputMode' | 'autocomplete'>) {
+  return <Field {...field} hint={hint} hintBelow inputMode="numeric" autocomplete="off" />;
+}
+
 interface SelectProps extends Omit<JSX.SelectHTMLAttributes<HTMLSelectElement>, 'label' | 'id' | 'value' | 'class' | 'name'> {
   label: string;
   name: string;

@@ -7,6 +7,7 @@ import { hasPermission, useSession } from '../app/session';
 import {
   Badge,
   DataTable,
+  DateField,
   Dialog,
   ErrorAlert,
   Field,
@@ -220,18 +221,7 @@ function NewBillDialog(props: { onClose: () => void }) {
             autocomplete="off"
             autoFocus
           />
-          <Field
-            label="Fecha de ingreso"
-            name="entered_on"
-            value={entered}
-            onValue={setEntered}
-            error={errors.fields.entered_on}
-            hint="dd-mm-aaaa"
-            hintBelow
-            required
-            inputMode="numeric"
-            autocomplete="off"
-          />
+          <DateField label="Fecha de ingreso" name="entered_on" value={entered} onValue={setEntered} error={errors.fields.entered_on} required />
         </div>
         <Field label="Título" name="title" value={title} onValue={setTitle} error={errors.fields.title} required autocomplete="off" maxLength={500} />
         <div class="field-row">

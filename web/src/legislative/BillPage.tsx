@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../app/api';
 import { formatDate, parseDateInput, todayIso } from '../app/format';
 import { hasPermission, useSession } from '../app/session';
-import { ErrorAlert, Field, Loading, Notice, PageHeader, SelectField, useAsync, useForm } from '../app/ui';
+import { DateField, ErrorAlert, Field, Loading, Notice, PageHeader, SelectField, useAsync, useForm } from '../app/ui';
 import {
   addEvent,
   billRef,
@@ -245,17 +245,14 @@ function EventForm(props: { bill: BillDetail; onSaved: (message: string) => void
         <div class="field-row">
           <SelectField label="Tipo de movimiento" name="kind" value={kind} onValue={setKind} options={kinds} error={errors.fields.kind} required />
           {!publishing && (
-            <Field
+            <DateField
               label={isUrgency ? 'Fecha de cuenta en la Sala' : 'Fecha'}
               name="date"
               value={date}
               onValue={setDate}
               error={errors.fields.date}
-              hint={isUrgency ? 'dd-mm-aaaa: el plazo se cuenta desde este día.' : 'dd-mm-aaaa'}
-              hintBelow
+              hint={isUrgency ? 'dd-mm-aaaa: el plazo se cuenta desde este día.' : undefined}
               required={isUrgency}
-              inputMode="numeric"
-              autocomplete="off"
             />
           )}
         </div>
@@ -287,17 +284,13 @@ function EventForm(props: { bill: BillDetail; onSaved: (message: string) => void
               required
               autocomplete="off"
             />
-            <Field
+            <DateField
               label="Publicación en el Diario Oficial"
               name="published_on"
               value={publishedOn}
               onValue={setPublishedOn}
               error={errors.fields.published_on}
-              hint="dd-mm-aaaa"
-              hintBelow
               required
-              inputMode="numeric"
-              autocomplete="off"
             />
           </div>
         )}
