@@ -135,6 +135,19 @@ Result<std::vector<Stored>> Log::list(const Filter& f) {
   }
 }
 
+Result<Verification> Log::recent_verification(std::chrono::seconds max_age) {
+  {
+    std::lock_guard lock(recent_mu_);
+    if (recent_ && std::chrono::steady_clock::now() - recent_at_ < max_age) return *recent_;
+  }
+  auto v = verify();
+  if (!v) return v;
+  std::lock_guard lock(recent_mu_);
+  recent_ = *v;
+  recent_at_ = std::chrono::steady_clock::now();
+  return v;
+}
+
 Result<Verification> Log::verify() {
   auto lease = db_.lease();
   if (!lease) return fail(lease.error());

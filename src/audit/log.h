@@ -2,7 +2,9 @@
 // hash = SHA-256(previous hash ‖ canonical entry), so any edit or deletion breaks the chain
 // at that point and `equidad audit verify` names it.
 #pragma once
+#include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -56,12 +58,18 @@ class Log {
   Result<void> append(const Entry& e);
   Result<std::vector<Stored>> list(const Filter& f);
   Result<Verification> verify();
+  // The last full verification if younger than `max_age`, else a new one: for pages that show the
+  // chain's state on every visit without walking the whole log each time.
+  Result<Verification> recent_verification(std::chrono::seconds max_age);
 
   // Entry pre-filled with the caller of a request.
   static Entry from(const http::Request& req, std::string action, std::string object, std::string outcome = "ok");
 
  private:
   store::Database& db_;
+  std::mutex recent_mu_;
+  std::optional<Verification> recent_;
+  std::chrono::steady_clock::time_point recent_at_;
 };
 
 std::string chain_hash(const std::string& prev_hash, const Stored& e);

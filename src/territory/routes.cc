@@ -2,6 +2,7 @@
 #include <charconv>
 #include <cmath>
 #include <functional>
+#include <iostream>
 #include <map>
 #include <mutex>
 
@@ -65,16 +66,28 @@ Response geojson(const Request& req, const Document& doc) {
 
 class ServiceImpl : public Service {
  public:
-  ServiceImpl(store::Database& database, const std::string& data_dir) : db(database), repo(database), boundaries(data_dir) {
-    auto loaded = ComunaLocator::load(data_dir + "/territory/comunas.geojson");
-    if (loaded) locator.emplace(std::move(*loaded));
-  }
+  ServiceImpl(store::Database& database, const std::string& data_dir)
+      : db(database), repo(database), boundaries(data_dir), geojson(data_dir + "/territory/comunas.geojson") {}
   Result<std::optional<Comuna>> comuna(const std::string& id) override { return repo.comuna(id); }
   Result<std::optional<Region>> region(const std::string& id) override { return repo.region(id); }
   std::optional<std::string> locate(double lat, double lon) const override {
-    return locator ? locator->locate(lat, lon) : std::nullopt;
+    const auto& l = loaded_locator();
+    return l ? l->locate(lat, lon) : std::nullopt;
   }
-  void preload() override { (void)boundaries.regions(); }
+  void preload() override {
+    (void)boundaries.regions();
+    (void)loaded_locator();
+  }
+
+  // Parsed on first use (or by preload when serving), so command-line runs do not pay for it.
+  const std::optional<ComunaLocator>& loaded_locator() const {
+    std::call_once(locator_once, [this] {
+      auto loaded = ComunaLocator::load(geojson);
+      if (loaded) locator.emplace(std::move(*loaded));
+      else std::cerr << "{\"level\":\"error\",\"msg\":\"comuna boundaries not loaded\",\"file\":\"" << geojson << "\"}" << std::endl;
+    });
+    return locator;
+  }
 
   // Lists are reference data that only a migration changes: their JSON is built once per data
   // version. Each request still asks the database for that version, so an instance notices when
@@ -98,7 +111,9 @@ class ServiceImpl : public Service {
   store::Database& db;
   Repository repo;
   Boundaries boundaries;
-  std::optional<ComunaLocator> locator;
+  std::string geojson;
+  mutable std::once_flag locator_once;
+  mutable std::optional<ComunaLocator> locator;
   std::mutex cache_mu;
   std::map<std::string, std::pair<int, Response>> cache;
 };

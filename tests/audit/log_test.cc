@@ -113,6 +113,22 @@ TEST_P(AuditTest, ConcurrentAppendsKeepOneChain) {
   EXPECT_EQ(v->count, 45);
 }
 
+TEST_P(AuditTest, RecentVerificationIsReusedWithinItsAgeOnly) {
+  auto first = log_->recent_verification(std::chrono::minutes(10));
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->count, 5);
+  Entry e;
+  e.action = "later";
+  e.outcome = "ok";
+  ASSERT_TRUE(log_->append(e));
+  auto reused = log_->recent_verification(std::chrono::minutes(10));
+  ASSERT_TRUE(reused);
+  EXPECT_EQ(reused->count, 5) << "within its age the earlier result is reused";
+  auto fresh = log_->recent_verification(std::chrono::seconds(0));
+  ASSERT_TRUE(fresh);
+  EXPECT_EQ(fresh->count, 6);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, AuditTest, ::testing::ValuesIn(testing::backends()));
 
 }  // namespace
