@@ -12,6 +12,7 @@
 #include "auth/service.h"
 #include "core/rut.h"
 #include "core/time.h"
+#include "linkage/cli.h"
 #include "store/database.h"
 
 namespace {
@@ -111,6 +112,15 @@ int main(int argc, char** argv) {
   audit_cmd->require_subcommand(1);
   auto* audit_verify = audit_cmd->add_subcommand("verify", "Check the hash chain; prints OK or the first broken entry");
   add_db(audit_verify);
+
+  auto* keys_cmd = cli.add_subcommand("keys", "Field-encryption keys");
+  keys_cmd->require_subcommand(1);
+  auto* keys_rotate = keys_cmd->add_subcommand(
+      "rotate", "New master key; every encrypted field and blind index re-made in one transaction (stop the server first)");
+  add_db(keys_rotate);
+
+  // Record linkage (`link`, `synth`): no database; they run and exit from their parse callbacks.
+  eq::linkage::add_commands(cli);
 
   CLI11_PARSE(cli, argc, argv);
 
@@ -217,6 +227,13 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  if (keys_rotate->parsed()) {
+    auto n = (*app)->rotate_keys();
+    if (!n) return report(n.error());
+    std::cout << "clave rotada: " << *n << " valores cifrados de nuevo. La clave anterior quedó junto a la nueva con el sufijo "
+              << "«.retired-…»: guárdela fuera de línea (la necesitan los respaldos anteriores) y bórrela del servidor." << std::endl;
+    return 0;
+  }
   if (migrate->parsed()) {
     std::cout << "migraciones al día (" << (*app)->db().url_for_display() << ")" << std::endl;
     return 0;
@@ -240,7 +257,11 @@ int main(int argc, char** argv) {
     std::cerr << "Equidad escuchando en http://" << cfg.server.address << ":" << *port << "/  (base de datos: "
               << (*app)->db().url_for_display() << ")" << std::endl;
     std::thread warm([&] { (*app)->preload(); });
+    int sweep_seconds = 30;
+    if (const char* v = std::getenv("EQ_SWEEP_SECONDS"); v && std::atoi(v) > 0) sweep_seconds = std::atoi(v);
+    (*app)->start_jobs(std::chrono::seconds(sweep_seconds));
     server.run();
+    (*app)->stop_jobs();
     warm.join();
     std::cerr << "Equidad detenido." << std::endl;
   }

@@ -2,13 +2,25 @@
 
 #include <unistd.h>
 
-#include <filesystem>
+#include <sys/stat.h>
 
+#include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "alerts/module.h"
 #include "audit/routes.h"
+#include "cases/module.h"
+#include "risk/instrument.h"
 #include "auth/demo.h"
+#include "auth/repository.h"
 #include "auth/routes.h"
 #include "core/time.h"
 #include "legislative/module.h"
+#include "policy/module.h"
 #include "territory/module.h"
 
 namespace eq::app {
@@ -19,6 +31,9 @@ struct App::Modules {
   std::shared_ptr<territory::Service> territory;
   std::shared_ptr<audit::Log> audit;
   std::shared_ptr<auth::Service> auth;
+  std::shared_ptr<cases::Service> cases;
+  std::shared_ptr<alerts::Service> alerts;
+  std::jthread jobs;
 };
 
 namespace {
@@ -40,7 +55,8 @@ std::string find_up(const std::string& relative, const char* env) {
 
 std::vector<store::Migration> all_migrations() {
   std::vector<store::Migration> all;
-  for (auto* module : {&territory::migrations, &audit::migrations, &auth::migrations, &legislative::migrations})
+  for (auto* module : {&territory::migrations, &audit::migrations, &auth::migrations, &legislative::migrations, &eq::policy::migrations,
+                        &cases::migrations, &alerts::migrations})
     for (auto& m : (*module)()) all.push_back(std::move(m));
   return all;
 }
@@ -127,6 +143,35 @@ Result<std::unique_ptr<App>> App::open(const Config& config) {
     return auth->display_names(u, i);
   });
   legislative::register_routes(router, *app->db_, m.audit);
+
+  auto instrument = risk::Instrument::load(config.data_dir);
+  if (!instrument) return fail(instrument.error());
+  risk::register_routes(router, *instrument);
+  cases::Directory directory;
+  directory.institution_names = [auth = m.auth](const std::set<int64_t>& ids) {
+    auto names = auth->display_names({}, ids);
+    return names ? names->second : std::map<int64_t, std::string>();
+  };
+  directory.user_names = [auth = m.auth](const std::set<int64_t>& ids) {
+    auto names = auth->display_names(ids, {});
+    return names ? names->first : std::map<int64_t, std::string>();
+  };
+  directory.serving_institutions = [auth = m.auth]() {
+    std::vector<std::tuple<int64_t, std::string, std::string>> out;
+    static const std::set<std::string> serving = {"sernameg_centre", "police",  "prosecutor",  "court",         "forensic",
+                                                  "health",          "municipality", "public_service", "civil_society"};
+    if (auto all = auth->list_institutions("", "", ""))
+      for (const auto& i : *all)
+        if (i.active && serving.count(i.type)) out.emplace_back(i.id, i.name, i.type);
+    return out;
+  };
+  m.cases = std::make_shared<cases::Service>(*app->db_, *app->keys_, *m.audit, m.territory, directory, *instrument);
+  m.alerts = std::make_shared<alerts::Service>(*app->db_, *m.audit, *m.cases);
+  m.cases->set_alerts(m.alerts);
+  if (auto loaded = m.cases->load_index(); !loaded) return fail(loaded.error());
+  cases::register_routes(router, m.cases);
+  alerts::register_routes(router, m.alerts);
+  eq::policy::register_routes(router, *app->db_, m.audit, m.auth);
   router.set_hooks({[auth = m.auth](http::Request& req) { return auth->authenticate(req); },
                     [audit = m.audit](const http::Request& req, const std::string& outcome) {
                       auto e = audit::Log::from(req, "http." + outcome, req.method + " " + req.route, "denied");
@@ -138,7 +183,77 @@ Result<std::unique_ptr<App>> App::open(const Config& config) {
 
 Result<void> App::load_demo() {
   if (auto ok = auth::load_demo(*modules_->auth); !ok) return ok;
-  return legislative::load_demo(*db_, *modules_->audit);
+  if (auto ok = legislative::load_demo(*db_, *modules_->audit); !ok) return ok;
+  if (auto ok = eq::policy::load_demo(*db_, *modules_->audit, *modules_->auth); !ok) return ok;
+  auto centre = modules_->auth->find_user("caso@equidad.demo");
+  auto police = modules_->auth->find_user("policia@equidad.demo");
+  if (!centre) return fail(centre.error());
+  if (!police) return fail(police.error());
+  if (!*centre || !*police) return fail(Error::internal());
+  return cases::load_demo(*modules_->cases, (*centre)->institution_id, (*centre)->id, (*police)->institution_id, (*police)->id);
+}
+
+
+void App::start_jobs(std::chrono::seconds every) {
+  // Time-based alert rules (deadlines) and escalations are found by a periodic sweep.
+  modules_->jobs = std::jthread([this, every](std::stop_token stop) {
+    std::mutex m;
+    std::condition_variable_any cv;
+    while (!stop.stop_requested()) {
+      if (auto n = modules_->alerts->sweep(now_ms()); !n) std::cerr << "alerts sweep: " << n.error().message << std::endl;
+      std::unique_lock lock(m);
+      cv.wait_for(lock, stop, every, [] { return false; });
+    }
+  });
+}
+
+void App::stop_jobs() {
+  if (modules_->jobs.joinable()) {
+    modules_->jobs.request_stop();
+    modules_->jobs.join();
+  }
+}
+
+Result<int64_t> App::rotate_keys() {
+  const std::string path = config_.key_file.empty() ? default_key_file(config_.db_url) : config_.key_file;
+  const std::string master = crypto::random_bytes(32);
+  const auto next = crypto::Keys::from_master(master);
+  // The new key reaches the disk before any row uses it; the old one is kept beside it, because
+  // backups taken before the rotation still need it (move it offline).
+  const std::string next_path = path + ".next";
+  {
+    mode_t old = umask(077);
+    std::ofstream out(next_path, std::ios::trunc);
+    umask(old);
+    out << crypto::hex(master) << "\n";
+    if (!out) return fail(Error{500, "key_file", "No se pudo escribir " + next_path + ".", "keys"});
+  }
+  auto n = db_->transaction<int64_t>([&](soci::session& s) -> Result<int64_t> {
+    try {
+      int64_t rows = auth::Repository(*keys_).rekey(s, next) + modules_->cases->repository().rekey(s, next);
+      audit::Entry e;
+      e.action = "keys.rotate";
+      e.outcome = "ok";
+      e.detail = std::to_string(rows) + " filas";
+      modules_->audit->append(s, e);
+      return rows;
+    } catch (const std::runtime_error& e) {
+      return fail(Error{500, "rekey_failed", std::string("No se pudo volver a cifrar: ") + e.what(), "keys"});
+    }
+  });
+  if (!n) {
+    fs::remove(next_path);
+    return n;
+  }
+  const std::string retired = path + ".retired-" + std::to_string(now_ms());
+  std::error_code ec;
+  fs::rename(path, retired, ec);
+  if (!ec) fs::rename(next_path, path, ec);
+  if (ec)
+    return fail(Error{500, "key_file", "Los datos ya usan la clave nueva, que quedó en " + next_path + "; muévala a " + path +
+                                           " antes de iniciar el servidor.", "keys"});
+  *keys_ = next;
+  return *n;
 }
 
 void App::preload() { modules_->territory->preload(); }

@@ -1,6 +1,7 @@
 // The composition root: opens storage, applies every module's migrations, registers every module's
 // routes. The only place that knows the list of modules.
 #pragma once
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -51,6 +52,12 @@ class App {
 
   // Loads the demo data set of every module (idempotent).
   Result<void> load_demo();
+
+  // Background jobs of a serving instance (alert deadlines and escalations).
+  void start_jobs(std::chrono::seconds every);
+  void stop_jobs();
+  // `equidad keys rotate`: new master key, every encrypted field re-encrypted in one transaction.
+  Result<int64_t> rotate_keys();
 
   auth::Service& auth();
   const crypto::Keys* keys() const { return keys_.get(); }

@@ -13,6 +13,8 @@ const std::vector<DemoLogin>& demo_logins() {
       {"focal_point", "enlace@equidad.demo", "Rodrigo Araya Pérez", "Ministerio de Salud", false},
       {"seremi", "seremi@equidad.demo", "Daniela Castro Muñoz", "SEREMI de la Mujer y la Equidad de Género, Región Metropolitana", false},
       {"case_worker", "caso@equidad.demo", "Valentina Reyes Contreras", "Centro de la Mujer Santiago", true},
+      // A second institution, so the registry's need-to-know rules can be seen from both sides.
+      {"case_worker", "policia@equidad.demo", "Marcela Pino Ibáñez", "Carabineros de Chile", true},
       {"operator", "operador@equidad.demo", "Camila Herrera Silva", "Servicio Nacional de la Mujer y la Equidad de Género (SernamEG)", true},
       {"municipal", "municipal@equidad.demo", "Felipe González Torres", "Municipalidad de Santiago", false},
       {"pharmacy", "farmacia@equidad.demo", "Andrea Vergara Lagos", "Farmacia Comunitaria Providencia", false},

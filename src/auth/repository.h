@@ -75,6 +75,9 @@ class Repository {
  public:
   explicit Repository(const crypto::Keys& keys) : keys_(keys) {}
 
+  // Key rotation: every ciphertext and blind index of the module re-made under `to`; returns rows.
+  int64_t rekey(soci::session& s, const crypto::Keys& to) const;
+
   std::vector<Institution> institutions(soci::session& s, const std::string& q, const std::string& type,
                                         const std::string& region);
   std::optional<Institution> institution(soci::session& s, int64_t id);

@@ -1,0 +1,661 @@
+#include "linkage/cli.h"
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <thread>
+
+#include "core/text.h"
+#include "linkage/csv.h"
+
+namespace eq::linkage {
+namespace {
+
+enum class Target {
+  run, other_document, given_names, surname1, surname2, surnames, birth_date, birth_year, birth_month,
+  birth_day, sex, comuna, phone, address
+};
+const std::map<std::string, Target, std::less<>> kTargets = {
+    {"run", Target::run},                 {"other_document", Target::other_document},
+    {"given_names", Target::given_names}, {"surname1", Target::surname1},
+    {"surname2", Target::surname2},       {"surnames", Target::surnames},
+    {"birth_date", Target::birth_date},   {"birth_year", Target::birth_year},
+    {"birth_month", Target::birth_month}, {"birth_day", Target::birth_day},
+    {"sex", Target::sex},                 {"comuna", Target::comuna},
+    {"phone", Target::phone},             {"address", Target::address}};
+
+std::string target_list() {
+  std::string s;
+  for (const auto& [k, v] : kTargets) s += (s.empty() ? "" : ", ") + k;
+  return s;
+}
+
+std::string header_list(const std::vector<std::string>& header) {
+  std::string s;
+  for (const auto& h : header) s += (s.empty() ? "" : ", ") + h;
+  return s;
+}
+
+struct Mapping {
+  std::vector<std::pair<Target, size_t>> columns;
+};
+
+Result<Mapping> parse_mapping(const std::string& spec, const std::vector<std::string>& header) {
+  Mapping m;
+  auto bad = [](std::string msg) { return fail(Error::bad_request("invalid_mapping", std::move(msg), "fields")); };
+  if (trim(spec).empty()) return bad("--fields está vacío: indique al menos un campo, p. ej. run=RUT,given_names=Nombres.");
+  size_t i = 0;
+  while (i <= spec.size()) {
+    size_t j = spec.find(',', i);
+    if (j == std::string::npos) j = spec.size();
+    const std::string item = trim(std::string_view(spec).substr(i, j - i));
+    i = j + 1;
+    if (item.empty()) continue;
+    const size_t eqp = item.find('=');
+    if (eqp == std::string::npos)
+      return bad("En --fields, \"" + item + "\" no tiene la forma campo=Columna.");
+    const std::string key = trim(std::string_view(item).substr(0, eqp));
+    const std::string col = trim(std::string_view(item).substr(eqp + 1));
+    auto t = kTargets.find(key);
+    if (t == kTargets.end())
+      return bad("En --fields, el campo \"" + key + "\" no existe. Campos posibles: " + target_list() + ".");
+    auto h = std::find(header.begin(), header.end(), col);
+    if (h == header.end())  // second chance: spreadsheets change case and accents
+      h = std::find_if(header.begin(), header.end(),
+                       [&](const std::string& x) { return fold_for_search(trim(x)) == fold_for_search(col); });
+    if (h == header.end())
+      return bad("La columna \"" + col + "\" indicada en --fields (" + key + ") no existe en el archivo. Columnas: " +
+                 header_list(header) + ".");
+    for (const auto& [tt, c] : m.columns)
+      if (tt == t->second) return bad("En --fields, el campo \"" + key + "\" aparece más de una vez.");
+    m.columns.emplace_back(t->second, static_cast<size_t>(h - header.begin()));
+  }
+  return m;
+}
+
+bool digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+int to_int(std::string_view s) {
+  int v = 0;
+  std::from_chars(s.data(), s.data() + s.size(), v);
+  return v;
+}
+
+// "González Muñoz" → ("González", "Muñoz"); particles stay with their surname ("de la Fuente Soto").
+void split_surnames(std::string_view s, std::string& s1, std::string& s2) {
+  const std::string t = trim(s);
+  size_t pos = 0;
+  while (true) {
+    const size_t sp = t.find(' ', pos);
+    if (sp == std::string::npos) {
+      s1 = t;
+      s2.clear();
+      return;
+    }
+    const std::string word = fold_for_search(std::string_view(t).substr(pos, sp - pos));
+    static const char* kParticles[] = {"de", "del", "la", "las", "los", "san", "santa", "van", "von", "da", "di"};
+    if (std::find_if(std::begin(kParticles), std::end(kParticles), [&](const char* p) { return word == p; }) ==
+        std::end(kParticles)) {
+      s1 = t.substr(0, sp);
+      s2 = trim(std::string_view(t).substr(sp + 1));
+      return;
+    }
+    pos = sp + 1;
+  }
+}
+
+std::optional<char> parse_sex(std::string_view raw) {
+  const std::string s = fold_for_search(trim(raw));
+  if (s.empty()) return char(0);
+  if (s == "f" || s == "femenino" || s == "mujer" || s == "fem") return 'F';
+  if (s == "m" || s == "masculino" || s == "hombre" || s == "masc") return 'M';
+  if (s == "x" || s == "no binario" || s == "otro" || s == "nb") return 'X';
+  return std::nullopt;
+}
+
+const char* decision_text(Decision d) {
+  switch (d) {
+    case Decision::link: return "vincular";
+    case Decision::review: return "revisar";
+    case Decision::new_person: return "nueva";
+  }
+  return "";
+}
+
+void append_double(std::string& out, double v) {
+  if (std::isnan(v)) return;
+  char buf[32];
+  const int n = std::snprintf(buf, sizeof buf, "%.2f", v);
+  out.append(buf, static_cast<size_t>(n));
+}
+
+class Output {
+ public:
+  explicit Output(const std::string& path) : f_(path.empty() ? stdout : std::fopen(path.c_str(), "wb")), own_(!path.empty()) {}
+  ~Output() { close(); }
+  bool ok() const { return f_ != nullptr; }
+  void write(std::string& buf, bool force = false) {
+    if (f_ && (force || buf.size() > (1 << 20))) {
+      if (std::fwrite(buf.data(), 1, buf.size(), f_) != buf.size()) failed_ = true;
+      buf.clear();
+    }
+  }
+  bool close() {
+    if (!f_) return !failed_;
+    if (std::fflush(f_) != 0) failed_ = true;
+    if (own_ && std::fclose(f_) != 0) failed_ = true;
+    f_ = nullptr;
+    return !failed_;
+  }
+
+ private:
+  FILE* f_;
+  bool own_;
+  bool failed_ = false;
+};
+
+class Warnings {
+ public:
+  explicit Warnings(std::ostream& err) : err_(err) {}
+  void add(const std::string& msg) {
+    if (++count_ <= 20) err_ << "aviso: " << msg << "\n";
+  }
+  void summary() {
+    if (count_ > 20) err_ << "aviso: " << (count_ - 20) << " avisos más omitidos (" << count_ << " en total)\n";
+  }
+
+ private:
+  std::ostream& err_;
+  size_t count_ = 0;
+};
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+bool parse_birth_date(std::string_view text, int& year, int& month, int& day) {
+  year = month = day = 0;
+  std::string t = trim(text);
+  if (t.empty()) return true;
+  // "1985-03-12T00:00:00" / "1985-03-12 00:00": the date part is enough.
+  if (const size_t cut = t.find_first_of("T "); cut != std::string::npos && cut >= 4) t.resize(cut);
+  std::vector<std::string_view> parts;
+  size_t i = 0;
+  while (true) {
+    const size_t j = t.find_first_of("-/.", i);
+    parts.push_back(std::string_view(t).substr(i, j == std::string::npos ? std::string::npos : j - i));
+    if (j == std::string::npos) break;
+    i = j + 1;
+  }
+  for (auto p : parts)
+    if (!digits(p) || p.size() > 4) return false;
+  auto two_digit_year = [](int yy) { return yy <= 26 ? 2000 + yy : 1900 + yy; };
+  int y = 0, m = 0, d = 0;
+  if (parts.size() == 1) {
+    if (parts[0].size() != 4) return false;
+    y = to_int(parts[0]);
+  } else if (parts.size() == 2) {
+    if (parts[0].size() == 4) {
+      y = to_int(parts[0]);
+      m = to_int(parts[1]);
+    } else if (parts[1].size() == 4) {
+      m = to_int(parts[0]);
+      y = to_int(parts[1]);
+    } else {
+      return false;
+    }
+  } else if (parts.size() == 3) {
+    if (parts[0].size() == 4) {
+      y = to_int(parts[0]);
+      m = to_int(parts[1]);
+      d = to_int(parts[2]);
+    } else if (parts[2].size() == 4 || parts[2].size() == 2) {
+      d = to_int(parts[0]);
+      m = to_int(parts[1]);
+      y = parts[2].size() == 4 ? to_int(parts[2]) : two_digit_year(to_int(parts[2]));
+    } else {
+      return false;
+    }
+  } else {
+    return false;
+  }
+  if (y < 1850 || y > 2200 || m < 0 || m > 12 || d < 0 || d > 31) return false;
+  year = y;
+  month = m;
+  day = m == 0 ? 0 : d;
+  return true;
+}
+
+int run_link(const LinkCommand& c, std::ostream& out, std::ostream& err) {
+  using clock = std::chrono::steady_clock;
+  const auto t_start = clock::now();
+  auto data = read_file(c.input);
+  if (!data) {
+    err << "error: " << data.error().message << "\n";
+    return 1;
+  }
+  std::optional<Model> fixed;
+  if (!c.model_in.empty()) {
+    auto text = read_file(c.model_in);
+    if (!text) {
+      err << "error: " << text.error().message << "\n";
+      return 1;
+    }
+    auto m = Model::from_json(*text);
+    if (!m) {
+      err << "error: " << m.error().message << " (" << c.model_in << ")\n";
+      return 2;
+    }
+    fixed = std::move(*m);
+  }
+  if (!(c.upper >= c.lower)) {
+    err << "error: --upper debe ser mayor o igual que --lower.\n";
+    return 2;
+  }
+
+  CsvReader reader(*data);
+  std::vector<std::string_view> fields;
+  std::string_view raw_header;
+  auto first = reader.next(fields, raw_header);
+  if (!first) {
+    err << "error: " << first.error().message << "\n";
+    return 2;
+  }
+  if (!*first) {
+    err << "error: el archivo " << c.input << " está vacío (falta la fila de encabezado).\n";
+    return 2;
+  }
+  std::vector<std::string> header(fields.begin(), fields.end());
+  auto mapping = parse_mapping(c.fields, header);
+  if (!mapping) {
+    err << "error: " << mapping.error().message << "\n";
+    return 2;
+  }
+
+  std::vector<Identity> rows;
+  std::vector<std::string_view> raws;
+  std::vector<size_t> lines;
+  Warnings warn(err);
+  std::string_view raw;
+  while (true) {
+    auto got = reader.next(fields, raw);
+    if (!got) {
+      err << "error: " << got.error().message << "\n";
+      return 2;
+    }
+    if (!*got) break;
+    if (raw.empty()) continue;  // blank line
+    const size_t row = rows.size() + 1;
+    if (fields.size() != header.size()) {
+      err << "error: la fila " << row << " (línea " << reader.line() << ") tiene " << fields.size()
+          << " columnas y el encabezado tiene " << header.size() << ".\n";
+      return 2;
+    }
+    Identity id;
+    for (const auto& [target, col] : mapping->columns) {
+      const std::string_view v = fields[col];
+      switch (target) {
+        case Target::run: id.run = v; break;
+        case Target::other_document: id.other_document = v; break;
+        case Target::given_names: id.given_names = v; break;
+        case Target::surname1: id.surname1 = v; break;
+        case Target::surname2: id.surname2 = v; break;
+        case Target::surnames: split_surnames(v, id.surname1, id.surname2); break;
+        case Target::birth_date:
+          if (!parse_birth_date(v, id.birth_year, id.birth_month, id.birth_day))
+            warn.add("fila " + std::to_string(row) + ", columna " + header[col] + ": fecha no reconocida \"" +
+                     std::string(v) + "\"; se considera desconocida (use dd-mm-aaaa, aaaa-mm-dd o aaaa).");
+          break;
+        case Target::birth_year:
+        case Target::birth_month:
+        case Target::birth_day: {
+          const std::string t = trim(v);
+          if (t.empty()) break;
+          if (!digits(t) || t.size() > 4) {
+            warn.add("fila " + std::to_string(row) + ", columna " + header[col] + ": número no reconocido \"" + t + "\".");
+            break;
+          }
+          (target == Target::birth_year ? id.birth_year : target == Target::birth_month ? id.birth_month : id.birth_day) =
+              to_int(t);
+          break;
+        }
+        case Target::sex: {
+          auto s = parse_sex(v);
+          if (!s) warn.add("fila " + std::to_string(row) + ", columna " + header[col] + ": sexo no reconocido \"" +
+                           std::string(v) + "\" (use F, M o X); se considera desconocido.");
+          id.sex = s.value_or(0);
+          break;
+        }
+        case Target::comuna: id.comuna = v; break;
+        case Target::phone: id.phone = v; break;
+        case Target::address: id.address = v; break;
+      }
+    }
+    rows.push_back(std::move(id));
+    raws.push_back(raw);
+    lines.push_back(reader.line());
+  }
+  warn.summary();
+  const double t_read = seconds_since(t_start);
+
+  BatchResult res;
+  const auto t_link = clock::now();
+  if (c.parse_only) {
+    res.cluster.resize(rows.size());
+    for (size_t i = 0; i < rows.size(); ++i) res.cluster[i] = static_cast<int64_t>(i);
+    res.weight.assign(rows.size(), std::nan(""));
+    res.decision.assign(rows.size(), Decision::new_person);
+  } else {
+    BatchOptions o;
+    o.thresholds = {c.upper, c.lower};
+    o.threads = c.threads;
+    o.max_block = c.max_block;
+    if (fixed) {
+      o.model = *fixed;
+      o.estimate = false;
+    }
+    res = link_batch(rows, o);
+  }
+  const double t_linked = seconds_since(t_link);
+
+  const auto t_write = clock::now();
+  Output o(c.output);
+  if (!o.ok()) {
+    err << "error: no se pudo crear el archivo de salida " << c.output << "\n";
+    return 1;
+  }
+  const std::string_view nl = reader.line_end();
+  std::string buf;
+  buf.reserve(2 << 20);
+  buf.append(raw_header);
+  buf.append(",person,match_weight,decision");
+  buf.append(nl);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    buf.append(raws[i]);
+    buf.push_back(',');
+    buf.append(std::to_string(res.cluster[i]));
+    buf.push_back(',');
+    append_double(buf, res.weight[i]);
+    buf.push_back(',');
+    buf.append(decision_text(res.decision[i]));
+    buf.append(nl);
+    o.write(buf);
+  }
+  o.write(buf, true);
+  if (!o.close()) {
+    err << "error: no se pudo escribir la salida " << c.output << "\n";
+    return 1;
+  }
+  if (!c.review.empty()) {
+    Output r(c.review);
+    if (!r.ok()) {
+      err << "error: no se pudo crear el archivo de revisión " << c.review << "\n";
+      return 1;
+    }
+    std::string rb = "fila_a,fila_b,linea_a,linea_b,peso,persona_a,persona_b\n";
+    for (size_t k = 0; k < res.review.size(); ++k) {
+      const auto [a, b] = res.review[k];
+      rb += std::to_string(a + 1) + "," + std::to_string(b + 1) + "," + std::to_string(lines[a]) + "," +
+            std::to_string(lines[b]) + ",";
+      append_double(rb, res.review_weight[k]);
+      rb += "," + std::to_string(res.cluster[a]) + "," + std::to_string(res.cluster[b]) + "\n";
+      r.write(rb);
+    }
+    r.write(rb, true);
+    if (!r.close()) {
+      err << "error: no se pudo escribir " << c.review << "\n";
+      return 1;
+    }
+  }
+  if (!c.model_out.empty() && !c.parse_only) {
+    std::ofstream mf(c.model_out, std::ios::binary);
+    mf << res.model.to_json() << "\n";
+    if (!mf) {
+      err << "error: no se pudo escribir el modelo en " << c.model_out << "\n";
+      return 1;
+    }
+  }
+  const double t_written = seconds_since(t_write);
+
+  size_t persons = 0;
+  for (int64_t k : res.cluster) persons = std::max(persons, static_cast<size_t>(k + 1));
+  const auto& st = res.stats;
+  err << rows.size() << " filas → " << persons << " personas; " << res.review.size() << " pares en revisión\n";
+  if (!c.parse_only) {
+    err << "pares comparados: " << st.candidate_pairs << " (RUN válido idéntico: " << st.exact_run_pairs
+        << "); bloques sobredimensionados omitidos: " << st.oversize_blocks_skipped << " (" << st.rows_in_oversize_blocks
+        << " filas); vínculos rechazados por RUN distintos: " << st.run_conflicts << "\n";
+    err << "EM: " << st.em.iterations << " iteraciones" << (st.em.converged ? "" : " (sin converger)")
+        << ", proporción de coincidencias " << st.em.match_share;
+    for (const auto& k : st.em.kept) err << "; se mantuvo el valor inicial de " << k;
+    err << "\n";
+  }
+  char timing[256];
+  std::snprintf(timing, sizeof timing,
+                "tiempos (s): lectura %.2f, preparación %.2f, bloques %.2f, comparación %.2f, EM %.2f, grupos %.2f, "
+                "vinculación total %.2f, escritura %.2f\n",
+                t_read, st.seconds_prepare, st.seconds_block, st.seconds_compare, st.seconds_em, st.seconds_cluster,
+                t_linked, t_written);
+  err << timing;
+  (void)out;
+  return 0;
+}
+
+namespace {
+
+std::string date_text(const Identity& p) {
+  char buf[16];
+  if (!p.birth_year) return "";
+  if (!p.birth_month) return std::to_string(p.birth_year);
+  std::snprintf(buf, sizeof buf, "%02d-%02d-%04d", p.birth_day, p.birth_month, p.birth_year);
+  return buf;
+}
+
+long rss_kib(const char* key) {
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind(key, 0) == 0) return std::stol(line.substr(std::string(key).size()));
+  return -1;
+}
+
+int bench_incremental(const SynthCommand& c, std::ostream& out) {
+  using clock = std::chrono::steady_clock;
+  SynthOptions so = c.synth;
+  const size_t fresh = c.queries / 5;  // a fifth of the queries are persons not in the index
+  so.persons = c.synth.persons + fresh;
+  so.records = 0;
+  auto t0 = clock::now();
+  SynthData d = synthesize(so);
+  out << "personas generadas: " << so.persons << " en " << seconds_since(t0) << " s\n";
+  const long rss0 = rss_kib("VmRSS:");
+  Index index;
+  t0 = clock::now();
+  for (size_t i = 0; i < c.synth.persons; ++i)
+    index.add(static_cast<int64_t>(i + 1), static_cast<int64_t>(i + 1),
+              perturb(d.persons[i], c.synth.error_rate, c.synth.seed * 1000003 + i));
+  const double load = seconds_since(t0);
+  const long rss1 = rss_kib("VmRSS:");
+  out << "índice: " << index.persons() << " personas cargadas en " << load << " s ("
+      << static_cast<double>(c.synth.persons) / load << " add/s); memoria del índice ≈ "
+      << (rss1 - rss0) / 1024 << " MiB (" << (rss1 - rss0) * 1024.0 / static_cast<double>(c.synth.persons)
+      << " bytes por variante)\n";
+
+  struct Query {
+    Identity id;
+    int64_t truth;  // 0 = not in the index
+  };
+  std::vector<Query> queries;
+  for (size_t q = 0; q < c.queries; ++q) {
+    if (q % 5 == 4 && fresh) {
+      const size_t who = c.synth.persons + (q / 5) % fresh;
+      queries.push_back({perturb(d.persons[who], c.synth.error_rate, 77 + q), 0});
+    } else {
+      const size_t who = (q * 2654435761u) % c.synth.persons;
+      queries.push_back({perturb(d.persons[who], c.synth.error_rate, 99991 + q), static_cast<int64_t>(who + 1)});
+    }
+  }
+  std::vector<double> lat(queries.size());
+  size_t right = 0, wrong = 0, review = 0, missed = 0, fresh_linked = 0, fresh_total = 0;
+  for (size_t q = 0; q < queries.size(); ++q) {
+    const auto a = clock::now();
+    const Match m = index.match(queries[q].id);
+    lat[q] = std::chrono::duration<double, std::micro>(clock::now() - a).count();
+    if (queries[q].truth == 0) {
+      ++fresh_total;
+      if (m.decision == Decision::link) ++fresh_linked;
+    } else if (m.decision == Decision::link) {
+      (m.person_id == queries[q].truth ? right : wrong)++;
+    } else if (m.decision == Decision::review) {
+      ++review;
+    } else {
+      ++missed;
+    }
+  }
+  std::vector<double> sorted = lat;
+  std::sort(sorted.begin(), sorted.end());
+  auto pct = [&](double p) { return sorted[std::min(sorted.size() - 1, static_cast<size_t>(p * sorted.size()))]; };
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "match() un hilo, %zu consultas: p50 %.1f µs, p90 %.1f µs, p99 %.1f µs, máx %.1f µs\n", sorted.size(),
+                pct(0.5), pct(0.9), pct(0.99), sorted.back());
+  out << buf;
+  const size_t known = right + wrong + review + missed;
+  std::snprintf(buf, sizeof buf,
+                "personas existentes (%zu): vinculadas bien %.2f %%, mal %.3f %%, a revisión %.2f %%, no encontradas "
+                "%.2f %%; personas nuevas (%zu) vinculadas por error: %.3f %%\n",
+                known, 100.0 * right / known, 100.0 * wrong / known, 100.0 * review / known, 100.0 * missed / known,
+                fresh_total, fresh_total ? 100.0 * fresh_linked / fresh_total : 0.0);
+  out << buf;
+  // The same queries from several threads at once: shared lock, throughput.
+  const int th = std::max(1, c.threads);
+  std::vector<std::vector<double>> tl(th);
+  t0 = clock::now();
+  {
+    std::vector<std::thread> pool;
+    for (int t = 0; t < th; ++t)
+      pool.emplace_back([&, t] {
+        for (size_t q = static_cast<size_t>(t); q < queries.size(); q += static_cast<size_t>(th)) {
+          const auto a = clock::now();
+          (void)index.match(queries[q].id);
+          tl[t].push_back(std::chrono::duration<double, std::micro>(clock::now() - a).count());
+        }
+      });
+    for (auto& p : pool) p.join();
+  }
+  const double wall = seconds_since(t0);
+  std::vector<double> all;
+  for (auto& v : tl) all.insert(all.end(), v.begin(), v.end());
+  std::sort(all.begin(), all.end());
+  std::snprintf(buf, sizeof buf, "match() %d hilos: %.0f consultas/s, p50 %.1f µs, p99 %.1f µs\n", th,
+                static_cast<double>(all.size()) / wall, all[all.size() / 2],
+                all[std::min(all.size() - 1, static_cast<size_t>(0.99 * all.size()))]);
+  out << buf;
+  out << "bloques sobredimensionados omitidos en match(): " << index.stats().oversize_blocks_skipped << "\n";
+  out << "memoria máxima del proceso (VmHWM): " << rss_kib("VmHWM:") / 1024 << " MiB\n";
+  return 0;
+}
+
+}  // namespace
+
+int run_synth(const SynthCommand& c, std::ostream& out, std::ostream& err) {
+  if (c.synth.persons == 0) {
+    err << "error: --persons debe ser mayor que 0.\n";
+    return 2;
+  }
+  if (!(c.synth.error_rate >= 0 && c.synth.error_rate <= 1)) {
+    err << "error: --error-rate debe estar entre 0 y 1.\n";
+    return 2;
+  }
+  if (c.bench_incremental) return bench_incremental(c, out);
+  if (c.output.empty()) {
+    err << "error: indique --output (o --bench-incremental).\n";
+    return 2;
+  }
+  const SynthData d = synthesize(c.synth);
+  Output o(c.output);
+  if (!o.ok()) {
+    err << "error: no se pudo crear el archivo " << c.output << "\n";
+    return 1;
+  }
+  std::string buf = "RUN,Pasaporte,Nombres,ApellidoPaterno,ApellidoMaterno,FechaNac,Sexo,Comuna,Telefono,Direccion,true_person\n";
+  for (size_t i = 0; i < d.records.size(); ++i) {
+    const Identity& r = d.records[i];
+    for (const std::string* s : {&r.run, &r.other_document, &r.given_names, &r.surname1, &r.surname2}) {
+      csv_append(buf, *s);
+      buf.push_back(',');
+    }
+    buf += date_text(r);
+    buf.push_back(',');
+    if (r.sex) buf.push_back(r.sex);
+    buf.push_back(',');
+    for (const std::string* s : {&r.comuna, &r.phone, &r.address}) {
+      csv_append(buf, *s);
+      buf.push_back(',');
+    }
+    buf += std::to_string(d.true_person[i]);
+    buf.push_back('\n');
+    o.write(buf);
+  }
+  o.write(buf, true);
+  if (!o.close()) {
+    err << "error: no se pudo escribir " << c.output << "\n";
+    return 1;
+  }
+  err << d.records.size() << " registros de " << d.persons.size() << " personas escritos en " << c.output
+      << "\nmapeo para equidad link: --fields "
+         "run=RUN,other_document=Pasaporte,given_names=Nombres,surname1=ApellidoPaterno,surname2=ApellidoMaterno,"
+         "birth_date=FechaNac,sex=Sexo,comuna=Comuna,phone=Telefono,address=Direccion\n";
+  return 0;
+}
+
+void add_commands(CLI::App& app) {
+  // Owned by the subcommands' callbacks for the life of the program.
+  auto link = std::make_shared<LinkCommand>();
+  auto* l = app.add_subcommand("link", "Link the records of a CSV file into persons (no database needed)");
+  l->add_option("--input", link->input, "CSV file (RFC 4180, UTF-8, header row)")->required();
+  l->add_option("--fields", link->fields,
+                "Column mapping, e.g. run=RUT,given_names=Nombres,surname1=ApellidoPaterno,surname2=ApellidoMaterno,"
+                "birth_date=FechaNac,sex=Sexo,comuna=Comuna,address=Direccion,phone=Telefono,other_document=Pasaporte "
+                "(also surnames=Apellidos, birth_year/birth_month/birth_day)")
+      ->required();
+  l->add_option("--output", link->output, "Output CSV: every input column + person, match_weight, decision (default: stdout)");
+  l->add_option("--review", link->review, "CSV of row pairs sent to review, with their weights");
+  l->add_option("--model", link->model_out, "Write the estimated m/u model (JSON) here");
+  l->add_option("--use-model", link->model_in, "Link with this model (JSON) instead of estimating one by EM");
+  l->add_option("--upper", link->upper, "Upper threshold (log2 weight): link at or above")->capture_default_str();
+  l->add_option("--lower", link->lower, "Lower threshold (log2 weight): review at or above, new person below")
+      ->capture_default_str();
+  l->add_option("--threads", link->threads, "Worker threads (0 = all cores)")->capture_default_str();
+  l->add_option("--max-block", link->max_block, "Skip blocks with more rows than this (counted in the summary)")
+      ->capture_default_str();
+  l->add_flag("--parse-only", link->parse_only, "Baseline: read, map and write without linking");
+  l->callback([link] { throw CLI::RuntimeError(run_link(*link, std::cout, std::cerr)); });
+
+  auto synth = std::make_shared<SynthCommand>();
+  auto* s = app.add_subcommand("synth", "Write synthetic registry records (with a true_person column) for tests and benchmarks");
+  s->add_option("--persons", synth->synth.persons, "Distinct persons")->required();
+  s->add_option("--records", synth->synth.records, "Records drawn from them")->capture_default_str();
+  s->add_option("--error-rate", synth->synth.error_rate, "Error rate (0–1)")->capture_default_str();
+  s->add_option("--seed", synth->synth.seed, "Random seed (same seed, same file)")->capture_default_str();
+  s->add_option("--output", synth->output, "Output CSV");
+  s->add_flag("--bench-incremental", synth->bench_incremental,
+              "Instead: load --persons into an Index and time match() (p50/p99), printing a report");
+  s->add_option("--queries", synth->queries, "Queries for --bench-incremental")->capture_default_str();
+  s->add_option("--threads", synth->threads, "Threads for the concurrent part of --bench-incremental")->capture_default_str();
+  s->callback([synth] { throw CLI::RuntimeError(run_synth(*synth, std::cout, std::cerr)); });
+}
+
+}  // namespace eq::linkage

@@ -1,0 +1,46 @@
+// `equidad link` and `equidad synth`: batch linkage of a CSV file and the synthetic data generator.
+// Neither needs a database. Messages are in Spanish; exit codes: 0 ok, 1 input/output failure,
+// 2 invalid arguments or input (unknown column, malformed CSV).
+#pragma once
+#include <cstddef>
+#include <iosfwd>
+#include <string>
+
+#include "linkage/linkage.h"
+#include "linkage/synth.h"
+
+namespace CLI {
+class App;
+}
+
+namespace eq::linkage {
+
+struct LinkCommand {
+  std::string input, fields, output, review;
+  std::string model_out;  // --model: write the estimated model here
+  std::string model_in;   // --use-model: link with this model, no EM
+  double upper = default_thresholds().upper, lower = default_thresholds().lower;
+  int threads = 0;
+  size_t max_block = 1000;
+  bool parse_only = false;  // baseline: read, map and write, without linking
+};
+int run_link(const LinkCommand& c, std::ostream& out, std::ostream& err);
+
+struct SynthCommand {
+  SynthOptions synth;
+  std::string output;
+  bool bench_incremental = false;  // load persons into an Index and time match()
+  size_t queries = 20000;
+  int threads = 2;
+};
+int run_synth(const SynthCommand& c, std::ostream& out, std::ostream& err);
+
+// Parses a birth date as registries write it: dd-mm-aaaa, dd/mm/aaaa, aaaa-mm-dd, mm-aaaa, aaaa;
+// 00 for an unknown day or month. Empty is unknown (true, all zero); unreadable text is false.
+bool parse_birth_date(std::string_view text, int& year, int& month, int& day);
+
+// Registers the `link` and `synth` subcommands; they run from CLI11's callbacks and end the
+// program's parse with their exit code.
+void add_commands(CLI::App& app);
+
+}  // namespace eq::linkage

@@ -1,0 +1,68 @@
+// Pieces shared by the linkage implementation files; not part of the module's interface.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "linkage/linkage.h"
+
+namespace eq::linkage::detail {
+
+// A record with every field normalised once, so that comparing a pair does no parsing, folding
+// or phonetic coding. Strings are folded (lower case ASCII, no diacritics), single-spaced.
+struct Prepared {
+  std::string given;    // nickname-expanded given names ("cote" → "maria jose")
+  std::string s1, s2;   // surnames without particles ("de la fuente" → "fuente"); s1 set when any is
+  std::string address;  // abbreviations unified ("avda." → "av")
+  uint64_t h_given = 0, h_s1 = 0, h_s2 = 0, h_address = 0;  // hashes for cheap equality
+  uint32_t ph_given1 = 0, ph_given = 0, ph_s1 = 0, ph_s2 = 0;  // hashes of phonetic keys, 0 = none
+  uint32_t run_number = 0;  // RUN body, check digit aside; 0 = none
+  bool run_valid = false;   // the check digit matched
+  char sex = 0;
+  uint16_t year = 0;
+  uint8_t month = 0, day = 0;
+  uint32_t comuna = 0;  // official code as a number, or a hash of the folded locality name; 0 = none
+  uint32_t phone = 0;   // last 8 digits; 0 = none
+  uint64_t document = 0;  // hash of the upper-case alphanumeric passport/foreign id; 0 = none
+};
+
+Prepared prepare(const Identity& id);
+
+// Lower case, no diacritics, letters/digits/spaces only, single spaces, trimmed.
+std::string fold_name(std::string_view s);
+// Nickname table of normalize.cc applied to folded given names ("pancha" → "francisca").
+std::string expand_nickname(const std::string& folded_given, char sex);
+// Spanish phonetic key of a folded name (phonetic.cc documents the rules).
+std::string spanish_phonetic(std::string_view folded);
+uint32_t phonetic_hash(std::string_view folded);  // 0 for an empty key
+
+double jaro(std::string_view a, std::string_view b);
+double jaro_winkler(std::string_view a, std::string_view b);
+
+// Agreement levels of every field for one pair (similarity.cc).
+Pattern compare(const Prepared& a, const Prepared& b);
+
+// Blocking passes; a pair is a candidate when any key is equal and non-zero.
+enum Pass : int {
+  kRunPass,        // RUN body (check digit aside): catches wrong check digits
+  kDocumentPass,   // passport / foreign document
+  kPhonePass,      // phone
+  kNameYearPass,   // phonetic(first given) + phonetic(surname1) + birth year
+  kSurnamesPass,   // phonetic surnames as an unordered pair + birth year: typos in given names, nicknames, swaps
+  kGivenDatePass,  // phonetic(first given) + birth date with day/month unordered: surname typos and swaps
+  kNameComunaPass, // phonetic(first given) + phonetic(surname1) + comuna: missing or wrong birth date
+  kPassCount
+};
+using Keys = std::array<uint64_t, kPassCount>;
+Keys blocking_keys(const Prepared& p);
+
+inline uint64_t mix64(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+uint64_t hash_string(std::string_view s);
+
+}  // namespace eq::linkage::detail

@@ -1,0 +1,187 @@
+// Record linkage for the case registry: decides which records (from police, prosecutors, women's
+// centres…) describe the same person. Pure library: no SQL, no HTTP, no global state.
+//
+// Method: a valid RUN is an exact key. Otherwise Fellegi–Sunter: each pair of records is compared
+// field by field into agreement levels, and the log2 likelihood ratios m/u of those levels are
+// summed into a weight. Candidate pairs come from blocking on Spanish phonetic keys of names plus
+// birth date, comuna, document and phone (several passes, see blocking.h), so that a typo in one
+// field does not hide a pair.
+#pragma once
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/error.h"
+
+namespace eq::linkage {
+
+struct Identity {              // one record's view of a person; any field may be empty/0
+  std::string run;             // Chilean RUN as typed ("12.345.678-5"); valid ones are exact keys, invalid kept as attribute
+  std::string other_document;  // passport / foreign id number
+  std::string given_names, surname1, surname2;
+  int birth_year = 0, birth_month = 0, birth_day = 0;  // 0 = unknown (partial dates are common)
+  char sex = 0;                // 'F', 'M', 'X' or 0
+  std::string comuna;          // official comuna code ("13101") or a locality name
+  std::string phone, address;
+};
+
+enum class Decision { link, review, new_person };
+
+struct Candidate {
+  int64_t person_id;
+  double weight;
+};
+
+struct Match {
+  Decision decision;
+  int64_t person_id = 0;        // best person (0 when there is no candidate at all)
+  double weight = 0;            // Fellegi–Sunter weight (log2) of the best person's closest variant
+  bool exact_document = false;  // decided by an identical valid RUN
+  std::vector<Candidate> candidates;  // best first, at most 5, one per person
+};
+
+struct Thresholds {
+  double upper, lower;  // log2 weights: weight >= upper links, lower <= weight < upper goes to review
+};
+// Chosen from the generator's quality run (bench/RESULTS.md, "Record linkage").
+Thresholds default_thresholds();
+
+// Comparison fields, each compared into agreement levels 0 (best) .. levels(f)-1 (disagree).
+// A field empty on either side is "missing" and adds nothing to the weight.
+enum class Field : uint8_t {
+  given_names,     // exact / compatible (compound or phonetic or Jaro–Winkler >= .92) / similar (>= .85) / differ
+  surname1,        // exact / phonetic or JW >= .92 / JW >= .85 / differ  (surnames may be swapped)
+  surname2,        // same levels as surname1
+  birth_date,      // exact / day-month swapped or consistent partial date / same year / differ
+  sex,             // same / differ
+  comuna,          // same / differ
+  run,             // same number (check digit aside) / one digit apart / differ
+  other_document,  // same / differ
+  phone,           // same last 8 digits / differ
+  address,         // same / similar (JW >= .90) / differ
+};
+inline constexpr int kFieldCount = 10;
+inline constexpr int kMaxLevels = 4;
+int levels(Field f);
+std::string_view field_name(Field f);
+
+// A comparison vector: 3 bits per field, value 7 = missing.
+using Pattern = uint32_t;
+inline constexpr int kMissing = 7;
+inline int level_of(Pattern p, Field f) { return static_cast<int>((p >> (3 * static_cast<int>(f))) & 7u); }
+
+struct EmReport {
+  int iterations = 0;
+  bool converged = false;
+  double match_share = 0;          // estimated share of matches among the candidate pairs
+  std::vector<std::string> kept;   // fields whose estimate was implausible and kept their prior
+};
+
+// m/u probabilities per comparison field and agreement level.
+class Model {
+ public:
+  // Estimated by EM on the generator's output (error rate 0.15), rounded; see model.cc.
+  static Model defaults();
+  static Result<Model> from_json(std::string_view json);
+  std::string to_json() const;
+
+  // EM (conditional independence, missing fields ignored) over distinct comparison patterns with
+  // their pair counts, starting from `start`. Fields whose estimate comes out implausible (best
+  // level not more likely among matches than among non-matches) keep start's values.
+  static Model estimate(const std::vector<std::pair<Pattern, uint64_t>>& counts, const Model& start,
+                        EmReport* report = nullptr, int max_iterations = 200);
+
+  double m(Field f, int level) const { return m_[static_cast<int>(f)][level]; }
+  double u(Field f, int level) const { return u_[static_cast<int>(f)][level]; }
+  double match_share() const { return p_; }
+  // log2(m/u) of one level; 0 for missing.
+  double weight(Field f, int level) const {
+    return level == kMissing ? 0.0 : w_[static_cast<int>(f)][level];
+  }
+  double weight(Pattern p) const;
+
+  void set(Field f, int level, double m, double u);  // tests and tools; renormalises nothing
+
+ private:
+  void refresh();
+  std::array<std::array<double, kMaxLevels>, kFieldCount> m_{}, u_{}, w_{};
+  double p_ = 0.05;
+};
+
+// Counters a caller can log or show.
+struct IndexStats {
+  uint64_t matches = 0;
+  uint64_t oversize_blocks_skipped = 0;  // blocks larger than the cap, skipped during match()
+};
+
+// Incremental index of persons and their identity variants. Thread-safe: match(), persons(),
+// variants() and stats() take a shared lock and may run concurrently; add(), remove_variant()
+// and move_variant() take the exclusive lock.
+class Index {
+ public:
+  explicit Index(Model model = Model::defaults(), Thresholds t = default_thresholds());
+  ~Index();
+  Index(Index&&) noexcept;
+  Index& operator=(Index&&) noexcept;
+
+  // A person may have several identity variants (one per record). Adding an existing variant_id
+  // replaces that variant.
+  void add(int64_t person_id, int64_t variant_id, const Identity& id);
+  void remove_variant(int64_t variant_id);                       // unknown ids are ignored
+  void move_variant(int64_t variant_id, int64_t to_person_id);  // merges and splits
+  // Exact valid RUN first, else blocking + Fellegi–Sunter. A person's weight is that of its
+  // closest variant.
+  Match match(const Identity& id) const;
+
+  size_t persons() const;
+  size_t variants() const;
+  IndexStats stats() const;
+  // Blocks with more variants than this are not scanned by match() (default 2000).
+  void set_max_block(size_t n);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+struct BatchStats {
+  uint64_t candidate_pairs = 0;          // distinct pairs compared
+  uint64_t exact_run_pairs = 0;          // pairs sharing a valid RUN
+  uint64_t oversize_blocks_skipped = 0;  // blocks over the cap, not expanded into pairs
+  uint64_t rows_in_oversize_blocks = 0;
+  uint64_t run_conflicts = 0;            // links refused: they would join two different valid RUNs
+  EmReport em;
+  double seconds_prepare = 0, seconds_block = 0, seconds_compare = 0, seconds_em = 0, seconds_cluster = 0;
+};
+
+struct BatchResult {
+  std::vector<int64_t> cluster;  // per input row: cluster id (0-based, dense, in order of first row)
+  std::vector<double> weight;    // per input row: best pair weight, NaN when the row had no candidate
+  std::vector<Decision> decision;  // per row: review if in an open review pair, else link if its cluster has
+                                   // other rows, else new_person
+  std::vector<std::pair<size_t, size_t>> review;  // row pairs between thresholds, in different clusters
+  std::vector<double> review_weight;              // parallel to review
+  Model model;
+  BatchStats stats;
+};
+
+struct BatchOptions {
+  Thresholds thresholds = default_thresholds();
+  bool estimate = true;          // EM on the candidate pairs; false uses `model` as given
+  Model model = Model::defaults();  // EM's starting point, or the model used when !estimate
+  int threads = 0;               // 0 = hardware concurrency (at most 8)
+  size_t max_block = 1000;       // blocks with more rows are skipped (counted in stats)
+};
+
+BatchResult link_batch(const std::vector<Identity>& rows, const Thresholds& t = default_thresholds());
+BatchResult link_batch(const std::vector<Identity>& rows, const BatchOptions& options);
+
+// "12345678-5" when valid, "" otherwise.
+std::string canonical_run(const std::string& typed);
+
+}  // namespace eq::linkage

@@ -1,0 +1,69 @@
+// Schema of policy tracking. Institution ids come from the auth module (no foreign key across
+// modules: a module owns its tables). Figures rolled up from validated reports are stored on the
+// items and instruments (rolled_progress, leaves, reported) and kept current in the same
+// transaction as the validation or weight change that moves them.
+#include "policy/module.h"
+
+namespace eq::policy {
+
+std::vector<store::Migration> migrations() {
+  std::vector<store::Migration> out;
+  out.push_back(store::sql_migration(
+      "policy", 1, "instruments, items, periods, reports, evidence",
+      {"CREATE TABLE policy_instruments (id {{pk}}, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL, "
+       "kind TEXT NOT NULL CHECK (kind IN ('plan', 'agenda', 'compromisos', 'pmg', 'agenda_regional', 'otro')), "
+       "start_year INTEGER, end_year INTEGER, description TEXT, source TEXT, "
+       "rolled_progress DOUBLE PRECISION NOT NULL DEFAULT 0, leaves {{bigint}} NOT NULL DEFAULT 0, "
+       "reported {{bigint}} NOT NULL DEFAULT 0, created_at {{bigint}} NOT NULL, updated_at {{bigint}} NOT NULL)",
+       "CREATE TABLE policy_items (id {{pk}}, instrument_id {{bigint}} NOT NULL REFERENCES policy_instruments(id), "
+       "parent_id {{bigint}} REFERENCES policy_items(id), "
+       "level TEXT NOT NULL CHECK (level IN ('eje', 'meta', 'compromiso', 'accion', 'medida')), code TEXT, "
+       "title TEXT NOT NULL, weight DOUBLE PRECISION NOT NULL DEFAULT 1 CHECK (weight > 0), position INTEGER NOT NULL DEFAULT 0, "
+       "start_year INTEGER, end_year INTEGER, "
+       "status TEXT NOT NULL DEFAULT 'vigente' CHECK (status IN ('vigente', 'cumplido', 'no_cumplido', 'suspendido')), "
+       "region_id TEXT, indicator_name TEXT, indicator_unit TEXT, baseline DOUBLE PRECISION, target DOUBLE PRECISION, "
+       "indicator_value DOUBLE PRECISION, numerator DOUBLE PRECISION, denominator DOUBLE PRECISION, source_note TEXT, "
+       "is_leaf INTEGER NOT NULL DEFAULT 1, current_report_id {{bigint}}, current_progress DOUBLE PRECISION, "
+       "rolled_progress DOUBLE PRECISION NOT NULL DEFAULT 0, leaves {{bigint}} NOT NULL DEFAULT 1, "
+       "reported {{bigint}} NOT NULL DEFAULT 0, created_at {{bigint}} NOT NULL, updated_at {{bigint}} NOT NULL)",
+       "CREATE INDEX policy_items_instrument ON policy_items(instrument_id, parent_id, position)",
+       "CREATE INDEX policy_items_parent ON policy_items(parent_id)",
+       "CREATE INDEX policy_items_region ON policy_items(region_id, is_leaf)",
+       "CREATE TABLE policy_item_institutions (item_id {{bigint}} NOT NULL REFERENCES policy_items(id), "
+       "institution_id {{bigint}} NOT NULL, PRIMARY KEY (item_id, institution_id))",
+       "CREATE INDEX policy_item_institutions_inst ON policy_item_institutions(institution_id, item_id)",
+       "CREATE TABLE policy_periods (id {{pk}}, instrument_id {{bigint}} NOT NULL REFERENCES policy_instruments(id), "
+       "label TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('semestre', 'anual')), year INTEGER NOT NULL, "
+       "semester INTEGER NOT NULL DEFAULT 0, opens_at {{bigint}} NOT NULL, closes_at {{bigint}} NOT NULL, "
+       "grace_days INTEGER NOT NULL DEFAULT 0 CHECK (grace_days >= 0 AND grace_days <= 90), reopened_until {{bigint}}, "
+       "reopen_reason TEXT, created_at {{bigint}} NOT NULL, UNIQUE (instrument_id, label))",
+       "CREATE TABLE policy_reports (id {{pk}}, item_id {{bigint}} NOT NULL REFERENCES policy_items(id), "
+       "period_id {{bigint}} NOT NULL REFERENCES policy_periods(id), institution_id {{bigint}} NOT NULL, "
+       "state TEXT NOT NULL CHECK (state IN ('enviado', 'devuelto', 'validado')), current_version INTEGER NOT NULL, "
+       "validated_version INTEGER, validated_progress DOUBLE PRECISION, created_at {{bigint}} NOT NULL, "
+       "updated_at {{bigint}} NOT NULL, UNIQUE (item_id, period_id))",
+       "CREATE INDEX policy_reports_state ON policy_reports(state, updated_at)",
+       "CREATE INDEX policy_reports_period ON policy_reports(period_id, state)",
+       "CREATE TABLE policy_report_versions (id {{pk}}, report_id {{bigint}} NOT NULL REFERENCES policy_reports(id), "
+       "version INTEGER NOT NULL, status TEXT NOT NULL CHECK (status IN ('no_iniciado', 'en_proceso', 'terminado')), "
+       "progress INTEGER NOT NULL CHECK (progress >= 0 AND progress <= 100), narrative TEXT NOT NULL, "
+       "late INTEGER NOT NULL DEFAULT 0, submitted_by {{bigint}} NOT NULL, submitted_at {{bigint}} NOT NULL, "
+       "decision TEXT CHECK (decision IN ('validado', 'devuelto')), reviewed_by {{bigint}}, reviewed_at {{bigint}}, "
+       "review_comments TEXT, UNIQUE (report_id, version))",
+       "CREATE TABLE policy_blobs (sha256 TEXT PRIMARY KEY, size {{bigint}} NOT NULL, data TEXT NOT NULL)",
+       "CREATE TABLE policy_evidence (id {{pk}}, report_id {{bigint}} NOT NULL REFERENCES policy_reports(id), "
+       "version INTEGER NOT NULL, filename TEXT NOT NULL, content_type TEXT NOT NULL, size {{bigint}} NOT NULL, "
+       "sha256 TEXT NOT NULL REFERENCES policy_blobs(sha256), uploaded_by {{bigint}} NOT NULL, "
+       "uploaded_at {{bigint}} NOT NULL)",
+       "CREATE INDEX policy_evidence_report ON policy_evidence(report_id, version)",
+       // Figures an instrument's source states as such (the public account's counts and
+       // percentages), shown beside the computed progress, never mixed into it.
+       "CREATE TABLE policy_figures (id {{pk}}, instrument_id {{bigint}} NOT NULL REFERENCES policy_instruments(id), "
+       "item_id {{bigint}} REFERENCES policy_items(id), label TEXT NOT NULL, value DOUBLE PRECISION, "
+       "numerator DOUBLE PRECISION, denominator DOUBLE PRECISION, unit TEXT, value_text TEXT, source TEXT, "
+       "position INTEGER NOT NULL DEFAULT 0)",
+       "CREATE INDEX policy_figures_instrument ON policy_figures(instrument_id, position)"}));
+  return out;
+}
+
+}  // namespace eq::policy

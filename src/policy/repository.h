@@ -1,0 +1,154 @@
+// The module's SQL; no other module reads policy_* tables.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "policy/module.h"
+
+namespace eq::policy {
+
+struct Instrument {
+  int64_t id = 0;
+  std::string code, name, kind;
+  std::optional<int64_t> start_year, end_year;
+  std::string description, source;
+  double rolled_progress = 0;
+  int64_t leaves = 0, reported = 0;
+};
+
+struct Item {
+  int64_t id = 0;
+  int64_t instrument_id = 0;
+  std::optional<int64_t> parent_id;
+  std::string level, code, title;
+  double weight = 1;
+  int64_t position = 0;
+  std::optional<int64_t> start_year, end_year;
+  std::string status = "vigente";
+  std::string region_id;
+  std::string indicator_name, indicator_unit;
+  std::optional<double> baseline, target, indicator_value, numerator, denominator;
+  std::string source_note;
+  bool is_leaf = true;
+  std::optional<int64_t> current_report_id;
+  std::optional<double> current_progress;
+  double rolled_progress = 0;
+  int64_t leaves = 1, reported = 0;
+  std::vector<int64_t> institutions;
+};
+
+struct Report {
+  int64_t id = 0, item_id = 0, period_id = 0, institution_id = 0;
+  std::string state;
+  int64_t current_version = 0;
+  std::optional<int64_t> validated_version;
+  std::optional<double> validated_progress;
+  int64_t created_at = 0, updated_at = 0;
+};
+
+struct Version {
+  int64_t id = 0, report_id = 0, version = 0;
+  std::string status;
+  int64_t progress = 0;
+  std::string narrative;
+  bool late = false;
+  int64_t submitted_by = 0, submitted_at = 0;
+  std::string decision;
+  std::optional<int64_t> reviewed_by, reviewed_at;
+  std::string review_comments;
+};
+
+struct Evidence {
+  int64_t id = 0, report_id = 0, version = 0;
+  std::string filename, content_type;
+  int64_t size = 0;
+  std::string sha256;
+  int64_t uploaded_by = 0, uploaded_at = 0;
+};
+
+struct Declared {
+  int64_t id = 0, instrument_id = 0;
+  std::optional<int64_t> item_id;
+  std::string label;
+  std::optional<double> value, numerator, denominator;
+  std::string unit, value_text, source;
+};
+
+struct ReportFilter {
+  std::string state;
+  std::optional<int64_t> item_id, period_id, institution_id, instrument_id;
+  bool only_validated = false;
+  int limit = 500;
+};
+
+// A report row with what lists show beside it.
+struct ReportRow {
+  Report report;
+  std::string item_title, item_code, period_label, instrument_name;
+  int64_t instrument_id = 0;
+  Version current;
+};
+
+class Repository {
+ public:
+  static std::vector<Instrument> instruments(soci::session& s);
+  static std::optional<Instrument> instrument(soci::session& s, int64_t id);
+  static std::optional<int64_t> instrument_id_by_code(soci::session& s, const std::string& code);
+  static int64_t insert_instrument(soci::session& s, const Instrument& i);
+
+  static std::vector<Item> items_of(soci::session& s, int64_t instrument_id, bool with_institutions = true);
+  static std::optional<Item> item(soci::session& s, int64_t id);
+  static std::vector<Item> children(soci::session& s, int64_t parent_id);
+  static int64_t insert_item(soci::session& s, const Item& i);
+  static void update_item(soci::session& s, const Item& i);  // descriptive fields, weight, status, indicator
+  static void set_institutions(soci::session& s, int64_t item_id, const std::vector<int64_t>& institutions);
+  static std::vector<int64_t> institutions_of(soci::session& s, int64_t item_id);
+  static int64_t count_children(soci::session& s, int64_t parent_id);
+  static int64_t count_reports_of_item(soci::session& s, int64_t item_id);
+
+  static std::vector<Period> periods(soci::session& s, int64_t instrument_id);
+  static std::optional<Period> period(soci::session& s, int64_t id);
+  static int64_t insert_period(soci::session& s, const Period& p);
+  static void reopen(soci::session& s, int64_t id, int64_t until, const std::string& reason);
+
+  static std::optional<Report> report(soci::session& s, int64_t id);
+  static std::optional<Report> report_for(soci::session& s, int64_t item_id, int64_t period_id);
+  static int64_t insert_report(soci::session& s, const Report& r);
+  static void update_report(soci::session& s, const Report& r);
+  static std::vector<Version> versions(soci::session& s, int64_t report_id);
+  static std::optional<Version> version(soci::session& s, int64_t report_id, int64_t version);
+  static int64_t insert_version(soci::session& s, const Version& v);
+  static void review_version(soci::session& s, const Version& v);
+  static std::vector<ReportRow> reports(soci::session& s, const ReportFilter& f);
+  // Reports of the given items with a validated version, newest period first.
+  static std::vector<ReportRow> validated_reports_of_items(soci::session& s, const std::vector<int64_t>& item_ids);
+
+  static std::vector<Evidence> evidence_of(soci::session& s, int64_t report_id);
+  static std::optional<Evidence> evidence(soci::session& s, int64_t id);
+  static int64_t insert_evidence(soci::session& s, const Evidence& e, const std::string& bytes);
+  static std::optional<std::string> blob(soci::session& s, const std::string& sha256);
+
+  static std::vector<Declared> figures(soci::session& s, std::optional<int64_t> instrument_id);
+  static int64_t insert_figure(soci::session& s, const Declared& f, int64_t position);
+
+  // Sets the stored figures of one item / one instrument.
+  static void store_item_figure(soci::session& s, int64_t item_id, const policy::Figure& f, std::optional<int64_t> report_id,
+                                std::optional<double> current);
+  static void store_instrument_figure(soci::session& s, int64_t instrument_id, const policy::Figure& f);
+  // The latest validated report (by period end) of a leaf: {report id, progress}.
+  static std::optional<std::pair<int64_t, double>> latest_validated(soci::session& s, int64_t item_id);
+
+  struct GroupFigure {
+    std::string key;  // institution id or region id
+    int64_t leaves = 0, reported = 0;
+    double sum_progress = 0;
+  };
+  static std::vector<GroupFigure> by_institution(soci::session& s);
+  static std::vector<GroupFigure> by_region(soci::session& s);
+};
+
+double get_num(const soci::row& r, size_t i);
+std::optional<double> get_opt_num(const soci::row& r, size_t i);
+
+}  // namespace eq::policy
