@@ -105,15 +105,16 @@ Result<void> load_demo(Service& svc, int64_t inst_a, int64_t user_a, int64_t ins
                                          {"reason", "Requiere medidas de protección urgentes; consiente compartir sus datos."}}));
   if (!ref) return fail(ref.error());
 
-  // 5. A migrant woman without RUN, twice with spelling differences → goes to the review queue or links.
+  // 5. A migrant woman without RUN, twice with spelling differences: the centre's record of her is
+  //    uncertain enough to go to the centre's review queue.
   Json yelitza = {{"other_document", "V-24567890"}, {"document_type", "pasaporte"}, {"given_names", "Yelitza"},
                   {"surname1", "Rodríguez"}, {"surname2", "Pérez"}, {"birth_date", "07-1993"}, {"sex", "F"},
                   {"nationality", "venezolana"}, {"comuna_id", "13101"}};
   auto r6 = add(inst_b, user_b, record("contact", days_ago(30), "13101", {person("victim", yelitza)},
                                        {{"channel", "presencial"}, {"summary", "Consulta en comisaría; no desea denunciar aún."}}));
   if (!r6) return fail(r6.error());
-  Json yelitza2 = {{"given_names", "Yelisa"}, {"surname1", "Rodriguez"}, {"birth_date", "1993"}, {"sex", "F"},
-                   {"nationality", "venezolana"}, {"comuna_id", "13114"}};
+  Json yelitza2 = {{"given_names", "Yelitza"}, {"surname1", "Rodrigues"}, {"surname2", "Pérez"}, {"birth_date", "07-1993"},
+                   {"sex", "F"}, {"nationality", "venezolana"}, {"comuna_id", "13101"}};
   auto r7 = add(inst_a, user_a, record("contact", days_ago(6), "13114", {person("victim", yelitza2)},
                                        {{"channel", "chat_silencioso"}, {"summary", "Escribe por el chat silencioso pidiendo orientación."}}));
   if (!r7) return fail(r7.error());

@@ -79,7 +79,10 @@ StoredIdentity identity_from(const soci::row& r, const crypto::Keys& keys) {
   out.person_id = get_int(r, 1);
   out.institution_id = get_int(r, 2);
   out.created_at = get_int(r, 3);
-  if (auto plain = keys.decrypt(get_str(r, 4))) out.identity = identity_from_json(Json::parse(*plain));
+  auto plain = keys.decrypt(get_str(r, 4));
+  // Never an empty identity in place of one we cannot read: that would silently unlink people.
+  if (!plain) throw std::runtime_error("cases_identities " + std::to_string(out.id) + ": cannot decrypt (wrong key file?)");
+  out.identity = identity_from_json(Json::parse(*plain));
   return out;
 }
 const char* kIdentityCols = "SELECT id, person_id, institution_id, created_at, data_enc FROM cases_identities";

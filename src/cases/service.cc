@@ -33,6 +33,10 @@ Result<size_t> Service::load_index() {
       ++n;
     });
     return n;
+  } catch (const soci::soci_error& e) {
+    return fail(store::database_error(e));
+  } catch (const std::runtime_error& e) {
+    return fail(Error{500, "key_file", std::string("No se pudo cargar el índice de personas: ") + e.what(), "keys"});
   } catch (const std::exception& e) {
     return fail(store::database_error(e));
   }

@@ -5,7 +5,10 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 
-import { assertApiError, runCommand, startServer } from './harness.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { assertApiError, freshDatabase, runCommand, startServer, tempDir } from './harness.mjs';
 import { auditEntries, login, loginDemo, runFor, uniq } from './auth_helpers.mjs';
 
 let srv;
@@ -276,5 +279,57 @@ describe('risk, referrals and alerts', () => {
     for (const row of [...r.json.by_month, ...r.json.by_comuna])
       for (const v of Object.values(row.counts)) assert.ok(v === null || v >= 5, `small cell published: ${v}`);
     assertApiError(assert, await centre.get('/api/v1/cases/statistics?from=2026-13'), 400, 'invalid_parameter', 'from');
+  });
+});
+
+describe('key rotation', () => {
+  test('`equidad keys rotate` re-encrypts every identifying field; the registry reads them with the new key only', async () => {
+    const db = await freshDatabase();
+    const keys = tempDir('equidad-it-keys-');
+    const keyFile = path.join(keys.dir, 'equidad.key');
+    const args = ['--keys', keyFile];
+    try {
+      let s = await startServer({ db: db.url, extraArgs: ['--demo', ...args] });
+      // Recorded through an API token, so policia@ spends her TOTP step only after the rotation.
+      const added = await runCommand(['token', 'add', '--name', 'rotación', '--user', 'policia@equidad.demo', '--scope', 'cases.write', '--db', db.url, ...args]);
+      assert.equal(added.code, 0, added.stderr);
+      const token = added.stdout.trim().split('\n').pop();
+      const w = newWoman({ run: runFor(15_000_000 + crypto.randomInt(900_000)), phone: '+56 9 8888 7777' });
+      const r = await s.request('POST', '/api/v1/cases/records', { body: contact([{ role: 'victim', identity: w }]),
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } });
+      assert.equal(r.status, 201, r.text);
+      const pid = r.json.linkage[0].person_id;
+      await s.stop();
+      const before = fs.readFileSync(keyFile, 'utf8');
+
+      const rotated = await runCommand(['keys', 'rotate', '--db', db.url, ...args]);
+      assert.equal(rotated.code, 0, rotated.stderr);
+      assert.notEqual(fs.readFileSync(keyFile, 'utf8'), before, 'a new key was written');
+      const retired = fs.readdirSync(keys.dir).filter((f) => f.startsWith('equidad.key.retired-'));
+      assert.equal(retired.length, 1, 'the old key is kept for old backups');
+      assert.equal(fs.readFileSync(path.join(keys.dir, retired[0]), 'utf8'), before);
+
+      s = await startServer({ db: db.url, extraArgs: args });
+      try {
+        const c = await login(s, 'policia@equidad.demo'); // TOTP secrets were re-encrypted too
+        const p = await c.get(`/api/v1/cases/persons/${pid}`);
+        assert.equal(p.status, 200, p.text);
+        assert.equal(p.json.identity.phone, w.phone);
+        const found = await c.get(`/api/v1/cases/persons?run=${w.run}`);
+        assert.equal(found.json.items[0]?.match, 'exacta', 'blind indexes were recomputed under the new key');
+        const verify = await runCommand(['audit', 'verify', '--db', db.url, ...args]);
+        assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+      } finally {
+        await s.stop();
+      }
+      // With the retired key the data no longer opens.
+      fs.copyFileSync(path.join(keys.dir, retired[0]), keyFile);
+      const old = await startServer({ db: db.url, extraArgs: args }).catch((e) => e);
+      assert.ok(old instanceof Error, 'the server must refuse to start with a key that cannot open the data');
+      assert.match(old.message, /descifrar|decrypt/);
+    } finally {
+      await db.cleanup();
+      keys.cleanup();
+    }
   });
 });
