@@ -218,9 +218,9 @@ void complete(PersonIdentity& into, const PersonIdentity& from) {
                       {&into.surname2, &from.surname2}, {&into.sex, &from.sex}, {&into.nationality, &from.nationality},
                       {&into.comuna_id, &from.comuna_id}, {&into.phone, &from.phone}, {&into.address, &from.address}})
     if (a->empty()) *a = *b;
-  if (!into.birth_year || (into.birth_year == from.birth_year && !into.birth_day && from.birth_day)) {
-    if (from.birth_year) into.birth_year = from.birth_year, into.birth_month = from.birth_month, into.birth_day = from.birth_day;
-  }
+  auto precision = [](const PersonIdentity& p) { return (p.birth_year > 0) + (p.birth_month > 0) + (p.birth_day > 0); };
+  if (from.birth_year && (!into.birth_year || (into.birth_year == from.birth_year && precision(from) > precision(into))))
+    into.birth_year = from.birth_year, into.birth_month = from.birth_month, into.birth_day = from.birth_day;
 }
 
 }  // namespace eq::cases
