@@ -66,7 +66,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
               },
               record_doc});
 
-  router.add({"POST", "/api/v1/cases/records/batch", kWrite,
+  router.add({"POST", "/api/v1/cases/batches", kWrite,
               "Envío por lotes desde sistemas de otras instituciones (hasta 500 registros, idempotency_key por registro); "
               "los errores vuelven por registro sin rechazar el lote",
               "cases",

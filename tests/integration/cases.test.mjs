@@ -164,15 +164,15 @@ describe('bad input leaves nothing behind', () => {
       { idempotency_key: `${k}-2`, ...contact([{ role: 'victim', identity: newWoman({ birth_date: '30-02-1980' }) }]) },
       { idempotency_key: `${k}-3`, ...contact([{ role: 'victim', identity: newWoman() }]) },
     ];
-    const r = await srv.request('POST', '/api/v1/cases/records/batch', { body: { records }, headers: auth });
+    const r = await srv.request('POST', '/api/v1/cases/batches', { body: { records }, headers: auth });
     assert.equal(r.status, 200, r.text);
     assert.deepEqual([r.json.created, r.json.rejected], [2, 1]);
     assert.equal(r.json.results[1].status, 422);
     assert.equal(r.json.results[1].error.field, 'persons[0].identity.birth_date');
-    const again = await srv.request('POST', '/api/v1/cases/records/batch', { body: { records }, headers: auth });
+    const again = await srv.request('POST', '/api/v1/cases/batches', { body: { records }, headers: auth });
     assert.deepEqual([again.json.created, again.json.replayed, again.json.rejected], [0, 2, 1]);
     assert.equal(again.json.results[0].record_id, r.json.results[0].record_id);
-    const big = await srv.request('POST', '/api/v1/cases/records/batch', { body: { records: [] }, headers: auth });
+    const big = await srv.request('POST', '/api/v1/cases/batches', { body: { records: [] }, headers: auth });
     assertApiError(assert, big, 422, 'invalid_size', 'records');
   });
 });
