@@ -99,6 +99,7 @@ BatchResult link_batch(const std::vector<Identity>& rows, const BatchOptions& op
   std::vector<std::vector<Block>> blocks(detail::kPassCount);
   std::vector<uint64_t> oversize(detail::kPassCount, 0), oversize_rows(detail::kPassCount, 0);
   parallel_for(detail::kPassCount, threads, 1, [&](size_t pass, int) {
+    if (pass == detail::kNamesPass) return;  // a search aid of the index, too coarse for batch pairs
     std::vector<std::pair<uint64_t, uint32_t>> kv;
     kv.reserve(n);
     for (uint32_t i = 0; i < n; ++i)

@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <thread>
+#include <unordered_map>
 
 #include "core/text.h"
 #include "linkage/csv.h"
@@ -284,6 +285,18 @@ int run_link(const LinkCommand& c, std::ostream& out, std::ostream& err) {
     return 2;
   }
 
+  std::optional<size_t> truth_col;
+  if (!c.truth.empty()) {
+    auto h = std::find(header.begin(), header.end(), c.truth);
+    if (h == header.end()) {
+      err << "error: la columna \"" << c.truth << "\" indicada en --truth no existe en el archivo.\n";
+      return 2;
+    }
+    truth_col = static_cast<size_t>(h - header.begin());
+  }
+  std::vector<int64_t> truth;
+  std::unordered_map<std::string, int64_t> truth_ids;
+
   std::vector<Identity> rows;
   std::vector<std::string_view> raws;
   std::vector<size_t> lines;
@@ -343,6 +356,7 @@ int run_link(const LinkCommand& c, std::ostream& out, std::ostream& err) {
         case Target::address: id.address = v; break;
       }
     }
+    if (truth_col) truth.push_back(truth_ids.emplace(std::string(fields[*truth_col]), truth_ids.size()).first->second);
     rows.push_back(std::move(id));
     raws.push_back(raw);
     lines.push_back(reader.line());
@@ -441,6 +455,18 @@ int run_link(const LinkCommand& c, std::ostream& out, std::ostream& err) {
         << ", proporción de coincidencias " << st.em.match_share;
     for (const auto& k : st.em.kept) err << "; se mantuvo el valor inicial de " << k;
     err << "\n";
+  }
+  if (truth_col && !c.parse_only) {
+    const PairQuality q = pair_quality(res.cluster, truth);
+    char qbuf[256];
+    std::snprintf(qbuf, sizeof qbuf,
+                  "calidad contra %s: precisión %.4f, exhaustividad %.4f (pares: %llu verdaderos, %llu predichos, %llu "
+                  "correctos); filas en revisión %.2f %%\n",
+                  c.truth.c_str(), q.precision, q.recall, static_cast<unsigned long long>(q.true_pairs),
+                  static_cast<unsigned long long>(q.predicted_pairs), static_cast<unsigned long long>(q.correct_pairs),
+                  100.0 * static_cast<double>(std::count(res.decision.begin(), res.decision.end(), Decision::review)) /
+                      static_cast<double>(std::max<size_t>(1, rows.size())));
+    err << qbuf;
   }
   char timing[256];
   std::snprintf(timing, sizeof timing,
@@ -642,6 +668,7 @@ void add_commands(CLI::App& app) {
   l->add_option("--max-block", link->max_block, "Skip blocks with more rows than this (counted in the summary)")
       ->capture_default_str();
   l->add_flag("--parse-only", link->parse_only, "Baseline: read, map and write without linking");
+  l->add_option("--truth", link->truth, "Column holding the true person id (e.g. true_person from synth): report pairwise quality");
   l->callback([link] { throw CLI::RuntimeError(run_link(*link, std::cout, std::cerr)); });
 
   auto synth = std::make_shared<SynthCommand>();

@@ -23,6 +23,7 @@ struct LinkCommand {
   int threads = 0;
   size_t max_block = 1000;
   bool parse_only = false;  // baseline: read, map and write, without linking
+  std::string truth;        // column with the true person (synth's true_person): report pair quality
 };
 int run_link(const LinkCommand& c, std::ostream& out, std::ostream& err);
 

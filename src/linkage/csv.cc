@@ -1,6 +1,7 @@
 #include "linkage/csv.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 
 namespace eq::linkage {
@@ -101,6 +102,9 @@ Result<std::string> read_file(const std::string& path) {
   std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
   if (!f) return fail(Error::not_found("No se pudo abrir el archivo: " + path));
   std::string data;
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec) data.reserve(static_cast<size_t>(size));
   char buf[1 << 16];
   size_t got;
   while ((got = std::fread(buf, 1, sizeof buf, f.get())) > 0) data.append(buf, got);

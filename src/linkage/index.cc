@@ -233,8 +233,9 @@ Match Index::match(const Identity& id) const {
   Match out{Decision::new_person};
   {
     std::shared_lock lock(im.mu);
+    const bool names_only = !q.year && !q.comuna;
     for (int pass = 0; pass < detail::kPassCount; ++pass) {
-      if (keys[pass] == 0) continue;
+      if (keys[pass] == 0 || (pass == detail::kNamesPass && !names_only)) continue;
       const auto* b = im.table.find(keys[pass]);
       if (!b) continue;
       if (b->count > im.max_block && pass != detail::kRunPass) {

@@ -52,6 +52,8 @@ enum Pass : int {
   kSurnamesPass,   // phonetic surnames as an unordered pair + birth year: typos in given names, nicknames, swaps
   kGivenDatePass,  // phonetic(first given) + birth date with day/month unordered: surname typos and swaps
   kNameComunaPass, // phonetic(first given) + phonetic(surname1) + comuna: missing or wrong birth date
+  kNamesPass,      // phonetic(first given) + phonetic(surname1) alone: only for Index::match of a query
+                   // with neither birth year nor comuna (a person search by name); batch skips it
   kPassCount
 };
 using Keys = std::array<uint64_t, kPassCount>;

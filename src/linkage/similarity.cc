@@ -195,6 +195,7 @@ Keys blocking_keys(const Prepared& p) {
     k[kGivenDatePass] = key(kGivenDatePass, p.ph_given1, p.year, lo * 64 + hi);
   }
   if (p.ph_given1 && p.ph_s1 && p.comuna) k[kNameComunaPass] = key(kNameComunaPass, p.ph_given1, p.ph_s1, p.comuna);
+  if (p.ph_given1 && p.ph_s1) k[kNamesPass] = key(kNamesPass, p.ph_given1, p.ph_s1);
   return k;
 }
 

@@ -1,0 +1,155 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "linkage/linkage.h"
+#include "linkage/synth.h"
+
+namespace eq::linkage {
+namespace {
+
+TEST(LinkageSynth, DeterministicAndChileanShaped) {
+  SynthOptions o;
+  o.persons = 500;
+  o.records = 1200;
+  o.seed = 3;
+  const SynthData a = synthesize(o), b = synthesize(o);
+  ASSERT_EQ(a.records.size(), 1200u);
+  ASSERT_EQ(a.persons.size(), 500u);
+  size_t with_run = 0, migrants_doc = 0;
+  for (size_t i = 0; i < a.records.size(); ++i) {
+    EXPECT_EQ(a.records[i].given_names, b.records[i].given_names);
+    EXPECT_EQ(a.true_person[i], b.true_person[i]);
+  }
+  for (const auto& p : a.persons) {
+    if (!p.run.empty()) {
+      ++with_run;
+      EXPECT_FALSE(canonical_run(p.run).empty()) << p.run;  // clean persons carry valid RUNs
+    }
+    if (!p.other_document.empty()) ++migrants_doc;
+    EXPECT_NE(p.birth_year, 0);
+  }
+  EXPECT_GT(with_run, 400u);
+  EXPECT_GT(migrants_doc, 10u);
+  o.seed = 4;
+  EXPECT_NE(synthesize(o).records[0].given_names + synthesize(o).records[1].surname1,
+            a.records[0].given_names + a.records[1].surname1);
+}
+
+TEST(LinkageBatch, ClustersAreDenseAndReviewPairsCrossClusters) {
+  std::vector<Identity> rows(4);
+  rows[0].given_names = "María José";
+  rows[0].surname1 = "Rojas";
+  rows[0].surname2 = "Soto";
+  rows[0].birth_year = 1990;
+  rows[0].birth_month = 4;
+  rows[0].birth_day = 8;
+  rows[0].sex = 'F';
+  rows[0].run = "12.345.678-5";
+  rows[1] = rows[0];
+  rows[1].given_names = "Cote";
+  rows[1].run.clear();
+  rows[2] = rows[0];  // same valid RUN, different spelling: exact
+  rows[2].run = "12345678-5";
+  rows[2].given_names = "Maria J.";
+  rows[3].given_names = "Pedro";
+  rows[3].surname1 = "Lagos";
+  rows[3].birth_year = 1950;
+  BatchOptions o;
+  o.estimate = false;
+  const BatchResult r = link_batch(rows, o);
+  ASSERT_EQ(r.cluster.size(), 4u);
+  EXPECT_EQ(r.cluster[0], 0);
+  EXPECT_EQ(r.cluster[1], 0);
+  EXPECT_EQ(r.cluster[2], 0);
+  EXPECT_EQ(r.cluster[3], 1);
+  EXPECT_EQ(r.decision[0], Decision::link);
+  EXPECT_EQ(r.decision[3], Decision::new_person);
+  EXPECT_TRUE(std::isnan(r.weight[3]));
+  EXPECT_FALSE(std::isnan(r.weight[1]));
+  EXPECT_GE(r.stats.exact_run_pairs, 1u);
+  for (const auto& [a, b] : r.review) EXPECT_NE(r.cluster[a], r.cluster[b]);
+}
+
+TEST(LinkageBatch, NeverJoinsTwoDifferentValidRuns) {
+  std::vector<Identity> rows(3);
+  for (auto& r : rows) {
+    r.given_names = "Camila";
+    r.surname1 = "Muñoz";
+    r.surname2 = "Díaz";
+    r.birth_year = 2001;
+    r.birth_month = 1;
+    r.birth_day = 20;
+    r.sex = 'F';
+    r.comuna = "13110";
+  }
+  rows[0].run = "12.345.678-5";
+  rows[2].run = "9.876.543-3";
+  const BatchResult r = link_batch(rows);
+  EXPECT_NE(r.cluster[0], r.cluster[2]);
+  EXPECT_GE(r.stats.run_conflicts + r.review.size(), 1u);
+}
+
+TEST(LinkageBatch, OversizeBlocksAreSkippedAndCounted) {
+  std::vector<Identity> rows(50);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    rows[i].given_names = "Ana";
+    rows[i].surname1 = "Pérez";
+    rows[i].birth_year = 1980;
+    rows[i].comuna = "13101";
+  }
+  BatchOptions o;
+  o.max_block = 10;
+  const BatchResult r = link_batch(rows, o);
+  EXPECT_GT(r.stats.oversize_blocks_skipped, 0u);
+  EXPECT_EQ(r.stats.candidate_pairs, 0u);
+}
+
+// The quality bar of the issue: pairwise precision >= 0.98 and recall >= 0.95 at a realistic error rate.
+TEST(LinkageQuality, TwentyThousandGeneratedRecords) {
+  SynthOptions o;
+  o.persons = 8000;
+  o.records = 20000;
+  o.error_rate = 0.15;
+  o.seed = 20261124;
+  const SynthData d = synthesize(o);
+  const BatchResult r = link_batch(d.records);
+  const PairQuality q = pair_quality(r.cluster, d.true_person);
+  RecordProperty("precision", std::to_string(q.precision));
+  RecordProperty("recall", std::to_string(q.recall));
+  EXPECT_GE(q.precision, 0.98) << q.correct_pairs << "/" << q.predicted_pairs;
+  EXPECT_GE(q.recall, 0.95) << q.correct_pairs << "/" << q.true_pairs;
+  EXPECT_LT(static_cast<double>(r.review.size()) / d.records.size(), 0.05);
+}
+
+TEST(LinkageQuality, IndexFindsNoisyRecordsOfKnownPersons) {
+  SynthOptions o;
+  o.persons = 3000;
+  o.records = 0;
+  o.seed = 5;
+  const SynthData d = synthesize(o);
+  Index idx;
+  for (size_t i = 0; i < 2500; ++i) idx.add(static_cast<int64_t>(i + 1), static_cast<int64_t>(i + 1), d.persons[i]);
+  size_t right = 0, wrong = 0, fresh_linked = 0;
+  for (size_t i = 0; i < 3000; ++i) {
+    const Match m = idx.match(perturb(d.persons[i], 0.15, 1000 + i));
+    if (i >= 2500) {
+      fresh_linked += m.decision == Decision::link;
+    } else if (m.decision == Decision::link) {
+      (m.person_id == static_cast<int64_t>(i + 1) ? right : wrong)++;
+    }
+  }
+  EXPECT_GE(right, 2500u * 95 / 100);
+  EXPECT_LE(wrong, 5u);
+  EXPECT_LE(fresh_linked, 5u);
+}
+
+TEST(LinkageQuality, PairQualityCountsPairs) {
+  const PairQuality q = pair_quality({0, 0, 1, 1, 1}, {7, 7, 7, 8, 8});
+  EXPECT_EQ(q.true_pairs, 3u + 1u);
+  EXPECT_EQ(q.predicted_pairs, 1u + 3u);
+  EXPECT_EQ(q.correct_pairs, 1u + 1u);
+}
+
+}  // namespace
+}  // namespace eq::linkage

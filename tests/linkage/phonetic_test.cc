@@ -1,0 +1,76 @@
+#include <gtest/gtest.h>
+
+#include "linkage/internal.h"
+
+namespace eq::linkage::detail {
+namespace {
+
+std::string key(std::string_view s) { return spanish_phonetic(fold_name(s)); }
+
+TEST(LinkagePhonetic, SpellingVariantsShareAKey) {
+  EXPECT_EQ(key("Vásquez"), "BASKES");
+  EXPECT_EQ(key("Vasquez"), key("Vásquez"));
+  EXPECT_EQ(key("Basquez"), key("Vásquez"));   // b/v
+  EXPECT_EQ(key("Vazques"), key("Vásquez"));   // s/z
+  EXPECT_EQ(key("Velásquez"), key("Velazquez"));
+  EXPECT_EQ(key("Jiménez"), key("Gimenez"));   // g/j before e/i
+  EXPECT_EQ(key("Ximena"), key("Jimena"));     // initial x
+  EXPECT_EQ(key("Hernández"), key("Ernandez")); // silent h
+  EXPECT_EQ(key("Llanos"), key("Yanos"));      // ll/y
+  EXPECT_EQ(key("Quiroga"), key("Kiroga"));    // qu/k
+  EXPECT_EQ(key("Cecilia"), key("Sesilia"));   // c/s before e/i
+  EXPECT_EQ(key("Saavedra"), key("Savedra"));  // doubled letters
+  EXPECT_EQ(key("Gutiérrez"), key("Gutierres"));
+  EXPECT_EQ(key("Muñoz"), key("MUNOZ"));       // ñ and case
+  EXPECT_EQ(key("Gerardo"), key("Jerardo"));
+  EXPECT_EQ(key("Philippe"), key("Filipe"));   // ph
+}
+
+TEST(LinkagePhonetic, DistinctSoundsKeepDistinctKeys) {
+  EXPECT_EQ(key("Guillermo"), "GIYERMO");      // gu + i: silent u, hard g
+  EXPECT_EQ(key("Godoy"), "GODOI");            // final y is a vowel
+  EXPECT_EQ(key("Máximo"), "MAKSIMO");
+  EXPECT_NE(key("Chávez"), key("Cávez"));      // ch is its own sound
+  EXPECT_NE(key("González"), key("Gonzalo"));
+  EXPECT_NE(key("Rojas"), key("Rosas"));
+  EXPECT_EQ(key(""), "");
+  EXPECT_EQ(key("123"), "");
+  EXPECT_EQ(phonetic_hash(""), 0u);
+}
+
+TEST(LinkagePhonetic, FoldingAndNicknames) {
+  EXPECT_EQ(fold_name("  María-José  O'Higgins "), "maria jose ohiggins");
+  EXPECT_EQ(expand_nickname("pancha", 'F'), "francisca");
+  EXPECT_EQ(expand_nickname("cote", 'F'), "maria jose");
+  EXPECT_EQ(expand_nickname("maite", 0), "maria teresa");
+  EXPECT_EQ(expand_nickname("lucho", 'M'), "luis");
+  EXPECT_EQ(expand_nickname("pancho", 'M'), "francisco");
+  EXPECT_EQ(expand_nickname("dani", 'M'), "daniel");
+  EXPECT_EQ(expand_nickname("dani", 'F'), "daniela");
+  EXPECT_EQ(expand_nickname("dani", 0), "dani");  // ambiguous without sex
+  EXPECT_EQ(expand_nickname("nacho andres", 'M'), "ignacio andres");
+  EXPECT_EQ(expand_nickname("francisca", 'F'), "francisca");
+  Identity id;
+  id.given_names = "Coté";
+  id.sex = 'F';
+  id.surname1 = "de la Fuente";
+  EXPECT_EQ(prepare(id).given, "maria jose");
+  EXPECT_EQ(prepare(id).s1, "fuente");
+}
+
+TEST(LinkageJaroWinkler, KnownValues) {
+  EXPECT_NEAR(jaro("MARTHA", "MARHTA"), 0.9444, 1e-4);
+  EXPECT_NEAR(jaro_winkler("MARTHA", "MARHTA"), 0.9611, 1e-4);
+  EXPECT_NEAR(jaro_winkler("DWAYNE", "DUANE"), 0.84, 1e-4);
+  EXPECT_NEAR(jaro_winkler("DIXON", "DICKSONX"), 0.8133, 1e-4);
+  EXPECT_NEAR(jaro("CRATE", "TRACE"), 0.7333, 1e-4);
+  EXPECT_DOUBLE_EQ(jaro_winkler("gonzalez", "gonzalez"), 1.0);
+  EXPECT_DOUBLE_EQ(jaro_winkler("", "gonzalez"), 0.0);
+  EXPECT_DOUBLE_EQ(jaro_winkler("abc", "xyz"), 0.0);
+  EXPECT_NEAR(jaro_winkler("gonzalez", "gonzales"), 0.95, 1e-9);  // 7 of 8 in place, prefix 4
+  const std::string long_a(200, 'a'), long_b = std::string(199, 'a') + "b";
+  EXPECT_GT(jaro_winkler(long_a, long_b), 0.99);  // beyond the stack buffers
+}
+
+}  // namespace
+}  // namespace eq::linkage::detail
