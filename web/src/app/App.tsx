@@ -18,6 +18,20 @@ const InstitutionsPage = lazyPage(() => import('../admin/InstitutionsPage'));
 const AuditPage = lazyPage(() => import('../admin/AuditPage'));
 const AgendaPage = lazyPage(() => import('../legislative/AgendaPage'));
 const BillPage = lazyPage<{ billId: string }>(() => import('../legislative/BillPage'));
+const PolicyDashboard = lazyPage(() => import('../policy/DashboardPage'));
+const PolicyInstrument = lazyPage<{ instrumentId: string }>(() => import('../policy/InstrumentPage'));
+const PolicyItem = lazyPage<{ itemId: string }>(() => import('../policy/ItemPage'));
+const PolicyQueue = lazyPage(() => import('../policy/QueuePage'));
+const PolicyMine = lazyPage(() => import('../policy/MyReportsPage'));
+const CasesSearch = lazyPage(() => import('../cases/SearchPage'));
+const CasesPerson = lazyPage<{ personId: string }>(() => import('../cases/PersonPage'));
+const CasesNew = lazyPage(() => import('../cases/NewRecordPage'));
+const CasesReferrals = lazyPage(() => import('../cases/ReferralsPage'));
+const CasesReviews = lazyPage(() => import('../cases/ReviewsPage'));
+const CasesStatistics = lazyPage(() => import('../cases/StatisticsPage'));
+const AlertsInbox = lazyPage(() => import('../alerts/AlertsPage'));
+const AlertDetail = lazyPage<{ alertId: string }>(() => import('../alerts/AlertPage'));
+const AlertRules = lazyPage(() => import('../alerts/RulesPage'));
 
 interface RouteDef {
   pattern: string;
@@ -34,6 +48,11 @@ const ROUTES: RouteDef[] = [
   { pattern: '/territorio/:region', public: true, render: (p) => <TerritoryPage regionId={p.region} /> },
   { pattern: '/agenda-legislativa', public: true, render: () => <AgendaPage /> },
   { pattern: '/agenda-legislativa/:id', public: true, render: (p) => <BillPage billId={p.id!} /> },
+  { pattern: '/politicas', public: true, render: () => <PolicyDashboard /> },
+  { pattern: '/politicas/instrumentos/:id', public: true, render: (p) => <PolicyInstrument instrumentId={p.id!} /> },
+  { pattern: '/politicas/items/:id', public: true, render: (p) => <PolicyItem itemId={p.id!} /> },
+  { pattern: '/politicas/validacion', anyPermission: ['policy.validate'], render: () => <PolicyQueue /> },
+  { pattern: '/politicas/mis-reportes', anyPermission: ['policy.report'], render: () => <PolicyMine /> },
   { pattern: '/ingresar', public: true, render: () => <LoginPage /> },
   { pattern: '/inicio', render: () => <HomePage /> },
   { pattern: '/mis-sesiones', render: () => <SessionsPage /> },
@@ -41,6 +60,15 @@ const ROUTES: RouteDef[] = [
   { pattern: '/admin/roles', anyPermission: ['users.manage', 'roles.read'], render: () => <RolesPage /> },
   { pattern: '/admin/instituciones', anyPermission: ['institutions.manage'], render: () => <InstitutionsPage /> },
   { pattern: '/admin/auditoria', anyPermission: ['audit.read'], render: () => <AuditPage /> },
+  { pattern: '/casos', anyPermission: ['cases.read'], render: () => <CasesSearch /> },
+  { pattern: '/casos/personas/:id', anyPermission: ['cases.read'], render: (p) => <CasesPerson personId={p.id!} /> },
+  { pattern: '/casos/nuevo', anyPermission: ['cases.write'], render: () => <CasesNew /> },
+  { pattern: '/casos/derivaciones', anyPermission: ['cases.read'], render: () => <CasesReferrals /> },
+  { pattern: '/casos/revisiones', anyPermission: ['cases.write'], render: () => <CasesReviews /> },
+  { pattern: '/casos/estadisticas', anyPermission: ['cases.read'], render: () => <CasesStatistics /> },
+  { pattern: '/alertas', anyPermission: ['alerts.respond'], render: () => <AlertsInbox /> },
+  { pattern: '/alertas/reglas', anyPermission: ['alerts.configure'], render: () => <AlertRules /> },
+  { pattern: '/alertas/:id', anyPermission: ['alerts.respond'], render: (p) => <AlertDetail alertId={p.id!} /> },
 ];
 
 function NotFound() {

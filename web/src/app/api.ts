@@ -37,6 +37,8 @@ export interface RequestOptions {
   query?: Record<string, string | number | boolean | null | undefined>;
   body?: unknown;
   signal?: AbortSignal;
+  /** Extra request headers (e.g. Idempotency-Key). */
+  headers?: Record<string, string>;
   /** Do not call the global 401 handler (login, session probe). */
   quiet401?: boolean;
 }
@@ -56,7 +58,7 @@ export function buildUrl(path: string, query?: RequestOptions['query']): string 
 const NETWORK_MESSAGE = 'No fue posible comunicarse con el servidor. Revise su conexión e inténtelo nuevamente.';
 
 export async function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
 

@@ -1,0 +1,197 @@
+// Policy tracking: types and calls of /api/v1/policy.
+import { api, ApiError, buildUrl, getItems } from '../app/api';
+
+export const REPORT = 'policy.report';
+export const VALIDATE = 'policy.validate';
+export const READ = 'policy.read';
+
+export interface Figure {
+  progress: number;
+  progress_text: string;
+  leaves: number;
+  reported: number;
+  sin_reporte: number;
+}
+
+export interface Declared {
+  id: number;
+  item_id: number | null;
+  label: string;
+  text: string;
+  source: string | null;
+}
+
+export interface Instrument extends Figure {
+  id: number;
+  code: string;
+  name: string;
+  kind: string;
+  start_year: number | null;
+  end_year: number | null;
+  description: string | null;
+  source: string | null;
+  declared: Declared[];
+}
+
+export interface Period {
+  id: number;
+  label: string;
+  kind: string;
+  opens_on: string;
+  closes_on: string;
+  grace_days: number;
+  reopened_until: string | null;
+  state: string;
+  state_name: string;
+  accepts_reports: boolean;
+}
+
+export interface Indicator {
+  name: string | null;
+  unit: string | null;
+  numerator: number | null;
+  denominator: number | null;
+  computed_text?: string;
+}
+
+export interface Item extends Figure {
+  id: number;
+  parent_id: number | null;
+  level: string;
+  level_name: string;
+  code: string | null;
+  title: string;
+  weight: number;
+  status: string;
+  region_id: string | null;
+  institutions: { id: number; name: string }[];
+  indicator: Indicator | null;
+  source_note: string | null;
+  is_leaf: boolean;
+  no_report: boolean;
+}
+
+export interface InstrumentDetail extends Instrument {
+  items: Item[];
+  periods: Period[];
+  method: string;
+}
+
+export interface Version {
+  version: number;
+  status: string;
+  status_name: string;
+  progress: number;
+  narrative: string;
+  late: boolean;
+  submitted_by: string;
+  submitted_at: string;
+  decision: string | null;
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+  review_comments: string | null;
+}
+
+export interface Evidence {
+  id: number;
+  version: number;
+  filename: string;
+  size: number;
+  sha256: string;
+  url?: string;
+}
+
+export interface ReportDetail {
+  id: number;
+  item: { id: number; title: string } | null;
+  period: Period | null;
+  institution_name: string;
+  state: string;
+  state_name: string;
+  current_version: number;
+  validated_version: number | null;
+  versions: Version[];
+  evidence: Evidence[];
+}
+
+export interface ItemDetail extends Item {
+  instrument: { id: number; name: string };
+  path: { id: number; title: string; level_name: string }[];
+  children: Item[];
+  reports: ReportDetail[];
+  declared: Declared[];
+  method: string;
+  can_report?: boolean;
+  periods?: Period[];
+}
+
+export interface ReportRow {
+  id: number;
+  item_id: number;
+  item_title: string;
+  instrument_name: string;
+  period_label: string;
+  institution_name: string;
+  state: string;
+  state_name: string;
+  current: Version;
+}
+
+export interface MyRow {
+  item_id: number;
+  item_title: string;
+  instrument_name: string;
+  period: Period;
+  report_id: number | null;
+  report_state: string | null;
+  report_state_name: string;
+  review_comments: string | null;
+}
+
+export interface GroupRow extends Figure {
+  key: string;
+  name: string;
+}
+
+export const getInstruments = (signal?: AbortSignal) => getItems<Instrument>('/policy/public/instruments', { signal });
+export const getInstrument = (id: string, signal?: AbortSignal) => api.get<InstrumentDetail>(`/policy/public/instruments/${id}`, { signal });
+export const getItem = (id: string, signedIn: boolean, signal?: AbortSignal) =>
+  api.get<ItemDetail>(signedIn ? `/policy/items/${id}` : `/policy/public/items/${id}`, { signal });
+export const getRollup = (by: string, signal?: AbortSignal) => getItems<GroupRow>('/policy/public/rollup', { query: { by }, signal });
+export const getQueue = (signal?: AbortSignal) => getItems<ReportRow>('/policy/queue', { signal });
+export const getMine = (signal?: AbortSignal) => getItems<MyRow>('/policy/my', { signal });
+export const submitReport = (body: { item_id: number; period_id: number; status: string; progress: number; narrative: string }) =>
+  api.post<ReportDetail>('/policy/reports', body);
+export const reviewReport = (id: number, decision: 'validar' | 'devolver', comments: string) =>
+  api.post<ReportDetail>(`/policy/reports/${id}/review`, comments ? { decision, comments } : { decision });
+
+export const rollupCsvUrl = (by: string) => buildUrl('/policy/public/rollup.csv', { by });
+export const reportsCsvUrl = () => buildUrl('/policy/reports.csv');
+
+/** Uploads one evidence file as the request body (the API checks type, signature and size). */
+export async function uploadEvidence(reportId: number, file: File, csrf: string): Promise<Evidence> {
+  const res = await fetch(buildUrl(`/policy/reports/${reportId}/evidence`, { filename: file.name }), {
+    method: 'POST',
+    headers: { 'Content-Type': file.type || 'application/octet-stream', 'X-CSRF-Token': csrf, Accept: 'application/json' },
+    body: file,
+    credentials: 'same-origin',
+  });
+  const data = await res.json().catch(() => null);
+  if (!res.ok) {
+    const e = data?.error;
+    throw new ApiError(res.status, e?.code ?? `http_${res.status}`, e?.message ?? 'No se pudo subir el archivo.', e?.field ?? null);
+  }
+  return data as Evidence;
+}
+
+export const STATUS_OPTIONS = [
+  { value: 'no_iniciado', label: 'No iniciado (0 %)' },
+  { value: 'en_proceso', label: 'En proceso (1 a 99 %)' },
+  { value: 'terminado', label: 'Terminado (100 %)' },
+];
+
+export function sizeText(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  if (bytes < 1_000_000) return `${(bytes / 1000).toLocaleString('es-CL', { maximumFractionDigits: 1 })} kB`;
+  return `${(bytes / 1_000_000).toLocaleString('es-CL', { maximumFractionDigits: 1 })} MB`;
+}
