@@ -76,7 +76,12 @@ struct Actor {
   int64_t user_id = 0;
   int64_t institution_id = 0;
   std::string client_ip;
+  bool control_centre = false;  // «alerts.handle»: the 1455 / control centre sees every alert
 };
+
+// Which alerts a caller sees: those of its institution (responsible or serving the person), or all
+// of them for the national control centre (institution 0).
+inline int64_t viewer_of(const Actor& a) { return a.control_centre ? 0 : a.institution_id; }
 
 struct ListFilter {
   std::string comuna_id, severity, state;

@@ -18,7 +18,9 @@ using T = http::Field::Type;
 const std::string kRespond = "alerts.respond";
 const std::string kConfigure = "alerts.configure";
 
-Actor actor_of(const Request& req) { return {req.who().user_id, req.who().institution_id, req.client_ip}; }
+Actor actor_of(const Request& req) {
+  return {req.who().user_id, req.who().institution_id, req.client_ip, req.who().can("alerts.handle")};
+}
 
 const char* kNotFound = "No existe una alerta con ese identificador entre las de su institución.";
 
@@ -49,6 +51,10 @@ Json alert_detail(Service& svc, soci::session& s, const Alert& a) {
   Json ev = Json::array();
   for (const auto& e : svc.events(s, a.id)) ev.push_back(to_json(e));
   j["events"] = ev;
+  // The closing outcomes travel with the alert, so screens never keep their own copy of the list.
+  Json outs = Json::array();
+  for (const auto& o : outcomes()) outs.push_back({{"id", o}, {"name", outcome_name_es(o)}});
+  j["outcomes"] = outs;
   return j;
 }
 
@@ -92,7 +98,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                 auto f = list_filter(req);
                 if (!f) return fail(f.error());
                 return svc->db().transaction<Response>([&](soci::session& s) -> Result<Response> {
-                  auto page = svc->list(s, req.who().institution_id, *f);
+                  auto page = svc->list(s, viewer_of(actor_of(req)), *f);
                   Json items = Json::array();
                   std::map<int64_t, std::string> seen;  // person → alert ids shown
                   for (const auto& a : page.items) {
@@ -212,7 +218,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                 auto id = http::path_id(req);
                 if (!id) return fail(Error::not_found(kNotFound));
                 return svc->db().transaction<Response>([&](soci::session& s) -> Result<Response> {
-                  auto a = svc->get(s, *id, req.who().institution_id);
+                  auto a = svc->get(s, *id, viewer_of(actor_of(req)));
                   if (!a) return fail(Error::not_found(kNotFound));
                   auto e = audit::Log::from(req, "alert.read", "person:" + std::to_string(a->person_id));
                   e.detail = "alerta " + std::to_string(a->id);

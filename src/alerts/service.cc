@@ -28,9 +28,9 @@ const char* kAlertColumns =
     "a.take_within_minutes, a.take_due_at, a.taken_by, a.taken_at, a.closed_by, a.closed_at, a.outcome "
     "FROM alerts a JOIN alerts_rules r ON r.id = a.rule_id AND r.version = a.rule_version";
 
-// Responsible for it, or serving the person it is about.
+// Responsible for it, or serving the person it is about; viewer 0 is the control centre (all).
 const char* kVisible =
-    " (a.institution_id = :vis_inst OR EXISTS (SELECT 1 FROM alerts_person_institutions pi "
+    " (:vis_all = 0 OR a.institution_id = :vis_inst OR EXISTS (SELECT 1 FROM alerts_person_institutions pi "
     "WHERE pi.person_id = a.person_id AND pi.institution_id = :vis_inst2))";
 
 const char* kRuleColumns =
@@ -328,7 +328,7 @@ std::vector<Alert> Service::open_alerts(soci::session& s, int64_t person_id) {
 
 Page Service::list(soci::session& s, int64_t viewer, const ListFilter& f) {
   auto filtered = [&](Query& q) {
-    q.bind("vis_inst", ll(viewer)).bind("vis_inst2", ll(viewer));
+    q.bind("vis_all", ll(viewer)).bind("vis_inst", ll(viewer)).bind("vis_inst2", ll(viewer));
     if (!f.comuna_id.empty()) q.sql(" AND a.comuna_id = :comuna").bind("comuna", f.comuna_id);
     if (!f.severity.empty()) q.sql(" AND a.severity = :sev").bind("sev", f.severity);
     if (!f.state.empty()) q.sql(" AND a.state = :state").bind("state", f.state);
@@ -352,6 +352,7 @@ std::optional<Alert> Service::get(soci::session& s, int64_t id, int64_t viewer) 
   std::optional<Alert> out;
   Query(kAlertColumns + std::string(" WHERE a.id = :id AND") + kVisible)
       .bind("id", ll(id))
+      .bind("vis_all", ll(viewer))
       .bind("vis_inst", ll(viewer))
       .bind("vis_inst2", ll(viewer))
       .each(s, [&](const soci::row& r) { out = alert_from(r); });
@@ -380,7 +381,7 @@ std::vector<Event> Service::events(soci::session& s, int64_t alert_id) {
 }
 
 Result<Alert> Service::take(soci::session& s, int64_t id, const Actor& who, const std::string& note_in, int64_t now) {
-  auto a = get(s, id, who.institution_id);
+  auto a = get(s, id, viewer_of(who));
   if (!a) return fail(Error::not_found("No existe una alerta con ese identificador entre las de su institución."));
   if (a->state == "en_gestion")
     return fail(Error::conflict("invalid_transition", "La alerta ya está en gestión; no puede tomarse de nuevo.", "state"));
@@ -416,7 +417,7 @@ Result<Alert> Service::close(soci::session& s, int64_t id, const Actor& who, con
   }
   const std::string note = trim(note_in);
   if (note.empty()) return fail(Error::invalid("note", "Describa brevemente lo realizado para cerrar la alerta.", "required"));
-  auto a = get(s, id, who.institution_id);
+  auto a = get(s, id, viewer_of(who));
   if (!a) return fail(Error::not_found("No existe una alerta con ese identificador entre las de su institución."));
   if (a->state == "nueva")
     return fail(Error::conflict("invalid_transition",
@@ -524,6 +525,9 @@ Result<RuleVersion> Service::update_rule(soci::session& s, int64_t rule_id, cons
 Result<json> Service::dry_run(const Rule& rule_in, int64_t now) {
   Rule rule = rule_in;
   rule.enabled = true;
+  // A hypothetical rule: no stored id or version (explanations then omit the version).
+  rule.id = 0;
+  rule.version = 0;
   auto valid = validate_rule(rule);
   if (!valid) return fail(valid.error());
   rule = *valid;

@@ -49,6 +49,7 @@ export interface AlertEvent {
 
 export interface AlertDetail extends Alert {
   events: AlertEvent[];
+  outcomes: { id: string; name: string }[];
 }
 
 export interface AlertPage {
@@ -118,18 +119,8 @@ export const STATES = [
   { value: 'cerrada', label: 'Cerrada' },
 ];
 
-// The API validates the outcome against this fixed list (alerts/service.cc outcomes()); it does
-// not serve the list yet, so the screen carries the same one.
-export const OUTCOMES = [
-  { value: 'contacto_realizado', label: 'Se contactó a la mujer y se acordó un plan de seguridad' },
-  { value: 'medida_proteccion_solicitada', label: 'Se solicitó una medida de protección' },
-  { value: 'derivacion_gestionada', label: 'Se gestionó la derivación' },
-  { value: 'ingreso_casa_acogida', label: 'Ingreso a casa de acogida' },
-  { value: 'sin_riesgo_actual', label: 'Evaluada: sin riesgo actual' },
-  { value: 'no_localizada', label: 'No fue posible localizarla' },
-  { value: 'falsa_alarma', label: 'Falsa alarma (datos erróneos)' },
-  { value: 'duplicada', label: 'Duplicada de otra alerta' },
-];
+/** Closing outcomes as the API serves them with each alert (one list, kept by the server). */
+export const outcomeOptions = (a: AlertDetail) => a.outcomes.map((o) => ({ value: o.id, label: o.name }));
 
 export const EVENT_LABELS: Record<string, string> = {
   raised: 'Alerta levantada',
