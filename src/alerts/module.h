@@ -121,6 +121,9 @@ class Service {
   // Open (nueva, en_gestion) alerts of a person, for the registry's shared minimum. Not audited
   // here: the registry audits the view of the person that includes them.
   std::vector<Alert> open_alerts(soci::session& s, int64_t person_id);
+  // Every alert raised in [from, to), for the registry's statistics (which filter them by the
+  // consent of the records behind each one). Not audited: only counts leave the registry.
+  std::vector<Alert> raised_between(soci::session& s, int64_t from, int64_t to);
 
   // Inbox of `viewer`'s institution: alerts it is responsible for or about persons it serves.
   Page list(soci::session& s, int64_t viewer_institution_id, const ListFilter& f);

@@ -326,6 +326,15 @@ std::vector<Alert> Service::open_alerts(soci::session& s, int64_t person_id) {
   return out;
 }
 
+std::vector<Alert> Service::raised_between(soci::session& s, int64_t from, int64_t to) {
+  std::vector<Alert> out;
+  Query(kAlertColumns + std::string(" WHERE a.raised_at >= :f AND a.raised_at < :t ORDER BY a.id"))
+      .bind("f", ll(from))
+      .bind("t", ll(to))
+      .each(s, [&](const soci::row& r) { out.push_back(alert_from(r)); });
+  return out;
+}
+
 Page Service::list(soci::session& s, int64_t viewer, const ListFilter& f) {
   auto filtered = [&](Query& q) {
     q.bind("vis_all", ll(viewer)).bind("vis_inst", ll(viewer)).bind("vis_inst2", ll(viewer));

@@ -129,6 +129,8 @@ class Repository {
     int64_t count = 0;
   };
   std::vector<StatRow> statistics(soci::session& s, int64_t from, int64_t to) const;
+  // Which of these records allow statistical use.
+  std::set<int64_t> consented(soci::session& s, const std::set<int64_t>& record_ids) const;
 
   // Re-encrypts every ciphertext and recomputes every blind index under `to` (key rotation).
   int64_t rekey(soci::session& s, const crypto::Keys& to) const;

@@ -233,10 +233,33 @@ Result<Json> Service::statistics(const http::Request& req, int64_t from, int64_t
       }
       return out;
     };
+    // Alerts by month and comuna, counting only those whose every record allows statistics.
+    std::map<std::string, std::map<std::string, int64_t>> alerts_by;  // month → comuna → n
+    if (alerts_) {
+      auto raised = alerts_->raised_between(s, from, to);
+      std::set<int64_t> ids;
+      for (const auto& al : raised) ids.insert(al.record_ids.begin(), al.record_ids.end());
+      auto ok = repo_.consented(s, ids);
+      for (const auto& al : raised) {
+        bool all = !al.record_ids.empty();
+        for (auto id : al.record_ids) all = all && ok.count(id);
+        if (!all) continue;
+        std::string day = format_date_cl(al.raised_at);
+        alerts_by[day.substr(6, 4) + "-" + day.substr(3, 2)][al.comuna_id.empty() ? "sin_comuna" : al.comuna_id]++;
+      }
+    }
+    Json alerts_table = Json::array();
+    for (const auto& [month, comunas] : alerts_by)
+      for (const auto& [comuna, n] : comunas) {
+        Json row = {{"month", month}, {"comuna_id", comuna}, {"count", cell(n)}};
+        if (comuna != "sin_comuna")
+          if (auto c = territory_->comuna(comuna); c && *c) row["name"] = (*c)->name;
+        alerts_table.push_back(row);
+      }
     Json lv = Json::object();
     for (const auto& l : risk_levels()) lv[l] = cell(levels.count(l) ? levels[l] : 0);
     return Json{{"from", format_date_cl(from)}, {"to", format_date_cl(to - 1)}, {"by_month", table(by_month, false)},
-                {"by_comuna", table(by_comuna, true)}, {"risk_levels", lv},
+                {"by_comuna", table(by_comuna, true)}, {"risk_levels", lv}, {"alerts", alerts_table},
                 {"note", "Solo registros cuyo consentimiento permite fines estadísticos. Valores entre 1 y 4 se muestran como «<5»."}};
   });
 }

@@ -505,6 +505,18 @@ std::vector<Repository::StatRow> Repository::statistics(soci::session& s, int64_
   return out;
 }
 
+std::set<int64_t> Repository::consented(soci::session& s, const std::set<int64_t>& record_ids) const {
+  std::set<int64_t> out;
+  if (record_ids.empty()) return out;
+  std::string ids;
+  for (auto id : record_ids) ids += (ids.empty() ? "" : ",") + std::to_string(id);
+  // ids are integers from our own tables, so inlining them is safe.
+  Query("SELECT id FROM cases_records WHERE consent_statistics = 1 AND id IN (" + ids + ")").each(s, [&](const soci::row& r) {
+    out.insert(get_int(r, 0));
+  });
+  return out;
+}
+
 int64_t Repository::rekey(soci::session& s, const crypto::Keys& to) const {
   int64_t n = 0;
   std::vector<std::tuple<long long, std::string>> rows;

@@ -278,6 +278,9 @@ describe('risk, referrals and alerts', () => {
     assert.ok(r.json.by_month.length > 0);
     for (const row of [...r.json.by_month, ...r.json.by_comuna])
       for (const v of Object.values(row.counts)) assert.ok(v === null || v >= 5, `small cell published: ${v}`);
+    // The demo raised alerts this month from consented records: they are counted, small cells hidden.
+    assert.ok(r.json.alerts.length > 0, JSON.stringify(r.json.alerts));
+    for (const a of r.json.alerts) assert.ok(a.count === null || a.count >= 5);
     assertApiError(assert, await centre.get('/api/v1/cases/statistics?from=2026-13'), 400, 'invalid_parameter', 'from');
   });
 });

@@ -81,6 +81,31 @@ export default function StatisticsPage() {
             first="Comuna"
             testId="stats-comuna"
           />
+          <section class="card" aria-labelledby="alerts-h">
+            <h2 id="alerts-h">Alertas tempranas por mes y comuna</h2>
+            {s.alerts.length === 0 ? (
+              <p>No hay alertas en el período (solo se cuentan las que provienen de registros con consentimiento).</p>
+            ) : (
+              <table class="data-table" data-testid="stats-alerts">
+                <thead>
+                  <tr>
+                    <th scope="col">Mes</th>
+                    <th scope="col">Comuna</th>
+                    <th scope="col" class="num">Alertas</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {s.alerts.map((a) => (
+                    <tr key={`${a.month}-${a.comuna_id}`}>
+                      <td>{monthName(a.month)}</td>
+                      <td>{a.comuna_id === 'sin_comuna' ? 'Sin comuna registrada' : a.name ?? a.comuna_id}</td>
+                      <td class="num">{statCell(a.count)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </section>
         </>
       )}
     </section>

@@ -170,6 +170,8 @@ export interface Statistics {
   by_month: StatRow[];
   by_comuna: StatRow[];
   risk_levels: Record<string, number | null>;
+  /** Alerts by month and comuna; null counts are 1–4 («<5»). */
+  alerts: { month: string; comuna_id: string; name?: string; count: number | null }[];
   note: string;
 }
 
