@@ -1,5 +1,6 @@
 #include "cases/identity.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "core/rut.h"
@@ -79,7 +80,7 @@ Result<PersonIdentity> parse_identity(const Json& j, const std::string& prefix, 
   if (!j.is_object()) return fail(Error::invalid(prefix, "Debe ser un objeto con los datos de la persona.", "invalid_type"));
   static const std::vector<std::string> known = {"run",     "document_type", "other_document", "given_names", "surname1",
                                                  "surname2", "birth_date",    "sex",            "nationality", "comuna_id",
-                                                 "phone",   "address"};
+                                                 "phone",   "other_phones", "address"};
   for (auto it = j.begin(); it != j.end(); ++it)
     if (std::find(known.begin(), known.end(), it.key()) == known.end())
       return fail(Error::invalid(prefix + "." + it.key(), "Campo desconocido.", "unknown_field"));
@@ -119,14 +120,28 @@ Result<PersonIdentity> parse_identity(const Json& j, const std::string& prefix, 
     if (auto ok = parse_birth(birth, prefix + ".birth_date", now_ms, p); !ok) return fail(ok.error());
   if (!p.comuna_id.empty() && !all_digits(p.comuna_id))
     return fail(Error::invalid(prefix + ".comuna_id", "El código de comuna tiene cinco dígitos (por ejemplo 13101).", "invalid_comuna"));
-  if (!p.phone.empty()) {
+  auto check_phone = [](const std::string& phone, const std::string& field) -> Result<void> {
     std::string digits;
-    for (char c : p.phone)
+    for (char c : phone)
       if (c >= '0' && c <= '9') digits += c;
       else if (c != '+' && c != ' ' && c != '-' && c != '(' && c != ')')
-        return fail(Error::invalid(prefix + ".phone", "El teléfono solo admite dígitos, espacios, guiones y +.", "invalid_phone"));
+        return fail(Error::invalid(field, "El teléfono solo admite dígitos, espacios, guiones y +.", "invalid_phone"));
     if (digits.size() < 8 || digits.size() > 15)
-      return fail(Error::invalid(prefix + ".phone", "El teléfono debe tener entre 8 y 15 dígitos.", "invalid_phone"));
+      return fail(Error::invalid(field, "El teléfono debe tener entre 8 y 15 dígitos.", "invalid_phone"));
+    return {};
+  };
+  if (!p.phone.empty())
+    if (auto ok = check_phone(p.phone, prefix + ".phone"); !ok) return fail(ok.error());
+  if (auto it = j.find("other_phones"); it != j.end() && !it->is_null()) {
+    if (!it->is_array() || it->size() > 3)
+      return fail(Error::invalid(prefix + ".other_phones", "Indique hasta 3 teléfonos adicionales como lista.", "invalid_type"));
+    for (size_t i = 0; i < it->size(); ++i) {
+      const std::string field = prefix + ".other_phones[" + std::to_string(i) + "]";
+      if (!(*it)[i].is_string()) return fail(Error::invalid(field, "Debe ser un texto.", "invalid_type"));
+      std::string phone = trim((*it)[i].get<std::string>());
+      if (auto ok = check_phone(phone, field); !ok) return fail(ok.error());
+      p.other_phones.push_back(phone);
+    }
   }
   if (p.given_names.empty() && p.surname1.empty() && p.run.empty() && p.other_document.empty())
     return fail(Error::invalid(prefix, "Indique al menos un nombre, un apellido o un documento de la persona.", "required"));
@@ -150,6 +165,7 @@ Json to_json(const PersonIdentity& p) {
   put("nationality", p.nationality);
   put("comuna_id", p.comuna_id);
   put("phone", p.phone);
+  if (!p.other_phones.empty()) j["other_phones"] = p.other_phones;
   put("address", p.address);
   return j;
 }
@@ -176,6 +192,9 @@ PersonIdentity identity_from_json(const Json& j) {
   p.nationality = get("nationality");
   p.comuna_id = get("comuna_id");
   p.phone = get("phone");
+  if (j.contains("other_phones") && j["other_phones"].is_array())
+    for (const auto& x : j["other_phones"])
+      if (x.is_string()) p.other_phones.push_back(x.get<std::string>());
   p.address = get("address");
   return p;
 }
@@ -218,6 +237,10 @@ void complete(PersonIdentity& into, const PersonIdentity& from) {
                       {&into.surname2, &from.surname2}, {&into.sex, &from.sex}, {&into.nationality, &from.nationality},
                       {&into.comuna_id, &from.comuna_id}, {&into.phone, &from.phone}, {&into.address, &from.address}})
     if (a->empty()) *a = *b;
+  for (const auto& phone : from.other_phones)
+    if (into.other_phones.size() < 3 && phone != into.phone &&
+        std::find(into.other_phones.begin(), into.other_phones.end(), phone) == into.other_phones.end())
+      into.other_phones.push_back(phone);
   auto precision = [](const PersonIdentity& p) { return (p.birth_year > 0) + (p.birth_month > 0) + (p.birth_day > 0); };
   if (from.birth_year && (!into.birth_year || (into.birth_year == from.birth_year && precision(from) > precision(into))))
     into.birth_year = from.birth_year, into.birth_month = from.birth_month, into.birth_day = from.birth_day;

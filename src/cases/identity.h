@@ -22,7 +22,8 @@ struct PersonIdentity {
   std::string sex;          // F | M | X | ""
   std::string nationality;  // free text, e.g. "chilena", "venezolana"
   std::string comuna_id;    // official code, validated by the caller against the territory module
-  std::string phone;
+  std::string phone;                      // the one to call first (linkage compares it)
+  std::vector<std::string> other_phones;  // up to 3 more (a relative's, work)
   std::string address;
 };
 

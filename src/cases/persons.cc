@@ -18,6 +18,7 @@ Json identity_view(const PersonIdentity& p, bool full) {
   if (!full) {
     // Contact data only for institutions that serve her (or in an emergency access).
     j.erase("phone");
+    j.erase("other_phones");
     j.erase("address");
     j["contact_masked"] = true;
   }

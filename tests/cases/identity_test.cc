@@ -59,6 +59,9 @@ TEST(CasesIdentity, RefusesUnknownFieldsAndEmptyIdentities) {
   auto phone = parse_identity(Json{{"surname1", "Soto"}, {"phone", "llámame"}}, "p", kNow);
   ASSERT_FALSE(phone);
   EXPECT_EQ(phone.error().field, "p.phone");
+  auto other = parse_identity(Json{{"surname1", "Soto"}, {"other_phones", {"+56 2 2345 6789", "x"}}}, "p", kNow);
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().field, "p.other_phones[1]");
   auto sex = parse_identity(Json{{"surname1", "Soto"}, {"sex", "Q"}}, "p", kNow);
   ASSERT_FALSE(sex);
 }

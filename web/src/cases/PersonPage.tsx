@@ -292,6 +292,19 @@ function IdentityCard({ person: p, full }: { person: Person; full: boolean }) {
               <dt>Teléfono</dt>
               <dd>{i.phone ? <a href={`tel:${i.phone.replace(/\s/g, '')}`} data-external="">{i.phone}</a> : 'No registrado'}</dd>
             </div>
+            {i.other_phones && i.other_phones.length > 0 && (
+              <div>
+                <dt>Otros teléfonos</dt>
+                <dd>
+                  {i.other_phones.map((p, n) => (
+                    <span key={p}>
+                      {n > 0 && ', '}
+                      <a href={`tel:${p.replace(/\s/g, '')}`} data-external="">{p}</a>
+                    </span>
+                  ))}
+                </dd>
+              </div>
+            )}
             <div>
               <dt>Dirección</dt>
               <dd>{i.address || 'No registrada'}</dd>

@@ -22,6 +22,7 @@ export interface Identity {
   nationality?: string;
   comuna_id?: string;
   phone?: string;
+  other_phones?: string[];
   address?: string;
   contact_masked?: boolean;
 }
