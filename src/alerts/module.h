@@ -164,4 +164,7 @@ nlohmann::json to_json(const RuleVersion& r);
 
 void register_routes(http::Router& router, std::shared_ptr<Service> service);
 
+// Items for the caller's home page (see auth::Service::add_home_source).
+Result<std::vector<nlohmann::json>> home_items(Service& service, const http::Request& req);
+
 }  // namespace eq::alerts

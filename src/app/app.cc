@@ -170,6 +170,8 @@ Result<std::unique_ptr<App>> App::open(const Config& config) {
   m.cases->set_alerts(m.alerts);
   if (auto loaded = m.cases->load_index(); !loaded) return fail(loaded.error());
   cases::register_routes(router, m.cases);
+  m.auth->add_home_source([alerts = m.alerts](const http::Request& req) { return alerts::home_items(*alerts, req); });
+  m.auth->add_home_source([cases = m.cases](const http::Request& req) { return cases->home_items(req); });
   alerts::register_routes(router, m.alerts);
   eq::policy::register_routes(router, *app->db_, m.audit, m.auth);
   router.set_hooks({[auth = m.auth](http::Request& req) { return auth->authenticate(req); },

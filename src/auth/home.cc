@@ -91,7 +91,12 @@ Result<http::Json> Service::home(const http::Request& req) {
                        sessions > 1 ? "Tiene sesiones en más de un dispositivo: cierre las que no reconozca."
                                     : "Solo esta sesión está abierta.",
                        sessions, "/mis-sesiones", sessions > 1 ? "warning" : "info"));
-  // Roles whose modules are not installed yet still learn what they will do here.
+  for (const auto& source : home_sources_) {
+    auto more = source(req);
+    if (!more) return fail(more.error());
+    for (auto& extra : *more) items.push_back(std::move(extra));
+  }
+  // Each role's functions, so a person learns what they can do here.
   for (const auto& r : p.roles) {
     const Role* role = find_role(r);
     if (!role || r == "admin" || r == "institution_admin") continue;

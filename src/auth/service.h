@@ -1,6 +1,7 @@
 // Identity: who the caller is (sessions, second factor, API tokens) and the account rules that
 // decide who may manage whom. HTTP handlers in routes.cc only parse, call this, and answer.
 #pragma once
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -101,6 +102,10 @@ class Service {
 
   // --- home page figures
   Result<http::Json> home(const http::Request& req);
+  // Other modules add their own items to the home page ({kind, title, detail, value, link,
+  // severity}) without auth knowing their tables; the composition root registers them.
+  using HomeSource = std::function<Result<std::vector<http::Json>>(const http::Request&)>;
+  void add_home_source(HomeSource source) { home_sources_.push_back(std::move(source)); }
 
   audit::Log& audit() { return audit_; }
   store::Database& db() { return db_; }
@@ -118,6 +123,7 @@ class Service {
   Repository repo_;
   audit::Log& audit_;
   std::shared_ptr<territory::Service> territory_;
+  std::vector<HomeSource> home_sources_;
   Policy policy_;
   std::mutex unknown_mu_;
   std::map<std::string, std::pair<int, int64_t>> unknown_failures_;  // email → (failures, locked until)

@@ -189,6 +189,8 @@ class Service : public alerts::HistorySource {
   Result<nlohmann::json> undo_link(const http::Request& req, int64_t link_id, const std::string& reason);
 
   Result<nlohmann::json> notifications(const http::Request& req);
+  // Items for the caller's home page (see auth::Service::add_home_source).
+  Result<std::vector<nlohmann::json>> home_items(const http::Request& req);
   Result<nlohmann::json> statistics(const http::Request& req, int64_t from, int64_t to);
 
   // For demo data and the command line: a record submitted as `user` of `institution`.

@@ -285,6 +285,23 @@ describe('risk, referrals and alerts', () => {
   });
 });
 
+describe('home pages', () => {
+  test("a case worker's home shows the registry's work; the 1455 operator sees alerts of the whole country", async () => {
+    const home = await police.get('/api/v1/me/home');
+    assert.equal(home.status, 200, home.text);
+    const titles = home.json.items.map((i) => i.title);
+    assert.ok(titles.includes('Derivaciones con plazo vencido'), titles.join(' | '));
+    assert.ok(titles.includes('Alertas críticas sin tomar'), titles.join(' | '));
+    const operator = await loginDemo(srv, 'operator');
+    const op = await operator.get('/api/v1/me/home');
+    const fresh = op.json.items.find((i) => i.title === 'Alertas nuevas');
+    assert.ok(fresh && fresh.value > 0, JSON.stringify(op.json.items));
+    const inbox = await operator.get('/api/v1/alerts');
+    assert.equal(inbox.status, 200, inbox.text);
+    assert.ok(inbox.json.total > 0, 'the control centre sees alerts of institutions it does not belong to');
+  });
+});
+
 describe('key rotation', () => {
   test('`equidad keys rotate` re-encrypts every identifying field; the registry reads them with the new key only', async () => {
     const db = await freshDatabase();
