@@ -106,7 +106,7 @@ void demo_period(soci::session& s, int64_t instrument) {
   p.label = *period_label(p.kind, p.year, p.semester);
   for (const auto& other : Repository::periods(s, instrument))
     if (other.label == p.label) return;
-  char buf[16];
+  char buf[40];
   std::snprintf(buf, sizeof buf, "01-%02d-%04d", month, year);
   p.opens_at = day(buf);
   int m2 = month + 2, y2 = year;

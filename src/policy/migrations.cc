@@ -63,6 +63,15 @@ std::vector<store::Migration> migrations() {
        "numerator DOUBLE PRECISION, denominator DOUBLE PRECISION, unit TEXT, value_text TEXT, source TEXT, "
        "position INTEGER NOT NULL DEFAULT 0)",
        "CREATE INDEX policy_figures_instrument ON policy_figures(instrument_id, position)"}));
+  // Roll-up by institution without a join over every leaf: each responsibility row carries its
+  // item's leaf flag and validated progress (kept in step by the repository), read from one index.
+  out.push_back(store::sql_migration(
+      "policy", 2, "figures on responsibility rows",
+      {"ALTER TABLE policy_item_institutions ADD COLUMN is_leaf INTEGER NOT NULL DEFAULT 1",
+       "ALTER TABLE policy_item_institutions ADD COLUMN progress DOUBLE PRECISION",
+       "UPDATE policy_item_institutions SET is_leaf = (SELECT i.is_leaf FROM policy_items i WHERE i.id = item_id), "
+       "progress = (SELECT i.current_progress FROM policy_items i WHERE i.id = item_id)",
+       "CREATE INDEX policy_item_institutions_fig ON policy_item_institutions(is_leaf, institution_id, progress)"}));
   return out;
 }
 

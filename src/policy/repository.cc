@@ -362,10 +362,12 @@ int64_t Repository::insert_item(soci::session& s, const Item& i) {
                  .num("now", now)
                  .num("now2", now)
                  .scalar(s);
-  if (i.parent_id)
+  if (i.parent_id) {
     Q("UPDATE policy_items SET is_leaf = 0, current_report_id = NULL, current_progress = NULL WHERE id = :p")
         .num("p", *i.parent_id)
         .exec(s);
+    Q("UPDATE policy_item_institutions SET is_leaf = 0, progress = NULL WHERE item_id = :p").num("p", *i.parent_id).exec(s);
+  }
   set_institutions(s, id, i.institutions);
   return id;
 }
@@ -400,7 +402,11 @@ void Repository::set_institutions(soci::session& s, int64_t item_id, const std::
   std::set<int64_t> seen;
   for (auto inst : institutions) {
     if (!seen.insert(inst).second) continue;
-    Q("INSERT INTO policy_item_institutions(item_id, institution_id) VALUES(:i, :n)").num("i", item_id).num("n", inst).exec(s);
+    Q("INSERT INTO policy_item_institutions(item_id, institution_id, is_leaf, progress) "
+      "SELECT id, :n, is_leaf, current_progress FROM policy_items WHERE id = :i")
+        .num("i", item_id)
+        .num("n", inst)
+        .exec(s);
   }
 }
 
@@ -409,6 +415,15 @@ std::vector<int64_t> Repository::institutions_of(soci::session& s, int64_t item_
   Q("SELECT institution_id FROM policy_item_institutions WHERE item_id = :i ORDER BY institution_id")
       .num("i", item_id)
       .each(s, [&](const soci::row& r) { out.push_back(get_int(r, 0)); });
+  return out;
+}
+
+std::map<int64_t, std::vector<int64_t>> Repository::institutions_of_children(soci::session& s, int64_t parent_id) {
+  std::map<int64_t, std::vector<int64_t>> out;
+  Q("SELECT ii.item_id, ii.institution_id FROM policy_item_institutions ii JOIN policy_items i ON i.id = ii.item_id "
+    "WHERE i.parent_id = :p ORDER BY ii.item_id, ii.institution_id")
+      .num("p", parent_id)
+      .each(s, [&](const soci::row& r) { out[get_int(r, 0)].push_back(get_int(r, 1)); });
   return out;
 }
 
@@ -670,6 +685,7 @@ void Repository::store_item_figure(soci::session& s, int64_t item_id, const poli
       .opt_dbl("cur", current)
       .num("id", item_id)
       .exec(s);
+  Q("UPDATE policy_item_institutions SET progress = :cur WHERE item_id = :id").opt_dbl("cur", current).num("id", item_id).exec(s);
 }
 
 void Repository::store_instrument_figure(soci::session& s, int64_t instrument_id, const policy::Figure& f) {
@@ -693,9 +709,8 @@ std::optional<std::pair<int64_t, double>> Repository::latest_validated(soci::ses
 
 std::vector<Repository::GroupFigure> Repository::by_institution(soci::session& s) {
   std::vector<GroupFigure> out;
-  Q("SELECT ii.institution_id, COUNT(*), SUM(CASE WHEN i.current_progress IS NULL THEN 0 ELSE 1 END), "
-    "SUM(COALESCE(i.current_progress, 0)) FROM policy_item_institutions ii JOIN policy_items i ON i.id = ii.item_id "
-    "WHERE i.is_leaf = 1 GROUP BY ii.institution_id")
+  Q("SELECT institution_id, COUNT(*), COUNT(progress), SUM(COALESCE(progress, 0)) FROM policy_item_institutions "
+    "WHERE is_leaf = 1 GROUP BY institution_id")
       .each(s, [&](const soci::row& r) {
         out.push_back({std::to_string(get_int(r, 0)), get_int(r, 1), get_int(r, 2), get_num(r, 3)});
       });
@@ -750,6 +765,7 @@ void recompute_instrument(soci::session& s, int64_t instrument_id) {
         cur != i.current_progress || leaf != i.is_leaf) {
       Repository::store_item_figure(s, i.id, f, rid, cur);
       Q("UPDATE policy_items SET is_leaf = :l WHERE id = :id").num("l", leaf ? 1 : 0).num("id", i.id).exec(s);
+      Q("UPDATE policy_item_institutions SET is_leaf = :l WHERE item_id = :id").num("l", leaf ? 1 : 0).num("id", i.id).exec(s);
     }
     if (!i.parent_id) roots.push_back(f);
   }

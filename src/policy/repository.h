@@ -104,6 +104,7 @@ class Repository {
   static void update_item(soci::session& s, const Item& i);  // descriptive fields, weight, status, indicator
   static void set_institutions(soci::session& s, int64_t item_id, const std::vector<int64_t>& institutions);
   static std::vector<int64_t> institutions_of(soci::session& s, int64_t item_id);
+  static std::map<int64_t, std::vector<int64_t>> institutions_of_children(soci::session& s, int64_t parent_id);
   static int64_t count_children(soci::session& s, int64_t parent_id);
   static int64_t count_reports_of_item(soci::session& s, int64_t item_id);
 

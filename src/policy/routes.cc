@@ -663,8 +663,9 @@ Json item_drilldown(Context& c, soci::session& s, const Item& item, const http::
   }
   // Leaves below the children, so each child's figure can be traced to its reports.
   Json children = Json::array();
+  auto kid_institutions = Repository::institutions_of_children(s, item.id);
   for (auto& k : kids) {
-    k.institutions = Repository::institutions_of(s, k.id);
+    k.institutions = kid_institutions[k.id];
     for (auto id : k.institutions) n.institutions.emplace(id, "");
   }
   std::set<int64_t> missing;

@@ -24,7 +24,7 @@ int64_t add_chile_days(int64_t day_start, int days) {
 }
 
 int64_t chile_day_start(int year, int month, int day) {
-  char buf[16];
+  char buf[40];
   std::snprintf(buf, sizeof buf, "%02d-%02d-%04d", day, month, year);
   return *parse_date_cl(buf, "fecha");
 }

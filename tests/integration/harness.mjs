@@ -45,8 +45,9 @@ export async function freshDatabase() {
     return { url: `sqlite:${path.join(t.dir, 'equidad.db')}`, cleanup: async () => t.cleanup() };
   }
   const name = `equidad_it_${process.pid}_${n}`;
-  // pg.sh may start the cluster; several test files may call it at once, so take a lock.
-  const { stdout } = await execFileP('flock', [path.join(os.tmpdir(), 'equidad-it-pg.lock'), path.join(repoRoot, 'scripts', 'pg.sh'), name],
+  // pg.sh may start the cluster; several test files may call it at once, so take a lock. --close:
+  // the cluster pg.sh starts must not inherit the lock's descriptor, or it would hold it for ever.
+  const { stdout } = await execFileP('flock', ['--close', path.join(os.tmpdir(), 'equidad-it-pg.lock'), path.join(repoRoot, 'scripts', 'pg.sh'), name],
     { timeout: 60_000 });
   const url = stdout.trim().split('\n').pop();
   if (!/^postgresql:\/\//.test(url)) throw new Error(`scripts/pg.sh printed no URL: ${stdout}`);

@@ -1,0 +1,178 @@
+// Policy roll-up benchmark: 200 instruments × 1,000 reporting items (10 axes × 100 commitments,
+// so 1,010 items each) × 8 periods = 1.6 M validated reports (and 1.6 M versions), then timings of
+// what the dashboard and the drill-down read, in process (no HTTP). bench/policy/run.sh builds it,
+// loads the data and also times the same reads over HTTP against `equidad serve`.
+//
+//   rollup_bench load  DB_URL    # creates the data set (once; refuses a database that has it)
+//   rollup_bench time  DB_URL    # timings, one line each: name, median ms, p95 ms, runs
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "core/time.h"
+#include "policy/module.h"
+#include "policy/repository.h"
+#include "store/migrations.h"
+
+using namespace eq;
+using namespace eq::policy;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr int kInstruments = 200, kAxes = 10, kPerAxis = 100, kPeriods = 8, kInstitutions = 300;
+
+void exec(soci::session& s, const std::string& sql) { s << sql; }
+
+Result<void> load(store::Database& db) {
+  auto t0 = Clock::now();
+  for (int n = 0; n < kInstruments; ++n) {
+    auto r = db.transaction<void>([&](soci::session& s) -> Result<void> {
+      Instrument ins;
+      ins.code = "bench-" + std::to_string(n);
+      ins.name = "Instrumento de medición " + std::to_string(n + 1);
+      ins.kind = "plan";
+      const auto id = std::to_string(Repository::insert_instrument(s, ins));
+      const std::string seq = "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < ";
+      exec(s, seq + std::to_string(kAxes) +
+                  ") INSERT INTO policy_items(instrument_id, parent_id, level, title, weight, position, is_leaf, leaves, reported, "
+                  "rolled_progress, created_at, updated_at) SELECT " + id +
+                  ", NULL, 'eje', 'Eje ' || CAST(x AS TEXT), 1, x, 0, 0, 0, 0, 0, 0 FROM n");
+      exec(s, seq + std::to_string(kPerAxis) +
+                  ") INSERT INTO policy_items(instrument_id, parent_id, level, title, weight, position, region_id, is_leaf, leaves, "
+                  "reported, rolled_progress, created_at, updated_at) SELECT " + id +
+                  ", a.id, 'compromiso', 'Compromiso ' || CAST(x AS TEXT), 1 + (x % 3), x, "
+                  "CASE WHEN (x % 16) + 1 < 10 THEN '0' || CAST((x % 16) + 1 AS TEXT) ELSE CAST((x % 16) + 1 AS TEXT) END, "
+                  "1, 1, 0, 0, 0, 0 FROM n, policy_items a WHERE a.instrument_id = " + id + " AND a.parent_id IS NULL");
+      exec(s, "INSERT INTO policy_item_institutions(item_id, institution_id) SELECT id, 1 + (id % " + std::to_string(kInstitutions) +
+                  ") FROM policy_items WHERE instrument_id = " + id + " AND is_leaf = 1");
+      for (int k = 0; k < kPeriods; ++k) {
+        Period p;
+        p.instrument_id = std::stoll(id);
+        p.kind = "semestre";
+        p.year = 2017 + k / 2;
+        p.semester = 1 + k % 2;
+        p.label = *period_label(p.kind, p.year, p.semester);
+        auto [o, c] = default_window(p.kind, p.year, p.semester);
+        p.opens_at = o;
+        p.closes_at = c;
+        Repository::insert_period(s, p);
+      }
+      exec(s, "INSERT INTO policy_reports(item_id, period_id, institution_id, state, current_version, validated_version, "
+              "validated_progress, created_at, updated_at) SELECT i.id, p.id, 1 + (i.id % " + std::to_string(kInstitutions) +
+                  "), 'validado', 1, 1, (i.id * 7 + p.id * 13) % 101, 0, 0 FROM policy_items i, policy_periods p "
+                  "WHERE i.instrument_id = " + id + " AND i.is_leaf = 1 AND p.instrument_id = " + id);
+      exec(s, "INSERT INTO policy_report_versions(report_id, version, status, progress, narrative, late, submitted_by, submitted_at, "
+              "decision, reviewed_by, reviewed_at) SELECT r.id, 1, 'en_proceso', CAST(r.validated_progress AS INTEGER), "
+              "'Reporte generado para la medición.', 0, 1, 0, 'validado', 2, 0 FROM policy_reports r JOIN policy_items i "
+              "ON i.id = r.item_id WHERE i.instrument_id = " + id);
+      return {};
+    });
+    if (!r) return r;
+    if ((n + 1) % 20 == 0)
+      std::cerr << "  " << (n + 1) << " instrumentos, "
+                << std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - t0).count() << " s\n";
+  }
+  auto t1 = Clock::now();
+  // Full recomputation of every stored figure from the 1.6 M reports.
+  auto r = db.transaction<void>([&](soci::session& s) -> Result<void> {
+    for (const auto& i : Repository::instruments(s)) recompute_instrument(s, i.id);
+    return {};
+  });
+  auto t2 = Clock::now();
+  auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
+  std::printf("load\t%.0f ms (inserts)\nrecompute_all\t%.0f ms (every figure from 1.6 M reports)\n", ms(t0, t1), ms(t1, t2));
+  return r;
+}
+
+template <typename F>
+void timeit(const char* name, int runs, F fn) {
+  std::vector<double> v;
+  for (int k = 0; k < runs; ++k) {
+    auto a = Clock::now();
+    fn();
+    v.push_back(std::chrono::duration<double, std::milli>(Clock::now() - a).count());
+  }
+  std::sort(v.begin(), v.end());
+  std::printf("%s\t%.2f\t%.2f\t%d\n", name, v[v.size() / 2], v[std::min(v.size() - 1, v.size() * 95 / 100)], runs);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 3) {
+    std::cerr << "uso: rollup_bench load|time URL\n";
+    return 2;
+  }
+  std::string mode = argv[1];
+  store::Options o;
+  o.url = argv[2];
+  o.pool_size = 2;
+  auto db = store::Database::open(o);
+  if (!db) {
+    std::cerr << db.error().message << "\n";
+    return 1;
+  }
+  if (mode == "load") {
+    std::vector<store::Migration> all;
+    for (auto& m : policy::migrations()) all.push_back(m);
+    if (auto m = store::apply_migrations(**db, all, ""); !m) {
+      std::cerr << m.error().message << "\n";
+      return 1;
+    }
+    auto r = load(**db);
+    if (!r) {
+      std::cerr << r.error().message << "\n";
+      return 1;
+    }
+    return 0;
+  }
+  auto lease = (*db)->lease();
+  soci::session& s = **lease;
+  long long reports = 0;
+  s << "SELECT COUNT(*) FROM policy_reports", soci::into(reports);
+  std::printf("reports\t%lld\n", reports);
+  std::printf("name\tmedian_ms\tp95_ms\truns\n");
+  timeit("dashboard (200 instruments, figures)", 50, [&] {
+    auto list = Repository::instruments(s);
+    auto figs = Repository::figures(s, std::nullopt);
+    if (list.size() < 200) std::abort();
+  });
+  timeit("rollup by institution (200 k leaves)", 20, [&] { Repository::by_institution(s); });
+  timeit("rollup by region (200 k leaves)", 20, [&] { Repository::by_region(s); });
+  int64_t ins = Repository::instruments(s).back().id;
+  auto items = Repository::items_of(s, ins);
+  timeit("instrument tree (1,010 items)", 20, [&] { Repository::items_of(s, ins); });
+  timeit("instrument recompute from its 8,000 reports", 10, [&] {
+    s << "BEGIN";
+    recompute_instrument(s, ins);
+    s << "ROLLBACK";
+  });
+  int64_t leaf = 0, axis = 0;
+  for (const auto& i : items) {
+    if (i.is_leaf && !leaf) leaf = i.id;
+    if (!i.parent_id && !axis) axis = i.id;
+  }
+  timeit("drill-down leaf: item, 8 reports, versions, evidence", 50, [&] {
+    auto it = Repository::item(s, leaf);
+    ReportFilter f;
+    f.item_id = leaf;
+    for (const auto& r : Repository::reports(s, f)) {
+      Repository::versions(s, r.report.id);
+      Repository::evidence_of(s, r.report.id);
+    }
+  });
+  timeit("drill-down axis: item and its 100 children", 50, [&] {
+    Repository::item(s, axis);
+    auto kids = Repository::children(s, axis);
+    auto insts = Repository::institutions_of_children(s, axis);
+    for (auto& k : kids) k.institutions = insts[k.id];
+  });
+  timeit("validation: leaf → ancestors → instrument (incremental)", 20, [&] {
+    s << "BEGIN";
+    recompute_upwards(s, leaf);
+    s << "ROLLBACK";
+  });
+  return 0;
+}

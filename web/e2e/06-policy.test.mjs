@@ -1,0 +1,96 @@
+// Policy tracking in the browser: the public dashboard of validated progress; a focal point
+// (Ministerio de Salud) submits a report with an evidence file; an analyst validates it from the
+// queue; the public dashboard shows the new percentage. Screenshots in build/screenshots/.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { assertNoPageErrors, launch, login, logout, newPage, settle, shot, until, url } from './helpers.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+async function instrument(page, code) {
+  const r = await page.request.get(url('/api/v1/policy/public/instruments'));
+  return (await r.json()).items.find((i) => i.code === code);
+}
+
+test('public dashboard, report with evidence, validation, new percentage', async () => {
+  const page = await newPage(browser);
+  await page.goto(url('/'));
+  await page.getByRole('navigation', { name: 'Navegación principal' }).getByRole('link', { name: 'Políticas' }).click();
+  await page.waitForURL((u) => u.pathname === '/politicas');
+  await page.getByTestId('instrument-cards').locator('article').first().waitFor();
+  await settle(page);
+  const cards = page.getByTestId('instrument-cards');
+  assert.equal(await cards.locator('article').count(), 6);
+  const pmg = await cards.locator('article[data-code="pmg-genero"]').innerText();
+  assert.match(pmg, /98,7 %/);
+  assert.match(pmg, /2,6 compromisos por servicio/);
+  assert.match(await cards.locator('article[data-code="plan-igualdad"]').innerText(), /105 sin reporte/);
+  await shot(page, 'policy-01-dashboard');
+  const before = await instrument(page, 'compromisos-ministeriales');
+
+  // The instrument tree with published weights.
+  await cards.locator('article[data-code="compromisos-ministeriales"]').getByRole('link').first().click();
+  await page.waitForURL((u) => u.pathname.startsWith('/politicas/instrumentos/'));
+  await page.getByTestId('tree-node').first().waitFor();
+  await settle(page);
+  assert.ok((await page.getByTestId('tree-node').count()) >= 39);
+  await shot(page, 'policy-02-tree');
+
+  // The focal point reports with an evidence file.
+  await login(page, 'enlace@equidad.demo');
+  await page.getByRole('navigation', { name: 'Navegación principal' }).getByRole('link', { name: 'Mis reportes' }).click();
+  await page.waitForURL((u) => u.pathname === '/politicas/mis-reportes');
+  const mine = page.getByTestId('my-reports');
+  await mine.locator('tbody tr').first().waitFor();
+  await settle(page);
+  await shot(page, 'policy-03-my-reports');
+  await mine.getByRole('link', { name: 'Compromisos específicos del sector' }).first().click();
+  await page.waitForURL((u) => u.pathname.startsWith('/politicas/items/'));
+  await page.getByRole('heading', { name: 'Reportar avance' }).waitFor();
+  // Bad input is marked on its field.
+  await page.getByLabel('Estado').selectOption('terminado');
+  await page.getByLabel('Avance (%)').fill('120');
+  await page.getByLabel('Descripción de lo realizado').fill('Se implementó el protocolo de acoso en todos los servicios de salud.');
+  await page.getByRole('button', { name: 'Enviar reporte' }).click();
+  await page.getByText('El avance debe ser un número entero entre 0 y 100.').first().waitFor();
+  await page.getByLabel('Avance (%)').fill('100');
+  await page.locator('#evidence').setInputFiles({ name: 'protocolo-acoso.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\nprotocolo\n') });
+  await page.getByRole('button', { name: 'Enviar reporte' }).click();
+  await page.getByText(/Reporte enviado \(versión 1\)/).waitFor();
+  await page.getByTestId('report').first().waitFor();
+  await settle(page);
+  assert.match(await page.getByTestId('report').first().innerText(), /protocolo-acoso\.pdf/);
+  await shot(page, 'policy-04-report-sent');
+  assertNoPageErrors(page, assert);
+  await logout(page);
+
+  // The analyst validates it from the queue.
+  await login(page, 'analista@equidad.demo');
+  await page.getByRole('navigation', { name: 'Navegación principal' }).getByRole('link', { name: 'Validación' }).click();
+  await page.waitForURL((u) => u.pathname === '/politicas/validacion');
+  const item = page.getByTestId('queue-item').filter({ hasText: 'Ministerio de Salud' }).first();
+  await item.waitFor();
+  await settle(page);
+  await shot(page, 'policy-05-queue');
+  await item.getByRole('button', { name: 'Validar' }).click();
+  await page.getByText(/validado\./).first().waitFor();
+  await logout(page);
+
+  // The public dashboard shows the new percentage.
+  const after = await instrument(page, 'compromisos-ministeriales');
+  assert.equal(after.reported, before.reported + 1);
+  assert.notEqual(after.progress_text, before.progress_text);
+  await page.goto(url('/politicas'));
+  const card = page.getByTestId('instrument-cards').locator('article[data-code="compromisos-ministeriales"]');
+  await card.waitFor();
+  await until(async () => (await card.innerText()).includes(after.progress_text), { message: `card shows ${after.progress_text}` });
+  await settle(page);
+  await shot(page, 'policy-06-dashboard-after');
+  assertNoPageErrors(page, assert);
+});
