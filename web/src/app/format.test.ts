@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  formatRun,
   formatDate,
   formatDateTime,
   formatNumber,
@@ -85,5 +86,17 @@ describe('parsers', () => {
   it('pluralises', () => {
     expect(plural(1, 'sesión', 'sesiones')).toBe('1 sesión');
     expect(plural(1200, 'sesión', 'sesiones')).toBe('1.200 sesiones');
+  });
+});
+
+describe('formatRun', () => {
+  it('groups thousands with dots and keeps the check digit', () => {
+    expect(formatRun('19876543-0')).toBe('19.876.543-0');
+    expect(formatRun('1234567-k')).toBe('1.234.567-K');
+    expect(formatRun('123-4')).toBe('123-4');
+  });
+  it('leaves what is not a canonical RUN as typed', () => {
+    expect(formatRun('12.345.678-9')).toBe('12.345.678-9');
+    expect(formatRun('V-24567890')).toBe('V-24567890');
   });
 });

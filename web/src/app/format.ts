@@ -130,3 +130,10 @@ export function parseDecimal(text: string): number | null {
 export function plural(n: number, one: string, many: string): string {
   return `${formatNumber(n)} ${n === 1 ? one : many}`;
 }
+
+/** "19876543-0" → "19.876.543-0" (how a RUN is read in Chile); anything else is returned as typed. */
+export function formatRun(run: string): string {
+  const m = /^(\d{1,8})-([\dkK])$/.exec(run);
+  if (!m) return run;
+  return `${m[1].replace(/\B(?=(\d{3})+(?!\d))/g, '.')}-${m[2].toUpperCase()}`;
+}

@@ -4,7 +4,7 @@
 // the linkage history with «Deshacer vinculación».
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../app/api';
-import { formatNumber, parseDateInput, todayIso } from '../app/format';
+import { formatNumber, formatRun, parseDateInput, todayIso } from '../app/format';
 import { hasPermission, useSession } from '../app/session';
 import { Dialog, ErrorAlert, FormActions, Loading, Notice, PageHeader, useAsync, useForm } from '../app/ui';
 import { CasesNav, ComunaName, PersonLink, RiskBadge, SeverityBadge, TextAreaField } from './common';
@@ -247,7 +247,7 @@ function IdentityCard({ person: p, full }: { person: Person; full: boolean }) {
           <dd>
             {i.run ? (
               <>
-                {i.run}
+                {formatRun(i.run)}
                 {i.run_valid === false && <span class="cell-sub warn-text">Dígito verificador inválido: no se usa para identificarla</span>}
               </>
             ) : (

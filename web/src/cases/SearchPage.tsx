@@ -2,7 +2,7 @@
 // tolerates typos; results say how close they are, whether her own institution serves her and in
 // how many institutions she appears. When nobody matches, a new attention starts with what was typed.
 import { useState } from 'preact/hooks';
-import { formatNumber } from '../app/format';
+import { formatNumber, formatRun } from '../app/format';
 import { setQuery, useLocation } from '../app/router';
 import { hasPermission, useSession } from '../app/session';
 import { DataTable, ErrorAlert, Field, Notice, PageHeader, ResultSummary, useAsync, useForm } from '../app/ui';
@@ -177,7 +177,7 @@ export default function SearchPage() {
                     {r.identity.name}
                   </a>
                   <span class="cell-sub">
-                    {r.identity.run ? `RUN ${r.identity.run}${r.identity.run_valid === false ? ' (dígito verificador inválido)' : ''}` : r.identity.other_document ? `Documento ${r.identity.other_document}` : 'Sin RUN registrado'}
+                    {r.identity.run ? `RUN ${formatRun(r.identity.run)}${r.identity.run_valid === false ? ' (dígito verificador inválido)' : ''}` : r.identity.other_document ? `Documento ${r.identity.other_document}` : 'Sin RUN registrado'}
                   </span>
                 </th>
                 <td data-label="Nacimiento">{r.identity.birth_date || 'No registrada'}</td>
