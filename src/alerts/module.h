@@ -7,6 +7,9 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <functional>
+#include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -110,6 +113,11 @@ struct Options {
 class Service {
  public:
   Service(store::Database& db, audit::Log& audit, HistorySource& source, Options options = {});
+  // Names institutions in explanations ("Centro de la Mujer Santiago" instead of "institución 4");
+  // the composition root gives it the auth module's directory.
+  void set_institution_names(std::function<std::map<int64_t, std::string>(const std::set<int64_t>&)> names) {
+    institution_names_ = std::move(names);
+  }
 
   // Called by the registry INSIDE the transaction that stores or updates a record: evaluates every
   // enabled rule for every person of the record at `now`, stores new alerts (deduplicated), keeps
@@ -156,6 +164,8 @@ class Service {
   audit::Log& audit_;
   HistorySource& source_;
   Options options_;
+  std::function<std::map<int64_t, std::string>(const std::set<int64_t>&)> institution_names_;
+  std::string named(std::string explanation) const;
 };
 
 nlohmann::json to_json(const Alert& a);

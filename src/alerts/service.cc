@@ -3,6 +3,7 @@
 // disagree.
 #include <algorithm>
 #include <map>
+#include <regex>
 #include <set>
 
 #include "alerts/module.h"
@@ -175,6 +176,27 @@ std::vector<Rule> Service::enabled_rules(soci::session& s) {
   return out;
 }
 
+std::string Service::named(std::string text) const {
+  if (!institution_names_) return text;
+  static const std::regex ref("institución (\\d+)");
+  std::set<int64_t> ids;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), ref); it != std::sregex_iterator(); ++it)
+    ids.insert(std::stoll((*it)[1].str()));
+  if (ids.empty()) return text;
+  auto names = institution_names_(ids);
+  std::string out;
+  size_t last = 0;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), ref); it != std::sregex_iterator(); ++it) {
+    out += text.substr(last, it->position() - last);
+    auto n = names.find(std::stoll((*it)[1].str()));
+    // "a la institución 6" keeps its noun ("a la institución Carabineros de Chile"); "(…, institución 4)" becomes the name.
+    const bool after_article = out.size() >= 3 && out.compare(out.size() - 3, 3, "la ") == 0;
+    out += n == names.end() ? it->str() : (after_article ? "institución " : "") + n->second;
+    last = it->position() + it->length();
+  }
+  return out + text.substr(last);
+}
+
 std::vector<Alert> Service::refresh(soci::session& s, int64_t person_id, const std::vector<Rule>& rules, int64_t now,
                                     int64_t extra_institution) {
   cases::History h = source_.history(s, person_id);
@@ -196,7 +218,7 @@ std::vector<Alert> Service::refresh(soci::session& s, int64_t person_id, const s
                   .bind("sev", x.severity)
                   .bind("rank", static_cast<long long>(severity_rank(x.severity)))
                   .bind("person", ll(person_id))
-                  .bind("expl", x.explanation)
+                  .bind("expl", named(x.explanation))
                   .bind("key", x.dedup_key)
                   .bind("inst", ll(x.institution_id))
                   .bind_opt("comuna", x.comuna_id.empty() ? std::nullopt : std::optional<std::string>(x.comuna_id))
@@ -572,7 +594,7 @@ Result<json> Service::dry_run(const Rule& rule_in, int64_t now) {
       ex.push_back({{"person_id", x.person_id},
                     {"at", x.at},
                     {"date", format_datetime_cl(x.at)},
-                    {"explanation", x.explanation},
+                    {"explanation", named(x.explanation)},
                     {"institution_id", x.institution_id},
                     {"comuna_id", x.comuna_id.empty() ? json(nullptr) : json(x.comuna_id)},
                     {"record_ids", x.record_ids}});

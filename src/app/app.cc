@@ -168,12 +168,14 @@ Result<std::unique_ptr<App>> App::open(const Config& config) {
   m.cases = std::make_shared<cases::Service>(*app->db_, *app->keys_, *m.audit, m.territory, directory, *instrument);
   m.alerts = std::make_shared<alerts::Service>(*app->db_, *m.audit, *m.cases);
   m.cases->set_alerts(m.alerts);
+  m.alerts->set_institution_names(directory.institution_names);
   if (auto loaded = m.cases->load_index(); !loaded) return fail(loaded.error());
   cases::register_routes(router, m.cases);
   m.auth->add_home_source([alerts = m.alerts](const http::Request& req) { return alerts::home_items(*alerts, req); });
   m.auth->add_home_source([cases = m.cases](const http::Request& req) { return cases->home_items(req); });
   alerts::register_routes(router, m.alerts);
   eq::policy::register_routes(router, *app->db_, m.audit, m.auth);
+  m.auth->add_home_source([db = app->db_.get()](const http::Request& req) { return eq::policy::home_items(*db, req); });
   router.set_hooks({[auth = m.auth](http::Request& req) { return auth->authenticate(req); },
                     [audit = m.audit](const http::Request& req, const std::string& outcome) {
                       auto e = audit::Log::from(req, "http." + outcome, req.method + " " + req.route, "denied");
