@@ -210,9 +210,11 @@ Result<std::pair<int, Json>> Service::submit_in(soci::session& s, const Actor& a
         l.linkage = {{"decision", "link"}, {"exact_run", true}};
       } else {
         auto m = index_->match(lid);
-        std::optional<int64_t> best = m.person_id ? repo_.resolve_person(s, m.person_id) : std::nullopt;
+        int64_t best = 0;  // the live person behind the best candidate (0: none)
+        if (m.person_id)
+          if (auto live = repo_.resolve_person(s, m.person_id)) best = *live;
         if (m.decision == linkage::Decision::link && best) {
-          l.person_id = *best;
+          l.person_id = best;
           l.auto_weight = m.weight;
           l.linkage = {{"decision", "link"}, {"weight", m.weight}};
         } else {
@@ -220,7 +222,7 @@ Result<std::pair<int, Json>> Service::submit_in(soci::session& s, const Actor& a
           if (m.decision == linkage::Decision::review && best) {
             Review rv;
             rv.person_id = l.person_id;
-            rv.candidate_person_id = *best;
+            rv.candidate_person_id = best;
             rv.weight = m.weight;
             rv.institution_id = a.institution_id;
             rv.created_at = now;

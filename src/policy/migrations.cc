@@ -72,6 +72,13 @@ std::vector<store::Migration> migrations() {
        "UPDATE policy_item_institutions SET is_leaf = (SELECT i.is_leaf FROM policy_items i WHERE i.id = item_id), "
        "progress = (SELECT i.current_progress FROM policy_items i WHERE i.id = item_id)",
        "CREATE INDEX policy_item_institutions_fig ON policy_item_institutions(is_leaf, institution_id, progress)"}));
+  // Bills of the legislative agenda that fulfil Agenda Mujer commitments (bill ids come from the
+  // legislative module: no foreign key across modules).
+  out.push_back(store::sql_migration(
+      "policy", 3, "bills linked to Agenda Mujer commitments",
+      {"CREATE TABLE policy_bill_links (item_id {{bigint}} NOT NULL REFERENCES policy_items(id), bill_id {{bigint}} NOT NULL, "
+       "created_by {{bigint}} NOT NULL, created_at {{bigint}} NOT NULL, PRIMARY KEY (item_id, bill_id))",
+       "CREATE INDEX policy_bill_links_bill ON policy_bill_links(bill_id, item_id)"}));
   return out;
 }
 

@@ -118,6 +118,11 @@ void recompute_upwards(soci::session& s, int64_t item_id);
 void register_routes(http::Router& router, store::Database& db, std::shared_ptr<audit::Log> audit,
                      std::shared_ptr<auth::Service> auth);
 
+// Home page items (auth::Service::add_home_source): focal points and SEREMI teams see their
+// pending reports in the periods open now and the nearest deadline; analysts the reports waiting
+// for validation.
+Result<std::vector<http::Json>> home_items(store::Database& db, const http::Request& req);
+
 // Instruments, items and figures named in the 2020–2021 public account; idempotent.
 Result<void> load_demo(store::Database& db, audit::Log& audit, auth::Service& auth);
 

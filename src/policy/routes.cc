@@ -8,8 +8,10 @@
 #include "core/format_cl.h"
 #include "core/text.h"
 #include "core/time.h"
+#include "policy/import.h"
 #include "policy/module.h"
 #include "policy/repository.h"
+#include "policy/xlsx.h"
 
 namespace eq::policy {
 
@@ -680,7 +682,7 @@ Json item_drilldown(Context& c, soci::session& s, const Item& item, const http::
   for (const auto& a : ancestors) path.push_back({{"id", a.id}, {"title", a.title}, {"level_name", level_es(a.level)}});
   auto ins = Repository::instrument(s, item.instrument_id);
   Json j = item_json(item, n);
-  j["instrument"] = {{"id", ins->id}, {"name", ins->name}};
+  j["instrument"] = {{"id", ins->id}, {"name", ins->name}, {"code", ins->code}};
   j["path"] = path;
   j["children"] = children;
   j["reports"] = reports;
@@ -727,12 +729,29 @@ Result<std::vector<GroupRow>> rollup_rows(Context& c, const std::string& by) {
   });
 }
 
-Result<Response> rollup_response(Context& c, Request& req, bool csv) {
+Result<Response> rollup_response(Context& c, Request& req, bool csv, bool xlsx = false) {
   std::string by = req.query_param("by", "instrument");
   if (by != "instrument" && by != "institution" && by != "region")
     return fail(Error::bad_request("invalid_parameter", "«by» debe ser instrument, institution o region.", "by"));
   auto rows = rollup_rows(c, by);
   if (!rows) return fail(rows.error());
+  if (xlsx) {
+    std::vector<std::vector<XlsxCell>> cells;
+    for (const auto& g : *rows)
+      cells.push_back({g.name, g.key, round1(g.progress), static_cast<double>(g.leaves), static_cast<double>(g.reported),
+                       static_cast<double>(g.leaves - g.reported)});
+    auto bytes = xlsx_sheet("Avance",
+                            {by == "instrument" ? "Instrumento" : by == "region" ? "Región" : "Institución", "Id", "Avance (%)",
+                             "Ítems considerados", "Con reporte validado", "Sin reporte"},
+                            cells);
+    if (!bytes) return fail(bytes.error());
+    Response r;
+    r.content_type = kXlsxType;
+    r.body = std::move(*bytes);
+    r.compressible = false;
+    r.headers.push_back({"Content-Disposition", "attachment; filename=\"avance-por-" + by + ".xlsx\""});
+    return r;
+  }
   if (csv) {
     Response r;
     r.content_type = "text/csv; charset=utf-8";
@@ -775,6 +794,27 @@ ReportFilter report_filter(const Request& req, const http::Principal& p, Result<
   return f;
 }
 
+Result<Response> xlsx_reports(const std::vector<ReportRow>& rows, const Names& n) {
+  std::vector<std::vector<XlsxCell>> cells;
+  for (const auto& x : rows)
+    cells.push_back({static_cast<double>(x.report.id), x.instrument_name, x.item_title, x.item_code, x.period_label,
+                     n.institution(x.report.institution_id), state_es(x.report.state), static_cast<double>(x.current.version),
+                     report_status_es(x.current.status), static_cast<double>(x.current.progress),
+                     x.report.validated_progress ? XlsxCell(*x.report.validated_progress) : XlsxCell(std::string()),
+                     format_datetime_cl(x.current.submitted_at), x.current.narrative});
+  auto bytes = xlsx_sheet("Reportes",
+                          {"Reporte", "Instrumento", "Ítem", "Código", "Período", "Institución", "Estado", "Versión", "Estado de avance",
+                           "Avance (%)", "Avance validado (%)", "Enviado", "Narrativa"},
+                          cells);
+  if (!bytes) return fail(bytes.error());
+  Response r;
+  r.content_type = kXlsxType;
+  r.body = std::move(*bytes);
+  r.compressible = false;
+  r.headers.push_back({"Content-Disposition", "attachment; filename=\"reportes.xlsx\""});
+  return r;
+}
+
 Response csv_reports(const std::vector<ReportRow>& rows, const Names& n) {
   Response r;
   r.content_type = "text/csv; charset=utf-8";
@@ -797,6 +837,9 @@ void register_routes(http::Router& router, store::Database& db, std::shared_ptr<
                      std::shared_ptr<auth::Service> auth) {
   auto ctx = std::make_shared<Context>(Context{db, std::move(audit), std::move(auth)});
   const std::string tag = "policy";
+  auto extra = std::make_shared<ImportContext>(ImportContext{db, ctx->audit, ctx->auth});
+  register_import_routes(router, extra);
+  register_link_routes(router, extra);
 
   // ------------------------------------------------------------ public (validated data only)
   router.add({"GET", "/api/v1/policy/public/instruments", http::kPublic,
@@ -834,6 +877,8 @@ void register_routes(http::Router& router, store::Database& db, std::shared_ptr<
               [ctx](Request& req) { return rollup_response(*ctx, req, false); }});
   router.add({"GET", "/api/v1/policy/public/rollup.csv", http::kPublic, "Avance validado en CSV (RFC 4180, UTF-8 con BOM)", tag,
               [ctx](Request& req) { return rollup_response(*ctx, req, true); }});
+  router.add({"GET", "/api/v1/policy/public/rollup.xlsx", http::kPublic, "Avance validado en XLSX (una hoja)", tag,
+              [ctx](Request& req) { return rollup_response(*ctx, req, false, true); }});
 
   // ------------------------------------------------------------ reading with a session
   router.add({"GET", "/api/v1/policy/items/{id}", kRead,
@@ -902,6 +947,18 @@ void register_routes(http::Router& router, store::Database& db, std::shared_ptr<
                   Json items = Json::array();
                   for (const auto& r : rows) items.push_back(row_json(r, n));
                   return Response::json({{"items", items}});
+                });
+              }});
+  router.add({"GET", "/api/v1/policy/reports.xlsx", kRead, "Reportes en XLSX (una hoja), mismos filtros", tag,
+              [ctx](Request& req) -> Result<Response> {
+                Result<void> error;
+                auto f = report_filter(req, req.who(), error);
+                if (!error) return fail(error.error());
+                return with_session<Response>(ctx->db, [&](soci::session& s) -> Result<Response> {
+                  auto rows = Repository::reports(s, f);
+                  std::set<int64_t> insts;
+                  for (const auto& r : rows) insts.insert(r.report.institution_id);
+                  return xlsx_reports(rows, names_of(*ctx, {}, insts));
                 });
               }});
   router.add({"GET", "/api/v1/policy/reports.csv", kRead, "Reportes en CSV (RFC 4180, UTF-8 con BOM), mismos filtros", tag,

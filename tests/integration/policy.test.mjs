@@ -314,3 +314,243 @@ describe('object rules', () => {
     assertApiError(assert, sixth, 422, 'too_many_measures', 'parent_id');
   });
 });
+
+// ---------------------------------------------------------------- CSV import, bill links, home
+const csvPost = (client, path, text, type = 'text/csv; charset=utf-8') =>
+  client.req('POST', path, { body: Buffer.from(text, 'utf8'), headers: { 'Content-Type': type } });
+const errorsByRow = (json) => Object.fromEntries(json.errors.map((e) => [e.row, e]));
+
+describe('CSV import of items with a per-row report', () => {
+  test('good rows imported, bad rows reported by row and column, nothing stored for them', async () => {
+    const code = `import-${uniq()}`.toLowerCase();
+    const created = await analyst.post('/api/v1/policy/instruments', { code, name: 'Instrumento importado', kind: 'otro' });
+    assert.equal(created.status, 201, created.text);
+    const saludInst = salud.transversal.institutions[0].id;
+    const rows = [
+      'instrumento,codigo,codigo_superior,nivel,titulo,peso,region,instituciones,anio_inicio,anio_termino',
+      `${code},E1,,eje,Eje de prueba,,,,2021,2022`, // 2: ok
+      `${code},C1,E1,compromiso,"Compromiso, con coma",1,5,${saludInst},2021,2022`, // 3: ok
+      `${code},C2,E1,nivel_raro,Algo,,,,,`, // 4: nivel
+      `${code},C3,E1,compromiso,Peso malo,abc,,,,`, // 5: peso
+      `${code},C4,NOEXISTE,compromiso,Sin superior,,,,,`, // 6: codigo_superior
+      `${code},C1,E1,compromiso,Código repetido,,,,,`, // 7: codigo
+      'no-existe-este,Z,,eje,Z,,,,,', // 8: instrumento
+      `${code},C5,E1,compromiso,Institución inexistente,,,999999999,,`, // 9: instituciones
+      `${code},C6,E1,accion,"Texto con ""comillas""\r\ny salto de línea",2,,,2023,2021`, // 10–11: anio_termino
+      `${code},C7,E1,accion,Última fila buena,"1,5",,,,`, // 12: ok
+      `${code},C8,E1,accion,,,,,,`, // 13: titulo
+      `${code},C9,E1,accion,Región mala,,99,,,`, // 14: region
+    ];
+    const r = await csvPost(analyst, '/api/v1/policy/import/items', `\uFEFF${rows.join('\r\n')}\r\n`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.rows, 12);
+    assert.equal(r.json.imported, 3);
+    assert.equal(r.json.rejected, 9);
+    assert.deepEqual(r.json.created.map((c) => c.row), [2, 3, 12]);
+    const e = errorsByRow(r.json);
+    assert.deepEqual(Object.keys(e).map(Number), [4, 5, 6, 7, 8, 9, 10, 13, 14]);
+    const col = (row) => e[row].column;
+    assert.equal(col(4), 'nivel');
+    assert.equal(col(5), 'peso');
+    assert.match(e[5].message, /no es un número/);
+    assert.equal(col(6), 'codigo_superior');
+    assert.equal(col(7), 'codigo');
+    assert.equal(col(8), 'instrumento');
+    assert.equal(col(9), 'instituciones');
+    assert.equal(col(10), 'anio_termino');
+    assert.equal(col(13), 'titulo');
+    assert.equal(col(14), 'region');
+    for (const x of r.json.errors) assert.ok(x.message.length > 5 && /[a-zá-ú]/.test(x.message), x.message);
+    // Only the three good rows are stored, as a tree, with the institution and the decimal comma.
+    const tree = await pub(`/api/v1/policy/public/instruments/${created.json.id}`);
+    assert.equal(tree.json.items.length, 3);
+    const byCode = Object.fromEntries(tree.json.items.map((i) => [i.code, i]));
+    assert.deepEqual(Object.keys(byCode).sort(), ['C1', 'C7', 'E1']);
+    assert.equal(byCode.C1.parent_id, byCode.E1.id);
+    assert.equal(byCode.C1.region_id, '05');
+    assert.deepEqual(byCode.C1.institutions.map((i) => i.id), [saludInst]);
+    assert.equal(byCode.C7.weight, 1.5);
+    assert.equal(byCode.E1.is_leaf, false);
+    assert.equal(tree.json.leaves, 2);
+    const audit = await auditEntries(admin, 'action=policy.item_import', 200);
+    assert.ok(audit.filter((a) => r.json.created.some((c) => a.object === `policy_item:${c.id}`)).length === 3);
+  });
+
+  test('file-level problems are refused whole; only analysts import', async () => {
+    assertApiError(assert, await csvPost(analyst, '/api/v1/policy/import/items', 'instrumento,nivel\nx,eje\n'), 422, 'missing_column', 'file');
+    assertApiError(assert, await csvPost(analyst, '/api/v1/policy/import/items', 'instrumento,nivel,titulo,color\n'), 422, 'unknown_column', 'file');
+    assertApiError(assert, await csvPost(analyst, '/api/v1/policy/import/items', 'instrumento,nivel,titulo\n"sin cerrar,eje,x\n'), 422, 'invalid_csv', 'file');
+    assertApiError(assert, await csvPost(analyst, '/api/v1/policy/import/items', ''), 422, 'empty', 'file');
+    assertApiError(assert, await csvPost(analyst, '/api/v1/policy/import/items', '{}', 'application/json'), 400, 'unsupported_media_type', 'file');
+    assert.equal((await csvPost(focal, '/api/v1/policy/import/items', 'instrumento,nivel,titulo\n')).status, 403);
+    assert.equal((await csvPost(focal, '/api/v1/policy/import/focal-points', 'nombre,correo,institucion\n')).status, 403);
+  });
+});
+
+describe('CSV import of focal points', () => {
+  test('accounts with role focal_point created through the auth module; broken rows reported', async () => {
+    const inst = salud.transversal.institutions[0];
+    const u = uniq();
+    const rows = [
+      'nombre,correo,run,institucion,region',
+      `Ana Enlace,ana.${u}@example.cl,,${inst.id},`, // 2: ok by id
+      `Bea Enlace,BEA.${u}@example.cl,,"${inst.name}",13`, // 3: ok by name, region
+      `,sin.nombre.${u}@example.cl,,${inst.id},`, // 4: nombre
+      `Carla,correo-malo,,${inst.id},`, // 5: correo
+      `Dora,dora.${u}@example.cl,,Institución que no existe,`, // 6: institucion
+      `Eva,enlace@equidad.demo,,${inst.id},`, // 7: correo (taken)
+      `Fran,ana.${u}@example.cl,,${inst.id},`, // 8: correo repeated in the file
+      `Gabi,gabi.${u}@example.cl,12.345.678-0,${inst.id},`, // 9: run
+      `Hilda,hilda.${u}@example.cl,,${inst.id},99`, // 10: region
+    ];
+    const r = await csvPost(analyst, '/api/v1/policy/import/focal-points', `\uFEFF${rows.join('\n')}\n`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.imported, 2);
+    assert.deepEqual(r.json.created.map((c) => [c.row, c.email]), [[2, `ana.${u}@example.cl`], [3, `bea.${u}@example.cl`]]);
+    const e = errorsByRow(r.json);
+    assert.deepEqual(Object.fromEntries(Object.entries(e).map(([k, v]) => [k, v.column])),
+      { 4: 'nombre', 5: 'correo', 6: 'institucion', 7: 'correo', 8: 'correo', 9: 'run', 10: 'region' });
+    const users = await admin.get(`/api/v1/users?q=${encodeURIComponent(u)}`);
+    assert.equal(users.status, 200, users.text);
+    const emails = users.json.items.map((x) => x.email).sort();
+    assert.deepEqual(emails, [`ana.${u}@example.cl`, `bea.${u}@example.cl`]);
+    for (const x of users.json.items) {
+      assert.deepEqual(x.roles, ['focal_point']);
+      assert.equal(x.institution.id, inst.id);
+    }
+    assert.equal(users.json.items.find((x) => x.email.startsWith('bea.')).region_id, '13');
+    const audit = await auditEntries(admin, 'action=policy.focal_point_import', 50);
+    assert.equal(audit.filter((a) => r.json.created.some((c) => a.object === `user:${c.id}`)).length, 2);
+  });
+});
+
+describe('bills linked to Agenda Mujer commitments', () => {
+  test('link by boletín, shown from both sides, refused for bad input, unlinked', async () => {
+    const am = await pub(`/api/v1/policy/public/instruments/${ins['agenda-mujer'].id}`);
+    const area = am.json.items.find((i) => i.code === 'ii');
+    const link = (client, id, body) => client.post(`/api/v1/policy/items/${id}/bills`, body);
+    assertApiError(assert, await link(analyst, area.id, { boletin: '11077' }), 422, 'invalid_boletin', 'boletin');
+    assertApiError(assert, await link(analyst, area.id, { boletin: '99999-99' }), 422, 'not_found', 'boletin');
+    assertApiError(assert, await link(analyst, salud.transversal.id, { boletin: '11077-07' }), 422, 'not_agenda_mujer', 'item_id');
+    assert.equal((await link(focal, area.id, { boletin: '11077-07' })).status, 403);
+    const ok = await link(analyst, area.id, { boletin: '11077-07' });
+    assert.equal(ok.status, 201, ok.text);
+    assert.deepEqual(ok.json.items.map((b) => b.boletin), ['11077-07']);
+    assertApiError(assert, await link(analyst, area.id, { boletin: '11077-07' }), 409, 'already_linked', 'boletin');
+    const law = await link(analyst, area.id, { law_number: 'Ley N° 21.212' });
+    assert.equal(law.status, 201, law.text);
+    const bills = await pub(`/api/v1/policy/public/items/${area.id}/bills`);
+    assert.deepEqual(bills.json.items.map((b) => b.boletin ?? b.law_number), ['11077-07', '21.212']);
+    const billId = bills.json.items[0].id;
+    const back = await pub(`/api/v1/policy/public/bills/${billId}/items`);
+    assert.deepEqual(back.json.items.map((i) => i.id), [area.id]);
+    assert.equal(back.json.items[0].instrument_name, 'Agenda Mujer');
+    const del = await analyst.del(`/api/v1/policy/items/${area.id}/bills/${bills.json.items[1].id}`);
+    assert.equal(del.status, 200, del.text);
+    assert.deepEqual(del.json.items.map((b) => b.boletin), ['11077-07']);
+    assert.equal((await analyst.del(`/api/v1/policy/items/${area.id}/bills/${bills.json.items[1].id}`)).status, 404);
+    const audit = await auditEntries(admin, 'action=policy.bill_link', 50);
+    assert.ok(audit.some((a) => a.object === `policy_item:${area.id}`));
+  });
+});
+
+describe('home page items', () => {
+  const homeItem = async (client, title) => {
+    const h = await client.get('/api/v1/me/home');
+    assert.equal(h.status, 200, h.text);
+    return h.json.items.find((i) => i.title === title);
+  };
+
+  test('a focal point sees the reports still pending in open periods and the deadline', async () => {
+    const mine = await focal.get('/api/v1/policy/my');
+    const pending = mine.json.items.filter((x) => x.period.accepts_reports && (x.report_state === null || x.report_state === 'devuelto'));
+    const item = await homeItem(focal, 'Reportes pendientes en períodos abiertos');
+    assert.ok(item, 'policy item on the focal point home');
+    assert.equal(item.value, pending.length);
+    assert.equal(item.link, '/politicas/mis-reportes');
+    if (pending.length) assert.match(item.detail, /Plazo más próximo: \d\d-\d\d-\d{4}/);
+
+    // SEREMI staff: their region's agenda only.
+    const seremi = await loginDemo(srv, 'seremi');
+    const theirs = (await seremi.get('/api/v1/policy/my')).json.items
+      .filter((x) => x.period.accepts_reports && (x.report_state === null || x.report_state === 'devuelto'));
+    assert.equal((await homeItem(seremi, 'Reportes pendientes en períodos abiertos')).value, theirs.length);
+  });
+
+  test('an analyst sees the reports waiting for validation; a case worker sees no policy item', async () => {
+    const queue = await analyst.get('/api/v1/policy/queue');
+    const item = await homeItem(analyst, 'Reportes por validar');
+    assert.ok(item);
+    assert.equal(item.value, queue.json.items.length);
+    assert.equal(item.link, '/politicas/validacion');
+    const municipal = await loginDemo(srv, 'municipal');
+    assert.equal(await homeItem(municipal, 'Reportes por validar'), undefined);
+  });
+});
+
+describe('XLSX exports', () => {
+  // The cells of the first sheet ({A1: 'Instrumento', C2: 12.5, …}), read with unzip -p.
+  async function sheetCells(bytes) {
+    const { execFileSync } = await import('node:child_process');
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const file = path.join(os.tmpdir(), `policy-${uniq()}.xlsx`);
+    fs.writeFileSync(file, bytes);
+    try {
+      execFileSync('unzip', ['-tq', file]); // a valid zip
+      const unzip = (member) => execFileSync('unzip', ['-p', file, member]).toString('utf8');
+      const unxml = (t) => t.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+      let shared = [];
+      try {
+        shared = [...unzip('xl/sharedStrings.xml').matchAll(/<si>(.*?)<\/si>/gs)].map((m) => unxml(m[1].replace(/<[^>]+>/g, '')));
+      } catch { /* no strings */ }
+      const cells = {};
+      for (const m of unzip('xl/worksheets/sheet1.xml').matchAll(/<c r="([A-Z]+\d+)"([^>]*?)(?:\/>|>(.*?)<\/c>)/gs)) {
+        const v = /<v>(.*?)<\/v>/s.exec(m[3] ?? '')?.[1];
+        if (v === undefined) continue;
+        cells[m[1]] = /t="s"/.test(m[2]) ? shared[Number(v)] : Number(v);
+      }
+      return cells;
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  }
+
+  test('the roll-up by instrument as a one-sheet workbook with the same figures as the JSON', async () => {
+    const x = await srv.request('GET', '/api/v1/policy/public/rollup.xlsx?by=instrument', { raw: true });
+    assert.equal(x.status, 200);
+    assert.match(x.headers['content-type'], /spreadsheetml\.sheet/);
+    assert.match(x.headers['content-disposition'], /avance-por-instrument\.xlsx/);
+    assert.equal(x.body.subarray(0, 2).toString(), 'PK');
+    const cells = await sheetCells(x.body);
+    assert.deepEqual([cells.A1, cells.B1, cells.C1, cells.D1, cells.E1, cells.F1],
+      ['Instrumento', 'Id', 'Avance (%)', 'Ítems considerados', 'Con reporte validado', 'Sin reporte']);
+    const json = await pub('/api/v1/policy/public/rollup?by=instrument');
+    json.json.items.forEach((g, k) => {
+      const row = k + 2;
+      assert.equal(cells[`A${row}`], g.name);
+      assert.equal(cells[`B${row}`], g.key);
+      assert.equal(cells[`C${row}`], g.progress);
+      assert.equal(cells[`D${row}`], g.leaves);
+      assert.equal(cells[`F${row}`], g.sin_reporte);
+    });
+    assert.equal(cells[`A${json.json.items.length + 2}`], undefined);
+  });
+
+  test('the reports list: an analyst gets every report, a focal point only their institution', async () => {
+    const all = await analyst.req('GET', '/api/v1/policy/reports.xlsx');
+    assert.equal(all.status, 200, all.text);
+    const cells = await sheetCells(all.body);
+    assert.equal(cells.A1, 'Reporte');
+    assert.equal(cells.M1, 'Narrativa');
+    const json = (await analyst.get('/api/v1/policy/reports')).json.items;
+    assert.ok(json.length > 0);
+    assert.deepEqual(Object.keys(cells).filter((k) => /^A\d+$/.test(k) && k !== 'A1').map((k) => cells[k]).sort((a, b) => a - b),
+      json.map((r) => r.id).sort((a, b) => a - b));
+    const mine = await sheetCells((await focal.req('GET', '/api/v1/policy/reports.xlsx')).body);
+    const names = Object.keys(mine).filter((k) => /^F\d+$/.test(k) && k !== 'F1').map((k) => mine[k]);
+    assert.ok(names.length > 0 && names.every((n) => n === salud.transversal.institutions[0].name), names.join(', '));
+    assert.equal((await srv.request('GET', '/api/v1/policy/reports.xlsx')).status, 401);
+  });
+});

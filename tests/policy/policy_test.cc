@@ -5,6 +5,7 @@
 #include "core/time.h"
 #include "policy/module.h"
 #include "policy/repository.h"
+#include "policy/xlsx.h"
 #include "store/migrations.h"
 #include "../support/databases.h"
 
@@ -12,6 +13,17 @@ namespace eq::policy {
 namespace {
 
 int64_t day(const char* d) { return *parse_date_cl(d, "t"); }
+
+// ---------------------------------------------------------------- XLSX
+
+TEST(PolicyXlsx, OneSheetWorkbookIsAZipWithTheSheetAndItsStrings) {
+  auto bytes = xlsx_sheet("Avance", {"Instrumento", "Avance (%)"}, {{std::string("Agenda Mujer"), 72.5}, {std::string("Plan «ñ»"), 0.0}});
+  ASSERT_TRUE(bytes) << bytes.error().message;
+  ASSERT_GT(bytes->size(), 100u);
+  EXPECT_EQ(bytes->substr(0, 2), "PK");
+  EXPECT_NE(bytes->find("xl/worksheets/sheet1.xml"), std::string::npos);
+  EXPECT_NE(bytes->find("xl/sharedStrings.xml"), std::string::npos);
+}
 
 // ---------------------------------------------------------------- arithmetic
 

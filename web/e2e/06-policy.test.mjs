@@ -94,3 +94,48 @@ test('public dashboard, report with evidence, validation, new percentage', async
   await shot(page, 'policy-06-dashboard-after');
   assertNoPageErrors(page, assert);
 });
+
+test('an analyst imports items from CSV and reads the per-row report; bills linked to the Agenda Mujer', async () => {
+  const page = await newPage(browser);
+  await login(page, 'analista@equidad.demo');
+  await page.goto(url('/politicas/validacion'));
+  const form = page.getByTestId('import-items');
+  await form.waitFor();
+  const csv = [
+    'instrumento,codigo,codigo_superior,nivel,titulo,peso',
+    'plan-violencia,E2E-1,,eje,Eje importado desde el navegador,',
+    'plan-violencia,E2E-2,E2E-1,compromiso,Compromiso importado,"1,5"',
+    'plan-violencia,E2E-3,E2E-1,nivel_raro,Fila con nivel inválido,',
+  ].join('\r\n');
+  await form.locator('input[type=file]').setInputFiles({ name: 'items.csv', mimeType: 'text/csv', buffer: Buffer.from(`\uFEFF${csv}\r\n`, 'utf8') });
+  await form.getByRole('button', { name: 'Importar' }).click();
+  const report = form.getByTestId('import-report');
+  await report.waitFor();
+  assert.match(await report.innerText(), /3 filas leídas: 2 importadas, 1 rechazadas/);
+  const errors = form.getByTestId('import-errors');
+  assert.match(await errors.innerText(), /4\s+nivel\s+El nivel debe ser/);
+  await settle(page);
+  await form.scrollIntoViewIfNeeded();
+  await shot(page, 'policy-07-import-report');
+
+  // Link a bill to an Agenda Mujer area from its page; the bill page lists the commitment.
+  const am = await instrument(page, 'agenda-mujer');
+  const tree = await (await page.request.get(url(`/api/v1/policy/public/instruments/${am.id}`))).json();
+  const area = tree.items.find((i) => i.code === 'iii');
+  await page.goto(url(`/politicas/items/${area.id}`));
+  const bills = page.getByTestId('item-bills');
+  await bills.waitFor();
+  await bills.getByLabel('Boletín del proyecto (NNNNN-NN)').fill('12026-13');
+  await bills.getByRole('button', { name: 'Vincular' }).click();
+  await bills.getByRole('link', { name: 'Boletín 12026-13' }).waitFor();
+  await settle(page);
+  await shot(page, 'policy-08-item-bills');
+  await bills.getByRole('link', { name: 'Boletín 12026-13' }).click();
+  await page.waitForURL((u) => u.pathname.startsWith('/agenda-legislativa/'));
+  const commitments = page.getByTestId('bill-commitments');
+  await commitments.waitFor();
+  assert.match(await commitments.innerText(), /Promoción de la autonomía de las mujeres/);
+  await settle(page);
+  await shot(page, 'policy-09-bill-commitments');
+  assertNoPageErrors(page, assert);
+});

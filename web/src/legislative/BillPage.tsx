@@ -23,6 +23,7 @@ import {
 } from './data';
 import { takeFlash } from './flash';
 import { UrgencyInfo } from './UrgencyInfo';
+import { BillCommitments } from '../policy/LinkedBills';
 import './legislative.css';
 
 export default function BillPage({ billId }: { billId: string }) {
@@ -130,6 +131,7 @@ export default function BillPage({ billId }: { billId: string }) {
               </div>
             )}
           </dl>
+          <BillCommitments billId={billId} />
         </section>
         <section class="card" aria-labelledby="bill-timeline">
           <h2 id="bill-timeline">Tramitación</h2>

@@ -5,6 +5,7 @@ import { errorMessage } from '../app/api';
 import { useSession } from '../app/session';
 import { Badge, DataTable, ErrorAlert, Field, Loading, Notice, PageHeader, SelectField, useAsync, useForm } from '../app/ui';
 import { Coverage, DeclaredList, Method, ProgressBar } from './common';
+import { ItemBills } from './LinkedBills';
 import { getItem, sizeText, STATUS_OPTIONS, submitReport, uploadEvidence, type ItemDetail, type ReportDetail } from './data';
 import './policy.css';
 
@@ -189,6 +190,7 @@ export default function ItemPage({ itemId }: { itemId: string }) {
               ))}
             </DataTable>
           )}
+          <ItemBills itemId={item.id} agendaMujer={item.instrument.code === 'agenda-mujer'} />
           {item.can_report && <ReportForm item={item} onDone={d.reload} />}
           {item.is_leaf && (
             <>

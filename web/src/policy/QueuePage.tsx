@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { errorMessage } from '../app/api';
 import { ErrorAlert, Loading, Notice, PageHeader, useAsync, EmptyState } from '../app/ui';
+import { ImportPanel } from './ImportPanel';
 import { getQueue, reportsCsvUrl, reviewReport, type ReportRow } from './data';
 import './policy.css';
 
@@ -74,6 +75,7 @@ export default function QueuePage() {
       {(q.data ?? []).map((r) => (
         <Row key={r.id} r={r} onDone={(m) => { setMsg(m); q.reload(); }} />
       ))}
+      <ImportPanel />
     </section>
   );
 }

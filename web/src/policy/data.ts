@@ -115,7 +115,7 @@ export interface ReportDetail {
 }
 
 export interface ItemDetail extends Item {
-  instrument: { id: number; name: string };
+  instrument: { id: number; name: string; code?: string };
   path: { id: number; title: string; level_name: string }[];
   children: Item[];
   reports: ReportDetail[];
@@ -195,3 +195,54 @@ export function sizeText(bytes: number): string {
   if (bytes < 1_000_000) return `${(bytes / 1000).toLocaleString('es-CL', { maximumFractionDigits: 1 })} kB`;
   return `${(bytes / 1_000_000).toLocaleString('es-CL', { maximumFractionDigits: 1 })} MB`;
 }
+
+// ---------------------------------------------------------------- CSV import
+export interface ImportError {
+  row: number;
+  column: string;
+  message: string;
+}
+export interface ImportReport {
+  kind: 'items' | 'focal_points';
+  rows: number;
+  imported: number;
+  rejected: number;
+  created: { row: number; id: number; title?: string; email?: string; code?: string | null; institution_name?: string }[];
+  errors: ImportError[];
+}
+
+/** Sends a CSV file as the request body; answers the per-row report. */
+export async function importCsv(kind: 'items' | 'focal-points', file: File, csrf: string): Promise<ImportReport> {
+  const res = await fetch(buildUrl(`/policy/import/${kind}`), {
+    method: 'POST',
+    headers: { 'Content-Type': 'text/csv; charset=utf-8', 'X-CSRF-Token': csrf, Accept: 'application/json' },
+    body: file,
+    credentials: 'same-origin',
+  });
+  const data = await res.json().catch(() => null);
+  if (!res.ok) {
+    const e = data?.error;
+    throw new ApiError(res.status, e?.code ?? `http_${res.status}`, e?.message ?? 'No se pudo importar el archivo.', e?.field ?? null);
+  }
+  return data as ImportReport;
+}
+
+// ---------------------------------------------------------------- bills ↔ Agenda Mujer
+export interface LinkedBill {
+  id: number;
+  boletin: string | null;
+  title: string;
+  stage_name: string;
+  law_number: string | null;
+}
+export interface LinkedItem {
+  id: number;
+  code: string | null;
+  title: string;
+  level_name: string;
+  instrument_name: string;
+}
+export const getItemBills = (itemId: number | string, signal?: AbortSignal) => getItems<LinkedBill>(`/policy/public/items/${itemId}/bills`, { signal });
+export const getBillItems = (billId: number | string, signal?: AbortSignal) => getItems<LinkedItem>(`/policy/public/bills/${billId}/items`, { signal });
+export const linkBill = (itemId: number, boletin: string) => api.post<{ items: LinkedBill[] }>(`/policy/items/${itemId}/bills`, { boletin });
+export const unlinkBill = (itemId: number, billId: number) => api.del<{ items: LinkedBill[] }>(`/policy/items/${itemId}/bills/${billId}`);
