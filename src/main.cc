@@ -13,6 +13,7 @@
 #include "core/rut.h"
 #include "core/time.h"
 #include "linkage/cli.h"
+#include "monitoring/cli.h"
 #include "store/database.h"
 
 namespace {
@@ -121,6 +122,7 @@ int main(int argc, char** argv) {
 
   // Record linkage (`link`, `synth`): no database; they run and exit from their parse callbacks.
   eq::linkage::add_commands(cli);
+  eq::monitoring::add_commands(cli);
 
   CLI11_PARSE(cli, argc, argv);
 

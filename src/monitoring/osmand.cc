@@ -1,0 +1,195 @@
+#include "monitoring/osmand.h"
+
+#include <charconv>
+#include <cmath>
+#include <string>
+
+#include "core/text.h"
+#include "core/time.h"
+
+namespace eq::monitoring {
+namespace {
+
+Error bad(std::string_view field, std::string message) {
+  return Error::invalid(std::string(field), std::move(message), "invalid_position");
+}
+
+int hex(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// application/x-www-form-urlencoded: '+' is a space, %XX a byte. A malformed escape stays as is
+// (what browsers and Traccar do) rather than losing the position.
+std::string decode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out.push_back(' ');
+    } else if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+      out.push_back(char(hex(s[i + 1]) * 16 + hex(s[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  return true;
+}
+
+// A decimal number, all of the text. "nan" and "inf" parse: the engine refuses and counts them.
+Result<double> number(std::string_view text, std::string_view field, std::string_view what) {
+  const std::string t = trim(text);
+  double v = 0;
+  const char* b = t.data();
+  const char* e = t.data() + t.size();
+  if (!t.empty() && *b == '+') ++b;
+  auto [p, ec] = std::from_chars(b, e, v);
+  if (t.empty() || ec != std::errc() || p != e)
+    return fail(bad(field, std::string(what) + " «" + std::string(text) + "» no es un número."));
+  return v;
+}
+
+}  // namespace
+
+Result<int64_t> parse_device_time(std::string_view text, std::string_view field) {
+  const std::string t = trim(text);
+  if (t.empty()) return fail(bad(field, "La marca de tiempo está vacía."));
+  bool numeric = true;
+  size_t int_digits = 0;
+  bool dot = false;
+  for (char c : t) {
+    if (c == '.' && !dot) dot = true;
+    else if (c >= '0' && c <= '9') int_digits += dot ? 0 : 1;
+    else numeric = false;
+  }
+  if (numeric) {
+    auto v = number(t, field, "La marca de tiempo");
+    if (!v) return fail(v.error());
+    // 11 digits of seconds reach the year 5138; 12 digits of milliseconds start in 1973.
+    return int_digits >= 12 ? int64_t(std::llround(*v)) : int64_t(std::llround(*v * 1000.0));
+  }
+  auto iso = parse_iso8601(t, field);
+  if (iso) return *iso;
+  // "2026-11-24T05:05:00 03:00": a '+' that the form encoding turned into a space.
+  if (const size_t sp = t.rfind(' '); sp != std::string::npos && sp > 10) {
+    std::string fixed = t;
+    fixed[sp] = '+';
+    if (auto again = parse_iso8601(fixed, field)) return *again;
+  }
+  // No zone: GPS time is UTC.
+  if (auto utc = parse_iso8601(t + "Z", field)) return *utc;
+  return fail(bad(field, "La marca de tiempo «" + t + "» no es un número de segundos o milisegundos Unix ni una fecha ISO 8601."));
+}
+
+uint8_t parse_alarms(std::string_view text) {
+  uint8_t flags = 0;
+  size_t i = 0;
+  while (i <= text.size()) {
+    size_t j = text.find_first_of(",;", i);
+    if (j == std::string_view::npos) j = text.size();
+    const std::string a = fold_for_search(trim(text.substr(i, j - i)));
+    i = j + 1;
+    if (a == "sos" || a == "general" || a == "panic" || a == "panico") flags |= alarm_panic;
+    else if (a == "tampering" || a == "removing" || a == "strap" || a == "tamper") flags |= alarm_tamper;
+    else if (a == "lowbattery" || a == "lowpower" || a == "low_battery") flags |= alarm_low_battery;
+  }
+  return flags;
+}
+
+Result<Position> parse_osmand(std::string_view params, int64_t received_at) {
+  Position p;
+  p.fix.received_at = received_at;
+  p.fix.at = received_at;
+  std::string lat_s, lon_s, location_s;
+  bool has_lat = false, has_lon = false, has_location = false, from_location = false, has_time = false, valid = true;
+  std::string time_s;
+  // Strip a leading '?' and any path before it: callers may hand over the whole target.
+  if (const size_t q = params.find('?'); q != std::string_view::npos) params.remove_prefix(q + 1);
+  while (!params.empty() && (params.back() == '\n' || params.back() == '\r')) params.remove_suffix(1);
+  size_t i = 0;
+  while (i < params.size()) {
+    size_t j = params.find('&', i);
+    if (j == std::string_view::npos) j = params.size();
+    const std::string_view pair = params.substr(i, j - i);
+    i = j + 1;
+    if (pair.empty()) continue;
+    const size_t eqp = pair.find('=');
+    const std::string key = decode(pair.substr(0, eqp));
+    const std::string value = eqp == std::string_view::npos ? std::string() : decode(pair.substr(eqp + 1));
+    if (iequals(key, "id") || iequals(key, "deviceid")) {
+      p.device_id = trim(value);
+    } else if (iequals(key, "lat")) {
+      lat_s = value, has_lat = true;
+    } else if (iequals(key, "lon")) {
+      lon_s = value, has_lon = true;
+    } else if (iequals(key, "location")) {
+      location_s = value, has_location = true;
+    } else if (iequals(key, "timestamp")) {
+      time_s = value, has_time = true;
+    } else if (iequals(key, "speed")) {
+      auto v = number(value, "speed", "La velocidad");
+      if (!v) return fail(v.error());
+      if (*v >= 0) p.fix.speed_kmh = float(*v * 1.852);  // knots; negative is "unknown" in some clients
+    } else if (iequals(key, "bearing") || iequals(key, "heading")) {
+      auto v = number(value, "bearing", "El rumbo");
+      if (!v) return fail(v.error());
+      p.fix.bearing = float(*v);
+    } else if (iequals(key, "altitude")) {
+      auto v = number(value, "altitude", "La altitud");
+      if (!v) return fail(v.error());
+      p.fix.altitude_m = float(*v);
+    } else if (iequals(key, "accuracy")) {
+      auto v = number(value, "accuracy", "La precisión");
+      if (!v) return fail(v.error());
+      p.fix.accuracy_m = float(*v);
+    } else if (iequals(key, "batt")) {
+      auto v = number(value, "batt", "La batería");
+      if (!v) return fail(v.error());
+      if (!(*v >= 0 && *v <= 100)) return fail(bad("batt", "La batería «" + value + "» debe ser un porcentaje entre 0 y 100."));
+      p.fix.battery_pct = int16_t(std::lround(*v));
+    } else if (iequals(key, "alarm")) {
+      p.fix.alarms |= parse_alarms(value);
+    } else if (iequals(key, "valid")) {
+      const std::string v = fold_for_search(trim(value));
+      valid = !(v == "false" || v == "0" || v == "no");
+    }
+  }
+  if (p.device_id.empty()) return fail(bad("id", "Falta el identificador del dispositivo (id)."));
+  if (has_time) {
+    auto t = parse_device_time(time_s, "timestamp");
+    if (!t) return fail(t.error());
+    p.fix.at = *t;
+  }
+  if (has_location && !has_lat && !has_lon) {
+    const size_t c = location_s.find(',');
+    if (c == std::string::npos) return fail(bad("location", "La ubicación «" + location_s + "» debe tener la forma latitud,longitud."));
+    lat_s = location_s.substr(0, c), lon_s = location_s.substr(c + 1);
+    has_lat = has_lon = from_location = true;
+  }
+  if (has_lat != has_lon) return fail(bad(has_lat ? "lon" : "lat", has_lat ? "Falta la longitud (lon)." : "Falta la latitud (lat)."));
+  if (has_lat) {
+    const char* lat_field = from_location ? "location" : "lat";
+    const char* lon_field = from_location ? "location" : "lon";
+    auto la = number(lat_s, lat_field, "La latitud");
+    if (!la) return fail(la.error());
+    auto lo = number(lon_s, lon_field, "La longitud");
+    if (!lo) return fail(lo.error());
+    p.fix.lat = *la, p.fix.lon = *lo;
+  }
+  p.fix.has_fix = has_lat && valid;
+  if (!has_lat && p.fix.alarms == alarm_none)
+    return fail(bad("lat", "La posición no trae coordenadas (lat y lon, o location) ni una alarma."));
+  return p;
+}
+
+}  // namespace eq::monitoring

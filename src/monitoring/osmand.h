@@ -1,0 +1,34 @@
+// The OsmAnd protocol that Traccar's client apps and many trackers speak: one position per HTTP
+// request, as a query string (`GET /?id=…&lat=…`) or a form body (`POST`, same syntax). This is
+// the syntax layer only: it turns text into a Position or a Spanish error naming the field;
+// whether a position is plausible (coordinates in range, not NaN, a sane implied speed) is the
+// engine's judgement, so that every refusal of that kind is counted in one place.
+#pragma once
+#include <cstdint>
+#include <string_view>
+
+#include "core/error.h"
+#include "monitoring/engine.h"
+
+namespace eq::monitoring {
+
+// Fields: `id` (or `deviceid`), `lat` + `lon` or `location=lat,lon`, `timestamp` (Unix seconds,
+// Unix milliseconds, or ISO 8601; absent → received_at), `speed` (knots, as OsmAnd sends it;
+// stored as km/h), `bearing` (or `heading`), `altitude`, `accuracy`, `batt` (percent, may have
+// decimals), `alarm` (sos, general → panic; tampering, removing, strap → tamper; lowBattery,
+// lowPower → low battery; others ignored), `valid` (false → no fix). Unknown parameters are
+// ignored (clients send many: hdop, charge, motion, odometer…). A request without coordinates is
+// accepted only when it carries an alarm (a bracelet without GPS pressing its button).
+// Errors are Error::invalid(field, message) with code "invalid_position".
+Result<Position> parse_osmand(std::string_view params, int64_t received_at);
+
+// Device time as trackers write it: Unix seconds (up to 11 digits, decimals allowed), Unix
+// milliseconds (12 digits or more), or ISO 8601 with a zone; an ISO date-time without a zone is
+// read as UTC (GPS time is UTC, and trackers that omit the zone send it).
+Result<int64_t> parse_device_time(std::string_view text, std::string_view field);
+
+// "sos", "tampering,lowBattery"… (separated by commas or semicolons) → Alarm flags; unknown
+// names are ignored rather than refused, because refusing would lose the position with them.
+uint8_t parse_alarms(std::string_view text);
+
+}  // namespace eq::monitoring

@@ -1,0 +1,117 @@
+#include "monitoring/osmand.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace eq::monitoring {
+namespace {
+
+constexpr int64_t kNow = 1'795'500'000'000LL;
+
+TEST(MonitoringOsmand, TraccarClientQueryString) {
+  // As Traccar Client for Android sends it (GET, seconds, speed in knots).
+  auto p = parse_osmand(
+      "/?id=864713037301315&timestamp=1795499990&lat=-33.448890&lon=-70.669265&speed=10.5&bearing=92.3&altitude=521.0"
+      "&accuracy=12.5&batt=87.0&charge=false",
+      kNow);
+  ASSERT_TRUE(p) << p.error().message;
+  EXPECT_EQ(p->device_id, "864713037301315");
+  EXPECT_EQ(p->fix.at, 1'795'499'990'000LL);
+  EXPECT_EQ(p->fix.received_at, kNow);
+  EXPECT_DOUBLE_EQ(p->fix.lat, -33.44889);
+  EXPECT_DOUBLE_EQ(p->fix.lon, -70.669265);
+  EXPECT_NEAR(p->fix.speed_kmh, 19.446, 1e-3);
+  EXPECT_FLOAT_EQ(p->fix.bearing, 92.3f);
+  EXPECT_FLOAT_EQ(p->fix.altitude_m, 521.0f);
+  EXPECT_FLOAT_EQ(p->fix.accuracy_m, 12.5f);
+  EXPECT_EQ(p->fix.battery_pct, 87);
+  EXPECT_TRUE(p->fix.has_fix);
+  EXPECT_EQ(p->fix.alarms, alarm_none);
+}
+
+TEST(MonitoringOsmand, FormBodyWithIsoTimeLocationAndAlarm) {
+  // POST body of the iOS client: ISO time (URL-encoded), location=lat,lon, an alarm.
+  auto p = parse_osmand("deviceid=BR-0042&location=-33.45%2C-70.65&timestamp=2026-11-24T05%3A05%3A00.250Z&alarm=sos&batt=15\r\n", kNow);
+  ASSERT_TRUE(p) << p.error().message;
+  EXPECT_EQ(p->device_id, "BR-0042");
+  EXPECT_EQ(p->fix.at, 1'795'496'700'250LL);
+  EXPECT_DOUBLE_EQ(p->fix.lat, -33.45);
+  EXPECT_DOUBLE_EQ(p->fix.lon, -70.65);
+  EXPECT_EQ(p->fix.alarms, alarm_panic);
+  EXPECT_EQ(p->fix.battery_pct, 15);
+}
+
+TEST(MonitoringOsmand, TimestampForms) {
+  EXPECT_EQ(*parse_device_time("1795499990", "t"), 1'795'499'990'000LL);
+  EXPECT_EQ(*parse_device_time("1795499990.5", "t"), 1'795'499'990'500LL);
+  EXPECT_EQ(*parse_device_time("1795499990123", "t"), 1'795'499'990'123LL);
+  EXPECT_EQ(*parse_device_time("2026-11-24T02:05:00-03:00", "t"), 1'795'496'700'000LL);
+  EXPECT_EQ(*parse_device_time("2026-11-24 05:05:00", "t"), 1'795'496'700'000LL);  // no zone: UTC
+  // '+' turned into a space by form decoding.
+  auto p = parse_osmand("id=1&lat=-33&lon=-70&timestamp=2026-11-24T08:05:00+03:00", kNow);
+  ASSERT_TRUE(p) << p.error().message;
+  EXPECT_EQ(p->fix.at, 1'795'496'700'000LL);
+  auto bad = parse_device_time("ayer", "timestamp");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().field, "timestamp");
+  // No timestamp: the reception time.
+  EXPECT_EQ(parse_osmand("id=1&lat=-33&lon=-70", kNow)->fix.at, kNow);
+}
+
+TEST(MonitoringOsmand, AlarmsAndNoFix) {
+  EXPECT_EQ(parse_alarms("tampering"), alarm_tamper);
+  EXPECT_EQ(parse_alarms("removing;lowBattery"), alarm_tamper | alarm_low_battery);
+  EXPECT_EQ(parse_alarms("sos,vibration"), alarm_panic);  // unknown names are ignored
+  // A bracelet without GPS pressing its button: no coordinates, still a position.
+  auto p = parse_osmand("id=BR-1&alarm=sos&timestamp=1795499990", kNow);
+  ASSERT_TRUE(p) << p.error().message;
+  EXPECT_FALSE(p->fix.has_fix);
+  EXPECT_EQ(p->fix.alarms, alarm_panic);
+  // valid=false: the tracker says its fix is not good.
+  auto q = parse_osmand("id=1&lat=-33.4&lon=-70.6&valid=false", kNow);
+  ASSERT_TRUE(q);
+  EXPECT_FALSE(q->fix.has_fix);
+}
+
+TEST(MonitoringOsmand, FieldErrorsAreSpanishAndNameTheField) {
+  struct Case {
+    const char* query;
+    const char* field;
+    const char* words;
+  } cases[] = {
+      {"lat=-33&lon=-70", "id", "identificador"},
+      {"id=1&lat=-33,4&lon=-70", "lat", "La latitud «-33,4» no es un número"},
+      {"id=1&lat=-33.4", "lon", "Falta la longitud"},
+      {"id=1&lon=-70.6", "lat", "Falta la latitud"},
+      {"id=1&location=-33.4", "location", "latitud,longitud"},
+      {"id=1&lat=-33&lon=-70&speed=rapido", "speed", "velocidad"},
+      {"id=1&lat=-33&lon=-70&batt=150", "batt", "porcentaje"},
+      {"id=1", "lat", "ni una alarma"},
+      {"id=1&lat=-33&lon=-70&timestamp=24-11-2026", "timestamp", "ISO 8601"},
+  };
+  for (const auto& c : cases) {
+    auto p = parse_osmand(c.query, kNow);
+    ASSERT_FALSE(p) << c.query;
+    EXPECT_EQ(p.error().field, c.field) << c.query;
+    EXPECT_EQ(p.error().status, 422);
+    EXPECT_NE(p.error().message.find(c.words), std::string::npos) << c.query << ": " << p.error().message;
+  }
+}
+
+TEST(MonitoringOsmand, ImplausibleNumbersPassToTheEngineWhichCountsThem) {
+  // Syntax is the parser's job; "nan" and 95° are numbers, refused and counted by the engine.
+  auto p = parse_osmand("id=A&lat=nan&lon=-70.6&timestamp=1795499990", kNow);
+  ASSERT_TRUE(p);
+  EXPECT_TRUE(std::isnan(p->fix.lat));
+  Engine e;
+  ASSERT_TRUE(e.add_order({1, 200, 0}));
+  ASSERT_TRUE(e.add_device({"A", DeviceKind::aggressor_tag, 1, 1}));
+  std::vector<Alert> out;
+  EXPECT_EQ(e.ingest(*p, out).reason, Reject::bad_coordinates);
+  EXPECT_EQ(e.ingest(*parse_osmand("id=A&lat=95&lon=-70.6&timestamp=1795499990", kNow), out).reason, Reject::bad_coordinates);
+  EXPECT_EQ(e.stats().rejected[int(Reject::bad_coordinates)], 2u);
+}
+
+}  // namespace
+}  // namespace eq::monitoring
