@@ -1,6 +1,10 @@
 #include "policy/repository.h"
 
+#include <algorithm>
 #include <deque>
+#include <map>
+#include <set>
+#include <tuple>
 
 #include "core/crypto.h"
 #include "core/time.h"
@@ -722,6 +726,50 @@ std::vector<Repository::GroupFigure> Repository::by_region(soci::session& s) {
   Q("SELECT region_id, COUNT(*), SUM(CASE WHEN current_progress IS NULL THEN 0 ELSE 1 END), SUM(COALESCE(current_progress, 0)) "
     "FROM policy_items WHERE is_leaf = 1 AND region_id IS NOT NULL GROUP BY region_id")
       .each(s, [&](const soci::row& r) { out.push_back({get_str(r, 0), get_int(r, 1), get_int(r, 2), get_num(r, 3)}); });
+  return out;
+}
+
+std::vector<Repository::PeriodFigure> Repository::history(soci::session& s, int64_t instrument_id) {
+  std::vector<PeriodFigure> out;
+  auto periods = Repository::periods(s, instrument_id);
+  if (periods.empty()) return out;
+  auto items = Repository::items_of(s, instrument_id, false);
+  std::set<int64_t> parents;
+  for (const auto& i : items)
+    if (i.parent_id) parents.insert(*i.parent_id);
+  struct Validated {
+    int64_t item_id, closes_at;
+    double progress;
+  };
+  std::vector<Validated> reports;  // oldest period first
+  Q("SELECT r.item_id, p.closes_at, r.validated_progress FROM policy_reports r JOIN policy_periods p ON p.id = r.period_id "
+    "JOIN policy_items i ON i.id = r.item_id WHERE i.instrument_id = :ins AND r.validated_version IS NOT NULL "
+    "ORDER BY p.closes_at, r.id")
+      .num("ins", instrument_id)
+      .each(s, [&](const soci::row& r) { reports.push_back({get_int(r, 0), get_int(r, 1), get_num(r, 2)}); });
+  std::sort(periods.begin(), periods.end(),
+            [](const Period& a, const Period& b) { return std::tie(a.closes_at, a.id) < std::tie(b.closes_at, b.id); });
+  std::map<int64_t, double> as_of;  // leaf → latest validated progress so far
+  size_t next = 0;
+  for (const auto& p : periods) {
+    while (next < reports.size() && reports[next].closes_at <= p.closes_at) {
+      as_of[reports[next].item_id] = reports[next].progress;
+      ++next;
+    }
+    std::vector<TreeNode> nodes;
+    nodes.reserve(items.size());
+    for (const auto& i : items) {
+      TreeNode n{i.id, i.parent_id, i.weight, std::nullopt};
+      if (!parents.count(i.id))
+        if (auto it = as_of.find(i.id); it != as_of.end()) n.validated_progress = it->second;
+      nodes.push_back(n);
+    }
+    auto figs = rollup_tree(nodes);
+    std::vector<policy::Figure> roots;
+    for (const auto& i : items)
+      if (!i.parent_id) roots.push_back(figs[i.id]);
+    out.push_back({p, parent_figure(1, roots)});
+  }
   return out;
 }
 

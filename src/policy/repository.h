@@ -147,6 +147,15 @@ class Repository {
   };
   static std::vector<GroupFigure> by_institution(soci::session& s);
   static std::vector<GroupFigure> by_region(soci::session& s);
+
+  // Validated progress of an instrument as of the end of each of its periods (oldest first): each
+  // leaf counts its latest validated report of a period closing no later than that one, with the
+  // same weighted roll-up as the current figure. Only validated versions are read.
+  struct PeriodFigure {
+    Period period;
+    Figure figure;
+  };
+  static std::vector<PeriodFigure> history(soci::session& s, int64_t instrument_id);
 };
 
 double get_num(const soci::row& r, size_t i);

@@ -875,6 +875,32 @@ void register_routes(http::Router& router, store::Database& db, std::shared_ptr<
   router.add({"GET", "/api/v1/policy/public/rollup", http::kPublic,
               "Avance validado por instrumento, institución o región (by=instrument|institution|region)", tag,
               [ctx](Request& req) { return rollup_response(*ctx, req, false); }});
+  router.add({"GET", "/api/v1/policy/public/history", http::kPublic,
+              "Avance validado de cada instrumento al cierre de cada período de reporte ya abierto (instrument=id opcional)", tag,
+              [ctx](Request& req) -> Result<Response> {
+                std::optional<int64_t> only;
+                if (auto v = req.query_param("instrument"); !v.empty()) {
+                  if (v.size() > 18 || !std::all_of(v.begin(), v.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+                    return fail(Error::bad_request("invalid_parameter", "«instrument» debe ser un número.", "instrument"));
+                  only = std::stoll(v);
+                }
+                return with_session<Response>(ctx->db, [&](soci::session& s) -> Result<Response> {
+                  Json items = Json::array();
+                  for (const auto& i : Repository::instruments(s)) {
+                    if (only && i.id != *only) continue;
+                    Json periods = Json::array();
+                    const int64_t now = now_ms();
+                    for (const auto& h : Repository::history(s, i.id)) {
+                      if (h.period.opens_at > now) continue;  // not yet open: no point in time to show
+                      Json p = {{"period_id", h.period.id}, {"label", h.period.label}, {"kind", h.period.kind}};
+                      p.update(figure_json(h.figure.progress, h.figure.leaves, h.figure.reported));
+                      periods.push_back(p);
+                    }
+                    items.push_back({{"id", i.id}, {"code", i.code}, {"name", i.name}, {"periods", periods}});
+                  }
+                  return Response::json({{"items", items}, {"method", kMethod}});
+                });
+              }});
   router.add({"GET", "/api/v1/policy/public/rollup.csv", http::kPublic, "Avance validado en CSV (RFC 4180, UTF-8 con BOM)", tag,
               [ctx](Request& req) { return rollup_response(*ctx, req, true); }});
   router.add({"GET", "/api/v1/policy/public/rollup.xlsx", http::kPublic, "Avance validado en XLSX (una hoja)", tag,

@@ -234,6 +234,31 @@ describe('report → return with comments → resubmission → validation → ro
     assert.match(rep.text, /"Se adjunta el acta firmada de la comisión\."|Se adjunta el acta firmada de la comisión\./);
     assertApiError(assert, await pub('/api/v1/policy/public/rollup?by=color'), 400, 'invalid_parameter', 'by');
   });
+
+  test('history: validated progress per instrument at the close of each period', async () => {
+    const r = await pub('/api/v1/policy/public/history');
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.items.length, 6, 'every instrument, even without periods');
+    const cm = r.json.items.find((i) => i.code === 'compromisos-ministeriales');
+    const labels = cm.periods.map((p) => p.label);
+    const opened = Object.values(periods).filter((p) => p.state !== 'programado');
+    assert.ok(opened.length >= 2);
+    assert.deepEqual([...labels].sort(), opened.map((p) => p.label).sort(), 'one point per opened period of the instrument');
+    const at = Object.fromEntries(cm.periods.map((p) => [p.period_id, p]));
+    const closes = (p) => p.closes_on.split('-').reverse().join('-'); // es-CL dd-mm-yyyy → sortable
+    for (const p of opened) {
+      const point = at[p.id];
+      assert.equal(point.leaves, 26);
+      if (closes(p) < closes(openPeriod)) {
+        assert.deepEqual([point.progress, point.reported], [0, 0], `${p.label} before the validated report`);
+      } else {
+        assert.deepEqual([point.progress, point.reported, point.progress_text], [3.1, 1, '3,1 %'], `${p.label} from its period on`);
+      }
+    }
+    const one = await pub(`/api/v1/policy/public/history?instrument=${ins['compromisos-ministeriales'].id}`);
+    assert.deepEqual(one.json.items.map((i) => i.code), ['compromisos-ministeriales']);
+    assertApiError(assert, await pub('/api/v1/policy/public/history?instrument=abc'), 400, 'invalid_parameter', 'instrument');
+  });
 });
 
 describe('the calendar: a closed period refuses late reports until an analyst reopens it', () => {

@@ -139,3 +139,73 @@ test('an analyst imports items from CSV and reads the per-row report; bills link
   await shot(page, 'policy-09-bill-commitments');
   assertNoPageErrors(page, assert);
 });
+
+test('dashboard charts: by instrument, ministry, region and over time; bars drill down', async () => {
+  const page = await newPage(browser);
+  await page.goto(url('/politicas'));
+  const byInstrument = page.getByTestId('chart-instrument');
+  await byInstrument.locator('svg').first().waitFor();
+  await settle(page);
+  const [ins, inst, reg, hist] = await Promise.all(
+    ['/api/v1/policy/public/instruments', '/api/v1/policy/public/rollup?by=institution', '/api/v1/policy/public/rollup?by=region',
+      '/api/v1/policy/public/history'].map(async (p) => (await (await page.request.get(url(p))).json()).items));
+  const fmt = (n) => `${n.toLocaleString('es-CL', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} %`;
+
+  // Each chart is drawn (SVG with bars or lines), has a caption, and its table states the same figures.
+  const regionNames = new Map((await (await page.request.get(url('/api/v1/territory/regions'))).json()).items.map((r) => [r.id, r.name]));
+  const charts = [['chart-instrument', ins], ['chart-institution', inst]];
+  if (reg.length) charts.push(['chart-region', reg.map((g) => ({ ...g, name: regionNames.get(g.key) ?? g.name }))]);
+  assert.ok(!reg.length || regionNames.has(reg[0].key), 'regions are shown by name');
+  for (const [id, rows] of charts) {
+    const fig = page.getByTestId(id);
+    await fig.locator('svg path').first().waitFor({ state: 'attached' });
+    assert.ok((await fig.locator('figcaption').innerText()).length > 0, `${id} has a caption`);
+    const table = await fig.locator('table').textContent();
+    for (const r of rows) assert.ok(table.includes(r.name) && table.includes(fmt(r.progress)), `${id}: ${r.name} ${fmt(r.progress)}`);
+    assert.match(await fig.locator('.pol-chart-canvas').getAttribute('aria-label'), /Avance validado/);
+  }
+  assert.match(await byInstrument.locator('table').textContent(), /\d,\d %/, 'es-CL decimal comma');
+
+  // Over time: one row per instrument with periods, the validated report shows from its period on.
+  const withPeriods = hist.filter((h) => h.periods.length);
+  assert.ok(withPeriods.length > 0, 'the demo has reporting periods');
+  const time = page.getByTestId('chart-time');
+  await time.locator('svg path').first().waitFor({ state: 'attached' });
+  const timeTable = await time.locator('table').textContent();
+  const cm = hist.find((h) => h.code === 'compromisos-ministeriales');
+  assert.ok(cm.periods.some((p) => p.reported > 0), 'the report validated in the first test counts');
+  for (const p of cm.periods) assert.ok(timeTable.includes(p.label) && timeTable.includes(fmt(p.progress)), `${p.label} ${fmt(p.progress)}`);
+  await shot(page, 'policy-10-charts');
+  await time.locator('details summary').click();
+  await time.scrollIntoViewIfNeeded();
+  await shot(page, 'policy-11-chart-time-table', { fullPage: false });
+
+  // A ministry's bar opens its commitments; a commitment opens its item page.
+  const salud = inst.find((g) => g.name === 'Ministerio de Salud');
+  const instChart = page.getByTestId('chart-institution');
+  await instChart.scrollIntoViewIfNeeded();
+  const bars = instChart.locator('.pol-chart-canvas svg path[fill="#6b3fa0"]');
+  assert.equal(await bars.count(), inst.length, 'one bar per institution');
+  // Bars are drawn bottom-up in reverse order of the table: the last bar is the first row.
+  const idx = inst.length - 1 - inst.indexOf(salud);
+  await bars.nth(idx).click();
+  const drill = page.getByTestId('group-items');
+  await drill.locator('tbody tr').first().waitFor();
+  await settle(page);
+  assert.match(await drill.locator('h3').innerText(), /Ministerio de Salud/);
+  assert.equal(await drill.locator('tbody tr').count(), salud.leaves);
+  await shot(page, 'policy-12-drilldown', { fullPage: false });
+  await drill.locator('tbody a').first().click();
+  await page.waitForURL((u) => u.pathname.startsWith('/politicas/items/'));
+
+  // An instrument's bar opens the instrument.
+  await page.goto(url('/politicas'));
+  const insBars = page.getByTestId('chart-instrument').locator('.pol-chart-canvas svg path[fill="#6b3fa0"]');
+  await insBars.first().waitFor({ state: 'attached' });
+  assert.equal(await insBars.count(), ins.length, 'one bar per instrument');
+  const top = ins.reduce((a, b) => (b.progress > a.progress ? b : a)); // a 0 % bar has no width to click
+  await insBars.nth(ins.length - 1 - ins.indexOf(top)).click();
+  await page.waitForURL((u) => u.pathname === `/politicas/instrumentos/${top.id}`);
+  await page.getByTestId('tree-node').first().waitFor();
+  assertNoPageErrors(page, assert);
+});

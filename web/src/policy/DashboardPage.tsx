@@ -1,10 +1,88 @@
 // Public transparency page: validated progress of every instrument, with the figures its source
 // states beside it, roll-ups by institution and region, and CSV downloads.
 import { useState } from 'preact/hooks';
+import { navigate } from '../app/router';
+import { getRegions } from '../territory/data';
 import { DataTable, ErrorAlert, Loading, PageHeader, useAsync } from '../app/ui';
+import { pct, ProgressBars, ProgressLines, type BarDatum } from './Charts';
 import { Coverage, DeclaredList, Method, ProgressBar } from './common';
-import { getInstruments, getRollup, rollupCsvUrl } from './data';
+import { getHistory, getInstrument, getInstruments, getRollup, rollupCsvUrl, rollupXlsxUrl, type Instrument, type InstrumentHistory, type Item } from './data';
 import './policy.css';
+
+/** "2020-S1" < "2020-S2" < "2020" (the annual report closes after the second semester). */
+function periodOrder(label: string): number {
+  const m = /^(\d{4})(?:-S(\d))?$/.exec(label);
+  return m ? Number(m[1]) * 10 + (m[2] ? Number(m[2]) : 3) : Number.MAX_SAFE_INTEGER;
+}
+
+function timeline(history: InstrumentHistory[]) {
+  const withPeriods = history.filter((h) => h.periods.length > 0);
+  const labels = [...new Set(withPeriods.flatMap((h) => h.periods.map((p) => p.label)))].sort((a, b) => periodOrder(a) - periodOrder(b) || a.localeCompare(b));
+  const series = withPeriods.map((h) => ({
+    name: h.name,
+    values: labels.map((l) => h.periods.find((p) => p.label === l)?.progress ?? null),
+  }));
+  return { labels, series, instruments: withPeriods };
+}
+
+/** The roll-up by region names each region by its code; show the region's name (the code if the look-up fails). */
+async function regionRollup(signal: AbortSignal) {
+  const [rows, regions] = await Promise.all([getRollup('region', signal), getRegions().catch(() => [])]);
+  const names = new Map(regions.map((r) => [r.id, r.name]));
+  return rows.map((g) => ({ ...g, name: names.get(g.key) ?? g.name }));
+}
+
+type Group = { by: 'institution' | 'region'; datum: BarDatum };
+
+/** Drill-down of an institution or a region: its commitments (leaf items) in every instrument. */
+function GroupItems({ group, instruments, onClose }: { group: Group; instruments: Instrument[]; onClose: () => void }) {
+  const ids = instruments.map((i) => i.id).join(',');
+  const items = useAsync(
+    async (signal) => {
+      const details = await Promise.all(instruments.map((i) => getInstrument(String(i.id), signal)));
+      const out: (Item & { instrument: string })[] = [];
+      for (const d of details)
+        for (const it of d.items) {
+          if (!it.is_leaf) continue;
+          const match = group.by === 'region' ? it.region_id === group.datum.key : it.institutions.some((x) => String(x.id) === group.datum.key);
+          if (match) out.push({ ...it, instrument: d.name });
+        }
+      return out;
+    },
+    [group.by, group.datum.key, ids],
+  );
+  const rows = items.data ?? [];
+  return (
+    <div class="pol-drill" data-testid="group-items">
+      <h3 id="pol-drill-title">
+        Compromisos de {group.datum.name} <span class="cell-sub">Avance validado: {pct(group.datum.progress)}</span>
+      </h3>
+      <button type="button" class="btn btn-ghost btn-sm" onClick={onClose}>
+        Cerrar detalle
+      </button>
+      <DataTable
+        loading={items.loading && !items.data}
+        error={items.error}
+        count={rows.length}
+        empty="Sin compromisos."
+        caption={`Compromisos de ${group.datum.name}`}
+        columns={['Compromiso', 'Instrumento', 'Avance']}
+      >
+        {rows.map((it) => (
+          <tr key={it.id}>
+            <th scope="row">
+              <a href={`/politicas/items/${it.id}`}>{it.code ? `${it.code} · ${it.title}` : it.title}</a>
+            </th>
+            <td>{it.instrument}</td>
+            <td>
+              <ProgressBar figure={it} label={`Avance de ${it.title}`} />
+            </td>
+          </tr>
+        ))}
+      </DataTable>
+    </div>
+  );
+}
 
 const METHOD =
   'Solo cuentan reportes validados por el Ministerio. Un compromiso sin reporte validado cuenta como 0 % y sigue en el denominador. Cada nivel es el promedio ponderado de sus subítems; los pesos se publican en el detalle de cada instrumento.';
@@ -12,7 +90,16 @@ const METHOD =
 export default function DashboardPage() {
   const list = useAsync((signal) => getInstruments(signal), []);
   const [by, setBy] = useState<'institution' | 'region'>('institution');
-  const groups = useAsync((signal) => getRollup(by, signal), [by]);
+  const groups = useAsync((signal) => (by === 'region' ? regionRollup(signal) : getRollup(by, signal)), [by]);
+  const byInstitution = useAsync((signal) => getRollup('institution', signal), []);
+  const byRegion = useAsync((signal) => regionRollup(signal), []);
+  const history = useAsync((signal) => getHistory(signal), []);
+  const [group, setGroup] = useState<Group | null>(null);
+  const time = history.data ? timeline(history.data) : null;
+  const pickGroup = (g: Group) => {
+    setGroup(g);
+    requestAnimationFrame(() => document.getElementById('pol-drill-title')?.scrollIntoView({ block: 'start' }));
+  };
   return (
     <section>
       <PageHeader
@@ -23,6 +110,9 @@ export default function DashboardPage() {
       <div class="pol-exports">
         <a class="btn btn-secondary btn-sm" href={rollupCsvUrl('instrument')} download data-external="">
           Descargar avance por instrumento (CSV)
+        </a>
+        <a class="btn btn-secondary btn-sm" href={rollupXlsxUrl('instrument')} download data-external="">
+          Descargar avance por instrumento (XLSX)
         </a>
       </div>
       <ErrorAlert error={list.error} />
@@ -40,6 +130,51 @@ export default function DashboardPage() {
         ))}
       </div>
 
+      <h2>Gráficos de avance validado</h2>
+      <p class="muted">Pulse una barra para ver el detalle: el instrumento, o los compromisos de la institución o región.</p>
+      <div class="pol-charts">
+        {list.data && (
+          <ProgressBars
+            id="chart-instrument"
+            caption="Avance validado por instrumento"
+            label="Instrumento"
+            data={list.data.map((i) => ({ key: String(i.id), name: i.name, progress: i.progress }))}
+            onPick={(d) => navigate(`/politicas/instrumentos/${d.key}`)}
+          />
+        )}
+        <ErrorAlert error={byInstitution.error} />
+        {byInstitution.data && (
+          <ProgressBars
+            id="chart-institution"
+            caption="Avance validado por ministerio o institución responsable"
+            label="Institución"
+            data={byInstitution.data.map((g) => ({ key: g.key, name: g.name, progress: g.progress }))}
+            onPick={(d) => pickGroup({ by: 'institution', datum: d })}
+          />
+        )}
+        <ErrorAlert error={byRegion.error} />
+        {byRegion.data && byRegion.data.length > 0 && (
+          <ProgressBars
+            id="chart-region"
+            caption="Avance validado por región"
+            label="Región"
+            data={byRegion.data.map((g) => ({ key: g.key, name: g.name, progress: g.progress }))}
+            onPick={(d) => pickGroup({ by: 'region', datum: d })}
+          />
+        )}
+        <ErrorAlert error={history.error} />
+        {time && time.labels.length > 0 && (
+          <ProgressLines
+            id="chart-time"
+            caption="Avance validado de cada instrumento al cierre de cada período de reporte"
+            periods={time.labels}
+            series={time.series}
+            onPick={(i) => time.instruments[i] && navigate(`/politicas/instrumentos/${time.instruments[i].id}`)}
+          />
+        )}
+      </div>
+      {group && list.data && <GroupItems group={group} instruments={list.data} onClose={() => setGroup(null)} />}
+
       <h2>Avance por {by === 'institution' ? 'institución responsable' : 'región'}</h2>
       <div class="pol-exports" role="group" aria-label="Agrupar por">
         <button type="button" class={`btn btn-sm ${by === 'institution' ? 'btn-primary' : 'btn-secondary'}`} aria-pressed={by === 'institution'} onClick={() => setBy('institution')}>
@@ -50,6 +185,9 @@ export default function DashboardPage() {
         </button>
         <a class="btn btn-ghost btn-sm" href={rollupCsvUrl(by)} download data-external="">
           Descargar (CSV)
+        </a>
+        <a class="btn btn-ghost btn-sm" href={rollupXlsxUrl(by)} download data-external="">
+          Descargar (XLSX)
         </a>
       </div>
       <DataTable

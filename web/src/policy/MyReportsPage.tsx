@@ -1,6 +1,6 @@
 // A focal point's pending reports: the commitments of their institution with open periods.
 import { Badge, DataTable, PageHeader, useAsync } from '../app/ui';
-import { getMine } from './data';
+import { getMine, reportsCsvUrl, reportsXlsxUrl } from './data';
 import './policy.css';
 
 export default function MyReportsPage() {
@@ -8,7 +8,20 @@ export default function MyReportsPage() {
   const rows = d.data ?? [];
   return (
     <section>
-      <PageHeader title="Mis reportes" lead="Compromisos de su institución y el estado de su reporte en cada período abierto o con reporte." />
+      <PageHeader
+        title="Mis reportes"
+        lead="Compromisos de su institución y el estado de su reporte en cada período abierto o con reporte."
+        actions={
+          <>
+            <a class="btn btn-secondary btn-sm" href={reportsCsvUrl()} download data-external="">
+              Reportes de mi institución (CSV)
+            </a>
+            <a class="btn btn-secondary btn-sm" href={reportsXlsxUrl()} download data-external="">
+              Reportes de mi institución (XLSX)
+            </a>
+          </>
+        }
+      />
       <DataTable
         loading={d.loading && !d.data}
         error={d.error}

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { errorMessage } from '../app/api';
 import { ErrorAlert, Loading, Notice, PageHeader, useAsync, EmptyState } from '../app/ui';
 import { ImportPanel } from './ImportPanel';
-import { getQueue, reportsCsvUrl, reviewReport, type ReportRow } from './data';
+import { getQueue, reportsCsvUrl, reportsXlsxUrl, reviewReport, type ReportRow } from './data';
 import './policy.css';
 
 function Row({ r, onDone }: { r: ReportRow; onDone: (msg: string) => void }) {
@@ -63,9 +63,14 @@ export default function QueuePage() {
         title="Validación de reportes"
         lead="Reportes enviados por los puntos focales, del más antiguo al más reciente. Solo los reportes validados cuentan en el avance público."
         actions={
-          <a class="btn btn-secondary btn-sm" href={reportsCsvUrl()} download data-external="">
-            Descargar reportes (CSV)
-          </a>
+          <>
+            <a class="btn btn-secondary btn-sm" href={reportsCsvUrl()} download data-external="">
+              Descargar reportes (CSV)
+            </a>
+            <a class="btn btn-secondary btn-sm" href={reportsXlsxUrl()} download data-external="">
+              Descargar reportes (XLSX)
+            </a>
+          </>
         }
       />
       {msg && <Notice kind="success">{msg}</Notice>}

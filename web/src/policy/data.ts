@@ -166,7 +166,23 @@ export const reviewReport = (id: number, decision: 'validar' | 'devolver', comme
   api.post<ReportDetail>(`/policy/reports/${id}/review`, comments ? { decision, comments } : { decision });
 
 export const rollupCsvUrl = (by: string) => buildUrl('/policy/public/rollup.csv', { by });
+export const rollupXlsxUrl = (by: string) => buildUrl('/policy/public/rollup.xlsx', { by });
 export const reportsCsvUrl = () => buildUrl('/policy/reports.csv');
+export const reportsXlsxUrl = () => buildUrl('/policy/reports.xlsx');
+
+export interface HistoryPoint extends Figure {
+  period_id: number;
+  label: string;
+  kind: string;
+}
+export interface InstrumentHistory {
+  id: number;
+  code: string;
+  name: string;
+  periods: HistoryPoint[];
+}
+/** Validated progress of each instrument at the close of each opened reporting period. */
+export const getHistory = (signal?: AbortSignal) => getItems<InstrumentHistory>('/policy/public/history', { signal });
 
 /** Uploads one evidence file as the request body (the API checks type, signature and size). */
 export async function uploadEvidence(reportId: number, file: File, csrf: string): Promise<Evidence> {
