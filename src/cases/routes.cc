@@ -134,9 +134,10 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                 return ok(svc->referrals(req, dir == "in"));
               }});
 
-  for (const auto& [step, summary] : {std::pair<std::string, std::string>{"acknowledge", "Acusar recibo de una derivación"},
-                                      {"first-contact", "Registrar el primer contacto con la mujer derivada"}}) {
-    router.add({"POST", "/api/v1/cases/referrals/{id}/" + step, kWrite, summary, "cases",
+  for (const auto& route : {std::pair<std::string, std::string>{"acknowledge", "Acusar recibo de una derivación"},
+                            {"first-contact", "Registrar el primer contacto con la mujer derivada"}}) {
+    const std::string step = route.first;  // a named copy: clang 14 cannot capture structured bindings
+    router.add({"POST", "/api/v1/cases/referrals/{id}/" + step, kWrite, route.second, "cases",
                 [svc, step](Request& req) -> Result<Response> {
                   auto id = http::path_id(req);
                   if (!id) return fail(Error::not_found("No existe una derivación con ese número dirigida a su institución."));
