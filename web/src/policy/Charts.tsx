@@ -133,13 +133,13 @@ export function ProgressLines(props: { id: string; caption: string; periods: str
     color: PALETTE,
     grid: { left: 8, right: 24, top: 48, bottom: 24, containLabel: true },
     legend: { type: 'scroll', top: 0 },
-    tooltip: { trigger: 'axis', valueFormatter: (v: number | null) => (v == null ? 'sin período' : pct(v)) },
+    tooltip: { trigger: 'axis', valueFormatter: (v: number | null) => (v == null ? 'sin reporte' : pct(v)) },
     xAxis: { type: 'category', data: props.periods },
     yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: (v: number) => `${v.toLocaleString('es-CL')} %` } },
     series: props.series.map((s) => ({ type: 'line', name: s.name, data: s.values, connectNulls: true, symbolSize: 8, cursor: 'pointer' })),
   };
   const description = `${props.caption}. ${props.series
-    .map((s) => `${s.name}: ${props.periods.map((p, i) => (s.values[i] == null ? null : `${p} ${pct(s.values[i]!)}`)).filter(Boolean).join(', ')}`)
+    .map((s) => `${s.name}: ${props.periods.map((p, i) => (s.values[i] == null ? null : `${p} ${pct(s.values[i]!)}`)).filter(Boolean).join(', ') || 'sin reporte'}`)
     .join('; ')}.`;
   return (
     <Chart
@@ -169,7 +169,7 @@ export function ProgressLines(props: { id: string; caption: string; periods: str
                   <th scope="row">{s.name}</th>
                   {s.values.map((v, i) => (
                     <td class="num" key={i}>
-                      {v == null ? '—' : pct(v)}
+                      {v == null ? 'sin reporte' : pct(v)}
                     </td>
                   ))}
                 </tr>

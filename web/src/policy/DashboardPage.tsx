@@ -2,28 +2,15 @@
 // states beside it, roll-ups by institution and region, and CSV downloads.
 import { useState } from 'preact/hooks';
 import { navigate } from '../app/router';
+import { hasPermission, useSession } from '../app/session';
 import { getRegions } from '../territory/data';
 import { DataTable, ErrorAlert, Loading, PageHeader, useAsync } from '../app/ui';
 import { pct, ProgressBars, ProgressLines, type BarDatum } from './Charts';
 import { Coverage, DeclaredList, Method, ProgressBar } from './common';
-import { getHistory, getInstrument, getInstruments, getRollup, rollupCsvUrl, rollupXlsxUrl, type Instrument, type InstrumentHistory, type Item } from './data';
+import { getHistory, getInstrument, getInstruments, getRollup, rollupCsvUrl, rollupXlsxUrl, VALIDATE, type Instrument, type Item } from './data';
+import InstrumentForm from './InstrumentForm';
+import { timeline } from './timeline';
 import './policy.css';
-
-/** "2020-S1" < "2020-S2" < "2020" (the annual report closes after the second semester). */
-function periodOrder(label: string): number {
-  const m = /^(\d{4})(?:-S(\d))?$/.exec(label);
-  return m ? Number(m[1]) * 10 + (m[2] ? Number(m[2]) : 3) : Number.MAX_SAFE_INTEGER;
-}
-
-function timeline(history: InstrumentHistory[]) {
-  const withPeriods = history.filter((h) => h.periods.length > 0);
-  const labels = [...new Set(withPeriods.flatMap((h) => h.periods.map((p) => p.label)))].sort((a, b) => periodOrder(a) - periodOrder(b) || a.localeCompare(b));
-  const series = withPeriods.map((h) => ({
-    name: h.name,
-    values: labels.map((l) => h.periods.find((p) => p.label === l)?.progress ?? null),
-  }));
-  return { labels, series, instruments: withPeriods };
-}
 
 /** The roll-up by region names each region by its code; show the region's name (the code if the look-up fails). */
 async function regionRollup(signal: AbortSignal) {
@@ -88,6 +75,9 @@ const METHOD =
   'Solo cuentan reportes validados por el Ministerio. Un compromiso sin reporte validado cuenta como 0 % y sigue en el denominador. Cada nivel es el promedio ponderado de sus subítems; los pesos se publican en el detalle de cada instrumento.';
 
 export default function DashboardPage() {
+  const { state } = useSession();
+  const canManage = hasPermission(state, VALIDATE);
+  const [creating, setCreating] = useState(false);
   const list = useAsync((signal) => getInstruments(signal), []);
   const [by, setBy] = useState<'institution' | 'region'>('institution');
   const groups = useAsync((signal) => (by === 'region' ? regionRollup(signal) : getRollup(by, signal)), [by]);
@@ -105,7 +95,15 @@ export default function DashboardPage() {
       <PageHeader
         title="Seguimiento de políticas de igualdad"
         lead="Avance validado de los instrumentos con que el Estado se compromete con la igualdad de género: Plan Nacional de Igualdad, Agenda Mujer, Compromisos Ministeriales, PMG de Género y agendas regionales."
+        actions={
+          canManage && (
+            <button type="button" class="btn btn-primary" onClick={() => setCreating(true)}>
+              Nuevo instrumento
+            </button>
+          )
+        }
       />
+      {creating && <InstrumentForm onClose={() => setCreating(false)} />}
       <Method text={METHOD} />
       <div class="pol-exports">
         <a class="btn btn-secondary btn-sm" href={rollupCsvUrl('instrument')} download data-external="">

@@ -2,11 +2,23 @@
 // it. A focal point of a responsible institution reports here (with evidence files).
 import { useState } from 'preact/hooks';
 import { errorMessage } from '../app/api';
-import { useSession } from '../app/session';
+import { hasPermission, useSession } from '../app/session';
 import { Badge, DataTable, ErrorAlert, Field, Loading, Notice, PageHeader, SelectField, useAsync, useForm } from '../app/ui';
-import { Coverage, DeclaredList, Method, ProgressBar } from './common';
+import { Coverage, DeclaredList, ExportLinks, Method, ProgressBar } from './common';
 import { ItemBills } from './LinkedBills';
-import { getItem, sizeText, STATUS_OPTIONS, submitReport, uploadEvidence, type ItemDetail, type ReportDetail } from './data';
+import ItemAdmin from './ItemAdmin';
+import {
+  getItem,
+  itemReportsExportUrl,
+  itemsExportUrl,
+  sizeText,
+  STATUS_OPTIONS,
+  submitReport,
+  uploadEvidence,
+  VALIDATE,
+  type ItemDetail,
+  type ReportDetail,
+} from './data';
 import './policy.css';
 
 function Report({ r }: { r: ReportDetail }) {
@@ -124,6 +136,7 @@ export default function ItemPage({ itemId }: { itemId: string }) {
   const signedIn = state.status === 'signed-in';
   const d = useAsync((signal) => getItem(itemId, signedIn, signal), [itemId, signedIn]);
   const item = d.data;
+  const canManage = hasPermission(state, VALIDATE);
   return (
     <section>
       {item && (
@@ -169,6 +182,13 @@ export default function ItemPage({ itemId }: { itemId: string }) {
           )}
           <DeclaredList items={item.declared} />
           <Method text={item.method} />
+          {canManage && <ItemAdmin item={item} onSaved={d.reload} />}
+          {item.children.length > 0 && (
+            <>
+              <h2>Subítems</h2>
+              <ExportLinks what="subítems" url={(f) => itemsExportUrl(item.instrument.id, f, item.id)} />
+            </>
+          )}
           {item.children.length > 0 && (
             <DataTable loading={false} error={null} count={item.children.length} empty="" caption="Subítems que componen esta cifra" columns={['Ítem', 'Peso', 'Avance']}>
               {item.children.map((c) => (
@@ -195,6 +215,7 @@ export default function ItemPage({ itemId }: { itemId: string }) {
           {item.is_leaf && (
             <>
               <h2>Reportes</h2>
+              {signedIn && item.reports.length > 0 && <ExportLinks what="reportes" url={(f) => itemReportsExportUrl(item.id, f)} />}
               {item.reports.length ? item.reports.map((r) => <Report key={r.id} r={r} />) : <p class="muted">Sin reportes {signedIn ? '' : 'validados'}.</p>}
             </>
           )}

@@ -1,6 +1,6 @@
 // Shared pieces of the policy screens: the progress bar and the published calculation rule.
 import { Badge } from '../app/ui';
-import type { Declared, Figure } from './data';
+import type { Declared, ExportFormat, Figure } from './data';
 
 export function ProgressBar({ figure, label }: { figure: Figure; label: string }) {
   const pct = Math.max(0, Math.min(100, figure.progress));
@@ -62,5 +62,19 @@ export function Method({ text }: { text: string }) {
       <summary>¿Cómo se calcula el avance?</summary>
       <p>{text}</p>
     </details>
+  );
+}
+
+/** The CSV and XLSX downloads of one list (`what` completes "Descargar …"). */
+export function ExportLinks({ what, url }: { what: string; url: (format: ExportFormat) => string }) {
+  return (
+    <div class="pol-exports" role="group" aria-label={`Descargar ${what}`}>
+      <a class="btn btn-ghost btn-sm" href={url('csv')} download data-external="">
+        Descargar {what} (CSV)
+      </a>
+      <a class="btn btn-ghost btn-sm" href={url('xlsx')} download data-external="">
+        Descargar {what} (XLSX)
+      </a>
+    </div>
   );
 }

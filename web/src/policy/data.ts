@@ -51,6 +51,8 @@ export interface Indicator {
   unit: string | null;
   numerator: number | null;
   denominator: number | null;
+  baseline?: number | null;
+  target?: number | null;
   computed_text?: string;
 }
 
@@ -262,3 +264,102 @@ export const getItemBills = (itemId: number | string, signal?: AbortSignal) => g
 export const getBillItems = (billId: number | string, signal?: AbortSignal) => getItems<LinkedItem>(`/policy/public/bills/${billId}/items`, { signal });
 export const linkBill = (itemId: number, boletin: string) => api.post<{ items: LinkedBill[] }>(`/policy/items/${itemId}/bills`, { boletin });
 export const unlinkBill = (itemId: number, billId: number) => api.del<{ items: LinkedBill[] }>(`/policy/items/${itemId}/bills/${billId}`);
+
+// ---------------------------------------------------------------- management (policy.validate)
+export const INSTRUMENT_KINDS = [
+  { value: 'plan', label: 'Plan' },
+  { value: 'agenda', label: 'Agenda' },
+  { value: 'compromisos', label: 'Compromisos ministeriales' },
+  { value: 'pmg', label: 'PMG de Género' },
+  { value: 'agenda_regional', label: 'Agenda regional' },
+  { value: 'otro', label: 'Otro' },
+];
+export const LEVELS = [
+  { value: 'eje', label: 'Eje' },
+  { value: 'meta', label: 'Meta' },
+  { value: 'compromiso', label: 'Compromiso' },
+  { value: 'accion', label: 'Acción' },
+  { value: 'medida', label: 'Medida' },
+];
+export const ITEM_STATUSES = [
+  { value: 'vigente', label: 'Vigente' },
+  { value: 'cumplido', label: 'Cumplido' },
+  { value: 'no_cumplido', label: 'No cumplido' },
+  { value: 'suspendido', label: 'Suspendido' },
+];
+
+export interface InstrumentInput {
+  code: string;
+  name: string;
+  kind: string;
+  start_year?: number;
+  end_year?: number;
+  description?: string;
+  source?: string;
+}
+/** Fields of an item as POST /policy/items and PATCH /policy/items/{id} take them (null clears). */
+export interface ItemInput {
+  instrument_id?: number;
+  parent_id?: number | null;
+  level?: string;
+  code?: string;
+  title?: string;
+  weight?: number;
+  status?: string;
+  region_id?: string | null;
+  institution_ids?: string[];
+  indicator_name?: string | null;
+  indicator_unit?: string | null;
+  baseline?: number | null;
+  target?: number | null;
+}
+export interface PeriodInput {
+  instrument_id: number;
+  kind: string;
+  year: number;
+  semester?: number | null;
+  opens_on?: string;
+  closes_on?: string;
+  grace_days?: number;
+}
+export const createInstrument = (body: InstrumentInput) => api.post<Instrument>('/policy/instruments', body);
+export const createItem = (body: ItemInput) => api.post<Item>('/policy/items', body);
+export const updateItem = (id: number, body: ItemInput) => api.patch<Item>(`/policy/items/${id}`, body);
+export const createPeriod = (body: PeriodInput) => api.post<Period>('/policy/periods', body);
+export const reopenPeriod = (id: number, until: string, reason: string) => api.post<Period>(`/policy/periods/${id}/reopen`, { until, reason });
+
+/** Institutions already responsible for some commitment (the public roll-up by institution), by name. */
+export const getResponsibleInstitutions = (signal?: AbortSignal) =>
+  getRollup('institution', signal).then((rows) => rows.map((g) => ({ id: Number(g.key), name: g.name })).sort((a, b) => a.name.localeCompare(b.name, 'es')));
+
+// ---------------------------------------------------------------- list exports
+export type ExportFormat = 'csv' | 'xlsx';
+/** The items of an instrument in tree order (under: only the subtree below that item). */
+export const itemsExportUrl = (instrumentId: number, format: ExportFormat, under?: number) =>
+  buildUrl(`/policy/public/instruments/${instrumentId}/items.${format}`, under ? { under: String(under) } : undefined);
+export const periodsExportUrl = (instrumentId: number, format: ExportFormat) => buildUrl(`/policy/public/instruments/${instrumentId}/periods.${format}`);
+export const itemReportsExportUrl = (itemId: number, format: ExportFormat) => buildUrl(`/policy/reports.${format}`, { item_id: String(itemId) });
+
+// ---------------------------------------------------------------- form helpers
+/**
+ * A number typed the Chilean way ("1,5", "1.234,5", "-2") or plainly ("1.5"); '' → null; NaN when it
+ * is not a number. A lone dot followed by three digits is a thousands separator ("1.000" → 1000).
+ */
+export function parseDecimal(text: string): number | null {
+  const t = text.trim().replace(/\s/g, '');
+  if (!t) return null;
+  let norm = t;
+  if (t.includes(',')) norm = t.replace(/\./g, '').replace(',', '.');
+  else if (/^-?\d{1,3}(\.\d{3})+$/.test(t)) norm = t.replace(/\./g, '');
+  return /^-?(\d+(\.\d*)?|\.\d+)$/.test(norm) ? Number(norm) : NaN;
+}
+
+/** A number as the forms show it: 1,5 (no thousands dots, so it reads back the same). */
+export const decimalText = (n: number | null | undefined) => (n == null ? '' : String(n).replace('.', ','));
+
+/** The share of `weight` among siblings weighing `others` in total, as "33,3 %". */
+export function shareText(weight: number, others: number): string {
+  const total = weight + others;
+  if (!(weight > 0) || !(total > 0)) return '—';
+  return `${((weight / total) * 100).toLocaleString('es-CL', { maximumFractionDigits: 1 })} %`;
+}
