@@ -3,6 +3,9 @@
 // transaction as the change it records (a rejected request writes nothing).
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <map>
+#include <variant>
 
 #include "core/crypto.h"
 #include "core/format_cl.h"
@@ -729,40 +732,76 @@ Result<std::vector<GroupRow>> rollup_rows(Context& c, const std::string& by) {
   });
 }
 
-Result<Response> rollup_response(Context& c, Request& req, bool csv, bool xlsx = false) {
+// One exported list, written as CSV (RFC 4180, UTF-8 with BOM, machine headers, es-CL decimals) or as
+// a one-sheet XLSX (readable headers, numbers as numbers). Every list export goes through here.
+struct Column {
+  std::string csv, xlsx;
+  int decimals = 0;  // how the CSV writes a number of this column
+};
+struct Table {
+  std::string file, sheet;  // file name without extension
+  std::vector<Column> columns;
+  std::vector<std::vector<XlsxCell>> rows;
+};
+
+XlsxCell opt_cell(const std::optional<double>& v) { return v ? XlsxCell(*v) : XlsxCell(std::string()); }
+
+Result<Response> table_response(const Table& t, bool xlsx) {
+  Response r;
+  if (xlsx) {
+    std::vector<std::string> header;
+    for (const auto& c : t.columns) header.push_back(c.xlsx);
+    auto bytes = xlsx_sheet(t.sheet, header, t.rows);
+    if (!bytes) return fail(bytes.error());
+    r.content_type = kXlsxType;
+    r.body = std::move(*bytes);
+    r.compressible = false;
+  } else {
+    r.content_type = "text/csv; charset=utf-8";
+    r.body = kCsvBom;
+    std::vector<std::string> fields;
+    for (const auto& c : t.columns) fields.push_back(c.csv);
+    r.body += csv_row(fields);
+    for (const auto& row : t.rows) {
+      fields.clear();
+      for (size_t k = 0; k < row.size(); ++k) {
+        if (const auto* text = std::get_if<std::string>(&row[k])) {
+          fields.push_back(*text);
+          continue;
+        }
+        double v = std::get<double>(row[k]);
+        int d = k < t.columns.size() ? t.columns[k].decimals : 0;
+        fields.push_back(d ? format_decimal(v, d) : std::to_string(std::llround(v)));
+      }
+      r.body += csv_row(fields);
+    }
+  }
+  r.headers.push_back({"Content-Disposition", "attachment; filename=\"" + t.file + (xlsx ? ".xlsx" : ".csv") + "\""});
+  return r;
+}
+
+enum class Format { json, csv, xlsx };
+
+Result<Response> rollup_response(Context& c, Request& req, Format format) {
   std::string by = req.query_param("by", "instrument");
   if (by != "instrument" && by != "institution" && by != "region")
     return fail(Error::bad_request("invalid_parameter", "«by» debe ser instrument, institution o region.", "by"));
   auto rows = rollup_rows(c, by);
   if (!rows) return fail(rows.error());
-  if (xlsx) {
-    std::vector<std::vector<XlsxCell>> cells;
+  if (format != Format::json) {
+    Table t{"avance-por-" + by, "Avance",
+            {{by == "instrument" ? "instrumento" : by == "region" ? "region" : "institucion",
+              by == "instrument" ? "Instrumento" : by == "region" ? "Región" : "Institución"},
+             {"id", "Id"},
+             {"avance_pct", "Avance (%)", 1},
+             {"items_considerados", "Ítems considerados"},
+             {"con_reporte_validado", "Con reporte validado"},
+             {"sin_reporte", "Sin reporte"}},
+            {}};
     for (const auto& g : *rows)
-      cells.push_back({g.name, g.key, round1(g.progress), static_cast<double>(g.leaves), static_cast<double>(g.reported),
-                       static_cast<double>(g.leaves - g.reported)});
-    auto bytes = xlsx_sheet("Avance",
-                            {by == "instrument" ? "Instrumento" : by == "region" ? "Región" : "Institución", "Id", "Avance (%)",
-                             "Ítems considerados", "Con reporte validado", "Sin reporte"},
-                            cells);
-    if (!bytes) return fail(bytes.error());
-    Response r;
-    r.content_type = kXlsxType;
-    r.body = std::move(*bytes);
-    r.compressible = false;
-    r.headers.push_back({"Content-Disposition", "attachment; filename=\"avance-por-" + by + ".xlsx\""});
-    return r;
-  }
-  if (csv) {
-    Response r;
-    r.content_type = "text/csv; charset=utf-8";
-    r.headers.push_back({"Content-Disposition", "attachment; filename=\"avance-por-" + by + ".csv\""});
-    r.body = kCsvBom;
-    r.body += csv_row({by == "instrument" ? "instrumento" : by == "region" ? "region" : "institucion", "id", "avance_pct",
-                       "items_considerados", "con_reporte_validado", "sin_reporte"});
-    for (const auto& g : *rows)
-      r.body += csv_row({g.name, g.key, format_decimal(g.progress, 1), std::to_string(g.leaves), std::to_string(g.reported),
-                         std::to_string(g.leaves - g.reported)});
-    return r;
+      t.rows.push_back({g.name, g.key, round1(g.progress), static_cast<double>(g.leaves), static_cast<double>(g.reported),
+                        static_cast<double>(g.leaves - g.reported)});
+    return table_response(t, format == Format::xlsx);
   }
   Json items = Json::array();
   for (const auto& g : *rows) {
@@ -794,41 +833,73 @@ ReportFilter report_filter(const Request& req, const http::Principal& p, Result<
   return f;
 }
 
-Result<Response> xlsx_reports(const std::vector<ReportRow>& rows, const Names& n) {
-  std::vector<std::vector<XlsxCell>> cells;
+Table reports_table(const std::vector<ReportRow>& rows, const Names& n) {
+  Table t{"reportes", "Reportes",
+          {{"reporte", "Reporte"}, {"instrumento", "Instrumento"}, {"item", "Ítem"}, {"codigo", "Código"}, {"periodo", "Período"},
+           {"institucion", "Institución"}, {"estado", "Estado"}, {"version", "Versión"}, {"estado_avance", "Estado de avance"},
+           {"avance", "Avance (%)"}, {"avance_validado", "Avance validado (%)"}, {"enviado", "Enviado"}, {"narrativa", "Narrativa"}},
+          {}};
   for (const auto& x : rows)
-    cells.push_back({static_cast<double>(x.report.id), x.instrument_name, x.item_title, x.item_code, x.period_label,
-                     n.institution(x.report.institution_id), state_es(x.report.state), static_cast<double>(x.current.version),
-                     report_status_es(x.current.status), static_cast<double>(x.current.progress),
-                     x.report.validated_progress ? XlsxCell(*x.report.validated_progress) : XlsxCell(std::string()),
-                     format_datetime_cl(x.current.submitted_at), x.current.narrative});
-  auto bytes = xlsx_sheet("Reportes",
-                          {"Reporte", "Instrumento", "Ítem", "Código", "Período", "Institución", "Estado", "Versión", "Estado de avance",
-                           "Avance (%)", "Avance validado (%)", "Enviado", "Narrativa"},
-                          cells);
-  if (!bytes) return fail(bytes.error());
-  Response r;
-  r.content_type = kXlsxType;
-  r.body = std::move(*bytes);
-  r.compressible = false;
-  r.headers.push_back({"Content-Disposition", "attachment; filename=\"reportes.xlsx\""});
-  return r;
+    t.rows.push_back({static_cast<double>(x.report.id), x.instrument_name, x.item_title, x.item_code, x.period_label,
+                      n.institution(x.report.institution_id), state_es(x.report.state), static_cast<double>(x.current.version),
+                      report_status_es(x.current.status), static_cast<double>(x.current.progress), opt_cell(x.report.validated_progress),
+                      format_datetime_cl(x.current.submitted_at), x.current.narrative});
+  return t;
 }
 
-Response csv_reports(const std::vector<ReportRow>& rows, const Names& n) {
-  Response r;
-  r.content_type = "text/csv; charset=utf-8";
-  r.headers.push_back({"Content-Disposition", "attachment; filename=\"reportes.csv\""});
-  r.body = kCsvBom;
-  r.body += csv_row({"reporte", "instrumento", "item", "codigo", "periodo", "institucion", "estado", "version", "estado_avance",
-                     "avance", "avance_validado", "enviado", "narrativa"});
-  for (const auto& x : rows)
-    r.body += csv_row({std::to_string(x.report.id), x.instrument_name, x.item_title, x.item_code, x.period_label,
-                       n.institution(x.report.institution_id), state_es(x.report.state), std::to_string(x.current.version),
-                       report_status_es(x.current.status), std::to_string(x.current.progress),
-                       x.report.validated_progress ? format_decimal(*x.report.validated_progress, 0) : "",
-                       format_datetime_cl(x.current.submitted_at), x.current.narrative});
-  return r;
+// The items of an instrument (or of the subtree under one item) in tree order, with their published
+// weights, indicator and validated figures.
+Table items_table(Context& c, soci::session& s, const Instrument& ins, std::optional<int64_t> under) {
+  auto items = Repository::items_of(s, ins.id);
+  std::map<std::optional<int64_t>, std::vector<const Item*>> kids;
+  std::map<int64_t, const Item*> by_id;
+  std::set<int64_t> insts;
+  for (const auto& i : items) {
+    kids[i.parent_id].push_back(&i);
+    by_id[i.id] = &i;
+    insts.insert(i.institutions.begin(), i.institutions.end());
+  }
+  auto n = names_of(c, {}, insts);
+  Table t{under ? "items-" + ins.code + "-" + std::to_string(*under) : "items-" + ins.code, "Ítems",
+          {{"id", "Id"}, {"instrumento", "Instrumento"}, {"nivel", "Nivel"}, {"codigo", "Código"}, {"titulo", "Título"},
+           {"item_superior", "Ítem superior"}, {"peso", "Peso", 2}, {"estado", "Estado"}, {"instituciones", "Instituciones responsables"},
+           {"region", "Región (código)"}, {"indicador", "Indicador"}, {"unidad", "Unidad"}, {"linea_base", "Línea base", 2},
+           {"meta", "Meta", 2}, {"avance_pct", "Avance validado (%)", 1}, {"items_considerados", "Ítems considerados"},
+           {"con_reporte_validado", "Con reporte validado"}, {"sin_reporte", "Sin reporte"}},
+          {}};
+  std::function<void(std::optional<int64_t>)> walk = [&](std::optional<int64_t> parent) {
+    for (const Item* i : kids[parent]) {
+      std::string names;
+      for (auto id : i->institutions) names += (names.empty() ? "" : "; ") + n.institution(id);
+      t.rows.push_back({static_cast<double>(i->id), ins.name, level_es(i->level), i->code, i->title,
+                        i->parent_id ? XlsxCell(static_cast<double>(*i->parent_id)) : XlsxCell(std::string()), i->weight, i->status,
+                        names, i->region_id, i->indicator_name, i->indicator_unit, opt_cell(i->baseline), opt_cell(i->target),
+                        round1(i->rolled_progress), static_cast<double>(i->leaves), static_cast<double>(i->reported),
+                        static_cast<double>(i->leaves - i->reported)});
+      walk(i->id);
+    }
+  };
+  if (under) {
+    if (by_id.count(*under)) walk(*under);
+  } else {
+    walk(std::nullopt);
+  }
+  return t;
+}
+
+Table periods_table(const Instrument& ins, const std::vector<Period>& periods) {
+  Table t{"periodos-" + ins.code, "Períodos",
+          {{"periodo", "Período"}, {"tipo", "Tipo"}, {"apertura", "Apertura"}, {"cierre", "Cierre"}, {"dias_gracia", "Días de gracia"},
+           {"reabierto_hasta", "Reabierto hasta"}, {"motivo_reapertura", "Motivo de la reapertura"}, {"estado", "Estado"}},
+          {}};
+  const auto now = now_ms();
+  for (const auto& p : periods) {
+    Json j = period_json(p, now);
+    t.rows.push_back({p.label, p.kind, j["opens_on"].get<std::string>(), j["closes_on"].get<std::string>(),
+                      static_cast<double>(p.grace_days), j["reopened_until"].is_null() ? std::string() : j["reopened_until"].get<std::string>(),
+                      p.reopen_reason, j["state_name"].get<std::string>()});
+  }
+  return t;
 }
 
 }  // namespace
@@ -874,7 +945,7 @@ void register_routes(http::Router& router, store::Database& db, std::shared_ptr<
               }});
   router.add({"GET", "/api/v1/policy/public/rollup", http::kPublic,
               "Avance validado por instrumento, institución o región (by=instrument|institution|region)", tag,
-              [ctx](Request& req) { return rollup_response(*ctx, req, false); }});
+              [ctx](Request& req) { return rollup_response(*ctx, req, Format::json); }});
   router.add({"GET", "/api/v1/policy/public/history", http::kPublic,
               "Avance validado de cada instrumento al cierre de cada período de reporte ya abierto (instrument=id opcional)", tag,
               [ctx](Request& req) -> Result<Response> {
@@ -902,9 +973,45 @@ void register_routes(http::Router& router, store::Database& db, std::shared_ptr<
                 });
               }});
   router.add({"GET", "/api/v1/policy/public/rollup.csv", http::kPublic, "Avance validado en CSV (RFC 4180, UTF-8 con BOM)", tag,
-              [ctx](Request& req) { return rollup_response(*ctx, req, true); }});
+              [ctx](Request& req) { return rollup_response(*ctx, req, Format::csv); }});
   router.add({"GET", "/api/v1/policy/public/rollup.xlsx", http::kPublic, "Avance validado en XLSX (una hoja)", tag,
-              [ctx](Request& req) { return rollup_response(*ctx, req, false, true); }});
+              [ctx](Request& req) { return rollup_response(*ctx, req, Format::xlsx); }});
+  for (bool xlsx : {false, true}) {
+    const std::string ext = xlsx ? ".xlsx" : ".csv";
+    const std::string as = xlsx ? " en XLSX (una hoja)" : " en CSV (RFC 4180, UTF-8 con BOM)";
+    router.add({"GET", "/api/v1/policy/public/instruments/{id}/items" + ext, http::kPublic,
+                "Ítems de un instrumento con pesos, indicador y avance validado" + as + " (under=id: solo el subárbol de ese ítem)", tag,
+                [ctx, xlsx](Request& req) -> Result<Response> {
+                  auto id = http::path_id(req);
+                  if (!id) return fail(Error::not_found("No existe un instrumento con ese identificador."));
+                  std::optional<int64_t> under;
+                  if (auto v = req.query_param("under"); !v.empty()) {
+                    if (v.size() > 18 || !std::all_of(v.begin(), v.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+                      return fail(Error::bad_request("invalid_parameter", "«under» debe ser un número.", "under"));
+                    under = std::stoll(v);
+                  }
+                  return with_session<Response>(ctx->db, [&](soci::session& s) -> Result<Response> {
+                    auto ins = Repository::instrument(s, *id);
+                    if (!ins) return fail(Error::not_found("No existe un instrumento con ese identificador."));
+                    if (under) {
+                      auto it = Repository::item(s, *under);
+                      if (!it || it->instrument_id != ins->id)
+                        return fail(Error::bad_request("invalid_parameter", "El ítem indicado no pertenece a este instrumento.", "under"));
+                    }
+                    return table_response(items_table(*ctx, s, *ins, under), xlsx);
+                  });
+                }});
+    router.add({"GET", "/api/v1/policy/public/instruments/{id}/periods" + ext, http::kPublic,
+                "Períodos de reporte de un instrumento" + as, tag, [xlsx, ctx](Request& req) -> Result<Response> {
+                  auto id = http::path_id(req);
+                  if (!id) return fail(Error::not_found("No existe un instrumento con ese identificador."));
+                  return with_session<Response>(ctx->db, [&](soci::session& s) -> Result<Response> {
+                    auto ins = Repository::instrument(s, *id);
+                    if (!ins) return fail(Error::not_found("No existe un instrumento con ese identificador."));
+                    return table_response(periods_table(*ins, Repository::periods(s, ins->id)), xlsx);
+                  });
+                }});
+  }
 
   // ------------------------------------------------------------ reading with a session
   router.add({"GET", "/api/v1/policy/items/{id}", kRead,
@@ -975,30 +1082,20 @@ void register_routes(http::Router& router, store::Database& db, std::shared_ptr<
                   return Response::json({{"items", items}});
                 });
               }});
-  router.add({"GET", "/api/v1/policy/reports.xlsx", kRead, "Reportes en XLSX (una hoja), mismos filtros", tag,
-              [ctx](Request& req) -> Result<Response> {
-                Result<void> error;
-                auto f = report_filter(req, req.who(), error);
-                if (!error) return fail(error.error());
-                return with_session<Response>(ctx->db, [&](soci::session& s) -> Result<Response> {
-                  auto rows = Repository::reports(s, f);
-                  std::set<int64_t> insts;
-                  for (const auto& r : rows) insts.insert(r.report.institution_id);
-                  return xlsx_reports(rows, names_of(*ctx, {}, insts));
-                });
-              }});
-  router.add({"GET", "/api/v1/policy/reports.csv", kRead, "Reportes en CSV (RFC 4180, UTF-8 con BOM), mismos filtros", tag,
-              [ctx](Request& req) -> Result<Response> {
-                Result<void> error;
-                auto f = report_filter(req, req.who(), error);
-                if (!error) return fail(error.error());
-                return with_session<Response>(ctx->db, [&](soci::session& s) -> Result<Response> {
-                  auto rows = Repository::reports(s, f);
-                  std::set<int64_t> insts;
-                  for (const auto& r : rows) insts.insert(r.report.institution_id);
-                  return csv_reports(rows, names_of(*ctx, {}, insts));
-                });
-              }});
+  for (bool xlsx : {false, true})
+    router.add({"GET", xlsx ? "/api/v1/policy/reports.xlsx" : "/api/v1/policy/reports.csv", kRead,
+                xlsx ? "Reportes en XLSX (una hoja), mismos filtros" : "Reportes en CSV (RFC 4180, UTF-8 con BOM), mismos filtros", tag,
+                [ctx, xlsx](Request& req) -> Result<Response> {
+                  Result<void> error;
+                  auto f = report_filter(req, req.who(), error);
+                  if (!error) return fail(error.error());
+                  return with_session<Response>(ctx->db, [&](soci::session& s) -> Result<Response> {
+                    auto rows = Repository::reports(s, f);
+                    std::set<int64_t> insts;
+                    for (const auto& r : rows) insts.insert(r.report.institution_id);
+                    return table_response(reports_table(rows, names_of(*ctx, {}, insts)), xlsx);
+                  });
+                }});
   router.add({"GET", "/api/v1/policy/reports/{id}", kRead, "Un reporte con sus versiones y evidencias", tag,
               [ctx](Request& req) -> Result<Response> {
                 auto id = http::path_id(req);

@@ -105,7 +105,7 @@ describe('route permissions', () => {
       /^POST \/api\/v1\/auth\/login(\/totp|\/enrol)?$/,
       /^GET \/api\/v1\/territory\//, // official reference data
       /^GET \/api\/v1\/legislative\/(bills(\/\{id\})?|urgencies\/due)$/, // public legislative agenda
-      /^GET \/api\/v1\/policy\/public\/(instruments(\/\{id\})?|items\/\{id\}(\/bills)?|bills\/\{id\}\/items|rollup(\.csv|\.xlsx)?|history)$/, // validated policy progress and its links to bills (transparency page)
+      /^GET \/api\/v1\/policy\/public\/(instruments(\/\{id\}(\/(items|periods)\.(csv|xlsx))?)?|items\/\{id\}(\/bills)?|bills\/\{id\}\/items|rollup(\.csv|\.xlsx)?|history)$/, // validated policy progress, its item tree and calendar as CSV/XLSX, and its links to bills (transparency page)
     ];
     const REVIEWED_ANY_ACCOUNT = [/^(GET|POST|DELETE) \/api\/v1\/auth\//, /^GET \/api\/v1\/me\//];
     const surprises = [];

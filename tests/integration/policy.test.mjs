@@ -578,4 +578,47 @@ describe('XLSX exports', () => {
     assert.ok(names.length > 0 && names.every((n) => n === salud.transversal.institutions[0].name), names.join(', '));
     assert.equal((await srv.request('GET', '/api/v1/policy/reports.xlsx')).status, 401);
   });
+
+  test('an instrument\'s items (or one subtree) and its periods, as CSV and XLSX, with the figures of the JSON', async () => {
+    const id = ins['compromisos-ministeriales'].id;
+    const detail = (await pub(`/api/v1/policy/public/instruments/${id}`)).json;
+    const x = await srv.request('GET', `/api/v1/policy/public/instruments/${id}/items.xlsx`, { raw: true });
+    assert.equal(x.status, 200);
+    assert.match(x.headers['content-type'], /spreadsheetml\.sheet/);
+    assert.match(x.headers['content-disposition'], /items-compromisos-ministeriales\.xlsx/);
+    const cells = await sheetCells(x.body);
+    assert.deepEqual([cells.A1, cells.E1, cells.G1, cells.O1], ['Id', 'Título', 'Peso', 'Avance validado (%)']);
+    const ids = Object.keys(cells).filter((k) => /^A\d+$/.test(k) && k !== 'A1').map((k) => cells[k]);
+    assert.deepEqual([...ids].sort((a, b) => a - b), detail.items.map((i) => i.id).sort((a, b) => a - b));
+    const row = ids.indexOf(salud.transversal.id) + 2;
+    const json = detail.items.find((i) => i.id === salud.transversal.id);
+    assert.equal(cells[`E${row}`], json.title);
+    assert.equal(cells[`F${row}`], json.parent_id);
+    assert.equal(cells[`G${row}`], json.weight);
+    assert.equal(cells[`O${row}`], json.progress);
+    // Tree order: a parent comes right before its first child.
+    assert.equal(ids[ids.indexOf(salud.transversal.parent_id) + 1], salud.transversal.id);
+
+    const sub = await pub(`/api/v1/policy/public/instruments/${id}/items.csv?under=${salud.transversal.parent_id}`);
+    assert.equal(sub.status, 200);
+    assert.equal(sub.body.subarray(0, 3).toString('hex'), 'efbbbf');
+    const lines = sub.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    assert.match(lines[0], /^id,instrumento,nivel,codigo,titulo,item_superior,peso,/);
+    assert.equal(lines.length, 1 + detail.items.filter((i) => i.parent_id === salud.transversal.parent_id).length);
+    assert.ok(lines.slice(1).every((l) => l.startsWith(`${l.split(',')[0]},Compromisos Ministeriales`)));
+    assertApiError(assert, await pub(`/api/v1/policy/public/instruments/${id}/items.csv?under=999999`), 400, 'invalid_parameter', 'under');
+    assertApiError(assert, await pub(`/api/v1/policy/public/instruments/${id}/items.csv?under=abc`), 400, 'invalid_parameter', 'under');
+    assert.equal((await pub('/api/v1/policy/public/instruments/999999/items.csv')).status, 404);
+
+    const periodsCsv = await pub(`/api/v1/policy/public/instruments/${id}/periods.csv`);
+    assert.equal(periodsCsv.status, 200);
+    const plines = periodsCsv.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    assert.equal(plines[0], 'periodo,tipo,apertura,cierre,dias_gracia,reabierto_hasta,motivo_reapertura,estado');
+    assert.equal(plines.length, 1 + detail.periods.length);
+    const first = detail.periods[0];
+    assert.ok(plines.some((l) => l.startsWith(`${first.label},${first.kind},${first.opens_on},${first.closes_on},${first.grace_days},`)), plines.join('\n'));
+    const px = await sheetCells((await srv.request('GET', `/api/v1/policy/public/instruments/${id}/periods.xlsx`, { raw: true })).body);
+    assert.equal(px.A1, 'Período');
+    assert.equal(px.H1, 'Estado');
+  });
 });
