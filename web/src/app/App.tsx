@@ -32,6 +32,10 @@ const CasesStatistics = lazyPage(() => import('../cases/StatisticsPage'));
 const AlertsInbox = lazyPage(() => import('../alerts/AlertsPage'));
 const AlertDetail = lazyPage<{ alertId: string }>(() => import('../alerts/AlertPage'));
 const AlertRules = lazyPage(() => import('../alerts/RulesPage'));
+const MonConsole = lazyPage(() => import('../monitoring/ConsolePage'));
+const MonOrders = lazyPage(() => import('../monitoring/OrdersPage'));
+const MonOrder = lazyPage<{ orderId: string }>(() => import('../monitoring/OrderPage'));
+const MonUnit = lazyPage(() => import('../monitoring/UnitPage'));
 
 interface RouteDef {
   pattern: string;
@@ -69,6 +73,10 @@ const ROUTES: RouteDef[] = [
   { pattern: '/alertas', anyPermission: ['alerts.respond'], render: () => <AlertsInbox /> },
   { pattern: '/alertas/reglas', anyPermission: ['alerts.configure'], render: () => <AlertRules /> },
   { pattern: '/alertas/:id', anyPermission: ['alerts.respond'], render: (p) => <AlertDetail alertId={p.id!} /> },
+  { pattern: '/monitoreo', anyPermission: ['alerts.handle'], render: () => <MonConsole /> },
+  { pattern: '/monitoreo/ordenes', anyPermission: ['monitoring.manage'], render: () => <MonOrders /> },
+  { pattern: '/monitoreo/ordenes/:id', anyPermission: ['monitoring.manage'], render: (p) => <MonOrder orderId={p.id!} /> },
+  { pattern: '/monitoreo/unidad', anyPermission: ['dispatch.receive'], render: () => <MonUnit /> },
 ];
 
 function NotFound() {
