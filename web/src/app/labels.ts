@@ -10,6 +10,7 @@ export const ROLE_LABELS: Record<string, string> = {
   case_worker: 'Profesional de atención',
   operator: 'Operadora 1455 y centro de control',
   municipal: 'Seguridad municipal',
+  responder: 'Unidad policial de respuesta',
   pharmacy: 'Farmacia',
   company: 'Empresa o headhunter',
 };

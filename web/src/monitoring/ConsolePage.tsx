@@ -227,16 +227,18 @@ export default function ConsolePage() {
             <h1 tabIndex={-1}>Consola del centro de control</h1>
           </div>
           <div class="mon-head-tools">
-            <LiveBanner {...live} onRetry={live.retryNow} now={Date.now()} what="La cola se actualiza cada 15 s mientras tanto; las alertas nuevas pueden demorar." />
+            {live.connected && <LiveBanner {...live} onRetry={live.retryNow} now={Date.now()} what="" />}
             <button type="button" class={`btn btn-sm ${muted ? 'btn-danger-outline' : 'btn-ghost'}`} aria-pressed={muted ? 'true' : 'false'} onClick={toggleMute} data-testid="mute">
-              <span aria-hidden="true">{muted ? '🔇' : '🔊'}</span>
+              <SpeakerIcon muted={muted} />
               {muted ? 'Sonido silenciado' : 'Sonido activado'}
             </button>
           </div>
         </div>
+        {!live.connected && <LiveBanner {...live} onRetry={live.retryNow} now={Date.now()} what="La cola se relee cada 15 s mientras tanto: las alertas nuevas pueden demorar y no suenan." />}
         {!muted && !soundOn && (
           <p class="mon-sound-hint" role="note">
-            <span aria-hidden="true">🔈 </span>Las alarmas sonoras se activan con su primer clic o tecla en esta página.
+            <SpeakerIcon muted={false} />
+            Las alarmas sonoras se activan con su primer clic o tecla en esta página.
           </p>
         )}
         <ErrorAlert error={loadError} title="No se pudo leer la consola." />
@@ -357,5 +359,18 @@ function QueueRow({ incident: i, now, selected, onSelect }: { incident: Incident
         </span>
       </button>
     </li>
+  );
+}
+
+function SpeakerIcon({ muted }: { muted: boolean }) {
+  return (
+    <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false" class="mon-icon">
+      <path d="M3 9h4l5-4v14l-5-4H3z" fill="currentColor" />
+      {muted ? (
+        <path d="m16 9 6 6m0-6-6 6" stroke="currentColor" stroke-width="2" fill="none" />
+      ) : (
+        <path d="M16 8.5a5 5 0 0 1 0 7M18.5 6a8.5 8.5 0 0 1 0 12" stroke="currentColor" stroke-width="2" fill="none" />
+      )}
+    </svg>
   );
 }

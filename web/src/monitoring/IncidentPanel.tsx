@@ -136,62 +136,6 @@ export function IncidentPanel(props: Props) {
         </button>
       </div>
 
-      <dl class="facts mon-facts">
-        <div>
-          <dt>Orden</dt>
-          <dd>
-            {inc.order_label}
-            {detail?.order.court && <span class="cell-sub">{detail.order.court}</span>}
-          </dd>
-        </div>
-        <div>
-          <dt>Primera alerta</dt>
-          <dd>
-            {formatDateTime(new Date(inc.first_at), true)} <span class="cell-sub">{ageText(inc.first_at, now)}</span>
-          </dd>
-        </div>
-        {inc.count > 1 && (
-          <div>
-            <dt>Última alerta</dt>
-            <dd>
-              {formatDateTime(new Date(inc.last_at), true)} <span class="cell-sub">{ageText(inc.last_at, now)}</span>
-            </dd>
-          </div>
-        )}
-        <div>
-          <dt>Dispositivo</dt>
-          <dd>
-            {deviceKindLabel(inc.device_kind)} <span class="cell-sub mono">{inc.device_id}</span>
-          </dd>
-        </div>
-        {inc.zone_label && (
-          <div>
-            <dt>Zona</dt>
-            <dd>{inc.zone_label}</dd>
-          </div>
-        )}
-        {inc.distance_m !== null && (
-          <div>
-            <dt>Distancia agresor–víctima</dt>
-            <dd>
-              <strong>{distanceText(inc.distance_m)}</strong>
-              {detail?.order.min_distance_m ? <span class="cell-sub">Mínimo ordenado: {distanceText(detail.order.min_distance_m)}</span> : null}
-            </dd>
-          </div>
-        )}
-        {inc.battery !== null && (
-          <div>
-            <dt>Batería</dt>
-            <dd>{Math.round(inc.battery)} %</dd>
-          </div>
-        )}
-        {inc.outcome && (
-          <div>
-            <dt>Resultado</dt>
-            <dd>{outcomeLabel(inc.outcome)}</dd>
-          </div>
-        )}
-      </dl>
 
       <section class="mon-people" aria-label="Personas de la orden">
         {!victim ? (
@@ -264,7 +208,7 @@ export function IncidentPanel(props: Props) {
                   }).then((ok) => ok && setNote(''))
                 }
               >
-                <span aria-hidden="true">🚓 </span>Despachar unidad
+                Despachar unidad
               </button>
             )}
           </div>
@@ -277,6 +221,63 @@ export function IncidentPanel(props: Props) {
         </section>
       )}
       {closed && dispatch && <DispatchSummary d={dispatch} />}
+
+      <dl class="facts mon-facts">
+        <div>
+          <dt>Orden</dt>
+          <dd>
+            {inc.order_label}
+            {detail?.order.court && <span class="cell-sub">{detail.order.court}</span>}
+          </dd>
+        </div>
+        <div>
+          <dt>Primera alerta</dt>
+          <dd>
+            {formatDateTime(new Date(inc.first_at), true)} <span class="cell-sub">{ageText(inc.first_at, now)}</span>
+          </dd>
+        </div>
+        {inc.count > 1 && (
+          <div>
+            <dt>Última alerta</dt>
+            <dd>
+              {formatDateTime(new Date(inc.last_at), true)} <span class="cell-sub">{ageText(inc.last_at, now)}</span>
+            </dd>
+          </div>
+        )}
+        <div>
+          <dt>Dispositivo</dt>
+          <dd>
+            {deviceKindLabel(inc.device_kind)} <span class="cell-sub mono">{inc.device_id}</span>
+          </dd>
+        </div>
+        {inc.zone_label && (
+          <div>
+            <dt>Zona</dt>
+            <dd>{inc.zone_label}</dd>
+          </div>
+        )}
+        {inc.distance_m !== null && (
+          <div>
+            <dt>Distancia agresor–víctima</dt>
+            <dd>
+              <strong>{distanceText(inc.distance_m)}</strong>
+              {detail?.order.min_distance_m ? <span class="cell-sub">Mínimo ordenado: {distanceText(detail.order.min_distance_m)}</span> : null}
+            </dd>
+          </div>
+        )}
+        {inc.battery !== null && (
+          <div>
+            <dt>Batería</dt>
+            <dd>{Math.round(inc.battery)} %</dd>
+          </div>
+        )}
+        {inc.outcome && (
+          <div>
+            <dt>Resultado</dt>
+            <dd>{outcomeLabel(inc.outcome)}</dd>
+          </div>
+        )}
+      </dl>
 
       <Timeline detail={detail} />
       {detail && <Replay detail={detail} onReplay={props.onReplay} />}
@@ -309,7 +310,7 @@ function DispatchSummary({ d }: { d: Dispatch }) {
   return (
     <div class={`mon-dispatch mon-dispatch-${d.state}`} data-testid="dispatch-summary">
       <span class="mon-dispatch-unit">
-        <span aria-hidden="true">🚓 </span>
+        <span class="mon-dispatch-label">Unidad </span>
         {d.unit_name}
       </span>
       <span class="mon-dispatch-state">{dispatchStateLabel(d.state)}</span>
@@ -337,7 +338,10 @@ function timeline(detail: IncidentDetail): Event[] {
       by: a.user_name,
       kind: a.kind,
     });
-  for (const d of detail.dispatches) {
+  // The server may log dispatches and the unit's steps as actions already ("despacho", "unidad"):
+  // then they are not repeated from the dispatch rows.
+  const logged = detail.actions.some((a) => a.kind === 'despacho' || a.kind === 'unidad');
+  for (const d of logged ? [] : detail.dispatches) {
     ev.push({ at: d.created_at, title: `Despacho a ${d.unit_name}`, detail: d.note, kind: 'dispatch' });
     if (d.accepted_at) ev.push({ at: d.accepted_at, title: `${d.unit_name}: aceptado`, kind: 'dispatch' });
     if (d.en_route_at) ev.push({ at: d.en_route_at, title: `${d.unit_name}: en camino`, kind: 'dispatch' });
@@ -477,7 +481,7 @@ function ExportButton({ id }: { id: number }) {
     <div class="mon-export">
       <ErrorAlert error={error} />
       <button type="button" class="btn btn-ghost btn-sm" disabled={busy} onClick={download} data-testid="export">
-        <span aria-hidden="true">⭳ </span>Exportar evidencia
+        <span aria-hidden="true">↓ </span>Exportar evidencia
       </button>
       <span class="cell-sub">Documento firmado y encadenado, verificable por un tribunal.</span>
     </div>

@@ -113,11 +113,12 @@ export function MonitorMap(props: Props) {
       .then((geo) => {
         if (!alive) return;
         L.geoJSON(geo, {
-          style: () => ({ color: '#ffffff', weight: 1.2, fillColor: '#c9bfd8', fillOpacity: 0.55 }),
+          style: () => ({ color: '#9d8fb3', weight: 1, fillColor: '#ddd6e7', fillOpacity: 1 }),
           interactive: false,
           onEachFeature: (f, layer) => {
             const name = String((f.properties as Record<string, unknown> | null)?.name ?? '');
-            if (name) (layer as L.Path).bindTooltip(text(name), { permanent: false, className: 'map-tooltip' });
+            // Comuna names, for orientation without street tiles (shown from zoom 11, see CSS).
+            if (name) (layer as L.Path).bindTooltip(text(name), { permanent: true, direction: 'center', className: 'mon-comuna-label', interactive: false });
           },
         }).addTo(base);
         base.eachLayer((l) => (l as L.GeoJSON).bringToBack?.());
@@ -125,6 +126,9 @@ export function MonitorMap(props: Props) {
       .catch(() => {
         /* the markers still work on the plain background */
       });
+    const zoomClass = () => el.current?.classList.toggle('mon-zoomed-in', map.getZoom() >= 11);
+    map.on('zoomend', zoomClass);
+    zoomClass();
     map.on('click', (e: L.LeafletMouseEvent) => clickRef.current?.({ lat: e.latlng.lat, lon: e.latlng.lng }));
     const resize = new ResizeObserver(() => map.invalidateSize());
     resize.observe(el.current);
@@ -254,10 +258,11 @@ export function MonitorMap(props: Props) {
   }, [props.focus?.lat, props.focus?.lon]);
 
   return (
-    <figure class={`map-figure mon-map-figure${props.class ? ` ${props.class}` : ''}`}>
+    <figure class={`map-figure mon-map-figure${props.class ? ` ${props.class}` : ''}${props.onMapClick ? ' mon-map-drawing' : ''}`}>
+      {/* The container's class never changes: Leaflet adds its own classes to it, and a re-render would drop them. */}
       <div
         ref={el}
-        class={`map mon-map${props.onMapClick ? ' mon-map-drawing' : ''}`}
+        class="map mon-map"
         role="region"
         aria-label={props.label}
         data-testid={props.testId ?? 'monitor-map'}
