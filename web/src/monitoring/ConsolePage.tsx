@@ -4,6 +4,7 @@
 // last-hour trail and zones, and the incident panel. Each severity looks and sounds different.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { errorMessage } from '../app/api';
+import { formatNumber } from '../app/format';
 import { setQuery, useLocation } from '../app/router';
 import { ErrorAlert, usePageTitle } from '../app/ui';
 import { LiveBanner, MonitoringNav, SeverityTag, TypeTag, useNow } from './common';
@@ -258,7 +259,7 @@ export default function ConsolePage() {
               ) : (
                 'Todas tomadas'
               )}
-              {stats && typeof stats.accepted === 'number' ? ` · ${stats.accepted.toLocaleString('es-CL')} posiciones recibidas` : ''}
+              {stats && typeof stats.received === 'number' ? ` · ${formatNumber(stats.received)} posiciones recibidas` : ''}
             </p>
             {!loaded && !loadError ? (
               <p class="loading" role="status">

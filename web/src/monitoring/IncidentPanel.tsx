@@ -334,7 +334,10 @@ function timeline(detail: IncidentDetail): Event[] {
     ev.push({
       at: a.at,
       title: a.kind_label || a.kind,
-      detail: [a.outcome ? `Resultado: ${outcomeLabel(a.outcome)}` : null, a.note].filter(Boolean).join(' · ') || null,
+      detail:
+        [a.reached === true ? 'Contestó' : a.reached === false ? 'No contestó' : null, a.outcome ? `Resultado: ${outcomeLabel(a.outcome)}` : null, a.note]
+          .filter(Boolean)
+          .join(' · ') || null,
       by: a.user_name,
       kind: a.kind,
     });

@@ -146,6 +146,8 @@ export interface Action {
   kind_label: string;
   note: string | null;
   outcome: string | null;
+  /** Calls: whether the person answered. */
+  reached?: boolean | null;
   user_name: string | null;
 }
 
