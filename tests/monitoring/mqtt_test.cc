@@ -102,16 +102,22 @@ bool port_open(int port) {
 class Broker {
  public:
   Broker(std::string binary, fs::path dir, int port) : binary_(std::move(binary)), dir_(std::move(dir)), port_(port) {
+    configure(false);
+  }
+  ~Broker() { kill(SIGTERM); }
+
+  // As scripts/mosquitto.sh does: the broker saves sessions and queued messages on disk.
+  void configure(bool persistence) {
     const passwd* pw = ::getpwuid(::geteuid());
-    std::ofstream conf(dir_ / "mosquitto.conf");
+    std::ofstream conf(dir_ / "mosquitto.conf", std::ios::trunc);
     conf << "listener " << port_ << " 127.0.0.1\n"
          << "allow_anonymous true\n"
-         << "persistence false\n"
+         << "persistence " << (persistence ? "true" : "false") << "\n"
+         << "persistence_location " << dir_.string() << "/\n"
          // As root, mosquitto would drop to the «mosquitto» user; stay as whoever runs the test.
          << "user " << (pw ? pw->pw_name : "root") << "\n"
          << "log_dest stderr\n";
   }
-  ~Broker() { kill(SIGTERM); }
 
   bool start() {
     posix_spawn_file_actions_t fa;
@@ -496,6 +502,49 @@ TEST_F(MqttBridgeTest, MessagesQueuedWhileDisconnectedAreDeliveredAfter) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->second["accepted"], 1);
   EXPECT_EQ(bridge.counters().accepted, 3u);
+}
+
+TEST_F(MqttBridgeTest, QueuedMessagesSurviveABrokerRestartWithPersistence) {
+  broker_->kill(SIGTERM);
+  broker_->configure(true);
+  ASSERT_TRUE(broker_->start()) << broker_->log();
+  {
+    MqttBridge bridge(options(), recorder());
+    ASSERT_TRUE(bridge.start());
+    ASSERT_TRUE(wait_until([&] { return bridge.connected(); }, 5s)) << broker_->log();
+  }
+  {
+    Publisher dev(port_);
+    ASSERT_TRUE(dev.ok());
+    ASSERT_TRUE(dev.publish(topic("BR-0001"), "lat=-33.45&lon=-70.66&timestamp=1795500000&key=s3creto-uno"));
+    ASSERT_TRUE(dev.publish(topic("TAG-0002"), "lat=-33.46&lon=-70.67&timestamp=1795500001&key=s3creto-dos"));
+  }
+  // Server and broker both down at once (a machine reboot): the broker saves on SIGTERM.
+  broker_->kill(SIGTERM);
+  ASSERT_TRUE(broker_->start()) << broker_->log();
+  MqttBridge bridge(options(), recorder());
+  ASSERT_TRUE(bridge.start());
+  ASSERT_TRUE(wait_until([&] { return positions_received() == 2; }, 10s)) << broker_->log();
+  auto c = calls();
+  ASSERT_EQ(c.size(), 2u);
+  EXPECT_EQ(c[0].who.device_id, "BR-0001");
+  EXPECT_EQ(c[1].who.device_id, "TAG-0002");
+}
+
+TEST_F(MqttBridgeTest, StartsBeforeTheBrokerAndConnectsWhenItComes) {
+  broker_->kill(SIGTERM);
+  MqttBridge bridge(options(), recorder());
+  ASSERT_TRUE(bridge.start());  // not an error: the server may start before the broker
+  std::this_thread::sleep_for(300ms);
+  EXPECT_FALSE(bridge.connected());
+  ASSERT_TRUE(broker_->start()) << broker_->log();
+  ASSERT_TRUE(wait_until([&] { return bridge.connected(); }, 5s)) << broker_->log();
+  EXPECT_EQ(bridge.counters().reconnects, 0u);
+  Publisher dev(port_);
+  ASSERT_TRUE(dev.ok());
+  ASSERT_TRUE(dev.publish(topic("BR-0001"), "lat=-33.45&lon=-70.66&key=s3creto-uno"));
+  ASSERT_TRUE(dev.reply(1));
+  EXPECT_EQ(positions_received(), 1u);
 }
 
 TEST(MqttBridgeOptions, InvalidOptionsAreRefused) {
