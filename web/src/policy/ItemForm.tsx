@@ -135,14 +135,8 @@ export default function ItemForm({ instrumentId, items, item, parentId = null, o
             onValue={setWeight}
             error={f.weight}
             required
-            hint={
-              <span data-testid="weight-rule">
-                El avance de {parentItem ? `«${parentItem.title}»` : 'el instrumento'} es el promedio ponderado de sus ítems: Σ peso × avance ÷ Σ peso.{' '}
-                {w != null && !Number.isNaN(w) && w > 0
-                  ? `Con peso ${decimalText(w)} y ${decimalText(others)} de los demás ítems del nivel, este ítem pesa ${shareText(w, others)}.`
-                  : 'Mayor que 0 y como máximo 1000.'}
-              </span>
-            }
+            hint="Mayor que 0 y como máximo 1000."
+            hintBelow
           />
           <SelectField label="Estado del ítem" name="status" value={status} onValue={setStatus} options={ITEM_STATUSES} error={f.status} />
           <SelectField
@@ -155,6 +149,10 @@ export default function ItemForm({ instrumentId, items, item, parentId = null, o
             error={f.region_id}
           />
         </div>
+        <p class="hint pol-rule" data-testid="weight-rule">
+          Regla de cálculo: el avance {parentItem ? `de «${parentItem.title}»` : 'del instrumento'} es el promedio ponderado de sus ítems (Σ peso × avance ÷ Σ peso).
+          {w != null && !Number.isNaN(w) && w > 0 && ` Con peso ${decimalText(w)} y ${decimalText(others)} de los demás ítems del nivel, este ítem pesa ${shareText(w, others)}.`}
+        </p>
         <fieldset class={`fieldset${f.institution_ids ? ' has-error' : ''}`}>
           <legend>Instituciones responsables</legend>
           <p class="hint">Sus enlaces reportan el avance de este ítem.</p>
