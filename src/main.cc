@@ -56,6 +56,14 @@ int main(int argc, char** argv) {
                   "Mark session cookies Secure (set when TLS terminates in a proxy in front of Equidad)");
   bool with_demo = false;
   serve->add_flag("--demo", with_demo, "Load the demo data set before serving");
+  serve->add_option("--monitoring-take-timeout", cfg.monitoring_take_timeout_s,
+                    "Seconds before a monitoring alert nobody took escalates")->capture_default_str()->check(CLI::Range(1, 3600));
+  serve->add_option("--monitoring-accept-timeout", cfg.monitoring_accept_timeout_s,
+                    "Seconds before a dispatch nobody accepted escalates (a municipal one then goes to the police)")
+      ->capture_default_str()->check(CLI::Range(1, 3600));
+  serve->add_option("--mqtt", cfg.mqtt, "MQTT broker (host:port) whose device positions are ingested (env EQ_MQTT)");
+  serve->add_option("--monitoring-retention-days", cfg.monitoring_retention_days,
+                    "Days positions are kept (except around incidents)")->capture_default_str()->check(CLI::Range(1, 3650));
 
   auto* migrate = cli.add_subcommand("migrate", "Apply pending database migrations and exit");
   add_db(migrate);

@@ -20,6 +20,8 @@
 #include "auth/routes.h"
 #include "core/time.h"
 #include "legislative/module.h"
+#include "monitoring/module.h"
+#include "monitoring/mqtt.h"
 #include "policy/module.h"
 #include "territory/module.h"
 
@@ -33,7 +35,10 @@ struct App::Modules {
   std::shared_ptr<auth::Service> auth;
   std::shared_ptr<cases::Service> cases;
   std::shared_ptr<alerts::Service> alerts;
+  std::shared_ptr<monitoring::Service> monitoring;
   std::jthread jobs;
+  std::jthread monitoring_jobs;
+  std::unique_ptr<monitoring::MqttBridge> mqtt;
 };
 
 namespace {
@@ -56,7 +61,7 @@ std::string find_up(const std::string& relative, const char* env) {
 std::vector<store::Migration> all_migrations() {
   std::vector<store::Migration> all;
   for (auto* module : {&territory::migrations, &audit::migrations, &auth::migrations, &legislative::migrations, &eq::policy::migrations,
-                        &cases::migrations, &alerts::migrations})
+                        &cases::migrations, &alerts::migrations, &monitoring::migrations})
     for (auto& m : (*module)()) all.push_back(std::move(m));
   return all;
 }
@@ -83,7 +88,76 @@ std::string default_db_url() {
   return "sqlite:var/equidad.db";
 }
 
-App::~App() = default;
+App::~App() {
+  if (modules_ && modules_->mqtt) modules_->mqtt->stop();
+  stop_jobs();
+  if (modules_ && modules_->monitoring) modules_->monitoring->stop();
+}
+
+// The pilot of the 1455 line with the security units of six municipalities (public account
+// 2020–2021): there a dispatch goes to the municipal unit, elsewhere to the police.
+static const std::set<std::string> kMunicipalPilot = {"13101", "13123", "13112", "13110", "13114", "13125"};
+
+Result<void> App::open_monitoring(App& app) {
+  auto& m = *app.modules_;
+  monitoring::Directory dir;
+  auto unit_of = [auth = m.auth](const std::string& type, const std::string& comuna) -> std::optional<monitoring::Unit> {
+    auto all = auth->list_institutions("", "", "");
+    if (!all) return std::nullopt;
+    for (const auto& i : *all)
+      if (i.active && i.type == type && (comuna.empty() || i.comuna_id == comuna))
+        return monitoring::Unit{i.id, i.name, type == "police" ? "police" : "municipal"};
+    return std::nullopt;
+  };
+  dir.police_unit = [unit_of] { return unit_of("police", ""); };
+  dir.responsible_unit = [unit_of](const std::string& comuna) {
+    if (kMunicipalPilot.count(comuna))
+      if (auto u = unit_of("municipality", comuna)) return u;
+    return unit_of("police", "");
+  };
+  dir.comuna_of = [territory = m.territory](double lat, double lon) { return territory->locate(lat, lon); };
+  dir.user_name = [auth = m.auth](int64_t id) {
+    auto names = auth->display_names({id}, {});
+    if (!names) return std::string();
+    auto it = names->first.find(id);
+    return it == names->first.end() ? std::string() : it->second;
+  };
+  monitoring::ServiceOptions opt;
+  opt.take_timeout_s = app.config_.monitoring_take_timeout_s;
+  opt.accept_timeout_s = app.config_.monitoring_accept_timeout_s;
+  opt.retention_days = app.config_.monitoring_retention_days;
+  m.monitoring = std::make_shared<monitoring::Service>(*app.db_, *app.keys_, *m.audit, dir, opt);
+  if (auto ok = m.monitoring->start(); !ok) return ok;
+  monitoring::register_routes(app.router_, m.monitoring);
+  auto mon = m.monitoring.get();
+  app.metrics_.add_gauge("equidad_monitoring_positions_received_total", "Positions received by the monitoring engine.",
+                         [mon] { return static_cast<double>(mon->stats().received); });
+  app.metrics_.add_gauge("equidad_monitoring_positions_rejected_total", "Positions rejected (coordinates, time, speed, unknown device).",
+                         [mon] { return static_cast<double>(mon->stats().rejected_total()); });
+  app.metrics_.add_gauge("equidad_monitoring_alerts_total", "Alerts raised by the monitoring engine, repeats included.",
+                         [mon] { return static_cast<double>(mon->stats().alerts); });
+  std::string mqtt = app.config_.mqtt;
+  if (const char* v = std::getenv("EQ_MQTT"); mqtt.empty() && v && *v) mqtt = v;
+  if (!mqtt.empty()) {
+    monitoring::MqttOptions mo;
+    auto colon = mqtt.rfind(':');
+    mo.host = mqtt.substr(0, colon);
+    if (colon != std::string::npos) mo.port = std::atoi(mqtt.c_str() + colon + 1);
+    m.mqtt = std::make_unique<monitoring::MqttBridge>(
+        mo, [svc = m.monitoring](const monitoring::Credentials& who, std::vector<monitoring::Position> ps, const std::string& client) {
+          return svc->ingest(who, std::move(ps), client);
+        });
+    if (auto ok = m.mqtt->start(); !ok) return ok;
+    auto bridge = m.mqtt.get();
+    app.metrics_.add_gauge("equidad_monitoring_mqtt_connected", "1 while subscribed to the MQTT broker.",
+                           [bridge] { return bridge->connected() ? 1.0 : 0.0; });
+    app.metrics_.add_gauge("equidad_monitoring_mqtt_messages_total", "MQTT messages received from devices.",
+                           [bridge] { return static_cast<double>(bridge->counters().messages); });
+  }
+  app.metrics_.add_gauge("equidad_monitoring_live_connections", "Consoles and units connected over WebSocket.",
+                         [mon] { return static_cast<double>(mon->hub().size()); });
+  return {};
+}
 
 Result<std::unique_ptr<App>> App::open(const Config& config) {
   std::unique_ptr<App> app(new App());
@@ -176,6 +250,7 @@ Result<std::unique_ptr<App>> App::open(const Config& config) {
   alerts::register_routes(router, m.alerts);
   eq::policy::register_routes(router, *app->db_, m.audit, m.auth);
   m.auth->add_home_source([db = app->db_.get()](const http::Request& req) { return eq::policy::home_items(*db, req); });
+  if (auto ok = open_monitoring(*app); !ok) return fail(ok.error());
   router.set_hooks({[auth = m.auth](http::Request& req) { return auth->authenticate(req); },
                     [audit = m.audit](const http::Request& req, const std::string& outcome) {
                       auto e = audit::Log::from(req, "http." + outcome, req.method + " " + req.route, "denied");
@@ -194,12 +269,30 @@ Result<void> App::load_demo() {
   if (!centre) return fail(centre.error());
   if (!police) return fail(police.error());
   if (!*centre || !*police) return fail(Error::internal());
-  return cases::load_demo(*modules_->cases, (*centre)->institution_id, (*centre)->id, (*police)->institution_id, (*police)->id);
+  if (auto ok = cases::load_demo(*modules_->cases, (*centre)->institution_id, (*centre)->id, (*police)->institution_id, (*police)->id); !ok)
+    return ok;
+  return monitoring::load_demo(*modules_->monitoring);
 }
 
 
 void App::start_jobs(std::chrono::seconds every) {
   // Time-based alert rules (deadlines) and escalations are found by a periodic sweep.
+  // Monitoring: silence and escalations every second (their timeouts are seconds), retention hourly.
+  modules_->monitoring_jobs = std::jthread([this](std::stop_token stop) {
+    std::mutex m;
+    std::condition_variable_any cv;
+    int64_t next_purge = 0;
+    while (!stop.stop_requested()) {
+      const int64_t now = now_ms();
+      modules_->monitoring->tick(now);
+      if (now >= next_purge) {
+        if (auto n = modules_->monitoring->purge_positions(now); !n) std::cerr << "monitoring purge: " << n.error().message << std::endl;
+        next_purge = now + 3'600'000;
+      }
+      std::unique_lock lock(m);
+      cv.wait_for(lock, stop, std::chrono::seconds(1), [] { return false; });
+    }
+  });
   modules_->jobs = std::jthread([this, every](std::stop_token stop) {
     std::mutex m;
     std::condition_variable_any cv;
@@ -212,6 +305,11 @@ void App::start_jobs(std::chrono::seconds every) {
 }
 
 void App::stop_jobs() {
+  if (!modules_) return;
+  if (modules_->monitoring_jobs.joinable()) {
+    modules_->monitoring_jobs.request_stop();
+    modules_->monitoring_jobs.join();
+  }
   if (modules_->jobs.joinable()) {
     modules_->jobs.request_stop();
     modules_->jobs.join();

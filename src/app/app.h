@@ -28,6 +28,10 @@ struct Config {
   std::string key_file;  // secret keys for field encryption and blind indexes
   int pool_size = 4;
   http::ServerOptions server;
+  int monitoring_take_timeout_s = 60;
+  int monitoring_accept_timeout_s = 120;
+  int monitoring_retention_days = 180;
+  std::string mqtt;  // "host:port" of the broker devices publish to; empty: no MQTT ingest
 };
 
 // Where data/ and web/dist are when not given: next to the binary's source tree or the working folder.
@@ -66,6 +70,7 @@ class App {
 
  private:
   App() = default;
+  static Result<void> open_monitoring(App& app);
   Config config_;
   std::unique_ptr<store::Database> db_;
   http::Router router_;

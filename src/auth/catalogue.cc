@@ -21,6 +21,7 @@ const std::vector<Permission>& permissions() {
       {"policy.report", "Reportar avances de los compromisos de su institución"},
       {"policy.validate", "Validar reportes y preparar la cuenta pública"},
       {"registries.directoras.search", "Buscar en el Registro de Directoras"},
+      {"monitoring.manage", "Registrar medidas con monitoreo telemático, sus zonas de exclusión y dispositivos"},
       {"legislative.manage", "Registrar proyectos de ley, su tramitación y sus urgencias en la agenda legislativa"},
   };
   return all;
@@ -40,8 +41,10 @@ const std::vector<Role>& roles() {
       {"case_worker", "Profesional de atención", "Registra casos, evaluaciones de riesgo, derivaciones y medidas de protección.", true,
        {"cases.read", "cases.write", "alerts.respond"}},
       {"operator", "Operadora 1455 y centro de control", "Atiende contactos y alertas, y despacha a la unidad más cercana.", true,
-       {"cases.read", "channels.answer", "alerts.handle", "alerts.respond"}},
+       {"cases.read", "channels.answer", "alerts.handle", "alerts.respond", "monitoring.manage"}},
       {"municipal", "Seguridad municipal", "Recibe despachos, confirma su recepción y reporta el resultado.", false, {"dispatch.receive"}},
+      {"responder", "Unidad policial de respuesta", "Recibe despachos del centro de control, confirma su recepción y reporta el resultado.",
+       false, {"dispatch.receive"}},
       {"pharmacy", "Farmacia", "Reporta activaciones de la palabra clave «Mascarilla 19».", false, {"channels.pharmacy_report"}},
       {"company", "Empresa o headhunter", "Busca candidatas en el Registro de Directoras.", false, {"registries.directoras.search"}},
   };

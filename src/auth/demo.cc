@@ -17,6 +17,8 @@ const std::vector<DemoLogin>& demo_logins() {
       {"case_worker", "policia@equidad.demo", "Marcela Pino Ibáñez", "Carabineros de Chile", true},
       {"operator", "operador@equidad.demo", "Camila Herrera Silva", "Servicio Nacional de la Mujer y la Equidad de Género (SernamEG)", true},
       {"municipal", "municipal@equidad.demo", "Felipe González Torres", "Municipalidad de Santiago", false},
+      // The police unit that takes dispatches outside the municipal pilot, or when a municipal unit does not answer.
+      {"responder", "patrulla@equidad.demo", "Sebastián Muñoz Rojas", "Carabineros de Chile", false},
       {"pharmacy", "farmacia@equidad.demo", "Andrea Vergara Lagos", "Farmacia Comunitaria Providencia", false},
       {"company", "empresa@equidad.demo", "Ignacio Bravo Espinoza", "Consultora de Directorios Andes", false},
   };

@@ -20,6 +20,8 @@ const char* type_name_es(Field::Type t) {
     case Field::Type::number: return "un número";
     case Field::Type::boolean: return "verdadero o falso";
     case Field::Type::string_array: return "una lista de textos";
+    case Field::Type::array: return "una lista";
+    case Field::Type::object: return "un objeto";
   }
   return "";
 }
@@ -46,6 +48,8 @@ Result<void> check_value(const Field& f, const Json& v) {
       if (ok)
         for (const auto& item : v) ok = ok && item.is_string() && utf8_length(item.get<std::string>()) <= 200;
       break;
+    case Field::Type::array: ok = v.is_array(); break;
+    case Field::Type::object: ok = v.is_object() && v.size() <= f.max_length; break;
   }
   if (!ok)
     return fail(Error::invalid(f.name, std::string("El campo «") + f.name + "» debe ser " + type_name_es(f.type) + ".",
@@ -58,7 +62,7 @@ Result<void> check_value(const Field& f, const Json& v) {
     if (has_control_chars(s))
       return fail(Error::invalid(f.name, "El campo «" + f.name + "» contiene caracteres no permitidos.", "invalid_characters"));
   }
-  if (f.type == Field::Type::string_array && v.size() > f.max_length)
+  if ((f.type == Field::Type::string_array || f.type == Field::Type::array) && v.size() > f.max_length)
     return fail(Error::invalid(f.name, "El campo «" + f.name + "» tiene demasiados elementos.", "too_long"));
   return {};
 }
@@ -105,6 +109,8 @@ Json schema_to_openapi(const Schema& schema) {
       case Field::Type::number: p = {{"type", "number"}}; break;
       case Field::Type::boolean: p = {{"type", "boolean"}}; break;
       case Field::Type::string_array: p = {{"type", "array"}, {"items", {{"type", "string"}}}, {"maxItems", f.max_length}}; break;
+      case Field::Type::array: p = {{"type", "array"}, {"maxItems", f.max_length}}; break;
+      case Field::Type::object: p = {{"type", "object"}}; break;
     }
     if (f.nullable) p["nullable"] = true;
     props[f.name] = p;

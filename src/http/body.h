@@ -9,7 +9,8 @@
 namespace eq::http {
 
 struct Field {
-  enum class Type { string, integer, number, boolean, string_array };
+  // array and object: checked for shape only (item count); the handler validates their content.
+  enum class Type { string, integer, number, boolean, string_array, array, object };
   std::string name;
   Type type = Type::string;
   bool required = false;

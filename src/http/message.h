@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -60,12 +61,16 @@ struct Request {
   const Principal& who() const { return *principal; }
 };
 
+struct Upgrade;  // http/live.h
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json; charset=utf-8";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
   bool compressible = true;
+  // Set by a route that accepts a WebSocket upgrade of this request (status 101).
+  std::shared_ptr<Upgrade> upgrade;
 
   static Response json(const Json& value, int status = 200) {
     Response r;

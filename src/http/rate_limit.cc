@@ -27,4 +27,13 @@ bool RateLimiter::allow(const std::string& key) {
   return true;
 }
 
+bool RateLimiter::peek(const std::string& key) {
+  auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(mu_);
+  auto it = buckets_.find(key);
+  if (it == buckets_.end()) return true;
+  double elapsed = std::chrono::duration<double, std::milli>(now - it->second.at).count();
+  return std::min(burst_, it->second.tokens + elapsed * per_ms_) >= 1.0;
+}
+
 }  // namespace eq::http

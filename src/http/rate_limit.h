@@ -12,6 +12,8 @@ class RateLimiter {
   // `burst` requests at once, refilled at `per_minute`.
   RateLimiter(double burst, double per_minute) : burst_(burst), per_ms_(per_minute / 60000.0) {}
   bool allow(const std::string& key);
+  // Whether allow() would pass now, without taking a token (limits that only failures consume).
+  bool peek(const std::string& key);
 
  private:
   struct Bucket {

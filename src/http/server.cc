@@ -3,6 +3,9 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <deque>
 
 #include <iostream>
 #include <thread>
@@ -10,12 +13,14 @@
 
 #include "core/time.h"
 #include "http/gzip.h"
+#include "http/live.h"
 
 namespace eq::http {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
+namespace websocket = boost::beast::websocket;
 using tcp = asio::ip::tcp;
 
 struct Server::Impl {
@@ -99,6 +104,83 @@ std::optional<Response> invalid_query(const Request& req) {
 
 std::string json_escape(const std::string& s) { return Json(s).dump(-1, ' ', false, Json::error_handler_t::replace); }
 
+// Cross-site WebSocket hijacking: a browser sends the page's Origin with every upgrade, and a
+// session cookie would otherwise let any site open the console's stream.
+bool same_origin(const Request& req) {
+  std::string origin = req.header("origin");
+  if (origin.empty()) return true;  // not a browser
+  auto scheme = origin.find("://");
+  if (scheme == std::string::npos) return false;
+  return origin.substr(scheme + 3) == req.header("host");
+}
+
+// One WebSocket connection of a live stream. Messages are queued and written one at a time; a
+// client that cannot keep up (queue beyond kMaxQueue) is cut off and reconnects to a fresh snapshot,
+// rather than holding the server's memory.
+class LiveSession : public Hub::Sink, public std::enable_shared_from_this<LiveSession> {
+ public:
+  static constexpr size_t kMaxQueue = 4096;
+  LiveSession(beast::tcp_stream&& stream, std::shared_ptr<Upgrade> up) : ws_(std::move(stream)), up_(std::move(up)) {}
+  ~LiveSession() override {
+    if (id_) up_->hub->detach(id_);
+  }
+
+  void start(bhttp::request<bhttp::string_body> req) {
+    beast::get_lowest_layer(ws_).expires_never();  // the websocket's own timeouts (pings) take over
+    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    ws_.set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& res) { res.set(bhttp::field::server, "equidad"); }));
+    ws_.async_accept(req, [self = shared_from_this()](beast::error_code ec) {
+      if (ec) return;
+      if (!self->up_->hello.empty()) self->deliver(std::make_shared<const std::string>(self->up_->hello));
+      self->id_ = self->up_->hub->attach(self, self->up_->filter);
+      self->read();
+    });
+  }
+
+  void deliver(std::shared_ptr<const std::string> message) override {
+    asio::post(ws_.get_executor(), [self = shared_from_this(), message] {
+      if (self->closed_) return;
+      if (self->queue_.size() >= kMaxQueue) return self->close();
+      self->queue_.push_back(message);
+      if (self->queue_.size() == 1) self->write();
+    });
+  }
+
+ private:
+  void write() {
+    ws_.text(true);
+    ws_.async_write(asio::buffer(*queue_.front()), [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) return self->close();
+      self->queue_.pop_front();
+      if (!self->queue_.empty()) self->write();
+    });
+  }
+  // Clients send nothing but control frames; reading keeps pings and the close handshake going.
+  void read() {
+    ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) return self->close();
+      self->buffer_.consume(self->buffer_.size());
+      self->read();
+    });
+  }
+  void close() {
+    if (closed_) return;
+    closed_ = true;
+    queue_.clear();
+    if (id_) up_->hub->detach(std::exchange(id_, 0));
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+  }
+
+  websocket::stream<beast::tcp_stream> ws_;
+  std::shared_ptr<Upgrade> up_;
+  beast::flat_buffer buffer_;
+  std::deque<std::shared_ptr<const std::string>> queue_;
+  uint64_t id_ = 0;
+  bool closed_ = false;
+};
+
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(tcp::socket socket, Server::Impl& srv) : stream_(std::move(socket)), srv_(srv) {
@@ -178,8 +260,20 @@ class Connection : public std::enable_shared_from_this<Connection> {
     req.body = std::move(in.body());
     req.client_ip = client_ip_;
 
+    const bool ws_upgrade = websocket::is_upgrade(in);
     Response r = invalid_query(req).value_or(Response());
+    if (r.status == 200 && ws_upgrade && !same_origin(req))
+      r = Response::error(Error{403, "cross_origin", "La conexión en vivo solo se acepta desde la propia aplicación.", {}});
     if (r.status == 200) r = srv_.handle(req);
+    if (r.upgrade && !ws_upgrade)
+      r = Response::error(Error{426, "upgrade_required", "Esta dirección solo acepta conexiones WebSocket.", {}});
+    if (r.upgrade) {
+      --srv_.in_flight;
+      srv_.metrics.observe(req.method, req.route, 101, 0);
+      auto live = std::make_shared<LiveSession>(std::move(stream_), r.upgrade);
+      live->start(parser_->release());
+      return;
+    }
 
     auto res = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(r.status), in.version());
     res->set(bhttp::field::server, "equidad");

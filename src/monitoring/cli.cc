@@ -32,6 +32,10 @@
 // timestamp), never beyond the last row.
 #include "monitoring/cli.h"
 
+#include <fstream>
+
+#include "http/message.h"
+
 #include <CLI/CLI.hpp>
 
 #include <charconv>
@@ -548,6 +552,25 @@ void add_commands(CLI::App& app) {
   s->add_option("--seed", synth->synth.seed, "Random seed (same seed, same files)")->capture_default_str();
   s->add_option("--out-dir", synth->out_dir, "Folder for orders.csv, zones.csv, devices.csv, positions.csv")->required();
   s->callback([synth] { throw CLI::RuntimeError(run_synth(*synth, std::cout, std::cerr)); });
+
+  auto file = std::make_shared<std::string>();
+  auto* v = monitor->add_subcommand("verify", "Check an incident's evidence export: hash chain and Ed25519 signature");
+  v->add_option("file", *file, "The exported JSON file")->required();
+  v->callback([file] {
+    std::ifstream in(*file);
+    if (!in) {
+      std::cerr << "No se pudo leer " << *file << "\n";
+      throw CLI::RuntimeError(1);
+    }
+    auto doc = http::Json::parse(in, nullptr, false);
+    auto ok = verify_evidence(doc);
+    if (!ok) {
+      std::cout << "NO VÁLIDA: " << ok.error().message << "\n";
+      throw CLI::RuntimeError(2);
+    }
+    std::cout << *ok << "\n";
+    throw CLI::RuntimeError(0);
+  });
 }
 
 }  // namespace eq::monitoring

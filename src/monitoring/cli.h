@@ -5,6 +5,8 @@
 #include <iosfwd>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "monitoring/engine.h"
 #include "monitoring/synth.h"
 
@@ -29,6 +31,9 @@ struct SynthCommand {
   std::string out_dir;
 };
 int run_synth(const SynthCommand& c, std::ostream& out, std::ostream& err);
+
+// `monitor verify FILE`: the chain and signature of an incident's evidence export (evidence.cc).
+Result<std::string> verify_evidence(const nlohmann::json& doc);
 
 // Registers `monitor replay` and `monitor synth`; they run from CLI11's callbacks and end the
 // program's parse with their exit code.

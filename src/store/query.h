@@ -26,7 +26,15 @@ class Query {
     ints_.push_back({name, value});
     return *this;
   }
+  Query& bind_double(const std::string& name, double value) {
+    doubles_.push_back({name, value});
+    return *this;
+  }
   // Binds NULL when the value is absent.
+  Query& bind_opt_double(const std::string& name, const std::optional<double>& value) {
+    doubles_.push_back({name, value.value_or(0.0), value ? soci::i_ok : soci::i_null});
+    return *this;
+  }
   Query& bind_opt(const std::string& name, const std::optional<std::string>& value) {
     strings_.push_back({name, value.value_or(""), value ? soci::i_ok : soci::i_null});
     return *this;
@@ -76,10 +84,12 @@ class Query {
   void bind_all(soci::statement& st) {
     for (auto& p : strings_) st.exchange(soci::use(p.value, p.ind, p.name));
     for (auto& p : ints_) st.exchange(soci::use(p.value, p.ind, p.name));
+    for (auto& p : doubles_) st.exchange(soci::use(p.value, p.ind, p.name));
   }
   std::string sql_;
   std::deque<Param<std::string>> strings_;
   std::deque<Param<long long>> ints_;
+  std::deque<Param<double>> doubles_;
 };
 
 // LIKE pattern that matches `text` anywhere, with the user's own wildcards taken literally

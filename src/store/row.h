@@ -28,6 +28,22 @@ inline std::optional<int64_t> get_opt_int(const soci::row& r, size_t i) {
   return get_int(r, i);
 }
 
+inline double get_double(const soci::row& r, size_t i) {
+  if (is_null(r, i)) return 0.0;
+  switch (r.get_properties(i).get_data_type()) {
+    case soci::dt_double: return r.get<double>(i);
+    case soci::dt_integer: return r.get<int>(i);
+    case soci::dt_long_long: return static_cast<double>(r.get<long long>(i));
+    case soci::dt_string: return std::stod(r.get<std::string>(i));
+    default: return 0.0;
+  }
+}
+
+inline std::optional<double> get_opt_double(const soci::row& r, size_t i) {
+  if (is_null(r, i)) return std::nullopt;
+  return get_double(r, i);
+}
+
 inline std::string get_str(const soci::row& r, size_t i) { return is_null(r, i) ? std::string() : r.get<std::string>(i); }
 
 inline bool get_bool(const soci::row& r, size_t i) { return get_int(r, i) != 0; }

@@ -1,0 +1,54 @@
+// Schema of the monitoring module; no other module reads monitoring_* tables.
+#include "monitoring/module.h"
+
+namespace eq::monitoring {
+
+std::vector<store::Migration> migrations() {
+  std::vector<store::Migration> out;
+  // Names and phones of the persons an order concerns are identifying: stored as ciphertext
+  // (crypto::Keys), like the case registry's identities. Coordinates of homes are too.
+  out.push_back(store::sql_migration(
+      "monitoring", 1, "orders, zones, devices, positions, incidents, actions, dispatches",
+      {"CREATE TABLE monitoring_orders (id {{pk}}, label TEXT NOT NULL, court TEXT, comuna_id TEXT NOT NULL, "
+       "victim_name TEXT NOT NULL, victim_phone TEXT NOT NULL, aggressor_name TEXT NOT NULL, aggressor_phone TEXT NOT NULL, "
+       "victim_home TEXT, aggressor_home TEXT, min_distance_m DOUBLE PRECISION NOT NULL, approach_m DOUBLE PRECISION NOT NULL, "
+       "starts_at {{bigint}} NOT NULL, ends_at {{bigint}}, status TEXT NOT NULL CHECK (status IN ('vigente', 'terminada')), "
+       "created_by {{bigint}}, created_at {{bigint}} NOT NULL)",
+       "CREATE TABLE monitoring_zones (id {{pk}}, order_id {{bigint}} NOT NULL REFERENCES monitoring_orders(id), "
+       "label TEXT NOT NULL, shape TEXT NOT NULL CHECK (shape IN ('circle', 'polygon')), lat DOUBLE PRECISION, "
+       "lon DOUBLE PRECISION, radius_m DOUBLE PRECISION, polygon TEXT, created_at {{bigint}} NOT NULL)",
+       "CREATE TABLE monitoring_devices (id {{pk}}, device_id TEXT NOT NULL UNIQUE, order_id {{bigint}} NOT NULL "
+       "REFERENCES monitoring_orders(id), kind TEXT NOT NULL CHECK (kind IN ('victim_bracelet', 'victim_mobile', "
+       "'aggressor_tag')), secret_hash TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1, created_at {{bigint}} NOT NULL)",
+       // One row per (device, device time): a resent position is refused by the key, not stored twice.
+       "CREATE TABLE monitoring_positions (device_id TEXT NOT NULL, at {{bigint}} NOT NULL, received_at {{bigint}} NOT NULL, "
+       "lat DOUBLE PRECISION, lon DOUBLE PRECISION, speed_kmh DOUBLE PRECISION, accuracy_m DOUBLE PRECISION, "
+       "battery INTEGER, alarms INTEGER NOT NULL, status TEXT NOT NULL, PRIMARY KEY (device_id, at))",
+       "CREATE INDEX monitoring_positions_received ON monitoring_positions(received_at)",
+       // Ids are allocated by the instance that owns the engine (see module.h), not by the database.
+       "CREATE TABLE monitoring_incidents (id {{bigint}} PRIMARY KEY, order_id {{bigint}} NOT NULL REFERENCES monitoring_orders(id), "
+       "type TEXT NOT NULL, severity TEXT NOT NULL, device_id TEXT NOT NULL, zone_id {{bigint}}, victim_person_id {{bigint}}, "
+       "fold_key TEXT NOT NULL, first_at {{bigint}} NOT NULL, last_at {{bigint}} NOT NULL, count INTEGER NOT NULL, "
+       "lat DOUBLE PRECISION, lon DOUBLE PRECISION, distance_m DOUBLE PRECISION, battery INTEGER, comuna_id TEXT, "
+       "state TEXT NOT NULL CHECK (state IN ('nueva', 'en_gestion', 'despachada', 'cerrada')), escalated INTEGER NOT NULL DEFAULT 0, "
+       "taken_by {{bigint}}, taken_at {{bigint}}, closed_at {{bigint}}, outcome TEXT, created_at {{bigint}} NOT NULL)",
+       "CREATE INDEX monitoring_incidents_state ON monitoring_incidents(state, id)",
+       "CREATE INDEX monitoring_incidents_order ON monitoring_incidents(order_id, first_at)",
+       "CREATE TABLE monitoring_alerts (id {{pk}}, incident_id {{bigint}} NOT NULL REFERENCES monitoring_incidents(id), "
+       "type TEXT NOT NULL, device_id TEXT NOT NULL, at {{bigint}} NOT NULL, lat DOUBLE PRECISION, lon DOUBLE PRECISION, "
+       "distance_m DOUBLE PRECISION, battery INTEGER, committed_at {{bigint}} NOT NULL)",
+       "CREATE INDEX monitoring_alerts_incident ON monitoring_alerts(incident_id, id)",
+       "CREATE TABLE monitoring_actions (id {{pk}}, incident_id {{bigint}} NOT NULL REFERENCES monitoring_incidents(id), "
+       "kind TEXT NOT NULL, note TEXT, outcome TEXT, reached INTEGER, user_id {{bigint}}, at {{bigint}} NOT NULL)",
+       "CREATE INDEX monitoring_actions_incident ON monitoring_actions(incident_id, id)",
+       "CREATE TABLE monitoring_dispatches (id {{pk}}, incident_id {{bigint}} NOT NULL REFERENCES monitoring_incidents(id), "
+       "institution_id {{bigint}} NOT NULL, unit_name TEXT NOT NULL, unit_kind TEXT NOT NULL, "
+       "state TEXT NOT NULL CHECK (state IN ('enviado', 'aceptado', 'en_camino', 'en_sitio', 'cerrado')), "
+       "created_at {{bigint}} NOT NULL, accepted_at {{bigint}}, en_route_at {{bigint}}, on_site_at {{bigint}}, "
+       "closed_at {{bigint}}, outcome TEXT, note TEXT, escalated INTEGER NOT NULL DEFAULT 0, created_by {{bigint}}, updated_by {{bigint}})",
+       "CREATE INDEX monitoring_dispatches_unit ON monitoring_dispatches(institution_id, state)",
+       "CREATE INDEX monitoring_dispatches_incident ON monitoring_dispatches(incident_id)"}));
+  return out;
+}
+
+}  // namespace eq::monitoring

@@ -1,0 +1,110 @@
+// Telematic monitoring of protective orders, live (issue 6): the engine of engine.h hosted by a
+// server. Orders, zones and devices are kept in the database and the engine is rebuilt from it at
+// start; positions arrive over HTTP (OsmAnd, JSON batches) and MQTT; alerts are folded into
+// incidents, committed before the device's request is acknowledged, and pushed to the control
+// centre's console over WebSocket; operators log calls, dispatch the responsible unit (the comuna's
+// municipal security unit in the pilot comunas, otherwise the police) and close with an outcome;
+// units accept and report. Incidents and dispatches not taken in time escalate. Positions are kept
+// for a retention period (purged by a job) except around incidents, and an incident can be exported
+// as a hash-chained, Ed25519-signed document a court can verify.
+//
+// Permissions: «monitoring.manage» (orders, zones, devices), «alerts.handle» (console, incidents,
+// dispatch), «dispatch.receive» (a unit's own dispatches). Devices authenticate with their own
+// secret (shown once when the device is registered; only its SHA-256 is stored).
+//
+// One instance owns the engine: it allocates incident ids itself, so it must be the only server
+// writing monitoring_* tables (DESIGN.md: "only one instance owns it at a time").
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit/log.h"
+#include "core/crypto.h"
+#include "http/live.h"
+#include "http/router.h"
+#include "monitoring/engine.h"
+#include "store/migrations.h"
+
+namespace eq::monitoring {
+
+std::vector<store::Migration> migrations();
+
+struct Credentials {
+  std::string device_id;
+  std::string secret;
+};
+
+// What one ingest call did. Errors name the position (index in the request) and the field.
+struct IngestSummary {
+  int accepted = 0, stale = 0, duplicates = 0, rejected = 0;
+  int alerts = 0;
+  std::vector<http::Json> errors;  // {"index", "field", "code", "message"}
+};
+
+// Who serves an incident: the institution a dispatch goes to.
+struct Unit {
+  int64_t institution_id = 0;
+  std::string name;
+  std::string kind;  // "municipal" | "police"
+};
+
+// What the monitoring module needs from the rest of the system, filled in by the composition root.
+struct Directory {
+  // The unit responsible for a comuna (municipal security in the pilot comunas, else police).
+  std::function<std::optional<Unit>(const std::string& comuna_id)> responsible_unit;
+  // The police, when a municipal unit does not accept in time.
+  std::function<std::optional<Unit>()> police_unit;
+  // The comuna a coordinate lies in.
+  std::function<std::optional<std::string>(double lat, double lon)> comuna_of;
+  std::function<std::string(int64_t user_id)> user_name;
+};
+
+struct ServiceOptions {
+  Config engine;
+  int take_timeout_s = 60;        // an incident not taken by an operator within this escalates
+  int accept_timeout_s = 120;     // a dispatch not accepted within this escalates (and goes to police)
+  int retention_days = 180;       // positions older than this are purged, except around incidents
+  int evidence_margin_min = 60;   // …within this of an incident of the device's order
+};
+
+class Service {
+ public:
+  Service(store::Database& db, const crypto::Keys& keys, audit::Log& audit, Directory directory, ServiceOptions options);
+  ~Service();
+
+  // Rebuilds the engine from the database: orders in force, zones, devices, each device's last
+  // position (state only, alerts discarded: they were committed when they happened), open
+  // incidents for folding, and the instants already stored (so a resent position is a duplicate).
+  Result<void> start();
+  // Stops the writer thread after committing what is queued.
+  void stop();
+
+  // Positions from one authenticated device. Returns after every position and alert is committed.
+  Result<IngestSummary> ingest(const Credentials& who, std::vector<Position> positions, const std::string& client);
+
+  // Periodic work: silence, escalations (call every second or so), retention purge (hourly).
+  void tick(int64_t now_ms);
+  Result<int64_t> purge_positions(int64_t now_ms);
+
+  http::Hub& hub();
+  const Stats& stats() const;  // engine counters (for /metrics)
+  size_t device_count() const;
+
+  struct Impl;
+  Impl& impl() { return *impl_; }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+void register_routes(http::Router& router, std::shared_ptr<Service> service);
+
+// A demo order in Santiago with its zones and three devices (secrets documented in the README),
+// a short history and an open incident; idempotent.
+Result<void> load_demo(Service& service);
+
+}  // namespace eq::monitoring

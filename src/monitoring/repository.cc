@@ -1,0 +1,363 @@
+// SQL of the monitoring module and the JSON shapes of API.md built from it.
+#include <cmath>
+
+#include "core/time.h"
+#include "monitoring/service_impl.h"
+#include "store/query.h"
+#include "store/row.h"
+
+namespace eq::monitoring {
+
+using http::Json;
+using store::get_double;
+using store::get_int;
+using store::get_opt_double;
+using store::get_opt_int;
+using store::get_str;
+using store::is_null;
+using store::Query;
+
+namespace {
+
+Json num_or_null(const std::optional<double>& v) { return v && std::isfinite(*v) ? Json(*v) : Json(nullptr); }
+Json int_or_null(const std::optional<int64_t>& v) { return v ? Json(*v) : Json(nullptr); }
+Json text_or_null(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
+
+std::optional<LatLon> parse_home(const std::string& plain) {
+  auto comma = plain.find(',');
+  if (plain.empty() || comma == std::string::npos) return std::nullopt;
+  try {
+    return LatLon{std::stod(plain.substr(0, comma)), std::stod(plain.substr(comma + 1))};
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+std::string home_text(const std::optional<LatLon>& h) {
+  if (!h) return {};
+  char buf[64];
+  snprintf(buf, sizeof buf, "%.7f,%.7f", h->lat, h->lon);
+  return buf;
+}
+Json home_json(const std::optional<LatLon>& h) { return h ? Json({{"lat", h->lat}, {"lon", h->lon}}) : Json(nullptr); }
+
+AlertType type_from(const std::string& s) {
+  for (int t = 0; t < kAlertTypes; ++t)
+    if (to_string(static_cast<AlertType>(t)) == s) return static_cast<AlertType>(t);
+  return AlertType::panic;
+}
+
+}  // namespace
+
+std::string outcome_es(const std::string& id) {
+  static const std::map<std::string, std::string> names = {
+      {"falsa_alarma", "Falsa alarma"},           {"contacto_sin_riesgo", "Contacto con la víctima, sin riesgo"},
+      {"unidad_en_sitio", "Unidad en el lugar"},  {"detencion", "Detención del agresor"},
+      {"derivacion", "Derivación a la red de atención"}, {"otro", "Otro"}};
+  auto it = names.find(id);
+  return it == names.end() ? id : it->second;
+}
+
+std::string action_es(const std::string& kind) {
+  static const std::map<std::string, std::string> names = {
+      {"tomar", "Alerta tomada"},           {"llamada_victima", "Llamada a la víctima"}, {"llamada_agresor", "Llamada al agresor"},
+      {"nota", "Nota"},                     {"despacho", "Despacho de unidad"},         {"cerrar", "Alerta cerrada"},
+      {"escalada", "Escalamiento"},         {"unidad", "Informe de la unidad"}};
+  auto it = names.find(kind);
+  return it == names.end() ? kind : it->second;
+}
+
+std::string dispatch_state_es(const std::string& s) {
+  static const std::map<std::string, std::string> names = {{"enviado", "Enviado"}, {"aceptado", "Aceptado"},
+                                                           {"en_camino", "En camino"}, {"en_sitio", "En el lugar"},
+                                                           {"cerrado", "Cerrado"}};
+  auto it = names.find(s);
+  return it == names.end() ? s : it->second;
+}
+
+static const char* kOrderColumns =
+    "SELECT id, label, court, comuna_id, victim_name, victim_phone, aggressor_name, aggressor_phone, victim_home, "
+    "aggressor_home, min_distance_m, approach_m, starts_at, ends_at, status FROM monitoring_orders";
+
+static OrderRow order_from(const Service::Impl& I, const soci::row& r) {
+  OrderRow o;
+  o.id = get_int(r, 0);
+  o.label = get_str(r, 1);
+  o.court = get_str(r, 2);
+  o.comuna_id = get_str(r, 3);
+  o.victim_name = I.open_text(get_str(r, 4));
+  o.victim_phone = I.open_text(get_str(r, 5));
+  o.aggressor_name = I.open_text(get_str(r, 6));
+  o.aggressor_phone = I.open_text(get_str(r, 7));
+  if (!is_null(r, 8)) o.victim_home = parse_home(I.open_text(get_str(r, 8)));
+  if (!is_null(r, 9)) o.aggressor_home = parse_home(I.open_text(get_str(r, 9)));
+  o.min_distance_m = get_double(r, 10);
+  o.approach_m = get_double(r, 11);
+  o.starts_at = get_int(r, 12);
+  o.ends_at = get_opt_int(r, 13);
+  o.status = get_str(r, 14);
+  return o;
+}
+
+int64_t Service::Impl::insert_order(soci::session& s, const OrderRow& o, int64_t user_id) {
+  auto home = [&](const std::optional<LatLon>& h) { return h ? std::optional<std::string>(seal(home_text(h))) : std::nullopt; };
+  return *Query("INSERT INTO monitoring_orders(label, court, comuna_id, victim_name, victim_phone, aggressor_name, aggressor_phone, "
+                "victim_home, aggressor_home, min_distance_m, approach_m, starts_at, ends_at, status, created_by, created_at) "
+                "VALUES(:label, :court, :comuna, :vn, :vp, :an, :ap, :vh, :ah, :min, :approach, :starts, :ends, 'vigente', :by, :now) "
+                "RETURNING id")
+              .bind("label", o.label)
+              .bind_opt("court", o.court.empty() ? std::nullopt : std::optional<std::string>(o.court))
+              .bind("comuna", o.comuna_id)
+              .bind("vn", seal(o.victim_name))
+              .bind("vp", seal(o.victim_phone))
+              .bind("an", seal(o.aggressor_name))
+              .bind("ap", seal(o.aggressor_phone))
+              .bind_opt("vh", home(o.victim_home))
+              .bind_opt("ah", home(o.aggressor_home))
+              .bind_double("min", o.min_distance_m)
+              .bind_double("approach", o.approach_m)
+              .bind("starts", static_cast<long long>(o.starts_at))
+              .bind_opt("ends", o.ends_at ? std::optional<long long>(*o.ends_at) : std::nullopt)
+              .bind_opt("by", user_id ? std::optional<long long>(user_id) : std::nullopt)
+              .bind("now", static_cast<long long>(now_ms()))
+              .scalar(s);
+}
+
+std::optional<OrderRow> Service::Impl::order(soci::session& s, int64_t id) {
+  std::optional<OrderRow> out;
+  Query(std::string(kOrderColumns) + " WHERE id = :id").bind("id", static_cast<long long>(id)).each(s, [&](const soci::row& r) {
+    out = order_from(*this, r);
+  });
+  return out;
+}
+
+std::vector<OrderRow> Service::Impl::orders(soci::session& s) {
+  std::vector<OrderRow> out;
+  Query(std::string(kOrderColumns) + " ORDER BY id").each(s, [&](const soci::row& r) { out.push_back(order_from(*this, r)); });
+  return out;
+}
+
+std::vector<Zone> Service::Impl::zones(soci::session& s, int64_t order_id) {
+  std::vector<Zone> out;
+  Query("SELECT id, label, shape, lat, lon, radius_m, polygon FROM monitoring_zones WHERE order_id = :o ORDER BY id")
+      .bind("o", static_cast<long long>(order_id))
+      .each(s, [&](const soci::row& r) {
+        Zone z;
+        z.id = get_int(r, 0);
+        z.order_id = order_id;
+        z.label = get_str(r, 1);
+        z.shape = get_str(r, 2) == "polygon" ? Zone::Shape::polygon : Zone::Shape::circle;
+        z.center = {get_double(r, 3), get_double(r, 4)};
+        z.radius_m = get_double(r, 5);
+        if (!is_null(r, 6))
+          for (const auto& p : Json::parse(get_str(r, 6))) z.polygon.push_back({p.at(0).get<double>(), p.at(1).get<double>()});
+        out.push_back(std::move(z));
+      });
+  return out;
+}
+
+int64_t Service::Impl::insert_zone(soci::session& s, const Zone& z) {
+  Json poly = Json::array();
+  for (const auto& p : z.polygon) poly.push_back({p.lat, p.lon});
+  const bool circle = z.shape == Zone::Shape::circle;
+  return *Query("INSERT INTO monitoring_zones(order_id, label, shape, lat, lon, radius_m, polygon, created_at) "
+                "VALUES(:o, :label, :shape, :lat, :lon, :r, :poly, :now) RETURNING id")
+              .bind("o", static_cast<long long>(z.order_id))
+              .bind("label", z.label)
+              .bind("shape", std::string(circle ? "circle" : "polygon"))
+              .bind_opt_double("lat", circle ? std::optional<double>(z.center.lat) : std::nullopt)
+              .bind_opt_double("lon", circle ? std::optional<double>(z.center.lon) : std::nullopt)
+              .bind_opt_double("r", circle ? std::optional<double>(z.radius_m) : std::nullopt)
+              .bind_opt("poly", circle ? std::nullopt : std::optional<std::string>(poly.dump()))
+              .bind("now", static_cast<long long>(now_ms()))
+              .scalar(s);
+}
+
+Json Service::Impl::order_json(soci::session& s, const OrderRow& o, bool full) {
+  Json j = {{"id", o.id},
+            {"label", o.label},
+            {"court", text_or_null(o.court)},
+            {"comuna_id", o.comuna_id},
+            {"min_distance_m", o.min_distance_m},
+            {"approach_m", o.approach_m},
+            {"starts_on", format_date_cl(o.starts_at)},
+            {"ends_on", o.ends_at ? Json(format_date_cl(*o.ends_at)) : Json(nullptr)},
+            {"status", o.status},
+            {"victim_name", o.victim_name},
+            {"aggressor_name", o.aggressor_name}};
+  auto zs = zones(s, o.id);
+  Json devices = Json::array();
+  Query("SELECT device_id, kind, active FROM monitoring_devices WHERE order_id = :o ORDER BY id")
+      .bind("o", static_cast<long long>(o.id))
+      .each(s, [&](const soci::row& r) {
+        auto kind = parse_device_kind(get_str(r, 1), "kind").value_or(DeviceKind::victim_mobile);
+        devices.push_back({{"device_id", get_str(r, 0)}, {"kind", get_str(r, 1)}, {"holder", holder_of(kind)},
+                           {"active", store::get_bool(r, 2)}, {"last", nullptr}});
+      });
+  for (auto& d : devices)
+    Query("SELECT lat, lon, at, battery FROM monitoring_positions WHERE device_id = :d AND lat IS NOT NULL ORDER BY at DESC LIMIT 1")
+        .bind("d", d["device_id"].get<std::string>())
+        .each(s, [&](const soci::row& r) {
+          d["last"] = {{"lat", get_double(r, 0)}, {"lon", get_double(r, 1)}, {"at", get_int(r, 2)},
+                       {"battery", int_or_null(get_opt_int(r, 3))}};
+        });
+  if (!full) {
+    j["zones"] = zs.size();
+    j["devices"] = devices.size();
+    return j;
+  }
+  j["victim_phone"] = o.victim_phone;
+  j["aggressor_phone"] = o.aggressor_phone;
+  j["victim_home"] = home_json(o.victim_home);
+  j["aggressor_home"] = home_json(o.aggressor_home);
+  Json zj = Json::array();
+  for (const auto& z : zs) {
+    Json poly = Json::array();
+    for (const auto& p : z.polygon) poly.push_back({p.lat, p.lon});
+    const bool circle = z.shape == Zone::Shape::circle;
+    zj.push_back({{"id", z.id}, {"label", z.label}, {"shape", circle ? "circle" : "polygon"},
+                  {"lat", circle ? Json(z.center.lat) : Json(nullptr)}, {"lon", circle ? Json(z.center.lon) : Json(nullptr)},
+                  {"radius_m", circle ? Json(z.radius_m) : Json(nullptr)}, {"polygon", circle ? Json(nullptr) : poly}});
+  }
+  j["zones"] = zj;
+  j["devices"] = devices;
+  return j;
+}
+
+Json Service::Impl::dispatch_json(soci::session& s, int64_t id) {
+  Json out;
+  Query("SELECT d.id, d.incident_id, d.institution_id, d.unit_name, d.unit_kind, d.state, d.created_at, d.accepted_at, "
+        "d.en_route_at, d.on_site_at, d.closed_at, d.outcome, d.note, d.escalated, i.type, i.severity, i.lat, i.lon, "
+        "i.comuna_id, o.label FROM monitoring_dispatches d JOIN monitoring_incidents i ON i.id = d.incident_id "
+        "JOIN monitoring_orders o ON o.id = i.order_id WHERE d.id = :id")
+      .bind("id", static_cast<long long>(id))
+      .each(s, [&](const soci::row& r) {
+        const std::string state = get_str(r, 5), outcome = get_str(r, 11);
+        out = {{"id", get_int(r, 0)},
+               {"incident_id", get_int(r, 1)},
+               {"institution_id", get_int(r, 2)},
+               {"unit_name", get_str(r, 3)},
+               {"unit_kind", get_str(r, 4)},
+               {"state", state},
+               {"state_label", dispatch_state_es(state)},
+               {"created_at", get_int(r, 6)},
+               {"accepted_at", int_or_null(get_opt_int(r, 7))},
+               {"en_route_at", int_or_null(get_opt_int(r, 8))},
+               {"on_site_at", int_or_null(get_opt_int(r, 9))},
+               {"closed_at", int_or_null(get_opt_int(r, 10))},
+               {"outcome", text_or_null(outcome)},
+               {"outcome_label", outcome.empty() ? Json(nullptr) : Json(outcome_es(outcome))},
+               {"note", text_or_null(get_str(r, 12))},
+               {"escalated", store::get_bool(r, 13)},
+               {"incident",
+                {{"type", get_str(r, 14)},
+                 {"type_label", std::string(label_es(type_from(get_str(r, 14))))},
+                 {"severity", get_str(r, 15)},
+                 {"lat", num_or_null(get_opt_double(r, 16))},
+                 {"lon", num_or_null(get_opt_double(r, 17))},
+                 {"comuna_id", text_or_null(get_str(r, 18))},
+                 {"order_label", get_str(r, 19)}}}};
+      });
+  return out;
+}
+
+Json Service::Impl::incident_json(soci::session& s, int64_t id) {
+  Json out;
+  std::optional<int64_t> taken_by;
+  Query("SELECT i.id, i.order_id, o.label, i.type, i.severity, i.device_id, d.kind, i.zone_id, z.label, i.first_at, i.last_at, "
+        "i.count, i.lat, i.lon, i.distance_m, i.battery, i.comuna_id, i.state, i.escalated, i.taken_by, i.outcome "
+        "FROM monitoring_incidents i JOIN monitoring_orders o ON o.id = i.order_id "
+        "LEFT JOIN monitoring_devices d ON d.device_id = i.device_id LEFT JOIN monitoring_zones z ON z.id = i.zone_id "
+        "WHERE i.id = :id")
+      .bind("id", static_cast<long long>(id))
+      .each(s, [&](const soci::row& r) {
+        const std::string outcome = get_str(r, 20);
+        taken_by = get_opt_int(r, 19);
+        out = {{"id", get_int(r, 0)},
+               {"order_id", get_int(r, 1)},
+               {"order_label", get_str(r, 2)},
+               {"type", get_str(r, 3)},
+               {"type_label", std::string(label_es(type_from(get_str(r, 3))))},
+               {"severity", get_str(r, 4)},
+               {"device_id", get_str(r, 5)},
+               {"device_kind", text_or_null(get_str(r, 6))},
+               {"zone_id", int_or_null(get_opt_int(r, 7))},
+               {"zone_label", text_or_null(get_str(r, 8))},
+               {"first_at", get_int(r, 9)},
+               {"last_at", get_int(r, 10)},
+               {"count", get_int(r, 11)},
+               {"lat", num_or_null(get_opt_double(r, 12))},
+               {"lon", num_or_null(get_opt_double(r, 13))},
+               {"distance_m", num_or_null(get_opt_double(r, 14))},
+               {"battery", int_or_null(get_opt_int(r, 15))},
+               {"comuna_id", text_or_null(get_str(r, 16))},
+               {"state", get_str(r, 17)},
+               {"escalated", store::get_bool(r, 18)},
+               {"taken_by", nullptr},
+               {"outcome", text_or_null(outcome)},
+               {"outcome_label", outcome.empty() ? Json(nullptr) : Json(outcome_es(outcome))},
+               {"dispatch", nullptr}};
+      });
+  if (out.is_null()) return out;
+  if (taken_by && dir.user_name) out["taken_by"] = dir.user_name(*taken_by);
+  auto last = Query("SELECT MAX(id) FROM monitoring_dispatches WHERE incident_id = :id").bind("id", static_cast<long long>(id)).scalar(s);
+  if (last && *last) out["dispatch"] = dispatch_json(s, *last);
+  return out;
+}
+
+std::vector<int64_t> Service::Impl::incident_ids(soci::session& s, const std::string& state, int limit) {
+  std::string where = state == "open" ? " WHERE state <> 'cerrada'" : state == "closed" ? " WHERE state = 'cerrada'" : "";
+  std::vector<int64_t> ids;
+  Query("SELECT id FROM monitoring_incidents" + where + " ORDER BY id DESC LIMIT " + std::to_string(limit)).each(s, [&](const soci::row& r) {
+    ids.push_back(get_int(r, 0));
+  });
+  return ids;
+}
+
+Json Service::Impl::track_json(soci::session& s, int64_t order_id, int64_t from, int64_t to) {
+  Json devices = Json::array();
+  std::vector<std::pair<std::string, std::string>> devs;
+  Query("SELECT device_id, kind FROM monitoring_devices WHERE order_id = :o ORDER BY id")
+      .bind("o", static_cast<long long>(order_id))
+      .each(s, [&](const soci::row& r) { devs.emplace_back(get_str(r, 0), get_str(r, 1)); });
+  for (const auto& [id, kind] : devs) {
+    Json points = Json::array();
+    Query("SELECT lat, lon, at FROM monitoring_positions WHERE device_id = :d AND at >= :from AND at <= :to AND lat IS NOT NULL "
+          "ORDER BY at LIMIT 5000")
+        .bind("d", id)
+        .bind("from", static_cast<long long>(from))
+        .bind("to", static_cast<long long>(to))
+        .each(s, [&](const soci::row& r) { points.push_back({{"lat", get_double(r, 0)}, {"lon", get_double(r, 1)}, {"at", get_int(r, 2)}}); });
+    devices.push_back({{"device_id", id}, {"kind", kind}, {"points", points}});
+  }
+  return {{"devices", devices}};
+}
+
+void Service::Impl::insert_action(soci::session& s, int64_t incident, const std::string& kind, const std::string& note,
+                                  const std::string& outcome, std::optional<bool> reached, std::optional<int64_t> user) {
+  Query("INSERT INTO monitoring_actions(incident_id, kind, note, outcome, reached, user_id, at) "
+        "VALUES(:i, :kind, :note, :outcome, :reached, :user, :now)")
+      .bind("i", static_cast<long long>(incident))
+      .bind("kind", kind)
+      .bind_opt("note", note.empty() ? std::nullopt : std::optional<std::string>(note))
+      .bind_opt("outcome", outcome.empty() ? std::nullopt : std::optional<std::string>(outcome))
+      .bind_opt("reached", reached ? std::optional<long long>(*reached ? 1 : 0) : std::nullopt)
+      .bind_opt("user", user ? std::optional<long long>(*user) : std::nullopt)
+      .bind("now", static_cast<long long>(now_ms()))
+      .exec(s);
+}
+
+int64_t Service::Impl::insert_dispatch(soci::session& s, int64_t incident, const Unit& u, const std::string& note,
+                                       std::optional<int64_t> user) {
+  return *Query("INSERT INTO monitoring_dispatches(incident_id, institution_id, unit_name, unit_kind, state, created_at, note, "
+                "created_by) VALUES(:i, :inst, :name, :kind, 'enviado', :now, :note, :by) RETURNING id")
+              .bind("i", static_cast<long long>(incident))
+              .bind("inst", static_cast<long long>(u.institution_id))
+              .bind("name", u.name)
+              .bind("kind", u.kind)
+              .bind("now", static_cast<long long>(now_ms()))
+              .bind_opt("note", note.empty() ? std::nullopt : std::optional<std::string>(note))
+              .bind_opt("by", user ? std::optional<long long>(*user) : std::nullopt)
+              .scalar(s);
+}
+
+}  // namespace eq::monitoring

@@ -1,0 +1,136 @@
+// Inside the monitoring service: shared by service.cc (engine host, ingest, writer, jobs),
+// repository.cc (SQL), routes.cc, evidence.cc and demo.cc. Not for other modules.
+#pragma once
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <unordered_map>
+
+#include "monitoring/module.h"
+#include "store/database.h"
+
+namespace eq::monitoring {
+
+inline const char* kOutcomes[] = {"falsa_alarma", "contacto_sin_riesgo", "unidad_en_sitio", "detencion", "derivacion", "otro"};
+std::string outcome_es(const std::string& id);
+std::string action_es(const std::string& kind);
+std::string dispatch_state_es(const std::string& s);
+std::string holder_of(DeviceKind k);  // "victima" | "agresor"
+
+// Engine person ids: the orders' parties are not case-registry persons here (the registry is read
+// through its own interface), so each order's victim and aggressor get a local number.
+inline int64_t victim_person(int64_t order_id) { return -(order_id * 2); }
+inline int64_t aggressor_person(int64_t order_id) { return -(order_id * 2 + 1); }
+
+struct OrderRow {
+  int64_t id = 0;
+  std::string label, court, comuna_id;
+  std::string victim_name, victim_phone, aggressor_name, aggressor_phone;  // plain (decrypted)
+  std::optional<LatLon> victim_home, aggressor_home;
+  double min_distance_m = 0, approach_m = 0;
+  int64_t starts_at = 0;
+  std::optional<int64_t> ends_at;
+  std::string status;
+};
+
+struct PositionRow {
+  std::string device_id;
+  Fix fix;
+  std::string status;  // accepted | stale | duplicate | rejected
+};
+
+struct IncidentRow {
+  int64_t id = 0, order_id = 0, zone_id = 0, victim_person_id = 0;
+  AlertType type{};
+  Severity severity{};
+  std::string device_id, fold_key, comuna_id;
+  int64_t first_at = 0, last_at = 0;
+  int count = 0;
+  double lat = NAN, lon = NAN, distance_m = NAN;
+  int battery = -1;
+};
+
+struct AlertRow {
+  int64_t incident_id = 0;
+  Alert alert;
+};
+
+// One unit of group commit: what one ingest call (or one silence sweep) must make durable.
+struct Batch {
+  std::vector<PositionRow> positions;
+  std::vector<AlertRow> alerts;
+  std::map<int64_t, IncidentRow> incidents;
+  std::vector<std::string> position_messages;  // published after the commit
+  std::promise<Result<void>> done;
+};
+
+struct Service::Impl {
+  store::Database& db;
+  const crypto::Keys& keys;
+  audit::Log& audit;
+  Directory dir;
+  ServiceOptions opt;
+  std::shared_ptr<http::Hub> hub = std::make_shared<http::Hub>();
+
+  // Engine and what ingest needs beside it; all under mu.
+  std::mutex mu;
+  Engine engine;
+  struct DeviceInfo {
+    std::string secret_hash;
+    int64_t order_id = 0;
+    DeviceKind kind{};
+    uint32_t handle = 0;
+    std::deque<int64_t> recent;  // device instants already stored, newest last (bounded)
+  };
+  std::unordered_map<std::string, DeviceInfo> devices;
+  std::map<int64_t, std::string> order_comuna;
+  std::unordered_map<std::string, IncidentRow> open;  // fold key → open incident
+  int64_t next_incident = 1;
+
+  // Writer thread (group commit).
+  std::mutex qmu;
+  std::condition_variable qcv;
+  std::deque<std::shared_ptr<Batch>> queue;
+  bool stopping = false;
+  std::thread writer;
+  std::atomic<uint64_t> commits{0}, auth_failures{0};
+
+  Impl(store::Database& d, const crypto::Keys& k, audit::Log& a, Directory di, ServiceOptions o)
+      : db(d), keys(k), audit(a), dir(std::move(di)), opt(o), engine(o.engine) {}
+
+  // service.cc
+  void fold(const Alert& a, Batch& b);
+  void write_loop();
+  Result<void> commit(std::vector<std::shared_ptr<Batch>>& batches);
+  std::future<Result<void>> enqueue(std::shared_ptr<Batch> b);
+  Result<void> add_to_engine(const OrderRow& o, const std::vector<Zone>& zones);
+  // Stores the device (only the secret's SHA-256) and hands it to the engine.
+  Result<http::Json> register_device(Device d, const std::string& secret, const audit::Entry& entry);
+  void forget_incident(int64_t id);  // an operator closed it: the next alert opens a new one
+  void publish_incident(soci::session& s, int64_t id);
+  void publish_dispatch(soci::session& s, int64_t id);
+
+  // repository.cc
+  std::string seal(const std::string& plain) const { return keys.encrypt(plain); }
+  std::string open_text(const std::string& sealed) const { return keys.decrypt(sealed).value_or(""); }
+  int64_t insert_order(soci::session& s, const OrderRow& o, int64_t user_id);
+  std::optional<OrderRow> order(soci::session& s, int64_t id);
+  std::vector<OrderRow> orders(soci::session& s);
+  std::vector<Zone> zones(soci::session& s, int64_t order_id);
+  int64_t insert_zone(soci::session& s, const Zone& z);
+  http::Json order_json(soci::session& s, const OrderRow& o, bool full);
+  http::Json incident_json(soci::session& s, int64_t id);
+  std::vector<int64_t> incident_ids(soci::session& s, const std::string& state_filter, int limit);
+  http::Json dispatch_json(soci::session& s, int64_t id);
+  http::Json track_json(soci::session& s, int64_t order_id, int64_t from, int64_t to);
+  void insert_action(soci::session& s, int64_t incident, const std::string& kind, const std::string& note,
+                     const std::string& outcome, std::optional<bool> reached, std::optional<int64_t> user);
+  int64_t insert_dispatch(soci::session& s, int64_t incident, const Unit& u, const std::string& note, std::optional<int64_t> user);
+  std::string comuna_for(double lat, double lon, int64_t order_id);
+};
+
+}  // namespace eq::monitoring

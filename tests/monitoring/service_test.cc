@@ -1,0 +1,259 @@
+// The live monitoring service on SQLite and PostgreSQL: alerts durable before ingest returns,
+// resends neither stored nor alerted twice (also across a restart), device authentication,
+// folding into incidents, escalation of untaken alerts and unanswered dispatches, retention that
+// keeps evidence, and the evidence export's chain and signature.
+#include <gtest/gtest.h>
+
+#include "../support/databases.h"
+#include "audit/log.h"
+#include "core/time.h"
+#include "monitoring/cli.h"
+#include "monitoring/service_impl.h"
+#include "store/query.h"
+
+namespace eq::monitoring {
+http::Json evidence_document(Service::Impl& I, soci::session& s, int64_t incident_id);
+
+namespace {
+
+using store::Query;
+
+constexpr double kHomeLat = -33.4378, kHomeLon = -70.6505;
+
+class MonitoringService : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(crypto::init());
+    auto db = store::Database::open({eq::testing::fresh_url(GetParam()), 3});
+    ASSERT_TRUE(db) << db.error().message;
+    db_ = std::move(*db);
+    auto all = audit::migrations();
+    for (auto& m : migrations()) all.push_back(std::move(m));
+    auto applied = store::apply_migrations(*db_, all, "");
+    ASSERT_TRUE(applied) << applied.error().message;
+    log_ = std::make_unique<audit::Log>(*db_);
+    keys_ = std::make_unique<crypto::Keys>(crypto::Keys::from_master(std::string(32, 'k')));
+    restart();
+    // One order: victim home zone (300 m circle), 500 m distance, three devices.
+    auto& I = svc_->impl();
+    OrderRow o;
+    o.label = "RIT T-1-2026";
+    o.comuna_id = "13101";
+    o.victim_name = "Víctima de prueba";
+    o.victim_phone = "+56 9 1111 1111";
+    o.aggressor_name = "Agresor de prueba";
+    o.aggressor_phone = "+56 9 2222 2222";
+    o.min_distance_m = 500;
+    o.approach_m = 1000;
+    o.starts_at = 0;
+    Zone z;
+    z.label = "Domicilio";
+    z.center = {kHomeLat, kHomeLon};
+    z.radius_m = 300;
+    auto zones = db_->transaction<std::vector<Zone>>([&](soci::session& s) -> Result<std::vector<Zone>> {
+      o.id = I.insert_order(s, o, 0);
+      z.order_id = o.id;
+      z.id = I.insert_zone(s, z);
+      return std::vector<Zone>{z};
+    });
+    ASSERT_TRUE(zones) << zones.error().message;
+    order_id_ = o.id;
+    {
+      std::lock_guard lock(I.mu);
+      ASSERT_TRUE(I.add_to_engine(o, *zones));
+    }
+    for (auto [id, kind] : {std::pair{"tag", DeviceKind::aggressor_tag}, std::pair{"bracelet", DeviceKind::victim_bracelet}}) {
+      Device d;
+      d.id = id;
+      d.kind = kind;
+      d.order_id = o.id;
+      audit::Entry e;
+      e.action = "test";
+      e.outcome = "ok";
+      ASSERT_TRUE(I.register_device(d, std::string("secret-") + id, e));
+    }
+  }
+  void TearDown() override {
+    if (svc_) svc_->stop();
+  }
+
+  // A new service over the same database: what a restart (or kill -9 and start) sees.
+  void restart(ServiceOptions opt = {}) {
+    if (svc_) svc_->stop();
+    Directory dir;
+    dir.responsible_unit = [](const std::string&) { return std::optional<Unit>(Unit{7, "Seguridad Municipal de Santiago", "municipal"}); };
+    dir.police_unit = [] { return std::optional<Unit>(Unit{9, "Carabineros de Chile", "police"}); };
+    svc_ = std::make_unique<Service>(*db_, *keys_, *log_, dir, opt);
+    auto ok = svc_->start();
+    ASSERT_TRUE(ok) << ok.error().message;
+  }
+
+  Position at(double lat, double lon, int64_t t, uint8_t alarms = alarm_none) {
+    Position p;
+    p.fix.at = t;
+    p.fix.received_at = t;
+    p.fix.lat = lat;
+    p.fix.lon = lon;
+    p.fix.alarms = alarms;
+    return p;
+  }
+
+  Result<IngestSummary> send(const std::string& device, std::vector<Position> ps) {
+    return svc_->ingest({device, "secret-" + device}, std::move(ps), "test");
+  }
+
+  long long count(const std::string& sql) {
+    auto lease = db_->lease();
+    return Query(sql).scalar(**lease).value_or(-1);
+  }
+
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<audit::Log> log_;
+  std::unique_ptr<crypto::Keys> keys_;
+  std::unique_ptr<Service> svc_;
+  int64_t order_id_ = 0;
+  const int64_t t0_ = now_ms() - 600'000;
+};
+
+TEST_P(MonitoringService, AlertIsCommittedBeforeIngestReturns) {
+  auto r = send("tag", {at(-33.4800, -70.6505, t0_), at(kHomeLat, kHomeLon, t0_ + 60'000)});
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->accepted, 2);
+  EXPECT_GE(r->alerts, 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_positions"), 2);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_incidents WHERE type = 'zone_enter' AND state = 'nueva'"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_alerts WHERE type = 'zone_enter'"), 1);
+}
+
+TEST_P(MonitoringService, WrongSecretOrUnknownDeviceIsRefusedAndStoresNothing) {
+  auto bad = svc_->ingest({"tag", "wrong"}, {at(kHomeLat, kHomeLon, t0_)}, "test");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().status, 401);
+  auto unknown = svc_->ingest({"nobody", "secret-nobody"}, {at(kHomeLat, kHomeLon, t0_)}, "test");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().status, 401);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_positions"), 0);
+}
+
+TEST_P(MonitoringService, InvalidPositionsAreRejectedCountedAndNotStored) {
+  auto r = send("tag", {at(NAN, -70.6, t0_), at(95, -70.6, t0_ + 1000), at(0, 0, t0_ + 2000), at(-33.48, -70.65, t0_ + 3000)});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->rejected, 3);
+  EXPECT_EQ(r->accepted, 1);
+  EXPECT_EQ(r->errors.size(), 3u);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_positions"), 1);
+  EXPECT_EQ(svc_->stats().rejected_total(), 3u);
+}
+
+TEST_P(MonitoringService, ResentPositionsAreNeitherStoredNorAlertedTwiceEvenAfterRestart) {
+  std::vector<Position> batch = {at(-33.48, -70.6505, t0_), at(kHomeLat, kHomeLon, t0_ + 30'000, alarm_tamper),
+                                 at(kHomeLat, kHomeLon, t0_ + 60'000)};
+  ASSERT_TRUE(send("tag", batch));
+  const auto alerts = count("SELECT COUNT(*) FROM monitoring_alerts");
+  const auto incidents = count("SELECT COUNT(*) FROM monitoring_incidents");
+  ASSERT_GE(alerts, 2);  // zone entry and the strap alarm
+  auto again = send("tag", batch);  // the device never saw the answer and sends everything again
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->duplicates, 3);
+  restart();  // as after kill -9: the engine is rebuilt from the database
+  auto after = send("tag", batch);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->duplicates, 3);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_positions"), 3);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_alerts"), alerts);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_incidents"), incidents);
+  // The restored engine knows the aggressor is inside the zone: no new entry for the next fix.
+  auto next = send("tag", {at(kHomeLat, kHomeLon, t0_ + 90'000)});
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->alerts, 0);
+}
+
+TEST_P(MonitoringService, RepeatedPanicFoldsIntoOneIncidentAcrossRestart) {
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(send("bracelet", {at(kHomeLat, kHomeLon, t0_ + i * 1000, alarm_panic)}));
+  restart();
+  for (int i = 5; i < 8; ++i) ASSERT_TRUE(send("bracelet", {at(kHomeLat, kHomeLon, t0_ + i * 1000, alarm_panic)}));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_incidents WHERE type = 'panic'"), 1);
+  EXPECT_EQ(count("SELECT count FROM monitoring_incidents WHERE type = 'panic'"), 8);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_alerts WHERE type = 'panic'"), 8);
+}
+
+TEST_P(MonitoringService, BufferedBurstIsEvaluatedInDeviceTimeOrder) {
+  // After a tunnel: newest first in the request, entering the zone in the middle.
+  auto r = send("tag", {at(kHomeLat, kHomeLon, t0_ + 120'000), at(-33.4450, -70.6505, t0_ + 60'000), at(-33.4800, -70.6505, t0_)});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->accepted, 3);
+  EXPECT_EQ(r->stale, 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_incidents WHERE type = 'zone_enter'"), 1);
+}
+
+TEST_P(MonitoringService, UntakenAlertAndUnansweredDispatchEscalate) {
+  ServiceOptions opt;
+  opt.take_timeout_s = 1;
+  opt.accept_timeout_s = 1;
+  restart(opt);
+  ASSERT_TRUE(send("bracelet", {at(kHomeLat, kHomeLon, t0_, alarm_panic)}));
+  const int64_t incident = count("SELECT id FROM monitoring_incidents");
+  svc_->tick(now_ms() + 5'000);
+  EXPECT_EQ(count("SELECT escalated FROM monitoring_incidents"), 1);
+  // A municipal unit is dispatched and never answers: the police are sent as well.
+  auto& I = svc_->impl();
+  auto d = db_->transaction<int64_t>([&](soci::session& s) -> Result<int64_t> {
+    return I.insert_dispatch(s, incident, Unit{7, "Seguridad Municipal de Santiago", "municipal"}, "", std::nullopt);
+  });
+  ASSERT_TRUE(d);
+  svc_->tick(now_ms() + 5'000);
+  EXPECT_EQ(count("SELECT escalated FROM monitoring_dispatches WHERE id = " + std::to_string(*d)), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_dispatches WHERE unit_kind = 'police' AND state = 'enviado'"), 1);
+  svc_->tick(now_ms() + 10'000);  // once only
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_dispatches"), 2);
+}
+
+TEST_P(MonitoringService, PurgeKeepsPositionsAroundIncidents) {
+  ServiceOptions opt;
+  opt.retention_days = 1;
+  restart(opt);
+  const int64_t old = now_ms() - 10LL * 86'400'000;
+  ASSERT_TRUE(send("tag", {at(-33.50, -70.6505, old)}));                           // old, far from any incident
+  ASSERT_TRUE(send("bracelet", {at(kHomeLat, kHomeLon, old + 5 * 3'600'000)}));   // old, before a panic
+  ASSERT_TRUE(send("bracelet", {at(kHomeLat, kHomeLon, old + 5 * 3'600'000 + 60'000, alarm_panic)}));
+  ASSERT_TRUE(send("tag", {at(-33.50, -70.6505, now_ms())}));                     // recent
+  // received_at is the device time in these tests' positions, as the test sets both.
+  auto purged = svc_->purge_positions(now_ms());
+  ASSERT_TRUE(purged) << purged.error().message;
+  EXPECT_EQ(*purged, 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_positions"), 3);
+}
+
+TEST_P(MonitoringService, EvidenceChainVerifiesAndTamperingIsDetected) {
+  ASSERT_TRUE(send("tag", {at(-33.48, -70.6505, t0_), at(kHomeLat, kHomeLon, t0_ + 60'000)}));
+  const int64_t incident = count("SELECT id FROM monitoring_incidents");
+  auto lease = db_->lease();
+  auto doc = evidence_document(svc_->impl(), **lease, incident);
+  ASSERT_FALSE(doc.is_null());
+  ASSERT_GE(doc["entries"].size(), 3u);  // incident, alert, positions
+  auto ok = verify_evidence(doc);
+  EXPECT_TRUE(ok) << ok.error().message;
+  auto moved = doc;
+  moved["entries"][1]["data"]["lat"] = -33.0;  // a position moved
+  EXPECT_FALSE(verify_evidence(moved));
+  auto dropped = doc;
+  dropped["entries"].erase(1);
+  EXPECT_FALSE(verify_evidence(dropped));
+  auto forged = doc;  // chain recomputed by someone without the key
+  forged["signature"] = crypto::base64url(std::string(64, 'x'));
+  EXPECT_FALSE(verify_evidence(forged));
+}
+
+TEST_P(MonitoringService, IdentifyingFieldsAreStoredEncrypted) {
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_orders WHERE victim_name LIKE '%prueba%' OR victim_phone LIKE '%1111%'"), 0);
+  auto lease = db_->lease();
+  auto o = svc_->impl().order(**lease, order_id_);
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->victim_name, "Víctima de prueba");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, MonitoringService, ::testing::ValuesIn(eq::testing::backends()),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace eq::monitoring
