@@ -32,6 +32,9 @@ function concrete(pattern) {
 // Sample query strings for public routes that need some (anything else gets none).
 const PUBLIC_QUERY = { '/api/v1/territory/locate': '?lat=-33.4489&lon=-70.6693' };
 
+// Public routes for tracking devices, which authenticate with their own id and secret.
+const DEVICE_ROUTES = /^(GET|POST) \/api\/v1\/monitoring\/(osmand|positions)$/;
+
 const bodyFor = (method) => (['POST', 'PUT', 'PATCH'].includes(method) ? {} : undefined);
 
 // A signed-in demo account that lacks the operation's permission. Prefer the company account
@@ -106,6 +109,10 @@ describe('route permissions', () => {
       /^GET \/api\/v1\/territory\//, // official reference data
       /^GET \/api\/v1\/legislative\/(bills(\/\{id\})?|urgencies\/due)$/, // public legislative agenda
       /^GET \/api\/v1\/policy\/public\/(instruments(\/\{id\}(\/(items|periods)\.(csv|xlsx))?)?|items\/\{id\}(\/bills)?|bills\/\{id\}\/items|rollup(\.csv|\.xlsx)?|history)$/, // validated policy progress, its item tree and calendar as CSV/XLSX, and its links to bills (transparency page)
+      // Telematic monitoring: devices authenticate themselves (their own id and secret, not a session),
+      // and the public half of the key that signs evidence exports.
+      /^(GET|POST) \/api\/v1\/monitoring\/osmand$/, /^POST \/api\/v1\/monitoring\/positions$/,
+      /^GET \/api\/v1\/monitoring\/export-key$/,
     ];
     const REVIEWED_ANY_ACCOUNT = [/^(GET|POST|DELETE) \/api\/v1\/auth\//, /^GET \/api\/v1\/me\//];
     const surprises = [];
@@ -123,6 +130,12 @@ describe('route permissions', () => {
     for (const o of pub) {
       const c = new Client(srv);
       const r = await c.req(o.method, o.path + (PUBLIC_QUERY[o.pattern] ?? ''), { body: bodyFor(o.method) });
+      // Device routes refuse a caller without the device's own credentials (401 device_unauthenticated);
+      // what they never do is ask for a user session.
+      if (DEVICE_ROUTES.test(`${o.method} ${o.pattern}`) && r.status === 401) {
+        assertApiError(assert, r, 401, 'device_unauthenticated');
+        continue;
+      }
       assert.notEqual(r.status, 401, `${o.method} ${o.path} asked for a session: ${r.text}`);
       assert.notEqual(r.status, 403, `${o.method} ${o.path} refused an anonymous caller: ${r.text}`);
       assert.ok(r.status < 500, `${o.method} ${o.path}: ${r.status} ${r.text}`);
