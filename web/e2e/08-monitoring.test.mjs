@@ -20,10 +20,13 @@ after(async () => {
   await browser?.close();
 });
 
-// Device clocks: each position one second after the previous one, so none is a duplicate or stale.
+// Device clocks: each position 30 s after the previous one (none is a duplicate or stale, and the
+// aggressor's walk stays under the server's 300 km/h plausibility limit); six positions stay well
+// inside the 10 minutes a device clock may run ahead. A fresh server per run (positions sent by an
+// earlier run of this file would make these ones stale).
 let clock = Math.floor(Date.now() / 1000);
 async function send(deviceId, params) {
-  clock += 1;
+  clock += 30;
   const q = new URLSearchParams({ id: deviceId, key: `demo-secreto-${deviceId}`, timestamp: String(clock), ...params });
   const r = await fetch(`${BASE_URL}/api/v1/monitoring/osmand?${q}`);
   assert.equal(r.status, 200, `${deviceId} ${q}: ${r.status} ${await r.text()}`);
@@ -66,20 +69,22 @@ test('operator console: live incidents of several types, take, call, dispatch', 
   // Live, no reload: the new incidents show up in the queue.
   await until(async () => (await queueTypes(page)).includes('panic'), { timeout: 15000, message: 'panic in the queue' });
   await until(async () => (await queueTypes(page)).includes('proximity_breach'), { timeout: 10000, message: 'breach in the queue' });
-  const types = await queueTypes(page);
-  // Critical first (panic, breach), low battery and info at the end.
-  const rank = { panic: 0, proximity_breach: 0, tamper: 1, zone_enter: 1, proximity_warning: 2, silence: 2, low_battery: 3, zone_exit: 4 };
-  const ranks = types.map((t) => rank[t] ?? 9);
-  assert.deepEqual(ranks, [...ranks].sort((a, b) => a - b), `queue sorted by severity: ${types.join(', ')}`);
+  // Most severe first, as the server grades each incident (critical, high, medium, low, info).
+  const rank = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+  const sevs = await page.getByTestId('queue-row').evaluateAll((rows) => rows.map((r) => r.querySelector('[data-severity]')?.getAttribute('data-severity')));
+  const ranks = sevs.map((x) => rank[x] ?? 9);
+  assert.deepEqual(ranks, [...ranks].sort((a, b) => a - b), `queue sorted by severity: ${sevs.join(', ')} (${(await queueTypes(page)).join(', ')})`);
   // Each severity has its own word and shape; a low battery is never dressed as a breach.
   const panicRow = page.locator('[data-testid="queue-row"][data-type="panic"]').first();
   assert.match(await panicRow.innerText(), /CRÍTICA/);
   assert.match(await panicRow.innerText(), /Botón de pánico/);
   assert.match(await panicRow.innerText(), /hace|recién/);
+  const breachRow = page.locator('[data-testid="queue-row"][data-type="proximity_breach"]').first();
+  assert.match(await breachRow.innerText(), /CRÍTICA/);
   const battery = page.locator('[data-testid="queue-row"][data-type="low_battery"]');
   if (await battery.count()) {
-    assert.match(await battery.first().innerText(), /BAJA/);
-    assert.doesNotMatch(await battery.first().innerText(), /CRÍTICA/);
+    assert.doesNotMatch(await battery.first().innerText(), /CRÍTICA|ALTA/);
+    assert.notEqual(await battery.first().locator('.mon-type-glyph').innerText(), await breachRow.locator('.mon-type-glyph').innerText());
   }
   panicId = await panicRow.getAttribute('data-incident');
   assert.ok(!before.has(panicId), 'the panic is a new incident');
@@ -203,7 +208,7 @@ test('monitored orders: zones on the map, a circle drawn by clicking, a device w
   await page.getByRole('button', { name: 'Agregar zona' }).click();
   const map = page.getByTestId('order-map');
   const box = await map.boundingBox();
-  await page.mouse.click(box.x + box.width * 0.5, box.y + box.height * 0.45);
+  await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.3);
   await until(async () => /Centro:/.test(await page.getByTestId('draw-status').innerText()), { message: 'centre chosen' });
   await page.getByLabel('Nombre de la zona').fill('Domicilio de la víctima');
   await page.getByLabel('Radio (metros)').fill('250');

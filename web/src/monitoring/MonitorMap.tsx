@@ -181,7 +181,7 @@ export function MonitorMap(props: Props) {
     for (const d of props.devices ?? []) {
       if (d.lat === null || d.lon === null) continue;
       const who = isAggressor(d.kind) ? 'Agresor' : 'Víctima';
-      L.marker([d.lat, d.lon], { icon: deviceIcon(d.kind), keyboard: false, zIndexOffset: isAggressor(d.kind) ? 200 : 100 })
+      L.marker([d.lat, d.lon], { icon: deviceIcon(d.kind), keyboard: false, bubblingMouseEvents: true, zIndexOffset: isAggressor(d.kind) ? 200 : 100 })
         .bindTooltip(text(`${who} · ${d.device_id}${d.battery !== null && d.battery !== undefined ? ` · batería ${Math.round(d.battery)} %` : ''}`), { className: 'map-tooltip' })
         .addTo(g);
     }
@@ -226,7 +226,7 @@ export function MonitorMap(props: Props) {
         iconSize: [24, 24],
         iconAnchor: [12, 12],
       });
-      L.marker([h.lat, h.lon], { icon, keyboard: false })
+      L.marker([h.lat, h.lon], { icon, keyboard: false, bubblingMouseEvents: true })
         .bindTooltip(text(h.who === 'agresor' ? 'Domicilio del agresor' : 'Domicilio de la víctima'), { className: 'map-tooltip' })
         .addTo(g);
     }
