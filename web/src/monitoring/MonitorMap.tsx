@@ -104,7 +104,7 @@ export function MonitorMap(props: Props) {
     map.attributionControl.addAttribution(BCN_CREDIT);
     mapRef.current = map;
     const frame = props.frame?.filter((p) => Number.isFinite(p.lat) && Number.isFinite(p.lon)) ?? [];
-    if (frame.length) map.fitBounds(L.latLngBounds(frame.map((p) => [p.lat, p.lon] as [number, number])).pad(0.6), { maxZoom: 15 });
+    if (frame.length) map.fitBounds(L.latLngBounds(frame.map((p) => [p.lat, p.lon] as [number, number])).pad(0.3), { maxZoom: 16 });
     else map.fitBounds(SANTIAGO);
     const base = L.layerGroup().addTo(map);
     for (const name of ['zones', 'homes', 'trail', 'devices', 'incidents', 'replay', 'draft']) groups.current[name] = L.layerGroup().addTo(map);
@@ -173,7 +173,7 @@ export function MonitorMap(props: Props) {
     }
   }, [props.trail]);
 
-  // live devices
+  // live devices: drawn above the incident markers (where the aggressor is now matters most)
   useEffect(() => {
     const g = groups.current.devices;
     if (!g) return;
@@ -181,7 +181,7 @@ export function MonitorMap(props: Props) {
     for (const d of props.devices ?? []) {
       if (d.lat === null || d.lon === null) continue;
       const who = isAggressor(d.kind) ? 'Agresor' : 'Víctima';
-      L.marker([d.lat, d.lon], { icon: deviceIcon(d.kind), keyboard: false, bubblingMouseEvents: true, zIndexOffset: isAggressor(d.kind) ? 200 : 100 })
+      L.marker([d.lat, d.lon], { icon: deviceIcon(d.kind), keyboard: false, bubblingMouseEvents: true, zIndexOffset: isAggressor(d.kind) ? 3000 : 2500 })
         .bindTooltip(text(`${who} · ${d.device_id}${d.battery !== null && d.battery !== undefined ? ` · batería ${Math.round(d.battery)} %` : ''}`), { className: 'map-tooltip' })
         .addTo(g);
     }

@@ -48,8 +48,16 @@ export default function OrderPage({ orderId }: { orderId: string }) {
     if (z.lat !== null && z.lon !== null) frame.push({ lat: z.lat, lon: z.lon });
     for (const p of z.polygon ?? []) frame.push({ lat: p[0], lon: p[1] });
   }
-  if (o.victim_home) frame.push(o.victim_home);
-  if (o.aggressor_home) frame.push(o.aggressor_home);
+  // The map is for the zones: frame them (and the circles' extent); the homes only when there is no zone yet.
+  for (const z of o.zones)
+    if (z.shape === 'circle' && z.lat !== null && z.lon !== null && z.radius_m) {
+      const dLat = z.radius_m / 111320;
+      frame.push({ lat: z.lat + dLat, lon: z.lon }, { lat: z.lat - dLat, lon: z.lon });
+    }
+  if (!frame.length) {
+    if (o.victim_home) frame.push(o.victim_home);
+    if (o.aggressor_home) frame.push(o.aggressor_home);
+  }
   const devices = o.devices.filter((d) => d.last).map((d) => ({ device_id: d.device_id, kind: d.kind, lat: d.last!.lat, lon: d.last!.lon, at: d.last!.at, battery: d.last!.battery }));
 
   function clickMap(p: LatLon) {
