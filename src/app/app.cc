@@ -129,6 +129,7 @@ Result<void> App::open_monitoring(App& app) {
   m.monitoring = std::make_shared<monitoring::Service>(*app.db_, *app.keys_, *m.audit, dir, opt);
   if (auto ok = m.monitoring->start(); !ok) return ok;
   monitoring::register_routes(app.router_, m.monitoring);
+  m.auth->add_home_source([svc = m.monitoring](const http::Request& req) { return monitoring::home_items(*svc, req); });
   auto mon = m.monitoring.get();
   app.metrics_.add_gauge("equidad_monitoring_positions_received_total", "Positions received by the monitoring engine.",
                          [mon] { return static_cast<double>(mon->stats().received); });

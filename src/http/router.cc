@@ -85,6 +85,16 @@ Router::Match Router::match(Request& req) const {
   return m;
 }
 
+bool Router::still_authorized(Request req) const {
+  Match m = match(req);
+  if (!m.route) return false;
+  if (m.route->permission == kPublic) return true;
+  if (!hooks_.authenticate) return false;
+  auto who = hooks_.authenticate(req);
+  if (!who || !*who) return false;
+  return m.route->permission == kAuthenticated || (*who)->can(m.route->permission);
+}
+
 Response Router::dispatch(Request& req) const {
   Match m = match(req);
   if (!m.route) {

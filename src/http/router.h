@@ -47,6 +47,9 @@ class Router {
 
   // Runs the whole pipeline: match, throttle, authenticate, authorise, CSRF, handler.
   Response dispatch(Request& req) const;
+  // For long-lived connections (WebSocket): whether the caller of an accepted request would still
+  // be let in now (session not ended or expired, permission not withdrawn).
+  bool still_authorized(Request req) const;
   Json openapi() const;
 
  private:

@@ -120,7 +120,8 @@ bool same_origin(const Request& req) {
 class LiveSession : public Hub::Sink, public std::enable_shared_from_this<LiveSession> {
  public:
   static constexpr size_t kMaxQueue = 4096;
-  LiveSession(beast::tcp_stream&& stream, std::shared_ptr<Upgrade> up) : ws_(std::move(stream)), up_(std::move(up)) {}
+  LiveSession(beast::tcp_stream&& stream, std::shared_ptr<Upgrade> up, const Router& router, Request request)
+      : ws_(std::move(stream)), up_(std::move(up)), router_(router), request_(std::move(request)), recheck_(ws_.get_executor()) {}
   ~LiveSession() override {
     if (id_) up_->hub->detach(id_);
   }
@@ -134,6 +135,7 @@ class LiveSession : public Hub::Sink, public std::enable_shared_from_this<LiveSe
       if (ec) return;
       if (!self->up_->hello.empty()) self->deliver(std::make_shared<const std::string>(self->up_->hello));
       self->id_ = self->up_->hub->attach(self, self->up_->filter);
+      self->schedule_recheck();
       self->read();
     });
   }
@@ -151,7 +153,7 @@ class LiveSession : public Hub::Sink, public std::enable_shared_from_this<LiveSe
   void write() {
     ws_.text(true);
     ws_.async_write(asio::buffer(*queue_.front()), [self = shared_from_this()](beast::error_code ec, size_t) {
-      if (ec) return self->close();
+      if (ec || self->closed_) return self->close();
       self->queue_.pop_front();
       if (!self->queue_.empty()) self->write();
     });
@@ -164,17 +166,31 @@ class LiveSession : public Hub::Sink, public std::enable_shared_from_this<LiveSe
       self->read();
     });
   }
+  // The queue is left alone: a write may be in flight on its front element.
   void close() {
     if (closed_) return;
     closed_ = true;
-    queue_.clear();
+    recheck_.cancel();
     if (id_) up_->hub->detach(std::exchange(id_, 0));
     beast::error_code ignored;
     beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
   }
+  // A stream outlives the request that opened it: the session behind it is checked again now and
+  // then, so a logout, an expired session or a withdrawn permission ends the stream too.
+  void schedule_recheck() {
+    recheck_.expires_after(std::chrono::seconds(10));
+    recheck_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec || self->closed_) return;
+      if (self->router_.still_authorized(self->request_)) return self->schedule_recheck();
+      self->close();
+    });
+  }
 
   websocket::stream<beast::tcp_stream> ws_;
   std::shared_ptr<Upgrade> up_;
+  const Router& router_;
+  Request request_;  // as it arrived (cookie, route): what the recheck authenticates again
+  asio::steady_timer recheck_;
   beast::flat_buffer buffer_;
   std::deque<std::shared_ptr<const std::string>> queue_;
   uint64_t id_ = 0;
@@ -270,7 +286,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (r.upgrade) {
       --srv_.in_flight;
       srv_.metrics.observe(req.method, req.route, 101, 0);
-      auto live = std::make_shared<LiveSession>(std::move(stream_), r.upgrade);
+      req.principal.reset();
+      auto live = std::make_shared<LiveSession>(std::move(stream_), r.upgrade, srv_.router, req);
       live->start(parser_->release());
       return;
     }

@@ -28,8 +28,8 @@ Result<void> load_demo(Service& service) {
   o.aggressor_phone = "+56 9 1234 5678";
   o.victim_home = LatLon{-33.4378, -70.6505};     // near the Plaza de Armas
   o.aggressor_home = LatLon{-33.5227, -70.5980};  // La Florida
-  o.min_distance_m = 500;
-  o.approach_m = 1000;
+  o.min_distance_m = 600;
+  o.approach_m = 1200;
   o.starts_at = now_ms() - 30LL * 86'400'000;
   o.ends_at = now_ms() + 150LL * 86'400'000;
   o.status = "vigente";
@@ -78,7 +78,7 @@ Result<void> load_demo(Service& service) {
   }
 
   // Thirty minutes: the victim at home, her bracelet draining, the aggressor coming from the south
-  // and stopping about 800 m away (inside the 1 km warning, outside the 500 m order).
+  // and stopping about 850 m away (inside the 1,2 km warning, outside the 600 m order).
   const int64_t now = now_ms();
   std::vector<Position> victim, bracelet, aggressor;
   for (int i = 0; i <= 30; ++i) {

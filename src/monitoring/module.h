@@ -102,6 +102,8 @@ class Service {
 };
 
 void register_routes(http::Router& router, std::shared_ptr<Service> service);
+// Items for the home page: open alerts (control centre), dispatches to accept (units).
+Result<std::vector<http::Json>> home_items(Service& service, const http::Request& req);
 
 // A demo order in Santiago with its zones and three devices (secrets documented in the README),
 // a short history and an open incident; idempotent.

@@ -227,7 +227,7 @@ Json Service::Impl::dispatch_json(soci::session& s, int64_t id) {
   Json out;
   Query("SELECT d.id, d.incident_id, d.institution_id, d.unit_name, d.unit_kind, d.state, d.created_at, d.accepted_at, "
         "d.en_route_at, d.on_site_at, d.closed_at, d.outcome, d.note, d.escalated, i.type, i.severity, i.lat, i.lon, "
-        "i.comuna_id, o.label FROM monitoring_dispatches d JOIN monitoring_incidents i ON i.id = d.incident_id "
+        "i.comuna_id, o.label, o.victim_name, o.victim_phone, o.aggressor_name FROM monitoring_dispatches d JOIN monitoring_incidents i ON i.id = d.incident_id "
         "JOIN monitoring_orders o ON o.id = i.order_id WHERE d.id = :id")
       .bind("id", static_cast<long long>(id))
       .each(s, [&](const soci::row& r) {
@@ -255,7 +255,11 @@ Json Service::Impl::dispatch_json(soci::session& s, int64_t id) {
                  {"lat", num_or_null(get_opt_double(r, 16))},
                  {"lon", num_or_null(get_opt_double(r, 17))},
                  {"comuna_id", text_or_null(get_str(r, 18))},
-                 {"order_label", get_str(r, 19)}}}};
+                 {"order_label", get_str(r, 19)},
+                 // The unit going to her needs to know whom to protect and from whom.
+                 {"victim_name", open_text(get_str(r, 20))},
+                 {"victim_phone", open_text(get_str(r, 21))},
+                 {"aggressor_name", open_text(get_str(r, 22))}}}};
       });
   return out;
 }

@@ -464,10 +464,11 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
 
   // ---------------------------------------------------------------- orders, zones, devices
   router.add({"GET", "/api/v1/monitoring/orders", kManage, "Medidas de protección con monitoreo telemático", tag,
-              [c](Request&) -> Result<Response> {
+              [c](Request& req) -> Result<Response> {
                 return with_session<Response>(c->I.db, [&](soci::session& s) -> Result<Response> {
                   Json items = Json::array();
                   for (const auto& o : c->I.orders(s)) items.push_back(c->I.order_json(s, o, false));
+                  c->I.audit.append(s, audit::Log::from(req, "monitoring.orders_read", "monitoring_orders"));
                   return Response::json({{"items", items}});
                 });
               }});
@@ -554,6 +555,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
                 return with_session<Response>(c->I.db, [&](soci::session& s) -> Result<Response> {
                   Json items = Json::array();
                   for (int64_t id : c->I.incident_ids(s, state, 500)) items.push_back(c->I.incident_json(s, id));
+                  c->I.audit.append(s, audit::Log::from(req, "monitoring.incidents_read", "monitoring_incidents"));
                   return Response::json({{"items", items}});
                 });
               }});
@@ -734,7 +736,10 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
         }
       }
     }
-    if (who.secret.empty()) return fail(Error{401, "device_unauthenticated", "Falta la clave del dispositivo (key).", "key"});
+    if (who.secret.empty()) {
+      (void)c->device_failures.allow(req.client_ip);
+      return fail(Error{401, "device_unauthenticated", "Falta la clave del dispositivo (key).", "key"});
+    }
     std::vector<Position> one{std::move(*pos)};
     return ingest_reply(*c, req, who, std::move(one), true);
   };

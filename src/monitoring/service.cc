@@ -3,7 +3,9 @@
 // alerts into incidents, silence and escalation sweeps, retention.
 #include <algorithm>
 #include <cmath>
+#include <climits>
 #include <iostream>
+#include <set>
 
 #include "core/time.h"
 #include "monitoring/service_impl.h"
@@ -32,6 +34,24 @@ std::string position_message(const std::string& device_id, DeviceKind kind, int6
                   {"lat", f.lat}, {"lon", f.lon}, {"at", f.at},
                   {"battery", f.battery_pct >= 0 ? http::Json(f.battery_pct) : http::Json(nullptr)}};
   return j.dump();
+}
+
+http::Json rejection_json(size_t index, Reject r, const Config& c) {
+  std::string field = "lat", message;
+  switch (r) {
+    case Reject::bad_coordinates: message = "Coordenadas inválidas (fuera de rango, vacías o 0,0)."; break;
+    case Reject::bad_timestamp:
+      field = "timestamp";
+      message = "La hora del dispositivo es anterior al año 2000 o está más de " + std::to_string(c.max_future_ms / 60'000) +
+                " minutos en el futuro (revise su reloj).";
+      break;
+    case Reject::absurd_speed:
+      message = "La posición implica una velocidad de más de " + std::to_string(static_cast<int>(c.max_speed_kmh)) +
+                " km/h desde la anterior: se descarta como error del GPS.";
+      break;
+    case Reject::unknown_device: field = "id"; message = std::string(reason_es(r)); break;
+  }
+  return {{"index", index}, {"field", field}, {"code", std::string(to_string(r))}, {"message", message}};
 }
 
 bool recently_stored(const std::deque<int64_t>& recent, int64_t at) {
@@ -250,13 +270,36 @@ Result<IngestSummary> Service::ingest(const Credentials& who, std::vector<Positi
     std::vector<size_t> order(positions.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return positions[a].fix.at < positions[b].fix.at; });
+    // Instants older than those remembered may still be stored (a resend of an old buffer): one
+    // look-up for the whole request, so a resent alarm is a duplicate and not a second alert.
+    std::set<int64_t> stored_before;
+    int64_t oldest = INT64_MAX, newest = INT64_MIN;
+    for (const auto& p : positions)
+      if (info.recent.size() >= kRecentPerDevice && p.fix.at != 0 && p.fix.at < info.recent.front()) {
+        oldest = std::min(oldest, p.fix.at);
+        newest = std::max(newest, p.fix.at);
+      }
+    if (oldest <= newest) {
+      auto lease = I.db.lease();
+      if (!lease) return fail(lease.error());
+      try {
+        Query("SELECT at FROM monitoring_positions WHERE device_id = :d AND at >= :lo AND at <= :hi")
+            .bind("d", who.device_id)
+            .bind("lo", static_cast<long long>(oldest))
+            .bind("hi", static_cast<long long>(newest))
+            .each(**lease, [&](const soci::row& r) { stored_before.insert(get_int(r, 0)); });
+      } catch (const std::exception& e) {
+        return fail(store::database_error(e));
+      }
+    }
+    const bool watched = I.hub->size() > 0;
     std::vector<Alert> alerts;
     for (size_t i : order) {
       Fix f = positions[i].fix;
       if (f.received_at == 0) f.received_at = now;
       if (f.at == 0) f.at = f.received_at;
       PositionRow row{who.device_id, f, ""};
-      if (recently_stored(info.recent, f.at)) {
+      if (recently_stored(info.recent, f.at) || stored_before.count(f.at)) {
         ++sum.duplicates;
         continue;  // stored already (a resend): neither stored again nor evaluated again
       }
@@ -266,14 +309,13 @@ Result<IngestSummary> Service::ingest(const Credentials& who, std::vector<Positi
         case Status::accepted:
           ++sum.accepted;
           row.status = "accepted";
-          if (f.has_fix) batch->position_messages.push_back(position_message(who.device_id, info.kind, info.order_id, f));
+          if (f.has_fix && watched) batch->position_messages.push_back(position_message(who.device_id, info.kind, info.order_id, f));
           break;
         case Status::stale: ++sum.stale; row.status = "stale"; break;
         case Status::duplicate: ++sum.duplicates; continue;
         case Status::rejected:
           ++sum.rejected;
-          sum.errors.push_back({{"index", i}, {"field", out.reason == Reject::bad_timestamp ? "timestamp" : "lat"},
-                                {"code", std::string(to_string(out.reason))}, {"message", std::string(reason_es(out.reason))}});
+          sum.errors.push_back(rejection_json(i, out.reason, I.opt.engine));
           continue;  // counted by the engine, not stored
       }
       remember(info.recent, f.at);

@@ -146,7 +146,7 @@ TEST_P(MonitoringService, InvalidPositionsAreRejectedCountedAndNotStored) {
 }
 
 TEST_P(MonitoringService, ResentPositionsAreNeitherStoredNorAlertedTwiceEvenAfterRestart) {
-  std::vector<Position> batch = {at(-33.48, -70.6505, t0_), at(kHomeLat, kHomeLon, t0_ + 30'000, alarm_tamper),
+  std::vector<Position> batch = {at(-33.4450, -70.6505, t0_), at(kHomeLat, kHomeLon, t0_ + 30'000, alarm_tamper),
                                  at(kHomeLat, kHomeLon, t0_ + 60'000)};
   ASSERT_TRUE(send("tag", batch));
   const auto alerts = count("SELECT COUNT(*) FROM monitoring_alerts");
