@@ -4,6 +4,7 @@
 
 #include "core/text.h"
 #include "core/time.h"
+#include "http/live.h"
 #include "store/query.h"
 
 namespace eq::auth {
@@ -282,6 +283,7 @@ void Repository::touch_session(soci::session& s, int64_t id, int64_t now) {
 }
 
 bool Repository::revoke_session(soci::session& s, int64_t id, int64_t user_id, int64_t now) {
+  ++http::revocation_epoch();
   return Query("UPDATE auth_sessions SET revoked_at = :now WHERE id = :id AND user_id = :u AND revoked_at IS NULL")
       .bind("now", static_cast<long long>(now))
       .bind("id", static_cast<long long>(id))
@@ -290,6 +292,7 @@ bool Repository::revoke_session(soci::session& s, int64_t id, int64_t user_id, i
 }
 
 int Repository::revoke_sessions_of(soci::session& s, int64_t user_id, int64_t now) {
+  ++http::revocation_epoch();
   return static_cast<int>(Query("UPDATE auth_sessions SET revoked_at = :now WHERE user_id = :u AND revoked_at IS NULL")
                               .bind("now", static_cast<long long>(now))
                               .bind("u", static_cast<long long>(user_id))
@@ -375,6 +378,7 @@ std::vector<ApiToken> Repository::tokens(soci::session& s) {
 }
 
 bool Repository::revoke_token(soci::session& s, int64_t id, int64_t now) {
+  ++http::revocation_epoch();
   return Query("UPDATE auth_api_tokens SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL")
              .bind("now", static_cast<long long>(now))
              .bind("id", static_cast<long long>(id))

@@ -4,6 +4,11 @@
 
 namespace eq::http {
 
+std::atomic<uint64_t>& revocation_epoch() {
+  static std::atomic<uint64_t> epoch{0};
+  return epoch;
+}
+
 uint64_t Hub::attach(std::weak_ptr<Sink> sink, Filter filter) {
   std::lock_guard lock(mu_);
   const uint64_t id = next_++;
@@ -33,7 +38,7 @@ void Hub::publish(const std::string& topic, std::string message) {
   }
   ++published_;
   // Outside the lock: a sink may detach itself from inside deliver().
-  for (auto& s : targets) s->deliver(shared);
+  for (auto& s : targets) s->deliver(topic, shared);
 }
 
 size_t Hub::size() const {

@@ -18,7 +18,7 @@ class Hub {
   class Sink {
    public:
     virtual ~Sink() = default;
-    virtual void deliver(std::shared_ptr<const std::string> message) = 0;
+    virtual void deliver(const std::string& topic, std::shared_ptr<const std::string> message) = 0;
   };
   using Filter = std::function<bool(const std::string& topic)>;
 
@@ -39,6 +39,10 @@ class Hub {
   uint64_t next_ = 1;
   std::atomic<uint64_t> published_{0};
 };
+
+// Bumped whenever a session or an API token is revoked (logout, an administrator, a password
+// change): open streams then check their caller again before sending anything more.
+std::atomic<uint64_t>& revocation_epoch();
 
 // What a route returns (in Response::upgrade) to accept a WebSocket.
 struct Upgrade {

@@ -133,17 +133,28 @@ class LiveSession : public Hub::Sink, public std::enable_shared_from_this<LiveSe
         [](websocket::response_type& res) { res.set(bhttp::field::server, "equidad"); }));
     ws_.async_accept(req, [self = shared_from_this()](beast::error_code ec) {
       if (ec) return;
-      if (!self->up_->hello.empty()) self->deliver(std::make_shared<const std::string>(self->up_->hello));
+      if (!self->up_->hello.empty()) self->deliver("hello", std::make_shared<const std::string>(self->up_->hello));
       self->id_ = self->up_->hub->attach(self, self->up_->filter);
       self->schedule_recheck();
       self->read();
     });
   }
 
-  void deliver(std::shared_ptr<const std::string> message) override {
-    asio::post(ws_.get_executor(), [self = shared_from_this(), message] {
+  void deliver(const std::string& topic, std::shared_ptr<const std::string> message) override {
+    // Positions come by thousands a second: they are checked when a session was revoked anywhere
+    // or a second has passed; an alert or a dispatch is never sent without checking first.
+    const bool frequent = topic == "position";
+    asio::post(ws_.get_executor(), [self = shared_from_this(), message, frequent] {
       if (self->closed_) return;
       if (self->queue_.size() >= kMaxQueue) return self->close();
+      // Nothing leaves for a session that has ended.
+      auto now = std::chrono::steady_clock::now();
+      const uint64_t epoch = revocation_epoch().load();
+      if (!frequent || epoch != self->epoch_ || now - self->checked_at_ > std::chrono::seconds(1)) {
+        if (!self->router_.still_authorized(self->request_)) return self->close();
+        self->checked_at_ = now;
+        self->epoch_ = epoch;
+      }
       self->queue_.push_back(message);
       if (self->queue_.size() == 1) self->write();
     });
@@ -181,7 +192,10 @@ class LiveSession : public Hub::Sink, public std::enable_shared_from_this<LiveSe
     recheck_.expires_after(std::chrono::seconds(10));
     recheck_.async_wait([self = shared_from_this()](beast::error_code ec) {
       if (ec || self->closed_) return;
-      if (self->router_.still_authorized(self->request_)) return self->schedule_recheck();
+      if (self->router_.still_authorized(self->request_)) {
+        self->checked_at_ = std::chrono::steady_clock::now();
+        return self->schedule_recheck();
+      }
       self->close();
     });
   }
@@ -191,6 +205,8 @@ class LiveSession : public Hub::Sink, public std::enable_shared_from_this<LiveSe
   const Router& router_;
   Request request_;  // as it arrived (cookie, route): what the recheck authenticates again
   asio::steady_timer recheck_;
+  std::chrono::steady_clock::time_point checked_at_ = std::chrono::steady_clock::now();
+  uint64_t epoch_ = revocation_epoch().load();
   beast::flat_buffer buffer_;
   std::deque<std::shared_ptr<const std::string>> queue_;
   uint64_t id_ = 0;
