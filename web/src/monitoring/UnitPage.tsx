@@ -147,6 +147,26 @@ function DispatchCard({ d, now, onUpdated }: { d: Dispatch; now: number; onUpdat
       </div>
       <h2 class="mon-unit-title">{inc ? <TypeTag type={inc.type} label={inc.type_label} /> : `Despacho N° ${d.id}`}</h2>
       <dl class="mon-unit-facts">
+        {inc?.victim_name && (
+          <div>
+            <dt>Víctima (a quien proteger)</dt>
+            <dd>
+              {inc.victim_name}
+              {inc.victim_phone && (
+                <>
+                  {' · '}
+                  <a href={`tel:${inc.victim_phone.replace(/\s/g, '')}`}>{inc.victim_phone}</a>
+                </>
+              )}
+            </dd>
+          </div>
+        )}
+        {inc?.aggressor_name && (
+          <div>
+            <dt>Agresor</dt>
+            <dd>{inc.aggressor_name}</dd>
+          </div>
+        )}
         {inc?.order_label && (
           <div>
             <dt>Orden</dt>

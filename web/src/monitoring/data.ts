@@ -40,7 +40,8 @@ export interface Dispatch {
   outcome: string | null;
   note: string | null;
   escalated: boolean;
-  incident?: { type: string; type_label: string; severity: string; lat: number | null; lon: number | null; comuna_id: string | null; order_label: string };
+  incident?: { type: string; type_label: string; severity: string; lat: number | null; lon: number | null; comuna_id: string | null; order_label: string;
+    victim_name?: string; victim_phone?: string; aggressor_name?: string };
 }
 
 export interface Incident {
