@@ -5,6 +5,7 @@
 
 #include "alerts/module.h"
 #include "core/time.h"
+#include "store/with_session.h"
 
 namespace eq::alerts {
 
@@ -24,16 +25,7 @@ Actor actor_of(const Request& req) {
 
 const char* kNotFound = "No existe una alerta con ese identificador entre las de su institución.";
 
-template <typename R>
-Result<R> with_session(store::Database& db, const std::function<Result<R>(soci::session&)>& fn) {
-  auto lease = db.lease();
-  if (!lease) return fail(lease.error());
-  try {
-    return fn(**lease);
-  } catch (const std::exception& e) {
-    return fail(store::database_error(e));
-  }
-}
+using store::with_session;
 
 // A JSON object body whose fields are checked by the caller (objects such as `params` are beyond
 // http::Schema).

@@ -8,6 +8,7 @@
 #include "core/time.h"
 #include "legislative/module.h"
 #include "store/query.h"
+#include "store/with_session.h"
 
 namespace eq::legislative {
 
@@ -67,17 +68,7 @@ std::string body_string(const Json& body, const char* key) {
   return it == body.end() || it->is_null() ? std::string() : trim(it->get<std::string>());
 }
 
-// Runs fn on a leased session; database failures become the usual 500/503 without internals.
-template <typename R>
-Result<R> with_session(store::Database& db, const std::function<Result<R>(soci::session&)>& fn) {
-  auto lease = db.lease();
-  if (!lease) return fail(lease.error());
-  try {
-    return fn(**lease);
-  } catch (const std::exception& e) {
-    return fail(store::database_error(e));
-  }
-}
+using store::with_session;
 
 // A "dd-mm-aaaa" day of the agenda: exists, not in the future.
 Result<int64_t> past_day(const std::string& text, const std::string& field) {

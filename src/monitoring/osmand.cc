@@ -21,9 +21,9 @@ int hex(char c) {
   return -1;
 }
 
-// application/x-www-form-urlencoded: '+' is a space, %XX a byte. A malformed escape stays as is
-// (what browsers and Traccar do) rather than losing the position.
-std::string decode(std::string_view s) {
+}  // namespace
+
+std::string form_decode(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size(); ++i) {
@@ -38,6 +38,8 @@ std::string decode(std::string_view s) {
   }
   return out;
 }
+
+namespace {
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -124,8 +126,8 @@ Result<Position> parse_osmand(std::string_view params, int64_t received_at) {
     i = j + 1;
     if (pair.empty()) continue;
     const size_t eqp = pair.find('=');
-    const std::string key = decode(pair.substr(0, eqp));
-    const std::string value = eqp == std::string_view::npos ? std::string() : decode(pair.substr(eqp + 1));
+    const std::string key = form_decode(pair.substr(0, eqp));
+    const std::string value = eqp == std::string_view::npos ? std::string() : form_decode(pair.substr(eqp + 1));
     if (iequals(key, "id") || iequals(key, "deviceid")) {
       p.device_id = trim(value);
     } else if (iequals(key, "lat")) {

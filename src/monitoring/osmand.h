@@ -5,6 +5,7 @@
 // engine's judgement, so that every refusal of that kind is counted in one place.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "core/error.h"
@@ -26,6 +27,10 @@ Result<Position> parse_osmand(std::string_view params, int64_t received_at);
 // milliseconds (12 digits or more), or ISO 8601 with a zone; an ISO date-time without a zone is
 // read as UTC (GPS time is UTC, and trackers that omit the zone send it).
 Result<int64_t> parse_device_time(std::string_view text, std::string_view field);
+
+// application/x-www-form-urlencoded: '+' is a space, %XX a byte. A malformed escape stays as is
+// (what browsers and Traccar do) rather than losing the position.
+std::string form_decode(std::string_view s);
 
 // "sos", "tampering,lowBattery"… (separated by commas or semicolons) → Alarm flags; unknown
 // names are ignored rather than refused, because refusing would lose the position with them.

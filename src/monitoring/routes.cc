@@ -12,6 +12,7 @@
 #include "monitoring/service_impl.h"
 #include "store/query.h"
 #include "store/row.h"
+#include "store/with_session.h"
 
 namespace eq::monitoring {
 
@@ -35,16 +36,7 @@ std::string str(const Json& body, const char* key) {
   return it == body.end() || it->is_null() || !it->is_string() ? std::string() : trim(it->get<std::string>());
 }
 
-template <typename R>
-Result<R> with_session(store::Database& db, const std::function<Result<R>(soci::session&)>& fn) {
-  auto lease = db.lease();
-  if (!lease) return fail(lease.error());
-  try {
-    return fn(**lease);
-  } catch (const std::exception& e) {
-    return fail(store::database_error(e));
-  }
-}
+using store::with_session;
 
 Result<LatLon> point(const Json& v, const std::string& field) {
   if (!v.is_object() || !v.contains("lat") || !v.contains("lon") || !v["lat"].is_number() || !v["lon"].is_number() || v.size() != 2)

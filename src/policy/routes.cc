@@ -15,6 +15,7 @@
 #include "policy/module.h"
 #include "policy/repository.h"
 #include "policy/xlsx.h"
+#include "store/with_session.h"
 
 namespace eq::policy {
 
@@ -43,16 +44,7 @@ struct Context {
   std::shared_ptr<auth::Service> auth;
 };
 
-template <typename R>
-Result<R> with_session(store::Database& db, const std::function<Result<R>(soci::session&)>& fn) {
-  auto lease = db.lease();
-  if (!lease) return fail(lease.error());
-  try {
-    return fn(**lease);
-  } catch (const std::exception& e) {
-    return fail(store::database_error(e));
-  }
-}
+using store::with_session;
 
 double round1(double v) { return std::round(v * 10.0) / 10.0; }
 
