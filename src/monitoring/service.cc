@@ -356,19 +356,21 @@ void Service::Impl::write_loop() {
     if (!ok) continue;
     ++commits;
     // Published only once durable: the console never shows an alert the database could lose.
+    // Alerts go out before the positions of the same commit, which may be thousands.
     std::set<int64_t> touched;
-    for (auto& b : batches) {
+    for (auto& b : batches)
       for (const auto& [id, _] : b->incidents) touched.insert(id);
+    if (!touched.empty() && hub->size() > 0) {
+      if (auto lease = db.lease()) {
+        try {
+          for (int64_t id : touched) publish_incident(**lease, id);
+        } catch (const std::exception& e) {
+          std::cerr << "monitoring: publish: " << e.what() << std::endl;
+        }
+      }
+    }
+    for (auto& b : batches)
       for (auto& m : b->position_messages) hub->publish("position", std::move(m));
-    }
-    if (touched.empty() || hub->size() == 0) continue;
-    auto lease = db.lease();
-    if (!lease) continue;
-    try {
-      for (int64_t id : touched) publish_incident(**lease, id);
-    } catch (const std::exception& e) {
-      std::cerr << "monitoring: publish: " << e.what() << std::endl;
-    }
   }
 }
 
