@@ -116,11 +116,13 @@ Result<void> App::open_monitoring(App& app) {
     return unit_of("police", "");
   };
   dir.comuna_of = [territory = m.territory](double lat, double lon) { return territory->locate(lat, lon); };
-  dir.user_name = [auth = m.auth](int64_t id) {
-    auto names = auth->display_names({id}, {});
-    if (!names) return std::string();
-    auto it = names->first.find(id);
-    return it == names->first.end() ? std::string() : it->second;
+  dir.comuna_exists = [territory = m.territory](const std::string& id) {
+    auto c = territory->comuna(id);
+    return c && c->has_value();
+  };
+  dir.user_names = [auth = m.auth](const std::set<int64_t>& ids) {
+    auto names = auth->display_names(ids, {});
+    return names ? names->first : std::map<int64_t, std::string>();
   };
   monitoring::ServiceOptions opt;
   opt.take_timeout_s = app.config_.monitoring_take_timeout_s;

@@ -64,10 +64,10 @@ Json evidence_document(Service::Impl& I, soci::session& s, int64_t incident_id) 
         items.emplace_back(store::get_int(r, 2),
                            Json{{"kind", "alert"},
                                 {"data", {{"type", store::get_str(r, 0)}, {"device_id", store::get_str(r, 1)},
-                                          {"lat", store::get_opt_double(r, 3) ? Json(store::get_double(r, 3)) : Json(nullptr)},
-                                          {"lon", store::get_opt_double(r, 4) ? Json(store::get_double(r, 4)) : Json(nullptr)},
-                                          {"distance_m", store::get_opt_double(r, 5) ? Json(store::get_double(r, 5)) : Json(nullptr)},
-                                          {"battery", store::get_opt_int(r, 6) ? Json(store::get_int(r, 6)) : Json(nullptr)},
+                                          {"lat", double_or_null(r, 3)},
+                                          {"lon", double_or_null(r, 4)},
+                                          {"distance_m", double_or_null(r, 5)},
+                                          {"battery", int_or_null(r, 6)},
                                           {"committed_at", store::get_int(r, 7)}}}});
       });
   Query("SELECT p.device_id, p.at, p.received_at, p.lat, p.lon, p.speed_kmh, p.battery, p.alarms, p.status FROM monitoring_positions p "
@@ -80,10 +80,10 @@ Json evidence_document(Service::Impl& I, soci::session& s, int64_t incident_id) 
         items.emplace_back(store::get_int(r, 1),
                            Json{{"kind", "position"},
                                 {"data", {{"device_id", store::get_str(r, 0)}, {"received_at", store::get_int(r, 2)},
-                                          {"lat", store::get_opt_double(r, 3) ? Json(store::get_double(r, 3)) : Json(nullptr)},
-                                          {"lon", store::get_opt_double(r, 4) ? Json(store::get_double(r, 4)) : Json(nullptr)},
-                                          {"speed_kmh", store::get_opt_double(r, 5) ? Json(store::get_double(r, 5)) : Json(nullptr)},
-                                          {"battery", store::get_opt_int(r, 6) ? Json(store::get_int(r, 6)) : Json(nullptr)},
+                                          {"lat", double_or_null(r, 3)},
+                                          {"lon", double_or_null(r, 4)},
+                                          {"speed_kmh", double_or_null(r, 5)},
+                                          {"battery", int_or_null(r, 6)},
                                           {"alarms", store::get_int(r, 7)}, {"status", store::get_str(r, 8)}}}});
       });
   Query("SELECT at, kind, note, outcome, reached, user_id FROM monitoring_actions WHERE incident_id = :i ORDER BY id")
@@ -92,8 +92,8 @@ Json evidence_document(Service::Impl& I, soci::session& s, int64_t incident_id) 
         items.emplace_back(store::get_int(r, 0),
                            Json{{"kind", "action"},
                                 {"data", {{"action", store::get_str(r, 1)}, {"note", store::get_str(r, 2)}, {"outcome", store::get_str(r, 3)},
-                                          {"reached", store::is_null(r, 4) ? Json(nullptr) : Json(store::get_bool(r, 4))},
-                                          {"user_id", store::get_opt_int(r, 5) ? Json(store::get_int(r, 5)) : Json(nullptr)}}}});
+                                          {"reached", bool_or_null(r, 4)},
+                                          {"user_id", int_or_null(r, 5)}}}});
       });
   std::vector<int64_t> ds;
   Query("SELECT id FROM monitoring_dispatches WHERE incident_id = :i ORDER BY id")

@@ -17,8 +17,10 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -60,7 +62,8 @@ struct Directory {
   std::function<std::optional<Unit>()> police_unit;
   // The comuna a coordinate lies in.
   std::function<std::optional<std::string>(double lat, double lon)> comuna_of;
-  std::function<std::string(int64_t user_id)> user_name;
+  std::function<bool(const std::string& comuna_id)> comuna_exists;
+  std::function<std::map<int64_t, std::string>(const std::set<int64_t>& user_ids)> user_names;
 };
 
 struct ServiceOptions {

@@ -20,8 +20,7 @@ using store::Query;
 namespace {
 
 Json num_or_null(const std::optional<double>& v) { return v && std::isfinite(*v) ? Json(*v) : Json(nullptr); }
-Json int_or_null(const std::optional<int64_t>& v) { return v ? Json(*v) : Json(nullptr); }
-Json text_or_null(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
+Json text_or_empty(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
 
 std::optional<LatLon> parse_home(const std::string& plain) {
   auto comma = plain.find(',');
@@ -40,13 +39,32 @@ std::string home_text(const std::optional<LatLon>& h) {
 }
 Json home_json(const std::optional<LatLon>& h) { return h ? Json({{"lat", h->lat}, {"lon", h->lon}}) : Json(nullptr); }
 
-AlertType type_from(const std::string& s) {
+}  // namespace
+
+AlertType alert_type_from(const std::string& s) {
   for (int t = 0; t < kAlertTypes; ++t)
     if (to_string(static_cast<AlertType>(t)) == s) return static_cast<AlertType>(t);
   return AlertType::panic;
 }
 
-}  // namespace
+Severity severity_from(const std::string& s) {
+  for (int v = 0; v <= static_cast<int>(Severity::info); ++v)
+    if (to_string(static_cast<Severity>(v)) == s) return static_cast<Severity>(v);
+  return Severity::info;
+}
+
+Json zone_json(const Zone& z) {
+  const bool circle = z.shape == Zone::Shape::circle;
+  Json poly = Json::array();
+  for (const auto& p : z.polygon) poly.push_back({p.lat, p.lon});
+  return {{"id", z.id},
+          {"label", z.label},
+          {"shape", circle ? "circle" : "polygon"},
+          {"lat", circle ? Json(z.center.lat) : Json(nullptr)},
+          {"lon", circle ? Json(z.center.lon) : Json(nullptr)},
+          {"radius_m", circle ? Json(z.radius_m) : Json(nullptr)},
+          {"polygon", circle ? Json(nullptr) : poly}};
+}
 
 std::string outcome_es(const std::string& id) {
   static const std::map<std::string, std::string> names = {
@@ -175,7 +193,7 @@ int64_t Service::Impl::insert_zone(soci::session& s, const Zone& z) {
 Json Service::Impl::order_json(soci::session& s, const OrderRow& o, bool full) {
   Json j = {{"id", o.id},
             {"label", o.label},
-            {"court", text_or_null(o.court)},
+            {"court", text_or_empty(o.court)},
             {"comuna_id", o.comuna_id},
             {"min_distance_m", o.min_distance_m},
             {"approach_m", o.approach_m},
@@ -198,7 +216,7 @@ Json Service::Impl::order_json(soci::session& s, const OrderRow& o, bool full) {
         .bind("d", d["device_id"].get<std::string>())
         .each(s, [&](const soci::row& r) {
           d["last"] = {{"lat", get_double(r, 0)}, {"lon", get_double(r, 1)}, {"at", get_int(r, 2)},
-                       {"battery", int_or_null(get_opt_int(r, 3))}};
+                       {"battery", int_or_null(r, 3)}};
         });
   if (!full) {
     j["zones"] = zs.size();
@@ -210,14 +228,7 @@ Json Service::Impl::order_json(soci::session& s, const OrderRow& o, bool full) {
   j["victim_home"] = home_json(o.victim_home);
   j["aggressor_home"] = home_json(o.aggressor_home);
   Json zj = Json::array();
-  for (const auto& z : zs) {
-    Json poly = Json::array();
-    for (const auto& p : z.polygon) poly.push_back({p.lat, p.lon});
-    const bool circle = z.shape == Zone::Shape::circle;
-    zj.push_back({{"id", z.id}, {"label", z.label}, {"shape", circle ? "circle" : "polygon"},
-                  {"lat", circle ? Json(z.center.lat) : Json(nullptr)}, {"lon", circle ? Json(z.center.lon) : Json(nullptr)},
-                  {"radius_m", circle ? Json(z.radius_m) : Json(nullptr)}, {"polygon", circle ? Json(nullptr) : poly}});
-  }
+  for (const auto& z : zs) zj.push_back(zone_json(z));
   j["zones"] = zj;
   j["devices"] = devices;
   return j;
@@ -240,21 +251,21 @@ Json Service::Impl::dispatch_json(soci::session& s, int64_t id) {
                {"state", state},
                {"state_label", dispatch_state_es(state)},
                {"created_at", get_int(r, 6)},
-               {"accepted_at", int_or_null(get_opt_int(r, 7))},
-               {"en_route_at", int_or_null(get_opt_int(r, 8))},
-               {"on_site_at", int_or_null(get_opt_int(r, 9))},
-               {"closed_at", int_or_null(get_opt_int(r, 10))},
-               {"outcome", text_or_null(outcome)},
+               {"accepted_at", int_or_null(r, 7)},
+               {"en_route_at", int_or_null(r, 8)},
+               {"on_site_at", int_or_null(r, 9)},
+               {"closed_at", int_or_null(r, 10)},
+               {"outcome", text_or_empty(outcome)},
                {"outcome_label", outcome.empty() ? Json(nullptr) : Json(outcome_es(outcome))},
-               {"note", text_or_null(get_str(r, 12))},
+               {"note", text_or_empty(get_str(r, 12))},
                {"escalated", store::get_bool(r, 13)},
                {"incident",
                 {{"type", get_str(r, 14)},
-                 {"type_label", std::string(label_es(type_from(get_str(r, 14))))},
+                 {"type_label", std::string(label_es(alert_type_from(get_str(r, 14))))},
                  {"severity", get_str(r, 15)},
                  {"lat", num_or_null(get_opt_double(r, 16))},
                  {"lon", num_or_null(get_opt_double(r, 17))},
-                 {"comuna_id", text_or_null(get_str(r, 18))},
+                 {"comuna_id", text_or_empty(get_str(r, 18))},
                  {"order_label", get_str(r, 19)},
                  // The unit going to her needs to know whom to protect and from whom.
                  {"victim_name", open_text(get_str(r, 20))},
@@ -280,29 +291,30 @@ Json Service::Impl::incident_json(soci::session& s, int64_t id) {
                {"order_id", get_int(r, 1)},
                {"order_label", get_str(r, 2)},
                {"type", get_str(r, 3)},
-               {"type_label", std::string(label_es(type_from(get_str(r, 3))))},
+               {"type_label", std::string(label_es(alert_type_from(get_str(r, 3))))},
                {"severity", get_str(r, 4)},
                {"device_id", get_str(r, 5)},
-               {"device_kind", text_or_null(get_str(r, 6))},
-               {"zone_id", int_or_null(get_opt_int(r, 7))},
-               {"zone_label", text_or_null(get_str(r, 8))},
+               {"device_kind", text_or_empty(get_str(r, 6))},
+               {"zone_id", int_or_null(r, 7)},
+               {"zone_label", text_or_empty(get_str(r, 8))},
                {"first_at", get_int(r, 9)},
                {"last_at", get_int(r, 10)},
                {"count", get_int(r, 11)},
                {"lat", num_or_null(get_opt_double(r, 12))},
                {"lon", num_or_null(get_opt_double(r, 13))},
                {"distance_m", num_or_null(get_opt_double(r, 14))},
-               {"battery", int_or_null(get_opt_int(r, 15))},
-               {"comuna_id", text_or_null(get_str(r, 16))},
+               {"battery", int_or_null(r, 15)},
+               {"comuna_id", text_or_empty(get_str(r, 16))},
                {"state", get_str(r, 17)},
                {"escalated", store::get_bool(r, 18)},
                {"taken_by", nullptr},
-               {"outcome", text_or_null(outcome)},
+               {"outcome", text_or_empty(outcome)},
                {"outcome_label", outcome.empty() ? Json(nullptr) : Json(outcome_es(outcome))},
                {"dispatch", nullptr}};
       });
   if (out.is_null()) return out;
-  if (taken_by && dir.user_name) out["taken_by"] = dir.user_name(*taken_by);
+  if (taken_by && dir.user_names)
+    if (auto names = dir.user_names({*taken_by}); names.count(*taken_by)) out["taken_by"] = names[*taken_by];
   auto last = Query("SELECT MAX(id) FROM monitoring_dispatches WHERE incident_id = :id").bind("id", static_cast<long long>(id)).scalar(s);
   if (last && *last) out["dispatch"] = dispatch_json(s, *last);
   return out;

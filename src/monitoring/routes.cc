@@ -69,6 +69,19 @@ std::vector<std::string> warnings_for(const OrderRow& o, const std::vector<Zone>
   return order_warnings(eo, ctx);
 }
 
+// The value of one field of a form-encoded string ("" when absent).
+std::string form_value(std::string_view params, std::string_view name) {
+  for (size_t p = 0; p <= params.size();) {
+    size_t amp = params.find('&', p);
+    if (amp == std::string_view::npos) amp = params.size();
+    auto part = params.substr(p, amp - p);
+    auto eq = part.find('=');
+    if (eq != std::string_view::npos && form_decode(part.substr(0, eq)) == name) return form_decode(part.substr(eq + 1));
+    p = amp + 1;
+  }
+  return {};
+}
+
 // Device credentials: `key` in the OsmAnd parameters, or HTTP Basic (device id : secret).
 std::optional<Credentials> basic_credentials(const Request& req) {
   std::string h = req.header("authorization");
@@ -179,8 +192,9 @@ Result<Response> create_order(Ctx& c, Request& req, const Json& body) {
   if (!std::regex_match(o.aggressor_phone, phone))
     return fail(Error::invalid("aggressor_phone", "Indique un teléfono de 8 a 15 dígitos, por ejemplo +56 9 1234 5678.", "invalid_phone"));
   o.comuna_id = str(body, "comuna_id");
-  if (c.I.dir.comuna_of && !std::regex_match(o.comuna_id, std::regex("^[0-9]{4,5}$")))
-    return fail(Error::invalid("comuna_id", "Indique el código de la comuna.", "invalid_comuna"));
+  // The comuna decides which unit is dispatched: it must be one of the territory's.
+  if (!c.I.dir.comuna_exists || !c.I.dir.comuna_exists(o.comuna_id))
+    return fail(Error::invalid("comuna_id", "Indique el código de una comuna existente, por ejemplo 13101 (Santiago).", "invalid_comuna"));
   auto min = number_in(body, "min_distance_m", 50, 10000, "La distancia mínima");
   if (!min) return fail(min.error());
   o.min_distance_m = *min;
@@ -259,6 +273,8 @@ Result<Response> add_zone(Ctx& c, Request& req, int64_t order_id, const Json& bo
   }
   std::vector<Zone> all;
   OrderRow order;
+  // Engine lock before the database, the order ingest takes them in.
+  std::lock_guard lock(c.I.mu);
   auto created = c.I.db.transaction<Json>([&](soci::session& s) -> Result<Json> {
     auto o = c.I.order(s, order_id);
     if (!o) return fail(Error::not_found("No existe una medida con ese identificador."));
@@ -266,21 +282,12 @@ Result<Response> add_zone(Ctx& c, Request& req, int64_t order_id, const Json& bo
     z.id = c.I.insert_zone(s, z);
     all = c.I.zones(s, order_id);
     c.I.audit.append(s, audit::Log::from(req, "monitoring.zone_create", "monitoring_order:" + std::to_string(order_id)));
-    for (const auto& zz : all)
-      if (zz.id == z.id) {
-        Json j = c.I.order_json(s, *o, true);
-        for (const auto& zj : j["zones"])
-          if (zj["id"] == z.id) return zj;
-      }
-    return Json();
+    // The engine has the last word on the geometry (a self-intersecting polygon…): its refusal
+    // rolls the row back, so the database never holds a zone the engine does not watch.
+    if (auto ok = c.I.engine.add_zone(z); !ok) return fail(ok.error());
+    return zone_json(z);
   });
   if (!created) return fail(created.error());
-  {
-    std::lock_guard lock(c.I.mu);
-    // The engine checks the geometry again (e.g. a self-intersecting polygon); the row is already
-    // stored, so a refusal here is reported and the zone kept for the operator to replace.
-    if (auto ok = c.I.engine.add_zone(z); !ok) return fail(ok.error());
-  }
   Json warnings = Json::array();
   for (auto& w : warnings_for(order, all)) warnings.push_back(w);
   return Response::json({{"zone", *created}, {"warnings", warnings}}, 201);
@@ -527,7 +534,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
                         devices.push_back({{"device_id", store::get_str(r, 0)}, {"kind", store::get_str(r, 1)},
                                            {"order_id", store::get_int(r, 2)}, {"lat", store::get_double(r, 3)},
                                            {"lon", store::get_double(r, 4)}, {"at", store::get_int(r, 5)},
-                                           {"battery", store::is_null(r, 6) ? Json(nullptr) : Json(store::get_int(r, 6))}});
+                                           {"battery", int_or_null(r, 6)}});
                       });
                   const auto& st = c->svc->stats();
                   c->I.audit.append(s, audit::Log::from(req, "monitoring.console_read", "monitoring_incidents"));
@@ -564,10 +571,10 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
                       .bind("i", static_cast<long long>(*id))
                       .each(s, [&](const soci::row& r) {
                         alerts.push_back({{"at", store::get_int(r, 0)}, {"type", store::get_str(r, 1)},
-                                          {"lat", store::is_null(r, 2) ? Json(nullptr) : Json(store::get_double(r, 2))},
-                                          {"lon", store::is_null(r, 3) ? Json(nullptr) : Json(store::get_double(r, 3))},
-                                          {"distance_m", store::is_null(r, 4) ? Json(nullptr) : Json(store::get_double(r, 4))},
-                                          {"battery", store::is_null(r, 5) ? Json(nullptr) : Json(store::get_int(r, 5))}});
+                                          {"lat", double_or_null(r, 2)},
+                                          {"lon", double_or_null(r, 3)},
+                                          {"distance_m", double_or_null(r, 4)},
+                                          {"battery", int_or_null(r, 5)}});
                       });
                   std::vector<std::pair<Json, std::optional<int64_t>>> acts;
                   Query("SELECT at, kind, note, outcome, reached, user_id FROM monitoring_actions WHERE incident_id = :i ORDER BY id")
@@ -576,15 +583,19 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
                         const std::string outcome = store::get_str(r, 3);
                         acts.emplace_back(Json{{"at", store::get_int(r, 0)}, {"kind", store::get_str(r, 1)},
                                                {"kind_label", action_es(store::get_str(r, 1))},
-                                               {"note", store::is_null(r, 2) ? Json(nullptr) : Json(store::get_str(r, 2))},
+                                               {"note", text_or_null(r, 2)},
                                                {"outcome", outcome.empty() ? Json(nullptr) : Json(outcome)},
                                                {"outcome_label", outcome.empty() ? Json(nullptr) : Json(outcome_es(outcome))},
-                                               {"reached", store::is_null(r, 4) ? Json(nullptr) : Json(store::get_bool(r, 4))},
+                                               {"reached", bool_or_null(r, 4)},
                                                {"user_name", nullptr}},
                                           store::get_opt_int(r, 5));
                       });
+                  std::set<int64_t> users;  // one look-up for all the names
+                  for (const auto& [j, user] : acts)
+                    if (user) users.insert(*user);
+                  auto names = users.empty() || !c->I.dir.user_names ? std::map<int64_t, std::string>() : c->I.dir.user_names(users);
                   for (auto& [j, user] : acts) {
-                    if (user && c->I.dir.user_name) j["user_name"] = c->I.dir.user_name(*user);
+                    if (user && names.count(*user)) j["user_name"] = names[*user];
                     actions.push_back(j);
                   }
                   std::vector<int64_t> ds;
@@ -715,18 +726,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
         return fail(Error::invalid("id", "El identificador no coincide con el de las credenciales.", "device_mismatch"));
       who.secret = basic->secret;
     } else {
-      auto it = req.query.find("key");
-      if (it != req.query.end()) who.secret = it->second;
-      if (who.secret.empty() && req.method == "POST") {
-        std::map<std::string, std::string> form;
-        for (size_t p = 0; p < req.body.size();) {
-          size_t amp = req.body.find('&', p);
-          if (amp == std::string::npos) amp = req.body.size();
-          auto part = req.body.substr(p, amp - p);
-          if (part.rfind("key=", 0) == 0) who.secret = http::url_decode(part.substr(4), true);
-          p = amp + 1;
-        }
-      }
+      who.secret = form_value(params, "key");
     }
     if (who.secret.empty()) {
       (void)c->device_failures.allow(req.client_ip);

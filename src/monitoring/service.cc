@@ -152,10 +152,8 @@ Result<void> Service::start() {
           IncidentRow in;
           in.id = get_int(r, 0);
           in.order_id = get_int(r, 1);
-          for (int t = 0; t < kAlertTypes; ++t)
-            if (to_string(static_cast<AlertType>(t)) == get_str(r, 2)) in.type = static_cast<AlertType>(t);
-          for (int v = 0; v <= static_cast<int>(Severity::info); ++v)
-            if (to_string(static_cast<Severity>(v)) == get_str(r, 3)) in.severity = static_cast<Severity>(v);
+          in.type = alert_type_from(get_str(r, 2));
+          in.severity = severity_from(get_str(r, 3));
           in.device_id = get_str(r, 4);
           in.zone_id = get_int(r, 5);
           in.victim_person_id = get_int(r, 6);

@@ -12,6 +12,7 @@
 
 #include "monitoring/module.h"
 #include "store/database.h"
+#include "store/row.h"
 
 namespace eq::monitoring {
 
@@ -20,6 +21,23 @@ std::string outcome_es(const std::string& id);
 std::string action_es(const std::string& kind);
 std::string dispatch_state_es(const std::string& s);
 std::string holder_of(DeviceKind k);  // "victima" | "agresor"
+AlertType alert_type_from(const std::string& s);  // stored text → enum (to_string's inverse)
+Severity severity_from(const std::string& s);
+http::Json zone_json(const Zone& z);
+
+// A nullable column as JSON (null when NULL).
+inline http::Json double_or_null(const soci::row& r, size_t i) {
+  return store::is_null(r, i) ? http::Json(nullptr) : http::Json(store::get_double(r, i));
+}
+inline http::Json int_or_null(const soci::row& r, size_t i) {
+  return store::is_null(r, i) ? http::Json(nullptr) : http::Json(store::get_int(r, i));
+}
+inline http::Json bool_or_null(const soci::row& r, size_t i) {
+  return store::is_null(r, i) ? http::Json(nullptr) : http::Json(store::get_bool(r, i));
+}
+inline http::Json text_or_null(const soci::row& r, size_t i) {
+  return store::is_null(r, i) ? http::Json(nullptr) : http::Json(store::get_str(r, i));
+}
 
 // Engine person ids: the orders' parties are not case-registry persons here (the registry is read
 // through its own interface), so each order's victim and aggressor get a local number.

@@ -306,6 +306,8 @@ describe('orders, zones and devices', () => {
     await bad({ min_distance_m: 20_000 }, 422, 'out_of_range', 'min_distance_m');
     await bad({ min_distance_m: 500, approach_m: 500 }, 422, 'out_of_range', 'approach_m');
     await bad({ min_distance_m: 500, approach_m: 300 }, 422, 'out_of_range', 'approach_m');
+    await bad({ comuna_id: '99999' }, 422, 'invalid_comuna', 'comuna_id'); // dispatch depends on it
+    await bad({ comuna_id: 'stgo' }, 422, 'invalid_comuna', 'comuna_id');
     await bad({ victim_name: '' }, 422, undefined, 'victim_name');
     await bad({ victim_home: { lat: 48.85, lon: 2.35 } }, 422, 'out_of_range', 'victim_home');
     await bad({ ends_on: '01-01-2020', starts_on: '01-02-2020' }, 422, undefined, 'ends_on');
