@@ -28,6 +28,12 @@ else
   add 0 1
 fi
 
+# Every failed test, nested ones included, with the error node printed under it: what CI shows is
+# then enough to know what broke.
+node_failures() {
+  awk '/^ *not ok /{show=1; n=0} show{print; n++} show && (/^ *\.\.\.$/ || n>=40){show=0}' "$1"
+}
+
 node_counts() {  # parses node --test TAP output: "# pass N" / "# fail N"
   local p f
   p=$(grep -E '^# pass [0-9]+' "$1" | tail -1 | awk '{print $3}')
@@ -37,7 +43,8 @@ node_counts() {  # parses node --test TAP output: "# pass N" / "# fail N"
 
 for db in sqlite postgresql; do
   echo "== Pruebas de integración por HTTP ($db)"
-  EQ_TEST_DB=$db EQ_BIN="$ROOT/build/equidad" node --test --test-reporter=tap tests/integration/ 2>&1 | tee "$OUT/integration-$db.txt" | grep -E '^(not ok|# (pass|fail|tests))' || true
+  EQ_TEST_DB=$db EQ_BIN="$ROOT/build/equidad" node --test --test-reporter=tap tests/integration/ 2>&1 | tee "$OUT/integration-$db.txt" | grep -E '^# (pass|fail|tests)' || true
+  node_failures "$OUT/integration-$db.txt"
   node_counts "$OUT/integration-$db.txt"
 done
 
@@ -59,7 +66,8 @@ if [ -f web/package.json ]; then
     sleep 0.2
   done
   if [ -n "$url" ]; then
-    (cd web && EQ_BASE_URL="$url" EQ_SCREENSHOTS="$ROOT/build/screenshots" EQ_TEST_REPORTER=tap npm run --silent e2e 2>&1) | tee "$OUT/e2e.txt" | grep -E '^(not ok|# (pass|fail))' || true
+    (cd web && EQ_BASE_URL="$url" EQ_SCREENSHOTS="$ROOT/build/screenshots" EQ_TEST_REPORTER=tap npm run --silent e2e 2>&1) | tee "$OUT/e2e.txt" | grep -E '^# (pass|fail)' || true
+    node_failures "$OUT/e2e.txt"
     node_counts "$OUT/e2e.txt"
   else
     echo "el servidor no inició:"; cat "$tmp/err.log"; add 0 1

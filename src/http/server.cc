@@ -343,7 +343,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     stream_.expires_after(srv_.opt.read_timeout);
     bhttp::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
       --self->srv_.in_flight;
-      if (ec || !res->keep_alive()) {
+      // While draining, a request already pipelined behind this one is not started: the drain waits
+      // only for answers under way, and a client may resend what was never answered.
+      if (ec || !res->keep_alive() || self->srv_.draining.load()) {
         beast::error_code ignored;
         self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
         return;
@@ -381,9 +383,10 @@ void Server::Impl::accept() {
 
 void Server::Impl::begin_drain() {
   if (draining.exchange(true)) return;
-  std::cerr << "{\"level\":\"info\",\"msg\":\"shutting down: draining in-flight requests\"}" << std::endl;
+  // Closed before the announcement, so whoever reads "draining" can rely on new connections being refused.
   beast::error_code ec;
   acceptor.close(ec);
+  std::cerr << "{\"level\":\"info\",\"msg\":\"shutting down: draining in-flight requests\"}" << std::endl;
   auto deadline = std::chrono::steady_clock::now() + opt.drain_timeout;
   auto timer = std::make_shared<asio::steady_timer>(ioc);
   auto poll = std::make_shared<std::function<void()>>();

@@ -191,11 +191,13 @@ export function request(method, p, { baseUrl, body, headers = {}, raw = false, t
 export class RawClient {
   constructor(socket) {
     this.socket = socket;
-    this.buffer = Buffer.alloc(0);
+    this.chunks = [];
     this.closed = false;
     this.error = null;
     this.waiters = [];
-    socket.on('data', (d) => { this.buffer = Buffer.concat([this.buffer, d]); this.#wake(); });
+    // Chunks are joined when read, not on arrival: joining on every chunk is quadratic for
+    // multi-megabyte answers.
+    socket.on('data', (d) => { this.chunks.push(d); this.#wake(); });
     socket.on('error', (e) => { this.error = e; this.#wake(); });
     socket.on('close', () => { this.closed = true; this.#wake(); });
   }
@@ -207,6 +209,13 @@ export class RawClient {
       s.once('error', reject);
     });
   }
+
+  get buffer() {
+    if (this.chunks.length !== 1) this.chunks = [Buffer.concat(this.chunks)];
+    return this.chunks[0];
+  }
+
+  set buffer(b) { this.chunks = [b]; }
 
   #wake() { for (const w of this.waiters.splice(0)) w(); }
 
