@@ -7,7 +7,7 @@
 #   bench/monitoring/postgis.sh
 #
 # Environment (defaults in brackets):
-#   EQ_BIN        equidad binary [/tmp/clone0/build/equidad]; waited for up to EQ_BIN_WAIT_S [3600] s
+#   EQ_BIN        equidad binary [build/equidad of this checkout; build it first]
 #   ORDERS        orders in the data set [500] (4 devices and ZONES zones each)
 #   ZONES         zones per order [12]
 #   POSITIONS     positions [200000]
@@ -22,8 +22,7 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-EQ_BIN=${EQ_BIN:-/tmp/clone0/build/equidad}
-EQ_BIN_WAIT_S=${EQ_BIN_WAIT_S:-3600}
+EQ_BIN=${EQ_BIN:-$ROOT/build/equidad}
 ORDERS=${ORDERS:-500}
 ZONES=${ZONES:-12}
 POSITIONS=${POSITIONS:-200000}
@@ -52,17 +51,8 @@ PSQL=(psql -X -q -v ON_ERROR_STOP=1 "$URL")
 PG_VERSION=$("${PSQL[@]}" -At -c "SELECT split_part(version(), ' on ', 1) || ', PostGIS ' || postgis_lib_version() || ', GEOS ' || postgis_geos_version() || ', PROJ ' || postgis_proj_version()")
 log "database: $URL ($PG_VERSION)"
 
-# 2. The equidad binary (a clean clone may still be building it) and the data set.
-waited=0
-while [ ! -x "$EQ_BIN" ]; do
-  if [ "$waited" -ge "$EQ_BIN_WAIT_S" ]; then
-    log "no $EQ_BIN after ${EQ_BIN_WAIT_S} s; build one: cmake -S $ROOT -B /tmp/build-postgis && cmake --build /tmp/build-postgis -j2 --target equidad, then EQ_BIN=/tmp/build-postgis/equidad"
-    exit 1
-  fi
-  [ "$waited" = 0 ] && log "waiting for $EQ_BIN"
-  sleep 10
-  waited=$((waited + 10))
-done
+# 2. The equidad binary and the data set.
+[ -x "$EQ_BIN" ] || { log "no $EQ_BIN: build it (scripts/setup.sh) or set EQ_BIN"; exit 1; }
 mkdir -p "$DATA_DIR"
 log "$DATASET: $ORDERS orders × $ZONES zones, $POSITIONS positions, seed $SEED → $DATA_DIR"
 case "$DATASET" in

