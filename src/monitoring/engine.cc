@@ -483,6 +483,16 @@ Result<void> Engine::add_order(const Order& o) {
   return {};
 }
 
+Result<void> Engine::end_order(int64_t order_id, int64_t at) {
+  auto& I = *impl_;
+  auto it = I.order_by_id.find(order_id);
+  if (it == I.order_by_id.end()) return fail(Error::not_found("La medida " + std::to_string(order_id) + " no está cargada."));
+  OrderState& o = I.orders[it->second];
+  if (at <= o.starts) return fail(Error::invalid("ends_at", "La medida termina antes de empezar."));
+  if (o.ends == 0 || at < o.ends) o.ends = at;
+  return {};
+}
+
 Result<void> Engine::add_zone(const Zone& z) {
   auto& I = *impl_;
   auto o = I.order_by_id.find(z.order_id);

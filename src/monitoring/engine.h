@@ -214,6 +214,9 @@ class Engine {
   Result<void> add_order(const Order& o);
   Result<void> add_zone(const Zone& z);
   Result<void> add_device(const Device& d);
+  // The order stops being in force at `at` (ms, after its start): its zones, distances and
+  // silences are no longer evaluated. Its devices' own alarms (a panic press) still are.
+  Result<void> end_order(int64_t order_id, int64_t at);
 
   // The engine's handle for a device id, or -1. Handles are dense and stable.
   int64_t device_handle(std::string_view device_id) const;

@@ -48,6 +48,10 @@ std::vector<store::Migration> migrations() {
        "closed_at {{bigint}}, outcome TEXT, note TEXT, escalated INTEGER NOT NULL DEFAULT 0, created_by {{bigint}}, updated_by {{bigint}})",
        "CREATE INDEX monitoring_dispatches_unit ON monitoring_dispatches(institution_id, state)",
        "CREATE INDEX monitoring_dispatches_incident ON monitoring_dispatches(incident_id)"}));
+  // An order ended early (lifted by the court, the victim moved away): why and by whom.
+  out.push_back(store::sql_migration("monitoring", 2, "ended orders",
+                                     {"ALTER TABLE monitoring_orders ADD COLUMN ended_reason TEXT",
+                                      "ALTER TABLE monitoring_orders ADD COLUMN ended_by {{bigint}}"}));
   return out;
 }
 

@@ -94,7 +94,7 @@ std::string dispatch_state_es(const std::string& s) {
 
 static const char* kOrderColumns =
     "SELECT id, label, court, comuna_id, victim_name, victim_phone, aggressor_name, aggressor_phone, victim_home, "
-    "aggressor_home, min_distance_m, approach_m, starts_at, ends_at, status FROM monitoring_orders";
+    "aggressor_home, min_distance_m, approach_m, starts_at, ends_at, status, ended_reason FROM monitoring_orders";
 
 static OrderRow order_from(const Service::Impl& I, const soci::row& r) {
   OrderRow o;
@@ -113,6 +113,7 @@ static OrderRow order_from(const Service::Impl& I, const soci::row& r) {
   o.starts_at = get_int(r, 12);
   o.ends_at = get_opt_int(r, 13);
   o.status = get_str(r, 14);
+  o.ended_reason = get_str(r, 15);
   return o;
 }
 
@@ -200,6 +201,8 @@ Json Service::Impl::order_json(soci::session& s, const OrderRow& o, bool full) {
             {"starts_on", format_date_cl(o.starts_at)},
             {"ends_on", o.ends_at ? Json(format_date_cl(*o.ends_at)) : Json(nullptr)},
             {"status", o.status},
+            {"ended_at", o.status == "terminada" && o.ends_at ? Json(format_datetime_cl(*o.ends_at)) : Json(nullptr)},
+            {"ended_reason", text_or_empty(o.ended_reason)},
             {"victim_name", o.victim_name},
             {"aggressor_name", o.aggressor_name}};
   auto zs = zones(s, o.id);

@@ -278,6 +278,8 @@ Result<Response> add_zone(Ctx& c, Request& req, int64_t order_id, const Json& bo
   auto created = c.I.db.transaction<Json>([&](soci::session& s) -> Result<Json> {
     auto o = c.I.order(s, order_id);
     if (!o) return fail(Error::not_found("No existe una medida con ese identificador."));
+    if (o->status == "terminada")
+      return fail(Error::conflict("order_ended", "La medida está terminada: no se le agregan zonas.", "order_id"));
     order = *o;
     z.id = c.I.insert_zone(s, z);
     all = c.I.zones(s, order_id);
@@ -291,6 +293,45 @@ Result<Response> add_zone(Ctx& c, Request& req, int64_t order_id, const Json& bo
   Json warnings = Json::array();
   for (auto& w : warnings_for(order, all)) warnings.push_back(w);
   return Response::json({{"zone", *created}, {"warnings", warnings}}, 201);
+}
+
+// The court lifts the order, or it is replaced: zones and distances stop being watched, its
+// devices are retired (their positions are refused from now on) and the row keeps why and who.
+Result<Response> end_order(Ctx& c, Request& req, int64_t order_id, const Json& body) {
+  const std::string reason = str(body, "reason");
+  if (reason.empty())
+    return fail(Error::invalid("reason", "Indique por qué termina la medida (por ejemplo, la resolución del tribunal).", "required"));
+  std::vector<std::string> retired;
+  // Engine lock before the database, the order ingest takes them in.
+  std::lock_guard lock(c.I.mu);
+  auto ended = c.I.db.transaction<Json>([&](soci::session& s) -> Result<Json> {
+    auto o = c.I.order(s, order_id);
+    if (!o) return fail(Error::not_found("No existe una medida con ese identificador."));
+    if (o->status == "terminada") return fail(Error::conflict("order_ended", "La medida ya está terminada.", "status"));
+    // Never before it starts (an order ended before its first day is in force 1 ms, i.e. never),
+    // never after a term it already had.
+    int64_t at = std::max(now_ms(), o->starts_at + 1);
+    if (o->ends_at) at = std::min(at, *o->ends_at);
+    Query("UPDATE monitoring_orders SET status = 'terminada', ends_at = :at, ended_reason = :r, ended_by = :u WHERE id = :id")
+        .bind("at", static_cast<long long>(at))
+        .bind("r", reason)
+        .bind("u", static_cast<long long>(req.who().user_id))
+        .bind("id", static_cast<long long>(order_id))
+        .exec(s);
+    Query("SELECT device_id FROM monitoring_devices WHERE order_id = :o AND active = 1")
+        .bind("o", static_cast<long long>(order_id))
+        .each(s, [&](const soci::row& r) { retired.push_back(store::get_str(r, 0)); });
+    Query("UPDATE monitoring_devices SET active = 0 WHERE order_id = :o").bind("o", static_cast<long long>(order_id)).exec(s);
+    c.I.audit.append(s, audit::Log::from(req, "monitoring.order_end", "monitoring_order:" + std::to_string(order_id)));
+    if (auto ok = c.I.engine.end_order(order_id, at); !ok) return fail(ok.error());
+    o->status = "terminada";
+    o->ends_at = at;
+    o->ended_reason = reason;
+    return c.I.order_json(s, *o, true);
+  });
+  if (!ended) return fail(ended.error());
+  for (const auto& d : retired) c.I.devices.erase(d);
+  return Response::json({{"order", *ended}});
 }
 
 Result<Response> add_device(Ctx& c, Request& req, int64_t order_id, const Json& body) {
@@ -509,6 +550,16 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
                 return add_zone(*c, req, *id, *body);
               },
               new_zone});
+  http::Schema end = {{"reason", T::string, true, 300}};
+  router.add({"POST", "/api/v1/monitoring/orders/{id}/end", kManage, "Terminar una medida (deja de vigilarse; sus dispositivos se retiran)", tag,
+              [c, end, id_of](Request& req) -> Result<Response> {
+                auto id = id_of(req, "No existe una medida con ese identificador.");
+                if (!id) return fail(id.error());
+                auto body = http::parse_body(req, end);
+                if (!body) return fail(body.error());
+                return end_order(*c, req, *id, *body);
+              },
+              end});
   http::Schema new_device = {{"device_id", T::string, true, 64}, {"kind", T::string, true, 20}};
   router.add({"POST", "/api/v1/monitoring/orders/{id}/devices", kManage, "Registrar un dispositivo (la clave se muestra una sola vez)", tag,
               [c, new_device, id_of](Request& req) -> Result<Response> {

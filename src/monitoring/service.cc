@@ -583,8 +583,14 @@ namespace eq::monitoring {
 Result<http::Json> Service::Impl::register_device(Device d, const std::string& secret, const audit::Entry& entry) {
   d.person_id = is_aggressor(d.kind) ? aggressor_person(d.order_id) : victim_person(d.order_id);
   const std::string hash = crypto::sha256_hex(secret);
+  // Engine lock before the database, as ingest and end_order: an order cannot end between this
+  // device's row and its entry in memory.
+  std::lock_guard lock(mu);
   auto created = db.transaction<http::Json>([&](soci::session& s) -> Result<http::Json> {
-    if (!order(s, d.order_id)) return fail(Error::not_found("No existe una medida con ese identificador."));
+    auto o = order(s, d.order_id);
+    if (!o) return fail(Error::not_found("No existe una medida con ese identificador."));
+    if (o->status == "terminada")
+      return fail(Error::conflict("order_ended", "La medida está terminada: no se le agregan dispositivos.", "order_id"));
     if (Query("SELECT id FROM monitoring_devices WHERE device_id = :d").bind("d", d.id).scalar(s))
       return fail(Error::conflict("duplicate_device", "Ya existe un dispositivo con ese identificador.", "device_id"));
     Query("INSERT INTO monitoring_devices(device_id, order_id, kind, secret_hash, active, created_at) VALUES(:d, :o, :k, :h, 1, :now)")
@@ -595,11 +601,10 @@ Result<http::Json> Service::Impl::register_device(Device d, const std::string& s
         .bind("now", static_cast<long long>(now_ms()))
         .exec(s);
     audit.append(s, entry);
+    if (auto ok = engine.add_device(d); !ok) return fail(ok.error());
     return http::Json({{"device_id", d.id}, {"kind", to_string(d.kind)}, {"holder", holder_of(d.kind)}, {"active", true}, {"last", nullptr}});
   });
   if (!created) return created;
-  std::lock_guard lock(mu);
-  if (auto ok = engine.add_device(d); !ok) return fail(ok.error());
   auto& info = devices[d.id];
   info.secret_hash = hash;
   info.order_id = d.order_id;

@@ -53,6 +53,7 @@ struct OrderRow {
   int64_t starts_at = 0;
   std::optional<int64_t> ends_at;
   std::string status;
+  std::string ended_reason;  // set when ended before its term
 };
 
 struct PositionRow {

@@ -382,6 +382,49 @@ describe('orders, zones and devices', () => {
     // The secret of one device does not open another.
     assertApiError(assert, await osmandGet({ id: 'demo-tag-1', key: d.secret, lat: HOME.lat, lon: HOME.lon }, { address: nextClientAddress() }), 401, 'device_unauthenticated');
   });
+
+  test('ending an order: a reason is required, its devices are refused from then on, nothing is added to it, audited, not twice', async () => {
+    const o = await newOrder({ starts_on: yesterday() });
+    const tag = await newDevice(o.id, 'aggressor_tag');
+    const mobile = await newDevice(o.id, 'victim_mobile');
+    await fix(tag.id, tag.secret, east(HOME, 3000));
+    const end = (b) => op.post(`/api/v1/monitoring/orders/${o.id}/end`, b);
+    assertApiError(assert, await end({}), 422, undefined, 'reason');
+    assertApiError(assert, await end({ reason: '   ' }), 422, 'required', 'reason');
+    assertApiError(assert, await end({ reason: 'x'.repeat(301) }), 422, undefined, 'reason');
+    assertApiError(assert, await op.post('/api/v1/monitoring/orders/999999/end', { reason: 'Alzada' }), 404);
+    // Refusals changed nothing.
+    assert.equal((await op.get(`/api/v1/monitoring/orders/${o.id}`)).json.order.status, 'vigente');
+    await fix(tag.id, tag.secret, east(HOME, 2995)); // 5 m in a second: walking, not a GPS jump
+
+    const r = await end({ reason: 'Alzada por el tribunal' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.order.status, 'terminada');
+    assert.equal(r.json.order.ended_reason, 'Alzada por el tribunal');
+    assert.match(r.json.order.ended_at, /^\d{2}-\d{2}-\d{4} \d{2}:\d{2}$/);
+    assert.deepEqual(r.json.order.devices.map((d) => d.active), [false, false]);
+    assertApiError(assert, await end({ reason: 'otra vez' }), 409, 'order_ended');
+
+    // Retired devices get the answer of an unknown device; their positions are not stored.
+    for (const d of [tag, mobile]) {
+      const q = await osmandGet({ id: d.id, key: d.secret, lat: HOME.lat, lon: HOME.lon, timestamp: String(tick(d.id)), alarm: 'sos' }, { address: nextClientAddress() });
+      assertApiError(assert, q, 401, 'device_unauthenticated');
+    }
+    assertApiError(assert, await batch(tag.id, tag.secret, [{ timestamp: tick(tag.id), lat: HOME.lat, lon: HOME.lon }], { address: nextClientAddress() }), 401);
+    assert.equal((await points(o.id, tag.id)).length, 2, 'only the two fixes sent while in force');
+    assert.ok(!(await incidents('all')).some((i) => i.order_id === o.id), 'no incident for the ended order');
+    const cons = await op.get('/api/v1/monitoring/console');
+    assert.ok(!cons.json.devices.some((d) => d.device_id === tag.id), 'retired devices leave the console map');
+
+    // Nothing more is added to it.
+    assertApiError(assert, await op.post(`/api/v1/monitoring/orders/${o.id}/zones`, { label: 'Trabajo', shape: 'circle', lat: HOME.lat, lon: HOME.lon, radius_m: 200 }), 409, 'order_ended');
+    assertApiError(assert, await op.post(`/api/v1/monitoring/orders/${o.id}/devices`, { device_id: `it-late-${process.pid}`, kind: 'victim_mobile' }), 409, 'order_ended');
+    const listed = (await op.get('/api/v1/monitoring/orders')).json.items.find((x) => x.id === o.id);
+    assert.equal(listed.status, 'terminada');
+
+    const entries = await auditEntries(admin, 'action=monitoring.order_end');
+    assert.ok(entries.some((e) => e.object === `monitoring_order:${o.id}` && e.actor?.id === op.session.user.id), JSON.stringify(entries.slice(0, 3)));
+  });
 });
 
 // ---------------------------------------------------------------- console workflow

@@ -324,6 +324,30 @@ TEST(MonitoringEngine, OrderOutsideItsPeriodRaisesNothing) {
   EXPECT_TRUE(out.empty());
 }
 
+TEST(MonitoringEngine, AnEndedOrderStopsItsZonesDistancesAndSilencesButNotAPanic) {
+  World w;
+  int64_t t = T0;
+  w.at("M", t, offset(kHome, 0, 0));
+  w.at("A", t += kSec, offset(kHome, 0, 3000));
+  EXPECT_TRUE(w.out.empty());
+  ASSERT_TRUE(w.e.end_order(1, t + kSec));
+  // Inside the home zone and 100 m from the victim: the order no longer applies.
+  w.at("A", t += 30 * kSec, offset(kHome, 0, 100));
+  w.at("M", t += kSec, offset(kHome, 0, 0));
+  w.e.tick(t + 60 * kMin, w.out);
+  EXPECT_TRUE(w.out.empty()) << label_es(w.out.front().type);
+  // A press of the victim's own button still raises.
+  w.at("B", t += kSec, offset(kHome, 0, 0), alarm_panic);
+  EXPECT_EQ(w.count(AlertType::panic), 1u);
+  // Order 2 is untouched; unknown orders and ends before the start are refused.
+  w.at("A2", t += kSec, offset(kHome, 0, 100));
+  EXPECT_EQ(w.count(AlertType::zone_enter), 1u);
+  EXPECT_EQ(w.e.end_order(99, t).error().status, 404);
+  Engine e;
+  ASSERT_TRUE(e.add_order({5, 200, 0, T0, 0}));
+  EXPECT_EQ(e.end_order(5, T0).error().field, "ends_at");
+}
+
 TEST(MonitoringEngine, SetUpErrorsNameTheField) {
   Engine e;
   EXPECT_EQ(e.add_order({1, 0, 0}).error().field, "min_distance_m");

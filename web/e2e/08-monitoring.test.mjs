@@ -215,6 +215,10 @@ test('monitored orders: zones on the map, a circle drawn by clicking, a device w
   await page.getByRole('button', { name: 'Guardar zona' }).click();
   await page.getByTestId('zone-list').waitFor();
   assert.match(await page.getByTestId('zone-list').innerText(), /Domicilio de la víctima — círculo de 250 m/);
+  // The reloaded order and the new zone's answer carry the same warnings: each is listed once.
+  const warned = await page.locator('.mon-warnings li').allInnerTexts();
+  assert.ok(warned.length > 0);
+  assert.deepEqual(warned, [...new Set(warned)], 'a warning is listed twice');
 
   // A device: its secret is shown once.
   await page.getByLabel('Identificador del dispositivo').fill(`e2e-pulsera-${Date.now() % 100000}`);
@@ -228,6 +232,24 @@ test('monitored orders: zones on the map, a circle drawn by clicking, a device w
   await dialog.getByRole('button', { name: 'Ya la copié' }).click();
   await settle(page);
   await shot(page, 'monitoring-07-order-zones');
+
+  // The court lifts it: ending asks why, then the page says what stopped and offers no more forms.
+  await page.getByRole('button', { name: 'Terminar la medida' }).click();
+  const endForm = page.getByTestId('end-order-form');
+  await endForm.waitFor();
+  await endForm.getByRole('button', { name: 'Terminar la medida' }).click();
+  await until(async () => (await endForm.getByLabel('Motivo').getAttribute('aria-invalid')) === 'true', { message: 'reason required' });
+  await endForm.getByLabel('Motivo').fill('Alzada por el tribunal (prueba e2e)');
+  await shot(page, 'monitoring-07b-end-order', { fullPage: false });
+  await endForm.getByRole('button', { name: 'Terminar la medida' }).click();
+  const ended = page.getByTestId('order-ended');
+  await ended.waitFor();
+  assert.match(await ended.innerText(), /Medida terminada el \d{2}-\d{2}-\d{4} \d{2}:\d{2}[\s\S]*Alzada por el tribunal/);
+  assert.equal(await page.getByTestId('device-form').count(), 0);
+  assert.equal(await page.getByRole('button', { name: 'Agregar zona' }).count(), 0);
+  assert.match(await page.getByTestId('devices-table').innerText(), /Inactivo/);
+  await settle(page);
+  await shot(page, 'monitoring-07c-order-ended');
 
   // The demo order with its two zones (circle and polygon).
   await page.goto(url('/monitoreo/ordenes'));

@@ -8,7 +8,7 @@ import { useLocation } from '../app/router';
 import { DataTable, Dialog, ErrorAlert, Field, Loading, Notice, PageHeader, SelectField, useAsync, useForm } from '../app/ui';
 import { ComunaName } from '../cases/common';
 import { MonitoringNav } from './common';
-import { addDevice, addZone, DEVICE_KINDS, deviceKindLabel, distanceText, getOrder, type LatLon, type Order } from './data';
+import { addDevice, addZone, DEVICE_KINDS, deviceKindLabel, distanceText, endOrder, getOrder, type LatLon, type Order } from './data';
 import { type DraftShape, MonitorMap } from './MonitorMap';
 
 export default function OrderPage({ orderId }: { orderId: string }) {
@@ -18,7 +18,8 @@ export default function OrderPage({ orderId }: { orderId: string }) {
   const [draft, setDraft] = useState<DraftShape>({ shape: 'circle', center: null, radius_m: 300, points: [] });
   const [drawing, setDrawing] = useState(false);
   const o = order.data?.order;
-  const warnings = order.data?.warnings ?? [];
+  // An ended order is no longer watched: whether it could work no longer matters.
+  const warnings = order.data?.order.status === 'terminada' ? [] : (order.data?.warnings ?? []);
 
   const crumbs = (
     <nav aria-label="Ruta de navegación" class="breadcrumb">
@@ -74,13 +75,22 @@ export default function OrderPage({ orderId }: { orderId: string }) {
         title={o.label}
         lead={o.court ?? undefined}
       />
-      {search.get('creada') === '1' && <Notice kind="success">Orden creada. Agregue sus zonas de exclusión y registre los dispositivos.</Notice>}
+      {search.get('creada') === '1' && o.status === 'vigente' && <Notice kind="success">Orden creada. Agregue sus zonas de exclusión y registre los dispositivos.</Notice>}
+      {o.status === 'terminada' && (
+        <div data-testid="order-ended">
+          <Notice kind="info" title={o.ended_at ? `Medida terminada el ${o.ended_at}` : 'Medida terminada'}>
+            {o.ended_reason ? <>Motivo: {o.ended_reason}. </> : null}Sus zonas y distancias ya no se vigilan y sus dispositivos fueron retirados: las posiciones que envíen se rechazan.
+          </Notice>
+        </div>
+      )}
       <Warnings items={warnings} title="Advertencias: la orden puede no funcionar como está escrita" testId="order-warnings" />
-      <Warnings items={zoneWarnings} title="Advertencias de la zona recién agregada" testId="zone-warnings" />
+      {/* The reloaded order repeats the new zone's warnings: each is shown once, under the order's. */}
+      <Warnings items={zoneWarnings.filter((w) => !warnings.includes(w))} title="Advertencias de la zona recién agregada" testId="zone-warnings" />
       <div class="mon-order-grid">
         <section class="card" aria-labelledby="od-h">
           <h2 id="od-h">Datos de la orden</h2>
           <OrderFacts o={o} />
+          {o.status !== 'terminada' && <EndOrder order={o} onEnded={order.reload} />}
         </section>
         <section class="card mon-zones" aria-labelledby="zones-h">
           <h2 id="zones-h">
@@ -106,7 +116,7 @@ export default function OrderPage({ orderId }: { orderId: string }) {
               ))}
             </ul>
           )}
-          {drawing ? (
+          {o.status === 'terminada' ? null : drawing ? (
             <ZoneForm
               orderId={o.id}
               draft={draft}
@@ -144,6 +154,50 @@ function Warnings({ items, title, testId }: { items: string[]; title: string; te
           <li key={i}>{w}</li>
         ))}
       </ul>
+    </div>
+  );
+}
+
+// Ending is not undone: the dialog says what stops and asks why (kept with the order).
+function EndOrder({ order, onEnded }: { order: Order; onEnded: () => void }) {
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const { errors, formRef, busy, onSubmit, invalid, send } = useForm();
+  const devices = order.devices.filter((d) => d.active).length;
+
+  function submit() {
+    if (invalid(reason.trim() ? {} : { reason: 'Indique por qué termina la medida.' }, 'Falta el motivo.')) return;
+    void send(async () => {
+      await endOrder(order.id, reason.trim());
+      setOpen(false);
+      onEnded();
+    });
+  }
+
+  return (
+    <div class="mon-end-order">
+      <button type="button" class="btn btn-secondary" onClick={() => { setReason(''); errors.clear(); setOpen(true); }}>
+        Terminar la medida
+      </button>
+      <Dialog title="Terminar la medida" open={open} onClose={() => setOpen(false)}>
+        <form ref={formRef} class="stack" onSubmit={onSubmit(submit)} noValidate data-testid="end-order-form">
+          <p>
+            Desde ahora no se vigilan las zonas ni la distancia de <strong>{order.label}</strong>
+            {devices === 0 ? '.' : devices === 1 ? ', y su dispositivo se retira: lo que envíe se rechaza.' : `, y sus ${devices} dispositivos se retiran: lo que envíen se rechaza.`} Las alertas abiertas siguen
+            en la cola hasta que se cierren. Esto no se puede deshacer.
+          </p>
+          <ErrorAlert error={errors.general} />
+          <Field label="Motivo" name="reason" value={reason} onValue={setReason} error={errors.fields.reason} required maxLength={300} hint="Por ejemplo: «Alzada por el tribunal, resolución del 03-12-2026»." />
+          <div class="form-actions">
+            <button type="submit" class="btn btn-danger" disabled={busy}>
+              Terminar la medida
+            </button>
+            <button type="button" class="btn btn-ghost" onClick={() => setOpen(false)}>
+              Cancelar
+            </button>
+          </div>
+        </form>
+      </Dialog>
     </div>
   );
 }
@@ -342,6 +396,7 @@ function Devices({ order, onAdded }: { order: Order; onAdded: () => void }) {
           </tr>
         ))}
       </DataTable>
+      {order.status !== 'terminada' && (
       <form ref={formRef} class="mon-device-form" onSubmit={onSubmit(submit)} noValidate aria-labelledby="newdev-h" data-testid="device-form">
         <h3 id="newdev-h">Registrar dispositivo</h3>
         <ErrorAlert error={errors.general} />
@@ -355,6 +410,7 @@ function Devices({ order, onAdded }: { order: Order; onAdded: () => void }) {
           </button>
         </div>
       </form>
+      )}
       <Dialog title="Clave del dispositivo" open={!!secret} onClose={() => setSecret(null)}>
         {secret && (
           <div class="stack" data-testid="secret-dialog">

@@ -126,6 +126,9 @@ export interface OrderSummary {
   starts_on: string | null;
   ends_on: string | null;
   status: 'vigente' | 'terminada' | string;
+  /** When it was ended ("dd-mm-aaaa hh:mm") and why; null while in force. */
+  ended_at: string | null;
+  ended_reason: string | null;
   victim_name: string;
   aggressor_name: string;
   zones: number;
@@ -183,6 +186,7 @@ export const exportUrl = (id: number) => `/api/v1${M}/incidents/${id}/export`;
 export const listOrders = (signal?: AbortSignal) => getItems<OrderSummary>(`${M}/orders`, { signal });
 export const getOrder = (id: number | string, signal?: AbortSignal) => api.get<{ order: Order; warnings: string[] }>(`${M}/orders/${id}`, { signal });
 export const createOrder = (body: Record<string, unknown>) => api.post<{ order: Order; warnings: string[] }>(`${M}/orders`, body);
+export const endOrder = (id: number, reason: string) => api.post<{ order: Order }>(`${M}/orders/${id}/end`, { reason });
 export const addZone = (orderId: number, body: Record<string, unknown>) => api.post<{ zone: Zone; warnings: string[] }>(`${M}/orders/${orderId}/zones`, body);
 export const addDevice = (orderId: number, body: { device_id: string; kind: string }) =>
   api.post<{ device: OrderDevice; secret: string }>(`${M}/orders/${orderId}/devices`, body);
