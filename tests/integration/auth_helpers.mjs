@@ -57,7 +57,9 @@ export const totpCounter = (ms = Date.now()) => Math.floor(ms / 30_000);
 // The server accepts the codes of the previous, current and next 30 s step, each once per user
 // (it remembers the last step used). This picks, per user, the oldest step still unused and
 // acceptable, waiting for the next window when all three are spent.
-const lastCounter = new Map(); // key (server + e-mail) → last step handed out
+const lastCounter = new Map(); // key (database + e-mail) → last step handed out
+// The used steps are stored in the database, so servers started on one database (a restart) share them.
+export const totpKey = (server, email) => `${server.dbUrl ?? server.baseUrl}|${email}`;
 export async function freshTotp(key, secretB32 = DEMO_SECRET) {
   for (;;) {
     const now = Date.now();
@@ -154,7 +156,7 @@ export async function login(server, email, { password = PASSWORD, secret = DEMO_
   if (r.status !== 200) throw new Error(`login ${email}: ${r.status} ${r.text}`);
   if (r.json.next === 'done') return client;
   if (r.json.next !== 'totp') throw new Error(`login ${email}: unexpected step ${r.text}`);
-  const { code } = await freshTotp(`${server.baseUrl}|${email}`, secret);
+  const { code } = await freshTotp(totpKey(server, email), secret);
   const t = await client.post('/api/v1/auth/login/totp', { challenge: r.json.challenge, code });
   if (t.status !== 200 || t.json?.next !== 'done') throw new Error(`totp ${email}: ${t.status} ${t.text}`);
   return client;
@@ -212,7 +214,7 @@ export async function enrol(server, email, password, { ua, address } = {}) {
   const client = new Client(server, { ua, address });
   const s = await passwordStep(client, email, password);
   if (s.status !== 200 || s.json.next !== 'enrol') throw new Error(`enrol ${email}: ${s.status} ${s.text}`);
-  const { code } = await freshTotp(`${server.baseUrl}|${email}`, s.json.secret);
+  const { code } = await freshTotp(totpKey(server, email), s.json.secret);
   const e = await client.post('/api/v1/auth/login/enrol', { challenge: s.json.challenge, code });
   if (e.status !== 200 || e.json.next !== 'done') throw new Error(`enrol ${email}: ${e.status} ${e.text}`);
   return { client, secret: s.json.secret, recoveryCodes: e.json.recovery_codes };

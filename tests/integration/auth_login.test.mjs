@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { assertApiError, startServer } from './harness.mjs';
 import {
-  Client, DEMO, DEMO_SECRET, UA, auditEntries, enrol, freshTotp, institutionId, peekTotp, login, loginDemo, newPassword, passwordStep,
+  Client, DEMO, DEMO_SECRET, UA, auditEntries, enrol, freshTotp, institutionId, peekTotp, totpKey, login, loginDemo, newPassword, passwordStep,
   totpCode, totpCounter, uniq, wrongTotp,
 } from './auth_helpers.mjs';
 
@@ -20,7 +20,7 @@ before(async () => {
 });
 after(async () => { await srv?.stop(); });
 
-const key = (email) => `${srv.baseUrl}|${email}`;
+const key = (email) => totpKey(srv, email);
 
 // A new account made by the admin for one test (so lock-outs and enrolments touch nobody else).
 async function newAccount(roles = ['institution_admin'], extra = {}) {

@@ -299,3 +299,40 @@ describe('escalation', () => {
     assert.ok(escalations.some((a) => /Carabineros de Chile/.test(a.note)), JSON.stringify(escalations));
   });
 });
+
+describe('ended orders across a restart', () => {
+  test('after a restart an ended order stays ended: its devices are refused; one ended before its start does not stop the server', async () => {
+    const keys = tempDir('equidad-it-keys-');
+    cleanups.push(async () => keys.cleanup());
+    const keyArgs = ['--keys', path.join(keys.dir, 'equidad.key')];
+    const srv1 = await startServer({ extraArgs: ['--demo', ...keyArgs] });
+    cleanups.push(() => srv1.stop());
+    const op1 = await loginDemo(srv1, 'operator');
+    const demo = await demoOrderId(op1);
+    const tomorrow = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10).split('-').reverse().join('-');
+    const future = await op1.post('/api/v1/monitoring/orders', {
+      label: 'RIT F-7777-2026', victim_name: 'Ana Futura', victim_phone: '+56 9 5555 0101', aggressor_name: 'Juan Futuro',
+      aggressor_phone: '+56 9 5555 0102', comuna_id: '13101', min_distance_m: 500, starts_on: tomorrow,
+    });
+    assert.equal(future.status, 201, future.text);
+    for (const id of [demo, future.json.order.id]) {
+      const r = await op1.post(`/api/v1/monitoring/orders/${id}/end`, { reason: 'Alzada por el tribunal' });
+      assert.equal(r.status, 200, r.text);
+    }
+    // Stopped by hand: srv1.stop() would drop the database (it runs last, from the clean-ups).
+    srv1.proc.kill('SIGTERM');
+    assert.equal((await srv1.exited).code, 0);
+
+    const srv2 = await startServer({ db: srv1.dbUrl, extraArgs: ['--demo', ...keyArgs] });
+    cleanups.push(() => srv2.stop());
+    const op2 = await loginDemo(srv2, 'operator');
+    const again = await op2.get(`/api/v1/monitoring/orders/${demo}`);
+    assert.equal(again.json.order.status, 'terminada', again.text);
+    assert.equal(again.json.order.ended_reason, 'Alzada por el tribunal');
+    for (const id of ['demo-tag-1', 'demo-pulsera-1', 'demo-movil-1']) {
+      const r = await request('GET', `/api/v1/monitoring/osmand?${new URLSearchParams({ id, key: secretOf(id), lat: HOME.lat, lon: HOME.lon, timestamp: String(Date.now()), alarm: 'sos' })}`,
+        { baseUrl: srv2.baseUrl, localAddress: nextClientAddress() });
+      assertApiError(assert, r, 401, 'device_unauthenticated');
+    }
+  });
+});
