@@ -199,7 +199,8 @@ Json Service::Impl::order_json(soci::session& s, const OrderRow& o, bool full) {
             {"min_distance_m", o.min_distance_m},
             {"approach_m", o.approach_m},
             {"starts_on", format_date_cl(o.starts_at)},
-            {"ends_on", o.ends_at ? Json(format_date_cl(*o.ends_at)) : Json(nullptr)},
+            // ends_at is exclusive (the next local midnight for "hasta el 31-05-2027"): its last day in force is shown.
+            {"ends_on", o.ends_at ? Json(format_date_cl(*o.ends_at - 1)) : Json(nullptr)},
             {"status", o.status},
             {"ended_at", o.status == "terminada" && o.ends_at ? Json(format_datetime_cl(*o.ends_at)) : Json(nullptr)},
             {"ended_reason", text_or_empty(o.ended_reason)},

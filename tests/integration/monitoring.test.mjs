@@ -320,6 +320,8 @@ describe('orders, zones and devices', () => {
     assert.equal(got.status, 200, got.text);
     assert.equal(got.json.order.victim_phone, '+56 9 5555 0001');
     assert.equal(got.json.order.min_distance_m, 500);
+    // In force through the whole of its last day, and shown with that day.
+    assert.deepEqual([got.json.order.starts_on, got.json.order.ends_on, got.json.order.status], ['01-12-2026', '31-05-2027', 'vigente']);
     assert.deepEqual(got.json.order.zones, []);
     assertApiError(assert, await op.get('/api/v1/monitoring/orders/999999'), 404);
   });
