@@ -1017,6 +1017,18 @@ void register_routes(http::Router& router, store::Database& db, std::shared_ptr<
                   return Response::json(item_drilldown(*ctx, s, *item, &req.who()));
                 });
               }});
+  // What the item form offers as responsible institutions: every active public body, through the
+  // auth module's interface (its tables are its own). Pharmacies and companies report nothing here.
+  router.add({"GET", "/api/v1/policy/institutions", kValidate, "Instituciones que pueden ser responsables de un ítem", tag,
+              [ctx](Request&) -> Result<Response> {
+                auto all = ctx->auth->list_institutions("", "", "");
+                if (!all) return fail(all.error());
+                Json items = Json::array();
+                for (const auto& i : *all)
+                  if (i.active && i.type != "pharmacy" && i.type != "company")
+                    items.push_back({{"id", i.id}, {"name", i.name}, {"type", i.type}, {"region_id", i.region_id.empty() ? Json(nullptr) : Json(i.region_id)}});
+                return Response::json({{"items", items}});
+              }});
   router.add({"GET", "/api/v1/policy/my", kReport,
               "Mis ítems por reportar: compromisos de mi institución con sus períodos abiertos y el estado de cada reporte", tag,
               [ctx](Request& req) -> Result<Response> {

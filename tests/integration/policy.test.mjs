@@ -282,6 +282,19 @@ describe('the calendar: a closed period refuses late reports until an analyst re
   });
 });
 
+describe('responsible institutions offered to analysts', () => {
+  test('every active public body, not pharmacies or companies; focal points may not list them', async () => {
+    const r = await analyst.get('/api/v1/policy/institutions');
+    assert.equal(r.status, 200, r.text);
+    const names = r.json.items.map((i) => i.name);
+    assert.ok(names.includes('Ministerio de Salud'), names.join(', '));
+    assert.ok(r.json.items.some((i) => i.type === 'municipality'), 'municipalities are offered');
+    assert.ok(!names.includes('Farmacia Comunitaria Providencia') && !names.includes('Consultora de Directorios Andes'), names.join(', '));
+    for (const i of r.json.items) assert.deepEqual(Object.keys(i).sort(), ['id', 'name', 'region_id', 'type']);
+    assert.equal((await focal.get('/api/v1/policy/institutions')).status, 403);
+  });
+});
+
 describe('object rules', () => {
   test("another institution's focal point cannot read or attach to a pending report", async () => {
     const name = 'Ministerio de Educación';

@@ -83,6 +83,13 @@ test('an analyst creates an instrument, its items and weights, and its reporting
   await dialog.getByLabel('Código').fill('1.1');
   await dialog.getByLabel('Peso').fill('-1');
   await dialog.locator('.pol-checks .check').first().click();
+  // Every public body is offered; the filter narrows them by name, accents aside, keeping the chosen one.
+  const chosenName = (await dialog.locator('.pol-checks .check').first().innerText()).trim();
+  await dialog.getByLabel('Buscar institución').fill('SALUD');
+  const offered = await dialog.locator('.pol-checks .check').allInnerTexts();
+  assert.ok(offered.some((t) => /Ministerio de Salud/.test(t)), offered.join(' | '));
+  assert.ok(offered.every((t) => /salud/i.test(t) || t.trim() === chosenName), offered.join(' | '));
+  await dialog.getByLabel('Buscar institución').fill('');
   await dialog.getByLabel('Nombre del indicador').fill('Mujeres capacitadas');
   await dialog.getByLabel('Unidad', { exact: true }).fill('personas');
   await dialog.getByLabel('Línea base').fill('1.200');

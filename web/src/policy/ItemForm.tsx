@@ -60,8 +60,15 @@ export default function ItemForm({ instrumentId, items, item, parentId = null, o
   const siblings = items.filter((i) => i.parent_id === parentNum && i.id !== item?.id);
   const others = siblings.reduce((s, i) => s + i.weight, 0);
   const w = parseDecimal(weight);
-  const institutions = [...(known.data ?? [])];
+  const institutions: { id: number; name: string }[] = [...(known.data ?? [])];
   for (const i of item?.institutions ?? []) if (!institutions.some((x) => x.id === i.id)) institutions.push(i);
+  // A country has hundreds of public bodies: the chosen ones first, the rest filtered by name.
+  const [filter, setFilter] = useState('');
+  const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  const shown = [
+    ...institutions.filter((i) => chosen.has(String(i.id))),
+    ...institutions.filter((i) => !chosen.has(String(i.id)) && fold(i.name).includes(fold(filter.trim()))),
+  ];
 
   const submit = form.onSubmit(() => {
     const local: Record<string, string> = {};
@@ -157,11 +164,14 @@ export default function ItemForm({ instrumentId, items, item, parentId = null, o
           <legend>Instituciones responsables</legend>
           <p class="hint">Sus enlaces reportan el avance de este ítem.</p>
           {f.institution_ids && <p class="field-error">{f.institution_ids}</p>}
+          {institutions.length > 12 && <Field label="Buscar institución" name="institution_filter" value={filter} onValue={setFilter} autocomplete="off" hint="Las ya elegidas se muestran siempre." />}
+          <ErrorAlert error={known.error} />
           {known.loading && !known.data ? (
             <Loading />
           ) : (
-            <div class="checks pol-checks">
-              {institutions.map((i) => (
+            <div class="checks pol-checks" data-testid="institution-checks">
+              {shown.length === 0 && <p class="hint">Ninguna institución coincide con «{filter}».</p>}
+              {shown.map((i) => (
                 <Checkbox
                   key={i.id}
                   name="institution_ids"

@@ -329,8 +329,11 @@ export const createPeriod = (body: PeriodInput) => api.post<Period>('/policy/per
 export const reopenPeriod = (id: number, until: string, reason: string) => api.post<Period>(`/policy/periods/${id}/reopen`, { until, reason });
 
 /** Institutions already responsible for some commitment (the public roll-up by institution), by name. */
+/** Every public body an item can be assigned to (analysts). */
 export const getResponsibleInstitutions = (signal?: AbortSignal) =>
-  getRollup('institution', signal).then((rows) => rows.map((g) => ({ id: Number(g.key), name: g.name })).sort((a, b) => a.name.localeCompare(b.name, 'es')));
+  api
+    .get<{ items: { id: number; name: string; type: string; region_id: string | null }[] }>('/policy/institutions', { signal })
+    .then((r) => r.items.sort((a, b) => a.name.localeCompare(b.name, 'es')));
 
 // ---------------------------------------------------------------- list exports
 export type ExportFormat = 'csv' | 'xlsx';
