@@ -38,6 +38,10 @@ std::string str(const Json& body, const char* key) {
 
 using store::with_session;
 
+constexpr const char* kNoOrder = "No existe una medida con ese identificador.";
+constexpr const char* kNoIncident = "No existe una alerta con ese identificador.";
+constexpr const char* kNoDispatch = "No existe un despacho con ese identificador.";
+
 Result<LatLon> point(const Json& v, const std::string& field) {
   if (!v.is_object() || !v.contains("lat") || !v.contains("lon") || !v["lat"].is_number() || !v["lon"].is_number() || v.size() != 2)
     return fail(Error::invalid(field, "Indique la ubicación como {\"lat\": …, \"lon\": …}.", "invalid_point"));
@@ -277,7 +281,7 @@ Result<Response> add_zone(Ctx& c, Request& req, int64_t order_id, const Json& bo
   std::lock_guard lock(c.I.mu);
   auto created = c.I.db.transaction<Json>([&](soci::session& s) -> Result<Json> {
     auto o = c.I.order(s, order_id);
-    if (!o) return fail(Error::not_found("No existe una medida con ese identificador."));
+    if (!o) return fail(Error::not_found(kNoOrder));
     if (o->status == "terminada")
       return fail(Error::conflict("order_ended", "La medida está terminada: no se le agregan zonas.", "order_id"));
     order = *o;
@@ -306,7 +310,7 @@ Result<Response> end_order(Ctx& c, Request& req, int64_t order_id, const Json& b
   std::lock_guard lock(c.I.mu);
   auto ended = c.I.db.transaction<Json>([&](soci::session& s) -> Result<Json> {
     auto o = c.I.order(s, order_id);
-    if (!o) return fail(Error::not_found("No existe una medida con ese identificador."));
+    if (!o) return fail(Error::not_found(kNoOrder));
     if (o->status == "terminada") return fail(Error::conflict("order_ended", "La medida ya está terminada.", "status"));
     // Never before it starts (an order ended before its first day is in force 1 ms, i.e. never),
     // never after a term it already had.
@@ -371,7 +375,7 @@ Result<Response> incident_action(Ctx& c, Request& req, int64_t id, const Json& b
     Query("SELECT state FROM monitoring_incidents WHERE id = :id").bind("id", static_cast<long long>(id)).each(s, [&](const soci::row& r) {
       state = store::get_str(r, 0);
     });
-    if (state.empty()) return fail(Error::not_found("No existe una alerta con ese identificador."));
+    if (state.empty()) return fail(Error::not_found(kNoIncident));
     if (state == "cerrada") return fail(Error::conflict("closed", "La alerta ya está cerrada.", "kind"));
     const long long now = now_ms();
     if (kind == "tomar") {
@@ -414,7 +418,7 @@ Result<Response> dispatch_incident(Ctx& c, Request& req, int64_t id, const Json&
   int64_t dispatch_id = 0;
   auto done = c.I.db.transaction<Json>([&](soci::session& s) -> Result<Json> {
     auto inc = c.I.incident_json(s, id);
-    if (inc.is_null()) return fail(Error::not_found("No existe una alerta con ese identificador."));
+    if (inc.is_null()) return fail(Error::not_found(kNoIncident));
     if (inc["state"] == "cerrada") return fail(Error::conflict("closed", "La alerta ya está cerrada.", "incident"));
     if (inc["dispatch"].is_object() && inc["dispatch"]["state"] != "cerrado")
       return fail(Error::conflict("already_dispatched", "Ya hay una unidad despachada a esta alerta: " +
@@ -460,7 +464,7 @@ Result<Response> dispatch_status(Ctx& c, Request& req, int64_t id, const Json& b
     auto d = c.I.dispatch_json(s, id);
     // Another institution's dispatch is answered as missing: its existence is not the caller's business.
     if (d.is_null() || d["institution_id"] != req.who().institution_id)
-      return fail(Error::not_found("No existe un despacho con ese identificador."));
+      return fail(Error::not_found(kNoDispatch));
     auto from = std::find(order.begin(), order.end(), d["state"].get<std::string>());
     if (pos <= from)
       return fail(Error::invalid("state", "El despacho ya está «" + dispatch_state_es(*from) + "»; los estados solo avanzan.",
@@ -501,6 +505,18 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
     if (!id) return fail(Error::not_found(what));
     return *id;
   };
+  // A POST on /…/{id}/…: the id (404 saying `missing` when it is not one), the body checked against
+  // its schema, then the action.
+  using Action = Result<Response> (*)(Ctx&, Request&, int64_t, const Json&);
+  auto on_id = [c, id_of](const char* missing, const http::Schema& schema, Action act) -> http::Handler {
+    return [c, id_of, missing, schema, act](Request& req) -> Result<Response> {
+      auto id = id_of(req, missing);
+      if (!id) return fail(id.error());
+      auto body = http::parse_body(req, schema);
+      if (!body) return fail(body.error());
+      return act(*c, req, *id, *body);
+    };
+  };
 
   // ---------------------------------------------------------------- orders, zones, devices
   router.add({"GET", "/api/v1/monitoring/orders", kManage, "Medidas de protección con monitoreo telemático", tag,
@@ -528,11 +544,11 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
               new_order});
   router.add({"GET", "/api/v1/monitoring/orders/{id}", kManage, "Una medida con sus zonas y dispositivos", tag,
               [c, id_of](Request& req) -> Result<Response> {
-                auto id = id_of(req, "No existe una medida con ese identificador.");
+                auto id = id_of(req, kNoOrder);
                 if (!id) return fail(id.error());
                 return with_session<Response>(c->I.db, [&](soci::session& s) -> Result<Response> {
                   auto o = c->I.order(s, *id);
-                  if (!o) return fail(Error::not_found("No existe una medida con ese identificador."));
+                  if (!o) return fail(Error::not_found(kNoOrder));
                   c->I.audit.append(s, audit::Log::from(req, "monitoring.order_read", "monitoring_order:" + std::to_string(*id)));
                   Json warnings = Json::array();
                   for (auto& w : warnings_for(*o, c->I.zones(s, *id))) warnings.push_back(w);
@@ -542,33 +558,15 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
   http::Schema new_zone = {{"label", T::string, true, 100}, {"shape", T::string, true, 10}, {"lat", T::number},
                            {"lon", T::number},              {"radius_m", T::number},        {"polygon", T::array, false, 200}};
   router.add({"POST", "/api/v1/monitoring/orders/{id}/zones", kManage, "Agregar una zona de exclusión (círculo o polígono)", tag,
-              [c, new_zone, id_of](Request& req) -> Result<Response> {
-                auto id = id_of(req, "No existe una medida con ese identificador.");
-                if (!id) return fail(id.error());
-                auto body = http::parse_body(req, new_zone);
-                if (!body) return fail(body.error());
-                return add_zone(*c, req, *id, *body);
-              },
+              on_id(kNoOrder, new_zone, add_zone),
               new_zone});
   http::Schema end = {{"reason", T::string, true, 300}};
   router.add({"POST", "/api/v1/monitoring/orders/{id}/end", kManage, "Terminar una medida (deja de vigilarse; sus dispositivos se retiran)", tag,
-              [c, end, id_of](Request& req) -> Result<Response> {
-                auto id = id_of(req, "No existe una medida con ese identificador.");
-                if (!id) return fail(id.error());
-                auto body = http::parse_body(req, end);
-                if (!body) return fail(body.error());
-                return end_order(*c, req, *id, *body);
-              },
+              on_id(kNoOrder, end, end_order),
               end});
   http::Schema new_device = {{"device_id", T::string, true, 64}, {"kind", T::string, true, 20}};
   router.add({"POST", "/api/v1/monitoring/orders/{id}/devices", kManage, "Registrar un dispositivo (la clave se muestra una sola vez)", tag,
-              [c, new_device, id_of](Request& req) -> Result<Response> {
-                auto id = id_of(req, "No existe una medida con ese identificador.");
-                if (!id) return fail(id.error());
-                auto body = http::parse_body(req, new_device);
-                if (!body) return fail(body.error());
-                return add_device(*c, req, *id, *body);
-              },
+              on_id(kNoOrder, new_device, add_device),
               new_device});
 
   // ---------------------------------------------------------------- console
@@ -611,11 +609,11 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
               }});
   router.add({"GET", "/api/v1/monitoring/incidents/{id}", kHandle, "Una alerta con la medida, acciones, despachos y recorrido", tag,
               [c, id_of](Request& req) -> Result<Response> {
-                auto id = id_of(req, "No existe una alerta con ese identificador.");
+                auto id = id_of(req, kNoIncident);
                 if (!id) return fail(id.error());
                 return with_session<Response>(c->I.db, [&](soci::session& s) -> Result<Response> {
                   auto inc = c->I.incident_json(s, *id);
-                  if (inc.is_null()) return fail(Error::not_found("No existe una alerta con ese identificador."));
+                  if (inc.is_null()) return fail(Error::not_found(kNoIncident));
                   auto o = c->I.order(s, inc["order_id"].get<int64_t>());
                   Json alerts = Json::array(), actions = Json::array(), dispatches = Json::array();
                   Query("SELECT at, type, lat, lon, distance_m, battery FROM monitoring_alerts WHERE incident_id = :i ORDER BY id LIMIT 1000")
@@ -667,12 +665,12 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
               }});
   router.add({"GET", "/api/v1/monitoring/orders/{id}/trail", kHandle, "Recorrido reciente de los dispositivos de una medida (minutes)", tag,
               [c, id_of](Request& req) -> Result<Response> {
-                auto id = id_of(req, "No existe una medida con ese identificador.");
+                auto id = id_of(req, kNoOrder);
                 if (!id) return fail(id.error());
                 auto minutes = http::query_int(req, "minutes", 60, 1, 1440);
                 if (!minutes) return fail(minutes.error());
                 return with_session<Response>(c->I.db, [&](soci::session& s) -> Result<Response> {
-                  if (!c->I.order(s, *id)) return fail(Error::not_found("No existe una medida con ese identificador."));
+                  if (!c->I.order(s, *id)) return fail(Error::not_found(kNoOrder));
                   c->I.audit.append(s, audit::Log::from(req, "monitoring.trail_read", "monitoring_order:" + std::to_string(*id)));
                   const int64_t now = now_ms();
                   return Response::json(c->I.track_json(s, *id, now - *minutes * 60'000LL, now + 60'000));
@@ -682,32 +680,20 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
                          {"reached", T::boolean}};
   router.add({"POST", "/api/v1/monitoring/incidents/{id}/actions", kHandle,
               "Registrar una acción: tomar, llamada a la víctima o al agresor, nota, cerrar con resultado", tag,
-              [c, action, id_of](Request& req) -> Result<Response> {
-                auto id = id_of(req, "No existe una alerta con ese identificador.");
-                if (!id) return fail(id.error());
-                auto body = http::parse_body(req, action);
-                if (!body) return fail(body.error());
-                return incident_action(*c, req, *id, *body);
-              },
+              on_id(kNoIncident, action, incident_action),
               action});
   http::Schema dispatch = {{"note", T::string, false, 500}};
   router.add({"POST", "/api/v1/monitoring/incidents/{id}/dispatch", kHandle, "Despachar la unidad responsable de la comuna", tag,
-              [c, dispatch, id_of](Request& req) -> Result<Response> {
-                auto id = id_of(req, "No existe una alerta con ese identificador.");
-                if (!id) return fail(id.error());
-                auto body = http::parse_body(req, dispatch);
-                if (!body) return fail(body.error());
-                return dispatch_incident(*c, req, *id, *body);
-              },
+              on_id(kNoIncident, dispatch, dispatch_incident),
               dispatch});
   router.add({"GET", "/api/v1/monitoring/incidents/{id}/export", kHandle,
               "Exportar una alerta como evidencia (encadenada con SHA-256 y firmada con Ed25519)", tag,
               [c, id_of](Request& req) -> Result<Response> {
-                auto id = id_of(req, "No existe una alerta con ese identificador.");
+                auto id = id_of(req, kNoIncident);
                 if (!id) return fail(id.error());
                 return with_session<Response>(c->I.db, [&](soci::session& s) -> Result<Response> {
                   auto doc = evidence_document(c->I, s, *id);
-                  if (doc.is_null()) return fail(Error::not_found("No existe una alerta con ese identificador."));
+                  if (doc.is_null()) return fail(Error::not_found(kNoIncident));
                   c->I.audit.append(s, audit::Log::from(req, "monitoring.evidence_export", "monitoring_incident:" + std::to_string(*id)));
                   Response r = Response::json(doc);
                   r.headers.emplace_back("Content-Disposition",
@@ -744,13 +730,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
               }});
   http::Schema status = {{"state", T::string, true, 20}, {"outcome", T::string, false, 30}, {"note", T::string, false, 500}};
   router.add({"POST", "/api/v1/monitoring/dispatches/{id}/status", kUnit, "Informar el avance de un despacho", tag,
-              [c, status, id_of](Request& req) -> Result<Response> {
-                auto id = id_of(req, "No existe un despacho con ese identificador.");
-                if (!id) return fail(id.error());
-                auto body = http::parse_body(req, status);
-                if (!body) return fail(body.error());
-                return dispatch_status(*c, req, *id, *body);
-              },
+              on_id(kNoDispatch, status, dispatch_status),
               status});
   router.add({"GET", "/api/v1/monitoring/unit/live", kUnit, "Despachos a mi unidad en vivo (WebSocket)", tag, [c](Request& req) -> Result<Response> {
                 Response r;

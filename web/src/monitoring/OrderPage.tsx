@@ -19,7 +19,7 @@ export default function OrderPage({ orderId }: { orderId: string }) {
   const [drawing, setDrawing] = useState(false);
   const o = order.data?.order;
   // An ended order is no longer watched: whether it could work no longer matters.
-  const warnings = order.data?.order.status === 'terminada' ? [] : (order.data?.warnings ?? []);
+  const warnings = o?.status === 'terminada' ? [] : (order.data?.warnings ?? []);
 
   const crumbs = (
     <nav aria-label="Ruta de navegación" class="breadcrumb">
