@@ -223,7 +223,11 @@ Result<Lease> Database::lease(std::chrono::milliseconds timeout) {
     };
     if (!free_slot()) {
       ++waits_;
-      if (!cv_.wait_for(lock, timeout, free_slot)) return fail(Error::unavailable());
+      if (!cv_.wait_for(lock, timeout, free_slot)) {
+        // Said in the log: the client only sees 503, like a locked database, and the two need telling apart.
+        std::cerr << "{\"level\":\"warn\",\"msg\":\"no free database session\",\"pool\":" << busy_.size() << "}" << std::endl;
+        return fail(Error::unavailable());
+      }
     }
     busy_[slot] = true;
     ++in_use_;

@@ -21,7 +21,8 @@ const M_LAT = 1 / 111_320;
 
 async function demoOrderId(op) {
   const r = await op.get('/api/v1/monitoring/orders');
-  assert.equal(r.status, 200, r.text);
+  // With the server's log: a 503 here was seen once and not reproduced since.
+  assert.equal(r.status, 200, `${r.text}\nserver log:\n${op.server.stderr.slice(-4000)}`);
   return r.json.items.find((o) => o.label === 'RIT F-1234-2026').id;
 }
 
@@ -48,13 +49,24 @@ async function metric(srv, name) {
   return Number(m[1]);
 }
 
+// A demo server with an installation key of its own, and restarts of it on the same database and
+// key. Stopped in reverse order when the file ends, so the first server drops the database last.
+async function restartableDemo() {
+  const keys = tempDir('equidad-it-keys-');
+  cleanups.push(async () => keys.cleanup());
+  const extraArgs = ['--demo', '--keys', path.join(keys.dir, 'equidad.key')];
+  const started = async (db) => {
+    const srv = await startServer({ db, extraArgs });
+    cleanups.push(() => srv.stop());
+    return srv;
+  };
+  const srv = await started();
+  return { srv, restart: () => started(srv.dbUrl) };
+}
+
 describe('crash safety', () => {
   test('SIGKILL while three devices send: every acknowledged position and alert survives, none twice; a resend is all duplicates', async () => {
-    const keys = tempDir('equidad-it-keys-');
-    cleanups.push(async () => keys.cleanup());
-    const keyArgs = ['--keys', path.join(keys.dir, 'equidad.key')];
-    const srv1 = await startServer({ extraArgs: ['--demo', ...keyArgs] });
-    cleanups.push(() => srv1.stop()); // drops the database at the very end (the process is gone by then)
+    const { srv: srv1, restart } = await restartableDemo();
     const addr = nextClientAddress();
 
     // Device instants: disjoint per device (ms offsets 0, 1, 2) so an alert's instant names its position.
@@ -131,8 +143,7 @@ describe('crash safety', () => {
     assert.ok(unacked.every((n) => n <= 1), `at most one request in flight per device: ${unacked}`);
 
     // Restart on the same database and key.
-    const srv2 = await startServer({ db: srv1.dbUrl, extraArgs: ['--demo', ...keyArgs] });
-    cleanups.push(() => srv2.stop());
+    const srv2 = await restart();
     const op = await loginDemo(srv2, 'operator');
     const orderId = await demoOrderId(op);
 
@@ -302,11 +313,7 @@ describe('escalation', () => {
 
 describe('ended orders across a restart', () => {
   test('after a restart an ended order stays ended: its devices are refused; one ended before its start does not stop the server', async () => {
-    const keys = tempDir('equidad-it-keys-');
-    cleanups.push(async () => keys.cleanup());
-    const keyArgs = ['--keys', path.join(keys.dir, 'equidad.key')];
-    const srv1 = await startServer({ extraArgs: ['--demo', ...keyArgs] });
-    cleanups.push(() => srv1.stop());
+    const { srv: srv1, restart } = await restartableDemo();
     const op1 = await loginDemo(srv1, 'operator');
     const demo = await demoOrderId(op1);
     const tomorrow = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10).split('-').reverse().join('-');
@@ -323,8 +330,7 @@ describe('ended orders across a restart', () => {
     srv1.proc.kill('SIGTERM');
     assert.equal((await srv1.exited).code, 0);
 
-    const srv2 = await startServer({ db: srv1.dbUrl, extraArgs: ['--demo', ...keyArgs] });
-    cleanups.push(() => srv2.stop());
+    const srv2 = await restart();
     const op2 = await loginDemo(srv2, 'operator');
     const again = await op2.get(`/api/v1/monitoring/orders/${demo}`);
     assert.equal(again.json.order.status, 'terminada', again.text);
