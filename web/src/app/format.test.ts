@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  foldText,
   formatRun,
   formatDate,
   formatDateTime,
@@ -98,5 +99,12 @@ describe('formatRun', () => {
   it('leaves what is not a canonical RUN as typed', () => {
     expect(formatRun('12.345.678-9')).toBe('12.345.678-9');
     expect(formatRun('V-24567890')).toBe('V-24567890');
+  });
+});
+
+describe('foldText', () => {
+  it('drops accents, case and outer spaces, so typed names match', () => {
+    expect(foldText(' Ñuñoa ')).toBe('nunoa');
+    expect(foldText('SERVICIO MÉDICO LEGAL')).toBe(foldText('servicio medico legal'));
   });
 });

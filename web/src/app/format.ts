@@ -137,3 +137,12 @@ export function formatRun(run: string): string {
   if (!m) return run;
   return `${m[1].replace(/\B(?=(\d{3})+(?!\d))/g, '.')}-${m[2].toUpperCase()}`;
 }
+
+/** For matching what people type against names: no accents, no case, no outer spaces ("Ñuñoa " → "nunoa"). */
+export function foldText(s: string): string {
+  return s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .trim();
+}

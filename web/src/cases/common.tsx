@@ -3,6 +3,7 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { api, cached } from '../app/api';
+import { foldText } from '../app/format';
 import { useLocation } from '../app/router';
 import { hasPermission, useSession } from '../app/session';
 import type { Comuna } from '../app/types';
@@ -153,13 +154,6 @@ export function ComunaName({ id }: { id: string | null | undefined }) {
   return <>{id ? name : '—'}</>;
 }
 
-const fold = (s: string) =>
-  s
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .trim();
-
 /**
  * A comuna typed by name with suggestions (a datalist): the value is the official code. While the text
  * matches no comuna, the text itself is passed on, so the form's checks can say so.
@@ -187,12 +181,12 @@ export function ComunaField(props: {
       return;
     }
     const k = [...known.current.values()].find((c) => c.id === props.value);
-    if (k && fold(k.name) === fold(text)) return;
+    if (k && foldText(k.name) === foldText(text)) return;
     let alive = true;
     getComuna(props.value)
       .then((c) => {
         if (!alive) return;
-        known.current.set(fold(c.name), c);
+        known.current.set(foldText(c.name), c);
         setText(c.name);
       })
       .catch(() => alive && setText(props.value));
@@ -211,10 +205,10 @@ export function ComunaField(props: {
     const t = window.setTimeout(() => {
       searchComunas(q, undefined, 12, ctrl.signal)
         .then((list) => {
-          for (const c of list) known.current.set(fold(c.name), c);
+          for (const c of list) known.current.set(foldText(c.name), c);
           setOptions(list);
           // A name typed in full (without choosing from the list) is recognised too.
-          const exact = list.find((c) => fold(c.name) === fold(q));
+          const exact = list.find((c) => foldText(c.name) === foldText(q));
           if (exact && exact.id !== props.value) props.onValue(exact.id);
         })
         .catch(() => {});
@@ -230,7 +224,7 @@ export function ComunaField(props: {
     const t = v.trim();
     if (!t) return props.onValue('');
     if (/^\d{5}$/.test(t)) return props.onValue(t);
-    const c = known.current.get(fold(t));
+    const c = known.current.get(foldText(t));
     props.onValue(c ? c.id : t);
   }
 

@@ -4,6 +4,7 @@
 // on the field it names.
 import { useState } from 'preact/hooks';
 import { Checkbox, Dialog, ErrorAlert, Field, FormActions, Loading, SelectField, useAsync, useForm } from '../app/ui';
+import { foldText } from '../app/format';
 import { getRegions } from '../territory/data';
 import {
   createItem,
@@ -64,10 +65,9 @@ export default function ItemForm({ instrumentId, items, item, parentId = null, o
   for (const i of item?.institutions ?? []) if (!institutions.some((x) => x.id === i.id)) institutions.push(i);
   // A country has hundreds of public bodies: the chosen ones first, the rest filtered by name.
   const [filter, setFilter] = useState('');
-  const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
   const shown = [
     ...institutions.filter((i) => chosen.has(String(i.id))),
-    ...institutions.filter((i) => !chosen.has(String(i.id)) && fold(i.name).includes(fold(filter.trim()))),
+    ...institutions.filter((i) => !chosen.has(String(i.id)) && foldText(i.name).includes(foldText(filter))),
   ];
 
   const submit = form.onSubmit(() => {
