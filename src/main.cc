@@ -111,6 +111,8 @@ int main(int argc, char** argv) {
   token_add->add_option("--name", token_name, "What the token is for")->required();
   token_add->add_option("--user", target_email, "Owner's e-mail")->required();
   token_add->add_option("--scope", scopes, "Permission (repeat for several)")->required();
+  int token_days = 90;
+  token_add->add_option("--expires-days", token_days, "Days until the token stops working (1-730)")->capture_default_str();
   auto* token_revoke = token->add_subcommand("revoke", "Revoke a token");
   add_db(token_revoke);
   token_revoke->add_option("--id", token_id, "Token id")->required();
@@ -207,9 +209,10 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (token_add->parsed()) {
-    auto t = auth.add_token_console(token_name, target_email, scopes);
+    auto t = auth.add_token_console(token_name, target_email, scopes, token_days);
     if (!t) return report(t.error());
-    std::cout << "token " << t->first << " (guárdelo ahora; no se volverá a mostrar):\n" << t->second << std::endl;
+    std::cout << "token " << t->first << ", vence en " << token_days << " días (guárdelo ahora; no se volverá a mostrar):\n" << t->second
+              << std::endl;
     return 0;
   }
   if (token_revoke->parsed()) {
@@ -223,6 +226,7 @@ int main(int argc, char** argv) {
     if (!list) return report(list.error());
     for (const auto& t : *list)
       std::cout << t.id << "\t" << t.name << "\tuser:" << t.user_id << "\t" << t.scopes << "\t" << eq::format_datetime_cl(t.created_at)
+                << "\tvence " << eq::format_datetime_cl(t.expires_at) << (t.expires_at <= eq::now_ms() ? " (vencido)" : "")
                 << (t.revoked ? "\trevocado" : "") << "\n";
     return 0;
   }

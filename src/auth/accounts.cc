@@ -93,16 +93,14 @@ Result<std::vector<User>> Service::list_users(const http::Request& req, UserFilt
 }
 
 Result<User> Service::get_user(const http::Request& req, int64_t id) {
-  auto lease = db_.lease();
-  if (!lease) return fail(lease.error());
-  try {
-    auto u = repo_.user(**lease, id);
+  return db_.transaction<User>([&](soci::session& s) -> Result<User> {
+    auto u = repo_.user(s, id);
     // Another institution's account is "not found", not "forbidden": its existence is not ours to learn.
     if (!u || !may_manage_users_of(req.who(), u->institution_id)) return fail(Error::not_found("La cuenta no existe."));
+    // An account carries a name and a RUN: reading it is recorded like any other personal data.
+    audit_.append(s, audit::Log::from(req, "user.read", "user:" + std::to_string(id)));
     return *u;
-  } catch (const std::exception& e) {
-    return fail(store::database_error(e));
-  }
+  });
 }
 
 Result<User> Service::create_user(const http::Request& req, const NewUser& in) {
@@ -114,11 +112,11 @@ Result<User> Service::create_user(const http::Request& req, const NewUser& in) {
   if (auto ok = validate_new_user(in); !ok) return fail(ok.error());
   if (!may_manage_users_of(p, in.institution_id))
     return fail(Error{403, "forbidden", "Solo puede crear cuentas de su propia institución.", "institution_id"});
-  if (auto ok = may_grant(p, in.roles); !ok) return fail(ok.error());
   std::string hash = crypto::hash_password(in.password);
   return db_.transaction<User>([&](soci::session& s) -> Result<User> {
     auto inst = repo_.institution(s, in.institution_id);
     if (!inst || !inst->active) return fail(Error::invalid("institution_id", "La institución no existe o está inactiva.", "unknown_institution"));
+    if (auto ok = may_grant(p, in.roles, Place{inst->id, inst->type}); !ok) return fail(ok.error());
     if (repo_.user_by_email(s, *email)) return fail(Error::conflict("email_taken", "Ya existe una cuenta con ese correo.", "email"));
     if (!run->empty() && repo_.run_taken(s, *run, 0)) return fail(Error::conflict("run_taken", "Ya existe una cuenta con ese RUN.", "run"));
     User u;
@@ -147,19 +145,17 @@ Result<User> Service::update_user(const http::Request& req, int64_t id, const Us
     run = *r;
   }
   if (c.name && trim(*c.name).empty()) return fail(Error::invalid("name", "Ingrese el nombre.", "required"));
-  if (c.roles) {
-    if (c.roles->empty()) return fail(Error::invalid("roles", "Asigne al menos un rol.", "required"));
-    if (auto ok = may_grant(p, *c.roles); !ok) return fail(ok.error());
-  }
+  if (c.roles && c.roles->empty()) return fail(Error::invalid("roles", "Asigne al menos un rol.", "required"));
   if (is_self(p, id) && (c.roles || c.active))
     return fail(Error{403, "forbidden", "No puede cambiar sus propios roles ni desactivar su propia cuenta.", c.roles ? "roles" : "active"});
   return db_.transaction<User>([&](soci::session& s) -> Result<User> {
     auto u = repo_.user(s, id);
-    if (!u || !may_manage_users_of(p, u->institution_id)) return fail(Error::not_found("La cuenta no existe."));
-    // Roles the caller could not grant cannot be taken away by them either.
+    if (!u) return fail(Error::not_found("La cuenta no existe."));
+    // Any change (name, RUN, scope, active, roles) needs the right to grant every role the account
+    // holds: an institution's administrator cannot rename, re-RUN or deactivate an operator.
+    if (auto ok = may_change_account(p, *u); !ok) return fail(ok.error());
     if (c.roles)
-      if (auto ok = may_grant(p, u->roles); !ok)
-        return fail(Error{403, "forbidden", "Esta cuenta tiene roles que usted no puede modificar.", "roles"});
+      if (auto ok = may_grant(p, *c.roles, Place{u->institution_id, u->institution_type}); !ok) return fail(ok.error());
     std::vector<std::string> changed;
     if (c.name) { u->name = trim(*c.name); changed.push_back("nombre"); }
     if (run) {
@@ -185,8 +181,8 @@ Result<User> Service::reset_totp(const http::Request& req, int64_t id) {
   const auto& p = req.who();
   return db_.transaction<User>([&](soci::session& s) -> Result<User> {
     auto u = repo_.user(s, id);
-    if (!u || !may_manage_users_of(p, u->institution_id)) return fail(Error::not_found("La cuenta no existe."));
-    if (auto ok = may_grant(p, u->roles); !ok) return fail(Error{403, "forbidden", "Esta cuenta tiene roles que usted no puede modificar.", {}});
+    if (!u) return fail(Error::not_found("La cuenta no existe."));
+    if (auto ok = may_change_account(p, *u); !ok) return fail(ok.error());
     repo_.set_totp(s, id, "", false, 0);
     repo_.replace_recovery_codes(s, id, {});
     repo_.revoke_sessions_of(s, id, now_ms());

@@ -42,9 +42,10 @@ const std::vector<Role>& roles() {
        {"cases.read", "cases.write", "alerts.respond"}},
       {"operator", "Operadora 1455 y centro de control", "Atiende contactos y alertas, y despacha a la unidad más cercana.", true,
        {"cases.read", "channels.answer", "alerts.handle", "alerts.respond", "monitoring.manage"}},
-      {"municipal", "Seguridad municipal", "Recibe despachos, confirma su recepción y reporta el resultado.", false, {"dispatch.receive"}},
+      // Dispatched units receive the victim's name, phone and position: second factor too.
+      {"municipal", "Seguridad municipal", "Recibe despachos, confirma su recepción y reporta el resultado.", true, {"dispatch.receive"}},
       {"responder", "Unidad policial de respuesta", "Recibe despachos del centro de control, confirma su recepción y reporta el resultado.",
-       false, {"dispatch.receive"}},
+       true, {"dispatch.receive"}},
       {"pharmacy", "Farmacia", "Reporta activaciones de la palabra clave «Mascarilla 19».", false, {"channels.pharmacy_report"}},
       {"company", "Empresa o headhunter", "Busca candidatas en el Registro de Directoras.", false, {"registries.directoras.search"}},
   };
@@ -68,6 +69,42 @@ const std::vector<InstitutionType>& institution_types() {
       {"civil_society", "Sociedad civil"},
   };
   return all;
+}
+
+const std::vector<Grant>& grants() {
+  // Public bodies that report on policy commitments (focal points).
+  static const std::vector<std::string> public_bodies = {"ministry", "public_service", "seremi", "police", "prosecutor",
+                                                         "court", "forensic", "health", "municipality"};
+  static const std::vector<Grant> all = {
+      {"admin", Granter::system_admin, {"ministry", "public_service"}},
+      {"institution_admin", Granter::institution_admin, {}},  // empty: every kind of institution has its own
+      {"analyst", Granter::system_admin, {"ministry", "public_service"}},
+      {"focal_point", Granter::institution_admin, public_bodies},
+      {"seremi", Granter::institution_admin, {"seremi"}},
+      {"case_worker", Granter::institution_admin,
+       {"public_service", "sernameg_centre", "police", "prosecutor", "court", "forensic", "health", "municipality", "civil_society"}},
+      {"operator", Granter::system_admin, {"public_service"}},
+      {"municipal", Granter::institution_admin, {"municipality"}},
+      {"responder", Granter::institution_admin, {"police"}},
+      {"pharmacy", Granter::institution_admin, {"pharmacy"}},
+      {"company", Granter::institution_admin, {"company"}},
+  };
+  return all;
+}
+
+const Grant* find_grant(const std::string& role) {
+  for (const auto& g : grants())
+    if (g.role == role) return &g;
+  return nullptr;
+}
+
+bool role_fits_institution_type(const std::string& role, const std::string& institution_type) {
+  const Grant* g = find_grant(role);
+  if (!g) return false;
+  if (role == "institution_admin") return find_institution_type(institution_type) != nullptr;
+  for (const auto& t : g->institution_types)
+    if (t == institution_type) return true;
+  return false;
 }
 
 const Role* find_role(const std::string& id) {

@@ -25,6 +25,23 @@ struct InstitutionType {
   std::string label;
 };
 
+// Who may hand out a role, and in which kinds of institution it may be held: the one table every
+// account change is checked against (permissions.cc). A national role reaches every institution's
+// data (the control centre, the analysts, the system administration), so only a system
+// administrator grants it; the other roles staff one institution's own teams, and that
+// institution's administrator may grant them there.
+enum class Granter { system_admin, institution_admin };
+
+struct Grant {
+  std::string role;
+  Granter granted_by;
+  std::vector<std::string> institution_types;  // the kinds of institution where the role makes sense
+};
+
+const std::vector<Grant>& grants();
+const Grant* find_grant(const std::string& role);
+bool role_fits_institution_type(const std::string& role, const std::string& institution_type);
+
 const std::vector<Permission>& permissions();
 const std::vector<Role>& roles();
 const std::vector<InstitutionType>& institution_types();

@@ -107,8 +107,24 @@ Result<void> Service::set_active_console(const std::string& email, bool active) 
   });
 }
 
+Result<void> Service::set_totp_console(const std::string& email, const std::string& totp_secret_b32) {
+  auto u = find_user(email);
+  if (!u) return fail(u.error());
+  if (!*u) return fail(Error::not_found("No existe una cuenta con ese correo."));
+  auto secret = crypto::from_base32(totp_secret_b32);
+  if (!secret || secret->size() < 10) return fail(Error::invalid("totp_secret", "El secreto TOTP no es base32 válido.", "invalid"));
+  std::string secret_enc = keys_.encrypt(*secret);
+  return db_.transaction<void>([&](soci::session& s) -> Result<void> {
+    repo_.set_totp(s, (*u)->id, secret_enc, true, 0);
+    audit_.append(s, console_entry("user.totp_set", "user:" + std::to_string((*u)->id)));
+    return {};
+  });
+}
+
 Result<std::pair<int64_t, std::string>> Service::add_token_console(const std::string& name, const std::string& email,
-                                                                   const std::vector<std::string>& scopes) {
+                                                                   const std::vector<std::string>& scopes, int expires_days) {
+  if (expires_days < 1 || expires_days > 730)
+    return fail(Error::invalid("expires_days", "La vigencia del token debe ser de 1 a 730 días.", "out_of_range"));
   auto u = find_user(email);
   if (!u) return fail(u.error());
   if (!*u) return fail(Error::not_found("No existe una cuenta con ese correo."));
@@ -127,8 +143,11 @@ Result<std::pair<int64_t, std::string>> Service::add_token_console(const std::st
     t.user_id = (*u)->id;
     t.scopes = joined;
     t.created_at = now_ms();
+    t.expires_at = t.created_at + static_cast<int64_t>(expires_days) * 24 * 60 * 60 * 1000;
     int64_t id = repo_.insert_token(s, t, crypto::sha256_hex(token));
-    audit_.append(s, console_entry("token.create", "token:" + std::to_string(id)));
+    auto e = console_entry("token.create", "token:" + std::to_string(id));
+    e.detail = "vence el " + format_datetime_cl(t.expires_at);
+    audit_.append(s, e);
     return std::make_pair(id, token);
   });
 }

@@ -16,9 +16,9 @@ const std::vector<DemoLogin>& demo_logins() {
       // A second institution, so the registry's need-to-know rules can be seen from both sides.
       {"case_worker", "policia@equidad.demo", "Marcela Pino Ibáñez", "Carabineros de Chile", true},
       {"operator", "operador@equidad.demo", "Camila Herrera Silva", "Servicio Nacional de la Mujer y la Equidad de Género (SernamEG)", true},
-      {"municipal", "municipal@equidad.demo", "Felipe González Torres", "Municipalidad de Santiago", false},
+      {"municipal", "municipal@equidad.demo", "Felipe González Torres", "Municipalidad de Santiago", true},
       // The police unit that takes dispatches outside the municipal pilot, or when a municipal unit does not answer.
-      {"responder", "patrulla@equidad.demo", "Sebastián Muñoz Rojas", "Carabineros de Chile", false},
+      {"responder", "patrulla@equidad.demo", "Sebastián Muñoz Rojas", "Carabineros de Chile", true},
       {"pharmacy", "farmacia@equidad.demo", "Andrea Vergara Lagos", "Farmacia Comunitaria Providencia", false},
       {"company", "empresa@equidad.demo", "Ignacio Bravo Espinoza", "Consultora de Directorios Andes", false},
   };
@@ -62,7 +62,13 @@ Result<void> load_demo(Service& svc) {
   for (const auto& d : demo_logins()) {
     auto existing = svc.find_user(d.email);
     if (!existing) return fail(existing.error());
-    if (*existing) continue;
+    if (*existing) {
+      // A demo database from before a role required the second factor: give the account the
+      // demo secret, so the logins table in the README stays true for it.
+      if (d.totp && !(*existing)->totp_enabled)
+        if (auto ok = svc.set_totp_console(d.email, kDemoTotpSecret); !ok) return ok;
+      continue;
+    }
     NewUser u;
     u.name = d.name;
     u.email = d.email;

@@ -71,6 +71,10 @@ Result<std::optional<http::Principal>> Service::authenticate(http::Request& req)
       if (bearer.rfind("Bearer ", 0) != 0) return fail(Error::unauthenticated());
       auto t = repo_.token_by_hash(s, crypto::sha256_hex(bearer.substr(7)));
       if (!t || t->revoked) return fail({401, "invalid_token", "El token de acceso no es válido o fue revocado.", {}});
+      // Every token ends: a token copied into a forgotten script or a leaked log stops working.
+      if (t->expires_at <= now)
+        return fail({401, "token_expired",
+                     "El token de acceso venció el " + format_datetime_cl(t->expires_at) + ". Pida a la administración un token nuevo.", {}});
       auto u = repo_.user(s, t->user_id);
       if (!u || !u->may_sign_in()) return fail({401, "invalid_token", "El token de acceso no es válido o fue revocado.", {}});
       http::Principal p = principal_of(*u);
@@ -116,24 +120,67 @@ Result<std::optional<http::Principal>> Service::authenticate(http::Request& req)
   }
 }
 
-bool Service::unknown_email_locked(const std::string& email, int64_t now, bool failed) {
-  std::lock_guard lock(unknown_mu_);
-  if (unknown_failures_.size() > 100000) unknown_failures_.clear();
-  auto& [count, until] = unknown_failures_[email];
-  if (until > now) return true;
-  if (failed) {
-    ++count;
-    if (count > policy_.free_failures) until = now + std::min<int64_t>(policy_.max_lock_ms, 60000LL << std::min(count - policy_.free_failures - 1, 10));
+int64_t Throttle::blocked_until(const std::string& key, int64_t now) {
+  std::lock_guard lock(mu_);
+  auto it = counts_.find(key);
+  return it != counts_.end() && it->second.until > now ? it->second.until : 0;
+}
+
+int64_t Throttle::fail(const std::string& key, int free_failures, int64_t now) {
+  std::lock_guard lock(mu_);
+  if (counts_.size() > 200000) {
+    // Bounded: forget what is neither blocking nor recent, and everything if that is not enough.
+    for (auto it = counts_.begin(); it != counts_.end();)
+      it = it->second.until <= now && now - it->second.last > 60000 ? counts_.erase(it) : std::next(it);
+    if (counts_.size() > 200000) counts_.clear();
   }
-  return false;
+  auto& c = counts_[key];
+  if (c.last && now - c.last > policy_.failure_memory_ms) c = Count{};
+  ++c.failures;
+  c.last = now;
+  if (c.failures > free_failures)
+    c.until = now + std::min<int64_t>(policy_.max_lock_ms, 60000LL << std::min(c.failures - free_failures - 1, 10));
+  return c.until > now ? c.until : 0;
+}
+
+void Throttle::clear(const std::string& key) {
+  std::lock_guard lock(mu_);
+  counts_.erase(key);
+}
+
+namespace {
+std::string pair_key(const std::string& email, const std::string& ip) { return "p|" + email + "|" + ip; }
+std::string address_key(const std::string& ip) { return "a|" + ip; }
+std::string unknown_key(const std::string& email) { return "e|" + email; }
+}  // namespace
+
+int64_t Service::blocked_until(soci::session& s, const http::Request& req, const std::string& email, const User* u, int64_t now) {
+  // This (e-mail, address) pair: the guesser at this address, whoever else is failing elsewhere.
+  int64_t until = throttle_.blocked_until(pair_key(email, req.client_ip), now);
+  // An address that has signed this account in before is trusted past the wider limits, so a
+  // person is never locked out from her usual place by failures at other addresses.
+  if (u && repo_.has_signed_in_from(s, u->id, req.client_ip)) return until;
+  until = std::max(until, throttle_.blocked_until(address_key(req.client_ip), now));
+  // E-mails without an account count the same way, so the answers do not tell which exist.
+  until = std::max(until, u ? (u->locked_until > now ? u->locked_until : 0) : throttle_.blocked_until(unknown_key(email), now));
+  return until;
+}
+
+void Service::count_failure(soci::session& s, const http::Request& req, const std::string& email, const User* u, int64_t now) {
+  throttle_.fail(pair_key(email, req.client_ip), policy_.free_failures, now);
+  throttle_.fail(address_key(req.client_ip), policy_.address_free_failures, now);
+  if (u)
+    register_failure(s, *u, now);
+  else
+    throttle_.fail(unknown_key(email), policy_.account_free_failures, now);
 }
 
 int64_t Service::register_failure(soci::session& s, const User& u, int64_t now) {
   int failed = u.failed_logins + 1;
   int64_t until = 0;
-  // Back-off doubles from one minute once the free attempts are spent, up to the cap.
-  if (failed > policy_.free_failures)
-    until = now + std::min<int64_t>(policy_.max_lock_ms, 60000LL << std::min(failed - policy_.free_failures - 1, 10));
+  // The account-wide lock (visible to administrators): only after many failures, from anywhere.
+  if (failed > policy_.account_free_failures)
+    until = now + std::min<int64_t>(policy_.max_lock_ms, 60000LL << std::min(failed - policy_.account_free_failures - 1, 10));
   repo_.record_failure(s, u.id, failed, until);
   return until;
 }
@@ -146,6 +193,7 @@ Result<LoginStep> Service::finish_login(soci::session& s, const http::Request& r
   int64_t sid = repo_.insert_session(s, u.id, crypto::sha256_hex(step.session_token), csrf, req.client_ip, user_agent_of(req), now,
                                      now + policy_.absolute_timeout_ms);
   repo_.record_login(s, u.id, now);
+  throttle_.clear(pair_key(u.email, req.client_ip));
   step.principal = principal_of(u);
   step.principal.session_id = sid;
   step.principal.csrf_token = csrf;
@@ -162,23 +210,17 @@ Result<LoginStep> Service::login(const http::Request& req, const std::string& em
   std::transform(email.begin(), email.end(), email.begin(), [](unsigned char c) { return std::tolower(c); });
   auto outcome = db_.transaction<LoginStep>([&](soci::session& s) -> Result<LoginStep> {
     auto u = repo_.user_by_email(s, email);
-    if (!u) {
+    if (int64_t until = blocked_until(s, req, email, u ? &*u : nullptr, now); until > now) {
+      // Refused before the password is looked at (and not counted): a throttled guesser learns nothing.
       crypto::verify_password(timing_equaliser_hash(), password);
-      if (unknown_email_locked(email, now, true)) return fail(locked(now + 60000, now));
-      auto e = audit::Log::from(req, "auth.login", "", "failed");
-      e.detail = "credenciales inválidas";
-      audit_.append(s, e);
-      return fail(invalid_credentials());
+      return fail(locked(until, now));
     }
-    if (u->locked_until > now) {
-      crypto::verify_password(timing_equaliser_hash(), password);
-      return fail(locked(u->locked_until, now));
-    }
-    if (!crypto::verify_password(u->password_hash, password) || !u->may_sign_in()) {
-      int64_t until = register_failure(s, *u, now);
-      auto e = audit::Log::from(req, "auth.login", "user:" + std::to_string(u->id), "failed");
-      e.detail = u->may_sign_in() ? (until ? "contraseña incorrecta; cuenta bloqueada temporalmente" : "contraseña incorrecta")
-                                  : "cuenta o institución desactivada";
+    bool password_ok = u ? crypto::verify_password(u->password_hash, password)
+                         : (crypto::verify_password(timing_equaliser_hash(), password), false);
+    if (!u || !password_ok || !u->may_sign_in()) {
+      count_failure(s, req, email, u ? &*u : nullptr, now);
+      auto e = audit::Log::from(req, "auth.login", u ? "user:" + std::to_string(u->id) : "", "failed");
+      e.detail = !u ? "credenciales inválidas" : !password_ok ? "contraseña incorrecta" : "cuenta o institución desactivada";
       audit_.append(s, e);
       // Committed (the failure counts), but the caller still gets an error.
       return LoginStep{"failed"};
@@ -214,32 +256,22 @@ Result<LoginStep> Service::login_totp(const http::Request& req, const std::strin
       return fail(Error{401, "challenge_expired", "El ingreso expiró. Vuelva a ingresar su correo y contraseña.", {}});
     auto u = repo_.user(s, c->user_id);
     if (!u || !u->may_sign_in() || !u->totp_enabled) return fail(invalid_credentials());
+    if (int64_t until = blocked_until(s, req, u->email, &*u, now); until > now) return fail(locked(until, now));
     bool ok = false;
     std::string reason = "código incorrecto";
     if (!recovery_code.empty()) {
-      std::string normalised;
-      for (char ch : recovery_code)
-        if (std::isalnum(static_cast<unsigned char>(ch))) normalised.push_back(static_cast<char>(std::tolower(ch)));
-      ok = repo_.use_recovery_code(s, u->id, crypto::sha256_hex(normalised), now);
+      ok = use_recovery_code(s, u->id, recovery_code, now);
       reason = ok ? "código de recuperación usado" : "código de recuperación inválido";
-    } else if (code.size() == 6 && digits_only(code)) {
-      auto secret = keys_.decrypt(u->totp_secret_enc);
-      int64_t counter = crypto::totp_counter(now);
-      for (int64_t d : {0, -1, 1}) {
-        if (secret && crypto::equal_constant_time(crypto::totp_code(*secret, counter + d), code)) {
-          // Each code works once: a code seen on a shoulder or in a proxy log is already spent.
-          ok = repo_.advance_totp_counter(s, u->id, counter + d);
-          if (!ok) reason = "código ya utilizado";
-          break;
-        }
-      }
+    } else {
+      bool reused = false;
+      ok = check_totp(s, *u, code, now, &reused);
+      if (reused) reason = "código ya utilizado";
     }
-    if (u->locked_until > now) return fail(locked(u->locked_until, now));
     repo_.challenge_attempt(s, c->id, ok);
     if (!ok) {
-      // Wrong codes count like wrong passwords: otherwise fresh challenges would allow guessing
-      // the six digits without end.
-      if (register_failure(s, *u, now)) repo_.challenge_attempt(s, c->id, true);
+      // Wrong codes count like wrong passwords (per address and, at a higher threshold, per
+      // account): otherwise fresh challenges would allow guessing the six digits without end.
+      count_failure(s, req, u->email, &*u, now);
       auto e = audit::Log::from(req, "auth.totp", "user:" + std::to_string(u->id), "failed");
       e.detail = reason;
       audit_.append(s, e);
@@ -277,13 +309,7 @@ Result<LoginStep> Service::login_enrol(const http::Request& req, const std::stri
       return LoginStep{"failed"};
     }
     repo_.set_totp(s, u->id, c->secret_enc, true, *matched);
-    std::vector<std::string> codes, hashes;
-    for (int i = 0; i < 10; ++i) {
-      std::string raw = crypto::hex(crypto::random_bytes(4));
-      codes.push_back(raw.substr(0, 4) + "-" + raw.substr(4));
-      hashes.push_back(crypto::sha256_hex(raw));
-    }
-    repo_.replace_recovery_codes(s, u->id, hashes);
+    std::vector<std::string> codes = new_recovery_codes(s, u->id);
     auto e = audit::Log::from(req, "auth.totp_enrol", "user:" + std::to_string(u->id));
     e.actor_user_id = u->id;
     e.actor_institution_id = u->institution_id;

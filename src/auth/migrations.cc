@@ -1,5 +1,6 @@
 #include "auth/repository.h"
 #include "core/text.h"
+#include "core/time.h"
 #include "store/row.h"
 
 namespace eq::auth {
@@ -52,6 +53,15 @@ std::vector<store::Migration> migrations() {
              for (const auto& r : users) rows.emplace_back(store::get_int(r, 0), store::get_str(r, 1) + " " + store::get_str(r, 2));
              for (auto& [id, text] : rows)
                s << "UPDATE auth_users SET search_folded = :f WHERE id = :id", soci::use(fold_for_search(text)), soci::use(id);
+           }},
+          // Recovery codes of 32 bits hashed without salt could be found by trying every code: they
+          // are dropped (people make new ones from "Mi cuenta"); new ones have 80 bits and a salt.
+          // API tokens get an end; those made before end 90 days after this migration.
+          {"auth", 3, "salted recovery codes, token expiry", [](soci::session& s, const store::MigrationContext&) {
+             s << "DELETE FROM auth_recovery_codes WHERE code_hash NOT LIKE 'v2$%'";
+             s << "ALTER TABLE auth_api_tokens ADD COLUMN expires_at BIGINT NOT NULL DEFAULT 0";
+             long long until = now_ms() + 90LL * 24 * 60 * 60 * 1000;
+             s << "UPDATE auth_api_tokens SET expires_at = :e", soci::use(until);
            }}};
 }
 

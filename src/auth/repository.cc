@@ -299,6 +299,23 @@ int Repository::revoke_sessions_of(soci::session& s, int64_t user_id, int64_t no
                               .exec(s));
 }
 
+int Repository::revoke_other_sessions_of(soci::session& s, int64_t user_id, int64_t keep_session_id, int64_t now) {
+  ++http::revocation_epoch();
+  return static_cast<int>(Query("UPDATE auth_sessions SET revoked_at = :now WHERE user_id = :u AND id <> :keep AND revoked_at IS NULL")
+                              .bind("now", static_cast<long long>(now))
+                              .bind("u", static_cast<long long>(user_id))
+                              .bind("keep", static_cast<long long>(keep_session_id))
+                              .exec(s));
+}
+
+bool Repository::has_signed_in_from(soci::session& s, int64_t user_id, const std::string& ip) {
+  return Query("SELECT COUNT(*) FROM auth_sessions WHERE user_id = :u AND client_ip = :ip")
+             .bind("u", static_cast<long long>(user_id))
+             .bind("ip", ip)
+             .scalar(s)
+             .value_or(0) > 0;
+}
+
 int64_t Repository::insert_challenge(soci::session& s, int64_t user_id, const std::string& token_hash, const std::string& kind,
                                      const std::string& secret_enc, int64_t expires_at) {
   return *Query("INSERT INTO auth_challenges(user_id, token_hash, kind, secret_enc, expires_at) VALUES(:u, :t, :k, :s, :e) RETURNING id")
@@ -334,11 +351,18 @@ void Repository::replace_recovery_codes(soci::session& s, int64_t user_id, const
     Query("INSERT INTO auth_recovery_codes(user_id, code_hash) VALUES(:u, :h)").bind("u", static_cast<long long>(user_id)).bind("h", h).exec(s);
 }
 
-bool Repository::use_recovery_code(soci::session& s, int64_t user_id, const std::string& hash, int64_t now) {
-  return Query("UPDATE auth_recovery_codes SET used_at = :now WHERE user_id = :u AND code_hash = :h AND used_at IS NULL")
+std::vector<RecoveryCode> Repository::unused_recovery_codes(soci::session& s, int64_t user_id) {
+  std::vector<RecoveryCode> out;
+  Query("SELECT id, code_hash FROM auth_recovery_codes WHERE user_id = :u AND used_at IS NULL ORDER BY id")
+      .bind("u", static_cast<long long>(user_id))
+      .each(s, [&](const soci::row& r) { out.push_back({get_int(r, 0), get_str(r, 1)}); });
+  return out;
+}
+
+bool Repository::mark_recovery_code_used(soci::session& s, int64_t code_id, int64_t now) {
+  return Query("UPDATE auth_recovery_codes SET used_at = :now WHERE id = :id AND used_at IS NULL")
              .bind("now", static_cast<long long>(now))
-             .bind("u", static_cast<long long>(user_id))
-             .bind("h", hash)
+             .bind("id", static_cast<long long>(code_id))
              .exec(s) > 0;
 }
 
@@ -350,29 +374,31 @@ int Repository::recovery_codes_left(soci::session& s, int64_t user_id) {
 }
 
 int64_t Repository::insert_token(soci::session& s, const ApiToken& t, const std::string& token_hash) {
-  return *Query("INSERT INTO auth_api_tokens(name, user_id, token_hash, scopes, created_at) VALUES(:n, :u, :h, :s, :c) RETURNING id")
+  return *Query("INSERT INTO auth_api_tokens(name, user_id, token_hash, scopes, created_at, expires_at) "
+                "VALUES(:n, :u, :h, :s, :c, :e) RETURNING id")
               .bind("n", t.name)
               .bind("u", static_cast<long long>(t.user_id))
               .bind("h", token_hash)
               .bind("s", t.scopes)
               .bind("c", static_cast<long long>(t.created_at))
+              .bind("e", static_cast<long long>(t.expires_at))
               .scalar(s);
 }
 
 std::optional<ApiToken> Repository::token_by_hash(soci::session& s, const std::string& token_hash) {
   std::optional<ApiToken> out;
-  Query("SELECT id, user_id, name, scopes, created_at, revoked_at FROM auth_api_tokens WHERE token_hash = :h")
+  Query("SELECT id, user_id, name, scopes, created_at, revoked_at, expires_at FROM auth_api_tokens WHERE token_hash = :h")
       .bind("h", token_hash)
       .each(s, [&](const soci::row& r) {
-        out = ApiToken{get_int(r, 0), get_int(r, 1), get_str(r, 2), get_str(r, 3), get_int(r, 4), !store::is_null(r, 5)};
+        out = ApiToken{get_int(r, 0), get_int(r, 1), get_str(r, 2), get_str(r, 3), get_int(r, 4), !store::is_null(r, 5), get_int(r, 6)};
       });
   return out;
 }
 
 std::vector<ApiToken> Repository::tokens(soci::session& s) {
   std::vector<ApiToken> out;
-  Query("SELECT id, user_id, name, scopes, created_at, revoked_at FROM auth_api_tokens ORDER BY id").each(s, [&](const soci::row& r) {
-    out.push_back(ApiToken{get_int(r, 0), get_int(r, 1), get_str(r, 2), get_str(r, 3), get_int(r, 4), !store::is_null(r, 5)});
+  Query("SELECT id, user_id, name, scopes, created_at, revoked_at, expires_at FROM auth_api_tokens ORDER BY id").each(s, [&](const soci::row& r) {
+    out.push_back(ApiToken{get_int(r, 0), get_int(r, 1), get_str(r, 2), get_str(r, 3), get_int(r, 4), !store::is_null(r, 5), get_int(r, 6)});
   });
   return out;
 }

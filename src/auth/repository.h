@@ -63,6 +63,12 @@ struct ApiToken {
   std::string name, scopes;
   int64_t created_at = 0;
   bool revoked = false;
+  int64_t expires_at = 0;  // every token ends; the command line sets it (default 90 days)
+};
+
+struct RecoveryCode {
+  int64_t id = 0;
+  std::string code_hash;  // "v2$<salt hex>$<HMAC-SHA256(salt, code) hex>"
 };
 
 struct UserFilter {
@@ -104,6 +110,9 @@ class Repository {
   void touch_session(soci::session& s, int64_t id, int64_t now);
   bool revoke_session(soci::session& s, int64_t id, int64_t user_id, int64_t now);
   int revoke_sessions_of(soci::session& s, int64_t user_id, int64_t now);
+  int revoke_other_sessions_of(soci::session& s, int64_t user_id, int64_t keep_session_id, int64_t now);
+  // Has this account ever signed in from this address? (its sessions remember the address)
+  bool has_signed_in_from(soci::session& s, int64_t user_id, const std::string& ip);
 
   int64_t insert_challenge(soci::session& s, int64_t user_id, const std::string& token_hash, const std::string& kind,
                            const std::string& secret_enc, int64_t expires_at);
@@ -111,7 +120,8 @@ class Repository {
   void challenge_attempt(soci::session& s, int64_t id, bool used);
 
   void replace_recovery_codes(soci::session& s, int64_t user_id, const std::vector<std::string>& hashes);
-  bool use_recovery_code(soci::session& s, int64_t user_id, const std::string& hash, int64_t now);
+  std::vector<RecoveryCode> unused_recovery_codes(soci::session& s, int64_t user_id);
+  bool mark_recovery_code_used(soci::session& s, int64_t code_id, int64_t now);  // false if already used
   int recovery_codes_left(soci::session& s, int64_t user_id);
 
   int64_t insert_token(soci::session& s, const ApiToken& t, const std::string& token_hash);

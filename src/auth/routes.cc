@@ -110,7 +110,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
               },
               {{"email", T::string, true, 200}, {"password", T::string, true, 200}}, true, true});
 
-  http::Schema totp_schema = {{"challenge", T::string, true, 100}, {"code", T::string, false, 10}, {"recovery_code", T::string, false, 20}};
+  http::Schema totp_schema = {{"challenge", T::string, true, 100}, {"code", T::string, false, 10}, {"recovery_code", T::string, false, 40}};
   router.add({"POST", "/api/v1/auth/login/totp", http::kPublic, "Segundo paso: código TOTP o código de recuperación", "auth",
               [svc, totp_schema](Request& req) -> Result<Response> {
                 auto body = http::parse_body(req, totp_schema);
@@ -179,6 +179,37 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                 if (auto ok = svc->revoke_my_session(req, *id); !ok) return fail(ok.error());
                 return Response::no_content();
               }});
+
+  // --- self-service: one's own password and recovery codes
+  http::Schema password_schema = {{"current_password", T::string, true, 200}, {"new_password", T::string, true, 200}};
+  router.add({"POST", "/api/v1/me/password", http::kAuthenticated,
+              "Cambiar mi contraseña (requiere la actual; cierra mis otras sesiones)", "auth",
+              [svc, password_schema](Request& req) -> Result<Response> {
+                auto body = http::parse_body(req, password_schema);
+                if (!body) return fail(body.error());
+                if (auto ok = svc->change_own_password(req, (*body)["current_password"], (*body)["new_password"]); !ok) return fail(ok.error());
+                return Response::no_content();
+              },
+              password_schema});
+
+  router.add({"GET", "/api/v1/me/recovery-codes", http::kAuthenticated, "Cuántos de mis códigos de recuperación quedan sin usar", "auth",
+              [svc](Request& req) -> Result<Response> {
+                auto left = svc->recovery_codes_left(req);
+                if (!left) return fail(left.error());
+                return Response::json({{"remaining", *left}, {"totp_enabled", req.who().totp_enabled}});
+              }});
+
+  http::Schema regenerate_schema = {{"password", T::string, true, 200}, {"code", T::string, true, 10}};
+  router.add({"POST", "/api/v1/me/recovery-codes", http::kAuthenticated,
+              "Generar nuevos códigos de recuperación (requiere contraseña y código TOTP; los anteriores dejan de servir)", "auth",
+              [svc, regenerate_schema](Request& req) -> Result<Response> {
+                auto body = http::parse_body(req, regenerate_schema);
+                if (!body) return fail(body.error());
+                auto codes = svc->regenerate_recovery_codes(req, (*body)["password"], (*body)["code"]);
+                if (!codes) return fail(codes.error());
+                return Response::json({{"recovery_codes", *codes}});
+              },
+              regenerate_schema});
 
   router.add({"GET", "/api/v1/me/home", http::kAuthenticated, "Lo que esta persona tiene que hacer hoy", "auth",
               [svc](Request& req) -> Result<Response> {

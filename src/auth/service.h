@@ -21,8 +21,15 @@ struct Policy {
   int64_t idle_timeout_ms = 30LL * 60 * 1000;
   int64_t absolute_timeout_ms = 12LL * 60 * 60 * 1000;
   int64_t challenge_ttl_ms = 5LL * 60 * 1000;
-  int free_failures = 4;  // failed logins before the back-off starts
+  // Failed sign-ins are throttled where they come from, so that an attacker cannot lock a person
+  // out by failing on purpose (see Throttle below):
+  int free_failures = 4;           // per (e-mail, address): failures before that pair backs off
+  int address_free_failures = 20;  // per address, over every e-mail (password spraying)
+  // Per account, over every address (a guesser spread over many addresses, or guessing the second
+  // factor): much higher, and never applied to an address the account has signed in from before.
+  int account_free_failures = 25;
   int64_t max_lock_ms = 15LL * 60 * 1000;
+  int64_t failure_memory_ms = 24LL * 60 * 60 * 1000;  // a quiet day forgets a (pair, address) count
   bool secure_cookies = false;
 };
 
@@ -54,11 +61,33 @@ struct InstitutionChanges {
   std::optional<bool> active;
 };
 
+// Failure counters in memory, by key ("p|e-mail|address", "a|address", "e|e-mail" for e-mails
+// that have no account): back-off doubles from one minute once the free failures are spent, up to
+// the cap. Memory, not the database, because they are written on every failure from anyone (an
+// unauthenticated write to the database per guess would be a cheap way to fill it), and a restart
+// only gives a guesser a few more free attempts.
+class Throttle {
+ public:
+  explicit Throttle(const Policy& policy) : policy_(policy) {}
+  int64_t blocked_until(const std::string& key, int64_t now);
+  int64_t fail(const std::string& key, int free_failures, int64_t now);  // returns blocked-until, 0 if not blocked
+  void clear(const std::string& key);
+
+ private:
+  struct Count {
+    int failures = 0;
+    int64_t until = 0, last = 0;
+  };
+  const Policy& policy_;
+  std::mutex mu_;
+  std::map<std::string, Count> counts_;
+};
+
 class Service {
  public:
   Service(store::Database& db, const crypto::Keys& keys, audit::Log& audit, std::shared_ptr<territory::Service> territory,
           Policy policy = {})
-      : db_(db), keys_(keys), repo_(keys), audit_(audit), territory_(std::move(territory)), policy_(policy) {}
+      : db_(db), keys_(keys), repo_(keys), audit_(audit), territory_(std::move(territory)), policy_(policy), throttle_(policy_) {}
 
   // --- who is calling
   Result<std::optional<http::Principal>> authenticate(http::Request& req);
@@ -70,6 +99,14 @@ class Service {
   Result<LoginStep> login_enrol(const http::Request& req, const std::string& challenge, const std::string& code);
   Result<void> logout(const http::Request& req, bool everywhere);
   Result<std::vector<Session>> my_sessions(const http::Request& req);
+
+  // --- self-service (self.cc): one's own password and recovery codes
+  // The current password is required; every other session of the account ends.
+  Result<void> change_own_password(const http::Request& req, const std::string& current, const std::string& next);
+  // Needs the password and a current TOTP code; the old codes stop working. Returns the new ones.
+  Result<std::vector<std::string>> regenerate_recovery_codes(const http::Request& req, const std::string& password,
+                                                             const std::string& code);
+  Result<int> recovery_codes_left(const http::Request& req);
   Result<void> revoke_my_session(const http::Request& req, int64_t session_id);
   std::string session_cookie(const std::string& token) const;
   std::string clear_cookie() const;
@@ -89,8 +126,9 @@ class Service {
   Result<int64_t> add_user_console(const NewUser& u, bool totp_enabled = false, const std::string& totp_secret_b32 = {});
   Result<void> set_password_console(const std::string& email, const std::string& password);
   Result<void> set_active_console(const std::string& email, bool active);
+  Result<void> set_totp_console(const std::string& email, const std::string& totp_secret_b32);
   Result<std::pair<int64_t, std::string>> add_token_console(const std::string& name, const std::string& email,
-                                                            const std::vector<std::string>& scopes);
+                                                            const std::vector<std::string>& scopes, int expires_days = 90);
   Result<void> revoke_token_console(int64_t id);
   Result<std::vector<ApiToken>> tokens_console();
   Result<int64_t> ensure_institution(const Institution& i);
@@ -116,7 +154,16 @@ class Service {
   Result<LoginStep> finish_login(soci::session& s, const http::Request& req, const User& u, int64_t now);
   Result<void> validate_scope(const std::string& region_id, const std::string& comuna_id);
   Result<void> validate_new_user(const NewUser& u);
-  bool unknown_email_locked(const std::string& email, int64_t now, bool failed);
+  // Ten new recovery codes (80 bits each, stored salted and keyed), replacing the old ones.
+  std::vector<std::string> new_recovery_codes(soci::session& s, int64_t user_id);
+  // Spends one unused recovery code of the account; false if none matches.
+  bool use_recovery_code(soci::session& s, int64_t user_id, const std::string& typed, int64_t now);
+  // A current TOTP code of `u` (each step once); false otherwise.
+  bool check_totp(soci::session& s, const User& u, const std::string& code, int64_t now, bool* reused = nullptr);
+  // When the caller at req.client_ip may try `email` again (0 = now); `u` is its account, if any.
+  int64_t blocked_until(soci::session& s, const http::Request& req, const std::string& email, const User* u, int64_t now);
+  // Counts one failed password or code of `email` from req.client_ip; `u` is its account, if any.
+  void count_failure(soci::session& s, const http::Request& req, const std::string& email, const User* u, int64_t now);
 
   store::Database& db_;
   const crypto::Keys& keys_;
@@ -125,12 +172,13 @@ class Service {
   std::shared_ptr<territory::Service> territory_;
   std::vector<HomeSource> home_sources_;
   Policy policy_;
-  std::mutex unknown_mu_;
-  std::map<std::string, std::pair<int, int64_t>> unknown_failures_;  // email → (failures, locked until)
+  Throttle throttle_;
 };
 
 // Field checks shared by HTTP and the command line.
 Result<std::string> normalise_email(const std::string& email);
 Result<void> check_password_strength(const std::string& password);
+// Stricter rules for a password a person chooses for herself (field "new_password").
+Result<void> check_new_password(const std::string& password, const std::string& email, const std::string& name);
 
 }  // namespace eq::auth

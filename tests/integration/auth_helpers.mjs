@@ -18,8 +18,8 @@ export const DEMO = {
   seremi: { email: 'seremi@equidad.demo', role: 'seremi', totp: false },
   case_worker: { email: 'caso@equidad.demo', role: 'case_worker', totp: true },
   operator: { email: 'operador@equidad.demo', role: 'operator', totp: true },
-  municipal: { email: 'municipal@equidad.demo', role: 'municipal', totp: false },
-  responder: { email: 'patrulla@equidad.demo', role: 'responder', totp: false }, // Carabineros de Chile
+  municipal: { email: 'municipal@equidad.demo', role: 'municipal', totp: true },
+  responder: { email: 'patrulla@equidad.demo', role: 'responder', totp: true }, // Carabineros de Chile
   pharmacy: { email: 'farmacia@equidad.demo', role: 'pharmacy', totp: false },
   company: { email: 'empresa@equidad.demo', role: 'company', totp: false },
 };

@@ -121,7 +121,7 @@ test('operator console: live incidents of several types, take, call, dispatch', 
 test('municipal unit: sees the dispatch live and accepts it; the console sees the acceptance', async () => {
   assert.ok(panicId, 'the first test dispatched an incident');
   const page = await newPage(browser, { mobile: true });
-  await login(page, 'municipal@equidad.demo', { totpExpected: false });
+  await login(page, 'municipal@equidad.demo', { totpExpected: true });
   await page.getByRole('button', { name: 'Menú' }).click();
   await page.getByRole('navigation', { name: 'Navegación principal' }).getByRole('link', { name: 'Despachos' }).click();
   await page.waitForURL((u) => u.pathname === '/monitoreo/unidad');

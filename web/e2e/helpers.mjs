@@ -32,7 +32,7 @@ export const DEMO_USERS = [
   { role: 'seremi', email: 'seremi@equidad.demo', totp: false },
   { role: 'case_worker', email: 'caso@equidad.demo', totp: true },
   { role: 'operator', email: 'operador@equidad.demo', totp: true },
-  { role: 'municipal', email: 'municipal@equidad.demo', totp: false },
+  { role: 'municipal', email: 'municipal@equidad.demo', totp: true },
   { role: 'pharmacy', email: 'farmacia@equidad.demo', totp: false },
   { role: 'company', email: 'empresa@equidad.demo', totp: false },
 ];
