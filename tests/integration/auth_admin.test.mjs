@@ -238,15 +238,44 @@ describe('creating accounts', () => {
     for (const u of c.json.items) assert.equal(u.institution.id, centroId);
   });
 
-  test('the admin can create accounts for every role the ministry hands out', async () => {
+  test('the admin can create accounts for every role the ministry hands out, each in a kind of institution that holds it', async () => {
     // Onboarding: case workers, operators, analysts… must be creatable through the API.
+    const home = {
+      admin: 'Ministerio de la Mujer y la Equidad de Género',
+      institution_admin: 'Centro de la Mujer Santiago',
+      analyst: 'Ministerio de la Mujer y la Equidad de Género',
+      focal_point: 'Ministerio de Salud',
+      seremi: 'SEREMI de la Mujer y la Equidad de Género, Región Metropolitana',
+      case_worker: 'Centro de la Mujer Santiago',
+      operator: 'Servicio Nacional de la Mujer y la Equidad de Género (SernamEG)',
+      municipal: 'Municipalidad de Santiago',
+      responder: 'Carabineros de Chile',
+      pharmacy: 'Farmacia Comunitaria Providencia',
+      company: 'Consultora de Directorios Andes',
+    };
     const roles = (await admin.get('/api/v1/roles')).json.items.map((x) => x.id);
     const refused = [];
     for (const role of roles) {
-      const r = await admin.post('/api/v1/users', userBody({ roles: [role] }));
+      assert.ok(home[role], `no institution chosen for the new role ${role}`);
+      const r = await admin.post('/api/v1/users', userBody({ roles: [role], institution_id: await institutionId(admin, home[role]) }));
       if (r.status !== 201) refused.push(`${role}: ${r.status} ${r.json?.error?.message}`);
     }
     assert.deepEqual(refused, [], `POST /api/v1/users as admin refused roles:\n${refused.join('\n')}`);
+  });
+
+  test('not even the admin puts a role into an institution that does not hold it (an operator in a pharmacy: 422)', async () => {
+    const farmacia = await institutionId(admin, 'Farmacia Comunitaria Providencia');
+    const b = userBody({ roles: ['operator'], institution_id: farmacia });
+    assertApiError(assert, await admin.post('/api/v1/users', b), 422, 'role_institution_mismatch', 'roles');
+    assert.equal(await userByEmail(b.email), undefined);
+  });
+
+  test('reading one account is recorded in the audit log (user.read)', async () => {
+    const analyst = await userByEmail(DEMO.analyst.email);
+    const r = await admin.get(`/api/v1/users/${analyst.id}`);
+    assert.equal(r.status, 200, r.text);
+    const entries = await auditEntries(admin, 'action=user.read', 200);
+    assert.ok(entries.some((e) => e.object === `user:${analyst.id}`), JSON.stringify(entries.slice(0, 3)));
   });
 });
 
@@ -306,6 +335,94 @@ describe('an institution administrator', () => {
     assertApiError(assert, await instAdmin.patch(`/api/v1/users/${me}`, { active: false }), 403, 'forbidden');
     const s = await instAdmin.get('/api/v1/auth/session');
     assert.deepEqual(s.json.user.roles, ['institution_admin']);
+  });
+});
+
+describe('who may grant which role (issue 11, item 4)', () => {
+  test("a women's centre's administrator grants only its own kind of roles in its own institution; national roles are refused", async () => {
+    // Expected for the Centro de la Mujer (sernameg_centre): what its administrator may hand out.
+    const want = {
+      institution_admin: 201, case_worker: 201, // its own teams
+      admin: 403, analyst: 403, operator: 403, // national roles: only the system administration
+      focal_point: 422, seremi: 422, municipal: 422, responder: 422, pharmacy: 422, company: 422, // not a centre's roles
+    };
+    const roles = (await admin.get('/api/v1/roles')).json.items.map((x) => x.id);
+    for (const role of roles) {
+      assert.ok(role in want, `the test has no expectation for the new role ${role}`);
+      const b = userBody({ roles: [role] });
+      const r = await instAdmin.post('/api/v1/users', b);
+      assert.equal(r.status, want[role], `${role}: ${r.text}`);
+      if (want[role] !== 201) {
+        assert.equal(r.json.error.field, 'roles');
+        assert.equal(await userByEmail(b.email), undefined, `${role}: an account was created`);
+      }
+      // The same role in another institution is never theirs to grant.
+      const other = userBody({ roles: [role], institution_id: ministryId });
+      assertApiError(assert, await instAdmin.post('/api/v1/users', other), 403, 'forbidden');
+      assert.equal(await userByEmail(other.email), undefined);
+    }
+  });
+
+  test('the attack of issue 11: the centre administrator cannot mint an operator or analyst, nor turn its own account into one', async () => {
+    for (const roles of [['operator'], ['analyst'], ['case_worker', 'operator']]) {
+      const b = userBody({ roles });
+      assertApiError(assert, await instAdmin.post('/api/v1/users', b), 403, 'forbidden', 'roles');
+      assert.equal(await userByEmail(b.email), undefined);
+    }
+    const mine = await instAdmin.post('/api/v1/users', userBody({ roles: ['case_worker'] }));
+    assert.equal(mine.status, 201, mine.text);
+    for (const roles of [['operator'], ['analyst'], ['case_worker', 'analyst']])
+      assertApiError(assert, await instAdmin.patch(`/api/v1/users/${mine.json.id}`, { roles }), 403, 'forbidden', 'roles');
+    assert.deepEqual((await admin.get(`/api/v1/users/${mine.json.id}`)).json.roles, ['case_worker']);
+  });
+
+  test("an institution's administrator cannot rename, re-RUN, move, deactivate, re-role or reset an account holding a role it could not grant", async () => {
+    // SernamEG (a public service) holds the national operator role; give it an administrator of its own.
+    const sernamegId = await institutionId(admin, 'Servicio Nacional de la Mujer y la Equidad de Género (SernamEG)');
+    const b = userBody({ roles: ['institution_admin'], institution_id: sernamegId });
+    assert.equal((await admin.post('/api/v1/users', b)).status, 201);
+    const { client: sernamegAdmin } = await enrol(srv, b.email, b.password);
+    const operator = await userByEmail(DEMO.operator.email);
+    assert.equal(operator.institution.id, sernamegId);
+    // It sees the account (it is its institution's)…
+    assert.equal((await sernamegAdmin.get(`/api/v1/users/${operator.id}`)).status, 200);
+    // …but may change nothing in it.
+    const attempts = {
+      rename: () => sernamegAdmin.patch(`/api/v1/users/${operator.id}`, { name: 'Cambiada' }),
+      run: () => sernamegAdmin.patch(`/api/v1/users/${operator.id}`, { run: formatRun(nextRun()) }),
+      region: () => sernamegAdmin.patch(`/api/v1/users/${operator.id}`, { region_id: '05' }),
+      deactivate: () => sernamegAdmin.patch(`/api/v1/users/${operator.id}`, { active: false }),
+      roles: () => sernamegAdmin.patch(`/api/v1/users/${operator.id}`, { roles: ['institution_admin'] }),
+      reset: () => sernamegAdmin.post(`/api/v1/users/${operator.id}/reset-totp`),
+    };
+    for (const [what, attempt] of Object.entries(attempts)) assertApiError(assert, await attempt(), 403, 'forbidden', undefined, what);
+    const after = (await admin.get(`/api/v1/users/${operator.id}`)).json;
+    assert.deepEqual(
+      { name: after.name, run: after.run, region_id: after.region_id, active: after.active, roles: after.roles, totp: after.totp_enabled },
+      { name: operator.name, run: operator.run, region_id: operator.region_id, active: true, roles: ['operator'], totp: true });
+    // The operator still signs in.
+    await login(srv, DEMO.operator.email);
+    // Control: the same administrator may do all of that to an account of its own teams.
+    const own = await sernamegAdmin.post('/api/v1/users', userBody({ roles: ['case_worker'], institution_id: sernamegId }));
+    assert.equal(own.status, 201, own.text);
+    assert.equal((await sernamegAdmin.patch(`/api/v1/users/${own.json.id}`, { name: 'Cambiada', run: formatRun(nextRun()) })).status, 200);
+    assert.equal((await sernamegAdmin.post(`/api/v1/users/${own.json.id}/reset-totp`)).status, 200);
+    assert.equal((await sernamegAdmin.patch(`/api/v1/users/${own.json.id}`, { active: false })).status, 200);
+  });
+
+  test("for every other demo institution, the centre's administrator cannot see or change its accounts (404)", async () => {
+    const everyone = await allUsers();
+    const others = everyone.filter((u) => u.institution.id !== centroId && Object.values(DEMO).some((d) => d.email === u.email));
+    const institutions = new Set(others.map((u) => u.institution.id));
+    assert.ok(institutions.size >= 5, `demo institutions: ${[...institutions].join(',')}`);
+    for (const u of others) {
+      assertApiError(assert, await instAdmin.get(`/api/v1/users/${u.id}`), 404, 'not_found');
+      assertApiError(assert, await instAdmin.patch(`/api/v1/users/${u.id}`, { name: 'Cambiada' }), 404, 'not_found');
+      assertApiError(assert, await instAdmin.post(`/api/v1/users/${u.id}/reset-totp`), 404, 'not_found');
+      assertApiError(assert, await instAdmin.get(`/api/v1/users?institution_id=${u.institution.id}`), 403);
+    }
+    const after = await allUsers();
+    for (const u of others) assert.equal(after.find((x) => x.id === u.id).name, u.name);
   });
 });
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { assertApiError, startServer } from './harness.mjs';
+import { assertApiError, nextClientAddress, startServer } from './harness.mjs';
 import {
   Client, DEMO, DEMO_SECRET, UA, auditEntries, enrol, freshTotp, institutionId, peekTotp, totpKey, login, loginDemo, newPassword, passwordStep,
   totpCode, totpCounter, uniq, wrongTotp,
@@ -156,9 +156,13 @@ describe('second factor', () => {
     const dead = await c.post('/api/v1/auth/login/totp', { challenge: s.json.challenge, code: peekTotp(key(email)) });
     assertApiError(assert, dead, 401, 'challenge_expired');
     assert.equal(c.cookie, null);
-    // Wrong codes count like wrong passwords: five of them lock the account for a while.
-    const again = await passwordStep(new Client(srv), email);
+    // Wrong codes count like wrong passwords: five of them make this address wait…
+    const again = await passwordStep(new Client(srv, { address: c.address }), email);
     assertApiError(assert, again, 429, 'locked');
+    // …but not the person at another address (five failures are no lock-out button).
+    const elsewhere = await passwordStep(new Client(srv), email);
+    assert.equal(elsewhere.status, 200, elsewhere.text);
+    assert.equal(elsewhere.json.next, 'totp');
     // Each wrong code is in the audit log.
     const failures = await auditEntries(admin, 'action=auth.totp&outcome=failed', 200);
     assert.ok(failures.filter((e) => e.detail === 'código incorrecto').length >= 5);
@@ -187,7 +191,8 @@ describe('second factor', () => {
     const codes = e.json.recovery_codes;
     assert.equal(codes.length, 10);
     assert.equal(new Set(codes).size, 10);
-    for (const rc of codes) assert.match(rc, /^[0-9a-f]{4}-[0-9a-f]{4}$/);
+    // 80 bits each (20 hex digits), not guessable by trying.
+    for (const rc of codes) assert.match(rc, /^[0-9a-f]{5}-[0-9a-f]{5}-[0-9a-f]{5}-[0-9a-f]{5}$/);
     assert.ok(c.cookie);
     const out = await c.post('/api/v1/auth/logout');
     assert.equal(out.status, 204, out.text);
@@ -207,14 +212,14 @@ describe('second factor', () => {
     assertApiError(assert, reused, 422, 'invalid_code', 'recovery_code');
     assert.equal(c3.cookie, null);
     // Another code, typed in capitals without the dash, still works.
-    const other = await c3.post('/api/v1/auth/login/totp', { challenge: s3.json.challenge, recovery_code: codes[1].replace('-', '').toUpperCase() });
+    const other = await c3.post('/api/v1/auth/login/totp', { challenge: s3.json.challenge, recovery_code: codes[1].replaceAll('-', '').toUpperCase() });
     assert.equal(other.status, 200, other.text);
     assert.ok(c3.cookie);
   });
 });
 
 describe('lock-out', () => {
-  test('after 5 failed passwords the account is locked (429 «locked», Spanish message), even for the right password', async () => {
+  test('after 5 failed passwords this address waits (429 «locked», Spanish message), even for the right password; another address gets in', async () => {
     const acct = await newAccount(['institution_admin']);
     const c = new Client(srv);
     for (let i = 1; i <= 4; i++) assertApiError(assert, await passwordStep(c, acct.email, 'Incorrecta-123456'), 401, 'invalid_credentials');
@@ -224,15 +229,75 @@ describe('lock-out', () => {
     const e = assertApiError(assert, locked, 429, 'locked');
     assert.match(e.message, /^Demasiados intentos fallidos\. Espere \d+ minutos? antes de intentar nuevamente\.$/);
     assert.equal(c.cookie, null);
-    // From another address too: the lock is on the account, not the client.
+    // From another address the right password works: the lock is on (account, address), so
+    // failing on purpose does not lock the person out.
     const elsewhere = await passwordStep(new Client(srv), acct.email, acct.password);
-    assertApiError(assert, elsewhere, 429, 'locked');
-    // The administrators see it.
+    assert.equal(elsewhere.status, 200, elsewhere.text);
+    assert.equal(elsewhere.json.next, 'enrol');
+    // The account itself is not locked (five failures are far below the account-wide threshold).
     const u = await admin.get(`/api/v1/users/${acct.id}`);
     assert.equal(u.status, 200, u.text);
-    assert.ok(u.json.locked_until, `locked_until not shown: ${u.text}`);
-    const home = await admin.get('/api/v1/me/home');
-    assert.ok(home.json.items.some((it) => /bloqueadas/.test(it.title)), 'admin home lists locked accounts');
+    assert.equal(u.json.locked_until, null);
+  });
+
+  test('an attacker at one address fails 50 times for operador@: the operator at another address signs in, with password and TOTP', async () => {
+    const email = DEMO.operator.email;
+    const operatorAddress = '127.0.0.2';
+    const attackerAddress = '127.0.0.3';
+    // The operator has signed in from her address before.
+    await login(srv, email, { address: operatorAddress });
+    const attacker = new Client(srv, { address: attackerAddress });
+    const statuses = new Set();
+    for (let i = 0; i < 50; i++) {
+      const r = await passwordStep(attacker, email, `Adivinanza-${i}-x`);
+      assert.ok([401, 429].includes(r.status), r.text);
+      statuses.add(r.json?.error?.code);
+    }
+    assert.ok(statuses.has('locked') || statuses.has('rate_limited'), [...statuses].join(','));
+    assert.equal(attacker.cookie, null);
+    // The attacker is held back even with the right password now.
+    assert.equal((await passwordStep(new Client(srv, { address: attackerAddress }), email)).status, 429);
+    // The operator, at her usual address: password, TOTP, session.
+    const op = await login(srv, email, { address: operatorAddress });
+    assert.equal((await op.get('/api/v1/auth/session')).json.user.email, email);
+    // And at an address she never used either: the attacker's failures did not lock the account.
+    const away = await login(srv, email, { address: '127.0.0.4' });
+    assert.equal((await away.get('/api/v1/auth/session')).status, 200);
+  });
+
+  test('failures spread over many addresses lock the account for new addresses, never for an address it signed in from before', async () => {
+    const acct = await newAccount(['institution_admin']);
+    const home = nextClientAddress();
+    const { secret } = await enrol(srv, acct.email, acct.password, { address: home });
+    for (let i = 0; i < 26; i++) {
+      const r = await passwordStep(new Client(srv), acct.email, `Incorrecta-${i}-abc`);
+      assert.ok([401, 429].includes(r.status), r.text);
+    }
+    const u = await admin.get(`/api/v1/users/${acct.id}`);
+    assert.ok(u.json.locked_until, `the account-wide lock is shown to the administrators: ${u.text}`);
+    assertApiError(assert, await passwordStep(new Client(srv), acct.email, acct.password), 429, 'locked');
+    const c = new Client(srv, { address: home });
+    const s = await passwordStep(c, acct.email, acct.password);
+    assert.equal(s.status, 200, s.text);
+    const { code } = await freshTotp(key(acct.email), secret);
+    const t = await c.post('/api/v1/auth/login/totp', { challenge: s.json.challenge, code });
+    assert.equal(t.status, 200, t.text);
+  });
+
+  test('one address failing for many e-mails (password spraying) is held back for every other e-mail it tries', async () => {
+    const sprayer = nextClientAddress();
+    // Eleven e-mails, one failure each: below the router's 20 requests a minute, so the refusal
+    // below comes from the failure count of the address.
+    for (let i = 0; i < 11; i++) {
+      const r = await passwordStep(new Client(srv, { address: sprayer }), `rociado.${i}.${uniq()}@prueba.cl`, 'Incorrecta-123456');
+      assertApiError(assert, r, 401, 'invalid_credentials');
+    }
+    // Another account, never used from there, with its right password: held back at that address.
+    const acct = await newAccount(['institution_admin']);
+    const r = await passwordStep(new Client(srv, { address: sprayer }), acct.email, acct.password);
+    assertApiError(assert, r, 429, 'locked');
+    // The same account from anywhere else is fine.
+    assert.equal((await passwordStep(new Client(srv), acct.email, acct.password)).status, 200);
   });
 
   test('an unknown e-mail locks the same way (the lock-out does not reveal which e-mails exist)', async () => {

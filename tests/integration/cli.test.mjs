@@ -60,6 +60,42 @@ test('command line: accounts, tokens, backup and audit verification', async (t) 
     }
   });
 
+  await t.test('tokens expire: 90 days by default, --expires-days, shown in token list, refused once past with a clear error', async () => {
+    const added = run(withDb(['token', 'add', '--name', 'por vencer', '--user', 'admin@equidad.demo', '--scope', 'roles.read', '--expires-days', '7']));
+    assert.equal(added.code, 0, added.stderr);
+    assert.match(added.stdout, /vence en 7 días/);
+    const token = added.stdout.trim().split('\n').pop();
+    const id = added.stdout.match(/^token (\d+)/)[1];
+    for (const days of ['0', '731', '-1']) {
+      const bad = run(withDb(['token', 'add', '--name', 'x', '--user', 'admin@equidad.demo', '--scope', 'roles.read', '--expires-days', days]));
+      assert.notEqual(bad.code, 0, `--expires-days ${days}`);
+    }
+    const def = run(withDb(['token', 'add', '--name', 'por defecto', '--user', 'admin@equidad.demo', '--scope', 'roles.read']));
+    assert.equal(def.code, 0, def.stderr);
+    assert.match(def.stdout, /vence en 90 días/);
+    const list = run(withDb(['token', 'list'])).stdout;
+    assert.match(list, new RegExp(`^${id}\tpor vencer\t.*\tvence \\d{2}-\\d{2}-\\d{4}`, 'm'));
+
+    // A week later (the clock moved by editing the row, as a test can): refused, with the reason.
+    const past = Date.now() - 60_000;
+    const age = dbKind === 'sqlite'
+      ? spawnSync('sqlite3', [db.url.slice('sqlite:'.length), `UPDATE auth_api_tokens SET expires_at = ${past} WHERE id = ${id};`], { encoding: 'utf8' })
+      : spawnSync('psql', [db.url, '-c', `UPDATE auth_api_tokens SET expires_at = ${past} WHERE id = ${id};`], { encoding: 'utf8' });
+    assert.equal(age.status, 0, age.stderr);
+    assert.match(run(withDb(['token', 'list'])).stdout, new RegExp(`^${id}\t.*\(vencido\)`, 'm'));
+    const server = await startServer({ db: db.url, extraArgs: ['--keys', path.join(keys.dir, 'k')] });
+    try {
+      const r = await server.request('GET', '/api/v1/roles', { headers: { Authorization: `Bearer ${token}` } });
+      assert.equal(r.status, 401, r.text);
+      assert.equal(r.json.error.code, 'token_expired');
+      assert.match(r.json.error.message, /venció el \d{2}-\d{2}-\d{4}/);
+      const fresh = def.stdout.trim().split('\n').pop();
+      assert.equal((await server.request('GET', '/api/v1/roles', { headers: { Authorization: `Bearer ${fresh}` } })).status, 200);
+    } finally {
+      await server.stop();
+    }
+  });
+
   await t.test('disable ends access; enable restores it', () => {
     assert.equal(run(withDb(['user', 'disable', '--email', 'nueva@equidad.demo'])).code, 0);
     assert.match(run(withDb(['user', 'list'])).stdout, /nueva@equidad\.demo.*desactivada/);

@@ -114,7 +114,11 @@ describe('route permissions', () => {
       /^(GET|POST) \/api\/v1\/monitoring\/osmand$/, /^POST \/api\/v1\/monitoring\/positions$/,
       /^GET \/api\/v1\/monitoring\/export-key$/,
     ];
-    const REVIEWED_ANY_ACCOUNT = [/^(GET|POST|DELETE) \/api\/v1\/auth\//, /^GET \/api\/v1\/me\//];
+    const REVIEWED_ANY_ACCOUNT = [
+      /^(GET|POST|DELETE) \/api\/v1\/auth\//, /^GET \/api\/v1\/me\//,
+      // Each person's own password and recovery codes (the service acts only on the caller's account).
+      /^POST \/api\/v1\/me\/(password|recovery-codes)$/,
+    ];
     const surprises = [];
     for (const o of ops) {
       const name = `${o.method} ${o.pattern}`;
@@ -293,6 +297,20 @@ describe('route permissions', () => {
     assert.deepEqual([del.status >= 400, all.status >= 400, alive.status], [true, true, 200],
       `token scoped to registries.directoras.search: DELETE /api/v1/auth/sessions/${sid} → ${del.status}, ` +
       `POST /api/v1/auth/logout-all → ${all.status}; owner's browser session afterwards → ${alive.status}`);
+  });
+
+  test("an API token cannot change its owner's password or recovery codes", async () => {
+    const r = await runCommand(['token', 'add', '--db', srv.dbUrl, '--name', 'lectura', '--user', DEMO.admin.email, '--scope', 'roles.read']);
+    assert.equal(r.code, 0, r.stderr);
+    const token = r.stdout.trim().split('\n').pop().trim();
+    const bearer = { headers: { Authorization: `Bearer ${token}` } };
+    const c = new Client(srv);
+    const pw = await c.post('/api/v1/me/password', { current_password: 'Equidad2026!', new_password: 'Otra-Clave-2026!' }, bearer);
+    assertApiError(assert, pw, 403, 'forbidden');
+    const codes = await c.post('/api/v1/me/recovery-codes', { password: 'Equidad2026!', code: '123456' }, bearer);
+    assertApiError(assert, codes, 403, 'forbidden');
+    // The admin's password is unchanged.
+    assert.equal((await login(srv, DEMO.admin.email)).cookie !== null, true);
   });
 
   test('the audit log is only readable with audit.read, and reading it is itself recorded', async () => {

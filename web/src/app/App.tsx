@@ -9,6 +9,7 @@ import { Loading, PageHeader } from './ui';
 import { Landing } from '../public/Landing';
 import { LoginPage } from '../auth/LoginPage';
 import { SessionsPage } from '../auth/SessionsPage';
+import { AccountPage } from '../auth/AccountPage';
 import { HomePage } from '../home/HomePage';
 
 const TerritoryPage = lazyPage<{ regionId?: string }>(() => import('../territory/TerritoryPage'));
@@ -60,6 +61,7 @@ const ROUTES: RouteDef[] = [
   { pattern: '/ingresar', public: true, render: () => <LoginPage /> },
   { pattern: '/inicio', render: () => <HomePage /> },
   { pattern: '/mis-sesiones', render: () => <SessionsPage /> },
+  { pattern: '/mi-cuenta', render: () => <AccountPage /> },
   { pattern: '/admin/usuarios', anyPermission: ['users.manage'], render: () => <UsersPage /> },
   { pattern: '/admin/roles', anyPermission: ['users.manage', 'roles.read'], render: () => <RolesPage /> },
   { pattern: '/admin/instituciones', anyPermission: ['institutions.manage'], render: () => <InstitutionsPage /> },

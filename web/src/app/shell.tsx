@@ -35,6 +35,7 @@ const NAV: NavItem[] = [
   { href: '/admin/roles', label: 'Roles', show: (s) => hasPermission(s, 'users.manage') || hasPermission(s, 'roles.read') },
   { href: '/admin/instituciones', label: 'Instituciones', show: (s) => hasPermission(s, 'institutions.manage') },
   { href: '/admin/auditoria', label: 'Auditoría', show: (s) => hasPermission(s, 'audit.read') },
+  { href: '/mi-cuenta', label: 'Mi cuenta', show: signedIn },
   { href: '/mis-sesiones', label: 'Mis sesiones', show: signedIn },
 ];
 

@@ -121,6 +121,9 @@ export function HomePage() {
                 <dd>{user.totp_enabled ? <Badge tone="ok">Activada</Badge> : <Badge>No activada</Badge>}</dd>
               </div>
             </dl>
+            <a href="/mi-cuenta" class="btn btn-ghost btn-sm">
+              Mi cuenta: contraseña y códigos
+            </a>{' '}
             <a href="/mis-sesiones" class="btn btn-ghost btn-sm">
               Ver mis sesiones
             </a>
