@@ -24,7 +24,7 @@ struct Policy {
   // Failed sign-ins are throttled where they come from, so that an attacker cannot lock a person
   // out by failing on purpose (see Throttle below):
   int free_failures = 4;           // per (e-mail, address): failures before that pair backs off
-  int address_free_failures = 20;  // per address, over every e-mail (password spraying)
+  int address_free_failures = 10;  // per address, over every e-mail (password spraying)
   // Per account, over every address (a guesser spread over many addresses, or guessing the second
   // factor): much higher, and never applied to an address the account has signed in from before.
   int account_free_failures = 25;
