@@ -226,7 +226,18 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                   for (const auto& id : r.permissions)
                     for (const auto& p : permissions())
                       if (p.id == id) perms.push_back({{"id", p.id}, {"description", p.description}});
-                  items.push_back({{"id", r.id}, {"name", r.name}, {"summary", r.summary}, {"requires_totp", r.requires_totp}, {"permissions", perms}});
+                  // Who may grant it and where it may be held (the grants table), so forms offer only what would be accepted.
+                  const Grant* g = find_grant(r.id);
+                  Json types = Json::array();
+                  for (const auto& t : institution_types())
+                    if (role_fits_institution_type(r.id, t.id)) types.push_back(t.id);
+                  items.push_back({{"id", r.id},
+                                   {"name", r.name},
+                                   {"summary", r.summary},
+                                   {"requires_totp", r.requires_totp},
+                                   {"permissions", perms},
+                                   {"granted_by", g && g->granted_by == Granter::institution_admin ? "institution_admin" : "system_admin"},
+                                   {"institution_types", types}});
                 }
                 return Response::json({{"items", items}});
               }});

@@ -478,7 +478,7 @@ describe('the admin', () => {
   });
 
   test('role changes apply to open sessions at once', async () => {
-    const b = userBody();
+    const b = userBody({ institution_id: ministryId }); // a ministry: where the admin role may be held
     const created = await admin.post('/api/v1/users', b);
     assert.equal(created.status, 201, created.text);
     const { client } = await enrol(srv, b.email, b.password);

@@ -176,6 +176,18 @@ function UserDialog(props: {
   const { errors, formRef, busy, onSubmit, invalid, send } = useForm();
 
   const needsTotp = props.roles.some((r) => roles.includes(r.id) && r.requires_totp);
+  // Only the roles the server would accept here (the grants table): those that fit the chosen
+  // institution's kind, and, for an institution's administrator, not the national ones. Roles the
+  // account already holds stay listed.
+  const { state } = useSession();
+  const manageAll = hasPermission(state, 'users.manage_all');
+  const institutionType = props.institutions.find((i) => String(i.id) === institutionId)?.type;
+  const offered = props.roles.filter(
+    (r) =>
+      roles.includes(r.id) ||
+      ((manageAll || r.granted_by !== 'system_admin') &&
+        (!institutionType || !r.institution_types || r.institution_types.includes(institutionType))),
+  );
 
   function toggleRole(id: string) {
     setRoles((prev) => (prev.includes(id) ? prev.filter((x) => x !== id) : [...prev, id]));
@@ -284,7 +296,7 @@ function UserDialog(props: {
             </p>
           )}
           <div class="checks">
-            {props.roles.map((r) => (
+            {offered.map((r) => (
               <label key={r.id} class="check">
                 <input type="checkbox" name="roles" value={r.id} checked={roles.includes(r.id)} onChange={() => toggleRole(r.id)} />
                 <span>

@@ -113,6 +113,10 @@ export interface Role {
   name: string;
   requires_totp: boolean;
   permissions: Permission[];
+  /** Who may grant it: only the system administration, or also the institution's own administrator. */
+  granted_by?: 'system_admin' | 'institution_admin';
+  /** Kinds of institution where the role may be held. */
+  institution_types?: string[];
 }
 
 export interface AuditEntry {
