@@ -202,6 +202,7 @@ Result<std::vector<Institution>> Service::list_institutions(const std::string& q
 }
 
 Result<Institution> Service::create_institution(const http::Request& req, Institution i) {
+  if (auto ok = may_manage_institutions(req.who()); !ok) return fail(ok.error());
   i.name = trim(i.name);
   if (i.name.empty()) return fail(Error::invalid("name", "Ingrese el nombre de la institución.", "required"));
   if (!find_institution_type(i.type)) return fail(Error::invalid("type", "El tipo de institución no es válido.", "unknown_type"));
@@ -215,6 +216,7 @@ Result<Institution> Service::create_institution(const http::Request& req, Instit
 }
 
 Result<Institution> Service::update_institution(const http::Request& req, int64_t id, const InstitutionChanges& c) {
+  if (auto ok = may_manage_institutions(req.who()); !ok) return fail(ok.error());
   return db_.transaction<Institution>([&](soci::session& s) -> Result<Institution> {
     auto i = repo_.institution(s, id);
     if (!i) return fail(Error::not_found("La institución no existe."));

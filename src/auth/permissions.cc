@@ -63,6 +63,11 @@ Result<void> may_change_account(const http::Principal& p, const User& u) {
   return {};
 }
 
+Result<void> may_manage_institutions(const http::Principal& p) {
+  if (!p.can("institutions.manage")) return fail(Error::forbidden());
+  return {};
+}
+
 bool is_self(const http::Principal& p, int64_t user_id) { return p.user_id == user_id; }
 
 Result<void> may_change_own_credentials(const http::Principal& p) {

@@ -25,6 +25,9 @@ Result<void> may_grant(const http::Principal& p, const std::vector<std::string>&
 // its second factor)? Only if `p` could have granted every role it holds, in its institution:
 // otherwise an institution's administrator could take over an account it could never create.
 Result<void> may_change_account(const http::Principal& p, const User& u);
+// May `p` create or change institutions (and so decide which kinds of roles their accounts may
+// hold)? Only a system administrator; never an institution's own administrator.
+Result<void> may_manage_institutions(const http::Principal& p);
 // Changes to one's own roles or active flag are refused: escalation and lock-out both start there.
 bool is_self(const http::Principal& p, int64_t user_id);
 // Self-service (own password, own recovery codes) needs a signed-in person, not an API token.

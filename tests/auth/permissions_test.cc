@@ -123,6 +123,10 @@ TEST(AuthPermissions, ChangingAnAccountNeedsTheRightToGrantEveryRoleItHolds) {
       }
 }
 
+TEST(AuthPermissions, OnlySystemAdministratorsManageInstitutions) {
+  for (const auto& r : roles()) EXPECT_EQ(bool(may_manage_institutions(with_roles({r.id}))), r.id == "admin") << r.id;
+}
+
 TEST(AuthPermissions, SelfServiceNeedsASessionNotAToken) {
   auto p = with_roles({"case_worker"});
   p.session_id = 0;
