@@ -2,7 +2,10 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdlib>
+#include <sys/stat.h>
+
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -142,6 +145,11 @@ int main(int argc, char** argv) {
   }
   if (backup->parsed()) {
     if (std::filesystem::exists(backup_out)) return report(eq::Error::conflict("exists", "El archivo de respaldo ya existe: " + backup_out, "out"));
+    // Which key the copy needs, checked against the data before copying (a backup whose key is
+    // unknown cannot be restored); written beside it as FILE.clave.txt. The copy is private (0600).
+    auto key_note = eq::app::backup_key_note(cfg);
+    if (!key_note) return report(key_note.error());
+    umask(077);
     if (cfg.db_url.rfind("sqlite:", 0) == 0) {
       eq::store::Options o{cfg.db_url, 1};
       auto db = eq::store::Database::open(o);
@@ -160,7 +168,11 @@ int main(int argc, char** argv) {
       int rc = std::system("pg_dump --no-owner --format=custom --file=\"$EQ_BACKUP_OUT\" \"$EQ_PGURL\"");
       if (rc != 0) return report(eq::Error{1, "backup_failed", "pg_dump terminó con error.", "db"});
     }
-    std::cout << "respaldo escrito en " << backup_out << std::endl;
+    {
+      std::ofstream note(backup_out + ".clave.txt");
+      note << *key_note;
+    }
+    std::cout << "respaldo escrito en " << backup_out << "\n" << *key_note << std::flush;
     return 0;
   }
 

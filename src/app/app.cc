@@ -13,6 +13,8 @@
 
 #include "alerts/module.h"
 #include "audit/routes.h"
+#include "auth/encrypted_fields.h"
+#include "cases/encrypted_fields.h"
 #include "cases/module.h"
 #include "risk/instrument.h"
 #include "auth/demo.h"
@@ -23,6 +25,7 @@
 #include "monitoring/module.h"
 #include "monitoring/mqtt.h"
 #include "policy/module.h"
+#include "store/encrypted_fields.h"
 #include "territory/module.h"
 
 namespace eq::app {
@@ -64,6 +67,30 @@ std::vector<store::Migration> all_migrations() {
                         &cases::migrations, &alerts::migrations, &monitoring::migrations})
     for (auto& m : (*module)()) all.push_back(std::move(m));
   return all;
+}
+
+// Every module's encrypted columns, as all_migrations lists every module's schema: rotation, the
+// start-up key check and the backup note read this one list.
+store::EncryptedFields all_encrypted_fields() {
+  store::EncryptedFields all;
+  for (auto* module : {&auth::encrypted_fields, &cases::encrypted_fields, &monitoring::encrypted_fields})
+    for (auto& c : (*module)()) all.push_back(std::move(c));
+  return all;
+}
+
+std::string sqlite_path(const std::string& db_url) { return db_url.rfind("sqlite:", 0) == 0 ? db_url.substr(7) : std::string(); }
+
+// The database and its key hold victims' identities and whereabouts: readable by the server's
+// account only. SQLite creates -wal and -shm with the database file's mode, so a new file made
+// under umask 077 keeps them private; files left by an older version are narrowed here.
+void make_private(const std::string& db_url, const std::string& key_file) {
+  std::vector<std::string> files = {key_file};
+  if (auto db = sqlite_path(db_url); !db.empty())
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) files.push_back(db + suffix);
+  for (const auto& f : files) {
+    std::error_code ec;
+    if (!f.empty() && fs::exists(f, ec)) fs::permissions(f, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace, ec);
+  }
 }
 
 }  // namespace
@@ -157,8 +184,8 @@ Result<void> App::open_monitoring(App& app) {
     app.metrics_.add_gauge("equidad_monitoring_mqtt_messages_total", "MQTT messages received from devices.",
                            [bridge] { return static_cast<double>(bridge->counters().messages); });
   }
-  app.metrics_.add_gauge("equidad_monitoring_live_connections", "Consoles and units connected over WebSocket.",
-                         [mon] { return static_cast<double>(mon->hub().size()); });
+  // No gauge of live connections: /metrics is public, and whether a control-centre console or a
+  // unit is watching right now is exactly what someone planning an attack would like to know.
   return {};
 }
 
@@ -168,16 +195,42 @@ Result<std::unique_ptr<App>> App::open(const Config& config) {
   store::Options opts;
   opts.url = config.db_url;
   opts.pool_size = config.pool_size;
+  const std::string key_file = config.key_file.empty() ? default_key_file(config.db_url) : config.key_file;
+  // Files created from here on (the SQLite database, its -wal and -shm, the key) are the owner's only.
+  const mode_t old_mask = umask(077);
   auto db = store::Database::open(opts);
-  if (!db) return fail(db.error());
+  if (!db) {
+    umask(old_mask);
+    return fail(db.error());
+  }
   app->db_ = std::move(*db);
   auto migrated = store::apply_migrations(*app->db_, all_migrations(), config.data_dir);
-  if (!migrated) return fail(migrated.error());
+  if (!migrated) {
+    umask(old_mask);
+    return fail(migrated.error());
+  }
 
   if (!crypto::init()) return fail(Error{500, "crypto", "No se pudo iniciar libsodium.", {}});
-  auto keys = crypto::Keys::load_or_create(config.key_file.empty() ? default_key_file(config.db_url) : config.key_file);
+  auto keys = crypto::Keys::load_or_create(key_file);
+  umask(old_mask);
   if (!keys) return fail(keys.error());
+  make_private(config.db_url, key_file);
   app->keys_ = std::make_unique<crypto::Keys>(*keys);
+  // A key that does not open the data (a retired one, another installation's) is refused now,
+  // before any module reads empty names or writes new rows under the wrong key.
+  {
+    auto lease = app->db_->lease();
+    if (!lease) return fail(lease.error());
+    try {
+      if (auto ok = store::verify_keys(**lease, all_encrypted_fields(), *app->keys_); !ok) {
+        auto e = ok.error();
+        e.message += " (clave " + key_file + ", huella " + app->keys_->fingerprint() + ")";
+        return fail(e);
+      }
+    } catch (const std::exception& e) {
+      return fail(store::database_error(e));
+    }
+  }
   app->modules_ = std::make_unique<Modules>();
   auto& router = app->router_;
   auto* appp = app.get();
@@ -335,11 +388,15 @@ Result<int64_t> App::rotate_keys() {
   }
   auto n = db_->transaction<int64_t>([&](soci::session& s) -> Result<int64_t> {
     try {
-      int64_t rows = auth::Repository(*keys_).rekey(s, next) + modules_->cases->repository().rekey(s, next);
+      const auto fields = all_encrypted_fields();
+      int64_t rows = store::rekey(s, fields, *keys_, next);
+      // Checked again under the new key before the commit: a column the new key cannot open
+      // rolls everything back.
+      if (auto ok = store::verify_keys(s, fields, next); !ok) throw std::runtime_error(ok.error().message);
       audit::Entry e;
       e.action = "keys.rotate";
       e.outcome = "ok";
-      e.detail = std::to_string(rows) + " filas";
+      e.detail = std::to_string(rows) + " valores; clave retirada " + keys_->fingerprint() + ", clave nueva " + next.fingerprint();
       modules_->audit->append(s, e);
       return rows;
     } catch (const std::runtime_error& e) {
@@ -361,9 +418,38 @@ Result<int64_t> App::rotate_keys() {
   return *n;
 }
 
+Result<std::string> backup_key_note(const Config& config) {
+  const std::string key_file = config.key_file.empty() ? default_key_file(config.db_url) : config.key_file;
+  std::error_code ec;
+  if (!fs::exists(key_file, ec))
+    return fail(Error{1, "key_file", "No se encuentra el archivo de claves " + key_file + ": el respaldo no serviría sin él.", "keys"});
+  if (!crypto::init()) return fail(Error{500, "crypto", "No se pudo iniciar libsodium.", {}});
+  auto keys = crypto::Keys::load_or_create(key_file);
+  if (!keys) return fail(keys.error());
+  store::Options opts;
+  opts.url = config.db_url;
+  opts.pool_size = 1;
+  auto db = store::Database::open(opts);
+  if (!db) return fail(db.error());
+  auto lease = (*db)->lease();
+  if (!lease) return fail(lease.error());
+  std::string note;
+  try {
+    const auto fields = all_encrypted_fields();
+    if (auto ok = store::verify_keys(**lease, fields, *keys); !ok) return fail(ok.error());
+    note = "Este respaldo necesita la clave con huella " + keys->fingerprint() + " (hoy en " + key_file +
+           "; tras una rotación queda como «.retired-…»). Columnas cifradas con ella:\n";
+    for (const auto& [column, n] : store::census(**lease, fields)) note += "  " + column + ": " + std::to_string(n) + "\n";
+  } catch (const std::exception& e) {
+    return fail(store::database_error(e));
+  }
+  return note;
+}
+
 void App::preload() { modules_->territory->preload(); }
 
 auth::Service& App::auth() { return *modules_->auth; }
 audit::Log& App::audit() { return *modules_->audit; }
+monitoring::Service& App::monitoring() { return *modules_->monitoring; }
 
 }  // namespace eq::app

@@ -18,6 +18,9 @@ class Service;
 namespace eq::audit {
 class Log;
 }
+namespace eq::monitoring {
+class Service;
+}
 
 namespace eq::app {
 
@@ -39,6 +42,9 @@ std::string default_data_dir();
 std::string default_web_dir();
 std::string default_db_url();
 std::string default_key_file(const std::string& db_url);
+// For `equidad backup`: checks that the key file opens every declared encrypted column of the
+// database and says which key (by fingerprint) the backup will need, with the columns it covers.
+Result<std::string> backup_key_note(const Config& config);
 
 class App {
  public:
@@ -66,6 +72,7 @@ class App {
   auth::Service& auth();
   const crypto::Keys* keys() const { return keys_.get(); }
   audit::Log& audit();
+  monitoring::Service& monitoring();
   struct Modules;
 
  private:

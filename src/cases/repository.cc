@@ -2,6 +2,7 @@
 // identifying is ever written in clear or used in a WHERE clause except through a blind index.
 #include <algorithm>
 
+#include "cases/encrypted_fields.h"
 #include "cases/module.h"
 #include "core/time.h"
 #include "store/query.h"
@@ -518,37 +519,9 @@ std::set<int64_t> Repository::consented(soci::session& s, const std::set<int64_t
 }
 
 int64_t Repository::rekey(soci::session& s, const crypto::Keys& to) const {
-  int64_t n = 0;
-  std::vector<std::tuple<long long, std::string>> rows;
-  Query("SELECT id, data_enc FROM cases_identities").each(s, [&](const soci::row& r) { rows.emplace_back(get_int(r, 0), get_str(r, 1)); });
-  for (auto& [id, enc] : rows) {
-    auto plain = keys_.decrypt(enc);
-    if (!plain) throw std::runtime_error("cases_identities " + std::to_string(id) + ": cannot decrypt with the current key");
-    PersonIdentity p = identity_from_json(Json::parse(*plain));
-    std::optional<std::string> run_idx, doc_idx;
-    if (p.run_valid) run_idx = to.blind_index("run:" + p.run);
-    if (!p.other_document.empty()) doc_idx = to.blind_index("doc:" + p.document_type + ":" + p.other_document);
-    Query("UPDATE cases_identities SET data_enc = :d, run_idx = :r, doc_idx = :doc WHERE id = :id")
-        .bind("d", to.encrypt(*plain))
-        .bind_opt("r", run_idx)
-        .bind_opt("doc", doc_idx)
-        .bind("id", id)
-        .exec(s);
-    ++n;
-  }
-  for (const auto& [table, column] : {std::pair{"cases_records", "details_enc"}, {"cases_emergency_access", "reason_enc"}}) {
-    rows.clear();
-    Query(std::string("SELECT id, ") + column + " FROM " + table).each(s, [&](const soci::row& r) {
-      rows.emplace_back(get_int(r, 0), get_str(r, 1));
-    });
-    for (auto& [id, enc] : rows) {
-      auto plain = keys_.decrypt(enc);
-      if (!plain) throw std::runtime_error(std::string(table) + " " + std::to_string(id) + ": cannot decrypt with the current key");
-      Query(std::string("UPDATE ") + table + " SET " + column + " = :d WHERE id = :id").bind("d", to.encrypt(*plain)).bind("id", id).exec(s);
-      ++n;
-    }
-  }
-  return n;
+  // The columns are declared once, in cases/encrypted_fields.cc, for rotation, the start-up key
+  // check and backups alike.
+  return store::rekey(s, encrypted_fields(), keys_, to);
 }
 
 }  // namespace eq::cases

@@ -194,4 +194,6 @@ std::string Keys::blind_index(std::string_view canonical_value) const {
   return hex(std::string_view(reinterpret_cast<char*>(mac), sizeof mac));
 }
 
+std::string Keys::fingerprint() const { return blind_index("equidad/key-fingerprint/v1").substr(0, 16); }
+
 }  // namespace eq::crypto

@@ -43,6 +43,9 @@ class Keys {
   std::string encrypt(std::string_view plaintext) const;                 // "v1." + base64url(nonce ‖ ct)
   std::optional<std::string> decrypt(std::string_view ciphertext) const;  // nullopt if tampered
   std::string blind_index(std::string_view canonical_value) const;       // hex
+  // Names the key without revealing it (16 hex digits derived from it): which key a backup needs,
+  // which key was retired by a rotation.
+  std::string fingerprint() const;
 
  private:
   std::array<unsigned char, 32> enc_key_{};

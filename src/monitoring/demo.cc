@@ -13,7 +13,8 @@ Result<void> load_demo(Service& service) {
   auto& I = service.impl();
   const std::string label = "RIT F-1234-2026";
   auto existing = I.db.transaction<bool>([&](soci::session& s) -> Result<bool> {
-    return store::Query("SELECT id FROM monitoring_orders WHERE label = :l").bind("l", label).scalar(s).has_value();
+    // The label is sealed at rest; the demo's first device names the demo order instead.
+    return store::Query("SELECT id FROM monitoring_devices WHERE device_id = 'demo-tag-1'").scalar(s).has_value();
   });
   if (!existing) return fail(existing.error());
   if (*existing) return {};

@@ -58,40 +58,45 @@ Json evidence_document(Service::Impl& I, soci::session& s, int64_t incident_id) 
   const int64_t from = inc["first_at"].get<int64_t>() - margin, to = inc["last_at"].get<int64_t>() + margin;
   std::vector<std::pair<int64_t, Json>> items;  // (instant, {kind, data})
   items.emplace_back(inc["first_at"].get<int64_t>(), Json{{"kind", "incident"}, {"data", inc}});
-  Query("SELECT type, device_id, at, lat, lon, distance_m, battery, committed_at FROM monitoring_alerts WHERE incident_id = :i ORDER BY id")
+  // Coordinates are stored sealed; the evidence carries them opened, as the court needs them.
+  auto lat = [](const std::optional<LatLon>& p) { return p ? Json(p->lat) : Json(nullptr); };
+  auto lon = [](const std::optional<LatLon>& p) { return p ? Json(p->lon) : Json(nullptr); };
+  Query("SELECT type, device_id, at, loc_enc, distance_m, battery, committed_at FROM monitoring_alerts WHERE incident_id = :i ORDER BY id")
       .bind("i", static_cast<long long>(incident_id))
       .each(s, [&](const soci::row& r) {
+        const auto at = I.open_point(r, 3);
         items.emplace_back(store::get_int(r, 2),
                            Json{{"kind", "alert"},
                                 {"data", {{"type", store::get_str(r, 0)}, {"device_id", store::get_str(r, 1)},
-                                          {"lat", double_or_null(r, 3)},
-                                          {"lon", double_or_null(r, 4)},
-                                          {"distance_m", double_or_null(r, 5)},
-                                          {"battery", int_or_null(r, 6)},
-                                          {"committed_at", store::get_int(r, 7)}}}});
+                                          {"lat", lat(at)},
+                                          {"lon", lon(at)},
+                                          {"distance_m", double_or_null(r, 4)},
+                                          {"battery", int_or_null(r, 5)},
+                                          {"committed_at", store::get_int(r, 6)}}}});
       });
-  Query("SELECT p.device_id, p.at, p.received_at, p.lat, p.lon, p.speed_kmh, p.battery, p.alarms, p.status FROM monitoring_positions p "
+  Query("SELECT p.device_id, p.at, p.received_at, p.loc_enc, p.speed_kmh, p.battery, p.alarms, p.status FROM monitoring_positions p "
         "JOIN monitoring_devices d ON d.device_id = p.device_id WHERE d.order_id = :o AND p.at >= :from AND p.at <= :to "
         "ORDER BY p.at LIMIT 20000")
       .bind("o", static_cast<long long>(inc["order_id"].get<int64_t>()))
       .bind("from", static_cast<long long>(from))
       .bind("to", static_cast<long long>(to))
       .each(s, [&](const soci::row& r) {
+        const auto at = I.open_point(r, 3);
         items.emplace_back(store::get_int(r, 1),
                            Json{{"kind", "position"},
                                 {"data", {{"device_id", store::get_str(r, 0)}, {"received_at", store::get_int(r, 2)},
-                                          {"lat", double_or_null(r, 3)},
-                                          {"lon", double_or_null(r, 4)},
-                                          {"speed_kmh", double_or_null(r, 5)},
-                                          {"battery", int_or_null(r, 6)},
-                                          {"alarms", store::get_int(r, 7)}, {"status", store::get_str(r, 8)}}}});
+                                          {"lat", lat(at)},
+                                          {"lon", lon(at)},
+                                          {"speed_kmh", double_or_null(r, 4)},
+                                          {"battery", int_or_null(r, 5)},
+                                          {"alarms", store::get_int(r, 6)}, {"status", store::get_str(r, 7)}}}});
       });
   Query("SELECT at, kind, note, outcome, reached, user_id FROM monitoring_actions WHERE incident_id = :i ORDER BY id")
       .bind("i", static_cast<long long>(incident_id))
       .each(s, [&](const soci::row& r) {
         items.emplace_back(store::get_int(r, 0),
                            Json{{"kind", "action"},
-                                {"data", {{"action", store::get_str(r, 1)}, {"note", store::get_str(r, 2)}, {"outcome", store::get_str(r, 3)},
+                                {"data", {{"action", store::get_str(r, 1)}, {"note", I.open_text(store::get_str(r, 2))}, {"outcome", store::get_str(r, 3)},
                                           {"reached", bool_or_null(r, 4)},
                                           {"user_id", int_or_null(r, 5)}}}});
       });

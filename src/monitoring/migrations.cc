@@ -52,6 +52,32 @@ std::vector<store::Migration> migrations() {
   out.push_back(store::sql_migration("monitoring", 2, "ended orders",
                                      {"ALTER TABLE monitoring_orders ADD COLUMN ended_reason TEXT",
                                       "ALTER TABLE monitoring_orders ADD COLUMN ended_by {{bigint}}"}));
+  // What locates or identifies a person is ciphertext at rest (issue 11): positions, incident and
+  // alert coordinates, zone geometry ("lat,lon" text or JSON, in the new *_enc columns; the old
+  // numeric columns stay NULL), and in place, in their text columns: the court's RIT label, the
+  // court, zone labels ("Domicilio de la víctima"), notes of actions and dispatches, why an order
+  // ended. Rows written before are sealed by the service at start (Service::start).
+  out.push_back(store::sql_migration("monitoring", 3, "coordinates and notes encrypted at rest",
+                                     {"ALTER TABLE monitoring_positions ADD COLUMN loc_enc TEXT",
+                                      "ALTER TABLE monitoring_incidents ADD COLUMN loc_enc TEXT",
+                                      "ALTER TABLE monitoring_alerts ADD COLUMN loc_enc TEXT",
+                                      "ALTER TABLE monitoring_zones ADD COLUMN geom_enc TEXT"}));
+  return out;
+}
+
+store::EncryptedFields encrypted_fields() {
+  const std::vector<store::KeyColumn> id = {{"id"}};
+  store::EncryptedFields out;
+  for (const char* c : {"victim_name", "victim_phone", "aggressor_name", "aggressor_phone", "victim_home", "aggressor_home", "label",
+                        "court", "ended_reason"})
+    out.push_back({"monitoring_orders", id, c, {}, "medidas: partes, teléfonos, domicilios, RIT y tribunal"});
+  out.push_back({"monitoring_zones", id, "label", {}, "nombres de las zonas"});
+  out.push_back({"monitoring_zones", id, "geom_enc", {}, "geometría de las zonas"});
+  out.push_back({"monitoring_positions", {{"device_id", true}, {"at"}}, "loc_enc", {}, "posiciones de los dispositivos"});
+  out.push_back({"monitoring_incidents", id, "loc_enc", {}, "lugar de las alertas"});
+  out.push_back({"monitoring_alerts", id, "loc_enc", {}, "lugar de cada aviso"});
+  out.push_back({"monitoring_actions", id, "note", {}, "notas de las operadoras"});
+  out.push_back({"monitoring_dispatches", id, "note", {}, "notas de los despachos"});
   return out;
 }
 

@@ -29,11 +29,14 @@
 #include "http/live.h"
 #include "http/router.h"
 #include "monitoring/engine.h"
+#include "store/encrypted_fields.h"
 #include "store/migrations.h"
 
 namespace eq::monitoring {
 
 std::vector<store::Migration> migrations();
+// Every encrypted column of the module, for key rotation, the start-up key check and backups.
+store::EncryptedFields encrypted_fields();
 
 struct Credentials {
   std::string device_id;

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "core/text.h"
@@ -62,6 +63,19 @@ Result<double> number(std::string_view text, std::string_view field, std::string
 }
 
 }  // namespace
+
+float reading(double v) {
+  // A double beyond float's range becomes infinity here (a plain cast would be undefined), so the
+  // range check refuses it rather than storing whatever the conversion made of it.
+  if (std::isnan(v)) return std::numeric_limits<float>::quiet_NaN();
+  if (std::abs(v) > std::numeric_limits<float>::max()) return v > 0 ? std::numeric_limits<float>::infinity() : -std::numeric_limits<float>::infinity();
+  return static_cast<float>(v);
+}
+
+int16_t battery_reading(double v) {
+  // Out of range (or NaN) is kept as an impossible percentage for check_readings to refuse.
+  return v >= 0 && v <= 100 ? static_cast<int16_t>(std::lround(v)) : int16_t(1000);
+}
 
 Result<int64_t> parse_device_time(std::string_view text, std::string_view field) {
   const std::string t = trim(text);
@@ -141,24 +155,23 @@ Result<Position> parse_osmand(std::string_view params, int64_t received_at) {
     } else if (iequals(key, "speed")) {
       auto v = number(value, "speed", "La velocidad");
       if (!v) return fail(v.error());
-      if (*v >= 0) p.fix.speed_kmh = float(*v * 1.852);  // knots; negative is "unknown" in some clients
+      if (*v >= 0) p.fix.speed_kmh = reading(*v * 1.852);  // knots; negative is "unknown" in some clients
     } else if (iequals(key, "bearing") || iequals(key, "heading")) {
       auto v = number(value, "bearing", "El rumbo");
       if (!v) return fail(v.error());
-      p.fix.bearing = float(*v);
+      p.fix.bearing = reading(*v);
     } else if (iequals(key, "altitude")) {
       auto v = number(value, "altitude", "La altitud");
       if (!v) return fail(v.error());
-      p.fix.altitude_m = float(*v);
+      p.fix.altitude_m = reading(*v);
     } else if (iequals(key, "accuracy")) {
       auto v = number(value, "accuracy", "La precisión");
       if (!v) return fail(v.error());
-      p.fix.accuracy_m = float(*v);
+      p.fix.accuracy_m = reading(*v);
     } else if (iequals(key, "batt")) {
       auto v = number(value, "batt", "La batería");
       if (!v) return fail(v.error());
-      if (!(*v >= 0 && *v <= 100)) return fail(bad("batt", "La batería «" + value + "» debe ser un porcentaje entre 0 y 100."));
-      p.fix.battery_pct = int16_t(std::lround(*v));
+      p.fix.battery_pct = battery_reading(*v);
     } else if (iequals(key, "alarm")) {
       p.fix.alarms |= parse_alarms(value);
     } else if (iequals(key, "valid")) {
@@ -191,7 +204,40 @@ Result<Position> parse_osmand(std::string_view params, int64_t received_at) {
   p.fix.has_fix = has_lat && valid;
   if (!has_lat && p.fix.alarms == alarm_none)
     return fail(bad("lat", "La posición no trae coordenadas (lat y lon, o location) ni una alarma."));
+  if (auto ok = check_readings(p.fix, kOsmandNames); !ok) return fail(ok.error());
   return p;
+}
+
+Result<void> check_readings(Fix& f, const ReadingNames& names, const std::string& prefix) {
+  const bool panic = (f.alarms & alarm_panic) != 0;
+  auto in = [](double v, double lo, double hi) { return std::isnan(v) || (v >= lo && v <= hi); };
+  struct Check {
+    float* value;
+    double lo, hi;
+    const char* field;
+    const char* message;
+  };
+  // Bounds: the fastest a tracked person travels (a car on a highway, with margin), a compass, from
+  // below the Dead Sea to above the highest summit of the Andes with margin, a GPS accuracy worse
+  // than 50 km is no position.
+  const Check checks[] = {
+      {&f.speed_kmh, 0, 500, names.speed, "La velocidad debe estar entre 0 y 500 km/h."},
+      {&f.bearing, 0, 360, names.bearing, "El rumbo debe estar entre 0 y 360 grados."},
+      {&f.altitude_m, -500, 10'000, names.altitude, "La altitud debe estar entre -500 y 10.000 metros."},
+      {&f.accuracy_m, 0, 50'000, names.accuracy, "La precisión debe estar entre 0 y 50.000 metros."},
+  };
+  for (const auto& c : checks)
+    if (!in(*c.value, c.lo, c.hi)) {
+      if (!panic) return fail(bad(prefix + c.field, c.message));
+      *c.value = std::numeric_limits<float>::quiet_NaN();
+    }
+  if (!(f.battery_pct == -1 || (f.battery_pct >= 0 && f.battery_pct <= 100))) {
+    if (!panic) return fail(bad(prefix + names.battery, "La batería es un porcentaje entre 0 y 100."));
+    f.battery_pct = -1;
+  }
+  if (panic && f.has_fix && !(std::isfinite(f.lat) && std::isfinite(f.lon) && std::abs(f.lat) <= 90 && std::abs(f.lon) <= 180))
+    f.has_fix = false;
+  return {};
 }
 
 }  // namespace eq::monitoring

@@ -36,4 +36,25 @@ std::string form_decode(std::string_view s);
 // names are ignored rather than refused, because refusing would lose the position with them.
 uint8_t parse_alarms(std::string_view text);
 
+// Names of the sensor fields in one protocol, for errors: speed, bearing, altitude, accuracy, battery.
+struct ReadingNames {
+  const char* speed;
+  const char* bearing;
+  const char* altitude;
+  const char* accuracy;
+  const char* battery;
+};
+inline constexpr ReadingNames kOsmandNames{"speed", "bearing", "altitude", "accuracy", "batt"};
+inline constexpr ReadingNames kBatchNames{"speed_kmh", "bearing", "altitude_m", "accuracy_m", "battery"};
+
+// Sensor readings a device worn by a person cannot report (a speed of 1e38 km/h, a bearing of
+// 400°) are refused with the field named (`prefix` + name), rather than stored and shown. A panic
+// press is never lost for a bad reading: on a position with the panic alarm the reading is dropped
+// instead, and impossible coordinates make it a press without position.
+// A reading as stored (float; beyond float's range → ±infinity), and a battery percentage
+// (outside 0–100 → 1000, which check_readings refuses).
+float reading(double v);
+int16_t battery_reading(double v);
+Result<void> check_readings(Fix& f, const ReadingNames& names, const std::string& prefix = "");
+
 }  // namespace eq::monitoring

@@ -7,7 +7,7 @@
 #include "core/format_cl.h"
 #include "core/text.h"
 #include "core/time.h"
-#include "http/rate_limit.h"
+#include "monitoring/access.h"
 #include "monitoring/osmand.h"
 #include "monitoring/service_impl.h"
 #include "store/query.h"
@@ -27,9 +27,9 @@ using http::Response;
 using store::Query;
 using T = http::Field::Type;
 
-const std::string kManage = "monitoring.manage";
-const std::string kHandle = "alerts.handle";
-const std::string kUnit = "dispatch.receive";
+using access::kHandle;
+using access::kManage;
+using access::kUnit;
 
 std::string str(const Json& body, const char* key) {
   auto it = body.find(key);
@@ -106,17 +106,14 @@ struct Ctx {
   Ctx(std::shared_ptr<Service> s) : svc(std::move(s)), I(svc->impl()) {}
   std::shared_ptr<Service> svc;
   Service::Impl& I;
-  // Only failed device authentications consume tokens: honest trackers are never throttled.
-  http::RateLimiter device_failures{20, 30};
 };
 
+// Failed authentications are throttled by the service (per device id, per address only for
+// unknown ids), so MQTT and both HTTP protocols share one rule.
 Result<Response> ingest_reply(Ctx& c, const Request& req, const Credentials& who, std::vector<Position> positions, bool osmand) {
-  if (!c.device_failures.peek(req.client_ip))
-    return fail(Error{429, "rate_limited", "Demasiados intentos fallidos. Espere un momento.", {}});
   auto sum = c.svc->ingest(who, std::move(positions), req.client_ip);
   if (!sum) {
     if (sum.error().status == 401) {
-      (void)c.device_failures.allow(req.client_ip);
       audit::Entry e = audit::Log::from(req, "monitoring.device_denied", "monitoring_device", "denied");
       e.detail = who.device_id.substr(0, 64);
       (void)c.I.audit.append(e);
@@ -159,23 +156,32 @@ Result<Position> batch_position(const Json& p, size_t i, int64_t now) {
   } else {
     return bad("timestamp", "La hora debe ser un número (segundos o milisegundos Unix) o un texto ISO 8601.");
   }
-  auto num = [&](const char* k, auto& slot) -> bool {
+  // A number or null (unknown); anything else is refused naming the field.
+  auto num = [&](const char* k, double& slot) -> bool {
     if (!p.contains(k) || p[k].is_null()) return true;
     if (!p[k].is_number()) return false;
-    slot = static_cast<std::remove_reference_t<decltype(slot)>>(p[k].get<double>());
+    slot = p[k].get<double>();
     return true;
   };
+  if (p.contains("valid") && !p["valid"].is_boolean()) return bad("valid", "«valid» debe ser true o false.");
+  if (p.contains("alarm") && !p["alarm"].is_null() && !p["alarm"].is_string())
+    return bad("alarm", "La alarma es un texto (sos, tampering, lowBattery…).");
   bool valid = p.value("valid", true);
-  if (!num("lat", pos.fix.lat) || !num("lon", pos.fix.lon)) return bad("lat", "Las coordenadas deben ser números.");
-  if (!num("speed_kmh", pos.fix.speed_kmh) || !num("bearing", pos.fix.bearing) || !num("altitude_m", pos.fix.altitude_m) ||
-      !num("accuracy_m", pos.fix.accuracy_m))
-    return bad("speed_kmh", "Velocidad, rumbo, altitud y precisión deben ser números.");
-  double battery = -1;
-  if (!num("battery", battery) || battery > 100) return bad("battery", "La batería es un porcentaje entre 0 y 100.");
-  pos.fix.battery_pct = battery < 0 ? -1 : static_cast<int16_t>(std::lround(battery));
+  if (!num("lat", pos.fix.lat)) return bad("lat", "Las coordenadas deben ser números.");
+  if (!num("lon", pos.fix.lon)) return bad("lon", "Las coordenadas deben ser números.");
+  for (const auto& [k, slot] : {std::pair<const char*, float*>{"speed_kmh", &pos.fix.speed_kmh}, {"bearing", &pos.fix.bearing},
+                                {"altitude_m", &pos.fix.altitude_m}, {"accuracy_m", &pos.fix.accuracy_m}}) {
+    double v = NAN;
+    if (!num(k, v)) return bad(k, "Velocidad, rumbo, altitud y precisión deben ser números.");
+    *slot = reading(v);
+  }
+  double battery = NAN;
+  if (!num("battery", battery)) return bad("battery", "La batería es un porcentaje entre 0 y 100.");
+  pos.fix.battery_pct = std::isnan(battery) ? int16_t(-1) : battery_reading(battery);
   if (p.contains("alarm") && p["alarm"].is_string()) pos.fix.alarms = parse_alarms(p["alarm"].get<std::string>());
   pos.fix.has_fix = valid && p.contains("lat") && p.contains("lon") && !p["lat"].is_null();
   if (!pos.fix.has_fix && pos.fix.alarms == alarm_none) return bad("lat", "Una posición sin coordenadas solo se acepta con una alarma.");
+  if (auto ok = check_readings(pos.fix, kBatchNames, "positions[" + std::to_string(i) + "]."); !ok) return fail(ok.error());
   return pos;
 }
 
@@ -275,6 +281,7 @@ Result<Response> add_zone(Ctx& c, Request& req, int64_t order_id, const Json& bo
   } else {
     return fail(Error::invalid("shape", "La forma debe ser «circle» (círculo) o «polygon» (polígono).", "invalid_shape"));
   }
+  if (auto ok = access::change_order(req.who(), order_id, kNoOrder); !ok) return fail(ok.error());
   std::vector<Zone> all;
   OrderRow order;
   // Engine lock before the database, the order ingest takes them in.
@@ -305,6 +312,7 @@ Result<Response> end_order(Ctx& c, Request& req, int64_t order_id, const Json& b
   const std::string reason = str(body, "reason");
   if (reason.empty())
     return fail(Error::invalid("reason", "Indique por qué termina la medida (por ejemplo, la resolución del tribunal).", "required"));
+  if (auto ok = access::change_order(req.who(), order_id, kNoOrder); !ok) return fail(ok.error());
   std::vector<std::string> retired;
   // Engine lock before the database, the order ingest takes them in.
   std::lock_guard lock(c.I.mu);
@@ -318,7 +326,7 @@ Result<Response> end_order(Ctx& c, Request& req, int64_t order_id, const Json& b
     if (o->ends_at) at = std::min(at, *o->ends_at);
     Query("UPDATE monitoring_orders SET status = 'terminada', ends_at = :at, ended_reason = :r, ended_by = :u WHERE id = :id")
         .bind("at", static_cast<long long>(at))
-        .bind("r", reason)
+        .bind("r", c.I.seal(reason))
         .bind("u", static_cast<long long>(req.who().user_id))
         .bind("id", static_cast<long long>(order_id))
         .exec(s);
@@ -348,6 +356,7 @@ Result<Response> add_device(Ctx& c, Request& req, int64_t order_id, const Json& 
   if (!kind) return fail(kind.error());
   d.kind = *kind;
   d.order_id = order_id;
+  if (auto ok = access::change_order(req.who(), order_id, kNoOrder); !ok) return fail(ok.error());
   const std::string secret = crypto::random_token(24);
   auto created = c.I.register_device(d, secret, audit::Log::from(req, "monitoring.device_create", "monitoring_order:" + std::to_string(order_id)));
   if (!created) return fail(created.error());
@@ -370,6 +379,7 @@ Result<Response> incident_action(Ctx& c, Request& req, int64_t id, const Json& b
                                "required"));
   if (kind != "cerrar" && !outcome.empty())
     return fail(Error::invalid("outcome", "El resultado solo se indica al cerrar.", "not_allowed"));
+  if (auto ok = access::act_on_incident(req.who(), id, kNoIncident); !ok) return fail(ok.error());
   auto done = c.I.db.transaction<Json>([&](soci::session& s) -> Result<Json> {
     std::string state;
     Query("SELECT state FROM monitoring_incidents WHERE id = :id").bind("id", static_cast<long long>(id)).each(s, [&](const soci::row& r) {
@@ -415,6 +425,7 @@ Result<Response> incident_action(Ctx& c, Request& req, int64_t id, const Json& b
 
 Result<Response> dispatch_incident(Ctx& c, Request& req, int64_t id, const Json& body) {
   const std::string note = str(body, "note");
+  if (auto ok = access::act_on_incident(req.who(), id, kNoIncident); !ok) return fail(ok.error());
   int64_t dispatch_id = 0;
   auto done = c.I.db.transaction<Json>([&](soci::session& s) -> Result<Json> {
     auto inc = c.I.incident_json(s, id);
@@ -462,9 +473,8 @@ Result<Response> dispatch_status(Ctx& c, Request& req, int64_t id, const Json& b
   int64_t incident = 0;
   auto done = c.I.db.transaction<Json>([&](soci::session& s) -> Result<Json> {
     auto d = c.I.dispatch_json(s, id);
-    // Another institution's dispatch is answered as missing: its existence is not the caller's business.
-    if (d.is_null() || d["institution_id"] != req.who().institution_id)
-      return fail(Error::not_found(kNoDispatch));
+    if (d.is_null()) return fail(Error::not_found(kNoDispatch));
+    if (auto ok = access::update_dispatch(req.who(), d["institution_id"].get<int64_t>(), kNoDispatch); !ok) return fail(ok.error());
     auto from = std::find(order.begin(), order.end(), d["state"].get<std::string>());
     if (pos <= from)
       return fail(Error::invalid("state", "El despacho ya está «" + dispatch_state_es(*from) + "»; los estados solo avanzan.",
@@ -495,6 +505,24 @@ Result<Response> dispatch_status(Ctx& c, Request& req, int64_t id, const Json& b
   return Response::json({{"dispatch", *done}});
 }
 
+// A live stream, audited with who opened it and when it ended. The end is seen when the server drops
+// the connection's filter (closed by either side, the session revoked, the server stopping): a
+// guard captured by the filter writes the closing entry when the last copy goes.
+Result<Response> live_stream(Ctx& c, const Request& req, const std::string& action, http::Hub::Filter filter) {
+  auto opened = audit::Log::from(req, action + "_open", "monitoring_stream");
+  if (auto ok = c.I.audit.append(opened); !ok) return fail(ok.error());
+  auto closed = audit::Log::from(req, action + "_close", "monitoring_stream");
+  auto svc = c.svc;  // keeps the audit log's owner alive until the stream has ended
+  std::shared_ptr<void> guard(nullptr, [svc, closed](void*) mutable { (void)svc->impl().audit.append(closed); });
+  Response r;
+  r.status = 101;
+  r.upgrade = std::make_shared<http::Upgrade>();
+  r.upgrade->hub = c.I.hub;
+  r.upgrade->filter = [guard, filter = std::move(filter)](const std::string& topic) { return filter(topic); };
+  r.upgrade->hello = Json({{"type", "hello"}, {"now", now_ms()}}).dump();
+  return r;
+}
+
 }  // namespace
 
 void register_routes(http::Router& router, std::shared_ptr<Service> service) {
@@ -523,7 +551,8 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
               [c](Request& req) -> Result<Response> {
                 return with_session<Response>(c->I.db, [&](soci::session& s) -> Result<Response> {
                   Json items = Json::array();
-                  for (const auto& o : c->I.orders(s)) items.push_back(c->I.order_json(s, o, false));
+                  for (const auto& o : c->I.orders(s))
+                    if (access::read_order(req.who(), o.id, kNoOrder)) items.push_back(c->I.order_json(s, o, false));
                   c->I.audit.append(s, audit::Log::from(req, "monitoring.orders_read", "monitoring_orders"));
                   return Response::json({{"items", items}});
                 });
@@ -546,6 +575,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
               [c, id_of](Request& req) -> Result<Response> {
                 auto id = id_of(req, kNoOrder);
                 if (!id) return fail(id.error());
+                if (auto ok = access::read_order(req.who(), *id, kNoOrder); !ok) return fail(ok.error());
                 return with_session<Response>(c->I.db, [&](soci::session& s) -> Result<Response> {
                   auto o = c->I.order(s, *id);
                   if (!o) return fail(Error::not_found(kNoOrder));
@@ -574,16 +604,19 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
               [c](Request& req) -> Result<Response> {
                 return with_session<Response>(c->I.db, [&](soci::session& s) -> Result<Response> {
                   Json incidents = Json::array();
-                  for (int64_t id : c->I.incident_ids(s, "open", 500)) incidents.push_back(c->I.incident_json(s, id));
+                  for (int64_t id : c->I.incident_ids(s, "open", 500))
+                    if (access::read_incident(s, req.who(), id, kNoIncident)) incidents.push_back(c->I.incident_json(s, id));
                   Json devices = Json::array();
-                  Query("SELECT d.device_id, d.kind, d.order_id, p.lat, p.lon, p.at, p.battery FROM monitoring_devices d "
+                  Query("SELECT d.device_id, d.kind, d.order_id, p.loc_enc, p.at, p.battery FROM monitoring_devices d "
                         "JOIN monitoring_positions p ON p.device_id = d.device_id AND p.at = (SELECT MAX(at) FROM monitoring_positions q "
-                        "WHERE q.device_id = d.device_id AND q.lat IS NOT NULL) WHERE d.active = 1")
+                        "WHERE q.device_id = d.device_id AND q.loc_enc IS NOT NULL) WHERE d.active = 1")
                       .each(s, [&](const soci::row& r) {
+                        auto at = c->I.open_point(r, 3);
+                        if (!at) return;
                         devices.push_back({{"device_id", store::get_str(r, 0)}, {"kind", store::get_str(r, 1)},
-                                           {"order_id", store::get_int(r, 2)}, {"lat", store::get_double(r, 3)},
-                                           {"lon", store::get_double(r, 4)}, {"at", store::get_int(r, 5)},
-                                           {"battery", int_or_null(r, 6)}});
+                                           {"order_id", store::get_int(r, 2)}, {"lat", at->lat},
+                                           {"lon", at->lon}, {"at", store::get_int(r, 4)},
+                                           {"battery", int_or_null(r, 5)}});
                       });
                   const auto& st = c->svc->stats();
                   c->I.audit.append(s, audit::Log::from(req, "monitoring.console_read", "monitoring_incidents"));
@@ -602,7 +635,8 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
                   return fail(Error::bad_request("invalid_parameter", "El estado debe ser open, closed o all.", "state"));
                 return with_session<Response>(c->I.db, [&](soci::session& s) -> Result<Response> {
                   Json items = Json::array();
-                  for (int64_t id : c->I.incident_ids(s, state, 500)) items.push_back(c->I.incident_json(s, id));
+                  for (int64_t id : c->I.incident_ids(s, state, 500))
+                    if (access::read_incident(s, req.who(), id, kNoIncident)) items.push_back(c->I.incident_json(s, id));
                   c->I.audit.append(s, audit::Log::from(req, "monitoring.incidents_read", "monitoring_incidents"));
                   return Response::json({{"items", items}});
                 });
@@ -612,18 +646,20 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
                 auto id = id_of(req, kNoIncident);
                 if (!id) return fail(id.error());
                 return with_session<Response>(c->I.db, [&](soci::session& s) -> Result<Response> {
+                  if (auto ok = access::read_incident(s, req.who(), *id, kNoIncident); !ok) return fail(ok.error());
                   auto inc = c->I.incident_json(s, *id);
                   if (inc.is_null()) return fail(Error::not_found(kNoIncident));
                   auto o = c->I.order(s, inc["order_id"].get<int64_t>());
                   Json alerts = Json::array(), actions = Json::array(), dispatches = Json::array();
-                  Query("SELECT at, type, lat, lon, distance_m, battery FROM monitoring_alerts WHERE incident_id = :i ORDER BY id LIMIT 1000")
+                  Query("SELECT at, type, loc_enc, distance_m, battery FROM monitoring_alerts WHERE incident_id = :i ORDER BY id LIMIT 1000")
                       .bind("i", static_cast<long long>(*id))
                       .each(s, [&](const soci::row& r) {
+                        auto at = c->I.open_point(r, 2);
                         alerts.push_back({{"at", store::get_int(r, 0)}, {"type", store::get_str(r, 1)},
-                                          {"lat", double_or_null(r, 2)},
-                                          {"lon", double_or_null(r, 3)},
-                                          {"distance_m", double_or_null(r, 4)},
-                                          {"battery", int_or_null(r, 5)}});
+                                          {"lat", at ? Json(at->lat) : Json(nullptr)},
+                                          {"lon", at ? Json(at->lon) : Json(nullptr)},
+                                          {"distance_m", double_or_null(r, 3)},
+                                          {"battery", int_or_null(r, 4)}});
                       });
                   std::vector<std::pair<Json, std::optional<int64_t>>> acts;
                   Query("SELECT at, kind, note, outcome, reached, user_id FROM monitoring_actions WHERE incident_id = :i ORDER BY id")
@@ -632,7 +668,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
                         const std::string outcome = store::get_str(r, 3);
                         acts.emplace_back(Json{{"at", store::get_int(r, 0)}, {"kind", store::get_str(r, 1)},
                                                {"kind_label", action_es(store::get_str(r, 1))},
-                                               {"note", text_or_null(r, 2)},
+                                               {"note", store::is_null(r, 2) ? Json(nullptr) : Json(c->I.open_text(store::get_str(r, 2)))},
                                                {"outcome", outcome.empty() ? Json(nullptr) : Json(outcome)},
                                                {"outcome_label", outcome.empty() ? Json(nullptr) : Json(outcome_es(outcome))},
                                                {"reached", bool_or_null(r, 4)},
@@ -651,7 +687,10 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
                   Query("SELECT id FROM monitoring_dispatches WHERE incident_id = :i ORDER BY id")
                       .bind("i", static_cast<long long>(*id))
                       .each(s, [&](const soci::row& r) { ds.push_back(store::get_int(r, 0)); });
-                  for (int64_t d : ds) dispatches.push_back(c->I.dispatch_json(s, d));
+                  for (int64_t d : ds) {
+                    Json dj = c->I.dispatch_json(s, d);
+                    if (access::read_dispatch(req.who(), dj.value("institution_id", int64_t(0)), kNoDispatch)) dispatches.push_back(dj);
+                  }
                   const int64_t margin = 30 * 60'000;
                   c->I.audit.append(s, audit::Log::from(req, "monitoring.incident_read", "monitoring_incident:" + std::to_string(*id)));
                   return Response::json({{"incident", inc},
@@ -669,6 +708,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
                 if (!id) return fail(id.error());
                 auto minutes = http::query_int(req, "minutes", 60, 1, 1440);
                 if (!minutes) return fail(minutes.error());
+                if (auto ok = access::read_order(req.who(), *id, kNoOrder); !ok) return fail(ok.error());
                 return with_session<Response>(c->I.db, [&](soci::session& s) -> Result<Response> {
                   if (!c->I.order(s, *id)) return fail(Error::not_found(kNoOrder));
                   c->I.audit.append(s, audit::Log::from(req, "monitoring.trail_read", "monitoring_order:" + std::to_string(*id)));
@@ -691,6 +731,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
               [c, id_of](Request& req) -> Result<Response> {
                 auto id = id_of(req, kNoIncident);
                 if (!id) return fail(id.error());
+                if (auto ok = access::export_incident(req.who(), *id, kNoIncident); !ok) return fail(ok.error());
                 return with_session<Response>(c->I.db, [&](soci::session& s) -> Result<Response> {
                   auto doc = evidence_document(c->I, s, *id);
                   if (doc.is_null()) return fail(Error::not_found(kNoIncident));
@@ -705,14 +746,10 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
               [c](Request&) -> Result<Response> {
                 return Response::json({{"algorithm", "Ed25519"}, {"public_key", export_public_key(c->I.keys)}});
               }});
-  router.add({"GET", "/api/v1/monitoring/live", kHandle, "Centro de control en vivo (WebSocket)", tag, [c](Request&) -> Result<Response> {
-                Response r;
-                r.status = 101;
-                r.upgrade = std::make_shared<http::Upgrade>();
-                r.upgrade->hub = c->I.hub;
-                r.upgrade->filter = [](const std::string&) { return true; };
-                r.upgrade->hello = Json({{"type", "hello"}, {"now", now_ms()}}).dump();
-                return r;
+  router.add({"GET", "/api/v1/monitoring/live", kHandle, "Centro de control en vivo (WebSocket)", tag, [c](Request& req) -> Result<Response> {
+                auto filter = access::console_stream(req.who());
+                if (!filter) return fail(filter.error());
+                return live_stream(*c, req, "monitoring.live", std::move(*filter));
               }});
 
   // ---------------------------------------------------------------- units
@@ -720,10 +757,13 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
                 return with_session<Response>(c->I.db, [&](soci::session& s) -> Result<Response> {
                   std::vector<int64_t> ids;
                   Query("SELECT id FROM monitoring_dispatches WHERE institution_id = :i ORDER BY (state = 'cerrado'), id DESC LIMIT 200")
-                      .bind("i", static_cast<long long>(req.who().institution_id))
+                      .bind("i", static_cast<long long>(access::dispatch_inbox(req.who())))
                       .each(s, [&](const soci::row& r) { ids.push_back(store::get_int(r, 0)); });
                   Json items = Json::array();
-                  for (int64_t id : ids) items.push_back(c->I.dispatch_json(s, id));
+                  for (int64_t id : ids) {
+                    Json dj = c->I.dispatch_json(s, id);
+                    if (access::read_dispatch(req.who(), dj.value("institution_id", int64_t(0)), kNoDispatch)) items.push_back(dj);
+                  }
                   c->I.audit.append(s, audit::Log::from(req, "monitoring.dispatches_read", "monitoring_dispatches"));
                   return Response::json({{"items", items}});
                 });
@@ -733,14 +773,9 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
               on_id(kNoDispatch, status, dispatch_status),
               status});
   router.add({"GET", "/api/v1/monitoring/unit/live", kUnit, "Despachos a mi unidad en vivo (WebSocket)", tag, [c](Request& req) -> Result<Response> {
-                Response r;
-                r.status = 101;
-                r.upgrade = std::make_shared<http::Upgrade>();
-                r.upgrade->hub = c->I.hub;
-                const std::string mine = "dispatch:" + std::to_string(req.who().institution_id);
-                r.upgrade->filter = [mine](const std::string& topic) { return topic == mine; };
-                r.upgrade->hello = Json({{"type", "hello"}, {"now", now_ms()}}).dump();
-                return r;
+                auto filter = access::unit_stream(req.who());
+                if (!filter) return fail(filter.error());
+                return live_stream(*c, req, "monitoring.unit_live", std::move(*filter));
               }});
 
   // ---------------------------------------------------------------- devices
@@ -759,10 +794,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
     } else {
       who.secret = form_value(params, "key");
     }
-    if (who.secret.empty()) {
-      (void)c->device_failures.allow(req.client_ip);
-      return fail(Error{401, "device_unauthenticated", "Falta la clave del dispositivo (key).", "key"});
-    }
+    if (who.secret.empty()) return fail(Error{401, "device_unauthenticated", "Falta la clave del dispositivo (key).", "key"});
     std::vector<Position> one{std::move(*pos)};
     return ingest_reply(*c, req, who, std::move(one), true);
   };

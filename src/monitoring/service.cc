@@ -92,6 +92,12 @@ Result<void> Service::Impl::add_to_engine(const OrderRow& o, const std::vector<Z
 
 Result<void> Service::start() {
   auto& I = *impl_;
+  if (auto sealed = I.db.transaction<void>([&](soci::session& s) -> Result<void> {
+        I.seal_legacy(s);
+        return {};
+      });
+      !sealed)
+    return sealed;
   auto lease = I.db.lease();
   if (!lease) return fail(lease.error());
   soci::session& s = **lease;
@@ -122,7 +128,8 @@ Result<void> Service::start() {
     std::vector<Alert> discarded;
     for (auto& [id, info] : I.devices) {
       std::vector<PositionRow> last;
-      Query("SELECT at, received_at, lat, lon, battery FROM monitoring_positions WHERE device_id = :d "
+      // Only the newest fix is opened (one decryption per device): the others give their instants.
+      Query("SELECT at, received_at, loc_enc, battery FROM monitoring_positions WHERE device_id = :d "
             "ORDER BY at DESC LIMIT " + std::to_string(kRecentPerDevice))
           .bind("d", id)
           .each(s, [&](const soci::row& r) {
@@ -130,24 +137,25 @@ Result<void> Service::start() {
             p.fix.at = get_int(r, 0);
             p.fix.received_at = get_int(r, 1);
             p.fix.has_fix = !store::is_null(r, 2);
-            if (p.fix.has_fix) {
-              p.fix.lat = get_double(r, 2);
-              p.fix.lon = get_double(r, 3);
-            }
-            p.fix.battery_pct = store::is_null(r, 4) ? -1 : static_cast<int16_t>(get_int(r, 4));
+            p.status = p.fix.has_fix ? get_str(r, 2) : std::string();  // sealed, opened below if needed
+            p.fix.battery_pct = store::is_null(r, 3) ? -1 : static_cast<int16_t>(get_int(r, 3));
             last.push_back(p);
           });
       for (auto it = last.rbegin(); it != last.rend(); ++it) remember(info.recent, it->fix.at);
       for (const auto& p : last)
         if (p.fix.has_fix) {
           Fix f = p.fix;
+          auto at = parse_point(I.open_text(p.status));
+          if (!at) break;
+          f.lat = at->lat;
+          f.lon = at->lon;
           f.alarms = alarm_none;
           (void)I.engine.ingest(info.handle, f, discarded);
           break;
         }
     }
     Query("SELECT id, order_id, type, severity, device_id, zone_id, victim_person_id, fold_key, first_at, last_at, count, "
-          "lat, lon, distance_m, battery, comuna_id FROM monitoring_incidents WHERE state <> 'cerrada'")
+          "loc_enc, distance_m, battery, comuna_id FROM monitoring_incidents WHERE state <> 'cerrada'")
         .each(s, [&](const soci::row& r) {
           IncidentRow in;
           in.id = get_int(r, 0);
@@ -161,11 +169,13 @@ Result<void> Service::start() {
           in.first_at = get_int(r, 8);
           in.last_at = get_int(r, 9);
           in.count = static_cast<int>(get_int(r, 10));
-          in.lat = get_opt_double(r, 11).value_or(NAN);
-          in.lon = get_opt_double(r, 12).value_or(NAN);
-          in.distance_m = get_opt_double(r, 13).value_or(NAN);
-          in.battery = store::is_null(r, 14) ? -1 : static_cast<int>(get_int(r, 14));
-          in.comuna_id = get_str(r, 15);
+          if (auto at = I.open_point(r, 11)) {
+            in.lat = at->lat;
+            in.lon = at->lon;
+          }
+          in.distance_m = get_opt_double(r, 12).value_or(NAN);
+          in.battery = store::is_null(r, 13) ? -1 : static_cast<int>(get_int(r, 13));
+          in.comuna_id = get_str(r, 14);
           I.open[in.fold_key] = in;
         });
     I.next_incident = Query("SELECT COALESCE(MAX(id), 0) + 1 FROM monitoring_incidents").scalar(s).value_or(1);
@@ -256,10 +266,16 @@ Result<IngestSummary> Service::ingest(const Credentials& who, std::vector<Positi
   {
     std::lock_guard lock(I.mu);
     auto dev = I.devices.find(who.device_id);
-    // The same answer whether the device is unknown or the secret wrong: ids are guessable.
-    if (dev == I.devices.end() || !crypto::equal_constant_time(dev->second.secret_hash, crypto::sha256_hex(who.secret))) {
+    // The secret is checked before any limit: a device with its own secret (a panic press above
+    // all) is never refused because someone else failed from the same address or with its id.
+    // Checking first gives a guesser nothing: a secret is 24 random bytes.
+    const bool known = dev != I.devices.end();
+    if (!known || !crypto::equal_constant_time(dev->second.secret_hash, crypto::sha256_hex(who.secret))) {
       ++I.auth_failures;
-      (void)client;
+      // Unknown ids are counted per address (they name no device to count against), wrong
+      // secrets per device; the same answer either way, since ids are guessable.
+      const bool allowed = known ? I.device_failures.allow("device|" + who.device_id) : I.unknown_failures.allow("address|" + client);
+      if (!allowed) return fail(Error{429, "rate_limited", "Demasiados intentos fallidos con ese dispositivo. Espere un momento.", "key"});
       return fail(Error{401, "device_unauthenticated", "Dispositivo no reconocido o clave incorrecta.", "key"});
     }
     auto& info = dev->second;
@@ -374,46 +390,46 @@ void Service::Impl::write_loop() {
 
 Result<void> Service::Impl::commit(std::vector<std::shared_ptr<Batch>>& batches) {
   const long long now = now_ms();
+  // Bulk-bound statements: prepared once per commit, executed for every row. Built (and each
+  // position sealed: one AEAD per row) before the transaction, which then holds the lock less.
+  std::vector<std::string> dev;
+  std::vector<long long> at, rec, alarms, battery;
+  std::vector<std::string> loc;
+  std::vector<double> speed, acc;
+  std::vector<soci::indicator> loc_i, speed_i, acc_i, bat_i;
+  std::vector<std::string> status;
+  for (auto& b : batches)
+    for (const auto& p : b->positions) {
+      const Fix& f = p.fix;
+      dev.push_back(p.device_id);
+      at.push_back(f.at);
+      rec.push_back(f.received_at);
+      loc.push_back(f.has_fix ? seal_point(f.lat, f.lon) : std::string());
+      loc_i.push_back(f.has_fix ? soci::i_ok : soci::i_null);
+      speed.push_back(std::isfinite(f.speed_kmh) ? f.speed_kmh : 0.0);
+      speed_i.push_back(std::isfinite(f.speed_kmh) ? soci::i_ok : soci::i_null);
+      acc.push_back(std::isfinite(f.accuracy_m) ? f.accuracy_m : 0.0);
+      acc_i.push_back(std::isfinite(f.accuracy_m) ? soci::i_ok : soci::i_null);
+      battery.push_back(f.battery_pct);
+      bat_i.push_back(f.battery_pct >= 0 ? soci::i_ok : soci::i_null);
+      alarms.push_back(f.alarms);
+      status.push_back(p.status);
+    }
   return db.transaction<void>([&](soci::session& s) -> Result<void> {
-    // Bulk-bound statements: prepared once per commit, executed for every row.
-    std::vector<std::string> dev;
-    std::vector<long long> at, rec, alarms, battery;
-    std::vector<double> lat, lon, speed, acc;
-    std::vector<soci::indicator> lat_i, speed_i, acc_i, bat_i;
-    std::vector<std::string> status;
-    for (auto& b : batches)
-      for (const auto& p : b->positions) {
-        const Fix& f = p.fix;
-        dev.push_back(p.device_id);
-        at.push_back(f.at);
-        rec.push_back(f.received_at);
-        lat.push_back(f.has_fix ? f.lat : 0.0);
-        lon.push_back(f.has_fix ? f.lon : 0.0);
-        lat_i.push_back(f.has_fix ? soci::i_ok : soci::i_null);
-        speed.push_back(std::isfinite(f.speed_kmh) ? f.speed_kmh : 0.0);
-        speed_i.push_back(std::isfinite(f.speed_kmh) ? soci::i_ok : soci::i_null);
-        acc.push_back(std::isfinite(f.accuracy_m) ? f.accuracy_m : 0.0);
-        acc_i.push_back(std::isfinite(f.accuracy_m) ? soci::i_ok : soci::i_null);
-        battery.push_back(f.battery_pct);
-        bat_i.push_back(f.battery_pct >= 0 ? soci::i_ok : soci::i_null);
-        alarms.push_back(f.alarms);
-        status.push_back(p.status);
-      }
     if (!dev.empty()) {
-      auto lon_i = lat_i;
-      s << "INSERT INTO monitoring_positions(device_id, at, received_at, lat, lon, speed_kmh, accuracy_m, battery, alarms, status) "
-           "VALUES(:d, :at, :rec, :lat, :lon, :speed, :acc, :bat, :alarms, :status) ON CONFLICT (device_id, at) DO NOTHING",
-          soci::use(dev), soci::use(at), soci::use(rec), soci::use(lat, lat_i), soci::use(lon, lon_i), soci::use(speed, speed_i),
+      s << "INSERT INTO monitoring_positions(device_id, at, received_at, loc_enc, speed_kmh, accuracy_m, battery, alarms, status) "
+           "VALUES(:d, :at, :rec, :loc, :speed, :acc, :bat, :alarms, :status) ON CONFLICT (device_id, at) DO NOTHING",
+          soci::use(dev), soci::use(at), soci::use(rec), soci::use(loc, loc_i), soci::use(speed, speed_i),
           soci::use(acc, acc_i), soci::use(battery, bat_i), soci::use(alarms), soci::use(status);
     }
     for (auto& b : batches) {
       for (const auto& [id, in] : b->incidents) {
         auto q = Query(
             "INSERT INTO monitoring_incidents(id, order_id, type, severity, device_id, zone_id, victim_person_id, fold_key, "
-            "first_at, last_at, count, lat, lon, distance_m, battery, comuna_id, state, created_at) VALUES(:id, :o, :type, :sev, "
-            ":dev, :zone, :victim, :key, :first, :last, :count, :lat, :lon, :dist, :bat, :comuna, 'nueva', :now) "
-            "ON CONFLICT (id) DO UPDATE SET last_at = excluded.last_at, count = excluded.count, lat = excluded.lat, "
-            "lon = excluded.lon, distance_m = excluded.distance_m, battery = excluded.battery");
+            "first_at, last_at, count, loc_enc, distance_m, battery, comuna_id, state, created_at) VALUES(:id, :o, :type, :sev, "
+            ":dev, :zone, :victim, :key, :first, :last, :count, :loc, :dist, :bat, :comuna, 'nueva', :now) "
+            "ON CONFLICT (id) DO UPDATE SET last_at = excluded.last_at, count = excluded.count, loc_enc = excluded.loc_enc, "
+            "distance_m = excluded.distance_m, battery = excluded.battery");
         q.bind("id", static_cast<long long>(id))
             .bind("o", static_cast<long long>(in.order_id))
             .bind("type", std::string(to_string(in.type)))
@@ -425,8 +441,8 @@ Result<void> Service::Impl::commit(std::vector<std::shared_ptr<Batch>>& batches)
             .bind("first", static_cast<long long>(in.first_at))
             .bind("last", static_cast<long long>(in.last_at))
             .bind("count", static_cast<long long>(in.count))
-            .bind_opt_double("lat", std::isfinite(in.lat) ? std::optional<double>(in.lat) : std::nullopt)
-            .bind_opt_double("lon", std::isfinite(in.lon) ? std::optional<double>(in.lon) : std::nullopt)
+            .bind_opt("loc", std::isfinite(in.lat) && std::isfinite(in.lon) ? std::optional<std::string>(seal_point(in.lat, in.lon))
+                                                                           : std::nullopt)
             .bind_opt_double("dist", std::isfinite(in.distance_m) ? std::optional<double>(in.distance_m) : std::nullopt)
             .bind_opt("bat", in.battery >= 0 ? std::optional<long long>(in.battery) : std::nullopt)
             .bind("comuna", in.comuna_id)
@@ -435,14 +451,14 @@ Result<void> Service::Impl::commit(std::vector<std::shared_ptr<Batch>>& batches)
       }
       for (const auto& ar : b->alerts) {
         const Alert& a = ar.alert;
-        Query("INSERT INTO monitoring_alerts(incident_id, type, device_id, at, lat, lon, distance_m, battery, committed_at) "
-              "VALUES(:i, :type, :dev, :at, :lat, :lon, :dist, :bat, :now)")
+        Query("INSERT INTO monitoring_alerts(incident_id, type, device_id, at, loc_enc, distance_m, battery, committed_at) "
+              "VALUES(:i, :type, :dev, :at, :loc, :dist, :bat, :now)")
             .bind("i", static_cast<long long>(ar.incident_id))
             .bind("type", std::string(to_string(a.type)))
             .bind("dev", a.device_id)
             .bind("at", static_cast<long long>(a.at))
-            .bind_opt_double("lat", std::isfinite(a.lat) ? std::optional<double>(a.lat) : std::nullopt)
-            .bind_opt_double("lon", std::isfinite(a.lon) ? std::optional<double>(a.lon) : std::nullopt)
+            .bind_opt("loc", std::isfinite(a.lat) && std::isfinite(a.lon) ? std::optional<std::string>(seal_point(a.lat, a.lon))
+                                                                         : std::nullopt)
             .bind_opt_double("dist", std::isfinite(a.distance_m) ? std::optional<double>(a.distance_m) : std::nullopt)
             .bind_opt("bat", a.battery_pct >= 0 ? std::optional<long long>(a.battery_pct) : std::nullopt)
             .bind("now", now)

@@ -10,6 +10,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "http/rate_limit.h"
 #include "monitoring/module.h"
 #include "store/database.h"
 #include "store/row.h"
@@ -24,6 +25,7 @@ std::string holder_of(DeviceKind k);  // "victima" | "agresor"
 AlertType alert_type_from(const std::string& s);  // stored text → enum (to_string's inverse)
 Severity severity_from(const std::string& s);
 http::Json zone_json(const Zone& z);
+std::optional<LatLon> parse_point(const std::string& plain);  // "lat,lon" → point; nullopt if not one
 
 // A nullable column as JSON (null when NULL).
 inline http::Json double_or_null(const soci::row& r, size_t i) {
@@ -117,6 +119,12 @@ struct Service::Impl {
   bool stopping = false;
   std::thread writer;
   std::atomic<uint64_t> commits{0}, auth_failures{0};
+  // Failed device authentications, throttled per device id (a wrong secret for a known device) and
+  // per client address only for ids that are no device: behind NAT every bracelet shares one
+  // address, so an address-wide limit would let anyone silence them all. A device presenting its
+  // own secret is never throttled (see ingest).
+  http::RateLimiter device_failures{20, 30};
+  http::RateLimiter unknown_failures{20, 30};
 
   Impl(store::Database& d, const crypto::Keys& k, audit::Log& a, Directory di, ServiceOptions o)
       : db(d), keys(k), audit(a), dir(std::move(di)), opt(o), engine(o.engine) {}
@@ -135,7 +143,15 @@ struct Service::Impl {
 
   // repository.cc
   std::string seal(const std::string& plain) const { return keys.encrypt(plain); }
-  std::string open_text(const std::string& sealed) const { return keys.decrypt(sealed).value_or(""); }
+  std::optional<std::string> seal_opt(const std::string& plain) const {
+    return plain.empty() ? std::nullopt : std::optional<std::string>(seal(plain));
+  }
+  std::string open_text(const std::string& sealed) const { return sealed.empty() ? std::string() : keys.decrypt(sealed).value_or(""); }
+  // A coordinate pair as ciphertext of "lat,lon" (exact round trip), and back; nullopt for NULL.
+  std::string seal_point(double lat, double lon) const;
+  std::optional<LatLon> open_point(const soci::row& r, size_t i) const;
+  // Rows written before the module encrypted coordinates and notes (migration 3) are sealed now.
+  void seal_legacy(soci::session& s);
   int64_t insert_order(soci::session& s, const OrderRow& o, int64_t user_id);
   std::optional<OrderRow> order(soci::session& s, int64_t id);
   std::vector<OrderRow> orders(soci::session& s);

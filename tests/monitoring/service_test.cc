@@ -252,6 +252,91 @@ TEST_P(MonitoringService, IdentifyingFieldsAreStoredEncrypted) {
   EXPECT_EQ(o->victim_name, "Víctima de prueba");
 }
 
+// Issue 11: behind NAT (or through the MQTT bridge, where every device is one client) failures
+// of others must not silence a device that presents its own secret, least of all a panic press.
+TEST_P(MonitoringService, PanicWithItsOwnSecretIsIngestedWhateverOthersFailedFromTheSameClient) {
+  int throttled_wrong = 0, throttled_unknown = 0;
+  for (int i = 0; i < 40; ++i) {
+    auto wrong = svc_->ingest({"bracelet", "adivinanza-" + std::to_string(i)}, {at(kHomeLat, kHomeLon, t0_ + i)}, "mqtt");
+    ASSERT_FALSE(wrong);
+    throttled_wrong += wrong.error().status == 429;
+    auto unknown = svc_->ingest({"nadie-" + std::to_string(i), "x"}, {at(kHomeLat, kHomeLon, t0_ + i)}, "mqtt");
+    ASSERT_FALSE(unknown);
+    throttled_unknown += unknown.error().status == 429;
+  }
+  EXPECT_GT(throttled_wrong, 0) << "wrong secrets for one device are throttled";
+  EXPECT_GT(throttled_unknown, 0) << "unknown ids from one client are throttled";
+  Position press;
+  press.fix.at = press.fix.received_at = t0_ + 100'000;
+  press.fix.has_fix = false;
+  press.fix.alarms = alarm_panic;
+  auto r = send("bracelet", {press});
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->accepted, 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_incidents WHERE type = 'panic' AND device_id = 'bracelet'"), 1);
+  // The tag, same client, is not affected by the bracelet's throttle either.
+  auto tag = svc_->ingest({"tag", "secret-tag"}, {at(-33.4800, -70.6505, t0_ + 100'000)}, "mqtt");
+  ASSERT_TRUE(tag) << tag.error().message;
+  // And a wrong secret for the bracelet is still throttled.
+  auto again = svc_->ingest({"bracelet", "otra"}, {at(kHomeLat, kHomeLon, t0_ + 200'000)}, "mqtt");
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().status, 429);
+}
+
+TEST_P(MonitoringService, CoordinatesLabelsAndNotesAreCiphertextAtRest) {
+  ASSERT_TRUE(send("tag", {at(-33.4800, -70.6505, t0_), at(kHomeLat, kHomeLon, t0_ + 60'000)}));
+  auto& I = svc_->impl();
+  const int64_t incident = count("SELECT MIN(id) FROM monitoring_incidents");
+  ASSERT_TRUE(db_->transaction<void>([&](soci::session& s) -> Result<void> {
+    I.insert_action(s, incident, "nota", "Vive con su madre en Maipú", "", std::nullopt, std::nullopt);
+    return {};
+  }));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_positions WHERE lat IS NOT NULL OR loc_enc NOT LIKE 'v1.%'"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_incidents WHERE lat IS NOT NULL OR loc_enc NOT LIKE 'v1.%'"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_alerts WHERE lat IS NOT NULL OR loc_enc NOT LIKE 'v1.%'"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_zones WHERE lat IS NOT NULL OR label LIKE '%Domicilio%'"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_orders WHERE label LIKE '%RIT%'"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_actions WHERE note LIKE '%Maip%'"), 0);
+  // …and read back in clear.
+  auto lease = db_->lease();
+  auto track = I.track_json(**lease, order_id_, 0, t0_ + 120'000);
+  ASSERT_EQ(track["devices"][0]["points"].size(), 2u);
+  EXPECT_DOUBLE_EQ(track["devices"][0]["points"][1]["lat"].get<double>(), kHomeLat);
+  auto inc = I.incident_json(**lease, incident);
+  EXPECT_DOUBLE_EQ(inc["lat"].get<double>(), kHomeLat);
+  EXPECT_EQ(inc["zone_label"], "Domicilio");
+  EXPECT_EQ(inc["order_label"], "RIT T-1-2026");
+  auto doc = evidence_document(I, **lease, incident);
+  bool note_found = false;
+  for (const auto& e : doc["entries"])
+    if (e["kind"] == "action") note_found = e["data"]["note"] == "Vive con su madre en Maipú";
+  EXPECT_TRUE(note_found) << doc.dump();
+}
+
+TEST_P(MonitoringService, RowsWrittenInClearBeforeTheUpgradeAreSealedAtStart) {
+  {
+    auto lease = db_->lease();
+    Query("INSERT INTO monitoring_positions(device_id, at, received_at, lat, lon, alarms, status) VALUES('tag', :at, :at2, -33.5, -70.6, 0, 'accepted')")
+        .bind("at", static_cast<long long>(t0_))
+        .bind("at2", static_cast<long long>(t0_))
+        .exec(**lease);
+    Query("INSERT INTO monitoring_zones(order_id, label, shape, lat, lon, radius_m, created_at) VALUES(:o, 'Colegio de los niños', 'circle', -33.44, -70.65, 200, 0)")
+        .bind("o", static_cast<long long>(order_id_))
+        .exec(**lease);
+  }
+  restart();
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_positions WHERE lat IS NOT NULL"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_zones WHERE lat IS NOT NULL OR label LIKE 'Colegio%'"), 0);
+  auto lease = db_->lease();
+  auto zones = svc_->impl().zones(**lease, order_id_);
+  ASSERT_EQ(zones.size(), 2u);
+  EXPECT_EQ(zones[1].label, "Colegio de los niños");
+  EXPECT_DOUBLE_EQ(zones[1].center.lat, -33.44);
+  auto track = svc_->impl().track_json(**lease, order_id_, t0_ - 1, t0_ + 1);
+  ASSERT_EQ(track["devices"][0]["points"].size(), 1u);
+  EXPECT_DOUBLE_EQ(track["devices"][0]["points"][0]["lon"].get<double>(), -70.6);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, MonitoringService, ::testing::ValuesIn(eq::testing::backends()),
                          [](const auto& info) { return info.param; });
 
