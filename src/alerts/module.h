@@ -29,6 +29,10 @@ class HistorySource {  // the registry fulfils it; unit tests use a fake
   virtual std::vector<int64_t> person_ids(soci::session& s) = 0;  // for dry runs
   // Institutions with records about the person.
   virtual std::vector<int64_t> institutions_serving(soci::session& s, int64_t person_id) = 0;
+  // Every read of a person's alerts lands on her access log (kept by the registry).
+  virtual void log_read(soci::session& s, int64_t person_id, int64_t user_id, int64_t institution_id, const std::string& action) {
+    (void)s, (void)person_id, (void)user_id, (void)institution_id, (void)action;
+  }
 };
 
 std::vector<store::Migration> migrations();
@@ -84,7 +88,7 @@ struct Actor {
 
 // Which alerts a caller sees: those of its institution (responsible or serving the person), or all
 // of them for the national control centre (institution 0).
-inline int64_t viewer_of(const Actor& a) { return a.control_centre ? 0 : a.institution_id; }
+inline int64_t viewer_of(const Actor& a) { return a.control_centre ? 0 : a.institution_id; }  // see alerts/access.h
 
 struct ListFilter {
   std::string comuna_id, severity, state;
@@ -126,9 +130,10 @@ class Service {
   // Periodic job: due watches → time-based rules; escalation of alerts still 'nueva' after their
   // rule's take_within_minutes. Returns alerts raised + escalations.
   Result<int> sweep(int64_t now);
-  // Open (nueva, en_gestion) alerts of a person, for the registry's shared minimum. Not audited
+  // Open (nueva, en_gestion) alerts of a person that `viewer` may see (alerts/access.h: an
+  // institution id, or 0 for the control centre), for the registry's person view. Not audited
   // here: the registry audits the view of the person that includes them.
-  std::vector<Alert> open_alerts(soci::session& s, int64_t person_id);
+  std::vector<Alert> open_alerts(soci::session& s, int64_t person_id, int64_t viewer);
   // Every alert raised in [from, to), for the registry's statistics (which filter them by the
   // consent of the records behind each one). Not audited: only counts leave the registry.
   std::vector<Alert> raised_between(soci::session& s, int64_t from, int64_t to);
@@ -154,6 +159,7 @@ class Service {
 
   store::Database& db() { return db_; }
   audit::Log& audit() { return audit_; }
+  HistorySource& source() { return source_; }
 
  private:
   std::vector<Alert> refresh(soci::session& s, int64_t person_id, const std::vector<Rule>& rules, int64_t now,

@@ -103,6 +103,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                     auto e = audit::Log::from(req, "alert.read", "person:" + std::to_string(pid));
                     e.detail = ids;
                     svc->audit().append(s, e);
+                    svc->source().log_read(s, pid, req.who().user_id, req.who().institution_id, "alert_list");
                   }
                   return Response::json({{"items", items}, {"total", page.total}, {"page", f->page}, {"per_page", f->per_page}});
                 });
@@ -215,6 +216,8 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                   auto e = audit::Log::from(req, "alert.read", "person:" + std::to_string(a->person_id));
                   e.detail = "alerta " + std::to_string(a->id);
                   svc->audit().append(s, e);
+                  svc->source().log_read(s, a->person_id, req.who().user_id, req.who().institution_id,
+                                         "alert:" + std::to_string(a->id));
                   return Response::json(alert_detail(*svc, s, *a));
                 });
               }});

@@ -6,6 +6,7 @@
 #include <regex>
 #include <set>
 
+#include "alerts/access.h"
 #include "alerts/module.h"
 #include "core/text.h"
 #include "core/time.h"
@@ -29,10 +30,8 @@ const char* kAlertColumns =
     "a.take_within_minutes, a.take_due_at, a.taken_by, a.taken_at, a.closed_by, a.closed_at, a.outcome "
     "FROM alerts a JOIN alerts_rules r ON r.id = a.rule_id AND r.version = a.rule_version";
 
-// Responsible for it, or serving the person it is about; viewer 0 is the control centre (all).
-const char* kVisible =
-    " (:vis_all = 0 OR a.institution_id = :vis_inst OR EXISTS (SELECT 1 FROM alerts_person_institutions pi "
-    "WHERE pi.person_id = a.person_id AND pi.institution_id = :vis_inst2))";
+// Who sees which alert: alerts/access.h (one rule for the inbox and the registry's person view).
+const char* kVisible = access::visible_sql();
 
 const char* kRuleColumns =
     "SELECT id, version, name_es, template, params, severity, enabled, take_within_minutes, created_at, created_by "
@@ -241,14 +240,16 @@ std::vector<Alert> Service::refresh(soci::session& s, int64_t person_id, const s
     visible_to.insert(x.also_visible_to.begin(), x.also_visible_to.end());
     if (auto a = load(s, *id)) out.push_back(std::move(*a));
   }
+  // The institutions that serve her see her alerts; the author of a record does only if that record
+  // makes it serve her (a record attached under emergency access does not: cases/access.h).
   if (!out.empty()) {
     for (int64_t inst : source_.institutions_serving(s, person_id)) visible_to.insert(inst);
-    visible_to.insert(extra_institution);
     for (int64_t inst : visible_to) see(s, person_id, inst, now);
   } else if (extra_institution &&
              Query("SELECT 1 FROM alerts WHERE person_id = :p LIMIT 1").bind("p", ll(person_id)).scalar(s)) {
     // A new institution now serves a person with alerts: it must see them too.
-    see(s, person_id, extra_institution, now);
+    auto serving = source_.institutions_serving(s, person_id);
+    if (std::find(serving.begin(), serving.end(), extra_institution) != serving.end()) see(s, person_id, extra_institution, now);
   }
   if (auto due = next_deadline(rules, h, now)) {
     Query("INSERT INTO alerts_watches(person_id, due_at) VALUES(:p, :due) "
@@ -339,12 +340,12 @@ Result<int> Service::sweep(int64_t now) {
   return count;
 }
 
-std::vector<Alert> Service::open_alerts(soci::session& s, int64_t person_id) {
+std::vector<Alert> Service::open_alerts(soci::session& s, int64_t person_id, int64_t viewer) {
   std::vector<Alert> out;
-  Query(kAlertColumns + std::string(" WHERE a.person_id = :p AND a.state <> 'cerrada' ORDER BY a.severity_rank DESC, "
-                                    "a.raised_at DESC, a.id DESC"))
-      .bind("p", ll(person_id))
-      .each(s, [&](const soci::row& r) { out.push_back(alert_from(r)); });
+  Query q(kAlertColumns + std::string(" WHERE a.person_id = :p AND a.state <> 'cerrada' AND") + kVisible);
+  q.bind("p", ll(person_id));
+  access::bind_visible(q, viewer);
+  q.sql(" ORDER BY a.severity_rank DESC, a.raised_at DESC, a.id DESC").each(s, [&](const soci::row& r) { out.push_back(alert_from(r)); });
   return out;
 }
 
@@ -359,7 +360,7 @@ std::vector<Alert> Service::raised_between(soci::session& s, int64_t from, int64
 
 Page Service::list(soci::session& s, int64_t viewer, const ListFilter& f) {
   auto filtered = [&](Query& q) {
-    q.bind("vis_all", ll(viewer)).bind("vis_inst", ll(viewer)).bind("vis_inst2", ll(viewer));
+    access::bind_visible(q, viewer);
     if (!f.comuna_id.empty()) q.sql(" AND a.comuna_id = :comuna").bind("comuna", f.comuna_id);
     if (!f.severity.empty()) q.sql(" AND a.severity = :sev").bind("sev", f.severity);
     if (!f.state.empty()) q.sql(" AND a.state = :state").bind("state", f.state);
@@ -381,12 +382,10 @@ Page Service::list(soci::session& s, int64_t viewer, const ListFilter& f) {
 
 std::optional<Alert> Service::get(soci::session& s, int64_t id, int64_t viewer) {
   std::optional<Alert> out;
-  Query(kAlertColumns + std::string(" WHERE a.id = :id AND") + kVisible)
-      .bind("id", ll(id))
-      .bind("vis_all", ll(viewer))
-      .bind("vis_inst", ll(viewer))
-      .bind("vis_inst2", ll(viewer))
-      .each(s, [&](const soci::row& r) { out = alert_from(r); });
+  Query q(kAlertColumns + std::string(" WHERE a.id = :id AND") + kVisible);
+  q.bind("id", ll(id));
+  access::bind_visible(q, viewer);
+  q.each(s, [&](const soci::row& r) { out = alert_from(r); });
   return out;
 }
 

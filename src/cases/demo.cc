@@ -99,7 +99,11 @@ Result<void> load_demo(Service& svc, int64_t inst_a, int64_t user_a, int64_t ins
   if (!r5) return fail(r5.error());
   const int64_t rosa_id = first_person(*r5, "victim");
 
-  // 4. A referral from the centre to the police, not acknowledged in time.
+  // 4. Rosa also calls the centre, which identifies her by her RUN (so it serves her), and refers
+  //    her to the police; the referral is not acknowledged in time.
+  auto r5b = add(inst_a, user_a, record("contact", days_ago(3), "13112", {person("victim", Json{{"run", rosa["run"]}, {"phone", rosa["phone"]}})},
+                                        {{"channel", "linea_1455"}, {"summary", "Llama para pedir orientación; teme a su expareja."}}));
+  if (!r5b) return fail(r5b.error());
   auto ref = add(inst_a, user_a, record("referral", days_ago(2.5), "13112", {person_id("victim", rosa_id)},
                                         {{"to_institution_id", inst_b}, {"consent", true},
                                          {"reason", "Requiere medidas de protección urgentes; consiente compartir sus datos."}}));
@@ -119,7 +123,8 @@ Result<void> load_demo(Service& svc, int64_t inst_a, int64_t user_a, int64_t ins
                                        {{"channel", "chat_silencioso"}, {"summary", "Escribe por el chat silencioso pidiendo orientación."}}));
   if (!r7) return fail(r7.error());
 
-  // 6. A year of consented contacts in several comunas, for the statistics screen.
+  // 6. Half a year of consented contacts, most in four comunas, for the statistics screen: its
+  //    cells are one month × one comuna, and cells of 1–4 are left out (see Service::statistics).
   static const char* given[] = {"Camila", "Valentina", "Francisca", "Constanza", "Javiera", "Catalina", "Fernanda",
                                 "Daniela", "Carolina", "Paula", "Marcela", "Claudia", "Patricia", "Carmen", "Josefa"};
   static const char* surnames[] = {"González", "Muñoz", "Rojas", "Díaz", "Pérez", "Soto", "Contreras", "Silva",
@@ -127,12 +132,12 @@ Result<void> load_demo(Service& svc, int64_t inst_a, int64_t user_a, int64_t ins
   static const char* comunas[] = {"13101", "13110", "13112", "13201", "13123", "13114", "05101", "08101"};
   static const char* channels[] = {"linea_1455", "chat_silencioso", "whatsapp", "presencial", "mascarilla_19", "municipal"};
   std::mt19937 rng(2021);
-  for (int i = 0; i < 160; ++i) {
-    const char* comuna = comunas[rng() % 8];
+  for (int i = 0; i < 240; ++i) {
+    const char* comuna = comunas[rng() % 10 < 8 ? rng() % 4 : 4 + rng() % 4];
     Json who = {{"run", run_of(22000000 + static_cast<long>(rng() % 900000))}, {"given_names", given[rng() % 15]},
                 {"surname1", surnames[rng() % 15]}, {"surname2", surnames[rng() % 15]},
                 {"birth_date", std::to_string(1960 + rng() % 45)}, {"sex", "F"}, {"comuna_id", comuna}};
-    const double ago = 5 + (rng() % 360);
+    const double ago = 5 + (rng() % 180);
     const bool a = rng() % 2;
     const bool contact = rng() % 3 != 0;
     Json details = contact ? Json{{"channel", channels[rng() % 6]}} : Json{{"offence", "Violencia intrafamiliar"}};

@@ -1,6 +1,7 @@
 // Human decisions on record linkage: the review queue (two identities side by side), merges and
 // their undoing. Every change is logged in cases_links so it can be reversed, and audited.
 #include <algorithm>
+#include <set>
 
 #include "cases/module.h"
 #include "core/time.h"
@@ -11,10 +12,18 @@ using Json = nlohmann::json;
 
 namespace {
 
-// Field-by-field comparison for the side-by-side screen.
-Json compare(const PersonIdentity& a, const PersonIdentity& b) {
+// Field-by-field comparison for the side-by-side screen. `b_full`: whether the reviewer may see the
+// candidate's identifying and contact data; when not, those fields are withheld and never compared
+// (an equality flag would confirm a guessed RUN or phone just as well as showing it).
+Json compare(const PersonIdentity& a, const PersonIdentity& b, bool b_full) {
+  static const std::set<std::string> shared = {"given_names", "surname1", "surname2", "birth_date", "sex", "comuna_id"};
   Json rows = Json::array();
   auto row = [&](const char* field, const char* label, const std::string& x, const std::string& y) {
+    if (!b_full && !shared.count(field)) {
+      rows.push_back({{"field", field}, {"label", label}, {"left", x}, {"right", nullptr}, {"same", false}, {"missing", false},
+                      {"withheld", true}});
+      return;
+    }
     rows.push_back({{"field", field}, {"label", label}, {"left", x}, {"right", y},
                     {"same", !x.empty() && x == y}, {"missing", x.empty() || y.empty()}});
   };
@@ -38,38 +47,47 @@ Json compare(const PersonIdentity& a, const PersonIdentity& b) {
 Result<Json> Service::reviews(const http::Request& req, const std::string& state) {
   if (!state.empty() && state != "pendiente" && state != "misma_persona" && state != "distintas")
     return fail(Error::bad_request("invalid_parameter", "El estado debe ser pendiente, misma_persona o distintas.", "state"));
+  Actor a{req.who().user_id, req.who().institution_id, &req};
   return db_.transaction<Json>([&](soci::session& s) -> Result<Json> {
+    const int64_t now = now_ms();
     Json items = Json::array();
-    for (const auto& r : repo_.reviews(s, req.who().institution_id, state)) {
+    for (const auto& r : repo_.reviews(s, a.institution_id, state)) {
       auto ident = repo_.identity(s, r.identity_id);
+      // Names only: the shared minimum, whoever serves the candidate (access.h).
       items.push_back({{"id", r.id}, {"state", r.state}, {"weight", r.weight}, {"created", format_datetime_cl(r.created_at)},
                        {"person_id", r.person_id}, {"candidate_person_id", r.candidate_person_id},
                        {"name", ident ? display_name(ident->identity) : std::string()},
                        {"candidate_name", display_name(best_identity(s, r.candidate_person_id))}});
+      repo_.log_access(s, {0, r.candidate_person_id, a.user_id, a.institution_id, now, "review_list:" + std::to_string(r.id), false});
     }
-    audit(s, {req.who().user_id, req.who().institution_id, &req}, "case.review_list", "", state);
+    audit(s, a, "case.review_list", "", state);
     return Json{{"items", items}};
   });
 }
 
 Result<Json> Service::review(const http::Request& req, int64_t id) {
+  Actor a{req.who().user_id, req.who().institution_id, &req};
   return db_.transaction<Json>([&](soci::session& s) -> Result<Json> {
     auto r = repo_.review(s, id);
-    if (!r || r->institution_id != req.who().institution_id)
+    if (!r || !access::owns_review(viewer(a), *r))
       return fail(Error::not_found("No existe una revisión de vinculación con ese número para su institución."));
+    const int64_t now = now_ms();
     auto ident = repo_.identity(s, r->identity_id);
     PersonIdentity left = ident ? ident->identity : PersonIdentity();
-    PersonIdentity right = best_identity(s, r->candidate_person_id);
-    audit(s, {req.who().user_id, req.who().institution_id, &req}, "case.review_read", "case_review:" + std::to_string(id));
-    Json l = to_json(left), rj = to_json(right);
-    l["name"] = display_name(left);
-    rj["name"] = display_name(right);
+    // The candidate as the reviewer's institution may see her, nothing more (access.h).
+    const auto candidate = repo_.resolve_person(s, r->candidate_person_id).value_or(r->candidate_person_id);
+    const bool right_full = access::person(s, repo_, viewer(a), candidate, now, options_.limits).full_identity();
+    PersonIdentity right = best_identity(s, candidate);
+    for (auto pid : {r->person_id, candidate})
+      repo_.log_access(s, {0, pid, a.user_id, a.institution_id, now, "review:" + std::to_string(id), pid == r->person_id || right_full});
+    audit(s, a, "case.review_read", "case_review:" + std::to_string(id));
+    Json l = access::identity_view(left, true), rj = access::identity_view(right, right_full);
     return Json{{"id", r->id}, {"state", r->state}, {"weight", r->weight}, {"note", r->note},
                 {"created", format_datetime_cl(r->created_at)},
                 {"left", {{"person_id", r->person_id}, {"identity", l}, {"records", repo_.records_of_person(s, r->person_id).size()}}},
-                {"right", {{"person_id", r->candidate_person_id}, {"identity", rj},
-                           {"records", repo_.records_of_person(s, r->candidate_person_id).size()}}},
-                {"comparison", compare(left, right)}};
+                {"right", {{"person_id", r->candidate_person_id}, {"identity", rj}, {"identity_masked", !right_full},
+                           {"records", repo_.records_of_person(s, candidate).size()}}},
+                {"comparison", compare(left, right, right_full)}};
   });
 }
 
@@ -81,7 +99,7 @@ Result<Json> Service::decide(const http::Request& req, int64_t id, const std::st
   Pending pending;
   auto out = db_.transaction<Json>([&](soci::session& s) -> Result<Json> {
     auto r = repo_.review(s, id);
-    if (!r || r->institution_id != a.institution_id)
+    if (!r || !access::owns_review(viewer(a), *r))
       return fail(Error::not_found("No existe una revisión de vinculación con ese número para su institución."));
     if (r->state != "pendiente") return fail(Error::conflict("already_decided", "Esta revisión ya fue resuelta."));
     const int64_t now = now_ms();
@@ -96,7 +114,15 @@ Result<Json> Service::decide(const http::Request& req, int64_t id, const std::st
           if (p.person_id == *to)
             return fail(Error::conflict("same_record", "Ambas personas figuran en el registro N° " + std::to_string(rf.id) +
                                                            "; no pueden ser la misma persona sin corregirlo antes."));
+      const auto serving = repo_.institutions_serving(s, *to);
       Json moved = repo_.move_person(s, *from, *to);
+      // The institutions that serve her hear that another one joined its record to her file.
+      auto inst = directory_.institution_names({a.institution_id});
+      notify_serving(s, a, *to, serving, "review_merge",
+                     (inst.count(a.institution_id) ? inst[a.institution_id] : std::string("Otra institución")) +
+                         " decidió en su cola de revisión que un registro suyo corresponde a la persona de la ficha N° " +
+                         std::to_string(*to) + "; desde ahora también la atiende. Si no es así, avise a esa institución.",
+                     now);
       repo_.set_merged_into(s, *from, *to);
       Link link;
       link.kind = "review";
@@ -130,7 +156,7 @@ Result<Json> Service::undo_link(const http::Request& req, int64_t link_id, const
   Pending pending;
   auto out = db_.transaction<Json>([&](soci::session& s) -> Result<Json> {
     auto l = repo_.link(s, link_id);
-    if (!l || l->kind == "undo" || l->institution_id != a.institution_id)
+    if (!l || l->kind == "undo" || !access::owns_link(viewer(a), l->institution_id))
       return fail(Error::not_found("No existe una vinculación con ese número hecha por su institución."));
     if (l->undone_by) return fail(Error::conflict("already_undone", "Esta vinculación ya fue deshecha."));
     const int64_t now = now_ms();

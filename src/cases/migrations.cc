@@ -57,6 +57,14 @@ std::vector<store::Migration> migrations() {
        "CREATE TABLE cases_notifications (id {{pk}}, institution_id {{bigint}} NOT NULL, person_id {{bigint}} NOT NULL, "
        "kind TEXT NOT NULL, message TEXT NOT NULL, created_at {{bigint}} NOT NULL, read_at {{bigint}})",
        "CREATE INDEX cases_notifications_inst ON cases_notifications(institution_id, created_at)"}));
+  out.push_back(store::sql_migration(
+      "cases", 4, "need-to-know under attack: how each record named each person; notifications about users",
+      {// identity | served | referral | emergency | legacy (see access.h). Rows before this version keep
+       // counting as serving, as they did.
+       "ALTER TABLE cases_record_persons ADD COLUMN basis TEXT NOT NULL DEFAULT 'legacy'",
+       // Bulk reading: the user the administrators are told about.
+       "ALTER TABLE cases_notifications ADD COLUMN user_id {{bigint}}",
+       "CREATE INDEX cases_access_log_user ON cases_access_log(user_id, at)"}));
   return out;
 }
 

@@ -12,8 +12,10 @@
 #include <tuple>
 #include <vector>
 
+#include "alerts/access.h"
 #include "alerts/module.h"
 #include "audit/log.h"
+#include "cases/access.h"
 #include "cases/identity.h"
 #include "cases/model.h"
 #include "cases/records.h"
@@ -61,6 +63,7 @@ struct Notification {
   int64_t id = 0, institution_id = 0, person_id = 0, created_at = 0;
   std::string kind, message;
   std::optional<int64_t> read_at;
+  std::optional<int64_t> user_id;  // the user it is about (bulk reading), when not a person
 };
 
 // The module's SQL; no other module reads cases_* tables. Encrypts and decrypts with the keys it is given.
@@ -78,13 +81,25 @@ class Repository {
   std::vector<int64_t> persons_by_run(soci::session& s, const std::string& canonical_run) const;
 
   int64_t insert_record(soci::session& s, const Record& r) const;
+  // basis: how the record's institution came to name her (see access.h).
   void insert_record_person(soci::session& s, int64_t record_id, int64_t person_id, const std::string& role,
-                            std::optional<int64_t> identity_id) const;
+                            std::optional<int64_t> identity_id, const std::string& basis) const;
   std::optional<Record> record(soci::session& s, int64_t id) const;
   std::vector<Record> records_of_person(soci::session& s, int64_t person_id) const;
   void update_details(soci::session& s, const Record& r) const;  // referral acknowledgement / first contact
   std::vector<Record> referrals(soci::session& s, int64_t institution_id, bool incoming) const;
+  // Institutions serving her (see access.h): records on a basis of their own, referrals addressed to them.
   std::vector<int64_t> institutions_serving(soci::session& s, int64_t person_id) const;
+  // A record of the institution names her on a basis other than emergency (a referral received does not count).
+  bool serves_by_own_record(soci::session& s, int64_t person_id, int64_t institution_id) const;
+  // A referral of her to the institution that it acknowledged.
+  bool referral_accepted(soci::session& s, int64_t person_id, int64_t institution_id) const;
+  // This user found her through a search since `since`.
+  bool searched_since(soci::session& s, int64_t person_id, int64_t user_id, int64_t since) const;
+  // Distinct persons whose data this user read since `since` (any access-log entry).
+  std::set<int64_t> persons_read_since(soci::session& s, int64_t user_id, int64_t since) const;
+  // A notification of that kind about that user since `since` (bulk reading: notify once a window).
+  bool notified_since(soci::session& s, int64_t institution_id, const std::string& kind, int64_t user_id, int64_t since) const;
   std::vector<int64_t> person_ids(soci::session& s) const;
 
   struct Stored {
@@ -149,6 +164,7 @@ struct Directory {
 
 struct Options {
   int64_t emergency_minutes = 240;
+  access::Limits limits;
   ReferralDeadlines deadlines;
   int max_batch = 500;
 };
@@ -165,6 +181,7 @@ class Service : public alerts::HistorySource {
   History history(soci::session& s, int64_t person_id) override;
   std::vector<int64_t> person_ids(soci::session& s) override;
   std::vector<int64_t> institutions_serving(soci::session& s, int64_t person_id) override;
+  void log_read(soci::session& s, int64_t person_id, int64_t user_id, int64_t institution_id, const std::string& action) override;
 
   // --- records
   // One record; idempotent on (institution, key) when a key is given. Answers {status, json}.
@@ -218,7 +235,14 @@ class Service : public alerts::HistorySource {
   Result<std::pair<int, nlohmann::json>> submit_in(soci::session& s, const Actor& a, const nlohmann::json& body, Pending& pending);
   Result<std::pair<int, nlohmann::json>> submit_one(const Actor& a, const nlohmann::json& body, const std::string& idem_key);
   void apply(const Pending& p);
-  bool full_view(soci::session& s, const Actor& a, const Record& r, bool emergency) const;
+  access::Viewer viewer(const Actor& a) const;
+  // Grants an emergency access (reason already checked), notifies the serving institutions, logs it.
+  int64_t grant_emergency(soci::session& s, const Actor& a, int64_t person_id, const std::string& reason, int64_t now);
+  // Notifies every institution in `to` except the actor's.
+  void notify_serving(soci::session& s, const Actor& a, int64_t person_id, const std::vector<int64_t>& to, const std::string& kind,
+                      const std::string& message, int64_t now);
+  // 429 (with the administrators notified once a window) when the user has opened too many persons.
+  std::optional<Error> throttle(soci::session& s, const Actor& a, int64_t person_id, int64_t now);
   nlohmann::json record_json(soci::session& s, const Record& r, bool full, const std::map<int64_t, std::string>& names) const;
   PersonIdentity best_identity(soci::session& s, int64_t person_id) const;
   void audit(soci::session& s, const Actor& a, const std::string& action, const std::string& object, const std::string& detail = {});
@@ -236,6 +260,11 @@ class Service : public alerts::HistorySource {
 };
 
 void register_routes(http::Router& router, std::shared_ptr<Service> service);
+
+// A refusal that must be committed with what was written to refuse it (access log, audit,
+// notification): the transaction returns it as a value, unwrap_refusal turns it into the error.
+nlohmann::json refusal(const Error& e);
+Result<nlohmann::json> unwrap_refusal(Result<nlohmann::json> r);
 
 // An alert as the registry shows it beside a person (shared minimum: rule, severity, state).
 nlohmann::json alert_summary(const alerts::Alert& a);

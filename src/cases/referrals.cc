@@ -58,7 +58,7 @@ Result<Json> Service::referral_step(const http::Request& req, int64_t record_id,
   Actor a{req.who().user_id, req.who().institution_id, &req};
   return db_.transaction<Json>([&](soci::session& s) -> Result<Json> {
     auto r = repo_.record(s, record_id);
-    if (!r || r->kind != "referral" || r->details.value("to_institution_id", int64_t{0}) != a.institution_id)
+    if (!r || !access::is_referral_recipient(viewer(a), *r))
       return fail(Error::not_found("No existe una derivación con ese número dirigida a su institución."));
     const int64_t now = now_ms();
     auto& d = r->details;

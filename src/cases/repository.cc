@@ -144,12 +144,13 @@ int64_t Repository::insert_record(soci::session& s, const Record& r) const {
 }
 
 void Repository::insert_record_person(soci::session& s, int64_t record_id, int64_t person_id, const std::string& role,
-                                      std::optional<int64_t> identity_id) const {
-  Query("INSERT INTO cases_record_persons(record_id, person_id, role, identity_id) VALUES(:r, :p, :role, :i)")
+                                      std::optional<int64_t> identity_id, const std::string& basis) const {
+  Query("INSERT INTO cases_record_persons(record_id, person_id, role, identity_id, basis) VALUES(:r, :p, :role, :i, :b)")
       .bind("r", ll(record_id))
       .bind("p", ll(person_id))
       .bind("role", role)
       .bind_opt("i", identity_id ? std::optional<long long>(*identity_id) : std::nullopt)
+      .bind("b", basis)
       .exec(s);
 }
 
@@ -226,16 +227,69 @@ std::vector<Record> Repository::referrals(soci::session& s, int64_t institution_
 }
 
 std::vector<int64_t> Repository::institutions_serving(soci::session& s, int64_t person_id) const {
+  // Records attached under an emergency access never make their institution serve her (access.h).
   std::vector<int64_t> out;
   Query("SELECT DISTINCT r.institution_id FROM cases_records r JOIN cases_record_persons rp ON rp.record_id = r.id "
-        "WHERE rp.person_id = :p UNION SELECT DISTINCT r.to_institution_id FROM cases_records r JOIN cases_record_persons rp "
-        "ON rp.record_id = r.id WHERE rp.person_id = :p2 AND r.to_institution_id IS NOT NULL")
+        "WHERE rp.person_id = :p AND rp.basis <> 'emergency' UNION SELECT DISTINCT r.to_institution_id FROM cases_records r "
+        "JOIN cases_record_persons rp ON rp.record_id = r.id WHERE rp.person_id = :p2 AND rp.basis <> 'emergency' "
+        "AND r.kind = 'referral' AND r.to_institution_id IS NOT NULL")
       .bind("p", ll(person_id))
       .bind("p2", ll(person_id))
       .each(s, [&](const soci::row& r) { out.push_back(get_int(r, 0)); });
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
+}
+
+bool Repository::serves_by_own_record(soci::session& s, int64_t person_id, int64_t institution_id) const {
+  return Query("SELECT 1 FROM cases_records r JOIN cases_record_persons rp ON rp.record_id = r.id WHERE rp.person_id = :p "
+               "AND r.institution_id = :i AND rp.basis <> 'emergency' LIMIT 1")
+      .bind("p", ll(person_id))
+      .bind("i", ll(institution_id))
+      .scalar(s)
+      .has_value();
+}
+
+bool Repository::referral_accepted(soci::session& s, int64_t person_id, int64_t institution_id) const {
+  return Query("SELECT 1 FROM cases_records r JOIN cases_record_persons rp ON rp.record_id = r.id WHERE rp.person_id = :p "
+               "AND rp.role = 'victim' AND rp.basis <> 'emergency' AND r.kind = 'referral' AND r.to_institution_id = :i "
+               "AND r.acknowledged_at IS NOT NULL LIMIT 1")
+      .bind("p", ll(person_id))
+      .bind("i", ll(institution_id))
+      .scalar(s)
+      .has_value();
+}
+
+bool Repository::searched_since(soci::session& s, int64_t person_id, int64_t user_id, int64_t since) const {
+  return Query("SELECT 1 FROM cases_access_log WHERE person_id = :p AND user_id = :u AND action = 'search' AND at >= :since LIMIT 1")
+      .bind("p", ll(person_id))
+      .bind("u", ll(user_id))
+      .bind("since", ll(since))
+      .scalar(s)
+      .has_value();
+}
+
+std::set<int64_t> Repository::persons_read_since(soci::session& s, int64_t user_id, int64_t since) const {
+  std::set<int64_t> out;
+  // Opening files and finding persons; not the lists one's work shows (alerts, reviews, referrals).
+  Query("SELECT DISTINCT person_id FROM cases_access_log WHERE user_id = :u AND at >= :since AND (action IN ('view', "
+        "'emergency_view', 'view_refused', 'search') OR action LIKE 'record:%')")
+      .bind("u", ll(user_id))
+      .bind("since", ll(since))
+      .each(s, [&](const soci::row& r) { out.insert(get_int(r, 0)); });
+  return out;
+}
+
+bool Repository::notified_since(soci::session& s, int64_t institution_id, const std::string& kind, int64_t user_id,
+                                int64_t since) const {
+  return Query("SELECT 1 FROM cases_notifications WHERE institution_id = :i AND kind = :k AND user_id = :u AND created_at >= :since "
+               "LIMIT 1")
+      .bind("i", ll(institution_id))
+      .bind("k", kind)
+      .bind("u", ll(user_id))
+      .bind("since", ll(since))
+      .scalar(s)
+      .has_value();
 }
 
 std::vector<int64_t> Repository::person_ids(soci::session& s) const {
@@ -472,7 +526,9 @@ std::vector<AccessEntry> Repository::access_log(soci::session& s, int64_t person
 }
 
 void Repository::notify(soci::session& s, const Notification& n) const {
-  Query("INSERT INTO cases_notifications(institution_id, person_id, kind, message, created_at) VALUES(:i, :p, :k, :m, :now)")
+  Query("INSERT INTO cases_notifications(institution_id, person_id, kind, message, created_at, user_id) "
+        "VALUES(:i, :p, :k, :m, :now, :u)")
+      .bind_opt("u", n.user_id ? std::optional<long long>(*n.user_id) : std::nullopt)
       .bind("i", ll(n.institution_id))
       .bind("p", ll(n.person_id))
       .bind("k", n.kind)
@@ -483,11 +539,12 @@ void Repository::notify(soci::session& s, const Notification& n) const {
 
 std::vector<Notification> Repository::notifications(soci::session& s, int64_t institution_id, int limit) const {
   std::vector<Notification> out;
-  Query("SELECT id, institution_id, person_id, kind, message, created_at, read_at FROM cases_notifications "
+  Query("SELECT id, institution_id, person_id, kind, message, created_at, read_at, user_id FROM cases_notifications "
         "WHERE institution_id = :i ORDER BY created_at DESC, id DESC LIMIT " + std::to_string(limit))
       .bind("i", ll(institution_id))
       .each(s, [&](const soci::row& r) {
-        out.push_back({get_int(r, 0), get_int(r, 1), get_int(r, 2), get_int(r, 5), get_str(r, 3), get_str(r, 4), get_opt_int(r, 6)});
+        out.push_back({get_int(r, 0), get_int(r, 1), get_int(r, 2), get_int(r, 5), get_str(r, 3), get_str(r, 4), get_opt_int(r, 6),
+                       get_opt_int(r, 7)});
       });
   return out;
 }

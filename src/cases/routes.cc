@@ -51,7 +51,8 @@ Result<int64_t> month_start(const std::string& text, const std::string& field, i
 void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
   http::Schema record_doc = {{"kind", T::string, true, 30},          {"occurred_at", T::string, true, 40},
                              {"comuna_id", T::string, false, 5},     {"consent_statistics", T::boolean},
-                             {"persons", T::string_array, true, 10}, {"details", T::string, false}};
+                             {"persons", T::string_array, true, 10}, {"details", T::string, false},
+                             {"emergency_reason", T::string, false, 1000}};
 
   router.add({"POST", "/api/v1/cases/records", kWrite,
               "Registrar un contacto, denuncia, evaluación de riesgo, medida, derivación, acogida o cierre (cabecera "

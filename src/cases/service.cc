@@ -58,6 +58,49 @@ std::vector<int64_t> Service::person_ids(soci::session& s) { return repo_.person
 std::vector<int64_t> Service::institutions_serving(soci::session& s, int64_t person_id) {
   return repo_.institutions_serving(s, person_id);
 }
+void Service::log_read(soci::session& s, int64_t person_id, int64_t user_id, int64_t institution_id, const std::string& action) {
+  repo_.log_access(s, {0, person_id, user_id, institution_id, now_ms(), action, false});
+}
+
+access::Viewer Service::viewer(const Actor& a) const {
+  return {a.user_id, a.institution_id, a.req && a.req->who().can("alerts.handle")};
+}
+
+void Service::notify_serving(soci::session& s, const Actor& a, int64_t person_id, const std::vector<int64_t>& to,
+                             const std::string& kind, const std::string& message, int64_t now) {
+  for (auto i : to)
+    if (i != a.institution_id) repo_.notify(s, {0, i, person_id, now, kind, message, std::nullopt, std::nullopt});
+}
+
+std::optional<Error> Service::throttle(soci::session& s, const Actor& a, int64_t person_id, int64_t now) {
+  const auto& l = options_.limits;
+  if (!access::over_bulk_limit(s, repo_, viewer(a), person_id, now, l)) return std::nullopt;
+  const int64_t minutes = l.bulk_window_ms / 60000;
+  if (!repo_.notified_since(s, a.institution_id, "bulk_read", a.user_id, now - l.bulk_window_ms)) {
+    auto who = directory_.user_names ? directory_.user_names({a.user_id}) : std::map<int64_t, std::string>();
+    repo_.notify(s, {0, a.institution_id, 0, now, "bulk_read",
+                     "Lectura masiva del registro: " + (who.count(a.user_id) ? who[a.user_id] : "la cuenta N° " + std::to_string(a.user_id)) +
+                         " abrió " + std::to_string(l.bulk_persons) + " fichas distintas en menos de " + std::to_string(minutes) +
+                         " minutos y fue detenida. Revise si corresponde a su trabajo; si no, desactive la cuenta.",
+                     std::nullopt, a.user_id});
+    audit::Entry e = a.req ? audit::Log::from(*a.req, "case.bulk_read", "user:" + std::to_string(a.user_id), "denied") : audit::Entry{};
+    e.detail = std::to_string(l.bulk_persons) + " personas en " + std::to_string(minutes) + " min";
+    audit_.append(s, e);
+  }
+  return Error{429, "too_many_persons",
+               "Abrió demasiadas fichas distintas en poco tiempo (" + std::to_string(l.bulk_persons) + " en " + std::to_string(minutes) +
+                   " minutos). Espere unos minutos; se avisó a la administración de su institución.",
+               {}};
+}
+
+nlohmann::json refusal(const Error& e) {
+  return {{"__refusal", {{"status", e.status}, {"code", e.code}, {"message", e.message}, {"field", e.field}}}};
+}
+Result<nlohmann::json> unwrap_refusal(Result<nlohmann::json> r) {
+  if (!r || !r->is_object() || !r->contains("__refusal")) return r;
+  const auto& x = (*r)["__refusal"];
+  return fail(Error{x["status"].get<int>(), x["code"].get<std::string>(), x["message"].get<std::string>(), x["field"].get<std::string>()});
+}
 
 PersonIdentity Service::best_identity(soci::session& s, int64_t person_id) const {
   // Names as written beside a valid RUN first (copied from an identity document); then newest
@@ -120,7 +163,8 @@ std::string role_of(const Json& p, const std::string& field) {
 
 Result<std::pair<int, Json>> Service::submit_in(soci::session& s, const Actor& a, const Json& body, Pending& pending) {
   if (!body.is_object()) return fail(Error::bad_request("invalid_body", "El cuerpo debe ser un objeto JSON."));
-  static const std::vector<std::string> known = {"kind", "occurred_at", "comuna_id", "consent_statistics", "persons", "details"};
+  static const std::vector<std::string> known = {"kind",    "occurred_at", "comuna_id",       "consent_statistics",
+                                                 "persons", "details",     "emergency_reason"};
   for (auto it = body.begin(); it != body.end(); ++it)
     if (std::find(known.begin(), known.end(), it.key()) == known.end())
       return fail(Error::invalid(it.key(), "Campo desconocido.", "unknown_field"));
@@ -150,6 +194,17 @@ Result<std::pair<int, Json>> Service::submit_in(soci::session& s, const Actor& a
     r.consent_statistics = body["consent_statistics"].get<bool>();
   }
 
+  // A reason of real words lets the record name, by number, a woman the institution does not serve
+  // (the emergency-access path: granted, notified, audited; access.h).
+  std::optional<std::string> emergency_reason;
+  if (body.contains("emergency_reason") && !body["emergency_reason"].is_null()) {
+    if (!body["emergency_reason"].is_string()) return fail(Error::invalid("emergency_reason", "Debe ser un texto.", "invalid_type"));
+    auto reason = access::emergency_reason(body["emergency_reason"].get<std::string>(), "emergency_reason");
+    if (!reason) return fail(reason.error());
+    emergency_reason = *reason;
+  }
+  const auto v = viewer(a);
+
   const Json persons = body.value("persons", Json());
   if (!persons.is_array() || persons.empty() || persons.size() > 10)
     return fail(Error::invalid("persons", "Indique entre 1 y 10 personas, cada una con su rol.", "invalid_persons"));
@@ -161,6 +216,9 @@ Result<std::pair<int, Json>> Service::submit_in(soci::session& s, const Actor& a
     Json linkage;
     std::optional<Review> review;
     std::optional<double> auto_weight;  // linked automatically by probability (undoable)
+    std::string basis = access::kIdentity;
+    std::vector<int64_t> served_before;  // who served her before this record (to tell them)
+    bool granted = false;                // an emergency access granted by this record
   };
   std::vector<Linked> linked;
   for (size_t i = 0; i < persons.size(); ++i) {
@@ -187,7 +245,16 @@ Result<std::pair<int, Json>> Service::submit_in(soci::session& s, const Actor& a
       if (!resolved)
         return fail(Error::invalid(field + ".person_id", "No existe una persona con ese número en el registro.", "unknown_person"));
       l.person_id = *resolved;
-      l.linkage = {{"decision", "given"}};
+      const bool emergency = emergency_reason.has_value() || repo_.emergency_until(s, *resolved, a.user_id, now).has_value();
+      auto basis = access::attach_basis(s, repo_, v, *resolved, emergency, field + ".person_id", now);
+      if (!basis) return fail(basis.error());
+      l.basis = *basis;
+      l.served_before = repo_.institutions_serving(s, *resolved);
+      if (l.basis == access::kEmergency && emergency_reason && !repo_.emergency_until(s, *resolved, a.user_id, now)) {
+        grant_emergency(s, a, *resolved, *emergency_reason, now);
+        l.granted = true;
+      }
+      l.linkage = {{"decision", "given"}, {"basis", l.basis}};
     } else {
       auto id = parse_identity(p["identity"], field + ".identity", now);
       if (!id) return fail(id.error());
@@ -206,6 +273,7 @@ Result<std::pair<int, Json>> Service::submit_in(soci::session& s, const Actor& a
           break;
         }
       if (exact) {
+        l.served_before = repo_.institutions_serving(s, *exact);
         l.person_id = *exact;
         l.linkage = {{"decision", "link"}, {"exact_run", true}};
       } else {
@@ -214,6 +282,7 @@ Result<std::pair<int, Json>> Service::submit_in(soci::session& s, const Actor& a
         if (m.person_id)
           if (auto live = repo_.resolve_person(s, m.person_id)) best = *live;
         if (m.decision == linkage::Decision::link && best) {
+          l.served_before = repo_.institutions_serving(s, best);
           l.person_id = best;
           l.auto_weight = m.weight;
           l.linkage = {{"decision", "link"}, {"weight", m.weight}};
@@ -264,17 +333,30 @@ Result<std::pair<int, Json>> Service::submit_in(soci::session& s, const Actor& a
     return std::nullopt;
   };
   for (const auto& p : r.persons)
-    if (p.role == "victim")
-      for (const auto& past : repo_.records_of_person(s, p.person_id))
-        if (past.kind == "risk_assessment") ctx.latest_risk_level = past.details.value("level", std::string());
+    if (p.role == "victim") ctx.latest_risk_level = access::current_risk_level(repo_.records_of_person(s, p.person_id));
   const Json details = body.contains("details") ? body["details"] : Json::object();
   auto checked = check_details(r, details, ctx);
   if (!checked) return fail(checked.error());
   r.details = *checked;
 
   r.id = repo_.insert_record(s, r);
+  auto inst_name = directory_.institution_names({a.institution_id});
+  const std::string author = inst_name.count(a.institution_id) ? inst_name[a.institution_id] : std::string("Otra institución");
   for (const auto& l : linked) {
-    repo_.insert_record_person(s, r.id, l.person_id, l.role, l.identity_id);
+    repo_.insert_record_person(s, r.id, l.person_id, l.role, l.identity_id, l.basis);
+    // The institutions that serve her hear of a record by someone who did not (access.h).
+    const bool newcomer = std::find(l.served_before.begin(), l.served_before.end(), a.institution_id) == l.served_before.end();
+    if (l.basis == access::kEmergency)
+      notify_serving(s, a, l.person_id, l.served_before, "emergency_record",
+                     author + " agregó el registro N° " + std::to_string(r.id) + " (" + kind_name_es(r.kind) + ") a la ficha N° " +
+                         std::to_string(l.person_id) + " bajo acceso de emergencia. No cambia el nivel de riesgo ni el cierre que "
+                         "registre su institución.",
+                     now);
+    else if (newcomer && l.basis == access::kIdentity)
+      notify_serving(s, a, l.person_id, l.served_before, "new_institution",
+                     author + " comenzó a atender a la persona de la ficha N° " + std::to_string(l.person_id) +
+                         ": la identificó con sus propios datos (registro N° " + std::to_string(r.id) + ").",
+                     now);
     if (l.auto_weight) {
       Link link;
       link.kind = "auto";
@@ -374,12 +456,6 @@ Result<Json> Service::submit_batch(const http::Request& req, const Json& body) {
   return Json{{"created", created}, {"replayed", replayed}, {"rejected", rejected}, {"results", results}};
 }
 
-bool Service::full_view(soci::session& s, const Actor& a, const Record& r, bool emergency) const {
-  (void)s;
-  if (r.institution_id == a.institution_id || emergency) return true;
-  return r.kind == "referral" && r.details.value("to_institution_id", int64_t{0}) == a.institution_id;
-}
-
 Json Service::record_json(soci::session& s, const Record& r, bool full, const std::map<int64_t, std::string>& names) const {
   (void)s;
   auto name = [&](int64_t id) {
@@ -438,7 +514,7 @@ Result<Json> Service::record(const http::Request& req, int64_t id) {
     bool emergency = false;
     for (const auto& p : r->persons)
       if (repo_.emergency_until(s, p.person_id, a.user_id, now_ms())) emergency = true;
-    if (!full_view(s, a, *r, emergency)) {
+    if (!access::record_full(viewer(a), *r, emergency)) {
       // Committed on purpose: a refused look at another institution's record is itself evidence.
       audit::Entry e = audit::Log::from(req, "case.record_read", "case_record:" + std::to_string(id), "denied");
       e.detail = "need_to_know";

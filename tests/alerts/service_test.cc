@@ -127,8 +127,8 @@ TEST_P(AlertStore, RecordRaisesOnceWithEventAndAuditEntry) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM alerts_events WHERE kind = 'raised'"), 1);
   EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'alert.raise'"), 1);
   auto lease = db_->lease();
-  EXPECT_EQ(svc_->open_alerts(**lease, kWoman).size(), 1u);
-  EXPECT_TRUE(svc_->open_alerts(**lease, kMan).empty());
+  EXPECT_EQ(svc_->open_alerts(**lease, kWoman, 0).size(), 1u);
+  EXPECT_TRUE(svc_->open_alerts(**lease, kMan, 0).empty());
 }
 
 TEST_P(AlertStore, WorkflowTransitionsAreCheckedAndAudited) {
@@ -180,7 +180,7 @@ TEST_P(AlertStore, WorkflowTransitionsAreCheckedAndAudited) {
   EXPECT_EQ(events[1].note, "La llamo ahora");
   EXPECT_EQ(events[2].kind, "closed");
   EXPECT_EQ(events[2].outcome, "medida_proteccion_solicitada");
-  EXPECT_TRUE(svc_->open_alerts(**lease, kWoman).empty());
+  EXPECT_TRUE(svc_->open_alerts(**lease, kWoman, 0).empty());
   EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action IN ('alert.take', 'alert.close')"), 2);
   EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'alert.take' AND actor_user_id = 11"), 1);
 }

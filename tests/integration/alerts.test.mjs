@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 
 import { assertApiError, startServer } from './harness.mjs';
-import { login, loginDemo } from './auth_helpers.mjs';
+import { login, loginDemo, runFor } from './auth_helpers.mjs';
 
 let srv;
 let centre; // caso@: Centro de la Mujer Santiago
@@ -24,7 +24,9 @@ after(async () => { await srv?.stop(); });
 const iso = (daysAgo = 0) => new Date(Date.now() - daysAgo * 86_400_000).toISOString();
 const letters = (n) => Array.from(crypto.randomBytes(n), (b) => 'bcdfghjklmnprstvz'[b % 17] + 'aeiou'[(b >> 4) % 5]).join('');
 const cap = (w) => w[0].toUpperCase() + w.slice(1);
+let runs = 0;
 const newWoman = () => ({
+  run: runFor(13_000_000 + ((Date.now() + 7919 * runs++) % 900_000)),
   given_names: cap(letters(4)), surname1: cap(letters(4)), surname2: cap(letters(3)),
   birth_date: `${String(1 + crypto.randomInt(28)).padStart(2, '0')}-0${1 + crypto.randomInt(9)}-${1960 + crypto.randomInt(45)}`,
   sex: 'F', comuna_id: '13101',
@@ -41,7 +43,8 @@ async function post(client, body) {
 
 // Three contacts by the centre in 30 days: one "contactos o denuncias" alert for the centre.
 async function burst() {
-  const first = await post(centre, contact({ identity: newWoman() }, 20));
+  const woman = newWoman();
+  const first = await post(centre, contact({ identity: woman }, 20));
   const pid = first.linkage[0].person_id;
   await post(centre, contact({ person_id: pid }, 10));
   await post(centre, contact({ person_id: pid }, 1));
@@ -49,7 +52,7 @@ async function burst() {
   assert.equal(inbox.status, 200, inbox.text);
   const alert = inbox.json.items.find((a) => a.template === 'contact_burst');
   assert.ok(alert, JSON.stringify(inbox.json));
-  return { pid, alert };
+  return { pid, alert, woman };
 }
 
 describe('alert inbox and workflow', () => {
@@ -78,11 +81,16 @@ describe('alert inbox and workflow', () => {
   });
 
   test('another institution sees the alert only once it serves the woman', async () => {
-    const { pid, alert } = await burst();
+    const { pid, alert, woman } = await burst();
     assertApiError(assert, await police.get(`/api/v1/alerts/${alert.id}`), 404);
     assertApiError(assert, await police.post(`/api/v1/alerts/${alert.id}/take`, {}), 404);
     assert.equal((await police.get(`/api/v1/alerts?person_id=${pid}`)).json.total, 0);
-    await post(police, contact({ person_id: pid }, 0));
+    // A record attached under emergency access does not make the police serve her (cases/access.h).
+    await post(police, { ...contact({ person_id: pid }, 0),
+      emergency_reason: 'Procedimiento en curso por agresión: se registra la atención en terreno.' });
+    assertApiError(assert, await police.get(`/api/v1/alerts/${alert.id}`), 404);
+    // Identifying her with her own data (her RUN) does.
+    await post(police, contact({ identity: { run: woman.run } }, 0));
     assert.equal((await police.get(`/api/v1/alerts/${alert.id}`)).status, 200);
   });
 

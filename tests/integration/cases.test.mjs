@@ -179,7 +179,7 @@ describe('bad input leaves nothing behind', () => {
 
 describe('need-to-know between institutions', () => {
   test("another institution sees only the shared minimum of a person's records; an emergency access opens them, audited and notified", async () => {
-    const w = newWoman();
+    const w = newWoman({ run: runFor(18_000_000 + (Date.now() % 900_000)) });
     const own = await post(centre, contact([{ role: 'victim', identity: w }], 3));
     assert.equal(own.status, 201, own.text);
     const pid = own.json.linkage[0].person_id;
@@ -187,6 +187,10 @@ describe('need-to-know between institutions', () => {
 
     const denied = await police.get(`/api/v1/cases/records/${rid}`);
     assertApiError(assert, denied, 403, 'need_to_know');
+    // Not by number: through a search with enough identifying data (cases_attacks.test.mjs tries the rest).
+    assertApiError(assert, await police.get(`/api/v1/cases/persons/${pid}`), 404);
+    const found = await police.get(`/api/v1/cases/persons?run=${encodeURIComponent(w.run)}`);
+    assert.ok(found.json.items.some((i) => i.person_id === pid), found.text);
     const view = await police.get(`/api/v1/cases/persons/${pid}`);
     assert.equal(view.status, 200, view.text);
     assert.equal(view.json.served_by_my_institution, false);
@@ -242,9 +246,12 @@ describe('risk, referrals and alerts', () => {
   });
 
   test('three contacts in 30 days raise an alert on the third', async () => {
-    const first = await post(centre, contact([{ role: 'victim', identity: newWoman() }], 20));
+    const run = runFor(14_000_000 + (Date.now() % 900_000));
+    const first = await post(centre, contact([{ role: 'victim', identity: newWoman({ run }) }], 20));
     const pid = first.json.linkage[0].person_id;
-    const second = await post(police, contact([{ role: 'victim', person_id: pid }], 10));
+    // The police identify her by her RUN (by number alone they could not: she is the centre's).
+    const second = await post(police, contact([{ role: 'victim', identity: { run } }], 10));
+    assert.equal(second.json.linkage[0].person_id, pid, second.text);
     assert.equal(second.json.alerts.filter((a) => /contactos/.test(a.rule)).length, 0);
     const third = await post(centre, contact([{ role: 'victim', person_id: pid }], 1));
     assert.ok(third.json.alerts.some((a) => /contactos/.test(a.rule)), JSON.stringify(third.json.alerts));

@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatDate, formatDateTime, parseDateInput, todayIso } from '../app/format';
 import { useLocation } from '../app/router';
 import { useSession } from '../app/session';
+import { ApiError } from '../app/api';
 import { Checkbox, DateField, ErrorAlert, Field, Loading, Notice, PageHeader, SelectField, useAsync, useForm } from '../app/ui';
 import { CasesNav, ComunaField, PersonLink, RiskBadge, SeverityBadge, TextAreaField } from './common';
 import {
@@ -42,6 +43,13 @@ const draftPerson = (role: string, identity: Partial<IdentityDraft> = {}): Perso
   personId: null,
   identity: { ...EMPTY_IDENTITY, ...identity },
 });
+
+// The server's rule (cases/access.h): 20 visible characters, 10 of them letters.
+function reasonHasWords(text: string): boolean {
+  const visible = text.replace(/[\s\u00a0\u00ad\u200b-\u200f\u2028-\u202f\u205f-\u206f\ufeff]/g, '');
+  const letters = visible.replace(/[^a-zA-Z\u00c0-\u024f]/g, '');
+  return visible.length >= 20 && letters.length >= 10;
+}
 
 function nowTime(): string {
   return formatDateTime(new Date()).slice(11, 16);
@@ -108,6 +116,11 @@ function RecordForm(props: { person: Person | null; prefill: URLSearchParams; on
   const [referralConsent, setReferralConsent] = useState(false);
   const [risk, setRisk] = useState<RiskDraft>({ answers: {}, level: '', reason: '' });
   const [addId, setAddId] = useState('');
+  // A woman the institution does not serve (nor has an emergency access to) is written about only
+  // with a stated emergency reason: audited and told to the institutions that serve her.
+  const [emergencyReason, setEmergencyReason] = useState('');
+  const [serverAskedReason, setServerAskedReason] = useState(false);
+  const needsReason = serverAskedReason || (p !== null && !p.served_by_my_institution && !p.emergency_until);
   const { errors, formRef, busy, onSubmit, invalid, send } = useForm();
   const instrument = useAsync(() => (kind === 'risk_assessment' ? getInstrument() : Promise.resolve(null)), [kind === 'risk_assessment']);
   const institutions = useAsync(() => (kind === 'referral' ? getServingInstitutions() : Promise.resolve([])), [kind === 'referral']);
@@ -204,6 +217,8 @@ function RecordForm(props: { person: Person | null; prefill: URLSearchParams; on
     if (kind === 'closure') need('reason', 'Elija el motivo del cierre.');
     if (kind === 'risk_assessment' && risk.level && risk.reason.trim().length < 10)
       local['details.raise_reason'] = 'Indique el motivo para elevar el nivel (al menos 10 caracteres).';
+    if (needsReason && !reasonHasWords(emergencyReason))
+      local.emergency_reason = 'Describa con palabras el motivo de la emergencia (al menos 20 caracteres).';
     if (invalid(local, 'Revise los datos marcados.')) return;
 
     const body = {
@@ -213,13 +228,21 @@ function RecordForm(props: { person: Person | null; prefill: URLSearchParams; on
       consent_statistics: consent,
       persons: personsBody(persons),
       details: JSON.parse(JSON.stringify(details())),
+      emergency_reason: needsReason ? emergencyReason.trim() : undefined,
     };
-    void send(async () => {
-      const r = await submitRecord(body, idempotencyKey.current);
-      idempotencyKey.current = newIdempotencyKey();
-      props.onSaved(r);
-      window.scrollTo(0, 0);
-    });
+    void send(
+      async () => {
+        const r = await submitRecord(body, idempotencyKey.current);
+        idempotencyKey.current = newIdempotencyKey();
+        props.onSaved(r);
+        window.scrollTo(0, 0);
+      },
+      (err) => {
+        // A person added by number that the institution does not serve: ask for the reason.
+        if (err instanceof ApiError && err.code === 'need_to_know') setServerAskedReason(true);
+        errors.fromError(err);
+      },
+    );
   }
 
   function addExisting() {
@@ -294,6 +317,28 @@ function RecordForm(props: { person: Person | null; prefill: URLSearchParams; on
           </div>
         </div>
       </fieldset>
+
+      {needsReason && (
+        <fieldset class="card fieldset-card" data-testid="emergency-reason">
+          <legend>Acceso de emergencia</legend>
+          <Notice kind="warning">
+            Su institución no atiende a esta persona. Solo puede agregar un registro con acceso de emergencia: el motivo queda en el registro
+            de accesos de la persona y se avisa a cada institución que la atiende. Su registro no cambia el nivel de riesgo ni cierra el caso
+            de otra institución.
+          </Notice>
+          <TextAreaField
+            label="Motivo de la emergencia"
+            name="emergency_reason"
+            value={emergencyReason}
+            onValue={setEmergencyReason}
+            error={e.emergency_reason}
+            hint="Qué ocurre y por qué debe registrarlo ahora."
+            required
+            rows={3}
+            maxLength={1000}
+          />
+        </fieldset>
+      )}
 
       <fieldset class="card fieldset-card">
         <legend>3. {labelOf(KINDS, kind)}</legend>

@@ -83,6 +83,7 @@ export default function ReviewsPage() {
 }
 
 function rowState(r: ComparisonRow): { cls: string; label: string } {
+  if (r.withheld) return { cls: 'cmp-missing', label: 'Reservado' };
   if (r.missing) return { cls: 'cmp-missing', label: 'Falta un dato' };
   if (r.same) return { cls: 'cmp-same', label: 'Igual' };
   return { cls: 'cmp-diff', label: 'Distinto' };
@@ -153,7 +154,15 @@ function ReviewDetailPanel(props: { id: string; onClose: () => void; onDecided: 
                     <tr key={c.field} class={s.cls}>
                       <th scope="row">{c.label}</th>
                       <td>{c.left ? c.field === 'comuna_id' ? <ComunaName id={c.left} /> : c.left : <span class="muted">(sin dato)</span>}</td>
-                      <td>{c.right ? c.field === 'comuna_id' ? <ComunaName id={c.right} /> : c.right : <span class="muted">(sin dato)</span>}</td>
+                      <td>
+                        {c.withheld ? (
+                          <span class="muted">(reservado: su institución no la atiende)</span>
+                        ) : c.right ? (
+                          c.field === 'comuna_id' ? <ComunaName id={c.right} /> : c.right
+                        ) : (
+                          <span class="muted">(sin dato)</span>
+                        )}
+                      </td>
                       <td>
                         <span class="cmp-label">{s.label}</span>
                       </td>

@@ -84,7 +84,7 @@ export default function SearchPage() {
           <ul class="plain notice-list">
             {notices.data!.slice(0, 5).map((n) => (
               <li key={n.id}>
-                <span class="nowrap">{n.at}</span> — {n.message} <a href={`/casos/personas/${n.person_id}`}>Ver ficha N° {n.person_id}</a>
+                <span class="nowrap">{n.at}</span> — {n.message} {n.person_id !== null && <a href={`/casos/personas/${n.person_id}`}>Ver ficha N° {n.person_id}</a>}
               </li>
             ))}
           </ul>
@@ -122,7 +122,8 @@ export default function SearchPage() {
         </div>
         <p class="hint">
           Para buscar solo por nombre, agregue también el año de nacimiento o la comuna: la búsqueda compara personas del mismo año o
-          de la misma comuna.
+          de la misma comuna. Las personas que su institución no atiende aparecen solo con RUN, documento, o nombres, primer apellido y
+          año de nacimiento, y con sus datos mínimos.
         </p>
         <div class="form-actions">
           <button type="submit" class="btn btn-primary">

@@ -99,6 +99,7 @@ export interface Person {
   identity: Identity;
   served_by_my_institution: boolean;
   emergency_until: string | null;
+  cases?: { institution_id: number; institution: string; open: boolean }[]; // per institution: its case open or closed
   institutions: { id: number; name: string }[];
   summary: {
     risk_level: string | null;
@@ -149,9 +150,10 @@ export interface ComparisonRow {
   field: string;
   label: string;
   left: string;
-  right: string;
+  right: string | null; // null when withheld
   same: boolean;
   missing: boolean;
+  withheld?: boolean; // the reviewer's institution may not see this datum of the candidate
 }
 
 export interface ReviewDetail {
@@ -203,7 +205,7 @@ export interface ServingInstitution {
 
 export interface Notification {
   id: number;
-  person_id: number;
+  person_id: number | null; // null: about a user (bulk reading)
   kind: string;
   message: string;
   at: string;
