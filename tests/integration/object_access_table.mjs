@@ -95,18 +95,17 @@ export const CLASSES = {
   // ---- public
   'GET /api/v1/legislative/bills/{id}': { kind: 'public', why: 'public legislative agenda' },
   'GET /api/v1/policy/public/instruments/{id}': { kind: 'public', why: 'validated policy progress (transparency page)' },
-  'GET /api/v1/policy/public/instruments/{id}/items': { kind: 'public', why: 'validated policy progress' },
   'GET /api/v1/policy/public/instruments/{id}/items.csv': { kind: 'public', why: 'validated policy progress' },
   'GET /api/v1/policy/public/instruments/{id}/items.xlsx': { kind: 'public', why: 'validated policy progress' },
-  'GET /api/v1/policy/public/instruments/{id}/periods': { kind: 'public', why: 'reporting calendar' },
   'GET /api/v1/policy/public/instruments/{id}/periods.csv': { kind: 'public', why: 'reporting calendar' },
   'GET /api/v1/policy/public/instruments/{id}/periods.xlsx': { kind: 'public', why: 'reporting calendar' },
   'GET /api/v1/policy/public/items/{id}': { kind: 'public', why: 'validated policy progress' },
   'GET /api/v1/policy/public/items/{id}/bills': { kind: 'public', why: 'links between policy items and public bills' },
   'GET /api/v1/policy/public/bills/{id}/items': { kind: 'public', why: 'links between policy items and public bills' },
-  'GET /api/v1/territory/regions/{code}': { kind: 'public', why: 'official territory reference data' },
-  'GET /api/v1/territory/provinces/{code}': { kind: 'public', why: 'official territory reference data' },
-  'GET /api/v1/territory/comunas/{code}': { kind: 'public', why: 'official territory reference data' },
+  'GET /api/v1/territory/regions/{id}/provinces': { kind: 'public', why: 'official territory reference data' },
+  'GET /api/v1/territory/provinces/{id}/comunas': { kind: 'public', why: 'official territory reference data' },
+  'GET /api/v1/territory/comunas/{id}': { kind: 'public', why: 'official territory reference data' },
+  'GET /api/v1/territory/boundaries/regions/{id}/comunas': { kind: 'public', why: 'official territory boundaries' },
 
   // ---- case registry: persons, records, reviews, links, referrals
   'GET /api/v1/cases/persons/{id}': { kind: 'owned', actor: 'worker', check: 'personRead', owner: 'personOwner' },
@@ -119,7 +118,7 @@ export const CLASSES = {
   'GET /api/v1/cases/records/{id}': { kind: 'owned', actor: 'worker', check: 'recordRead', owner: 'recordOwner' },
   'POST /api/v1/cases/records': {
     kind: 'owned', actor: 'worker', check: 'recordAttach', owner: 'recordAttachOwner',
-    attack: 'issue 11 item 1: a contact, a lower risk assessment and a closure naming her person_id',
+    attack: 'issue 11 item 1: a contact, a lower risk assessment and a closure naming her person_id; her name and birth year linked automatically',
   },
   'POST /api/v1/cases/batches': {
     kind: 'owned', actor: 'worker', check: 'batchAttach', owner: 'batchAttachOwner',
@@ -175,6 +174,7 @@ export const CLASSES = {
   'GET /api/v1/users/{id}': { kind: 'owned', actor: 'admin', check: 'userRead', owner: 'userOwner' },
   'PATCH /api/v1/users/{id}': { kind: 'owned', actor: 'admin', check: 'userPatch', owner: 'userOwner' },
   'POST /api/v1/users/{id}/reset-totp': { kind: 'owned', actor: 'admin', check: 'userResetTotp', owner: 'userOwner' },
+  'POST /api/v1/institutions': { kind: 'national', why: 'system administration (institutions.manage) creates every institution' },
   'PATCH /api/v1/institutions/{id}': { kind: 'national', why: 'system administration (institutions.manage) edits every institution' },
   'DELETE /api/v1/auth/sessions/{id}': { kind: 'own', check: 'sessionDelete' },
   'GET /api/v1/audit': { kind: 'national', why: 'the audit log is for system administration (audit.read); names never enter it (cases.test.mjs)' },
@@ -190,6 +190,7 @@ export const CLASSES = {
   'PATCH /api/v1/policy/items/{id}': { kind: 'national', why: 'ministry analysts maintain every instrument' },
   'POST /api/v1/policy/items/{id}/bills': { kind: 'national', why: 'ministry analysts maintain every instrument' },
   'DELETE /api/v1/policy/items/{id}/bills/{bill_id}': { kind: 'national', why: 'ministry analysts maintain every instrument' },
+  'POST /api/v1/policy/periods': { kind: 'national', why: 'ministry analysts run the reporting calendar' },
   'POST /api/v1/policy/periods/{id}/reopen': { kind: 'national', why: 'ministry analysts run the reporting calendar' },
   'POST /api/v1/policy/items': { kind: 'national', why: 'ministry analysts maintain every instrument' },
   'GET /api/v1/policy/queue': { kind: 'national', why: 'ministry analysts validate every institution\'s reports' },
