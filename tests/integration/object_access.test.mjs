@@ -639,6 +639,10 @@ const CHECKS = {
       await Promise.all([mine, theirs].map((w) => w.next((m) => m?.type === 'hello', 5000)));
       const d = await dispatchTo(A, `stream:${B.key}`);
       await mine.next((m) => m?.type === 'dispatch' && m.dispatch?.id === d.id, 15_000);
+      // A barrier instead of a wait: a dispatch to B itself, published after A's. Once B's stream
+      // has it, anything of A's it was going to get would have arrived before it.
+      const barrier = await dispatchTo(B, `barrier:${A.key}`);
+      await theirs.next((m) => m?.type === 'dispatch' && m.dispatch?.id === barrier.id, 15_000);
       const got = theirs.messages.filter((m) => m.json?.type !== 'hello').map((m) => m.text).join('\n');
       return [got.includes(`"id":${d.id}`) ? `B's stream received ${A.name}'s dispatch` : null,
         judge({ status: 200, text: got }, d.identity, { extra: { victim: d.victimName } })];
@@ -846,3 +850,21 @@ describe('object access between institutions', () => {
   });
 });
 
+// The checks themselves can fail: run with B = A (the owner reaching for its own object), each must
+// report something, because A is entitled to what B is refused. Last, since it changes A's objects.
+const SELF_EXEMPT = {
+  referralStep: 'a referral to one\'s own institution is refused at creation, so there is no object to try',
+  policyReportElsewhere: 'A already reported on its item this period (409), which is not an object rule',
+};
+describe('the checks can fail', () => {
+  test('every pair check reports a failure when B is the owner itself', async () => {
+    const silent = [];
+    for (const [name, c] of Object.entries(CLASSES)) {
+      if (c.kind !== 'owned' || SELF_EXEMPT[c.check]) continue;
+      const A = inst[OWNERS[c.actor][0]];
+      const found = (await CHECKS[c.check](A, A, name)).flat().filter(Boolean);
+      if (!found.length) silent.push(`${name} (${c.check})`);
+    }
+    assert.deepEqual(silent, [], 'these checks pass even for the owner: they could not detect a leak');
+  });
+});

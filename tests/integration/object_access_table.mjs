@@ -176,7 +176,7 @@ export const CLASSES = {
   'POST /api/v1/users/{id}/reset-totp': { kind: 'owned', actor: 'admin', check: 'userResetTotp', owner: 'userOwner' },
   'POST /api/v1/institutions': { kind: 'national', why: 'system administration (institutions.manage) creates every institution' },
   'PATCH /api/v1/institutions/{id}': { kind: 'national', why: 'system administration (institutions.manage) edits every institution' },
-  'DELETE /api/v1/auth/sessions/{id}': { kind: 'own', check: 'sessionDelete' },
+  'DELETE /api/v1/auth/sessions/{id}': { kind: 'own', check: 'sessionDelete', why: 'sessions belong to one account, not to an institution' },
   'GET /api/v1/audit': { kind: 'national', why: 'the audit log is for system administration (audit.read); names never enter it (cases.test.mjs)' },
 
   // ---- policy accountability: objects of institutions, no person data
