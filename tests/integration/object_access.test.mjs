@@ -367,6 +367,12 @@ const CHECKS = {
       if (keys.length) out.push(`her identity carries ${keys.join(', ')}`);
       out.push(await logged(A, v, B, before));
     }
+    // Issue 11 item 7: what the alerts API refuses B (A's alert about her) the person view does not show.
+    const withAlert = await vitalVictim(A, 'alert');
+    const p = await B.worker.get(`/api/v1/cases/persons/${withAlert.person_id}`);
+    const direct = await B.worker.get(`/api/v1/alerts/${withAlert.alert_id}`);
+    if (p.status === 200 && REFUSED.includes(direct.status) && (p.json.summary?.open_alerts ?? []).some((a) => a.id === withAlert.alert_id))
+      out.push(`her person view lists ${A.name}'s alert ${withAlert.alert_id}, which GET /api/v1/alerts/{id} refuses`);
     return out;
   },
   async personOwner(A) {
