@@ -1,0 +1,211 @@
+// The object-access table of object_access.test.mjs: every route that names an object (a path
+// {id}), a person (person_id, persons[]) or runs a search, classified once. An "owned" route says
+// how to make an object of institution A and what institution B must get when it reaches for it
+// (refused, or masked); every other class says in one line why no institution-pair check applies.
+// A route of the API that is not in this table fails the test, so a new module cannot slip through.
+import crypto from 'node:crypto';
+
+// ------------------------------------------------------------------ fictional persons (canaries)
+// Every value is unique to this run, so finding it in an answer can only mean that it leaked.
+const SYL = 'bcdfgjklmnprstvz';
+const word = (n) => Array.from(crypto.randomBytes(n), (b) => SYL[b % 16] + 'aeiou'[(b >> 4) % 5]).join('');
+const cap = (w) => w[0].toUpperCase() + w.slice(1);
+const digits = (n) => Array.from(crypto.randomBytes(n), (b) => String(b % 10)).join('');
+const pad = (n) => String(n).padStart(2, '0');
+let runSeed = 23_000_000 + crypto.randomInt(900_000);
+
+export function runFor(n) {
+  let sum = 0;
+  let mul = 2;
+  for (let x = n; x > 0; x = Math.floor(x / 10)) {
+    sum += (x % 10) * mul;
+    mul = mul === 7 ? 2 : mul + 1;
+  }
+  const r = 11 - (sum % 11);
+  return `${n}-${r === 11 ? '0' : r === 10 ? 'K' : String(r)}`;
+}
+
+// A woman with a RUN, a passport, a phone, an address and a full birth date, all made up.
+export function newIdentity() {
+  const run = runFor(runSeed += 1 + crypto.randomInt(97));
+  return {
+    run,
+    document_type: 'pasaporte',
+    other_document: `P${digits(9)}`,
+    given_names: cap(word(4)),
+    surname1: cap(word(4)),
+    surname2: cap(word(4)),
+    birth_date: `${pad(1 + crypto.randomInt(28))}-${pad(1 + crypto.randomInt(12))}-${1965 + crypto.randomInt(35)}`,
+    sex: 'F',
+    nationality: 'chilena',
+    comuna_id: '13101',
+    phone: `+56 9 ${digits(4)} ${digits(4)}`,
+    address: `Pasaje ${cap(word(3))} ${1000 + crypto.randomInt(8999)}, Santiago`,
+  };
+}
+
+const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+// "12345678-5" found as 12345678-5, 12.345.678-5, 123456785 (any case of K).
+function runPattern(run) {
+  const [body, dv] = run.split('-');
+  const grouped = body.replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+  const flexible = grouped.split('.').map(esc).join('\\.?');
+  return new RegExp(`(?<!\\d)${flexible}[-‐]?${esc(dv)}(?![0-9])`, 'i');
+}
+// The last eight digits of a phone, whatever separators were used.
+const phonePattern = (phone) => new RegExp(phone.replace(/\D/g, '').slice(-8).split('').join('[\\s().-]*'));
+
+// The identifying data of a person, each with how to find it in an answer.
+// `typed`: fields the caller itself supplied (a search), which may come back.
+export function leaks(identity, text, { typed = [], extra = {} } = {}) {
+  const [d, m, y] = identity.birth_date.split('-');
+  const checks = {
+    given_names: new RegExp(esc(identity.given_names), 'i'),
+    surname1: new RegExp(esc(identity.surname1), 'i'),
+    surname2: new RegExp(esc(identity.surname2), 'i'),
+    run: runPattern(identity.run),
+    other_document: new RegExp(esc(identity.other_document), 'i'),
+    birth_date: new RegExp(`${d}-${m}-${y}|${y}-${m}-${d}`),
+    phone: phonePattern(identity.phone),
+    address: new RegExp(esc(identity.address.split(',')[0]), 'i'),
+  };
+  for (const [k, v] of Object.entries(extra)) checks[k] = typeof v === 'string' ? new RegExp(esc(v), 'i') : v;
+  return Object.entries(checks).filter(([k, re]) => !typed.includes(k) && re.test(text)).map(([k]) => k);
+}
+
+// The demo's own persons (src/cases/demo.cc): none of this may reach an institution that does not serve them.
+export const DEMO_PERSON_DATA = [
+  /Soto Vergara/i, runPattern('19876543-0'), phonePattern('+56 9 6123 4567'), /Los Aromos/i, /Carrasco Paredes/i, /Muñoz Tapia/i,
+  runPattern('21345678-4'), phonePattern('+56 9 7222 1133'), /V-24567890/i, /14-03-1991/, /02-11-1995/,
+];
+
+// Identity fields that a masked view must not carry at all (whatever their value).
+export const IDENTITY_KEYS = ['run', 'other_document', 'given_names', 'surname1', 'surname2', 'birth_date', 'phone', 'other_phones', 'address'];
+
+// ------------------------------------------------------------------ the table
+// kind:
+//   owned      objects of one institution; `check(ctx, A, B)` tries B on A's object (returns the
+//              failures as text), `owner(ctx, A)` proves A itself gets the whole object.
+//   national   one national team sees every object by design (why says which and why).
+//   public     open data, no session.
+//   own        objects of one account (sessions): `check` tries another account on them.
+//   none       names no object of an institution and no person (why says what it returns).
+//   aggregate  statistics only, small cells hidden.
+export const CLASSES = {
+  // ---- public
+  'GET /api/v1/legislative/bills/{id}': { kind: 'public', why: 'public legislative agenda' },
+  'GET /api/v1/policy/public/instruments/{id}': { kind: 'public', why: 'validated policy progress (transparency page)' },
+  'GET /api/v1/policy/public/instruments/{id}/items.csv': { kind: 'public', why: 'validated policy progress' },
+  'GET /api/v1/policy/public/instruments/{id}/items.xlsx': { kind: 'public', why: 'validated policy progress' },
+  'GET /api/v1/policy/public/instruments/{id}/periods.csv': { kind: 'public', why: 'reporting calendar' },
+  'GET /api/v1/policy/public/instruments/{id}/periods.xlsx': { kind: 'public', why: 'reporting calendar' },
+  'GET /api/v1/policy/public/items/{id}': { kind: 'public', why: 'validated policy progress' },
+  'GET /api/v1/policy/public/items/{id}/bills': { kind: 'public', why: 'links between policy items and public bills' },
+  'GET /api/v1/policy/public/bills/{id}/items': { kind: 'public', why: 'links between policy items and public bills' },
+  'GET /api/v1/territory/regions/{id}/provinces': { kind: 'public', why: 'official territory reference data' },
+  'GET /api/v1/territory/provinces/{id}/comunas': { kind: 'public', why: 'official territory reference data' },
+  'GET /api/v1/territory/comunas/{id}': { kind: 'public', why: 'official territory reference data' },
+  'GET /api/v1/territory/boundaries/regions/{id}/comunas': { kind: 'public', why: 'official territory boundaries' },
+
+  // ---- case registry: persons, records, reviews, links, referrals
+  'GET /api/v1/cases/persons/{id}': { kind: 'owned', actor: 'worker', check: 'personRead', owner: 'personOwner' },
+  'GET /api/v1/cases/persons': { kind: 'owned', actor: 'worker', check: 'personSearch', owner: 'personSearchOwner' },
+  'GET /api/v1/cases/persons/{id}/access-log': { kind: 'owned', actor: 'worker', check: 'accessLogRead', owner: 'accessLogOwner' },
+  'POST /api/v1/cases/persons/{id}/emergency-access': {
+    kind: 'owned', actor: 'worker', check: 'emergencyAccess', owner: 'personOwner',
+    why: 'break-glass by design: allowed with a stated reason, but notified to A and in her access log',
+  },
+  'GET /api/v1/cases/records/{id}': { kind: 'owned', actor: 'worker', check: 'recordRead', owner: 'recordOwner' },
+  'POST /api/v1/cases/records': {
+    kind: 'owned', actor: 'worker', check: 'recordAttach', owner: 'recordAttachOwner',
+    attack: 'issue 11 item 1: a contact, a lower risk assessment and a closure naming her person_id; her name and birth year linked automatically',
+  },
+  'POST /api/v1/cases/batches': {
+    kind: 'owned', actor: 'worker', check: 'batchAttach', owner: 'batchAttachOwner',
+    attack: 'issue 11 item 1, by batch',
+  },
+  'GET /api/v1/cases/reviews': { kind: 'owned', actor: 'worker', check: 'reviewList', owner: 'reviewOwner' },
+  'GET /api/v1/cases/reviews/{id}': {
+    kind: 'owned', actor: 'worker', check: 'reviewRead', owner: 'reviewOwner',
+    attack: 'issue 11 item 3: a name and birth year close to her, then B reviews the candidate',
+  },
+  'POST /api/v1/cases/reviews/{id}': { kind: 'owned', actor: 'worker', check: 'reviewDecide', owner: 'reviewOwner' },
+  'POST /api/v1/cases/links/{id}/undo': { kind: 'owned', actor: 'worker', check: 'linkUndo', owner: 'linkUndoOwner' },
+  'POST /api/v1/cases/referrals/{id}/acknowledge': { kind: 'owned', actor: 'worker', check: 'referralStep', owner: 'referralOwner' },
+  'POST /api/v1/cases/referrals/{id}/first-contact': { kind: 'owned', actor: 'worker', check: 'referralStep', owner: 'referralOwner' },
+  'GET /api/v1/cases/referrals': { kind: 'owned', actor: 'worker', check: 'referralList', owner: 'referralOwner' },
+  'GET /api/v1/cases/notifications': { kind: 'owned', actor: 'worker', check: 'notificationList', owner: 'notificationOwner' },
+  'GET /api/v1/cases/institutions': { kind: 'none', why: 'directory of institutions one may refer to (names and types only)' },
+  'GET /api/v1/cases/statistics': { kind: 'aggregate', why: 'consented records only, cells of 1-4 hidden (cases.test.mjs)' },
+  'GET /api/v1/risk/instrument': { kind: 'none', why: 'the risk instrument (configuration)' },
+
+  // ---- early alerts
+  'GET /api/v1/alerts': { kind: 'owned', actor: 'worker', check: 'alertList', owner: 'alertOwner' },
+  'GET /api/v1/alerts/{id}': { kind: 'owned', actor: 'worker', check: 'alertRead', owner: 'alertOwner' },
+  'POST /api/v1/alerts/{id}/take': { kind: 'owned', actor: 'worker', check: 'alertTake', owner: 'alertOwner' },
+  'POST /api/v1/alerts/{id}/close': { kind: 'owned', actor: 'worker', check: 'alertClose', owner: 'alertOwner' },
+  'GET /api/v1/alerts/rules': { kind: 'none', why: 'alert rules (configuration, system administration)' },
+  'GET /api/v1/alerts/rules/{id}': { kind: 'none', why: 'an alert rule (configuration, system administration)' },
+  'PUT /api/v1/alerts/rules/{id}': { kind: 'none', why: 'an alert rule (configuration, system administration)' },
+  'POST /api/v1/alerts/rules/dry-run': { kind: 'national', why: 'system administration tries a rule on the whole history: person ids and counts, no identity' },
+
+  // ---- telematic monitoring: the 1455 control centre is national; units own their dispatches
+  'GET /api/v1/monitoring/orders': { kind: 'national', why: 'the control centre (monitoring.manage) sees every monitored order by design' },
+  'POST /api/v1/monitoring/orders': { kind: 'national', why: 'the control centre registers every monitored order' },
+  'GET /api/v1/monitoring/orders/{id}': { kind: 'national', why: 'the control centre sees every monitored order by design' },
+  'POST /api/v1/monitoring/orders/{id}/zones': { kind: 'national', why: 'the control centre manages every order' },
+  'POST /api/v1/monitoring/orders/{id}/end': { kind: 'national', why: 'the control centre manages every order' },
+  'POST /api/v1/monitoring/orders/{id}/devices': { kind: 'national', why: 'the control centre manages every order' },
+  'GET /api/v1/monitoring/orders/{id}/trail': { kind: 'national', why: 'the control centre follows every order' },
+  'GET /api/v1/monitoring/console': { kind: 'national', why: 'the control centre console shows every open incident' },
+  'GET /api/v1/monitoring/incidents': { kind: 'national', why: 'the control centre handles every incident' },
+  'GET /api/v1/monitoring/incidents/{id}': { kind: 'national', why: 'the control centre handles every incident' },
+  'POST /api/v1/monitoring/incidents/{id}/actions': { kind: 'national', why: 'the control centre handles every incident' },
+  'POST /api/v1/monitoring/incidents/{id}/dispatch': { kind: 'national', why: 'the control centre dispatches every incident' },
+  'GET /api/v1/monitoring/incidents/{id}/export': { kind: 'national', why: 'the control centre exports evidence of every incident' },
+  'GET /api/v1/monitoring/live': { kind: 'national', why: 'the control centre stream carries every incident' },
+  'GET /api/v1/monitoring/dispatches': { kind: 'owned', actor: 'unit', check: 'dispatchList', owner: 'dispatchOwner' },
+  'POST /api/v1/monitoring/dispatches/{id}/status': { kind: 'owned', actor: 'unit', check: 'dispatchStatus', owner: 'dispatchOwner' },
+  'GET /api/v1/monitoring/unit/live': { kind: 'owned', actor: 'unit', check: 'dispatchStream', owner: 'dispatchOwner' },
+
+  // ---- accounts and institutions
+  'GET /api/v1/users': { kind: 'owned', actor: 'admin', check: 'userList', owner: 'userOwner' },
+  'POST /api/v1/users': { kind: 'owned', actor: 'admin', check: 'userCreateElsewhere', owner: 'userOwner' },
+  'GET /api/v1/users/{id}': { kind: 'owned', actor: 'admin', check: 'userRead', owner: 'userOwner' },
+  'PATCH /api/v1/users/{id}': { kind: 'owned', actor: 'admin', check: 'userPatch', owner: 'userOwner' },
+  'POST /api/v1/users/{id}/reset-totp': { kind: 'owned', actor: 'admin', check: 'userResetTotp', owner: 'userOwner' },
+  'POST /api/v1/institutions': { kind: 'national', why: 'system administration (institutions.manage) creates every institution' },
+  'PATCH /api/v1/institutions/{id}': { kind: 'national', why: 'system administration (institutions.manage) edits every institution' },
+  'DELETE /api/v1/auth/sessions/{id}': { kind: 'own', check: 'sessionDelete', why: 'sessions belong to one account, not to an institution' },
+  'GET /api/v1/audit': { kind: 'national', why: 'the audit log is for system administration (audit.read); names never enter it (cases.test.mjs)' },
+
+  // ---- policy accountability: objects of institutions, no person data
+  'GET /api/v1/policy/reports': { kind: 'owned', actor: 'focal', check: 'policyReportList', owner: 'policyReportOwner' },
+  'GET /api/v1/policy/reports/{id}': { kind: 'owned', actor: 'focal', check: 'policyReportRead', owner: 'policyReportOwner' },
+  'POST /api/v1/policy/reports': { kind: 'owned', actor: 'focal', check: 'policyReportElsewhere', owner: 'policyReportOwner' },
+  'POST /api/v1/policy/reports/{id}/evidence': { kind: 'owned', actor: 'focal', check: 'policyEvidenceAdd', owner: 'policyReportOwner' },
+  'GET /api/v1/policy/evidence/{id}': { kind: 'owned', actor: 'focal', check: 'policyEvidenceRead', owner: 'policyReportOwner' },
+  'GET /api/v1/policy/items/{id}': { kind: 'owned', actor: 'focal', check: 'policyItemRead', owner: 'policyReportOwner' },
+  'POST /api/v1/policy/reports/{id}/review': { kind: 'national', why: 'ministry analysts (policy.validate) validate every institution\'s reports' },
+  'PATCH /api/v1/policy/items/{id}': { kind: 'national', why: 'ministry analysts maintain every instrument' },
+  'POST /api/v1/policy/items/{id}/bills': { kind: 'national', why: 'ministry analysts maintain every instrument' },
+  'DELETE /api/v1/policy/items/{id}/bills/{bill_id}': { kind: 'national', why: 'ministry analysts maintain every instrument' },
+  'POST /api/v1/policy/periods': { kind: 'national', why: 'ministry analysts run the reporting calendar' },
+  'POST /api/v1/policy/periods/{id}/reopen': { kind: 'national', why: 'ministry analysts run the reporting calendar' },
+  'POST /api/v1/policy/items': { kind: 'national', why: 'ministry analysts maintain every instrument' },
+  'GET /api/v1/policy/queue': { kind: 'national', why: 'ministry analysts validate every institution\'s reports' },
+  'GET /api/v1/policy/my': { kind: 'none', why: 'the caller\'s own institution\'s items (filtered by the session)' },
+  'GET /api/v1/policy/institutions': { kind: 'none', why: 'names of public bodies for analysts' },
+  'GET /api/v1/policy/reports.csv': { kind: 'owned', actor: 'focal', check: 'policyReportExport', owner: 'policyReportOwner' },
+  'GET /api/v1/policy/reports.xlsx': { kind: 'owned', actor: 'focal', check: 'policyReportExport', owner: 'policyReportOwner' },
+  'POST /api/v1/legislative/bills/{id}/events': { kind: 'national', why: 'ministry analysts keep the public legislative agenda' },
+
+  // ---- reads with no object of another institution
+  'GET /api/v1/auth/session': { kind: 'none', why: 'the caller\'s own session' },
+  'GET /api/v1/auth/sessions': { kind: 'none', why: 'the caller\'s own sessions (filtered by the session)' },
+  'GET /api/v1/me/home': { kind: 'none', why: 'counts for the caller\'s own work (home page)' },
+  'GET /api/v1/roles': { kind: 'none', why: 'catalogue of roles and permissions' },
+  'GET /api/v1/institutions': { kind: 'none', why: 'names and types of institutions' },
+  'GET /api/v1/institutions/types': { kind: 'none', why: 'catalogue of institution types' },
+  'GET /api/v1/audit/verify': { kind: 'none', why: 'a yes/no on the audit chain' },
+};
