@@ -22,7 +22,7 @@ import { request, startServer } from './harness.mjs';
 import {
   Client, DEMO_SECRET, PASSWORD, freshTotp, institutionId, newPassword, passwordStep, totpKey, uniq,
 } from './auth_helpers.mjs';
-import { CLASSES, DEMO_PERSON_DATA, IDENTITY_KEYS, leaks, newIdentity } from './object_access_table.mjs';
+import { CLASSES, DEMO_PERSON_DATA, IDENTITY_KEYS, SHARED_MINIMUM, leaks, newIdentity } from './object_access_table.mjs';
 import { WsClient } from './ws_client.mjs';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
@@ -137,8 +137,9 @@ const once = new Map();
 const cached = (key, make) => { if (!once.has(key)) once.set(key, make()); return once.get(key); };
 const reason = 'Llamado de emergencia en curso: se necesita el historial para proteger a la víctima.';
 
-// The verdict on B's answer about A's person: refused (403/404), masked (2xx without any of her
-// identifying data beyond what B typed), or the list of what leaked.
+// The verdict on B's answer about A's woman: refused (403/404, or 429 when throttled), masked
+// (2xx without her identifying data: the rule is in object_access_table.mjs, `typed` is the shared
+// minimum when B typed enough to search for her), or the list of what leaked.
 function judge(res, identity, opts) {
   const leaked = leaks(identity, res.text ?? '', opts);
   if (REFUSED.includes(res.status) || res.status === 429) return leaked.length ? `refused (${res.status}) but the error carries ${leaked.join(', ')}` : null;
@@ -209,7 +210,8 @@ async function auditedDenied(B, object) {
 // A review in A's queue: A records a woman "close" to one of its own: her given names, first
 // surname and birth year only, in another comuna (the linkage model's review band).
 const weakCopy = (v) => ({ given_names: v.given_names, surname1: v.surname1, birth_date: v.birth_date.slice(-4), comuna_id: '05101' });
-const WEAK_TYPED = ['given_names', 'surname1'];
+// B typed enough to search for her (names and birth year): the shared minimum may come back.
+const WEAK_TYPED = SHARED_MINIMUM;
 function submitWeak(by, v) {
   return by.worker.post('/api/v1/cases/records', contact([{ role: 'victim', identity: weakCopy(v) }]));
 }
@@ -399,7 +401,7 @@ const CHECKS = {
     const before = await logCount(A, v, B);
     const q = new URLSearchParams({ given_names: v.given_names, surname1: v.surname1, birth_date: v.birth_date.slice(-4) });
     const r = await B.worker.get(`/api/v1/cases/persons?${q}`);
-    const out = [judge(r, v, { typed: ['given_names', 'surname1'], extra: { summary: v.summary } })];
+    const out = [judge(r, v, { typed: SHARED_MINIMUM, extra: { summary: v.summary } })];
     if (r.status === 200 && r.json.items?.some((i) => i.person_id === v.person_id)) out.push(await logged(A, v, B, before));
     return out;
   },
@@ -469,7 +471,7 @@ const CHECKS = {
     const typed = { given_names: w.given_names, surname1: w.surname1, surname2: w.surname2, birth_date: w.birth_date.slice(-4) };
     const r = await B.worker.post('/api/v1/cases/records', contact([{ role: 'victim', identity: typed }]));
     if (r.status === 201 && r.json.linkage[0].person_id === w.person_id) {
-      const seen = judge(await B.worker.get(`/api/v1/cases/persons/${w.person_id}`), w, { typed: ['given_names', 'surname1', 'surname2'], extra: { summary: w.summary } });
+      const seen = judge(await B.worker.get(`/api/v1/cases/persons/${w.person_id}`), w, { typed: SHARED_MINIMUM, extra: { summary: w.summary } });
       if (seen) out.push(`her names and birth year linked B's record to her; afterwards B reads her: ${seen}`);
     }
     return out;

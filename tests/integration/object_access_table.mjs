@@ -79,6 +79,14 @@ export const DEMO_PERSON_DATA = [
   runPattern('21345678-4'), phonePattern('+56 9 7222 1133'), /V-24567890/i, /14-03-1991/, /02-11-1995/,
 ];
 
+// The masking rule, once. An answer about a woman B does not serve is masked when it carries none
+// of her identifying data (leaks() finds each value wherever it appears) and no detail of another
+// institution's record. One exception, the shared minimum: when B itself typed enough to search
+// for her (names and birth year, the issue's "reached through a search with enough identifying
+// input"), her names and birth date may come back so that B can tell her from a namesake; never
+// what finds or calls her (RUN, documents, phone, address, coordinates).
+export const SHARED_MINIMUM = ['given_names', 'surname1', 'surname2', 'birth_date'];
+
 // Identity fields that a masked view must not carry at all (whatever their value).
 export const IDENTITY_KEYS = ['run', 'other_document', 'given_names', 'surname1', 'surname2', 'birth_date', 'phone', 'other_phones', 'address'];
 
