@@ -786,6 +786,10 @@ async function afterAttach(A, B, v) {
 // Every route that names an object, a person or a search: a path {param}, any GET (lists and
 // searches take their filters in the query, which the API description does not list), or a body
 // field naming a person or another object (persons, person_id, …_id).
+// Permissions held only by national teams: system administration, the ministry's analysts and the
+// 1455 control centre (src/auth/catalogue.cc).
+const NATIONAL_PERMISSIONS = ['users.manage_all', 'institutions.manage', 'audit.read', 'alerts.configure', 'policy.validate',
+  'legislative.manage', 'alerts.handle', 'monitoring.manage'];
 function selected(o) {
   if (o.pattern.includes('{')) return true;
   if (o.permission === 'public') return false;
@@ -846,8 +850,14 @@ describe('object access between institutions', () => {
         assert.ok(c.why?.length > 10, `${n}: say why no pair check applies`);
       }
     }
-    // Public routes are what the route-permission test reviewed as public.
-    for (const o of ops) if (CLASSES[o.name]?.kind === 'public') assert.equal(o.permission, 'public', `${o.name} is not public`);
+    // Public routes are what the route-permission test reviewed as public, and "national" routes
+    // need a permission that only national teams hold: if a route opens to a per-institution
+    // role (a unit, a case worker), its objects become owned and it must be classified again.
+    for (const o of ops) {
+      const c = CLASSES[o.name];
+      if (c?.kind === 'public') assert.equal(o.permission, 'public', `${o.name} is not public`);
+      if (c?.kind === 'national') assert.ok(NATIONAL_PERMISSIONS.includes(o.permission), `${o.name} is classified national but needs «${o.permission}»`);
+    }
   });
 
   // One test per owned route: first A reads its own object in full, then every ordered pair.
