@@ -804,6 +804,11 @@ describe('known attacks (issue 11)', () => {
     // it may read in full.
     const B = inst.walker;
     const mine = await victim(B, 'walker-own');
+    // First the woman B serves reads in full (no blanket refusal); read before the walk, since a
+    // walk that trips the bulk-reading limit may be refused anything new for a while.
+    const own = await B.worker.get(`/api/v1/cases/persons/${mine.person_id}`);
+    assert.equal(own.status, 200, own.text);
+    assert.ok(leaks(mine, own.text).includes('phone'), 'B does not see the woman it serves');
     const others = await Promise.all([victim(inst.centro, 'shared'), victim(inst.carab, 'shared')]);
     const before = await logCount(inst.centro, others[0], B);
     const max = Math.max(mine.person_id, ...others.map((o) => o.person_id)) + 2;
@@ -826,10 +831,6 @@ describe('known attacks (issue 11)', () => {
     if (shown > 0) failures.unshift(await logged(inst.centro, others[0], B, before));
     const shownFailures = failures.filter(Boolean);
     assert.ok(shownFailures.length === 0, `${summary}\n  ${shownFailures.slice(0, 12).join('\n  ')}${shownFailures.length > 12 ? '\n  …' : ''}`);
-    // And her own woman, whom B serves, still reads in full (no blanket refusal).
-    const own = await B.worker.get(`/api/v1/cases/persons/${mine.person_id}`);
-    assert.equal(own.status, 200, own.text);
-    assert.ok(leaks(mine, own.text).includes('phone'), 'B no longer sees the woman it serves');
   });
 });
 
@@ -838,7 +839,7 @@ describe('object access between institutions', () => {
     const names = new Set(ops.map((o) => o.name));
     const missing = ops.filter(selected).map((o) => o.name).filter((n) => !CLASSES[n]);
     assert.deepEqual(missing, [], 'routes not in object_access_table.mjs: classify them (owned with a check, or why not)');
-    const stale = Object.keys(CLASSES).filter((n) => !names.has(n));
+    const stale = Object.keys(CLASSES).filter((n) => !names.has(n) && !CLASSES[n].arriving);
     assert.deepEqual(stale, [], 'table entries for routes the server does not have');
     for (const [n, c] of Object.entries(CLASSES)) {
       if (c.kind === 'owned' || c.kind === 'own') {
