@@ -377,8 +377,9 @@ const CHECKS = {
     if (r.status === 200) {
       const keys = Object.keys(r.json.identity ?? {}).filter((k) => IDENTITY_KEYS.includes(k));
       if (keys.length) out.push(`her identity carries ${keys.join(', ')}`);
-      out.push(await logged(A, v, B, before));
     }
+    // Answered or refused, the attempt on her file is in her access log.
+    out.push(await logged(A, v, B, before));
     // Issue 11 item 7: what the alerts API refuses B (A's alert about her) the person view does not show.
     const withAlert = await vitalVictim(A, 'alert');
     const p = await B.worker.get(`/api/v1/cases/persons/${withAlert.person_id}`);
