@@ -823,7 +823,7 @@ describe('known attacks (issue 11)', () => {
       if (r.json.id === mine.person_id) continue;
       shown++;
       const keys = Object.keys(r.json.identity ?? {}).filter((k) => IDENTITY_KEYS.includes(k));
-      const demo = DEMO_PERSON_DATA.filter((re) => re.test(r.text)).map(String);
+      const demo = Object.entries(DEMO_PERSON_DATA).filter(([, re]) => re.test(r.text)).map(([what]) => what);
       const known = others.flatMap((o) => leaks(o, r.text, { extra: { summary: o.summary } }));
       if (keys.length || demo.length || known.length)
         failures.push(`person ${id}: ${[...keys, ...demo, ...known].join(', ')}`);
