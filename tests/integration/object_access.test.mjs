@@ -22,7 +22,7 @@ import { request, startServer } from './harness.mjs';
 import {
   Client, DEMO_SECRET, PASSWORD, freshTotp, institutionId, newPassword, passwordStep, totpKey, uniq,
 } from './auth_helpers.mjs';
-import { CLASSES, DEMO_PERSON_DATA, IDENTITY_KEYS, leaks, newIdentity } from './object_access_table.mjs';
+import { CLASSES, DEMO_PERSON_DATA, IDENTITY_KEYS, SHARED_MINIMUM, leaks, newIdentity } from './object_access_table.mjs';
 import { WsClient } from './ws_client.mjs';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
@@ -137,8 +137,9 @@ const once = new Map();
 const cached = (key, make) => { if (!once.has(key)) once.set(key, make()); return once.get(key); };
 const reason = 'Llamado de emergencia en curso: se necesita el historial para proteger a la víctima.';
 
-// The verdict on B's answer about A's person: refused (403/404), masked (2xx without any of her
-// identifying data beyond what B typed), or the list of what leaked.
+// The verdict on B's answer about A's woman: refused (403/404, or 429 when throttled), masked
+// (2xx without her identifying data: the rule is in object_access_table.mjs, `typed` is the shared
+// minimum when B typed enough to search for her), or the list of what leaked.
 function judge(res, identity, opts) {
   const leaked = leaks(identity, res.text ?? '', opts);
   if (REFUSED.includes(res.status) || res.status === 429) return leaked.length ? `refused (${res.status}) but the error carries ${leaked.join(', ')}` : null;
@@ -209,7 +210,8 @@ async function auditedDenied(B, object) {
 // A review in A's queue: A records a woman "close" to one of its own: her given names, first
 // surname and birth year only, in another comuna (the linkage model's review band).
 const weakCopy = (v) => ({ given_names: v.given_names, surname1: v.surname1, birth_date: v.birth_date.slice(-4), comuna_id: '05101' });
-const WEAK_TYPED = ['given_names', 'surname1'];
+// B typed enough to search for her (names and birth year): the shared minimum may come back.
+const WEAK_TYPED = SHARED_MINIMUM;
 function submitWeak(by, v) {
   return by.worker.post('/api/v1/cases/records', contact([{ role: 'victim', identity: weakCopy(v) }]));
 }
@@ -375,8 +377,9 @@ const CHECKS = {
     if (r.status === 200) {
       const keys = Object.keys(r.json.identity ?? {}).filter((k) => IDENTITY_KEYS.includes(k));
       if (keys.length) out.push(`her identity carries ${keys.join(', ')}`);
-      out.push(await logged(A, v, B, before));
     }
+    // Answered or refused, the attempt on her file is in her access log.
+    out.push(await logged(A, v, B, before));
     // Issue 11 item 7: what the alerts API refuses B (A's alert about her) the person view does not show.
     const withAlert = await vitalVictim(A, 'alert');
     const p = await B.worker.get(`/api/v1/cases/persons/${withAlert.person_id}`);
@@ -399,7 +402,7 @@ const CHECKS = {
     const before = await logCount(A, v, B);
     const q = new URLSearchParams({ given_names: v.given_names, surname1: v.surname1, birth_date: v.birth_date.slice(-4) });
     const r = await B.worker.get(`/api/v1/cases/persons?${q}`);
-    const out = [judge(r, v, { typed: ['given_names', 'surname1'], extra: { summary: v.summary } })];
+    const out = [judge(r, v, { typed: SHARED_MINIMUM, extra: { summary: v.summary } })];
     if (r.status === 200 && r.json.items?.some((i) => i.person_id === v.person_id)) out.push(await logged(A, v, B, before));
     return out;
   },
@@ -469,7 +472,7 @@ const CHECKS = {
     const typed = { given_names: w.given_names, surname1: w.surname1, surname2: w.surname2, birth_date: w.birth_date.slice(-4) };
     const r = await B.worker.post('/api/v1/cases/records', contact([{ role: 'victim', identity: typed }]));
     if (r.status === 201 && r.json.linkage[0].person_id === w.person_id) {
-      const seen = judge(await B.worker.get(`/api/v1/cases/persons/${w.person_id}`), w, { typed: ['given_names', 'surname1', 'surname2'], extra: { summary: w.summary } });
+      const seen = judge(await B.worker.get(`/api/v1/cases/persons/${w.person_id}`), w, { typed: SHARED_MINIMUM, extra: { summary: w.summary } });
       if (seen) out.push(`her names and birth year linked B's record to her; afterwards B reads her: ${seen}`);
     }
     return out;
@@ -784,6 +787,10 @@ async function afterAttach(A, B, v) {
 // Every route that names an object, a person or a search: a path {param}, any GET (lists and
 // searches take their filters in the query, which the API description does not list), or a body
 // field naming a person or another object (persons, person_id, …_id).
+// Permissions held only by national teams: system administration, the ministry's analysts and the
+// 1455 control centre (src/auth/catalogue.cc).
+const NATIONAL_PERMISSIONS = ['users.manage_all', 'institutions.manage', 'audit.read', 'alerts.configure', 'policy.validate',
+  'legislative.manage', 'alerts.handle', 'monitoring.manage'];
 function selected(o) {
   if (o.pattern.includes('{')) return true;
   if (o.permission === 'public') return false;
@@ -798,6 +805,11 @@ describe('known attacks (issue 11)', () => {
     // it may read in full.
     const B = inst.walker;
     const mine = await victim(B, 'walker-own');
+    // First the woman B serves reads in full (no blanket refusal); read before the walk, since a
+    // walk that trips the bulk-reading limit may be refused anything new for a while.
+    const own = await B.worker.get(`/api/v1/cases/persons/${mine.person_id}`);
+    assert.equal(own.status, 200, own.text);
+    assert.ok(leaks(mine, own.text).includes('phone'), 'B does not see the woman it serves');
     const others = await Promise.all([victim(inst.centro, 'shared'), victim(inst.carab, 'shared')]);
     const before = await logCount(inst.centro, others[0], B);
     const max = Math.max(mine.person_id, ...others.map((o) => o.person_id)) + 2;
@@ -811,7 +823,7 @@ describe('known attacks (issue 11)', () => {
       if (r.json.id === mine.person_id) continue;
       shown++;
       const keys = Object.keys(r.json.identity ?? {}).filter((k) => IDENTITY_KEYS.includes(k));
-      const demo = DEMO_PERSON_DATA.filter((re) => re.test(r.text)).map(String);
+      const demo = Object.entries(DEMO_PERSON_DATA).filter(([, re]) => re.test(r.text)).map(([what]) => what);
       const known = others.flatMap((o) => leaks(o, r.text, { extra: { summary: o.summary } }));
       if (keys.length || demo.length || known.length)
         failures.push(`person ${id}: ${[...keys, ...demo, ...known].join(', ')}`);
@@ -820,10 +832,6 @@ describe('known attacks (issue 11)', () => {
     if (shown > 0) failures.unshift(await logged(inst.centro, others[0], B, before));
     const shownFailures = failures.filter(Boolean);
     assert.ok(shownFailures.length === 0, `${summary}\n  ${shownFailures.slice(0, 12).join('\n  ')}${shownFailures.length > 12 ? '\n  …' : ''}`);
-    // And her own woman, whom B serves, still reads in full (no blanket refusal).
-    const own = await B.worker.get(`/api/v1/cases/persons/${mine.person_id}`);
-    assert.equal(own.status, 200, own.text);
-    assert.ok(leaks(mine, own.text).includes('phone'), 'B no longer sees the woman it serves');
   });
 });
 
@@ -832,7 +840,7 @@ describe('object access between institutions', () => {
     const names = new Set(ops.map((o) => o.name));
     const missing = ops.filter(selected).map((o) => o.name).filter((n) => !CLASSES[n]);
     assert.deepEqual(missing, [], 'routes not in object_access_table.mjs: classify them (owned with a check, or why not)');
-    const stale = Object.keys(CLASSES).filter((n) => !names.has(n));
+    const stale = Object.keys(CLASSES).filter((n) => !names.has(n) && !CLASSES[n].arriving);
     assert.deepEqual(stale, [], 'table entries for routes the server does not have');
     for (const [n, c] of Object.entries(CLASSES)) {
       if (c.kind === 'owned' || c.kind === 'own') {
@@ -844,8 +852,14 @@ describe('object access between institutions', () => {
         assert.ok(c.why?.length > 10, `${n}: say why no pair check applies`);
       }
     }
-    // Public routes are what the route-permission test reviewed as public.
-    for (const o of ops) if (CLASSES[o.name]?.kind === 'public') assert.equal(o.permission, 'public', `${o.name} is not public`);
+    // Public routes are what the route-permission test reviewed as public, and "national" routes
+    // need a permission that only national teams hold: if a route opens to a per-institution
+    // role (a unit, a case worker), its objects become owned and it must be classified again.
+    for (const o of ops) {
+      const c = CLASSES[o.name];
+      if (c?.kind === 'public') assert.equal(o.permission, 'public', `${o.name} is not public`);
+      if (c?.kind === 'national') assert.ok(NATIONAL_PERMISSIONS.includes(o.permission), `${o.name} is classified national but needs «${o.permission}»`);
+    }
   });
 
   // One test per owned route: first A reads its own object in full, then every ordered pair.
