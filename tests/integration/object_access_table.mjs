@@ -204,9 +204,7 @@ export const CLASSES = {
   // ---- reads with no object of another institution
   'GET /api/v1/auth/session': { kind: 'none', why: 'the caller\'s own session' },
   'GET /api/v1/auth/sessions': { kind: 'none', why: 'the caller\'s own sessions (filtered by the session)' },
-  // Arrives with the accounts work of issue 11 (branch h-auth); `arriving` lets the table name it
-  // before the merge. Drop the field once the route is in.
-  'GET /api/v1/me/recovery-codes': { kind: 'none', why: 'how many of the caller\'s own recovery codes are left', arriving: true },
+  'GET /api/v1/me/recovery-codes': { kind: 'none', why: 'how many of the caller\'s own recovery codes are left' },
   'GET /api/v1/me/home': { kind: 'none', why: 'counts for the caller\'s own work (home page)' },
   'GET /api/v1/roles': { kind: 'none', why: 'catalogue of roles and permissions' },
   'GET /api/v1/institutions': { kind: 'none', why: 'names and types of institutions' },
