@@ -1,8 +1,9 @@
 // The OsmAnd protocol that Traccar's client apps and many trackers speak: one position per HTTP
 // request, as a query string (`GET /?id=…&lat=…`) or a form body (`POST`, same syntax). This is
-// the syntax layer only: it turns text into a Position or a Spanish error naming the field;
-// whether a position is plausible (coordinates in range, not NaN, a sane implied speed) is the
-// engine's judgement, so that every refusal of that kind is counted in one place.
+// the syntax layer: it turns text into a Position or a Spanish error naming the field, and refuses
+// sensor readings no worn device can report (check_readings); whether a position is plausible
+// (coordinates in range, not NaN, a sane implied speed) is the engine's judgement, so that every
+// refusal of that kind is counted in one place.
 #pragma once
 #include <cstdint>
 #include <string>

@@ -509,17 +509,22 @@ Result<Response> dispatch_status(Ctx& c, Request& req, int64_t id, const Json& b
 // the connection's filter (closed by either side, the session revoked, the server stopping): a
 // guard captured by the filter writes the closing entry when the last copy goes.
 Result<Response> live_stream(Ctx& c, const Request& req, const std::string& action, http::Hub::Filter filter) {
+  Response r;
+  r.status = 101;
+  r.upgrade = std::make_shared<http::Upgrade>();
+  r.upgrade->hub = c.I.hub;
+  r.upgrade->hello = Json({{"type", "hello"}, {"now", now_ms()}}).dump();
+  // A plain GET is answered 426 by the server: no stream opens, nothing to audit.
+  if (fold_for_search(req.header("upgrade")) != "websocket") {
+    r.upgrade->filter = std::move(filter);
+    return r;
+  }
   auto opened = audit::Log::from(req, action + "_open", "monitoring_stream");
   if (auto ok = c.I.audit.append(opened); !ok) return fail(ok.error());
   auto closed = audit::Log::from(req, action + "_close", "monitoring_stream");
   auto svc = c.svc;  // keeps the audit log's owner alive until the stream has ended
   std::shared_ptr<void> guard(nullptr, [svc, closed](void*) mutable { (void)svc->impl().audit.append(closed); });
-  Response r;
-  r.status = 101;
-  r.upgrade = std::make_shared<http::Upgrade>();
-  r.upgrade->hub = c.I.hub;
   r.upgrade->filter = [guard, filter = std::move(filter)](const std::string& topic) { return filter(topic); };
-  r.upgrade->hello = Json({{"type", "hello"}, {"now", now_ms()}}).dump();
   return r;
 }
 

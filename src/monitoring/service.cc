@@ -137,7 +137,7 @@ Result<void> Service::start() {
             p.fix.at = get_int(r, 0);
             p.fix.received_at = get_int(r, 1);
             p.fix.has_fix = !store::is_null(r, 2);
-            p.status = p.fix.has_fix ? get_str(r, 2) : std::string();  // sealed, opened below if needed
+            p.loc_enc = p.fix.has_fix ? get_str(r, 2) : std::string();  // opened below, for the newest only
             p.fix.battery_pct = store::is_null(r, 3) ? -1 : static_cast<int16_t>(get_int(r, 3));
             last.push_back(p);
           });
@@ -145,7 +145,7 @@ Result<void> Service::start() {
       for (const auto& p : last)
         if (p.fix.has_fix) {
           Fix f = p.fix;
-          auto at = parse_point(I.open_text(p.status));
+          auto at = parse_point(I.open_text(p.loc_enc));
           if (!at) break;
           f.lat = at->lat;
           f.lon = at->lon;
@@ -263,6 +263,11 @@ Result<IngestSummary> Service::ingest(const Credentials& who, std::vector<Positi
   const int64_t now = now_ms();
   auto batch = std::make_shared<Batch>();
   std::future<Result<void>> committed;
+  // Each fix is sealed here, on the request's thread and before the engine's lock, so neither the
+  // engine nor the single writer pays for the encryption of everyone's positions.
+  std::vector<std::string> sealed(positions.size());
+  for (size_t i = 0; i < positions.size(); ++i)
+    if (const Fix& f = positions[i].fix; f.has_fix && std::isfinite(f.lat) && std::isfinite(f.lon)) sealed[i] = I.seal_point(f.lat, f.lon);
   {
     std::lock_guard lock(I.mu);
     auto dev = I.devices.find(who.device_id);
@@ -312,7 +317,7 @@ Result<IngestSummary> Service::ingest(const Credentials& who, std::vector<Positi
       Fix f = positions[i].fix;
       if (f.received_at == 0) f.received_at = now;
       if (f.at == 0) f.at = f.received_at;
-      PositionRow row{who.device_id, f, ""};
+      PositionRow row{who.device_id, f, "", std::move(sealed[i])};
       if (recently_stored(info.recent, f.at) || stored_before.count(f.at)) {
         ++sum.duplicates;
         continue;  // stored already (a resend): neither stored again nor evaluated again
@@ -390,8 +395,8 @@ void Service::Impl::write_loop() {
 
 Result<void> Service::Impl::commit(std::vector<std::shared_ptr<Batch>>& batches) {
   const long long now = now_ms();
-  // Bulk-bound statements: prepared once per commit, executed for every row. Built (and each
-  // position sealed: one AEAD per row) before the transaction, which then holds the lock less.
+  // Bulk-bound statements: prepared once per commit, executed for every row, built before the
+  // transaction (positions come sealed from ingest: one AEAD per row).
   std::vector<std::string> dev;
   std::vector<long long> at, rec, alarms, battery;
   std::vector<std::string> loc;
@@ -404,7 +409,7 @@ Result<void> Service::Impl::commit(std::vector<std::shared_ptr<Batch>>& batches)
       dev.push_back(p.device_id);
       at.push_back(f.at);
       rec.push_back(f.received_at);
-      loc.push_back(f.has_fix ? seal_point(f.lat, f.lon) : std::string());
+      loc.push_back(!f.has_fix ? std::string() : !p.loc_enc.empty() ? p.loc_enc : seal_point(f.lat, f.lon));
       loc_i.push_back(f.has_fix ? soci::i_ok : soci::i_null);
       speed.push_back(std::isfinite(f.speed_kmh) ? f.speed_kmh : 0.0);
       speed_i.push_back(std::isfinite(f.speed_kmh) ? soci::i_ok : soci::i_null);

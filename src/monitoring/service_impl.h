@@ -61,7 +61,8 @@ struct OrderRow {
 struct PositionRow {
   std::string device_id;
   Fix fix;
-  std::string status;  // accepted | stale | duplicate | rejected
+  std::string status;   // accepted | stale | duplicate | rejected
+  std::string loc_enc;  // the fix sealed by the request's own thread (empty: sealed at commit)
 };
 
 struct IncidentRow {

@@ -157,7 +157,10 @@ describe('at rest', () => {
 
 describe('object rules and streams', () => {
   test('a unit reaches only dispatches sent to its institution', async () => {
-    const inc = (await op.get('/api/v1/monitoring/incidents?state=open')).json.items.find((i) => i.device_id === 'demo-movil-1' && i.type === 'panic');
+    const at = nextAt();
+    const sos = await osmand({ id: 'demo-movil-1', key: demoSecret('demo-movil-1'), lat: HOME.lat, lon: HOME.lon, timestamp: String(at), alarm: 'sos' });
+    assert.equal(sos.status, 200, sos.text);
+    const inc = (await op.get('/api/v1/monitoring/incidents?state=open')).json.items.find((i) => i.device_id === 'demo-movil-1' && i.type === 'panic' && i.last_at >= at);
     assert.ok(inc);
     const d = await op.post(`/api/v1/monitoring/incidents/${inc.id}/dispatch`, {});
     assert.equal(d.status, 201, d.text);

@@ -89,6 +89,15 @@ TEST(MonitoringOsmand, FieldErrorsAreSpanishAndNameTheField) {
       {"id=1&lat=-33&lon=-70&batt=150", "batt", "porcentaje"},
       {"id=1", "lat", "ni una alarma"},
       {"id=1&lat=-33&lon=-70&timestamp=24-11-2026", "timestamp", "ISO 8601"},
+      // Readings a device on a person cannot report (issue 11: a speed of 1e38 was stored).
+      {"id=1&lat=-33&lon=-70&speed=1e38", "speed", "entre 0 y 500 km/h"},
+      {"id=1&lat=-33&lon=-70&speed=1e300", "speed", "entre 0 y 500 km/h"},
+      {"id=1&lat=-33&lon=-70&bearing=361", "bearing", "rumbo"},
+      {"id=1&lat=-33&lon=-70&heading=-1", "bearing", "rumbo"},
+      {"id=1&lat=-33&lon=-70&altitude=1e9", "altitude", "altitud"},
+      {"id=1&lat=-33&lon=-70&accuracy=-1", "accuracy", "precisión"},
+      {"id=1&lat=-33&lon=-70&batt=-1", "batt", "porcentaje"},
+      {"id=1&lat=-33&lon=-70&batt=nan", "batt", "porcentaje"},
   };
   for (const auto& c : cases) {
     auto p = parse_osmand(c.query, kNow);
@@ -97,6 +106,19 @@ TEST(MonitoringOsmand, FieldErrorsAreSpanishAndNameTheField) {
     EXPECT_EQ(p.error().status, 422);
     EXPECT_NE(p.error().message.find(c.words), std::string::npos) << c.query << ": " << p.error().message;
   }
+}
+
+TEST(MonitoringOsmand, APanicPressIsNeverRefusedForAReading) {
+  auto p = parse_osmand("id=B&lat=-33.4&lon=-70.6&alarm=sos&speed=1e38&batt=900&bearing=720", kNow);
+  ASSERT_TRUE(p) << p.error().message;
+  EXPECT_EQ(p->fix.alarms, alarm_panic);
+  EXPECT_TRUE(std::isnan(p->fix.speed_kmh));
+  EXPECT_TRUE(std::isnan(p->fix.bearing));
+  EXPECT_EQ(p->fix.battery_pct, -1);
+  EXPECT_TRUE(p->fix.has_fix);
+  auto nowhere = parse_osmand("id=B&lat=500&lon=-70.6&alarm=sos", kNow);
+  ASSERT_TRUE(nowhere);
+  EXPECT_FALSE(nowhere->fix.has_fix) << "impossible coordinates: a press without position, still a press";
 }
 
 TEST(MonitoringOsmand, ImplausibleNumbersPassToTheEngineWhichCountsThem) {
