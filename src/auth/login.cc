@@ -21,10 +21,13 @@ Error invalid_credentials() {
   return {401, "invalid_credentials", "Correo o contraseña incorrectos.", {}};
 }
 
-Error locked(int64_t until, int64_t now) {
+Error locked(int64_t until, int64_t now, bool by_address = false) {
   int64_t minutes = std::max<int64_t>(1, (until - now + 59999) / 60000);
-  return {429, "locked", "Demasiados intentos fallidos. Espere " + std::to_string(minutes) +
-                             (minutes == 1 ? " minuto" : " minutos") + " antes de intentar nuevamente.", {}};
+  std::string wait = std::to_string(minutes) + (minutes == 1 ? " minuto" : " minutos");
+  // Many e-mails failing from one address: a limit on the address, not on any account.
+  if (by_address)
+    return {429, "rate_limited", "Demasiados intentos fallidos desde esta dirección. Espere " + wait + " antes de intentar nuevamente.", {}};
+  return {429, "locked", "Demasiados intentos fallidos. Espere " + wait + " antes de intentar nuevamente.", {}};
 }
 
 bool digits_only(const std::string& s) { return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }); }
@@ -154,15 +157,21 @@ std::string address_key(const std::string& ip) { return "a|" + ip; }
 std::string unknown_key(const std::string& email) { return "e|" + email; }
 }  // namespace
 
-int64_t Service::blocked_until(soci::session& s, const http::Request& req, const std::string& email, const User* u, int64_t now) {
+int64_t Service::blocked_until(soci::session& s, const http::Request& req, const std::string& email, const User* u, int64_t now,
+                               bool* by_address) {
+  if (by_address) *by_address = false;
   // This (e-mail, address) pair: the guesser at this address, whoever else is failing elsewhere.
   int64_t until = throttle_.blocked_until(pair_key(email, req.client_ip), now);
   // An address that has signed this account in before is trusted past the wider limits, so a
   // person is never locked out from her usual place by failures at other addresses.
   if (u && repo_.has_signed_in_from(s, u->id, req.client_ip)) return until;
-  until = std::max(until, throttle_.blocked_until(address_key(req.client_ip), now));
   // E-mails without an account count the same way, so the answers do not tell which exist.
   until = std::max(until, u ? (u->locked_until > now ? u->locked_until : 0) : throttle_.blocked_until(unknown_key(email), now));
+  int64_t address = throttle_.blocked_until(address_key(req.client_ip), now);
+  if (address > until) {
+    if (by_address) *by_address = true;
+    until = address;
+  }
   return until;
 }
 
@@ -210,10 +219,11 @@ Result<LoginStep> Service::login(const http::Request& req, const std::string& em
   std::transform(email.begin(), email.end(), email.begin(), [](unsigned char c) { return std::tolower(c); });
   auto outcome = db_.transaction<LoginStep>([&](soci::session& s) -> Result<LoginStep> {
     auto u = repo_.user_by_email(s, email);
-    if (int64_t until = blocked_until(s, req, email, u ? &*u : nullptr, now); until > now) {
+    bool by_address = false;
+    if (int64_t until = blocked_until(s, req, email, u ? &*u : nullptr, now, &by_address); until > now) {
       // Refused before the password is looked at (and not counted): a throttled guesser learns nothing.
       crypto::verify_password(timing_equaliser_hash(), password);
-      return fail(locked(until, now));
+      return fail(locked(until, now, by_address));
     }
     bool password_ok = u ? crypto::verify_password(u->password_hash, password)
                          : (crypto::verify_password(timing_equaliser_hash(), password), false);
@@ -256,7 +266,8 @@ Result<LoginStep> Service::login_totp(const http::Request& req, const std::strin
       return fail(Error{401, "challenge_expired", "El ingreso expiró. Vuelva a ingresar su correo y contraseña.", {}});
     auto u = repo_.user(s, c->user_id);
     if (!u || !u->may_sign_in() || !u->totp_enabled) return fail(invalid_credentials());
-    if (int64_t until = blocked_until(s, req, u->email, &*u, now); until > now) return fail(locked(until, now));
+    bool by_address = false;
+    if (int64_t until = blocked_until(s, req, u->email, &*u, now, &by_address); until > now) return fail(locked(until, now, by_address));
     bool ok = false;
     std::string reason = "código incorrecto";
     if (!recovery_code.empty()) {

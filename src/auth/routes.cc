@@ -100,7 +100,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                 auto body = http::parse_body(req, {{"email", T::string, true, 200}, {"password", T::string, true, 200}});
                 if (!body) return fail(body.error());
                 auto step = svc->login(req, (*body)["email"], (*body)["password"]);
-                if (!step && step.error().code == "locked") {
+                if (!step && (step.error().code == "locked" || step.error().code == "rate_limited")) {
                   Response r = Response::error(step.error());
                   r.headers.emplace_back("Retry-After", "60");
                   return r;

@@ -161,7 +161,9 @@ class Service {
   // A current TOTP code of `u` (each step once); false otherwise.
   bool check_totp(soci::session& s, const User& u, const std::string& code, int64_t now, bool* reused = nullptr);
   // When the caller at req.client_ip may try `email` again (0 = now); `u` is its account, if any.
-  int64_t blocked_until(soci::session& s, const http::Request& req, const std::string& email, const User* u, int64_t now);
+  // `by_address` (optional) tells whether the address's own count (many e-mails) is what holds it back.
+  int64_t blocked_until(soci::session& s, const http::Request& req, const std::string& email, const User* u, int64_t now,
+                        bool* by_address = nullptr);
   // Counts one failed password or code of `email` from req.client_ip; `u` is its account, if any.
   void count_failure(soci::session& s, const http::Request& req, const std::string& email, const User* u, int64_t now);
 

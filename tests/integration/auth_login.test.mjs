@@ -295,7 +295,9 @@ describe('lock-out', () => {
     // Another account, never used from there, with its right password: held back at that address.
     const acct = await newAccount(['institution_admin']);
     const r = await passwordStep(new Client(srv, { address: sprayer }), acct.email, acct.password);
-    assertApiError(assert, r, 429, 'locked');
+    const e = assertApiError(assert, r, 429, 'rate_limited');
+    assert.match(e.message, /desde esta dirección/, 'the refusal names the address, not the account');
+    assert.ok(Number(r.headers['retry-after']) > 0, 'Retry-After');
     // The same account from anywhere else is fine.
     assert.equal((await passwordStep(new Client(srv), acct.email, acct.password)).status, 200);
   });

@@ -40,15 +40,15 @@ test('a person changes her own password from «Mi cuenta», reached from her hom
   const form = page.getByTestId('password-form');
 
   // Wrong current password: the server's message on that field, nothing changed.
-  await form.getByLabel('Contraseña actual').fill('No-es-la-mia-2026');
-  await form.getByLabel('Contraseña nueva').fill(SECOND_PASSWORD);
+  await form.getByLabel(/^Contraseña actual/).fill('No-es-la-mia-2026');
+  await form.getByLabel(/^Contraseña nueva/).fill(SECOND_PASSWORD);
   await form.getByLabel('Repita la contraseña nueva').fill(SECOND_PASSWORD);
   await form.getByRole('button', { name: 'Cambiar contraseña' }).click();
   await form.locator('[role="alert"].alert-error').waitFor();
-  assert.equal(await form.getByLabel('Contraseña actual').getAttribute('aria-invalid'), 'true');
+  assert.equal(await form.getByLabel(/^Contraseña actual/).getAttribute('aria-invalid'), 'true');
   assert.match(await form.innerText(), /La contraseña actual no es correcta/);
 
-  await form.getByLabel('Contraseña actual').fill(FIRST_PASSWORD);
+  await form.getByLabel(/^Contraseña actual/).fill(FIRST_PASSWORD);
   await form.getByRole('button', { name: 'Cambiar contraseña' }).click();
   await form.getByText('Su contraseña fue cambiada').waitFor();
   // Without a second factor there are no recovery codes to make.
@@ -70,7 +70,7 @@ test('a person with TOTP makes new recovery codes (password + code from her app)
   const form = page.getByTestId('recovery-form');
   await form.waitFor();
   await settle(page);
-  await form.getByLabel('Contraseña', { exact: true }).fill(PASSWORD);
+  await form.getByLabel(/^Contraseña/).fill(PASSWORD);
   await form.getByLabel('Código de la aplicación').fill(await freshCode(email, DEMO_TOTP_SECRET));
   await form.getByRole('button', { name: 'Generar códigos nuevos' }).click();
   const codes = page.getByTestId('recovery-codes');

@@ -24,8 +24,10 @@ export function AccountPage() {
           </a>
         }
       />
-      <PasswordForm />
-      <RecoveryCodesForm />
+      <div class="stack">
+        <PasswordForm />
+        <RecoveryCodesForm />
+      </div>
     </section>
   );
 }
