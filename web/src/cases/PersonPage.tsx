@@ -265,6 +265,8 @@ function IdentityCard({ person: p, full }: { person: Person; full: boolean }) {
                 {formatRun(i.run)}
                 {i.run_valid === false && <span class="cell-sub warn-text">Dígito verificador inválido: no se usa para identificarla</span>}
               </>
+            ) : i.contact_masked ? (
+              'Reservado (su institución no la atiende)'
             ) : (
               'Sin RUN registrado'
             )}
