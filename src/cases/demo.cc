@@ -54,8 +54,8 @@ Result<void> load_demo(Service& svc, int64_t inst_a, int64_t user_a, int64_t ins
   if (!r1) return fail(r1.error());
   const int64_t ana_id = first_person(*r1, "victim");
   // The police identify her by her RUN (so they serve her too; a probable match on names alone
-  // would give them only the shared minimum) and type her phone without spaces.
-  Json ana_typo = {{"run", ana["run"]}, {"phone", "+56961234567"}};
+  // would give them only the shared minimum).
+  Json ana_typo = {{"run", ana["run"]}};
   Json aggressor = {{"given_names", "Luis Alberto"}, {"surname1", "Carrasco"}, {"surname2", "Paredes"}, {"birth_date", "1987"},
                     {"sex", "M"}, {"comuna_id", "13101"}};
   auto r2 = add(inst_b, user_b, record("complaint", days_ago(12), "13101", {person("victim", ana_typo), person("aggressor", aggressor)},
