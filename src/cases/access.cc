@@ -33,9 +33,9 @@ Result<std::string> attach_basis(soci::session& s, const Repository& repo, const
   // Serving only through a referral still waiting for acknowledgement does not let it write yet.
   if (serves && repo.serves_by_own_record(s, person_id, v.institution_id)) return kServed;
   if (repo.referral_accepted(s, person_id, v.institution_id)) return kReferral;
-  if (emergency) return kEmergency;
   // Follow-ups of a probable match stay on the same footing (never more than the match gave).
   if (repo.has_own_record(s, person_id, v.institution_id, kLinked)) return kLinked;
+  if (emergency) return kEmergency;
   if (serves)
     return fail(Error{403, "referral_not_acknowledged",
                       "Esta persona le fue derivada y la derivación aún no tiene acuse de recibo. Acuse recibo en la bandeja de "

@@ -162,6 +162,7 @@ describe('2. reaching a woman by number, and by search', () => {
     const masked = await police.get(`/api/v1/cases/persons/${pid}`);
     assert.equal(masked.status, 200, masked.text);
     assert.equal(masked.json.served_by_my_institution, false);
+    assert.equal(masked.json.may_add_records, false, 'the form must ask for an emergency reason');
     assert.deepEqual(leaks(masked.text, w), []);
     assert.ok(masked.json.timeline.every((r) => r.masked && r.details === undefined));
     assert.deepEqual(masked.json.summary.open_alerts, []);
@@ -186,6 +187,7 @@ describe('3. a name and a birth year close to her', () => {
     const view = await police.get(`/api/v1/cases/persons/${pid}`);
     assert.equal(view.status, 200, view.text);
     assert.equal(view.json.served_by_my_institution, false);
+    assert.equal(view.json.may_add_records, true, 'follow-ups of its own linked record need no emergency');
     assert.deepEqual(leaks(view.text, w), []);
     assert.ok(view.json.timeline.some((r) => r.id === probe.json.id && !r.masked), 'the police see their own record');
     assert.deepEqual(view.json.summary.open_alerts, []);
