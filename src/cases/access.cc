@@ -18,7 +18,10 @@ PersonAccess person(soci::session& s, const Repository& repo, const Viewer& v, i
   a.serving = repo.institutions_serving(s, person_id);
   a.serves = std::find(a.serving.begin(), a.serving.end(), v.institution_id) != a.serving.end();
   a.emergency_until = repo.emergency_until(s, person_id, v.user_id, now);
-  if (!a.full_identity()) a.found_by_search = repo.searched_since(s, person_id, v.user_id, now - l.search_ticket_ms);
+  if (!a.full_identity()) {
+    a.found_by_search = repo.searched_since(s, person_id, v.user_id, now - l.search_ticket_ms);
+    a.own_records = repo.has_own_record(s, person_id, v.institution_id);
+  }
   return a;
 }
 
@@ -30,6 +33,8 @@ Result<std::string> attach_basis(soci::session& s, const Repository& repo, const
   // Serving only through a referral still waiting for acknowledgement does not let it write yet.
   if (serves && repo.serves_by_own_record(s, person_id, v.institution_id)) return kServed;
   if (repo.referral_accepted(s, person_id, v.institution_id)) return kReferral;
+  // Follow-ups of a probable match stay on the same footing (never more than the match gave).
+  if (repo.has_own_record(s, person_id, v.institution_id, kLinked)) return kLinked;
   if (emergency) return kEmergency;
   if (serves)
     return fail(Error{403, "referral_not_acknowledged",
@@ -41,6 +46,15 @@ Result<std::string> attach_basis(soci::session& s, const Repository& repo, const
                     "o nombres y fecha de nacimiento), pida que se la deriven, o indique un motivo de emergencia "
                     "(emergency_reason): quedará registrado y se notificará a las instituciones que la atienden.",
                     field});
+}
+
+Result<void> basis_allows(const std::string& kind, const std::string& basis, const std::string& field) {
+  if (kind == "referral" && (basis == kEmergency || basis == kLinked))
+    return fail(Error{403, "need_to_know",
+                      "Solo puede derivar a una mujer que su institución atiende; un acceso de emergencia no permite compartir sus "
+                      "datos con otra institución.",
+                      field});
+  return {};
 }
 
 bool record_full(const Viewer& v, const Record& r, bool emergency) {

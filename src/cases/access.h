@@ -9,6 +9,10 @@
 //              received counts as serving from the moment it arrives (the inbox already carries her
 //              name and phone), but records by number need the referral acknowledged (accepted),
 //   legacy     records written before the basis was stored (as before: authorship).
+// A record linked to her only by a probable match (names and a birth date, no RUN or document)
+// while other institutions serve her has basis LINKED: the institution keeps its own records and
+// may open her file, but as the shared minimum (no RUN, phone or address), until it identifies her
+// by RUN or document, a reviewer merges, or she is referred to it; the serving ones are told.
 // A record attached under EMERGENCY access (a stated reason of real words, 4 h, audited, every
 // serving institution notified) never makes its institution serve her: once the access ends, the
 // institution sees its own records in full and her only as the shared minimum.
@@ -59,7 +63,7 @@ namespace access {
 
 // Bases of a record's person (cases_record_persons.basis).
 inline const std::string kIdentity = "identity", kServed = "served", kReferral = "referral", kEmergency = "emergency",
-                         kLegacy = "legacy";
+                         kLinked = "linked", kLegacy = "legacy";
 
 struct Viewer {
   int64_t user_id = 0, institution_id = 0;
@@ -78,8 +82,9 @@ struct PersonAccess {
   bool serves = false;                     // the viewer's institution is one of them
   std::optional<int64_t> emergency_until;  // this user's emergency access in force
   bool found_by_search = false;            // this user found her by enough identifying data, recently
+  bool own_records = false;                // the institution wrote about her (linked or in an emergency)
   bool full_identity() const { return serves || emergency_until.has_value(); }
-  bool may_open() const { return full_identity() || found_by_search; }
+  bool may_open() const { return full_identity() || found_by_search || own_records; }
 };
 
 // Everything the rules need to know about a viewer and a person.
@@ -90,6 +95,10 @@ PersonAccess person(soci::session& s, const Repository& repo, const Viewer& v, i
 // emergency access in force. Refusal: 403 need_to_know on `field`.
 Result<std::string> attach_basis(soci::session& s, const Repository& repo, const Viewer& v, int64_t person_id, bool emergency,
                                  const std::string& field, int64_t now);
+
+// A referral shares her data with another institution on her consent, given to one that serves
+// her: never under an emergency access.
+Result<void> basis_allows(const std::string& kind, const std::string& basis, const std::string& field);
 
 // A record in full (details, author) or as the shared minimum.
 bool record_full(const Viewer& v, const Record& r, bool emergency);

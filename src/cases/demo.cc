@@ -53,11 +53,9 @@ Result<void> load_demo(Service& svc, int64_t inst_a, int64_t user_a, int64_t ins
                                        {{"channel", "linea_1455"}, {"summary", "Llama por violencia psicológica de su pareja."}}));
   if (!r1) return fail(r1.error());
   const int64_t ana_id = first_person(*r1, "victim");
-  Json ana_typo = ana;
-  ana_typo.erase("run");
-  ana_typo["given_names"] = "Ana Maria";
-  ana_typo["surname2"] = "Vergara";
-  ana_typo["phone"] = "+56961234567";
+  // The police identify her by her RUN (so they serve her too; a probable match on names alone
+  // would give them only the shared minimum).
+  Json ana_typo = {{"run", ana["run"]}};
   Json aggressor = {{"given_names", "Luis Alberto"}, {"surname1", "Carrasco"}, {"surname2", "Paredes"}, {"birth_date", "1987"},
                     {"sex", "M"}, {"comuna_id", "13101"}};
   auto r2 = add(inst_b, user_b, record("complaint", days_ago(12), "13101", {person("victim", ana_typo), person("aggressor", aggressor)},

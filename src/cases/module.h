@@ -92,6 +92,8 @@ class Repository {
   std::vector<int64_t> institutions_serving(soci::session& s, int64_t person_id) const;
   // A record of the institution names her on a basis other than emergency (a referral received does not count).
   bool serves_by_own_record(soci::session& s, int64_t person_id, int64_t institution_id) const;
+  // A record of the institution names her (on `basis`, or on any basis when empty).
+  bool has_own_record(soci::session& s, int64_t person_id, int64_t institution_id, const std::string& basis = {}) const;
   // A referral of her to the institution that it acknowledged.
   bool referral_accepted(soci::session& s, int64_t person_id, int64_t institution_id) const;
   // This user found her through a search since `since`.

@@ -139,6 +139,8 @@ Result<Json> Service::person(const http::Request& req, int64_t requested) {
                 {"requested_id", requested},
                 {"identity", access::identity_view(best_identity(s, *id), acc.full_identity())},
                 {"served_by_my_institution", acc.serves},
+                // Whether a new record about her needs an emergency reason (access.h), for the form.
+                {"may_add_records", access::attach_basis(s, repo_, v, *id, emergency, "persons", now).has_value()},
                 {"emergency_until", emergency ? Json(format_datetime_cl(*acc.emergency_until)) : Json()},
                 {"institutions", insts},
                 {"cases", cases},

@@ -227,11 +227,12 @@ std::vector<Record> Repository::referrals(soci::session& s, int64_t institution_
 }
 
 std::vector<int64_t> Repository::institutions_serving(soci::session& s, int64_t person_id) const {
-  // Records attached under an emergency access never make their institution serve her (access.h).
+  // Records attached under an emergency access or by a probable match to a woman others serve never
+  // make their institution serve her (access.h).
   std::vector<int64_t> out;
   Query("SELECT DISTINCT r.institution_id FROM cases_records r JOIN cases_record_persons rp ON rp.record_id = r.id "
-        "WHERE rp.person_id = :p AND rp.basis <> 'emergency' UNION SELECT DISTINCT r.to_institution_id FROM cases_records r "
-        "JOIN cases_record_persons rp ON rp.record_id = r.id WHERE rp.person_id = :p2 AND rp.basis <> 'emergency' "
+        "WHERE rp.person_id = :p AND rp.basis NOT IN ('emergency', 'linked') UNION SELECT DISTINCT r.to_institution_id FROM cases_records r "
+        "JOIN cases_record_persons rp ON rp.record_id = r.id WHERE rp.person_id = :p2 AND rp.basis NOT IN ('emergency', 'linked') "
         "AND r.kind = 'referral' AND r.to_institution_id IS NOT NULL")
       .bind("p", ll(person_id))
       .bind("p2", ll(person_id))
@@ -243,16 +244,24 @@ std::vector<int64_t> Repository::institutions_serving(soci::session& s, int64_t 
 
 bool Repository::serves_by_own_record(soci::session& s, int64_t person_id, int64_t institution_id) const {
   return Query("SELECT 1 FROM cases_records r JOIN cases_record_persons rp ON rp.record_id = r.id WHERE rp.person_id = :p "
-               "AND r.institution_id = :i AND rp.basis <> 'emergency' LIMIT 1")
+               "AND r.institution_id = :i AND rp.basis NOT IN ('emergency', 'linked') LIMIT 1")
       .bind("p", ll(person_id))
       .bind("i", ll(institution_id))
       .scalar(s)
       .has_value();
 }
 
+bool Repository::has_own_record(soci::session& s, int64_t person_id, int64_t institution_id, const std::string& basis) const {
+  Query q("SELECT 1 FROM cases_records r JOIN cases_record_persons rp ON rp.record_id = r.id WHERE rp.person_id = :p "
+          "AND r.institution_id = :i");
+  q.bind("p", ll(person_id)).bind("i", ll(institution_id));
+  if (!basis.empty()) q.sql(" AND rp.basis = :b").bind("b", basis);
+  return q.sql(" LIMIT 1").scalar(s).has_value();
+}
+
 bool Repository::referral_accepted(soci::session& s, int64_t person_id, int64_t institution_id) const {
   return Query("SELECT 1 FROM cases_records r JOIN cases_record_persons rp ON rp.record_id = r.id WHERE rp.person_id = :p "
-               "AND rp.role = 'victim' AND rp.basis <> 'emergency' AND r.kind = 'referral' AND r.to_institution_id = :i "
+               "AND rp.role = 'victim' AND rp.basis NOT IN ('emergency', 'linked') AND r.kind = 'referral' AND r.to_institution_id = :i "
                "AND r.acknowledged_at IS NOT NULL LIMIT 1")
       .bind("p", ll(person_id))
       .bind("i", ll(institution_id))

@@ -248,6 +248,7 @@ Result<std::pair<int, Json>> Service::submit_in(soci::session& s, const Actor& a
       const bool emergency = emergency_reason.has_value() || repo_.emergency_until(s, *resolved, a.user_id, now).has_value();
       auto basis = access::attach_basis(s, repo_, v, *resolved, emergency, field + ".person_id", now);
       if (!basis) return fail(basis.error());
+      if (auto allowed = access::basis_allows(r.kind, *basis, field + ".person_id"); !allowed) return fail(allowed.error());
       l.basis = *basis;
       l.served_before = repo_.institutions_serving(s, *resolved);
       if (l.basis == access::kEmergency && emergency_reason && !repo_.emergency_until(s, *resolved, a.user_id, now)) {
@@ -283,6 +284,10 @@ Result<std::pair<int, Json>> Service::submit_in(soci::session& s, const Actor& a
           if (auto live = repo_.resolve_person(s, m.person_id)) best = *live;
         if (m.decision == linkage::Decision::link && best) {
           l.served_before = repo_.institutions_serving(s, best);
+          // A probable match to someone other institutions serve gives only the shared minimum (access.h).
+          if (!l.served_before.empty() &&
+              std::find(l.served_before.begin(), l.served_before.end(), a.institution_id) == l.served_before.end())
+            l.basis = access::kLinked;
           l.person_id = best;
           l.auto_weight = m.weight;
           l.linkage = {{"decision", "link"}, {"weight", m.weight}};
@@ -352,6 +357,11 @@ Result<std::pair<int, Json>> Service::submit_in(soci::session& s, const Actor& a
                          std::to_string(l.person_id) + " bajo acceso de emergencia. No cambia el nivel de riesgo ni el cierre que "
                          "registre su institución.",
                      now);
+    else if (l.basis == access::kLinked)
+      notify_serving(s, a, l.person_id, l.served_before, "linked_record",
+                     author + " registró a una persona que coincide probablemente con la de la ficha N° " + std::to_string(l.person_id) +
+                         " (registro N° " + std::to_string(r.id) + "), sin RUN ni documento: ve solo sus datos mínimos.",
+                     now);
     else if (newcomer && l.basis == access::kIdentity)
       notify_serving(s, a, l.person_id, l.served_before, "new_institution",
                      author + " comenzó a atender a la persona de la ficha N° " + std::to_string(l.person_id) +
@@ -375,7 +385,11 @@ Result<std::pair<int, Json>> Service::submit_in(soci::session& s, const Actor& a
 
   Json out = record_json(s, r, true, directory_.institution_names({r.institution_id}));
   Json links = Json::array();
-  for (const auto& l : linked) links.push_back({{"person_id", l.person_id}, {"role", l.role}, {"linkage", l.linkage}});
+  for (const auto& l : linked) {
+    Json lk = l.linkage;
+    lk["basis"] = l.basis;
+    links.push_back({{"person_id", l.person_id}, {"role", l.role}, {"linkage", lk}});
+  }
   out["linkage"] = links;
   Json alerts = Json::array();
   for (const auto& al : raised) alerts.push_back(alert_summary(al));

@@ -120,7 +120,7 @@ function RecordForm(props: { person: Person | null; prefill: URLSearchParams; on
   // with a stated emergency reason: audited and told to the institutions that serve her.
   const [emergencyReason, setEmergencyReason] = useState('');
   const [serverAskedReason, setServerAskedReason] = useState(false);
-  const needsReason = serverAskedReason || (p !== null && !p.served_by_my_institution && !p.emergency_until);
+  const needsReason = serverAskedReason || (p !== null && p.may_add_records === false);
   const { errors, formRef, busy, onSubmit, invalid, send } = useForm();
   const instrument = useAsync(() => (kind === 'risk_assessment' ? getInstrument() : Promise.resolve(null)), [kind === 'risk_assessment']);
   const institutions = useAsync(() => (kind === 'referral' ? getServingInstitutions() : Promise.resolve([])), [kind === 'referral']);

@@ -172,8 +172,23 @@ function Summary({ person: p }: { person: Person }) {
           <dt>Nivel de riesgo vigente</dt>
           <dd>
             <RiskBadge level={p.summary.risk_level} prefix="" />
+            <span class="cell-sub">El más alto entre las últimas evaluaciones de cada institución.</span>
           </dd>
         </div>
+        {(p.cases ?? []).length > 0 && (
+          <div>
+            <dt>Casos por institución</dt>
+            <dd>
+              <ul class="plain" data-testid="cases-by-institution">
+                {p.cases!.map((c) => (
+                  <li key={c.institution_id}>
+                    {c.institution}: {c.open ? 'abierto' : 'cerrado'}
+                  </li>
+                ))}
+              </ul>
+            </dd>
+          </div>
+        )}
         <div>
           <dt>Reevaluación</dt>
           <dd class={overdue ? 'overdue' : undefined}>
@@ -250,6 +265,8 @@ function IdentityCard({ person: p, full }: { person: Person; full: boolean }) {
                 {formatRun(i.run)}
                 {i.run_valid === false && <span class="cell-sub warn-text">Dígito verificador inválido: no se usa para identificarla</span>}
               </>
+            ) : i.contact_masked ? (
+              'Reservado (su institución no la atiende)'
             ) : (
               'Sin RUN registrado'
             )}

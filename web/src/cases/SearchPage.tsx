@@ -178,7 +178,7 @@ export default function SearchPage() {
                     {r.identity.name}
                   </a>
                   <span class="cell-sub">
-                    {r.identity.run ? `RUN ${formatRun(r.identity.run)}${r.identity.run_valid === false ? ' (dígito verificador inválido)' : ''}` : r.identity.other_document ? `Documento ${r.identity.other_document}` : 'Sin RUN registrado'}
+                    {r.identity.run ? `RUN ${formatRun(r.identity.run)}${r.identity.run_valid === false ? ' (dígito verificador inválido)' : ''}` : r.identity.other_document ? `Documento ${r.identity.other_document}` : r.identity.contact_masked ? 'RUN reservado' : 'Sin RUN registrado'}
                   </span>
                 </th>
                 <td data-label="Nacimiento">{r.identity.birth_date || 'No registrada'}</td>

@@ -99,6 +99,7 @@ export interface Person {
   identity: Identity;
   served_by_my_institution: boolean;
   emergency_until: string | null;
+  may_add_records?: boolean; // false: a new record about her needs an emergency reason
   cases?: { institution_id: number; institution: string; open: boolean }[]; // per institution: its case open or closed
   institutions: { id: number; name: string }[];
   summary: {
