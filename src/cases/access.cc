@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "cases/module.h"
 #include "core/text.h"
@@ -161,6 +162,31 @@ bool over_bulk_limit(soci::session& s, const Repository& repo, const Viewer& v, 
   const auto seen = repo.persons_read_since(s, v.user_id, now - l.bulk_window_ms);
   if (seen.count(person_id)) return false;  // reading her again is not reading more persons
   return static_cast<int>(seen.size()) >= l.bulk_persons;
+}
+
+namespace {
+std::string upper_ascii(std::string s) {
+  for (auto& c : s)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  return s;
+}
+}  // namespace
+
+std::string review_merge_basis(soci::session& s, const Repository& repo, const Viewer& v, int64_t from, int64_t to) {
+  const auto serving = repo.institutions_serving(s, to);
+  if (serving.empty() || std::find(serving.begin(), serving.end(), v.institution_id) != serving.end()) return {};
+  // Her keys, compared here only (the reviewer never sees them): a valid RUN or a document.
+  std::set<std::string> runs, documents;
+  for (const auto& i : repo.identities_of(s, to)) {
+    if (i.identity.run_valid) runs.insert(i.identity.run);
+    if (!i.identity.other_document.empty()) documents.insert(upper_ascii(i.identity.other_document));
+  }
+  for (const auto& i : repo.identities_of(s, from)) {
+    if (i.institution_id != v.institution_id) continue;  // what the reviewer's institution typed, not someone else's
+    if (i.identity.run_valid && runs.count(i.identity.run)) return {};
+    if (!i.identity.other_document.empty() && documents.count(upper_ascii(i.identity.other_document))) return {};
+  }
+  return kLinked;
 }
 
 bool owns_review(const Viewer& v, const Review& r) { return r.institution_id == v.institution_id; }

@@ -34,7 +34,11 @@
 // closure closes only its own institution's case.
 //
 // REVIEWS. A review shows the reviewer's own identity in full and the candidate only as the
-// reviewer's institution may see her; every read lands on both persons' access logs.
+// reviewer's institution may see her; every read lands on both persons' access logs. Deciding
+// "misma_persona" merges the reviewer's person into hers, but when other institutions serve her and
+// the reviewer's institution did not identify her by a valid RUN or a document of hers, its records
+// about her become LINKED (shared minimum only, the serving ones told), exactly like an automatic
+// probable match: otherwise a vague record sent to review, then "same person", would unmask her.
 //
 // ALERTS. The same visibility as the alerts API (alerts/access.h), asked through alerts::Service.
 #pragma once
@@ -118,6 +122,12 @@ Result<std::string> emergency_reason(const std::string& raw, const std::string& 
 // Bulk reading: 429 when the user already opened `limits.bulk_persons` other persons in the window.
 // `first_in_window` is set when this call is the one that crossed the limit (notify once).
 bool over_bulk_limit(soci::session& s, const Repository& repo, const Viewer& v, int64_t person_id, int64_t now, const Limits& l);
+
+// Deciding "misma_persona" on a review that merges `from` (the reviewer's person) into `to`: the
+// basis the reviewer's records about her take, kLinked, or empty to keep theirs (the institution
+// already serves her, nobody else does, or its own identities of `from` carry her valid RUN or
+// document).
+std::string review_merge_basis(soci::session& s, const Repository& repo, const Viewer& v, int64_t from, int64_t to);
 
 // Reviews and links belong to the institution that made them.
 bool owns_review(const Viewer& v, const Review& r);

@@ -115,14 +115,26 @@ Result<Json> Service::decide(const http::Request& req, int64_t id, const std::st
             return fail(Error::conflict("same_record", "Ambas personas figuran en el registro N° " + std::to_string(rf.id) +
                                                            "; no pueden ser la misma persona sin corregirlo antes."));
       const auto serving = repo_.institutions_serving(s, *to);
+      // A human "same person" gives no more than an automatic probable match would (access.h): the
+      // reviewer's records about her become linked unless it identified her by RUN or document.
+      const std::string basis = access::review_merge_basis(s, repo_, viewer(a), *from, *to);
+      Json rebased = basis.empty() ? Json::array() : repo_.rebase_memberships(s, *from, a.institution_id, basis);
       Json moved = repo_.move_person(s, *from, *to);
+      moved["bases"] = rebased;  // restored by an undo
       // The institutions that serve her hear that another one joined its record to her file.
       auto inst = directory_.institution_names({a.institution_id});
-      notify_serving(s, a, *to, serving, "review_merge",
-                     (inst.count(a.institution_id) ? inst[a.institution_id] : std::string("Otra institución")) +
-                         " decidió en su cola de revisión que un registro suyo corresponde a la persona de la ficha N° " +
-                         std::to_string(*to) + "; desde ahora también la atiende. Si no es así, avise a esa institución.",
-                     now);
+      const std::string who = inst.count(a.institution_id) ? inst[a.institution_id] : std::string("Otra institución");
+      if (basis == access::kLinked)
+        notify_serving(s, a, *to, serving, "review_merge_linked",
+                       who + " decidió en su cola de revisión que un registro suyo corresponde a la persona de la ficha N° " +
+                           std::to_string(*to) + ", sin RUN ni documento: ve solo sus datos mínimos. Si no es así, avise a esa "
+                           "institución.",
+                       now);
+      else
+        notify_serving(s, a, *to, serving, "review_merge",
+                       who + " decidió en su cola de revisión que un registro suyo corresponde a la persona de la ficha N° " +
+                           std::to_string(*to) + "; desde ahora también la atiende. Si no es así, avise a esa institución.",
+                       now);
       repo_.set_merged_into(s, *from, *to);
       Link link;
       link.kind = "review";
@@ -136,6 +148,7 @@ Result<Json> Service::decide(const http::Request& req, int64_t id, const std::st
       link.created_at = now;
       result["link_id"] = repo_.insert_link(s, link);
       result["person_id"] = *to;
+      result["basis"] = basis.empty() ? Json(nullptr) : Json(basis);
       for (const auto& i : moved["identities"]) pending.moves.push_back({i.get<int64_t>(), *to});
       // The merged history may now meet a rule (e.g. three contacts in 30 days across institutions).
       for (const auto& rr : moved["records"])
@@ -168,6 +181,10 @@ Result<Json> Service::undo_link(const http::Request& req, int64_t link_id, const
       pending.moves.push_back({i.get<int64_t>(), back_to});
     }
     repo_.move_records(s, l->moved["records"], l->to_person_id, back_to);
+    // Her own woman again: the memberships a review made linked serve as they did before it.
+    if (l->moved.contains("bases"))
+      for (const auto& b : l->moved["bases"])
+        repo_.set_basis(s, b[0].get<int64_t>(), back_to, b[1].get<std::string>(), b[2].get<std::string>());
     Link undo;
     undo.kind = "undo";
     undo.from_person_id = l->to_person_id;

@@ -126,6 +126,10 @@ class Repository {
   void move_identity(soci::session& s, int64_t identity_id, int64_t to) const;
   void move_records(soci::session& s, const nlohmann::json& records, int64_t from, int64_t to) const;
   void set_merged_into(soci::session& s, int64_t person_id, std::optional<int64_t> into) const;
+  // Sets `basis` on the institution's memberships of a person that serve her (not emergency or
+  // linked ones); returns what they were, [[record_id, role, basis]…], so an undo can restore them.
+  nlohmann::json rebase_memberships(soci::session& s, int64_t person_id, int64_t institution_id, const std::string& basis) const;
+  void set_basis(soci::session& s, int64_t record_id, int64_t person_id, const std::string& role, const std::string& basis) const;
 
   void insert_emergency(soci::session& s, int64_t person_id, int64_t user_id, int64_t institution_id, const std::string& reason,
                         int64_t now, int64_t expires) const;

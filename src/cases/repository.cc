@@ -471,6 +471,26 @@ void Repository::move_records(soci::session& s, const Json& records, int64_t fro
         .exec(s);
 }
 
+Json Repository::rebase_memberships(soci::session& s, int64_t person_id, int64_t institution_id, const std::string& basis) const {
+  Json before = Json::array();
+  Query("SELECT rp.record_id, rp.role, rp.basis FROM cases_record_persons rp JOIN cases_records r ON r.id = rp.record_id "
+        "WHERE rp.person_id = :p AND r.institution_id = :i AND rp.basis NOT IN ('emergency', 'linked') ORDER BY rp.record_id")
+      .bind("p", ll(person_id))
+      .bind("i", ll(institution_id))
+      .each(s, [&](const soci::row& r) { before.push_back(Json::array({get_int(r, 0), get_str(r, 1), get_str(r, 2)})); });
+  for (const auto& b : before) set_basis(s, b[0].get<int64_t>(), person_id, b[1].get<std::string>(), basis);
+  return before;
+}
+
+void Repository::set_basis(soci::session& s, int64_t record_id, int64_t person_id, const std::string& role, const std::string& basis) const {
+  Query("UPDATE cases_record_persons SET basis = :b WHERE record_id = :r AND person_id = :p AND role = :role")
+      .bind("b", basis)
+      .bind("r", ll(record_id))
+      .bind("p", ll(person_id))
+      .bind("role", role)
+      .exec(s);
+}
+
 void Repository::set_merged_into(soci::session& s, int64_t person_id, std::optional<int64_t> into) const {
   Query("UPDATE cases_persons SET merged_into = :m WHERE id = :id")
       .bind_opt("m", into ? std::optional<long long>(*into) : std::nullopt)

@@ -170,9 +170,8 @@ describe('2. reaching a woman by number, and by search', () => {
   });
 });
 
-// The review queue's masking (a review shows the candidate's shared minimum and logs the read) is in
-// Service::review via access.h; a name and a birth year close to her, what the issue tried, now
-// links with the shared minimum (the demo's linkage model sends no such probe to review).
+// A name and a birth year close to her, what the issue tried, links with the shared minimum; a probe
+// that lands in the review queue instead is the next test.
 describe('3. a name and a birth year close to her', () => {
   test('a probable match links the record but opens only the shared minimum, and the centre is told', async () => {
     const { w, pid } = await centreWoman();
@@ -200,6 +199,76 @@ describe('3. a name and a birth year close to her', () => {
     assert.ok(notes.some((n) => n.kind === 'linked_record'), JSON.stringify(notes));
   });
 
+});
+
+// A record close to her but not close enough to link lands in the police's review queue: given
+// names, first surname and birth date agree (+8.6), her comuna and phone do not (-5.6), and no second
+// surname: a weight of about 3, between the default thresholds (0 and 5).
+describe('3. the review queue: a candidate the reviewer does not serve', () => {
+  test('the review withholds her RUN, document, phone and address, is on her access log, and "misma_persona" does not unmask her', async () => {
+    const { w, pid } = await centreWoman();
+    const probe = await post(police, contact([{ role: 'victim', identity: { given_names: w.given_names, surname1: w.surname1,
+      birth_date: w.birth_date, sex: 'F', comuna_id: '13201', phone: '+56 9 1111 2222' } }]));
+    assert.equal(probe.status, 201, probe.text);
+    assert.deepEqual(leaks(probe.text, w), []);
+    const linkage = probe.json.linkage[0].linkage;
+    assert.equal(linkage.decision, 'review', JSON.stringify(linkage));
+    const mine = probe.json.linkage[0].person_id;
+    assert.notEqual(mine, pid);
+
+    const list = await police.get('/api/v1/cases/reviews');
+    assert.equal(list.status, 200, list.text);
+    assert.deepEqual(leaks(list.text, w), []);
+    const item = list.json.items.find((r) => r.id === linkage.review_id);
+    assert.equal(item.candidate_person_id, pid, JSON.stringify(list.json.items));
+
+    const review = await police.get(`/api/v1/cases/reviews/${linkage.review_id}`);
+    assert.equal(review.status, 200, review.text);
+    assert.deepEqual(leaks(review.text, w), [], 'the review showed her identifying or contact data');
+    assert.equal(review.json.right.identity_masked, true);
+    assert.equal(review.json.right.identity.contact_masked, true);
+    for (const k of ['run', 'other_document', 'phone', 'address']) assert.equal(review.json.right.identity[k], undefined, k);
+    for (const field of ['run', 'other_document', 'phone', 'address']) {
+      const row = review.json.comparison.find((c) => c.field === field);
+      assert.equal(row.withheld, true, JSON.stringify(row));
+      assert.equal(row.right, null);
+      assert.equal(row.same, false, 'an equality flag would confirm a guess');
+    }
+    assert.equal(review.json.right.identity.given_names, w.given_names, 'the shared minimum is what the reviewer decides on');
+    const log = (await centre.get(`/api/v1/cases/persons/${pid}/access-log`)).json.items;
+    assert.ok(log.some((e) => e.action === `review:${linkage.review_id}` && e.institution === 'Carabineros de Chile' && e.full_view === false),
+      JSON.stringify(log));
+
+    // Deciding "same person" merges the police's record into her file, but only on the linked footing.
+    const decided = await police.post(`/api/v1/cases/reviews/${linkage.review_id}`, { decision: 'misma_persona', note: 'Mismo nombre y fecha.' });
+    assert.equal(decided.status, 200, decided.text);
+    assert.equal(decided.json.person_id, pid);
+    assert.equal(decided.json.basis, 'linked');
+    assert.deepEqual(leaks(decided.text, w), []);
+    const view = await police.get(`/api/v1/cases/persons/${pid}`);
+    assert.equal(view.status, 200, view.text);
+    assert.equal(view.json.served_by_my_institution, false);
+    assert.deepEqual(leaks(view.text, w), [], 'deciding "misma_persona" gave the reviewer her identity');
+    assert.equal(view.json.identity.contact_masked, true, JSON.stringify(view.json.identity));
+    assert.ok(view.json.timeline.some((r) => r.id === probe.json.id && !r.masked), 'the police still see their own record');
+    const institutions = (await centre.get(`/api/v1/cases/persons/${pid}`)).json.institutions.map((i) => i.name);
+    assert.deepEqual(institutions, ['Centro de la Mujer Santiago']);
+    // Follow-ups stay linked; the centre is told.
+    const again = await post(police, contact([{ role: 'victim', person_id: pid }]));
+    assert.equal(again.status, 201, again.text);
+    assert.equal(again.json.linkage[0].linkage.basis, 'linked');
+    const notes = (await centre.get('/api/v1/cases/notifications')).json.items.filter((n) => n.person_id === pid);
+    assert.ok(notes.some((n) => n.kind === 'review_merge_linked'), JSON.stringify(notes));
+
+    // Undoing the merge gives the police back their own woman, in full, as before.
+    const links = (await police.get(`/api/v1/cases/persons/${pid}`)).json;
+    const undo = await police.post(`/api/v1/cases/links/${decided.json.link_id}/undo`, { reason: 'No era la misma persona, error de revisión.' });
+    assert.equal(undo.status, 200, undo.text);
+    const back = await police.get(`/api/v1/cases/persons/${mine}`);
+    assert.equal(back.status, 200, back.text);
+    assert.equal(back.json.served_by_my_institution, true, JSON.stringify(links.institutions));
+    assert.equal(back.json.identity.phone, '+56 9 1111 2222');
+  });
 });
 
 describe('7b. statistics over overlapping windows', () => {

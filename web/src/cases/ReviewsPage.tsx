@@ -101,7 +101,10 @@ function ReviewDetailPanel(props: { id: string; onClose: () => void; onDecided: 
       const out = await decideReview(Number(props.id), decision, note.trim());
       props.onDecided(
         decision === 'misma_persona'
-          ? `Revisión N° ${props.id}: se unieron ambas fichas en la ficha N° ${out.person_id ?? r?.right.person_id}. Puede deshacerlo desde la ficha.`
+          ? `Revisión N° ${props.id}: se unieron ambas fichas en la ficha N° ${out.person_id ?? r?.right.person_id}. Puede deshacerlo desde la ficha.` +
+              (out.basis === 'linked'
+                ? ' Como otra institución la atiende y no la identificó con RUN ni documento, verá solo sus datos mínimos; esa institución fue avisada.'
+                : '')
           : `Revisión N° ${props.id}: quedaron como personas distintas.`,
       );
     });

@@ -253,7 +253,7 @@ export const referralStep = (id: number, step: 'acknowledge' | 'first-contact') 
 export const getReviews = (state: string, signal?: AbortSignal) => getItems<ReviewItem>('/cases/reviews', { query: { state }, signal });
 export const getReview = (id: string | number, signal?: AbortSignal) => api.get<ReviewDetail>(`/cases/reviews/${id}`, { signal });
 export const decideReview = (id: number, decision: 'misma_persona' | 'distintas', note: string) =>
-  api.post<{ id: number; state: string; person_id?: number }>(`/cases/reviews/${id}`, { decision, note });
+  api.post<{ id: number; state: string; person_id?: number; basis?: string | null }>(`/cases/reviews/${id}`, { decision, note });
 export const getStatistics = (query: { from?: string; to?: string }, signal?: AbortSignal) =>
   api.get<Statistics>('/cases/statistics', { query, signal });
 export const getServingInstitutions = cached(() => getItems<ServingInstitution>('/cases/institutions'));
