@@ -26,7 +26,7 @@ using Schema = std::vector<Field>;
 // 200,000 deep is parsed fine but overflows the stack when it is later copied, dumped or destroyed
 // recursively, and takes the whole server (panic monitoring included) down with it.
 struct JsonLimits {
-  size_t max_bytes = 1024 * 1024;
+  size_t max_bytes = 16 * 1024 * 1024;  // HTTP bodies are bounded first by --body-limit (1 MiB by default)
   int max_depth = 32;  // arrays and objects; the deepest legitimate body has 5
 };
 inline constexpr JsonLimits kJsonLimits{};

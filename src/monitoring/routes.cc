@@ -773,6 +773,8 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
                 auto who = basic_credentials(req);
                 if (!who) return fail(Error{401, "device_unauthenticated", "Identifíquese con el identificador y la clave del dispositivo.", {}});
                 auto parsed = http::json_object_body(req);  // bounded size and depth before parsing
+                if (!parsed && parsed.error().code == "malformed_json")  // the code devices already know
+                  return fail(Error::bad_request("invalid_json", parsed.error().message));
                 if (!parsed) return fail(parsed.error());
                 Json body = std::move(*parsed);
                 for (auto it = body.begin(); it != body.end(); ++it)

@@ -85,7 +85,7 @@ function clientFor(permission) {
   if (permission === 'public') return anonymous;
   for (const [role, c] of clients) {
     if (permission === 'authenticated') return clients.get('admin');
-    if (c.session?.permissions?.includes(permission)) return c;
+    if (c.session?.user?.permissions?.includes(permission)) return c;
     void role;
   }
   return null;

@@ -180,7 +180,7 @@ TEST(StoreFileModes, SqliteFileWalAndShmAreOwnerOnly) {
     **lease << "CREATE TABLE t (x INTEGER)";
     **lease << "INSERT INTO t VALUES (1)";
     const auto owner_rw = fs::perms::owner_read | fs::perms::owner_write;
-    for (const std::string f : {path, path + "-wal", path + "-shm"}) {
+    for (const std::string& f : {path, path + "-wal", path + "-shm"}) {
       ASSERT_TRUE(fs::exists(f)) << f;
       EXPECT_EQ(fs::status(f).permissions() & fs::perms::all, owner_rw) << f;
     }
