@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs, non-interactively, only when one is missing.
 set -euo pipefail
-PKGS=(build-essential cmake g++ clang pkg-config
+PKGS=(build-essential cmake g++ clang libclang-rt-14-dev pkg-config
   libboost-dev libsoci-dev libsqlite3-dev libpq-dev nlohmann-json3-dev libsodium-dev libxlsxwriter-dev libssl-dev
   zlib1g-dev libexpected-dev libcli11-dev libhowardhinnant-date-dev libgtest-dev libgmock-dev
   libbenchmark-dev tzdata sqlite3 postgresql mosquitto libmosquitto-dev nodejs npm)

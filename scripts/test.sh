@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds everything and runs every test: unit (GoogleTest, on SQLite and PostgreSQL), integration
-# over real HTTP (on both databases), browser tests in Debian's Chromium, and a clang build check.
+# over real HTTP (on both databases), browser tests in Debian's Chromium, a bounded fuzz run
+# (scripts/fuzz.sh) and a clang build check.
 # Ends with one line: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -74,6 +75,15 @@ if [ -f web/package.json ]; then
   fi
   kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null
   rm -rf "$tmp"
+fi
+
+echo "== Fuzzing acotado (libFuzzer + ASan/UBSan, clang 14; FUZZ_SECONDS por objetivo)"
+bash scripts/fuzz.sh 2>&1 | tee "$OUT/fuzz.txt"
+line=$(grep -E '^fuzz: [0-9]+ passed, [0-9]+ failed' "$OUT/fuzz.txt" | tail -1)
+if [ -n "$line" ]; then
+  add "$(echo "$line" | awk '{print $2}')" "$(echo "$line" | awk '{print $4}')"
+else
+  add 0 1
 fi
 
 echo "== Compilación con clang 14 (verificación)"

@@ -6,14 +6,18 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <iostream>
 #include <thread>
+
+#include <sys/stat.h>
 
 #include "app/app.h"
 #include "audit/log.h"
 #include "auth/demo.h"
 #include "auth/service.h"
 #include "core/rut.h"
+#include "http/body.h"
 #include "core/time.h"
 #include "linkage/cli.h"
 #include "monitoring/cli.h"
@@ -29,6 +33,9 @@ int report(const eq::Error& e) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Every file this program creates (database, -wal/-shm, keys, backups, exports) is for the
+  // server's own account only: they hold victims' data.
+  ::umask(077);
   CLI::App cli{"Equidad — sistema de información del Ministerio de la Mujer y la Equidad de Género"};
   cli.require_subcommand(1);
   eq::app::Config cfg;
@@ -57,6 +64,11 @@ int main(int argc, char** argv) {
   serve->add_flag("--no-access-log", no_access_log, "Do not print one line per request");
   serve->add_flag("--secure-cookies", cfg.server.secure_cookies,
                   "Mark session cookies Secure (set when TLS terminates in a proxy in front of Equidad)");
+  serve->add_flag("--behind-tls", cfg.server.behind_tls,
+                  "TLS terminates in a proxy in front of Equidad: cookies Secure and Strict-Transport-Security on every response");
+  std::vector<std::string> trusted_proxies;
+  serve->add_option("--trusted-proxy", trusted_proxies,
+                    "Address whose X-Forwarded-Proto: https is believed (repeat for several; default 127.0.0.1 and ::1)");
   bool with_demo = false;
   serve->add_flag("--demo", with_demo, "Load the demo data set before serving");
   serve->add_option("--monitoring-take-timeout", cfg.monitoring_take_timeout_s,
@@ -126,6 +138,13 @@ int main(int argc, char** argv) {
   audit_cmd->require_subcommand(1);
   auto* audit_verify = audit_cmd->add_subcommand("verify", "Check the hash chain; prints OK or the first broken entry");
   add_db(audit_verify);
+  std::string checkpoint_in, checkpoint_out;
+  audit_verify->add_option("--checkpoint", checkpoint_in,
+                           "A checkpoint file written by 'audit checkpoint': also detects entries deleted or rewritten up to it");
+  auto* audit_checkpoint = audit_cmd->add_subcommand(
+      "checkpoint", "Write the chain's head, signed (Ed25519), to a file to keep outside the database");
+  add_db(audit_checkpoint);
+  audit_checkpoint->add_option("--out", checkpoint_out, "Output file")->required();
 
   auto* keys_cmd = cli.add_subcommand("keys", "Field-encryption keys");
   keys_cmd->require_subcommand(1);
@@ -179,6 +198,9 @@ int main(int argc, char** argv) {
   cfg.server.read_timeout = std::chrono::seconds(read_timeout);
   cfg.server.idle_timeout = std::chrono::seconds(idle_timeout);
   cfg.server.access_log = !no_access_log;
+  if (!trusted_proxies.empty()) cfg.server.trusted_proxies = trusted_proxies;
+  // Session cookies are made in the auth module from this flag; the server adds Secure per request too.
+  if (cfg.server.behind_tls) cfg.server.secure_cookies = true;
   auto app = eq::app::App::open(cfg);
   if (!app) return report(app.error());
 
@@ -242,14 +264,46 @@ int main(int argc, char** argv) {
                 << (t.revoked ? "\trevocado" : "") << "\n";
     return 0;
   }
+  if (audit_checkpoint->parsed()) {
+    if (std::filesystem::exists(checkpoint_out))
+      return report(eq::Error::conflict("exists", "El archivo ya existe: " + checkpoint_out, "out"));
+    auto c = (*app)->audit().checkpoint();
+    if (!c) return report(c.error());
+    std::ofstream out(checkpoint_out);
+    out << eq::audit::to_json(*c).dump(2) << "\n";
+    if (!out.flush()) return report(eq::Error{1, "write_failed", "No se pudo escribir " + checkpoint_out, "out"});
+    std::cout << "Punto de control: entrada " << c->seq << ", hash " << c->hash << "\nclave pública " << c->public_key
+              << "\nGuárdelo fuera de este servidor." << std::endl;
+    return 0;
+  }
   if (audit_verify->parsed()) {
-    auto v = (*app)->audit().verify();
-    if (!v) return report(v.error());
+    std::optional<eq::audit::Checkpoint> cp;
+    if (!checkpoint_in.empty()) {
+      std::ifstream in(checkpoint_in);
+      if (!in) return report(eq::Error{1, "unreadable", "No se pudo leer " + checkpoint_in, "checkpoint"});
+      const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      auto doc = eq::http::parse_json(text);
+      auto parsed = doc ? eq::audit::checkpoint_from_json(*doc) : eq::Result<eq::audit::Checkpoint>(eq::fail(doc.error()));
+      if (!parsed) {
+        std::cerr << "error: " << checkpoint_in << ": " << parsed.error().message << std::endl;
+        return 2;
+      }
+      cp = *parsed;
+    }
+    auto v = (*app)->audit().verify(cp);
+    if (!v) {
+      if (v.error().status == 422) {
+        std::cout << "BROKEN: " << v.error().message << std::endl;
+        return 2;
+      }
+      return report(v.error());
+    }
     if (v->ok) {
-      std::cout << "OK (" << v->count << " entradas)" << std::endl;
+      std::cout << "OK (" << v->count << " entradas" << (v->unsealed ? ", " + std::to_string(v->unsealed) + " anteriores al sello" : "")
+                << (cp ? ", coincide con el punto de control " + std::to_string(cp->seq) : "") << ")" << std::endl;
       return 0;
     }
-    std::cout << "BROKEN at entry " << *v->first_broken_seq << std::endl;
+    std::cout << "BROKEN at entry " << *v->first_broken_seq << ": " << v->reason << std::endl;
     return 2;
   }
 

@@ -30,12 +30,7 @@ using store::with_session;
 // A JSON object body whose fields are checked by the caller (objects such as `params` are beyond
 // http::Schema).
 Result<Json> object_body(const Request& req) {
-  if (req.header("content-type").rfind("application/json", 0) != 0)
-    return fail(Error{415, "unsupported_media_type", "El cuerpo de la solicitud debe ser JSON (Content-Type: application/json).", {}});
-  Json body = Json::parse(req.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object())
-    return fail(Error::bad_request("malformed_json", "El cuerpo de la solicitud debe ser un objeto JSON válido."));
-  return body;
+  return http::json_object_body(req);  // bounded size and depth before parsing
 }
 
 Json alert_detail(Service& svc, soci::session& s, const Alert& a) {

@@ -265,6 +265,9 @@ Result<std::unique_ptr<App>> App::open(const Config& config) {
   auto& m = *app->modules_;
   m.territory = territory::register_routes(router, *app->db_, config.data_dir);
   m.audit = std::make_shared<audit::Log>(*app->db_);
+  auto seal = audit::Seal::load_or_create(audit::seal_path_for(config.key_file.empty() ? default_key_file(config.db_url) : config.key_file));
+  if (!seal) return fail(seal.error());
+  if (auto ok = m.audit->set_seal(std::make_shared<const audit::Seal>(*seal)); !ok) return fail(ok.error());
   auth::Policy policy;
   policy.secure_cookies = config.server.secure_cookies;
   m.auth = std::make_shared<auth::Service>(*app->db_, *app->keys_, *m.audit, m.territory, policy);

@@ -1,5 +1,15 @@
 #include "audit/log.h"
 
+#include <sodium.h>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 
 #include "core/crypto.h"
@@ -14,6 +24,103 @@ namespace {
 std::mutex append_mutex;
 const char* kGenesis = "0000000000000000000000000000000000000000000000000000000000000000";
 }  // namespace
+
+Seal Seal::from_secret(std::string_view secret32) {
+  Seal k;
+  unsigned char master[crypto_kdf_KEYBYTES];
+  std::memcpy(master, secret32.data(), std::min(secret32.size(), sizeof master));
+  crypto_kdf_derive_from_key(k.mac_key_.data(), k.mac_key_.size(), 1, "eqauditm", master);
+  unsigned char seed[crypto_sign_SEEDBYTES];
+  crypto_kdf_derive_from_key(seed, sizeof seed, 2, "eqaudits", master);
+  crypto_sign_seed_keypair(k.sign_pk_.data(), k.sign_sk_.data(), seed);
+  sodium_memzero(master, sizeof master);
+  sodium_memzero(seed, sizeof seed);
+  return k;
+}
+
+Result<Seal> Seal::load_or_create(const std::string& path) {
+  auto bad = [&](const std::string& why) { return fail(Error{500, "audit_key", why + " (" + path + ")", "keys"}); };
+  if (sodium_init() < 0) return bad("No se pudo iniciar libsodium.");
+  if (!std::filesystem::exists(path)) {
+    unsigned char secret[32];
+    randombytes_buf(secret, sizeof secret);
+    char hexed[65];
+    sodium_bin2hex(hexed, sizeof hexed, secret, sizeof secret);
+    sodium_memzero(secret, sizeof secret);
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) return bad("No se pudo crear la clave de auditoría");
+    std::string line = std::string(hexed, 64) + "\n";
+    const bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok) return bad("No se pudo escribir la clave de auditoría");
+  }
+  std::ifstream in(path);
+  std::string text;
+  if (!(in >> text)) return bad("No se pudo leer la clave de auditoría");
+  unsigned char secret[32];
+  size_t len = 0;
+  if (text.size() != 64 || sodium_hex2bin(secret, sizeof secret, text.data(), text.size(), nullptr, &len, nullptr) != 0 || len != 32)
+    return bad("La clave de auditoría no es válida");
+  Seal k = from_secret(std::string_view(reinterpret_cast<const char*>(secret), sizeof secret));
+  sodium_memzero(secret, sizeof secret);
+  return k;
+}
+
+std::string Seal::mac(const std::string& hash) const {
+  unsigned char out[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256(out, reinterpret_cast<const unsigned char*>(hash.data()), hash.size(), mac_key_.data());
+  return crypto::hex(std::string_view(reinterpret_cast<const char*>(out), sizeof out));
+}
+
+std::string Seal::public_key() const {
+  return crypto::base64url(std::string_view(reinterpret_cast<const char*>(sign_pk_.data()), sign_pk_.size()));
+}
+
+std::string Seal::sign(std::string_view message) const {
+  unsigned char sig[crypto_sign_BYTES];
+  crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(message.data()), message.size(), sign_sk_.data());
+  return crypto::base64url(std::string_view(reinterpret_cast<const char*>(sig), sizeof sig));
+}
+
+bool Seal::verify_signature(std::string_view public_key_b64, std::string_view message, std::string_view signature_b64) {
+  auto pk = crypto::from_base64url(public_key_b64);
+  auto sig = crypto::from_base64url(signature_b64);
+  if (!pk || !sig || pk->size() != crypto_sign_PUBLICKEYBYTES || sig->size() != crypto_sign_BYTES) return false;
+  return crypto_sign_verify_detached(reinterpret_cast<const unsigned char*>(sig->data()),
+                                     reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+                                     reinterpret_cast<const unsigned char*>(pk->data())) == 0;
+}
+
+std::string seal_path_for(const std::string& key_file) {
+  std::filesystem::path p(key_file);
+  if (p.extension() == ".key") return p.replace_extension(".audit.key").string();
+  return key_file + ".audit.key";
+}
+
+std::string checkpoint_message(const Checkpoint& c) {
+  return "equidad-audit-checkpoint/v1\n" + std::to_string(c.seq) + "\n" + c.hash + "\n" + std::to_string(c.at);
+}
+
+http::Json to_json(const Checkpoint& c) {
+  return {{"format", "equidad-audit-checkpoint/v1"}, {"seq", c.seq}, {"hash", c.hash}, {"at", c.at},
+          {"public_key", c.public_key}, {"signature", c.signature}};
+}
+
+Result<Checkpoint> checkpoint_from_json(const http::Json& j) {
+  auto bad = fail(Error::invalid("checkpoint", "El archivo no es un punto de control de auditoría de Equidad.", "invalid_checkpoint"));
+  if (!j.is_object() || j.value("format", std::string()) != "equidad-audit-checkpoint/v1") return bad;
+  for (const char* k : {"seq", "at"})
+    if (!j.contains(k) || !j[k].is_number_integer()) return bad;
+  for (const char* k : {"hash", "public_key", "signature"})
+    if (!j.contains(k) || !j[k].is_string()) return bad;
+  Checkpoint c;
+  c.seq = j["seq"].get<int64_t>();
+  c.at = j["at"].get<int64_t>();
+  c.hash = j["hash"].get<std::string>();
+  c.public_key = j["public_key"].get<std::string>();
+  c.signature = j["signature"].get<std::string>();
+  return c;
+}
 
 std::vector<store::Migration> migrations() {
   return {store::sql_migration(
@@ -33,7 +140,9 @@ std::vector<store::Migration> migrations() {
                s << "CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log "
                     "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()";
              }
-           }}};
+           }},
+          store::sql_migration("audit", 3, "keyed seal (HMAC) of each entry",
+                               {"ALTER TABLE audit_log ADD COLUMN mac TEXT NOT NULL DEFAULT ''"})};
 }
 
 std::string chain_hash(const std::string& prev_hash, const Stored& e) {
@@ -64,14 +173,15 @@ void Log::append(soci::session& s, const Entry& e) {
   st.prev_hash = empty ? kGenesis : last_hash;
   st.at = now_ms();
   st.hash = chain_hash(st.prev_hash, st);
+  if (seal_) st.mac = seal_->mac(st.hash);
   soci::indicator ia = e.actor_user_id ? soci::i_ok : soci::i_null;
   soci::indicator ii = e.actor_institution_id ? soci::i_ok : soci::i_null;
   long long actor = e.actor_user_id.value_or(0), inst = e.actor_institution_id.value_or(0);
   long long seq = st.seq, at = st.at;
   s << "INSERT INTO audit_log(seq, at, actor_user_id, actor_institution_id, action, object, client_ip, outcome, detail, "
-       "prev_hash, hash) VALUES(:seq, :at, :actor, :inst, :action, :object, :ip, :outcome, :detail, :prev, :hash)",
+       "prev_hash, hash, mac) VALUES(:seq, :at, :actor, :inst, :action, :object, :ip, :outcome, :detail, :prev, :hash, :mac)",
       soci::use(seq), soci::use(at), soci::use(actor, ia), soci::use(inst, ii), soci::use(st.action), soci::use(st.object),
-      soci::use(st.client_ip), soci::use(st.outcome), soci::use(st.detail), soci::use(st.prev_hash), soci::use(st.hash);
+      soci::use(st.client_ip), soci::use(st.outcome), soci::use(st.detail), soci::use(st.prev_hash), soci::use(st.hash), soci::use(st.mac);
 }
 
 Result<void> Log::append(const Entry& e) {
@@ -108,10 +218,11 @@ Stored stored_from(const soci::row& r) {
   st.detail = r.get<std::string>(8);
   st.prev_hash = r.get<std::string>(9);
   st.hash = r.get<std::string>(10);
+  st.mac = r.get<std::string>(11);
   return st;
 }
 const char* kColumns =
-    "SELECT seq, at, actor_user_id, actor_institution_id, action, object, client_ip, outcome, detail, prev_hash, hash FROM audit_log";
+    "SELECT seq, at, actor_user_id, actor_institution_id, action, object, client_ip, outcome, detail, prev_hash, hash, mac FROM audit_log";
 }  // namespace
 
 Result<std::vector<Stored>> Log::list(const Filter& f) {
@@ -148,26 +259,97 @@ Result<Verification> Log::recent_verification(std::chrono::seconds max_age) {
   return v;
 }
 
-Result<Verification> Log::verify() {
+Result<void> Log::set_seal(std::shared_ptr<const Seal> seal) {
+  seal_ = std::move(seal);
+  if (!seal_) return {};
+  {
+    auto lease = db_.lease();  // returned before append() takes one of its own
+    if (!lease) return fail(lease.error());
+    std::string mac;
+    soci::indicator ind = soci::i_ok;
+    try {
+      **lease << "SELECT mac FROM audit_log ORDER BY seq DESC LIMIT 1", soci::into(mac, ind);
+      if (!(*lease)->got_data() || !mac.empty()) return {};
+    } catch (const std::exception& e) {
+      return fail(store::database_error(e));
+    }
+  }
+  Entry e;
+  e.action = "audit.sealed";
+  e.outcome = "ok";
+  e.detail = "desde aquí cada entrada lleva sello (HMAC)";
+  return append(e);
+}
+
+Result<Checkpoint> Log::checkpoint() {
+  if (!seal_) return fail(Error{500, "audit_key", "No hay clave de auditoría para firmar.", {}});
+  auto lease = db_.lease();
+  if (!lease) return fail(lease.error());
+  Checkpoint c;
+  try {
+    long long seq = 0;
+    soci::indicator ind = soci::i_ok;
+    **lease << "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", soci::into(seq, ind), soci::into(c.hash);
+    if (!(*lease)->got_data())
+      return fail(Error::conflict("empty", "El registro de auditoría está vacío: no hay nada que fijar.", {}));
+    c.seq = seq;
+  } catch (const std::exception& e) {
+    return fail(store::database_error(e));
+  }
+  c.at = now_ms();
+  c.public_key = seal_->public_key();
+  c.signature = seal_->sign(checkpoint_message(c));
+  return c;
+}
+
+Result<Verification> Log::verify(const std::optional<Checkpoint>& checkpoint) {
+  Verification v;
+  auto broken = [&v](int64_t seq, std::string reason) {
+    v.ok = false;
+    v.first_broken_seq = seq;
+    v.reason = std::move(reason);
+    return v;
+  };
+  if (checkpoint) {
+    if (!Seal::verify_signature(checkpoint->public_key, checkpoint_message(*checkpoint), checkpoint->signature))
+      return fail(Error::invalid("checkpoint", "La firma del punto de control no es válida.", "invalid_signature"));
+    if (seal_ && checkpoint->public_key != seal_->public_key())
+      return fail(Error::invalid("checkpoint", "El punto de control no fue firmado con la clave de auditoría de esta instalación.",
+                                 "foreign_checkpoint"));
+  }
   auto lease = db_.lease();
   if (!lease) return fail(lease.error());
   try {
-    Verification v;
     std::string prev = kGenesis;
     int64_t expected_seq = 1;
+    bool sealed_seen = false, last_sealed = false;
     soci::rowset<soci::row> rows = ((*lease)->prepare << kColumns + std::string(" ORDER BY seq"));
     for (const auto& r : rows) {
       Stored st = stored_from(r);
       // A gap (deleted row), a wrong link or a wrong hash all break the chain here.
-      if (st.seq != expected_seq || st.prev_hash != prev || chain_hash(prev, st) != st.hash) {
-        v.ok = false;
-        v.first_broken_seq = st.seq != expected_seq ? expected_seq : st.seq;
-        return v;
+      if (st.seq != expected_seq) return broken(expected_seq, "falta la entrada (borrada)");
+      if (st.prev_hash != prev || chain_hash(prev, st) != st.hash) return broken(st.seq, "el hash no corresponde (entrada modificada)");
+      if (seal_) {
+        // Unsealed entries may only precede every sealed one (a log from before sealing).
+        if (st.mac.empty()) {
+          if (sealed_seen) return broken(st.seq, "la entrada no tiene sello");
+          ++v.unsealed;
+        } else if (!crypto::equal_constant_time(st.mac, seal_->mac(st.hash))) {
+          return broken(st.seq, "el sello no corresponde (cadena reescrita sin la clave de auditoría)");
+        }
+        sealed_seen = sealed_seen || !st.mac.empty();
+        last_sealed = !st.mac.empty();
       }
+      if (checkpoint && st.seq == checkpoint->seq && st.hash != checkpoint->hash)
+        return broken(st.seq, "la entrada difiere del punto de control firmado (reescrita)");
       prev = st.hash;
       ++expected_seq;
       ++v.count;
     }
+    // Stripping every seal would otherwise make the whole log pass for one from before sealing.
+    if (seal_ && v.count > 0 && !last_sealed) return broken(v.count, "la última entrada no tiene sello");
+    if (checkpoint && v.count < checkpoint->seq)
+      return broken(v.count + 1, "el registro termina antes del punto de control firmado (entradas borradas)");
     return v;
   } catch (const std::exception& e) {
     return fail(store::database_error(e));

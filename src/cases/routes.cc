@@ -18,12 +18,7 @@ const std::string kWrite = "cases.write";
 
 // Record bodies nest (persons, identity, details), beyond what a flat Schema describes.
 Result<Json> json_body(const Request& req) {
-  if (req.header("content-type").rfind("application/json", 0) != 0)
-    return fail(Error{415, "unsupported_media_type", "El cuerpo de la solicitud debe ser JSON (Content-Type: application/json).", {}});
-  Json body = Json::parse(req.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object())
-    return fail(Error::bad_request("malformed_json", "El cuerpo de la solicitud debe ser un objeto JSON válido."));
-  return body;
+  return http::json_object_body(req);  // bounded size and depth before parsing
 }
 
 Result<Response> ok(const Result<Json>& r, int status = 200) {

@@ -170,7 +170,7 @@ Result<std::pair<int, Json>> Service::submit_in(soci::session& s, const Actor& a
       return fail(Error::invalid(it.key(), "Campo desconocido.", "unknown_field"));
   const int64_t now = now_ms();
   Record r;
-  r.kind = body.value("kind", std::string());
+  r.kind = body.contains("kind") && body["kind"].is_string() ? body["kind"].get<std::string>() : "";  // other types: invalid_kind
   const auto& kinds = record_kinds();
   if (std::find(kinds.begin(), kinds.end(), r.kind) == kinds.end())
     return fail(Error::invalid("kind", "Tipo de registro desconocido. Use contact, complaint, risk_assessment, protective_order, "

@@ -33,6 +33,13 @@ struct Error {
   static Error unavailable(std::string message = "El servicio no está disponible en este momento. Intente nuevamente.") {
     return {503, "unavailable", std::move(message), {}};
   }
+  // A JSON value of the wrong type, or a missing one, reached a handler (nlohmann::json::type_error
+  // or out_of_range): the caller's input was wrong, not the server.
+  static Error wrong_type() {
+    return {422, "invalid_type",
+            "Un campo falta o tiene un tipo de dato no válido (por ejemplo, un número o una lista donde se espera un texto).",
+            {}};
+  }
   static Error internal() {
     return {500, "internal", "Ocurrió un error interno. El equipo técnico fue notificado.", {}};
   }

@@ -69,15 +69,54 @@ Result<void> check_value(const Field& f, const Json& v) {
 
 }  // namespace
 
-Result<Json> parse_body(const Request& req, const Schema& schema) {
-  std::string ct = req.header("content-type");
-  if (ct.rfind("application/json", 0) != 0)
+int json_depth(std::string_view text, int stop_after) {
+  int depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > deepest && (deepest = depth) > stop_after) return deepest;
+    } else if (c == ']' || c == '}') {
+      --depth;  // unbalanced text is left for the parser to refuse
+    }
+  }
+  return deepest;
+}
+
+Result<Json> parse_json(std::string_view text, const JsonLimits& limits) {
+  if (text.size() > limits.max_bytes)
+    return fail(Error{413, "payload_too_large",
+                      "El JSON es demasiado grande (máximo " + std::to_string(limits.max_bytes / 1024) + " KB).", {}});
+  if (json_depth(text, limits.max_depth) > limits.max_depth)
+    return fail(Error::bad_request("json_too_deep", "El JSON tiene demasiados niveles anidados (máximo " +
+                                                        std::to_string(limits.max_depth) + ")."));
+  Json doc = Json::parse(text.begin(), text.end(), nullptr, false);
+  if (doc.is_discarded())
+    return fail(Error::bad_request("malformed_json", "El cuerpo de la solicitud no es un JSON válido (revise la sintaxis y la codificación UTF-8)."));
+  return doc;
+}
+
+Result<Json> json_object_body(const Request& req, const JsonLimits& limits) {
+  if (req.header("content-type").rfind("application/json", 0) != 0)
     return fail(Error{415, "unsupported_media_type", "El cuerpo de la solicitud debe ser JSON (Content-Type: application/json).", {}});
-  Json body = Json::parse(req.body, nullptr, false);
-  if (body.is_discarded())
-    return fail(Error::bad_request("malformed_json", "El cuerpo de la solicitud no es un JSON válido."));
-  if (!body.is_object())
+  auto body = parse_json(req.body, limits);
+  if (!body) return body;
+  if (!body->is_object())
     return fail(Error::bad_request("malformed_json", "El cuerpo de la solicitud debe ser un objeto JSON."));
+  return body;
+}
+
+Result<Json> parse_body(const Request& req, const Schema& schema) {
+  auto parsed = json_object_body(req);
+  if (!parsed) return parsed;
+  Json body = std::move(*parsed);
   for (auto it = body.begin(); it != body.end(); ++it) {
     bool known = false;
     for (const auto& f : schema) known = known || f.name == it.key();

@@ -148,6 +148,15 @@ Response Router::dispatch(Request& req) const {
     auto result = route.handler(req);
     if (!result) return Response::error(result.error());
     return std::move(*result);
+  } catch (const Json::out_of_range&) {
+    // .at("field") on a body without it: a missing field, as wrong as a wrong type.
+    std::cerr << "{\"level\":\"warn\",\"msg\":\"json field missing in handler\",\"route\":\"" << route.pattern << "\"}" << std::endl;
+    return Response::error(Error::wrong_type());
+  } catch (const Json::type_error&) {
+    // .get<std::string>() and friends on a value of another type: the body was wrong (422), and the
+    // handler missed a check, which this line in the log points at.
+    std::cerr << "{\"level\":\"warn\",\"msg\":\"json type error in handler\",\"route\":\"" << route.pattern << "\"}" << std::endl;
+    return Response::error(Error::wrong_type());
   } catch (const std::exception& e) {
     std::cerr << "{\"level\":\"error\",\"msg\":\"handler threw\",\"route\":\"" << route.pattern << "\",\"what\":"
               << Json(std::string(e.what())).dump(-1, ' ', false, Json::error_handler_t::replace) << "}" << std::endl;

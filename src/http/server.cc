@@ -129,6 +129,9 @@ class LiveSession : public Hub::Sink, public std::enable_shared_from_this<LiveSe
   void start(bhttp::request<bhttp::string_body> req) {
     beast::get_lowest_layer(ws_).expires_never();  // the websocket's own timeouts (pings) take over
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    // Clients send nothing but control frames: a message is never parsed, and a big one is cut off
+    // rather than buffered (Beast's default would hold up to 16 MB per connection).
+    ws_.read_message_max(64 * 1024);
     ws_.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(bhttp::field::server, "equidad"); }));
     ws_.async_accept(req, [self = shared_from_this()](beast::error_code ec) {
@@ -240,9 +243,21 @@ class Connection : public std::enable_shared_from_this<Connection> {
     });
   }
 
+  // The head is read and checked first: a request whose framing is ambiguous is refused before
+  // any of its body is read, and the connection is closed.
   void read_request() {
     stream_.expires_after(srv_.opt.read_timeout);
-    bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
+    bhttp::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) return self->fail_read(ec);
+      const auto& head = self->parser_->get();
+      std::vector<std::pair<std::string, std::string>> fields;
+      for (const auto& f : head) fields.emplace_back(lower_trim(f.name_string()), std::string(f.value()));
+      if (auto problem = head_problem(head.version(), fields))
+        return self->reply_error(400, "bad_request", problem->c_str());
+      if (self->parser_->is_done()) return self->on_read({});
+      bhttp::async_read(self->stream_, self->buffer_, *self->parser_,
+                        [self](beast::error_code ec2, size_t) { self->on_read(ec2); });
+    });
   }
 
   void fail_read(beast::error_code ec) {
@@ -313,6 +328,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (!r.content_type.empty()) res->set(bhttp::field::content_type, r.content_type);
     for (const auto& h : kSecurityHeaders) res->set(h[0], h[1]);
     if (req.path.rfind("/api/", 0) == 0) res->set(bhttp::field::cache_control, "no-store");
+    if (srv_.opt.secure(client_ip_, req.header("x-forwarded-proto"))) apply_tls_headers(r.headers);
     for (const auto& [k, v] : r.headers) res->insert(k, v);
     if (r.compressible && r.body.size() > 1024 && accepts_gzip(req.header("accept-encoding"))) {
       if (auto z = gzip(r.body, 5)) {

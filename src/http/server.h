@@ -4,8 +4,12 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "http/head.h"
 #include "http/message.h"
 #include "http/metrics.h"
 #include "http/router.h"
@@ -24,7 +28,16 @@ struct ServerOptions {
   std::chrono::seconds drain_timeout{20};  // in-flight requests get this long on SIGTERM
   bool access_log = true;
   bool secure_cookies = false;  // set when TLS terminates in front of us
+  // --behind-tls: every response carries Strict-Transport-Security and every cookie Secure. The
+  // same happens per request when a trusted proxy says "X-Forwarded-Proto: https".
+  bool behind_tls = false;
+  std::vector<std::string> trusted_proxies = {"127.0.0.1", "::1"};
+  bool secure(const std::string& client_ip, const std::string& forwarded_proto) const {
+    return secure_request(behind_tls, trusted_proxies, client_ip, forwarded_proto);
+  }
 };
+
+
 
 class Server {
  public:

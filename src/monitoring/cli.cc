@@ -34,6 +34,7 @@
 
 #include <fstream>
 
+#include "http/body.h"
 #include "http/message.h"
 
 #include <CLI/CLI.hpp>
@@ -43,6 +44,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -562,7 +564,10 @@ void add_commands(CLI::App& app) {
       std::cerr << "No se pudo leer " << *file << "\n";
       throw CLI::RuntimeError(1);
     }
-    auto doc = http::Json::parse(in, nullptr, false);
+    // An export handed in from outside is parsed as a client's JSON: nesting bounded first.
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto parsed = http::parse_json(text, {std::numeric_limits<size_t>::max(), http::kJsonLimits.max_depth});
+    auto doc = parsed ? std::move(*parsed) : http::Json(http::Json::value_t::discarded);
     auto ok = verify_evidence(doc);
     if (!ok) {
       std::cout << "NO VÁLIDA: " << ok.error().message << "\n";

@@ -809,11 +809,11 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
               "Lote de posiciones de un dispositivo (HTTP Basic: identificador y clave)", tag, [c](Request& req) -> Result<Response> {
                 auto who = basic_credentials(req);
                 if (!who) return fail(Error{401, "device_unauthenticated", "Identifíquese con el identificador y la clave del dispositivo.", {}});
-                if (req.header("content-type").rfind("application/json", 0) != 0)
-                  return fail(Error{415, "unsupported_media_type", "El cuerpo debe ser JSON (application/json).", {}});
-                Json body = Json::parse(req.body, nullptr, false);
-                if (body.is_discarded() || !body.is_object())
-                  return fail(Error::bad_request("invalid_json", "El cuerpo no es un JSON válido."));
+                auto parsed = http::json_object_body(req);  // bounded size and depth before parsing
+                if (!parsed && parsed.error().code == "malformed_json")  // the code devices already know
+                  return fail(Error::bad_request("invalid_json", parsed.error().message));
+                if (!parsed) return fail(parsed.error());
+                Json body = std::move(*parsed);
                 for (auto it = body.begin(); it != body.end(); ++it)
                   if (it.key() != "positions") return fail(Error::invalid(it.key(), "Campo desconocido.", "unknown_field"));
                 if (!body.contains("positions") || !body["positions"].is_array())

@@ -311,6 +311,13 @@ Result<Response> submit_report(Context& c, Request& req, const Json& body) {
     if (existing && existing->state == "validado")
       return fail(Error::conflict("already_validated", "El reporte de este ítem para el período " + period->label + " ya fue validado.",
                                   "period_id"));
+    // A version waiting for validation is what the validator is reading: it is not replaced under
+    // them. Once returned with observations, a new version may be sent.
+    if (existing && existing->state == "enviado")
+      return fail(Error::conflict("pending_validation", "El reporte de este ítem para el período " + period->label +
+                                                            " está pendiente de validación y no puede reemplazarse. "
+                                                            "Podrá enviar una nueva versión si el Ministerio lo devuelve con observaciones.",
+                                  "period_id"));
     Report r;
     if (existing) {
       r = *existing;

@@ -9,6 +9,12 @@
 #include <iostream>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace eq::store {
 
 namespace {
@@ -130,6 +136,23 @@ void Database::start_checkpointer() {
   });
 }
 
+Result<void> restrict_file_modes(const std::string& path) {
+  if (path == ":memory:" || starts_with(path, "file:")) return {};
+  const mode_t old_mask = ::umask(077);
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  ::umask(old_mask);
+  if (fd < 0) return fail(Error::bad_request("invalid_db_url", "No se pudo abrir el archivo de la base de datos: " + path, "db"));
+  const int rc = ::fchmod(fd, 0600);
+  ::close(fd);
+  if (rc != 0) return fail(Error::bad_request("invalid_db_url", "No se pudieron restringir los permisos de " + path + ".", "db"));
+  for (const char* suffix : {"-wal", "-shm", "-journal"}) {
+    const std::string side = path + suffix;
+    if (::access(side.c_str(), F_OK) == 0 && ::chmod(side.c_str(), 0600) != 0)
+      return fail(Error::bad_request("invalid_db_url", "No se pudieron restringir los permisos de " + side + ".", "db"));
+  }
+  return {};
+}
+
 Result<std::unique_ptr<Database>> Database::open(const Options& options) {
   std::unique_ptr<Database> db(new Database());
   const std::string& url = options.url;
@@ -144,6 +167,9 @@ Result<std::unique_ptr<Database>> Database::open(const Options& options) {
     auto parent = std::filesystem::path(path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
     if (ec) return fail(Error::bad_request("invalid_db_url", "No se pudo crear la carpeta de la base de datos: " + parent.string(), "db"));
+    // The file holds victims' data: readable by the server's account only. SQLite gives the -wal and
+    // -shm files the database file's own mode, so fixing it before the first open covers all three.
+    if (auto ok = restrict_file_modes(path); !ok) return fail(ok.error());
     // busy timeout: writers from several pool sessions wait instead of failing.
     db->connect_string_ = "db=" + path + " timeout=10 synchronous=normal";
     factory = &soci::sqlite3;
@@ -252,6 +278,10 @@ std::string Database::now_ms_sql() const {
 }
 
 Error database_error(const std::exception& e) {
+  // A handler's json type_error thrown inside a transaction lands here, not in the router: it is the
+  // caller's wrong input (422), and the transaction has been rolled back.
+  if (dynamic_cast<const nlohmann::json::type_error*>(&e) || dynamic_cast<const nlohmann::json::out_of_range*>(&e))
+    return Error::wrong_type();
   std::string what = e.what();
   // SOCI appends the bound values ("with :n=…"): they may be personal data, so they stay out of logs.
   if (auto pos = what.find("\" with :"); pos != std::string::npos) what = what.substr(0, pos + 1);

@@ -91,6 +91,9 @@ class Database {
   bool stopping_ = false;  // guarded by mu_
 };
 
+// Creates the SQLite file if missing and sets it and its -wal/-shm/-journal to mode 0600.
+Result<void> restrict_file_modes(const std::string& path);
+
 // "postgresql://user:pass@host:port/db?sslmode=…" as libpq keyword=value pairs.
 std::optional<std::string> postgres_keywords(const std::string& url);
 

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <thread>
+
+#include <unistd.h>
 
 #include "../support/databases.h"
 #include "store/query.h"
@@ -32,10 +35,10 @@ class AuditTest : public ::testing::TestWithParam<std::string> {
   void tamper(const std::string& sql) {
     auto lease = db_->lease();
     if (GetParam() == "sqlite") {
-      **lease << "DROP TRIGGER audit_log_no_update";
-      **lease << "DROP TRIGGER audit_log_no_delete";
+      **lease << "DROP TRIGGER IF EXISTS audit_log_no_update";
+      **lease << "DROP TRIGGER IF EXISTS audit_log_no_delete";
     } else {
-      **lease << "DROP TRIGGER audit_log_no_change ON audit_log";
+      **lease << "DROP TRIGGER IF EXISTS audit_log_no_change ON audit_log";
     }
     **lease << sql;
   }
@@ -128,6 +131,162 @@ TEST_P(AuditTest, RecentVerificationIsReusedWithinItsAgeOnly) {
   ASSERT_TRUE(fresh);
   EXPECT_EQ(fresh->count, 6);
 }
+
+// The plain chain alone: whoever can write the database recomputes every hash after an edit.
+void rewrite_and_rechain(store::Database& db, int64_t from_seq) {
+  auto lease = db.lease();
+  soci::rowset<soci::row> rows = ((*lease)->prepare << "SELECT seq, at, actor_user_id, actor_institution_id, action, object, "
+                                                      "client_ip, outcome, detail, prev_hash, hash FROM audit_log ORDER BY seq");
+  std::vector<Stored> all;
+  for (const auto& r : rows) {
+    Stored st;
+    st.seq = store::get_int(r, 0);
+    st.at = store::get_int(r, 1);
+    st.actor_user_id = store::get_opt_int(r, 2);
+    st.actor_institution_id = store::get_opt_int(r, 3);
+    st.action = r.get<std::string>(4);
+    st.object = r.get<std::string>(5);
+    st.client_ip = r.get<std::string>(6);
+    st.outcome = r.get<std::string>(7);
+    st.detail = r.get<std::string>(8);
+    st.prev_hash = r.get<std::string>(9);
+    st.hash = r.get<std::string>(10);
+    all.push_back(st);
+  }
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (all[i].seq < from_seq) continue;
+    if (all[i].seq == from_seq) all[i].object = "case:rewritten";
+    all[i].prev_hash = i == 0 ? all[i].prev_hash : all[i - 1].hash;
+    all[i].hash = chain_hash(all[i].prev_hash, all[i]);
+    long long seq = all[i].seq;
+    **lease << "UPDATE audit_log SET object = :o, prev_hash = :p, hash = :h WHERE seq = :s", soci::use(all[i].object),
+        soci::use(all[i].prev_hash), soci::use(all[i].hash), soci::use(seq);
+  }
+}
+
+class SealedAuditTest : public AuditTest {
+ protected:
+  void SetUp() override {
+    AuditTest::SetUp();  // five entries written before sealing existed
+    seal_ = std::make_shared<const Seal>(Seal::from_secret(std::string(32, '\x07')));
+    ASSERT_TRUE(log_->set_seal(seal_));
+    for (int i = 0; i < 4; ++i) {
+      Entry e;
+      e.action = "case.read";
+      e.object = "case:sealed" + std::to_string(i);
+      e.outcome = "ok";
+      ASSERT_TRUE(log_->append(e));
+    }
+  }
+  std::shared_ptr<const Seal> seal_;
+};
+
+TEST_P(SealedAuditTest, OlderEntriesAreAPrefixAndTheRestAreSealed) {
+  auto v = log_->verify();
+  ASSERT_TRUE(v);
+  EXPECT_TRUE(v->ok) << v->reason;
+  EXPECT_EQ(v->count, 10);  // 5 old + "audit.sealed" + 4
+  EXPECT_EQ(v->unsealed, 5);
+}
+
+TEST_P(SealedAuditTest, RewrittenRowWithRecomputedChainFailsOnTheSeal) {
+  tamper("SELECT 1");
+  rewrite_and_rechain(*db_, 8);
+  Log plain(*db_);
+  auto unkeyed = plain.verify();
+  ASSERT_TRUE(unkeyed);
+  EXPECT_TRUE(unkeyed->ok) << "the plain hash chain alone is fooled";
+  auto v = log_->verify();
+  ASSERT_TRUE(v);
+  EXPECT_FALSE(v->ok);
+  EXPECT_EQ(v->first_broken_seq, 8);
+}
+
+TEST_P(SealedAuditTest, StrippingEverySealDoesNotPassForAnOldLog) {
+  tamper("UPDATE audit_log SET mac = ''");
+  auto v = log_->verify();
+  ASSERT_TRUE(v);
+  EXPECT_FALSE(v->ok);
+}
+
+TEST_P(SealedAuditTest, CheckpointDetectsTruncation) {
+  auto cp = log_->checkpoint();
+  ASSERT_TRUE(cp) << cp.error().message;
+  EXPECT_EQ(cp->seq, 10);
+  auto round = checkpoint_from_json(to_json(*cp));
+  ASSERT_TRUE(round);
+  auto before = log_->verify(*round);
+  ASSERT_TRUE(before);
+  EXPECT_TRUE(before->ok) << before->reason;
+  // Drop the last three rows: the remaining chain is intact and sealed, only the checkpoint knows.
+  tamper("DELETE FROM audit_log WHERE seq > 7");
+  auto alone = log_->verify();
+  ASSERT_TRUE(alone);
+  EXPECT_TRUE(alone->ok);
+  auto v = log_->verify(*round);
+  ASSERT_TRUE(v);
+  EXPECT_FALSE(v->ok);
+  EXPECT_EQ(v->first_broken_seq, 8);
+}
+
+TEST_P(SealedAuditTest, CheckpointDetectsARewriteEvenWithTheKey) {
+  auto cp = log_->checkpoint();
+  ASSERT_TRUE(cp);
+  // Someone holding the audit key rewrites entry 6 and re-seals everything from there on.
+  tamper("SELECT 1");
+  rewrite_and_rechain(*db_, 6);
+  {
+    auto lease = db_->lease();
+    std::vector<std::pair<long long, std::string>> rows;
+    soci::rowset<soci::row> rs = ((*lease)->prepare << "SELECT seq, hash FROM audit_log WHERE seq >= 6");
+    for (const auto& r : rs) rows.emplace_back(store::get_int(r, 0), r.get<std::string>(1));
+    for (auto& [seq, hash] : rows) {
+      std::string mac = seal_->mac(hash);
+      **lease << "UPDATE audit_log SET mac = :m WHERE seq = :s", soci::use(mac), soci::use(seq);
+    }
+  }
+  auto keyed = log_->verify();
+  ASSERT_TRUE(keyed);
+  EXPECT_TRUE(keyed->ok);
+  auto v = log_->verify(*cp);
+  ASSERT_TRUE(v);
+  EXPECT_FALSE(v->ok);
+  EXPECT_EQ(v->first_broken_seq, 10);
+}
+
+TEST_P(SealedAuditTest, ForgedOrForeignCheckpointIsRefused) {
+  auto cp = log_->checkpoint();
+  ASSERT_TRUE(cp);
+  Checkpoint forged = *cp;
+  forged.seq = 3;
+  EXPECT_FALSE(log_->verify(forged));
+  Seal other = Seal::from_secret(std::string(32, '\x09'));
+  Checkpoint foreign = *cp;
+  foreign.public_key = other.public_key();
+  foreign.signature = other.sign(checkpoint_message(foreign));
+  auto v = log_->verify(foreign);
+  ASSERT_FALSE(v);
+  EXPECT_EQ(v.error().code, "foreign_checkpoint");
+}
+
+TEST(AuditSeal, KeyFileIsCreatedOwnerOnlyAndReloadsTheSameKey) {
+  auto dir = std::filesystem::temp_directory_path() / ("eq-seal-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto path = seal_path_for((dir / "equidad.key").string());
+  EXPECT_EQ(std::filesystem::path(path).filename(), "equidad.audit.key");
+  std::filesystem::remove(path);
+  auto a = Seal::load_or_create(path);
+  ASSERT_TRUE(a);
+  auto perms = std::filesystem::status(path).permissions();
+  EXPECT_EQ(perms & std::filesystem::perms::all, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  auto b = Seal::load_or_create(path);
+  ASSERT_TRUE(b);
+  EXPECT_EQ(a->public_key(), b->public_key());
+  EXPECT_EQ(a->mac("x"), b->mac("x"));
+  std::filesystem::remove_all(dir);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, SealedAuditTest, ::testing::ValuesIn(testing::backends()));
 
 INSTANTIATE_TEST_SUITE_P(Backends, AuditTest, ::testing::ValuesIn(testing::backends()));
 

@@ -107,3 +107,80 @@ TEST(Query, IntegersAreBoundedAndNamed) {
 
 }  // namespace
 }  // namespace eq::http
+
+#include "http/head.h"
+
+namespace eq::http {
+namespace {
+
+TEST(BoundedJson, DeepNestingIsRefusedBeforeParsing) {
+  const std::string deep = std::string(200000, '[') + std::string(200000, ']');
+  auto r = parse_json(deep);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().status, 400);
+  EXPECT_EQ(r.error().code, "json_too_deep");
+  const std::string objects = [] {
+    std::string s;
+    for (int i = 0; i < 40; ++i) s += "{\"a\":";
+    s += "1";
+    for (int i = 0; i < 40; ++i) s += "}";
+    return s;
+  }();
+  EXPECT_FALSE(parse_json(objects));
+  auto body = parse_body(json_request(R"({"name":)" + std::string(100, '[') + std::string(100, ']') + "}"), kSchema);
+  ASSERT_FALSE(body);
+  EXPECT_EQ(body.error().code, "json_too_deep");
+}
+
+TEST(BoundedJson, BracketsInsideStringsDoNotCount) {
+  const std::string text = R"({"name":")" + std::string(500, '[') + R"(\"{{{{"})";
+  auto r = parse_json(text);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(json_depth(text, 32), 1);
+  std::string at_limit = std::string(32, '[') + std::string(32, ']');
+  EXPECT_TRUE(parse_json(at_limit));
+  EXPECT_FALSE(parse_json("[" + at_limit + "]"));
+}
+
+TEST(BoundedJson, SizeLimitIs413AndGarbageIs400) {
+  auto big = parse_json(std::string(2000, ' ') + "{}", {1000, 32});
+  ASSERT_FALSE(big);
+  EXPECT_EQ(big.error().status, 413);
+  for (std::string bad : {"{", "{\"a\":1e999999}", "\"\xff\xfe\"", "[1,]", "nul", ""}) {
+    auto r = parse_json(bad);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().status, 400) << bad;
+  }
+}
+
+TEST(RequestHead, AmbiguousFramingAndMissingHostAreProblems) {
+  using H = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_FALSE(head_problem(11, H{{"host", "x"}}));
+  EXPECT_FALSE(head_problem(10, H{}));
+  EXPECT_FALSE(head_problem(11, H{{"host", "x"}, {"transfer-encoding", " Chunked "}}));
+  EXPECT_FALSE(head_problem(11, H{{"host", "x"}, {"content-length", "5"}}));
+  EXPECT_TRUE(head_problem(11, H{}));
+  EXPECT_TRUE(head_problem(11, H{{"host", "a"}, {"host", "b"}}));
+  EXPECT_TRUE(head_problem(11, H{{"host", "x"}, {"transfer-encoding", "chunked"}, {"content-length", "5"}}));
+  EXPECT_TRUE(head_problem(11, H{{"host", "x"}, {"transfer-encoding", "gzip, chunked"}}));
+  EXPECT_TRUE(head_problem(11, H{{"host", "x"}, {"transfer-encoding", "chunked"}, {"transfer-encoding", "chunked"}}));
+  EXPECT_TRUE(head_problem(11, H{{"host", "x"}, {"content-length", "5"}, {"content-length", "6"}}));
+}
+
+TEST(RequestHead, HttpsOnlyFromTrustedProxiesOrBehindTls) {
+  const std::vector<std::string> trusted = {"127.0.0.1"};
+  EXPECT_TRUE(secure_request(true, trusted, "10.0.0.1", ""));
+  EXPECT_TRUE(secure_request(false, trusted, "127.0.0.1", "HTTPS"));
+  EXPECT_TRUE(secure_request(false, trusted, "127.0.0.1", "https, http"));
+  EXPECT_FALSE(secure_request(false, trusted, "127.0.0.1", "http"));
+  EXPECT_FALSE(secure_request(false, trusted, "10.0.0.1", "https"));
+  std::vector<std::pair<std::string, std::string>> headers = {{"Set-Cookie", "eq_session=a; HttpOnly"},
+                                                              {"Set-Cookie", "x=1; Secure"}};
+  apply_tls_headers(headers);
+  EXPECT_EQ(headers[0].second, "eq_session=a; HttpOnly; Secure");
+  EXPECT_EQ(headers[1].second, "x=1; Secure");
+  EXPECT_EQ(headers.back().first, "Strict-Transport-Security");
+}
+
+}  // namespace
+}  // namespace eq::http

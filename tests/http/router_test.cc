@@ -15,6 +15,10 @@ class RouterTest : public ::testing::Test {
     router.add({"GET", "/api/v1/things/{id}", "things.read", "una cosa", "test", ok_handler()});
     router.add({"POST", "/api/v1/things", "things.write", "crear", "test", ok_handler()});
     router.add({"GET", "/api/v1/open", kPublic, "público", "test", ok_handler()});
+    router.add({"GET", "/api/v1/wrong-type", kPublic, "tipo", "test", [](Request&) -> Result<Response> {
+                  Json body = {{"name", 42}};
+                  return Response::json({{"name", body["name"].get<std::string>()}});
+                }});
     router.add({"GET", "/api/v1/boom", kPublic, "falla", "test", [](Request&) -> Result<Response> { throw std::runtime_error("secret detail"); }});
     router.set_hooks({[this](Request& r) -> Result<std::optional<Principal>> {
                         if (r.header("authorization") == "alice") return std::optional<Principal>(alice);
@@ -99,6 +103,14 @@ TEST_F(RouterTest, HandlerExceptionIs500WithoutInternals) {
   EXPECT_EQ(r.status, 500);
   EXPECT_EQ(r.body.find("secret detail"), std::string::npos);
   EXPECT_NE(r.body.find("\"internal\""), std::string::npos);
+}
+
+TEST_F(RouterTest, JsonTypeErrorInHandlerIs422InSpanish) {
+  auto r = call("GET", "/api/v1/wrong-type");
+  EXPECT_EQ(r.status, 422);
+  EXPECT_NE(r.body.find("invalid_type"), std::string::npos);
+  EXPECT_NE(r.body.find("tipo de dato"), std::string::npos);
+  EXPECT_EQ(r.body.find("type must be"), std::string::npos) << "no library text leaks";
 }
 
 TEST_F(RouterTest, OpenApiListsEveryRouteWithItsPermission) {

@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   RawClient, assertApiError, binPath, dbKind, freshDatabase, rawExchange, request, runCommand, sleep, startServer, tempDir,
 } from './harness.mjs';
+import { loginDemo } from './auth_helpers.mjs';
 
 let srv;
 before(async () => { srv = await startServer({ extraArgs: ['--body-limit', '4096'] }); });
@@ -262,6 +263,33 @@ describe('limits and malformed requests', () => {
     }
   });
 
+  test('ambiguous framing (request smuggling) and a missing Host are refused with 400 and the connection closed', async () => {
+    const body = '{"a":1}';
+    const heads = {
+      'Transfer-Encoding and Content-Length':
+        `POST /api/v1/territory/regions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nTransfer-Encoding: chunked\r\n\r\n7\r\n${body}\r\n0\r\n\r\n`,
+      'Transfer-Encoding other than chunked':
+        `POST /api/v1/territory/regions HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n7\r\n${body}\r\n0\r\n\r\n`,
+      'Transfer-Encoding obfuscated': `POST /api/v1/territory/regions HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\n`,
+      'Transfer-Encoding twice':
+        `POST /api/v1/territory/regions HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
+      'two different Content-Length':
+        `POST /api/v1/territory/regions HTTP/1.1\r\nHost: x\r\nContent-Length: 7\r\nContent-Length: 3\r\n\r\n${body}`,
+      'HTTP/1.1 without Host': 'GET /healthz HTTP/1.1\r\n\r\n',
+      'HTTP/1.1 with two Host': 'GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n',
+    };
+    for (const [what, raw] of Object.entries(heads)) {
+      const r = await rawExchange(srv.port, raw);
+      assertApiError(assert, r, 400, 'bad_request');
+      assert.equal(r.headers.connection, 'close', what);
+    }
+    // What stays legal: HTTP/1.0 without Host, and plain chunked.
+    assert.equal((await rawExchange(srv.port, 'GET /healthz HTTP/1.0\r\n\r\n')).status, 200);
+    const chunked = await rawExchange(srv.port,
+      `GET /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\nConnection: close\r\n\r\n0\r\n\r\n`);
+    assert.equal(chunked.status, 200);
+  });
+
   test('protocol-level errors carry the security headers too', async () => {
     const r = await rawExchange(srv.port, 'GARBAGE\r\n\r\n');
     assert.equal(r.headers['x-content-type-options'], 'nosniff');
@@ -425,5 +453,37 @@ describe('start-up', () => {
   test('the binary under test', () => {
     assert.ok(fs.existsSync(binPath));
     assert.ok(['sqlite', 'postgresql'].includes(dbKind));
+  });
+});
+
+describe('behind TLS: Secure cookies and HSTS', () => {
+  test('--behind-tls: the session cookie is Secure and every answer carries Strict-Transport-Security', async () => {
+    const tls = await startServer({ extraArgs: ['--demo', '--behind-tls'] });
+    try {
+      const c = await loginDemo(tls, 'analyst');
+      assert.match(c.setCookie, /;\s*Secure(;|$)/i);
+      const r = await c.get('/api/v1/auth/session');
+      assert.match(r.headers['strict-transport-security'] ?? '', /max-age=\d+/);
+      const out = await c.post('/api/v1/auth/logout', {});
+      assert.equal(out.status, 204);
+      assert.match(String(out.headers['set-cookie']), /;\s*Secure/i);
+    } finally {
+      await tls.stop();
+    }
+  });
+
+  test('X-Forwarded-Proto: https is believed from a trusted proxy only', async () => {
+    const ask = (port, proto) => rawExchange(port,
+      `GET /healthz HTTP/1.1\r\nHost: x\r\n${proto ? `X-Forwarded-Proto: ${proto}\r\n` : ''}Connection: close\r\n\r\n`);
+    // Loopback (the default trusted proxy) says the client used HTTPS.
+    assert.match((await ask(srv.port, 'https')).headers['strict-transport-security'] ?? '', /max-age=/);
+    assert.equal((await ask(srv.port, 'http')).headers['strict-transport-security'], undefined);
+    assert.equal((await ask(srv.port, null)).headers['strict-transport-security'], undefined, 'plain HTTP: no HSTS by default');
+    const other = await startServer({ extraArgs: ['--trusted-proxy', '10.9.9.9'] });
+    try {
+      assert.equal((await ask(other.port, 'https')).headers['strict-transport-security'], undefined, 'an untrusted address cannot claim HTTPS');
+    } finally {
+      await other.stop();
+    }
   });
 });

@@ -32,10 +32,16 @@ describe('POST /api/v1/auth/login body validation', () => {
   });
 
   test('deeply nested JSON (a parser-stack attack) is refused and the server keeps serving', when, async () => {
+    // Refused by the pre-scan before the parser runs: nothing that deep is ever built, copied or dumped.
     const deep = `${'['.repeat(400_000)}${']'.repeat(400_000)}`;
-    assertApiError(assert, await post(deep, { 'Content-Type': 'application/json' }), 400, 'malformed_json');
+    const r = await post(deep, { 'Content-Type': 'application/json' });
+    assertApiError(assert, r, 400, 'json_too_deep');
+    assert.match(r.json.error.message, /niveles anidados \(máximo 32\)/);
     const inField = `{"email":${'['.repeat(300_000)}${']'.repeat(300_000)},"password":"x"}`;
-    assertApiError(assert, await post(inField, { 'Content-Type': 'application/json' }), 422, 'invalid_type', 'email');
+    assertApiError(assert, await post(inField, { 'Content-Type': 'application/json' }), 400, 'json_too_deep');
+    // Brackets inside a string are text, not nesting.
+    const inString = JSON.stringify({ email: `${'['.repeat(5000)}@example.cl`, password: 'x' });
+    assertApiError(assert, await post(inString, { 'Content-Type': 'application/json' }), 422, 'too_long', 'email');
     assert.equal((await srv.request('GET', '/healthz')).status, 200);
   });
 

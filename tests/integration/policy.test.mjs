@@ -154,6 +154,16 @@ describe('report → return with comments → resubmission → validation → ro
     assert.equal(r.json.evidence.length, 1);
   });
 
+  test('a report waiting for validation is not replaced by a new submission (409, nothing written)', async () => {
+    const r = await report(focal, good({ progress: 90, narrative: 'Otra versión que intenta reemplazar la enviada.' }));
+    assertApiError(assert, r, 409, 'pending_validation', 'period_id');
+    assert.match(r.json.error.message, /pendiente de validación/);
+    const now = await focal.get(`/api/v1/policy/reports/${id}`);
+    assert.equal(now.json.state, 'enviado');
+    assert.equal(now.json.versions.length, 1);
+    assert.notEqual(now.json.versions[0].progress, 90);
+  });
+
   test('the analyst returns it with comments (comments required)', async () => {
     assertApiError(assert, await analyst.post(`/api/v1/policy/reports/${id}/review`, { decision: 'devolver' }), 422, 'required', 'comments');
     assertApiError(assert, await analyst.post(`/api/v1/policy/reports/${id}/review`, { decision: 'aprobar' }), 422, 'invalid_decision', 'decision');

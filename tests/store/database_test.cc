@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+
+#include <sys/stat.h>
 #include <thread>
 
 #include "../support/databases.h"
@@ -152,6 +155,42 @@ TEST(PostgresKeywords, ConvertsUrlWithEscapesAndOptions) {
   auto kw = postgres_keywords("postgresql://us%40r:p%27w@db.example:6543/equidad?sslmode=require");
   ASSERT_TRUE(kw);
   EXPECT_EQ(*kw, "host='db.example' port='6543' user='us@r' password='p\\'w' dbname='equidad' sslmode='require' connect_timeout='5'");
+}
+
+}  // namespace
+}  // namespace eq::store
+
+namespace eq::store {
+namespace {
+
+// The SQLite file holds victims' data: owner-only, whatever the umask, and also when it already
+// existed world-readable (a database from an older version); its -wal and -shm follow.
+TEST(StoreFileModes, SqliteFileWalAndShmAreOwnerOnly) {
+  namespace fs = std::filesystem;
+  const mode_t old_mask = ::umask(022);
+  const std::string dir = testing::temp_dir();
+  fs::create_directories(dir);
+  const std::string path = dir + "/modes.db";
+  {
+    std::ofstream(path).flush();
+    fs::permissions(path, fs::perms::owner_all | fs::perms::group_read | fs::perms::others_read);
+    auto db = Database::open({"sqlite:" + path, 2});
+    ASSERT_TRUE(db) << db.error().message;
+    auto lease = (*db)->lease();
+    **lease << "CREATE TABLE t (x INTEGER)";
+    **lease << "INSERT INTO t VALUES (1)";
+    const auto owner_rw = fs::perms::owner_read | fs::perms::owner_write;
+    for (const std::string& f : {path, path + "-wal", path + "-shm"}) {
+      ASSERT_TRUE(fs::exists(f)) << f;
+      EXPECT_EQ(fs::status(f).permissions() & fs::perms::all, owner_rw) << f;
+    }
+  }
+  const std::string fresh = dir + "/fresh.db";
+  auto db = Database::open({"sqlite:" + fresh, 1});
+  ASSERT_TRUE(db);
+  EXPECT_EQ(fs::status(fresh).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+  ::umask(old_mask);
+  fs::remove_all(dir);
 }
 
 }  // namespace
