@@ -168,7 +168,6 @@ int main(int argc, char** argv) {
     // unknown cannot be restored); written beside it as FILE.clave.txt. The copy is private (0600).
     auto key_note = eq::app::backup_key_note(cfg);
     if (!key_note) return report(key_note.error());
-    umask(077);
     if (cfg.db_url.rfind("sqlite:", 0) == 0) {
       eq::store::Options o{cfg.db_url, 1};
       auto db = eq::store::Database::open(o);

@@ -78,21 +78,6 @@ store::EncryptedFields all_encrypted_fields() {
   return all;
 }
 
-std::string sqlite_path(const std::string& db_url) { return db_url.rfind("sqlite:", 0) == 0 ? db_url.substr(7) : std::string(); }
-
-// The database and its key hold victims' identities and whereabouts: readable by the server's
-// account only. SQLite creates -wal and -shm with the database file's mode, so a new file made
-// under umask 077 keeps them private; files left by an older version are narrowed here.
-void make_private(const std::string& db_url, const std::string& key_file) {
-  std::vector<std::string> files = {key_file};
-  if (auto db = sqlite_path(db_url); !db.empty())
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) files.push_back(db + suffix);
-  for (const auto& f : files) {
-    std::error_code ec;
-    if (!f.empty() && fs::exists(f, ec)) fs::permissions(f, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace, ec);
-  }
-}
-
 }  // namespace
 
 std::string default_data_dir() {
@@ -196,25 +181,17 @@ Result<std::unique_ptr<App>> App::open(const Config& config) {
   opts.url = config.db_url;
   opts.pool_size = config.pool_size;
   const std::string key_file = config.key_file.empty() ? default_key_file(config.db_url) : config.key_file;
-  // Files created from here on (the SQLite database, its -wal and -shm, the key) are the owner's only.
-  const mode_t old_mask = umask(077);
+  // Each file is made private by whoever creates it: the store (database, -wal, -shm), the keys
+  // (key file), the audit seal (audit key).
   auto db = store::Database::open(opts);
-  if (!db) {
-    umask(old_mask);
-    return fail(db.error());
-  }
+  if (!db) return fail(db.error());
   app->db_ = std::move(*db);
   auto migrated = store::apply_migrations(*app->db_, all_migrations(), config.data_dir);
-  if (!migrated) {
-    umask(old_mask);
-    return fail(migrated.error());
-  }
+  if (!migrated) return fail(migrated.error());
 
   if (!crypto::init()) return fail(Error{500, "crypto", "No se pudo iniciar libsodium.", {}});
   auto keys = crypto::Keys::load_or_create(key_file);
-  umask(old_mask);
   if (!keys) return fail(keys.error());
-  make_private(config.db_url, key_file);
   app->keys_ = std::make_unique<crypto::Keys>(*keys);
   // A key that does not open the data (a retired one, another installation's) is refused now,
   // before any module reads empty names or writes new rows under the wrong key.

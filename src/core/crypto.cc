@@ -138,6 +138,9 @@ Result<Keys> Keys::load_or_create(const std::string& path) {
   std::string hexkey;
   if (std::ifstream in(path); in) {
     in >> hexkey;
+    // A key file copied in by hand with a looser mode is narrowed: it opens victims' identities.
+    std::error_code ec;
+    fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace, ec);
   } else {
     std::error_code ec;
     if (auto parent = fs::path(path).parent_path(); !parent.empty()) fs::create_directories(parent, ec);
