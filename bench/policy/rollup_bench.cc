@@ -77,7 +77,7 @@ Result<void> load(store::Database& db) {
   auto t1 = Clock::now();
   // Full recomputation of every stored figure from the 1.6 M reports.
   auto r = db.transaction<void>([&](soci::session& s) -> Result<void> {
-    for (const auto& i : Repository::instruments(s)) recompute_instrument(s, i.id);
+    for (const auto& i : Repository::instruments(s)) refresh_figures(s, i.id);
     return {};
   });
   auto t2 = Clock::now();

@@ -300,7 +300,7 @@ Result<void> load_demo(store::Database& db, audit::Log& audit, auth::Service& au
       demo_period(s, id);
       ++added;
     }
-    for (const auto& i : Repository::instruments(s)) recompute_instrument(s, i.id);
+    for (const auto& i : Repository::instruments(s)) refresh_figures(s, i.id);
     if (added > 0) {
       audit::Entry entry;
       entry.action = "policy.demo_load";

@@ -4,6 +4,7 @@
 
 #include "core/time.h"
 #include "policy/import.h"
+#include "policy/access.h"
 #include "policy/repository.h"
 
 namespace eq::policy {

@@ -90,15 +90,16 @@ Result<Response> import_items(ImportContext& c, Request& req) {
           return fail(Error::invalid("codigo_superior", "No hay un ítem con código «" + parent_code + "» en el instrumento."));
         if (Repository::count_reports_of_item(s, parent->id) > 0)
           return fail(Error::invalid("codigo_superior", "El ítem superior ya tiene reportes: no se le pueden agregar subítems."));
-        if (instrument->kind == "pmg" && i.level == "medida" && parent->start_year.value_or(0) >= 2021 &&
-            Repository::count_children(s, parent->id) >= 5)
-          return fail(Error::invalid("codigo_superior", "Desde 2021 un servicio compromete como máximo 5 de las 8 medidas del indicador de género."));
+        if (auto ok = check_pmg_quota(instrument->kind, i.level, parent->start_year, Repository::count_children(s, parent->id),
+                                      "codigo_superior");
+            !ok)
+          return fail(ok.error());
         i.parent_id = parent->id;
         if (i.region_id.empty()) i.region_id = parent->region_id;
       }
       i.position = i.parent_id ? Repository::count_children(s, *i.parent_id) : 0;
       i.id = Repository::insert_item(s, i);
-      recompute_upwards(s, i.id);
+      refresh_figures(s, i.instrument_id);
       auto entry = audit::Log::from(req, "policy.item_import", "policy_item:" + std::to_string(i.id));
       entry.detail = "fila " + std::to_string(line);
       c.audit->append(s, entry);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <functional>
 #include <map>
 #include <set>
 #include <tuple>
@@ -341,9 +342,9 @@ int64_t Repository::insert_item(soci::session& s, const Item& i) {
   const long long now = now_ms();
   auto id = *Q("INSERT INTO policy_items(instrument_id, parent_id, level, code, title, weight, position, start_year, end_year, "
                "status, region_id, indicator_name, indicator_unit, baseline, target, indicator_value, numerator, denominator, "
-               "source_note, is_leaf, rolled_progress, leaves, reported, created_at, updated_at) "
+               "source_note, created_at, updated_at) "
                "VALUES(:ins, :parent, :level, :code, :title, :weight, :pos, :sy, :ey, :status, :region, :iname, :iunit, :base, "
-               ":target, :ival, :num, :den, :note, 1, 0, 1, 0, :now, :now2) RETURNING id")
+               ":target, :ival, :num, :den, :note, :now, :now2) RETURNING id")
                  .num("ins", i.instrument_id)
                  .opt_num("parent", i.parent_id)
                  .str("level", i.level)
@@ -366,12 +367,6 @@ int64_t Repository::insert_item(soci::session& s, const Item& i) {
                  .num("now", now)
                  .num("now2", now)
                  .scalar(s);
-  if (i.parent_id) {
-    Q("UPDATE policy_items SET is_leaf = 0, current_report_id = NULL, current_progress = NULL WHERE id = :p")
-        .num("p", *i.parent_id)
-        .exec(s);
-    Q("UPDATE policy_item_institutions SET is_leaf = 0, progress = NULL WHERE item_id = :p").num("p", *i.parent_id).exec(s);
-  }
   set_institutions(s, id, i.institutions);
   return id;
 }
@@ -406,8 +401,8 @@ void Repository::set_institutions(soci::session& s, int64_t item_id, const std::
   std::set<int64_t> seen;
   for (auto inst : institutions) {
     if (!seen.insert(inst).second) continue;
-    Q("INSERT INTO policy_item_institutions(item_id, institution_id, is_leaf, progress) "
-      "SELECT id, :n, is_leaf, current_progress FROM policy_items WHERE id = :i")
+    // The figure columns start at their defaults; refresh_figures (rollup.cc) fills them.
+    Q("INSERT INTO policy_item_institutions(item_id, institution_id) VALUES(:i, :n)")
         .num("i", item_id)
         .num("n", inst)
         .exec(s);
@@ -678,18 +673,26 @@ int64_t Repository::insert_figure(soci::session& s, const Declared& f, int64_t p
 
 // ---------------------------------------------------------------- stored figures
 
-void Repository::store_item_figure(soci::session& s, int64_t item_id, const policy::Figure& f, std::optional<int64_t> report_id,
-                                   std::optional<double> current) {
-  Q("UPDATE policy_items SET rolled_progress = :p, leaves = :l, reported = :r, current_report_id = :rid, current_progress = :cur "
-    "WHERE id = :id")
+void Repository::store_item_figure(soci::session& s, int64_t item_id, const policy::Figure& f, bool leaf,
+                                   std::optional<int64_t> report_id, std::optional<double> current) {
+  Q("UPDATE policy_items SET rolled_progress = :p, leaves = :l, reported = :r, current_report_id = :rid, current_progress = :cur, "
+    "is_leaf = :leaf WHERE id = :id")
       .dbl("p", f.progress)
       .num("l", f.leaves)
       .num("r", f.reported)
       .opt_num("rid", report_id)
       .opt_dbl("cur", current)
+      .num("leaf", leaf ? 1 : 0)
       .num("id", item_id)
       .exec(s);
-  Q("UPDATE policy_item_institutions SET progress = :cur WHERE item_id = :id").opt_dbl("cur", current).num("id", item_id).exec(s);
+}
+
+void Repository::store_responsibility_figure(soci::session& s, int64_t item_id, bool leaf, std::optional<double> current) {
+  Q("UPDATE policy_item_institutions SET is_leaf = :leaf, progress = :cur WHERE item_id = :id")
+      .num("leaf", leaf ? 1 : 0)
+      .opt_dbl("cur", current)
+      .num("id", item_id)
+      .exec(s);
 }
 
 void Repository::store_instrument_figure(soci::session& s, int64_t instrument_id, const policy::Figure& f) {
@@ -702,18 +705,29 @@ void Repository::store_instrument_figure(soci::session& s, int64_t instrument_id
       .exec(s);
 }
 
-std::optional<std::pair<int64_t, double>> Repository::latest_validated(soci::session& s, int64_t item_id) {
-  std::optional<std::pair<int64_t, double>> out;
-  Q("SELECT r.id, r.validated_progress FROM policy_reports r JOIN policy_periods p ON p.id = r.period_id "
-    "WHERE r.item_id = :i AND r.validated_version IS NOT NULL ORDER BY p.closes_at DESC, r.id DESC LIMIT 1")
-      .num("i", item_id)
-      .each(s, [&](const soci::row& r) { out = std::make_pair(get_int(r, 0), get_num(r, 1)); });
+std::vector<ValidatedReport> Repository::validated_reports(soci::session& s, int64_t instrument_id) {
+  std::vector<ValidatedReport> out;
+  Q("SELECT r.item_id, r.id, p.closes_at, r.validated_progress FROM policy_reports r JOIN policy_periods p ON p.id = r.period_id "
+    "JOIN policy_items i ON i.id = r.item_id WHERE i.instrument_id = :ins AND r.validated_version IS NOT NULL "
+    "ORDER BY p.closes_at, r.id")
+      .num("ins", instrument_id)
+      .each(s, [&](const soci::row& r) { out.push_back({get_int(r, 0), get_int(r, 1), get_int(r, 2), get_num(r, 3)}); });
   return out;
 }
 
-std::vector<Repository::GroupFigure> Repository::by_institution(soci::session& s) {
-  std::vector<GroupFigure> out;
-  Q("SELECT institution_id, COUNT(*), COUNT(progress), SUM(COALESCE(progress, 0)) FROM policy_item_institutions "
+std::map<int64_t, std::vector<std::pair<bool, std::optional<double>>>> Repository::responsibility_figures(soci::session& s,
+                                                                                                          int64_t instrument_id) {
+  std::map<int64_t, std::vector<std::pair<bool, std::optional<double>>>> out;
+  Q("SELECT ii.item_id, ii.is_leaf, ii.progress FROM policy_item_institutions ii JOIN policy_items i ON i.id = ii.item_id "
+    "WHERE i.instrument_id = :ins")
+      .num("ins", instrument_id)
+      .each(s, [&](const soci::row& r) { out[get_int(r, 0)].push_back({store::get_bool(r, 1), get_opt_num(r, 2)}); });
+  return out;
+}
+
+std::vector<Repository::GroupSums> Repository::by_institution(soci::session& s) {
+  std::vector<GroupSums> out;
+  Q("SELECT institution_id, COUNT(*), COUNT(progress), SUM(progress) FROM policy_item_institutions "
     "WHERE is_leaf = 1 GROUP BY institution_id")
       .each(s, [&](const soci::row& r) {
         out.push_back({std::to_string(get_int(r, 0)), get_int(r, 1), get_int(r, 2), get_num(r, 3)});
@@ -721,130 +735,12 @@ std::vector<Repository::GroupFigure> Repository::by_institution(soci::session& s
   return out;
 }
 
-std::vector<Repository::GroupFigure> Repository::by_region(soci::session& s) {
-  std::vector<GroupFigure> out;
-  Q("SELECT region_id, COUNT(*), SUM(CASE WHEN current_progress IS NULL THEN 0 ELSE 1 END), SUM(COALESCE(current_progress, 0)) "
+std::vector<Repository::GroupSums> Repository::by_region(soci::session& s) {
+  std::vector<GroupSums> out;
+  Q("SELECT region_id, COUNT(*), COUNT(current_progress), SUM(current_progress) "
     "FROM policy_items WHERE is_leaf = 1 AND region_id IS NOT NULL GROUP BY region_id")
       .each(s, [&](const soci::row& r) { out.push_back({get_str(r, 0), get_int(r, 1), get_int(r, 2), get_num(r, 3)}); });
   return out;
-}
-
-std::vector<Repository::PeriodFigure> Repository::history(soci::session& s, int64_t instrument_id) {
-  std::vector<PeriodFigure> out;
-  auto periods = Repository::periods(s, instrument_id);
-  if (periods.empty()) return out;
-  auto items = Repository::items_of(s, instrument_id, false);
-  std::set<int64_t> parents;
-  for (const auto& i : items)
-    if (i.parent_id) parents.insert(*i.parent_id);
-  struct Validated {
-    int64_t item_id, closes_at;
-    double progress;
-  };
-  std::vector<Validated> reports;  // oldest period first
-  Q("SELECT r.item_id, p.closes_at, r.validated_progress FROM policy_reports r JOIN policy_periods p ON p.id = r.period_id "
-    "JOIN policy_items i ON i.id = r.item_id WHERE i.instrument_id = :ins AND r.validated_version IS NOT NULL "
-    "ORDER BY p.closes_at, r.id")
-      .num("ins", instrument_id)
-      .each(s, [&](const soci::row& r) { reports.push_back({get_int(r, 0), get_int(r, 1), get_num(r, 2)}); });
-  std::sort(periods.begin(), periods.end(),
-            [](const Period& a, const Period& b) { return std::tie(a.closes_at, a.id) < std::tie(b.closes_at, b.id); });
-  std::map<int64_t, double> as_of;  // leaf → latest validated progress so far
-  size_t next = 0;
-  for (const auto& p : periods) {
-    while (next < reports.size() && reports[next].closes_at <= p.closes_at) {
-      as_of[reports[next].item_id] = reports[next].progress;
-      ++next;
-    }
-    std::vector<TreeNode> nodes;
-    nodes.reserve(items.size());
-    for (const auto& i : items) {
-      TreeNode n{i.id, i.parent_id, i.weight, std::nullopt};
-      if (!parents.count(i.id))
-        if (auto it = as_of.find(i.id); it != as_of.end()) n.validated_progress = it->second;
-      nodes.push_back(n);
-    }
-    auto figs = rollup_tree(nodes);
-    std::vector<policy::Figure> roots;
-    for (const auto& i : items)
-      if (!i.parent_id) roots.push_back(figs[i.id]);
-    out.push_back({p, parent_figure(1, roots)});
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------- recomputation
-
-void recompute_instrument(soci::session& s, int64_t instrument_id) {
-  auto items = Repository::items_of(s, instrument_id, false);
-  // Latest validated report per item (by period end).
-  std::map<int64_t, std::pair<int64_t, double>> latest;
-  Q("SELECT r.item_id, r.id, r.validated_progress FROM policy_reports r JOIN policy_periods p ON p.id = r.period_id "
-    "JOIN policy_items i ON i.id = r.item_id WHERE i.instrument_id = :ins AND r.validated_version IS NOT NULL "
-    "ORDER BY r.item_id, p.closes_at DESC, r.id DESC")
-      .num("ins", instrument_id)
-      .each(s, [&](const soci::row& r) {
-        auto item = get_int(r, 0);
-        if (!latest.count(item)) latest[item] = {get_int(r, 1), get_num(r, 2)};
-      });
-  std::vector<TreeNode> nodes;
-  std::set<int64_t> parents;
-  for (const auto& i : items)
-    if (i.parent_id) parents.insert(*i.parent_id);
-  for (const auto& i : items) {
-    TreeNode n{i.id, i.parent_id, i.weight, std::nullopt};
-    if (!parents.count(i.id))
-      if (auto it = latest.find(i.id); it != latest.end()) n.validated_progress = it->second.second;
-    nodes.push_back(n);
-  }
-  auto figs = rollup_tree(nodes);
-  std::vector<policy::Figure> roots;
-  for (const auto& i : items) {
-    const auto& f = figs[i.id];
-    const bool leaf = !parents.count(i.id);
-    std::optional<int64_t> rid;
-    std::optional<double> cur;
-    if (leaf)
-      if (auto it = latest.find(i.id); it != latest.end()) {
-        rid = it->second.first;
-        cur = it->second.second;
-      }
-    if (f.progress != i.rolled_progress || f.leaves != i.leaves || f.reported != i.reported || rid != i.current_report_id ||
-        cur != i.current_progress || leaf != i.is_leaf) {
-      Repository::store_item_figure(s, i.id, f, rid, cur);
-      Q("UPDATE policy_items SET is_leaf = :l WHERE id = :id").num("l", leaf ? 1 : 0).num("id", i.id).exec(s);
-      Q("UPDATE policy_item_institutions SET is_leaf = :l WHERE item_id = :id").num("l", leaf ? 1 : 0).num("id", i.id).exec(s);
-    }
-    if (!i.parent_id) roots.push_back(f);
-  }
-  Repository::store_instrument_figure(s, instrument_id, parent_figure(1, roots));
-}
-
-void recompute_upwards(soci::session& s, int64_t item_id) {
-  auto item = Repository::item(s, item_id);
-  if (!item) return;
-  std::optional<int64_t> at = item->id;
-  while (at) {
-    auto kids = Repository::children(s, *at);
-    auto self = Repository::item(s, *at);
-    if (kids.empty()) {
-      auto latest = Repository::latest_validated(s, *at);
-      auto f = leaf_figure(self->weight, latest ? std::optional<double>(latest->second) : std::nullopt);
-      Repository::store_item_figure(s, *at, f, latest ? std::optional<int64_t>(latest->first) : std::nullopt,
-                                    latest ? std::optional<double>(latest->second) : std::nullopt);
-    } else {
-      std::vector<policy::Figure> figs;
-      for (const auto& k : kids) figs.push_back({k.weight, k.rolled_progress, k.leaves, k.reported});
-      Repository::store_item_figure(s, *at, parent_figure(self->weight, figs), std::nullopt, std::nullopt);
-    }
-    at = self->parent_id;
-  }
-  std::vector<policy::Figure> roots;
-  Q(kItem + std::string(" WHERE instrument_id = :i AND parent_id IS NULL")).num("i", item->instrument_id).each(s, [&](const soci::row& r) {
-    auto k = item_from(r);
-    roots.push_back({k.weight, k.rolled_progress, k.leaves, k.reported});
-  });
-  Repository::store_instrument_figure(s, item->instrument_id, parent_figure(1, roots));
 }
 
 }  // namespace eq::policy

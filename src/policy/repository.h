@@ -1,10 +1,16 @@
-// The module's SQL; no other module reads policy_* tables.
+// The module's SQL, returning structs; no other module reads policy_* tables. No rule is decided
+// here: figures are computed in rollup.cc, object rules in access.cc.
 #pragma once
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "policy/module.h"
+#include <map>
+#include <utility>
+
+#include <soci/soci.h>
+
+#include "policy/rollup.h"
 
 namespace eq::policy {
 
@@ -133,29 +139,25 @@ class Repository {
   static std::vector<Declared> figures(soci::session& s, std::optional<int64_t> instrument_id);
   static int64_t insert_figure(soci::session& s, const Declared& f, int64_t position);
 
-  // Sets the stored figures of one item / one instrument.
-  static void store_item_figure(soci::session& s, int64_t item_id, const policy::Figure& f, std::optional<int64_t> report_id,
-                                std::optional<double> current);
+  // What refresh_figures (rollup.cc) reads and writes; nothing else writes the stored figures.
+  // Reports with a validated version, oldest period closing first.
+  static std::vector<ValidatedReport> validated_reports(soci::session& s, int64_t instrument_id);
+  // Stored leaf flag and progress of each responsibility row, by item.
+  static std::map<int64_t, std::vector<std::pair<bool, std::optional<double>>>> responsibility_figures(soci::session& s,
+                                                                                                       int64_t instrument_id);
+  static void store_item_figure(soci::session& s, int64_t item_id, const policy::Figure& f, bool leaf,
+                                std::optional<int64_t> report_id, std::optional<double> current);
+  static void store_responsibility_figure(soci::session& s, int64_t item_id, bool leaf, std::optional<double> current);
   static void store_instrument_figure(soci::session& s, int64_t instrument_id, const policy::Figure& f);
-  // The latest validated report (by period end) of a leaf: {report id, progress}.
-  static std::optional<std::pair<int64_t, double>> latest_validated(soci::session& s, int64_t item_id);
 
-  struct GroupFigure {
+  // Leaves per institution / per region (stored figures): count, reported, sum of validated progress.
+  struct GroupSums {
     std::string key;  // institution id or region id
     int64_t leaves = 0, reported = 0;
-    double sum_progress = 0;
+    double sum_validated = 0;
   };
-  static std::vector<GroupFigure> by_institution(soci::session& s);
-  static std::vector<GroupFigure> by_region(soci::session& s);
-
-  // Validated progress of an instrument as of the end of each of its periods (oldest first): each
-  // leaf counts its latest validated report of a period closing no later than that one, with the
-  // same weighted roll-up as the current figure. Only validated versions are read.
-  struct PeriodFigure {
-    Period period;
-    Figure figure;
-  };
-  static std::vector<PeriodFigure> history(soci::session& s, int64_t instrument_id);
+  static std::vector<GroupSums> by_institution(soci::session& s);
+  static std::vector<GroupSums> by_region(soci::session& s);
 };
 
 double get_num(const soci::row& r, size_t i);

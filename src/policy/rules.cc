@@ -1,11 +1,11 @@
-// Pure rules of policy tracking: vocabularies, the period calendar, roll-up arithmetic, evidence
-// checks, object rules and CSV. No database here, so the unit tests exercise them directly.
+// Pure rules of policy tracking: vocabularies, the period calendar, what a report may say, the PMG
+// quota and evidence checks. No database here, so the unit tests exercise them directly.
 #include <algorithm>
 #include <cctype>
 #include <functional>
 
 #include "core/time.h"
-#include "policy/module.h"
+#include "policy/rules.h"
 
 namespace eq::policy {
 
@@ -51,6 +51,21 @@ std::string level_es(const std::string& l) {
   return l;
 }
 
+std::string report_state_es(const std::string& st) {
+  if (st == "enviado") return "Enviado, por validar";
+  if (st == "devuelto") return "Devuelto con observaciones";
+  if (st == "validado") return "Validado";
+  return st;
+}
+
+std::string period_state_es(const std::string& st) {
+  if (st == "programado") return "Programado";
+  if (st == "abierto") return "Abierto";
+  if (st == "gracia") return "En plazo de gracia";
+  if (st == "reabierto") return "Reabierto";
+  return "Cerrado";
+}
+
 // ---------------------------------------------------------------- calendar
 
 std::string period_state(const Period& p, int64_t now) {
@@ -83,65 +98,29 @@ Result<std::string> period_label(const std::string& kind, int year, int semester
   return fail(Error::invalid("kind", "El tipo de período debe ser «semestre» o «anual».", "invalid_kind"));
 }
 
-// ---------------------------------------------------------------- roll-up
+// ---------------------------------------------------------------- reports and quotas
 
-Figure leaf_figure(double weight, std::optional<double> validated_progress) {
-  Figure f;
-  f.weight = weight;
-  f.leaves = 1;
-  f.reported = validated_progress ? 1 : 0;
-  f.progress = validated_progress ? std::clamp(*validated_progress, 0.0, 100.0) : 0.0;
-  return f;
+Result<void> check_report_progress(const std::string& status, std::optional<int64_t> progress) {
+  if (!is_report_status(status))
+    return fail(Error::invalid("status", "El estado debe ser «no_iniciado», «en_proceso» o «terminado».", "invalid_status"));
+  if (!progress) return fail(Error::invalid("progress", "Indique el avance (0 a 100).", "required"));
+  if (*progress < 0 || *progress > 100)
+    return fail(Error::invalid("progress", "El avance debe ser un número entero entre 0 y 100.", "out_of_range"));
+  if (status == "no_iniciado" && *progress != 0)
+    return fail(Error::invalid("progress", "Un compromiso «no iniciado» tiene avance 0.", "inconsistent"));
+  if (status == "terminado" && *progress != 100)
+    return fail(Error::invalid("progress", "Un compromiso «terminado» tiene avance 100.", "inconsistent"));
+  if (status == "en_proceso" && (*progress < 1 || *progress > 99))
+    return fail(Error::invalid("progress", "Un compromiso «en proceso» tiene un avance entre 1 y 99.", "inconsistent"));
+  return {};
 }
 
-Figure parent_figure(double weight, const std::vector<Figure>& children) {
-  Figure f;
-  f.weight = weight;
-  f.leaves = 0;
-  double sw = 0, swp = 0;
-  for (const auto& c : children) {
-    sw += c.weight;
-    swp += c.weight * c.progress;
-    f.leaves += c.leaves;
-    f.reported += c.reported;
-  }
-  f.progress = sw > 0 ? swp / sw : 0.0;
-  return f;
-}
-
-std::map<int64_t, Figure> rollup_tree(const std::vector<TreeNode>& nodes) {
-  std::map<int64_t, std::vector<const TreeNode*>> children;
-  std::map<int64_t, const TreeNode*> by_id;
-  for (const auto& n : nodes) {
-    by_id[n.id] = &n;
-    if (n.parent_id) children[*n.parent_id].push_back(&n);
-  }
-  std::map<int64_t, Figure> out;
-  // Iterative post-order so a deep tree cannot overflow the stack.
-  std::vector<std::pair<const TreeNode*, bool>> stack;
-  for (const auto& n : nodes) {
-    if (n.parent_id && by_id.count(*n.parent_id)) continue;  // not a root
-    stack.push_back({&n, false});
-    while (!stack.empty()) {
-      auto [node, expanded] = stack.back();
-      stack.pop_back();
-      auto it = children.find(node->id);
-      if (it == children.end()) {
-        out[node->id] = leaf_figure(node->weight, node->validated_progress);
-        continue;
-      }
-      if (!expanded) {
-        stack.push_back({node, true});
-        for (const auto* c : it->second) stack.push_back({c, false});
-        continue;
-      }
-      std::vector<Figure> figs;
-      figs.reserve(it->second.size());
-      for (const auto* c : it->second) figs.push_back(out[c->id]);
-      out[node->id] = parent_figure(node->weight, figs);
-    }
-  }
-  return out;
+Result<void> check_pmg_quota(const std::string& instrument_kind, const std::string& level, std::optional<int64_t> parent_start_year,
+                             int64_t parent_children, const std::string& field) {
+  if (instrument_kind == "pmg" && level == "medida" && parent_start_year.value_or(0) >= 2021 && parent_children >= 5)
+    return fail(Error::invalid(field, "Desde 2021 un servicio compromete como máximo 5 de las 8 medidas del indicador de género.",
+                               "too_many_measures"));
+  return {};
 }
 
 // ---------------------------------------------------------------- evidence
@@ -191,50 +170,6 @@ Result<std::string> check_evidence(const std::string& filename, const std::strin
     return std::string(k.type);
   }
   return fail(Error::invalid("file", "Tipo de archivo no permitido. Se aceptan PDF, PNG, JPG, DOCX, XLSX, CSV y TXT.", "forbidden_type"));
-}
-
-// ---------------------------------------------------------------- object rules
-
-Result<void> may_report(const http::Principal& p, const ItemScope& item) {
-  if (!p.can("policy.report")) return fail(Error::forbidden());
-  if (!item.institutions.count(p.institution_id))
-    return fail(Error{403, "forbidden_item", "Solo puede reportar sobre ítems de los que su institución es responsable.", "item_id"});
-  if (!p.region_id.empty() && !item.region_id.empty() && item.region_id != p.region_id)
-    return fail(Error{403, "forbidden_item", "Solo puede reportar sobre ítems de su región.", "item_id"});
-  return {};
-}
-
-Result<void> may_review(const http::Principal& p, int64_t submitted_by) {
-  if (!p.can("policy.validate")) return fail(Error::forbidden());
-  if (p.user_id == submitted_by)
-    return fail(Error{403, "own_report", "No puede validar ni devolver un reporte enviado por usted.", "report_id"});
-  return {};
-}
-
-// ---------------------------------------------------------------- CSV
-
-std::string csv_field(const std::string& s) {
-  // Cells starting with = + - @ are read as formulas by spreadsheets: prefix an apostrophe.
-  std::string v = s;
-  if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@') &&
-      !std::all_of(v.begin() + 1, v.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == ',' || c == '.'; }))
-    v = "'" + v;
-  if (v.find_first_of(",\"\r\n;") == std::string::npos) return v;
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-std::string csv_row(const std::vector<std::string>& fields) {
-  std::string out;
-  for (size_t i = 0; i < fields.size(); ++i) {
-    if (i) out += ',';
-    out += csv_field(fields[i]);
-  }
-  return out + "\r\n";
 }
 
 }  // namespace eq::policy

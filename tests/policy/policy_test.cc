@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/time.h"
+#include "policy/exports.h"
 #include "policy/module.h"
 #include "policy/repository.h"
 #include "policy/xlsx.h"
@@ -60,6 +61,51 @@ TEST(PolicyRollup, TreeIsRolledUpLevelByLevel) {
   EXPECT_EQ(f[1].leaves, 3);
   EXPECT_EQ(f[1].reported, 2);
   EXPECT_EQ(f[5].reported, 0);
+}
+
+TEST(PolicyRollup, LeafCountsItsLatestValidatedReportAndHistoryAsOfEachPeriod) {
+  // a(1) and b(2) top-level, weights 1 and 3; a has two validated reports (periods closing at 10
+  // and 20), b one (closing at 20). A report on a parent never counts.
+  std::vector<ItemShape> items = {{1, std::nullopt, 1}, {2, std::nullopt, 3}};
+  std::vector<ValidatedReport> reports = {{1, 11, 20, 80}, {1, 10, 10, 30}, {2, 12, 20, 40}};
+  auto now = instrument_figures(items, reports);
+  EXPECT_DOUBLE_EQ(now.items[1].progress, 80.0);  // the later period wins, whatever the order read
+  EXPECT_EQ(now.counted[1].first, 11);
+  EXPECT_DOUBLE_EQ(now.instrument.progress, (80.0 + 3 * 40.0) / 4);
+  auto early = instrument_figures(items, reports, 10);
+  EXPECT_DOUBLE_EQ(early.instrument.progress, 30.0 / 4);
+  EXPECT_EQ(early.instrument.reported, 1);
+  Period p1, p2;
+  p1.id = 1;
+  p1.closes_at = 10;
+  p2.id = 2;
+  p2.closes_at = 20;
+  auto h = history_figures(items, reports, {p2, p1});
+  ASSERT_EQ(h.size(), 2u);
+  EXPECT_EQ(h[0].period.id, 1);  // oldest first
+  EXPECT_DOUBLE_EQ(h[0].figure.progress, early.instrument.progress);
+  EXPECT_DOUBLE_EQ(h[1].figure.progress, now.instrument.progress);
+  // Groups: plain mean over their leaves, sin reporte = 0.
+  EXPECT_DOUBLE_EQ(group_figure(4, 2, 150).progress, 37.5);
+  EXPECT_DOUBLE_EQ(group_figure(0, 0, 0).progress, 0.0);
+}
+
+TEST(PolicyRules, PmgAllowsAtMostFiveOfTheEightMeasuresFrom2021) {
+  EXPECT_TRUE(check_pmg_quota("pmg", "medida", 2021, 4, "parent_id"));
+  auto full = check_pmg_quota("pmg", "medida", 2021, 5, "parent_id");
+  ASSERT_FALSE(full);
+  EXPECT_EQ(full.error().field, "parent_id");
+  EXPECT_EQ(full.error().code, "too_many_measures");
+  EXPECT_TRUE(check_pmg_quota("pmg", "medida", 2020, 8, "parent_id"));     // before 2021: all eight
+  EXPECT_TRUE(check_pmg_quota("plan", "medida", 2021, 8, "parent_id"));    // other instruments
+  EXPECT_TRUE(check_pmg_quota("pmg", "compromiso", 2021, 8, "parent_id"));
+}
+
+TEST(PolicyRules, ReportStatusAndProgressAgree) {
+  EXPECT_TRUE(check_report_progress("en_proceso", 50));
+  EXPECT_EQ(check_report_progress("en_proceso", 100).error().code, "inconsistent");
+  EXPECT_EQ(check_report_progress("terminado", std::nullopt).error().code, "required");
+  EXPECT_EQ(check_report_progress("otro", 0).error().field, "status");
 }
 
 // ---------------------------------------------------------------- calendar
@@ -182,7 +228,9 @@ class PolicyStore : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<store::Database> db_;
 };
 
-TEST_P(PolicyStore, IncrementalFiguresEqualFullRecomputation) {
+// Every stored figure is written by refresh_figures from instrument_figures (rollup.cc): after each
+// change the stored figures equal what the one roll-up computes from the validated reports.
+TEST_P(PolicyStore, StoredFiguresAreTheOneRollUp) {
   auto r = db_->transaction<void>([&](soci::session& s) -> Result<void> {
     Instrument ins;
     ins.code = "t";
@@ -210,7 +258,7 @@ TEST_P(PolicyStore, IncrementalFiguresEqualFullRecomputation) {
     p.opens_at = day("01-01-2021");
     p.closes_at = day("01-02-2021");
     p.id = Repository::insert_period(s, p);
-    recompute_instrument(s, ins.id);
+    refresh_figures(s, ins.id);
     auto validate = [&](int64_t item, int64_t progress) {
       Report rep;
       rep.item_id = item;
@@ -222,7 +270,7 @@ TEST_P(PolicyStore, IncrementalFiguresEqualFullRecomputation) {
       rep.validated_version = 1;
       rep.validated_progress = static_cast<double>(progress);
       Repository::update_report(s, rep);
-      recompute_upwards(s, item);
+      refresh_figures(s, ins.id);
     };
     validate(a1, 100);
     validate(b1, 40);
@@ -234,18 +282,25 @@ TEST_P(PolicyStore, IncrementalFiguresEqualFullRecomputation) {
     auto bi = *Repository::item(s, b);
     bi.weight = 1;
     Repository::update_item(s, bi);
-    recompute_upwards(s, b);
-    auto incremental = *Repository::instrument(s, ins.id);
-    EXPECT_NEAR(incremental.rolled_progress, 45.0, 1e-9);
-    recompute_instrument(s, ins.id);
-    EXPECT_NEAR(Repository::instrument(s, ins.id)->rolled_progress, incremental.rolled_progress, 1e-9);
+    refresh_figures(s, ins.id);
+    auto refreshed = *Repository::instrument(s, ins.id);
+    EXPECT_NEAR(refreshed.rolled_progress, 45.0, 1e-9);
+    std::vector<ItemShape> shapes;
+    for (const auto& i : Repository::items_of(s, ins.id, false)) shapes.push_back({i.id, i.parent_id, i.weight});
+    auto computed = instrument_figures(shapes, Repository::validated_reports(s, ins.id));
+    EXPECT_NEAR(computed.instrument.progress, refreshed.rolled_progress, 1e-9);
+    for (const auto& i : Repository::items_of(s, ins.id, false)) {
+      EXPECT_NEAR(computed.items[i.id].progress, i.rolled_progress, 1e-9) << i.id;
+      EXPECT_EQ(computed.leaves.count(i.id) > 0, i.is_leaf) << i.id;
+    }
     EXPECT_NEAR(Repository::item(s, a)->rolled_progress, 50.0, 1e-9);
     EXPECT_TRUE(Repository::item(s, a1)->current_progress.has_value());
     EXPECT_FALSE(Repository::item(s, a2)->current_progress.has_value());
     auto inst = Repository::by_institution(s);
     EXPECT_EQ(inst.size(), 1u);
     EXPECT_EQ(inst[0].leaves, 3);
-    EXPECT_NEAR(inst[0].sum_progress, 140.0, 1e-9);
+    EXPECT_NEAR(inst[0].sum_validated, 140.0, 1e-9);
+    EXPECT_NEAR(group_figure(inst[0].leaves, inst[0].reported, inst[0].sum_validated).progress, 140.0 / 3, 1e-9);
     return {};
   });
   ASSERT_TRUE(r) << r.error().message;

@@ -1,0 +1,102 @@
+// The policy workflow behind the routes: each call opens its transaction, loads through the
+// repository, applies the domain rules (rules.h) and object rules (access.h), writes, refreshes the
+// stored figures (rollup.h) and audits in the same transaction — a refused call writes nothing —
+// and answers with the API's JSON (json.h) or an export table (exports.h).
+//   reports.cc  — submitting, evidence, validation; report lists, detail, files, «my items»
+//   items.cc    — instruments and items: creation, changes, the instrument tree and item drill-down
+//   periods.cc  — the reporting calendar: opening and reopening periods
+//   figures.cc  — published figures: instruments, roll-ups by instrument/institution/region, history
+#pragma once
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "audit/log.h"
+#include "auth/service.h"
+#include "http/message.h"
+#include "policy/access.h"
+#include "policy/exports.h"
+#include "policy/json.h"
+#include "policy/repository.h"
+#include "store/database.h"
+
+namespace eq::policy {
+
+class Service {
+ public:
+  Service(store::Database& db, std::shared_ptr<audit::Log> audit, std::shared_ptr<auth::Service> auth);
+
+  // ------------------------------------------------------------ reports.cc
+  struct SubmitReport {
+    int64_t item_id = 0, period_id = 0;
+    std::string status;
+    std::optional<int64_t> progress;
+    std::string narrative;
+  };
+  struct Saved {
+    Json body;
+    bool created = false;  // a new report (201) or a new version of a returned one (200)
+  };
+  Result<Saved> submit_report(const http::Request& req, const SubmitReport& cmd);
+  // The request's body is the file.
+  Result<Json> upload_evidence(const http::Request& req, int64_t report_id, const std::string& filename);
+  struct Review {
+    std::string decision;  // validar | devolver
+    std::string comments;
+  };
+  Result<Json> review_report(const http::Request& req, int64_t report_id, const Review& cmd);
+  // Lists: the filter is narrowed by the object rule (access.h list_scope) before it is read.
+  Result<Json> reports(const http::Principal& who, ReportFilter f);
+  Result<ExportTable> reports_export(const http::Principal& who, ReportFilter f);
+  Result<Json> queue();  // reports waiting for validation, oldest first
+  Result<Json> report(const http::Principal& who, int64_t id);
+  struct File {
+    std::string content_type, filename, sha256, bytes;
+  };
+  Result<File> evidence_file(const http::Principal& who, int64_t id);
+  Result<Json> my_items(const http::Principal& who);
+
+  // ------------------------------------------------------------ items.cc
+  Result<Json> create_instrument(const http::Request& req, const Instrument& i);
+  // `body` is the request's body, already checked against the route's schema.
+  Result<Json> create_item(const http::Request& req, const Json& body);
+  Result<Json> update_item(const http::Request& req, int64_t id, const Json& body);
+  Result<Json> instrument(int64_t id);                            // public tree
+  Result<Json> item(int64_t id, const http::Principal* who);      // drill-down; who = nullptr: public
+  Result<Json> responsible_institutions();
+  Result<ExportTable> items_export(int64_t instrument_id, std::optional<int64_t> under);
+
+  // ------------------------------------------------------------ periods.cc
+  struct NewPeriod {
+    int64_t instrument_id = 0;
+    std::string kind;
+    int year = 0, semester = 0;
+    std::string opens_on, closes_on;  // dd-mm-aaaa, empty: the default window
+    int grace_days = 0;
+  };
+  Result<Json> create_period(const http::Request& req, const NewPeriod& cmd);
+  Result<Json> reopen_period(const http::Request& req, int64_t id, const std::string& until, const std::string& reason);
+  Result<ExportTable> periods_export(int64_t instrument_id);
+
+  // ------------------------------------------------------------ figures.cc
+  Result<Json> public_instruments();
+  // by = instrument | institution | region (checked by the caller)
+  Result<std::vector<FigureRow>> rollup(const std::string& by);
+  Result<Json> history(std::optional<int64_t> instrument_id);
+
+ private:
+  Names names(const std::set<int64_t>& users, const std::set<int64_t>& institutions);
+  Json report_detail(soci::session& s, const Report& r, Sight sight, bool downloadable);
+  Json instrument_detail(soci::session& s, const Instrument& ins);
+  Json item_drilldown(soci::session& s, const Item& item, const http::Principal* who);
+  Result<std::vector<int64_t>> institution_ids(const Json& body);
+  Result<void> apply_item_fields(Item& i, const Json& body, bool creating);
+
+  store::Database& db_;
+  std::shared_ptr<audit::Log> audit_;
+  std::shared_ptr<auth::Service> auth_;
+};
+
+}  // namespace eq::policy
