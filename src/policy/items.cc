@@ -14,6 +14,13 @@ namespace eq::policy {
 
 Result<Json> Service::create_instrument(const http::Request& req, const Instrument& in) {
   Instrument i = in;
+  if (i.code.empty() || !std::all_of(i.code.begin(), i.code.end(), [](char ch) {
+        return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-';
+      }))
+    return fail(Error::invalid("code", "El código admite minúsculas, dígitos y guiones.", "invalid_code"));
+  if (i.name.empty()) return fail(Error::invalid("name", "Escriba el nombre del instrumento.", "required"));
+  if (!is_instrument_kind(i.kind))
+    return fail(Error::invalid("kind", "El tipo debe ser plan, agenda, compromisos, pmg, agenda_regional u otro.", "invalid_kind"));
   return db_.transaction<Json>([&](soci::session& s) -> Result<Json> {
     if (Repository::instrument_id_by_code(s, i.code))
       return fail(Error::conflict("duplicate_code", "Ya existe un instrumento con ese código.", "code"));

@@ -1,7 +1,7 @@
 // Schema of policy tracking. Institution ids come from the auth module (no foreign key across
 // modules: a module owns its tables). Figures rolled up from validated reports are stored on the
-// items and instruments (rolled_progress, leaves, reported) and kept current in the same
-// transaction as the validation or weight change that moves them.
+// items and instruments (rolled_progress, leaves, reported) and written only by refresh_figures
+// (rollup.cc), in the same transaction as the validation or change that moves them.
 #include "policy/module.h"
 
 namespace eq::policy {
@@ -64,7 +64,7 @@ std::vector<store::Migration> migrations() {
        "position INTEGER NOT NULL DEFAULT 0)",
        "CREATE INDEX policy_figures_instrument ON policy_figures(instrument_id, position)"}));
   // Roll-up by institution without a join over every leaf: each responsibility row carries its
-  // item's leaf flag and validated progress (kept in step by the repository), read from one index.
+  // item's leaf flag and validated progress (written by refresh_figures, rollup.cc), read from one index.
   out.push_back(store::sql_migration(
       "policy", 2, "figures on responsibility rows",
       {"ALTER TABLE policy_item_institutions ADD COLUMN is_leaf INTEGER NOT NULL DEFAULT 1",

@@ -188,6 +188,10 @@ Result<Json> Service::review_report(const http::Request& req, int64_t report_id,
 
 Result<Json> Service::reports(const http::Principal& who, ReportFilter f) {
   if (auto scope = list_scope(who)) f.institution_id = *scope;
+  return report_list(f);
+}
+
+Result<Json> Service::report_list(const ReportFilter& f) {
   return store::with_session<Json>(db_, [&](soci::session& s) -> Result<Json> {
     auto rows = Repository::reports(s, f);
     std::set<int64_t> users, insts;
@@ -214,20 +218,9 @@ Result<ExportTable> Service::reports_export(const http::Principal& who, ReportFi
 }
 
 Result<Json> Service::queue() {
-  return store::with_session<Json>(db_, [&](soci::session& s) -> Result<Json> {
-    ReportFilter f;
-    f.state = "enviado";
-    auto rows = Repository::reports(s, f);
-    std::set<int64_t> users, insts;
-    for (const auto& r : rows) {
-      users.insert(r.current.submitted_by);
-      insts.insert(r.report.institution_id);
-    }
-    auto n = names(users, insts);
-    Json items = Json::array();
-    for (const auto& r : rows) items.push_back(row_json(r, n));
-    return Json{{"items", items}};
-  });
+  ReportFilter f;
+  f.state = "enviado";
+  return report_list(f);
 }
 
 Result<Json> Service::report(const http::Principal& who, int64_t id) {

@@ -250,13 +250,6 @@ void register_routes(http::Router& router, store::Database& db, std::shared_ptr<
                 i.code = body_string(*body, "code");
                 i.name = body_string(*body, "name");
                 i.kind = body_string(*body, "kind");
-                if (i.code.empty() || !std::all_of(i.code.begin(), i.code.end(), [](char ch) {
-                      return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-';
-                    }))
-                  return fail(Error::invalid("code", "El código admite minúsculas, dígitos y guiones.", "invalid_code"));
-                if (i.name.empty()) return fail(Error::invalid("name", "Escriba el nombre del instrumento.", "required"));
-                if (!is_instrument_kind(i.kind))
-                  return fail(Error::invalid("kind", "El tipo debe ser plan, agenda, compromisos, pmg, agenda_regional u otro.", "invalid_kind"));
                 if (body->contains("start_year")) i.start_year = (*body)["start_year"].get<int64_t>();
                 if (body->contains("end_year")) i.end_year = (*body)["end_year"].get<int64_t>();
                 i.description = body_string(*body, "description");

@@ -88,6 +88,7 @@ class Service {
 
  private:
   Names names(const std::set<int64_t>& users, const std::set<int64_t>& institutions);
+  Result<Json> report_list(const ReportFilter& f);  // rows with the names beside them
   Json report_detail(soci::session& s, const Report& r, Sight sight, bool downloadable);
   Json instrument_detail(soci::session& s, const Instrument& ins);
   Json item_drilldown(soci::session& s, const Item& item, const http::Principal* who);
