@@ -1,6 +1,5 @@
 // Institutions that take part in Equidad (ministry, services, police, courts, municipalities…).
 import { useState } from 'preact/hooks';
-import { api } from '../app/api';
 import { useLocation } from '../app/router';
 import type { Institution, InstitutionType } from '../app/types';
 import {
@@ -24,7 +23,8 @@ import {
 } from '../app/ui';
 import { getRegions, regionLabel } from '../territory/data';
 import { TerritoryFields } from '../territory/TerritoryFields';
-import { countOf, getInstitutions, getInstitutionTypes, useDebounced, useEditor } from './common';
+import { countOf, useDebounced, useEditor } from '../app/hooks';
+import { getInstitutions, getInstitutionTypes, saveInstitution } from './data';
 
 const typeOptions = (types: InstitutionType[]) => types.map((t) => ({ value: t.id, label: t.label }));
 
@@ -125,10 +125,10 @@ function InstitutionDialog(props: {
     const body = { name: name.trim(), type, region_id: regionId || null, comuna_id: comunaId || null };
     void send(async () => {
       if (it) {
-        await api.patch(`/institutions/${it.id}`, { ...body, active });
+        await saveInstitution(it.id, { ...body, active });
         props.onSaved(`Se guardaron los cambios de ${name.trim()}.`);
       } else {
-        await api.post('/institutions', body);
+        await saveInstitution(null, body);
         props.onSaved(`Se creó la institución ${name.trim()}.`);
       }
     });

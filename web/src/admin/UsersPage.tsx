@@ -1,6 +1,6 @@
 // Administration of user accounts: search, create, edit roles/territory/state, reset TOTP.
 import { useMemo, useState } from 'preact/hooks';
-import { api, errorMessage, getItems } from '../app/api';
+import { errorMessage } from '../app/api';
 import { formatDateTime } from '../app/format';
 import { roleLabel } from '../app/labels';
 import { useLocation } from '../app/router';
@@ -27,7 +27,10 @@ import {
 } from '../app/ui';
 import { getRegions, regionLabel } from '../territory/data';
 import { TerritoryFields } from '../territory/TerritoryFields';
-import { countOf, getInstitutions, getRoles, useDebounced, useEditor } from './common';
+import { countOf, useDebounced, useEditor } from '../app/hooks';
+import { checkRun, RUN_CHECK_DIGIT_MESSAGE } from '../app/run';
+import { RunField } from '../app/widgets/RunField';
+import { createUser, getInstitutions, getRoles, getUsers, resetUserTotp, updateUser } from './data';
 
 const institutionOptions = (list: Institution[]) => list.map((i) => ({ value: String(i.id), label: i.name }));
 
@@ -56,7 +59,7 @@ export default function UsersPage() {
   const institutions = useAsync(() => getInstitutions(), []);
   const regions = useAsync(() => getRegions(), []);
   const users = useAsync(
-    (signal) => getItems<User>('/users', { query: { q: dq, institution_id: institutionId, role }, signal }),
+    (signal) => getUsers({ q: dq, institution_id: institutionId, role }, signal),
     [dq, institutionId, role],
   );
 
@@ -200,10 +203,11 @@ function UserDialog(props: {
     if (!u && !institutionId) local.institution_id = 'Elija la institución.';
     if (roles.length === 0) local.roles = 'Elija al menos un rol.';
     if (!u && password.length < 1) local.password = 'Ingrese una contraseña inicial.';
+    if (!u && checkRun(run).state === 'wrong_digit') local.run = RUN_CHECK_DIGIT_MESSAGE;
     if (invalid(local, 'Revise los datos marcados.')) return;
     void send(async () => {
       if (u) {
-        await api.patch(`/users/${u.id}`, {
+        await updateUser(u.id, {
           name: name.trim(),
           roles,
           active,
@@ -212,7 +216,7 @@ function UserDialog(props: {
         });
         props.onSaved(`Se guardaron los cambios de ${name.trim()}.`);
       } else {
-        await api.post('/users', {
+        await createUser({
           name: name.trim(),
           email: email.trim(),
           run: run.trim() || null,
@@ -232,7 +236,7 @@ function UserDialog(props: {
     errors.clear();
     void send(
       async () => {
-        await api.post(`/users/${u.id}/reset-totp`, {});
+        await resetUserTotp(u.id);
         setResetDone('Se restableció la verificación en dos pasos. La persona deberá activarla nuevamente en su próximo ingreso.');
         setConfirmReset(false);
       },
@@ -258,17 +262,7 @@ function UserDialog(props: {
             disabled={!!u}
             autocomplete="off"
           />
-          <Field
-            label="RUN"
-            name="run"
-            value={run}
-            onValue={setRun}
-            error={errors.fields.run}
-            hint="Opcional. Ej.: 12.345.678-5"
-            hintBelow
-            disabled={!!u}
-            autocomplete="off"
-          />
+          <RunField label="RUN" name="run" value={run} onValue={setRun} error={errors.fields.run} hint="Opcional. Ej.: 12.345.678-5" disabled={!!u} />
         </div>
         <SelectField
           label="Institución"
