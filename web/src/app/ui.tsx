@@ -111,6 +111,11 @@ export function Field({ label, hint, error, class: cls, describedBy, hintBelow, 
   );
 }
 
+/** A password: the browser's password manager is told whether it is the current one or a new one. */
+export function PasswordField({ isNew, ...field }: Omit<FieldProps, 'type' | 'autocomplete'> & { isNew?: boolean }) {
+  return <Field {...field} type="password" autocomplete={isNew ? 'new-password' : 'current-password'} />;
+}
+
 /**
  * A day typed as dd-mm-aaaa. Browsers' date pickers follow the browser's language, not the page's,
  * so officials would see mm/dd/yyyy; a text field with this hint is what they read everywhere else.

@@ -4,6 +4,7 @@
 // starting a duplicate. It goes through the ordinary search: what it shows of someone is what a
 // search shows (masked for persons the institution does not serve, cases/access.h), and each
 // lookup is audited like any search.
+import { formatRun } from '../app/format';
 import { useDebounced } from '../app/hooks';
 import { checkRun } from '../app/run';
 import { useAsync } from '../app/ui';
@@ -45,7 +46,7 @@ export function LikelyPerson(props: { identity: IdentityDraft; onUse: (personId:
   return (
     <section class="likely-person" data-testid="likely-person" aria-live="polite" aria-labelledby={`likely-${props.identity.run}`}>
       <h3 id={`likely-${props.identity.run}`}>¿Es esta persona?</h3>
-      <p class="hint">Con el dígito verificador correcto ({expected}) o por sus nombres, el registro ya tiene una ficha que podría ser ella.</p>
+      <p class="hint">Con el dígito verificador correcto ({formatRun(expected)}) o por sus nombres, el registro ya tiene una ficha que podría ser ella.</p>
       <ul class="plain">
         {found.data.map((r) => (
           <li key={r.person_id}>

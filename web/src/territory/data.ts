@@ -14,6 +14,10 @@ export const getComunasOfProvince = cached((provinceId: string) =>
 
 export const getComuna = cached((id: string) => api.get<Comuna>(`/territory/comunas/${encodeURIComponent(id)}`));
 
+/** The comuna that contains a point (404 when none: the sea, another country). */
+export const locateComuna = (lat: number, lon: number) =>
+  api.get<{ comuna: Comuna }>('/territory/locate', { query: { lat, lon } }).then((r) => r.comuna);
+
 export function searchComunas(q: string, region?: string, limit = 20, signal?: AbortSignal): Promise<Comuna[]> {
   return getItems<Comuna>('/territory/comunas', { query: { q, region, limit }, signal });
 }
