@@ -5,25 +5,18 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <set>
-#include <sstream>
 #include <string>
+
+#include "../support/databases.h"
 
 namespace eq::audit {
 namespace {
 
-std::filesystem::path source_dir() {
-  if (const char* env = std::getenv("EQ_SOURCE_DIR"); env && *env) return env;
-#ifdef EQ_SOURCE_DIR
-  return EQ_SOURCE_DIR;
-#else
-  return ".";
-#endif
-}
+std::filesystem::path source_dir() { return testing::source_dir(); }
 
 struct Found {
   std::string code;

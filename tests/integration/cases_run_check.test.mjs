@@ -9,16 +9,11 @@ import { after, before, describe, test } from 'node:test';
 import { assertApiError, startServer } from './harness.mjs';
 import { login, loginDemo, runFor } from './auth_helpers.mjs';
 
-let srv;
-let centre; // caso@: Centro de la Mujer Santiago
-let police; // policia@: Carabineros de Chile
-let admin;
-
+// caso@ works at the Centro de la Mujer Santiago, policia@ at Carabineros de Chile.
+let srv, centre, police, admin;
 before(async () => {
   srv = await startServer({ extraArgs: ['--demo'] });
-  centre = await loginDemo(srv, 'case_worker');
-  police = await login(srv, 'policia@equidad.demo');
-  admin = await loginDemo(srv, 'admin');
+  [centre, police, admin] = [await loginDemo(srv, 'case_worker'), await login(srv, 'policia@equidad.demo'), await loginDemo(srv, 'admin')];
 });
 after(async () => { await srv?.stop(); });
 

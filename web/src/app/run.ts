@@ -5,12 +5,8 @@ export const RUN_CHECK_DIGIT_MESSAGE = 'El dígito verificador no corresponde a 
 
 /** Módulo 11 check digit of a RUN number: '0'..'9' or 'K'. */
 export function runCheckDigit(n: number): string {
-  let sum = 0;
-  let mul = 2;
-  for (let x = n; x > 0; x = Math.floor(x / 10)) {
-    sum += (x % 10) * mul;
-    mul = mul === 7 ? 2 : mul + 1;
-  }
+  // Digits from the right, weighted 2, 3, 4, 5, 6, 7, 2, 3…
+  const sum = [...String(Math.trunc(n))].reverse().reduce((acc, d, i) => acc + Number(d) * (2 + (i % 6)), 0);
   const r = 11 - (sum % 11);
   return r === 11 ? '0' : r === 10 ? 'K' : String(r);
 }

@@ -110,6 +110,8 @@ export function DetailsFieldset(props: {
   const instrument = useAsync(() => (kind === 'risk_assessment' ? getInstrument() : Promise.resolve(null)), [kind === 'risk_assessment']);
   const institutions = useAsync(() => (kind === 'referral' ? getServingInstitutions() : Promise.resolve([])), [kind === 'referral']);
   const setDetail = (k: string) => (v: string) => props.onChange({ ...props.value, d: { ...d, [k]: v } });
+  // A text detail's field, wired to its value and to its error under the API's name (details.court…).
+  const detail = (k: string) => ({ name: `details.${k}`, value: d[k] ?? '', onValue: setDetail(k), error: e[`details.${k}`] });
   const setRisk = (r: RiskDraft) => props.onChange({ ...props.value, risk: r });
   const setReferralConsent = (c: boolean) => props.onChange({ ...props.value, referralConsent: c });
   const orders = (p?.timeline ?? []).filter((r) => r.kind === 'protective_order');
@@ -120,16 +122,16 @@ export function DetailsFieldset(props: {
         {kind === 'contact' && (
           <>
             <SelectField label="Canal" name="details.channel" value={d.channel ?? ''} onValue={setDetail('channel')} options={CHANNELS} placeholder="Elija el canal" error={e['details.channel']} required />
-            <TextAreaField label="Resumen de la atención" name="details.summary" value={d.summary ?? ''} onValue={setDetail('summary')} error={e['details.summary']} rows={4} maxLength={4000} />
+            <TextAreaField label="Resumen de la atención" {...detail('summary')} rows={4} maxLength={4000} />
           </>
         )}
         {kind === 'complaint' && (
           <>
             <div class="field-row">
-              <Field label="Delito o hecho denunciado" name="details.offence" value={d.offence ?? ''} onValue={setDetail('offence')} error={e['details.offence']} maxLength={200} />
-              <Field label="Recibida por" name="details.received_by" value={d.received_by ?? ''} onValue={setDetail('received_by')} error={e['details.received_by']} hint="Unidad o fiscalía" hintBelow maxLength={200} />
+              <Field label="Delito o hecho denunciado" {...detail('offence')} maxLength={200} />
+              <Field label="Recibida por" {...detail('received_by')} hint="Unidad o fiscalía" hintBelow maxLength={200} />
             </div>
-            <TextAreaField label="Resumen" name="details.summary" value={d.summary ?? ''} onValue={setDetail('summary')} error={e['details.summary']} rows={4} maxLength={4000} />
+            <TextAreaField label="Resumen" {...detail('summary')} rows={4} maxLength={4000} />
           </>
         )}
         {kind === 'risk_assessment' &&
@@ -153,25 +155,22 @@ export function DetailsFieldset(props: {
         {kind === 'protective_order' && (
           <>
             <div class="field-row">
-              <Field label="Tribunal" name="details.court" value={d.court ?? ''} onValue={setDetail('court')} error={e['details.court']} required maxLength={200} hint="Ej.: Juzgado de Familia de Santiago (1.º)" hintBelow />
+              <Field label="Tribunal" {...detail('court')} required maxLength={200} hint="Ej.: Juzgado de Familia de Santiago (1.º)" hintBelow />
               <SelectField label="Tipo de medida" name="details.order_type" value={d.order_type ?? ''} onValue={setDetail('order_type')} options={ORDER_TYPES} placeholder="Elija el tipo" error={e['details.order_type']} required />
             </div>
             <div class="field-row three">
               <Field
                 label="Distancia (metros)"
-                name="details.distance_m"
-                value={d.distance_m ?? ''}
-                onValue={setDetail('distance_m')}
-                error={e['details.distance_m']}
+                {...detail('distance_m')}
                 inputMode="numeric"
                 hint="Obligatoria en prohibición de acercamiento y vigilancia telemática (10 a 10.000)."
                 hintBelow
                 required={d.order_type === 'prohibicion_acercamiento' || d.order_type === 'vigilancia_telematica'}
               />
-              <DateField label="Rige desde" name="details.starts_on" value={d.starts_on ?? ''} onValue={setDetail('starts_on')} error={e['details.starts_on']} required />
-              <DateField label="Rige hasta" name="details.ends_on" value={d.ends_on ?? ''} onValue={setDetail('ends_on')} error={e['details.ends_on']} hint="dd-mm-aaaa (vacío si no tiene término)" />
+              <DateField label="Rige desde" {...detail('starts_on')} required />
+              <DateField label="Rige hasta" {...detail('ends_on')} hint="dd-mm-aaaa (vacío si no tiene término)" />
             </div>
-            <TextAreaField label="Lugares protegidos" name="details.places" value={d.places ?? ''} onValue={setDetail('places')} error={e['details.places']} hint="Uno por línea, hasta 10: domicilio, trabajo, colegio de los hijos…" rows={3} />
+            <TextAreaField label="Lugares protegidos" {...detail('places')} hint="Uno por línea, hasta 10: domicilio, trabajo, colegio de los hijos…" rows={3} />
           </>
         )}
         {kind === 'order_breach' && (
@@ -193,17 +192,14 @@ export function DetailsFieldset(props: {
             ) : (
               <Field
                 label="N° de la medida incumplida"
-                name="details.order_record_id"
-                value={d.order_record_id ?? ''}
-                onValue={setDetail('order_record_id')}
-                error={e['details.order_record_id']}
+                {...detail('order_record_id')}
                 inputMode="numeric"
                 hint={p ? 'Esta persona no tiene medidas registradas; escriba el número si lo conoce.' : 'El número del registro de la medida (figura en la ficha de la mujer).'}
                 hintBelow
                 required
               />
             )}
-            <TextAreaField label="Qué ocurrió" name="details.description" value={d.description ?? ''} onValue={setDetail('description')} error={e['details.description']} required rows={4} />
+            <TextAreaField label="Qué ocurrió" {...detail('description')} required rows={4} />
           </>
         )}
         {kind === 'referral' && (
@@ -218,7 +214,7 @@ export function DetailsFieldset(props: {
               error={e['details.to_institution_id'] ?? institutions.error}
               required
             />
-            <TextAreaField label="Motivo de la derivación" name="details.reason" value={d.reason ?? ''} onValue={setDetail('reason')} error={e['details.reason']} required rows={3} />
+            <TextAreaField label="Motivo de la derivación" {...detail('reason')} required rows={3} />
             <div class={`field${e['details.consent'] ? ' has-error' : ''}`}>
               {e['details.consent'] && <p class="field-error">{e['details.consent']}</p>}
               <label class="check">
@@ -231,14 +227,14 @@ export function DetailsFieldset(props: {
         )}
         {(kind === 'shelter_entry' || kind === 'shelter_exit') && (
           <>
-            <Field label="Casa de acogida" name="details.shelter" value={d.shelter ?? ''} onValue={setDetail('shelter')} error={e['details.shelter']} required maxLength={200} />
-            <TextAreaField label="Nota" name="details.note" value={d.note ?? ''} onValue={setDetail('note')} error={e['details.note']} />
+            <Field label="Casa de acogida" {...detail('shelter')} required maxLength={200} />
+            <TextAreaField label="Nota" {...detail('note')} />
           </>
         )}
         {kind === 'closure' && (
           <>
             <SelectField label="Motivo del cierre" name="details.reason" value={d.reason ?? ''} onValue={setDetail('reason')} options={CLOSURE_REASONS} placeholder="Elija el motivo" error={e['details.reason']} required />
-            <TextAreaField label="Nota" name="details.note" value={d.note ?? ''} onValue={setDetail('note')} error={e['details.note']} />
+            <TextAreaField label="Nota" {...detail('note')} />
           </>
         )}
       </fieldset>
