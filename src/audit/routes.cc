@@ -1,5 +1,7 @@
 #include "audit/routes.h"
 
+#include "audit/actions.h"
+
 #include "core/time.h"
 
 namespace eq::audit {
@@ -75,6 +77,7 @@ void register_routes(http::Router& router, std::shared_ptr<Log> log, NameResolve
                                    {"actor", ref(e.actor_user_id, user_names)},
                                    {"institution", ref(e.actor_institution_id, inst_names)},
                                    {"action", e.action},
+                                   {"action_es", action_label(e.action).value_or("")},
                                    {"object", e.object},
                                    {"client_ip", e.client_ip},
                                    {"outcome", e.outcome},
@@ -85,6 +88,15 @@ void register_routes(http::Router& router, std::shared_ptr<Log> log, NameResolve
                 // Who looked at the log is itself part of the log.
                 if (auto ok = log->append(Log::from(req, "audit.read", "")); !ok) return fail(ok.error());
                 return Response::json({{"items", items}, {"next_before", next}});
+              }});
+
+  // The labels the browser shows and filters by: served, so the web keeps no copy of the codes.
+  router.add({"GET", "/api/v1/audit/actions", "audit.read", "Acciones del registro de auditoría con su nombre en español", "audit",
+              [](Request&) -> Result<Response> {
+                Json items = Json::array();
+                for (const auto& a : action_labels())
+                  items.push_back({{"code", std::string(a.code)}, {"label", std::string(a.label)}, {"group", std::string(a.group)}});
+                return Response::json({{"items", items}});
               }});
 
   router.add({"GET", "/api/v1/audit/verify", "audit.read", "Verificar la cadena de hashes del registro de auditoría", "audit",

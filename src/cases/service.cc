@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "cases/module.h"
+#include "cases/run_check.h"
 #include "core/text.h"
 #include "core/time.h"
 #include "risk/instrument.h"
@@ -226,7 +227,7 @@ Result<std::pair<int, Json>> Service::submit_in(soci::session& s, const Actor& a
     const Json& p = persons[i];
     if (!p.is_object()) return fail(Error::invalid(field, "Debe ser un objeto con role y person_id o identity.", "invalid_type"));
     for (auto it = p.begin(); it != p.end(); ++it)
-      if (it.key() != "role" && it.key() != "person_id" && it.key() != "identity")
+      if (it.key() != "role" && it.key() != "person_id" && it.key() != "identity" && it.key() != kRunUnverified)
         return fail(Error::invalid(field + "." + it.key(), "Campo desconocido.", "unknown_field"));
     Linked l;
     l.role = role_of(p, field);
@@ -259,6 +260,7 @@ Result<std::pair<int, Json>> Service::submit_in(soci::session& s, const Actor& a
     } else {
       auto id = parse_identity(p["identity"], field + ".identity", now);
       if (!id) return fail(id.error());
+      if (auto run = check_entered_run(*id, p, field); !run) return fail(run.error());
       if (!id->comuna_id.empty()) {
         auto c = territory_->comuna(id->comuna_id);
         if (!c) return fail(c.error());

@@ -209,5 +209,6 @@ export const CLASSES = {
   'GET /api/v1/roles': { kind: 'none', why: 'catalogue of roles and permissions' },
   'GET /api/v1/institutions': { kind: 'none', why: 'names and types of institutions' },
   'GET /api/v1/institutions/types': { kind: 'none', why: 'catalogue of institution types' },
+  'GET /api/v1/audit/actions': { kind: 'none', why: 'the fixed catalogue of audit action names (src/audit/actions.cc), no object' },
   'GET /api/v1/audit/verify': { kind: 'none', why: 'a yes/no on the audit chain' },
 };

@@ -132,7 +132,9 @@ test('audit browser lists the log, filters it and verifies the chain', async () 
     .reduce((acc, p) => ({ ...acc, [p.type]: p.value }), {});
   await admin.getByLabel('Desde').fill(`${today.day}-${today.month}-${today.year}`);
 
-  await admin.getByLabel('Acción').fill('user.create');
+  // The action filter lists the server's Spanish names, grouped by module (issue 12).
+  assert.match(await admin.getByLabel('Acción').innerText(), /Creación de una cuenta/);
+  await admin.getByLabel('Acción').selectOption({ label: 'Creación de una cuenta' });
   await admin.getByRole('button', { name: 'Filtrar' }).click();
   await admin.waitForURL((u) => u.searchParams.get('accion') === 'user.create' && u.searchParams.get('desde') === `${today.year}-${today.month}-${today.day}`);
   await until(async () => (await table.locator('tbody tr td:nth-child(4) code').allInnerTexts()).every((a) => a.startsWith('user.create')), {
@@ -141,6 +143,9 @@ test('audit browser lists the log, filters it and verifies the chain', async () 
   // The account created above left a trace.
   const actions = await table.locator('tbody tr td:nth-child(4) code').allInnerTexts();
   assert.ok(actions.length >= 1 && actions.every((a) => a.startsWith('user.create')), actions.join(', '));
+  // Each row names the action in Spanish above its code.
+  const names = await table.locator('tbody tr td:nth-child(4) .cell-main').allInnerTexts();
+  assert.ok(names.every((n) => n === 'Creación de una cuenta'), names.join(', '));
   assertNoPageErrors(admin, assert);
 });
 

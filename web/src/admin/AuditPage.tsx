@@ -1,11 +1,12 @@
 // Audit browser: the append-only log, filtered, paged backwards by sequence, with chain verification.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, errorMessage } from '../app/api';
+import { errorMessage } from '../app/api';
 import { formatDate, formatDateTime, formatNumber, parseDateInput } from '../app/format';
-import { actionLabel, OUTCOME_LABELS } from '../app/labels';
+import { OUTCOME_LABELS } from '../app/labels';
 import { setQuery, useLocation } from '../app/router';
-import type { AuditEntry, AuditPage as AuditPageData, AuditVerify } from '../app/types';
-import { Badge, DataTable, DateField, ErrorAlert, Field, FilterForm, Notice, PageHeader, ResultSummary, SelectField } from '../app/ui';
+import type { AuditAction, AuditEntry, AuditVerify } from '../app/types';
+import { Badge, DataTable, DateField, ErrorAlert, Field, FilterForm, Notice, PageHeader, ResultSummary, SelectField, useAsync } from '../app/ui';
+import { getAuditActions, getAuditPage, verifyAudit } from './data';
 
 const PAGE = 50;
 
@@ -34,6 +35,37 @@ function draftOf(f: Filters): Filters {
   return { ...f, from: f.from ? formatDate(f.from) : '', to: f.to ? formatDate(f.to) : '' };
 }
 
+/** The Spanish name with the code beneath; a code the server does not name is shown as such, marked. */
+function ActionName({ entry }: { entry: AuditEntry }) {
+  if (entry.action_es)
+    return (
+      <>
+        <span class="cell-main">{entry.action_es}</span>
+        <code class="cell-sub">{entry.action}</code>
+      </>
+    );
+  return (
+    <>
+      <span class="cell-main">
+        <code>{entry.action || '(sin código)'}</code>
+      </span>
+      <span class="cell-sub">
+        <Badge tone="warn">Acción sin nombre</Badge>
+      </span>
+    </>
+  );
+}
+
+/** The action filter: every named action, grouped by module; a code from the address bar that the list does not name stays selectable. */
+function ActionSelect(props: { actions: AuditAction[]; value: string; onValue: (v: string) => void }) {
+  const unknown = props.value && !props.actions.some((a) => a.code === props.value);
+  const options = [
+    ...(unknown ? [{ value: props.value, label: `Código: ${props.value}` }] : []),
+    ...props.actions.map((a) => ({ value: a.code, label: a.label, group: a.group })),
+  ];
+  return <SelectField label="Acción" name="action" value={props.value} onValue={props.onValue} placeholder="Todas" options={options} />;
+}
+
 function outcomeTone(o: AuditEntry['outcome']) {
   return o === 'ok' ? 'ok' : o === 'denied' ? 'warn' : 'danger';
 }
@@ -52,15 +84,16 @@ export default function AuditPage() {
   const [verifying, setVerifying] = useState(false);
   const [dateError, setDateError] = useState<{ from?: string; to?: string }>({});
   const reqId = useRef(0);
+  // The names of the actions come from the server's catalogue; without it the filter falls back to
+  // typing a code, and the table still has each entry's own action_es.
+  const actions = useAsync(() => getAuditActions(), []);
 
   async function load(before: number | null) {
     const id = ++reqId.current;
     setLoading(true);
     setError(null);
     try {
-      const page = await api.get<AuditPageData>('/audit', {
-        query: { ...applied, limit: PAGE, before: before ?? undefined },
-      });
+      const page = await getAuditPage({ ...applied, limit: PAGE, before: before ?? undefined });
       if (id !== reqId.current) return;
       setItems((prev) => (before === null ? page.items : [...prev, ...page.items]));
       setNextBefore(page.next_before);
@@ -108,7 +141,7 @@ export default function AuditPage() {
     setVerifyError(null);
     setVerify(null);
     try {
-      setVerify(await api.get<AuditVerify>('/audit/verify'));
+      setVerify(await verifyAudit());
     } catch (e) {
       setVerifyError(errorMessage(e));
     } finally {
@@ -150,7 +183,11 @@ export default function AuditPage() {
 
       <FilterForm label="Filtrar auditoría" onSubmit={apply}>
         <Field label="Persona" name="actor" hintBelow value={draft.actor} onValue={set('actor')} hint="Nombre, correo o ID." autocomplete="off" />
-        <Field label="Acción" name="action" hintBelow value={draft.action} onValue={set('action')} hint="Ej.: user.create" autocomplete="off" />
+        {actions.data ? (
+          <ActionSelect actions={actions.data} value={draft.action} onValue={set('action')} />
+        ) : (
+          <Field label="Acción" name="action" hintBelow value={draft.action} onValue={set('action')} hint="Código, ej.: user.create" autocomplete="off" />
+        )}
         <SelectField
           label="Resultado"
           name="outcome"
@@ -186,7 +223,6 @@ export default function AuditPage() {
         testId="audit-table"
       >
         {items.map((a) => {
-          const label = actionLabel(a.action);
           return (
             <tr key={a.seq}>
               <td data-label="N°" class="num">
@@ -200,8 +236,7 @@ export default function AuditPage() {
                 {a.institution && <span class="cell-sub">{a.institution.name}</span>}
               </td>
               <td data-label="Acción">
-                {label && <span class="cell-main">{label}</span>}
-                <code class="cell-sub">{a.action}</code>
+                <ActionName entry={a} />
               </td>
               <td data-label="Objeto">{a.object ? <code>{a.object}</code> : '—'}</td>
               <td data-label="IP">{a.client_ip ? <code>{a.client_ip}</code> : '—'}</td>

@@ -1,21 +1,15 @@
 // Institutions that take part in Equidad (ministry, services, police, courts, municipalities…).
 import { useState } from 'preact/hooks';
-import { api } from '../app/api';
 import { useLocation } from '../app/router';
 import type { Institution, InstitutionType } from '../app/types';
 import {
   Badge,
   Checkbox,
-  DataTable,
   Dialog,
   ErrorAlert,
   Field,
-  FilterForm,
   FormActions,
-  Notice,
-  PageHeader,
   QuerySelect,
-  ResultSummary,
   RowButton,
   SearchField,
   SelectField,
@@ -24,7 +18,9 @@ import {
 } from '../app/ui';
 import { getRegions, regionLabel } from '../territory/data';
 import { TerritoryFields } from '../territory/TerritoryFields';
-import { countOf, getInstitutions, getInstitutionTypes, useDebounced, useEditor } from './common';
+import { countOf, useDebounced, useEditor } from '../app/hooks';
+import { EditableList } from '../app/widgets/EditableList';
+import { getInstitutions, getInstitutionTypes, saveInstitution } from './data';
 
 const typeOptions = (types: InstitutionType[]) => types.map((t) => ({ value: t.id, label: t.label }));
 
@@ -42,55 +38,46 @@ export default function InstitutionsPage() {
   const { editing, notice, edit, close, saved } = useEditor<Institution>(list.reload);
 
   return (
-    <section>
-      <PageHeader
-        eyebrow="Administración"
-        title="Instituciones"
-        lead="Las instituciones de la red: Ministerio, SEREMIs, servicios, policías, tribunales, salud, municipios, farmacias y empresas."
-        actions={
-          <button type="button" class="btn btn-primary" onClick={() => edit('new')}>
-            Nueva institución
-          </button>
-        }
-      />
-      {notice && <Notice kind="success">{notice}</Notice>}
-      <FilterForm label="Filtrar instituciones">
-        <SearchField value={q} onValue={setQ} hint="Nombre de la institución." />
-        <QuerySelect label="Tipo" name="tipo" value={type} placeholder="Todos" options={typeOptions(types.data ?? [])} />
-        <QuerySelect
-          label="Región"
-          name="region"
-          value={region}
-          placeholder="Todas"
-          options={(regions.data ?? []).map((r) => ({ value: r.id, label: r.short_name || r.name }))}
-        />
-      </FilterForm>
-      <ErrorAlert error={list.error} />
-      <ResultSummary loading={list.loading}>{countOf(items, 'institución', 'instituciones')}</ResultSummary>
-      <DataTable
-        loading={list.loading && !list.data}
-        error={list.error}
-        count={items.length}
-        empty="No hay instituciones que coincidan con los filtros."
-        caption="Instituciones"
-        columns={['Nombre', 'Tipo', 'Región', 'Estado']}
-        actions
-        testId="institutions-table"
-      >
-        {items.map((i) => (
-          <tr key={i.id}>
-            <th scope="row" data-label="Nombre">
-              <span class="cell-main">{i.name}</span>
-            </th>
-            <td data-label="Tipo">{i.type_label || i.type}</td>
-            <td data-label="Región">{i.region_id ? regionLabel(regions.data, i.region_id) : 'Nacional'}</td>
-            <td data-label="Estado">{i.active ? <Badge tone="ok">Activa</Badge> : <Badge>Inactiva</Badge>}</td>
-            <td class="cell-actions">
-              <RowButton label="Editar" detail={i.name} onClick={() => edit(i)} />
-            </td>
-          </tr>
-        ))}
-      </DataTable>
+    <EditableList
+      title="Instituciones"
+      lead="Las instituciones de la red: Ministerio, SEREMIs, servicios, policías, tribunales, salud, municipios, farmacias y empresas."
+      newLabel="Nueva institución"
+      onNew={() => edit('new')}
+      notice={notice}
+      filterLabel="Filtrar instituciones"
+      filters={
+        <>
+          <SearchField value={q} onValue={setQ} hint="Nombre de la institución." />
+          <QuerySelect label="Tipo" name="tipo" value={type} placeholder="Todos" options={typeOptions(types.data ?? [])} />
+          <QuerySelect
+            label="Región"
+            name="region"
+            value={region}
+            placeholder="Todas"
+            options={(regions.data ?? []).map((r) => ({ value: r.id, label: r.short_name || r.name }))}
+          />
+        </>
+      }
+      list={list}
+      summary={countOf(items, 'institución', 'instituciones')}
+      empty="No hay instituciones que coincidan con los filtros."
+      caption="Instituciones"
+      columns={['Nombre', 'Tipo', 'Región', 'Estado']}
+      testId="institutions-table"
+      rows={items.map((i) => (
+        <tr key={i.id}>
+          <th scope="row" data-label="Nombre">
+            <span class="cell-main">{i.name}</span>
+          </th>
+          <td data-label="Tipo">{i.type_label || i.type}</td>
+          <td data-label="Región">{i.region_id ? regionLabel(regions.data, i.region_id) : 'Nacional'}</td>
+          <td data-label="Estado">{i.active ? <Badge tone="ok">Activa</Badge> : <Badge>Inactiva</Badge>}</td>
+          <td class="cell-actions">
+            <RowButton label="Editar" detail={i.name} onClick={() => edit(i)} />
+          </td>
+        </tr>
+      ))}
+    >
       {editing && (
         <InstitutionDialog
           institution={editing === 'new' ? null : editing}
@@ -99,7 +86,7 @@ export default function InstitutionsPage() {
           onSaved={saved}
         />
       )}
-    </section>
+    </EditableList>
   );
 }
 
@@ -125,10 +112,10 @@ function InstitutionDialog(props: {
     const body = { name: name.trim(), type, region_id: regionId || null, comuna_id: comunaId || null };
     void send(async () => {
       if (it) {
-        await api.patch(`/institutions/${it.id}`, { ...body, active });
+        await saveInstitution(it.id, { ...body, active });
         props.onSaved(`Se guardaron los cambios de ${name.trim()}.`);
       } else {
-        await api.post('/institutions', body);
+        await saveInstitution(null, body);
         props.onSaved(`Se creó la institución ${name.trim()}.`);
       }
     });

@@ -1,6 +1,6 @@
 // Roles and what each one allows (read-only: roles are defined by the system).
 import { Badge, ErrorAlert, Loading, PageHeader, useAsync } from '../app/ui';
-import { getRoles } from './common';
+import { getRoles } from './data';
 
 export default function RolesPage() {
   const roles = useAsync(() => getRoles(), []);

@@ -1,6 +1,6 @@
 // Administration of user accounts: search, create, edit roles/territory/state, reset TOTP.
 import { useMemo, useState } from 'preact/hooks';
-import { api, errorMessage, getItems } from '../app/api';
+import { errorMessage } from '../app/api';
 import { formatDateTime } from '../app/format';
 import { roleLabel } from '../app/labels';
 import { useLocation } from '../app/router';
@@ -9,16 +9,12 @@ import type { Institution, Role, User } from '../app/types';
 import {
   Badge,
   Checkbox,
-  DataTable,
   Dialog,
   ErrorAlert,
   Field,
-  FilterForm,
   FormActions,
   Notice,
-  PageHeader,
   QuerySelect,
-  ResultSummary,
   RowButton,
   SearchField,
   SelectField,
@@ -27,7 +23,11 @@ import {
 } from '../app/ui';
 import { getRegions, regionLabel } from '../territory/data';
 import { TerritoryFields } from '../territory/TerritoryFields';
-import { countOf, getInstitutions, getRoles, useDebounced, useEditor } from './common';
+import { countOf, useDebounced, useEditor } from '../app/hooks';
+import { EditableList } from '../app/widgets/EditableList';
+import { checkRun, RUN_CHECK_DIGIT_MESSAGE } from '../app/run';
+import { RunField } from '../app/widgets/RunField';
+import { createUser, getInstitutions, getRoles, getUsers, resetUserTotp, updateUser } from './data';
 
 const institutionOptions = (list: Institution[]) => list.map((i) => ({ value: String(i.id), label: i.name }));
 
@@ -56,7 +56,7 @@ export default function UsersPage() {
   const institutions = useAsync(() => getInstitutions(), []);
   const regions = useAsync(() => getRegions(), []);
   const users = useAsync(
-    (signal) => getItems<User>('/users', { query: { q: dq, institution_id: institutionId, role }, signal }),
+    (signal) => getUsers({ q: dq, institution_id: institutionId, role }, signal),
     [dq, institutionId, role],
   );
 
@@ -69,72 +69,63 @@ export default function UsersPage() {
   const { editing, notice, edit, close, saved } = useEditor<User>(users.reload);
 
   return (
-    <section>
-      <PageHeader
-        eyebrow="Administración"
-        title="Usuarios"
-        lead="Cuentas de las personas que usan Equidad, con su institución, roles y territorio."
-        actions={
-          <button type="button" class="btn btn-primary" onClick={() => edit('new')}>
-            Nueva cuenta
-          </button>
-        }
-      />
-      {notice && <Notice kind="success">{notice}</Notice>}
-      <FilterForm label="Filtrar usuarios">
-        <SearchField value={q} onValue={setQ} hint="Nombre, correo o RUN." />
-        {allInstitutions && (
-          <QuerySelect label="Institución" name="institucion" value={institutionId} placeholder="Todas" options={institutionOptions(institutions.data ?? [])} />
-        )}
-        <QuerySelect label="Rol" name="rol" value={role} placeholder="Todos" options={(roles.data ?? []).map((r) => ({ value: r.id, label: r.name }))} />
-      </FilterForm>
-      <ErrorAlert error={users.error} />
-      <ResultSummary loading={users.loading}>{countOf(list, 'cuenta', 'cuentas')}</ResultSummary>
-      <DataTable
-        loading={users.loading && !users.data}
-        error={users.error}
-        count={list.length}
-        empty="No hay cuentas que coincidan con los filtros."
-        caption="Cuentas de usuario"
-        columns={['Nombre', 'Institución', 'Roles', 'Región', 'Estado', 'Último ingreso']}
-        actions
-        testId="users-table"
-      >
-        {list.map((u) => (
-          <tr key={u.id}>
-            <th scope="row" data-label="Nombre">
-              <span class="cell-main">{u.name}</span>
-              <span class="cell-sub">{u.email}</span>
-              {u.run && <span class="cell-sub">RUN {u.run}</span>}
-            </th>
-            <td data-label="Institución">{u.institution?.name ?? '—'}</td>
-            <td data-label="Roles">
-              <span class="badges">
-                {u.roles.map((r) => (
-                  <Badge key={r} tone="purple">
-                    {roleName(r)}
-                  </Badge>
-                ))}
-              </span>
-            </td>
-            <td data-label="Región">{regionLabel(regions.data, u.region_id)}</td>
-            <td data-label="Estado">
-              <span class="badges">
-                <StateBadge user={u} />
-                {u.totp_enabled ? (
-                  <Badge tone="info" title="Verificación en dos pasos activada">
-                    2 pasos
-                  </Badge>
-                ) : null}
-              </span>
-            </td>
-            <td data-label="Último ingreso">{u.last_login_at ? formatDateTime(u.last_login_at) : 'Nunca'}</td>
-            <td class="cell-actions">
-              <RowButton label="Editar" detail={u.name} onClick={() => edit(u)} />
-            </td>
-          </tr>
-        ))}
-      </DataTable>
+    <EditableList
+      title="Usuarios"
+      lead="Cuentas de las personas que usan Equidad, con su institución, roles y territorio."
+      newLabel="Nueva cuenta"
+      onNew={() => edit('new')}
+      notice={notice}
+      filterLabel="Filtrar usuarios"
+      filters={
+        <>
+          <SearchField value={q} onValue={setQ} hint="Nombre, correo o RUN." />
+          {allInstitutions && (
+            <QuerySelect label="Institución" name="institucion" value={institutionId} placeholder="Todas" options={institutionOptions(institutions.data ?? [])} />
+          )}
+          <QuerySelect label="Rol" name="rol" value={role} placeholder="Todos" options={(roles.data ?? []).map((r) => ({ value: r.id, label: r.name }))} />
+        </>
+      }
+      list={users}
+      summary={countOf(list, 'cuenta', 'cuentas')}
+      empty="No hay cuentas que coincidan con los filtros."
+      caption="Cuentas de usuario"
+      columns={['Nombre', 'Institución', 'Roles', 'Región', 'Estado', 'Último ingreso']}
+      testId="users-table"
+      rows={list.map((u) => (
+        <tr key={u.id}>
+          <th scope="row" data-label="Nombre">
+            <span class="cell-main">{u.name}</span>
+            <span class="cell-sub">{u.email}</span>
+            {u.run && <span class="cell-sub">RUN {u.run}</span>}
+          </th>
+          <td data-label="Institución">{u.institution?.name ?? '—'}</td>
+          <td data-label="Roles">
+            <span class="badges">
+              {u.roles.map((r) => (
+                <Badge key={r} tone="purple">
+                  {roleName(r)}
+                </Badge>
+              ))}
+            </span>
+          </td>
+          <td data-label="Región">{regionLabel(regions.data, u.region_id)}</td>
+          <td data-label="Estado">
+            <span class="badges">
+              <StateBadge user={u} />
+              {u.totp_enabled ? (
+                <Badge tone="info" title="Verificación en dos pasos activada">
+                  2 pasos
+                </Badge>
+              ) : null}
+            </span>
+          </td>
+          <td data-label="Último ingreso">{u.last_login_at ? formatDateTime(u.last_login_at) : 'Nunca'}</td>
+          <td class="cell-actions">
+            <RowButton label="Editar" detail={u.name} onClick={() => edit(u)} />
+          </td>
+        </tr>
+      ))}
+    >
       {editing && (
         <UserDialog
           user={editing === 'new' ? null : editing}
@@ -149,7 +140,7 @@ export default function UsersPage() {
           onSaved={saved}
         />
       )}
-    </section>
+    </EditableList>
   );
 }
 
@@ -200,10 +191,11 @@ function UserDialog(props: {
     if (!u && !institutionId) local.institution_id = 'Elija la institución.';
     if (roles.length === 0) local.roles = 'Elija al menos un rol.';
     if (!u && password.length < 1) local.password = 'Ingrese una contraseña inicial.';
+    if (!u && checkRun(run).state === 'wrong_digit') local.run = RUN_CHECK_DIGIT_MESSAGE;
     if (invalid(local, 'Revise los datos marcados.')) return;
     void send(async () => {
       if (u) {
-        await api.patch(`/users/${u.id}`, {
+        await updateUser(u.id, {
           name: name.trim(),
           roles,
           active,
@@ -212,7 +204,7 @@ function UserDialog(props: {
         });
         props.onSaved(`Se guardaron los cambios de ${name.trim()}.`);
       } else {
-        await api.post('/users', {
+        await createUser({
           name: name.trim(),
           email: email.trim(),
           run: run.trim() || null,
@@ -232,7 +224,7 @@ function UserDialog(props: {
     errors.clear();
     void send(
       async () => {
-        await api.post(`/users/${u.id}/reset-totp`, {});
+        await resetUserTotp(u.id);
         setResetDone('Se restableció la verificación en dos pasos. La persona deberá activarla nuevamente en su próximo ingreso.');
         setConfirmReset(false);
       },
@@ -258,17 +250,7 @@ function UserDialog(props: {
             disabled={!!u}
             autocomplete="off"
           />
-          <Field
-            label="RUN"
-            name="run"
-            value={run}
-            onValue={setRun}
-            error={errors.fields.run}
-            hint="Opcional. Ej.: 12.345.678-5"
-            hintBelow
-            disabled={!!u}
-            autocomplete="off"
-          />
+          <RunField label="RUN" name="run" value={run} onValue={setRun} error={errors.fields.run} hint="Opcional. Ej.: 12.345.678-5" disabled={!!u} />
         </div>
         <SelectField
           label="Institución"

@@ -4,7 +4,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../app/api';
 import { formatDateTime } from '../app/format';
 import { ErrorAlert, Loading, Notice, PageHeader, SelectField, useAsync, useForm } from '../app/ui';
-import { ComunaName, SeverityBadge, TextAreaField } from '../cases/common';
+import { ComunaName } from '../app/widgets/ComunaField';
+import { SeverityBadge } from '../app/widgets/SeverityBadge';
+import { TextAreaField } from '../app/widgets/TextAreaField';
 import { age, closeAlert, EVENT_LABELS, getAlert, minutesText, outcomeOptions, takeAlert, type AlertDetail } from './data';
 import './alerts.css';
 

@@ -3,7 +3,8 @@
 import { setQuery, useLocation } from '../app/router';
 import { hasPermission, useSession } from '../app/session';
 import { DataTable, ErrorAlert, FilterForm, PageHeader, QuerySelect, ResultSummary, useAsync } from '../app/ui';
-import { ComunaField, ComunaName, SeverityBadge } from '../cases/common';
+import { ComunaField, ComunaName } from '../app/widgets/ComunaField';
+import { SeverityBadge } from '../app/widgets/SeverityBadge';
 import { age, CONFIGURE, listAlerts, SEVERITIES, STATES } from './data';
 import './alerts.css';
 

@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import { formatDateTime, formatNumber } from '../app/format';
 import { Checkbox, DataTable, Dialog, ErrorAlert, Field, FormActions, Loading, Notice, PageHeader, RowButton, SelectField, useAsync, useForm } from '../app/ui';
 import { hasPermission, useSession } from '../app/session';
-import { SeverityBadge } from '../cases/common';
+import { SeverityBadge } from '../app/widgets/SeverityBadge';
 import { RISK_LABELS, RISK_LEVELS } from '../cases/data';
 import { monthName } from '../cases/data';
 import {

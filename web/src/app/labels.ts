@@ -22,41 +22,12 @@ export function roleLabel(id: string): string {
 export const OUTCOME_LABELS: Record<string, string> = {
   ok: 'Correcto',
   denied: 'Denegado',
+  failed: 'Fallido',
   error: 'Error',
 };
 
-const ACTION_LABELS: Record<string, string> = {
-  'auth.login': 'Ingreso',
-  'auth.login_failed': 'Ingreso fallido',
-  'auth.login.failed': 'Ingreso fallido',
-  'auth.totp': 'Verificación en dos pasos',
-  'auth.totp_failed': 'Código de verificación rechazado',
-  'auth.enrol': 'Activación de verificación en dos pasos',
-  'auth.totp_enrol': 'Activación de verificación en dos pasos',
-  'auth.session_revoke': 'Cierre de una sesión',
-  'auth.session_suspicious': 'Sesión sospechosa',
-  'auth.logout': 'Cierre de sesión',
-  'auth.logout_all': 'Cierre de todas las sesiones',
-  'auth.lockout': 'Bloqueo por intentos fallidos',
-  'session.revoke': 'Cierre de una sesión',
-  'user.create': 'Creación de persona usuaria',
-  'user.update': 'Modificación de persona usuaria',
-  'user.reset_totp': 'Restablecimiento de segundo factor',
-  'user.totp_reset': 'Restablecimiento de segundo factor',
-  'user.list': 'Consulta de personas usuarias',
-  'user.disable': 'Desactivación de cuenta',
-  'user.enable': 'Reactivación de cuenta',
-  'user.password': 'Cambio de contraseña',
-  'token.create': 'Creación de credencial de acceso',
-  'token.revoke': 'Revocación de credencial de acceso',
-  'institution.create': 'Creación de institución',
-  'institution.update': 'Modificación de institución',
-  'audit.verify': 'Verificación de la auditoría',
-};
-
-export function actionLabel(action: string): string | null {
-  return ACTION_LABELS[action] ?? null;
-}
+// The names of audit actions are not kept here: the server sends them (action_es and
+// GET /audit/actions, from src/audit/actions.cc), so codes and names cannot drift apart.
 
 /** A short, human description of a browser's user agent: "Chrome en Linux". */
 export function describeUserAgent(ua: string): string {

@@ -125,10 +125,19 @@ export interface AuditEntry {
   actor: Ref | null;
   institution: Ref | null;
   action: string;
+  /** The Spanish name from the server's catalogue; "" for a code it does not know. */
+  action_es: string;
   object: string | null;
   client_ip: string | null;
-  outcome: 'ok' | 'denied' | 'error';
+  outcome: 'ok' | 'denied' | 'error' | 'failed';
   hash: string;
+}
+
+/** One entry of GET /audit/actions: the server's catalogue of audit action names. */
+export interface AuditAction {
+  code: string;
+  label: string;
+  group: string;
 }
 
 export interface AuditPage {

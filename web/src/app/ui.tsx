@@ -34,7 +34,7 @@ export function PageHeader(props: {
   );
 }
 
-interface FieldProps extends Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'label' | 'id' | 'value' | 'class' | 'name'> {
+export interface FieldProps extends Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'label' | 'id' | 'value' | 'class' | 'name'> {
   label: string;
   name: string;
   hint?: ComponentChildren;
@@ -111,6 +111,11 @@ export function Field({ label, hint, error, class: cls, describedBy, hintBelow, 
   );
 }
 
+/** A password: the browser's password manager is told whether it is the current one or a new one. */
+export function PasswordField({ isNew, ...field }: Omit<FieldProps, 'type' | 'autocomplete'> & { isNew?: boolean }) {
+  return <Field {...field} type="password" autocomplete={isNew ? 'new-password' : 'current-password'} />;
+}
+
 /**
  * A day typed as dd-mm-aaaa. Browsers' date pickers follow the browser's language, not the page's,
  * so officials would see mm/dd/yyyy; a text field with this hint is what they read everywhere else.
@@ -122,7 +127,8 @@ export function DateField({ hint = 'dd-mm-aaaa', ...field }: Omit<FieldProps, 'h
 interface SelectProps extends Omit<JSX.SelectHTMLAttributes<HTMLSelectElement>, 'label' | 'id' | 'value' | 'class' | 'name'> {
   label: string;
   name: string;
-  options: { value: string; label: string }[];
+  /** With `group`, consecutive options of one group are shown under its heading (optgroup). */
+  options: { value: string; label: string; group?: string }[];
   value: string;
   onValue: (v: string) => void;
   error?: string | null;
@@ -132,6 +138,18 @@ interface SelectProps extends Omit<JSX.SelectHTMLAttributes<HTMLSelectElement>, 
   hintBelow?: boolean;
 }
 
+/** Consecutive options of the same group together; options without one form groups of their own. */
+function groupOptions<O extends { group?: string }>(options: O[]): [string, O[]][] {
+  const out: [string, O[]][] = [];
+  for (const o of options) {
+    const g = o.group ?? '';
+    const last = out[out.length - 1];
+    if (last && last[0] === g) last[1].push(o);
+    else out.push([g, [o]]);
+  }
+  return out;
+}
+
 export function SelectField({ label, hint, error, class: cls, hintBelow, options, value, onValue, placeholder, ...select }: SelectProps) {
   return (
     <FieldShell
@@ -139,11 +157,20 @@ export function SelectField({ label, hint, error, class: cls, hintBelow, options
       control={(a) => (
         <select {...a} {...select} value={value} onChange={(e) => onValue((e.currentTarget as HTMLSelectElement).value)}>
           {placeholder !== undefined && <option value="">{placeholder}</option>}
-          {options.map((o) => (
-            <option key={o.value} value={o.value}>
-              {o.label}
-            </option>
-          ))}
+          {groupOptions(options).map(([group, list]) => {
+            const opts = list.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ));
+            return group ? (
+              <optgroup key={group} label={group}>
+                {opts}
+              </optgroup>
+            ) : (
+              opts
+            );
+          })}
         </select>
       )}
     />

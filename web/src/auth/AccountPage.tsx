@@ -1,14 +1,9 @@
 // "Mi cuenta": change one's own password (the current one is required; other sessions end) and
 // make new recovery codes (password and a code from the authenticator app; the old ones stop working).
 import { useState } from 'preact/hooks';
-import { api } from '../app/api';
 import { useSession } from '../app/session';
-import { ErrorAlert, Field, Notice, PageHeader, useAsync, useForm } from '../app/ui';
-
-interface RecoveryInfo {
-  remaining: number;
-  totp_enabled: boolean;
-}
+import { ErrorAlert, Field, Notice, PageHeader, PasswordField, useAsync, useForm } from '../app/ui';
+import { changePassword, getRecoveryInfo, newRecoveryCodes } from './data';
 
 export function AccountPage() {
   const { state } = useSession();
@@ -47,7 +42,7 @@ function PasswordForm() {
     if (next && repeat !== next) local.repeat_password = 'Las dos contraseñas nuevas no coinciden.';
     if (invalid(local, 'Revise los datos marcados.')) return;
     void send(async () => {
-      await api.post('/me/password', { current_password: current, new_password: next });
+      await changePassword(current, next);
       setCurrent('');
       setNext('');
       setRepeat('');
@@ -65,31 +60,27 @@ function PasswordForm() {
       {done && <Notice kind="success">Su contraseña fue cambiada. Sus otras sesiones se cerraron.</Notice>}
       <ErrorAlert error={errors.general} title="No fue posible cambiar la contraseña" />
       <form ref={formRef} onSubmit={onSubmit(submit)} noValidate class="stack" aria-label="Cambiar contraseña">
-        <Field
+        <PasswordField
           label="Contraseña actual"
           name="current_password"
-          type="password"
-          autocomplete="current-password"
           value={current}
           onValue={setCurrent}
           error={errors.fields.current_password}
           required
         />
-        <Field
+        <PasswordField
           label="Contraseña nueva"
           name="new_password"
-          type="password"
-          autocomplete="new-password"
+          isNew
           value={next}
           onValue={setNext}
           error={errors.fields.new_password}
           required
         />
-        <Field
+        <PasswordField
           label="Repita la contraseña nueva"
           name="repeat_password"
-          type="password"
-          autocomplete="new-password"
+          isNew
           value={repeat}
           onValue={setRepeat}
           error={errors.fields.repeat_password}
@@ -106,7 +97,7 @@ function PasswordForm() {
 }
 
 function RecoveryCodesForm() {
-  const info = useAsync((signal) => api.get<RecoveryInfo>('/me/recovery-codes', { signal }), []);
+  const info = useAsync((signal) => getRecoveryInfo(signal), []);
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [codes, setCodes] = useState<string[] | null>(null);
@@ -119,7 +110,7 @@ function RecoveryCodesForm() {
     if (!/^\d{6}$/.test(digits)) local.code = 'Ingrese los 6 dígitos que muestra su aplicación.';
     if (invalid(local, 'Revise los datos marcados.')) return;
     void send(async () => {
-      const r = await api.post<{ recovery_codes: string[] }>('/me/recovery-codes', { password, code: digits });
+      const r = await newRecoveryCodes(password, digits);
       setPassword('');
       setCode('');
       setCodes(r.recovery_codes);
@@ -173,11 +164,9 @@ function RecoveryCodesForm() {
           </p>
           <ErrorAlert error={errors.general} title="No fue posible generar los códigos" />
           <form ref={formRef} onSubmit={onSubmit(submit)} noValidate class="stack" aria-label="Generar códigos de recuperación">
-            <Field
+            <PasswordField
               label="Contraseña"
               name="password"
-              type="password"
-              autocomplete="current-password"
               value={password}
               onValue={setPassword}
               error={errors.fields.password}

@@ -1,11 +1,12 @@
 // Sign-in in up to three steps: credentials → TOTP code (or recovery code) → done;
 // or credentials → TOTP enrolment → recovery codes shown once → done.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, errorMessage } from '../app/api';
+import { errorMessage } from '../app/api';
 import { navigate, safeReturnPath, useLocation } from '../app/router';
 import { useSession } from '../app/session';
 import type { LoginResponse, Session } from '../app/types';
-import { ErrorAlert, Field, Notice, PageHeader, useForm } from '../app/ui';
+import { ErrorAlert, Field, Notice, PageHeader, PasswordField, useForm } from '../app/ui';
+import { login, loginEnrol, loginTotp } from './data';
 
 type Step =
   | { kind: 'credentials' }
@@ -80,7 +81,7 @@ function Credentials({ onResult, loggedOut, returning }: { onResult: (r: LoginRe
     if (!password) local.password = 'Ingrese su contraseña.';
     if (invalid(local, 'Complete los datos marcados.')) return;
     void send(
-      async () => onResult(await api.post<LoginResponse>('/auth/login', { email: email.trim(), password }, { quiet401: true })),
+      async () => onResult(await login(email.trim(), password)),
       (err) => {
         errors.fromError(err);
         setPassword('');
@@ -106,11 +107,9 @@ function Credentials({ onResult, loggedOut, returning }: { onResult: (r: LoginRe
           required
           autoFocus
         />
-        <Field
+        <PasswordField
           label="Contraseña"
           name="password"
-          type="password"
-          autocomplete="current-password"
           value={password}
           onValue={setPassword}
           error={errors.fields.password}
@@ -144,7 +143,7 @@ function TotpStep({ challenge, onResult, onRestart }: { challenge: string; onRes
     const problem = useRecovery ? (value ? null : 'Ingrese uno de sus códigos de recuperación.') : sixDigits(value);
     if (problem) return void form.invalid({ [fieldName]: problem }, problem);
     sendCode(form, fieldName, setCode, async () =>
-      onResult(await api.post<LoginResponse>('/auth/login/totp', { challenge, [fieldName]: value }, { quiet401: true })),
+      onResult(await loginTotp(challenge, fieldName, value)),
     );
   }
 
@@ -253,7 +252,7 @@ function EnrolStep(props: { challenge: string; secret: string; uri: string; onRe
     const problem = sixDigits(value);
     if (problem) return void form.invalid({ code: problem }, problem);
     sendCode(form, 'code', setCode, async () =>
-      props.onResult(await api.post<LoginResponse>('/auth/login/enrol', { challenge: props.challenge, code: value }, { quiet401: true })),
+      props.onResult(await loginEnrol(props.challenge, value)),
     );
   }
 

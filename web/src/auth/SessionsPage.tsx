@@ -1,16 +1,17 @@
 // "Mis sesiones": where this account is signed in, and closing any of those sessions.
 import { useState } from 'preact/hooks';
-import { api, errorMessage } from '../app/api';
+import { errorMessage } from '../app/api';
 import { formatDateTime } from '../app/format';
 import { describeUserAgent } from '../app/labels';
 import { navigate } from '../app/router';
 import { useSession } from '../app/session';
-import type { Items, SessionInfo } from '../app/types';
+import type { SessionInfo } from '../app/types';
 import { Badge, DataTable, Dialog, ErrorAlert, FormActions, Notice, PageHeader, RowButton, useAsync, useBusy } from '../app/ui';
+import { closeSession, getSessions, logoutAll } from './data';
 
 export function SessionsPage() {
   const { forget } = useSession();
-  const list = useAsync((signal) => api.get<Items<SessionInfo>>('/auth/sessions', { signal }), []);
+  const list = useAsync((signal) => getSessions(signal), []);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [confirmAll, setConfirmAll] = useState(false);
@@ -21,7 +22,7 @@ export function SessionsPage() {
     setError(null);
     setDone(null);
     void run(async () => {
-      await api.del(`/auth/sessions/${s.id}`);
+      await closeSession(s.id);
       setDone(`Se cerró la sesión de ${describeUserAgent(s.user_agent)} (${s.client_ip}).`);
       list.reload();
     }, failed);
@@ -31,7 +32,7 @@ export function SessionsPage() {
     setError(null);
     void run(
       async () => {
-        await api.post('/auth/logout-all', {});
+        await logoutAll();
         setConfirmAll(false);
         forget();
         navigate('/ingresar?salida=1', { replace: true });
@@ -43,7 +44,7 @@ export function SessionsPage() {
     );
   }
 
-  const items = list.data?.items ?? [];
+  const items = list.data ?? [];
   const others = items.filter((s) => !s.current).length;
 
   return (

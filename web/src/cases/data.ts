@@ -2,6 +2,7 @@
 // API uses, and pure helpers (dates typed the Chilean way, the record body, the live risk score).
 import { api, cached, getItems } from '../app/api';
 import { formatNumber, TIME_ZONE } from '../app/format';
+import { checkRun, RUN_CHECK_DIGIT_MESSAGE } from '../app/run';
 
 export const READ = 'cases.read';
 export const WRITE = 'cases.write';
@@ -518,6 +519,8 @@ export interface PersonDraft {
   personId: number | null;
   name?: string;
   identity: IdentityDraft;
+  /** "RUN informado sin verificar": keep a RUN whose check digit does not match (the server refuses it otherwise). */
+  runUnverified?: boolean;
 }
 
 /** The identity object of a new person: only what was typed, trimmed. */
@@ -533,7 +536,9 @@ export function identityBody(d: IdentityDraft): Record<string, string> {
 
 export function personsBody(persons: PersonDraft[]): unknown[] {
   return persons.map((p) =>
-    p.personId !== null ? { role: p.role, person_id: p.personId } : { role: p.role, identity: identityBody(p.identity) },
+    p.personId !== null
+      ? { role: p.role, person_id: p.personId }
+      : { role: p.role, identity: identityBody(p.identity), ...(p.runUnverified && p.identity.run.trim() ? { run_unverified: true } : {}) },
   );
 }
 
@@ -546,6 +551,8 @@ export function personsProblems(persons: PersonDraft[]): Record<string, string> 
     const base = `persons[${i}].identity`;
     if (!id.run && !id.given_names && !id.surname1 && !id.surname2 && !id.other_document)
       out[`${base}.given_names`] = 'Indique al menos un nombre, un apellido o un documento de la persona.';
+    if (checkRun(p.identity.run).state === 'wrong_digit' && !p.runUnverified)
+      out[`${base}.run`] = `${RUN_CHECK_DIGIT_MESSAGE} Si la persona lo informó así, marque «RUN informado sin verificar».`;
     const b = birthDateProblem(p.identity.birth_date);
     if (b) out[`${base}.birth_date`] = b;
     if (id.comuna_id && !/^\d{5}$/.test(id.comuna_id)) out[`${base}.comuna_id`] = 'Elija la comuna de la lista.';

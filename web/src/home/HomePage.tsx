@@ -1,11 +1,11 @@
 // The home page of each role: what this person has to do today, as the server decides it.
-import { api } from '../app/api';
 import { formatNumber } from '../app/format';
 import { roleLabel } from '../app/labels';
 import { useSession } from '../app/session';
-import type { HomeData, HomeItem } from '../app/types';
+import type { HomeItem } from '../app/types';
 import { Badge, EmptyState, ErrorAlert, Loading, PageHeader, keepDates, useAsync } from '../app/ui';
 import { getRegions, regionLabel } from '../territory/data';
+import { getHome } from './data';
 
 const SEVERITY_LABEL: Record<HomeItem['severity'], string> = {
   info: 'Información',
@@ -57,7 +57,7 @@ const ORDER: Record<HomeItem['severity'], number> = { critical: 0, warning: 1, i
 
 export function HomePage() {
   const { state } = useSession();
-  const home = useAsync((signal) => api.get<HomeData>('/me/home', { signal }), []);
+  const home = useAsync((signal) => getHome(signal), []);
   const regions = useAsync(() => getRegions(), []);
   const user = state.status === 'signed-in' ? state.session.user : null;
   const items = [...(home.data?.items ?? [])].sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);

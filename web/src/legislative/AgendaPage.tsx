@@ -21,7 +21,7 @@ import {
   useAsync,
   useForm,
 } from '../app/ui';
-import { countOf, useDebounced } from '../admin/common';
+import { countOf, useDebounced } from '../app/hooks';
 import {
   CHAMBERS,
   createBill,

@@ -2,14 +2,14 @@
 // a comuna search; and "¿En qué comuna estoy?" from a latitude and longitude.
 import type { ComponentProps } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { api, ApiError, errorMessage } from '../app/api';
+import { ApiError, errorMessage } from '../app/api';
 import { formatNumber, parseDecimal } from '../app/format';
 import { navigate, setQuery, useLocation } from '../app/router';
 import type { Comuna, Province, Region } from '../app/types';
 import { type Async, EmptyState, ErrorAlert, Field, Loading, PageHeader, SelectField, useAsync } from '../app/ui';
 import { BoundaryMap } from './BoundaryMap';
 import { type Boundaries, getComunaBoundaries, getRegionBoundaries } from './boundaries';
-import { getComunasOfProvince, getProvinces, getRegions, regionLabel, searchComunas } from './data';
+import { getComunasOfProvince, getProvinces, getRegions, locateComuna, regionLabel, searchComunas } from './data';
 
 /** A boundary map in its card, with its heading, load error and loading state. */
 function MapCard({ id, title, boundaries, ...map }: { id: string; title: string; boundaries: Async<Boundaries> } & Omit<ComponentProps<typeof BoundaryMap>, 'data'>) {
@@ -322,8 +322,7 @@ function Locate({ regions }: { regions: Region[] | undefined }) {
     setError(null);
     setResult(null);
     try {
-      const r = await api.get<{ comuna: Comuna }>('/territory/locate', { query: { lat: latN, lon: lonN } });
-      setResult(r.comuna);
+      setResult(await locateComuna(latN, lonN));
     } catch (e) {
       if (e instanceof ApiError && e.status === 404) {
         setError('No encontramos una comuna de Chile en esa posición. Revise la latitud y la longitud.');

@@ -1,5 +1,5 @@
 // Territory look-ups shared by every screen (regions rarely change: fetched once per page load).
-import { cached, getItems } from '../app/api';
+import { api, cached, getItems } from '../app/api';
 import type { Comuna, Province, Region } from '../app/types';
 
 export const getRegions = cached(() => getItems<Region>('/territory/regions'));
@@ -11,6 +11,12 @@ export const getProvinces = cached((regionId: string) =>
 export const getComunasOfProvince = cached((provinceId: string) =>
   getItems<Comuna>(`/territory/provinces/${encodeURIComponent(provinceId)}/comunas`),
 );
+
+export const getComuna = cached((id: string) => api.get<Comuna>(`/territory/comunas/${encodeURIComponent(id)}`));
+
+/** The comuna that contains a point (404 when none: the sea, another country). */
+export const locateComuna = (lat: number, lon: number) =>
+  api.get<{ comuna: Comuna }>('/territory/locate', { query: { lat, lon } }).then((r) => r.comuna);
 
 export function searchComunas(q: string, region?: string, limit = 20, signal?: AbortSignal): Promise<Comuna[]> {
   return getItems<Comuna>('/territory/comunas', { query: { q, region, limit }, signal });

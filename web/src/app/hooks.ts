@@ -1,14 +1,6 @@
+// Small hooks and helpers every list page uses (search boxes, edit dialogs, counts): kept in the
+// app kit so feature folders do not import each other's.
 import { useEffect, useState } from 'preact/hooks';
-import { cached, getItems } from '../app/api';
-import type { Institution, InstitutionType, Role } from '../app/types';
-
-export const getRoles = cached(() => getItems<Role>('/roles'));
-
-export function getInstitutions(query: Record<string, string> = {}, signal?: AbortSignal): Promise<Institution[]> {
-  return getItems<Institution>('/institutions', { query, signal });
-}
-
-export const getInstitutionTypes = cached(() => getItems<InstitutionType>('/institutions/types'));
 
 /** Debounced value for search boxes. */
 export function useDebounced<T>(value: T, ms = 250): T {
