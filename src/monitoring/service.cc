@@ -67,12 +67,44 @@ void remember(std::deque<int64_t>& recent, int64_t at) {
 
 std::string holder_of(DeviceKind k) { return is_aggressor(k) ? "agresor" : "victima"; }
 
+audit::Entry entry_for(const Caller& by, std::string action, std::string object) {
+  audit::Entry e;
+  if (by.who.user_id) {
+    e.actor_user_id = by.who.user_id;
+    e.actor_institution_id = by.who.institution_id;
+  }
+  e.action = std::move(action);
+  e.object = std::move(object);
+  e.client_ip = by.client_ip;
+  e.outcome = "ok";
+  return e;
+}
+
 Service::Service(store::Database& db, const crypto::Keys& keys, audit::Log& audit, Directory directory, ServiceOptions options)
     : impl_(std::make_unique<Impl>(db, keys, audit, std::move(directory), options)) {}
 
 Service::~Service() { stop(); }
 
 http::Hub& Service::hub() { return *impl_->hub; }
+std::shared_ptr<http::Hub> Service::hub_ptr() { return impl_->hub; }
+
+void Service::device_denied(const std::string& client_ip, const std::string& device_id) {
+  Caller nobody;
+  nobody.client_ip = client_ip;
+  audit::Entry e = entry_for(nobody, "monitoring.device_denied", "monitoring_device");
+  e.outcome = "denied";
+  e.detail = device_id.substr(0, 64);
+  (void)impl_->audit.append(e);
+}
+
+Result<std::shared_ptr<void>> Service::stream_opened(const Caller& by, const std::string& action) {
+  auto& I = *impl_;
+  if (auto ok = I.audit.append(entry_for(by, action + "_open", "monitoring_stream")); !ok) return fail(ok.error());
+  auto closed = entry_for(by, action + "_close", "monitoring_stream");
+  // The log outlives the service (the composition root owns both); the guard writes the closing
+  // entry when the server drops the stream's filter (closed by either side, revoked, stopping).
+  return std::shared_ptr<void>(nullptr, [log = &I.audit, closed](void*) mutable { (void)log->append(closed); });
+}
 const Stats& Service::stats() const { return impl_->engine.stats(); }
 size_t Service::device_count() const { return impl_->engine.device_count(); }
 
@@ -85,8 +117,11 @@ Result<void> Service::Impl::add_to_engine(const OrderRow& o, const std::vector<Z
   eo.ends_at = o.ends_at.value_or(0);
   if (auto ok = engine.add_order(eo); !ok) return ok;
   order_comuna[o.id] = o.comuna_id;
-  for (const auto& z : zs)
+  order_labels[o.id].label = o.label;
+  for (const auto& z : zs) {
     if (auto ok = engine.add_zone(z); !ok) return ok;
+    order_labels[o.id].zones[z.id] = z.label;
+  }
   return {};
 }
 
@@ -123,6 +158,8 @@ Result<void> Service::start() {
       info.kind = d.kind;
       info.handle = static_cast<uint32_t>(I.engine.device_handle(d.id));
     }
+    // Retired devices keep their kind for the messages of incidents they raised.
+    Query("SELECT device_id, kind FROM monitoring_devices").each(s, [&](const soci::row& r) { I.device_kinds[get_str(r, 0)] = get_str(r, 1); });
     // Each device's recent instants (duplicates after a restart) and its last position: fed to the
     // engine to restore zone and distance state; the alerts that raises were committed long ago.
     std::vector<Alert> discarded;
@@ -178,6 +215,13 @@ Result<void> Service::start() {
           in.comuna_id = get_str(r, 14);
           I.open[in.fold_key] = in;
         });
+    for (auto& [key, in] : I.open)
+      if (auto v = I.incident(s, in.id)) {
+        in.state = v->state;
+        in.escalated = v->escalated;
+        in.taken_by = v->taken_by;
+        in.dispatch = v->dispatch;
+      }
     I.next_incident = Query("SELECT COALESCE(MAX(id), 0) + 1 FROM monitoring_incidents").scalar(s).value_or(1);
   } catch (const std::exception& e) {
     return fail(store::database_error(e));
@@ -376,17 +420,12 @@ void Service::Impl::write_loop() {
     ++commits;
     // Published only once durable: the console never shows an alert the database could lose.
     // Alerts go out before the positions of the same commit, which may be thousands.
-    std::set<int64_t> touched;
-    for (auto& b : batches)
-      for (const auto& [id, _] : b->incidents) touched.insert(id);
-    if (!touched.empty() && hub->size() > 0) {
-      if (auto lease = db.lease()) {
-        try {
-          for (int64_t id : touched) publish_incident(**lease, id);
-        } catch (const std::exception& e) {
-          std::cerr << "monitoring: publish: " << e.what() << std::endl;
-        }
-      }
+    // Built from the rows just committed (the last state of each incident in this commit).
+    if (hub->size() > 0) {
+      std::map<int64_t, const IncidentRow*> touched;
+      for (auto& b : batches)
+        for (const auto& [id, in] : b->incidents) touched[id] = &in;
+      for (const auto& [id, in] : touched) hub->publish("incident", incident_message(*in));
     }
     for (auto& b : batches)
       for (auto& m : b->position_messages) hub->publish("position", std::move(m));
@@ -474,17 +513,71 @@ Result<void> Service::Impl::commit(std::vector<std::shared_ptr<Batch>>& batches)
   });
 }
 
+std::string Service::Impl::incident_message(const IncidentRow& in) {
+  IncidentView v;
+  v.id = in.id;
+  v.order_id = in.order_id;
+  v.type = to_string(in.type);
+  v.severity = to_string(in.severity);
+  v.device_id = in.device_id;
+  v.comuna_id = in.comuna_id;
+  v.first_at = in.first_at;
+  v.last_at = in.last_at;
+  v.count = in.count;
+  if (std::isfinite(in.lat) && std::isfinite(in.lon)) v.at = LatLon{in.lat, in.lon};
+  if (std::isfinite(in.distance_m)) v.distance_m = in.distance_m;
+  if (in.battery >= 0) v.battery = in.battery;
+  v.state = in.state;
+  v.escalated = in.escalated;
+  v.taken_by = in.taken_by;
+  v.dispatch = in.dispatch;
+  {
+    std::lock_guard lock(mu);  // labels and kinds change with orders, zones and devices
+    if (auto o = order_labels.find(in.order_id); o != order_labels.end()) {
+      v.order_label = o->second.label;
+      if (in.zone_id)
+        if (auto z = o->second.zones.find(in.zone_id); z != o->second.zones.end()) v.zone_label = z->second;
+    }
+    if (in.zone_id) v.zone_id = in.zone_id;
+    if (auto k = device_kinds.find(in.device_id); k != device_kinds.end()) v.device_kind = k->second;
+  }
+  return http::Json({{"type", "incident"}, {"incident", monitoring::incident_json(v)}}).dump();
+}
+
+void Service::Impl::remember(const IncidentView& v) {
+  std::lock_guard lock(mu);
+  for (auto& [key, in] : open)
+    if (in.id == v.id) {
+      in.state = v.state;
+      in.escalated = v.escalated;
+      in.taken_by = v.taken_by;
+      in.dispatch = v.dispatch;
+      return;
+    }
+}
+
 void Service::Impl::publish_incident(soci::session& s, int64_t id) {
-  auto j = incident_json(s, id);
-  if (j.is_null()) return;
-  hub->publish("incident", http::Json({{"type", "incident"}, {"incident", j}}).dump());
+  auto v = incident(s, id);
+  if (!v) return;
+  remember(*v);
+  hub->publish("incident", http::Json({{"type", "incident"}, {"incident", monitoring::incident_json(*v)}}).dump());
+}
+
+void Service::Impl::publish_after(const std::vector<int64_t>& incidents, const std::vector<int64_t>& dispatches) {
+  auto lease = db.lease();
+  if (!lease) return;
+  try {
+    for (int64_t id : incidents) publish_incident(**lease, id);
+    for (int64_t id : dispatches) publish_dispatch(**lease, id);
+  } catch (const std::exception& e) {
+    std::cerr << "monitoring: publish: " << e.what() << std::endl;
+  }
 }
 
 void Service::Impl::publish_dispatch(soci::session& s, int64_t id) {
-  auto j = dispatch_json(s, id);
-  if (j.is_null()) return;
-  hub->publish("dispatch:" + std::to_string(j.value("institution_id", int64_t(0))),
-               http::Json({{"type", "dispatch"}, {"dispatch", j}}).dump());
+  auto d = dispatch(s, id);
+  if (!d) return;
+  hub->publish("dispatch:" + std::to_string(d->institution_id), http::Json({{"type", "dispatch"}, {"dispatch", monitoring::dispatch_json(*d)}}).dump());
 }
 
 void Service::tick(int64_t now) {
@@ -563,14 +656,7 @@ void Service::tick(int64_t now) {
     return;
   }
   if (escalated->first.empty() && escalated->second.empty()) return;
-  if (auto lease = I.db.lease()) {
-    try {
-      for (int64_t id : escalated->first) I.publish_incident(**lease, id);
-      for (int64_t id : escalated->second) I.publish_dispatch(**lease, id);
-    } catch (const std::exception& e) {
-      std::cerr << "monitoring: publish: " << e.what() << std::endl;
-    }
-  }
+  I.publish_after(escalated->first, escalated->second);
 }
 
 Result<int64_t> Service::purge_positions(int64_t now) {
@@ -595,43 +681,6 @@ Result<int64_t> Service::purge_positions(int64_t now) {
     I.audit.append(s, e);
     return static_cast<int64_t>(n);
   });
-}
-
-}  // namespace eq::monitoring
-
-namespace eq::monitoring {
-
-Result<http::Json> Service::Impl::register_device(Device d, const std::string& secret, const audit::Entry& entry) {
-  d.person_id = is_aggressor(d.kind) ? aggressor_person(d.order_id) : victim_person(d.order_id);
-  const std::string hash = crypto::sha256_hex(secret);
-  // Engine lock before the database, as ingest and end_order: an order cannot end between this
-  // device's row and its entry in memory.
-  std::lock_guard lock(mu);
-  auto created = db.transaction<http::Json>([&](soci::session& s) -> Result<http::Json> {
-    auto o = order(s, d.order_id);
-    if (!o) return fail(Error::not_found("No existe una medida con ese identificador."));
-    if (o->status == "terminada")
-      return fail(Error::conflict("order_ended", "La medida está terminada: no se le agregan dispositivos.", "order_id"));
-    if (Query("SELECT id FROM monitoring_devices WHERE device_id = :d").bind("d", d.id).scalar(s))
-      return fail(Error::conflict("duplicate_device", "Ya existe un dispositivo con ese identificador.", "device_id"));
-    Query("INSERT INTO monitoring_devices(device_id, order_id, kind, secret_hash, active, created_at) VALUES(:d, :o, :k, :h, 1, :now)")
-        .bind("d", d.id)
-        .bind("o", static_cast<long long>(d.order_id))
-        .bind("k", std::string(to_string(d.kind)))
-        .bind("h", hash)
-        .bind("now", static_cast<long long>(now_ms()))
-        .exec(s);
-    audit.append(s, entry);
-    if (auto ok = engine.add_device(d); !ok) return fail(ok.error());
-    return http::Json({{"device_id", d.id}, {"kind", to_string(d.kind)}, {"holder", holder_of(d.kind)}, {"active", true}, {"last", nullptr}});
-  });
-  if (!created) return created;
-  auto& info = devices[d.id];
-  info.secret_hash = hash;
-  info.order_id = d.order_id;
-  info.kind = d.kind;
-  info.handle = static_cast<uint32_t>(engine.device_handle(d.id));
-  return created;
 }
 
 }  // namespace eq::monitoring

@@ -12,7 +12,6 @@
 #include "store/query.h"
 
 namespace eq::monitoring {
-http::Json evidence_document(Service::Impl& I, soci::session& s, int64_t incident_id);
 
 namespace {
 
@@ -35,7 +34,7 @@ class MonitoringService : public ::testing::TestWithParam<std::string> {
     keys_ = std::make_unique<crypto::Keys>(crypto::Keys::from_master(std::string(32, 'k')));
     restart();
     // One order: victim home zone (300 m circle), 500 m distance, three devices.
-    auto& I = svc_->impl();
+    auto& I = Internals::of(*svc_);
     OrderRow o;
     o.label = "RIT T-1-2026";
     o.comuna_id = "13101";
@@ -196,7 +195,7 @@ TEST_P(MonitoringService, UntakenAlertAndUnansweredDispatchEscalate) {
   svc_->tick(now_ms() + 5'000);
   EXPECT_EQ(count("SELECT escalated FROM monitoring_incidents"), 1);
   // A municipal unit is dispatched and never answers: the police are sent as well.
-  auto& I = svc_->impl();
+  auto& I = Internals::of(*svc_);
   auto d = db_->transaction<int64_t>([&](soci::session& s) -> Result<int64_t> {
     return I.insert_dispatch(s, incident, Unit{7, "Seguridad Municipal de Santiago", "municipal"}, "", std::nullopt);
   });
@@ -228,7 +227,7 @@ TEST_P(MonitoringService, EvidenceChainVerifiesAndTamperingIsDetected) {
   ASSERT_TRUE(send("tag", {at(-33.48, -70.6505, t0_), at(kHomeLat, kHomeLon, t0_ + 60'000)}));
   const int64_t incident = count("SELECT id FROM monitoring_incidents");
   auto lease = db_->lease();
-  auto doc = evidence_document(svc_->impl(), **lease, incident);
+  auto doc = evidence_document(Internals::of(*svc_), **lease, incident);
   ASSERT_FALSE(doc.is_null());
   ASSERT_GE(doc["entries"].size(), 3u);  // incident, alert, positions
   auto ok = verify_evidence(doc);
@@ -247,7 +246,7 @@ TEST_P(MonitoringService, EvidenceChainVerifiesAndTamperingIsDetected) {
 TEST_P(MonitoringService, IdentifyingFieldsAreStoredEncrypted) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_orders WHERE victim_name LIKE '%prueba%' OR victim_phone LIKE '%1111%'"), 0);
   auto lease = db_->lease();
-  auto o = svc_->impl().order(**lease, order_id_);
+  auto o = Internals::of(*svc_).order(**lease, order_id_);
   ASSERT_TRUE(o);
   EXPECT_EQ(o->victim_name, "Víctima de prueba");
 }
@@ -285,7 +284,7 @@ TEST_P(MonitoringService, PanicWithItsOwnSecretIsIngestedWhateverOthersFailedFro
 
 TEST_P(MonitoringService, CoordinatesLabelsAndNotesAreCiphertextAtRest) {
   ASSERT_TRUE(send("tag", {at(-33.4800, -70.6505, t0_), at(kHomeLat, kHomeLon, t0_ + 60'000)}));
-  auto& I = svc_->impl();
+  auto& I = Internals::of(*svc_);
   const int64_t incident = count("SELECT MIN(id) FROM monitoring_incidents");
   ASSERT_TRUE(db_->transaction<void>([&](soci::session& s) -> Result<void> {
     I.insert_action(s, incident, "nota", "Vive con su madre en Maipú", "", std::nullopt, std::nullopt);
@@ -328,11 +327,11 @@ TEST_P(MonitoringService, RowsWrittenInClearBeforeTheUpgradeAreSealedAtStart) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_positions WHERE lat IS NOT NULL"), 0);
   EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_zones WHERE lat IS NOT NULL OR label LIKE 'Colegio%'"), 0);
   auto lease = db_->lease();
-  auto zones = svc_->impl().zones(**lease, order_id_);
+  auto zones = Internals::of(*svc_).zones(**lease, order_id_);
   ASSERT_EQ(zones.size(), 2u);
   EXPECT_EQ(zones[1].label, "Colegio de los niños");
   EXPECT_DOUBLE_EQ(zones[1].center.lat, -33.44);
-  auto track = svc_->impl().track_json(**lease, order_id_, t0_ - 1, t0_ + 1);
+  auto track = Internals::of(*svc_).track_json(**lease, order_id_, t0_ - 1, t0_ + 1);
   ASSERT_EQ(track["devices"][0]["points"].size(), 1u);
   EXPECT_DOUBLE_EQ(track["devices"][0]["points"][0]["lon"].get<double>(), -70.6);
 }
