@@ -607,4 +607,218 @@ Json Service::Impl::track_json(soci::session& s, int64_t order_id, int64_t from,
   return monitoring::track_json(track(s, order_id, from, to));
 }
 
+// ---------------------------------------------------------------- start-up and ingest
+
+std::vector<std::pair<std::string, Device>> Service::Impl::active_devices(soci::session& s) {
+  std::vector<std::pair<std::string, Device>> devs;
+  Query("SELECT device_id, order_id, kind, secret_hash FROM monitoring_devices WHERE active = 1 ORDER BY id").each(s, [&](const soci::row& r) {
+    Device d;
+    d.id = get_str(r, 0);
+    d.order_id = get_int(r, 1);
+    d.kind = parse_device_kind(get_str(r, 2), "kind").value_or(DeviceKind::victim_mobile);
+    d.person_id = is_aggressor(d.kind) ? aggressor_person(d.order_id) : victim_person(d.order_id);
+    devs.emplace_back(get_str(r, 3), d);
+  });
+  return devs;
+}
+
+std::unordered_map<std::string, std::string> Service::Impl::all_device_kinds(soci::session& s) {
+  std::unordered_map<std::string, std::string> out;
+  Query("SELECT device_id, kind FROM monitoring_devices").each(s, [&](const soci::row& r) { out[get_str(r, 0)] = get_str(r, 1); });
+  return out;
+}
+
+std::vector<PositionRow> Service::Impl::recent_positions(soci::session& s, const std::string& device_id, size_t limit) {
+  std::vector<PositionRow> last;
+  Query("SELECT at, received_at, loc_enc, battery FROM monitoring_positions WHERE device_id = :d ORDER BY at DESC LIMIT " +
+        std::to_string(limit))
+      .bind("d", device_id)
+      .each(s, [&](const soci::row& r) {
+        PositionRow p;
+        p.fix.at = get_int(r, 0);
+        p.fix.received_at = get_int(r, 1);
+        p.fix.has_fix = !is_null(r, 2);
+        p.loc_enc = p.fix.has_fix ? get_str(r, 2) : std::string();  // sealed: the caller opens what it needs
+        p.fix.battery_pct = is_null(r, 3) ? -1 : static_cast<int16_t>(get_int(r, 3));
+        last.push_back(p);
+      });
+  return last;
+}
+
+std::vector<IncidentRow> Service::Impl::open_incidents(soci::session& s) {
+  std::vector<IncidentRow> out;
+  Query("SELECT id, order_id, type, severity, device_id, zone_id, victim_person_id, fold_key, first_at, last_at, count, "
+        "loc_enc, distance_m, battery, comuna_id FROM monitoring_incidents WHERE state <> 'cerrada'")
+      .each(s, [&](const soci::row& r) {
+        IncidentRow in;
+        in.id = get_int(r, 0);
+        in.order_id = get_int(r, 1);
+        in.type = alert_type_from(get_str(r, 2));
+        in.severity = severity_from(get_str(r, 3));
+        in.device_id = get_str(r, 4);
+        in.zone_id = get_int(r, 5);
+        in.victim_person_id = get_int(r, 6);
+        in.fold_key = get_str(r, 7);
+        in.first_at = get_int(r, 8);
+        in.last_at = get_int(r, 9);
+        in.count = static_cast<int>(get_int(r, 10));
+        if (auto at = open_point(r, 11)) {
+          in.lat = at->lat;
+          in.lon = at->lon;
+        }
+        in.distance_m = get_opt_double(r, 12).value_or(NAN);
+        in.battery = is_null(r, 13) ? -1 : static_cast<int>(get_int(r, 13));
+        in.comuna_id = get_str(r, 14);
+        out.push_back(std::move(in));
+      });
+  for (auto& in : out)
+    if (auto v = incident(s, in.id)) {
+      in.state = v->state;
+      in.escalated = v->escalated;
+      in.taken_by = v->taken_by;
+      in.dispatch = v->dispatch;
+    }
+  return out;
+}
+
+int64_t Service::Impl::next_incident_id(soci::session& s) {
+  return Query("SELECT COALESCE(MAX(id), 0) + 1 FROM monitoring_incidents").scalar(s).value_or(1);
+}
+
+std::set<int64_t> Service::Impl::stored_instants(soci::session& s, const std::string& device_id, int64_t from, int64_t to) {
+  std::set<int64_t> out;
+  Query("SELECT at FROM monitoring_positions WHERE device_id = :d AND at >= :lo AND at <= :hi")
+      .bind("d", device_id)
+      .bind("lo", static_cast<long long>(from))
+      .bind("hi", static_cast<long long>(to))
+      .each(s, [&](const soci::row& r) { out.insert(get_int(r, 0)); });
+  return out;
+}
+
+// ---------------------------------------------------------------- escalation and retention
+
+int64_t Service::Impl::escalations_due(soci::session& s, int64_t take_before, int64_t accept_before) {
+  return Query("SELECT (SELECT COUNT(*) FROM monitoring_incidents WHERE state = 'nueva' AND escalated = 0 AND created_at < :t) + "
+               "(SELECT COUNT(*) FROM monitoring_dispatches WHERE state = 'enviado' AND escalated = 0 AND created_at < :a)")
+      .bind("t", static_cast<long long>(take_before))
+      .bind("a", static_cast<long long>(accept_before))
+      .scalar(s)
+      .value_or(0);
+}
+
+std::vector<int64_t> Service::Impl::escalate_untaken(soci::session& s, int64_t before) {
+  std::vector<int64_t> ids;
+  Query("SELECT id FROM monitoring_incidents WHERE state = 'nueva' AND escalated = 0 AND created_at < :t")
+      .bind("t", static_cast<long long>(before))
+      .each(s, [&](const soci::row& r) { ids.push_back(get_int(r, 0)); });
+  for (int64_t id : ids) Query("UPDATE monitoring_incidents SET escalated = 1 WHERE id = :id").bind("id", static_cast<long long>(id)).exec(s);
+  return ids;
+}
+
+std::vector<Service::Impl::LateDispatch> Service::Impl::escalate_unaccepted(soci::session& s, int64_t before) {
+  std::vector<LateDispatch> late;
+  Query("SELECT id, incident_id, unit_kind FROM monitoring_dispatches WHERE state = 'enviado' AND escalated = 0 AND created_at < :t")
+      .bind("t", static_cast<long long>(before))
+      .each(s, [&](const soci::row& r) { late.push_back({get_int(r, 0), get_int(r, 1), get_str(r, 2)}); });
+  for (const auto& d : late)
+    Query("UPDATE monitoring_dispatches SET escalated = 1 WHERE id = :id").bind("id", static_cast<long long>(d.id)).exec(s);
+  return late;
+}
+
+int64_t Service::Impl::purge_positions(soci::session& s, int64_t cutoff, int64_t margin) {
+  // Positions around an incident of the device's order are evidence and stay.
+  return static_cast<int64_t>(Query("DELETE FROM monitoring_positions WHERE received_at < :cutoff AND NOT EXISTS ("
+                                    "SELECT 1 FROM monitoring_devices d JOIN monitoring_incidents i ON i.order_id = d.order_id "
+                                    "WHERE d.device_id = monitoring_positions.device_id AND monitoring_positions.at >= i.first_at - :m1 "
+                                    "AND monitoring_positions.at <= i.last_at + :m2)")
+                                  .bind("cutoff", static_cast<long long>(cutoff))
+                                  .bind("m1", static_cast<long long>(margin))
+                                  .bind("m2", static_cast<long long>(margin))
+                                  .exec(s));
+}
+
+// One group commit: every position, incident and alert of the batches, in one transaction, with
+// bulk-bound statements for the positions.
+Result<void> Service::Impl::commit(std::vector<std::shared_ptr<Batch>>& batches) {
+  const long long now = now_ms();
+  // Bulk-bound statements: prepared once per commit, executed for every row, built before the
+  // transaction (positions come sealed from ingest: one AEAD per row).
+  std::vector<std::string> dev;
+  std::vector<long long> at, rec, alarms, battery;
+  std::vector<std::string> loc;
+  std::vector<double> speed, acc;
+  std::vector<soci::indicator> loc_i, speed_i, acc_i, bat_i;
+  std::vector<std::string> status;
+  for (auto& b : batches)
+    for (const auto& p : b->positions) {
+      const Fix& f = p.fix;
+      dev.push_back(p.device_id);
+      at.push_back(f.at);
+      rec.push_back(f.received_at);
+      loc.push_back(!f.has_fix ? std::string() : !p.loc_enc.empty() ? p.loc_enc : seal_point(f.lat, f.lon));
+      loc_i.push_back(f.has_fix ? soci::i_ok : soci::i_null);
+      speed.push_back(std::isfinite(f.speed_kmh) ? f.speed_kmh : 0.0);
+      speed_i.push_back(std::isfinite(f.speed_kmh) ? soci::i_ok : soci::i_null);
+      acc.push_back(std::isfinite(f.accuracy_m) ? f.accuracy_m : 0.0);
+      acc_i.push_back(std::isfinite(f.accuracy_m) ? soci::i_ok : soci::i_null);
+      battery.push_back(f.battery_pct);
+      bat_i.push_back(f.battery_pct >= 0 ? soci::i_ok : soci::i_null);
+      alarms.push_back(f.alarms);
+      status.push_back(p.status);
+    }
+  return db.transaction<void>([&](soci::session& s) -> Result<void> {
+    if (!dev.empty()) {
+      s << "INSERT INTO monitoring_positions(device_id, at, received_at, loc_enc, speed_kmh, accuracy_m, battery, alarms, status) "
+           "VALUES(:d, :at, :rec, :loc, :speed, :acc, :bat, :alarms, :status) ON CONFLICT (device_id, at) DO NOTHING",
+          soci::use(dev), soci::use(at), soci::use(rec), soci::use(loc, loc_i), soci::use(speed, speed_i),
+          soci::use(acc, acc_i), soci::use(battery, bat_i), soci::use(alarms), soci::use(status);
+    }
+    for (auto& b : batches) {
+      for (const auto& [id, in] : b->incidents) {
+        auto q = Query(
+            "INSERT INTO monitoring_incidents(id, order_id, type, severity, device_id, zone_id, victim_person_id, fold_key, "
+            "first_at, last_at, count, loc_enc, distance_m, battery, comuna_id, state, created_at) VALUES(:id, :o, :type, :sev, "
+            ":dev, :zone, :victim, :key, :first, :last, :count, :loc, :dist, :bat, :comuna, 'nueva', :now) "
+            "ON CONFLICT (id) DO UPDATE SET last_at = excluded.last_at, count = excluded.count, loc_enc = excluded.loc_enc, "
+            "distance_m = excluded.distance_m, battery = excluded.battery");
+        q.bind("id", static_cast<long long>(id))
+            .bind("o", static_cast<long long>(in.order_id))
+            .bind("type", std::string(to_string(in.type)))
+            .bind("sev", std::string(to_string(in.severity)))
+            .bind("dev", in.device_id)
+            .bind_opt("zone", in.zone_id ? std::optional<long long>(in.zone_id) : std::nullopt)
+            .bind_opt("victim", in.victim_person_id ? std::optional<long long>(in.victim_person_id) : std::nullopt)
+            .bind("key", in.fold_key)
+            .bind("first", static_cast<long long>(in.first_at))
+            .bind("last", static_cast<long long>(in.last_at))
+            .bind("count", static_cast<long long>(in.count))
+            .bind_opt("loc", std::isfinite(in.lat) && std::isfinite(in.lon) ? std::optional<std::string>(seal_point(in.lat, in.lon))
+                                                                           : std::nullopt)
+            .bind_opt_double("dist", std::isfinite(in.distance_m) ? std::optional<double>(in.distance_m) : std::nullopt)
+            .bind_opt("bat", in.battery >= 0 ? std::optional<long long>(in.battery) : std::nullopt)
+            .bind("comuna", in.comuna_id)
+            .bind("now", now)
+            .exec(s);
+      }
+      for (const auto& ar : b->alerts) {
+        const Alert& a = ar.alert;
+        Query("INSERT INTO monitoring_alerts(incident_id, type, device_id, at, loc_enc, distance_m, battery, committed_at) "
+              "VALUES(:i, :type, :dev, :at, :loc, :dist, :bat, :now)")
+            .bind("i", static_cast<long long>(ar.incident_id))
+            .bind("type", std::string(to_string(a.type)))
+            .bind("dev", a.device_id)
+            .bind("at", static_cast<long long>(a.at))
+            .bind_opt("loc", std::isfinite(a.lat) && std::isfinite(a.lon) ? std::optional<std::string>(seal_point(a.lat, a.lon))
+                                                                         : std::nullopt)
+            .bind_opt_double("dist", std::isfinite(a.distance_m) ? std::optional<double>(a.distance_m) : std::nullopt)
+            .bind_opt("bat", a.battery_pct >= 0 ? std::optional<long long>(a.battery_pct) : std::nullopt)
+            .bind("now", now)
+            .exec(s);
+      }
+    }
+    return {};
+  });
+}
+
+
 }  // namespace eq::monitoring

@@ -38,6 +38,12 @@ http::Json track_json(const Track& t);
 http::Json detail_json(const IncidentDetail& d);
 http::Json console_json(const Console& c);
 
+constexpr size_t kRecentPerDevice = 256;  // instants remembered per device for duplicate detection
+inline void remember_instant(std::deque<int64_t>& recent, int64_t at) {
+  recent.push_back(at);
+  if (recent.size() > kRecentPerDevice) recent.pop_front();
+}
+
 constexpr const char* kNoOrder = "No existe una medida con ese identificador.";
 constexpr const char* kNoIncident = "No existe una alerta con ese identificador.";
 constexpr const char* kNoDispatch = "No existe un despacho con ese identificador.";
@@ -217,6 +223,20 @@ struct Service::Impl {
   void insert_action(soci::session& s, int64_t incident, const std::string& kind, const std::string& note,
                      const std::string& outcome, std::optional<bool> reached, std::optional<int64_t> user);
   int64_t insert_dispatch(soci::session& s, int64_t incident, const Unit& u, const std::string& note, std::optional<int64_t> user);
+  std::vector<std::pair<std::string, Device>> active_devices(soci::session& s);  // (secret hash, device)
+  std::unordered_map<std::string, std::string> all_device_kinds(soci::session& s);
+  std::vector<PositionRow> recent_positions(soci::session& s, const std::string& device_id, size_t limit);  // newest first
+  std::vector<IncidentRow> open_incidents(soci::session& s);
+  int64_t next_incident_id(soci::session& s);
+  std::set<int64_t> stored_instants(soci::session& s, const std::string& device_id, int64_t from, int64_t to);
+  int64_t escalations_due(soci::session& s, int64_t take_before, int64_t accept_before);
+  std::vector<int64_t> escalate_untaken(soci::session& s, int64_t before);  // marked escalated
+  struct LateDispatch {
+    int64_t id = 0, incident_id = 0;
+    std::string unit_kind;
+  };
+  std::vector<LateDispatch> escalate_unaccepted(soci::session& s, int64_t before);  // marked escalated
+  int64_t purge_positions(soci::session& s, int64_t cutoff, int64_t margin);
   std::string comuna_for(double lat, double lon, int64_t order_id);
 
   // The JSON of evidence.cc (and of the tests): the API's shapes read from the database.
