@@ -1,4 +1,4 @@
-// The API's JSON shapes (API.md) built from the service's results, and the module's fixed lists
+// The API's JSON shapes (json.h) built from the service's results, and the module's fixed lists
 // with their Spanish labels (served once by GET /monitoring/labels, read by the web app).
 #include <cmath>
 

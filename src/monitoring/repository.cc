@@ -22,6 +22,13 @@ namespace {
 
 std::optional<long long> opt_ll(const std::optional<int64_t>& v) { return v ? std::optional<long long>(*v) : std::nullopt; }
 
+// The first column of every row: the ids a query selects.
+std::vector<int64_t> ids_of(soci::session& s, Query q) {
+  std::vector<int64_t> ids;
+  q.each(s, [&](const soci::row& r) { ids.push_back(get_int(r, 0)); });
+  return ids;
+}
+
 }  // namespace
 
 std::optional<LatLon> parse_point(const std::string& plain) {
@@ -397,11 +404,7 @@ std::optional<IncidentView> Service::Impl::incident(soci::session& s, int64_t id
 
 std::vector<int64_t> Service::Impl::incident_ids(soci::session& s, const std::string& state, int limit) {
   std::string where = state == "open" ? " WHERE state <> 'cerrada'" : state == "closed" ? " WHERE state = 'cerrada'" : "";
-  std::vector<int64_t> ids;
-  Query("SELECT id FROM monitoring_incidents" + where + " ORDER BY id DESC LIMIT " + std::to_string(limit)).each(s, [&](const soci::row& r) {
-    ids.push_back(get_int(r, 0));
-  });
-  return ids;
+  return ids_of(s, Query("SELECT id FROM monitoring_incidents" + where + " ORDER BY id DESC LIMIT " + std::to_string(limit)));
 }
 
 std::vector<PersonOrder::Incident> Service::Impl::incidents_of_order(soci::session& s, int64_t order_id, int limit) {
@@ -479,19 +482,12 @@ std::vector<ActionView> Service::Impl::actions_of(soci::session& s, int64_t inci
 }
 
 std::vector<int64_t> Service::Impl::dispatch_ids_of_incident(soci::session& s, int64_t incident_id) {
-  std::vector<int64_t> ids;
-  Query("SELECT id FROM monitoring_dispatches WHERE incident_id = :i ORDER BY id")
-      .bind("i", static_cast<long long>(incident_id))
-      .each(s, [&](const soci::row& r) { ids.push_back(get_int(r, 0)); });
-  return ids;
+  return ids_of(s, Query("SELECT id FROM monitoring_dispatches WHERE incident_id = :i ORDER BY id").bind("i", static_cast<long long>(incident_id)));
 }
 
 std::vector<int64_t> Service::Impl::dispatch_ids_of_unit(soci::session& s, int64_t institution_id) {
-  std::vector<int64_t> ids;
-  Query("SELECT id FROM monitoring_dispatches WHERE institution_id = :i ORDER BY (state = 'cerrado'), id DESC LIMIT 200")
-      .bind("i", static_cast<long long>(institution_id))
-      .each(s, [&](const soci::row& r) { ids.push_back(get_int(r, 0)); });
-  return ids;
+  return ids_of(s, Query("SELECT id FROM monitoring_dispatches WHERE institution_id = :i ORDER BY (state = 'cerrado'), id DESC LIMIT 200")
+                      .bind("i", static_cast<long long>(institution_id)));
 }
 
 void Service::Impl::cancel_dispatch(soci::session& s, int64_t id, int64_t user_id, int64_t now) {
@@ -707,10 +703,8 @@ int64_t Service::Impl::escalations_due(soci::session& s, int64_t take_before, in
 }
 
 std::vector<int64_t> Service::Impl::escalate_untaken(soci::session& s, int64_t before) {
-  std::vector<int64_t> ids;
-  Query("SELECT id FROM monitoring_incidents WHERE state = 'nueva' AND escalated = 0 AND created_at < :t")
-      .bind("t", static_cast<long long>(before))
-      .each(s, [&](const soci::row& r) { ids.push_back(get_int(r, 0)); });
+  auto ids = ids_of(s, Query("SELECT id FROM monitoring_incidents WHERE state = 'nueva' AND escalated = 0 AND created_at < :t")
+                          .bind("t", static_cast<long long>(before)));
   for (int64_t id : ids) Query("UPDATE monitoring_incidents SET escalated = 1 WHERE id = :id").bind("id", static_cast<long long>(id)).exec(s);
   return ids;
 }

@@ -10,20 +10,11 @@
 #include "core/text.h"
 #include "core/time.h"
 #include "monitoring/access.h"
+#include "monitoring/json.h"
 #include "monitoring/module.h"
 #include "monitoring/osmand.h"
 
 namespace eq::monitoring {
-
-// json.cc
-http::Json zone_json(const Zone& z);
-http::Json device_json(const DeviceView& d);
-http::Json order_json(const OrderView& o, bool full);
-http::Json dispatch_json(const DispatchView& d);
-http::Json incident_json(const IncidentView& i);
-http::Json track_json(const Track& t);
-http::Json detail_json(const IncidentDetail& d);
-http::Json console_json(const Console& c);
 
 namespace {
 

@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "http/rate_limit.h"
+#include "monitoring/json.h"
 #include "monitoring/module.h"
 #include "store/database.h"
 #include "store/row.h"
@@ -28,15 +29,6 @@ AlertType alert_type_from(const std::string& s);  // stored text → enum (to_st
 Severity severity_from(const std::string& s);
 std::optional<LatLon> parse_point(const std::string& plain);  // "lat,lon" → point; nullopt if not one
 
-// json.cc: the API's shapes (API.md).
-http::Json zone_json(const Zone& z);
-http::Json device_json(const DeviceView& d);
-http::Json order_json(const OrderView& o, bool full);
-http::Json dispatch_json(const DispatchView& d);
-http::Json incident_json(const IncidentView& i);
-http::Json track_json(const Track& t);
-http::Json detail_json(const IncidentDetail& d);
-http::Json console_json(const Console& c);
 
 constexpr size_t kRecentPerDevice = 256;  // instants remembered per device for duplicate detection
 inline void remember_instant(std::deque<int64_t>& recent, int64_t at) {
