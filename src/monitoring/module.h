@@ -2,9 +2,16 @@
 // server. Orders, zones and devices are kept in the database and the engine is rebuilt from it at
 // start; positions arrive over HTTP (OsmAnd, JSON batches) and MQTT; alerts are folded into
 // incidents, committed before the device's request is acknowledged, and pushed to the control
-// centre's console over WebSocket; operators log calls, dispatch the responsible unit (the comuna's
-// municipal security unit in the pilot comunas, otherwise the police) and close with an outcome;
-// units accept and report. Incidents and dispatches not taken in time escalate. Positions are kept
+// centre's console over WebSocket; operators log calls, dispatch a unit (by default the comuna's
+// municipal security unit in the pilot comunas, otherwise the police; or any police or municipal
+// unit they choose, re-dispatching when needed) and close with an outcome; units accept and report.
+// An order is the case registry's protective order (record and persons linked) or one entered by
+// hand.
+//
+// Files: routes.cc parses requests into the commands of commands.h and answers their results as
+// json.cc shapes them; the service's workflows are in orders.cc, incidents.cc and dispatch.cc;
+// ingest.cc is where a position becomes an alert (engine.cc decides, ingest.cc folds and commits);
+// repository.cc holds every monitoring_* statement; access.cc the object rules. Incidents and dispatches not taken in time escalate. Positions are kept
 // for a retention period (purged by a job) except around incidents, and an incident can be exported
 // as a hash-chained, Ed25519-signed document a court can verify.
 //
