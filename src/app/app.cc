@@ -127,6 +127,15 @@ Result<void> App::open_monitoring(App& app) {
       if (auto u = unit_of("municipality", comuna)) return u;
     return unit_of("police", "");
   };
+  // Whom an operator may send instead of the comuna's unit: every active police or municipal institution.
+  dir.dispatch_units = [auth = m.auth] {
+    std::vector<monitoring::Unit> out;
+    if (auto all = auth->list_institutions("", "", ""))
+      for (const auto& i : *all)
+        if (i.active && (i.type == "police" || i.type == "municipality"))
+          out.push_back({i.id, i.name, i.type == "police" ? "police" : "municipal"});
+    return out;
+  };
   dir.comuna_of = [territory = m.territory](double lat, double lon) { return territory->locate(lat, lon); };
   dir.comuna_exists = [territory = m.territory](const std::string& id) {
     auto c = territory->comuna(id);

@@ -5,16 +5,15 @@
 
 #include "core/time.h"
 #include "monitoring/service_impl.h"
-#include "store/query.h"
 
 namespace eq::monitoring {
 
 Result<void> load_demo(Service& service) {
-  auto& I = service.impl();
+  auto& I = Internals::of(service);
   const std::string label = "RIT F-1234-2026";
   auto existing = I.db.transaction<bool>([&](soci::session& s) -> Result<bool> {
     // The label is sealed at rest; the demo's first device names the demo order instead.
-    return store::Query("SELECT id FROM monitoring_devices WHERE device_id = 'demo-tag-1'").scalar(s).has_value();
+    return I.device_exists(s, "demo-tag-1");
   });
   if (!existing) return fail(existing.error());
   if (*existing) return {};

@@ -62,6 +62,17 @@ std::vector<store::Migration> migrations() {
                                       "ALTER TABLE monitoring_incidents ADD COLUMN loc_enc TEXT",
                                       "ALTER TABLE monitoring_alerts ADD COLUMN loc_enc TEXT",
                                       "ALTER TABLE monitoring_zones ADD COLUMN geom_enc TEXT"}));
+  // One protective order (issue 12): a monitored order is the case registry's order, linked by
+  // its record and persons (NULL for orders entered by hand before); one monitoring per record.
+  // A dispatch replaced by another unit's is kept, closed, with when it was cancelled.
+  out.push_back(store::sql_migration("monitoring", 4, "orders linked to the case registry; re-dispatch",
+                                     {"ALTER TABLE monitoring_orders ADD COLUMN record_id {{bigint}}",
+                                      "ALTER TABLE monitoring_orders ADD COLUMN victim_person_id {{bigint}}",
+                                      "ALTER TABLE monitoring_orders ADD COLUMN aggressor_person_id {{bigint}}",
+                                      "CREATE UNIQUE INDEX monitoring_orders_record ON monitoring_orders(record_id)",
+                                      "CREATE INDEX monitoring_orders_victim ON monitoring_orders(victim_person_id)",
+                                      "CREATE INDEX monitoring_orders_aggressor ON monitoring_orders(aggressor_person_id)",
+                                      "ALTER TABLE monitoring_dispatches ADD COLUMN cancelled_at {{bigint}}"}));
   return out;
 }
 

@@ -2,9 +2,16 @@
 // server. Orders, zones and devices are kept in the database and the engine is rebuilt from it at
 // start; positions arrive over HTTP (OsmAnd, JSON batches) and MQTT; alerts are folded into
 // incidents, committed before the device's request is acknowledged, and pushed to the control
-// centre's console over WebSocket; operators log calls, dispatch the responsible unit (the comuna's
-// municipal security unit in the pilot comunas, otherwise the police) and close with an outcome;
-// units accept and report. Incidents and dispatches not taken in time escalate. Positions are kept
+// centre's console over WebSocket; operators log calls, dispatch a unit (by default the comuna's
+// municipal security unit in the pilot comunas, otherwise the police; or any police or municipal
+// unit they choose, re-dispatching when needed) and close with an outcome; units accept and report.
+// An order is the case registry's protective order (record and persons linked) or one entered by
+// hand.
+//
+// Files: routes.cc parses requests into the commands of commands.h and answers their results as
+// json.cc shapes them; the service's workflows are in orders.cc, incidents.cc and dispatch.cc;
+// ingest.cc is where a position becomes an alert (engine.cc decides, ingest.cc folds and commits);
+// repository.cc holds every monitoring_* statement; access.cc the object rules. Incidents and dispatches not taken in time escalate. Positions are kept
 // for a retention period (purged by a job) except around incidents, and an incident can be exported
 // as a hash-chained, Ed25519-signed document a court can verify.
 //
@@ -28,6 +35,7 @@
 #include "core/crypto.h"
 #include "http/live.h"
 #include "http/router.h"
+#include "monitoring/commands.h"
 #include "monitoring/engine.h"
 #include "store/encrypted_fields.h"
 #include "store/migrations.h"
@@ -57,6 +65,31 @@ struct Unit {
   std::string kind;  // "municipal" | "police"
 };
 
+// A court's protective order as the case registry holds it (the registry decides who may read it).
+struct CourtOrder {
+  int64_t record_id = 0;
+  int64_t victim_person_id = 0;
+  std::string victim_name;
+  int64_t aggressor_person_id = 0;
+  std::string aggressor_name;
+  std::string court, order_type, comuna_id;
+  std::optional<int64_t> distance_m;
+  int64_t starts_at = 0;
+  std::optional<int64_t> ends_at;
+};
+
+// A monitored order as a person's timeline in the registry shows it.
+struct PersonOrder {
+  int64_t order_id = 0;
+  int64_t record_id = 0;
+  std::string role;   // "victim" | "aggressor"
+  std::string status; // vigente | terminada
+  int64_t starts_at = 0;
+  std::optional<int64_t> ends_at;
+  struct Incident { int64_t id = 0; int64_t first_at = 0; std::string type, severity, state, outcome; };
+  std::vector<Incident> incidents;  // newest first, at most 20; no coordinates
+};
+
 // What the monitoring module needs from the rest of the system, filled in by the composition root.
 struct Directory {
   // The unit responsible for a comuna (municipal security in the pilot comunas, else police).
@@ -67,6 +100,11 @@ struct Directory {
   std::function<std::optional<std::string>(double lat, double lon)> comuna_of;
   std::function<bool(const std::string& comuna_id)> comuna_exists;
   std::function<std::map<int64_t, std::string>(const std::set<int64_t>& user_ids)> user_names;
+  // Every active police or municipal-security institution an operator may dispatch (any order).
+  std::function<std::vector<Unit>()> dispatch_units;
+  //   Resolves a registry record into the order it records, for `who` (404/403 from the registry's
+  //   object rules; 422 when the record is not a protective order).
+  std::function<Result<CourtOrder>(int64_t record_id, const http::Principal& who)> court_order;
 };
 
 struct ServiceOptions {
@@ -100,10 +138,45 @@ class Service {
   const Stats& stats() const;  // engine counters (for /metrics)
   size_t device_count() const;
 
+  // The workflows behind the API (orders.cc, incidents.cc, dispatch.cc). Each checks the object
+  // rules of access.h for `by`, writes in one transaction with its audit entry, then tells the
+  // engine and the live streams. Errors are Spanish and name the field.
+  Result<std::vector<OrderView>> orders(const Caller& by);
+  Result<OrderView> order(const Caller& by, int64_t order_id);
+  Result<OrderView> create_order(const Caller& by, NewOrder cmd);
+  Result<ZoneAdded> add_zone(const Caller& by, NewZone cmd);
+  Result<OrderView> end_order(const Caller& by, const EndOrder& cmd);
+  Result<DeviceAdded> add_device(const Caller& by, const NewDevice& cmd);
+  Result<Track> trail(const Caller& by, int64_t order_id, int minutes);
+  // A registry record resolved for the order form (nothing is written).
+  Result<CourtOrder> court_order(const Caller& by, int64_t record_id);
+
+  Result<Console> console(const Caller& by);
+  Result<std::vector<IncidentView>> incidents(const Caller& by, const std::string& state);  // open | closed | all
+  Result<IncidentDetail> incident(const Caller& by, int64_t incident_id);
+  Result<IncidentView> act(const Caller& by, const IncidentStep& cmd);
+  Result<std::vector<UnitChoice>> units_for(const Caller& by, int64_t incident_id);
+  Result<DispatchView> dispatch(const Caller& by, const DispatchStep& cmd);
+  Result<std::vector<DispatchView>> unit_dispatches(const Caller& by);
+  Result<DispatchView> unit_step(const Caller& by, const UnitStep& cmd);
+  Result<http::Json> evidence(const Caller& by, int64_t incident_id);  // signed document (evidence.h)
+  std::string export_key() const;                                      // its public key
+  Result<HomeCounts> home_counts(const http::Principal& who);
+
+  // A device refused at the HTTP door: audited with the address (MQTT refusals are counted only).
+  void device_denied(const std::string& client_ip, const std::string& device_id);
+  // A live stream opened: audited now, and again when the returned guard's last copy goes.
+  Result<std::shared_ptr<void>> stream_opened(const Caller& by, const std::string& action);
+  std::shared_ptr<http::Hub> hub_ptr();
+
+  // The monitored orders whose victim or aggressor is this registry person.
+  // Not audited here: the registry audits the person view that includes them.
+  Result<std::vector<PersonOrder>> orders_of_person(int64_t person_id);
+
   struct Impl;
-  Impl& impl() { return *impl_; }
 
  private:
+  friend struct Internals;  // service_impl.h: the module's own files (demo, evidence) and its tests
   std::unique_ptr<Impl> impl_;
 };
 

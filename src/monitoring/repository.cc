@@ -1,4 +1,5 @@
-// SQL of the monitoring module and the JSON shapes of API.md built from it.
+// All SQL of the monitoring module: rows in, structs out (json.cc turns them into the API's shapes).
+// Identifying text and coordinates are sealed here on the way in and opened on the way out.
 #include <cmath>
 
 #include "core/time.h"
@@ -19,8 +20,14 @@ using store::Query;
 
 namespace {
 
-Json num_or_null(const std::optional<double>& v) { return v && std::isfinite(*v) ? Json(*v) : Json(nullptr); }
-Json text_or_empty(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
+std::optional<long long> opt_ll(const std::optional<int64_t>& v) { return v ? std::optional<long long>(*v) : std::nullopt; }
+
+// The first column of every row: the ids a query selects.
+std::vector<int64_t> ids_of(soci::session& s, Query q) {
+  std::vector<int64_t> ids;
+  q.each(s, [&](const soci::row& r) { ids.push_back(get_int(r, 0)); });
+  return ids;
+}
 
 }  // namespace
 
@@ -42,9 +49,6 @@ std::string home_text(const std::optional<LatLon>& h) {
   snprintf(buf, sizeof buf, "%.7f,%.7f", h->lat, h->lon);
   return buf;
 }
-Json home_json(const std::optional<LatLon>& h) { return h ? Json({{"lat", h->lat}, {"lon", h->lon}}) : Json(nullptr); }
-Json lat_json(const std::optional<LatLon>& p) { return p ? Json(p->lat) : Json(nullptr); }
-Json lon_json(const std::optional<LatLon>& p) { return p ? Json(p->lon) : Json(nullptr); }
 
 std::string point_text(double lat, double lon) {
   char buf[64];
@@ -139,48 +143,10 @@ Severity severity_from(const std::string& s) {
   return Severity::info;
 }
 
-Json zone_json(const Zone& z) {
-  const bool circle = z.shape == Zone::Shape::circle;
-  Json poly = Json::array();
-  for (const auto& p : z.polygon) poly.push_back({p.lat, p.lon});
-  return {{"id", z.id},
-          {"label", z.label},
-          {"shape", circle ? "circle" : "polygon"},
-          {"lat", circle ? Json(z.center.lat) : Json(nullptr)},
-          {"lon", circle ? Json(z.center.lon) : Json(nullptr)},
-          {"radius_m", circle ? Json(z.radius_m) : Json(nullptr)},
-          {"polygon", circle ? Json(nullptr) : poly}};
-}
-
-std::string outcome_es(const std::string& id) {
-  static const std::map<std::string, std::string> names = {
-      {"falsa_alarma", "Falsa alarma"},           {"contacto_sin_riesgo", "Contacto con la víctima, sin riesgo"},
-      {"unidad_en_sitio", "Unidad en el lugar"},  {"detencion", "Detención del agresor"},
-      {"derivacion", "Derivación a la red de atención"}, {"otro", "Otro"}};
-  auto it = names.find(id);
-  return it == names.end() ? id : it->second;
-}
-
-std::string action_es(const std::string& kind) {
-  static const std::map<std::string, std::string> names = {
-      {"tomar", "Alerta tomada"},           {"llamada_victima", "Llamada a la víctima"}, {"llamada_agresor", "Llamada al agresor"},
-      {"nota", "Nota"},                     {"despacho", "Despacho de unidad"},         {"cerrar", "Alerta cerrada"},
-      {"escalada", "Escalamiento"},         {"unidad", "Informe de la unidad"}};
-  auto it = names.find(kind);
-  return it == names.end() ? kind : it->second;
-}
-
-std::string dispatch_state_es(const std::string& s) {
-  static const std::map<std::string, std::string> names = {{"enviado", "Enviado"}, {"aceptado", "Aceptado"},
-                                                           {"en_camino", "En camino"}, {"en_sitio", "En el lugar"},
-                                                           {"cerrado", "Cerrado"}};
-  auto it = names.find(s);
-  return it == names.end() ? s : it->second;
-}
-
 static const char* kOrderColumns =
     "SELECT id, label, court, comuna_id, victim_name, victim_phone, aggressor_name, aggressor_phone, victim_home, "
-    "aggressor_home, min_distance_m, approach_m, starts_at, ends_at, status, ended_reason FROM monitoring_orders";
+    "aggressor_home, min_distance_m, approach_m, starts_at, ends_at, status, ended_reason, record_id, victim_person_id, "
+    "aggressor_person_id FROM monitoring_orders";
 
 static OrderRow order_from(const Service::Impl& I, const soci::row& r) {
   OrderRow o;
@@ -200,14 +166,19 @@ static OrderRow order_from(const Service::Impl& I, const soci::row& r) {
   o.ends_at = get_opt_int(r, 13);
   o.status = get_str(r, 14);
   o.ended_reason = I.open_text(get_str(r, 15));
+  o.record_id = get_opt_int(r, 16);
+  o.victim_person_id = get_opt_int(r, 17);
+  o.aggressor_person_id = get_opt_int(r, 18);
   return o;
 }
 
 int64_t Service::Impl::insert_order(soci::session& s, const OrderRow& o, int64_t user_id) {
   auto home = [&](const std::optional<LatLon>& h) { return h ? std::optional<std::string>(seal(home_text(h))) : std::nullopt; };
   return *Query("INSERT INTO monitoring_orders(label, court, comuna_id, victim_name, victim_phone, aggressor_name, aggressor_phone, "
-                "victim_home, aggressor_home, min_distance_m, approach_m, starts_at, ends_at, status, created_by, created_at) "
-                "VALUES(:label, :court, :comuna, :vn, :vp, :an, :ap, :vh, :ah, :min, :approach, :starts, :ends, 'vigente', :by, :now) "
+                "victim_home, aggressor_home, min_distance_m, approach_m, starts_at, ends_at, status, created_by, created_at, "
+                "record_id, victim_person_id, aggressor_person_id) "
+                "VALUES(:label, :court, :comuna, :vn, :vp, :an, :ap, :vh, :ah, :min, :approach, :starts, :ends, 'vigente', :by, :now, "
+                ":rec, :vpid, :apid) "
                 "RETURNING id")
               .bind("label", seal(o.label))
               .bind_opt("court", seal_opt(o.court))
@@ -224,6 +195,9 @@ int64_t Service::Impl::insert_order(soci::session& s, const OrderRow& o, int64_t
               .bind_opt("ends", o.ends_at ? std::optional<long long>(*o.ends_at) : std::nullopt)
               .bind_opt("by", user_id ? std::optional<long long>(user_id) : std::nullopt)
               .bind("now", static_cast<long long>(now_ms()))
+              .bind_opt("rec", opt_ll(o.record_id))
+              .bind_opt("vpid", opt_ll(o.victim_person_id))
+              .bind_opt("apid", opt_ll(o.aggressor_person_id))
               .scalar(s);
 }
 
@@ -271,169 +245,320 @@ int64_t Service::Impl::insert_zone(soci::session& s, const Zone& z) {
               .scalar(s);
 }
 
-Json Service::Impl::order_json(soci::session& s, const OrderRow& o, bool full) {
-  Json j = {{"id", o.id},
-            {"label", o.label},
-            {"court", text_or_empty(o.court)},
-            {"comuna_id", o.comuna_id},
-            {"min_distance_m", o.min_distance_m},
-            {"approach_m", o.approach_m},
-            {"starts_on", format_date_cl(o.starts_at)},
-            // ends_at is exclusive (the next local midnight for "hasta el 31-05-2027"): its last day in force is shown.
-            {"ends_on", o.ends_at ? Json(format_date_cl(*o.ends_at - 1)) : Json(nullptr)},
-            {"status", o.status},
-            {"ended_at", o.status == "terminada" && o.ends_at ? Json(format_datetime_cl(*o.ends_at)) : Json(nullptr)},
-            {"ended_reason", text_or_empty(o.ended_reason)},
-            {"victim_name", o.victim_name},
-            {"aggressor_name", o.aggressor_name}};
-  auto zs = zones(s, o.id);
-  Json devices = Json::array();
-  Query("SELECT device_id, kind, active FROM monitoring_devices WHERE order_id = :o ORDER BY id")
-      .bind("o", static_cast<long long>(o.id))
-      .each(s, [&](const soci::row& r) {
-        auto kind = parse_device_kind(get_str(r, 1), "kind").value_or(DeviceKind::victim_mobile);
-        devices.push_back({{"device_id", get_str(r, 0)}, {"kind", get_str(r, 1)}, {"holder", holder_of(kind)},
-                           {"active", store::get_bool(r, 2)}, {"last", nullptr}});
-      });
-  for (auto& d : devices)
-    Query("SELECT loc_enc, at, battery FROM monitoring_positions WHERE device_id = :d AND loc_enc IS NOT NULL ORDER BY at DESC LIMIT 1")
-        .bind("d", d["device_id"].get<std::string>())
-        .each(s, [&](const soci::row& r) {
-          auto p = open_point(r, 0);
-          d["last"] = {{"lat", lat_json(p)}, {"lon", lon_json(p)}, {"at", get_int(r, 1)}, {"battery", int_or_null(r, 2)}};
-        });
-  if (!full) {
-    j["zones"] = zs.size();
-    j["devices"] = devices.size();
-    return j;
-  }
-  j["victim_phone"] = o.victim_phone;
-  j["aggressor_phone"] = o.aggressor_phone;
-  j["victim_home"] = home_json(o.victim_home);
-  j["aggressor_home"] = home_json(o.aggressor_home);
-  Json zj = Json::array();
-  for (const auto& z : zs) zj.push_back(zone_json(z));
-  j["zones"] = zj;
-  j["devices"] = devices;
-  return j;
+std::optional<int64_t> Service::Impl::order_of_record(soci::session& s, int64_t record_id) {
+  auto id = Query("SELECT MIN(id) FROM monitoring_orders WHERE record_id = :r").bind("r", static_cast<long long>(record_id)).scalar(s);
+  return id && *id ? std::optional<int64_t>(*id) : std::nullopt;
 }
 
-Json Service::Impl::dispatch_json(soci::session& s, int64_t id) {
-  Json out;
-  Query("SELECT d.id, d.incident_id, d.institution_id, d.unit_name, d.unit_kind, d.state, d.created_at, d.accepted_at, "
-        "d.en_route_at, d.on_site_at, d.closed_at, d.outcome, d.note, d.escalated, i.type, i.severity, i.loc_enc, i.loc_enc, "
-        "i.comuna_id, o.label, o.victim_name, o.victim_phone, o.aggressor_name FROM monitoring_dispatches d JOIN monitoring_incidents i ON i.id = d.incident_id "
-        "JOIN monitoring_orders o ON o.id = i.order_id WHERE d.id = :id")
-      .bind("id", static_cast<long long>(id))
-      .each(s, [&](const soci::row& r) {
-        const std::string state = get_str(r, 5), outcome = get_str(r, 11);
-        const auto at = open_point(r, 16);
-        out = {{"id", get_int(r, 0)},
-               {"incident_id", get_int(r, 1)},
-               {"institution_id", get_int(r, 2)},
-               {"unit_name", get_str(r, 3)},
-               {"unit_kind", get_str(r, 4)},
-               {"state", state},
-               {"state_label", dispatch_state_es(state)},
-               {"created_at", get_int(r, 6)},
-               {"accepted_at", int_or_null(r, 7)},
-               {"en_route_at", int_or_null(r, 8)},
-               {"on_site_at", int_or_null(r, 9)},
-               {"closed_at", int_or_null(r, 10)},
-               {"outcome", text_or_empty(outcome)},
-               {"outcome_label", outcome.empty() ? Json(nullptr) : Json(outcome_es(outcome))},
-               {"note", text_or_empty(open_text(get_str(r, 12)))},
-               {"escalated", store::get_bool(r, 13)},
-               {"incident",
-                {{"type", get_str(r, 14)},
-                 {"type_label", std::string(label_es(alert_type_from(get_str(r, 14))))},
-                 {"severity", get_str(r, 15)},
-                 {"lat", lat_json(at)},
-                 {"lon", lon_json(at)},
-                 {"comuna_id", text_or_empty(get_str(r, 18))},
-                 {"order_label", open_text(get_str(r, 19))},
-                 // The unit going to her needs to know whom to protect and from whom.
-                 {"victim_name", open_text(get_str(r, 20))},
-                 {"victim_phone", open_text(get_str(r, 21))},
-                 {"aggressor_name", open_text(get_str(r, 22))}}}};
-      });
+std::vector<OrderRow> Service::Impl::orders_of_person(soci::session& s, int64_t person_id) {
+  std::vector<OrderRow> out;
+  Query(std::string(kOrderColumns) + " WHERE victim_person_id = :p OR aggressor_person_id = :p2 ORDER BY id DESC")
+      .bind("p", static_cast<long long>(person_id))
+      .bind("p2", static_cast<long long>(person_id))
+      .each(s, [&](const soci::row& r) { out.push_back(order_from(*this, r)); });
   return out;
 }
 
-Json Service::Impl::incident_json(soci::session& s, int64_t id) {
-  Json out;
+void Service::Impl::end_order(soci::session& s, int64_t order_id, int64_t at, const std::string& reason, int64_t user_id) {
+  Query("UPDATE monitoring_orders SET status = 'terminada', ends_at = :at, ended_reason = :r, ended_by = :u WHERE id = :id")
+      .bind("at", static_cast<long long>(at))
+      .bind("r", seal(reason))
+      .bind("u", static_cast<long long>(user_id))
+      .bind("id", static_cast<long long>(order_id))
+      .exec(s);
+}
+
+std::vector<std::string> Service::Impl::retire_devices(soci::session& s, int64_t order_id) {
+  std::vector<std::string> retired;
+  Query("SELECT device_id FROM monitoring_devices WHERE order_id = :o AND active = 1")
+      .bind("o", static_cast<long long>(order_id))
+      .each(s, [&](const soci::row& r) { retired.push_back(get_str(r, 0)); });
+  Query("UPDATE monitoring_devices SET active = 0 WHERE order_id = :o").bind("o", static_cast<long long>(order_id)).exec(s);
+  return retired;
+}
+
+std::vector<DeviceView> Service::Impl::devices_of(soci::session& s, int64_t order_id) {
+  std::vector<DeviceView> out;
+  Query("SELECT device_id, kind, active FROM monitoring_devices WHERE order_id = :o ORDER BY id")
+      .bind("o", static_cast<long long>(order_id))
+      .each(s, [&](const soci::row& r) {
+        DeviceView d;
+        d.device_id = get_str(r, 0);
+        d.kind = parse_device_kind(get_str(r, 1), "kind").value_or(DeviceKind::victim_mobile);
+        d.active = store::get_bool(r, 2);
+        out.push_back(std::move(d));
+      });
+  for (auto& d : out)
+    Query("SELECT loc_enc, at, battery FROM monitoring_positions WHERE device_id = :d AND loc_enc IS NOT NULL ORDER BY at DESC LIMIT 1")
+        .bind("d", d.device_id)
+        .each(s, [&](const soci::row& r) { d.last = LastFix{open_point(r, 0), get_int(r, 1), get_opt_int(r, 2)}; });
+  return out;
+}
+
+bool Service::Impl::device_exists(soci::session& s, const std::string& device_id) {
+  return Query("SELECT id FROM monitoring_devices WHERE device_id = :d").bind("d", device_id).scalar(s).has_value();
+}
+
+void Service::Impl::insert_device(soci::session& s, const Device& d, const std::string& secret_hash) {
+  Query("INSERT INTO monitoring_devices(device_id, order_id, kind, secret_hash, active, created_at) VALUES(:d, :o, :k, :h, 1, :now)")
+      .bind("d", d.id)
+      .bind("o", static_cast<long long>(d.order_id))
+      .bind("k", std::string(to_string(d.kind)))
+      .bind("h", secret_hash)
+      .bind("now", static_cast<long long>(now_ms()))
+      .exec(s);
+}
+
+OrderView Service::Impl::order_view(soci::session& s, const OrderRow& o) {
+  OrderView v;
+  v.order = o;
+  v.zones = zones(s, o.id);
+  v.devices = devices_of(s, o.id);
+  return v;
+}
+
+namespace {
+
+constexpr const char* kDispatchColumns =
+    "SELECT d.id, d.incident_id, d.institution_id, d.unit_name, d.unit_kind, d.state, d.created_at, d.accepted_at, "
+    "d.en_route_at, d.on_site_at, d.closed_at, d.outcome, d.note, d.escalated, i.type, i.severity, i.loc_enc, d.cancelled_at, "
+    "i.comuna_id, o.label, o.victim_name, o.victim_phone, o.aggressor_name FROM monitoring_dispatches d "
+    "JOIN monitoring_incidents i ON i.id = d.incident_id JOIN monitoring_orders o ON o.id = i.order_id";
+
+}  // namespace
+
+std::optional<DispatchView> Service::Impl::dispatch(soci::session& s, int64_t id) {
+  std::optional<DispatchView> out;
+  Query(std::string(kDispatchColumns) + " WHERE d.id = :id").bind("id", static_cast<long long>(id)).each(s, [&](const soci::row& r) {
+    DispatchView d;
+    d.id = get_int(r, 0);
+    d.incident_id = get_int(r, 1);
+    d.institution_id = get_int(r, 2);
+    d.unit_name = get_str(r, 3);
+    d.unit_kind = get_str(r, 4);
+    d.state = get_str(r, 5);
+    d.created_at = get_int(r, 6);
+    d.accepted_at = get_opt_int(r, 7);
+    d.en_route_at = get_opt_int(r, 8);
+    d.on_site_at = get_opt_int(r, 9);
+    d.closed_at = get_opt_int(r, 10);
+    d.outcome = get_str(r, 11);
+    d.note = open_text(get_str(r, 12));
+    d.escalated = store::get_bool(r, 13);
+    d.type = get_str(r, 14);
+    d.severity = get_str(r, 15);
+    d.at = open_point(r, 16);
+    d.cancelled_at = get_opt_int(r, 17);
+    // A dispatch replaced by another is stored closed (nothing waits for it) and shown as cancelled.
+    if (d.cancelled_at) d.state = "anulado";
+    d.comuna_id = get_str(r, 18);
+    d.order_label = open_text(get_str(r, 19));
+    d.victim_name = open_text(get_str(r, 20));
+    d.victim_phone = open_text(get_str(r, 21));
+    d.aggressor_name = open_text(get_str(r, 22));
+    out = std::move(d);
+  });
+  return out;
+}
+
+std::optional<IncidentView> Service::Impl::incident(soci::session& s, int64_t id) {
+  std::optional<IncidentView> out;
   std::optional<int64_t> taken_by;
   Query("SELECT i.id, i.order_id, o.label, i.type, i.severity, i.device_id, d.kind, i.zone_id, z.label, i.first_at, i.last_at, "
-        "i.count, i.loc_enc, i.loc_enc, i.distance_m, i.battery, i.comuna_id, i.state, i.escalated, i.taken_by, i.outcome "
+        "i.count, i.loc_enc, i.distance_m, i.battery, i.comuna_id, i.state, i.escalated, i.taken_by, i.outcome "
         "FROM monitoring_incidents i JOIN monitoring_orders o ON o.id = i.order_id "
         "LEFT JOIN monitoring_devices d ON d.device_id = i.device_id LEFT JOIN monitoring_zones z ON z.id = i.zone_id "
         "WHERE i.id = :id")
       .bind("id", static_cast<long long>(id))
       .each(s, [&](const soci::row& r) {
-        const std::string outcome = get_str(r, 20);
-        taken_by = get_opt_int(r, 19);
-        const auto at = open_point(r, 12);
-        out = {{"id", get_int(r, 0)},
-               {"order_id", get_int(r, 1)},
-               {"order_label", open_text(get_str(r, 2))},
-               {"type", get_str(r, 3)},
-               {"type_label", std::string(label_es(alert_type_from(get_str(r, 3))))},
-               {"severity", get_str(r, 4)},
-               {"device_id", get_str(r, 5)},
-               {"device_kind", text_or_empty(get_str(r, 6))},
-               {"zone_id", int_or_null(r, 7)},
-               {"zone_label", text_or_empty(open_text(get_str(r, 8)))},
-               {"first_at", get_int(r, 9)},
-               {"last_at", get_int(r, 10)},
-               {"count", get_int(r, 11)},
-               {"lat", lat_json(at)},
-               {"lon", lon_json(at)},
-               {"distance_m", num_or_null(get_opt_double(r, 14))},
-               {"battery", int_or_null(r, 15)},
-               {"comuna_id", text_or_empty(get_str(r, 16))},
-               {"state", get_str(r, 17)},
-               {"escalated", store::get_bool(r, 18)},
-               {"taken_by", nullptr},
-               {"outcome", text_or_empty(outcome)},
-               {"outcome_label", outcome.empty() ? Json(nullptr) : Json(outcome_es(outcome))},
-               {"dispatch", nullptr}};
+        IncidentView v;
+        v.id = get_int(r, 0);
+        v.order_id = get_int(r, 1);
+        v.order_label = open_text(get_str(r, 2));
+        v.type = get_str(r, 3);
+        v.severity = get_str(r, 4);
+        v.device_id = get_str(r, 5);
+        v.device_kind = get_str(r, 6);
+        v.zone_id = get_opt_int(r, 7);
+        v.zone_label = open_text(get_str(r, 8));
+        v.first_at = get_int(r, 9);
+        v.last_at = get_int(r, 10);
+        v.count = get_int(r, 11);
+        v.at = open_point(r, 12);
+        v.distance_m = get_opt_double(r, 13);
+        v.battery = get_opt_int(r, 14);
+        v.comuna_id = get_str(r, 15);
+        v.state = get_str(r, 16);
+        v.escalated = store::get_bool(r, 17);
+        taken_by = get_opt_int(r, 18);
+        v.outcome = get_str(r, 19);
+        out = std::move(v);
       });
-  if (out.is_null()) return out;
+  if (!out) return out;
   if (taken_by && dir.user_names)
-    if (auto names = dir.user_names({*taken_by}); names.count(*taken_by)) out["taken_by"] = names[*taken_by];
+    if (auto names = dir.user_names({*taken_by}); names.count(*taken_by)) out->taken_by = names[*taken_by];
   auto last = Query("SELECT MAX(id) FROM monitoring_dispatches WHERE incident_id = :id").bind("id", static_cast<long long>(id)).scalar(s);
-  if (last && *last) out["dispatch"] = dispatch_json(s, *last);
+  if (last && *last) out->dispatch = dispatch(s, *last);
   return out;
 }
 
 std::vector<int64_t> Service::Impl::incident_ids(soci::session& s, const std::string& state, int limit) {
   std::string where = state == "open" ? " WHERE state <> 'cerrada'" : state == "closed" ? " WHERE state = 'cerrada'" : "";
-  std::vector<int64_t> ids;
-  Query("SELECT id FROM monitoring_incidents" + where + " ORDER BY id DESC LIMIT " + std::to_string(limit)).each(s, [&](const soci::row& r) {
-    ids.push_back(get_int(r, 0));
-  });
-  return ids;
+  return ids_of(s, Query("SELECT id FROM monitoring_incidents" + where + " ORDER BY id DESC LIMIT " + std::to_string(limit)));
 }
 
-Json Service::Impl::track_json(soci::session& s, int64_t order_id, int64_t from, int64_t to) {
-  Json devices = Json::array();
-  std::vector<std::pair<std::string, std::string>> devs;
+std::vector<PersonOrder::Incident> Service::Impl::incidents_of_order(soci::session& s, int64_t order_id, int limit) {
+  std::vector<PersonOrder::Incident> out;
+  Query("SELECT id, first_at, type, severity, state, outcome FROM monitoring_incidents WHERE order_id = :o ORDER BY first_at DESC, id DESC LIMIT " +
+        std::to_string(limit))
+      .bind("o", static_cast<long long>(order_id))
+      .each(s, [&](const soci::row& r) {
+        out.push_back({get_int(r, 0), get_int(r, 1), get_str(r, 2), get_str(r, 3), get_str(r, 4), get_str(r, 5)});
+      });
+  return out;
+}
+
+std::string Service::Impl::incident_state(soci::session& s, int64_t id) {
+  std::string state;
+  Query("SELECT state FROM monitoring_incidents WHERE id = :id").bind("id", static_cast<long long>(id)).each(s, [&](const soci::row& r) {
+    state = get_str(r, 0);
+  });
+  return state;
+}
+
+void Service::Impl::take_incident(soci::session& s, int64_t id, int64_t user_id, int64_t now) {
+  Query("UPDATE monitoring_incidents SET state = 'en_gestion', taken_by = :u, taken_at = :now WHERE id = :id")
+      .bind("u", static_cast<long long>(user_id))
+      .bind("now", static_cast<long long>(now))
+      .bind("id", static_cast<long long>(id))
+      .exec(s);
+}
+
+void Service::Impl::close_incident(soci::session& s, int64_t id, const std::string& outcome, int64_t user_id, int64_t now) {
+  Query("UPDATE monitoring_incidents SET state = 'cerrada', closed_at = :now, outcome = :o, "
+        "taken_by = COALESCE(taken_by, :u), taken_at = COALESCE(taken_at, :now2) WHERE id = :id")
+      .bind("now", static_cast<long long>(now))
+      .bind("now2", static_cast<long long>(now))
+      .bind("o", outcome)
+      .bind("u", static_cast<long long>(user_id))
+      .bind("id", static_cast<long long>(id))
+      .exec(s);
+}
+
+void Service::Impl::mark_dispatched(soci::session& s, int64_t id, int64_t user_id, int64_t now) {
+  Query("UPDATE monitoring_incidents SET state = 'despachada', taken_by = COALESCE(taken_by, :u), "
+        "taken_at = COALESCE(taken_at, :now) WHERE id = :id")
+      .bind("u", static_cast<long long>(user_id))
+      .bind("now", static_cast<long long>(now))
+      .bind("id", static_cast<long long>(id))
+      .exec(s);
+}
+
+std::vector<AlertView> Service::Impl::alerts_of(soci::session& s, int64_t incident_id) {
+  std::vector<AlertView> out;
+  Query("SELECT at, type, loc_enc, distance_m, battery FROM monitoring_alerts WHERE incident_id = :i ORDER BY id LIMIT 1000")
+      .bind("i", static_cast<long long>(incident_id))
+      .each(s, [&](const soci::row& r) {
+        out.push_back({get_int(r, 0), get_str(r, 1), open_point(r, 2), get_opt_double(r, 3), get_opt_int(r, 4)});
+      });
+  return out;
+}
+
+std::vector<ActionView> Service::Impl::actions_of(soci::session& s, int64_t incident_id) {
+  std::vector<ActionView> out;
+  Query("SELECT at, kind, note, outcome, reached, user_id FROM monitoring_actions WHERE incident_id = :i ORDER BY id")
+      .bind("i", static_cast<long long>(incident_id))
+      .each(s, [&](const soci::row& r) {
+        ActionView a;
+        a.at = get_int(r, 0);
+        a.kind = get_str(r, 1);
+        a.note = is_null(r, 2) ? std::string() : open_text(get_str(r, 2));
+        a.outcome = get_str(r, 3);
+        if (!is_null(r, 4)) a.reached = store::get_bool(r, 4);
+        a.user_id = get_opt_int(r, 5);
+        out.push_back(std::move(a));
+      });
+  return out;
+}
+
+std::vector<int64_t> Service::Impl::dispatch_ids_of_incident(soci::session& s, int64_t incident_id) {
+  return ids_of(s, Query("SELECT id FROM monitoring_dispatches WHERE incident_id = :i ORDER BY id").bind("i", static_cast<long long>(incident_id)));
+}
+
+std::vector<int64_t> Service::Impl::dispatch_ids_of_unit(soci::session& s, int64_t institution_id) {
+  return ids_of(s, Query("SELECT id FROM monitoring_dispatches WHERE institution_id = :i ORDER BY (state = 'cerrado'), id DESC LIMIT 200")
+                      .bind("i", static_cast<long long>(institution_id)));
+}
+
+void Service::Impl::cancel_dispatch(soci::session& s, int64_t id, int64_t user_id, int64_t now) {
+  Query("UPDATE monitoring_dispatches SET state = 'cerrado', closed_at = :now, cancelled_at = :now2, updated_by = :u WHERE id = :id")
+      .bind("now", static_cast<long long>(now))
+      .bind("now2", static_cast<long long>(now))
+      .bind("u", static_cast<long long>(user_id))
+      .bind("id", static_cast<long long>(id))
+      .exec(s);
+}
+
+void Service::Impl::advance_dispatch(soci::session& s, int64_t id, const std::string& to, const std::string& outcome, int64_t user_id,
+                                     int64_t now) {
+  static const std::map<std::string, std::string> column = {
+      {"aceptado", "accepted_at"}, {"en_camino", "en_route_at"}, {"en_sitio", "on_site_at"}, {"cerrado", "closed_at"}};
+  Query("UPDATE monitoring_dispatches SET state = :st, " + column.at(to) + " = :now, outcome = :o, updated_by = :u WHERE id = :id")
+      .bind("st", to)
+      .bind("now", static_cast<long long>(now))
+      .bind_opt("o", outcome.empty() ? std::nullopt : std::optional<std::string>(outcome))
+      .bind("u", static_cast<long long>(user_id))
+      .bind("id", static_cast<long long>(id))
+      .exec(s);
+}
+
+std::vector<DeviceOnMap> Service::Impl::devices_on_map(soci::session& s) {
+  std::vector<DeviceOnMap> out;
+  Query("SELECT d.device_id, d.kind, d.order_id, p.loc_enc, p.at, p.battery FROM monitoring_devices d "
+        "JOIN monitoring_positions p ON p.device_id = d.device_id AND p.at = (SELECT MAX(at) FROM monitoring_positions q "
+        "WHERE q.device_id = d.device_id AND q.loc_enc IS NOT NULL) WHERE d.active = 1")
+      .each(s, [&](const soci::row& r) {
+        auto at = open_point(r, 3);
+        if (!at) return;
+        out.push_back({get_str(r, 0), get_str(r, 1), get_int(r, 2), *at, get_int(r, 4), get_opt_int(r, 5)});
+      });
+  return out;
+}
+
+HomeCounts Service::Impl::home_counts(soci::session& s, const http::Principal& who) {
+  auto count = [&](const std::string& sql, int64_t institution) {
+    Query q(sql);
+    if (institution) q.bind("i", static_cast<long long>(institution));
+    return q.scalar(s).value_or(0);
+  };
+  HomeCounts h;
+  if (who.can("alerts.handle")) {
+    h.critical = count("SELECT COUNT(*) FROM monitoring_incidents WHERE state = 'nueva' AND severity = 'critical'", 0);
+    h.fresh = count("SELECT COUNT(*) FROM monitoring_incidents WHERE state = 'nueva'", 0);
+    h.open = count("SELECT COUNT(*) FROM monitoring_incidents WHERE state <> 'cerrada'", 0);
+  }
+  if (who.can("dispatch.receive")) {
+    h.pending = count("SELECT COUNT(*) FROM monitoring_dispatches WHERE institution_id = :i AND state = 'enviado'", who.institution_id);
+    h.active = count("SELECT COUNT(*) FROM monitoring_dispatches WHERE institution_id = :i AND state <> 'cerrado'", who.institution_id);
+  }
+  return h;
+}
+
+Track Service::Impl::track(soci::session& s, int64_t order_id, int64_t from, int64_t to) {
+  Track out;
   Query("SELECT device_id, kind FROM monitoring_devices WHERE order_id = :o ORDER BY id")
       .bind("o", static_cast<long long>(order_id))
-      .each(s, [&](const soci::row& r) { devs.emplace_back(get_str(r, 0), get_str(r, 1)); });
-  for (const auto& [id, kind] : devs) {
-    Json points = Json::array();
+      .each(s, [&](const soci::row& r) { out.push_back({get_str(r, 0), get_str(r, 1), {}}); });
+  for (auto& d : out)
     Query("SELECT loc_enc, at FROM monitoring_positions WHERE device_id = :d AND at >= :from AND at <= :to AND loc_enc IS NOT NULL "
           "ORDER BY at LIMIT 5000")
-        .bind("d", id)
+        .bind("d", d.device_id)
         .bind("from", static_cast<long long>(from))
         .bind("to", static_cast<long long>(to))
         .each(s, [&](const soci::row& r) {
-          if (auto p = open_point(r, 0)) points.push_back({{"lat", p->lat}, {"lon", p->lon}, {"at", get_int(r, 1)}});
+          if (auto p = open_point(r, 0)) d.points.push_back({*p, get_int(r, 1)});
         });
-    devices.push_back({{"device_id", id}, {"kind", kind}, {"points", points}});
-  }
-  return {{"devices", devices}};
+  return out;
 }
 
 void Service::Impl::insert_action(soci::session& s, int64_t incident, const std::string& kind, const std::string& note,
@@ -463,5 +588,231 @@ int64_t Service::Impl::insert_dispatch(soci::session& s, int64_t incident, const
               .bind_opt("by", user ? std::optional<long long>(*user) : std::nullopt)
               .scalar(s);
 }
+
+Json Service::Impl::incident_json(soci::session& s, int64_t id) {
+  auto v = incident(s, id);
+  return v ? monitoring::incident_json(*v) : Json();
+}
+
+Json Service::Impl::dispatch_json(soci::session& s, int64_t id) {
+  auto v = dispatch(s, id);
+  return v ? monitoring::dispatch_json(*v) : Json();
+}
+
+Json Service::Impl::track_json(soci::session& s, int64_t order_id, int64_t from, int64_t to) {
+  return monitoring::track_json(track(s, order_id, from, to));
+}
+
+// ---------------------------------------------------------------- start-up and ingest
+
+std::vector<std::pair<std::string, Device>> Service::Impl::active_devices(soci::session& s) {
+  std::vector<std::pair<std::string, Device>> devs;
+  Query("SELECT device_id, order_id, kind, secret_hash FROM monitoring_devices WHERE active = 1 ORDER BY id").each(s, [&](const soci::row& r) {
+    Device d;
+    d.id = get_str(r, 0);
+    d.order_id = get_int(r, 1);
+    d.kind = parse_device_kind(get_str(r, 2), "kind").value_or(DeviceKind::victim_mobile);
+    d.person_id = is_aggressor(d.kind) ? aggressor_person(d.order_id) : victim_person(d.order_id);
+    devs.emplace_back(get_str(r, 3), d);
+  });
+  return devs;
+}
+
+std::unordered_map<std::string, std::string> Service::Impl::all_device_kinds(soci::session& s) {
+  std::unordered_map<std::string, std::string> out;
+  Query("SELECT device_id, kind FROM monitoring_devices").each(s, [&](const soci::row& r) { out[get_str(r, 0)] = get_str(r, 1); });
+  return out;
+}
+
+std::vector<PositionRow> Service::Impl::recent_positions(soci::session& s, const std::string& device_id, size_t limit) {
+  std::vector<PositionRow> last;
+  Query("SELECT at, received_at, loc_enc, battery FROM monitoring_positions WHERE device_id = :d ORDER BY at DESC LIMIT " +
+        std::to_string(limit))
+      .bind("d", device_id)
+      .each(s, [&](const soci::row& r) {
+        PositionRow p;
+        p.fix.at = get_int(r, 0);
+        p.fix.received_at = get_int(r, 1);
+        p.fix.has_fix = !is_null(r, 2);
+        p.loc_enc = p.fix.has_fix ? get_str(r, 2) : std::string();  // sealed: the caller opens what it needs
+        p.fix.battery_pct = is_null(r, 3) ? -1 : static_cast<int16_t>(get_int(r, 3));
+        last.push_back(p);
+      });
+  return last;
+}
+
+std::vector<IncidentRow> Service::Impl::open_incidents(soci::session& s) {
+  std::vector<IncidentRow> out;
+  Query("SELECT id, order_id, type, severity, device_id, zone_id, victim_person_id, fold_key, first_at, last_at, count, "
+        "loc_enc, distance_m, battery, comuna_id FROM monitoring_incidents WHERE state <> 'cerrada'")
+      .each(s, [&](const soci::row& r) {
+        IncidentRow in;
+        in.id = get_int(r, 0);
+        in.order_id = get_int(r, 1);
+        in.type = alert_type_from(get_str(r, 2));
+        in.severity = severity_from(get_str(r, 3));
+        in.device_id = get_str(r, 4);
+        in.zone_id = get_int(r, 5);
+        in.victim_person_id = get_int(r, 6);
+        in.fold_key = get_str(r, 7);
+        in.first_at = get_int(r, 8);
+        in.last_at = get_int(r, 9);
+        in.count = static_cast<int>(get_int(r, 10));
+        if (auto at = open_point(r, 11)) {
+          in.lat = at->lat;
+          in.lon = at->lon;
+        }
+        in.distance_m = get_opt_double(r, 12).value_or(NAN);
+        in.battery = is_null(r, 13) ? -1 : static_cast<int>(get_int(r, 13));
+        in.comuna_id = get_str(r, 14);
+        out.push_back(std::move(in));
+      });
+  for (auto& in : out)
+    if (auto v = incident(s, in.id)) {
+      in.state = v->state;
+      in.escalated = v->escalated;
+      in.taken_by = v->taken_by;
+      in.dispatch = v->dispatch;
+    }
+  return out;
+}
+
+int64_t Service::Impl::next_incident_id(soci::session& s) {
+  return Query("SELECT COALESCE(MAX(id), 0) + 1 FROM monitoring_incidents").scalar(s).value_or(1);
+}
+
+std::set<int64_t> Service::Impl::stored_instants(soci::session& s, const std::string& device_id, int64_t from, int64_t to) {
+  std::set<int64_t> out;
+  Query("SELECT at FROM monitoring_positions WHERE device_id = :d AND at >= :lo AND at <= :hi")
+      .bind("d", device_id)
+      .bind("lo", static_cast<long long>(from))
+      .bind("hi", static_cast<long long>(to))
+      .each(s, [&](const soci::row& r) { out.insert(get_int(r, 0)); });
+  return out;
+}
+
+// ---------------------------------------------------------------- escalation and retention
+
+int64_t Service::Impl::escalations_due(soci::session& s, int64_t take_before, int64_t accept_before) {
+  return Query("SELECT (SELECT COUNT(*) FROM monitoring_incidents WHERE state = 'nueva' AND escalated = 0 AND created_at < :t) + "
+               "(SELECT COUNT(*) FROM monitoring_dispatches WHERE state = 'enviado' AND escalated = 0 AND created_at < :a)")
+      .bind("t", static_cast<long long>(take_before))
+      .bind("a", static_cast<long long>(accept_before))
+      .scalar(s)
+      .value_or(0);
+}
+
+std::vector<int64_t> Service::Impl::escalate_untaken(soci::session& s, int64_t before) {
+  auto ids = ids_of(s, Query("SELECT id FROM monitoring_incidents WHERE state = 'nueva' AND escalated = 0 AND created_at < :t")
+                          .bind("t", static_cast<long long>(before)));
+  for (int64_t id : ids) Query("UPDATE monitoring_incidents SET escalated = 1 WHERE id = :id").bind("id", static_cast<long long>(id)).exec(s);
+  return ids;
+}
+
+std::vector<Service::Impl::LateDispatch> Service::Impl::escalate_unaccepted(soci::session& s, int64_t before) {
+  std::vector<LateDispatch> late;
+  Query("SELECT id, incident_id, unit_kind FROM monitoring_dispatches WHERE state = 'enviado' AND escalated = 0 AND created_at < :t")
+      .bind("t", static_cast<long long>(before))
+      .each(s, [&](const soci::row& r) { late.push_back({get_int(r, 0), get_int(r, 1), get_str(r, 2)}); });
+  for (const auto& d : late)
+    Query("UPDATE monitoring_dispatches SET escalated = 1 WHERE id = :id").bind("id", static_cast<long long>(d.id)).exec(s);
+  return late;
+}
+
+int64_t Service::Impl::purge_positions(soci::session& s, int64_t cutoff, int64_t margin) {
+  // Positions around an incident of the device's order are evidence and stay.
+  return static_cast<int64_t>(Query("DELETE FROM monitoring_positions WHERE received_at < :cutoff AND NOT EXISTS ("
+                                    "SELECT 1 FROM monitoring_devices d JOIN monitoring_incidents i ON i.order_id = d.order_id "
+                                    "WHERE d.device_id = monitoring_positions.device_id AND monitoring_positions.at >= i.first_at - :m1 "
+                                    "AND monitoring_positions.at <= i.last_at + :m2)")
+                                  .bind("cutoff", static_cast<long long>(cutoff))
+                                  .bind("m1", static_cast<long long>(margin))
+                                  .bind("m2", static_cast<long long>(margin))
+                                  .exec(s));
+}
+
+// One group commit: every position, incident and alert of the batches, in one transaction, with
+// bulk-bound statements for the positions.
+Result<void> Service::Impl::commit(std::vector<std::shared_ptr<Batch>>& batches) {
+  const long long now = now_ms();
+  // Bulk-bound statements: prepared once per commit, executed for every row, built before the
+  // transaction (positions come sealed from ingest: one AEAD per row).
+  std::vector<std::string> dev;
+  std::vector<long long> at, rec, alarms, battery;
+  std::vector<std::string> loc;
+  std::vector<double> speed, acc;
+  std::vector<soci::indicator> loc_i, speed_i, acc_i, bat_i;
+  std::vector<std::string> status;
+  for (auto& b : batches)
+    for (const auto& p : b->positions) {
+      const Fix& f = p.fix;
+      dev.push_back(p.device_id);
+      at.push_back(f.at);
+      rec.push_back(f.received_at);
+      loc.push_back(!f.has_fix ? std::string() : !p.loc_enc.empty() ? p.loc_enc : seal_point(f.lat, f.lon));
+      loc_i.push_back(f.has_fix ? soci::i_ok : soci::i_null);
+      speed.push_back(std::isfinite(f.speed_kmh) ? f.speed_kmh : 0.0);
+      speed_i.push_back(std::isfinite(f.speed_kmh) ? soci::i_ok : soci::i_null);
+      acc.push_back(std::isfinite(f.accuracy_m) ? f.accuracy_m : 0.0);
+      acc_i.push_back(std::isfinite(f.accuracy_m) ? soci::i_ok : soci::i_null);
+      battery.push_back(f.battery_pct);
+      bat_i.push_back(f.battery_pct >= 0 ? soci::i_ok : soci::i_null);
+      alarms.push_back(f.alarms);
+      status.push_back(p.status);
+    }
+  return db.transaction<void>([&](soci::session& s) -> Result<void> {
+    if (!dev.empty()) {
+      s << "INSERT INTO monitoring_positions(device_id, at, received_at, loc_enc, speed_kmh, accuracy_m, battery, alarms, status) "
+           "VALUES(:d, :at, :rec, :loc, :speed, :acc, :bat, :alarms, :status) ON CONFLICT (device_id, at) DO NOTHING",
+          soci::use(dev), soci::use(at), soci::use(rec), soci::use(loc, loc_i), soci::use(speed, speed_i),
+          soci::use(acc, acc_i), soci::use(battery, bat_i), soci::use(alarms), soci::use(status);
+    }
+    for (auto& b : batches) {
+      for (const auto& [id, in] : b->incidents) {
+        auto q = Query(
+            "INSERT INTO monitoring_incidents(id, order_id, type, severity, device_id, zone_id, victim_person_id, fold_key, "
+            "first_at, last_at, count, loc_enc, distance_m, battery, comuna_id, state, created_at) VALUES(:id, :o, :type, :sev, "
+            ":dev, :zone, :victim, :key, :first, :last, :count, :loc, :dist, :bat, :comuna, 'nueva', :now) "
+            "ON CONFLICT (id) DO UPDATE SET last_at = excluded.last_at, count = excluded.count, loc_enc = excluded.loc_enc, "
+            "distance_m = excluded.distance_m, battery = excluded.battery");
+        q.bind("id", static_cast<long long>(id))
+            .bind("o", static_cast<long long>(in.order_id))
+            .bind("type", std::string(to_string(in.type)))
+            .bind("sev", std::string(to_string(in.severity)))
+            .bind("dev", in.device_id)
+            .bind_opt("zone", in.zone_id ? std::optional<long long>(in.zone_id) : std::nullopt)
+            .bind_opt("victim", in.victim_person_id ? std::optional<long long>(in.victim_person_id) : std::nullopt)
+            .bind("key", in.fold_key)
+            .bind("first", static_cast<long long>(in.first_at))
+            .bind("last", static_cast<long long>(in.last_at))
+            .bind("count", static_cast<long long>(in.count))
+            .bind_opt("loc", std::isfinite(in.lat) && std::isfinite(in.lon) ? std::optional<std::string>(seal_point(in.lat, in.lon))
+                                                                           : std::nullopt)
+            .bind_opt_double("dist", std::isfinite(in.distance_m) ? std::optional<double>(in.distance_m) : std::nullopt)
+            .bind_opt("bat", in.battery >= 0 ? std::optional<long long>(in.battery) : std::nullopt)
+            .bind("comuna", in.comuna_id)
+            .bind("now", now)
+            .exec(s);
+      }
+      for (const auto& ar : b->alerts) {
+        const Alert& a = ar.alert;
+        Query("INSERT INTO monitoring_alerts(incident_id, type, device_id, at, loc_enc, distance_m, battery, committed_at) "
+              "VALUES(:i, :type, :dev, :at, :loc, :dist, :bat, :now)")
+            .bind("i", static_cast<long long>(ar.incident_id))
+            .bind("type", std::string(to_string(a.type)))
+            .bind("dev", a.device_id)
+            .bind("at", static_cast<long long>(a.at))
+            .bind_opt("loc", std::isfinite(a.lat) && std::isfinite(a.lon) ? std::optional<std::string>(seal_point(a.lat, a.lon))
+                                                                         : std::nullopt)
+            .bind_opt_double("dist", std::isfinite(a.distance_m) ? std::optional<double>(a.distance_m) : std::nullopt)
+            .bind_opt("bat", a.battery_pct >= 0 ? std::optional<long long>(a.battery_pct) : std::nullopt)
+            .bind("now", now)
+            .exec(s);
+      }
+    }
+    return {};
+  });
+}
+
 
 }  // namespace eq::monitoring

@@ -1,5 +1,7 @@
-// HTTP handlers of telematic monitoring (API.md): orders, zones and devices; the control centre's
-// console, incidents, actions and dispatch; the units' dispatches; device ingest; the live streams.
+// HTTP of telematic monitoring (API.md): each handler parses its request into a command of
+// commands.h, asks the service, and answers the result as JSON (json.cc). Orders, zones and
+// devices; the control centre's console, incidents, actions and dispatch; the units' dispatches;
+// device ingest (OsmAnd and JSON batches); the live streams. No SQL, no locks, no workflow here.
 #include <algorithm>
 #include <cmath>
 #include <regex>
@@ -8,23 +10,17 @@
 #include "core/text.h"
 #include "core/time.h"
 #include "monitoring/access.h"
+#include "monitoring/json.h"
+#include "monitoring/module.h"
 #include "monitoring/osmand.h"
-#include "monitoring/service_impl.h"
-#include "store/query.h"
-#include "store/row.h"
-#include "store/with_session.h"
 
 namespace eq::monitoring {
-
-http::Json evidence_document(Service::Impl& I, soci::session& s, int64_t incident_id);
-std::string export_public_key(const crypto::Keys& keys);
 
 namespace {
 
 using http::Json;
 using http::Request;
 using http::Response;
-using store::Query;
 using T = http::Field::Type;
 
 using access::kHandle;
@@ -35,8 +31,6 @@ std::string str(const Json& body, const char* key) {
   auto it = body.find(key);
   return it == body.end() || it->is_null() || !it->is_string() ? std::string() : trim(it->get<std::string>());
 }
-
-using store::with_session;
 
 constexpr const char* kNoOrder = "No existe una medida con ese identificador.";
 constexpr const char* kNoIncident = "No existe una alerta con ese identificador.";
@@ -59,18 +53,6 @@ Result<double> number_in(const Json& body, const char* key, double lo, double hi
     return fail(Error::invalid(key, what + " debe estar entre " + format_integer(static_cast<long long>(lo)) + " y " + format_integer(static_cast<long long>(hi)) + " metros.",
                                "out_of_range"));
   return x;
-}
-
-std::vector<std::string> warnings_for(const OrderRow& o, const std::vector<Zone>& zones) {
-  Order eo;
-  eo.id = o.id;
-  eo.min_distance_m = o.min_distance_m;
-  eo.approach_m = o.approach_m;
-  OrderContext ctx;
-  ctx.zones = zones;
-  ctx.aggressor_home = o.aggressor_home;
-  ctx.victim_home = o.victim_home;
-  return order_warnings(eo, ctx);
 }
 
 // The value of one field of a form-encoded string ("" when absent).
@@ -102,22 +84,26 @@ std::optional<Credentials> basic_credentials(const Request& req) {
   return Credentials{plain->substr(0, colon), plain->substr(colon + 1)};
 }
 
-struct Ctx {
-  Ctx(std::shared_ptr<Service> s) : svc(std::move(s)), I(svc->impl()) {}
-  std::shared_ptr<Service> svc;
-  Service::Impl& I;
-};
+Caller caller(const Request& req) { return Caller{req.who(), req.client_ip}; }
+
+Json warnings_json(const std::vector<std::string>& ws) {
+  Json out = Json::array();
+  for (const auto& w : ws) out.push_back(w);
+  return out;
+}
+
+std::optional<int64_t> int_field(const Json& body, const char* key) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null() || !it->is_number_integer()) return std::nullopt;
+  return it->get<int64_t>();
+}
 
 // Failed authentications are throttled by the service (per device id, per address only for
 // unknown ids), so MQTT and both HTTP protocols share one rule.
-Result<Response> ingest_reply(Ctx& c, const Request& req, const Credentials& who, std::vector<Position> positions, bool osmand) {
-  auto sum = c.svc->ingest(who, std::move(positions), req.client_ip);
+Result<Response> ingest_reply(Service& svc, const Request& req, const Credentials& who, std::vector<Position> positions, bool osmand) {
+  auto sum = svc.ingest(who, std::move(positions), req.client_ip);
   if (!sum) {
-    if (sum.error().status == 401) {
-      audit::Entry e = audit::Log::from(req, "monitoring.device_denied", "monitoring_device", "denied");
-      e.detail = who.device_id.substr(0, 64);
-      (void)c.I.audit.append(e);
-    }
+    if (sum.error().status == 401) svc.device_denied(req.client_ip, who.device_id);
     return fail(sum.error());
   }
   if (osmand) {
@@ -185,38 +171,45 @@ Result<Position> batch_position(const Json& p, size_t i, int64_t now) {
   return pos;
 }
 
-Result<Response> create_order(Ctx& c, Request& req, const Json& body) {
-  OrderRow o;
+const std::regex& phone_pattern() {
+  static const std::regex phone(R"(^\+?[0-9 ]{8,16}$)");
+  return phone;
+}
+
+Result<NewOrder> parse_order(const Json& body) {
+  NewOrder o;
+  o.record_id = int_field(body, "record_id");
+  if (body.contains("record_id") && !body["record_id"].is_null() && (!o.record_id || *o.record_id <= 0))
+    return fail(Error::invalid("record_id", "Indique el número de la medida en el registro de causas.", "invalid_record"));
+  const bool linked = o.record_id.has_value();
   o.label = str(body, "label");
-  if (o.label.empty()) return fail(Error::invalid("label", "Indique el RIT o la causa de la medida.", "required"));
+  if (o.label.empty() && !linked) return fail(Error::invalid("label", "Indique el RIT o la causa de la medida.", "required"));
   o.court = str(body, "court");
   o.victim_name = str(body, "victim_name");
-  if (o.victim_name.empty()) return fail(Error::invalid("victim_name", "Indique el nombre de la víctima.", "required"));
+  if (o.victim_name.empty() && !linked) return fail(Error::invalid("victim_name", "Indique el nombre de la víctima.", "required"));
   o.aggressor_name = str(body, "aggressor_name");
-  if (o.aggressor_name.empty()) return fail(Error::invalid("aggressor_name", "Indique el nombre del agresor.", "required"));
-  static const std::regex phone(R"(^\+?[0-9 ]{8,16}$)");
+  if (o.aggressor_name.empty() && !linked) return fail(Error::invalid("aggressor_name", "Indique el nombre del agresor.", "required"));
   o.victim_phone = str(body, "victim_phone");
-  if (!std::regex_match(o.victim_phone, phone))
+  if (!std::regex_match(o.victim_phone, phone_pattern()))
     return fail(Error::invalid("victim_phone", "Indique un teléfono de 8 a 15 dígitos, por ejemplo +56 9 1234 5678.", "invalid_phone"));
   o.aggressor_phone = str(body, "aggressor_phone");
-  if (!std::regex_match(o.aggressor_phone, phone))
+  if (!std::regex_match(o.aggressor_phone, phone_pattern()))
     return fail(Error::invalid("aggressor_phone", "Indique un teléfono de 8 a 15 dígitos, por ejemplo +56 9 1234 5678.", "invalid_phone"));
   o.comuna_id = str(body, "comuna_id");
-  // The comuna decides which unit is dispatched: it must be one of the territory's.
-  if (!c.I.dir.comuna_exists || !c.I.dir.comuna_exists(o.comuna_id))
+  if (o.comuna_id.empty() && !linked)
     return fail(Error::invalid("comuna_id", "Indique el código de una comuna existente, por ejemplo 13101 (Santiago).", "invalid_comuna"));
-  auto min = number_in(body, "min_distance_m", 50, 10000, "La distancia mínima");
-  if (!min) return fail(min.error());
-  o.min_distance_m = *min;
-  o.approach_m = std::max(o.min_distance_m * 2, c.I.opt.engine.approach_m);
+  if (body.contains("min_distance_m") && !body["min_distance_m"].is_null()) {
+    auto min = number_in(body, "min_distance_m", 50, 10000, "La distancia mínima");
+    if (!min) return fail(min.error());
+    o.min_distance_m = *min;
+  } else if (!linked) {
+    return fail(Error::invalid("min_distance_m", "Indique la distancia mínima en metros.", "required"));
+  }
   if (body.contains("approach_m") && !body["approach_m"].is_null()) {
     auto a = number_in(body, "approach_m", 50, 20000, "La distancia de aviso");
     if (!a) return fail(a.error());
-    if (*a <= o.min_distance_m)
-      return fail(Error::invalid("approach_m", "La distancia de aviso debe ser mayor que la distancia mínima.", "out_of_range"));
     o.approach_m = *a;
   }
-  o.starts_at = now_ms();
   if (auto s = str(body, "starts_on"); !s.empty()) {
     auto d = parse_date_cl(s, "starts_on");
     if (!d) return fail(d.error());
@@ -226,7 +219,6 @@ Result<Response> create_order(Ctx& c, Request& req, const Json& body) {
     auto d = parse_date_cl(e, "ends_on");
     if (!d) return fail(d.error());
     o.ends_at = *d + 86'400'000LL;  // through the whole last day
-    if (*o.ends_at <= o.starts_at) return fail(Error::invalid("ends_on", "El término debe ser posterior al inicio.", "invalid_date"));
   }
   for (const char* k : {"victim_home", "aggressor_home"})
     if (body.contains(k) && !body[k].is_null()) {
@@ -234,32 +226,17 @@ Result<Response> create_order(Ctx& c, Request& req, const Json& body) {
       if (!p) return fail(p.error());
       (std::string(k) == "victim_home" ? o.victim_home : o.aggressor_home) = *p;
     }
-  auto created = c.I.db.transaction<Json>([&](soci::session& s) -> Result<Json> {
-    o.id = c.I.insert_order(s, o, req.who().user_id);
-    o.status = "vigente";
-    c.I.audit.append(s, audit::Log::from(req, "monitoring.order_create", "monitoring_order:" + std::to_string(o.id)));
-    return c.I.order_json(s, o, true);
-  });
-  if (!created) return fail(created.error());
-  {
-    std::lock_guard lock(c.I.mu);
-    if (auto ok = c.I.add_to_engine(o, {}); !ok) return fail(ok.error());
-  }
-  Json warnings = Json::array();
-  for (auto& w : warnings_for(o, {})) warnings.push_back(w);
-  return Response::json({{"order", *created}, {"warnings", warnings}}, 201);
+  return o;
 }
 
-Result<Response> add_zone(Ctx& c, Request& req, int64_t order_id, const Json& body) {
+Result<Zone> parse_zone(const Json& body) {
   Zone z;
-  z.order_id = order_id;
   z.label = str(body, "label");
   if (z.label.empty()) return fail(Error::invalid("label", "Indique qué lugar protege la zona (domicilio, trabajo, colegio…).", "required"));
   const std::string shape = str(body, "shape");
   if (shape == "circle") {
     z.shape = Zone::Shape::circle;
-    if (!body.contains("lat") || !body.contains("lon"))
-      return fail(Error::invalid("lat", "Indique el centro del círculo (lat, lon).", "required"));
+    if (!body.contains("lat") || !body.contains("lon")) return fail(Error::invalid("lat", "Indique el centro del círculo (lat, lon).", "required"));
     auto p = point(Json({{"lat", body["lat"]}, {"lon", body["lon"]}}), "lat");
     if (!p) return fail(p.error());
     z.center = *p;
@@ -281,257 +258,51 @@ Result<Response> add_zone(Ctx& c, Request& req, int64_t order_id, const Json& bo
   } else {
     return fail(Error::invalid("shape", "La forma debe ser «circle» (círculo) o «polygon» (polígono).", "invalid_shape"));
   }
-  if (auto ok = access::change_order(req.who(), order_id, kNoOrder); !ok) return fail(ok.error());
-  std::vector<Zone> all;
-  OrderRow order;
-  // Engine lock before the database, the order ingest takes them in.
-  std::lock_guard lock(c.I.mu);
-  auto created = c.I.db.transaction<Json>([&](soci::session& s) -> Result<Json> {
-    auto o = c.I.order(s, order_id);
-    if (!o) return fail(Error::not_found(kNoOrder));
-    if (o->status == "terminada")
-      return fail(Error::conflict("order_ended", "La medida está terminada: no se le agregan zonas.", "order_id"));
-    order = *o;
-    z.id = c.I.insert_zone(s, z);
-    all = c.I.zones(s, order_id);
-    c.I.audit.append(s, audit::Log::from(req, "monitoring.zone_create", "monitoring_order:" + std::to_string(order_id)));
-    // The engine has the last word on the geometry (a self-intersecting polygon…): its refusal
-    // rolls the row back, so the database never holds a zone the engine does not watch.
-    if (auto ok = c.I.engine.add_zone(z); !ok) return fail(ok.error());
-    return zone_json(z);
-  });
-  if (!created) return fail(created.error());
-  Json warnings = Json::array();
-  for (auto& w : warnings_for(order, all)) warnings.push_back(w);
-  return Response::json({{"zone", *created}, {"warnings", warnings}}, 201);
+  return z;
 }
 
-// The court lifts the order, or it is replaced: zones and distances stop being watched, its
-// devices are retired (their positions are refused from now on) and the row keeps why and who.
-Result<Response> end_order(Ctx& c, Request& req, int64_t order_id, const Json& body) {
-  const std::string reason = str(body, "reason");
-  if (reason.empty())
-    return fail(Error::invalid("reason", "Indique por qué termina la medida (por ejemplo, la resolución del tribunal).", "required"));
-  if (auto ok = access::change_order(req.who(), order_id, kNoOrder); !ok) return fail(ok.error());
-  std::vector<std::string> retired;
-  // Engine lock before the database, the order ingest takes them in.
-  std::lock_guard lock(c.I.mu);
-  auto ended = c.I.db.transaction<Json>([&](soci::session& s) -> Result<Json> {
-    auto o = c.I.order(s, order_id);
-    if (!o) return fail(Error::not_found(kNoOrder));
-    if (o->status == "terminada") return fail(Error::conflict("order_ended", "La medida ya está terminada.", "status"));
-    // Never before it starts (an order ended before its first day is in force 1 ms, i.e. never),
-    // never after a term it already had.
-    int64_t at = std::max(now_ms(), o->starts_at + 1);
-    if (o->ends_at) at = std::min(at, *o->ends_at);
-    Query("UPDATE monitoring_orders SET status = 'terminada', ends_at = :at, ended_reason = :r, ended_by = :u WHERE id = :id")
-        .bind("at", static_cast<long long>(at))
-        .bind("r", c.I.seal(reason))
-        .bind("u", static_cast<long long>(req.who().user_id))
-        .bind("id", static_cast<long long>(order_id))
-        .exec(s);
-    Query("SELECT device_id FROM monitoring_devices WHERE order_id = :o AND active = 1")
-        .bind("o", static_cast<long long>(order_id))
-        .each(s, [&](const soci::row& r) { retired.push_back(store::get_str(r, 0)); });
-    Query("UPDATE monitoring_devices SET active = 0 WHERE order_id = :o").bind("o", static_cast<long long>(order_id)).exec(s);
-    c.I.audit.append(s, audit::Log::from(req, "monitoring.order_end", "monitoring_order:" + std::to_string(order_id)));
-    if (auto ok = c.I.engine.end_order(order_id, at); !ok) return fail(ok.error());
-    o->status = "terminada";
-    o->ends_at = at;
-    o->ended_reason = reason;
-    return c.I.order_json(s, *o, true);
-  });
-  if (!ended) return fail(ended.error());
-  for (const auto& d : retired) c.I.devices.erase(d);
-  return Response::json({{"order", *ended}});
+Json court_order_json(const CourtOrder& c) {
+  return {{"record_id", c.record_id},
+          {"court", c.court},
+          {"order_type", c.order_type},
+          {"comuna_id", c.comuna_id.empty() ? Json(nullptr) : Json(c.comuna_id)},
+          {"distance_m", c.distance_m ? Json(*c.distance_m) : Json(nullptr)},
+          {"starts_on", c.starts_at ? Json(format_date_cl(c.starts_at)) : Json(nullptr)},
+          {"ends_on", c.ends_at ? Json(format_date_cl(*c.ends_at - 1)) : Json(nullptr)},
+          {"victim", {{"person_id", c.victim_person_id}, {"name", c.victim_name}}},
+          {"aggressor", {{"person_id", c.aggressor_person_id}, {"name", c.aggressor_name}}}};
 }
 
-Result<Response> add_device(Ctx& c, Request& req, int64_t order_id, const Json& body) {
-  Device d;
-  d.id = str(body, "device_id");
-  if (!std::regex_match(d.id, std::regex("^[A-Za-z0-9_.:-]{3,64}$")))
-    return fail(Error::invalid("device_id", "El identificador del dispositivo (IMEI o serie) tiene de 3 a 64 letras, números o . _ : -.",
-                               "invalid_device_id"));
-  auto kind = parse_device_kind(str(body, "kind"), "kind");
-  if (!kind) return fail(kind.error());
-  d.kind = *kind;
-  d.order_id = order_id;
-  if (auto ok = access::change_order(req.who(), order_id, kNoOrder); !ok) return fail(ok.error());
-  const std::string secret = crypto::random_token(24);
-  auto created = c.I.register_device(d, secret, audit::Log::from(req, "monitoring.device_create", "monitoring_order:" + std::to_string(order_id)));
-  if (!created) return fail(created.error());
-  return Response::json({{"device", *created}, {"secret", secret}}, 201);
+Json labels_json(const std::vector<Label>& list) {
+  Json out = Json::array();
+  for (const auto& l : list) out.push_back({{"id", l.id}, {"label", l.label}});
+  return out;
 }
 
-Result<Response> incident_action(Ctx& c, Request& req, int64_t id, const Json& body) {
-  const std::string kind = str(body, "kind");
-  static const std::set<std::string> kinds = {"tomar", "llamada_victima", "llamada_agresor", "nota", "cerrar"};
-  if (!kinds.count(kind))
-    return fail(Error::invalid("kind", "La acción debe ser tomar, llamada_victima, llamada_agresor, nota o cerrar.", "invalid_kind"));
-  const std::string note = str(body, "note"), outcome = str(body, "outcome");
-  std::optional<bool> reached;
-  if (body.contains("reached") && body["reached"].is_boolean()) reached = body["reached"].get<bool>();
-  if (kind == "nota" && note.empty()) return fail(Error::invalid("note", "Escriba la nota.", "required"));
-  if ((kind == "llamada_victima" || kind == "llamada_agresor") && !reached)
-    return fail(Error::invalid("reached", "Indique si la persona contestó.", "required"));
-  if (kind == "cerrar" && std::find(std::begin(kOutcomes), std::end(kOutcomes), outcome) == std::end(kOutcomes))
-    return fail(Error::invalid("outcome", "Indique el resultado: falsa_alarma, contacto_sin_riesgo, unidad_en_sitio, detencion, derivacion u otro.",
-                               "required"));
-  if (kind != "cerrar" && !outcome.empty())
-    return fail(Error::invalid("outcome", "El resultado solo se indica al cerrar.", "not_allowed"));
-  if (auto ok = access::act_on_incident(req.who(), id, kNoIncident); !ok) return fail(ok.error());
-  auto done = c.I.db.transaction<Json>([&](soci::session& s) -> Result<Json> {
-    std::string state;
-    Query("SELECT state FROM monitoring_incidents WHERE id = :id").bind("id", static_cast<long long>(id)).each(s, [&](const soci::row& r) {
-      state = store::get_str(r, 0);
-    });
-    if (state.empty()) return fail(Error::not_found(kNoIncident));
-    if (state == "cerrada") return fail(Error::conflict("closed", "La alerta ya está cerrada.", "kind"));
-    const long long now = now_ms();
-    if (kind == "tomar") {
-      if (state != "nueva") return fail(Error::conflict("already_taken", "La alerta ya fue tomada.", "kind"));
-      Query("UPDATE monitoring_incidents SET state = 'en_gestion', taken_by = :u, taken_at = :now WHERE id = :id")
-          .bind("u", static_cast<long long>(req.who().user_id))
-          .bind("now", now)
-          .bind("id", static_cast<long long>(id))
-          .exec(s);
-    } else if (kind == "cerrar") {
-      Query("UPDATE monitoring_incidents SET state = 'cerrada', closed_at = :now, outcome = :o, "
-            "taken_by = COALESCE(taken_by, :u), taken_at = COALESCE(taken_at, :now2) WHERE id = :id")
-          .bind("now", now)
-          .bind("now2", now)
-          .bind("o", outcome)
-          .bind("u", static_cast<long long>(req.who().user_id))
-          .bind("id", static_cast<long long>(id))
-          .exec(s);
-    } else if (state == "nueva") {
-      // Acting on an alert is taking it.
-      Query("UPDATE monitoring_incidents SET state = 'en_gestion', taken_by = :u, taken_at = :now WHERE id = :id")
-          .bind("u", static_cast<long long>(req.who().user_id))
-          .bind("now", now)
-          .bind("id", static_cast<long long>(id))
-          .exec(s);
-    }
-    c.I.insert_action(s, id, kind, note, outcome, reached, req.who().user_id);
-    auto e = audit::Log::from(req, "monitoring.incident_" + kind, "monitoring_incident:" + std::to_string(id));
-    c.I.audit.append(s, e);
-    return c.I.incident_json(s, id);
-  });
-  if (!done) return fail(done.error());
-  if (kind == "cerrar") c.I.forget_incident(id);
-  c.I.hub->publish("incident", Json({{"type", "incident"}, {"incident", *done}}).dump());
-  return Response::json({{"incident", *done}}, 201);
-}
-
-Result<Response> dispatch_incident(Ctx& c, Request& req, int64_t id, const Json& body) {
-  const std::string note = str(body, "note");
-  if (auto ok = access::act_on_incident(req.who(), id, kNoIncident); !ok) return fail(ok.error());
-  int64_t dispatch_id = 0;
-  auto done = c.I.db.transaction<Json>([&](soci::session& s) -> Result<Json> {
-    auto inc = c.I.incident_json(s, id);
-    if (inc.is_null()) return fail(Error::not_found(kNoIncident));
-    if (inc["state"] == "cerrada") return fail(Error::conflict("closed", "La alerta ya está cerrada.", "incident"));
-    if (inc["dispatch"].is_object() && inc["dispatch"]["state"] != "cerrado")
-      return fail(Error::conflict("already_dispatched", "Ya hay una unidad despachada a esta alerta: " +
-                                                            inc["dispatch"]["unit_name"].get<std::string>() + ".", "incident"));
-    std::string comuna = inc["comuna_id"].is_string() ? inc["comuna_id"].get<std::string>() : std::string();
-    std::optional<Unit> unit = c.I.dir.responsible_unit ? c.I.dir.responsible_unit(comuna) : std::nullopt;
-    if (!unit) return fail(Error::conflict("no_unit", "No hay una unidad registrada para la comuna de la alerta.", "incident"));
-    dispatch_id = c.I.insert_dispatch(s, id, *unit, note, req.who().user_id);
-    Query("UPDATE monitoring_incidents SET state = 'despachada', taken_by = COALESCE(taken_by, :u), "
-          "taken_at = COALESCE(taken_at, :now) WHERE id = :id")
-        .bind("u", static_cast<long long>(req.who().user_id))
-        .bind("now", static_cast<long long>(now_ms()))
-        .bind("id", static_cast<long long>(id))
-        .exec(s);
-    c.I.insert_action(s, id, "despacho", "Despacho a " + unit->name + (note.empty() ? "" : ": " + note), "", std::nullopt,
-                      req.who().user_id);
-    c.I.audit.append(s, audit::Log::from(req, "monitoring.dispatch", "monitoring_incident:" + std::to_string(id)));
-    return c.I.dispatch_json(s, dispatch_id);
-  });
-  if (!done) return fail(done.error());
-  if (auto lease = c.I.db.lease()) {
-    try {
-      c.I.publish_incident(**lease, id);
-      c.I.publish_dispatch(**lease, dispatch_id);
-    } catch (const std::exception&) {
-    }
-  }
-  return Response::json({{"dispatch", *done}}, 201);
-}
-
-Result<Response> dispatch_status(Ctx& c, Request& req, int64_t id, const Json& body) {
-  static const std::vector<std::string> order = {"enviado", "aceptado", "en_camino", "en_sitio", "cerrado"};
-  const std::string to = str(body, "state");
-  auto pos = std::find(order.begin(), order.end(), to);
-  if (to == "enviado" || pos == order.end())
-    return fail(Error::invalid("state", "El estado debe ser aceptado, en_camino, en_sitio o cerrado.", "invalid_state"));
-  const std::string outcome = str(body, "outcome"), note = str(body, "note");
-  if (to == "cerrado" && std::find(std::begin(kOutcomes), std::end(kOutcomes), outcome) == std::end(kOutcomes))
-    return fail(Error::invalid("outcome", "Indique el resultado de la atención.", "required"));
-  if (to != "cerrado" && !outcome.empty()) return fail(Error::invalid("outcome", "El resultado solo se indica al cerrar.", "not_allowed"));
-  int64_t incident = 0;
-  auto done = c.I.db.transaction<Json>([&](soci::session& s) -> Result<Json> {
-    auto d = c.I.dispatch_json(s, id);
-    if (d.is_null()) return fail(Error::not_found(kNoDispatch));
-    if (auto ok = access::update_dispatch(req.who(), d["institution_id"].get<int64_t>(), kNoDispatch); !ok) return fail(ok.error());
-    auto from = std::find(order.begin(), order.end(), d["state"].get<std::string>());
-    if (pos <= from)
-      return fail(Error::invalid("state", "El despacho ya está «" + dispatch_state_es(*from) + "»; los estados solo avanzan.",
-                                 "invalid_transition"));
-    incident = d["incident_id"].get<int64_t>();
-    static const std::map<std::string, std::string> column = {
-        {"aceptado", "accepted_at"}, {"en_camino", "en_route_at"}, {"en_sitio", "on_site_at"}, {"cerrado", "closed_at"}};
-    Query("UPDATE monitoring_dispatches SET state = :st, " + column.at(to) + " = :now, outcome = :o, updated_by = :u WHERE id = :id")
-        .bind("st", to)
-        .bind("now", static_cast<long long>(now_ms()))
-        .bind_opt("o", outcome.empty() ? std::nullopt : std::optional<std::string>(outcome))
-        .bind("u", static_cast<long long>(req.who().user_id))
-        .bind("id", static_cast<long long>(id))
-        .exec(s);
-    c.I.insert_action(s, incident, "unidad", d["unit_name"].get<std::string>() + ": " + dispatch_state_es(to) + (note.empty() ? "" : ". " + note),
-                      outcome, std::nullopt, req.who().user_id);
-    c.I.audit.append(s, audit::Log::from(req, "monitoring.dispatch_" + to, "monitoring_dispatch:" + std::to_string(id)));
-    return c.I.dispatch_json(s, id);
-  });
-  if (!done) return fail(done.error());
-  if (auto lease = c.I.db.lease()) {
-    try {
-      c.I.publish_dispatch(**lease, id);
-      c.I.publish_incident(**lease, incident);
-    } catch (const std::exception&) {
-    }
-  }
-  return Response::json({{"dispatch", *done}});
-}
-
-// A live stream, audited with who opened it and when it ended. The end is seen when the server drops
-// the connection's filter (closed by either side, the session revoked, the server stopping): a
-// guard captured by the filter writes the closing entry when the last copy goes.
-Result<Response> live_stream(Ctx& c, const Request& req, const std::string& action, http::Hub::Filter filter) {
+// A live stream, audited with who opened it and when it ended (the service's guard writes the
+// closing entry when the server drops the connection's filter).
+Result<Response> live_stream(const std::shared_ptr<Service>& svc, const Request& req, const std::string& action, http::Hub::Filter filter) {
   Response r;
   r.status = 101;
   r.upgrade = std::make_shared<http::Upgrade>();
-  r.upgrade->hub = c.I.hub;
+  r.upgrade->hub = svc->hub_ptr();
   r.upgrade->hello = Json({{"type", "hello"}, {"now", now_ms()}}).dump();
   // A plain GET is answered 426 by the server: no stream opens, nothing to audit.
   if (fold_for_search(req.header("upgrade")) != "websocket") {
     r.upgrade->filter = std::move(filter);
     return r;
   }
-  auto opened = audit::Log::from(req, action + "_open", "monitoring_stream");
-  if (auto ok = c.I.audit.append(opened); !ok) return fail(ok.error());
-  auto closed = audit::Log::from(req, action + "_close", "monitoring_stream");
-  auto svc = c.svc;  // keeps the audit log's owner alive until the stream has ended
-  std::shared_ptr<void> guard(nullptr, [svc, closed](void*) mutable { (void)svc->impl().audit.append(closed); });
-  r.upgrade->filter = [guard, filter = std::move(filter)](const std::string& topic) { return filter(topic); };
+  auto guard = svc->stream_opened(caller(req), action);
+  if (!guard) return fail(guard.error());
+  // The service stays alive with the stream, until its closing entry is written.
+  r.upgrade->filter = [svc, guard = *guard, filter = std::move(filter)](const std::string& topic) { return filter(topic); };
   return r;
 }
 
 }  // namespace
 
 void register_routes(http::Router& router, std::shared_ptr<Service> service) {
-  auto c = std::make_shared<Ctx>(service);
+  auto c = service;
   const std::string tag = "monitoring";
   auto id_of = [](Request& req, const char* what) -> Result<int64_t> {
     auto id = http::path_id(req);
@@ -540,7 +311,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
   };
   // A POST on /…/{id}/…: the id (404 saying `missing` when it is not one), the body checked against
   // its schema, then the action.
-  using Action = Result<Response> (*)(Ctx&, Request&, int64_t, const Json&);
+  using Action = std::function<Result<Response>(Service&, const Request&, int64_t, const Json&)>;
   auto on_id = [c, id_of](const char* missing, const http::Schema& schema, Action act) -> http::Handler {
     return [c, id_of, missing, schema, act](Request& req) -> Result<Response> {
       auto id = id_of(req, missing);
@@ -550,237 +321,215 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
       return act(*c, req, *id, *body);
     };
   };
+  // A GET on /…/{id}…: the id, then the read.
+  using Read = std::function<Result<Response>(Service&, const Request&, int64_t)>;
+  auto get_id = [c, id_of](const char* missing, Read read) -> http::Handler {
+    return [c, id_of, missing, read](Request& req) -> Result<Response> {
+      auto id = id_of(req, missing);
+      if (!id) return fail(id.error());
+      return read(*c, req, *id);
+    };
+  };
 
   // ---------------------------------------------------------------- orders, zones, devices
   router.add({"GET", "/api/v1/monitoring/orders", kManage, "Medidas de protección con monitoreo telemático", tag,
               [c](Request& req) -> Result<Response> {
-                return with_session<Response>(c->I.db, [&](soci::session& s) -> Result<Response> {
-                  Json items = Json::array();
-                  for (const auto& o : c->I.orders(s))
-                    if (access::read_order(req.who(), o.id, kNoOrder)) items.push_back(c->I.order_json(s, o, false));
-                  c->I.audit.append(s, audit::Log::from(req, "monitoring.orders_read", "monitoring_orders"));
-                  return Response::json({{"items", items}});
-                });
+                auto list = c->orders(caller(req));
+                if (!list) return fail(list.error());
+                Json items = Json::array();
+                for (const auto& o : *list) items.push_back(order_json(o, false));
+                return Response::json({{"items", items}});
               }});
-  http::Schema new_order = {{"label", T::string, true, 100},          {"court", T::string, false, 200, true},
-                            {"victim_name", T::string, true, 200},    {"victim_phone", T::string, true, 20},
-                            {"aggressor_name", T::string, true, 200}, {"aggressor_phone", T::string, true, 20},
-                            {"comuna_id", T::string, true, 5},        {"min_distance_m", T::number, true},
-                            {"approach_m", T::number, false, 0, true}, {"starts_on", T::string, false, 10, true},
-                            {"ends_on", T::string, false, 10, true},  {"victim_home", T::object, false, 2, true},
-                            {"aggressor_home", T::object, false, 2, true}};
-  router.add({"POST", "/api/v1/monitoring/orders", kManage, "Registrar una medida de protección monitoreada", tag,
+  http::Schema new_order = {{"record_id", T::integer, false, 0, true}, {"label", T::string, false, 100, true},
+                            {"court", T::string, false, 200, true},    {"victim_name", T::string, false, 200, true},
+                            {"victim_phone", T::string, true, 20},     {"aggressor_name", T::string, false, 200, true},
+                            {"aggressor_phone", T::string, true, 20},  {"comuna_id", T::string, false, 5, true},
+                            {"min_distance_m", T::number, false, 0, true}, {"approach_m", T::number, false, 0, true},
+                            {"starts_on", T::string, false, 10, true}, {"ends_on", T::string, false, 10, true},
+                            {"victim_home", T::object, false, 2, true}, {"aggressor_home", T::object, false, 2, true}};
+  router.add({"POST", "/api/v1/monitoring/orders", kManage,
+              "Registrar una medida de protección monitoreada (desde una medida del registro: record_id)", tag,
               [c, new_order](Request& req) -> Result<Response> {
                 auto body = http::parse_body(req, new_order);
                 if (!body) return fail(body.error());
-                return create_order(*c, req, *body);
+                auto cmd = parse_order(*body);
+                if (!cmd) return fail(cmd.error());
+                auto o = c->create_order(caller(req), std::move(*cmd));
+                if (!o) return fail(o.error());
+                return Response::json({{"order", order_json(*o, true)}, {"warnings", warnings_json(o->warnings)}}, 201);
               },
               new_order});
+  router.add({"GET", "/api/v1/monitoring/court-orders/{id}", kManage,
+              "Una medida de protección del registro de causas, para crear su monitoreo", tag,
+              get_id("No existe una medida con ese número en el registro.", [](Service& svc, const Request& req, int64_t id) -> Result<Response> {
+                auto co = svc.court_order(caller(req), id);
+                if (!co) return fail(co.error());
+                return Response::json({{"court_order", court_order_json(*co)}});
+              })});
   router.add({"GET", "/api/v1/monitoring/orders/{id}", kManage, "Una medida con sus zonas y dispositivos", tag,
-              [c, id_of](Request& req) -> Result<Response> {
-                auto id = id_of(req, kNoOrder);
-                if (!id) return fail(id.error());
-                if (auto ok = access::read_order(req.who(), *id, kNoOrder); !ok) return fail(ok.error());
-                return with_session<Response>(c->I.db, [&](soci::session& s) -> Result<Response> {
-                  auto o = c->I.order(s, *id);
-                  if (!o) return fail(Error::not_found(kNoOrder));
-                  c->I.audit.append(s, audit::Log::from(req, "monitoring.order_read", "monitoring_order:" + std::to_string(*id)));
-                  Json warnings = Json::array();
-                  for (auto& w : warnings_for(*o, c->I.zones(s, *id))) warnings.push_back(w);
-                  return Response::json({{"order", c->I.order_json(s, *o, true)}, {"warnings", warnings}});
-                });
-              }});
+              get_id(kNoOrder, [](Service& svc, const Request& req, int64_t id) -> Result<Response> {
+                auto o = svc.order(caller(req), id);
+                if (!o) return fail(o.error());
+                return Response::json({{"order", order_json(*o, true)}, {"warnings", warnings_json(o->warnings)}});
+              })});
   http::Schema new_zone = {{"label", T::string, true, 100}, {"shape", T::string, true, 10}, {"lat", T::number},
                            {"lon", T::number},              {"radius_m", T::number},        {"polygon", T::array, false, 200}};
   router.add({"POST", "/api/v1/monitoring/orders/{id}/zones", kManage, "Agregar una zona de exclusión (círculo o polígono)", tag,
-              on_id(kNoOrder, new_zone, add_zone),
+              on_id(kNoOrder, new_zone,
+                    [](Service& svc, const Request& req, int64_t id, const Json& body) -> Result<Response> {
+                      auto z = parse_zone(body);
+                      if (!z) return fail(z.error());
+                      auto added = svc.add_zone(caller(req), NewZone{id, std::move(*z)});
+                      if (!added) return fail(added.error());
+                      return Response::json({{"zone", zone_json(added->zone)}, {"warnings", warnings_json(added->warnings)}}, 201);
+                    }),
               new_zone});
   http::Schema end = {{"reason", T::string, true, 300}};
   router.add({"POST", "/api/v1/monitoring/orders/{id}/end", kManage, "Terminar una medida (deja de vigilarse; sus dispositivos se retiran)", tag,
-              on_id(kNoOrder, end, end_order),
+              on_id(kNoOrder, end,
+                    [](Service& svc, const Request& req, int64_t id, const Json& body) -> Result<Response> {
+                      const std::string reason = str(body, "reason");
+                      if (reason.empty())
+                        return fail(Error::invalid("reason", "Indique por qué termina la medida (por ejemplo, la resolución del tribunal).", "required"));
+                      auto o = svc.end_order(caller(req), EndOrder{id, reason});
+                      if (!o) return fail(o.error());
+                      return Response::json({{"order", order_json(*o, true)}});
+                    }),
               end});
   http::Schema new_device = {{"device_id", T::string, true, 64}, {"kind", T::string, true, 20}};
   router.add({"POST", "/api/v1/monitoring/orders/{id}/devices", kManage, "Registrar un dispositivo (la clave se muestra una sola vez)", tag,
-              on_id(kNoOrder, new_device, add_device),
+              on_id(kNoOrder, new_device,
+                    [](Service& svc, const Request& req, int64_t id, const Json& body) -> Result<Response> {
+                      NewDevice d;
+                      d.order_id = id;
+                      d.device_id = str(body, "device_id");
+                      if (!std::regex_match(d.device_id, std::regex("^[A-Za-z0-9_.:-]{3,64}$")))
+                        return fail(Error::invalid("device_id", "El identificador del dispositivo (IMEI o serie) tiene de 3 a 64 letras, números o . _ : -.",
+                                                   "invalid_device_id"));
+                      auto kind = parse_device_kind(str(body, "kind"), "kind");
+                      if (!kind) return fail(kind.error());
+                      d.kind = *kind;
+                      auto added = svc.add_device(caller(req), d);
+                      if (!added) return fail(added.error());
+                      return Response::json({{"device", device_json(added->device)}, {"secret", added->secret}}, 201);
+                    }),
               new_device});
+  router.add({"GET", "/api/v1/monitoring/orders/{id}/trail", kHandle, "Recorrido reciente de los dispositivos de una medida (minutes)", tag,
+              get_id(kNoOrder, [](Service& svc, const Request& req, int64_t id) -> Result<Response> {
+                auto minutes = http::query_int(req, "minutes", 60, 1, 1440);
+                if (!minutes) return fail(minutes.error());
+                auto t = svc.trail(caller(req), id, static_cast<int>(*minutes));
+                if (!t) return fail(t.error());
+                return Response::json(track_json(*t));
+              })});
 
   // ---------------------------------------------------------------- console
+  router.add({"GET", "/api/v1/monitoring/labels", kHandle, "Listas fijas con sus nombres: resultados, acciones, estados de despacho", tag,
+              [](Request&) -> Result<Response> {
+                return Response::json({{"outcomes", labels_json(outcome_labels())},
+                                       {"actions", labels_json(action_labels())},
+                                       {"dispatch_states", labels_json(dispatch_state_labels())}});
+              }});
   router.add({"GET", "/api/v1/monitoring/console", kHandle, "Centro de control: alertas abiertas y últimas posiciones", tag,
               [c](Request& req) -> Result<Response> {
-                return with_session<Response>(c->I.db, [&](soci::session& s) -> Result<Response> {
-                  Json incidents = Json::array();
-                  for (int64_t id : c->I.incident_ids(s, "open", 500))
-                    if (access::read_incident(s, req.who(), id, kNoIncident)) incidents.push_back(c->I.incident_json(s, id));
-                  Json devices = Json::array();
-                  Query("SELECT d.device_id, d.kind, d.order_id, p.loc_enc, p.at, p.battery FROM monitoring_devices d "
-                        "JOIN monitoring_positions p ON p.device_id = d.device_id AND p.at = (SELECT MAX(at) FROM monitoring_positions q "
-                        "WHERE q.device_id = d.device_id AND q.loc_enc IS NOT NULL) WHERE d.active = 1")
-                      .each(s, [&](const soci::row& r) {
-                        auto at = c->I.open_point(r, 3);
-                        if (!at) return;
-                        devices.push_back({{"device_id", store::get_str(r, 0)}, {"kind", store::get_str(r, 1)},
-                                           {"order_id", store::get_int(r, 2)}, {"lat", at->lat},
-                                           {"lon", at->lon}, {"at", store::get_int(r, 4)},
-                                           {"battery", int_or_null(r, 5)}});
-                      });
-                  const auto& st = c->svc->stats();
-                  c->I.audit.append(s, audit::Log::from(req, "monitoring.console_read", "monitoring_incidents"));
-                  return Response::json({{"now", now_ms()},
-                                         {"incidents", incidents},
-                                         {"devices", devices},
-                                         {"stats", {{"received", st.received}, {"accepted", st.accepted}, {"stale", st.stale},
-                                                    {"duplicates", st.duplicates}, {"rejected", st.rejected_total()},
-                                                    {"alerts", st.alerts}, {"devices", c->svc->device_count()}}}});
-                });
+                auto console = c->console(caller(req));
+                if (!console) return fail(console.error());
+                return Response::json(console_json(*console));
               }});
   router.add({"GET", "/api/v1/monitoring/incidents", kHandle, "Alertas de monitoreo (state=open|closed|all)", tag,
               [c](Request& req) -> Result<Response> {
-                std::string state = req.query_param("state", "open");
-                if (state != "open" && state != "closed" && state != "all")
-                  return fail(Error::bad_request("invalid_parameter", "El estado debe ser open, closed o all.", "state"));
-                return with_session<Response>(c->I.db, [&](soci::session& s) -> Result<Response> {
-                  Json items = Json::array();
-                  for (int64_t id : c->I.incident_ids(s, state, 500))
-                    if (access::read_incident(s, req.who(), id, kNoIncident)) items.push_back(c->I.incident_json(s, id));
-                  c->I.audit.append(s, audit::Log::from(req, "monitoring.incidents_read", "monitoring_incidents"));
-                  return Response::json({{"items", items}});
-                });
+                auto list = c->incidents(caller(req), req.query_param("state", "open"));
+                if (!list) return fail(list.error());
+                Json items = Json::array();
+                for (const auto& i : *list) items.push_back(incident_json(i));
+                return Response::json({{"items", items}});
               }});
   router.add({"GET", "/api/v1/monitoring/incidents/{id}", kHandle, "Una alerta con la medida, acciones, despachos y recorrido", tag,
-              [c, id_of](Request& req) -> Result<Response> {
-                auto id = id_of(req, kNoIncident);
-                if (!id) return fail(id.error());
-                return with_session<Response>(c->I.db, [&](soci::session& s) -> Result<Response> {
-                  if (auto ok = access::read_incident(s, req.who(), *id, kNoIncident); !ok) return fail(ok.error());
-                  auto inc = c->I.incident_json(s, *id);
-                  if (inc.is_null()) return fail(Error::not_found(kNoIncident));
-                  auto o = c->I.order(s, inc["order_id"].get<int64_t>());
-                  Json alerts = Json::array(), actions = Json::array(), dispatches = Json::array();
-                  Query("SELECT at, type, loc_enc, distance_m, battery FROM monitoring_alerts WHERE incident_id = :i ORDER BY id LIMIT 1000")
-                      .bind("i", static_cast<long long>(*id))
-                      .each(s, [&](const soci::row& r) {
-                        auto at = c->I.open_point(r, 2);
-                        alerts.push_back({{"at", store::get_int(r, 0)}, {"type", store::get_str(r, 1)},
-                                          {"lat", at ? Json(at->lat) : Json(nullptr)},
-                                          {"lon", at ? Json(at->lon) : Json(nullptr)},
-                                          {"distance_m", double_or_null(r, 3)},
-                                          {"battery", int_or_null(r, 4)}});
-                      });
-                  std::vector<std::pair<Json, std::optional<int64_t>>> acts;
-                  Query("SELECT at, kind, note, outcome, reached, user_id FROM monitoring_actions WHERE incident_id = :i ORDER BY id")
-                      .bind("i", static_cast<long long>(*id))
-                      .each(s, [&](const soci::row& r) {
-                        const std::string outcome = store::get_str(r, 3);
-                        acts.emplace_back(Json{{"at", store::get_int(r, 0)}, {"kind", store::get_str(r, 1)},
-                                               {"kind_label", action_es(store::get_str(r, 1))},
-                                               {"note", store::is_null(r, 2) ? Json(nullptr) : Json(c->I.open_text(store::get_str(r, 2)))},
-                                               {"outcome", outcome.empty() ? Json(nullptr) : Json(outcome)},
-                                               {"outcome_label", outcome.empty() ? Json(nullptr) : Json(outcome_es(outcome))},
-                                               {"reached", bool_or_null(r, 4)},
-                                               {"user_name", nullptr}},
-                                          store::get_opt_int(r, 5));
-                      });
-                  std::set<int64_t> users;  // one look-up for all the names
-                  for (const auto& [j, user] : acts)
-                    if (user) users.insert(*user);
-                  auto names = users.empty() || !c->I.dir.user_names ? std::map<int64_t, std::string>() : c->I.dir.user_names(users);
-                  for (auto& [j, user] : acts) {
-                    if (user && names.count(*user)) j["user_name"] = names[*user];
-                    actions.push_back(j);
-                  }
-                  std::vector<int64_t> ds;
-                  Query("SELECT id FROM monitoring_dispatches WHERE incident_id = :i ORDER BY id")
-                      .bind("i", static_cast<long long>(*id))
-                      .each(s, [&](const soci::row& r) { ds.push_back(store::get_int(r, 0)); });
-                  for (int64_t d : ds) {
-                    Json dj = c->I.dispatch_json(s, d);
-                    if (access::read_dispatch(req.who(), dj.value("institution_id", int64_t(0)), kNoDispatch)) dispatches.push_back(dj);
-                  }
-                  const int64_t margin = 30 * 60'000;
-                  c->I.audit.append(s, audit::Log::from(req, "monitoring.incident_read", "monitoring_incident:" + std::to_string(*id)));
-                  return Response::json({{"incident", inc},
-                                         {"order", o ? c->I.order_json(s, *o, true) : Json(nullptr)},
-                                         {"alerts", alerts},
-                                         {"actions", actions},
-                                         {"dispatches", dispatches},
-                                         {"track", c->I.track_json(s, inc["order_id"].get<int64_t>(), inc["first_at"].get<int64_t>() - margin,
-                                                                   inc["last_at"].get<int64_t>() + margin)}});
-                });
-              }});
-  router.add({"GET", "/api/v1/monitoring/orders/{id}/trail", kHandle, "Recorrido reciente de los dispositivos de una medida (minutes)", tag,
-              [c, id_of](Request& req) -> Result<Response> {
-                auto id = id_of(req, kNoOrder);
-                if (!id) return fail(id.error());
-                auto minutes = http::query_int(req, "minutes", 60, 1, 1440);
-                if (!minutes) return fail(minutes.error());
-                if (auto ok = access::read_order(req.who(), *id, kNoOrder); !ok) return fail(ok.error());
-                return with_session<Response>(c->I.db, [&](soci::session& s) -> Result<Response> {
-                  if (!c->I.order(s, *id)) return fail(Error::not_found(kNoOrder));
-                  c->I.audit.append(s, audit::Log::from(req, "monitoring.trail_read", "monitoring_order:" + std::to_string(*id)));
-                  const int64_t now = now_ms();
-                  return Response::json(c->I.track_json(s, *id, now - *minutes * 60'000LL, now + 60'000));
-                });
-              }});
+              get_id(kNoIncident, [](Service& svc, const Request& req, int64_t id) -> Result<Response> {
+                auto d = svc.incident(caller(req), id);
+                if (!d) return fail(d.error());
+                return Response::json(detail_json(*d));
+              })});
   http::Schema action = {{"kind", T::string, true, 20}, {"note", T::string, false, 1000}, {"outcome", T::string, false, 30},
                          {"reached", T::boolean}};
   router.add({"POST", "/api/v1/monitoring/incidents/{id}/actions", kHandle,
               "Registrar una acción: tomar, llamada a la víctima o al agresor, nota, cerrar con resultado", tag,
-              on_id(kNoIncident, action, incident_action),
+              on_id(kNoIncident, action,
+                    [](Service& svc, const Request& req, int64_t id, const Json& body) -> Result<Response> {
+                      IncidentStep step;
+                      step.incident_id = id;
+                      step.kind = str(body, "kind");
+                      step.note = str(body, "note");
+                      step.outcome = str(body, "outcome");
+                      if (body.contains("reached") && body["reached"].is_boolean()) step.reached = body["reached"].get<bool>();
+                      auto v = svc.act(caller(req), step);
+                      if (!v) return fail(v.error());
+                      return Response::json({{"incident", incident_json(*v)}}, 201);
+                    }),
               action});
-  http::Schema dispatch = {{"note", T::string, false, 500}};
-  router.add({"POST", "/api/v1/monitoring/incidents/{id}/dispatch", kHandle, "Despachar la unidad responsable de la comuna", tag,
-              on_id(kNoIncident, dispatch, dispatch_incident),
+  router.add({"GET", "/api/v1/monitoring/incidents/{id}/units", kHandle,
+              "Unidades que se pueden despachar a una alerta (la responsable de la comuna primero)", tag,
+              get_id(kNoIncident, [](Service& svc, const Request& req, int64_t id) -> Result<Response> {
+                auto units = svc.units_for(caller(req), id);
+                if (!units) return fail(units.error());
+                Json items = Json::array();
+                for (const auto& u : *units)
+                  items.push_back({{"institution_id", u.institution_id}, {"name", u.name}, {"kind", u.kind}, {"responsible", u.responsible}});
+                return Response::json({{"items", items}});
+              })});
+  http::Schema dispatch = {{"note", T::string, false, 500}, {"institution_id", T::integer, false, 0, true}, {"redispatch", T::boolean}};
+  router.add({"POST", "/api/v1/monitoring/incidents/{id}/dispatch", kHandle,
+              "Despachar una unidad (por omisión, la responsable de la comuna); redispatch: reemplaza el despacho en curso", tag,
+              on_id(kNoIncident, dispatch,
+                    [](Service& svc, const Request& req, int64_t id, const Json& body) -> Result<Response> {
+                      DispatchStep step;
+                      step.incident_id = id;
+                      step.note = str(body, "note");
+                      step.institution_id = int_field(body, "institution_id");
+                      step.redispatch = body.value("redispatch", false);
+                      auto d = svc.dispatch(caller(req), step);
+                      if (!d) return fail(d.error());
+                      return Response::json({{"dispatch", dispatch_json(*d)}}, 201);
+                    }),
               dispatch});
   router.add({"GET", "/api/v1/monitoring/incidents/{id}/export", kHandle,
               "Exportar una alerta como evidencia (encadenada con SHA-256 y firmada con Ed25519)", tag,
-              [c, id_of](Request& req) -> Result<Response> {
-                auto id = id_of(req, kNoIncident);
-                if (!id) return fail(id.error());
-                if (auto ok = access::export_incident(req.who(), *id, kNoIncident); !ok) return fail(ok.error());
-                return with_session<Response>(c->I.db, [&](soci::session& s) -> Result<Response> {
-                  auto doc = evidence_document(c->I, s, *id);
-                  if (doc.is_null()) return fail(Error::not_found(kNoIncident));
-                  c->I.audit.append(s, audit::Log::from(req, "monitoring.evidence_export", "monitoring_incident:" + std::to_string(*id)));
-                  Response r = Response::json(doc);
-                  r.headers.emplace_back("Content-Disposition",
-                                         "attachment; filename=\"evidencia-alerta-" + std::to_string(*id) + ".json\"");
-                  return r;
-                });
-              }});
+              get_id(kNoIncident, [](Service& svc, const Request& req, int64_t id) -> Result<Response> {
+                auto doc = svc.evidence(caller(req), id);
+                if (!doc) return fail(doc.error());
+                Response r = Response::json(*doc);
+                r.headers.emplace_back("Content-Disposition", "attachment; filename=\"evidencia-alerta-" + std::to_string(id) + ".json\"");
+                return r;
+              })});
   router.add({"GET", "/api/v1/monitoring/export-key", http::kPublic, "Clave pública (Ed25519) para verificar evidencias exportadas", tag,
-              [c](Request&) -> Result<Response> {
-                return Response::json({{"algorithm", "Ed25519"}, {"public_key", export_public_key(c->I.keys)}});
-              }});
+              [c](Request&) -> Result<Response> { return Response::json({{"algorithm", "Ed25519"}, {"public_key", c->export_key()}}); }});
   router.add({"GET", "/api/v1/monitoring/live", kHandle, "Centro de control en vivo (WebSocket)", tag, [c](Request& req) -> Result<Response> {
                 auto filter = access::console_stream(req.who());
                 if (!filter) return fail(filter.error());
-                return live_stream(*c, req, "monitoring.live", std::move(*filter));
+                return live_stream(c, req, "monitoring.live", std::move(*filter));
               }});
 
   // ---------------------------------------------------------------- units
   router.add({"GET", "/api/v1/monitoring/dispatches", kUnit, "Despachos a mi unidad", tag, [c](Request& req) -> Result<Response> {
-                return with_session<Response>(c->I.db, [&](soci::session& s) -> Result<Response> {
-                  std::vector<int64_t> ids;
-                  Query("SELECT id FROM monitoring_dispatches WHERE institution_id = :i ORDER BY (state = 'cerrado'), id DESC LIMIT 200")
-                      .bind("i", static_cast<long long>(access::dispatch_inbox(req.who())))
-                      .each(s, [&](const soci::row& r) { ids.push_back(store::get_int(r, 0)); });
-                  Json items = Json::array();
-                  for (int64_t id : ids) {
-                    Json dj = c->I.dispatch_json(s, id);
-                    if (access::read_dispatch(req.who(), dj.value("institution_id", int64_t(0)), kNoDispatch)) items.push_back(dj);
-                  }
-                  c->I.audit.append(s, audit::Log::from(req, "monitoring.dispatches_read", "monitoring_dispatches"));
-                  return Response::json({{"items", items}});
-                });
+                auto list = c->unit_dispatches(caller(req));
+                if (!list) return fail(list.error());
+                Json items = Json::array();
+                for (const auto& d : *list) items.push_back(dispatch_json(d));
+                return Response::json({{"items", items}});
               }});
   http::Schema status = {{"state", T::string, true, 20}, {"outcome", T::string, false, 30}, {"note", T::string, false, 500}};
   router.add({"POST", "/api/v1/monitoring/dispatches/{id}/status", kUnit, "Informar el avance de un despacho", tag,
-              on_id(kNoDispatch, status, dispatch_status),
+              on_id(kNoDispatch, status,
+                    [](Service& svc, const Request& req, int64_t id, const Json& body) -> Result<Response> {
+                      auto d = svc.unit_step(caller(req), UnitStep{id, str(body, "state"), str(body, "outcome"), str(body, "note")});
+                      if (!d) return fail(d.error());
+                      return Response::json({{"dispatch", dispatch_json(*d)}});
+                    }),
               status});
   router.add({"GET", "/api/v1/monitoring/unit/live", kUnit, "Despachos a mi unidad en vivo (WebSocket)", tag, [c](Request& req) -> Result<Response> {
                 auto filter = access::unit_stream(req.who());
                 if (!filter) return fail(filter.error());
-                return live_stream(*c, req, "monitoring.unit_live", std::move(*filter));
+                return live_stream(c, req, "monitoring.unit_live", std::move(*filter));
               }});
 
   // ---------------------------------------------------------------- devices

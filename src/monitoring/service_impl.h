@@ -1,5 +1,7 @@
-// Inside the monitoring service: shared by service.cc (engine host, ingest, writer, jobs),
-// repository.cc (SQL), routes.cc, evidence.cc and demo.cc. Not for other modules.
+// Inside the monitoring service: shared by service.cc (start, jobs), ingest.cc (positions → alerts
+// → incidents, group commit), orders.cc, incidents.cc, dispatch.cc (the workflows), repository.cc
+// (all SQL), json.cc (structs → API JSON), evidence.cc and demo.cc. Not for other modules, nor
+// for routes.cc, which sees only module.h and commands.h.
 #pragma once
 #include <condition_variable>
 #include <deque>
@@ -11,21 +13,37 @@
 #include <unordered_map>
 
 #include "http/rate_limit.h"
+#include "monitoring/json.h"
 #include "monitoring/module.h"
 #include "store/database.h"
 #include "store/row.h"
 
 namespace eq::monitoring {
 
-inline const char* kOutcomes[] = {"falsa_alarma", "contacto_sin_riesgo", "unidad_en_sitio", "detencion", "derivacion", "otro"};
-std::string outcome_es(const std::string& id);
-std::string action_es(const std::string& kind);
-std::string dispatch_state_es(const std::string& s);
+inline std::string outcome_es(const std::string& id) { return label_of(outcome_labels(), id); }
+inline std::string action_es(const std::string& kind) { return label_of(action_labels(), kind); }
+inline std::string dispatch_state_es(const std::string& s) { return label_of(dispatch_state_labels(), s); }
+bool is_outcome(const std::string& id);
 std::string holder_of(DeviceKind k);  // "victima" | "agresor"
 AlertType alert_type_from(const std::string& s);  // stored text → enum (to_string's inverse)
 Severity severity_from(const std::string& s);
-http::Json zone_json(const Zone& z);
 std::optional<LatLon> parse_point(const std::string& plain);  // "lat,lon" → point; nullopt if not one
+
+
+constexpr size_t kRecentPerDevice = 256;  // instants remembered per device for duplicate detection
+inline void remember_instant(std::deque<int64_t>& recent, int64_t at) {
+  recent.push_back(at);
+  if (recent.size() > kRecentPerDevice) recent.pop_front();
+}
+
+constexpr const char* kNoOrder = "No existe una medida con ese identificador.";
+constexpr const char* kNoIncident = "No existe una alerta con ese identificador.";
+constexpr const char* kNoDispatch = "No existe un despacho con ese identificador.";
+audit::Entry entry_for(const Caller& by, std::string action, std::string object);
+
+// evidence.cc: the signed, hash-chained document of one incident, and the key that verifies it.
+http::Json evidence_document(Service::Impl& I, soci::session& s, int64_t incident_id);
+std::string export_public_key(const crypto::Keys& keys);
 
 // A nullable column as JSON (null when NULL).
 inline http::Json double_or_null(const soci::row& r, size_t i) {
@@ -46,18 +64,6 @@ inline http::Json text_or_null(const soci::row& r, size_t i) {
 inline int64_t victim_person(int64_t order_id) { return -(order_id * 2); }
 inline int64_t aggressor_person(int64_t order_id) { return -(order_id * 2 + 1); }
 
-struct OrderRow {
-  int64_t id = 0;
-  std::string label, court, comuna_id;
-  std::string victim_name, victim_phone, aggressor_name, aggressor_phone;  // plain (decrypted)
-  std::optional<LatLon> victim_home, aggressor_home;
-  double min_distance_m = 0, approach_m = 0;
-  int64_t starts_at = 0;
-  std::optional<int64_t> ends_at;
-  std::string status;
-  std::string ended_reason;  // set when ended before its term
-};
-
 struct PositionRow {
   std::string device_id;
   Fix fix;
@@ -74,6 +80,12 @@ struct IncidentRow {
   int count = 0;
   double lat = NAN, lon = NAN, distance_m = NAN;
   int battery = -1;
+  // What operators and units made of it, as they last committed it: the live message ingest
+  // publishes is built from this row, not read back from the database.
+  std::string state = "nueva";
+  bool escalated = false;
+  std::optional<std::string> taken_by;
+  std::optional<DispatchView> dispatch;
 };
 
 struct AlertRow {
@@ -88,6 +100,11 @@ struct Batch {
   std::map<int64_t, IncidentRow> incidents;
   std::vector<std::string> position_messages;  // published after the commit
   std::promise<Result<void>> done;
+};
+
+// The module's own files (demo.cc, evidence, tests) reach the service's inside through here.
+struct Internals {
+  static Service::Impl& of(Service& s) { return *s.impl_; }
 };
 
 struct Service::Impl {
@@ -110,6 +127,14 @@ struct Service::Impl {
   };
   std::unordered_map<std::string, DeviceInfo> devices;
   std::map<int64_t, std::string> order_comuna;
+  // What a live incident message says beside the incident row: kept in memory so the writer builds
+  // it from what it committed, without reading the database back.
+  struct OrderLabels {
+    std::string label;
+    std::map<int64_t, std::string> zones;
+  };
+  std::map<int64_t, OrderLabels> order_labels;
+  std::unordered_map<std::string, std::string> device_kinds;
   std::unordered_map<std::string, IncidentRow> open;  // fold key → open incident
   int64_t next_incident = 1;
 
@@ -130,19 +155,23 @@ struct Service::Impl {
   Impl(store::Database& d, const crypto::Keys& k, audit::Log& a, Directory di, ServiceOptions o)
       : db(d), keys(k), audit(a), dir(std::move(di)), opt(o), engine(o.engine) {}
 
-  // service.cc
+  // service.cc, ingest.cc
   void fold(const Alert& a, Batch& b);
   void write_loop();
   Result<void> commit(std::vector<std::shared_ptr<Batch>>& batches);
   std::future<Result<void>> enqueue(std::shared_ptr<Batch> b);
-  Result<void> add_to_engine(const OrderRow& o, const std::vector<Zone>& zones);
+  Result<void> add_to_engine(const OrderRow& o, const std::vector<Zone>& zones);  // under mu
   // Stores the device (only the secret's SHA-256) and hands it to the engine.
-  Result<http::Json> register_device(Device d, const std::string& secret, const audit::Entry& entry);
+  Result<DeviceView> register_device(Device d, const std::string& secret, const audit::Entry& entry);
   void forget_incident(int64_t id);  // an operator closed it: the next alert opens a new one
+  void remember(const IncidentView& v);  // an operator's or unit's committed change, for ingest's messages
+  // The live message of an incident as ingest committed it (no database read).
+  std::string incident_message(const IncidentRow& in);
   void publish_incident(soci::session& s, int64_t id);
   void publish_dispatch(soci::session& s, int64_t id);
+  void publish_after(const std::vector<int64_t>& incidents, const std::vector<int64_t>& dispatches);
 
-  // repository.cc
+  // repository.cc: all monitoring_* SQL; returns structs.
   std::string seal(const std::string& plain) const { return keys.encrypt(plain); }
   std::optional<std::string> seal_opt(const std::string& plain) const {
     return plain.empty() ? std::nullopt : std::optional<std::string>(seal(plain));
@@ -156,17 +185,56 @@ struct Service::Impl {
   int64_t insert_order(soci::session& s, const OrderRow& o, int64_t user_id);
   std::optional<OrderRow> order(soci::session& s, int64_t id);
   std::vector<OrderRow> orders(soci::session& s);
+  std::optional<int64_t> order_of_record(soci::session& s, int64_t record_id);
+  std::vector<OrderRow> orders_of_person(soci::session& s, int64_t person_id);
+  void end_order(soci::session& s, int64_t order_id, int64_t at, const std::string& reason, int64_t user_id);
+  std::vector<std::string> retire_devices(soci::session& s, int64_t order_id);  // ids of the devices retired
   std::vector<Zone> zones(soci::session& s, int64_t order_id);
   int64_t insert_zone(soci::session& s, const Zone& z);
-  http::Json order_json(soci::session& s, const OrderRow& o, bool full);
-  http::Json incident_json(soci::session& s, int64_t id);
+  std::vector<DeviceView> devices_of(soci::session& s, int64_t order_id);
+  bool device_exists(soci::session& s, const std::string& device_id);
+  void insert_device(soci::session& s, const Device& d, const std::string& secret_hash);
+  OrderView order_view(soci::session& s, const OrderRow& o);
+  std::optional<IncidentView> incident(soci::session& s, int64_t id);
   std::vector<int64_t> incident_ids(soci::session& s, const std::string& state_filter, int limit);
-  http::Json dispatch_json(soci::session& s, int64_t id);
-  http::Json track_json(soci::session& s, int64_t order_id, int64_t from, int64_t to);
+  std::vector<PersonOrder::Incident> incidents_of_order(soci::session& s, int64_t order_id, int limit);
+  std::string incident_state(soci::session& s, int64_t id);  // "" when none
+  void take_incident(soci::session& s, int64_t id, int64_t user_id, int64_t now);
+  void close_incident(soci::session& s, int64_t id, const std::string& outcome, int64_t user_id, int64_t now);
+  void mark_dispatched(soci::session& s, int64_t id, int64_t user_id, int64_t now);
+  std::vector<AlertView> alerts_of(soci::session& s, int64_t incident_id);
+  std::vector<ActionView> actions_of(soci::session& s, int64_t incident_id);
+  std::optional<DispatchView> dispatch(soci::session& s, int64_t id);
+  std::vector<int64_t> dispatch_ids_of_incident(soci::session& s, int64_t incident_id);
+  std::vector<int64_t> dispatch_ids_of_unit(soci::session& s, int64_t institution_id);
+  void cancel_dispatch(soci::session& s, int64_t id, int64_t user_id, int64_t now);
+  void advance_dispatch(soci::session& s, int64_t id, const std::string& to, const std::string& outcome, int64_t user_id, int64_t now);
+  std::vector<DeviceOnMap> devices_on_map(soci::session& s);
+  HomeCounts home_counts(soci::session& s, const http::Principal& who);
+  Track track(soci::session& s, int64_t order_id, int64_t from, int64_t to);
   void insert_action(soci::session& s, int64_t incident, const std::string& kind, const std::string& note,
                      const std::string& outcome, std::optional<bool> reached, std::optional<int64_t> user);
   int64_t insert_dispatch(soci::session& s, int64_t incident, const Unit& u, const std::string& note, std::optional<int64_t> user);
+  std::vector<std::pair<std::string, Device>> active_devices(soci::session& s);  // (secret hash, device)
+  std::unordered_map<std::string, std::string> all_device_kinds(soci::session& s);
+  std::vector<PositionRow> recent_positions(soci::session& s, const std::string& device_id, size_t limit);  // newest first
+  std::vector<IncidentRow> open_incidents(soci::session& s);
+  int64_t next_incident_id(soci::session& s);
+  std::set<int64_t> stored_instants(soci::session& s, const std::string& device_id, int64_t from, int64_t to);
+  int64_t escalations_due(soci::session& s, int64_t take_before, int64_t accept_before);
+  std::vector<int64_t> escalate_untaken(soci::session& s, int64_t before);  // marked escalated
+  struct LateDispatch {
+    int64_t id = 0, incident_id = 0;
+    std::string unit_kind;
+  };
+  std::vector<LateDispatch> escalate_unaccepted(soci::session& s, int64_t before);  // marked escalated
+  int64_t purge_positions(soci::session& s, int64_t cutoff, int64_t margin);
   std::string comuna_for(double lat, double lon, int64_t order_id);
+
+  // The JSON of evidence.cc (and of the tests): the API's shapes read from the database.
+  http::Json incident_json(soci::session& s, int64_t id);
+  http::Json dispatch_json(soci::session& s, int64_t id);
+  http::Json track_json(soci::session& s, int64_t order_id, int64_t from, int64_t to);
 };
 
 }  // namespace eq::monitoring

@@ -643,6 +643,77 @@ describe('live streams (WebSocket)', () => {
   });
 });
 
+// ---------------------------------------------------------------- choosing the unit (issue 12)
+describe('dispatch to a chosen unit, re-dispatch', () => {
+  test('the operator sees the candidate units (the comuna\'s first), sends Carabineros instead, and re-dispatches; the relieved unit is told and the console follows live', async () => {
+    const o = await newOrder();
+    const bracelet = await newDevice(o.id, 'victim_bracelet');
+    await fix(bracelet.id, bracelet.secret, HOME, { alarm: 'sos' });
+    const inc = (await incidents('open')).find((i) => i.order_id === o.id && i.type === 'panic');
+    assert.ok(inc);
+
+    const units = await op.get(`/api/v1/monitoring/incidents/${inc.id}/units`);
+    assert.equal(units.status, 200, units.text);
+    assert.equal(units.json.items[0].responsible, true);
+    assert.equal(units.json.items[0].name, 'Municipalidad de Santiago');
+    const carabineros = units.json.items.find((u) => u.kind === 'police');
+    assert.ok(carabineros, `no police unit among ${units.text}`);
+    assert.equal((await muni.get(`/api/v1/monitoring/incidents/${inc.id}/units`)).status, 403, 'a unit does not choose');
+
+    // A made-up institution, or one that is no police or municipal unit: refused in Spanish, nothing written.
+    const bad = await op.post(`/api/v1/monitoring/incidents/${inc.id}/dispatch`, { institution_id: 999999 });
+    assertApiError(assert, bad, 422, 'invalid_unit', 'institution_id');
+    assert.match(bad.json.error.message, /unidad/);
+    assert.equal((await op.get(`/api/v1/monitoring/incidents/${inc.id}`)).json.dispatches.length, 0);
+
+    const consoleWs = await liveAs(op);
+    const muniWs = await liveAs(muni, '/api/v1/monitoring/unit/live');
+    const policeWs = await liveAs(police, '/api/v1/monitoring/unit/live');
+    try {
+      for (const ws of [consoleWs, muniWs, policeWs]) await ws.next((m) => m?.type === 'hello', 15_000);
+      // Carabineros first, instead of the comuna's municipal unit.
+      const first = await op.post(`/api/v1/monitoring/incidents/${inc.id}/dispatch`, { institution_id: carabineros.institution_id, note: 'Sin respuesta municipal.' });
+      assert.equal(first.status, 201, first.text);
+      assert.equal(first.json.dispatch.unit_kind, 'police');
+      assert.equal((await policeWs.next((m) => m?.type === 'dispatch', 15_000)).dispatch.id, first.json.dispatch.id);
+      // Another dispatch without saying it replaces the first: 409, as before.
+      assertApiError(assert, await op.post(`/api/v1/monitoring/incidents/${inc.id}/dispatch`, {}), 409, 'already_dispatched');
+      assertApiError(assert, await op.post(`/api/v1/monitoring/incidents/${inc.id}/dispatch`, { institution_id: carabineros.institution_id, redispatch: true }), 409, 'same_unit');
+
+      // Re-dispatch to the municipal unit (the default): the police's dispatch is cancelled and it is told.
+      const second = await op.post(`/api/v1/monitoring/incidents/${inc.id}/dispatch`, { redispatch: true });
+      assert.equal(second.status, 201, second.text);
+      assert.equal(second.json.dispatch.unit_name, 'Municipalidad de Santiago');
+      const told = await policeWs.next((m) => m?.type === 'dispatch' && m.dispatch.id === first.json.dispatch.id && m.dispatch.state === 'anulado', 15_000);
+      assert.equal(told.dispatch.state_label, 'Anulado (redespachado)');
+      assert.equal((await muniWs.next((m) => m?.type === 'dispatch', 15_000)).dispatch.id, second.json.dispatch.id);
+      const live = await consoleWs.next((m) => m?.type === 'incident' && m.incident.id === inc.id && m.incident.dispatch?.id === second.json.dispatch.id, 15_000);
+      assert.equal(live.incident.state, 'despachada');
+
+      // The relieved unit cannot move its cancelled dispatch; the new one can.
+      assertApiError(assert, await police.post(`/api/v1/monitoring/dispatches/${first.json.dispatch.id}/status`, { state: 'aceptado' }), 409, 'dispatch_cancelled');
+      assert.equal((await muni.post(`/api/v1/monitoring/dispatches/${second.json.dispatch.id}/status`, { state: 'aceptado' })).status, 200);
+
+      const detail = await op.get(`/api/v1/monitoring/incidents/${inc.id}`);
+      assert.deepEqual(detail.json.dispatches.map((d) => d.state), ['anulado', 'aceptado']);
+      assert.ok(detail.json.actions.some((a) => a.kind === 'redespacho' && /Carabineros/.test(a.note)), JSON.stringify(detail.json.actions));
+      const audit = await auditEntries(admin, 'action=monitoring.redispatch');
+      assert.ok(audit.some((e) => e.object === `monitoring_dispatch:${first.json.dispatch.id}`), 'the re-dispatch is audited');
+    } finally {
+      await consoleWs.close();
+      await muniWs.close();
+      await policeWs.close();
+    }
+  });
+
+  test('the outcome labels come from one server list', async () => {
+    const r = await op.get('/api/v1/monitoring/labels');
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.outcomes.map((o) => o.id), ['falsa_alarma', 'contacto_sin_riesgo', 'unidad_en_sitio', 'detencion', 'derivacion', 'otro']);
+    assert.equal(r.json.outcomes[0].label, 'Falsa alarma');
+  });
+});
+
 // ---------------------------------------------------------------- evidence
 describe('evidence export', () => {
   test('an exported incident verifies (hash chain and Ed25519 signature); changing one position breaks it', async () => {

@@ -61,7 +61,7 @@ TEST_P(KeyRotation, EveryEncryptedFieldOfEveryModuleSurvivesRotationAndTheRetire
     auto demo = (*app)->load_demo();
     ASSERT_TRUE(demo) << demo.error().message;
     // An operator's note and a dispatch note, so every encrypted monitoring column holds a value.
-    auto& I = (*app)->monitoring().impl();
+    auto& I = Internals::of((*app)->monitoring());
     auto ok = (*app)->db().transaction<void>([&](soci::session& s) -> Result<void> {
       incident = *store::Query("SELECT MIN(id) FROM monitoring_incidents").scalar(s);
       I.insert_action(s, incident, "nota", "La víctima está en casa de su hermana", "", std::nullopt, std::nullopt);
@@ -129,7 +129,7 @@ TEST_P(KeyRotation, EveryEncryptedFieldOfEveryModuleSurvivesRotationAndTheRetire
   {
     auto app = app::App::open(cfg);
     ASSERT_TRUE(app) << app.error().message;
-    auto& I = (*app)->monitoring().impl();
+    auto& I = Internals::of((*app)->monitoring());
     auto lease = (*app)->db().lease();
     ASSERT_TRUE(lease);
     auto orders = I.orders(**lease);

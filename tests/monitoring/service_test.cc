@@ -12,7 +12,6 @@
 #include "store/query.h"
 
 namespace eq::monitoring {
-http::Json evidence_document(Service::Impl& I, soci::session& s, int64_t incident_id);
 
 namespace {
 
@@ -35,7 +34,7 @@ class MonitoringService : public ::testing::TestWithParam<std::string> {
     keys_ = std::make_unique<crypto::Keys>(crypto::Keys::from_master(std::string(32, 'k')));
     restart();
     // One order: victim home zone (300 m circle), 500 m distance, three devices.
-    auto& I = svc_->impl();
+    auto& I = Internals::of(*svc_);
     OrderRow o;
     o.label = "RIT T-1-2026";
     o.comuna_id = "13101";
@@ -83,6 +82,30 @@ class MonitoringService : public ::testing::TestWithParam<std::string> {
     Directory dir;
     dir.responsible_unit = [](const std::string&) { return std::optional<Unit>(Unit{7, "Seguridad Municipal de Santiago", "municipal"}); };
     dir.police_unit = [] { return std::optional<Unit>(Unit{9, "Carabineros de Chile", "police"}); };
+    dir.dispatch_units = [] {
+      return std::vector<Unit>{{9, "Carabineros de Chile", "police"}, {7, "Seguridad Municipal de Santiago", "municipal"},
+                               {11, "Seguridad Municipal de Providencia", "municipal"}};
+    };
+    dir.comuna_exists = [](const std::string& c) { return c == "13101" || c == "13123"; };
+    // A fake registry (the real one is the case registry's, wired by the composition root):
+    // record 41 is a protective order the centre may watch, 42 is another kind of record.
+    dir.court_order = [](int64_t record_id, const http::Principal&) -> Result<CourtOrder> {
+      if (record_id == 42) return fail(Error::invalid("record_id", "El registro no es una medida de protección.", "not_protective_order"));
+      if (record_id != 41) return fail(Error::not_found("No existe un registro con ese número."));
+      CourtOrder c;
+      c.record_id = 41;
+      c.victim_person_id = 501;
+      c.victim_name = "María Registro";
+      c.aggressor_person_id = 502;
+      c.aggressor_name = "Pedro Registro";
+      c.court = "Juzgado de Familia de Providencia";
+      c.order_type = "prohibicion_acercamiento";
+      c.comuna_id = "13123";
+      c.distance_m = 300;
+      c.starts_at = now_ms() - 86'400'000;
+      c.ends_at = now_ms() + 90LL * 86'400'000;
+      return c;
+    };
     svc_ = std::make_unique<Service>(*db_, *keys_, *log_, dir, opt);
     auto ok = svc_->start();
     ASSERT_TRUE(ok) << ok.error().message;
@@ -196,7 +219,7 @@ TEST_P(MonitoringService, UntakenAlertAndUnansweredDispatchEscalate) {
   svc_->tick(now_ms() + 5'000);
   EXPECT_EQ(count("SELECT escalated FROM monitoring_incidents"), 1);
   // A municipal unit is dispatched and never answers: the police are sent as well.
-  auto& I = svc_->impl();
+  auto& I = Internals::of(*svc_);
   auto d = db_->transaction<int64_t>([&](soci::session& s) -> Result<int64_t> {
     return I.insert_dispatch(s, incident, Unit{7, "Seguridad Municipal de Santiago", "municipal"}, "", std::nullopt);
   });
@@ -228,7 +251,7 @@ TEST_P(MonitoringService, EvidenceChainVerifiesAndTamperingIsDetected) {
   ASSERT_TRUE(send("tag", {at(-33.48, -70.6505, t0_), at(kHomeLat, kHomeLon, t0_ + 60'000)}));
   const int64_t incident = count("SELECT id FROM monitoring_incidents");
   auto lease = db_->lease();
-  auto doc = evidence_document(svc_->impl(), **lease, incident);
+  auto doc = evidence_document(Internals::of(*svc_), **lease, incident);
   ASSERT_FALSE(doc.is_null());
   ASSERT_GE(doc["entries"].size(), 3u);  // incident, alert, positions
   auto ok = verify_evidence(doc);
@@ -247,7 +270,7 @@ TEST_P(MonitoringService, EvidenceChainVerifiesAndTamperingIsDetected) {
 TEST_P(MonitoringService, IdentifyingFieldsAreStoredEncrypted) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_orders WHERE victim_name LIKE '%prueba%' OR victim_phone LIKE '%1111%'"), 0);
   auto lease = db_->lease();
-  auto o = svc_->impl().order(**lease, order_id_);
+  auto o = Internals::of(*svc_).order(**lease, order_id_);
   ASSERT_TRUE(o);
   EXPECT_EQ(o->victim_name, "Víctima de prueba");
 }
@@ -285,7 +308,7 @@ TEST_P(MonitoringService, PanicWithItsOwnSecretIsIngestedWhateverOthersFailedFro
 
 TEST_P(MonitoringService, CoordinatesLabelsAndNotesAreCiphertextAtRest) {
   ASSERT_TRUE(send("tag", {at(-33.4800, -70.6505, t0_), at(kHomeLat, kHomeLon, t0_ + 60'000)}));
-  auto& I = svc_->impl();
+  auto& I = Internals::of(*svc_);
   const int64_t incident = count("SELECT MIN(id) FROM monitoring_incidents");
   ASSERT_TRUE(db_->transaction<void>([&](soci::session& s) -> Result<void> {
     I.insert_action(s, incident, "nota", "Vive con su madre en Maipú", "", std::nullopt, std::nullopt);
@@ -328,13 +351,182 @@ TEST_P(MonitoringService, RowsWrittenInClearBeforeTheUpgradeAreSealedAtStart) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_positions WHERE lat IS NOT NULL"), 0);
   EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_zones WHERE lat IS NOT NULL OR label LIKE 'Colegio%'"), 0);
   auto lease = db_->lease();
-  auto zones = svc_->impl().zones(**lease, order_id_);
+  auto zones = Internals::of(*svc_).zones(**lease, order_id_);
   ASSERT_EQ(zones.size(), 2u);
   EXPECT_EQ(zones[1].label, "Colegio de los niños");
   EXPECT_DOUBLE_EQ(zones[1].center.lat, -33.44);
-  auto track = svc_->impl().track_json(**lease, order_id_, t0_ - 1, t0_ + 1);
+  auto track = Internals::of(*svc_).track_json(**lease, order_id_, t0_ - 1, t0_ + 1);
   ASSERT_EQ(track["devices"][0]["points"].size(), 1u);
   EXPECT_DOUBLE_EQ(track["devices"][0]["points"][0]["lon"].get<double>(), -70.6);
+}
+
+Caller operator_caller() {
+  Caller c;
+  c.who.user_id = 3;
+  c.who.institution_id = 1;
+  c.who.permissions = {"monitoring.manage", "alerts.handle"};
+  c.client_ip = "10.0.0.1";
+  return c;
+}
+
+Caller unit_caller(int64_t institution) {
+  Caller c;
+  c.who.user_id = 20 + institution;
+  c.who.institution_id = institution;
+  c.who.permissions = {"dispatch.receive"};
+  return c;
+}
+
+// Issue 12, one protective order: the monitored order is the registry's, with its persons.
+TEST_P(MonitoringService, OrderCreatedFromARegistryRecordIsThatOrderAndOnlyOnce) {
+  NewOrder cmd;
+  cmd.record_id = 41;
+  cmd.victim_phone = "+56 9 3333 3333";
+  cmd.aggressor_phone = "+56 9 4444 4444";
+  cmd.label = "RIT F-41-2026";
+  cmd.victim_name = "Otro nombre";  // ignored: the registry's persons are the order's
+  auto o = svc_->create_order(operator_caller(), cmd);
+  ASSERT_TRUE(o) << o.error().message;
+  EXPECT_EQ(o->order.record_id, 41);
+  EXPECT_EQ(o->order.victim_person_id, 501);
+  EXPECT_EQ(o->order.aggressor_person_id, 502);
+  EXPECT_EQ(o->order.victim_name, "María Registro");
+  EXPECT_EQ(o->order.court, "Juzgado de Familia de Providencia");
+  EXPECT_EQ(o->order.comuna_id, "13123");
+  EXPECT_DOUBLE_EQ(o->order.min_distance_m, 300);
+  ASSERT_TRUE(o->order.ends_at);
+
+  auto again = svc_->create_order(operator_caller(), cmd);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().status, 409);
+  EXPECT_EQ(again.error().code, "record_already_monitored");
+  EXPECT_NE(again.error().message.find("N° " + std::to_string(o->order.id)), std::string::npos) << again.error().message;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_orders WHERE record_id = 41"), 1);
+
+  cmd.record_id = 42;  // the registry's refusal is the answer, nothing written
+  auto other = svc_->create_order(operator_caller(), cmd);
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().status, 422);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_orders"), 2);
+
+  // The person's timeline: the order and its incidents, newest first.
+  auto victim = svc_->orders_of_person(501);
+  ASSERT_TRUE(victim) << victim.error().message;
+  ASSERT_EQ(victim->size(), 1u);
+  EXPECT_EQ((*victim)[0].order_id, o->order.id);
+  EXPECT_EQ((*victim)[0].record_id, 41);
+  EXPECT_EQ((*victim)[0].role, "victim");
+  EXPECT_EQ((*victim)[0].status, "vigente");
+  auto aggressor = svc_->orders_of_person(502);
+  ASSERT_TRUE(aggressor);
+  ASSERT_EQ(aggressor->size(), 1u);
+  EXPECT_EQ((*aggressor)[0].role, "aggressor");
+  auto nobody = svc_->orders_of_person(999);
+  ASSERT_TRUE(nobody);
+  EXPECT_TRUE(nobody->empty());
+}
+
+TEST_P(MonitoringService, OrdersOfPersonListTheOrdersIncidentsWithoutPlaces) {
+  NewOrder cmd;
+  cmd.record_id = 41;
+  cmd.victim_phone = "+56 9 3333 3333";
+  cmd.aggressor_phone = "+56 9 4444 4444";
+  auto o = svc_->create_order(operator_caller(), cmd);
+  ASSERT_TRUE(o) << o.error().message;
+  NewDevice d;
+  d.order_id = o->order.id;
+  d.device_id = "reg-bracelet";
+  d.kind = DeviceKind::victim_bracelet;
+  auto dev = svc_->add_device(operator_caller(), d);
+  ASSERT_TRUE(dev) << dev.error().message;
+  ASSERT_TRUE(svc_->ingest({"reg-bracelet", dev->secret}, {at(kHomeLat, kHomeLon, t0_, alarm_panic)}, "test"));
+  auto mine = svc_->orders_of_person(501);
+  ASSERT_TRUE(mine);
+  ASSERT_EQ(mine->size(), 1u);
+  ASSERT_EQ((*mine)[0].incidents.size(), 1u);
+  EXPECT_EQ((*mine)[0].incidents[0].type, "panic");
+  EXPECT_EQ((*mine)[0].incidents[0].state, "nueva");
+}
+
+// Issue 12: the operator chooses the unit (default: the comuna's) and can re-dispatch.
+TEST_P(MonitoringService, OperatorChoosesTheUnitAndRedispatches) {
+  ASSERT_TRUE(send("bracelet", {at(kHomeLat, kHomeLon, t0_, alarm_panic)}));
+  const int64_t incident = count("SELECT id FROM monitoring_incidents");
+  auto units = svc_->units_for(operator_caller(), incident);
+  ASSERT_TRUE(units) << units.error().message;
+  ASSERT_EQ(units->size(), 3u);
+  EXPECT_EQ((*units)[0].institution_id, 7);
+  EXPECT_TRUE((*units)[0].responsible);
+  EXPECT_EQ((*units)[1].institution_id, 9);
+  EXPECT_FALSE((*units)[1].responsible);
+
+  DispatchStep step;
+  step.incident_id = incident;
+  auto first = svc_->dispatch(operator_caller(), step);
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(first->institution_id, 7);
+
+  step.institution_id = 9;  // Carabineros instead, without saying it replaces the first: refused
+  auto twice = svc_->dispatch(operator_caller(), step);
+  ASSERT_FALSE(twice);
+  EXPECT_EQ(twice.error().code, "already_dispatched");
+
+  step.redispatch = true;
+  step.institution_id = 12345;  // not a police or municipal institution
+  auto bad = svc_->dispatch(operator_caller(), step);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().status, 422);
+  EXPECT_EQ(bad.error().field, "institution_id");
+
+  step.institution_id = 7;  // the same unit again
+  auto same = svc_->dispatch(operator_caller(), step);
+  ASSERT_FALSE(same);
+  EXPECT_EQ(same.error().code, "same_unit");
+
+  step.institution_id = 9;
+  auto second = svc_->dispatch(operator_caller(), step);
+  ASSERT_TRUE(second) << second.error().message;
+  EXPECT_EQ(second->institution_id, 9);
+  EXPECT_EQ(second->state, "enviado");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_dispatches WHERE cancelled_at IS NOT NULL AND institution_id = 7"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_actions WHERE kind = 'redespacho'"), 1);
+
+  // The relieved unit can no longer move its dispatch; the new one can.
+  auto late = svc_->unit_step(unit_caller(7), UnitStep{first->id, "aceptado", "", ""});
+  ASSERT_FALSE(late);
+  EXPECT_EQ(late.error().code, "dispatch_cancelled");
+  ASSERT_TRUE(svc_->unit_step(unit_caller(9), UnitStep{second->id, "aceptado", "", ""}));
+
+  auto detail = svc_->incident(operator_caller(), incident);
+  ASSERT_TRUE(detail);
+  ASSERT_EQ(detail->dispatches.size(), 2u);
+  EXPECT_EQ(detail->dispatches[0].state, "anulado");
+  EXPECT_EQ(detail->incident.dispatch->institution_id, 9);
+  // Nothing escalates for the cancelled dispatch.
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_dispatches WHERE state = 'enviado'"), 0);
+}
+
+// The console's live message of an alert is built from the committed row, with the operator's state.
+TEST_P(MonitoringService, LiveIncidentMessageCarriesWhatOperatorsMadeOfIt) {
+  ASSERT_TRUE(send("bracelet", {at(kHomeLat, kHomeLon, t0_, alarm_panic)}));
+  const int64_t incident = count("SELECT id FROM monitoring_incidents");
+  IncidentStep take;
+  take.incident_id = incident;
+  take.kind = "tomar";
+  ASSERT_TRUE(svc_->act(operator_caller(), take));
+  auto& I = Internals::of(*svc_);
+  std::optional<IncidentRow> row;  // the open incident as ingest will fold the next alert into it
+  {
+    std::lock_guard lock(I.mu);
+    for (const auto& [key, in] : I.open)
+      if (in.id == incident) row = in;
+  }
+  ASSERT_TRUE(row);
+  auto j = http::Json::parse(I.incident_message(*row));
+  EXPECT_EQ(j["incident"]["state"], "en_gestion");
+  EXPECT_EQ(j["incident"]["order_label"], "RIT T-1-2026");
+  EXPECT_EQ(j["incident"]["device_kind"], "victim_bracelet");
+  EXPECT_EQ(j["incident"]["type"], "panic");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, MonitoringService, ::testing::ValuesIn(eq::testing::backends()),

@@ -108,11 +108,18 @@ test('operator console: live incidents of several types, take, call, dispatch', 
   await until(async () => /Llamada a la víctima registrada: contestó/.test(await panel.getByTestId('action-done').innerText()), { message: 'call logged' });
   await until(async () => /afuera de su casa/.test(await panel.getByTestId('incident-timeline').innerText()), { message: 'note in the timeline' });
 
+  // The unit is the operator's choice, the comuna's preselected.
+  await until(async () => /Municipalidad de Santiago/.test(await panel.getByLabel('Unidad a despachar').locator('option:checked').innerText()), { message: 'default unit preselected' });
+  assert.match(await panel.getByLabel('Unidad a despachar').innerText(), /Carabineros/);
   await panel.getByTestId('dispatch').click();
   await panel.getByTestId('dispatch-summary').waitFor();
   assert.match(await panel.getByTestId('dispatch-summary').innerText(), /Santiago/);
   assert.match(await panel.getByTestId('dispatch-summary').innerText(), /Enviado/);
   await until(async () => (await panel.getByTestId('incident-state').innerText()) === 'Unidad despachada', { message: 'dispatched' });
+  // Re-dispatch is offered (another unit, the current one not among the choices); not done here.
+  await panel.getByTestId('redispatch-open').click();
+  assert.doesNotMatch(await panel.getByLabel('Redespachar a').innerText(), /Municipalidad de Santiago/);
+  await panel.getByTestId('redispatch').getByRole('button', { name: 'Cancelar' }).click();
   await settle(page);
   await shot(page, 'monitoring-02-incident-panel', { fullPage: false });
   assertNoPageErrors(page, assert);
@@ -180,7 +187,10 @@ test('monitored orders: zones on the map, a circle drawn by clicking, a device w
   assert.match(await table.innerText(), /RIT F-1234-2026/);
 
   // A server field error lands next to its field.
+  // The registry's order is offered first; this one is entered by hand.
   await page.getByRole('button', { name: 'Nueva orden' }).click();
+  await page.getByTestId('order-from-record').waitFor();
+  await page.getByRole('button', { name: 'Ingresarla a mano' }).click();
   const form = page.getByTestId('new-order');
   await form.getByLabel('Nombre de la orden').fill('RIT F-9999-2026 e2e');
   await form.getByLabel('Nombre de la víctima').fill('Víctima de Prueba');

@@ -205,6 +205,14 @@ function EndOrder({ order, onEnded }: { order: Order; onEnded: () => void }) {
 function OrderFacts({ o }: { o: Order }) {
   return (
     <dl class="facts facts-2">
+      {o.record_id ? (
+        <div>
+          <dt>Registro de causas</dt>
+          <dd data-testid="order-record">
+            {o.victim_person_id ? <a href={`/casos/personas/${o.victim_person_id}`}>Medida del registro N° {o.record_id}</a> : `Medida del registro N° ${o.record_id}`}
+          </dd>
+        </div>
+      ) : null}
       <div>
         <dt>Víctima</dt>
         <dd>

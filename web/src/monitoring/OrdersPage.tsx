@@ -9,10 +9,13 @@ import { DataTable, DateField, ErrorAlert, Field, PageHeader, ResultSummary, use
 import { ComunaField, ComunaName } from '../cases/common';
 import { MonitoringNav } from './common';
 import { createOrder, distanceText, listOrders } from './data';
+import { OrderFromRecord } from './OrderFromRecord';
 
 export default function OrdersPage() {
   const { search } = useLocation();
   const creating = search.get('nueva') === '1';
+  // The registry's order first; by hand only for an order the registry does not hold.
+  const byHand = search.get('a_mano') === '1';
   const orders = useAsync((signal) => listOrders(signal), []);
   const items = orders.data ?? [];
   return (
@@ -30,7 +33,8 @@ export default function OrdersPage() {
           )
         }
       />
-      {creating && <NewOrderForm onCancel={() => setQuery({ nueva: null })} />}
+      {creating && !byHand && <OrderFromRecord onCancel={() => setQuery({ nueva: null })} onByHand={() => setQuery({ a_mano: '1' })} />}
+      {creating && byHand && <NewOrderForm onCancel={() => setQuery({ nueva: null, a_mano: null })} />}
       <ErrorAlert error={orders.error} />
       <ResultSummary loading={orders.loading}>{items.length === 1 ? '1 orden' : `${formatNumber(items.length)} órdenes`}</ResultSummary>
       <DataTable

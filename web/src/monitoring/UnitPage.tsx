@@ -8,7 +8,7 @@ import { useSession } from '../app/session';
 import { ErrorAlert, Loading, PageHeader, SelectField } from '../app/ui';
 import { ComunaName } from '../cases/common';
 import { LiveBanner, MonitoringNav, SeverityTag, TypeTag, useNow } from './common';
-import { ageText, type Dispatch, dispatchStateLabel, listDispatches, nextDispatchStep, OUTCOMES, outcomeLabel, setDispatchState } from './data';
+import { ageText, type Dispatch, dispatchStateLabel, listDispatches, nextDispatchStep, outcomeLabel, setDispatchState, useOutcomes } from './data';
 import { useLive } from './live';
 import { play, unlockAudio } from './sound';
 
@@ -112,6 +112,7 @@ const STEPS: { key: keyof Dispatch; label: string }[] = [
 function DispatchCard({ d, now, onUpdated }: { d: Dispatch; now: number; onUpdated: (d: Dispatch) => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const outcomes = useOutcomes();
   const [outcome, setOutcome] = useState('');
   const [outcomeError, setOutcomeError] = useState<string | null>(null);
   const next = nextDispatchStep(d.state);
@@ -209,7 +210,7 @@ function DispatchCard({ d, now, onUpdated }: { d: Dispatch; now: number; onUpdat
         {d.outcome && (
           <div>
             <dt>Resultado</dt>
-            <dd>{outcomeLabel(d.outcome)}</dd>
+            <dd>{outcomeLabel(d.outcome, d.outcome_label)}</dd>
           </div>
         )}
       </dl>
@@ -228,7 +229,7 @@ function DispatchCard({ d, now, onUpdated }: { d: Dispatch; now: number; onUpdat
       <ErrorAlert error={error} />
       {next && (
         <div class="mon-unit-action">
-          {next.state === 'cerrado' && <SelectField label="Resultado" name={`outcome-${d.id}`} value={outcome} onValue={setOutcome} options={OUTCOMES} placeholder="Elija el resultado" error={outcomeError} />}
+          {next.state === 'cerrado' && <SelectField label="Resultado" name={`outcome-${d.id}`} value={outcome} onValue={setOutcome} options={outcomes} placeholder="Elija el resultado" error={outcomeError} />}
           <button type="button" class={`btn btn-block mon-big ${next.state === 'aceptado' ? 'btn-danger' : 'btn-primary'}`} disabled={busy} onClick={advance} data-testid="dispatch-next">
             {next.label}
           </button>

@@ -1,6 +1,7 @@
 // Telematic monitoring (issue 6) as the screens see it: the API shapes of src/monitoring/API.md,
 // calls, labels, and the pure helpers the console is built on (how each alert type looks and
 // sounds, the queue's order, ages, folding live updates, replay interpolation, reconnect back-off).
+import { useEffect, useState } from 'preact/hooks';
 import { api, getItems } from '../app/api';
 
 export const HANDLE = 'alerts.handle';
@@ -19,7 +20,8 @@ export type AlertType =
   | 'silence';
 export type DeviceKind = 'victim_bracelet' | 'victim_mobile' | 'aggressor_tag';
 export type IncidentState = 'nueva' | 'en_gestion' | 'despachada' | 'cerrada';
-export type DispatchState = 'enviado' | 'aceptado' | 'en_camino' | 'en_sitio' | 'cerrado';
+/** «anulado»: replaced by a dispatch to another unit (re-dispatch). */
+export type DispatchState = 'enviado' | 'aceptado' | 'en_camino' | 'en_sitio' | 'cerrado' | 'anulado';
 
 export interface LatLon {
   lat: number;
@@ -31,13 +33,17 @@ export interface Dispatch {
   incident_id: number;
   institution_id: number;
   unit_name: string;
+  unit_kind?: string;
   state: DispatchState;
+  state_label?: string;
   created_at: number;
   accepted_at: number | null;
   en_route_at: number | null;
   on_site_at: number | null;
   closed_at: number | null;
+  cancelled_at?: number | null;
   outcome: string | null;
+  outcome_label?: string | null;
   note: string | null;
   escalated: boolean;
   incident?: { type: string; type_label: string; severity: string; lat: number | null; lon: number | null; comuna_id: string | null; order_label: string;
@@ -67,6 +73,7 @@ export interface Incident {
   escalated: boolean;
   taken_by: string | number | null;
   outcome: string | null;
+  outcome_label?: string | null;
   dispatch: Dispatch | null;
 }
 
@@ -131,6 +138,10 @@ export interface OrderSummary {
   ended_reason: string | null;
   victim_name: string;
   aggressor_name: string;
+  /** The case registry's protective order this monitors, and its persons (null: entered by hand). */
+  record_id?: number | null;
+  victim_person_id?: number | null;
+  aggressor_person_id?: number | null;
   zones: number;
   devices: number;
 }
@@ -150,6 +161,7 @@ export interface Action {
   kind_label: string;
   note: string | null;
   outcome: string | null;
+  outcome_label?: string | null;
   /** Calls: whether the person answered. */
   reached?: boolean | null;
   user_name: string | null;
@@ -180,8 +192,34 @@ export const getTrail = (orderId: number, minutes = 60, signal?: AbortSignal) =>
   api.get<{ devices: DeviceTrack[] }>(`${M}/orders/${orderId}/trail`, { query: { minutes }, signal });
 export const postAction = (id: number, body: { kind: string; note?: string; reached?: boolean; outcome?: string }) =>
   api.post<{ incident: Incident }>(`${M}/incidents/${id}/actions`, body);
-export const postDispatch = (id: number, note?: string) => api.post<{ dispatch: Dispatch }>(`${M}/incidents/${id}/dispatch`, note ? { note } : {});
+/** A unit the operator may send (the comuna's responsible one comes first, marked). */
+export interface UnitChoice {
+  institution_id: number;
+  name: string;
+  kind: 'police' | 'municipal' | string;
+  responsible: boolean;
+}
+export const listUnits = (incidentId: number, signal?: AbortSignal) => getItems<UnitChoice>(`${M}/incidents/${incidentId}/units`, { signal });
+/** Dispatch a unit (none: the comuna's); `redispatch` replaces the dispatch in course. */
+export const postDispatch = (id: number, body: { note?: string; institution_id?: number; redispatch?: boolean } = {}) =>
+  api.post<{ dispatch: Dispatch }>(`${M}/incidents/${id}/dispatch`, body);
 export const exportUrl = (id: number) => `/api/v1${M}/incidents/${id}/export`;
+export const getEvidence = (id: number) => api.get<unknown>(`${M}/incidents/${id}/export`);
+
+/** A protective order of the case registry, as the monitoring order form shows it before creating. */
+export interface CourtOrder {
+  record_id: number;
+  court: string;
+  order_type: string;
+  comuna_id: string | null;
+  distance_m: number | null;
+  starts_on: string | null;
+  ends_on: string | null;
+  victim: { person_id: number; name: string };
+  aggressor: { person_id: number; name: string };
+}
+export const getCourtOrder = (recordId: number, signal?: AbortSignal) =>
+  api.get<{ court_order: CourtOrder }>(`${M}/court-orders/${recordId}`, { signal });
 
 export const listOrders = (signal?: AbortSignal) => getItems<OrderSummary>(`${M}/orders`, { signal });
 export const getOrder = (id: number | string, signal?: AbortSignal) => api.get<{ order: Order; warnings: string[] }>(`${M}/orders/${id}`, { signal });
@@ -277,6 +315,7 @@ export const DISPATCH_STATE_LABELS: Record<string, string> = {
   en_camino: 'En camino',
   en_sitio: 'En el lugar',
   cerrado: 'Cerrado',
+  anulado: 'Anulado (redespachado)',
 };
 export const dispatchStateLabel = (s: string) => DISPATCH_STATE_LABELS[s] ?? s;
 
@@ -296,16 +335,36 @@ export function nextDispatchStep(state: string): { state: DispatchState; label: 
   }
 }
 
-/** Closing outcomes of API.md (incidents and dispatches share them). */
-export const OUTCOMES = [
-  { value: 'falsa_alarma', label: 'Falsa alarma' },
-  { value: 'contacto_sin_riesgo', label: 'Contacto sin riesgo' },
-  { value: 'unidad_en_sitio', label: 'Unidad en el sitio' },
-  { value: 'detencion', label: 'Detención' },
-  { value: 'derivacion', label: 'Derivación' },
-  { value: 'otro', label: 'Otro' },
-];
-export const outcomeLabel = (o: string | null | undefined) => (o ? (OUTCOMES.find((x) => x.value === o)?.label ?? o) : '—');
+/** The server's fixed lists with their Spanish labels (GET /monitoring/labels): one list, there. */
+export interface Labels {
+  outcomes: { id: string; label: string }[];
+  actions: { id: string; label: string }[];
+  dispatch_states: { id: string; label: string }[];
+}
+let labels: Promise<Labels> | null = null;
+export function getLabels(): Promise<Labels> {
+  labels ??= api.get<Labels>(`${M}/labels`).catch((e) => {
+    labels = null; // a failed fetch is retried next time
+    throw e;
+  });
+  return labels;
+}
+/** Closing outcomes (incidents and dispatches share them) as select options, from the server. */
+export function useOutcomes(): { value: string; label: string }[] {
+  const [list, setList] = useState<{ value: string; label: string }[]>([]);
+  useEffect(() => {
+    let live = true;
+    getLabels()
+      .then((l) => live && setList(l.outcomes.map((o) => ({ value: o.id, label: o.label }))))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, []);
+  return list;
+}
+/** An outcome as the server labelled it (incidents, dispatches and actions carry `outcome_label`). */
+export const outcomeLabel = (o: string | null | undefined, label?: string | null) => (o ? (label ?? o) : '—');
 
 export const DEVICE_KINDS = [
   { value: 'victim_bracelet', label: 'Pulsera de la víctima (botón de pánico)' },

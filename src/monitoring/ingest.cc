@@ -1,0 +1,289 @@
+// Where a position becomes an alert: a device's positions are authenticated, handed to the engine
+// (engine.cc decides what each one means), the alerts it raises are folded into incidents, and
+// everything is queued for the single writer, which commits many requests in one transaction
+// (repository.cc, store_batches) and only then answers them and tells the consoles.
+#include <algorithm>
+#include <cmath>
+#include <climits>
+#include <iostream>
+#include <set>
+
+#include "core/time.h"
+#include "monitoring/service_impl.h"
+
+namespace eq::monitoring {
+
+namespace {
+
+std::string fold_key(const Alert& a) {
+  return std::string(to_string(a.type)) + "|" + a.device_id + "|" + std::to_string(a.order_id) + "|" +
+         std::to_string(a.zone_id) + "|" + std::to_string(a.victim_person_id);
+}
+
+std::string position_message(const std::string& device_id, DeviceKind kind, int64_t order_id, const Fix& f) {
+  http::Json j = {{"type", "position"}, {"device_id", device_id}, {"kind", to_string(kind)}, {"order_id", order_id},
+                  {"lat", f.lat}, {"lon", f.lon}, {"at", f.at},
+                  {"battery", f.battery_pct >= 0 ? http::Json(f.battery_pct) : http::Json(nullptr)}};
+  return j.dump();
+}
+
+http::Json rejection_json(size_t index, Reject r, const Config& c) {
+  std::string field = "lat", message;
+  switch (r) {
+    case Reject::bad_coordinates: message = "Coordenadas inválidas (fuera de rango, vacías o 0,0)."; break;
+    case Reject::bad_timestamp:
+      field = "timestamp";
+      message = "La hora del dispositivo es anterior al año 2000 o está más de " + std::to_string(c.max_future_ms / 60'000) +
+                " minutos en el futuro (revise su reloj).";
+      break;
+    case Reject::absurd_speed:
+      message = "La posición implica una velocidad de más de " + std::to_string(static_cast<int>(c.max_speed_kmh)) +
+                " km/h desde la anterior: se descarta como error del GPS.";
+      break;
+    case Reject::unknown_device: field = "id"; message = std::string(reason_es(r)); break;
+  }
+  return {{"index", index}, {"field", field}, {"code", std::string(to_string(r))}, {"message", message}};
+}
+
+bool recently_stored(const std::deque<int64_t>& recent, int64_t at) {
+  return std::find(recent.rbegin(), recent.rend(), at) != recent.rend();
+}
+
+
+}  // namespace
+
+std::string Service::Impl::comuna_for(double lat, double lon, int64_t order_id) {
+  if (std::isfinite(lat) && std::isfinite(lon) && dir.comuna_of)
+    if (auto c = dir.comuna_of(lat, lon)) return *c;
+  auto it = order_comuna.find(order_id);
+  return it == order_comuna.end() ? std::string() : it->second;
+}
+
+// Under mu. A repeat within the fold window of an open incident updates it (count, last place);
+// otherwise a new incident opens. Every raised alert is kept as evidence either way.
+void Service::Impl::fold(const Alert& a, Batch& b) {
+  const std::string key = fold_key(a);
+  auto it = open.find(key);
+  if (it == open.end() || a.at - it->second.last_at > opt.engine.fold_window_ms) {
+    IncidentRow in;
+    in.id = next_incident++;
+    in.order_id = a.order_id;
+    in.type = a.type;
+    in.severity = a.severity;
+    in.device_id = a.device_id;
+    in.zone_id = a.zone_id;
+    in.victim_person_id = a.victim_person_id;
+    in.fold_key = key;
+    in.first_at = a.at;
+    in.comuna_id = comuna_for(a.lat, a.lon, a.order_id);
+    it = open.insert_or_assign(key, in).first;
+  }
+  auto& in = it->second;
+  in.last_at = std::max(in.last_at, a.at);
+  in.count += 1;
+  if (std::isfinite(a.lat)) {
+    in.lat = a.lat;
+    in.lon = a.lon;
+  }
+  if (std::isfinite(a.distance_m) && !(a.distance_m >= in.distance_m)) in.distance_m = a.distance_m;
+  if (a.battery_pct >= 0) in.battery = a.battery_pct;
+  b.incidents[in.id] = in;  // written as an upsert: new or updated alike
+  b.alerts.push_back({in.id, a});
+}
+
+void Service::Impl::forget_incident(int64_t id) {
+  std::lock_guard lock(mu);
+  for (auto it = open.begin(); it != open.end(); ++it)
+    if (it->second.id == id) {
+      open.erase(it);
+      return;
+    }
+}
+
+std::future<Result<void>> Service::Impl::enqueue(std::shared_ptr<Batch> b) {
+  auto f = b->done.get_future();
+  {
+    std::lock_guard lock(qmu);
+    queue.push_back(std::move(b));
+  }
+  qcv.notify_one();
+  return f;
+}
+
+
+Result<IngestSummary> Service::ingest(const Credentials& who, std::vector<Position> positions, const std::string& client) {
+  auto& I = *impl_;
+  IngestSummary sum;
+  if (positions.empty()) return sum;
+  if (positions.size() > 1000)
+    return fail(Error::invalid("positions", "Se aceptan como máximo 1.000 posiciones por envío.", "too_many"));
+  const int64_t now = now_ms();
+  auto batch = std::make_shared<Batch>();
+  std::future<Result<void>> committed;
+  // Each fix is sealed here, on the request's thread and before the engine's lock, so neither the
+  // engine nor the single writer pays for the encryption of everyone's positions.
+  std::vector<std::string> sealed(positions.size());
+  for (size_t i = 0; i < positions.size(); ++i)
+    if (const Fix& f = positions[i].fix; f.has_fix && std::isfinite(f.lat) && std::isfinite(f.lon)) sealed[i] = I.seal_point(f.lat, f.lon);
+  {
+    std::lock_guard lock(I.mu);
+    auto dev = I.devices.find(who.device_id);
+    // The secret is checked before any limit: a device with its own secret (a panic press above
+    // all) is never refused because someone else failed from the same address or with its id.
+    // Checking first gives a guesser nothing: a secret is 24 random bytes.
+    const bool known = dev != I.devices.end();
+    if (!known || !crypto::equal_constant_time(dev->second.secret_hash, crypto::sha256_hex(who.secret))) {
+      ++I.auth_failures;
+      // Unknown ids are counted per address (they name no device to count against), wrong
+      // secrets per device; the same answer either way, since ids are guessable.
+      const bool allowed = known ? I.device_failures.allow("device|" + who.device_id) : I.unknown_failures.allow("address|" + client);
+      if (!allowed) return fail(Error{429, "rate_limited", "Demasiados intentos fallidos con ese dispositivo. Espere un momento.", "key"});
+      return fail(Error{401, "device_unauthenticated", "Dispositivo no reconocido o clave incorrecta.", "key"});
+    }
+    auto& info = dev->second;
+    // Device time order: a tracker emptying its buffer after a tunnel is evaluated in the order
+    // things happened, so buffered fixes are evaluated rather than discarded as stale.
+    std::vector<size_t> order(positions.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return positions[a].fix.at < positions[b].fix.at; });
+    // Instants older than those remembered may still be stored (a resend of an old buffer): one
+    // look-up for the whole request, so a resent alarm is a duplicate and not a second alert.
+    std::set<int64_t> stored_before;
+    int64_t oldest = INT64_MAX, newest = INT64_MIN;
+    for (const auto& p : positions)
+      if (info.recent.size() >= kRecentPerDevice && p.fix.at != 0 && p.fix.at < info.recent.front()) {
+        oldest = std::min(oldest, p.fix.at);
+        newest = std::max(newest, p.fix.at);
+      }
+    if (oldest <= newest) {
+      auto lease = I.db.lease();
+      if (!lease) return fail(lease.error());
+      try {
+        stored_before = I.stored_instants(**lease, who.device_id, oldest, newest);
+      } catch (const std::exception& e) {
+        return fail(store::database_error(e));
+      }
+    }
+    const bool watched = I.hub->size() > 0;
+    std::vector<Alert> alerts;
+    for (size_t i : order) {
+      Fix f = positions[i].fix;
+      if (f.received_at == 0) f.received_at = now;
+      if (f.at == 0) f.at = f.received_at;
+      PositionRow row{who.device_id, f, "", std::move(sealed[i])};
+      if (recently_stored(info.recent, f.at) || stored_before.count(f.at)) {
+        ++sum.duplicates;
+        continue;  // stored already (a resend): neither stored again nor evaluated again
+      }
+      alerts.clear();
+      Outcome out = I.engine.ingest(info.handle, f, alerts);
+      switch (out.status) {
+        case Status::accepted:
+          ++sum.accepted;
+          row.status = "accepted";
+          if (f.has_fix && watched) batch->position_messages.push_back(position_message(who.device_id, info.kind, info.order_id, f));
+          break;
+        case Status::stale: ++sum.stale; row.status = "stale"; break;
+        case Status::duplicate: ++sum.duplicates; continue;
+        case Status::rejected:
+          ++sum.rejected;
+          sum.errors.push_back(rejection_json(i, out.reason, I.opt.engine));
+          continue;  // counted by the engine, not stored
+      }
+      remember_instant(info.recent, f.at);
+      batch->positions.push_back(std::move(row));
+      for (const auto& a : alerts) I.fold(a, *batch);
+      sum.alerts += static_cast<int>(alerts.size());
+    }
+    if (batch->positions.empty()) return sum;
+    // Enqueued under mu, so batches reach the writer in the order the engine saw them.
+    committed = I.enqueue(batch);
+  }
+  auto ok = committed.get();
+  if (!ok) {
+    // Not durable: forget the instants so the device's retry is stored, not taken as a duplicate.
+    std::lock_guard lock(I.mu);
+    auto& recent = I.devices[who.device_id].recent;
+    for (const auto& p : batch->positions) recent.erase(std::remove(recent.begin(), recent.end(), p.fix.at), recent.end());
+    return fail(ok.error());
+  }
+  return sum;
+}
+
+void Service::Impl::write_loop() {
+  for (;;) {
+    std::vector<std::shared_ptr<Batch>> batches;
+    {
+      std::unique_lock lock(qmu);
+      qcv.wait(lock, [&] { return stopping || !queue.empty(); });
+      if (queue.empty() && stopping) return;
+      // Everything queued meanwhile goes in one transaction: one commit for many requests.
+      while (!queue.empty() && batches.size() < 512) {
+        batches.push_back(std::move(queue.front()));
+        queue.pop_front();
+      }
+    }
+    auto ok = commit(batches);
+    for (auto& b : batches) b->done.set_value(ok ? Result<void>() : Result<void>(fail(ok.error())));
+    if (!ok) continue;
+    ++commits;
+    // Published only once durable: the console never shows an alert the database could lose.
+    // Alerts go out before the positions of the same commit, which may be thousands.
+    // Built from the rows just committed (the last state of each incident in this commit).
+    if (hub->size() > 0) {
+      std::map<int64_t, const IncidentRow*> touched;
+      for (auto& b : batches)
+        for (const auto& [id, in] : b->incidents) touched[id] = &in;
+      for (const auto& [id, in] : touched) hub->publish("incident", incident_message(*in));
+    }
+    for (auto& b : batches)
+      for (auto& m : b->position_messages) hub->publish("position", std::move(m));
+  }
+}
+
+
+std::string Service::Impl::incident_message(const IncidentRow& in) {
+  IncidentView v;
+  v.id = in.id;
+  v.order_id = in.order_id;
+  v.type = to_string(in.type);
+  v.severity = to_string(in.severity);
+  v.device_id = in.device_id;
+  v.comuna_id = in.comuna_id;
+  v.first_at = in.first_at;
+  v.last_at = in.last_at;
+  v.count = in.count;
+  if (std::isfinite(in.lat) && std::isfinite(in.lon)) v.at = LatLon{in.lat, in.lon};
+  if (std::isfinite(in.distance_m)) v.distance_m = in.distance_m;
+  if (in.battery >= 0) v.battery = in.battery;
+  v.state = in.state;
+  v.escalated = in.escalated;
+  v.taken_by = in.taken_by;
+  v.dispatch = in.dispatch;
+  {
+    std::lock_guard lock(mu);  // labels and kinds change with orders, zones and devices
+    if (auto o = order_labels.find(in.order_id); o != order_labels.end()) {
+      v.order_label = o->second.label;
+      if (in.zone_id)
+        if (auto z = o->second.zones.find(in.zone_id); z != o->second.zones.end()) v.zone_label = z->second;
+    }
+    if (in.zone_id) v.zone_id = in.zone_id;
+    if (auto k = device_kinds.find(in.device_id); k != device_kinds.end()) v.device_kind = k->second;
+  }
+  return http::Json({{"type", "incident"}, {"incident", monitoring::incident_json(v)}}).dump();
+}
+
+void Service::Impl::remember(const IncidentView& v) {
+  std::lock_guard lock(mu);
+  for (auto& [key, in] : open)
+    if (in.id == v.id) {
+      in.state = v.state;
+      in.escalated = v.escalated;
+      in.taken_by = v.taken_by;
+      in.dispatch = v.dispatch;
+      return;
+    }
+}
+
+
+}  // namespace eq::monitoring
