@@ -4,7 +4,7 @@ namespace eq::audit {
 
 const std::vector<ActionLabel>& action_labels() {
   // Codes built at run time are listed one by one: "monitoring.incident_" + the step
-  // (monitoring/routes.cc), "monitoring.dispatch_" + the state, the live streams' "_open"/"_close",
+  // (monitoring/incidents.cc), "monitoring.dispatch_" + the state, the live streams' "_open"/"_close",
   // and "http." + the router's refusal reason (app/app.cc).
   static const std::vector<ActionLabel> labels = {
       // Access and accounts
@@ -84,6 +84,7 @@ const std::vector<ActionLabel>& action_labels() {
       {"monitoring.escalate", "Escalamiento automático de un incidente", "Monitoreo"},
       {"monitoring.evidence_export", "Exportación de la evidencia de un incidente", "Monitoreo"},
       {"monitoring.dispatch", "Despacho de una unidad", "Monitoreo"},
+      {"monitoring.redispatch", "Redespacho a otra unidad", "Monitoreo"},
       {"monitoring.dispatches_read", "Consulta de despachos de la unidad", "Monitoreo"},
       {"monitoring.dispatch_aceptado", "Despacho aceptado por la unidad", "Monitoreo"},
       {"monitoring.dispatch_en_camino", "Unidad en camino", "Monitoreo"},
