@@ -57,6 +57,31 @@ struct Unit {
   std::string kind;  // "municipal" | "police"
 };
 
+// A court's protective order as the case registry holds it (the registry decides who may read it).
+struct CourtOrder {
+  int64_t record_id = 0;
+  int64_t victim_person_id = 0;
+  std::string victim_name;
+  int64_t aggressor_person_id = 0;
+  std::string aggressor_name;
+  std::string court, order_type, comuna_id;
+  std::optional<int64_t> distance_m;
+  int64_t starts_at = 0;
+  std::optional<int64_t> ends_at;
+};
+
+// A monitored order as a person's timeline in the registry shows it.
+struct PersonOrder {
+  int64_t order_id = 0;
+  int64_t record_id = 0;
+  std::string role;   // "victim" | "aggressor"
+  std::string status; // vigente | terminada
+  int64_t starts_at = 0;
+  std::optional<int64_t> ends_at;
+  struct Incident { int64_t id = 0; int64_t first_at = 0; std::string type, severity, state, outcome; };
+  std::vector<Incident> incidents;  // newest first, at most 20; no coordinates
+};
+
 // What the monitoring module needs from the rest of the system, filled in by the composition root.
 struct Directory {
   // The unit responsible for a comuna (municipal security in the pilot comunas, else police).
@@ -67,6 +92,9 @@ struct Directory {
   std::function<std::optional<std::string>(double lat, double lon)> comuna_of;
   std::function<bool(const std::string& comuna_id)> comuna_exists;
   std::function<std::map<int64_t, std::string>(const std::set<int64_t>& user_ids)> user_names;
+  // Resolves a registry record into the order it records, for `who` (404/403 from the registry's
+  // object rules; 422 when the record is not a protective order).
+  std::function<Result<CourtOrder>(int64_t record_id, const http::Principal& who)> court_order;
 };
 
 struct ServiceOptions {
@@ -99,6 +127,10 @@ class Service {
   http::Hub& hub();
   const Stats& stats() const;  // engine counters (for /metrics)
   size_t device_count() const;
+
+  // The monitored orders whose victim or aggressor is this registry person.
+  // Not audited here: the registry audits the person view that includes them.
+  Result<std::vector<PersonOrder>> orders_of_person(int64_t person_id);
 
   struct Impl;
   Impl& impl() { return *impl_; }

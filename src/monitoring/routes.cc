@@ -8,6 +8,7 @@
 #include "core/text.h"
 #include "core/time.h"
 #include "monitoring/access.h"
+#include "monitoring/evidence.h"
 #include "monitoring/osmand.h"
 #include "monitoring/service_impl.h"
 #include "store/query.h"
@@ -741,6 +742,13 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
                   auto doc = evidence_document(c->I, s, *id);
                   if (doc.is_null()) return fail(Error::not_found(kNoIncident));
                   c->I.audit.append(s, audit::Log::from(req, "monitoring.evidence_export", "monitoring_incident:" + std::to_string(*id)));
+                  if (req.query_param("formato") == "html") {  // the printable form (evidence.h), same signed document inside
+                    Response r;
+                    r.content_type = "text/html; charset=utf-8";
+                    r.body = evidence_html(doc);
+                    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"evidencia-alerta-" + std::to_string(*id) + ".html\"");
+                    return r;
+                  }
                   Response r = Response::json(doc);
                   r.headers.emplace_back("Content-Disposition",
                                          "attachment; filename=\"evidencia-alerta-" + std::to_string(*id) + ".json\"");
