@@ -62,7 +62,7 @@ async function incident() {
   const inc = list.json.items.find((i) => i.order_id === id && i.type === 'zone_enter');
   assert.ok(inc, 'zone entry incident');
   const n = await op.post(`/api/v1/monitoring/incidents/${inc.id}/actions`, { kind: 'nota', note: 'Se llama a Carabineros <b>urgente</b> & "ya".' });
-  assert.equal(n.status, 200, n.text);
+  assert.equal(n.status, 201, n.text);
   return inc;
 }
 
