@@ -16,7 +16,7 @@ let muni; // municipal@: a unit, no alerts.handle
 const tmp = tempDir('equidad-it-evidence-');
 
 before(async () => {
-  srv = await startServer({ extraArgs: ['--demo'] });
+  srv = await startServer({ extraArgs: ['--demo'], startTimeoutMs: 180_000 }); // generous: CI machines are shared
   [op, admin, muni] = await Promise.all([loginDemo(srv, 'operator'), loginDemo(srv, 'admin'), loginDemo(srv, 'municipal')]);
 });
 after(async () => { await srv?.stop(); tmp.cleanup(); });

@@ -20,7 +20,7 @@ let police; // policia@: Carabineros de Chile, a plain user of another instituti
 let admin;
 
 before(async () => {
-  srv = await startServer({ extraArgs: ['--demo'] });
+  srv = await startServer({ extraArgs: ['--demo'], startTimeoutMs: 180_000 }); // generous: CI machines are shared
   [centre, op, police, admin] = await Promise.all([
     loginDemo(srv, 'case_worker'), loginDemo(srv, 'operator'), login(srv, 'policia@equidad.demo'), loginDemo(srv, 'admin'),
   ]);
