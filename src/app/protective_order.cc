@@ -1,33 +1,19 @@
+// Wiring of "one protective order" (protective_order.h): late-bound calls from each module's
+// directory into the other module's service, converting their structs.
 #include "app/protective_order.h"
 
 namespace eq::app {
 
 namespace {
 
+// Field for field: the two modules' structs say the same thing in their own words (same order).
 monitoring::CourtOrder to_monitoring(const cases::CourtOrder& c) {
-  monitoring::CourtOrder m;
-  m.record_id = c.record_id;
-  m.victim_person_id = c.victim_person_id;
-  m.victim_name = c.victim_name;
-  m.aggressor_person_id = c.aggressor_person_id;
-  m.aggressor_name = c.aggressor_name;
-  m.court = c.court;
-  m.order_type = c.order_type;
-  m.comuna_id = c.comuna_id;
-  m.distance_m = c.distance_m;
-  m.starts_at = c.starts_at;
-  m.ends_at = c.ends_at;
-  return m;
+  return {c.record_id, c.victim_person_id, c.victim_name, c.aggressor_person_id, c.aggressor_name, c.court,
+          c.order_type, c.comuna_id, c.distance_m, c.starts_at, c.ends_at};
 }
 
 cases::MonitoredOrder to_cases(const monitoring::PersonOrder& p) {
-  cases::MonitoredOrder c;
-  c.order_id = p.order_id;
-  c.record_id = p.record_id;
-  c.role = p.role;
-  c.status = p.status;
-  c.starts_at = p.starts_at;
-  c.ends_at = p.ends_at;
+  cases::MonitoredOrder c{p.order_id, p.record_id, p.role, p.status, p.starts_at, p.ends_at, {}};
   for (const auto& i : p.incidents) c.incidents.push_back({i.id, i.first_at, i.type, i.severity, i.state, i.outcome});
   return c;
 }
