@@ -40,13 +40,11 @@ class ProtectiveOrder : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     ASSERT_TRUE(crypto::init());
-    auto db = store::Database::open({eq::testing::fresh_url(GetParam()), 2});
-    ASSERT_TRUE(db) << db.error().message;
-    db_ = std::move(*db);
     auto all = audit::migrations();
     for (auto& m : migrations()) all.push_back(std::move(m));
-    auto applied = store::apply_migrations(*db_, all, "");
-    ASSERT_TRUE(applied) << applied.error().message;
+    auto db = eq::testing::migrated_database(GetParam(), all);
+    ASSERT_TRUE(db) << db.error().message;
+    db_ = std::move(*db);
     log_ = std::make_unique<audit::Log>(*db_);
     keys_ = std::make_unique<crypto::Keys>(crypto::Keys::from_master(std::string(32, 'k')));
     Directory dir;
