@@ -1,4 +1,5 @@
 #include "app/app.h"
+#include "app/protective_order.h"
 
 #include <unistd.h>
 
@@ -42,6 +43,9 @@ struct App::Modules {
   std::jthread jobs;
   std::jthread monitoring_jobs;
   std::unique_ptr<monitoring::MqttBridge> mqtt;
+  // One protective order (protective_order.h): filled in open, completed in open_monitoring.
+  std::shared_ptr<ProtectiveOrderServices> orders = std::make_shared<ProtectiveOrderServices>();
+  monitoring::Directory monitoring_directory;
 };
 
 namespace {
@@ -112,7 +116,7 @@ static const std::set<std::string> kMunicipalPilot = {"13101", "13123", "13112",
 
 Result<void> App::open_monitoring(App& app) {
   auto& m = *app.modules_;
-  monitoring::Directory dir;
+  monitoring::Directory dir = m.monitoring_directory;
   auto unit_of = [auth = m.auth](const std::string& type, const std::string& comuna) -> std::optional<monitoring::Unit> {
     auto all = auth->list_institutions("", "", "");
     if (!all) return std::nullopt;
@@ -150,6 +154,7 @@ Result<void> App::open_monitoring(App& app) {
   opt.accept_timeout_s = app.config_.monitoring_accept_timeout_s;
   opt.retention_days = app.config_.monitoring_retention_days;
   m.monitoring = std::make_shared<monitoring::Service>(*app.db_, *app.keys_, *m.audit, dir, opt);
+  m.orders->monitoring = m.monitoring;
   if (auto ok = m.monitoring->start(); !ok) return ok;
   monitoring::register_routes(app.router_, m.monitoring);
   m.auth->add_home_source([svc = m.monitoring](const http::Request& req) { return monitoring::home_items(*svc, req); });
@@ -284,7 +289,9 @@ Result<std::unique_ptr<App>> App::open(const Config& config) {
         if (i.active && serving.count(i.type)) out.emplace_back(i.id, i.name, i.type);
     return out;
   };
+  link_protective_orders(directory, m.monitoring_directory, m.orders);
   m.cases = std::make_shared<cases::Service>(*app->db_, *app->keys_, *m.audit, m.territory, directory, *instrument);
+  m.orders->cases = m.cases;
   m.alerts = std::make_shared<alerts::Service>(*app->db_, *m.audit, *m.cases);
   m.cases->set_alerts(m.alerts);
   m.alerts->set_institution_names(directory.institution_names);

@@ -63,6 +63,17 @@ bool record_full(const Viewer& v, const Record& r, bool emergency) {
   return r.kind == "referral" && r.details.value("to_institution_id", int64_t{0}) == v.institution_id;
 }
 
+std::string court_order_basis(const Viewer& v, bool manages_monitoring, const Record& r, bool emergency) {
+  if (manages_monitoring && r.kind == "protective_order") {
+    const std::string type = r.details.value("order_type", std::string());
+    if (type == "vigilancia_telematica" || type == "prohibicion_acercamiento") return "monitoring";
+  }
+  if (!record_full(v, r, emergency)) return {};
+  return r.institution_id == v.institution_id ? kServed : emergency ? kEmergency : kReferral;
+}
+
+bool sees_monitoring_incidents(const Viewer& v, const PersonAccess& a) { return a.full_identity() || v.control_centre; }
+
 Json identity_view(const PersonIdentity& p, bool full) {
   Json j = to_json(p);
   j["name"] = display_name(p);

@@ -107,6 +107,16 @@ Result<void> basis_allows(const std::string& kind, const std::string& basis, con
 // A record in full (details, author) or as the shared minimum.
 bool record_full(const Viewer& v, const Record& r, bool emergency);
 
+// Resolving a protective order for the monitoring centre (issue 12): with «monitoring.manage» the
+// viewer may resolve a protective order the court gives the centre to watch (order_type
+// vigilancia_telematica or prohibicion_acercamiento) — that order only, not her file; any other
+// record, or a viewer without that permission, follows the ordinary rule of a record (record_full).
+// Returns the basis of the read ("monitoring", "emergency", "served"), empty when refused.
+std::string court_order_basis(const Viewer& v, bool manages_monitoring, const Record& r, bool emergency);
+// Incidents of a monitored order beside her file: those who serve her (or hold an emergency access)
+// and the control centre, never the shared minimum.
+bool sees_monitoring_incidents(const Viewer& v, const PersonAccess& a);
+
 // Identity as the viewer may see it: full, or the shared minimum (names, birth date, sex, comuna).
 nlohmann::json identity_view(const PersonIdentity& p, bool full);
 

@@ -18,6 +18,7 @@
 #include "cases/access.h"
 #include "cases/identity.h"
 #include "cases/model.h"
+#include "cases/protective_order.h"
 #include "cases/records.h"
 #include "core/crypto.h"
 #include "http/router.h"
@@ -166,6 +167,8 @@ struct Directory {
   std::function<std::map<int64_t, std::string>(const std::set<int64_t>&)> user_names;
   // Active institutions that serve women (for referrals): id, name, type.
   std::function<std::vector<std::tuple<int64_t, std::string, std::string>>()> serving_institutions;
+  // The monitored orders naming this person (fulfilled by the monitoring module); unset: none shown.
+  std::function<Result<std::vector<MonitoredOrder>>(int64_t person_id)> monitored_orders;
 };
 
 struct Options {
@@ -200,6 +203,12 @@ class Service : public alerts::HistorySource {
   Result<nlohmann::json> person(const http::Request& req, int64_t id);
   Result<nlohmann::json> emergency_access(const http::Request& req, int64_t id, const std::string& reason);
   Result<nlohmann::json> access_log(const http::Request& req, int64_t id);
+
+  // --- protective orders watched by the monitoring centre (protective_order.cc)
+  // Resolves a registry record into the court order it records, for `who` (access.h:
+  // court_order_basis): 404 when it does not exist or `who` may not read it, 422 when it is not a
+  // protective order. The read lands on the persons' access log ("monitoring") and in the audit.
+  Result<CourtOrder> court_order_for_monitoring(int64_t record_id, const http::Principal& who);
 
   // --- referrals
   Result<nlohmann::json> referrals(const http::Request& req, bool incoming);
@@ -253,6 +262,8 @@ class Service : public alerts::HistorySource {
   PersonIdentity best_identity(soci::session& s, int64_t person_id) const;
   void audit(soci::session& s, const Actor& a, const std::string& action, const std::string& object, const std::string& detail = {});
   std::vector<alerts::Alert> raise_alerts(soci::session& s, const Record& r);
+  // The person view's "monitoring" part (protective_order.cc); `incidents` when the viewer may see them.
+  nlohmann::json monitoring_json(int64_t person_id, bool incidents) const;
 
   store::Database& db_;
   Repository repo_;

@@ -82,7 +82,8 @@ Result<Json> Service::person(const http::Request& req, int64_t requested) {
   Actor a{req.who().user_id, req.who().institution_id, &req};
   const auto v = viewer(a);
   const int64_t now = now_ms();
-  return unwrap_refusal(db_.transaction<Json>([&](soci::session& s) -> Result<Json> {
+  bool incidents = false;  // may this viewer see the incidents of her monitored orders (access.h)
+  auto view = unwrap_refusal(db_.transaction<Json>([&](soci::session& s) -> Result<Json> {
     auto id = repo_.resolve_person(s, requested);
     if (!id) return fail(Error::not_found(kNoPerson));
     if (auto e = throttle(s, a, *id, now)) return refusal(*e);
@@ -96,6 +97,7 @@ Result<Json> Service::person(const http::Request& req, int64_t requested) {
       return refusal(Error::not_found(kNoPersonForYou));
     }
     const bool emergency = acc.emergency_until.has_value();
+    incidents = access::sees_monitoring_incidents(v, acc);
     auto records = repo_.records_of_person(s, *id);
 
     std::set<int64_t> inst_ids(acc.serving.begin(), acc.serving.end());
@@ -153,6 +155,10 @@ Result<Json> Service::person(const http::Request& req, int64_t requested) {
                 {"links", links}};
     return out;
   }));
+  // Asked after the commit: the monitoring module reads its own tables in its own session (the
+  // person view that shows them was audited above).
+  if (view) (*view)["monitoring"] = monitoring_json((*view)["id"].get<int64_t>(), incidents);
+  return view;
 }
 
 int64_t Service::grant_emergency(soci::session& s, const Actor& a, int64_t person_id, const std::string& reason, int64_t now) {

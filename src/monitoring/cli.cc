@@ -31,6 +31,7 @@
 // Silence is swept every --tick-s seconds of data time (the clock of the rows' received_at or
 // timestamp), never beyond the last row.
 #include "monitoring/cli.h"
+#include "monitoring/evidence.h"
 
 #include <fstream>
 
@@ -556,19 +557,18 @@ void add_commands(CLI::App& app) {
   s->callback([synth] { throw CLI::RuntimeError(run_synth(*synth, std::cout, std::cerr)); });
 
   auto file = std::make_shared<std::string>();
-  auto* v = monitor->add_subcommand("verify", "Check an incident's evidence export: hash chain and Ed25519 signature");
-  v->add_option("file", *file, "The exported JSON file")->required();
+  auto* v = monitor->add_subcommand("verify",
+                                    "Check an incident's evidence export (JSON or printable HTML): hash chain, Ed25519 signature and, "
+                                    "for HTML, that the readable part matches the signed document");
+  v->add_option("file", *file, "The exported file (.json or .html)")->required();
   v->callback([file] {
     std::ifstream in(*file);
     if (!in) {
       std::cerr << "No se pudo leer " << *file << "\n";
       throw CLI::RuntimeError(1);
     }
-    // An export handed in from outside is parsed as a client's JSON: nesting bounded first.
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto parsed = http::parse_json(text, {std::numeric_limits<size_t>::max(), http::kJsonLimits.max_depth});
-    auto doc = parsed ? std::move(*parsed) : http::Json(http::Json::value_t::discarded);
-    auto ok = verify_evidence(doc);
+    auto ok = verify_evidence_text(text);
     if (!ok) {
       std::cout << "NO VÁLIDA: " << ok.error().message << "\n";
       throw CLI::RuntimeError(2);

@@ -102,8 +102,8 @@ struct Directory {
   std::function<std::map<int64_t, std::string>(const std::set<int64_t>& user_ids)> user_names;
   // Every active police or municipal-security institution an operator may dispatch (any order).
   std::function<std::vector<Unit>()> dispatch_units;
-  //   Resolves a registry record into the order it records, for `who` (404/403 from the registry's
-  //   object rules; 422 when the record is not a protective order).
+  // Resolves a registry record into the order it records, for `who` (404/403 from the registry's
+  // object rules; 422 when the record is not a protective order).
   std::function<Result<CourtOrder>(int64_t record_id, const http::Principal& who)> court_order;
 };
 

@@ -10,6 +10,7 @@
 #include "core/text.h"
 #include "core/time.h"
 #include "monitoring/access.h"
+#include "monitoring/evidence.h"
 #include "monitoring/json.h"
 #include "monitoring/module.h"
 #include "monitoring/osmand.h"
@@ -497,6 +498,13 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
               get_id(kNoIncident, [](Service& svc, const Request& req, int64_t id) -> Result<Response> {
                 auto doc = svc.evidence(caller(req), id);
                 if (!doc) return fail(doc.error());
+                if (req.query_param("formato") == "html") {  // the printable form (evidence.h), same signed document inside
+                  Response r;
+                  r.content_type = "text/html; charset=utf-8";
+                  r.body = evidence_html(*doc);
+                  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"evidencia-alerta-" + std::to_string(id) + ".html\"");
+                  return r;
+                }
                 Response r = Response::json(*doc);
                 r.headers.emplace_back("Content-Disposition", "attachment; filename=\"evidencia-alerta-" + std::to_string(id) + ".json\"");
                 return r;

@@ -152,7 +152,11 @@ export const CLASSES = {
 
   // ---- telematic monitoring: the 1455 control centre is national; units own their dispatches
   'GET /api/v1/monitoring/orders': { kind: 'national', why: 'the control centre (monitoring.manage) sees every monitored order by design' },
-  'POST /api/v1/monitoring/orders': { kind: 'national', why: 'the control centre registers every monitored order' },
+  'POST /api/v1/monitoring/orders': {
+    kind: 'national',
+    why: 'the control centre registers every monitored order; a record_id it names is resolved by the registry\'s object rule ' +
+      '(cases/access.h court_order_basis: telematic or approach orders only), tried in protective_order.test.mjs',
+  },
   'GET /api/v1/monitoring/orders/{id}': { kind: 'national', why: 'the control centre sees every monitored order by design' },
   'POST /api/v1/monitoring/orders/{id}/zones': { kind: 'national', why: 'the control centre manages every order' },
   'POST /api/v1/monitoring/orders/{id}/end': { kind: 'national', why: 'the control centre manages every order' },

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "store/database.h"
+#include "store/migrations.h"
 
 namespace eq::testing {
 
@@ -54,5 +55,13 @@ inline std::vector<std::string> backends() {
 }
 
 inline std::string fresh_url(const std::string& backend) { return backend == "sqlite" ? fresh_sqlite_url() : fresh_pg_url(); }
+
+// A fresh database of `backend` with these migrations applied: the start of a service test.
+inline Result<std::unique_ptr<store::Database>> migrated_database(const std::string& backend, const std::vector<store::Migration>& all) {
+  auto db = store::Database::open({fresh_url(backend), 2});
+  if (!db) return fail(db.error());
+  if (auto applied = store::apply_migrations(**db, all, ""); !applied) return fail(applied.error());
+  return std::move(*db);
+}
 
 }  // namespace eq::testing

@@ -7,6 +7,7 @@ import { ApiError } from '../app/api';
 import { formatNumber, formatRun, parseDateInput, todayIso } from '../app/format';
 import { hasPermission, useSession } from '../app/session';
 import { Dialog, ErrorAlert, FormActions, Loading, Notice, PageHeader, useAsync, useForm } from '../app/ui';
+import { outcomeLabel, severityLook, stateLabel, typeLook } from '../monitoring/data';
 import { CasesNav, ComunaName, PersonLink, RiskBadge, SeverityBadge, TextAreaField } from './common';
 import {
   ACCESS_ACTIONS,
@@ -16,6 +17,7 @@ import {
   getAccessLog,
   getPerson,
   labelOf,
+  MONITORED_ORDER_STATUS,
   ORDER_TYPES,
   RISK_LABELS,
   requestEmergency,
@@ -24,6 +26,7 @@ import {
   WRITE,
   type CaseRecord,
   type LinkEntry,
+  type MonitoredOrder,
   type Person,
 } from './data';
 
@@ -129,6 +132,13 @@ export default function PersonPage({ personId }: { personId: string }) {
         <Summary person={p} />
         <IdentityCard person={p} full={full} />
       </div>
+
+      {(p.monitoring ?? []).length > 0 && (
+        <MonitoringCard
+          orders={p.monitoring!}
+          linkOrders={hasPermission(state, 'monitoring.manage') || hasPermission(state, 'alerts.handle')}
+        />
+      )}
 
       <Timeline person={p} onEmergency={() => setEmergencyOpen(true)} />
 
@@ -247,6 +257,59 @@ function Summary({ person: p }: { person: Person }) {
           </dd>
         </div>
       </dl>
+    </section>
+  );
+}
+
+/** "Vigilancia telemática": the monitored orders that name her (issue 12) and their latest
+ * incidents; the incidents are absent when the viewer sees only the shared minimum. */
+function MonitoringCard({ orders, linkOrders }: { orders: MonitoredOrder[]; linkOrders: boolean }) {
+  return (
+    <section class="card" aria-labelledby="monitoring-h" data-testid="person-monitoring">
+      <h2 id="monitoring-h">Vigilancia telemática</h2>
+      {orders.map((o) => (
+        <div key={o.order_id} class="monitored-order">
+          <p>
+            <strong>
+              {linkOrders ? <a href={`/monitoreo/ordenes/${o.order_id}`}>Orden monitoreada N° {o.order_id}</a> : `Orden monitoreada N° ${o.order_id}`}
+            </strong>{' '}
+            · {MONITORED_ORDER_STATUS[o.status] ?? o.status} · {o.role_name}
+            <span class="cell-sub">
+              Medida del registro N° {o.record_id} · desde {o.starts_on ?? '—'}
+              {o.ends_on ? ` hasta ${o.ends_on}` : ', sin fecha de término'}
+            </span>
+          </p>
+          {o.incidents === undefined ? (
+            <p class="cell-sub">Los incidentes solo los ven las instituciones que la atienden y el centro de monitoreo.</p>
+          ) : o.incidents.length === 0 ? (
+            <p class="cell-sub">Sin incidentes registrados.</p>
+          ) : (
+            <table class="table">
+              <caption class="visually-hidden">Incidentes de la orden N° {o.order_id}, del más reciente al más antiguo</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Fecha</th>
+                  <th scope="col">Tipo</th>
+                  <th scope="col">Gravedad</th>
+                  <th scope="col">Estado</th>
+                  <th scope="col">Resultado</th>
+                </tr>
+              </thead>
+              <tbody>
+                {o.incidents.map((i) => (
+                  <tr key={i.id}>
+                    <td>{i.at}</td>
+                    <td>{typeLook(i.type).label}</td>
+                    <td>{severityLook(i.severity, i.type).name}</td>
+                    <td>{stateLabel(i.state)}</td>
+                    <td>{outcomeLabel(i.outcome)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+      ))}
     </section>
   );
 }

@@ -94,6 +94,24 @@ export interface LinkEntry {
   reason: string;
 }
 
+/** A monitored order naming this person (issue 12: one protective order); incidents without
+ * coordinates, absent for the shared minimum. */
+export interface MonitoredOrder {
+  order_id: number;
+  record_id: number;
+  role: string;
+  role_name: string;
+  status: string; // vigente | terminada
+  starts_on: string | null;
+  ends_on: string | null;
+  incidents?: { id: number; at: string; type: string; severity: string; state: string; outcome: string | null }[];
+}
+
+export const MONITORED_ORDER_STATUS: Record<string, string> = {
+  vigente: 'Vigente',
+  terminada: 'Terminada',
+};
+
 export interface Person {
   id: number;
   requested_id: number;
@@ -112,6 +130,7 @@ export interface Person {
   timeline: CaseRecord[];
   masked_records: number;
   links: LinkEntry[];
+  monitoring?: MonitoredOrder[];
 }
 
 export interface AccessLog {
@@ -354,6 +373,7 @@ export const ACCESS_ACTIONS: Record<string, string> = {
   emergency_granted: 'Obtuvo acceso de emergencia',
   search: 'Apareció en una búsqueda',
   referral_inbox: 'Vio la derivación en su bandeja',
+  monitoring: 'Consultó la medida para el monitoreo telemático',
 };
 
 export function labelOf(options: Options, value: string | null | undefined): string {

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { errorMessage } from '../app/api';
 import { formatDateTime } from '../app/format';
 import { ErrorAlert, SelectField } from '../app/ui';
-import { type DeviceTrack, getEvidence, type IncidentDetail, type ReplayFrame, replayFrame, trackSpan } from './data';
+import { type DeviceTrack, getEvidence, type IncidentDetail, printableEvidenceUrl, type ReplayFrame, replayFrame, trackSpan } from './data';
 
 export type OnReplay = (r: { tracks: DeviceTrack[]; frame: ReplayFrame[] } | null) => void;
 
@@ -119,6 +119,9 @@ export function EvidenceExport({ id }: { id: number }) {
       <button type="button" class="btn btn-ghost btn-sm" disabled={busy} onClick={download} data-testid="export">
         <span aria-hidden="true">↓ </span>Exportar evidencia
       </button>
+      <a class="btn btn-ghost btn-sm" href={printableEvidenceUrl(id)} download={`evidencia-alerta-${id}.html`} data-external="" data-testid="export-html">
+        Descargar evidencia imprimible
+      </a>
       <span class="cell-sub">Documento firmado y encadenado, verificable por un tribunal.</span>
     </div>
   );

@@ -204,6 +204,8 @@ export const listUnits = (incidentId: number, signal?: AbortSignal) => getItems<
 export const postDispatch = (id: number, body: { note?: string; institution_id?: number; redispatch?: boolean } = {}) =>
   api.post<{ dispatch: Dispatch }>(`${M}/incidents/${id}/dispatch`, body);
 export const exportUrl = (id: number) => `/api/v1${M}/incidents/${id}/export`;
+// The same signed document inside an A4 page with es-CL dates (equidad monitor verify checks both).
+export const printableEvidenceUrl = (id: number) => `${exportUrl(id)}?formato=html`;
 export const getEvidence = (id: number) => api.get<unknown>(`${M}/incidents/${id}/export`);
 
 /** A protective order of the case registry, as the monitoring order form shows it before creating. */
