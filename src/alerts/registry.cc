@@ -10,23 +10,20 @@ std::vector<int64_t> RegistrySource::person_ids(soci::session& s) { return regis
 std::vector<int64_t> RegistrySource::institutions_serving(soci::session& s, int64_t person_id) {
   return registry_->institutions_serving(s, person_id);
 }
-void RegistrySource::log_read(soci::session& s, int64_t person_id, int64_t user_id, int64_t institution_id,
-                              const std::string& action) {
+void RegistrySource::log_read(soci::session& s, int64_t person_id, int64_t user_id, int64_t institution_id, const std::string& action) {
   registry_->log_read(s, person_id, user_id, institution_id, action);
 }
 
 cases::AlertSummary summary(const Alert& a) {
-  cases::AlertSummary out;
-  out.id = a.id;
-  out.rule_name = a.rule_name;
-  out.severity = a.severity;
-  out.state = a.state;
-  out.explanation = a.explanation;
-  out.comuna_id = a.comuna_id;
-  out.raised_at = a.raised_at;
-  out.escalation_level = a.escalation_level;
-  out.record_ids = a.record_ids;
-  return out;
+  return {.id = a.id,
+          .rule_name = a.rule_name,
+          .severity = a.severity,
+          .state = a.state,
+          .explanation = a.explanation,
+          .comuna_id = a.comuna_id,
+          .raised_at = a.raised_at,
+          .escalation_level = a.escalation_level,
+          .record_ids = a.record_ids};
 }
 
 namespace {

@@ -29,8 +29,7 @@ class RegistryFeed : public cases::AlertFeed {
  public:
   explicit RegistryFeed(std::shared_ptr<Service> alerts) : alerts_(std::move(alerts)) {}
   std::vector<cases::AlertSummary> on_record(soci::session& s, const cases::Record& r, int64_t now) override;
-  std::vector<cases::AlertSummary> open_alerts(soci::session& s, int64_t person_id, int64_t institution_id,
-                                               bool control_centre) override;
+  std::vector<cases::AlertSummary> open_alerts(soci::session& s, int64_t person_id, int64_t institution_id, bool control_centre) override;
   std::vector<cases::AlertSummary> raised_between(soci::session& s, int64_t from, int64_t to) override;
 
  private:

@@ -44,10 +44,6 @@ std::string find_up(const std::string& relative, const char* env) {
   return (fs::current_path() / relative).string();
 }
 
-// Every module's encrypted columns, from the same list the server opens: rotation, the start-up
-// key check and the backup note cannot miss a module the server serves.
-store::EncryptedFields all_encrypted_fields() { return kernel::encrypted_fields(modules()); }
-
 }  // namespace
 
 std::string default_data_dir() {
@@ -328,7 +324,7 @@ Result<int64_t> App::rotate_keys() {
   }
   auto n = db_->transaction<int64_t>([&](soci::session& s) -> Result<int64_t> {
     try {
-      const auto fields = all_encrypted_fields();
+      const auto fields = kernel::encrypted_fields(modules_);
       int64_t rows = store::rekey(s, fields, *keys_, next);
       // Checked again under the new key before the commit: a column the new key cannot open
       // rolls everything back.
@@ -375,7 +371,8 @@ Result<std::string> backup_key_note(const Config& config) {
   if (!lease) return fail(lease.error());
   std::string note;
   try {
-    const auto fields = all_encrypted_fields();
+    // The same list the server opens with: the note cannot miss a module the server serves.
+    const auto fields = kernel::encrypted_fields(modules());
     if (auto ok = store::verify_keys(**lease, fields, *keys); !ok) return fail(ok.error());
     note = "Este respaldo necesita la clave con huella " + keys->fingerprint() + " (hoy en " + key_file +
            "; tras una rotación queda como «.retired-…»). Columnas cifradas con ella:\n";

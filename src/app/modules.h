@@ -5,15 +5,33 @@
 
 #include "kernel/module.h"
 
-namespace eq::territory { kernel::Module module(); }
-namespace eq::audit { kernel::Module module(); }
-namespace eq::auth { kernel::Module module(); }
-namespace eq::legislative { kernel::Module module(); }
-namespace eq::policy { kernel::Module module(); }
-namespace eq::risk { kernel::Module module(); }
-namespace eq::cases { kernel::Module module(); }
-namespace eq::alerts { kernel::Module module(); }
-namespace eq::monitoring { kernel::Module module(); }
+namespace eq::territory {
+kernel::Module module();
+}
+namespace eq::audit {
+kernel::Module module();
+}
+namespace eq::auth {
+kernel::Module module();
+}
+namespace eq::legislative {
+kernel::Module module();
+}
+namespace eq::policy {
+kernel::Module module();
+}
+namespace eq::risk {
+kernel::Module module();
+}
+namespace eq::cases {
+kernel::Module module();
+}
+namespace eq::alerts {
+kernel::Module module();
+}
+namespace eq::monitoring {
+kernel::Module module();
+}
 
 namespace eq::app {
 
@@ -27,7 +45,7 @@ inline const std::vector<const char*>& not_modules() {
 }
 
 inline std::vector<kernel::Module> modules() {
-  return {territory::module(), audit::module(), auth::module(),  legislative::module(), policy::module(),
+  return {territory::module(), audit::module(), auth::module(),   legislative::module(), policy::module(),
           risk::module(),      cases::module(), alerts::module(), monitoring::module()};
 }
 

@@ -8,19 +8,19 @@
 namespace eq::audit {
 
 kernel::Module module() {
-  kernel::Module m;
-  m.name = "audit";
-  m.migrations = migrations;
-  m.open = [](kernel::Context& ctx) -> Result<void> {
-    auto log = std::make_shared<Log>(ctx.db);
-    auto seal = Seal::load_or_create(seal_path_for(ctx.key_file));
-    if (!seal) return fail(seal.error());
-    if (auto ok = log->set_seal(std::make_shared<const Seal>(*seal)); !ok) return fail(ok.error());
-    register_routes(ctx.router, log, *ctx.need<NameResolver>());
-    ctx.provide(log);
-    return {};
+  return {
+      .name = "audit",
+      .migrations = migrations,
+      .open = [](kernel::Context& ctx) -> Result<void> {
+        auto log = std::make_shared<Log>(ctx.db);
+        auto seal = Seal::load_or_create(seal_path_for(ctx.key_file));
+        if (!seal) return fail(seal.error());
+        if (auto ok = log->set_seal(std::make_shared<const Seal>(*seal)); !ok) return fail(ok.error());
+        register_routes(ctx.router, log, *ctx.need<NameResolver>());
+        ctx.provide(log);
+        return {};
+      },
   };
-  return m;
 }
 
 }  // namespace eq::audit

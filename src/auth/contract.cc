@@ -11,21 +11,21 @@
 namespace eq::auth {
 
 kernel::Module module() {
-  kernel::Module m;
-  m.name = "auth";
-  m.migrations = migrations;
-  m.encrypted_fields = encrypted_fields;
-  m.public_routes = {"POST /api/v1/auth/login", "POST /api/v1/auth/login/totp", "POST /api/v1/auth/login/enrol"};
-  m.open = [](kernel::Context& ctx) -> Result<void> {
-    auto policy = ctx.find<Policy>();
-    auto svc = std::make_shared<Service>(ctx.db, ctx.keys, *ctx.need<audit::Log>(), ctx.need<territory::Service>(),
-                                         policy ? *policy : Policy{});
-    register_routes(ctx.router, svc);
-    ctx.provide(svc);
-    return {};
+  return {
+      .name = "auth",
+      .migrations = migrations,
+      .encrypted_fields = encrypted_fields,
+      .public_routes = {"POST /api/v1/auth/login", "POST /api/v1/auth/login/totp", "POST /api/v1/auth/login/enrol"},
+      .open = [](kernel::Context& ctx) -> Result<void> {
+        auto policy = ctx.find<Policy>();
+        auto svc = std::make_shared<Service>(ctx.db, ctx.keys, *ctx.need<audit::Log>(), ctx.need<territory::Service>(),
+                                             policy ? *policy : Policy{});
+        register_routes(ctx.router, svc);
+        ctx.provide(svc);
+        return {};
+      },
+      .load_demo = [](kernel::Context& ctx) { return auth::load_demo(*ctx.need<Service>()); },
   };
-  m.load_demo = [](kernel::Context& ctx) { return auth::load_demo(*ctx.need<Service>()); };
-  return m;
 }
 
 }  // namespace eq::auth

@@ -32,8 +32,7 @@ class AlertFeed {
   virtual std::vector<AlertSummary> on_record(soci::session& s, const Record& r, int64_t now) = 0;
   // Open alerts of a person that this institution (or the control centre, «alerts.handle») may
   // see, by the alerts module's own object rules. Not audited there: the registry audits the view.
-  virtual std::vector<AlertSummary> open_alerts(soci::session& s, int64_t person_id, int64_t institution_id,
-                                                bool control_centre) = 0;
+  virtual std::vector<AlertSummary> open_alerts(soci::session& s, int64_t person_id, int64_t institution_id, bool control_centre) = 0;
   // Every alert raised in [from, to), for the registry's statistics (which keep only those whose
   // every record allows statistical use).
   virtual std::vector<AlertSummary> raised_between(soci::session& s, int64_t from, int64_t to) = 0;

@@ -5,16 +5,16 @@
 namespace eq::legislative {
 
 kernel::Module module() {
-  kernel::Module m;
-  m.name = "legislative";
-  m.migrations = migrations;
-  m.public_routes = {"GET /api/v1/legislative/bills", "GET /api/v1/legislative/bills/{id}", "GET /api/v1/legislative/urgencies/due"};
-  m.open = [](kernel::Context& ctx) -> Result<void> {
-    register_routes(ctx.router, ctx.db, ctx.need<audit::Log>());
-    return {};
+  return {
+      .name = "legislative",
+      .migrations = migrations,
+      .public_routes = {"GET /api/v1/legislative/bills", "GET /api/v1/legislative/bills/{id}", "GET /api/v1/legislative/urgencies/due"},
+      .open = [](kernel::Context& ctx) -> Result<void> {
+        register_routes(ctx.router, ctx.db, ctx.need<audit::Log>());
+        return {};
+      },
+      .load_demo = [](kernel::Context& ctx) { return legislative::load_demo(ctx.db, *ctx.need<audit::Log>()); },
   };
-  m.load_demo = [](kernel::Context& ctx) { return legislative::load_demo(ctx.db, *ctx.need<audit::Log>()); };
-  return m;
 }
 
 }  // namespace eq::legislative

@@ -7,21 +7,19 @@
 namespace eq::policy {
 
 kernel::Module module() {
-  kernel::Module m;
-  m.name = "policy";
-  m.migrations = migrations;
-  m.public_routes = {"GET /api/v1/policy/public/*"};
-  m.open = [](kernel::Context& ctx) -> Result<void> {
-    register_routes(ctx.router, ctx.db, ctx.need<audit::Log>(), ctx.need<auth::Service>());
-    return {};
+  return {
+      .name = "policy",
+      .migrations = migrations,
+      .public_routes = {"GET /api/v1/policy/public/*"},
+      .open = [](kernel::Context& ctx) -> Result<void> {
+        register_routes(ctx.router, ctx.db, ctx.need<audit::Log>(), ctx.need<auth::Service>());
+        return {};
+      },
+      .home_items = [](kernel::Context& ctx) -> kernel::HomeSource {
+        return [db = &ctx.db](const http::Request& req) { return policy::home_items(*db, req); };
+      },
+      .load_demo = [](kernel::Context& ctx) { return policy::load_demo(ctx.db, *ctx.need<audit::Log>(), *ctx.need<auth::Service>()); },
   };
-  m.home_items = [](kernel::Context& ctx) -> kernel::HomeSource {
-    return [db = &ctx.db](const http::Request& req) { return policy::home_items(*db, req); };
-  };
-  m.load_demo = [](kernel::Context& ctx) {
-    return policy::load_demo(ctx.db, *ctx.need<audit::Log>(), *ctx.need<auth::Service>());
-  };
-  return m;
 }
 
 }  // namespace eq::policy

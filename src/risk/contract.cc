@@ -6,16 +6,16 @@
 namespace eq::risk {
 
 kernel::Module module() {
-  kernel::Module m;
-  m.name = "risk";
-  m.open = [](kernel::Context& ctx) -> Result<void> {
-    auto instrument = Instrument::load(ctx.data_dir);
-    if (!instrument) return fail(instrument.error());
-    register_routes(ctx.router, *instrument);
-    ctx.provide(*instrument);
-    return {};
+  return {
+      .name = "risk",
+      .open = [](kernel::Context& ctx) -> Result<void> {
+        auto instrument = Instrument::load(ctx.data_dir);
+        if (!instrument) return fail(instrument.error());
+        register_routes(ctx.router, *instrument);
+        ctx.provide(*instrument);
+        return {};
+      },
   };
-  return m;
 }
 
 }  // namespace eq::risk

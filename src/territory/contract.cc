@@ -6,16 +6,16 @@
 namespace eq::territory {
 
 kernel::Module module() {
-  kernel::Module m;
-  m.name = "territory";
-  m.migrations = migrations;
-  m.public_routes = {"GET /api/v1/territory/*"};
-  m.open = [](kernel::Context& ctx) -> Result<void> {
-    ctx.provide(register_routes(ctx.router, ctx.db, ctx.data_dir));
-    return {};
+  return {
+      .name = "territory",
+      .migrations = migrations,
+      .public_routes = {"GET /api/v1/territory/*"},
+      .open = [](kernel::Context& ctx) -> Result<void> {
+        ctx.provide(register_routes(ctx.router, ctx.db, ctx.data_dir));
+        return {};
+      },
+      .preload = [](kernel::Context& ctx) { ctx.need<Service>()->preload(); },
   };
-  m.preload = [](kernel::Context& ctx) { ctx.need<Service>()->preload(); };
-  return m;
 }
 
 }  // namespace eq::territory

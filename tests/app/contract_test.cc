@@ -70,14 +70,16 @@ std::set<std::string> ciphertext_columns(soci::session& s, const std::string& ba
         columns.emplace_back(t, store::get_str(r, 0));
       });
   } else {
-    store::Query("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() "
-                 "AND data_type IN ('text', 'character varying')")
+    store::Query(
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+        "AND data_type IN ('text', 'character varying')")
         .each(s, [&](const soci::row& r) { columns.emplace_back(store::get_str(r, 0), store::get_str(r, 1)); });
   }
   std::set<std::string> out;
   for (const auto& [t, c] : columns) {
     const std::string cast = backend == "sqlite" ? "CAST(" + c + " AS TEXT)" : c;
-    if (store::Query("SELECT COUNT(*) FROM " + t + " WHERE " + cast + " LIKE 'v1.%' AND LENGTH(" + cast + ") > 40").scalar(s).value_or(0) > 0)
+    if (store::Query("SELECT COUNT(*) FROM " + t + " WHERE " + cast + " LIKE 'v1.%' AND LENGTH(" + cast + ") > 40").scalar(s).value_or(0) >
+        0)
       out.insert(t + "." + c);
   }
   return out;
@@ -149,8 +151,7 @@ TEST_P(EncryptedColumns, EveryColumnHoldingCiphertextIsDeclaredByItsModuleAndRot
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, EncryptedColumns, ::testing::ValuesIn(testing::backends()),
-                         [](const auto& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(Backends, EncryptedColumns, ::testing::ValuesIn(testing::backends()), [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace eq
