@@ -5,33 +5,17 @@
 
 #include "kernel/module.h"
 
-namespace eq::territory {
-kernel::Module module();
-}
-namespace eq::audit {
-kernel::Module module();
-}
-namespace eq::auth {
-kernel::Module module();
-}
-namespace eq::legislative {
-kernel::Module module();
-}
-namespace eq::policy {
-kernel::Module module();
-}
-namespace eq::risk {
-kernel::Module module();
-}
-namespace eq::cases {
-kernel::Module module();
-}
-namespace eq::alerts {
-kernel::Module module();
-}
-namespace eq::monitoring {
-kernel::Module module();
-}
+// clang-format off
+namespace eq::territory   { kernel::Module module(); }
+namespace eq::audit       { kernel::Module module(); }
+namespace eq::auth        { kernel::Module module(); }
+namespace eq::legislative { kernel::Module module(); }
+namespace eq::policy      { kernel::Module module(); }
+namespace eq::risk        { kernel::Module module(); }
+namespace eq::cases       { kernel::Module module(); }
+namespace eq::alerts      { kernel::Module module(); }
+namespace eq::monitoring  { kernel::Module module(); }
+// clang-format on
 
 namespace eq::app {
 
