@@ -39,10 +39,12 @@ TEST(ModuleContract, EveryFolderUnderSrcIsAModuleWithOneDescriptorOrNamedInfrast
   for (const auto& m : mods) {
     ASSERT_TRUE(m.open) << m.name << " has no open()";
     // A module's schema and encrypted columns are its own tables.
-    if (m.migrations)
+    if (m.migrations) {
       for (const auto& mig : m.migrations()) EXPECT_EQ(mig.module, m.name) << mig.name;
-    if (m.encrypted_fields)
+    }
+    if (m.encrypted_fields) {
       for (const auto& c : m.encrypted_fields()) EXPECT_EQ(c.table.rfind(m.name + "_", 0), 0u) << m.name << " declares " << c.table;
+    }
   }
 }
 
