@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds everything and runs every test: unit (GoogleTest, on SQLite and PostgreSQL), integration
+# Builds everything and runs every test: the module dependency check (scripts/check_deps.sh), unit (GoogleTest, on SQLite and PostgreSQL), integration
 # over real HTTP (on both databases), browser tests in Debian's Chromium, a bounded fuzz run
 # (scripts/fuzz.sh) and a clang build check.
 # Ends with one line: "N passed, N failed".
@@ -13,6 +13,9 @@ rm -rf "$OUT" && mkdir -p "$OUT" "$ROOT/build/screenshots"
 passed=0
 failed=0
 add() { passed=$((passed + $1)); failed=$((failed + $2)); }
+
+echo "== Dependencias entre módulos (scripts/check_deps.sh)"
+if bash scripts/check_deps.sh; then add 1 0; else add 0 1; fi
 
 echo "== PostgreSQL en 127.0.0.1"
 PG_URL=$(bash scripts/pg.sh equidad_unit) || { echo "no se pudo iniciar PostgreSQL"; echo "0 passed, 1 failed"; exit 1; }

@@ -1,5 +1,4 @@
 #include "app/app.h"
-#include "app/protective_order.h"
 
 #include <unistd.h>
 
@@ -12,41 +11,22 @@
 #include <mutex>
 #include <thread>
 
-#include "alerts/module.h"
+#include "app/modules.h"
+#include "app/protective_order.h"
+#include "audit/log.h"
 #include "audit/routes.h"
-#include "auth/encrypted_fields.h"
-#include "cases/encrypted_fields.h"
-#include "cases/module.h"
-#include "risk/instrument.h"
-#include "auth/demo.h"
 #include "auth/repository.h"
-#include "auth/routes.h"
+#include "auth/service.h"
+#include "cases/module.h"
 #include "core/time.h"
-#include "legislative/module.h"
 #include "monitoring/module.h"
 #include "monitoring/mqtt.h"
-#include "policy/module.h"
 #include "store/encrypted_fields.h"
 #include "territory/module.h"
 
 namespace eq::app {
 
 namespace fs = std::filesystem;
-
-struct App::Modules {
-  std::shared_ptr<territory::Service> territory;
-  std::shared_ptr<audit::Log> audit;
-  std::shared_ptr<auth::Service> auth;
-  std::shared_ptr<cases::Service> cases;
-  std::shared_ptr<alerts::Service> alerts;
-  std::shared_ptr<monitoring::Service> monitoring;
-  std::jthread jobs;
-  std::jthread monitoring_jobs;
-  std::unique_ptr<monitoring::MqttBridge> mqtt;
-  // One protective order (protective_order.h): filled in open, completed in open_monitoring.
-  std::shared_ptr<ProtectiveOrderServices> orders = std::make_shared<ProtectiveOrderServices>();
-  monitoring::Directory monitoring_directory;
-};
 
 namespace {
 
@@ -63,23 +43,6 @@ std::string find_up(const std::string& relative, const char* env) {
     if (dir == dir.root_path()) break;
   }
   return (fs::current_path() / relative).string();
-}
-
-std::vector<store::Migration> all_migrations() {
-  std::vector<store::Migration> all;
-  for (auto* module : {&territory::migrations, &audit::migrations, &auth::migrations, &legislative::migrations, &eq::policy::migrations,
-                        &cases::migrations, &alerts::migrations, &monitoring::migrations})
-    for (auto& m : (*module)()) all.push_back(std::move(m));
-  return all;
-}
-
-// Every module's encrypted columns, as all_migrations lists every module's schema: rotation, the
-// start-up key check and the backup note read this one list.
-store::EncryptedFields all_encrypted_fields() {
-  store::EncryptedFields all;
-  for (auto* module : {&auth::encrypted_fields, &cases::encrypted_fields, &monitoring::encrypted_fields})
-    for (auto& c : (*module)()) all.push_back(std::move(c));
-  return all;
 }
 
 }  // namespace
@@ -105,92 +68,128 @@ std::string default_db_url() {
 }
 
 App::~App() {
-  if (modules_ && modules_->mqtt) modules_->mqtt->stop();
   stop_jobs();
-  if (modules_ && modules_->monitoring) modules_->monitoring->stop();
+  if (ctx_)
+    for (size_t i = opened_; i-- > 0;)
+      if (modules_[i].close) modules_[i].close(*ctx_);
 }
+
+namespace {
 
 // The pilot of the 1455 line with the security units of six municipalities (public account
 // 2020–2021): there a dispatch goes to the municipal unit, elsewhere to the police.
-static const std::set<std::string> kMunicipalPilot = {"13101", "13123", "13112", "13110", "13114", "13125"};
+const std::set<std::string> kMunicipalPilot = {"13101", "13123", "13112", "13110", "13114", "13125"};
 
-Result<void> App::open_monitoring(App& app) {
-  auto& m = *app.modules_;
-  monitoring::Directory dir = m.monitoring_directory;
-  auto unit_of = [auth = m.auth](const std::string& type, const std::string& comuna) -> std::optional<monitoring::Unit> {
-    auto all = auth->list_institutions("", "", "");
+// The adapters between modules and each module's settings, provided before any module opens.
+// Each adapter looks the other module's service up when it is called (the accounts module opens
+// after the audit log that names its users, for instance).
+void wire(kernel::Context& ctx, const Config& config) {
+  kernel::Context* c = &ctx;
+  auto auth = [c] { return c->need<auth::Service>(); };
+
+  // Audit browser: names of users and institutions, from the accounts module.
+  ctx.provide(std::make_shared<audit::NameResolver>(
+      [auth](const std::set<int64_t>& u, const std::set<int64_t>& i) { return auth()->display_names(u, i); }));
+
+  auth::Policy policy;
+  policy.secure_cookies = config.server.secure_cookies;
+  ctx.provide(std::make_shared<auth::Policy>(policy));
+
+  // Demo data of a module written as a demo account (found by e-mail).
+  ctx.provide(std::make_shared<kernel::FindDemoAccount>([auth](const std::string& email) -> Result<kernel::DemoAccount> {
+    auto user = auth()->find_user(email);
+    if (!user) return fail(user.error());
+    if (!*user) return fail(Error::internal());
+    return kernel::DemoAccount{(*user)->id, (*user)->institution_id};
+  }));
+
+  // The case registry's institutions.
+  auto cases_dir = std::make_shared<cases::Directory>();
+  cases_dir->institution_names = [auth](const std::set<int64_t>& ids) {
+    auto names = auth()->display_names({}, ids);
+    return names ? names->second : std::map<int64_t, std::string>();
+  };
+  cases_dir->user_names = [auth](const std::set<int64_t>& ids) {
+    auto names = auth()->display_names(ids, {});
+    return names ? names->first : std::map<int64_t, std::string>();
+  };
+  cases_dir->serving_institutions = [auth]() {
+    std::vector<std::tuple<int64_t, std::string, std::string>> out;
+    static const std::set<std::string> serving = {"sernameg_centre", "police",  "prosecutor",  "court",         "forensic",
+                                                  "health",          "municipality", "public_service", "civil_society"};
+    if (auto all = auth()->list_institutions("", "", ""))
+      for (const auto& i : *all)
+        if (i.active && serving.count(i.type)) out.emplace_back(i.id, i.name, i.type);
+    return out;
+  };
+
+  // Monitoring's units (from the accounts module's institutions) and comunas (from territory).
+  auto mon_dir = std::make_shared<monitoring::Directory>();
+  auto unit_of = [auth](const std::string& type, const std::string& comuna) -> std::optional<monitoring::Unit> {
+    auto all = auth()->list_institutions("", "", "");
     if (!all) return std::nullopt;
     for (const auto& i : *all)
       if (i.active && i.type == type && (comuna.empty() || i.comuna_id == comuna))
         return monitoring::Unit{i.id, i.name, type == "police" ? "police" : "municipal"};
     return std::nullopt;
   };
-  dir.police_unit = [unit_of] { return unit_of("police", ""); };
-  dir.responsible_unit = [unit_of](const std::string& comuna) {
+  mon_dir->police_unit = [unit_of] { return unit_of("police", ""); };
+  mon_dir->responsible_unit = [unit_of](const std::string& comuna) {
     if (kMunicipalPilot.count(comuna))
       if (auto u = unit_of("municipality", comuna)) return u;
     return unit_of("police", "");
   };
   // Whom an operator may send instead of the comuna's unit: every active police or municipal institution.
-  dir.dispatch_units = [auth = m.auth] {
+  mon_dir->dispatch_units = [auth] {
     std::vector<monitoring::Unit> out;
-    if (auto all = auth->list_institutions("", "", ""))
+    if (auto all = auth()->list_institutions("", "", ""))
       for (const auto& i : *all)
         if (i.active && (i.type == "police" || i.type == "municipality"))
           out.push_back({i.id, i.name, i.type == "police" ? "police" : "municipal"});
     return out;
   };
-  dir.comuna_of = [territory = m.territory](double lat, double lon) { return territory->locate(lat, lon); };
-  dir.comuna_exists = [territory = m.territory](const std::string& id) {
-    auto c = territory->comuna(id);
-    return c && c->has_value();
+  mon_dir->comuna_of = [c](double lat, double lon) { return c->need<territory::Service>()->locate(lat, lon); };
+  mon_dir->comuna_exists = [c](const std::string& id) {
+    auto comuna = c->need<territory::Service>()->comuna(id);
+    return comuna && comuna->has_value();
   };
-  dir.user_names = [auth = m.auth](const std::set<int64_t>& ids) {
-    auto names = auth->display_names(ids, {});
+  mon_dir->user_names = [auth](const std::set<int64_t>& ids) {
+    auto names = auth()->display_names(ids, {});
     return names ? names->first : std::map<int64_t, std::string>();
   };
-  monitoring::ServiceOptions opt;
-  opt.take_timeout_s = app.config_.monitoring_take_timeout_s;
-  opt.accept_timeout_s = app.config_.monitoring_accept_timeout_s;
-  opt.retention_days = app.config_.monitoring_retention_days;
-  m.monitoring = std::make_shared<monitoring::Service>(*app.db_, *app.keys_, *m.audit, dir, opt);
-  m.orders->monitoring = m.monitoring;
-  if (auto ok = m.monitoring->start(); !ok) return ok;
-  monitoring::register_routes(app.router_, m.monitoring);
-  m.auth->add_home_source([svc = m.monitoring](const http::Request& req) { return monitoring::home_items(*svc, req); });
-  auto mon = m.monitoring.get();
-  app.metrics_.add_gauge("equidad_monitoring_positions_received_total", "Positions received by the monitoring engine.",
-                         [mon] { return static_cast<double>(mon->stats().received); });
-  app.metrics_.add_gauge("equidad_monitoring_positions_rejected_total", "Positions rejected (coordinates, time, speed, unknown device).",
-                         [mon] { return static_cast<double>(mon->stats().rejected_total()); });
-  app.metrics_.add_gauge("equidad_monitoring_alerts_total", "Alerts raised by the monitoring engine, repeats included.",
-                         [mon] { return static_cast<double>(mon->stats().alerts); });
-  std::string mqtt = app.config_.mqtt;
+
+  // One protective order (protective_order.h): the registry's court orders and monitoring's orders
+  // are linked between the two directories, each service found when it is called.
+  link_protective_orders(*cases_dir, *mon_dir,
+                         {[c] { return c->find<cases::Service>(); }, [c] { return c->find<monitoring::Service>(); }});
+  ctx.provide(cases_dir);
+  ctx.provide(mon_dir);
+
+  monitoring::ServiceOptions mon;
+  mon.take_timeout_s = config.monitoring_take_timeout_s;
+  mon.accept_timeout_s = config.monitoring_accept_timeout_s;
+  mon.retention_days = config.monitoring_retention_days;
+  ctx.provide(std::make_shared<monitoring::ServiceOptions>(mon));
+  std::string mqtt = config.mqtt;
   if (const char* v = std::getenv("EQ_MQTT"); mqtt.empty() && v && *v) mqtt = v;
   if (!mqtt.empty()) {
     monitoring::MqttOptions mo;
     auto colon = mqtt.rfind(':');
     mo.host = mqtt.substr(0, colon);
     if (colon != std::string::npos) mo.port = std::atoi(mqtt.c_str() + colon + 1);
-    m.mqtt = std::make_unique<monitoring::MqttBridge>(
-        mo, [svc = m.monitoring](const monitoring::Credentials& who, std::vector<monitoring::Position> ps, const std::string& client) {
-          return svc->ingest(who, std::move(ps), client);
-        });
-    if (auto ok = m.mqtt->start(); !ok) return ok;
-    auto bridge = m.mqtt.get();
-    app.metrics_.add_gauge("equidad_monitoring_mqtt_connected", "1 while subscribed to the MQTT broker.",
-                           [bridge] { return bridge->connected() ? 1.0 : 0.0; });
-    app.metrics_.add_gauge("equidad_monitoring_mqtt_messages_total", "MQTT messages received from devices.",
-                           [bridge] { return static_cast<double>(bridge->counters().messages); });
+    ctx.provide(std::make_shared<monitoring::MqttOptions>(mo));
   }
-  // No gauge of live connections: /metrics is public, and whether a control-centre console or a
-  // unit is watching right now is exactly what someone planning an attack would like to know.
-  return {};
 }
+
+// Routes of the server itself (health, metrics, API description), public like a module's.
+const std::vector<std::string> kSystemPublicRoutes = {"GET /healthz", "GET /metrics", "GET /api/v1/openapi.json"};
+
+}  // namespace
 
 Result<std::unique_ptr<App>> App::open(const Config& config) {
   std::unique_ptr<App> app(new App());
   app->config_ = config;
+  app->modules_ = modules();
   store::Options opts;
   opts.url = config.db_url;
   opts.pool_size = config.pool_size;
@@ -200,7 +199,7 @@ Result<std::unique_ptr<App>> App::open(const Config& config) {
   auto db = store::Database::open(opts);
   if (!db) return fail(db.error());
   app->db_ = std::move(*db);
-  auto migrated = store::apply_migrations(*app->db_, all_migrations(), config.data_dir);
+  auto migrated = store::apply_migrations(*app->db_, kernel::migrations(app->modules_), config.data_dir);
   if (!migrated) return fail(migrated.error());
 
   if (!crypto::init()) return fail(Error{500, "crypto", "No se pudo iniciar libsodium.", {}});
@@ -213,7 +212,7 @@ Result<std::unique_ptr<App>> App::open(const Config& config) {
     auto lease = app->db_->lease();
     if (!lease) return fail(lease.error());
     try {
-      if (auto ok = store::verify_keys(**lease, all_encrypted_fields(), *app->keys_); !ok) {
+      if (auto ok = store::verify_keys(**lease, kernel::encrypted_fields(app->modules_), *app->keys_); !ok) {
         auto e = ok.error();
         e.message += " (clave " + key_file + ", huella " + app->keys_->fingerprint() + ")";
         return fail(e);
@@ -222,7 +221,6 @@ Result<std::unique_ptr<App>> App::open(const Config& config) {
       return fail(store::database_error(e));
     }
   }
-  app->modules_ = std::make_unique<Modules>();
   auto& router = app->router_;
   auto* appp = app.get();
   router.add({"GET", "/healthz", http::kPublic, "Estado del servicio y de la base de datos", "system",
@@ -253,119 +251,72 @@ Result<std::unique_ptr<App>> App::open(const Config& config) {
   app->metrics_.add_gauge("equidad_db_pool_waits_total", "Times a request waited for a free session.",
                           [appp] { return static_cast<double>(appp->db_->wait_count()); });
 
-  auto& m = *app->modules_;
-  m.territory = territory::register_routes(router, *app->db_, config.data_dir);
-  m.audit = std::make_shared<audit::Log>(*app->db_);
-  auto seal = audit::Seal::load_or_create(audit::seal_path_for(config.key_file.empty() ? default_key_file(config.db_url) : config.key_file));
-  if (!seal) return fail(seal.error());
-  if (auto ok = m.audit->set_seal(std::make_shared<const audit::Seal>(*seal)); !ok) return fail(ok.error());
-  auth::Policy policy;
-  policy.secure_cookies = config.server.secure_cookies;
-  m.auth = std::make_shared<auth::Service>(*app->db_, *app->keys_, *m.audit, m.territory, policy);
-  auth::register_routes(router, m.auth);
-  audit::register_routes(router, m.audit, [auth = m.auth](const std::set<int64_t>& u, const std::set<int64_t>& i) {
-    return auth->display_names(u, i);
-  });
-  legislative::register_routes(router, *app->db_, m.audit);
-
-  auto instrument = risk::Instrument::load(config.data_dir);
-  if (!instrument) return fail(instrument.error());
-  risk::register_routes(router, *instrument);
-  cases::Directory directory;
-  directory.institution_names = [auth = m.auth](const std::set<int64_t>& ids) {
-    auto names = auth->display_names({}, ids);
-    return names ? names->second : std::map<int64_t, std::string>();
-  };
-  directory.user_names = [auth = m.auth](const std::set<int64_t>& ids) {
-    auto names = auth->display_names(ids, {});
-    return names ? names->first : std::map<int64_t, std::string>();
-  };
-  directory.serving_institutions = [auth = m.auth]() {
-    std::vector<std::tuple<int64_t, std::string, std::string>> out;
-    static const std::set<std::string> serving = {"sernameg_centre", "police",  "prosecutor",  "court",         "forensic",
-                                                  "health",          "municipality", "public_service", "civil_society"};
-    if (auto all = auth->list_institutions("", "", ""))
-      for (const auto& i : *all)
-        if (i.active && serving.count(i.type)) out.emplace_back(i.id, i.name, i.type);
-    return out;
-  };
-  link_protective_orders(directory, m.monitoring_directory, m.orders);
-  m.cases = std::make_shared<cases::Service>(*app->db_, *app->keys_, *m.audit, m.territory, directory, *instrument);
-  m.orders->cases = m.cases;
-  m.alerts = std::make_shared<alerts::Service>(*app->db_, *m.audit, *m.cases);
-  m.cases->set_alerts(m.alerts);
-  m.alerts->set_institution_names(directory.institution_names);
-  if (auto loaded = m.cases->load_index(); !loaded) return fail(loaded.error());
-  cases::register_routes(router, m.cases);
-  m.auth->add_home_source([alerts = m.alerts](const http::Request& req) { return alerts::home_items(*alerts, req); });
-  m.auth->add_home_source([cases = m.cases](const http::Request& req) { return cases->home_items(req); });
-  alerts::register_routes(router, m.alerts);
-  eq::policy::register_routes(router, *app->db_, m.audit, m.auth);
-  m.auth->add_home_source([db = app->db_.get()](const http::Request& req) { return eq::policy::home_items(*db, req); });
-  if (auto ok = open_monitoring(*app); !ok) return fail(ok.error());
-  router.set_hooks({[auth = m.auth](http::Request& req) { return auth->authenticate(req); },
-                    [audit = m.audit](const http::Request& req, const std::string& outcome) {
-                      auto e = audit::Log::from(req, "http." + outcome, req.method + " " + req.route, "denied");
-                      (void)audit->append(e);
-                    }});
+  app->ctx_ = std::make_unique<kernel::Context>(*app->db_, *app->keys_, router, app->metrics_, config.data_dir, key_file);
+  wire(*app->ctx_, config);
+  try {
+    if (auto ok = app->open_modules(); !ok) return fail(ok.error());
+  } catch (const std::logic_error& e) {
+    return fail(Error{500, "modules", e.what(), {}});
+  }
   app->files_.load(config.web_dir);
   return app;
 }
 
-Result<void> App::load_demo() {
-  if (auto ok = auth::load_demo(*modules_->auth); !ok) return ok;
-  if (auto ok = legislative::load_demo(*db_, *modules_->audit); !ok) return ok;
-  if (auto ok = eq::policy::load_demo(*db_, *modules_->audit, *modules_->auth); !ok) return ok;
-  auto centre = modules_->auth->find_user("caso@equidad.demo");
-  auto police = modules_->auth->find_user("policia@equidad.demo");
-  if (!centre) return fail(centre.error());
-  if (!police) return fail(police.error());
-  if (!*centre || !*police) return fail(Error::internal());
-  if (auto ok = cases::load_demo(*modules_->cases, (*centre)->institution_id, (*centre)->id, (*police)->institution_id, (*police)->id); !ok)
-    return ok;
-  return monitoring::load_demo(*modules_->monitoring);
+Result<void> App::open_modules() {
+  auto& ctx = *ctx_;
+  for (auto& m : modules_) {
+    ++opened_;  // counted before: close() also stops what a half-opened module started
+    if (m.open)
+      if (auto ok = m.open(ctx); !ok) return ok;
+  }
+  // A route served without a session is one its module declared as such (kernel::Module).
+  if (auto extra = kernel::undeclared_public_routes(router_, modules_, kSystemPublicRoutes); !extra.empty()) {
+    std::string list;
+    for (const auto& r : extra) list += (list.empty() ? "" : ", ") + r;
+    return fail(Error{500, "modules", "Rutas públicas no declaradas por su módulo: " + list + ".", {}});
+  }
+  auto auth = ctx.need<auth::Service>();
+  for (auto& m : modules_)
+    if (m.home_items) auth->add_home_source(m.home_items(ctx));
+  router_.set_hooks({[auth](http::Request& req) { return auth->authenticate(req); },
+                     [audit = ctx.need<audit::Log>()](const http::Request& req, const std::string& outcome) {
+                       auto e = audit::Log::from(req, "http." + outcome, req.method + " " + req.route, "denied");
+                       (void)audit->append(e);
+                     }});
+  return {};
 }
 
+Result<void> App::load_demo() {
+  try {
+    for (auto& m : modules_)
+      if (m.load_demo)
+        if (auto ok = m.load_demo(*ctx_); !ok) return ok;
+  } catch (const std::logic_error& e) {
+    return fail(Error{500, "modules", e.what(), {}});
+  }
+  return {};
+}
 
 void App::start_jobs(std::chrono::seconds every) {
-  // Time-based alert rules (deadlines) and escalations are found by a periodic sweep.
-  // Monitoring: silence and escalations every second (their timeouts are seconds), retention hourly.
-  modules_->monitoring_jobs = std::jthread([this](std::stop_token stop) {
-    std::mutex m;
-    std::condition_variable_any cv;
-    int64_t next_purge = 0;
-    while (!stop.stop_requested()) {
-      const int64_t now = now_ms();
-      modules_->monitoring->tick(now);
-      if (now >= next_purge) {
-        if (auto n = modules_->monitoring->purge_positions(now); !n) std::cerr << "monitoring purge: " << n.error().message << std::endl;
-        next_purge = now + 3'600'000;
-      }
-      std::unique_lock lock(m);
-      cv.wait_for(lock, stop, std::chrono::seconds(1), [] { return false; });
-    }
-  });
-  modules_->jobs = std::jthread([this, every](std::stop_token stop) {
-    std::mutex m;
-    std::condition_variable_any cv;
-    while (!stop.stop_requested()) {
-      if (auto n = modules_->alerts->sweep(now_ms()); !n) std::cerr << "alerts sweep: " << n.error().message << std::endl;
-      std::unique_lock lock(m);
-      cv.wait_for(lock, stop, every, [] { return false; });
-    }
-  });
+  for (const auto& m : modules_)
+    for (const auto& job : m.jobs)
+      jobs_.emplace_back([this, job, every](std::stop_token stop) {
+        const auto period = job.every ? *job.every : std::chrono::milliseconds(every);
+        std::mutex m;
+        std::condition_variable_any cv;
+        while (!stop.stop_requested()) {
+          if (auto ok = job.run(*ctx_, now_ms()); !ok) std::cerr << job.name << ": " << ok.error().message << std::endl;
+          std::unique_lock lock(m);
+          cv.wait_for(lock, stop, period, [] { return false; });
+        }
+      });
 }
 
 void App::stop_jobs() {
-  if (!modules_) return;
-  if (modules_->monitoring_jobs.joinable()) {
-    modules_->monitoring_jobs.request_stop();
-    modules_->monitoring_jobs.join();
-  }
-  if (modules_->jobs.joinable()) {
-    modules_->jobs.request_stop();
-    modules_->jobs.join();
-  }
+  for (auto& t : jobs_) t.request_stop();
+  for (auto& t : jobs_)
+    if (t.joinable()) t.join();
+  jobs_.clear();
 }
 
 Result<int64_t> App::rotate_keys() {
@@ -384,7 +335,7 @@ Result<int64_t> App::rotate_keys() {
   }
   auto n = db_->transaction<int64_t>([&](soci::session& s) -> Result<int64_t> {
     try {
-      const auto fields = all_encrypted_fields();
+      const auto fields = kernel::encrypted_fields(modules_);
       int64_t rows = store::rekey(s, fields, *keys_, next);
       // Checked again under the new key before the commit: a column the new key cannot open
       // rolls everything back.
@@ -393,7 +344,7 @@ Result<int64_t> App::rotate_keys() {
       e.action = "keys.rotate";
       e.outcome = "ok";
       e.detail = std::to_string(rows) + " valores; clave retirada " + keys_->fingerprint() + ", clave nueva " + next.fingerprint();
-      modules_->audit->append(s, e);
+      ctx_->need<audit::Log>()->append(s, e);
       return rows;
     } catch (const std::runtime_error& e) {
       return fail(Error{500, "rekey_failed", std::string("No se pudo volver a cifrar: ") + e.what(), "keys"});
@@ -431,7 +382,8 @@ Result<std::string> backup_key_note(const Config& config) {
   if (!lease) return fail(lease.error());
   std::string note;
   try {
-    const auto fields = all_encrypted_fields();
+    // The same list the server opens with: the note cannot miss a module the server serves.
+    const auto fields = kernel::encrypted_fields(modules());
     if (auto ok = store::verify_keys(**lease, fields, *keys); !ok) return fail(ok.error());
     note = "Este respaldo necesita la clave con huella " + keys->fingerprint() + " (hoy en " + key_file +
            "; tras una rotación queda como «.retired-…»). Columnas cifradas con ella:\n";
@@ -442,10 +394,13 @@ Result<std::string> backup_key_note(const Config& config) {
   return note;
 }
 
-void App::preload() { modules_->territory->preload(); }
+void App::preload() {
+  for (size_t i = 0; i < opened_; ++i)
+    if (modules_[i].preload) modules_[i].preload(*ctx_);
+}
 
-auth::Service& App::auth() { return *modules_->auth; }
-audit::Log& App::audit() { return *modules_->audit; }
-monitoring::Service& App::monitoring() { return *modules_->monitoring; }
+auth::Service& App::auth() { return *ctx_->need<auth::Service>(); }
+audit::Log& App::audit() { return *ctx_->need<audit::Log>(); }
+monitoring::Service& App::monitoring() { return *ctx_->need<monitoring::Service>(); }
 
 }  // namespace eq::app

@@ -1,15 +1,21 @@
-// The composition root: opens storage, applies every module's migrations, registers every module's
-// routes. The only place that knows the list of modules.
+// The composition root: opens storage and keys, then loops over the list of modules (app/modules.h,
+// each described once by its src/<module>/contract.cc): migrations, the key check, opening,
+// home-page items, demo data, jobs, key rotation. It also writes the adapters between modules
+// (which institution serves a comuna, names of users…): that knowledge of two modules at once is
+// its job, and only its.
 #pragma once
 #include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "http/static_files.h"
 #include "core/crypto.h"
+#include "kernel/module.h"
 #include "store/database.h"
 
 namespace eq::auth {
@@ -63,7 +69,8 @@ class App {
   // Loads the demo data set of every module (idempotent).
   Result<void> load_demo();
 
-  // Background jobs of a serving instance (alert deadlines and escalations).
+  // Background jobs of a serving instance (every module's kernel::Job; `every` is the interval
+  // of those that do not set their own: alert deadlines and escalations).
   void start_jobs(std::chrono::seconds every);
   void stop_jobs();
   // `equidad keys rotate`: new master key, every encrypted field re-encrypted in one transaction.
@@ -73,18 +80,22 @@ class App {
   const crypto::Keys* keys() const { return keys_.get(); }
   audit::Log& audit();
   monitoring::Service& monitoring();
-  struct Modules;
+  // The modules, their services and the adapters between them.
+  kernel::Context& context() { return *ctx_; }
 
  private:
   App() = default;
-  static Result<void> open_monitoring(App& app);
+  Result<void> open_modules();
   Config config_;
   std::unique_ptr<store::Database> db_;
   http::Router router_;
   http::Metrics metrics_;
   http::StaticFiles files_;
   std::unique_ptr<crypto::Keys> keys_;
-  std::unique_ptr<Modules> modules_;
+  std::vector<kernel::Module> modules_;
+  size_t opened_ = 0;  // modules whose open ran (closed in reverse order)
+  std::unique_ptr<kernel::Context> ctx_;
+  std::vector<std::jthread> jobs_;
 };
 
 }  // namespace eq::app

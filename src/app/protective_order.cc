@@ -21,16 +21,16 @@ cases::MonitoredOrder to_cases(const monitoring::PersonOrder& p) {
 }  // namespace
 
 void link_protective_orders(cases::Directory& cases_dir, monitoring::Directory& monitoring_dir,
-                            std::shared_ptr<ProtectiveOrderServices> services) {
+                            ProtectiveOrderServices services) {
   monitoring_dir.court_order = [services](int64_t record_id, const http::Principal& who) -> Result<monitoring::CourtOrder> {
-    auto registry = services->cases.lock();
+    auto registry = services.cases ? services.cases() : nullptr;
     if (!registry) return fail(Error::unavailable("El registro de casos no está disponible."));
     auto order = registry->court_order_for_monitoring(record_id, who);
     if (!order) return fail(order.error());
     return to_monitoring(*order);
   };
   cases_dir.monitored_orders = [services](int64_t person_id) -> Result<std::vector<cases::MonitoredOrder>> {
-    auto centre = services->monitoring.lock();
+    auto centre = services.monitoring ? services.monitoring() : nullptr;
     if (!centre) return std::vector<cases::MonitoredOrder>{};
     auto orders = centre->orders_of_person(person_id);
     if (!orders) return fail(orders.error());

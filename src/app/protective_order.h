@@ -2,6 +2,7 @@
 // persons; the monitoring centre watches it. The two modules do not include each other: this file
 // connects them through their directories, converting between their structs.
 #pragma once
+#include <functional>
 #include <memory>
 
 #include "cases/module.h"
@@ -9,17 +10,17 @@
 
 namespace eq::app {
 
-// The two services, bound once built: each module's directory is filled before the other module
-// exists. Weak, so the services (which hold the directories) do not keep each other alive.
+// The two services, looked up when called: each module's directory is filled before either
+// module opens (so a lookup may find nothing yet).
 struct ProtectiveOrderServices {
-  std::weak_ptr<cases::Service> cases;
-  std::weak_ptr<monitoring::Service> monitoring;
+  std::function<std::shared_ptr<cases::Service>()> cases;
+  std::function<std::shared_ptr<monitoring::Service>()> monitoring;
 };
 
 // monitoring::Directory::court_order ← cases::Service::court_order_for_monitoring (the registry's
 // object rule decides); cases::Directory::monitored_orders ← monitoring::Service::orders_of_person.
 // Before a service is bound: court_order answers 503, monitored_orders an empty list.
 void link_protective_orders(cases::Directory& cases_dir, monitoring::Directory& monitoring_dir,
-                            std::shared_ptr<ProtectiveOrderServices> services);
+                            ProtectiveOrderServices services);
 
 }  // namespace eq::app

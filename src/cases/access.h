@@ -40,7 +40,7 @@
 // about her become LINKED (shared minimum only, the serving ones told), exactly like an automatic
 // probable match: otherwise a vague record sent to review, then "same person", would unmask her.
 //
-// ALERTS. The same visibility as the alerts API (alerts/access.h), asked through alerts::Service.
+// ALERTS. The same visibility as the alerts API (alerts/access.h), asked through AlertFeed.
 #pragma once
 #include <cstdint>
 #include <optional>

@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "risk/levels.h"
+
 namespace eq::cases {
 
 // Kinds of record an institution adds about the persons it serves.
@@ -33,18 +35,10 @@ inline const std::vector<std::string>& person_roles() {
   return r;
 }
 
-// Risk levels in increasing order (Chile's unified initial risk form: bajo, medio, alto, vital).
-inline const std::vector<std::string>& risk_levels() {
-  static const std::vector<std::string> l = {"bajo", "medio", "alto", "vital"};
-  return l;
-}
+// Risk levels in increasing order; the risk module owns them (risk/levels.h).
+inline const std::vector<std::string>& risk_levels() { return risk::levels(); }
 // Position in risk_levels(), -1 when unknown.
-inline int risk_rank(const std::string& level) {
-  const auto& l = risk_levels();
-  for (size_t i = 0; i < l.size(); ++i)
-    if (l[i] == level) return static_cast<int>(i);
-  return -1;
-}
+inline int risk_rank(const std::string& level) { return risk::rank(level); }
 
 struct PersonRef {
   int64_t person_id = 0;

@@ -1,7 +1,9 @@
 // Registro Único de casos: one registry of the persons (women, aggressors, children) that the
 // institutions serve and of the records each institution adds about them, linked to one person,
 // with need-to-know access between institutions. Its main purpose is the early-alert engine
-// (src/alerts), which it feeds with every new record.
+// (src/alerts), which it feeds with every new record through AlertFeed (cases/alert_feed.h) and
+// which reads a person's history back through the public methods below; the registry does not
+// include the alerts module.
 #pragma once
 #include <functional>
 #include <map>
@@ -12,10 +14,9 @@
 #include <tuple>
 #include <vector>
 
-#include "alerts/access.h"
-#include "alerts/module.h"
 #include "audit/log.h"
 #include "cases/access.h"
+#include "cases/alert_feed.h"
 #include "cases/identity.h"
 #include "cases/model.h"
 #include "cases/protective_order.h"
@@ -178,19 +179,22 @@ struct Options {
   int max_batch = 500;
 };
 
-class Service : public alerts::HistorySource {
+class Service {
  public:
   Service(store::Database& db, const crypto::Keys& keys, audit::Log& audit, std::shared_ptr<territory::Service> territory,
           Directory directory, std::shared_ptr<const risk::Instrument> instrument, Options options = {});
-  void set_alerts(std::shared_ptr<alerts::Service> alerts) { alerts_ = std::move(alerts); }
+  void set_alerts(std::shared_ptr<AlertFeed> alerts) { alerts_ = std::move(alerts); }
   // Loads every identity into the in-memory linkage index (decrypting them); run once at start.
   Result<size_t> load_index();
 
-  // --- alerts::HistorySource
-  History history(soci::session& s, int64_t person_id) override;
-  std::vector<int64_t> person_ids(soci::session& s) override;
-  std::vector<int64_t> institutions_serving(soci::session& s, int64_t person_id) override;
-  void log_read(soci::session& s, int64_t person_id, int64_t user_id, int64_t institution_id, const std::string& action) override;
+  // --- for the early alerts (alerts::HistorySource is fulfilled by these, in alerts/registry.h)
+  // Every record about the person, in the order it happened.
+  History history(soci::session& s, int64_t person_id);
+  std::vector<int64_t> person_ids(soci::session& s);
+  // Institutions with records about the person.
+  std::vector<int64_t> institutions_serving(soci::session& s, int64_t person_id);
+  // A read of her alerts, on her access log.
+  void log_read(soci::session& s, int64_t person_id, int64_t user_id, int64_t institution_id, const std::string& action);
 
   // --- records
   // One record; idempotent on (institution, key) when a key is given. Answers {status, json}.
@@ -261,7 +265,7 @@ class Service : public alerts::HistorySource {
   nlohmann::json record_json(soci::session& s, const Record& r, bool full, const std::map<int64_t, std::string>& names) const;
   PersonIdentity best_identity(soci::session& s, int64_t person_id) const;
   void audit(soci::session& s, const Actor& a, const std::string& action, const std::string& object, const std::string& detail = {});
-  std::vector<alerts::Alert> raise_alerts(soci::session& s, const Record& r);
+  std::vector<AlertSummary> raise_alerts(soci::session& s, const Record& r);
   // The person view's "monitoring" part (protective_order.cc); `incidents` when the viewer may see them.
   nlohmann::json monitoring_json(int64_t person_id, bool incidents) const;
 
@@ -272,7 +276,7 @@ class Service : public alerts::HistorySource {
   Directory directory_;
   std::shared_ptr<const risk::Instrument> instrument_;
   Options options_;
-  std::shared_ptr<alerts::Service> alerts_;
+  std::shared_ptr<AlertFeed> alerts_;
   std::unique_ptr<linkage::Index> index_;
 };
 
@@ -284,7 +288,7 @@ nlohmann::json refusal(const Error& e);
 Result<nlohmann::json> unwrap_refusal(Result<nlohmann::json> r);
 
 // An alert as the registry shows it beside a person (shared minimum: rule, severity, state).
-nlohmann::json alert_summary(const alerts::Alert& a);
+nlohmann::json alert_summary(const AlertSummary& a);
 
 // Fictional persons and records (built by the synthetic generator; no real person) so every
 // screen of the registry has something to show. Idempotent.

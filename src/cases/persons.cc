@@ -120,7 +120,7 @@ Result<Json> Service::person(const http::Request& req, int64_t requested) {
     const std::string risk_level = access::current_risk_level(records);
     Json alerts = Json::array();
     if (alerts_)
-      for (const auto& al : alerts_->open_alerts(s, *id, alerts::access::viewer(v.institution_id, v.control_centre)))
+      for (const auto& al : alerts_->open_alerts(s, *id, v.institution_id, v.control_centre))
         alerts.push_back(alert_summary(al));
     Json insts = Json::array();
     for (auto i : acc.serving) insts.push_back({{"id", i}, {"name", names.count(i) ? names[i] : std::string()}});

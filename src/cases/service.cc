@@ -131,12 +131,12 @@ void Service::audit(soci::session& s, const Actor& a, const std::string& action,
   audit_.append(s, e);
 }
 
-nlohmann::json alert_summary(const alerts::Alert& a) {
+nlohmann::json alert_summary(const AlertSummary& a) {
   return {{"id", a.id}, {"rule", a.rule_name}, {"severity", a.severity}, {"state", a.state},
           {"explanation", a.explanation}, {"raised", format_datetime_cl(a.raised_at)}, {"escalation_level", a.escalation_level}};
 }
 
-std::vector<alerts::Alert> Service::raise_alerts(soci::session& s, const Record& r) {
+std::vector<AlertSummary> Service::raise_alerts(soci::session& s, const Record& r) {
   if (!alerts_) return {};
   return alerts_->on_record(s, r, now_ms());
 }

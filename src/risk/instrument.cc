@@ -4,8 +4,8 @@
 #include <fstream>
 #include <set>
 
-#include "cases/model.h"
 #include "core/text.h"
+#include "risk/levels.h"
 
 namespace eq::risk {
 
@@ -30,11 +30,11 @@ Result<std::string> text(const json& j, const char* key, const std::string& path
   return it->get<std::string>();
 }
 
-bool is_level(const std::string& l) { return cases::risk_rank(l) >= 0; }
+bool is_level(const std::string& l) { return risk::rank(l) >= 0; }
 
 std::string levels_list() {
   std::string out;
-  const auto& l = cases::risk_levels();
+  const auto& l = risk::levels();
   for (size_t i = 0; i < l.size(); ++i) out += (i ? (i + 1 == l.size() ? " o " : ", ") : "") + l[i];
   return out;
 }
@@ -141,7 +141,7 @@ Result<Instrument> Instrument::from_json(const json& doc) {
   }
   // Exactly the registry's levels, in order, with increasing thresholds starting at 0: every score
   // then maps to one level and a higher score never gives a lower level.
-  const auto& levels = cases::risk_levels();
+  const auto& levels = risk::levels();
   if (in.thresholds_.size() != levels.size())
     return fail(bad("levels", "debe definir exactamente los niveles " + levels_list() + "."));
   for (size_t i = 0; i < levels.size(); ++i) {
@@ -245,7 +245,7 @@ Result<Evaluation> Instrument::evaluate(const json& answers) const {
     }
     if (!fires) continue;
     ev.overrides.push_back(&o);
-    if (cases::risk_rank(o.min_level) > cases::risk_rank(ev.computed_level)) ev.computed_level = o.min_level;
+    if (risk::rank(o.min_level) > risk::rank(ev.computed_level)) ev.computed_level = o.min_level;
   }
   return ev;
 }
@@ -258,7 +258,7 @@ Result<json> assess(const Instrument& instrument, const json& answers, const std
   bool raised = false;
   const std::string why = trim(reason);
   if (requested_level && !requested_level->empty()) {
-    const int want = cases::risk_rank(*requested_level), computed = cases::risk_rank(ev->computed_level);
+    const int want = risk::rank(*requested_level), computed = risk::rank(ev->computed_level);
     if (want < 0)
       return fail(Error::invalid("level", "El nivel de riesgo debe ser " + levels_list() + ".", "invalid_level"));
     // The instrument's result is the floor: professional judgement may add protection, never take it away.
