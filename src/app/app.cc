@@ -1,4 +1,5 @@
 #include "app/app.h"
+#include "core/log.h"
 
 #include <unistd.h>
 
@@ -322,7 +323,7 @@ void App::start_jobs(std::chrono::seconds every) {
       const int64_t now = now_ms();
       modules_->monitoring->tick(now);
       if (now >= next_purge) {
-        if (auto n = modules_->monitoring->purge_positions(now); !n) std::cerr << "monitoring purge: " << n.error().message << std::endl;
+        if (auto n = modules_->monitoring->purge_positions(now); !n) spdlog::error("monitoring purge: {}", n.error().message);
         next_purge = now + 3'600'000;
       }
       std::unique_lock lock(m);
@@ -333,7 +334,7 @@ void App::start_jobs(std::chrono::seconds every) {
     std::mutex m;
     std::condition_variable_any cv;
     while (!stop.stop_requested()) {
-      if (auto n = modules_->alerts->sweep(now_ms()); !n) std::cerr << "alerts sweep: " << n.error().message << std::endl;
+      if (auto n = modules_->alerts->sweep(now_ms()); !n) spdlog::error("alerts sweep: {}", n.error().message);
       std::unique_lock lock(m);
       cv.wait_for(lock, stop, every, [] { return false; });
     }

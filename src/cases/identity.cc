@@ -6,22 +6,13 @@
 #include "core/partial_date.h"
 #include "core/rut.h"
 #include "core/text.h"
+#include "http/fields.h"
 
 namespace eq::cases {
 
 namespace {
 
 using Json = nlohmann::json;
-
-Result<std::string> string_field(const Json& j, const char* key, const std::string& prefix, size_t max) {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return std::string();
-  if (!it->is_string()) return fail(Error::invalid(prefix + "." + key, "Debe ser un texto.", "invalid_type"));
-  std::string v = trim(it->get<std::string>());
-  if (v.size() > max)
-    return fail(Error::invalid(prefix + "." + key, "Admite como máximo " + std::to_string(max) + " caracteres.", "too_long"));
-  return v;
-}
 
 bool all_digits(const std::string& s) {
   if (s.empty()) return false;
@@ -34,12 +25,7 @@ bool all_digits(const std::string& s) {
 
 Result<PersonIdentity> parse_identity(const Json& j, const std::string& prefix, int64_t now_ms) {
   if (!j.is_object()) return fail(Error::invalid(prefix, "Debe ser un objeto con los datos de la persona.", "invalid_type"));
-  static const std::vector<std::string> known = {"run",     "document_type", "other_document", "given_names", "surname1",
-                                                 "surname2", "birth_date",    "sex",            "nationality", "comuna_id",
-                                                 "phone",   "other_phones", "address"};
-  for (auto it = j.begin(); it != j.end(); ++it)
-    if (std::find(known.begin(), known.end(), it.key()) == known.end())
-      return fail(Error::invalid(prefix + "." + it.key(), "Campo desconocido.", "unknown_field"));
+  http::FieldReader in(j, prefix);
   PersonIdentity p;
   struct F {
     const char* key;
@@ -51,10 +37,12 @@ Result<PersonIdentity> parse_identity(const Json& j, const std::string& prefix, 
               F{"given_names", &p.given_names, 100}, F{"surname1", &p.surname1, 60}, F{"surname2", &p.surname2, 60},
               F{"birth_date", &birth, 10}, F{"sex", &p.sex, 1}, F{"nationality", &p.nationality, 40},
               F{"comuna_id", &p.comuna_id, 5}, F{"phone", &p.phone, 20}, F{"address", &p.address, 200}}) {
-    auto v = string_field(j, f.key, prefix, f.max);
+    auto v = in.text(f.key, {.max_chars = f.max});
     if (!v) return fail(v.error());
     *f.out = *v;
   }
+  in.skip("other_phones");  // a list, read below
+  if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
   if (!run.empty()) {
     if (auto r = parse_rut(run, prefix + ".run")) {
       p.run = rut_canonical(*r);
