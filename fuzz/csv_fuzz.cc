@@ -6,11 +6,11 @@
 #include <string_view>
 #include <vector>
 
-#include "linkage/csv.h"
+#include "core/csv.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  eq::linkage::CsvReader reader(text);
+  eq::CsvReader reader(text);
   std::vector<std::string_view> fields;
   std::string_view raw;
   for (size_t guard = 0; guard <= size + 1; ++guard) {
@@ -21,9 +21,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string line;
     for (size_t i = 0; i < copy.size(); ++i) {
       if (i) line += ',';
-      eq::linkage::csv_append(line, copy[i]);
+      eq::csv_append(line, copy[i]);
     }
-    eq::linkage::CsvReader back(line);
+    eq::CsvReader back(line);
     std::vector<std::string_view> again;
     std::string_view raw2;
     auto ok = back.next(again, raw2);

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "app/app.h"
+#include "core/log.h"
 #include "audit/log.h"
 #include "auth/demo.h"
 #include "auth/service.h"
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
   // Every file this program creates (database, -wal/-shm, keys, backups, exports) is for the
   // server's own account only: they hold victims' data.
   ::umask(077);
+  eq::logging::init();  // before anything logs: diagnostics to stderr, never mixed into a command's output
   CLI::App cli{"Equidad — sistema de información del Ministerio de la Mujer y la Equidad de Género"};
   cli.require_subcommand(1);
   eq::app::Config cfg;
@@ -331,7 +333,7 @@ int main(int argc, char** argv) {
     auto port = server.bind();
     if (!port) return report(port.error());
     if ((*app)->files().empty())
-      std::cerr << "aviso: no se encontró la aplicación web en " << cfg.web_dir << " (solo la API está disponible)" << std::endl;
+      spdlog::warn("no se encontró la aplicación web en {} (solo la API está disponible)", cfg.web_dir);
     if (with_demo) eq::auth::print_demo_logins(std::cerr);
     std::cerr << "Equidad escuchando en http://" << cfg.server.address << ":" << *port << "/  (base de datos: "
               << (*app)->db().url_for_display() << ")" << std::endl;

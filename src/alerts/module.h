@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "alerts/rules.h"
+#include "core/vocabulary.h"
 #include "audit/log.h"
 #include "cases/model.h"
 #include "http/router.h"
@@ -40,9 +41,8 @@ std::vector<store::Migration> migrations();
 // States: nueva → en_gestion → cerrada.
 const std::vector<std::string>& states();
 std::string state_name_es(const std::string& state);
-// Outcomes a closed alert must give.
-const std::vector<std::string>& outcomes();
-std::string outcome_name_es(const std::string& outcome);
+// Outcomes a closed alert must give, with their Spanish labels (sent with each alert).
+const Vocabulary& outcomes();
 
 struct Alert {
   int64_t id = 0;

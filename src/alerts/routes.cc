@@ -5,6 +5,7 @@
 
 #include "alerts/module.h"
 #include "core/time.h"
+#include "http/fields.h"
 #include "store/with_session.h"
 
 namespace eq::alerts {
@@ -27,21 +28,13 @@ const char* kNotFound = "No existe una alerta con ese identificador entre las de
 
 using store::with_session;
 
-// A JSON object body whose fields are checked by the caller (objects such as `params` are beyond
-// http::Schema).
-Result<Json> object_body(const Request& req) {
-  return http::json_object_body(req);  // bounded size and depth before parsing
-}
-
 Json alert_detail(Service& svc, soci::session& s, const Alert& a) {
   Json j = to_json(a);
   Json ev = Json::array();
   for (const auto& e : svc.events(s, a.id)) ev.push_back(to_json(e));
   j["events"] = ev;
   // The closing outcomes travel with the alert, so screens never keep their own copy of the list.
-  Json outs = Json::array();
-  for (const auto& o : outcomes()) outs.push_back({{"id", o}, {"name", outcome_name_es(o)}});
-  j["outcomes"] = outs;
+  j["outcomes"] = http::vocabulary_json(outcomes());
   return j;
 }
 
@@ -142,7 +135,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
               [svc](Request& req) -> Result<Response> {
                 auto id = http::path_id(req);
                 if (!id) return fail(Error::not_found("No existe una regla de alerta con ese identificador."));
-                auto body = object_body(req);
+                auto body = http::json_object_body(req);  // params are beyond http::Schema; bounded size and depth
                 if (!body) return fail(body.error());
                 return svc->db().transaction<Response>([&](soci::session& s) -> Result<Response> {
                   auto r = svc->update_rule(s, *id, *body, actor_of(req), now_ms());
@@ -165,7 +158,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
               "mes, y hasta 50 ejemplos. No guarda nada.",
               "alerts",
               [svc](Request& req) -> Result<Response> {
-                auto body = object_body(req);
+                auto body = http::json_object_body(req);  // params are beyond http::Schema; bounded size and depth
                 if (!body) return fail(body.error());
                 for (auto it = body->begin(); it != body->end(); ++it) {
                   static const std::set<std::string> known = {"template", "params", "severity", "name_es",

@@ -145,24 +145,16 @@ std::string state_name_es(const std::string& s) {
   return s == "nueva" ? "nueva" : s == "en_gestion" ? "en gestión" : s == "cerrada" ? "cerrada" : s;
 }
 
-const std::vector<std::string>& outcomes() {
-  static const std::vector<std::string> o = {"contacto_realizado", "medida_proteccion_solicitada", "derivacion_gestionada",
-                                             "ingreso_casa_acogida", "sin_riesgo_actual", "no_localizada",
-                                             "falsa_alarma", "duplicada"};
-  return o;
-}
-std::string outcome_name_es(const std::string& o) {
-  static const std::map<std::string, std::string> names = {
-      {"contacto_realizado", "Se contactó a la mujer y se acordó un plan de seguridad"},
-      {"medida_proteccion_solicitada", "Se solicitó una medida de protección"},
-      {"derivacion_gestionada", "Se gestionó la derivación"},
-      {"ingreso_casa_acogida", "Ingreso a casa de acogida"},
-      {"sin_riesgo_actual", "Evaluada: sin riesgo actual"},
-      {"no_localizada", "No fue posible localizarla"},
-      {"falsa_alarma", "Falsa alarma (datos erróneos)"},
-      {"duplicada", "Duplicada de otra alerta"}};
-  auto it = names.find(o);
-  return it == names.end() ? o : it->second;
+const Vocabulary& outcomes() {
+  static const Vocabulary v = {{"contacto_realizado", "Se contactó a la mujer y se acordó un plan de seguridad"},
+                               {"medida_proteccion_solicitada", "Se solicitó una medida de protección"},
+                               {"derivacion_gestionada", "Se gestionó la derivación"},
+                               {"ingreso_casa_acogida", "Ingreso a casa de acogida"},
+                               {"sin_riesgo_actual", "Evaluada: sin riesgo actual"},
+                               {"no_localizada", "No fue posible localizarla"},
+                               {"falsa_alarma", "Falsa alarma (datos erróneos)"},
+                               {"duplicada", "Duplicada de otra alerta"}};
+  return v;
 }
 
 Service::Service(store::Database& db, audit::Log& audit, HistorySource& source, Options options)
@@ -440,11 +432,8 @@ Result<Alert> Service::take(soci::session& s, int64_t id, const Actor& who, cons
 
 Result<Alert> Service::close(soci::session& s, int64_t id, const Actor& who, const std::string& outcome,
                              const std::string& note_in, int64_t now) {
-  if (std::find(outcomes().begin(), outcomes().end(), outcome) == outcomes().end()) {
-    std::string list;
-    for (size_t i = 0; i < outcomes().size(); ++i) list += (i ? ", " : "") + outcomes()[i];
-    return fail(Error::invalid("outcome", "Indique el resultado de la alerta: " + list + ".", "invalid_outcome"));
-  }
+  if (!outcomes().contains(outcome))
+    return fail(Error::invalid("outcome", "Indique el resultado de la alerta: " + outcomes().ids_text() + ".", "invalid_outcome"));
   const std::string note = trim(note_in);
   if (note.empty()) return fail(Error::invalid("note", "Describa brevemente lo realizado para cerrar la alerta.", "required"));
   auto a = get(s, id, viewer_of(who));
@@ -637,7 +626,7 @@ json to_json(const Alert& a) {
           {"closed_by", opt(a.closed_by)},
           {"closed_at", opt(a.closed_at)},
           {"outcome", a.outcome.empty() ? json(nullptr) : json(a.outcome)},
-          {"outcome_name", a.outcome.empty() ? json(nullptr) : json(outcome_name_es(a.outcome))}};
+          {"outcome_name", a.outcome.empty() ? json(nullptr) : json(outcomes().label(a.outcome))}};
 }
 
 json to_json(const Event& e) {

@@ -1,4 +1,5 @@
 #include "app/app.h"
+#include "core/log.h"
 
 #include <unistd.h>
 
@@ -7,7 +8,6 @@
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
-#include <iostream>
 #include <mutex>
 #include <thread>
 
@@ -305,7 +305,7 @@ void App::start_jobs(std::chrono::seconds every) {
         std::mutex m;
         std::condition_variable_any cv;
         while (!stop.stop_requested()) {
-          if (auto ok = job.run(*ctx_, now_ms()); !ok) std::cerr << job.name << ": " << ok.error().message << std::endl;
+          if (auto ok = job.run(*ctx_, now_ms()); !ok) spdlog::error("{}: {}", job.name, ok.error().message);
           std::unique_lock lock(m);
           cv.wait_for(lock, stop, period, [] { return false; });
         }

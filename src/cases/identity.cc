@@ -3,30 +3,16 @@
 #include <algorithm>
 #include <chrono>
 
+#include "core/partial_date.h"
 #include "core/rut.h"
 #include "core/text.h"
+#include "http/fields.h"
 
 namespace eq::cases {
 
 namespace {
 
 using Json = nlohmann::json;
-
-Result<std::string> string_field(const Json& j, const char* key, const std::string& prefix, size_t max) {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return std::string();
-  if (!it->is_string()) return fail(Error::invalid(prefix + "." + key, "Debe ser un texto.", "invalid_type"));
-  std::string v = trim(it->get<std::string>());
-  if (v.size() > max)
-    return fail(Error::invalid(prefix + "." + key, "Admite como máximo " + std::to_string(max) + " caracteres.", "too_long"));
-  return v;
-}
-
-bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-int days_in(int y, int m) {
-  static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && leap(y) ? 29 : d[m - 1];
-}
 
 bool all_digits(const std::string& s) {
   if (s.empty()) return false;
@@ -35,55 +21,11 @@ bool all_digits(const std::string& s) {
   return true;
 }
 
-// "dd-mm-aaaa", "mm-aaaa", "aaaa" (Chilean order) or ISO "aaaa-mm-dd".
-Result<void> parse_birth(const std::string& text, const std::string& field, int64_t now_ms, PersonIdentity& p) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  for (size_t i = 0; i <= text.size(); ++i)
-    if (i == text.size() || text[i] == '-' || text[i] == '/') {
-      parts.push_back(text.substr(start, i - start));
-      start = i + 1;
-    }
-  for (const auto& part : parts)
-    if (!all_digits(part)) parts.clear();
-  int y = 0, m = 0, d = 0;
-  if (parts.size() == 3 && parts[0].size() == 4) {
-    y = std::stoi(parts[0]), m = std::stoi(parts[1]), d = std::stoi(parts[2]);
-  } else if (parts.size() == 3 && parts[2].size() == 4) {
-    d = std::stoi(parts[0]), m = std::stoi(parts[1]), y = std::stoi(parts[2]);
-  } else if (parts.size() == 2 && parts[1].size() == 4) {
-    m = std::stoi(parts[0]), y = std::stoi(parts[1]);
-  } else if (parts.size() == 1 && parts[0].size() == 4) {
-    y = std::stoi(parts[0]);
-  } else {
-    return fail(Error::invalid(field, "Escriba la fecha como DD-MM-AAAA, MM-AAAA o solo el año AAAA.", "invalid_date"));
-  }
-  const auto today = std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(
-      std::chrono::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(now_ms))));
-  const int this_year = static_cast<int>(today.year());
-  if (y < 1900 || y > this_year) return fail(Error::invalid(field, "El año de nacimiento no es posible.", "invalid_date"));
-  if (parts.size() >= 2 && (m < 1 || m > 12)) return fail(Error::invalid(field, "El mes no existe.", "invalid_date"));
-  if (parts.size() == 3 && (d < 1 || d > days_in(y, m)))
-    return fail(Error::invalid(field, "Ese día no existe en ese mes.", "invalid_date"));
-  const int ymd = y * 10000 + m * 100 + d;
-  const int today_ymd = this_year * 10000 + static_cast<int>(unsigned(today.month())) * 100 + static_cast<int>(unsigned(today.day()));
-  if (ymd > today_ymd) return fail(Error::invalid(field, "La fecha de nacimiento no puede ser futura.", "invalid_date"));
-  p.birth_year = y, p.birth_month = m, p.birth_day = d;
-  return {};
-}
-
-std::string two(int v) { return (v < 10 ? "0" : "") + std::to_string(v); }
-
 }  // namespace
 
 Result<PersonIdentity> parse_identity(const Json& j, const std::string& prefix, int64_t now_ms) {
   if (!j.is_object()) return fail(Error::invalid(prefix, "Debe ser un objeto con los datos de la persona.", "invalid_type"));
-  static const std::vector<std::string> known = {"run",     "document_type", "other_document", "given_names", "surname1",
-                                                 "surname2", "birth_date",    "sex",            "nationality", "comuna_id",
-                                                 "phone",   "other_phones", "address"};
-  for (auto it = j.begin(); it != j.end(); ++it)
-    if (std::find(known.begin(), known.end(), it.key()) == known.end())
-      return fail(Error::invalid(prefix + "." + it.key(), "Campo desconocido.", "unknown_field"));
+  http::FieldReader in(j, prefix);
   PersonIdentity p;
   struct F {
     const char* key;
@@ -95,10 +37,12 @@ Result<PersonIdentity> parse_identity(const Json& j, const std::string& prefix, 
               F{"given_names", &p.given_names, 100}, F{"surname1", &p.surname1, 60}, F{"surname2", &p.surname2, 60},
               F{"birth_date", &birth, 10}, F{"sex", &p.sex, 1}, F{"nationality", &p.nationality, 40},
               F{"comuna_id", &p.comuna_id, 5}, F{"phone", &p.phone, 20}, F{"address", &p.address, 200}}) {
-    auto v = string_field(j, f.key, prefix, f.max);
+    auto v = in.text(f.key, {.max_chars = f.max});
     if (!v) return fail(v.error());
     *f.out = *v;
   }
+  in.skip("other_phones");  // a list, read below
+  if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
   if (!run.empty()) {
     if (auto r = parse_rut(run, prefix + ".run")) {
       p.run = rut_canonical(*r);
@@ -116,8 +60,9 @@ Result<PersonIdentity> parse_identity(const Json& j, const std::string& prefix, 
   if (!p.other_document.empty() && p.document_type.empty()) p.document_type = "otro";
   if (!p.sex.empty() && p.sex != "F" && p.sex != "M" && p.sex != "X")
     return fail(Error::invalid(prefix + ".sex", "El sexo registral debe ser F, M o X.", "invalid_value"));
-  if (!birth.empty())
-    if (auto ok = parse_birth(birth, prefix + ".birth_date", now_ms, p); !ok) return fail(ok.error());
+  auto born = parse_birth_date(birth, now_ms, prefix + ".birth_date");
+  if (!born) return fail(born.error());
+  p.birth_year = born->year, p.birth_month = born->month, p.birth_day = born->day;
   if (!p.comuna_id.empty() && !all_digits(p.comuna_id))
     return fail(Error::invalid(prefix + ".comuna_id", "El código de comuna tiene cinco dígitos (por ejemplo 13101).", "invalid_comuna"));
   auto check_phone = [](const std::string& phone, const std::string& field) -> Result<void> {
@@ -181,13 +126,8 @@ PersonIdentity identity_from_json(const Json& j) {
   p.surname1 = get("surname1");
   p.surname2 = get("surname2");
   std::string birth = get("birth_date");
-  if (!birth.empty()) {
-    // Written by to_json: "dd-mm-aaaa", "mm-aaaa" or "aaaa".
-    auto count = std::count(birth.begin(), birth.end(), '-');
-    if (count == 2) p.birth_day = std::stoi(birth.substr(0, 2)), p.birth_month = std::stoi(birth.substr(3, 2)), p.birth_year = std::stoi(birth.substr(6));
-    else if (count == 1) p.birth_month = std::stoi(birth.substr(0, 2)), p.birth_year = std::stoi(birth.substr(3));
-    else p.birth_year = std::stoi(birth);
-  }
+  const PartialDate born = read_partial_date(birth);  // as birth_text wrote it
+  p.birth_year = born.year, p.birth_month = born.month, p.birth_day = born.day;
   p.sex = get("sex");
   p.nationality = get("nationality");
   p.comuna_id = get("comuna_id");
@@ -223,12 +163,7 @@ std::string display_name(const PersonIdentity& p) {
   return out.empty() ? "(sin nombre registrado)" : out;
 }
 
-std::string birth_text(const PersonIdentity& p) {
-  if (!p.birth_year) return {};
-  if (!p.birth_month) return std::to_string(p.birth_year);
-  if (!p.birth_day) return two(p.birth_month) + "-" + std::to_string(p.birth_year);
-  return two(p.birth_day) + "-" + two(p.birth_month) + "-" + std::to_string(p.birth_year);
-}
+std::string birth_text(const PersonIdentity& p) { return format_partial_date({p.birth_year, p.birth_month, p.birth_day}); }
 
 void complete(PersonIdentity& into, const PersonIdentity& from) {
   if (into.run.empty() || (!into.run_valid && from.run_valid)) into.run = from.run, into.run_valid = from.run_valid;

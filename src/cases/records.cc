@@ -6,6 +6,7 @@
 
 #include "core/text.h"
 #include "core/time.h"
+#include "http/fields.h"
 #include "risk/instrument.h"
 
 namespace eq::cases {
@@ -15,63 +16,15 @@ namespace {
 using Json = nlohmann::json;
 constexpr int64_t kHour = 3600LL * 1000;
 
-struct Reader {
-  const Json& j;
-  std::set<std::string> seen;
-
-  Result<std::string> text(const char* key, bool required, size_t max) {
-    seen.insert(key);
-    auto it = j.find(key);
-    if (it == j.end() || it->is_null() || (it->is_string() && trim(it->get<std::string>()).empty())) {
-      if (required) return fail(Error::invalid(std::string("details.") + key, "Este dato es obligatorio.", "required"));
-      return std::string();
-    }
-    if (!it->is_string()) return fail(Error::invalid(std::string("details.") + key, "Debe ser un texto.", "invalid_type"));
-    std::string v = trim(it->get<std::string>());
-    if (v.size() > max)
-      return fail(Error::invalid(std::string("details.") + key, "Admite como máximo " + std::to_string(max) + " caracteres.",
-                                 "too_long"));
-    return v;
-  }
-  Result<std::string> one_of(const char* key, bool required, const std::vector<std::string>& allowed) {
-    auto v = text(key, required, 60);
-    if (!v || v->empty()) return v;
-    if (std::find(allowed.begin(), allowed.end(), *v) == allowed.end()) {
-      std::string list;
-      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-      return fail(Error::invalid(std::string("details.") + key, "Valor no permitido; use uno de: " + list + ".", "invalid_value"));
-    }
-    return v;
-  }
-  Result<std::optional<int64_t>> integer(const char* key, bool required, int64_t min, int64_t max) {
-    seen.insert(key);
-    auto it = j.find(key);
-    if (it == j.end() || it->is_null()) {
-      if (required) return fail(Error::invalid(std::string("details.") + key, "Este dato es obligatorio.", "required"));
-      return std::optional<int64_t>();
-    }
-    if (!it->is_number_integer())
-      return fail(Error::invalid(std::string("details.") + key, "Debe ser un número entero.", "invalid_type"));
-    int64_t v = it->get<int64_t>();
-    if (v < min || v > max)
-      return fail(Error::invalid(std::string("details.") + key,
-                                 "Debe estar entre " + std::to_string(min) + " y " + std::to_string(max) + ".", "out_of_range"));
-    return std::optional<int64_t>(v);
-  }
-  Result<std::optional<int64_t>> day(const char* key, bool required) {
-    auto v = text(key, required, 10);
-    if (!v) return fail(v.error());
-    if (v->empty()) return std::optional<int64_t>();
-    auto ms = parse_date_cl(*v, std::string("details.") + key);
-    if (!ms) return fail(ms.error());
-    return std::optional<int64_t>(*ms);
-  }
-  Result<void> no_unknown() {
-    for (auto it = j.begin(); it != j.end(); ++it)
-      if (!seen.count(it.key())) return fail(Error::invalid("details." + it.key(), "Campo desconocido para este tipo de registro.", "unknown_field"));
-    return {};
-  }
-};
+// A day written dd-mm-aaaa, read as the first instant of that day in Chile.
+Result<std::optional<int64_t>> day(http::FieldReader& in, const char* key, bool required) {
+  auto v = in.text(key, {.required = required, .max_chars = 10});
+  if (!v) return fail(v.error());
+  if (v->empty()) return std::optional<int64_t>();
+  auto ms = parse_date_cl(*v, in.name(key));
+  if (!ms) return fail(ms.error());
+  return std::optional<int64_t>(*ms);
+}
 
 int count_role(const Record& r, const std::string& role) {
   return static_cast<int>(std::count_if(r.persons.begin(), r.persons.end(), [&](const PersonRef& p) { return p.role == role; }));
@@ -87,28 +40,28 @@ Result<Json> check_details(const Record& r, const Json& details_in, const Detail
   const Json empty = Json::object();
   const Json& details = details_in.is_null() ? empty : details_in;
   if (!details.is_object()) return fail(Error::invalid("details", "Debe ser un objeto.", "invalid_type"));
-  Reader in{details, {}};
+  http::FieldReader in(details, "details");
   Json out = Json::object();
   const int victims = count_role(r, "victim"), aggressors = count_role(r, "aggressor");
 
   if (r.kind == "contact") {
     TRY(channel, in.one_of("channel", true, {"linea_1455", "chat_silencioso", "whatsapp", "presencial", "mascarilla_19",
                                              "municipal", "derivacion", "otro"}));
-    TRY(summary, in.text("summary", false, 4000));
+    TRY(summary, in.text("summary", {.required = false, .max_chars = 4000}));
     out = {{"channel", *channel}, {"summary", *summary}};
   } else if (r.kind == "complaint") {
-    TRY(offence, in.text("offence", false, 200));
-    TRY(received_by, in.text("received_by", false, 200));
-    TRY(summary, in.text("summary", false, 4000));
+    TRY(offence, in.text("offence", {.required = false, .max_chars = 200}));
+    TRY(received_by, in.text("received_by", {.required = false, .max_chars = 200}));
+    TRY(summary, in.text("summary", {.required = false, .max_chars = 4000}));
     out = {{"offence", *offence}, {"received_by", *received_by}, {"summary", *summary}};
   } else if (r.kind == "risk_assessment") {
     if (victims != 1)
       return fail(Error::invalid("persons", "Una evaluación de riesgo se refiere a una sola mujer (rol victim).", "invalid_persons"));
     if (!ctx.instrument) return fail(Error::unavailable("El instrumento de evaluación de riesgo no está cargado."));
-    in.seen.insert("answers");
+    in.skip("answers");
     auto answers = details.contains("answers") ? details["answers"] : Json(nullptr);
-    TRY(level, in.text("level", false, 10));
-    TRY(reason, in.text("raise_reason", false, 1000));
+    TRY(level, in.text("level", {.required = false, .max_chars = 10}));
+    TRY(reason, in.text("raise_reason", {.required = false, .max_chars = 1000}));
     auto assessed = risk::assess(*ctx.instrument, answers, level->empty() ? std::nullopt : std::optional<std::string>(*level),
                                  *reason, r.occurred_at);
     if (!assessed) {
@@ -121,12 +74,12 @@ Result<Json> check_details(const Record& r, const Json& details_in, const Detail
     if (victims < 1 || aggressors < 1)
       return fail(Error::invalid("persons", "Una medida de protección indica a la mujer protegida (victim) y a la persona obligada (aggressor).",
                                  "invalid_persons"));
-    TRY(court, in.text("court", true, 200));
+    TRY(court, in.text("court", {.required = true, .max_chars = 200}));
     TRY(type, in.one_of("order_type", true, {"prohibicion_acercamiento", "salida_hogar", "prohibicion_comunicacion",
                                              "vigilancia_telematica", "otra"}));
     const bool needs_distance = *type == "prohibicion_acercamiento" || *type == "vigilancia_telematica";
-    TRY(distance, in.integer("distance_m", needs_distance, 10, 10000));
-    in.seen.insert("places");
+    TRY(distance, in.integer("distance_m", {.required = needs_distance, .min = 10, .max = 10000}));
+    in.skip("places");
     Json places = Json::array();
     if (details.contains("places") && !details["places"].is_null()) {
       if (!details["places"].is_array() || details["places"].size() > 10)
@@ -137,8 +90,8 @@ Result<Json> check_details(const Record& r, const Json& details_in, const Detail
         places.push_back(trim(p.get<std::string>()));
       }
     }
-    TRY(starts, in.day("starts_on", true));
-    TRY(ends, in.day("ends_on", false));
+    TRY(starts, day(in, "starts_on", true));
+    TRY(ends, day(in, "ends_on", false));
     if (*ends && **ends < **starts)
       return fail(Error::invalid("details.ends_on", "La medida no puede terminar antes de comenzar.", "invalid_date"));
     out = {{"court", *court}, {"order_type", *type}, {"distance_m", *distance ? Json(**distance) : Json(nullptr)},
@@ -146,26 +99,26 @@ Result<Json> check_details(const Record& r, const Json& details_in, const Detail
            // Inclusive end day: the order holds until the end of that Chilean day.
            {"ends_at", *ends ? Json(**ends + 24 * kHour - 1) : Json(nullptr)}};
   } else if (r.kind == "order_breach") {
-    TRY(order_id, in.integer("order_record_id", true, 1, INT64_MAX));
+    TRY(order_id, in.integer("order_record_id", {.required = true, .min = 1, .max = INT64_MAX}));
     auto order = ctx.order_of_persons ? ctx.order_of_persons(**order_id) : std::nullopt;
     if (!order)
       return fail(Error::invalid("details.order_record_id",
                                  "No existe una medida de protección con ese número que concierna a estas personas.", "unknown_order"));
-    TRY(description, in.text("description", true, 4000));
+    TRY(description, in.text("description", {.required = true, .max_chars = 4000}));
     out = {{"order_record_id", **order_id}, {"description", *description}};
   } else if (r.kind == "referral") {
     if (victims != 1) return fail(Error::invalid("persons", "Una derivación se refiere a una sola mujer (rol victim).", "invalid_persons"));
-    TRY(to, in.integer("to_institution_id", true, 1, INT64_MAX));
+    TRY(to, in.integer("to_institution_id", {.required = true, .min = 1, .max = INT64_MAX}));
     if (**to == ctx.institution_id)
       return fail(Error::invalid("details.to_institution_id", "No se puede derivar a la propia institución.", "invalid_value"));
     if (!ctx.institution_exists || !ctx.institution_exists(**to))
       return fail(Error::invalid("details.to_institution_id", "La institución de destino no existe o no está activa.", "unknown_institution"));
-    in.seen.insert("consent");
+    in.skip("consent");
     if (!details.contains("consent") || !details["consent"].is_boolean() || !details["consent"].get<bool>())
       return fail(Error::invalid("details.consent",
                                  "La derivación requiere registrar el consentimiento de la mujer para compartir sus datos con la institución de destino.",
                                  "consent_required"));
-    TRY(reason, in.text("reason", true, 2000));
+    TRY(reason, in.text("reason", {.required = true, .max_chars = 2000}));
     const bool high = risk_rank(ctx.latest_risk_level) >= risk_rank("alto");
     const auto& d = ctx.deadlines;
     out = {{"to_institution_id", **to},
@@ -176,17 +129,17 @@ Result<Json> check_details(const Record& r, const Json& details_in, const Detail
            {"acknowledged_at", nullptr},
            {"first_contact_at", nullptr}};
   } else if (r.kind == "shelter_entry" || r.kind == "shelter_exit") {
-    TRY(shelter, in.text("shelter", true, 200));
-    TRY(note, in.text("note", false, 2000));
+    TRY(shelter, in.text("shelter", {.required = true, .max_chars = 200}));
+    TRY(note, in.text("note", {.required = false, .max_chars = 2000}));
     out = {{"shelter", *shelter}, {"note", *note}};
   } else if (r.kind == "closure") {
     TRY(reason, in.one_of("reason", true, {"egreso_favorable", "abandono", "derivada", "traslado", "fallecimiento", "otro"}));
-    TRY(note, in.text("note", false, 2000));
+    TRY(note, in.text("note", {.required = false, .max_chars = 2000}));
     out = {{"reason", *reason}, {"note", *note}};
   } else {
     return fail(Error::invalid("kind", "Tipo de registro desconocido.", "invalid_kind"));
   }
-  if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
+  if (auto ok = in.no_unknown("Campo desconocido para este tipo de registro."); !ok) return fail(ok.error());
   return out;
 }
 

@@ -16,11 +16,6 @@ using T = http::Field::Type;
 const std::string kRead = "cases.read";
 const std::string kWrite = "cases.write";
 
-// Record bodies nest (persons, identity, details), beyond what a flat Schema describes.
-Result<Json> json_body(const Request& req) {
-  return http::json_object_body(req);  // bounded size and depth before parsing
-}
-
 Result<Response> ok(const Result<Json>& r, int status = 200) {
   if (!r) return fail(r.error());
   return Response::json(*r, status);
@@ -54,7 +49,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
               "Idempotency-Key opcional); vincula a cada persona y evalúa las reglas de alerta",
               "cases",
               [svc](Request& req) -> Result<Response> {
-                auto body = json_body(req);
+                auto body = http::json_object_body(req);  // records nest beyond a flat Schema; bounded size and depth
                 if (!body) return fail(body.error());
                 auto r = svc->submit(req, *body, trim(req.header("idempotency-key")));
                 if (!r) return fail(r.error());
@@ -67,7 +62,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
               "los errores vuelven por registro sin rechazar el lote",
               "cases",
               [svc](Request& req) -> Result<Response> {
-                auto body = json_body(req);
+                auto body = http::json_object_body(req);  // records nest beyond a flat Schema; bounded size and depth
                 if (!body) return fail(body.error());
                 return ok(svc->submit_batch(req, *body));
               },

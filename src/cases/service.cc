@@ -4,6 +4,7 @@
 
 #include "cases/module.h"
 #include "cases/run_check.h"
+#include "http/fields.h"
 #include "core/text.h"
 #include "core/time.h"
 #include "risk/instrument.h"
@@ -182,25 +183,26 @@ Result<std::pair<int, Json>> Service::submit_in(soci::session& s, const Actor& a
   r.recorded_at = now;
   r.institution_id = a.institution_id;
   r.author_user_id = a.user_id;
-  if (body.contains("comuna_id") && !body["comuna_id"].is_null()) {
-    if (!body["comuna_id"].is_string()) return fail(Error::invalid("comuna_id", "Debe ser un código de comuna.", "invalid_type"));
-    r.comuna_id = trim(body["comuna_id"].get<std::string>());
+  http::FieldReader in(body);
+  auto comuna = in.text("comuna_id", {.max_chars = 10});
+  if (!comuna) return fail(comuna.error());
+  if (!comuna->empty()) {
+    r.comuna_id = *comuna;
     auto c = territory_->comuna(r.comuna_id);
     if (!c) return fail(c.error());
     if (!*c) return fail(Error::invalid("comuna_id", "No existe una comuna con ese código.", "unknown_comuna"));
   }
-  if (body.contains("consent_statistics")) {
-    if (!body["consent_statistics"].is_boolean())
-      return fail(Error::invalid("consent_statistics", "Debe ser verdadero o falso.", "invalid_type"));
-    r.consent_statistics = body["consent_statistics"].get<bool>();
-  }
+  auto consent = in.boolean("consent_statistics");
+  if (!consent) return fail(consent.error());
+  if (*consent) r.consent_statistics = **consent;
 
   // A reason of real words lets the record name, by number, a woman the institution does not serve
   // (the emergency-access path: granted, notified, audited; access.h).
   std::optional<std::string> emergency_reason;
-  if (body.contains("emergency_reason") && !body["emergency_reason"].is_null()) {
-    if (!body["emergency_reason"].is_string()) return fail(Error::invalid("emergency_reason", "Debe ser un texto.", "invalid_type"));
-    auto reason = access::emergency_reason(body["emergency_reason"].get<std::string>(), "emergency_reason");
+  auto reason_text = in.string("emergency_reason");
+  if (!reason_text) return fail(reason_text.error());
+  if (*reason_text) {
+    auto reason = access::emergency_reason(**reason_text, "emergency_reason");
     if (!reason) return fail(reason.error());
     emergency_reason = *reason;
   }

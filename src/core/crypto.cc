@@ -39,23 +39,34 @@ bool equal_constant_time(std::string_view a, std::string_view b) {
   return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-std::string base64url(std::string_view bytes) {
-  const int variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+namespace {
+
+std::string to_base64_variant(std::string_view bytes, int variant) {
   std::string out(sodium_base64_encoded_len(bytes.size(), variant), '\0');
   sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), variant);
   out.resize(std::strlen(out.c_str()));
   return out;
 }
 
-std::optional<std::string> from_base64url(std::string_view text) {
+std::optional<std::string> from_base64_variant(std::string_view text, int variant) {
   std::string out(text.size(), '\0');
   size_t len = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr, &len,
-                        nullptr, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+  // Without an end pointer libsodium refuses the whole text at the first character that is not base64.
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr, &len, nullptr,
+                        variant) != 0)
     return std::nullopt;
   out.resize(len);
   return out;
 }
+
+}  // namespace
+
+std::string base64url(std::string_view bytes) { return to_base64_variant(bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING); }
+std::optional<std::string> from_base64url(std::string_view text) {
+  return from_base64_variant(text, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+std::string base64(std::string_view bytes) { return to_base64_variant(bytes, sodium_base64_VARIANT_ORIGINAL); }
+std::optional<std::string> from_base64(std::string_view text) { return from_base64_variant(text, sodium_base64_VARIANT_ORIGINAL); }
 
 std::string base32(std::string_view bytes) {
   static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";

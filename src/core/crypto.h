@@ -19,8 +19,13 @@ std::string sha256_hex(std::string_view data);
 std::string hex(std::string_view bytes);
 bool equal_constant_time(std::string_view a, std::string_view b);
 
+// Base64 through libsodium (sodium_bin2base64 / sodium_base642bin), the only base64 in the program.
+// base64url: RFC 4648 §5 without padding, for tokens, ciphertext, keys and signatures.
 std::string base64url(std::string_view bytes);
-std::optional<std::string> from_base64url(std::string_view text);
+std::optional<std::string> from_base64url(std::string_view text);  // nullopt on anything else
+// base64: RFC 4648 §4 with padding, as HTTP Basic credentials (RFC 7617) carry them.
+std::string base64(std::string_view bytes);
+std::optional<std::string> from_base64(std::string_view text);  // nullopt on anything else
 std::string base32(std::string_view bytes);  // RFC 4648, no padding (authenticator apps)
 std::optional<std::string> from_base32(std::string_view text);
 

@@ -2,16 +2,11 @@
 
 #include <charconv>
 
+#include "http/fields.h"
+
 namespace eq::http {
 
 namespace {
-
-size_t utf8_length(const std::string& s) {
-  size_t n = 0;
-  for (unsigned char c : s)
-    if ((c & 0xC0) != 0x80) ++n;
-  return n;
-}
 
 const char* type_name_es(Field::Type t) {
   switch (t) {
@@ -24,12 +19,6 @@ const char* type_name_es(Field::Type t) {
     case Field::Type::object: return "un objeto";
   }
   return "";
-}
-
-bool has_control_chars(const std::string& s) {
-  for (unsigned char c : s)
-    if (c < 0x20 && c != '\n' && c != '\t' && c != '\r') return true;
-  return false;
 }
 
 Result<void> check_value(const Field& f, const Json& v) {
@@ -52,8 +41,7 @@ Result<void> check_value(const Field& f, const Json& v) {
     case Field::Type::object: ok = v.is_object() && v.size() <= f.max_length; break;
   }
   if (!ok)
-    return fail(Error::invalid(f.name, std::string("El campo «") + f.name + "» debe ser " + type_name_es(f.type) + ".",
-                               "invalid_type"));
+    return fail(invalid_type(f.name, type_name_es(f.type)));
   if (f.type == Field::Type::string) {
     const auto& s = v.get_ref<const std::string&>();
     if (utf8_length(s) > f.max_length)

@@ -1,9 +1,12 @@
 #include "http/router.h"
+#include "core/log.h"
 
 #include <openssl/crypto.h>
 
 #include <iostream>
 #include <stdexcept>
+
+#include "core/url.h"
 
 namespace eq::http {
 
@@ -26,24 +29,6 @@ bool is_param(const std::string& segment) { return segment.size() > 2 && segment
 bool state_changing(const std::string& m) { return m == "POST" || m == "PUT" || m == "PATCH" || m == "DELETE"; }
 
 }  // namespace
-
-std::string url_decode(std::string_view s, bool plus_as_space) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c == '%' && i + 2 < s.size() && isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out.push_back(static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16)));
-      i += 2;
-    } else if (c == '+' && plus_as_space) {
-      out.push_back(' ');
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
 
 Router::Router() : public_limiter_(std::make_unique<RateLimiter>(20, 60)) {}
 
@@ -150,16 +135,15 @@ Response Router::dispatch(Request& req) const {
     return std::move(*result);
   } catch (const Json::out_of_range&) {
     // .at("field") on a body without it: a missing field, as wrong as a wrong type.
-    std::cerr << "{\"level\":\"warn\",\"msg\":\"json field missing in handler\",\"route\":\"" << route.pattern << "\"}" << std::endl;
+    spdlog::warn("json field missing in handler: {}", route.pattern);
     return Response::error(Error::wrong_type());
   } catch (const Json::type_error&) {
     // .get<std::string>() and friends on a value of another type: the body was wrong (422), and the
     // handler missed a check, which this line in the log points at.
-    std::cerr << "{\"level\":\"warn\",\"msg\":\"json type error in handler\",\"route\":\"" << route.pattern << "\"}" << std::endl;
+    spdlog::warn("json type error in handler: {}", route.pattern);
     return Response::error(Error::wrong_type());
   } catch (const std::exception& e) {
-    std::cerr << "{\"level\":\"error\",\"msg\":\"handler threw\",\"route\":\"" << route.pattern << "\",\"what\":"
-              << Json(std::string(e.what())).dump(-1, ' ', false, Json::error_handler_t::replace) << "}" << std::endl;
+    spdlog::error("handler threw: {}: {}", route.pattern, e.what());
     return Response::error(Error::internal());
   }
 }

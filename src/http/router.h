@@ -66,6 +66,4 @@ class Router {
   std::unique_ptr<RateLimiter> public_limiter_;
 };
 
-std::string url_decode(std::string_view s, bool plus_as_space);
-
 }  // namespace eq::http

@@ -1,4 +1,5 @@
 #include "http/server.h"
+#include "core/log.h"
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "core/time.h"
+#include "core/url.h"
 #include "http/gzip.h"
 #include "http/live.h"
 
@@ -53,19 +55,9 @@ const char* kSecurityHeaders[][2] = {
      "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"},
 };
 
+// Repeated keys: the last one wins; a key without '=' is present with an empty value.
 void parse_query(std::string_view q, std::map<std::string, std::string>& out) {
-  size_t pos = 0;
-  while (pos < q.size()) {
-    size_t amp = q.find('&', pos);
-    if (amp == std::string_view::npos) amp = q.size();
-    auto part = q.substr(pos, amp - pos);
-    auto eq = part.find('=');
-    if (!part.empty()) {
-      if (eq == std::string_view::npos) out[url_decode(part, true)] = "";
-      else out[url_decode(part.substr(0, eq), true)] = url_decode(part.substr(eq + 1), true);
-    }
-    pos = amp + 1;
-  }
+  for (auto& f : parse_form(q)) out[std::move(f.key)] = std::move(f.value);
 }
 
 bool valid_utf8_text(const std::string& s) {
@@ -352,8 +344,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
                          json_escape(req.path) + ",\"route\":" + json_escape(req.route) + ",\"status\":" +
                          std::to_string(r.status) + ",\"bytes\":" + std::to_string(bytes) + ",\"ms\":" +
                          std::to_string(secs * 1000.0) + ",\"ip\":\"" + client_ip_ + "\"" +
-                         (req.principal ? ",\"user\":" + std::to_string(req.principal->user_id) : std::string()) + "}\n";
-      std::cout << line << std::flush;
+                         (req.principal ? ",\"user\":" + std::to_string(req.principal->user_id) : std::string()) + "}";
+      logging::access().info(line);
     }
 
     stream_.expires_after(srv_.opt.read_timeout);
@@ -402,7 +394,7 @@ void Server::Impl::begin_drain() {
   // Closed before the announcement, so whoever reads "draining" can rely on new connections being refused.
   beast::error_code ec;
   acceptor.close(ec);
-  std::cerr << "{\"level\":\"info\",\"msg\":\"shutting down: draining in-flight requests\"}" << std::endl;
+  spdlog::info("shutting down: draining in-flight requests");
   auto deadline = std::chrono::steady_clock::now() + opt.drain_timeout;
   auto timer = std::make_shared<asio::steady_timer>(ioc);
   auto poll = std::make_shared<std::function<void()>>();

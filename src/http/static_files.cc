@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/url.h"
 #include "http/gzip.h"
 #include "http/router.h"
 

@@ -15,7 +15,9 @@
 #include <unordered_map>
 
 #include "core/text.h"
-#include "linkage/csv.h"
+#include "core/csv.h"
+#include "core/partial_date.h"
+#include "core/time.h"
 
 namespace eq::linkage {
 namespace {
@@ -184,62 +186,13 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+// Legacy files write "12-03-85" and "00-03-1985"; the century of a two-digit year follows the clock.
+constexpr BirthDateRules kLegacyDates{.two_digit_year = true, .zeros_unknown = true};
+
 }  // namespace
 
-bool parse_birth_date(std::string_view text, int& year, int& month, int& day) {
-  year = month = day = 0;
-  std::string t = trim(text);
-  if (t.empty()) return true;
-  // "1985-03-12T00:00:00" / "1985-03-12 00:00": the date part is enough.
-  if (const size_t cut = t.find_first_of("T "); cut != std::string::npos && cut >= 4) t.resize(cut);
-  std::vector<std::string_view> parts;
-  size_t i = 0;
-  while (true) {
-    const size_t j = t.find_first_of("-/.", i);
-    parts.push_back(std::string_view(t).substr(i, j == std::string::npos ? std::string::npos : j - i));
-    if (j == std::string::npos) break;
-    i = j + 1;
-  }
-  for (auto p : parts)
-    if (!digits(p) || p.size() > 4) return false;
-  auto two_digit_year = [](int yy) { return yy <= 26 ? 2000 + yy : 1900 + yy; };
-  int y = 0, m = 0, d = 0;
-  if (parts.size() == 1) {
-    if (parts[0].size() != 4) return false;
-    y = to_int(parts[0]);
-  } else if (parts.size() == 2) {
-    if (parts[0].size() == 4) {
-      y = to_int(parts[0]);
-      m = to_int(parts[1]);
-    } else if (parts[1].size() == 4) {
-      m = to_int(parts[0]);
-      y = to_int(parts[1]);
-    } else {
-      return false;
-    }
-  } else if (parts.size() == 3) {
-    if (parts[0].size() == 4) {
-      y = to_int(parts[0]);
-      m = to_int(parts[1]);
-      d = to_int(parts[2]);
-    } else if (parts[2].size() == 4 || parts[2].size() == 2) {
-      d = to_int(parts[0]);
-      m = to_int(parts[1]);
-      y = parts[2].size() == 4 ? to_int(parts[2]) : two_digit_year(to_int(parts[2]));
-    } else {
-      return false;
-    }
-  } else {
-    return false;
-  }
-  if (y < 1850 || y > 2200 || m < 0 || m > 12 || d < 0 || d > 31) return false;
-  year = y;
-  month = m;
-  day = m == 0 ? 0 : d;
-  return true;
-}
-
 int run_link(const LinkCommand& c, std::ostream& out, std::ostream& err) {
+  const int64_t run_started_ms = now_ms();
   using clock = std::chrono::steady_clock;
   const auto t_start = clock::now();
   auto data = read_file(c.input);
@@ -327,7 +280,9 @@ int run_link(const LinkCommand& c, std::ostream& out, std::ostream& err) {
         case Target::surname2: id.surname2 = v; break;
         case Target::surnames: split_surnames(v, id.surname1, id.surname2); break;
         case Target::birth_date:
-          if (!parse_birth_date(v, id.birth_year, id.birth_month, id.birth_day))
+          if (auto born = eq::parse_birth_date(v, run_started_ms, header[col], kLegacyDates))
+            id.birth_year = born->year, id.birth_month = born->month, id.birth_day = born->day;
+          else
             warn.add("fila " + std::to_string(row) + ", columna " + header[col] + ": fecha no reconocida \"" +
                      std::string(v) + "\"; se considera desconocida (use dd-mm-aaaa, aaaa-mm-dd o aaaa).");
           break;
@@ -481,13 +436,7 @@ int run_link(const LinkCommand& c, std::ostream& out, std::ostream& err) {
 
 namespace {
 
-std::string date_text(const Identity& p) {
-  char buf[16];
-  if (!p.birth_year) return "";
-  if (!p.birth_month) return std::to_string(p.birth_year);
-  std::snprintf(buf, sizeof buf, "%02d-%02d-%04d", p.birth_day, p.birth_month, p.birth_year);
-  return buf;
-}
+std::string date_text(const Identity& p) { return format_partial_date({p.birth_year, p.birth_month, p.birth_day}); }
 
 long rss_kib(const char* key) {
   std::ifstream f("/proc/self/status");

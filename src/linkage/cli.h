@@ -36,10 +36,6 @@ struct SynthCommand {
 };
 int run_synth(const SynthCommand& c, std::ostream& out, std::ostream& err);
 
-// Parses a birth date as registries write it: dd-mm-aaaa, dd/mm/aaaa, aaaa-mm-dd, mm-aaaa, aaaa;
-// 00 for an unknown day or month. Empty is unknown (true, all zero); unreadable text is false.
-bool parse_birth_date(std::string_view text, int& year, int& month, int& day);
-
 // Registers the `link` and `synth` subcommands; they run from CLI11's callbacks and end the
 // program's parse with their exit code.
 void add_commands(CLI::App& app);

@@ -1,4 +1,5 @@
 #include "store/database.h"
+#include "core/log.h"
 
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
@@ -10,6 +11,8 @@
 #include <thread>
 
 #include <nlohmann/json.hpp>
+
+#include "core/url.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -29,20 +32,6 @@ std::string redact(const std::string& url) {
   auto colon = url.find(':', scheme + 3);
   if (colon == std::string::npos || colon > at) return url;
   return url.substr(0, colon + 1) + "***" + url.substr(at);
-}
-
-std::string percent_decode(const std::string& s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out.push_back(static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16)));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
 }
 
 std::string keyword_value(const std::string& v) {
@@ -86,20 +75,15 @@ std::optional<std::string> postgres_keywords(const std::string& url) {
   }
   std::string out;
   auto add = [&](const char* k, const std::string& v) {
-    if (!v.empty()) out += std::string(out.empty() ? "" : " ") + k + "=" + keyword_value(percent_decode(v));
+    if (!v.empty()) out += std::string(out.empty() ? "" : " ") + k + "=" + keyword_value(url_decode(v, false));
   };
   add("host", host);
   add("port", port);
   add("user", user);
   add("password", password);
   add("dbname", db);
-  for (size_t pos = 0; pos < query.size();) {
-    size_t amp = query.find('&', pos);
-    if (amp == std::string::npos) amp = query.size();
-    std::string kv = query.substr(pos, amp - pos);
-    if (auto e = kv.find('='); e != std::string::npos) add(kv.substr(0, e).c_str(), kv.substr(e + 1));
-    pos = amp + 1;
-  }
+  for (const auto& f : parse_form(query, false))
+    if (f.has_value) add(f.key.c_str(), f.value);
   add("connect_timeout", "5");
   return out;
 }
@@ -129,7 +113,7 @@ void Database::start_checkpointer() {
         // PASSIVE: copies what no reader still needs and never waits for, or blocks, a writer.
         *s << "PRAGMA wal_checkpoint(PASSIVE)";
       } catch (const std::exception& e) {
-        std::cerr << "{\"level\":\"warn\",\"msg\":\"sqlite checkpoint failed\",\"error\":" << std::quoted(e.what()) << "}" << std::endl;
+        spdlog::warn("sqlite checkpoint failed: {}", e.what());
       }
       lock.lock();
     }
@@ -207,8 +191,7 @@ Result<std::unique_ptr<Database>> Database::open(const Options& options) {
     } catch (const std::exception& e) {
       last_error = e.what();
       if (db->backend_ == Backend::sqlite) break;  // a file error will not heal by waiting
-      std::cerr << "{\"level\":\"warn\",\"msg\":\"database not reachable, retrying\",\"db\":\""
-                << db->display_url_ << "\",\"attempt\":" << attempt << "}" << std::endl;
+      spdlog::warn("database not reachable, retrying: {} (attempt {} of {})", db->display_url_, attempt, options.connect_attempts);
       if (attempt < options.connect_attempts) {
         std::this_thread::sleep_for(delay);
         delay = std::min(delay * 2, std::chrono::milliseconds(5000));
@@ -216,7 +199,7 @@ Result<std::unique_ptr<Database>> Database::open(const Options& options) {
     }
   }
   // The driver's text goes to the operator's terminal, never to HTTP clients.
-  std::cerr << "database error: " << last_error << std::endl;
+  spdlog::error("database error: {}", last_error);
   return fail(Error::unavailable("No se pudo conectar a la base de datos " + db->display_url_ + "."));
 }
 
@@ -251,7 +234,7 @@ Result<Lease> Database::lease(std::chrono::milliseconds timeout) {
       ++waits_;
       if (!cv_.wait_for(lock, timeout, free_slot)) {
         // Said in the log: the client only sees 503, like a locked database, and the two need telling apart.
-        std::cerr << "{\"level\":\"warn\",\"msg\":\"no free database session\",\"pool\":" << busy_.size() << "}" << std::endl;
+        spdlog::warn("no free database session (pool of {})", busy_.size());
         return fail(Error::unavailable());
       }
     }
@@ -285,7 +268,7 @@ Error database_error(const std::exception& e) {
   std::string what = e.what();
   // SOCI appends the bound values ("with :n=…"): they may be personal data, so they stay out of logs.
   if (auto pos = what.find("\" with :"); pos != std::string::npos) what = what.substr(0, pos + 1);
-  std::cerr << "{\"level\":\"error\",\"msg\":\"database error\",\"detail\":" << std::quoted(what) << "}" << std::endl;
+  spdlog::error("database error: {}", what);
   if (what.find("UNIQUE") != std::string::npos || what.find("unique") != std::string::npos ||
       what.find("duplicate key") != std::string::npos)
     return Error::conflict("duplicate", "Ya existe un registro con esos datos.");

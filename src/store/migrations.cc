@@ -1,4 +1,5 @@
 #include "store/migrations.h"
+#include "core/log.h"
 
 #include <iostream>
 #include <map>
@@ -74,12 +75,11 @@ Result<int> apply_migrations(Database& db, const std::vector<Migration>& all, co
       tx.commit();
       current[m.module] = m.version;
       ++applied;
-      std::cerr << "{\"level\":\"info\",\"msg\":\"migration applied\",\"module\":\"" << m.module
-                << "\",\"version\":" << m.version << ",\"name\":\"" << m.name << "\"}" << std::endl;
+      spdlog::info("migration applied: {} {} ({})", m.module, m.version, m.name);
     }
     if (db.backend() == Backend::postgresql) s << "SELECT pg_advisory_unlock(727201)";
   } catch (const std::exception& e) {
-    std::cerr << "migration failed: " << e.what() << std::endl;
+    spdlog::error("migration failed: {}", e.what());
     if (db.backend() == Backend::postgresql) {
       try { s << "SELECT pg_advisory_unlock(727201)"; } catch (...) {}
     }

@@ -1,31 +1,22 @@
 // Schema and reference data of Chile's territorial division (Código Único Territorial).
 #include "territory/module.h"
 
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
+
+#include "core/csv.h"
 
 namespace eq::territory {
 
 namespace {
 
+// The reference files are RFC 4180 (names may carry commas); the header row is skipped.
 std::vector<std::vector<std::string>> read_csv(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("no se encontró el archivo de datos territoriales " + path);
-  std::vector<std::vector<std::string>> rows;
-  std::string line;
-  bool header = true;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (header) { header = false; continue; }
-    if (line.empty()) continue;
-    std::vector<std::string> cols;
-    std::stringstream ss(line);
-    std::string col;
-    while (std::getline(ss, col, ',')) cols.push_back(col);
-    rows.push_back(std::move(cols));
-  }
-  return rows;
+  auto text = read_file(path);
+  if (!text) throw std::runtime_error("no se encontró el archivo de datos territoriales " + path);
+  auto rows = csv_records(*text);
+  if (!rows) throw std::runtime_error(path + ": " + rows.error().message);
+  if (!rows->empty()) rows->erase(rows->begin());
+  return std::move(*rows);
 }
 
 // Regions from north to south, the order officials read them in.

@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "http/gzip.h"
+#include "core/log.h"
 #include "territory/boundaries.h"
 #include "territory/locator.h"
 #include "territory/module.h"
@@ -84,7 +85,7 @@ class ServiceImpl : public Service {
     std::call_once(locator_once, [this] {
       auto loaded = ComunaLocator::load(geojson);
       if (loaded) locator.emplace(std::move(*loaded));
-      else std::cerr << "{\"level\":\"error\",\"msg\":\"comuna boundaries not loaded\",\"file\":\"" << geojson << "\"}" << std::endl;
+      else spdlog::error("comuna boundaries not loaded: {}", geojson);
     });
     return locator;
   }

@@ -71,6 +71,23 @@ TEST_F(CryptoTest, TokensAreUrlSafeAndUnique) {
   EXPECT_FALSE(equal_constant_time("abc", "abcd"));
 }
 
+// RFC 4648 §10 vectors; the standard alphabet with padding (HTTP Basic) and the URL-safe one without.
+TEST_F(CryptoTest, Base64VariantsFollowRfc4648) {
+  EXPECT_EQ(base64("foob"), "Zm9vYg==");
+  EXPECT_EQ(base64("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(base64(""), "");
+  EXPECT_EQ(from_base64("Zm9vYg=="), "foob");
+  EXPECT_EQ(from_base64("ZGV2aWNlOnNlY3JldA=="), "device:secret");
+  EXPECT_EQ(from_base64("Zm9vYg"), std::nullopt);      // padding required
+  EXPECT_EQ(from_base64("Zm9v*mFy"), std::nullopt);    // not base64
+  const std::string bytes("\xfb\xff\xfe", 3);
+  EXPECT_EQ(base64(bytes), "+//+");
+  EXPECT_EQ(base64url(bytes), "-__-");
+  EXPECT_EQ(from_base64url("-__-"), bytes);
+  EXPECT_EQ(from_base64url("+//+"), std::nullopt);  // the other alphabet is refused
+  EXPECT_EQ(from_base64("-__-"), std::nullopt);
+}
+
 TEST_F(CryptoTest, KeyFileIsCreatedOnceAndReused) {
   std::string path = ::testing::TempDir() + "/eq-keys-" + std::to_string(::getpid()) + "/k";
   auto a = Keys::load_or_create(path);

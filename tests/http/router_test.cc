@@ -127,13 +127,6 @@ TEST_F(RouterTest, OpenApiListsEveryRouteWithItsPermission) {
   EXPECT_EQ(doc["paths"]["/api/v1/things/{id}"]["get"]["parameters"][0]["name"], "id");
 }
 
-TEST(UrlDecode, DecodesPercentAndPlus) {
-  EXPECT_EQ(url_decode("%C3%91u%C3%B1oa+x", true), "Ñuñoa x");
-  EXPECT_EQ(url_decode("a+b", false), "a+b");
-  EXPECT_EQ(url_decode("100%", true), "100%");
-  EXPECT_EQ(url_decode("%zz", true), "%zz");
-}
-
 TEST(RateLimiter, AllowsBurstThenRefuses) {
   RateLimiter limiter(3, 1);
   EXPECT_TRUE(limiter.allow("a"));

@@ -5,101 +5,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/csv.h"
 #include "linkage/cli.h"
-#include "linkage/csv.h"
 
 namespace eq::linkage {
 namespace {
-
-std::vector<std::vector<std::string>> parse_all(std::string_view data, std::vector<std::string>* raws = nullptr) {
-  CsvReader r(data);
-  std::vector<std::string_view> f;
-  std::string_view raw;
-  std::vector<std::vector<std::string>> out;
-  while (true) {
-    auto got = r.next(f, raw);
-    EXPECT_TRUE(got);
-    if (!got || !*got) break;
-    out.emplace_back(f.begin(), f.end());
-    if (raws) raws->emplace_back(raw);
-  }
-  return out;
-}
-
-TEST(LinkageCsv, QuotesCommasNewlinesAndBom) {
-  std::vector<std::string> raws;
-  const auto rows = parse_all("\xEF\xBB\xBFnombre,nota\r\n\"Soto, Ana\",\"dijo \"\"hola\"\"\"\r\n\"línea1\nlínea2\",\r\nx,\"\"", &raws);
-  ASSERT_EQ(rows.size(), 4u);
-  EXPECT_EQ(rows[0][0], "nombre");  // BOM skipped
-  EXPECT_EQ(rows[1][0], "Soto, Ana");
-  EXPECT_EQ(rows[1][1], "dijo \"hola\"");
-  EXPECT_EQ(rows[2][0], "línea1\nlínea2");
-  EXPECT_EQ(rows[2][1], "");
-  EXPECT_EQ(rows[3][1], "");
-  EXPECT_EQ(raws[1], "\"Soto, Ana\",\"dijo \"\"hola\"\"\"");  // raw bytes preserved for the output
-}
-
-TEST(LinkageCsv, LineNumbersAndLineEnds) {
-  CsvReader r("a,b\n\"x\ny\",1\nz,2\n");
-  std::vector<std::string_view> f;
-  std::string_view raw;
-  ASSERT_TRUE(*r.next(f, raw));
-  ASSERT_TRUE(*r.next(f, raw));
-  EXPECT_EQ(r.line(), 2u);
-  ASSERT_TRUE(*r.next(f, raw));
-  EXPECT_EQ(r.line(), 4u);  // the quoted newline counted
-  EXPECT_EQ(f[0], "z");
-  EXPECT_FALSE(*r.next(f, raw));
-  EXPECT_EQ(r.line_end(), "\n");
-}
-
-TEST(LinkageCsv, UnterminatedQuoteNamesTheLine) {
-  CsvReader r("a,b\n1,2\n\"open,3\n");
-  std::vector<std::string_view> f;
-  std::string_view raw;
-  ASSERT_TRUE(*r.next(f, raw));
-  ASSERT_TRUE(*r.next(f, raw));
-  auto bad = r.next(f, raw);
-  ASSERT_FALSE(bad);
-  EXPECT_NE(bad.error().message.find("línea 3"), std::string::npos) << bad.error().message;
-}
-
-TEST(LinkageCsv, AppendQuotesOnlyWhenNeeded) {
-  std::string out;
-  csv_append(out, "simple");
-  out += ',';
-  csv_append(out, "a,b");
-  out += ',';
-  csv_append(out, "say \"x\"");
-  out += ',';
-  csv_append(out, "two\nlines");
-  EXPECT_EQ(out, "simple,\"a,b\",\"say \"\"x\"\"\",\"two\nlines\"");
-  const auto back = parse_all(out);
-  ASSERT_EQ(back.size(), 1u);
-  EXPECT_EQ(back[0][2], "say \"x\"");
-  EXPECT_EQ(back[0][3], "two\nlines");
-}
-
-TEST(LinkageCli, BirthDates) {
-  int y, m, d;
-  ASSERT_TRUE(parse_birth_date("12-03-1985", y, m, d));
-  EXPECT_EQ(y * 10000 + m * 100 + d, 19850312);
-  ASSERT_TRUE(parse_birth_date("1985-03-12", y, m, d));
-  EXPECT_EQ(y * 10000 + m * 100 + d, 19850312);
-  ASSERT_TRUE(parse_birth_date("12/03/1985", y, m, d));
-  EXPECT_EQ(y * 10000 + m * 100 + d, 19850312);
-  ASSERT_TRUE(parse_birth_date("1985", y, m, d));
-  EXPECT_EQ(y * 10000 + m * 100 + d, 19850000);
-  ASSERT_TRUE(parse_birth_date("00-03-1985", y, m, d));
-  EXPECT_EQ(y * 10000 + m * 100 + d, 19850300);
-  ASSERT_TRUE(parse_birth_date("1985-03-12T00:00:00", y, m, d));
-  EXPECT_EQ(d, 12);
-  ASSERT_TRUE(parse_birth_date("", y, m, d));
-  EXPECT_EQ(y, 0);
-  EXPECT_FALSE(parse_birth_date("ayer", y, m, d));
-  EXPECT_FALSE(parse_birth_date("12-13-1985", y, m, d));
-  EXPECT_FALSE(parse_birth_date("32-01-1985", y, m, d));
-}
 
 class LinkageCliFiles : public ::testing::Test {
  protected:

@@ -3,11 +3,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../app/api';
 import { formatDateTime } from '../app/format';
+import { vocabularyLabel, vocabularyOptions } from '../app/labels';
 import { ErrorAlert, Loading, Notice, PageHeader, SelectField, useAsync, useForm } from '../app/ui';
 import { ComunaName } from '../app/widgets/ComunaField';
 import { SeverityBadge } from '../app/widgets/SeverityBadge';
 import { TextAreaField } from '../app/widgets/TextAreaField';
-import { age, closeAlert, EVENT_LABELS, getAlert, minutesText, outcomeOptions, takeAlert, type AlertDetail } from './data';
+import { age, closeAlert, EVENT_LABELS, getAlert, minutesText, takeAlert, type AlertDetail } from './data';
 import './alerts.css';
 
 export default function AlertPage({ alertId }: { alertId: string }) {
@@ -141,7 +142,7 @@ export default function AlertPage({ alertId }: { alertId: string }) {
                 <span class="event-date">{e.date}</span>
                 <strong>{EVENT_LABELS[e.kind] ?? e.kind}</strong>
                 {e.kind === 'escalated' && ` (nivel ${e.escalation_level})`}
-                {e.outcome && <span class="cell-sub">Resultado: {outcomeOptions(a).find((o) => o.value === e.outcome)?.label ?? e.outcome}</span>}
+                {e.outcome && <span class="cell-sub">Resultado: {vocabularyLabel(a.outcomes, e.outcome)}</span>}
                 {e.note && <span class="cell-sub">Nota: {e.note}</span>}
               </li>
             ))}
@@ -189,7 +190,7 @@ function CloseForm({ alert, onDone }: { alert: AlertDetail; onDone: (m: string) 
   return (
     <form ref={formRef} onSubmit={onSubmit(submit)} noValidate class="stack">
       <ErrorAlert error={errors.general} />
-      <SelectField label="Resultado" name="outcome" value={outcome} onValue={setOutcome} options={outcomeOptions(alert)} placeholder="Elija el resultado" error={errors.fields.outcome} required />
+      <SelectField label="Resultado" name="outcome" value={outcome} onValue={setOutcome} options={vocabularyOptions(alert.outcomes)} placeholder="Elija el resultado" error={errors.fields.outcome} required />
       <TextAreaField label="Nota" name="note" value={note} onValue={setNote} error={errors.fields.note} required rows={3} hint="Qué se hizo y con quién se coordinó." />
       <div class="form-actions">
         <button type="submit" class="btn btn-primary" disabled={busy}>

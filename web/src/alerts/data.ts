@@ -1,6 +1,7 @@
 // Early alerts as the screens see them: API shapes, labels and pure helpers (an alert's age, a
 // rule's parameters in words).
 import { api } from '../app/api';
+import type { Vocabulary } from '../app/labels';
 
 export const RESPOND = 'alerts.respond';
 export const CONFIGURE = 'alerts.configure';
@@ -49,7 +50,7 @@ export interface AlertEvent {
 
 export interface AlertDetail extends Alert {
   events: AlertEvent[];
-  outcomes: { id: string; name: string }[];
+  outcomes: Vocabulary;  // closing outcomes, the server's one list
 }
 
 export interface AlertPage {
@@ -118,9 +119,6 @@ export const STATES = [
   { value: 'en_gestion', label: 'En gestión' },
   { value: 'cerrada', label: 'Cerrada' },
 ];
-
-/** Closing outcomes as the API serves them with each alert (one list, kept by the server). */
-export const outcomeOptions = (a: AlertDetail) => a.outcomes.map((o) => ({ value: o.id, label: o.name }));
 
 export const EVENT_LABELS: Record<string, string> = {
   raised: 'Alerta levantada',

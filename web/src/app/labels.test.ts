@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeUserAgent, roleLabel } from './labels';
+import { describeUserAgent, roleLabel, vocabularyLabel, vocabularyOptions } from './labels';
 
 describe('describeUserAgent', () => {
   it('names browser and system', () => {
@@ -17,5 +17,24 @@ describe('roleLabel', () => {
   it('falls back to the code', () => {
     expect(roleLabel('admin')).toBe('Administración del sistema');
     expect(roleLabel('x')).toBe('x');
+  });
+});
+
+describe('vocabulary', () => {
+  const v = [
+    { id: 'falsa_alarma', name: 'Falsa alarma (datos erróneos)' },
+    { id: 'duplicada', name: 'Duplicada de otra alerta' },
+  ];
+  it('gives options in the server order', () => {
+    expect(vocabularyOptions(v)).toEqual([
+      { value: 'falsa_alarma', label: 'Falsa alarma (datos erróneos)' },
+      { value: 'duplicada', label: 'Duplicada de otra alerta' },
+    ]);
+  });
+  it('labels a code, falling back to the code and to empty', () => {
+    expect(vocabularyLabel(v, 'duplicada')).toBe('Duplicada de otra alerta');
+    expect(vocabularyLabel(v, 'retirada')).toBe('retirada');
+    expect(vocabularyLabel(undefined, 'x')).toBe('x');
+    expect(vocabularyLabel(v, null)).toBe('');
   });
 });

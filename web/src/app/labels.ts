@@ -19,6 +19,25 @@ export function roleLabel(id: string): string {
   return ROLE_LABELS[id] ?? id;
 }
 
+/**
+ * A list of codes with their Spanish labels as the API serves it ([{id, name}], the server's one list
+ * per vocabulary: an alert's closing outcomes, an incident's…). Screens turn it into options or
+ * labels here and keep no copy of their own.
+ */
+export type Vocabulary = { id: string; name: string }[];
+
+/** Options for a SelectField, in the server's order. */
+export function vocabularyOptions(v: Vocabulary): { value: string; label: string }[] {
+  return v.map((t) => ({ value: t.id, label: t.name }));
+}
+
+/** The label of a code; the code itself when the list does not know it (an old value), '' for none. */
+export function vocabularyLabel(v: Vocabulary | undefined, id: string | null | undefined): string {
+  if (!id) return '';
+  return v?.find((t) => t.id === id)?.name ?? id;
+}
+
+/** Results of an audited action (ok, denied, error), as the audit log writes them. */
 export const OUTCOME_LABELS: Record<string, string> = {
   ok: 'Correcto',
   denied: 'Denegado',

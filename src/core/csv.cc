@@ -1,10 +1,12 @@
-#include "linkage/csv.h"
+#include "core/csv.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 
-namespace eq::linkage {
+namespace eq {
 
 CsvReader::CsvReader(std::string_view data) : data_(data) {
   if (data_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
@@ -79,23 +81,60 @@ Result<bool> CsvReader::next(std::vector<std::string_view>& fields, std::string_
   return true;
 }
 
-void csv_append(std::string& out, std::string_view f) {
+Result<std::vector<std::vector<std::string>>> csv_records(std::string_view data) {
+  CsvReader reader(data);
+  std::vector<std::string_view> fields;
+  std::vector<std::vector<std::string>> out;
+  while (true) {
+    auto more = reader.next(fields);
+    if (!more) return fail(more.error());
+    if (!*more) break;
+    if (fields.size() == 1 && fields[0].find_first_not_of(" \t") == std::string_view::npos) continue;
+    out.emplace_back(fields.begin(), fields.end());
+  }
+  return out;
+}
+
+namespace {
+
+// "=1+2", "@SUM(A1)", "-2+3": a spreadsheet would evaluate them. "-3", "+56,5": plain numbers are left alone.
+bool looks_like_formula(std::string_view f) {
+  if (f.empty() || (f[0] != '=' && f[0] != '+' && f[0] != '-' && f[0] != '@')) return false;
+  return !std::all_of(f.begin() + 1, f.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == ',' || c == '.'; });
+}
+
+}  // namespace
+
+void csv_append(std::string& out, std::string_view f, const CsvWriteOptions& options) {
+  const bool formula = options.spreadsheet && looks_like_formula(f);
   bool quote = !f.empty() && (f.front() == ' ' || f.back() == ' ');
   for (char c : f)
-    if (c == ',' || c == '"' || c == '\n' || c == '\r') {
+    if (c == ',' || c == '"' || c == '\n' || c == '\r' || (options.spreadsheet && c == ';')) {
       quote = true;
       break;
     }
   if (!quote) {
+    if (formula) out.push_back('\'');
     out.append(f);
     return;
   }
   out.push_back('"');
+  if (formula) out.push_back('\'');
   for (char c : f) {
     if (c == '"') out.push_back('"');
     out.push_back(c);
   }
   out.push_back('"');
+}
+
+std::string csv_row(const std::vector<std::string>& fields, const CsvWriteOptions& options, std::string_view line_end) {
+  std::string out;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i) out.push_back(',');
+    csv_append(out, fields[i], options);
+  }
+  out.append(line_end);
+  return out;
 }
 
 Result<std::string> read_file(const std::string& path) {
@@ -112,4 +151,4 @@ Result<std::string> read_file(const std::string& path) {
   return data;
 }
 
-}  // namespace eq::linkage
+}  // namespace eq
