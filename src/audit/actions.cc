@@ -44,6 +44,7 @@ const std::vector<ActionLabel>& action_labels() {
       {"case.search", "Búsqueda de personas en el registro", "Registro de casos"},
       {"case.person_read", "Consulta de la ficha de una persona", "Registro de casos"},
       {"case.record_read", "Consulta de un registro de caso", "Registro de casos"},
+      {"case.court_order_read", "Consulta de una medida de protección para el monitoreo telemático", "Registro de casos"},
       {"case.record_create", "Ingreso de un registro de caso", "Registro de casos"},
       {"case.emergency_access", "Acceso de emergencia a una ficha", "Registro de casos"},
       {"case.access_log_read", "Consulta de los accesos a una ficha", "Registro de casos"},
