@@ -167,6 +167,13 @@ export const CLASSES = {
   'GET /api/v1/monitoring/incidents/{id}': { kind: 'national', why: 'the control centre handles every incident' },
   'POST /api/v1/monitoring/incidents/{id}/actions': { kind: 'national', why: 'the control centre handles every incident' },
   'POST /api/v1/monitoring/incidents/{id}/dispatch': { kind: 'national', why: 'the control centre dispatches every incident' },
+  'GET /api/v1/monitoring/incidents/{id}/units': { kind: 'national', why: 'the control centre dispatches every incident: the units it may send (institutions, no person data)' },
+  'GET /api/v1/monitoring/labels': { kind: 'none', why: 'vocabularies (outcomes, action kinds, dispatch states) with their Spanish labels; no object' },
+  'GET /api/v1/monitoring/court-orders/{id}': {
+    kind: 'national',
+    why: 'the id is a registry record: the registry\'s object rule decides (cases/access.h court_order_basis: telematic or approach orders only, ' +
+      'every read on her access log), tried in protective_order.test.mjs and tests/cases/protective_order_test.cc',
+  },
   'GET /api/v1/monitoring/incidents/{id}/export': { kind: 'national', why: 'the control centre exports evidence of every incident' },
   'GET /api/v1/monitoring/live': { kind: 'national', why: 'the control centre stream carries every incident' },
   'GET /api/v1/monitoring/dispatches': { kind: 'owned', actor: 'unit', check: 'dispatchList', owner: 'dispatchOwner' },
