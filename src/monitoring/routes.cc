@@ -9,6 +9,7 @@
 #include "core/format_cl.h"
 #include "core/text.h"
 #include "core/time.h"
+#include "core/url.h"
 #include "monitoring/access.h"
 #include "monitoring/evidence.h"
 #include "monitoring/json.h"
@@ -56,29 +57,11 @@ Result<double> number_in(const Json& body, const char* key, double lo, double hi
   return x;
 }
 
-// The value of one field of a form-encoded string ("" when absent).
-std::string form_value(std::string_view params, std::string_view name) {
-  for (size_t p = 0; p <= params.size();) {
-    size_t amp = params.find('&', p);
-    if (amp == std::string_view::npos) amp = params.size();
-    auto part = params.substr(p, amp - p);
-    auto eq = part.find('=');
-    if (eq != std::string_view::npos && form_decode(part.substr(0, eq)) == name) return form_decode(part.substr(eq + 1));
-    p = amp + 1;
-  }
-  return {};
-}
-
 // Device credentials: `key` in the OsmAnd parameters, or HTTP Basic (device id : secret).
 std::optional<Credentials> basic_credentials(const Request& req) {
   std::string h = req.header("authorization");
   if (h.rfind("Basic ", 0) != 0) return std::nullopt;
-  std::string b64 = h.substr(6);
-  // Basic uses standard base64; the helper reads base64url, so translate the two letters.
-  std::replace(b64.begin(), b64.end(), '+', '-');
-  std::replace(b64.begin(), b64.end(), '/', '_');
-  b64.erase(std::remove(b64.begin(), b64.end(), '='), b64.end());
-  auto plain = crypto::from_base64url(b64);
+  auto plain = crypto::from_base64(std::string_view(h).substr(6));
   if (!plain) return std::nullopt;
   auto colon = plain->find(':');
   if (colon == std::string::npos) return std::nullopt;
@@ -554,7 +537,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
         return fail(Error::invalid("id", "El identificador no coincide con el de las credenciales.", "device_mismatch"));
       who.secret = basic->secret;
     } else {
-      who.secret = form_value(params, "key");
+      who.secret = eq::form_value(params, "key").value_or("");
     }
     if (who.secret.empty()) return fail(Error{401, "device_unauthenticated", "Falta la clave del dispositivo (key).", "key"});
     std::vector<Position> one{std::move(*pos)};
