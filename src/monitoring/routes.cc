@@ -257,9 +257,10 @@ Json court_order_json(const CourtOrder& c) {
           {"aggressor", {{"person_id", c.aggressor_person_id}, {"name", c.aggressor_name}}}};
 }
 
-Json labels_json(const std::vector<Label>& list) {
+// {"id", "label"} pairs: the shape web/src/monitoring/data.ts reads (http::vocabulary_json says "name").
+Json labels_json(const Vocabulary& list) {
   Json out = Json::array();
-  for (const auto& l : list) out.push_back({{"id", l.id}, {"label", l.label}});
+  for (const auto& t : list.terms()) out.push_back({{"id", t.id}, {"label", t.label}});
   return out;
 }
 
