@@ -6,8 +6,8 @@
 # The allowed graph (README, "Architecture"). Lower layers never include higher ones:
 #
 #   app  (composition root, src/main.cc) ──► may include every folder
-#    ├── monitoring ───► audit, linkage
-#    ├── policy ───────► auth, legislative, territory, audit, linkage
+#    ├── monitoring ───► audit
+#    ├── policy ───────► auth, legislative, territory, audit
 #    ├── alerts ───────► cases, audit
 #    │    └── cases ───► risk, territory, linkage, audit    (knows alerts only as cases/alert_feed.h)
 #    ├── legislative ──► audit
@@ -35,8 +35,8 @@ declare -A allowed=(
   [legislative]="$base audit"
   [cases]="$base audit territory linkage risk"
   [alerts]="$base audit cases"
-  [policy]="$base audit auth legislative territory linkage"
-  [monitoring]="$base audit linkage"
+  [policy]="$base audit auth legislative territory"
+  [monitoring]="$base audit"
   [app]="*"
 )
 

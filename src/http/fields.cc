@@ -114,4 +114,9 @@ Result<void> FieldReader::no_unknown(const std::string& message) const {
   return {};
 }
 
+std::string body_text(const Json& body, const char* key) {
+  auto it = body.find(key);
+  return it == body.end() || !it->is_string() ? std::string() : trim(it->get_ref<const std::string&>());
+}
+
 }  // namespace eq::http

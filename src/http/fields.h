@@ -65,6 +65,10 @@ class FieldReader {
   std::set<std::string, std::less<>> seen_;
 };
 
+// A string field that http::Schema has already checked (type, length): trimmed; "" when absent,
+// null or not a string. For bodies whose shape the schema describes completely.
+std::string body_text(const Json& body, const char* key);
+
 // [{"id": …, "name": …}, …] in the vocabulary's order: how the API hands a list of codes and labels
 // to screens (select options, badges), so they never keep a copy.
 Json vocabulary_json(const Vocabulary& v);

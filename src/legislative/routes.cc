@@ -6,6 +6,7 @@
 
 #include "core/text.h"
 #include "core/time.h"
+#include "http/fields.h"
 #include "legislative/module.h"
 #include "store/query.h"
 #include "store/with_session.h"
@@ -63,11 +64,6 @@ Json event_json(const Event& e) {
   return j;
 }
 
-std::string body_string(const Json& body, const char* key) {
-  auto it = body.find(key);
-  return it == body.end() || it->is_null() ? std::string() : trim(it->get<std::string>());
-}
-
 using store::with_session;
 
 // A "dd-mm-aaaa" day of the agenda: exists, not in the future.
@@ -95,28 +91,28 @@ struct Context {
 
 Result<Response> create_bill(Context& c, Request& req, const Json& body) {
   Bill b;
-  std::string boletin = body_string(body, "boletin");
+  std::string boletin = http::body_text(body, "boletin");
   if (!valid_boletin(boletin))
     return fail(Error::invalid("boletin", "El boletín debe tener el formato número-comisión, por ejemplo 13541-07.", "invalid_boletin"));
   b.boletin = boletin;
-  b.title = body_string(body, "title");
-  b.kind = body_string(body, "kind");
+  b.title = http::body_text(body, "title");
+  b.kind = http::body_text(body, "kind");
   if (b.kind != "mensaje" && b.kind != "mocion")
     return fail(Error::invalid("kind", "El origen debe ser «mensaje» (del Ejecutivo) o «mocion» (parlamentaria).", "invalid_kind"));
-  b.origin_chamber = body_string(body, "origin_chamber");
+  b.origin_chamber = http::body_text(body, "origin_chamber");
   if (b.origin_chamber != "camara" && b.origin_chamber != "senado")
     return fail(Error::invalid("origin_chamber", "La cámara de origen debe ser «camara» o «senado».", "invalid_chamber"));
-  auto entered = past_day(body_string(body, "entered_on"), "entered_on");
+  auto entered = past_day(http::body_text(body, "entered_on"), "entered_on");
   if (!entered) return fail(entered.error());
   b.entered_at = *entered;
-  b.stage = body_string(body, "stage");
+  b.stage = http::body_text(body, "stage");
   if (b.stage.empty()) b.stage = "primer_tramite";
   if (!is_stage(b.stage))
     return fail(Error::invalid("stage", "La etapa indicada no existe.", "unknown_stage"));
   if (b.stage == "publicada" || b.stage == "archivada")
     return fail(Error::invalid("stage", "Un proyecto nuevo no puede registrarse publicado ni archivado; registre su ingreso y luego su avance.",
                                "invalid_transition"));
-  b.committee = body_string(body, "committee");
+  b.committee = http::body_text(body, "committee");
 
   return c.db.transaction<Response>([&](soci::session& s) -> Result<Response> {
     if (Repository::bill_id_by_boletin(s, boletin))
@@ -139,13 +135,13 @@ Result<Response> create_bill(Context& c, Request& req, const Json& body) {
 Result<Response> add_event(Context& c, Request& req, int64_t id, const Json& body) {
   Event e;
   e.bill_id = id;
-  e.kind = body_string(body, "kind");
+  e.kind = http::body_text(body, "kind");
   static const std::vector<std::string> kinds = {"stage", "urgency_set", "urgency_renewed", "urgency_withdrawn", "note"};
   if (std::find(kinds.begin(), kinds.end(), e.kind) == kinds.end())
     return fail(Error::invalid("kind", "El tipo de movimiento debe ser stage, urgency_set, urgency_renewed, urgency_withdrawn o note.",
                                "invalid_kind"));
   const bool is_urgency = e.kind.rfind("urgency_", 0) == 0;
-  std::string date = body_string(body, "date");
+  std::string date = http::body_text(body, "date");
   if (date.empty() && is_urgency)
     return fail(Error::invalid("date", "Indique el día en que se dio cuenta de la urgencia en la Sala (DD-MM-AAAA).", "required"));
   if (!date.empty()) {
@@ -155,8 +151,8 @@ Result<Response> add_event(Context& c, Request& req, int64_t id, const Json& bod
   } else {
     e.at = parse_date_cl(format_date_cl(now_ms()), "date").value_or(now_ms());
   }
-  e.note = body_string(body, "note");
-  e.urgency = body_string(body, "urgency");
+  e.note = http::body_text(body, "note");
+  e.urgency = http::body_text(body, "urgency");
   if (!e.urgency.empty() && !urgency_from_id(e.urgency))
     return fail(Error::invalid("urgency", "La urgencia debe ser «simple» (30 días), «suma» (15 días) o «discusion_inmediata» (6 días).",
                                "invalid_urgency"));
@@ -175,17 +171,17 @@ Result<Response> add_event(Context& c, Request& req, int64_t id, const Json& bod
       if (e.note.empty()) return fail(Error::invalid("note", "Escriba la nota.", "required"));
       action = "legislative.note";
     } else if (e.kind == "stage") {
-      std::string to = body_string(body, "stage");
+      std::string to = http::body_text(body, "stage");
       if (to.empty()) return fail(Error::invalid("stage", "Indique la etapa a la que avanza el proyecto.", "required"));
       if (auto ok = check_transition(bill->stage, to); !ok) return fail(ok.error());
       Bill next = *bill;
       next.stage = to;
-      next.committee = body_string(body, "committee");
+      next.committee = http::body_text(body, "committee");
       if (to == "publicada") {
-        auto law = normalize_law_number(body_string(body, "law_number"));
+        auto law = normalize_law_number(http::body_text(body, "law_number"));
         if (!law)
           return fail(Error::invalid("law_number", "Indique el número de la ley, por ejemplo «N° 21.212».", "invalid_law_number"));
-        std::string published = body_string(body, "published_on");
+        std::string published = http::body_text(body, "published_on");
         if (published.empty())
           return fail(Error::invalid("published_on", "Indique la fecha de publicación en el Diario Oficial (DD-MM-AAAA).", "required"));
         auto pub = past_day(published, "published_on");
@@ -195,7 +191,7 @@ Result<Response> add_event(Context& c, Request& req, int64_t id, const Json& bod
         next.law_number = *law;
         next.published_at = *pub;
         e.at = *pub;
-      } else if (!body_string(body, "law_number").empty() || !body_string(body, "published_on").empty()) {
+      } else if (!http::body_text(body, "law_number").empty() || !http::body_text(body, "published_on").empty()) {
         return fail(Error::invalid("law_number", "El número de ley y la fecha de publicación solo se indican al publicar.", "not_allowed"));
       }
       e.from_stage = bill->stage;
@@ -231,8 +227,8 @@ Result<Response> add_event(Context& c, Request& req, int64_t id, const Json& bod
       }
       detail_text = e.urgency;
     }
-    if (e.kind != "stage" && (!body_string(body, "stage").empty() || !body_string(body, "law_number").empty() ||
-                              !body_string(body, "published_on").empty() || !body_string(body, "committee").empty()))
+    if (e.kind != "stage" && (!http::body_text(body, "stage").empty() || !http::body_text(body, "law_number").empty() ||
+                              !http::body_text(body, "published_on").empty() || !http::body_text(body, "committee").empty()))
       return fail(Error::invalid("kind", "Los campos de etapa solo se indican en un movimiento de etapa.", "not_allowed"));
     if (!is_urgency && !e.urgency.empty())
       return fail(Error::invalid("urgency", "La urgencia solo se indica en movimientos de urgencia.", "not_allowed"));

@@ -61,19 +61,19 @@
 
 #include "core/text.h"
 #include "core/time.h"
-#include "linkage/csv.h"
+#include "core/csv.h"
 #include "monitoring/osmand.h"
 
 namespace eq::monitoring {
 namespace {
 
-using linkage::CsvReader;
+using eq::CsvReader;
 
 // One input file: its bytes, its header, and errors that name file, line and column.
 class Table {
  public:
   static Result<std::unique_ptr<Table>> open(const std::string& path) {
-    auto data = linkage::read_file(path);
+    auto data = eq::read_file(path);
     if (!data) return fail(data.error());
     auto t = std::unique_ptr<Table>(new Table(path, std::move(*data)));
     std::string_view raw;
@@ -282,7 +282,7 @@ void append_row(std::string& out, const Incident& inc, const Engine& e, int64_t 
   out += ',';
   out += to_string(inc.severity);
   out += ',';
-  linkage::csv_append(out, e.device_id(inc.device));
+  eq::csv_append(out, e.device_id(inc.device));
   out += ',' + std::to_string(person) + ',' + std::to_string(inc.order_id) + ',';
   if (inc.zone_id) out += std::to_string(inc.zone_id);
   out += ',';
@@ -294,7 +294,7 @@ void append_row(std::string& out, const Incident& inc, const Engine& e, int64_t 
   out += ',';
   append_number(out, inc.min_distance_m, 1);
   out += repeat ? ",1," : ",0,";
-  linkage::csv_append(out, label_es(inc.type));
+  eq::csv_append(out, label_es(inc.type));
   out += '\n';
 }
 
@@ -477,7 +477,7 @@ int run_synth(const SynthCommand& c, std::ostream& out, std::ostream& err) {
   s = "zone_id,order_id,label,shape,lat,lon,radius_m,wkt\n";
   for (const Zone& z : d.zones) {
     s += std::to_string(z.id) + ',' + std::to_string(z.order_id) + ',';
-    linkage::csv_append(s, z.label);
+    eq::csv_append(s, z.label);
     if (z.shape == Zone::Shape::circle) {
       s += ",circle,";
       append_number(s, z.center.lat, 7);
@@ -497,7 +497,7 @@ int run_synth(const SynthCommand& c, std::ostream& out, std::ostream& err) {
       }
       wkt += "))";
       s += ",polygon,,,,";
-      linkage::csv_append(s, wkt);
+      eq::csv_append(s, wkt);
       s += '\n';
     }
   }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/vocabulary.h"
 #include "http/message.h"
 #include "monitoring/engine.h"
 
@@ -196,13 +197,10 @@ struct HomeCounts {
   int64_t pending = 0, active = 0;               // the caller's unit
 };
 
-// One fixed list with its Spanish labels, served by the API (GET /monitoring/labels).
-struct Label {
-  std::string id, label;
-};
-const std::vector<Label>& outcome_labels();
-const std::vector<Label>& action_labels();
-const std::vector<Label>& dispatch_state_labels();
-std::string label_of(const std::vector<Label>& list, const std::string& id);  // the id itself when unknown
+// The fixed lists with their Spanish labels (core/vocabulary.h), served by the API
+// (GET /monitoring/labels): outcomes of an alert or a dispatch, actions, dispatch states.
+const Vocabulary& outcome_labels();
+const Vocabulary& action_labels();
+const Vocabulary& dispatch_state_labels();
 
 }  // namespace eq::monitoring

@@ -76,7 +76,7 @@ Result<IncidentView> Service::act(const Caller& by, const IncidentStep& cmd) {
   if ((kind == "llamada_victima" || kind == "llamada_agresor") && !cmd.reached)
     return fail(Error::invalid("reached", "Indique si la persona contestó.", "required"));
   if (kind == "cerrar" && !is_outcome(cmd.outcome))
-    return fail(Error::invalid("outcome", "Indique el resultado: falsa_alarma, contacto_sin_riesgo, unidad_en_sitio, detencion, derivacion u otro.",
+    return fail(Error::invalid("outcome", "Indique el resultado: " + outcome_labels().ids_text() + ".",
                                "required"));
   if (kind != "cerrar" && !cmd.outcome.empty()) return fail(Error::invalid("outcome", "El resultado solo se indica al cerrar.", "not_allowed"));
   if (auto ok = access::act_on_incident(by.who, cmd.incident_id, kNoIncident); !ok) return fail(ok.error());

@@ -18,12 +18,12 @@ Json int_or_null(const std::optional<int64_t>& v) { return v ? Json(*v) : Json(n
 Json lat_json(const std::optional<LatLon>& p) { return p ? Json(p->lat) : Json(nullptr); }
 Json lon_json(const std::optional<LatLon>& p) { return p ? Json(p->lon) : Json(nullptr); }
 Json home_json(const std::optional<LatLon>& h) { return h ? Json({{"lat", h->lat}, {"lon", h->lon}}) : Json(nullptr); }
-Json labelled(const std::vector<Label>& list, const std::string& id) { return id.empty() ? Json(nullptr) : Json(label_of(list, id)); }
+Json labelled(const Vocabulary& list, const std::string& id) { return id.empty() ? Json(nullptr) : Json(list.label(id)); }
 
 }  // namespace
 
-const std::vector<Label>& outcome_labels() {
-  static const std::vector<Label> list = {{"falsa_alarma", "Falsa alarma"},
+const Vocabulary& outcome_labels() {
+  static const Vocabulary list = {{"falsa_alarma", "Falsa alarma"},
                                           {"contacto_sin_riesgo", "Contacto con la víctima, sin riesgo"},
                                           {"unidad_en_sitio", "Unidad en el lugar"},
                                           {"detencion", "Detención del agresor"},
@@ -32,8 +32,8 @@ const std::vector<Label>& outcome_labels() {
   return list;
 }
 
-const std::vector<Label>& action_labels() {
-  static const std::vector<Label> list = {{"tomar", "Alerta tomada"},       {"llamada_victima", "Llamada a la víctima"},
+const Vocabulary& action_labels() {
+  static const Vocabulary list = {{"tomar", "Alerta tomada"},       {"llamada_victima", "Llamada a la víctima"},
                                           {"llamada_agresor", "Llamada al agresor"}, {"nota", "Nota"},
                                           {"despacho", "Despacho de unidad"}, {"redespacho", "Redespacho a otra unidad"},
                                           {"cerrar", "Alerta cerrada"},     {"escalada", "Escalamiento"},
@@ -41,23 +41,13 @@ const std::vector<Label>& action_labels() {
   return list;
 }
 
-const std::vector<Label>& dispatch_state_labels() {
-  static const std::vector<Label> list = {{"enviado", "Enviado"},     {"aceptado", "Aceptado"}, {"en_camino", "En camino"},
+const Vocabulary& dispatch_state_labels() {
+  static const Vocabulary list = {{"enviado", "Enviado"},     {"aceptado", "Aceptado"}, {"en_camino", "En camino"},
                                           {"en_sitio", "En el lugar"}, {"cerrado", "Cerrado"},   {"anulado", "Anulado (redespachado)"}};
   return list;
 }
 
-std::string label_of(const std::vector<Label>& list, const std::string& id) {
-  for (const auto& l : list)
-    if (l.id == id) return l.label;
-  return id;
-}
-
-bool is_outcome(const std::string& id) {
-  for (const auto& l : outcome_labels())
-    if (l.id == id) return true;
-  return false;
-}
+bool is_outcome(const std::string& id) { return outcome_labels().contains(id); }
 
 Json zone_json(const Zone& z) {
   const bool circle = z.shape == Zone::Shape::circle;

@@ -7,12 +7,13 @@
 #include <cctype>
 #include <chrono>
 #include <condition_variable>
-#include <iostream>
 #include <mutex>
 #include <string_view>
 #include <thread>
 
+#include "core/log.h"
 #include "core/time.h"
+#include "core/url.h"
 #include "http/message.h"
 #include "monitoring/osmand.h"
 
@@ -26,11 +27,10 @@ void init_library() {
   std::call_once(once, [] { mosquitto_lib_init(); });
 }
 
-void log_event(std::string_view level, std::string_view msg, Json extra = Json::object()) {
-  extra["level"] = level;
-  extra["msg"] = msg;
-  extra["component"] = "mqtt";
-  std::cerr << extra.dump(-1, ' ', false, Json::error_handler_t::replace) << std::endl;
+// Diagnostics through spdlog (core/log.h): the message, then its details as one JSON object.
+void log_event(std::string_view level, std::string_view msg, const Json& extra = Json::object()) {
+  spdlog::log(spdlog::level::from_str(std::string(level)), "{} {}", msg,
+              extra.dump(-1, ' ', false, Json::error_handler_t::replace));
 }
 
 // The device ids the service accepts (API.md: 3–64 of [A-Za-z0-9_.:-]); anything else in the
@@ -42,27 +42,10 @@ bool valid_device_id(std::string_view id) {
   });
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 // The `key` parameter of one line, if any (the last one wins, as for every OsmAnd parameter).
 std::optional<std::string> key_of(std::string_view line) {
   if (const size_t q = line.find('?'); q != std::string_view::npos) line.remove_prefix(q + 1);
-  std::optional<std::string> key;
-  size_t i = 0;
-  while (i < line.size()) {
-    size_t j = line.find('&', i);
-    if (j == std::string_view::npos) j = line.size();
-    const std::string_view pair = line.substr(i, j - i);
-    i = j + 1;
-    const size_t eqp = pair.find('=');
-    if (eqp == std::string_view::npos) continue;
-    if (iequals(form_decode(pair.substr(0, eqp)), "key")) key = form_decode(pair.substr(eqp + 1));
-  }
-  return key;
+  return form_value(line, "key", /*ignore_case=*/true);
 }
 
 Json error_json(const Error& e) {

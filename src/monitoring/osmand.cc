@@ -7,6 +7,7 @@
 
 #include "core/text.h"
 #include "core/time.h"
+#include "core/url.h"
 
 namespace eq::monitoring {
 namespace {
@@ -14,33 +15,6 @@ namespace {
 Error bad(std::string_view field, std::string message) {
   return Error::invalid(std::string(field), std::move(message), "invalid_position");
 }
-
-int hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
-
-std::string form_decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out.push_back(' ');
-    } else if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-      out.push_back(char(hex(s[i + 1]) * 16 + hex(s[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
-
-namespace {
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -131,17 +105,9 @@ Result<Position> parse_osmand(std::string_view params, int64_t received_at) {
   std::string time_s;
   // Strip a leading '?' and any path before it: callers may hand over the whole target.
   if (const size_t q = params.find('?'); q != std::string_view::npos) params.remove_prefix(q + 1);
-  while (!params.empty() && (params.back() == '\n' || params.back() == '\r')) params.remove_suffix(1);
-  size_t i = 0;
-  while (i < params.size()) {
-    size_t j = params.find('&', i);
-    if (j == std::string_view::npos) j = params.size();
-    const std::string_view pair = params.substr(i, j - i);
-    i = j + 1;
-    if (pair.empty()) continue;
-    const size_t eqp = pair.find('=');
-    const std::string key = form_decode(pair.substr(0, eqp));
-    const std::string value = eqp == std::string_view::npos ? std::string() : form_decode(pair.substr(eqp + 1));
+  for (const FormField& field : parse_form(params)) {
+    const std::string& key = field.key;
+    const std::string& value = field.value;
     if (iequals(key, "id") || iequals(key, "deviceid")) {
       p.device_id = trim(value);
     } else if (iequals(key, "lat")) {

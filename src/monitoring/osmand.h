@@ -29,10 +29,6 @@ Result<Position> parse_osmand(std::string_view params, int64_t received_at);
 // read as UTC (GPS time is UTC, and trackers that omit the zone send it).
 Result<int64_t> parse_device_time(std::string_view text, std::string_view field);
 
-// application/x-www-form-urlencoded: '+' is a space, %XX a byte. A malformed escape stays as is
-// (what browsers and Traccar do) rather than losing the position.
-std::string form_decode(std::string_view s);
-
 // "sos", "tampering,lowBattery"… (separated by commas or semicolons) → Alarm flags; unknown
 // names are ignored rather than refused, because refusing would lose the position with them.
 uint8_t parse_alarms(std::string_view text);

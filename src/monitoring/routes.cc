@@ -9,6 +9,8 @@
 #include "core/format_cl.h"
 #include "core/text.h"
 #include "core/time.h"
+#include "core/url.h"
+#include "http/fields.h"
 #include "monitoring/access.h"
 #include "monitoring/evidence.h"
 #include "monitoring/json.h"
@@ -28,10 +30,7 @@ using access::kHandle;
 using access::kManage;
 using access::kUnit;
 
-std::string str(const Json& body, const char* key) {
-  auto it = body.find(key);
-  return it == body.end() || it->is_null() || !it->is_string() ? std::string() : trim(it->get<std::string>());
-}
+using http::body_text;
 
 constexpr const char* kNoOrder = "No existe una medida con ese identificador.";
 constexpr const char* kNoIncident = "No existe una alerta con ese identificador.";
@@ -56,29 +55,11 @@ Result<double> number_in(const Json& body, const char* key, double lo, double hi
   return x;
 }
 
-// The value of one field of a form-encoded string ("" when absent).
-std::string form_value(std::string_view params, std::string_view name) {
-  for (size_t p = 0; p <= params.size();) {
-    size_t amp = params.find('&', p);
-    if (amp == std::string_view::npos) amp = params.size();
-    auto part = params.substr(p, amp - p);
-    auto eq = part.find('=');
-    if (eq != std::string_view::npos && form_decode(part.substr(0, eq)) == name) return form_decode(part.substr(eq + 1));
-    p = amp + 1;
-  }
-  return {};
-}
-
 // Device credentials: `key` in the OsmAnd parameters, or HTTP Basic (device id : secret).
 std::optional<Credentials> basic_credentials(const Request& req) {
   std::string h = req.header("authorization");
   if (h.rfind("Basic ", 0) != 0) return std::nullopt;
-  std::string b64 = h.substr(6);
-  // Basic uses standard base64; the helper reads base64url, so translate the two letters.
-  std::replace(b64.begin(), b64.end(), '+', '-');
-  std::replace(b64.begin(), b64.end(), '/', '_');
-  b64.erase(std::remove(b64.begin(), b64.end(), '='), b64.end());
-  auto plain = crypto::from_base64url(b64);
+  auto plain = crypto::from_base64(std::string_view(h).substr(6));
   if (!plain) return std::nullopt;
   auto colon = plain->find(':');
   if (colon == std::string::npos) return std::nullopt;
@@ -183,20 +164,20 @@ Result<NewOrder> parse_order(const Json& body) {
   if (body.contains("record_id") && !body["record_id"].is_null() && (!o.record_id || *o.record_id <= 0))
     return fail(Error::invalid("record_id", "Indique el número de la medida en el registro de causas.", "invalid_record"));
   const bool linked = o.record_id.has_value();
-  o.label = str(body, "label");
+  o.label = body_text(body, "label");
   if (o.label.empty() && !linked) return fail(Error::invalid("label", "Indique el RIT o la causa de la medida.", "required"));
-  o.court = str(body, "court");
-  o.victim_name = str(body, "victim_name");
+  o.court = body_text(body, "court");
+  o.victim_name = body_text(body, "victim_name");
   if (o.victim_name.empty() && !linked) return fail(Error::invalid("victim_name", "Indique el nombre de la víctima.", "required"));
-  o.aggressor_name = str(body, "aggressor_name");
+  o.aggressor_name = body_text(body, "aggressor_name");
   if (o.aggressor_name.empty() && !linked) return fail(Error::invalid("aggressor_name", "Indique el nombre del agresor.", "required"));
-  o.victim_phone = str(body, "victim_phone");
+  o.victim_phone = body_text(body, "victim_phone");
   if (!std::regex_match(o.victim_phone, phone_pattern()))
     return fail(Error::invalid("victim_phone", "Indique un teléfono de 8 a 15 dígitos, por ejemplo +56 9 1234 5678.", "invalid_phone"));
-  o.aggressor_phone = str(body, "aggressor_phone");
+  o.aggressor_phone = body_text(body, "aggressor_phone");
   if (!std::regex_match(o.aggressor_phone, phone_pattern()))
     return fail(Error::invalid("aggressor_phone", "Indique un teléfono de 8 a 15 dígitos, por ejemplo +56 9 1234 5678.", "invalid_phone"));
-  o.comuna_id = str(body, "comuna_id");
+  o.comuna_id = body_text(body, "comuna_id");
   if (o.comuna_id.empty() && !linked)
     return fail(Error::invalid("comuna_id", "Indique el código de una comuna existente, por ejemplo 13101 (Santiago).", "invalid_comuna"));
   if (body.contains("min_distance_m") && !body["min_distance_m"].is_null()) {
@@ -211,12 +192,12 @@ Result<NewOrder> parse_order(const Json& body) {
     if (!a) return fail(a.error());
     o.approach_m = *a;
   }
-  if (auto s = str(body, "starts_on"); !s.empty()) {
+  if (auto s = body_text(body, "starts_on"); !s.empty()) {
     auto d = parse_date_cl(s, "starts_on");
     if (!d) return fail(d.error());
     o.starts_at = *d;
   }
-  if (auto e = str(body, "ends_on"); !e.empty()) {
+  if (auto e = body_text(body, "ends_on"); !e.empty()) {
     auto d = parse_date_cl(e, "ends_on");
     if (!d) return fail(d.error());
     o.ends_at = *d + 86'400'000LL;  // through the whole last day
@@ -232,9 +213,9 @@ Result<NewOrder> parse_order(const Json& body) {
 
 Result<Zone> parse_zone(const Json& body) {
   Zone z;
-  z.label = str(body, "label");
+  z.label = body_text(body, "label");
   if (z.label.empty()) return fail(Error::invalid("label", "Indique qué lugar protege la zona (domicilio, trabajo, colegio…).", "required"));
-  const std::string shape = str(body, "shape");
+  const std::string shape = body_text(body, "shape");
   if (shape == "circle") {
     z.shape = Zone::Shape::circle;
     if (!body.contains("lat") || !body.contains("lon")) return fail(Error::invalid("lat", "Indique el centro del círculo (lat, lon).", "required"));
@@ -274,9 +255,10 @@ Json court_order_json(const CourtOrder& c) {
           {"aggressor", {{"person_id", c.aggressor_person_id}, {"name", c.aggressor_name}}}};
 }
 
-Json labels_json(const std::vector<Label>& list) {
+// {"id", "label"} pairs: the shape web/src/monitoring/data.ts reads (http::vocabulary_json says "name").
+Json labels_json(const Vocabulary& list) {
   Json out = Json::array();
-  for (const auto& l : list) out.push_back({{"id", l.id}, {"label", l.label}});
+  for (const auto& t : list.terms()) out.push_back({{"id", t.id}, {"label", t.label}});
   return out;
 }
 
@@ -389,7 +371,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
   router.add({"POST", "/api/v1/monitoring/orders/{id}/end", kManage, "Terminar una medida (deja de vigilarse; sus dispositivos se retiran)", tag,
               on_id(kNoOrder, end,
                     [](Service& svc, const Request& req, int64_t id, const Json& body) -> Result<Response> {
-                      const std::string reason = str(body, "reason");
+                      const std::string reason = body_text(body, "reason");
                       if (reason.empty())
                         return fail(Error::invalid("reason", "Indique por qué termina la medida (por ejemplo, la resolución del tribunal).", "required"));
                       auto o = svc.end_order(caller(req), EndOrder{id, reason});
@@ -403,11 +385,11 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
                     [](Service& svc, const Request& req, int64_t id, const Json& body) -> Result<Response> {
                       NewDevice d;
                       d.order_id = id;
-                      d.device_id = str(body, "device_id");
+                      d.device_id = body_text(body, "device_id");
                       if (!std::regex_match(d.device_id, std::regex("^[A-Za-z0-9_.:-]{3,64}$")))
                         return fail(Error::invalid("device_id", "El identificador del dispositivo (IMEI o serie) tiene de 3 a 64 letras, números o . _ : -.",
                                                    "invalid_device_id"));
-                      auto kind = parse_device_kind(str(body, "kind"), "kind");
+                      auto kind = parse_device_kind(body_text(body, "kind"), "kind");
                       if (!kind) return fail(kind.error());
                       d.kind = *kind;
                       auto added = svc.add_device(caller(req), d);
@@ -459,9 +441,9 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
                     [](Service& svc, const Request& req, int64_t id, const Json& body) -> Result<Response> {
                       IncidentStep step;
                       step.incident_id = id;
-                      step.kind = str(body, "kind");
-                      step.note = str(body, "note");
-                      step.outcome = str(body, "outcome");
+                      step.kind = body_text(body, "kind");
+                      step.note = body_text(body, "note");
+                      step.outcome = body_text(body, "outcome");
                       if (body.contains("reached") && body["reached"].is_boolean()) step.reached = body["reached"].get<bool>();
                       auto v = svc.act(caller(req), step);
                       if (!v) return fail(v.error());
@@ -485,7 +467,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
                     [](Service& svc, const Request& req, int64_t id, const Json& body) -> Result<Response> {
                       DispatchStep step;
                       step.incident_id = id;
-                      step.note = str(body, "note");
+                      step.note = body_text(body, "note");
                       step.institution_id = int_field(body, "institution_id");
                       step.redispatch = body.value("redispatch", false);
                       auto d = svc.dispatch(caller(req), step);
@@ -529,7 +511,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
   router.add({"POST", "/api/v1/monitoring/dispatches/{id}/status", kUnit, "Informar el avance de un despacho", tag,
               on_id(kNoDispatch, status,
                     [](Service& svc, const Request& req, int64_t id, const Json& body) -> Result<Response> {
-                      auto d = svc.unit_step(caller(req), UnitStep{id, str(body, "state"), str(body, "outcome"), str(body, "note")});
+                      auto d = svc.unit_step(caller(req), UnitStep{id, body_text(body, "state"), body_text(body, "outcome"), body_text(body, "note")});
                       if (!d) return fail(d.error());
                       return Response::json({{"dispatch", dispatch_json(*d)}});
                     }),
@@ -554,7 +536,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
         return fail(Error::invalid("id", "El identificador no coincide con el de las credenciales.", "device_mismatch"));
       who.secret = basic->secret;
     } else {
-      who.secret = form_value(params, "key");
+      who.secret = eq::form_value(params, "key").value_or("");
     }
     if (who.secret.empty()) return fail(Error{401, "device_unauthenticated", "Falta la clave del dispositivo (key).", "key"});
     std::vector<Position> one{std::move(*pos)};

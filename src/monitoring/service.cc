@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <cmath>
 #include <climits>
-#include <iostream>
 #include <set>
 
+#include "core/log.h"
 #include "core/time.h"
 #include "monitoring/service_impl.h"
 
@@ -158,7 +158,7 @@ void Service::Impl::publish_after(const std::vector<int64_t>& incidents, const s
     for (int64_t id : incidents) publish_incident(**lease, id);
     for (int64_t id : dispatches) publish_dispatch(**lease, id);
   } catch (const std::exception& e) {
-    std::cerr << "monitoring: publish: " << e.what() << std::endl;
+    spdlog::error("monitoring: publish: {}", e.what());
   }
 }
 
@@ -192,7 +192,7 @@ void Service::tick(int64_t now) {
     try {
       if (I.escalations_due(**lease, take_before, accept_before) == 0) return;
     } catch (const std::exception& e) {
-      std::cerr << "monitoring: escalation sweep: " << e.what() << std::endl;
+      spdlog::error("monitoring: escalation sweep: {}", e.what());
       return;
     }
   }
@@ -226,7 +226,7 @@ void Service::tick(int64_t now) {
         return std::make_pair(incidents, dispatches);
       });
   if (!escalated) {
-    std::cerr << "monitoring: escalation sweep: " << escalated.error().message << std::endl;
+    spdlog::error("monitoring: escalation sweep: {}", escalated.error().message);
     return;
   }
   if (escalated->first.empty() && escalated->second.empty()) return;

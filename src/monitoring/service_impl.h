@@ -20,9 +20,9 @@
 
 namespace eq::monitoring {
 
-inline std::string outcome_es(const std::string& id) { return label_of(outcome_labels(), id); }
-inline std::string action_es(const std::string& kind) { return label_of(action_labels(), kind); }
-inline std::string dispatch_state_es(const std::string& s) { return label_of(dispatch_state_labels(), s); }
+inline std::string outcome_es(const std::string& id) { return outcome_labels().label(id); }
+inline std::string action_es(const std::string& kind) { return action_labels().label(kind); }
+inline std::string dispatch_state_es(const std::string& s) { return dispatch_state_labels().label(s); }
 bool is_outcome(const std::string& id);
 std::string holder_of(DeviceKind k);  // "victima" | "agresor"
 AlertType alert_type_from(const std::string& s);  // stored text → enum (to_string's inverse)

@@ -8,6 +8,7 @@
 #include <map>
 #include <variant>
 
+#include "core/csv.h"
 #include "core/format_cl.h"
 #include "core/time.h"
 
@@ -16,32 +17,6 @@ namespace eq::policy {
 namespace {
 XlsxCell opt_cell(const std::optional<double>& v) { return v ? XlsxCell(*v) : XlsxCell(std::string()); }
 }  // namespace
-
-// ---------------------------------------------------------------- CSV
-
-std::string csv_field(const std::string& s) {
-  // Cells starting with = + - @ are read as formulas by spreadsheets: prefix an apostrophe.
-  std::string v = s;
-  if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@') &&
-      !std::all_of(v.begin() + 1, v.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == ',' || c == '.'; }))
-    v = "'" + v;
-  if (v.find_first_of(",\"\r\n;") == std::string::npos) return v;
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-std::string csv_row(const std::vector<std::string>& fields) {
-  std::string out;
-  for (size_t i = 0; i < fields.size(); ++i) {
-    if (i) out += ',';
-    out += csv_field(fields[i]);
-  }
-  return out + "\r\n";
-}
 
 // ---------------------------------------------------------------- tables
 
@@ -58,10 +33,10 @@ Result<http::Response> table_response(const ExportTable& t, bool xlsx) {
     r.compressible = false;
   } else {
     r.content_type = "text/csv; charset=utf-8";
-    r.body = kCsvBom;
+    r.body = eq::kCsvBom;
     std::vector<std::string> fields;
     for (const auto& c : t.columns) fields.push_back(c.csv);
-    r.body += csv_row(fields);
+    r.body += eq::csv_row(fields, {.spreadsheet = true});
     for (const auto& row : t.rows) {
       fields.clear();
       for (size_t k = 0; k < row.size(); ++k) {
@@ -73,7 +48,7 @@ Result<http::Response> table_response(const ExportTable& t, bool xlsx) {
         int d = k < t.columns.size() ? t.columns[k].decimals : 0;
         fields.push_back(d ? format_decimal(v, d) : std::to_string(std::llround(v)));
       }
-      r.body += csv_row(fields);
+      r.body += eq::csv_row(fields, {.spreadsheet = true});
     }
   }
   r.headers.push_back({"Content-Disposition", "attachment; filename=\"" + t.file + (xlsx ? ".xlsx" : ".csv") + "\""});

@@ -12,11 +12,7 @@
 
 namespace eq::policy {
 
-// ---------------------------------------------------------------- CSV (RFC 4180, UTF-8 BOM)
-// Policy's own CSV writer; generic copies of these exist (see issue 12, item 5).
-std::string csv_field(const std::string& s);
-std::string csv_row(const std::vector<std::string>& fields);  // ends with CRLF
-inline const char* kCsvBom = "\xEF\xBB\xBF";
+// CSV downloads go through core/csv.h (eq::csv_row with spreadsheet protection, eq::kCsvBom).
 
 struct Column {
   std::string csv, xlsx;

@@ -1,13 +1,13 @@
 // CSV import of items and of focal points, with a per-row report. Each row is checked and
 // written on its own (one transaction per row, audited inside it): good rows are imported, bad
 // ones come back as {row, column, message} and leave nothing behind. The file is RFC 4180 UTF-8
-// (BOM tolerated), read with the linkage module's reader; the first record names the columns.
+// (BOM tolerated), read with the shared reader (core/csv.h); the first record names the columns.
 #include <algorithm>
 #include <map>
 
 #include "core/crypto.h"
 #include "core/text.h"
-#include "linkage/csv.h"
+#include "core/csv.h"
 #include "policy/import.h"
 #include "policy/import_rows.h"
 #include "policy/repository.h"

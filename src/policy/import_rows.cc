@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "core/text.h"
-#include "linkage/csv.h"
+#include "core/csv.h"
 
 namespace eq::policy {
 
@@ -15,7 +15,7 @@ std::string lower(std::string s) {
 
 Result<Table> read_table_text(std::string_view body, const std::vector<std::string>& required, const std::vector<std::string>& known) {
   if (body.empty()) return fail(Error::invalid("file", "El archivo está vacío.", "empty"));
-  linkage::CsvReader reader(body);
+  eq::CsvReader reader(body);
   std::vector<std::string_view> fields;
   std::string_view raw;
   Table t;

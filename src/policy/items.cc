@@ -5,6 +5,7 @@
 
 #include "core/format_cl.h"
 #include "core/time.h"
+#include "http/fields.h"
 #include "policy/rollup.h"
 #include "policy/rules.h"
 #include "policy/service.h"
@@ -52,26 +53,26 @@ Result<std::vector<int64_t>> Service::institution_ids(const Json& body) {
 
 Result<void> Service::apply_item_fields(Item& i, const Json& body, bool creating) {
   if (body.contains("title")) {
-    i.title = body_string(body, "title");
+    i.title = http::body_text(body, "title");
     if (i.title.empty()) return fail(Error::invalid("title", "Escriba el título del ítem.", "required"));
   } else if (creating) {
     return fail(Error::invalid("title", "Escriba el título del ítem.", "required"));
   }
-  if (body.contains("code")) i.code = body_string(body, "code");
+  if (body.contains("code")) i.code = http::body_text(body, "code");
   if (body.contains("weight") && !body["weight"].is_null()) {
     double w = body["weight"].get<double>();
     if (!(w > 0) || w > 1000) return fail(Error::invalid("weight", "El peso debe ser mayor que 0 y como máximo 1000.", "out_of_range"));
     i.weight = w;
   }
   if (body.contains("status")) {
-    i.status = body_string(body, "status");
+    i.status = http::body_text(body, "status");
     if (!is_item_status(i.status))
       return fail(Error::invalid("status", "El estado debe ser vigente, cumplido, no_cumplido o suspendido.", "invalid_status"));
   }
-  if (body.contains("region_id")) i.region_id = body_string(body, "region_id");
+  if (body.contains("region_id")) i.region_id = http::body_text(body, "region_id");
   for (auto [key, field] : {std::pair{"indicator_name", &i.indicator_name}, std::pair{"indicator_unit", &i.indicator_unit},
                             std::pair{"source_note", &i.source_note}})
-    if (body.contains(key)) *field = body_string(body, key);
+    if (body.contains(key)) *field = http::body_text(body, key);
   for (auto [key, field] : {std::pair{"baseline", &i.baseline}, std::pair{"target", &i.target}, std::pair{"indicator_value", &i.indicator_value},
                             std::pair{"numerator", &i.numerator}, std::pair{"denominator", &i.denominator}})
     if (body.contains(key)) *field = body_double(body, key);
@@ -98,7 +99,7 @@ Result<Json> Service::create_item(const http::Request& req, const Json& body) {
   auto ins = body_id(body, "instrument_id");
   if (!ins) return fail(ins.error());
   i.instrument_id = *ins;
-  i.level = body_string(body, "level");
+  i.level = http::body_text(body, "level");
   if (!is_level(i.level))
     return fail(Error::invalid("level", "El nivel debe ser eje, meta, compromiso, accion o medida.", "invalid_level"));
   if (body.contains("parent_id") && !body["parent_id"].is_null()) i.parent_id = body["parent_id"].get<int64_t>();

@@ -167,11 +167,6 @@ Json instrument_summary(const Instrument& i, const std::vector<Declared>& figure
 }
 // ---------------------------------------------------------------- reading a request body
 
-std::string body_string(const Json& body, const char* key) {
-  auto it = body.find(key);
-  return it == body.end() || it->is_null() ? std::string() : trim(it->get<std::string>());
-}
-
 Result<int64_t> body_id(const Json& body, const char* key) {
   auto it = body.find(key);
   if (it == body.end() || it->is_null()) return fail(Error::invalid(key, std::string("Indique «") + key + "».", "required"));

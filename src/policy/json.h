@@ -39,9 +39,8 @@ Json row_json(const ReportRow& r, const Names& n);
 // An instrument with its stored figure and the figures its source declares.
 Json instrument_summary(const Instrument& i, const std::vector<Declared>& figures);
 
-// Values of a request body already checked against the route's schema: a trimmed string ("" when
-// absent or null), a required id (error names the key), an optional number.
-std::string body_string(const Json& body, const char* key);
+// Values of a request body already checked against the route's schema: a required id (error names
+// the key), an optional number. Strings: http::body_text (http/fields.h).
 Result<int64_t> body_id(const Json& body, const char* key);
 std::optional<double> body_double(const Json& body, const char* key);
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "core/text.h"
+#include "http/fields.h"
 #include "policy/exports.h"
 #include "policy/import.h"
 #include "policy/module.h"
@@ -208,9 +209,9 @@ void register_routes(http::Router& router, store::Database& db, std::shared_ptr<
                 if (!period_id) return fail(period_id.error());
                 cmd.item_id = *item_id;
                 cmd.period_id = *period_id;
-                cmd.status = body_string(*body, "status");
+                cmd.status = http::body_text(*body, "status");
                 if (auto it = body->find("progress"); it != body->end() && !it->is_null()) cmd.progress = it->get<int64_t>();
-                cmd.narrative = body_string(*body, "narrative");
+                cmd.narrative = http::body_text(*body, "narrative");
                 auto saved = svc->submit_report(req, cmd);
                 if (!saved) return fail(saved.error());
                 return Response::json(saved->body, saved->created ? 201 : 200);
@@ -235,7 +236,7 @@ void register_routes(http::Router& router, store::Database& db, std::shared_ptr<
                 if (!id) return fail(Error::not_found("No existe un reporte con ese identificador."));
                 auto body = http::parse_body(req, review);
                 if (!body) return fail(body.error());
-                return json_answer(svc->review_report(req, *id, {body_string(*body, "decision"), body_string(*body, "comments")}));
+                return json_answer(svc->review_report(req, *id, {http::body_text(*body, "decision"), http::body_text(*body, "comments")}));
               },
               review});
   http::Schema new_instrument = {{"code", T::string, true, 60},         {"name", T::string, true, 300},
@@ -247,13 +248,13 @@ void register_routes(http::Router& router, store::Database& db, std::shared_ptr<
                 auto body = http::parse_body(req, new_instrument);
                 if (!body) return fail(body.error());
                 Instrument i;
-                i.code = body_string(*body, "code");
-                i.name = body_string(*body, "name");
-                i.kind = body_string(*body, "kind");
+                i.code = http::body_text(*body, "code");
+                i.name = http::body_text(*body, "name");
+                i.kind = http::body_text(*body, "kind");
                 if (body->contains("start_year")) i.start_year = (*body)["start_year"].get<int64_t>();
                 if (body->contains("end_year")) i.end_year = (*body)["end_year"].get<int64_t>();
-                i.description = body_string(*body, "description");
-                i.source = body_string(*body, "source");
+                i.description = http::body_text(*body, "description");
+                i.source = http::body_text(*body, "source");
                 return json_answer(svc->create_instrument(req, i), 201);
               },
               new_instrument});
@@ -300,13 +301,13 @@ void register_routes(http::Router& router, store::Database& db, std::shared_ptr<
                 if (!ins) return fail(ins.error());
                 Service::NewPeriod cmd;
                 cmd.instrument_id = *ins;
-                cmd.kind = body_string(*body, "kind");
+                cmd.kind = http::body_text(*body, "kind");
                 cmd.year = static_cast<int>(body->value("year", 0LL));
                 cmd.semester = body->contains("semester") && !(*body)["semester"].is_null()
                                    ? static_cast<int>((*body)["semester"].get<int64_t>())
                                    : 0;
-                cmd.opens_on = body_string(*body, "opens_on");
-                cmd.closes_on = body_string(*body, "closes_on");
+                cmd.opens_on = http::body_text(*body, "opens_on");
+                cmd.closes_on = http::body_text(*body, "closes_on");
                 cmd.grace_days = static_cast<int>(body->value("grace_days", 0LL));
                 return json_answer(svc->create_period(req, cmd), 201);
               },
@@ -318,7 +319,7 @@ void register_routes(http::Router& router, store::Database& db, std::shared_ptr<
                 if (!id) return fail(Error::not_found("No existe un período con ese identificador."));
                 auto body = http::parse_body(req, reopen);
                 if (!body) return fail(body.error());
-                return json_answer(svc->reopen_period(req, *id, body_string(*body, "until"), body_string(*body, "reason")));
+                return json_answer(svc->reopen_period(req, *id, http::body_text(*body, "until"), http::body_text(*body, "reason")));
               },
               reopen});
 }

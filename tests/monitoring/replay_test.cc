@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "linkage/csv.h"
+#include "core/csv.h"
 #include "monitoring/cli.h"
 
 namespace eq::monitoring {
@@ -36,7 +36,7 @@ class MonitoringReplay : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
   void write(const std::string& name, const std::string& text) { std::ofstream(dir_ / name, std::ios::binary) << text; }
-  std::string read(const std::string& name) { return *linkage::read_file((dir_ / name).string()); }
+  std::string read(const std::string& name) { return *eq::read_file((dir_ / name).string()); }
   ReplayCommand command() {
     ReplayCommand c;
     c.orders = (dir_ / "orders.csv").string();

@@ -2,6 +2,7 @@
 // CSV, and the stored figures on SQLite and PostgreSQL (incremental update = full recomputation).
 #include <gtest/gtest.h>
 
+#include "core/csv.h"
 #include "core/time.h"
 #include "policy/exports.h"
 #include "policy/module.h"
@@ -209,9 +210,11 @@ TEST(PolicyEvidence, TypeSizeAndSignatureAreChecked) {
 }
 
 TEST(PolicyCsv, QuotesAndNeutralisesFormulas) {
-  EXPECT_EQ(csv_row({"a", "b,c", "d\"e", "línea\nnueva"}), "a,\"b,c\",\"d\"\"e\",\"línea\nnueva\"\r\n");
-  EXPECT_EQ(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-  EXPECT_EQ(csv_field("-12,5"), "\"-12,5\"");  // a number stays a number
+  // Policy downloads use the shared writer with spreadsheet protection (core/csv.h).
+  const eq::CsvWriteOptions sheet{.spreadsheet = true};
+  EXPECT_EQ(eq::csv_row({"a", "b,c", "d\"e", "línea\nnueva"}, sheet), "a,\"b,c\",\"d\"\"e\",\"línea\nnueva\"\r\n");
+  EXPECT_EQ(eq::csv_row({"=HYPERLINK(\"x\")"}, sheet, ""), "\"'=HYPERLINK(\"\"x\"\")\"");
+  EXPECT_EQ(eq::csv_row({"-12,5"}, sheet, ""), "\"-12,5\"");  // a number stays a number
 }
 
 // ---------------------------------------------------------------- stored figures, both backends
