@@ -198,9 +198,11 @@ struct HomeCounts {
 };
 
 // The fixed lists with their Spanish labels (core/vocabulary.h), served by the API
-// (GET /monitoring/labels): outcomes of an alert or a dispatch, actions, dispatch states.
+// (GET /monitoring/labels): outcomes of an alert or a dispatch, actions, dispatch states; and the
+// states of an incident (printed on the evidence page).
 const Vocabulary& outcome_labels();
 const Vocabulary& action_labels();
 const Vocabulary& dispatch_state_labels();
+const Vocabulary& incident_state_labels();
 
 }  // namespace eq::monitoring

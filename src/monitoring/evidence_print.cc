@@ -86,12 +86,6 @@ std::string device_es(const std::string& kind) {
   auto it = names.find(kind);
   return it == names.end() ? kind : it->second;
 }
-std::string state_es(const std::string& s) {
-  static const std::map<std::string, std::string> names = {
-      {"nueva", "Nueva"}, {"en_gestion", "En gestión"}, {"despachada", "Unidad despachada"}, {"cerrada", "Cerrada"}};
-  auto it = names.find(s);
-  return it == names.end() ? s : it->second;
-}
 std::string kind_es(const std::string& kind) {
   static const std::map<std::string, std::string> names = {{"incident", "Incidente"}, {"alert", "Alerta"}, {"position", "Posición"},
                                                            {"action", "Acción del operador"}, {"dispatch", "Despacho"}};
@@ -116,7 +110,7 @@ std::string detail(const std::string& kind, const Json& d) {
   if (kind == "incident")
     return joined({text(d, "type_label").empty() ? type_es(text(d, "type")) : text(d, "type_label"),
                    "gravedad " + severity_es(text(d, "severity")), "dispositivo " + text(d, "device_id"),
-                   number(d, "count", 0, " alertas"), state_es(text(d, "state"))});
+                   number(d, "count", 0, " alertas"), incident_state_labels().label(text(d, "state"))});
   if (kind == "alert")
     return joined({type_es(text(d, "type")), "dispositivo " + text(d, "device_id"), coordinates(d),
                    d.contains("distance_m") && d["distance_m"].is_number() ? "distancia " + number(d, "distance_m", 0, " m") : "",
@@ -217,7 +211,7 @@ std::string evidence_html(const Json& doc) {
   h += row("Distancia entre los dispositivos", number(inc, "distance_m", 0, " m"));
   h += row("Zona", text(inc, "zone_label"));
   h += row("Comuna (código)", text(inc, "comuna_id"));
-  h += row("Estado", state_es(text(inc, "state")));
+  h += row("Estado", incident_state_labels().label(text(inc, "state")));
   h += row("Tomado por", text(inc, "taken_by"));
   h += row("Resultado", text(inc, "outcome_label").empty() ? text(inc, "outcome") : text(inc, "outcome_label"));
   h += "</table>\n";

@@ -47,6 +47,11 @@ const Vocabulary& dispatch_state_labels() {
   return list;
 }
 
+const Vocabulary& incident_state_labels() {
+  static const Vocabulary list = {{"nueva", "Nueva"}, {"en_gestion", "En gestión"}, {"despachada", "Unidad despachada"}, {"cerrada", "Cerrada"}};
+  return list;
+}
+
 bool is_outcome(const std::string& id) { return outcome_labels().contains(id); }
 
 Json zone_json(const Zone& z) {
