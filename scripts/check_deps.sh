@@ -7,6 +7,7 @@
 #
 #   app  (composition root, src/main.cc) ──► may include every folder
 #    ├── monitoring ───► audit
+#    ├── channels ─────► cases, territory, auth, audit   (chat ──► channels, audit: via channels/intake.h)
 #    ├── policy ───────► auth, legislative, territory, audit
 #    ├── alerts ───────► cases, audit
 #    │    └── cases ───► risk, territory, linkage, audit    (knows alerts only as cases/alert_feed.h)
@@ -37,6 +38,8 @@ declare -A allowed=(
   [alerts]="$base audit cases"
   [policy]="$base audit auth legislative territory"
   [monitoring]="$base audit"
+  [channels]="$base audit cases territory auth"
+  [chat]="$base audit channels"
   [app]="*"
 )
 

@@ -21,6 +21,7 @@
 #include "core/time.h"
 #include "monitoring/module.h"
 #include "monitoring/mqtt.h"
+#include "channels/module.h"
 #include "store/encrypted_fields.h"
 #include "territory/module.h"
 
@@ -179,6 +180,14 @@ void wire(kernel::Context& ctx, const Config& config) {
     if (colon != std::string::npos) mo.port = std::atoi(mqtt.c_str() + colon + 1);
     ctx.provide(std::make_shared<monitoring::MqttOptions>(mo));
   }
+
+  // The help channels name operators for their supervisors, from the accounts module.
+  auto channels_dir = std::make_shared<channels::Directory>();
+  channels_dir->user_names = [auth](const std::set<int64_t>& ids) {
+    auto names = auth()->display_names(ids, {});
+    return names ? names->first : std::map<int64_t, std::string>();
+  };
+  ctx.provide(channels_dir);
 }
 
 // Routes of the server itself (health, metrics, API description), public like a module's.

@@ -23,6 +23,7 @@ const std::vector<Permission>& permissions() {
       {"registries.directoras.search", "Buscar en el Registro de Directoras"},
       {"monitoring.manage", "Registrar medidas con monitoreo telemático, sus zonas de exclusión y dispositivos"},
       {"legislative.manage", "Registrar proyectos de ley, su tramitación y sus urgencias en la agenda legislativa"},
+      {"channels.supervise", "Supervisar la línea 1455 y el chat: cola en vivo, reasignación, bloqueos y estadística"},
   };
   return all;
 }
@@ -41,13 +42,15 @@ const std::vector<Role>& roles() {
       {"case_worker", "Profesional de atención", "Registra casos, evaluaciones de riesgo, derivaciones y medidas de protección.", true,
        {"cases.read", "cases.write", "alerts.respond"}},
       {"operator", "Operadora 1455 y centro de control", "Atiende contactos y alertas, y despacha a la unidad más cercana.", true,
-       {"cases.read", "channels.answer", "alerts.handle", "alerts.respond", "monitoring.manage"}},
+       {"cases.read", "channels.answer", "alerts.handle", "alerts.respond", "monitoring.manage", "cases.write"}},
       // Dispatched units receive the victim's name, phone and position: second factor too.
       {"municipal", "Seguridad municipal", "Recibe despachos, confirma su recepción y reporta el resultado.", true, {"dispatch.receive"}},
       {"responder", "Unidad policial de respuesta", "Recibe despachos del centro de control, confirma su recepción y reporta el resultado.",
        true, {"dispatch.receive"}},
       {"pharmacy", "Farmacia", "Reporta activaciones de la palabra clave «Mascarilla 19».", false, {"channels.pharmacy_report"}},
       {"company", "Empresa o headhunter", "Busca candidatas en el Registro de Directoras.", false, {"registries.directoras.search"}},
+      {"channels_supervisor", "Supervisión 1455", "Supervisa la cola de la línea 1455 y el chat, reasigna contactos, bloquea y revisa la estadística.",
+       true, {"cases.read", "cases.write", "channels.answer", "channels.supervise"}},
   };
   return all;
 }
@@ -88,6 +91,7 @@ const std::vector<Grant>& grants() {
       {"responder", Granter::institution_admin, {"police"}},
       {"pharmacy", Granter::institution_admin, {"pharmacy"}},
       {"company", Granter::institution_admin, {"company"}},
+      {"channels_supervisor", Granter::system_admin, {"public_service"}},
   };
   return all;
 }

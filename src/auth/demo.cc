@@ -21,6 +21,9 @@ const std::vector<DemoLogin>& demo_logins() {
       {"responder", "patrulla@equidad.demo", "Sebastián Muñoz Rojas", "Carabineros de Chile", true},
       {"pharmacy", "farmacia@equidad.demo", "Andrea Vergara Lagos", "Farmacia Comunitaria Providencia", false},
       {"company", "empresa@equidad.demo", "Ignacio Bravo Espinoza", "Consultora de Directorios Andes", false},
+      // The 1455 line's supervisor and a second operator, so offers, transfers and "already taken" can be seen.
+      {"channels_supervisor", "supervision@equidad.demo", "Lorena Salinas Ortiz", "Servicio Nacional de la Mujer y la Equidad de Género (SernamEG)", true},
+      {"operator", "operador2@equidad.demo", "Francisca Núñez Parra", "Servicio Nacional de la Mujer y la Equidad de Género (SernamEG)", true},
   };
   return all;
 }
