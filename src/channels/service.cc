@@ -371,13 +371,15 @@ Result<Contact> Service::take(const Actor& a, int64_t id) {
   auto c = guarded<Contact>(db_, [&](soci::session& s) -> Result<Contact> {
     Repository repo(keys_);
     auto c = repo.contact(s, id);
-    if (!c || access::view(*c, a) == access::View::none) return fail(Error::not_found(kNotFound));
+    if (!c) return fail(Error::not_found(kNotFound));
+    // Two operators pressing "Tomar" at once: the second hears that it was taken (nothing more
+    // about it), before the visibility rule would hide it from her.
+    if (c->state == "active" && (!c->holder_user_id || *c->holder_user_id != a.user_id))
+      return fail(Error::conflict("already_taken", "Otra operadora ya tomó este contacto."));
+    if (access::view(*c, a) == access::View::none) return fail(Error::not_found(kNotFound));
     if (c->state == "closed" || c->state == "abandoned")
       return fail(Error::conflict("contact_closed", "El contacto ya está cerrado."));
-    if (c->state == "active") {
-      if (c->holder_user_id && *c->holder_user_id == a.user_id) return *c;
-      return fail(Error::conflict("already_taken", "Otra operadora ya tomó este contacto."));
-    }
+    if (c->state == "active") return *c;
     if (c->state == "offered" && c->offered_to && *c->offered_to != a.user_id)
       return fail(Error::conflict("offered_to_other", "Este contacto está ofrecido a otra operadora; espere a que lo tome o lo libere."));
     auto o = repo.operator_of(s, a.user_id).value_or(new_operator(a, options_.default_max_chats));

@@ -75,7 +75,7 @@ Result<nlohmann::json> Service::call_event(const CallEvent& e, int64_t now) {
   auto out = db_.transaction<nlohmann::json>([&](soci::session& s) -> Result<nlohmann::json> {
     Repository repo(keys_);
     if (repo.call_event_seen(s, e.event_id))
-      return fail(Error::conflict("replayed", "Este evento ya fue recibido (evento repetido).", "event_id"));
+      return fail(Error::conflict("replayed", "La central ya envió este evento (repetido): no se aplica de nuevo.", "event_id"));
     const auto last = repo.last_applied_at(s, e.call_id);
     const bool stale = last && e.at < *last;
     auto c = repo.contact_by_ref(s, "phone", e.call_id);
