@@ -790,7 +790,7 @@ async function afterAttach(A, B, v) {
 // Permissions held only by national teams: system administration, the ministry's analysts and the
 // 1455 control centre (src/auth/catalogue.cc).
 const NATIONAL_PERMISSIONS = ['users.manage_all', 'institutions.manage', 'audit.read', 'alerts.configure', 'policy.validate',
-  'legislative.manage', 'alerts.handle', 'monitoring.manage'];
+  'legislative.manage', 'alerts.handle', 'monitoring.manage', 'channels.answer', 'channels.supervise'];
 function selected(o) {
   if (o.pattern.includes('{')) return true;
   if (o.permission === 'public') return false;

@@ -113,6 +113,9 @@ describe('route permissions', () => {
       // and the public half of the key that signs evidence exports.
       /^(GET|POST) \/api\/v1\/monitoring\/osmand$/, /^POST \/api\/v1\/monitoring\/positions$/,
       /^GET \/api\/v1\/monitoring\/export-key$/,
+      // Help channels: the 1455's opening hours (the public site), and the telephony switch's
+      // webhook, authenticated by its HMAC signature instead of a session.
+      /^GET \/api\/v1\/channels\/hours$/, /^POST \/api\/v1\/channels\/telephony\/events$/,
     ];
     const REVIEWED_ANY_ACCOUNT = [
       /^(GET|POST|DELETE) \/api\/v1\/auth\//, /^GET \/api\/v1\/me\//,
@@ -138,6 +141,11 @@ describe('route permissions', () => {
       // what they never do is ask for a user session.
       if (DEVICE_ROUTES.test(`${o.method} ${o.pattern}`) && r.status === 401) {
         assertApiError(assert, r, 401, 'device_unauthenticated');
+        continue;
+      }
+      // The telephony webhook refuses an unsigned event (401 bad_signature), never asks for a session.
+      if (`${o.method} ${o.pattern}` === 'POST /api/v1/channels/telephony/events' && r.status === 401) {
+        assertApiError(assert, r, 401, 'bad_signature');
         continue;
       }
       assert.notEqual(r.status, 401, `${o.method} ${o.path} asked for a session: ${r.text}`);

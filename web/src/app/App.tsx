@@ -37,6 +37,9 @@ const MonConsole = lazyPage(() => import('../monitoring/ConsolePage'));
 const MonOrders = lazyPage(() => import('../monitoring/OrdersPage'));
 const MonOrder = lazyPage<{ orderId: string }>(() => import('../monitoring/OrderPage'));
 const MonUnit = lazyPage(() => import('../monitoring/UnitPage'));
+const ChannelsConsole = lazyPage(() => import('../channels/ConsolePage'));
+const ChannelsSupervisor = lazyPage(() => import('../channels/SupervisorPage'));
+const ChannelsStatistics = lazyPage(() => import('../channels/StatisticsPage'));
 
 interface RouteDef {
   pattern: string;
@@ -79,6 +82,9 @@ const ROUTES: RouteDef[] = [
   { pattern: '/monitoreo/ordenes', anyPermission: ['monitoring.manage'], render: () => <MonOrders /> },
   { pattern: '/monitoreo/ordenes/:id', anyPermission: ['monitoring.manage'], render: (p) => <MonOrder orderId={p.id!} /> },
   { pattern: '/monitoreo/unidad', anyPermission: ['dispatch.receive'], render: () => <MonUnit /> },
+  { pattern: '/canales', anyPermission: ['channels.answer'], render: () => <ChannelsConsole /> },
+  { pattern: '/canales/supervision', anyPermission: ['channels.supervise'], render: () => <ChannelsSupervisor /> },
+  { pattern: '/canales/estadistica', anyPermission: ['channels.supervise'], render: () => <ChannelsStatistics /> },
 ];
 
 function NotFound() {
