@@ -3,6 +3,7 @@
 #include <random>
 
 #include "channels/repository.h"
+#include "core/time.h"
 
 namespace eq::channels {
 
@@ -21,7 +22,10 @@ Result<void> Service::load_demo(int64_t operator_user, int64_t institution, int6
     auto pick = [&](const Vocabulary& v, size_t limit) { return v.terms()[rng() % std::min(limit, v.terms().size())].id; };
     const int64_t day = 86'400'000;
     for (int d = 3; d >= 1; --d) {
-      const int64_t start = now - d * day;
+      // The line opens at 08:00 in Santiago: that day's local midnight plus eight hours.
+      auto midnight = parse_date_cl(format_date_cl(now - d * day), "date");
+      if (!midnight) return fail(midnight.error());
+      const int64_t start = *midnight + 8 * 3'600'000LL;
       for (int64_t i = 0; i < demo_contacts_per_day(); ++i) {
         Contact c;
         c.channel = rng() % 10 < 8 ? "phone" : "chat";

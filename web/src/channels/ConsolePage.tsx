@@ -22,6 +22,7 @@ import {
   STATE_LABELS,
   takeContact,
   type LiveQueue,
+  LIVE_PATH,
 } from './data';
 
 const vocabularies = cached(getVocabularies);
@@ -34,7 +35,7 @@ export default function ConsolePage() {
   const [selected, setSelected] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, run] = useBusy();
-  const live = useLive<LiveQueue>('/channels/live', { onMessage: () => queue.reload(), onOpen: () => queue.reload() });
+  const live = useLive<LiveQueue>(LIVE_PATH, { onMessage: () => queue.reload(), onOpen: () => queue.reload() });
   // Offers expire on the server's clock; a slow poll keeps the console right if the socket is down.
   useEffect(() => {
     const t = window.setInterval(() => queue.reload(), live.connected ? 15000 : 3000);

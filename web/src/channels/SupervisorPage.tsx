@@ -7,13 +7,13 @@ import { errorMessage } from '../app/api';
 import { formatDateTime } from '../app/format';
 import { Badge, DataTable, Dialog, ErrorAlert, Field, FormActions, PageHeader, RowButton, SelectField, useAsync, useBusy, useForm } from '../app/ui';
 import { useLive } from '../monitoring/live';
-import { blockCaller, formatWait, getBlocks, getOperators, liftBlock, queueOrder, reassign, STATE_LABELS, type LiveQueue, type QueueItem, type Seat } from './data';
+import { blockCaller, formatWait, LIVE_PATH, getBlocks, getOperators, liftBlock, queueOrder, reassign, STATE_LABELS, type LiveQueue, type QueueItem, type Seat } from './data';
 
 export default function SupervisorPage() {
   const [snap, setSnap] = useState<LiveQueue | null>(null);
   const ops = useAsync((signal) => getOperators(signal), []);
   const blocks = useAsync((signal) => getBlocks(signal), []);
-  const live = useLive<LiveQueue>('/channels/live', { onMessage: (m) => { setSnap(m); ops.reload(); } });
+  const live = useLive<LiveQueue>(LIVE_PATH, { onMessage: (m) => { setSnap(m); ops.reload(); } });
   const [moving, setMoving] = useState<QueueItem | null>(null);
   const [blocking, setBlocking] = useState<QueueItem | null>(null);
   const [error, setError] = useState<string | null>(null);

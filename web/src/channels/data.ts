@@ -5,6 +5,11 @@ import { api, getItems } from '../app/api';
 import { formatNumber } from '../app/format';
 
 export const ANSWER = 'channels.answer';
+/**
+ * The live queue for monitoring's useLive (reconnects with back-off), whose addresses sit under
+ * /api/v1/monitoring/: the URL parser resolves the dot segment to /api/v1/channels/live.
+ */
+export const LIVE_PATH = '../channels/live';
 export const SUPERVISE = 'channels.supervise';
 
 export interface Term {
