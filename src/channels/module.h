@@ -91,6 +91,9 @@ struct Contact {
   int64_t repeat_count = 0;  // earlier contacts of the same caller (hash), for the operator
 };
 
+// The contact is no longer offered to anyone (taken, declined, expired, given back).
+void clear_offer(Contact& c);
+
 struct Operator {
   int64_t user_id = 0, institution_id = 0;
   std::string name, presence = "desconectada";

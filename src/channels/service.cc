@@ -35,6 +35,16 @@ Holder holder_of(const Contact& c, const std::string& public_name) {
   return h;
 }
 
+}  // namespace
+
+void clear_offer(Contact& c) {
+  c.offered_to.reset();
+  c.offered_at.reset();
+  c.offer_expires_at.reset();
+}
+
+namespace {
+
 template <typename T>
 Result<T> guarded(store::Database& db, const std::function<Result<T>(soci::session&)>& fn) {
   return db.transaction<T>([&](soci::session& s) -> Result<T> {
@@ -200,7 +210,7 @@ Result<std::string> Service::open(const NewContact& nc) {
 
 void Service::left(const std::string& channel, const std::string& external_ref, const std::string& why) {
   const int64_t now = now_ms();
-  auto done = guarded<bool>(db_, [&](soci::session& s) -> Result<bool> {
+  (void)guarded<bool>(db_, [&](soci::session& s) -> Result<bool> {
     Repository repo(keys_);
     auto c = repo.contact_by_ref(s, channel, external_ref);
     if (!c || c->left_at || c->state == "closed" || c->state == "abandoned") return false;
@@ -208,7 +218,7 @@ void Service::left(const std::string& channel, const std::string& external_ref, 
     c->left_why = why.substr(0, 200);
     if (c->state == "waiting" || c->state == "offered") {
       c->state = "abandoned";
-      c->offered_to.reset();
+      clear_offer(*c);
       c->closed_at = now;
     }
     if (!repo.save_contact(s, *c)) return fail(Error::conflict("changed", "El contacto cambió; intente de nuevo."));
@@ -231,7 +241,9 @@ std::optional<Holder> Service::holder(const std::string& channel, const std::str
 // ------------------------------------------------------------------ dispatch
 
 Result<int> Service::dispatch(int64_t now) {
-  std::lock_guard lock(dispatch_mu_);
+  // One planner at a time (the job and the requests): two would offer the same seat twice. The
+  // listeners hear of it after the lock is released, so one may call back into the queue.
+  std::unique_lock lock(dispatch_mu_);
   auto n = guarded<int>(db_, [&](soci::session& s) -> Result<int> {
     Repository repo(keys_);
     std::vector<int64_t> touched;
@@ -240,9 +252,7 @@ Result<int> Service::dispatch(int64_t now) {
       if (!c) continue;
       const auto who = c->offered_to;
       c->state = "waiting";
-      c->offered_to.reset();
-      c->offered_at.reset();
-      c->offer_expires_at.reset();
+      clear_offer(*c);
       if (repo.save_contact(s, *c)) {
         repo.event(s, id, now, "offer_expired", who, "");
         touched.push_back(id);
@@ -268,6 +278,7 @@ Result<int> Service::dispatch(int64_t now) {
     changed(s, touched);
     return made;
   });
+  lock.unlock();
   after_commit();
   return n;
 }
@@ -322,9 +333,7 @@ Result<Operator> Service::set_presence(const Actor& a, const std::string& presen
       for (auto& c : repo.of_user(s, a.user_id))
         if (c.state == "offered") {
           c.state = "waiting";
-          c.offered_to.reset();
-          c.offered_at.reset();
-          c.offer_expires_at.reset();
+          clear_offer(c);
           if (repo.save_contact(s, c)) {
             repo.event(s, c.id, now, "declined", a.user_id, "presencia " + presence);
             touched.push_back(c.id);
@@ -391,9 +400,7 @@ Result<Contact> Service::take(const Actor& a, int64_t id) {
                                                       ? "Para tomar una llamada no puede tener otras llamadas ni chats abiertos."
                                                       : "Ya atiende una llamada o el máximo de chats simultáneos."));
     c->state = "active";
-    c->offered_to.reset();
-    c->offered_at.reset();
-    c->offer_expires_at.reset();
+    clear_offer(*c);
     c->holder_user_id = a.user_id;
     c->holder_institution_id = a.institution_id;
     c->taken_at = now;
@@ -416,9 +423,7 @@ Result<Contact> Service::decline(const Actor& a, int64_t id) {
     if (c->state != "offered" || !c->offered_to || *c->offered_to != a.user_id)
       return fail(Error::conflict("not_offered", "Este contacto no está ofrecido a usted."));
     c->state = "waiting";
-    c->offered_to.reset();
-    c->offered_at.reset();
-    c->offer_expires_at.reset();
+    clear_offer(*c);
     if (!repo.save_contact(s, *c)) return fail(Error::conflict("changed", "El contacto cambió; actualice la pantalla."));
     repo.event(s, id, now, "declined", a.user_id, "");
     audit_entry(s, a, "channels.contact_decline", id);
@@ -443,9 +448,7 @@ Result<Contact> Service::reassign(const Actor& a, int64_t id, int64_t to_user) {
     const auto from = c->holder_user_id ? c->holder_user_id : c->offered_to;
     // A transfer hands the contact over as it is: active with the new operator, who sees the record.
     c->state = "active";
-    c->offered_to.reset();
-    c->offered_at.reset();
-    c->offer_expires_at.reset();
+    clear_offer(*c);
     c->holder_user_id = to_user;
     c->holder_institution_id = target->institution_id;
     if (!c->taken_at) c->taken_at = now;

@@ -130,8 +130,7 @@ Result<nlohmann::json> Service::call_event(const CallEvent& e, int64_t now) {
         if (c->state == "waiting" || c->state == "offered") {
           // She hung up before anyone answered: a call-back with a deadline.
           c->state = "abandoned";
-          c->offered_to.reset();
-          c->offer_expires_at.reset();
+          clear_offer(*c);
           c->left_at = now;
           c->left_why = "colgó antes de ser atendida";
           c->closed_at = now;

@@ -10,7 +10,7 @@
 #include "channels/module.h"
 #include "core/crypto.h"
 #include "store/query.h"
-#include "support/databases.h"
+#include "../support/databases.h"
 
 using namespace eq;
 using namespace eq::channels;
