@@ -22,6 +22,7 @@ export const DEMO = {
   responder: { email: 'patrulla@equidad.demo', role: 'responder', totp: true }, // Carabineros de Chile
   pharmacy: { email: 'farmacia@equidad.demo', role: 'pharmacy', totp: false },
   company: { email: 'empresa@equidad.demo', role: 'company', totp: false },
+  channels_supervisor: { email: 'supervision@equidad.demo', role: 'channels_supervisor', totp: true },
 };
 
 // --- TOTP (RFC 6238: HMAC-SHA1, 6 digits, 30 s)
