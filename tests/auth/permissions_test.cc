@@ -56,7 +56,7 @@ TEST(AuthPermissions, OnlySystemAdministratorsGrantSystemRoles) {
 // every (granter role, role, same/other institution, institution type) combination checked
 // against it: a change to either side that the other does not share fails here.
 namespace spec {
-const std::set<std::string> national = {"admin", "analyst", "operator"};
+const std::set<std::string> national = {"admin", "analyst", "operator", "channels_supervisor"};
 bool fits(const std::string& role, const std::string& type) {
   static const std::map<std::string, std::set<std::string>> types = {
       {"admin", {"ministry", "public_service"}},
@@ -70,6 +70,7 @@ bool fits(const std::string& role, const std::string& type) {
       {"responder", {"police"}},
       {"pharmacy", {"pharmacy"}},
       {"company", {"company"}},
+      {"channels_supervisor", {"public_service"}},
   };
   if (role == "institution_admin") return true;
   return types.at(role).count(type) > 0;
