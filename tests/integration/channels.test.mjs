@@ -124,7 +124,9 @@ describe('the one queue', () => {
     assert.equal((await op1.get('/api/v1/channels/queue')).json.mine.length, 1);
     assertApiError(assert, await op2.post(`/api/v1/channels/contacts/${offered.id}/take`), 409, 'offered_to_other');
 
-    // Not taken within EQ_CHANNELS_OFFER_SECONDS: offered to op2 once she is available.
+    // Not taken within EQ_CHANNELS_OFFER_SECONDS: offered to op2 once she is available. (The other
+    // caller hangs up first, so op2's one call seat is free when the offer to op1 expires.)
+    assert.equal((await phone.send({ type: 'abandoned', call_id: normal.event.call_id })).json.applied, true);
     assert.equal((await presence(op2, 'disponible')).status, 200);
     const moved = await waitFor(async () => (await op2.get('/api/v1/channels/queue')).json.mine.find((c) => c.id === urgent.json.contact_id));
     assert.equal(moved.state, 'offered');
