@@ -37,6 +37,7 @@ declare -A allowed=(
   [alerts]="$base audit cases"
   [policy]="$base audit auth legislative territory"
   [monitoring]="$base audit"
+  [chat]="$base audit channels"
   [app]="*"
 )
 
