@@ -37,6 +37,8 @@ const MonConsole = lazyPage(() => import('../monitoring/ConsolePage'));
 const MonOrders = lazyPage(() => import('../monitoring/OrdersPage'));
 const MonOrder = lazyPage<{ orderId: string }>(() => import('../monitoring/OrderPage'));
 const MonUnit = lazyPage(() => import('../monitoring/UnitPage'));
+const ChatPage = lazyPage(() => import('../chat/ChatPage'));
+const ChatConversation = lazyPage<{ sessionRef: string }>(() => import('../chat/ConversationPage'));
 
 interface RouteDef {
   pattern: string;
@@ -79,6 +81,8 @@ const ROUTES: RouteDef[] = [
   { pattern: '/monitoreo/ordenes', anyPermission: ['monitoring.manage'], render: () => <MonOrders /> },
   { pattern: '/monitoreo/ordenes/:id', anyPermission: ['monitoring.manage'], render: (p) => <MonOrder orderId={p.id!} /> },
   { pattern: '/monitoreo/unidad', anyPermission: ['dispatch.receive'], render: () => <MonUnit /> },
+  { pattern: '/chat', public: true, render: () => <ChatPage /> },
+  { pattern: '/chat/conversaciones/:ref', anyPermission: ['channels.answer'], render: (p) => <ChatConversation sessionRef={p.ref!} /> },
 ];
 
 function NotFound() {
