@@ -139,9 +139,10 @@ class LiveSession : public Hub::Sink, public Peer, public std::enable_shared_fro
   }
 
   void deliver(const std::string& topic, std::shared_ptr<const std::string> message) override {
-    // Positions come by thousands a second: they are checked when a session was revoked anywhere
-    // or a second has passed; an alert or a dispatch is never sent without checking first.
-    const bool frequent = topic == "position";
+    // Positions and chat messages come by thousands a second: they are checked when a session
+    // was revoked anywhere or a second has passed; an alert or a dispatch is never sent without
+    // checking first.
+    const bool frequent = topic == "position" || topic == "peer" || topic.rfind("chat:", 0) == 0;
     asio::post(ws_.get_executor(), [self = shared_from_this(), message, frequent] {
       if (self->closed_) return;
       if (self->queue_.size() >= kMaxQueue) return self->hang_up();

@@ -226,9 +226,9 @@ export const CLASSES = {
   // ---- silent chat: the 1455 is one national service; inside it the object rule is the queue's
   // holder (src/chat/access.cc): only the operator holding the contact writes, she or a supervisor
   // reads, anyone else is refused and audited (tests/integration/chat.test.mjs)
-  'GET /api/v1/chat/sessions/{ref}': { kind: 'national', why: 'one national 1455 line; holder-or-supervisor rule tested in chat.test.mjs' },
-  'POST /api/v1/chat/sessions/{ref}/messages': { kind: 'national', why: 'one national 1455 line; only the holding operator writes (chat.test.mjs)' },
-  'POST /api/v1/chat/sessions/{ref}/typing': { kind: 'national', why: 'one national 1455 line; only the holding operator (chat.test.mjs)' },
-  'POST /api/v1/chat/sessions/{ref}/escalations': { kind: 'national', why: 'one national 1455 line; only the holding operator escalates (chat.test.mjs)' },
-  'GET /api/v1/chat/sessions/{ref}/live': { kind: 'national', why: 'one national 1455 line; holder-or-supervisor rule (chat.test.mjs)' },
+  'GET /api/v1/chat/sessions/{ref}': { kind: 'national', why: 'one national 1455 line; holder-or-supervisor rule tested in chat.test.mjs', arriving: 'the chat opens only with a queue (channels::Intake)' },
+  'POST /api/v1/chat/sessions/{ref}/messages': { kind: 'national', why: 'one national 1455 line; only the holding operator writes (chat.test.mjs)', arriving: 'the chat opens only with a queue (channels::Intake)' },
+  'POST /api/v1/chat/sessions/{ref}/typing': { kind: 'national', why: 'one national 1455 line; only the holding operator (chat.test.mjs)', arriving: 'the chat opens only with a queue (channels::Intake)' },
+  'POST /api/v1/chat/sessions/{ref}/escalations': { kind: 'national', why: 'one national 1455 line; only the holding operator escalates (chat.test.mjs)', arriving: 'the chat opens only with a queue (channels::Intake)' },
+  'GET /api/v1/chat/sessions/{ref}/live': { kind: 'national', why: 'one national 1455 line; holder-or-supervisor rule (chat.test.mjs)', arriving: 'the chat opens only with a queue (channels::Intake)' },
 };
