@@ -65,7 +65,16 @@ export default function ChatPage() {
   );
   const exit = useMemo(() => () => quickExit(conn), [conn]);
   useExitKeys(exit);
-  useEffect(() => () => conn.forget(), [conn]);
+  // Leaving the page by any way (the header's «Salida rápida», closing the tab, a reload — the
+  // secret is gone with the page — or another page of the site) is her leaving: the queue is told, the operator sees it.
+  useEffect(() => {
+    const gone = () => conn.leave('closed');
+    window.addEventListener('pagehide', gone);
+    return () => {
+      window.removeEventListener('pagehide', gone);
+      conn.leave('closed'); // moving to another page of the site ends the conversation too
+    };
+  }, [conn]);
   useEffect(() => {
     fetch('/api/v1/territory/comunas?limit=400', { credentials: 'omit' })
       .then((r) => (r.ok ? r.json() : { items: [] }))
