@@ -137,6 +137,18 @@ const std::vector<ActionLabel>& action_labels() {
       {"legislative.urgency_withdraw", "Retiro de urgencia", "Agenda legislativa"},
       {"legislative.note", "Nota en un proyecto de ley", "Agenda legislativa"},
       {"legislative.demo_load", "Carga de datos de demostración legislativos", "Agenda legislativa"},
+      // Silent web chat (anonymous: her entries carry no address)
+      {"chat.start", "Inicio de una conversación del chat silencioso", "Chat silencioso"},
+      {"chat.message", "Mensaje recibido en el chat silencioso", "Chat silencioso"},
+      {"chat.leave", "Salida de la conversación por quien pidió ayuda", "Chat silencioso"},
+      {"chat.resume_denied", "Intento rechazado de retomar una conversación", "Chat silencioso"},
+      {"chat.read", "Consulta de la transcripción de una conversación", "Chat silencioso"},
+      {"chat.watch", "Apertura de una conversación en vivo", "Chat silencioso"},
+      {"chat.reply", "Respuesta de la orientadora en el chat", "Chat silencioso"},
+      {"chat.denied", "Acceso rechazado a una conversación del chat", "Chat silencioso"},
+      {"chat.escalate", "Derivación de una conversación a emergencias (133) o a la unidad municipal", "Chat silencioso"},
+      {"chat.canned_update", "Edición de las respuestas predefinidas del chat", "Chat silencioso"},
+      {"chat.purge", "Eliminación de transcripciones vencidas del chat", "Chat silencioso"},
   };
   return labels;
 }

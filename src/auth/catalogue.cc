@@ -23,7 +23,7 @@ const std::vector<Permission>& permissions() {
       {"registries.directoras.search", "Buscar en el Registro de Directoras"},
       {"monitoring.manage", "Registrar medidas con monitoreo telemático, sus zonas de exclusión y dispositivos"},
       {"legislative.manage", "Registrar proyectos de ley, su tramitación y sus urgencias en la agenda legislativa"},
-      {"channels.supervise", "Supervisar la línea 1455 y el chat: cola en vivo, reasignación, bloqueos y estadística"},
+      {"channels.supervise", "Supervisar la línea 1455 y el chat: cola en vivo, reasignación, bloqueos, conversaciones, respuestas predefinidas y estadística"},
   };
   return all;
 }

@@ -246,4 +246,13 @@ export const CLASSES = {
   'GET /api/v1/institutions/types': { kind: 'none', why: 'catalogue of institution types' },
   'GET /api/v1/audit/actions': { kind: 'none', why: 'the fixed catalogue of audit action names (src/audit/actions.cc), no object' },
   'GET /api/v1/audit/verify': { kind: 'none', why: 'a yes/no on the audit chain' },
+
+  // ---- silent chat: the 1455 is one national service; inside it the object rule is the queue's
+  // holder (src/chat/access.cc): only the operator holding the contact writes, she or a supervisor
+  // reads, anyone else is refused and audited (tests/integration/chat.test.mjs)
+  'GET /api/v1/chat/sessions/{ref}': { kind: 'national', why: 'one national 1455 line; holder-or-supervisor rule tested in chat.test.mjs', arriving: 'the chat opens only with a queue (channels::Intake)' },
+  'POST /api/v1/chat/sessions/{ref}/messages': { kind: 'national', why: 'one national 1455 line; only the holding operator writes (chat.test.mjs)', arriving: 'the chat opens only with a queue (channels::Intake)' },
+  'POST /api/v1/chat/sessions/{ref}/typing': { kind: 'national', why: 'one national 1455 line; only the holding operator (chat.test.mjs)', arriving: 'the chat opens only with a queue (channels::Intake)' },
+  'POST /api/v1/chat/sessions/{ref}/escalations': { kind: 'national', why: 'one national 1455 line; only the holding operator escalates (chat.test.mjs)', arriving: 'the chat opens only with a queue (channels::Intake)' },
+  'GET /api/v1/chat/sessions/{ref}/live': { kind: 'national', why: 'one national 1455 line; holder-or-supervisor rule (chat.test.mjs)', arriving: 'the chat opens only with a queue (channels::Intake)' },
 };

@@ -40,6 +40,8 @@ const MonUnit = lazyPage(() => import('../monitoring/UnitPage'));
 const ChannelsConsole = lazyPage(() => import('../channels/ConsolePage'));
 const ChannelsSupervisor = lazyPage(() => import('../channels/SupervisorPage'));
 const ChannelsStatistics = lazyPage(() => import('../channels/StatisticsPage'));
+const ChatPage = lazyPage(() => import('../chat/ChatPage'));
+const ChatConversation = lazyPage<{ sessionRef: string }>(() => import('../chat/ConversationPage'));
 
 interface RouteDef {
   pattern: string;
@@ -85,6 +87,8 @@ const ROUTES: RouteDef[] = [
   { pattern: '/canales', anyPermission: ['channels.answer'], render: () => <ChannelsConsole /> },
   { pattern: '/canales/supervision', anyPermission: ['channels.supervise'], render: () => <ChannelsSupervisor /> },
   { pattern: '/canales/estadistica', anyPermission: ['channels.supervise'], render: () => <ChannelsStatistics /> },
+  { pattern: '/chat', public: true, render: () => <ChatPage /> },
+  { pattern: '/chat/conversaciones/:ref', anyPermission: ['channels.answer'], render: (p) => <ChatConversation sessionRef={p.ref!} /> },
 ];
 
 function NotFound() {

@@ -4,6 +4,7 @@ import { formatNumber, formatPercent } from '../app/format';
 import { usePageTitle } from '../app/ui';
 import { useSession } from '../app/session';
 import { MINISTRY } from '../app/shell';
+import { navigate } from '../app/router';
 import type { ComponentChildren } from 'preact';
 
 interface Card {
@@ -213,6 +214,19 @@ export function Landing() {
                 <a class="help-main" href="tel:1455" data-external="">
                   <span class="help-number">1455</span>
                   <span class="help-label">Fono de orientación y ayuda</span>
+                </a>
+              </li>
+              <li>
+                {/* Replaces this entry in the history: "back" after the chat does not show it was opened. */}
+                <a
+                  href="/chat"
+                  onClick={(e) => {
+                    e.preventDefault();
+                    navigate('/chat', { replace: true });
+                  }}
+                >
+                  <span class="help-number small">Chat silencioso</span>
+                  <span class="help-label">Escribe a una orientadora del 1455, sin que nadie te escuche</span>
                 </a>
               </li>
               <li>
