@@ -120,6 +120,9 @@ const std::vector<ActionLabel>& action_labels() {
       {"legislative.urgency_withdraw", "Retiro de urgencia", "Agenda legislativa"},
       {"legislative.note", "Nota en un proyecto de ley", "Agenda legislativa"},
       {"legislative.demo_load", "Carga de datos de demostración legislativos", "Agenda legislativa"},
+      // Policy: PMG gender indicator (issue 15)
+      {"policy.pmg_outcome", "Resultado PMG de un servicio (cumple / no cumple)", "Políticas públicas"},
+      {"policy.assistance_add", "Registro de asistencia técnica PMG", "Políticas públicas"},
   };
   return labels;
 }
