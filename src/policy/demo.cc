@@ -142,6 +142,10 @@ struct History {
   int64_t submitter = 0, reviewer = 0;
   int64_t at = 0;  // when the generated reports are said to be sent
   int files = 0;
+  // Means of verification are generated where the screens show them per report (Agenda Mujer,
+  // Compromisos Ministeriales, PMG); the long lists of regional commitments and procedures go
+  // without, to keep the demo's start short on PostgreSQL.
+  bool evidence = true;
 };
 
 std::string status_for(int progress) { return progress == 0 ? "no_iniciado" : progress >= 100 ? "terminado" : "en_proceso"; }
@@ -175,7 +179,6 @@ void report(History& h, int64_t item, int64_t period, int64_t institution, int p
     r.validated_progress = progress;
   }
   r.id = Repository::insert_report(h.s, r);
-  if (rounds > 0) Repository::update_report(h.s, r);  // insert_report writes state and versions only
   for (int64_t v = 1; v <= r.current_version; ++v) {
     Version ver;
     ver.report_id = r.id;
@@ -187,15 +190,15 @@ void report(History& h, int64_t item, int64_t period, int64_t institution, int p
     ver.narrative = "[Demostración] " + narrative;
     ver.submitted_by = h.submitter;
     ver.submitted_at = h.at + (v - 1) * 86400000LL * 10;
-    ver.id = Repository::insert_version(h.s, ver);
     if (rounds > 0) {
       ver.decision = returned ? "devuelto" : "validado";
       ver.reviewed_by = h.reviewer;
       ver.reviewed_at = ver.submitted_at + 86400000LL * 5;
       ver.review_comments = returned ? observations : "Validado (demostración).";
-      Repository::review_version(h.s, ver);
     }
-    add_evidence(h, r.id, v, narrative);
+    Repository::insert_version(h.s, ver);
+    // The version that counts carries its means of verification (the returned one lacked it).
+    if (v == r.current_version && h.evidence) add_evidence(h, r.id, v, narrative);
   }
 }
 
@@ -644,6 +647,7 @@ Result<void> load_demo(store::Database& db, audit::Log& audit, auth::Service& au
     }
 
     // ------------------------------------------------------------ Agendas regionales
+    h.evidence = false;
     if (!Repository::instrument_id_by_code(s, "agendas-regionales")) {
       auto id = add_instrument(s, "agendas-regionales", "Agendas Regionales de Igualdad de Derechos y Equidad de Género 2018-2022",
                                "agenda_regional", 2018, 2022,

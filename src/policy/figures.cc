@@ -77,6 +77,7 @@ Result<Json> Service::public_instruments() {
     for (const auto& i : Repository::instruments(s)) {
       auto j = instrument_summary(i, figures);
       j["declared"] = checked_figures(s, i, figures);
+      j["demo_data"] = Repository::has_demo_reports(s, i.id);
       items.push_back(j);
     }
     return Json{{"items", items}, {"method", kMethod}};

@@ -367,7 +367,7 @@ int64_t Repository::insert_item(soci::session& s, const Item& i) {
                  .num("now", now)
                  .num("now2", now)
                  .scalar(s);
-  set_institutions(s, id, i.institutions);
+  set_institutions(s, id, i.institutions, true);  // a new item has no rows yet
   return id;
 }
 
@@ -396,8 +396,8 @@ void Repository::update_item(soci::session& s, const Item& i) {
       .exec(s);
 }
 
-void Repository::set_institutions(soci::session& s, int64_t item_id, const std::vector<int64_t>& institutions) {
-  Q("DELETE FROM policy_item_institutions WHERE item_id = :i").num("i", item_id).exec(s);
+void Repository::set_institutions(soci::session& s, int64_t item_id, const std::vector<int64_t>& institutions, bool fresh) {
+  if (!fresh) Q("DELETE FROM policy_item_institutions WHERE item_id = :i").num("i", item_id).exec(s);
   std::set<int64_t> seen;
   for (auto inst : institutions) {
     if (!seen.insert(inst).second) continue;
@@ -490,13 +490,15 @@ std::optional<Report> Repository::report_for(soci::session& s, int64_t item_id, 
 
 int64_t Repository::insert_report(soci::session& s, const Report& r) {
   const long long now = now_ms();
-  return *Q("INSERT INTO policy_reports(item_id, period_id, institution_id, state, current_version, created_at, updated_at) "
-            "VALUES(:i, :p, :inst, :state, :v, :now, :now2) RETURNING id")
+  return *Q("INSERT INTO policy_reports(item_id, period_id, institution_id, state, current_version, validated_version, "
+            "validated_progress, created_at, updated_at) VALUES(:i, :p, :inst, :state, :v, :vv, :vp, :now, :now2) RETURNING id")
               .num("i", r.item_id)
               .num("p", r.period_id)
               .num("inst", r.institution_id)
               .str("state", r.state)
               .num("v", r.current_version)
+              .opt_num("vv", r.validated_version)
+              .opt_dbl("vp", r.validated_progress)
               .num("now", now)
               .num("now2", now)
               .scalar(s);
@@ -533,8 +535,14 @@ std::optional<Version> Repository::version(soci::session& s, int64_t report_id, 
 }
 
 int64_t Repository::insert_version(soci::session& s, const Version& v) {
-  return *Q("INSERT INTO policy_report_versions(report_id, version, status, progress, narrative, late, submitted_by, submitted_at) "
-            "VALUES(:r, :v, :status, :progress, :narrative, :late, :by, :at) RETURNING id")
+  // A version is inserted undecided by the workflow; the demo's history inserts decided ones.
+  return *Q("INSERT INTO policy_report_versions(report_id, version, status, progress, narrative, late, submitted_by, submitted_at, "
+            "decision, reviewed_by, reviewed_at, review_comments) "
+            "VALUES(:r, :v, :status, :progress, :narrative, :late, :by, :at, :d, :rby, :rat, :c) RETURNING id")
+              .opt_str("d", v.decision)
+              .opt_num("rby", v.reviewed_by)
+              .opt_num("rat", v.reviewed_at)
+              .opt_str("c", v.review_comments)
               .num("r", v.report_id)
               .num("v", v.version)
               .str("status", v.status)
@@ -677,6 +685,14 @@ int64_t Repository::insert_figure(soci::session& s, const Declared& f, int64_t p
 }
 
 // ---------------------------------------------------------------- PMG: assistance and outcomes
+
+bool Repository::has_demo_reports(soci::session& s, int64_t instrument_id) {
+  return Q("SELECT 1 FROM policy_report_versions v JOIN policy_reports r ON r.id = v.report_id JOIN policy_items i ON i.id = r.item_id "
+           "WHERE i.instrument_id = :i AND v.narrative LIKE '[Demostración]%' LIMIT 1")
+      .num("i", instrument_id)
+      .scalar(s)
+      .has_value();
+}
 
 void Repository::link_bill(soci::session& s, int64_t item_id, int64_t bill_id, int64_t by) {
   if (Q("SELECT 1 FROM policy_bill_links WHERE item_id = :i AND bill_id = :b").num("i", item_id).num("b", bill_id).scalar(s)) return;

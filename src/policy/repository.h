@@ -125,7 +125,7 @@ class Repository {
   static std::vector<Item> children(soci::session& s, int64_t parent_id);
   static int64_t insert_item(soci::session& s, const Item& i);
   static void update_item(soci::session& s, const Item& i);  // descriptive fields, weight, status, indicator
-  static void set_institutions(soci::session& s, int64_t item_id, const std::vector<int64_t>& institutions);
+  static void set_institutions(soci::session& s, int64_t item_id, const std::vector<int64_t>& institutions, bool fresh = false);
   static std::vector<int64_t> institutions_of(soci::session& s, int64_t item_id);
   static std::map<int64_t, std::vector<int64_t>> institutions_of_children(soci::session& s, int64_t parent_id);
   static int64_t count_children(soci::session& s, int64_t parent_id);
@@ -155,6 +155,9 @@ class Repository {
 
   static std::vector<Declared> figures(soci::session& s, std::optional<int64_t> instrument_id);
   static int64_t insert_figure(soci::session& s, const Declared& f, int64_t position);
+  // Whether the instrument's reports include the demo's generated history (narratives marked
+  // «[Demostración]»), so every screen showing its figures can say they are demo data.
+  static bool has_demo_reports(soci::session& s, int64_t instrument_id);
   // Links an Agenda Mujer item to a bill of the legislative agenda (idempotent).
   static void link_bill(soci::session& s, int64_t item_id, int64_t bill_id, int64_t by);
   static std::vector<Assistance> assistance(soci::session& s, int64_t instrument_id);
