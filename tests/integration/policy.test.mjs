@@ -19,7 +19,8 @@ let periods; // Compromisos Ministeriales periods by label
 let openPeriod;
 
 before(async () => {
-  srv = await startServer({ extraArgs: ['--demo'] });
+  // The demo history takes a while to load on PostgreSQL on a shared machine.
+  srv = await startServer({ extraArgs: ['--demo'], startTimeoutMs: 180_000 });
   [analyst, focal, admin] = await Promise.all([loginDemo(srv, 'analyst'), loginDemo(srv, 'focal_point'), loginDemo(srv, 'admin')]);
   const list = await srv.request('GET', '/api/v1/policy/public/instruments');
   ins = Object.fromEntries(list.json.items.map((i) => [i.code, i]));
@@ -89,7 +90,7 @@ describe('demo instruments from the public account (no session needed)', () => {
   test('loading the demo again adds nothing', async () => {
     const before = (await pub('/api/v1/policy/public/instruments')).json.items.length;
     // The server was started with --demo; a second server on the same database loads it again.
-    const other = await startServer({ extraArgs: ['--demo'], db: srv.dbUrl });
+    const other = await startServer({ extraArgs: ['--demo'], db: srv.dbUrl, startTimeoutMs: 180_000 });
     try {
       const r = await other.request('GET', '/api/v1/policy/public/instruments');
       assert.equal(r.json.items.length, before);

@@ -18,7 +18,8 @@ let openPeriod; // Compromisos Ministeriales, open today
 let leaves; // the Ministerio de Salud's commitment leaves
 
 before(async () => {
-  srv = await startServer({ extraArgs: ['--demo'] });
+  // The demo history takes a while to load on PostgreSQL on a shared machine.
+  srv = await startServer({ extraArgs: ['--demo'], startTimeoutMs: 180_000 });
   [analyst, focal, seremi, admin] = await Promise.all(['analyst', 'focal_point', 'seremi', 'admin'].map((r) => loginDemo(srv, r)));
   ins = Object.fromEntries((await srv.request('GET', '/api/v1/policy/public/instruments')).json.items.map((i) => [i.code, i]));
   const cm = await srv.request('GET', `/api/v1/policy/public/instruments/${ins['compromisos-ministeriales'].id}`);
