@@ -149,6 +149,9 @@ const std::vector<ActionLabel>& action_labels() {
       {"chat.escalate", "Derivación de una conversación a emergencias (133) o a la unidad municipal", "Chat silencioso"},
       {"chat.canned_update", "Edición de las respuestas predefinidas del chat", "Chat silencioso"},
       {"chat.purge", "Eliminación de transcripciones vencidas del chat", "Chat silencioso"},
+      // Policy: PMG gender indicator (issue 15)
+      {"policy.pmg_outcome", "Resultado PMG de un servicio (cumple / no cumple)", "Políticas públicas"},
+      {"policy.assistance_add", "Registro de asistencia técnica PMG", "Políticas públicas"},
   };
   return labels;
 }

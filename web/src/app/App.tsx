@@ -21,6 +21,8 @@ const AgendaPage = lazyPage(() => import('../legislative/AgendaPage'));
 const BillPage = lazyPage<{ billId: string }>(() => import('../legislative/BillPage'));
 const PolicyDashboard = lazyPage(() => import('../policy/DashboardPage'));
 const PolicyInstrument = lazyPage<{ instrumentId: string }>(() => import('../policy/InstrumentPage'));
+const PolicyPmg = lazyPage(() => import('../policy/PmgPage'));
+const PolicyRegional = lazyPage(() => import('../policy/RegionalPage'));
 const PolicyItem = lazyPage<{ itemId: string }>(() => import('../policy/ItemPage'));
 const PolicyQueue = lazyPage(() => import('../policy/QueuePage'));
 const PolicyMine = lazyPage(() => import('../policy/MyReportsPage'));
@@ -63,6 +65,8 @@ const ROUTES: RouteDef[] = [
   { pattern: '/politicas/items/:id', public: true, render: (p) => <PolicyItem itemId={p.id!} /> },
   { pattern: '/politicas/validacion', anyPermission: ['policy.validate'], render: () => <PolicyQueue /> },
   { pattern: '/politicas/mis-reportes', anyPermission: ['policy.report'], render: () => <PolicyMine /> },
+  { pattern: '/politicas/pmg', public: true, render: () => <PolicyPmg /> },
+  { pattern: '/politicas/region', anyPermission: ['policy.read'], render: () => <PolicyRegional /> },
   { pattern: '/ingresar', public: true, render: () => <LoginPage /> },
   { pattern: '/inicio', render: () => <HomePage /> },
   { pattern: '/mis-sesiones', render: () => <SessionsPage /> },
