@@ -120,6 +120,17 @@ const std::vector<ActionLabel>& action_labels() {
       {"legislative.urgency_withdraw", "Retiro de urgencia", "Agenda legislativa"},
       {"legislative.note", "Nota en un proyecto de ley", "Agenda legislativa"},
       {"legislative.demo_load", "Carga de datos de demostración legislativos", "Agenda legislativa"},
+      {"care.address_read", "Consulta de la dirección de una casa de acogida", "Red de atención"},
+      {"care.capacity_report", "Confirmación de cupos de una casa de acogida", "Red de atención"},
+      {"care.house_view", "Consulta de la pantalla de una casa de acogida", "Red de atención"},
+      {"care.search", "Búsqueda de cupo en casas de acogida", "Red de atención"},
+      {"care.placement_offer", "Oferta de cupo a una casa de acogida", "Red de atención"},
+      {"care.placement_list", "Consulta de derivaciones a casas de acogida", "Red de atención"},
+      {"care.placement_read", "Consulta de una derivación a casa de acogida", "Red de atención"},
+      {"care.placement_accept", "Aceptación de una derivación por la casa", "Red de atención"},
+      {"care.placement_decline", "Rechazo de una derivación por la casa", "Red de atención"},
+      {"care.placement_entry", "Ingreso a una casa de acogida", "Red de atención"},
+      {"care.placement_exit", "Egreso de una casa de acogida", "Red de atención"},
   };
   return labels;
 }

@@ -23,6 +23,10 @@ const std::vector<Permission>& permissions() {
       {"registries.directoras.search", "Buscar en el Registro de Directoras"},
       {"monitoring.manage", "Registrar medidas con monitoreo telemático, sus zonas de exclusión y dispositivos"},
       {"legislative.manage", "Registrar proyectos de ley, su tramitación y sus urgencias en la agenda legislativa"},
+      {"care.read", "Consultar la red de atención con sus cupos (sin direcciones de casas de acogida)"},
+      {"care.refer", "Buscar cupo y derivar a una mujer a una casa de acogida"},
+      {"care.house", "Confirmar los cupos de su casa de acogida y responder sus derivaciones"},
+      {"care.board", "Consultar el tablero nacional de cupos y la ocupación de las casas"},
   };
   return all;
 }
@@ -34,12 +38,12 @@ const std::vector<Role>& roles() {
       {"institution_admin", "Administración de institución", "Gestiona las cuentas de su propia institución.", true,
        {"users.manage", "roles.read"}},
       {"analyst", "Analista del Ministerio", "Valida reportes, consolida indicadores y prepara la cuenta pública.", false,
-       {"policy.read", "policy.validate", "legislative.manage"}},
+       {"policy.read", "policy.validate", "legislative.manage", "care.read", "care.board"}},
       {"focal_point", "Enlace ministerial", "Reporta los avances de su ministerio o servicio en metas, compromisos y PMG.", false,
        {"policy.read", "policy.report"}},
       {"seremi", "Equipo SEREMI", "Registra hitos y la agenda regional de su región.", false, {"policy.read", "policy.report"}},
       {"case_worker", "Profesional de atención", "Registra casos, evaluaciones de riesgo, derivaciones y medidas de protección.", true,
-       {"cases.read", "cases.write", "alerts.respond"}},
+       {"cases.read", "cases.write", "alerts.respond", "care.read", "care.refer"}},
       {"operator", "Operadora 1455 y centro de control", "Atiende contactos y alertas, y despacha a la unidad más cercana.", true,
        {"cases.read", "channels.answer", "alerts.handle", "alerts.respond", "monitoring.manage"}},
       // Dispatched units receive the victim's name, phone and position: second factor too.
@@ -48,6 +52,9 @@ const std::vector<Role>& roles() {
        true, {"dispatch.receive"}},
       {"pharmacy", "Farmacia", "Reporta activaciones de la palabra clave «Mascarilla 19».", false, {"channels.pharmacy_report"}},
       {"company", "Empresa o headhunter", "Busca candidatas en el Registro de Directoras.", false, {"registries.directoras.search"}},
+      // Knows the house's address and the women in it: second factor.
+      {"house_staff", "Equipo de casa de acogida", "Confirma los cupos de su casa y responde las derivaciones dentro del plazo.", true,
+       {"care.read", "care.house"}},
   };
   return all;
 }
@@ -88,6 +95,7 @@ const std::vector<Grant>& grants() {
       {"responder", Granter::institution_admin, {"police"}},
       {"pharmacy", Granter::institution_admin, {"pharmacy"}},
       {"company", Granter::institution_admin, {"company"}},
+      {"house_staff", Granter::institution_admin, {"sernameg_centre", "civil_society"}},
   };
   return all;
 }

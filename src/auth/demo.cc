@@ -21,6 +21,9 @@ const std::vector<DemoLogin>& demo_logins() {
       {"responder", "patrulla@equidad.demo", "Sebastián Muñoz Rojas", "Carabineros de Chile", true},
       {"pharmacy", "farmacia@equidad.demo", "Andrea Vergara Lagos", "Farmacia Comunitaria Providencia", false},
       {"company", "empresa@equidad.demo", "Ignacio Bravo Espinoza", "Consultora de Directorios Andes", false},
+      // Staff of two shelters (network of care), so a house answering another's referral can be tried.
+      {"house_staff", "casa@equidad.demo", "Lorena Vidal Soto", "Casa de Acogida Región de Valparaíso", true},
+      {"house_staff", "casa2@equidad.demo", "Francisca Rojas Mella", "Casa de Acogida Región de Los Lagos", true},
   };
   return all;
 }
@@ -47,6 +50,7 @@ Result<void> load_demo(Service& svc) {
       {"Municipalidad de La Pintana", "municipality", "13", "13112"},
       {"Farmacia Comunitaria Providencia", "pharmacy", "13", "13123"},
       {"Consultora de Directorios Andes", "company", "13", "13114"},
+      {"Casa de Acogida Región de Los Lagos", "sernameg_centre", "10", "10101"},
   };
   std::map<std::string, int64_t> ids;
   for (const auto& i : institutions) {
