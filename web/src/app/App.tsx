@@ -37,6 +37,11 @@ const MonConsole = lazyPage(() => import('../monitoring/ConsolePage'));
 const MonOrders = lazyPage(() => import('../monitoring/OrdersPage'));
 const MonOrder = lazyPage<{ orderId: string }>(() => import('../monitoring/OrderPage'));
 const MonUnit = lazyPage(() => import('../monitoring/UnitPage'));
+const CareDirectory = lazyPage(() => import('../care/DirectoryPage'));
+const CareNetwork = lazyPage(() => import('../care/NetworkPage'));
+const CareFind = lazyPage(() => import('../care/FindPlacePage'));
+const CareHouse = lazyPage(() => import('../care/HousePage'));
+const CareBoard = lazyPage(() => import('../care/BoardPage'));
 
 interface RouteDef {
   pattern: string;
@@ -79,6 +84,11 @@ const ROUTES: RouteDef[] = [
   { pattern: '/monitoreo/ordenes', anyPermission: ['monitoring.manage'], render: () => <MonOrders /> },
   { pattern: '/monitoreo/ordenes/:id', anyPermission: ['monitoring.manage'], render: (p) => <MonOrder orderId={p.id!} /> },
   { pattern: '/monitoreo/unidad', anyPermission: ['dispatch.receive'], render: () => <MonUnit /> },
+  { pattern: '/red', public: true, render: () => <CareDirectory /> },
+  { pattern: '/red/interna', anyPermission: ['care.read'], render: () => <CareNetwork /> },
+  { pattern: '/red/cupo', anyPermission: ['care.refer'], render: () => <CareFind /> },
+  { pattern: '/red/casa', anyPermission: ['care.house'], render: () => <CareHouse /> },
+  { pattern: '/red/tablero', anyPermission: ['care.board'], render: () => <CareBoard /> },
 ];
 
 function NotFound() {
