@@ -18,7 +18,8 @@ export default function FindPlacePage() {
   const [age, setAge] = useState('');
   const [ages, setAges] = useState('');
   const [accessible, setAccessible] = useState(false);
-  const [aggressor, setAggressor] = useState('');
+  // ?agresor=13101 prefills the aggressor's comuna (from a protective order or the registry's record).
+  const [aggressor, setAggressor] = useState(search.get('agresor') ?? '');
   const [neighbours, setNeighbours] = useState(true);
   const [note, setNote] = useState('');
   const [result, setResult] = useState<{ need: Need; data: SearchResult } | null>(null);
