@@ -70,6 +70,7 @@ bool fits(const std::string& role, const std::string& type) {
       {"responder", {"police"}},
       {"pharmacy", {"pharmacy"}},
       {"company", {"company"}},
+      {"house_staff", {"sernameg_centre", "civil_society"}},
   };
   if (role == "institution_admin") return true;
   return types.at(role).count(type) > 0;
