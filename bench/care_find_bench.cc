@@ -110,6 +110,8 @@ World* world() {
       });
       if (!ok) throw std::runtime_error(ok.error().message);
     }
+    // Statistics for the planner, as autovacuum (PostgreSQL) keeps them on a live database.
+    **lease << "ANALYZE";
     out->snapshots = store::Query("SELECT COUNT(*) FROM care_snapshots").scalar(**lease).value_or(0);
     out->placements = store::Query("SELECT COUNT(*) FROM care_placements").scalar(**lease).value_or(0);
     return out;
