@@ -100,6 +100,20 @@ Placement placement_from(const soci::row& r) {
 std::optional<LL> opt(const std::optional<int64_t>& v) { return v ? std::optional<LL>(*v) : std::nullopt; }
 std::optional<std::string> opt(const std::string& s) { return s.empty() ? std::nullopt : std::optional<std::string>(s); }
 
+// The fields a placement's steps change (state, answer, entry, exit), bound by name for the insert
+// and the update alike.
+Query& steps(Query& q, const Placement& p) {
+  return q.bind("state", p.state)
+      .bind_opt("answered", opt(p.answered_at))
+      .bind_opt("answered_by", opt(p.answered_by))
+      .bind_opt("entry_due", opt(p.entry_due_at))
+      .bind_opt("entered", opt(p.entered_at))
+      .bind_opt("exited", opt(p.exited_at))
+      .bind_opt("reason", opt(p.decline_reason))
+      .bind_opt("dest", opt(p.exit_destination))
+      .bind_opt("note", opt(p.note));
+}
+
 }  // namespace
 
 int64_t Repository::insert_place(soci::session& s, const Place& p, int64_t now) const {
@@ -196,11 +210,12 @@ std::vector<std::pair<Place, Unit>> Repository::available(soci::session& s, cons
 }
 
 int64_t Repository::insert_placement(soci::session& s, const Placement& p) const {
-  return *Query("INSERT INTO care_placements (place_id, unit_type, person_id, from_institution_id, from_user_id, woman_age, "
+  Query q("INSERT INTO care_placements (place_id, unit_type, person_id, from_institution_id, from_user_id, woman_age, "
                 "children_ages, aggressor_comuna_id, exclude_neighbours, state, offered_at, answer_due_at, answered_at, answered_by, "
                 "entry_due_at, entered_at, exited_at, decline_reason, exit_destination, note) VALUES (:place, :unit, :person, :from_i, "
                 ":from_u, :age, :children, :aggr, :excl, :state, :offered, :due, :answered, :answered_by, :entry_due, :entered, "
-                ":exited, :reason, :dest, :note) RETURNING id")
+                ":exited, :reason, :dest, :note) RETURNING id");
+  return *steps(q, p)
               .bind("place", LL(p.place_id))
               .bind("unit", p.unit_type)
               .bind_opt("person", opt(p.person_id))
@@ -210,34 +225,15 @@ int64_t Repository::insert_placement(soci::session& s, const Placement& p) const
               .bind("children", nlohmann::json(p.children_ages).dump())
               .bind("aggr", p.aggressor_comuna_id)
               .bind("excl", LL(p.exclude_neighbours))
-              .bind("state", p.state)
               .bind("offered", LL(p.offered_at))
               .bind("due", LL(p.answer_due_at))
-              .bind_opt("answered", opt(p.answered_at))
-              .bind_opt("answered_by", opt(p.answered_by))
-              .bind_opt("entry_due", opt(p.entry_due_at))
-              .bind_opt("entered", opt(p.entered_at))
-              .bind_opt("exited", opt(p.exited_at))
-              .bind_opt("reason", opt(p.decline_reason))
-              .bind_opt("dest", opt(p.exit_destination))
-              .bind_opt("note", opt(p.note))
               .scalar(s);
 }
 
 void Repository::update_placement(soci::session& s, const Placement& p) const {
-  Query("UPDATE care_placements SET state = :state, answered_at = :answered, answered_by = :by, entry_due_at = :entry_due, "
-        "entered_at = :entered, exited_at = :exited, decline_reason = :reason, exit_destination = :dest, note = :note WHERE id = :id")
-      .bind("state", p.state)
-      .bind_opt("answered", opt(p.answered_at))
-      .bind_opt("by", opt(p.answered_by))
-      .bind_opt("entry_due", opt(p.entry_due_at))
-      .bind_opt("entered", opt(p.entered_at))
-      .bind_opt("exited", opt(p.exited_at))
-      .bind_opt("reason", opt(p.decline_reason))
-      .bind_opt("dest", opt(p.exit_destination))
-      .bind_opt("note", opt(p.note))
-      .bind("id", LL(p.id))
-      .exec(s);
+  Query q("UPDATE care_placements SET state = :state, answered_at = :answered, answered_by = :answered_by, entry_due_at = :entry_due, "
+          "entered_at = :entered, exited_at = :exited, decline_reason = :reason, exit_destination = :dest, note = :note WHERE id = :id");
+  steps(q, p).bind("id", LL(p.id)).exec(s);
 }
 
 std::optional<Placement> Repository::placement(soci::session& s, int64_t id) const {

@@ -96,12 +96,11 @@ TEST(CareRules, AdmissionAndExclusion) {
 class CareStore : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    auto db = store::Database::open({eq::testing::fresh_url(GetParam()), 2});
-    ASSERT_TRUE(db) << db.error().message;
-    db_ = std::move(*db);
     auto all = audit::migrations();
     for (auto& m : migrations()) all.push_back(std::move(m));
-    ASSERT_TRUE(store::apply_migrations(*db_, all, ""));
+    auto db = eq::testing::migrated_database(GetParam(), all);
+    ASSERT_TRUE(db) << db.error().message;
+    db_ = std::move(*db);
     log_ = std::make_unique<audit::Log>(*db_);
     auto geo = Geography::load(eq::testing::source_dir() + "/data");
     ASSERT_TRUE(geo);
