@@ -8,6 +8,7 @@
 #   app  (composition root, src/main.cc) ──► may include every folder
 #    ├── monitoring ───► audit
 #    ├── channels ─────► cases, territory, auth, audit   (chat ──► channels, audit: via channels/intake.h)
+#    ├── care ─────────► territory, audit       (the registry and XLSX through app.cc: care::Registry)
 #    ├── policy ───────► auth, legislative, territory, audit
 #    ├── alerts ───────► cases, audit
 #    │    └── cases ───► risk, territory, linkage, audit    (knows alerts only as cases/alert_feed.h)
@@ -40,6 +41,7 @@ declare -A allowed=(
   [monitoring]="$base audit"
   [channels]="$base audit cases territory auth"
   [chat]="$base audit channels"
+  [care]="$base audit territory"
   [app]="*"
 )
 

@@ -17,6 +17,7 @@
 #include "audit/routes.h"
 #include "auth/repository.h"
 #include "auth/service.h"
+#include "care/module.h"
 #include "cases/module.h"
 #include "core/time.h"
 #include "monitoring/module.h"
@@ -24,6 +25,7 @@
 #include "channels/module.h"
 #include "chat/module.h"
 #include "app/standin_queue.h"
+#include "policy/xlsx.h"
 #include "store/encrypted_fields.h"
 #include "territory/module.h"
 
@@ -167,6 +169,48 @@ void wire(kernel::Context& ctx, const Config& config) {
                          {[c] { return c->find<cases::Service>(); }, [c] { return c->find<monitoring::Service>(); }});
   ctx.provide(cases_dir);
   ctx.provide(mon_dir);
+
+  // The network of care: the registry's need-to-know for a woman's file, institution, region and
+  // comuna names (territory's reference data, read once), and the XLSX writer policy uses.
+  struct Names {
+    std::once_flag once;
+    std::vector<std::pair<std::string, std::string>> regions;
+    std::map<std::string, std::string> comunas;
+  };
+  auto names = std::make_shared<Names>();
+  auto load_names = [c, names] {
+    std::call_once(names->once, [&] {
+      territory::Repository repo(c->db);
+      if (auto rs = repo.regions())
+        for (const auto& r : *rs) {
+          names->regions.emplace_back(r.id, r.name);
+          if (auto ps = repo.provinces(r.id))
+            for (const auto& p : *ps)
+              if (auto cs = repo.comunas_of_province(p.id))
+                for (const auto& cm : *cs) names->comunas[cm.id] = cm.name;
+        }
+    });
+    return names;
+  };
+  care::Registry care_reg;
+  care_reg.check_person = [c](const http::Request& req, int64_t person_id) -> Result<void> {
+    auto reg = c->find<cases::Service>();
+    if (!reg) return fail(Error::unavailable());
+    if (auto p = reg->person(req, person_id); !p) return fail(p.error());
+    return {};
+  };
+  care_reg.institution_names = cases_dir->institution_names;
+  care_reg.regions = [load_names] { return load_names()->regions; };
+  care_reg.comuna_name = [load_names](const std::string& id) {
+    auto n = load_names();
+    auto it = n->comunas.find(id);
+    return it == n->comunas.end() ? id : it->second;
+  };
+  care_reg.xlsx = [](const std::string& sheet, const std::vector<std::string>& header,
+                     const std::vector<std::vector<std::variant<std::string, double>>>& rows) {
+    return policy::xlsx_sheet(sheet, header, rows);
+  };
+  ctx.provide(std::make_shared<care::Registry>(care_reg));
 
   monitoring::ServiceOptions mon;
   mon.take_timeout_s = config.monitoring_take_timeout_s;

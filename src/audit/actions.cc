@@ -152,6 +152,17 @@ const std::vector<ActionLabel>& action_labels() {
       // Policy: PMG gender indicator (issue 15)
       {"policy.pmg_outcome", "Resultado PMG de un servicio (cumple / no cumple)", "Políticas públicas"},
       {"policy.assistance_add", "Registro de asistencia técnica PMG", "Políticas públicas"},
+      {"care.address_read", "Consulta de la dirección de una casa de acogida", "Red de atención"},
+      {"care.capacity_report", "Confirmación de cupos de una casa de acogida", "Red de atención"},
+      {"care.house_view", "Consulta de la pantalla de una casa de acogida", "Red de atención"},
+      {"care.search", "Búsqueda de cupo en casas de acogida", "Red de atención"},
+      {"care.placement_offer", "Oferta de cupo a una casa de acogida", "Red de atención"},
+      {"care.placement_list", "Consulta de derivaciones a casas de acogida", "Red de atención"},
+      {"care.placement_read", "Consulta de una derivación a casa de acogida", "Red de atención"},
+      {"care.placement_accept", "Aceptación de una derivación por la casa", "Red de atención"},
+      {"care.placement_decline", "Rechazo de una derivación por la casa", "Red de atención"},
+      {"care.placement_entry", "Ingreso a una casa de acogida", "Red de atención"},
+      {"care.placement_exit", "Egreso de una casa de acogida", "Red de atención"},
   };
   return labels;
 }

@@ -24,6 +24,10 @@ const std::vector<Permission>& permissions() {
       {"monitoring.manage", "Registrar medidas con monitoreo telemático, sus zonas de exclusión y dispositivos"},
       {"legislative.manage", "Registrar proyectos de ley, su tramitación y sus urgencias en la agenda legislativa"},
       {"channels.supervise", "Supervisar la línea 1455 y el chat: cola en vivo, reasignación, bloqueos, conversaciones, respuestas predefinidas y estadística"},
+      {"care.read", "Consultar la red de atención con sus cupos (sin direcciones de casas de acogida)"},
+      {"care.refer", "Buscar cupo y derivar a una mujer a una casa de acogida"},
+      {"care.house", "Confirmar los cupos de su casa de acogida y responder sus derivaciones"},
+      {"care.board", "Consultar el tablero nacional de cupos y la ocupación de las casas"},
   };
   return all;
 }
@@ -35,12 +39,12 @@ const std::vector<Role>& roles() {
       {"institution_admin", "Administración de institución", "Gestiona las cuentas de su propia institución.", true,
        {"users.manage", "roles.read"}},
       {"analyst", "Analista del Ministerio", "Valida reportes, consolida indicadores y prepara la cuenta pública.", false,
-       {"policy.read", "policy.validate", "legislative.manage"}},
+       {"policy.read", "policy.validate", "legislative.manage", "care.read", "care.board"}},
       {"focal_point", "Enlace ministerial", "Reporta los avances de su ministerio o servicio en metas, compromisos y PMG.", false,
        {"policy.read", "policy.report"}},
       {"seremi", "Equipo SEREMI", "Registra hitos y la agenda regional de su región.", false, {"policy.read", "policy.report"}},
       {"case_worker", "Profesional de atención", "Registra casos, evaluaciones de riesgo, derivaciones y medidas de protección.", true,
-       {"cases.read", "cases.write", "alerts.respond"}},
+       {"cases.read", "cases.write", "alerts.respond", "care.read", "care.refer"}},
       {"operator", "Operadora 1455 y centro de control", "Atiende contactos y alertas, y despacha a la unidad más cercana.", true,
        {"cases.read", "channels.answer", "alerts.handle", "alerts.respond", "monitoring.manage", "cases.write"}},
       // Dispatched units receive the victim's name, phone and position: second factor too.
@@ -51,6 +55,9 @@ const std::vector<Role>& roles() {
       {"company", "Empresa o headhunter", "Busca candidatas en el Registro de Directoras.", false, {"registries.directoras.search"}},
       {"channels_supervisor", "Supervisión 1455", "Supervisa la cola de la línea 1455 y el chat, reasigna contactos, bloquea y revisa la estadística.",
        true, {"cases.read", "cases.write", "channels.answer", "channels.supervise"}},
+      // Knows the house's address and the women in it: second factor.
+      {"house_staff", "Equipo de casa de acogida", "Confirma los cupos de su casa y responde las derivaciones dentro del plazo.", true,
+       {"care.read", "care.house"}},
   };
   return all;
 }
@@ -92,6 +99,7 @@ const std::vector<Grant>& grants() {
       {"pharmacy", Granter::institution_admin, {"pharmacy"}},
       {"company", Granter::institution_admin, {"company"}},
       {"channels_supervisor", Granter::system_admin, {"public_service"}},
+      {"house_staff", Granter::institution_admin, {"sernameg_centre", "civil_society"}},
   };
   return all;
 }

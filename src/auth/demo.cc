@@ -24,6 +24,9 @@ const std::vector<DemoLogin>& demo_logins() {
       // The 1455 line's supervisor and a second operator, so offers, transfers and "already taken" can be seen.
       {"channels_supervisor", "supervision@equidad.demo", "Lorena Salinas Ortiz", "Servicio Nacional de la Mujer y la Equidad de Género (SernamEG)", true},
       {"operator", "operador2@equidad.demo", "Francisca Núñez Parra", "Servicio Nacional de la Mujer y la Equidad de Género (SernamEG)", true},
+      // Staff of two shelters (network of care), so a house answering another's referral can be tried.
+      {"house_staff", "casa@equidad.demo", "Lorena Vidal Soto", "Casa de Acogida Región de Valparaíso", true},
+      {"house_staff", "casa2@equidad.demo", "Francisca Rojas Mella", "Casa de Acogida Región de Los Lagos", true},
   };
   return all;
 }
@@ -50,6 +53,7 @@ Result<void> load_demo(Service& svc) {
       {"Municipalidad de La Pintana", "municipality", "13", "13112"},
       {"Farmacia Comunitaria Providencia", "pharmacy", "13", "13123"},
       {"Consultora de Directorios Andes", "company", "13", "13114"},
+      {"Casa de Acogida Región de Los Lagos", "sernameg_centre", "10", "10101"},
   };
   std::map<std::string, int64_t> ids;
   for (const auto& i : institutions) {

@@ -71,6 +71,7 @@ bool fits(const std::string& role, const std::string& type) {
       {"pharmacy", {"pharmacy"}},
       {"company", {"company"}},
       {"channels_supervisor", {"public_service"}},
+      {"house_staff", {"sernameg_centre", "civil_society"}},
   };
   if (role == "institution_admin") return true;
   return types.at(role).count(type) > 0;

@@ -257,4 +257,23 @@ export const CLASSES = {
   'POST /api/v1/chat/sessions/{ref}/typing': { kind: 'national', why: 'one national 1455 line; only the holding operator (chat.test.mjs)', arriving: 'the chat opens only with a queue (channels::Intake)' },
   'POST /api/v1/chat/sessions/{ref}/escalations': { kind: 'national', why: 'one national 1455 line; only the holding operator escalates (chat.test.mjs)', arriving: 'the chat opens only with a queue (channels::Intake)' },
   'GET /api/v1/chat/sessions/{ref}/live': { kind: 'national', why: 'one national 1455 line; holder-or-supervisor rule (chat.test.mjs)', arriving: 'the chat opens only with a queue (channels::Intake)' },
+  // ---- network of care (issue 17). Shelters are national reference data, not an institution's
+  // object, except their address and the referrals to them: src/care/access.cc decides those, and
+  // tests/integration/care.test.mjs tries them across institutions (another house, another
+  // referring institution, a case worker before and after the house accepted, anonymous).
+  'GET /api/v1/care/directory/{id}': { kind: 'public', why: 'public directory entry (centres and CAVAS; a shelter answers 404)' },
+  'GET /api/v1/care/places': { kind: 'none', why: 'the network directory with capacity; shelters without address or position, no person' },
+  'GET /api/v1/care/places/{id}/address': { kind: 'none', why: 'a shelter address: its staff, or the referrer whose placement it accepted (care/access.cc; pairs in care.test.mjs)' },
+  'PUT /api/v1/care/places/{id}/capacity': { kind: 'none', why: 'only the house\'s own staff report its capacity (care/access.cc; another house gets 404 in care.test.mjs)' },
+  'GET /api/v1/care/my-houses': { kind: 'none', why: 'the houses of the caller\'s own institution (filtered by the session)' },
+  'GET /api/v1/care/placements': { kind: 'none', why: 'referrals the caller\'s institution sent or whose house received (filtered by the session)' },
+  'GET /api/v1/care/placements/{id}': { kind: 'none', why: 'referrer or receiving house only (care/access.cc; others get 404 in care.test.mjs)' },
+  'POST /api/v1/care/placements/{id}/accept': { kind: 'none', why: 'only the receiving house answers (care/access.cc; another house gets 404 in care.test.mjs)' },
+  'POST /api/v1/care/placements/{id}/decline': { kind: 'none', why: 'only the receiving house answers (care/access.cc)' },
+  'POST /api/v1/care/placements/{id}/entry': { kind: 'none', why: 'only the receiving house records entry (care/access.cc)' },
+  'POST /api/v1/care/placements/{id}/exit': { kind: 'none', why: 'only the receiving house records exit (care/access.cc)' },
+  'GET /api/v1/care/board': { kind: 'aggregate', why: 'places by region and unit type, no person' },
+  'GET /api/v1/care/stats': { kind: 'aggregate', why: 'occupancy, stays and refusals by house and region, no person' },
+  'GET /api/v1/care/stats.csv': { kind: 'aggregate', why: 'occupancy by house, no person' },
+  'GET /api/v1/care/stats.xlsx': { kind: 'aggregate', why: 'occupancy by house, no person' },
 };

@@ -44,6 +44,11 @@ const ChannelsSupervisor = lazyPage(() => import('../channels/SupervisorPage'));
 const ChannelsStatistics = lazyPage(() => import('../channels/StatisticsPage'));
 const ChatPage = lazyPage(() => import('../chat/ChatPage'));
 const ChatConversation = lazyPage<{ sessionRef: string }>(() => import('../chat/ConversationPage'));
+const CareDirectory = lazyPage(() => import('../care/DirectoryPage'));
+const CareNetwork = lazyPage(() => import('../care/NetworkPage'));
+const CareFind = lazyPage(() => import('../care/FindPlacePage'));
+const CareHouse = lazyPage(() => import('../care/HousePage'));
+const CareBoard = lazyPage(() => import('../care/BoardPage'));
 
 interface RouteDef {
   pattern: string;
@@ -93,6 +98,11 @@ const ROUTES: RouteDef[] = [
   { pattern: '/canales/estadistica', anyPermission: ['channels.supervise'], render: () => <ChannelsStatistics /> },
   { pattern: '/chat', public: true, render: () => <ChatPage /> },
   { pattern: '/chat/conversaciones/:ref', anyPermission: ['channels.answer'], render: (p) => <ChatConversation sessionRef={p.ref!} /> },
+  { pattern: '/red', public: true, render: () => <CareDirectory /> },
+  { pattern: '/red/interna', anyPermission: ['care.read'], render: () => <CareNetwork /> },
+  { pattern: '/red/cupo', anyPermission: ['care.refer'], render: () => <CareFind /> },
+  { pattern: '/red/casa', anyPermission: ['care.house'], render: () => <CareHouse /> },
+  { pattern: '/red/tablero', anyPermission: ['care.board'], render: () => <CareBoard /> },
 ];
 
 function NotFound() {

@@ -38,6 +38,10 @@ const NAV: NavItem[] = [
   { href: '/admin/roles', label: 'Roles', show: (s) => hasPermission(s, 'users.manage') || hasPermission(s, 'roles.read') },
   { href: '/admin/instituciones', label: 'Instituciones', show: (s) => hasPermission(s, 'institutions.manage') },
   { href: '/admin/auditoria', label: 'Auditoría', show: (s) => hasPermission(s, 'audit.read') },
+  { href: '/red', label: 'Red de atención', show: (s) => !hasPermission(s, 'care.read') },
+  { href: '/red/interna', label: 'Red de atención', show: (s) => hasPermission(s, 'care.read') && !hasPermission(s, 'care.house') },
+  { href: '/red/casa', label: 'Mi casa', show: (s) => hasPermission(s, 'care.house') },
+  { href: '/red/tablero', label: 'Tablero de cupos', show: (s) => hasPermission(s, 'care.board') },
   { href: '/mi-cuenta', label: 'Mi cuenta', show: signedIn },
   { href: '/mis-sesiones', label: 'Mis sesiones', show: signedIn },
 ];
