@@ -7,6 +7,7 @@
 #
 #   app  (composition root, src/main.cc) ──► may include every folder
 #    ├── monitoring ───► audit
+#    ├── indicators ───► policy (its CSV/XLSX table writer), audit
 #    ├── policy ───────► auth, legislative, territory, audit
 #    ├── alerts ───────► cases, audit
 #    │    └── cases ───► risk, territory, linkage, audit    (knows alerts only as cases/alert_feed.h)
@@ -37,6 +38,7 @@ declare -A allowed=(
   [alerts]="$base audit cases"
   [policy]="$base audit auth legislative territory"
   [monitoring]="$base audit"
+  [indicators]="$base audit policy"
   [app]="*"
 )
 

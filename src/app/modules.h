@@ -15,6 +15,7 @@ namespace eq::risk        { kernel::Module module(); }
 namespace eq::cases       { kernel::Module module(); }
 namespace eq::alerts      { kernel::Module module(); }
 namespace eq::monitoring  { kernel::Module module(); }
+namespace eq::indicators  { kernel::Module module(); }
 // clang-format on
 
 namespace eq::app {
@@ -30,7 +31,8 @@ inline const std::vector<const char*>& not_modules() {
 
 inline std::vector<kernel::Module> modules() {
   return {territory::module(), audit::module(), auth::module(),   legislative::module(), policy::module(),
-          risk::module(),      cases::module(), alerts::module(), monitoring::module()};
+          risk::module(),      cases::module(), alerts::module(), monitoring::module(),
+          indicators::module()};
 }
 
 }  // namespace eq::app

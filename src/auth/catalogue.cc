@@ -23,6 +23,8 @@ const std::vector<Permission>& permissions() {
       {"registries.directoras.search", "Buscar en el Registro de Directoras"},
       {"monitoring.manage", "Registrar medidas con monitoreo telemático, sus zonas de exclusión y dispositivos"},
       {"legislative.manage", "Registrar proyectos de ley, su tramitación y sus urgencias en la agenda legislativa"},
+      {"indicators.import", "Importar las declaraciones de género de las empresas y ver sus indicadores por empresa"},
+      {"indicators.steward", "Cargar la serie de los indicadores de género que su institución informa"},
   };
   return all;
 }
@@ -34,7 +36,7 @@ const std::vector<Role>& roles() {
       {"institution_admin", "Administración de institución", "Gestiona las cuentas de su propia institución.", true,
        {"users.manage", "roles.read"}},
       {"analyst", "Analista del Ministerio", "Valida reportes, consolida indicadores y prepara la cuenta pública.", false,
-       {"policy.read", "policy.validate", "legislative.manage"}},
+       {"policy.read", "policy.validate", "legislative.manage", "indicators.import", "indicators.steward"}},
       {"focal_point", "Enlace ministerial", "Reporta los avances de su ministerio o servicio en metas, compromisos y PMG.", false,
        {"policy.read", "policy.report"}},
       {"seremi", "Equipo SEREMI", "Registra hitos y la agenda regional de su región.", false, {"policy.read", "policy.report"}},
@@ -48,6 +50,8 @@ const std::vector<Role>& roles() {
        true, {"dispatch.receive"}},
       {"pharmacy", "Farmacia", "Reporta activaciones de la palabra clave «Mascarilla 19».", false, {"channels.pharmacy_report"}},
       {"company", "Empresa o headhunter", "Busca candidatas en el Registro de Directoras.", false, {"registries.directoras.search"}},
+      {"steward", "Institución responsable de indicadores", "Carga las series de los indicadores de género que su institución informa (SEG).",
+       false, {"indicators.steward"}},
   };
   return all;
 }
@@ -88,6 +92,7 @@ const std::vector<Grant>& grants() {
       {"responder", Granter::institution_admin, {"police"}},
       {"pharmacy", Granter::institution_admin, {"pharmacy"}},
       {"company", Granter::institution_admin, {"company"}},
+      {"steward", Granter::institution_admin, {"ministry", "public_service"}},
   };
   return all;
 }

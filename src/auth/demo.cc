@@ -21,6 +21,7 @@ const std::vector<DemoLogin>& demo_logins() {
       {"responder", "patrulla@equidad.demo", "Sebastián Muñoz Rojas", "Carabineros de Chile", true},
       {"pharmacy", "farmacia@equidad.demo", "Andrea Vergara Lagos", "Farmacia Comunitaria Providencia", false},
       {"company", "empresa@equidad.demo", "Ignacio Bravo Espinoza", "Consultora de Directorios Andes", false},
+      {"steward", "estadisticas@equidad.demo", "Francisca Leiva Ortiz", "Instituto Nacional de Estadísticas (INE)", false},
   };
   return all;
 }
@@ -47,6 +48,7 @@ Result<void> load_demo(Service& svc) {
       {"Municipalidad de La Pintana", "municipality", "13", "13112"},
       {"Farmacia Comunitaria Providencia", "pharmacy", "13", "13123"},
       {"Consultora de Directorios Andes", "company", "13", "13114"},
+      {"Instituto Nacional de Estadísticas (INE)", "public_service", "", ""},
   };
   std::map<std::string, int64_t> ids;
   for (const auto& i : institutions) {
