@@ -109,7 +109,7 @@ Json Service::indicator_json(soci::session& s, const Indicator& i, const std::ma
   for (const auto& p : closed_periods(i.periodicity, i.first_year, now)) {
     const int64_t due = *period_end(i.periodicity, p) + static_cast<int64_t>(i.grace_days) * 86400000;
     const bool reported = have.count(p) > 0;
-    const bool late = !reported && now >= due;
+    const bool late = i.origin == "upload" && !reported && now >= due;
     overdue += late;
     periods.push_back({{"period", p}, {"due_on", format_date_cl(due)}, {"reported", reported}, {"overdue", late}});
   }

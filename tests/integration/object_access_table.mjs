@@ -222,4 +222,16 @@ export const CLASSES = {
   'GET /api/v1/institutions/types': { kind: 'none', why: 'catalogue of institution types' },
   'GET /api/v1/audit/actions': { kind: 'none', why: 'the fixed catalogue of audit action names (src/audit/actions.cc), no object' },
   'GET /api/v1/audit/verify': { kind: 'none', why: 'a yes/no on the audit chain' },
+
+  // ---- gender indicators (companies' report, SEG catalogue): no person data
+  'GET /api/v1/indicators/public/catalogue/{id}': { kind: 'public', why: 'the public SEG indicator catalogue' },
+  'GET /api/v1/indicators/filings': {
+    kind: 'none',
+    why: 'companies\' filings to the CMF: companies are not institutions of the platform; ministry analysts (indicators.import) read them all',
+  },
+  'GET /api/v1/indicators/steward/indicators': { kind: 'none', why: 'the SEG indicators of the caller\'s own institution (filtered by the session)' },
+  'POST /api/v1/indicators/catalogue/{id}/values': {
+    kind: 'none',
+    why: 'a SEG series, no person data; the steward rule (indicators/access.h: only the indicator\'s own institution) is tried in indicators.test.mjs',
+  },
 };
