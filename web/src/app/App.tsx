@@ -37,6 +37,11 @@ const MonConsole = lazyPage(() => import('../monitoring/ConsolePage'));
 const MonOrders = lazyPage(() => import('../monitoring/OrdersPage'));
 const MonOrder = lazyPage<{ orderId: string }>(() => import('../monitoring/OrderPage'));
 const MonUnit = lazyPage(() => import('../monitoring/UnitPage'));
+const IndReport = lazyPage(() => import('../indicators/ReportPage'));
+const IndCatalogue = lazyPage(() => import('../indicators/CataloguePage'));
+const IndIndicator = lazyPage<{ indicatorId: string }>(() => import('../indicators/IndicatorPage'));
+const IndSteward = lazyPage(() => import('../indicators/StewardPage'));
+const IndImport = lazyPage(() => import('../indicators/ImportPage'));
 
 interface RouteDef {
   pattern: string;
@@ -79,6 +84,11 @@ const ROUTES: RouteDef[] = [
   { pattern: '/monitoreo/ordenes', anyPermission: ['monitoring.manage'], render: () => <MonOrders /> },
   { pattern: '/monitoreo/ordenes/:id', anyPermission: ['monitoring.manage'], render: (p) => <MonOrder orderId={p.id!} /> },
   { pattern: '/monitoreo/unidad', anyPermission: ['dispatch.receive'], render: () => <MonUnit /> },
+  { pattern: '/indicadores', public: true, render: () => <IndReport /> },
+  { pattern: '/indicadores/catalogo', public: true, render: () => <IndCatalogue /> },
+  { pattern: '/indicadores/catalogo/:id', public: true, render: (p) => <IndIndicator indicatorId={p.id!} /> },
+  { pattern: '/indicadores/mis-indicadores', anyPermission: ['indicators.steward'], render: () => <IndSteward /> },
+  { pattern: '/indicadores/importar', anyPermission: ['indicators.import'], render: () => <IndImport /> },
 ];
 
 function NotFound() {
