@@ -21,9 +21,8 @@ pct() { sort -n | awk -v p="$1" '{a[NR]=$1} END {i=int(NR*p); if (i<1) i=1; prin
 
 http_times() { # $1 = db url
   local port=18$((RANDOM % 900 + 100)) pid
-  "$BUILD/equidad" serve --db "$1" --port "$port" --no-access-log --threads 2 >/dev/null 2>&1 &
-  pid=$!
-  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+  "$BUILD/equidad" serve --db "$1" --port "$port" --no-access-log --threads 2 >/dev/null 2>&1 & pid=$!
+  until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do sleep 0.2; done
   echo "HTTP (curl time_total, ms, p50 / p99 of 200 after 5 warm-up):"
   for path in /api/v1/indicators/public/report /api/v1/indicators/public/catalogue; do
     for _ in 1 2 3 4 5; do curl -s -o /dev/null "http://127.0.0.1:$port$path"; done
@@ -34,16 +33,14 @@ http_times() { # $1 = db url
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
-run() { # $1 = label, $2 = url
+bench_db() { # $1 = label, $2 = url; `time` exits 3 on a database without the data set
   echo "== $1 =="
-  if ! "$OUT" time "$2" >/dev/null 2>&1; then
-    "$BUILD/equidad" migrate --db "$2" >/dev/null
-    "$OUT" load "$2"
-  fi
-  "$OUT" time "$2"
-  http_times "$2"
+  local rc=0
+  "$OUT" time "$2" || rc=$?
+  [[ $rc == 0 ]] && { http_times "$2"; return; }
+  "$BUILD/equidad" migrate --db "$2" >/dev/null && "$OUT" load "$2" && "$OUT" time "$2" && http_times "$2"
 }
 
 mkdir -p var
-if [[ $WHICH == sqlite || $WHICH == both ]]; then run SQLite "sqlite:var/bench-indicators.db"; fi
-if [[ $WHICH == postgresql || $WHICH == both ]]; then run PostgreSQL "${BENCH_PG_URL:-$(bash scripts/pg.sh equidad_bench_indicators | tail -1)}"; fi
+if [[ $WHICH == sqlite || $WHICH == both ]]; then bench_db SQLite "sqlite:var/bench-indicators.db"; fi
+if [[ $WHICH == postgresql || $WHICH == both ]]; then bench_db PostgreSQL "${BENCH_PG_URL:-$(bash scripts/pg.sh equidad_bench_indicators | tail -1)}"; fi

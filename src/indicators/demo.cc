@@ -3,6 +3,7 @@
 // 2019 except women in first-line management; the seed gives no figures beyond the 460), and a
 // SEG catalogue whose uploaded series are computed from synthetic survey counts. Labelled demo.
 #include <cmath>
+#include <map>
 #include <random>
 
 #include "core/format_cl.h"
@@ -157,69 +158,61 @@ Result<void> load_demo(Service& svc, const kernel::FindDemoAccount& find) {
       i.demo = true;
       return svc.add_indicator(s, i);
     };
-    Indicator lf;
-    lf.code = "SEG-TPL-M";
-    lf.name = "Tasa de participación laboral femenina";
-    lf.definition = "Porcentaje de mujeres de 15 años o más que forman parte de la fuerza de trabajo (ocupadas o desocupadas).";
-    lf.numerator = "Mujeres de 15 años o más en la fuerza de trabajo";
-    lf.denominator = "Mujeres de 15 años o más (población en edad de trabajar)";
-    lf.unit = "%";
-    lf.source = "Encuesta Nacional de Empleo (ENE), promedio anual";
-    lf.steward_institution_id = steward->institution_id;
-    lf.disaggregations = "region,edad";
-    lf.first_year = 2017;
-    const int64_t lf_id = add(lf);
-
-    Indicator gap;
-    gap.code = "SEG-BRECHA-ING";
-    gap.name = "Brecha de ingreso medio mensual del trabajo por sexo";
-    gap.definition = "Diferencia entre el ingreso medio mensual de los hombres y el de las mujeres ocupadas, como porcentaje del de los hombres.";
-    gap.numerator = "Ingreso medio de hombres ocupados − ingreso medio de mujeres ocupadas";
-    gap.denominator = "Ingreso medio de hombres ocupados";
-    gap.unit = "%";
-    gap.source = "Encuesta Suplementaria de Ingresos (ESI)";
-    gap.steward_institution_id = steward->institution_id;
-    gap.disaggregations = "region";
-    gap.first_year = 2017;
-    const int64_t gap_id = add(gap);
-
-    Indicator board;
-    board.code = "SEG-DIR-EMP";
-    board.name = "Proporción de mujeres en directorios de empresas que reportan a la CMF";
-    board.definition = "Asientos de directorio ocupados por mujeres sobre el total de asientos, en las empresas con sector y 10 o más personas trabajadoras.";
-    board.numerator = "Asientos de directorio ocupados por mujeres";
-    board.denominator = "Asientos de directorio";
-    board.unit = "%";
-    board.source = "Declaraciones a la CMF (NCG 461), reporte de indicadores de género en las empresas de esta plataforma";
-    board.steward_institution_id = analyst->institution_id;
-    board.origin = "platform:empresas_directorio";
-    board.first_year = 2019;
-    add(board);
-
-    Indicator pmg;
-    pmg.code = "SEG-PMG-GEN";
-    pmg.name = "Avance validado del PMG de Género";
-    pmg.definition = "Avance ponderado de los compromisos del Programa de Mejoramiento de la Gestión de Género, con reportes validados por el Ministerio.";
-    pmg.numerator = "Avance validado ponderado de los ítems del PMG";
-    pmg.denominator = "Total de ítems del PMG (ponderados)";
-    pmg.unit = "%";
-    pmg.source = "Seguimiento de políticas de esta plataforma (módulo de políticas)";
-    pmg.steward_institution_id = analyst->institution_id;
-    pmg.origin = "platform:policy_pmg_genero";
-    pmg.first_year = 2020;
-    add(pmg);
-
-    Indicator adp;
-    adp.code = "SEG-ADP-M";
-    adp.name = "Proporción de mujeres en cargos de Alta Dirección Pública";
-    adp.definition = "Mujeres nombradas en cargos de primer y segundo nivel jerárquico del Sistema de Alta Dirección Pública sobre el total de cargos provistos.";
-    adp.numerator = "Cargos ADP ocupados por mujeres";
-    adp.denominator = "Cargos ADP provistos";
-    adp.unit = "%";
-    adp.source = "Registro administrativo del Servicio Civil";
-    adp.steward_institution_id = analyst->institution_id;
-    adp.first_year = 2019;
-    add(adp);
+    // The demo catalogue: two series INE uploads, two the platform computes, one the Ministry uploads.
+    const std::vector<Indicator> catalogue = {
+        {.code = "SEG-TPL-M",
+         .name = "Tasa de participación laboral femenina",
+         .definition = "Porcentaje de mujeres de 15 años o más que forman parte de la fuerza de trabajo (ocupadas o desocupadas).",
+         .numerator = "Mujeres de 15 años o más en la fuerza de trabajo",
+         .denominator = "Mujeres de 15 años o más (población en edad de trabajar)",
+         .unit = "%",
+         .source = "Encuesta Nacional de Empleo (ENE), promedio anual",
+         .steward_institution_id = steward->institution_id,
+         .disaggregations = "region,edad",
+         .first_year = 2017},
+        {.code = "SEG-BRECHA-ING",
+         .name = "Brecha de ingreso medio mensual del trabajo por sexo",
+         .definition = "Diferencia entre el ingreso medio mensual de los hombres y el de las mujeres ocupadas, como porcentaje del de los hombres.",
+         .numerator = "Ingreso medio de hombres ocupados − ingreso medio de mujeres ocupadas",
+         .denominator = "Ingreso medio de hombres ocupados",
+         .unit = "%",
+         .source = "Encuesta Suplementaria de Ingresos (ESI)",
+         .steward_institution_id = steward->institution_id,
+         .disaggregations = "region",
+         .first_year = 2017},
+        {.code = "SEG-DIR-EMP",
+         .name = "Proporción de mujeres en directorios de empresas que reportan a la CMF",
+         .definition = "Asientos de directorio ocupados por mujeres sobre el total de asientos, en las empresas con sector y 10 o más personas trabajadoras.",
+         .numerator = "Asientos de directorio ocupados por mujeres",
+         .denominator = "Asientos de directorio",
+         .unit = "%",
+         .source = "Declaraciones a la CMF (NCG 461), reporte de indicadores de género en las empresas de esta plataforma",
+         .steward_institution_id = analyst->institution_id,
+         .origin = "platform:empresas_directorio",
+         .first_year = 2019},
+        {.code = "SEG-PMG-GEN",
+         .name = "Avance validado del PMG de Género",
+         .definition = "Avance ponderado de los compromisos del Programa de Mejoramiento de la Gestión de Género, con reportes validados por el Ministerio.",
+         .numerator = "Avance validado ponderado de los ítems del PMG",
+         .denominator = "Total de ítems del PMG (ponderados)",
+         .unit = "%",
+         .source = "Seguimiento de políticas de esta plataforma (módulo de políticas)",
+         .steward_institution_id = analyst->institution_id,
+         .origin = "platform:policy_pmg_genero",
+         .first_year = 2020},
+        {.code = "SEG-ADP-M",
+         .name = "Proporción de mujeres en cargos de Alta Dirección Pública",
+         .definition = "Mujeres nombradas en cargos de primer y segundo nivel jerárquico del Sistema de Alta Dirección Pública sobre el total de cargos provistos.",
+         .numerator = "Cargos ADP ocupados por mujeres",
+         .denominator = "Cargos ADP provistos",
+         .unit = "%",
+         .source = "Registro administrativo del Servicio Civil",
+         .steward_institution_id = analyst->institution_id,
+         .first_year = 2019},
+    };
+    std::map<std::string, int64_t> ids;
+    for (const auto& i : catalogue) ids[i.code] = add(i);
+    const int64_t lf_id = ids.at("SEG-TPL-M"), gap_id = ids.at("SEG-BRECHA-ING");
 
     // Synthetic survey counts → values (numerator / denominator × 100), 2017–2024: the last closed
     // year is left for the steward, so the reminder and the home item have something to show.

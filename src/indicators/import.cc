@@ -85,6 +85,17 @@ Result<Service::ImportOutcome> Service::import_rows(std::optional<int64_t> actor
     return fail(Error::invalid("file", "Faltan columnas obligatorias: " + list + ".", "missing_columns"));
   }
 
+  auto entry = [&](std::string action, std::string object, std::string outcome, std::string detail) {
+    audit::Entry e;
+    e.actor_user_id = actor;
+    e.actor_institution_id = actor_institution;
+    e.action = std::move(action);
+    e.object = std::move(object);
+    e.client_ip = client_ip;
+    e.outcome = std::move(outcome);
+    e.detail = std::move(detail);
+    return e;
+  };
   auto out = db_.transaction<ImportOutcome>([&](soci::session& s) -> Result<ImportOutcome> {
     const auto stored = Repository::filed_keys(s, year);
     std::map<std::pair<std::string, std::string>, size_t> seen;  // (rut, rule) → row
@@ -149,31 +160,16 @@ Result<Service::ImportOutcome> Service::import_rows(std::optional<int64_t> actor
     const int64_t import_id = Repository::insert_import(s, year, kind, rows, static_cast<int64_t>(good.size()), warnings, demo, actor);
     Repository::insert_filings(s, import_id, good);
     refresh_report(s);
-    audit::Entry e;
-    e.actor_user_id = actor;
-    e.actor_institution_id = actor_institution;
-    e.action = "indicators.filings_import";
-    e.object = "import:" + std::to_string(import_id);
-    e.client_ip = client_ip;
-    e.outcome = "ok";
-    e.detail = "año " + std::to_string(year) + ", " + std::to_string(good.size()) + " declaraciones, " + std::to_string(warnings) +
-               " advertencias" + (demo ? " (demostración)" : "");
-    audit_->append(s, e);
+    audit_->append(s, entry("indicators.filings_import", "import:" + std::to_string(import_id), "ok",
+                            "año " + std::to_string(year) + ", " + std::to_string(good.size()) + " declaraciones, " +
+                                std::to_string(warnings) + " advertencias" + (demo ? " (demostración)" : "")));
     report["imported"] = good.size();
     report["import_id"] = import_id;
     return ImportOutcome{200, report};
   });
-  if (out && out->status == 422) {
-    audit::Entry e;
-    e.actor_user_id = actor;
-    e.actor_institution_id = actor_institution;
-    e.action = "indicators.filings_rejected";
-    e.object = "year:" + std::to_string(year);
-    e.client_ip = client_ip;
-    e.outcome = "failed";
-    e.detail = std::to_string(out->body["report"]["blocking_rows"].get<int64_t>()) + " filas con errores bloqueantes";
-    (void)audit_->append(e);
-  }
+  if (out && out->status == 422)
+    (void)audit_->append(entry("indicators.filings_rejected", "year:" + std::to_string(year), "failed",
+                               std::to_string(out->body["report"]["blocking_rows"].get<int64_t>()) + " filas con errores bloqueantes"));
   return out;
 }
 

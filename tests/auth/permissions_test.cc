@@ -70,6 +70,7 @@ bool fits(const std::string& role, const std::string& type) {
       {"responder", {"police"}},
       {"pharmacy", {"pharmacy"}},
       {"company", {"company"}},
+      {"steward", {"ministry", "public_service"}},
   };
   if (role == "institution_admin") return true;
   return types.at(role).count(type) > 0;
