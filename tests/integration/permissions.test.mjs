@@ -113,6 +113,8 @@ describe('route permissions', () => {
       // and the public half of the key that signs evidence exports.
       /^(GET|POST) \/api\/v1\/monitoring\/osmand$/, /^POST \/api\/v1\/monitoring\/positions$/,
       /^GET \/api\/v1\/monitoring\/export-key$/,
+      // Gender indicators: the companies' report (aggregates only) and the SEG catalogue.
+      /^GET \/api\/v1\/indicators\/public\/(report(\.csv|\.xlsx)?|catalogue(\/\{id\})?)$/,
     ];
     const REVIEWED_ANY_ACCOUNT = [
       /^(GET|POST|DELETE) \/api\/v1\/auth\//, /^GET \/api\/v1\/me\//,
