@@ -13,6 +13,7 @@
 #include "indicators/repository.h"
 #include "indicators/service.h"
 #include "store/database.h"
+#include "store/query.h"
 
 using namespace eq;
 using namespace eq::indicators;
@@ -113,6 +114,22 @@ int main(int argc, char** argv) {
     all = Repository::filings(s);
     return {};
   });
+  // Same-run baseline: the same rows read as dynamic soci rows (how the other modules read), no conversion.
+  auto [b50, b95] = median_p(10, 0.95, [&] {
+    (void)(*db)->transaction<void>([&](soci::session& s) -> Result<void> {
+      int64_t n = 0;
+      store::Query("SELECT * FROM ind_filings ORDER BY year, rut, id").each(s, [&](const soci::row&) { ++n; });
+      return {};
+    });
+  });
+  std::printf("baseline: every filing read as dynamic rows: median %.1f ms, p95 %.1f ms\n", b50, b95);
+  auto [f50, f95] = median_p(10, 0.95, [&] {
+    (void)(*db)->transaction<void>([&](soci::session& s) -> Result<void> {
+      (void)Repository::filings(s);
+      return {};
+    });
+  });
+  std::printf("Repository::filings (typed batches of 2.000): median %.1f ms, p95 %.1f ms\n", f50, f95);
   auto [c50, c95] = median_p(10, 0.95, [&] { (void)build_report(all); });
   std::printf("build_report in memory (every indicator, %zu filings): median %.1f ms, p95 %.1f ms\n", all.size(), c50, c95);
   auto [l50, l95] = median_p(10, 0.95, [&] { (void)svc.compute_report(); });

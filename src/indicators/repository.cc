@@ -23,31 +23,6 @@ const std::string kFilingCols =
     "women_administrativo, men_administrativo, pay_women_administrativo, pay_men_administrativo, gap_administrativo, "
     "board_women, board_men, explanation";
 
-Filing filing_from(const soci::row& r) {
-  Filing f;
-  f.id = get_int(r, 0);
-  f.year = static_cast<int>(get_int(r, 1));
-  f.rut = get_str(r, 2);
-  f.company = get_str(r, 3);
-  f.sector = get_str(r, 4);
-  f.size = get_str(r, 5);
-  f.rule = get_str(r, 6);
-  f.women_total = get_int(r, 7);
-  f.men_total = get_int(r, 8);
-  for (int l = 0; l < kLevels; ++l) {
-    const size_t b = 9 + static_cast<size_t>(l) * 5;
-    f.women[l] = get_int(r, b);
-    f.men[l] = get_int(r, b + 1);
-    f.pay_women[l] = get_opt_double(r, b + 2);
-    f.pay_men[l] = get_opt_double(r, b + 3);
-    f.gap_filed[l] = get_opt_double(r, b + 4);
-  }
-  f.board_women = get_int(r, 24);
-  f.board_men = get_int(r, 25);
-  f.explanation = get_str(r, 26);
-  return f;
-}
-
 const std::string kIndicatorCols =
     "id, code, name, definition, numerator, denominator, unit, factor, decimals, periodicity, source, steward_institution_id, "
     "disaggregations, origin, first_year, grace_days, demo";
@@ -149,11 +124,78 @@ void Repository::insert_filings(soci::session& s, int64_t import_id, const std::
 }
 
 std::vector<Filing> Repository::filings(soci::session& s, int year) {
+  // Fetched in typed batches of 2,000 rows (soci bulk into vectors): recomputing the report reads
+  // every filing, and a dynamic row per filing costs several times more.
+  constexpr size_t kBatch = 2000;
+  std::vector<ll> id(kBatch), yr(kBatch), wt(kBatch), mt(kBatch), bw(kBatch), bm(kBatch);
+  std::vector<std::string> rut(kBatch), company(kBatch), sector(kBatch), size(kBatch), rule(kBatch), explanation(kBatch);
+  std::array<std::vector<ll>, kLevels> w, m;
+  std::array<std::vector<double>, kLevels> pw, pm, gap;
+  std::array<std::vector<soci::indicator>, kLevels> ipw, ipm, igap;
+  // soci fetches as many rows as the vectors are long, and shrinks them on the last batch.
+  auto resize = [&] {
+    for (auto* v : {&id, &yr, &wt, &mt, &bw, &bm}) v->resize(kBatch);
+    for (auto* v : {&rut, &company, &sector, &size, &rule, &explanation}) v->resize(kBatch);
+    for (int l = 0; l < kLevels; ++l) {
+      w[l].resize(kBatch), m[l].resize(kBatch), pw[l].resize(kBatch), pm[l].resize(kBatch), gap[l].resize(kBatch);
+      ipw[l].resize(kBatch), ipm[l].resize(kBatch), igap[l].resize(kBatch);
+    }
+  };
+  resize();
+  ll y = year;
+  const std::string sql = "SELECT " + kFilingCols + " FROM ind_filings" + (year ? " WHERE year = :y" : "") + " ORDER BY year, rut, id";
+  soci::statement st(s);
+  st.exchange(soci::into(id));
+  st.exchange(soci::into(yr));
+  for (auto* v : {&rut, &company, &sector, &size, &rule}) st.exchange(soci::into(*v));
+  st.exchange(soci::into(wt));
+  st.exchange(soci::into(mt));
+  for (int l = 0; l < kLevels; ++l) {
+    st.exchange(soci::into(w[l]));
+    st.exchange(soci::into(m[l]));
+    st.exchange(soci::into(pw[l], ipw[l]));
+    st.exchange(soci::into(pm[l], ipm[l]));
+    st.exchange(soci::into(gap[l], igap[l]));
+  }
+  st.exchange(soci::into(bw));
+  st.exchange(soci::into(bm));
+  st.exchange(soci::into(explanation));
+  if (year) st.exchange(soci::use(y, "y"));
+  st.alloc();
+  st.prepare(sql);
+  st.define_and_bind();
   std::vector<Filing> out;
-  Query q("SELECT " + kFilingCols + " FROM ind_filings");
-  if (year) q.sql(" WHERE year = :y").bind("y", static_cast<ll>(year));
-  q.sql(" ORDER BY year, rut, id");
-  q.each(s, [&](const soci::row& r) { out.push_back(filing_from(r)); });
+  auto opt = [](const std::vector<double>& v, const std::vector<soci::indicator>& ind, size_t i) {
+    return ind[i] == soci::i_null ? std::nullopt : std::optional<double>(v[i]);
+  };
+  st.execute(false);
+  while (st.fetch()) {
+    const size_t n = id.size();
+    for (size_t i = 0; i < n; ++i) {
+      Filing f;
+      f.id = id[i];
+      f.year = static_cast<int>(yr[i]);
+      f.rut = std::move(rut[i]);
+      f.company = std::move(company[i]);
+      f.sector = std::move(sector[i]);
+      f.size = std::move(size[i]);
+      f.rule = std::move(rule[i]);
+      f.women_total = wt[i];
+      f.men_total = mt[i];
+      for (int l = 0; l < kLevels; ++l) {
+        f.women[l] = w[l][i];
+        f.men[l] = m[l][i];
+        f.pay_women[l] = opt(pw[l], ipw[l], i);
+        f.pay_men[l] = opt(pm[l], ipm[l], i);
+        f.gap_filed[l] = opt(gap[l], igap[l], i);
+      }
+      f.board_women = bw[i];
+      f.board_men = bm[i];
+      f.explanation = std::move(explanation[i]);
+      out.push_back(std::move(f));
+    }
+    resize();
+  }
   return out;
 }
 
