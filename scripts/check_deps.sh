@@ -9,6 +9,7 @@
 #    ├── monitoring ───► audit
 #    ├── channels ─────► cases, territory, auth, audit   (chat ──► channels, audit: via channels/intake.h)
 #    ├── care ─────────► territory, audit       (the registry and XLSX through app.cc: care::Registry)
+#    ├── indicators ───► policy (its CSV/XLSX table writer), audit
 #    ├── policy ───────► auth, legislative, territory, audit
 #    ├── alerts ───────► cases, audit
 #    │    └── cases ───► risk, territory, linkage, audit    (knows alerts only as cases/alert_feed.h)
@@ -42,6 +43,7 @@ declare -A allowed=(
   [channels]="$base audit cases territory auth"
   [chat]="$base audit channels"
   [care]="$base audit territory"
+  [indicators]="$base audit policy"
   [app]="*"
 )
 

@@ -20,7 +20,9 @@
 #include "care/module.h"
 #include "cases/module.h"
 #include "core/time.h"
+#include "indicators/sources.h"
 #include "monitoring/module.h"
+#include "policy/service.h"
 #include "monitoring/mqtt.h"
 #include "channels/module.h"
 #include "chat/module.h"
@@ -211,6 +213,34 @@ void wire(kernel::Context& ctx, const Config& config) {
     return policy::xlsx_sheet(sheet, header, rows);
   };
   ctx.provide(std::make_shared<care::Registry>(care_reg));
+  // The SEG catalogue's series computed from other modules (indicators/sources.h), and its
+  // stewards' names. The PMG de Género: validated progress per year from the policy module's
+  // published history (the annual period, or else the year's last semester).
+  auto ind_sources = std::make_shared<indicators::PlatformSources>();
+  ind_sources->institution_names = [auth](const std::set<int64_t>& ids) {
+    auto names = auth()->display_names({}, ids);
+    return names ? names->second : std::map<int64_t, std::string>();
+  };
+  ind_sources->series["policy_pmg_genero"] = [c, auth]() -> Result<indicators::SeriesPoints> {
+    policy::Service policy(c->db, c->need<audit::Log>(), auth());
+    auto history = policy.history(std::nullopt);
+    if (!history) return fail(history.error());
+    std::map<std::string, std::pair<std::string, double>> by_year;  // year → (label, progress)
+    for (const auto& ins : (*history)["items"]) {
+      if (ins["code"] != "pmg-genero") continue;
+      for (const auto& p : ins["periods"]) {
+        const std::string label = p["label"].get<std::string>();
+        if (label.size() < 4 || !p.contains("progress")) continue;
+        auto& slot = by_year[label.substr(0, 4)];
+        if (slot.first.empty() || label.size() == 4 || (slot.first.size() != 4 && label > slot.first))
+          slot = {label, p["progress"].get<double>()};
+      }
+    }
+    indicators::SeriesPoints out;
+    for (const auto& [year, v] : by_year) out.emplace_back(year, v.second);
+    return out;
+  };
+  ctx.provide(ind_sources);
 
   monitoring::ServiceOptions mon;
   mon.take_timeout_s = config.monitoring_take_timeout_s;

@@ -18,6 +18,7 @@ namespace eq::monitoring  { kernel::Module module(); }
 namespace eq::channels    { kernel::Module module(); }
 namespace eq::chat        { kernel::Module module(); }
 namespace eq::care        { kernel::Module module(); }
+namespace eq::indicators  { kernel::Module module(); }
 // clang-format on
 
 namespace eq::app {
@@ -34,7 +35,8 @@ inline const std::vector<const char*>& not_modules() {
 inline std::vector<kernel::Module> modules() {
   return {territory::module(), audit::module(), auth::module(),   legislative::module(), policy::module(),
           risk::module(),      cases::module(), alerts::module(), monitoring::module(),
-          channels::module(),  chat::module(),   care::module()};
+          channels::module(),  chat::module(),   care::module(),
+          indicators::module()};
 }
 
 }  // namespace eq::app

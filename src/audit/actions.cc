@@ -129,6 +129,13 @@ const std::vector<ActionLabel>& action_labels() {
       {"policy.bill_link", "Vínculo de una medida con un proyecto de ley", "Políticas públicas"},
       {"policy.bill_unlink", "Retiro del vínculo con un proyecto de ley", "Políticas públicas"},
       {"policy.demo_load", "Carga de datos de demostración de políticas", "Políticas públicas"},
+      // Gender indicators
+      {"indicators.filings_import", "Importación de declaraciones de género de empresas", "Indicadores de género"},
+      {"indicators.filings_rejected", "Importación de declaraciones rechazada por errores bloqueantes", "Indicadores de género"},
+      {"indicators.filings_read", "Consulta de indicadores por empresa", "Indicadores de género"},
+      {"indicators.values_upload", "Carga de valores de un indicador del catálogo", "Indicadores de género"},
+      {"indicators.reminder", "Recordatorio de período vencido de un indicador", "Indicadores de género"},
+      {"indicators.demo_load", "Carga de datos de demostración de indicadores", "Indicadores de género"},
       // Legislative agenda
       {"legislative.bill_create", "Registro de un proyecto de ley", "Agenda legislativa"},
       {"legislative.stage_change", "Cambio de etapa de un proyecto de ley", "Agenda legislativa"},

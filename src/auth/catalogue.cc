@@ -28,6 +28,8 @@ const std::vector<Permission>& permissions() {
       {"care.refer", "Buscar cupo y derivar a una mujer a una casa de acogida"},
       {"care.house", "Confirmar los cupos de su casa de acogida y responder sus derivaciones"},
       {"care.board", "Consultar el tablero nacional de cupos y la ocupación de las casas"},
+      {"indicators.import", "Importar las declaraciones de género de las empresas y ver sus indicadores por empresa"},
+      {"indicators.steward", "Cargar la serie de los indicadores de género que su institución informa"},
   };
   return all;
 }
@@ -40,6 +42,7 @@ const std::vector<Role>& roles() {
        {"users.manage", "roles.read"}},
       {"analyst", "Analista del Ministerio", "Valida reportes, consolida indicadores y prepara la cuenta pública.", false,
        {"policy.read", "policy.validate", "legislative.manage", "care.read", "care.board"}},
+       {"policy.read", "policy.validate", "legislative.manage", "indicators.import", "indicators.steward"}},
       {"focal_point", "Enlace ministerial", "Reporta los avances de su ministerio o servicio en metas, compromisos y PMG.", false,
        {"policy.read", "policy.report"}},
       {"seremi", "Equipo SEREMI", "Registra hitos y la agenda regional de su región.", false, {"policy.read", "policy.report"}},
@@ -58,6 +61,8 @@ const std::vector<Role>& roles() {
       // Knows the house's address and the women in it: second factor.
       {"house_staff", "Equipo de casa de acogida", "Confirma los cupos de su casa y responde las derivaciones dentro del plazo.", true,
        {"care.read", "care.house"}},
+      {"steward", "Institución responsable de indicadores", "Carga las series de los indicadores de género que su institución informa (SEG).",
+       false, {"indicators.steward"}},
   };
   return all;
 }
@@ -100,6 +105,7 @@ const std::vector<Grant>& grants() {
       {"company", Granter::institution_admin, {"company"}},
       {"channels_supervisor", Granter::system_admin, {"public_service"}},
       {"house_staff", Granter::institution_admin, {"sernameg_centre", "civil_society"}},
+      {"steward", Granter::institution_admin, {"ministry", "public_service"}},
   };
   return all;
 }

@@ -27,6 +27,7 @@ const std::vector<DemoLogin>& demo_logins() {
       // Staff of two shelters (network of care), so a house answering another's referral can be tried.
       {"house_staff", "casa@equidad.demo", "Lorena Vidal Soto", "Casa de Acogida Región de Valparaíso", true},
       {"house_staff", "casa2@equidad.demo", "Francisca Rojas Mella", "Casa de Acogida Región de Los Lagos", true},
+      {"steward", "estadisticas@equidad.demo", "Francisca Leiva Ortiz", "Instituto Nacional de Estadísticas (INE)", false},
   };
   return all;
 }
@@ -54,6 +55,7 @@ Result<void> load_demo(Service& svc) {
       {"Farmacia Comunitaria Providencia", "pharmacy", "13", "13123"},
       {"Consultora de Directorios Andes", "company", "13", "13114"},
       {"Casa de Acogida Región de Los Lagos", "sernameg_centre", "10", "10101"},
+      {"Instituto Nacional de Estadísticas (INE)", "public_service", "", ""},
   };
   std::map<std::string, int64_t> ids;
   for (const auto& i : institutions) {

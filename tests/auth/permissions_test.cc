@@ -72,6 +72,7 @@ bool fits(const std::string& role, const std::string& type) {
       {"company", {"company"}},
       {"channels_supervisor", {"public_service"}},
       {"house_staff", {"sernameg_centre", "civil_society"}},
+      {"steward", {"ministry", "public_service"}},
   };
   if (role == "institution_admin") return true;
   return types.at(role).count(type) > 0;

@@ -276,4 +276,15 @@ export const CLASSES = {
   'GET /api/v1/care/stats': { kind: 'aggregate', why: 'occupancy, stays and refusals by house and region, no person' },
   'GET /api/v1/care/stats.csv': { kind: 'aggregate', why: 'occupancy by house, no person' },
   'GET /api/v1/care/stats.xlsx': { kind: 'aggregate', why: 'occupancy by house, no person' },
+  // ---- gender indicators (companies' report, SEG catalogue): no person data
+  'GET /api/v1/indicators/public/catalogue/{id}': { kind: 'public', why: 'the public SEG indicator catalogue' },
+  'GET /api/v1/indicators/filings': {
+    kind: 'none',
+    why: 'companies\' filings to the CMF: companies are not institutions of the platform; ministry analysts (indicators.import) read them all',
+  },
+  'GET /api/v1/indicators/steward/indicators': { kind: 'none', why: 'the SEG indicators of the caller\'s own institution (filtered by the session)' },
+  'POST /api/v1/indicators/catalogue/{id}/values': {
+    kind: 'none',
+    why: 'a SEG series, no person data; the steward rule (indicators/access.h: only the indicator\'s own institution) is tried in indicators.test.mjs',
+  },
 };

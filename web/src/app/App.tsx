@@ -49,6 +49,11 @@ const CareNetwork = lazyPage(() => import('../care/NetworkPage'));
 const CareFind = lazyPage(() => import('../care/FindPlacePage'));
 const CareHouse = lazyPage(() => import('../care/HousePage'));
 const CareBoard = lazyPage(() => import('../care/BoardPage'));
+const IndReport = lazyPage(() => import('../indicators/ReportPage'));
+const IndCatalogue = lazyPage(() => import('../indicators/CataloguePage'));
+const IndIndicator = lazyPage<{ indicatorId: string }>(() => import('../indicators/IndicatorPage'));
+const IndSteward = lazyPage(() => import('../indicators/StewardPage'));
+const IndImport = lazyPage(() => import('../indicators/ImportPage'));
 
 interface RouteDef {
   pattern: string;
@@ -103,6 +108,11 @@ const ROUTES: RouteDef[] = [
   { pattern: '/red/cupo', anyPermission: ['care.refer'], render: () => <CareFind /> },
   { pattern: '/red/casa', anyPermission: ['care.house'], render: () => <CareHouse /> },
   { pattern: '/red/tablero', anyPermission: ['care.board'], render: () => <CareBoard /> },
+  { pattern: '/indicadores', public: true, render: () => <IndReport /> },
+  { pattern: '/indicadores/catalogo', public: true, render: () => <IndCatalogue /> },
+  { pattern: '/indicadores/catalogo/:id', public: true, render: (p) => <IndIndicator indicatorId={p.id!} /> },
+  { pattern: '/indicadores/mis-indicadores', anyPermission: ['indicators.steward'], render: () => <IndSteward /> },
+  { pattern: '/indicadores/importar', anyPermission: ['indicators.import'], render: () => <IndImport /> },
 ];
 
 function NotFound() {

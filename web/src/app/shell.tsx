@@ -26,6 +26,8 @@ const NAV: NavItem[] = [
   { href: '/politicas/mis-reportes', label: 'Mis reportes', show: (s) => hasPermission(s, 'policy.report') },
   { href: '/politicas/validacion', label: 'Validación', show: (s) => hasPermission(s, 'policy.validate') },
   { href: '/politicas/region', label: 'Agenda regional', show: (s) => s.status === 'signed-in' && !!s.session.user.region_id && hasPermission(s, 'policy.read') },
+  { href: '/indicadores', label: 'Indicadores de género', show: () => true },
+  { href: '/indicadores/mis-indicadores', label: 'Mis indicadores', show: (s) => hasPermission(s, 'indicators.steward') },
   { href: '/casos', label: 'Casos', show: (s) => hasPermission(s, 'cases.read') },
   { href: '/alertas', label: 'Alertas', show: (s) => hasPermission(s, 'alerts.respond') },
   { href: '/monitoreo', label: 'Centro de control', show: (s) => hasPermission(s, 'alerts.handle') },

@@ -33,7 +33,7 @@ interface ChartProps {
   table: ComponentChildren;
 }
 
-function Chart({ id, caption, description, height, option, onPick, table }: ChartProps) {
+export function Chart({ id, caption, description, height, option, onPick, table }: ChartProps) {
   const el = useRef<HTMLDivElement>(null);
   const [failed, setFailed] = useState(false);
   const pick = useRef(onPick);

@@ -307,6 +307,9 @@ export function Landing() {
           </p>
         </div>
         <CardGrid cards={POLICY} id="policy-title" columns={3} />
+        <p>
+          <a href="/indicadores">Indicadores de género en las empresas y Sistema de Indicadores de Género →</a>
+        </p>
       </section>
 
       <section class="landing-section split" aria-labelledby="trust-title">
