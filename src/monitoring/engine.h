@@ -100,6 +100,10 @@ struct Fix {
 struct Position {
   std::string device_id;
   Fix fix;
+  // What the engine does not read but is kept with the position (sealed: it may locate): cell
+  // towers, Wi-Fi access points, charging, motion event, the client's extras. A JSON object, or
+  // empty.
+  std::string report;
 };
 
 enum class AlertType : uint8_t {
@@ -136,6 +140,9 @@ struct Alert {
   double lat = std::numeric_limits<double>::quiet_NaN(), lon = std::numeric_limits<double>::quiet_NaN();
   double distance_m = std::numeric_limits<double>::quiet_NaN();  // proximity: aggressor–victim
   int battery_pct = -1;
+  // A report without a GPS fix: lat/lon are the last known place and this is when it was fixed
+  // (0: the place is the report's own).
+  int64_t place_at = 0;
 };
 
 struct Incident {
