@@ -40,6 +40,7 @@ std::string spanish_phonetic(std::string_view folded);
 uint32_t phonetic_hash(std::string_view folded);  // 0 for an empty key
 
 double jaro(std::string_view a, std::string_view b);
+double jaro_scalar(std::string_view a, std::string_view b);  // the textbook loop; jaro() is bit-parallel up to 64
 double jaro_winkler(std::string_view a, std::string_view b);
 
 // Agreement levels of every field for one pair (similarity.cc).

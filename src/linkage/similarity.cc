@@ -44,6 +44,14 @@ double jaro(std::string_view a, std::string_view b) {
     const double md = static_cast<double>(m);
     return (md / static_cast<double>(la) + md / static_cast<double>(lb) + (md - static_cast<double>(t) / 2.0) / md) / 3.0;
   }
+  return jaro_scalar(a, b);
+}
+
+double jaro_scalar(std::string_view a, std::string_view b) {
+  if (a.empty() && b.empty()) return 1.0;
+  if (a.empty() || b.empty()) return 0.0;
+  const size_t la = a.size(), lb = b.size();
+  const size_t window = std::max<size_t>(std::max(la, lb) / 2, 1) - 1;
   // Names are short: flags live on the stack; long addresses fall back to the heap.
   bool stack_a[96], stack_b[96];
   bool* fa = stack_a;

@@ -161,12 +161,16 @@ INSTANTIATE_TEST_SUITE_P(
                     Case{"address", Alter::wrong}),
     case_name);
 
-TEST(LinkageForeignShape, NoRunComunaOrPhoneAndTypos) {
+SynthData foreign_records(size_t persons, size_t records) {
   SynthOptions o;
   o.shape = SynthShape::foreign;
-  o.persons = 800;
-  o.records = 1600;
-  const SynthData d = synthesize(o);
+  o.persons = persons;
+  o.records = records;
+  return synthesize(o);
+}
+
+TEST(LinkageForeignShape, NoRunComunaOrPhoneAndTypos) {
+  const SynthData d = foreign_records(800, 1600);
   size_t with_doc = 0, differs = 0;
   for (size_t i = 0; i < d.records.size(); ++i) {
     const Identity& r = d.records[i];
@@ -184,11 +188,7 @@ TEST(LinkageForeignShape, NoRunComunaOrPhoneAndTypos) {
 
 // Every blocking pass is reported, and the comparisons stay under the linear bound.
 TEST(LinkageBlocking, PassesReportedAndComparisonsLinear) {
-  SynthOptions o;
-  o.shape = SynthShape::foreign;
-  o.persons = 2000;
-  o.records = 5000;
-  const SynthData d = synthesize(o);
+  const SynthData d = foreign_records(2000, 5000);
   BatchOptions opt;
   opt.max_block = 8;  // small on purpose: big blocks must be windowed, not skipped
   opt.window = 4;
@@ -215,11 +215,7 @@ TEST(LinkageBlocking, PassesReportedAndComparisonsLinear) {
 
 // EM estimates every field the data carry and says why for the others.
 TEST(LinkageEm, EstimatesEveryPresentFieldAndExplainsTheRest) {
-  SynthOptions o;
-  o.shape = SynthShape::foreign;
-  o.persons = 4000;
-  o.records = 10000;
-  const SynthData d = synthesize(o);
+  const SynthData d = foreign_records(4000, 10000);
   const BatchResult r = link_batch(d.records, BatchOptions{});
   for (Field f : {Field::given_names, Field::surname1, Field::surname2, Field::birth_date, Field::other_document,
                   Field::address, Field::sex}) {
