@@ -19,7 +19,7 @@ struct LinkCommand {
   std::string input, fields, output, review;
   std::string model_out;  // --model: write the estimated model here
   std::string model_in;   // --use-model: link with this model, no EM
-  double upper = default_thresholds().upper, lower = default_thresholds().lower;
+  double upper = batch_thresholds().upper, lower = batch_thresholds().lower;
   int threads = 0;
   size_t max_block = BatchOptions{}.max_block;
   size_t window = BatchOptions{}.window;
