@@ -130,6 +130,7 @@ struct Actor {
 };
 
 class Service;
+class Repository;
 
 // The telephony system's webhook (webhook.cc; documented in src/channels/TELEPHONY.md).
 struct CallEvent {
@@ -216,6 +217,7 @@ class Service : public Intake {
   void name(std::vector<Operator>& ops) const;
 
  private:
+  Result<Contact> change(int64_t id, const std::function<Result<Contact>(soci::session&, Repository&, std::optional<Contact>&)>& fn);
   void changed(soci::session& s, const std::vector<int64_t>& contact_ids);
   void after_commit();
   void publish_queue();

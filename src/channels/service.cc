@@ -373,14 +373,24 @@ Result<std::vector<Contact>> Service::mine(const Actor& a) {
   });
 }
 
+// One change to one contact, in one transaction: the contact loaded (404 when it does not exist),
+// `fn` checks the rules and writes; listeners and the live queue hear of it after the commit.
+Result<Contact> Service::change(int64_t id, const std::function<Result<Contact>(soci::session&, Repository&, std::optional<Contact>&)>& fn) {
+  auto c = guarded<Contact>(db_, [&](soci::session& s) -> Result<Contact> {
+    Repository repo(keys_);
+    auto found = repo.contact(s, id);
+    if (!found) return fail(Error::not_found(kNotFound));
+    return fn(s, repo, found);
+  });
+  after_commit();
+  return c;
+}
+
 // ------------------------------------------------------------------ take, decline, reassign
 
 Result<Contact> Service::take(const Actor& a, int64_t id) {
   const int64_t now = now_ms();
-  auto c = guarded<Contact>(db_, [&](soci::session& s) -> Result<Contact> {
-    Repository repo(keys_);
-    auto c = repo.contact(s, id);
-    if (!c) return fail(Error::not_found(kNotFound));
+  auto c = change(id, [&](soci::session& s, Repository& repo, std::optional<Contact>& c) -> Result<Contact> {
     // Two operators pressing "Tomar" at once: the second hears that it was taken (nothing more
     // about it), before the visibility rule would hide it from her.
     if (c->state == "active" && (!c->holder_user_id || *c->holder_user_id != a.user_id))
@@ -410,16 +420,13 @@ Result<Contact> Service::take(const Actor& a, int64_t id) {
     changed(s, {id});
     return *c;
   });
-  after_commit();
   return c;
 }
 
 Result<Contact> Service::decline(const Actor& a, int64_t id) {
   const int64_t now = now_ms();
-  auto c = guarded<Contact>(db_, [&](soci::session& s) -> Result<Contact> {
-    Repository repo(keys_);
-    auto c = repo.contact(s, id);
-    if (!c || access::view(*c, a) == access::View::none) return fail(Error::not_found(kNotFound));
+  auto c = change(id, [&](soci::session& s, Repository& repo, std::optional<Contact>& c) -> Result<Contact> {
+    if (access::view(*c, a) == access::View::none) return fail(Error::not_found(kNotFound));
     if (c->state != "offered" || !c->offered_to || *c->offered_to != a.user_id)
       return fail(Error::conflict("not_offered", "Este contacto no está ofrecido a usted."));
     c->state = "waiting";
@@ -436,10 +443,7 @@ Result<Contact> Service::decline(const Actor& a, int64_t id) {
 
 Result<Contact> Service::reassign(const Actor& a, int64_t id, int64_t to_user) {
   const int64_t now = now_ms();
-  auto c = guarded<Contact>(db_, [&](soci::session& s) -> Result<Contact> {
-    Repository repo(keys_);
-    auto c = repo.contact(s, id);
-    if (!c) return fail(Error::not_found(kNotFound));
+  auto c = change(id, [&](soci::session& s, Repository& repo, std::optional<Contact>& c) -> Result<Contact> {
     if (auto ok = access::may_supervise(*c, a); !ok) return fail(ok.error());
     if (c->state == "closed" || c->state == "abandoned") return fail(Error::conflict("contact_closed", "El contacto ya está cerrado."));
     auto target = repo.operator_of(s, to_user);
@@ -458,7 +462,6 @@ Result<Contact> Service::reassign(const Actor& a, int64_t id, int64_t to_user) {
     changed(s, {id});
     return *c;
   });
-  after_commit();
   return c;
 }
 
@@ -496,9 +499,7 @@ Result<Contact> Service::open_by_hand(const Actor& a, const std::string& channel
 // ------------------------------------------------------------------ the contact record
 
 Result<Contact> Service::get(const Actor& a, int64_t id, const std::string& audit_action) {
-  return guarded<Contact>(db_, [&](soci::session& s) -> Result<Contact> {
-    Repository repo(keys_);
-    auto c = repo.contact(s, id);
+  return change(id, [&](soci::session& s, Repository& repo, std::optional<Contact>& c) -> Result<Contact> {
     if (!c || access::view(*c, a) != access::View::full) return fail(Error::not_found(kNotFound));
     if (!c->caller_hash.empty()) c->repeat_count = repo.caller_history(s, c->caller_hash, c->id).first;
     audit_entry(s, a, audit_action, id);
@@ -541,10 +542,7 @@ Result<Contact> Service::update(const Actor& a, int64_t id, const json& body) {
   }
   if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
   const int64_t now = now_ms();
-  auto c = guarded<Contact>(db_, [&](soci::session& s) -> Result<Contact> {
-    Repository repo(keys_);
-    auto c = repo.contact(s, id);
-    if (!c) return fail(Error::not_found(kNotFound));
+  auto c = change(id, [&](soci::session& s, Repository& repo, std::optional<Contact>& c) -> Result<Contact> {
     if (auto ok = access::may_edit(*c, a); !ok) return fail(ok.error());
     if (body.contains("reason")) c->reason = *reason;
     if (body.contains("violence_type")) c->violence_type = *violence;
@@ -577,10 +575,7 @@ Result<Contact> Service::close(const Actor& a, int64_t id, const std::string& ou
   if (!outcomes().contains(outcome))
     return fail(Error::invalid("outcome", "Indique el resultado del contacto: " + outcomes().ids_text() + ".", outcome.empty() ? "required" : "invalid_outcome"));
   const int64_t now = now_ms();
-  auto c = guarded<Contact>(db_, [&](soci::session& s) -> Result<Contact> {
-    Repository repo(keys_);
-    auto c = repo.contact(s, id);
-    if (!c) return fail(Error::not_found(kNotFound));
+  auto c = change(id, [&](soci::session& s, Repository& repo, std::optional<Contact>& c) -> Result<Contact> {
     if (auto ok = access::may_edit(*c, a); !ok) return fail(ok.error());
     if (data_outcome(outcome) && c->reason.empty())
       return fail(Error::invalid("reason", "Registre el motivo del contacto antes de cerrarlo con este resultado.", "required"));
@@ -600,7 +595,6 @@ Result<Contact> Service::close(const Actor& a, int64_t id, const std::string& ou
     std::lock_guard lock(numbers_mu_);
     live_numbers_.erase(c->external_ref);
   }
-  after_commit();
   if (c) (void)dispatch(now);
   return c;
 }
@@ -634,10 +628,7 @@ Result<Contact> Service::identify(const http::Request& req, const Actor& a, int6
     if (l.value("role", "") == "victim") person_id = l.value("person_id", int64_t{0});
   if (!person_id) return fail(Error::invalid("persons", "Indique a la mujer atendida (rol victim).", "invalid_persons"));
   const int64_t now = now_ms();
-  return guarded<Contact>(db_, [&](soci::session& s) -> Result<Contact> {
-    Repository repo(keys_);
-    auto c = repo.contact(s, id);
-    if (!c) return fail(Error::not_found(kNotFound));
+  return change(id, [&](soci::session& s, Repository& repo, std::optional<Contact>& c) -> Result<Contact> {
     if (auto ok = access::may_edit(*c, a); !ok) return fail(ok.error());
     c->person_id = person_id;
     c->record_id = record_id;
@@ -669,10 +660,7 @@ Result<Contact> Service::refer(const http::Request& req, const Actor& a, int64_t
   if (!submitted) return fail(submitted.error());
   const int64_t record_id = submitted->second.value("id", int64_t{0});
   const int64_t now = now_ms();
-  return guarded<Contact>(db_, [&](soci::session& s) -> Result<Contact> {
-    Repository repo(keys_);
-    auto c = repo.contact(s, id);
-    if (!c) return fail(Error::not_found(kNotFound));
+  return change(id, [&](soci::session& s, Repository& repo, std::optional<Contact>& c) -> Result<Contact> {
     c->referral_record_id = record_id;
     if (!repo.save_contact(s, *c)) return fail(Error::conflict("changed", "El contacto cambió; intente de nuevo."));
     repo.event(s, id, now, "referred", a.user_id, "registro " + std::to_string(record_id));

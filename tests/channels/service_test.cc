@@ -20,9 +20,11 @@ namespace {
 class ChannelsService : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    auto all = audit::migrations();
-    for (auto& m : migrations()) all.push_back(std::move(m));
-    auto db = eq::testing::migrated_database(GetParam(), all);
+    // The audit log's schema, then the queue's.
+    std::vector<store::Migration> schema = audit::migrations();
+    const auto queue = migrations();
+    schema.insert(schema.end(), queue.begin(), queue.end());
+    auto db = eq::testing::migrated_database(GetParam(), schema);
     ASSERT_TRUE(db) << db.error().message;
     db_ = std::move(*db);
     log_ = std::make_unique<audit::Log>(*db_);

@@ -4,7 +4,7 @@
 // the registry's flow, and the close with its outcome. Chat contacts show the chat's conversation.
 import { useEffect, useState } from 'preact/hooks';
 import { formatDateTime } from '../app/format';
-import { Badge, Checkbox, DateField, ErrorAlert, Field, Loading, Notice, SelectField, useAsync, useForm } from '../app/ui';
+import { Badge, Checkbox, DateField, ErrorAlert, Field, FormActions, Loading, Notice, SelectField, useAsync, useForm } from '../app/ui';
 import { TextAreaField } from '../app/widgets/TextAreaField';
 import { getServingInstitutions, RISK_LABELS, type Person } from '../cases/data';
 import { ChatPane } from '../chat/ChatPane';
@@ -207,14 +207,7 @@ function IdentifyForm({ contact, onSaved }: { contact: Contact; onSaved: (c: Con
         <Field label="RUN" name="run" value={d.run ?? ''} onValue={set('run')} hint="Opcional" error={f[`${p}run`]} />
         <Field label="Teléfono" name="phone" value={d.phone ?? ''} onValue={set('phone')} hint="Solo si ella lo entrega" error={f[`${p}phone`]} />
       </div>
-      <div class="form-actions">
-        <button type="submit" class="btn btn-primary" disabled={form.busy}>
-          Crear registro e identificar
-        </button>
-        <button type="button" class="btn btn-ghost" onClick={() => setOpen(false)}>
-          Cancelar
-        </button>
-      </div>
+      <FormActions label="Crear registro e identificar" busy={form.busy} onCancel={() => setOpen(false)} />
     </form>
   );
 }
