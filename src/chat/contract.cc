@@ -35,6 +35,11 @@ kernel::Module module() {
         ctx.provide(svc);
         return {};
       },
+      // One urgent conversation waiting in the queue, so the demo operator has a chat to take.
+      .load_demo = [](kernel::Context& ctx) -> Result<void> {
+        auto svc = ctx.find<Service>();
+        return svc ? svc->load_demo() : Result<void>{};
+      },
       // Retention: hourly is plenty for a period counted in days.
       .jobs = {{"chat retention", std::chrono::hours(1),
                 [](kernel::Context& ctx, int64_t now) -> Result<void> {

@@ -129,6 +129,9 @@ class Service {
   // The queue changed a contact (channels::Intake::on_change).
   void queue_changed(const std::string& channel, const std::string& ref, const channels::Holder& holder);
 
+  // A demo conversation waiting in the queue (idempotent; its text says it is a demo).
+  Result<void> load_demo();
+
   // Transcripts of conversations ended (or silent) longer ago than the retention: deleted.
   Result<int64_t> purge(int64_t now_ms);
 

@@ -339,6 +339,32 @@ void Service::queue_changed(const std::string& channel, const std::string& ref, 
   to_operators(ref, j.dump());
 }
 
+Result<void> Service::load_demo() {
+  const std::string ref = "demo-chat-1";
+  auto existing = db_.transaction<std::optional<SessionRow>>([&](soci::session& s) -> Result<std::optional<SessionRow>> { return repo::find_session(s, ref); });
+  if (!existing) return fail(existing.error());
+  if (*existing) return {};
+  const std::vector<std::string> lines = {"[Demostración] Hola, ¿hay alguien? No puedo hablar por teléfono.",
+                                          "[Demostración] Estoy en mi casa y él llega en una hora."};
+  const int64_t now = now_ms();
+  auto id = db_.transaction<int64_t>([&](soci::session& s) -> Result<int64_t> {
+    const int64_t sid = repo::insert_session(s, ref, crypto::sha256_hex(crypto::random_token(24)), true, "13101", now);
+    int n = 0;
+    for (const auto& l : lines) repo::insert_message(s, sid, "her", std::nullopt, "demo-" + std::to_string(++n), keys_.encrypt(l), now);
+    audit_.append(s, her_entry("chat.start", ref, "demostración"));
+    return sid;
+  });
+  if (!id) return fail(id.error());
+  auto contact = intake_.open({"chat", ref, true, "13101", lines.front(), ""});
+  if (!contact) return fail(contact.error());
+  return db_.transaction<bool>([&](soci::session& s) -> Result<bool> {
+           repo::set_contact(s, *id, *contact);
+           return true;
+         })
+             ? Result<void>{}
+             : fail(Error::internal());
+}
+
 Result<int64_t> Service::purge(int64_t now) {
   const int64_t cutoff = now - static_cast<int64_t>(options_.retention_days) * 86'400'000;
   return db_.transaction<int64_t>([&](soci::session& s) -> Result<int64_t> {
