@@ -16,6 +16,7 @@
 // one extra period open today is added so the demo can be used (see `demo_period`).
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "core/crypto.h"
 #include "core/csv.h"
@@ -753,7 +754,13 @@ Result<void> load_demo(store::Database& db, audit::Log& audit, auth::Service& au
       ++added;
     }
 
-    for (const auto& i : Repository::instruments(s)) refresh_figures(s, i.id);
+    // The instruments whose history the demo generates say so on every screen.
+    const std::set<std::string> generated = {"agenda-mujer", "compromisos-ministeriales", "pmg-genero", "agendas-regionales",
+                                             "instructivo-acoso"};
+    for (const auto& i : Repository::instruments(s)) {
+      if (generated.count(i.code)) Repository::mark_demo_history(s, i.id);
+      refresh_figures(s, i.id);
+    }
     if (added > 0) {
       audit::Entry entry;
       entry.action = "policy.demo_load";

@@ -85,6 +85,8 @@ std::vector<store::Migration> migrations() {
   out.push_back(store::sql_migration(
       "policy", 4, "seed check, PMG technical assistance and outcomes",
       {"ALTER TABLE policy_figures ADD COLUMN metric TEXT",
+       // Set by the demo on the instruments whose reports it generates (screens say «datos de demostración»).
+       "ALTER TABLE policy_instruments ADD COLUMN demo_history INTEGER NOT NULL DEFAULT 0",
        "ALTER TABLE policy_figures ADD COLUMN agreement TEXT NOT NULL DEFAULT 'exacto'",
        "CREATE TABLE policy_assistance (id {{pk}}, instrument_id {{bigint}} NOT NULL REFERENCES policy_instruments(id), "
        "held_on {{bigint}} NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('reunion', 'taller', 'jornada', 'videoconferencia')), "

@@ -687,11 +687,11 @@ int64_t Repository::insert_figure(soci::session& s, const Declared& f, int64_t p
 // ---------------------------------------------------------------- PMG: assistance and outcomes
 
 bool Repository::has_demo_reports(soci::session& s, int64_t instrument_id) {
-  return Q("SELECT 1 FROM policy_report_versions v JOIN policy_reports r ON r.id = v.report_id JOIN policy_items i ON i.id = r.item_id "
-           "WHERE i.instrument_id = :i AND v.narrative LIKE '[Demostración]%' LIMIT 1")
-      .num("i", instrument_id)
-      .scalar(s)
-      .has_value();
+  return Q("SELECT 1 FROM policy_instruments WHERE id = :i AND demo_history = 1").num("i", instrument_id).scalar(s).has_value();
+}
+
+void Repository::mark_demo_history(soci::session& s, int64_t instrument_id) {
+  Q("UPDATE policy_instruments SET demo_history = 1 WHERE id = :i").num("i", instrument_id).exec(s);
 }
 
 void Repository::link_bill(soci::session& s, int64_t item_id, int64_t bill_id, int64_t by) {

@@ -155,9 +155,10 @@ class Repository {
 
   static std::vector<Declared> figures(soci::session& s, std::optional<int64_t> instrument_id);
   static int64_t insert_figure(soci::session& s, const Declared& f, int64_t position);
-  // Whether the instrument's reports include the demo's generated history (narratives marked
-  // «[Demostración]»), so every screen showing its figures can say they are demo data.
+  // Whether the instrument's reports include the demo's generated history (marked by the demo when
+  // it generates them), so every screen showing its figures can say they are demo data.
   static bool has_demo_reports(soci::session& s, int64_t instrument_id);
+  static void mark_demo_history(soci::session& s, int64_t instrument_id);
   // Links an Agenda Mujer item to a bill of the legislative agenda (idempotent).
   static void link_bill(soci::session& s, int64_t item_id, int64_t bill_id, int64_t by);
   static std::vector<Assistance> assistance(soci::session& s, int64_t instrument_id);

@@ -19,6 +19,7 @@ import {
   type ItemDetail,
   type ReportDetail,
 } from './data';
+import { isPmgService, OutcomeForm } from './OutcomeForm';
 import './policy.css';
 
 function Report({ r }: { r: ReportDetail }) {
@@ -182,6 +183,7 @@ export default function ItemPage({ itemId }: { itemId: string }) {
           )}
           <DeclaredList items={item.declared} demo={item.demo_data} />
           <Method text={item.method} />
+          {canManage && isPmgService(item) && <OutcomeForm item={item} onSaved={d.reload} />}
           {canManage && <ItemAdmin item={item} onSaved={d.reload} />}
           {item.children.length > 0 && (
             <>

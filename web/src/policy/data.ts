@@ -418,3 +418,6 @@ export function shareText(weight: number, others: number): string {
   if (!(weight > 0) || !(total > 0)) return '—';
   return `${((weight / total) * 100).toLocaleString('es-CL', { maximumFractionDigits: 1 })} %`;
 }
+/** The reviewer's PMG outcome for a service (cumple / no_cumple) with its reason. */
+export const decideOutcome = (itemId: number, outcome: string, reason: string) =>
+  api.post<{ outcome: string; outcome_name: string; reason: string }>(`/policy/items/${itemId}/outcome`, { outcome, reason });
