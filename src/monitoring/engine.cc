@@ -668,8 +668,9 @@ const std::string& Engine::device_id(uint32_t handle) const { return impl_->devi
 Fix Engine::last_fix(uint32_t device) const {
   Fix f;
   const DeviceState& d = impl_->devices.at(device);
-  f.at = d.last_at;
+  // The place's own instant: after reports without a fix, the last report is later than the place.
   f.has_fix = d.fix_at != kNever;
+  f.at = f.has_fix ? d.fix_at : d.last_at;
   f.lat = d.lat, f.lon = d.lon;
   f.battery_pct = d.battery;
   return f;

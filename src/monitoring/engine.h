@@ -257,7 +257,8 @@ class Engine {
   Result<void> close_incident(uint64_t id);
   const std::string& device_id(uint32_t handle) const;
 
-  // Last accepted position of a device (has_fix false when none).
+  // Last GPS fix of a device, with the instant it was fixed (has_fix false when none: then `at` is
+  // the last report's); battery from the last report, fix or not.
   Fix last_fix(uint32_t device) const;
 
   const Stats& stats() const;
