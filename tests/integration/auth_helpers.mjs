@@ -22,6 +22,7 @@ export const DEMO = {
   responder: { email: 'patrulla@equidad.demo', role: 'responder', totp: true }, // Carabineros de Chile
   pharmacy: { email: 'farmacia@equidad.demo', role: 'pharmacy', totp: false },
   company: { email: 'empresa@equidad.demo', role: 'company', totp: false },
+  house_staff: { email: 'casa@equidad.demo', role: 'house_staff', totp: true }, // Casa de Acogida Región de Valparaíso
 };
 
 // --- TOTP (RFC 6238: HMAC-SHA1, 6 digits, 30 s)

@@ -113,6 +113,8 @@ describe('route permissions', () => {
       // and the public half of the key that signs evidence exports.
       /^(GET|POST) \/api\/v1\/monitoring\/osmand$/, /^POST \/api\/v1\/monitoring\/positions$/,
       /^GET \/api\/v1\/monitoring\/export-key$/,
+      // Network of care: the directory of centres and CAVAS and its HSDS export (never a shelter).
+      /^GET \/api\/v1\/care\/(directory(\/\{id\})?|hsds)$/,
     ];
     const REVIEWED_ANY_ACCOUNT = [
       /^(GET|POST|DELETE) \/api\/v1\/auth\//, /^GET \/api\/v1\/me\//,
