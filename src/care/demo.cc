@@ -145,6 +145,7 @@ Result<void> load_demo(Service& svc, std::optional<int64_t> house_institution_id
     constexpr int kDays = 120;
     Rng rng{20201};
     int valparaiso = 0, los_lagos = 0;
+    std::vector<std::pair<int64_t, Unit>> snapshots;
     for (auto& p : places) {
       if (p.is_public())
         if (auto c = svc.geo().centre(p.comuna_id)) {
@@ -161,30 +162,20 @@ Result<void> load_demo(Service& svc, std::optional<int64_t> house_institution_id
       std::vector<Unit> units = {{p.id, "mujer_sola", rng.range(3, 5), 0, 0, {}, {}},
                                  {p.id, "mujer_con_hijos", rng.range(5, 9), 0, 0, {}, {}}};
       if (p.accessible) units.push_back({p.id, "accesible", 2, 0, 0, {}, {}});
-      struct Stay {
-        size_t unit;
-        int64_t exit_day;
-        int64_t placement_id;
-      };
-      std::vector<Stay> stays;
+      // Each placement is written once, in its final state: a stay's exit day is drawn when she
+      // enters, and the day's occupancy follows from the stays still open (one insert per placement,
+      // snapshots in batches: the demo loads in seconds on PostgreSQL too).
+      std::vector<std::pair<size_t, int64_t>> stays;  // unit, exit day
       for (int64_t day = today - kDays; day <= today; ++day) {
         const int64_t noon = day * kDay + 16 * kHour;  // 12:00 in Chile (UTC-4)
-        // Exits of the day.
         for (auto it = stays.begin(); it != stays.end();) {
-          if (it->exit_day == day) {
-            auto pl = svc.repo().placement(s, it->placement_id);
-            pl->state = "egresada";
-            pl->exited_at = noon;
-            static const char* dest[] = {"red_familiar", "red_familiar", "vivienda_propia", "otra_casa", "retorno_agresor", "abandono"};
-            pl->exit_destination = dest[rng.range(0, 5)];
-            svc.repo().update_placement(s, *pl);
-            --units[it->unit].occupied;
+          if (it->second == day) {
+            --units[it->first].occupied;
             it = stays.erase(it);
           } else {
             ++it;
           }
         }
-        // Offers of the day.
         if (rng.chance(day == today ? 0 : 22)) {
           const size_t u = static_cast<size_t>(rng.range(0, static_cast<int>(units.size()) - 1));
           Placement pl;
@@ -204,31 +195,39 @@ Result<void> load_demo(Service& svc, std::optional<int64_t> house_institution_id
             pl.state = "rechazada";
             pl.decline_reason = full ? "sin_cupo" : why[rng.range(0, 3)];
             if (pl.decline_reason == "otro") pl.note = "Motivo de demostración";
-            svc.repo().insert_placement(s, pl);
           } else {
             pl.state = "ingresada";
             pl.entry_due_at = pl.answered_at.value() + svc.options().entry_hours * kHour;
             pl.entered_at = noon;
-            pl.id = svc.repo().insert_placement(s, pl);
             ++units[u].occupied;
             const int64_t exit_day = day + rng.range(10, 150);
-            if (exit_day <= today) stays.push_back({u, exit_day, pl.id});
+            if (exit_day <= today) {
+              static const char* dest[] = {"red_familiar", "red_familiar", "vivienda_propia", "otra_casa", "retorno_agresor", "abandono"};
+              pl.state = "egresada";
+              pl.exited_at = exit_day * kDay + 16 * kHour;
+              pl.exit_destination = dest[rng.range(0, 5)];
+              stays.emplace_back(u, exit_day);
+            }
           }
+          svc.repo().insert_placement(s, pl);
         }
-        for (const auto& u : units) svc.repo().snapshot(s, day, u);
+        for (const auto& u : units) snapshots.emplace_back(day, u);
       }
       // Today's figures, as the house confirmed them: most a few hours ago, some houses stale.
       // Houses with a staff account in the demo are fresh and have room, so every screen can be walked.
       const bool staffed = p.institution_id.has_value();
       const bool stale = !staffed && rng.chance(10);
-      for (auto& u : units) {
+      const size_t today_rows = snapshots.size() - units.size();  // the loop's last day is today
+      for (size_t i = 0; i < units.size(); ++i) {
+        auto& u = units[i];
         if (staffed && u.available() < 3) u.places = u.occupied + u.blocked + 3;
         u.confirmed_at = now - (stale ? 30 : rng.range(0, 5)) * kHour - rng.range(0, 59) * 60 * 1000;
         if (u.occupied + 1 < u.places && rng.chance(10)) u.blocked = 1;
         svc.repo().upsert_unit(s, u);
-        svc.repo().snapshot(s, today, u);
+        snapshots[today_rows + i] = {today, u};  // today's row: the confirmed figures
       }
     }
+    svc.repo().snapshots_bulk(s, snapshots);
     return {};
   });
 }

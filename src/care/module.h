@@ -163,6 +163,8 @@ class Repository {
   std::vector<Placement> placements_between(soci::session& s, int64_t from, int64_t to) const;
 
   void snapshot(soci::session& s, int64_t day, const Unit& u) const;  // day: days since epoch (Chile)
+  // Many (day, unit) rows at once, in multi-row statements (demo data, imports).
+  void snapshots_bulk(soci::session& s, const std::vector<std::pair<int64_t, Unit>>& rows) const;
   struct Snapshot {
     int64_t day = 0, place_id = 0;
     std::string unit_type;

@@ -1,4 +1,6 @@
 // Every SQL statement of the network of care (SQLite and PostgreSQL).
+#include <algorithm>
+
 #include "care/module.h"
 #include "store/query.h"
 
@@ -283,6 +285,23 @@ void Repository::snapshot(soci::session& s, int64_t day, const Unit& u) const {
       .bind("occ", LL(u.occupied))
       .bind("blk", LL(u.blocked))
       .exec(s);
+}
+
+void Repository::snapshots_bulk(soci::session& s, const std::vector<std::pair<int64_t, Unit>>& rows) const {
+  constexpr size_t kBatch = 400;
+  for (size_t from = 0; from < rows.size(); from += kBatch) {
+    const size_t to = std::min(rows.size(), from + kBatch);
+    std::string sql = "INSERT INTO care_snapshots (day, place_id, unit_type, places, occupied, blocked) VALUES ";
+    Query q("");
+    for (size_t i = from; i < to; ++i) {
+      const auto n = std::to_string(i - from);
+      sql += (i > from ? ", (" : "(") + (":d" + n) + ", :p" + n + ", :t" + n + ", :a" + n + ", :o" + n + ", :b" + n + ")";
+      const auto& [day, u] = rows[i];
+      q.bind("d" + n, LL(day)).bind("p" + n, LL(u.place_id)).bind("t" + n, u.unit_type).bind("a" + n, LL(u.places));
+      q.bind("o" + n, LL(u.occupied)).bind("b" + n, LL(u.blocked));
+    }
+    q.sql(sql).exec(s);
+  }
 }
 
 std::vector<Repository::Snapshot> Repository::snapshots(soci::session& s, int64_t from_day, int64_t to_day) const {

@@ -23,6 +23,7 @@ export const DEMO = {
   pharmacy: { email: 'farmacia@equidad.demo', role: 'pharmacy', totp: false },
   company: { email: 'empresa@equidad.demo', role: 'company', totp: false },
   channels_supervisor: { email: 'supervision@equidad.demo', role: 'channels_supervisor', totp: true },
+  house_staff: { email: 'casa@equidad.demo', role: 'house_staff', totp: true }, // Casa de Acogida Región de Valparaíso
 };
 
 // --- TOTP (RFC 6238: HMAC-SHA1, 6 digits, 30 s)

@@ -118,6 +118,8 @@ describe('route permissions', () => {
       /^GET \/api\/v1\/channels\/hours$/, /^POST \/api\/v1\/channels\/telephony\/events$/,
       // Gender indicators: the companies' report (aggregates only) and the SEG catalogue.
       /^GET \/api\/v1\/indicators\/public\/(report(\.csv|\.xlsx)?|catalogue(\/\{id\})?)$/,
+      // Network of care: the directory of centres and CAVAS and its HSDS export (never a shelter).
+      /^GET \/api\/v1\/care\/(directory(\/\{id\})?|hsds)$/,
     ];
     const REVIEWED_ANY_ACCOUNT = [
       /^(GET|POST|DELETE) \/api\/v1\/auth\//, /^GET \/api\/v1\/me\//,
