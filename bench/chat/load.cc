@@ -11,6 +11,7 @@
 
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -49,6 +50,9 @@ struct Config {
 Config cfg;
 std::vector<std::string> refs;
 std::atomic<int> started{0}, panes_open{0}, errors{0}, taken{0};
+// The conversations the operator took through the real queue (channels), by index into refs.
+std::vector<int> held;
+std::atomic<bool> take_done{false};
 std::atomic<bool> running{false}, stop{false};
 std::mutex mu;
 std::unordered_map<std::string, Clock::time_point> sent;  // message id / reply text -> when sent
@@ -163,8 +167,8 @@ awaitable<void> pane(int i) {
   }
 }
 
-awaitable<int> post(beast::tcp_stream& st, const std::string& target, const std::string& body) {
-  bhttp::request<bhttp::string_body> req{bhttp::verb::post, target, 11};
+awaitable<std::pair<int, std::string>> request(beast::tcp_stream& st, bhttp::verb verb, const std::string& target, const std::string& body) {
+  bhttp::request<bhttp::string_body> req{verb, target, 11};
   req.set(bhttp::field::host, cfg.host);
   req.set(bhttp::field::cookie, cfg.cookie);
   req.set(bhttp::field::user_agent, cfg.ua);
@@ -177,23 +181,52 @@ awaitable<int> post(beast::tcp_stream& st, const std::string& target, const std:
   beast::flat_buffer b;
   bhttp::response<bhttp::string_body> res;
   co_await bhttp::async_read(st, b, res, use_awaitable);
-  co_return res.result_int();
+  co_return std::pair<int, std::string>{res.result_int(), res.body()};
 }
 
-// Takes contacts first (stand-in queue), then answers at its share of replies_per_s.
+awaitable<int> post(beast::tcp_stream& st, const std::string& target, const std::string& body) {
+  co_return (co_await request(st, bhttp::verb::post, target, body)).first;
+}
+
+// Built outside the coroutine: GCC rejects this braced JSON inside a coroutine frame.
+std::string presence_body() { return Json({{"presence", "disponible"}, {"skills", {"chat"}}, {"max_chats", 6}}).dump(); }
+
+// Worker 0 takes chat contacts through the REAL queue (src/channels): available for chats with the
+// most seats the queue allows (6), it takes what waits or is offered to it until it has no
+// capacity; the other conversations keep waiting, as they would with one operator. Then every
+// worker answers the held conversations at its share of replies_per_s.
 awaitable<void> operators(int k, int workers) {
   auto ex = co_await net::this_coro::executor;
   beast::tcp_stream st(ex);
   co_await st.async_connect(tcp::endpoint(net::ip::make_address(cfg.host), cfg.port), use_awaitable);
-  for (int i = k; i < cfg.sessions; i += workers) {
-    if (refs[i].empty()) continue;
-    const std::string target = "/api/v1/test/standin-queue/" + refs[i] + "/take", body = "{}";
-    int code = co_await post(st, target, body);
-    if (code == 200) ++taken;
-    else {
-      ++errors;
-      std::cerr << "take " << code << "\n";
+  if (k == 0) {
+    std::map<std::string, int> index;
+    for (int i = 0; i < cfg.sessions; ++i)
+      if (!refs[i].empty()) index[refs[i]] = i;
+    auto presence = co_await request(st, bhttp::verb::post, "/api/v1/channels/me/presence", presence_body());
+    if (presence.first != 200) std::cerr << "presence " << presence.first << " " << presence.second << "\n";
+    auto q = co_await request(st, bhttp::verb::get, "/api/v1/channels/queue", "");
+    auto j = Json::parse(q.second, nullptr, false);
+    std::vector<long long> ids;
+    for (const std::string& list : std::vector<std::string>{"mine", "queue"})
+      if (j.is_object() && j.contains(list))
+        for (const auto& c : j[list])
+          if (c.value("channel", "") == "chat" && (c.value("state", "") == "waiting" || c.value("state", "") == "offered"))
+            ids.push_back(c.value("id", 0LL));
+    for (long long id : ids) {
+      auto r = co_await request(st, bhttp::verb::post, "/api/v1/channels/contacts/" + std::to_string(id) + "/take", "{}");
+      if (r.first == 200) {
+        auto c = Json::parse(r.second, nullptr, false);
+        auto it = c.is_object() && c["external_ref"].is_string() ? index.find(c["external_ref"].get<std::string>()) : index.end();
+        if (it != index.end()) {
+          held.push_back(it->second);
+          ++taken;
+        }
+      } else if (r.second.find("no_capacity") != std::string::npos) {
+        break;
+      }
     }
+    take_done = true;
   }
   net::steady_timer t(ex);
   while (!running && !stop) {
@@ -204,8 +237,8 @@ awaitable<void> operators(int k, int workers) {
   const auto gap = std::chrono::microseconds(1'000'000LL * workers / std::max(1, cfg.replies_per_s));
   auto next = Clock::now();
   for (int n = 0; !stop; ++n) {
-    int i = static_cast<int>(rng() % cfg.sessions);
-    if (refs[i].empty()) continue;
+    if (held.empty()) break;
+    int i = held[rng() % held.size()];
     std::string text = "r:" + std::to_string(k) + ":" + std::to_string(n);
     {
       std::lock_guard lock(mu);
@@ -259,10 +292,9 @@ int main(int argc, char** argv) {
               std::chrono::duration<double>(Clock::now() - t0).count(), errors.load());
   const int workers = 8;
   for (int k = 0; k < workers; ++k) net::co_spawn(ioc, operators(k, workers), net::detached);
-  while (taken + errors < started && Clock::now() - t0 < std::chrono::seconds(300)) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  for (int i = 0; i < cfg.sessions; ++i)
-    if (!refs[i].empty()) net::co_spawn(net::make_strand(ioc), pane(i), net::detached);
-  while (panes_open < started && Clock::now() - t0 < std::chrono::seconds(360)) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  while (!take_done && Clock::now() - t0 < std::chrono::seconds(300)) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  for (int i : held) net::co_spawn(net::make_strand(ioc), pane(i), net::detached);
+  while (panes_open < taken && Clock::now() - t0 < std::chrono::seconds(360)) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   std::printf("contacts taken: %d, operator panes open: %d (%d operators × %d conversations)\n", taken.load(), panes_open.load(),
               panes_open.load() / cfg.panes_per_operator, cfg.panes_per_operator);
   {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The silent chat under load: 2.000 women and 500 operators' panes over real WebSockets.
-# Starts the server (SQLite, demo data, the TEST-ONLY stand-in queue), signs in the demo
+# Starts the server (SQLite, demo data, the real operator queue at 24/7 hours), signs in the demo
 # operator, runs bench/chat/load.cc and prints its report. Usage:
 #   bench/chat/run.sh [SESSIONS=2000] [SECONDS=30] [INTERVAL_MS=10000] [REPLIES_PER_S=50]
 set -euo pipefail
@@ -9,7 +9,7 @@ BIN=${EQ_BIN:-build/equidad}
 LOAD=build/chat_load
 [ -x "$LOAD" ] || g++ -O2 -std=c++20 bench/chat/load.cc -o "$LOAD" -lpthread
 dir=$(mktemp -d)
-EQ_TEST_STANDIN_QUEUE=1 "$BIN" serve --demo --db "sqlite:$dir/chat.db" --port 0 --no-access-log --web "$dir" 2>"$dir/err" &
+EQ_CHANNELS_HOURS=24/7 "$BIN" serve --demo --db "sqlite:$dir/chat.db" --port 0 --no-access-log --web "$dir" 2>"$dir/err" &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT
 for _ in $(seq 1 120); do grep -q "escuchando en" "$dir/err" && break; sleep 0.5; done

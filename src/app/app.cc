@@ -26,7 +26,6 @@
 #include "monitoring/mqtt.h"
 #include "channels/module.h"
 #include "chat/module.h"
-#include "app/standin_queue.h"
 #include "policy/xlsx.h"
 #include "store/encrypted_fields.h"
 #include "territory/module.h"
@@ -248,7 +247,7 @@ void wire(kernel::Context& ctx, const Config& config) {
   mon.retention_days = config.monitoring_retention_days;
   ctx.provide(std::make_shared<monitoring::ServiceOptions>(mon));
   // The silent chat: its settings, the municipal unit of her comuna for an escalation (the same
-  // pilot comunas and institutions as monitoring's dispatch) and, in tests only, a stand-in queue.
+  // pilot comunas and institutions as monitoring's dispatch).
   chat::Options chat_opt;
   chat_opt.retention_days = config.chat_retention_days;
   ctx.provide(std::make_shared<chat::Options>(chat_opt));
@@ -258,10 +257,6 @@ void wire(kernel::Context& ctx, const Config& config) {
     if (!u) return std::nullopt;
     return chat::MunicipalUnit{u->institution_id, u->name};
   }}));
-  if (const char* v = std::getenv("EQ_TEST_STANDIN_QUEUE"); v && std::string(v) == "1") {
-    spdlog::warn("EQ_TEST_STANDIN_QUEUE=1: the chat uses the in-memory TEST queue, not the real one");
-    ctx.provide<channels::Intake>(standin_queue(ctx.router));
-  }
 
   std::string mqtt = config.mqtt;
   if (const char* v = std::getenv("EQ_MQTT"); mqtt.empty() && v && *v) mqtt = v;

@@ -15,14 +15,9 @@ kernel::Module module() {
       // Her connection: anonymous by design (no account, no cookie).
       .public_routes = {"GET /api/v1/chat/ws"},
       .open = [](kernel::Context& ctx) -> Result<void> {
-        // The queue (channels) provides Intake; a server built without it serves no chat rather
-        // than a chat nobody answers. Integration tests run it with the stand-in of
-        // src/app/standin_queue.h (EQ_TEST_STANDIN_QUEUE=1) until they drive the real queue.
-        auto intake = ctx.find<channels::Intake>();
-        if (!intake) {
-          spdlog::warn("chat: no operator queue (channels::Intake) in this server; the silent chat is off");
-          return {};
-        }
+        // The queue (channels, which opens first) provides Intake; a chat nobody answers must not
+        // start, so a server without the queue fails to open rather than serving it.
+        auto intake = ctx.need<channels::Intake>();
         auto options = ctx.find<Options>();
         auto dispatch = ctx.find<Dispatch>();
         auto svc = std::make_shared<Service>(ctx.db, ctx.keys, *ctx.need<audit::Log>(), *intake, dispatch ? *dispatch : Dispatch{},

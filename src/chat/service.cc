@@ -356,6 +356,13 @@ Result<void> Service::load_demo() {
   });
   if (!id) return fail(id.error());
   auto contact = intake_.open({"chat", ref, true, "13101", lines.front(), ""});
+  if (!contact && contact.error().code == "closed") {
+    // Outside the 1455's hours the queue takes no contact; a demo started then still starts,
+    // without the waiting conversation (ended as the queue would end a real one).
+    (void)db_.transaction<bool>([&](soci::session& s) -> Result<bool> { return repo::end_session(s, *id, "queue_error", now); });
+    spdlog::info("chat demo: the queue is closed now (1455 hours); no demo conversation waits");
+    return {};
+  }
   if (!contact) return fail(contact.error());
   return db_.transaction<bool>([&](soci::session& s) -> Result<bool> {
            repo::set_contact(s, *id, *contact);

@@ -1,19 +1,20 @@
 // The silent web chat over real WebSockets (src/chat): her anonymous side, the operator's routes,
-// and each bad input of issue 13 item 4. Until the queue of part A drives these tests, the server
-// runs with the TEST-ONLY stand-in queue (EQ_TEST_STANDIN_QUEUE=1, src/app/standin_queue.h); the
-// operator takes a contact through takeContact() below, the one place to change for the real queue.
+// and each bad input of issue 13 item 4. Every conversation goes through the REAL operator queue
+// (src/channels, its HTTP API): the operator is available for chats, gets the offer and takes it
+// (takeContact below). EQ_CHANNELS_HOURS=24/7 so the 1455's opening hours never decide a test.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 
-import { auditEntries, loginDemo } from './auth_helpers.mjs';
+import { auditEntries, login, loginDemo } from './auth_helpers.mjs';
 import { freshDatabase, nextClientAddress, sleep, startServer } from './harness.mjs';
 import { WsClient } from './ws_client.mjs';
 
-const ENV = { EQ_TEST_STANDIN_QUEUE: '1' };
+const ENV = { EQ_CHANNELS_HOURS: '24/7' };
 let db;
 let srv;
 let operator;
 let admin;
+let other; // a second operator of the same institution, not available: never offered these chats
 
 async function her(address = nextClientAddress()) {
   const ws = await WsClient.connect(srv.baseUrl, '/api/v1/chat/ws', { localAddress: address });
@@ -33,9 +34,41 @@ async function say(ws, text, id = `m${++ids}`) {
   return ws.next((x) => (x.type === 'ack' || x.type === 'error') && x.id === id);
 }
 
+// The chat contact of session `ref` as the queue shows it to `client`: offered to her ("mine") or
+// still waiting in the one queue.
+async function contactOf(client, ref) {
+  const q = await client.get('/api/v1/channels/queue');
+  assert.equal(q.status, 200, q.text);
+  return [...q.json.mine, ...q.json.queue].find((c) => c.channel === 'chat' && c.external_ref === ref);
+}
+
+// The operator takes the conversation through the real queue. She is "disponible" for chats, so
+// the queue normally offers it to her first; when her chat seats are filled by offers of other
+// tests' conversations it may still be waiting, and taking a waiting contact is what "Tomar" does.
 async function takeContact(client, ref) {
-  const r = await client.post(`/api/v1/test/standin-queue/${ref}/take`, {});
+  let c;
+  const end = Date.now() + 8000;
+  while (Date.now() < end) {
+    c = await contactOf(client, ref);
+    if (c && (c.state === 'offered' || c.state === 'waiting')) break;
+    await sleep(50);
+  }
+  assert.ok(c && (c.state === 'offered' || c.state === 'waiting'), `the queue shows the chat contact ${ref}: ${JSON.stringify(c)} ${JSON.stringify((await client.get('/api/v1/channels/queue')).json.queue.map((x) => [x.channel, x.external_ref, x.state, x.offered_to]))} ${JSON.stringify((await client.get('/api/v1/channels/queue')).json.mine.map((x) => [x.channel, x.external_ref, x.state]))}`);
+  const r = await client.post(`/api/v1/channels/contacts/${c.id}/take`, {});
   assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.state, 'active');
+}
+
+// Takes and closes, as `client`, the demo's waiting contacts, so the queue holds only this file's chats.
+async function drain(client) {
+  for (let i = 0; i < 20; i++) {
+    const q = (await client.get('/api/v1/channels/queue')).json.queue;
+    if (!q.length) break;
+    for (const c of q) {
+      const t = await client.post(`/api/v1/channels/contacts/${c.id}/take`, {});
+      if (t.status === 200) await client.post(`/api/v1/channels/contacts/${c.id}/close`, { outcome: 'prueba' });
+    }
+  }
 }
 
 before(async () => {
@@ -43,6 +76,19 @@ before(async () => {
   srv = await startServer({ db: db.url, env: ENV, extraArgs: ['--demo'] });
   operator = await loginDemo(srv, 'operator');
   admin = await loginDemo(srv, 'admin');
+  other = await login(srv, 'operador2@equidad.demo');
+  assert.equal((await operator.post('/api/v1/channels/me/presence', { presence: 'pausa' })).status, 200);
+  await drain(operator);
+  const ready = await operator.post('/api/v1/channels/me/presence', { presence: 'disponible', skills: ['chat'], max_chats: 6 });
+  assert.equal(ready.status, 200, ready.text);
+});
+// Each test starts with the operator's chat seats free: what she holds or is offered is taken and
+// closed (the queue is another module's; closing is how an operator ends a contact there).
+afterEach(async () => {
+  for (const c of (await operator.get('/api/v1/channels/queue')).json.mine) {
+    if (c.state === 'offered') await operator.post(`/api/v1/channels/contacts/${c.id}/take`, {});
+    await operator.post(`/api/v1/channels/contacts/${c.id}/close`, { outcome: 'prueba' });
+  }
 });
 after(async () => {
   await srv?.stop();
@@ -63,10 +109,15 @@ describe('silent chat', () => {
     assert.equal(ack.type, 'ack');
     assert.equal(ack.seq, 2);
 
-    // Before taking it, the operator may neither read nor write this conversation.
+    // Offered to her, not yet taken: she may not write yet; an operator it is not offered to may
+    // neither read nor write.
     const early = await operator.post(`/api/v1/chat/sessions/${started.session}/messages`, { text: 'hola' });
-    assert.equal(early.status, 403);
-    assert.equal(early.json.error.code, 'not_holder');
+    assert.equal(early.status, 409, early.text);
+    assert.equal(early.json.error.code, 'contact_not_active');
+    const stranger = await other.post(`/api/v1/chat/sessions/${started.session}/messages`, { text: 'hola' });
+    assert.equal(stranger.status, 403, stranger.text);
+    assert.equal(stranger.json.error.code, 'not_holder');
+    assert.equal((await other.get(`/api/v1/chat/sessions/${started.session}`)).status, 403);
 
     await takeContact(operator, started.session);
     const joined = await ws.next((x) => x.type === 'msg' && x.from === 'system');
@@ -166,8 +217,8 @@ describe('silent chat', () => {
   test('only the holding operator writes; others are refused and audited', async () => {
     const ws = await her();
     const s = await startChat(ws);
-    // Not taken: nobody holds it.
-    const r1 = await operator.get(`/api/v1/chat/sessions/${s.session}`);
+    // Not taken, and not offered to this operator: she may not read it.
+    const r1 = await other.get(`/api/v1/chat/sessions/${s.session}`);
     assert.equal(r1.status, 403);
     // A case worker has no permission for the chat at all.
     const worker = await loginDemo(srv, 'case_worker');

@@ -116,6 +116,8 @@ describe('route permissions', () => {
       // Help channels: the 1455's opening hours (the public site), and the telephony switch's
       // webhook, authenticated by its HMAC signature instead of a session.
       /^GET \/api\/v1\/channels\/hours$/, /^POST \/api\/v1\/channels\/telephony\/events$/,
+      // The silent chat: her connection is anonymous by design (no account, no cookie; issue 13).
+      /^GET \/api\/v1\/chat\/ws$/,
       // Gender indicators: the companies' report (aggregates only) and the SEG catalogue.
       /^GET \/api\/v1\/indicators\/public\/(report(\.csv|\.xlsx)?|catalogue(\/\{id\})?)$/,
       // Network of care: the directory of centres and CAVAS and its HSDS export (never a shelter).

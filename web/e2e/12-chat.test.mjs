@@ -2,7 +2,8 @@
 // context, signed in as the demo operator) answers in the conversation pane, she leaves with
 // Shift×3, the «Salida rápida» button or Esc — and the browser keeps nothing of the chat: no cookie,
 // no localStorage/sessionStorage/IndexedDB, no chat address in the history.
-// Needs a server started with EQ_TEST_STANDIN_QUEUE=1 until the real queue (web/src/channels) drives it.
+// The operator works the REAL queue (web/src/channels): available for chats, she takes the contact
+// and answers in the ChatPane of /canales. The server should run with EQ_CHANNELS_HOURS=24/7.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertNoPageErrors, csrf, launch, login, newPage, settle, shot, until, url } from './helpers.mjs';
@@ -13,29 +14,36 @@ before(async () => {
   browser = await launch();
   operator = await newPage(browser);
   await login(operator, 'operador@equidad.demo');
+  const r = await operator.request.post(url('/api/v1/channels/me/presence'), {
+    headers: { 'X-CSRF-Token': await csrf(operator) },
+    data: { presence: 'disponible', skills: ['chat'], max_chats: 6 },
+  });
+  assert.equal(r.status(), 200, await r.text());
 });
 after(async () => {
   await browser?.close();
 });
 
-async function waitingChats() {
-  const r = await operator.request.get(url('/api/v1/test/standin-queue'));
-  assert.equal(r.status(), 200, 'the server runs with EQ_TEST_STANDIN_QUEUE=1');
-  return (await r.json()).items.filter((c) => c.state === 'waiting');
+// The chat contacts the operator sees in the one queue (waiting, or offered to her), by id.
+async function chatContacts() {
+  const r = await operator.request.get(url('/api/v1/channels/queue'));
+  assert.equal(r.status(), 200);
+  const q = await r.json();
+  return [...q.mine, ...q.queue].filter((c) => c.channel === 'chat');
 }
 
 async function openChat(page, opening) {
   await page.goto(url('/'));
   await settle(page);
-  const before = new Set((await waitingChats()).map((c) => c.session));
+  const before = new Set((await chatContacts()).map((c) => c.id));
   await page.getByRole('link', { name: /Chat silencioso/ }).click();
   await page.getByRole('heading', { name: 'Chat silencioso 1455' }).waitFor();
   await page.getByLabel('¿Qué te gustaría contarnos? (opcional)').fill(opening);
   await page.getByLabel('Necesito ayuda urgente').check();
   await page.getByRole('button', { name: 'Comenzar el chat' }).click();
   await page.getByText('Tu mensaje llegó').waitFor();
-  const mine = await until(async () => (await waitingChats()).find((c) => !before.has(c.session)), { message: 'her contact in the queue' });
-  return mine.session;
+  const mine = await until(async () => (await chatContacts()).find((c) => !before.has(c.id)), { message: 'her contact in the queue' });
+  return mine.id;
 }
 
 async function nothingStored(page) {
@@ -61,13 +69,19 @@ async function assertLeftNoTrace(page) {
 
 test('she chats with an operator and leaves with Shift pressed three times', async () => {
   const her = await newPage(browser, { mobile: true });
-  const ref = await openChat(her, 'Hola, necesito orientación');
+  const id = await openChat(her, 'Hola, necesito orientación');
   await shot(her, '12-chat-waiting');
 
   // The operator takes the contact and answers from the conversation pane.
   const token = await csrf(operator);
-  const take = await operator.request.post(url(`/api/v1/test/standin-queue/${ref}/take`), { headers: { 'X-CSRF-Token': token }, data: {} });
-  assert.equal(take.status(), 200);
+  const take = await operator.request.post(url(`/api/v1/channels/contacts/${id}/take`), { headers: { 'X-CSRF-Token': token }, data: {} });
+  assert.equal(take.status(), 200, await take.text());
+  const ref = (await take.json()).external_ref;
+  // The operator console shows her contact with the conversation pane.
+  await operator.goto(url('/canales'));
+  await operator.getByTestId('mine').locator('li', { hasText: `n.º ${id}` }).getByRole('button', { name: 'Abrir registro' }).click();
+  await operator.getByText('Hola, necesito orientación').first().waitFor();
+  await shot(operator, '12-chat-console');
   await operator.goto(url(`/chat/conversaciones/${ref}`));
   await operator.getByText('Hola, necesito orientación').waitFor();
   await her.getByText('Una orientadora se unió a la conversación.').waitFor();
