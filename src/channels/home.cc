@@ -25,9 +25,9 @@ Result<std::vector<nlohmann::json>> home_items(Service& svc, const http::Request
     out.push_back({{"kind", "task"}, {"title", "Llamadas por devolver"}, {"detail", "Llamadas abandonadas antes de ser atendidas."},
                    {"value", static_cast<int64_t>(cbs->size())}, {"link", "/canales#devoluciones"}, {"severity", "warning"}});
   if (a.supervisor) {
-    out.push_back({{"kind", "link"}, {"title", "Supervisión de la línea"}, {"detail", "Cola en vivo, operadoras, reasignación y bloqueos."},
+    out.push_back({{"kind", "task"}, {"title", "Supervisión de la línea"}, {"detail", "Cola en vivo, operadoras, reasignación y bloqueos."},
                    {"link", "/canales/supervision"}});
-    out.push_back({{"kind", "link"}, {"title", "Estadística diaria de atención"},
+    out.push_back({{"kind", "task"}, {"title", "Estadística diaria de atención"},
                    {"detail", "Contactos por canal, resultado y hora; abandono y tiempos de espera."}, {"link", "/canales/estadistica"}});
   }
   return out;

@@ -8,7 +8,9 @@ bool holds(const http::Principal& who, const std::optional<channels::Holder>& ho
 }
 }  // namespace
 
+// A conversation the queue does not know is answered 404, the same for every caller.
 Result<void> may_write(const http::Principal& who, const std::optional<channels::Holder>& holder) {
+  if (!holder) return fail(Error::not_found("La conversación no existe."));
   if (!holds(who, holder))
     return fail(Error{403, "not_holder", "Solo la orientadora que atiende esta conversación puede escribir en ella.", {}});
   if (holder->state != "active")
@@ -17,6 +19,7 @@ Result<void> may_write(const http::Principal& who, const std::optional<channels:
 }
 
 Result<void> may_read(const http::Principal& who, const std::optional<channels::Holder>& holder) {
+  if (!holder) return fail(Error::not_found("La conversación no existe."));
   if (holds(who, holder) || who.can(kSupervise)) return {};
   return fail(Error{403, "not_holder", "Esta conversación la atiende otra orientadora.", {}});
 }

@@ -336,7 +336,12 @@ const policyBase = () => cached('policy', async () => {
   const cm = list.json.items.find((i) => i.code === 'compromisos-ministeriales');
   const detail = await srv.request('GET', `/api/v1/policy/public/instruments/${cm.id}`);
   const items = detail.json.items;
-  const leaf = (name) => { const p = items.find((i) => i.title === name && !i.parent_id); return items.find((i) => i.parent_id === p.id); };
+  // The ministry's first commitment that takes reports (the demo groups them under axes).
+  const leaf = (name) => {
+    let p = items.find((i) => i.title === name && !i.parent_id);
+    while (p && !p.is_leaf) p = items.find((i) => i.parent_id === p.id);
+    return p;
+  };
   return { items: { salud: leaf('Ministerio de Salud'), educ: leaf('Ministerio de Educación') }, period: detail.json.periods.find((p) => p.state === 'abierto') };
 });
 const policyReport = (A) => cached(`report:${A.key}`, async () => {

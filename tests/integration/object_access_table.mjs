@@ -227,6 +227,8 @@ export const CLASSES = {
   'PATCH /api/v1/policy/items/{id}': { kind: 'national', why: 'ministry analysts maintain every instrument' },
   'POST /api/v1/policy/items/{id}/bills': { kind: 'national', why: 'ministry analysts maintain every instrument' },
   'DELETE /api/v1/policy/items/{id}/bills/{bill_id}': { kind: 'national', why: 'ministry analysts maintain every instrument' },
+  'POST /api/v1/policy/assistance': { kind: 'national', why: 'ministry reviewers record the PMG technical assistance they gave; no institution\'s object' },
+  'GET /api/v1/policy/regional': { kind: 'none', why: 'a region\'s agenda (public instruments\' items by region); a SEREMI is held to its own region by policy/access (403, policy_truth.test.mjs)' },
   'POST /api/v1/policy/items/{id}/outcome': { kind: 'national', why: 'ministry reviewers decide every PMG service\'s outcome' },
   'POST /api/v1/policy/periods': { kind: 'national', why: 'ministry analysts run the reporting calendar' },
   'POST /api/v1/policy/periods/{id}/reopen': { kind: 'national', why: 'ministry analysts run the reporting calendar' },

@@ -120,6 +120,8 @@ describe('route permissions', () => {
       /^GET \/api\/v1\/chat\/ws$/,
       // Gender indicators: the companies' report (aggregates only) and the SEG catalogue.
       /^GET \/api\/v1\/indicators\/public\/(report(\.csv|\.xlsx)?|catalogue(\/\{id\})?)$/,
+      // Policy: the public account's figures checked against the records, and the PMG technical-assistance log.
+      /^GET \/api\/v1\/policy\/public\/(checks|instruments\/\{id\}\/assistance)$/,
       // Network of care: the directory of centres and CAVAS and its HSDS export (never a shelter).
       /^GET \/api\/v1\/care\/(directory(\/\{id\})?|hsds)$/,
     ];
