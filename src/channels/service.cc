@@ -244,6 +244,25 @@ Result<int> Service::dispatch(int64_t now) {
   // One planner at a time (the job and the requests): two would offer the same seat twice. The
   // listeners hear of it after the lock is released, so one may call back into the queue.
   std::unique_lock lock(dispatch_mu_);
+  // Most ticks of the 1-second job have nothing to do. Look first without a transaction: on SQLite
+  // every transaction takes the write lock, and a writer every second competes with the devices'
+  // positions for it (SQLite's busy wait is not fair under load).
+  if (auto l = db_.lease()) {
+    try {
+      Repository repo(keys_);
+      bool work = !repo.expired_offers(**l, now).empty();
+      if (!work) {
+        auto waiting = repo.waiting(**l);
+        if (!waiting.empty()) {
+          auto seats = repo.seats(**l);
+          work = !plan_offers(std::move(waiting), seats).empty();
+        }
+      }
+      if (!work) return 0;
+    } catch (const std::exception&) {
+      // Fall through: the transaction below reports the database's error.
+    }
+  }
   auto n = guarded<int>(db_, [&](soci::session& s) -> Result<int> {
     Repository repo(keys_);
     std::vector<int64_t> touched;
