@@ -134,7 +134,7 @@ std::string report_json(const Report& r) {
   if (!r.activity.empty()) j["activity"] = r.activity;
   if (r.mock) j["mock"] = true;
   if (!r.extras.empty()) j["extras"] = r.extras;
-  return j.dump();
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);  // device text may be invalid UTF-8: never throw
 }
 
 float reading(double v) {
