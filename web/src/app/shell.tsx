@@ -216,7 +216,7 @@ export function Shell({ children, publicPage }: { children: ComponentChildren; p
                 WhatsApp silencioso <a href="https://wa.me/56997007000" data-external="" rel="noreferrer">+56 9 9700 7000</a>
               </li>
               <li>
-                Carabineros <a href="tel:149" data-external="">149</a> · PDI <a href="tel:134" data-external="">134</a>
+                Carabineros <a href="tel:133" data-external="">133</a> · Fono Familia <a href="tel:149" data-external="">149</a> · PDI <a href="tel:134" data-external="">134</a>
               </li>
             </ul>
           </div>

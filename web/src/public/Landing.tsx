@@ -240,6 +240,10 @@ export function Landing() {
               </li>
               <li class="help-text">
                 En una emergencia: Carabineros{' '}
+                <a href="tel:133" data-external="">
+                  <strong>133</strong>
+                </a>{' '}
+                · Fono Familia de Carabineros{' '}
                 <a href="tel:149" data-external="">
                   <strong>149</strong>
                 </a>{' '}
