@@ -4,6 +4,7 @@
 // reminder recorded when a period is due and missing.
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "core/format_cl.h"
 #include "core/text.h"
@@ -190,13 +191,13 @@ Result<Json> Service::upload_values(const http::Request& req, int64_t id, const 
   if (!body.contains("values") || !body["values"].is_array() || body["values"].empty())
     return fail(Error::invalid("values", "Envíe «values»: una lista con al menos un valor {period, disaggregation, value}.", "required"));
   if (body["values"].size() > 2000) return fail(Error::invalid("values", "Como máximo 2.000 valores por carga.", "too_many"));
-  return db_.transaction<Json>([&](soci::session& s) -> Result<Json> {
+  std::optional<audit::Entry> denied;  // recorded after this transaction rolls back
+  auto out = db_.transaction<Json>([&](soci::session& s) -> Result<Json> {
     auto ind = Repository::indicator(s, id);
     if (!ind) return fail(Error::not_found("El indicador no existe."));
     if (auto ok = check_upload(req.who(), *ind); !ok) {
-      auto e = audit::Log::from(req, "indicators.values_upload", "indicator:" + std::to_string(id), "denied");
-      e.detail = ok.error().code;
-      (void)audit_->append(e);  // its own transaction: this one rolls back
+      denied = audit::Log::from(req, "indicators.values_upload", "indicator:" + std::to_string(id), "denied");
+      denied->detail = ok.error().code;
       return fail(ok.error());
     }
     const auto periods = closed_periods(ind->periodicity, ind->first_year, now_ms());
@@ -257,6 +258,9 @@ Result<Json> Service::upload_values(const http::Request& req, int64_t id, const 
     audit_->append(s, e);
     return Json{{"saved", values.size()}, {"indicator", indicator_json(s, *ind, names({ind->steward_institution_id}), now_ms())}};
   });
+  if (denied)
+    if (auto ok = audit_->append(*denied); !ok) return fail(ok.error());
+  return out;
 }
 
 Result<int> Service::remind_due(int64_t now) {

@@ -7,7 +7,7 @@ import zlib from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 
 import { assertApiError, startServer } from './harness.mjs';
-import { login, loginDemo } from './auth_helpers.mjs';
+import { auditEntries, login, loginDemo } from './auth_helpers.mjs';
 
 let srv;
 let analyst;
@@ -309,6 +309,12 @@ describe('SEG catalogue', () => {
     const adp = byCode('SEG-ADP-M');  // stewarded by the Ministry
     assertApiError(assert, await steward.post(`/api/v1/indicators/catalogue/${adp.id}/values`, { values: [{ period: '2020', value: 40 }] }),
       403, 'not_steward', 'indicator');
+    // The refusal is on record (written after the upload's transaction rolled back, not inside it).
+    const admin = await loginDemo(srv, 'admin');
+    const denied = (await auditEntries(admin, 'action=indicators.values_upload', 200))
+      .filter((e) => e.object === `indicator:${adp.id}` && e.outcome === 'denied');
+    assert.equal(denied.length, 1, JSON.stringify(denied));
+    assert.equal(denied[0].detail, 'not_steward');
     // A computed series is not uploaded, even by its own steward.
     const board = byCode('SEG-DIR-EMP');
     assertApiError(assert, await analyst.post(`/api/v1/indicators/catalogue/${board.id}/values`, { values: [{ period: '2020', value: 40 }] }),
