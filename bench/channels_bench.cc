@@ -83,7 +83,7 @@ struct Line {
     Options o;
     o.hours = *Hours::parse("24/7");
     o.offer_seconds = 3600;
-    svc = std::make_shared<Service>(*db, keys, *log, nullptr, std::string(32, 's'), o);
+    svc = std::make_shared<Service>(*db, keys, *log, nullptr, std::string(32, 's'), std::string(32, 'c'), o);
     // Operators on a break while the queue fills (each open would otherwise dispatch at once).
     for (int i = 1; i <= operators; ++i) (void)svc->set_presence({i, 1, false, ""}, "pausa", std::nullopt, std::nullopt);
     auto w = waiting(contacts);

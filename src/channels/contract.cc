@@ -31,7 +31,9 @@ Result<void> open(kernel::Context& ctx) {
   options.offer_seconds = env_int("EQ_CHANNELS_OFFER_SECONDS", options.offer_seconds, 1, 600);
   auto secret = load_or_create_secret(telephony_secret_path(ctx.key_file));
   if (!secret) return fail(secret.error());
-  auto svc = std::make_shared<Service>(ctx.db, ctx.keys, *ctx.need<audit::Log>(), ctx.find<cases::Service>(), *secret, options);
+  auto callers = load_or_create_secret(callers_key_path(ctx.key_file));
+  if (!callers) return fail(callers.error());
+  auto svc = std::make_shared<Service>(ctx.db, ctx.keys, *ctx.need<audit::Log>(), ctx.find<cases::Service>(), *secret, *callers, options);
   if (auto dir = ctx.find<Directory>()) svc->set_directory(*dir);
   ctx.provide(svc);
   ctx.provide<Intake>(svc);

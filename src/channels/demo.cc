@@ -35,7 +35,7 @@ Result<void> Service::load_demo(int64_t operator_user, int64_t institution, int6
         c.priority = c.urgent ? 2 : 0;
         // Spread over the opening hours' 16 hours, busier in the afternoon.
         c.created_at = start + static_cast<int64_t>((rng() % 16) * 3'600'000 + rng() % 3'600'000);
-        c.caller_hash = keys_.blind_index("channels.demo:" + std::to_string(rng() % 400));
+        c.caller_hash = caller_hash("demo", std::to_string(rng() % 400));
         c.id = repo.insert_contact(s, c);
         auto stored = repo.contact(s, c.id);
         if (rng() % 100 < 7) {  // hung up while waiting

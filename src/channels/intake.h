@@ -18,7 +18,7 @@ struct NewContact {
   bool urgent = false;       // "necesito ayuda urgente" in the opening form: priority queue
   std::string comuna_code;   // optional (her opening form, a pharmacy's comuna)
   std::string opening_text;  // optional: what she wrote before anyone answered (stored encrypted)
-  std::string caller_hash;   // optional: keyed hash of the caller's number/address (repeat contacts)
+  std::string caller_hash;   // optional: Intake::caller_hash of her number or address (repeat contacts, blocks)
 };
 
 // Who holds a contact now, as a channel needs to know it.
@@ -39,6 +39,11 @@ class Intake {
   // operator's record with that fact; a contact still waiting becomes "abandoned".
   virtual void left(const std::string& channel, const std::string& external_ref, const std::string& why) = 0;
   virtual std::optional<Holder> holder(const std::string& channel, const std::string& external_ref) = 0;
+  // The keyed hash a channel stores instead of her number ("number": phone or WhatsApp, the last nine
+  // digits, so a call and a message from the same phone match) or address ("address": the chat's).
+  // Keyed with the callers key (equidad.callers.key, beside equidad.key and NOT changed by `keys
+  // rotate`): a rotation must not forget who is blocked or who called before at high risk.
+  virtual std::string caller_hash(const std::string& kind, const std::string& value) const = 0;
   // Called after the queue offers, assigns, transfers or closes a contact of any channel.
   virtual void on_change(std::function<void(const std::string& channel, const std::string& external_ref, const Holder&)> listener) = 0;
 };

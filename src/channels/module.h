@@ -143,6 +143,8 @@ struct CallEvent {
 // The secret shared with the telephony system: 32 random bytes, hex, in a 0600 file beside the key
 // file ("equidad.key" → "equidad.telephony.key"), created on first start.
 std::string telephony_secret_path(const std::string& key_file);
+// The callers key's file, beside the installation key (equidad.callers.key).
+std::string callers_key_path(const std::string& key_file);
 Result<std::string> load_or_create_secret(const std::string& path);
 // "t=<unix ms>,v1=<hex HMAC-SHA256(secret, t + "." + raw body)>": the X-Equidad-Signature header.
 std::string sign(const std::string& secret, int64_t t, const std::string& body);
@@ -152,7 +154,7 @@ Result<int64_t> verify_signature(const std::string& secret, const std::string& h
 class Service : public Intake {
  public:
   Service(store::Database& db, const crypto::Keys& keys, audit::Log& audit, std::shared_ptr<cases::Service> registry,
-          std::string telephony_secret, Options options);
+          std::string telephony_secret, std::string callers_key, Options options);
 
   // --- Intake (channels/intake.h)
   Result<std::string> open(const NewContact& contact) override;
@@ -211,7 +213,7 @@ class Service : public Intake {
   audit::Log& audit() { return audit_; }
   const Options& options() const { return options_; }
   const std::string& telephony_secret() const { return secret_; }
-  std::string caller_hash(const std::string& number) const;
+  std::string caller_hash(const std::string& kind, const std::string& value) const override;
   void set_directory(Directory d) { directory_ = std::move(d); }
   // Names operators (the supervisor's view, the live stream).
   void name(std::vector<Operator>& ops) const;
@@ -229,6 +231,7 @@ class Service : public Intake {
   audit::Log& audit_;
   std::shared_ptr<cases::Service> registry_;
   std::string secret_;
+  std::string callers_key_;
   Options options_;
   std::shared_ptr<http::Hub> hub_ = std::make_shared<http::Hub>();
   std::mutex listeners_mu_;

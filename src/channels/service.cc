@@ -2,6 +2,8 @@
 // take / decline / reassign, the contact record and its close, the registry's record, timeline
 // and referral, call-backs and blocks. Each change and its audit entry commit together; listeners
 // and the live stream hear of it after the commit.
+#include <sodium.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -59,16 +61,33 @@ Result<T> guarded(store::Database& db, const std::function<Result<T>(soci::sessi
 }  // namespace
 
 Service::Service(store::Database& db, const crypto::Keys& keys, audit::Log& audit, std::shared_ptr<cases::Service> registry,
-                 std::string telephony_secret, Options options)
-    : db_(db), keys_(keys), audit_(audit), registry_(std::move(registry)), secret_(std::move(telephony_secret)), options_(std::move(options)) {}
+                 std::string telephony_secret, std::string callers_key, Options options)
+    : db_(db),
+      keys_(keys),
+      audit_(audit),
+      registry_(std::move(registry)),
+      secret_(std::move(telephony_secret)),
+      callers_key_(std::move(callers_key)),
+      options_(std::move(options)) {}
 
-std::string Service::caller_hash(const std::string& number) const {
-  std::string digits;
-  for (char c : number)
-    if (c >= '0' && c <= '9') digits.push_back(c);
-  // The last nine digits: "+56 9 1234 5678", "0912345678" and "912345678" are the same caller.
-  if (digits.size() > 9) digits = digits.substr(digits.size() - 9);
-  return digits.empty() ? std::string() : keys_.blind_index("channels.caller:" + digits);
+std::string Service::caller_hash(const std::string& kind, const std::string& value) const {
+  std::string canonical;
+  if (kind == "number") {
+    for (char c : value)
+      if (c >= '0' && c <= '9') canonical.push_back(c);
+    // The last nine digits: "+56 9 1234 5678", "0912345678" and "912345678" are the same caller.
+    if (canonical.size() > 9) canonical = canonical.substr(canonical.size() - 9);
+  } else {
+    canonical = value;
+  }
+  if (canonical.empty()) return {};
+  const std::string message = "channels.caller:" + kind + ":" + canonical;
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256_state st;
+  crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(callers_key_.data()), callers_key_.size());
+  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(message.data()), message.size());
+  crypto_auth_hmacsha256_final(&st, mac);
+  return crypto::hex(std::string_view(reinterpret_cast<const char*>(mac), sizeof mac));
 }
 
 void Service::audit_entry(soci::session& s, const Actor& a, const std::string& action, int64_t contact_id, const std::string& detail) {

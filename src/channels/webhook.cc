@@ -20,15 +20,21 @@ std::string telephony_secret_path(const std::string& key_file) {
   return key_file + ".telephony.key";
 }
 
+std::string callers_key_path(const std::string& key_file) {
+  std::filesystem::path p(key_file);
+  if (p.extension() == ".key") return p.replace_extension(".callers.key").string();
+  return key_file + ".callers.key";
+}
+
 Result<std::string> load_or_create_secret(const std::string& path) {
   std::ifstream in(path);
   std::string secret;
   if (in && std::getline(in, secret) && secret.size() >= 32) return secret;
-  if (in.is_open()) return fail(Error{500, "telephony_secret", "El secreto de telefonía de " + path + " es demasiado corto.", {}});
+  if (in.is_open()) return fail(Error{500, "channels_secret", "El secreto de " + path + " es demasiado corto.", {}});
   secret = crypto::hex(crypto::random_bytes(32));
   {
     std::ofstream out(path, std::ios::trunc);
-    if (!out) return fail(Error{500, "telephony_secret", "No se pudo crear el secreto de telefonía en " + path + ".", {}});
+    if (!out) return fail(Error{500, "channels_secret", "No se pudo crear el secreto " + path + ".", {}});
     out << secret << "\n";
   }
   ::chmod(path.c_str(), 0600);
@@ -80,7 +86,7 @@ Result<nlohmann::json> Service::call_event(const CallEvent& e, int64_t now) {
     const bool stale = last && e.at < *last;
     auto c = repo.contact_by_ref(s, "phone", e.call_id);
     nlohmann::json answer = {{"accept", true}, {"applied", !stale}};
-    const std::string hash = caller_hash(e.from);
+    const std::string hash = caller_hash("number", e.from);
     if (!c) {
       // First news of this call (its ringing may still be on its way): it waits in the queue,
       // unless the line is closed or the caller is blocked.

@@ -62,7 +62,7 @@ Service::Service(store::Database& db, const crypto::Keys& keys, audit::Log& audi
       starts_(options.starts_burst, options.starts_per_minute),
       resume_failures_(options.resume_failures_burst, options.resume_failures_burst) {}
 
-std::string Service::caller_hash(const std::string& client_ip) const { return keys_.blind_index("chat-address:" + client_ip); }
+std::string Service::caller_hash(const std::string& client_ip) const { return intake_.caller_hash("address", client_ip); }
 
 bool Service::may_start(const std::string& client_ip) { return starts_.allow(client_ip); }
 bool Service::may_try_resume(const std::string& client_ip) { return resume_failures_.peek(client_ip); }

@@ -17,6 +17,8 @@ using namespace eq::channels;
 
 namespace {
 
+const std::string kCallersKey = "callers-key-0123456789abcdef0123456789abcdef";
+
 class ChannelsService : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
@@ -30,7 +32,7 @@ class ChannelsService : public ::testing::TestWithParam<std::string> {
     log_ = std::make_unique<audit::Log>(*db_);
     Options o;
     o.hours = *Hours::parse("24/7");
-    svc_ = std::make_shared<Service>(*db_, keys_, *log_, nullptr, "0123456789abcdef0123456789abcdef", o);
+    svc_ = std::make_shared<Service>(*db_, keys_, *log_, nullptr, "0123456789abcdef0123456789abcdef", kCallersKey, o);
     svc_->on_change([this](const std::string& ch, const std::string& ref, const Holder& h) {
       std::lock_guard lock(mu_);
       heard_.push_back(ch + "/" + ref + ":" + h.state + ":" + h.user_id + ":" + h.public_name);
@@ -110,7 +112,7 @@ TEST_P(ChannelsService, SheLeavesWhileWaitingAndTheContactIsAbandoned) {
 TEST_P(ChannelsService, ClosedHoursAndBlocksRefuseNewContacts) {
   Options o;
   o.hours = *Hours::parse("1-1 08:00-08:01");  // open one minute a week
-  Service closed(*db_, keys_, *log_, nullptr, "0123456789abcdef0123456789abcdef", o);
+  Service closed(*db_, keys_, *log_, nullptr, "0123456789abcdef0123456789abcdef", kCallersKey, o);
   // Not always closed at any instant, but at most one minute a week: try two instants apart.
   auto a = closed.open({"chat", "fuera-1", false, "", "", ""});
   if (a) a = closed.open({"chat", "fuera-2", false, "", "", ""});
@@ -119,9 +121,16 @@ TEST_P(ChannelsService, ClosedHoursAndBlocksRefuseNewContacts) {
     EXPECT_NE(a.error().message.find("133"), std::string::npos);
   }
 
-  const std::string hash = svc_->caller_hash("+56 9 1111 2222");
-  EXPECT_EQ(hash, svc_->caller_hash("+56911112222")) << "the same number, written otherwise";
-  EXPECT_NE(hash, svc_->caller_hash("+56 9 1111 2223"));
+  const std::string hash = svc_->caller_hash("number", "+56 9 1111 2222");
+  EXPECT_EQ(hash, svc_->caller_hash("number", "+56911112222")) << "the same number, written otherwise";
+  EXPECT_NE(hash, svc_->caller_hash("number", "+56 9 1111 2223"));
+  EXPECT_NE(svc_->caller_hash("address", "10.0.0.1"), svc_->caller_hash("address", "10.0.0.11"));
+  EXPECT_NE(svc_->caller_hash("address", "1.2.3.4"), svc_->caller_hash("number", "1234")) << "an address is not digits";
+  // Keyed with the callers key only: a new installation key (a rotation) gives the same hash.
+  Service rotated(*db_, crypto::Keys::from_master(std::string(32, 'z')), *log_, nullptr, "0123456789abcdef0123456789abcdef", kCallersKey, Options{});
+  EXPECT_EQ(rotated.caller_hash("number", "+56 9 1111 2222"), hash);
+  Service other(*db_, keys_, *log_, nullptr, "0123456789abcdef0123456789abcdef", std::string(64, 'f'), Options{});
+  EXPECT_NE(other.caller_hash("number", "+56 9 1111 2222"), hash) << "another callers key, another hash";
   auto first = svc_->open({"chat", "s-3", false, "", "", hash});
   ASSERT_TRUE(first);
   Actor sup{9, 3, true, ""};

@@ -33,6 +33,10 @@ class FakeQueue : public channels::Intake {
     return it->second;
   }
   void on_change(std::function<void(const std::string&, const std::string&, const channels::Holder&)> l) override { listener = std::move(l); }
+  // Stands in for the queue's keyed hash: opaque, never the address itself.
+  std::string caller_hash(const std::string& kind, const std::string& value) const override {
+    return value.empty() ? "" : "h" + std::to_string(std::hash<std::string>{}(kind + ":" + value));
+  }
 };
 
 http::Request as(int64_t user_id, std::set<std::string> perms) {
