@@ -14,9 +14,10 @@ kernel::Module module() {
         auto options = ctx.find<Options>();
         auto svc = std::make_shared<Service>(ctx.db, ctx.keys, *ctx.need<audit::Log>(), *intake, ctx.need<territory::Service>(),
                                              options ? *options : Options{});
-        std::weak_ptr<Service> weak = svc;
-        intake->on_change([weak](const std::string& channel, const std::string& ref, const channels::Holder& h) {
-          if (auto s = weak.lock()) s->queue_changed(channel, ref, h);
+        // Only this channel's contacts move a report's status; the queue outlives no service.
+        intake->on_change([weak = std::weak_ptr<Service>(svc)](const std::string& channel, const std::string& ref, const channels::Holder& h) {
+          if (channel != "pharmacy") return;
+          if (auto live = weak.lock()) live->queue_changed(ref, h);
         });
         register_routes(ctx.router, svc);
         ctx.provide(svc);

@@ -103,8 +103,8 @@ class Service {
   Result<std::vector<Report>> followups(const http::Request& req);
   Result<Overview> overview(const http::Request& req, int year);
 
-  // The queue changed a contact: a pharmacy contact taken or closed moves its report's status.
-  void queue_changed(const std::string& channel, const std::string& ref, const channels::Holder& holder);
+  // The queue changed a pharmacy contact: taken or closed moves its report's status.
+  void queue_changed(const std::string& ref, const channels::Holder& holder);
   // Reports the queue refused (outside opening hours, a failure): put in it again.
   Result<int64_t> retry_intake();
 

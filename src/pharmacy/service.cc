@@ -81,12 +81,17 @@ Result<Enrolment> Service::enrol(const http::Request& req, Enrolment e) {
   if (!id) return fail(id.error());
   e.id = *id;
   e.comuna_name = (*comuna)->name;
+  if (auto r = territory_->region(e.region_code); r && *r) e.region_name = (*r)->name;
   return e;
 }
 
 Result<std::optional<Enrolment>> Service::enrolment_of(int64_t institution_id) {
-  return db_.transaction<std::optional<Enrolment>>(
+  auto e = db_.transaction<std::optional<Enrolment>>(
       [&](soci::session& s) -> Result<std::optional<Enrolment>> { return repo::enrolment_of_institution(s, institution_id); });
+  if (!e || !*e) return e;
+  if (auto c = territory_->comuna((*e)->comuna_code); c && *c) (*e)->comuna_name = (*c)->name;
+  if (auto r = territory_->region((*e)->region_code); r && *r) (*e)->region_name = (*r)->name;
+  return e;
 }
 
 Result<Report> Service::report(const http::Request& req, const NewReport& n) {
@@ -141,11 +146,20 @@ Result<std::string> Service::to_queue(const Report& r, const NewReport& n) {
 }
 
 Result<int64_t> Service::retry_intake() {
-  auto pending = db_.transaction<std::vector<repo::StoredReport>>(
-      [&](soci::session& s) -> Result<std::vector<repo::StoredReport>> { return repo::without_contact(s, 50); });
-  if (!pending) return fail(pending.error());
+  // Look without a transaction: on SQLite every transaction takes the write lock, and this job
+  // almost always finds nothing to do.
+  std::vector<repo::StoredReport> pending;
+  {
+    auto lease = db_.lease();
+    if (!lease) return fail(lease.error());
+    try {
+      pending = repo::without_contact(**lease, 50);
+    } catch (const std::exception& e) {
+      return fail(store::database_error(e));
+    }
+  }
   int64_t n = 0;
-  for (const auto& r : *pending) {
+  for (const auto& r : pending) {
     NewReport plain;
     plain.in_danger = r.in_danger;
     plain.alias = keys_.decrypt(r.alias).value_or("");
@@ -237,8 +251,7 @@ Result<Overview> Service::overview(const http::Request& req, int year) {
   return o;
 }
 
-void Service::queue_changed(const std::string& channel, const std::string& ref, const channels::Holder& holder) {
-  if (channel != "pharmacy") return;
+void Service::queue_changed(const std::string& ref, const channels::Holder& holder) {
   std::string state;
   if (holder.state == "active") state = "in_contact";
   else if (holder.state == "closed") state = "contacted";

@@ -262,3 +262,25 @@ describe('Mascarilla 19 in the demo data: counted from records, equal to the see
     assertApiError(assert, await supervisor.get('/api/v1/pharmacy/overview?year=dos-mil'), 422, undefined, 'year');
   });
 });
+
+describe('Mascarilla 19 outside the line\'s opening hours', () => {
+  let closed;
+  after(async () => { await closed?.stop(); });
+  test('the report is accepted and kept, waiting for the queue to open; nothing is lost', async () => {
+    // A day of the week that is not today in Santiago: the queue refuses every contact now.
+    const names = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
+    const today = names[new Intl.DateTimeFormat('en-US', { timeZone: 'America/Santiago', weekday: 'short' }).format(new Date())];
+    const other = (today % 7) + 1;
+    const db = await freshDatabase();
+    closed = await startServer({ db: db.url, env: { EQ_CHANNELS_HOURS: `${other}-${other} 08:00-09:00` }, extraArgs: ['--demo'] });
+    const [p, op] = await Promise.all([loginDemo(closed, 'pharmacy'), loginDemo(closed, 'operator')]);
+    const r = await p.post('/api/v1/pharmacy/reports', form({ in_danger: true }));
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.in_queue, false);
+    assert.equal(r.json.state, 'waiting');
+    assert.equal(r.json.emergency.call, '133', 'the pharmacist is told to call 133 whatever the line\'s hours');
+    const f = await op.get('/api/v1/pharmacy/followups');
+    assert.ok(f.json.items.some((x) => x.ref === r.json.ref && x.in_danger && !x.in_queue), JSON.stringify(f.json.items));
+    assert.equal((await p.get(`/api/v1/pharmacy/reports/${r.json.ref}`)).json.state_label, 'En espera de contacto de SernamEG');
+  });
+});

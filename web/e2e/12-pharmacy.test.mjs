@@ -85,6 +85,11 @@ test('SernamEG follows up and sees enrolment and activations by region', async (
   assert.match(regions, /Antofagasta\s+63/);
   assert.match(regions, /Tarapacá\s+22/);
   assert.match(regions, /Aysén[^\n]*\s+9\s/);
+  const tarapaca = page.getByTestId('comunas-01');
+  await tarapaca.locator('summary').click();
+  const comunas = await tarapaca.innerText();
+  assert.match(comunas, /Iquique\s+14/);
+  assert.match(comunas, /Alto Hospicio\s+6/);
   await shot(page, 'pharmacy-06-followup');
   assertNoPageErrors(page, assert);
 });

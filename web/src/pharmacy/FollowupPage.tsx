@@ -83,6 +83,27 @@ function Territories() {
               </tbody>
             </table>
           </div>
+          <h3>Por comuna</h3>
+          {o.data.regions.map((r) => (
+            <details key={r.code} class="pharmacy-comunas" data-testid={`comunas-${r.code}`}>
+              <summary>{r.name || r.code}: {formatNumber(r.comunas?.length ?? 0)} comunas con farmacias inscritas</summary>
+              <table class="data-table">
+                <thead>
+                  <tr><th scope="col">Comuna</th><th scope="col">Inscritas</th><th scope="col">Personal capacitado</th><th scope="col">Activaciones</th></tr>
+                </thead>
+                <tbody>
+                  {(r.comunas ?? []).map((c) => (
+                    <tr key={c.code}>
+                      <td>{c.name || c.code}</td>
+                      <td>{formatNumber(c.enrolled)}</td>
+                      <td>{formatNumber(c.trained)}</td>
+                      <td>{formatNumber(c.activations)}{c.outreach_missing && <Badge tone="warn" title="Hay farmacias inscritas pero nadie pidió ayuda: falta difusión"> sin activaciones</Badge>}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </details>
+          ))}
           <table class="data-table" data-testid="seed">
             <caption>Cifras de la Cuenta Pública y las calculadas desde los registros (datos de demostración)</caption>
             <thead><tr><th scope="col">Cifra</th><th scope="col">Cuenta Pública</th><th scope="col">Calculada</th><th scope="col">Fuente</th></tr></thead>

@@ -127,17 +127,18 @@ export default function ReportPage() {
               <tbody>
                 {own.data?.items.map((r) => (
                   <tr key={r.ref}>
-                    <td>{formatDateTime(new Date(r.at))}{r.demo ? ' (demostración)' : ''}</td>
+                    <td>{formatDateTime(new Date(r.at))}{r.demo ? ' *' : ''}</td>
                     <td>{r.in_danger ? <Badge tone="danger">En peligro</Badge> : 'Contactar'}</td>
                     <td>
                       <Badge tone={r.overdue ? 'danger' : stateTone(r.state)}>{r.state_label}</Badge>
-                      {r.overdue && <span class="muted"> · plazo vencido, SernamEG fue alertado</span>}
+                      {r.overdue && <span class="muted"> · plazo vencido: figura como vencido en el seguimiento de SernamEG</span>}
                     </td>
                   </tr>
                 ))}
               </tbody>
             </table>
             {own.data && own.data.items.length === 0 && <EmptyState>Su farmacia aún no ha reportado activaciones.</EmptyState>}
+            {own.data?.items.some((r) => r.demo) && <p class="muted pharmacy-note">* Datos de demostración.</p>}
           </div>
         </div>
       )}
