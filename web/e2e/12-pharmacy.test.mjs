@@ -4,7 +4,7 @@
 // the enrolment and 2020 activations by region computed from the demo records.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertNoPageErrors, launch, login, logout, newPage, settle, shot, url } from './helpers.mjs';
+import { assertNoPageErrors, launch, login, logout, newPage, settle, shot, until, url } from './helpers.mjs';
 
 let browser;
 before(async () => {
@@ -44,7 +44,7 @@ test('the pharmacy reports an activation from its home page', async () => {
   await page.getByRole('button', { name: 'Enviar a SernamEG' }).click();
   await page.getByText('Reporte recibido').waitFor();
   const table = page.getByTestId('own-reports');
-  assert.equal(await table.locator('tbody tr').count(), rowsBefore + 1);
+  await until(async () => (await table.locator('tbody tr').count()) === rowsBefore + 1, { message: 'the new report listed' });
   assert.match(await table.locator('tbody tr').first().innerText(), /En espera de contacto de SernamEG/);
   // Status only: her name never comes back to the pharmacy's screen.
   assert.doesNotMatch(await table.innerText(), /Rosa/);
@@ -57,7 +57,7 @@ test('the pharmacy reports an activation from its home page', async () => {
   const emergency = page.getByTestId('emergency');
   await emergency.waitFor();
   assert.match(await emergency.innerText(), /llame al 133/);
-  assert.match(await table.locator('tbody tr').first().innerText(), /En peligro/);
+  await until(async () => /En peligro[\s\S]*En espera/.test(await table.locator('tbody tr').first().innerText()), { message: 'the urgent report listed first' });
   await shot(page, 'pharmacy-04-in-danger', { fullPage: false });
   assertNoPageErrors(page, assert);
   await logout(page);
