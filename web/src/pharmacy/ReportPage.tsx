@@ -2,7 +2,7 @@
 // puts the woman in SernamEG's queue, the 133 protocol at once when she is in danger now, and the
 // status of this pharmacy's own reports (never her name nor how to reach her: status only).
 import './pharmacy.css';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatDateTime } from '../app/format';
 import { Badge, EmptyState, ErrorAlert, Field, Loading, Notice, PageHeader, useAsync, useForm } from '../app/ui';
 import { TextAreaField } from '../app/widgets/TextAreaField';
@@ -18,6 +18,14 @@ export default function ReportPage() {
   const { errors, formRef, busy, onSubmit, invalid, send } = useForm();
   const set = (k: keyof typeof EMPTY) => (v: string) => setDraft((d) => ({ ...d, [k]: v }));
   const pharmacy = own.data?.pharmacy;
+  // "Call 133" must be the first thing the pharmacist sees, wherever the page was scrolled to.
+  const alertRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (sent?.emergency && alertRef.current) {
+      alertRef.current.scrollIntoView({ block: 'start' });
+      alertRef.current.focus();
+    }
+  }, [sent]);
 
   function submit() {
     const local: Record<string, string> = {};
@@ -52,7 +60,7 @@ export default function ReportPage() {
         </Notice>
       )}
       {sent?.emergency && (
-        <div class="alert alert-error pharmacy-emergency" role="alert" data-testid="emergency">
+        <div class="alert alert-error pharmacy-emergency" role="alert" data-testid="emergency" ref={alertRef} tabIndex={-1}>
           <strong class="alert-title">Está en peligro ahora: llame al {sent.emergency.call}</strong>
           <ol>
             {sent.emergency.steps.map((s) => (
