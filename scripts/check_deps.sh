@@ -8,6 +8,7 @@
 #   app  (composition root, src/main.cc) ──► may include every folder
 #    ├── monitoring ───► audit
 #    ├── channels ─────► cases, territory, auth, audit   (chat ──► channels, audit: via channels/intake.h)
+#    ├── pharmacy ─────► channels (intake.h), territory, audit
 #    ├── care ─────────► territory, audit       (the registry and XLSX through app.cc: care::Registry)
 #    ├── indicators ───► policy (its CSV/XLSX table writer), audit
 #    ├── policy ───────► auth, legislative, territory, audit
@@ -42,6 +43,7 @@ declare -A allowed=(
   [monitoring]="$base audit"
   [channels]="$base audit cases territory auth"
   [chat]="$base audit channels"
+  [pharmacy]="$base audit channels territory"
   [care]="$base audit territory"
   [indicators]="$base audit policy"
   [app]="*"

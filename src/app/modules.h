@@ -17,6 +17,7 @@ namespace eq::alerts      { kernel::Module module(); }
 namespace eq::monitoring  { kernel::Module module(); }
 namespace eq::channels    { kernel::Module module(); }
 namespace eq::chat        { kernel::Module module(); }
+namespace eq::pharmacy    { kernel::Module module(); }
 namespace eq::care        { kernel::Module module(); }
 namespace eq::indicators  { kernel::Module module(); }
 // clang-format on
@@ -36,6 +37,7 @@ inline std::vector<kernel::Module> modules() {
   return {territory::module(), audit::module(), auth::module(),   legislative::module(), policy::module(),
           risk::module(),      cases::module(), alerts::module(), monitoring::module(),
           channels::module(),  chat::module(),   care::module(),
+          pharmacy::module(),
           indicators::module()};
 }
 

@@ -170,6 +170,15 @@ const std::vector<ActionLabel>& action_labels() {
       {"care.placement_decline", "Rechazo de una derivación por la casa", "Red de atención"},
       {"care.placement_entry", "Ingreso a una casa de acogida", "Red de atención"},
       {"care.placement_exit", "Egreso de una casa de acogida", "Red de atención"},
+      // «Mascarilla 19» (pharmacies)
+      {"pharmacy.enrol", "Inscripción de una farmacia en «Mascarilla 19»", "Mascarilla 19"},
+      {"pharmacy.report", "Reporte de una activación de «Mascarilla 19» por una farmacia", "Mascarilla 19"},
+      {"pharmacy.list", "Consulta de los reportes «Mascarilla 19» de la propia farmacia", "Mascarilla 19"},
+      {"pharmacy.read", "Consulta del estado de un reporte «Mascarilla 19»", "Mascarilla 19"},
+      {"pharmacy.denied", "Acceso o reporte rechazado en «Mascarilla 19» (otra farmacia o farmacia no inscrita)", "Mascarilla 19"},
+      {"pharmacy.followups", "Consulta de las activaciones «Mascarilla 19» por contactar", "Mascarilla 19"},
+      {"pharmacy.overview", "Consulta de farmacias inscritas y activaciones por territorio", "Mascarilla 19"},
+      {"pharmacy.demo", "Carga de datos de demostración de «Mascarilla 19»", "Mascarilla 19"},
   };
   return labels;
 }

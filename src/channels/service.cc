@@ -656,7 +656,7 @@ Result<Contact> Service::identify(const http::Request& req, const Actor& a, int6
                {"occurred_at", iso8601_utc(current->created_at)},
                {"consent_statistics", false},
                {"persons", persons},
-               {"details", {{"channel", current->channel == "chat" ? "chat_silencioso" : current->channel == "whatsapp" ? "whatsapp" : "linea_1455"},
+               {"details", {{"channel", current->channel == "chat" ? "chat_silencioso" : current->channel == "whatsapp" ? "whatsapp" : current->channel == "pharmacy" ? "mascarilla_19" : "linea_1455"},
                             {"summary", current->reason.empty() ? json("") : summary}}}};
   auto submitted = registry_->submit(req, body, "channels-contact-" + std::to_string(id));
   if (!submitted) return fail(submitted.error());

@@ -258,6 +258,14 @@ export const CLASSES = {
   'POST /api/v1/chat/sessions/{ref}/messages': { kind: 'national', why: 'one national 1455 line; only the holding operator writes (chat.test.mjs)', arriving: 'the chat opens only with a queue (channels::Intake)' },
   'POST /api/v1/chat/sessions/{ref}/typing': { kind: 'national', why: 'one national 1455 line; only the holding operator (chat.test.mjs)', arriving: 'the chat opens only with a queue (channels::Intake)' },
   'POST /api/v1/chat/sessions/{ref}/escalations': { kind: 'national', why: 'one national 1455 line; only the holding operator escalates (chat.test.mjs)', arriving: 'the chat opens only with a queue (channels::Intake)' },
+  // ---- «Mascarilla 19»: a pharmacy sees and reports for its own enrolment only (src/pharmacy/access.cc);
+  // SernamEG's follow-up and enrolment are the national line's (tests/integration/pharmacy.test.mjs)
+  'GET /api/v1/pharmacy/reports': { kind: 'owned', actor: 'pharmacy', check: 'pharmacyList', owner: 'pharmacyOwner' },
+  'POST /api/v1/pharmacy/reports': { kind: 'owned', actor: 'pharmacy', check: 'pharmacyReportElsewhere', owner: 'pharmacyOwner' },
+  'GET /api/v1/pharmacy/reports/{ref}': { kind: 'owned', actor: 'pharmacy', check: 'pharmacyRead', owner: 'pharmacyOwner' },
+  'GET /api/v1/pharmacy/followups': { kind: 'national', why: 'the 1455 line (SernamEG) follows up every pharmacy activation in the country; no other role holds channels.answer' },
+  'GET /api/v1/pharmacy/overview': { kind: 'national', why: 'enrolled pharmacies and activation counts by region and comuna for the national line\'s supervision; counts only, no woman' },
+  'POST /api/v1/pharmacy/enrolments': { kind: 'national', why: 'SernamEG\'s supervision enrols pharmacies of any region (institution_id names the pharmacy enrolled)' },
   'GET /api/v1/chat/sessions/{ref}/live': { kind: 'national', why: 'one national 1455 line; holder-or-supervisor rule (chat.test.mjs)', arriving: 'the chat opens only with a queue (channels::Intake)' },
   'GET /api/v1/chat/canned': { kind: 'national', why: 'one national 1455 line; the canned replies every operator of the line shares, no case data' },
   // ---- network of care (issue 17). Shelters are national reference data, not an institution's

@@ -44,6 +44,8 @@ const ChannelsSupervisor = lazyPage(() => import('../channels/SupervisorPage'));
 const ChannelsStatistics = lazyPage(() => import('../channels/StatisticsPage'));
 const ChatPage = lazyPage(() => import('../chat/ChatPage'));
 const ChatConversation = lazyPage<{ sessionRef: string }>(() => import('../chat/ConversationPage'));
+const PharmacyReport = lazyPage(() => import('../pharmacy/ReportPage'));
+const PharmacyFollowup = lazyPage(() => import('../pharmacy/FollowupPage'));
 const CareDirectory = lazyPage(() => import('../care/DirectoryPage'));
 const CareNetwork = lazyPage(() => import('../care/NetworkPage'));
 const CareFind = lazyPage(() => import('../care/FindPlacePage'));
@@ -103,6 +105,8 @@ const ROUTES: RouteDef[] = [
   { pattern: '/canales/estadistica', anyPermission: ['channels.supervise'], render: () => <ChannelsStatistics /> },
   { pattern: '/chat', public: true, render: () => <ChatPage /> },
   { pattern: '/chat/conversaciones/:ref', anyPermission: ['channels.answer'], render: (p) => <ChatConversation sessionRef={p.ref!} /> },
+  { pattern: '/farmacia', anyPermission: ['channels.pharmacy_report'], render: () => <PharmacyReport /> },
+  { pattern: '/farmacia/seguimiento', anyPermission: ['channels.answer'], render: () => <PharmacyFollowup /> },
   { pattern: '/red', public: true, render: () => <CareDirectory /> },
   { pattern: '/red/interna', anyPermission: ['care.read'], render: () => <CareNetwork /> },
   { pattern: '/red/cupo', anyPermission: ['care.refer'], render: () => <CareFind /> },
