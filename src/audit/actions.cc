@@ -170,6 +170,12 @@ const std::vector<ActionLabel>& action_labels() {
       {"care.placement_decline", "Rechazo de una derivación por la casa", "Red de atención"},
       {"care.placement_entry", "Ingreso a una casa de acogida", "Red de atención"},
       {"care.placement_exit", "Egreso de una casa de acogida", "Red de atención"},
+      {"directoras.profile_create", "Inscripción en el Registro de Directoras", "Registro de Directoras"},
+      {"directoras.profile_update", "Actualización de un perfil del Registro de Directoras", "Registro de Directoras"},
+      {"directoras.search", "Búsqueda en el Registro de Directoras", "Registro de Directoras"},
+      {"directoras.profile_view", "Consulta de un perfil del Registro de Directoras por una empresa", "Registro de Directoras"},
+      {"directoras.contact_read", "Consulta de los datos de contacto de una candidata", "Registro de Directoras"},
+      {"directoras.stale_reminder", "Recordatorio de perfil desactualizado en el Registro de Directoras", "Registro de Directoras"},
   };
   return labels;
 }
