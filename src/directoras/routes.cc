@@ -164,8 +164,9 @@ std::optional<int64_t> search_of(const Request& req) {
   return std::stoll(v);
 }
 
+// 400, not 403: the caller may search and open profiles; this request lacks its traced search.
 Error search_required() {
-  return {403, "search_required",
+  return {400, "search_required",
           "Abra el perfil desde una búsqueda suya de las últimas 24 horas que lo incluya: cada consulta de un perfil queda trazada.",
           "search"};
 }
@@ -209,7 +210,7 @@ Json facet(const Vocabulary& v, const std::map<std::string, int>& counts) {
 }  // namespace
 
 void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
-  router.add({"GET", "/api/v1/directoras/vocabularies", http::kAuthenticated,
+  router.add({"GET", "/api/v1/directoras/vocabularies", "registries.directoras.profile",
               "Listas del Registro de Directoras: estudios, industrias, especialidades, disponibilidad y regiones", "directoras",
               [svc](Request&) -> Result<Response> {
                 Json regions = Json::array();
@@ -285,7 +286,14 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                   Json regions = Json::array();
                   for (const auto& [id, name] : svc->regions())
                     regions.push_back({{"id", id}, {"name", name}, {"count", reg.count(id) ? reg[id] : 0}});
+                  // The register's size, computed, beside the seed's figure and its source.
+                  Json reg_size = {{"profiles", svc->repo().count(s, false)},
+                                   {"demo", svc->repo().count(s, true)},
+                                   {"seed_launch_at_least", kSeedLaunchWomenAtLeast},
+                                   {"seed_source", "Cuenta Pública 2020–2021 del Ministerio de la Mujer y la Equidad de Género: "
+                                                   "«lanzado en primera instancia en agosto de 2019 con más de 600 mujeres inscritas»."}};
                   return Response::json({{"search_id", search_id},
+                                         {"register", reg_size},
                                          {"total", hits.size()},
                                          {"page_size", f->limit},
                                          {"items", items},
@@ -321,7 +329,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
       const auto rut = parse_rut(p->rut);
       return Response::json({{"rut", rut ? format_rut(*rut) : std::string()}, {"email", p->email}, {"phone", p->phone}});
     });
-    if (!out && out.error().status == 403)  // the refusal, after the rollback
+    if (!out && (out.error().code == "search_required" || out.error().code == "not_contactable"))  // after the rollback
       if (auto ok = svc->audit().append(audit::Log::from(req, action, object, "denied")); !ok) return fail(ok.error());
     return out;
   };

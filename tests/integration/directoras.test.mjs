@@ -114,12 +114,12 @@ describe('search', () => {
 
 describe('a profile seen by a company', () => {
   test('opens only from a traced search of the caller that listed it; never the RUT', async () => {
-    assertApiError(assert, await company.get(`/api/v1/directoras/profiles/${herId}`), 403, 'search_required');
+    assertApiError(assert, await company.get(`/api/v1/directoras/profiles/${herId}`), 400, 'search_required');
     const s = await search(company, 'q=Achondo');
     const other = await search(company, 'q=zzzzzz');
-    assertApiError(assert, await company.get(`/api/v1/directoras/profiles/${herId}?search=${other.json.search_id}`), 403, 'search_required');
+    assertApiError(assert, await company.get(`/api/v1/directoras/profiles/${herId}?search=${other.json.search_id}`), 400, 'search_required');
     // Another company cannot ride on this company's search.
-    assertApiError(assert, await company2.get(`/api/v1/directoras/profiles/${herId}?search=${s.json.search_id}`), 403, 'search_required');
+    assertApiError(assert, await company2.get(`/api/v1/directoras/profiles/${herId}?search=${s.json.search_id}`), 400, 'search_required');
     const r = await company.get(`/api/v1/directoras/profiles/${herId}?search=${s.json.search_id}`);
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.profile.full_name, 'Soledad Achondo Ibarra');
