@@ -62,18 +62,19 @@ TEST(DirectorasEligibility, EachCriterionNamesItsField) {
 class DirectorasStore : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    auto all = audit::migrations();
-    for (auto& m : migrations()) all.push_back(std::move(m));
-    auto db = eq::testing::migrated_database(GetParam(), all);
-    ASSERT_TRUE(db) << db.error().message;
-    db_ = std::move(*db);
+    std::vector<store::Migration> schema = audit::migrations();
+    const auto mine = migrations();
+    schema.insert(schema.end(), mine.begin(), mine.end());
+    auto opened = eq::testing::migrated_database(GetParam(), schema);
+    ASSERT_TRUE(opened) << opened.error().message;
+    db_ = std::move(*opened);
     log_ = std::make_unique<audit::Log>(*db_);
     svc_ = std::make_unique<Service>(*db_, keys_, *log_, Options{}, std::vector<std::pair<std::string, std::string>>{
                                                                           {"13", "Metropolitana"}, {"05", "Valparaíso"}, {"08", "Biobío"}});
   }
   int64_t count(const std::string& sql) {
-    auto lease = db_->lease();
-    return store::Query(sql).scalar(**lease).value_or(-1);
+    auto session = db_->lease();
+    return store::Query(sql).scalar(**session).value_or(-1);
   }
   crypto::Keys keys_ = crypto::Keys::from_master(std::string(32, 'k'));
   std::unique_ptr<store::Database> db_;
