@@ -11,6 +11,7 @@
 #    ├── pharmacy ─────► channels (intake.h), territory, audit
 #    ├── care ─────────► territory, audit       (the registry and XLSX through app.cc: care::Registry)
 #    ├── indicators ───► policy (its CSV/XLSX table writer), audit
+#    ├── directoras ───► territory (region names), audit
 #    ├── policy ───────► auth, legislative, territory, audit
 #    ├── alerts ───────► cases, audit
 #    │    └── cases ───► risk, territory, linkage, audit    (knows alerts only as cases/alert_feed.h)
@@ -46,6 +47,7 @@ declare -A allowed=(
   [pharmacy]="$base audit channels territory"
   [care]="$base audit territory"
   [indicators]="$base audit policy"
+  [directoras]="$base audit territory"
   [app]="*"
 )
 

@@ -20,6 +20,7 @@ namespace eq::chat        { kernel::Module module(); }
 namespace eq::pharmacy    { kernel::Module module(); }
 namespace eq::care        { kernel::Module module(); }
 namespace eq::indicators  { kernel::Module module(); }
+namespace eq::directoras  { kernel::Module module(); }
 // clang-format on
 
 namespace eq::app {
@@ -38,7 +39,7 @@ inline std::vector<kernel::Module> modules() {
           risk::module(),      cases::module(), alerts::module(), monitoring::module(),
           channels::module(),  chat::module(),   care::module(),
           pharmacy::module(),
-          indicators::module()};
+          indicators::module(), directoras::module()};
 }
 
 }  // namespace eq::app

@@ -179,6 +179,12 @@ const std::vector<ActionLabel>& action_labels() {
       {"pharmacy.followups", "Consulta de las activaciones «Mascarilla 19» por contactar", "Mascarilla 19"},
       {"pharmacy.overview", "Consulta de farmacias inscritas y activaciones por territorio", "Mascarilla 19"},
       {"pharmacy.demo", "Carga de datos de demostración de «Mascarilla 19»", "Mascarilla 19"},
+      {"directoras.profile_create", "Inscripción en el Registro de Directoras", "Registro de Directoras"},
+      {"directoras.profile_update", "Actualización de un perfil del Registro de Directoras", "Registro de Directoras"},
+      {"directoras.search", "Búsqueda en el Registro de Directoras", "Registro de Directoras"},
+      {"directoras.profile_view", "Consulta de un perfil del Registro de Directoras por una empresa", "Registro de Directoras"},
+      {"directoras.contact_read", "Consulta de los datos de contacto de una candidata", "Registro de Directoras"},
+      {"directoras.stale_reminder", "Recordatorio de perfil desactualizado en el Registro de Directoras", "Registro de Directoras"},
   };
   return labels;
 }

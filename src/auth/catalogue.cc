@@ -30,6 +30,7 @@ const std::vector<Permission>& permissions() {
       {"care.board", "Consultar el tablero nacional de cupos y la ocupación de las casas"},
       {"indicators.import", "Importar las declaraciones de género de las empresas y ver sus indicadores por empresa"},
       {"indicators.steward", "Cargar la serie de los indicadores de género que su institución informa"},
+      {"registries.directoras.profile", "Inscribirse en el Registro de Directoras y mantener su perfil"},
   };
   return all;
 }
@@ -62,6 +63,9 @@ const std::vector<Role>& roles() {
        {"care.read", "care.house"}},
       {"steward", "Institución responsable de indicadores", "Carga las series de los indicadores de género que su institución informa (SEG).",
        false, {"indicators.steward"}},
+      // A woman registered on her own behalf: she holds her own RUT and contact details only.
+      {"board_candidate", "Candidata del Registro de Directoras", "Mantiene su perfil en el Registro de Directoras y ve quién lo consultó.",
+       false, {"registries.directoras.profile"}},
   };
   return all;
 }
@@ -81,6 +85,7 @@ const std::vector<InstitutionType>& institution_types() {
       {"pharmacy", "Farmacia"},
       {"company", "Empresa"},
       {"civil_society", "Sociedad civil"},
+      {"individual", "Personas inscritas a título individual"},
   };
   return all;
 }
@@ -105,6 +110,7 @@ const std::vector<Grant>& grants() {
       {"channels_supervisor", Granter::system_admin, {"public_service"}},
       {"house_staff", Granter::institution_admin, {"sernameg_centre", "civil_society"}},
       {"steward", Granter::institution_admin, {"ministry", "public_service"}},
+      {"board_candidate", Granter::system_admin, {"individual"}},
   };
   return all;
 }

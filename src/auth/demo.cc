@@ -28,6 +28,9 @@ const std::vector<DemoLogin>& demo_logins() {
       {"house_staff", "casa@equidad.demo", "Lorena Vidal Soto", "Casa de Acogida Región de Valparaíso", true},
       {"house_staff", "casa2@equidad.demo", "Francisca Rojas Mella", "Casa de Acogida Región de Los Lagos", true},
       {"steward", "estadisticas@equidad.demo", "Francisca Leiva Ortiz", "Instituto Nacional de Estadísticas (INE)", false},
+      // Two women of the Registro de Directoras: one consented to be contactable, the other did not (and is stale).
+      {"board_candidate", "directora@equidad.demo", "Soledad Achondo Ibarra", "Mujeres inscritas en el Registro de Directoras", false},
+      {"board_candidate", "directora2@equidad.demo", "Rocío Valdivia Cárcamo", "Mujeres inscritas en el Registro de Directoras", false},
   };
   return all;
 }
@@ -56,6 +59,7 @@ Result<void> load_demo(Service& svc) {
       {"Consultora de Directorios Andes", "company", "13", "13114"},
       {"Casa de Acogida Región de Los Lagos", "sernameg_centre", "10", "10101"},
       {"Instituto Nacional de Estadísticas (INE)", "public_service", "", ""},
+      {"Mujeres inscritas en el Registro de Directoras", "individual", "", ""},
   };
   std::map<std::string, int64_t> ids;
   for (const auto& i : institutions) {

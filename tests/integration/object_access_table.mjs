@@ -298,4 +298,14 @@ export const CLASSES = {
     kind: 'none',
     why: 'a SEG series, no person data; the steward rule (indicators/access.h: only the indicator\'s own institution) is tried in indicators.test.mjs',
   },
+  // ---- Registro de Directoras (issue 18): a profile belongs to one woman's account, not to an
+  // institution; companies see a profile only from their own traced search, contact details only
+  // with her consent (directoras/access.h). directoras.test.mjs tries another woman, another
+  // company (riding on the first one's search), a company without a search and consent masking.
+  'GET /api/v1/directoras/vocabularies': { kind: 'none', why: 'fixed lists (studies, industries, specialties, regions), no person' },
+  'GET /api/v1/directoras/me': { kind: 'none', why: 'the caller\'s own profile and who viewed it (filtered by the session)' },
+  'GET /api/v1/directoras/search': { kind: 'none', why: 'profiles for companies without RUT, e-mail or phone; every search traced and audited' },
+  'PUT /api/v1/directoras/profiles/{id}': { kind: 'none', why: 'only her own account edits a profile (another woman gets 404; directoras.test.mjs)' },
+  'GET /api/v1/directoras/profiles/{id}': { kind: 'none', why: 'a company opens a profile only from its own traced search that listed it; never RUT or contact (directoras.test.mjs)' },
+  'GET /api/v1/directoras/profiles/{id}/contact': { kind: 'none', why: 'contact details only when she consented, from the caller\'s own traced search; audited and shown to her (directoras.test.mjs)' },
 };

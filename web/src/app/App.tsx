@@ -51,6 +51,9 @@ const CareNetwork = lazyPage(() => import('../care/NetworkPage'));
 const CareFind = lazyPage(() => import('../care/FindPlacePage'));
 const CareHouse = lazyPage(() => import('../care/HousePage'));
 const CareBoard = lazyPage(() => import('../care/BoardPage'));
+const DirSearch = lazyPage(() => import('../directoras/SearchPage'));
+const DirProfile = lazyPage(() => import('../directoras/ProfilePage'));
+const DirMine = lazyPage(() => import('../directoras/MyProfilePage'));
 const IndReport = lazyPage(() => import('../indicators/ReportPage'));
 const IndCatalogue = lazyPage(() => import('../indicators/CataloguePage'));
 const IndIndicator = lazyPage<{ indicatorId: string }>(() => import('../indicators/IndicatorPage'));
@@ -117,6 +120,9 @@ const ROUTES: RouteDef[] = [
   { pattern: '/indicadores/catalogo/:id', public: true, render: (p) => <IndIndicator indicatorId={p.id!} /> },
   { pattern: '/indicadores/mis-indicadores', anyPermission: ['indicators.steward'], render: () => <IndSteward /> },
   { pattern: '/indicadores/importar', anyPermission: ['indicators.import'], render: () => <IndImport /> },
+  { pattern: '/directoras/buscar', anyPermission: ['registries.directoras.search'], render: () => <DirSearch /> },
+  { pattern: '/directoras/perfil/:id', anyPermission: ['registries.directoras.search'], render: (p) => <DirProfile profileId={p.id!} /> },
+  { pattern: '/directoras/mi-perfil', anyPermission: ['registries.directoras.profile'], render: () => <DirMine /> },
 ];
 
 function NotFound() {

@@ -46,6 +46,8 @@ const NAV: NavItem[] = [
   { href: '/red/interna', label: 'Red de atención', show: (s) => hasPermission(s, 'care.read') && !hasPermission(s, 'care.house') },
   { href: '/red/casa', label: 'Mi casa', show: (s) => hasPermission(s, 'care.house') },
   { href: '/red/tablero', label: 'Tablero de cupos', show: (s) => hasPermission(s, 'care.board') },
+  { href: '/directoras/buscar', label: 'Registro de Directoras', show: (s) => hasPermission(s, 'registries.directoras.search') },
+  { href: '/directoras/mi-perfil', label: 'Mi perfil de directora', show: (s) => hasPermission(s, 'registries.directoras.profile') },
   { href: '/mi-cuenta', label: 'Mi cuenta', show: signedIn },
   { href: '/mis-sesiones', label: 'Mis sesiones', show: signedIn },
 ];
