@@ -10,6 +10,7 @@
 #    ├── channels ─────► cases, territory, auth, audit   (chat ──► channels, audit: via channels/intake.h)
 #    ├── care ─────────► territory, audit       (the registry and XLSX through app.cc: care::Registry)
 #    ├── indicators ───► policy (its CSV/XLSX table writer), audit
+#    ├── account ──────► territory, audit   (legislative, policy, channels through app.cc: account::Sources)
 #    ├── policy ───────► auth, legislative, territory, audit
 #    ├── alerts ───────► cases, audit
 #    │    └── cases ───► risk, territory, linkage, audit    (knows alerts only as cases/alert_feed.h)
@@ -44,6 +45,7 @@ declare -A allowed=(
   [chat]="$base audit channels"
   [care]="$base audit territory"
   [indicators]="$base audit policy"
+  [account]="$base audit territory"
   [app]="*"
 )
 

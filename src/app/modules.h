@@ -19,6 +19,7 @@ namespace eq::channels    { kernel::Module module(); }
 namespace eq::chat        { kernel::Module module(); }
 namespace eq::care        { kernel::Module module(); }
 namespace eq::indicators  { kernel::Module module(); }
+namespace eq::account     { kernel::Module module(); }
 // clang-format on
 
 namespace eq::app {
@@ -36,7 +37,8 @@ inline std::vector<kernel::Module> modules() {
   return {territory::module(), audit::module(), auth::module(),   legislative::module(), policy::module(),
           risk::module(),      cases::module(), alerts::module(), monitoring::module(),
           channels::module(),  chat::module(),   care::module(),
-          indicators::module()};
+          indicators::module(),
+          account::module()};
 }
 
 }  // namespace eq::app

@@ -170,6 +170,12 @@ const std::vector<ActionLabel>& action_labels() {
       {"care.placement_decline", "Rechazo de una derivación por la casa", "Red de atención"},
       {"care.placement_entry", "Ingreso a una casa de acogida", "Red de atención"},
       {"care.placement_exit", "Egreso de una casa de acogida", "Red de atención"},
+      // Cuenta Pública Participativa
+      {"account.edition_create", "Creación de una edición de la cuenta pública", "Cuenta pública"},
+      {"account.section_update", "Edición del texto de una sección de la cuenta pública", "Cuenta pública"},
+      {"account.edition_publish", "Publicación de una edición de la cuenta pública", "Cuenta pública"},
+      {"account.milestone_create", "Registro de un hito regional", "Cuenta pública"},
+      {"account.milestone_update", "Modificación de un hito regional", "Cuenta pública"},
   };
   return labels;
 }
