@@ -54,6 +54,9 @@ const IndCatalogue = lazyPage(() => import('../indicators/CataloguePage'));
 const IndIndicator = lazyPage<{ indicatorId: string }>(() => import('../indicators/IndicatorPage'));
 const IndSteward = lazyPage(() => import('../indicators/StewardPage'));
 const IndImport = lazyPage(() => import('../indicators/ImportPage'));
+const AccountPublic = lazyPage<{ editionId?: string }>(() => import('../account/PublicAccountPage'));
+const AccountEditor = lazyPage(() => import('../account/EditorPage'));
+const AccountMilestones = lazyPage(() => import('../account/MilestonesPage'));
 
 interface RouteDef {
   pattern: string;
@@ -113,6 +116,10 @@ const ROUTES: RouteDef[] = [
   { pattern: '/indicadores/catalogo/:id', public: true, render: (p) => <IndIndicator indicatorId={p.id!} /> },
   { pattern: '/indicadores/mis-indicadores', anyPermission: ['indicators.steward'], render: () => <IndSteward /> },
   { pattern: '/indicadores/importar', anyPermission: ['indicators.import'], render: () => <IndImport /> },
+  { pattern: '/cuenta-publica', public: true, render: () => <AccountPublic /> },
+  { pattern: '/cuenta-publica/editor', anyPermission: ['account.edit'], render: () => <AccountEditor /> },
+  { pattern: '/cuenta-publica/hitos', anyPermission: ['account.milestones'], render: () => <AccountMilestones /> },
+  { pattern: '/cuenta-publica/:id', public: true, render: (p) => <AccountPublic editionId={p.id!} /> },
 ];
 
 function NotFound() {

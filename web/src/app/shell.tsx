@@ -44,6 +44,9 @@ const NAV: NavItem[] = [
   { href: '/red/interna', label: 'Red de atención', show: (s) => hasPermission(s, 'care.read') && !hasPermission(s, 'care.house') },
   { href: '/red/casa', label: 'Mi casa', show: (s) => hasPermission(s, 'care.house') },
   { href: '/red/tablero', label: 'Tablero de cupos', show: (s) => hasPermission(s, 'care.board') },
+  { href: '/cuenta-publica', label: 'Cuenta pública', show: () => true },
+  { href: '/cuenta-publica/editor', label: 'Editor de la cuenta', show: (s) => hasPermission(s, 'account.edit') },
+  { href: '/cuenta-publica/hitos', label: 'Hitos regionales', show: (s) => s.status === 'signed-in' && !!s.session.user.region_id && hasPermission(s, 'account.milestones') },
   { href: '/mi-cuenta', label: 'Mi cuenta', show: signedIn },
   { href: '/mis-sesiones', label: 'Mis sesiones', show: signedIn },
 ];
