@@ -27,10 +27,13 @@ std::string trim(std::string s) {
   return s.substr(first, last - first + 1);
 }
 
-// "<p>a</p> <p>b</p>" → "a\nb": paragraphs become lines; the page escapes whatever is left.
+// "<p>a</p> <p>b</p>" → "a\nb": paragraphs and lists become lines; the page escapes whatever is left.
 std::string plain(const std::string& cell) {
   std::string s = std::regex_replace(cell, std::regex(R"(</p>\s*<p>)"), "\n");
-  s = std::regex_replace(s, std::regex(R"(</?p>)"), "");
+  // The seed also opens lists it never closes (<ol style="…">, <ul>): every other tag is markup
+  // of the source document, not text, and goes.
+  s = std::regex_replace(s, std::regex(R"(<(ol|ul)[^>]*>\s*)"), "\n");
+  s = std::regex_replace(s, std::regex(R"(</?[a-z]+[^>]*>)"), "");
   return trim(s);
 }
 
