@@ -41,7 +41,7 @@ test('a citizen reads the published demo edition on the web and opens its printa
   await page.goto(page.url().replace(/#.*$/, ''));
   await settle(page);
   await shot(page, 'cuenta-02-edicion', { fullPage: false });
-  await page.locator('#seremis').scrollIntoViewIfNeeded();
+  await page.locator('#region-15').scrollIntoViewIfNeeded();
   await shot(page, 'cuenta-03-seremis', { fullPage: false });
 
   // The printable page: its own document, no script, the same frozen content.
@@ -60,6 +60,7 @@ test('a citizen reads the published demo edition on the web and opens its printa
   const phone = await newPage(browser, { width: 360, height: 740, mobile: true });
   await phone.goto(url(new URL(page.url()).pathname + '#seremis'));
   await settle(phone);
+  await until(async () => (await phone.locator('#seremis').boundingBox())?.y < 200, { message: 'the linked section in view' });
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 1, `no sideways scrolling on a phone (${overflow} px)`);
   await shot(phone, 'cuenta-05-telefono', { fullPage: false });

@@ -1,6 +1,7 @@
 // The public account for citizens, without a session: the published editions, and one edition to
 // read on the web or to download as a printable page (print or save as PDF from the browser).
 // A published edition is frozen: what is shown is what was published, with its SHA-256.
+import { useEffect } from 'preact/hooks';
 import { keepDates, Badge, EmptyState, ErrorAlert, Loading, Notice, PageHeader, useAsync } from '../app/ui';
 import { hasPermission, useSession } from '../app/session';
 import { DocumentView } from './DocumentView';
@@ -68,6 +69,11 @@ export function EditionList() {
 export function EditionPage({ editionId }: { editionId: string }) {
   const view = useAsync((signal) => publishedEdition(editionId, signal), [editionId]);
   const v = view.data;
+  // A link to a section (…/cuenta-publica/3#seremis) lands on it once the edition has loaded.
+  useEffect(() => {
+    const id = decodeURIComponent(window.location.hash.slice(1));
+    if (v && id) document.getElementById(id)?.scrollIntoView();
+  }, [v]);
   return (
     <section class="narrow-wide">
       <Breadcrumb current={v?.edition.title ?? 'Edición'} />
