@@ -4,26 +4,13 @@
 // (thead), rows that do not split, page breaks before each section. It renders only the frozen
 // document, so printing later gives the same text and figures, with the SHA-256 that identifies it.
 #include "account/module.h"
+#include "core/html.h"
 
 namespace eq::account {
 
 namespace {
 
-std::string esc(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string esc(const std::string& s) { return html_escape(s); }
 
 std::string str(const Json& j, const char* key) {
   auto it = j.find(key);

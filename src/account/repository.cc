@@ -54,6 +54,21 @@ Milestone milestone_from(const soci::row& r) {
   return m;
 }
 
+template <class T>
+std::vector<T> all_rows(Query& q, soci::session& s, T (*from)(const soci::row&)) {
+  std::vector<T> out;
+  q.each(s, [&](const soci::row& r) { out.push_back(from(r)); });
+  return out;
+}
+
+template <class T>
+std::optional<T> row_by_id(const char* select, soci::session& s, int64_t id, T (*from)(const soci::row&)) {
+  Query q(select + std::string(" WHERE id = :id"));
+  q.bind("id", static_cast<long long>(id));
+  auto rows = all_rows(q, s, from);
+  return rows.empty() ? std::nullopt : std::optional<T>(rows.front());
+}
+
 std::optional<long long> opt(const std::optional<int64_t>& v) {
   return v ? std::optional<long long>(static_cast<long long>(*v)) : std::nullopt;
 }
@@ -64,18 +79,10 @@ std::optional<long long> opt_user(int64_t v) { return v ? std::optional<long lon
 std::vector<Edition> Repository::editions(soci::session& s, bool published_only) {
   Query q(kEditions + std::string(published_only ? " WHERE state = 'publicada'" : ""));
   q.sql(" ORDER BY period DESC, id DESC");
-  std::vector<Edition> out;
-  q.each(s, [&](const soci::row& r) { out.push_back(edition_from(r)); });
-  return out;
+  return all_rows(q, s, edition_from);
 }
 
-std::optional<Edition> Repository::edition(soci::session& s, int64_t id) {
-  std::optional<Edition> out;
-  Query(kEditions + std::string(" WHERE id = :id")).bind("id", static_cast<long long>(id)).each(s, [&](const soci::row& r) {
-    out = edition_from(r);
-  });
-  return out;
-}
+std::optional<Edition> Repository::edition(soci::session& s, int64_t id) { return row_by_id(kEditions, s, id, edition_from); }
 
 int64_t Repository::insert_edition(soci::session& s, const Edition& e) {
   return *Query("INSERT INTO account_editions(period, title, state, demo, from_at, to_at, created_at, created_by) "
@@ -129,18 +136,10 @@ std::vector<Milestone> Repository::milestones(soci::session& s, const std::strin
   if (!period.empty()) q.sql(" AND period = :period").bind("period", period);
   if (!region_id.empty()) q.sql(" AND region_id = :region").bind("region", region_id);
   q.sql(" ORDER BY region_id, id");
-  std::vector<Milestone> out;
-  q.each(s, [&](const soci::row& r) { out.push_back(milestone_from(r)); });
-  return out;
+  return all_rows(q, s, milestone_from);
 }
 
-std::optional<Milestone> Repository::milestone(soci::session& s, int64_t id) {
-  std::optional<Milestone> out;
-  Query(kMilestones + std::string(" WHERE id = :id")).bind("id", static_cast<long long>(id)).each(s, [&](const soci::row& r) {
-    out = milestone_from(r);
-  });
-  return out;
-}
+std::optional<Milestone> Repository::milestone(soci::session& s, int64_t id) { return row_by_id(kMilestones, s, id, milestone_from); }
 
 int64_t Repository::insert_milestone(soci::session& s, const Milestone& m) {
   const auto now = static_cast<long long>(now_ms());

@@ -11,28 +11,23 @@ import './account.css';
 
 function NewEditionForm({ onCreated, onCancel }: { onCreated: (e: Edition) => void; onCancel: () => void }) {
   const form = useForm();
-  const [period, setPeriod] = useState('');
-  const [title, setTitle] = useState('');
-  const [from, setFrom] = useState('');
-  const [to, setTo] = useState('');
-  const f = form.errors.fields;
+  const [v, setV] = useState({ period: '', title: '', from_on: '', to_on: '' });
+  const bind = (k: keyof typeof v) => ({ name: k, value: v[k], onValue: (x: string) => setV((o) => ({ ...o, [k]: x })), error: form.errors.fields[k] });
+  const check = () => {
+    const local: Record<string, string> = {};
+    if (!/^\d{4}-\d{4}$/.test(v.period.trim())) local.period = 'Escriba el período como «2021-2022».';
+    if (!v.title.trim()) local.title = 'Indique el título.';
+    if (form.invalid(local, 'Revise los campos marcados.')) return;
+    const trimmed = { period: v.period.trim(), title: v.title.trim(), from_on: v.from_on.trim(), to_on: v.to_on.trim() };
+    void form.send(async () => onCreated(await createEdition(trimmed)));
+  };
   return (
-    <form
-      ref={form.formRef}
-      noValidate
-      onSubmit={form.onSubmit(() => {
-        const local: Record<string, string> = {};
-        if (!/^\d{4}-\d{4}$/.test(period.trim())) local.period = 'Escriba el período como «2021-2022».';
-        if (!title.trim()) local.title = 'Indique el título.';
-        if (form.invalid(local, 'Revise los campos marcados.')) return;
-        void form.send(async () => onCreated(await createEdition({ period: period.trim(), title: title.trim(), from_on: from.trim(), to_on: to.trim() })));
-      })}
-    >
+    <form ref={form.formRef} noValidate onSubmit={form.onSubmit(check)}>
       <ErrorAlert error={form.errors.general} />
-      <Field label="Período" name="period" value={period} onValue={setPeriod} required hint="Por ejemplo 2021-2022" error={f.period} />
-      <Field label="Título" name="title" value={title} onValue={setTitle} required error={f.title} />
-      <DateField label="Inicio del período de las cifras" name="from_on" value={from} onValue={setFrom} required error={f.from_on} />
-      <DateField label="Término del período de las cifras" name="to_on" value={to} onValue={setTo} required error={f.to_on} />
+      <Field label="Período" {...bind('period')} required hint="Por ejemplo 2021-2022" />
+      <Field label="Título" {...bind('title')} required />
+      <DateField label="Inicio del período de las cifras" {...bind('from_on')} required />
+      <DateField label="Término del período de las cifras" {...bind('to_on')} required />
       <FormActions label="Crear borrador" busy={form.busy} onCancel={onCancel} />
     </form>
   );
