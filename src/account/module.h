@@ -66,7 +66,8 @@ class Repository {
   static std::optional<Milestone> milestone(soci::session& s, int64_t id);
   static int64_t insert_milestone(soci::session& s, const Milestone& m);
   static void update_milestone(soci::session& s, const Milestone& m);
-  static bool has_demo(soci::session& s);
+  // Whether the demo milestones and the demo edition are there (each loaded once).
+  static std::pair<bool, bool> has_demo(soci::session& s);
 };
 
 class Service {
@@ -102,6 +103,8 @@ class Service {
  private:
   Result<Json> live(const Edition& e, int64_t now);
   Json compile(soci::session& s, const Edition& e, const Json& live, int64_t now);
+  Result<void> load_demo_milestones(const std::string& data_dir);
+  Result<void> load_demo_edition();
   Result<void> refuse(const http::Request& req, const std::string& action, const std::string& object, const Error& why);
 
   store::Database& db_;

@@ -174,8 +174,9 @@ void Repository::update_milestone(soci::session& s, const Milestone& m) {
       .exec(s);
 }
 
-bool Repository::has_demo(soci::session& s) {
-  return Query("SELECT COUNT(*) FROM account_editions WHERE demo = 1").scalar(s).value_or(0) > 0;
+std::pair<bool, bool> Repository::has_demo(soci::session& s) {
+  return {Query("SELECT COUNT(*) FROM account_milestones WHERE demo = 1").scalar(s).value_or(0) > 0,
+          Query("SELECT COUNT(*) FROM account_editions WHERE demo = 1").scalar(s).value_or(0) > 0};
 }
 
 }  // namespace eq::account

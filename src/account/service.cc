@@ -357,9 +357,17 @@ Result<Json> Service::update_milestone(const http::Request& req, int64_t id, con
 // ---------------------------------------------------------------- demo
 
 Result<void> Service::load_demo(const std::string& data_dir) {
-  auto has = store::with_session<bool>(db_, [](soci::session& s) -> Result<bool> { return Repository::has_demo(s); });
+  auto has = store::with_session<std::pair<bool, bool>>(db_, [](soci::session& s) -> Result<std::pair<bool, bool>> {
+    return Repository::has_demo(s);
+  });
   if (!has) return fail(has.error());
-  if (*has) return {};
+  if (!has->first)
+    if (auto r = load_demo_milestones(data_dir); !r) return fail(r.error());
+  if (has->second) return {};
+  return load_demo_edition();
+}
+
+Result<void> Service::load_demo_milestones(const std::string& data_dir) {
   std::ifstream f(data_dir + "/account/seremis_2020_2021.txt", std::ios::binary);
   if (!f) return fail(Error{500, "internal", "Falta el archivo de datos account/seremis_2020_2021.txt.", {}});
   std::stringstream text;
@@ -384,6 +392,10 @@ Result<void> Service::load_demo(const std::string& data_dir) {
     return true;
   });
   if (!written) return fail(written.error());
+  return {};
+}
+
+Result<void> Service::load_demo_edition() {
   // The help channels' demo holds the last days only: the edition's window covers them, so its
   // COVID-19 figures are computed from records rather than left at zero.
   const int64_t now = now_ms();
