@@ -141,37 +141,37 @@ std::vector<Milestone> Repository::milestones(soci::session& s, const std::strin
 
 std::optional<Milestone> Repository::milestone(soci::session& s, int64_t id) { return row_by_id(kMilestones, s, id, milestone_from); }
 
-int64_t Repository::insert_milestone(soci::session& s, const Milestone& m) {
-  const auto now = static_cast<long long>(now_ms());
-  return *Query("INSERT INTO account_milestones(region_id, period, day, date_text, title, description, results, demo, created_by, "
-                "created_at, updated_at) VALUES(:region, :period, :day, :dtext, :title, :descr, :results, :demo, :by, :now, :now2) "
-                "RETURNING id")
-              .bind("region", m.region_id)
-              .bind("period", m.period)
-              .bind_opt("day", opt(m.day))
-              .bind("dtext", m.date_text)
-              .bind("title", m.title)
-              .bind("descr", m.description)
-              .bind("results", m.results)
-              .bind("demo", static_cast<long long>(m.demo ? 1 : 0))
-              .bind_opt("by", opt_user(m.created_by))
-              .bind("now", now)
-              .bind("now2", now)
-              .scalar(s);
-}
+namespace {
 
-void Repository::update_milestone(soci::session& s, const Milestone& m) {
-  Query("UPDATE account_milestones SET period = :period, day = :day, date_text = :dtext, title = :title, description = :descr, "
-        "results = :results, updated_at = :now WHERE id = :id")
-      .bind("period", m.period)
+// The fields a milestone's author writes (insert and update bind the same ones).
+Query& bind_written(Query& q, const Milestone& m) {
+  return q.bind("period", m.period)
       .bind_opt("day", opt(m.day))
       .bind("dtext", m.date_text)
       .bind("title", m.title)
       .bind("descr", m.description)
       .bind("results", m.results)
-      .bind("now", static_cast<long long>(now_ms()))
-      .bind("id", static_cast<long long>(m.id))
-      .exec(s);
+      .bind("now", static_cast<long long>(now_ms()));
+}
+
+}  // namespace
+
+int64_t Repository::insert_milestone(soci::session& s, const Milestone& m) {
+  Query q("INSERT INTO account_milestones(region_id, period, day, date_text, title, description, results, demo, created_by, "
+          "created_at, updated_at) VALUES(:region, :period, :day, :dtext, :title, :descr, :results, :demo, :by, :now, :now2) "
+          "RETURNING id");
+  bind_written(q, m)
+      .bind("region", m.region_id)
+      .bind("demo", static_cast<long long>(m.demo ? 1 : 0))
+      .bind_opt("by", opt_user(m.created_by))
+      .bind("now2", static_cast<long long>(now_ms()));
+  return *q.scalar(s);
+}
+
+void Repository::update_milestone(soci::session& s, const Milestone& m) {
+  Query q("UPDATE account_milestones SET period = :period, day = :day, date_text = :dtext, title = :title, description = :descr, "
+          "results = :results, updated_at = :now WHERE id = :id");
+  bind_written(q, m).bind("id", static_cast<long long>(m.id)).exec(s);
 }
 
 std::pair<bool, bool> Repository::has_demo(soci::session& s) {

@@ -2,7 +2,7 @@
 // section (linkable by #section), the editorial text, and the figures of each section with their
 // source and the time they were taken. The editor shows the same view with an editing slot.
 import type { ComponentChildren } from 'preact';
-import { Badge, keepDates } from '../app/ui';
+import { Badge, DataTable, keepDates } from '../app/ui';
 import type { AccountDocument, Figures, Section } from './data';
 
 function Paragraphs({ text }: { text: string }) {
@@ -31,23 +31,12 @@ function Source({ f }: { f: Figures }) {
   );
 }
 
-function Table(props: { caption: string; columns: string[]; children: ComponentChildren }) {
+// The house table (ui.tsx DataTable): header row, caption for screen readers, cards on a phone.
+function Table(props: { caption: string; columns: string[]; children: ComponentChildren; count: number; empty?: string }) {
   return (
-    <div class="table-wrap card">
-      <table class="data-table responsive account-table">
-        <caption class="visually-hidden">{props.caption}</caption>
-        <thead>
-          <tr>
-            {props.columns.map((c) => (
-              <th scope="col" key={c}>
-                {c}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>{props.children}</tbody>
-      </table>
-    </div>
+    <DataTable loading={false} error={null} count={props.count} empty={props.empty ?? ''} caption={props.caption} columns={props.columns} class="account-table">
+      {props.children}
+    </DataTable>
   );
 }
 
@@ -57,7 +46,7 @@ function FiguresView({ section }: { section: Section }) {
   if (section.key === 'agenda_legislativa')
     return (
       <>
-        <Table caption="Leyes y proyectos de la agenda legislativa" columns={['Ley o boletín', 'Título', 'Estado']}>
+        <Table count={(f.bills ?? []).length} empty="No hay proyectos de ley registrados." caption="Leyes y proyectos de la agenda legislativa" columns={['Ley o boletín', 'Título', 'Estado']}>
           {(f.bills ?? []).map((b, i) => (
             <tr key={i}>
               <td data-label="Ley o boletín">{b.law_number ? `Ley N° ${b.law_number}` : `Boletín ${b.boletin ?? 's/n'}`}</td>
@@ -75,7 +64,7 @@ function FiguresView({ section }: { section: Section }) {
   if (section.key === 'logros')
     return (
       <>
-        <Table caption="Avance de los instrumentos de política" columns={['Instrumento', 'Avance validado', 'Por período', 'Cifras de la cuenta']}>
+        <Table count={(f.instruments ?? []).length} empty="No hay instrumentos registrados." caption="Avance de los instrumentos de política" columns={['Instrumento', 'Avance validado', 'Por período', 'Cifras de la cuenta']}>
           {(f.instruments ?? []).map((ins) => (
             <tr key={ins.code}>
               <td data-label="Instrumento">
@@ -115,7 +104,7 @@ function FiguresView({ section }: { section: Section }) {
   if (section.key === 'plan_covid')
     return (
       <>
-        <Table caption="Contactos de los canales de orientación" columns={['Canal', 'Contactos']}>
+        <Table count={1} caption="Contactos de los canales de orientación" columns={['Canal', 'Contactos']}>
           {(f.by_channel ?? []).map((c) => (
             <tr key={c.id}>
               <td data-label="Canal">{c.name}</td>
@@ -160,7 +149,7 @@ function FiguresView({ section }: { section: Section }) {
             {r.milestones.length === 0 ? (
               <p class="muted">Sin hitos registrados para el período.</p>
             ) : (
-              <Table caption={`Hitos de la ${r.name}`} columns={['Hito o acción', 'Descripción', 'Resultados']}>
+              <Table count={r.milestones.length} caption={`Hitos de la ${r.name}`} columns={['Hito o acción', 'Descripción', 'Resultados']}>
                 {r.milestones.map((m) => (
                   <tr key={m.id}>
                     <td data-label="Hito o acción">
