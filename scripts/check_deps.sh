@@ -12,6 +12,7 @@
 #    ├── care ─────────► territory, audit       (the registry and XLSX through app.cc: care::Registry)
 #    ├── indicators ───► policy (its CSV/XLSX table writer), audit
 #    ├── directoras ───► territory (region names), audit
+#    ├── account ──────► territory, audit   (legislative, policy, channels through app.cc: account::Sources)
 #    ├── policy ───────► auth, legislative, territory, audit
 #    ├── alerts ───────► cases, audit
 #    │    └── cases ───► risk, territory, linkage, audit    (knows alerts only as cases/alert_feed.h)
@@ -48,6 +49,7 @@ declare -A allowed=(
   [care]="$base audit territory"
   [indicators]="$base audit policy"
   [directoras]="$base audit territory"
+  [account]="$base audit territory"
   [app]="*"
 )
 

@@ -13,6 +13,8 @@
 
 #include "app/modules.h"
 #include "app/protective_order.h"
+#include "account/sources.h"
+#include "legislative/module.h"
 #include "audit/log.h"
 #include "audit/routes.h"
 #include "auth/repository.h"
@@ -28,6 +30,7 @@
 #include "chat/module.h"
 #include "policy/xlsx.h"
 #include "store/encrypted_fields.h"
+#include "store/with_session.h"
 #include "territory/module.h"
 
 namespace eq::app {
@@ -275,6 +278,65 @@ void wire(kernel::Context& ctx, const Config& config) {
     return names ? names->first : std::map<int64_t, std::string>();
   };
   ctx.provide(channels_dir);
+
+  // The public account's live figures (account/sources.h): the legislative agenda, policy
+  // tracking's published figures and history, and the help channels' contact counts.
+  account::Sources acc;
+  acc.bills = [c]() -> Result<nlohmann::json> {
+    return store::with_session<nlohmann::json>(c->db, [](soci::session& s) -> Result<nlohmann::json> {
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& b : legislative::Repository::list(s, "", ""))
+        out.push_back({{"boletin", b.boletin ? nlohmann::json(*b.boletin) : nlohmann::json(nullptr)},
+                       {"title", b.title},
+                       {"stage", b.stage},
+                       {"stage_name", legislative::stage_name_es(b.stage)},
+                       {"law_number", b.law_number ? nlohmann::json(*b.law_number) : nlohmann::json(nullptr)},
+                       {"published_on", b.published_at ? nlohmann::json(format_date_cl(*b.published_at)) : nlohmann::json(nullptr)}});
+      return out;
+    });
+  };
+  acc.instruments = [c, auth]() -> Result<nlohmann::json> {
+    policy::Service policy(c->db, c->need<audit::Log>(), auth());
+    auto list = policy.public_instruments();
+    if (!list) return fail(list.error());
+    auto history = policy.history(std::nullopt);
+    if (!history) return fail(history.error());
+    std::map<int64_t, nlohmann::json> periods;
+    for (const auto& h : (*history)["items"]) {
+      nlohmann::json ps = nlohmann::json::array();
+      for (const auto& p : h["periods"]) ps.push_back({{"label", p["label"]}, {"progress_text", p.value("progress_text", "")}});
+      periods[h["id"].get<int64_t>()] = ps;
+    }
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& i : (*list)["items"]) {
+      nlohmann::json declared = nlohmann::json::array();
+      for (const auto& d : i.value("declared", nlohmann::json::array())) {
+        nlohmann::json x = {{"label", d.value("label", "")}, {"text", d.value("text", "")}, {"source", d.value("source", nlohmann::json(nullptr))}};
+        if (d.contains("check") && d["check"].is_object() && d["check"].contains("text")) {
+          x["computed_text"] = d["check"]["text"];
+          x["agrees"] = d["check"].value("agrees", false);
+        }
+        declared.push_back(x);
+      }
+      const int64_t id = i["id"].get<int64_t>();
+      out.push_back({{"code", i["code"]},
+                     {"name", i["name"]},
+                     {"progress", i["progress"]},
+                     {"progress_text", i["progress_text"]},
+                     {"leaves", i["leaves"]},
+                     {"reported", i["reported"]},
+                     {"demo_data", i.value("demo_data", false)},
+                     {"periods", periods.count(id) ? periods[id] : nlohmann::json::array()},
+                     {"declared", declared}});
+    }
+    return out;
+  };
+  acc.channels = [c](int64_t from, int64_t to) -> Result<nlohmann::json> {
+    auto ch = c->find<channels::Service>();
+    if (!ch) return fail(Error::unavailable());
+    return ch->statistics(channels::Actor{0, 0, true, ""}, from, to);  // counts only, as a supervisor sees them
+  };
+  ctx.provide(std::make_shared<account::Sources>(acc));
 }
 
 // Routes of the server itself (health, metrics, API description), public like a module's.

@@ -21,6 +21,7 @@ namespace eq::pharmacy    { kernel::Module module(); }
 namespace eq::care        { kernel::Module module(); }
 namespace eq::indicators  { kernel::Module module(); }
 namespace eq::directoras  { kernel::Module module(); }
+namespace eq::account     { kernel::Module module(); }
 // clang-format on
 
 namespace eq::app {
@@ -39,7 +40,8 @@ inline std::vector<kernel::Module> modules() {
           risk::module(),      cases::module(), alerts::module(), monitoring::module(),
           channels::module(),  chat::module(),   care::module(),
           pharmacy::module(),
-          indicators::module(), directoras::module()};
+          indicators::module(), directoras::module(),
+          account::module()};
 }
 
 }  // namespace eq::app

@@ -185,6 +185,12 @@ const std::vector<ActionLabel>& action_labels() {
       {"directoras.profile_view", "Consulta de un perfil del Registro de Directoras por una empresa", "Registro de Directoras"},
       {"directoras.contact_read", "Consulta de los datos de contacto de una candidata", "Registro de Directoras"},
       {"directoras.stale_reminder", "Recordatorio de perfil desactualizado en el Registro de Directoras", "Registro de Directoras"},
+      // Cuenta Pública Participativa
+      {"account.edition_create", "Creación de una edición de la cuenta pública", "Cuenta pública"},
+      {"account.section_update", "Edición del texto de una sección de la cuenta pública", "Cuenta pública"},
+      {"account.edition_publish", "Publicación de una edición de la cuenta pública", "Cuenta pública"},
+      {"account.milestone_create", "Registro de un hito regional", "Cuenta pública"},
+      {"account.milestone_update", "Modificación de un hito regional", "Cuenta pública"},
   };
   return labels;
 }

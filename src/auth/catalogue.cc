@@ -31,6 +31,8 @@ const std::vector<Permission>& permissions() {
       {"indicators.import", "Importar las declaraciones de género de las empresas y ver sus indicadores por empresa"},
       {"indicators.steward", "Cargar la serie de los indicadores de género que su institución informa"},
       {"registries.directoras.profile", "Inscribirse en el Registro de Directoras y mantener su perfil"},
+      {"account.edit", "Redactar y publicar la Cuenta Pública Participativa"},
+      {"account.milestones", "Registrar los hitos de su región para la cuenta pública"},
   };
   return all;
 }
@@ -42,10 +44,10 @@ const std::vector<Role>& roles() {
       {"institution_admin", "Administración de institución", "Gestiona las cuentas de su propia institución.", true,
        {"users.manage", "roles.read"}},
       {"analyst", "Analista del Ministerio", "Valida reportes, consolida indicadores y prepara la cuenta pública.", false,
-       {"policy.read", "policy.validate", "legislative.manage", "care.read", "care.board", "indicators.import", "indicators.steward"}},
+       {"policy.read", "policy.validate", "legislative.manage", "care.read", "care.board", "indicators.import", "indicators.steward", "account.edit", "account.milestones"}},
       {"focal_point", "Enlace ministerial", "Reporta los avances de su ministerio o servicio en metas, compromisos y PMG.", false,
        {"policy.read", "policy.report"}},
-      {"seremi", "Equipo SEREMI", "Registra hitos y la agenda regional de su región.", false, {"policy.read", "policy.report"}},
+      {"seremi", "Equipo SEREMI", "Registra hitos y la agenda regional de su región.", false, {"policy.read", "policy.report", "account.milestones"}},
       {"case_worker", "Profesional de atención", "Registra casos, evaluaciones de riesgo, derivaciones y medidas de protección.", true,
        {"cases.read", "cases.write", "alerts.respond", "care.read", "care.refer"}},
       {"operator", "Operadora 1455 y centro de control", "Atiende contactos y alertas, y despacha a la unidad más cercana.", true,

@@ -308,4 +308,14 @@ export const CLASSES = {
   'PUT /api/v1/directoras/profiles/{id}': { kind: 'none', why: 'only her own account edits a profile (another woman gets 404; directoras.test.mjs)' },
   'GET /api/v1/directoras/profiles/{id}': { kind: 'none', why: 'a company opens a profile only from its own traced search that listed it; never RUT or contact (directoras.test.mjs)' },
   'GET /api/v1/directoras/profiles/{id}/contact': { kind: 'none', why: 'contact details only when she consented, from the caller\'s own traced search; audited and shown to her (directoras.test.mjs)' },
+  // ---- Cuenta Pública Participativa (issue 16): the ministry's public account, no person data
+  'GET /api/v1/account/public/editions/{id}': { kind: 'public', why: 'a published edition of the public account' },
+  'GET /api/v1/account/public/editions/{id}/print': { kind: 'public', why: 'the printable page of a published edition' },
+  'GET /api/v1/account/editions': { kind: 'none', why: 'editions of the ministry\'s public account: no institution\'s object, no person' },
+  'GET /api/v1/account/editions/{id}': { kind: 'none', why: 'a draft of the ministry\'s public account (aggregate figures, no person)' },
+  'PUT /api/v1/account/editions/{id}/sections/{key}': { kind: 'none', why: 'editorial text of the ministry\'s public account; a published edition is refused (409, account.test.mjs)' },
+  'POST /api/v1/account/editions/{id}/publish': { kind: 'none', why: 'publishes the ministry\'s public account; no institution\'s object' },
+  'GET /api/v1/account/milestones': { kind: 'none', why: 'a region\'s milestones (public once published); a SEREMI is held to her own region by account/access (403, account.test.mjs)' },
+  'POST /api/v1/account/milestones': { kind: 'none', why: 'a milestone of the caller\'s own region; another region is refused by account/access (403, account.test.mjs)' },
+  'PUT /api/v1/account/milestones/{id}': { kind: 'none', why: 'a region\'s milestone; the SEREMI of another region is refused by account/access (403, account.test.mjs)' },
 };

@@ -124,6 +124,8 @@ describe('route permissions', () => {
       /^GET \/api\/v1\/policy\/public\/(checks|instruments\/\{id\}\/assistance)$/,
       // Network of care: the directory of centres and CAVAS and its HSDS export (never a shelter).
       /^GET \/api\/v1\/care\/(directory(\/\{id\})?|hsds)$/,
+      // Cuenta Pública Participativa: published editions (frozen documents of aggregate figures) and their printable page.
+      /^GET \/api\/v1\/account\/public\/editions(\/\{id\}(\/print)?)?$/,
     ];
     const REVIEWED_ANY_ACCOUNT = [
       /^(GET|POST|DELETE) \/api\/v1\/auth\//, /^GET \/api\/v1\/me\//,

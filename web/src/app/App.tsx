@@ -59,6 +59,9 @@ const IndCatalogue = lazyPage(() => import('../indicators/CataloguePage'));
 const IndIndicator = lazyPage<{ indicatorId: string }>(() => import('../indicators/IndicatorPage'));
 const IndSteward = lazyPage(() => import('../indicators/StewardPage'));
 const IndImport = lazyPage(() => import('../indicators/ImportPage'));
+const AccountPublic = lazyPage<{ editionId?: string }>(() => import('../account/PublicAccountPage'));
+const AccountEditor = lazyPage(() => import('../account/EditorPage'));
+const AccountMilestones = lazyPage(() => import('../account/MilestonesPage'));
 
 interface RouteDef {
   pattern: string;
@@ -123,6 +126,10 @@ const ROUTES: RouteDef[] = [
   { pattern: '/directoras/buscar', anyPermission: ['registries.directoras.search'], render: () => <DirSearch /> },
   { pattern: '/directoras/perfil/:id', anyPermission: ['registries.directoras.search'], render: (p) => <DirProfile profileId={p.id!} /> },
   { pattern: '/directoras/mi-perfil', anyPermission: ['registries.directoras.profile'], render: () => <DirMine /> },
+  { pattern: '/cuenta-publica', public: true, render: () => <AccountPublic /> },
+  { pattern: '/cuenta-publica/editor', anyPermission: ['account.edit'], render: () => <AccountEditor /> },
+  { pattern: '/cuenta-publica/hitos', anyPermission: ['account.milestones'], render: () => <AccountMilestones /> },
+  { pattern: '/cuenta-publica/:id', public: true, render: (p) => <AccountPublic editionId={p.id!} /> },
 ];
 
 function NotFound() {

@@ -147,8 +147,8 @@ const POLICY: Card[] = [
     title: 'Cuenta Pública Participativa',
     body: (
       <>
-        Se compila con los datos anteriores, se publica y se responde en diálogo con la ciudadanía, región por región, con las{' '}
-        {formatNumber(16)} Secretarías Regionales Ministeriales.
+        Se compila con los datos anteriores y los hitos de las {formatNumber(16)} Secretarías Regionales Ministeriales, y se publica con sus
+        cifras fijas: léala en la web o descárguela para imprimir. <a href="/cuenta-publica">Leer la cuenta pública →</a>
       </>
     ),
   },
@@ -313,6 +313,9 @@ export function Landing() {
         <CardGrid cards={POLICY} id="policy-title" columns={3} />
         <p>
           <a href="/indicadores">Indicadores de género en las empresas y Sistema de Indicadores de Género →</a>
+        </p>
+        <p>
+          <a href="/cuenta-publica">Cuenta Pública Participativa: ediciones publicadas →</a>
         </p>
       </section>
 
