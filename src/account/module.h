@@ -90,7 +90,8 @@ class Service {
   struct MilestoneInput {
     std::string region_id, period, date, title, description, results;
   };
-  Result<Json> milestones(const http::Principal& who, const std::string& period, const std::string& region_id);
+  // A refusal (another region) is audited like a refused change.
+  Result<Json> milestones(const http::Request& req, const std::string& period, const std::string& region_id);
   Result<Json> create_milestone(const http::Request& req, const MilestoneInput& in);
   Result<Json> update_milestone(const http::Request& req, int64_t id, const MilestoneInput& in);
 

@@ -99,7 +99,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
               "Hitos regionales (period, region_id); un equipo SEREMI consulta los de su región", tag, [svc](Request& req) -> Result<Response> {
                 if (req.query_param("region_id").size() > 2)
                   return fail(Error::bad_request("invalid_parameter", "El código de región no es válido.", "region_id"));
-                return json(svc->milestones(req.who(), req.query_param("period"), req.query_param("region_id")));
+                return json(svc->milestones(req, req.query_param("period"), req.query_param("region_id")));
               }});
   http::Schema milestone = {{"region_id", T::string, false, 2},  {"period", T::string, true, 9},
                             {"date", T::string, false, 10},      {"title", T::string, true, 500},

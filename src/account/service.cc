@@ -279,9 +279,13 @@ Result<std::string> Service::print(int64_t id) {
 
 // ---------------------------------------------------------------- regional milestones
 
-Result<Json> Service::milestones(const http::Principal& who, const std::string& period, const std::string& region_id) {
+Result<Json> Service::milestones(const http::Request& req, const std::string& period, const std::string& region_id) {
+  const auto& who = req.who();
   const std::string region = region_id.empty() ? who.region_id : region_id;
-  if (auto ok = access::may_read_milestones(who, region); !ok) return fail(ok.error());
+  if (auto ok = access::may_read_milestones(who, region); !ok) {
+    if (auto logged = refuse(req, "account.milestones_read", "account_region:" + region, ok.error()); !logged) return fail(logged.error());
+    return fail(ok.error());
+  }
   if (!period.empty() && !valid_period(period))
     return fail(Error::bad_request("invalid_parameter", "El período debe escribirse como «2020-2021».", "period"));
   return store::with_session<Json>(db_, [&](soci::session& s) -> Result<Json> {

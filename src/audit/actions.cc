@@ -191,6 +191,7 @@ const std::vector<ActionLabel>& action_labels() {
       {"account.edition_publish", "Publicación de una edición de la cuenta pública", "Cuenta pública"},
       {"account.milestone_create", "Registro de un hito regional", "Cuenta pública"},
       {"account.milestone_update", "Modificación de un hito regional", "Cuenta pública"},
+      {"account.milestones_read", "Consulta de los hitos de una región", "Cuenta pública"},
   };
   return labels;
 }

@@ -186,5 +186,7 @@ describe('regional milestones: each SEREMI her own region', () => {
     assert.ok(created.some((e) => e.outcome === 'denied' && e.object === 'account_region:13'), 'refused creation logged');
     const changed = await auditEntries(admin, 'action=account.milestone_update');
     assert.ok(changed.some((e) => e.outcome === 'denied' && e.object === `account_milestone:${rm.json.id}`), 'refused change logged');
+    const read = await auditEntries(admin, 'action=account.milestones_read');
+    assert.ok(read.some((e) => e.outcome === 'denied' && e.object === 'account_region:13'), 'refused read logged');
   });
 });
