@@ -7,6 +7,12 @@
 #
 #   app  (composition root, src/main.cc) ──► may include every folder
 #    ├── monitoring ───► audit
+#    ├── channels ─────► cases, territory, auth, audit   (chat ──► channels, audit: via channels/intake.h)
+#    ├── pharmacy ─────► channels (intake.h), territory, audit
+#    ├── care ─────────► territory, audit       (the registry and XLSX through app.cc: care::Registry)
+#    ├── indicators ───► policy (its CSV/XLSX table writer), audit
+#    ├── directoras ───► territory (region names), audit
+#    ├── account ──────► territory, audit   (legislative, policy, channels through app.cc: account::Sources)
 #    ├── policy ───────► auth, legislative, territory, audit
 #    ├── alerts ───────► cases, audit
 #    │    └── cases ───► risk, territory, linkage, audit    (knows alerts only as cases/alert_feed.h)
@@ -37,6 +43,13 @@ declare -A allowed=(
   [alerts]="$base audit cases"
   [policy]="$base audit auth legislative territory"
   [monitoring]="$base audit"
+  [channels]="$base audit cases territory auth"
+  [chat]="$base audit channels"
+  [pharmacy]="$base audit channels territory"
+  [care]="$base audit territory"
+  [indicators]="$base audit policy"
+  [directoras]="$base audit territory"
+  [account]="$base audit territory"
   [app]="*"
 )
 

@@ -81,6 +81,9 @@ int main(int argc, char** argv) {
   serve->add_option("--mqtt", cfg.mqtt, "MQTT broker (host:port) whose device positions are ingested (env EQ_MQTT)");
   serve->add_option("--monitoring-retention-days", cfg.monitoring_retention_days,
                     "Days positions are kept (except around incidents)")->capture_default_str()->check(CLI::Range(1, 3650));
+  serve->add_option("--chat-retention-days", cfg.chat_retention_days,
+                    "Days a chat transcript is kept after the conversation ended")->capture_default_str()
+      ->check(CLI::Range(1, 3650));
 
   auto* migrate = cli.add_subcommand("migrate", "Apply pending database migrations and exit");
   add_db(migrate);

@@ -3,7 +3,8 @@
 # quality) against a parse-only baseline, then the incremental index (match() latency).
 # Builds nothing. Usage:
 #   bench/linkage/run.sh [path/to/equidad]          (default /work/main/build-linkage/equidad)
-# Environment: RECORDS (1000000), PERSONS (400000), ERROR_RATE (0.15), SEED (1),
+# Environment: RECORDS (1000000), PERSONS (400000), ERROR_RATE (0.15), SEED (1), SHAPE (chilena, or
+#   extranjera: no RUN, comuna or phone), SKIP_INDEX=1 (skip the incremental part),
 #   INDEX_PERSONS (1000000), QUERIES (20000), WORK (a fresh folder under /tmp; removed at the end
 #   unless KEEP=1).
 set -euo pipefail
@@ -16,7 +17,12 @@ SEED=${SEED:-1}
 INDEX_PERSONS=${INDEX_PERSONS:-1000000}
 QUERIES=${QUERIES:-20000}
 WORK=${WORK:-$(mktemp -d /tmp/eq-linkage-bench.XXXXXX)}
-FIELDS=run=RUN,other_document=Pasaporte,given_names=Nombres,surname1=ApellidoPaterno,surname2=ApellidoMaterno,birth_date=FechaNac,sex=Sexo,comuna=Comuna,phone=Telefono,address=Direccion
+SHAPE=${SHAPE:-chilena}
+if [ "$SHAPE" = extranjera ]; then
+  FIELDS=other_document=Documento,given_names=Nombres,surname1=ApellidoPaterno,surname2=ApellidoMaterno,birth_date=FechaNac,sex=Sexo,address=Direccion
+else
+  FIELDS=run=RUN,other_document=Pasaporte,given_names=Nombres,surname1=ApellidoPaterno,surname2=ApellidoMaterno,birth_date=FechaNac,sex=Sexo,comuna=Comuna,phone=Telefono,address=Direccion
+fi
 
 [ -x "$BIN" ] || { echo "no existe el binario $BIN (compile antes: cmake --build ... --target equidad)" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "falta /usr/bin/time (paquete time)" >&2; exit 2; }
@@ -36,8 +42,8 @@ echo "- $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | se
 echo "- binary: $BIN ($("$BIN" version))"
 echo
 
-echo "## generate: $RECORDS records of $PERSONS persons, error rate $ERROR_RATE, seed $SEED"
-/usr/bin/time -v "$BIN" synth --persons "$PERSONS" --records "$RECORDS" --error-rate "$ERROR_RATE" --seed "$SEED" \
+echo "## generate: $RECORDS records of $PERSONS persons, shape $SHAPE, error rate $ERROR_RATE, seed $SEED"
+/usr/bin/time -v "$BIN" synth --persons "$PERSONS" --records "$RECORDS" --error-rate "$ERROR_RATE" --seed "$SEED" --shape "$SHAPE" \
   --output "$WORK/records.csv" 2> "$WORK/synth.time" >/dev/null
 echo "- synth: $(measure "$WORK/synth.time"); file $(du -m "$WORK/records.csv" | cut -f1) MiB"
 echo
@@ -52,9 +58,10 @@ echo "## batch linkage"
 /usr/bin/time -v "$BIN" link --input "$WORK/records.csv" --fields "$FIELDS" --truth true_person \
   --output "$WORK/linked.csv" --review "$WORK/review.csv" --model "$WORK/model.json" 2> "$WORK/link.log"
 echo "- $(measure "$WORK/link.log")"
-grep -E '^(pares|EM|calidad|tiempos|[0-9]+ filas)' "$WORK/link.log" | sed 's/^/- /'
+grep -E '^(pares|pasada|EM|calidad|tiempos|[0-9]+ filas)' "$WORK/link.log" | sed 's/^/- /'
 echo
+[ "${SKIP_INDEX:-0}" = 1 ] && exit 0
 
 echo "## incremental index: $INDEX_PERSONS persons, $QUERIES queries (4 of 5 known persons with errors, 1 of 5 new)"
-"$BIN" synth --persons "$INDEX_PERSONS" --error-rate "$ERROR_RATE" --seed "$SEED" --bench-incremental \
+"$BIN" synth --persons "$INDEX_PERSONS" --error-rate "$ERROR_RATE" --seed "$SEED" --shape "$SHAPE" --bench-incremental \
   --queries "$QUERIES" --threads 2 | sed 's/^/- /'

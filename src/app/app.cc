@@ -13,15 +13,24 @@
 
 #include "app/modules.h"
 #include "app/protective_order.h"
+#include "account/sources.h"
+#include "legislative/module.h"
 #include "audit/log.h"
 #include "audit/routes.h"
 #include "auth/repository.h"
 #include "auth/service.h"
+#include "care/module.h"
 #include "cases/module.h"
 #include "core/time.h"
+#include "indicators/sources.h"
 #include "monitoring/module.h"
+#include "policy/service.h"
 #include "monitoring/mqtt.h"
+#include "channels/module.h"
+#include "chat/module.h"
+#include "policy/xlsx.h"
 #include "store/encrypted_fields.h"
+#include "store/with_session.h"
 #include "territory/module.h"
 
 namespace eq::app {
@@ -165,11 +174,93 @@ void wire(kernel::Context& ctx, const Config& config) {
   ctx.provide(cases_dir);
   ctx.provide(mon_dir);
 
+  // The network of care: the registry's need-to-know for a woman's file, institution, region and
+  // comuna names (territory's reference data, read once), and the XLSX writer policy uses.
+  struct Names {
+    std::once_flag once;
+    std::vector<std::pair<std::string, std::string>> regions;
+    std::map<std::string, std::string> comunas;
+  };
+  auto names = std::make_shared<Names>();
+  auto load_names = [c, names] {
+    std::call_once(names->once, [&] {
+      territory::Repository repo(c->db);
+      if (auto rs = repo.regions())
+        for (const auto& r : *rs) {
+          names->regions.emplace_back(r.id, r.name);
+          if (auto ps = repo.provinces(r.id))
+            for (const auto& p : *ps)
+              if (auto cs = repo.comunas_of_province(p.id))
+                for (const auto& cm : *cs) names->comunas[cm.id] = cm.name;
+        }
+    });
+    return names;
+  };
+  care::Registry care_reg;
+  care_reg.check_person = [c](const http::Request& req, int64_t person_id) -> Result<void> {
+    auto reg = c->find<cases::Service>();
+    if (!reg) return fail(Error::unavailable());
+    if (auto p = reg->person(req, person_id); !p) return fail(p.error());
+    return {};
+  };
+  care_reg.institution_names = cases_dir->institution_names;
+  care_reg.regions = [load_names] { return load_names()->regions; };
+  care_reg.comuna_name = [load_names](const std::string& id) {
+    auto n = load_names();
+    auto it = n->comunas.find(id);
+    return it == n->comunas.end() ? id : it->second;
+  };
+  care_reg.xlsx = [](const std::string& sheet, const std::vector<std::string>& header,
+                     const std::vector<std::vector<std::variant<std::string, double>>>& rows) {
+    return policy::xlsx_sheet(sheet, header, rows);
+  };
+  ctx.provide(std::make_shared<care::Registry>(care_reg));
+  // The SEG catalogue's series computed from other modules (indicators/sources.h), and its
+  // stewards' names. The PMG de Género: validated progress per year from the policy module's
+  // published history (the annual period, or else the year's last semester).
+  auto ind_sources = std::make_shared<indicators::PlatformSources>();
+  ind_sources->institution_names = [auth](const std::set<int64_t>& ids) {
+    auto names = auth()->display_names({}, ids);
+    return names ? names->second : std::map<int64_t, std::string>();
+  };
+  ind_sources->series["policy_pmg_genero"] = [c, auth]() -> Result<indicators::SeriesPoints> {
+    policy::Service policy(c->db, c->need<audit::Log>(), auth());
+    auto history = policy.history(std::nullopt);
+    if (!history) return fail(history.error());
+    std::map<std::string, std::pair<std::string, double>> by_year;  // year → (label, progress)
+    for (const auto& ins : (*history)["items"]) {
+      if (ins["code"] != "pmg-genero") continue;
+      for (const auto& p : ins["periods"]) {
+        const std::string label = p["label"].get<std::string>();
+        if (label.size() < 4 || !p.contains("progress")) continue;
+        auto& slot = by_year[label.substr(0, 4)];
+        if (slot.first.empty() || label.size() == 4 || (slot.first.size() != 4 && label > slot.first))
+          slot = {label, p["progress"].get<double>()};
+      }
+    }
+    indicators::SeriesPoints out;
+    for (const auto& [year, v] : by_year) out.emplace_back(year, v.second);
+    return out;
+  };
+  ctx.provide(ind_sources);
+
   monitoring::ServiceOptions mon;
   mon.take_timeout_s = config.monitoring_take_timeout_s;
   mon.accept_timeout_s = config.monitoring_accept_timeout_s;
   mon.retention_days = config.monitoring_retention_days;
   ctx.provide(std::make_shared<monitoring::ServiceOptions>(mon));
+  // The silent chat: its settings, the municipal unit of her comuna for an escalation (the same
+  // pilot comunas and institutions as monitoring's dispatch).
+  chat::Options chat_opt;
+  chat_opt.retention_days = config.chat_retention_days;
+  ctx.provide(std::make_shared<chat::Options>(chat_opt));
+  ctx.provide(std::make_shared<chat::Dispatch>(chat::Dispatch{[unit_of](const std::string& comuna) -> std::optional<chat::MunicipalUnit> {
+    if (!kMunicipalPilot.count(comuna)) return std::nullopt;
+    auto u = unit_of("municipality", comuna);
+    if (!u) return std::nullopt;
+    return chat::MunicipalUnit{u->institution_id, u->name};
+  }}));
+
   std::string mqtt = config.mqtt;
   if (const char* v = std::getenv("EQ_MQTT"); mqtt.empty() && v && *v) mqtt = v;
   if (!mqtt.empty()) {
@@ -179,6 +270,73 @@ void wire(kernel::Context& ctx, const Config& config) {
     if (colon != std::string::npos) mo.port = std::atoi(mqtt.c_str() + colon + 1);
     ctx.provide(std::make_shared<monitoring::MqttOptions>(mo));
   }
+
+  // The help channels name operators for their supervisors, from the accounts module.
+  auto channels_dir = std::make_shared<channels::Directory>();
+  channels_dir->user_names = [auth](const std::set<int64_t>& ids) {
+    auto names = auth()->display_names(ids, {});
+    return names ? names->first : std::map<int64_t, std::string>();
+  };
+  ctx.provide(channels_dir);
+
+  // The public account's live figures (account/sources.h): the legislative agenda, policy
+  // tracking's published figures and history, and the help channels' contact counts.
+  account::Sources acc;
+  acc.bills = [c]() -> Result<nlohmann::json> {
+    return store::with_session<nlohmann::json>(c->db, [](soci::session& s) -> Result<nlohmann::json> {
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& b : legislative::Repository::list(s, "", ""))
+        out.push_back({{"boletin", b.boletin ? nlohmann::json(*b.boletin) : nlohmann::json(nullptr)},
+                       {"title", b.title},
+                       {"stage", b.stage},
+                       {"stage_name", legislative::stage_name_es(b.stage)},
+                       {"law_number", b.law_number ? nlohmann::json(*b.law_number) : nlohmann::json(nullptr)},
+                       {"published_on", b.published_at ? nlohmann::json(format_date_cl(*b.published_at)) : nlohmann::json(nullptr)}});
+      return out;
+    });
+  };
+  acc.instruments = [c, auth]() -> Result<nlohmann::json> {
+    policy::Service policy(c->db, c->need<audit::Log>(), auth());
+    auto list = policy.public_instruments();
+    if (!list) return fail(list.error());
+    auto history = policy.history(std::nullopt);
+    if (!history) return fail(history.error());
+    std::map<int64_t, nlohmann::json> periods;
+    for (const auto& h : (*history)["items"]) {
+      nlohmann::json ps = nlohmann::json::array();
+      for (const auto& p : h["periods"]) ps.push_back({{"label", p["label"]}, {"progress_text", p.value("progress_text", "")}});
+      periods[h["id"].get<int64_t>()] = ps;
+    }
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& i : (*list)["items"]) {
+      nlohmann::json declared = nlohmann::json::array();
+      for (const auto& d : i.value("declared", nlohmann::json::array())) {
+        nlohmann::json x = {{"label", d.value("label", "")}, {"text", d.value("text", "")}, {"source", d.value("source", nlohmann::json(nullptr))}};
+        if (d.contains("check") && d["check"].is_object() && d["check"].contains("text")) {
+          x["computed_text"] = d["check"]["text"];
+          x["agrees"] = d["check"].value("agrees", false);
+        }
+        declared.push_back(x);
+      }
+      const int64_t id = i["id"].get<int64_t>();
+      out.push_back({{"code", i["code"]},
+                     {"name", i["name"]},
+                     {"progress", i["progress"]},
+                     {"progress_text", i["progress_text"]},
+                     {"leaves", i["leaves"]},
+                     {"reported", i["reported"]},
+                     {"demo_data", i.value("demo_data", false)},
+                     {"periods", periods.count(id) ? periods[id] : nlohmann::json::array()},
+                     {"declared", declared}});
+    }
+    return out;
+  };
+  acc.channels = [c](int64_t from, int64_t to) -> Result<nlohmann::json> {
+    auto ch = c->find<channels::Service>();
+    if (!ch) return fail(Error::unavailable());
+    return ch->statistics(channels::Actor{0, 0, true, ""}, from, to);  // counts only, as a supervisor sees them
+  };
+  ctx.provide(std::make_shared<account::Sources>(acc));
 }
 
 // Routes of the server itself (health, metrics, API description), public like a module's.

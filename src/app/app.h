@@ -40,6 +40,7 @@ struct Config {
   int monitoring_take_timeout_s = 60;
   int monitoring_accept_timeout_s = 120;
   int monitoring_retention_days = 180;
+  int chat_retention_days = 90;  // chat transcripts purged this long after the conversation ended
   std::string mqtt;  // "host:port" of the broker devices publish to; empty: no MQTT ingest
 };
 

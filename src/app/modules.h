@@ -15,6 +15,13 @@ namespace eq::risk        { kernel::Module module(); }
 namespace eq::cases       { kernel::Module module(); }
 namespace eq::alerts      { kernel::Module module(); }
 namespace eq::monitoring  { kernel::Module module(); }
+namespace eq::channels    { kernel::Module module(); }
+namespace eq::chat        { kernel::Module module(); }
+namespace eq::pharmacy    { kernel::Module module(); }
+namespace eq::care        { kernel::Module module(); }
+namespace eq::indicators  { kernel::Module module(); }
+namespace eq::directoras  { kernel::Module module(); }
+namespace eq::account     { kernel::Module module(); }
 // clang-format on
 
 namespace eq::app {
@@ -30,7 +37,11 @@ inline const std::vector<const char*>& not_modules() {
 
 inline std::vector<kernel::Module> modules() {
   return {territory::module(), audit::module(), auth::module(),   legislative::module(), policy::module(),
-          risk::module(),      cases::module(), alerts::module(), monitoring::module()};
+          risk::module(),      cases::module(), alerts::module(), monitoring::module(),
+          channels::module(),  chat::module(),   care::module(),
+          pharmacy::module(),
+          indicators::module(), directoras::module(),
+          account::module()};
 }
 
 }  // namespace eq::app

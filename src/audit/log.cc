@@ -160,8 +160,11 @@ std::string chain_hash(const std::string& prev_hash, const Stored& e) {
 }
 
 void Log::append(soci::session& s, const Entry& e) {
-  std::lock_guard lock(append_mutex);
+  // PostgreSQL: the chain's advisory lock first, held to the end of the caller's transaction, and
+  // only then the in-process mutex. The other order deadlocked: a transaction appending its second
+  // entry waited for the mutex while the mutex's holder waited for that transaction's advisory lock.
   if (db_.backend() == store::Backend::postgresql) s << "SELECT pg_advisory_xact_lock(727202)";
+  std::lock_guard lock(append_mutex);
   Stored st;
   static_cast<Entry&>(st) = e;
   long long last_seq = 0;

@@ -23,6 +23,16 @@ const std::vector<Permission>& permissions() {
       {"registries.directoras.search", "Buscar en el Registro de Directoras"},
       {"monitoring.manage", "Registrar medidas con monitoreo telemático, sus zonas de exclusión y dispositivos"},
       {"legislative.manage", "Registrar proyectos de ley, su tramitación y sus urgencias en la agenda legislativa"},
+      {"channels.supervise", "Supervisar la línea 1455 y el chat: cola en vivo, reasignación, bloqueos, conversaciones, respuestas predefinidas y estadística"},
+      {"care.read", "Consultar la red de atención con sus cupos (sin direcciones de casas de acogida)"},
+      {"care.refer", "Buscar cupo y derivar a una mujer a una casa de acogida"},
+      {"care.house", "Confirmar los cupos de su casa de acogida y responder sus derivaciones"},
+      {"care.board", "Consultar el tablero nacional de cupos y la ocupación de las casas"},
+      {"indicators.import", "Importar las declaraciones de género de las empresas y ver sus indicadores por empresa"},
+      {"indicators.steward", "Cargar la serie de los indicadores de género que su institución informa"},
+      {"registries.directoras.profile", "Inscribirse en el Registro de Directoras y mantener su perfil"},
+      {"account.edit", "Redactar y publicar la Cuenta Pública Participativa"},
+      {"account.milestones", "Registrar los hitos de su región para la cuenta pública"},
   };
   return all;
 }
@@ -34,20 +44,30 @@ const std::vector<Role>& roles() {
       {"institution_admin", "Administración de institución", "Gestiona las cuentas de su propia institución.", true,
        {"users.manage", "roles.read"}},
       {"analyst", "Analista del Ministerio", "Valida reportes, consolida indicadores y prepara la cuenta pública.", false,
-       {"policy.read", "policy.validate", "legislative.manage"}},
+       {"policy.read", "policy.validate", "legislative.manage", "care.read", "care.board", "indicators.import", "indicators.steward", "account.edit", "account.milestones"}},
       {"focal_point", "Enlace ministerial", "Reporta los avances de su ministerio o servicio en metas, compromisos y PMG.", false,
        {"policy.read", "policy.report"}},
-      {"seremi", "Equipo SEREMI", "Registra hitos y la agenda regional de su región.", false, {"policy.read", "policy.report"}},
+      {"seremi", "Equipo SEREMI", "Registra hitos y la agenda regional de su región.", false, {"policy.read", "policy.report", "account.milestones"}},
       {"case_worker", "Profesional de atención", "Registra casos, evaluaciones de riesgo, derivaciones y medidas de protección.", true,
-       {"cases.read", "cases.write", "alerts.respond"}},
+       {"cases.read", "cases.write", "alerts.respond", "care.read", "care.refer"}},
       {"operator", "Operadora 1455 y centro de control", "Atiende contactos y alertas, y despacha a la unidad más cercana.", true,
-       {"cases.read", "channels.answer", "alerts.handle", "alerts.respond", "monitoring.manage"}},
+       {"cases.read", "channels.answer", "alerts.handle", "alerts.respond", "monitoring.manage", "cases.write"}},
       // Dispatched units receive the victim's name, phone and position: second factor too.
       {"municipal", "Seguridad municipal", "Recibe despachos, confirma su recepción y reporta el resultado.", true, {"dispatch.receive"}},
       {"responder", "Unidad policial de respuesta", "Recibe despachos del centro de control, confirma su recepción y reporta el resultado.",
        true, {"dispatch.receive"}},
       {"pharmacy", "Farmacia", "Reporta activaciones de la palabra clave «Mascarilla 19».", false, {"channels.pharmacy_report"}},
       {"company", "Empresa o headhunter", "Busca candidatas en el Registro de Directoras.", false, {"registries.directoras.search"}},
+      {"channels_supervisor", "Supervisión 1455", "Supervisa la cola de la línea 1455 y el chat, reasigna contactos, bloquea y revisa la estadística.",
+       true, {"cases.read", "cases.write", "channels.answer", "channels.supervise"}},
+      // Knows the house's address and the women in it: second factor.
+      {"house_staff", "Equipo de casa de acogida", "Confirma los cupos de su casa y responde las derivaciones dentro del plazo.", true,
+       {"care.read", "care.house"}},
+      {"steward", "Institución responsable de indicadores", "Carga las series de los indicadores de género que su institución informa (SEG).",
+       false, {"indicators.steward"}},
+      // A woman registered on her own behalf: she holds her own RUT and contact details only.
+      {"board_candidate", "Candidata del Registro de Directoras", "Mantiene su perfil en el Registro de Directoras y ve quién lo consultó.",
+       false, {"registries.directoras.profile"}},
   };
   return all;
 }
@@ -67,6 +87,7 @@ const std::vector<InstitutionType>& institution_types() {
       {"pharmacy", "Farmacia"},
       {"company", "Empresa"},
       {"civil_society", "Sociedad civil"},
+      {"individual", "Personas inscritas a título individual"},
   };
   return all;
 }
@@ -88,6 +109,10 @@ const std::vector<Grant>& grants() {
       {"responder", Granter::institution_admin, {"police"}},
       {"pharmacy", Granter::institution_admin, {"pharmacy"}},
       {"company", Granter::institution_admin, {"company"}},
+      {"channels_supervisor", Granter::system_admin, {"public_service"}},
+      {"house_staff", Granter::institution_admin, {"sernameg_centre", "civil_society"}},
+      {"steward", Granter::institution_admin, {"ministry", "public_service"}},
+      {"board_candidate", Granter::system_admin, {"individual"}},
   };
   return all;
 }

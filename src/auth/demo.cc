@@ -21,6 +21,16 @@ const std::vector<DemoLogin>& demo_logins() {
       {"responder", "patrulla@equidad.demo", "Sebastián Muñoz Rojas", "Carabineros de Chile", true},
       {"pharmacy", "farmacia@equidad.demo", "Andrea Vergara Lagos", "Farmacia Comunitaria Providencia", false},
       {"company", "empresa@equidad.demo", "Ignacio Bravo Espinoza", "Consultora de Directorios Andes", false},
+      // The 1455 line's supervisor and a second operator, so offers, transfers and "already taken" can be seen.
+      {"channels_supervisor", "supervision@equidad.demo", "Lorena Salinas Ortiz", "Servicio Nacional de la Mujer y la Equidad de Género (SernamEG)", true},
+      {"operator", "operador2@equidad.demo", "Francisca Núñez Parra", "Servicio Nacional de la Mujer y la Equidad de Género (SernamEG)", true},
+      // Staff of two shelters (network of care), so a house answering another's referral can be tried.
+      {"house_staff", "casa@equidad.demo", "Lorena Vidal Soto", "Casa de Acogida Región de Valparaíso", true},
+      {"house_staff", "casa2@equidad.demo", "Francisca Rojas Mella", "Casa de Acogida Región de Los Lagos", true},
+      {"steward", "estadisticas@equidad.demo", "Francisca Leiva Ortiz", "Instituto Nacional de Estadísticas (INE)", false},
+      // Two women of the Registro de Directoras: one consented to be contactable, the other did not (and is stale).
+      {"board_candidate", "directora@equidad.demo", "Soledad Achondo Ibarra", "Mujeres inscritas en el Registro de Directoras", false},
+      {"board_candidate", "directora2@equidad.demo", "Rocío Valdivia Cárcamo", "Mujeres inscritas en el Registro de Directoras", false},
   };
   return all;
 }
@@ -47,6 +57,9 @@ Result<void> load_demo(Service& svc) {
       {"Municipalidad de La Pintana", "municipality", "13", "13112"},
       {"Farmacia Comunitaria Providencia", "pharmacy", "13", "13123"},
       {"Consultora de Directorios Andes", "company", "13", "13114"},
+      {"Casa de Acogida Región de Los Lagos", "sernameg_centre", "10", "10101"},
+      {"Instituto Nacional de Estadísticas (INE)", "public_service", "", ""},
+      {"Mujeres inscritas en el Registro de Directoras", "individual", "", ""},
   };
   std::map<std::string, int64_t> ids;
   for (const auto& i : institutions) {

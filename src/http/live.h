@@ -44,11 +44,35 @@ class Hub {
 // change): open streams then check their caller again before sending anything more.
 std::atomic<uint64_t>& revocation_epoch();
 
+// The connection as a route's inbound handler sees it: it can answer and hang up, nothing else.
+class Peer {
+ public:
+  virtual ~Peer() = default;
+  virtual void send(std::string text) = 0;  // queued; never blocks
+  virtual void close() = 0;
+};
+
+// The receiving side of a WebSocket, for a route whose clients talk (the silent chat). The server
+// calls these on the connection's strand, one message at a time, in order. Bounds are the
+// transport's: a message longer than max_message closes the connection (1009, nothing buffered
+// beyond it); a message beyond the rate (a token bucket per connection, so one client's flood never
+// slows another's) is not passed on and the client gets `throttled` instead.
+struct Inbound {
+  size_t max_message = 16 * 1024;  // bytes
+  double burst = 20;               // messages at once…
+  double per_second = 5;           // …refilled at this rate
+  std::string throttled;           // sent for a message over the rate, empty for nothing
+  std::function<void(std::weak_ptr<Peer> peer)> opened;
+  std::function<void(const std::string& text)> message;  // text frames only; binary ones are dropped
+  std::function<void()> closed;                            // once, however the connection ended
+};
+
 // What a route returns (in Response::upgrade) to accept a WebSocket.
 struct Upgrade {
-  std::shared_ptr<Hub> hub;
+  std::shared_ptr<Hub> hub;  // may be null for a connection that only talks through its Peer
   Hub::Filter filter;
   std::string hello;  // first message sent on the new connection, empty for none
+  std::shared_ptr<Inbound> inbound;  // null: the client sends nothing but control frames
 };
 
 }  // namespace eq::http

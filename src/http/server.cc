@@ -109,44 +109,48 @@ bool same_origin(const Request& req) {
 // One WebSocket connection of a live stream. Messages are queued and written one at a time; a
 // client that cannot keep up (queue beyond kMaxQueue) is cut off and reconnects to a fresh snapshot,
 // rather than holding the server's memory.
-class LiveSession : public Hub::Sink, public std::enable_shared_from_this<LiveSession> {
+class LiveSession : public Hub::Sink, public Peer, public std::enable_shared_from_this<LiveSession> {
  public:
   static constexpr size_t kMaxQueue = 4096;
   LiveSession(beast::tcp_stream&& stream, std::shared_ptr<Upgrade> up, const Router& router, Request request)
       : ws_(std::move(stream)), up_(std::move(up)), router_(router), request_(std::move(request)), recheck_(ws_.get_executor()) {}
   ~LiveSession() override {
-    if (id_) up_->hub->detach(id_);
+    if (id_ && up_->hub) up_->hub->detach(id_);
   }
 
   void start(bhttp::request<bhttp::string_body> req) {
     beast::get_lowest_layer(ws_).expires_never();  // the websocket's own timeouts (pings) take over
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
-    // Clients send nothing but control frames: a message is never parsed, and a big one is cut off
-    // rather than buffered (Beast's default would hold up to 16 MB per connection).
-    ws_.read_message_max(64 * 1024);
+    // Clients send nothing but control frames unless the route reads them: a message is never
+    // parsed, and a big one is cut off rather than buffered (Beast's default would hold up to 16 MB
+    // per connection).
+    ws_.read_message_max(up_->inbound ? up_->inbound->max_message : 64 * 1024);
+    if (up_->inbound) tokens_ = up_->inbound->burst;
     ws_.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(bhttp::field::server, "equidad"); }));
     ws_.async_accept(req, [self = shared_from_this()](beast::error_code ec) {
       if (ec) return;
       if (!self->up_->hello.empty()) self->deliver("hello", std::make_shared<const std::string>(self->up_->hello));
-      self->id_ = self->up_->hub->attach(self, self->up_->filter);
+      if (self->up_->hub) self->id_ = self->up_->hub->attach(self, self->up_->filter);
+      if (self->up_->inbound && self->up_->inbound->opened) self->up_->inbound->opened(self->weak_from_this());
       self->schedule_recheck();
       self->read();
     });
   }
 
   void deliver(const std::string& topic, std::shared_ptr<const std::string> message) override {
-    // Positions come by thousands a second: they are checked when a session was revoked anywhere
-    // or a second has passed; an alert or a dispatch is never sent without checking first.
-    const bool frequent = topic == "position";
+    // Positions and chat messages come by thousands a second: they are checked when a session
+    // was revoked anywhere or a second has passed; an alert or a dispatch is never sent without
+    // checking first.
+    const bool frequent = topic == "position" || topic == "peer" || topic.rfind("chat:", 0) == 0;
     asio::post(ws_.get_executor(), [self = shared_from_this(), message, frequent] {
       if (self->closed_) return;
-      if (self->queue_.size() >= kMaxQueue) return self->close();
+      if (self->queue_.size() >= kMaxQueue) return self->hang_up();
       // Nothing leaves for a session that has ended.
       auto now = std::chrono::steady_clock::now();
       const uint64_t epoch = revocation_epoch().load();
       if (!frequent || epoch != self->epoch_ || now - self->checked_at_ > std::chrono::seconds(1)) {
-        if (!self->router_.still_authorized(self->request_)) return self->close();
+        if (!self->router_.still_authorized(self->request_)) return self->hang_up();
         self->checked_at_ = now;
         self->epoch_ = epoch;
       }
@@ -155,29 +159,60 @@ class LiveSession : public Hub::Sink, public std::enable_shared_from_this<LiveSe
     });
   }
 
+  // Peer: what an inbound handler answers goes through the same queue and checks as the hub's.
+  void send(std::string text) override { deliver("peer", std::make_shared<const std::string>(std::move(text))); }
+  void close() override {
+    // What was queued before (an error saying why) still leaves first.
+    asio::post(ws_.get_executor(), [self = shared_from_this()] {
+      if (self->queue_.empty()) return self->hang_up();
+      self->closing_ = true;
+    });
+  }
+
  private:
   void write() {
     ws_.text(true);
     ws_.async_write(asio::buffer(*queue_.front()), [self = shared_from_this()](beast::error_code ec, size_t) {
-      if (ec || self->closed_) return self->close();
+      if (ec || self->closed_) return self->hang_up();
       self->queue_.pop_front();
-      if (!self->queue_.empty()) self->write();
+      if (!self->queue_.empty()) return self->write();
+      if (self->closing_) self->hang_up();
     });
   }
-  // Clients send nothing but control frames; reading keeps pings and the close handshake going.
+  // Reading keeps pings and the close handshake going; a route with an Inbound also gets the
+  // client's text messages, within its rate.
   void read() {
     ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, size_t) {
-      if (ec) return self->close();
+      if (ec) return self->hang_up();
+      if (self->up_->inbound && self->ws_.got_text() && !self->closed_) {
+        std::string text = beast::buffers_to_string(self->buffer_.data());
+        self->buffer_.consume(self->buffer_.size());
+        if (self->take_token()) {
+          if (self->up_->inbound->message) self->up_->inbound->message(text);
+        } else if (!self->up_->inbound->throttled.empty()) {
+          self->send(self->up_->inbound->throttled);
+        }
+      }
       self->buffer_.consume(self->buffer_.size());
       self->read();
     });
   }
+  bool take_token() {
+    const auto now = std::chrono::steady_clock::now();
+    const double elapsed = std::chrono::duration<double>(now - refilled_at_).count();
+    refilled_at_ = now;
+    tokens_ = std::min(up_->inbound->burst, tokens_ + elapsed * up_->inbound->per_second);
+    if (tokens_ < 1.0) return false;
+    tokens_ -= 1.0;
+    return true;
+  }
   // The queue is left alone: a write may be in flight on its front element.
-  void close() {
+  void hang_up() {
     if (closed_) return;
     closed_ = true;
     recheck_.cancel();
-    if (id_) up_->hub->detach(std::exchange(id_, 0));
+    if (id_ && up_->hub) up_->hub->detach(std::exchange(id_, 0));
+    if (up_->inbound && up_->inbound->closed) up_->inbound->closed();
     beast::error_code ignored;
     beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
   }
@@ -191,7 +226,7 @@ class LiveSession : public Hub::Sink, public std::enable_shared_from_this<LiveSe
         self->checked_at_ = std::chrono::steady_clock::now();
         return self->schedule_recheck();
       }
-      self->close();
+      self->hang_up();
     });
   }
 
@@ -206,6 +241,9 @@ class LiveSession : public Hub::Sink, public std::enable_shared_from_this<LiveSe
   std::deque<std::shared_ptr<const std::string>> queue_;
   uint64_t id_ = 0;
   bool closed_ = false;
+  bool closing_ = false;  // Peer::close() waits for the queue to drain
+  double tokens_ = 0;  // inbound rate (Inbound::burst, per_second)
+  std::chrono::steady_clock::time_point refilled_at_ = std::chrono::steady_clock::now();
 };
 
 class Connection : public std::enable_shared_from_this<Connection> {

@@ -71,7 +71,22 @@ BatchResult link_batch(const std::vector<Identity>& rows, const Thresholds& t) {
   return link_batch(rows, o);
 }
 
+namespace {
+BatchResult link_impl(const std::vector<Identity>& rows, std::vector<Identity>* owned, const BatchOptions& opt);
+}
+
 BatchResult link_batch(const std::vector<Identity>& rows, const BatchOptions& opt) {
+  return link_impl(rows, nullptr, opt);
+}
+
+BatchResult link_batch(std::vector<Identity>&& rows, const BatchOptions& opt) {
+  std::vector<Identity> owned = std::move(rows);
+  return link_impl(owned, &owned, opt);
+}
+
+namespace {
+
+BatchResult link_impl(const std::vector<Identity>& rows, std::vector<Identity>* owned, const BatchOptions& opt) {
   using clock = std::chrono::steady_clock;
   BatchResult res;
   BatchStats& st = res.stats;
@@ -79,79 +94,155 @@ BatchResult link_batch(const std::vector<Identity>& rows, const BatchOptions& op
   int threads = opt.threads > 0 ? opt.threads : static_cast<int>(std::thread::hardware_concurrency());
   threads = std::clamp(threads, 1, 8);
 
-  // 1. Normalise every row once.
+  // 1. Normalise every row once; blocking keys and name orders with it.
+  constexpr int kKeyPasses = detail::kPassCount;
+  const bool sorted = opt.sorted_window > 0;
+  const int pass_total = kKeyPasses + (sorted ? 2 : 0);
   auto t0 = clock::now();
   std::vector<Prepared> prep(n);
   std::vector<Keys> keys(n);
+  std::vector<std::array<uint64_t, 2>> order(sorted ? n : 0);
   parallel_for(n, threads, 4096, [&](size_t i, int) {
     prep[i] = detail::prepare(rows[i]);
     keys[i] = detail::blocking_keys(prep[i]);
+    if (sorted) order[i] = {detail::surname_order(prep[i]), detail::given_order(prep[i])};
   });
   st.seconds_prepare = seconds_since(t0);
+  // The caller gave the rows away: their strings are the biggest thing in memory after this point.
+  if (owned) std::vector<Identity>().swap(*owned);
 
-  // 2. Blocks per pass: rows sorted by key; oversize blocks are dropped and their key zeroed, so
-  // that step 3 does not assume a pair was compared in a pass that skipped it.
+  // 2. Blocks per pass. Key passes: rows sorted by key; a block of at most max_block rows compares
+  // every pair, a bigger one is ordered by what the key leaves out and compared by window. Sorted
+  // passes: every row with a name, in name order, compared by window. `pos` remembers where a row
+  // sits in a windowed order, so that step 3 can tell whether an earlier pass compared a pair.
   t0 = clock::now();
+  constexpr uint32_t kNoPos = 0xffffffffu;
   struct Block {
-    uint32_t pass, begin, end;
+    uint32_t pass, begin, end, limit, window;  // x in [begin, end) meets y in (x, min(limit, x + window)]
   };
-  std::vector<std::vector<uint32_t>> members(detail::kPassCount);
-  std::vector<std::vector<Block>> blocks(detail::kPassCount);
-  std::vector<uint64_t> oversize(detail::kPassCount, 0), oversize_rows(detail::kPassCount, 0);
-  parallel_for(detail::kPassCount, threads, 1, [&](size_t pass, int) {
+  const auto window = static_cast<uint32_t>(std::max<size_t>(opt.window, 1));
+  const auto sorted_window = static_cast<uint32_t>(opt.sorted_window);
+  const size_t max_block = std::max<size_t>(opt.max_block, 2);
+  std::vector<std::vector<uint32_t>> members(pass_total), pos(pass_total);
+  std::vector<std::vector<Block>> blocks(pass_total);
+  st.passes.assign(pass_total, PassStats{});
+  parallel_for(pass_total, threads, 1, [&](size_t pass, int) {
+    PassStats& ps = st.passes[pass];
+    auto& mem = members[pass];
+    if (pass >= static_cast<size_t>(kKeyPasses)) {
+      const size_t which = pass - kKeyPasses;
+      ps.name = which == 0 ? "vecindad_apellido_nombre" : "vecindad_nombre_apellido";
+      std::vector<std::pair<uint64_t, uint32_t>> kv;
+      kv.reserve(n);
+      for (uint32_t i = 0; i < n; ++i)
+        if (order[i][which]) kv.emplace_back(order[i][which], i);
+      std::sort(kv.begin(), kv.end());
+      mem.reserve(kv.size());
+      pos[pass].assign(n, kNoPos);
+      for (const auto& [k, i] : kv) {
+        pos[pass][i] = static_cast<uint32_t>(mem.size());
+        mem.push_back(i);
+      }
+      ps.rows = mem.size();
+      const auto total = static_cast<uint32_t>(mem.size());
+      for (uint32_t b = 0; b + 1 < total; b += 8192)
+        blocks[pass].push_back({static_cast<uint32_t>(pass), b, std::min(total, b + 8192), total, sorted_window});
+      return;
+    }
+    ps.name = std::string(detail::kPassNames[pass]);
     if (pass == detail::kNamesPass) return;  // a search aid of the index, too coarse for batch pairs
     std::vector<std::pair<uint64_t, uint32_t>> kv;
-    kv.reserve(n);
     for (uint32_t i = 0; i < n; ++i)
       if (keys[i][pass]) kv.emplace_back(keys[i][pass], i);
     std::sort(kv.begin(), kv.end());
-    auto& mem = members[pass];
+    std::vector<std::pair<uint64_t, uint32_t>> inner;
     for (size_t b = 0; b < kv.size();) {
       size_t e = b + 1;
       while (e < kv.size() && kv[e].first == kv[b].first) ++e;
       const size_t size = e - b;
-      if (size > opt.max_block && pass != detail::kRunPass) {
-        ++oversize[pass];
-        oversize_rows[pass] += size;
-        for (size_t i = b; i < e; ++i) keys[kv[i].second][pass] = 0;
-      } else if (size >= 2) {
+      if (size >= 2) {
+        ++ps.blocks;
+        ps.rows += size;
         const auto begin = static_cast<uint32_t>(mem.size());
-        for (size_t i = b; i < e; ++i) mem.push_back(kv[i].second);
-        blocks[pass].push_back({static_cast<uint32_t>(pass), begin, static_cast<uint32_t>(mem.size())});
+        // A valid RUN is an exact key: its block is never cut, however big.
+        if (size > max_block && pass != detail::kRunPass) {
+          ++ps.windowed_blocks;
+          ps.rows_in_windowed_blocks += size;
+          inner.clear();
+          for (size_t i = b; i < e; ++i)
+            inner.emplace_back(detail::within_block_order(static_cast<int>(pass), prep[kv[i].second]), kv[i].second);
+          std::sort(inner.begin(), inner.end());
+          if (pos[pass].empty()) pos[pass].assign(n, kNoPos);
+          for (const auto& [k, i] : inner) {
+            pos[pass][i] = static_cast<uint32_t>(mem.size());
+            mem.push_back(i);
+          }
+          const auto end = static_cast<uint32_t>(mem.size());
+          for (uint32_t x = begin; x + 1 < end; x += 8192)
+            blocks[pass].push_back({static_cast<uint32_t>(pass), x, std::min(end, x + 8192), end, window});
+        } else {
+          for (size_t i = b; i < e; ++i) mem.push_back(kv[i].second);
+          const auto end = static_cast<uint32_t>(mem.size());
+          blocks[pass].push_back({static_cast<uint32_t>(pass), begin, end, end, end - begin});
+        }
       }
       b = e;
     }
   });
   std::vector<Block> work;
-  for (int p = 0; p < detail::kPassCount; ++p) {
+  for (int p = 0; p < pass_total; ++p) {
     work.insert(work.end(), blocks[p].begin(), blocks[p].end());
-    st.oversize_blocks_skipped += oversize[p];
-    st.rows_in_oversize_blocks += oversize_rows[p];
+    st.oversize_blocks_skipped += st.passes[p].windowed_blocks;
+    st.rows_in_oversize_blocks += st.passes[p].rows_in_windowed_blocks;
   }
+  {
+    // The bound these options guarantee, whatever the data: every pass at most n × max(B/2, w).
+    const uint64_t per_row = std::max<uint64_t>(max_block / 2, window);
+    st.max_pairs = static_cast<uint64_t>(n) * (per_row * (kKeyPasses - 1) + 2 * sorted_window);
+  }
+  auto cost = [](const Block& b) { return static_cast<uint64_t>(b.end - b.begin) * b.window; };
   // Big blocks first so that the threads finish together.
-  std::sort(work.begin(), work.end(),
-            [](const Block& x, const Block& y) { return (x.end - x.begin) > (y.end - y.begin); });
+  std::sort(work.begin(), work.end(), [&](const Block& x, const Block& y) { return cost(x) > cost(y); });
   st.seconds_block = seconds_since(t0);
 
-  // 3. Compare each candidate pair once: in the first pass whose key it shares.
+  // Whether pass q (earlier than the current one) already produced pair (a, b).
+  auto covered = [&](int q, uint32_t a, uint32_t b) {
+    if (q < kKeyPasses) {
+      if (keys[a][q] == 0 || keys[a][q] != keys[b][q]) return false;
+      if (pos[q].empty() || pos[q][a] == kNoPos) return true;  // a block compared in full
+      const uint32_t pa = pos[q][a], pb = pos[q][b];
+      return (pa > pb ? pa - pb : pb - pa) <= window;
+    }
+    const uint32_t pa = pos[q][a], pb = pos[q][b];
+    if (pa == kNoPos || pb == kNoPos) return false;
+    return (pa > pb ? pa - pb : pb - pa) <= sorted_window;
+  };
+
+  // 3. Compare each candidate pair once: in the first pass that produces it.
   t0 = clock::now();
   std::vector<std::vector<Pair>> local_pairs(threads);
   std::vector<std::unordered_map<Pattern, uint64_t>> local_counts(threads);
-  parallel_for(work.size(), threads, 16, [&](size_t w, int th) {
+  std::vector<std::vector<std::array<uint64_t, 2>>> local_pass(threads,
+                                                               std::vector<std::array<uint64_t, 2>>(pass_total));
+  parallel_for(work.size(), threads, 4, [&](size_t w, int th) {
     const Block& blk = work[w];
     const auto& mem = members[blk.pass];
     auto& out = local_pairs[th];
     auto& counts = local_counts[th];
+    auto& pc = local_pass[th][blk.pass];
     for (uint32_t x = blk.begin; x < blk.end; ++x) {
-      for (uint32_t y = x + 1; y < blk.end; ++y) {
+      const uint32_t last = std::min<uint32_t>(blk.limit, x + 1 + blk.window);
+      for (uint32_t y = x + 1; y < last; ++y) {
         uint32_t a = mem[x], b = mem[y];
+        ++pc[0];
         bool seen = false;
-        for (uint32_t q = 0; q < blk.pass; ++q)
-          if (keys[a][q] != 0 && keys[a][q] == keys[b][q]) {
+        for (int q = 0; q < static_cast<int>(blk.pass); ++q)
+          if (covered(q, a, b)) {
             seen = true;
             break;
           }
         if (seen) continue;
+        ++pc[1];
         if (a > b) std::swap(a, b);
         Pattern p = detail::compare(prep[a], prep[b]);
         ++counts[p];
@@ -160,6 +251,13 @@ BatchResult link_batch(const std::vector<Identity>& rows, const BatchOptions& op
       }
     }
   });
+  for (const auto& lp : local_pass)
+    for (int p = 0; p < pass_total; ++p) {
+      st.passes[p].pairs += lp[p][0];
+      st.passes[p].new_pairs += lp[p][1];
+    }
+  std::vector<std::vector<uint32_t>>().swap(pos);
+  std::vector<std::vector<uint32_t>>().swap(members);
   std::unordered_map<Pattern, uint64_t> counts;
   for (auto& c : local_counts)
     for (const auto& [p, k] : c) counts[p] += k;
@@ -178,8 +276,10 @@ BatchResult link_batch(const std::vector<Identity>& rows, const BatchOptions& op
   std::vector<uint32_t> valid_run(n, 0);
   for (size_t i = 0; i < n; ++i)
     if (prep[i].run_valid) valid_run[i] = prep[i].run_number;
-  // Prepared rows are no longer needed; free them before clustering.
+  // Prepared rows, keys and orders are no longer needed; free them before clustering.
   std::vector<Prepared>().swap(prep);
+  std::vector<Keys>().swap(keys);
+  std::vector<std::array<uint64_t, 2>>().swap(order);
 
   // 4. EM on the distinct patterns.
   t0 = clock::now();
@@ -265,4 +365,5 @@ BatchResult link_batch(const std::vector<Identity>& rows, const BatchOptions& op
   return res;
 }
 
+}  // namespace
 }  // namespace eq::linkage

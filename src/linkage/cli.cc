@@ -319,6 +319,7 @@ int run_link(const LinkCommand& c, std::ostream& out, std::ostream& err) {
   warn.summary();
   const double t_read = seconds_since(t_start);
 
+  const size_t row_count = rows.size();  // rows are handed to link_batch, which frees them
   BatchResult res;
   const auto t_link = clock::now();
   if (c.parse_only) {
@@ -331,11 +332,13 @@ int run_link(const LinkCommand& c, std::ostream& out, std::ostream& err) {
     o.thresholds = {c.upper, c.lower};
     o.threads = c.threads;
     o.max_block = c.max_block;
+    o.window = c.window;
+    o.sorted_window = c.sorted_window;
     if (fixed) {
       o.model = *fixed;
       o.estimate = false;
     }
-    res = link_batch(rows, o);
+    res = link_batch(std::move(rows), o);
   }
   const double t_linked = seconds_since(t_link);
 
@@ -351,7 +354,7 @@ int run_link(const LinkCommand& c, std::ostream& out, std::ostream& err) {
   buf.append(raw_header);
   buf.append(",person,match_weight,decision");
   buf.append(nl);
-  for (size_t i = 0; i < rows.size(); ++i) {
+  for (size_t i = 0; i < row_count; ++i) {
     buf.append(raws[i]);
     buf.push_back(',');
     buf.append(std::to_string(res.cluster[i]));
@@ -390,7 +393,7 @@ int run_link(const LinkCommand& c, std::ostream& out, std::ostream& err) {
   }
   if (!c.model_out.empty() && !c.parse_only) {
     std::ofstream mf(c.model_out, std::ios::binary);
-    mf << res.model.to_json() << "\n";
+    mf << (fixed ? res.model.to_json() : res.model.to_json(res.stats.em)) << "\n";
     if (!mf) {
       err << "error: no se pudo escribir el modelo en " << c.model_out << "\n";
       return 1;
@@ -401,15 +404,31 @@ int run_link(const LinkCommand& c, std::ostream& out, std::ostream& err) {
   size_t persons = 0;
   for (int64_t k : res.cluster) persons = std::max(persons, static_cast<size_t>(k + 1));
   const auto& st = res.stats;
-  err << rows.size() << " filas → " << persons << " personas; " << res.review.size() << " pares en revisión\n";
+  err << row_count << " filas → " << persons << " personas; " << res.review.size() << " pares en revisión\n";
   if (!c.parse_only) {
     err << "pares comparados: " << st.candidate_pairs << " (RUN válido idéntico: " << st.exact_run_pairs
-        << "); bloques sobredimensionados omitidos: " << st.oversize_blocks_skipped << " (" << st.rows_in_oversize_blocks
+        << "; tope lineal con estas opciones: " << st.max_pairs << "); bloques grandes comparados por ventana: "
+        << st.oversize_blocks_skipped << " (" << st.rows_in_oversize_blocks
         << " filas); vínculos rechazados por RUN distintos: " << st.run_conflicts << "\n";
+    for (const auto& ps : st.passes) {
+      if (ps.rows == 0) continue;
+      err << "pasada " << ps.name << ": " << ps.rows << " filas";
+      if (ps.blocks) err << " en " << ps.blocks << " bloques";
+      if (ps.windowed_blocks) err << " (" << ps.windowed_blocks << " por ventana, " << ps.rows_in_windowed_blocks << " filas)";
+      err << "; pares candidatos " << ps.pairs << ", nuevos " << ps.new_pairs << "\n";
+    }
     err << "EM: " << st.em.iterations << " iteraciones" << (st.em.converged ? "" : " (sin converger)")
-        << ", proporción de coincidencias " << st.em.match_share;
-    for (const auto& k : st.em.kept) err << "; se mantuvo el valor inicial de " << k;
-    err << "\n";
+        << ", proporción de coincidencias " << st.em.match_share << "\n";
+    for (int f = 0; f < kFieldCount; ++f) {
+      const FieldEstimate& e = st.em.fields[f];
+      err << "EM " << field_name(static_cast<Field>(f)) << ": "
+          << (e.status == FieldEstimate::estimated ? "estimado"
+              : e.status == FieldEstimate::m_only  ? "m estimado, u inicial"
+                                                   : "valor inicial")
+          << " (" << e.pairs << " pares)";
+      if (!e.note.empty()) err << " — " << e.note;
+      err << "\n";
+    }
   }
   if (truth_col && !c.parse_only) {
     const PairQuality q = pair_quality(res.cluster, truth);
@@ -420,7 +439,7 @@ int run_link(const LinkCommand& c, std::ostream& out, std::ostream& err) {
                   c.truth.c_str(), q.precision, q.recall, static_cast<unsigned long long>(q.true_pairs),
                   static_cast<unsigned long long>(q.predicted_pairs), static_cast<unsigned long long>(q.correct_pairs),
                   100.0 * static_cast<double>(std::count(res.decision.begin(), res.decision.end(), Decision::review)) /
-                      static_cast<double>(std::max<size_t>(1, rows.size())));
+                      static_cast<double>(std::max<size_t>(1, row_count)));
     err << qbuf;
   }
   char timing[256];
@@ -460,7 +479,7 @@ int bench_incremental(const SynthCommand& c, std::ostream& out) {
   t0 = clock::now();
   for (size_t i = 0; i < c.synth.persons; ++i)
     index.add(static_cast<int64_t>(i + 1), static_cast<int64_t>(i + 1),
-              perturb(d.persons[i], c.synth.error_rate, c.synth.seed * 1000003 + i));
+              perturb(d.persons[i], c.synth, c.synth.seed * 1000003 + i));
   const double load = seconds_since(t0);
   const long rss1 = rss_kib("VmRSS:");
   out << "índice: " << index.persons() << " personas cargadas en " << load << " s ("
@@ -545,7 +564,9 @@ int bench_incremental(const SynthCommand& c, std::ostream& out) {
 
 }  // namespace
 
-int run_synth(const SynthCommand& c, std::ostream& out, std::ostream& err) {
+int run_synth(const SynthCommand& command, std::ostream& out, std::ostream& err) {
+  SynthCommand c = command;
+  c.synth.shape = c.shape == "extranjera" ? SynthShape::foreign : SynthShape::chilean;
   if (c.synth.persons == 0) {
     err << "error: --persons debe ser mayor que 0.\n";
     return 2;
@@ -565,10 +586,18 @@ int run_synth(const SynthCommand& c, std::ostream& out, std::ostream& err) {
     err << "error: no se pudo crear el archivo " << c.output << "\n";
     return 1;
   }
-  std::string buf = "RUN,Pasaporte,Nombres,ApellidoPaterno,ApellidoMaterno,FechaNac,Sexo,Comuna,Telefono,Direccion,true_person\n";
+  const bool foreign = c.synth.shape == SynthShape::foreign;
+  // The foreign shape has no RUN, comuna or phone column at all: files of that shape lack them.
+  std::string buf = foreign ? "Documento,Nombres,ApellidoPaterno,ApellidoMaterno,FechaNac,Sexo,Direccion,true_person\n"
+                            : "RUN,Pasaporte,Nombres,ApellidoPaterno,ApellidoMaterno,FechaNac,Sexo,Comuna,Telefono,"
+                              "Direccion,true_person\n";
   for (size_t i = 0; i < d.records.size(); ++i) {
     const Identity& r = d.records[i];
-    for (const std::string* s : {&r.run, &r.other_document, &r.given_names, &r.surname1, &r.surname2}) {
+    if (!foreign) {
+      csv_append(buf, r.run);
+      buf.push_back(',');
+    }
+    for (const std::string* s : {&r.other_document, &r.given_names, &r.surname1, &r.surname2}) {
       csv_append(buf, *s);
       buf.push_back(',');
     }
@@ -576,10 +605,13 @@ int run_synth(const SynthCommand& c, std::ostream& out, std::ostream& err) {
     buf.push_back(',');
     if (r.sex) buf.push_back(r.sex);
     buf.push_back(',');
-    for (const std::string* s : {&r.comuna, &r.phone, &r.address}) {
-      csv_append(buf, *s);
-      buf.push_back(',');
-    }
+    if (!foreign)
+      for (const std::string* s : {&r.comuna, &r.phone}) {
+        csv_append(buf, *s);
+        buf.push_back(',');
+      }
+    csv_append(buf, r.address);
+    buf.push_back(',');
     buf += std::to_string(d.true_person[i]);
     buf.push_back('\n');
     o.write(buf);
@@ -591,8 +623,11 @@ int run_synth(const SynthCommand& c, std::ostream& out, std::ostream& err) {
   }
   err << d.records.size() << " registros de " << d.persons.size() << " personas escritos en " << c.output
       << "\nmapeo para equidad link: --fields "
-         "run=RUN,other_document=Pasaporte,given_names=Nombres,surname1=ApellidoPaterno,surname2=ApellidoMaterno,"
-         "birth_date=FechaNac,sex=Sexo,comuna=Comuna,phone=Telefono,address=Direccion\n";
+      << (foreign ? "other_document=Documento,given_names=Nombres,surname1=ApellidoPaterno,surname2=ApellidoMaterno,"
+                    "birth_date=FechaNac,sex=Sexo,address=Direccion\n"
+                  : "run=RUN,other_document=Pasaporte,given_names=Nombres,surname1=ApellidoPaterno,"
+                    "surname2=ApellidoMaterno,birth_date=FechaNac,sex=Sexo,comuna=Comuna,phone=Telefono,"
+                    "address=Direccion\n");
   return 0;
 }
 
@@ -614,7 +649,12 @@ void add_commands(CLI::App& app) {
   l->add_option("--lower", link->lower, "Lower threshold (log2 weight): review at or above, new person below")
       ->capture_default_str();
   l->add_option("--threads", link->threads, "Worker threads (0 = all cores)")->capture_default_str();
-  l->add_option("--max-block", link->max_block, "Skip blocks with more rows than this (counted in the summary)")
+  l->add_option("--max-block", link->max_block,
+                "Blocks with more rows than this are compared by window, not every pair (keeps comparisons linear)")
+      ->capture_default_str();
+  l->add_option("--window", link->window, "Window inside blocks over --max-block")->capture_default_str();
+  l->add_option("--sorted-window", link->sorted_window,
+                "Sorted-neighbourhood window on names (surname first and given name first); 0 = off")
       ->capture_default_str();
   l->add_flag("--parse-only", link->parse_only, "Baseline: read, map and write without linking");
   l->add_option("--truth", link->truth, "Column holding the true person id (e.g. true_person from synth): report pairwise quality");
@@ -627,6 +667,11 @@ void add_commands(CLI::App& app) {
   s->add_option("--error-rate", synth->synth.error_rate, "Error rate (0–1)")->capture_default_str();
   s->add_option("--seed", synth->synth.seed, "Random seed (same seed, same file)")->capture_default_str();
   s->add_option("--output", synth->output, "Output CSV");
+  s->add_option("--shape", synth->shape,
+                "chilena (RUN, comuna, phone) or extranjera (no RUN, comuna or phone: foreign document, names, "
+                "birth date, address, with typos)")
+      ->check(CLI::IsMember({"chilena", "extranjera"}))
+      ->capture_default_str();
   s->add_flag("--bench-incremental", synth->bench_incremental,
               "Instead: load --persons into an Index and time match() (p50/p99), printing a report");
   s->add_option("--queries", synth->queries, "Queries for --bench-incremental")->capture_default_str();

@@ -19,9 +19,11 @@ struct LinkCommand {
   std::string input, fields, output, review;
   std::string model_out;  // --model: write the estimated model here
   std::string model_in;   // --use-model: link with this model, no EM
-  double upper = default_thresholds().upper, lower = default_thresholds().lower;
+  double upper = batch_thresholds().upper, lower = batch_thresholds().lower;
   int threads = 0;
-  size_t max_block = 1000;
+  size_t max_block = BatchOptions{}.max_block;
+  size_t window = BatchOptions{}.window;
+  size_t sorted_window = BatchOptions{}.sorted_window;
   bool parse_only = false;  // baseline: read, map and write, without linking
   std::string truth;        // column with the true person (synth's true_person): report pair quality
 };
@@ -29,6 +31,7 @@ int run_link(const LinkCommand& c, std::ostream& out, std::ostream& err);
 
 struct SynthCommand {
   SynthOptions synth;
+  std::string shape = "chilena";  // --shape: chilena | extranjera (sets synth.shape)
   std::string output;
   bool bench_incremental = false;  // load persons into an Index and time match()
   size_t queries = 20000;

@@ -25,6 +25,8 @@ struct Prepared {
   uint32_t comuna = 0;  // official code as a number, or a hash of the folded locality name; 0 = none
   uint32_t phone = 0;   // last 8 digits; 0 = none
   uint64_t document = 0;  // hash of the upper-case alphanumeric passport/foreign id; 0 = none
+  std::string doc;        // that document, upper-case alphanumeric (compared for one-typo agreement)
+  uint64_t doc_head = 0, doc_tail = 0;  // hashes of its two halves: one typo leaves one of them intact
 };
 
 Prepared prepare(const Identity& id);
@@ -38,6 +40,7 @@ std::string spanish_phonetic(std::string_view folded);
 uint32_t phonetic_hash(std::string_view folded);  // 0 for an empty key
 
 double jaro(std::string_view a, std::string_view b);
+double jaro_scalar(std::string_view a, std::string_view b);  // the textbook loop; jaro() is bit-parallel up to 64
 double jaro_winkler(std::string_view a, std::string_view b);
 
 // Agreement levels of every field for one pair (similarity.cc).
@@ -52,12 +55,28 @@ enum Pass : int {
   kSurnamesPass,   // phonetic surnames as an unordered pair + birth year: typos in given names, nicknames, swaps
   kGivenDatePass,  // phonetic(first given) + birth date with day/month unordered: surname typos and swaps
   kNameComunaPass, // phonetic(first given) + phonetic(surname1) + comuna: missing or wrong birth date
+  kFullNamePass,   // phonetic(first given) + both phonetic surnames (unordered), no date: a wrong or
+                   // missing birth date when there is no comuna
+  kDocHeadPass,    // first half of the document + birth year: one typo in the document number
+  kDocTailPass,    // second half of the document + birth year
   kNamesPass,      // phonetic(first given) + phonetic(surname1) alone: only for Index::match of a query
                    // with neither birth year nor comuna (a person search by name); batch skips it
   kPassCount
 };
+inline constexpr std::string_view kPassNames[kPassCount] = {
+    "run", "documento", "telefono", "nombre_apellido_anio", "apellidos_anio", "nombre_fecha",
+    "nombre_apellido_comuna", "nombre_apellidos", "documento_inicio_anio", "documento_fin_anio", "nombres"};
 using Keys = std::array<uint64_t, kPassCount>;
 Keys blocking_keys(const Prepared& p);
+
+// Sorted-neighbourhood orders of the batch linker (no key equality needed: a row is compared with
+// its next neighbours in each order, so a typo that changes every phonetic key still meets its pair).
+// Each returns a 64-bit order key: the first letters of the names, base 27, then the birth year;
+// 0 when the row has no name for it.
+uint64_t surname_order(const Prepared& p);  // surname1, then given names
+uint64_t given_order(const Prepared& p);    // given names, then surname1
+// Order inside a block too big to compare every pair: the fields the pass's key leaves out.
+uint64_t within_block_order(int pass, const Prepared& p);
 
 inline uint64_t mix64(uint64_t x) {
   x += 0x9e3779b97f4a7c15ULL;

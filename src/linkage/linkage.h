@@ -57,11 +57,12 @@ enum class Field : uint8_t {
   given_names,     // exact / compatible (compound or phonetic or Jaro–Winkler >= .92) / similar (>= .85) / differ
   surname1,        // exact / phonetic or JW >= .92 / JW >= .85 / differ  (surnames may be swapped)
   surname2,        // same levels as surname1
-  birth_date,      // exact / day-month swapped or consistent partial date / same year / differ
+  birth_date,      // exact / day-month swapped or consistent partial date / same year, or one digit of the
+                   // year off with day and month equal / differ
   sex,             // same / differ
   comuna,          // same / differ
   run,             // same number (check digit aside) / one digit apart / differ
-  other_document,  // same / differ
+  other_document,  // same / one typo apart (replaced, swapped, added or lost character; ≥ 6 long) / differ
   phone,           // same last 8 digits / differ
   address,         // same / similar (JW >= .90) / differ
 };
@@ -75,11 +76,19 @@ using Pattern = uint32_t;
 inline constexpr int kMissing = 7;
 inline int level_of(Pattern p, Field f) { return static_cast<int>((p >> (3 * static_cast<int>(f))) & 7u); }
 
+// What EM did with one comparison field.
+struct FieldEstimate {
+  enum Status { estimated, m_only, kept } status = kept;  // m_only: m estimated, u kept from the start
+  uint64_t pairs = 0;  // candidate pairs where both records have the field
+  std::string note;    // why it is not (fully) estimated, in Spanish; empty when estimated
+};
+
 struct EmReport {
   int iterations = 0;
   bool converged = false;
   double match_share = 0;          // estimated share of matches among the candidate pairs
-  std::vector<std::string> kept;   // fields whose estimate was implausible and kept their prior
+  std::vector<std::string> kept;   // fields that kept their prior entirely (see `fields` for why)
+  std::array<FieldEstimate, kFieldCount> fields{};  // per Field
 };
 
 // m/u probabilities per comparison field and agreement level.
@@ -89,10 +98,15 @@ class Model {
   static Model defaults();
   static Result<Model> from_json(std::string_view json);
   std::string to_json() const;
+  // The same, with each field's estimation status, pair count and reason (from link_batch).
+  std::string to_json(const EmReport& report) const;
 
   // EM (conditional independence, missing fields ignored) over distinct comparison patterns with
-  // their pair counts, starting from `start`. Fields whose estimate comes out implausible (best
-  // level not more likely among matches than among non-matches) keep start's values.
+  // their pair counts, starting from `start`. Every field with enough pairs is estimated; a field
+  // keeps start's values when no or too few pairs carry it, or when agreement comes out no more
+  // likely among matches than among non-matches (implausible). When blocking made disagreement
+  // rarer among candidate non-matches than among matches (u(last) <= m(last)), m is kept from EM
+  // and u from start. `report->fields` says which, and why, per field.
   static Model estimate(const std::vector<std::pair<Pattern, uint64_t>>& counts, const Model& start,
                         EmReport* report = nullptr, int max_iterations = 200);
 
@@ -149,11 +163,25 @@ class Index {
   std::unique_ptr<Impl> impl_;
 };
 
+// One blocking pass of the batch linker: a key pass (rows sharing a key) or a sorted-neighbourhood
+// pass (rows near each other in an order of their names).
+struct PassStats {
+  std::string name;
+  uint64_t blocks = 0;           // key passes: blocks of two rows or more
+  uint64_t rows = 0;             // rows taking part (in such a block, or with a name to sort)
+  uint64_t windowed_blocks = 0;  // blocks over max_block, compared by window instead of every pair
+  uint64_t rows_in_windowed_blocks = 0;
+  uint64_t pairs = 0;            // candidate pairs this pass produced (in any pass)
+  uint64_t new_pairs = 0;        // of those, pairs no earlier pass had produced (compared here)
+};
+
 struct BatchStats {
   uint64_t candidate_pairs = 0;          // distinct pairs compared
   uint64_t exact_run_pairs = 0;          // pairs sharing a valid RUN
-  uint64_t oversize_blocks_skipped = 0;  // blocks over the cap, not expanded into pairs
+  uint64_t oversize_blocks_skipped = 0;  // blocks over the cap (compared by window since issue 21)
   uint64_t rows_in_oversize_blocks = 0;
+  uint64_t max_pairs = 0;                // the linear bound on comparisons these options guarantee
+  std::vector<PassStats> passes;
   uint64_t run_conflicts = 0;            // links refused: they would join two different valid RUNs
   EmReport em;
   double seconds_prepare = 0, seconds_block = 0, seconds_compare = 0, seconds_em = 0, seconds_cluster = 0;
@@ -170,16 +198,32 @@ struct BatchResult {
   BatchStats stats;
 };
 
+// The batch linker's thresholds: EM re-estimates the weights on each file, and on files without
+// RUN, comuna or phone (synth --shape extranjera, 250 000 rows) an upper threshold of 5 linked
+// namesakes (precision 0,992); 7 keeps precision ≥ 0,995 on both generators at recall ≥ 0,99
+// (bench/RESULTS.md, issue 21). The index keeps default_thresholds().
+inline Thresholds batch_thresholds() { return {7.0, 0.0}; }
+
 struct BatchOptions {
-  Thresholds thresholds = default_thresholds();
+  Thresholds thresholds = batch_thresholds();
   bool estimate = true;          // EM on the candidate pairs; false uses `model` as given
   Model model = Model::defaults();  // EM's starting point, or the model used when !estimate
   int threads = 0;               // 0 = hardware concurrency (at most 8)
-  size_t max_block = 1000;       // blocks with more rows are skipped (counted in stats)
+  // The cap that keeps comparisons linear in the number of rows: a block of at most max_block rows
+  // compares every pair; a bigger one is ordered by the fields its key leaves out and each row is
+  // compared with its next `window` rows. Each pass thus compares at most
+  // rows × max(max_block / 2, window) pairs.
+  size_t max_block = 100;
+  size_t window = 20;
+  // Sorted neighbourhood on names (surname first, and given name first): each row meets its next
+  // `sorted_window` rows; 0 turns these passes off.
+  size_t sorted_window = 4;
 };
 
-BatchResult link_batch(const std::vector<Identity>& rows, const Thresholds& t = default_thresholds());
+BatchResult link_batch(const std::vector<Identity>& rows, const Thresholds& t = batch_thresholds());
 BatchResult link_batch(const std::vector<Identity>& rows, const BatchOptions& options);
+// The same, freeing the rows once they are normalised (a 10-million-row file's strings).
+BatchResult link_batch(std::vector<Identity>&& rows, const BatchOptions& options);
 
 // "12345678-5" when valid, "" otherwise.
 std::string canonical_run(const std::string& typed);

@@ -10,7 +10,7 @@
 namespace eq::linkage {
 namespace {
 
-constexpr int kLevels[kFieldCount] = {4, 4, 4, 4, 2, 2, 3, 2, 2, 3};
+constexpr int kLevels[kFieldCount] = {4, 4, 4, 4, 2, 2, 3, 3, 2, 3};
 constexpr std::string_view kNames[kFieldCount] = {"given_names", "surname1", "surname2", "birth_date", "sex",
                                                   "comuna",      "run",      "other_document", "phone", "address"};
 // No level is ever treated as impossible: real registries hold errors the estimation sample lacks
@@ -44,7 +44,7 @@ Model Model::defaults() {
   set(Field::sex, {0.995, 0.005}, {0.77, 0.23});
   set(Field::comuna, {0.86, 0.14}, {0.44, 0.56});
   set(Field::run, {0.98, 0.01, 0.01}, {0.001, 0.002, 0.997});
-  set(Field::other_document, {0.99, 0.01}, {0.002, 0.998});
+  set(Field::other_document, {0.97, 0.02, 0.01}, {0.002, 0.001, 0.997});
   set(Field::phone, {0.93, 0.07}, {0.16, 0.84});
   set(Field::address, {0.885, 0.06, 0.055}, {0.048, 0.013, 0.939});
   m.p_ = 0.3;
@@ -73,7 +73,10 @@ double Model::weight(Pattern p) const {
   return w;
 }
 
-std::string Model::to_json() const {
+std::string Model::to_json() const { return to_json(EmReport{}); }
+
+std::string Model::to_json(const EmReport& report) const {
+  const bool has_report = report.iterations > 0;
   nlohmann::json j;
   j["format"] = "equidad-linkage-model/1";
   j["match_share"] = p_;
@@ -85,9 +88,18 @@ std::string Model::to_json() const {
     std::vector<double> w(w_[f].begin(), w_[f].begin() + kLevels[f]);
     for (double& x : w) x = std::round(x * 1000) / 1000;
     fj["weight_log2"] = w;  // informative; ignored by from_json
+    if (has_report) {  // informative too: how EM arrived at these values
+      const FieldEstimate& e = report.fields[f];
+      fj["estimation"] = e.status == FieldEstimate::estimated ? "estimado"
+                         : e.status == FieldEstimate::m_only  ? "m estimado, u inicial"
+                                                              : "valor inicial";
+      fj["pairs"] = e.pairs;
+      if (!e.note.empty()) fj["note"] = e.note;
+    }
     fields[std::string(kNames[f])] = fj;
   }
   j["fields"] = fields;
+  if (has_report) j["em"] = {{"iterations", report.iterations}, {"converged", report.converged}};
   return j.dump(2);
 }
 
@@ -107,7 +119,12 @@ Result<Model> Model::from_json(std::string_view text) {
   for (int f = 0; f < kFieldCount; ++f) {
     const std::string name(kNames[f]);
     if (!j["fields"].contains(name)) return bad("falta el campo \"" + name + "\".");
-    const auto& fj = j["fields"][name];
+    auto fj = j["fields"][name];
+    // Models written before other_document had a "one typo apart" level: same / differ.
+    if (f == static_cast<int>(Field::other_document))
+      for (const char* which : {"m", "u"})
+        if (fj.is_object() && fj.contains(which) && fj[which].is_array() && fj[which].size() == 2)
+          fj[which] = nlohmann::json::array({fj[which][0], fj[which][1], fj[which][1]});
     for (const char* which : {"m", "u"}) {
       if (!fj.contains(which) || !fj[which].is_array() || fj[which].size() != static_cast<size_t>(kLevels[f]))
         return bad("\"" + name + "." + which + "\" debe ser una lista de " + std::to_string(kLevels[f]) + " probabilidades.");
@@ -130,10 +147,17 @@ Model Model::estimate(const std::vector<std::pair<Pattern, uint64_t>>& counts, c
   double total = 0;
   for (const auto& [p, c] : counts) total += static_cast<double>(c);
   if (total <= 0) {
+    for (int f = 0; f < kFieldCount; ++f) {
+      rep.fields[f].note = "no hubo pares candidatos";
+      rep.kept.emplace_back(kNames[f]);
+    }
     if (report) *report = rep;
     return start;
   }
   cur.p_ = std::clamp(cur.p_, 1e-4, 0.9);
+  for (const auto& [p, c] : counts)
+    for (int f = 0; f < kFieldCount; ++f)
+      if (static_cast<int>((p >> (3 * f)) & 7u) != kMissing) rep.fields[f].pairs += c;
   std::vector<double> g(counts.size());
   for (int it = 0; it < max_iterations; ++it) {
     rep.iterations = it + 1;
@@ -193,16 +217,37 @@ Model Model::estimate(const std::vector<std::pair<Pattern, uint64_t>>& counts, c
       break;
     }
   }
-  // A field whose disagreement is not less likely among matches was captured by some other
-  // structure in the data (families share surnames and addresses): keep the prior for it rather
-  // than a weight with the wrong sign. Agreement may legitimately weigh little: blocking makes
-  // candidate pairs agree on the blocked fields.
+  // Per field, what the data could support. Too few pairs: the prior. Agreement no more likely
+  // among matches: the estimate is implausible (EM captured other structure, e.g. families sharing
+  // surnames and addresses), so the prior. Disagreement not rarer among matches: blocking made the
+  // candidate non-matches agree on this field (they were found through it), so their u says
+  // nothing about the population; m is still a fair estimate, u comes from the start.
+  constexpr uint64_t kMinPairs = 50;
   for (int f = 0; f < kFieldCount; ++f) {
+    FieldEstimate& e = rep.fields[f];
     const int last = kLevels[f] - 1;
-    if (!(cur.m_[f][last] < cur.u_[f][last])) {
+    auto keep = [&](std::string why) {
       cur.m_[f] = start.m_[f];
       cur.u_[f] = start.u_[f];
+      e.status = FieldEstimate::kept;
+      e.note = std::move(why);
       rep.kept.emplace_back(kNames[f]);
+    };
+    if (e.pairs == 0) {
+      keep("ningún par candidato tiene este campo en ambos registros (no está en el archivo o en --fields)");
+    } else if (e.pairs < kMinPairs) {
+      keep("solo " + std::to_string(e.pairs) + " pares candidatos tienen este campo en ambos registros (mínimo " +
+           std::to_string(kMinPairs) + ")");
+    } else if (!(cur.m_[f][0] > cur.u_[f][0])) {
+      keep("la concordancia no resultó más probable entre coincidencias que entre no coincidencias (estimación "
+           "implausible)");
+    } else if (!(cur.m_[f][last] < cur.u_[f][last])) {
+      cur.u_[f] = start.u_[f];
+      e.status = FieldEstimate::m_only;
+      e.note = "entre los pares candidatos el desacuerdo no fue más raro en las no coincidencias (los bloques las "
+               "hacen coincidir en este campo); u se tomó del valor inicial";
+    } else {
+      e.status = FieldEstimate::estimated;
     }
   }
   rep.match_share = cur.p_;

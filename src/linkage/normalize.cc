@@ -151,14 +151,18 @@ uint32_t normalize_phone(std::string_view raw) {
   return v == 0 ? 0 : v;
 }
 
-uint64_t normalize_document(std::string_view raw) {
+std::string document_text(std::string_view raw) {
   std::string s;
   for (char c : raw) {
     if (c >= 'a' && c <= 'z') s.push_back(static_cast<char>(c - 'a' + 'A'));
     else if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) s.push_back(c);
   }
+  return s;
+}
+
+uint64_t nonzero_hash(std::string_view s) {
   if (s.empty()) return 0;
-  uint64_t h = hash_string(s);
+  const uint64_t h = hash_string(s);
   return h == 0 ? 1 : h;
 }
 
@@ -272,7 +276,14 @@ Prepared prepare(const Identity& id) {
   }
   p.comuna = normalize_comuna(id.comuna);
   p.phone = normalize_phone(id.phone);
-  p.document = normalize_document(id.other_document);
+  p.doc = document_text(id.other_document);
+  p.document = nonzero_hash(p.doc);
+  // Halves only for numbers long enough that a half still says something (≥ 6 characters).
+  if (p.doc.size() >= 6) {
+    const size_t half = p.doc.size() / 2;
+    p.doc_head = nonzero_hash(std::string_view(p.doc).substr(0, half));
+    p.doc_tail = nonzero_hash(std::string_view(p.doc).substr(half));
+  }
   return p;
 }
 

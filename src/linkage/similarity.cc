@@ -12,6 +12,46 @@ double jaro(std::string_view a, std::string_view b) {
   if (a == b) return 1.0;
   const size_t la = a.size(), lb = b.size();
   const size_t window = std::max<size_t>(std::max(la, lb) / 2, 1) - 1;
+  if (la <= 64 && lb <= 64) {
+    // Bit-parallel form of the loop below, same result: per character, the positions where b has
+    // it; a match takes the lowest unmatched one inside the window. Comparing pairs is most of the
+    // batch linker's time, and this is most of comparing.
+    thread_local uint64_t where[256] = {};
+    for (size_t j = 0; j < lb; ++j) where[static_cast<unsigned char>(b[j])] |= uint64_t{1} << j;
+    uint64_t used_b = 0, used_a = 0;
+    size_t m = 0;
+    for (size_t i = 0; i < la; ++i) {
+      const size_t lo = i > window ? i - window : 0;
+      const size_t hi = std::min(lb, i + window + 1);
+      if (lo >= hi) continue;
+      const uint64_t range = (hi - lo == 64 ? ~uint64_t{0} : ((uint64_t{1} << (hi - lo)) - 1)) << lo;
+      const uint64_t c = where[static_cast<unsigned char>(a[i])] & range & ~used_b;
+      if (!c) continue;
+      used_b |= c & (~c + 1);
+      used_a |= uint64_t{1} << i;
+      ++m;
+    }
+    for (size_t j = 0; j < lb; ++j) where[static_cast<unsigned char>(b[j])] = 0;
+    if (m == 0) return 0.0;
+    size_t t = 0;
+    uint64_t ua = used_a, ub = used_b;
+    while (ua) {
+      const int i = __builtin_ctzll(ua), j = __builtin_ctzll(ub);
+      if (a[static_cast<size_t>(i)] != b[static_cast<size_t>(j)]) ++t;
+      ua &= ua - 1;
+      ub &= ub - 1;
+    }
+    const double md = static_cast<double>(m);
+    return (md / static_cast<double>(la) + md / static_cast<double>(lb) + (md - static_cast<double>(t) / 2.0) / md) / 3.0;
+  }
+  return jaro_scalar(a, b);
+}
+
+double jaro_scalar(std::string_view a, std::string_view b) {
+  if (a.empty() && b.empty()) return 1.0;
+  if (a.empty() || b.empty()) return 0.0;
+  const size_t la = a.size(), lb = b.size();
+  const size_t window = std::max<size_t>(std::max(la, lb) / 2, 1) - 1;
   // Names are short: flags live on the stack; long addresses fall back to the heap.
   bool stack_a[96], stack_b[96];
   bool* fa = stack_a;
@@ -105,9 +145,33 @@ int given_level(const Prepared& a, const Prepared& b) {
 
 double cost(int level) { return level == kMissing ? 1.5 : level; }
 
+// True when two numbers differ by one typed digit (one digit replaced, or two adjacent swapped).
+bool one_digit_apart(unsigned x, unsigned y) {
+  if (x == y) return false;
+  char dx[8], dy[8];
+  int nx = 0, ny = 0;
+  for (unsigned v = x; v && nx < 8; v /= 10) dx[nx++] = static_cast<char>(v % 10);
+  for (unsigned v = y; v && ny < 8; v /= 10) dy[ny++] = static_cast<char>(v % 10);
+  const int n = std::max(nx, ny);
+  for (int i = nx; i < n; ++i) dx[i] = 0;
+  for (int i = ny; i < n; ++i) dy[i] = 0;
+  int diff = 0, first = -1;
+  for (int i = 0; i < n; ++i)
+    if (dx[i] != dy[i]) {
+      if (diff == 0) first = i;
+      ++diff;
+    }
+  if (diff == 1) return true;
+  return diff == 2 && first + 1 < n && dx[first] == dy[first + 1] && dx[first + 1] == dy[first];
+}
+
 int date_level(const Prepared& a, const Prepared& b) {
   if (a.year == 0 || b.year == 0) return kMissing;
-  if (a.year != b.year) return 3;
+  if (a.year != b.year) {
+    // A typed year ("1985" for "1986", "1958"): level 2 only when day and month agree in full.
+    const bool rest_same = a.month && a.day && a.month == b.month && a.day == b.day;
+    return rest_same && one_digit_apart(a.year, b.year) ? 2 : 3;
+  }
   const bool full_a = a.month && a.day, full_b = b.month && b.day;
   if (full_a && full_b) {
     if (a.month == b.month && a.day == b.day) return 0;
@@ -137,6 +201,26 @@ int run_level(uint32_t x, uint32_t y) {
   return 2;
 }
 
+// One substitution, one adjacent transposition, or one character more or less.
+bool one_edit_apart(std::string_view x, std::string_view y) {
+  if (x.size() > y.size()) std::swap(x, y);
+  if (y.size() - x.size() > 1) return false;
+  size_t i = 0;
+  while (i < x.size() && x[i] == y[i]) ++i;
+  if (x.size() == y.size()) {
+    if (i == x.size()) return true;
+    if (x.substr(i + 1) == y.substr(i + 1)) return true;
+    return i + 1 < x.size() && x[i] == y[i + 1] && x[i + 1] == y[i] && x.substr(i + 2) == y.substr(i + 2);
+  }
+  return x.substr(i) == y.substr(i + 1);
+}
+
+int document_level(const Prepared& a, const Prepared& b) {
+  if (!a.document || !b.document) return kMissing;
+  if (a.document == b.document && a.doc == b.doc) return 0;
+  return a.doc.size() >= 6 && one_edit_apart(a.doc, b.doc) ? 1 : 2;
+}
+
 inline void put(Pattern& p, Field f, int level) { p |= static_cast<Pattern>(level) << (3 * static_cast<int>(f)); }
 
 }  // namespace
@@ -163,7 +247,7 @@ Pattern compare(const Prepared& a, const Prepared& b) {
   put(p, Field::sex, a.sex && b.sex ? (a.sex == b.sex ? 0 : 1) : kMissing);
   put(p, Field::comuna, a.comuna && b.comuna ? (a.comuna == b.comuna ? 0 : 1) : kMissing);
   put(p, Field::run, run_level(a.run_number, b.run_number));
-  put(p, Field::other_document, a.document && b.document ? (a.document == b.document ? 0 : 1) : kMissing);
+  put(p, Field::other_document, document_level(a, b));
   put(p, Field::phone, a.phone && b.phone ? (a.phone == b.phone ? 0 : 1) : kMissing);
   int addr = kMissing;
   if (!a.address.empty() && !b.address.empty()) {
@@ -195,8 +279,56 @@ Keys blocking_keys(const Prepared& p) {
     k[kGivenDatePass] = key(kGivenDatePass, p.ph_given1, p.year, lo * 64 + hi);
   }
   if (p.ph_given1 && p.ph_s1 && p.comuna) k[kNameComunaPass] = key(kNameComunaPass, p.ph_given1, p.ph_s1, p.comuna);
+  if (p.ph_given1 && p.ph_s1) {
+    const uint32_t lo = std::min(p.ph_s1, p.ph_s2), hi = std::max(p.ph_s1, p.ph_s2);
+    k[kFullNamePass] = key(kFullNamePass, p.ph_given1, lo, hi);
+  }
+  if (p.doc_head && p.year) k[kDocHeadPass] = key(kDocHeadPass, p.doc_head, p.year);
+  if (p.doc_tail && p.year) k[kDocTailPass] = key(kDocTailPass, p.doc_tail, p.year);
   if (p.ph_given1 && p.ph_s1) k[kNamesPass] = key(kNamesPass, p.ph_given1, p.ph_s1);
   return k;
+}
+
+namespace {
+
+// Appends up to `count` letters of a folded name to a base-27 number (space and digits count as
+// 0, so "ana maria" and "anamaria" stay close).
+uint64_t pack_letters(uint64_t acc, std::string_view s, int count) {
+  int used = 0;
+  for (size_t i = 0; i < s.size() && used < count; ++i) {
+    const char c = s[i];
+    if (c == ' ') continue;
+    acc = acc * 27 + (c >= 'a' && c <= 'z' ? static_cast<uint64_t>(c - 'a' + 1) : 0);
+    ++used;
+  }
+  for (; used < count; ++used) acc *= 27;
+  return acc;
+}
+
+// 11 letters (27^11 < 2^53) then 11 bits of birth year: names first, the year breaks ties so that
+// a common name's block is ordered by date.
+uint64_t order_key(std::string_view first, int n_first, std::string_view second, const Prepared& p) {
+  uint64_t k = pack_letters(0, first, n_first);
+  k = pack_letters(k, second, 11 - n_first);
+  const uint64_t year = p.year >= 1900 ? std::min<uint64_t>(p.year - 1900u, 2047u) : 0;
+  return (k << 11 | year) + 1;
+}
+
+}  // namespace
+
+uint64_t surname_order(const Prepared& p) { return p.s1.empty() ? 0 : order_key(p.s1, 7, p.given, p); }
+uint64_t given_order(const Prepared& p) { return p.given.empty() ? 0 : order_key(p.given, 7, p.s1, p); }
+
+uint64_t within_block_order(int pass, const Prepared& p) {
+  const uint64_t date = static_cast<uint64_t>(p.year) << 9 | static_cast<uint64_t>(p.month) << 5 | p.day;
+  switch (pass) {
+    case kNameYearPass:
+    case kNameComunaPass: return pack_letters(0, p.s2, 8) << 21 | date;
+    case kSurnamesPass: return pack_letters(0, p.given, 8) << 21 | date;
+    case kGivenDatePass: return pack_letters(0, p.s1, 8) << 21 | date;
+    case kFullNamePass: return date << 21 | (p.document & 0x1fffff);
+    default: return pack_letters(0, p.s1, 6) << 21 | date;
+  }
 }
 
 }  // namespace eq::linkage::detail

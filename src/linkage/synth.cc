@@ -207,9 +207,9 @@ bool ascii_lower(char c) { return c >= 'a' && c <= 'z'; }
 
 // One keyboard or spelling slip in an ASCII lower-case position (accented letters are left alone
 // so the text stays valid UTF-8).
-void typo(std::string& s, Rng& r) {
+void typo(std::string& s, Rng& r, size_t from = 1) {
   std::vector<size_t> pos;
-  for (size_t i = 1; i < s.size(); ++i)
+  for (size_t i = from; i < s.size(); ++i)
     if (ascii_lower(s[i])) pos.push_back(i);
   if (pos.empty()) return;
   const size_t i = pos[r.below(pos.size())];
@@ -426,6 +426,108 @@ struct PersonGen {
   }
 };
 
+// A foreign document number as Chilean institutions copy them: a passport (two letters and seven
+// digits) or a national identity number of 8 to 10 digits.
+std::string foreign_document(Rng& r) {
+  static const char kL[] = "ABCDEFGHJKLMNPRSTVXYZ";
+  if (r.chance(0.4))
+    return std::string(1, kL[r.below(sizeof kL - 1)]) + kL[r.below(sizeof kL - 1)] + std::to_string(r.range(1000000, 9999999));
+  const int len = r.range(8, 10);
+  std::string d = std::to_string(r.range(1, 9));
+  while (static_cast<int>(d.size()) < len) d.push_back(static_cast<char>('0' + r.below(10)));
+  return d;
+}
+
+Identity foreign_person(Rng& r, const SynthOptions& o, const std::vector<Identity>& earlier) {
+  Identity p;
+  p.sex = r.chance(0.62) ? 'F' : 'M';
+  const bool female = p.sex == 'F';
+  const auto& nat = nationalities()[r.below(nationalities().size())];
+  p.given_names = std::string(female ? nat.female.pick(r) : nat.male.pick(r));
+  if (r.chance(0.45)) {
+    const std::string second(female ? nat.female.pick(r) : nat.male.pick(r));
+    if (second != p.given_names) p.given_names += " " + second;
+  }
+  auto birth = [&](int lo, int hi) {
+    p.birth_year = r.range(lo, hi);
+    p.birth_month = r.range(1, 12);
+    p.birth_day = r.range(1, days_in(p.birth_year, p.birth_month));
+  };
+  if (!earlier.empty() && r.chance(o.family_share)) {  // a sibling: same surnames, often the same address
+    const Identity& rel = earlier[r.below(earlier.size())];
+    p.surname1 = rel.surname1;
+    p.surname2 = rel.surname2;
+    birth(std::clamp(rel.birth_year - 8, 1950, 2020), std::clamp(rel.birth_year + 8, 1950, 2020));
+    p.address = r.chance(0.7) ? rel.address : new_address(r);
+  } else {
+    p.surname1 = std::string(nat.surnames.pick(r));
+    p.surname2 = nat.one_surname ? "" : std::string(nat.surnames.pick(r));
+    birth(1960, 2015);
+    if (r.chance(0.9)) p.address = new_address(r);
+  }
+  p.other_document = foreign_document(r);
+  return p;
+}
+
+// One digit of a number typed wrong, or two adjacent digits swapped.
+std::string digit_typo(std::string s, Rng& r) {
+  std::vector<size_t> pos;
+  for (size_t i = 0; i < s.size(); ++i)
+    if (s[i] >= '0' && s[i] <= '9') pos.push_back(i);
+  if (pos.empty()) return s;
+  const size_t i = pos[r.below(pos.size())];
+  if (r.chance(0.3) && i + 1 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '9' && s[i] != s[i + 1]) {
+    std::swap(s[i], s[i + 1]);
+  } else {
+    char c;
+    do c = static_cast<char>('0' + r.below(10));
+    while (c == s[i]);
+    s[i] = c;
+  }
+  return s;
+}
+
+// Errors of the foreign shape: every field may be typed wrong or left out, and several at once.
+Identity perturb_foreign(const Identity& clean, double e, Rng& r) {
+  Identity x = clean;
+  if (r.chance(e / 2)) {
+    const size_t sp = x.given_names.find(' ');
+    if (sp != std::string::npos) x.given_names.resize(sp);
+  }
+  if (r.chance(e / 2)) typo(x.given_names, r);
+  if (r.chance(e / 2)) typo(x.surname1, r);
+  if (r.chance(e / 2)) typo(x.surname2, r);
+  if (r.chance(e / 3)) x.surname2.clear();
+  if (r.chance(e / 5)) std::swap(x.surname1, x.surname2);
+  if (r.chance(e / 3)) x.other_document.clear();
+  else if (r.chance(e / 3)) x.other_document = digit_typo(x.other_document, r);
+  if (x.birth_day && x.birth_day <= 12 && x.birth_day != x.birth_month && r.chance(e / 4))
+    std::swap(x.birth_day, x.birth_month);
+  if (r.chance(e / 3)) {  // one part of the date typed wrong
+    const double k = r.uniform();
+    if (k < 0.4) x.birth_day = std::stoi(digit_typo(std::to_string(x.birth_day), r)) % 29 + 1;
+    else if (k < 0.6) x.birth_month = std::stoi(digit_typo(std::to_string(x.birth_month), r)) % 12 + 1;
+    else x.birth_year = std::clamp(std::stoi(digit_typo(std::to_string(x.birth_year), r)), 1900, 2025);
+  }
+  if (r.chance(e / 4)) {
+    x.birth_day = 0;
+    if (r.chance(0.5)) x.birth_month = 0;
+  }
+  if (r.chance(e / 6)) x.birth_year = x.birth_month = x.birth_day = 0;
+  if (r.chance(e / 4)) x.sex = 0;
+  if (r.chance(e / 2)) x.address.clear();
+  else if (!x.address.empty()) {
+    if (r.chance(e / 3)) typo(x.address, r);
+    x.address = vary_address(x.address, r);
+  }
+  const double style = r.uniform();
+  for (std::string* s : {&x.given_names, &x.surname1, &x.surname2}) {
+    if (style < 0.3) *s = upper(*s);
+    else if (style < 0.5) *s = strip_accents(*s);
+  }
+  return x;
+}
+
 Identity perturb_with(const Identity& clean, double e, Rng& r) {
   Identity x = clean;
   // Names.
@@ -509,6 +611,22 @@ Identity perturb(const Identity& clean, double error_rate, uint64_t seed) {
   return perturb_with(clean, error_rate, r);
 }
 
+Identity perturb(const Identity& clean, const SynthOptions& o, uint64_t seed) {
+  Rng r(seed);
+  return o.shape == SynthShape::foreign ? perturb_foreign(clean, o.error_rate, r) : perturb_with(clean, o.error_rate, r);
+}
+
+std::string synth_typo(const std::string& s, uint64_t seed, bool anywhere) {
+  Rng r(seed);
+  std::string base = s;
+  const bool capital = anywhere && !base.empty() && base[0] >= 'A' && base[0] <= 'Z';
+  if (capital) base[0] = static_cast<char>(base[0] - 'A' + 'a');  // so that typo() may pick it
+  std::string out = base;
+  for (int attempt = 0; attempt < 8 && out == base; ++attempt) typo(out, r, anywhere ? 0 : 1);
+  if (capital && !out.empty() && ascii_lower(out[0])) out[0] = static_cast<char>(out[0] - 'a' + 'A');
+  return out;
+}
+
 SynthData synthesize(const SynthOptions& o) {
   SynthData d;
   Rng r(o.seed);
@@ -516,14 +634,17 @@ SynthData synthesize(const SynthOptions& o) {
   gen.runs.reserve(o.persons * 2);
   std::vector<char> migrant;
   d.persons.reserve(o.persons);
-  for (size_t i = 0; i < o.persons; ++i) d.persons.push_back(gen.person(d.persons, migrant));
+  const bool foreign = o.shape == SynthShape::foreign;
+  for (size_t i = 0; i < o.persons; ++i)
+    d.persons.push_back(foreign ? foreign_person(r, o, d.persons) : gen.person(d.persons, migrant));
   if (o.persons == 0) return d;
   d.records.reserve(o.records);
   d.true_person.reserve(o.records);
   for (size_t i = 0; i < o.records; ++i) {
     // First a record per person, then repeats concentrated on some persons (recurring cases).
     const size_t who = i < o.persons ? i : static_cast<size_t>(std::pow(r.uniform(), 2.0) * static_cast<double>(o.persons));
-    d.records.push_back(perturb_with(d.persons[who], o.error_rate, r));
+    d.records.push_back(foreign ? perturb_foreign(d.persons[who], o.error_rate, r)
+                                : perturb_with(d.persons[who], o.error_rate, r));
     d.true_person.push_back(static_cast<int64_t>(who));
   }
   for (size_t i = d.records.size(); i > 1; --i) {

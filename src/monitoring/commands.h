@@ -66,11 +66,20 @@ struct LastFix {
   int64_t when = 0;
   std::optional<int64_t> battery;
 };
+// The device's last report, fix or not, with what it said besides its place (opened from
+// report_enc: cell towers, Wi-Fi, charging, motion, extras), for later location.
+struct LastReport {
+  int64_t when = 0;
+  bool no_fix = false;
+  std::optional<int64_t> battery;
+  std::string data;  // JSON object text, or empty
+};
 struct DeviceView {
   std::string device_id;
   DeviceKind kind{};
   bool active = true;
   std::optional<LastFix> last;
+  std::optional<LastReport> last_report;
 };
 struct OrderView {
   OrderRow order;
@@ -108,6 +117,7 @@ struct IncidentView {
   std::string zone_label;
   int64_t first_at = 0, last_at = 0, count = 0;
   std::optional<LatLon> at;
+  std::optional<int64_t> place_at;  // `at` is the last known place, fixed then (the report had no GPS)
   std::optional<double> distance_m;
   std::optional<int64_t> battery;
   bool escalated = false;
@@ -152,8 +162,10 @@ struct DeviceOnMap {
   std::string device_id, kind;
   int64_t order_id = 0;
   LatLon at;
-  int64_t when = 0;
-  std::optional<int64_t> battery;
+  int64_t when = 0;                 // device time of the last fix (where `at` was true)
+  std::optional<int64_t> battery;   // from the last report, fix or not
+  int64_t report_at = 0;            // device time of the last report
+  bool no_fix = false;              // the last report had no GPS fix: `at` is only the last known place
 };
 struct Console {
   int64_t now = 0;

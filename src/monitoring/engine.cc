@@ -274,29 +274,43 @@ struct Engine::Impl {
 
   // Where to send help for an alarm without a usable fix: the device's last fix, else the freshest
   // fix of another device of the same person.
-  void best_location(const DeviceState& d, const Fix& f, bool fix_ok, double& lat, double& lon) const {
+  // `place_at` is the instant of the fix the place comes from (0 when it is the report's own), so an
+  // operator sees how old the place is when the device had no GPS.
+  void best_location(const DeviceState& d, const Fix& f, bool fix_ok, double& lat, double& lon, int64_t& place_at) const {
+    place_at = 0;
     if (fix_ok) {
       lat = f.lat, lon = f.lon;
       return;
     }
     lat = d.lat, lon = d.lon;
-    if (d.fix_at != kNever) return;
+    if (d.fix_at != kNever) {
+      place_at = d.fix_at;
+      return;
+    }
     int64_t best = kNever;
     for (uint32_t oi : d.orders)
       for (const Victim& v : orders[oi].victims)
         if (v.person == d.person)
           for (uint32_t h : v.devices)
             if (devices[h].fix_at > best) best = devices[h].fix_at, lat = devices[h].lat, lon = devices[h].lon;
+    if (best != kNever) place_at = best;
   }
 
   void raise_alarms(uint32_t dev, const Fix& f, bool fix_ok, std::vector<Alert>& out) {
     if (!(f.alarms & (alarm_panic | alarm_tamper))) return;
     const DeviceState& d = devices[dev];
     double lat, lon;
-    best_location(d, f, fix_ok, lat, lon);
+    int64_t place_at;
+    best_location(d, f, fix_ok, lat, lon, place_at);
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    if (f.alarms & alarm_panic) raise(dev, AlertType::panic, 0, first_order_id(d), 0, 0, f.at, lat, lon, nan, out);
-    if (f.alarms & alarm_tamper) raise(dev, AlertType::tamper, 0, first_order_id(d), 0, 0, f.at, lat, lon, nan, out);
+    if (f.alarms & alarm_panic) {
+      raise(dev, AlertType::panic, 0, first_order_id(d), 0, 0, f.at, lat, lon, nan, out);
+      out.back().place_at = place_at;
+    }
+    if (f.alarms & alarm_tamper) {
+      raise(dev, AlertType::tamper, 0, first_order_id(d), 0, 0, f.at, lat, lon, nan, out);
+      out.back().place_at = place_at;
+    }
   }
 
   Outcome reject(Reject r) {
@@ -426,8 +440,10 @@ struct Engine::Impl {
     if (low && !(d.flags & flag_low_battery)) {
       d.flags |= flag_low_battery;
       double lat, lon;
-      best_location(d, f, f.has_fix, lat, lon);
+      int64_t place_at;
+      best_location(d, f, f.has_fix, lat, lon, place_at);
       raise(dev, AlertType::low_battery, 0, first_order_id(d), 0, 0, f.at, lat, lon, std::numeric_limits<double>::quiet_NaN(), out);
+      out.back().place_at = place_at;
     } else if (f.battery_pct >= cfg.battery_rearm_pct) {
       d.flags &= uint8_t(~flag_low_battery);
     }
@@ -628,6 +644,7 @@ void Engine::tick(int64_t now, std::vector<Alert>& out) {
     if (now - d.last_seen >= I.cfg.silence_ms) {
       d.flags |= flag_silent;
       I.raise(h, AlertType::silence, 0, I.first_order_id(d), 0, 0, now, d.lat, d.lon, std::numeric_limits<double>::quiet_NaN(), out);
+      if (d.fix_at != kNever) out.back().place_at = d.fix_at;
     }
   }
 }
@@ -651,8 +668,9 @@ const std::string& Engine::device_id(uint32_t handle) const { return impl_->devi
 Fix Engine::last_fix(uint32_t device) const {
   Fix f;
   const DeviceState& d = impl_->devices.at(device);
-  f.at = d.last_at;
+  // The place's own instant: after reports without a fix, the last report is later than the place.
   f.has_fix = d.fix_at != kNever;
+  f.at = f.has_fix ? d.fix_at : d.last_at;
   f.lat = d.lat, f.lon = d.lon;
   f.battery_pct = d.battery;
   return f;

@@ -100,6 +100,10 @@ struct Fix {
 struct Position {
   std::string device_id;
   Fix fix;
+  // What the engine does not read but is kept with the position (sealed: it may locate): cell
+  // towers, Wi-Fi access points, charging, motion event, the client's extras. A JSON object, or
+  // empty.
+  std::string report;
 };
 
 enum class AlertType : uint8_t {
@@ -136,6 +140,9 @@ struct Alert {
   double lat = std::numeric_limits<double>::quiet_NaN(), lon = std::numeric_limits<double>::quiet_NaN();
   double distance_m = std::numeric_limits<double>::quiet_NaN();  // proximity: aggressor–victim
   int battery_pct = -1;
+  // A report without a GPS fix: lat/lon are the last known place and this is when it was fixed
+  // (0: the place is the report's own).
+  int64_t place_at = 0;
 };
 
 struct Incident {
@@ -250,7 +257,8 @@ class Engine {
   Result<void> close_incident(uint64_t id);
   const std::string& device_id(uint32_t handle) const;
 
-  // Last accepted position of a device (has_fix false when none).
+  // Last GPS fix of a device, with the instant it was fixed (has_fix false when none: then `at` is
+  // the last report's); battery from the last report, fix or not.
   Fix last_fix(uint32_t device) const;
 
   const Stats& stats() const;

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "core/format_cl.h"
+#include "core/html.h"
 #include "core/time.h"
 #include "http/body.h"
 #include "monitoring/cli.h"
@@ -26,21 +27,7 @@ constexpr const char* kRenderer = "equidad-evidencia-html-1";
 constexpr const char* kBlockOpen = "<script type=\"application/json\" id=\"evidencia\">";
 constexpr const char* kBlockClose = "</script>";
 
-std::string esc(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string esc(const std::string& s) { return html_escape(s); }
 
 std::string text(const Json& j, const char* key) {
   auto it = j.find(key);

@@ -27,6 +27,15 @@ std::string position_message(const std::string& device_id, DeviceKind kind, int6
   return j.dump();
 }
 
+// A report without a GPS fix: the device is alive (time, battery) but its place is unknown; the
+// console keeps showing the last fix with its age, never this report as a place.
+std::string no_fix_message(const std::string& device_id, DeviceKind kind, int64_t order_id, const Fix& f) {
+  http::Json j = {{"type", "position"}, {"device_id", device_id}, {"kind", to_string(kind)}, {"order_id", order_id},
+                  {"no_fix", true}, {"report_at", f.at},
+                  {"battery", f.battery_pct >= 0 ? http::Json(f.battery_pct) : http::Json(nullptr)}};
+  return j.dump();
+}
+
 http::Json rejection_json(size_t index, Reject r, const Config& c) {
   std::string field = "lat", message;
   switch (r) {
@@ -84,6 +93,7 @@ void Service::Impl::fold(const Alert& a, Batch& b) {
   if (std::isfinite(a.lat)) {
     in.lat = a.lat;
     in.lon = a.lon;
+    in.place_at = a.place_at;
   }
   if (std::isfinite(a.distance_m) && !(a.distance_m >= in.distance_m)) in.distance_m = a.distance_m;
   if (a.battery_pct >= 0) in.battery = a.battery_pct;
@@ -122,9 +132,11 @@ Result<IngestSummary> Service::ingest(const Credentials& who, std::vector<Positi
   std::future<Result<void>> committed;
   // Each fix is sealed here, on the request's thread and before the engine's lock, so neither the
   // engine nor the single writer pays for the encryption of everyone's positions.
-  std::vector<std::string> sealed(positions.size());
-  for (size_t i = 0; i < positions.size(); ++i)
+  std::vector<std::string> sealed(positions.size()), sealed_report(positions.size());
+  for (size_t i = 0; i < positions.size(); ++i) {
     if (const Fix& f = positions[i].fix; f.has_fix && std::isfinite(f.lat) && std::isfinite(f.lon)) sealed[i] = I.seal_point(f.lat, f.lon);
+    if (!positions[i].report.empty()) sealed_report[i] = I.seal(positions[i].report);  // cell towers and Wi-Fi locate too
+  }
   {
     std::lock_guard lock(I.mu);
     auto dev = I.devices.find(who.device_id);
@@ -170,7 +182,7 @@ Result<IngestSummary> Service::ingest(const Credentials& who, std::vector<Positi
       Fix f = positions[i].fix;
       if (f.received_at == 0) f.received_at = now;
       if (f.at == 0) f.at = f.received_at;
-      PositionRow row{who.device_id, f, "", std::move(sealed[i])};
+      PositionRow row{who.device_id, f, "", std::move(sealed[i]), std::move(sealed_report[i])};
       if (recently_stored(info.recent, f.at) || stored_before.count(f.at)) {
         ++sum.duplicates;
         continue;  // stored already (a resend): neither stored again nor evaluated again
@@ -181,7 +193,9 @@ Result<IngestSummary> Service::ingest(const Credentials& who, std::vector<Positi
         case Status::accepted:
           ++sum.accepted;
           row.status = "accepted";
-          if (f.has_fix && watched) batch->position_messages.push_back(position_message(who.device_id, info.kind, info.order_id, f));
+          if (watched)
+            batch->position_messages.push_back(f.has_fix ? position_message(who.device_id, info.kind, info.order_id, f)
+                                                          : no_fix_message(who.device_id, info.kind, info.order_id, f));
           break;
         case Status::stale: ++sum.stale; row.status = "stale"; break;
         case Status::duplicate: ++sum.duplicates; continue;
@@ -254,6 +268,7 @@ std::string Service::Impl::incident_message(const IncidentRow& in) {
   v.last_at = in.last_at;
   v.count = in.count;
   if (std::isfinite(in.lat) && std::isfinite(in.lon)) v.at = LatLon{in.lat, in.lon};
+  if (in.place_at) v.place_at = in.place_at;
   if (std::isfinite(in.distance_m)) v.distance_m = in.distance_m;
   if (in.battery >= 0) v.battery = in.battery;
   v.state = in.state;

@@ -70,7 +70,15 @@ Json zone_json(const Zone& z) {
 Json device_json(const DeviceView& d) {
   Json last = nullptr;
   if (d.last) last = {{"lat", lat_json(d.last->at)}, {"lon", lon_json(d.last->at)}, {"at", d.last->when}, {"battery", int_or_null(d.last->battery)}};
-  return {{"device_id", d.device_id}, {"kind", to_string(d.kind)}, {"holder", holder_of(d.kind)}, {"active", d.active}, {"last", last}};
+  Json report = nullptr;
+  if (d.last_report) {
+    Json data = nullptr;
+    if (!d.last_report->data.empty()) data = Json::parse(d.last_report->data, nullptr, false);  // written by report_json
+    if (data.is_discarded()) data = nullptr;
+    report = {{"at", d.last_report->when}, {"no_fix", d.last_report->no_fix}, {"battery", int_or_null(d.last_report->battery)}, {"data", data}};
+  }
+  return {{"device_id", d.device_id}, {"kind", to_string(d.kind)}, {"holder", holder_of(d.kind)}, {"active", d.active}, {"last", last},
+          {"last_report", report}};
 }
 
 Json order_json(const OrderView& v, bool full) {
@@ -157,6 +165,7 @@ Json incident_json(const IncidentView& i) {
           {"count", i.count},
           {"lat", lat_json(i.at)},
           {"lon", lon_json(i.at)},
+          {"place_at", int_or_null(i.place_at)},
           {"distance_m", num_or_null(i.distance_m)},
           {"battery", int_or_null(i.battery)},
           {"comuna_id", text_or_null(i.comuna_id)},
@@ -206,7 +215,8 @@ Json console_json(const Console& c) {
   for (const auto& i : c.incidents) incidents.push_back(incident_json(i));
   for (const auto& d : c.devices)
     devices.push_back({{"device_id", d.device_id}, {"kind", d.kind}, {"order_id", d.order_id}, {"lat", d.at.lat},
-                       {"lon", d.at.lon}, {"at", d.when}, {"battery", int_or_null(d.battery)}});
+                       {"lon", d.at.lon}, {"at", d.when}, {"battery", int_or_null(d.battery)}, {"report_at", d.report_at},
+                       {"no_fix", d.no_fix}});
   const auto& st = c.stats;
   return {{"now", c.now},
           {"incidents", incidents},

@@ -73,6 +73,12 @@ std::vector<store::Migration> migrations() {
                                       "CREATE INDEX monitoring_orders_victim ON monitoring_orders(victim_person_id)",
                                       "CREATE INDEX monitoring_orders_aggressor ON monitoring_orders(aggressor_person_id)",
                                       "ALTER TABLE monitoring_dispatches ADD COLUMN cancelled_at {{bigint}}"}));
+  // Reports without a GPS fix (issue 22): what a device said besides its place (cell towers, Wi-Fi
+  // access points, charging, motion, extras) is kept sealed for later location; an incident raised
+  // by such a report has the last known place, and place_at says when that place was fixed.
+  out.push_back(store::sql_migration("monitoring", 5, "reports without a fix: radio data, age of the last known place",
+                                     {"ALTER TABLE monitoring_positions ADD COLUMN report_enc TEXT",
+                                      "ALTER TABLE monitoring_incidents ADD COLUMN place_at {{bigint}}"}));
   return out;
 }
 
@@ -85,6 +91,7 @@ store::EncryptedFields encrypted_fields() {
   out.push_back({"monitoring_zones", id, "label", {}, "nombres de las zonas"});
   out.push_back({"monitoring_zones", id, "geom_enc", {}, "geometría de las zonas"});
   out.push_back({"monitoring_positions", {{"device_id", true}, {"at"}}, "loc_enc", {}, "posiciones de los dispositivos"});
+  out.push_back({"monitoring_positions", {{"device_id", true}, {"at"}}, "report_enc", {}, "celdas, redes Wi-Fi y datos de los reportes"});
   out.push_back({"monitoring_incidents", id, "loc_enc", {}, "lugar de las alertas"});
   out.push_back({"monitoring_alerts", id, "loc_enc", {}, "lugar de cada aviso"});
   out.push_back({"monitoring_actions", id, "note", {}, "notas de las operadoras"});

@@ -3,7 +3,9 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "core/text.h"
 #include "core/time.h"
@@ -36,7 +38,104 @@ Result<double> number(std::string_view text, std::string_view field, std::string
   return v;
 }
 
+bool is_false(std::string_view value) {
+  const std::string v = fold_for_search(trim(value));
+  return v == "false" || v == "0" || v == "no";
+}
+
+// A whole decimal integer in [lo, hi], or nullopt.
+std::optional<int64_t> whole(std::string_view text, int64_t lo, int64_t hi) {
+  const std::string t = trim(text);
+  int64_t v = 0;
+  auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (t.empty() || ec != std::errc() || p != t.data() + t.size() || v < lo || v > hi) return std::nullopt;
+  return v;
+}
+
+std::vector<std::string_view> split_commas(std::string_view text) {
+  std::vector<std::string_view> out;
+  size_t i = 0;
+  for (;;) {
+    const size_t j = text.find(',', i);
+    out.push_back(text.substr(i, j == std::string_view::npos ? std::string_view::npos : j - i));
+    if (j == std::string_view::npos) return out;
+    i = j + 1;
+  }
+}
+
 }  // namespace
+
+Result<CellTower> parse_cell(std::string_view text) {
+  // mcc,mnc,lac,cid[,rssi] as Traccar's OsmAnd decoder reads it. LTE cell ids take 28 bits, tracking
+  // area codes 16; signal in dBm.
+  const auto parts = split_commas(text);
+  auto err = [&] {
+    return fail(bad("cell", "La celda «" + std::string(text.substr(0, 80)) +
+                                "» debe tener la forma mcc,mnc,lac,cid o mcc,mnc,lac,cid,señal (números enteros; señal en dBm, entre -150 y 0)."));
+  };
+  if (parts.size() != 4 && parts.size() != 5) return err();
+  auto mcc = whole(parts[0], 0, 999), mnc = whole(parts[1], 0, 999), lac = whole(parts[2], 0, 65535),
+       cid = whole(parts[3], 0, 4'294'967'295LL);
+  if (!mcc || !mnc || !lac || !cid) return err();
+  CellTower c{static_cast<int>(*mcc), static_cast<int>(*mnc), *lac, *cid, std::nullopt};
+  if (parts.size() == 5) {
+    auto rssi = whole(parts[4], -150, 0);
+    if (!rssi) return err();
+    c.rssi = static_cast<int>(*rssi);
+  }
+  return c;
+}
+
+Result<WifiAccessPoint> parse_wifi(std::string_view text) {
+  // mac,rssi; the MAC with '-' or ':' between its six bytes (Traccar's vectors use '-').
+  const auto parts = split_commas(text);
+  auto err = [&] {
+    return fail(bad("wifi", "La red Wi-Fi «" + std::string(text.substr(0, 80)) +
+                                "» debe tener la forma mac,señal (por ejemplo 00-14-22-01-23-45,-80; señal en dBm, entre -150 y 0)."));
+  };
+  if (parts.size() != 2) return err();
+  std::string mac = trim(parts[0]);
+  if (mac.size() != 17) return err();
+  for (size_t i = 0; i < mac.size(); ++i) {
+    if (i % 3 == 2) {
+      if (mac[i] != '-' && mac[i] != ':') return err();
+      mac[i] = ':';
+    } else if (!std::isxdigit(static_cast<unsigned char>(mac[i]))) {
+      return err();
+    } else {
+      mac[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(mac[i])));
+    }
+  }
+  auto rssi = whole(parts[1], -150, 0);
+  if (!rssi) return err();
+  return WifiAccessPoint{mac, static_cast<int>(*rssi)};
+}
+
+std::string report_json(const Report& r) {
+  if (r.cells.empty() && r.wifi.empty() && !r.charging && !r.moving && r.event.empty() && r.activity.empty() && !r.mock &&
+      r.extras.empty())
+    return {};
+  nlohmann::json j = nlohmann::json::object();
+  if (!r.cells.empty()) {
+    auto& cells = j["cell"] = nlohmann::json::array();
+    for (const auto& c : r.cells) {
+      nlohmann::json one = {{"mcc", c.mcc}, {"mnc", c.mnc}, {"lac", c.lac}, {"cid", c.cid}};
+      if (c.rssi) one["rssi"] = *c.rssi;
+      cells.push_back(std::move(one));
+    }
+  }
+  if (!r.wifi.empty()) {
+    auto& wifi = j["wifi"] = nlohmann::json::array();
+    for (const auto& w : r.wifi) wifi.push_back({{"mac", w.mac}, {"rssi", w.rssi}});
+  }
+  if (r.charging) j["charging"] = *r.charging;
+  if (r.moving) j["moving"] = *r.moving;
+  if (!r.event.empty()) j["event"] = r.event;
+  if (!r.activity.empty()) j["activity"] = r.activity;
+  if (r.mock) j["mock"] = true;
+  if (!r.extras.empty()) j["extras"] = r.extras;
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);  // device text may be invalid UTF-8: never throw
+}
 
 float reading(double v) {
   // A double beyond float's range becomes infinity here (a plain cast would be undefined), so the
@@ -98,6 +197,7 @@ uint8_t parse_alarms(std::string_view text) {
 
 Result<Position> parse_osmand(std::string_view params, int64_t received_at) {
   Position p;
+  Report report;
   p.fix.received_at = received_at;
   p.fix.at = received_at;
   std::string lat_s, lon_s, location_s;
@@ -141,8 +241,24 @@ Result<Position> parse_osmand(std::string_view params, int64_t received_at) {
     } else if (iequals(key, "alarm")) {
       p.fix.alarms |= parse_alarms(value);
     } else if (iequals(key, "valid")) {
-      const std::string v = fold_for_search(trim(value));
-      valid = !(v == "false" || v == "0" || v == "no");
+      valid = !is_false(value);
+    } else if (iequals(key, "cell")) {
+      auto c = parse_cell(value);
+      if (!c) return fail(c.error());
+      report.cells.push_back(std::move(*c));
+    } else if (iequals(key, "wifi")) {
+      auto w = parse_wifi(value);
+      if (!w) return fail(w.error());
+      report.wifi.push_back(std::move(*w));
+    } else if (iequals(key, "charge") || iequals(key, "is_charging")) {
+      report.charging = !is_false(value);
+    } else if (iequals(key, "motion") || iequals(key, "is_moving")) {
+      report.moving = !is_false(value);
+    } else if (iequals(key, "event")) {
+      report.event = trim(value);
+    } else if (!iequals(key, "key") && report.extras.size() < kMaxExtras) {
+      // The secret is never kept; everything else a client adds (ignition, fuel…) is, as Traccar does.
+      report.extras[key] = value.substr(0, 200);
     }
   }
   if (p.device_id.empty()) return fail(bad("id", "Falta el identificador del dispositivo (id)."));
@@ -168,9 +284,10 @@ Result<Position> parse_osmand(std::string_view params, int64_t received_at) {
     p.fix.lat = *la, p.fix.lon = *lo;
   }
   p.fix.has_fix = has_lat && valid;
-  if (!has_lat && p.fix.alarms == alarm_none)
-    return fail(bad("lat", "La posición no trae coordenadas (lat y lon, o location) ni una alarma."));
+  if (!has_lat && p.fix.alarms == alarm_none && report.cells.empty() && report.wifi.empty())
+    return fail(bad("lat", "La posición no trae coordenadas (lat y lon, o location), ni celdas (cell), ni redes Wi-Fi (wifi), ni una alarma."));
   if (auto ok = check_readings(p.fix, kOsmandNames); !ok) return fail(ok.error());
+  p.report = report_json(report);
   return p;
 }
 

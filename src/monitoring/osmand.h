@@ -6,8 +6,12 @@
 // refusal of that kind is counted in one place.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "core/error.h"
 #include "monitoring/engine.h"
@@ -19,10 +23,48 @@ namespace eq::monitoring {
 // stored as km/h), `bearing` (or `heading`), `altitude`, `accuracy`, `batt` (percent, may have
 // decimals), `alarm` (sos, general → panic; tampering, removing, strap → tamper; lowBattery,
 // lowPower → low battery; others ignored), `valid` (false → no fix). Unknown parameters are
-// ignored (clients send many: hdop, charge, motion, odometer…). A request without coordinates is
-// accepted only when it carries an alarm (a bracelet without GPS pressing its button).
+// kept as attributes (see below). A request without coordinates is accepted when it carries an
+// alarm (a bracelet without GPS pressing its button) or radio data (cell towers, Wi-Fi).
 // Errors are Error::invalid(field, message) with code "invalid_position".
+// Also read: `cell` (repeatable, mcc,mnc,lac,cid[,rssi]) and `wifi` (repeatable, mac,rssi), so
+// a report without a GPS fix (indoors) is accepted, keeps the device alive and is kept for later
+// location; `charge`, `motion`, `event`; any other parameter but `key` is kept as an extra
+// attribute (Position::report). A `cell` or `wifi` value that does not parse is refused naming it.
 Result<Position> parse_osmand(std::string_view params, int64_t received_at);
+
+// The Traccar Client's JSON body (the transistorsoft background-geolocation shape):
+//   {"location": {timestamp, coords:{latitude, longitude, accuracy, speed (m/s), heading, altitude},
+//                 battery:{level (0–1; -1 unknown), is_charging}, event, is_moving, activity:{type},
+//                 mock, odometer, extras:{…}}, "device_id": "…"}
+// `location` may also be an array of such objects (a buffer). -1 for speed, heading, accuracy and
+// altitude means unknown. An alarm may come as `location.alarm` or `location.extras.alarm`.
+// Errors name the field ("device_id", "location.battery.level", "location[2].coords.latitude").
+Result<std::vector<Position>> parse_traccar_json(const nlohmann::json& body, int64_t received_at);
+
+// What a report says besides its fix: radio data for later location, charging, motion, extras.
+struct CellTower {
+  int mcc = 0, mnc = 0;
+  int64_t lac = 0, cid = 0;
+  std::optional<int> rssi;
+};
+struct WifiAccessPoint {
+  std::string mac;  // lower case, ':'-separated
+  int rssi = 0;
+};
+struct Report {
+  std::vector<CellTower> cells;
+  std::vector<WifiAccessPoint> wifi;
+  std::optional<bool> charging, moving;
+  std::string event, activity;
+  bool mock = false;
+  nlohmann::json extras = nlohmann::json::object();
+};
+inline constexpr size_t kMaxExtras = 50;
+inline constexpr size_t kMaxExtrasBytes = 4096;
+Result<CellTower> parse_cell(std::string_view text);
+Result<WifiAccessPoint> parse_wifi(std::string_view text);
+// The JSON object kept in Position::report, or "" when there is nothing to keep.
+std::string report_json(const Report& r);
 
 // Device time as trackers write it: Unix seconds (up to 11 digits, decimals allowed), Unix
 // milliseconds (12 digits or more), or ISO 8601 with a zone; an ISO date-time without a zone is

@@ -292,6 +292,12 @@ std::vector<DeviceView> Service::Impl::devices_of(soci::session& s, int64_t orde
     Query("SELECT loc_enc, at, battery FROM monitoring_positions WHERE device_id = :d AND loc_enc IS NOT NULL ORDER BY at DESC LIMIT 1")
         .bind("d", d.device_id)
         .each(s, [&](const soci::row& r) { d.last = LastFix{open_point(r, 0), get_int(r, 1), get_opt_int(r, 2)}; });
+  for (auto& d : out)
+    Query("SELECT at, loc_enc, battery, report_enc FROM monitoring_positions WHERE device_id = :d ORDER BY at DESC LIMIT 1")
+        .bind("d", d.device_id)
+        .each(s, [&](const soci::row& r) {
+          d.last_report = LastReport{get_int(r, 0), is_null(r, 1), get_opt_int(r, 2), open_text(get_str(r, 3))};
+        });
   return out;
 }
 
@@ -365,7 +371,7 @@ std::optional<IncidentView> Service::Impl::incident(soci::session& s, int64_t id
   std::optional<IncidentView> out;
   std::optional<int64_t> taken_by;
   Query("SELECT i.id, i.order_id, o.label, i.type, i.severity, i.device_id, d.kind, i.zone_id, z.label, i.first_at, i.last_at, "
-        "i.count, i.loc_enc, i.distance_m, i.battery, i.comuna_id, i.state, i.escalated, i.taken_by, i.outcome "
+        "i.count, i.loc_enc, i.distance_m, i.battery, i.comuna_id, i.state, i.escalated, i.taken_by, i.outcome, i.place_at "
         "FROM monitoring_incidents i JOIN monitoring_orders o ON o.id = i.order_id "
         "LEFT JOIN monitoring_devices d ON d.device_id = i.device_id LEFT JOIN monitoring_zones z ON z.id = i.zone_id "
         "WHERE i.id = :id")
@@ -392,6 +398,7 @@ std::optional<IncidentView> Service::Impl::incident(soci::session& s, int64_t id
         v.escalated = store::get_bool(r, 17);
         taken_by = get_opt_int(r, 18);
         v.outcome = get_str(r, 19);
+        v.place_at = get_opt_int(r, 20);
         out = std::move(v);
       });
   if (!out) return out;
@@ -514,13 +521,20 @@ void Service::Impl::advance_dispatch(soci::session& s, int64_t id, const std::st
 
 std::vector<DeviceOnMap> Service::Impl::devices_on_map(soci::session& s) {
   std::vector<DeviceOnMap> out;
-  Query("SELECT d.device_id, d.kind, d.order_id, p.loc_enc, p.at, p.battery FROM monitoring_devices d "
+  // The last fix gives the place; the last report (fix or not) gives the battery and whether the
+  // device is reporting without GPS now.
+  Query("SELECT d.device_id, d.kind, d.order_id, p.loc_enc, p.at, r.battery, r.at, r.loc_enc FROM monitoring_devices d "
         "JOIN monitoring_positions p ON p.device_id = d.device_id AND p.at = (SELECT MAX(at) FROM monitoring_positions q "
-        "WHERE q.device_id = d.device_id AND q.loc_enc IS NOT NULL) WHERE d.active = 1")
+        "WHERE q.device_id = d.device_id AND q.loc_enc IS NOT NULL) "
+        "JOIN monitoring_positions r ON r.device_id = d.device_id AND r.at = (SELECT MAX(at) FROM monitoring_positions q "
+        "WHERE q.device_id = d.device_id) WHERE d.active = 1")
       .each(s, [&](const soci::row& r) {
         auto at = open_point(r, 3);
         if (!at) return;
-        out.push_back({get_str(r, 0), get_str(r, 1), get_int(r, 2), *at, get_int(r, 4), get_opt_int(r, 5)});
+        DeviceOnMap d{get_str(r, 0), get_str(r, 1), get_int(r, 2), *at, get_int(r, 4), get_opt_int(r, 5)};
+        d.report_at = get_int(r, 6);
+        d.no_fix = is_null(r, 7);
+        out.push_back(std::move(d));
       });
   return out;
 }
@@ -644,7 +658,7 @@ std::vector<PositionRow> Service::Impl::recent_positions(soci::session& s, const
 std::vector<IncidentRow> Service::Impl::open_incidents(soci::session& s) {
   std::vector<IncidentRow> out;
   Query("SELECT id, order_id, type, severity, device_id, zone_id, victim_person_id, fold_key, first_at, last_at, count, "
-        "loc_enc, distance_m, battery, comuna_id FROM monitoring_incidents WHERE state <> 'cerrada'")
+        "loc_enc, distance_m, battery, comuna_id, place_at FROM monitoring_incidents WHERE state <> 'cerrada'")
       .each(s, [&](const soci::row& r) {
         IncidentRow in;
         in.id = get_int(r, 0);
@@ -665,6 +679,7 @@ std::vector<IncidentRow> Service::Impl::open_incidents(soci::session& s) {
         in.distance_m = get_opt_double(r, 12).value_or(NAN);
         in.battery = is_null(r, 13) ? -1 : static_cast<int>(get_int(r, 13));
         in.comuna_id = get_str(r, 14);
+        in.place_at = get_opt_int(r, 15).value_or(0);
         out.push_back(std::move(in));
       });
   for (auto& in : out)
@@ -739,9 +754,9 @@ Result<void> Service::Impl::commit(std::vector<std::shared_ptr<Batch>>& batches)
   // transaction (positions come sealed from ingest: one AEAD per row).
   std::vector<std::string> dev;
   std::vector<long long> at, rec, alarms, battery;
-  std::vector<std::string> loc;
+  std::vector<std::string> loc, report;
   std::vector<double> speed, acc;
-  std::vector<soci::indicator> loc_i, speed_i, acc_i, bat_i;
+  std::vector<soci::indicator> loc_i, speed_i, acc_i, bat_i, report_i;
   std::vector<std::string> status;
   for (auto& b : batches)
     for (const auto& p : b->positions) {
@@ -759,22 +774,25 @@ Result<void> Service::Impl::commit(std::vector<std::shared_ptr<Batch>>& batches)
       bat_i.push_back(f.battery_pct >= 0 ? soci::i_ok : soci::i_null);
       alarms.push_back(f.alarms);
       status.push_back(p.status);
+      report.push_back(p.report_enc);
+      report_i.push_back(p.report_enc.empty() ? soci::i_null : soci::i_ok);
     }
   return db.transaction<void>([&](soci::session& s) -> Result<void> {
     if (!dev.empty()) {
-      s << "INSERT INTO monitoring_positions(device_id, at, received_at, loc_enc, speed_kmh, accuracy_m, battery, alarms, status) "
-           "VALUES(:d, :at, :rec, :loc, :speed, :acc, :bat, :alarms, :status) ON CONFLICT (device_id, at) DO NOTHING",
+      s << "INSERT INTO monitoring_positions(device_id, at, received_at, loc_enc, speed_kmh, accuracy_m, battery, alarms, status, "
+           "report_enc) VALUES(:d, :at, :rec, :loc, :speed, :acc, :bat, :alarms, :status, :report) "
+           "ON CONFLICT (device_id, at) DO NOTHING",
           soci::use(dev), soci::use(at), soci::use(rec), soci::use(loc, loc_i), soci::use(speed, speed_i),
-          soci::use(acc, acc_i), soci::use(battery, bat_i), soci::use(alarms), soci::use(status);
+          soci::use(acc, acc_i), soci::use(battery, bat_i), soci::use(alarms), soci::use(status), soci::use(report, report_i);
     }
     for (auto& b : batches) {
       for (const auto& [id, in] : b->incidents) {
         auto q = Query(
             "INSERT INTO monitoring_incidents(id, order_id, type, severity, device_id, zone_id, victim_person_id, fold_key, "
-            "first_at, last_at, count, loc_enc, distance_m, battery, comuna_id, state, created_at) VALUES(:id, :o, :type, :sev, "
-            ":dev, :zone, :victim, :key, :first, :last, :count, :loc, :dist, :bat, :comuna, 'nueva', :now) "
+            "first_at, last_at, count, loc_enc, distance_m, battery, comuna_id, state, created_at, place_at) VALUES(:id, :o, :type, :sev, "
+            ":dev, :zone, :victim, :key, :first, :last, :count, :loc, :dist, :bat, :comuna, 'nueva', :now, :place_at) "
             "ON CONFLICT (id) DO UPDATE SET last_at = excluded.last_at, count = excluded.count, loc_enc = excluded.loc_enc, "
-            "distance_m = excluded.distance_m, battery = excluded.battery");
+            "distance_m = excluded.distance_m, battery = excluded.battery, place_at = excluded.place_at");
         q.bind("id", static_cast<long long>(id))
             .bind("o", static_cast<long long>(in.order_id))
             .bind("type", std::string(to_string(in.type)))
@@ -792,6 +810,7 @@ Result<void> Service::Impl::commit(std::vector<std::shared_ptr<Batch>>& batches)
             .bind_opt("bat", in.battery >= 0 ? std::optional<long long>(in.battery) : std::nullopt)
             .bind("comuna", in.comuna_id)
             .bind("now", now)
+            .bind_opt("place_at", in.place_at ? std::optional<long long>(in.place_at) : std::nullopt)
             .exec(s);
       }
       for (const auto& ar : b->alerts) {

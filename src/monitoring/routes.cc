@@ -66,6 +66,15 @@ std::optional<Credentials> basic_credentials(const Request& req) {
   return Credentials{plain->substr(0, colon), plain->substr(colon + 1)};
 }
 
+// A POST whose body is JSON (declared, or an object without a declared type) is the Traccar
+// Client's; anything else is the OsmAnd form.
+bool is_json_body(const Request& req) {
+  if (req.method != "POST" || req.body.empty()) return false;
+  if (req.header("content-type").find("json") != std::string::npos) return true;
+  const size_t first = req.body.find_first_not_of(" \t\r\n");
+  return first != std::string::npos && req.body[first] == '{';
+}
+
 Caller caller(const Request& req) { return Caller{req.who(), req.client_ip}; }
 
 Json warnings_json(const std::vector<std::string>& ws) {
@@ -526,11 +535,24 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
   auto osmand = [c](Request& req) -> Result<Response> {
     // The parameters come in the query string (GET, and POST as Traccar's clients send it) or as a form body.
     std::string params = req.target.find('?') == std::string::npos ? std::string() : req.target.substr(req.target.find('?') + 1);
-    if (req.method == "POST" && !req.body.empty()) params += (params.empty() ? "" : "&") + req.body;
-    auto pos = parse_osmand(params, now_ms());
-    if (!pos) return fail(pos.error());
+    std::vector<Position> positions;
+    if (is_json_body(req)) {
+      // The Traccar Client's JSON; the key still comes in the query string or as HTTP Basic.
+      // Bounded parse (size, depth) without json_object_body's Content-Type rule: clients differ there.
+      auto body = http::parse_json(req.body);
+      if (!body) return fail(body.error());
+      if (!body->is_object()) return fail(Error::bad_request("malformed_json", "El cuerpo de la solicitud debe ser un objeto JSON."));
+      auto parsed = parse_traccar_json(*body, now_ms());
+      if (!parsed) return fail(parsed.error());
+      positions = std::move(*parsed);
+    } else {
+      if (req.method == "POST" && !req.body.empty()) params += (params.empty() ? "" : "&") + req.body;
+      auto pos = parse_osmand(params, now_ms());
+      if (!pos) return fail(pos.error());
+      positions.push_back(std::move(*pos));
+    }
     Credentials who;
-    who.device_id = pos->device_id;
+    who.device_id = positions.front().device_id;
     if (auto basic = basic_credentials(req)) {
       if (!basic->device_id.empty() && basic->device_id != who.device_id)
         return fail(Error::invalid("id", "El identificador no coincide con el de las credenciales.", "device_mismatch"));
@@ -539,8 +561,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
       who.secret = eq::form_value(params, "key").value_or("");
     }
     if (who.secret.empty()) return fail(Error{401, "device_unauthenticated", "Falta la clave del dispositivo (key).", "key"});
-    std::vector<Position> one{std::move(*pos)};
-    return ingest_reply(*c, req, who, std::move(one), true);
+    return ingest_reply(*c, req, who, std::move(positions), true);
   };
   router.add({"GET", "/api/v1/monitoring/osmand", http::kPublic, "Posición de un dispositivo (protocolo OsmAnd)", tag, osmand});
   router.add({"POST", "/api/v1/monitoring/osmand", http::kPublic, "Posición de un dispositivo (protocolo OsmAnd, formulario)", tag, osmand});

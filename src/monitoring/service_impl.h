@@ -69,6 +69,7 @@ struct PositionRow {
   Fix fix;
   std::string status;   // accepted | stale | duplicate | rejected
   std::string loc_enc;  // the fix sealed by the request's own thread (empty: sealed at commit)
+  std::string report_enc;  // Position::report sealed (empty: nothing besides the fix)
 };
 
 struct IncidentRow {
@@ -80,6 +81,7 @@ struct IncidentRow {
   int count = 0;
   double lat = NAN, lon = NAN, distance_m = NAN;
   int battery = -1;
+  int64_t place_at = 0;  // lat/lon are the last known place, fixed then (the device had no GPS); 0: current
   // What operators and units made of it, as they last committed it: the live message ingest
   // publishes is built from this row, not read back from the database.
   std::string state = "nueva";

@@ -18,7 +18,7 @@ kernel::Module module() {
       .home_items = [](kernel::Context& ctx) -> kernel::HomeSource {
         return [db = &ctx.db](const http::Request& req) { return policy::home_items(*db, req); };
       },
-      .load_demo = [](kernel::Context& ctx) { return policy::load_demo(ctx.db, *ctx.need<audit::Log>(), *ctx.need<auth::Service>()); },
+      .load_demo = [](kernel::Context& ctx) { return policy::load_demo(ctx.db, *ctx.need<audit::Log>(), *ctx.need<auth::Service>(), ctx.data_dir); },
   };
 }
 

@@ -159,7 +159,10 @@ Json Service::instrument_detail(soci::session& s, const Instrument& ins) {
   Json periods = Json::array();
   const auto now = now_ms();
   for (const auto& p : Repository::periods(s, ins.id)) periods.push_back(period_json(p, now));
-  Json j = instrument_summary(ins, Repository::figures(s, ins.id));
+  auto figures = Repository::figures(s, ins.id);
+  Json j = instrument_summary(ins, figures);
+  j["declared"] = checked_figures(s, ins, figures);
+  j["demo_data"] = Repository::has_demo_reports(s, ins.id);
   j["items"] = list;
   j["periods"] = periods;
   j["method"] = kMethod;
@@ -217,10 +220,11 @@ Json Service::item_drilldown(soci::session& s, const Item& item, const http::Pri
   j["children"] = children;
   j["reports"] = reports;
   j["method"] = kMethod;
-  Json declared = Json::array();
+  std::vector<Declared> mine;
   for (const auto& d : Repository::figures(s, item.instrument_id))
-    if (d.item_id && *d.item_id == item.id) declared.push_back(declared_json(d));
-  j["declared"] = declared;
+    if (d.item_id && *d.item_id == item.id) mine.push_back(d);
+  j["declared"] = checked_figures(s, *ins, mine);
+  j["demo_data"] = Repository::has_demo_reports(s, ins->id);
   if (who) {
     j["can_report"] = item.is_leaf && static_cast<bool>(may_report(*who, {{item.institutions.begin(), item.institutions.end()}, item.region_id}));
     Json periods = Json::array();

@@ -148,6 +148,7 @@ Json row_json(const ReportRow& r, const Names& n) {
           {"state", r.report.state},
           {"state_name", report_state_es(r.report.state)},
           {"current", version_json(r.current, n)},
+          {"current_version", r.report.current_version},
           {"validated_version", opt_json(r.report.validated_version)},
           {"validated_progress", opt_json(r.report.validated_progress)},
           {"updated_at", format_datetime_cl(r.report.updated_at)}};

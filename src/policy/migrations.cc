@@ -79,6 +79,23 @@ std::vector<store::Migration> migrations() {
       {"CREATE TABLE policy_bill_links (item_id {{bigint}} NOT NULL REFERENCES policy_items(id), bill_id {{bigint}} NOT NULL, "
        "created_by {{bigint}} NOT NULL, created_at {{bigint}} NOT NULL, PRIMARY KEY (item_id, bill_id))",
        "CREATE INDEX policy_bill_links_bill ON policy_bill_links(bill_id, item_id)"}));
+  // The seed check (seed_check.cc): a declared figure names how the platform computes it from the
+  // records (`metric`) and how the two are compared (`agreement`); the PMG's technical-assistance
+  // log; and a PMG service's outcome for the year (cumple / no cumple) with the reviewer's reason.
+  out.push_back(store::sql_migration(
+      "policy", 4, "seed check, PMG technical assistance and outcomes",
+      {"ALTER TABLE policy_figures ADD COLUMN metric TEXT",
+       // Set by the demo on the instruments whose reports it generates (screens say «datos de demostración»).
+       "ALTER TABLE policy_instruments ADD COLUMN demo_history INTEGER NOT NULL DEFAULT 0",
+       "ALTER TABLE policy_figures ADD COLUMN agreement TEXT NOT NULL DEFAULT 'exacto'",
+       "CREATE TABLE policy_assistance (id {{pk}}, instrument_id {{bigint}} NOT NULL REFERENCES policy_instruments(id), "
+       "held_on {{bigint}} NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('reunion', 'taller', 'jornada', 'videoconferencia')), "
+       "topic TEXT NOT NULL, participants TEXT NOT NULL, illustrative INTEGER NOT NULL DEFAULT 0, created_by {{bigint}}, "
+       "created_at {{bigint}} NOT NULL)",
+       "CREATE INDEX policy_assistance_day ON policy_assistance(instrument_id, held_on)",
+       "CREATE TABLE policy_outcomes (item_id {{bigint}} PRIMARY KEY REFERENCES policy_items(id), "
+       "outcome TEXT NOT NULL CHECK (outcome IN ('cumple', 'no_cumple')), reason TEXT NOT NULL, decided_by {{bigint}}, "
+       "decided_at {{bigint}} NOT NULL)"}));
   return out;
 }
 

@@ -41,6 +41,6 @@ void register_routes(http::Router& router, store::Database& db, std::shared_ptr<
 Result<std::vector<http::Json>> home_items(store::Database& db, const http::Request& req);
 
 // Instruments, items and figures named in the 2020–2021 public account; idempotent.
-Result<void> load_demo(store::Database& db, audit::Log& audit, auth::Service& auth);
+Result<void> load_demo(store::Database& db, audit::Log& audit, auth::Service& auth, const std::string& data_dir);
 
 }  // namespace eq::policy

@@ -54,6 +54,24 @@ Result<Service::Saved> Service::submit_report(const http::Request& req, const Su
   const std::string& narrative = cmd.narrative;
   if (narrative.size() < 10)
     return fail(Error::invalid("narrative", "Describa lo realizado en el período (al menos 10 caracteres).", "required"));
+  // Every file is checked before anything is written: a rejected file leaves no report behind.
+  if (cmd.files.size() > kMaxFilesPerVersion)
+    return fail(Error::invalid("evidence", "Cada versión admite como máximo 10 archivos.", "too_many_files"));
+  std::vector<std::string> types;
+  size_t total = 0;
+  for (size_t k = 0; k < cmd.files.size(); ++k) {
+    auto type = check_evidence(cmd.files[k].filename, cmd.files[k].content_type, cmd.files[k].bytes);
+    if (!type) {
+      auto e = type.error();
+      e.field = "evidence[" + std::to_string(k) + "]";
+      e.message = "«" + cmd.files[k].filename + "»: " + e.message + " No se guardó el reporte.";
+      return fail(e);
+    }
+    types.push_back(*type);
+    total += cmd.files[k].bytes.size();
+  }
+  if (total > kMaxEvidenceBytes)
+    return fail(Error::invalid("evidence", "Los archivos suman más de 1 MB: envíe los demás después, uno por uno.", "file_too_large"));
 
   return db_.transaction<Saved>([&](soci::session& s) -> Result<Saved> {
     auto item = Repository::item(s, cmd.item_id);
@@ -106,8 +124,23 @@ Result<Service::Saved> Service::submit_report(const http::Request& req, const Su
     Repository::insert_version(s, v);
     auto entry = audit::Log::from(req, existing ? "policy.report_resubmit" : "policy.report_submit", "policy_report:" + std::to_string(r.id));
     entry.detail = "item " + std::to_string(item->id) + ", período " + period->label + ", versión " + std::to_string(v.version) +
-                   ", avance " + std::to_string(progress);
+                   ", avance " + std::to_string(progress) + ", " + std::to_string(cmd.files.size()) + " archivo(s)";
     audit_->append(s, entry);
+    for (size_t k = 0; k < cmd.files.size(); ++k) {
+      Evidence e;
+      e.report_id = r.id;
+      e.version = v.version;
+      e.filename = cmd.files[k].filename;
+      e.content_type = types[k];
+      e.size = static_cast<int64_t>(cmd.files[k].bytes.size());
+      e.sha256 = crypto::sha256_hex(cmd.files[k].bytes);
+      e.uploaded_by = req.who().user_id;
+      e.uploaded_at = now;
+      e.id = Repository::insert_evidence(s, e, cmd.files[k].bytes);
+      auto ev = audit::Log::from(req, "policy.evidence_upload", "policy_report:" + std::to_string(r.id));
+      ev.detail = "sha256 " + e.sha256 + ", " + std::to_string(e.size) + " bytes";
+      audit_->append(s, ev);
+    }
     auto fresh = Repository::report(s, r.id);
     return Saved{report_detail(s, *fresh, Sight::full, true), !existing};
   });
@@ -162,6 +195,12 @@ Result<Json> Service::review_report(const http::Request& req, int64_t report_id,
       return fail(Error::conflict("not_pending", "El reporte no está pendiente de validación (" + report_state_es(r->state) + ").", "report_id"));
     auto v = Repository::version(s, r->id, r->current_version);
     if (auto ok = may_review(req.who(), v->submitted_by); !ok) return fail(ok.error());
+    // The analyst decides on the version they read; if another one is current now, they re-read.
+    if (cmd.version != r->current_version)
+      return fail(Error::conflict("stale_version", "Usted revisó la versión " + std::to_string(cmd.version) +
+                                                       ", pero la versión vigente del reporte es la " + std::to_string(r->current_version) +
+                                                       ". Vuelva a abrir el reporte antes de decidir.",
+                                  "version"));
     v->decision = decision == "validar" ? "validado" : "devuelto";
     v->reviewed_by = req.who().user_id;
     v->reviewed_at = now_ms();
@@ -217,10 +256,23 @@ Result<ExportTable> Service::reports_export(const http::Principal& who, ReportFi
   });
 }
 
+// Each waiting report with the version to validate and that version's evidence beside it.
 Result<Json> Service::queue() {
   ReportFilter f;
   f.state = "enviado";
-  return report_list(f);
+  auto list = report_list(f);
+  if (!list) return list;
+  return store::with_session<Json>(db_, [&](soci::session& s) -> Result<Json> {
+    Json out = *list;
+    for (auto& row : out["items"]) {
+      const int64_t id = row["id"].get<int64_t>(), version = row["current_version"].get<int64_t>();
+      Json ev = Json::array();
+      for (const auto& e : Repository::evidence_of(s, id))
+        if (e.version == version) ev.push_back(evidence_json(e, true));
+      row["evidence"] = ev;
+    }
+    return out;
+  });
 }
 
 Result<Json> Service::report(const http::Principal& who, int64_t id) {

@@ -367,7 +367,7 @@ int64_t Repository::insert_item(soci::session& s, const Item& i) {
                  .num("now", now)
                  .num("now2", now)
                  .scalar(s);
-  set_institutions(s, id, i.institutions);
+  set_institutions(s, id, i.institutions, true);  // a new item has no rows yet
   return id;
 }
 
@@ -396,8 +396,8 @@ void Repository::update_item(soci::session& s, const Item& i) {
       .exec(s);
 }
 
-void Repository::set_institutions(soci::session& s, int64_t item_id, const std::vector<int64_t>& institutions) {
-  Q("DELETE FROM policy_item_institutions WHERE item_id = :i").num("i", item_id).exec(s);
+void Repository::set_institutions(soci::session& s, int64_t item_id, const std::vector<int64_t>& institutions, bool fresh) {
+  if (!fresh) Q("DELETE FROM policy_item_institutions WHERE item_id = :i").num("i", item_id).exec(s);
   std::set<int64_t> seen;
   for (auto inst : institutions) {
     if (!seen.insert(inst).second) continue;
@@ -490,13 +490,15 @@ std::optional<Report> Repository::report_for(soci::session& s, int64_t item_id, 
 
 int64_t Repository::insert_report(soci::session& s, const Report& r) {
   const long long now = now_ms();
-  return *Q("INSERT INTO policy_reports(item_id, period_id, institution_id, state, current_version, created_at, updated_at) "
-            "VALUES(:i, :p, :inst, :state, :v, :now, :now2) RETURNING id")
+  return *Q("INSERT INTO policy_reports(item_id, period_id, institution_id, state, current_version, validated_version, "
+            "validated_progress, created_at, updated_at) VALUES(:i, :p, :inst, :state, :v, :vv, :vp, :now, :now2) RETURNING id")
               .num("i", r.item_id)
               .num("p", r.period_id)
               .num("inst", r.institution_id)
               .str("state", r.state)
               .num("v", r.current_version)
+              .opt_num("vv", r.validated_version)
+              .opt_dbl("vp", r.validated_progress)
               .num("now", now)
               .num("now2", now)
               .scalar(s);
@@ -533,8 +535,14 @@ std::optional<Version> Repository::version(soci::session& s, int64_t report_id, 
 }
 
 int64_t Repository::insert_version(soci::session& s, const Version& v) {
-  return *Q("INSERT INTO policy_report_versions(report_id, version, status, progress, narrative, late, submitted_by, submitted_at) "
-            "VALUES(:r, :v, :status, :progress, :narrative, :late, :by, :at) RETURNING id")
+  // A version is inserted undecided by the workflow; the demo's history inserts decided ones.
+  return *Q("INSERT INTO policy_report_versions(report_id, version, status, progress, narrative, late, submitted_by, submitted_at, "
+            "decision, reviewed_by, reviewed_at, review_comments) "
+            "VALUES(:r, :v, :status, :progress, :narrative, :late, :by, :at, :d, :rby, :rat, :c) RETURNING id")
+              .opt_str("d", v.decision)
+              .opt_num("rby", v.reviewed_by)
+              .opt_num("rat", v.reviewed_at)
+              .opt_str("c", v.review_comments)
               .num("r", v.report_id)
               .num("v", v.version)
               .str("status", v.status)
@@ -634,8 +642,8 @@ std::optional<std::string> Repository::blob(soci::session& s, const std::string&
 
 std::vector<Declared> Repository::figures(soci::session& s, std::optional<int64_t> instrument_id) {
   std::vector<Declared> out;
-  Q q(std::string("SELECT id, instrument_id, item_id, label, value, numerator, denominator, unit, value_text, source "
-                  "FROM policy_figures") +
+  Q q(std::string("SELECT id, instrument_id, item_id, label, value, numerator, denominator, unit, value_text, source, "
+                  "metric, agreement FROM policy_figures") +
       (instrument_id ? " WHERE instrument_id = " + std::to_string(*instrument_id) : std::string()) +
       " ORDER BY instrument_id, position, id");
   q.each(s, [&](const soci::row& r) {
@@ -650,6 +658,8 @@ std::vector<Declared> Repository::figures(soci::session& s, std::optional<int64_
     d.unit = get_str(r, 7);
     d.value_text = get_str(r, 8);
     d.source = get_str(r, 9);
+    d.metric = get_str(r, 10);
+    d.agreement = get_str(r, 11);
     out.push_back(d);
   });
   return out;
@@ -657,7 +667,8 @@ std::vector<Declared> Repository::figures(soci::session& s, std::optional<int64_
 
 int64_t Repository::insert_figure(soci::session& s, const Declared& f, int64_t position) {
   return *Q("INSERT INTO policy_figures(instrument_id, item_id, label, value, numerator, denominator, unit, value_text, source, "
-            "position) VALUES(:ins, :item, :label, :value, :num, :den, :unit, :text, :source, :pos) RETURNING id")
+            "position, metric, agreement) VALUES(:ins, :item, :label, :value, :num, :den, :unit, :text, :source, :pos, :metric, :agr) "
+            "RETURNING id")
               .num("ins", f.instrument_id)
               .opt_num("item", f.item_id)
               .str("label", f.label)
@@ -668,7 +679,95 @@ int64_t Repository::insert_figure(soci::session& s, const Declared& f, int64_t p
               .opt_str("text", f.value_text)
               .opt_str("source", f.source)
               .num("pos", position)
+              .opt_str("metric", f.metric)
+              .str("agr", f.agreement.empty() ? "exacto" : f.agreement)
               .scalar(s);
+}
+
+// ---------------------------------------------------------------- PMG: assistance and outcomes
+
+bool Repository::has_demo_reports(soci::session& s, int64_t instrument_id) {
+  return Q("SELECT 1 FROM policy_instruments WHERE id = :i AND demo_history = 1").num("i", instrument_id).scalar(s).has_value();
+}
+
+void Repository::mark_demo_history(soci::session& s, int64_t instrument_id) {
+  Q("UPDATE policy_instruments SET demo_history = 1 WHERE id = :i").num("i", instrument_id).exec(s);
+}
+
+void Repository::link_bill(soci::session& s, int64_t item_id, int64_t bill_id, int64_t by) {
+  if (Q("SELECT 1 FROM policy_bill_links WHERE item_id = :i AND bill_id = :b").num("i", item_id).num("b", bill_id).scalar(s)) return;
+  Q("INSERT INTO policy_bill_links(item_id, bill_id, created_by, created_at) VALUES(:i, :b, :by, :at)")
+      .num("i", item_id)
+      .num("b", bill_id)
+      .num("by", by)
+      .num("at", now_ms())
+      .exec(s);
+}
+
+std::vector<Assistance> Repository::assistance(soci::session& s, int64_t instrument_id) {
+  std::vector<Assistance> out;
+  Q("SELECT id, instrument_id, held_on, kind, topic, participants, illustrative FROM policy_assistance "
+    "WHERE instrument_id = :i ORDER BY held_on, id")
+      .num("i", instrument_id)
+      .each(s, [&](const soci::row& r) {
+        Assistance a;
+        a.id = get_int(r, 0);
+        a.instrument_id = get_int(r, 1);
+        a.held_on = get_int(r, 2);
+        a.kind = get_str(r, 3);
+        a.topic = get_str(r, 4);
+        a.participants = get_str(r, 5);
+        a.illustrative = get_int(r, 6) != 0;
+        out.push_back(a);
+      });
+  return out;
+}
+
+int64_t Repository::insert_assistance(soci::session& s, const Assistance& a, std::optional<int64_t> by) {
+  return *Q("INSERT INTO policy_assistance(instrument_id, held_on, kind, topic, participants, illustrative, created_by, created_at) "
+            "VALUES(:i, :d, :k, :t, :p, :il, :by, :now) RETURNING id")
+              .num("i", a.instrument_id)
+              .num("d", a.held_on)
+              .str("k", a.kind)
+              .str("t", a.topic)
+              .str("p", a.participants)
+              .num("il", a.illustrative ? 1 : 0)
+              .opt_num("by", by)
+              .num("now", now_ms())
+              .scalar(s);
+}
+
+std::map<int64_t, Outcome> Repository::outcomes(soci::session& s, int64_t instrument_id) {
+  std::map<int64_t, Outcome> out;
+  Q("SELECT o.item_id, o.outcome, o.reason, o.decided_by, o.decided_at FROM policy_outcomes o "
+    "JOIN policy_items i ON i.id = o.item_id WHERE i.instrument_id = :i")
+      .num("i", instrument_id)
+      .each(s, [&](const soci::row& r) {
+        Outcome o;
+        o.item_id = get_int(r, 0);
+        o.outcome = get_str(r, 1);
+        o.reason = get_str(r, 2);
+        o.decided_by = get_opt_int(r, 3);
+        o.decided_at = get_int(r, 4);
+        out[o.item_id] = o;
+      });
+  return out;
+}
+
+void Repository::save_outcome(soci::session& s, const Outcome& o) {
+  Q("DELETE FROM policy_outcomes WHERE item_id = :i").num("i", o.item_id).exec(s);
+  Q("INSERT INTO policy_outcomes(item_id, outcome, reason, decided_by, decided_at) VALUES(:i, :o, :r, :by, :at)")
+      .num("i", o.item_id)
+      .str("o", o.outcome)
+      .str("r", o.reason)
+      .opt_num("by", o.decided_by)
+      .num("at", o.decided_at)
+      .exec(s);
+  Q("UPDATE policy_items SET status = :st, updated_at = :at WHERE id = :i")
+      .str("st", o.outcome == "cumple" ? "cumplido" : "no_cumplido")
+      .num("at", o.decided_at)
+      .num("i", o.item_id)
+      .exec(s);
 }
 
 // ---------------------------------------------------------------- stored figures

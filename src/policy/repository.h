@@ -79,6 +79,23 @@ struct Declared {
   std::string label;
   std::optional<double> value, numerator, denominator;
   std::string unit, value_text, source;
+  std::string metric;     // how the platform computes it from the records (seed_check.h); empty: not computed
+  std::string agreement;  // exacto | mas_de: how the stated and the computed figure are compared
+};
+// A PMG technical-assistance session (meeting, workshop, working day, videoconference).
+struct Assistance {
+  int64_t id = 0, instrument_id = 0;
+  int64_t held_on = 0;  // first instant of the day (America/Santiago)
+  std::string kind, topic, participants;
+  bool illustrative = false;  // demo rows the seed only counts
+};
+// A PMG service's outcome for its year, decided by the ministry's reviewer.
+struct Outcome {
+  int64_t item_id = 0;
+  std::string outcome;  // cumple | no_cumple
+  std::string reason;
+  std::optional<int64_t> decided_by;
+  int64_t decided_at = 0;
 };
 
 struct ReportFilter {
@@ -108,7 +125,7 @@ class Repository {
   static std::vector<Item> children(soci::session& s, int64_t parent_id);
   static int64_t insert_item(soci::session& s, const Item& i);
   static void update_item(soci::session& s, const Item& i);  // descriptive fields, weight, status, indicator
-  static void set_institutions(soci::session& s, int64_t item_id, const std::vector<int64_t>& institutions);
+  static void set_institutions(soci::session& s, int64_t item_id, const std::vector<int64_t>& institutions, bool fresh = false);
   static std::vector<int64_t> institutions_of(soci::session& s, int64_t item_id);
   static std::map<int64_t, std::vector<int64_t>> institutions_of_children(soci::session& s, int64_t parent_id);
   static int64_t count_children(soci::session& s, int64_t parent_id);
@@ -138,6 +155,17 @@ class Repository {
 
   static std::vector<Declared> figures(soci::session& s, std::optional<int64_t> instrument_id);
   static int64_t insert_figure(soci::session& s, const Declared& f, int64_t position);
+  // Whether the instrument's reports include the demo's generated history (marked by the demo when
+  // it generates them), so every screen showing its figures can say they are demo data.
+  static bool has_demo_reports(soci::session& s, int64_t instrument_id);
+  static void mark_demo_history(soci::session& s, int64_t instrument_id);
+  // Links an Agenda Mujer item to a bill of the legislative agenda (idempotent).
+  static void link_bill(soci::session& s, int64_t item_id, int64_t bill_id, int64_t by);
+  static std::vector<Assistance> assistance(soci::session& s, int64_t instrument_id);
+  static int64_t insert_assistance(soci::session& s, const Assistance& a, std::optional<int64_t> by);
+  static std::map<int64_t, Outcome> outcomes(soci::session& s, int64_t instrument_id);  // by item id
+  // Writes the outcome and the item's status (cumplido / no_cumplido) together.
+  static void save_outcome(soci::session& s, const Outcome& o);
 
   // What refresh_figures (rollup.cc) reads and writes; nothing else writes the stored figures.
   // Reports with a validated version, oldest period closing first.

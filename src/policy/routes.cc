@@ -3,6 +3,7 @@
 // routes show validated progress only; every change needs its permission.
 #include <algorithm>
 
+#include "core/crypto.h"
 #include "core/text.h"
 #include "http/fields.h"
 #include "policy/exports.h"
@@ -196,7 +197,8 @@ void register_routes(http::Router& router, store::Database& db, std::shared_ptr<
 
   // ------------------------------------------------------------ reporting
   http::Schema submit = {{"item_id", T::integer, true}, {"period_id", T::integer, true}, {"status", T::string, true, 20},
-                         {"progress", T::integer, true}, {"narrative", T::string, true, 5000}};
+                         {"progress", T::integer, true}, {"narrative", T::string, true, 5000},
+                         {"evidence", T::array, false, kMaxFilesPerVersion + 1}};
   router.add({"POST", "/api/v1/policy/reports", kReport,
               "Enviar el reporte de un ítem para un período (o una nueva versión si fue devuelto)", tag,
               [svc, submit](Request& req) -> Result<Response> {
@@ -212,6 +214,22 @@ void register_routes(http::Router& router, store::Database& db, std::shared_ptr<
                 cmd.status = http::body_text(*body, "status");
                 if (auto it = body->find("progress"); it != body->end() && !it->is_null()) cmd.progress = it->get<int64_t>();
                 cmd.narrative = http::body_text(*body, "narrative");
+                // Files sent with the report: {filename, content_type, data (base64)}; the service
+                // checks every one before it writes anything.
+                if (auto ev = body->find("evidence"); ev != body->end() && ev->is_array()) {
+                  for (size_t k = 0; k < ev->size(); ++k) {
+                    const auto& f = (*ev)[k];
+                    const std::string field = "evidence[" + std::to_string(k) + "]";
+                    if (!f.is_object() || !f.contains("filename") || !f["filename"].is_string() || !f.contains("data") ||
+                        !f["data"].is_string())
+                      return fail(Error::invalid(field, "Cada archivo lleva «filename» y «data» (base64).", "invalid_file"));
+                    auto bytes = crypto::from_base64(f["data"].get<std::string>());
+                    if (!bytes) return fail(Error::invalid(field, "El contenido del archivo no es base64 válido. No se guardó el reporte.", "invalid_base64"));
+                    cmd.files.push_back({trim(f["filename"].get<std::string>()),
+                                         f.contains("content_type") && f["content_type"].is_string() ? f["content_type"].get<std::string>() : "",
+                                         std::move(*bytes)});
+                  }
+                }
                 auto saved = svc->submit_report(req, cmd);
                 if (!saved) return fail(saved.error());
                 return Response::json(saved->body, saved->created ? 201 : 200);
@@ -228,7 +246,7 @@ void register_routes(http::Router& router, store::Database& db, std::shared_ptr<
   // ------------------------------------------------------------ validation and management
   router.add({"GET", "/api/v1/policy/queue", kValidate, "Cola de validación: reportes enviados, los más antiguos primero", tag,
               [svc](Request&) { return json_answer(svc->queue()); }});
-  http::Schema review = {{"decision", T::string, true, 20}, {"comments", T::string, false, 2000}};
+  http::Schema review = {{"decision", T::string, true, 20}, {"comments", T::string, false, 2000}, {"version", T::integer, true}};
   router.add({"POST", "/api/v1/policy/reports/{id}/review", kValidate,
               "Validar o devolver con observaciones un reporte (no el propio)", tag,
               [svc, review](Request& req) -> Result<Response> {
@@ -236,7 +254,8 @@ void register_routes(http::Router& router, store::Database& db, std::shared_ptr<
                 if (!id) return fail(Error::not_found("No existe un reporte con ese identificador."));
                 auto body = http::parse_body(req, review);
                 if (!body) return fail(body.error());
-                return json_answer(svc->review_report(req, *id, {http::body_text(*body, "decision"), http::body_text(*body, "comments")}));
+                return json_answer(svc->review_report(
+                    req, *id, {http::body_text(*body, "decision"), http::body_text(*body, "comments"), (*body)["version"].get<int64_t>()}));
               },
               review});
   http::Schema new_instrument = {{"code", T::string, true, 60},         {"name", T::string, true, 300},
@@ -322,6 +341,45 @@ void register_routes(http::Router& router, store::Database& db, std::shared_ptr<
                 return json_answer(svc->reopen_period(req, *id, http::body_text(*body, "until"), http::body_text(*body, "reason")));
               },
               reopen});
+
+  // ------------------------------------------------------------ seed check, PMG, regional view
+  router.add({"GET", "/api/v1/policy/public/checks", http::kPublic,
+              "Cada cifra de la Cuenta Pública junto a la misma cifra calculada desde los registros, y si coinciden", tag,
+              [svc](Request&) { return json_answer(svc->seed_checks()); }});
+  router.add({"GET", "/api/v1/policy/public/instruments/{id}/assistance", http::kPublic,
+              "Registro de asistencia técnica de un instrumento PMG (reuniones, talleres, jornadas)", tag,
+              [svc](Request& req) -> Result<Response> {
+                auto id = http::path_id(req);
+                if (!id) return fail(Error::not_found("No existe un instrumento con ese identificador."));
+                return json_answer(svc->assistance(*id));
+              }});
+  http::Schema new_assistance = {{"instrument_id", T::integer, true}, {"held_on", T::string, true, 10}, {"kind", T::string, true, 20},
+                                 {"topic", T::string, true, 500}, {"participants", T::string, true, 1000}};
+  router.add({"POST", "/api/v1/policy/assistance", kValidate, "Registrar una sesión de asistencia técnica del PMG", tag,
+              [svc, new_assistance](Request& req) -> Result<Response> {
+                auto body = http::parse_body(req, new_assistance);
+                if (!body) return fail(body.error());
+                auto ins = body_id(*body, "instrument_id");
+                if (!ins) return fail(ins.error());
+                Service::NewAssistance cmd{*ins, http::body_text(*body, "held_on"), http::body_text(*body, "kind"),
+                                           http::body_text(*body, "topic"), http::body_text(*body, "participants")};
+                return json_answer(svc->add_assistance(req, cmd), 201);
+              },
+              new_assistance});
+  http::Schema outcome = {{"outcome", T::string, true, 20}, {"reason", T::string, true, 2000}};
+  router.add({"POST", "/api/v1/policy/items/{id}/outcome", kValidate,
+              "Resultado PMG de un servicio en su año: cumple / no_cumple, con su fundamento", tag,
+              [svc, outcome](Request& req) -> Result<Response> {
+                auto id = http::path_id(req);
+                if (!id) return fail(Error::not_found("No existe un ítem con ese identificador."));
+                auto body = http::parse_body(req, outcome);
+                if (!body) return fail(body.error());
+                return json_answer(svc->decide_outcome(req, *id, http::body_text(*body, "outcome"), http::body_text(*body, "reason")));
+              },
+              outcome});
+  router.add({"GET", "/api/v1/policy/regional", kRead,
+              "La agenda regional de la región de quien consulta (region=código para usuarios de alcance nacional)", tag,
+              [svc](Request& req) { return json_answer(svc->regional(req.who(), req.query_param("region"))); }});
 }
 
 }  // namespace eq::policy

@@ -34,6 +34,11 @@ class Service {
     std::string status;
     std::optional<int64_t> progress;
     std::string narrative;
+    // Evidence sent with the report: saved with it in one transaction, or nothing is saved.
+    struct NewFile {
+      std::string filename, content_type, bytes;
+    };
+    std::vector<NewFile> files;
   };
   struct Saved {
     Json body;
@@ -45,6 +50,7 @@ class Service {
   struct Review {
     std::string decision;  // validar | devolver
     std::string comments;
+    int64_t version = 0;   // the version the analyst read; another one is current → 409 stale_version
   };
   Result<Json> review_report(const http::Request& req, int64_t report_id, const Review& cmd);
   // Lists: the filter is narrowed by the object rule (access.h list_scope) before it is read.
@@ -85,12 +91,28 @@ class Service {
   // by = instrument | institution | region (checked by the caller)
   Result<std::vector<FigureRow>> rollup(const std::string& by);
   Result<Json> history(std::optional<int64_t> instrument_id);
+  // Every declared figure with the same figure computed from the records and whether they agree
+  // (seed_check.h); what Cuenta Pública (issue 16) reads.
+  Result<Json> seed_checks();
+
+  // ------------------------------------------------------------ pmg.cc
+  // Outcome of a PMG service (an item of a «pmg» instrument with measures below it) for its year.
+  Result<Json> decide_outcome(const http::Request& req, int64_t item_id, const std::string& outcome, const std::string& reason);
+  Result<Json> assistance(int64_t instrument_id);
+  struct NewAssistance {
+    int64_t instrument_id = 0;
+    std::string held_on, kind, topic, participants;
+  };
+  Result<Json> add_assistance(const http::Request& req, const NewAssistance& cmd);
+  // A SEREMI's own region: its agenda's items with their figures and each item's reports.
+  Result<Json> regional(const http::Principal& who, const std::string& region_id);
 
  private:
   Names names(const std::set<int64_t>& users, const std::set<int64_t>& institutions);
   Result<Json> report_list(const ReportFilter& f);  // rows with the names beside them
   Json report_detail(soci::session& s, const Report& r, Sight sight, bool downloadable);
   Json instrument_detail(soci::session& s, const Instrument& ins);
+  Json checked_figures(soci::session& s, const Instrument& ins, const std::vector<Declared>& all);
   Json item_drilldown(soci::session& s, const Item& item, const http::Principal* who);
   Result<std::vector<int64_t>> institution_ids(const Json& body);
   Result<void> apply_item_fields(Item& i, const Json& body, bool creating);

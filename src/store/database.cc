@@ -218,7 +218,57 @@ bool Database::ensure_connected(soci::session& s) {
   }
 }
 
+namespace {
+// The databases on which this thread has a transaction open (a thread rarely touches more than one).
+thread_local std::vector<const Database*> open_transactions;
+}  // namespace
+
+TransactionScope::TransactionScope(const Database* db) : db_(db) {
+  for (auto* d : open_transactions) nested_ = nested_ || d == db;
+  if (nested_) {
+    spdlog::error("nested transaction refused: this thread already holds a transaction on this database");
+    return;
+  }
+  open_transactions.push_back(db);
+}
+
+TransactionScope::~TransactionScope() {
+  if (nested_) return;
+  for (auto it = open_transactions.begin(); it != open_transactions.end(); ++it)
+    if (*it == db_) {
+      open_transactions.erase(it);
+      break;
+    }
+}
+
+Error nested_transaction_error() {
+  return Error{500, "nested_transaction", "Error interno: operación de base de datos anidada. Se registró para su corrección.", {}};
+}
+
+namespace {
+// The session this thread holds on each database, and how many leases share it.
+struct Held {
+  const Database* db;
+  size_t slot;
+  int depth;
+};
+thread_local std::vector<Held> held_sessions;
+Held* held_by_this_thread(const Database* db) {
+  for (auto& h : held_sessions)
+    if (h.db == db) return &h;
+  return nullptr;
+}
+}  // namespace
+
 Result<Lease> Database::lease(std::chrono::milliseconds timeout) {
+  // A thread that already holds a session (a service reading another module's data through an
+  // adapter, inside its own unit of work) gets the same one back. A second session would see
+  // the data without the first one's uncommitted writes, and with every pool thread doing it at
+  // once the pool ran dry and each waited out the lease timeout.
+  if (auto* h = held_by_this_thread(this)) {
+    ++h->depth;
+    return Lease(this, h->slot);
+  }
   size_t slot = 0;
   {
     std::unique_lock lock(mu_);
@@ -241,12 +291,17 @@ Result<Lease> Database::lease(std::chrono::milliseconds timeout) {
     busy_[slot] = true;
     ++in_use_;
   }
+  held_sessions.push_back({this, slot, 1});
   Lease lease(this, slot);
   if (!ensure_connected(*sessions_[slot])) return fail(Error::unavailable("La base de datos no responde. Intente nuevamente en unos segundos."));
   return lease;
 }
 
 void Database::release(size_t slot) {
+  if (auto* h = held_by_this_thread(this); h && h->slot == slot) {
+    if (--h->depth > 0) return;
+    held_sessions.erase(held_sessions.begin() + (h - held_sessions.data()));
+  }
   {
     std::lock_guard lock(mu_);
     busy_[slot] = false;

@@ -100,8 +100,26 @@ std::optional<std::string> postgres_keywords(const std::string& url);
 // Maps a database exception to the error the caller sees, without leaking internals.
 Error database_error(const std::exception& e);
 
+// A transaction opened by a thread that already holds one on the same database is a bug in either
+// backend: on SQLite the inner BEGIN IMMEDIATE waits out the busy timeout for the write lock its own
+// thread holds (a 10-second stall, then an error); on PostgreSQL the inner transaction can wait
+// forever for a lock (the audit chain's) the outer one holds. It is refused at once and logged.
+class TransactionScope {
+ public:
+  explicit TransactionScope(const Database* db);
+  ~TransactionScope();
+  bool nested() const { return nested_; }
+
+ private:
+  const Database* db_;
+  bool nested_ = false;
+};
+Error nested_transaction_error();
+
 template <typename T>
 Result<T> Database::transaction(const std::function<Result<T>(soci::session&)>& fn) {
+  TransactionScope scope(this);
+  if (scope.nested()) return fail(nested_transaction_error());
   auto lease_or = lease();
   if (!lease_or) return fail(lease_or.error());
   soci::session& s = **lease_or;

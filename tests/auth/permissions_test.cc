@@ -56,7 +56,8 @@ TEST(AuthPermissions, OnlySystemAdministratorsGrantSystemRoles) {
 // every (granter role, role, same/other institution, institution type) combination checked
 // against it: a change to either side that the other does not share fails here.
 namespace spec {
-const std::set<std::string> national = {"admin", "analyst", "operator"};
+// board_candidate: a woman of the Registro de Directoras; only the system administration makes her account.
+const std::set<std::string> national = {"admin", "analyst", "operator", "channels_supervisor", "board_candidate"};
 bool fits(const std::string& role, const std::string& type) {
   static const std::map<std::string, std::set<std::string>> types = {
       {"admin", {"ministry", "public_service"}},
@@ -70,6 +71,10 @@ bool fits(const std::string& role, const std::string& type) {
       {"responder", {"police"}},
       {"pharmacy", {"pharmacy"}},
       {"company", {"company"}},
+      {"channels_supervisor", {"public_service"}},
+      {"house_staff", {"sernameg_centre", "civil_society"}},
+      {"steward", {"ministry", "public_service"}},
+      {"board_candidate", {"individual"}},
   };
   if (role == "institution_admin") return true;
   return types.at(role).count(type) > 0;

@@ -252,6 +252,10 @@ describe('creating accounts', () => {
       responder: 'Carabineros de Chile',
       pharmacy: 'Farmacia Comunitaria Providencia',
       company: 'Consultora de Directorios Andes',
+      channels_supervisor: 'Servicio Nacional de la Mujer y la Equidad de Género (SernamEG)',
+      house_staff: 'Casa de Acogida Región de Valparaíso',
+      steward: 'Instituto Nacional de Estadísticas (INE)',
+      board_candidate: 'Mujeres inscritas en el Registro de Directoras',
     };
     const roles = (await admin.get('/api/v1/roles')).json.items.map((x) => x.id);
     const refused = [];
@@ -345,6 +349,10 @@ describe('who may grant which role (issue 11, item 4)', () => {
       institution_admin: 201, case_worker: 201, // its own teams
       admin: 403, analyst: 403, operator: 403, // national roles: only the system administration
       focal_point: 422, seremi: 422, municipal: 422, responder: 422, pharmacy: 422, company: 422, // not a centre's roles
+      channels_supervisor: 403, // national: the 1455's supervision is handed out by the system administration
+      house_staff: 201, // a shelter's team may be run by a women's centre
+      steward: 422, // statistics stewards are ministries and public services
+      board_candidate: 403, // a woman of the Registro de Directoras: accounts made by the system administration
     };
     const roles = (await admin.get('/api/v1/roles')).json.items.map((x) => x.id);
     for (const role of roles) {

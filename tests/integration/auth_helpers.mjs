@@ -22,6 +22,9 @@ export const DEMO = {
   responder: { email: 'patrulla@equidad.demo', role: 'responder', totp: true }, // Carabineros de Chile
   pharmacy: { email: 'farmacia@equidad.demo', role: 'pharmacy', totp: false },
   company: { email: 'empresa@equidad.demo', role: 'company', totp: false },
+  channels_supervisor: { email: 'supervision@equidad.demo', role: 'channels_supervisor', totp: true },
+  house_staff: { email: 'casa@equidad.demo', role: 'house_staff', totp: true }, // Casa de Acogida Región de Valparaíso
+  board_candidate: { email: 'directora@equidad.demo', role: 'board_candidate', totp: false }, // Registro de Directoras
 };
 
 // --- TOTP (RFC 6238: HMAC-SHA1, 6 digits, 30 s)

@@ -134,6 +134,10 @@ export async function startServer({ extraArgs = [], db, env, web, startTimeoutMs
           const result = await exited;
           clearTimeout(timer);
           await cleanupAll();
+          // A transaction opened inside another one is refused by the server and logged (it used
+          // to stall SQLite for 10 s and could hang PostgreSQL); any such line fails the test.
+          const nested = stderr.split('\n').filter((l) => l.includes('nested transaction refused'));
+          if (nested.length) throw new Error(`the server refused ${nested.length} nested transaction(s):\n${nested.join('\n')}`);
           return result;
         })();
       }

@@ -116,12 +116,22 @@ before(async () => {
   add('salud', focal, 'focal');
   add('educ', focalEduc, 'focal');
   add('walker', walker, 'worker');
+  // «Mascarilla 19»: the demo pharmacy (enrolled by the demo) and a second one, enrolled here by
+  // SernamEG's supervision.
+  const f2 = await sysAdmin.post('/api/v1/institutions', { name: 'Farmacia de Prueba Antofagasta', type: 'pharmacy', region_id: '02', comuna_id: '02101' });
+  assert.equal(f2.status, 201, f2.text);
+  const [farmacia, farmacia2, supervision] = await Promise.all([
+    signIn('farmacia@equidad.demo'), newAccount(f2.json.id, ['pharmacy'], 'Química de Turno'), signIn('supervision@equidad.demo')]);
+  const enrolled = await supervision.post('/api/v1/pharmacy/enrolments', { institution_id: f2.json.id, name: 'Farmacia de Prueba Antofagasta', comuna: '02101' });
+  assert.equal(enrolled.status, 201, enrolled.text);
+  add('farmacia', farmacia, 'pharmacy');
+  add('farmacia2', farmacia2, 'pharmacy');
 });
 after(async () => { await srv?.stop(); });
 
 // Who owns and who reaches for each actor's objects. `sernameg` (the 1455 operator) reads the
 // registry but writes nothing in it, and is national for early alerts by design.
-const OWNERS = { worker: ['centro', 'carab', 'centro2'], admin: ['centro', 'centro2'], unit: ['muni', 'carab', 'pintana'], focal: ['salud', 'educ'] };
+const OWNERS = { worker: ['centro', 'carab', 'centro2'], admin: ['centro', 'centro2'], unit: ['muni', 'carab', 'pintana'], focal: ['salud', 'educ'], pharmacy: ['farmacia', 'farmacia2'] };
 const EXTRA_READERS = { personRead: ['sernameg'], personSearch: ['sernameg'], accessLogRead: ['sernameg'], recordRead: ['sernameg'] };
 function pairs(actor, check) {
   const owners = OWNERS[actor];
@@ -336,7 +346,12 @@ const policyBase = () => cached('policy', async () => {
   const cm = list.json.items.find((i) => i.code === 'compromisos-ministeriales');
   const detail = await srv.request('GET', `/api/v1/policy/public/instruments/${cm.id}`);
   const items = detail.json.items;
-  const leaf = (name) => { const p = items.find((i) => i.title === name && !i.parent_id); return items.find((i) => i.parent_id === p.id); };
+  // The ministry's first commitment that takes reports (the demo groups them under axes).
+  const leaf = (name) => {
+    let p = items.find((i) => i.title === name && !i.parent_id);
+    while (p && !p.is_leaf) p = items.find((i) => i.parent_id === p.id);
+    return p;
+  };
   return { items: { salud: leaf('Ministerio de Salud'), educ: leaf('Ministerio de Educación') }, period: detail.json.periods.find((p) => p.state === 'abierto') };
 });
 const policyReport = (A) => cached(`report:${A.key}`, async () => {
@@ -367,6 +382,13 @@ function answerText(res) {
 
 // ------------------------------------------------------------------ the checks
 // Each resolves the list of failures for one pair (A owns, B reaches), or for A as owner.
+// One report of pharmacy A (a woman who said «Mascarilla 19» there), made once per run.
+const pharmacyReport = (A) => cached(`m19:${A.key}`, async () => {
+  const r = await A.pharmacy.post('/api/v1/pharmacy/reports', { alias: 'Prueba', safe_contact: 'Llamar por la tarde.', in_danger: false });
+  assert.equal(r.status, 201, r.text);
+  return r.json;
+});
+
 const CHECKS = {
   // ---- persons
   async personRead(A, B) {
@@ -711,6 +733,29 @@ const CHECKS = {
     return [r.status === 200 && r.json.name === u.name ? null : `the owner's administrator reads its account: ${r.status}`];
   },
 
+  // ---- «Mascarilla 19»: a pharmacy sees the status of its own reports only (src/pharmacy/access.cc)
+  async pharmacyOwner(A) {
+    const r = await pharmacyReport(A);
+    const got = await A.pharmacy.get(`/api/v1/pharmacy/reports/${r.ref}`);
+    return [got.status === 200 && got.json.state ? null : `the pharmacy reads its own report: ${got.status}`];
+  },
+  async pharmacyRead(A, B) {
+    const r = await pharmacyReport(A);
+    return [refusedOnly(await B.pharmacy.get(`/api/v1/pharmacy/reports/${r.ref}`), `${A.name}'s report`)];
+  },
+  async pharmacyList(A, B) {
+    const r = await pharmacyReport(A);
+    const list = await B.pharmacy.get('/api/v1/pharmacy/reports');
+    if (list.status !== 200) return [`listing its own reports: ${list.status}`];
+    return [list.json.items.some((x) => x.ref === r.ref) ? `${A.name}'s report is in the list` : null];
+  },
+  async pharmacyReportElsewhere(A, B) {
+    const own = (await A.pharmacy.get('/api/v1/pharmacy/reports')).json;
+    const r = await B.pharmacy.post('/api/v1/pharmacy/reports', { alias: 'Intrusa', safe_contact: 'No llamar.', in_danger: false, pharmacy_id: own.pharmacy.id });
+    const after = (await A.pharmacy.get('/api/v1/pharmacy/reports')).json;
+    return [refusedOnly(r, `reporting for ${A.name}`), after.items.length === own.items.length ? null : `${A.name} has a new report`];
+  },
+
   // ---- own sessions
   async sessionDelete() {
     const [victimSession, other, intruder] = await Promise.all(['analista@equidad.demo', 'analista@equidad.demo', 'enlace@equidad.demo'].map((e) => signIn(e)));
@@ -790,7 +835,7 @@ async function afterAttach(A, B, v) {
 // Permissions held only by national teams: system administration, the ministry's analysts and the
 // 1455 control centre (src/auth/catalogue.cc).
 const NATIONAL_PERMISSIONS = ['users.manage_all', 'institutions.manage', 'audit.read', 'alerts.configure', 'policy.validate',
-  'legislative.manage', 'alerts.handle', 'monitoring.manage'];
+  'legislative.manage', 'alerts.handle', 'monitoring.manage', 'channels.answer', 'channels.supervise'];
 function selected(o) {
   if (o.pattern.includes('{')) return true;
   if (o.permission === 'public') return false;

@@ -103,6 +103,7 @@ export const CLASSES = {
   'GET /api/v1/policy/public/items/{id}': { kind: 'public', why: 'validated policy progress' },
   'GET /api/v1/policy/public/items/{id}/bills': { kind: 'public', why: 'links between policy items and public bills' },
   'GET /api/v1/policy/public/bills/{id}/items': { kind: 'public', why: 'links between policy items and public bills' },
+  'GET /api/v1/policy/public/instruments/{id}/assistance': { kind: 'public', why: 'PMG technical-assistance log (transparency page)' },
   'GET /api/v1/territory/regions/{id}/provinces': { kind: 'public', why: 'official territory reference data' },
   'GET /api/v1/territory/provinces/{id}/comunas': { kind: 'public', why: 'official territory reference data' },
   'GET /api/v1/territory/comunas/{id}': { kind: 'public', why: 'official territory reference data' },
@@ -181,6 +182,30 @@ export const CLASSES = {
   'GET /api/v1/monitoring/unit/live': { kind: 'owned', actor: 'unit', check: 'dispatchStream', owner: 'dispatchOwner' },
 
   // ---- accounts and institutions
+  // Help channels: one national queue. A contact is seen whole only by the operator it is offered to or who holds it, and by
+  // supervisors of the holder\'s institution (channels/access.h); another operator or another institution's supervisor gets 404,
+  // tried in channels.test.mjs («anonymous 401, wrong role 403, another operator or another institution 404»).
+  'GET /api/v1/channels/me': { kind: 'national', why: 'the 1455 line is one national queue answered by the SernamEG (operator and supervisor roles are granted only to public services by system administration); the caller\'s own seat (presence, skills)' },
+  'GET /api/v1/channels/queue': { kind: 'national', why: 'the 1455 line is one national queue answered by the SernamEG (operator and supervisor roles are granted only to public services by system administration); the queue\'s minimum (channel, urgency, wait) and the caller\'s own contacts' },
+  'GET /api/v1/channels/vocabularies': { kind: 'national', why: 'the 1455 line is one national queue answered by the SernamEG (operator and supervisor roles are granted only to public services by system administration); vocabularies of the contact record, no object' },
+  'GET /api/v1/channels/contacts/{id}': { kind: 'national', why: 'the 1455 line is one national queue answered by the SernamEG (operator and supervisor roles are granted only to public services by system administration); a contact whole only to its holder, the one it is offered to, or supervisors of the holder\'s institution' },
+  'POST /api/v1/channels/contacts/{id}/take': { kind: 'national', why: 'the 1455 line is one national queue answered by the SernamEG (operator and supervisor roles are granted only to public services by system administration); taking needs the contact offered to the caller or waiting' },
+  'POST /api/v1/channels/contacts/{id}/decline': { kind: 'national', why: 'the 1455 line is one national queue answered by the SernamEG (operator and supervisor roles are granted only to public services by system administration); only the operator it is offered to' },
+  'POST /api/v1/channels/contacts/{id}/record': { kind: 'national', why: 'the 1455 line is one national queue answered by the SernamEG (operator and supervisor roles are granted only to public services by system administration); only the holder writes it' },
+  'POST /api/v1/channels/contacts/{id}/close': { kind: 'national', why: 'the 1455 line is one national queue answered by the SernamEG (operator and supervisor roles are granted only to public services by system administration); only the holder closes it' },
+  'POST /api/v1/channels/contacts/{id}/identify': { kind: 'national', why: 'the 1455 line is one national queue answered by the SernamEG (operator and supervisor roles are granted only to public services by system administration); only the holder; the registry\'s own checks apply to the record it submits' },
+  'POST /api/v1/channels/contacts/{id}/referral': { kind: 'national', why: 'the 1455 line is one national queue answered by the SernamEG (operator and supervisor roles are granted only to public services by system administration); only the holder; the registry\'s referral flow applies' },
+  'GET /api/v1/channels/contacts/{id}/timeline': { kind: 'national', why: 'the 1455 line is one national queue answered by the SernamEG (operator and supervisor roles are granted only to public services by system administration); the registry\'s need-to-know rules decide what of her the operator sees (cases/access.h)' },
+  'POST /api/v1/channels/contacts/{id}/reassign': { kind: 'national', why: 'the 1455 line is one national queue answered by the SernamEG (operator and supervisor roles are granted only to public services by system administration); supervisors of the holder\'s institution only' },
+  'POST /api/v1/channels/contacts/{id}/block': { kind: 'national', why: 'the 1455 line is one national queue answered by the SernamEG (operator and supervisor roles are granted only to public services by system administration); supervisors of the holder\'s institution only; the caller is named by a keyed hash' },
+  'GET /api/v1/channels/callbacks': { kind: 'national', why: 'the 1455 line is one national queue answered by the SernamEG (operator and supervisor roles are granted only to public services by system administration); abandoned calls of the national line; no caller number shown' },
+  'POST /api/v1/channels/callbacks/{id}/done': { kind: 'national', why: 'the 1455 line is one national queue answered by the SernamEG (operator and supervisor roles are granted only to public services by system administration); abandoned calls of the national line' },
+  'GET /api/v1/channels/operators': { kind: 'national', why: 'the 1455 line is one national queue answered by the SernamEG (operator and supervisor roles are granted only to public services by system administration); operators of the supervisor\'s own institution' },
+  'GET /api/v1/channels/blocks': { kind: 'national', why: 'the 1455 line is one national queue answered by the SernamEG (operator and supervisor roles are granted only to public services by system administration); blocks of the national line (keyed hashes, no number)' },
+  'POST /api/v1/channels/blocks/{id}/lift': { kind: 'national', why: 'the 1455 line is one national queue answered by the SernamEG (operator and supervisor roles are granted only to public services by system administration); blocks of the national line' },
+  'GET /api/v1/channels/statistics': { kind: 'national', why: 'the 1455 line is one national queue answered by the SernamEG (operator and supervisor roles are granted only to public services by system administration); daily counts of the national line' },
+  'GET /api/v1/channels/live': { kind: 'national', why: 'the 1455 line is one national queue answered by the SernamEG (operator and supervisor roles are granted only to public services by system administration); the queue\'s minimum (channel, urgency, wait), no contact data' },
+
   'GET /api/v1/users': { kind: 'owned', actor: 'admin', check: 'userList', owner: 'userOwner' },
   'POST /api/v1/users': { kind: 'owned', actor: 'admin', check: 'userCreateElsewhere', owner: 'userOwner' },
   'GET /api/v1/users/{id}': { kind: 'owned', actor: 'admin', check: 'userRead', owner: 'userOwner' },
@@ -202,6 +227,9 @@ export const CLASSES = {
   'PATCH /api/v1/policy/items/{id}': { kind: 'national', why: 'ministry analysts maintain every instrument' },
   'POST /api/v1/policy/items/{id}/bills': { kind: 'national', why: 'ministry analysts maintain every instrument' },
   'DELETE /api/v1/policy/items/{id}/bills/{bill_id}': { kind: 'national', why: 'ministry analysts maintain every instrument' },
+  'POST /api/v1/policy/assistance': { kind: 'national', why: 'ministry reviewers record the PMG technical assistance they gave; no institution\'s object' },
+  'GET /api/v1/policy/regional': { kind: 'none', why: 'a region\'s agenda (public instruments\' items by region); a SEREMI is held to its own region by policy/access (403, policy_truth.test.mjs)' },
+  'POST /api/v1/policy/items/{id}/outcome': { kind: 'national', why: 'ministry reviewers decide every PMG service\'s outcome' },
   'POST /api/v1/policy/periods': { kind: 'national', why: 'ministry analysts run the reporting calendar' },
   'POST /api/v1/policy/periods/{id}/reopen': { kind: 'national', why: 'ministry analysts run the reporting calendar' },
   'POST /api/v1/policy/items': { kind: 'national', why: 'ministry analysts maintain every instrument' },
@@ -222,4 +250,72 @@ export const CLASSES = {
   'GET /api/v1/institutions/types': { kind: 'none', why: 'catalogue of institution types' },
   'GET /api/v1/audit/actions': { kind: 'none', why: 'the fixed catalogue of audit action names (src/audit/actions.cc), no object' },
   'GET /api/v1/audit/verify': { kind: 'none', why: 'a yes/no on the audit chain' },
+
+  // ---- silent chat: the 1455 is one national service; inside it the object rule is the queue's
+  // holder (src/chat/access.cc): only the operator holding the contact writes, she or a supervisor
+  // reads, anyone else is refused and audited (tests/integration/chat.test.mjs)
+  'GET /api/v1/chat/sessions/{ref}': { kind: 'national', why: 'one national 1455 line; holder-or-supervisor rule tested in chat.test.mjs', arriving: 'the chat opens only with a queue (channels::Intake)' },
+  'POST /api/v1/chat/sessions/{ref}/messages': { kind: 'national', why: 'one national 1455 line; only the holding operator writes (chat.test.mjs)', arriving: 'the chat opens only with a queue (channels::Intake)' },
+  'POST /api/v1/chat/sessions/{ref}/typing': { kind: 'national', why: 'one national 1455 line; only the holding operator (chat.test.mjs)', arriving: 'the chat opens only with a queue (channels::Intake)' },
+  'POST /api/v1/chat/sessions/{ref}/escalations': { kind: 'national', why: 'one national 1455 line; only the holding operator escalates (chat.test.mjs)', arriving: 'the chat opens only with a queue (channels::Intake)' },
+  // ---- «Mascarilla 19»: a pharmacy sees and reports for its own enrolment only (src/pharmacy/access.cc);
+  // SernamEG's follow-up and enrolment are the national line's (tests/integration/pharmacy.test.mjs)
+  'GET /api/v1/pharmacy/reports': { kind: 'owned', actor: 'pharmacy', check: 'pharmacyList', owner: 'pharmacyOwner' },
+  'POST /api/v1/pharmacy/reports': { kind: 'owned', actor: 'pharmacy', check: 'pharmacyReportElsewhere', owner: 'pharmacyOwner' },
+  'GET /api/v1/pharmacy/reports/{ref}': { kind: 'owned', actor: 'pharmacy', check: 'pharmacyRead', owner: 'pharmacyOwner' },
+  'GET /api/v1/pharmacy/followups': { kind: 'national', why: 'the 1455 line (SernamEG) follows up every pharmacy activation in the country; no other role holds channels.answer' },
+  'GET /api/v1/pharmacy/overview': { kind: 'national', why: 'enrolled pharmacies and activation counts by region and comuna for the national line\'s supervision; counts only, no woman' },
+  'POST /api/v1/pharmacy/enrolments': { kind: 'national', why: 'SernamEG\'s supervision enrols pharmacies of any region (institution_id names the pharmacy enrolled)' },
+  'GET /api/v1/chat/sessions/{ref}/live': { kind: 'national', why: 'one national 1455 line; holder-or-supervisor rule (chat.test.mjs)', arriving: 'the chat opens only with a queue (channels::Intake)' },
+  'GET /api/v1/chat/canned': { kind: 'national', why: 'one national 1455 line; the canned replies every operator of the line shares, no case data' },
+  // ---- network of care (issue 17). Shelters are national reference data, not an institution's
+  // object, except their address and the referrals to them: src/care/access.cc decides those, and
+  // tests/integration/care.test.mjs tries them across institutions (another house, another
+  // referring institution, a case worker before and after the house accepted, anonymous).
+  'GET /api/v1/care/directory/{id}': { kind: 'public', why: 'public directory entry (centres and CAVAS; a shelter answers 404)' },
+  'GET /api/v1/care/places': { kind: 'none', why: 'the network directory with capacity; shelters without address or position, no person' },
+  'GET /api/v1/care/places/{id}/address': { kind: 'none', why: 'a shelter address: its staff, or the referrer whose placement it accepted (care/access.cc; pairs in care.test.mjs)' },
+  'PUT /api/v1/care/places/{id}/capacity': { kind: 'none', why: 'only the house\'s own staff report its capacity (care/access.cc; another house gets 404 in care.test.mjs)' },
+  'GET /api/v1/care/my-houses': { kind: 'none', why: 'the houses of the caller\'s own institution (filtered by the session)' },
+  'GET /api/v1/care/placements': { kind: 'none', why: 'referrals the caller\'s institution sent or whose house received (filtered by the session)' },
+  'GET /api/v1/care/placements/{id}': { kind: 'none', why: 'referrer or receiving house only (care/access.cc; others get 404 in care.test.mjs)' },
+  'POST /api/v1/care/placements/{id}/accept': { kind: 'none', why: 'only the receiving house answers (care/access.cc; another house gets 404 in care.test.mjs)' },
+  'POST /api/v1/care/placements/{id}/decline': { kind: 'none', why: 'only the receiving house answers (care/access.cc)' },
+  'POST /api/v1/care/placements/{id}/entry': { kind: 'none', why: 'only the receiving house records entry (care/access.cc)' },
+  'POST /api/v1/care/placements/{id}/exit': { kind: 'none', why: 'only the receiving house records exit (care/access.cc)' },
+  'GET /api/v1/care/board': { kind: 'aggregate', why: 'places by region and unit type, no person' },
+  'GET /api/v1/care/stats': { kind: 'aggregate', why: 'occupancy, stays and refusals by house and region, no person' },
+  'GET /api/v1/care/stats.csv': { kind: 'aggregate', why: 'occupancy by house, no person' },
+  'GET /api/v1/care/stats.xlsx': { kind: 'aggregate', why: 'occupancy by house, no person' },
+  // ---- gender indicators (companies' report, SEG catalogue): no person data
+  'GET /api/v1/indicators/public/catalogue/{id}': { kind: 'public', why: 'the public SEG indicator catalogue' },
+  'GET /api/v1/indicators/filings': {
+    kind: 'none',
+    why: 'companies\' filings to the CMF: companies are not institutions of the platform; ministry analysts (indicators.import) read them all',
+  },
+  'GET /api/v1/indicators/steward/indicators': { kind: 'none', why: 'the SEG indicators of the caller\'s own institution (filtered by the session)' },
+  'POST /api/v1/indicators/catalogue/{id}/values': {
+    kind: 'none',
+    why: 'a SEG series, no person data; the steward rule (indicators/access.h: only the indicator\'s own institution) is tried in indicators.test.mjs',
+  },
+  // ---- Registro de Directoras (issue 18): a profile belongs to one woman's account, not to an
+  // institution; companies see a profile only from their own traced search, contact details only
+  // with her consent (directoras/access.h). directoras.test.mjs tries another woman, another
+  // company (riding on the first one's search), a company without a search and consent masking.
+  'GET /api/v1/directoras/vocabularies': { kind: 'none', why: 'fixed lists (studies, industries, specialties, regions), no person' },
+  'GET /api/v1/directoras/me': { kind: 'none', why: 'the caller\'s own profile and who viewed it (filtered by the session)' },
+  'GET /api/v1/directoras/search': { kind: 'none', why: 'profiles for companies without RUT, e-mail or phone; every search traced and audited' },
+  'PUT /api/v1/directoras/profiles/{id}': { kind: 'none', why: 'only her own account edits a profile (another woman gets 404; directoras.test.mjs)' },
+  'GET /api/v1/directoras/profiles/{id}': { kind: 'none', why: 'a company opens a profile only from its own traced search that listed it; never RUT or contact (directoras.test.mjs)' },
+  'GET /api/v1/directoras/profiles/{id}/contact': { kind: 'none', why: 'contact details only when she consented, from the caller\'s own traced search; audited and shown to her (directoras.test.mjs)' },
+  // ---- Cuenta Pública Participativa (issue 16): the ministry's public account, no person data
+  'GET /api/v1/account/public/editions/{id}': { kind: 'public', why: 'a published edition of the public account' },
+  'GET /api/v1/account/public/editions/{id}/print': { kind: 'public', why: 'the printable page of a published edition' },
+  'GET /api/v1/account/editions': { kind: 'none', why: 'editions of the ministry\'s public account: no institution\'s object, no person' },
+  'GET /api/v1/account/editions/{id}': { kind: 'none', why: 'a draft of the ministry\'s public account (aggregate figures, no person)' },
+  'PUT /api/v1/account/editions/{id}/sections/{key}': { kind: 'none', why: 'editorial text of the ministry\'s public account; a published edition is refused (409, account.test.mjs)' },
+  'POST /api/v1/account/editions/{id}/publish': { kind: 'none', why: 'publishes the ministry\'s public account; no institution\'s object' },
+  'GET /api/v1/account/milestones': { kind: 'none', why: 'a region\'s milestones (public once published); a SEREMI is held to her own region by account/access (403, account.test.mjs)' },
+  'POST /api/v1/account/milestones': { kind: 'none', why: 'a milestone of the caller\'s own region; another region is refused by account/access (403, account.test.mjs)' },
+  'PUT /api/v1/account/milestones/{id}': { kind: 'none', why: 'a region\'s milestone; the SEREMI of another region is refused by account/access (403, account.test.mjs)' },
 };

@@ -113,6 +113,19 @@ describe('route permissions', () => {
       // and the public half of the key that signs evidence exports.
       /^(GET|POST) \/api\/v1\/monitoring\/osmand$/, /^POST \/api\/v1\/monitoring\/positions$/,
       /^GET \/api\/v1\/monitoring\/export-key$/,
+      // Help channels: the 1455's opening hours (the public site), and the telephony switch's
+      // webhook, authenticated by its HMAC signature instead of a session.
+      /^GET \/api\/v1\/channels\/hours$/, /^POST \/api\/v1\/channels\/telephony\/events$/,
+      // The silent chat: her connection is anonymous by design (no account, no cookie; issue 13).
+      /^GET \/api\/v1\/chat\/ws$/,
+      // Gender indicators: the companies' report (aggregates only) and the SEG catalogue.
+      /^GET \/api\/v1\/indicators\/public\/(report(\.csv|\.xlsx)?|catalogue(\/\{id\})?)$/,
+      // Policy: the public account's figures checked against the records, and the PMG technical-assistance log.
+      /^GET \/api\/v1\/policy\/public\/(checks|instruments\/\{id\}\/assistance)$/,
+      // Network of care: the directory of centres and CAVAS and its HSDS export (never a shelter).
+      /^GET \/api\/v1\/care\/(directory(\/\{id\})?|hsds)$/,
+      // Cuenta Pública Participativa: published editions (frozen documents of aggregate figures) and their printable page.
+      /^GET \/api\/v1\/account\/public\/editions(\/\{id\}(\/print)?)?$/,
     ];
     const REVIEWED_ANY_ACCOUNT = [
       /^(GET|POST|DELETE) \/api\/v1\/auth\//, /^GET \/api\/v1\/me\//,
@@ -138,6 +151,11 @@ describe('route permissions', () => {
       // what they never do is ask for a user session.
       if (DEVICE_ROUTES.test(`${o.method} ${o.pattern}`) && r.status === 401) {
         assertApiError(assert, r, 401, 'device_unauthenticated');
+        continue;
+      }
+      // The telephony webhook refuses an unsigned event (401 bad_signature), never asks for a session.
+      if (`${o.method} ${o.pattern}` === 'POST /api/v1/channels/telephony/events' && r.status === 401) {
+        assertApiError(assert, r, 401, 'bad_signature');
         continue;
       }
       assert.notEqual(r.status, 401, `${o.method} ${o.path} asked for a session: ${r.text}`);

@@ -4,7 +4,7 @@
 // What it does: the HTTP/1.1 upgrade handshake (Sec-WebSocket-Key, checks Sec-WebSocket-Accept),
 // reads the server's unmasked frames (7-, 16- and 64-bit lengths, fragmented text messages),
 // answers pings with pongs, and closes with a masked close frame. It sends no data frames of its
-// own (the server's live streams only push).
+// own, except through sendText/sendJson (the silent chat's client talks).
 //
 //   const ws = await WsClient.connect(baseUrl, '/api/v1/monitoring/live', { headers: { Cookie, 'User-Agent': UA } });
 //   const hello = await ws.next((m) => m.type === 'hello', 2000);   // parsed JSON messages
@@ -93,6 +93,10 @@ export class WsClient {
       });
     });
   }
+
+  // A masked text frame (the chat's client talks; the live streams' clients never send one).
+  sendText(text) { this.#send(0x1, Buffer.from(text, 'utf8')); }
+  sendJson(value) { this.sendText(JSON.stringify(value)); }
 
   #wake() { for (const w of this.waiters.splice(0)) w(); }
 

@@ -1,4 +1,7 @@
 #include <gtest/gtest.h>
+#include <algorithm>
+#include <string>
+#include <vector>
 
 #include "linkage/internal.h"
 
@@ -70,6 +73,29 @@ TEST(LinkageJaroWinkler, KnownValues) {
   EXPECT_NEAR(jaro_winkler("gonzalez", "gonzales"), 0.95, 1e-9);  // 7 of 8 in place, prefix 4
   const std::string long_a(200, 'a'), long_b = std::string(199, 'a') + "b";
   EXPECT_GT(jaro_winkler(long_a, long_b), 0.99);  // beyond the stack buffers
+}
+
+}  // namespace
+}  // namespace eq::linkage::detail
+
+namespace eq::linkage::detail {
+namespace {
+
+TEST(LinkageSimilarity, BitParallelJaroEqualsTheTextbookLoop) {
+  uint64_t s = 42;
+  auto next = [&] {
+    s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+    return s >> 33;
+  };
+  for (int k = 0; k < 20000; ++k) {
+    std::string a, b;
+    const size_t la = next() % 66, lb = next() % 66;
+    const char* alphabet = k % 2 ? "ab " : "abcdefghijklmnopqrstuvwxyz ";
+    const size_t n = std::char_traits<char>::length(alphabet);
+    for (size_t i = 0; i < la; ++i) a.push_back(alphabet[next() % n]);
+    for (size_t i = 0; i < lb; ++i) b.push_back(k % 3 == 0 && i < la ? a[i] : alphabet[next() % n]);
+    ASSERT_DOUBLE_EQ(jaro(a, b), jaro_scalar(a, b)) << '"' << a << "\" \"" << b << '"';
+  }
 }
 
 }  // namespace

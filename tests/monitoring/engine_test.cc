@@ -285,6 +285,47 @@ TEST(MonitoringEngine, SilenceFoundByTick) {
   EXPECT_EQ(w.count(AlertType::silence), 2u);
 }
 
+// Issue 22: a report without a GPS fix (cell towers, Wi-Fi only) keeps the device alive, carries
+// its battery and alarms, and the alert says how old its place is; the live place does not move.
+TEST(MonitoringEngine, ANoFixReportKeepsTheDeviceAliveAndAgesItsPlace) {
+  World w;
+  w.e.tick(T0, w.out);
+  const LatLon p = offset(kHome, 0, 5000);
+  w.at("A", T0 + kMin, p);
+  auto no_fix = [&](int64_t t, uint8_t alarms, int battery) {
+    Position r;
+    r.device_id = "A";
+    r.fix.at = t;
+    r.fix.has_fix = false;
+    r.fix.alarms = alarms;
+    r.fix.battery_pct = int16_t(battery);
+    return w.e.ingest(r, w.out);
+  };
+  // Indoors for 30 minutes, reporting every 5: silence never fires for A.
+  for (int m = 6; m <= 31; m += 5) {
+    EXPECT_EQ(no_fix(T0 + m * kMin, alarm_none, 60).status, Status::accepted);
+    w.e.tick(T0 + (m + 4) * kMin, w.out);
+  }
+  EXPECT_FALSE(std::any_of(w.out.begin(), w.out.end(), [](const Alert& a) { return a.type == AlertType::silence && a.device_id == "A"; }));
+  const Fix last = w.e.last_fix(uint32_t(w.e.device_handle("A")));
+  EXPECT_EQ(last.at, T0 + kMin);  // the place is still the fix's, with its time
+  EXPECT_NEAR(last.lat, p.lat, 1e-12);
+  // Tampering without a fix: alert at the last known place, with the instant it was fixed.
+  w.out.clear();
+  EXPECT_EQ(no_fix(T0 + 40 * kMin, alarm_tamper, 10).status, Status::accepted);
+  ASSERT_EQ(w.count(AlertType::tamper), 1u);
+  const Alert& t = *std::find_if(w.out.begin(), w.out.end(), [](const Alert& a) { return a.type == AlertType::tamper; });
+  EXPECT_NEAR(t.lat, p.lat, 1e-12);
+  EXPECT_EQ(t.place_at, T0 + kMin);
+  EXPECT_EQ(t.battery_pct, 10);
+  EXPECT_EQ(w.count(AlertType::low_battery), 1u);  // the no-fix report's battery counts
+  // A fix's own alarm has a current place: place_at 0.
+  w.out.clear();
+  w.at("A", T0 + 41 * kMin, p, alarm_tamper);
+  ASSERT_FALSE(w.out.empty());
+  EXPECT_EQ(w.out.back().place_at, 0);
+}
+
 TEST(MonitoringEngine, LowBatteryOncePerDischarge) {
   World w;
   int64_t t = T0;

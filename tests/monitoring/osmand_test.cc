@@ -74,6 +74,100 @@ TEST(MonitoringOsmand, AlarmsAndNoFix) {
   EXPECT_FALSE(q->fix.has_fix);
 }
 
+// Issue 22: reports without a fix (cell towers, Wi-Fi) as Traccar's OsmAnd decoder reads them.
+TEST(MonitoringOsmand, CellAndWifiWithoutAFix) {
+  auto p = parse_osmand("/?id=123456&timestamp=1377177267&cell=257,02,16,2224&cell=257,02,16,2223,-90"
+                        "&wifi=00-14-22-01-23-45,-80&wifi=00-1C-B3-09-85-15,-70&batt=55&charge=true&key=s3cret&ignition=true",
+                        kNow);
+  ASSERT_TRUE(p) << p.error().message;
+  EXPECT_FALSE(p->fix.has_fix);
+  EXPECT_EQ(p->fix.battery_pct, 55);
+  auto j = nlohmann::json::parse(p->report);
+  ASSERT_EQ(j["cell"].size(), 2u);
+  EXPECT_EQ(j["cell"][0], (nlohmann::json{{"mcc", 257}, {"mnc", 2}, {"lac", 16}, {"cid", 2224}}));
+  EXPECT_EQ(j["cell"][1]["rssi"], -90);
+  EXPECT_EQ(j["wifi"][1], (nlohmann::json{{"mac", "00:1c:b3:09:85:15"}, {"rssi", -70}}));
+  EXPECT_EQ(j["charging"], true);
+  EXPECT_EQ(j["extras"], (nlohmann::json{{"ignition", "true"}}));
+  EXPECT_EQ(p->report.find("s3cret"), std::string::npos);  // the key is never kept
+  // Nothing besides the fix: no report to keep.
+  EXPECT_EQ(parse_osmand("id=1&lat=-33&lon=-70&key=k", kNow)->report, "");
+  // Neither coordinates, nor radio data, nor an alarm: nothing to keep.
+  auto none = parse_osmand("id=1&batt=50", kNow);
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().field, "lat");
+  for (const char* bad : {"257,02,16", "257,02,16,x", "1000,02,16,2224", "257,02,70000,2224", "257,02,16,2224,5", "257,02,16,2224,-90,1", ""}) {
+    auto c = parse_cell(bad);
+    ASSERT_FALSE(c) << bad;
+    EXPECT_EQ(c.error().field, "cell");
+    EXPECT_NE(c.error().message.find("mcc,mnc,lac,cid"), std::string::npos);
+  }
+  for (const char* bad : {"00-14-22-01-23,-80", "00-14-22-01-23-4g,-80", "00-14-22-01-23-45", "00-14-22-01-23-45,x"}) EXPECT_FALSE(parse_wifi(bad)) << bad;
+  auto refused = parse_osmand("id=1&cell=257;02;16;2224", kNow);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().field, "cell");
+}
+
+TEST(MonitoringOsmand, TraccarClientJson) {
+  auto body = nlohmann::json::parse(R"({"location":{"event":"motionchange","is_moving":true,"timestamp":"2021-07-21T08:06:34.444Z",
+    "odometer":12,"coords":{"latitude":-6.1148096,"longitude":106.6837015,"accuracy":3.8,"speed":18.67,"heading":63,"altitude":35.7},
+    "activity":{"type":"in_vehicle"},"battery":{"is_charging":true,"level":0.79},"extras":{"a":1}},"device_id":"8737767034"})");
+  auto ps = parse_traccar_json(body, kNow);
+  ASSERT_TRUE(ps) << ps.error().message;
+  ASSERT_EQ(ps->size(), 1u);
+  const Position& p = ps->front();
+  EXPECT_EQ(p.device_id, "8737767034");
+  EXPECT_EQ(p.fix.at, 1'626'854'794'444LL);
+  EXPECT_TRUE(p.fix.has_fix);
+  EXPECT_NEAR(p.fix.speed_kmh, 18.67 * 3.6, 1e-3);  // m/s
+  EXPECT_FLOAT_EQ(p.fix.bearing, 63.f);
+  EXPECT_EQ(p.fix.battery_pct, 79);
+  auto j = nlohmann::json::parse(p.report);
+  EXPECT_EQ(j["charging"], true);
+  EXPECT_EQ(j["moving"], true);
+  EXPECT_EQ(j["event"], "motionchange");
+  EXPECT_EQ(j["activity"], "in_vehicle");
+  EXPECT_EQ(j["extras"], (nlohmann::json{{"a", 1}, {"odometer", 12}}));
+  // -1: unknown battery, speed, heading.
+  body["location"]["battery"]["level"] = -1;
+  body["location"]["coords"]["speed"] = -1;
+  body["location"]["coords"]["heading"] = -1;
+  ps = parse_traccar_json(body, kNow);
+  ASSERT_TRUE(ps);
+  EXPECT_EQ(ps->front().fix.battery_pct, -1);
+  EXPECT_TRUE(std::isnan(ps->front().fix.speed_kmh));
+  EXPECT_TRUE(std::isnan(ps->front().fix.bearing));
+  // Bad input names the JSON field.
+  struct Case {
+    const char* body;
+    const char* field;
+  } cases[] = {
+      {R"({"location":{"coords":{"latitude":-33,"longitude":-70}}})", "device_id"},
+      {R"({"device_id":"x","location":{"coords":{"latitude":-91,"longitude":-70}}})", "location.coords.latitude"},
+      {R"({"device_id":"x","location":{"coords":{"latitude":-33,"longitude":200}}})", "location.coords.longitude"},
+      {R"({"device_id":"x","location":{"coords":{"latitude":-33}}})", "location.coords.longitude"},
+      {R"({"device_id":"x","location":{"coords":{"latitude":-33,"longitude":-70},"battery":{"level":7}}})", "location.battery.level"},
+      {R"({"device_id":"x","location":{"coords":{"latitude":-33,"longitude":-70},"battery":{"level":0.5,"is_charging":"sí"}}})", "location.battery.is_charging"},
+      {R"({"device_id":"x","location":{"coords":{"latitude":"-33","longitude":-70}}})", "location.coords.latitude"},
+      {R"({"device_id":"x","location":{"timestamp":"ayer","coords":{"latitude":-33,"longitude":-70}}})", "location.timestamp"},
+      {R"({"device_id":"x","location":{"battery":{"level":0.5}}})", "location.coords"},
+      {R"({"device_id":"x"})", "location"},
+      {R"({"device_id":"x","location":[{"coords":{"latitude":-33,"longitude":-70}},{"coords":{"latitude":-33,"longitude":-70},"battery":{"level":2}}]})", "location[1].battery.level"},
+  };
+  for (const auto& c : cases) {
+    auto r = parse_traccar_json(nlohmann::json::parse(c.body), kNow);
+    ASSERT_FALSE(r) << c.body;
+    EXPECT_EQ(r.error().field, c.field) << c.body;
+    EXPECT_EQ(r.error().status, 422) << c.body;
+  }
+  // A panic press with a bad battery reading is kept (the reading is dropped), and needs no fix.
+  auto sos = parse_traccar_json(nlohmann::json::parse(R"({"device_id":"x","location":{"battery":{"level":7},"extras":{"alarm":"sos"}}})"), kNow);
+  ASSERT_TRUE(sos) << sos.error().message;
+  EXPECT_EQ(sos->front().fix.alarms, alarm_panic);
+  EXPECT_FALSE(sos->front().fix.has_fix);
+  EXPECT_EQ(sos->front().fix.battery_pct, -1);
+}
+
 TEST(MonitoringOsmand, FieldErrorsAreSpanishAndNameTheField) {
   struct Case {
     const char* query;

@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
+#include <vector>
+#include <mutex>
+#include <condition_variable>
 #include <fstream>
 
 #include <sys/stat.h>
@@ -78,6 +82,27 @@ TEST_P(StoreTest, TransactionRollsBackOnErrorAndOnThrow) {
   EXPECT_EQ(Query("SELECT COUNT(*) FROM widgets").scalar(**lease), 0);
 }
 
+TEST_P(StoreTest, NestedTransactionIsRefusedAtOnceAndTheOuterOneStillCommits) {
+  // A service calling another service's transaction from inside its own stalled SQLite for the
+  // busy timeout (10 s) and could hang PostgreSQL on the audit chain's lock; now it fails fast.
+  ASSERT_TRUE(apply_migrations(*db_, widgets(), ""));
+  auto started = std::chrono::steady_clock::now();
+  auto outer = db_->transaction<int>([&](soci::session& s) -> Result<int> {
+    Query("INSERT INTO widgets(name) VALUES(:n)").bind("n", std::string("outer")).exec(s);
+    auto inner = db_->transaction<int>([](soci::session&) -> Result<int> { return 1; });
+    EXPECT_FALSE(inner);
+    if (!inner) { EXPECT_EQ(inner.error().code, "nested_transaction"); }
+    return 2;
+  });
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+  ASSERT_TRUE(outer);
+  // Sequential transactions on the same thread are not nested.
+  auto next = db_->transaction<int>([](soci::session& s) -> Result<int> {
+    return static_cast<int>(Query("SELECT COUNT(*) FROM widgets WHERE name = 'outer'").scalar(s).value_or(-1));
+  });
+  ASSERT_TRUE(next) << next.error().message;
+  EXPECT_EQ(*next, 1);
+}
 TEST_P(StoreTest, TextIsStoredAsGivenIncludingSqlMetacharacters) {
   ASSERT_TRUE(apply_migrations(*db_, widgets(), ""));
   std::string evil = "Robert'); DROP TABLE widgets; -- <script>alert(1)</script> ñ";
@@ -90,17 +115,57 @@ TEST_P(StoreTest, TextIsStoredAsGivenIncludingSqlMetacharacters) {
 
 TEST_P(StoreTest, PoolCountsLeasesAndTimesOutWhenExhausted) {
   EXPECT_EQ(db_->pool_size(), 3u);
+  // Three threads hold the three sessions; a fourth thread waits, then gets 503.
+  std::mutex mu;
+  std::condition_variable cv;
+  int holding = 0;
+  bool done = false;
+  std::vector<std::thread> holders;
+  for (int i = 0; i < 3; ++i)
+    holders.emplace_back([&] {
+      auto l = db_->lease();
+      std::unique_lock lock(mu);
+      holding += l ? 1 : 0;
+      cv.notify_all();
+      cv.wait(lock, [&] { return done; });
+    });
   {
-    auto a = db_->lease();
-    auto b = db_->lease();
-    auto c = db_->lease();
-    ASSERT_TRUE(a && b && c);
-    EXPECT_EQ(db_->in_use(), 3u);
-    auto d = db_->lease(std::chrono::milliseconds(50));
-    ASSERT_FALSE(d);
+    std::unique_lock lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(5), [&] { return holding == 3; }));
+  }
+  EXPECT_EQ(db_->in_use(), 3u);
+  auto d = db_->lease(std::chrono::milliseconds(50));
+  EXPECT_FALSE(d);
+  if (!d) {
     EXPECT_EQ(d.error().status, 503);
   }
+  {
+    std::lock_guard lock(mu);
+    done = true;
+  }
+  cv.notify_all();
+  for (auto& t : holders) t.join();
   EXPECT_EQ(db_->in_use(), 0u);
+}
+
+TEST_P(StoreTest, ALeaseInsideALeaseOnTheSameThreadSharesTheSessionAndSeesItsUncommittedWrites) {
+  // An adapter reading another module's data inside a transaction: same session, no second slot.
+  ASSERT_TRUE(apply_migrations(*db_, widgets(), ""));
+  auto r = db_->transaction<long long>([&](soci::session& s) -> Result<long long> {
+    Query("INSERT INTO widgets(name) VALUES(:n)").bind("n", std::string("pending")).exec(s);
+    auto inner = db_->lease(std::chrono::milliseconds(50));
+    if (!inner) return fail(inner.error());
+    EXPECT_EQ(&**inner, &s);
+    EXPECT_EQ(db_->in_use(), 1u);
+    return Query("SELECT COUNT(*) FROM widgets WHERE name = 'pending'").scalar(**inner).value_or(-1);
+  });
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(*r, 1);
+  EXPECT_EQ(db_->in_use(), 0u);
+  // The inner lease's end did not return the outer's session: a following lease works normally.
+  auto again = db_->lease();
+  ASSERT_TRUE(again);
+  EXPECT_EQ(db_->in_use(), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::ValuesIn(testing::backends()));

@@ -21,6 +21,8 @@ const AgendaPage = lazyPage(() => import('../legislative/AgendaPage'));
 const BillPage = lazyPage<{ billId: string }>(() => import('../legislative/BillPage'));
 const PolicyDashboard = lazyPage(() => import('../policy/DashboardPage'));
 const PolicyInstrument = lazyPage<{ instrumentId: string }>(() => import('../policy/InstrumentPage'));
+const PolicyPmg = lazyPage(() => import('../policy/PmgPage'));
+const PolicyRegional = lazyPage(() => import('../policy/RegionalPage'));
 const PolicyItem = lazyPage<{ itemId: string }>(() => import('../policy/ItemPage'));
 const PolicyQueue = lazyPage(() => import('../policy/QueuePage'));
 const PolicyMine = lazyPage(() => import('../policy/MyReportsPage'));
@@ -37,6 +39,29 @@ const MonConsole = lazyPage(() => import('../monitoring/ConsolePage'));
 const MonOrders = lazyPage(() => import('../monitoring/OrdersPage'));
 const MonOrder = lazyPage<{ orderId: string }>(() => import('../monitoring/OrderPage'));
 const MonUnit = lazyPage(() => import('../monitoring/UnitPage'));
+const ChannelsConsole = lazyPage(() => import('../channels/ConsolePage'));
+const ChannelsSupervisor = lazyPage(() => import('../channels/SupervisorPage'));
+const ChannelsStatistics = lazyPage(() => import('../channels/StatisticsPage'));
+const ChatPage = lazyPage(() => import('../chat/ChatPage'));
+const ChatConversation = lazyPage<{ sessionRef: string }>(() => import('../chat/ConversationPage'));
+const PharmacyReport = lazyPage(() => import('../pharmacy/ReportPage'));
+const PharmacyFollowup = lazyPage(() => import('../pharmacy/FollowupPage'));
+const CareDirectory = lazyPage(() => import('../care/DirectoryPage'));
+const CareNetwork = lazyPage(() => import('../care/NetworkPage'));
+const CareFind = lazyPage(() => import('../care/FindPlacePage'));
+const CareHouse = lazyPage(() => import('../care/HousePage'));
+const CareBoard = lazyPage(() => import('../care/BoardPage'));
+const DirSearch = lazyPage(() => import('../directoras/SearchPage'));
+const DirProfile = lazyPage(() => import('../directoras/ProfilePage'));
+const DirMine = lazyPage(() => import('../directoras/MyProfilePage'));
+const IndReport = lazyPage(() => import('../indicators/ReportPage'));
+const IndCatalogue = lazyPage(() => import('../indicators/CataloguePage'));
+const IndIndicator = lazyPage<{ indicatorId: string }>(() => import('../indicators/IndicatorPage'));
+const IndSteward = lazyPage(() => import('../indicators/StewardPage'));
+const IndImport = lazyPage(() => import('../indicators/ImportPage'));
+const AccountPublic = lazyPage<{ editionId?: string }>(() => import('../account/PublicAccountPage'));
+const AccountEditor = lazyPage(() => import('../account/EditorPage'));
+const AccountMilestones = lazyPage(() => import('../account/MilestonesPage'));
 
 interface RouteDef {
   pattern: string;
@@ -58,6 +83,8 @@ const ROUTES: RouteDef[] = [
   { pattern: '/politicas/items/:id', public: true, render: (p) => <PolicyItem itemId={p.id!} /> },
   { pattern: '/politicas/validacion', anyPermission: ['policy.validate'], render: () => <PolicyQueue /> },
   { pattern: '/politicas/mis-reportes', anyPermission: ['policy.report'], render: () => <PolicyMine /> },
+  { pattern: '/politicas/pmg', public: true, render: () => <PolicyPmg /> },
+  { pattern: '/politicas/region', anyPermission: ['policy.read'], render: () => <PolicyRegional /> },
   { pattern: '/ingresar', public: true, render: () => <LoginPage /> },
   { pattern: '/inicio', render: () => <HomePage /> },
   { pattern: '/mis-sesiones', render: () => <SessionsPage /> },
@@ -79,6 +106,30 @@ const ROUTES: RouteDef[] = [
   { pattern: '/monitoreo/ordenes', anyPermission: ['monitoring.manage'], render: () => <MonOrders /> },
   { pattern: '/monitoreo/ordenes/:id', anyPermission: ['monitoring.manage'], render: (p) => <MonOrder orderId={p.id!} /> },
   { pattern: '/monitoreo/unidad', anyPermission: ['dispatch.receive'], render: () => <MonUnit /> },
+  { pattern: '/canales', anyPermission: ['channels.answer'], render: () => <ChannelsConsole /> },
+  { pattern: '/canales/supervision', anyPermission: ['channels.supervise'], render: () => <ChannelsSupervisor /> },
+  { pattern: '/canales/estadistica', anyPermission: ['channels.supervise'], render: () => <ChannelsStatistics /> },
+  { pattern: '/chat', public: true, render: () => <ChatPage /> },
+  { pattern: '/chat/conversaciones/:ref', anyPermission: ['channels.answer'], render: (p) => <ChatConversation sessionRef={p.ref!} /> },
+  { pattern: '/farmacia', anyPermission: ['channels.pharmacy_report'], render: () => <PharmacyReport /> },
+  { pattern: '/farmacia/seguimiento', anyPermission: ['channels.answer'], render: () => <PharmacyFollowup /> },
+  { pattern: '/red', public: true, render: () => <CareDirectory /> },
+  { pattern: '/red/interna', anyPermission: ['care.read'], render: () => <CareNetwork /> },
+  { pattern: '/red/cupo', anyPermission: ['care.refer'], render: () => <CareFind /> },
+  { pattern: '/red/casa', anyPermission: ['care.house'], render: () => <CareHouse /> },
+  { pattern: '/red/tablero', anyPermission: ['care.board'], render: () => <CareBoard /> },
+  { pattern: '/indicadores', public: true, render: () => <IndReport /> },
+  { pattern: '/indicadores/catalogo', public: true, render: () => <IndCatalogue /> },
+  { pattern: '/indicadores/catalogo/:id', public: true, render: (p) => <IndIndicator indicatorId={p.id!} /> },
+  { pattern: '/indicadores/mis-indicadores', anyPermission: ['indicators.steward'], render: () => <IndSteward /> },
+  { pattern: '/indicadores/importar', anyPermission: ['indicators.import'], render: () => <IndImport /> },
+  { pattern: '/directoras/buscar', anyPermission: ['registries.directoras.search'], render: () => <DirSearch /> },
+  { pattern: '/directoras/perfil/:id', anyPermission: ['registries.directoras.search'], render: (p) => <DirProfile profileId={p.id!} /> },
+  { pattern: '/directoras/mi-perfil', anyPermission: ['registries.directoras.profile'], render: () => <DirMine /> },
+  { pattern: '/cuenta-publica', public: true, render: () => <AccountPublic /> },
+  { pattern: '/cuenta-publica/editor', anyPermission: ['account.edit'], render: () => <AccountEditor /> },
+  { pattern: '/cuenta-publica/hitos', anyPermission: ['account.milestones'], render: () => <AccountMilestones /> },
+  { pattern: '/cuenta-publica/:id', public: true, render: (p) => <AccountPublic editionId={p.id!} /> },
 ];
 
 function NotFound() {

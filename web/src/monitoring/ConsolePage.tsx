@@ -4,13 +4,14 @@
 // last-hour trail and zones, and the incident panel. Each severity looks and sounds different.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { errorMessage } from '../app/api';
-import { formatNumber } from '../app/format';
+import { formatDateTime, formatNumber } from '../app/format';
 import { setQuery, useLocation } from '../app/router';
 import { ErrorAlert, usePageTitle } from '../app/ui';
 import { LiveBanner, MonitoringNav, SeverityTag, TypeTag, useNow } from './common';
 import {
   ageText,
   applyDispatch,
+  deviceKindLabel,
   dispatchStateLabel,
   type DeviceTrack,
   getConsole,
@@ -20,6 +21,7 @@ import {
   type IncidentDetail,
   type LiveDevice,
   type LiveMessage,
+  mergeLiveDevice,
   type ReplayFrame,
   repeatText,
   severityLook,
@@ -90,11 +92,11 @@ export default function ConsolePage() {
     } else if (m.type === 'position') {
       setDevices((map) => {
         const next = new Map(map);
-        next.set(m.device_id, { device_id: m.device_id, kind: m.kind, order_id: m.order_id, lat: m.lat, lon: m.lon, at: m.at, battery: m.battery });
+        next.set(m.device_id, mergeLiveDevice(map.get(m.device_id), m));
         return next;
       });
       const d = detailRef.current;
-      if (d && d.incident.order_id === m.order_id && m.lat !== null && m.lon !== null) {
+      if (d && d.incident.order_id === m.order_id && !m.no_fix && m.lat !== null && m.lon !== null) {
         setTrail((tr) => {
           const i = tr.findIndex((x) => x.device_id === m.device_id);
           const point = { lat: m.lat!, lon: m.lon!, at: m.at ?? Date.now() };
@@ -205,6 +207,7 @@ export default function ConsolePage() {
   const sel = selected ? (incidents.find((i) => i.id === selected) ?? (detail?.incident.id === selected ? detail.incident : null)) : null;
   const mapIncidents = useMemo(() => (sel && !incidents.some((i) => i.id === sel.id) ? [...incidents, sel] : incidents), [incidents, sel]);
   const deviceList = useMemo(() => [...devices.values()], [devices]);
+  const noFix = useMemo(() => deviceList.filter((d) => d.no_fix).sort((a, b) => (b.report_at ?? 0) - (a.report_at ?? 0)), [deviceList]);
   const focus = sel && sel.lat !== null && sel.lon !== null ? { lat: sel.lat, lon: sel.lon } : null;
 
   function choose(id: number) {
@@ -274,6 +277,33 @@ export default function ConsolePage() {
                   <QueueRow key={i.id} incident={i} now={now} selected={i.id === selected} onSelect={choose} />
                 ))}
               </ol>
+            )}
+            {noFix.length > 0 && (
+              <section class="mon-nofix" aria-labelledby="nofix-h" data-testid="no-fix-devices">
+                <h3 id="nofix-h">
+                  Reportan sin GPS <span class="count">({noFix.length})</span>
+                </h3>
+                <p class="mon-nofix-sub">Siguen conectados (no hay silencio), pero su lugar es el último conocido, no el actual.</p>
+                <ul>
+                  {noFix.map((d) => (
+                    <li key={d.device_id} data-testid="no-fix-device" data-device={d.device_id}>
+                      <span class="mon-nofix-who">
+                        {deviceKindLabel(d.kind)} <span class="cell-sub mono">{d.device_id}</span>
+                      </span>
+                      <span class="mon-nofix-tag">sin GPS</span>
+                      <span class="mon-nofix-when">
+                        {d.report_at ? `Último reporte ${ageText(d.report_at, now)}` : 'Sin reportes'}
+                        {d.battery !== null && d.battery !== undefined ? ` · batería ${Math.round(d.battery)} %` : ''}
+                      </span>
+                      <span class="mon-nofix-place">
+                        {d.at && d.lat !== null
+                          ? `Último lugar conocido ${ageText(d.at, now)} (${formatDateTime(new Date(d.at), true)})`
+                          : 'Sin lugar conocido'}
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              </section>
             )}
           </section>
           <div class="mon-map-col">
@@ -357,6 +387,7 @@ function QueueRow({ incident: i, now, selected, onSelect }: { incident: Incident
             </span>
           )}
           {i.dispatch && <span class="mon-dispatch-tag">Unidad: {dispatchStateLabel(i.dispatch.state)}</span>}
+          {i.place_at ? <span class="mon-nofix-tag" title="Lugar: el último conocido, no el actual">sin GPS</span> : null}
         </span>
       </button>
     </li>

@@ -65,6 +65,17 @@ export function IncidentFacts({ inc, detail, now }: { inc: Incident; detail: Inc
           {formatDateTime(new Date(inc.first_at), true)} <span class="cell-sub">{ageText(inc.first_at, now)}</span>
         </dd>
       </div>
+      {(inc.place_at || inc.lat === null) && (
+        <div data-testid="incident-place">
+          <dt>Lugar</dt>
+          <dd>
+            <span class="mon-nofix-tag">sin GPS</span>{' '}
+            {inc.place_at
+              ? <>Último lugar conocido, fijado {ageText(inc.place_at, now)} <span class="cell-sub">{formatDateTime(new Date(inc.place_at), true)}</span></>
+              : 'Sin lugar conocido: el dispositivo no ha tenido GPS'}
+          </dd>
+        </div>
+      )}
       {inc.count > 1 && (
         <div>
           <dt>Última alerta</dt>

@@ -6,7 +6,7 @@ import L from 'leaflet';
 import { useEffect, useRef } from 'preact/hooks';
 import { getComunaBoundaries } from '../territory/boundaries';
 import { BCN_CREDIT } from '../territory/BoundaryMap';
-import { isAggressor, type DeviceTrack, type Incident, type LatLon, type ReplayFrame, severityLook, type Zone } from './data';
+import { ageText, isAggressor, noFixText, type DeviceTrack, type Incident, type LatLon, type ReplayFrame, severityLook, type Zone } from './data';
 
 export const SANTIAGO = L.latLngBounds([-33.57, -70.78], [-33.36, -70.5]);
 const RM = '13';
@@ -18,6 +18,9 @@ export interface MapDevice {
   lon: number | null;
   at?: number | null;
   battery?: number | null;
+  report_at?: number | null;
+  /** Reporting without a GPS fix: drawn faded and dashed at its last known place, never as "here now". */
+  no_fix?: boolean;
 }
 
 export interface DraftShape {
@@ -56,9 +59,18 @@ function text(s: string): HTMLElement {
 }
 
 /** Victim: a purple circle with "V"; aggressor: a black square with "A". Markup is constant, never server text. */
-function deviceIcon(kind: string, big = false): L.DivIcon {
+function deviceIcon(kind: string, big = false, noFix = false): L.DivIcon {
   const aggr = isAggressor(kind);
   const s = big ? 30 : 22;
+  if (noFix) {
+    // Last known place of a device now reporting without GPS: hollow, dashed, with "?".
+    const c = aggr ? '#1c1c1c' : '#6b2c91';
+    const shape = aggr
+      ? `<rect x="2" y="2" width="20" height="20" rx="2" fill="#fff" fill-opacity="0.85" stroke="${c}" stroke-width="2" stroke-dasharray="3 2"/>`
+      : `<circle cx="12" cy="12" r="10" fill="#fff" fill-opacity="0.85" stroke="${c}" stroke-width="2" stroke-dasharray="3 2"/>`;
+    const svg = `<svg viewBox="0 0 24 24" width="${s}" height="${s}">${shape}<text x="12" y="16.5" text-anchor="middle" font-size="12" font-weight="700" fill="${c}" font-family="sans-serif">?</text></svg>`;
+    return L.divIcon({ html: svg, className: `mon-dev mon-dev-nofix ${aggr ? 'mon-dev-aggr' : 'mon-dev-victim'}`, iconSize: [s, s], iconAnchor: [s / 2, s / 2] });
+  }
   const svg = aggr
     ? `<svg viewBox="0 0 24 24" width="${s}" height="${s}"><rect x="2" y="2" width="20" height="20" rx="2" fill="#1c1c1c" stroke="#fff" stroke-width="2"/><text x="12" y="17" text-anchor="middle" font-size="13" font-weight="700" fill="#fff" font-family="sans-serif">A</text></svg>`
     : `<svg viewBox="0 0 24 24" width="${s}" height="${s}"><circle cx="12" cy="12" r="10" fill="#6b2c91" stroke="#fff" stroke-width="2"/><text x="12" y="16.5" text-anchor="middle" font-size="12" font-weight="700" fill="#fff" font-family="sans-serif">V</text></svg>`;
@@ -181,8 +193,10 @@ export function MonitorMap(props: Props) {
     for (const d of props.devices ?? []) {
       if (d.lat === null || d.lon === null) continue;
       const who = isAggressor(d.kind) ? 'Agresor' : 'Víctima';
-      L.marker([d.lat, d.lon], { icon: deviceIcon(d.kind), keyboard: false, bubblingMouseEvents: true, zIndexOffset: isAggressor(d.kind) ? 3000 : 2500 })
-        .bindTooltip(text(`${who} · ${d.device_id}${d.battery !== null && d.battery !== undefined ? ` · batería ${Math.round(d.battery)} %` : ''}`), { className: 'map-tooltip' })
+      const battery = d.battery !== null && d.battery !== undefined ? ` · batería ${Math.round(d.battery)} %` : '';
+      const label = d.no_fix ? `${who} · ${d.device_id} · ${noFixText({ at: d.at ?? null, report_at: d.report_at ?? null, lat: d.lat })}${battery}` : `${who} · ${d.device_id}${battery}`;
+      L.marker([d.lat, d.lon], { icon: deviceIcon(d.kind, false, !!d.no_fix), keyboard: false, bubblingMouseEvents: true, zIndexOffset: isAggressor(d.kind) ? 3000 : 2500, title: label })
+        .bindTooltip(text(label), { className: 'map-tooltip' })
         .addTo(g);
     }
   }, [props.devices]);
@@ -197,7 +211,7 @@ export function MonitorMap(props: Props) {
       const sel = i.id === props.selectedIncident;
       const look = severityLook(i.severity, i.type);
       const m = L.marker([i.lat, i.lon], { icon: incidentIcon(i.severity, i.type, sel), zIndexOffset: 1000 - look.rank * 100 + (sel ? 500 : 0), title: `${i.type_label} — ${i.order_label}` })
-        .bindTooltip(text(`${look.name}: ${i.type_label} — ${i.order_label}`), { className: 'map-tooltip' })
+        .bindTooltip(text(`${look.name}: ${i.type_label} — ${i.order_label}${i.place_at ? ` (sin GPS: último lugar conocido ${ageText(i.place_at)})` : ''}`), { className: 'map-tooltip' })
         .addTo(g);
       m.on('click', () => selectRef.current?.(i.id));
     }

@@ -6,7 +6,9 @@ import {
   distanceText,
   type Incident,
   liveUrl,
+  mergeLiveDevice,
   metersBetween,
+  noFixText,
   nextDispatchStep,
   positionAt,
   repeatText,
@@ -178,5 +180,22 @@ describe('live connection', () => {
   test('same-origin WebSocket address', () => {
     expect(liveUrl('live', { protocol: 'https:', host: 'equidad.cl' })).toBe('wss://equidad.cl/api/v1/monitoring/live');
     expect(liveUrl('unit/live', { protocol: 'http:', host: '127.0.0.1:8392' })).toBe('ws://127.0.0.1:8392/api/v1/monitoring/unit/live');
+  });
+});
+
+describe('reports without a GPS fix (issue 22)', () => {
+  const fix = { device_id: 'p1', kind: 'victim_bracelet', order_id: 3, lat: -33.44, lon: -70.65, at: 1_000_000, battery: 80 };
+  test('a no-fix report keeps the last fix as the place, never (0, 0), and says when the device last reported', () => {
+    const before = mergeLiveDevice(undefined, fix);
+    expect(before).toMatchObject({ lat: -33.44, lon: -70.65, at: 1_000_000, no_fix: false, report_at: 1_000_000 });
+    const after = mergeLiveDevice(before, { device_id: 'p1', kind: 'victim_bracelet', order_id: 3, lat: null, lon: null, at: null, battery: 41, no_fix: true, report_at: 2_800_000 });
+    expect(after).toMatchObject({ lat: -33.44, lon: -70.65, at: 1_000_000, battery: 41, no_fix: true, report_at: 2_800_000 });
+    expect(noFixText(after, 2_860_000)).toBe('Sin GPS · último reporte hace 1 min · último lugar conocido hace 31 min');
+    // A device that never had a fix has no place at all.
+    const never = mergeLiveDevice(undefined, { ...fix, device_id: 'p2', lat: null, lon: null, at: null, no_fix: true, report_at: 2_800_000 });
+    expect(never.lat).toBeNull();
+    expect(noFixText(never, 2_860_000)).toBe('Sin GPS · último reporte hace 1 min · sin lugar conocido');
+    // The next fix ends it.
+    expect(mergeLiveDevice(after, { ...fix, at: 2_900_000, lat: -33.45 })).toMatchObject({ no_fix: false, lat: -33.45, at: 2_900_000 });
   });
 });

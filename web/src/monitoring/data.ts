@@ -66,6 +66,8 @@ export interface Incident {
   count: number;
   lat: number | null;
   lon: number | null;
+  /** Set when the alert came without a GPS fix: lat/lon are the last known place, fixed at this instant. */
+  place_at?: number | null;
   distance_m: number | null;
   battery: number | null;
   comuna_id: string | null;
@@ -81,10 +83,40 @@ export interface LiveDevice {
   device_id: string;
   kind: DeviceKind | string;
   order_id: number;
+  /** The last GPS fix (the place) and its instant. */
   lat: number | null;
   lon: number | null;
   at: number | null;
   battery: number | null;
+  /** The last report, fix or not. */
+  report_at?: number | null;
+  /** The last report had no GPS fix (cell towers, Wi-Fi only): lat/lon are only the last known place. */
+  no_fix?: boolean;
+}
+
+/**
+ * A live position message applied to what the console knows of the device. A report without a fix
+ * never moves the device (no 0,0, no "here now"): it keeps the last fix and its time, and says
+ * when the device last reported and that it had no GPS.
+ */
+export function mergeLiveDevice(prev: LiveDevice | undefined, m: LiveDevice): LiveDevice {
+  if (m.no_fix) {
+    return {
+      device_id: m.device_id, kind: m.kind, order_id: m.order_id,
+      lat: prev?.lat ?? null, lon: prev?.lon ?? null, at: prev?.at ?? null,
+      battery: m.battery ?? prev?.battery ?? null,
+      report_at: m.report_at ?? null, no_fix: true,
+    };
+  }
+  return { device_id: m.device_id, kind: m.kind, order_id: m.order_id, lat: m.lat, lon: m.lon, at: m.at, battery: m.battery, report_at: m.at, no_fix: false };
+}
+
+/** "Sin GPS · último reporte hace 1 min · último lugar conocido hace 42 min", for a device reporting without a fix. */
+export function noFixText(d: Pick<LiveDevice, 'at' | 'report_at' | 'lat'>, now: number = Date.now()): string {
+  const parts = ['Sin GPS'];
+  if (d.report_at) parts.push(`último reporte ${ageText(d.report_at, now)}`);
+  parts.push(d.at && d.lat !== null ? `último lugar conocido ${ageText(d.at, now)}` : 'sin lugar conocido');
+  return parts.join(' · ');
 }
 
 export interface ConsoleSnapshot {

@@ -33,7 +33,7 @@ interface ChartProps {
   table: ComponentChildren;
 }
 
-function Chart({ id, caption, description, height, option, onPick, table }: ChartProps) {
+export function Chart({ id, caption, description, height, option, onPick, table }: ChartProps) {
   const el = useRef<HTMLDivElement>(null);
   const [failed, setFailed] = useState(false);
   const pick = useRef(onPick);
@@ -81,7 +81,8 @@ export function ProgressBars(props: { id: string; caption: string; label: string
     yAxis: {
       type: 'category',
       data: rows.map((d) => d.name),
-      axisLabel: { width: 200, overflow: 'truncate' },
+      // On a phone the names take at most a third of the width, so the bars stay readable.
+      axisLabel: { width: typeof window !== 'undefined' && window.innerWidth < 640 ? Math.round(window.innerWidth / 3) : 200, overflow: 'truncate' },
     },
     series: [
       {

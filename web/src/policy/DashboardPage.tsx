@@ -105,6 +105,9 @@ export default function DashboardPage() {
       />
       {creating && <InstrumentForm onClose={() => setCreating(false)} />}
       <Method text={METHOD} />
+      <p>
+        <a href="/politicas/pmg">Indicador de género del PMG: servicios por nivel y resultado, medidas, año a año</a>
+      </p>
       <div class="pol-exports">
         <a class="btn btn-secondary btn-sm" href={rollupCsvUrl('instrument')} download data-external="">
           Descargar avance por instrumento (CSV)
@@ -123,7 +126,7 @@ export default function DashboardPage() {
             </h2>
             <ProgressBar figure={i} label={`Avance validado de ${i.name}`} />
             {i.leaves > 0 ? <Coverage figure={i} /> : <span class="cell-sub muted">Sin ítems cargados: la fuente no los detalla.</span>}
-            <DeclaredList items={i.declared} />
+            <DeclaredList items={i.declared} demo={i.demo_data} />
           </article>
         ))}
       </div>

@@ -123,7 +123,7 @@ export default function InstrumentPage({ instrumentId }: { instrumentId: string 
           <ProgressBar figure={ins} label={`Avance validado de ${ins.name}`} />
           <Coverage figure={ins} />
           <Method text={ins.method} />
-          <DeclaredList items={ins.declared} />
+          <DeclaredList items={ins.declared} demo={ins.demo_data} />
           {canManage && (
             <section class="pol-admin card" aria-labelledby="pol-admin-title" data-testid="manage">
               <h2 id="pol-admin-title">Administrar</h2>

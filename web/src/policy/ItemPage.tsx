@@ -14,11 +14,12 @@ import {
   sizeText,
   STATUS_OPTIONS,
   submitReport,
-  uploadEvidence,
+  evidenceOf,
   VALIDATE,
   type ItemDetail,
   type ReportDetail,
 } from './data';
+import { isPmgService, OutcomeForm } from './OutcomeForm';
 import './policy.css';
 
 function Report({ r }: { r: ReportDetail }) {
@@ -66,7 +67,6 @@ function Report({ r }: { r: ReportDetail }) {
 }
 
 function ReportForm({ item, onDone }: { item: ItemDetail; onDone: () => void }) {
-  const { state } = useSession();
   const open = (item.periods ?? []).filter((p) => p.accepts_reports);
   const [period, setPeriod] = useState(open[0] ? String(open[0].id) : '');
   const [status, setStatus] = useState('en_proceso');
@@ -76,7 +76,6 @@ function ReportForm({ item, onDone }: { item: ItemDetail; onDone: () => void }) 
   const [done, setDone] = useState<string | null>(null);
   const form = useForm();
   if (!open.length) return <Notice kind="info">No hay períodos abiertos para reportar este compromiso.</Notice>;
-  const csrf = state.status === 'signed-in' ? state.session.csrf_token : '';
   const send = form.onSubmit(() => {
     const local: Record<string, string> = {};
     const n = Number(progress);
@@ -85,15 +84,17 @@ function ReportForm({ item, onDone }: { item: ItemDetail; onDone: () => void }) 
     for (const f of files) if (f.size > 1_000_000) local.file = `El archivo ${f.name} supera el máximo de 1 MB.`;
     if (form.invalid(local, 'Revise los campos marcados.')) return;
     void form.send(async () => {
-      const r = await submitReport({ item_id: item.id, period_id: Number(period), status, progress: n, narrative: narrative.trim() });
-      for (const f of files) {
-        try {
-          await uploadEvidence(r.id, f, csrf);
-        } catch (e) {
-          form.errors.show(`El reporte se envió, pero el archivo ${f.name} fue rechazado: ${errorMessage(e)}`, { file: errorMessage(e) });
-          onDone();
+      // The files travel with the report: a rejected file means nothing was saved.
+      const evidence = await Promise.all(files.map(evidenceOf));
+      let r;
+      try {
+        r = await submitReport({ item_id: item.id, period_id: Number(period), status, progress: n, narrative: narrative.trim(), evidence });
+      } catch (e) {
+        if (/^evidence/.test((e as { field?: string }).field ?? '')) {
+          form.errors.show(`No se guardó el reporte: ${errorMessage(e)}`, { file: errorMessage(e) });
           return;
         }
+        throw e;
       }
       setDone(`Reporte enviado (versión ${r.current_version}). Queda pendiente de validación por el Ministerio.`);
       onDone();
@@ -180,8 +181,9 @@ export default function ItemPage({ itemId }: { itemId: string }) {
               )}
             </p>
           )}
-          <DeclaredList items={item.declared} />
+          <DeclaredList items={item.declared} demo={item.demo_data} />
           <Method text={item.method} />
+          {canManage && isPmgService(item) && <OutcomeForm item={item} onSaved={d.reload} />}
           {canManage && <ItemAdmin item={item} onSaved={d.reload} />}
           {item.children.length > 0 && (
             <>

@@ -14,7 +14,7 @@ function Row({ r, onDone }: { r: ReportRow; onDone: (msg: string) => void }) {
     setBusy(true);
     setError(null);
     try {
-      await reviewReport(r.id, decision, comments.trim());
+      await reviewReport(r.id, r.current_version, decision, comments.trim());
       onDone(decision === 'validar' ? `Reporte de «${r.item_title}» validado.` : `Reporte de «${r.item_title}» devuelto con observaciones.`);
     } catch (e) {
       setError(errorMessage(e));
@@ -37,6 +37,27 @@ function Row({ r, onDone }: { r: ReportRow; onDone: (msg: string) => void }) {
         {r.current.late && ' · fuera de plazo'}
       </p>
       <p>{r.current.narrative}</p>
+      <div class="pol-evidence" data-testid="queue-evidence">
+        <strong>Medios de verificación de la versión {r.current_version}:</strong>{' '}
+        {r.evidence && r.evidence.length ? (
+          <ul>
+            {r.evidence.map((e) => (
+              <li key={e.id}>
+                {e.url ? (
+                  <a href={e.url} download data-external="">
+                    {e.filename}
+                  </a>
+                ) : (
+                  e.filename
+                )}{' '}
+                <span class="cell-sub">({Math.ceil(e.size / 1024).toLocaleString('es-CL')} KB)</span>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <span class="muted">sin archivos adjuntos</span>
+        )}
+      </div>
       <ErrorAlert error={error} />
       <div class="pol-queue-actions">
         <div class="field">
@@ -44,7 +65,7 @@ function Row({ r, onDone }: { r: ReportRow; onDone: (msg: string) => void }) {
           <textarea id={`c-${r.id}`} rows={2} cols={50} value={comments} onInput={(e) => setComments((e.currentTarget as HTMLTextAreaElement).value)} />
         </div>
         <button type="button" class="btn btn-primary" disabled={busy} onClick={() => act('validar')}>
-          Validar
+          Validar versión {r.current_version}
         </button>
         <button type="button" class="btn btn-secondary" disabled={busy} onClick={() => act('devolver')}>
           Devolver con observaciones

@@ -39,20 +39,70 @@ export function Coverage({ figure }: { figure: Figure }) {
   );
 }
 
-export function DeclaredList({ items, title = 'Cifras de la Cuenta Pública 2021' }: { items: Declared[]; title?: string }) {
+/** What the account says, what the records give, and whether they agree (with the records behind it). */
+function CheckMark({ d }: { d: Declared }) {
+  const c = d.check;
+  if (!c) return <span class="cell-sub">Cifra declarada; no se calcula desde los registros.</span>;
+  if (c.error) return <Badge tone="danger">Cálculo no disponible</Badge>;
+  return (
+    <span class="pol-check" data-testid="seed-check" data-agrees={c.agrees ? 'si' : 'no'}>
+      <span>
+        Calculado: <strong>{c.text}</strong>
+      </span>{' '}
+      {c.agrees ? (
+        <Badge tone="ok" title="La cifra calculada desde los reportes coincide con la de la Cuenta Pública">
+          ✓ Coincide
+        </Badge>
+      ) : (
+        <Badge tone="warn" title="La cifra calculada desde los reportes no coincide con la de la Cuenta Pública">
+          ⚠ No coincide con la Cuenta Pública
+        </Badge>
+      )}{' '}
+      {c.item_id && <a href={`/politicas/items/${c.item_id}`}>Ver los registros</a>}
+    </span>
+  );
+}
+
+export function DeclaredList({
+  items,
+  title = 'Cifras de la Cuenta Pública 2021',
+  demo = false,
+}: {
+  items: Declared[];
+  title?: string;
+  demo?: boolean;
+}) {
   if (!items.length) return null;
   return (
     <div class="pol-declared">
-      <h3>{title}</h3>
+      <h3>
+        {title} {demo && <DemoBadge />}
+      </h3>
       <dl>
         {items.map((d) => (
           <div key={d.id}>
             <dt>{d.label}</dt>
-            <dd>{d.text || <span class="muted">sin dato</span>}</dd>
+            <dd>
+              <span class="pol-stated">
+                Cuenta Pública: <strong>{d.text || <span class="muted">sin dato</span>}</strong>
+              </span>
+              <br />
+              <CheckMark d={d} />
+            </dd>
           </div>
         ))}
       </dl>
+      {items.some((d) => d.source) && <p class="cell-sub">Fuente de las cifras declaradas: {items.find((d) => d.source)?.source}.</p>}
     </div>
+  );
+}
+
+/** Every screen showing figures computed from the demo's generated history says so. */
+export function DemoBadge() {
+  return (
+    <Badge tone="purple" title="Reportes, validaciones y resultados generados para la demostración">
+      Datos de demostración
+    </Badge>
   );
 }
 

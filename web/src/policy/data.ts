@@ -13,12 +13,24 @@ export interface Figure {
   sin_reporte: number;
 }
 
+/** The same figure computed from the records (server: src/policy/seed_check.h). */
+export interface Check {
+  metric: string;
+  agreement?: string;
+  value?: number;
+  text?: string;
+  agrees: boolean;
+  item_id?: number | null;
+  error?: string;
+}
+
 export interface Declared {
   id: number;
   item_id: number | null;
   label: string;
   text: string;
   source: string | null;
+  check?: Check | null;
 }
 
 export interface Instrument extends Figure {
@@ -31,6 +43,8 @@ export interface Instrument extends Figure {
   description: string | null;
   source: string | null;
   declared: Declared[];
+  /** The figures come from the demo's generated history. */
+  demo_data?: boolean;
 }
 
 export interface Period {
@@ -122,6 +136,7 @@ export interface ItemDetail extends Item {
   children: Item[];
   reports: ReportDetail[];
   declared: Declared[];
+  demo_data?: boolean;
   method: string;
   can_report?: boolean;
   periods?: Period[];
@@ -137,6 +152,10 @@ export interface ReportRow {
   state: string;
   state_name: string;
   current: Version;
+  /** The version the analyst is validating; sent back with the decision (409 if another is current). */
+  current_version: number;
+  /** That version's means of verification (queue only). */
+  evidence?: Evidence[];
 }
 
 export interface MyRow {
@@ -162,10 +181,43 @@ export const getItem = (id: string, signedIn: boolean, signal?: AbortSignal) =>
 export const getRollup = (by: string, signal?: AbortSignal) => getItems<GroupRow>('/policy/public/rollup', { query: { by }, signal });
 export const getQueue = (signal?: AbortSignal) => getItems<ReportRow>('/policy/queue', { signal });
 export const getMine = (signal?: AbortSignal) => getItems<MyRow>('/policy/my', { signal });
-export const submitReport = (body: { item_id: number; period_id: number; status: string; progress: number; narrative: string }) =>
-  api.post<ReportDetail>('/policy/reports', body);
-export const reviewReport = (id: number, decision: 'validar' | 'devolver', comments: string) =>
-  api.post<ReportDetail>(`/policy/reports/${id}/review`, comments ? { decision, comments } : { decision });
+export interface NewEvidence {
+  filename: string;
+  content_type: string;
+  /** base64 */
+  data: string;
+}
+/** A report and its files in one request: the server saves both or neither. */
+export const submitReport = (body: {
+  item_id: number;
+  period_id: number;
+  status: string;
+  progress: number;
+  narrative: string;
+  evidence?: NewEvidence[];
+}) => api.post<ReportDetail>('/policy/reports', body);
+/** A file as the report's body carries it. */
+export async function evidenceOf(file: File): Promise<NewEvidence> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = '';
+  for (let k = 0; k < bytes.length; k += 0x8000) binary += String.fromCharCode(...bytes.subarray(k, k + 0x8000));
+  return { filename: file.name, content_type: file.type || 'application/octet-stream', data: btoa(binary) };
+}
+export const reviewReport = (id: number, version: number, decision: 'validar' | 'devolver', comments: string) =>
+  api.post<ReportDetail>(`/policy/reports/${id}/review`, comments ? { decision, comments, version } : { decision, version });
+export interface Assistance {
+  id: number;
+  held_on: string;
+  kind: string;
+  kind_name: string;
+  topic: string;
+  participants: string;
+  illustrative: boolean;
+}
+export const getAssistance = (instrumentId: number, signal?: AbortSignal) =>
+  getItems<Assistance>(`/policy/public/instruments/${instrumentId}/assistance`, { signal });
+export const getRegional = (region: string, signal?: AbortSignal) =>
+  api.get<ItemDetail & { region_id: string }>('/policy/regional', { query: region ? { region } : {}, signal });
 
 export const rollupCsvUrl = (by: string) => buildUrl('/policy/public/rollup.csv', { by });
 export const rollupXlsxUrl = (by: string) => buildUrl('/policy/public/rollup.xlsx', { by });
@@ -366,3 +418,6 @@ export function shareText(weight: number, others: number): string {
   if (!(weight > 0) || !(total > 0)) return '—';
   return `${((weight / total) * 100).toLocaleString('es-CL', { maximumFractionDigits: 1 })} %`;
 }
+/** The reviewer's PMG outcome for a service (cumple / no_cumple) with its reason. */
+export const decideOutcome = (itemId: number, outcome: string, reason: string) =>
+  api.post<{ outcome: string; outcome_name: string; reason: string }>(`/policy/items/${itemId}/outcome`, { outcome, reason });

@@ -4,6 +4,7 @@ import { formatNumber, formatPercent } from '../app/format';
 import { usePageTitle } from '../app/ui';
 import { useSession } from '../app/session';
 import { MINISTRY } from '../app/shell';
+import { navigate } from '../app/router';
 import type { ComponentChildren } from 'preact';
 
 interface Card {
@@ -146,8 +147,8 @@ const POLICY: Card[] = [
     title: 'Cuenta Pública Participativa',
     body: (
       <>
-        Se compila con los datos anteriores, se publica y se responde en diálogo con la ciudadanía, región por región, con las{' '}
-        {formatNumber(16)} Secretarías Regionales Ministeriales.
+        Se compila con los datos anteriores y los hitos de las {formatNumber(16)} Secretarías Regionales Ministeriales, y se publica con sus
+        cifras fijas: léala en la web o descárguela para imprimir. <a href="/cuenta-publica">Leer la cuenta pública →</a>
       </>
     ),
   },
@@ -213,6 +214,19 @@ export function Landing() {
                 <a class="help-main" href="tel:1455" data-external="">
                   <span class="help-number">1455</span>
                   <span class="help-label">Fono de orientación y ayuda</span>
+                </a>
+              </li>
+              <li>
+                {/* Replaces this entry in the history: "back" after the chat does not show it was opened. */}
+                <a
+                  href="/chat"
+                  onClick={(e) => {
+                    e.preventDefault();
+                    navigate('/chat', { replace: true });
+                  }}
+                >
+                  <span class="help-number small">Chat silencioso</span>
+                  <span class="help-label">Escribe a una orientadora del 1455, sin que nadie te escuche</span>
                 </a>
               </li>
               <li>
@@ -297,6 +311,12 @@ export function Landing() {
           </p>
         </div>
         <CardGrid cards={POLICY} id="policy-title" columns={3} />
+        <p>
+          <a href="/indicadores">Indicadores de género en las empresas y Sistema de Indicadores de Género →</a>
+        </p>
+        <p>
+          <a href="/cuenta-publica">Cuenta Pública Participativa: ediciones publicadas →</a>
+        </p>
       </section>
 
       <section class="landing-section split" aria-labelledby="trust-title">

@@ -18,6 +18,14 @@ interface Props {
   description: string;
   /** Taller frame for the whole country (Chile is long and narrow). */
   tall?: boolean;
+  /** Points drawn over the boundaries (the public centres of the network of care). */
+  points?: MapPoint[];
+}
+
+export interface MapPoint {
+  lat: number;
+  lon: number;
+  label: string;
 }
 
 const BASE_STYLE: L.PathOptions = {
@@ -73,7 +81,7 @@ function tooltipContent(name: string): HTMLElement {
   return el;
 }
 
-export function BoundaryMap({ data, idProperty, selectedId, onSelect, label, description, tall }: Props) {
+export function BoundaryMap({ data, idProperty, selectedId, onSelect, label, description, tall, points }: Props) {
   const el = useRef<HTMLDivElement>(null);
   const mapRef = useRef<L.Map | null>(null);
   const layersRef = useRef<Map<string, L.Path>>(new Map());
@@ -137,6 +145,23 @@ export function BoundaryMap({ data, idProperty, selectedId, onSelect, label, des
       mapRef.current = null;
     };
   }, [data, idProperty]);
+
+  // Points layer, redrawn when the points change (never a shelter: the server does not publish them).
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !points?.length) return;
+    const group = L.layerGroup(
+      points.map((p) =>
+        L.circleMarker([p.lat, p.lon], { radius: 6, color: '#0A132D', weight: 1, fillColor: '#F2A900', fillOpacity: 0.95 }).bindTooltip(tooltipContent(p.label), {
+          direction: 'top',
+          className: 'map-tooltip',
+        }),
+      ),
+    ).addTo(map);
+    return () => {
+      group.remove();
+    };
+  }, [points, data]);
 
   useEffect(() => {
     for (const [id, path] of layersRef.current) {

@@ -9,6 +9,7 @@ import type { Comuna, Province, Region } from '../app/types';
 import { type Async, EmptyState, ErrorAlert, Field, Loading, PageHeader, SelectField, useAsync } from '../app/ui';
 import { BoundaryMap } from './BoundaryMap';
 import { type Boundaries, getComunaBoundaries, getRegionBoundaries } from './boundaries';
+import { getDirectory } from '../care/data';
 import { getComunasOfProvince, getProvinces, getRegions, locateComuna, regionLabel, searchComunas } from './data';
 
 /** A boundary map in its card, with its heading, load error and loading state. */
@@ -123,6 +124,12 @@ function RegionDetail({ region }: { region: Region }) {
     return Promise.all(provinces.map(async (p) => ({ province: p, comunas: await getComunasOfProvince(p.id) })));
   }, [region.id]);
   const boundaries = useAsync(() => getComunaBoundaries(region.id), [region.id]);
+  // The public centres of the network of care (Centros de la Mujer, CAVAS) as points on the map.
+  const centres = useAsync((signal) => getDirectory({ region: region.id }, signal), [region.id]);
+  const points = useMemo(
+    () => (centres.data?.items ?? []).filter((p) => p.lat !== null && p.lon !== null).map((p) => ({ lat: p.lat!, lon: p.lon!, label: `${p.name} · ${p.phone}` })),
+    [centres.data],
+  );
 
   const comunaCount = tree.data?.reduce((n, p) => n + p.comunas.length, 0) ?? 0;
   const selectedComuna = useMemo(() => {
@@ -207,7 +214,8 @@ function RegionDetail({ region }: { region: Region }) {
         selectedId={selected}
         onSelect={(id) => select(id)}
         label={`Mapa de las comunas de ${region.name}`}
-        description="Haga clic en una comuna para seleccionarla. Las comunas también están en la lista, agrupadas por provincia."
+        points={points}
+        description={`Haga clic en una comuna para seleccionarla. Las comunas también están en la lista, agrupadas por provincia. Los puntos son los ${points.length} centros de la red de atención de la región (directorio en /red).`}
       />
     </div>
   );

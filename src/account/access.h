@@ -1,0 +1,20 @@
+// Object rules of the public account, in one place. A regional milestone belongs to its region:
+// only a SEREMI team of THAT region writes it (another region's milestone is refused and the
+// refusal logged by the service). A published edition is nobody's to change.
+#pragma once
+#include <string>
+
+#include "core/error.h"
+#include "http/message.h"
+
+namespace eq::account::access {
+
+// May `p` create or change a milestone of `region_id`? 403 (field region_id) otherwise.
+Result<void> may_write_milestone(const http::Principal& p, const std::string& region_id);
+// May `p` read the milestones of `region_id` (empty: every region)? A regional account reads its
+// own region; a national one (the ministry's analysts, who curate the account) every region.
+Result<void> may_read_milestones(const http::Principal& p, const std::string& region_id);
+// May the edition in `state` be changed? 409 published_account otherwise.
+Result<void> may_change_edition(const std::string& state);
+
+}  // namespace eq::account::access

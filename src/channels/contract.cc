@@ -1,0 +1,73 @@
+// The help channels as the core sees them (kernel/module.h): the one operator queue, provided to
+// the transports as channels::Intake (the silent chat opens after this module and finds it), the
+// telephony webhook with its shared secret beside the key file, a one-second job for offers.
+#include <cstdlib>
+
+#include "cases/module.h"
+#include "channels/module.h"
+#include "core/log.h"
+#include "core/time.h"
+#include "kernel/module.h"
+
+namespace eq::channels {
+
+namespace {
+
+int env_int(const char* name, int fallback, int lo, int hi) {
+  const char* v = std::getenv(name);
+  if (!v || !*v) return fallback;
+  int n = std::atoi(v);
+  return n < lo || n > hi ? fallback : n;
+}
+
+Result<void> open(kernel::Context& ctx) {
+  Options options;
+  if (auto given = ctx.find<Options>()) options = *given;
+  // Opening hours are configuration: EQ_CHANNELS_HOURS ("1-5 08:00-24:00", the 1455's today, or "24/7").
+  const char* spec = std::getenv("EQ_CHANNELS_HOURS");
+  auto hours = Hours::parse(spec && *spec ? spec : "1-5 08:00-24:00");
+  if (!hours) return fail(Error{500, "config", "EQ_CHANNELS_HOURS: " + hours.error().message, {}});
+  options.hours = *hours;
+  options.offer_seconds = env_int("EQ_CHANNELS_OFFER_SECONDS", options.offer_seconds, 1, 600);
+  auto secret = load_or_create_secret(telephony_secret_path(ctx.key_file));
+  if (!secret) return fail(secret.error());
+  auto callers = load_or_create_secret(callers_key_path(ctx.key_file));
+  if (!callers) return fail(callers.error());
+  auto svc = std::make_shared<Service>(ctx.db, ctx.keys, *ctx.need<audit::Log>(), ctx.find<cases::Service>(), *secret, *callers, options);
+  if (auto dir = ctx.find<Directory>()) svc->set_directory(*dir);
+  ctx.provide(svc);
+  ctx.provide<Intake>(svc);
+  register_routes(ctx.router, svc);
+  return {};
+}
+
+}  // namespace
+
+kernel::Module module() {
+  return {
+      .name = "channels",
+      .migrations = migrations,
+      .encrypted_fields = encrypted_fields,
+      // The switch authenticates with its HMAC signature; the hours are what the public site shows.
+      .public_routes = {"GET /api/v1/channels/hours", "POST /api/v1/channels/telephony/events"},
+      .open = open,
+      .home_items = [](kernel::Context& ctx) -> kernel::HomeSource {
+        return [svc = ctx.need<Service>()](const http::Request& req) { return channels::home_items(*svc, req); };
+      },
+      .load_demo =
+          [](kernel::Context& ctx) -> Result<void> {
+        auto find = ctx.need<kernel::FindDemoAccount>();
+        auto op = (*find)("operador@equidad.demo");
+        if (!op) return fail(op.error());
+        return ctx.need<Service>()->load_demo(op->user_id, op->institution_id, now_ms());
+      },
+      // Offers not taken in time go back to the queue and on to someone else.
+      .jobs = {{"channels offers", std::chrono::seconds(1),
+                [](kernel::Context& ctx, int64_t now) -> Result<void> {
+                  if (auto n = ctx.need<Service>()->dispatch(now); !n) return fail(n.error());
+                  return {};
+                }}},
+  };
+}
+
+}  // namespace eq::channels

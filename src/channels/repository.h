@@ -1,0 +1,64 @@
+// The help channels' SQL, and only here (SOCI; the same statements on SQLite and PostgreSQL).
+// Encrypts and decrypts the declared columns (migrations.cc: encrypted_fields) with the keys given.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "channels/module.h"
+
+namespace eq::channels {
+
+class Repository {
+ public:
+  explicit Repository(const crypto::Keys& keys) : keys_(keys) {}
+
+  std::optional<Contact> contact(soci::session& s, int64_t id) const;
+  std::optional<Contact> contact_by_ref(soci::session& s, const std::string& channel, const std::string& ref) const;
+  int64_t insert_contact(soci::session& s, const Contact& c) const;
+  // Writes every changeable column when the stored version is still c.version; false when another
+  // request changed it first (the caller answers 409). Bumps c.version.
+  bool save_contact(soci::session& s, Contact& c) const;
+  // Waiting and offered contacts, in queue order.
+  std::vector<Contact> queue(soci::session& s, int limit) const;
+  std::vector<Waiting> waiting(soci::session& s) const;
+  std::vector<Contact> of_user(soci::session& s, int64_t user_id) const;  // offered to or held by
+  std::vector<int64_t> expired_offers(soci::session& s, int64_t now) const;
+  // Earlier contacts of a caller and the highest risk screened among them.
+  std::pair<int64_t, std::string> caller_history(soci::session& s, const std::string& hash, int64_t before_id) const;
+  void event(soci::session& s, int64_t contact_id, int64_t at, const std::string& kind, std::optional<int64_t> user,
+             const std::string& detail) const;
+
+  std::optional<Operator> operator_of(soci::session& s, int64_t user_id) const;
+  void save_operator(soci::session& s, const Operator& o) const;
+  std::vector<Operator> operators(soci::session& s) const;  // with what each holds and is offered
+  std::vector<Seat> seats(soci::session& s) const;
+
+  bool call_event_seen(soci::session& s, const std::string& event_id) const;
+  std::optional<int64_t> last_applied_at(soci::session& s, const std::string& call_id) const;
+  std::optional<std::string> last_applied_type(soci::session& s, const std::string& call_id) const;
+  void insert_call_event(soci::session& s, const CallEvent& e, int64_t received_at, bool applied) const;
+
+  int64_t insert_callback(soci::session& s, const Callback& c) const;
+  std::optional<Callback> callback(soci::session& s, int64_t id) const;
+  std::vector<Callback> callbacks(soci::session& s, bool pending_only) const;
+  void save_callback(soci::session& s, const Callback& c) const;
+
+  int64_t insert_block(soci::session& s, const Block& b) const;
+  std::optional<Block> active_block(soci::session& s, const std::string& hash, int64_t now) const;
+  std::optional<Block> block(soci::session& s, int64_t id) const;
+  std::vector<Block> blocks(soci::session& s, int64_t now) const;
+  void lift_block(soci::session& s, int64_t id, int64_t now) const;
+
+  // Contacts created in [from, to) for the daily statistics (no text columns).
+  std::vector<Contact> created_between(soci::session& s, int64_t from, int64_t to) const;
+  bool any_with_ref_prefix(soci::session& s, const std::string& prefix) const;
+
+ private:
+  Contact read(const soci::row& r) const;
+  std::string enc(const std::string& plain) const { return plain.empty() ? std::string() : keys_.encrypt(plain); }
+  std::string dec(const std::string& c) const { return c.empty() ? std::string() : keys_.decrypt(c).value_or(""); }
+  const crypto::Keys& keys_;
+};
+
+}  // namespace eq::channels

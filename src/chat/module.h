@@ -1,0 +1,166 @@
+// The silent web chat (issue 13, item 4): a woman writes from the public site, anonymously, over a
+// WebSocket; her contact waits in the ONE operator queue (channels/intake.h) and the operator who
+// holds it answers from the console. Nothing is stored on her device; on the server her words are
+// kept only as the operator's record, encrypted, and purged after the retention period.
+//
+// Files: protocol.cc (her side of the WebSocket: start, resume, say, typing, leave), service.cc
+// (workflow, audit, delivery), repository.cc (every chat_* statement), access.cc (who may read or
+// write a conversation), routes.cc (HTTP), migrations.cc, contract.cc.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "audit/log.h"
+#include "channels/intake.h"
+#include "core/crypto.h"
+#include "core/error.h"
+#include "http/live.h"
+#include "http/message.h"
+#include "http/rate_limit.h"
+#include "http/router.h"
+#include "store/database.h"
+#include "store/encrypted_fields.h"
+#include "store/migrations.h"
+
+namespace eq::chat {
+
+struct Options {
+  int retention_days = 90;      // transcripts of conversations ended longer ago are purged
+  size_t max_text = 2000;       // characters of one message
+  double starts_burst = 3;      // new conversations from one address at once…
+  double starts_per_minute = 1; // …refilled at this rate (a flood never touches a conversation already open)
+  double resume_failures_burst = 5;  // wrong resume secrets from one address before it must wait
+};
+
+// The municipal unit serving a comuna, as the composition root finds it (accounts' institutions,
+// monitoring's pilot comunas). Empty when her comuna has none: then only 133 applies.
+struct MunicipalUnit {
+  int64_t institution_id = 0;
+  std::string name;
+};
+struct Dispatch {
+  std::function<std::optional<MunicipalUnit>(const std::string& comuna_code)> municipal_unit;
+};
+
+// One message of a conversation as both sides see it.
+struct Message {
+  int64_t seq = 0;
+  std::string from;  // "her" | "operator" | "system"
+  std::string text;
+  int64_t at = 0;
+  std::string client_id;  // her message's own id (de-duplication on re-send)
+};
+
+struct SessionRow {
+  int64_t id = 0;
+  std::string ref;
+  std::string secret_hash;
+  std::string contact_id;
+  bool urgent = false;
+  std::string comuna_code;
+  std::string state;  // "open" | "ended"
+  int64_t created_at = 0;
+  std::optional<int64_t> ended_at;
+};
+
+struct Escalation {
+  int64_t id = 0;
+  std::string kind;  // "133" | "municipal"
+  std::string unit_name;
+  int64_t at = 0;
+  std::vector<std::string> protocol;  // steps shown to the operator
+};
+
+struct Transcript {
+  SessionRow session;
+  std::vector<Message> messages;
+  std::vector<Escalation> escalations;
+  std::string holder_user_id;
+  std::string holder_state;
+};
+
+// What the WebSocket answers her with (protocol.cc); a JSON text each.
+struct Started {
+  std::string ref, secret;
+};
+
+class Service {
+ public:
+  Service(store::Database& db, const crypto::Keys& keys, audit::Log& audit, channels::Intake& intake, Dispatch dispatch, Options options);
+
+  const Options& options() const { return options_; }
+
+  // Her side (protocol.cc calls these). Every write is committed before it is acknowledged.
+  Result<Started> start(bool urgent, const std::string& comuna_code, const std::string& opening_text, const std::string& client_ip);
+  Result<SessionRow> resume(const std::string& ref, const std::string& secret, const std::string& client_ip);
+  // Her message: the stored one when this client_id was already accepted (a re-send after a drop).
+  Result<Message> say(const SessionRow& s, const std::string& client_id, const std::string& text);
+  void her_typing(const SessionRow& s);
+  void leave(const SessionRow& s, const std::string& why);
+  std::vector<Message> since(const SessionRow& s, int64_t after_seq);
+  // Whether a new conversation from this address may start now (takes a token).
+  bool may_start(const std::string& client_ip);
+  bool may_try_resume(const std::string& client_ip);
+  void resume_failed(const std::string& client_ip);
+  // The connection that reaches her now (the latest one wins: a reconnect replaces the old).
+  void attach(const std::string& ref, std::weak_ptr<http::Peer> peer);
+  void detach(const std::string& ref, const std::shared_ptr<http::Peer>& peer);
+
+  Result<SessionRow> find(const std::string& ref);
+
+  // The operator's side: the object rule (access.h) is checked and audited in each.
+  Result<Transcript> transcript(const http::Request& req, const std::string& ref);
+  Result<Message> reply(const http::Request& req, const std::string& ref, const std::string& text);
+  Result<void> operator_typing(const http::Request& req, const std::string& ref);
+  Result<Escalation> escalate(const http::Request& req, const std::string& ref, const std::string& kind, const std::string& note);
+  Result<std::shared_ptr<void>> watch(const http::Request& req, const std::string& ref);  // live pane opened (guard audits its end)
+  std::shared_ptr<http::Hub> hub() { return hub_; }
+
+  // Canned answers (configurable by a supervisor).
+  Result<std::vector<std::string>> canned();
+  Result<std::vector<std::string>> set_canned(const http::Request& req, const std::vector<std::string>& answers);
+
+  // The queue changed a contact (channels::Intake::on_change).
+  void queue_changed(const std::string& channel, const std::string& ref, const channels::Holder& holder);
+
+  // A demo conversation waiting in the queue (idempotent; its text says it is a demo).
+  Result<void> load_demo();
+
+  // Transcripts of conversations ended (or silent) longer ago than the retention: deleted.
+  Result<int64_t> purge(int64_t now_ms);
+
+ private:
+  void to_her(const std::string& ref, const std::string& json);
+  void to_operators(const std::string& ref, const std::string& json);
+  std::string caller_hash(const std::string& client_ip) const;
+
+  store::Database& db_;
+  const crypto::Keys& keys_;
+  audit::Log& audit_;
+  channels::Intake& intake_;
+  Dispatch dispatch_;
+  Options options_;
+  std::shared_ptr<http::Hub> hub_ = std::make_shared<http::Hub>();
+  http::RateLimiter starts_;
+  http::RateLimiter resume_failures_;
+  std::mutex peers_mu_;
+  std::unordered_map<std::string, std::weak_ptr<http::Peer>> peers_;
+  std::unordered_map<std::string, std::string> holders_;  // last holder told to her, per conversation
+};
+
+// The JSON of a message, to her and to the operator's pane (the same shape).
+http::Json message_json(const Message& m);
+
+std::vector<store::Migration> migrations();
+store::EncryptedFields encrypted_fields();
+void register_routes(http::Router& router, std::shared_ptr<Service> service);
+// The WebSocket route's Upgrade for one connection of hers (protocol.cc).
+std::shared_ptr<http::Upgrade> her_connection(std::shared_ptr<Service> service, const std::string& client_ip);
+
+}  // namespace eq::chat

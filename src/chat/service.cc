@@ -1,0 +1,389 @@
+// The chat's workflow: every accepted message is committed (with its audit entry) before anyone
+// is told, so an acknowledgement survives a restart; then it goes to her connection and to the
+// operators' panes watching the conversation.
+#include <regex>
+
+#include "chat/access.h"
+#include "chat/module.h"
+#include "chat/repository.h"
+#include "core/log.h"
+#include "core/time.h"
+
+namespace eq::chat {
+
+namespace {
+
+const char* kJoined = "Una orientadora se unió a la conversación.";
+const char* kTransferred = "Otra orientadora continúa la conversación.";
+
+// What an operator does once she has recorded the escalation (shown on her screen).
+const std::vector<std::string> kProtocol133 = {
+    "Pregúntele si puede seguir escribiendo sin riesgo y si la persona agresora está cerca.",
+    "Pídale, solo si ella quiere darlo, el lugar donde está o una referencia cercana.",
+    "Llame al 133 (Carabineros) desde la central e informe: riesgo vital, lugar, si hay armas o niñas y niños.",
+    "Mantenga la conversación abierta hasta que ella confirme que la ayuda llegó o que está a salvo.",
+    "Registre el resultado en el contacto antes de cerrarlo.",
+};
+const std::vector<std::string> kProtocolMunicipal = {
+    "Confirme con ella el lugar donde está y si puede recibir a la unidad municipal.",
+    "Llame a la unidad de seguridad municipal indicada y entregue el lugar y el riesgo.",
+    "Si la unidad no responde a tiempo o hay riesgo vital, llame al 133.",
+    "Mantenga la conversación abierta y registre el resultado en el contacto.",
+};
+
+audit::Entry her_entry(std::string action, const std::string& ref, std::string detail = {}, std::string outcome = "ok") {
+  // Her address is never written: the conversation is anonymous, the log included.
+  audit::Entry e;
+  e.action = std::move(action);
+  e.object = "chat:" + ref;
+  e.outcome = std::move(outcome);
+  e.detail = std::move(detail);
+  return e;
+}
+
+Error not_found() { return Error::not_found("La conversación no existe o ya fue eliminada."); }
+
+}  // namespace
+
+http::Json message_json(const Message& m) {
+  http::Json j = {{"type", "msg"}, {"seq", m.seq}, {"from", m.from}, {"text", m.text}, {"at", m.at}};
+  if (!m.client_id.empty()) j["id"] = m.client_id;
+  return j;
+}
+
+Service::Service(store::Database& db, const crypto::Keys& keys, audit::Log& audit, channels::Intake& intake, Dispatch dispatch,
+                 Options options)
+    : db_(db),
+      keys_(keys),
+      audit_(audit),
+      intake_(intake),
+      dispatch_(std::move(dispatch)),
+      options_(options),
+      starts_(options.starts_burst, options.starts_per_minute),
+      resume_failures_(options.resume_failures_burst, options.resume_failures_burst) {}
+
+std::string Service::caller_hash(const std::string& client_ip) const { return intake_.caller_hash("address", client_ip); }
+
+bool Service::may_start(const std::string& client_ip) { return starts_.allow(client_ip); }
+bool Service::may_try_resume(const std::string& client_ip) { return resume_failures_.peek(client_ip); }
+void Service::resume_failed(const std::string& client_ip) { resume_failures_.allow(client_ip); }
+
+Result<Started> Service::start(bool urgent, const std::string& comuna_code, const std::string& opening_text, const std::string& client_ip) {
+  static const std::regex kComuna("[0-9]{4,5}");
+  if (!comuna_code.empty() && !std::regex_match(comuna_code, kComuna))
+    return fail(Error::invalid("comuna", "La comuna no es válida: elija una de la lista o déjela en blanco."));
+  Started out{crypto::random_token(16), crypto::random_token(24)};
+  const int64_t now = now_ms();
+  auto created = db_.transaction<int64_t>([&](soci::session& s) -> Result<int64_t> {
+    const int64_t id = repo::insert_session(s, out.ref, crypto::sha256_hex(out.secret), urgent, comuna_code, now);
+    if (!opening_text.empty()) repo::insert_message(s, id, "her", std::nullopt, "opening", keys_.encrypt(opening_text), now);
+    audit_.append(s, her_entry("chat.start", out.ref, urgent ? "urgente" : ""));
+    return id;
+  });
+  if (!created) return fail(created.error());
+  // The queue is another module's transaction: the conversation exists first, so a retry of
+  // open() (same external_ref) answers the same contact.
+  auto contact = intake_.open({"chat", out.ref, urgent, comuna_code, opening_text, caller_hash(client_ip)});
+  if (!contact) {
+    (void)db_.transaction<bool>([&](soci::session& s) -> Result<bool> { return repo::end_session(s, *created, "queue_error", now); });
+    return fail(contact.error());
+  }
+  auto linked = db_.transaction<bool>([&](soci::session& s) -> Result<bool> {
+    repo::set_contact(s, *created, *contact);
+    return true;
+  });
+  if (!linked) return fail(linked.error());
+  return out;
+}
+
+Result<SessionRow> Service::find(const std::string& ref) {
+  auto found = db_.transaction<std::optional<SessionRow>>([&](soci::session& s) -> Result<std::optional<SessionRow>> { return repo::find_session(s, ref); });
+  if (!found) return fail(found.error());
+  if (!*found) return fail(not_found());
+  return **found;
+}
+
+Result<SessionRow> Service::resume(const std::string& ref, const std::string& secret, const std::string& client_ip) {
+  if (!may_try_resume(client_ip))
+    return fail(Error{429, "rate_limited", "Demasiados intentos de retomar una conversación. Espere un minuto.", {}});
+  auto found = db_.transaction<std::optional<SessionRow>>([&](soci::session& s) -> Result<std::optional<SessionRow>> { return repo::find_session(s, ref); });
+  if (!found) return fail(found.error());
+  // The same answer for an unknown conversation and a wrong secret: neither says which.
+  if (!*found || !crypto::equal_constant_time((*found)->secret_hash, crypto::sha256_hex(secret))) {
+    resume_failed(client_ip);
+    (void)audit_.append(her_entry("chat.resume_denied", ref.substr(0, 64), "", "denied"));
+    return fail(Error{403, "bad_resume", "No se pudo retomar la conversación. Puede iniciar una nueva.", {}});
+  }
+  if ((*found)->state != "open") return fail(Error::conflict("chat_ended", "Esta conversación ya terminó. Puede iniciar una nueva."));
+  return **found;
+}
+
+Result<Message> Service::say(const SessionRow& session, const std::string& client_id, const std::string& text) {
+  const int64_t now = now_ms();
+  auto stored = db_.transaction<std::pair<Message, bool>>([&](soci::session& s) -> Result<std::pair<Message, bool>> {
+    auto current = repo::find_session(s, session.ref);
+    if (!current || current->state != "open") return fail(Error::conflict("chat_ended", "Esta conversación ya terminó."));
+    // A re-send after a dropped connection: the message is already here, acknowledge it again.
+    if (auto old = repo::message_by_client_id(s, session.id, client_id)) {
+      auto plain = keys_.decrypt(old->body);
+      return std::pair{Message{old->seq, old->sender, plain.value_or(""), old->at, old->client_id}, false};
+    }
+    const int64_t seq = repo::insert_message(s, session.id, "her", std::nullopt, client_id, keys_.encrypt(text), now);
+    audit_.append(s, her_entry("chat.message", session.ref, "seq " + std::to_string(seq)));
+    return std::pair{Message{seq, "her", text, now, client_id}, true};
+  });
+  if (!stored) return fail(stored.error());
+  if (stored->second) {
+    auto j = message_json(stored->first);
+    j["session"] = session.ref;
+    to_operators(session.ref, j.dump());
+  }
+  return stored->first;
+}
+
+void Service::her_typing(const SessionRow& s) { to_operators(s.ref, http::Json({{"type", "typing"}, {"from", "her"}, {"session", s.ref}}).dump()); }
+
+void Service::leave(const SessionRow& session, const std::string& why) {
+  auto ended = db_.transaction<bool>([&](soci::session& s) -> Result<bool> {
+    const bool changed = repo::end_session(s, session.id, why, now_ms());
+    if (changed) audit_.append(s, her_entry("chat.leave", session.ref, why));
+    return changed;
+  });
+  if (!ended || !*ended) return;
+  intake_.left("chat", session.ref, why);
+  to_operators(session.ref, http::Json({{"type", "left"}, {"session", session.ref}, {"why", why}}).dump());
+}
+
+std::vector<Message> Service::since(const SessionRow& session, int64_t after_seq) {
+  std::vector<Message> out;
+  auto rows = db_.transaction<std::vector<repo::StoredMessage>>(
+      [&](soci::session& s) -> Result<std::vector<repo::StoredMessage>> { return repo::messages(s, session.id, after_seq); });
+  if (!rows) return out;
+  for (const auto& r : *rows) out.push_back({r.seq, r.sender, keys_.decrypt(r.body).value_or(""), r.at, r.client_id});
+  return out;
+}
+
+void Service::attach(const std::string& ref, std::weak_ptr<http::Peer> peer) {
+  std::lock_guard lock(peers_mu_);
+  peers_[ref] = std::move(peer);
+}
+
+void Service::detach(const std::string& ref, const std::shared_ptr<http::Peer>& peer) {
+  std::lock_guard lock(peers_mu_);
+  auto it = peers_.find(ref);
+  if (it == peers_.end()) return;
+  auto current = it->second.lock();
+  if (!current || current == peer) peers_.erase(it);
+}
+
+void Service::to_her(const std::string& ref, const std::string& json) {
+  std::shared_ptr<http::Peer> peer;
+  {
+    std::lock_guard lock(peers_mu_);
+    auto it = peers_.find(ref);
+    if (it != peers_.end()) peer = it->second.lock();
+  }
+  // Not connected right now: she gets it from the transcript when she resumes.
+  if (peer) peer->send(json);
+}
+
+void Service::to_operators(const std::string& ref, const std::string& json) { hub_->publish("chat:" + ref, json); }
+
+// --- the operator's side -------------------------------------------------------------------
+
+namespace {
+audit::Entry op_entry(const http::Request& req, std::string action, const std::string& ref, std::string outcome = "ok") {
+  return audit::Log::from(req, std::move(action), "chat:" + ref, std::move(outcome));
+}
+}  // namespace
+
+Result<Transcript> Service::transcript(const http::Request& req, const std::string& ref) {
+  auto session = find(ref);
+  if (!session) return fail(session.error());
+  auto holder = intake_.holder("chat", ref);
+  if (auto ok = may_read(req.who(), holder); !ok) {
+    (void)audit_.append(op_entry(req, "chat.denied", ref, "denied"));
+    return fail(ok.error());
+  }
+  Transcript t;
+  t.session = *session;
+  t.messages = since(*session, 0);
+  auto esc = db_.transaction<std::vector<repo::StoredEscalation>>([&](soci::session& s) -> Result<std::vector<repo::StoredEscalation>> {
+    audit_.append(s, op_entry(req, "chat.read", ref));
+    return repo::escalations(s, session->id);
+  });
+  if (!esc) return fail(esc.error());
+  for (const auto& e : *esc) t.escalations.push_back({e.id, e.kind, e.unit_name, e.at, e.kind == "133" ? kProtocol133 : kProtocolMunicipal});
+  if (holder) {
+    t.holder_user_id = holder->user_id;
+    t.holder_state = holder->state;
+  }
+  return t;
+}
+
+Result<Message> Service::reply(const http::Request& req, const std::string& ref, const std::string& text) {
+  auto session = find(ref);
+  if (!session) return fail(session.error());
+  if (auto ok = may_write(req.who(), intake_.holder("chat", ref)); !ok) {
+    (void)audit_.append(op_entry(req, "chat.denied", ref, "denied"));
+    return fail(ok.error());
+  }
+  if (session->state != "open") return fail(Error::conflict("chat_ended", "Ella ya salió de la conversación: el mensaje no se envió."));
+  const int64_t now = now_ms();
+  auto seq = db_.transaction<int64_t>([&](soci::session& s) -> Result<int64_t> {
+    const int64_t n = repo::insert_message(s, session->id, "operator", req.who().user_id, "", keys_.encrypt(text), now);
+    audit_.append(s, op_entry(req, "chat.reply", ref));
+    return n;
+  });
+  if (!seq) return fail(seq.error());
+  Message m{*seq, "operator", text, now, ""};
+  to_her(ref, message_json(m).dump());
+  auto j = message_json(m);
+  j["session"] = ref;
+  to_operators(ref, j.dump());
+  return m;
+}
+
+Result<void> Service::operator_typing(const http::Request& req, const std::string& ref) {
+  if (auto ok = may_write(req.who(), intake_.holder("chat", ref)); !ok) {
+    (void)audit_.append(op_entry(req, "chat.denied", ref, "denied"));
+    return fail(ok.error());
+  }
+  to_her(ref, R"({"type":"typing","from":"operator"})");
+  return {};
+}
+
+Result<Escalation> Service::escalate(const http::Request& req, const std::string& ref, const std::string& kind, const std::string& note) {
+  auto session = find(ref);
+  if (!session) return fail(session.error());
+  if (auto ok = may_write(req.who(), intake_.holder("chat", ref)); !ok) {
+    (void)audit_.append(op_entry(req, "chat.denied", ref, "denied"));
+    return fail(ok.error());
+  }
+  std::optional<MunicipalUnit> unit;
+  if (kind == "municipal") {
+    if (session->comuna_code.empty())
+      return fail(Error::conflict("no_comuna", "Ella no indicó su comuna: la derivación municipal no es posible. Use el 133.", "kind"));
+    if (dispatch_.municipal_unit) unit = dispatch_.municipal_unit(session->comuna_code);
+    if (!unit)
+      return fail(Error::conflict("no_municipal_unit", "Su comuna no tiene una unidad de seguridad municipal en el sistema. Use el 133.", "kind"));
+  }
+  const int64_t now = now_ms();
+  auto id = db_.transaction<int64_t>([&](soci::session& s) -> Result<int64_t> {
+    const int64_t n = repo::insert_escalation(s, session->id, kind, unit ? std::optional<int64_t>(unit->institution_id) : std::nullopt,
+                                              unit ? unit->name : "", req.who().user_id, note.empty() ? "" : keys_.encrypt(note), now);
+    auto e = op_entry(req, "chat.escalate", ref);
+    e.detail = kind;
+    audit_.append(s, e);
+    return n;
+  });
+  if (!id) return fail(id.error());
+  Escalation out{*id, kind, unit ? unit->name : "", now, kind == "133" ? kProtocol133 : kProtocolMunicipal};
+  to_operators(ref, http::Json({{"type", "escalated"}, {"session", ref}, {"kind", kind}}).dump());
+  return out;
+}
+
+Result<std::shared_ptr<void>> Service::watch(const http::Request& req, const std::string& ref) {
+  auto session = find(ref);
+  if (!session) return fail(session.error());
+  if (auto ok = may_read(req.who(), intake_.holder("chat", ref)); !ok) {
+    (void)audit_.append(op_entry(req, "chat.denied", ref, "denied"));
+    return fail(ok.error());
+  }
+  if (auto ok = audit_.append(op_entry(req, "chat.watch", ref)); !ok) return fail(ok.error());
+  return std::shared_ptr<void>();
+}
+
+Result<std::vector<std::string>> Service::canned() {
+  return db_.transaction<std::vector<std::string>>([](soci::session& s) -> Result<std::vector<std::string>> { return repo::canned(s); });
+}
+
+Result<std::vector<std::string>> Service::set_canned(const http::Request& req, const std::vector<std::string>& answers) {
+  return db_.transaction<std::vector<std::string>>([&](soci::session& s) -> Result<std::vector<std::string>> {
+    repo::replace_canned(s, answers);
+    auto e = audit::Log::from(req, "chat.canned_update", "");
+    e.detail = std::to_string(answers.size()) + " respuestas";
+    audit_.append(s, e);
+    return repo::canned(s);
+  });
+}
+
+void Service::queue_changed(const std::string& channel, const std::string& ref, const channels::Holder& holder) {
+  if (channel != "chat") return;
+  auto session = find(ref);
+  if (!session || session->state != "open") return;
+  if (holder.state == "closed") {
+    to_her(ref, R"({"type":"ended","by":"operator"})");
+    return;
+  }
+  if (holder.state != "active" || holder.user_id.empty()) return;
+  // Joined or transferred: told to her once per new holder, and kept in the transcript.
+  std::string previous;
+  {
+    std::lock_guard lock(peers_mu_);
+    auto& last = holders_[ref];
+    if (last == holder.user_id) return;
+    previous = std::exchange(last, holder.user_id);
+  }
+  const std::string text = previous.empty() ? kJoined : kTransferred;
+  const int64_t now = now_ms();
+  auto seq = db_.transaction<int64_t>([&](soci::session& s) -> Result<int64_t> {
+    return repo::insert_message(s, session->id, "system", std::nullopt, "", keys_.encrypt(text), now);
+  });
+  if (!seq) return;
+  Message m{*seq, "system", text, now, ""};
+  auto j = message_json(m);
+  j["name"] = holder.public_name;
+  to_her(ref, j.dump());
+  j["session"] = ref;
+  to_operators(ref, j.dump());
+}
+
+Result<void> Service::load_demo() {
+  const std::string ref = "demo-chat-1";
+  auto existing = db_.transaction<std::optional<SessionRow>>([&](soci::session& s) -> Result<std::optional<SessionRow>> { return repo::find_session(s, ref); });
+  if (!existing) return fail(existing.error());
+  if (*existing) return {};
+  const std::vector<std::string> lines = {"[Demostración] Hola, ¿hay alguien? No puedo hablar por teléfono.",
+                                          "[Demostración] Estoy en mi casa y él llega en una hora."};
+  const int64_t now = now_ms();
+  auto id = db_.transaction<int64_t>([&](soci::session& s) -> Result<int64_t> {
+    const int64_t sid = repo::insert_session(s, ref, crypto::sha256_hex(crypto::random_token(24)), true, "13101", now);
+    int n = 0;
+    for (const auto& l : lines) repo::insert_message(s, sid, "her", std::nullopt, "demo-" + std::to_string(++n), keys_.encrypt(l), now);
+    audit_.append(s, her_entry("chat.start", ref, "demostración"));
+    return sid;
+  });
+  if (!id) return fail(id.error());
+  auto contact = intake_.open({"chat", ref, true, "13101", lines.front(), ""});
+  if (!contact && contact.error().code == "closed") {
+    // Outside the 1455's hours the queue takes no contact; a demo started then still starts,
+    // without the waiting conversation (ended as the queue would end a real one).
+    (void)db_.transaction<bool>([&](soci::session& s) -> Result<bool> { return repo::end_session(s, *id, "queue_error", now); });
+    spdlog::info("chat demo: the queue is closed now (1455 hours); no demo conversation waits");
+    return {};
+  }
+  if (!contact) return fail(contact.error());
+  return db_.transaction<bool>([&](soci::session& s) -> Result<bool> {
+           repo::set_contact(s, *id, *contact);
+           return true;
+         })
+             ? Result<void>{}
+             : fail(Error::internal());
+}
+
+Result<int64_t> Service::purge(int64_t now) {
+  const int64_t cutoff = now - static_cast<int64_t>(options_.retention_days) * 86'400'000;
+  return db_.transaction<int64_t>([&](soci::session& s) -> Result<int64_t> {
+    const int64_t n = repo::purge(s, cutoff);
+    if (n > 0) {
+      audit::Entry e;
+      e.action = "chat.purge";
+      e.detail = std::to_string(n) + " conversaciones";
+      audit_.append(s, e);
+    }
+    return n;
+  });
+}
+
+}  // namespace eq::chat

@@ -1,0 +1,153 @@
+// The Registro de Directoras: women trained and available for company boards keep a profile
+// (studies, experience, industries, specialties, board experience, region, availability); companies
+// and headhunters search it with facets and, only when she consented, read her contact details.
+//
+// Her RUT, e-mail and phone are encrypted at rest (declared in encrypted_fields(), so key rotation,
+// the start-up key check and the backup note cover them); the RUT is also kept as a blind index so
+// one woman registers once. Every search is traced (directoras_searches, audited) and a company opens
+// a profile only from a search of its own that listed it; every profile view and contact read is
+// audited and kept in directoras_views, which she sees ("quién vio mi perfil"). Object rules live in
+// directoras/access.h.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "audit/log.h"
+#include "core/crypto.h"
+#include "core/vocabulary.h"
+#include "http/router.h"
+#include "store/database.h"
+#include "store/encrypted_fields.h"
+#include "store/migrations.h"
+
+namespace eq::directoras {
+
+const Vocabulary& studies();       // highest level of studies
+const Vocabulary& industries();    // where she has worked (CIIU-like sectors)
+const Vocabulary& specialties();   // what she brings to a board
+const Vocabulary& availability();  // how soon she can take a seat
+
+// The seed's figure for the register (cuenta pública 2020–2021, section on women's economic
+// autonomy): "lanzado en primera instancia en agosto de 2019 con más de 600 mujeres inscritas".
+// The demo's count is computed from its generated records; a test checks that it agrees.
+inline constexpr int kSeedLaunchWomenAtLeast = 600;
+
+struct Profile {
+  int64_t id = 0;
+  std::optional<int64_t> user_id;  // her account; demo records have none
+  std::string full_name;
+  std::string rut, email, phone;   // plain only inside the service (encrypted in the table)
+  int birth_year = 0;
+  std::string studies, degree;
+  int experience_years = 0;
+  std::vector<std::string> industries, specialties;
+  int board_years = 0;             // years sitting on boards; 0: none
+  bool board_training = false;     // completed a board/corporate-governance course
+  std::string region_id, availability_code, summary;
+  bool contactable = false;        // she consents to companies reading her contact details
+  int64_t updated_at = 0, created_at = 0;
+  std::optional<int64_t> reminded_at;
+  bool demo = false;
+};
+
+// What a company searches for; empty means any.
+struct Filter {
+  std::string industry, specialty, studies, region_id, q;
+  std::optional<bool> board;  // with board experience (board_years > 0)
+  int limit = 25, offset = 0;
+};
+
+struct Options {
+  int min_experience_years = 5;  // eligibility: years of professional experience
+  int stale_days = 365;          // a profile not confirmed for this long is stale
+  int remind_every_days = 30;    // a stale profile's reminder repeats at most this often
+};
+
+// Why a profile cannot enter the register: field and reason in Spanish (422 ineligible).
+std::optional<Error> ineligible(const Profile& p, const Options& o, int current_year);
+
+std::vector<store::Migration> migrations();
+store::EncryptedFields encrypted_fields();
+
+struct View {
+  int64_t at = 0;
+  std::string institution_name, kind;  // kind: perfil, contacto
+};
+
+class Repository {
+ public:
+  explicit Repository(const crypto::Keys& keys) : keys_(keys) {}
+  int64_t insert(soci::session& s, const Profile& p) const;
+  void update(soci::session& s, const Profile& p) const;
+  std::optional<Profile> find(soci::session& s, int64_t id) const;
+  std::optional<Profile> of_user(soci::session& s, int64_t user_id) const;
+  std::optional<int64_t> by_rut(soci::session& s, const std::string& rut_canonical) const;
+  // The profiles matching the facet filters (not q), without contact fields (not decrypted).
+  std::vector<Profile> matching(soci::session& s, const Filter& f) const;
+  int64_t count(soci::session& s, bool demo_only) const;
+  int64_t insert_search(soci::session& s, int64_t user_id, int64_t institution_id, const std::string& filters,
+                        const std::vector<int64_t>& listed, int64_t total, int64_t at) const;
+  // Whether search `search_id` was the caller's, recent, and listed the profile.
+  bool search_listed(soci::session& s, int64_t search_id, int64_t user_id, int64_t profile_id, int64_t since) const;
+  void insert_view(soci::session& s, int64_t profile_id, int64_t user_id, int64_t institution_id, const std::string& institution_name,
+                   const std::string& kind, int64_t at) const;
+  std::vector<View> views(soci::session& s, int64_t profile_id) const;
+  // Profiles (with an account) not updated since `stale_before` and not reminded since `remind_before`.
+  std::vector<int64_t> stale_to_remind(soci::session& s, int64_t stale_before, int64_t remind_before) const;
+  void mark_reminded(soci::session& s, int64_t id, int64_t at) const;
+
+ private:
+  const crypto::Keys& keys_;
+};
+
+class Service {
+ public:
+  Service(store::Database& db, const crypto::Keys& keys, audit::Log& audit, Options options,
+          std::vector<std::pair<std::string, std::string>> regions)
+      : db_(db), keys_(keys), audit_(audit), options_(options), repo_(keys), regions_(std::move(regions)) {}
+
+  store::Database& db() { return db_; }
+  audit::Log& audit() { return audit_; }
+  const Repository& repo() const { return repo_; }
+  const Options& options() const { return options_; }
+  const crypto::Keys& keys() const { return keys_; }
+  const std::vector<std::pair<std::string, std::string>>& regions() const { return regions_; }
+  std::string region_name(const std::string& id) const;
+  bool stale(const Profile& p, int64_t now) const { return p.updated_at + options_.stale_days * 86400000LL <= now; }
+
+  // Her own profile: create (409 when she or her RUT is already registered) or replace.
+  Result<Profile> create(const http::Request& req, Profile p);
+  Result<Profile> update(const http::Request& req, int64_t id, Profile p);
+  // Reminders for stale profiles (the job); returns how many were sent.
+  Result<int> remind_stale(int64_t now);
+  // Demo: `n` generated women (idempotent: nothing when demo records exist), and profiles for the
+  // demo accounts.
+  Result<void> load_demo(int n, const std::vector<std::pair<std::string, int64_t>>& accounts);
+
+ private:
+  Result<void> check(const Profile& p, std::optional<int64_t> own_id, soci::session& s) const;
+  store::Database& db_;
+  const crypto::Keys& keys_;
+  audit::Log& audit_;
+  Options options_;
+  Repository repo_;
+  std::vector<std::pair<std::string, std::string>> regions_;
+};
+
+void register_routes(http::Router& router, std::shared_ptr<Service> svc);
+Result<std::vector<nlohmann::json>> home_items(Service& svc, const http::Request& req);
+
+// Folds for search: lower case, no accents, crude Spanish plural stemming per word.
+std::string search_key(const std::string& text);
+// Whether every word of the query is found in the profile (substring of a stemmed word, or a
+// name word within one edit for words of 5+ letters: "Gonzales" finds "González").
+bool matches_query(const Profile& p, const std::string& q);
+
+}  // namespace eq::directoras

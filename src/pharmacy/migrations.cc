@@ -1,0 +1,35 @@
+// Schema of «Mascarilla 19»: enrolled pharmacies and the activations they report. Her alias, phone,
+// how to reach her and what she asked for are encrypted; the pharmacy's own data are not personal.
+#include "pharmacy/module.h"
+
+namespace eq::pharmacy {
+
+std::vector<store::Migration> migrations() {
+  std::vector<store::Migration> out;
+  out.push_back(store::sql_migration(
+      "pharmacy", 1, "enrolled pharmacies, activation reports",
+      {"CREATE TABLE pharmacy_enrolments (id {{pk}}, institution_id {{bigint}} UNIQUE, name TEXT NOT NULL, chain TEXT, "
+       "comuna_code TEXT NOT NULL, region_code TEXT NOT NULL, contact TEXT, trained_at {{bigint}}, enrolled_at {{bigint}} NOT NULL, "
+       "demo INTEGER NOT NULL DEFAULT 0)",
+       "CREATE INDEX pharmacy_enrolments_region ON pharmacy_enrolments(region_code, comuna_code)",
+       "CREATE TABLE pharmacy_reports (id {{pk}}, ref TEXT NOT NULL UNIQUE, enrolment_id {{bigint}} NOT NULL REFERENCES pharmacy_enrolments(id), "
+       "user_id {{bigint}}, alias TEXT, phone TEXT, safe_contact TEXT, asked_for TEXT, in_danger INTEGER NOT NULL, "
+       "comuna_code TEXT NOT NULL, region_code TEXT NOT NULL, "
+       "state TEXT NOT NULL CHECK (state IN ('waiting', 'in_contact', 'contacted')), contact_id TEXT, "
+       "at {{bigint}} NOT NULL, due_at {{bigint}} NOT NULL, contacted_at {{bigint}}, demo INTEGER NOT NULL DEFAULT 0)",
+       "CREATE INDEX pharmacy_reports_enrolment ON pharmacy_reports(enrolment_id, at)",
+       "CREATE INDEX pharmacy_reports_state ON pharmacy_reports(state, due_at)",
+       "CREATE INDEX pharmacy_reports_at ON pharmacy_reports(at)"}));
+  return out;
+}
+
+store::EncryptedFields encrypted_fields() {
+  return {
+      {"pharmacy_reports", {{"id"}}, "alias", {}, "nombre o alias de quien activó «Mascarilla 19»"},
+      {"pharmacy_reports", {{"id"}}, "phone", {}, "teléfonos de quienes activaron «Mascarilla 19»"},
+      {"pharmacy_reports", {{"id"}}, "safe_contact", {}, "cómo y cuándo contactar con seguridad (Mascarilla 19)"},
+      {"pharmacy_reports", {{"id"}}, "asked_for", {}, "lo que pidió en la farmacia (Mascarilla 19)"},
+  };
+}
+
+}  // namespace eq::pharmacy

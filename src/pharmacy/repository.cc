@@ -1,0 +1,190 @@
+#include "pharmacy/repository.h"
+
+#include "store/query.h"
+#include "store/row.h"
+
+namespace eq::pharmacy::repo {
+
+using store::Query;
+
+namespace {
+using ll = long long;
+std::optional<std::string> opt(const std::string& v) { return v.empty() ? std::nullopt : std::optional<std::string>(v); }
+
+const char* kEnrolmentCols = "id, institution_id, name, chain, comuna_code, region_code, contact, trained_at, enrolled_at, demo";
+Enrolment enrolment_row(const soci::row& r) {
+  Enrolment e;
+  e.id = store::get_int(r, 0);
+  e.institution_id = store::get_opt_int(r, 1);
+  e.name = store::get_str(r, 2);
+  e.chain = store::get_str(r, 3);
+  e.comuna_code = store::get_str(r, 4);
+  e.region_code = store::get_str(r, 5);
+  e.contact = store::get_str(r, 6);
+  e.trained_at = store::get_opt_int(r, 7);
+  e.enrolled_at = store::get_int(r, 8);
+  e.demo = store::get_bool(r, 9);
+  return e;
+}
+
+const char* kReportCols =
+    "r.id, r.ref, r.enrolment_id, e.institution_id, e.name, r.comuna_code, r.region_code, r.in_danger, r.state, r.contact_id, r.at, "
+    "r.due_at, r.contacted_at, r.demo, r.alias, r.phone, r.safe_contact, r.asked_for";
+StoredReport report_row(const soci::row& r) {
+  StoredReport o;
+  o.id = store::get_int(r, 0);
+  o.ref = store::get_str(r, 1);
+  o.enrolment_id = store::get_int(r, 2);
+  o.institution_id = store::get_opt_int(r, 3);
+  o.pharmacy_name = store::get_str(r, 4);
+  o.comuna_code = store::get_str(r, 5);
+  o.region_code = store::get_str(r, 6);
+  o.in_danger = store::get_bool(r, 7);
+  o.state = store::get_str(r, 8);
+  o.contact_id = store::get_str(r, 9);
+  o.at = store::get_int(r, 10);
+  o.due_at = store::get_int(r, 11);
+  o.contacted_at = store::get_opt_int(r, 12);
+  o.demo = store::get_bool(r, 13);
+  o.alias = store::get_str(r, 14);
+  o.phone = store::get_str(r, 15);
+  o.safe_contact = store::get_str(r, 16);
+  o.asked_for = store::get_str(r, 17);
+  return o;
+}
+
+std::vector<Report> report_list(soci::session& s, const std::string& where, std::optional<int64_t> enrolment_id, int limit,
+                                const std::string& order) {
+  std::vector<Report> out;
+  Query q(std::string("SELECT ") + kReportCols + " FROM pharmacy_reports r JOIN pharmacy_enrolments e ON e.id = r.enrolment_id WHERE " +
+          where + " ORDER BY " + order + " LIMIT :lim");
+  if (enrolment_id) q.bind("eid", static_cast<ll>(*enrolment_id));
+  q.bind("lim", static_cast<ll>(limit)).each(s, [&](const soci::row& r) { out.push_back(report_row(r)); });
+  return out;
+}
+}  // namespace
+
+int64_t insert_enrolment(soci::session& s, const Enrolment& e) {
+  return Query("INSERT INTO pharmacy_enrolments (institution_id, name, chain, comuna_code, region_code, contact, trained_at, enrolled_at, demo) "
+               "VALUES (:inst, :name, :chain, :comuna, :region, :contact, :trained, :enrolled, :demo) RETURNING id")
+      .bind_opt("inst", e.institution_id ? std::optional<ll>(*e.institution_id) : std::nullopt)
+      .bind("name", e.name)
+      .bind_opt("chain", opt(e.chain))
+      .bind("comuna", e.comuna_code)
+      .bind("region", e.region_code)
+      .bind_opt("contact", opt(e.contact))
+      .bind_opt("trained", e.trained_at ? std::optional<ll>(*e.trained_at) : std::nullopt)
+      .bind("enrolled", static_cast<ll>(e.enrolled_at))
+      .bind("demo", static_cast<ll>(e.demo ? 1 : 0))
+      .scalar(s)
+      .value_or(0);
+}
+
+std::optional<Enrolment> enrolment(soci::session& s, int64_t id) {
+  std::optional<Enrolment> out;
+  Query(std::string("SELECT ") + kEnrolmentCols + " FROM pharmacy_enrolments WHERE id = :id")
+      .bind("id", static_cast<ll>(id))
+      .each(s, [&](const soci::row& r) { out = enrolment_row(r); });
+  return out;
+}
+
+std::optional<Enrolment> enrolment_of_institution(soci::session& s, int64_t institution_id) {
+  std::optional<Enrolment> out;
+  Query(std::string("SELECT ") + kEnrolmentCols + " FROM pharmacy_enrolments WHERE institution_id = :i")
+      .bind("i", static_cast<ll>(institution_id))
+      .each(s, [&](const soci::row& r) { out = enrolment_row(r); });
+  return out;
+}
+
+std::optional<int64_t> enrolment_by_name(soci::session& s, const std::string& name, const std::string& comuna_code) {
+  return Query("SELECT id FROM pharmacy_enrolments WHERE name = :n AND comuna_code = :c").bind("n", name).bind("c", comuna_code).scalar(s);
+}
+
+std::vector<Enrolment> enrolments(soci::session& s) {
+  std::vector<Enrolment> out;
+  Query(std::string("SELECT ") + kEnrolmentCols + " FROM pharmacy_enrolments ORDER BY region_code, comuna_code, name").each(s, [&](const soci::row& r) {
+    out.push_back(enrolment_row(r));
+  });
+  return out;
+}
+
+int64_t insert_report(soci::session& s, const StoredReport& r, std::optional<int64_t> user_id) {
+  return Query("INSERT INTO pharmacy_reports (ref, enrolment_id, user_id, alias, phone, safe_contact, asked_for, in_danger, comuna_code, "
+               "region_code, state, contact_id, at, due_at, contacted_at, demo) VALUES (:ref, :eid, :uid, :alias, :phone, :safe, :asked, "
+               ":danger, :comuna, :region, :state, :contact, :at, :due, :contacted, :demo) RETURNING id")
+      .bind("ref", r.ref)
+      .bind("eid", static_cast<ll>(r.enrolment_id))
+      .bind_opt("uid", user_id ? std::optional<ll>(*user_id) : std::nullopt)
+      .bind_opt("alias", opt(r.alias))
+      .bind_opt("phone", opt(r.phone))
+      .bind_opt("safe", opt(r.safe_contact))
+      .bind_opt("asked", opt(r.asked_for))
+      .bind("danger", static_cast<ll>(r.in_danger ? 1 : 0))
+      .bind("comuna", r.comuna_code)
+      .bind("region", r.region_code)
+      .bind("state", r.state)
+      .bind_opt("contact", opt(r.contact_id))
+      .bind("at", static_cast<ll>(r.at))
+      .bind("due", static_cast<ll>(r.due_at))
+      .bind_opt("contacted", r.contacted_at ? std::optional<ll>(*r.contacted_at) : std::nullopt)
+      .bind("demo", static_cast<ll>(r.demo ? 1 : 0))
+      .scalar(s)
+      .value_or(0);
+}
+
+void set_contact(soci::session& s, int64_t id, const std::string& contact_id) {
+  Query("UPDATE pharmacy_reports SET contact_id = :c WHERE id = :id").bind("c", contact_id).bind("id", static_cast<ll>(id)).exec(s);
+}
+
+bool advance(soci::session& s, const std::string& ref, const std::string& state, int64_t at) {
+  if (state == "contacted")
+    return Query("UPDATE pharmacy_reports SET state = 'contacted', contacted_at = :at WHERE ref = :ref AND state <> 'contacted'")
+               .bind("at", static_cast<ll>(at))
+               .bind("ref", ref)
+               .exec(s) > 0;
+  return Query("UPDATE pharmacy_reports SET state = :st WHERE ref = :ref AND state = 'waiting'").bind("st", state).bind("ref", ref).exec(s) > 0;
+}
+
+std::optional<StoredReport> report(soci::session& s, const std::string& ref) {
+  std::optional<StoredReport> out;
+  Query(std::string("SELECT ") + kReportCols + " FROM pharmacy_reports r JOIN pharmacy_enrolments e ON e.id = r.enrolment_id WHERE r.ref = :ref")
+      .bind("ref", ref)
+      .each(s, [&](const soci::row& r) { out = report_row(r); });
+  return out;
+}
+
+std::vector<Report> reports_of(soci::session& s, int64_t enrolment_id, int limit) {
+  return report_list(s, "r.enrolment_id = :eid", enrolment_id, limit, "r.at DESC, r.id DESC");
+}
+
+std::vector<Report> open_reports(soci::session& s, int limit) {
+  return report_list(s, "r.state <> 'contacted' AND r.demo = 0", std::nullopt, limit, "r.due_at, r.id");
+}
+
+std::vector<StoredReport> without_contact(soci::session& s, int limit) {
+  std::vector<StoredReport> out;
+  Query(std::string("SELECT ") + kReportCols +
+        " FROM pharmacy_reports r JOIN pharmacy_enrolments e ON e.id = r.enrolment_id WHERE r.contact_id IS NULL AND r.state = 'waiting' "
+        "AND r.demo = 0 ORDER BY r.in_danger DESC, r.at LIMIT :lim")
+      .bind("lim", static_cast<ll>(limit))
+      .each(s, [&](const soci::row& r) { out.push_back(report_row(r)); });
+  return out;
+}
+
+Activations activations(soci::session& s, int64_t from, int64_t to) {
+  Activations a;
+  Query("SELECT region_code, comuna_code, state FROM pharmacy_reports WHERE at >= :f AND at < :t")
+      .bind("f", static_cast<ll>(from))
+      .bind("t", static_cast<ll>(to))
+      .each(s, [&](const soci::row& r) {
+        ++a.by_region[store::get_str(r, 0)];
+        ++a.by_comuna[store::get_str(r, 1)];
+        ++a.total;
+        if (store::get_str(r, 2) == "contacted") ++a.contacted;
+      });
+  return a;
+}
+
+int64_t count_demo_reports(soci::session& s) { return Query("SELECT COUNT(*) FROM pharmacy_reports WHERE demo = 1").scalar(s).value_or(0); }
+
+}  // namespace eq::pharmacy::repo

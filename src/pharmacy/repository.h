@@ -1,0 +1,37 @@
+// Every SQL statement of «Mascarilla 19» (SQLite and PostgreSQL alike).
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pharmacy/module.h"
+
+namespace eq::pharmacy::repo {
+
+struct StoredReport : Report {
+  std::string alias, phone, safe_contact, asked_for;  // ciphertext
+};
+
+int64_t insert_enrolment(soci::session& s, const Enrolment& e);
+std::optional<Enrolment> enrolment(soci::session& s, int64_t id);
+std::optional<Enrolment> enrolment_of_institution(soci::session& s, int64_t institution_id);
+std::optional<int64_t> enrolment_by_name(soci::session& s, const std::string& name, const std::string& comuna_code);
+std::vector<Enrolment> enrolments(soci::session& s);
+
+int64_t insert_report(soci::session& s, const StoredReport& r, std::optional<int64_t> user_id);
+void set_contact(soci::session& s, int64_t id, const std::string& contact_id);
+// Moves the status forward only (a late "active" never undoes "contacted").
+bool advance(soci::session& s, const std::string& ref, const std::string& state, int64_t at);
+std::optional<StoredReport> report(soci::session& s, const std::string& ref);
+std::vector<Report> reports_of(soci::session& s, int64_t enrolment_id, int limit);
+std::vector<Report> open_reports(soci::session& s, int limit);
+std::vector<StoredReport> without_contact(soci::session& s, int limit);
+// Activations per region and comuna in [from, to), and how many of them SernamEG contacted.
+struct Activations {
+  std::map<std::string, int64_t> by_region, by_comuna;
+  int64_t total = 0, contacted = 0;
+};
+Activations activations(soci::session& s, int64_t from, int64_t to);
+int64_t count_demo_reports(soci::session& s);
+
+}  // namespace eq::pharmacy::repo

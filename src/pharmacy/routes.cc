@@ -1,0 +1,231 @@
+// «Mascarilla 19» over HTTP: the pharmacist's one-minute form and her reports' status, SernamEG's
+// follow-up list, enrolment and the territory overview. Parsing and answers only.
+#include <regex>
+
+#include "core/time.h"
+#include "http/body.h"
+#include "http/fields.h"
+#include "pharmacy/access.h"
+
+namespace eq::pharmacy {
+
+namespace {
+
+using http::Json;
+using http::Request;
+using http::Response;
+
+// A Chilean number: 9 digits (mobile 9XXXXXXXX, fixed 2–8 plus area code), with or without +56,
+// spaces, dashes, dots or parentheses. Answered as "+56 9 1234 5678".
+Result<std::string> chilean_phone(const std::string& raw) {
+  std::string d;
+  for (char c : raw) {
+    if (c >= '0' && c <= '9') d += c;
+    else if (c != ' ' && c != '-' && c != '.' && c != '(' && c != ')' && !(c == '+' && d.empty()))
+      return fail(Error::invalid("phone", "El teléfono solo puede tener números (por ejemplo +56 9 1234 5678).", "invalid_phone"));
+  }
+  if (d.size() == 11 && d.rfind("56", 0) == 0) d = d.substr(2);
+  static const std::regex kNine("[2-9][0-9]{8}");
+  if (!std::regex_match(d, kNine))
+    return fail(Error::invalid("phone", "El teléfono debe tener 9 dígitos, con o sin +56 (por ejemplo +56 9 1234 5678).", "invalid_phone"));
+  return "+56 " + d.substr(0, 1) + " " + d.substr(1, 4) + " " + d.substr(5);
+}
+
+Json enrolment_json(const Enrolment& e) {
+  return {{"id", e.id},
+          {"name", e.name},
+          {"chain", e.chain.empty() ? Json(nullptr) : Json(e.chain)},
+          {"comuna", e.comuna_code},
+          {"comuna_name", e.comuna_name},
+          {"region", e.region_code},
+          {"region_name", e.region_name},
+          {"trained_at", e.trained_at ? Json(*e.trained_at) : Json(nullptr)},
+          {"enrolled_at", e.enrolled_at},
+          {"demo", e.demo}};
+}
+
+// What a pharmacy sees of a report: when, urgency and status; never her name nor how to reach her.
+Json status_json(const Report& r, int64_t now) {
+  return {{"ref", r.ref},
+          {"at", r.at},
+          {"in_danger", r.in_danger},
+          {"state", r.state},
+          {"state_label", state_label(r.state)},
+          {"due_at", r.due_at},
+          {"overdue", r.state == "waiting" && now > r.due_at},
+          {"contacted_at", r.contacted_at ? Json(*r.contacted_at) : Json(nullptr)},
+          {"in_queue", !r.contact_id.empty()},
+          {"demo", r.demo}};
+}
+
+Json count_json(const TerritoryCount& t) {
+  return {{"code", t.code},       {"name", t.name},       {"enrolled", t.enrolled}, {"chains", t.chains},
+          {"independent", t.independent}, {"trained", t.trained}, {"activations", t.activations},
+          // Pharmacies enrolled but nobody said the word: the scheme is not known there.
+          {"outreach_missing", t.enrolled > 0 && t.activations == 0}};
+}
+
+// What the pharmacist must do at once when she is in danger now.
+const std::vector<std::string> kEmergency = {
+    "Llame ahora al 133 (Carabineros) e informe que una mujer pidió ayuda con «Mascarilla 19» y está en peligro.",
+    "Llévela a un lugar reservado de la farmacia, lejos de quien la acompaña, si puede hacerlo sin riesgo.",
+    "No la deje salir sola si la persona agresora la espera afuera; espere a Carabineros con ella.",
+    "SernamEG recibió su reporte como urgente y la contactará por el medio seguro que ella indicó.",
+};
+
+}  // namespace
+
+void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
+  const std::string tag = "pharmacy";
+  router.add({"GET", "/api/v1/pharmacy/reports", kReport, "«Mascarilla 19»: su farmacia y el estado de sus reportes", tag,
+              [svc](Request& req) -> Result<Response> {
+                auto own = svc->enrolment_of(req.who().institution_id);
+                if (!own) return fail(own.error());
+                auto list = svc->own_reports(req);
+                if (!list) return fail(list.error());
+                Json items = Json::array();
+                const int64_t now = now_ms();
+                for (const auto& r : *list) items.push_back(status_json(r, now));
+                return Response::json({{"pharmacy", *own ? enrolment_json(**own) : Json(nullptr)}, {"items", items}});
+              }});
+
+  router.add({"POST", "/api/v1/pharmacy/reports", kReport,
+              "Reportar una activación de «Mascarilla 19»: la mujer pasa a la cola de SernamEG (urgente si está en peligro ahora)", tag,
+              [svc](Request& req) -> Result<Response> {
+                auto body = http::json_object_body(req);
+                if (!body) return fail(body.error());
+                http::FieldReader f(*body);
+                NewReport n;
+                auto alias = f.text("alias", {.required = true, .max_chars = 60});
+                if (!alias) return fail(alias.error());
+                auto phone = f.text("phone", {.max_chars = 30});
+                if (!phone) return fail(phone.error());
+                auto safe = f.text("safe_contact", {.required = true, .max_chars = 300});
+                if (!safe) return fail(safe.error());
+                auto asked = f.text("asked_for", {.max_chars = 500});
+                if (!asked) return fail(asked.error());
+                auto danger = f.boolean("in_danger", true);
+                if (!danger) return fail(danger.error());
+                auto pid = f.integer("pharmacy_id", {.min = 1});
+                if (!pid) return fail(pid.error());
+                if (auto ok = f.no_unknown(); !ok) return fail(ok.error());
+                if (!phone->empty()) {
+                  auto p = chilean_phone(*phone);
+                  if (!p) return fail(p.error());
+                  n.phone = *p;
+                }
+                n.alias = *alias;
+                n.safe_contact = *safe;
+                n.asked_for = *asked;
+                n.in_danger = danger->value_or(false);
+                n.pharmacy_id = *pid;
+                auto r = svc->report(req, n);
+                if (!r) return fail(r.error());
+                Json out = status_json(*r, now_ms());
+                if (r->in_danger) out["emergency"] = {{"call", "133"}, {"steps", kEmergency}};
+                return Response::json(out, 201);
+              },
+              {{"alias", http::Field::Type::string, true, 60},
+               {"phone", http::Field::Type::string, false, 30},
+               {"safe_contact", http::Field::Type::string, true, 300},
+               {"asked_for", http::Field::Type::string, false, 500},
+               {"in_danger", http::Field::Type::boolean, true, 0},
+               {"pharmacy_id", http::Field::Type::integer, false, 0}}});
+
+  router.add({"GET", "/api/v1/pharmacy/reports/{ref}", kReport, "Estado de un reporte «Mascarilla 19» (solo la farmacia que lo hizo)", tag,
+              [svc](Request& req) -> Result<Response> {
+                auto r = svc->read(req, req.params["ref"]);
+                if (!r) return fail(r.error());
+                return Response::json(status_json(*r, now_ms()));
+              }});
+
+  router.add({"GET", "/api/v1/pharmacy/followups", kFollow,
+              "«Mascarilla 19»: activaciones que SernamEG aún no contacta, con su plazo (vencidas primero)", tag,
+              [svc](Request& req) -> Result<Response> {
+                auto list = svc->followups(req);
+                if (!list) return fail(list.error());
+                Json items = Json::array();
+                const int64_t now = now_ms();
+                for (const auto& r : *list) {
+                  Json j = status_json(r, now);
+                  j["pharmacy"] = r.pharmacy_name;
+                  j["comuna"] = r.comuna_code;
+                  j["contact_id"] = r.contact_id;
+                  items.push_back(j);
+                }
+                return Response::json({{"items", items}});
+              }});
+
+  router.add({"POST", "/api/v1/pharmacy/enrolments", kSupervise, "Inscribir una farmacia en «Mascarilla 19»", tag,
+              [svc](Request& req) -> Result<Response> {
+                auto body = http::json_object_body(req);
+                if (!body) return fail(body.error());
+                http::FieldReader f(*body);
+                Enrolment e;
+                auto inst = f.integer("institution_id", {.min = 1});
+                auto name = f.text("name", {.required = true, .max_chars = 120});
+                auto chain = f.text("chain", {.max_chars = 60});
+                auto comuna = f.text("comuna", {.required = true, .max_chars = 10});
+                auto contact = f.text("contact", {.max_chars = 200});
+                auto trained = f.text("trained_at", {.max_chars = 10});
+                if (!inst) return fail(inst.error());
+                if (!name) return fail(name.error());
+                if (!chain) return fail(chain.error());
+                if (!comuna) return fail(comuna.error());
+                if (!contact) return fail(contact.error());
+                if (!trained) return fail(trained.error());
+                if (auto ok = f.no_unknown(); !ok) return fail(ok.error());
+                if (!trained->empty()) {
+                  auto t = parse_date_cl(*trained, "trained_at");
+                  if (!t) return fail(t.error());
+                  e.trained_at = *t;
+                }
+                e.institution_id = *inst;
+                e.name = *name;
+                e.chain = *chain;
+                e.comuna_code = *comuna;
+                e.contact = *contact;
+                auto out = svc->enrol(req, e);
+                if (!out) return fail(out.error());
+                return Response::json(enrolment_json(*out), 201);
+              },
+              {{"institution_id", http::Field::Type::integer, false, 0},
+               {"name", http::Field::Type::string, true, 120},
+               {"chain", http::Field::Type::string, false, 60},
+               {"comuna", http::Field::Type::string, true, 10},
+               {"contact", http::Field::Type::string, false, 200},
+               {"trained_at", http::Field::Type::string, false, 10}}});
+
+  router.add({"GET", "/api/v1/pharmacy/overview", kSupervise,
+              "«Mascarilla 19»: farmacias inscritas y activaciones por región y comuna en un año, con las cifras de la Cuenta Pública", tag,
+              [svc](Request& req) -> Result<Response> {
+                const std::string y = req.query_param("year", "2020");
+                static const std::regex kYear("20[0-9]{2}");
+                if (!std::regex_match(y, kYear)) return fail(Error::invalid("year", "El año debe tener cuatro cifras (por ejemplo 2020)."));
+                auto o = svc->overview(req, std::stoi(y));
+                if (!o) return fail(o.error());
+                Json regions = Json::array();
+                for (const auto& r : o->regions) {
+                  Json j = count_json(r);
+                  Json cs = Json::array();
+                  for (const auto& c : o->comunas[r.code]) cs.push_back(count_json(c));
+                  j["comunas"] = cs;
+                  regions.push_back(j);
+                }
+                Json seed = Json::array();
+                for (const auto& s : seed_figures()) {
+                  int64_t computed = o->activations_year;
+                  if (*s.region_code)
+                    for (const auto& r : o->regions)
+                      if (r.code == s.region_code) computed = r.enrolled;
+                  seed.push_back({{"what", s.what}, {"region", s.region_code}, {"seed", s.value}, {"computed", computed}, {"source", s.source}});
+                }
+                return Response::json({{"year", o->year},
+                                       {"activations", o->activations_year},
+                                       {"contacted", o->contacted_year},
+                                       {"regions", regions},
+                                       {"seed", seed}});
+              }});
+}
+
+}  // namespace eq::pharmacy

@@ -1,0 +1,79 @@
+// «Mascarilla 19» API (src/pharmacy/routes.cc).
+import { api } from '../app/api';
+
+export interface Enrolment {
+  id: number;
+  name: string;
+  chain: string | null;
+  comuna: string;
+  comuna_name: string;
+  region: string;
+  region_name: string;
+  trained_at: number | null;
+  enrolled_at: number;
+  demo: boolean;
+}
+
+export type ReportState = 'waiting' | 'in_contact' | 'contacted';
+
+export interface ReportStatus {
+  ref: string;
+  at: number;
+  in_danger: boolean;
+  state: ReportState;
+  state_label: string;
+  due_at: number;
+  overdue: boolean;
+  contacted_at: number | null;
+  in_queue: boolean;
+  demo: boolean;
+  emergency?: { call: string; steps: string[] };
+  pharmacy?: string;
+  comuna?: string;
+}
+
+export interface NewReport {
+  alias: string;
+  phone: string;
+  safe_contact: string;
+  asked_for: string;
+  in_danger: boolean;
+}
+
+export interface TerritoryCount {
+  code: string;
+  name: string;
+  enrolled: number;
+  chains: number;
+  independent: number;
+  trained: number;
+  activations: number;
+  outreach_missing: boolean;
+  comunas?: TerritoryCount[];
+}
+
+export interface Overview {
+  year: number;
+  activations: number;
+  contacted: number;
+  regions: TerritoryCount[];
+  seed: { what: string; region: string; seed: number; computed: number; source: string }[];
+}
+
+export const getOwnReports = (signal?: AbortSignal) =>
+  api.get<{ pharmacy: Enrolment | null; items: ReportStatus[] }>('/pharmacy/reports', { signal });
+export const sendReport = (r: NewReport) => api.post<ReportStatus>('/pharmacy/reports', r);
+export const getFollowups = (signal?: AbortSignal) => api.get<{ items: ReportStatus[] }>('/pharmacy/followups', { signal });
+export const getOverview = (year: number, signal?: AbortSignal) => api.get<Overview>('/pharmacy/overview', { query: { year: String(year) }, signal });
+
+/** A Chilean number as the server accepts it: 9 digits, with or without +56 and separators. */
+export function phoneProblem(text: string): string | null {
+  const t = text.trim();
+  if (!t) return null;
+  if (/[^0-9 +().-]/.test(t)) return 'El teléfono solo puede tener números (por ejemplo +56 9 1234 5678).';
+  let d = t.replace(/\D/g, '');
+  if (d.length === 11 && d.startsWith('56')) d = d.slice(2);
+  return /^[2-9]\d{8}$/.test(d) ? null : 'El teléfono debe tener 9 dígitos, con o sin +56 (por ejemplo +56 9 1234 5678).';
+}
+
+export const stateTone = (s: ReportState) => (s === 'contacted' ? 'ok' : s === 'in_contact' ? 'info' : 'warn') as 'ok' | 'info' | 'warn';
