@@ -741,7 +741,8 @@ Result<void> load_demo(store::Database& db, audit::Log& audit, auth::Service& au
                   sgi ? "Un solo procedimiento para los Gobiernos Regionales e Intendencias: 72 instituciones (Cuenta Pública)." : "");
       }
       // The account counts 209 procedures; the rest are illustrative, 12 of them not yet updated.
-      for (int k = 1; n < 209; ++k)
+      // (`procedure` counts each one it adds in n; k bounds the loop in case it ever adds none.)
+      for (int k = 1; k <= 209 && n < 209; ++k)
         procedure("Procedimiento de institución pública ilustrativa " + std::to_string(k), {*ministry_of_women}, 1, k <= 12 ? 50 : 100,
                   "Ilustrativo: la Cuenta Pública cuenta los procedimientos, no los nombra.");
       add_figures(s, id, std::nullopt,
