@@ -185,6 +185,11 @@ const std::vector<ActionLabel>& action_labels() {
       {"directoras.profile_view", "Consulta de un perfil del Registro de Directoras por una empresa", "Registro de Directoras"},
       {"directoras.contact_read", "Consulta de los datos de contacto de una candidata", "Registro de Directoras"},
       {"directoras.stale_reminder", "Recordatorio de perfil desactualizado en el Registro de Directoras", "Registro de Directoras"},
+      {"registries.cert_create", "Registro de una organización certificada o adherente", "Organizaciones certificadas y convenios"},
+      {"registries.cert_status", "Cambio de estado de una certificación o adhesión", "Organizaciones certificadas y convenios"},
+      {"registries.agreement_create", "Registro de un convenio", "Organizaciones certificadas y convenios"},
+      {"registries.obligation_status", "Cambio de estado de una obligación de un convenio", "Organizaciones certificadas y convenios"},
+      {"registries.alert_raised", "Alerta de un convenio (vencimiento u obligación atrasada)", "Organizaciones certificadas y convenios"},
       // Cuenta Pública Participativa
       {"account.edition_create", "Creación de una edición de la cuenta pública", "Cuenta pública"},
       {"account.section_update", "Edición del texto de una sección de la cuenta pública", "Cuenta pública"},

@@ -33,6 +33,7 @@ const std::vector<Permission>& permissions() {
       {"registries.directoras.profile", "Inscribirse en el Registro de Directoras y mantener su perfil"},
       {"account.edit", "Redactar y publicar la Cuenta Pública Participativa"},
       {"account.milestones", "Registrar los hitos de su región para la cuenta pública"},
+      {"registries.manage", "Registrar organizaciones certificadas (NCh3262, Sello Iguala, IPG) y convenios, con sus estados y alertas"},
   };
   return all;
 }
@@ -44,7 +45,8 @@ const std::vector<Role>& roles() {
       {"institution_admin", "Administración de institución", "Gestiona las cuentas de su propia institución.", true,
        {"users.manage", "roles.read"}},
       {"analyst", "Analista del Ministerio", "Valida reportes, consolida indicadores y prepara la cuenta pública.", false,
-       {"policy.read", "policy.validate", "legislative.manage", "care.read", "care.board", "indicators.import", "indicators.steward", "account.edit", "account.milestones"}},
+       {"policy.read", "policy.validate", "legislative.manage", "care.read", "care.board", "indicators.import", "indicators.steward", "account.edit", "account.milestones",
+        "registries.manage"}},
       {"focal_point", "Enlace ministerial", "Reporta los avances de su ministerio o servicio en metas, compromisos y PMG.", false,
        {"policy.read", "policy.report"}},
       {"seremi", "Equipo SEREMI", "Registra hitos y la agenda regional de su región.", false, {"policy.read", "policy.report", "account.milestones"}},

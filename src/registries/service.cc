@@ -1,0 +1,131 @@
+// Workflow of the ministry's registries: each write is one transaction with its audit entry; a
+// certification's every status (the first one included) lands in its history with who and when.
+// The alert job raises each alert once (registries_alerts is unique per agreement, obligation and
+// kind) and audits it.
+#include "core/time.h"
+#include "registries/access.h"
+#include "registries/module.h"
+
+namespace eq::registries {
+
+namespace {
+StatusChange change_by(const http::Request& req, const std::string& status, const std::string& note, int64_t at) {
+  const auto& who = req.who();
+  return {at, status, note, who.name + " (" + who.institution_name + ")", who.user_id};
+}
+}  // namespace
+
+Result<int64_t> Service::create_certification(const http::Request& req, Certification c, const std::string& note) {
+  if (!access::may_change(req.who())) return fail(Error::forbidden());
+  return db_.transaction<int64_t>([&](soci::session& s) -> Result<int64_t> {
+    const int64_t now = now_ms();
+    c.org.id = repo::org_by_rut(s, c.org.rut);
+    if (c.org.id && repo::cert_of(s, c.org.id, c.program))
+      return fail(Error::conflict("duplicate_certification",
+                                  "Esta organización ya tiene un registro en «" + programs().label(c.program) +
+                                      "»: cambie el estado de ese registro en lugar de crear otro.",
+                                  "rut"));
+    if (!c.org.id) c.org.id = repo::insert_org(s, c.org);
+    c.updated_at = now;
+    c.demo = false;
+    c.id = repo::insert_cert(s, c);
+    repo::insert_history(s, c.id, change_by(req, c.status, note, now));
+    auto e = audit::Log::from(req, "registries.cert_create", "certificacion:" + std::to_string(c.id));
+    e.detail = c.program + " " + c.status;
+    audit_.append(s, e);
+    return c.id;
+  });
+}
+
+Result<void> Service::change_status(const http::Request& req, int64_t id, const std::string& status, const std::string& note) {
+  if (!access::may_change(req.who())) return fail(Error::forbidden());
+  return db_.transaction<void>([&](soci::session& s) -> Result<void> {
+    auto c = repo::cert(s, id);
+    if (!c) return fail(Error::not_found("No existe un registro con ese identificador."));
+    const auto& allowed = statuses_of(c->program);
+    if (std::find(allowed.begin(), allowed.end(), status) == allowed.end()) {
+      std::string list;
+      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      return fail(Error::invalid("status", "«" + status + "» no es un estado de «" + programs().label(c->program) + "». Use: " + list + ".",
+                                 "unknown_code"));
+    }
+    if (status == c->status) return fail(Error::conflict("same_status", "El registro ya está en ese estado.", "status"));
+    const int64_t now = now_ms();
+    repo::set_cert_status(s, id, status, now);
+    repo::insert_history(s, id, change_by(req, status, note, now));
+    auto e = audit::Log::from(req, "registries.cert_status", "certificacion:" + std::to_string(id));
+    e.detail = c->status + " → " + status;
+    audit_.append(s, e);
+    return {};
+  });
+}
+
+Result<int64_t> Service::create_agreement(const http::Request& req, const Agreement& in) {
+  if (!access::may_change(req.who())) return fail(Error::forbidden());
+  return db_.transaction<int64_t>([&](soci::session& s) -> Result<int64_t> {
+    Agreement a = in;
+    a.updated_at = now_ms();
+    a.demo = false;
+    const int64_t id = repo::insert_agreement(s, a);
+    audit_.append(s, audit::Log::from(req, "registries.agreement_create", "convenio:" + std::to_string(id)));
+    return id;
+  });
+}
+
+Result<void> Service::change_obligation(const http::Request& req, int64_t agreement_id, int64_t obligation_id, const std::string& status) {
+  return db_.transaction<void>([&](soci::session& s) -> Result<void> {
+    auto a = repo::agreement(s, agreement_id);
+    if (!a || !access::may_change_agreement(req.who(), *a)) return fail(Error::not_found("No existe un convenio con ese identificador."));
+    auto o = repo::obligation(s, agreement_id, obligation_id);
+    if (!o) return fail(Error::not_found("El convenio no tiene esa obligación."));
+    repo::set_obligation_status(s, obligation_id, status, now_ms());
+    auto e = audit::Log::from(req, "registries.obligation_status", "convenio:" + std::to_string(agreement_id));
+    e.detail = "obligación " + std::to_string(obligation_id) + ": " + o->status + " → " + status;
+    audit_.append(s, e);
+    return {};
+  });
+}
+
+Result<int> Service::raise_alerts(int64_t now) {
+  return db_.transaction<int>([&](soci::session& s) -> Result<int> {
+    const int64_t today = day_of_ms(now);
+    int raised = 0;
+    auto raise = [&](const Agreement& a, int64_t obligation_id, const std::string& kind, const std::string& message) {
+      if (!repo::raise_alert(s, {0, a.id, obligation_id, kind, message, now})) return;
+      ++raised;
+      audit::Entry e;
+      e.action = "registries.alert_raised";
+      e.object = "convenio:" + std::to_string(a.id);
+      e.outcome = "ok";
+      e.detail = kind;
+      audit_.append(s, e);
+    };
+    for (const auto& a : repo::agreements(s)) {
+      if (a.status == "terminado") continue;
+      const PartialDate end = read_partial_date(a.ends_on);
+      if (end.known()) {
+        const int64_t left = last_day(end) - today;
+        if (left < 0) {
+          raise(a, 0, "vencido", "El convenio venció el " + date_label(a.ends_on) + " y no tiene cierre ni renovación registrados.");
+        } else {
+          // The narrowest window reached; the wider ones that were skipped are not raised late.
+          std::optional<int> window;
+          for (int d : options_.expiry_days)
+            if (left <= d && (!window || d < *window)) window = d;
+          if (window)
+            raise(a, 0, "vence_" + std::to_string(*window),
+                  "El convenio vence el " + date_label(a.ends_on) + " (en " + std::to_string(left) + " días).");
+        }
+      }
+      for (const auto& o : a.obligations) {
+        const PartialDate due = read_partial_date(o.due_on);
+        if (o.status != "pendiente" || !due.known() || last_day(due) >= today) continue;
+        raise(a, o.id, "obligacion_atrasada",
+              "«" + o.description + "» (a cargo de " + o.owner + ") tenía plazo el " + date_label(o.due_on) + " y sigue pendiente.");
+      }
+    }
+    return raised;
+  });
+}
+
+}  // namespace eq::registries
