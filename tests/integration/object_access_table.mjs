@@ -318,4 +318,11 @@ export const CLASSES = {
   'GET /api/v1/account/milestones': { kind: 'none', why: 'a region\'s milestones (public once published); a SEREMI is held to her own region by account/access (403, account.test.mjs)' },
   'POST /api/v1/account/milestones': { kind: 'none', why: 'a milestone of the caller\'s own region; another region is refused by account/access (403, account.test.mjs)' },
   'PUT /api/v1/account/milestones/{id}': { kind: 'none', why: 'a region\'s milestone; the SEREMI of another region is refused by account/access (403, account.test.mjs)' },
+  // ---- certified organisations and agreements (issue 18 items 2–3): the ministry's own objects, no
+  // institution owns one and none names a person (registries/access.h). registries.test.mjs tries
+  // an analyst of a non-ministry institution (403/404), a focal point and a company (403).
+  'GET /api/v1/registries/public/certifications/{id}': { kind: 'public', why: 'public list of certified organisations and adherents; who changed a status only for the ministry' },
+  'POST /api/v1/registries/certifications/{id}/status': { kind: 'none', why: 'the ministry\'s register of certified organisations (legal persons, no person); only ministry accounts (registries/access)' },
+  'GET /api/v1/registries/agreements/{id}': { kind: 'none', why: 'the ministry\'s agreements with other bodies, no person; only ministry accounts (registries/access, 404 otherwise)' },
+  'PUT /api/v1/registries/agreements/{id}/obligations/{obligation}': { kind: 'none', why: 'an obligation of a ministry agreement, no person; only ministry accounts (registries/access, 404 otherwise)' },
 };
