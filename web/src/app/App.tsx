@@ -62,6 +62,9 @@ const IndImport = lazyPage(() => import('../indicators/ImportPage'));
 const AccountPublic = lazyPage<{ editionId?: string }>(() => import('../account/PublicAccountPage'));
 const AccountEditor = lazyPage(() => import('../account/EditorPage'));
 const AccountMilestones = lazyPage(() => import('../account/MilestonesPage'));
+const RegCertified = lazyPage(() => import('../registries/CertifiedPage'));
+const RegAgreements = lazyPage(() => import('../registries/AgreementsPage'));
+const RegAgreement = lazyPage<{ agreementId: string }>(() => import('../registries/AgreementPage'));
 
 interface RouteDef {
   pattern: string;
@@ -130,6 +133,9 @@ const ROUTES: RouteDef[] = [
   { pattern: '/cuenta-publica/editor', anyPermission: ['account.edit'], render: () => <AccountEditor /> },
   { pattern: '/cuenta-publica/hitos', anyPermission: ['account.milestones'], render: () => <AccountMilestones /> },
   { pattern: '/cuenta-publica/:id', public: true, render: (p) => <AccountPublic editionId={p.id!} /> },
+  { pattern: '/registros/certificaciones', public: true, render: () => <RegCertified /> },
+  { pattern: '/registros/convenios', anyPermission: ['registries.manage'], render: () => <RegAgreements /> },
+  { pattern: '/registros/convenios/:id', anyPermission: ['registries.manage'], render: (p) => <RegAgreement agreementId={p.id!} /> },
 ];
 
 function NotFound() {

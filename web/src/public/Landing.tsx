@@ -317,6 +317,9 @@ export function Landing() {
         <p>
           <a href="/cuenta-publica">Cuenta Pública Participativa: ediciones publicadas →</a>
         </p>
+        <p>
+          <a href="/registros/certificaciones">Organizaciones certificadas (NCh3262, Sello Iguala-Conciliación) y adherentes de IPG Chile →</a>
+        </p>
       </section>
 
       <section class="landing-section split" aria-labelledby="trust-title">
