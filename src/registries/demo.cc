@@ -100,7 +100,7 @@ std::vector<Agreement> seed_agreements(int64_t now) {
   out.push_back({.title = "Convenio de demostración (ficticio): alertas de vencimiento",
                  .purpose = "Convenio ficticio para ver las alertas: vence en 45 días y tiene una obligación con plazo vencido.",
                  .status = "en_ejecucion",
-                 .source = "Dato de demostración, no proviene de la cuenta pública.",
+                 .source = "Ficticio: no proviene de la cuenta pública.",
                  .parties = {kMinistry, "Organización de demostración"},
                  .signed_on = format_date_cl(now - 300 * 86400000LL),
                  .starts_on = format_date_cl(now - 300 * 86400000LL),

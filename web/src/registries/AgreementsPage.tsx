@@ -208,7 +208,7 @@ function Detail({ a, statuses, onChanged }: { a: AgreementDetail; statuses: { va
   return (
     <>
       <PageHeader title={a.title} lead={a.purpose} />
-      {a.demo && <Notice kind="info">Datos de demostración. {a.source}</Notice>}
+      {a.demo && <Notice kind="info">Cargado con los datos de demostración; vea su fuente más abajo.</Notice>}
       {a.alerts.length > 0 && (
         <section class="card alerts-panel" aria-labelledby="alerts-title" data-testid="agreement-alerts">
           <h2 id="alerts-title">Alertas</h2>

@@ -38,6 +38,8 @@ import {
 } from './data';
 import './registries.css';
 
+const PAGE = 50;
+
 const TONE: Record<string, 'ok' | 'warn' | 'danger' | 'info' | 'neutral'> = {
   certificada: 'ok',
   otorgado: 'ok',
@@ -60,6 +62,8 @@ export default function CertifiedPage() {
   const [reload, setReload] = useState(0);
   const [open, setOpen] = useState<number | null>(null);
   const [creating, setCreating] = useState(false);
+  // A long list shows its first page; the rest on request (the filters narrow it first).
+  const [shown, setShown] = useState(PAGE);
   const vocab = useAsync((_signal) => getVocabularies(), []);
   const list = useAsync((signal) => getCertifications({ program, status, q: dq }, signal), [program, status, dq, reload]);
   const items = list.data?.items ?? [];
@@ -101,7 +105,7 @@ export default function CertifiedPage() {
         actions
         testId="certifications-table"
       >
-        {items.map((c) => (
+        {items.slice(0, shown).map((c) => (
           <tr key={c.id}>
             <th scope="row" data-label="Organización">
               <span class="cell-main">{c.organisation.name}</span>
@@ -132,6 +136,13 @@ export default function CertifiedPage() {
           </tr>
         ))}
       </DataTable>
+      {items.length > shown && (
+        <p>
+          <button type="button" class="btn btn-secondary" onClick={() => setShown((n) => n + PAGE)}>
+            Mostrar {Math.min(PAGE, items.length - shown)} más (de {items.length - shown} restantes)
+          </button>
+        </p>
+      )}
       {open !== null && vocab.data && (
         <HistoryDialog id={open} vocab={vocab.data} onClose={() => setOpen(null)} onChanged={() => setReload((n) => n + 1)} />
       )}
