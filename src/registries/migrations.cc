@@ -1,6 +1,7 @@
 // Schema of the ministry's registries, their vocabularies and the partial-date arithmetic.
 #include <cstdio>
 
+#include "core/time.h"
 #include "registries/module.h"
 
 namespace eq::registries {
@@ -79,18 +80,6 @@ const Vocabulary& alert_kinds() {
   return v;
 }
 
-namespace {
-// Howard Hinnant's days_from_civil.
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-}  // namespace
-
 bool precedes(const PartialDate& end, const PartialDate& start) {
   if (!end.known() || !start.known()) return false;
   if (end.year != start.year) return end.year < start.year;
@@ -101,7 +90,9 @@ bool precedes(const PartialDate& end, const PartialDate& start) {
 int64_t last_day(const PartialDate& d) {
   const int m = d.month ? d.month : 12;
   const int day = d.day ? d.day : days_in_month(d.year, m);
-  return days_from_civil(d.year, static_cast<unsigned>(m), static_cast<unsigned>(day));
+  char iso[40];
+  std::snprintf(iso, sizeof iso, "%04d-%02d-%02d", d.year, m, day);
+  return parse_iso8601(iso, "").value_or(0) / 86400000LL;  // midnight UTC: whole days since 1970-01-01
 }
 
 int64_t day_of_ms(int64_t utc_ms) { return utc_ms / 86400000LL; }

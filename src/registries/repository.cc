@@ -11,6 +11,18 @@ using store::get_str;
 using store::Query;
 using LL = long long;
 
+// Every row of `q`, each made into a T by `make`.
+template <class T, class Make>
+std::vector<T> collect(soci::session& s, Query& q, Make make) {
+  std::vector<T> out;
+  q.each(s, [&](const soci::row& r) { out.push_back(make(r)); });
+  return out;
+}
+template <class T, class Make>
+std::vector<T> collect(soci::session& s, Query&& q, Make make) {
+  return collect<T>(s, q, make);
+}
+
 const char* kCertCols =
     "c.id, o.id, o.name, o.rut, o.demo, c.program, c.status, c.certifier, c.edition, c.scope, c.issued_on, c.expires_on, "
     "c.updated_at, c.demo FROM registries_certs c JOIN registries_orgs o ON o.id = c.org_id";
@@ -49,21 +61,14 @@ Agreement agreement_from(const soci::row& r) {
 }
 
 std::vector<std::string> parties_of(soci::session& s, int64_t id) {
-  std::vector<std::string> out;
-  Query("SELECT name FROM registries_parties WHERE agreement_id = :a ORDER BY ord").bind("a", LL{id}).each(s, [&](const soci::row& r) {
-    out.push_back(get_str(r, 0));
-  });
-  return out;
+  return collect<std::string>(s, Query("SELECT name FROM registries_parties WHERE agreement_id = :a ORDER BY ord").bind("a", LL{id}),
+                              [](const soci::row& r) { return get_str(r, 0); });
 }
 
 std::vector<Obligation> obligations_of(soci::session& s, int64_t id) {
-  std::vector<Obligation> out;
-  Query("SELECT id, description, owner, due_on, status FROM registries_obligations WHERE agreement_id = :a ORDER BY id")
-      .bind("a", LL{id})
-      .each(s, [&](const soci::row& r) {
-        out.push_back({get_int(r, 0), get_str(r, 1), get_str(r, 2), get_str(r, 3), get_str(r, 4)});
-      });
-  return out;
+  return collect<Obligation>(
+      s, Query("SELECT id, description, owner, due_on, status FROM registries_obligations WHERE agreement_id = :a ORDER BY id").bind("a", LL{id}),
+      [](const soci::row& r) { return Obligation{get_int(r, 0), get_str(r, 1), get_str(r, 2), get_str(r, 3), get_str(r, 4)}; });
 }
 }  // namespace
 
@@ -127,27 +132,19 @@ std::vector<Certification> certs(soci::session& s, const CertFilter& f) {
   if (!f.status.empty()) q.sql(" AND c.status = :s").bind("s", f.status);
   if (!f.q.empty()) q.sql(" AND (LOWER(o.name) LIKE LOWER(:q) ESCAPE '\\' OR o.rut LIKE :q ESCAPE '\\')").bind("q", store::contains_pattern(f.q));
   q.sql(" ORDER BY o.name, c.program");
-  std::vector<Certification> out;
-  q.each(s, [&](const soci::row& r) { out.push_back(cert_from(r)); });
-  return out;
+  return collect<Certification>(s, q, cert_from);
 }
 
 std::vector<StatusChange> history(soci::session& s, int64_t cert_id) {
-  std::vector<StatusChange> out;
-  Query("SELECT at, status, note, by_name, by_user FROM registries_cert_history WHERE cert_id = :c ORDER BY at, id")
-      .bind("c", LL{cert_id})
-      .each(s, [&](const soci::row& r) {
-        out.push_back({get_int(r, 0), get_str(r, 1), get_str(r, 2), get_str(r, 3), get_opt_int(r, 4)});
-      });
-  return out;
+  return collect<StatusChange>(
+      s, Query("SELECT at, status, note, by_name, by_user FROM registries_cert_history WHERE cert_id = :c ORDER BY at, id").bind("c", LL{cert_id}),
+      [](const soci::row& r) { return StatusChange{get_int(r, 0), get_str(r, 1), get_str(r, 2), get_str(r, 3), get_opt_int(r, 4)}; });
 }
 
 std::vector<std::tuple<std::string, std::string, int64_t>> cert_counts(soci::session& s) {
-  std::vector<std::tuple<std::string, std::string, int64_t>> out;
-  Query("SELECT program, status, COUNT(*) FROM registries_certs GROUP BY program, status ORDER BY program, status").each(s, [&](const soci::row& r) {
-    out.emplace_back(get_str(r, 0), get_str(r, 1), get_int(r, 2));
-  });
-  return out;
+  using Count = std::tuple<std::string, std::string, int64_t>;
+  return collect<Count>(s, Query("SELECT program, status, COUNT(*) FROM registries_certs GROUP BY program, status ORDER BY program, status"),
+                        [](const soci::row& r) { return Count{get_str(r, 0), get_str(r, 1), get_int(r, 2)}; });
 }
 
 int64_t count_demo(soci::session& s) {
@@ -201,15 +198,13 @@ std::optional<Agreement> agreement(soci::session& s, int64_t id) {
   if (!out) return out;
   out->parties = parties_of(s, id);
   out->obligations = obligations_of(s, id);
-  Query("SELECT id, title, url, kind FROM registries_documents WHERE agreement_id = :a ORDER BY id").bind("a", LL{id}).each(s, [&](const soci::row& r) {
-    out->documents.push_back({get_int(r, 0), get_str(r, 1), get_str(r, 2), get_str(r, 3)});
-  });
+  out->documents = collect<Document>(s, Query("SELECT id, title, url, kind FROM registries_documents WHERE agreement_id = :a ORDER BY id").bind("a", LL{id}),
+                                     [](const soci::row& r) { return Document{get_int(r, 0), get_str(r, 1), get_str(r, 2), get_str(r, 3)}; });
   return out;
 }
 
 std::vector<Agreement> agreements(soci::session& s) {
-  std::vector<Agreement> out;
-  Query(std::string("SELECT ") + kAgreementCols + " ORDER BY id").each(s, [&](const soci::row& r) { out.push_back(agreement_from(r)); });
+  auto out = collect<Agreement>(s, Query(std::string("SELECT ") + kAgreementCols + " ORDER BY id"), agreement_from);
   for (auto& a : out) {
     a.parties = parties_of(s, a.id);
     a.obligations = obligations_of(s, a.id);
@@ -248,11 +243,9 @@ std::vector<AgreementAlert> alerts(soci::session& s, std::optional<int64_t> agre
   Query q("SELECT id, agreement_id, obligation_id, kind, message, raised_at FROM registries_alerts");
   if (agreement_id) q.sql(" WHERE agreement_id = :a").bind("a", LL{*agreement_id});
   q.sql(" ORDER BY raised_at DESC, id DESC");
-  std::vector<AgreementAlert> out;
-  q.each(s, [&](const soci::row& r) {
-    out.push_back({get_int(r, 0), get_int(r, 1), get_int(r, 2), get_str(r, 3), get_str(r, 4), get_int(r, 5)});
+  return collect<AgreementAlert>(s, q, [](const soci::row& r) {
+    return AgreementAlert{get_int(r, 0), get_int(r, 1), get_int(r, 2), get_str(r, 3), get_str(r, 4), get_int(r, 5)};
   });
-  return out;
 }
 
 }  // namespace eq::registries::repo
