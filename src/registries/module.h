@@ -154,6 +154,7 @@ class Service {
   Result<void> load_demo();
 
  private:
+  Error refused(const http::Request& req, const std::string& action, const std::string& object, Error e);
   store::Database& db_;
   audit::Log& audit_;
   Options options_;

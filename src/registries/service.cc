@@ -8,6 +8,12 @@
 
 namespace eq::registries {
 
+// A refusal by the object rules: recorded (outside any transaction), then returned.
+Error Service::refused(const http::Request& req, const std::string& action, const std::string& object, Error e) {
+  if (auto ok = audit_.append(audit::Log::from(req, action, object, "denied")); !ok) return ok.error();
+  return e;
+}
+
 namespace {
 StatusChange change_by(const http::Request& req, const std::string& status, const std::string& note, int64_t at) {
   const auto& who = req.who();
@@ -16,7 +22,7 @@ StatusChange change_by(const http::Request& req, const std::string& status, cons
 }  // namespace
 
 Result<int64_t> Service::create_certification(const http::Request& req, Certification c, const std::string& note) {
-  if (!access::may_change(req.who())) return fail(Error::forbidden());
+  if (!access::may_change(req.who())) return fail(refused(req, "registries.cert_create", "", Error::forbidden()));
   return db_.transaction<int64_t>([&](soci::session& s) -> Result<int64_t> {
     const int64_t now = now_ms();
     c.org.id = repo::org_by_rut(s, c.org.rut);
@@ -38,7 +44,8 @@ Result<int64_t> Service::create_certification(const http::Request& req, Certific
 }
 
 Result<void> Service::change_status(const http::Request& req, int64_t id, const std::string& status, const std::string& note) {
-  if (!access::may_change(req.who())) return fail(Error::forbidden());
+  if (!access::may_change(req.who()))
+    return fail(refused(req, "registries.cert_status", "certificacion:" + std::to_string(id), Error::forbidden()));
   return db_.transaction<void>([&](soci::session& s) -> Result<void> {
     auto c = repo::cert(s, id);
     if (!c) return fail(Error::not_found("No existe un registro con ese identificador."));
@@ -61,7 +68,7 @@ Result<void> Service::change_status(const http::Request& req, int64_t id, const 
 }
 
 Result<int64_t> Service::create_agreement(const http::Request& req, const Agreement& in) {
-  if (!access::may_change(req.who())) return fail(Error::forbidden());
+  if (!access::may_change(req.who())) return fail(refused(req, "registries.agreement_create", "", Error::forbidden()));
   return db_.transaction<int64_t>([&](soci::session& s) -> Result<int64_t> {
     Agreement a = in;
     a.updated_at = now_ms();
@@ -73,6 +80,9 @@ Result<int64_t> Service::create_agreement(const http::Request& req, const Agreem
 }
 
 Result<void> Service::change_obligation(const http::Request& req, int64_t agreement_id, int64_t obligation_id, const std::string& status) {
+  if (!access::may_change(req.who()))  // every agreement is the ministry's: outside it, none exists (404)
+    return fail(refused(req, "registries.obligation_status", "convenio:" + std::to_string(agreement_id),
+                        Error::not_found("No existe un convenio con ese identificador.")));
   return db_.transaction<void>([&](soci::session& s) -> Result<void> {
     auto a = repo::agreement(s, agreement_id);
     if (!a || !access::may_change_agreement(req.who(), *a)) return fail(Error::not_found("No existe un convenio con ese identificador."));

@@ -140,6 +140,9 @@ describe('certified organisations: the ministry\'s editor', () => {
     assertApiError(assert, await focal.get('/api/v1/registries/agreements'), 403);
     assertApiError(assert, await outsider.get('/api/v1/registries/agreements'), 403);
     assert.equal(await certCount('ipg'), before, 'nothing written');
+    // The object rule's refusals are recorded (the route table's are, by the router).
+    const denied = await auditEntries(admin, 'action=registries.cert_status');
+    assert.ok(denied.some((e) => e.object === `certificacion:${id}` && e.outcome === 'denied'), 'refused change audited');
   });
 });
 
