@@ -323,6 +323,7 @@ export const CLASSES = {
   // an analyst of a non-ministry institution (403/404), a focal point and a company (403).
   'GET /api/v1/registries/public/certifications/{id}': { kind: 'public', why: 'public list of certified organisations and adherents; who changed a status only for the ministry' },
   'POST /api/v1/registries/certifications/{id}/status': { kind: 'none', why: 'the ministry\'s register of certified organisations (legal persons, no person); only ministry accounts (registries/access)' },
+  'GET /api/v1/registries/agreements': { kind: 'none', why: 'the ministry\'s agreements with other bodies, no person; only ministry accounts (registries/access, 403 otherwise)' },
   'GET /api/v1/registries/agreements/{id}': { kind: 'none', why: 'the ministry\'s agreements with other bodies, no person; only ministry accounts (registries/access, 404 otherwise)' },
   'PUT /api/v1/registries/agreements/{id}/obligations/{obligation}': { kind: 'none', why: 'an obligation of a ministry agreement, no person; only ministry accounts (registries/access, 404 otherwise)' },
 };

@@ -126,6 +126,8 @@ describe('route permissions', () => {
       /^GET \/api\/v1\/care\/(directory(\/\{id\})?|hsds)$/,
       // Cuenta Pública Participativa: published editions (frozen documents of aggregate figures) and their printable page.
       /^GET \/api\/v1\/account\/public\/editions(\/\{id\}(\/print)?)?$/,
+      // Certified organisations (NCh3262, Sello Iguala-Conciliación, IPG Chile): legal persons, public by design.
+      /^GET \/api\/v1\/registries\/public\/(vocabularies|certifications(\/\{id\})?)$/,
     ];
     const REVIEWED_ANY_ACCOUNT = [
       /^(GET|POST|DELETE) \/api\/v1\/auth\//, /^GET \/api\/v1\/me\//,
