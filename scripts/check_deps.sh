@@ -9,6 +9,7 @@
 #    ├── monitoring ───► audit
 #    ├── channels ─────► cases, territory, auth, audit   (chat ──► channels, audit: via channels/intake.h)
 #    ├── pharmacy ─────► channels (intake.h), territory, audit
+#    ├── whatsapp ─────► channels (intake.h, load_or_create_secret), audit
 #    ├── care ─────────► territory, audit       (the registry and XLSX through app.cc: care::Registry)
 #    ├── indicators ───► policy (its CSV/XLSX table writer), audit
 #    ├── directoras ───► territory (region names), audit
@@ -50,6 +51,7 @@ declare -A allowed=(
   [indicators]="$base audit policy"
   [directoras]="$base audit territory"
   [account]="$base audit territory"
+  [whatsapp]="$base audit channels"
   [app]="*"
 )
 
