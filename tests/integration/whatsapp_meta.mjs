@@ -17,7 +17,7 @@ export class MetaFake {
     this.phoneNumberId = '106540352242922';
   }
 
-  async start() {
+  async start(port = 0) {
     this.server = http.createServer((req, res) => {
       let text = '';
       req.on('data', (d) => { text += d; });
@@ -39,7 +39,7 @@ export class MetaFake {
         }
       });
     });
-    await new Promise((r) => this.server.listen(0, '127.0.0.1', r));
+    await new Promise((r) => this.server.listen(port, '127.0.0.1', r));
     this.url = `http://127.0.0.1:${this.server.address().port}`;
     return this;
   }
