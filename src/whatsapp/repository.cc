@@ -227,6 +227,24 @@ void apply_status(soci::session& s, int64_t message_id, const std::string& state
       .exec(s);
 }
 
+std::optional<Status> furthest_status(soci::session& s, const std::string& wamid) {
+  std::optional<Status> out;
+  // failed > read > delivered > sent, as the service ranks them.
+  Query("SELECT status, at, error_code, error_title FROM whatsapp_statuses WHERE wamid = :w ORDER BY CASE status WHEN 'failed' THEN 4 "
+        "WHEN 'read' THEN 3 WHEN 'delivered' THEN 2 WHEN 'sent' THEN 1 ELSE 0 END DESC LIMIT 1")
+      .bind("w", wamid)
+      .each(s, [&](const soci::row& r) {
+        Status st;
+        st.wamid = wamid;
+        st.status = store::get_str(r, 0);
+        st.at_ms = store::get_int(r, 1);
+        st.error_code = store::get_opt_int(r, 2).value_or(0);
+        st.error_title = store::get_str(r, 3);
+        out = st;
+      });
+  return out;
+}
+
 std::vector<Template> templates(soci::session& s) {
   std::vector<Template> out;
   Query("SELECT name, language, text FROM whatsapp_templates WHERE approved = 1 ORDER BY name").each(s, [&](const soci::row& r) {

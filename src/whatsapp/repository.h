@@ -68,6 +68,9 @@ int64_t requeue_sending(soci::session& s);
 bool insert_status(soci::session& s, const Status& st, bool known, bool applied, int64_t now);
 void apply_status(soci::session& s, int64_t message_id, const std::string& state, int rank, int64_t at, int64_t code, const std::string& title);
 
+// The furthest status Meta already reported for a wamid (one can arrive before the 2xx is recorded).
+std::optional<Status> furthest_status(soci::session& s, const std::string& wamid);
+
 std::vector<Template> templates(soci::session& s);
 
 }  // namespace eq::whatsapp::repo

@@ -309,6 +309,10 @@ Result<int64_t> Service::send_due(int64_t now) {
           wamid = "sin-id-" + std::to_string(row.id);  // accepted all the same: never sent twice
         }
         repo::mark_sent(s, row.id, wamid, at);
+        // Meta may report "delivered" before this thread records the 2xx: that status was kept
+        // (unknown then) and is applied now.
+        if (auto early = repo::furthest_status(s, wamid); early && rank_of(early->status) > 1)
+          repo::apply_status(s, row.id, early->status, rank_of(early->status), early->at_ms, early->error_code, early->error_title);
         audit_.append(s, line_entry("whatsapp.sent", c.ref));
         ++sent;
         return true;

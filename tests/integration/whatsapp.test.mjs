@@ -348,3 +348,48 @@ describe('the 24-hour window', () => {
     await op.post(`/api/v1/channels/contacts/${c2.id}/close`, { outcome: 'prueba' });
   });
 });
+
+describe('a restart', () => {
+  test('loses no accepted message or reply, resumes the outbox, and sends the reply once', async () => {
+    const { freshDatabase } = await import('./harness.mjs');
+    const db = await freshDatabase();
+    const dir = tempDir('equidad-wa-restart-');
+    const env = { EQ_CHANNELS_HOURS: '24/7', EQ_WHATSAPP_GRAPH_URL: meta.url, EQ_WHATSAPP_TOKEN: 'token-de-prueba' };
+    const args = ['--demo', '--keys', path.join(dir.dir, 'equidad.key')];
+    let a = await startServer({ db: db.url, extraArgs: args, env });
+    try {
+      const sec = fs.readFileSync(path.join(dir.dir, 'equidad.whatsapp.key'), 'utf8').trim();
+      const operator = await loginDemo(a, 'operator');
+      await operator.post('/api/v1/channels/me/presence', { presence: 'pausa', skills: ['phone', 'chat', 'whatsapp'] });
+      const r = await meta.post(a.baseUrl, sec, JSON.stringify(meta.envelope(inbound({ wa_id: phone() }, { type: 'text', text: { body: 'antes del reinicio' } }))));
+      assert.equal(r.status, 200, r.text);
+      const contact = await waitFor(async () => (await operator.get('/api/v1/channels/queue')).json.queue.find((x) => x.channel === 'whatsapp'), 'her contact');
+      const taken = await operator.post(`/api/v1/channels/contacts/${contact.id}/take`, {});
+      assert.equal(taken.status, 200, taken.text);
+      const ref = taken.json.external_ref;
+      // Graph is down: the reply waits in the outbox when the server stops.
+      meta.plan.push(503, 503, 503, 503, 503, 503);
+      const n = meta.sends.length;
+      const reply = await operator.post(`/api/v1/whatsapp/conversations/${ref}/messages`, { text: 'después del reinicio' });
+      assert.equal(reply.status, 201, reply.text);
+      await waitFor(() => meta.sends.length > n, 'a first (failed) attempt');
+      await a.stop();
+      meta.plan.length = 0;
+      a = await startServer({ db: db.url, extraArgs: args, env });
+      const again = await loginDemo(a, 'operator');
+      await waitFor(async () => {
+        const m = (await again.get(`/api/v1/whatsapp/conversations/${ref}`)).json.messages?.find((x) => x.id === reply.json.id);
+        return m?.state === 'sent';
+      }, 'the reply sent after the restart', 20_000);
+      const conv = (await again.get(`/api/v1/whatsapp/conversations/${ref}`)).json;
+      assert.deepEqual(conv.messages.map((m) => m.text), ['antes del reinicio', 'después del reinicio']);
+      await sleep(2000);
+      const oks = meta.sends.slice(n).filter((s) => s.json?.text?.body === 'después del reinicio' && s.status === 200);
+      assert.equal(oks.length, 1, 'sent twice');
+    } finally {
+      await a.stop();
+      dir.cleanup();
+      await db.cleanup();
+    }
+  });
+});
