@@ -37,6 +37,14 @@ std::string str(const http::Json& j, const char* key) {
 
 Error bad(const std::string& field, const std::string& why) { return Error::invalid(field, why, "invalid_payload"); }
 
+// Meta's "timestamp": seconds since 1970 as a string of digits.
+Result<int64_t> timestamp_ms(const http::Json& j, const std::string& field) {
+  const std::string ts = str(j, "timestamp");
+  if (ts.empty() || ts.size() > 12 || ts.find_first_not_of("0123456789") != std::string::npos)
+    return fail(bad(field, "La marca de tiempo debe ser segundos desde 1970."));
+  return std::stoll(ts) * 1000;
+}
+
 // What the operator reads for each type; types the line cannot show are kept as a fact, not refused
 // (one sticker must not make Meta retry a batch for days).
 void describe(const http::Json& m, Inbound& in) {
@@ -108,12 +116,9 @@ Result<Batch> parse_webhook(const std::string& raw_body) {
           in.user_key = user_id.empty() ? in.wa_id : user_id;
           if (in.wamid.empty() || in.wamid.size() > 200) return fail(bad("messages[].id", "Falta el identificador del mensaje."));
           if (in.user_key.empty() || in.user_key.size() > 200) return fail(bad("messages[].from", "Falta quién envió el mensaje."));
-          const std::string ts = str(m, "timestamp");
-          try {
-            in.at_ms = std::stoll(ts) * 1000;
-          } catch (const std::exception&) {
-            return fail(bad("messages[].timestamp", "La marca de tiempo debe ser segundos desde 1970."));
-          }
+          auto at = timestamp_ms(m, "messages[].timestamp");
+          if (!at) return fail(at.error());
+          in.at_ms = *at;
           describe(m, in);
           out.messages.push_back(std::move(in));
         }
@@ -127,11 +132,9 @@ Result<Batch> parse_webhook(const std::string& raw_body) {
           s.status = str(st, "status");
           if (s.wamid.empty() || s.wamid.size() > 200) return fail(bad("statuses[].id", "Falta el identificador del mensaje."));
           if (s.status.empty() || s.status.size() > 40) return fail(bad("statuses[].status", "Falta el estado."));
-          try {
-            s.at_ms = std::stoll(str(st, "timestamp")) * 1000;
-          } catch (const std::exception&) {
-            return fail(bad("statuses[].timestamp", "La marca de tiempo debe ser segundos desde 1970."));
-          }
+          auto at = timestamp_ms(st, "statuses[].timestamp");
+          if (!at) return fail(at.error());
+          s.at_ms = *at;
           if (st.contains("errors") && st["errors"].is_array() && !st["errors"].empty() && st["errors"][0].is_object()) {
             const auto& e = st["errors"][0];
             if (e.contains("code") && e["code"].is_number_integer()) s.error_code = e["code"].get<int64_t>();
