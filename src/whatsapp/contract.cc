@@ -56,6 +56,12 @@ kernel::Module module() {
       // Meta authenticates with the verify token (GET) and the X-Hub-Signature-256 HMAC (POST).
       .public_routes = {"GET /api/v1/whatsapp/webhook", "POST /api/v1/whatsapp/webhook"},
       .open = open,
+      // One conversation waiting in the queue (or pending until the 1455 opens), so the demo
+      // operator has a WhatsApp contact to take.
+      .load_demo = [](kernel::Context& ctx) -> Result<void> {
+        auto svc = ctx.find<Service>();
+        return svc ? svc->load_demo(now_ms()) : Result<void>{};
+      },
       // Every second: the outbox (replies within seconds), and contacts the queue could not take yet.
       .jobs = {{"whatsapp outbox", std::chrono::seconds(1),
                 [](kernel::Context& ctx, int64_t now) -> Result<void> {

@@ -127,6 +127,10 @@ class Service {
                         int64_t now);
   Result<std::vector<Template>> templates();
 
+  // A demo conversation (its words say they are a demo) arriving as Meta would post it: through
+  // receive(), so it lands in the queue like a real one. Idempotent (the same wamids).
+  Result<void> load_demo(int64_t now);
+
  private:
   Result<Conversation> load(const std::string& ref);
   store::Database& db_;

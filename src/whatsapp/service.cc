@@ -256,6 +256,28 @@ Result<Message> Service::reply(const http::Request& req, const std::string& ref,
   return m;
 }
 
+Result<void> Service::load_demo(int64_t now) {
+  Batch b;
+  const std::vector<std::string> lines = {"[Demostración] Hola, ¿me pueden ayudar por aquí? No puedo llamar, él está en la casa.",
+                                          "[Demostración] Escríbanme solo por este chat, por favor."};
+  int n = 0;
+  for (const auto& text : lines) {
+    Inbound in;
+    in.wamid = "wamid.demo-" + std::to_string(++n);
+    // A fictional business-scoped id and a number outside any real plan: demo data, not a person.
+    in.user_key = "CL.demo0000000001";
+    in.wa_id = "56900000001";
+    in.phone_number_id = options_.phone_number_id.empty() ? "demo" : options_.phone_number_id;
+    in.at_ms = now - (20 - 2 * n) * 60'000;
+    in.type = "text";
+    in.text = text;
+    b.messages.push_back(std::move(in));
+  }
+  auto r = receive(b, now);
+  if (!r) return fail(r.error());
+  return {};
+}
+
 Result<void> Service::resume_outbox() {
   auto n = db_.transaction<int64_t>([](soci::session& s) -> Result<int64_t> { return repo::requeue_sending(s); });
   if (!n) return fail(n.error());
