@@ -113,7 +113,8 @@ class Service {
 
   // Meta's side. Called after the signature is checked: commits the batch (idempotent per wamid),
   // then opens queue contacts for conversations that need one. Answers counts for the log.
-  Result<http::Json> receive(const Batch& batch, int64_t now);
+  // queue=false stores without opening queue contacts (the demo's record).
+  Result<http::Json> receive(const Batch& batch, int64_t now, bool queue = true);
   // Conversations whose queue contact could not be opened (queue closed, error) get it now.
   Result<int64_t> open_pending(int64_t now);
   // Sends what is due in the outbox (one job tick). Answers how many went out.
@@ -127,8 +128,9 @@ class Service {
                         int64_t now);
   Result<std::vector<Template>> templates();
 
-  // A demo conversation (its words say they are a demo) arriving as Meta would post it: through
-  // receive(), so it lands in the queue like a real one. Idempotent (the same wamids).
+  // A demo conversation (its words say they are a demo) stored as Meta would post it, through
+  // receive(). On record, not in the queue: the demo operators are not given the WhatsApp skill,
+  // and a contact nobody may take would sit in everyone's queue. Idempotent (the same wamids).
   Result<void> load_demo(int64_t now);
 
  private:

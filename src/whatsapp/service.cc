@@ -68,7 +68,7 @@ Message to_message(const repo::MsgRow& r, const crypto::Keys& keys) {
 Service::Service(store::Database& db, const crypto::Keys& keys, audit::Log& audit, channels::Intake& intake, Options options)
     : db_(db), keys_(keys), audit_(audit), intake_(intake), options_(std::move(options)) {}
 
-Result<http::Json> Service::receive(const Batch& batch, int64_t now) {
+Result<http::Json> Service::receive(const Batch& batch, int64_t now, bool queue) {
   struct Counts {
     int messages = 0, duplicates = 0, unsupported = 0, statuses = 0, applied = 0, unknown = 0;
     std::set<int64_t> touched;
@@ -97,7 +97,10 @@ Result<http::Json> Service::receive(const Batch& batch, int64_t now) {
       audit_.append(s, line_entry("whatsapp.message", conv->ref, in.supported ? in.type : "no soportado: " + in.type.substr(0, 40)));
       ++c.messages;
       if (!in.supported) ++c.unsupported;
-      c.touched.insert(conv->id);
+      if (queue)
+        c.touched.insert(conv->id);
+      else
+        repo::set_contact(s, conv->id, conv->session_n, "");
     }
     for (const auto& st : batch.statuses) {
       ++c.statuses;
@@ -273,7 +276,7 @@ Result<void> Service::load_demo(int64_t now) {
     in.text = text;
     b.messages.push_back(std::move(in));
   }
-  auto r = receive(b, now);
+  auto r = receive(b, now, false);
   if (!r) return fail(r.error());
   return {};
 }
