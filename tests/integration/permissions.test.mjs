@@ -126,6 +126,8 @@ describe('route permissions', () => {
       /^GET \/api\/v1\/care\/(directory(\/\{id\})?|hsds)$/,
       // Cuenta Pública Participativa: published editions (frozen documents of aggregate figures) and their printable page.
       /^GET \/api\/v1\/account\/public\/editions(\/\{id\}(\/print)?)?$/,
+      // The WhatsApp line: Meta's webhook (verify token on GET, X-Hub-Signature-256 HMAC on POST).
+      /^(GET|POST) \/api\/v1\/whatsapp\/webhook$/,
     ];
     const REVIEWED_ANY_ACCOUNT = [
       /^(GET|POST|DELETE) \/api\/v1\/auth\//, /^GET \/api\/v1\/me\//,
@@ -155,6 +157,15 @@ describe('route permissions', () => {
       }
       // The telephony webhook refuses an unsigned event (401 bad_signature), never asks for a session.
       if (`${o.method} ${o.pattern}` === 'POST /api/v1/channels/telephony/events' && r.status === 401) {
+        assertApiError(assert, r, 401, 'bad_signature');
+        continue;
+      }
+      // Meta's webhook: a wrong verify token is 403 and an unsigned post 401, as Meta expects; never a session.
+      if (`${o.method} ${o.pattern}` === 'GET /api/v1/whatsapp/webhook' && r.status === 403) {
+        assertApiError(assert, r, 403, 'bad_verify_token');
+        continue;
+      }
+      if (`${o.method} ${o.pattern}` === 'POST /api/v1/whatsapp/webhook' && r.status === 401) {
         assertApiError(assert, r, 401, 'bad_signature');
         continue;
       }
