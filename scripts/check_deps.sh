@@ -9,6 +9,7 @@
 #    ├── monitoring ───► audit
 #    ├── channels ─────► cases, territory, auth, audit   (chat ──► channels, audit: via channels/intake.h)
 #    ├── pharmacy ─────► channels (intake.h), territory, audit
+#    ├── whatsapp ─────► channels (intake.h, load_or_create_secret), audit
 #    ├── care ─────────► territory, audit       (the registry and XLSX through app.cc: care::Registry)
 #    ├── indicators ───► policy (its CSV/XLSX table writer), audit
 #    ├── directoras ───► territory (region names), audit
@@ -52,6 +53,7 @@ declare -A allowed=(
   [directoras]="$base audit territory"
   [account]="$base audit territory"
   [registries]="$base audit"
+  [whatsapp]="$base audit channels"
   [app]="*"
 )
 

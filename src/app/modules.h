@@ -23,6 +23,7 @@ namespace eq::indicators  { kernel::Module module(); }
 namespace eq::directoras  { kernel::Module module(); }
 namespace eq::account     { kernel::Module module(); }
 namespace eq::registries  { kernel::Module module(); }
+namespace eq::whatsapp    { kernel::Module module(); }
 // clang-format on
 
 namespace eq::app {
@@ -43,7 +44,8 @@ inline std::vector<kernel::Module> modules() {
           pharmacy::module(),
           indicators::module(), directoras::module(),
           account::module(),
-          registries::module()};
+          registries::module(),
+          whatsapp::module()};
 }
 
 }  // namespace eq::app

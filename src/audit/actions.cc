@@ -197,6 +197,14 @@ const std::vector<ActionLabel>& action_labels() {
       {"account.milestone_create", "Registro de un hito regional", "Cuenta pública"},
       {"account.milestone_update", "Modificación de un hito regional", "Cuenta pública"},
       {"account.milestones_read", "Consulta de los hitos de una región", "Cuenta pública"},
+      // Silent WhatsApp line (src/whatsapp)
+      {"whatsapp.message", "Mensaje recibido por la línea de WhatsApp", "WhatsApp"},
+      {"whatsapp.blocked", "Conversación de WhatsApp de un contacto bloqueado (no entra a la cola)", "WhatsApp"},
+      {"whatsapp.read", "Consulta de una conversación de WhatsApp", "WhatsApp"},
+      {"whatsapp.denied", "Acceso rechazado a una conversación de WhatsApp", "WhatsApp"},
+      {"whatsapp.reply", "Respuesta de la orientadora por WhatsApp (a la bandeja de salida)", "WhatsApp"},
+      {"whatsapp.sent", "Respuesta entregada a la API de WhatsApp", "WhatsApp"},
+      {"whatsapp.send_failed", "Respuesta que la API de WhatsApp rechazó", "WhatsApp"},
   };
   return labels;
 }

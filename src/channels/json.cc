@@ -23,7 +23,8 @@ json to_json(const Contact& c, bool full) {
             {"offer_expires_at", opt(c.offer_expires_at)},
             {"holder_user_id", opt(c.holder_user_id)}};
   if (!full) return j;
-  j.update(json{{"external_ref", c.channel == "phone" || c.channel == "chat" ? json(c.external_ref) : json(nullptr)},
+  // The WhatsApp ref is a random token of src/whatsapp (never her number): the console opens its pane by it.
+  j.update(json{{"external_ref", c.channel == "phone" || c.channel == "chat" || c.channel == "whatsapp" ? json(c.external_ref) : json(nullptr)},
                 {"comuna_code", c.comuna_code},
                 {"opening_text", c.opening_text},
                 {"repeat_caller", c.repeat_count > 0},

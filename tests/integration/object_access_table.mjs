@@ -268,6 +268,10 @@ export const CLASSES = {
   'POST /api/v1/pharmacy/enrolments': { kind: 'national', why: 'SernamEG\'s supervision enrols pharmacies of any region (institution_id names the pharmacy enrolled)' },
   'GET /api/v1/chat/sessions/{ref}/live': { kind: 'national', why: 'one national 1455 line; holder-or-supervisor rule (chat.test.mjs)', arriving: 'the chat opens only with a queue (channels::Intake)' },
   'GET /api/v1/chat/canned': { kind: 'national', why: 'one national 1455 line; the canned replies every operator of the line shares, no case data' },
+  // ---- silent WhatsApp line: the same rule as the chat, the queue's holder (src/whatsapp/access.cc)
+  'GET /api/v1/whatsapp/conversations/{ref}': { kind: 'national', why: 'one national 1455 line; holder-or-supervisor rule tested in whatsapp.test.mjs', arriving: 'WhatsApp opens only with a queue (channels::Intake)' },
+  'POST /api/v1/whatsapp/conversations/{ref}/messages': { kind: 'national', why: 'one national 1455 line; only the holding operator answers (whatsapp.test.mjs)', arriving: 'WhatsApp opens only with a queue (channels::Intake)' },
+  'GET /api/v1/whatsapp/templates': { kind: 'national', why: 'one national 1455 line; the templates Meta approved for the line, no case data' },
   // ---- network of care (issue 17). Shelters are national reference data, not an institution's
   // object, except their address and the referrals to them: src/care/access.cc decides those, and
   // tests/integration/care.test.mjs tries them across institutions (another house, another

@@ -128,6 +128,8 @@ describe('route permissions', () => {
       /^GET \/api\/v1\/account\/public\/editions(\/\{id\}(\/print)?)?$/,
       // Certified organisations (NCh3262, Sello Iguala-Conciliación, IPG Chile): legal persons, public by design.
       /^GET \/api\/v1\/registries\/public\/(vocabularies|certifications(\/\{id\})?)$/,
+      // The WhatsApp line: Meta's webhook (verify token on GET, X-Hub-Signature-256 HMAC on POST).
+      /^(GET|POST) \/api\/v1\/whatsapp\/webhook$/,
     ];
     const REVIEWED_ANY_ACCOUNT = [
       /^(GET|POST|DELETE) \/api\/v1\/auth\//, /^GET \/api\/v1\/me\//,
@@ -157,6 +159,15 @@ describe('route permissions', () => {
       }
       // The telephony webhook refuses an unsigned event (401 bad_signature), never asks for a session.
       if (`${o.method} ${o.pattern}` === 'POST /api/v1/channels/telephony/events' && r.status === 401) {
+        assertApiError(assert, r, 401, 'bad_signature');
+        continue;
+      }
+      // Meta's webhook: a wrong verify token is 403 and an unsigned post 401, as Meta expects; never a session.
+      if (`${o.method} ${o.pattern}` === 'GET /api/v1/whatsapp/webhook' && r.status === 403) {
+        assertApiError(assert, r, 403, 'bad_verify_token');
+        continue;
+      }
+      if (`${o.method} ${o.pattern}` === 'POST /api/v1/whatsapp/webhook' && r.status === 401) {
         assertApiError(assert, r, 401, 'bad_signature');
         continue;
       }

@@ -8,6 +8,7 @@ import { Badge, Checkbox, DateField, ErrorAlert, Field, FormActions, Loading, No
 import { TextAreaField } from '../app/widgets/TextAreaField';
 import { getServingInstitutions, RISK_LABELS, type Person } from '../cases/data';
 import { ChatPane } from '../chat/ChatPane';
+import { WhatsappPane } from '../whatsapp/WhatsappPane';
 import { api } from '../app/api';
 import {
   closeContact,
@@ -59,6 +60,7 @@ export function ContactPanel({ id, vocab, onChanged }: { id: number; vocab: Voca
         </Notice>
       )}
       {contact.channel === 'chat' && contact.external_ref && <ChatPane contactId={String(contact.id)} sessionRef={contact.external_ref} />}
+      {contact.channel === 'whatsapp' && contact.external_ref && <WhatsappPane conversationRef={contact.external_ref} />}
       {closed ? (
         <ClosedSummary contact={contact} vocab={vocab} />
       ) : (

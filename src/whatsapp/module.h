@@ -1,0 +1,149 @@
+// The silent WhatsApp line (issue 14, item 1) on the WhatsApp Cloud API. Meta posts signed
+// webhooks (X-Hub-Signature-256 over the raw body); each conversation joins the ONE operator queue
+// (channels/intake.h) as a contact of channel "whatsapp"; the operator's replies go to an outbox
+// that a job sends through the Graph API, inside the 24-hour customer-service window (outside it,
+// only an approved template). Setup and formats: src/whatsapp/WHATSAPP.md.
+//
+// Files: webhook.cc (signature, parsing Meta's payload), service.cc (workflow, audit, window,
+// outbox), graph.cc (the Graph API client over Boost.Beast), repository.cc (every whatsapp_*
+// statement), access.cc (who may read or answer a conversation), routes.cc, migrations.cc,
+// contract.cc.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit/log.h"
+#include "channels/intake.h"
+#include "core/crypto.h"
+#include "core/error.h"
+#include "http/message.h"
+#include "http/router.h"
+#include "store/database.h"
+#include "store/encrypted_fields.h"
+#include "store/migrations.h"
+
+namespace eq::whatsapp {
+
+inline constexpr int64_t kWindowMs = 24LL * 3600 * 1000;  // Meta's customer-service window
+
+struct Options {
+  std::string app_secret;    // signs Meta's webhook posts (equidad.whatsapp.key)
+  std::string verify_token;  // echoed challenge check of the GET subscription (equidad.whatsapp.verify)
+  std::string access_token;  // Bearer token of the Graph API (EQ_WHATSAPP_TOKEN or equidad.whatsapp.token)
+  std::string graph_url = "https://graph.facebook.com";  // EQ_WHATSAPP_GRAPH_URL
+  std::string graph_version = "v21.0";                    // EQ_WHATSAPP_GRAPH_VERSION
+  std::string phone_number_id;  // the line's number id (EQ_WHATSAPP_PHONE_NUMBER_ID); else the last one Meta named
+  size_t max_text = 4096;       // Meta's limit for a text body
+  int max_attempts = 8;         // sends of one reply before it is given up (429/5xx/network)
+};
+
+// One inbound message as Meta described it (webhook.cc parses, the service stores).
+struct Inbound {
+  std::string wamid;
+  std::string user_key;   // the business-scoped user id when given, else wa_id
+  std::string wa_id;      // her phone as WhatsApp knows it: optional
+  std::string phone_number_id;
+  int64_t at_ms = 0;      // Meta's timestamp
+  std::string type;       // as sent: text, location, image, audio, sticker…
+  std::string text;       // what the operator reads ("[ubicación] …", "[no soportado: sticker]")
+  bool supported = true;
+};
+
+// One status of a message the line sent.
+struct Status {
+  std::string wamid;
+  std::string status;  // sent | delivered | read | failed
+  int64_t at_ms = 0;
+  int64_t error_code = 0;
+  std::string error_title;
+};
+
+struct Batch {
+  std::vector<Inbound> messages;
+  std::vector<Status> statuses;
+};
+
+// The payload of one POST, or why it is not one (422, nothing written).
+Result<Batch> parse_webhook(const std::string& raw_body);
+// X-Hub-Signature-256: "sha256=" + hex HMAC-SHA256(app secret, raw body), compared in constant time.
+Result<void> verify_signature(const std::string& app_secret, const std::string& header, const std::string& raw_body);
+std::string sign(const std::string& app_secret, const std::string& raw_body);
+
+struct Message {
+  int64_t id = 0;
+  std::string direction;  // "in" | "out"
+  std::string type;       // text | template | location | image | audio | … (as Meta named it)
+  std::string text;
+  int64_t at = 0;
+  std::string state;      // in: "received"; out: queued, sending, sent, delivered, read, failed
+  int64_t error_code = 0;
+  std::string error;      // Spanish reason of a failure
+};
+
+struct Conversation {
+  int64_t id = 0;
+  std::string ref;         // the contact's external_ref in the queue (current session)
+  std::string contact_id;
+  bool has_phone = false;  // Meta gave her number (wa_id)
+  int64_t last_inbound_at = 0;
+  int64_t window_ends_at = 0;  // last_inbound_at + 24 h
+  std::vector<Message> messages;
+  std::string holder_user_id, holder_state;
+};
+
+struct Template {
+  std::string name, language, text;
+};
+
+// What the Graph API answered one send (graph.cc).
+struct GraphAnswer {
+  int status = 0;  // 0: no answer (network)
+  std::string body;
+  std::string error;
+};
+GraphAnswer graph_post(const std::string& url, const std::string& token, const std::string& json_body, int timeout_ms = 10000);
+
+class Service {
+ public:
+  Service(store::Database& db, const crypto::Keys& keys, audit::Log& audit, channels::Intake& intake, Options options);
+  const Options& options() const { return options_; }
+
+  // Meta's side. Called after the signature is checked: commits the batch (idempotent per wamid),
+  // then opens queue contacts for conversations that need one. Answers counts for the log.
+  // queue=false stores without opening queue contacts (the demo's record).
+  Result<http::Json> receive(const Batch& batch, int64_t now, bool queue = true);
+  // Conversations whose queue contact could not be opened (queue closed, error) get it now.
+  Result<int64_t> open_pending(int64_t now);
+  // Sends what is due in the outbox (one job tick). Answers how many went out.
+  Result<int64_t> send_due(int64_t now);
+  // Rows left "sending" by a stopped server go back to the outbox (called once at open).
+  Result<void> resume_outbox();
+
+  // The operator's side: object rule (access.h) checked and audited.
+  Result<Conversation> conversation(const http::Request& req, const std::string& ref);
+  Result<Message> reply(const http::Request& req, const std::string& ref, const std::string& text, const std::string& template_name,
+                        int64_t now);
+  Result<std::vector<Template>> templates();
+
+  // A demo conversation (its words say they are a demo) stored as Meta would post it, through
+  // receive(). On record, not in the queue: the demo operators are not given the WhatsApp skill,
+  // and a contact nobody may take would sit in everyone's queue. Idempotent (the same wamids).
+  Result<void> load_demo(int64_t now);
+
+ private:
+  Result<Conversation> load(const std::string& ref);
+  store::Database& db_;
+  const crypto::Keys& keys_;
+  audit::Log& audit_;
+  channels::Intake& intake_;
+  Options options_;
+};
+
+std::vector<store::Migration> migrations();
+store::EncryptedFields encrypted_fields();
+void register_routes(http::Router& router, std::shared_ptr<Service> service);
+
+}  // namespace eq::whatsapp

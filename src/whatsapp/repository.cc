@@ -1,0 +1,256 @@
+#include "whatsapp/repository.h"
+
+#include "store/query.h"
+#include "store/row.h"
+
+namespace eq::whatsapp::repo {
+
+using store::Query;
+using ll = long long;
+
+namespace {
+
+const char* kConvCols = "SELECT id, ref, user_key, wa_id, phone_number_id, caller_hash, session_n, contact_id, needs_contact, last_inbound_at "
+                        "FROM whatsapp_conversations ";
+
+std::optional<ConvRow> one_conv(soci::session& s, Query q) {
+  std::optional<ConvRow> out;
+  q.each(s, [&](const soci::row& r) {
+    ConvRow c;
+    c.id = store::get_int(r, 0);
+    c.ref = store::get_str(r, 1);
+    c.user_key = store::get_str(r, 2);
+    c.wa_id = store::get_str(r, 3);
+    c.phone_number_id = store::get_str(r, 4);
+    c.caller_hash = store::get_str(r, 5);
+    c.session_n = store::get_int(r, 6);
+    c.contact_id = store::get_str(r, 7);
+    c.needs_contact = store::get_bool(r, 8);
+    c.last_inbound_at = store::get_int(r, 9);
+    out = std::move(c);
+  });
+  return out;
+}
+
+const char* kMsgCols = "SELECT id, conversation_id, direction, wamid, type, body, template_name, state, at, state_rank, error_code, "
+                       "error_title, attempts FROM whatsapp_messages ";
+
+std::vector<MsgRow> msgs(soci::session& s, Query q) {
+  std::vector<MsgRow> out;
+  q.each(s, [&](const soci::row& r) {
+    MsgRow m;
+    m.id = store::get_int(r, 0);
+    m.conversation_id = store::get_int(r, 1);
+    m.direction = store::get_str(r, 2);
+    m.wamid = store::get_str(r, 3);
+    m.type = store::get_str(r, 4);
+    m.body = store::get_str(r, 5);
+    m.template_name = store::get_str(r, 6);
+    m.state = store::get_str(r, 7);
+    m.at = store::get_int(r, 8);
+    m.state_rank = static_cast<int>(store::get_int(r, 9));
+    m.error_code = store::get_opt_int(r, 10).value_or(0);
+    m.error_title = store::get_str(r, 11);
+    m.attempts = static_cast<int>(store::get_int(r, 12));
+    out.push_back(std::move(m));
+  });
+  return out;
+}
+
+}  // namespace
+
+std::optional<ConvRow> conversation_by_index(soci::session& s, const std::string& index) {
+  return one_conv(s, Query(std::string(kConvCols) + "WHERE user_key_index = :i").bind("i", index));
+}
+std::optional<ConvRow> conversation_by_ref(soci::session& s, const std::string& ref) {
+  return one_conv(s, Query(std::string(kConvCols) + "WHERE ref = :r").bind("r", ref));
+}
+std::optional<ConvRow> conversation_by_id(soci::session& s, int64_t id) {
+  return one_conv(s, Query(std::string(kConvCols) + "WHERE id = :id").bind("id", static_cast<ll>(id)));
+}
+
+void insert_conversation(soci::session& s, const std::string& ref, const std::string& user_key, const std::string& index,
+                         const std::optional<std::string>& wa_id, const std::string& phone_number_id, const std::string& caller_hash,
+                         int64_t now) {
+  Query("INSERT INTO whatsapp_conversations (ref, user_key, user_key_index, wa_id, phone_number_id, caller_hash, session_n, "
+        "needs_contact, last_inbound_at, created_at) VALUES (:ref, :uk, :idx, :wa, :pn, :ch, 1, 1, 0, :now) "
+        "ON CONFLICT (user_key_index) DO NOTHING")
+      .bind("ref", ref)
+      .bind("uk", user_key)
+      .bind("idx", index)
+      .bind_opt("wa", wa_id)
+      .bind("pn", phone_number_id)
+      .bind_opt("ch", caller_hash.empty() ? std::nullopt : std::optional<std::string>(caller_hash))
+      .bind("now", static_cast<ll>(now))
+      .exec(s);
+}
+
+void note_inbound(soci::session& s, int64_t id, int64_t at, const std::optional<std::string>& wa_id, const std::string& phone_number_id) {
+  Query("UPDATE whatsapp_conversations SET last_inbound_at = CASE WHEN last_inbound_at < :at THEN :at2 ELSE last_inbound_at END, "
+        "wa_id = COALESCE(wa_id, :wa), phone_number_id = CASE WHEN :pn = '' THEN phone_number_id ELSE :pn2 END WHERE id = :id")
+      .bind("at", static_cast<ll>(at))
+      .bind("at2", static_cast<ll>(at))
+      .bind_opt("wa", wa_id)
+      .bind("pn", phone_number_id)
+      .bind("pn2", phone_number_id)
+      .bind("id", static_cast<ll>(id))
+      .exec(s);
+}
+
+void set_needs_contact(soci::session& s, int64_t id, int64_t session_n) {
+  Query("UPDATE whatsapp_conversations SET needs_contact = 1, session_n = :n WHERE id = :id")
+      .bind("n", static_cast<ll>(session_n))
+      .bind("id", static_cast<ll>(id))
+      .exec(s);
+}
+
+void set_contact(soci::session& s, int64_t id, int64_t session_n, const std::string& contact_id) {
+  Query("UPDATE whatsapp_conversations SET needs_contact = 0, contact_id = :c WHERE id = :id AND session_n = :n")
+      .bind("c", contact_id)
+      .bind("id", static_cast<ll>(id))
+      .bind("n", static_cast<ll>(session_n))
+      .exec(s);
+}
+
+std::vector<int64_t> pending(soci::session& s, int limit) {
+  std::vector<int64_t> out;
+  Query("SELECT id FROM whatsapp_conversations WHERE needs_contact = 1 ORDER BY id LIMIT :n")
+      .bind("n", static_cast<ll>(limit))
+      .each(s, [&](const soci::row& r) { out.push_back(store::get_int(r, 0)); });
+  return out;
+}
+
+bool insert_inbound(soci::session& s, int64_t conversation_id, const std::string& wamid, const std::string& type, const std::string& body,
+                    int64_t at) {
+  return Query("INSERT INTO whatsapp_messages (conversation_id, direction, wamid, type, body, at, state, state_rank, attempts) "
+               "VALUES (:c, 'in', :w, :t, :b, :at, 'received', 0, 0) ON CONFLICT (wamid) DO NOTHING")
+             .bind("c", static_cast<ll>(conversation_id))
+             .bind("w", wamid)
+             .bind("t", type)
+             .bind("b", body)
+             .bind("at", static_cast<ll>(at))
+             .exec(s) > 0;
+}
+
+int64_t insert_outbound(soci::session& s, int64_t conversation_id, const std::string& type, const std::string& body,
+                        const std::string& template_name, int64_t user_id, int64_t at) {
+  return Query("INSERT INTO whatsapp_messages (conversation_id, direction, type, body, template_name, at, state, state_rank, user_id, "
+               "attempts, next_attempt_at) VALUES (:c, 'out', :t, :b, :tn, :at, 'queued', 0, :u, 0, :at2) RETURNING id")
+      .bind("c", static_cast<ll>(conversation_id))
+      .bind("t", type)
+      .bind("b", body)
+      .bind_opt("tn", template_name.empty() ? std::nullopt : std::optional<std::string>(template_name))
+      .bind("at", static_cast<ll>(at))
+      .bind("u", static_cast<ll>(user_id))
+      .bind("at2", static_cast<ll>(at))
+      .scalar(s)
+      .value_or(0);
+}
+
+std::vector<MsgRow> messages(soci::session& s, int64_t conversation_id) {
+  return msgs(s, Query(std::string(kMsgCols) + "WHERE conversation_id = :c ORDER BY at, id").bind("c", static_cast<ll>(conversation_id)));
+}
+
+std::optional<MsgRow> message_by_wamid(soci::session& s, const std::string& wamid) {
+  auto v = msgs(s, Query(std::string(kMsgCols) + "WHERE wamid = :w").bind("w", wamid));
+  if (v.empty()) return std::nullopt;
+  return v.front();
+}
+
+std::vector<MsgRow> due(soci::session& s, int64_t now, int limit) {
+  return msgs(s, Query(std::string(kMsgCols) + "WHERE direction = 'out' AND state = 'queued' AND next_attempt_at <= :now ORDER BY id LIMIT :n")
+                     .bind("now", static_cast<ll>(now))
+                     .bind("n", static_cast<ll>(limit)));
+}
+
+void mark_sending(soci::session& s, int64_t id) {
+  Query("UPDATE whatsapp_messages SET state = 'sending', attempts = attempts + 1 WHERE id = :id").bind("id", static_cast<ll>(id)).exec(s);
+}
+
+void mark_sent(soci::session& s, int64_t id, const std::string& wamid, int64_t now) {
+  // A status that arrived before the 2xx was recorded (unknown then) is not re-applied here;
+  // rank 1 is "sent", and later statuses move it on.
+  Query("UPDATE whatsapp_messages SET wamid = :w, state = 'sent', state_rank = 1, state_at = :now, next_attempt_at = NULL WHERE id = :id")
+      .bind("w", wamid)
+      .bind("now", static_cast<ll>(now))
+      .bind("id", static_cast<ll>(id))
+      .exec(s);
+}
+
+void retry_later(soci::session& s, int64_t id, int attempts, int64_t next_at, const std::string& why) {
+  Query("UPDATE whatsapp_messages SET state = 'queued', attempts = :a, next_attempt_at = :n, error_title = :why WHERE id = :id")
+      .bind("a", static_cast<ll>(attempts))
+      .bind("n", static_cast<ll>(next_at))
+      .bind("why", why)
+      .bind("id", static_cast<ll>(id))
+      .exec(s);
+}
+
+void mark_failed(soci::session& s, int64_t id, int attempts, int64_t code, const std::string& why, int64_t now) {
+  Query("UPDATE whatsapp_messages SET state = 'failed', state_rank = 9, attempts = :a, error_code = :c, error_title = :why, state_at = :now, "
+        "next_attempt_at = NULL WHERE id = :id")
+      .bind("a", static_cast<ll>(attempts))
+      .bind("c", static_cast<ll>(code))
+      .bind("why", why)
+      .bind("now", static_cast<ll>(now))
+      .bind("id", static_cast<ll>(id))
+      .exec(s);
+}
+
+int64_t requeue_sending(soci::session& s) {
+  return Query("UPDATE whatsapp_messages SET state = 'queued' WHERE direction = 'out' AND state = 'sending' AND wamid IS NULL").exec(s);
+}
+
+bool insert_status(soci::session& s, const Status& st, bool known, bool applied, int64_t now) {
+  return Query("INSERT INTO whatsapp_statuses (wamid, status, at, error_code, error_title, known, applied, received_at) "
+               "VALUES (:w, :st, :at, :c, :t, :k, :a, :now) ON CONFLICT (wamid, status) DO NOTHING")
+             .bind("w", st.wamid)
+             .bind("st", st.status)
+             .bind("at", static_cast<ll>(st.at_ms))
+             .bind_opt("c", st.error_code ? std::optional<ll>(st.error_code) : std::nullopt)
+             .bind_opt("t", st.error_title.empty() ? std::nullopt : std::optional<std::string>(st.error_title))
+             .bind("k", static_cast<ll>(known ? 1 : 0))
+             .bind("a", static_cast<ll>(applied ? 1 : 0))
+             .bind("now", static_cast<ll>(now))
+             .exec(s) > 0;
+}
+
+void apply_status(soci::session& s, int64_t message_id, const std::string& state, int rank, int64_t at, int64_t code,
+                  const std::string& title) {
+  Query("UPDATE whatsapp_messages SET state = :st, state_rank = :r, state_at = :at, error_code = :c, error_title = :t WHERE id = :id")
+      .bind("st", state)
+      .bind("r", static_cast<ll>(rank))
+      .bind("at", static_cast<ll>(at))
+      .bind_opt("c", code ? std::optional<ll>(code) : std::nullopt)
+      .bind_opt("t", title.empty() ? std::nullopt : std::optional<std::string>(title))
+      .bind("id", static_cast<ll>(message_id))
+      .exec(s);
+}
+
+std::optional<Status> furthest_status(soci::session& s, const std::string& wamid) {
+  std::optional<Status> out;
+  // failed > read > delivered > sent, as the service ranks them.
+  Query("SELECT status, at, error_code, error_title FROM whatsapp_statuses WHERE wamid = :w ORDER BY CASE status WHEN 'failed' THEN 4 "
+        "WHEN 'read' THEN 3 WHEN 'delivered' THEN 2 WHEN 'sent' THEN 1 ELSE 0 END DESC LIMIT 1")
+      .bind("w", wamid)
+      .each(s, [&](const soci::row& r) {
+        Status st;
+        st.wamid = wamid;
+        st.status = store::get_str(r, 0);
+        st.at_ms = store::get_int(r, 1);
+        st.error_code = store::get_opt_int(r, 2).value_or(0);
+        st.error_title = store::get_str(r, 3);
+        out = st;
+      });
+  return out;
+}
+
+std::vector<Template> templates(soci::session& s) {
+  std::vector<Template> out;
+  Query("SELECT name, language, text FROM whatsapp_templates WHERE approved = 1 ORDER BY name").each(s, [&](const soci::row& r) {
+    out.push_back({store::get_str(r, 0), store::get_str(r, 1), store::get_str(r, 2)});
+  });
+  return out;
+}
+
+}  // namespace eq::whatsapp::repo

@@ -1,0 +1,76 @@
+// Every statement on the whatsapp_* tables (SQLite and PostgreSQL). Identifiers and bodies go in
+// and come out as the ciphertext the service made.
+#pragma once
+#include <soci/soci.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "whatsapp/module.h"
+
+namespace eq::whatsapp::repo {
+
+struct ConvRow {
+  int64_t id = 0;
+  std::string ref;
+  std::string user_key;  // ciphertext
+  std::string wa_id;     // ciphertext or empty
+  std::string phone_number_id;
+  std::string caller_hash;
+  int64_t session_n = 0;
+  std::string contact_id;
+  bool needs_contact = false;
+  int64_t last_inbound_at = 0;
+};
+
+struct MsgRow {
+  int64_t id = 0;
+  int64_t conversation_id = 0;
+  std::string direction, wamid, type, body, template_name, state;
+  int64_t at = 0;
+  int state_rank = 0;
+  int64_t error_code = 0;
+  std::string error_title;
+  int attempts = 0;
+};
+
+std::optional<ConvRow> conversation_by_index(soci::session& s, const std::string& index);
+std::optional<ConvRow> conversation_by_ref(soci::session& s, const std::string& ref);
+std::optional<ConvRow> conversation_by_id(soci::session& s, int64_t id);
+// Inserts unless a conversation with that index exists (a concurrent first message): no error.
+void insert_conversation(soci::session& s, const std::string& ref, const std::string& user_key, const std::string& index,
+                         const std::optional<std::string>& wa_id, const std::string& phone_number_id, const std::string& caller_hash,
+                         int64_t now);
+// Her newest message moves the window; an older one arriving late does not move it back.
+void note_inbound(soci::session& s, int64_t id, int64_t at, const std::optional<std::string>& wa_id, const std::string& phone_number_id);
+void set_needs_contact(soci::session& s, int64_t id, int64_t session_n);
+void set_contact(soci::session& s, int64_t id, int64_t session_n, const std::string& contact_id);
+std::vector<int64_t> pending(soci::session& s, int limit);
+
+// False when that wamid was already stored (a redelivery).
+bool insert_inbound(soci::session& s, int64_t conversation_id, const std::string& wamid, const std::string& type, const std::string& body,
+                    int64_t at);
+int64_t insert_outbound(soci::session& s, int64_t conversation_id, const std::string& type, const std::string& body,
+                        const std::string& template_name, int64_t user_id, int64_t at);
+std::vector<MsgRow> messages(soci::session& s, int64_t conversation_id);
+std::optional<MsgRow> message_by_wamid(soci::session& s, const std::string& wamid);
+
+// The outbox: due rows are claimed ("sending", committed) before the request goes out.
+std::vector<MsgRow> due(soci::session& s, int64_t now, int limit);
+void mark_sending(soci::session& s, int64_t id);
+void mark_sent(soci::session& s, int64_t id, const std::string& wamid, int64_t now);
+void retry_later(soci::session& s, int64_t id, int attempts, int64_t next_at, const std::string& why);
+void mark_failed(soci::session& s, int64_t id, int attempts, int64_t code, const std::string& why, int64_t now);
+int64_t requeue_sending(soci::session& s);
+
+// False when (wamid, status) was already recorded.
+bool insert_status(soci::session& s, const Status& st, bool known, bool applied, int64_t now);
+void apply_status(soci::session& s, int64_t message_id, const std::string& state, int rank, int64_t at, int64_t code, const std::string& title);
+
+// The furthest status Meta already reported for a wamid (one can arrive before the 2xx is recorded).
+std::optional<Status> furthest_status(soci::session& s, const std::string& wamid);
+
+std::vector<Template> templates(soci::session& s);
+
+}  // namespace eq::whatsapp::repo

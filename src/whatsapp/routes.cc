@@ -1,0 +1,103 @@
+// The WhatsApp line's HTTP routes: Meta's webhook (public, authenticated by its signature) and the
+// operator's conversation pane. Parsing and answers only; the workflow is the service's.
+#include "core/time.h"
+#include "http/body.h"
+#include "http/fields.h"
+#include "whatsapp/module.h"
+
+namespace eq::whatsapp {
+
+namespace {
+
+using http::Json;
+using http::Request;
+using http::Response;
+
+const std::string kAnswer = "channels.answer";
+const std::string kTag = "whatsapp";
+
+Json message_json(const Message& m) {
+  Json j = {{"id", m.id}, {"direction", m.direction}, {"type", m.type}, {"text", m.text}, {"at", m.at}, {"state", m.state}};
+  if (!m.error.empty()) j["error"] = m.error;
+  if (m.error_code) j["error_code"] = m.error_code;
+  return j;
+}
+
+}  // namespace
+
+void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
+  // Meta's subscription check: the challenge echoed as plain text when the token matches.
+  router.add({"GET", "/api/v1/whatsapp/webhook", http::kPublic, "Verificación de la suscripción del webhook de WhatsApp (Meta)", kTag,
+              [svc](Request& req) -> Result<Response> {
+                const std::string token = req.query_param("hub.verify_token");
+                if (req.query_param("hub.mode") != "subscribe" || token.empty() ||
+                    !crypto::equal_constant_time(token, svc->options().verify_token))
+                  return fail(Error{403, "bad_verify_token", "El token de verificación no corresponde.", "hub.verify_token"});
+                Response r;
+                r.content_type = "text/plain; charset=utf-8";
+                r.body = req.query_param("hub.challenge").substr(0, 200);
+                return r;
+              }});
+
+  router.add({"POST", "/api/v1/whatsapp/webhook", http::kPublic,
+              "Mensajes y estados de WhatsApp (firmados con X-Hub-Signature-256; ver src/whatsapp/WHATSAPP.md)", kTag,
+              [svc](Request& req) -> Result<Response> {
+                // The raw bytes as received: nothing is parsed before the signature holds.
+                if (auto ok = verify_signature(svc->options().app_secret, req.header("x-hub-signature-256"), req.body); !ok)
+                  return fail(ok.error());
+                auto batch = parse_webhook(req.body);
+                if (!batch) return fail(batch.error());
+                auto out = svc->receive(*batch, now_ms());
+                if (!out) return fail(out.error());
+                return Response::json(*out);
+              }});
+
+  router.add({"GET", "/api/v1/whatsapp/conversations/{ref}", kAnswer,
+              "Conversación de WhatsApp con su ventana de 24 horas (la orientadora que la atiende o supervisión)", kTag,
+              [svc](Request& req) -> Result<Response> {
+                auto c = svc->conversation(req, req.params["ref"]);
+                if (!c) return fail(c.error());
+                Json msgs = Json::array();
+                for (const auto& m : c->messages) msgs.push_back(message_json(m));
+                const int64_t now = now_ms();
+                return Response::json({{"ref", c->ref},
+                                       {"contact_id", c->contact_id},
+                                       {"has_phone", c->has_phone},
+                                       {"last_inbound_at", c->last_inbound_at},
+                                       {"window_ends_at", c->window_ends_at},
+                                       {"window_open", now < c->window_ends_at},
+                                       {"window_seconds_left", now < c->window_ends_at ? (c->window_ends_at - now) / 1000 : 0},
+                                       {"holder", {{"user_id", c->holder_user_id}, {"state", c->holder_state}}},
+                                       {"messages", msgs}});
+              }});
+
+  router.add({"POST", "/api/v1/whatsapp/conversations/{ref}/messages", kAnswer,
+              "Responder por WhatsApp: texto dentro de la ventana de 24 horas, plantilla aprobada fuera de ella", kTag,
+              [svc](Request& req) -> Result<Response> {
+                auto body = http::json_object_body(req);
+                if (!body) return fail(body.error());
+                http::FieldReader f(*body);
+                auto text = f.text("text", {.max_chars = svc->options().max_text});
+                if (!text) return fail(text.error());
+                auto tpl = f.text("template", {.max_chars = 100});
+                if (!tpl) return fail(tpl.error());
+                if (auto ok = f.no_unknown(); !ok) return fail(ok.error());
+                if (text->empty() == tpl->empty())
+                  return fail(Error::invalid("text", "Escriba un texto o elija una plantilla aprobada (uno de los dos).", "required"));
+                auto m = svc->reply(req, req.params["ref"], *text, *tpl, now_ms());
+                if (!m) return fail(m.error());
+                return Response::json(message_json(*m), 201);
+              },
+              {{"text", http::Field::Type::string, false, 4096}, {"template", http::Field::Type::string, false, 100}}});
+
+  router.add({"GET", "/api/v1/whatsapp/templates", kAnswer, "Plantillas de WhatsApp aprobadas para escribir fuera de la ventana de 24 horas", kTag,
+              [svc](Request&) -> Result<Response> {
+                auto list = svc->templates();
+                if (!list) return fail(list.error());
+                Json items = Json::array();
+                for (const auto& t : *list) items.push_back({{"name", t.name}, {"language", t.language}, {"text", t.text}});
+                return Response::json({{"items", items}});
+              }});
+}
+
+}  // namespace eq::whatsapp

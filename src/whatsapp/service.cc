@@ -1,0 +1,368 @@
+// The WhatsApp line's workflow. Meta's batch is committed in one transaction (messages by wamid
+// once, statuses by (wamid, status) once) before the webhook answers 200; the queue contacts are
+// opened after the commit (another module's transaction), and a job retries those that could not
+// be opened. Replies are rows of the outbox committed before anything is sent; the send job claims
+// a row ("sending"), posts it to the Graph API, and records the returned wamid with "sent" in one
+// transaction, so a 2xx is never followed by a second send of the same row.
+#include <algorithm>
+#include <set>
+
+#include "core/log.h"
+#include "core/time.h"
+#include "whatsapp/access.h"
+#include "whatsapp/module.h"
+#include "whatsapp/repository.h"
+
+namespace eq::whatsapp {
+
+namespace {
+
+audit::Entry line_entry(std::string action, const std::string& ref, std::string detail = {}) {
+  audit::Entry e;  // Meta's side: no account, and her number is never written to the log
+  e.action = std::move(action);
+  e.object = "whatsapp:" + ref;
+  e.outcome = "ok";
+  e.detail = std::move(detail);
+  return e;
+}
+
+audit::Entry op_entry(const http::Request& req, std::string action, const std::string& ref, std::string outcome = "ok") {
+  return audit::Log::from(req, std::move(action), "whatsapp:" + ref, std::move(outcome));
+}
+
+// The queue's external_ref is "<conversation ref>.<session>": a new contact each time she writes
+// again after the previous one was closed, all on one conversation.
+std::string contact_ref(const repo::ConvRow& c) { return c.ref + "." + std::to_string(c.session_n); }
+std::string conversation_part(const std::string& ref) { return ref.substr(0, ref.find('.')); }
+
+int rank_of(const std::string& status) {
+  if (status == "sent") return 1;
+  if (status == "delivered") return 2;
+  if (status == "read") return 3;
+  if (status == "failed") return 9;
+  return -1;  // another status Meta may add: recorded, never applied
+}
+
+std::string failure_es(int64_t code, const std::string& title) {
+  if (code == 131047)
+    return "No se entregó: pasaron más de 24 horas desde su último mensaje (WhatsApp 131047). Envíe una plantilla aprobada.";
+  return "WhatsApp no entregó el mensaje" + (code ? " (código " + std::to_string(code) + ")" : std::string()) +
+         (title.empty() ? "" : ": " + title);
+}
+
+Message to_message(const repo::MsgRow& r, const crypto::Keys& keys) {
+  Message m;
+  m.id = r.id;
+  m.direction = r.direction;
+  m.type = r.type;
+  m.text = keys.decrypt(r.body).value_or("");
+  m.at = r.at;
+  m.state = r.state;
+  m.error_code = r.error_code;
+  if (r.state == "failed") m.error = failure_es(r.error_code, r.error_title);
+  return m;
+}
+
+}  // namespace
+
+Service::Service(store::Database& db, const crypto::Keys& keys, audit::Log& audit, channels::Intake& intake, Options options)
+    : db_(db), keys_(keys), audit_(audit), intake_(intake), options_(std::move(options)) {}
+
+Result<http::Json> Service::receive(const Batch& batch, int64_t now, bool queue) {
+  struct Counts {
+    int messages = 0, duplicates = 0, unsupported = 0, statuses = 0, applied = 0, unknown = 0;
+    std::set<int64_t> touched;
+  };
+  auto counts = db_.transaction<Counts>([&](soci::session& s) -> Result<Counts> {
+    Counts c;
+    for (const auto& in : batch.messages) {
+      const std::string index = keys_.blind_index(in.user_key);
+      auto conv = repo::conversation_by_index(s, index);
+      const std::optional<std::string> wa = in.wa_id.empty() ? std::nullopt : std::optional<std::string>(keys_.encrypt(in.wa_id));
+      if (!conv) {
+        // Blocks and repeat contacts: her number hashed as the phone line hashes it; without a
+        // number (a username-only user), her business-scoped id.
+        const std::string caller = in.wa_id.empty() ? intake_.caller_hash("address", "whatsapp:" + in.user_key)
+                                                    : intake_.caller_hash("number", in.wa_id);
+        repo::insert_conversation(s, crypto::random_token(12), keys_.encrypt(in.user_key), index, wa, in.phone_number_id, caller, now);
+        conv = repo::conversation_by_index(s, index);
+        if (!conv) return fail(Error::internal());
+      }
+      if (!repo::insert_inbound(s, conv->id, in.wamid, in.type.empty() ? "desconocido" : in.type.substr(0, 40), keys_.encrypt(in.text),
+                                in.at_ms)) {
+        ++c.duplicates;  // Meta's redelivery: already here, nothing changes
+        continue;
+      }
+      repo::note_inbound(s, conv->id, in.at_ms, wa, in.phone_number_id);
+      audit_.append(s, line_entry("whatsapp.message", conv->ref, in.supported ? in.type : "no soportado: " + in.type.substr(0, 40)));
+      ++c.messages;
+      if (!in.supported) ++c.unsupported;
+      if (queue)
+        c.touched.insert(conv->id);
+      else
+        repo::set_contact(s, conv->id, conv->session_n, "");
+    }
+    for (const auto& st : batch.statuses) {
+      ++c.statuses;
+      auto msg = repo::message_by_wamid(s, st.wamid);
+      const bool known = msg && msg->direction == "out";
+      const int rank = rank_of(st.status);
+      // Order by progress, not arrival: a late "sent" or "delivered" never moves a "read" back;
+      // "failed" (e.g. 131047 outside the window, reported after "sent") ends a message not yet read.
+      bool applied = false;
+      if (known && rank > 0) applied = st.status == "failed" ? msg->state_rank < 3 : rank > msg->state_rank && msg->state_rank != 9;
+      if (!repo::insert_status(s, st, known, applied, now)) continue;  // the same status redelivered
+      if (!known) ++c.unknown;
+      if (applied) {
+        repo::apply_status(s, msg->id, st.status, rank, st.at_ms, st.error_code, st.error_title);
+        ++c.applied;
+      }
+    }
+    return c;
+  });
+  if (!counts) return fail(counts.error());
+  // After the commit, and outside it: the queue is another module's transaction. A failure here
+  // leaves the conversation pending for the job; Meta's delivery is already answered.
+  for (int64_t id : counts->touched) {
+    auto conv = db_.transaction<std::optional<repo::ConvRow>>(
+        [&](soci::session& s) -> Result<std::optional<repo::ConvRow>> { return repo::conversation_by_id(s, id); });
+    if (!conv || !*conv) continue;
+    const auto& c = **conv;
+    if (!c.needs_contact) {
+      auto h = intake_.holder("whatsapp", contact_ref(c));
+      if (h && h->state != "closed") continue;  // the contact she is in goes on
+      // The last contact was closed: her new message is a new contact of the same conversation.
+      (void)db_.transaction<bool>([&](soci::session& s) -> Result<bool> {
+        repo::set_needs_contact(s, c.id, c.session_n + 1);
+        return true;
+      });
+    }
+  }
+  if (!counts->touched.empty()) (void)open_pending(now);
+  return http::Json{{"ok", true},
+                    {"messages", counts->messages},
+                    {"duplicates", counts->duplicates},
+                    {"unsupported", counts->unsupported},
+                    {"statuses", counts->statuses},
+                    {"statuses_applied", counts->applied},
+                    {"statuses_unknown", counts->unknown}};
+}
+
+Result<int64_t> Service::open_pending(int64_t) {
+  auto ids = db_.transaction<std::vector<int64_t>>([](soci::session& s) -> Result<std::vector<int64_t>> { return repo::pending(s, 100); });
+  if (!ids) return fail(ids.error());
+  int64_t opened = 0;
+  for (int64_t id : *ids) {
+    auto conv = db_.transaction<std::optional<repo::ConvRow>>(
+        [&](soci::session& s) -> Result<std::optional<repo::ConvRow>> { return repo::conversation_by_id(s, id); });
+    if (!conv || !*conv) continue;
+    const auto& c = **conv;
+    std::string opening;
+    auto rows = db_.transaction<std::vector<repo::MsgRow>>([&](soci::session& s) -> Result<std::vector<repo::MsgRow>> { return repo::messages(s, c.id); });
+    if (rows && !rows->empty()) opening = keys_.decrypt(rows->back().body).value_or("");
+    auto contact = intake_.open({"whatsapp", contact_ref(c), false, "", opening.substr(0, 2000), c.caller_hash});
+    if (!contact) {
+      // Closed hours: stays pending, opened when the line opens. Blocked: not retried.
+      if (contact.error().code == "blocked")
+        (void)db_.transaction<bool>([&](soci::session& s) -> Result<bool> {
+          repo::set_contact(s, c.id, c.session_n, "");
+          audit_.append(s, line_entry("whatsapp.blocked", c.ref));
+          return true;
+        });
+      continue;
+    }
+    (void)db_.transaction<bool>([&](soci::session& s) -> Result<bool> {
+      repo::set_contact(s, c.id, c.session_n, *contact);
+      return true;
+    });
+    ++opened;
+  }
+  return opened;
+}
+
+Result<Conversation> Service::load(const std::string& ref) {
+  const std::string part = conversation_part(ref);
+  auto conv = db_.transaction<std::optional<repo::ConvRow>>(
+      [&](soci::session& s) -> Result<std::optional<repo::ConvRow>> { return repo::conversation_by_ref(s, part); });
+  if (!conv) return fail(conv.error());
+  if (!*conv) return fail(Error::not_found("La conversación de WhatsApp no existe."));
+  Conversation out;
+  out.id = (*conv)->id;
+  out.ref = contact_ref(**conv);
+  out.contact_id = (*conv)->contact_id;
+  out.has_phone = !(*conv)->wa_id.empty();
+  out.last_inbound_at = (*conv)->last_inbound_at;
+  out.window_ends_at = out.last_inbound_at + kWindowMs;
+  return out;
+}
+
+Result<Conversation> Service::conversation(const http::Request& req, const std::string& ref) {
+  auto conv = load(ref);
+  if (!conv) return fail(conv.error());
+  auto holder = intake_.holder("whatsapp", ref);
+  if (auto ok = may(Use::read, req.who(), holder); !ok) {
+    (void)audit_.append(op_entry(req, "whatsapp.denied", conversation_part(ref), "denied"));
+    return fail(ok.error());
+  }
+  auto rows = db_.transaction<std::vector<repo::MsgRow>>([&](soci::session& s) -> Result<std::vector<repo::MsgRow>> {
+    audit_.append(s, op_entry(req, "whatsapp.read", conversation_part(ref)));
+    return repo::messages(s, conv->id);
+  });
+  if (!rows) return fail(rows.error());
+  for (const auto& r : *rows) conv->messages.push_back(to_message(r, keys_));
+  conv->holder_user_id = holder->user_id;
+  conv->holder_state = holder->state;
+  return conv;
+}
+
+Result<std::vector<Template>> Service::templates() {
+  return db_.transaction<std::vector<Template>>([](soci::session& s) -> Result<std::vector<Template>> { return repo::templates(s); });
+}
+
+Result<Message> Service::reply(const http::Request& req, const std::string& ref, const std::string& text, const std::string& template_name,
+                               int64_t now) {
+  auto conv = load(ref);
+  if (!conv) return fail(conv.error());
+  if (auto ok = may(Use::answer, req.who(), intake_.holder("whatsapp", ref)); !ok) {
+    (void)audit_.append(op_entry(req, "whatsapp.denied", conversation_part(ref), "denied"));
+    return fail(ok.error());
+  }
+  std::string body = text, type = "text";
+  if (!template_name.empty()) {
+    auto list = templates();
+    if (!list) return fail(list.error());
+    auto it = std::find_if(list->begin(), list->end(), [&](const Template& t) { return t.name == template_name; });
+    if (it == list->end()) return fail(Error::invalid("template", "No es una plantilla aprobada por WhatsApp para esta línea.", "unknown_template"));
+    body = it->text;
+    type = "template";
+  } else if (now >= conv->window_ends_at) {
+    // Meta's rule, checked here so the operator hears it now and not as a failed status later.
+    return fail(Error::conflict("outside_window",
+                                "Pasaron más de 24 horas desde su último mensaje: WhatsApp solo permite enviar una plantilla aprobada.",
+                                "text"));
+  }
+  auto id = db_.transaction<int64_t>([&](soci::session& s) -> Result<int64_t> {
+    const int64_t n = repo::insert_outbound(s, conv->id, type, keys_.encrypt(body), template_name, req.who().user_id, now);
+    auto e = op_entry(req, "whatsapp.reply", conversation_part(ref));
+    e.detail = type == "template" ? "plantilla " + template_name : "texto";
+    audit_.append(s, e);
+    return n;
+  });
+  if (!id) return fail(id.error());
+  Message m;
+  m.id = *id;
+  m.direction = "out";
+  m.type = type;
+  m.text = body;
+  m.at = now;
+  m.state = "queued";
+  return m;
+}
+
+Result<void> Service::load_demo(int64_t now) {
+  Batch b;
+  const std::vector<std::string> lines = {"[Demostración] Hola, ¿me pueden ayudar por aquí? No puedo llamar, él está en la casa.",
+                                          "[Demostración] Escríbanme solo por este chat, por favor."};
+  int n = 0;
+  for (const auto& text : lines) {
+    Inbound in;
+    in.wamid = "wamid.demo-" + std::to_string(++n);
+    // A fictional business-scoped id and a number outside any real plan: demo data, not a person.
+    in.user_key = "CL.demo0000000001";
+    in.wa_id = "56900000001";
+    in.phone_number_id = options_.phone_number_id.empty() ? "demo" : options_.phone_number_id;
+    in.at_ms = now - (20 - 2 * n) * 60'000;
+    in.type = "text";
+    in.text = text;
+    b.messages.push_back(std::move(in));
+  }
+  auto r = receive(b, now, false);
+  if (!r) return fail(r.error());
+  return {};
+}
+
+Result<void> Service::resume_outbox() {
+  auto n = db_.transaction<int64_t>([](soci::session& s) -> Result<int64_t> { return repo::requeue_sending(s); });
+  if (!n) return fail(n.error());
+  if (*n) spdlog::warn("whatsapp: {} replies interrupted while sending go back to the outbox", *n);
+  return {};
+}
+
+Result<int64_t> Service::send_due(int64_t now) {
+  // Claimed and committed first: a second job tick (or instance) does not take the same rows.
+  auto claimed = db_.transaction<std::vector<repo::MsgRow>>([&](soci::session& s) -> Result<std::vector<repo::MsgRow>> {
+    auto rows = repo::due(s, now, 20);
+    for (const auto& r : rows) repo::mark_sending(s, r.id);
+    return rows;
+  });
+  if (!claimed) return fail(claimed.error());
+  int64_t sent = 0;
+  for (const auto& row : *claimed) {
+    const int attempts = row.attempts + 1;
+    auto conv = db_.transaction<std::optional<repo::ConvRow>>(
+        [&](soci::session& s) -> Result<std::optional<repo::ConvRow>> { return repo::conversation_by_id(s, row.conversation_id); });
+    if (!conv || !*conv) continue;
+    const auto& c = **conv;
+    http::Json msg = {{"messaging_product", "whatsapp"}, {"recipient_type", "individual"}};
+    // Her phone when Meta gave it; else her business-scoped id (username-only users).
+    if (!c.wa_id.empty())
+      msg["to"] = keys_.decrypt(c.wa_id).value_or("");
+    else
+      msg["recipient"] = keys_.decrypt(c.user_key).value_or("");
+    if (row.type == "template") {
+      msg["type"] = "template";
+      msg["template"] = {{"name", row.template_name}, {"language", {{"code", "es"}}}};
+    } else {
+      msg["type"] = "text";
+      msg["text"] = {{"preview_url", false}, {"body", keys_.decrypt(row.body).value_or("")}};
+    }
+    const std::string number = options_.phone_number_id.empty() ? c.phone_number_id : options_.phone_number_id;
+    const std::string url = options_.graph_url + "/" + options_.graph_version + "/" + number + "/messages";
+    GraphAnswer a;
+    if (options_.access_token.empty())
+      a.error = "Falta el token de acceso de WhatsApp (EQ_WHATSAPP_TOKEN).";
+    else
+      a = graph_post(url, options_.access_token, msg.dump());
+    const int64_t at = now_ms();
+    (void)db_.transaction<bool>([&](soci::session& s) -> Result<bool> {
+      if (a.status >= 200 && a.status < 300) {
+        std::string wamid;
+        try {
+          auto j = http::Json::parse(a.body);
+          wamid = j.at("messages").at(0).at("id").get<std::string>();
+        } catch (const std::exception&) {
+          wamid = "sin-id-" + std::to_string(row.id);  // accepted all the same: never sent twice
+        }
+        repo::mark_sent(s, row.id, wamid, at);
+        // Meta may report "delivered" before this thread records the 2xx: that status was kept
+        // (unknown then) and is applied now.
+        if (auto early = repo::furthest_status(s, wamid); early && rank_of(early->status) > 1)
+          repo::apply_status(s, row.id, early->status, rank_of(early->status), early->at_ms, early->error_code, early->error_title);
+        audit_.append(s, line_entry("whatsapp.sent", c.ref));
+        ++sent;
+        return true;
+      }
+      const bool transient = a.status == 0 || a.status == 429 || a.status >= 500;
+      if (transient && attempts < options_.max_attempts) {
+        // Back-off: 1 s, 2 s, 4 s… up to 10 minutes (Meta's rate limits; a network blip).
+        const int64_t wait = std::min<int64_t>(1000LL << std::min(attempts - 1, 20), 600'000);
+        repo::retry_later(s, row.id, attempts, at + wait, a.error.empty() ? "HTTP " + std::to_string(a.status) : a.error.substr(0, 300));
+        return true;
+      }
+      int64_t code = a.status;
+      std::string why = a.error.empty() ? "HTTP " + std::to_string(a.status) : a.error;
+      try {
+        auto j = http::Json::parse(a.body);
+        code = j.at("error").at("code").get<int64_t>();
+        why = j.at("error").value("message", why);
+      } catch (const std::exception&) {
+      }
+      repo::mark_failed(s, row.id, attempts, code, why.substr(0, 300), at);
+      audit_.append(s, line_entry("whatsapp.send_failed", c.ref, std::to_string(code)));
+      return true;
+    });
+  }
+  return sent;
+}
+
+}  // namespace eq::whatsapp

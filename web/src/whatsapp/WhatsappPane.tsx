@@ -1,0 +1,160 @@
+// The operator's side of one WhatsApp conversation (src/whatsapp): what she wrote (locations, images
+// and unsupported types as text), each reply's delivery state as Meta reports it, the 24-hour
+// window's countdown, and the reply box — free text inside the window, only an approved template
+// outside it (WhatsApp's rule; the server refuses anything else with 409). Polled: replies leave
+// through the outbox and their states arrive later from Meta.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, errorMessage, getItems } from '../app/api';
+import { formatDateTime } from '../app/format';
+import { ErrorAlert, Notice } from '../app/ui';
+import { windowLeftText, windowUrgent } from './window';
+
+interface WaMessage {
+  id: number;
+  direction: 'in' | 'out';
+  type: string;
+  text: string;
+  at: number;
+  state: string;
+  error?: string;
+}
+
+interface WaConversation {
+  ref: string;
+  has_phone: boolean;
+  window_ends_at: number;
+  window_open: boolean;
+  messages: WaMessage[];
+}
+
+interface WaTemplate {
+  name: string;
+  text: string;
+}
+
+const STATE: Record<string, string> = {
+  queued: 'En cola de envío',
+  sending: 'Enviando…',
+  sent: 'Enviado',
+  delivered: 'Entregado',
+  read: 'Leído',
+  failed: 'No entregado',
+};
+
+export function WhatsappPane({ conversationRef }: { conversationRef: string }) {
+  const [c, setC] = useState<WaConversation | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [draft, setDraft] = useState('');
+  const [templates, setTemplates] = useState<WaTemplate[]>([]);
+  const [template, setTemplate] = useState('');
+  const [now, setNow] = useState(Date.now());
+  const base = `/whatsapp/conversations/${encodeURIComponent(conversationRef)}`;
+  const logRef = useRef<HTMLOListElement>(null);
+
+  const load = () =>
+    api
+      .get<WaConversation>(base)
+      .then(setC)
+      .catch((e) => setError(errorMessage(e)));
+
+  useEffect(() => {
+    load();
+    getItems<WaTemplate>('/whatsapp/templates').then(setTemplates).catch(() => setTemplates([]));
+    const poll = setInterval(load, 4000);
+    const tick = setInterval(() => setNow(Date.now()), 1000);
+    return () => {
+      clearInterval(poll);
+      clearInterval(tick);
+    };
+  }, [conversationRef]);
+  useEffect(() => {
+    if (logRef.current) logRef.current.scrollTop = logRef.current.scrollHeight;
+  }, [c?.messages.length]);
+
+  const send = async (body: { text: string } | { template: string }) => {
+    setError(null);
+    try {
+      await api.post(`${base}/messages`, body);
+      setDraft('');
+      setTemplate('');
+      load();
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  };
+
+  if (!c) return error ? <ErrorAlert error={error} /> : <p>Cargando conversación…</p>;
+  const open = c.window_ends_at > now;
+  return (
+    <section class="chat-pane" aria-label="Conversación de WhatsApp">
+      <header class="chat-pane-head">
+        <h2>WhatsApp</h2>
+        <span class={`badge ${open ? (windowUrgent(c.window_ends_at, now) ? 'badge-warn' : 'badge-ok') : 'badge-danger'}`} data-testid="wa-window">
+          {windowLeftText(c.window_ends_at, now)}
+        </span>
+        {!c.has_phone && <span class="badge">Sin número (usuaria con nombre de usuario)</span>}
+      </header>
+      <p class="muted">
+        Ventana de 24 horas desde su último mensaje{c.window_ends_at > 0 ? `: hasta el ${formatDateTime(new Date(c.window_ends_at))}` : ''}.
+      </p>
+      <ErrorAlert error={error} />
+      <ol class="chat-log" ref={logRef} aria-live="polite" aria-label="Mensajes">
+        {c.messages.map((m) => (
+          <li key={m.id} class={`chat-msg ${m.direction === 'in' ? 'chat-her' : 'chat-operator'}`}>
+            <span class="chat-who">{m.direction === 'in' ? 'Ella' : m.type === 'template' ? 'Orientadora (plantilla)' : 'Orientadora'}</span>
+            <p class="chat-text">{m.text}</p>
+            <span class="chat-meta">
+              {formatDateTime(new Date(m.at))}
+              {m.direction === 'out' && ` · ${STATE[m.state] ?? m.state}`}
+            </span>
+            {m.error && <p class="chat-meta wa-error">{m.error}</p>}
+          </li>
+        ))}
+      </ol>
+      {open ? (
+        <form
+          class="chat-send"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (draft.trim()) send({ text: draft.trim() });
+          }}
+        >
+          <label for={`wa-input-${conversationRef}`}>Respuesta</label>
+          <textarea id={`wa-input-${conversationRef}`} rows={3} maxLength={4096} value={draft} onInput={(e) => setDraft(e.currentTarget.value)} />
+          <div class="chat-actions">
+            <button class="btn btn-primary" type="submit">
+              Enviar por WhatsApp
+            </button>
+          </div>
+        </form>
+      ) : (
+        <form
+          class="chat-send"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (template) send({ template });
+          }}
+        >
+          <Notice kind="warning">
+            Pasaron más de 24 horas desde su último mensaje: WhatsApp solo permite enviar una plantilla aprobada. Si ella responde, la ventana
+            se abre de nuevo.
+          </Notice>
+          <label for={`wa-template-${conversationRef}`}>Plantilla aprobada</label>
+          <select id={`wa-template-${conversationRef}`} value={template} onChange={(e) => setTemplate(e.currentTarget.value)}>
+            <option value="">Elija una plantilla</option>
+            {templates.map((t) => (
+              <option key={t.name} value={t.name}>
+                {t.text.length > 70 ? `${t.text.slice(0, 70)}…` : t.text}
+              </option>
+            ))}
+          </select>
+          <div class="chat-actions">
+            <button class="btn btn-primary" type="submit" disabled={!template}>
+              Enviar plantilla
+            </button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}
