@@ -192,6 +192,7 @@ const std::vector<ActionLabel>& action_labels() {
       {"account.milestone_create", "Registro de un hito regional", "Cuenta pública"},
       {"account.milestone_update", "Modificación de un hito regional", "Cuenta pública"},
       {"account.milestones_read", "Consulta de los hitos de una región", "Cuenta pública"},
+      {"channels.statistics_read", "Consulta de la estadística de los canales de ayuda (agregados)", "Canales de ayuda"},
   };
   return labels;
 }
