@@ -69,13 +69,9 @@ kernel::Module module() {
         auto op = (*find)("operador@equidad.demo");
         if (!op) return fail(op.error());
         if (auto r = ctx.need<Service>()->load_demo(op->user_id, op->institution_id, now_ms()); !r) return r;
-        // The synthetic contact history 2019–2021 the statistics count (history.h).
-        const auto started = std::chrono::steady_clock::now();
-        auto rows = ctx.need<History>()->load_demo();
-        if (!rows) return fail(rows.error());
-        if (*rows)
-          spdlog::info("channels: demo history of {} contacts written in {} ms", *rows,
-                    std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count());
+        // The synthetic contact history 2019–2021 the statistics count (history.h): written by
+        // preload, beside the server's start, because it takes seconds on PostgreSQL.
+        if (auto wanted = ctx.need<History>()->want_demo(); !wanted) return fail(wanted.error());
         return {};
       },
       // Offers not taken in time go back to the queue and on to someone else.
@@ -84,6 +80,17 @@ kernel::Module module() {
                   if (auto n = ctx.need<Service>()->dispatch(now); !n) return fail(n.error());
                   return {};
                 }}},
+      .preload =
+          [](kernel::Context& ctx) {
+            auto history = ctx.need<History>();
+            if (!history->demo_wanted() || history->status() != "computing") return;
+            const auto started = std::chrono::steady_clock::now();
+            auto rows = history->load_demo();
+            if (!rows) spdlog::error("channels: demo history: {}", rows.error().message);
+            else if (*rows)
+              spdlog::info("channels: demo history of {} contacts written in {} ms", *rows,
+                           std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count());
+          },
   };
 }
 

@@ -79,7 +79,7 @@ int days_in_month(int y, int m) {
 }
 
 std::string dmy(int d, int m, int y) {
-  char b[16];
+  char b[32];
   std::snprintf(b, sizeof b, "%02d-%02d-%04d", d, m, y);
   return b;
 }
@@ -295,6 +295,14 @@ Result<int64_t> History::load_demo() {
   return written;
 }
 
+Result<bool> History::want_demo() {
+  auto present = store::with_session<bool>(db_, [](soci::session& s) -> Result<bool> { return Repository::history_present(s); });
+  if (!present) return fail(present.error());
+  set_status(*present ? "ready" : "computing");
+  wanted_ = !*present;
+  return !*present;
+}
+
 Result<std::pair<int, int>> History::default_years() {
   auto present = store::with_session<bool>(db_, [](soci::session& s) -> Result<bool> { return Repository::history_present(s); });
   if (!present) return fail(present.error());
@@ -309,7 +317,7 @@ const char* kMonthNames[] = {"ene", "feb", "mar", "abr", "may", "jun", "jul", "a
 const char* kMonthLong[] = {"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"};
 
 std::string month_key(int y, int m) {
-  char b[16];
+  char b[32];
   std::snprintf(b, sizeof b, "%04d-%02d", y, m);
   return b;
 }
@@ -464,7 +472,7 @@ Result<json> History::compute(int from_year, int to_year, int year) {
   }
   json regions_j = json::array();
   const auto region_names = sources_.regions ? sources_.regions() : std::vector<std::pair<std::string, std::string>>{};
-  for (const auto& [code, name] : region_names) {
+  auto region_json = [&](const std::string& code, const std::string& name) {
     auto it = regions.find(code);
     json o = json::object();
     json suppressed = json::array();
@@ -479,12 +487,10 @@ Result<json> History::compute(int from_year, int to_year, int year) {
         o[t.id] = n;
       }
     }
-    regions_j.push_back({{"id", code}, {"name", name}, {"counts", o}, {"suppressed", suppressed}, {"total", total < kSmallCell && total > 0 ? json(nullptr) : json(total)}});
-  }
-  if (auto it = regions.find(""); it != regions.end()) {
-    auto [o, total] = counts_json(it->second);
-    regions_j.push_back({{"id", ""}, {"name", "Sin región registrada"}, {"counts", o}, {"suppressed", json::array()}, {"total", total}});
-  }
+    return json{{"id", code}, {"name", name}, {"counts", o}, {"suppressed", suppressed}, {"total", total < kSmallCell && total > 0 ? json(nullptr) : json(total)}};
+  };
+  for (const auto& [code, name] : region_names) regions_j.push_back(region_json(code, name));
+  if (auto it = regions.find(""); it != regions.end()) regions_j.push_back(region_json("", "Sin región registrada"));
   json outcomes_j = json::array();
   for (const auto& [code, by] : outcomes_of) {
     auto [o, total] = counts_json(by);

@@ -68,6 +68,11 @@ class History {
   // Generates and stores the demo history when absent (batched multi-row inserts, one transaction).
   // Returns the rows written (0 when already there).
   Result<int64_t> load_demo();
+  // --demo: the history is wanted. Writing it costs ~1.5 s on SQLite and ~3.5 s on PostgreSQL
+  // (bench/RESULTS.md), so the server writes it beside its start (the module's preload) and the
+  // statistics say "computing" meanwhile. True when it is still to be written.
+  Result<bool> want_demo();
+  bool demo_wanted() const { return wanted_; }
   // "ready" | "computing" (the demo history is being written) | "none".
   std::string status() const;
   void set_status(const std::string& s);
@@ -89,6 +94,7 @@ class History {
   HistorySources sources_;
   mutable std::mutex status_mu_;
   std::string status_ = "none";
+  std::atomic<bool> wanted_{false};
 };
 
 // GET /api/v1/channels/history/statistics (JSON), …/statistics.csv and …/statistics.xlsx

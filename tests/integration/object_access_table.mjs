@@ -318,4 +318,7 @@ export const CLASSES = {
   'GET /api/v1/account/milestones': { kind: 'none', why: 'a region\'s milestones (public once published); a SEREMI is held to her own region by account/access (403, account.test.mjs)' },
   'POST /api/v1/account/milestones': { kind: 'none', why: 'a milestone of the caller\'s own region; another region is refused by account/access (403, account.test.mjs)' },
   'PUT /api/v1/account/milestones/{id}': { kind: 'none', why: 'a region\'s milestone; the SEREMI of another region is refused by account/access (403, account.test.mjs)' },
+  'GET /api/v1/channels/history/statistics': { kind: 'aggregate', why: 'contact counts of the national help channels by channel, month, region and outcome; region cells of 1-4 hidden; no contact (channels_history.test.mjs)' },
+  'GET /api/v1/channels/history/statistics.csv': { kind: 'aggregate', why: 'the same counts as a CSV table, region cells of 1-4 written "<5"' },
+  'GET /api/v1/channels/history/statistics.xlsx': { kind: 'aggregate', why: 'the same counts as an XLSX table, region cells of 1-4 written "<5"' },
 };
