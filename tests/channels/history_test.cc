@@ -116,23 +116,25 @@ TEST_P(ChannelsHistory, CountsGiveTheSeedFiguresBack) {
   EXPECT_EQ(year(2019)["phone"], 50'841);  // 126.645 / 2,491, rounded
   EXPECT_EQ(year(2020)["chat"], 6'652);
   EXPECT_EQ(year(2020)["pharmacy"], 3);
-  for (const auto& v : (*s)["variation"])
-    if (v["channel"] == "phone" && v["year"] == 2020) EXPECT_DOUBLE_EQ(v["pct"].get<double>(), 149.1);
+  for (const auto& v : (*s)["variation"]) {
+    if (v["channel"] != "phone" || v["year"] != 2020) continue;
+    EXPECT_DOUBLE_EQ(v["pct"].get<double>(), 149.1);
+  }
   bool whatsapp = false;
-  for (const auto& f : (*s)["first_years"])
-    if (f["channel"] == "whatsapp") {
-      whatsapp = true;
-      EXPECT_EQ(f["total"], 18'923);
-      EXPECT_EQ(f["peak_month"], "2020-05");
-      EXPECT_EQ(f["peak"], 4'656);
-    }
+  for (const auto& f : (*s)["first_years"]) {
+    if (f["channel"] != "whatsapp") continue;
+    whatsapp = true;
+    EXPECT_EQ(f["total"], 18'923);
+    EXPECT_EQ(f["peak_month"], "2020-05");
+    EXPECT_EQ(f["peak"], 4'656);
+  }
   EXPECT_TRUE(whatsapp);
   // Region 02's three pharmacy requests: a small cell, hidden.
-  for (const auto& r : (*s)["regions"])
-    if (r["id"] == "02") {
-      EXPECT_TRUE(r["counts"]["pharmacy"].is_null());
-      EXPECT_EQ(r["suppressed"], nlohmann::json::array({"pharmacy"}));
-    }
+  for (const auto& r : (*s)["regions"]) {
+    if (r["id"] != "02") continue;
+    EXPECT_TRUE(r["counts"]["pharmacy"].is_null());
+    EXPECT_EQ(r["suppressed"], nlohmann::json::array({"pharmacy"}));
+  }
   EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'channels.statistics_read'"), 1);
 }
 
