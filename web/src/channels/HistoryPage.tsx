@@ -144,7 +144,7 @@ function Ready({ s, shown }: { s: HistoryStatistics; shown: Years }) {
       <div class="table-wrap card">
         <table class="data-table">
           <thead>
-            <tr><th scope="col">Canal</th><th scope="col">Desde</th><th scope="col">Contactos en su primer año</th><th scope="col">Mes peak</th></tr>
+            <tr><th scope="col">Canal</th><th scope="col">Primer contacto registrado</th><th scope="col">Contactos en su primer año</th><th scope="col">Mes peak</th></tr>
           </thead>
           <tbody>
             {(s.first_years ?? []).map((f) => (
