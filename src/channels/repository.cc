@@ -524,19 +524,11 @@ std::map<std::string, int64_t> Repository::first_contacts(soci::session& s) {
 }
 
 int64_t Repository::count_channel(soci::session& s, const std::string& channel, int64_t from, int64_t to) {
-  const auto h = Query("SELECT COUNT(*) FROM channels_history WHERE channel = :c AND at >= :f AND at < :t")
-                     .bind("c", channel)
-                     .bind("f", static_cast<long long>(from))
-                     .bind("t", static_cast<long long>(to))
-                     .scalar(s)
-                     .value_or(0);
-  const auto c = Query("SELECT COUNT(*) FROM channels_contacts WHERE channel = :c AND created_at >= :f AND created_at < :t")
-                     .bind("c", channel)
-                     .bind("f", static_cast<long long>(from))
-                     .bind("t", static_cast<long long>(to))
-                     .scalar(s)
-                     .value_or(0);
-  return h + c;
+  int64_t n = 0;
+  for (const char* sql : {"SELECT COUNT(*) FROM channels_history WHERE channel = :c AND at >= :f AND at < :t",
+                          "SELECT COUNT(*) FROM channels_contacts WHERE channel = :c AND created_at >= :f AND created_at < :t"})
+    n += Query(sql).bind("c", channel).bind("f", static_cast<long long>(from)).bind("t", static_cast<long long>(to)).scalar(s).value_or(0);
+  return n;
 }
 
 }  // namespace eq::channels
