@@ -17,6 +17,8 @@ after(async () => {
 test('the analyst reads the channel statistics that reproduce the Cuenta Pública', async () => {
   const page = await newPage(browser, { width: 1366, height: 960 });
   await login(page, 'analista@equidad.demo');
+  // Her home page leads there, and so does the menu.
+  await page.locator('a.home-link[href="/canales/historial"]').first().waitFor();
   await page.getByRole('link', { name: 'Estadística de canales' }).first().click();
   await page.waitForURL((u) => u.pathname === '/canales/historial');
   await page.getByRole('heading', { level: 1, name: 'Estadística de los canales de ayuda' }).waitFor();
