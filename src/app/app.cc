@@ -28,6 +28,8 @@
 #include "monitoring/mqtt.h"
 #include "channels/module.h"
 #include "chat/module.h"
+#include "channels/history.h"
+#include "pharmacy/repository.h"
 #include "policy/xlsx.h"
 #include "store/encrypted_fields.h"
 #include "store/with_session.h"
@@ -278,6 +280,17 @@ void wire(kernel::Context& ctx, const Config& config) {
     return names ? names->first : std::map<int64_t, std::string>();
   };
   ctx.provide(channels_dir);
+  // The channels' statistics over time: «Mascarilla 19» requests counted by the pharmacy module
+  // itself (its repository's activations), the policy module's XLSX writer, the region names.
+  channels::HistorySources history;
+  history.pharmacy_requests = [c](int64_t from, int64_t to) -> Result<std::map<std::string, int64_t>> {
+    return store::with_session<std::map<std::string, int64_t>>(
+        c->db, [&](soci::session& s) -> Result<std::map<std::string, int64_t>> { return pharmacy::repo::activations(s, from, to).by_region; });
+  };
+  history.xlsx = [](const std::string& sheet, const std::vector<std::string>& header,
+                    const std::vector<std::vector<std::variant<std::string, double>>>& rows) { return policy::xlsx_sheet(sheet, header, rows); };
+  history.regions = [load_names] { return load_names()->regions; };
+  ctx.provide(std::make_shared<channels::HistorySources>(history));
 
   // The public account's live figures (account/sources.h): the legislative agenda, policy
   // tracking's published figures and history, and the help channels' contact counts.

@@ -205,6 +205,7 @@ const std::vector<ActionLabel>& action_labels() {
       {"whatsapp.reply", "Respuesta de la orientadora por WhatsApp (a la bandeja de salida)", "WhatsApp"},
       {"whatsapp.sent", "Respuesta entregada a la API de WhatsApp", "WhatsApp"},
       {"whatsapp.send_failed", "Respuesta que la API de WhatsApp rechazó", "WhatsApp"},
+      {"channels.statistics_read", "Consulta de la estadística de los canales de ayuda (agregados)", "Canales de ayuda"},
   };
   return labels;
 }

@@ -34,6 +34,7 @@ const std::vector<Permission>& permissions() {
       {"account.edit", "Redactar y publicar la Cuenta Pública Participativa"},
       {"account.milestones", "Registrar los hitos de su región para la cuenta pública"},
       {"registries.manage", "Registrar organizaciones certificadas (NCh3262, Sello Iguala, IPG) y convenios, con sus estados y alertas"},
+      {"channels.statistics", "Consultar la estadística de los canales de ayuda en el tiempo (solo agregados) y descargarla"},
   };
   return all;
 }
@@ -46,7 +47,7 @@ const std::vector<Role>& roles() {
        {"users.manage", "roles.read"}},
       {"analyst", "Analista del Ministerio", "Valida reportes, consolida indicadores y prepara la cuenta pública.", false,
        {"policy.read", "policy.validate", "legislative.manage", "care.read", "care.board", "indicators.import", "indicators.steward", "account.edit", "account.milestones",
-        "registries.manage"}},
+        "registries.manage", "channels.statistics"}},
       {"focal_point", "Enlace ministerial", "Reporta los avances de su ministerio o servicio en metas, compromisos y PMG.", false,
        {"policy.read", "policy.report"}},
       {"seremi", "Equipo SEREMI", "Registra hitos y la agenda regional de su región.", false, {"policy.read", "policy.report", "account.milestones"}},
@@ -61,7 +62,7 @@ const std::vector<Role>& roles() {
       {"pharmacy", "Farmacia", "Reporta activaciones de la palabra clave «Mascarilla 19».", false, {"channels.pharmacy_report"}},
       {"company", "Empresa o headhunter", "Busca candidatas en el Registro de Directoras.", false, {"registries.directoras.search"}},
       {"channels_supervisor", "Supervisión 1455", "Supervisa la cola de la línea 1455 y el chat, reasigna contactos, bloquea y revisa la estadística.",
-       true, {"cases.read", "cases.write", "channels.answer", "channels.supervise"}},
+       true, {"cases.read", "cases.write", "channels.answer", "channels.supervise", "channels.statistics"}},
       // Knows the house's address and the women in it: second factor.
       {"house_staff", "Equipo de casa de acogida", "Confirma los cupos de su casa y responde las derivaciones dentro del plazo.", true,
        {"care.read", "care.house"}},

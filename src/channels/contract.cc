@@ -1,9 +1,11 @@
 // The help channels as the core sees them (kernel/module.h): the one operator queue, provided to
 // the transports as channels::Intake (the silent chat opens after this module and finds it), the
 // telephony webhook with its shared secret beside the key file, a one-second job for offers.
+#include <chrono>
 #include <cstdlib>
 
 #include "cases/module.h"
+#include "channels/history.h"
 #include "channels/module.h"
 #include "core/log.h"
 #include "core/time.h"
@@ -38,6 +40,13 @@ Result<void> open(kernel::Context& ctx) {
   ctx.provide(svc);
   ctx.provide<Intake>(svc);
   register_routes(ctx.router, svc);
+  // Statistics over time: the pharmacy's count, the XLSX writer and the region names come from
+  // the composition root (HistorySources).
+  HistorySources sources;
+  if (auto given = ctx.find<HistorySources>()) sources = *given;
+  auto history = std::make_shared<History>(ctx.db, *ctx.need<audit::Log>(), std::move(sources));
+  ctx.provide(history);
+  register_history_routes(ctx.router, history);
   return {};
 }
 
@@ -59,7 +68,11 @@ kernel::Module module() {
         auto find = ctx.need<kernel::FindDemoAccount>();
         auto op = (*find)("operador@equidad.demo");
         if (!op) return fail(op.error());
-        return ctx.need<Service>()->load_demo(op->user_id, op->institution_id, now_ms());
+        if (auto r = ctx.need<Service>()->load_demo(op->user_id, op->institution_id, now_ms()); !r) return r;
+        // The synthetic contact history 2019–2021 the statistics count (history.h): written by
+        // preload, beside the server's start, because it takes seconds on PostgreSQL.
+        if (auto wanted = ctx.need<History>()->want_demo(); !wanted) return fail(wanted.error());
+        return {};
       },
       // Offers not taken in time go back to the queue and on to someone else.
       .jobs = {{"channels offers", std::chrono::seconds(1),
@@ -67,6 +80,17 @@ kernel::Module module() {
                   if (auto n = ctx.need<Service>()->dispatch(now); !n) return fail(n.error());
                   return {};
                 }}},
+      .preload =
+          [](kernel::Context& ctx) {
+            auto history = ctx.need<History>();
+            if (!history->demo_wanted() || history->status() != "computing") return;
+            const auto started = std::chrono::steady_clock::now();
+            auto rows = history->load_demo();
+            if (!rows) spdlog::error("channels: demo history: {}", rows.error().message);
+            else if (*rows)
+              spdlog::info("channels: demo history of {} contacts written in {} ms", *rows,
+                           std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count());
+          },
   };
 }
 

@@ -1,5 +1,5 @@
 // The help channels on the home page: the operator's console (with what waits in the queue), the
-// supervisor's view and the daily statistics.
+// supervisor's view, the daily statistics and the statistics over time.
 #include "channels/module.h"
 
 namespace eq::channels {
@@ -7,7 +7,15 @@ namespace eq::channels {
 Result<std::vector<nlohmann::json>> home_items(Service& svc, const http::Request& req) {
   const auto& p = req.who();
   std::vector<nlohmann::json> out;
-  if (!p.can("channels.answer")) return out;
+  // Statistics over time (history.h): the 1455's supervisors and the ministry's analysts.
+  const nlohmann::json over_time = {{"kind", "task"},
+                                    {"title", "Estadística de los canales de ayuda"},
+                                    {"detail", "Contactos por canal, mes, región y resultado; variación anual; CSV y XLSX."},
+                                    {"link", "/canales/historial"}};
+  if (!p.can("channels.answer")) {
+    if (p.can("channels.statistics")) out.push_back(over_time);
+    return out;
+  }
   Actor a{p.user_id, p.institution_id, p.can("channels.supervise"), req.client_ip};
   auto q = svc.queue(a);
   if (!q) return fail(q.error());
@@ -30,6 +38,7 @@ Result<std::vector<nlohmann::json>> home_items(Service& svc, const http::Request
     out.push_back({{"kind", "task"}, {"title", "Estadística diaria de atención"},
                    {"detail", "Contactos por canal, resultado y hora; abandono y tiempos de espera."}, {"link", "/canales/estadistica"}});
   }
+  if (p.can("channels.statistics")) out.push_back(over_time);
   return out;
 }
 

@@ -39,7 +39,13 @@ std::vector<store::Migration> migrations() {
        "CREATE INDEX channels_callbacks_state ON channels_callbacks(state, deadline_at)",
        "CREATE TABLE channels_blocks (id {{pk}}, caller_hash TEXT NOT NULL, contact_id {{bigint}}, reason TEXT NOT NULL, "
        "created_at {{bigint}} NOT NULL, created_by {{bigint}} NOT NULL, until_at {{bigint}} NOT NULL, lifted_at {{bigint}})",
-       "CREATE INDEX channels_blocks_caller ON channels_blocks(caller_hash, until_at)"})};
+       "CREATE INDEX channels_blocks_caller ON channels_blocks(caller_hash, until_at)"}),
+          // The demo contact history (history.h): one compact row per contact, no personal data;
+          // the statistics count it by month with the live contacts.
+          store::sql_migration("channels", 3, "demo contact history for the statistics",
+                               {"CREATE TABLE channels_history (id {{pk}}, at {{bigint}} NOT NULL, channel TEXT NOT NULL, "
+                                "region TEXT NOT NULL, outcome TEXT NOT NULL)",
+                                "CREATE INDEX channels_history_at ON channels_history(at)"})};
 }
 
 store::EncryptedFields encrypted_fields() {

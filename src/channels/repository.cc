@@ -464,4 +464,71 @@ bool Repository::any_with_ref_prefix(soci::session& s, const std::string& prefix
   return Query("SELECT COUNT(*) FROM channels_contacts WHERE external_ref LIKE :p").bind("p", prefix + "%").scalar(s).value_or(0) > 0;
 }
 
+// ------------------------------------------------------------------ the demo history and counts
+
+bool Repository::history_present(soci::session& s) {
+  return Query("SELECT COUNT(*) FROM (SELECT 1 FROM channels_history LIMIT 1) AS h").scalar(s).value_or(0) > 0;
+}
+
+// Multi-row INSERTs of `batch` rows: the values are the generator's integers and its fixed codes
+// (history.cc), never input, so they are written as literals; one statement per batch is what
+// keeps ~240,000 rows to about a second.
+void Repository::insert_history(soci::session& s, const std::vector<HistoryRow>& rows, size_t batch) {
+  std::string sql;
+  for (size_t i = 0; i < rows.size(); i += batch) {
+    sql = "INSERT INTO channels_history (at, channel, region, outcome) VALUES ";
+    const size_t end = std::min(rows.size(), i + batch);
+    for (size_t k = i; k < end; ++k) {
+      const auto& r = rows[k];
+      if (k > i) sql += ',';
+      sql += '(';
+      sql += std::to_string(r.at);
+      sql += ",'";
+      sql += r.channel;
+      sql += "','";
+      sql += r.region;
+      sql += "','";
+      sql += r.outcome;
+      sql += "')";
+    }
+    s << sql;
+  }
+}
+
+std::vector<Repository::Count> Repository::counts(soci::session& s, int64_t from, int64_t to) {
+  std::vector<Count> out;
+  Query q(
+      "SELECT channel, region, outcome, COUNT(*) FROM channels_history WHERE at >= :f1 AND at < :t1 "
+      "GROUP BY channel, region, outcome "
+      "UNION ALL "
+      "SELECT channel, COALESCE(SUBSTR(comuna_code, 1, 2), ''), "
+      "CASE WHEN outcome IS NOT NULL AND outcome <> '' THEN outcome WHEN state = 'abandoned' THEN 'abandonada' ELSE 'en_curso' END, "
+      "COUNT(*) FROM channels_contacts WHERE created_at >= :f2 AND created_at < :t2 AND channel <> 'pharmacy' "
+      "GROUP BY 1, 2, 3");
+  q.bind("f1", static_cast<long long>(from)).bind("t1", static_cast<long long>(to));
+  q.bind("f2", static_cast<long long>(from)).bind("t2", static_cast<long long>(to));
+  q.each(s, [&](const soci::row& r) { out.push_back({get_str(r, 0), get_str(r, 1), get_str(r, 2), get_int(r, 3)}); });
+  return out;
+}
+
+std::map<std::string, int64_t> Repository::first_contacts(soci::session& s) {
+  std::map<std::string, int64_t> out;
+  auto take = [&](const soci::row& r) {
+    const auto ch = get_str(r, 0);
+    const auto at = get_int(r, 1);
+    if (!out.count(ch) || at < out[ch]) out[ch] = at;
+  };
+  Query("SELECT channel, MIN(at) FROM channels_history GROUP BY channel").each(s, take);
+  Query("SELECT channel, MIN(created_at) FROM channels_contacts WHERE channel <> 'pharmacy' GROUP BY channel").each(s, take);
+  return out;
+}
+
+int64_t Repository::count_channel(soci::session& s, const std::string& channel, int64_t from, int64_t to) {
+  int64_t n = 0;
+  for (const char* sql : {"SELECT COUNT(*) FROM channels_history WHERE channel = :c AND at >= :f AND at < :t",
+                          "SELECT COUNT(*) FROM channels_contacts WHERE channel = :c AND created_at >= :f AND created_at < :t"})
+    n += Query(sql).bind("c", channel).bind("f", static_cast<long long>(from)).bind("t", static_cast<long long>(to)).scalar(s).value_or(0);
+  return n;
+}
+
 }  // namespace eq::channels

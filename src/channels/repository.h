@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "channels/history.h"
 #include "channels/module.h"
 
 namespace eq::channels {
@@ -53,6 +54,20 @@ class Repository {
   // Contacts created in [from, to) for the daily statistics (no text columns).
   std::vector<Contact> created_between(soci::session& s, int64_t from, int64_t to) const;
   bool any_with_ref_prefix(soci::session& s, const std::string& prefix) const;
+
+  // The demo history (history.h): present at all, written in multi-row batches, and the counts
+  // of [from, to) by channel, region and outcome over it and the live contacts together (the
+  // pharmacy channel excepted: its requests are counted by the pharmacy module).
+  struct Count {
+    std::string channel, region, outcome;
+    int64_t n = 0;
+  };
+  static bool history_present(soci::session& s);
+  static void insert_history(soci::session& s, const std::vector<HistoryRow>& rows, size_t batch);
+  static std::vector<Count> counts(soci::session& s, int64_t from, int64_t to);
+  // The first contact of each channel (history and live), for its "first year".
+  static std::map<std::string, int64_t> first_contacts(soci::session& s);
+  static int64_t count_channel(soci::session& s, const std::string& channel, int64_t from, int64_t to);
 
  private:
   Contact read(const soci::row& r) const;

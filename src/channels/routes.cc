@@ -1,6 +1,7 @@
 // HTTP of the help channels: each handler parses its request (http/fields.h) and answers from the
 // service. Operators («channels.answer»), supervisors («channels.supervise»), and the telephony
 // system (public route, authenticated by its HMAC signature instead of a session).
+#include "channels/history.h"
 #include "channels/module.h"
 #include "core/time.h"
 #include "http/body.h"
@@ -318,6 +319,55 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                 r.upgrade->filter = [mine](const std::string& topic) { return topic == "queue" || topic == mine; };
                 return r;
               }});
+}
+
+// ------------------------------------------------------------------ statistics over time (history.h)
+
+namespace {
+
+struct Years {
+  int from = 0, to = 0, year = 0;
+};
+// ?from=AAAA&to=AAAA (at most six years) and ?year=AAAA (the breakdowns' year, inside them).
+Result<Years> years_of(const Request& req, History& history) {
+  auto def = history.default_years();
+  if (!def) return fail(def.error());
+  auto from = http::query_int(req, "from", def->first, 2000, 2100);
+  if (!from) return fail(from.error());
+  auto to = http::query_int(req, "to", req.query_param("from").empty() ? def->second : *from, 2000, 2100);
+  if (!to) return fail(to.error());
+  if (*to < *from) return fail(Error::invalid("to", "El año final no puede ser anterior al inicial."));
+  if (*to - *from > 5) return fail(Error::invalid("to", "Se pueden consultar a lo más seis años a la vez."));
+  const int64_t fallback = *from <= 2020 && 2020 <= *to ? 2020 : *to;
+  auto year = http::query_int(req, "year", fallback, 2000, 2100);
+  if (!year) return fail(year.error());
+  if (*year < *from || *year > *to) return fail(Error::invalid("year", "El año del detalle debe estar entre el inicial y el final."));
+  return Years{static_cast<int>(*from), static_cast<int>(*to), static_cast<int>(*year)};
+}
+
+}  // namespace
+
+void register_history_routes(http::Router& router, std::shared_ptr<History> history) {
+  const std::string kStatistics = "channels.statistics";
+  router.add({"GET", "/api/v1/channels/history/statistics", kStatistics,
+              "Estadística de los canales de ayuda en el tiempo: contactos por canal, mes, región y resultado; variación anual; "
+              "cifras de la Cuenta Pública junto a las calculadas (?from=AAAA&to=AAAA&year=AAAA)",
+              kTag, [history](Request& req) -> Result<Response> {
+                auto y = years_of(req, *history);
+                if (!y) return fail(y.error());
+                auto out = history->statistics(req, y->from, y->to, y->year);
+                if (!out) return fail(out.error());
+                return Response::json(*out);
+              }});
+  for (bool xlsx : {false, true})
+    router.add({"GET", std::string("/api/v1/channels/history/statistics") + (xlsx ? ".xlsx" : ".csv"), kStatistics,
+                std::string("Estadística de los canales como tabla ") + (xlsx ? "XLSX" : "CSV (UTF-8 con BOM)") +
+                    ": view=meses|regiones|resultados, con los mismos años",
+                kTag, [history, xlsx](Request& req) -> Result<Response> {
+                  auto y = years_of(req, *history);
+                  if (!y) return fail(y.error());
+                  return history->table(req, req.query_param("view", "meses"), y->from, y->to, y->year, xlsx);
+                }});
 }
 
 }  // namespace eq::channels

@@ -42,6 +42,7 @@ const MonUnit = lazyPage(() => import('../monitoring/UnitPage'));
 const ChannelsConsole = lazyPage(() => import('../channels/ConsolePage'));
 const ChannelsSupervisor = lazyPage(() => import('../channels/SupervisorPage'));
 const ChannelsStatistics = lazyPage(() => import('../channels/StatisticsPage'));
+const ChannelsHistory = lazyPage(() => import('../channels/HistoryPage'));
 const ChatPage = lazyPage(() => import('../chat/ChatPage'));
 const ChatConversation = lazyPage<{ sessionRef: string }>(() => import('../chat/ConversationPage'));
 const PharmacyReport = lazyPage(() => import('../pharmacy/ReportPage'));
@@ -112,6 +113,7 @@ const ROUTES: RouteDef[] = [
   { pattern: '/canales', anyPermission: ['channels.answer'], render: () => <ChannelsConsole /> },
   { pattern: '/canales/supervision', anyPermission: ['channels.supervise'], render: () => <ChannelsSupervisor /> },
   { pattern: '/canales/estadistica', anyPermission: ['channels.supervise'], render: () => <ChannelsStatistics /> },
+  { pattern: '/canales/historial', anyPermission: ['channels.statistics'], render: () => <ChannelsHistory /> },
   { pattern: '/chat', public: true, render: () => <ChatPage /> },
   { pattern: '/chat/conversaciones/:ref', anyPermission: ['channels.answer'], render: (p) => <ChatConversation sessionRef={p.ref!} /> },
   { pattern: '/farmacia', anyPermission: ['channels.pharmacy_report'], render: () => <PharmacyReport /> },

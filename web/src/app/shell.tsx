@@ -36,6 +36,7 @@ const NAV: NavItem[] = [
   { href: '/canales', label: 'Consola 1455', show: (s) => hasPermission(s, 'channels.answer') },
   { href: '/canales/supervision', label: 'Supervisión 1455', show: (s) => hasPermission(s, 'channels.supervise') },
   { href: '/farmacia', label: 'Mascarilla 19', show: (s) => hasPermission(s, 'channels.pharmacy_report') },
+  { href: '/canales/historial', label: 'Estadística de canales', show: (s) => hasPermission(s, 'channels.statistics') },
   { href: '/farmacia/seguimiento', label: 'Mascarilla 19', show: (s) => hasPermission(s, 'channels.answer') },
   { href: '/alertas/reglas', label: 'Reglas de alerta', show: (s) => hasPermission(s, 'alerts.configure') && !hasPermission(s, 'alerts.respond') },
   { href: '/admin/usuarios', label: 'Usuarios', show: (s) => hasPermission(s, 'users.manage') },
