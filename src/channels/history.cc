@@ -86,6 +86,10 @@ std::string dmy(int d, int m, int y) {
 
 int64_t local_midnight(int d, int m, int y) { return parse_date_cl(dmy(d, m, y), "date").value_or(0); }
 
+// The start of the history's last month (April 2021): written last, in one transaction, so its
+// presence means the whole history is there.
+int64_t history_last_month_start() { return local_midnight(1, 4, 2021); }
+
 std::vector<Day> history_days() {
   std::vector<Day> out;
   int weekday = 1;  // 01-01-2019 was a Tuesday
@@ -278,25 +282,54 @@ void History::set_status(const std::string& s) {
 }
 
 Result<int64_t> History::load_demo() {
-  auto present = store::with_session<bool>(db_, [](soci::session& s) -> Result<bool> { return Repository::history_present(s); });
+  auto present = store::with_session<bool>(db_, [](soci::session& s) -> Result<bool> { return Repository::history_present(s, history_last_month_start()); });
   if (!present) return fail(present.error());
   if (*present) {
     set_status("ready");
     return int64_t{0};
   }
   set_status("computing");
-  const auto rows = generate_history();
-  auto written = db_.transaction<int64_t>([&](soci::session& s) -> Result<int64_t> {
-    if (Repository::history_present(s)) return int64_t{0};  // another instance wrote it first
-    Repository::insert_history(s, rows, 500);
-    return static_cast<int64_t>(rows.size());
+  auto rows = generate_history();
+  std::stable_sort(rows.begin(), rows.end(), [](const HistoryRow& a, const HistoryRow& b) { return a.at < b.at; });
+  // Written in time order, in transactions of about 10.000 rows, the last month in one: one
+  // transaction of 240.000 rows held SQLite's write lock for seconds at every demo start (for
+  // longer than the busy timeout on a loaded machine, so other writers got 503). The history is
+  // complete exactly when its last month is there; a partial one (a crash half-way) is rewritten.
+  const int64_t last_month = history_last_month_start();
+  auto cleared = db_.transaction<void>([&](soci::session& s) -> Result<void> {
+    if (!Repository::history_present(s, last_month) && Repository::history_any(s)) Repository::clear_history(s);
+    return {};
   });
-  set_status(written ? "ready" : "none");
+  if (!cleared) {
+    set_status("none");
+    return fail(cleared.error());
+  }
+  int64_t written = 0;
+  size_t i = 0;
+  while (i < rows.size()) {
+    size_t end = std::min(rows.size(), i + 10'000);
+    if (end < rows.size() && rows[end].at >= last_month) end = rows.size();  // the last month whole
+    if (rows[i].at >= last_month) end = rows.size();
+    std::vector<HistoryRow> chunk(rows.begin() + static_cast<std::ptrdiff_t>(i), rows.begin() + static_cast<std::ptrdiff_t>(end));
+    auto n = db_.transaction<int64_t>([&](soci::session& s) -> Result<int64_t> {
+      if (Repository::history_present(s, last_month)) return int64_t{-1};  // another instance wrote it first
+      Repository::insert_history(s, chunk, 500);
+      return static_cast<int64_t>(chunk.size());
+    });
+    if (!n) {
+      set_status("none");
+      return fail(n.error());
+    }
+    if (*n < 0) break;
+    written += *n;
+    i = end;
+  }
+  set_status("ready");
   return written;
 }
 
 Result<bool> History::want_demo() {
-  auto present = store::with_session<bool>(db_, [](soci::session& s) -> Result<bool> { return Repository::history_present(s); });
+  auto present = store::with_session<bool>(db_, [](soci::session& s) -> Result<bool> { return Repository::history_present(s, history_last_month_start()); });
   if (!present) return fail(present.error());
   set_status(*present ? "ready" : "computing");
   wanted_ = !*present;
@@ -304,7 +337,7 @@ Result<bool> History::want_demo() {
 }
 
 Result<std::pair<int, int>> History::default_years() {
-  auto present = store::with_session<bool>(db_, [](soci::session& s) -> Result<bool> { return Repository::history_present(s); });
+  auto present = store::with_session<bool>(db_, [](soci::session& s) -> Result<bool> { return Repository::history_present(s, history_last_month_start()); });
   if (!present) return fail(present.error());
   if (*present || status() == "computing") return std::pair<int, int>{2019, 2021};
   const int y = std::stoi(format_date_cl(now_ms()).substr(6, 4));

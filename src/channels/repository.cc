@@ -466,9 +466,17 @@ bool Repository::any_with_ref_prefix(soci::session& s, const std::string& prefix
 
 // ------------------------------------------------------------------ the demo history and counts
 
-bool Repository::history_present(soci::session& s) {
+bool Repository::history_present(soci::session& s, int64_t complete_from) {
+  int n = 0;
+  s << "SELECT COUNT(*) FROM (SELECT 1 FROM channels_history WHERE at >= :t LIMIT 1) AS h", soci::use(complete_from), soci::into(n);
+  return n > 0;
+}
+
+bool Repository::history_any(soci::session& s) {
   return Query("SELECT COUNT(*) FROM (SELECT 1 FROM channels_history LIMIT 1) AS h").scalar(s).value_or(0) > 0;
 }
+
+void Repository::clear_history(soci::session& s) { s << "DELETE FROM channels_history"; }
 
 // Multi-row INSERTs of `batch` rows: the values are the generator's integers and its fixed codes
 // (history.cc), never input, so they are written as literals; one statement per batch is what

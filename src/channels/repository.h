@@ -62,7 +62,11 @@ class Repository {
     std::string channel, region, outcome;
     int64_t n = 0;
   };
-  static bool history_present(soci::session& s);
+  // Complete: a row at or after `complete_from` (the start of the history's last month, which is
+  // written last, in one transaction). Any: a row at all (a partial history left by a crash).
+  static bool history_present(soci::session& s, int64_t complete_from);
+  static bool history_any(soci::session& s);
+  static void clear_history(soci::session& s);
   static void insert_history(soci::session& s, const std::vector<HistoryRow>& rows, size_t batch);
   static std::vector<Count> counts(soci::session& s, int64_t from, int64_t to);
   // The first contact of each channel (history and live), for its "first year".
