@@ -99,7 +99,9 @@ echo "== Compilación con clang 14 (verificación)"
 clang_launcher=()
 command -v ccache >/dev/null && clang_launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$ROOT} CCACHE_NOHASHDIR=1
-if cmake -S . -B build-clang -DCMAKE_CXX_COMPILER=clang++ -DEQ_WERROR=ON "${clang_launcher[@]}" >/dev/null 2>"$OUT/clang.txt" &&
+# Build type ClangCheck adds no -O2 -g: clang's warnings come from its front end, the same at -O0,
+# and a cold build is then about half as long.
+if cmake -S . -B build-clang -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=ClangCheck -DEQ_WERROR=ON "${clang_launcher[@]}" >/dev/null 2>"$OUT/clang.txt" &&
    cmake --build build-clang -j"$(nproc)" --target equidad >>"$OUT/clang.txt" 2>&1; then
   add 1 0
 else

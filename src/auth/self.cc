@@ -1,6 +1,5 @@
 // Self-service: a person changes her own password and makes new recovery codes. Recovery codes
 // themselves (made at enrolment and here, spent at the second step) live here too.
-#include <sodium.h>
 
 #include <algorithm>
 
@@ -24,12 +23,7 @@ std::string normalise_recovery_code(const std::string& typed) {
 }
 
 std::string keyed_hash(const std::string& salt, const std::string& code) {
-  crypto_auth_hmacsha256_state st;
-  unsigned char mac[crypto_auth_hmacsha256_BYTES];
-  crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(salt.data()), salt.size());
-  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(code.data()), code.size());
-  crypto_auth_hmacsha256_final(&st, mac);
-  return crypto::hex(std::string_view(reinterpret_cast<const char*>(mac), sizeof mac));
+  return crypto::hmac_sha256_hex(salt, code);
 }
 
 // "v2$<salt hex>$<HMAC-SHA256 keyed by the salt, hex>": a per-code salt, so equal codes never

@@ -2,7 +2,6 @@
 // take / decline / reassign, the contact record and its close, the registry's record, timeline
 // and referral, call-backs and blocks. Each change and its audit entry commit together; listeners
 // and the live stream hear of it after the commit.
-#include <sodium.h>
 
 #include <algorithm>
 #include <cmath>
@@ -82,12 +81,7 @@ std::string Service::caller_hash(const std::string& kind, const std::string& val
   }
   if (canonical.empty()) return {};
   const std::string message = "channels.caller:" + kind + ":" + canonical;
-  unsigned char mac[crypto_auth_hmacsha256_BYTES];
-  crypto_auth_hmacsha256_state st;
-  crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(callers_key_.data()), callers_key_.size());
-  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(message.data()), message.size());
-  crypto_auth_hmacsha256_final(&st, mac);
-  return crypto::hex(std::string_view(reinterpret_cast<const char*>(mac), sizeof mac));
+  return crypto::hmac_sha256_hex(callers_key_, message);
 }
 
 void Service::audit_entry(soci::session& s, const Actor& a, const std::string& action, int64_t contact_id, const std::string& detail) {

@@ -2,7 +2,6 @@
 // the queue. Events are idempotent by their id (a replay is refused with 409 and changes nothing)
 // and ordered by the switch's own clock per call: an event older than the newest one applied is
 // recorded but changes nothing, except that it still opens the contact of a call never seen.
-#include <sodium.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -43,12 +42,7 @@ Result<std::string> load_or_create_secret(const std::string& path) {
 
 std::string sign(const std::string& secret, int64_t t, const std::string& body) {
   const std::string message = std::to_string(t) + "." + body;
-  unsigned char mac[crypto_auth_hmacsha256_BYTES];
-  crypto_auth_hmacsha256_state st;
-  crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(secret.data()), secret.size());
-  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(message.data()), message.size());
-  crypto_auth_hmacsha256_final(&st, mac);
-  return "t=" + std::to_string(t) + ",v1=" + crypto::hex(std::string_view(reinterpret_cast<const char*>(mac), sizeof mac));
+  return "t=" + std::to_string(t) + ",v1=" + crypto::hmac_sha256_hex(secret, message);
 }
 
 Result<int64_t> verify_signature(const std::string& secret, const std::string& header, const std::string& body, int64_t now,

@@ -199,13 +199,17 @@ std::optional<std::string> Keys::decrypt(std::string_view ciphertext) const {
   return out;
 }
 
-std::string Keys::blind_index(std::string_view canonical_value) const {
+std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
   unsigned char mac[crypto_auth_hmacsha256_BYTES];
   crypto_auth_hmacsha256_state st;
-  crypto_auth_hmacsha256_init(&st, idx_key_.data(), idx_key_.size());
-  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(canonical_value.data()), canonical_value.size());
+  crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(message.data()), message.size());
   crypto_auth_hmacsha256_final(&st, mac);
   return hex(std::string_view(reinterpret_cast<char*>(mac), sizeof mac));
+}
+
+std::string Keys::blind_index(std::string_view canonical_value) const {
+  return hmac_sha256_hex(std::string_view(reinterpret_cast<const char*>(idx_key_.data()), idx_key_.size()), canonical_value);
 }
 
 std::string Keys::fingerprint() const { return blind_index("equidad/key-fingerprint/v1").substr(0, 16); }

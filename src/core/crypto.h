@@ -16,6 +16,9 @@ bool init();  // sodium_init; false if the library cannot start
 std::string random_bytes(size_t n);
 std::string random_token(size_t bytes = 32);  // base64url, no padding
 std::string sha256_hex(std::string_view data);
+// HMAC-SHA256 of `message` under `key`, as 64 lowercase hex digits: the one keyed hash of the
+// program (blind indexes, callers' hashes, webhook signatures, recovery codes).
+std::string hmac_sha256_hex(std::string_view key, std::string_view message);
 std::string hex(std::string_view bytes);
 bool equal_constant_time(std::string_view a, std::string_view b);
 

@@ -241,6 +241,18 @@ TransactionScope::~TransactionScope() {
     }
 }
 
+void note_transaction(const char* file, int line, int64_t waited_ms, int64_t held_ms, bool began) {
+  constexpr int64_t kSlowMs = 2000;
+  if (began && waited_ms < kSlowMs && held_ms < kSlowMs) return;
+  std::string_view where(file ? file : "?");
+  if (auto at = where.rfind("/src/"); at != std::string_view::npos) where.remove_prefix(at + 1);
+  if (!began)
+    spdlog::error("transaction at {}:{} could not begin after waiting {} ms for a session and the lock", where, line, waited_ms);
+  else
+    spdlog::warn("slow transaction at {}:{}: waited {} ms for a session and the lock, held them {} ms", where, line, waited_ms,
+                 held_ms);
+}
+
 Error nested_transaction_error() {
   return Error{500, "nested_transaction", "Error interno: operación de base de datos anidada. Se registró para su corrección.", {}};
 }

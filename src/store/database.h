@@ -63,7 +63,9 @@ class Database {
 
   // Runs fn inside a transaction; commits when fn returns a value, rolls back on error or throw.
   template <typename T>
-  Result<T> transaction(const std::function<Result<T>(soci::session&)>& fn);
+  // file and line name the caller in the slow-transaction log (see note_transaction).
+  Result<T> transaction(const std::function<Result<T>(soci::session&)>& fn, const char* file = __builtin_FILE(),
+                        int line = __builtin_LINE());
 
   // Dialect bits that differ between the two backends.
   std::string now_ms_sql() const;  // SQL expression of the current time in ms since epoch
@@ -116,12 +118,23 @@ class TransactionScope {
 };
 Error nested_transaction_error();
 
+// Logs a transaction that waited long for its session and lock, or held them long (both in ms), with
+// the caller's file and line. On SQLite one writer holding the lock past the busy timeout makes every
+// other writer fail with 503: this line names who held it.
+void note_transaction(const char* file, int line, int64_t waited_ms, int64_t held_ms, bool began);
+
 template <typename T>
-Result<T> Database::transaction(const std::function<Result<T>(soci::session&)>& fn) {
+Result<T> Database::transaction(const std::function<Result<T>(soci::session&)>& fn, const char* file, int line) {
+  using clock = std::chrono::steady_clock;
+  auto ms = [](clock::duration d) { return static_cast<int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()); };
   TransactionScope scope(this);
   if (scope.nested()) return fail(nested_transaction_error());
+  const auto asked = clock::now();
   auto lease_or = lease();
-  if (!lease_or) return fail(lease_or.error());
+  if (!lease_or) {
+    note_transaction(file, line, ms(clock::now() - asked), 0, false);
+    return fail(lease_or.error());
+  }
   soci::session& s = **lease_or;
   // SQLite: take the write lock up front, so a transaction that read first cannot fail later with
   // a stale snapshot when another writer got in between.
@@ -129,8 +142,20 @@ Result<T> Database::transaction(const std::function<Result<T>(soci::session&)>& 
   try {
     s << begin;
   } catch (const std::exception& e) {
+    note_transaction(file, line, ms(clock::now() - asked), 0, false);
     return fail(database_error(e));
   }
+  const auto began = clock::now();
+  struct Done {  // logs on every way out, commit, rollback or throw
+    const char* file;
+    int line;
+    clock::time_point asked, began;
+    ~Done() {
+      const auto end = clock::now();
+      note_transaction(file, line, static_cast<int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(began - asked).count()),
+                       static_cast<int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(end - began).count()), true);
+    }
+  } done{file, line, asked, began};
   try {
     Result<T> out = fn(s);
     s << (out ? "COMMIT" : "ROLLBACK");

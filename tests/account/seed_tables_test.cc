@@ -2,6 +2,8 @@
 // text (data/account/seremis_2020_2021.txt, section 9 of the 2020–2021 public account, unchanged).
 #include "account/seed_tables.h"
 
+#include "../support/source_dir.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -12,7 +14,7 @@ namespace eq::account {
 namespace {
 
 std::string seed_text() {
-  std::ifstream f(std::string(EQ_SOURCE_DIR) + "/data/account/seremis_2020_2021.txt", std::ios::binary);
+  std::ifstream f(eq::testing::source_dir() + "/data/account/seremis_2020_2021.txt", std::ios::binary);
   std::stringstream s;
   s << f.rdbuf();
   return s.str();

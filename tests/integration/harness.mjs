@@ -138,6 +138,10 @@ export async function startServer({ extraArgs = [], db, env, web, startTimeoutMs
           // to stall SQLite for 10 s and could hang PostgreSQL); any such line fails the test.
           const nested = stderr.split('\n').filter((l) => l.includes('nested transaction refused'));
           if (nested.length) throw new Error(`the server refused ${nested.length} nested transaction(s):\n${nested.join('\n')}`);
+          // Who held SQLite's write lock, or a session, for seconds: printed with the test's output,
+          // so a 503 under load can be traced to the transaction that caused it.
+          const slow = stderr.split('\n').filter((l) => /slow transaction at|could not begin after waiting/.test(l));
+          if (slow.length) console.log(`# server logged slow transactions:\n# ${slow.join('\n# ')}`);
           return result;
         })();
       }

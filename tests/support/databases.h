@@ -13,13 +13,9 @@
 
 #include "store/database.h"
 #include "store/migrations.h"
+#include "source_dir.h"
 
 namespace eq::testing {
-
-inline std::string source_dir() {
-  if (const char* v = std::getenv("EQ_SOURCE_DIR"); v && *v) return v;
-  return EQ_SOURCE_DIR;
-}
 
 inline std::string temp_dir() {
   static std::atomic<int> n{0};

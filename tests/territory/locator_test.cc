@@ -1,5 +1,7 @@
 #include "territory/locator.h"
 
+#include "../support/source_dir.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -16,14 +18,7 @@
 namespace eq {
 namespace {
 
-std::string source_dir() {
-  if (const char* env = std::getenv("EQ_SOURCE_DIR"); env && *env) return env;
-#ifdef EQ_SOURCE_DIR
-  return EQ_SOURCE_DIR;
-#else
-  return ".";
-#endif
-}
+using eq::testing::source_dir;
 
 // Loading parses 1.7 MB of GeoJSON; once for the whole suite is enough.
 class LocatorData : public ::testing::Test {
