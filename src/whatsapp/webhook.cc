@@ -1,25 +1,21 @@
 // Meta's webhook: the signature over the raw bytes, and the payload (entry[].changes[].value) read
 // into messages and statuses. The body is never re-serialized before the check: Meta signs what it
 // sent, escaped unicode ("\u00f1") included.
-#include <sodium.h>
+#include <cctype>
 
+#include "core/crypto.h"
 #include "whatsapp/module.h"
 
 namespace eq::whatsapp {
 
 std::string sign(const std::string& app_secret, const std::string& raw_body) {
-  unsigned char mac[crypto_auth_hmacsha256_BYTES];
-  crypto_auth_hmacsha256_state st;
-  crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(app_secret.data()), app_secret.size());
-  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(raw_body.data()), raw_body.size());
-  crypto_auth_hmacsha256_final(&st, mac);
-  return "sha256=" + crypto::hex(std::string_view(reinterpret_cast<const char*>(mac), sizeof mac));
+  return "sha256=" + crypto::hmac_sha256_hex(app_secret, raw_body);
 }
 
 Result<void> verify_signature(const std::string& app_secret, const std::string& header, const std::string& raw_body) {
   auto refuse = [](const char* why) { return fail(Error{401, "bad_signature", why, "X-Hub-Signature-256"}); };
   if (header.empty()) return refuse("Falta la firma X-Hub-Signature-256.");
-  if (header.rfind("sha256=", 0) != 0 || header.size() != 7 + 2 * crypto_auth_hmacsha256_BYTES)
+  if (header.rfind("sha256=", 0) != 0 || header.size() != 7 + 64)
     return refuse("La firma debe tener la forma sha256=<hex>.");
   // Meta writes lower-case hex; sodium_memcmp (via equal_constant_time) compares without early exit.
   std::string given = header;
