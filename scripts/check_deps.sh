@@ -13,6 +13,7 @@
 #    ├── indicators ───► policy (its CSV/XLSX table writer), audit
 #    ├── directoras ───► territory (region names), audit
 #    ├── account ──────► territory, audit   (legislative, policy, channels through app.cc: account::Sources)
+#    ├── dataprotection ► audit   (other modules' data through app.cc: dataprotection::PersonalDataSources, Inventory)
 #    ├── policy ───────► auth, legislative, territory, audit
 #    ├── alerts ───────► cases, audit
 #    │    └── cases ───► risk, territory, linkage, audit    (knows alerts only as cases/alert_feed.h)
@@ -50,6 +51,7 @@ declare -A allowed=(
   [indicators]="$base audit policy"
   [directoras]="$base audit territory"
   [account]="$base audit territory"
+  [dataprotection]="$base audit"
   [app]="*"
 )
 

@@ -28,6 +28,8 @@
 #include "monitoring/mqtt.h"
 #include "channels/module.h"
 #include "chat/module.h"
+#include "dataprotection/module.h"
+#include "directoras/module.h"
 #include "policy/xlsx.h"
 #include "store/encrypted_fields.h"
 #include "store/with_session.h"
@@ -337,6 +339,76 @@ void wire(kernel::Context& ctx, const Config& config) {
     return ch->statistics(channels::Actor{0, 0, true, ""}, from, to);  // counts only, as a supervisor sees them
   };
   ctx.provide(std::make_shared<account::Sources>(acc));
+
+  // Ley 21.719: what each module holds about a person, by RUT, for the data-protection officer's
+  // report; and every module's declared encrypted columns for the record of processing activities.
+  dataprotection::PersonalDataSources dp_sources;
+  dp_sources.push_back({"cases", [c, names = cases_dir->institution_names](const std::string& rut)
+                                     -> Result<std::vector<dataprotection::Section>> {
+    auto reg = c->find<cases::Service>();
+    if (!reg) return fail(Error::unavailable());
+    static const std::map<std::string, std::string> kinds = {
+        {"contact", "Contacto"}, {"complaint", "Denuncia"}, {"risk_assessment", "Evaluación de riesgo"},
+        {"protective_order", "Medida de protección"}, {"order_breach", "Incumplimiento de medida"}, {"referral", "Derivación"},
+        {"shelter_entry", "Ingreso a casa de acogida"}, {"shelter_exit", "Egreso de casa de acogida"}, {"closure", "Cierre"}};
+    static const std::map<std::string, std::string> roles = {{"victim", "víctima"}, {"aggressor", "persona denunciada"}, {"child", "niña o niño"}};
+    return store::with_session<std::vector<dataprotection::Section>>(
+        reg->db(), [&](soci::session& s) -> Result<std::vector<dataprotection::Section>> {
+          cases::Repository repo(c->keys);
+          std::vector<dataprotection::Section> out;
+          for (auto pid : repo.persons_by_run(s, rut)) {
+            const auto h = reg->history(s, pid);
+            std::set<int64_t> inst;
+            for (const auto& r : h.records) inst.insert(r.institution_id);
+            const auto inst_names = names(inst);
+            dataprotection::Section sec{"cases", "Registro único de casos (persona " + std::to_string(pid) + ")",
+                                        std::to_string(h.records.size()) + " registros en los que aparece. El detalle de cada registro "
+                                        "contiene datos de otras personas: se entrega revisado, no en este informe.", {}};
+            for (const auto& r : h.records) {
+              std::string role;
+              for (const auto& p : r.persons)
+                if (p.person_id == pid) role = roles.count(p.role) ? roles.at(p.role) : p.role;
+              auto in = inst_names.find(r.institution_id);
+              sec.items.push_back({{"record_id", r.id}, {"kind", r.kind}, {"kind_name", kinds.count(r.kind) ? kinds.at(r.kind) : r.kind},
+                                   {"occurred", format_date_cl(r.occurred_at)}, {"role", role},
+                                   {"institution", in == inst_names.end() ? std::string() : in->second}});
+            }
+            out.push_back(std::move(sec));
+          }
+          return out;
+        });
+  }});
+  dp_sources.push_back({"directoras", [c](const std::string& rut) -> Result<std::vector<dataprotection::Section>> {
+    auto reg = c->find<directoras::Service>();
+    if (!reg) return fail(Error::unavailable());
+    return store::with_session<std::vector<dataprotection::Section>>(
+        reg->db(), [&](soci::session& s) -> Result<std::vector<dataprotection::Section>> {
+          std::vector<dataprotection::Section> out;
+          auto id = reg->repo().by_rut(s, rut);
+          if (!id) return out;
+          auto p = reg->repo().find(s, *id);
+          if (!p) return out;
+          const auto views = reg->repo().views(s, *id);
+          dataprotection::Section sec{"directoras", "Registro de Directoras",
+                                      "Perfil inscrito, con sus datos de contacto y las " + std::to_string(views.size()) +
+                                          " consultas de empresas.", {}};
+          sec.items.push_back({{"full_name", p->full_name}, {"email", p->email}, {"phone", p->phone}, {"birth_year", p->birth_year},
+                               {"degree", p->degree}, {"region_id", p->region_id}, {"contactable", p->contactable},
+                               {"updated", format_date_cl(p->updated_at)}});
+          for (const auto& v : views)
+            sec.items.push_back({{"viewed_at", format_datetime_cl(v.at)}, {"institution", v.institution_name}, {"kind", v.kind}});
+          out.push_back(std::move(sec));
+          return out;
+        });
+  }});
+  ctx.provide(std::make_shared<dataprotection::PersonalDataSources>(std::move(dp_sources)));
+  ctx.provide(std::make_shared<dataprotection::Inventory>([] {
+    std::vector<dataprotection::DeclaredField> out;
+    for (const auto& m : modules())
+      if (m.encrypted_fields)
+        for (const auto& f : m.encrypted_fields()) out.push_back({m.name, f.table, f.column, f.what, !f.blind_indexes.empty()});
+    return out;
+  }));
 }
 
 // Routes of the server itself (health, metrics, API description), public like a module's.

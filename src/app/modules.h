@@ -22,6 +22,7 @@ namespace eq::care        { kernel::Module module(); }
 namespace eq::indicators  { kernel::Module module(); }
 namespace eq::directoras  { kernel::Module module(); }
 namespace eq::account     { kernel::Module module(); }
+namespace eq::dataprotection { kernel::Module module(); }
 // clang-format on
 
 namespace eq::app {
@@ -41,7 +42,8 @@ inline std::vector<kernel::Module> modules() {
           channels::module(),  chat::module(),   care::module(),
           pharmacy::module(),
           indicators::module(), directoras::module(),
-          account::module()};
+          account::module(),
+          dataprotection::module()};
 }
 
 }  // namespace eq::app

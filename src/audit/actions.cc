@@ -192,6 +192,17 @@ const std::vector<ActionLabel>& action_labels() {
       {"account.milestone_create", "Registro de un hito regional", "Cuenta pública"},
       {"account.milestone_update", "Modificación de un hito regional", "Cuenta pública"},
       {"account.milestones_read", "Consulta de los hitos de una región", "Cuenta pública"},
+      // Data protection (Ley 21.719)
+      {"dataprotection.request_create", "Registro de una solicitud de derechos sobre datos personales", "Protección de datos"},
+      {"dataprotection.request_read", "Consulta de una solicitud de derechos sobre datos personales", "Protección de datos"},
+      {"dataprotection.request_analizar", "Solicitud de datos personales pasada a análisis", "Protección de datos"},
+      {"dataprotection.request_prorrogar", "Prórroga del plazo de una solicitud de datos personales", "Protección de datos"},
+      {"dataprotection.request_responder", "Respuesta a una solicitud de datos personales", "Protección de datos"},
+      {"dataprotection.request_denegar", "Denegación con causal de una solicitud de datos personales", "Protección de datos"},
+      {"dataprotection.request_step", "Intento de tramitar una solicitud de datos personales", "Protección de datos"},
+      {"dataprotection.request_overdue", "Solicitud de datos personales vencida sin respuesta", "Protección de datos"},
+      {"dataprotection.report_read", "Consulta del informe de datos personales de una persona", "Protección de datos"},
+      {"dataprotection.report_download", "Descarga del informe de datos personales (portabilidad)", "Protección de datos"},
   };
   return labels;
 }

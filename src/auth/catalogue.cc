@@ -33,6 +33,7 @@ const std::vector<Permission>& permissions() {
       {"registries.directoras.profile", "Inscribirse en el Registro de Directoras y mantener su perfil"},
       {"account.edit", "Redactar y publicar la Cuenta Pública Participativa"},
       {"account.milestones", "Registrar los hitos de su región para la cuenta pública"},
+      {"dataprotection.manage", "Tramitar las solicitudes de derechos sobre datos personales (Ley 21.719) y ver el registro de tratamiento"},
   };
   return all;
 }
@@ -68,6 +69,9 @@ const std::vector<Role>& roles() {
       // A woman registered on her own behalf: she holds her own RUT and contact details only.
       {"board_candidate", "Candidata del Registro de Directoras", "Mantiene su perfil en el Registro de Directoras y ve quién lo consultó.",
        false, {"registries.directoras.profile"}},
+      // Reads what every module holds about a person when she asks: second factor.
+      {"dpo", "Delegada de protección de datos", "Tramita las solicitudes de derechos de la Ley 21.719 y lleva el registro de tratamiento.",
+       true, {"dataprotection.manage"}},
   };
   return all;
 }
@@ -113,6 +117,7 @@ const std::vector<Grant>& grants() {
       {"house_staff", Granter::institution_admin, {"sernameg_centre", "civil_society"}},
       {"steward", Granter::institution_admin, {"ministry", "public_service"}},
       {"board_candidate", Granter::system_admin, {"individual"}},
+      {"dpo", Granter::system_admin, {"ministry"}},
   };
   return all;
 }
