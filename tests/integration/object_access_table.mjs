@@ -318,4 +318,14 @@ export const CLASSES = {
   'GET /api/v1/account/milestones': { kind: 'none', why: 'a region\'s milestones (public once published); a SEREMI is held to her own region by account/access (403, account.test.mjs)' },
   'POST /api/v1/account/milestones': { kind: 'none', why: 'a milestone of the caller\'s own region; another region is refused by account/access (403, account.test.mjs)' },
   'PUT /api/v1/account/milestones/{id}': { kind: 'none', why: 'a region\'s milestone; the SEREMI of another region is refused by account/access (403, account.test.mjs)' },
+  // ---- Ley 21.719 data-subject requests (issue 20 item 4): the ministry is the controller; its
+  // data-protection officers (dataprotection.manage, granted only in the ministry) handle every
+  // request (dataprotection/access.h); any other role is refused by the route table (403,
+  // dataprotection.test.mjs), a case worker included.
+  'GET /api/v1/dataprotection/vocabularies': { kind: 'none', why: 'fixed lists (rights, states, legal causals), no person' },
+  'GET /api/v1/dataprotection/requests': { kind: 'none', why: 'the ministry\'s register for its DPO: kinds, dates and states, no identity' },
+  'GET /api/v1/dataprotection/requests/{id}': { kind: 'none', why: 'a request to the ministry as controller, for its DPO only (read audited; dataprotection.test.mjs)' },
+  'POST /api/v1/dataprotection/requests/{id}/steps': { kind: 'none', why: 'the DPO handles the ministry\'s requests; every step audited (dataprotection.test.mjs)' },
+  'GET /api/v1/dataprotection/requests/{id}/report': { kind: 'none', why: 'the requester\'s own data, compiled for the DPO from a registered request; refused after a denial; audited (dataprotection.test.mjs)' },
+  'GET /api/v1/dataprotection/ropa': { kind: 'none', why: 'the record of processing activities: tables and columns, no person' },
 };
