@@ -90,9 +90,14 @@ Result<SubjectRequest> read_request(const Request& req, const std::string& today
   r.requester_name = *name;
   TRY(detail, in.text("detail", {.required = true, .max_chars = 2000}));
   r.detail = *detail;
-  TRY(received, in.text("received_on", {.required = true, .max_chars = 10}));
+  TRY(received_text, in.text("received_on", {.required = true, .max_chars = 10}));
+  // "2026-12-01", or as people write it in Chile: "01-12-2026".
+  std::string received_iso = *received_text;
+  if (received_iso.size() == 10 && received_iso[2] == '-' && received_iso[5] == '-')
+    received_iso = received_iso.substr(6, 4) + "-" + received_iso.substr(3, 2) + "-" + received_iso.substr(0, 2);
+  const std::string* received = &received_iso;
   if (!civil_days(*received))
-    return fail(Error::invalid("received_on", "La fecha de recepción debe ser un día válido con la forma AAAA-MM-DD (ejemplo: 2026-12-01).",
+    return fail(Error::invalid("received_on", "La fecha de recepción debe ser un día válido (ejemplo: 01-12-2026).",
                                "invalid_date"));
   if (*received > today) return fail(Error::invalid("received_on", "La fecha de recepción no puede ser futura.", "future_date"));
   // Ley 21.719 rige desde el 1 de diciembre de 2026: an earlier request is not under its deadlines.

@@ -39,7 +39,10 @@ const step = (id, body) => dpo.post(`/api/v1/dataprotection/requests/${id}/steps
 
 describe('the register', () => {
   test('the deadline is 30 calendar days from receipt; one extension of 30 needs a reason', async () => {
-    const r = await create({ kind: 'acceso' });
+    // The date as people write it in Chile is read too.
+    const [y, m, d] = today.split('-');
+    const r = await create({ kind: 'acceso', received_on: `${d}-${m}-${y}` });
+    assert.equal(r.received_on, today);
     assert.equal(r.state, 'recibida');
     assert.equal(r.deadline_on, plus(today, 30));
     assert.equal(r.days_left, 30);
@@ -71,6 +74,7 @@ describe('the register', () => {
     assertApiError(assert, await post({ rut: 'abc' }), 422, 'invalid_rut', 'rut');
     assertApiError(assert, await post({ kind: 'olvido' }), 422, undefined, 'kind');
     assertApiError(assert, await post({ received_on: '2026-02-31' }), 422, 'invalid_date', 'received_on');
+    assertApiError(assert, await post({ received_on: '31-02-2027' }), 422, 'invalid_date', 'received_on');
     assertApiError(assert, await post({ received_on: plus(today, 1) }), 422, 'future_date', 'received_on');
     assertApiError(assert, await post({ received_on: '2026-11-30' }), 422, 'before_law', 'received_on');
     assertApiError(assert, await post({ requester_name: '' }), 422, undefined, 'requester_name');

@@ -54,6 +54,9 @@ const CareBoard = lazyPage(() => import('../care/BoardPage'));
 const DirSearch = lazyPage(() => import('../directoras/SearchPage'));
 const DirProfile = lazyPage(() => import('../directoras/ProfilePage'));
 const DirMine = lazyPage(() => import('../directoras/MyProfilePage'));
+const DpRequests = lazyPage(() => import('../dataprotection/RequestsPage'));
+const DpRequest = lazyPage<{ requestId: string }>(() => import('../dataprotection/RequestPage'));
+const DpRopa = lazyPage(() => import('../dataprotection/RopaPage'));
 const IndReport = lazyPage(() => import('../indicators/ReportPage'));
 const IndCatalogue = lazyPage(() => import('../indicators/CataloguePage'));
 const IndIndicator = lazyPage<{ indicatorId: string }>(() => import('../indicators/IndicatorPage'));
@@ -130,6 +133,9 @@ const ROUTES: RouteDef[] = [
   { pattern: '/cuenta-publica/editor', anyPermission: ['account.edit'], render: () => <AccountEditor /> },
   { pattern: '/cuenta-publica/hitos', anyPermission: ['account.milestones'], render: () => <AccountMilestones /> },
   { pattern: '/cuenta-publica/:id', public: true, render: (p) => <AccountPublic editionId={p.id!} /> },
+  { pattern: '/datos-personales/solicitudes', anyPermission: ['dataprotection.manage'], render: () => <DpRequests /> },
+  { pattern: '/datos-personales/solicitudes/:id', anyPermission: ['dataprotection.manage'], render: (p) => <DpRequest requestId={p.id!} /> },
+  { pattern: '/datos-personales/registro', anyPermission: ['dataprotection.manage'], render: () => <DpRopa /> },
 ];
 
 function NotFound() {

@@ -51,6 +51,7 @@ const NAV: NavItem[] = [
   { href: '/cuenta-publica', label: 'Cuenta pública', show: () => true },
   { href: '/cuenta-publica/editor', label: 'Editor de la cuenta', show: (s) => hasPermission(s, 'account.edit') },
   { href: '/cuenta-publica/hitos', label: 'Hitos regionales', show: (s) => s.status === 'signed-in' && !!s.session.user.region_id && hasPermission(s, 'account.milestones') },
+  { href: '/datos-personales/solicitudes', label: 'Datos personales', show: (s) => hasPermission(s, 'dataprotection.manage') },
   { href: '/mi-cuenta', label: 'Mi cuenta', show: signedIn },
   { href: '/mis-sesiones', label: 'Mis sesiones', show: signedIn },
 ];
