@@ -203,6 +203,9 @@ const std::vector<ActionLabel>& action_labels() {
       {"dataprotection.request_overdue", "Solicitud de datos personales vencida sin respuesta", "Protección de datos"},
       {"dataprotection.report_read", "Consulta del informe de datos personales de una persona", "Protección de datos"},
       {"dataprotection.report_download", "Descarga del informe de datos personales (portabilidad)", "Protección de datos"},
+      {"dataprotection.breach_create", "Registro de una brecha de seguridad de datos personales", "Protección de datos"},
+      {"dataprotection.breach_notify_agencia", "Notificación de una brecha a la Agencia de Protección de Datos Personales", "Protección de datos"},
+      {"dataprotection.breach_notify_titulares", "Comunicación de una brecha a los titulares afectados", "Protección de datos"},
   };
   return labels;
 }

@@ -25,6 +25,20 @@ Result<std::vector<nlohmann::json>> home_items(Service& svc, const http::Request
     out.push_back({{"kind", "metric"}, {"title", "Solicitudes de derechos en trámite (Ley 21.719)"},
                    {"detail", "Acceso, rectificación, supresión, oposición, portabilidad y bloqueo, con su plazo legal."},
                    {"value", open}, {"link", "/datos-personales/solicitudes"}, {"severity", "info"}});
+    int64_t breaches = 0, late_breaches = 0;
+    const int64_t now = now_ms();
+    for (const auto& b : svc.repo().breaches(**lease)) {
+      ++breaches;
+      if (breach_notice_overdue(b, now)) ++late_breaches;
+    }
+    if (late_breaches > 0)
+      out.push_back({{"kind", "task"}, {"title", "Brechas sin notificar a la Agencia"},
+                     {"detail", "Pasaron más de 72 horas desde su detección sin notificación registrada: la ley exige notificar sin "
+                                "dilaciones indebidas."},
+                     {"value", late_breaches}, {"link", "/datos-personales/brechas"}, {"severity", "danger"}});
+    out.push_back({{"kind", "metric"}, {"title", "Registro de brechas de seguridad"},
+                   {"detail", "Brechas registradas, con su notificación a la Agencia de Protección de Datos Personales y a los titulares."},
+                   {"value", breaches}, {"link", "/datos-personales/brechas"}, {"severity", "info"}});
     out.push_back({{"kind", "task"}, {"title", "Registro de actividades de tratamiento"},
                    {"detail", "Qué datos personales guarda cada módulo y cómo se protegen, generado del contrato de los módulos."},
                    {"value", nullptr}, {"link", "/datos-personales/registro"}, {"severity", "info"}});

@@ -26,8 +26,18 @@ std::vector<store::Migration> migrations() {
        "CREATE TABLE dataprotection_events (id {{pk}}, request_id {{bigint}} NOT NULL REFERENCES dataprotection_requests(id), "
        "at {{bigint}} NOT NULL, user_id {{bigint}} NOT NULL, from_state TEXT NOT NULL, to_state TEXT NOT NULL, note_enc TEXT NOT NULL)",
        "CREATE INDEX dataprotection_events_request ON dataprotection_events(request_id, at)"}));
+  out.push_back(store::sql_migration(
+      "dataprotection", 2, "breach register and its notifications",
+      {// Categories and counts, never names: the register itself holds no personal data.
+       "CREATE TABLE dataprotection_breaches (id {{pk}}, detected_at {{bigint}} NOT NULL, nature TEXT NOT NULL, "
+       "data_categories TEXT NOT NULL, subjects TEXT NOT NULL, subjects_affected {{bigint}} NOT NULL, consequences TEXT NOT NULL, "
+       "measures TEXT NOT NULL, agency_notified_at {{bigint}}, agency_note TEXT NOT NULL, subjects_notified_at {{bigint}}, "
+       "subjects_note TEXT NOT NULL, created_by {{bigint}} NOT NULL, created_at {{bigint}} NOT NULL)",
+       "CREATE INDEX dataprotection_breaches_detected ON dataprotection_breaches(detected_at)"}));
   return out;
 }
+
+bool breach_notice_overdue(const Breach& b, int64_t now) { return !b.agency_notified_at && now - b.detected_at > kBreachNoticeTargetMs; }
 
 store::EncryptedFields encrypted_fields() {
   auto rut_index = [](const std::string& plain) -> std::optional<std::string> {

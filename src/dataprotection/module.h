@@ -77,6 +77,23 @@ struct Event {
   std::string from_state, to_state, note;
 };
 
+// ---------------------------------------------------------------- breaches
+// The law asks to notify the Agency "sin dilaciones indebidas" and names no hour count; this is the
+// ministry's own internal target, after which an unnotified breach is flagged.
+inline constexpr int64_t kBreachNoticeTargetMs = 72LL * 3600 * 1000;
+
+struct Breach {
+  int64_t id = 0;
+  int64_t detected_at = 0;  // UTC ms
+  std::string nature, data_categories, subjects, consequences, measures;  // no names of people
+  int64_t subjects_affected = 0;                                          // estimated
+  std::optional<int64_t> agency_notified_at, subjects_notified_at;
+  std::string agency_note, subjects_note;
+  int64_t created_by = 0, created_at = 0;
+};
+// Whether the Agency's notification is late at `now` (not notified and past the internal target).
+bool breach_notice_overdue(const Breach& b, int64_t now);
+
 std::vector<store::Migration> migrations();
 store::EncryptedFields encrypted_fields();
 
@@ -116,6 +133,11 @@ class Repository {
   // Open requests whose deadline is before `today` and not flagged yet.
   std::vector<int64_t> overdue_unflagged(soci::session& s, const std::string& today) const;
   void flag_overdue(soci::session& s, int64_t id, int64_t at) const;
+  int64_t insert_breach(soci::session& s, const Breach& b) const;
+  std::optional<Breach> find_breach(soci::session& s, int64_t id) const;
+  std::vector<Breach> breaches(soci::session& s) const;
+  // to: "agencia" or "titulares".
+  void notify_breach(soci::session& s, int64_t id, const std::string& to, int64_t at, const std::string& note) const;
 
  private:
   const crypto::Keys& keys_;
@@ -139,6 +161,9 @@ class Service {
   Result<nlohmann::json> report(const http::Request& req, int64_t id, bool download);
   // The record of processing activities.
   nlohmann::json ropa() const;
+  Result<Breach> create_breach(const http::Request& req, Breach b);
+  // Records the notification to the Agency or to the subjects; 409 when already recorded.
+  Result<Breach> notify_breach(const http::Request& req, int64_t id, const std::string& to, const std::string& note);
   // Flags open requests past their deadline (the job); returns how many it flagged.
   Result<int> flag_overdue(int64_t now);
 

@@ -123,4 +123,69 @@ void Repository::flag_overdue(soci::session& s, int64_t id, int64_t at) const {
   Query("UPDATE dataprotection_requests SET overdue_flagged_at = :at WHERE id = :id").bind("at", static_cast<LL>(at)).bind("id", static_cast<LL>(id)).exec(s);
 }
 
+namespace {
+const char* kBreachCols =
+    "id, detected_at, nature, data_categories, subjects, subjects_affected, consequences, measures, agency_notified_at, agency_note, "
+    "subjects_notified_at, subjects_note, created_by, created_at";
+Breach breach_from(const soci::row& r) {
+  Breach b;
+  b.id = get_int(r, 0);
+  b.detected_at = get_int(r, 1);
+  b.nature = get_str(r, 2);
+  b.data_categories = get_str(r, 3);
+  b.subjects = get_str(r, 4);
+  b.subjects_affected = get_int(r, 5);
+  b.consequences = get_str(r, 6);
+  b.measures = get_str(r, 7);
+  b.agency_notified_at = get_opt_int(r, 8);
+  b.agency_note = get_str(r, 9);
+  b.subjects_notified_at = get_opt_int(r, 10);
+  b.subjects_note = get_str(r, 11);
+  b.created_by = get_int(r, 12);
+  b.created_at = get_int(r, 13);
+  return b;
+}
+}  // namespace
+
+int64_t Repository::insert_breach(soci::session& s, const Breach& b) const {
+  return *Query("INSERT INTO dataprotection_breaches (detected_at, nature, data_categories, subjects, subjects_affected, consequences, "
+                "measures, agency_note, subjects_note, created_by, created_at) VALUES (:d, :n, :c, :s, :k, :q, :m, '', '', :by, :at) "
+                "RETURNING id")
+              .bind("d", static_cast<LL>(b.detected_at))
+              .bind("n", b.nature)
+              .bind("c", b.data_categories)
+              .bind("s", b.subjects)
+              .bind("k", static_cast<LL>(b.subjects_affected))
+              .bind("q", b.consequences)
+              .bind("m", b.measures)
+              .bind("by", static_cast<LL>(b.created_by))
+              .bind("at", static_cast<LL>(b.created_at))
+              .scalar(s);
+}
+
+std::optional<Breach> Repository::find_breach(soci::session& s, int64_t id) const {
+  std::optional<Breach> out;
+  Query(std::string("SELECT ") + kBreachCols + " FROM dataprotection_breaches WHERE id = :id")
+      .bind("id", static_cast<LL>(id))
+      .each(s, [&](const soci::row& r) { out = breach_from(r); });
+  return out;
+}
+
+std::vector<Breach> Repository::breaches(soci::session& s) const {
+  std::vector<Breach> out;
+  Query(std::string("SELECT ") + kBreachCols + " FROM dataprotection_breaches ORDER BY detected_at DESC, id DESC")
+      .each(s, [&](const soci::row& r) { out.push_back(breach_from(r)); });
+  return out;
+}
+
+void Repository::notify_breach(soci::session& s, int64_t id, const std::string& to, int64_t at, const std::string& note) const {
+  // Two fixed statements: the column name never comes from input.
+  Query(to == "agencia" ? "UPDATE dataprotection_breaches SET agency_notified_at = :at, agency_note = :n WHERE id = :id"
+                        : "UPDATE dataprotection_breaches SET subjects_notified_at = :at, subjects_note = :n WHERE id = :id")
+      .bind("at", static_cast<LL>(at))
+      .bind("n", note)
+      .bind("id", static_cast<LL>(id))
+      .exec(s);
+}
+
 }  // namespace eq::dataprotection

@@ -109,6 +109,49 @@ Result<SubjectRequest> read_request(const Request& req, const std::string& today
   return r;
 }
 
+Json breach_json(const Breach& b, int64_t now) {
+  auto at = [](const std::optional<int64_t>& v) { return v ? Json(format_datetime_cl(*v)) : Json(nullptr); };
+  return {{"id", b.id},
+          {"detected_at", iso8601_utc(b.detected_at)},
+          {"detected", format_datetime_cl(b.detected_at)},
+          {"nature", b.nature},
+          {"data_categories", b.data_categories},
+          {"subjects", b.subjects},
+          {"subjects_affected", b.subjects_affected},
+          {"consequences", b.consequences},
+          {"measures", b.measures},
+          {"agency_notified", at(b.agency_notified_at)},
+          {"agency_note", b.agency_note},
+          {"subjects_notified", at(b.subjects_notified_at)},
+          {"subjects_note", b.subjects_note},
+          {"agency_overdue", breach_notice_overdue(b, now)},
+          {"target_hours", kBreachNoticeTargetMs / 3600000}};
+}
+
+Result<Breach> read_breach(const Request& req, int64_t now) {
+  TRY(body, http::json_object_body(req));
+  http::FieldReader in(*body);
+  Breach b;
+  TRY(detected, in.text("detected_at", {.required = true, .max_chars = 40}));
+  TRY(at, parse_iso8601(*detected, "detected_at"));
+  if (*at > now + 5 * 60 * 1000) return fail(Error::invalid("detected_at", "El momento de detección no puede ser futuro.", "future_date"));
+  b.detected_at = *at;
+  TRY(nature, in.text("nature", {.required = true, .max_chars = 2000}));
+  b.nature = *nature;
+  TRY(cats, in.text("data_categories", {.required = true, .max_chars = 1000}));
+  b.data_categories = *cats;
+  TRY(subjects, in.text("subjects", {.required = true, .max_chars = 1000}));
+  b.subjects = *subjects;
+  TRY(n, in.integer("subjects_affected", {.required = true, .min = 0, .max = 100'000'000}));
+  b.subjects_affected = **n;
+  TRY(cons, in.text("consequences", {.required = true, .max_chars = 2000}));
+  b.consequences = *cons;
+  TRY(measures, in.text("measures", {.required = true, .max_chars = 2000}));
+  b.measures = *measures;
+  if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
+  return b;
+}
+
 }  // namespace
 
 void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
@@ -192,6 +235,40 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                 if (download)
                   res.headers.emplace_back("Content-Disposition", "attachment; filename=\"datos-personales-solicitud-" + std::to_string(*id) + ".json\"");
                 return res;
+              }});
+  router.add({"GET", "/api/v1/dataprotection/breaches", "dataprotection.manage",
+              "Registro de brechas de seguridad con sus notificaciones (las atrasadas marcadas)", "dataprotection",
+              [svc](Request&) -> Result<Response> {
+                const int64_t now = now_ms();
+                return store::with_session<Response>(svc->db(), [&](soci::session& s) -> Result<Response> {
+                  Json items = Json::array();
+                  int late = 0;
+                  for (const auto& b : svc->repo().breaches(s)) {
+                    late += breach_notice_overdue(b, now);
+                    items.push_back(breach_json(b, now));
+                  }
+                  return Response::json({{"items", items}, {"agency_overdue", late}});
+                });
+              }});
+  router.add({"POST", "/api/v1/dataprotection/breaches", "dataprotection.manage",
+              "Registrar una brecha: detección, naturaleza, categorías de datos y de titulares, consecuencias y medidas",
+              "dataprotection", [svc](Request& req) -> Result<Response> {
+                const int64_t now = now_ms();
+                TRY(b, read_breach(req, now));
+                TRY(saved, svc->create_breach(req, *b));
+                return Response::json({{"breach", breach_json(*saved, now)}}, 201);
+              }});
+  router.add({"POST", "/api/v1/dataprotection/breaches/{id}/notifications", "dataprotection.manage",
+              "Registrar la notificación de una brecha a la Agencia (to=agencia) o a los titulares (to=titulares), con su nota",
+              "dataprotection", [svc](Request& req) -> Result<Response> {
+                TRY(id, id_of(req));
+                TRY(body, http::json_object_body(req));
+                http::FieldReader in(*body);
+                TRY(to, in.one_of("to", true, {"agencia", "titulares"}));
+                TRY(note, in.text("note", {.required = true, .max_chars = 1000}));
+                if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
+                TRY(saved, svc->notify_breach(req, *id, *to, *note));
+                return Response::json({{"breach", breach_json(*saved, now_ms())}});
               }});
   router.add({"GET", "/api/v1/dataprotection/ropa", "dataprotection.manage",
               "Registro de actividades de tratamiento, generado del contrato de cada módulo", "dataprotection",

@@ -142,6 +142,33 @@ nlohmann::json Service::ropa() const {
           {"activities", activities}};
 }
 
+Result<Breach> Service::create_breach(const http::Request& req, Breach b) {
+  return db_.transaction<Breach>([&](soci::session& s) -> Result<Breach> {
+    b.created_by = req.who().user_id;
+    b.created_at = now_ms();
+    b.id = repo_.insert_breach(s, b);
+    auto e = audit::Log::from(req, "dataprotection.breach_create", "dataprotection_breach:" + std::to_string(b.id));
+    e.detail = std::to_string(b.subjects_affected) + " titulares afectados (estimado)";
+    audit_.append(s, e);
+    return b;
+  });
+}
+
+Result<Breach> Service::notify_breach(const http::Request& req, int64_t id, const std::string& to, const std::string& note) {
+  return db_.transaction<Breach>([&](soci::session& s) -> Result<Breach> {
+    auto b = repo_.find_breach(s, id);
+    if (!b || !req.who().can("dataprotection.manage")) return fail(Error::not_found("La brecha no existe."));
+    const bool done = to == "agencia" ? b->agency_notified_at.has_value() : b->subjects_notified_at.has_value();
+    if (done)
+      return fail(Error::conflict("already_notified", to == "agencia" ? "La notificación a la Agencia ya está registrada."
+                                                                      : "La comunicación a los titulares ya está registrada.", "to"));
+    const int64_t at = now_ms();
+    repo_.notify_breach(s, id, to, at, note);
+    audit_.append(s, audit::Log::from(req, "dataprotection.breach_notify_" + to, "dataprotection_breach:" + std::to_string(id)));
+    return *repo_.find_breach(s, id);
+  });
+}
+
 Result<int> Service::flag_overdue(int64_t now) {
   return db_.transaction<int>([&](soci::session& s) -> Result<int> {
     const auto ids = repo_.overdue_unflagged(s, today_cl(now));

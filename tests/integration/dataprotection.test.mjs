@@ -156,6 +156,46 @@ describe('the register', () => {
   });
 });
 
+describe('breach register', () => {
+  const breach = (over = {}) => ({
+    detected_at: new Date(Date.now() - 3_600_000).toISOString(), nature: 'Un computador con planillas de atención fue robado.',
+    data_categories: 'Identificación y datos de salud', subjects: 'Mujeres atendidas en un centro', subjects_affected: 40,
+    consequences: 'Riesgo de que el agresor conozca la dirección de la víctima.', measures: 'Cambio de claves; aviso a Carabineros.', ...over,
+  });
+  test('a breach is registered, notified to the Agency and to the subjects once each; a late notification is flagged', async () => {
+    const bad = await dpo.post('/api/v1/dataprotection/breaches', breach({ detected_at: '2026-12-01T10:00' }));
+    assertApiError(assert, bad, 422, 'invalid_date', 'detected_at');
+    assertApiError(assert, await dpo.post('/api/v1/dataprotection/breaches', breach({ nature: '' })), 422, undefined, 'nature');
+    assertApiError(assert, await dpo.post('/api/v1/dataprotection/breaches', breach({ subjects_affected: -1 })), 422, undefined, 'subjects_affected');
+    const r = await dpo.post('/api/v1/dataprotection/breaches', breach());
+    assert.equal(r.status, 201, r.text);
+    const id = r.json.breach.id;
+    assert.equal(r.json.breach.agency_overdue, false);
+    assert.equal(r.json.breach.agency_notified, null);
+    // Detected four days ago and not notified: past the ministry's 72-hour target.
+    const late = await dpo.post('/api/v1/dataprotection/breaches', breach({ detected_at: new Date(Date.now() - 4 * 86_400_000).toISOString() }));
+    assert.equal(late.json.breach.agency_overdue, true);
+    const list = await dpo.get('/api/v1/dataprotection/breaches');
+    assert.ok(list.json.agency_overdue >= 1);
+
+    const notify = (body) => dpo.post(`/api/v1/dataprotection/breaches/${id}/notifications`, body);
+    assertApiError(assert, await notify({ to: 'agencia' }), 422, undefined, 'note');
+    assertApiError(assert, await notify({ to: 'prensa', note: 'x' }), 422, undefined, 'to');
+    const a = await notify({ to: 'agencia', note: 'Formulario de la Agencia, folio 123.' });
+    assert.equal(a.status, 200, a.text);
+    assert.ok(a.json.breach.agency_notified);
+    assertApiError(assert, await notify({ to: 'agencia', note: 'otra vez' }), 409, 'already_notified', 'to');
+    const t = await notify({ to: 'titulares', note: 'Carta certificada y llamada a cada mujer.' });
+    assert.ok(t.json.breach.subjects_notified && t.json.breach.agency_notified, t.text);
+    assertApiError(assert, await dpo.post('/api/v1/dataprotection/breaches/999999/notifications', { to: 'agencia', note: 'x' }), 404, 'not_found');
+    assert.equal((await worker.get('/api/v1/dataprotection/breaches')).status, 403);
+    assert.equal((await worker.post(`/api/v1/dataprotection/breaches/${id}/notifications`, { to: 'titulares', note: 'x' })).status, 403);
+    const audited = (await auditEntries(admin, 'action=dataprotection.breach')).filter((e) => e.object === `dataprotection_breach:${id}`);
+    assert.deepEqual(audited.map((e) => e.action).sort(),
+      ['dataprotection.breach_create', 'dataprotection.breach_notify_agencia', 'dataprotection.breach_notify_titulares']);
+  });
+});
+
 describe('record of processing activities', () => {
   test('generated from every module\'s declared encrypted columns', async () => {
     const r = await dpo.get('/api/v1/dataprotection/ropa');

@@ -327,5 +327,7 @@ export const CLASSES = {
   'GET /api/v1/dataprotection/requests/{id}': { kind: 'none', why: 'a request to the ministry as controller, for its DPO only (read audited; dataprotection.test.mjs)' },
   'POST /api/v1/dataprotection/requests/{id}/steps': { kind: 'none', why: 'the DPO handles the ministry\'s requests; every step audited (dataprotection.test.mjs)' },
   'GET /api/v1/dataprotection/requests/{id}/report': { kind: 'none', why: 'the requester\'s own data, compiled for the DPO from a registered request; refused after a denial; audited (dataprotection.test.mjs)' },
+  'GET /api/v1/dataprotection/breaches': { kind: 'none', why: 'the ministry\'s breach register: categories and counts, never names' },
+  'POST /api/v1/dataprotection/breaches/{id}/notifications': { kind: 'none', why: 'the DPO records the ministry\'s own notifications of a breach (dataprotection.test.mjs)' },
   'GET /api/v1/dataprotection/ropa': { kind: 'none', why: 'the record of processing activities: tables and columns, no person' },
 };

@@ -74,3 +74,31 @@ test('the DPO registers a request, sees its deadline, and refuses a deletion wit
   assertNoPageErrors(page, assert);
   await logout(page);
 });
+
+test('the DPO registers a breach and its notification to the Agency', async () => {
+  const page = await newPage(browser);
+  await login(page, 'dpo@equidad.demo', { totpExpected: true });
+  await page.locator('a.home-link[href="/datos-personales/solicitudes"]').first().click();
+  await page.getByRole('link', { name: 'Brechas de seguridad' }).click();
+  await page.waitForURL(/\/datos-personales\/brechas$/);
+  await settle(page);
+  await page.getByRole('button', { name: 'Registrar brecha' }).click();
+  await page.locator('.field.has-error').first().waitFor();
+  const local = new Date(Date.now() - 2 * 3_600_000 - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+  await page.getByLabel('Detectada el (día y hora)').fill(local);
+  await page.getByLabel('Naturaleza de la brecha').fill('Robo de un computador con planillas de atención.');
+  await page.getByLabel('Categorías de datos afectados').fill('Identificación y salud');
+  await page.getByLabel('Categorías de titulares').fill('Mujeres atendidas en un centro');
+  await page.getByLabel('Titulares afectados (estimado)').fill('40');
+  await page.getByLabel('Consecuencias probables').fill('Que el agresor conozca la dirección de la víctima.');
+  await page.getByLabel('Medidas adoptadas o propuestas').fill('Cambio de claves y aviso a Carabineros.');
+  await page.getByRole('button', { name: 'Registrar brecha' }).click();
+  const card = page.locator('article[data-testid^="breach-"]').first();
+  await card.waitFor();
+  await card.getByLabel('Notificación a la Agencia: cómo se hizo').fill('Formulario de la Agencia, folio 123.');
+  await card.getByRole('button', { name: 'Registrar notificación a la Agencia' }).click();
+  await card.getByText(/Notificada el .*folio 123/).waitFor();
+  await shot(page, 'dataprotection-05-breach');
+  assertNoPageErrors(page, assert);
+  await logout(page);
+});

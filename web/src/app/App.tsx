@@ -57,6 +57,7 @@ const DirMine = lazyPage(() => import('../directoras/MyProfilePage'));
 const DpRequests = lazyPage(() => import('../dataprotection/RequestsPage'));
 const DpRequest = lazyPage<{ requestId: string }>(() => import('../dataprotection/RequestPage'));
 const DpRopa = lazyPage(() => import('../dataprotection/RopaPage'));
+const DpBreaches = lazyPage(() => import('../dataprotection/BreachesPage'));
 const IndReport = lazyPage(() => import('../indicators/ReportPage'));
 const IndCatalogue = lazyPage(() => import('../indicators/CataloguePage'));
 const IndIndicator = lazyPage<{ indicatorId: string }>(() => import('../indicators/IndicatorPage'));
@@ -136,6 +137,7 @@ const ROUTES: RouteDef[] = [
   { pattern: '/datos-personales/solicitudes', anyPermission: ['dataprotection.manage'], render: () => <DpRequests /> },
   { pattern: '/datos-personales/solicitudes/:id', anyPermission: ['dataprotection.manage'], render: (p) => <DpRequest requestId={p.id!} /> },
   { pattern: '/datos-personales/registro', anyPermission: ['dataprotection.manage'], render: () => <DpRopa /> },
+  { pattern: '/datos-personales/brechas', anyPermission: ['dataprotection.manage'], render: () => <DpBreaches /> },
 ];
 
 function NotFound() {

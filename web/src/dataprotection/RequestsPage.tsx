@@ -69,7 +69,12 @@ export default function RequestsPage() {
     <section class="dataprotection">
       <PageHeader title="Solicitudes de derechos sobre datos personales" eyebrow="Protección de datos · Ley 21.719"
         lead="Acceso, rectificación, supresión, oposición, portabilidad y bloqueo: cada solicitud con su plazo legal y su historia. Todo queda en la auditoría."
-        actions={<a class="btn btn-secondary" href="/datos-personales/registro">Registro de tratamiento</a>} />
+        actions={
+          <>
+            <a class="btn btn-secondary" href="/datos-personales/registro">Registro de tratamiento</a>{' '}
+            <a class="btn btn-secondary" href="/datos-personales/brechas">Brechas de seguridad</a>
+          </>
+        } />
       <ErrorAlert error={res.error} />
       {res.data && res.data.overdue > 0 && (
         <Notice kind="warning" title="Solicitudes vencidas">

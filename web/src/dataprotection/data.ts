@@ -75,3 +75,24 @@ export function isoFromCl(text: string): string {
   const m = /^(\d{1,2})[-/](\d{1,2})[-/](\d{4})$/.exec(text.trim());
   return m ? `${m[3]}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}` : text.trim();
 }
+
+export interface Breach {
+  id: number;
+  detected: string;
+  nature: string;
+  data_categories: string;
+  subjects: string;
+  subjects_affected: number;
+  consequences: string;
+  measures: string;
+  agency_notified: string | null;
+  agency_note: string;
+  subjects_notified: string | null;
+  subjects_note: string;
+  agency_overdue: boolean;
+  target_hours: number;
+}
+export const listBreaches = (signal?: AbortSignal) => api.get<{ items: Breach[]; agency_overdue: number }>(`${base}/breaches`, { signal });
+export const createBreach = (body: Record<string, string | number>) => api.post<{ breach: Breach }>(`${base}/breaches`, body);
+export const notifyBreach = (id: number, to: 'agencia' | 'titulares', note: string) =>
+  api.post<{ breach: Breach }>(`${base}/breaches/${id}/notifications`, { to, note });
