@@ -47,10 +47,10 @@ test('the DPO registers a request, sees its deadline, and refuses a deletion wit
   await page.getByTestId('dp-report').waitFor();
   await shot(page, 'dataprotection-02-request-report');
 
-  await page.getByLabel('Paso').selectOption('analizar');
+  await page.locator('select[name="action"]').selectOption('analizar');
   await page.getByRole('button', { name: 'Registrar el paso' }).click();
   await page.getByText('En análisis').first().waitFor();
-  await page.getByLabel('Paso').selectOption('denegar');
+  await page.locator('select[name="action"]').selectOption('denegar');
   await page.getByLabel('Fundamento que se comunica').fill('El registro es necesario para su protección mientras la medida esté vigente.');
   await page.getByRole('button', { name: 'Registrar el paso' }).click();
   await page.locator('.field.has-error').first().waitFor();
@@ -84,7 +84,8 @@ test('the DPO registers a breach and its notification to the Agency', async () =
   await settle(page);
   await page.getByRole('button', { name: 'Registrar brecha' }).click();
   await page.locator('.field.has-error').first().waitFor();
-  const local = new Date(Date.now() - 2 * 3_600_000 - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+  // Two hours ago on the browser's wall clock (its zone, not the test runner's).
+  const local = await page.evaluate(() => new Date(Date.now() - 2 * 3_600_000 - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16));
   await page.getByLabel('Detectada el (día y hora)').fill(local);
   await page.getByLabel('Naturaleza de la brecha').fill('Robo de un computador con planillas de atención.');
   await page.getByLabel('Categorías de datos afectados').fill('Identificación y salud');
