@@ -5,6 +5,7 @@
 import { useState } from 'preact/hooks';
 import { formatNumber } from '../app/format';
 import { Badge, ErrorAlert, Field, Loading, Notice, PageHeader, useAsync, useForm } from '../app/ui';
+import './dataprotection.css';
 import { TextAreaField } from '../app/widgets/TextAreaField';
 import { createBreach, listBreaches, notifyBreach, type Breach } from './data';
 

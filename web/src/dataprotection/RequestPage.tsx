@@ -2,7 +2,9 @@
 // (analysis, the one extension with its reason, the answer, or a refusal with its legal causal),
 // and the person's data report compiled from every module (audited), downloadable as JSON.
 import { useState } from 'preact/hooks';
+import { formatRun } from '../app/format';
 import { Badge, ErrorAlert, Loading, Notice, PageHeader, SelectField, useAsync, useForm } from '../app/ui';
+import './dataprotection.css';
 import { TextAreaField } from '../app/widgets/TextAreaField';
 import { getReport, getRequest, getVocabularies, reportDownloadUrl, stepRequest, type Report, type RequestDetail } from './data';
 
@@ -57,12 +59,19 @@ function Steps({ r, onDone }: { r: RequestDetail; onDone: (r: RequestDetail) => 
   );
 }
 
+// What each module calls its fields, as the person reads them ('' hides a code shown by its name).
+const LABELS: Record<string, string> = {
+  record_id: 'Registro N°', kind: '', kind_name: 'Tipo', occurred: 'Fecha', role: 'Calidad', institution: 'Institución',
+  full_name: 'Nombre', email: 'Correo', phone: 'Teléfono', birth_year: 'Año de nacimiento', degree: 'Título', region_id: 'Región',
+  contactable: 'Acepta ser contactada', updated: 'Actualizado', viewed_at: 'Consultado el',
+};
+
 function ReportView({ report }: { report: Report }) {
   return (
     <div class="card" data-testid="dp-report">
       <h2>Datos personales de {report.requester}</h2>
       <p class="muted">
-        RUT {report.rut} · {report.items} elementos en {report.sections.length} secciones. Esta consulta quedó registrada en la auditoría.
+        RUT {formatRun(report.rut)} · {report.items} elementos en {report.sections.length} secciones. Esta consulta quedó registrada en la auditoría.
       </p>
       {report.sections.length === 0 && <p>Ningún módulo guarda datos asociados a este RUT.</p>}
       {report.sections.map((s, i) => (
@@ -73,7 +82,8 @@ function ReportView({ report }: { report: Report }) {
             {s.items.map((it, j) => (
               <li key={j}>
                 {Object.entries(it)
-                  .map(([k, v]) => `${k}: ${String(v)}`)
+                  .filter(([k]) => LABELS[k] !== '')
+                  .map(([k, v]) => `${LABELS[k] ?? k}: ${typeof v === 'boolean' ? (v ? 'sí' : 'no') : String(v)}`)
                   .join(' · ')}
               </li>
             ))}

@@ -3,6 +3,7 @@
 import { useState } from 'preact/hooks';
 import { navigate, setQuery, useLocation } from '../app/router';
 import { Badge, DataTable, DateField, ErrorAlert, Field, Notice, PageHeader, SelectField, useAsync, useForm } from '../app/ui';
+import './dataprotection.css';
 import { TextAreaField } from '../app/widgets/TextAreaField';
 import { createRequest, getVocabularies, isoFromCl, listRequests, type RequestRow } from './data';
 

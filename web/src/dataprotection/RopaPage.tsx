@@ -2,6 +2,7 @@
 // generated from every module's contract: the personal data each one keeps and how it is protected.
 import { DataTable, ErrorAlert, Notice, PageHeader, useAsync } from '../app/ui';
 import { getRopa } from './data';
+import './dataprotection.css';
 
 export default function RopaPage() {
   const res = useAsync((signal) => getRopa(signal), []);
