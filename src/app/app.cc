@@ -402,6 +402,14 @@ void wire(kernel::Context& ctx, const Config& config) {
         });
   }});
   ctx.provide(std::make_shared<dataprotection::PersonalDataSources>(std::move(dp_sources)));
+  // The purge jobs that exist, with the periods this server runs them with.
+  ctx.provide(std::make_shared<dataprotection::RetentionRules>([mon_days = config.monitoring_retention_days,
+                                                                chat_days = config.chat_retention_days] {
+    return std::vector<dataprotection::RetentionRule>{
+        {"monitoring", "posiciones de los dispositivos de monitoreo telemático", mon_days,
+         "las posiciones alrededor de un incidente (evidencia)"},
+        {"chat", "transcripciones del chat silencioso, desde el fin de la conversación", chat_days, ""}};
+  }));
   ctx.provide(std::make_shared<dataprotection::Inventory>([] {
     std::vector<dataprotection::DeclaredField> out;
     for (const auto& m : modules())

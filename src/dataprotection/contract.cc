@@ -18,6 +18,7 @@ kernel::Module module() {
         auto inventory = ctx.find<Inventory>();
         auto svc = std::make_shared<Service>(ctx.db, ctx.keys, *ctx.need<audit::Log>(), sources ? *sources : PersonalDataSources{},
                                              inventory ? *inventory : Inventory{});
+        if (auto rules = ctx.find<RetentionRules>()) svc->set_retention(*rules);
         register_routes(ctx.router, svc);
         ctx.provide(svc);
         return {};

@@ -120,6 +120,14 @@ struct DeclaredField {
 // Every module's declared columns, in module order (filled by the composition root).
 using Inventory = std::function<std::vector<DeclaredField>()>;
 
+// A retention period a module applies with a purge job of its own, as configured on this server.
+struct RetentionRule {
+  std::string module, data;
+  int days = 0;
+  std::string keeps;  // what the purge keeps past the period (a hold), if anything
+};
+using RetentionRules = std::function<std::vector<RetentionRule>()>;
+
 class Repository {
  public:
   explicit Repository(const crypto::Keys& keys) : keys_(keys) {}
@@ -164,6 +172,7 @@ class Service {
   Result<Breach> create_breach(const http::Request& req, Breach b);
   // Records the notification to the Agency or to the subjects; 409 when already recorded.
   Result<Breach> notify_breach(const http::Request& req, int64_t id, const std::string& to, const std::string& note);
+  void set_retention(RetentionRules rules) { retention_ = std::move(rules); }
   // Flags open requests past their deadline (the job); returns how many it flagged.
   Result<int> flag_overdue(int64_t now);
 
@@ -174,6 +183,7 @@ class Service {
   Repository repo_;
   PersonalDataSources sources_;
   Inventory inventory_;
+  RetentionRules retention_;
 };
 
 void register_routes(http::Router& router, std::shared_ptr<Service> svc);

@@ -134,11 +134,16 @@ nlohmann::json Service::ropa() const {
                                            {"protection", f.blind_index ? "cifrado en reposo, con índice ciego para búsquedas exactas"
                                                                         : "cifrado en reposo"}});
   }
+  nlohmann::json retention = nlohmann::json::array();
+  for (const auto& r : retention_ ? retention_() : std::vector<RetentionRule>{})
+    retention.push_back({{"module", r.module}, {"data", r.data}, {"days", r.days}, {"keeps", r.keeps}});
   return {{"controller", "Ministerio de la Mujer y la Equidad de Género"},
           {"law", "Ley 21.719, registro de actividades de tratamiento"},
           {"source", "Generado del contrato de cada módulo (columnas cifradas declaradas en src/<módulo>/contract.cc)"},
+          {"retention", retention},
           {"retention_declared", false},
-          {"retention_note", "Los módulos aún no declaran un plazo de conservación por tipo de dato en su contrato."},
+          {"retention_note", "Solo el monitoreo telemático y el chat purgan sus datos tras un plazo (abajo, según la configuración de este "
+                             "servidor). Los demás módulos aún no declaran un plazo de conservación por tipo de dato en su contrato."},
           {"activities", activities}};
 }
 

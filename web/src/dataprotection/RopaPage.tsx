@@ -15,6 +15,15 @@ export default function RopaPage() {
         actions={<a class="btn btn-secondary" href="/datos-personales/solicitudes">Solicitudes de derechos</a>} />
       <ErrorAlert error={res.error} />
       {res.data && !res.data.retention_declared && <Notice kind="warning" title="Plazos de conservación">{res.data.retention_note}</Notice>}
+      {res.data && res.data.retention.length > 0 && (
+        <ul data-testid="dp-retention">
+          {res.data.retention.map((r) => (
+            <li key={r.module}>
+              <strong>{r.module}</strong>: {r.data}, {r.days} días{r.keeps && <> (se conservan {r.keeps})</>}.
+            </li>
+          ))}
+        </ul>
+      )}
       <DataTable loading={res.loading} error={res.error} count={rows.length} caption="Datos personales por módulo" testId="dp-ropa" empty="Ningún módulo declara datos personales."
         columns={['Módulo', 'Datos', 'Tabla y columna', 'Protección']}>
         {rows.map((r) => (

@@ -56,6 +56,7 @@ export interface Ropa {
   source: string;
   retention_declared: boolean;
   retention_note: string;
+  retention: { module: string; data: string; days: number; keeps: string }[];
   activities: { module: string; fields: { table: string; column: string; what: string; blind_index: boolean; protection: string }[] }[];
 }
 
