@@ -1,6 +1,7 @@
 // Schema of the data-protection register, its vocabularies and the deadline calendar.
 #include <cstdio>
 
+#include "core/civil_days.h"
 #include "core/rut.h"
 #include "core/time.h"
 #include "dataprotection/module.h"
@@ -85,16 +86,7 @@ const Vocabulary& exceptions() {
 }
 
 // ---------------------------------------------------------------- the deadline calendar
-// Howard Hinnant's days_from_civil / civil_from_days (proleptic Gregorian).
 namespace {
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
 bool leap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 }  // namespace
 
@@ -109,18 +101,10 @@ std::optional<int64_t> civil_days(const std::string& s) {
   return days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
 }
 
-std::string civil_date(int64_t z) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t y = static_cast<int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+std::string civil_date(int64_t days) {
+  const auto c = civil_from_days(days);
   char buf[48];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(y + (m <= 2)), m, d);
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(c.year), c.month, c.day);
   return buf;
 }
 
