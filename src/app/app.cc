@@ -401,6 +401,21 @@ void wire(kernel::Context& ctx, const Config& config) {
           return out;
         });
   }});
+  // The accounts module keeps a user's RUN only as ciphertext and a blind index: it can say whether
+  // an account holds this RUN, not list it by RUN (its repository has no look-up by RUN).
+  dp_sources.push_back({"auth", [c](const std::string& rut) -> Result<std::vector<dataprotection::Section>> {
+    return store::with_session<std::vector<dataprotection::Section>>(
+        c->db, [&](soci::session& s) -> Result<std::vector<dataprotection::Section>> {
+          std::vector<dataprotection::Section> out;
+          if (auth::Repository(c->keys).run_taken(s, rut, 0))
+            out.push_back({"auth", "Cuentas de la plataforma",
+                           "Una cuenta de usuaria o usuario tiene este RUN: su nombre, correo, institución, roles y sesiones están en la "
+                           "administración de usuarios, y sus accesos en la auditoría.", {}});
+          return out;
+        });
+  }});
+  // Pharmacy reports («Mascarilla 19») keep an alias and a phone, never a RUT: they cannot be found
+  // by RUT and are not in this report.
   ctx.provide(std::make_shared<dataprotection::PersonalDataSources>(std::move(dp_sources)));
   // The purge jobs that exist, with the periods this server runs them with.
   ctx.provide(std::make_shared<dataprotection::RetentionRules>([mon_days = config.monitoring_retention_days,

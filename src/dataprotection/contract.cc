@@ -2,6 +2,7 @@
 // identity as declared encrypted columns, routes, home items and the overdue job. What other
 // modules hold about a person (PersonalDataSources) and every module's declared columns
 // (Inventory) come from the composition root (src/app/app.cc wire()).
+#include "core/time.h"
 #include "dataprotection/module.h"
 #include "kernel/module.h"
 
@@ -25,6 +26,11 @@ kernel::Module module() {
       },
       .home_items = [](kernel::Context& ctx) -> kernel::HomeSource {
         return [svc = ctx.need<Service>()](const http::Request& req) { return dataprotection::home_items(*svc, req); };
+      },
+      .load_demo = [](kernel::Context& ctx) -> Result<void> {
+        auto officer = (*ctx.need<kernel::FindDemoAccount>())("dpo@equidad.demo");
+        if (!officer) return fail(officer.error());
+        return ctx.need<Service>()->load_demo(officer->user_id, now_ms());
       },
       .jobs = {{"dataprotection overdue requests", std::nullopt,
                 [](kernel::Context& ctx, int64_t now) -> Result<void> {

@@ -173,6 +173,9 @@ class Service {
   // Records the notification to the Agency or to the subjects; 409 when already recorded.
   Result<Breach> notify_breach(const http::Request& req, int64_t id, const std::string& to, const std::string& note);
   void set_retention(RetentionRules rules) { retention_ = std::move(rules); }
+  // Demo: a few generated requests (idempotent: nothing when the register holds any), written as
+  // the demo officer `user_id`; each says it is demo data.
+  Result<void> load_demo(int64_t user_id, int64_t now);
   // Flags open requests past their deadline (the job); returns how many it flagged.
   Result<int> flag_overdue(int64_t now);
 

@@ -1,6 +1,9 @@
 // Workflow of the data-protection register: receipt, the state machine with its deadline and
 // causal, the person's data report, the RoPA and the overdue job. Each change commits with its
 // event and its audit entry; a refusal is audited after the rollback, in its own transaction.
+#include <algorithm>
+
+#include "core/rut.h"
 #include "core/time.h"
 #include "dataprotection/access.h"
 #include "dataprotection/module.h"
@@ -172,6 +175,52 @@ Result<Breach> Service::notify_breach(const http::Request& req, int64_t id, cons
     audit_.append(s, audit::Log::from(req, "dataprotection.breach_notify_" + to, "dataprotection_breach:" + std::to_string(id)));
     return *repo_.find_breach(s, id);
   });
+}
+
+Result<void> Service::load_demo(int64_t user_id, int64_t now) {
+  auto ok = db_.transaction<bool>([&](soci::session& s) -> Result<bool> {
+           if (!repo_.list(s, "").empty()) return true;
+           // Received on the law's first day or later, never in the future.
+           const auto today = civil_days(today_cl(now)).value_or(0);
+           const auto first = civil_days("2026-12-01").value_or(0);
+           struct Demo {
+             const char* kind;
+             long number;  // the RUT's number; the check digit is computed
+             const char* name;
+             int days_ago;
+             const char* action;  // the step taken, "" none
+             const char* exception;
+           };
+           const Demo demos[] = {{"acceso", 15'482'317, "Solicitante de demostración 1", 5, "responder", ""},
+                                 {"supresion", 16'903'554, "Solicitante de demostración 2", 3, "denegar", "proteccion_victima"},
+                                 {"portabilidad", 18'220'471, "Solicitante de demostración 3", 1, "analizar", ""}};
+           for (const auto& d : demos) {
+             SubjectRequest r;
+             r.kind = d.kind;
+             r.rut = std::to_string(d.number) + "-" + rut_check_digit(d.number);
+             r.requester_name = d.name;
+             r.detail = std::string("Solicitud de demostración (datos generados): ") + kinds().label(d.kind) + " de sus datos.";
+             r.received_on = civil_date(std::max(first, today - d.days_ago));
+             r.deadline_on = deadline(r.received_on, false);
+             r.created_by = user_id;
+             r.created_at = r.updated_at = now;
+             r.id = repo_.insert(s, r);
+             repo_.insert_event(s, r.id, {now, user_id, "", "recibida", ""});
+             const std::string action = d.action;
+             if (action.empty()) continue;
+             std::string to = action == "analizar" ? "en_analisis" : action == "responder" ? "respondida" : "denegada";
+             if (action != "analizar") repo_.insert_event(s, r.id, {now, user_id, "recibida", "en_analisis", ""});
+             r.state = to;
+             r.exception_code = d.exception;
+             if (action == "responder") r.response = "Demostración: se entregó copia de sus datos.";
+             if (action == "denegar") r.response = "Demostración: el registro es necesario para su protección mientras la medida esté vigente.";
+             repo_.update(s, r);
+             repo_.insert_event(s, r.id, {now, user_id, action == "analizar" ? "recibida" : "en_analisis", to, r.response});
+           }
+           return true;
+         });
+  if (!ok) return fail(ok.error());
+  return {};
 }
 
 Result<int> Service::flag_overdue(int64_t now) {
