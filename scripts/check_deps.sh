@@ -15,6 +15,7 @@
 #    ├── directoras ───► territory (region names), audit
 #    ├── account ──────► territory, audit   (legislative, policy, channels through app.cc: account::Sources)
 #    ├── registries ───► audit   (certified organisations and agreements; alerts kept in the module)
+#    ├── dataprotection ► audit   (other modules' data through app.cc: dataprotection::PersonalDataSources, Inventory)
 #    ├── policy ───────► auth, legislative, territory, audit
 #    ├── alerts ───────► cases, audit
 #    │    └── cases ───► risk, territory, linkage, audit    (knows alerts only as cases/alert_feed.h)
@@ -54,6 +55,7 @@ declare -A allowed=(
   [account]="$base audit territory"
   [registries]="$base audit"
   [whatsapp]="$base audit channels"
+  [dataprotection]="$base audit"
   [app]="*"
 )
 

@@ -30,6 +30,8 @@
 #include "chat/module.h"
 #include "channels/history.h"
 #include "pharmacy/repository.h"
+#include "dataprotection/module.h"
+#include "directoras/module.h"
 #include "policy/xlsx.h"
 #include "store/encrypted_fields.h"
 #include "store/with_session.h"
@@ -350,6 +352,99 @@ void wire(kernel::Context& ctx, const Config& config) {
     return ch->statistics(channels::Actor{0, 0, true, ""}, from, to);  // counts only, as a supervisor sees them
   };
   ctx.provide(std::make_shared<account::Sources>(acc));
+
+  // Ley 21.719: what each module holds about a person, by RUT, for the data-protection officer's
+  // report; and every module's declared encrypted columns for the record of processing activities.
+  dataprotection::PersonalDataSources dp_sources;
+  dp_sources.push_back({"cases", [c, names = cases_dir->institution_names](const std::string& rut)
+                                     -> Result<std::vector<dataprotection::Section>> {
+    auto reg = c->find<cases::Service>();
+    if (!reg) return fail(Error::unavailable());
+    static const std::map<std::string, std::string> kinds = {
+        {"contact", "Contacto"}, {"complaint", "Denuncia"}, {"risk_assessment", "Evaluación de riesgo"},
+        {"protective_order", "Medida de protección"}, {"order_breach", "Incumplimiento de medida"}, {"referral", "Derivación"},
+        {"shelter_entry", "Ingreso a casa de acogida"}, {"shelter_exit", "Egreso de casa de acogida"}, {"closure", "Cierre"}};
+    static const std::map<std::string, std::string> roles = {{"victim", "víctima"}, {"aggressor", "persona denunciada"}, {"child", "niña o niño"}};
+    return store::with_session<std::vector<dataprotection::Section>>(
+        reg->db(), [&](soci::session& s) -> Result<std::vector<dataprotection::Section>> {
+          cases::Repository repo(c->keys);
+          std::vector<dataprotection::Section> out;
+          for (auto pid : repo.persons_by_run(s, rut)) {
+            const auto h = reg->history(s, pid);
+            std::set<int64_t> inst;
+            for (const auto& r : h.records) inst.insert(r.institution_id);
+            const auto inst_names = names(inst);
+            dataprotection::Section sec{"cases", "Registro único de casos (persona " + std::to_string(pid) + ")",
+                                        std::to_string(h.records.size()) + " registros en los que aparece. El detalle de cada registro "
+                                        "contiene datos de otras personas: se entrega revisado, no en este informe.", {}};
+            for (const auto& r : h.records) {
+              std::string role;
+              for (const auto& p : r.persons)
+                if (p.person_id == pid) role = roles.count(p.role) ? roles.at(p.role) : p.role;
+              auto in = inst_names.find(r.institution_id);
+              sec.items.push_back({{"record_id", r.id}, {"kind", r.kind}, {"kind_name", kinds.count(r.kind) ? kinds.at(r.kind) : r.kind},
+                                   {"occurred", format_date_cl(r.occurred_at)}, {"role", role},
+                                   {"institution", in == inst_names.end() ? std::string() : in->second}});
+            }
+            out.push_back(std::move(sec));
+          }
+          return out;
+        });
+  }});
+  dp_sources.push_back({"directoras", [c](const std::string& rut) -> Result<std::vector<dataprotection::Section>> {
+    auto reg = c->find<directoras::Service>();
+    if (!reg) return fail(Error::unavailable());
+    return store::with_session<std::vector<dataprotection::Section>>(
+        reg->db(), [&](soci::session& s) -> Result<std::vector<dataprotection::Section>> {
+          std::vector<dataprotection::Section> out;
+          auto id = reg->repo().by_rut(s, rut);
+          if (!id) return out;
+          auto p = reg->repo().find(s, *id);
+          if (!p) return out;
+          const auto views = reg->repo().views(s, *id);
+          dataprotection::Section sec{"directoras", "Registro de Directoras",
+                                      "Perfil inscrito, con sus datos de contacto y las " + std::to_string(views.size()) +
+                                          " consultas de empresas.", {}};
+          sec.items.push_back({{"full_name", p->full_name}, {"email", p->email}, {"phone", p->phone}, {"birth_year", p->birth_year},
+                               {"degree", p->degree}, {"region_id", p->region_id}, {"contactable", p->contactable},
+                               {"updated", format_date_cl(p->updated_at)}});
+          for (const auto& v : views)
+            sec.items.push_back({{"viewed_at", format_datetime_cl(v.at)}, {"institution", v.institution_name}, {"kind", v.kind}});
+          out.push_back(std::move(sec));
+          return out;
+        });
+  }});
+  // The accounts module keeps a user's RUN only as ciphertext and a blind index: it can say whether
+  // an account holds this RUN, not list it by RUN (its repository has no look-up by RUN).
+  dp_sources.push_back({"auth", [c](const std::string& rut) -> Result<std::vector<dataprotection::Section>> {
+    return store::with_session<std::vector<dataprotection::Section>>(
+        c->db, [&](soci::session& s) -> Result<std::vector<dataprotection::Section>> {
+          std::vector<dataprotection::Section> out;
+          if (auth::Repository(c->keys).run_taken(s, rut, 0))
+            out.push_back({"auth", "Cuentas de la plataforma",
+                           "Una cuenta de usuaria o usuario tiene este RUN: su nombre, correo, institución, roles y sesiones están en la "
+                           "administración de usuarios, y sus accesos en la auditoría.", {}});
+          return out;
+        });
+  }});
+  // Pharmacy reports («Mascarilla 19») keep an alias and a phone, never a RUT: they cannot be found
+  // by RUT and are not in this report.
+  ctx.provide(std::make_shared<dataprotection::PersonalDataSources>(std::move(dp_sources)));
+  // The purge jobs that exist, with the periods this server runs them with.
+  ctx.provide(std::make_shared<dataprotection::RetentionRules>([mon_days = config.monitoring_retention_days,
+                                                                chat_days = config.chat_retention_days] {
+    return std::vector<dataprotection::RetentionRule>{
+        {"monitoring", "posiciones de los dispositivos de monitoreo telemático", mon_days,
+         "las posiciones alrededor de un incidente (evidencia)"},
+        {"chat", "transcripciones del chat silencioso, desde el fin de la conversación", chat_days, ""}};
+  }));
+  ctx.provide(std::make_shared<dataprotection::Inventory>([] {
+    std::vector<dataprotection::DeclaredField> out;
+    for (const auto& m : modules())
+      if (m.encrypted_fields)
+        for (const auto& f : m.encrypted_fields()) out.push_back({m.name, f.table, f.column, f.what, !f.blind_indexes.empty()});
+    return out;
+  }));
 }
 
 // Routes of the server itself (health, metrics, API description), public like a module's.

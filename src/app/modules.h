@@ -24,6 +24,7 @@ namespace eq::directoras  { kernel::Module module(); }
 namespace eq::account     { kernel::Module module(); }
 namespace eq::registries  { kernel::Module module(); }
 namespace eq::whatsapp    { kernel::Module module(); }
+namespace eq::dataprotection { kernel::Module module(); }
 // clang-format on
 
 namespace eq::app {
@@ -45,7 +46,8 @@ inline std::vector<kernel::Module> modules() {
           indicators::module(), directoras::module(),
           account::module(),
           registries::module(),
-          whatsapp::module()};
+          whatsapp::module(),
+          dataprotection::module()};
 }
 
 }  // namespace eq::app

@@ -206,6 +206,20 @@ const std::vector<ActionLabel>& action_labels() {
       {"whatsapp.sent", "Respuesta entregada a la API de WhatsApp", "WhatsApp"},
       {"whatsapp.send_failed", "Respuesta que la API de WhatsApp rechazó", "WhatsApp"},
       {"channels.statistics_read", "Consulta de la estadística de los canales de ayuda (agregados)", "Canales de ayuda"},
+      // Data protection (Ley 21.719)
+      {"dataprotection.request_create", "Registro de una solicitud de derechos sobre datos personales", "Protección de datos"},
+      {"dataprotection.request_read", "Consulta de una solicitud de derechos sobre datos personales", "Protección de datos"},
+      {"dataprotection.request_analizar", "Solicitud de datos personales pasada a análisis", "Protección de datos"},
+      {"dataprotection.request_prorrogar", "Prórroga del plazo de una solicitud de datos personales", "Protección de datos"},
+      {"dataprotection.request_responder", "Respuesta a una solicitud de datos personales", "Protección de datos"},
+      {"dataprotection.request_denegar", "Denegación con causal de una solicitud de datos personales", "Protección de datos"},
+      {"dataprotection.request_step", "Intento de tramitar una solicitud de datos personales", "Protección de datos"},
+      {"dataprotection.request_overdue", "Solicitud de datos personales vencida sin respuesta", "Protección de datos"},
+      {"dataprotection.report_read", "Consulta del informe de datos personales de una persona", "Protección de datos"},
+      {"dataprotection.report_download", "Descarga del informe de datos personales (portabilidad)", "Protección de datos"},
+      {"dataprotection.breach_create", "Registro de una brecha de seguridad de datos personales", "Protección de datos"},
+      {"dataprotection.breach_notify_agencia", "Notificación de una brecha a la Agencia de Protección de Datos Personales", "Protección de datos"},
+      {"dataprotection.breach_notify_titulares", "Comunicación de una brecha a los titulares afectados", "Protección de datos"},
   };
   return labels;
 }

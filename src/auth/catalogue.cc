@@ -35,6 +35,7 @@ const std::vector<Permission>& permissions() {
       {"account.milestones", "Registrar los hitos de su región para la cuenta pública"},
       {"registries.manage", "Registrar organizaciones certificadas (NCh3262, Sello Iguala, IPG) y convenios, con sus estados y alertas"},
       {"channels.statistics", "Consultar la estadística de los canales de ayuda en el tiempo (solo agregados) y descargarla"},
+      {"dataprotection.manage", "Tramitar las solicitudes de derechos sobre datos personales (Ley 21.719) y ver el registro de tratamiento"},
   };
   return all;
 }
@@ -71,6 +72,9 @@ const std::vector<Role>& roles() {
       // A woman registered on her own behalf: she holds her own RUT and contact details only.
       {"board_candidate", "Candidata del Registro de Directoras", "Mantiene su perfil en el Registro de Directoras y ve quién lo consultó.",
        false, {"registries.directoras.profile"}},
+      // Reads what every module holds about a person when she asks: second factor.
+      {"dpo", "Delegada de protección de datos", "Tramita las solicitudes de derechos de la Ley 21.719 y lleva el registro de tratamiento.",
+       true, {"dataprotection.manage"}},
   };
   return all;
 }
@@ -116,6 +120,7 @@ const std::vector<Grant>& grants() {
       {"house_staff", Granter::institution_admin, {"sernameg_centre", "civil_society"}},
       {"steward", Granter::institution_admin, {"ministry", "public_service"}},
       {"board_candidate", Granter::system_admin, {"individual"}},
+      {"dpo", Granter::system_admin, {"ministry"}},
   };
   return all;
 }

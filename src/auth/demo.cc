@@ -31,6 +31,7 @@ const std::vector<DemoLogin>& demo_logins() {
       // Two women of the Registro de Directoras: one consented to be contactable, the other did not (and is stale).
       {"board_candidate", "directora@equidad.demo", "Soledad Achondo Ibarra", "Mujeres inscritas en el Registro de Directoras", false},
       {"board_candidate", "directora2@equidad.demo", "Rocío Valdivia Cárcamo", "Mujeres inscritas en el Registro de Directoras", false},
+      {"dpo", "dpo@equidad.demo", "Macarena Olivares Tapia", "Ministerio de la Mujer y la Equidad de Género", true},
   };
   return all;
 }

@@ -57,7 +57,8 @@ TEST(AuthPermissions, OnlySystemAdministratorsGrantSystemRoles) {
 // against it: a change to either side that the other does not share fails here.
 namespace spec {
 // board_candidate: a woman of the Registro de Directoras; only the system administration makes her account.
-const std::set<std::string> national = {"admin", "analyst", "operator", "channels_supervisor", "board_candidate"};
+// dpo: the ministry's data-protection officer (Ley 21.719), named by the system administration.
+const std::set<std::string> national = {"admin", "analyst", "operator", "channels_supervisor", "board_candidate", "dpo"};
 bool fits(const std::string& role, const std::string& type) {
   static const std::map<std::string, std::set<std::string>> types = {
       {"admin", {"ministry", "public_service"}},
@@ -75,6 +76,7 @@ bool fits(const std::string& role, const std::string& type) {
       {"house_staff", {"sernameg_centre", "civil_society"}},
       {"steward", {"ministry", "public_service"}},
       {"board_candidate", {"individual"}},
+      {"dpo", {"ministry"}},
   };
   if (role == "institution_admin") return true;
   return types.at(role).count(type) > 0;

@@ -256,6 +256,7 @@ describe('creating accounts', () => {
       house_staff: 'Casa de Acogida Región de Valparaíso',
       steward: 'Instituto Nacional de Estadísticas (INE)',
       board_candidate: 'Mujeres inscritas en el Registro de Directoras',
+      dpo: 'Ministerio de la Mujer y la Equidad de Género',
     };
     const roles = (await admin.get('/api/v1/roles')).json.items.map((x) => x.id);
     const refused = [];
@@ -353,6 +354,7 @@ describe('who may grant which role (issue 11, item 4)', () => {
       house_staff: 201, // a shelter's team may be run by a women's centre
       steward: 422, // statistics stewards are ministries and public services
       board_candidate: 403, // a woman of the Registro de Directoras: accounts made by the system administration
+      dpo: 403, // the ministry's data-protection officer: named by the system administration
     };
     const roles = (await admin.get('/api/v1/roles')).json.items.map((x) => x.id);
     for (const role of roles) {

@@ -25,6 +25,7 @@ export const DEMO = {
   channels_supervisor: { email: 'supervision@equidad.demo', role: 'channels_supervisor', totp: true },
   house_staff: { email: 'casa@equidad.demo', role: 'house_staff', totp: true }, // Casa de Acogida Región de Valparaíso
   board_candidate: { email: 'directora@equidad.demo', role: 'board_candidate', totp: false }, // Registro de Directoras
+  dpo: { email: 'dpo@equidad.demo', role: 'dpo', totp: true }, // Ley 21.719 data-protection officer
 };
 
 // --- TOTP (RFC 6238: HMAC-SHA1, 6 digits, 30 s)

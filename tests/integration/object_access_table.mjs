@@ -333,4 +333,16 @@ export const CLASSES = {
   'GET /api/v1/channels/history/statistics': { kind: 'aggregate', why: 'contact counts of the national help channels by channel, month, region and outcome; region cells of 1-4 hidden; no contact (channels_history.test.mjs)' },
   'GET /api/v1/channels/history/statistics.csv': { kind: 'aggregate', why: 'the same counts as a CSV table, region cells of 1-4 written "<5"' },
   'GET /api/v1/channels/history/statistics.xlsx': { kind: 'aggregate', why: 'the same counts as an XLSX table, region cells of 1-4 written "<5"' },
+  // ---- Ley 21.719 data-subject requests (issue 20 item 4): the ministry is the controller; its
+  // data-protection officers (dataprotection.manage, granted only in the ministry) handle every
+  // request (dataprotection/access.h); any other role is refused by the route table (403,
+  // dataprotection.test.mjs), a case worker included.
+  'GET /api/v1/dataprotection/vocabularies': { kind: 'none', why: 'fixed lists (rights, states, legal causals), no person' },
+  'GET /api/v1/dataprotection/requests': { kind: 'none', why: 'the ministry\'s register for its DPO: kinds, dates and states, no identity' },
+  'GET /api/v1/dataprotection/requests/{id}': { kind: 'none', why: 'a request to the ministry as controller, for its DPO only (read audited; dataprotection.test.mjs)' },
+  'POST /api/v1/dataprotection/requests/{id}/steps': { kind: 'none', why: 'the DPO handles the ministry\'s requests; every step audited (dataprotection.test.mjs)' },
+  'GET /api/v1/dataprotection/requests/{id}/report': { kind: 'none', why: 'the requester\'s own data, compiled for the DPO from a registered request; refused after a denial; audited (dataprotection.test.mjs)' },
+  'GET /api/v1/dataprotection/breaches': { kind: 'none', why: 'the ministry\'s breach register: categories and counts, never names' },
+  'POST /api/v1/dataprotection/breaches/{id}/notifications': { kind: 'none', why: 'the DPO records the ministry\'s own notifications of a breach (dataprotection.test.mjs)' },
+  'GET /api/v1/dataprotection/ropa': { kind: 'none', why: 'the record of processing activities: tables and columns, no person' },
 };

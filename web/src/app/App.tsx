@@ -55,6 +55,10 @@ const CareBoard = lazyPage(() => import('../care/BoardPage'));
 const DirSearch = lazyPage(() => import('../directoras/SearchPage'));
 const DirProfile = lazyPage(() => import('../directoras/ProfilePage'));
 const DirMine = lazyPage(() => import('../directoras/MyProfilePage'));
+const DpRequests = lazyPage(() => import('../dataprotection/RequestsPage'));
+const DpRequest = lazyPage<{ requestId: string }>(() => import('../dataprotection/RequestPage'));
+const DpRopa = lazyPage(() => import('../dataprotection/RopaPage'));
+const DpBreaches = lazyPage(() => import('../dataprotection/BreachesPage'));
 const IndReport = lazyPage(() => import('../indicators/ReportPage'));
 const IndCatalogue = lazyPage(() => import('../indicators/CataloguePage'));
 const IndIndicator = lazyPage<{ indicatorId: string }>(() => import('../indicators/IndicatorPage'));
@@ -138,6 +142,10 @@ const ROUTES: RouteDef[] = [
   { pattern: '/registros/certificaciones', public: true, render: () => <RegCertified /> },
   { pattern: '/registros/convenios', anyPermission: ['registries.manage'], render: () => <RegAgreements /> },
   { pattern: '/registros/convenios/:id', anyPermission: ['registries.manage'], render: (p) => <RegAgreement agreementId={p.id!} /> },
+  { pattern: '/datos-personales/solicitudes', anyPermission: ['dataprotection.manage'], render: () => <DpRequests /> },
+  { pattern: '/datos-personales/solicitudes/:id', anyPermission: ['dataprotection.manage'], render: (p) => <DpRequest requestId={p.id!} /> },
+  { pattern: '/datos-personales/registro', anyPermission: ['dataprotection.manage'], render: () => <DpRopa /> },
+  { pattern: '/datos-personales/brechas', anyPermission: ['dataprotection.manage'], render: () => <DpBreaches /> },
 ];
 
 function NotFound() {

@@ -1,0 +1,191 @@
+// Every SQL statement of the data-protection register (SQLite and PostgreSQL).
+#include "dataprotection/module.h"
+#include "store/query.h"
+
+namespace eq::dataprotection {
+
+namespace {
+using store::get_int;
+using store::get_opt_int;
+using store::get_str;
+using store::Query;
+using LL = long long;
+
+const char* kCols =
+    "id, kind, rut_enc, name_enc, detail_enc, received_on, deadline_on, state, extension_reason, exception_code, response_enc, "
+    "created_by, created_at, updated_at, overdue_flagged_at";
+
+std::string open(const crypto::Keys& keys, const std::string& v) { return v.empty() ? "" : keys.decrypt(v).value_or(""); }
+std::string seal(const crypto::Keys& keys, const std::string& v) { return v.empty() ? "" : keys.encrypt(v); }
+
+// `decrypt`: the identifying fields (detail view, the report); the list leaves them closed.
+SubjectRequest from(const soci::row& r, const crypto::Keys& keys, bool decrypt) {
+  SubjectRequest q;
+  q.id = get_int(r, 0);
+  q.kind = get_str(r, 1);
+  if (decrypt) {
+    q.rut = open(keys, get_str(r, 2));
+    q.requester_name = open(keys, get_str(r, 3));
+    q.detail = open(keys, get_str(r, 4));
+    q.response = open(keys, get_str(r, 10));
+  }
+  q.received_on = get_str(r, 5);
+  q.deadline_on = get_str(r, 6);
+  q.state = get_str(r, 7);
+  q.extension_reason = get_str(r, 8);
+  q.exception_code = get_str(r, 9);
+  q.created_by = get_int(r, 11);
+  q.created_at = get_int(r, 12);
+  q.updated_at = get_int(r, 13);
+  q.overdue_flagged_at = get_opt_int(r, 14);
+  return q;
+}
+}  // namespace
+
+int64_t Repository::insert(soci::session& s, const SubjectRequest& r) const {
+  return *Query("INSERT INTO dataprotection_requests (kind, rut_enc, rut_bidx, name_enc, detail_enc, received_on, deadline_on, state, "
+                "extension_reason, exception_code, response_enc, created_by, created_at, updated_at) VALUES (:kind, :rut, :bidx, :name, "
+                ":detail, :rec, :dl, :state, '', '', '', :by, :at, :at2) RETURNING id")
+              .bind("kind", r.kind)
+              .bind("rut", keys_.encrypt(r.rut))
+              .bind("bidx", keys_.blind_index("rut:" + r.rut))
+              .bind("name", keys_.encrypt(r.requester_name))
+              .bind("detail", seal(keys_, r.detail))
+              .bind("rec", r.received_on)
+              .bind("dl", r.deadline_on)
+              .bind("state", r.state)
+              .bind("by", static_cast<LL>(r.created_by))
+              .bind("at", static_cast<LL>(r.created_at))
+              .bind("at2", static_cast<LL>(r.updated_at))
+              .scalar(s);
+}
+
+// The identifying fields never change after receipt; the workflow's fields do.
+void Repository::update(soci::session& s, const SubjectRequest& r) const {
+  Query("UPDATE dataprotection_requests SET deadline_on = :dl, state = :state, extension_reason = :reason, exception_code = :exc, "
+        "response_enc = :resp, updated_at = :at WHERE id = :id")
+      .bind("dl", r.deadline_on)
+      .bind("state", r.state)
+      .bind("reason", r.extension_reason)
+      .bind("exc", r.exception_code)
+      .bind("resp", seal(keys_, r.response))
+      .bind("at", static_cast<LL>(r.updated_at))
+      .bind("id", static_cast<LL>(r.id))
+      .exec(s);
+}
+
+std::optional<SubjectRequest> Repository::find(soci::session& s, int64_t id) const {
+  std::optional<SubjectRequest> out;
+  Query(std::string("SELECT ") + kCols + " FROM dataprotection_requests WHERE id = :id")
+      .bind("id", static_cast<LL>(id))
+      .each(s, [&](const soci::row& r) { out = from(r, keys_, true); });
+  return out;
+}
+
+std::vector<SubjectRequest> Repository::list(soci::session& s, const std::string& state) const {
+  std::vector<SubjectRequest> out;
+  Query q(std::string("SELECT ") + kCols + " FROM dataprotection_requests" + (state.empty() ? "" : " WHERE state = :state") +
+          " ORDER BY deadline_on, id");
+  if (!state.empty()) q.bind("state", state);
+  q.each(s, [&](const soci::row& r) { out.push_back(from(r, keys_, false)); });
+  return out;
+}
+
+void Repository::insert_event(soci::session& s, int64_t request_id, const Event& e) const {
+  Query("INSERT INTO dataprotection_events (request_id, at, user_id, from_state, to_state, note_enc) VALUES (:r, :at, :u, :f, :t, :n)")
+      .bind("r", static_cast<LL>(request_id))
+      .bind("at", static_cast<LL>(e.at))
+      .bind("u", static_cast<LL>(e.user_id))
+      .bind("f", e.from_state)
+      .bind("t", e.to_state)
+      .bind("n", seal(keys_, e.note))
+      .exec(s);
+}
+
+std::vector<Event> Repository::events(soci::session& s, int64_t request_id) const {
+  std::vector<Event> out;
+  Query("SELECT at, user_id, from_state, to_state, note_enc FROM dataprotection_events WHERE request_id = :r ORDER BY at, id")
+      .bind("r", static_cast<LL>(request_id))
+      .each(s, [&](const soci::row& r) { out.push_back({get_int(r, 0), get_int(r, 1), get_str(r, 2), get_str(r, 3), open(keys_, get_str(r, 4))}); });
+  return out;
+}
+
+std::vector<int64_t> Repository::overdue_unflagged(soci::session& s, const std::string& today) const {
+  std::vector<int64_t> out;
+  Query("SELECT id FROM dataprotection_requests WHERE state IN ('recibida', 'en_analisis', 'prorrogada') AND deadline_on < :today "
+        "AND overdue_flagged_at IS NULL ORDER BY id")
+      .bind("today", today)
+      .each(s, [&](const soci::row& r) { out.push_back(get_int(r, 0)); });
+  return out;
+}
+
+void Repository::flag_overdue(soci::session& s, int64_t id, int64_t at) const {
+  Query("UPDATE dataprotection_requests SET overdue_flagged_at = :at WHERE id = :id").bind("at", static_cast<LL>(at)).bind("id", static_cast<LL>(id)).exec(s);
+}
+
+namespace {
+const char* kBreachCols =
+    "id, detected_at, nature, data_categories, subjects, subjects_affected, consequences, measures, agency_notified_at, agency_note, "
+    "subjects_notified_at, subjects_note, created_by, created_at";
+Breach breach_from(const soci::row& r) {
+  Breach b;
+  b.id = get_int(r, 0);
+  b.detected_at = get_int(r, 1);
+  b.nature = get_str(r, 2);
+  b.data_categories = get_str(r, 3);
+  b.subjects = get_str(r, 4);
+  b.subjects_affected = get_int(r, 5);
+  b.consequences = get_str(r, 6);
+  b.measures = get_str(r, 7);
+  b.agency_notified_at = get_opt_int(r, 8);
+  b.agency_note = get_str(r, 9);
+  b.subjects_notified_at = get_opt_int(r, 10);
+  b.subjects_note = get_str(r, 11);
+  b.created_by = get_int(r, 12);
+  b.created_at = get_int(r, 13);
+  return b;
+}
+}  // namespace
+
+int64_t Repository::insert_breach(soci::session& s, const Breach& b) const {
+  return *Query("INSERT INTO dataprotection_breaches (detected_at, nature, data_categories, subjects, subjects_affected, consequences, "
+                "measures, agency_note, subjects_note, created_by, created_at) VALUES (:d, :n, :c, :s, :k, :q, :m, '', '', :by, :at) "
+                "RETURNING id")
+              .bind("d", static_cast<LL>(b.detected_at))
+              .bind("n", b.nature)
+              .bind("c", b.data_categories)
+              .bind("s", b.subjects)
+              .bind("k", static_cast<LL>(b.subjects_affected))
+              .bind("q", b.consequences)
+              .bind("m", b.measures)
+              .bind("by", static_cast<LL>(b.created_by))
+              .bind("at", static_cast<LL>(b.created_at))
+              .scalar(s);
+}
+
+std::optional<Breach> Repository::find_breach(soci::session& s, int64_t id) const {
+  std::optional<Breach> out;
+  Query(std::string("SELECT ") + kBreachCols + " FROM dataprotection_breaches WHERE id = :id")
+      .bind("id", static_cast<LL>(id))
+      .each(s, [&](const soci::row& r) { out = breach_from(r); });
+  return out;
+}
+
+std::vector<Breach> Repository::breaches(soci::session& s) const {
+  std::vector<Breach> out;
+  Query(std::string("SELECT ") + kBreachCols + " FROM dataprotection_breaches ORDER BY detected_at DESC, id DESC")
+      .each(s, [&](const soci::row& r) { out.push_back(breach_from(r)); });
+  return out;
+}
+
+void Repository::notify_breach(soci::session& s, int64_t id, const std::string& to, int64_t at, const std::string& note) const {
+  // Two fixed statements: the column name never comes from input.
+  Query(to == "agencia" ? "UPDATE dataprotection_breaches SET agency_notified_at = :at, agency_note = :n WHERE id = :id"
+                        : "UPDATE dataprotection_breaches SET subjects_notified_at = :at, subjects_note = :n WHERE id = :id")
+      .bind("at", static_cast<LL>(at))
+      .bind("n", note)
+      .bind("id", static_cast<LL>(id))
+      .exec(s);
+}
+
+}  // namespace eq::dataprotection
