@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "app/app.h"
+#include "app/backup.h"
 #include "core/log.h"
 #include "audit/log.h"
 #include "auth/demo.h"
@@ -89,10 +90,15 @@ int main(int argc, char** argv) {
   add_db(migrate);
   auto* demo = cli.add_subcommand("demo", "Load the demo data set (idempotent)");
   add_db(demo);
-  auto* backup = cli.add_subcommand("backup", "Write a consistent snapshot (SQLite: VACUUM INTO; PostgreSQL: pg_dump)");
+  auto* backup = cli.add_subcommand(
+      "backup", "Write a consistent, portable snapshot of every table (gzip'd JSON lines; encrypted fields stay encrypted; no key inside)");
   add_db(backup);
-  std::string backup_out;
-  backup->add_option("--out", backup_out, "Output file")->required();
+  std::string backup_out, restore_in;
+  backup->add_option("--out", backup_out, "Output file (refused if it exists)")->required();
+  auto* restore = cli.add_subcommand(
+      "restore", "Restore a backup into an EMPTY database, SQLite or PostgreSQL (checksum, key fingerprint and migrations checked first)");
+  add_db(restore);
+  restore->add_option("--in", restore_in, "Backup file written by 'equidad backup'")->required();
   auto* version = cli.add_subcommand("version", "Print the version");
 
   // Accounts and tokens. Passwords come on standard input, never in argv (visible in ps and history).
@@ -168,34 +174,23 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (backup->parsed()) {
-    if (std::filesystem::exists(backup_out)) return report(eq::Error::conflict("exists", "El archivo de respaldo ya existe: " + backup_out, "out"));
-    // Which key the copy needs, checked against the data before copying (a backup whose key is
-    // unknown cannot be restored); written beside it as FILE.clave.txt. The copy is private (0600).
-    auto key_note = eq::app::backup_key_note(cfg);
-    if (!key_note) return report(key_note.error());
-    if (cfg.db_url.rfind("sqlite:", 0) == 0) {
-      eq::store::Options o{cfg.db_url, 1};
-      auto db = eq::store::Database::open(o);
-      if (!db) return report(db.error());
-      auto lease = (*db)->lease();
-      if (!lease) return report(lease.error());
-      try {
-        **lease << "VACUUM INTO :out", soci::use(backup_out);
-      } catch (const std::exception& e) {
-        return report(eq::Error{1, "backup_failed", std::string("No se pudo escribir el respaldo: ") + e.what(), "out"});
-      }
-    } else {
-      // pg_dump speaks libpq URLs; arguments go through the environment, not a shell string.
-      setenv("EQ_PGURL", cfg.db_url.c_str(), 1);
-      setenv("EQ_BACKUP_OUT", backup_out.c_str(), 1);
-      int rc = std::system("pg_dump --no-owner --format=custom --file=\"$EQ_BACKUP_OUT\" \"$EQ_PGURL\"");
-      if (rc != 0) return report(eq::Error{1, "backup_failed", "pg_dump terminó con error.", "db"});
-    }
+    auto done = eq::app::write_backup(cfg, backup_out);
+    if (!done) return report(done.error());
+    // The note beside the file names the key it needs (never the key itself).
     {
       std::ofstream note(backup_out + ".clave.txt");
-      note << *key_note;
+      note << done->note;
     }
-    std::cout << "respaldo escrito en " << backup_out << "\n" << *key_note << std::flush;
+    std::cout << "respaldo escrito en " << backup_out << " (" << done->tables << " tablas, " << done->rows << " filas, SHA-256 "
+              << done->sha256 << ")\n"
+              << done->note << std::flush;
+    return 0;
+  }
+  if (restore->parsed()) {
+    auto done = eq::app::restore_backup(cfg, restore_in);
+    if (!done) return report(done.error());
+    std::cout << "respaldo restaurado (" << done->tables << " tablas, " << done->rows
+              << " filas; clave con huella " << done->fingerprint << ")" << std::endl;
     return 0;
   }
 
