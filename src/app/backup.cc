@@ -13,6 +13,8 @@
 #include <stdexcept>
 
 #include "app/modules.h"
+#include "audit/log.h"
+#include "channels/module.h"
 #include "core/time.h"
 #include "store/encrypted_fields.h"
 #include "store/migrations.h"
@@ -564,6 +566,16 @@ Result<BackupSummary> restore_backup(const Config& config, const std::string& in
     return n;
   });
   if (!copied) return fail(copied.error());
+  // The secrets kept beside the key are not in the backup either; without them the server would make
+  // new ones: the audit chain's seals would no longer verify, repeat callers would not be recognised,
+  // and the telephony switch's signatures would be refused.
+  const std::string kf = key_file_of(config);
+  for (const auto& [path, what] : std::vector<std::pair<std::string, std::string>>{
+           {audit::seal_path_for(kf), "el sello de la auditoría (sin él, `audit verify` no podrá comprobar las entradas restauradas)"},
+           {channels::callers_key_path(kf), "la clave de llamantes (sin ella, no se reconocerá a quien ya llamó)"},
+           {channels::telephony_secret_path(kf), "el secreto de la central telefónica"}})
+    if (!fs::exists(path, ec))
+      sum.note += "aviso: falta " + path + ", " + what + ". Cópielo desde el respaldo de claves antes de iniciar el servidor.\n";
   sum.rows = *copied;
   sum.tables = static_cast<long long>(header["tables"].size());
   return sum;
