@@ -56,7 +56,10 @@ async function writeEverything(srv, tag) {
   const operator = await as(srv, 'operator');
   const analyst = await as(srv, 'analyst');
   // Cases: a woman's identity (encrypted at rest) and the record's details.
-  const woman = { given_names: 'Rosalba Inés', surname1: `Quiñones${uniq().slice(-5)}`, surname2: 'Ñancupil', birth_date: '07-09-1987', sex: 'F', comuna_id: '13101' };
+  // Two women nothing alike (the linkage engine would otherwise join B's record to A's person).
+  const woman = tag === 'A'
+    ? { given_names: 'Rosalba Inés', surname1: `Quiñones${uniq().slice(-5)}`, surname2: 'Ñancupil', birth_date: '07-09-1987', sex: 'F', comuna_id: '13101' }
+    : { given_names: 'Herminia Luz', surname1: `Tapia${uniq().slice(-5)}`, surname2: 'Oyarzún', birth_date: '23-02-1969', sex: 'F', comuna_id: '05101' };
   const rec = await worker.post('/api/v1/cases/records', {
     kind: 'contact', occurred_at: new Date(Date.now() - 86_400_000).toISOString(), comuna_id: '13101', consent_statistics: true,
     persons: [{ role: 'victim', identity: woman }], details: { channel: 'linea_1455', summary: `Relato de prueba ${tag}.` },
@@ -142,6 +145,12 @@ describe(`backup and restore (${chain.join(' → ')})`, () => {
     const again = await cmd(['backup', '--db', A.url, '--keys', kf, '--out', bak1]);
     assert.notEqual(again.code, 0);
     assert.match(again.out, /ya existe/);
+    // A key file readable by others is said so and narrowed to the owner.
+    fs.chmodSync(kf, 0o644);
+    const loose = await cmd(['backup', '--db', A.url, '--keys', kf, '--out', `${bak1}.otra`]);
+    assert.equal(loose.code, 0, loose.out);
+    assert.match(loose.stderr, /legible por otros usuarios; quedó con permisos 0600/);
+    assert.equal(fs.statSync(kf).mode & 0o077, 0);
   });
 
   test('bad input: tampered file, truncated file, wrong key — nothing written', async () => {
