@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 
 #include "app/app.h"
+#include "app/backup.h"
+#include "app/serve_config.h"
 #include "core/log.h"
 #include "audit/log.h"
 #include "auth/demo.h"
@@ -45,54 +47,26 @@ int main(int argc, char** argv) {
   cfg.data_dir = eq::app::default_data_dir();
   cfg.web_dir = eq::app::default_web_dir();
 
-  auto add_db = [&](CLI::App* sub) {
-    sub->add_option("--db", cfg.db_url, "sqlite:PATH or postgresql://user:pass@host:port/db (env EQ_DB)")->capture_default_str();
-    sub->add_option("--data", cfg.data_dir, "Reference data folder (data/)")->capture_default_str();
-    sub->add_option("--keys", cfg.key_file, "Key file for field encryption (default: beside the SQLite file; env EQ_KEY_FILE)");
-  };
+  auto add_db = [&](CLI::App* sub) { eq::app::add_database_options(*sub, cfg); };
 
   auto* serve = cli.add_subcommand("serve", "Start the HTTP server (applies pending migrations first)");
-  add_db(serve);
-  serve->add_option("--web", cfg.web_dir, "Built web app folder (web/dist)")->capture_default_str();
-  serve->add_option("--address", cfg.server.address, "Listen address")->capture_default_str();
-  serve->add_option("--port", cfg.server.port, "Listen port (0 = any free port)")->capture_default_str();
-  serve->add_option("--threads", cfg.server.threads, "Worker threads")->capture_default_str()->check(CLI::Range(1, 256));
-  serve->add_option("--pool", cfg.pool_size, "Database connection pool size")->capture_default_str()->check(CLI::Range(1, 256));
-  serve->add_option("--body-limit", cfg.server.body_limit, "Maximum request body in bytes")->capture_default_str();
-  int read_timeout = 10, idle_timeout = 30;
-  serve->add_option("--read-timeout", read_timeout, "Seconds a client has to send a whole request")->capture_default_str();
-  serve->add_option("--idle-timeout", idle_timeout, "Seconds an idle keep-alive connection is kept")->capture_default_str();
-  bool no_access_log = false;
-  serve->add_flag("--no-access-log", no_access_log, "Do not print one line per request");
-  serve->add_flag("--secure-cookies", cfg.server.secure_cookies,
-                  "Mark session cookies Secure (set when TLS terminates in a proxy in front of Equidad)");
-  serve->add_flag("--behind-tls", cfg.server.behind_tls,
-                  "TLS terminates in a proxy in front of Equidad: cookies Secure and Strict-Transport-Security on every response");
-  std::vector<std::string> trusted_proxies;
-  serve->add_option("--trusted-proxy", trusted_proxies,
-                    "Address whose X-Forwarded-Proto: https is believed (repeat for several; default 127.0.0.1 and ::1)");
-  bool with_demo = false;
-  serve->add_flag("--demo", with_demo, "Load the demo data set before serving");
-  serve->add_option("--monitoring-take-timeout", cfg.monitoring_take_timeout_s,
-                    "Seconds before a monitoring alert nobody took escalates")->capture_default_str()->check(CLI::Range(1, 3600));
-  serve->add_option("--monitoring-accept-timeout", cfg.monitoring_accept_timeout_s,
-                    "Seconds before a dispatch nobody accepted escalates (a municipal one then goes to the police)")
-      ->capture_default_str()->check(CLI::Range(1, 3600));
-  serve->add_option("--mqtt", cfg.mqtt, "MQTT broker (host:port) whose device positions are ingested (env EQ_MQTT)");
-  serve->add_option("--monitoring-retention-days", cfg.monitoring_retention_days,
-                    "Days positions are kept (except around incidents)")->capture_default_str()->check(CLI::Range(1, 3650));
-  serve->add_option("--chat-retention-days", cfg.chat_retention_days,
-                    "Days a chat transcript is kept after the conversation ended")->capture_default_str()
-      ->check(CLI::Range(1, 3650));
+  eq::app::ServeOptions serve_opts;
+  eq::app::add_serve_options(*serve, cfg, serve_opts);
+  const bool& with_demo = serve_opts.demo;
 
   auto* migrate = cli.add_subcommand("migrate", "Apply pending database migrations and exit");
   add_db(migrate);
   auto* demo = cli.add_subcommand("demo", "Load the demo data set (idempotent)");
   add_db(demo);
-  auto* backup = cli.add_subcommand("backup", "Write a consistent snapshot (SQLite: VACUUM INTO; PostgreSQL: pg_dump)");
+  auto* backup = cli.add_subcommand(
+      "backup", "Write a consistent, portable snapshot of every table (gzip'd JSON lines; encrypted fields stay encrypted; no key inside)");
   add_db(backup);
-  std::string backup_out;
-  backup->add_option("--out", backup_out, "Output file")->required();
+  std::string backup_out, restore_in;
+  backup->add_option("--out", backup_out, "Output file (refused if it exists)")->required();
+  auto* restore = cli.add_subcommand(
+      "restore", "Restore a backup into an EMPTY database, SQLite or PostgreSQL (checksum, key fingerprint and migrations checked first)");
+  add_db(restore);
+  restore->add_option("--in", restore_in, "Backup file written by 'equidad backup'")->required();
   auto* version = cli.add_subcommand("version", "Print the version");
 
   // Accounts and tokens. Passwords come on standard input, never in argv (visible in ps and history).
@@ -161,50 +135,45 @@ int main(int argc, char** argv) {
   eq::linkage::add_commands(cli);
   eq::monitoring::add_commands(cli);
 
-  CLI11_PARSE(cli, argc, argv);
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e);
+  }
 
   if (version->parsed()) {
     std::cout << "equidad " << EQ_VERSION << std::endl;
     return 0;
   }
   if (backup->parsed()) {
-    if (std::filesystem::exists(backup_out)) return report(eq::Error::conflict("exists", "El archivo de respaldo ya existe: " + backup_out, "out"));
-    // Which key the copy needs, checked against the data before copying (a backup whose key is
-    // unknown cannot be restored); written beside it as FILE.clave.txt. The copy is private (0600).
-    auto key_note = eq::app::backup_key_note(cfg);
-    if (!key_note) return report(key_note.error());
-    if (cfg.db_url.rfind("sqlite:", 0) == 0) {
-      eq::store::Options o{cfg.db_url, 1};
-      auto db = eq::store::Database::open(o);
-      if (!db) return report(db.error());
-      auto lease = (*db)->lease();
-      if (!lease) return report(lease.error());
-      try {
-        **lease << "VACUUM INTO :out", soci::use(backup_out);
-      } catch (const std::exception& e) {
-        return report(eq::Error{1, "backup_failed", std::string("No se pudo escribir el respaldo: ") + e.what(), "out"});
-      }
-    } else {
-      // pg_dump speaks libpq URLs; arguments go through the environment, not a shell string.
-      setenv("EQ_PGURL", cfg.db_url.c_str(), 1);
-      setenv("EQ_BACKUP_OUT", backup_out.c_str(), 1);
-      int rc = std::system("pg_dump --no-owner --format=custom --file=\"$EQ_BACKUP_OUT\" \"$EQ_PGURL\"");
-      if (rc != 0) return report(eq::Error{1, "backup_failed", "pg_dump terminó con error.", "db"});
-    }
+    auto done = eq::app::write_backup(cfg, backup_out);
+    if (!done) return report(done.error());
+    // The note beside the file names the key it needs (never the key itself).
     {
       std::ofstream note(backup_out + ".clave.txt");
-      note << *key_note;
+      note << done->note;
     }
-    std::cout << "respaldo escrito en " << backup_out << "\n" << *key_note << std::flush;
+    std::cout << "respaldo escrito en " << backup_out << " (" << done->tables << " tablas, " << done->rows << " filas, SHA-256 "
+              << done->sha256 << ")\n"
+              << done->note << std::flush;
+    return 0;
+  }
+  if (restore->parsed()) {
+    auto done = eq::app::restore_backup(cfg, restore_in);
+    if (!done) return report(done.error());
+    std::cout << "respaldo restaurado (" << done->tables << " tablas, " << done->rows
+              << " filas; clave con huella " << done->fingerprint << ")" << std::endl;
+    std::cerr << done->note << std::flush;  // warnings about the secrets beside the key, if any
     return 0;
   }
 
-  cfg.server.read_timeout = std::chrono::seconds(read_timeout);
-  cfg.server.idle_timeout = std::chrono::seconds(idle_timeout);
-  cfg.server.access_log = !no_access_log;
-  if (!trusted_proxies.empty()) cfg.server.trusted_proxies = trusted_proxies;
-  // Session cookies are made in the auth module from this flag; the server adds Secure per request too.
-  if (cfg.server.behind_tls) cfg.server.secure_cookies = true;
+  if (serve->parsed())
+    if (auto ok = eq::app::apply_config_file(*serve, serve_opts); !ok) {
+      std::cerr << "error: " << ok.error().message << std::endl;
+      return 2;
+    }
+  eq::app::apply_serve_options(cfg, serve_opts);
+  if (serve->parsed() && serve_opts.log_format == "json") eq::app::use_json_logs();
   auto app = eq::app::App::open(cfg);
   if (!app) return report(app.error());
 
@@ -341,9 +310,7 @@ int main(int argc, char** argv) {
     std::cerr << "Equidad escuchando en http://" << cfg.server.address << ":" << *port << "/  (base de datos: "
               << (*app)->db().url_for_display() << ")" << std::endl;
     std::thread warm([&] { (*app)->preload(); });
-    int sweep_seconds = 30;
-    if (const char* v = std::getenv("EQ_SWEEP_SECONDS"); v && std::atoi(v) > 0) sweep_seconds = std::atoi(v);
-    (*app)->start_jobs(std::chrono::seconds(sweep_seconds));
+    (*app)->start_jobs(std::chrono::seconds(serve_opts.sweep_seconds));
     server.run();
     (*app)->stop_jobs();
     warm.join();

@@ -524,6 +524,23 @@ Result<std::unique_ptr<App>> App::open(const Config& config) {
   } catch (const std::logic_error& e) {
     return fail(Error{500, "modules", e.what(), {}});
   }
+  // For the operations alerts (deploy/prometheus/equidad-alerts.yml, docs/OPERATIONS.md).
+  // A weak reference: the metrics must not keep the service alive past the modules' closing.
+  if (std::weak_ptr<monitoring::Service> mon = app->ctx_->find<monitoring::Service>(); !mon.expired())
+    app->metrics_.add_gauge("equidad_monitoring_live_connections",
+                            "WebSocket connections to the monitoring live stream (operator consoles and field units).", [mon] {
+                              auto m = mon.lock();
+                              return m ? static_cast<double>(m->hub().size()) : 0.0;
+                            });
+  if (app->db_->backend() == store::Backend::sqlite) {
+    const std::string wal = config.db_url.substr(7) + "-wal";
+    app->metrics_.add_gauge("equidad_sqlite_wal_bytes", "Size of the SQLite write-ahead log (checkpointed into the database in the background).",
+                            [wal] {
+                              std::error_code ec;
+                              const auto n = fs::file_size(wal, ec);
+                              return ec ? 0.0 : static_cast<double>(n);
+                            });
+  }
   app->files_.load(config.web_dir);
   return app;
 }
