@@ -508,6 +508,14 @@ Result<std::unique_ptr<App>> App::open(const Config& config) {
                 r.body = appp->metrics_.render();
                 return r;
               }});
+  router.add({"GET", "/api/v1/system/metrics", "system.metrics",
+              "Métricas reservadas de operación en formato Prometheus (consolas conectadas); para un token de Prometheus", "system",
+              [appp](http::Request&) -> Result<http::Response> {
+                http::Response r;
+                r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+                r.body = appp->ops_metrics_.render();
+                return r;
+              }});
   router.add({"GET", "/api/v1/openapi.json", http::kPublic, "Descripción OpenAPI 3 de esta API", "system",
               [appp](http::Request&) -> Result<http::Response> { return http::Response::json(appp->router_.openapi()); }});
   app->metrics_.add_gauge("equidad_db_pool_size", "Database sessions in the pool.",
@@ -527,7 +535,7 @@ Result<std::unique_ptr<App>> App::open(const Config& config) {
   // For the operations alerts (deploy/prometheus/equidad-alerts.yml, docs/OPERATIONS.md).
   // A weak reference: the metrics must not keep the service alive past the modules' closing.
   if (std::weak_ptr<monitoring::Service> mon = app->ctx_->find<monitoring::Service>(); !mon.expired())
-    app->metrics_.add_gauge("equidad_monitoring_live_connections",
+    app->ops_metrics_.add_gauge("equidad_monitoring_live_connections",
                             "WebSocket connections to the monitoring live stream (operator consoles and field units).", [mon] {
                               auto m = mon.lock();
                               return m ? static_cast<double>(m->hub().size()) : 0.0;

@@ -91,6 +91,9 @@ class App {
   std::unique_ptr<store::Database> db_;
   http::Router router_;
   http::Metrics metrics_;
+  // Gauges that must not be public: whether anyone is watching the monitoring console tells an
+  // abuser when to strike. Served at GET /api/v1/system/metrics to a token with system.metrics.
+  http::Metrics ops_metrics_;
   http::StaticFiles files_;
   std::unique_ptr<crypto::Keys> keys_;
   std::vector<kernel::Module> modules_;

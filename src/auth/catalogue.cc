@@ -35,6 +35,7 @@ const std::vector<Permission>& permissions() {
       {"account.milestones", "Registrar los hitos de su región para la cuenta pública"},
       {"registries.manage", "Registrar organizaciones certificadas (NCh3262, Sello Iguala, IPG) y convenios, con sus estados y alertas"},
       {"channels.statistics", "Consultar la estadística de los canales de ayuda en el tiempo (solo agregados) y descargarla"},
+      {"system.metrics", "Leer las métricas reservadas de operación (consolas conectadas), con un token para Prometheus"},
       {"dataprotection.manage", "Tramitar las solicitudes de derechos sobre datos personales (Ley 21.719) y ver el registro de tratamiento"},
   };
   return all;
@@ -43,7 +44,7 @@ const std::vector<Permission>& permissions() {
 const std::vector<Role>& roles() {
   static const std::vector<Role> all = {
       {"admin", "Administración del sistema", "Gestiona instituciones, cuentas y auditoría de todo el sistema.", true,
-       {"users.manage", "users.manage_all", "institutions.manage", "roles.read", "audit.read", "alerts.configure"}},
+       {"users.manage", "users.manage_all", "institutions.manage", "roles.read", "audit.read", "alerts.configure", "system.metrics"}},
       {"institution_admin", "Administración de institución", "Gestiona las cuentas de su propia institución.", true,
        {"users.manage", "roles.read"}},
       {"analyst", "Analista del Ministerio", "Valida reportes, consolida indicadores y prepara la cuenta pública.", false,

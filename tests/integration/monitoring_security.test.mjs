@@ -183,6 +183,13 @@ describe('object rules and streams', () => {
     const during = (await request('GET', '/metrics', { baseUrl: srv.baseUrl })).text;
     const gauges = (t) => t.split('\n').filter((l) => l.startsWith('equidad_monitoring_')).map((l) => l.split(' ')[0]);
     assert.deepEqual(gauges(during), gauges(before), 'no monitoring metric appears with a console');
+    // The operations alert "no console connected" reads it from the reserved endpoint instead:
+    // anonymous 401, a role without system.metrics 403, the administration sees both streams.
+    assert.equal((await request('GET', '/api/v1/system/metrics', { baseUrl: srv.baseUrl })).status, 401);
+    assert.equal((await op.get('/api/v1/system/metrics')).status, 403);
+    const reserved = await admin.get('/api/v1/system/metrics');
+    assert.equal(reserved.status, 200, reserved.text);
+    assert.match(reserved.text, /^equidad_monitoring_live_connections 2$/m);
     await ws.close();
     await unit.close();
     const find = async (action, userId) => {
