@@ -36,7 +36,7 @@ async function ready(client, query = '') {
 
 before(async () => {
   const db = await freshDatabase();
-  srv = await startServer({ db: db.url, env: { EQ_CHANNELS_HOURS: '24/7' }, extraArgs: ['--demo'] });
+  srv = await startServer({ db: db.url, env: { EQ_CHANNELS_HOURS: '24/7', EQ_DEMO_CHANNEL_HISTORY: '1' }, extraArgs: ['--demo'] });
   [analyst, supervisor, operator, pharmacy, admin] = await Promise.all(
     ['analyst', 'channels_supervisor', 'operator', 'pharmacy', 'admin'].map((r) => loginDemo(srv, r)));
 });

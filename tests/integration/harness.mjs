@@ -85,7 +85,8 @@ export async function startServer({ extraArgs = [], db, env, web, startTimeoutMs
   const webDir = web ?? tempDir('equidad-it-web-');
   const args = ['serve', '--db', database.url, '--port', '0', '--no-access-log',
     '--web', typeof webDir === 'string' ? webDir : webDir.dir, ...extraArgs];
-  const proc = spawn(binPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The demo's synthetic channel history (~240.000 rows) is skipped unless a test asks for it.
+  const proc = spawn(binPath, args, { env: { EQ_DEMO_CHANNEL_HISTORY: '0', ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(proc);
   let stderr = '';
   let stdout = '';

@@ -330,6 +330,7 @@ export const CLASSES = {
   'GET /api/v1/registries/agreements': { kind: 'none', why: 'the ministry\'s agreements with other bodies, no person; only ministry accounts (registries/access, 403 otherwise)' },
   'GET /api/v1/registries/agreements/{id}': { kind: 'none', why: 'the ministry\'s agreements with other bodies, no person; only ministry accounts (registries/access, 404 otherwise)' },
   'PUT /api/v1/registries/agreements/{id}/obligations/{obligation}': { kind: 'none', why: 'an obligation of a ministry agreement, no person; only ministry accounts (registries/access, 404 otherwise)' },
+  'GET /api/v1/system/metrics': { kind: 'aggregate', why: 'process-wide gauges (live stream connections), no institution or person; permission system.metrics only (monitoring_security.test.mjs)' },
   'GET /api/v1/channels/history/statistics': { kind: 'aggregate', why: 'contact counts of the national help channels by channel, month, region and outcome; region cells of 1-4 hidden; no contact (channels_history.test.mjs)' },
   'GET /api/v1/channels/history/statistics.csv': { kind: 'aggregate', why: 'the same counts as a CSV table, region cells of 1-4 written "<5"' },
   'GET /api/v1/channels/history/statistics.xlsx': { kind: 'aggregate', why: 'the same counts as an XLSX table, region cells of 1-4 written "<5"' },
