@@ -154,7 +154,7 @@ class Repository {
 class Service {
  public:
   Service(store::Database& db, const crypto::Keys& keys, audit::Log& audit, PersonalDataSources sources, Inventory inventory)
-      : db_(db), keys_(keys), audit_(audit), repo_(keys), sources_(std::move(sources)), inventory_(std::move(inventory)) {}
+      : db_(db), audit_(audit), repo_(keys), sources_(std::move(sources)), inventory_(std::move(inventory)) {}
 
   store::Database& db() { return db_; }
   audit::Log& audit() { return audit_; }
@@ -181,9 +181,8 @@ class Service {
 
  private:
   store::Database& db_;
-  const crypto::Keys& keys_;
   audit::Log& audit_;
-  Repository repo_;
+  Repository repo_;  // holds the keys: every encrypted column is sealed and opened there
   PersonalDataSources sources_;
   Inventory inventory_;
   RetentionRules retention_;
