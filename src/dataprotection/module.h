@@ -167,6 +167,8 @@ class Service {
                        const std::string& exception_code);
   // The person's data report for request `id` (audited as a read).
   Result<nlohmann::json> report(const http::Request& req, int64_t id, bool download);
+  // A request with its history, for the officer; the read is audited, a refusal too (404).
+  Result<std::pair<SubjectRequest, std::vector<Event>>> read(const http::Request& req, int64_t id);
   // The record of processing activities.
   nlohmann::json ropa() const;
   Result<Breach> create_breach(const http::Request& req, Breach b);

@@ -194,18 +194,8 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
   router.add({"GET", "/api/v1/dataprotection/requests/{id}", "dataprotection.manage",
               "Una solicitud con su historia (la lectura queda auditada)", "dataprotection", [svc](Request& req) -> Result<Response> {
                 TRY(id, id_of(req));
-                const auto today = today_cl(now_ms());
-                const std::string object = "dataprotection_request:" + std::to_string(*id);
-                auto out = svc->db().transaction<Response>([&](soci::session& s) -> Result<Response> {
-                  auto r = svc->repo().find(s, *id);
-                  if (!r || !access::may_handle(req.who(), *r)) return fail(Error::not_found("La solicitud no existe."));
-                  svc->audit().append(s, audit::Log::from(req, "dataprotection.request_read", object));
-                  return Response::json({{"request", detail_json(*r, svc->repo().events(s, *id), today)}});
-                });
-                if (!out && out.error().status == 404)
-                  if (auto ok = svc->audit().append(audit::Log::from(req, "dataprotection.request_read", object, "denied")); !ok)
-                    return fail(ok.error());
-                return out;
+                TRY(found, svc->read(req, *id));
+                return Response::json({{"request", detail_json(found->first, found->second, today_cl(now_ms()))}});
               }});
   router.add({"POST", "/api/v1/dataprotection/requests/{id}/steps", "dataprotection.manage",
               "Avanzar una solicitud: analizar, prorrogar (reason), responder (response) o denegar (exception y response)",

@@ -87,6 +87,19 @@ Result<SubjectRequest> Service::step(const http::Request& req, int64_t id, const
   return out;
 }
 
+Result<std::pair<SubjectRequest, std::vector<Event>>> Service::read(const http::Request& req, int64_t id) {
+  using Found = std::pair<SubjectRequest, std::vector<Event>>;
+  auto out = db_.transaction<Found>([&](soci::session& s) -> Result<Found> {
+    auto r = repo_.find(s, id);
+    if (!r || !access::may_handle(req.who(), *r)) return fail(Error::not_found("La solicitud no existe."));
+    audit_.append(s, audit::Log::from(req, "dataprotection.request_read", object_of(id)));
+    return Found{*r, repo_.events(s, id)};
+  });
+  if (!out && out.error().status == 404)
+    if (auto ok = audit_.append(audit::Log::from(req, "dataprotection.request_read", object_of(id), "denied")); !ok) return fail(ok.error());
+  return out;
+}
+
 Result<nlohmann::json> Service::report(const http::Request& req, int64_t id, bool download) {
   // Read the request (and decide) before calling the modules: the sources open sessions of their own.
   SubjectRequest r;
