@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <mutex>
 #include <thread>
 
@@ -540,6 +541,15 @@ Result<std::unique_ptr<App>> App::open(const Config& config) {
                               auto m = mon.lock();
                               return m ? static_cast<double>(m->hub().size()) : 0.0;
                             });
+  // Referrals past a deadline (deploy/prometheus: "referral deadlines missed"): reserved like the
+  // gauge above, since it reads the registry. NaN when the database cannot answer.
+  if (std::weak_ptr<cases::Service> cs = app->ctx_->find<cases::Service>(); !cs.expired())
+    app->ops_metrics_.add_gauge("equidad_referrals_overdue",
+                                "Referrals between institutions past their acknowledgement or first-contact deadline.", [cs] {
+                                  auto c = cs.lock();
+                                  auto n = c ? c->overdue_referrals() : Result<int64_t>(0);
+                                  return n ? static_cast<double>(*n) : std::numeric_limits<double>::quiet_NaN();
+                                });
   if (app->db_->backend() == store::Backend::sqlite) {
     const std::string wal = config.db_url.substr(7) + "-wal";
     app->metrics_.add_gauge("equidad_sqlite_wal_bytes", "Size of the SQLite write-ahead log (checkpointed into the database in the background).",

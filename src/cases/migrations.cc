@@ -65,6 +65,11 @@ std::vector<store::Migration> migrations() {
        // Bulk reading: the user the administrators are told about.
        "ALTER TABLE cases_notifications ADD COLUMN user_id {{bigint}}",
        "CREATE INDEX cases_access_log_user ON cases_access_log(user_id, at)"}));
+  out.push_back(store::sql_migration(
+      "cases", 5, "index of referrals still waiting for a first contact (the overdue-referrals gauge)",
+      // A partial index: the gauge is read at every scrape and must not scan every record.
+      {"CREATE INDEX cases_records_open_referrals ON cases_records(ack_due_at, first_contact_due_at) "
+       "WHERE kind = 'referral' AND first_contact_at IS NULL"}));
   return out;
 }
 

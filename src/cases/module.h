@@ -90,6 +90,9 @@ class Repository {
   std::vector<Record> records_of_person(soci::session& s, int64_t person_id) const;
   void update_details(soci::session& s, const Record& r) const;  // referral acknowledgement / first contact
   std::vector<Record> referrals(soci::session& s, int64_t institution_id, bool incoming) const;
+  // Referrals past their deadline at `now`: not acknowledged after ack_due_at, or acknowledged and
+  // without a first contact after first_contact_due_at (the rule of the case workers' home page).
+  int64_t count_overdue_referrals(soci::session& s, int64_t now) const;
   // Institutions serving her (see access.h): records on a basis of their own, referrals addressed to them.
   std::vector<int64_t> institutions_serving(soci::session& s, int64_t person_id) const;
   // A record of the institution names her on a basis other than emergency (a referral received does not count).
@@ -217,6 +220,9 @@ class Service {
   // --- referrals
   Result<nlohmann::json> referrals(const http::Request& req, bool incoming);
   Result<nlohmann::json> referral_step(const http::Request& req, int64_t record_id, const std::string& step);
+  // Nationwide count of referrals past a deadline, for the operations gauge equidad_referrals_overdue
+  // (an aggregate: no institution, no person).
+  Result<int64_t> overdue_referrals();
 
   // --- linkage review
   Result<nlohmann::json> reviews(const http::Request& req, const std::string& state);

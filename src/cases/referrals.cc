@@ -78,4 +78,15 @@ Result<Json> Service::referral_step(const http::Request& req, int64_t record_id,
   });
 }
 
+Result<int64_t> Service::overdue_referrals() {
+  // Read at every scrape of the operations metrics: one indexed COUNT, no person read, so no audit.
+  auto lease = db_.lease();
+  if (!lease) return fail(lease.error());
+  try {
+    return repo_.count_overdue_referrals(**lease, now_ms());
+  } catch (const std::exception& e) {
+    return fail(store::database_error(e));
+  }
+}
+
 }  // namespace eq::cases

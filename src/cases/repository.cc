@@ -226,6 +226,15 @@ std::vector<Record> Repository::referrals(soci::session& s, int64_t institution_
   return out;
 }
 
+int64_t Repository::count_overdue_referrals(soci::session& s, int64_t now) const {
+  return Query("SELECT COUNT(*) FROM cases_records WHERE kind = 'referral' AND first_contact_at IS NULL AND "
+               "((acknowledged_at IS NULL AND ack_due_at < :now) OR (acknowledged_at IS NOT NULL AND first_contact_due_at < :now2))")
+      .bind("now", ll(now))
+      .bind("now2", ll(now))
+      .scalar(s)
+      .value_or(0);
+}
+
 std::vector<int64_t> Repository::institutions_serving(soci::session& s, int64_t person_id) const {
   // Records attached under an emergency access or by a probable match to a woman others serve never
   // make their institution serve her (access.h).

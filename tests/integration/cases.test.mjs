@@ -280,6 +280,32 @@ describe('risk, referrals and alerts', () => {
     assert.equal(out.json.items.find((x) => x.id === r.json.id).state, 'contactada');
   });
 
+  test('referrals past a deadline are counted for the operations alert, on the reserved metrics only', async () => {
+    const overdue = async () => {
+      const r = await admin.get('/api/v1/system/metrics');
+      assert.equal(r.status, 200, r.text);
+      const m = /^equidad_referrals_overdue (\d+)$/m.exec(r.text);
+      assert.ok(m, `gauge missing:\n${r.text}`);
+      return Number(m[1]);
+    };
+    const before = await overdue();
+    assert.doesNotMatch((await srv.request('GET', '/metrics')).text, /referrals_overdue/, 'not on the public /metrics');
+    assert.equal((await centre.get('/api/v1/system/metrics')).status, 403, 'a case worker may not read it');
+    // Made ten days ago: both the acknowledgement and the first-contact deadlines have passed.
+    const to = await institutionIdOf(centre, 'Carabineros de Chile');
+    const r = await post(centre, {
+      kind: 'referral', occurred_at: iso(10), persons: [{ role: 'victim', identity: newWoman() }],
+      details: { to_institution_id: to, consent: true, reason: 'Derivación antigua sin respuesta.' },
+    });
+    assert.equal(r.status, 201, r.text);
+    assert.ok(r.json.details.ack_due_at < Date.now());
+    assert.equal(await overdue(), before + 1, 'not acknowledged in time');
+    assert.equal((await police.post(`/api/v1/cases/referrals/${r.json.id}/acknowledge`, {})).status, 200);
+    assert.equal(await overdue(), before + 1, 'acknowledged, but the first contact is late too');
+    assert.equal((await police.post(`/api/v1/cases/referrals/${r.json.id}/first-contact`, {})).status, 200);
+    assert.equal(await overdue(), before, 'done: no longer counted');
+  });
+
   test('statistics count consented records only and hide small cells', async () => {
     const r = await centre.get('/api/v1/cases/statistics');
     assert.equal(r.status, 200, r.text);
