@@ -13,7 +13,7 @@ let analyst;
 let steward;
 let options;
 before(async () => {
-  srv = await startServer({ extraArgs: ['--demo'] });
+  srv = await startServer({ extraArgs: ['--demo'], startTimeoutMs: 180_000 }); // generous: the machine is shared
   analyst = await loginDemo(srv, 'analyst');
   steward = await login(srv, 'estadisticas@equidad.demo');
   options = (await steward.get('/api/v1/indicators/editor/options')).json;
