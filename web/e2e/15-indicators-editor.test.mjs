@@ -69,9 +69,9 @@ test('a steward creates an indicator, uploads a value and sees it on the public 
   const visitor = await newPage(browser);
   await visitor.goto(url('/indicadores/catalogo'));
   await settle(visitor);
-  const card = visitor.getByTestId('ind-catalogue').locator('li', { hasText: NAME });
+  const card = visitor.getByTestId('ind-catalogue').locator('li', { hasText: CODE });
   await card.waitFor();
-  assert.match(await card.innerText(), /59,1 %/);
+  assert.match(await card.innerText(), /59,1\s%/);
   await card.getByTestId(`ind-card-chart-${CODE}`).locator('svg').first().waitFor();
   await card.scrollIntoViewIfNeeded();
   await shot(visitor, 'indicators-catalogue-with-new');
@@ -79,7 +79,7 @@ test('a steward creates an indicator, uploads a value and sees it on the public 
   // The steward changes the published definition: the public page says when, and keeps the earlier one.
   await page.goto(url('/indicadores/editor'));
   await settle(page);
-  await page.getByRole('link', { name: NAME }).click();
+  await page.getByTestId('editor-list').getByRole('row').filter({ hasText: CODE }).getByRole('link', { name: NAME }).click();
   await page.waitForURL(/\/indicadores\/editor\/\d+$/);
   await settle(page);
   const edit = page.getByTestId('editor-form');

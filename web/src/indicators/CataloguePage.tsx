@@ -18,7 +18,7 @@ function CardChart({ ind }: { ind: Indicator }) {
     grid: { left: 4, right: 12, top: 12, bottom: 4, containLabel: true },
     tooltip: { trigger: 'axis', valueFormatter: (v: number) => formatValue(ind, v) },
     xAxis: { type: 'category', data: ind.values.map((v) => v.period), axisLabel: { fontSize: 10 } },
-    yAxis: { type: 'value', scale: true, splitNumber: 3, axisLabel: { fontSize: 10, formatter: (v: number) => formatNumber(v, 0) } },
+    yAxis: { type: 'value', scale: true, splitNumber: 3, axisLabel: { fontSize: 10, formatter: (v: number) => formatNumber(v, ind.decimals) } },
     series: [{ type: 'line', name: ind.name, data: ind.values.map((v) => v.value), symbolSize: 5 }],
   };
   return (
