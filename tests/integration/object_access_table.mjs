@@ -302,6 +302,18 @@ export const CLASSES = {
     kind: 'none',
     why: 'a SEG series, no person data; the steward rule (indicators/access.h: only the indicator\'s own institution) is tried in indicators.test.mjs',
   },
+  'GET /api/v1/indicators/editor/options': {
+    kind: 'none',
+    why: 'the caller\'s own institution (the Ministry: the institutions that steward SEG indicators) and the platform\'s computable sources; no person',
+  },
+  'GET /api/v1/indicators/editor/indicators': {
+    kind: 'none',
+    why: 'the SEG definitions the caller may edit (indicators/access.h check_edit filters by the session\'s institution); no person',
+  },
+  'POST /api/v1/indicators/editor/indicators': {
+    kind: 'none',
+    why: 'a new SEG definition; naming another institution as steward is 403 unless the Ministry (check_steward_choice), tried in indicators_editor.test.mjs',
+  },
   'GET /api/v1/indicators/editor/indicators/{id}': {
     kind: 'none',
     why: 'a SEG definition, no person data; the steward rule (indicators/access.h check_edit: own institution, or the Ministry) is tried in indicators_editor.test.mjs',
