@@ -65,6 +65,12 @@ std::map<int64_t, std::string> Service::names(const std::set<int64_t>& ids) {
   return {};
 }
 
+std::map<int64_t, std::string> Service::steward_names(const std::vector<Indicator>& list) {
+  std::set<int64_t> ids;
+  for (const auto& i : list) ids.insert(i.steward_institution_id);
+  return names(ids);
+}
+
 int64_t Service::add_indicator(soci::session& s, const Indicator& i) { return Repository::insert_indicator(s, i, now_ms()); }
 
 Result<std::vector<std::pair<std::string, double>>> Service::computed_series(soci::session& s, const Indicator& i) {
@@ -144,9 +150,7 @@ Json Service::indicator_json(soci::session& s, const Indicator& i, const std::ma
 Result<Json> Service::catalogue() {
   return store::with_session<Json>(db_, [&](soci::session& s) -> Result<Json> {
     auto list = Repository::indicators(s);
-    std::set<int64_t> ids;
-    for (const auto& i : list) ids.insert(i.steward_institution_id);
-    auto n = names(ids);
+    auto n = steward_names(list);
     Json items = Json::array();
     const int64_t now = now_ms();
     for (const auto& i : list) {

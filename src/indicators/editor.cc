@@ -196,9 +196,7 @@ Result<Json> Service::editor_list(const http::Request& req) {
   const auto& who = req.who();
   return store::with_session<Json>(db_, [&](soci::session& s) -> Result<Json> {
     auto list = Repository::indicators(s);
-    std::set<int64_t> ids;
-    for (const auto& i : list) ids.insert(i.steward_institution_id);
-    auto n = names(ids);
+    auto n = steward_names(list);
     Json items = Json::array();
     for (const auto& i : list) {
       if (!check_edit(who, i)) continue;

@@ -242,40 +242,11 @@ std::optional<int64_t> Repository::indicator_id(soci::session& s, const std::str
   return v ? std::optional<int64_t>(*v) : std::nullopt;
 }
 
-int64_t Repository::insert_indicator(soci::session& s, const Indicator& i, int64_t now) {
-  return *Query(
-              "INSERT INTO ind_indicators (code, name, definition, numerator, denominator, unit, factor, decimals, periodicity, source, "
-              "steward_institution_id, disaggregations, origin, first_year, grace_days, demo, created_at, status, version, updated_at) "
-              "VALUES (:code, :name, :def, :num, :den, :unit, :factor, :dec, :per, :src, :inst, :dis, :origin, :fy, :grace, :demo, :now, "
-              ":status, :version, :now) RETURNING id")
-              .bind("code", i.code)
-              .bind("name", i.name)
-              .bind("def", i.definition)
-              .bind("num", i.numerator)
-              .bind("den", i.denominator)
-              .bind("unit", i.unit)
-              .bind_double("factor", i.factor)
-              .bind("dec", static_cast<ll>(i.decimals))
-              .bind("per", i.periodicity)
-              .bind("src", i.source)
-              .bind("inst", static_cast<ll>(i.steward_institution_id))
-              .bind("dis", i.disaggregations)
-              .bind("origin", i.origin)
-              .bind("fy", static_cast<ll>(i.first_year))
-              .bind("grace", static_cast<ll>(i.grace_days))
-              .bind("demo", static_cast<ll>(i.demo ? 1 : 0))
-              .bind("now", static_cast<ll>(now))
-              .bind("status", i.status)
-              .bind("version", static_cast<ll>(i.version))
-              .scalar(s);
-}
+namespace {
 
-void Repository::update_indicator(soci::session& s, const Indicator& i, int64_t now) {
-  Query("UPDATE ind_indicators SET code = :code, name = :name, definition = :def, numerator = :num, denominator = :den, unit = :unit, "
-        "factor = :factor, decimals = :dec, periodicity = :per, source = :src, steward_institution_id = :inst, disaggregations = :dis, "
-        "origin = :origin, first_year = :fy, grace_days = :grace, status = :status, version = :version, modified_at = :modified, "
-        "updated_at = :now WHERE id = :id")
-      .bind("code", i.code)
+// The definition's fields, bound the same way by the insert and the update.
+Query& bind_definition(Query& q, const Indicator& i) {
+  return q.bind("code", i.code)
       .bind("name", i.name)
       .bind("def", i.definition)
       .bind("num", i.numerator)
@@ -291,7 +262,25 @@ void Repository::update_indicator(soci::session& s, const Indicator& i, int64_t 
       .bind("fy", static_cast<ll>(i.first_year))
       .bind("grace", static_cast<ll>(i.grace_days))
       .bind("status", i.status)
-      .bind("version", static_cast<ll>(i.version))
+      .bind("version", static_cast<ll>(i.version));
+}
+
+}  // namespace
+
+int64_t Repository::insert_indicator(soci::session& s, const Indicator& i, int64_t now) {
+  Query q("INSERT INTO ind_indicators (code, name, definition, numerator, denominator, unit, factor, decimals, periodicity, source, "
+          "steward_institution_id, disaggregations, origin, first_year, grace_days, demo, created_at, status, version, updated_at) "
+          "VALUES (:code, :name, :def, :num, :den, :unit, :factor, :dec, :per, :src, :inst, :dis, :origin, :fy, :grace, :demo, :now, "
+          ":status, :version, :now) RETURNING id");
+  return *bind_definition(q, i).bind("demo", static_cast<ll>(i.demo ? 1 : 0)).bind("now", static_cast<ll>(now)).scalar(s);
+}
+
+void Repository::update_indicator(soci::session& s, const Indicator& i, int64_t now) {
+  Query q("UPDATE ind_indicators SET code = :code, name = :name, definition = :def, numerator = :num, denominator = :den, unit = :unit, "
+          "factor = :factor, decimals = :dec, periodicity = :per, source = :src, steward_institution_id = :inst, disaggregations = :dis, "
+          "origin = :origin, first_year = :fy, grace_days = :grace, status = :status, version = :version, modified_at = :modified, "
+          "updated_at = :now WHERE id = :id");
+  bind_definition(q, i)
       .bind_opt("modified", i.modified_at ? std::optional<ll>(*i.modified_at) : std::nullopt)
       .bind("now", static_cast<ll>(now))
       .bind("id", static_cast<ll>(i.id))

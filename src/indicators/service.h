@@ -76,6 +76,8 @@ class Service {
   Result<std::vector<std::pair<std::string, double>>> computed_series(soci::session& s, const Indicator& i);
   Json indicator_json(soci::session& s, const Indicator& i, const std::map<int64_t, std::string>& names, int64_t now);
   std::map<int64_t, std::string> names(const std::set<int64_t>& ids);
+  // Names of the steward institutions of `list`.
+  std::map<int64_t, std::string> steward_names(const std::vector<Indicator>& list);
   Result<Indicator> parse_definition(const http::Principal& who, const Json& body, Indicator base);
   Json editor_json(soci::session& s, const Indicator& i);
 

@@ -11,6 +11,35 @@ export function formatValue(i: Pick<Indicator, 'unit' | 'decimals'>, v: number |
   return i.unit === '%' ? formatPercent(v, i.decimals) : `${formatNumber(v ?? null, i.decimals)} ${i.unit}`;
 }
 
+/** What a chart of `values` says, for screen readers. */
+export function seriesDescription(ind: Indicator, values: { period: string; value: number }[]): string {
+  return `${ind.name}. ${values.map((v) => `${v.period}: ${formatValue(ind, v.value)}`).join('; ')}.`;
+}
+
+/** The data behind a series chart: one row per period. */
+export function SeriesTable({ ind, values }: { ind: Indicator; values: { period: string; value: number }[] }) {
+  return (
+    <table class="data-table">
+      <thead>
+        <tr>
+          <th scope="col">Período</th>
+          <th scope="col" class="num">
+            Valor
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {values.map((v) => (
+          <tr key={v.period}>
+            <th scope="row">{v.period}</th>
+            <td class="num">{formatValue(ind, v.value)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 /** The total series of one indicator, small, on its card (the data behind it in a table too). */
 function CardChart({ ind }: { ind: Indicator }) {
   const option = {
@@ -26,29 +55,10 @@ function CardChart({ ind }: { ind: Indicator }) {
       <Chart
         id={`ind-card-chart-${ind.code}`}
         caption={`Serie ${ind.periodicity}`}
-        description={`${ind.name}. ${ind.values.map((v) => `${v.period}: ${formatValue(ind, v.value)}`).join('; ')}.`}
+        description={seriesDescription(ind, ind.values)}
         height={140}
         option={option}
-        table={
-          <table class="data-table">
-            <thead>
-              <tr>
-                <th scope="col">Período</th>
-                <th scope="col" class="num">
-                  Valor
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {ind.values.map((v) => (
-                <tr key={v.period}>
-                  <th scope="row">{v.period}</th>
-                  <td class="num">{formatValue(ind, v.value)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        }
+        table={<SeriesTable ind={ind} values={ind.values} />}
       />
     </div>
   );

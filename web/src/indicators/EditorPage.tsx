@@ -17,29 +17,17 @@ import {
   type EditorOptions,
   type Indicator,
   type IndicatorStatus,
+  type TextField,
 } from './data';
 import './indicators.css';
 
 const DIMENSION_LABEL: Record<string, string> = { sexo: 'Sexo', region: 'Región', edad: 'Tramo de edad' };
 
-interface FormState {
-  code: string;
-  name: string;
-  definition: string;
-  numerator: string;
-  denominator: string;
-  unit: string;
-  factor: string;
-  decimals: string;
-  periodicity: string;
-  source: string;
-  steward: string;
+// Numbers are kept as typed (es-CL decimals) until the form is sent.
+type FormState = Record<TextField | 'factor' | 'decimals' | 'steward' | 'origin' | 'firstYear' | 'graceDays', string> & {
   dims: string[];
-  origin: string;
-  firstYear: string;
-  graceDays: string;
   status: IndicatorStatus;
-}
+};
 
 function emptyState(opts: EditorOptions): FormState {
   return {

@@ -3,7 +3,7 @@
 import { formatNumber } from '../app/format';
 import { Badge, ErrorAlert, Loading, Notice, PageHeader, useAsync } from '../app/ui';
 import { Chart } from '../policy/Charts';
-import { formatValue } from './CataloguePage';
+import { formatValue, SeriesTable, seriesDescription } from './CataloguePage';
 import { disaggregationLabel, getIndicator, type Indicator } from './data';
 import '../policy/policy.css';
 import './indicators.css';
@@ -22,29 +22,10 @@ function SeriesChart({ ind }: { ind: Indicator }) {
     <Chart
       id="ind-series-chart"
       caption={`${ind.name}: serie total`}
-      description={`${ind.name}. ${totals.map((v) => `${v.period}: ${formatValue(ind, v.value)}`).join('; ')}.`}
+      description={seriesDescription(ind, totals)}
       height={300}
       option={option}
-      table={
-        <table class="data-table">
-          <thead>
-            <tr>
-              <th scope="col">Período</th>
-              <th scope="col" class="num">
-                Valor
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {totals.map((v) => (
-              <tr key={v.period}>
-                <th scope="row">{v.period}</th>
-                <td class="num">{formatValue(ind, v.value)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      }
+      table={<SeriesTable ind={ind} values={totals} />}
     />
   );
 }

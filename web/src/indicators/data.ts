@@ -100,25 +100,15 @@ export interface Indicator {
 }
 export type IndicatorStatus = 'borrador' | 'publicado' | 'retirado';
 
+/** The text fields of a definition, as the editor's form keeps them. */
+export const TEXT_FIELDS = ['code', 'name', 'definition', 'numerator', 'denominator', 'unit', 'periodicity', 'source'] as const;
+export type TextField = (typeof TEXT_FIELDS)[number];
 /** What the editor sends: every field of a definition. */
-export interface Definition {
-  code: string;
-  name: string;
-  definition: string;
-  numerator: string;
-  denominator: string;
-  unit: string;
-  factor: number;
-  decimals: number;
-  periodicity: string;
-  source: string;
+export type Definition = Pick<Indicator, TextField | 'factor' | 'decimals' | 'first_year' | 'grace_days' | 'status'> & {
   steward_institution_id: number;
   disaggregations: string[];
   origin: string;
-  first_year: number;
-  grace_days: number;
-  status: IndicatorStatus;
-}
+};
 export interface EditorOptions {
   institutions: { id: number; name: string }[];
   own_institution_id: number;
