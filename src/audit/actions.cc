@@ -136,6 +136,8 @@ const std::vector<ActionLabel>& action_labels() {
       {"indicators.values_upload", "Carga de valores de un indicador del catálogo", "Indicadores de género"},
       {"indicators.reminder", "Recordatorio de período vencido de un indicador", "Indicadores de género"},
       {"indicators.demo_load", "Carga de datos de demostración de indicadores", "Indicadores de género"},
+      {"indicators.indicator_create", "Creación de un indicador del catálogo de género", "Indicadores de género"},
+      {"indicators.indicator_update", "Modificación, publicación o retiro de un indicador del catálogo de género", "Indicadores de género"},
       // Legislative agenda
       {"legislative.bill_create", "Registro de un proyecto de ley", "Agenda legislativa"},
       {"legislative.stage_change", "Cambio de etapa de un proyecto de ley", "Agenda legislativa"},

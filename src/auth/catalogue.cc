@@ -37,6 +37,7 @@ const std::vector<Permission>& permissions() {
       {"channels.statistics", "Consultar la estadística de los canales de ayuda en el tiempo (solo agregados) y descargarla"},
       {"system.metrics", "Leer las métricas reservadas de operación (consolas conectadas), con un token para Prometheus"},
       {"dataprotection.manage", "Tramitar las solicitudes de derechos sobre datos personales (Ley 21.719) y ver el registro de tratamiento"},
+      {"indicators.catalogue.edit", "Crear y modificar indicadores del catálogo de género (SEG) de su institución; el Ministerio, los de todas"},
   };
   return all;
 }
@@ -49,7 +50,7 @@ const std::vector<Role>& roles() {
        {"users.manage", "roles.read"}},
       {"analyst", "Analista del Ministerio", "Valida reportes, consolida indicadores y prepara la cuenta pública.", false,
        {"policy.read", "policy.validate", "legislative.manage", "care.read", "care.board", "indicators.import", "indicators.steward", "account.edit", "account.milestones",
-        "registries.manage", "channels.statistics"}},
+        "registries.manage", "channels.statistics", "indicators.catalogue.edit"}},
       {"focal_point", "Enlace ministerial", "Reporta los avances de su ministerio o servicio en metas, compromisos y PMG.", false,
        {"policy.read", "policy.report"}},
       {"seremi", "Equipo SEREMI", "Registra hitos y la agenda regional de su región.", false, {"policy.read", "policy.report", "account.milestones"}},
@@ -69,7 +70,7 @@ const std::vector<Role>& roles() {
       {"house_staff", "Equipo de casa de acogida", "Confirma los cupos de su casa y responde las derivaciones dentro del plazo.", true,
        {"care.read", "care.house"}},
       {"steward", "Institución responsable de indicadores", "Carga las series de los indicadores de género que su institución informa (SEG).",
-       false, {"indicators.steward"}},
+       false, {"indicators.steward", "indicators.catalogue.edit"}},
       // A woman registered on her own behalf: she holds her own RUT and contact details only.
       {"board_candidate", "Candidata del Registro de Directoras", "Mantiene su perfil en el Registro de Directoras y ve quién lo consultó.",
        false, {"registries.directoras.profile"}},

@@ -65,6 +65,12 @@ std::map<int64_t, std::string> Service::names(const std::set<int64_t>& ids) {
   return {};
 }
 
+std::map<int64_t, std::string> Service::steward_names(const std::vector<Indicator>& list) {
+  std::set<int64_t> ids;
+  for (const auto& i : list) ids.insert(i.steward_institution_id);
+  return names(ids);
+}
+
 int64_t Service::add_indicator(soci::session& s, const Indicator& i) { return Repository::insert_indicator(s, i, now_ms()); }
 
 Result<std::vector<std::pair<std::string, double>>> Service::computed_series(soci::session& s, const Indicator& i) {
@@ -110,7 +116,8 @@ Json Service::indicator_json(soci::session& s, const Indicator& i, const std::ma
   for (const auto& p : closed_periods(i.periodicity, i.first_year, now)) {
     const int64_t due = *period_end(i.periodicity, p) + static_cast<int64_t>(i.grace_days) * 86400000;
     const bool reported = have.count(p) > 0;
-    const bool late = i.origin == "upload" && !reported && now >= due;
+    // Only a published indicator is due: a draft is not yet asked for, a retired one no longer.
+    const bool late = i.origin == "upload" && i.status == "publicado" && !reported && now >= due;
     overdue += late;
     periods.push_back({{"period", p}, {"due_on", format_date_cl(due)}, {"reported", reported}, {"overdue", late}});
   }
@@ -134,18 +141,20 @@ Json Service::indicator_json(soci::session& s, const Indicator& i, const std::ma
           {"demo", i.demo},
           {"values", values},
           {"periods", periods},
-          {"overdue", overdue}};
+          {"overdue", overdue},
+          {"status", i.status},
+          {"version", i.version},
+          {"modified_on", i.modified_at ? Json(format_date_cl(*i.modified_at)) : Json(nullptr)}};
 }
 
 Result<Json> Service::catalogue() {
   return store::with_session<Json>(db_, [&](soci::session& s) -> Result<Json> {
     auto list = Repository::indicators(s);
-    std::set<int64_t> ids;
-    for (const auto& i : list) ids.insert(i.steward_institution_id);
-    auto n = names(ids);
+    auto n = steward_names(list);
     Json items = Json::array();
     const int64_t now = now_ms();
     for (const auto& i : list) {
+      if (i.status != "publicado") continue;  // drafts and retired indicators are not listed
       Json j = indicator_json(s, i, n, now);
       // The list carries the total series only (the detail page has the disaggregations).
       Json totals = Json::array();
@@ -162,8 +171,26 @@ Result<Json> Service::catalogue() {
 Result<Json> Service::indicator_detail(int64_t id) {
   return store::with_session<Json>(db_, [&](soci::session& s) -> Result<Json> {
     auto i = Repository::indicator(s, id);
-    if (!i) return fail(Error::not_found("El indicador no existe."));
-    return indicator_json(s, *i, names({i->steward_institution_id}), now_ms());
+    if (!i || i->status == "borrador") return fail(Error::not_found("El indicador no existe."));
+    Json j = indicator_json(s, *i, names({i->steward_institution_id}), now_ms());
+    // The earlier published definitions, newest first (what changed and when).
+    Json history = Json::array();
+    const auto versions = Repository::versions(s, i->id);
+    for (auto v = versions.rbegin(); v != versions.rend(); ++v) {
+      if (v->version == i->version || v->status != "publicado") continue;
+      auto body = Json::parse(v->body, nullptr, false);
+      if (!body.is_object()) continue;
+      history.push_back({{"version", v->version},
+                         {"published_on", format_date_cl(v->changed_at)},
+                         {"name", body.value("name", "")},
+                         {"definition", body.value("definition", "")},
+                         {"numerator", body.value("numerator", "")},
+                         {"denominator", body.value("denominator", "")},
+                         {"unit", body.value("unit", "")},
+                         {"source", body.value("source", "")}});
+    }
+    j["history"] = history;
+    return j;
   });
 }
 
@@ -267,7 +294,7 @@ Result<int> Service::remind_due(int64_t now) {
   return db_.transaction<int>([&](soci::session& s) -> Result<int> {
     int n = 0;
     for (const auto& i : Repository::indicators(s)) {
-      if (i.origin != "upload") continue;
+      if (i.origin != "upload" || i.status != "publicado") continue;
       auto periods = closed_periods(i.periodicity, i.first_year, now);
       if (periods.empty()) continue;
       const std::string& last = periods.back();

@@ -25,7 +25,7 @@ const std::string kFilingCols =
 
 const std::string kIndicatorCols =
     "id, code, name, definition, numerator, denominator, unit, factor, decimals, periodicity, source, steward_institution_id, "
-    "disaggregations, origin, first_year, grace_days, demo";
+    "disaggregations, origin, first_year, grace_days, demo, status, version, modified_at, created_at";
 
 Indicator indicator_from(const soci::row& r) {
   Indicator i;
@@ -46,6 +46,10 @@ Indicator indicator_from(const soci::row& r) {
   i.first_year = static_cast<int>(get_int(r, 14));
   i.grace_days = static_cast<int>(get_int(r, 15));
   i.demo = get_int(r, 16) != 0;
+  i.status = get_str(r, 17);
+  i.version = static_cast<int>(get_int(r, 18));
+  i.modified_at = get_opt_int(r, 19);
+  i.created_at = get_int(r, 20);
   return i;
 }
 
@@ -238,29 +242,75 @@ std::optional<int64_t> Repository::indicator_id(soci::session& s, const std::str
   return v ? std::optional<int64_t>(*v) : std::nullopt;
 }
 
+namespace {
+
+// The definition's fields, bound the same way by the insert and the update.
+Query& bind_definition(Query& q, const Indicator& i) {
+  return q.bind("code", i.code)
+      .bind("name", i.name)
+      .bind("def", i.definition)
+      .bind("num", i.numerator)
+      .bind("den", i.denominator)
+      .bind("unit", i.unit)
+      .bind_double("factor", i.factor)
+      .bind("dec", static_cast<ll>(i.decimals))
+      .bind("per", i.periodicity)
+      .bind("src", i.source)
+      .bind("inst", static_cast<ll>(i.steward_institution_id))
+      .bind("dis", i.disaggregations)
+      .bind("origin", i.origin)
+      .bind("fy", static_cast<ll>(i.first_year))
+      .bind("grace", static_cast<ll>(i.grace_days))
+      .bind("status", i.status)
+      .bind("version", static_cast<ll>(i.version));
+}
+
+}  // namespace
+
 int64_t Repository::insert_indicator(soci::session& s, const Indicator& i, int64_t now) {
-  return *Query(
-              "INSERT INTO ind_indicators (code, name, definition, numerator, denominator, unit, factor, decimals, periodicity, source, "
-              "steward_institution_id, disaggregations, origin, first_year, grace_days, demo, created_at) VALUES (:code, :name, :def, "
-              ":num, :den, :unit, :factor, :dec, :per, :src, :inst, :dis, :origin, :fy, :grace, :demo, :now) RETURNING id")
-              .bind("code", i.code)
-              .bind("name", i.name)
-              .bind("def", i.definition)
-              .bind("num", i.numerator)
-              .bind("den", i.denominator)
-              .bind("unit", i.unit)
-              .bind_double("factor", i.factor)
-              .bind("dec", static_cast<ll>(i.decimals))
-              .bind("per", i.periodicity)
-              .bind("src", i.source)
-              .bind("inst", static_cast<ll>(i.steward_institution_id))
-              .bind("dis", i.disaggregations)
-              .bind("origin", i.origin)
-              .bind("fy", static_cast<ll>(i.first_year))
-              .bind("grace", static_cast<ll>(i.grace_days))
-              .bind("demo", static_cast<ll>(i.demo ? 1 : 0))
-              .bind("now", static_cast<ll>(now))
-              .scalar(s);
+  Query q("INSERT INTO ind_indicators (code, name, definition, numerator, denominator, unit, factor, decimals, periodicity, source, "
+          "steward_institution_id, disaggregations, origin, first_year, grace_days, demo, created_at, status, version, updated_at) "
+          "VALUES (:code, :name, :def, :num, :den, :unit, :factor, :dec, :per, :src, :inst, :dis, :origin, :fy, :grace, :demo, :now, "
+          ":status, :version, :now) RETURNING id");
+  return *bind_definition(q, i).bind("demo", static_cast<ll>(i.demo ? 1 : 0)).bind("now", static_cast<ll>(now)).scalar(s);
+}
+
+void Repository::update_indicator(soci::session& s, const Indicator& i, int64_t now) {
+  Query q("UPDATE ind_indicators SET code = :code, name = :name, definition = :def, numerator = :num, denominator = :den, unit = :unit, "
+          "factor = :factor, decimals = :dec, periodicity = :per, source = :src, steward_institution_id = :inst, disaggregations = :dis, "
+          "origin = :origin, first_year = :fy, grace_days = :grace, status = :status, version = :version, modified_at = :modified, "
+          "updated_at = :now WHERE id = :id");
+  bind_definition(q, i)
+      .bind_opt("modified", i.modified_at ? std::optional<ll>(*i.modified_at) : std::nullopt)
+      .bind("now", static_cast<ll>(now))
+      .bind("id", static_cast<ll>(i.id))
+      .exec(s);
+}
+
+void Repository::insert_version(soci::session& s, int64_t indicator_id, const IndicatorVersion& v) {
+  Query("INSERT INTO ind_indicator_versions (indicator_id, version, status, body, changed_by, changed_at) "
+        "VALUES (:id, :v, :status, :body, :by, :at)")
+      .bind("id", static_cast<ll>(indicator_id))
+      .bind("v", static_cast<ll>(v.version))
+      .bind("status", v.status)
+      .bind("body", v.body)
+      .bind_opt("by", v.changed_by ? std::optional<ll>(*v.changed_by) : std::nullopt)
+      .bind("at", static_cast<ll>(v.changed_at))
+      .exec(s);
+}
+
+std::vector<IndicatorVersion> Repository::versions(soci::session& s, int64_t indicator_id) {
+  std::vector<IndicatorVersion> out;
+  Query("SELECT version, status, body, changed_by, changed_at FROM ind_indicator_versions WHERE indicator_id = :id ORDER BY version")
+      .bind("id", static_cast<ll>(indicator_id))
+      .each(s, [&](const soci::row& r) {
+        out.push_back({static_cast<int>(get_int(r, 0)), get_str(r, 1), get_str(r, 2), get_opt_int(r, 3), get_int(r, 4)});
+      });
+  return out;
+}
+
+int64_t Repository::count_values(soci::session& s, int64_t indicator_id) {
+  return Query("SELECT COUNT(*) FROM ind_values WHERE indicator_id = :id").bind("id", static_cast<ll>(indicator_id)).scalar(s).value_or(0);
 }
 
 std::vector<Value> Repository::values(soci::session& s, int64_t indicator_id) {

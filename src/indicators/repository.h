@@ -25,6 +25,18 @@ struct Indicator {
   int first_year = 2015;
   int grace_days = 90;  // days after a period ends before its value is due
   bool demo = false;
+  std::string status = "publicado";  // "borrador" | "publicado" | "retirado"
+  int version = 1;
+  std::optional<int64_t> modified_at;  // when a published definition last changed
+  int64_t created_at = 0;
+};
+
+// One saved definition of an indicator (the JSON of its fields), for the history.
+struct IndicatorVersion {
+  int version = 0;
+  std::string status, body;
+  std::optional<int64_t> changed_by;
+  int64_t changed_at = 0;
 };
 
 struct Value {
@@ -59,6 +71,11 @@ class Repository {
   static std::optional<Indicator> indicator(soci::session& s, int64_t id);
   static std::optional<int64_t> indicator_id(soci::session& s, const std::string& code);
   static int64_t insert_indicator(soci::session& s, const Indicator& i, int64_t now);
+  // Writes every field of `i` (by id), its status, version and modified_at.
+  static void update_indicator(soci::session& s, const Indicator& i, int64_t now);
+  static void insert_version(soci::session& s, int64_t indicator_id, const IndicatorVersion& v);
+  static std::vector<IndicatorVersion> versions(soci::session& s, int64_t indicator_id);
+  static int64_t count_values(soci::session& s, int64_t indicator_id);
 
   static std::vector<Value> values(soci::session& s, int64_t indicator_id);
   // Replaces the value of (indicator, period, disaggregation) when there is one.

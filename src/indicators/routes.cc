@@ -16,6 +16,7 @@ using T = http::Field::Type;
 const std::string kImport = "indicators.import";
 const std::string kSteward = "indicators.steward";
 const std::string kTag = "indicators";
+const std::string kEdit = "indicators.catalogue.edit";
 
 Result<Response> json_answer(const Result<Json>& r) {
   if (!r) return fail(r.error());
@@ -99,6 +100,57 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                 return json_answer(svc->upload_values(req, *id, *body));
               },
               upload});
+
+  // ------------------------------------------------------------ catalogue editor
+  router.add({"GET", "/api/v1/indicators/editor/options", kEdit,
+              "Opciones del editor del catálogo: instituciones que puedo designar responsables, fuentes que calcula la plataforma", kTag,
+              [svc](Request& req) { return json_answer(svc->editor_options(req)); }});
+  router.add({"GET", "/api/v1/indicators/editor/indicators", kEdit,
+              "Indicadores del catálogo que puedo editar (borradores, publicados y retirados)", kTag,
+              [svc](Request& req) { return json_answer(svc->editor_list(req)); }});
+  router.add({"GET", "/api/v1/indicators/editor/indicators/{id}", kEdit,
+              "Un indicador que puedo editar, con su serie y todas sus versiones", kTag, [svc](Request& req) -> Result<Response> {
+                auto id = http::path_id(req);
+                if (!id) return fail(Error::not_found("El indicador no existe."));
+                return json_answer(svc->editor_detail(req, *id));
+              }});
+  // Types and lengths here; what each field means (ranges, known values, uniqueness) in the service.
+  http::Schema definition = {{"code", T::string, false, 40},
+                             {"name", T::string, false, 200},
+                             {"definition", T::string, false, 2000},
+                             {"numerator", T::string, false, 500},
+                             {"denominator", T::string, false, 500},
+                             {"unit", T::string, false, 30},
+                             {"factor", T::number},
+                             {"decimals", T::integer},
+                             {"periodicity", T::string, false, 20},
+                             {"source", T::string, false, 300},
+                             {"steward_institution_id", T::integer},
+                             {"disaggregations", T::string_array, false, 3},
+                             {"origin", T::string, false, 100},
+                             {"first_year", T::integer},
+                             {"grace_days", T::integer},
+                             {"status", T::string, false, 20}};
+  router.add({"POST", "/api/v1/indicators/editor/indicators", kEdit,
+              "Crear un indicador del catálogo (borrador o publicado); la institución responsable es la mía salvo para el Ministerio", kTag,
+              [svc, definition](Request& req) -> Result<Response> {
+                auto body = http::parse_body(req, definition);
+                if (!body) return fail(body.error());
+                auto out = svc->save_indicator(req, std::nullopt, *body);
+                if (!out) return fail(out.error());
+                return Response::json(*out, 201);
+              },
+              definition});
+  router.add({"PUT", "/api/v1/indicators/editor/indicators/{id}", kEdit,
+              "Modificar la definición o el estado de un indicador (publicar, retirar); un cambio de un publicado queda en su historial", kTag,
+              [svc, definition](Request& req) -> Result<Response> {
+                auto id = http::path_id(req);
+                if (!id) return fail(Error::not_found("El indicador no existe."));
+                auto body = http::parse_body(req, definition);
+                if (!body) return fail(body.error());
+                return json_answer(svc->save_indicator(req, *id, *body));
+              },
+              definition});
 }
 
 }  // namespace eq::indicators

@@ -496,6 +496,12 @@ std::optional<int64_t> period_end(const std::string& periodicity, const std::str
     const int q = period[6] - '0';
     return q == 4 ? days_from_civil(year + 1, 1, 1) * kDayMs : days_from_civil(year, static_cast<unsigned>(q * 3 + 1), 1) * kDayMs;
   }
+  if (periodicity == "mensual") {
+    if (period.size() != 7 || period[4] != '-' || !all_digits(period.substr(5, 2))) return std::nullopt;
+    const int m = std::stoi(period.substr(5, 2));
+    if (m < 1 || m > 12) return std::nullopt;
+    return m == 12 ? days_from_civil(year + 1, 1, 1) * kDayMs : days_from_civil(year, static_cast<unsigned>(m + 1), 1) * kDayMs;
+  }
   return std::nullopt;
 }
 
@@ -506,6 +512,8 @@ std::vector<std::string> closed_periods(const std::string& periodicity, int firs
     std::vector<std::string> candidates;
     if (periodicity == "trimestral")
       for (int q = 1; q <= 4; ++q) candidates.push_back(std::to_string(y) + "-T" + std::to_string(q));
+    else if (periodicity == "mensual")
+      for (int m = 1; m <= 12; ++m) candidates.push_back(std::to_string(y) + (m < 10 ? "-0" : "-") + std::to_string(m));
     else
       candidates.push_back(std::to_string(y));
     for (const auto& p : candidates) {

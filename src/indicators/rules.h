@@ -144,7 +144,7 @@ inline constexpr double kFlat = 0.5;  // changes within ±0.5 (pp or points) rea
 Report build_report(const std::vector<Filing>& filings);
 
 // ---------------------------------------------------------------- catalogue periods
-// "anual": "2020"; "trimestral": "2020-T1". Closed periods from first_year up to the last one that
+// "anual": "2020"; "trimestral": "2020-T1"; "mensual": "2020-03". Closed periods from first_year up to the last one that
 // ended before `now_ms` (UTC), oldest first.
 std::vector<std::string> closed_periods(const std::string& periodicity, int first_year, int64_t now_ms);
 // The instant (UTC ms) a period ends (its last day's end); nullopt for a malformed period.

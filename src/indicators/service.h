@@ -61,10 +61,25 @@ class Service {
   // Reminders for periods due and missing (job); returns how many were recorded.
   Result<int> remind_due(int64_t now);
 
+  // ---- editor.cc: the catalogue editor (indicators.catalogue.edit; object rules in access.h)
+  // Institutions the caller may name as steward, the platform's computable sources, the lists.
+  Result<Json> editor_options(const http::Request& req);
+  // Indicators the caller may edit, every status.
+  Result<Json> editor_list(const http::Request& req);
+  Result<Json> editor_detail(const http::Request& req, int64_t id);
+  // Creates (no id) or replaces the definition of an indicator; 422/409 per field, 403/404 audited.
+  Result<Json> save_indicator(const http::Request& req, std::optional<int64_t> id, const Json& body);
+  // (key, Spanish label) of every series the platform computes.
+  std::vector<std::pair<std::string, std::string>> computable_sources() const;
+
  private:
   Result<std::vector<std::pair<std::string, double>>> computed_series(soci::session& s, const Indicator& i);
   Json indicator_json(soci::session& s, const Indicator& i, const std::map<int64_t, std::string>& names, int64_t now);
   std::map<int64_t, std::string> names(const std::set<int64_t>& ids);
+  // Names of the steward institutions of `list`.
+  std::map<int64_t, std::string> steward_names(const std::vector<Indicator>& list);
+  Result<Indicator> parse_definition(const http::Principal& who, const Json& body, Indicator base);
+  Json editor_json(soci::session& s, const Indicator& i);
 
   store::Database& db_;
   std::shared_ptr<audit::Log> audit_;

@@ -226,5 +226,16 @@ TEST(IndicatorsPeriods, ClosedPeriodsAndTheirEnds) {
   EXPECT_EQ(*period_end("anual", "2020"), 1609459200000);  // 2021-01-01 UTC
 }
 
+TEST(IndicatorsPeriods, MonthlyPeriods) {
+  const int64_t jun2021 = 1622505600000;  // 2021-06-01 UTC: May has just closed
+  EXPECT_EQ(closed_periods("mensual", 2021, jun2021), (std::vector<std::string>{"2021-01", "2021-02", "2021-03", "2021-04", "2021-05"}));
+  EXPECT_EQ(*period_end("mensual", "2021-05"), jun2021);
+  EXPECT_EQ(*period_end("mensual", "2020-12"), 1609459200000);  // 2021-01-01 UTC
+  EXPECT_FALSE(period_end("mensual", "2021-13"));
+  EXPECT_FALSE(period_end("mensual", "2021-00"));
+  EXPECT_FALSE(period_end("mensual", "2021-T1"));
+  EXPECT_FALSE(period_end("anual", "2021-05"));
+}
+
 }  // namespace
 }  // namespace eq::indicators

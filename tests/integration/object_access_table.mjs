@@ -302,6 +302,26 @@ export const CLASSES = {
     kind: 'none',
     why: 'a SEG series, no person data; the steward rule (indicators/access.h: only the indicator\'s own institution) is tried in indicators.test.mjs',
   },
+  'GET /api/v1/indicators/editor/options': {
+    kind: 'none',
+    why: 'the caller\'s own institution (the Ministry: the institutions that steward SEG indicators) and the platform\'s computable sources; no person',
+  },
+  'GET /api/v1/indicators/editor/indicators': {
+    kind: 'none',
+    why: 'the SEG definitions the caller may edit (indicators/access.h check_edit filters by the session\'s institution); no person',
+  },
+  'POST /api/v1/indicators/editor/indicators': {
+    kind: 'none',
+    why: 'a new SEG definition; naming another institution as steward is 403 unless the Ministry (check_steward_choice), tried in indicators_editor.test.mjs',
+  },
+  'GET /api/v1/indicators/editor/indicators/{id}': {
+    kind: 'none',
+    why: 'a SEG definition, no person data; the steward rule (indicators/access.h check_edit: own institution, or the Ministry) is tried in indicators_editor.test.mjs',
+  },
+  'PUT /api/v1/indicators/editor/indicators/{id}': {
+    kind: 'none',
+    why: 'a SEG definition, no person data; another institution\'s indicator is 403 (a draft 404), audited, in indicators_editor.test.mjs',
+  },
   // ---- Registro de Directoras (issue 18): a profile belongs to one woman's account, not to an
   // institution; companies see a profile only from their own traced search, contact details only
   // with her consent (directoras/access.h). directoras.test.mjs tries another woman, another

@@ -64,6 +64,8 @@ const IndCatalogue = lazyPage(() => import('../indicators/CataloguePage'));
 const IndIndicator = lazyPage<{ indicatorId: string }>(() => import('../indicators/IndicatorPage'));
 const IndSteward = lazyPage(() => import('../indicators/StewardPage'));
 const IndImport = lazyPage(() => import('../indicators/ImportPage'));
+const IndEditorList = lazyPage(() => import('../indicators/EditorListPage'));
+const IndEditor = lazyPage<{ indicatorId: string }>(() => import('../indicators/EditorPage'));
 const AccountPublic = lazyPage<{ editionId?: string }>(() => import('../account/PublicAccountPage'));
 const AccountEditor = lazyPage(() => import('../account/EditorPage'));
 const AccountMilestones = lazyPage(() => import('../account/MilestonesPage'));
@@ -132,6 +134,8 @@ const ROUTES: RouteDef[] = [
   { pattern: '/indicadores/catalogo/:id', public: true, render: (p) => <IndIndicator indicatorId={p.id!} /> },
   { pattern: '/indicadores/mis-indicadores', anyPermission: ['indicators.steward'], render: () => <IndSteward /> },
   { pattern: '/indicadores/importar', anyPermission: ['indicators.import'], render: () => <IndImport /> },
+  { pattern: '/indicadores/editor', anyPermission: ['indicators.catalogue.edit'], render: () => <IndEditorList /> },
+  { pattern: '/indicadores/editor/:id', anyPermission: ['indicators.catalogue.edit'], render: (p) => <IndEditor indicatorId={p.id!} /> },
   { pattern: '/directoras/buscar', anyPermission: ['registries.directoras.search'], render: () => <DirSearch /> },
   { pattern: '/directoras/perfil/:id', anyPermission: ['registries.directoras.search'], render: (p) => <DirProfile profileId={p.id!} /> },
   { pattern: '/directoras/mi-perfil', anyPermission: ['registries.directoras.profile'], render: () => <DirMine /> },

@@ -28,6 +28,7 @@ const NAV: NavItem[] = [
   { href: '/politicas/region', label: 'Agenda regional', show: (s) => s.status === 'signed-in' && !!s.session.user.region_id && hasPermission(s, 'policy.read') },
   { href: '/indicadores', label: 'Indicadores de género', show: () => true },
   { href: '/indicadores/mis-indicadores', label: 'Mis indicadores', show: (s) => hasPermission(s, 'indicators.steward') },
+  { href: '/indicadores/editor', label: 'Editor de indicadores', show: (s) => hasPermission(s, 'indicators.catalogue.edit') },
   { href: '/casos', label: 'Casos', show: (s) => hasPermission(s, 'cases.read') },
   { href: '/alertas', label: 'Alertas', show: (s) => hasPermission(s, 'alerts.respond') },
   { href: '/monitoreo', label: 'Centro de control', show: (s) => hasPermission(s, 'alerts.handle') },

@@ -1,9 +1,9 @@
 // One SEG indicator: its definition (numerator, denominator, unit, source, steward), the total
 // series as a chart with its table, the disaggregated values and the status of each period.
 import { formatNumber } from '../app/format';
-import { Badge, ErrorAlert, Loading, PageHeader, useAsync } from '../app/ui';
+import { Badge, ErrorAlert, Loading, Notice, PageHeader, useAsync } from '../app/ui';
 import { Chart } from '../policy/Charts';
-import { formatValue } from './CataloguePage';
+import { formatValue, SeriesTable, seriesDescription } from './CataloguePage';
 import { disaggregationLabel, getIndicator, type Indicator } from './data';
 import '../policy/policy.css';
 import './indicators.css';
@@ -22,29 +22,10 @@ function SeriesChart({ ind }: { ind: Indicator }) {
     <Chart
       id="ind-series-chart"
       caption={`${ind.name}: serie total`}
-      description={`${ind.name}. ${totals.map((v) => `${v.period}: ${formatValue(ind, v.value)}`).join('; ')}.`}
+      description={seriesDescription(ind, totals)}
       height={300}
       option={option}
-      table={
-        <table class="data-table">
-          <thead>
-            <tr>
-              <th scope="col">Período</th>
-              <th scope="col" class="num">
-                Valor
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {totals.map((v) => (
-              <tr key={v.period}>
-                <th scope="row">{v.period}</th>
-                <td class="num">{formatValue(ind, v.value)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      }
+      table={<SeriesTable ind={ind} values={totals} />}
     />
   );
 }
@@ -65,6 +46,34 @@ export default function IndicatorPage({ indicatorId }: { indicatorId: string }) 
       {res.loading && !ind && <Loading />}
       {ind && (
         <>
+          {ind.status === 'retirado' && (
+            <Notice kind="warning" title="Indicador retirado">
+              Ya no forma parte del catálogo vigente; su serie se conserva.
+            </Notice>
+          )}
+          {ind.modified_on && (
+            <div class="ind-history" data-testid="ind-modified">
+              <p>
+                <strong>Definición modificada el {ind.modified_on}.</strong>
+              </p>
+              {(ind.history ?? []).length > 0 && (
+                <details>
+                  <summary>Definiciones anteriores</summary>
+                  {(ind.history ?? []).map((h) => (
+                    <dl key={h.version} class="ind-def">
+                      <dt>Publicada el {h.published_on}</dt>
+                      <dd>
+                        {h.name}: {h.definition}
+                      </dd>
+                      <dd>
+                        Numerador: {h.numerator}. Denominador: {h.denominator}. Unidad: {h.unit}. Fuente: {h.source}.
+                      </dd>
+                    </dl>
+                  ))}
+                </details>
+              )}
+            </div>
+          )}
           <dl class="ind-def">
             <dt>Numerador</dt>
             <dd>{ind.numerator}</dd>

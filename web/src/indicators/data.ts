@@ -3,6 +3,7 @@ import { api, ApiError, buildUrl, getItems } from '../app/api';
 
 export const IMPORT = 'indicators.import';
 export const STEWARD = 'indicators.steward';
+export const EDIT = 'indicators.catalogue.edit';
 
 export type Values = Record<string, number | null>;
 export interface ReportIndicator {
@@ -80,12 +81,62 @@ export interface Indicator {
   origin: 'upload' | 'platform';
   origin_label: string;
   first_year: number;
+  grace_days: number;
   demo: boolean;
   values: SeriesValue[];
   periods?: PeriodStatus[];
   overdue: number;
   reminders?: { period: string; due_on: string; sent_on: string }[];
+  status: IndicatorStatus;
+  version: number;
+  /** When a published definition last changed (dd-mm-aaaa), or null. */
+  modified_on: string | null;
+  /** Public detail: earlier published definitions, newest first. */
+  history?: { version: number; published_on: string; name: string; definition: string; numerator: string; denominator: string; unit: string; source: string }[];
+  /** Editor detail: the stored origin ("upload" or "platform:<key>"), dimension ids and every saved version. */
+  origin_key?: string;
+  disaggregation_ids?: string[];
+  versions?: { version: number; status: IndicatorStatus; changed_on: string; definition: Record<string, unknown> }[];
 }
+export type IndicatorStatus = 'borrador' | 'publicado' | 'retirado';
+
+/** The text fields of a definition, as the editor's form keeps them. */
+export const TEXT_FIELDS = ['code', 'name', 'definition', 'numerator', 'denominator', 'unit', 'periodicity', 'source'] as const;
+export type TextField = (typeof TEXT_FIELDS)[number];
+/** What the editor sends: every field of a definition. */
+export type Definition = Pick<Indicator, TextField | 'factor' | 'decimals' | 'first_year' | 'grace_days' | 'status'> & {
+  steward_institution_id: number;
+  disaggregations: string[];
+  origin: string;
+};
+export interface EditorOptions {
+  institutions: { id: number; name: string }[];
+  own_institution_id: number;
+  edits_any_institution: boolean;
+  sources: { key: string; label: string }[];
+  periodicities: string[];
+  disaggregations: string[];
+  statuses: IndicatorStatus[];
+}
+export interface EditorItem {
+  id: number;
+  code: string;
+  name: string;
+  status: IndicatorStatus;
+  version: number;
+  periodicity: string;
+  origin: 'upload' | 'platform';
+  steward: { id: number; name: string };
+  values: number;
+  modified_on: string | null;
+}
+export const STATUS_LABEL: Record<IndicatorStatus, string> = { borrador: 'Borrador', publicado: 'Publicado', retirado: 'Retirado' };
+export const PERIODICITY_LABEL: Record<string, string> = { anual: 'Anual', trimestral: 'Trimestral', mensual: 'Mensual' };
+export const getEditorOptions = (signal?: AbortSignal) => api.get<EditorOptions>('/indicators/editor/options', { signal });
+export const getEditorList = (signal?: AbortSignal) => getItems<EditorItem>('/indicators/editor/indicators', { signal });
+export const getEditorIndicator = (id: string, signal?: AbortSignal) => api.get<Indicator>(`/indicators/editor/indicators/${id}`, { signal });
+export const createIndicator = (d: Definition) => api.post<Indicator>('/indicators/editor/indicators', d);
+export const updateIndicator = (id: number, d: Definition) => api.put<Indicator>(`/indicators/editor/indicators/${id}`, d);
 
 export interface ImportIssue {
   row: number;
