@@ -6,8 +6,10 @@
 //
 // Permissions: «indicators.import» (analysts) imports filings and reads company-level figures;
 // «indicators.steward» (stewards of a SEG indicator) uploads the series of their own institution's
-// indicators. The report and the catalogue are public (aggregates only: company names and
-// company-level figures are not published).
+// indicators; «indicators.catalogue.edit» (stewards, the ministry's analysts) creates and edits
+// catalogue definitions (editor.cc: borrador / publicado / retirado, versions; object rule in
+// access.h: own institution, or any for the ministry). The report and the published catalogue are
+// public (aggregates only: company names and company-level figures are not published).
 //
 // Where things are: routes.cc (HTTP) → service.h (workflow, transactions, audit; import.cc,
 // catalogue.cc) → repository.h (SQL). Pure rules (validation, indicators, report, findings,
