@@ -142,7 +142,12 @@ export default function AlertPage({ alertId }: { alertId: string }) {
                 <span class="event-date">{e.date}</span>
                 <strong>{EVENT_LABELS[e.kind] ?? e.kind}</strong>
                 {e.kind === 'escalated' && ` (nivel ${e.escalation_level})`}
-                {e.outcome && <span class="cell-sub">Resultado: {vocabularyLabel(a.outcomes, e.outcome)}</span>}
+                {e.outcome && (
+                  <span class="cell-sub">
+                    {/* An automatic close (the step it watched was done) is not in the closing list: the server names it. */}
+                    Resultado: {e.outcome === a.outcome && a.outcome_name ? a.outcome_name : vocabularyLabel(a.outcomes, e.outcome)}
+                  </span>
+                )}
                 {e.note && <span class="cell-sub">Nota: {e.note}</span>}
               </li>
             ))}
