@@ -69,6 +69,17 @@ std::string key(const Rule& rule, int64_t person_id, const std::string& tail) {
   return "r" + std::to_string(rule.id) + ":p" + std::to_string(person_id) + ":" + tail;
 }
 
+Raised raised_by(const Rule& rule, int64_t person_id, int64_t at) {
+  Raised r;
+  r.rule_id = rule.id;
+  r.rule_version = rule.version;
+  r.template_id = rule.template_id;
+  r.severity = rule.severity;
+  r.person_id = person_id;
+  r.at = at;
+  return r;
+}
+
 struct Ctx {
   const Rule& rule;
   const cases::History& h;
@@ -77,13 +88,7 @@ struct Ctx {
   std::vector<Raised>& out;
 
   Raised& add(int64_t at, const Record& trigger, std::string tail) {
-    Raised r;
-    r.rule_id = rule.id;
-    r.rule_version = rule.version;
-    r.template_id = rule.template_id;
-    r.severity = rule.severity;
-    r.person_id = h.person_id;
-    r.at = at;
+    Raised r = raised_by(rule, h.person_id, at);
     r.dedup_key = key(rule, h.person_id, tail);
     r.institution_id = trigger.institution_id;
     r.comuna_id = trigger.comuna_id.empty() ? h.comuna_id : trigger.comuna_id;
@@ -436,13 +441,7 @@ std::vector<Raised> evaluate_step(const std::vector<Rule>& rules, const Step& st
                                                                    : rule.params.value("grace_minutes", 0) * kMinuteMs;
     const int64_t deadline = step.due_at + grace;
     if (deadline > now) continue;
-    Raised r;
-    r.rule_id = rule.id;
-    r.rule_version = rule.version;
-    r.template_id = rule.template_id;
-    r.severity = rule.severity;
-    r.person_id = step.person_id;
-    r.at = deadline;
+    Raised r = raised_by(rule, step.person_id, deadline);
     r.dedup_key = "step:" + step.key;  // one alert per step, whichever rule (or version) raises it
     r.institution_id = step.institution_id;
     r.also_visible_to = step.also_visible_to;

@@ -39,6 +39,16 @@ const char* kRuleColumns =
 
 long long ll(int64_t v) { return static_cast<long long>(v); }
 
+// A stored JSON array of ids (record ids, institutions).
+std::vector<int64_t> ids_of(const std::string& text) {
+  std::vector<int64_t> out;
+  json ids = json::parse(text, nullptr, false);
+  if (ids.is_array())
+    for (const auto& v : ids)
+      if (v.is_number_integer()) out.push_back(v.get<int64_t>());
+  return out;
+}
+
 Alert alert_from(const soci::row& r) {
   Alert a;
   a.id = get_int(r, 0);
@@ -52,9 +62,7 @@ Alert alert_from(const soci::row& r) {
   a.dedup_key = get_str(r, 8);
   a.institution_id = get_int(r, 9);
   a.comuna_id = get_str(r, 10);
-  json ids = json::parse(get_str(r, 11), nullptr, false);
-  if (ids.is_array())
-    for (const auto& v : ids) a.record_ids.push_back(v.get<int64_t>());
+  a.record_ids = ids_of(get_str(r, 11));
   a.trigger_at = get_int(r, 12);
   a.raised_at = get_int(r, 13);
   a.state = get_str(r, 14);
@@ -414,9 +422,7 @@ Result<int> Service::sweep_steps(const std::vector<Rule>& rules, int64_t now) {
             st.template_id = get_str(r, 0);
             st.person_id = get_int(r, 1);
             st.institution_id = get_int(r, 2);
-            json vis = json::parse(get_str(r, 3), nullptr, false);
-            if (vis.is_array())
-              for (const auto& v : vis) st.also_visible_to.push_back(v.get<int64_t>());
+            st.also_visible_to = ids_of(get_str(r, 3));
             st.due_at = get_int(r, 4);
             st.what = get_str(r, 5);
             step = st;

@@ -108,7 +108,7 @@ struct Options {
   int stale_hours = 12;          // a house that has not confirmed its capacity for this long: alert, not offered
   int answer_seconds = 4 * 3600;   // the house answers an offer within (then the early-alert engine raises)
   int entry_seconds = 48 * 3600;   // she arrives within, once accepted
-  int lapse_hours = 24;            // an offer still unanswered this long after it was made lapses
+  int lapse_hours = 24;            // an offer still unanswered this long after it was made lapses (never before its deadline)
   int max_stay_days = 180;         // planned exit: this long after her entry (alerts on longer stays)
 };
 

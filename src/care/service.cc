@@ -108,7 +108,7 @@ Result<int> Service::sweep(int64_t now) {
     for (auto pl : repo_.placements(s, "open", 0)) {
       auto name = houses.count(pl.place_id) ? houses[pl.place_id].name : std::to_string(pl.place_id);
       const std::string who = "La derivación N° " + std::to_string(pl.id) + " a " + name;
-      if (pl.state == "ofrecida" && pl.offered_at + options_.lapse_hours * kHour <= now) {
+      if (pl.state == "ofrecida" && std::max(pl.answer_due_at, pl.offered_at + options_.lapse_hours * kHour) <= now) {
         // Still no answer long after its deadline: the offer lapses (the house can no longer take it),
         // so nobody counts on that place. The early-alert engine's alert about the missed deadline stays
         // open until someone closes it with what was done for her.
