@@ -30,6 +30,27 @@ const Seed kSeeds[] = {
     {7, "Reevaluación de riesgo vencida", "reassess_overdue", R"({"grace_days":0})", "media", 1440},
 };
 
+// The deadlines of a referral to a place (network of care), watched by the engine (issue 17). A
+// house's silence delays a woman waiting for a safe place: answered within the hour.
+const Seed kStepSeeds[] = {
+    {8, "Casa de acogida sin responder una derivación dentro del plazo", "placement_unanswered", R"({"grace_minutes":0})", "alta", 60},
+    {9, "Derivación a casa de acogida aceptada sin ingreso dentro del plazo", "placement_no_entry", R"({"grace_minutes":0})", "alta", 240},
+    {10, "Estadía en casa de acogida más allá del egreso previsto", "placement_overstay", R"({"grace_days":0})", "media", 1440},
+};
+
+void seed(soci::session& s, const Seed& r) {
+  store::Query("INSERT INTO alerts_rules(id, version, name_es, template, params, severity, enabled, "
+               "take_within_minutes, created_at) VALUES(:id, 1, :name, :tpl, :params, :sev, 1, :take, :now)")
+      .bind("id", static_cast<long long>(r.id))
+      .bind("name", r.name_es)
+      .bind("tpl", r.template_id)
+      .bind("params", r.params)
+      .bind("sev", r.severity)
+      .bind("take", static_cast<long long>(r.take_within_minutes))
+      .bind("now", static_cast<long long>(now_ms()))
+      .exec(s);
+}
+
 }  // namespace
 
 std::vector<store::Migration> migrations() {
@@ -67,18 +88,17 @@ std::vector<store::Migration> migrations() {
        "CREATE TABLE alerts_watches (person_id {{bigint}} PRIMARY KEY, due_at {{bigint}} NOT NULL)",
        "CREATE INDEX alerts_watches_due ON alerts_watches(due_at)"}));
   out.push_back({"alerts", 2, "seed rules", [](soci::session& s, const store::MigrationContext&) {
-                   for (const auto& r : kSeeds) {
-                     store::Query("INSERT INTO alerts_rules(id, version, name_es, template, params, severity, enabled, "
-                                  "take_within_minutes, created_at) VALUES(:id, 1, :name, :tpl, :params, :sev, 1, :take, :now)")
-                         .bind("id", static_cast<long long>(r.id))
-                         .bind("name", r.name_es)
-                         .bind("tpl", r.template_id)
-                         .bind("params", r.params)
-                         .bind("sev", r.severity)
-                         .bind("take", static_cast<long long>(r.take_within_minutes))
-                         .bind("now", static_cast<long long>(now_ms()))
-                         .exec(s);
-                   }
+                   for (const auto& r : kSeeds) seed(s, r);
+                 }});
+  // Steps other modules run, with their deadline, until done (then deleted) or raised (raised_at).
+  out.push_back(store::sql_migration(
+      "alerts", 3, "deadlines of steps run by other modules (referral to a place)",
+      {"CREATE TABLE alerts_steps (step_key TEXT PRIMARY KEY, template TEXT NOT NULL, person_id {{bigint}} NOT NULL, "
+       "institution_id {{bigint}} NOT NULL, visible_to TEXT NOT NULL, due_at {{bigint}} NOT NULL, what TEXT NOT NULL, "
+       "raised_at {{bigint}})",
+       "CREATE INDEX alerts_steps_due ON alerts_steps(raised_at, due_at)"}));
+  out.push_back({"alerts", 4, "rules of the referral-to-a-place steps", [](soci::session& s, const store::MigrationContext&) {
+                   for (const auto& r : kStepSeeds) seed(s, r);
                  }});
   return out;
 }

@@ -43,6 +43,9 @@ const std::vector<std::string>& states();
 std::string state_name_es(const std::string& state);
 // Outcomes a closed alert must give, with their Spanish labels (sent with each alert).
 const Vocabulary& outcomes();
+// The outcome of an alert a step raised and its doing closed (Service::step_done); never chosen by a person.
+inline constexpr const char* kStepDone = "paso_cumplido";
+std::string outcome_name_es(const std::string& outcome);
 
 struct Alert {
   int64_t id = 0;
@@ -127,6 +130,14 @@ class Service {
   // enabled rule for every person of the record at `now`, stores new alerts (deduplicated), keeps
   // a watch list of future deadlines so sweep() finds them without scanning everyone.
   std::vector<Alert> on_record(soci::session& s, const cases::Record& r, int64_t now);
+  // Deadlines of steps other modules run (the network of care: a house answering an offer, her
+  // entry, her exit), in the caller's transaction. sweep() raises the step's alert once it is due
+  // (rules of the placement_* templates); step_done() forgets the step and closes its open alert
+  // (outcome kStepDone, event and audit entry) — `how` says what was done. Watching the same key
+  // again replaces the deadline. step_done returns how many alerts it closed.
+  void watch_step(soci::session& s, const Step& step);
+  int step_done(soci::session& s, const std::string& key, const std::string& how, int64_t now);
+
   // Periodic job: due watches → time-based rules; escalation of alerts still 'nueva' after their
   // rule's take_within_minutes. Returns alerts raised + escalations.
   Result<int> sweep(int64_t now);
@@ -165,6 +176,8 @@ class Service {
   std::vector<Alert> refresh(soci::session& s, int64_t person_id, const std::vector<Rule>& rules, int64_t now,
                              int64_t extra_institution);
   std::vector<Rule> enabled_rules(soci::session& s);
+  std::optional<int64_t> store_raised(soci::session& s, const Raised& x, const std::vector<Rule>& rules, int64_t now);
+  Result<int> sweep_steps(const std::vector<Rule>& rules, int64_t now);
 
   store::Database& db_;
   audit::Log& audit_;

@@ -28,6 +28,15 @@ const char* kNotFound = "No existe una alerta con ese identificador entre las de
 
 using store::with_session;
 
+// An alert the caller may not see answers as if it did not exist; the attempt goes on the log
+// (outside the refused transaction, so it is kept).
+Result<Response> logged(Service& svc, const Request& req, const std::string& action, int64_t id, Result<Response> r) {
+  if (r || r.error().status != 404) return r;
+  auto e = audit::Log::from(req, action, "alert:" + std::to_string(id), "denied");
+  (void)svc.audit().append(e);
+  return r;
+}
+
 Json alert_detail(Service& svc, soci::session& s, const Alert& a) {
   Json j = to_json(a);
   Json ev = Json::array();
@@ -198,7 +207,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
               [svc](Request& req) -> Result<Response> {
                 auto id = http::path_id(req);
                 if (!id) return fail(Error::not_found(kNotFound));
-                return svc->db().transaction<Response>([&](soci::session& s) -> Result<Response> {
+                return logged(*svc, req, "alert.read", *id, svc->db().transaction<Response>([&](soci::session& s) -> Result<Response> {
                   auto a = svc->get(s, *id, viewer_of(actor_of(req)));
                   if (!a) return fail(Error::not_found(kNotFound));
                   auto e = audit::Log::from(req, "alert.read", "person:" + std::to_string(a->person_id));
@@ -207,7 +216,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                   svc->source().log_read(s, a->person_id, req.who().user_id, req.who().institution_id,
                                          "alert:" + std::to_string(a->id));
                   return Response::json(alert_detail(*svc, s, *a));
-                });
+                }));
               }});
 
   http::Schema take = {{"note", T::string, false, 2000}};
@@ -222,11 +231,11 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                   body = *b;
                 }
                 const std::string note = body.contains("note") && body["note"].is_string() ? body["note"].get<std::string>() : "";
-                return svc->db().transaction<Response>([&](soci::session& s) -> Result<Response> {
+                return logged(*svc, req, "alert.take", *id, svc->db().transaction<Response>([&](soci::session& s) -> Result<Response> {
                   auto a = svc->take(s, *id, actor_of(req), note, now_ms());
                   if (!a) return fail(a.error());
                   return Response::json(alert_detail(*svc, s, *a));
-                });
+                }));
               },
               take});
 
@@ -238,12 +247,12 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                 if (!id) return fail(Error::not_found(kNotFound));
                 auto body = http::parse_body(req, close);
                 if (!body) return fail(body.error());
-                return svc->db().transaction<Response>([&](soci::session& s) -> Result<Response> {
+                return logged(*svc, req, "alert.close", *id, svc->db().transaction<Response>([&](soci::session& s) -> Result<Response> {
                   auto a = svc->close(s, *id, actor_of(req), (*body)["outcome"].get<std::string>(),
                                       (*body)["note"].get<std::string>(), now_ms());
                   if (!a) return fail(a.error());
                   return Response::json(alert_detail(*svc, s, *a));
-                });
+                }));
               },
               close});
 }

@@ -69,6 +69,17 @@ std::string key(const Rule& rule, int64_t person_id, const std::string& tail) {
   return "r" + std::to_string(rule.id) + ":p" + std::to_string(person_id) + ":" + tail;
 }
 
+Raised raised_by(const Rule& rule, int64_t person_id, int64_t at) {
+  Raised r;
+  r.rule_id = rule.id;
+  r.rule_version = rule.version;
+  r.template_id = rule.template_id;
+  r.severity = rule.severity;
+  r.person_id = person_id;
+  r.at = at;
+  return r;
+}
+
 struct Ctx {
   const Rule& rule;
   const cases::History& h;
@@ -77,13 +88,7 @@ struct Ctx {
   std::vector<Raised>& out;
 
   Raised& add(int64_t at, const Record& trigger, std::string tail) {
-    Raised r;
-    r.rule_id = rule.id;
-    r.rule_version = rule.version;
-    r.template_id = rule.template_id;
-    r.severity = rule.severity;
-    r.person_id = h.person_id;
-    r.at = at;
+    Raised r = raised_by(rule, h.person_id, at);
     r.dedup_key = key(rule, h.person_id, tail);
     r.institution_id = trigger.institution_id;
     r.comuna_id = trigger.comuna_id.empty() ? h.comuna_id : trigger.comuna_id;
@@ -327,7 +332,8 @@ std::string severity_name_es(const std::string& s) {
 
 const std::vector<std::string>& template_ids() {
   static const std::vector<std::string> t = {"risk_raised",      "contact_burst", "order_breach",    "aggressor_victims",
-                                             "referral_unacked", "no_followup",   "reassess_overdue"};
+                                             "referral_unacked", "no_followup",   "reassess_overdue",
+                                             "placement_unanswered", "placement_no_entry", "placement_overstay"};
   return t;
 }
 
@@ -339,12 +345,20 @@ std::string template_name_es(const std::string& t) {
       {"aggressor_victims", "Agresor vinculado a varias víctimas"},
       {"referral_unacked", "Derivación no recibida en plazo"},
       {"no_followup", "Sin seguimiento tras una evaluación de riesgo alto o vital"},
-      {"reassess_overdue", "Reevaluación de riesgo vencida"}};
+      {"reassess_overdue", "Reevaluación de riesgo vencida"},
+      {"placement_unanswered", "Casa de acogida sin responder una derivación en plazo"},
+      {"placement_no_entry", "Derivación aceptada sin ingreso en plazo"},
+      {"placement_overstay", "Estadía en casa de acogida sobre el egreso previsto"}};
   auto it = names.find(t);
   return it == names.end() ? t : it->second;
 }
 
-bool time_based(const std::string& t) { return t == "referral_unacked" || t == "no_followup" || t == "reassess_overdue"; }
+bool time_based(const std::string& t) {
+  return t == "referral_unacked" || t == "no_followup" || t == "reassess_overdue" || step_template(t);
+}
+bool step_template(const std::string& t) {
+  return t == "placement_unanswered" || t == "placement_no_entry" || t == "placement_overstay";
+}
 
 Result<json> validate_params(const std::string& t, const json& params_in) {
   if (std::find(template_ids().begin(), template_ids().end(), t) == template_ids().end())
@@ -356,7 +370,8 @@ Result<json> validate_params(const std::string& t, const json& params_in) {
       {"risk_raised", {"min_level"}},         {"contact_burst", {"kinds", "window_days", "min"}},
       {"order_breach", {}},                   {"aggressor_victims", {"min_victims"}},
       {"referral_unacked", {"grace_minutes"}}, {"no_followup", {"level", "hours"}},
-      {"reassess_overdue", {"grace_days"}}};
+      {"reassess_overdue", {"grace_days"}},   {"placement_unanswered", {"grace_minutes"}},
+      {"placement_no_entry", {"grace_minutes"}}, {"placement_overstay", {"grace_days"}}};
   for (auto it = p.begin(); it != p.end(); ++it)
     if (!allowed.at(t).count(it.key()))
       return fail(param_error(it.key(), "La plantilla «" + template_name_es(t) + "» no tiene el parámetro «" + it.key() + "»."));
@@ -383,8 +398,10 @@ Result<json> validate_params(const std::string& t, const json& params_in) {
   } else if (t == "no_followup") {
     if (auto ok = level_param(p, "level", "vital"); !ok) return fail(ok.error());
     if (auto v = int_param(p, "hours", 24, 1, 24 * 30); !v) return fail(v.error());
-  } else if (t == "reassess_overdue") {
+  } else if (t == "reassess_overdue" || t == "placement_overstay") {
     if (auto v = int_param(p, "grace_days", 0, 0, 90); !v) return fail(v.error());
+  } else if (t == "placement_unanswered" || t == "placement_no_entry") {
+    if (auto v = int_param(p, "grace_minutes", 0, 0, 7 * 24 * 60); !v) return fail(v.error());
   }
   return p;
 }
@@ -413,6 +430,28 @@ std::vector<Raised> evaluate(const std::vector<Rule>& rules, const cases::Histor
   std::vector<Raised> out;
   for (const auto& rule : rules)
     if (rule.enabled) run(rule, history, now, since, out, nullptr);
+  return out;
+}
+
+std::vector<Raised> evaluate_step(const std::vector<Rule>& rules, const Step& step, int64_t now) {
+  std::vector<Raised> out;
+  for (const auto& rule : rules) {
+    if (!rule.enabled || rule.template_id != step.template_id) continue;
+    const int64_t grace = rule.template_id == "placement_overstay" ? rule.params.value("grace_days", 0) * kDayMs
+                                                                   : rule.params.value("grace_minutes", 0) * kMinuteMs;
+    const int64_t deadline = step.due_at + grace;
+    if (deadline > now) continue;
+    Raised r = raised_by(rule, step.person_id, deadline);
+    r.dedup_key = "step:" + step.key;  // one alert per step, whichever rule (or version) raises it
+    r.institution_id = step.institution_id;
+    r.also_visible_to = step.also_visible_to;
+    const char* missing = rule.template_id == "placement_unanswered" ? " y la casa no ha respondido (aceptar o rechazar con un motivo)."
+                          : rule.template_id == "placement_no_entry" ? " y no se registra su ingreso a la casa."
+                                                                     : " y no se registra su egreso.";
+    r.explanation = header(rule) + step.what + " vencía el " + format_datetime_cl(step.due_at) + missing;
+    out.push_back(std::move(r));
+    break;  // one condition per step
+  }
   return out;
 }
 

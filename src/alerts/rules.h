@@ -54,6 +54,11 @@ struct Raised {
 //   referral_unacked   {grace_minutes}             referral not acknowledged by ack_due_at (+ grace)   — time-based
 //   no_followup        {level, hours}              no later record within `hours` of an assessment ≥ level — time-based
 //   reassess_overdue   {grace_days}                latest assessment's reassess_due_at (+ grace) passed without a newer one — time-based
+//   placement_unanswered {grace_minutes}           a house has not answered an offer of a place by its deadline (+ grace) — step
+//   placement_no_entry   {grace_minutes}           an accepted placement has no entry record by its deadline (+ grace) — step
+//   placement_overstay   {grace_days}              a stay passed its planned exit (+ grace) without an exit record — step
+// The placement_* templates watch steps another module runs (the network of care's referrals to a
+// place, through Service::watch_step): they read a Step, not the person's history.
 const std::vector<std::string>& template_ids();
 std::string template_name_es(const std::string& template_id);
 bool time_based(const std::string& template_id);
@@ -63,6 +68,22 @@ bool time_based(const std::string& template_id);
 Result<nlohmann::json> validate_params(const std::string& template_id, const nlohmann::json& params);
 // Validates a whole rule definition (template, params, severity, take_within_minutes, name).
 Result<Rule> validate_rule(Rule rule);
+
+// A deadline of a step run outside the case registry (a house answering an offer, her entry, her
+// exit), about a person of the registry. `key` names the step across modules ("care_placement:12:answer").
+struct Step {
+  std::string key;
+  std::string template_id;     // placement_unanswered | placement_no_entry | placement_overstay
+  int64_t person_id = 0;
+  int64_t institution_id = 0;  // responsible: the referring case worker's institution
+  std::vector<int64_t> also_visible_to;  // e.g. the institution that runs the house
+  int64_t due_at = 0;
+  std::string what;            // Spanish, the step and its deadline ("la derivación N° 12 a Casa …")
+};
+bool step_template(const std::string& template_id);
+// The alerts the enabled rules of the step's template raise at `now` (none before due_at + grace).
+// One condition per step whatever the rule: dedup_key "step:<key>".
+std::vector<Raised> evaluate_step(const std::vector<Rule>& rules, const Step& step, int64_t now);
 
 // Every condition that holds in `history` at `now` (each dated ≤ now), for every enabled rule.
 // Records with occurred_at > now are ignored, so the same call replays history at any instant.

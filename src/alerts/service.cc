@@ -39,6 +39,16 @@ const char* kRuleColumns =
 
 long long ll(int64_t v) { return static_cast<long long>(v); }
 
+// A stored JSON array of ids (record ids, institutions).
+std::vector<int64_t> ids_of(const std::string& text) {
+  std::vector<int64_t> out;
+  json ids = json::parse(text, nullptr, false);
+  if (ids.is_array())
+    for (const auto& v : ids)
+      if (v.is_number_integer()) out.push_back(v.get<int64_t>());
+  return out;
+}
+
 Alert alert_from(const soci::row& r) {
   Alert a;
   a.id = get_int(r, 0);
@@ -52,9 +62,7 @@ Alert alert_from(const soci::row& r) {
   a.dedup_key = get_str(r, 8);
   a.institution_id = get_int(r, 9);
   a.comuna_id = get_str(r, 10);
-  json ids = json::parse(get_str(r, 11), nullptr, false);
-  if (ids.is_array())
-    for (const auto& v : ids) a.record_ids.push_back(v.get<int64_t>());
+  a.record_ids = ids_of(get_str(r, 11));
   a.trigger_at = get_int(r, 12);
   a.raised_at = get_int(r, 13);
   a.state = get_str(r, 14);
@@ -157,6 +165,10 @@ const Vocabulary& outcomes() {
   return v;
 }
 
+std::string outcome_name_es(const std::string& outcome) {
+  return outcome == kStepDone ? "Paso cumplido: se registró lo que faltaba (cierre automático)" : outcomes().label(outcome);
+}
+
 Service::Service(store::Database& db, audit::Log& audit, HistorySource& source, Options options)
     : db_(db), audit_(audit), source_(source), options_(options) {}
 
@@ -188,6 +200,43 @@ std::string Service::named(std::string text) const {
   return out + text.substr(last);
 }
 
+std::optional<int64_t> Service::store_raised(soci::session& s, const Raised& x, const std::vector<Rule>& rules, int64_t now) {
+  const Rule* rule = nullptr;
+  for (const auto& r : rules)
+    if (r.id == x.rule_id) rule = &r;
+  const int take = rule ? rule->take_within_minutes : 60;
+  auto id = Query("INSERT INTO alerts(rule_id, rule_version, template, severity, severity_rank, person_id, explanation, "
+                  "dedup_key, institution_id, comuna_id, record_ids, trigger_at, raised_at, state, escalation_level, "
+                  "take_within_minutes, take_due_at) VALUES(:rule, :ver, :tpl, :sev, :rank, :person, :expl, :key, :inst, "
+                  ":comuna, :recs, :trig, :now, 'nueva', 0, :take, :due) ON CONFLICT (dedup_key) DO NOTHING RETURNING id")
+                .bind("rule", ll(x.rule_id))
+                .bind("ver", static_cast<long long>(x.rule_version))
+                .bind("tpl", x.template_id)
+                .bind("sev", x.severity)
+                .bind("rank", static_cast<long long>(severity_rank(x.severity)))
+                .bind("person", ll(x.person_id))
+                .bind("expl", named(x.explanation))
+                .bind("key", x.dedup_key)
+                .bind("inst", ll(x.institution_id))
+                .bind_opt("comuna", x.comuna_id.empty() ? std::nullopt : std::optional<std::string>(x.comuna_id))
+                .bind("recs", json(x.record_ids).dump())
+                .bind("trig", ll(x.at))
+                .bind("now", ll(now))
+                .bind("take", static_cast<long long>(take))
+                .bind("due", ll(now + take * kMinuteMs))
+                .scalar(s);
+  if (!id) return std::nullopt;
+  Event e;
+  e.alert_id = *id;
+  e.at = now;
+  e.kind = "raised";
+  insert_event(s, e);
+  audit_.append(s, entry({}, "alert.raise", "alert:" + std::to_string(*id),
+                         "regla " + std::to_string(x.rule_id) + " v" + std::to_string(x.rule_version) + ", persona " +
+                             std::to_string(x.person_id)));
+  return id;
+}
+
 std::vector<Alert> Service::refresh(soci::session& s, int64_t person_id, const std::vector<Rule>& rules, int64_t now,
                                     int64_t extra_institution) {
   cases::History h = source_.history(s, person_id);
@@ -195,39 +244,8 @@ std::vector<Alert> Service::refresh(soci::session& s, int64_t person_id, const s
   std::vector<Alert> out;
   std::set<int64_t> visible_to;
   for (const auto& x : evaluate(rules, h, now, now - options_.lookback_ms)) {
-    const Rule* rule = nullptr;
-    for (const auto& r : rules)
-      if (r.id == x.rule_id) rule = &r;
-    const int take = rule ? rule->take_within_minutes : 60;
-    auto id = Query("INSERT INTO alerts(rule_id, rule_version, template, severity, severity_rank, person_id, explanation, "
-                    "dedup_key, institution_id, comuna_id, record_ids, trigger_at, raised_at, state, escalation_level, "
-                    "take_within_minutes, take_due_at) VALUES(:rule, :ver, :tpl, :sev, :rank, :person, :expl, :key, :inst, "
-                    ":comuna, :recs, :trig, :now, 'nueva', 0, :take, :due) ON CONFLICT (dedup_key) DO NOTHING RETURNING id")
-                  .bind("rule", ll(x.rule_id))
-                  .bind("ver", static_cast<long long>(x.rule_version))
-                  .bind("tpl", x.template_id)
-                  .bind("sev", x.severity)
-                  .bind("rank", static_cast<long long>(severity_rank(x.severity)))
-                  .bind("person", ll(person_id))
-                  .bind("expl", named(x.explanation))
-                  .bind("key", x.dedup_key)
-                  .bind("inst", ll(x.institution_id))
-                  .bind_opt("comuna", x.comuna_id.empty() ? std::nullopt : std::optional<std::string>(x.comuna_id))
-                  .bind("recs", json(x.record_ids).dump())
-                  .bind("trig", ll(x.at))
-                  .bind("now", ll(now))
-                  .bind("take", static_cast<long long>(take))
-                  .bind("due", ll(now + take * kMinuteMs))
-                  .scalar(s);
+    auto id = store_raised(s, x, rules, now);
     if (!id) continue;  // raised before: the same condition never raises twice
-    Event e;
-    e.alert_id = *id;
-    e.at = now;
-    e.kind = "raised";
-    insert_event(s, e);
-    audit_.append(s, entry({}, "alert.raise", "alert:" + std::to_string(*id),
-                           "regla " + std::to_string(x.rule_id) + " v" + std::to_string(x.rule_version) + ", persona " +
-                               std::to_string(person_id)));
     visible_to.insert(x.institution_id);
     visible_to.insert(x.also_visible_to.begin(), x.also_visible_to.end());
     if (auto a = load(s, *id)) out.push_back(std::move(*a));
@@ -253,6 +271,49 @@ std::vector<Alert> Service::refresh(soci::session& s, int64_t person_id, const s
     Query("DELETE FROM alerts_watches WHERE person_id = :p").bind("p", ll(person_id)).exec(s);
   }
   return out;
+}
+
+void Service::watch_step(soci::session& s, const Step& step) {
+  json visible = step.also_visible_to;
+  Query("INSERT INTO alerts_steps(step_key, template, person_id, institution_id, visible_to, due_at, what) "
+        "VALUES(:key, :tpl, :p, :inst, :vis, :due, :what) ON CONFLICT (step_key) DO UPDATE SET template = excluded.template, "
+        "person_id = excluded.person_id, institution_id = excluded.institution_id, visible_to = excluded.visible_to, "
+        "due_at = excluded.due_at, what = excluded.what, raised_at = NULL")
+      .bind("key", step.key)
+      .bind("tpl", step.template_id)
+      .bind("p", ll(step.person_id))
+      .bind("inst", ll(step.institution_id))
+      .bind("vis", visible.dump())
+      .bind("due", ll(step.due_at))
+      .bind("what", step.what)
+      .exec(s);
+}
+
+int Service::step_done(soci::session& s, const std::string& key, const std::string& how, int64_t now) {
+  Query("DELETE FROM alerts_steps WHERE step_key = :key").bind("key", key).exec(s);
+  // The alert the step raised, if any, closes by itself: what it asked for was done. A human may
+  // have closed it already (then nothing changes).
+  std::vector<Alert> open;
+  Query(kAlertColumns + std::string(" WHERE a.dedup_key = :key AND a.state <> 'cerrada'")).bind("key", "step:" + key).each(s, [&](const soci::row& r) {
+    open.push_back(alert_from(r));
+  });
+  for (const auto& a : open) {
+    Query("UPDATE alerts SET state = 'cerrada', closed_at = :now, outcome = :outcome WHERE id = :id")
+        .bind("now", ll(now))
+        .bind("outcome", std::string(kStepDone))
+        .bind("id", ll(a.id))
+        .exec(s);
+    Event e;
+    e.alert_id = a.id;
+    e.at = now;
+    e.kind = "closed";
+    e.note = how;
+    e.outcome = kStepDone;
+    e.escalation_level = a.escalation_level;
+    insert_event(s, e);
+    audit_.append(s, entry({}, "alert.step_done", "alert:" + std::to_string(a.id), "persona " + std::to_string(a.person_id) + ", " + key));
+  }
+  return static_cast<int>(open.size());
 }
 
 std::vector<Alert> Service::on_record(soci::session& s, const cases::Record& r, int64_t now) {
@@ -287,6 +348,8 @@ Result<int> Service::sweep(int64_t now) {
     }
   }
   int count = 0;
+  if (auto n = sweep_steps(rules, now); !n) return fail(n.error());
+  else count += *n;
   // One transaction per person and per alert: a sweep never holds the write lock for long.
   for (int64_t pid : due_persons) {
     auto n = db_.transaction<int>([&](soci::session& s) -> Result<int> {
@@ -325,6 +388,61 @@ Result<int> Service::sweep(int64_t now) {
       insert_event(s, e);
       audit_.append(s, entry({}, "alert.escalate", "alert:" + std::to_string(id), "nivel " + std::to_string(level)));
       return 1;
+    });
+    if (!n) return fail(n.error());
+    count += *n;
+  }
+  return count;
+}
+
+Result<int> Service::sweep_steps(const std::vector<Rule>& rules, int64_t now) {
+  std::vector<std::string> due;
+  {
+    auto lease = db_.lease();
+    if (!lease) return fail(lease.error());
+    try {
+      Query("SELECT step_key FROM alerts_steps WHERE raised_at IS NULL AND due_at <= :now ORDER BY due_at LIMIT :lim")
+          .bind("now", ll(now))
+          .bind("lim", static_cast<long long>(options_.sweep_batch))
+          .each(**lease, [&](const soci::row& r) { due.push_back(get_str(r, 0)); });
+    } catch (const std::exception& e) {
+      return fail(store::database_error(e));
+    }
+  }
+  int count = 0;
+  for (const auto& key : due) {
+    auto n = db_.transaction<int>([&](soci::session& s) -> Result<int> {
+      std::optional<Step> step;
+      Query("SELECT template, person_id, institution_id, visible_to, due_at, what FROM alerts_steps "
+            "WHERE step_key = :key AND raised_at IS NULL")
+          .bind("key", key)
+          .each(s, [&](const soci::row& r) {
+            Step st;
+            st.key = key;
+            st.template_id = get_str(r, 0);
+            st.person_id = get_int(r, 1);
+            st.institution_id = get_int(r, 2);
+            st.also_visible_to = ids_of(get_str(r, 3));
+            st.due_at = get_int(r, 4);
+            st.what = get_str(r, 5);
+            step = st;
+          });
+      if (!step) return 0;  // done meanwhile, or another instance raised it
+      // Not yet (a rule's grace, or its rule disabled): the step stays on the list for the next sweep.
+      auto raised = evaluate_step(rules, *step, now);
+      if (raised.empty()) return 0;
+      Query("UPDATE alerts_steps SET raised_at = :now WHERE step_key = :key").bind("now", ll(now)).bind("key", key).exec(s);
+      int stored = 0;
+      for (const auto& x : raised) {
+        if (!store_raised(s, x, rules, now)) continue;
+        ++stored;
+        // Who handles it: the referring institution (responsible), the house's, and those serving her.
+        std::set<int64_t> visible_to(x.also_visible_to.begin(), x.also_visible_to.end());
+        visible_to.insert(x.institution_id);
+        for (int64_t inst : source_.institutions_serving(s, x.person_id)) visible_to.insert(inst);
+        for (int64_t inst : visible_to) see(s, x.person_id, inst, now);
+      }
+      return stored;
     });
     if (!n) return fail(n.error());
     count += *n;
@@ -626,7 +744,7 @@ json to_json(const Alert& a) {
           {"closed_by", opt(a.closed_by)},
           {"closed_at", opt(a.closed_at)},
           {"outcome", a.outcome.empty() ? json(nullptr) : json(a.outcome)},
-          {"outcome_name", a.outcome.empty() ? json(nullptr) : json(outcomes().label(a.outcome))}};
+          {"outcome_name", a.outcome.empty() ? json(nullptr) : json(outcome_name_es(a.outcome))}};
 }
 
 json to_json(const Event& e) {

@@ -15,6 +15,7 @@
 #include "app/modules.h"
 #include "app/protective_order.h"
 #include "account/sources.h"
+#include "alerts/module.h"
 #include "legislative/module.h"
 #include "audit/log.h"
 #include "audit/routes.h"
@@ -219,7 +220,30 @@ void wire(kernel::Context& ctx, const Config& config) {
                      const std::vector<std::vector<std::variant<std::string, double>>>& rows) {
     return policy::xlsx_sheet(sheet, header, rows);
   };
+  // Each step of a referral to a place goes to the early-alert engine with its deadline (issue 17).
+  static const std::map<std::string, std::string> step_templates = {
+      {"answer", "placement_unanswered"}, {"entry", "placement_no_entry"}, {"exit", "placement_overstay"}};
+  care_reg.steps.watch = [c](soci::session& s, const care::StepWatch& w) {
+    auto engine = c->find<alerts::Service>();
+    if (!engine) return;
+    alerts::Step step;
+    step.key = w.key;
+    step.template_id = step_templates.at(w.step);
+    step.person_id = w.person_id;
+    step.institution_id = w.from_institution_id;
+    if (w.house_institution_id) step.also_visible_to.push_back(*w.house_institution_id);
+    step.due_at = w.due_at;
+    step.what = w.what;
+    engine->watch_step(s, step);
+  };
+  care_reg.steps.done = [c](soci::session& s, const std::string& key, const std::string& how, int64_t now) {
+    if (auto engine = c->find<alerts::Service>()) engine->step_done(s, key, how, now);
+  };
   ctx.provide(std::make_shared<care::Registry>(care_reg));
+  care::Options care_options;
+  care_options.answer_seconds = config.care_answer_timeout_s;
+  care_options.entry_seconds = config.care_entry_timeout_s;
+  ctx.provide(std::make_shared<care::Options>(care_options));
   // The SEG catalogue's series computed from other modules (indicators/sources.h), and its
   // stewards' names. The PMG de Género: validated progress per year from the policy module's
   // published history (the annual period, or else the year's last semester).

@@ -42,6 +42,8 @@ struct Config {
   int monitoring_retention_days = 180;
   int chat_retention_days = 90;  // chat transcripts purged this long after the conversation ended
   std::string mqtt;  // "host:port" of the broker devices publish to; empty: no MQTT ingest
+  int care_answer_timeout_s = 4 * 3600;  // a house answers an offer of a place within (then an early alert)
+  int care_entry_timeout_s = 48 * 3600;  // she arrives at the house within, once accepted
 };
 
 // Where data/ and web/dist are when not given: next to the binary's source tree or the working folder.

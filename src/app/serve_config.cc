@@ -61,6 +61,14 @@ void add_serve_options(CLI::App& serve, Config& cfg, ServeOptions& o) {
   serve.add_option("--chat-retention-days", cfg.chat_retention_days, "Days a chat transcript is kept after the conversation ended")
       ->capture_default_str()
       ->check(CLI::Range(1, 3650));
+  serve.add_option("--care-answer-timeout", cfg.care_answer_timeout_s,
+                   "Seconds a shelter has to accept or decline an offered place before the early-alert engine raises an alert")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 7 * 24 * 3600));
+  serve.add_option("--care-entry-timeout", cfg.care_entry_timeout_s,
+                   "Seconds for her entry to a shelter once it accepted, before the early-alert engine raises an alert")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 30 * 24 * 3600));
   if (const char* v = std::getenv("EQ_SWEEP_SECONDS"); v && std::atoi(v) > 0) o.sweep_seconds = std::atoi(v);
   serve.add_option("--sweep-seconds", o.sweep_seconds,
                    "Interval of the background jobs that do not set their own: alert deadlines and escalations (env EQ_SWEEP_SECONDS)")

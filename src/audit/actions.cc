@@ -62,6 +62,7 @@ const std::vector<ActionLabel>& action_labels() {
       {"alert.take", "Toma de una alerta temprana", "Alertas tempranas"},
       {"alert.escalate", "Escalamiento de una alerta temprana", "Alertas tempranas"},
       {"alert.close", "Cierre de una alerta temprana", "Alertas tempranas"},
+      {"alert.step_done", "Cierre automático de una alerta temprana al registrarse el paso que faltaba", "Alertas tempranas"},
       {"alert_rule.update", "Modificación de una regla de alerta", "Alertas tempranas"},
       {"alert_rule.dry_run", "Prueba de una regla de alerta sobre la historia", "Alertas tempranas"},
       // Monitoring of protective orders

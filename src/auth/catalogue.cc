@@ -68,7 +68,7 @@ const std::vector<Role>& roles() {
        true, {"cases.read", "cases.write", "channels.answer", "channels.supervise", "channels.statistics"}},
       // Knows the house's address and the women in it: second factor.
       {"house_staff", "Equipo de casa de acogida", "Confirma los cupos de su casa y responde las derivaciones dentro del plazo.", true,
-       {"care.read", "care.house"}},
+       {"care.read", "care.house", "alerts.respond"}},  // alerts.respond: the early alerts on its referrals' deadlines
       {"steward", "Institución responsable de indicadores", "Carga las series de los indicadores de género que su institución informa (SEG).",
        false, {"indicators.steward", "indicators.catalogue.edit"}},
       // A woman registered on her own behalf: she holds her own RUT and contact details only.

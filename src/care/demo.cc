@@ -187,7 +187,7 @@ Result<void> load_demo(Service& svc, std::optional<int64_t> house_institution_id
             for (int k = rng.range(1, 3); k > 0; --k) pl.children_ages.push_back(rng.range(0, 13));
           pl.aggressor_comuna_id = "13101";
           pl.offered_at = noon - 3 * kHour;
-          pl.answer_due_at = pl.offered_at + svc.options().answer_hours * kHour;
+          pl.answer_due_at = pl.offered_at + svc.options().answer_seconds * 1000LL;
           pl.answered_at = noon - 2 * kHour;
           const bool full = units[u].available() <= 0;
           if (full || rng.chance(15)) {
@@ -197,7 +197,7 @@ Result<void> load_demo(Service& svc, std::optional<int64_t> house_institution_id
             if (pl.decline_reason == "otro") pl.note = "Motivo de demostración";
           } else {
             pl.state = "ingresada";
-            pl.entry_due_at = pl.answered_at.value() + svc.options().entry_hours * kHour;
+            pl.entry_due_at = pl.answered_at.value() + svc.options().entry_seconds * 1000LL;
             pl.entered_at = noon;
             ++units[u].occupied;
             const int64_t exit_day = day + rng.range(10, 150);

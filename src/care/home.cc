@@ -27,7 +27,7 @@ Result<std::vector<nlohmann::json>> home_items(Service& svc, const http::Request
               break;
             }
       out.push_back({{"kind", waiting ? "task" : "metric"}, {"title", "Derivaciones por responder"},
-                     {"detail", "Acepte o rechace con un motivo antes del plazo (" + std::to_string(svc.options().answer_hours) + " horas)."},
+                     {"detail", "Acepte o rechace con un motivo antes del plazo (" + duration_es(svc.options().answer_seconds) + ")."},
                      {"value", waiting}, {"link", "/red/casa"}, {"severity", waiting ? "warning" : "info"}});
       if (stale)
         out.push_back({{"kind", "task"}, {"title", "Confirme sus cupos"},

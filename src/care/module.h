@@ -106,9 +106,10 @@ std::optional<Refusal> refuse(const Place& p, const Need& n, const std::function
 // Settings (the composition root may change them).
 struct Options {
   int stale_hours = 12;          // a house that has not confirmed its capacity for this long: alert, not offered
-  int answer_hours = 4;          // the house answers an offer within
-  int entry_hours = 48;          // she arrives within, once accepted
-  int max_stay_days = 180;       // exit expected by (alerts on stays longer than this)
+  int answer_seconds = 4 * 3600;   // the house answers an offer within (then the early-alert engine raises)
+  int entry_seconds = 48 * 3600;   // she arrives within, once accepted
+  int lapse_hours = 24;            // an offer still unanswered this long after it was made lapses (never before its deadline)
+  int max_stay_days = 180;         // planned exit: this long after her entry (alerts on longer stays)
 };
 
 // The comunas' neighbours and positions, derived from data/territory/comunas.geojson: two comunas
@@ -127,6 +128,25 @@ class Geography {
   std::map<std::string, std::pair<double, double>> centre_;
 };
 
+// A step of a referral whose deadline the early-alert engine watches (alerts module, through the
+// adapter in src/app/app.cc). Only referrals made from her file (person_id) are watched: the engine
+// is about persons of the case registry.
+struct StepWatch {
+  std::string key;   // "care_placement:<id>:answer|entry|exit"
+  std::string step;  // answer | entry | exit
+  int64_t person_id = 0;
+  int64_t from_institution_id = 0;   // the referring case worker's
+  std::optional<int64_t> house_institution_id;  // the institution running the house
+  int64_t due_at = 0;
+  std::string what;  // Spanish: "la derivación N° 12 a Casa de Acogida …"
+};
+struct Watcher {
+  std::function<void(soci::session&, const StepWatch&)> watch;
+  std::function<void(soci::session&, const std::string& key, const std::string& how, int64_t now)> done;
+};
+std::string step_key(int64_t placement_id, const std::string& step);
+std::string duration_es(int seconds);  // "4 horas", "90 minutos", "2 segundos"
+
 // What the module needs from others; the composition root fills it (src/app/app.cc).
 struct Registry {
   // 404 when the caller may not open the person's file in the case registry (audited there).
@@ -137,6 +157,8 @@ struct Registry {
   std::function<Result<std::string>(const std::string& sheet, const std::vector<std::string>& header,
                                     const std::vector<std::vector<std::variant<std::string, double>>>& rows)>
       xlsx;
+  // The early-alert engine watching each step's deadline; empty: not watched (unit tests).
+  Watcher steps;
 };
 
 std::vector<store::Migration> migrations();

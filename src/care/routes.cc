@@ -193,6 +193,33 @@ Result<Response> guarded(Service& svc, const Request& req,
   return r;
 }
 
+// Each step of a referral made from her file goes to the early-alert engine with its deadline, and
+// is marked done there when it is recorded (which closes the alert it raised, if any).
+void watch_step(const Service& svc, soci::session& s, const Placement& pl, const Place& p, const std::string& step, int64_t due) {
+  if (!pl.person_id || !svc.registry().steps.watch) return;
+  const std::string n = "N° " + std::to_string(pl.id);
+  StepWatch w;
+  w.key = step_key(pl.id, step);
+  w.step = step;
+  w.person_id = *pl.person_id;
+  w.from_institution_id = pl.from_institution_id;
+  w.house_institution_id = p.institution_id;
+  w.due_at = due;
+  if (step == "answer")
+    w.what = "la respuesta de " + p.name + " a la derivación " + n + " (ofrecida el " + format_datetime_cl(pl.offered_at) + ")";
+  else if (step == "entry")
+    w.what = "el ingreso a " + p.name + " de la derivación " + n + " (aceptada el " + format_datetime_cl(pl.answered_at.value_or(0)) + ")";
+  else
+    w.what = "el egreso previsto de " + p.name + " de la derivación " + n + " (ingresó el " + format_datetime_cl(pl.entered_at.value_or(0)) +
+             ", estadía prevista de " + std::to_string(svc.options().max_stay_days) + " días)";
+  svc.registry().steps.watch(s, w);
+}
+
+void step_done(const Service& svc, soci::session& s, const Placement& pl, const std::string& step, const std::string& how, int64_t now) {
+  if (!pl.person_id || !svc.registry().steps.done) return;
+  svc.registry().steps.done(s, step_key(pl.id, step), how, now);
+}
+
 Response csv_response(const std::vector<std::vector<std::string>>& rows, const std::string& filename) {
   Response r;
   r.content_type = "text/csv; charset=utf-8";
@@ -663,9 +690,10 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                   pl.aggressor_comuna_id = need->exclusion.comuna_id;
                   pl.exclude_neighbours = need->exclusion.neighbours;
                   pl.offered_at = now;
-                  pl.answer_due_at = now + svc->options().answer_hours * kHour;
+                  pl.answer_due_at = now + svc->options().answer_seconds * 1000LL;
                   pl.note = *note;
                   pl.id = svc->repo().insert_placement(s, pl);
+                  watch_step(*svc, s, pl, *p, "answer", pl.answer_due_at);
                   audit(*svc, s, req, "care.placement_offer", "care_placement:" + std::to_string(pl.id),
                         pl.person_id ? "person:" + std::to_string(*pl.person_id) : std::string());
                   return Response::json(placement_json(*svc, pl, *p, names_of(*svc, {pl})), 201);
@@ -759,7 +787,8 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                         if (!unit || unit->available() <= 0)
                           return fail(Error::conflict("house_full", "La casa no tiene cupos disponibles de ese tipo: actualice sus cupos o rechace con «sin_cupo»."));
                         pl->state = "aceptada";
-                        pl->entry_due_at = now + svc->options().entry_hours * kHour;
+                        pl->entry_due_at = now + svc->options().entry_seconds * 1000LL;
+                        watch_step(*svc, s, *pl, *p, "entry", *pl->entry_due_at);
                         ++unit->occupied;  // the place is held for her from now on
                         unit->confirmed_at = now, unit->confirmed_by = req.who().user_id;
                         svc->repo().upsert_unit(s, *unit);
@@ -768,11 +797,18 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                         pl->decline_reason = *reason;
                       }
                       svc->repo().resolve(s, "respuesta_vencida", p->id, pl->id, now);
+                      step_done(*svc, s, *pl, "answer",
+                                step == "accept" ? "La casa aceptó la derivación el " + format_datetime_cl(now) + "."
+                                                 : "La casa rechazó la derivación el " + format_datetime_cl(now) + " (" +
+                                                       decline_reasons().label(*reason) + ").",
+                                now);
                     } else if (step == "entry") {
                       if (pl->state != "aceptada") return wrong("registrar el ingreso de una derivación aceptada");
                       pl->state = "ingresada";
                       pl->entered_at = now;
                       svc->repo().resolve(s, "ingreso_vencido", p->id, pl->id, now);
+                      step_done(*svc, s, *pl, "entry", "Se registró su ingreso a la casa el " + format_datetime_cl(now) + ".", now);
+                      watch_step(*svc, s, *pl, *p, "exit", now + svc->options().max_stay_days * kDay);
                     } else {
                       if (pl->state != "ingresada") return wrong("registrar el egreso de quien está en la casa");
                       pl->state = "egresada";
@@ -784,6 +820,8 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                         svc->repo().upsert_unit(s, *unit);
                       }
                       svc->repo().resolve(s, "estadia_prolongada", p->id, pl->id, now);
+                      step_done(*svc, s, *pl, "exit", "Se registró su egreso de la casa el " + format_datetime_cl(now) + " (" +
+                                                          exit_destinations().label(*destination) + ").", now);
                     }
                     if (!note->empty()) pl->note = pl->note.empty() ? *note : pl->note + "\n" + *note;
                     svc->repo().update_placement(s, *pl);

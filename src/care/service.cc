@@ -11,6 +11,17 @@ constexpr int64_t kHour = 3600LL * 1000;
 constexpr int64_t kDay = 24 * kHour;
 }  // namespace
 
+std::string step_key(int64_t placement_id, const std::string& step) {
+  return "care_placement:" + std::to_string(placement_id) + ":" + step;
+}
+
+std::string duration_es(int seconds) {
+  auto n = [](int v, const char* one, const char* many) { return std::to_string(v) + " " + (v == 1 ? one : many); };
+  if (seconds >= 3600 && seconds % 3600 == 0) return n(seconds / 3600, "hora", "horas");
+  if (seconds >= 60 && seconds % 60 == 0) return n(seconds / 60, "minuto", "minutos");
+  return n(seconds, "segundo", "segundos");
+}
+
 int64_t chile_day_of(int64_t utc_ms) {
   // Chile's day boundary: UTC-4 (UTC-3 in summer); a fixed UTC-4 keeps a day's snapshot on one row
   // even across the clock change, at the cost of an hour's shift in summer.
@@ -97,12 +108,18 @@ Result<int> Service::sweep(int64_t now) {
     for (auto pl : repo_.placements(s, "open", 0)) {
       auto name = houses.count(pl.place_id) ? houses[pl.place_id].name : std::to_string(pl.place_id);
       const std::string who = "La derivación N° " + std::to_string(pl.id) + " a " + name;
-      if (pl.state == "ofrecida" && pl.answer_due_at <= now) {
-        // No answer in time: the offer lapses so the woman is offered another place, and it is told.
+      if (pl.state == "ofrecida" && std::max(pl.answer_due_at, pl.offered_at + options_.lapse_hours * kHour) <= now) {
+        // Still no answer long after its deadline: the offer lapses (the house can no longer take it),
+        // so nobody counts on that place. The early-alert engine's alert about the missed deadline stays
+        // open until someone closes it with what was done for her.
         pl.state = "vencida";
         repo_.update_placement(s, pl);
         raised += repo_.raise(s, "respuesta_vencida", pl.place_id, pl.id, pl.answer_due_at,
                               who + " no tuvo respuesta antes de " + format_datetime_cl(pl.answer_due_at) + "; la oferta venció.", now);
+      } else if (pl.state == "ofrecida" && pl.answer_due_at <= now) {
+        // Past its deadline: on the house's page too (the engine alerts both institutions).
+        raised += repo_.raise(s, "respuesta_vencida", pl.place_id, pl.id, pl.answer_due_at,
+                              who + " no tiene respuesta y el plazo venció el " + format_datetime_cl(pl.answer_due_at) + ".", now);
       } else if (pl.state == "aceptada" && pl.entry_due_at && *pl.entry_due_at <= now) {
         raised += repo_.raise(s, "ingreso_vencido", pl.place_id, pl.id, *pl.entry_due_at,
                               who + " fue aceptada pero no se registra su ingreso antes de " + format_datetime_cl(*pl.entry_due_at) + ".",

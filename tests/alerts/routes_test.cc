@@ -132,8 +132,8 @@ TEST_F(AlertRoutes, AdminsEditRulesAsNewVersions) {
   EXPECT_EQ(call("worker", "GET", "/api/v1/alerts/rules").status, 403);
   auto list = call("admin", "GET", "/api/v1/alerts/rules");
   ASSERT_EQ(list.status, 200);
-  EXPECT_EQ(json::parse(list.body)["items"].size(), 7u);
-  EXPECT_EQ(json::parse(list.body)["templates"].size(), 7u);
+  EXPECT_EQ(json::parse(list.body)["items"].size(), 10u);
+  EXPECT_EQ(json::parse(list.body)["templates"].size(), 10u);
 
   auto put = call("admin", "PUT", "/api/v1/alerts/rules/2", R"({"params":{"min":4},"take_within_minutes":60})");
   ASSERT_EQ(put.status, 200) << put.body;

@@ -92,10 +92,10 @@ class AlertStore : public ::testing::TestWithParam<std::string> {
   const Actor a_worker{11, 1, "10.0.0.1"}, c_worker{33, 3, "10.0.0.3"};
 };
 
-TEST_P(AlertStore, MigrationSeedsTheSevenRules) {
+TEST_P(AlertStore, MigrationSeedsTheSevenRulesAndTheThreePlacementSteps) {
   auto lease = db_->lease();
   auto rules = svc_->rules(**lease);
-  ASSERT_EQ(rules.size(), 7u);
+  ASSERT_EQ(rules.size(), 10u);
   std::set<std::string> templates;
   for (const auto& r : rules) {
     templates.insert(r.template_id);
@@ -103,7 +103,96 @@ TEST_P(AlertStore, MigrationSeedsTheSevenRules) {
     EXPECT_TRUE(r.enabled);
     EXPECT_TRUE(validate_rule(r)) << r.template_id;
   }
-  EXPECT_EQ(templates.size(), 7u);
+  EXPECT_EQ(templates.size(), 10u);
+  for (const char* t : {"placement_unanswered", "placement_no_entry", "placement_overstay"}) EXPECT_TRUE(templates.count(t)) << t;
+}
+
+// A step run by another module (a house answering an offer of a place): raised once when its
+// deadline passes (never before, never twice), seen by the responsible and the house's institution
+// only, closed by itself with an event and an audit entry when the step is done.
+TEST_P(AlertStore, StepDeadlineRaisesOnceAndClosesWhenDone) {
+  Step step;
+  step.key = "care_placement:7:answer";
+  step.template_id = "placement_unanswered";
+  step.person_id = kWoman;
+  step.institution_id = 1;       // the referring institution
+  step.also_visible_to = {2};    // the house's
+  step.due_at = kT0 + 4 * kHour;
+  step.what = "la respuesta de Casa de Acogida Prueba a la derivación N° 7";
+  ASSERT_TRUE(tx<void>([&](soci::session& s) -> Result<void> {
+    svc_->watch_step(s, step);
+    return {};
+  }));
+  ASSERT_TRUE(svc_->sweep(kT0 + 4 * kHour - 1));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM alerts"), 0) << "not before its deadline";
+  auto n = svc_->sweep(kT0 + 4 * kHour);
+  ASSERT_TRUE(n);
+  EXPECT_EQ(*n, 1);
+  ASSERT_TRUE(svc_->sweep(kT0 + 5 * kHour));
+  ASSERT_TRUE(svc_->sweep(kT0 + 6 * kHour));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM alerts WHERE template = 'placement_unanswered'"), 1) << "no duplicate on later sweeps";
+  int64_t id = 0;
+  {
+    auto lease = db_->lease();
+    auto page = svc_->list(**lease, 1, {});
+    ASSERT_EQ(page.total, 1);
+    const Alert& a = page.items[0];
+    id = a.id;
+    EXPECT_EQ(a.rule_id, 8);
+    EXPECT_EQ(a.severity, "alta");
+    EXPECT_EQ(a.dedup_key, "step:care_placement:7:answer");
+    EXPECT_NE(a.explanation.find("derivación N° 7 vencía el"), std::string::npos) << a.explanation;
+    EXPECT_NE(a.explanation.find("la casa no ha respondido"), std::string::npos) << a.explanation;
+    EXPECT_TRUE(svc_->get(**lease, id, 2)) << "the house's institution";
+    EXPECT_FALSE(svc_->get(**lease, id, 3)) << "another institution";
+    EXPECT_EQ(svc_->list(**lease, 3, {}).total, 0);
+  }
+  auto closed = tx<int>([&](soci::session& s) -> Result<int> { return svc_->step_done(s, step.key, "La casa aceptó.", kT0 + 7 * kHour); });
+  ASSERT_TRUE(closed);
+  EXPECT_EQ(*closed, 1);
+  {
+    auto lease = db_->lease();
+    auto a = svc_->get(**lease, id, 1);
+    ASSERT_TRUE(a);
+    EXPECT_EQ(a->state, "cerrada");
+    EXPECT_EQ(a->outcome, kStepDone);
+    EXPECT_EQ(a->closed_at, kT0 + 7 * kHour);
+    EXPECT_EQ(to_json(*a)["outcome_name"], outcome_name_es(kStepDone));
+    auto ev = svc_->events(**lease, id);
+    ASSERT_EQ(ev.back().kind, "closed");
+    EXPECT_EQ(ev.back().note, "La casa aceptó.");
+  }
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'alert.step_done'"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM alerts_steps"), 0);
+  // Done again (a retried request): nothing more.
+  auto again = tx<int>([&](soci::session& s) -> Result<int> { return svc_->step_done(s, step.key, "otra vez", kT0 + 8 * kHour); });
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, 0);
+}
+
+TEST_P(AlertStore, StepDoneInTimeRaisesNothingAndGraceDelays) {
+  Step step{"care_placement:9:entry", "placement_no_entry", kWoman, 1, {2}, kT0 + kHour, "el ingreso a Casa de Acogida Prueba"};
+  ASSERT_TRUE(tx<void>([&](soci::session& s) -> Result<void> {
+    svc_->watch_step(s, step);
+    return {};
+  }));
+  ASSERT_TRUE(tx<int>([&](soci::session& s) -> Result<int> { return svc_->step_done(s, step.key, "Ingresó.", kT0 + 30 * 60 * 1000); }));
+  ASSERT_TRUE(svc_->sweep(kT0 + 2 * kHour));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM alerts"), 0);
+  // A rule with 60 minutes of grace: the next step raises an hour after its deadline, not before.
+  ASSERT_TRUE(tx<RuleVersion>([&](soci::session& s) { return svc_->update_rule(s, 9, json{{"params", {{"grace_minutes", 60}}}}, a_worker, kT0); }));
+  step.key = "care_placement:10:entry";
+  ASSERT_TRUE(tx<void>([&](soci::session& s) -> Result<void> {
+    svc_->watch_step(s, step);
+    return {};
+  }));
+  ASSERT_TRUE(svc_->sweep(kT0 + 90 * 60 * 1000));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM alerts"), 0);
+  ASSERT_TRUE(svc_->sweep(kT0 + 2 * kHour));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM alerts WHERE template = 'placement_no_entry' AND rule_version = 2"), 1);
+  // The templates' parameters are checked as every template's.
+  EXPECT_FALSE(validate_params("placement_overstay", json{{"grace_minutes", 5}}));
+  EXPECT_TRUE(validate_params("placement_overstay", json{{"grace_days", 5}}));
 }
 
 TEST_P(AlertStore, RecordRaisesOnceWithEventAndAuditEntry) {

@@ -162,7 +162,7 @@ TEST_P(CareStore, FindLeavesOutFullStaleExcludedAndNeighbours) {
   EXPECT_EQ(why[neigh], "aggressor_neighbour");
 }
 
-TEST_P(CareStore, SweepSnapshotsAlertsStaleAndLapsesUnansweredOffers) {
+TEST_P(CareStore, SweepSnapshotsAlertsStaleAndOverdueAndLapsesUnansweredOffers) {
   const int64_t t0 = 1'800'000'000'000;
   const int64_t house = add_house("05101", 4, 1, t0);
   auto pl_id = db_->transaction<int64_t>([&](soci::session& s) -> Result<int64_t> {
@@ -178,7 +178,8 @@ TEST_P(CareStore, SweepSnapshotsAlertsStaleAndLapsesUnansweredOffers) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM care_snapshots"), 1);
   n = svc_->sweep(t0 + 5 * kHour);
   EXPECT_EQ(*n, 1);
-  EXPECT_EQ(count("SELECT COUNT(*) FROM care_placements WHERE state = 'vencida'"), 1);
+  // Past its deadline the offer is alerted but still open: the house may still answer it…
+  EXPECT_EQ(count("SELECT COUNT(*) FROM care_placements WHERE state = 'ofrecida'"), 1);
   EXPECT_EQ(count("SELECT COUNT(*) FROM care_alerts WHERE kind = 'respuesta_vencida' AND resolved_at IS NULL"), 1);
   n = svc_->sweep(t0 + 13 * kHour);
   EXPECT_EQ(*n, 1) << "stale confirmation";
@@ -186,8 +187,12 @@ TEST_P(CareStore, SweepSnapshotsAlertsStaleAndLapsesUnansweredOffers) {
   n = svc_->sweep(t0 + 14 * kHour);
   EXPECT_EQ(*n, 0) << "raised once";
   EXPECT_EQ(count("SELECT COUNT(*) FROM care_snapshots"), 1) << "one row per day and unit";
+  EXPECT_EQ(count("SELECT COUNT(*) FROM care_placements WHERE state = 'vencida'"), 0);
   n = svc_->sweep(t0 + 30 * kHour);
   EXPECT_EQ(count("SELECT COUNT(*) FROM care_snapshots"), 2);
+  // … until lapse_hours (24) after it was made: then it lapses, with no second alert.
+  EXPECT_EQ(count("SELECT COUNT(*) FROM care_placements WHERE state = 'vencida'"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM care_alerts WHERE kind = 'respuesta_vencida'"), 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(CareBackends, CareStore, ::testing::ValuesIn(eq::testing::backends()));

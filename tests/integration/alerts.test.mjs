@@ -106,7 +106,7 @@ describe('rules as data', () => {
   test('administrators list rules, edit one as a new version and try a rule on history', async () => {
     const list = await admin.get('/api/v1/alerts/rules');
     assert.equal(list.status, 200, list.text);
-    assert.equal(list.json.items.length, 7);
+    assert.equal(list.json.items.length, 10);
     const overdue = list.json.items.find((r) => r.template === 'reassess_overdue');
     const put = await admin.req('PUT', `/api/v1/alerts/rules/${overdue.id}`, { body: { params: { grace_days: 2 } } });
     assert.equal(put.status, 200, put.text);

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../app/api';
 import { formatDateTime } from '../app/format';
 import { vocabularyLabel, vocabularyOptions } from '../app/labels';
+import { hasPermission, useSession } from '../app/session';
 import { ErrorAlert, Loading, Notice, PageHeader, SelectField, useAsync, useForm } from '../app/ui';
 import { ComunaName } from '../app/widgets/ComunaField';
 import { SeverityBadge } from '../app/widgets/SeverityBadge';
@@ -15,6 +16,9 @@ export default function AlertPage({ alertId }: { alertId: string }) {
   const alert = useAsync((signal) => getAlert(alertId, signal), [alertId]);
   const [notice, setNotice] = useState<string | null>(null);
   const a = alert.data;
+  // A shelter's staff handle the alerts on their referrals but do not open case files.
+  const { state } = useSession();
+  const canOpenFile = hasPermission(state, 'cases.read');
 
   useEffect(() => {
     if (!a) return;
@@ -71,9 +75,11 @@ export default function AlertPage({ alertId }: { alertId: string }) {
           </span>
         }
         actions={
-          <a class="btn btn-secondary" href={`/casos/personas/${a.person_id}`}>
-            Abrir ficha N° {a.person_id}
-          </a>
+          canOpenFile ? (
+            <a class="btn btn-secondary" href={`/casos/personas/${a.person_id}`}>
+              Abrir ficha N° {a.person_id}
+            </a>
+          ) : undefined
         }
       />
       {notice && <Notice kind="success">{notice}</Notice>}
@@ -142,7 +148,12 @@ export default function AlertPage({ alertId }: { alertId: string }) {
                 <span class="event-date">{e.date}</span>
                 <strong>{EVENT_LABELS[e.kind] ?? e.kind}</strong>
                 {e.kind === 'escalated' && ` (nivel ${e.escalation_level})`}
-                {e.outcome && <span class="cell-sub">Resultado: {vocabularyLabel(a.outcomes, e.outcome)}</span>}
+                {e.outcome && (
+                  <span class="cell-sub">
+                    {/* An automatic close (the step it watched was done) is not in the closing list: the server names it. */}
+                    Resultado: {e.outcome === a.outcome && a.outcome_name ? a.outcome_name : vocabularyLabel(a.outcomes, e.outcome)}
+                  </span>
+                )}
                 {e.note && <span class="cell-sub">Nota: {e.note}</span>}
               </li>
             ))}

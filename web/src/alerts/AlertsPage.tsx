@@ -86,7 +86,8 @@ export default function AlertsPage() {
               <span class="cell-sub explanation">{a.explanation}</span>
             </th>
             <td data-label="Persona" class="nowrap">
-              <a href={`/casos/personas/${a.person_id}`}>Ficha N° {a.person_id}</a>
+              {/* A shelter's staff (no case files) see the number only. */}
+              {hasPermission(state, 'cases.read') ? <a href={`/casos/personas/${a.person_id}`}>Ficha N° {a.person_id}</a> : `Ficha N° ${a.person_id}`}
             </td>
             <td data-label="Comuna">
               <ComunaName id={a.comuna_id} />
