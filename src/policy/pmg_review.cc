@@ -184,6 +184,8 @@ Json Service::service_workflow(soci::session& s, const Item& svc, const http::Pr
   Json commitments = Json::array();
   collect_commitments(s, svc.id, commitments);
   bool mine = std::find(svc.institutions.begin(), svc.institutions.end(), who.institution_id) != svc.institutions.end();
+  // Demo data say so: a service whose filings the demo generated (a service filed for real does not).
+  const bool demo = std::any_of(filings.begin(), filings.end(), [](const Filing& f) { return f.demo; });
   return {{"service", {{"id", svc.id}, {"title", svc.title}, {"code", svc.code}, {"year", opt_json(svc.start_year)},
                        {"region_id", svc.region_id}, {"ministry", svc.source_note}, {"status", svc.status}}},
           {"stages", stages},
@@ -192,7 +194,7 @@ Json Service::service_workflow(soci::session& s, const Item& svc, const http::Pr
           {"commitments", commitments},
           {"max_rounds", kMaxRounds},
           {"own_service", mine},
-          {"demo", Repository::has_demo_reports(s, svc.instrument_id)}};
+          {"demo", demo}};
 }
 
 Result<Json> Service::pmg_service(const http::Request& req, int64_t service_item_id) {

@@ -256,6 +256,9 @@ function FilingView({ filing, flow, viewer, onDone }: { filing: Filing; flow: Se
           Reenviar corregido (segunda vuelta)
         </button>
       )}
+      {mayAct && viewer === 'focal' && filing.state === 'observado' && (filing.observations_to_answer ?? 0) > 0 && (
+        <p class="muted">Responda cada observación para poder reenviar (faltan {filing.observations_to_answer}).</p>
+      )}
       {mayAct && viewer === 'reviewer' && (filing.state === 'enviado' || filing.state === 'corregido') && (
         <button type="button" class="btn btn-primary" disabled={a.busy} onClick={() => void a.run(() => takeFiling(filing.id), `${filing.stage_name} en revisión.`)}>
           Tomar para revisión
@@ -289,10 +292,9 @@ export function PmgFlow({ flow, viewer, onChange }: { flow: ServiceFlow; viewer:
       <h2>
         {flow.service.title} {flow.service.year && <span class="muted">· PMG {flow.service.year}</span>}
       </h2>
-      <p class="muted">
-        {flow.service.ministry}
-        {flow.demo && ' · historia de datos de demostración'}
-      </p>
+      {(flow.service.ministry || flow.demo) && (
+        <p class="muted">{[flow.service.ministry, flow.demo ? 'Presentaciones de demostración (generadas)' : ''].filter(Boolean).join(' · ')}</p>
+      )}
       <p data-testid="pmg-due">
         <strong>Qué corresponde:</strong> {flow.due}
       </p>
