@@ -818,20 +818,30 @@ Observation observation_from(const soci::row& r) {
 const char* kObservation =
     "SELECT id, filing_id, round, item_id, text, written_by, written_at, answer, answered_by, answered_at FROM policy_pmg_observations";
 
-}  // namespace
-
-std::vector<Filing> Repository::filings_of(soci::session& s, int64_t service_item_id) {
-  std::vector<Filing> out;
-  Q(kFiling + std::string(" WHERE f.service_item_id = :i ORDER BY f.id")).num("i", service_item_id).each(s, [&](const soci::row& r) {
-    out.push_back(filing_from(r));
+// Every row of `q` through `from` / the first one: the PMG reads below share these.
+template <typename From>
+auto rows_of(Q q, soci::session& s, From from) {
+  std::vector<decltype(from(std::declval<const soci::row&>()))> out;
+  q.each(s, [&](const soci::row& r) { out.push_back(from(r)); });
+  return out;
+}
+template <typename From>
+auto first_of(Q q, soci::session& s, From from) {
+  std::optional<decltype(from(std::declval<const soci::row&>()))> out;
+  q.each(s, [&](const soci::row& r) {
+    if (!out) out = from(r);
   });
   return out;
 }
 
+}  // namespace
+
+std::vector<Filing> Repository::filings_of(soci::session& s, int64_t service_item_id) {
+  return rows_of(Q(kFiling + std::string(" WHERE f.service_item_id = :i ORDER BY f.id")).num("i", service_item_id), s, filing_from);
+}
+
 std::optional<Filing> Repository::filing(soci::session& s, int64_t id) {
-  std::optional<Filing> out;
-  Q(kFiling + std::string(" WHERE f.id = :id")).num("id", id).each(s, [&](const soci::row& r) { out = filing_from(r); });
-  return out;
+  return first_of(Q(kFiling + std::string(" WHERE f.id = :id")).num("id", id), s, filing_from);
 }
 
 int64_t Repository::insert_filing(soci::session& s, const Filing& f) {
@@ -903,27 +913,20 @@ std::vector<Repository::FilingCount> Repository::filing_counts(soci::session& s,
 }
 
 std::vector<Item> Repository::pmg_services_of(soci::session& s, int64_t institution_id) {
-  std::vector<Item> out;
   std::string sql = std::string(kItem) +
                     " WHERE level = 'compromiso' AND instrument_id IN (SELECT id FROM policy_instruments WHERE kind = 'pmg') "
                     "AND id IN (SELECT item_id FROM policy_item_institutions WHERE institution_id = :inst) ORDER BY start_year DESC, id";
-  Q(sql).num("inst", institution_id).each(s, [&](const soci::row& r) { out.push_back(item_from(r)); });
+  auto out = rows_of(Q(sql).num("inst", institution_id), s, item_from);
   for (auto& i : out) i.institutions = institutions_of(s, i.id);
   return out;
 }
 
 std::vector<Observation> Repository::observations(soci::session& s, int64_t filing_id) {
-  std::vector<Observation> out;
-  Q(kObservation + std::string(" WHERE filing_id = :f ORDER BY round, id")).num("f", filing_id).each(s, [&](const soci::row& r) {
-    out.push_back(observation_from(r));
-  });
-  return out;
+  return rows_of(Q(kObservation + std::string(" WHERE filing_id = :f ORDER BY round, id")).num("f", filing_id), s, observation_from);
 }
 
 std::optional<Observation> Repository::observation(soci::session& s, int64_t id) {
-  std::optional<Observation> out;
-  Q(kObservation + std::string(" WHERE id = :id")).num("id", id).each(s, [&](const soci::row& r) { out = observation_from(r); });
-  return out;
+  return first_of(Q(kObservation + std::string(" WHERE id = :id")).num("id", id), s, observation_from);
 }
 
 int64_t Repository::insert_observation(soci::session& s, const Observation& o) {
