@@ -243,6 +243,8 @@ export const CLASSES = {
   // proven pair by pair in policy_pmg_review.test.mjs «object rules»; reviewers are national but never
   // review their own institution's service (403 own_service, same file).
   'GET /api/v1/policy/public/instruments/{id}/pmg-workflow': { kind: 'public', why: 'counts of PMG filings per year, stage and state (transparency page)' },
+  'GET /api/v1/policy/pmg/mine': { kind: 'none', why: 'the caller\'s own institution\'s PMG services (filtered by the session)' },
+  'GET /api/v1/policy/pmg/queue': { kind: 'national', why: 'ministry reviewers review every service\'s filings' },
   'GET /api/v1/policy/pmg/services/{id}': { kind: 'none', why: 'a service\'s PMG filings: own institution or reviewers only; 404 + audit otherwise (policy_pmg_review.test.mjs)' },
   'POST /api/v1/policy/pmg/services/{id}/filings': { kind: 'none', why: 'filing for a service: its own focal point only; 404 + audit otherwise (policy_pmg_review.test.mjs)' },
   'PATCH /api/v1/policy/pmg/filings/{id}': { kind: 'none', why: 'editing a filing: its service\'s focal point only; 404 + audit otherwise (policy_pmg_review.test.mjs)' },
