@@ -223,6 +223,17 @@ const std::vector<ActionLabel>& action_labels() {
       {"dataprotection.breach_create", "Registro de una brecha de seguridad de datos personales", "Protección de datos"},
       {"dataprotection.breach_notify_agencia", "Notificación de una brecha a la Agencia de Protección de Datos Personales", "Protección de datos"},
       {"dataprotection.breach_notify_titulares", "Comunicación de una brecha a los titulares afectados", "Protección de datos"},
+      // Policy: PMG filings and review rounds (issue 15, session 10)
+      {"policy.pmg_read", "Consulta del PMG de un servicio", "Políticas públicas"},
+      {"policy.pmg_file", "Envío de una presentación PMG (programa, avance o cumplimiento)", "Políticas públicas"},
+      {"policy.pmg_edit", "Edición de una presentación PMG", "Políticas públicas"},
+      {"policy.pmg_review_start", "Inicio de la revisión técnica de una presentación PMG", "Políticas públicas"},
+      {"policy.pmg_observe", "Observaciones de la revisión técnica PMG", "Políticas públicas"},
+      {"policy.pmg_answer", "Respuesta del servicio a una observación PMG", "Políticas públicas"},
+      {"policy.pmg_correct", "Reenvío corregido de una presentación PMG (segunda vuelta)", "Políticas públicas"},
+      {"policy.pmg_decide", "Decisión sobre una presentación PMG", "Políticas públicas"},
+      {"policy.pmg_approve", "Aprobación de una presentación PMG", "Políticas públicas"},
+      {"policy.pmg_reject", "Rechazo de una presentación PMG", "Políticas públicas"},
   };
   return labels;
 }

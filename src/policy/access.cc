@@ -33,4 +33,31 @@ std::optional<int64_t> list_scope(const http::Principal& p) {
   return std::nullopt;
 }
 
+namespace {
+bool responsible(const http::Principal& p, const std::vector<int64_t>& institutions) {
+  for (auto i : institutions)
+    if (i == p.institution_id) return true;
+  return false;
+}
+Error no_service() { return Error::not_found("No existe un servicio PMG con ese identificador."); }
+}  // namespace
+
+Result<void> may_file_pmg(const http::Principal& p, const std::vector<int64_t>& service_institutions) {
+  if (!p.can("policy.report")) return fail(Error::forbidden());
+  if (!responsible(p, service_institutions)) return fail(no_service());
+  return {};
+}
+
+Result<void> may_review_pmg(const http::Principal& p, int64_t filing_institution) {
+  if (!p.can("policy.validate")) return fail(Error::forbidden());
+  if (p.institution_id == filing_institution)
+    return fail(Error{403, "own_service", "No puede revisar una presentación PMG del servicio de su propia institución.", "filing_id"});
+  return {};
+}
+
+Result<void> may_read_pmg(const http::Principal& p, const std::vector<int64_t>& service_institutions) {
+  if (p.can("policy.validate") || (p.can("policy.report") && responsible(p, service_institutions))) return {};
+  return fail(no_service());
+}
+
 }  // namespace eq::policy

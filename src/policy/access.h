@@ -5,6 +5,7 @@
 #include <set>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "http/message.h"
@@ -30,5 +31,14 @@ Sight public_sight(bool validated);
 // Listing reports: without policy.validate, only one's own institution's. Returns the institution
 // the list is restricted to, if any.
 std::optional<int64_t> list_scope(const http::Principal& p);
+
+// The PMG filings of a service (pmg_review.cc). A focal point files and answers only for a service
+// her institution is responsible for; anything else is answered as if it did not exist (404), and
+// the caller audits the attempt.
+Result<void> may_file_pmg(const http::Principal& p, const std::vector<int64_t>& service_institutions);
+// A reviewer (policy.validate) never reviews a filing of her own institution's service.
+Result<void> may_review_pmg(const http::Principal& p, int64_t filing_institution);
+// Reading a service's PMG workflow: reviewers all; a focal point her own services only (else 404).
+Result<void> may_read_pmg(const http::Principal& p, const std::vector<int64_t>& service_institutions);
 
 }  // namespace eq::policy

@@ -536,6 +536,51 @@ Result<void> load_demo(store::Database& db, audit::Log& audit, auth::Service& au
       auto measure_item = [&](int64_t parent, size_t k, int m, int position) {
         return add_item(s, id, parent, "medida", "M" + std::to_string(m + 1), kMeasures[m], {service_ids[k]}, position);
       };
+      // The service's filings through the technical review (pmg_review.cc), generated as the
+      // workflow leaves them: `rounds` 2 = observed in round 1 (the observation answered) and
+      // decided in round 2; `state` the filing's state now. Observations name the service's
+      // first commitment. Generated filings carry no focal point (filed_by empty) and say «demo».
+      auto filing = [&](int64_t sv, int64_t inst, int64_t about, const char* stage, int64_t filed, int rounds, const std::string& state,
+                        const std::string& observation, const std::string& note = {}) {
+        Filing f;
+        f.service_item_id = sv;
+        f.institution_id = inst;
+        f.stage = stage;
+        f.state = state;
+        f.round = rounds;
+        f.narrative = std::string("[Demostración] ") + (std::string(stage) == "programa" ? "Programa de trabajo del servicio con sus compromisos y plazos."
+                                                         : std::string(stage) == "avance" ? "Informe de avance de los compromisos del programa de trabajo."
+                                                                                          : "Informe de cumplimiento de los compromisos con sus medios de verificación.");
+        f.evidence = std::string(stage) == "cumplimiento" ? "[Demostración] Medios de verificación por compromiso (actas, listas, resoluciones)." : "";
+        f.filed_at = filed;
+        const int64_t day_ms = 86400000LL;
+        f.waiting_since = filed + (rounds - 1) * 20 * day_ms;
+        const bool decided = state == "aprobado" || state == "rechazado";
+        if (state != "enviado") f.reviewer_id = reviewer ? std::optional<int64_t>(reviewer) : std::nullopt;
+        if (decided) {
+          f.decided_by = f.reviewer_id;
+          f.decided_at = f.waiting_since + 7 * day_ms;
+          f.decision_note = note;
+        }
+        f.demo = true;
+        f.updated_at = decided ? *f.decided_at : f.waiting_since;
+        f.id = Repository::insert_filing(s, f);
+        if (rounds == 2 || state == "observado") {
+          Observation o;
+          o.filing_id = f.id;
+          o.round = 1;
+          o.item_id = about;
+          o.text = observation;
+          o.written_by = f.reviewer_id;
+          o.written_at = filed + 7 * day_ms;
+          if (rounds == 2) {
+            o.answer = "[Demostración] Se corrigió lo observado y se adjunta el respaldo.";
+            o.answered_at = filed + 15 * day_ms;
+          }
+          Repository::insert_observation(s, o);
+        }
+        return f.state;
+      };
       // 2020: 150 services; 105 commit the MALS measure (7 elaboración, 10 actualización, 88
       // implementación, the account's split); 148 fulfil their work programme, two do not.
       auto i2020 = year_item(2020, 0);
@@ -561,9 +606,20 @@ Result<void> load_demo(store::Database& db, audit::Log& audit, auth::Service& au
           report(h, leaf, p2020, service_ids[k], fails && p == 1 ? 60 : 100, "Informe de cumplimiento: " + what + ".",
                  j % 9 == 0 ? 2 : 1, "Falta el medio de verificación de la difusión; corrija y reenvíe.");
         }
+        // The year's filings: programme and progress report approved (some in a second round); the
+        // compliance report approved, or, for the two that fail, rejected in the second round.
+        filing(sv, service_ids[k], sv, "programa", day("30-04-2020"), j % 7 == 3 ? 2 : 1, "aprobado",
+               "[Demostración] Precise los plazos y los medios de verificación de cada compromiso.");
+        filing(sv, service_ids[k], sv, "avance", day("14-08-2020"), j % 11 == 5 ? 2 : 1, "aprobado",
+               "[Demostración] El avance informado no coincide con las actividades del programa.");
+        const std::string compliance =
+            filing(sv, service_ids[k], sv, "cumplimiento", day("15-01-2021"), fails || j % 9 == 0 ? 2 : 1, fails ? "rechazado" : "aprobado",
+                   "[Demostración] Falta el medio de verificación de la difusión; corrija y reenvíe.",
+                   fails ? "[Demostración] Los medios de verificación no acreditan el 100 % de lo comprometido." : "");
+        // The outcome follows the compliance report's review, as decide_outcome (pmg.cc) requires.
         Outcome o;
         o.item_id = sv;
-        o.outcome = fails ? "no_cumple" : "cumple";
+        o.outcome = compliance == "aprobado" ? "cumple" : "no_cumple";
         o.reason = fails ? "No cumplió el 100 % de lo comprometido en su programa de trabajo anual (ilustrativo: la Cuenta Pública no "
                            "nombra a los dos servicios)."
                          : "Cumplió el 100 % de su programa de trabajo 2020 (demostración).";
@@ -596,6 +652,17 @@ Result<void> load_demo(store::Database& db, audit::Log& audit, auth::Service& au
                                  "Las actividades informadas no corresponden al compromiso; precise el avance.");
           else if (p == 1 && j % 8 == 3) report(h, leaf, p2021, service_ids[k], 40, "Informe de avance 2021.", 0);
         }
+        // 2021's filings: every programme approved; the progress report at every step of the
+        // review, so that the reviewer's queue and «Mi PMG» show each state. The ones still
+        // waiting are dated in the last weeks (like demo_period: demo scaffolding, so that the
+        // queue's «días de espera» reads as a working queue, not as years).
+        filing(sv, service_ids[k], sv, "programa", day("30-04-2021"), j % 5 == 0 ? 2 : 1, "aprobado",
+               "[Demostración] Precise el indicador de cada compromiso específico.");
+        const int64_t recent = now_ms() - static_cast<int64_t>(25 + j % 25) * 86400000LL;
+        static const char* kAvance[6] = {"aprobado", "aprobado", "aprobado", "en_revision", "observado", "corregido"};
+        const std::string st = j % 12 == 11 ? "enviado" : kAvance[j % 6];
+        filing(sv, service_ids[k], sv, "avance", st == "aprobado" ? day("16-08-2021") : recent, st == "corregido" ? 2 : 1, st,
+               "[Demostración] Las actividades informadas no corresponden al compromiso; precise el avance.");
         ++j;
       }
       // Technical assistance, June–December 2020: the account names two workshops and two regional

@@ -96,6 +96,25 @@ std::vector<store::Migration> migrations() {
        "CREATE TABLE policy_outcomes (item_id {{bigint}} PRIMARY KEY REFERENCES policy_items(id), "
        "outcome TEXT NOT NULL CHECK (outcome IN ('cumple', 'no_cumple')), reason TEXT NOT NULL, decided_by {{bigint}}, "
        "decided_at {{bigint}} NOT NULL)"}));
+  // The PMG as the ministry runs it (pmg_review.cc): per service and year, three filings in order
+  // (programa de trabajo, informe de avance, informe de cumplimiento), each through the technical
+  // review (enviado → en_revision → observado → corregido → … → aprobado / rechazado), with the
+  // reviewer's observations per commitment and the focal point's answer to each.
+  out.push_back(store::sql_migration(
+      "policy", 5, "PMG filings and review rounds",
+      {"CREATE TABLE policy_pmg_filings (id {{pk}}, service_item_id {{bigint}} NOT NULL REFERENCES policy_items(id), "
+       "institution_id {{bigint}} NOT NULL, stage TEXT NOT NULL CHECK (stage IN ('programa', 'avance', 'cumplimiento')), "
+       "state TEXT NOT NULL CHECK (state IN ('enviado', 'en_revision', 'observado', 'corregido', 'aprobado', 'rechazado')), "
+       "round INTEGER NOT NULL DEFAULT 1 CHECK (round >= 1 AND round <= 2), narrative TEXT NOT NULL, evidence TEXT NOT NULL DEFAULT '', "
+       "filed_by {{bigint}}, filed_at {{bigint}} NOT NULL, waiting_since {{bigint}} NOT NULL, reviewer_id {{bigint}}, "
+       "decided_by {{bigint}}, decided_at {{bigint}}, decision_note TEXT, demo INTEGER NOT NULL DEFAULT 0, "
+       "updated_at {{bigint}} NOT NULL, UNIQUE (service_item_id, stage))",
+       "CREATE INDEX policy_pmg_filings_state ON policy_pmg_filings(state, waiting_since)",
+       "CREATE INDEX policy_pmg_filings_inst ON policy_pmg_filings(institution_id, service_item_id)",
+       "CREATE TABLE policy_pmg_observations (id {{pk}}, filing_id {{bigint}} NOT NULL REFERENCES policy_pmg_filings(id), "
+       "round INTEGER NOT NULL, item_id {{bigint}} REFERENCES policy_items(id), text TEXT NOT NULL, written_by {{bigint}}, "
+       "written_at {{bigint}} NOT NULL, answer TEXT, answered_by {{bigint}}, answered_at {{bigint}})",
+       "CREATE INDEX policy_pmg_observations_filing ON policy_pmg_observations(filing_id, round)"}));
   return out;
 }
 

@@ -19,16 +19,6 @@ Json assistance_json(const Assistance& a) {
           {"participants", a.participants}, {"illustrative", a.illustrative}};
 }
 
-// Every leaf under `id` (or `id` itself when it has none).
-void leaves_under(soci::session& s, int64_t id, std::vector<Item>& out) {
-  auto kids = Repository::children(s, id);
-  if (kids.empty()) {
-    if (auto self = Repository::item(s, id)) out.push_back(*self);
-    return;
-  }
-  for (const auto& k : kids) leaves_under(s, k.id, out);
-}
-
 }  // namespace
 
 Result<Json> Service::decide_outcome(const http::Request& req, int64_t item_id, const std::string& outcome, const std::string& reason) {
@@ -43,15 +33,20 @@ Result<Json> Service::decide_outcome(const http::Request& req, int64_t item_id, 
     if (ins->kind != "pmg" || item->level != "compromiso")
       return fail(Error::invalid("item_id", "El resultado se registra sobre el compromiso PMG de un servicio (nivel «compromiso»).",
                                  "not_pmg_service"));
-    // «Cumple» is decided on the evidence: every commitment of the service has a validated report.
-    if (outcome == "cumple") {
-      std::vector<Item> leaves;
-      leaves_under(s, item->id, leaves);
-      for (const auto& l : leaves)
-        if (!l.current_report_id)
-          return fail(Error::conflict("pending_reports", "«" + l.title + "» no tiene un reporte validado: no se puede declarar que el servicio cumple.",
-                                      "outcome"));
-    }
+    // The outcome comes after the technical review (pmg_review.cc): «cumple» once the compliance
+    // report is approved; «no cumple» once it is approved or rejected (the rounds are exhausted).
+    std::optional<Filing> compliance;
+    for (const auto& f : Repository::filings_of(s, item->id))
+      if (f.stage == "cumplimiento") compliance = f;
+    const std::string state = compliance ? compliance->state : "";
+    if (state != "aprobado" && state != "rechazado")
+      return fail(Error::conflict("compliance_pending",
+                                  "El resultado se registra cuando el informe de cumplimiento del servicio está aprobado o rechazado en la revisión "
+                                  "técnica (hoy: " + (compliance ? "«" + compliance->state + "»" : std::string("sin enviar")) + ").",
+                                  "outcome"));
+    if (outcome == "cumple" && state == "rechazado")
+      return fail(Error::conflict("compliance_rejected", "El informe de cumplimiento fue rechazado: el servicio no puede declararse «cumple».",
+                                  "outcome"));
     Outcome o;
     o.item_id = item->id;
     o.outcome = outcome;

@@ -770,6 +770,189 @@ void Repository::save_outcome(soci::session& s, const Outcome& o) {
       .exec(s);
 }
 
+// ---------------------------------------------------------------- PMG: filings and review rounds
+
+namespace {
+
+const char* kFiling =
+    "SELECT f.id, f.service_item_id, f.institution_id, f.stage, f.state, f.round, f.narrative, f.evidence, f.filed_by, f.filed_at, "
+    "f.waiting_since, f.reviewer_id, f.decided_by, f.decided_at, f.decision_note, f.demo, f.updated_at FROM policy_pmg_filings f";
+
+Filing filing_from(const soci::row& r) {
+  Filing f;
+  f.id = get_int(r, 0);
+  f.service_item_id = get_int(r, 1);
+  f.institution_id = get_int(r, 2);
+  f.stage = get_str(r, 3);
+  f.state = get_str(r, 4);
+  f.round = get_int(r, 5);
+  f.narrative = get_str(r, 6);
+  f.evidence = get_str(r, 7);
+  f.filed_by = get_opt_int(r, 8);
+  f.filed_at = get_int(r, 9);
+  f.waiting_since = get_int(r, 10);
+  f.reviewer_id = get_opt_int(r, 11);
+  f.decided_by = get_opt_int(r, 12);
+  f.decided_at = get_opt_int(r, 13);
+  f.decision_note = is_null(r, 14) ? "" : get_str(r, 14);
+  f.demo = get_int(r, 15) != 0;
+  f.updated_at = get_int(r, 16);
+  return f;
+}
+
+Observation observation_from(const soci::row& r) {
+  Observation o;
+  o.id = get_int(r, 0);
+  o.filing_id = get_int(r, 1);
+  o.round = get_int(r, 2);
+  o.item_id = get_opt_int(r, 3);
+  o.text = get_str(r, 4);
+  o.written_by = get_opt_int(r, 5);
+  o.written_at = get_int(r, 6);
+  o.answer = is_null(r, 7) ? "" : get_str(r, 7);
+  o.answered_by = get_opt_int(r, 8);
+  o.answered_at = get_opt_int(r, 9);
+  return o;
+}
+
+const char* kObservation =
+    "SELECT id, filing_id, round, item_id, text, written_by, written_at, answer, answered_by, answered_at FROM policy_pmg_observations";
+
+// Every row of `q` through `from` / the first one: the PMG reads below share these.
+template <typename From>
+auto rows_of(Q q, soci::session& s, From from) {
+  std::vector<decltype(from(std::declval<const soci::row&>()))> out;
+  q.each(s, [&](const soci::row& r) { out.push_back(from(r)); });
+  return out;
+}
+template <typename From>
+auto first_of(Q q, soci::session& s, From from) {
+  std::optional<decltype(from(std::declval<const soci::row&>()))> out;
+  q.each(s, [&](const soci::row& r) {
+    if (!out) out = from(r);
+  });
+  return out;
+}
+
+}  // namespace
+
+std::vector<Filing> Repository::filings_of(soci::session& s, int64_t service_item_id) {
+  return rows_of(Q(kFiling + std::string(" WHERE f.service_item_id = :i ORDER BY f.id")).num("i", service_item_id), s, filing_from);
+}
+
+std::optional<Filing> Repository::filing(soci::session& s, int64_t id) {
+  return first_of(Q(kFiling + std::string(" WHERE f.id = :id")).num("id", id), s, filing_from);
+}
+
+int64_t Repository::insert_filing(soci::session& s, const Filing& f) {
+  return *Q("INSERT INTO policy_pmg_filings(service_item_id, institution_id, stage, state, round, narrative, evidence, filed_by, filed_at, "
+            "waiting_since, reviewer_id, decided_by, decided_at, decision_note, demo, updated_at) "
+            "VALUES(:s, :inst, :stage, :state, :round, :n, :e, :by, :at, :w, :rev, :dby, :dat, :note, :demo, :up) RETURNING id")
+              .num("s", f.service_item_id)
+              .num("inst", f.institution_id)
+              .str("stage", f.stage)
+              .str("state", f.state)
+              .num("round", f.round)
+              .str("n", f.narrative)
+              .str("e", f.evidence)
+              .opt_num("by", f.filed_by)
+              .num("at", f.filed_at)
+              .num("w", f.waiting_since)
+              .opt_num("rev", f.reviewer_id)
+              .opt_num("dby", f.decided_by)
+              .opt_num("dat", f.decided_at)
+              .opt_str("note", f.decision_note)
+              .num("demo", f.demo ? 1 : 0)
+              .num("up", f.updated_at)
+              .scalar(s);
+}
+
+void Repository::update_filing(soci::session& s, const Filing& f) {
+  Q("UPDATE policy_pmg_filings SET state = :state, round = :round, narrative = :n, evidence = :e, waiting_since = :w, "
+    "reviewer_id = :rev, decided_by = :dby, decided_at = :dat, decision_note = :note, updated_at = :up WHERE id = :id")
+      .str("state", f.state)
+      .num("round", f.round)
+      .str("n", f.narrative)
+      .str("e", f.evidence)
+      .num("w", f.waiting_since)
+      .opt_num("rev", f.reviewer_id)
+      .opt_num("dby", f.decided_by)
+      .opt_num("dat", f.decided_at)
+      .opt_str("note", f.decision_note)
+      .num("up", f.updated_at)
+      .num("id", f.id)
+      .exec(s);
+}
+
+std::vector<FilingRow> Repository::filing_queue(soci::session& s, int limit) {
+  std::vector<FilingRow> out;
+  std::string sql = std::string(kFiling) +
+                    " JOIN policy_items i ON i.id = f.service_item_id WHERE f.state IN ('enviado', 'en_revision', 'corregido') "
+                    "ORDER BY f.waiting_since, f.id LIMIT :lim";
+  sql.insert(sql.find(" FROM policy_pmg_filings f"), ", i.title, i.code, i.start_year");  // the service beside the filing
+  Q(sql).num("lim", limit).each(s, [&](const soci::row& r) {
+    FilingRow row;
+    row.filing = filing_from(r);
+    row.service_title = get_str(r, 17);
+    row.service_code = is_null(r, 18) ? "" : get_str(r, 18);
+    row.year = get_opt_int(r, 19);
+    out.push_back(row);
+  });
+  return out;
+}
+
+std::vector<Repository::FilingCount> Repository::filing_counts(soci::session& s, int64_t instrument_id) {
+  std::vector<FilingCount> out;
+  Q("SELECT i.start_year, f.stage, f.state, COUNT(*) FROM policy_pmg_filings f JOIN policy_items i ON i.id = f.service_item_id "
+    "WHERE i.instrument_id = :i GROUP BY i.start_year, f.stage, f.state ORDER BY i.start_year, f.stage, f.state")
+      .num("i", instrument_id)
+      .each(s, [&](const soci::row& r) {
+        out.push_back({is_null(r, 0) ? 0 : get_int(r, 0), get_str(r, 1), get_str(r, 2), get_int(r, 3)});
+      });
+  return out;
+}
+
+std::vector<Item> Repository::pmg_services_of(soci::session& s, int64_t institution_id) {
+  std::string sql = std::string(kItem) +
+                    " WHERE level = 'compromiso' AND instrument_id IN (SELECT id FROM policy_instruments WHERE kind = 'pmg') "
+                    "AND id IN (SELECT item_id FROM policy_item_institutions WHERE institution_id = :inst) ORDER BY start_year DESC, id";
+  auto out = rows_of(Q(sql).num("inst", institution_id), s, item_from);
+  for (auto& i : out) i.institutions = institutions_of(s, i.id);
+  return out;
+}
+
+std::vector<Observation> Repository::observations(soci::session& s, int64_t filing_id) {
+  return rows_of(Q(kObservation + std::string(" WHERE filing_id = :f ORDER BY round, id")).num("f", filing_id), s, observation_from);
+}
+
+std::optional<Observation> Repository::observation(soci::session& s, int64_t id) {
+  return first_of(Q(kObservation + std::string(" WHERE id = :id")).num("id", id), s, observation_from);
+}
+
+int64_t Repository::insert_observation(soci::session& s, const Observation& o) {
+  return *Q("INSERT INTO policy_pmg_observations(filing_id, round, item_id, text, written_by, written_at, answer, answered_by, answered_at) "
+            "VALUES(:f, :r, :i, :t, :by, :at, :a, :aby, :aat) RETURNING id")
+              .num("f", o.filing_id)
+              .num("r", o.round)
+              .opt_num("i", o.item_id)
+              .str("t", o.text)
+              .opt_num("by", o.written_by)
+              .num("at", o.written_at)
+              .opt_str("a", o.answer)
+              .opt_num("aby", o.answered_by)
+              .opt_num("aat", o.answered_at)
+              .scalar(s);
+}
+
+void Repository::answer_observation(soci::session& s, int64_t id, const std::string& answer, std::optional<int64_t> by, int64_t at) {
+  Q("UPDATE policy_pmg_observations SET answer = :a, answered_by = :by, answered_at = :at WHERE id = :id")
+      .str("a", answer)
+      .opt_num("by", by)
+      .num("at", at)
+      .num("id", id)
+      .exec(s);
+}
+
 // ---------------------------------------------------------------- stored figures
 
 void Repository::store_item_figure(soci::session& s, int64_t item_id, const policy::Figure& f, bool leaf,

@@ -98,6 +98,38 @@ struct Outcome {
   int64_t decided_at = 0;
 };
 
+// A PMG filing of a service for its year (pmg_review.cc): one per stage, through review rounds.
+struct Filing {
+  int64_t id = 0, service_item_id = 0, institution_id = 0;
+  std::string stage;  // programa | avance | cumplimiento
+  std::string state;  // enviado | en_revision | observado | corregido | aprobado | rechazado
+  int64_t round = 1;
+  std::string narrative, evidence;
+  std::optional<int64_t> filed_by;
+  int64_t filed_at = 0, waiting_since = 0;  // waiting_since: when it last reached the reviewer (or the focal point)
+  std::optional<int64_t> reviewer_id, decided_by, decided_at;
+  std::string decision_note;
+  bool demo = false;
+  int64_t updated_at = 0;
+};
+// The reviewer's observation on a filing's round, about one commitment (or the whole filing), and
+// the focal point's answer.
+struct Observation {
+  int64_t id = 0, filing_id = 0, round = 1;
+  std::optional<int64_t> item_id;
+  std::string text;
+  std::optional<int64_t> written_by;
+  int64_t written_at = 0;
+  std::string answer;
+  std::optional<int64_t> answered_by, answered_at;
+};
+// A row of the reviewer's queue: the filing with its service's name and year.
+struct FilingRow {
+  Filing filing;
+  std::string service_title, service_code;
+  std::optional<int64_t> year;
+};
+
 struct ReportFilter {
   std::string state;
   std::optional<int64_t> item_id, period_id, institution_id, instrument_id;
@@ -166,6 +198,27 @@ class Repository {
   static std::map<int64_t, Outcome> outcomes(soci::session& s, int64_t instrument_id);  // by item id
   // Writes the outcome and the item's status (cumplido / no_cumplido) together.
   static void save_outcome(soci::session& s, const Outcome& o);
+
+  // PMG filings and their review rounds (pmg_review.cc).
+  static std::vector<Filing> filings_of(soci::session& s, int64_t service_item_id);
+  static std::optional<Filing> filing(soci::session& s, int64_t id);
+  static int64_t insert_filing(soci::session& s, const Filing& f);
+  static void update_filing(soci::session& s, const Filing& f);  // state, round, texts, review fields
+  // Filings waiting for the reviewer (enviado, en_revision, corregido), longest waiting first.
+  static std::vector<FilingRow> filing_queue(soci::session& s, int limit);
+  // Count of filings per (year, stage, state) of a PMG instrument (the public summary).
+  struct FilingCount {
+    int64_t year = 0;
+    std::string stage, state;
+    int64_t n = 0;
+  };
+  static std::vector<FilingCount> filing_counts(soci::session& s, int64_t instrument_id);
+  // PMG service items (level compromiso of «pmg» instruments) an institution is responsible for.
+  static std::vector<Item> pmg_services_of(soci::session& s, int64_t institution_id);
+  static std::vector<Observation> observations(soci::session& s, int64_t filing_id);
+  static std::optional<Observation> observation(soci::session& s, int64_t id);
+  static int64_t insert_observation(soci::session& s, const Observation& o);
+  static void answer_observation(soci::session& s, int64_t id, const std::string& answer, std::optional<int64_t> by, int64_t at);
 
   // What refresh_figures (rollup.cc) reads and writes; nothing else writes the stored figures.
   // Reports with a validated version, oldest period closing first.

@@ -380,6 +380,112 @@ void register_routes(http::Router& router, store::Database& db, std::shared_ptr<
   router.add({"GET", "/api/v1/policy/regional", kRead,
               "La agenda regional de la región de quien consulta (region=código para usuarios de alcance nacional)", tag,
               [svc](Request& req) { return json_answer(svc->regional(req.who(), req.query_param("region"))); }});
+
+  // ------------------------------------------------------------ PMG filings and review rounds (pmg_review.cc)
+  router.add({"GET", "/api/v1/policy/public/instruments/{id}/pmg-workflow", http::kPublic,
+              "Presentaciones PMG por año, etapa (programa, avance, cumplimiento) y estado de la revisión técnica", tag,
+              [svc](Request& req) -> Result<Response> {
+                auto id = http::path_id(req);
+                if (!id) return fail(Error::not_found("No existe un instrumento con ese identificador."));
+                return json_answer(svc->pmg_workflow_summary(*id));
+              }});
+  router.add({"GET", "/api/v1/policy/pmg/mine", kReport,
+              "Mi PMG: los servicios de mi institución con su etapa, lo que corresponde enviar y las observaciones por responder", tag,
+              [svc](Request& req) { return json_answer(svc->my_pmg(req.who())); }});
+  router.add({"GET", "/api/v1/policy/pmg/queue", kValidate,
+              "Presentaciones PMG en espera de revisión técnica, con su vuelta y días de espera (la más antigua primero)", tag,
+              [svc](Request& req) { return json_answer(svc->pmg_queue(req.who())); }});
+  router.add({"GET", "/api/v1/policy/pmg/services/{id}", kRead,
+              "El PMG de un servicio en su año: etapas, presentaciones, observaciones y respuestas, resultado", tag,
+              [svc](Request& req) -> Result<Response> {
+                auto id = http::path_id(req);
+                if (!id) return fail(Error::not_found("No existe un servicio PMG con ese identificador."));
+                return json_answer(svc->pmg_service(req, *id));
+              }});
+  http::Schema filing = {{"stage", T::string, true, 20}, {"narrative", T::string, true, 5000}, {"evidence", T::string, false, 2000}};
+  router.add({"POST", "/api/v1/policy/pmg/services/{id}/filings", kReport,
+              "Enviar el programa de trabajo, el informe de avance o el informe de cumplimiento (en ese orden) de un servicio", tag,
+              [svc, filing](Request& req) -> Result<Response> {
+                auto id = http::path_id(req);
+                if (!id) return fail(Error::not_found("No existe un servicio PMG con ese identificador."));
+                auto body = http::parse_body(req, filing);
+                if (!body) return fail(body.error());
+                Service::NewFiling cmd{http::body_text(*body, "stage"), http::body_text(*body, "narrative"), http::body_text(*body, "evidence")};
+                return json_answer(svc->file_pmg(req, *id, cmd), 201);
+              },
+              filing});
+  http::Schema edit = {{"narrative", T::string, true, 5000}, {"evidence", T::string, false, 2000}};
+  router.add({"PATCH", "/api/v1/policy/pmg/filings/{id}", kReport,
+              "Editar una presentación PMG mientras espera que el Ministerio la tome, o cuando fue observada", tag,
+              [svc, edit](Request& req) -> Result<Response> {
+                auto id = http::path_id(req);
+                if (!id) return fail(Error::not_found("No existe una presentación PMG con ese identificador."));
+                auto body = http::parse_body(req, edit);
+                if (!body) return fail(body.error());
+                return json_answer(svc->edit_filing(req, *id, http::body_text(*body, "narrative"), http::body_text(*body, "evidence")));
+              },
+              edit});
+  router.add({"POST", "/api/v1/policy/pmg/filings/{id}/review", kValidate, "Tomar una presentación PMG para su revisión técnica", tag,
+              [svc](Request& req) -> Result<Response> {
+                auto id = http::path_id(req);
+                if (!id) return fail(Error::not_found("No existe una presentación PMG con ese identificador."));
+                return json_answer(svc->start_review(req, *id));
+              }});
+  http::Schema observe = {{"observations", T::array, true, 50}};
+  router.add({"POST", "/api/v1/policy/pmg/filings/{id}/observations", kValidate,
+              "Observar una presentación PMG en revisión (primera vuelta): observaciones por compromiso", tag,
+              [svc, observe](Request& req) -> Result<Response> {
+                auto id = http::path_id(req);
+                if (!id) return fail(Error::not_found("No existe una presentación PMG con ese identificador."));
+                auto body = http::parse_body(req, observe);
+                if (!body) return fail(body.error());
+                std::vector<Service::NewObservation> list;
+                const auto& arr = (*body)["observations"];
+                for (size_t k = 0; k < arr.size(); ++k) {
+                  const std::string at = "observations[" + std::to_string(k) + "]";
+                  if (!arr[k].is_object()) return fail(http::invalid_type(at, "un objeto"));
+                  http::FieldReader in(arr[k], at);
+                  auto text = in.text("text", {.required = true, .max_chars = 2000});
+                  if (!text) return fail(text.error());
+                  auto item = in.integer("item_id", {.min = 1});
+                  if (!item) return fail(item.error());
+                  if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
+                  list.push_back({*item, *text});
+                }
+                return json_answer(svc->observe_filing(req, *id, list));
+              },
+              observe});
+  http::Schema answer = {{"answer", T::string, true, 2000}};
+  router.add({"POST", "/api/v1/policy/pmg/observations/{id}/answer", kReport, "Responder una observación de la revisión técnica PMG", tag,
+              [svc, answer](Request& req) -> Result<Response> {
+                auto id = http::path_id(req);
+                if (!id) return fail(Error::not_found("No existe una observación con ese identificador."));
+                auto body = http::parse_body(req, answer);
+                if (!body) return fail(body.error());
+                return json_answer(svc->answer_observation(req, *id, http::body_text(*body, "answer")));
+              },
+              answer});
+  http::Schema correct = {{"narrative", T::string, false, 5000}, {"evidence", T::string, false, 2000}};
+  router.add({"POST", "/api/v1/policy/pmg/filings/{id}/correct", kReport,
+              "Reenviar corregida una presentación observada, con cada observación respondida (segunda vuelta)", tag,
+              [svc, correct](Request& req) -> Result<Response> {
+                auto id = http::path_id(req);
+                if (!id) return fail(Error::not_found("No existe una presentación PMG con ese identificador."));
+                auto body = http::parse_body(req, correct);
+                if (!body) return fail(body.error());
+                return json_answer(svc->correct_filing(req, *id, http::body_text(*body, "narrative"), http::body_text(*body, "evidence")));
+              },
+              correct});
+  http::Schema decision = {{"decision", T::string, true, 20}, {"note", T::string, false, 2000}};
+  router.add({"POST", "/api/v1/policy/pmg/filings/{id}/decision", kValidate, "Aprobar o rechazar una presentación PMG en revisión", tag,
+              [svc, decision](Request& req) -> Result<Response> {
+                auto id = http::path_id(req);
+                if (!id) return fail(Error::not_found("No existe una presentación PMG con ese identificador."));
+                auto body = http::parse_body(req, decision);
+                if (!body) return fail(body.error());
+                return json_answer(svc->decide_filing(req, *id, http::body_text(*body, "decision"), http::body_text(*body, "note")));
+              },
+              decision});
 }
 
 }  // namespace eq::policy

@@ -7,6 +7,7 @@
 //   periods.cc  — the reporting calendar: opening and reopening periods
 //   figures.cc  — published figures: instruments, roll-ups by instrument/institution/region, history
 #pragma once
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -107,7 +108,35 @@ class Service {
   // A SEREMI's own region: its agenda's items with their figures and each item's reports.
   Result<Json> regional(const http::Principal& who, const std::string& region_id);
 
+  // ------------------------------------------------------------ pmg_review.cc
+  // The PMG filings of a service and year through the ministry's technical review.
+  struct NewFiling {
+    std::string stage;  // programa | avance | cumplimiento
+    std::string narrative, evidence;
+  };
+  Result<Json> file_pmg(const http::Request& req, int64_t service_item_id, const NewFiling& cmd);
+  Result<Json> edit_filing(const http::Request& req, int64_t filing_id, const std::string& narrative, const std::string& evidence);
+  Result<Json> start_review(const http::Request& req, int64_t filing_id);
+  struct NewObservation {
+    std::optional<int64_t> item_id;  // the commitment it is about; none: the whole filing
+    std::string text;
+  };
+  Result<Json> observe_filing(const http::Request& req, int64_t filing_id, const std::vector<NewObservation>& list);
+  Result<Json> answer_observation(const http::Request& req, int64_t observation_id, const std::string& answer);
+  // Re-files an observed filing once every observation of the round is answered (next round).
+  Result<Json> correct_filing(const http::Request& req, int64_t filing_id, const std::string& narrative, const std::string& evidence);
+  Result<Json> decide_filing(const http::Request& req, int64_t filing_id, const std::string& decision, const std::string& note);
+  Result<Json> pmg_service(const http::Request& req, int64_t service_item_id);  // a service's stages, filings, observations
+  Result<Json> my_pmg(const http::Principal& who);                               // «Mi PMG»
+  Result<Json> pmg_queue(const http::Principal& who);                            // the reviewer's queue
+  Result<Json> pmg_workflow_summary(int64_t instrument_id);                      // public counts per year, stage, state
+
  private:
+  Result<void> refuse_pmg(const http::Request& req, const std::string& action, const std::string& object, const Error& why);
+  Result<Json> pmg_step(const http::Request& req, const std::string& action, const std::string& object,
+                        const std::function<Result<Json>(soci::session&)>& step);
+  Json filing_json(soci::session& s, const Filing& f, bool with_observations);
+  Json service_workflow(soci::session& s, const Item& svc, const http::Principal& who);
   Names names(const std::set<int64_t>& users, const std::set<int64_t>& institutions);
   Result<Json> report_list(const ReportFilter& f);  // rows with the names beside them
   Json report_detail(soci::session& s, const Report& r, Sight sight, bool downloadable);

@@ -130,6 +130,8 @@ describe('route permissions', () => {
       /^GET \/api\/v1\/registries\/public\/(vocabularies|certifications(\/\{id\})?)$/,
       // The WhatsApp line: Meta's webhook (verify token on GET, X-Hub-Signature-256 HMAC on POST).
       /^(GET|POST) \/api\/v1\/whatsapp\/webhook$/,
+      // Policy: counts of PMG filings per year, stage and review state (no filing's content).
+      /^GET \/api\/v1\/policy\/public\/instruments\/\{id\}\/pmg-workflow$/,
     ];
     const REVIEWED_ANY_ACCOUNT = [
       /^(GET|POST|DELETE) \/api\/v1\/auth\//, /^GET \/api\/v1\/me\//,

@@ -129,22 +129,21 @@ describe('PMG outcome: cumple / no cumple with the reason', () => {
   });
   const decide = (client, id, b) => client.post(`/api/v1/policy/items/${id}/outcome`, b);
 
-  test('bad input refused with its field; «cumple» refused while a commitment has no validated report', async () => {
+  test('bad input refused with its field; «cumple» refused while the compliance report is not reviewed', async () => {
     assertApiError(assert, await decide(analyst, svc.id, { outcome: 'aprobado', reason: 'Cumplió su programa.' }), 422, 'invalid_outcome', 'outcome');
     assertApiError(assert, await decide(analyst, svc.id, { outcome: 'cumple', reason: 'corto' }), 422, 'required', 'reason');
-    assertApiError(assert, await decide(analyst, svc.id, { outcome: 'cumple', reason: 'Cumplió su programa de trabajo.' }), 409, 'pending_reports', 'outcome');
+    // The outcome waits for the compliance report's technical review (policy_pmg_review.test.mjs walks it).
+    assertApiError(assert, await decide(analyst, svc.id, { outcome: 'cumple', reason: 'Cumplió su programa de trabajo.' }), 409, 'compliance_pending', 'outcome');
     assertApiError(assert, await decide(analyst, svc.parent_id, { outcome: 'no_cumple', reason: 'No es un servicio sino el año.' }), 422, 'not_pmg_service', 'item_id');
     assert.equal((await decide(focal, svc.id, { outcome: 'no_cumple', reason: 'Sin informe de cumplimiento.' })).status, 403);
     assert.equal((await pub(`/api/v1/policy/public/items/${svc.id}`)).json.status, 'vigente', 'nothing stored');
   });
 
-  test('«no cumple» with its reason is stored, shown and audited', async () => {
+  test('«no cumple» also waits for the compliance report: nothing stored, the refusal says why', async () => {
     const r = await decide(analyst, svc.id, { outcome: 'no_cumple', reason: 'No presentó el informe de cumplimiento con sus medios de verificación.' });
-    assert.equal(r.status, 200, r.text);
-    assert.equal(r.json.outcome_name, 'No cumple');
-    assert.equal((await pub(`/api/v1/policy/public/items/${svc.id}`)).json.status, 'no_cumplido');
-    const audit = await auditEntries(admin, 'action=policy.pmg_outcome', 20);
-    assert.ok(audit.some((a) => a.object === `policy_item:${svc.id}`));
+    assertApiError(assert, r, 409, 'compliance_pending', 'outcome');
+    assert.match(r.json.error.message, /informe de cumplimiento/);
+    assert.equal((await pub(`/api/v1/policy/public/items/${svc.id}`)).json.status, 'vigente');
   });
 });
 

@@ -2,8 +2,12 @@
 // service's commitment of the gender indicator (a measure and its specific commitment, for the
 // focal point's institution); the focal point reports on it with its means of verification; the
 // reviewer returns it with observations; the focal point sends a second version; the reviewer
-// validates the version named in the queue and records the outcome «cumple» with its reason; the
-// public PMG summary counts the service. Screenshots in build/screenshots/ (policy-pmg-*).
+// validates the version named in the queue. Then the PMG's own review rounds: in «Mi PMG» the focal
+// point files the work programme; the reviewer takes it from the PMG queue and observes the
+// commitment; the focal point answers and re-files (second round); the reviewer approves; the
+// progress report and the compliance report (with its means of verification) follow and are
+// approved; the reviewer records the outcome «cumple»; the public PMG summary counts the service.
+// Screenshots in build/screenshots/ (policy-pmg-*).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertNoPageErrors, csrf, launch, login, logout, newPage, settle, shot, url } from './helpers.mjs';
@@ -92,15 +96,104 @@ test('a PMG service: commitment → report with evidence → observations → se
   await shot(page, 'policy-pmg-02-queue');
   await row.getByRole('button', { name: 'Validar versión 2' }).click();
   await page.getByText(/validado\./).first().waitFor();
-  await page.goto(url(`/politicas/items/${svc.id}`));
-  const form = page.getByTestId('pmg-outcome');
+  await logout(page);
+
+  // «Mi PMG»: the focal point files the work programme; the progress report must wait for it.
+  await login(page, 'enlace@equidad.demo');
+  await page.goto(url('/politicas/mi-pmg'));
+  let card = page.locator(`[data-testid="pmg-service"][data-service="${svc.id}"]`);
+  await card.waitFor();
+  assert.match(await card.getByTestId('pmg-due').innerText(), /Enviar el programa de trabajo/);
+  const programme = card.getByTestId('pmg-stage-programa');
+  await programme.getByLabel('Contenido de la presentación').fill('Programa de trabajo 2021: curso básico de género para el 30 % de la dotación.');
+  await programme.getByRole('button', { name: 'Enviar programa de trabajo' }).click();
+  await card.getByText('Programa de trabajo enviado al Ministerio.').waitFor();
+  await settle(page);
+  await shot(page, 'policy-pmg-03-mi-pmg-filed');
+  await logout(page);
+
+  // The reviewer's PMG queue: the programme waits, round 1; she takes it and observes the commitment.
+  await login(page, 'analista@equidad.demo');
+  await page.goto(url('/politicas/pmg/revision'));
+  const qrow = page.getByTestId('pmg-queue').locator('tbody tr').filter({ hasText: `Servicio de prueba e2e ${tag}` });
+  await qrow.waitFor();
+  assert.match(await qrow.innerText(), /Programa de trabajo\s+1 de 2\s+Enviado\s+0/);
+  await settle(page);
+  await shot(page, 'policy-pmg-04-review-queue');
+  await qrow.getByRole('link').click();
+  card = page.locator(`[data-testid="pmg-service"][data-service="${svc.id}"]`);
+  await card.getByRole('button', { name: 'Tomar para revisión' }).click();
+  await card.getByText('Programa de trabajo en revisión.').waitFor();
+  const observe = card.getByTestId('pmg-observe');
+  await observe.getByLabel('Compromiso observado 1').selectOption(String(commitment.id));
+  await observe.getByLabel('Observación 1').fill('Indique la meta de cobertura del curso y su medio de verificación.');
+  await observe.getByRole('button', { name: 'Enviar observaciones' }).click();
+  await card.getByText(/Programa de trabajo observado/).waitFor();
+  await settle(page);
+  await shot(page, 'policy-pmg-05-observed');
+  await logout(page);
+
+  // The focal point answers the observation and re-files: second round.
+  await login(page, 'enlace@equidad.demo');
+  await page.goto(url('/politicas/mi-pmg'));
+  card = page.locator(`[data-testid="pmg-service"][data-service="${svc.id}"]`);
+  await card.waitFor();
+  assert.match(await card.getByTestId('pmg-due').innerText(), /responder las observaciones/);
+  assert.ok(await card.getByRole('button', { name: 'Reenviar corregido (segunda vuelta)' }).isDisabled(), 'not before the answer');
+  await settle(page);
+  await shot(page, 'policy-pmg-06-to-answer');
+  await card.getByLabel('Respuesta a la observación').fill('Meta: 30 % de la dotación; medio de verificación: lista de asistencia firmada.');
+  await card.getByRole('button', { name: 'Responder' }).click();
+  await card.getByText('Respuesta guardada.').waitFor();
+  await card.getByRole('button', { name: 'Reenviar corregido (segunda vuelta)' }).click();
+  await card.getByText(/reenviado corregido/).waitFor();
+  await logout(page);
+
+  // Second round: the reviewer approves the programme, then the progress report.
+  const review = async (stageName) => {
+    await page.goto(url(`/politicas/pmg/servicios/${svc.id}`));
+    card = page.locator(`[data-testid="pmg-service"][data-service="${svc.id}"]`);
+    await card.getByRole('button', { name: 'Tomar para revisión' }).click();
+    await card.getByText(`${stageName} en revisión.`).waitFor();
+    await card.getByTestId('pmg-decide').getByRole('button', { name: 'Aprobar' }).click();
+    await card.getByText(`${stageName} aprobado.`).waitFor();
+  };
+  await login(page, 'analista@equidad.demo');
+  await review('Programa de trabajo');
+  assert.match(await card.getByTestId('pmg-stage-programa').innerText(), /Aprobado · vuelta 2 de 2/);
+  await logout(page);
+  const fileStage = async (testId, text, button, evidence) => {
+    await page.goto(url('/politicas/mi-pmg'));
+    card = page.locator(`[data-testid="pmg-service"][data-service="${svc.id}"]`);
+    const st = card.getByTestId(testId);
+    await st.getByLabel('Contenido de la presentación').fill(text);
+    if (evidence) await st.getByLabel('Medios de verificación (obligatorios)').fill(evidence);
+    await st.getByRole('button', { name: button }).click();
+    await card.getByText(/enviado al Ministerio/).waitFor();
+  };
+  await login(page, 'enlace@equidad.demo');
+  await fileStage('pmg-stage-avance', 'Informe de avance: el curso se dictó a 120 funcionarias y funcionarios.', 'Enviar informe de avance');
+  await logout(page);
+  await login(page, 'analista@equidad.demo');
+  await review('Informe de avance');
+  await logout(page);
+  await login(page, 'enlace@equidad.demo');
+  await fileStage('pmg-stage-cumplimiento', 'Informe de cumplimiento 2021: 100 % del programa de trabajo.', 'Enviar informe de cumplimiento',
+    'Listas de asistencia firmadas; resolución del curso.');
+  await logout(page);
+
+  // The compliance report approved, the reviewer records the outcome.
+  await login(page, 'analista@equidad.demo');
+  await review('Informe de cumplimiento');
+  const form = card.getByTestId('pmg-outcome');
   await form.waitFor();
   await form.getByLabel('Resultado').selectOption('cumple');
   await form.getByLabel('Fundamento').fill('Cumplió el 100 % de su programa de trabajo con medios de verificación.');
   await form.getByRole('button', { name: 'Registrar resultado' }).click();
-  await form.getByText('Resultado registrado: Cumple.').waitFor();
+  await card.getByTestId('pmg-result').waitFor();
+  assert.match(await card.getByTestId('pmg-result').innerText(), /Cumple/);
   await settle(page);
-  await shot(page, 'policy-pmg-03-outcome');
+  await shot(page, 'policy-pmg-07-outcome');
   assertNoPageErrors(page, assert);
 
   // The public summary counts it among 2021's services that comply.
@@ -111,5 +204,5 @@ test('a PMG service: commitment → report with evidence → observations → se
   await years.locator('tbody tr').nth(1).waitFor();
   assert.match(await years.locator('tbody tr').nth(1).innerText(), /^2021\s+158\s+115\s+43\s+1\s/);
   await settle(page);
-  await shot(page, 'policy-pmg-04-summary');
+  await shot(page, 'policy-pmg-08-summary');
 });

@@ -26,6 +26,9 @@ const PolicyRegional = lazyPage(() => import('../policy/RegionalPage'));
 const PolicyItem = lazyPage<{ itemId: string }>(() => import('../policy/ItemPage'));
 const PolicyQueue = lazyPage(() => import('../policy/QueuePage'));
 const PolicyMine = lazyPage(() => import('../policy/MyReportsPage'));
+const PolicyMyPmg = lazyPage(() => import('../policy/MyPmgPage'));
+const PolicyPmgQueue = lazyPage(() => import('../policy/PmgReviewPage'));
+const PolicyPmgService = lazyPage<{ serviceId: string }>(() => import('../policy/PmgServicePage'));
 const CasesSearch = lazyPage(() => import('../cases/SearchPage'));
 const CasesPerson = lazyPage<{ personId: string }>(() => import('../cases/PersonPage'));
 const CasesNew = lazyPage(() => import('../cases/NewRecordPage'));
@@ -95,6 +98,9 @@ const ROUTES: RouteDef[] = [
   { pattern: '/politicas/mis-reportes', anyPermission: ['policy.report'], render: () => <PolicyMine /> },
   { pattern: '/politicas/pmg', public: true, render: () => <PolicyPmg /> },
   { pattern: '/politicas/region', anyPermission: ['policy.read'], render: () => <PolicyRegional /> },
+  { pattern: '/politicas/mi-pmg', anyPermission: ['policy.report'], render: () => <PolicyMyPmg /> },
+  { pattern: '/politicas/pmg/revision', anyPermission: ['policy.validate'], render: () => <PolicyPmgQueue /> },
+  { pattern: '/politicas/pmg/servicios/:id', anyPermission: ['policy.report', 'policy.validate'], render: (p) => <PolicyPmgService serviceId={p.id!} /> },
   { pattern: '/ingresar', public: true, render: () => <LoginPage /> },
   { pattern: '/inicio', render: () => <HomePage /> },
   { pattern: '/mis-sesiones', render: () => <SessionsPage /> },

@@ -25,6 +25,8 @@ const NAV: NavItem[] = [
   { href: '/politicas', label: 'Políticas', show: () => true },
   { href: '/politicas/mis-reportes', label: 'Mis reportes', show: (s) => hasPermission(s, 'policy.report') },
   { href: '/politicas/validacion', label: 'Validación', show: (s) => hasPermission(s, 'policy.validate') },
+  { href: '/politicas/mi-pmg', label: 'Mi PMG', show: (s) => hasPermission(s, 'policy.report') },
+  { href: '/politicas/pmg/revision', label: 'Revisión PMG', show: (s) => hasPermission(s, 'policy.validate') },
   { href: '/politicas/region', label: 'Agenda regional', show: (s) => s.status === 'signed-in' && !!s.session.user.region_id && hasPermission(s, 'policy.read') },
   { href: '/indicadores', label: 'Indicadores de género', show: () => true },
   { href: '/indicadores/mis-indicadores', label: 'Mis indicadores', show: (s) => hasPermission(s, 'indicators.steward') },

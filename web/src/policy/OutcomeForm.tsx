@@ -1,5 +1,6 @@
 // The reviewer's outcome for a PMG service and year: cumple / no cumple, with the reason. The
-// server refuses «cumple» while a commitment of the service has no validated report.
+// server records it only after the compliance report's technical review (approved: either;
+// rejected: «no cumple» only).
 import { useState } from 'preact/hooks';
 import { errorMessage } from '../app/api';
 import { Badge, ErrorAlert, Notice } from '../app/ui';
@@ -9,7 +10,7 @@ export function isPmgService(item: ItemDetail) {
   return item.instrument.code === 'pmg-genero' && item.level === 'compromiso';
 }
 
-export function OutcomeForm({ item, onSaved }: { item: ItemDetail; onSaved: () => void }) {
+export function OutcomeForm({ item, onSaved }: { item: Pick<ItemDetail, 'id' | 'status'>; onSaved: () => void }) {
   const [outcome, setOutcome] = useState('cumple');
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);

@@ -5,9 +5,11 @@
 import { DataTable, ErrorAlert, Loading, PageHeader, useAsync } from '../app/ui';
 import { DeclaredList, DemoBadge } from './common';
 import { getAssistance, getInstrument, getInstruments, type Item } from './data';
+import { getPmgWorkflow } from './pmgFlow';
 import './policy.css';
 
 const fmt = (n: number) => n.toLocaleString('es-CL');
+const STAGES = [['programa', 'Programa de trabajo'], ['avance', 'Informe de avance'], ['cumplimiento', 'Informe de cumplimiento']] as const;
 const dec1 = (n: number) => n.toLocaleString('es-CL', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 interface YearSummary {
@@ -59,8 +61,8 @@ export default function PmgPage() {
     const all = await getInstruments(signal);
     const pmg = all.find((i) => i.code === 'pmg-genero');
     if (!pmg) return null;
-    const [detail, assistance] = await Promise.all([getInstrument(String(pmg.id), signal), getAssistance(pmg.id, signal)]);
-    return { detail, assistance, years: summarise(detail.items) };
+    const [detail, assistance, workflow] = await Promise.all([getInstrument(String(pmg.id), signal), getAssistance(pmg.id, signal), getPmgWorkflow(pmg.id, signal)]);
+    return { detail, assistance, workflow, years: summarise(detail.items) };
   }, []);
   if (data.loading && !data.data) return <Loading />;
   const d = data.data;
@@ -124,6 +126,39 @@ export default function PmgPage() {
             </details>
           ))}
           <DeclaredList items={d.detail.declared} demo={d.detail.demo_data} />
+          <h2>Revisión técnica del Ministerio</h2>
+          <p class="muted">
+            Presentaciones de los servicios por etapa y estado de la revisión (aprobadas, rechazadas, observadas o en espera).
+            {d.workflow.demo && ' Datos de demostración.'}
+          </p>
+          <div class="pol-table-scroll">
+            <DataTable
+              loading={false}
+              error={null}
+              count={d.workflow.years.length}
+              empty="Sin presentaciones registradas."
+              caption="Presentaciones PMG por año y etapa"
+              columns={['Año', 'Etapa', 'Aprobadas', 'Rechazadas', 'Observadas', 'En espera o en revisión']}
+              testId="pmg-workflow"
+            >
+              {d.workflow.years.flatMap((y) =>
+                STAGES.map(([stage, name]) => {
+                  const c = y.stages[stage] ?? {};
+                  const waiting = (c.enviado ?? 0) + (c.en_revision ?? 0) + (c.corregido ?? 0);
+                  return (
+                    <tr key={`${y.year}-${stage}`}>
+                      <th scope="row">{y.year}</th>
+                      <td data-label="Etapa">{name}</td>
+                      <td data-label="Aprobadas" class="num">{fmt(c.aprobado ?? 0)}</td>
+                      <td data-label="Rechazadas" class="num">{fmt(c.rechazado ?? 0)}</td>
+                      <td data-label="Observadas" class="num">{fmt(c.observado ?? 0)}</td>
+                      <td data-label="En espera o en revisión" class="num">{fmt(waiting)}</td>
+                    </tr>
+                  );
+                }),
+              )}
+            </DataTable>
+          </div>
           <h2>Asistencia técnica</h2>
           <div class="pol-table-scroll">
             <DataTable
