@@ -530,7 +530,11 @@ Result<void> load_demo(store::Database& db, audit::Log& audit, auth::Service& au
         sv.position = position;
         sv.region_id = (*services)[k].region;
         sv.source_note = (*services)[k].ministry;
+        // The service answers for its PMG; its ministry's enlace coordinates the sector's services
+        // and may file for them (the focal-point role: «su ministerio o servicio»).
         sv.institutions = {service_ids[k]};
+        for (size_t m = 0; m < ministries.size(); ++m)
+          if (ministries[m] == (*services)[k].ministry) sv.institutions.push_back(ministry_ids[m]);
         return Repository::insert_item(s, sv);
       };
       auto measure_item = [&](int64_t parent, size_t k, int m, int position) {
