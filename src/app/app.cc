@@ -95,6 +95,11 @@ namespace {
 // 2020–2021): there a dispatch goes to the municipal unit, elsewhere to the police.
 const std::set<std::string> kMunicipalPilot = {"13101", "13123", "13112", "13110", "13114", "13125"};
 
+// A monitoring dispatch as the chat's pane shows a municipal escalation.
+chat::DispatchState chat_dispatch_state(const monitoring::DispatchView& d) {
+  return {d.id, d.state, monitoring::dispatch_state_labels().label(d.state), d.unit_name, d.accepted_at};
+}
+
 // The adapters between modules and each module's settings, provided before any module opens.
 // Each adapter looks the other module's service up when it is called (the accounts module opens
 // after the audit log that names its users, for instance).
@@ -288,7 +293,28 @@ void wire(kernel::Context& ctx, const Config& config) {
     auto u = unit_of("municipality", comuna);
     if (!u) return std::nullopt;
     return chat::MunicipalUnit{u->institution_id, u->name};
+  },
+  // A municipal escalation is a real dispatch of the monitoring module (its unit sees it on its
+  // dispatch screen); the chat shows where it stands and is told when the unit moves it.
+  [c](const http::Request& by, const chat::DispatchRequest& r) -> Result<chat::DispatchState> {
+    auto mon = c->find<monitoring::Service>();
+    if (!mon) return fail(Error::unavailable("El módulo de monitoreo no está activo: la derivación municipal no es posible. Use el 133."));
+    auto d = mon->raise_from_channel(monitoring::Caller{by.who(), by.client_ip},
+                                     monitoring::ChannelAlert{"chat", r.ref, r.comuna_code, r.institution_id, r.urgent, r.note});
+    if (!d) return fail(d.error());
+    return chat_dispatch_state(*d);
+  },
+  [c](int64_t dispatch_id) -> Result<chat::DispatchState> {
+    auto mon = c->find<monitoring::Service>();
+    if (!mon) return fail(Error::unavailable());
+    auto d = mon->channel_dispatch(dispatch_id);
+    if (!d) return fail(d.error());
+    return chat_dispatch_state(*d);
   }}));
+  mon_dir->channel_dispatch_changed = [c](const monitoring::DispatchView& d) {
+    if (d.origin != "chat") return;
+    if (auto chat = c->find<chat::Service>()) chat->dispatch_changed(d.origin_ref, chat_dispatch_state(d));
+  };
 
   std::string mqtt = config.mqtt;
   if (const char* v = std::getenv("EQ_MQTT"); mqtt.empty() && v && *v) mqtt = v;

@@ -103,6 +103,7 @@ const std::vector<ActionLabel>& action_labels() {
       {"channels.contact_read", "Consulta de un contacto", "Canales de ayuda"},
       {"channels.contact_take", "Toma de un contacto", "Canales de ayuda"},
       {"channels.contact_decline", "Liberación de un contacto ofrecido", "Canales de ayuda"},
+      {"channels.contact_hand_back", "Devolución a la cola de un contacto en atención, sin cerrarlo", "Canales de ayuda"},
       {"channels.contact_reassign", "Reasignación de un contacto", "Canales de ayuda"},
       {"channels.contact_update", "Registro de datos de un contacto", "Canales de ayuda"},
       {"channels.contact_close", "Cierre de un contacto", "Canales de ayuda"},
@@ -159,6 +160,8 @@ const std::vector<ActionLabel>& action_labels() {
       {"chat.escalate", "Derivación de una conversación a emergencias (133) o a la unidad municipal", "Chat silencioso"},
       {"chat.canned_update", "Edición de las respuestas predefinidas del chat", "Chat silencioso"},
       {"chat.purge", "Eliminación de transcripciones vencidas del chat", "Chat silencioso"},
+      {"monitoring.channel_dispatch", "Despacho a la unidad municipal pedido desde el chat silencioso", "Monitoreo"},
+      {"monitoring.dispatch_denied", "Acceso rechazado al despacho de otra unidad", "Monitoreo"},
       // Policy: PMG gender indicator (issue 15)
       {"policy.pmg_outcome", "Resultado PMG de un servicio (cumple / no cumple)", "Políticas públicas"},
       {"policy.assistance_add", "Registro de asistencia técnica PMG", "Políticas públicas"},

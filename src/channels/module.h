@@ -173,6 +173,11 @@ class Service : public Intake {
   Result<std::vector<Contact>> mine(const Actor& a);   // offered to me or held by me
   Result<Contact> take(const Actor& a, int64_t id);
   Result<Contact> decline(const Actor& a, int64_t id);
+  // The operator who holds a contact gives it back to the queue without closing it (end of her
+  // shift, it needs another skill…): it waits again with its priority and original waiting time,
+  // its record kept; she no longer sees it unless it is offered to her again (another free
+  // operator first). `reason`: one of hand_back_reasons().
+  Result<Contact> hand_back(const Actor& a, int64_t id, const std::string& reason);
   Result<Contact> reassign(const Actor& a, int64_t id, int64_t to_user);
   Result<Contact> open_by_hand(const Actor& a, const std::string& channel, bool urgent, const std::string& note);
   // Offers waiting contacts to free operators and takes back expired offers; the job runs it every

@@ -150,6 +150,13 @@ int64_t Repository::insert_contact(soci::session& s, const Contact& c) const {
       .value_or(0);
 }
 
+void Repository::avoid_offering(soci::session& s, int64_t contact_id, int64_t user_id) const {
+  Query("UPDATE channels_contacts SET last_offered_to = :u WHERE id = :id")
+      .bind("u", static_cast<long long>(user_id))
+      .bind("id", static_cast<long long>(contact_id))
+      .exec(s);
+}
+
 bool Repository::save_contact(soci::session& s, Contact& c) const {
   auto n = Query("UPDATE channels_contacts SET state = :state, priority = :prio, caller_number = :num, number_consent = :consent, "
                  "offered_to = :ot, offered_at = :oa, offer_expires_at = :oe, last_offered_to = COALESCE(:ot2, last_offered_to), "

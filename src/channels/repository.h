@@ -25,6 +25,8 @@ class Repository {
   std::vector<Waiting> waiting(soci::session& s) const;
   std::vector<Contact> of_user(soci::session& s, int64_t user_id) const;  // offered to or held by
   std::vector<int64_t> expired_offers(soci::session& s, int64_t now) const;
+  // Offered to this operator again only when nobody else is free (queue.h: last_offered_to).
+  void avoid_offering(soci::session& s, int64_t contact_id, int64_t user_id) const;
   // Earlier contacts of a caller and the highest risk screened among them.
   std::pair<int64_t, std::string> caller_history(soci::session& s, const std::string& hash, int64_t before_id) const;
   void event(soci::session& s, int64_t contact_id, int64_t at, const std::string& kind, std::optional<int64_t> user,

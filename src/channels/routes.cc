@@ -172,6 +172,17 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
            [svc](Request& req, int64_t id) { return answer(svc->take(actor_of(req), id)); });
   id_route("POST", "/decline", kAnswer, "Liberar un contacto ofrecido a mí: vuelve a la cola",
            [svc](Request& req, int64_t id) { return answer(svc->decline(actor_of(req), id)); });
+  id_route("POST", "/hand-back", kAnswer,
+           "Devolver a la cola un contacto que atiendo, sin cerrarlo (fin de turno, necesita otra competencia…); conserva su prioridad y su espera",
+           [svc](Request& req, int64_t id) -> Result<Response> {
+             auto body = object_body(req);
+             if (!body) return fail(body.error());
+             http::FieldReader in(*body);
+             auto reason = in.one_of("reason", true, {"fin_turno", "otra_competencia", "sobrecarga", "otro"});
+             if (!reason) return fail(reason.error());
+             if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
+             return answer(svc->hand_back(actor_of(req), id, *reason));
+           });
   id_route("POST", "/record", kAnswer,
            "Registrar motivo, tipo de violencia, pauta breve de riesgo, orientación, notas y consentimiento del número (409 si está cerrado)",
            [svc](Request& req, int64_t id) -> Result<Response> {

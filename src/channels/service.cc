@@ -473,6 +473,29 @@ Result<Contact> Service::decline(const Actor& a, int64_t id) {
   return c;
 }
 
+Result<Contact> Service::hand_back(const Actor& a, int64_t id, const std::string& reason) {
+  const int64_t now = now_ms();
+  auto c = change(id, [&](soci::session& s, Repository& repo, std::optional<Contact>& c) -> Result<Contact> {
+    // Only the operator holding it (404 when she may not see it, 409 when closed, 403 otherwise).
+    if (auto ok = access::may_edit(*c, a); !ok) return fail(ok.error());
+    // Back in the queue as it was: state waiting, no holder; priority, created_at (her waiting
+    // time) and everything recorded stay.
+    c->state = "waiting";
+    clear_offer(*c);
+    c->holder_user_id.reset();
+    c->holder_institution_id.reset();
+    c->taken_at.reset();  // her wait counts again from when she arrived (created_at), as in the queue
+    if (!repo.save_contact(s, *c)) return fail(Error::conflict("changed", "El contacto cambió; actualice la pantalla."));
+    repo.avoid_offering(s, id, a.user_id);
+    repo.event(s, id, now, "handed_back", a.user_id, reason);
+    audit_entry(s, a, "channels.contact_hand_back", id, reason);
+    changed(s, {id});
+    return *c;
+  });
+  if (c) (void)dispatch(now);
+  return c;
+}
+
 Result<Contact> Service::reassign(const Actor& a, int64_t id, int64_t to_user) {
   const int64_t now = now_ms();
   auto c = change(id, [&](soci::session& s, Repository& repo, std::optional<Contact>& c) -> Result<Contact> {

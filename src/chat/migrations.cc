@@ -27,6 +27,9 @@ std::vector<store::Migration> migrations() {
        "(3, 'Si estás en peligro ahora, llama al 133 (Carabineros) o pide ayuda a alguien cercano.'), "
        "(4, 'Puedes borrar esta conversación en cualquier momento con «Salida rápida».'), "
        "(5, 'Te puedo orientar sobre el Centro de la Mujer más cercano a tu comuna.')"}));
+  // A municipal escalation is a dispatch of the monitoring module: its id, to show its state.
+  out.push_back(store::sql_migration("chat", 2, "municipal escalations linked to monitoring's dispatch",
+                                     {"ALTER TABLE chat_escalations ADD COLUMN dispatch_id {{bigint}}"}));
   return out;
 }
 

@@ -44,8 +44,28 @@ struct MunicipalUnit {
   int64_t institution_id = 0;
   std::string name;
 };
+// A municipal escalation opens a real dispatch in the monitoring module (its unit sees it on its
+// dispatch screen and live stream, accepts it and reports); the chat keeps the dispatch's id and
+// shows its state in the operator's pane. Only her comuna, the urgency and the operator's note go.
+struct DispatchRequest {
+  std::string ref;  // the conversation
+  std::string comuna_code;
+  bool urgent = false;
+  int64_t institution_id = 0;
+  std::string note;
+};
+struct DispatchState {
+  int64_t id = 0;
+  std::string state, state_label;  // enviado | aceptado | en_camino | en_sitio | cerrado | anulado
+  std::string unit_name;
+  std::optional<int64_t> accepted_at;
+};
 struct Dispatch {
   std::function<std::optional<MunicipalUnit>(const std::string& comuna_code)> municipal_unit;
+  // Opens the incident and its dispatch, for the operator `by` (who already holds the conversation).
+  std::function<Result<DispatchState>(const http::Request& by, const DispatchRequest& request)> open;
+  // Where that dispatch stands now.
+  std::function<Result<DispatchState>(int64_t dispatch_id)> state;
 };
 
 // One message of a conversation as both sides see it.
@@ -75,6 +95,7 @@ struct Escalation {
   std::string unit_name;
   int64_t at = 0;
   std::vector<std::string> protocol;  // steps shown to the operator
+  std::optional<DispatchState> dispatch;  // municipal: the monitoring module's dispatch
 };
 
 struct Transcript {
@@ -128,6 +149,9 @@ class Service {
 
   // The queue changed a contact (channels::Intake::on_change).
   void queue_changed(const std::string& channel, const std::string& ref, const channels::Holder& holder);
+  // The unit moved the dispatch of a municipal escalation (monitoring, through the composition
+  // root): the operators' panes watching that conversation are told.
+  void dispatch_changed(const std::string& ref, const DispatchState& state);
 
   // A demo conversation waiting in the queue (idempotent; its text says it is a demo).
   Result<void> load_demo();
@@ -156,6 +180,8 @@ class Service {
 
 // The JSON of a message, to her and to the operator's pane (the same shape).
 http::Json message_json(const Message& m);
+// Where a municipal escalation's dispatch stands, to the operator's pane (transcript and live).
+http::Json dispatch_state_json(const DispatchState& d);
 
 std::vector<store::Migration> migrations();
 store::EncryptedFields encrypted_fields();

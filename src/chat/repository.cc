@@ -99,9 +99,10 @@ bool end_session(soci::session& s, int64_t session_id, const std::string& why, i
 }
 
 int64_t insert_escalation(soci::session& s, int64_t session_id, const std::string& kind, std::optional<int64_t> unit_id,
-                          const std::string& unit_name, int64_t user_id, const std::string& note, int64_t at) {
-  return Query("INSERT INTO chat_escalations (session_id, kind, unit_institution_id, unit_name, user_id, note, at) "
-               "VALUES (:sid, :kind, :unit, :uname, :uid, :note, :at) RETURNING id")
+                          const std::string& unit_name, int64_t user_id, const std::string& note, int64_t at,
+                          std::optional<int64_t> dispatch_id) {
+  return Query("INSERT INTO chat_escalations (session_id, kind, unit_institution_id, unit_name, user_id, note, at, dispatch_id) "
+               "VALUES (:sid, :kind, :unit, :uname, :uid, :note, :at, :disp) RETURNING id")
       .bind("sid", static_cast<long long>(session_id))
       .bind("kind", kind)
       .bind_opt("unit", unit_id ? std::optional<long long>(*unit_id) : std::nullopt)
@@ -109,15 +110,18 @@ int64_t insert_escalation(soci::session& s, int64_t session_id, const std::strin
       .bind("uid", static_cast<long long>(user_id))
       .bind_opt("note", note.empty() ? std::nullopt : std::optional<std::string>(note))
       .bind("at", static_cast<long long>(at))
+      .bind_opt("disp", dispatch_id ? std::optional<long long>(*dispatch_id) : std::nullopt)
       .scalar(s)
       .value_or(0);
 }
 
 std::vector<StoredEscalation> escalations(soci::session& s, int64_t session_id) {
   std::vector<StoredEscalation> out;
-  Query("SELECT id, kind, unit_name, at FROM chat_escalations WHERE session_id = :sid ORDER BY id")
+  Query("SELECT id, kind, unit_name, at, dispatch_id FROM chat_escalations WHERE session_id = :sid ORDER BY id")
       .bind("sid", static_cast<long long>(session_id))
-      .each(s, [&](const soci::row& r) { out.push_back({store::get_int(r, 0), store::get_str(r, 1), store::get_str(r, 2), store::get_int(r, 3)}); });
+      .each(s, [&](const soci::row& r) {
+        out.push_back({store::get_int(r, 0), store::get_str(r, 1), store::get_str(r, 2), store::get_int(r, 3), store::get_opt_int(r, 4)});
+      });
   return out;
 }
 

@@ -31,11 +31,13 @@ std::vector<StoredMessage> messages(soci::session& s, int64_t session_id, int64_
 // Answers false when it was already ended.
 bool end_session(soci::session& s, int64_t session_id, const std::string& why, int64_t now);
 int64_t insert_escalation(soci::session& s, int64_t session_id, const std::string& kind, std::optional<int64_t> unit_id,
-                          const std::string& unit_name, int64_t user_id, const std::string& note, int64_t at);
+                          const std::string& unit_name, int64_t user_id, const std::string& note, int64_t at,
+                          std::optional<int64_t> dispatch_id);
 struct StoredEscalation {
   int64_t id = 0;
   std::string kind, unit_name;
   int64_t at = 0;
+  std::optional<int64_t> dispatch_id;
 };
 std::vector<StoredEscalation> escalations(soci::session& s, int64_t session_id);
 std::vector<std::string> canned(soci::session& s);

@@ -15,7 +15,9 @@ using http::Response;
 const std::string kAnswer = "channels.answer";
 
 Json escalation_json(const Escalation& e) {
-  return {{"id", e.id}, {"kind", e.kind}, {"unit", e.unit_name}, {"at", e.at}, {"protocol", e.protocol}};
+  Json j = {{"id", e.id}, {"kind", e.kind}, {"unit", e.unit_name}, {"at", e.at}, {"protocol", e.protocol}, {"dispatch", nullptr}};
+  if (e.dispatch) j["dispatch"] = dispatch_state_json(*e.dispatch);
+  return j;
 }
 
 Json transcript_json(const Transcript& t) {

@@ -15,6 +15,7 @@ namespace {
 
 const char* kJoined = "Una orientadora se unió a la conversación.";
 const char* kTransferred = "Otra orientadora continúa la conversación.";
+const char* kHandedBack = "Te atenderá otra orientadora en unos momentos. Tu conversación se mantiene.";
 
 // What an operator does once she has recorded the escalation (shown on her screen).
 const std::vector<std::string> kProtocol133 = {
@@ -25,9 +26,9 @@ const std::vector<std::string> kProtocol133 = {
     "Registre el resultado en el contacto antes de cerrarlo.",
 };
 const std::vector<std::string> kProtocolMunicipal = {
-    "Confirme con ella el lugar donde está y si puede recibir a la unidad municipal.",
-    "Llame a la unidad de seguridad municipal indicada y entregue el lugar y el riesgo.",
-    "Si la unidad no responde a tiempo o hay riesgo vital, llame al 133.",
+    "La unidad de seguridad municipal recibió el despacho en su pantalla: su comuna, la urgencia y su nota (nada que la identifique).",
+    "Confirme con ella el lugar donde está y si puede recibir a la unidad; si ella lo da, llame a la unidad y entrégueselo.",
+    "Siga aquí el estado del despacho. Si la unidad no lo acepta a tiempo, el centro de monitoreo lo escala a Carabineros; ante riesgo vital, llame al 133.",
     "Mantenga la conversación abierta y registre el resultado en el contacto.",
 };
 
@@ -49,6 +50,14 @@ http::Json message_json(const Message& m) {
   http::Json j = {{"type", "msg"}, {"seq", m.seq}, {"from", m.from}, {"text", m.text}, {"at", m.at}};
   if (!m.client_id.empty()) j["id"] = m.client_id;
   return j;
+}
+
+http::Json dispatch_state_json(const DispatchState& d) {
+  return {{"id", d.id},
+          {"state", d.state},
+          {"state_label", d.state_label},
+          {"unit", d.unit_name},
+          {"accepted_at", d.accepted_at ? http::Json(*d.accepted_at) : http::Json(nullptr)}};
 }
 
 Service::Service(store::Database& db, const crypto::Keys& keys, audit::Log& audit, channels::Intake& intake, Dispatch dispatch,
@@ -213,7 +222,13 @@ Result<Transcript> Service::transcript(const http::Request& req, const std::stri
     return repo::escalations(s, session->id);
   });
   if (!esc) return fail(esc.error());
-  for (const auto& e : *esc) t.escalations.push_back({e.id, e.kind, e.unit_name, e.at, e.kind == "133" ? kProtocol133 : kProtocolMunicipal});
+  for (const auto& e : *esc) {
+    Escalation x{e.id, e.kind, e.unit_name, e.at, e.kind == "133" ? kProtocol133 : kProtocolMunicipal, std::nullopt};
+    // The dispatch as the unit has moved it (its own module keeps it; a failure shows no state).
+    if (e.dispatch_id && dispatch_.state)
+      if (auto d = dispatch_.state(*e.dispatch_id)) x.dispatch = *d;
+    t.escalations.push_back(std::move(x));
+  }
   if (holder) {
     t.holder_user_id = holder->user_id;
     t.holder_state = holder->state;
@@ -268,19 +283,36 @@ Result<Escalation> Service::escalate(const http::Request& req, const std::string
     if (!unit)
       return fail(Error::conflict("no_municipal_unit", "Su comuna no tiene una unidad de seguridad municipal en el sistema. Use el 133.", "kind"));
   }
+  // The unit's dispatch first (monitoring's own transaction): if the chat's record then failed,
+  // the unit would still go, which is the safe side of the two.
+  std::optional<DispatchState> dispatched;
+  if (unit) {
+    if (!dispatch_.open)
+      return fail(Error::unavailable("La derivación municipal no está disponible en este servidor. Use el 133."));
+    auto d = dispatch_.open(req, {ref, session->comuna_code, session->urgent, unit->institution_id, note});
+    if (!d) return fail(d.error());
+    dispatched = *d;
+  }
   const int64_t now = now_ms();
   auto id = db_.transaction<int64_t>([&](soci::session& s) -> Result<int64_t> {
     const int64_t n = repo::insert_escalation(s, session->id, kind, unit ? std::optional<int64_t>(unit->institution_id) : std::nullopt,
-                                              unit ? unit->name : "", req.who().user_id, note.empty() ? "" : keys_.encrypt(note), now);
+                                              unit ? unit->name : "", req.who().user_id, note.empty() ? "" : keys_.encrypt(note), now,
+                                              dispatched ? std::optional<int64_t>(dispatched->id) : std::nullopt);
     auto e = op_entry(req, "chat.escalate", ref);
     e.detail = kind;
     audit_.append(s, e);
     return n;
   });
   if (!id) return fail(id.error());
-  Escalation out{*id, kind, unit ? unit->name : "", now, kind == "133" ? kProtocol133 : kProtocolMunicipal};
-  to_operators(ref, http::Json({{"type", "escalated"}, {"session", ref}, {"kind", kind}}).dump());
+  Escalation out{*id, kind, unit ? unit->name : "", now, kind == "133" ? kProtocol133 : kProtocolMunicipal, dispatched};
+  http::Json told = {{"type", "escalated"}, {"session", ref}, {"kind", kind}, {"dispatch", nullptr}};
+  if (dispatched) told["dispatch"] = dispatch_state_json(*dispatched);
+  to_operators(ref, told.dump());
   return out;
+}
+
+void Service::dispatch_changed(const std::string& ref, const DispatchState& state) {
+  to_operators(ref, http::Json({{"type", "dispatch"}, {"session", ref}, {"dispatch", dispatch_state_json(state)}}).dump());
 }
 
 Result<std::shared_ptr<void>> Service::watch(const http::Request& req, const std::string& ref) {
@@ -316,16 +348,27 @@ void Service::queue_changed(const std::string& channel, const std::string& ref, 
     to_her(ref, R"({"type":"ended","by":"operator"})");
     return;
   }
-  if (holder.state != "active" || holder.user_id.empty()) return;
-  // Joined or transferred: told to her once per new holder, and kept in the transcript.
-  std::string previous;
-  {
+  std::string text;
+  if (holder.state == "waiting" || holder.state == "offered") {
+    // Her operator gave the conversation back to the queue (channels: hand-back): she is told,
+    // neutrally and once, that another operator will answer; nothing about why.
     std::lock_guard lock(peers_mu_);
-    auto& last = holders_[ref];
-    if (last == holder.user_id) return;
-    previous = std::exchange(last, holder.user_id);
+    auto it = holders_.find(ref);
+    if (it == holders_.end() || it->second.empty()) return;
+    it->second.clear();
+    text = kHandedBack;
+  } else {
+    if (holder.state != "active" || holder.user_id.empty()) return;
+    // Joined or transferred: told to her once per new holder, and kept in the transcript.
+    std::string previous;
+    {
+      std::lock_guard lock(peers_mu_);
+      auto& last = holders_[ref];
+      if (last == holder.user_id) return;
+      previous = std::exchange(last, holder.user_id);
+    }
+    text = previous.empty() ? kJoined : kTransferred;
   }
-  const std::string text = previous.empty() ? kJoined : kTransferred;
   const int64_t now = now_ms();
   auto seq = db_.transaction<int64_t>([&](soci::session& s) -> Result<int64_t> {
     return repo::insert_message(s, session->id, "system", std::nullopt, "", keys_.encrypt(text), now);

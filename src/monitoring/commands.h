@@ -108,6 +108,8 @@ struct DispatchView {
   // The incident, as the unit going there needs it: whom to protect and from whom.
   std::string type, severity, comuna_id, order_label, victim_name, victim_phone, aggressor_name;
   std::optional<LatLon> at;
+  // Raised by a help channel instead of a device: the channel ("chat") and its conversation.
+  std::string origin, origin_ref;
 };
 
 struct IncidentView {
@@ -123,6 +125,7 @@ struct IncidentView {
   bool escalated = false;
   std::optional<std::string> taken_by;       // the operator's name
   std::optional<DispatchView> dispatch;      // the latest one
+  std::string origin;                        // "" (a device) | "chat" (a help channel)
 };
 
 struct AlertView {
@@ -195,6 +198,19 @@ struct UnitStep {
   int64_t dispatch_id = 0;
   std::string state;  // aceptado | en_camino | en_sitio | cerrado
   std::string outcome, note;
+};
+
+// A help channel asks for the municipal unit of her comuna (issue 13: the silent chat's
+// escalation). The channel has already applied its own object rule (the operator holds the
+// conversation); monitoring opens an incident of that origin and dispatches the unit at once. Only
+// what the unit needs goes: her comuna, the urgency and the operator's note; never who she is.
+struct ChannelAlert {
+  std::string origin;      // "chat"
+  std::string origin_ref;  // the conversation's reference
+  std::string comuna_id;
+  int64_t institution_id = 0;  // the municipal unit of her comuna
+  bool urgent = false;
+  std::string note;
 };
 
 // A unit the operator may send to an incident (the comuna's responsible one first).

@@ -120,10 +120,14 @@ Result<DispatchView> Service::unit_step(const Caller& by, const UnitStep& cmd) {
   if (to == "cerrado" && !is_outcome(cmd.outcome)) return fail(Error::invalid("outcome", "Indique el resultado de la atención.", "required"));
   if (to != "cerrado" && !cmd.outcome.empty()) return fail(Error::invalid("outcome", "El resultado solo se indica al cerrar.", "not_allowed"));
   int64_t incident = 0;
+  bool refused = false;
   auto done = I.db.transaction<DispatchView>([&](soci::session& s) -> Result<DispatchView> {
     auto d = I.dispatch(s, cmd.dispatch_id);
     if (!d) return fail(Error::not_found(kNoDispatch));
-    if (auto ok = access::update_dispatch(by.who, d->institution_id, kNoDispatch); !ok) return fail(ok.error());
+    if (auto ok = access::update_dispatch(by.who, d->institution_id, kNoDispatch); !ok) {
+      refused = true;
+      return fail(ok.error());
+    }
     if (d->state == "anulado")
       return fail(Error::conflict("dispatch_cancelled", "El despacho fue anulado: la central despachó la alerta a otra unidad.", "state"));
     auto from = std::find(kUnitOrder.begin(), kUnitOrder.end(), d->state);
@@ -138,7 +142,15 @@ Result<DispatchView> Service::unit_step(const Caller& by, const UnitStep& cmd) {
     if (!after) return fail(Error::not_found(kNoDispatch));
     return *after;
   });
-  if (!done) return done;
+  if (!done) {
+    // Another unit reaching for this dispatch: answered as missing, and kept in the log.
+    if (refused) {
+      auto e = entry_for(by, "monitoring.dispatch_denied", "monitoring_dispatch:" + std::to_string(cmd.dispatch_id));
+      e.outcome = "denied";
+      (void)I.audit.append(e);
+    }
+    return done;
+  }
   I.publish_after({incident}, {cmd.dispatch_id});
   return done;
 }

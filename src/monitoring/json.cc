@@ -54,6 +54,16 @@ const Vocabulary& incident_state_labels() {
 
 bool is_outcome(const std::string& id) { return outcome_labels().contains(id); }
 
+std::string incident_type_label(const std::string& type) {
+  if (type == kChannelIncidentType) return "Chat silencioso: derivación de la orientadora";
+  return std::string(label_es(alert_type_from(type)));
+}
+
+namespace {
+// Where an incident came from, when not from a device.
+std::string origin_label(const std::string& origin) { return origin == "chat" ? "Chat silencioso del Fono 1455" : ""; }
+}  // namespace
+
 Json zone_json(const Zone& z) {
   const bool circle = z.shape == Zone::Shape::circle;
   Json poly = Json::array();
@@ -137,7 +147,9 @@ Json dispatch_json(const DispatchView& d) {
           {"escalated", d.escalated},
           {"incident",
            {{"type", d.type},
-            {"type_label", std::string(label_es(alert_type_from(d.type)))},
+            {"type_label", incident_type_label(d.type)},
+            {"origin", text_or_null(d.origin)},
+            {"origin_label", text_or_null(origin_label(d.origin))},
             {"severity", d.severity},
             {"lat", lat_json(d.at)},
             {"lon", lon_json(d.at)},
@@ -154,7 +166,9 @@ Json incident_json(const IncidentView& i) {
           {"order_id", i.order_id},
           {"order_label", i.order_label},
           {"type", i.type},
-          {"type_label", std::string(label_es(alert_type_from(i.type)))},
+          {"type_label", incident_type_label(i.type)},
+          {"origin", text_or_null(i.origin)},
+          {"origin_label", text_or_null(origin_label(i.origin))},
           {"severity", i.severity},
           {"device_id", i.device_id},
           {"device_kind", text_or_null(i.device_kind)},

@@ -79,6 +79,16 @@ std::vector<store::Migration> migrations() {
   out.push_back(store::sql_migration("monitoring", 5, "reports without a fix: radio data, age of the last known place",
                                      {"ALTER TABLE monitoring_positions ADD COLUMN report_enc TEXT",
                                       "ALTER TABLE monitoring_incidents ADD COLUMN place_at {{bigint}}"}));
+  // Incidents raised by a help channel (issue 13: the silent chat's municipal escalation), not by a
+  // device: `origin` names the channel ("chat"; NULL for a device's alert) and `origin_ref` its
+  // conversation. Incidents must belong to an order, so each channel has one order row of its own
+  // (`origin` set, status 'terminada', no parties, no devices) that every order list leaves out.
+  out.push_back(store::sql_migration("monitoring", 6, "incidents raised by help channels (silent chat)",
+                                     {"ALTER TABLE monitoring_incidents ADD COLUMN origin TEXT",
+                                      "ALTER TABLE monitoring_incidents ADD COLUMN origin_ref TEXT",
+                                      "CREATE INDEX monitoring_incidents_origin ON monitoring_incidents(origin, origin_ref)",
+                                      "ALTER TABLE monitoring_orders ADD COLUMN origin TEXT",
+                                      "CREATE UNIQUE INDEX monitoring_orders_origin ON monitoring_orders(origin)"}));
   return out;
 }
 

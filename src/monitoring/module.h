@@ -105,6 +105,9 @@ struct Directory {
   // Resolves a registry record into the order it records, for `who` (404/403 from the registry's
   // object rules; 422 when the record is not a protective order).
   std::function<Result<CourtOrder>(int64_t record_id, const http::Principal& who)> court_order;
+  // Told after every committed change of a dispatch raised by a help channel (origin set), so the
+  // channel's operator sees the unit's progress live. May be empty.
+  std::function<void(const DispatchView&)> channel_dispatch_changed;
 };
 
 struct ServiceOptions {
@@ -159,6 +162,11 @@ class Service {
   Result<DispatchView> dispatch(const Caller& by, const DispatchStep& cmd);
   Result<std::vector<DispatchView>> unit_dispatches(const Caller& by);
   Result<DispatchView> unit_step(const Caller& by, const UnitStep& cmd);
+  // A help channel's request (channel.cc): an incident of that origin dispatched to the unit.
+  // 409 when that conversation already has an open one, 422 when the unit is no active one.
+  Result<DispatchView> raise_from_channel(const Caller& by, const ChannelAlert& cmd);
+  // Where such a dispatch stands, for the channel's own screen (the channel audits that read).
+  Result<DispatchView> channel_dispatch(int64_t dispatch_id);
   Result<http::Json> evidence(const Caller& by, int64_t incident_id);  // signed document (evidence.h)
   std::string export_key() const;                                      // its public key
   Result<HomeCounts> home_counts(const http::Principal& who);

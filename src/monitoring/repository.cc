@@ -203,7 +203,7 @@ int64_t Service::Impl::insert_order(soci::session& s, const OrderRow& o, int64_t
 
 std::optional<OrderRow> Service::Impl::order(soci::session& s, int64_t id) {
   std::optional<OrderRow> out;
-  Query(std::string(kOrderColumns) + " WHERE id = :id").bind("id", static_cast<long long>(id)).each(s, [&](const soci::row& r) {
+  Query(std::string(kOrderColumns) + " WHERE id = :id AND origin IS NULL").bind("id", static_cast<long long>(id)).each(s, [&](const soci::row& r) {
     out = order_from(*this, r);
   });
   return out;
@@ -211,7 +211,7 @@ std::optional<OrderRow> Service::Impl::order(soci::session& s, int64_t id) {
 
 std::vector<OrderRow> Service::Impl::orders(soci::session& s) {
   std::vector<OrderRow> out;
-  Query(std::string(kOrderColumns) + " ORDER BY id").each(s, [&](const soci::row& r) { out.push_back(order_from(*this, r)); });
+  Query(std::string(kOrderColumns) + " WHERE origin IS NULL ORDER BY id").each(s, [&](const soci::row& r) { out.push_back(order_from(*this, r)); });
   return out;
 }
 
@@ -328,7 +328,7 @@ namespace {
 constexpr const char* kDispatchColumns =
     "SELECT d.id, d.incident_id, d.institution_id, d.unit_name, d.unit_kind, d.state, d.created_at, d.accepted_at, "
     "d.en_route_at, d.on_site_at, d.closed_at, d.outcome, d.note, d.escalated, i.type, i.severity, i.loc_enc, d.cancelled_at, "
-    "i.comuna_id, o.label, o.victim_name, o.victim_phone, o.aggressor_name FROM monitoring_dispatches d "
+    "i.comuna_id, o.label, o.victim_name, o.victim_phone, o.aggressor_name, i.origin, i.origin_ref FROM monitoring_dispatches d "
     "JOIN monitoring_incidents i ON i.id = d.incident_id JOIN monitoring_orders o ON o.id = i.order_id";
 
 }  // namespace
@@ -362,6 +362,9 @@ std::optional<DispatchView> Service::Impl::dispatch(soci::session& s, int64_t id
     d.victim_name = open_text(get_str(r, 20));
     d.victim_phone = open_text(get_str(r, 21));
     d.aggressor_name = open_text(get_str(r, 22));
+    d.origin = get_str(r, 23);
+    d.origin_ref = get_str(r, 24);
+    if (!d.origin.empty()) d.order_label.clear();  // the channel's own order row is no court order
     out = std::move(d);
   });
   return out;
@@ -371,7 +374,7 @@ std::optional<IncidentView> Service::Impl::incident(soci::session& s, int64_t id
   std::optional<IncidentView> out;
   std::optional<int64_t> taken_by;
   Query("SELECT i.id, i.order_id, o.label, i.type, i.severity, i.device_id, d.kind, i.zone_id, z.label, i.first_at, i.last_at, "
-        "i.count, i.loc_enc, i.distance_m, i.battery, i.comuna_id, i.state, i.escalated, i.taken_by, i.outcome, i.place_at "
+        "i.count, i.loc_enc, i.distance_m, i.battery, i.comuna_id, i.state, i.escalated, i.taken_by, i.outcome, i.place_at, i.origin "
         "FROM monitoring_incidents i JOIN monitoring_orders o ON o.id = i.order_id "
         "LEFT JOIN monitoring_devices d ON d.device_id = i.device_id LEFT JOIN monitoring_zones z ON z.id = i.zone_id "
         "WHERE i.id = :id")
@@ -399,6 +402,8 @@ std::optional<IncidentView> Service::Impl::incident(soci::session& s, int64_t id
         taken_by = get_opt_int(r, 18);
         v.outcome = get_str(r, 19);
         v.place_at = get_opt_int(r, 20);
+        v.origin = get_str(r, 21);
+        if (!v.origin.empty()) v.order_label.clear();
         out = std::move(v);
       });
   if (!out) return out;
@@ -658,7 +663,7 @@ std::vector<PositionRow> Service::Impl::recent_positions(soci::session& s, const
 std::vector<IncidentRow> Service::Impl::open_incidents(soci::session& s) {
   std::vector<IncidentRow> out;
   Query("SELECT id, order_id, type, severity, device_id, zone_id, victim_person_id, fold_key, first_at, last_at, count, "
-        "loc_enc, distance_m, battery, comuna_id, place_at FROM monitoring_incidents WHERE state <> 'cerrada'")
+        "loc_enc, distance_m, battery, comuna_id, place_at FROM monitoring_incidents WHERE state <> 'cerrada' AND origin IS NULL")
       .each(s, [&](const soci::row& r) {
         IncidentRow in;
         in.id = get_int(r, 0);
@@ -690,6 +695,53 @@ std::vector<IncidentRow> Service::Impl::open_incidents(soci::session& s) {
       in.dispatch = v->dispatch;
     }
   return out;
+}
+
+// ---------------------------------------------------------------- incidents raised by help channels
+
+int64_t Service::Impl::channel_order(soci::session& s, const std::string& origin) {
+  auto id = Query("SELECT MIN(id) FROM monitoring_orders WHERE origin = :o").bind("o", origin).scalar(s);
+  if (id && *id) return *id;
+  // The channel's own order row: no parties, no devices, ended (the engine never loads it).
+  const long long now = now_ms();
+  return *Query("INSERT INTO monitoring_orders(label, court, comuna_id, victim_name, victim_phone, aggressor_name, aggressor_phone, "
+                "min_distance_m, approach_m, starts_at, status, created_at, origin) "
+                "VALUES(:label, NULL, '', :vn, :vp, :an, :ap, 0, 0, :starts, 'terminada', :now, :origin) RETURNING id")
+              .bind("label", seal("Derivaciones desde canales de ayuda"))
+              .bind("vn", seal(""))
+              .bind("vp", seal(""))
+              .bind("an", seal(""))
+              .bind("ap", seal(""))
+              .bind("starts", now)
+              .bind("now", now)
+              .bind("origin", origin)
+              .scalar(s);
+}
+
+std::optional<int64_t> Service::Impl::open_channel_incident(soci::session& s, const std::string& origin, const std::string& ref) {
+  auto id = Query("SELECT MIN(id) FROM monitoring_incidents WHERE origin = :o AND origin_ref = :r AND state <> 'cerrada'")
+                .bind("o", origin)
+                .bind("r", ref)
+                .scalar(s);
+  return id && *id ? std::optional<int64_t>(*id) : std::nullopt;
+}
+
+void Service::Impl::insert_channel_incident(soci::session& s, int64_t id, int64_t order_id, const ChannelAlert& a, int64_t now) {
+  Query("INSERT INTO monitoring_incidents(id, order_id, type, severity, device_id, fold_key, first_at, last_at, count, comuna_id, "
+        "state, escalated, created_at, origin, origin_ref) "
+        "VALUES(:id, :o, :type, :sev, '', :fold, :first, :last, 1, :comuna, 'nueva', 0, :now, :origin, :ref)")
+      .bind("id", static_cast<long long>(id))
+      .bind("o", static_cast<long long>(order_id))
+      .bind("type", std::string(kChannelIncidentType))
+      .bind("sev", std::string(to_string(a.urgent ? Severity::critical : Severity::high)))
+      .bind("fold", a.origin + ":" + a.origin_ref)
+      .bind("first", static_cast<long long>(now))
+      .bind("last", static_cast<long long>(now))
+      .bind("comuna", a.comuna_id)
+      .bind("now", static_cast<long long>(now))
+      .bind("origin", a.origin)
+      .bind("ref", a.origin_ref)
+      .exec(s);
 }
 
 int64_t Service::Impl::next_incident_id(soci::session& s) {

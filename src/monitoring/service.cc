@@ -166,6 +166,7 @@ void Service::Impl::publish_dispatch(soci::session& s, int64_t id) {
   auto d = dispatch(s, id);
   if (!d) return;
   hub->publish("dispatch:" + std::to_string(d->institution_id), http::Json({{"type", "dispatch"}, {"dispatch", monitoring::dispatch_json(*d)}}).dump());
+  if (!d->origin.empty() && dir.channel_dispatch_changed) dir.channel_dispatch_changed(*d);
 }
 
 void Service::tick(int64_t now) {

@@ -39,6 +39,10 @@ inline void remember_instant(std::deque<int64_t>& recent, int64_t at) {
 constexpr const char* kNoOrder = "No existe una medida con ese identificador.";
 constexpr const char* kNoIncident = "No existe una alerta con ese identificador.";
 constexpr const char* kNoDispatch = "No existe un despacho con ese identificador.";
+// The type of an incident a help channel raised (no device alert: not an AlertType).
+constexpr const char* kChannelIncidentType = "chat_silencioso";
+// Its Spanish label, or the device alert's.
+std::string incident_type_label(const std::string& type);
 audit::Entry entry_for(const Caller& by, std::string action, std::string object);
 
 // evidence.cc: the signed, hash-chained document of one incident, and the key that verifies it.
@@ -222,6 +226,11 @@ struct Service::Impl {
   std::vector<PositionRow> recent_positions(soci::session& s, const std::string& device_id, size_t limit);  // newest first
   std::vector<IncidentRow> open_incidents(soci::session& s);
   int64_t next_incident_id(soci::session& s);
+  // Help channels (channel.cc): the channel's own order row (made on first use), its open incident
+  // for a conversation, and a new incident of that origin.
+  int64_t channel_order(soci::session& s, const std::string& origin);
+  std::optional<int64_t> open_channel_incident(soci::session& s, const std::string& origin, const std::string& ref);
+  void insert_channel_incident(soci::session& s, int64_t id, int64_t order_id, const ChannelAlert& a, int64_t now);
   std::set<int64_t> stored_instants(soci::session& s, const std::string& device_id, int64_t from, int64_t to);
   int64_t escalations_due(soci::session& s, int64_t take_before, int64_t accept_before);
   std::vector<int64_t> escalate_untaken(soci::session& s, int64_t before);  // marked escalated

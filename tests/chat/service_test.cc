@@ -64,6 +64,13 @@ class ChatService : public ::testing::TestWithParam<std::string> {
       if (comuna == "13101") return MunicipalUnit{7, "Seguridad Municipal de Santiago"};
       return std::nullopt;
     };
+    // The monitoring module's side, played through the chat's own interface (the real adapter in
+    // app.cc is exercised by tests/integration/chat_dispatch.test.mjs).
+    d.open = [this](const http::Request&, const DispatchRequest& r) -> Result<DispatchState> {
+      dispatched_.push_back(r);
+      return DispatchState{77, "enviado", "Enviado", "Seguridad Municipal de Santiago", std::nullopt};
+    };
+    d.state = [](int64_t id) -> Result<DispatchState> { return DispatchState{id, "aceptado", "Aceptado", "Seguridad Municipal de Santiago", 1}; };
     svc_ = std::make_unique<Service>(*db_, keys_, *log_, queue_, d, Options{});
   }
   SessionRow started(const std::string& comuna = "") {
@@ -77,6 +84,7 @@ class ChatService : public ::testing::TestWithParam<std::string> {
 
   crypto::Keys keys_ = crypto::Keys::from_master(std::string(32, 'k'));
   FakeQueue queue_;
+  std::vector<DispatchRequest> dispatched_;
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<audit::Log> log_;
   std::unique_ptr<Service> svc_;
@@ -129,12 +137,26 @@ TEST_P(ChatService, EscalatesToTheMunicipalUnitOnlyWhereThereIsOne) {
   auto without = started("05101");
   hold(with.ref, 5);
   hold(without.ref, 5);
-  auto e = svc_->escalate(as(5, {"channels.answer"}), with.ref, "municipal", "");
+  auto e = svc_->escalate(as(5, {"channels.answer"}), with.ref, "municipal", "en su casa");
   ASSERT_TRUE(e) << e.error().message;
   EXPECT_EQ(e->unit_name, "Seguridad Municipal de Santiago");
+  // A real dispatch was asked for, for her comuna's unit, with the note and nothing else of hers.
+  ASSERT_EQ(dispatched_.size(), 1u);
+  EXPECT_EQ(dispatched_[0].comuna_code, "13101");
+  EXPECT_EQ(dispatched_[0].institution_id, 7);
+  EXPECT_EQ(dispatched_[0].note, "en su casa");
+  ASSERT_TRUE(e->dispatch);
+  EXPECT_EQ(e->dispatch->id, 77);
+  // Her transcript shows where that dispatch stands now.
+  auto t = svc_->transcript(as(5, {"channels.answer"}), with.ref);
+  ASSERT_TRUE(t) << t.error().message;
+  ASSERT_EQ(t->escalations.size(), 1u);
+  ASSERT_TRUE(t->escalations[0].dispatch);
+  EXPECT_EQ(t->escalations[0].dispatch->state, "aceptado");
   auto none = svc_->escalate(as(5, {"channels.answer"}), without.ref, "municipal", "");
   ASSERT_FALSE(none);
   EXPECT_EQ(none.error().code, "no_municipal_unit");
+  EXPECT_EQ(dispatched_.size(), 1u) << "no dispatch without a unit";
   EXPECT_TRUE(svc_->escalate(as(5, {"channels.answer"}), without.ref, "133", "riesgo vital"));
 }
 

@@ -135,7 +135,13 @@ export default function ConsolePage() {
         </div>
         <div>
           {selected && vocab.data ? (
-            <ContactPanel key={selected} id={selected} vocab={vocab.data} onChanged={() => { queue.reload(); callbacks.reload(); }} />
+            <ContactPanel
+              key={selected}
+              id={selected}
+              vocab={vocab.data}
+              onChanged={() => { queue.reload(); callbacks.reload(); }}
+              onHandedBack={() => setSelected(null)}
+            />
           ) : (
             <div class="card channels-contact">
               <p class="muted">Tome un contacto o abra uno de «Mis contactos» para registrar la atención.</p>

@@ -4,7 +4,7 @@
 // the registry's flow, and the close with its outcome. Chat contacts show the chat's conversation.
 import { useEffect, useState } from 'preact/hooks';
 import { formatDateTime } from '../app/format';
-import { Badge, Checkbox, DateField, ErrorAlert, Field, FormActions, Loading, Notice, SelectField, useAsync, useForm } from '../app/ui';
+import { Badge, Checkbox, DateField, Dialog, ErrorAlert, Field, FormActions, Loading, Notice, SelectField, useAsync, useForm } from '../app/ui';
 import { TextAreaField } from '../app/widgets/TextAreaField';
 import { getServingInstitutions, RISK_LABELS, type Person } from '../cases/data';
 import { ChatPane } from '../chat/ChatPane';
@@ -14,6 +14,8 @@ import {
   closeContact,
   formatWait,
   getContact,
+  HAND_BACK_REASONS,
+  handBackContact,
   identifyContact,
   labelOf,
   recordContact,
@@ -25,7 +27,7 @@ import {
 
 const options = (terms: { id: string; name: string }[]) => terms.map((t) => ({ value: t.id, label: t.name }));
 
-export function ContactPanel({ id, vocab, onChanged }: { id: number; vocab: Vocabularies; onChanged: () => void }) {
+export function ContactPanel({ id, vocab, onChanged, onHandedBack }: { id: number; vocab: Vocabularies; onChanged: () => void; onHandedBack?: () => void }) {
   const loaded = useAsync((signal) => getContact(id, signal), [id]);
   const [contact, setContact] = useState<Contact | undefined>(undefined);
   useEffect(() => setContact(loaded.data), [loaded.data]);
@@ -70,6 +72,15 @@ export function ContactPanel({ id, vocab, onChanged }: { id: number; vocab: Voca
           {!contact.anonymous && !contact.referral_record_id && <ReferralForm contact={contact} onSaved={update} />}
           {contact.referral_record_id && <Notice kind="success">Derivación registrada en el registro único (n.º {contact.referral_record_id}).</Notice>}
           <CloseForm contact={contact} vocab={vocab} onSaved={update} />
+          {contact.state === 'active' && (
+            <HandBack
+              contact={contact}
+              onDone={() => {
+                onChanged();
+                onHandedBack?.();
+              }}
+            />
+          )}
         </>
       )}
     </section>
@@ -278,6 +289,46 @@ function ReferralForm({ contact, onSaved }: { contact: Contact; onSaved: (c: Con
           Registrar derivación
         </button>
       </div>
+    </form>
+  );
+}
+
+// Giving the contact back to the queue without closing it: it waits again with its priority and its
+// waiting time, and another operator takes it (the woman in a chat is told so, neutrally). Confirmed
+// in a dialog: afterwards this operator no longer sees the contact.
+function HandBack({ contact, onDone }: { contact: Contact; onDone: () => void }) {
+  const form = useForm();
+  const [reason, setReason] = useState('');
+  const [confirm, setConfirm] = useState(false);
+  const submit = form.onSubmit(() => {
+    if (form.invalid(reason ? {} : { reason: 'Elija por qué lo devuelve.' }, 'Revise los campos marcados.')) return;
+    setConfirm(true);
+  });
+  const handBack = () =>
+    void form.send(async () => {
+      await handBackContact(contact.id, reason);
+      setConfirm(false);
+      onDone();
+    });
+  return (
+    <form ref={form.formRef} onSubmit={submit} class="stack channels-handback" aria-labelledby="devolver-titulo" noValidate>
+      <h3 id="devolver-titulo">Devolver a la cola</h3>
+      <p class="muted">Sin cerrarlo: vuelve a la cola con su prioridad y su tiempo de espera, y lo que registró se conserva.</p>
+      <ErrorAlert error={form.errors.general} />
+      <SelectField label="Motivo" name="hand_back_reason" value={reason} onValue={setReason} options={HAND_BACK_REASONS} placeholder="Elija…" required error={form.errors.fields.reason} />
+      <div class="form-actions">
+        <button type="submit" class="btn btn-secondary" disabled={form.busy}>
+          Devolver a la cola…
+        </button>
+      </div>
+      <Dialog title="¿Devolver el contacto a la cola?" open={confirm} onClose={() => setConfirm(false)}>
+        <p>
+          Otra orientadora lo atenderá. Usted dejará de verlo, salvo que la cola se lo vuelva a ofrecer.
+          {contact.channel === 'chat' ? ' A ella se le avisará que la atenderá otra orientadora.' : ''}
+        </p>
+        <ErrorAlert error={form.errors.general} />
+        <FormActions label="Devolver a la cola" busy={form.busy} onConfirm={handBack} onCancel={() => setConfirm(false)} />
+      </Dialog>
     </form>
   );
 }

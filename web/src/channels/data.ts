@@ -138,6 +138,14 @@ export const getQueue = (signal?: AbortSignal) => api.get<QueueAnswer>('/channel
 export const getContact = (id: number, signal?: AbortSignal) => api.get<Contact>(`/channels/contacts/${id}`, { signal });
 export const takeContact = (id: number) => api.post<Contact>(`/channels/contacts/${id}/take`);
 export const declineContact = (id: number) => api.post<Contact>(`/channels/contacts/${id}/decline`);
+/** Why an operator gives a contact she holds back to the queue (the server's list). */
+export const HAND_BACK_REASONS: { value: string; label: string }[] = [
+  { value: 'fin_turno', label: 'Termina mi turno' },
+  { value: 'otra_competencia', label: 'Necesita otra competencia (idioma, especialidad, canal)' },
+  { value: 'sobrecarga', label: 'No puedo seguir atendiéndolo ahora' },
+  { value: 'otro', label: 'Otro motivo' },
+];
+export const handBackContact = (id: number, reason: string) => api.post<Contact>(`/channels/contacts/${id}/hand-back`, { reason });
 export const recordContact = (id: number, body: Record<string, unknown>) => api.post<Contact>(`/channels/contacts/${id}/record`, body);
 export const closeContact = (id: number, outcome: string, notes: string) => api.post<Contact>(`/channels/contacts/${id}/close`, { outcome, notes });
 export const identifyContact = (id: number, persons: unknown[]) => api.post<Contact>(`/channels/contacts/${id}/identify`, { persons });

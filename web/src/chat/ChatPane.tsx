@@ -14,12 +14,22 @@ interface PaneMessage {
   at: number;
 }
 
+// A municipal escalation's dispatch in the monitoring module, as the unit moves it.
+interface DispatchState {
+  id: number;
+  state: string;
+  state_label: string;
+  unit: string;
+  accepted_at: number | null;
+}
+
 interface Escalation {
   id: number;
   kind: '133' | 'municipal';
   unit: string;
   at: number;
   protocol: string[];
+  dispatch: DispatchState | null;
 }
 
 interface Transcript {
@@ -49,6 +59,7 @@ export function ChatPane({ contactId, sessionRef }: { contactId: string; session
   const [operators, setOperators] = useState<OperatorChoice[] | null>(null);
   const [transferTo, setTransferTo] = useState('');
   const [left, setLeft] = useState(false);
+  const [municipalNote, setMunicipalNote] = useState<string | null>(null);
   const typingTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const lastTyping = useRef(0);
   const base = `/chat/sessions/${enc(sessionRef)}`;
@@ -72,7 +83,7 @@ export function ChatPane({ contactId, sessionRef }: { contactId: string; session
     const proto = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
     const ws = new WebSocket(`${proto}//${window.location.host}/api/v1${base}/live`);
     ws.onmessage = (e) => {
-      const m = JSON.parse(String(e.data)) as { type: string; seq?: number; from?: string; text?: string; at?: number };
+      const m = JSON.parse(String(e.data)) as { type: string; seq?: number; from?: string; text?: string; at?: number; dispatch?: DispatchState };
       if (m.type === 'msg' && m.seq !== undefined) {
         const msg = { seq: m.seq, from: m.from as PaneMessage['from'], text: m.text ?? '', at: m.at ?? Date.now() };
         setT((cur) => (cur && !cur.messages.some((x) => x.seq === msg.seq) ? { ...cur, messages: [...cur.messages, msg] } : cur));
@@ -83,6 +94,10 @@ export function ChatPane({ contactId, sessionRef }: { contactId: string; session
         typingTimer.current = setTimeout(() => setHerTyping(false), 4000);
       } else if (m.type === 'left') {
         setLeft(true);
+      } else if (m.type === 'dispatch' && m.dispatch) {
+        // The unit accepted, is on its way, arrived or closed: shown where the escalation is listed.
+        const d = m.dispatch;
+        setT((cur) => (cur ? { ...cur, escalations: cur.escalations.map((x) => (x.dispatch?.id === d.id ? { ...x, dispatch: d } : x)) } : cur));
       }
     };
     return () => ws.close();
@@ -99,11 +114,12 @@ export function ChatPane({ contactId, sessionRef }: { contactId: string; session
     }
   };
 
-  const escalate = async (kind: '133' | 'municipal') => {
+  const escalate = async (kind: '133' | 'municipal', note = '') => {
     setError(null);
     try {
-      const e = await api.post<Escalation>(`${base}/escalations`, { kind });
+      const e = await api.post<Escalation>(`${base}/escalations`, note ? { kind, note } : { kind });
       setProtocol(e);
+      setMunicipalNote(null);
       load();
     } catch (e) {
       setError(errorMessage(e));
@@ -190,11 +206,41 @@ export function ChatPane({ contactId, sessionRef }: { contactId: string; session
           <button class="btn btn-danger" type="button" onClick={() => escalate('133')}>
             Emergencia 133
           </button>
-          <button class="btn btn-secondary" type="button" onClick={() => escalate('municipal')} disabled={!t.comuna}>
-            Unidad municipal
+          <button class="btn btn-secondary" type="button" onClick={() => setMunicipalNote('')} disabled={!t.comuna}>
+            Unidad municipal…
           </button>
         </div>
       </form>
+      {municipalNote !== null && (
+        <div class="chat-transfer" data-testid="municipal-form">
+          <label for={`pane-municipal-${sessionRef}`}>Nota para la unidad municipal (lugar o referencia solo si ella la dio, riesgo)</label>
+          <textarea
+            id={`pane-municipal-${sessionRef}`}
+            rows={2}
+            maxLength={500}
+            value={municipalNote}
+            onInput={(e) => setMunicipalNote(e.currentTarget.value)}
+          />
+          <button class="btn btn-primary" type="button" onClick={() => escalate('municipal', municipalNote.trim())}>
+            Despachar a la unidad de su comuna
+          </button>
+          <button class="btn btn-ghost" type="button" onClick={() => setMunicipalNote(null)}>
+            Cancelar
+          </button>
+        </div>
+      )}
+      {t.escalations.some((x) => x.dispatch) && (
+        <ul class="chat-dispatches" aria-label="Despachos a la unidad municipal" data-testid="chat-dispatches">
+          {t.escalations
+            .filter((x) => x.dispatch)
+            .map((x) => (
+              <li key={x.id}>
+                Despacho n.º {x.dispatch!.id} a {x.dispatch!.unit}: <strong>{x.dispatch!.state_label}</strong>
+                {x.dispatch!.accepted_at ? ` (aceptado ${formatDateTime(new Date(x.dispatch!.accepted_at))})` : ''}
+              </li>
+            ))}
+        </ul>
+      )}
       {operators && (
         <div class="chat-transfer">
           <label for={`pane-transfer-${sessionRef}`}>Transferir a</label>

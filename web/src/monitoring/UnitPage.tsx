@@ -168,6 +168,12 @@ function DispatchCard({ d, now, onUpdated }: { d: Dispatch; now: number; onUpdat
             <dd>{inc.aggressor_name}</dd>
           </div>
         )}
+        {inc?.origin_label && (
+          <div>
+            <dt>Origen</dt>
+            <dd>{inc.origin_label} (sin datos que la identifiquen; lo que se sabe está en las indicaciones)</dd>
+          </div>
+        )}
         {inc?.order_label && (
           <div>
             <dt>Orden</dt>

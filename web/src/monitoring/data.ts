@@ -47,7 +47,7 @@ export interface Dispatch {
   note: string | null;
   escalated: boolean;
   incident?: { type: string; type_label: string; severity: string; lat: number | null; lon: number | null; comuna_id: string | null; order_label: string;
-    victim_name?: string; victim_phone?: string; aggressor_name?: string };
+    victim_name?: string; victim_phone?: string; aggressor_name?: string; origin?: string | null; origin_label?: string | null };
 }
 
 export interface Incident {
