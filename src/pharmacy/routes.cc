@@ -65,6 +65,19 @@ Json count_json(const TerritoryCount& t) {
           {"outreach_missing", t.enrolled > 0 && t.activations == 0}};
 }
 
+// What SernamEG's line sees of a report: the status plus where it came from and its escalation.
+Json followup_json(const Report& r, int64_t now) {
+  Json j = status_json(r, now);
+  j["pharmacy"] = r.pharmacy_name;
+  j["comuna"] = r.comuna_code;
+  j["contact_id"] = r.contact_id;
+  j["escalation"] = r.escalation;
+  j["escalation_label"] = escalation_label(r.escalation);
+  j["escalated_at"] = r.escalated_at ? Json(*r.escalated_at) : Json(nullptr);
+  j["overdue_ms"] = r.state != "contacted" && now > r.due_at ? now - r.due_at : 0;
+  return j;
+}
+
 // What the pharmacist must do at once when she is in danger now.
 const std::vector<std::string> kEmergency = {
     "Llame ahora al 133 (Carabineros) e informe que una mujer pidió ayuda con «Mascarilla 19» y está en peligro.",
@@ -146,14 +159,19 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                 if (!list) return fail(list.error());
                 Json items = Json::array();
                 const int64_t now = now_ms();
-                for (const auto& r : *list) {
-                  Json j = status_json(r, now);
-                  j["pharmacy"] = r.pharmacy_name;
-                  j["comuna"] = r.comuna_code;
-                  j["contact_id"] = r.contact_id;
-                  items.push_back(j);
-                }
+                for (const auto& r : *list) items.push_back(followup_json(r, now));
                 return Response::json({{"items", items}});
+              }});
+
+  router.add({"GET", "/api/v1/pharmacy/escalations", kSupervise,
+              "«Mascarilla 19»: activaciones escaladas por plazo vencido sin cierre (segundo nivel primero), con el tiempo de atraso", tag,
+              [svc](Request& req) -> Result<Response> {
+                auto list = svc->escalated(req);
+                if (!list) return fail(list.error());
+                Json items = Json::array();
+                const int64_t now = now_ms();
+                for (const auto& r : *list) items.push_back(followup_json(r, now));
+                return Response::json({{"items", items}, {"second_level_after_ms", svc->options().second_level_ms}});
               }});
 
   router.add({"POST", "/api/v1/pharmacy/enrolments", kSupervise, "Inscribir una farmacia en «Mascarilla 19»", tag,
