@@ -78,6 +78,13 @@ Json followup_json(const Report& r, int64_t now) {
   return j;
 }
 
+Json followup_list(const std::vector<Report>& list) {
+  Json items = Json::array();
+  const int64_t now = now_ms();
+  for (const auto& r : list) items.push_back(followup_json(r, now));
+  return items;
+}
+
 // What the pharmacist must do at once when she is in danger now.
 const std::vector<std::string> kEmergency = {
     "Llame ahora al 133 (Carabineros) e informe que una mujer pidió ayuda con «Mascarilla 19» y está en peligro.",
@@ -157,10 +164,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
               [svc](Request& req) -> Result<Response> {
                 auto list = svc->followups(req);
                 if (!list) return fail(list.error());
-                Json items = Json::array();
-                const int64_t now = now_ms();
-                for (const auto& r : *list) items.push_back(followup_json(r, now));
-                return Response::json({{"items", items}});
+                return Response::json({{"items", followup_list(*list)}});
               }});
 
   router.add({"GET", "/api/v1/pharmacy/escalations", kSupervise,
@@ -168,10 +172,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
               [svc](Request& req) -> Result<Response> {
                 auto list = svc->escalated(req);
                 if (!list) return fail(list.error());
-                Json items = Json::array();
-                const int64_t now = now_ms();
-                for (const auto& r : *list) items.push_back(followup_json(r, now));
-                return Response::json({{"items", items}, {"second_level_after_ms", svc->options().second_level_ms}});
+                return Response::json({{"items", followup_list(*list)}, {"second_level_after_ms", svc->options().second_level_ms}});
               }});
 
   router.add({"POST", "/api/v1/pharmacy/enrolments", kSupervise, "Inscribir una farmacia en «Mascarilla 19»", tag,
