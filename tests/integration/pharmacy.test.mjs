@@ -294,11 +294,12 @@ describe('Mascarilla 19: a report past its deadline without closure escalates', 
   after(async () => { await esc?.stop(); });
   test('to the supervision once, then to the second level once; closing stops it; audited', async () => {
     const db = await freshDatabase();
-    // Deadlines of seconds and a sweep every second, so the escalation job runs while we watch.
+    // Deadlines of seconds and a sweep every second, so the escalation job runs while we watch; wide
+    // enough that closing a report in time stays in time on a loaded machine.
     esc = await startServer({
       db: db.url,
       extraArgs: ['--demo'],
-      env: { ...ENV, EQ_SWEEP_SECONDS: '1', EQ_PHARMACY_FOLLOWUP_SECONDS: '2', EQ_PHARMACY_URGENT_SECONDS: '1', EQ_PHARMACY_SECOND_LEVEL_SECONDS: '4' },
+      env: { ...ENV, EQ_SWEEP_SECONDS: '1', EQ_PHARMACY_FOLLOWUP_SECONDS: '4', EQ_PHARMACY_URGENT_SECONDS: '1', EQ_PHARMACY_SECOND_LEVEL_SECONDS: '8' },
     });
     const [p, op, sup, adm] = await Promise.all(['pharmacy', 'operator', 'channels_supervisor', 'admin'].map((r) => loginDemo(esc, r)));
     await clearQueue(op);
@@ -317,7 +318,7 @@ describe('Mascarilla 19: a report past its deadline without closure escalates', 
       return Object.fromEntries(r.json.items.map((x) => [x.ref, x]));
     };
     const until = async (what, ok) => {
-      for (let i = 0; i < 100; i++) {
+      for (let i = 0; i < 150; i++) {
         const e = await escalations();
         if (ok(e)) return e;
         await new Promise((res) => setTimeout(res, 200));
