@@ -43,6 +43,7 @@ struct Enrolment {
   std::string chain;  // empty: independent
   std::string comuna_code, comuna_name, region_code, region_name;
   std::string contact;  // the pharmacy's own contact (not hers)
+  std::string address, phone, rut;  // the pharmacy's (phone "+56 …", RUT "12.345.678-5"); optional
   std::optional<int64_t> trained_at;  // staff trained in the protocol
   int64_t enrolled_at = 0;
   bool demo = false;

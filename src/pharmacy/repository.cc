@@ -11,7 +11,7 @@ namespace {
 using ll = long long;
 std::optional<std::string> opt(const std::string& v) { return v.empty() ? std::nullopt : std::optional<std::string>(v); }
 
-const char* kEnrolmentCols = "id, institution_id, name, chain, comuna_code, region_code, contact, trained_at, enrolled_at, demo";
+const char* kEnrolmentCols = "id, institution_id, name, chain, comuna_code, region_code, contact, trained_at, enrolled_at, demo, address, phone, rut";
 Enrolment enrolment_row(const soci::row& r) {
   Enrolment e;
   e.id = store::get_int(r, 0);
@@ -24,6 +24,9 @@ Enrolment enrolment_row(const soci::row& r) {
   e.trained_at = store::get_opt_int(r, 7);
   e.enrolled_at = store::get_int(r, 8);
   e.demo = store::get_bool(r, 9);
+  e.address = store::get_str(r, 10);
+  e.phone = store::get_str(r, 11);
+  e.rut = store::get_str(r, 12);
   return e;
 }
 
@@ -67,8 +70,9 @@ std::vector<Report> report_list(soci::session& s, const std::string& where, std:
 }  // namespace
 
 int64_t insert_enrolment(soci::session& s, const Enrolment& e) {
-  return Query("INSERT INTO pharmacy_enrolments (institution_id, name, chain, comuna_code, region_code, contact, trained_at, enrolled_at, demo) "
-               "VALUES (:inst, :name, :chain, :comuna, :region, :contact, :trained, :enrolled, :demo) RETURNING id")
+  return Query("INSERT INTO pharmacy_enrolments (institution_id, name, chain, comuna_code, region_code, contact, trained_at, enrolled_at, demo, "
+               "address, phone, rut) VALUES (:inst, :name, :chain, :comuna, :region, :contact, :trained, :enrolled, :demo, :address, :phone, :rut) "
+               "RETURNING id")
       .bind_opt("inst", e.institution_id ? std::optional<ll>(*e.institution_id) : std::nullopt)
       .bind("name", e.name)
       .bind_opt("chain", opt(e.chain))
@@ -78,6 +82,9 @@ int64_t insert_enrolment(soci::session& s, const Enrolment& e) {
       .bind_opt("trained", e.trained_at ? std::optional<ll>(*e.trained_at) : std::nullopt)
       .bind("enrolled", static_cast<ll>(e.enrolled_at))
       .bind("demo", static_cast<ll>(e.demo ? 1 : 0))
+      .bind_opt("address", opt(e.address))
+      .bind_opt("phone", opt(e.phone))
+      .bind_opt("rut", opt(e.rut))
       .scalar(s)
       .value_or(0);
 }

@@ -233,6 +233,20 @@ describe('Mascarilla 19: the pharmacy reports, SernamEG follows up', () => {
     assert.equal((await pharmacy.post('/api/v1/pharmacy/enrolments', { name: 'Yo misma', comuna: '13123' })).status, 403);
   });
 
+  test('enrolment: a RUT with a wrong check digit and a phone in a wrong format are refused per field; good ones are kept normalised', async () => {
+    // In Santiago: the demo's seed counts (Antofagasta, Tarapacá, Aysén) stay as they are.
+    const name = `Farmacia Validada ${uniq()}`;
+    assertApiError(assert, await supervisor.post('/api/v1/pharmacy/enrolments', { name, comuna: '13101', rut: '76.123.456-K' }), 422, 'invalid_rut', 'rut');
+    assertApiError(assert, await supervisor.post('/api/v1/pharmacy/enrolments', { name, comuna: '13101', phone: '55 123' }), 422, 'invalid_phone', 'phone');
+    assertApiError(assert, await supervisor.post('/api/v1/pharmacy/enrolments', { name, comuna: '99999', phone: '552123456' }), 422, undefined, 'comuna');
+    const ok = await supervisor.post('/api/v1/pharmacy/enrolments', { name, comuna: '13101', rut: '76123456-0', phone: '2 2212 3456', address: 'Av. Libertador Bernardo O\'Higgins 1234, Santiago' });
+    // 76.123.456's check digit is 0 (módulo 11); the refused attempts wrote nothing (else: 409 here).
+    assert.equal(ok.status, 201, ok.text);
+    assert.equal(ok.json.rut, '76.123.456-0');
+    assert.equal(ok.json.phone, '+56 2 2212 3456');
+    assert.equal(ok.json.address, 'Av. Libertador Bernardo O\'Higgins 1234, Santiago');
+  });
+
   test('enrolment: an unknown comuna, a duplicate and a wrong date are refused', async () => {
     assertApiError(assert, await supervisor.post('/api/v1/pharmacy/enrolments', { name: 'Farmacia X', comuna: '99999' }), 422, undefined, 'comuna');
     assertApiError(assert, await supervisor.post('/api/v1/pharmacy/enrolments', { name: 'Farmacia Y', comuna: '02101', trained_at: '31-02-2020' }), 422, undefined, 'trained_at');

@@ -12,6 +12,11 @@ export interface Enrolment {
   trained_at: number | null;
   enrolled_at: number;
   demo: boolean;
+  address?: string | null;
+  /** "+56 2 2212 3456" */
+  phone?: string | null;
+  /** "76.123.456-0" */
+  rut?: string | null;
 }
 
 export type ReportState = 'waiting' | 'in_contact' | 'contacted';
