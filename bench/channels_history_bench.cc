@@ -17,6 +17,8 @@
 #include "channels/repository.h"
 #include "core/time.h"
 #include "store/migrations.h"
+#include "store/query.h"
+#include "store/row.h"
 
 namespace {
 
@@ -77,15 +79,76 @@ void ChannelsHistoryLoadPostgres(benchmark::State& state) {
 }
 BENCHMARK(ChannelsHistoryLoadPostgres)->Arg(1)->Arg(500)->Iterations(2)->Unit(benchmark::kMillisecond);
 
-void ChannelsHistoryStatistics(benchmark::State& state) {
-  auto db = database(sqlite_url("stats"));
-  eq::audit::Log log(*db);
-  History history(*db, log, {});
-  (void)history.load_demo();
+// One database with the demo history for the statistics benchmarks.
+eq::store::Database& stats_db() {
+  static auto db = [] {
+    auto d = database(sqlite_url("stats"));
+    eq::audit::Log log(*d);
+    (void)History(*d, log, {}).load_demo();
+    return d;
+  }();
+  return *db;
+}
+
+// Same-run baseline: what one request counted before the cache (issue 14.3), the same statements:
+// per month of 2019–2021 one grouped query over the history and the live contacts, then each
+// channel's first contact and its first year's count.
+void ChannelsHistoryStatisticsBaseline(benchmark::State& state) {
+  auto& db = stats_db();
+  for (auto _ : state) {
+    int64_t total = 0;
+    (void)db.transaction<bool>([&](soci::session& s) -> eq::Result<bool> {
+      for (int y = 2019; y <= 2021; ++y)
+        for (int m = 1; m <= 12; ++m) {
+          const auto from = *eq::parse_date_cl((m < 10 ? "01-0" : "01-") + std::to_string(m) + "-" + std::to_string(y), "d");
+          const auto to = m == 12 ? *eq::parse_date_cl("01-01-" + std::to_string(y + 1), "d")
+                                  : *eq::parse_date_cl((m + 1 < 10 ? "01-0" : "01-") + std::to_string(m + 1) + "-" + std::to_string(y), "d");
+          eq::store::Query(
+              "SELECT channel, region, outcome, COUNT(*) FROM channels_history WHERE at >= :f AND at < :t GROUP BY channel, region, outcome "
+              "UNION ALL SELECT channel, COALESCE(SUBSTR(comuna_code, 1, 2), ''), outcome, COUNT(*) FROM channels_contacts "
+              "WHERE created_at >= :f AND created_at < :t AND channel <> 'pharmacy' GROUP BY 1, 2, 3")  // SQLite: a name used twice binds once
+              .bind("f", static_cast<long long>(from))
+              .bind("t", static_cast<long long>(to))
+              .each(s, [&](const soci::row& r) { total += eq::store::get_int(r, 3); });
+        }
+      (void)Repository::first_contacts(s, Repository::Rows::live);
+      for (const auto& [ch, from] : Repository::first_contacts(s, Repository::Rows::history))
+        for (auto rows : {Repository::Rows::history, Repository::Rows::live})
+          total += Repository::count_channel(s, rows, ch, from, from + 365LL * 86'400'000);
+      return true;
+    });
+    benchmark::DoNotOptimize(total);
+  }
+}
+BENCHMARK(ChannelsHistoryStatisticsBaseline)->Iterations(5)->Unit(benchmark::kMillisecond);
+
+// A fresh History per iteration: the first request after a start (one grouped query per span).
+void ChannelsHistoryStatisticsCold(benchmark::State& state) {
+  auto& db = stats_db();
+  eq::audit::Log log(db);
   eq::http::Request req;
   req.principal = eq::http::Principal{};
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto history = std::make_unique<History>(db, log, HistorySources{});
+    (void)history->want_demo();
+    state.ResumeTiming();
+    benchmark::DoNotOptimize(history->statistics(req, 2019, 2021, 2020));
+  }
+}
+BENCHMARK(ChannelsHistoryStatisticsCold)->Iterations(5)->Unit(benchmark::kMillisecond);
+
+// Every later request: the history's counts from the cache, the live contacts counted.
+void ChannelsHistoryStatistics(benchmark::State& state) {
+  auto& db = stats_db();
+  eq::audit::Log log(db);
+  History history(db, log, {});
+  (void)history.want_demo();
+  eq::http::Request req;
+  req.principal = eq::http::Principal{};
+  (void)history.statistics(req, 2019, 2021, 2020);
   for (auto _ : state) benchmark::DoNotOptimize(history.statistics(req, 2019, 2021, 2020));
 }
-BENCHMARK(ChannelsHistoryStatistics)->Iterations(3)->Unit(benchmark::kMillisecond);
+BENCHMARK(ChannelsHistoryStatistics)->Iterations(20)->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -185,6 +185,8 @@ const std::vector<ActionLabel>& action_labels() {
       {"pharmacy.followups", "Consulta de las activaciones «Mascarilla 19» por contactar", "Mascarilla 19"},
       {"pharmacy.overview", "Consulta de farmacias inscritas y activaciones por territorio", "Mascarilla 19"},
       {"pharmacy.demo", "Carga de datos de demostración de «Mascarilla 19»", "Mascarilla 19"},
+      {"pharmacy.escalate", "Escalamiento de una activación «Mascarilla 19» con el plazo de contacto vencido", "Mascarilla 19"},
+      {"pharmacy.escalated", "Consulta de las activaciones «Mascarilla 19» escaladas", "Mascarilla 19"},
       {"directoras.profile_create", "Inscripción en el Registro de Directoras", "Registro de Directoras"},
       {"directoras.profile_update", "Actualización de un perfil del Registro de Directoras", "Registro de Directoras"},
       {"directoras.search", "Búsqueda en el Registro de Directoras", "Registro de Directoras"},

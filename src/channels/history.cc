@@ -11,7 +11,10 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <random>
+#include <tuple>
+#include <utility>
 
 #include "channels/module.h"
 #include "channels/repository.h"
@@ -270,7 +273,24 @@ std::vector<HistoryRow> generate_history() {
 
 // ------------------------------------------------------------------ the service
 
-History::History(store::Database& db, audit::Log& audit, HistorySources sources) : db_(db), audit_(audit), sources_(std::move(sources)) {}
+struct History::Cache {
+  std::mutex mu;
+  std::pair<int64_t, int64_t> version{-1, -1};
+  // (from_year, to_year) → the history's counts per month of those years.
+  std::map<std::pair<int, int>, std::vector<std::vector<Repository::Count>>> months;
+  std::optional<std::map<std::string, int64_t>> first;
+  // (channel, from, to) → the history's contacts of that channel in [from, to).
+  std::map<std::tuple<std::string, int64_t, int64_t>, int64_t> channel_counts;
+  void reset(std::pair<int64_t, int64_t> v) {
+    version = v;
+    months.clear();
+    first.reset();
+    channel_counts.clear();
+  }
+};
+
+History::History(store::Database& db, audit::Log& audit, HistorySources sources)
+    : db_(db), audit_(audit), sources_(std::move(sources)), cache_(std::make_shared<Cache>()) {}
 
 std::string History::status() const {
   std::lock_guard lock(status_mu_);
@@ -376,27 +396,50 @@ Result<json> History::compute(int from_year, int to_year, int year) {
   std::map<std::string, std::map<std::string, int64_t>> regions, outcomes_of;  // code → channel → n (focus year)
   std::map<std::string, int64_t> first;
   std::map<std::string, int64_t> first_year_count;
+  std::vector<int64_t> bounds;  // every month's start, and the end of the last one
+  for (int y = from_year; y <= to_year; ++y)
+    for (int m = 1; m <= 12; ++m) bounds.push_back(local_midnight(1, m, y));
+  bounds.push_back(local_midnight(1, 1, to_year + 1));
+  using Rows = Repository::Rows;
   auto counted = store::with_session<bool>(db_, [&](soci::session& s) -> Result<bool> {
+    // One request counts at a time: a second one waits for the first's counts instead of
+    // counting the same 240.000 rows beside it.
+    std::lock_guard lock(cache_->mu);
+    auto& cache = *cache_;
+    if (const auto v = Repository::history_version(s); v != cache.version || cache.months.size() > 16) cache.reset(v);
+    auto hist = cache.months.find({from_year, to_year});
+    if (hist == cache.months.end()) hist = cache.months.emplace(std::pair{from_year, to_year}, Repository::bucket_counts(s, Rows::history, bounds)).first;
+    const auto live = Repository::bucket_counts(s, Rows::live, bounds);
+    size_t i = 0;
     for (int y = from_year; y <= to_year; ++y)
-      for (int m = 1; m <= 12; ++m) {
+      for (int m = 1; m <= 12; ++m, ++i) {
         Month mo{y, m, {}};
-        const int64_t from = local_midnight(1, m, y), to = m == 12 ? local_midnight(1, 1, y + 1) : local_midnight(1, m + 1, y);
-        for (const auto& c : Repository::counts(s, from, to)) {
-          mo.by_channel[c.channel] += c.n;
-          if (y == year) {
-            regions[c.region][c.channel] += c.n;
-            outcomes_of[c.outcome][c.channel] += c.n;
+        for (const std::vector<Repository::Count>* part : {&std::as_const(hist->second[i]), &live[i]})
+          for (const auto& c : *part) {
+            mo.by_channel[c.channel] += c.n;
+            if (y == year) {
+              regions[c.region][c.channel] += c.n;
+              outcomes_of[c.outcome][c.channel] += c.n;
+            }
           }
-        }
         months.push_back(std::move(mo));
       }
-    first = Repository::first_contacts(s);
+    if (!cache.first) cache.first = Repository::first_contacts(s, Rows::history);
+    first = *cache.first;
+    for (const auto& [ch, at] : Repository::first_contacts(s, Rows::live))
+      if (!first.count(ch) || at < first[ch]) first[ch] = at;
     for (const auto& [ch, at] : first) {
       const auto d = format_date_cl(at);
       const int64_t start = parse_date_cl(d, "date").value_or(at);
       const int64_t end = local_midnight(std::stoi(d.substr(0, 2)), std::stoi(d.substr(3, 2)), std::stoi(d.substr(6, 4)) + 1);
-      first_year_count[ch] = Repository::count_channel(s, ch, start, end);
+      auto n = cache.channel_counts.find({ch, start, end});
+      if (n == cache.channel_counts.end())
+        n = cache.channel_counts.emplace(std::tuple{ch, start, end}, Repository::count_channel(s, Rows::history, ch, start, end)).first;
+      first_year_count[ch] = n->second + Repository::count_channel(s, Rows::live, ch, start, end);
     }
+    // Written while we counted (the demo's history being loaded by another instance): count again
+    // next time rather than keep a partial count.
+    if (Repository::history_version(s) != cache.version) cache.reset({-1, -1});
     return true;
   });
   if (!counted) return fail(counted.error());

@@ -57,23 +57,31 @@ class Repository {
   std::vector<Contact> created_between(soci::session& s, int64_t from, int64_t to) const;
   bool any_with_ref_prefix(soci::session& s, const std::string& prefix) const;
 
-  // The demo history (history.h): present at all, written in multi-row batches, and the counts
-  // of [from, to) by channel, region and outcome over it and the live contacts together (the
-  // pharmacy channel excepted: its requests are counted by the pharmacy module).
+  // The demo history (history.h): present at all, written in multi-row batches, and the counts by
+  // channel, region and outcome, over the history OR the live contacts (the pharmacy channel
+  // excepted: its requests are counted by the pharmacy module). The statistics cache what they
+  // count over the history (it changes only when the demo writes it) and count the live contacts
+  // every time.
   struct Count {
     std::string channel, region, outcome;
     int64_t n = 0;
   };
+  enum class Rows { history, live };
   // Complete: a row at or after `complete_from` (the start of the history's last month, which is
   // written last, in one transaction). Any: a row at all (a partial history left by a crash).
   static bool history_present(soci::session& s, int64_t complete_from);
   static bool history_any(soci::session& s);
   static void clear_history(soci::session& s);
   static void insert_history(soci::session& s, const std::vector<HistoryRow>& rows, size_t batch);
-  static std::vector<Count> counts(soci::session& s, int64_t from, int64_t to);
-  // The first contact of each channel (history and live), for its "first year".
-  static std::map<std::string, int64_t> first_contacts(soci::session& s);
-  static int64_t count_channel(soci::session& s, const std::string& channel, int64_t from, int64_t to);
+  // The history's version: its lowest and highest id (both read from the primary key's index). It
+  // is only ever emptied and rewritten as a whole, so any change moves one of them.
+  static std::pair<int64_t, int64_t> history_version(soci::session& s);
+  // Counts per bucket [bounds[i], bounds[i+1]): the live contacts in one grouped query, the history
+  // one range query per bucket (see repository.cc).
+  static std::vector<std::vector<Count>> bucket_counts(soci::session& s, Rows rows, const std::vector<int64_t>& bounds);
+  // The first contact of each channel, for its "first year".
+  static std::map<std::string, int64_t> first_contacts(soci::session& s, Rows rows);
+  static int64_t count_channel(soci::session& s, Rows rows, const std::string& channel, int64_t from, int64_t to);
 
  private:
   Contact read(const soci::row& r) const;

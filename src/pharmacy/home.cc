@@ -1,5 +1,7 @@
 // «Mascarilla 19» on the home page: the pharmacy's form (its role promises it), and for SernamEG's
 // line the activations still waiting for a call, overdue ones first.
+#include <algorithm>
+
 #include "core/time.h"
 #include "pharmacy/access.h"
 
@@ -33,6 +35,27 @@ Result<std::vector<http::Json>> home_items(Service& svc, const http::Request& re
                      {"value", static_cast<int64_t>(open->size())},
                      {"link", "/farmacia/seguimiento"},
                      {"severity", overdue ? "critical" : "warning"}});
+  }
+  if (p.can(kSupervise)) {
+    // Escalations: reports past their deadline without closure, the supervision's to resolve.
+    auto esc = svc.escalated(req);
+    if (!esc) return fail(esc.error());
+    if (!esc->empty()) {
+      const int64_t now = now_ms();
+      int64_t second = 0, oldest_due = now;
+      for (const auto& r : *esc) {
+        second += r.escalation >= 2 ? 1 : 0;
+        oldest_due = std::min(oldest_due, r.due_at);
+      }
+      std::string detail = "Sin cierre pasado el plazo de contacto; la más atrasada, vencida hace " + duration_text(now - oldest_due) + ".";
+      if (second) detail += " " + std::to_string(second) + (second == 1 ? " ya está" : " ya están") + " en el segundo nivel.";
+      out.push_back({{"kind", "task"},
+                     {"title", "Activaciones «Mascarilla 19» escaladas"},
+                     {"detail", detail},
+                     {"value", static_cast<int64_t>(esc->size())},
+                     {"link", "/farmacia/seguimiento"},
+                     {"severity", "critical"}});
+    }
   }
   return out;
 }

@@ -20,6 +20,13 @@ std::vector<store::Migration> migrations() {
        "CREATE INDEX pharmacy_reports_enrolment ON pharmacy_reports(enrolment_id, at)",
        "CREATE INDEX pharmacy_reports_state ON pharmacy_reports(state, due_at)",
        "CREATE INDEX pharmacy_reports_at ON pharmacy_reports(at)"}));
+  out.push_back(store::sql_migration("pharmacy", 2, "escalation of overdue activation reports",
+                                     {"ALTER TABLE pharmacy_reports ADD COLUMN escalation INTEGER NOT NULL DEFAULT 0",
+                                      "ALTER TABLE pharmacy_reports ADD COLUMN escalated_at {{bigint}}",
+                                      "CREATE INDEX pharmacy_reports_escalation ON pharmacy_reports(escalation, state)"}));
+  out.push_back(store::sql_migration("pharmacy", 3, "enrolled pharmacies' address, phone and RUT",
+                                     {"ALTER TABLE pharmacy_enrolments ADD COLUMN address TEXT", "ALTER TABLE pharmacy_enrolments ADD COLUMN phone TEXT",
+                                      "ALTER TABLE pharmacy_enrolments ADD COLUMN rut TEXT"}));
   return out;
 }
 

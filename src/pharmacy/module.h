@@ -31,6 +31,9 @@ namespace eq::pharmacy {
 struct Options {
   int64_t followup_ms = 24LL * 3600 * 1000;      // SernamEG contacts her within this…
   int64_t urgent_followup_ms = 15LL * 60 * 1000;  // …or this when she is in danger now
+  // Past its deadline without closure a report escalates to the 1455's supervision (level 1), and
+  // after this much longer still open, to the second level (level 2).
+  int64_t second_level_ms = 2LL * 3600 * 1000;
 };
 
 struct Enrolment {
@@ -40,6 +43,7 @@ struct Enrolment {
   std::string chain;  // empty: independent
   std::string comuna_code, comuna_name, region_code, region_name;
   std::string contact;  // the pharmacy's own contact (not hers)
+  std::string address, phone, rut;  // the pharmacy's (phone "+56 …", RUT "12.345.678-5"); optional
   std::optional<int64_t> trained_at;  // staff trained in the protocol
   int64_t enrolled_at = 0;
   bool demo = false;
@@ -67,6 +71,8 @@ struct Report {
   int64_t at = 0, due_at = 0;
   std::optional<int64_t> contacted_at;
   bool demo = false;
+  int escalation = 0;  // 0 none, 1 to the supervision, 2 the second level
+  std::optional<int64_t> escalated_at;
 };
 
 // Enrolment and activations by territory (SernamEG's view).
@@ -107,6 +113,12 @@ class Service {
   void queue_changed(const std::string& ref, const channels::Holder& holder);
   // Reports the queue refused (outside opening hours, a failure): put in it again.
   Result<int64_t> retry_intake();
+  // Reports past their deadline without closure: escalated one level each (once per level),
+  // audited. Returns how many moved. The escalation job calls it at every sweep.
+  Result<int64_t> escalate(int64_t now);
+  // Open reports escalated at least once (the supervision's home item and list).
+  Result<std::vector<Report>> escalated(const http::Request& req);
+  const Options& options() const { return options_; }
 
   Result<void> load_demo(const kernel::FindDemoAccount& find);
 
@@ -123,6 +135,10 @@ class Service {
 
 // Spanish label of a report's status, as the pharmacy sees it.
 std::string state_label(const std::string& state);
+// Spanish label of an escalation level ("" for none).
+std::string escalation_label(int level);
+// A duration as an official reads it: "45 min", "2 h 05 min", "3 d 4 h".
+std::string duration_text(int64_t ms);
 
 std::vector<store::Migration> migrations();
 store::EncryptedFields encrypted_fields();

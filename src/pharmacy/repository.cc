@@ -11,7 +11,7 @@ namespace {
 using ll = long long;
 std::optional<std::string> opt(const std::string& v) { return v.empty() ? std::nullopt : std::optional<std::string>(v); }
 
-const char* kEnrolmentCols = "id, institution_id, name, chain, comuna_code, region_code, contact, trained_at, enrolled_at, demo";
+const char* kEnrolmentCols = "id, institution_id, name, chain, comuna_code, region_code, contact, trained_at, enrolled_at, demo, address, phone, rut";
 Enrolment enrolment_row(const soci::row& r) {
   Enrolment e;
   e.id = store::get_int(r, 0);
@@ -24,12 +24,15 @@ Enrolment enrolment_row(const soci::row& r) {
   e.trained_at = store::get_opt_int(r, 7);
   e.enrolled_at = store::get_int(r, 8);
   e.demo = store::get_bool(r, 9);
+  e.address = store::get_str(r, 10);
+  e.phone = store::get_str(r, 11);
+  e.rut = store::get_str(r, 12);
   return e;
 }
 
 const char* kReportCols =
     "r.id, r.ref, r.enrolment_id, e.institution_id, e.name, r.comuna_code, r.region_code, r.in_danger, r.state, r.contact_id, r.at, "
-    "r.due_at, r.contacted_at, r.demo, r.alias, r.phone, r.safe_contact, r.asked_for";
+    "r.due_at, r.contacted_at, r.demo, r.alias, r.phone, r.safe_contact, r.asked_for, r.escalation, r.escalated_at";
 StoredReport report_row(const soci::row& r) {
   StoredReport o;
   o.id = store::get_int(r, 0);
@@ -50,6 +53,8 @@ StoredReport report_row(const soci::row& r) {
   o.phone = store::get_str(r, 15);
   o.safe_contact = store::get_str(r, 16);
   o.asked_for = store::get_str(r, 17);
+  o.escalation = static_cast<int>(store::get_int(r, 18));
+  o.escalated_at = store::get_opt_int(r, 19);
   return o;
 }
 
@@ -65,8 +70,9 @@ std::vector<Report> report_list(soci::session& s, const std::string& where, std:
 }  // namespace
 
 int64_t insert_enrolment(soci::session& s, const Enrolment& e) {
-  return Query("INSERT INTO pharmacy_enrolments (institution_id, name, chain, comuna_code, region_code, contact, trained_at, enrolled_at, demo) "
-               "VALUES (:inst, :name, :chain, :comuna, :region, :contact, :trained, :enrolled, :demo) RETURNING id")
+  return Query("INSERT INTO pharmacy_enrolments (institution_id, name, chain, comuna_code, region_code, contact, trained_at, enrolled_at, demo, "
+               "address, phone, rut) VALUES (:inst, :name, :chain, :comuna, :region, :contact, :trained, :enrolled, :demo, :address, :phone, :rut) "
+               "RETURNING id")
       .bind_opt("inst", e.institution_id ? std::optional<ll>(*e.institution_id) : std::nullopt)
       .bind("name", e.name)
       .bind_opt("chain", opt(e.chain))
@@ -76,6 +82,9 @@ int64_t insert_enrolment(soci::session& s, const Enrolment& e) {
       .bind_opt("trained", e.trained_at ? std::optional<ll>(*e.trained_at) : std::nullopt)
       .bind("enrolled", static_cast<ll>(e.enrolled_at))
       .bind("demo", static_cast<ll>(e.demo ? 1 : 0))
+      .bind_opt("address", opt(e.address))
+      .bind_opt("phone", opt(e.phone))
+      .bind_opt("rut", opt(e.rut))
       .scalar(s)
       .value_or(0);
 }
@@ -183,6 +192,31 @@ Activations activations(soci::session& s, int64_t from, int64_t to) {
         if (store::get_str(r, 2) == "contacted") ++a.contacted;
       });
   return a;
+}
+
+std::vector<Report> due_for_escalation(soci::session& s, int64_t now, int64_t second_after, int limit) {
+  std::vector<Report> out;
+  Query(std::string("SELECT ") + kReportCols +
+        " FROM pharmacy_reports r JOIN pharmacy_enrolments e ON e.id = r.enrolment_id WHERE r.state <> 'contacted' AND r.demo = 0 AND "
+        "((r.escalation = 0 AND r.due_at < :now) OR (r.escalation = 1 AND r.escalated_at < :second)) ORDER BY r.due_at, r.id LIMIT :lim")
+      .bind("now", static_cast<ll>(now))
+      .bind("second", static_cast<ll>(now - second_after))
+      .bind("lim", static_cast<ll>(limit))
+      .each(s, [&](const soci::row& r) { out.push_back(report_row(r)); });
+  return out;
+}
+
+bool escalate(soci::session& s, int64_t id, int from, int64_t at) {
+  return Query("UPDATE pharmacy_reports SET escalation = :to, escalated_at = :at WHERE id = :id AND escalation = :from AND state <> 'contacted'")
+             .bind("to", static_cast<ll>(from + 1))
+             .bind("at", static_cast<ll>(at))
+             .bind("id", static_cast<ll>(id))
+             .bind("from", static_cast<ll>(from))
+             .exec(s) > 0;
+}
+
+std::vector<Report> escalated_reports(soci::session& s, int limit) {
+  return report_list(s, "r.state <> 'contacted' AND r.demo = 0 AND r.escalation > 0", std::nullopt, limit, "r.escalation DESC, r.due_at, r.id");
 }
 
 int64_t count_demo_reports(soci::session& s) { return Query("SELECT COUNT(*) FROM pharmacy_reports WHERE demo = 1").scalar(s).value_or(0); }

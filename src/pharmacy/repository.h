@@ -33,5 +33,12 @@ struct Activations {
 };
 Activations activations(soci::session& s, int64_t from, int64_t to);
 int64_t count_demo_reports(soci::session& s);
+// Open reports (not contacted, not demo) due for their next escalation at `now`: level 0 past
+// due_at, level 1 escalated more than `second_after` ago.
+std::vector<Report> due_for_escalation(soci::session& s, int64_t now, int64_t second_after, int limit);
+// Moves a report from level `from` to from + 1, only if it is still open at that level (so a
+// report escalates once per level, whichever instance's job gets there first).
+bool escalate(soci::session& s, int64_t id, int from, int64_t at);
+std::vector<Report> escalated_reports(soci::session& s, int limit);
 
 }  // namespace eq::pharmacy::repo

@@ -2,6 +2,7 @@
 // follow-up list, enrolment and the territory overview. Parsing and answers only.
 #include <regex>
 
+#include "core/rut.h"
 #include "core/time.h"
 #include "http/body.h"
 #include "http/fields.h"
@@ -17,17 +18,17 @@ using http::Response;
 
 // A Chilean number: 9 digits (mobile 9XXXXXXXX, fixed 2–8 plus area code), with or without +56,
 // spaces, dashes, dots or parentheses. Answered as "+56 9 1234 5678".
-Result<std::string> chilean_phone(const std::string& raw) {
+Result<std::string> chilean_phone(const std::string& raw, const std::string& field = "phone") {
   std::string d;
   for (char c : raw) {
     if (c >= '0' && c <= '9') d += c;
     else if (c != ' ' && c != '-' && c != '.' && c != '(' && c != ')' && !(c == '+' && d.empty()))
-      return fail(Error::invalid("phone", "El teléfono solo puede tener números (por ejemplo +56 9 1234 5678).", "invalid_phone"));
+      return fail(Error::invalid(field, "El teléfono solo puede tener números (por ejemplo +56 9 1234 5678).", "invalid_phone"));
   }
   if (d.size() == 11 && d.rfind("56", 0) == 0) d = d.substr(2);
   static const std::regex kNine("[2-9][0-9]{8}");
   if (!std::regex_match(d, kNine))
-    return fail(Error::invalid("phone", "El teléfono debe tener 9 dígitos, con o sin +56 (por ejemplo +56 9 1234 5678).", "invalid_phone"));
+    return fail(Error::invalid(field, "El teléfono debe tener 9 dígitos, con o sin +56 (por ejemplo +56 9 1234 5678).", "invalid_phone"));
   return "+56 " + d.substr(0, 1) + " " + d.substr(1, 4) + " " + d.substr(5);
 }
 
@@ -40,6 +41,9 @@ Json enrolment_json(const Enrolment& e) {
           {"region", e.region_code},
           {"region_name", e.region_name},
           {"trained_at", e.trained_at ? Json(*e.trained_at) : Json(nullptr)},
+          {"address", e.address.empty() ? Json(nullptr) : Json(e.address)},
+          {"phone", e.phone.empty() ? Json(nullptr) : Json(e.phone)},
+          {"rut", e.rut.empty() ? Json(nullptr) : Json(e.rut)},
           {"enrolled_at", e.enrolled_at},
           {"demo", e.demo}};
 }
@@ -63,6 +67,26 @@ Json count_json(const TerritoryCount& t) {
           {"independent", t.independent}, {"trained", t.trained}, {"activations", t.activations},
           // Pharmacies enrolled but nobody said the word: the scheme is not known there.
           {"outreach_missing", t.enrolled > 0 && t.activations == 0}};
+}
+
+// What SernamEG's line sees of a report: the status plus where it came from and its escalation.
+Json followup_json(const Report& r, int64_t now) {
+  Json j = status_json(r, now);
+  j["pharmacy"] = r.pharmacy_name;
+  j["comuna"] = r.comuna_code;
+  j["contact_id"] = r.contact_id;
+  j["escalation"] = r.escalation;
+  j["escalation_label"] = escalation_label(r.escalation);
+  j["escalated_at"] = r.escalated_at ? Json(*r.escalated_at) : Json(nullptr);
+  j["overdue_ms"] = r.state != "contacted" && now > r.due_at ? now - r.due_at : 0;
+  return j;
+}
+
+Json followup_list(const std::vector<Report>& list) {
+  Json items = Json::array();
+  const int64_t now = now_ms();
+  for (const auto& r : list) items.push_back(followup_json(r, now));
+  return items;
 }
 
 // What the pharmacist must do at once when she is in danger now.
@@ -144,16 +168,15 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
               [svc](Request& req) -> Result<Response> {
                 auto list = svc->followups(req);
                 if (!list) return fail(list.error());
-                Json items = Json::array();
-                const int64_t now = now_ms();
-                for (const auto& r : *list) {
-                  Json j = status_json(r, now);
-                  j["pharmacy"] = r.pharmacy_name;
-                  j["comuna"] = r.comuna_code;
-                  j["contact_id"] = r.contact_id;
-                  items.push_back(j);
-                }
-                return Response::json({{"items", items}});
+                return Response::json({{"items", followup_list(*list)}});
+              }});
+
+  router.add({"GET", "/api/v1/pharmacy/escalations", kSupervise,
+              "«Mascarilla 19»: activaciones escaladas por plazo vencido sin cierre (segundo nivel primero), con el tiempo de atraso", tag,
+              [svc](Request& req) -> Result<Response> {
+                auto list = svc->escalated(req);
+                if (!list) return fail(list.error());
+                return Response::json({{"items", followup_list(*list)}, {"second_level_after_ms", svc->options().second_level_ms}});
               }});
 
   router.add({"POST", "/api/v1/pharmacy/enrolments", kSupervise, "Inscribir una farmacia en «Mascarilla 19»", tag,
@@ -168,13 +191,30 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                 auto comuna = f.text("comuna", {.required = true, .max_chars = 10});
                 auto contact = f.text("contact", {.max_chars = 200});
                 auto trained = f.text("trained_at", {.max_chars = 10});
+                auto address = f.text("address", {.max_chars = 200});
+                auto phone = f.text("phone", {.max_chars = 30});
+                auto rut = f.text("rut", {.max_chars = 14});
                 if (!inst) return fail(inst.error());
                 if (!name) return fail(name.error());
                 if (!chain) return fail(chain.error());
                 if (!comuna) return fail(comuna.error());
                 if (!contact) return fail(contact.error());
                 if (!trained) return fail(trained.error());
+                if (!address) return fail(address.error());
+                if (!phone) return fail(phone.error());
+                if (!rut) return fail(rut.error());
                 if (auto ok = f.no_unknown(); !ok) return fail(ok.error());
+                if (!phone->empty()) {
+                  auto p = chilean_phone(*phone);
+                  if (!p) return fail(p.error());
+                  e.phone = *p;
+                }
+                if (!rut->empty()) {
+                  auto r = parse_rut(*rut, "rut");
+                  if (!r) return fail(r.error());
+                  e.rut = format_rut(*r);
+                }
+                e.address = *address;
                 if (!trained->empty()) {
                   auto t = parse_date_cl(*trained, "trained_at");
                   if (!t) return fail(t.error());
@@ -194,7 +234,10 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                {"chain", http::Field::Type::string, false, 60},
                {"comuna", http::Field::Type::string, true, 10},
                {"contact", http::Field::Type::string, false, 200},
-               {"trained_at", http::Field::Type::string, false, 10}}});
+               {"trained_at", http::Field::Type::string, false, 10},
+               {"address", http::Field::Type::string, false, 200},
+               {"phone", http::Field::Type::string, false, 30},
+               {"rut", http::Field::Type::string, false, 14}}});
 
   router.add({"GET", "/api/v1/pharmacy/overview", kSupervise,
               "«Mascarilla 19»: farmacias inscritas y activaciones por región y comuna en un año, con las cifras de la Cuenta Pública", tag,

@@ -1,6 +1,8 @@
 // The «Mascarilla 19» workflow. A report is committed (with its audit entry) before it goes to the
 // queue; if the queue refuses it (outside opening hours, a failure) the report stays "waiting"
 // without a contact and the intake job puts it in again, so no activation is lost.
+#include <algorithm>
+#include <cstdio>
 #include <regex>
 #include <set>
 
@@ -57,6 +59,22 @@ std::string state_label(const std::string& state) {
   if (state == "in_contact") return "SernamEG la está atendiendo";
   if (state == "contacted") return "Contactada por SernamEG";
   return state;
+}
+
+std::string escalation_label(int level) {
+  if (level == 1) return "Escalada a supervisión 1455";
+  if (level >= 2) return "Escalada al segundo nivel (coordinación nacional)";
+  return "";
+}
+
+std::string duration_text(int64_t ms) {
+  const int64_t min = std::max<int64_t>(0, ms) / 60'000;
+  const int64_t d = min / 1440, h = (min % 1440) / 60, m = min % 60;
+  char b[48];
+  if (d > 0) std::snprintf(b, sizeof b, "%lld d %lld h", static_cast<long long>(d), static_cast<long long>(h));
+  else if (h > 0) std::snprintf(b, sizeof b, "%lld h %02lld min", static_cast<long long>(h), static_cast<long long>(m));
+  else std::snprintf(b, sizeof b, "%lld min", static_cast<long long>(m));
+  return b;
 }
 
 Service::Service(store::Database& db, const crypto::Keys& keys, audit::Log& audit, channels::Intake& intake,
@@ -171,6 +189,48 @@ Result<int64_t> Service::retry_intake() {
       spdlog::warn("pharmacy: report {} still not in the queue: {}", r.ref, c.error().message);
   }
   return n;
+}
+
+Result<int64_t> Service::escalate(int64_t now) {
+  // Look without a transaction first (see retry_intake): the job almost always finds nothing.
+  std::vector<Report> due;
+  {
+    auto lease = db_.lease();
+    if (!lease) return fail(lease.error());
+    try {
+      due = repo::due_for_escalation(**lease, now, options_.second_level_ms, 100);
+    } catch (const std::exception& e) {
+      return fail(store::database_error(e));
+    }
+  }
+  int64_t n = 0;
+  for (const auto& r : due) {
+    auto moved = db_.transaction<bool>([&](soci::session& s) -> Result<bool> {
+      // Once per level: another instance's job (or an operator's closing) may have got there first.
+      if (!repo::escalate(s, r.id, r.escalation, now)) return false;
+      audit::Entry e;
+      e.action = "pharmacy.escalate";
+      e.object = "pharmacy_report:" + r.ref;
+      e.outcome = "ok";
+      e.detail = "nivel " + std::to_string(r.escalation + 1) + ", plazo vencido hace " + duration_text(now - r.due_at) +
+                 (r.in_danger ? ", en peligro ahora" : "");
+      audit_.append(s, e);
+      return true;
+    });
+    if (!moved) return fail(moved.error());
+    if (*moved) {
+      ++n;
+      spdlog::warn("pharmacy: report {} escalated to level {} ({} overdue)", r.ref, r.escalation + 1, duration_text(now - r.due_at));
+    }
+  }
+  return n;
+}
+
+Result<std::vector<Report>> Service::escalated(const http::Request& req) {
+  return db_.transaction<std::vector<Report>>([&](soci::session& s) -> Result<std::vector<Report>> {
+    audit_.append(s, entry(req, "pharmacy.escalated", ""));
+    return repo::escalated_reports(s, 500);
+  });
 }
 
 Result<std::vector<Report>> Service::own_reports(const http::Request& req) {

@@ -166,6 +166,44 @@ TEST_P(ChannelsHistory, LiveContactsAreCountedWithTheHistory) {
   EXPECT_EQ(outcomes, (std::set<std::string>{"orientacion", "abandonada"}));
 }
 
+TEST_P(ChannelsHistory, CachedHistoryCountsFollowTheHistoryAndTheLiveContacts) {
+  const int64_t at = *parse_date_cl("15-03-2020", "d") + 12 * 3'600'000LL;
+  auto insert = [&](const std::string& sql) {
+    auto lease = db_->lease();
+    store::Query(sql).bind("a", static_cast<long long>(at)).exec(**lease);
+  };
+  auto march = [&](const nlohmann::json& s, const std::string& ch) -> int64_t {
+    for (const auto& m : s["months"])
+      if (m["month"] == "2020-03") return m["counts"][ch].get<int64_t>();
+    return -1;
+  };
+  insert("INSERT INTO channels_history (at, channel, region, outcome) VALUES (:a, 'phone', '13', 'orientacion')");
+  auto first = history_->statistics(req_, 2020, 2020, 2020);
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(march(*first, "phone"), 1);
+  // A second request with nothing changed: the same numbers (from the cache).
+  auto same = history_->statistics(req_, 2020, 2020, 2020);
+  ASSERT_TRUE(same);
+  EXPECT_EQ((*same)["months"], (*first)["months"]);
+  EXPECT_EQ((*same)["first_years"], (*first)["first_years"]);
+  // The history changed: its new version is counted, not the cached one.
+  insert("INSERT INTO channels_history (at, channel, region, outcome) VALUES (:a, 'phone', '13', 'derivacion')");
+  auto more = history_->statistics(req_, 2020, 2020, 2020);
+  ASSERT_TRUE(more);
+  EXPECT_EQ(march(*more, "phone"), 2);
+  // A live contact is counted at once (live contacts are never cached).
+  insert("INSERT INTO channels_contacts (channel, external_ref, state, urgent, priority, created_at) VALUES ('chat', 'x-9', 'closed', 0, 0, :a)");
+  auto live = history_->statistics(req_, 2020, 2020, 2020);
+  ASSERT_TRUE(live);
+  EXPECT_EQ(march(*live, "phone"), 2);
+  EXPECT_EQ(march(*live, "chat"), 1);
+  // Another span of years is counted for itself.
+  auto two = history_->statistics(req_, 2019, 2020, 2020);
+  ASSERT_TRUE(two);
+  EXPECT_EQ(march(*two, "phone"), 2);
+  EXPECT_EQ((*two)["months"].size(), 24u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ChannelsHistory, ::testing::ValuesIn(eq::testing::backends()));
 
 }  // namespace

@@ -39,24 +39,24 @@ async function ownReports(client = pharmacy) {
 
 // The queue's contact of report `ref`: SernamEG's follow-up list names it (contact_id), the queue
 // shows it (the queue's own view never shows a pharmacy report's reference).
-async function queueContact(ref) {
-  const f = await operator.get('/api/v1/pharmacy/followups');
+async function queueContact(ref, op = operator) {
+  const f = await op.get('/api/v1/pharmacy/followups');
   assert.equal(f.status, 200, f.text);
   const item = f.json.items.find((x) => x.ref === ref);
   if (!item) return undefined;
-  const q = await operator.get('/api/v1/channels/queue');
+  const q = await op.get('/api/v1/channels/queue');
   assert.equal(q.status, 200, q.text);
   return [...q.json.mine, ...q.json.queue].find((c) => c.channel === 'pharmacy' && String(c.id) === String(item.contact_id));
 }
 
-async function takeAndClose(ref) {
-  const c = await queueContact(ref);
+async function takeAndClose(ref, op = operator) {
+  const c = await queueContact(ref, op);
   assert.ok(c, `report ${ref} in the queue`);
-  const t = await operator.post(`/api/v1/channels/contacts/${c.id}/take`, {});
+  const t = await op.post(`/api/v1/channels/contacts/${c.id}/take`, {});
   assert.equal(t.status, 200, t.text);
-  const read = await operator.get(`/api/v1/channels/contacts/${c.id}`);
+  const read = await op.get(`/api/v1/channels/contacts/${c.id}`);
   assert.equal(read.status, 200, read.text);
-  const closed = await operator.post(`/api/v1/channels/contacts/${c.id}/close`, { outcome: 'prueba' });
+  const closed = await op.post(`/api/v1/channels/contacts/${c.id}/close`, { outcome: 'prueba' });
   assert.equal(closed.status, 200, closed.text);
   return read.json;
 }
@@ -66,21 +66,25 @@ async function pharmacyContacts() {
   return [...q.mine, ...q.queue].filter((c) => c.channel === 'pharmacy').length;
 }
 
+// The demo's contacts (one may already be the operator's): closed, so her seats are free for ours.
+async function clearQueue(op) {
+  assert.equal((await op.post('/api/v1/channels/me/presence', { presence: 'pausa' })).status, 200);
+  for (let i = 0; i < 20; i++) {
+    const q = (await op.get('/api/v1/channels/queue')).json;
+    const open = [...q.mine, ...q.queue].filter((c) => c.state !== 'closed');
+    if (!open.length) break;
+    for (const c of open) {
+      if (c.state !== 'active') await op.post(`/api/v1/channels/contacts/${c.id}/take`, {});
+      await op.post(`/api/v1/channels/contacts/${c.id}/close`, { outcome: 'prueba' });
+    }
+  }
+}
+
 before(async () => {
   const db = await freshDatabase();
   srv = await startServer({ db: db.url, env: ENV, extraArgs: ['--demo'] });
   [pharmacy, operator, supervisor, admin] = await Promise.all(['pharmacy', 'operator', 'channels_supervisor', 'admin'].map((r) => loginDemo(srv, r)));
-  assert.equal((await operator.post('/api/v1/channels/me/presence', { presence: 'pausa' })).status, 200);
-  // The demo's contacts (one may already be the operator's): closed, so her seats are free for these.
-  for (let i = 0; i < 20; i++) {
-    const q = (await operator.get('/api/v1/channels/queue')).json;
-    const open = [...q.mine, ...q.queue].filter((c) => c.state !== 'closed');
-    if (!open.length) break;
-    for (const c of open) {
-      if (c.state !== 'active') await operator.post(`/api/v1/channels/contacts/${c.id}/take`, {});
-      await operator.post(`/api/v1/channels/contacts/${c.id}/close`, { outcome: 'prueba' });
-    }
-  }
+  await clearQueue(operator);
   const a = await pharmacyAccount('Farmacia Independiente Antofagasta (prueba)');
   const e = await supervisor.post('/api/v1/pharmacy/enrolments', { institution_id: a.institution.id, name: a.institution.name, comuna: '02101', trained_at: '15-05-2020' });
   assert.equal(e.status, 201, e.text);
@@ -229,6 +233,20 @@ describe('Mascarilla 19: the pharmacy reports, SernamEG follows up', () => {
     assert.equal((await pharmacy.post('/api/v1/pharmacy/enrolments', { name: 'Yo misma', comuna: '13123' })).status, 403);
   });
 
+  test('enrolment: a RUT with a wrong check digit and a phone in a wrong format are refused per field; good ones are kept normalised', async () => {
+    // In Santiago: the demo's seed counts (Antofagasta, Tarapacá, Aysén) stay as they are.
+    const name = `Farmacia Validada ${uniq()}`;
+    assertApiError(assert, await supervisor.post('/api/v1/pharmacy/enrolments', { name, comuna: '13101', rut: '76.123.456-K' }), 422, 'invalid_rut', 'rut');
+    assertApiError(assert, await supervisor.post('/api/v1/pharmacy/enrolments', { name, comuna: '13101', phone: '55 123' }), 422, 'invalid_phone', 'phone');
+    assertApiError(assert, await supervisor.post('/api/v1/pharmacy/enrolments', { name, comuna: '99999', phone: '552123456' }), 422, undefined, 'comuna');
+    const ok = await supervisor.post('/api/v1/pharmacy/enrolments', { name, comuna: '13101', rut: '76123456-0', phone: '2 2212 3456', address: 'Av. Libertador Bernardo O\'Higgins 1234, Santiago' });
+    // 76.123.456's check digit is 0 (módulo 11); the refused attempts wrote nothing (else: 409 here).
+    assert.equal(ok.status, 201, ok.text);
+    assert.equal(ok.json.rut, '76.123.456-0');
+    assert.equal(ok.json.phone, '+56 2 2212 3456');
+    assert.equal(ok.json.address, 'Av. Libertador Bernardo O\'Higgins 1234, Santiago');
+  });
+
   test('enrolment: an unknown comuna, a duplicate and a wrong date are refused', async () => {
     assertApiError(assert, await supervisor.post('/api/v1/pharmacy/enrolments', { name: 'Farmacia X', comuna: '99999' }), 422, undefined, 'comuna');
     assertApiError(assert, await supervisor.post('/api/v1/pharmacy/enrolments', { name: 'Farmacia Y', comuna: '02101', trained_at: '31-02-2020' }), 422, undefined, 'trained_at');
@@ -282,5 +300,71 @@ describe('Mascarilla 19 outside the line\'s opening hours', () => {
     const f = await op.get('/api/v1/pharmacy/followups');
     assert.ok(f.json.items.some((x) => x.ref === r.json.ref && x.in_danger && !x.in_queue), JSON.stringify(f.json.items));
     assert.equal((await p.get(`/api/v1/pharmacy/reports/${r.json.ref}`)).json.state_label, 'En espera de contacto de SernamEG');
+  });
+});
+
+describe('Mascarilla 19: a report past its deadline without closure escalates', () => {
+  let esc;
+  after(async () => { await esc?.stop(); });
+  test('to the supervision once, then to the second level once; closing stops it; audited', async () => {
+    const db = await freshDatabase();
+    // Deadlines of seconds and a sweep every second, so the escalation job runs while we watch; wide
+    // enough that closing a report in time stays in time on a loaded machine.
+    esc = await startServer({
+      db: db.url,
+      extraArgs: ['--demo'],
+      env: { ...ENV, EQ_SWEEP_SECONDS: '1', EQ_PHARMACY_FOLLOWUP_SECONDS: '4', EQ_PHARMACY_URGENT_SECONDS: '1', EQ_PHARMACY_SECOND_LEVEL_SECONDS: '8' },
+    });
+    const [p, op, sup, adm] = await Promise.all(['pharmacy', 'operator', 'channels_supervisor', 'admin'].map((r) => loginDemo(esc, r)));
+    await clearQueue(op);
+    const report = async (extra) => {
+      const r = await p.post('/api/v1/pharmacy/reports', form(extra));
+      assert.equal(r.status, 201, r.text);
+      return r.json.ref;
+    };
+    const open = await report({ alias: 'Abierta' }); // nobody calls her: level 1, then level 2
+    const closedEarly = await report({ alias: 'A tiempo' }); // closed before its deadline: never escalates
+    const closedLate = await report({ alias: 'Tarde', in_danger: true }); // escalated once, then closed: stops there
+    await takeAndClose(closedEarly, op);
+    const escalations = async () => {
+      const r = await sup.get('/api/v1/pharmacy/escalations');
+      assert.equal(r.status, 200, r.text);
+      return Object.fromEntries(r.json.items.map((x) => [x.ref, x]));
+    };
+    const until = async (what, ok) => {
+      for (let i = 0; i < 150; i++) {
+        const e = await escalations();
+        if (ok(e)) return e;
+        await new Promise((res) => setTimeout(res, 200));
+      }
+      assert.fail(`timed out waiting for ${what}: ${JSON.stringify(await escalations())}`);
+    };
+    let e = await until('level 1', (x) => x[open]?.escalation >= 1 && x[closedLate]?.escalation >= 1);
+    assert.equal(e[closedEarly], undefined, 'closed before its deadline');
+    assert.equal(e[closedLate].escalation_label, 'Escalada a supervisión 1455');
+    assert.ok(e[closedLate].overdue_ms > 0);
+    // The supervisor's home: an item with the time overdue, leading to the follow-up screen.
+    const home = await sup.get('/api/v1/me/home');
+    const item = home.json.items.find((i) => i.title === 'Activaciones «Mascarilla 19» escaladas');
+    assert.ok(item, JSON.stringify(home.json.items));
+    assert.equal(item.link, '/farmacia/seguimiento');
+    assert.ok(item.value >= 2);
+    assert.match(item.detail, /vencida hace \d+ min/);
+    // An operator without supervision does not get it; a pharmacy may not list escalations.
+    assert.ok(!(await op.get('/api/v1/me/home')).json.items.some((i) => i.title === item.title));
+    assert.equal((await p.get('/api/v1/pharmacy/escalations')).status, 403);
+    await takeAndClose(closedLate, op);
+    e = await until('level 2', (x) => x[open]?.escalation === 2);
+    assert.equal(e[open].escalation_label, 'Escalada al segundo nivel (coordinación nacional)');
+    assert.equal(e[closedLate], undefined, 'closing takes it off the escalations');
+    // Several more sweeps: nothing escalates again.
+    await new Promise((res) => setTimeout(res, 5000));
+    const log = await auditEntries(adm, 'action=pharmacy.escalate');
+    const of = (ref) => log.filter((x) => x.object === `pharmacy_report:${ref}`);
+    assert.deepEqual(of(open).map((x) => x.detail.slice(0, 7)).sort(), ['nivel 1', 'nivel 2']);
+    assert.equal(of(closedLate).length, 1, JSON.stringify(of(closedLate)));
+    assert.match(of(closedLate)[0].detail, /en peligro ahora/);
+    assert.equal(of(closedEarly).length, 0);
+    assert.equal((await escalations())[open].escalation, 2);
   });
 });

@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import { formatDateTime, formatNumber } from '../app/format';
 import { Badge, EmptyState, ErrorAlert, Loading, PageHeader, useAsync } from '../app/ui';
 import { hasPermission, useSession } from '../app/session';
-import { getFollowups, getOverview, stateTone } from './data';
+import { durationText, getFollowups, getOverview, stateTone } from './data';
 
 export default function FollowupPage() {
   const { state } = useSession();
@@ -22,7 +22,7 @@ export default function FollowupPage() {
           <table class="data-table" data-testid="followups">
             <caption>Por contactar</caption>
             <thead>
-              <tr><th scope="col">Reportada</th><th scope="col">Farmacia</th><th scope="col">Urgencia</th><th scope="col">Plazo</th><th scope="col">Estado</th></tr>
+              <tr><th scope="col">Reportada</th><th scope="col">Farmacia</th><th scope="col">Urgencia</th><th scope="col">Plazo</th><th scope="col">Escalamiento</th><th scope="col">Estado</th></tr>
             </thead>
             <tbody>
               {open.data.items.map((r) => (
@@ -30,7 +30,8 @@ export default function FollowupPage() {
                   <td>{formatDateTime(new Date(r.at))}</td>
                   <td>{r.pharmacy}</td>
                   <td>{r.in_danger ? <Badge tone="danger">En peligro ahora</Badge> : 'Contactar'}</td>
-                  <td>{r.overdue ? <Badge tone="danger">Vencido</Badge> : formatDateTime(new Date(r.due_at))}</td>
+                  <td>{(r.overdue_ms ?? 0) > 0 ? <Badge tone="danger">Vencido hace {durationText(r.overdue_ms ?? 0)}</Badge> : formatDateTime(new Date(r.due_at))}</td>
+                  <td>{r.escalation ? <Badge tone={r.escalation >= 2 ? 'danger' : 'warn'}>{r.escalation_label}</Badge> : '—'}</td>
                   <td><Badge tone={stateTone(r.state)}>{r.state_label}</Badge></td>
                 </tr>
               ))}

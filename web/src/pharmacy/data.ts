@@ -12,6 +12,11 @@ export interface Enrolment {
   trained_at: number | null;
   enrolled_at: number;
   demo: boolean;
+  address?: string | null;
+  /** "+56 2 2212 3456" */
+  phone?: string | null;
+  /** "76.123.456-0" */
+  rut?: string | null;
 }
 
 export type ReportState = 'waiting' | 'in_contact' | 'contacted';
@@ -30,6 +35,11 @@ export interface ReportStatus {
   emergency?: { call: string; steps: string[] };
   pharmacy?: string;
   comuna?: string;
+  /** SernamEG's view only: 0 none, 1 to the 1455 supervision, 2 the second level. */
+  escalation?: number;
+  escalation_label?: string;
+  escalated_at?: number | null;
+  overdue_ms?: number;
 }
 
 export interface NewReport {
@@ -65,6 +75,15 @@ export const getOwnReports = (signal?: AbortSignal) =>
 export const sendReport = (r: NewReport) => api.post<ReportStatus>('/pharmacy/reports', r);
 export const getFollowups = (signal?: AbortSignal) => api.get<{ items: ReportStatus[] }>('/pharmacy/followups', { signal });
 export const getOverview = (year: number, signal?: AbortSignal) => api.get<Overview>('/pharmacy/overview', { query: { year: String(year) }, signal });
+
+/** A time overdue as an official reads it, as the server writes it: "45 min", "2 h 05 min", "3 d 4 h". */
+export function durationText(ms: number): string {
+  const min = Math.floor(Math.max(0, ms) / 60_000);
+  const d = Math.floor(min / 1440), h = Math.floor((min % 1440) / 60), m = min % 60;
+  if (d > 0) return `${d} d ${h} h`;
+  if (h > 0) return `${h} h ${String(m).padStart(2, '0')} min`;
+  return `${m} min`;
+}
 
 /** A Chilean number as the server accepts it: 9 digits, with or without +56 and separators. */
 export function phoneProblem(text: string): string | null {
