@@ -236,8 +236,11 @@ describe('replies through the Graph API', () => {
     assert.equal(mine.length, 1, 'sent more than once');
     assert.equal(mine[0].path, `/v21.0/${meta.phoneNumberId}/messages`);
     assert.equal(mine[0].auth, 'Bearer token-de-prueba');
+    // biz_opaque_callback_data: the attempt id (Meta echoes it in the statuses; see whatsapp_send.test.mjs).
+    assert.match(mine[0].json.biz_opaque_callback_data, /^eq-[\w-]+$/);
     assert.deepEqual(mine[0].json, { messaging_product: 'whatsapp', recipient_type: 'individual', to: user.wa_id, type: 'text',
-      text: { preview_url: false, body: 'Hola, soy orientadora del Fono 1455. ¿Estás en un lugar seguro?' } });
+      text: { preview_url: false, body: 'Hola, soy orientadora del Fono 1455. ¿Estás en un lugar seguro?' },
+      biz_opaque_callback_data: mine[0].json.biz_opaque_callback_data });
   });
 
   test('429 and 500 are retried with back-off; the 2xx is the last send', async () => {
