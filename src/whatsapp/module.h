@@ -138,6 +138,10 @@ class SendLimits {
   std::map<std::string, Bucket> buckets_;
 };
 
+namespace repo {
+struct ConvRow;
+}
+
 class Service {
  public:
   Service(store::Database& db, const crypto::Keys& keys, audit::Log& audit, channels::Intake& intake, Options options);
@@ -169,6 +173,8 @@ class Service {
 
  private:
   Result<Conversation> load(const std::string& ref);
+  // Puts her conversation's current session in the queue (false: closed hours or blocked).
+  Result<bool> open_contact(const repo::ConvRow& c, const std::string& opening);
   store::Database& db_;
   const crypto::Keys& keys_;
   audit::Log& audit_;

@@ -100,7 +100,9 @@ void SendLimits::pause(const std::string& number, int64_t until) {
 Result<http::Json> Service::receive(const Batch& batch, int64_t now, bool queue) {
   struct Counts {
     int messages = 0, duplicates = 0, unsupported = 0, statuses = 0, applied = 0, unknown = 0;
-    std::set<int64_t> touched;
+    // Conversations that got a new message: their row as read in the transaction and her newest
+    // text of this batch (the contact's opening), so the queue step reads nothing again.
+    std::map<int64_t, std::pair<repo::ConvRow, std::string>> touched;
   };
   auto counts = db_.transaction<Counts>([&](soci::session& s) -> Result<Counts> {
     Counts c;
@@ -127,7 +129,7 @@ Result<http::Json> Service::receive(const Batch& batch, int64_t now, bool queue)
       ++c.messages;
       if (!in.supported) ++c.unsupported;
       if (queue)
-        c.touched.insert(conv->id);
+        c.touched[conv->id] = {*conv, in.text};
       else
         repo::set_contact(s, conv->id, conv->session_n, "");
     }
@@ -163,24 +165,25 @@ Result<http::Json> Service::receive(const Batch& batch, int64_t now, bool queue)
     return c;
   });
   if (!counts) return fail(counts.error());
-  // After the commit, and outside it: the queue is another module's transaction. A failure here
+  // After the commit, and outside it: the queue is another module's transaction. Only the
+  // conversations of THIS delivery (one holder lookup each while her contact is open); a failure
   // leaves the conversation pending for the job; Meta's delivery is already answered.
-  for (int64_t id : counts->touched) {
-    auto conv = db_.transaction<std::optional<repo::ConvRow>>(
-        [&](soci::session& s) -> Result<std::optional<repo::ConvRow>> { return repo::conversation_by_id(s, id); });
-    if (!conv || !*conv) continue;
-    const auto& c = **conv;
+  for (auto& [id, touched] : counts->touched) {
+    auto& [c, opening] = touched;
     if (!c.needs_contact) {
       auto h = intake_.holder("whatsapp", contact_ref(c));
       if (h && h->state != "closed") continue;  // the contact she is in goes on
       // The last contact was closed: her new message is a new contact of the same conversation.
-      (void)db_.transaction<bool>([&](soci::session& s) -> Result<bool> {
-        repo::set_needs_contact(s, c.id, c.session_n + 1);
-        return true;
-      });
+      if (!db_.transaction<bool>([&](soci::session& s) -> Result<bool> {
+            repo::set_needs_contact(s, c.id, c.session_n + 1);
+            return true;
+          }))
+        continue;
+      c.session_n += 1;
+      c.needs_contact = true;
     }
+    (void)open_contact(c, opening);
   }
-  if (!counts->touched.empty()) (void)open_pending(now);
   return http::Json{{"ok", true},
                     {"messages", counts->messages},
                     {"duplicates", counts->duplicates},
@@ -188,6 +191,26 @@ Result<http::Json> Service::receive(const Batch& batch, int64_t now, bool queue)
                     {"statuses", counts->statuses},
                     {"statuses_applied", counts->applied},
                     {"statuses_unknown", counts->unknown}};
+}
+
+Result<bool> Service::open_contact(const repo::ConvRow& c, const std::string& opening) {
+  auto contact = intake_.open({"whatsapp", contact_ref(c), false, "", opening.substr(0, 2000), c.caller_hash});
+  if (!contact) {
+    // Closed hours: stays pending, opened when the line opens. Blocked: not retried.
+    if (contact.error().code == "blocked")
+      (void)db_.transaction<bool>([&](soci::session& s) -> Result<bool> {
+        repo::set_contact(s, c.id, c.session_n, "");
+        audit_.append(s, line_entry("whatsapp.blocked", c.ref));
+        return true;
+      });
+    return false;
+  }
+  auto ok = db_.transaction<bool>([&](soci::session& s) -> Result<bool> {
+    repo::set_contact(s, c.id, c.session_n, *contact);
+    return true;
+  });
+  if (!ok) return fail(ok.error());
+  return true;
 }
 
 Result<int64_t> Service::open_pending(int64_t) {
@@ -202,22 +225,7 @@ Result<int64_t> Service::open_pending(int64_t) {
     std::string opening;
     auto rows = db_.transaction<std::vector<repo::MsgRow>>([&](soci::session& s) -> Result<std::vector<repo::MsgRow>> { return repo::messages(s, c.id); });
     if (rows && !rows->empty()) opening = keys_.decrypt(rows->back().body).value_or("");
-    auto contact = intake_.open({"whatsapp", contact_ref(c), false, "", opening.substr(0, 2000), c.caller_hash});
-    if (!contact) {
-      // Closed hours: stays pending, opened when the line opens. Blocked: not retried.
-      if (contact.error().code == "blocked")
-        (void)db_.transaction<bool>([&](soci::session& s) -> Result<bool> {
-          repo::set_contact(s, c.id, c.session_n, "");
-          audit_.append(s, line_entry("whatsapp.blocked", c.ref));
-          return true;
-        });
-      continue;
-    }
-    (void)db_.transaction<bool>([&](soci::session& s) -> Result<bool> {
-      repo::set_contact(s, c.id, c.session_n, *contact);
-      return true;
-    });
-    ++opened;
+    if (auto ok = open_contact(c, opening); ok && *ok) ++opened;
   }
   return opened;
 }
