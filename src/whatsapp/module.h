@@ -173,6 +173,14 @@ class Service {
 
  private:
   Result<Conversation> load(const std::string& ref);
+  // Group commit of the webhook (service.cc): concurrent deliveries are written by one thread in
+  // one transaction, instead of each taking SQLite's write lock (whose busy wait sleeps in
+  // milliseconds) or a PostgreSQL commit of its own.
+  struct Counts;
+  struct Delivery;
+  struct Inbox;
+  void store_batch(soci::session& s, const Batch& batch, bool queue, int64_t now, Counts& c);
+  void commit_group(std::vector<Delivery*>& group);
   // Puts her conversation's current session in the queue (false: closed hours or blocked).
   Result<bool> open_contact(const repo::ConvRow& c, const std::string& opening);
   store::Database& db_;
@@ -181,6 +189,7 @@ class Service {
   channels::Intake& intake_;
   Options options_;
   SendLimits limits_;
+  std::shared_ptr<Inbox> inbox_;
 };
 
 std::vector<store::Migration> migrations();

@@ -5,6 +5,8 @@
 // a row ("sending"), posts it to the Graph API, and records the returned wamid with "sent" in one
 // transaction, so a 2xx is never followed by a second send of the same row.
 #include <algorithm>
+#include <condition_variable>
+#include <mutex>
 #include <map>
 #include <set>
 
@@ -70,7 +72,13 @@ Message to_message(const repo::MsgRow& r, const crypto::Keys& keys) {
 }  // namespace
 
 Service::Service(store::Database& db, const crypto::Keys& keys, audit::Log& audit, channels::Intake& intake, Options options)
-    : db_(db), keys_(keys), audit_(audit), intake_(intake), options_(std::move(options)), limits_(options_.send_rate) {}
+    : db_(db),
+      keys_(keys),
+      audit_(audit),
+      intake_(intake),
+      options_(std::move(options)),
+      limits_(options_.send_rate),
+      inbox_(std::make_shared<Inbox>()) {}
 
 bool SendLimits::take(const std::string& number, int64_t now, int64_t* retry_at) {
   std::lock_guard lock(mu_);
@@ -97,73 +105,130 @@ void SendLimits::pause(const std::string& number, int64_t until) {
   b.paused_until = std::max(b.paused_until, until);
 }
 
-Result<http::Json> Service::receive(const Batch& batch, int64_t now, bool queue) {
-  struct Counts {
-    int messages = 0, duplicates = 0, unsupported = 0, statuses = 0, applied = 0, unknown = 0;
-    // Conversations that got a new message: their row as read in the transaction and her newest
-    // text of this batch (the contact's opening), so the queue step reads nothing again.
-    std::map<int64_t, std::pair<repo::ConvRow, std::string>> touched;
-  };
-  auto counts = db_.transaction<Counts>([&](soci::session& s) -> Result<Counts> {
-    Counts c;
-    for (const auto& in : batch.messages) {
-      const std::string index = keys_.blind_index(in.user_key);
-      auto conv = repo::conversation_by_index(s, index);
-      const std::optional<std::string> wa = in.wa_id.empty() ? std::nullopt : std::optional<std::string>(keys_.encrypt(in.wa_id));
-      if (!conv) {
-        // Blocks and repeat contacts: her number hashed as the phone line hashes it; without a
-        // number (a username-only user), her business-scoped id.
-        const std::string caller = in.wa_id.empty() ? intake_.caller_hash("address", "whatsapp:" + in.user_key)
-                                                    : intake_.caller_hash("number", in.wa_id);
-        repo::insert_conversation(s, crypto::random_token(12), keys_.encrypt(in.user_key), index, wa, in.phone_number_id, caller, now);
-        conv = repo::conversation_by_index(s, index);
-        if (!conv) return fail(Error::internal());
-      }
-      if (!repo::insert_inbound(s, conv->id, in.wamid, in.type.empty() ? "desconocido" : in.type.substr(0, 40), keys_.encrypt(in.text),
-                                in.at_ms)) {
-        ++c.duplicates;  // Meta's redelivery: already here, nothing changes
-        continue;
-      }
-      repo::note_inbound(s, conv->id, in.at_ms, wa, in.phone_number_id);
-      audit_.append(s, line_entry("whatsapp.message", conv->ref, in.supported ? in.type : "no soportado: " + in.type.substr(0, 40)));
-      ++c.messages;
-      if (!in.supported) ++c.unsupported;
-      if (queue)
-        c.touched[conv->id] = {*conv, in.text};
-      else
-        repo::set_contact(s, conv->id, conv->session_n, "");
+struct Service::Counts {
+  int messages = 0, duplicates = 0, unsupported = 0, statuses = 0, applied = 0, unknown = 0;
+  // Conversations that got a new message: their row as read in the transaction and her newest
+  // text of this batch (the contact's opening), so the queue step reads nothing again.
+  std::map<int64_t, std::pair<repo::ConvRow, std::string>> touched;
+};
+
+struct Service::Delivery {
+  const Batch* batch;
+  bool queue;
+  int64_t now;
+  std::optional<Result<Counts>> out;  // set by the thread that committed it
+};
+
+struct Service::Inbox {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool busy = false;  // a thread is committing a group
+  std::vector<Delivery*> waiting;
+};
+
+void Service::store_batch(soci::session& s, const Batch& batch, bool queue, int64_t now, Counts& c) {
+  for (const auto& in : batch.messages) {
+    const std::string index = keys_.blind_index(in.user_key);
+    auto conv = repo::conversation_by_index(s, index);
+    const std::optional<std::string> wa = in.wa_id.empty() ? std::nullopt : std::optional<std::string>(keys_.encrypt(in.wa_id));
+    if (!conv) {
+      // Blocks and repeat contacts: her number hashed as the phone line hashes it; without a
+      // number (a username-only user), her business-scoped id.
+      const std::string caller = in.wa_id.empty() ? intake_.caller_hash("address", "whatsapp:" + in.user_key)
+                                                  : intake_.caller_hash("number", in.wa_id);
+      repo::insert_conversation(s, crypto::random_token(12), keys_.encrypt(in.user_key), index, wa, in.phone_number_id, caller, now);
+      conv = repo::conversation_by_index(s, index);
+      if (!conv) throw std::runtime_error("whatsapp: conversation missing after its insert");  // rolls the group back
     }
-    for (const auto& st : batch.statuses) {
-      ++c.statuses;
-      auto msg = repo::message_by_wamid(s, st.wamid);
-      if (!msg && !st.callback.empty()) {
-        // The status names the attempt this server sent (biz_opaque_callback_data): Graph accepted
-        // a reply whose 2xx this server never recorded (it stopped mid-send, or the answer was
-        // lost, or the 2xx is still being recorded). Now it is known, and nothing is sent again.
-        if (auto mine = repo::message_by_attempt(s, st.callback); mine && mine->direction == "out" && mine->wamid.empty()) {
-          const bool was_uncertain = mine->state == "uncertain";
-          if (repo::resolve_attempt(s, mine->id, st.wamid, st.at_ms) && was_uncertain) {
-            auto conv = repo::conversation_by_id(s, mine->conversation_id);
-            audit_.append(s, line_entry("whatsapp.resolved", conv ? conv->ref : std::string("?"), st.status));
-          }
-          msg = repo::message_by_wamid(s, st.wamid);
+    if (!repo::insert_inbound(s, conv->id, in.wamid, in.type.empty() ? "desconocido" : in.type.substr(0, 40), keys_.encrypt(in.text),
+                              in.at_ms)) {
+      ++c.duplicates;  // Meta's redelivery: already here, nothing changes
+      continue;
+    }
+    repo::note_inbound(s, conv->id, in.at_ms, wa, in.phone_number_id);
+    audit_.append(s, line_entry("whatsapp.message", conv->ref, in.supported ? in.type : "no soportado: " + in.type.substr(0, 40)));
+    ++c.messages;
+    if (!in.supported) ++c.unsupported;
+    if (queue)
+      c.touched[conv->id] = {*conv, in.text};
+    else
+      repo::set_contact(s, conv->id, conv->session_n, "");
+  }
+  for (const auto& st : batch.statuses) {
+    ++c.statuses;
+    auto msg = repo::message_by_wamid(s, st.wamid);
+    if (!msg && !st.callback.empty()) {
+      // The status names the attempt this server sent (biz_opaque_callback_data): Graph accepted
+      // a reply whose 2xx this server never recorded (it stopped mid-send, or the answer was
+      // lost, or the 2xx is still being recorded). Now it is known, and nothing is sent again.
+      if (auto mine = repo::message_by_attempt(s, st.callback); mine && mine->direction == "out" && mine->wamid.empty()) {
+        const bool was_uncertain = mine->state == "uncertain";
+        if (repo::resolve_attempt(s, mine->id, st.wamid, st.at_ms) && was_uncertain) {
+          auto conv = repo::conversation_by_id(s, mine->conversation_id);
+          audit_.append(s, line_entry("whatsapp.resolved", conv ? conv->ref : std::string("?"), st.status));
         }
-      }
-      const bool known = msg && msg->direction == "out";
-      const int rank = rank_of(st.status);
-      // Order by progress, not arrival: a late "sent" or "delivered" never moves a "read" back;
-      // "failed" (e.g. 131047 outside the window, reported after "sent") ends a message not yet read.
-      bool applied = false;
-      if (known && rank > 0) applied = st.status == "failed" ? msg->state_rank < 3 : rank > msg->state_rank && msg->state_rank != 9;
-      if (!repo::insert_status(s, st, known, applied, now)) continue;  // the same status redelivered
-      if (!known) ++c.unknown;
-      if (applied) {
-        repo::apply_status(s, msg->id, st.status, rank, st.at_ms, st.error_code, st.error_title);
-        ++c.applied;
+        msg = repo::message_by_wamid(s, st.wamid);
       }
     }
-    return c;
+    const bool known = msg && msg->direction == "out";
+    const int rank = rank_of(st.status);
+    // Order by progress, not arrival: a late "sent" or "delivered" never moves a "read" back;
+    // "failed" (e.g. 131047 outside the window, reported after "sent") ends a message not yet read.
+    bool applied = false;
+    if (known && rank > 0) applied = st.status == "failed" ? msg->state_rank < 3 : rank > msg->state_rank && msg->state_rank != 9;
+    if (!repo::insert_status(s, st, known, applied, now)) continue;  // the same status redelivered
+    if (!known) ++c.unknown;
+    if (applied) {
+      repo::apply_status(s, msg->id, st.status, rank, st.at_ms, st.error_code, st.error_title);
+      ++c.applied;
+    }
+  }
+}
+
+void Service::commit_group(std::vector<Delivery*>& group) {
+  auto all = db_.transaction<std::vector<Counts>>([&](soci::session& s) -> Result<std::vector<Counts>> {
+    std::vector<Counts> out(group.size());
+    for (size_t i = 0; i < group.size(); ++i) store_batch(s, *group[i]->batch, group[i]->queue, group[i]->now, out[i]);
+    return out;
   });
+  if (all) {
+    for (size_t i = 0; i < group.size(); ++i) group[i]->out = std::move((*all)[i]);
+    return;
+  }
+  // One delivery's failure must not fail the others: each alone (Meta retries the one that fails).
+  for (auto* d : group)
+    d->out = db_.transaction<Counts>([&](soci::session& s) -> Result<Counts> {
+      Counts c;
+      store_batch(s, *d->batch, d->queue, d->now, c);
+      return c;
+    });
+}
+
+Result<http::Json> Service::receive(const Batch& batch, int64_t now, bool queue) {
+  // Leader and followers: a delivery joins the waiting list; whoever finds no group being
+  // committed takes the whole list (its own delivery included) and commits it in one transaction.
+  Delivery me{&batch, queue, now, std::nullopt};
+  {
+    std::unique_lock lock(inbox_->mu);
+    inbox_->waiting.push_back(&me);
+    inbox_->cv.wait(lock, [&] { return me.out.has_value() || !inbox_->busy; });
+    if (!me.out) {
+      inbox_->busy = true;
+      std::vector<Delivery*> group;
+      group.swap(inbox_->waiting);
+      lock.unlock();
+      try {
+        commit_group(group);
+      } catch (...) {
+        for (auto* d : group)
+          if (!d->out) d->out = fail(Error::internal());
+      }
+      lock.lock();
+      inbox_->busy = false;
+      inbox_->cv.notify_all();
+    }
+  }
+  auto counts = std::move(*me.out);
   if (!counts) return fail(counts.error());
   // After the commit, and outside it: the queue is another module's transaction. Only the
   // conversations of THIS delivery (one holder lookup each while her contact is open); a failure
