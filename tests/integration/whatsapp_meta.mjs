@@ -8,7 +8,10 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 
-import { request } from './harness.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { freshDatabase, request, sleep, startServer, tempDir } from './harness.mjs';
 
 export const signBody = (secret, raw) => `sha256=${crypto.createHmac('sha256', secret).update(Buffer.from(raw, 'utf8')).digest('hex')}`;
 
@@ -112,4 +115,29 @@ export function status(id, value, { at = Date.now(), errors, callback } = {}) {
   if (errors) s.errors = errors;
   if (callback) s.biz_opaque_callback_data = callback; // Meta echoes what the send carried
   return { statuses: [s] };
+}
+
+// Polls fn until it answers something truthy (answered), or fails naming `what`.
+export async function waitFor(fn, what, ms = 10_000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+// A server on its own database and key folder, pointed at `meta`, that a test can stop (or kill)
+// and start again on the same data. start() answers the running server; secret() the app secret.
+export async function restartableServer(meta, prefix) {
+  const db = await freshDatabase();
+  const dir = tempDir(prefix);
+  const env = { EQ_CHANNELS_HOURS: '24/7', EQ_WHATSAPP_GRAPH_URL: meta.url, EQ_WHATSAPP_TOKEN: 'token-de-prueba' };
+  const args = ['--demo', '--keys', path.join(dir.dir, 'equidad.key')];
+  return {
+    start: () => startServer({ db: db.url, extraArgs: args, env }),
+    secret: () => fs.readFileSync(path.join(dir.dir, 'equidad.whatsapp.key'), 'utf8').trim(),
+    cleanup: async () => { dir.cleanup(); await db.cleanup(); },
+  };
 }

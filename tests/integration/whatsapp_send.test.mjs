@@ -18,20 +18,12 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { auditEntries, loginDemo } from './auth_helpers.mjs';
-import { freshDatabase, sleep, startServer, tempDir } from './harness.mjs';
-import { MetaFake, inbound, status } from './whatsapp_meta.mjs';
+import { sleep, startServer, tempDir } from './harness.mjs';
+import { MetaFake, inbound, restartableServer, status, waitFor as waitUntil } from './whatsapp_meta.mjs';
 
 const phone = () => `569${crypto.randomInt(10_000_000, 99_999_999)}`;
 
-async function waitFor(fn, what, ms = 20_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+const waitFor = (fn, what, ms = 20_000) => waitUntil(fn, what, ms);
 
 // A CA and server certificates made with the openssl CLI: `good` is issued by the CA for
 // 127.0.0.1, `otherHost` by the same CA for another name, `otherCa` by a CA the server does not trust.
@@ -202,13 +194,10 @@ describe('https to Graph and the send limits', () => {
 describe('never twice', () => {
   test('killed (-9) after Graph received a send: after the restart it is not sent again, shows "uncertain", and the status naming its attempt resolves it', async () => {
     const meta = await new MetaFake().start();
-    const db = await freshDatabase();
-    const dir = tempDir('equidad-wa-kill-');
-    const env = { EQ_CHANNELS_HOURS: '24/7', EQ_WHATSAPP_GRAPH_URL: meta.url, EQ_WHATSAPP_TOKEN: 'token-de-prueba' };
-    const args = ['--demo', '--keys', path.join(dir.dir, 'equidad.key')];
-    let srv = await startServer({ db: db.url, extraArgs: args, env });
+    const box = await restartableServer(meta, 'equidad-wa-kill-');
+    let srv = await box.start();
     try {
-      const secret = fs.readFileSync(path.join(dir.dir, 'equidad.whatsapp.key'), 'utf8').trim();
+      const secret = box.secret();
       const line = await lineOperator(srv, meta, secret);
       const c = await line.open({ wa_id: phone() });
       // Graph receives the send and answers only after 5 s: the server is killed in between.
@@ -223,7 +212,7 @@ describe('never twice', () => {
       const attempt = meta.sends[0].json.biz_opaque_callback_data;
       assert.match(attempt, /^eq-/);
 
-      srv = await startServer({ db: db.url, extraArgs: args, env });
+      srv = await box.start();
       const op = await loginDemo(srv, 'operator');
       const message = async () => (await op.get(`/api/v1/whatsapp/conversations/${c.ref}`)).json.messages.find((m) => m.id === id);
       // Several outbox ticks: nothing goes out again.
@@ -253,8 +242,7 @@ describe('never twice', () => {
     } finally {
       await srv.stop();
       await meta.stop();
-      dir.cleanup();
-      await db.cleanup();
+      await box.cleanup();
     }
   });
 });
