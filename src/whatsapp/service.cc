@@ -84,7 +84,10 @@ bool SendLimits::take(const std::string& number, int64_t now, int64_t* retry_at)
   std::lock_guard lock(mu_);
   auto& b = buckets_[number];
   const double burst = std::max(1.0, rate_);
-  if (b.tokens < 0) b.tokens = burst, b.at = now;
+  if (b.tokens < 0) {  // first use: a full bucket
+    b.tokens = burst;
+    b.at = now;
+  }
   if (now < b.paused_until) {
     *retry_at = b.paused_until;
     return false;
@@ -233,8 +236,10 @@ Result<http::Json> Service::receive(const Batch& batch, int64_t now, bool queue)
   // After the commit, and outside it: the queue is another module's transaction. Only the
   // conversations of THIS delivery (one holder lookup each while her contact is open); a failure
   // leaves the conversation pending for the job; Meta's delivery is already answered.
-  for (auto& [id, touched] : counts->touched) {
-    auto& [c, opening] = touched;
+  // Named references, not structured bindings: clang 14 cannot capture those in the lambda below.
+  for (auto& entry : counts->touched) {
+    repo::ConvRow& c = entry.second.first;
+    const std::string& opening = entry.second.second;
     if (!c.needs_contact) {
       auto h = intake_.holder("whatsapp", contact_ref(c));
       if (h && h->state != "closed") continue;  // the contact she is in goes on
@@ -475,7 +480,10 @@ Result<int64_t> Service::send_due(int64_t now) {
   int64_t sent = 0;
   std::set<int64_t> deferred;              // conversations told to wait this tick (pair limit)
   std::map<std::string, int64_t> paused;  // numbers told to wait this tick (429 / 130429)
-  for (const auto& [row, c, number] : *claimed) {
+  for (const auto& claim : *claimed) {
+    const repo::MsgRow& row = claim.row;
+    const repo::ConvRow& c = claim.conv;
+    const std::string& number = claim.number;
     const int attempts = row.attempts + 1;
     if (deferred.count(c.id) || paused.count(number)) {
       // An earlier reply of hers (or of this number) must wait: this one waits behind it.
