@@ -213,6 +213,8 @@ const std::vector<ActionLabel>& action_labels() {
       {"whatsapp.reply", "Respuesta de la orientadora por WhatsApp (a la bandeja de salida)", "WhatsApp"},
       {"whatsapp.sent", "Respuesta entregada a la API de WhatsApp", "WhatsApp"},
       {"whatsapp.send_failed", "Respuesta que la API de WhatsApp rechazó", "WhatsApp"},
+      {"whatsapp.uncertain", "Respuesta interrumpida durante el envío: no se sabe si WhatsApp la recibió (no se reenvía sola)", "WhatsApp"},
+      {"whatsapp.resolved", "Respuesta interrumpida confirmada por un estado de WhatsApp", "WhatsApp"},
       {"channels.statistics_read", "Consulta de la estadística de los canales de ayuda (agregados)", "Canales de ayuda"},
       // Data protection (Ley 21.719)
       {"dataprotection.request_create", "Registro de una solicitud de derechos sobre datos personales", "Protección de datos"},

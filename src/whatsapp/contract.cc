@@ -3,6 +3,7 @@
 // secret; the Graph API's address and token from the environment (WHATSAPP.md).
 #include <cstdlib>
 #include <filesystem>
+#include <string>
 
 #include "channels/module.h"
 #include "core/time.h"
@@ -39,6 +40,18 @@ Result<void> open(kernel::Context& ctx) {
   while (!o.graph_url.empty() && o.graph_url.back() == '/') o.graph_url.pop_back();
   if (!env("EQ_WHATSAPP_GRAPH_VERSION").empty()) o.graph_version = env("EQ_WHATSAPP_GRAPH_VERSION");
   o.phone_number_id = env("EQ_WHATSAPP_PHONE_NUMBER_ID");
+  o.ca_file = env("EQ_WHATSAPP_CA_FILE");
+  if (!env("EQ_WHATSAPP_SEND_RATE").empty()) {
+    try {
+      o.send_rate = std::stod(env("EQ_WHATSAPP_SEND_RATE"));
+    } catch (const std::exception&) {
+      return fail(Error::invalid("EQ_WHATSAPP_SEND_RATE", "Debe ser un número de mensajes por segundo (p. ej. 80)."));
+    }
+    if (!(o.send_rate > 0 && o.send_rate <= 10000))
+      return fail(Error::invalid("EQ_WHATSAPP_SEND_RATE", "Debe estar entre 0 y 10.000 mensajes por segundo."));
+  }
+  if (!o.ca_file.empty() && !std::filesystem::exists(o.ca_file))
+    return fail(Error::invalid("EQ_WHATSAPP_CA_FILE", "El archivo de certificados no existe: " + o.ca_file));
   auto svc = std::make_shared<Service>(ctx.db, ctx.keys, *ctx.need<audit::Log>(), *intake, o);
   if (auto ok = svc->resume_outbox(); !ok) return fail(ok.error());
   register_routes(ctx.router, svc);

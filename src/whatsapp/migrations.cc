@@ -32,6 +32,11 @@ std::vector<store::Migration> migrations() {
        "INSERT INTO whatsapp_templates (name, language, text, approved) VALUES "
        "('retomar_contacto', 'es', 'Hola, te escribimos desde el Fono 1455. Si quieres retomar la conversación, responde a este mensaje cuando estés en un lugar seguro.', 1), "
        "('seguimiento_1455', 'es', 'Fono 1455: seguimos disponibles para orientarte. Responde a este mensaje cuando puedas hacerlo sin riesgo.', 1)"}));
+  // Never twice (issue 14, reliability): each send attempt is named before the request leaves, and
+  // the name travels to Meta as biz_opaque_callback_data, which Meta echoes in the statuses.
+  out.push_back(store::sql_migration("whatsapp", 2, "attempt id of each send",
+                                     {"ALTER TABLE whatsapp_messages ADD COLUMN attempt_id TEXT",
+                                      "CREATE UNIQUE INDEX whatsapp_messages_attempt ON whatsapp_messages(attempt_id)"}));
   return out;
 }
 

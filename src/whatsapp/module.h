@@ -10,7 +10,9 @@
 // contract.cc.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +40,8 @@ struct Options {
   std::string phone_number_id;  // the line's number id (EQ_WHATSAPP_PHONE_NUMBER_ID); else the last one Meta named
   size_t max_text = 4096;       // Meta's limit for a text body
   int max_attempts = 8;         // sends of one reply before it is given up (429/5xx/network)
+  std::string ca_file;          // EQ_WHATSAPP_CA_FILE: trust only this CA for https (tests, private proxy); else the system store
+  double send_rate = 80;        // EQ_WHATSAPP_SEND_RATE: messages per second per phone number id (Meta's default throughput)
 };
 
 // One inbound message as Meta described it (webhook.cc parses, the service stores).
@@ -59,6 +63,7 @@ struct Status {
   int64_t at_ms = 0;
   int64_t error_code = 0;
   std::string error_title;
+  std::string callback;  // biz_opaque_callback_data: the attempt id this server sent with the message
 };
 
 struct Batch {
@@ -78,7 +83,7 @@ struct Message {
   std::string type;       // text | template | location | image | audio | … (as Meta named it)
   std::string text;
   int64_t at = 0;
-  std::string state;      // in: "received"; out: queued, sending, sent, delivered, read, failed
+  std::string state;      // in: "received"; out: queued, sending, uncertain, sent, delivered, read, failed
   int64_t error_code = 0;
   std::string error;      // Spanish reason of a failure
 };
@@ -103,8 +108,39 @@ struct GraphAnswer {
   int status = 0;  // 0: no answer (network)
   std::string body;
   std::string error;
+  bool attempted = false;   // the request began to leave: Graph may have it even without an answer
+  int64_t retry_after_s = -1;  // Retry-After of a 429, when given
 };
-GraphAnswer graph_post(const std::string& url, const std::string& token, const std::string& json_body, int timeout_ms = 10000);
+struct GraphTls {
+  std::string ca_file;  // empty: the system's trusted roots
+};
+GraphAnswer graph_post(const std::string& url, const std::string& token, const std::string& json_body, const GraphTls& tls,
+                       int timeout_ms = 10000);
+
+// Meta's send limits, per phone number id: a token bucket of `rate` messages a second (burst one
+// second's worth) and a pause after a 429 / 130429 (Retry-After). In memory: after a restart the
+// bucket starts full, which Meta's own one-second window tolerates.
+class SendLimits {
+ public:
+  explicit SendLimits(double rate) : rate_(rate > 0 ? rate : 80) {}
+  // Takes one send for `number` at `now` (ms), or answers when one will be available.
+  bool take(const std::string& number, int64_t now, int64_t* retry_at);
+  void pause(const std::string& number, int64_t until);
+
+ private:
+  struct Bucket {
+    double tokens = -1;
+    int64_t at = 0;
+    int64_t paused_until = 0;
+  };
+  double rate_;
+  std::mutex mu_;
+  std::map<std::string, Bucket> buckets_;
+};
+
+namespace repo {
+struct ConvRow;
+}
 
 class Service {
  public:
@@ -119,7 +155,9 @@ class Service {
   Result<int64_t> open_pending(int64_t now);
   // Sends what is due in the outbox (one job tick). Answers how many went out.
   Result<int64_t> send_due(int64_t now);
-  // Rows left "sending" by a stopped server go back to the outbox (called once at open).
+  // Rows left "sending" by a stopped server become "uncertain": never re-sent by the server (Graph
+  // has no idempotency key); a status naming their attempt id resolves them, else the operator
+  // decides (WHATSAPP.md, "Never twice"). Called once at open.
   Result<void> resume_outbox();
 
   // The operator's side: object rule (access.h) checked and audited.
@@ -135,11 +173,23 @@ class Service {
 
  private:
   Result<Conversation> load(const std::string& ref);
+  // Group commit of the webhook (service.cc): concurrent deliveries are written by one thread in
+  // one transaction, instead of each taking SQLite's write lock (whose busy wait sleeps in
+  // milliseconds) or a PostgreSQL commit of its own.
+  struct Counts;
+  struct Delivery;
+  struct Inbox;
+  void store_batch(soci::session& s, const Batch& batch, bool queue, int64_t now, Counts& c);
+  void commit_group(std::vector<Delivery*>& group);
+  // Puts her conversation's current session in the queue (false: closed hours or blocked).
+  Result<bool> open_contact(const repo::ConvRow& c, const std::string& opening);
   store::Database& db_;
   const crypto::Keys& keys_;
   audit::Log& audit_;
   channels::Intake& intake_;
   Options options_;
+  SendLimits limits_;
+  std::shared_ptr<Inbox> inbox_;
 };
 
 std::vector<store::Migration> migrations();

@@ -33,7 +33,7 @@ std::optional<ConvRow> one_conv(soci::session& s, Query q) {
 }
 
 const char* kMsgCols = "SELECT id, conversation_id, direction, wamid, type, body, template_name, state, at, state_rank, error_code, "
-                       "error_title, attempts FROM whatsapp_messages ";
+                       "error_title, attempts, attempt_id FROM whatsapp_messages m ";
 
 std::vector<MsgRow> msgs(soci::session& s, Query q) {
   std::vector<MsgRow> out;
@@ -52,6 +52,7 @@ std::vector<MsgRow> msgs(soci::session& s, Query q) {
     m.error_code = store::get_opt_int(r, 10).value_or(0);
     m.error_title = store::get_str(r, 11);
     m.attempts = static_cast<int>(store::get_int(r, 12));
+    m.attempt_id = store::get_str(r, 13);
     out.push_back(std::move(m));
   });
   return out;
@@ -158,13 +159,65 @@ std::optional<MsgRow> message_by_wamid(soci::session& s, const std::string& wami
 }
 
 std::vector<MsgRow> due(soci::session& s, int64_t now, int limit) {
-  return msgs(s, Query(std::string(kMsgCols) + "WHERE direction = 'out' AND state = 'queued' AND next_attempt_at <= :now ORDER BY id LIMIT :n")
+  return msgs(s, Query(std::string(kMsgCols) +
+                       "WHERE direction = 'out' AND state = 'queued' AND next_attempt_at <= :now AND NOT EXISTS (SELECT 1 FROM "
+                       "whatsapp_messages o WHERE o.conversation_id = m.conversation_id AND o.id < m.id AND o.direction = 'out' AND "
+                       "o.state = 'queued' AND o.next_attempt_at > :now2) ORDER BY id LIMIT :n")
                      .bind("now", static_cast<ll>(now))
+                     .bind("now2", static_cast<ll>(now))
                      .bind("n", static_cast<ll>(limit)));
 }
 
-void mark_sending(soci::session& s, int64_t id) {
-  Query("UPDATE whatsapp_messages SET state = 'sending', attempts = attempts + 1 WHERE id = :id").bind("id", static_cast<ll>(id)).exec(s);
+void mark_sending(soci::session& s, int64_t id, const std::string& attempt_id) {
+  Query("UPDATE whatsapp_messages SET state = 'sending', attempts = attempts + 1, attempt_id = :a WHERE id = :id")
+      .bind("a", attempt_id)
+      .bind("id", static_cast<ll>(id))
+      .exec(s);
+}
+
+void release(soci::session& s, int64_t id, int attempts, int64_t at) {
+  Query("UPDATE whatsapp_messages SET state = 'queued', attempts = :a, attempt_id = NULL, next_attempt_at = :n WHERE id = :id AND state = 'sending'")
+      .bind("a", static_cast<ll>(attempts))
+      .bind("n", static_cast<ll>(at))
+      .bind("id", static_cast<ll>(id))
+      .exec(s);
+}
+
+void defer_conversation(soci::session& s, int64_t conversation_id, int64_t at) {
+  Query("UPDATE whatsapp_messages SET next_attempt_at = :n WHERE conversation_id = :c AND direction = 'out' AND state = 'queued' AND "
+        "next_attempt_at < :n2")
+      .bind("n", static_cast<ll>(at))
+      .bind("c", static_cast<ll>(conversation_id))
+      .bind("n2", static_cast<ll>(at))
+      .exec(s);
+}
+
+void mark_uncertain(soci::session& s, int64_t id, const std::string& why, int64_t now) {
+  Query("UPDATE whatsapp_messages SET state = 'uncertain', state_at = :now, error_title = :why, next_attempt_at = NULL "
+        "WHERE id = :id AND wamid IS NULL")
+      .bind("now", static_cast<ll>(now))
+      .bind("why", why)
+      .bind("id", static_cast<ll>(id))
+      .exec(s);
+}
+
+std::vector<MsgRow> sending(soci::session& s) {
+  return msgs(s, Query(std::string(kMsgCols) + "WHERE direction = 'out' AND state = 'sending' AND wamid IS NULL ORDER BY id"));
+}
+
+std::optional<MsgRow> message_by_attempt(soci::session& s, const std::string& attempt_id) {
+  auto v = msgs(s, Query(std::string(kMsgCols) + "WHERE attempt_id = :a").bind("a", attempt_id));
+  if (v.empty()) return std::nullopt;
+  return v.front();
+}
+
+bool resolve_attempt(soci::session& s, int64_t id, const std::string& wamid, int64_t at) {
+  return Query("UPDATE whatsapp_messages SET wamid = :w, state = 'sent', state_rank = 1, state_at = :at, error_title = NULL, "
+               "next_attempt_at = NULL WHERE id = :id AND wamid IS NULL")
+             .bind("w", wamid)
+             .bind("at", static_cast<ll>(at))
+             .bind("id", static_cast<ll>(id))
+             .exec(s) > 0;
 }
 
 void mark_sent(soci::session& s, int64_t id, const std::string& wamid, int64_t now) {
@@ -195,10 +248,6 @@ void mark_failed(soci::session& s, int64_t id, int attempts, int64_t code, const
       .bind("now", static_cast<ll>(now))
       .bind("id", static_cast<ll>(id))
       .exec(s);
-}
-
-int64_t requeue_sending(soci::session& s) {
-  return Query("UPDATE whatsapp_messages SET state = 'queued' WHERE direction = 'out' AND state = 'sending' AND wamid IS NULL").exec(s);
 }
 
 bool insert_status(soci::session& s, const Status& st, bool known, bool applied, int64_t now) {

@@ -33,6 +33,7 @@ struct MsgRow {
   int64_t error_code = 0;
   std::string error_title;
   int attempts = 0;
+  std::string attempt_id;
 };
 
 std::optional<ConvRow> conversation_by_index(soci::session& s, const std::string& index);
@@ -56,13 +57,26 @@ int64_t insert_outbound(soci::session& s, int64_t conversation_id, const std::st
 std::vector<MsgRow> messages(soci::session& s, int64_t conversation_id);
 std::optional<MsgRow> message_by_wamid(soci::session& s, const std::string& wamid);
 
-// The outbox: due rows are claimed ("sending", committed) before the request goes out.
+// The outbox: due rows are claimed ("sending" with a fresh attempt id, committed) before the
+// request goes out. A row waits while an earlier reply of its conversation waits (pair limit or
+// back-off), so her messages never arrive out of order.
 std::vector<MsgRow> due(soci::session& s, int64_t now, int limit);
-void mark_sending(soci::session& s, int64_t id);
+void mark_sending(soci::session& s, int64_t id, const std::string& attempt_id);
+// A claimed row not sent this tick (its number's limit, or an earlier reply of hers deferred):
+// back to the outbox at `at`, its attempt not counted.
+void release(soci::session& s, int64_t id, int attempts, int64_t at);
 void mark_sent(soci::session& s, int64_t id, const std::string& wamid, int64_t now);
 void retry_later(soci::session& s, int64_t id, int attempts, int64_t next_at, const std::string& why);
 void mark_failed(soci::session& s, int64_t id, int attempts, int64_t code, const std::string& why, int64_t now);
-int64_t requeue_sending(soci::session& s);
+// Her other queued replies wait at least until `at` (Meta's pair rate limit names her, not the line).
+void defer_conversation(soci::session& s, int64_t conversation_id, int64_t at);
+// "sending" or no answer after the request left: the row may be at Meta. Never re-sent by the server.
+void mark_uncertain(soci::session& s, int64_t id, const std::string& why, int64_t now);
+// Rows a stopped server left "sending" (ids and conversations), for resume_outbox.
+std::vector<MsgRow> sending(soci::session& s);
+std::optional<MsgRow> message_by_attempt(soci::session& s, const std::string& attempt_id);
+// A status named this attempt: Graph accepted it under `wamid` (only while no wamid is recorded).
+bool resolve_attempt(soci::session& s, int64_t id, const std::string& wamid, int64_t at);
 
 // False when (wamid, status) was already recorded.
 bool insert_status(soci::session& s, const Status& st, bool known, bool applied, int64_t now);

@@ -5,6 +5,9 @@
 // a row ("sending"), posts it to the Graph API, and records the returned wamid with "sent" in one
 // transaction, so a 2xx is never followed by a second send of the same row.
 #include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <map>
 #include <set>
 
 #include "core/log.h"
@@ -60,85 +63,197 @@ Message to_message(const repo::MsgRow& r, const crypto::Keys& keys) {
   m.state = r.state;
   m.error_code = r.error_code;
   if (r.state == "failed") m.error = failure_es(r.error_code, r.error_title);
+  if (r.state == "uncertain")
+    m.error = "No se sabe si llegó: el envío se interrumpió después de salir hacia WhatsApp. No se reenvía solo, para no "
+              "escribirle dos veces; si WhatsApp confirma la entrega se mostrará aquí, si no, escríbalo de nuevo usted.";
   return m;
 }
 
 }  // namespace
 
 Service::Service(store::Database& db, const crypto::Keys& keys, audit::Log& audit, channels::Intake& intake, Options options)
-    : db_(db), keys_(keys), audit_(audit), intake_(intake), options_(std::move(options)) {}
+    : db_(db),
+      keys_(keys),
+      audit_(audit),
+      intake_(intake),
+      options_(std::move(options)),
+      limits_(options_.send_rate),
+      inbox_(std::make_shared<Inbox>()) {}
+
+bool SendLimits::take(const std::string& number, int64_t now, int64_t* retry_at) {
+  std::lock_guard lock(mu_);
+  auto& b = buckets_[number];
+  const double burst = std::max(1.0, rate_);
+  if (b.tokens < 0) {  // first use: a full bucket
+    b.tokens = burst;
+    b.at = now;
+  }
+  if (now < b.paused_until) {
+    *retry_at = b.paused_until;
+    return false;
+  }
+  b.tokens = std::min(burst, b.tokens + static_cast<double>(std::max<int64_t>(0, now - b.at)) * rate_ / 1000.0);
+  b.at = std::max(b.at, now);
+  if (b.tokens >= 1.0) {
+    b.tokens -= 1.0;
+    return true;
+  }
+  *retry_at = now + static_cast<int64_t>((1.0 - b.tokens) * 1000.0 / rate_) + 1;
+  return false;
+}
+
+void SendLimits::pause(const std::string& number, int64_t until) {
+  std::lock_guard lock(mu_);
+  auto& b = buckets_[number];
+  b.paused_until = std::max(b.paused_until, until);
+}
+
+struct Service::Counts {
+  int messages = 0, duplicates = 0, unsupported = 0, statuses = 0, applied = 0, unknown = 0;
+  // Conversations that got a new message: their row as read in the transaction and her newest
+  // text of this batch (the contact's opening), so the queue step reads nothing again.
+  std::map<int64_t, std::pair<repo::ConvRow, std::string>> touched;
+};
+
+struct Service::Delivery {
+  const Batch* batch;
+  bool queue;
+  int64_t now;
+  std::optional<Result<Counts>> out;  // set by the thread that committed it
+};
+
+struct Service::Inbox {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool busy = false;  // a thread is committing a group
+  std::vector<Delivery*> waiting;
+};
+
+void Service::store_batch(soci::session& s, const Batch& batch, bool queue, int64_t now, Counts& c) {
+  for (const auto& in : batch.messages) {
+    const std::string index = keys_.blind_index(in.user_key);
+    auto conv = repo::conversation_by_index(s, index);
+    const std::optional<std::string> wa = in.wa_id.empty() ? std::nullopt : std::optional<std::string>(keys_.encrypt(in.wa_id));
+    if (!conv) {
+      // Blocks and repeat contacts: her number hashed as the phone line hashes it; without a
+      // number (a username-only user), her business-scoped id.
+      const std::string caller = in.wa_id.empty() ? intake_.caller_hash("address", "whatsapp:" + in.user_key)
+                                                  : intake_.caller_hash("number", in.wa_id);
+      repo::insert_conversation(s, crypto::random_token(12), keys_.encrypt(in.user_key), index, wa, in.phone_number_id, caller, now);
+      conv = repo::conversation_by_index(s, index);
+      if (!conv) throw std::runtime_error("whatsapp: conversation missing after its insert");  // rolls the group back
+    }
+    if (!repo::insert_inbound(s, conv->id, in.wamid, in.type.empty() ? "desconocido" : in.type.substr(0, 40), keys_.encrypt(in.text),
+                              in.at_ms)) {
+      ++c.duplicates;  // Meta's redelivery: already here, nothing changes
+      continue;
+    }
+    repo::note_inbound(s, conv->id, in.at_ms, wa, in.phone_number_id);
+    audit_.append(s, line_entry("whatsapp.message", conv->ref, in.supported ? in.type : "no soportado: " + in.type.substr(0, 40)));
+    ++c.messages;
+    if (!in.supported) ++c.unsupported;
+    if (queue)
+      c.touched[conv->id] = {*conv, in.text};
+    else
+      repo::set_contact(s, conv->id, conv->session_n, "");
+  }
+  for (const auto& st : batch.statuses) {
+    ++c.statuses;
+    auto msg = repo::message_by_wamid(s, st.wamid);
+    if (!msg && !st.callback.empty()) {
+      // The status names the attempt this server sent (biz_opaque_callback_data): Graph accepted
+      // a reply whose 2xx this server never recorded (it stopped mid-send, or the answer was
+      // lost, or the 2xx is still being recorded). Now it is known, and nothing is sent again.
+      if (auto mine = repo::message_by_attempt(s, st.callback); mine && mine->direction == "out" && mine->wamid.empty()) {
+        const bool was_uncertain = mine->state == "uncertain";
+        if (repo::resolve_attempt(s, mine->id, st.wamid, st.at_ms) && was_uncertain) {
+          auto conv = repo::conversation_by_id(s, mine->conversation_id);
+          audit_.append(s, line_entry("whatsapp.resolved", conv ? conv->ref : std::string("?"), st.status));
+        }
+        msg = repo::message_by_wamid(s, st.wamid);
+      }
+    }
+    const bool known = msg && msg->direction == "out";
+    const int rank = rank_of(st.status);
+    // Order by progress, not arrival: a late "sent" or "delivered" never moves a "read" back;
+    // "failed" (e.g. 131047 outside the window, reported after "sent") ends a message not yet read.
+    bool applied = false;
+    if (known && rank > 0) applied = st.status == "failed" ? msg->state_rank < 3 : rank > msg->state_rank && msg->state_rank != 9;
+    if (!repo::insert_status(s, st, known, applied, now)) continue;  // the same status redelivered
+    if (!known) ++c.unknown;
+    if (applied) {
+      repo::apply_status(s, msg->id, st.status, rank, st.at_ms, st.error_code, st.error_title);
+      ++c.applied;
+    }
+  }
+}
+
+void Service::commit_group(std::vector<Delivery*>& group) {
+  auto all = db_.transaction<std::vector<Counts>>([&](soci::session& s) -> Result<std::vector<Counts>> {
+    std::vector<Counts> out(group.size());
+    for (size_t i = 0; i < group.size(); ++i) store_batch(s, *group[i]->batch, group[i]->queue, group[i]->now, out[i]);
+    return out;
+  });
+  if (all) {
+    for (size_t i = 0; i < group.size(); ++i) group[i]->out = std::move((*all)[i]);
+    return;
+  }
+  // One delivery's failure must not fail the others: each alone (Meta retries the one that fails).
+  for (auto* d : group)
+    d->out = db_.transaction<Counts>([&](soci::session& s) -> Result<Counts> {
+      Counts c;
+      store_batch(s, *d->batch, d->queue, d->now, c);
+      return c;
+    });
+}
 
 Result<http::Json> Service::receive(const Batch& batch, int64_t now, bool queue) {
-  struct Counts {
-    int messages = 0, duplicates = 0, unsupported = 0, statuses = 0, applied = 0, unknown = 0;
-    std::set<int64_t> touched;
-  };
-  auto counts = db_.transaction<Counts>([&](soci::session& s) -> Result<Counts> {
-    Counts c;
-    for (const auto& in : batch.messages) {
-      const std::string index = keys_.blind_index(in.user_key);
-      auto conv = repo::conversation_by_index(s, index);
-      const std::optional<std::string> wa = in.wa_id.empty() ? std::nullopt : std::optional<std::string>(keys_.encrypt(in.wa_id));
-      if (!conv) {
-        // Blocks and repeat contacts: her number hashed as the phone line hashes it; without a
-        // number (a username-only user), her business-scoped id.
-        const std::string caller = in.wa_id.empty() ? intake_.caller_hash("address", "whatsapp:" + in.user_key)
-                                                    : intake_.caller_hash("number", in.wa_id);
-        repo::insert_conversation(s, crypto::random_token(12), keys_.encrypt(in.user_key), index, wa, in.phone_number_id, caller, now);
-        conv = repo::conversation_by_index(s, index);
-        if (!conv) return fail(Error::internal());
+  // Leader and followers: a delivery joins the waiting list; whoever finds no group being
+  // committed takes the whole list (its own delivery included) and commits it in one transaction.
+  Delivery me{&batch, queue, now, std::nullopt};
+  {
+    std::unique_lock lock(inbox_->mu);
+    inbox_->waiting.push_back(&me);
+    inbox_->cv.wait(lock, [&] { return me.out.has_value() || !inbox_->busy; });
+    if (!me.out) {
+      inbox_->busy = true;
+      std::vector<Delivery*> group;
+      group.swap(inbox_->waiting);
+      lock.unlock();
+      try {
+        commit_group(group);
+      } catch (...) {
+        for (auto* d : group)
+          if (!d->out) d->out = fail(Error::internal());
       }
-      if (!repo::insert_inbound(s, conv->id, in.wamid, in.type.empty() ? "desconocido" : in.type.substr(0, 40), keys_.encrypt(in.text),
-                                in.at_ms)) {
-        ++c.duplicates;  // Meta's redelivery: already here, nothing changes
-        continue;
-      }
-      repo::note_inbound(s, conv->id, in.at_ms, wa, in.phone_number_id);
-      audit_.append(s, line_entry("whatsapp.message", conv->ref, in.supported ? in.type : "no soportado: " + in.type.substr(0, 40)));
-      ++c.messages;
-      if (!in.supported) ++c.unsupported;
-      if (queue)
-        c.touched.insert(conv->id);
-      else
-        repo::set_contact(s, conv->id, conv->session_n, "");
+      lock.lock();
+      inbox_->busy = false;
+      inbox_->cv.notify_all();
     }
-    for (const auto& st : batch.statuses) {
-      ++c.statuses;
-      auto msg = repo::message_by_wamid(s, st.wamid);
-      const bool known = msg && msg->direction == "out";
-      const int rank = rank_of(st.status);
-      // Order by progress, not arrival: a late "sent" or "delivered" never moves a "read" back;
-      // "failed" (e.g. 131047 outside the window, reported after "sent") ends a message not yet read.
-      bool applied = false;
-      if (known && rank > 0) applied = st.status == "failed" ? msg->state_rank < 3 : rank > msg->state_rank && msg->state_rank != 9;
-      if (!repo::insert_status(s, st, known, applied, now)) continue;  // the same status redelivered
-      if (!known) ++c.unknown;
-      if (applied) {
-        repo::apply_status(s, msg->id, st.status, rank, st.at_ms, st.error_code, st.error_title);
-        ++c.applied;
-      }
-    }
-    return c;
-  });
+  }
+  auto counts = std::move(*me.out);
   if (!counts) return fail(counts.error());
-  // After the commit, and outside it: the queue is another module's transaction. A failure here
+  // After the commit, and outside it: the queue is another module's transaction. Only the
+  // conversations of THIS delivery (one holder lookup each while her contact is open); a failure
   // leaves the conversation pending for the job; Meta's delivery is already answered.
-  for (int64_t id : counts->touched) {
-    auto conv = db_.transaction<std::optional<repo::ConvRow>>(
-        [&](soci::session& s) -> Result<std::optional<repo::ConvRow>> { return repo::conversation_by_id(s, id); });
-    if (!conv || !*conv) continue;
-    const auto& c = **conv;
+  // Named references, not structured bindings: clang 14 cannot capture those in the lambda below.
+  for (auto& entry : counts->touched) {
+    repo::ConvRow& c = entry.second.first;
+    const std::string& opening = entry.second.second;
     if (!c.needs_contact) {
       auto h = intake_.holder("whatsapp", contact_ref(c));
       if (h && h->state != "closed") continue;  // the contact she is in goes on
       // The last contact was closed: her new message is a new contact of the same conversation.
-      (void)db_.transaction<bool>([&](soci::session& s) -> Result<bool> {
-        repo::set_needs_contact(s, c.id, c.session_n + 1);
-        return true;
-      });
+      if (!db_.transaction<bool>([&](soci::session& s) -> Result<bool> {
+            repo::set_needs_contact(s, c.id, c.session_n + 1);
+            return true;
+          }))
+        continue;
+      c.session_n += 1;
+      c.needs_contact = true;
     }
+    (void)open_contact(c, opening);
   }
-  if (!counts->touched.empty()) (void)open_pending(now);
   return http::Json{{"ok", true},
                     {"messages", counts->messages},
                     {"duplicates", counts->duplicates},
@@ -146,6 +261,26 @@ Result<http::Json> Service::receive(const Batch& batch, int64_t now, bool queue)
                     {"statuses", counts->statuses},
                     {"statuses_applied", counts->applied},
                     {"statuses_unknown", counts->unknown}};
+}
+
+Result<bool> Service::open_contact(const repo::ConvRow& c, const std::string& opening) {
+  auto contact = intake_.open({"whatsapp", contact_ref(c), false, "", opening.substr(0, 2000), c.caller_hash});
+  if (!contact) {
+    // Closed hours: stays pending, opened when the line opens. Blocked: not retried.
+    if (contact.error().code == "blocked")
+      (void)db_.transaction<bool>([&](soci::session& s) -> Result<bool> {
+        repo::set_contact(s, c.id, c.session_n, "");
+        audit_.append(s, line_entry("whatsapp.blocked", c.ref));
+        return true;
+      });
+    return false;
+  }
+  auto ok = db_.transaction<bool>([&](soci::session& s) -> Result<bool> {
+    repo::set_contact(s, c.id, c.session_n, *contact);
+    return true;
+  });
+  if (!ok) return fail(ok.error());
+  return true;
 }
 
 Result<int64_t> Service::open_pending(int64_t) {
@@ -160,22 +295,7 @@ Result<int64_t> Service::open_pending(int64_t) {
     std::string opening;
     auto rows = db_.transaction<std::vector<repo::MsgRow>>([&](soci::session& s) -> Result<std::vector<repo::MsgRow>> { return repo::messages(s, c.id); });
     if (rows && !rows->empty()) opening = keys_.decrypt(rows->back().body).value_or("");
-    auto contact = intake_.open({"whatsapp", contact_ref(c), false, "", opening.substr(0, 2000), c.caller_hash});
-    if (!contact) {
-      // Closed hours: stays pending, opened when the line opens. Blocked: not retried.
-      if (contact.error().code == "blocked")
-        (void)db_.transaction<bool>([&](soci::session& s) -> Result<bool> {
-          repo::set_contact(s, c.id, c.session_n, "");
-          audit_.append(s, line_entry("whatsapp.blocked", c.ref));
-          return true;
-        });
-      continue;
-    }
-    (void)db_.transaction<bool>([&](soci::session& s) -> Result<bool> {
-      repo::set_contact(s, c.id, c.session_n, *contact);
-      return true;
-    });
-    ++opened;
+    if (auto ok = open_contact(c, opening); ok && *ok) ++opened;
   }
   return opened;
 }
@@ -282,27 +402,98 @@ Result<void> Service::load_demo(int64_t now) {
 }
 
 Result<void> Service::resume_outbox() {
-  auto n = db_.transaction<int64_t>([](soci::session& s) -> Result<int64_t> { return repo::requeue_sending(s); });
-  if (!n) return fail(n.error());
-  if (*n) spdlog::warn("whatsapp: {} replies interrupted while sending go back to the outbox", *n);
+  // Never twice: a row found "sending" may have reached Graph before the stop (Graph has no
+  // idempotency key). It is not re-sent; it becomes "uncertain", is flagged to the operator and
+  // the audit, and a status naming its attempt id resolves it (see receive()).
+  auto rows = db_.transaction<std::vector<repo::MsgRow>>([&](soci::session& s) -> Result<std::vector<repo::MsgRow>> {
+    auto list = repo::sending(s);
+    for (const auto& r : list) {
+      repo::mark_uncertain(s, r.id, "interrumpido por un reinicio", now_ms());
+      auto conv = repo::conversation_by_id(s, r.conversation_id);
+      audit_.append(s, line_entry("whatsapp.uncertain", conv ? conv->ref : std::string("?"), "reinicio"));
+    }
+    return list;
+  });
+  if (!rows) return fail(rows.error());
+  if (!rows->empty())
+    spdlog::warn("whatsapp: {} replies were being sent when the server stopped; marked uncertain (not re-sent)", rows->size());
   return {};
 }
 
+namespace {
+
+struct GraphError {
+  int64_t code = 0;
+  std::string message;
+};
+
+GraphError graph_error(const GraphAnswer& a) {
+  GraphError e{a.status, a.error.empty() ? "HTTP " + std::to_string(a.status) : a.error};
+  try {
+    auto j = http::Json::parse(a.body);
+    e.code = j.at("error").at("code").get<int64_t>();
+    e.message = j.at("error").value("message", e.message);
+  } catch (const std::exception&) {
+  }
+  return e;
+}
+
+// Back-off of a retried send: 1 s, 2 s, 4 s… up to 10 minutes.
+int64_t backoff_ms(int attempts) { return std::min<int64_t>(1000LL << std::min(attempts - 1, 20), 600'000); }
+
+constexpr int64_t kPairRateLimit = 131056;   // (business, consumer) pair rate limit: this user only
+constexpr int64_t kThroughputLimit = 130429;  // the number's throughput: the whole number waits
+
+}  // namespace
+
 Result<int64_t> Service::send_due(int64_t now) {
-  // Claimed and committed first: a second job tick (or instance) does not take the same rows.
-  auto claimed = db_.transaction<std::vector<repo::MsgRow>>([&](soci::session& s) -> Result<std::vector<repo::MsgRow>> {
-    auto rows = repo::due(s, now, 20);
-    for (const auto& r : rows) repo::mark_sending(s, r.id);
-    return rows;
+  struct Claim {
+    repo::MsgRow row;
+    repo::ConvRow conv;
+    std::string number;
+  };
+  // Claimed and committed first, each with a fresh attempt id: a second job tick (or instance)
+  // does not take the same rows, and a stop from here on leaves them "sending" (never re-sent).
+  // Each phone number id sends at most its rate (SendLimits); the rest stays queued.
+  auto claimed = db_.transaction<std::vector<Claim>>([&](soci::session& s) -> Result<std::vector<Claim>> {
+    std::vector<Claim> out;
+    std::map<int64_t, std::optional<repo::ConvRow>> convs;
+    std::map<std::string, bool> full;  // a number out of tokens this tick
+    for (auto& r : repo::due(s, now, 200)) {
+      auto it = convs.find(r.conversation_id);
+      if (it == convs.end()) it = convs.emplace(r.conversation_id, repo::conversation_by_id(s, r.conversation_id)).first;
+      if (!it->second) continue;
+      std::string number = options_.phone_number_id.empty() ? it->second->phone_number_id : options_.phone_number_id;
+      int64_t retry_at = 0;
+      if (full[number] || !limits_.take(number, now, &retry_at)) {
+        full[number] = true;
+        continue;
+      }
+      const std::string attempt = "eq-" + crypto::random_token(12);
+      repo::mark_sending(s, r.id, attempt);
+      r.attempt_id = attempt;
+      out.push_back({std::move(r), *it->second, std::move(number)});
+    }
+    return out;
   });
   if (!claimed) return fail(claimed.error());
   int64_t sent = 0;
-  for (const auto& row : *claimed) {
+  std::set<int64_t> deferred;              // conversations told to wait this tick (pair limit)
+  std::map<std::string, int64_t> paused;  // numbers told to wait this tick (429 / 130429)
+  for (const auto& claim : *claimed) {
+    const repo::MsgRow& row = claim.row;
+    const repo::ConvRow& c = claim.conv;
+    const std::string& number = claim.number;
     const int attempts = row.attempts + 1;
-    auto conv = db_.transaction<std::optional<repo::ConvRow>>(
-        [&](soci::session& s) -> Result<std::optional<repo::ConvRow>> { return repo::conversation_by_id(s, row.conversation_id); });
-    if (!conv || !*conv) continue;
-    const auto& c = **conv;
+    if (deferred.count(c.id) || paused.count(number)) {
+      // An earlier reply of hers (or of this number) must wait: this one waits behind it.
+      const int64_t at = deferred.count(c.id) ? now_ms() + 1000 : paused[number];
+      (void)db_.transaction<bool>([&](soci::session& s) -> Result<bool> {
+        repo::release(s, row.id, row.attempts, at);
+        return true;
+      });
+      continue;
+    }
     http::Json msg = {{"messaging_product", "whatsapp"}, {"recipient_type", "individual"}};
     // Her phone when Meta gave it; else her business-scoped id (username-only users).
     if (!c.wa_id.empty())
@@ -316,13 +507,14 @@ Result<int64_t> Service::send_due(int64_t now) {
       msg["type"] = "text";
       msg["text"] = {{"preview_url", false}, {"body", keys_.decrypt(row.body).value_or("")}};
     }
-    const std::string number = options_.phone_number_id.empty() ? c.phone_number_id : options_.phone_number_id;
+    // Meta echoes it in every status of this message: how an interrupted send is recognised.
+    msg["biz_opaque_callback_data"] = row.attempt_id;
     const std::string url = options_.graph_url + "/" + options_.graph_version + "/" + number + "/messages";
     GraphAnswer a;
     if (options_.access_token.empty())
       a.error = "Falta el token de acceso de WhatsApp (EQ_WHATSAPP_TOKEN).";
     else
-      a = graph_post(url, options_.access_token, msg.dump());
+      a = graph_post(url, options_.access_token, msg.dump(), GraphTls{options_.ca_file});
     const int64_t at = now_ms();
     (void)db_.transaction<bool>([&](soci::session& s) -> Result<bool> {
       if (a.status >= 200 && a.status < 300) {
@@ -333,6 +525,7 @@ Result<int64_t> Service::send_due(int64_t now) {
         } catch (const std::exception&) {
           wamid = "sin-id-" + std::to_string(row.id);  // accepted all the same: never sent twice
         }
+        // A status naming this attempt may have recorded the same wamid already: same row, same value.
         repo::mark_sent(s, row.id, wamid, at);
         // Meta may report "delivered" before this thread records the 2xx: that status was kept
         // (unknown then) and is applied now.
@@ -342,23 +535,35 @@ Result<int64_t> Service::send_due(int64_t now) {
         ++sent;
         return true;
       }
-      const bool transient = a.status == 0 || a.status == 429 || a.status >= 500;
-      if (transient && attempts < options_.max_attempts) {
-        // Back-off: 1 s, 2 s, 4 s… up to 10 minutes (Meta's rate limits; a network blip).
-        const int64_t wait = std::min<int64_t>(1000LL << std::min(attempts - 1, 20), 600'000);
-        repo::retry_later(s, row.id, attempts, at + wait, a.error.empty() ? "HTTP " + std::to_string(a.status) : a.error.substr(0, 300));
+      if (a.status == 0 && a.attempted) {
+        // The request left and no answer came (timeout, reset): Graph may have it. Not retried.
+        repo::mark_uncertain(s, row.id, a.error.substr(0, 300), at);
+        audit_.append(s, line_entry("whatsapp.uncertain", c.ref, "sin respuesta"));
         return true;
       }
-      int64_t code = a.status;
-      std::string why = a.error.empty() ? "HTTP " + std::to_string(a.status) : a.error;
-      try {
-        auto j = http::Json::parse(a.body);
-        code = j.at("error").at("code").get<int64_t>();
-        why = j.at("error").value("message", why);
-      } catch (const std::exception&) {
+      const auto err = graph_error(a);
+      const bool throughput = a.status == 429 || err.code == kThroughputLimit;
+      const bool pair = err.code == kPairRateLimit;
+      // Refused before leaving (DNS, connect, TLS, a certificate not trusted), a limit, or 5xx.
+      const bool transient = a.status == 0 || throughput || pair || a.status >= 500;
+      if (transient && attempts < options_.max_attempts) {
+        int64_t wait = backoff_ms(attempts);
+        if (throughput && a.retry_after_s >= 0) wait = std::max<int64_t>(wait, a.retry_after_s * 1000);
+        const std::string why = a.error.empty() ? "HTTP " + std::to_string(a.status) + (err.code ? " (" + std::to_string(err.code) + ")" : "")
+                                                : a.error.substr(0, 300);
+        repo::retry_later(s, row.id, attempts, at + wait, why);
+        if (throughput) {
+          limits_.pause(number, at + wait);  // every conversation of this number waits
+          paused[number] = at + wait;
+        }
+        if (pair) {
+          repo::defer_conversation(s, c.id, at + wait);  // her other replies wait; others keep flowing
+          deferred.insert(c.id);
+        }
+        return true;
       }
-      repo::mark_failed(s, row.id, attempts, code, why.substr(0, 300), at);
-      audit_.append(s, line_entry("whatsapp.send_failed", c.ref, std::to_string(code)));
+      repo::mark_failed(s, row.id, attempts, err.code, err.message.substr(0, 300), at);
+      audit_.append(s, line_entry("whatsapp.send_failed", c.ref, std::to_string(err.code)));
       return true;
     });
   }

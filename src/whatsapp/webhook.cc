@@ -131,6 +131,8 @@ Result<Batch> parse_webhook(const std::string& raw_body) {
           auto at = timestamp_ms(st, "statuses[].timestamp");
           if (!at) return fail(at.error());
           s.at_ms = *at;
+          // Echoed by Meta from the send: the attempt id that resolves a reply left "uncertain".
+          s.callback = str(st, "biz_opaque_callback_data").substr(0, 512);
           if (st.contains("errors") && st["errors"].is_array() && !st["errors"].empty() && st["errors"][0].is_object()) {
             const auto& e = st["errors"][0];
             if (e.contains("code") && e["code"].is_number_integer()) s.error_code = e["code"].get<int64_t>();

@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { auditEntries, login, loginDemo } from './auth_helpers.mjs';
 import { assertApiError, request, sleep, startServer, tempDir } from './harness.mjs';
-import { MetaFake, inbound, seconds, signBody, status, wamid } from './whatsapp_meta.mjs';
+import { MetaFake, inbound, restartableServer, seconds, signBody, status, waitFor, wamid } from './whatsapp_meta.mjs';
 
 let srv, keys, meta, secret, verifyToken, op, op2, sup, admin;
 const seen = new Set(); // ids of the queue's WhatsApp contacts already known to this file
@@ -55,15 +55,6 @@ const send = (value, opts) => meta.post(srv.baseUrl, secret, JSON.stringify(meta
 const phone = () => `569${crypto.randomInt(10_000_000, 99_999_999)}`;
 const bsuid = () => `CL.${crypto.randomBytes(9).toString('hex')}`;
 
-async function waitFor(fn, what, ms = 10_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 // The WhatsApp contact that appeared in the queue since the last call.
 async function newContact() {
@@ -236,8 +227,11 @@ describe('replies through the Graph API', () => {
     assert.equal(mine.length, 1, 'sent more than once');
     assert.equal(mine[0].path, `/v21.0/${meta.phoneNumberId}/messages`);
     assert.equal(mine[0].auth, 'Bearer token-de-prueba');
+    // biz_opaque_callback_data: the attempt id (Meta echoes it in the statuses; see whatsapp_send.test.mjs).
+    assert.match(mine[0].json.biz_opaque_callback_data, /^eq-[\w-]+$/);
     assert.deepEqual(mine[0].json, { messaging_product: 'whatsapp', recipient_type: 'individual', to: user.wa_id, type: 'text',
-      text: { preview_url: false, body: 'Hola, soy orientadora del Fono 1455. ¿Estás en un lugar seguro?' } });
+      text: { preview_url: false, body: 'Hola, soy orientadora del Fono 1455. ¿Estás en un lugar seguro?' },
+      biz_opaque_callback_data: mine[0].json.biz_opaque_callback_data });
   });
 
   test('429 and 500 are retried with back-off; the 2xx is the last send', async () => {
@@ -351,14 +345,10 @@ describe('the 24-hour window', () => {
 
 describe('a restart', () => {
   test('loses no accepted message or reply, resumes the outbox, and sends the reply once', async () => {
-    const { freshDatabase } = await import('./harness.mjs');
-    const db = await freshDatabase();
-    const dir = tempDir('equidad-wa-restart-');
-    const env = { EQ_CHANNELS_HOURS: '24/7', EQ_WHATSAPP_GRAPH_URL: meta.url, EQ_WHATSAPP_TOKEN: 'token-de-prueba' };
-    const args = ['--demo', '--keys', path.join(dir.dir, 'equidad.key')];
-    let a = await startServer({ db: db.url, extraArgs: args, env });
+    const box = await restartableServer(meta, 'equidad-wa-restart-');
+    let a = await box.start();
     try {
-      const sec = fs.readFileSync(path.join(dir.dir, 'equidad.whatsapp.key'), 'utf8').trim();
+      const sec = box.secret();
       const operator = await loginDemo(a, 'operator');
       await operator.post('/api/v1/channels/me/presence', { presence: 'pausa', skills: ['phone', 'chat', 'whatsapp'] });
       const queued = async () => (await operator.get('/api/v1/channels/queue')).json.queue.filter((x) => x.channel === 'whatsapp');
@@ -377,7 +367,7 @@ describe('a restart', () => {
       await waitFor(() => meta.sends.length > n, 'a first (failed) attempt');
       await a.stop();
       meta.plan.length = 0;
-      a = await startServer({ db: db.url, extraArgs: args, env });
+      a = await box.start();
       const again = await loginDemo(a, 'operator');
       await waitFor(async () => {
         const m = (await again.get(`/api/v1/whatsapp/conversations/${ref}`)).json.messages?.find((x) => x.id === reply.json.id);
@@ -390,8 +380,7 @@ describe('a restart', () => {
       assert.equal(oks.length, 1, 'sent twice');
     } finally {
       await a.stop();
-      dir.cleanup();
-      await db.cleanup();
+      await box.cleanup();
     }
   });
 });

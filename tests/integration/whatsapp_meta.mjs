@@ -1,50 +1,84 @@
 // A local server that plays Meta for the WhatsApp line (src/whatsapp): it signs webhook posts with
 // the app secret exactly over the bytes it sends (escaped unicode kept as written, never
 // re-serialized), and it receives the Graph API sends, answering as Graph does
-// ({"messaging_product":"whatsapp","contacts":[…],"messages":[{"id":"wamid…"}]}), or with 429/500
-// when told to. Node built-ins only.
+// ({"messaging_product":"whatsapp","contacts":[…],"messages":[{"id":"wamid…"}]}), or with 429/500,
+// Graph's rate-limit errors (130429, 131056 for one user) or a late answer when told to; over http,
+// or https with a certificate the test made (setCertificate swaps it live). Node built-ins only.
 import crypto from 'node:crypto';
 import http from 'node:http';
+import https from 'node:https';
 
-import { request } from './harness.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { freshDatabase, request, sleep, startServer, tempDir } from './harness.mjs';
 
 export const signBody = (secret, raw) => `sha256=${crypto.createHmac('sha256', secret).update(Buffer.from(raw, 'utf8')).digest('hex')}`;
 
+// Graph's error bodies for the answers a test can ask for.
+const GRAPH_ERRORS = {
+  429: { code: 130429, message: '(#130429) Rate limit hit' },
+  131056: { code: 131056, message: '(#131056) (Business Account, Consumer Account) pair rate limit hit' },
+};
+
 export class MetaFake {
   constructor() {
-    this.sends = []; // every Graph API request received: { path, auth, json }
-    this.plan = []; // status codes to answer next (then 200)
+    this.sends = []; // every Graph API request received: { path, auth, json, status, code, at }
+    // Answers to give next (then 200): a status code, or { status, code, delayMs, retryAfter }
+    // (code: Graph's error code; delayMs: answer that late, e.g. to stop the server mid-send).
+    this.plan = [];
+    this.rule = null; // (json) => an answer as in plan, or undefined: per-request answers (e.g. one user)
+    this.onSend = null; // called with each entry of sends as it arrives (before the answer)
+    this.tlsRefused = 0; // TLS handshakes the client gave up (https only)
     this.phoneNumberId = '106540352242922';
   }
 
-  async start(port = 0) {
-    this.server = http.createServer((req, res) => {
+  // tls: { key, cert } (PEM) serves https; swap them later with setCertificate.
+  async start(port = 0, { tls } = {}) {
+    const handler = (req, res) => {
       let text = '';
       req.on('data', (d) => { text += d; });
       req.on('end', () => {
         let json;
         try { json = JSON.parse(text); } catch { json = undefined; }
-        const status = this.plan.length ? this.plan.shift() : 200;
-        this.sends.push({ path: req.url, auth: req.headers.authorization, json, status });
-        res.setHeader('Content-Type', 'application/json');
-        if (status === 200) {
-          const wamid = `wamid.${crypto.randomBytes(12).toString('base64url')}`;
-          this.lastWamid = wamid;
-          res.end(JSON.stringify({ messaging_product: 'whatsapp', contacts: [{ input: json?.to ?? json?.recipient, wa_id: json?.to ?? '' }],
-            messages: [{ id: wamid }] }));
-        } else {
-          res.statusCode = status;
-          res.end(JSON.stringify({ error: { message: status === 429 ? '(#130429) Rate limit hit' : 'Service temporarily unavailable',
-            type: 'OAuthException', code: status === 429 ? 130429 : 2, fbtrace_id: 'A1' } }));
-        }
+        const step = this.rule?.(json) ?? (this.plan.length ? this.plan.shift() : 200);
+        const { status, code, delayMs = 0, retryAfter } = typeof step === 'number' ? { status: step } : step;
+        const entry = { path: req.url, auth: req.headers.authorization, json, status, code, at: Date.now() };
+        this.sends.push(entry);
+        this.onSend?.(entry);
+        const answer = () => {
+          if (res.destroyed) return;
+          res.setHeader('Content-Type', 'application/json');
+          if (status === 200) {
+            const wamid = `wamid.${crypto.randomBytes(12).toString('base64url')}`;
+            this.lastWamid = wamid;
+            entry.wamid = wamid;
+            res.end(JSON.stringify({ messaging_product: 'whatsapp', contacts: [{ input: json?.to ?? json?.recipient, wa_id: json?.to ?? '' }],
+              messages: [{ id: wamid }] }));
+          } else {
+            res.statusCode = status;
+            if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
+            const known = GRAPH_ERRORS[code ?? status] ?? { code: code ?? 2, message: 'Service temporarily unavailable' };
+            res.end(JSON.stringify({ error: { message: known.message, type: 'OAuthException', code: known.code, fbtrace_id: 'A1' } }));
+          }
+        };
+        if (delayMs) setTimeout(answer, delayMs);
+        else answer();
       });
-    });
+    };
+    this.server = tls ? https.createServer({ key: tls.key, cert: tls.cert }, handler) : http.createServer(handler);
+    if (tls) this.server.on('tlsClientError', () => { this.tlsRefused += 1; });
     await new Promise((r) => this.server.listen(port, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${this.server.address().port}`;
+    this.url = `${tls ? 'https' : 'http'}://127.0.0.1:${this.server.address().port}`;
     return this;
   }
 
-  stop() { return new Promise((r) => (this.server ? this.server.close(r) : r())); }
+  setCertificate({ key, cert }) { this.server.setSecureContext({ key, cert }); }
+
+  stop() {
+    this.server?.closeAllConnections?.();
+    return new Promise((r) => (this.server ? this.server.close(r) : r()));
+  }
 
   // Posts `raw` (a string, sent byte for byte) to the line's webhook. sign: true (the app secret),
   // false (no header), or a header value to send as is.
@@ -76,8 +110,34 @@ export function inbound(who, message) {
   return { contacts: [contact], messages: [m] };
 }
 
-export function status(id, value, { at = Date.now(), errors } = {}) {
+export function status(id, value, { at = Date.now(), errors, callback } = {}) {
   const s = { id, status: value, timestamp: seconds(at), recipient_id: '56911112222' };
   if (errors) s.errors = errors;
+  if (callback) s.biz_opaque_callback_data = callback; // Meta echoes what the send carried
   return { statuses: [s] };
+}
+
+// Polls fn until it answers something truthy (answered), or fails naming `what`.
+export async function waitFor(fn, what, ms = 10_000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+// A server on its own database and key folder, pointed at `meta`, that a test can stop (or kill)
+// and start again on the same data. start() answers the running server; secret() the app secret.
+export async function restartableServer(meta, prefix) {
+  const db = await freshDatabase();
+  const dir = tempDir(prefix);
+  const env = { EQ_CHANNELS_HOURS: '24/7', EQ_WHATSAPP_GRAPH_URL: meta.url, EQ_WHATSAPP_TOKEN: 'token-de-prueba' };
+  const args = ['--demo', '--keys', path.join(dir.dir, 'equidad.key')];
+  return {
+    start: () => startServer({ db: db.url, extraArgs: args, env }),
+    secret: () => fs.readFileSync(path.join(dir.dir, 'equidad.whatsapp.key'), 'utf8').trim(),
+    cleanup: async () => { dir.cleanup(); await db.cleanup(); },
+  };
 }

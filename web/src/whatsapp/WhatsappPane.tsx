@@ -35,6 +35,7 @@ interface WaTemplate {
 const STATE: Record<string, string> = {
   queued: 'En cola de envío',
   sending: 'Enviando…',
+  uncertain: 'Envío sin confirmar',
   sent: 'Enviado',
   delivered: 'Entregado',
   read: 'Leído',
