@@ -1,6 +1,7 @@
 #include "audit/log.h"
 
 #include <sodium.h>
+#include <soci/sqlite3/soci-sqlite3.h>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -159,11 +160,9 @@ std::string chain_hash(const std::string& prev_hash, const Stored& e) {
   return crypto::sha256_hex(prev_hash + canon.dump(-1, ' ', false, http::Json::error_handler_t::replace));
 }
 
-void Log::append(soci::session& s, const Entry& e) {
-  // PostgreSQL: the chain's advisory lock first, held to the end of the caller's transaction, and
-  // only then the in-process mutex. The other order deadlocked: a transaction appending its second
-  // entry waited for the mutex while the mutex's holder waited for that transaction's advisory lock.
-  if (db_.backend() == store::Backend::postgresql) s << "SELECT pg_advisory_xact_lock(727202)";
+namespace {
+// The chain step under the in-process mutex: read the last link, write the next one.
+void append_chained(soci::session& s, const Entry& e, const Seal* seal) {
   std::lock_guard lock(append_mutex);
   Stored st;
   static_cast<Entry&>(st) = e;
@@ -176,7 +175,7 @@ void Log::append(soci::session& s, const Entry& e) {
   st.prev_hash = empty ? kGenesis : last_hash;
   st.at = now_ms();
   st.hash = chain_hash(st.prev_hash, st);
-  if (seal_) st.mac = seal_->mac(st.hash);
+  if (seal) st.mac = seal->mac(st.hash);
   soci::indicator ia = e.actor_user_id ? soci::i_ok : soci::i_null;
   soci::indicator ii = e.actor_institution_id ? soci::i_ok : soci::i_null;
   long long actor = e.actor_user_id.value_or(0), inst = e.actor_institution_id.value_or(0);
@@ -185,6 +184,42 @@ void Log::append(soci::session& s, const Entry& e) {
        "prev_hash, hash, mac) VALUES(:seq, :at, :actor, :inst, :action, :object, :ip, :outcome, :detail, :prev, :hash, :mac)",
       soci::use(seq), soci::use(at), soci::use(actor, ia), soci::use(inst, ii), soci::use(st.action), soci::use(st.object),
       soci::use(st.client_ip), soci::use(st.outcome), soci::use(st.detail), soci::use(st.prev_hash), soci::use(st.hash), soci::use(st.mac);
+}
+}  // namespace
+
+void Log::append(soci::session& s, const Entry& e) {
+  // The database's lock first, and only then the in-process mutex. The other order deadlocks:
+  // - PostgreSQL: a transaction appending its second entry waited for the mutex while the mutex's
+  //   holder waited for that transaction's advisory lock (held to the end of the caller's
+  //   transaction).
+  // - SQLite: an append on a session outside a transaction (an audited read through
+  //   store::with_session) took the mutex, then its INSERT waited for the write lock held by a
+  //   transaction that was itself waiting for the mutex: both stalled for the 10-second busy
+  //   timeout and the read failed with 503. Such an append now takes the write lock itself
+  //   (BEGIN IMMEDIATE, waiting without the mutex) and commits its own entry.
+  bool own_transaction = false;
+  if (db_.backend() == store::Backend::postgresql) {
+    s << "SELECT pg_advisory_xact_lock(727202)";
+  } else {
+    using namespace sqlite_api;  // SOCI's header wraps sqlite3.h in this namespace
+    auto* backend = static_cast<soci::sqlite3_session_backend*>(s.get_backend());
+    if (sqlite3_get_autocommit(backend->conn_)) {
+      s << "BEGIN IMMEDIATE";
+      own_transaction = true;
+    }
+  }
+  try {
+    append_chained(s, e, seal_.get());
+  } catch (...) {
+    if (own_transaction) {
+      try {
+        s << "ROLLBACK";
+      } catch (...) {
+      }
+    }
+    throw;
+  }
+  if (own_transaction) s << "COMMIT";
 }
 
 Result<void> Log::append(const Entry& e) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <thread>
 
@@ -114,6 +116,42 @@ TEST_P(AuditTest, ConcurrentAppendsKeepOneChain) {
   ASSERT_TRUE(v);
   EXPECT_TRUE(v->ok);
   EXPECT_EQ(v->count, 45);
+}
+
+// An audited read appends on a session outside any transaction (store::with_session) while a
+// writer's transaction, holding the database lock, appends too. The append must take the database's
+// lock before the in-process mutex, as a transaction does: in the other order each waited for the
+// other until SQLite's 10-second busy timeout and the read failed (a 503 under load).
+TEST_P(AuditTest, AnAppendOutsideATransactionDoesNotDeadlockWithAWriter) {
+  std::atomic<bool> writer_in{false};
+  std::atomic<bool> writer_ok{false};
+  std::thread writer([&] {
+    auto r = db_->transaction<void>([&](soci::session& s) -> Result<void> {
+      writer_in = true;
+      // Give the reader time to reach its append while this transaction holds the lock.
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      Entry e;
+      e.action = "writer";
+      e.outcome = "ok";
+      log_->append(s, e);
+      return {};
+    });
+    writer_ok = static_cast<bool>(r);
+  });
+  while (!writer_in) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  auto lease = db_->lease();
+  ASSERT_TRUE(lease);
+  Entry e;
+  e.action = "reader";
+  e.outcome = "ok";
+  // Before the fix this threw «database is locked» after the busy timeout.
+  EXPECT_NO_THROW(log_->append(**lease, e));  // an autocommit session, as with_session gives
+  writer.join();
+  EXPECT_TRUE(writer_ok);
+  auto v = log_->verify();
+  ASSERT_TRUE(v);
+  EXPECT_TRUE(v->ok);
+  EXPECT_EQ(v->count, 7);
 }
 
 TEST_P(AuditTest, RecentVerificationIsReusedWithinItsAgeOnly) {

@@ -281,6 +281,7 @@ export const CLASSES = {
   'GET /api/v1/pharmacy/reports/{ref}': { kind: 'owned', actor: 'pharmacy', check: 'pharmacyRead', owner: 'pharmacyOwner' },
   'GET /api/v1/pharmacy/followups': { kind: 'national', why: 'the 1455 line (SernamEG) follows up every pharmacy activation in the country; no other role holds channels.answer' },
   'GET /api/v1/pharmacy/overview': { kind: 'national', why: 'enrolled pharmacies and activation counts by region and comuna for the national line\'s supervision; counts only, no woman' },
+  'GET /api/v1/pharmacy/escalations': { kind: 'national', why: 'activations past their contact-back deadline, escalated to the national line\'s supervision (channels.supervise: SernamEG only); the same reports as /followups' },
   'POST /api/v1/pharmacy/enrolments': { kind: 'national', why: 'SernamEG\'s supervision enrols pharmacies of any region (institution_id names the pharmacy enrolled)' },
   'GET /api/v1/chat/sessions/{ref}/live': { kind: 'national', why: 'one national 1455 line; holder-or-supervisor rule (chat.test.mjs)', arriving: 'the chat opens only with a queue (channels::Intake)' },
   'GET /api/v1/chat/canned': { kind: 'national', why: 'one national 1455 line; the canned replies every operator of the line shares, no case data' },
