@@ -160,7 +160,8 @@ test('a PMG service: commitment → report with evidence → observations → se
   };
   await login(page, 'analista@equidad.demo');
   await review('Programa de trabajo');
-  assert.match(await card.getByTestId('pmg-stage-programa').innerText(), /Aprobado · vuelta 2 de 2/);
+  // The message comes first; the stage is redrawn when the service is read again.
+  await card.getByTestId('pmg-stage-programa').getByText(/Aprobado · vuelta 2 de 2/).waitFor();
   await logout(page);
   const fileStage = async (testId, text, button, evidence) => {
     await page.goto(url('/politicas/mi-pmg'));

@@ -38,7 +38,8 @@ test('operator takes a contact, fills the record and closes it', async () => {
   }
   const panel = page.getByTestId('contact-panel');
   await panel.waitFor();
-  await panel.getByLabel('Motivo').selectOption({ label: 'Violencia de pareja o expareja' });
+  // exact: the hand-back form below has its own «Motivo *».
+  await panel.getByLabel('Motivo', { exact: true }).selectOption({ label: 'Violencia de pareja o expareja' });
   await panel.getByLabel('Tipo de violencia').selectOption({ label: 'Psicológica' });
   await panel.getByText('¿La violencia ha aumentado en frecuencia o gravedad?').click();
   await panel.getByText('¿Tiene lesiones o necesita atención médica?').click();
