@@ -45,9 +45,19 @@ node_counts() {  # parses node --test TAP output: "# pass N" / "# fail N"
   if [ -z "$p" ]; then add 0 1; else add "$p" "${f:-0}"; fi
 }
 
+# The two databases' suites run side by side: PostgreSQL's waits on round trips more than it
+# computes (about half the CPU stays idle), so the SQLite suite fits beside it and CI is ~10 min
+# shorter. Each writes its own file; the summaries follow.
+echo "== Pruebas de integración por HTTP (sqlite y postgresql, en paralelo)"
+it_pids=()
+for db in sqlite postgresql; do
+  EQ_TEST_DB=$db EQ_BIN="$ROOT/build/equidad" node --test --test-reporter=tap tests/integration/ >"$OUT/integration-$db.txt" 2>&1 &
+  it_pids+=($!)
+done
+wait "${it_pids[@]}"
 for db in sqlite postgresql; do
   echo "== Pruebas de integración por HTTP ($db)"
-  EQ_TEST_DB=$db EQ_BIN="$ROOT/build/equidad" node --test --test-reporter=tap tests/integration/ 2>&1 | tee "$OUT/integration-$db.txt" | grep -E '^# (pass|fail|tests)' || true
+  grep -E '^# (pass|fail|tests)' "$OUT/integration-$db.txt" || true
   node_failures "$OUT/integration-$db.txt"
   node_counts "$OUT/integration-$db.txt"
 done

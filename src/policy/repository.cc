@@ -34,7 +34,8 @@ std::optional<double> get_opt_num(const soci::row& r, size_t i) {
 
 namespace {
 
-// store::Query with doubles as well (weights, progress, indicator values).
+// store::Query with doubles as well (weights, progress, indicator values); one-time statements for
+// the same reason (one round trip on PostgreSQL instead of three).
 class Q {
  public:
   explicit Q(std::string sql) : sql_(std::move(sql)) {}
@@ -68,7 +69,7 @@ class Q {
     soci::row row;
     st.exchange(soci::into(row));
     st.alloc();
-    st.prepare(sql_);
+    st.prepare(sql_, soci::details::st_one_time_query);
     st.define_and_bind();
     st.execute(false);
     while (st.fetch()) fn(row);
@@ -77,7 +78,7 @@ class Q {
     soci::statement st(s);
     bind(st);
     st.alloc();
-    st.prepare(sql_);
+    st.prepare(sql_, soci::details::st_one_time_query);
     st.define_and_bind();
     st.execute(true);
   }

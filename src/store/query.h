@@ -11,6 +11,9 @@
 
 namespace eq::store {
 
+// Statements are one-time queries: on PostgreSQL a repeatable (named) statement costs three round
+// trips (PREPARE, EXECUTE, DEALLOCATE when it is destroyed) where a one-time query costs one, and a
+// Query is built and thrown away for every execution anyway. SQLite prepares either kind the same way.
 class Query {
  public:
   explicit Query(std::string sql) : sql_(std::move(sql)) {}
@@ -50,7 +53,7 @@ class Query {
     soci::row row;
     st.exchange(soci::into(row));
     st.alloc();
-    st.prepare(sql_);
+    st.prepare(sql_, soci::details::st_one_time_query);
     st.define_and_bind();
     st.execute(false);
     while (st.fetch()) fn(row);
@@ -60,7 +63,7 @@ class Query {
     soci::statement st(s);
     bind_all(st);
     st.alloc();
-    st.prepare(sql_);
+    st.prepare(sql_, soci::details::st_one_time_query);
     st.define_and_bind();
     st.execute(true);
     return st.get_affected_rows();

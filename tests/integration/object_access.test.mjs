@@ -31,6 +31,7 @@ const REFUSED = [403, 404];
 let srv;
 let sysAdmin; // admin@: creates the second centre and the extra accounts, reads the audit log
 let operator; // operador@: the control centre (monitoring orders, incidents, dispatch)
+let analyst; // analista@: makes PMG services for the focal points' institutions and reviews their filings
 const ops = []; // { method, pattern, name, permission, op }
 const inst = {}; // key → { key, name, id, worker?, admin?, unit?, focal? } (each a signed-in Client)
 const secrets = new Map(); // e-mail → TOTP secret of accounts enrolled here
@@ -78,6 +79,7 @@ before(async () => {
       if (METHODS.includes(m)) ops.push({ method: m.toUpperCase(), pattern, name: `${m.toUpperCase()} ${pattern}`, permission: op['x-permission'], op });
 
   sysAdmin = await signIn('admin@equidad.demo');
+  analyst = await signIn('analista@equidad.demo');
   const [caso, policia, instAdmin, op, municipal, patrulla, focal] = await Promise.all([
     'caso@equidad.demo', 'policia@equidad.demo', 'institucion@equidad.demo', 'operador@equidad.demo',
     'municipal@equidad.demo', 'patrulla@equidad.demo', 'enlace@equidad.demo'].map((e) => signIn(e)));
@@ -363,6 +365,30 @@ const policyReport = (A) => cached(`report:${A.key}`, async () => {
     { body: Buffer.from(`Acta reservada ${narrative}`), headers: { 'Content-Type': 'text/plain' } });
   assert.equal(up.status, 201, up.text);
   return { id: r.json.id, narrative, item_id: base.items[A.key].id, evidence: up.json.url ?? `/api/v1/policy/evidence/${up.json.id}` };
+});
+// ---- PMG: a 2021 service of A's institution with a programme filed by A's focal point, under review
+// with one observation waiting for A's answer.
+const pmgFiling = (A) => cached(`pmg:${A.key}`, async () => {
+  const list = await srv.request('GET', '/api/v1/policy/public/instruments');
+  const pmg = list.json.items.find((i) => i.code === 'pmg-genero');
+  const tree = await srv.request('GET', `/api/v1/policy/public/instruments/${pmg.id}`);
+  const y2021 = tree.json.items.find((i) => i.code === '2021');
+  const tag = crypto.randomBytes(4).toString('hex');
+  const mk = async (b) => {
+    const r = await analyst.post('/api/v1/policy/items', { instrument_id: pmg.id, institution_ids: [String(A.id)], ...b });
+    assert.equal(r.status, 201, r.text);
+    return r.json;
+  };
+  const svc = await mk({ parent_id: y2021.id, level: 'compromiso', title: `Servicio de prueba ${tag}`, start_year: 2021 });
+  const measure = await mk({ parent_id: svc.id, level: 'medida', code: 'M4', title: 'Capacitación en materia de género' });
+  await mk({ parent_id: measure.id, level: 'accion', code: 'C1', title: `Curso básico de género (${tag})` });
+  const narrative = `Programa de trabajo reservado del servicio ${crypto.randomBytes(6).toString('hex')}`;
+  const f = await A.focal.post(`/api/v1/policy/pmg/services/${svc.id}/filings`, { stage: 'programa', narrative });
+  assert.equal(f.status, 201, f.text);
+  assert.equal((await analyst.post(`/api/v1/policy/pmg/filings/${f.json.id}/review`, {})).status, 200);
+  const o = await analyst.post(`/api/v1/policy/pmg/filings/${f.json.id}/observations`, { observations: [{ text: 'Falta el cronograma de las capacitaciones.' }] });
+  assert.equal(o.status, 200, o.text);
+  return { service_id: svc.id, filing_id: f.json.id, observation_id: o.json.observations[0].id, narrative };
 });
 // Text of an answer, with the parts of an XLSX (zip) inflated so that a secret inside is found.
 function answerText(res) {
@@ -805,6 +831,38 @@ const CHECKS = {
     const rep = await policyReport(A);
     const r = await B.focal.get(`/api/v1/policy/items/${rep.item_id}`);
     return [r.text.includes(rep.narrative) ? `the item shows ${A.name}'s unvalidated report` : null];
+  },
+  // ---- PMG filings: another institution's focal point reaches for A's service and filing
+  async pmgServiceRead(A, B) {
+    const p = await pmgFiling(A);
+    const r = await B.focal.get(`/api/v1/policy/pmg/services/${p.service_id}`);
+    const mine = await B.focal.get('/api/v1/policy/pmg/mine');
+    return [refusedOnly(r, `${A.name}'s PMG service`), r.text.includes(p.narrative) ? 'the answer carries the programme' : null,
+      mine.json?.items?.some((x) => x.service.id === p.service_id) ? `«Mi PMG» lists ${A.name}'s service` : null,
+      REFUSED.includes(r.status) ? await auditedDenied(B.focal, `policy_item:${p.service_id}`) : null];
+  },
+  async pmgFileElsewhere(A, B) {
+    const p = await pmgFiling(A);
+    const r = await B.focal.post(`/api/v1/policy/pmg/services/${p.service_id}/filings`, { stage: 'avance', narrative: 'Informe presentado por otra institución en su nombre.' });
+    return [refusedOnly(r, `filing for ${A.name}'s service`)];
+  },
+  async pmgFilingEdit(A, B, route) {
+    const p = await pmgFiling(A);
+    const r = route.startsWith('PATCH')
+      ? await B.focal.patch(`/api/v1/policy/pmg/filings/${p.filing_id}`, { narrative: 'Edición hecha por otra institución distinta.' })
+      : await B.focal.post(`/api/v1/policy/pmg/filings/${p.filing_id}/correct`, {});
+    const after = await A.focal.get(`/api/v1/policy/pmg/services/${p.service_id}`);
+    return [refusedOnly(r, `changing ${A.name}'s filing`), after.text.includes(p.narrative) ? null : `${A.name}'s programme changed`];
+  },
+  async pmgAnswer(A, B) {
+    const p = await pmgFiling(A);
+    const r = await B.focal.post(`/api/v1/policy/pmg/observations/${p.observation_id}/answer`, { answer: 'Respuesta escrita por otra institución.' });
+    return [refusedOnly(r, `answering ${A.name}'s observation`)];
+  },
+  async pmgOwner(A) {
+    const p = await pmgFiling(A);
+    const r = await A.focal.get(`/api/v1/policy/pmg/services/${p.service_id}`);
+    return [r.status === 200 && r.text.includes(p.narrative) ? null : `the owner reads its PMG service: ${r.status}`];
   },
   async policyReportOwner(A) {
     const rep = await policyReport(A);

@@ -241,16 +241,17 @@ export const CLASSES = {
   'GET /api/v1/policy/reports.xlsx': { kind: 'owned', actor: 'focal', check: 'policyReportExport', owner: 'policyReportOwner' },
   // PMG filings (policy/pmg_review.cc): a service's filings belong to its institution; another
   // institution's focal point gets 404 and an audited denial (policy/access may_read_pmg, may_file_pmg),
-  // proven pair by pair in policy_pmg_review.test.mjs «object rules»; reviewers are national but never
-  // review their own institution's service (403 own_service, same file).
+  // tried here pair by pair on a service made for each focal point's institution; reviewers are
+  // national but never review their own institution's service (403 own_service,
+  // policy_pmg_review.test.mjs).
   'GET /api/v1/policy/public/instruments/{id}/pmg-workflow': { kind: 'public', why: 'counts of PMG filings per year, stage and state (transparency page)' },
   'GET /api/v1/policy/pmg/mine': { kind: 'none', why: 'the caller\'s own institution\'s PMG services (filtered by the session)' },
   'GET /api/v1/policy/pmg/queue': { kind: 'national', why: 'ministry reviewers review every service\'s filings' },
-  'GET /api/v1/policy/pmg/services/{id}': { kind: 'none', why: 'a service\'s PMG filings: own institution or reviewers only; 404 + audit otherwise (policy_pmg_review.test.mjs)' },
-  'POST /api/v1/policy/pmg/services/{id}/filings': { kind: 'none', why: 'filing for a service: its own focal point only; 404 + audit otherwise (policy_pmg_review.test.mjs)' },
-  'PATCH /api/v1/policy/pmg/filings/{id}': { kind: 'none', why: 'editing a filing: its service\'s focal point only; 404 + audit otherwise (policy_pmg_review.test.mjs)' },
-  'POST /api/v1/policy/pmg/filings/{id}/correct': { kind: 'none', why: 're-filing: its service\'s focal point only; 404 + audit otherwise (policy_pmg_review.test.mjs)' },
-  'POST /api/v1/policy/pmg/observations/{id}/answer': { kind: 'none', why: 'answering: the observed service\'s focal point only; 404 + audit otherwise (policy_pmg_review.test.mjs)' },
+  'GET /api/v1/policy/pmg/services/{id}': { kind: 'owned', actor: 'focal', check: 'pmgServiceRead', owner: 'pmgOwner' },
+  'POST /api/v1/policy/pmg/services/{id}/filings': { kind: 'owned', actor: 'focal', check: 'pmgFileElsewhere', owner: 'pmgOwner' },
+  'PATCH /api/v1/policy/pmg/filings/{id}': { kind: 'owned', actor: 'focal', check: 'pmgFilingEdit', owner: 'pmgOwner' },
+  'POST /api/v1/policy/pmg/filings/{id}/correct': { kind: 'owned', actor: 'focal', check: 'pmgFilingEdit', owner: 'pmgOwner' },
+  'POST /api/v1/policy/pmg/observations/{id}/answer': { kind: 'owned', actor: 'focal', check: 'pmgAnswer', owner: 'pmgOwner' },
   'POST /api/v1/policy/pmg/filings/{id}/review': { kind: 'national', why: 'ministry reviewers review every service\'s filings, never their own institution\'s (403)' },
   'POST /api/v1/policy/pmg/filings/{id}/observations': { kind: 'national', why: 'ministry reviewers review every service\'s filings, never their own institution\'s (403)' },
   'POST /api/v1/policy/pmg/filings/{id}/decision': { kind: 'national', why: 'ministry reviewers review every service\'s filings, never their own institution\'s (403)' },
