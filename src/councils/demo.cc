@@ -45,6 +45,8 @@ constexpr const char* kCosocOrgs[] = {"Organización de mujeres rurales (demo)",
                                       "Centro de estudios de género (demo)",    "Organización juvenil feminista (demo)",
                                       "Junta de vecinas (demo)"};
 
+int64_t day_ms(const std::string& iso);
+
 // A deterministic roll call: mostly present, with an excused and an absent member moving along.
 std::vector<Attendance> roll_call(const std::vector<Member>& members, size_t n) {
   std::vector<Attendance> out;
@@ -68,10 +70,11 @@ std::vector<Member> add_members(soci::session& s, int64_t body_id, const std::ve
   return out;
 }
 
-int64_t demo_session(soci::session& s, int64_t body_id, const std::vector<Member>& members, size_t n, Session x, int64_t now) {
+int64_t demo_session(soci::session& s, int64_t body_id, const std::vector<Member>& members, size_t n, Session x) {
   x.body_id = body_id;
   x.demo = true;
-  if (!x.minutes.empty()) x.minutes_published_at = now;
+  // Demo minutes are published a week after their session.
+  if (!x.minutes.empty()) x.minutes_published_at = day_ms(x.held_on) + 7 * 86400000LL;
   const int64_t id = repo::insert_session(s, x);
   std::vector<Member> in_office;
   for (const auto& m : members)
@@ -92,7 +95,8 @@ void demo_agreement(soci::session& s, int64_t body_id, int64_t session_id, Agree
   }
 }
 
-int64_t day_ms(const std::string& iso) { return parse_iso8601(iso, "day").value_or(0); }
+// Noon UTC of the day: the same calendar day in Chile whatever the season.
+int64_t day_ms(const std::string& iso) { return parse_iso8601(iso + "T12:00:00Z", "day").value_or(0); }
 
 }  // namespace
 
@@ -125,7 +129,7 @@ Result<void> Service::load_demo(int64_t now) {
       x.minutes = "Acta de demostración: la sesión trató " + std::to_string(x.topics.size() == 0 ? 1 : x.topics.size()) +
                   " tema(s) de la tabla. " + demo_note;
       if (x.topics.empty()) x.topics.push_back("Seguimiento de acuerdos (demo)");
-      last_cosoc = demo_session(s, cosoc, cm, i, x, now);
+      last_cosoc = demo_session(s, cosoc, cm, i, x);
       if (i == 1)
         demo_agreement(s, cosoc, last_cosoc,
                       {0, 0, 0, "Enviar al Ministerio comentarios y sugerencias a las tres campañas en elaboración", "Consejeras del COSOC",
@@ -155,8 +159,7 @@ Result<void> Service::load_demo(int64_t now) {
     am = add_members(s, asesor, am);
     demo_session(s, asesor, am, 0,
                 {0, 0, "2021-04-20", "ordinaria", "presencial", "Ministerio de la Mujer y la Equidad de Género (demo)",
-                 {"Primera sesión del Consejo Asesor (2021)", "Plan de trabajo del Consejo"}, "", std::nullopt, {}, true},
-                now);
+                 {"Primera sesión del Consejo Asesor (2021)", "Plan de trabajo del Consejo"}, "", std::nullopt, {}, true});
 
     // Mesa Mujer y Minería, national (since 2018) and the regional one of Arica y Parinacota.
     const int64_t mineria = repo::insert_body(
@@ -171,8 +174,7 @@ Result<void> Service::load_demo(int64_t now) {
                                    {0, 0, "2020-12-10", "ordinaria", "remota", "Videoconferencia (demo)",
                                     {"Documento «Mesa Nacional Mujer y Minería 2018-2020: Buenas Prácticas de Género para el sector»",
                                      "Participación laboral femenina en la minería: 11,7 %"},
-                                    "", std::nullopt, {}, true},
-                                   now);
+                                    "", std::nullopt, {}, true});
     demo_agreement(s, mineria, ms,
                   {0, 0, 0, "Publicar el primer compilado de buenas prácticas de género de la industria minera", "Ministerio de la Mujer y la Equidad de Género",
                    "2020-12-31", "cumplido", 0, {}, true},
@@ -191,8 +193,7 @@ Result<void> Service::load_demo(int64_t now) {
     const int64_t a1 = demo_session(s, arica, ra, 1,
                                    {0, 0, "2020-09-02", "ordinaria", "remota", "Videoconferencia (demo)",
                                     {"Sensibilización NCh3262 «Igualdad de Género y Conciliación de la vida laboral, personal y familiar»"},
-                                    "", std::nullopt, {}, true},
-                                   now);
+                                    "", std::nullopt, {}, true});
     demo_agreement(s, arica, a1,
                   {0, 0, 0, "Firmar un convenio de inserción laboral femenina con la empresa Quiborax", "Seremi de la Mujer y la Equidad de Género",
                    "2020-11-30", "cumplido", 0, {}, true},
@@ -202,8 +203,7 @@ Result<void> Service::load_demo(int64_t now) {
     demo_session(s, arica, ra, 2,
                 {0, 0, "2020-11-12", "ordinaria", "mixta", "Arica (demo)",
                  {"Exposición de la experiencia exitosa de Minera El Abra, con la Subsecretaria Carolina Cuevas"},
-                 "Acta de demostración. " + demo_note, std::nullopt, {}, true},
-                now);
+                 "Acta de demostración. " + demo_note, std::nullopt, {}, true});
     return {};
   });
 }
