@@ -20,7 +20,8 @@ const SEED_ASESOR = ['Gina Ocqueteau', 'Juan Carlos Eichholz', 'Mercedes Ducci',
   'Francisca Valdés', 'Francisca Junemann', 'Hans Eben', 'Carmen Gloria Arroyo'];
 
 before(async () => {
-  srv = await startServer({ extraArgs: ['--demo'] });
+  // The whole demo loads first (every module's): slow on a shared machine with PostgreSQL.
+  srv = await startServer({ extraArgs: ['--demo'], startTimeoutMs: 240_000 });
   [analyst, seremi, focal, admin] = await Promise.all(['analyst', 'seremi', 'focal_point', 'admin'].map((r) => loginDemo(srv, r)));
 });
 after(async () => { await srv?.stop(); });
