@@ -1,9 +1,11 @@
 // The councils module as the core sees it (kernel/module.h): its tables, public routes (every body,
 // its members, sessions and agreements are public), routes, home items and the seed's demo. No
-// encrypted column: members are public office holders and no contact data is held.
+// encrypted column: members are public office holders and no contact data is held. Region names
+// come from the territory module.
 #include "core/time.h"
 #include "councils/module.h"
 #include "kernel/module.h"
+#include "territory/module.h"
 
 namespace eq::councils {
 
@@ -14,7 +16,11 @@ kernel::Module module() {
       .encrypted_fields = {},
       .public_routes = {"GET /api/v1/councils/public/*"},
       .open = [](kernel::Context& ctx) -> Result<void> {
-        auto svc = std::make_shared<Service>(ctx.db, *ctx.need<audit::Log>());
+        std::map<std::string, std::string> regions;
+        auto rs = territory::Repository(ctx.db).regions();
+        if (!rs) return fail(rs.error());
+        for (const auto& r : *rs) regions[r.id] = r.name;
+        auto svc = std::make_shared<Service>(ctx.db, *ctx.need<audit::Log>(), std::move(regions));
         register_routes(ctx.router, svc);
         ctx.provide(svc);
         return {};

@@ -13,6 +13,7 @@
 // Dates are whole days, stored ISO ("2021-03-18") so they sort and compare as text; shown dd-mm-aaaa.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -135,9 +136,16 @@ struct SeedFacts {
 
 class Service {
  public:
-  Service(store::Database& db, audit::Log& audit) : db_(db), audit_(audit) {}
+  // `regions`: id → name of the country's regions (territory module), for regional bodies.
+  Service(store::Database& db, audit::Log& audit, std::map<std::string, std::string> regions = {})
+      : db_(db), audit_(audit), regions_(std::move(regions)) {}
   store::Database& db() { return db_; }
   audit::Log& audit() { return audit_; }
+  // The region's name; "" for a national body or an unknown id.
+  std::string region_name(const std::string& id) const {
+    auto it = regions_.find(id);
+    return it == regions_.end() ? "" : it->second;
+  }
 
   Result<int64_t> create_body(const http::Request& req, Body b);
   // 422 seats_full for an 11th active member of the Consejo Asesor.
@@ -159,6 +167,7 @@ class Service {
   Result<Body> managed_body(const http::Request& req, int64_t id, const std::string& action, const std::string& object);
   store::Database& db_;
   audit::Log& audit_;
+  std::map<std::string, std::string> regions_;
 };
 
 void register_routes(http::Router& router, std::shared_ptr<Service> svc);

@@ -106,7 +106,7 @@ Json agreement_json(const Agreement& a, const std::string& today, bool with_who)
           {"demo", a.demo}};
 }
 
-Json body_summary(soci::session& s, const Body& b, const std::string& today) {
+Json body_summary(soci::session& s, const Service& svc, const Body& b, const std::string& today) {
   const auto members = repo::members(s, b.id);
   int active = 0;
   for (const auto& m : members) active += m.active_on(today);
@@ -123,6 +123,7 @@ Json body_summary(soci::session& s, const Body& b, const std::string& today) {
             {"legal_basis", b.legal_basis},
             {"description", b.description},
             {"region_id", b.region_id},
+            {"region_name", b.region_id.empty() ? "Nacional" : svc.region_name(b.region_id)},
             {"since", day_json(b.since)},
             {"active_members", active},
             {"sessions", sessions.size()},
@@ -178,7 +179,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                   for (const auto& b : repo::bodies(s)) {
                     if (!kind.empty() && b.kind != kind) continue;
                     if (!region.empty() && b.region_id != (region == "nacional" ? "" : region)) continue;
-                    Json j = body_summary(s, b, today);
+                    Json j = body_summary(s, *svc, b, today);
                     if (req.principal) j["manageable"] = access::may_manage(req.who(), b);
                     items.push_back(j);
                   }
@@ -197,7 +198,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                   const auto* who = req.principal ? &*req.principal : nullptr;
                   const bool manager = access::may_read_draft_minutes(who, *b);
                   const auto members = repo::members(s, *id);
-                  Json j = body_summary(s, *b, today);
+                  Json j = body_summary(s, *svc, *b, today);
                   j["manageable"] = manager;
                   Json ms = Json::array();
                   for (const auto& m : members) ms.push_back(member_json(m, today));

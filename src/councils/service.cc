@@ -30,6 +30,8 @@ Result<Body> Service::managed_body(const http::Request& req, int64_t id, const s
 }
 
 Result<int64_t> Service::create_body(const http::Request& req, Body b) {
+  if (!b.region_id.empty() && !regions_.count(b.region_id))
+    return fail(Error::invalid("region_id", "La región indicada no existe.", "unknown_code"));
   if (!access::may_manage(req.who(), b.region_id)) {
     if (auto ok = audit_.append(audit::Log::from(req, "councils.body_create", "", "denied")); !ok) return fail(ok.error());
     return fail(Error{403, "forbidden",

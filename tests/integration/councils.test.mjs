@@ -44,6 +44,7 @@ describe('public read', () => {
     assert.ok(mesas.some((m) => m.name === 'Mesa Nacional Mujer y Minería' && m.region_id === ''));
     const arica = mesas.find((m) => m.region_id === '15');
     assert.match(arica.name, /Mujer y Minería/);
+    assert.equal(arica.region_name, 'Región de Arica y Parinacota');
     const ad = (await detail(arica.id)).json;
     for (const org of ['Seremi de Minería', 'Pampa Camarones', 'Quiborax', 'Imerys']) assert.ok(ad.members.some((m) => m.organisation === org), org);
     // Regional filter.
@@ -174,6 +175,8 @@ describe('the ministry edits', () => {
     assertApiError(assert, await att([{ member_id: before.members[0].id, status: 'presente' }, { member_id: before.members[0].id, status: 'ausente' }]), 422, 'duplicate', 'attendance[1].member_id');
     assertApiError(assert, await analyst.post(`/api/v1/councils/sessions/${sid}/agreements`, { text: 'Algo', owner: 'Alguien', due_on: '01-01-2001' }), 422, 'due_before_session', 'due_on');
     assertApiError(assert, await analyst.post('/api/v1/councils/bodies', { kind: 'consejo_asesor', name: 'Otro Consejo Asesor' }), 409, 'duplicate_body', 'kind');
+    assertApiError(assert, await analyst.post('/api/v1/councils/bodies', { kind: 'mesa', name: 'Mesa sin región', region_id: '99' }), 422, 'unknown_code', 'region_id');
+    assertApiError(assert, await analyst.post('/api/v1/councils/bodies', { kind: 'cosoc', name: 'COSOC regional', region_id: '15' }), 422, 'national_only', 'region_id');
     const after = (await detail(mesa.id)).json;
     assert.equal(after.members.length, before.members.length);
     assert.equal(after.session_list.length, before.session_list.length);

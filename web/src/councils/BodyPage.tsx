@@ -74,7 +74,7 @@ export default function BodyPage({ bodyId }: { bodyId: string }) {
         <dt>Base</dt>
         <dd>{b.legal_basis || 'sin información'}</dd>
         <dt>Alcance</dt>
-        <dd>{b.region_id ? `Regional (región ${b.region_id})` : 'Nacional'}</dd>
+        <dd>{b.region_id ? `Regional: ${b.region_name}` : 'Nacional'}</dd>
         {b.since && (
           <>
             <dt>Desde</dt>

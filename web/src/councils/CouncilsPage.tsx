@@ -49,7 +49,7 @@ export default function CouncilsPage() {
                 )}
               </span>
             </th>
-            <td data-label="Alcance">{b.region_id ? `Regional (región ${b.region_id})` : 'Nacional'}</td>
+            <td data-label="Alcance">{b.region_id ? `Regional: ${b.region_name}` : 'Nacional'}</td>
             <td data-label="Integrantes vigentes">
               {b.active_members}
               {b.seats !== undefined && <span class="muted"> de {b.seats}</span>}

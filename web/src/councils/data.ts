@@ -36,6 +36,8 @@ export interface BodySummary {
   legal_basis: string;
   description: string;
   region_id: string;
+  /** «Nacional» or the region's name. */
+  region_name: string;
   since: Day | null;
   active_members: number;
   sessions: number;
