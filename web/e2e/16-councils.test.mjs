@@ -56,7 +56,7 @@ test('the analyst: the Consejo Asesor refuses an 11th member; a mesa gets a sess
   await dialog.getByLabel(/^Organización/).fill('Universidad de Chile');
   await dialog.getByLabel(/^Inicio del período/).fill('01-01-2026');
   await dialog.getByRole('button', { name: 'Agregar', exact: true }).click();
-  await until(async () => /cupos están completos/.test(await dialog.innerText()), { message: 'seats full shown' });
+  await until(async () => /cupos están completos/.test(await dialog.innerText()), { message: 'seats full shown', timeout: 20000 });
   await shot(page, 'councils-03-eleventh-refused', { fullPage: false });
   await dialog.getByRole('button', { name: 'Cancelar' }).click();
 
@@ -72,7 +72,7 @@ test('the analyst: the Consejo Asesor refuses an 11th member; a mesa gets a sess
   await dialog.getByLabel(/^Tabla/).fill('Plan de trabajo 2021\nMentorías para estudiantes de minería');
   await dialog.getByRole('button', { name: 'Registrar', exact: true }).click();
   await dialog.waitFor({ state: 'detached' });
-  await until(async () => (await page.getByTestId('session').count()) === before + 1, { message: 'session listed' });
+  await until(async () => (await page.getByTestId('session').count()) === before + 1, { message: 'session listed', timeout: 20000 });
   const session = page.getByTestId('session').filter({ hasText: '10-03-2021' });
   assert.match(await session.innerText(), /Sin quórum/);
   await session.getByRole('button', { name: /Asistencia/ }).click();
@@ -80,7 +80,7 @@ test('the analyst: the Consejo Asesor refuses an 11th member; a mesa gets a sess
   for (let i = 0; i < (await selects.count()); ++i) await selects.nth(i).selectOption(i === 0 ? 'excusado' : 'presente');
   await dialog.getByRole('button', { name: 'Guardar asistencia' }).click();
   await dialog.waitFor({ state: 'detached' });
-  await until(async () => /Con quórum/.test(await page.getByTestId('session').filter({ hasText: '10-03-2021' }).innerText()), { message: 'quorum met' });
+  await until(async () => /Con quórum/.test(await page.getByTestId('session').filter({ hasText: '10-03-2021' }).innerText()), { message: 'quorum met', timeout: 20000 });
   await page.getByTestId('session').filter({ hasText: '10-03-2021' }).getByRole('button', { name: /Nuevo acuerdo/ }).click();
   await dialog.getByLabel(/^Acuerdo/).fill('Lanzar el programa de mentorías 2021');
   await dialog.getByLabel(/^Responsable/).fill('Ministerio de Minería');
@@ -88,13 +88,13 @@ test('the analyst: the Consejo Asesor refuses an 11th member; a mesa gets a sess
   await dialog.getByRole('button', { name: 'Registrar acuerdo' }).click();
   await dialog.waitFor({ state: 'detached' });
   const agreements = page.getByTestId('agreements-table');
-  await until(async () => /mentorías 2021[\s\S]*Vencido/.test(await agreements.innerText()), { message: 'overdue agreement' });
+  await until(async () => /mentorías 2021[\s\S]*Vencido/.test(await agreements.innerText()), { message: 'overdue agreement', timeout: 20000 });
   await agreements.getByRole('button', { name: /Registrar avance del acuerdo Lanzar/ }).click();
   await dialog.getByLabel('Estado').selectOption('cumplido');
   await dialog.getByLabel(/^Avance/).fill('Programa lanzado con 20 estudiantes');
   await dialog.getByRole('button', { name: 'Registrar avance' }).click();
   await dialog.waitFor({ state: 'detached' });
-  await until(async () => /Programa lanzado con 20 estudiantes/.test(await agreements.innerText()), { message: 'follow-up shown' });
+  await until(async () => /Programa lanzado con 20 estudiantes/.test(await agreements.innerText()), { message: 'follow-up shown', timeout: 20000 });
   assert.doesNotMatch(await agreements.locator('tr', { hasText: 'mentorías 2021' }).innerText(), /Vencido/);
   assert.match(await agreements.innerText(), /Javiera Morales Díaz/);
   await shot(page, 'councils-04-mesa-after');
