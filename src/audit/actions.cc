@@ -241,6 +241,16 @@ const std::vector<ActionLabel>& action_labels() {
       {"policy.pmg_decide", "Decisión sobre una presentación PMG", "Políticas públicas"},
       {"policy.pmg_approve", "Aprobación de una presentación PMG", "Políticas públicas"},
       {"policy.pmg_reject", "Rechazo de una presentación PMG", "Políticas públicas"},
+      // Councils and intersectoral tables (src/councils)
+      {"councils.body_create", "Registro de un consejo o mesa intersectorial", "Consejos y mesas"},
+      {"councils.member_add", "Registro de una integrante de un consejo o mesa", "Consejos y mesas"},
+      {"councils.member_term", "Término del período de una integrante de un consejo o mesa", "Consejos y mesas"},
+      {"councils.session_add", "Registro de una sesión de un consejo o mesa", "Consejos y mesas"},
+      {"councils.attendance", "Registro de la asistencia de una sesión", "Consejos y mesas"},
+      {"councils.minutes_edit", "Redacción del acta de una sesión", "Consejos y mesas"},
+      {"councils.minutes_publish", "Publicación del acta de una sesión", "Consejos y mesas"},
+      {"councils.agreement_add", "Registro de un acuerdo de una sesión", "Consejos y mesas"},
+      {"councils.agreement_update", "Seguimiento de un acuerdo de un consejo o mesa", "Consejos y mesas"},
   };
   return labels;
 }

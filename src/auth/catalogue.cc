@@ -38,6 +38,7 @@ const std::vector<Permission>& permissions() {
       {"system.metrics", "Leer las métricas reservadas de operación (consolas conectadas), con un token para Prometheus"},
       {"dataprotection.manage", "Tramitar las solicitudes de derechos sobre datos personales (Ley 21.719) y ver el registro de tratamiento"},
       {"indicators.catalogue.edit", "Crear y modificar indicadores del catálogo de género (SEG) de su institución; el Ministerio, los de todas"},
+      {"councils.manage", "Administrar el COSOC, el Consejo Asesor y las mesas intersectoriales: integrantes, sesiones, asistencia, actas y acuerdos (una SEREMI, los de su región)"},
   };
   return all;
 }
@@ -45,15 +46,15 @@ const std::vector<Permission>& permissions() {
 const std::vector<Role>& roles() {
   static const std::vector<Role> all = {
       {"admin", "Administración del sistema", "Gestiona instituciones, cuentas y auditoría de todo el sistema.", true,
-       {"users.manage", "users.manage_all", "institutions.manage", "roles.read", "audit.read", "alerts.configure", "system.metrics"}},
+       {"users.manage", "users.manage_all", "institutions.manage", "roles.read", "audit.read", "alerts.configure", "system.metrics", "councils.manage"}},
       {"institution_admin", "Administración de institución", "Gestiona las cuentas de su propia institución.", true,
        {"users.manage", "roles.read"}},
       {"analyst", "Analista del Ministerio", "Valida reportes, consolida indicadores y prepara la cuenta pública.", false,
        {"policy.read", "policy.validate", "legislative.manage", "care.read", "care.board", "indicators.import", "indicators.steward", "account.edit", "account.milestones",
-        "registries.manage", "channels.statistics", "indicators.catalogue.edit"}},
+        "registries.manage", "channels.statistics", "indicators.catalogue.edit", "councils.manage"}},
       {"focal_point", "Enlace ministerial", "Reporta los avances de su ministerio o servicio en metas, compromisos y PMG.", false,
        {"policy.read", "policy.report"}},
-      {"seremi", "Equipo SEREMI", "Registra hitos y la agenda regional de su región.", false, {"policy.read", "policy.report", "account.milestones"}},
+      {"seremi", "Equipo SEREMI", "Registra hitos y la agenda regional de su región.", false, {"policy.read", "policy.report", "account.milestones", "councils.manage"}},
       {"case_worker", "Profesional de atención", "Registra casos, evaluaciones de riesgo, derivaciones y medidas de protección.", true,
        {"cases.read", "cases.write", "alerts.respond", "care.read", "care.refer"}},
       {"operator", "Operadora 1455 y centro de control", "Atiende contactos y alertas, y despacha a la unidad más cercana.", true,

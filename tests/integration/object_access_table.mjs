@@ -384,4 +384,15 @@ export const CLASSES = {
   'GET /api/v1/dataprotection/breaches': { kind: 'none', why: 'the ministry\'s breach register: categories and counts, never names' },
   'POST /api/v1/dataprotection/breaches/{id}/notifications': { kind: 'none', why: 'the DPO records the ministry\'s own notifications of a breach (dataprotection.test.mjs)' },
   'GET /api/v1/dataprotection/ropa': { kind: 'none', why: 'the record of processing activities: tables and columns, no person' },
+  // ---- councils and intersectoral tables (issue 16 item 1): public bodies (COSOC, Consejo Asesor,
+  // mesas) with no contact data; changes by the ministry for every body, by a SEREMI only for her
+  // region's (councils/access.h; councils.test.mjs tries another region's and a national body: 403).
+  'GET /api/v1/councils/public/bodies/{id}': { kind: 'public', why: 'a public body: members without contact data, sessions, published minutes, agreements' },
+  'POST /api/v1/councils/bodies/{id}/members': { kind: 'none', why: 'a body of the ministry or of a region, no institution\'s case data; region held by councils/access (403, councils.test.mjs)' },
+  'PUT /api/v1/councils/bodies/{id}/members/{member}': { kind: 'none', why: 'a member\'s term in a public body; region held by councils/access (403, councils.test.mjs)' },
+  'POST /api/v1/councils/bodies/{id}/sessions': { kind: 'none', why: 'a session of a public body; region held by councils/access (403, councils.test.mjs)' },
+  'PUT /api/v1/councils/sessions/{id}/attendance': { kind: 'none', why: 'attendance of a public body\'s session; region held by councils/access (403, councils.test.mjs)' },
+  'PUT /api/v1/councils/sessions/{id}/minutes': { kind: 'none', why: 'minutes of a public body\'s session; published ones refused (409); region held by councils/access' },
+  'POST /api/v1/councils/sessions/{id}/agreements': { kind: 'none', why: 'an agreement of a public body; region held by councils/access (403, councils.test.mjs)' },
+  'POST /api/v1/councils/agreements/{id}/updates': { kind: 'none', why: 'follow-up of a public body\'s agreement; region held by councils/access (403, councils.test.mjs)' },
 };

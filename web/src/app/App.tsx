@@ -75,6 +75,8 @@ const AccountMilestones = lazyPage(() => import('../account/MilestonesPage'));
 const RegCertified = lazyPage(() => import('../registries/CertifiedPage'));
 const RegAgreements = lazyPage(() => import('../registries/AgreementsPage'));
 const RegAgreement = lazyPage<{ agreementId: string }>(() => import('../registries/AgreementPage'));
+const Councils = lazyPage(() => import('../councils/CouncilsPage'));
+const CouncilBody = lazyPage<{ bodyId: string }>(() => import('../councils/BodyPage'));
 
 interface RouteDef {
   pattern: string;
@@ -152,6 +154,8 @@ const ROUTES: RouteDef[] = [
   { pattern: '/registros/certificaciones', public: true, render: () => <RegCertified /> },
   { pattern: '/registros/convenios', anyPermission: ['registries.manage'], render: () => <RegAgreements /> },
   { pattern: '/registros/convenios/:id', anyPermission: ['registries.manage'], render: (p) => <RegAgreement agreementId={p.id!} /> },
+  { pattern: '/consejos', public: true, render: () => <Councils /> },
+  { pattern: '/consejos/:id', public: true, render: (p) => <CouncilBody bodyId={p.id!} /> },
   { pattern: '/datos-personales/solicitudes', anyPermission: ['dataprotection.manage'], render: () => <DpRequests /> },
   { pattern: '/datos-personales/solicitudes/:id', anyPermission: ['dataprotection.manage'], render: (p) => <DpRequest requestId={p.id!} /> },
   { pattern: '/datos-personales/registro', anyPermission: ['dataprotection.manage'], render: () => <DpRopa /> },

@@ -57,6 +57,7 @@ const NAV: NavItem[] = [
   { href: '/cuenta-publica/hitos', label: 'Hitos regionales', show: (s) => s.status === 'signed-in' && !!s.session.user.region_id && hasPermission(s, 'account.milestones') },
   { href: '/registros/certificaciones', label: 'Organizaciones certificadas', show: () => true },
   { href: '/registros/convenios', label: 'Convenios', show: (s) => hasPermission(s, 'registries.manage') },
+  { href: '/consejos', label: 'Consejos y mesas', show: () => true },
   { href: '/datos-personales/solicitudes', label: 'Datos personales', show: (s) => hasPermission(s, 'dataprotection.manage') },
   { href: '/mi-cuenta', label: 'Mi cuenta', show: signedIn },
   { href: '/mis-sesiones', label: 'Mis sesiones', show: signedIn },
