@@ -22,8 +22,10 @@ before(async () => {
   assert.equal(u.status, 201, u.text);
   seremiMaule = await login(srv, email, { password });
   // A second analyst: the review of a version is done by someone other than who sent it.
+  const inst2 = await admin.post('/api/v1/institutions', { name: `Servicio revisor ${uniq()}`, type: 'public_service' });
+  assert.equal(inst2.status, 201, inst2.text);
   const email2 = `analista.revisora.${uniq()}@equidad.test`, password2 = newPassword();
-  const r = await admin.post('/api/v1/users', { name: 'Carolina Isabel Muñoz', email: email2, institution_id: inst.json.id, roles: ['analyst'], password: password2 });
+  const r = await admin.post('/api/v1/users', { name: 'Carolina Isabel Muñoz', email: email2, institution_id: inst2.json.id, roles: ['analyst'], password: password2 });
   assert.equal(r.status, 201, r.text);
   reviewer = await login(srv, email2, { password: password2 });
 });
