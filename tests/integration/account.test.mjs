@@ -12,7 +12,7 @@ let srv, analyst, reviewer, seremi, seremiMaule, admin, focal;
 const put = (c, p, body) => c.req('PUT', p, { body });
 
 before(async () => {
-  srv = await startServer({ extraArgs: ['--demo'] });
+  srv = await startServer({ extraArgs: ['--demo'], startTimeoutMs: 300_000 }); // generous: the demo on a shared machine
   [analyst, seremi, admin, focal] = await Promise.all(['analyst', 'seremi', 'admin', 'focal_point'].map((r) => loginDemo(srv, r)));
   // A second SEREMI team, of the Región del Maule (07).
   const inst = await admin.post('/api/v1/institutions', { name: `SEREMI de la Mujer, Región del Maule ${uniq()}`, type: 'seremi', region_id: '07' });

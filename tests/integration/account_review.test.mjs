@@ -16,7 +16,7 @@ const pub = (p) => srv.request('GET', p);
 const section = (doc, key) => doc.sections.find((s) => s.key === key);
 
 before(async () => {
-  srv = await startServer({ extraArgs: ['--demo'] });
+  srv = await startServer({ extraArgs: ['--demo'], startTimeoutMs: 300_000 }); // generous: the demo on a shared machine
   [analyst, seremi, admin] = await Promise.all(['analyst', 'seremi', 'admin'].map((r) => loginDemo(srv, r)));
   const inst = await admin.post('/api/v1/institutions', { name: `Servicio revisor ${uniq()}`, type: 'public_service' });
   assert.equal(inst.status, 201, inst.text);
