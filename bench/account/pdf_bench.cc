@@ -3,7 +3,7 @@
 // as the editorial text of the six sections, the seed's 16 regional tables parsed by the demo's
 // own parser (seed_tables.h) as the milestones, and figures shaped like the live ones. Renders it
 // several times and prints the median time, the pages and the words; writes the PDF for viewing.
-//   bench/account/pdf.sh [runs] [out.pdf]
+//   bench/account/pdf.sh [runs] [out.pdf] [tables]   ("tables": without the prose, the baseline)
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -75,7 +75,10 @@ int main(int argc, char** argv) {
                           "Plan de emergencia COVID-19: canales de orientación y ayuda", "Secretarías Regionales Ministeriales",
                           "Programación para el período siguiente"};
   std::vector<std::string> texts(6);
-  for (size_t i = 0; i < paras.size(); ++i) texts[i * 6 / paras.size()] += paras[i] + "\n\n";
+  // "tables" as third argument: the same document without the prose (the same-run baseline).
+  const bool tables_only = argc > 3 && std::string(argv[3]) == "tables";
+  if (!tables_only)
+    for (size_t i = 0; i < paras.size(); ++i) texts[i * 6 / paras.size()] += paras[i] + "\n\n";
 
   // Regions in the seed's order, with the seed's rows.
   std::map<std::string, json> by_region;

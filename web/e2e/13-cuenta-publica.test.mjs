@@ -190,7 +190,7 @@ test('a SEREMI team records a milestone of her own region', async () => {
   await dialog.getByLabel('Comunas').fill('Santiago, Maipú');
   await dialog.getByRole('button', { name: 'Registrar hito' }).click();
   await until(async () => /Mesa regional Mujer y Construcción/.test(await page.locator('table').innerText()), { message: 'the new milestone listed' });
-  const row = page.locator('tr', { hasText: 'Mesa regional Mujer y Construcción' });
+  const row = page.locator('tr', { hasText: 'Mesa regional Mujer y Construcción' }).last();
   assert.match(await row.innerText(), /Pendiente de revisión del Ministerio/);
   assert.match(await row.innerText(), /Comunas: Santiago, Maipú/);
   await shot(page, 'cuenta-08-hitos', { fullPage: false });
