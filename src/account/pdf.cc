@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <ctime>
 #include <functional>
 #include <memory>
 
@@ -256,7 +257,7 @@ class Writer {
   void bars(const std::string& title, const std::vector<std::pair<std::string, double>>& values, const std::vector<std::string>& texts,
             double max) {
     if (values.empty()) return;
-    constexpr double kRow = 15, kLabel = 170, kValue = 56;
+    constexpr double kRow = 15, kLabel = 210, kValue = 56;
     const double h = 18 + kRow * static_cast<double>(values.size()) + 8;
     need(h);
     Layout caption = layout(title, "DejaVu Sans Bold 9", kWidth);
@@ -376,6 +377,15 @@ Result<Pdf> render_pdf(const Json& doc, const std::string& sha256) {
   const std::string title = json_str(doc.at("edition"), "title");
   cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title.c_str());
   cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, "Ministerio de la Mujer y la Equidad de Género");
+  // Dated by the document, not by the render: the same edition gives the same bytes after a restart.
+  if (auto at = doc.find("compiled_at"); at != doc.end() && at->is_number_integer()) {
+    const std::time_t t = static_cast<std::time_t>(at->get<int64_t>() / 1000);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char iso[32];
+    std::strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, iso);
+  }
   {
     // Pass 1: lay out every content page.
     Writer w(cr);

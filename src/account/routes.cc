@@ -41,32 +41,30 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                 if (!id) return fail(Error::not_found(kNoEdition));
                 return json(svc->edition(*id, true));
               }});
+  // The two files of a published edition: the printable page and the PDF.
+  auto file = [svc](const char* type, const char* ext, auto render) {
+    return [svc, type, ext, render](Request& req) -> Result<Response> {
+      auto id = http::path_id(req);
+      if (!id) return fail(Error::not_found(kNoEdition));
+      auto body = render(*svc, *id);
+      if (!body) return fail(body.error());
+      Response r;
+      r.content_type = type;
+      r.body = std::move(*body);
+      r.headers.emplace_back("Content-Disposition", "inline; filename=\"cuenta-publica-" + std::to_string(*id) + "." + ext + "\"");
+      return r;
+    };
+  };
   router.add({"GET", "/api/v1/account/public/editions/{id}/print", http::kPublic,
               "Versión imprimible (HTML para imprimir o guardar como PDF) de una edición publicada", tag,
-              [svc](Request& req) -> Result<Response> {
-                auto id = http::path_id(req);
-                if (!id) return fail(Error::not_found(kNoEdition));
-                auto html = svc->print(*id);
-                if (!html) return fail(html.error());
-                Response r;
-                r.content_type = "text/html; charset=utf-8";
-                r.body = std::move(*html);
-                r.headers.emplace_back("Content-Disposition", "inline; filename=\"cuenta-publica-" + std::to_string(*id) + ".html\"");
-                return r;
-              }});
+              file("text/html; charset=utf-8", "html", [](Service& s, int64_t id) { return s.print(id); })});
   router.add({"GET", "/api/v1/account/public/editions/{id}/pdf", http::kPublic,
               "PDF de una edición publicada (índice, marcadores, tablas y gráficos; «Página N de M»)", tag,
-              [svc](Request& req) -> Result<Response> {
-                auto id = http::path_id(req);
-                if (!id) return fail(Error::not_found(kNoEdition));
-                auto pdf = svc->pdf(*id);
+              file("application/pdf", "pdf", [](Service& s, int64_t id) -> Result<std::string> {
+                auto pdf = s.pdf(id);
                 if (!pdf) return fail(pdf.error());
-                Response r;
-                r.content_type = "application/pdf";
-                r.body = (*pdf)->bytes;
-                r.headers.emplace_back("Content-Disposition", "inline; filename=\"cuenta-publica-" + std::to_string(*id) + ".pdf\"");
-                return r;
-              }});
+                return (*pdf)->bytes;
+              })});
 
   // ---------------------------------------------------------------- editor
   router.add({"GET", "/api/v1/account/editions", kEdit, "Ediciones de la cuenta pública (borradores y publicadas)", tag,

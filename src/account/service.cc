@@ -317,12 +317,24 @@ Result<Json> Service::submit(const http::Request& req, int64_t id) {
   });
 }
 
+namespace {
+
+// A yes/no decision whose "no" needs a reason (review, curation): the trimmed reason, or 422.
+Result<std::string> decided(const std::string& decision, const char* yes, const char* no, const std::string& reason, const char* reason_field,
+                            const char* reason_missing) {
+  if (decision != yes && decision != no)
+    return fail(Error::invalid("decision", std::string("La decisión debe ser «") + yes + "» o «" + no + "».", "invalid_choice"));
+  std::string why = trim(reason);
+  if (decision == no && why.empty()) return fail(Error::invalid(reason_field, reason_missing, "required"));
+  return why;
+}
+
+}  // namespace
+
 Result<Json> Service::review(const http::Request& req, int64_t id, const std::string& decision, const std::string& observations) {
-  if (decision != "aprobar" && decision != "devolver")
-    return fail(Error::invalid("decision", "La decisión debe ser «aprobar» o «devolver».", "invalid_choice"));
-  const std::string note = trim(observations);
-  if (decision == "devolver" && note.empty())
-    return fail(Error::invalid("observations", "Indique las observaciones con que devuelve la versión.", "required"));
+  auto checked = decided(decision, "aprobar", "devolver", observations, "observations", "Indique las observaciones con que devuelve la versión.");
+  if (!checked) return fail(checked.error());
+  const std::string note = *checked;
   return transition(req, id, "account.edition_review", [&](Edition& e) -> Result<void> {
     if (e.review != "en_revision") return fail(Error::conflict("not_in_review", "Esta versión no está en revisión.", {}));
     // Four eyes: whoever sent the version to review does not approve it.
@@ -479,11 +491,9 @@ Result<Json> Service::update_milestone(const http::Request& req, int64_t id, con
 }
 
 Result<Json> Service::curate(const http::Request& req, int64_t id, const std::string& decision, const std::string& reason) {
-  if (decision != "incluir" && decision != "excluir")
-    return fail(Error::invalid("decision", "La decisión debe ser «incluir» o «excluir».", "invalid_choice"));
-  const std::string why = trim(reason);
-  if (decision == "excluir" && why.empty())
-    return fail(Error::invalid("reason", "Indique por qué el hito no entra en la cuenta pública.", "required"));
+  auto checked = decided(decision, "incluir", "excluir", reason, "reason", "Indique por qué el hito no entra en la cuenta pública.");
+  if (!checked) return fail(checked.error());
+  const std::string why = *checked;
   return db_.transaction<Json>([&](soci::session& s) -> Result<Json> {
     auto m = Repository::milestone(s, id);
     if (!m) return fail(Error::not_found("No existe un hito con ese identificador."));
