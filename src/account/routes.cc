@@ -29,6 +29,16 @@ Service::MilestoneInput milestone_input(const Json& body) {
           http::body_text(body, "axis"),      http::body_text(body, "comunas"),     http::body_text(body, "evidence")};
 }
 
+// A handler of a route naming an edition: a malformed id is an unknown edition (404).
+template <class F>
+auto on_edition(F answer) {
+  return [answer](Request& req) -> Result<Response> {
+    auto id = http::path_id(req);
+    if (!id) return fail(Error::not_found(kNoEdition));
+    return answer(req, *id);
+  };
+}
+
 }  // namespace
 
 void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
@@ -43,17 +53,15 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
               }});
   // The two files of a published edition: the printable page and the PDF.
   auto file = [svc](const char* type, const char* ext, auto render) {
-    return [svc, type, ext, render](Request& req) -> Result<Response> {
-      auto id = http::path_id(req);
-      if (!id) return fail(Error::not_found(kNoEdition));
-      auto body = render(*svc, *id);
+    return on_edition([svc, type, ext, render](Request&, int64_t id) -> Result<Response> {
+      auto body = render(*svc, id);
       if (!body) return fail(body.error());
       Response r;
       r.content_type = type;
       r.body = std::move(*body);
-      r.headers.emplace_back("Content-Disposition", "inline; filename=\"cuenta-publica-" + std::to_string(*id) + "." + ext + "\"");
+      r.headers.emplace_back("Content-Disposition", "inline; filename=\"cuenta-publica-" + std::to_string(id) + "." + ext + "\"");
       return r;
-    };
+    });
   };
   router.add({"GET", "/api/v1/account/public/editions/{id}/print", http::kPublic,
               "Versión imprimible (HTML para imprimir o guardar como PDF) de una edición publicada", tag,
@@ -107,29 +115,19 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                 return json(svc->publish(&req, *id));
               }});
   router.add({"POST", "/api/v1/account/editions/{id}/submit", kEdit, "Enviar una versión en borrador a revisión", tag,
-              [svc](Request& req) -> Result<Response> {
-                auto id = http::path_id(req);
-                if (!id) return fail(Error::not_found(kNoEdition));
-                return json(svc->submit(req, *id));
-              }});
+              on_edition([svc](Request& req, int64_t id) { return json(svc->submit(req, id)); })});
   http::Schema review = {{"decision", T::string, true, 20}, {"observations", T::string, false, 4000}};
   router.add({"POST", "/api/v1/account/editions/{id}/review", kEdit,
               "Revisar una versión enviada: aprobarla o devolverla con observaciones (otra persona que quien la envió)", tag,
-              [svc, review](Request& req) -> Result<Response> {
-                auto id = http::path_id(req);
-                if (!id) return fail(Error::not_found(kNoEdition));
+              on_edition([svc, review](Request& req, int64_t id) -> Result<Response> {
                 auto body = http::parse_body(req, review);
                 if (!body) return fail(body.error());
-                return json(svc->review(req, *id, http::body_text(*body, "decision"), http::body_text(*body, "observations")));
-              },
+                return json(svc->review(req, id, http::body_text(*body, "decision"), http::body_text(*body, "observations")));
+              }),
               review});
   router.add({"POST", "/api/v1/account/editions/{id}/versions", kEdit,
               "Nueva versión de una edición publicada: un borrador con su texto, que vuelve a revisión", tag,
-              [svc](Request& req) -> Result<Response> {
-                auto id = http::path_id(req);
-                if (!id) return fail(Error::not_found(kNoEdition));
-                return json(svc->new_version(req, *id), 201);
-              }});
+              on_edition([svc](Request& req, int64_t id) { return json(svc->new_version(req, id), 201); })});
 
   // ---------------------------------------------------------------- regional milestones
   router.add({"GET", "/api/v1/account/milestones", kMilestones,
