@@ -21,7 +21,20 @@ Result<void> may_read_milestones(const http::Principal& p, const std::string& re
 Result<void> may_change_edition(const std::string& state) {
   if (state == "publicada")
     return fail(Error::conflict("published_account",
-                                "Esta edición de la cuenta pública ya está publicada y no se modifica: cree una nueva edición.", {}));
+                                "Esta versión de la cuenta pública ya está publicada y no se modifica: publique una nueva versión.", {}));
+  return {};
+}
+
+Result<void> may_curate(const http::Principal& p) {
+  if (!p.region_id.empty())
+    return fail(Error{403, "forbidden", "Solo el Ministerio, a nivel nacional, decide qué hitos entran en la cuenta pública.", {}});
+  return {};
+}
+
+Result<void> may_edit_text(const std::string& state, const std::string& review) {
+  if (auto ok = may_change_edition(state); !ok) return ok;
+  if (review == "en_revision" || review == "aprobada")
+    return fail(Error::conflict("in_review", "Esta versión está en revisión o aprobada: no se edita hasta que la devuelvan.", {}));
   return {};
 }
 

@@ -16,5 +16,10 @@ Result<void> may_write_milestone(const http::Principal& p, const std::string& re
 Result<void> may_read_milestones(const http::Principal& p, const std::string& region_id);
 // May the edition in `state` be changed? 409 published_account otherwise.
 Result<void> may_change_edition(const std::string& state);
+// May `p` decide which milestones enter the account? The ministry's national teams only (403).
+Result<void> may_curate(const http::Principal& p);
+// May the text of an edition in `state` under `review` be edited? A published one: 409 (publish a
+// new version); one in review or approved: 409 in_review (the reviewer reads what was sent).
+Result<void> may_edit_text(const std::string& state, const std::string& review);
 
 }  // namespace eq::account::access

@@ -20,6 +20,27 @@ std::vector<store::Migration> migrations() {
        "date_text TEXT NOT NULL, title TEXT NOT NULL, description TEXT NOT NULL, results TEXT NOT NULL, "
        "demo INTEGER NOT NULL, created_by {{bigint}}, created_at {{bigint}} NOT NULL, updated_at {{bigint}} NOT NULL)",
        "CREATE INDEX account_milestones_period ON account_milestones(period, region_id, id)"}));
+  out.push_back(store::sql_migration(
+      "account", 2, "numbered versions with review; milestones' axis, comunas, evidence and the ministry's curation",
+      {// An edition of a period is published as version 1, 2, …: a published version is never
+       // changed, a new version copies its text and goes through review again. review: '' (being
+       // written), en_revision, devuelta (with the reviewer's observations) or aprobada.
+       "ALTER TABLE account_editions ADD COLUMN version INTEGER NOT NULL DEFAULT 1",
+       "ALTER TABLE account_editions ADD COLUMN previous_id {{bigint}}",
+       "ALTER TABLE account_editions ADD COLUMN review TEXT NOT NULL DEFAULT ''",
+       "ALTER TABLE account_editions ADD COLUMN review_note TEXT NOT NULL DEFAULT ''",
+       "ALTER TABLE account_editions ADD COLUMN submitted_by {{bigint}}",
+       "ALTER TABLE account_editions ADD COLUMN reviewed_by {{bigint}}",
+       "ALTER TABLE account_editions ADD COLUMN reviewed_at {{bigint}}",
+       // Milestones recorded before curation existed were already in the account: 'incluido'.
+       // New ones wait for the ministry ('pendiente').
+       "ALTER TABLE account_milestones ADD COLUMN axis TEXT NOT NULL DEFAULT ''",
+       "ALTER TABLE account_milestones ADD COLUMN comunas TEXT NOT NULL DEFAULT ''",
+       "ALTER TABLE account_milestones ADD COLUMN evidence TEXT NOT NULL DEFAULT ''",
+       "ALTER TABLE account_milestones ADD COLUMN curation TEXT NOT NULL DEFAULT 'incluido'",
+       "ALTER TABLE account_milestones ADD COLUMN curation_reason TEXT NOT NULL DEFAULT ''",
+       "ALTER TABLE account_milestones ADD COLUMN curated_by {{bigint}}",
+       "ALTER TABLE account_milestones ADD COLUMN curated_at {{bigint}}"}));
   return out;
 }
 

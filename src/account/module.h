@@ -6,12 +6,15 @@
 // regional section. Citizens read the published editions without a session, on the web and on a
 // printable page.
 #pragma once
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "account/pdf.h"
 #include "account/sources.h"
 #include "audit/log.h"
 #include "http/router.h"
@@ -39,6 +42,11 @@ struct Edition {
   std::optional<int64_t> published_at, published_by;
   std::string snapshot;  // the published document (JSON text), exactly as hashed
   std::string sha256;
+  int64_t version = 1;
+  std::optional<int64_t> previous_id;  // the published version this one revises
+  std::string review;                  // "" | en_revision | devuelta | aprobada
+  std::string review_note;             // the reviewer's observations
+  std::optional<int64_t> submitted_by, reviewed_by, reviewed_at;
 };
 
 struct Milestone {
@@ -49,6 +57,11 @@ struct Milestone {
   std::string title, description, results;
   bool demo = false;
   int64_t created_by = 0, updated_at = 0;
+  std::string axis;      // eje de la Agenda Mujer
+  std::string comunas;   // comunas reached, as written
+  std::string evidence;  // where the evidence is (link or document reference)
+  std::string curation = "pendiente";  // pendiente | incluido | excluido (the ministry decides)
+  std::string curation_reason;
 };
 
 std::vector<store::Migration> migrations();
@@ -62,6 +75,9 @@ class Repository {
   static void publish(soci::session& s, int64_t id, int64_t at, int64_t by, const std::string& snapshot, const std::string& sha256);
   static std::map<std::string, std::string> sections(soci::session& s, int64_t edition_id);
   static void put_section(soci::session& s, int64_t edition_id, const std::string& key, const std::string& text, int64_t by);
+  static void set_review(soci::session& s, const Edition& e);
+  static int64_t next_version(soci::session& s, const std::string& period);
+  static void curate(soci::session& s, int64_t id, const std::string& curation, const std::string& reason, int64_t by);
   static std::vector<Milestone> milestones(soci::session& s, const std::string& period, const std::string& region_id);
   static std::optional<Milestone> milestone(soci::session& s, int64_t id);
   static int64_t insert_milestone(soci::session& s, const Milestone& m);
@@ -84,11 +100,22 @@ class Service {
   Result<Json> edition(int64_t id, bool published_only);
   Result<Json> put_section(const http::Request& req, int64_t id, const std::string& key, const std::string& text);
   Result<Json> publish(const http::Request* req, int64_t id);
+  // Review: the drafter sends a draft to review; another editor approves it or returns it with
+  // observations; only an approved draft is published. A published version is revised by a new
+  // version (a draft copying its text).
+  Result<Json> submit(const http::Request& req, int64_t id);
+  Result<Json> review(const http::Request& req, int64_t id, const std::string& decision, const std::string& observations);
+  Result<Json> new_version(const http::Request& req, int64_t id);
+  // The ministry includes or excludes a regional milestone from the account (a reason to exclude).
+  Result<Json> curate(const http::Request& req, int64_t id, const std::string& decision, const std::string& reason);
   // The printable page of a published edition.
   Result<std::string> print(int64_t id);
+  // The PDF of a published edition (pdf.h). A published document never changes, so each edition
+  // is rendered once and kept: a public route must not let anyone spend a render per request.
+  Result<std::shared_ptr<const Pdf>> pdf(int64_t id);
 
   struct MilestoneInput {
-    std::string region_id, period, date, title, description, results;
+    std::string region_id, period, date, title, description, results, axis, comunas, evidence;
   };
   // A refusal (another region) is audited like a refused change.
   Result<Json> milestones(const http::Request& req, const std::string& period, const std::string& region_id);
@@ -106,11 +133,15 @@ class Service {
   Json compile(soci::session& s, const Edition& e, const Json& live, int64_t now);
   Result<void> load_demo_milestones(const std::string& data_dir);
   Result<void> load_demo_edition();
+  Result<Json> transition(const http::Request& req, int64_t id, const std::string& action,
+                          const std::function<Result<void>(Edition&)>& change);
   Result<void> refuse(const http::Request& req, const std::string& action, const std::string& object, const Error& why);
 
   store::Database& db_;
   std::shared_ptr<audit::Log> audit_;
   Sources sources_;
+  std::mutex pdf_mutex_;
+  std::map<int64_t, std::shared_ptr<const Pdf>> pdfs_;
 };
 
 // Renders a published document (the frozen JSON) as a self-contained HTML page laid out for print.

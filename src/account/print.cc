@@ -3,6 +3,7 @@
 // a table of contents with links to the sections, tables whose header row repeats on every page
 // (thead), rows that do not split, page breaks before each section. It renders only the frozen
 // document, so printing later gives the same text and figures, with the SHA-256 that identifies it.
+#include "account/document.h"
 #include "account/module.h"
 #include "core/html.h"
 
@@ -12,11 +13,7 @@ namespace {
 
 std::string esc(const std::string& s) { return html_escape(s); }
 
-std::string str(const Json& j, const char* key) {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return {};
-  return it->is_string() ? it->get<std::string>() : it->dump();
-}
+const auto& str = json_str;
 
 // Paragraphs from the editorial text: blank lines separate them, single newlines break lines.
 std::string paragraphs(const std::string& text) {
@@ -57,43 +54,9 @@ std::string table(const std::vector<std::string>& head, const std::vector<std::v
 
 std::string figures_html(const std::string& key, const Json& f) {
   std::string out;
-  if (key == "agenda_legislativa") {
-    std::vector<std::vector<std::string>> rows;
-    for (const auto& b : f.value("bills", Json::array()))
-      rows.push_back({str(b, "law_number").empty() ? "Boletín " + str(b, "boletin") : "Ley N° " + str(b, "law_number"), str(b, "title"),
-                      str(b, "stage_name") + (str(b, "published_on").empty() ? "" : " (" + str(b, "published_on") + ")")});
-    out += table({"Ley o boletín", "Título", "Estado"}, rows, "No hay proyectos registrados.");
-  } else if (key == "logros") {
-    std::vector<std::vector<std::string>> rows;
-    for (const auto& i : f.value("instruments", Json::array())) {
-      std::string hist;
-      for (const auto& p : i.value("periods", Json::array())) hist += (hist.empty() ? "" : "\n") + str(p, "label") + ": " + str(p, "progress_text");
-      std::string declared;
-      for (const auto& d : i.value("declared", Json::array())) {
-        declared += (declared.empty() ? "" : "\n") + str(d, "label") + ": " + str(d, "text");
-        if (!str(d, "computed_text").empty())
-          declared += " · calculado: " + str(d, "computed_text") + (d.value("agrees", false) ? " (coincide)" : " (no coincide)");
-      }
-      rows.push_back({str(i, "name") + (i.value("demo_data", false) ? "\n(datos de demostración)" : ""),
-                      str(i, "progress_text") + "\n" + str(i, "reported") + " de " + str(i, "leaves") + " con reporte", hist, declared});
-    }
-    out += table({"Instrumento", "Avance validado", "Historia por período", "Cifras de la cuenta y cifras calculadas"}, rows,
-                 "No hay instrumentos registrados.");
-  } else if (key == "plan_covid") {
-    std::vector<std::vector<std::string>> rows;
-    for (const auto& c : f.value("by_channel", Json::array())) rows.push_back({str(c, "name"), str(c, "count_text")});
-    rows.push_back({"Total de contactos", str(f, "total_text")});
-    rows.push_back({"Atendidos", str(f, "answered_text")});
-    out += table({"Canal", "Contactos"}, rows, "");
-  } else if (key == "seremis") {
-    for (const auto& r : f.value("regions", Json::array())) {
-      out += "<h3 id=\"region-" + esc(str(r, "region_id")) + "\">" + esc(str(r, "name")) + "</h3>\n";
-      std::vector<std::vector<std::string>> rows;
-      for (const auto& m : r.value("milestones", Json::array()))
-        rows.push_back({str(m, "title") + (str(m, "date_text").empty() ? "" : "\n(" + str(m, "date_text") + ")"), str(m, "description"),
-                        str(m, "results")});
-      out += table({"Hito o acción", "Descripción", "Resultados"}, rows, "Sin hitos registrados para el período.");
-    }
+  for (const auto& t : figure_tables(key, f)) {
+    if (!t.caption.empty()) out += "<h3 id=\"" + esc(t.anchor) + "\">" + esc(t.caption) + "</h3>\n";
+    out += table(t.head, t.rows, t.empty);
   }
   return out + source_line(f);
 }

@@ -15,10 +15,11 @@ using store::get_str;
 using store::Query;
 
 const char* kEditions =
-    "SELECT id, period, title, state, demo, from_at, to_at, created_at, created_by, published_at, published_by, snapshot, sha256 "
-    "FROM account_editions";
+    "SELECT id, period, title, state, demo, from_at, to_at, created_at, created_by, published_at, published_by, snapshot, sha256, "
+    "version, previous_id, review, review_note, submitted_by, reviewed_by, reviewed_at FROM account_editions";
 const char* kMilestones =
-    "SELECT id, region_id, period, day, date_text, title, description, results, demo, created_by, updated_at FROM account_milestones";
+    "SELECT id, region_id, period, day, date_text, title, description, results, demo, created_by, updated_at, "
+    "axis, comunas, evidence, curation, curation_reason FROM account_milestones";
 
 Edition edition_from(const soci::row& r) {
   Edition e;
@@ -35,6 +36,13 @@ Edition edition_from(const soci::row& r) {
   e.published_by = get_opt_int(r, 10);
   e.snapshot = get_str(r, 11);
   e.sha256 = get_str(r, 12);
+  e.version = get_int(r, 13);
+  e.previous_id = get_opt_int(r, 14);
+  e.review = get_str(r, 15);
+  e.review_note = get_str(r, 16);
+  e.submitted_by = get_opt_int(r, 17);
+  e.reviewed_by = get_opt_int(r, 18);
+  e.reviewed_at = get_opt_int(r, 19);
   return e;
 }
 
@@ -51,6 +59,11 @@ Milestone milestone_from(const soci::row& r) {
   m.demo = get_int(r, 8) != 0;
   m.created_by = get_opt_int(r, 9).value_or(0);
   m.updated_at = get_int(r, 10);
+  m.axis = get_str(r, 11);
+  m.comunas = get_str(r, 12);
+  m.evidence = get_str(r, 13);
+  m.curation = get_str(r, 14);
+  m.curation_reason = get_str(r, 15);
   return m;
 }
 
@@ -85,8 +98,10 @@ std::vector<Edition> Repository::editions(soci::session& s, bool published_only)
 std::optional<Edition> Repository::edition(soci::session& s, int64_t id) { return row_by_id(kEditions, s, id, edition_from); }
 
 int64_t Repository::insert_edition(soci::session& s, const Edition& e) {
-  return *Query("INSERT INTO account_editions(period, title, state, demo, from_at, to_at, created_at, created_by) "
-                "VALUES(:period, :title, 'borrador', :demo, :from, :to, :now, :by) RETURNING id")
+  return *Query("INSERT INTO account_editions(period, title, state, demo, from_at, to_at, created_at, created_by, version, previous_id) "
+                "VALUES(:period, :title, 'borrador', :demo, :from, :to, :now, :by, :version, :previous) RETURNING id")
+              .bind("version", static_cast<long long>(e.version))
+              .bind_opt("previous", opt(e.previous_id))
               .bind("period", e.period)
               .bind("title", e.title)
               .bind("demo", static_cast<long long>(e.demo ? 1 : 0))
@@ -105,6 +120,37 @@ void Repository::publish(soci::session& s, int64_t id, int64_t at, int64_t by, c
       .bind_opt("by", opt_user(by))
       .bind("snap", snapshot)
       .bind("sha", sha256)
+      .bind("id", static_cast<long long>(id))
+      .exec(s);
+}
+
+void Repository::set_review(soci::session& s, const Edition& e) {
+  // "AND state = 'borrador'": nothing about a published version changes.
+  Query("UPDATE account_editions SET review = :review, review_note = :note, submitted_by = :sub, reviewed_by = :rev, reviewed_at = :at "
+        "WHERE id = :id AND state = 'borrador'")
+      .bind("review", e.review)
+      .bind("note", e.review_note)
+      .bind_opt("sub", opt(e.submitted_by))
+      .bind_opt("rev", opt(e.reviewed_by))
+      .bind_opt("at", opt(e.reviewed_at))
+      .bind("id", static_cast<long long>(e.id))
+      .exec(s);
+}
+
+int64_t Repository::next_version(soci::session& s, const std::string& period) {
+  return Query("SELECT COALESCE(MAX(version), 0) FROM account_editions WHERE period = :period AND demo = 0")
+             .bind("period", period)
+             .scalar(s)
+             .value_or(0) +
+         1;
+}
+
+void Repository::curate(soci::session& s, int64_t id, const std::string& curation, const std::string& reason, int64_t by) {
+  Query("UPDATE account_milestones SET curation = :c, curation_reason = :r, curated_by = :by, curated_at = :at WHERE id = :id")
+      .bind("c", curation)
+      .bind("r", reason)
+      .bind_opt("by", opt_user(by))
+      .bind("at", static_cast<long long>(now_ms()))
       .bind("id", static_cast<long long>(id))
       .exec(s);
 }
@@ -151,6 +197,9 @@ Query& bind_written(Query& q, const Milestone& m) {
       .bind("title", m.title)
       .bind("descr", m.description)
       .bind("results", m.results)
+      .bind("axis", m.axis)
+      .bind("comunas", m.comunas)
+      .bind("evidence", m.evidence)
       .bind("now", static_cast<long long>(now_ms()));
 }
 
@@ -158,11 +207,13 @@ Query& bind_written(Query& q, const Milestone& m) {
 
 int64_t Repository::insert_milestone(soci::session& s, const Milestone& m) {
   Query q("INSERT INTO account_milestones(region_id, period, day, date_text, title, description, results, demo, created_by, "
-          "created_at, updated_at) VALUES(:region, :period, :day, :dtext, :title, :descr, :results, :demo, :by, :now, :now2) "
+          "created_at, updated_at, axis, comunas, evidence, curation) VALUES(:region, :period, :day, :dtext, :title, :descr, :results, "
+          ":demo, :by, :now, :now2, :axis, :comunas, :evidence, :curation) "
           "RETURNING id");
   bind_written(q, m)
       .bind("region", m.region_id)
       .bind("demo", static_cast<long long>(m.demo ? 1 : 0))
+      .bind("curation", m.curation)
       .bind_opt("by", opt_user(m.created_by))
       .bind("now2", static_cast<long long>(now_ms()));
   return *q.scalar(s);
@@ -170,7 +221,7 @@ int64_t Repository::insert_milestone(soci::session& s, const Milestone& m) {
 
 void Repository::update_milestone(soci::session& s, const Milestone& m) {
   Query q("UPDATE account_milestones SET period = :period, day = :day, date_text = :dtext, title = :title, description = :descr, "
-          "results = :results, updated_at = :now WHERE id = :id");
+          "results = :results, axis = :axis, comunas = :comunas, evidence = :evidence, updated_at = :now WHERE id = :id");
   bind_written(q, m).bind("id", static_cast<long long>(m.id)).exec(s);
 }
 

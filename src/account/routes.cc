@@ -1,6 +1,7 @@
 // HTTP handlers of the public account. Citizens read published editions without a session (JSON
 // and the printable page); analysts («account.edit») draft, edit and publish; SEREMI teams
 // («account.milestones») record their own region's milestones (object rule: access.h).
+#include "account/access.h"
 #include "account/module.h"
 #include "http/fields.h"
 
@@ -24,7 +25,18 @@ Result<Response> json(Result<Json> r, int status = 200) {
 
 Service::MilestoneInput milestone_input(const Json& body) {
   return {http::body_text(body, "region_id"), http::body_text(body, "period"),      http::body_text(body, "date"),
-          http::body_text(body, "title"),     http::body_text(body, "description"), http::body_text(body, "results")};
+          http::body_text(body, "title"),     http::body_text(body, "description"), http::body_text(body, "results"),
+          http::body_text(body, "axis"),      http::body_text(body, "comunas"),     http::body_text(body, "evidence")};
+}
+
+// A handler of a route naming an edition: a malformed id is an unknown edition (404).
+template <class F>
+auto on_edition(F answer) {
+  return [answer](Request& req) -> Result<Response> {
+    auto id = http::path_id(req);
+    if (!id) return fail(Error::not_found(kNoEdition));
+    return answer(req, *id);
+  };
 }
 
 }  // namespace
@@ -39,19 +51,28 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                 if (!id) return fail(Error::not_found(kNoEdition));
                 return json(svc->edition(*id, true));
               }});
+  // The two files of a published edition: the printable page and the PDF.
+  auto file = [svc](const char* type, const char* ext, auto render) {
+    return on_edition([svc, type, ext, render](Request&, int64_t id) -> Result<Response> {
+      auto body = render(*svc, id);
+      if (!body) return fail(body.error());
+      Response r;
+      r.content_type = type;
+      r.body = std::move(*body);
+      r.headers.emplace_back("Content-Disposition", "inline; filename=\"cuenta-publica-" + std::to_string(id) + "." + ext + "\"");
+      return r;
+    });
+  };
   router.add({"GET", "/api/v1/account/public/editions/{id}/print", http::kPublic,
               "Versión imprimible (HTML para imprimir o guardar como PDF) de una edición publicada", tag,
-              [svc](Request& req) -> Result<Response> {
-                auto id = http::path_id(req);
-                if (!id) return fail(Error::not_found(kNoEdition));
-                auto html = svc->print(*id);
-                if (!html) return fail(html.error());
-                Response r;
-                r.content_type = "text/html; charset=utf-8";
-                r.body = std::move(*html);
-                r.headers.emplace_back("Content-Disposition", "inline; filename=\"cuenta-publica-" + std::to_string(*id) + ".html\"");
-                return r;
-              }});
+              file("text/html; charset=utf-8", "html", [](Service& s, int64_t id) { return s.print(id); })});
+  router.add({"GET", "/api/v1/account/public/editions/{id}/pdf", http::kPublic,
+              "PDF de una edición publicada (índice, marcadores, tablas y gráficos; «Página N de M»)", tag,
+              file("application/pdf", "pdf", [](Service& s, int64_t id) -> Result<std::string> {
+                auto pdf = s.pdf(id);
+                if (!pdf) return fail(pdf.error());
+                return (*pdf)->bytes;
+              })});
 
   // ---------------------------------------------------------------- editor
   router.add({"GET", "/api/v1/account/editions", kEdit, "Ediciones de la cuenta pública (borradores y publicadas)", tag,
@@ -93,6 +114,20 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                 if (!id) return fail(Error::not_found(kNoEdition));
                 return json(svc->publish(&req, *id));
               }});
+  router.add({"POST", "/api/v1/account/editions/{id}/submit", kEdit, "Enviar una versión en borrador a revisión", tag,
+              on_edition([svc](Request& req, int64_t id) { return json(svc->submit(req, id)); })});
+  http::Schema review = {{"decision", T::string, true, 20}, {"observations", T::string, false, 4000}};
+  router.add({"POST", "/api/v1/account/editions/{id}/review", kEdit,
+              "Revisar una versión enviada: aprobarla o devolverla con observaciones (otra persona que quien la envió)", tag,
+              on_edition([svc, review](Request& req, int64_t id) -> Result<Response> {
+                auto body = http::parse_body(req, review);
+                if (!body) return fail(body.error());
+                return json(svc->review(req, id, http::body_text(*body, "decision"), http::body_text(*body, "observations")));
+              }),
+              review});
+  router.add({"POST", "/api/v1/account/editions/{id}/versions", kEdit,
+              "Nueva versión de una edición publicada: un borrador con su texto, que vuelve a revisión", tag,
+              on_edition([svc](Request& req, int64_t id) { return json(svc->new_version(req, id), 201); })});
 
   // ---------------------------------------------------------------- regional milestones
   router.add({"GET", "/api/v1/account/milestones", kMilestones,
@@ -103,7 +138,9 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
               }});
   http::Schema milestone = {{"region_id", T::string, false, 2},  {"period", T::string, true, 9},
                             {"date", T::string, false, 10},      {"title", T::string, true, 500},
-                            {"description", T::string, true, 4000}, {"results", T::string, false, 4000}};
+                            {"description", T::string, true, 4000}, {"results", T::string, false, 4000},
+                            {"axis", T::string, false, 200},        {"comunas", T::string, false, 1000},
+                            {"evidence", T::string, false, 1000}};
   router.add({"POST", "/api/v1/account/milestones", kMilestones, "Registrar un hito de su región (hito o acción, descripción, resultados)",
               tag,
               [svc, milestone](Request& req) -> Result<Response> {
@@ -121,6 +158,18 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                 return json(svc->update_milestone(req, *id, milestone_input(*body)));
               },
               milestone});
+  http::Schema curation = {{"decision", T::string, true, 20}, {"reason", T::string, false, 2000}};
+  router.add({"PUT", "/api/v1/account/milestones/{id}/curation", kEdit,
+              "El Ministerio incluye o excluye (con motivo) un hito regional de la cuenta pública", tag,
+              [svc, curation](Request& req) -> Result<Response> {
+                auto id = http::path_id(req);
+                if (!id) return fail(Error::not_found("No existe un hito con ese identificador."));
+                if (auto ok = access::may_curate(req.who()); !ok) return fail(ok.error());
+                auto body = http::parse_body(req, curation);
+                if (!body) return fail(body.error());
+                return json(svc->curate(req, *id, http::body_text(*body, "decision"), http::body_text(*body, "reason")));
+              },
+              curation});
 }
 
 }  // namespace eq::account

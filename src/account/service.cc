@@ -33,7 +33,12 @@ Json edition_json(const Edition& e) {
           {"created_on", format_date_cl(e.created_at)},
           {"published_on", day_json(e.published_at)},
           {"published_at", e.published_at ? Json(*e.published_at) : Json(nullptr)},
-          {"sha256", e.sha256.empty() ? Json(nullptr) : Json(e.sha256)}};
+          {"sha256", e.sha256.empty() ? Json(nullptr) : Json(e.sha256)},
+          {"version", e.version},
+          {"previous_id", e.previous_id ? Json(*e.previous_id) : Json(nullptr)},
+          {"review", e.review},
+          {"review_note", e.review_note},
+          {"reviewed_on", day_json(e.reviewed_at)}};
 }
 
 Json milestone_json(const Milestone& m) {
@@ -45,6 +50,11 @@ Json milestone_json(const Milestone& m) {
           {"title", m.title},
           {"description", m.description},
           {"results", m.results},
+          {"axis", m.axis},
+          {"comunas", m.comunas},
+          {"evidence", m.evidence},
+          {"curation", m.curation},
+          {"curation_reason", m.curation_reason},
           {"demo", m.demo}};
 }
 
@@ -129,6 +139,7 @@ Json Service::compile(soci::session& s, const Edition& e, const Json& live, int6
   {
     std::map<std::string, Json> by_region;
     for (const auto& m : Repository::milestones(s, e.period, "")) {
+      if (m.curation != "incluido") continue;  // the ministry decides what enters the account
       auto& list = by_region[m.region_id];
       if (list.is_null()) list = Json::array();
       list.push_back(milestone_json(m));
@@ -186,6 +197,7 @@ Result<Json> Service::create_edition(const http::Request* req, const NewEdition&
   e.created_at = now_ms();
   e.created_by = req ? req->who().user_id : 0;
   return db_.transaction<Json>([&](soci::session& s) -> Result<Json> {
+    e.version = Repository::next_version(s, e.period);
     e.id = Repository::insert_edition(s, e);
     audit::Entry a;
     if (req) a = audit::Log::from(*req, "account.edition_create", "account_edition:" + std::to_string(e.id));
@@ -228,7 +240,7 @@ Result<Json> Service::put_section(const http::Request& req, int64_t id, const st
   auto r = db_.transaction<Json>([&](soci::session& s) -> Result<Json> {
     auto e = Repository::edition(s, id);
     if (!e) return fail(Error::not_found("No existe una edición de la cuenta pública con ese identificador."));
-    if (auto ok = access::may_change_edition(e->state); !ok) return fail(ok.error());
+    if (auto ok = access::may_edit_text(e->state, e->review); !ok) return fail(ok.error());
     Repository::put_section(s, id, key, text, req.who().user_id);
     audit_->append(s, audit::Log::from(req, "account.section_update", "account_edition:" + std::to_string(id)));
     return Json{{"id", id}, {"key", key}, {"text", text}};
@@ -251,6 +263,9 @@ Result<Json> Service::publish(const http::Request* req, int64_t id) {
     auto e = Repository::edition(s, id);  // again, inside the transaction: one publication only
     if (!e) return fail(Error::not_found(kNone));
     if (auto ok = access::may_change_edition(e->state); !ok) return fail(ok.error());
+    // Only an approved version is published; the demo (no request) is compiled and published at start.
+    if (req && e->review != "aprobada")
+      return fail(Error::conflict("not_approved", "Solo se publica una versión aprobada en revisión: envíela a revisión primero.", {}));
     const std::string snapshot = compile(s, *e, *figures, now).dump(-1, ' ', false, Json::error_handler_t::replace);
     const std::string sha = crypto::sha256_hex(snapshot);
     const int64_t by = req ? req->who().user_id : 0;
@@ -271,10 +286,118 @@ Result<Json> Service::publish(const http::Request* req, int64_t id) {
   return r;
 }
 
+Result<Json> Service::transition(const http::Request& req, int64_t id, const std::string& action,
+                                 const std::function<Result<void>(Edition&)>& change) {
+  const std::string object = "account_edition:" + std::to_string(id);
+  auto r = db_.transaction<Json>([&](soci::session& s) -> Result<Json> {
+    auto e = Repository::edition(s, id);
+    if (!e) return fail(Error::not_found("No existe una edición de la cuenta pública con ese identificador."));
+    if (auto ok = access::may_change_edition(e->state); !ok) return fail(ok.error());
+    if (auto ok = change(*e); !ok) return fail(ok.error());
+    Repository::set_review(s, *e);
+    auto a = audit::Log::from(req, action, object);
+    a.detail = e->review + (e->review_note.empty() ? "" : ": " + e->review_note);
+    audit_->append(s, a);
+    return edition_json(*e);
+  });
+  if (!r && (r.error().status == 409 || r.error().status == 403))
+    if (auto a = refuse(req, action, object, r.error()); !a) return fail(a.error());
+  return r;
+}
+
+Result<Json> Service::submit(const http::Request& req, int64_t id) {
+  return transition(req, id, "account.edition_submit", [&](Edition& e) -> Result<void> {
+    if (e.review == "en_revision" || e.review == "aprobada")
+      return fail(Error::conflict("in_review", "Esta versión ya fue enviada a revisión.", {}));
+    e.review = "en_revision";
+    e.submitted_by = req.who().user_id;
+    e.reviewed_by.reset();
+    e.reviewed_at.reset();
+    return {};
+  });
+}
+
+namespace {
+
+// A yes/no decision whose "no" needs a reason (review, curation): the trimmed reason, or 422.
+Result<std::string> decided(const std::string& decision, const char* yes, const char* no, const std::string& reason, const char* reason_field,
+                            const char* reason_missing) {
+  if (decision != yes && decision != no)
+    return fail(Error::invalid("decision", std::string("La decisión debe ser «") + yes + "» o «" + no + "».", "invalid_choice"));
+  std::string why = trim(reason);
+  if (decision == no && why.empty()) return fail(Error::invalid(reason_field, reason_missing, "required"));
+  return why;
+}
+
+}  // namespace
+
+Result<Json> Service::review(const http::Request& req, int64_t id, const std::string& decision, const std::string& observations) {
+  auto checked = decided(decision, "aprobar", "devolver", observations, "observations", "Indique las observaciones con que devuelve la versión.");
+  if (!checked) return fail(checked.error());
+  const std::string note = *checked;
+  return transition(req, id, "account.edition_review", [&](Edition& e) -> Result<void> {
+    if (e.review != "en_revision") return fail(Error::conflict("not_in_review", "Esta versión no está en revisión.", {}));
+    // Four eyes: whoever sent the version to review does not approve it.
+    if (e.submitted_by && *e.submitted_by == req.who().user_id)
+      return fail(Error{403, "forbidden", "Otra persona del equipo debe revisar la versión que usted envió.", {}});
+    e.review = decision == "aprobar" ? "aprobada" : "devuelta";
+    e.review_note = note;
+    e.reviewed_by = req.who().user_id;
+    e.reviewed_at = now_ms();
+    return {};
+  });
+}
+
+Result<Json> Service::new_version(const http::Request& req, int64_t id) {
+  auto r = db_.transaction<Json>([&](soci::session& s) -> Result<Json> {
+    auto prev = Repository::edition(s, id);
+    if (!prev) return fail(Error::not_found("No existe una edición de la cuenta pública con ese identificador."));
+    if (prev->state != "publicada")
+      return fail(Error::conflict("not_published", "Solo una versión publicada se revisa con una nueva versión; edite este borrador.", {}));
+    Edition e = *prev;
+    e.state = "borrador";
+    e.demo = false;
+    e.previous_id = prev->id;
+    e.created_at = now_ms();
+    e.created_by = req.who().user_id;
+    e.version = Repository::next_version(s, e.period);
+    e.published_at.reset();
+    e.published_by.reset();
+    e.snapshot.clear();
+    e.sha256.clear();
+    e.review.clear();
+    e.review_note.clear();
+    e.submitted_by.reset();
+    e.reviewed_by.reset();
+    e.reviewed_at.reset();
+    e.id = Repository::insert_edition(s, e);
+    for (const auto& [key, text] : Repository::sections(s, prev->id)) Repository::put_section(s, e.id, key, text, e.created_by);
+    auto a = audit::Log::from(req, "account.edition_version", "account_edition:" + std::to_string(e.id));
+    a.detail = "versión " + std::to_string(e.version) + " de la edición " + std::to_string(prev->id);
+    audit_->append(s, a);
+    return edition_json(e);
+  });
+  return r;
+}
+
 Result<std::string> Service::print(int64_t id) {
   auto e = edition(id, true);
   if (!e) return fail(e.error());
   return print_html((*e)["document"], (*e)["sha256"].get<std::string>());
+}
+
+Result<std::shared_ptr<const Pdf>> Service::pdf(int64_t id) {
+  {
+    std::lock_guard lock(pdf_mutex_);
+    if (auto it = pdfs_.find(id); it != pdfs_.end()) return it->second;
+  }
+  auto e = edition(id, true);
+  if (!e) return fail(e.error());
+  auto rendered = render_pdf((*e)["document"], (*e)["sha256"].get<std::string>());
+  if (!rendered) return fail(rendered.error());
+  auto shared = std::make_shared<const Pdf>(std::move(*rendered));
+  std::lock_guard lock(pdf_mutex_);
+  return pdfs_.emplace(id, shared).first->second;
 }
 
 // ---------------------------------------------------------------- regional milestones
@@ -309,6 +432,9 @@ Result<void> apply_input(Milestone& m, const Service::MilestoneInput& in) {
   if (!description) return fail(description.error());
   m.description = *description;
   m.results = trim(in.results);
+  m.axis = trim(in.axis);
+  m.comunas = trim(in.comunas);
+  m.evidence = trim(in.evidence);
   m.day.reset();
   m.date_text.clear();
   if (!trim(in.date).empty()) {
@@ -349,6 +475,12 @@ Result<Json> Service::update_milestone(const http::Request& req, int64_t id, con
       return fail(Error::invalid("region_id", "Un hito no cambia de región.", "not_allowed"));
     if (auto ok = apply_input(*m, in); !ok) return fail(ok.error());
     Repository::update_milestone(s, *m);
+    // The ministry curated the text it read: a changed milestone goes back to it.
+    if (m->curation != "pendiente") {
+      m->curation = "pendiente";
+      m->curation_reason.clear();
+      Repository::curate(s, id, m->curation, "", 0);
+    }
     audit_->append(s, audit::Log::from(req, "account.milestone_update", "account_milestone:" + std::to_string(id)));
     return milestone_json(*m);
   });
@@ -356,6 +488,23 @@ Result<Json> Service::update_milestone(const http::Request& req, int64_t id, con
     if (auto a = refuse(req, "account.milestone_update", "account_milestone:" + std::to_string(id), r.error()); !a) return fail(a.error());
   }
   return r;
+}
+
+Result<Json> Service::curate(const http::Request& req, int64_t id, const std::string& decision, const std::string& reason) {
+  auto checked = decided(decision, "incluir", "excluir", reason, "reason", "Indique por qué el hito no entra en la cuenta pública.");
+  if (!checked) return fail(checked.error());
+  const std::string why = *checked;
+  return db_.transaction<Json>([&](soci::session& s) -> Result<Json> {
+    auto m = Repository::milestone(s, id);
+    if (!m) return fail(Error::not_found("No existe un hito con ese identificador."));
+    m->curation = decision == "incluir" ? "incluido" : "excluido";
+    m->curation_reason = why;
+    Repository::curate(s, id, m->curation, why, req.who().user_id);
+    auto a = audit::Log::from(req, "account.milestone_curate", "account_milestone:" + std::to_string(id));
+    a.detail = m->curation + (why.empty() ? "" : ": " + why);
+    audit_->append(s, a);
+    return milestone_json(*m);
+  });
 }
 
 // ---------------------------------------------------------------- demo
@@ -391,6 +540,7 @@ Result<void> Service::load_demo_milestones(const std::string& data_dir) {
       m.description = r.description;
       m.results = r.results;
       m.demo = true;
+      m.curation = "incluido";  // the seed's tables are the account as the ministry published it
       Repository::insert_milestone(s, m);
     }
     return true;

@@ -205,6 +205,10 @@ const std::vector<ActionLabel>& action_labels() {
       {"account.milestone_create", "Registro de un hito regional", "Cuenta pública"},
       {"account.milestone_update", "Modificación de un hito regional", "Cuenta pública"},
       {"account.milestones_read", "Consulta de los hitos de una región", "Cuenta pública"},
+      {"account.edition_submit", "Envío a revisión de una versión de la cuenta pública", "Cuenta pública"},
+      {"account.edition_review", "Revisión (aprobación o devolución) de una versión de la cuenta pública", "Cuenta pública"},
+      {"account.edition_version", "Nueva versión de una edición publicada de la cuenta pública", "Cuenta pública"},
+      {"account.milestone_curate", "Inclusión o exclusión de un hito regional en la cuenta pública", "Cuenta pública"},
       // Silent WhatsApp line (src/whatsapp)
       {"whatsapp.message", "Mensaje recibido por la línea de WhatsApp", "WhatsApp"},
       {"whatsapp.blocked", "Conversación de WhatsApp de un contacto bloqueado (no entra a la cola)", "WhatsApp"},

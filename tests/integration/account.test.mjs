@@ -8,11 +8,11 @@ import { after, before, describe, test } from 'node:test';
 import { assertApiError, startServer } from './harness.mjs';
 import { auditEntries, loginDemo, login, newPassword, uniq } from './auth_helpers.mjs';
 
-let srv, analyst, seremi, seremiMaule, admin, focal;
+let srv, analyst, reviewer, seremi, seremiMaule, admin, focal;
 const put = (c, p, body) => c.req('PUT', p, { body });
 
 before(async () => {
-  srv = await startServer({ extraArgs: ['--demo'] });
+  srv = await startServer({ extraArgs: ['--demo'], startTimeoutMs: 300_000 }); // generous: the demo on a shared machine
   [analyst, seremi, admin, focal] = await Promise.all(['analyst', 'seremi', 'admin', 'focal_point'].map((r) => loginDemo(srv, r)));
   // A second SEREMI team, of the Región del Maule (07).
   const inst = await admin.post('/api/v1/institutions', { name: `SEREMI de la Mujer, Región del Maule ${uniq()}`, type: 'seremi', region_id: '07' });
@@ -21,6 +21,13 @@ before(async () => {
   const u = await admin.post('/api/v1/users', { name: 'Paula Andrea Soto', email, institution_id: inst.json.id, roles: ['seremi'], region_id: '07', password });
   assert.equal(u.status, 201, u.text);
   seremiMaule = await login(srv, email, { password });
+  // A second analyst: the review of a version is done by someone other than who sent it.
+  const inst2 = await admin.post('/api/v1/institutions', { name: `Servicio revisor ${uniq()}`, type: 'public_service' });
+  assert.equal(inst2.status, 201, inst2.text);
+  const email2 = `analista.revisora.${uniq()}@equidad.test`, password2 = newPassword();
+  const r = await admin.post('/api/v1/users', { name: 'Carolina Isabel Muñoz', email: email2, institution_id: inst2.json.id, roles: ['analyst'], password: password2 });
+  assert.equal(r.status, 201, r.text);
+  reviewer = await login(srv, email2, { password: password2 });
 });
 after(async () => { await srv?.stop(); });
 
@@ -97,12 +104,18 @@ describe('drafting and publishing', () => {
     const m = await seremi.post('/api/v1/account/milestones', { period: '2021-2022', date: '15-03-2021', title: 'Mesa Mujer y Construcción RM', description: 'Constitución de la mesa.', results: '12 empresas adheridas.' });
     assert.equal(m.status, 201, m.text);
     assert.equal(m.json.region_id, '13', 'the SEREMI\'s own region by default');
+    assert.equal(m.json.curation, 'pendiente', 'the ministry decides whether it enters the account');
+    const cur = await put(analyst, `/api/v1/account/milestones/${m.json.id}/curation`, { decision: 'incluir' });
+    assert.equal(cur.status, 200, cur.text);
     let d = await analyst.get(`/api/v1/account/editions/${id}`);
     assert.equal(d.status, 200, d.text);
     assert.equal(section(d.json.document, 'introduccion').text, 'Presentación <b>de la ministra</b>.');
     const rm = () => section(d.json.document, 'seremis').figures.regions.find((r) => r.region_id === '13');
     assert.deepEqual(rm().milestones.map((x) => x.title), ['Mesa Mujer y Construcción RM']);
 
+    assert.equal((await analyst.post(`/api/v1/account/editions/${id}/submit`)).status, 200);
+    const ok = await reviewer.post(`/api/v1/account/editions/${id}/review`, { decision: 'aprobar' });
+    assert.equal(ok.status, 200, ok.text);
     const p = await analyst.post(`/api/v1/account/editions/${id}/publish`);
     assert.equal(p.status, 200, p.text);
     assert.match(p.json.sha256, /^[0-9a-f]{64}$/);

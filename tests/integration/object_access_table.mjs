@@ -360,6 +360,11 @@ export const CLASSES = {
   'GET /api/v1/account/milestones': { kind: 'none', why: 'a region\'s milestones (public once published); a SEREMI is held to her own region by account/access (403, account.test.mjs)' },
   'POST /api/v1/account/milestones': { kind: 'none', why: 'a milestone of the caller\'s own region; another region is refused by account/access (403, account.test.mjs)' },
   'PUT /api/v1/account/milestones/{id}': { kind: 'none', why: 'a region\'s milestone; the SEREMI of another region is refused by account/access (403, account.test.mjs)' },
+  'GET /api/v1/account/public/editions/{id}/pdf': { kind: 'public', why: 'the PDF of a published edition' },
+  'POST /api/v1/account/editions/{id}/submit': { kind: 'none', why: 'review of the ministry\'s public account (aggregate figures, no person); account_review.test.mjs' },
+  'POST /api/v1/account/editions/{id}/review': { kind: 'none', why: 'review of the ministry\'s public account; the submitter cannot approve her own version (403, account_review.test.mjs)' },
+  'POST /api/v1/account/editions/{id}/versions': { kind: 'none', why: 'a new version of the ministry\'s public account; no institution\'s object' },
+  'PUT /api/v1/account/milestones/{id}/curation': { kind: 'none', why: 'the ministry curates regional milestones; a regional account is refused by account/access (403, account_review.test.mjs)' },
   // ---- certified organisations and agreements (issue 18 items 2–3): the ministry's own objects, no
   // institution owns one and none names a person (registries/access.h). registries.test.mjs tries
   // an analyst of a non-ministry institution (403/404), a focal point and a company (403).

@@ -1,9 +1,61 @@
 // One edition of the public account as citizens read it: a table of contents linking to each
 // section (linkable by #section), the editorial text, and the figures of each section with their
 // source and the time they were taken. The editor shows the same view with an editing slot.
+// Citizens can search it (accent-insensitive; sections and milestones that do not match are
+// hidden, matches marked) and copy a link to any section.
 import type { ComponentChildren } from 'preact';
+import { createContext } from 'preact';
+import { useContext, useState } from 'preact/hooks';
 import { Badge, DataTable, keepDates } from '../app/ui';
-import type { AccountDocument, Figures, Section } from './data';
+import type { AccountDocument, Figures, Milestone, Section } from './data';
+import { matches, sectionText, splitMatches } from './search';
+
+const Query = createContext('');
+
+/** Text with the search's matches marked. */
+function Hl({ text }: { text: string }) {
+  const q = useContext(Query);
+  if (!q.trim()) return <>{keepDates(text)}</>;
+  return (
+    <>
+      {splitMatches(text, q).map((p, i) => (p.hit ? <mark key={i}>{p.text}</mark> : <span key={i}>{keepDates(p.text)}</span>))}
+    </>
+  );
+}
+
+const milestoneMatches = (m: Milestone, q: string) => [m.title, m.description, m.results].some((t) => matches(t, q));
+
+function CopyLink({ id, title }: { id: string; title: string }) {
+  const [said, setSaid] = useState('');
+  const url = () => `${window.location.origin}${window.location.pathname}#${id}`;
+  return (
+    <span class="account-link">
+      <a href={`#${id}`} class="account-anchor" aria-label={`Enlace a la sección «${title}»`}>
+        #
+      </a>
+      <button
+        type="button"
+        class="btn btn-link"
+        onClick={() => {
+          const u = url();
+          window.history.replaceState(null, '', `#${id}`);
+          // The clipboard needs a secure context; elsewhere the link is shown to copy by hand.
+          if (navigator.clipboard?.writeText)
+            navigator.clipboard.writeText(u).then(
+              () => setSaid(`Enlace copiado: ${u}`),
+              () => setSaid(`Copie este enlace: ${u}`),
+            );
+          else setSaid(`Copie este enlace: ${u}`);
+        }}
+      >
+        Copiar enlace
+      </button>
+      <span role="status" class="account-link-status">
+        {said}
+      </span>
+    </span>
+  );
+}
 
 function Paragraphs({ text }: { text: string }) {
   const paras = text.split(/\n\s*\n/).filter((p) => p.trim());
@@ -14,7 +66,7 @@ function Paragraphs({ text }: { text: string }) {
           {p.split('\n').map((line, j) => (
             <span key={j}>
               {j > 0 && <br />}
-              {keepDates(line)}
+              <Hl text={line} />
             </span>
           ))}
         </p>
@@ -41,6 +93,7 @@ function Table(props: { caption: string; columns: string[]; children: ComponentC
 }
 
 function FiguresView({ section }: { section: Section }) {
+  const q = useContext(Query);
   const f = section.figures;
   if (!f) return null;
   if (section.key === 'agenda_legislativa')
@@ -131,21 +184,27 @@ function FiguresView({ section }: { section: Section }) {
         <Source f={f} />
       </>
     );
-  if (section.key === 'seremis')
+  if (section.key === 'seremis') {
+    // While searching, only the regions and milestones that match (a matching region: all of it).
+    const regions = (f.regions ?? [])
+      .map((r) => (!q.trim() || matches(r.name, q) ? r : { ...r, milestones: r.milestones.filter((m) => milestoneMatches(m, q)) }))
+      .filter((r) => !q.trim() || matches(r.name, q) || r.milestones.length > 0);
     return (
       <>
         <nav aria-label="Regiones" class="account-regions">
           <ul>
-            {(f.regions ?? []).map((r) => (
+            {regions.map((r) => (
               <li key={r.region_id}>
                 <a href={`#region-${r.region_id}`}>{r.name.replace(/^Región (de |del )?/, '')}</a>
               </li>
             ))}
           </ul>
         </nav>
-        {(f.regions ?? []).map((r) => (
+        {regions.map((r) => (
           <div key={r.region_id} class="account-region">
-            <h3 id={`region-${r.region_id}`}>{r.name}</h3>
+            <h3 id={`region-${r.region_id}`}>
+              <Hl text={r.name} />
+            </h3>
             {r.milestones.length === 0 ? (
               <p class="muted">Sin hitos registrados para el período.</p>
             ) : (
@@ -153,7 +212,7 @@ function FiguresView({ section }: { section: Section }) {
                 {r.milestones.map((m) => (
                   <tr key={m.id}>
                     <td data-label="Hito o acción">
-                      {m.title}
+                      <Hl text={m.title} />
                       {m.date_text && <div class="muted">{keepDates(m.date_text)}</div>}
                     </td>
                     <td data-label="Descripción">
@@ -171,30 +230,40 @@ function FiguresView({ section }: { section: Section }) {
         <Source f={f} />
       </>
     );
+  }
   return null;
 }
 
-export function DocumentView(props: { doc: AccountDocument; editSlot?: (s: Section) => ComponentChildren }) {
+export function DocumentView(props: { doc: AccountDocument; editSlot?: (s: Section) => ComponentChildren; query?: string }) {
   const { doc } = props;
+  const q = props.query ?? '';
+  const shown = q.trim() ? doc.sections.filter((s) => matches(sectionText(s), q)) : doc.sections;
   return (
+    <Query.Provider value={q}>
     <div class="account-doc">
       <nav aria-label="Índice de la cuenta pública" class="account-toc card">
         <h2>Índice</h2>
         <ol>
-          {doc.sections.map((s) => (
+          {shown.map((s) => (
             <li key={s.key}>
               <a href={`#${s.key}`}>{s.title}</a>
             </li>
           ))}
         </ol>
       </nav>
-      {doc.sections.map((s) => (
+      {shown.map((s) => (
         <section key={s.key} id={s.key} class="account-section" aria-labelledby={`h-${s.key}`}>
-          <h2 id={`h-${s.key}`}>{s.title}</h2>
+          <div class="account-section-head">
+            <h2 id={`h-${s.key}`}>
+              <Hl text={s.title} />
+            </h2>
+            {!props.editSlot && <CopyLink id={s.key} title={s.title} />}
+          </div>
           {props.editSlot ? props.editSlot(s) : s.text && <Paragraphs text={s.text} />}
           <FiguresView section={s} />
         </section>
       ))}
     </div>
+    </Query.Provider>
   );
 }

@@ -1,12 +1,24 @@
 // The analyst's editor («account.edit»): create a draft for a period, write each section's text
-// beside the figures compiled live from the platform (source and time shown), and publish. A
-// published edition cannot be edited: the page says so and offers to start a new edition.
+// beside the figures compiled live from the platform (source and time shown), send the version to
+// review (another editor approves it or returns it with observations), and publish the approved
+// version. A published version cannot be edited: the page offers a new version instead.
 import { useState } from 'preact/hooks';
 import { ApiError, errorMessage } from '../app/api';
 import { Badge, DateField, Dialog, ErrorAlert, Field, FormActions, keepDates, Loading, Notice, PageHeader, useAsync, useBusy, useForm } from '../app/ui';
 import { TextAreaField } from '../app/widgets/TextAreaField';
 import { DocumentView } from './DocumentView';
-import { allEditions, createEdition, editionView, publishEdition, saveSection, type Edition, type Section } from './data';
+import {
+  allEditions,
+  createEdition,
+  editionView,
+  newVersion,
+  publishEdition,
+  reviewEdition,
+  saveSection,
+  submitEdition,
+  type Edition,
+  type Section,
+} from './data';
 import './account.css';
 
 function NewEditionForm({ onCreated, onCancel }: { onCreated: (e: Edition) => void; onCancel: () => void }) {
@@ -79,42 +91,99 @@ function SectionEditor({ editionId, section }: { editionId: number; section: Sec
   );
 }
 
-function Draft({ edition, onPublished }: { edition: Edition; onPublished: () => void }) {
+const REVIEW_LABEL: Record<Edition['review'], string> = {
+  '': 'Borrador en redacción',
+  en_revision: 'En revisión',
+  devuelta: 'Devuelta con observaciones',
+  aprobada: 'Aprobada: lista para publicar',
+};
+
+function Draft({ edition, onChanged }: { edition: Edition; onChanged: (selected?: number) => void }) {
   const view = useAsync((signal) => editionView(edition.id, signal), [edition.id]);
   const [confirm, setConfirm] = useState(false);
+  const [returning, setReturning] = useState(false);
+  const [observations, setObservations] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, run] = useBusy();
   const published = edition.state === 'publicada';
+  const editable = !published && (edition.review === '' || edition.review === 'devuelta');
+  const act = (f: () => Promise<Edition>) =>
+    void run(
+      async () => {
+        const e = await f();
+        setReturning(false);
+        onChanged(e.id);
+      },
+      (e) => {
+        setReturning(false);
+        setError(e instanceof ApiError ? e.message : errorMessage(e));
+      },
+    );
   return (
     <div>
       <h2>
-        {edition.title} {published ? <Badge tone="ok">Publicada</Badge> : <Badge tone="info">Borrador</Badge>}
+        {edition.title} <Badge tone="purple">Versión {edition.version}</Badge>{' '}
+        {published ? <Badge tone="ok">Publicada</Badge> : <Badge tone="info">{REVIEW_LABEL[edition.review]}</Badge>}
       </h2>
+      {edition.review === 'devuelta' && !published && (
+        <Notice kind="warning" title="Observaciones de la revisión">
+          {edition.review_note}
+        </Notice>
+      )}
       {published ? (
-        <Notice kind="info" title="Edición publicada">
-          Publicada el {keepDates(edition.published_on ?? '')}; sus textos y cifras quedaron fijos y no se modifican. Para corregirla, cree una nueva
-          edición. <a href={`/cuenta-publica/${edition.id}`}>Ver la edición pública</a>.
+        <Notice kind="info" title="Versión publicada">
+          Publicada el {keepDates(edition.published_on ?? '')}; sus textos y cifras quedaron fijos y no se modifican. Para corregirla, publique una
+          nueva versión. <a href={`/cuenta-publica/${edition.id}`}>Ver la edición pública</a>.{' '}
+          <button type="button" class="btn btn-secondary" disabled={busy} onClick={() => act(() => newVersion(edition.id))}>
+            Crear nueva versión
+          </button>
         </Notice>
       ) : (
         <p class="account-meta">
           <span>Cifras compiladas ahora desde los datos vivos{view.data ? ` (${view.data.document.compiled_on})` : ''}.</span>
-          <button type="button" class="btn btn-primary" onClick={() => setConfirm(true)}>
-            Publicar esta edición
-          </button>
+          {editable && (
+            <button type="button" class="btn btn-primary" disabled={busy} onClick={() => act(() => submitEdition(edition.id))}>
+              Enviar a revisión
+            </button>
+          )}
+          {edition.review === 'en_revision' && (
+            <>
+              <button type="button" class="btn btn-primary" disabled={busy} onClick={() => act(() => reviewEdition(edition.id, 'aprobar', ''))}>
+                Aprobar
+              </button>
+              <button type="button" class="btn btn-secondary" disabled={busy} onClick={() => setReturning(true)}>
+                Devolver con observaciones…
+              </button>
+            </>
+          )}
+          {edition.review === 'aprobada' && (
+            <button type="button" class="btn btn-primary" onClick={() => setConfirm(true)}>
+              Publicar esta versión
+            </button>
+          )}
         </p>
       )}
+      <Dialog title="Devolver la versión con observaciones" open={returning} onClose={() => setReturning(false)}>
+        <TextAreaField label="Observaciones" name="observations" value={observations} onValue={setObservations} required />
+        <FormActions
+          label="Devolver"
+          busy={busy}
+          onCancel={() => setReturning(false)}
+          onConfirm={() => act(() => reviewEdition(edition.id, 'devolver', observations))}
+        />
+      </Dialog>
       <ErrorAlert error={view.error ?? error} />
       {view.loading && <Loading />}
       {view.data && (
         <DocumentView
           doc={view.data.document}
-          editSlot={published ? undefined : (s) => <SectionEditor key={s.key} editionId={edition.id} section={s} />}
+          editSlot={editable ? (s) => <SectionEditor key={s.key} editionId={edition.id} section={s} /> : undefined}
         />
       )}
       <Dialog title="Publicar la cuenta pública" open={confirm} onClose={() => setConfirm(false)}>
         <p>
           Al publicar se fijan los textos y las cifras tal como están ahora, con su huella SHA-256. Después no se pueden modificar: una corrección
-          requiere una nueva edición.
+          requiere una nueva versión.
         </p>
         <FormActions
           label="Publicar"
@@ -125,7 +194,7 @@ function Draft({ edition, onPublished }: { edition: Edition; onPublished: () => 
               async () => {
                 await publishEdition(edition.id);
                 setConfirm(false);
-                onPublished();
+                onChanged(edition.id);
               },
               (e) => {
                 setConfirm(false);
@@ -165,7 +234,7 @@ export default function EditorPage() {
             {editions.map((e) => (
               <li key={e.id}>
                 <button type="button" class={`btn ${current?.id === e.id ? 'btn-primary' : 'btn-secondary'}`} aria-pressed={current?.id === e.id} onClick={() => setSelected(e.id)}>
-                  {e.title} · {e.period} · {e.state === 'publicada' ? `publicada el ${e.published_on}` : 'borrador'}
+                  {e.title} · {e.period} · v{e.version} · {e.state === 'publicada' ? `publicada el ${e.published_on}` : REVIEW_LABEL[e.review].toLowerCase()}
                   {e.demo ? ' · demostración' : ''}
                 </button>
               </li>
@@ -173,7 +242,16 @@ export default function EditorPage() {
           </ul>
         </nav>
       )}
-      {current && <Draft key={`${current.id}-${current.state}`} edition={current} onPublished={() => setTick((t) => t + 1)} />}
+      {current && (
+        <Draft
+          key={`${current.id}-${current.state}-${current.review}`}
+          edition={current}
+          onChanged={(id) => {
+            if (id) setSelected(id);
+            setTick((t) => t + 1);
+          }}
+        />
+      )}
       <Dialog title="Nueva edición de la cuenta pública" open={creating} onClose={() => setCreating(false)}>
         {creating && (
           <NewEditionForm

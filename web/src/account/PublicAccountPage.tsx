@@ -1,11 +1,12 @@
 // The public account for citizens, without a session: the published editions, and one edition to
 // read on the web or to download as a printable page (print or save as PDF from the browser).
 // A published edition is frozen: what is shown is what was published, with its SHA-256.
-import { useEffect } from 'preact/hooks';
-import { keepDates, Badge, EmptyState, ErrorAlert, Loading, Notice, PageHeader, useAsync } from '../app/ui';
+import { useEffect, useState } from 'preact/hooks';
+import { keepDates, Badge, EmptyState, ErrorAlert, FilterForm, Loading, Notice, PageHeader, ResultSummary, SearchField, useAsync } from '../app/ui';
 import { hasPermission, useSession } from '../app/session';
 import { DocumentView } from './DocumentView';
-import { EDIT, printUrl, publishedEdition, publishedEditions } from './data';
+import { EDIT, pdfUrl, printUrl, publishedEdition, publishedEditions } from './data';
+import { matches, sectionText } from './search';
 import './account.css';
 
 function Breadcrumb({ current, list }: { current: string; list?: boolean }) {
@@ -69,6 +70,8 @@ export function EditionList() {
 export function EditionPage({ editionId }: { editionId: string }) {
   const view = useAsync((signal) => publishedEdition(editionId, signal), [editionId]);
   const v = view.data;
+  const [query, setQuery] = useState('');
+  const found = v && query.trim() ? v.document.sections.filter((s) => matches(sectionText(s), query)).length : null;
   // A link to a section (…/cuenta-publica/3#seremis) lands on it once the edition has loaded.
   useEffect(() => {
     const id = decodeURIComponent(window.location.hash.slice(1));
@@ -92,9 +95,14 @@ export function EditionPage({ editionId }: { editionId: string }) {
               </span>
             }
             actions={
-              <a class="btn btn-primary" href={printUrl(v.edition.id)} target="_blank" rel="noopener">
-                Versión para imprimir o PDF
-              </a>
+              <>
+                <a class="btn btn-primary" href={pdfUrl(v.edition.id)} download={`cuenta-publica-${v.edition.id}.pdf`} type="application/pdf">
+                  Descargar PDF
+                </a>{' '}
+                <a class="btn btn-secondary" href={printUrl(v.edition.id)} target="_blank" rel="noopener">
+                  Versión para imprimir
+                </a>
+              </>
             }
           />
           {v.edition.demo && (
@@ -103,7 +111,17 @@ export function EditionPage({ editionId }: { editionId: string }) {
               2020–2021 y las cifras se calculan desde registros de demostración.
             </Notice>
           )}
-          <DocumentView doc={v.document} />
+          <FilterForm label="Buscar en la cuenta pública">
+            <SearchField value={query} onValue={setQuery} hint="Busca en los textos, las leyes, los instrumentos y los hitos regionales (sin distinguir tildes)." />
+          </FilterForm>
+          {found !== null && (
+            <ResultSummary loading={false}>
+              {found === 0
+                ? `Ninguna sección contiene «${query.trim()}».`
+                : `${found} ${found === 1 ? 'sección contiene' : 'secciones contienen'} «${query.trim()}»; las coincidencias están marcadas.`}
+            </ResultSummary>
+          )}
+          <DocumentView doc={v.document} query={query} />
           <p class="account-source">
             Documento publicado y fijo. Huella SHA-256: <span class="account-hash">{v.sha256}</span>
           </p>

@@ -11,6 +11,12 @@ export interface Edition {
   title: string;
   state: 'borrador' | 'publicada';
   demo: boolean;
+  version: number;
+  previous_id: number | null;
+  /** '' while written, then en_revision → devuelta (with review_note) or aprobada. */
+  review: '' | 'en_revision' | 'devuelta' | 'aprobada';
+  review_note: string;
+  reviewed_on: string | null;
   from_on: string;
   to_on: string;
   created_on: string;
@@ -28,6 +34,11 @@ export interface Milestone {
   description: string;
   results: string;
   demo: boolean;
+  axis: string;
+  comunas: string;
+  evidence: string;
+  curation: 'pendiente' | 'incluido' | 'excluido';
+  curation_reason: string;
 }
 
 export interface Bill {
@@ -84,6 +95,7 @@ export const publishedEditions = (signal?: AbortSignal) =>
   api.get<{ items: Edition[] }>('/account/public/editions', { signal }).then((r) => r.items);
 export const publishedEdition = (id: string, signal?: AbortSignal) => api.get<EditionView>(`/account/public/editions/${id}`, { signal });
 export const printUrl = (id: number) => `/api/v1/account/public/editions/${id}/print`;
+export const pdfUrl = (id: number) => `/api/v1/account/public/editions/${id}/pdf`;
 
 export const allEditions = (signal?: AbortSignal) => api.get<{ items: Edition[] }>('/account/editions', { signal }).then((r) => r.items);
 export const editionView = (id: number, signal?: AbortSignal) => api.get<EditionView>(`/account/editions/${id}`, { signal });
@@ -91,8 +103,25 @@ export const createEdition = (body: { period: string; title: string; from_on: st
   api.post<Edition>('/account/editions', body);
 export const saveSection = (id: number, key: string, text: string) => api.put(`/account/editions/${id}/sections/${key}`, { text });
 export const publishEdition = (id: number) => api.post<Edition>(`/account/editions/${id}/publish`);
+export const submitEdition = (id: number) => api.post<Edition>(`/account/editions/${id}/submit`);
+export const reviewEdition = (id: number, decision: 'aprobar' | 'devolver', observations: string) =>
+  api.post<Edition>(`/account/editions/${id}/review`, { decision, observations });
+export const newVersion = (id: number) => api.post<Edition>(`/account/editions/${id}/versions`);
+export const curateMilestone = (id: number, decision: 'incluir' | 'excluir', reason: string) =>
+  api.put<Milestone>(`/account/milestones/${id}/curation`, { decision, reason });
 
 export const myMilestones = (period: string, signal?: AbortSignal) =>
   api.get<{ items: Milestone[]; region_id: string | null }>('/account/milestones', { signal, query: { period } });
-export const createMilestone = (body: { period: string; date: string; title: string; description: string; results: string }) =>
+export const allMilestones = (period: string, region_id: string, signal?: AbortSignal) =>
+  api.get<{ items: Milestone[]; region_id: string | null }>('/account/milestones', { signal, query: { period, region_id } });
+export const createMilestone = (body: {
+  period: string;
+  date: string;
+  title: string;
+  description: string;
+  results: string;
+  axis: string;
+  comunas: string;
+  evidence: string;
+}) =>
   api.post<Milestone>('/account/milestones', body);
