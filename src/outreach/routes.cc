@@ -361,7 +361,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc, std::fu
                   return fail(Error::invalid("channels", "Indique al menos un canal: " + channels().ids_text() + ".", "required"));
                 for (const auto& ch : (*body)["channels"]) {
                   if (!ch.is_string() || !channels().contains(ch.get<std::string>()))
-                    return fail(Error::invalid("channels", "Canal desconocido. Use: " + channels().ids_text() + ".", "unknown_code"));
+                    return fail(Error::invalid("channels", "El canal indicado no existe. Use: " + channels().ids_text() + ".", "unknown_code"));
                   if (std::find(c.channels.begin(), c.channels.end(), ch.get<std::string>()) == c.channels.end())
                     c.channels.push_back(ch.get<std::string>());
                 }
