@@ -220,6 +220,7 @@ Result<void> Service::load_demo(int64_t ministry, int64_t health) {
       talks.push_back(repo_.insert_talk(s, t));
     }
     std::vector<int> seats(talks.size(), 0);
+    std::vector<Registration> regs;
     for (int k = 0; k < kSeedNosotrasRegistered; ++k) {
       int i = d.below(static_cast<int>(talks.size()));
       while (seats[i] >= 300) i = (i + 1) % static_cast<int>(talks.size());
@@ -234,8 +235,9 @@ Result<void> Service::load_demo(int64_t ministry, int64_t health) {
       r.registered_at = first + i * 14LL * 86400000LL - (1 + d.below(10)) * 86400000LL;
       if (d.below(10) < 6) r.attended_at = first + i * 14LL * 86400000LL + 5400000;
       r.demo = true;
-      repo_.insert_registration(s, r);
+      regs.push_back(std::move(r));
     }
+    repo_.insert_registrations(s, regs);
     // An upcoming talk, open for registration (not part of the seed's series).
     Talk open;
     open.institution_id = ministry;

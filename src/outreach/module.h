@@ -133,6 +133,7 @@ class Repository {
   bool take_seat(soci::session& s, int64_t talk_id) const;
   bool registered(soci::session& s, int64_t talk_id, const std::string& email) const;
   int64_t insert_registration(soci::session& s, const Registration& r) const;
+  void insert_registrations(soci::session& s, const std::vector<Registration>& batch) const;  // the demo's, in bulk
   std::vector<Registration> registrations(soci::session& s, int64_t talk_id) const;  // opened
   std::optional<Registration> registration(soci::session& s, int64_t talk_id, std::optional<int64_t> id,
                                            const std::string& email) const;

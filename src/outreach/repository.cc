@@ -1,5 +1,7 @@
 // Every SQL statement of outreach (SQLite and PostgreSQL). Registrants' names, e-mails and codes
 // are encrypted here and opened only by the functions that say so.
+#include <algorithm>
+
 #include "core/time.h"
 #include "outreach/module.h"
 #include "store/query.h"
@@ -277,6 +279,31 @@ int64_t Repository::insert_registration(soci::session& s, const Registration& r)
               .bind_opt("att", r.attended_at ? std::optional<LL>(*r.attended_at) : std::nullopt)
               .bind("d", LL{r.demo})
               .scalar(s);
+}
+
+void Repository::insert_registrations(soci::session& s, const std::vector<Registration>& batch) const {
+  // One statement per 100 rows: the demo writes thousands, and a round trip each is slow on PostgreSQL.
+  for (size_t from = 0; from < batch.size(); from += 100) {
+    Query q("INSERT INTO outreach_registrations (talk_id, name_enc, email_enc, email_bidx, comuna_id, code_enc, code_bidx, registered_at, "
+            "attended_at, demo) VALUES ");
+    for (size_t i = from; i < std::min(batch.size(), from + 100); ++i) {
+      const auto& r = batch[i];
+      const std::string n = std::to_string(i - from);
+      q.sql((i == from ? "" : ", ") + std::string("(:t") + n + ", :n" + n + ", :e" + n + ", :ex" + n + ", :c" + n + ", :k" + n + ", :kx" + n +
+            ", :at" + n + ", :att" + n + ", :d" + n + ")");
+      q.bind("t" + n, LL{r.talk_id})
+          .bind("n" + n, keys_.encrypt(r.name))
+          .bind("e" + n, keys_.encrypt(r.email))
+          .bind("ex" + n, email_index(r.email))
+          .bind("c" + n, r.comuna_id)
+          .bind("k" + n, keys_.encrypt(r.code))
+          .bind("kx" + n, code_index(r.code))
+          .bind("at" + n, LL{r.registered_at})
+          .bind_opt("att" + n, r.attended_at ? std::optional<LL>(*r.attended_at) : std::nullopt)
+          .bind("d" + n, LL{r.demo});
+    }
+    q.exec(s);
+  }
 }
 
 namespace {

@@ -20,7 +20,7 @@ const pubPost = (p, body) => srv.request('POST', p, { body });
 const put = (client, p, body) => client.req('PUT', p, { body });
 
 before(async () => {
-  srv = await startServer({ extraArgs: ['--demo'] });
+  srv = await startServer({ extraArgs: ['--demo'], startTimeoutMs: 240_000 });
   // analyst: the ministry's trainer; focal_point: Ministerio de Salud's (another institution).
   [analyst, health, company, admin] = await Promise.all(['analyst', 'focal_point', 'company', 'admin'].map((r) => loginDemo(srv, r)));
 });
