@@ -4,42 +4,24 @@
 
 #include "core/time.h"
 #include "outreach/module.h"
+#include "store/collect.h"
 #include "store/query.h"
 
 namespace eq::outreach {
 
 namespace {
+using store::collect;
 using store::get_int;
 using store::get_opt_int;
 using store::get_str;
 using store::Query;
 using LL = long long;
 
-template <class T, class Make>
-std::vector<T> rows(soci::session& s, Query& q, Make make) {
-  std::vector<T> out;
-  q.each(s, [&](const soci::row& r) { out.push_back(make(r)); });
-  return out;
-}
-template <class T, class Make>
-std::vector<T> rows(soci::session& s, Query&& q, Make make) {
-  return rows<T>(s, q, make);
-}
-
-// Channels kept as "|a|b|" (one LIKE finds a code on both databases).
-std::string bar_join(const std::vector<std::string>& v) {
-  std::string out = "|";
-  for (const auto& x : v) out += x + "|";
-  return out;
-}
-std::vector<std::string> bar_split(const std::string& s) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : s) {
-    if (c != '|') cur += c;
-    else if (!cur.empty()) out.push_back(cur), cur.clear();
-  }
-  return out;
+// A campaign's channels kept as a JSON array of codes.
+std::string channels_text(const std::vector<std::string>& v) { return nlohmann::json(v).dump(); }
+std::vector<std::string> channels_of(const std::string& text) {
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  return j.is_array() ? j.get<std::vector<std::string>>() : std::vector<std::string>{};
 }
 
 constexpr const char* kCourseSql =
@@ -132,11 +114,11 @@ int64_t Repository::insert_course(soci::session& s, const Course& c) const {
 }
 
 std::vector<Course> Repository::courses(soci::session& s) const {
-  return rows<Course>(s, Query(std::string(kCourseSql) + " ORDER BY c.id"), course_from);
+  return collect<Course>(s, Query(std::string(kCourseSql) + " ORDER BY c.id"), course_from);
 }
 
 std::optional<Course> Repository::course(soci::session& s, int64_t id) const {
-  auto v = rows<Course>(s, Query(std::string(kCourseSql) + " WHERE c.id = :id").bind("id", LL{id}), course_from);
+  auto v = collect<Course>(s, Query(std::string(kCourseSql) + " WHERE c.id = :id").bind("id", LL{id}), course_from);
   if (v.empty()) return std::nullopt;
   return v.front();
 }
@@ -160,13 +142,13 @@ std::vector<Session> Repository::sessions(soci::session& s, std::optional<int64_
   Query q(kSessionSql);
   if (course_id) q.sql(" WHERE x.course_id = :c").bind("c", LL{*course_id});
   q.sql(" ORDER BY x.course_id, x.id");
-  return rows<Session>(s, q, session_from);
+  return collect<Session>(s, std::move(q), session_from);
 }
 
 std::optional<Session> Repository::session(soci::session& s, int64_t id) const {
-  auto v = rows<Session>(s, Query(std::string(kSessionSql) + " WHERE x.id = :id").bind("id", LL{id}), session_from);
+  auto v = collect<Session>(s, Query(std::string(kSessionSql) + " WHERE x.id = :id").bind("id", LL{id}), session_from);
   if (v.empty()) return std::nullopt;
-  v.front().counts = rows<Count>(
+  v.front().counts = collect<Count>(
       s, Query("SELECT institution, sex, people FROM outreach_counts WHERE session_id = :id ORDER BY institution, sex").bind("id", LL{id}),
       [](const soci::row& r) { return Count{get_str(r, 0), get_str(r, 1), get_int(r, 2)}; });
   return v.front();
@@ -185,7 +167,7 @@ void Repository::replace_counts(soci::session& s, int64_t session_id, const std:
 
 std::vector<std::tuple<int64_t, std::string, int64_t>> Repository::by_sex(soci::session& s) const {
   using Row = std::tuple<int64_t, std::string, int64_t>;
-  return rows<Row>(s,
+  return collect<Row>(s,
                    Query("SELECT x.course_id, n.sex, SUM(n.people) FROM outreach_counts n JOIN outreach_sessions x ON x.id = n.session_id "
                          "GROUP BY x.course_id, n.sex ORDER BY x.course_id, n.sex"),
                    [](const soci::row& r) { return Row{get_int(r, 0), get_str(r, 1), get_int(r, 2)}; });
@@ -201,14 +183,14 @@ int64_t Repository::insert_campaign(soci::session& s, const Campaign& c) const {
               .bind("d", c.description)
               .bind("s", c.starts_on)
               .bind("e", c.ends_on)
-              .bind("ch", bar_join(c.channels))
+              .bind("ch", channels_text(c.channels))
               .bind("src", c.source)
               .bind("demo", LL{c.demo})
               .scalar(s);
 }
 
 std::vector<Campaign> Repository::campaigns(soci::session& s) const {
-  return rows<Campaign>(
+  return collect<Campaign>(
       s, Query("SELECT id, institution_id, institution_name, name, description, starts_on, ends_on, channels, source, demo FROM outreach_campaigns ORDER BY id"),
       [](const soci::row& r) {
         Campaign c;
@@ -219,7 +201,7 @@ std::vector<Campaign> Repository::campaigns(soci::session& s) const {
         c.description = get_str(r, 4);
         c.starts_on = get_str(r, 5);
         c.ends_on = get_str(r, 6);
-        c.channels = bar_split(get_str(r, 7));
+        c.channels = channels_of(get_str(r, 7));
         c.source = get_str(r, 8);
         c.demo = get_int(r, 9) != 0;
         return c;
@@ -243,11 +225,11 @@ int64_t Repository::insert_talk(soci::session& s, const Talk& t) const {
 }
 
 std::vector<Talk> Repository::talks(soci::session& s) const {
-  return rows<Talk>(s, Query(std::string(kTalkSql) + " ORDER BY t.starts_at, t.id"), talk_from);
+  return collect<Talk>(s, Query(std::string(kTalkSql) + " ORDER BY t.starts_at, t.id"), talk_from);
 }
 
 std::optional<Talk> Repository::talk(soci::session& s, int64_t id) const {
-  auto v = rows<Talk>(s, Query(std::string(kTalkSql) + " WHERE t.id = :id").bind("id", LL{id}), talk_from);
+  auto v = collect<Talk>(s, Query(std::string(kTalkSql) + " WHERE t.id = :id").bind("id", LL{id}), talk_from);
   if (v.empty()) return std::nullopt;
   return v.front();
 }
@@ -323,7 +305,7 @@ Registration open_reg(const soci::row& r, const crypto::Keys& keys) {
 }  // namespace
 
 std::vector<Registration> Repository::registrations(soci::session& s, int64_t talk_id) const {
-  return rows<Registration>(s, Query(std::string(kRegSql) + " WHERE talk_id = :t ORDER BY id").bind("t", LL{talk_id}),
+  return collect<Registration>(s, Query(std::string(kRegSql) + " WHERE talk_id = :t ORDER BY id").bind("t", LL{talk_id}),
                             [&](const soci::row& r) { return open_reg(r, keys_); });
 }
 
@@ -333,7 +315,7 @@ std::optional<Registration> Repository::registration(soci::session& s, int64_t t
   q.bind("t", LL{talk_id});
   if (id) q.sql(" AND id = :id").bind("id", LL{*id});
   else q.sql(" AND email_bidx = :e").bind("e", email_index(email));
-  auto v = rows<Registration>(s, q, [&](const soci::row& r) { return open_reg(r, keys_); });
+  auto v = collect<Registration>(s, std::move(q), [&](const soci::row& r) { return open_reg(r, keys_); });
   if (v.empty()) return std::nullopt;
   return v.front();
 }
@@ -343,7 +325,7 @@ void Repository::mark_attended(soci::session& s, int64_t id, int64_t at, int64_t
 }
 
 std::optional<Certificate> Repository::certificate(soci::session& s, const std::string& code) const {
-  auto v = rows<Registration>(s, Query(std::string(kRegSql) + " WHERE code_bidx = :k").bind("k", code_index(code)),
+  auto v = collect<Registration>(s, Query(std::string(kRegSql) + " WHERE code_bidx = :k").bind("k", code_index(code)),
                               [&](const soci::row& r) { return open_reg(r, keys_); });
   if (v.empty()) return std::nullopt;
   auto t = talk(s, v.front().talk_id);

@@ -13,6 +13,10 @@
 
 namespace eq::outreach {
 
+#define TRY(var, expr) \
+  auto var = (expr);   \
+  if (!var) return fail(var.error());
+
 namespace {
 
 using http::Json;
@@ -20,14 +24,11 @@ using http::Request;
 using http::Response;
 using store::with_session;
 
-#define TRY(var, expr) \
-  auto var = (expr);   \
-  if (!var) return fail(var.error());
-
-std::vector<std::string> codes(const Vocabulary& v) {
-  std::vector<std::string> out;
-  for (const auto& t : v.terms()) out.push_back(t.id);
-  return out;
+// A code of `vocab` (required): 422 naming the field and the codes accepted otherwise.
+Result<std::string> code_in(http::FieldReader& in, const char* key, const Vocabulary& vocab) {
+  TRY(code, in.text(key, {.required = true, .max_chars = 40}));
+  if (!vocab.contains(*code)) return fail(Error::invalid(in.name(key), "Código desconocido. Use: " + vocab.ids_text() + ".", "unknown_code"));
+  return *code;
 }
 
 // A partial date of a form ("dd-mm-aaaa", "mm-aaaa", "aaaa"); "" when unknown. Planned sessions
@@ -138,7 +139,7 @@ Result<std::vector<Count>> read_counts(const Json& body) {
     Count c;
     TRY(inst, r.text("institution", {.required = true, .max_chars = 200}));
     c.institution = *inst;
-    TRY(sex, r.one_of("sex", true, codes(sexes())));
+    TRY(sex, code_in(r, "sex", sexes()));
     c.sex = *sex;
     TRY(n, r.integer("count", {.required = true, .min = 0, .max = 100000}));
     c.count = **n;
@@ -273,7 +274,10 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc, std::fu
                     j["editable"] = access::may_change(req.who(), c.institution_id);
                     items.push_back(j);
                   }
-                  return Response::json({{"items", items}, {"institution", req.who().institution_name}});
+                  return Response::json({{"items", items},
+                                         {"institution", req.who().institution_name},
+                                         {"modalities", http::vocabulary_json(modalities())},
+                                         {"sexes", http::vocabulary_json(sexes())}});
                 });
               }});
 
@@ -284,7 +288,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc, std::fu
                 Course c;
                 TRY(name, in.text("name", {.required = true, .max_chars = 200}));
                 c.name = *name;
-                TRY(modality, in.one_of("modality", true, codes(modalities())));
+                TRY(modality, code_in(in, "modality", modalities()));
                 c.modality = *modality;
                 TRY(pop, in.text("population", {.required = true, .max_chars = 300}));
                 c.population = *pop;

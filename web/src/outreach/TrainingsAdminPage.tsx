@@ -6,8 +6,6 @@ import { useState } from 'preact/hooks';
 import { formatNumber, formatPercent } from '../app/format';
 import { Badge, DataTable, DateField, Dialog, ErrorAlert, Field, FormActions, PageHeader, RowButton, SelectField, useAsync, useForm } from '../app/ui';
 import {
-  MODALITIES,
-  SEXES,
   createCourse,
   createSession,
   getSession,
@@ -15,6 +13,7 @@ import {
   setParticipants,
   tenths,
   type Course,
+  type Option,
   type SessionRow,
 } from './data';
 import { Progress } from './TrainingsPage';
@@ -73,14 +72,14 @@ export default function TrainingsAdminPage() {
           </DataTable>
         </article>
       ))}
-      {creating && <NewCourseDialog onClose={() => setCreating(false)} onDone={() => (setCreating(false), refresh())} />}
+      {creating && <NewCourseDialog modalities={list.data?.modalities ?? []} onClose={() => setCreating(false)} onDone={() => (setCreating(false), refresh())} />}
       {sessionFor && <NewSessionDialog course={sessionFor} onClose={() => setSessionFor(null)} onDone={() => (setSessionFor(null), refresh())} />}
-      {editing !== null && <ParticipantsDialog id={editing} onClose={() => (setEditing(null), refresh())} />}
+      {editing !== null && <ParticipantsDialog id={editing} sexes={list.data?.sexes ?? []} onClose={() => (setEditing(null), refresh())} />}
     </section>
   );
 }
 
-function NewCourseDialog({ onClose, onDone }: { onClose: () => void; onDone: () => void }) {
+function NewCourseDialog({ modalities, onClose, onDone }: { modalities: Option[]; onClose: () => void; onDone: () => void }) {
   const [f, setF] = useState({ name: '', modality: '', population: '', capacity: '', target: '', target_source: '' });
   const set = (k: keyof typeof f) => (v: string) => setF((x) => ({ ...x, [k]: v }));
   const { errors, formRef, busy, onSubmit, invalid, send } = useForm();
@@ -102,7 +101,7 @@ function NewCourseDialog({ onClose, onDone }: { onClose: () => void; onDone: () 
       <form ref={formRef} onSubmit={onSubmit(submit)} noValidate class="stack">
         <ErrorAlert error={errors.general} title="No fue posible registrar el curso" />
         <Field label="Nombre" name="name" value={f.name} onValue={set('name')} error={errors.fields.name} required />
-        <SelectField label="Modalidad" name="modality" value={f.modality} onValue={set('modality')} options={opts(MODALITIES)} placeholder="Elija" error={errors.fields.modality} required />
+        <SelectField label="Modalidad" name="modality" value={f.modality} onValue={set('modality')} options={opts(modalities)} placeholder="Elija" error={errors.fields.modality} required />
         <Field label="Población objetivo" name="population" value={f.population} onValue={set('population')} error={errors.fields.population} required />
         <div class="field-row">
           <Field label="Cupos por sesión" name="capacity" inputMode="numeric" value={f.capacity} onValue={set('capacity')} error={errors.fields.capacity} required />
@@ -146,7 +145,7 @@ function NewSessionDialog({ course, onClose, onDone }: { course: Course; onClose
   );
 }
 
-function ParticipantsDialog({ id, onClose }: { id: number; onClose: () => void }) {
+function ParticipantsDialog({ id, sexes, onClose }: { id: number; sexes: Option[]; onClose: () => void }) {
   const s = useAsync((signal) => getSession(id, signal), [id]);
   const [rows, setRows] = useState<SessionRow[] | null>(null);
   const { errors, formRef, busy, onSubmit, send } = useForm();
@@ -190,7 +189,7 @@ function ParticipantsDialog({ id, onClose }: { id: number; onClose: () => void }
                   </td>
                   <td>
                     <select aria-label={`Sexo, fila ${i + 1}`} value={r.sex} onChange={(e) => update(i, { sex: e.currentTarget.value })}>
-                      {SEXES.map((x) => (
+                      {sexes.map((x) => (
                         <option key={x.id} value={x.id}>
                           {x.name}
                         </option>

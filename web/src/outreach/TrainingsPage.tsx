@@ -3,7 +3,7 @@
 import { formatNumber, formatPercent } from '../app/format';
 import { hasPermission, useSession } from '../app/session';
 import { Badge, ErrorAlert, Loading, PageHeader, useAsync } from '../app/ui';
-import { MANAGE, SEXES, getPublicTrainings, tenths, type Course, type Trainings } from './data';
+import { MANAGE, getPublicTrainings, tenths, type Course, type Option, type Trainings } from './data';
 import './outreach.css';
 
 export default function TrainingsPage() {
@@ -28,7 +28,7 @@ export default function TrainingsPage() {
       <ErrorAlert error={list.error} />
       {list.loading && !list.data && <Loading />}
       {list.data && <TrainingFigures data={list.data} />}
-      {list.data?.items.map((c) => <CourseCard key={c.id} course={c} />)}
+      {list.data?.items.map((c) => <CourseCard key={c.id} course={c} sexes={list.data?.sexes ?? []} />)}
     </section>
   );
 }
@@ -73,7 +73,7 @@ export function Progress({ tenthsValue, label }: { tenthsValue: number | null; l
   );
 }
 
-function CourseCard({ course: c }: { course: Course }) {
+function CourseCard({ course: c, sexes }: { course: Course; sexes: Option[] }) {
   return (
     <article class="card outreach-course" data-testid="course">
       <h2>
@@ -86,7 +86,7 @@ function CourseCard({ course: c }: { course: Course }) {
       <dl class="outreach-facts">
         <dt>Participantes</dt>
         <dd>
-          {formatNumber(c.participants)} ({SEXES.map((s) => `${s.name.toLowerCase()}: ${formatNumber(c.by_sex[s.id] ?? 0)}`).join(', ')})
+          {formatNumber(c.participants)} ({sexes.map((s) => `${s.name.toLowerCase()}: ${formatNumber(c.by_sex[s.id] ?? 0)}`).join(', ')})
         </dd>
         <dt>Sesiones</dt>
         <dd>

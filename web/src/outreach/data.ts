@@ -121,17 +121,6 @@ export interface CertificateView {
   issuer: string;
 }
 
-export const SEXES: Option[] = [
-  { id: 'mujer', name: 'Mujeres' },
-  { id: 'hombre', name: 'Hombres' },
-  { id: 'no_informado', name: 'Sin información' },
-];
-export const MODALITIES: Option[] = [
-  { id: 'e_learning', name: 'E-learning' },
-  { id: 'presencial', name: 'Presencial' },
-  { id: 'mixta', name: 'Mixta (presencial y en línea)' },
-];
-
 export const getPublicTrainings = (signal?: AbortSignal) => api.get<Trainings>('/outreach/public/trainings', { signal });
 export const getStaffTrainings = (signal?: AbortSignal) => api.get<Trainings>('/outreach/trainings', { signal });
 export const getSession = (id: number, signal?: AbortSignal) => api.get<Session>(`/outreach/sessions/${id}`, { signal });
