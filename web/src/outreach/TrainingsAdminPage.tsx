@@ -165,7 +165,6 @@ function ParticipantsDialog({ id, sexes, onClose }: { id: number; sexes: Option[
       {s.data && (
         <form ref={formRef} onSubmit={onSubmit(submit)} noValidate class="stack">
           {saved && <p class="notice notice-success">Se guardaron {formatNumber(total)} participantes.</p>}
-          <ErrorAlert error={errors.general} title="No fue posible guardar" />
           <p>
             Total: <strong data-testid="participants-total">{formatNumber(total)}</strong> de {formatNumber(s.data.capacity)} cupos.
           </p>
@@ -213,6 +212,8 @@ function ParticipantsDialog({ id, sexes, onClose }: { id: number; sexes: Option[
               Agregar fila
             </button>
           </p>
+          {/* Beside the button: a long table scrolls the top of the dialog out of view. */}
+          <ErrorAlert error={errors.general} title="No fue posible guardar" />
           <FormActions label="Guardar participantes" busy={busy} onCancel={onClose} cancelLabel="Cerrar" />
         </form>
       )}
