@@ -16,6 +16,7 @@
 #    ├── account ──────► territory, audit   (legislative, policy, channels through app.cc: account::Sources)
 #    ├── registries ───► audit   (certified organisations and agreements; alerts kept in the module)
 #    ├── councils ─────► territory, audit   (COSOC, Consejo Asesor, mesas: public bodies, no person data)
+#    ├── outreach ─────► territory (comuna codes), audit   (trainings, campaigns, talks)
 #    ├── dataprotection ► audit   (other modules' data through app.cc: dataprotection::PersonalDataSources, Inventory)
 #    ├── policy ───────► auth, legislative, territory, audit
 #    ├── alerts ───────► cases, audit
@@ -58,6 +59,7 @@ declare -A allowed=(
   [whatsapp]="$base audit channels"
   [dataprotection]="$base audit"
   [councils]="$base audit territory"
+  [outreach]="$base audit territory"
   [app]="*"
 )
 

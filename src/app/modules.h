@@ -26,6 +26,7 @@ namespace eq::registries  { kernel::Module module(); }
 namespace eq::whatsapp    { kernel::Module module(); }
 namespace eq::dataprotection { kernel::Module module(); }
 namespace eq::councils    { kernel::Module module(); }
+namespace eq::outreach    { kernel::Module module(); }
 // clang-format on
 
 namespace eq::app {
@@ -49,7 +50,8 @@ inline std::vector<kernel::Module> modules() {
           registries::module(),
           whatsapp::module(),
           dataprotection::module(),
-          councils::module()};
+          councils::module(),
+          outreach::module()};
 }
 
 }  // namespace eq::app

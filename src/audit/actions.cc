@@ -255,6 +255,16 @@ const std::vector<ActionLabel>& action_labels() {
       {"councils.minutes_publish", "Publicación del acta de una sesión", "Consejos y mesas"},
       {"councils.agreement_add", "Registro de un acuerdo de una sesión", "Consejos y mesas"},
       {"councils.agreement_update", "Seguimiento de un acuerdo de un consejo o mesa", "Consejos y mesas"},
+      // Outreach: trainings, campaigns and talks (issue 18, items 4 and 5)
+      {"outreach.course_create", "Registro de un curso de capacitación", "Capacitaciones y charlas"},
+      {"outreach.session_create", "Registro de una sesión de capacitación", "Capacitaciones y charlas"},
+      {"outreach.session_read", "Consulta de una sesión de capacitación", "Capacitaciones y charlas"},
+      {"outreach.session_counts", "Registro de los participantes de una sesión de capacitación", "Capacitaciones y charlas"},
+      {"outreach.campaign_create", "Registro de una campaña comunicacional", "Capacitaciones y charlas"},
+      {"outreach.talk_create", "Registro de una charla", "Capacitaciones y charlas"},
+      {"outreach.registration", "Inscripción pública en una charla", "Capacitaciones y charlas"},
+      {"outreach.registrations_read", "Consulta de las inscripciones de una charla", "Capacitaciones y charlas"},
+      {"outreach.attendance", "Registro de asistencia a una charla (emite el certificado)", "Capacitaciones y charlas"},
   };
   return labels;
 }

@@ -408,6 +408,21 @@ function answerText(res) {
 
 // ------------------------------------------------------------------ the checks
 // Each resolves the list of failures for one pair (A owns, B reaches), or for A as owner.
+// A course of institution A with one session of 3 participants, and a talk of A with one
+// registrant (registered publicly), made once per run.
+const outreachSession = (A) => cached(`os:${A.key}`, async () => {
+  const c = await A.focal.post('/api/v1/outreach/courses', { name: `Curso de ${A.name}`, modality: 'presencial', population: 'Funcionarias', capacity: 10 });
+  const s = await A.focal.post(`/api/v1/outreach/courses/${c.json.id}/sessions`, { starts_on: '01-2026', place: 'Santiago' });
+  await A.focal.req('PUT', `/api/v1/outreach/sessions/${s.json.id}/participants`, { body: { rows: [{ institution: A.name, sex: 'mujer', count: 3 }] } });
+  return { course: c.json.id, session: s.json.id };
+});
+const outreachTalk = (A) => cached(`ot:${A.key}`, async () => {
+  const t = await A.focal.post('/api/v1/outreach/talks', { title: `Charla de ${A.name}`, place: 'En línea', date: '20-12-2026', time: '18:00', capacity: 10 });
+  const email = `inscrita.${crypto.randomBytes(4).toString('hex')}@correo.test`;
+  await srv.request('POST', `/api/v1/outreach/public/talks/${t.json.id}/registrations`, { body: { name: 'Inscrita de Prueba', email, comuna_id: '13101' } });
+  return { talk: t.json.id, email };
+});
+
 // One report of pharmacy A (a woman who said «Mascarilla 19» there), made once per run.
 const pharmacyReport = (A) => cached(`m19:${A.key}`, async () => {
   const r = await A.pharmacy.post('/api/v1/pharmacy/reports', { alias: 'Prueba', safe_contact: 'Llamar por la tarde.', in_danger: false });
@@ -757,6 +772,43 @@ const CHECKS = {
     const u = await account(A, 'shared');
     const r = await A.admin.get(`/api/v1/users/${u.id}`);
     return [r.status === 200 && r.json.name === u.name ? null : `the owner's administrator reads its account: ${r.status}`];
+  },
+
+  // ---- outreach: a trainer edits only her institution's sessions and reads only her institution's
+  // talks' registrants (src/outreach/access.cc); focal points hold outreach.manage.
+  async sessionOwner(A) {
+    const x = await outreachSession(A);
+    const r = await A.focal.get(`/api/v1/outreach/sessions/${x.session}`);
+    return [r.status === 200 && r.json.participants === 3 ? null : `the trainer reads her own session: ${r.status}`];
+  },
+  async outreachSessionRead(A, B) {
+    const x = await outreachSession(A);
+    return [refusedOnly(await B.focal.get(`/api/v1/outreach/sessions/${x.session}`), `${A.name}'s session`)];
+  },
+  async outreachSessionCounts(A, B) {
+    const x = await outreachSession(A);
+    const r = await B.focal.req('PUT', `/api/v1/outreach/sessions/${x.session}/participants`, { body: { rows: [] } });
+    const after = await A.focal.get(`/api/v1/outreach/sessions/${x.session}`);
+    return [refusedOnly(r, `${A.name}'s session counts`), after.json.participants === 3 ? null : `${A.name}'s counts changed`];
+  },
+  async outreachSessionCreate(A, B) {
+    const x = await outreachSession(A);
+    return [refusedOnly(await B.focal.post(`/api/v1/outreach/courses/${x.course}/sessions`, { starts_on: '01-2026', place: 'Intrusa' }), `a session in ${A.name}'s course`)];
+  },
+  async talkOwner(A) {
+    const t = await outreachTalk(A);
+    const r = await A.focal.get(`/api/v1/outreach/talks/${t.talk}/registrations`);
+    return [r.status === 200 && r.json.items.some((x) => x.email === t.email) ? null : `the trainer reads her own talk's registrants: ${r.status}`];
+  },
+  async talkRegistrations(A, B) {
+    const t = await outreachTalk(A);
+    const r = await B.focal.get(`/api/v1/outreach/talks/${t.talk}/registrations`);
+    return [refusedOnly(r, `${A.name}'s registrants`), r.text.includes(t.email) ? `${A.name}'s registrant's e-mail leaked` : null];
+  },
+  async talkAttendance(A, B) {
+    const t = await outreachTalk(A);
+    const r = await B.focal.post(`/api/v1/outreach/talks/${t.talk}/attendance`, { email: t.email });
+    return [refusedOnly(r, `attendance in ${A.name}'s talk`), r.text.includes(t.email) ? 'e-mail leaked' : null];
   },
 
   // ---- «Mascarilla 19»: a pharmacy sees the status of its own reports only (src/pharmacy/access.cc)

@@ -400,4 +400,15 @@ export const CLASSES = {
   'PUT /api/v1/councils/sessions/{id}/minutes': { kind: 'none', why: 'minutes of a public body\'s session; published ones refused (409); region held by councils/access' },
   'POST /api/v1/councils/sessions/{id}/agreements': { kind: 'none', why: 'an agreement of a public body; region held by councils/access (403, councils.test.mjs)' },
   'POST /api/v1/councils/agreements/{id}/updates': { kind: 'none', why: 'follow-up of a public body\'s agreement; region held by councils/access (403, councils.test.mjs)' },
+  // ---- outreach (issue 18 items 4–5): courses, sessions and talks belong to the institution that
+  // created them (outreach/access.h); another institution's trainer gets 404, audited (also outreach.test.mjs).
+  'POST /api/v1/outreach/public/talks/{id}/registrations': { kind: 'public', why: 'public registration to a talk (no account); answers only her own code, never other registrants' },
+  'GET /api/v1/outreach/public/certificates/{code}': { kind: 'public', why: 'a certificate checked by its unguessable code (72 bits): her name and the talk, never her e-mail' },
+  'GET /api/v1/outreach/trainings': { kind: 'aggregate', why: 'courses and sessions with aggregate participant counts (the same as the public page) and which ones the caller may edit; no person' },
+  'GET /api/v1/outreach/talks': { kind: 'aggregate', why: 'talks with seat and attendance counts (as the public page) and which ones the caller may edit; no registrant' },
+  'GET /api/v1/outreach/sessions/{id}': { kind: 'owned', actor: 'focal', check: 'outreachSessionRead', owner: 'sessionOwner' },
+  'PUT /api/v1/outreach/sessions/{id}/participants': { kind: 'owned', actor: 'focal', check: 'outreachSessionCounts', owner: 'sessionOwner' },
+  'POST /api/v1/outreach/courses/{id}/sessions': { kind: 'owned', actor: 'focal', check: 'outreachSessionCreate', owner: 'sessionOwner' },
+  'GET /api/v1/outreach/talks/{id}/registrations': { kind: 'owned', actor: 'focal', check: 'talkRegistrations', owner: 'talkOwner' },
+  'POST /api/v1/outreach/talks/{id}/attendance': { kind: 'owned', actor: 'focal', check: 'talkAttendance', owner: 'talkOwner' },
 };

@@ -132,6 +132,10 @@ describe('route permissions', () => {
       /^(GET|POST) \/api\/v1\/whatsapp\/webhook$/,
       // Policy: counts of PMG filings per year, stage and review state (no filing's content).
       /^GET \/api\/v1\/policy\/public\/instruments\/\{id\}\/pmg-workflow$/,
+      // Outreach: courses with aggregate participants, campaigns, talks with free seats; a talk's
+      // registration needs no account (rate limited); a certificate is checked by its code.
+      /^GET \/api\/v1\/outreach\/public\/(trainings|campaigns|talks|certificates\/\{code\})$/,
+      /^POST \/api\/v1\/outreach\/public\/talks\/\{id\}\/registrations$/,
     ];
     const REVIEWED_ANY_ACCOUNT = [
       /^(GET|POST|DELETE) \/api\/v1\/auth\//, /^GET \/api\/v1\/me\//,

@@ -77,6 +77,12 @@ const RegAgreements = lazyPage(() => import('../registries/AgreementsPage'));
 const RegAgreement = lazyPage<{ agreementId: string }>(() => import('../registries/AgreementPage'));
 const Councils = lazyPage(() => import('../councils/CouncilsPage'));
 const CouncilBody = lazyPage<{ bodyId: string }>(() => import('../councils/BodyPage'));
+const OutTrainings = lazyPage(() => import('../outreach/TrainingsPage'));
+const OutTrainingsAdmin = lazyPage(() => import('../outreach/TrainingsAdminPage'));
+const OutCampaigns = lazyPage(() => import('../outreach/CampaignsPage'));
+const OutTalks = lazyPage(() => import('../outreach/TalksPage'));
+const OutTalksAdmin = lazyPage(() => import('../outreach/TalksAdminPage'));
+const OutCertificate = lazyPage<{ code?: string }>(() => import('../outreach/CertificatePage'));
 
 interface RouteDef {
   pattern: string;
@@ -160,6 +166,13 @@ const ROUTES: RouteDef[] = [
   { pattern: '/datos-personales/solicitudes/:id', anyPermission: ['dataprotection.manage'], render: (p) => <DpRequest requestId={p.id!} /> },
   { pattern: '/datos-personales/registro', anyPermission: ['dataprotection.manage'], render: () => <DpRopa /> },
   { pattern: '/datos-personales/brechas', anyPermission: ['dataprotection.manage'], render: () => <DpBreaches /> },
+  { pattern: '/capacitaciones', public: true, render: () => <OutTrainings /> },
+  { pattern: '/capacitaciones/gestion', anyPermission: ['outreach.manage'], render: () => <OutTrainingsAdmin /> },
+  { pattern: '/campanas', public: true, render: () => <OutCampaigns /> },
+  { pattern: '/charlas', public: true, render: () => <OutTalks /> },
+  { pattern: '/charlas/gestion', anyPermission: ['outreach.manage'], render: () => <OutTalksAdmin /> },
+  { pattern: '/charlas/certificado', public: true, render: () => <OutCertificate /> },
+  { pattern: '/charlas/certificado/:code', public: true, render: (p) => <OutCertificate code={p.code!} /> },
 ];
 
 function NotFound() {

@@ -59,6 +59,9 @@ const NAV: NavItem[] = [
   { href: '/registros/convenios', label: 'Convenios', show: (s) => hasPermission(s, 'registries.manage') },
   { href: '/consejos', label: 'Consejos y mesas', show: () => true },
   { href: '/datos-personales/solicitudes', label: 'Datos personales', show: (s) => hasPermission(s, 'dataprotection.manage') },
+  { href: '/charlas', label: 'Charlas', show: (s) => !hasPermission(s, 'outreach.manage') },
+  { href: '/capacitaciones/gestion', label: 'Capacitaciones', show: (s) => hasPermission(s, 'outreach.manage') },
+  { href: '/charlas/gestion', label: 'Charlas', show: (s) => hasPermission(s, 'outreach.manage') },
   { href: '/mi-cuenta', label: 'Mi cuenta', show: signedIn },
   { href: '/mis-sesiones', label: 'Mis sesiones', show: signedIn },
 ];

@@ -320,6 +320,9 @@ export function Landing() {
         <p>
           <a href="/registros/certificaciones">Organizaciones certificadas (NCh3262, Sello Iguala-Conciliación) y adherentes de IPG Chile →</a>
         </p>
+        <p>
+          <a href="/charlas">Charlas abiertas con inscripción y certificado; capacitaciones y campañas del Ministerio →</a>
+        </p>
       </section>
 
       <section class="landing-section split" aria-labelledby="trust-title">

@@ -1,0 +1,17 @@
+// Every row of a query made into a value: the loop each repository writes around Query::each,
+// written once. (registries/repository.cc keeps a local copy that can switch to this one.)
+#pragma once
+#include <vector>
+
+#include "store/query.h"
+
+namespace eq::store {
+
+template <class T, class Make>
+std::vector<T> collect(soci::session& s, Query q, Make make) {
+  std::vector<T> out;
+  q.each(s, [&](const soci::row& r) { out.push_back(make(r)); });
+  return out;
+}
+
+}  // namespace eq::store
