@@ -289,7 +289,7 @@ function PharmacyRecord({ id, onChanged }: { id: number; onChanged: () => void }
     <div class="stack pharmacy-record" data-testid="pharmacy-record">
       {e.status === 'suspended' && (
         <Notice kind="warning" title={`Suspendida desde el ${e.status_at ? formatDate(new Date(e.status_at)) : '—'}`}>
-          {e.status_reason} Sus reportes se rechazan indicándole este motivo.
+          {e.status_reason}{/[.!?]$/.test(e.status_reason ?? '') ? '' : '.'} Sus reportes se rechazan indicándole este motivo.
         </Notice>
       )}
       {editing ? (
