@@ -34,7 +34,8 @@ async function reportCount(client) {
 
 before(async () => {
   const db = await freshDatabase();
-  srv = await startServer({ db: db.url, env: ENV, extraArgs: ['--demo'] });
+  // The demo on PostgreSQL takes long to load on a machine shared by parallel builds.
+  srv = await startServer({ db: db.url, env: ENV, extraArgs: ['--demo'], startTimeoutMs: 240_000 });
   [supervisor, operator, pharmacy, admin] = await Promise.all(['channels_supervisor', 'operator', 'pharmacy', 'admin'].map((r) => loginDemo(srv, r)));
   const inst = await admin.post('/api/v1/institutions', { name: `Farmacia Inscripción ${uniq()}`, type: 'pharmacy', region_id: '11', comuna_id: '11101' });
   assert.equal(inst.status, 201, inst.text);

@@ -134,6 +134,8 @@ test('SernamEG manages enrolment: the map, the filtered list, a training, a susp
   await settle(page);
   await shot(page, 'pharmacy-09-suspended', { fullPage: false });
   assertNoPageErrors(page, assert);
+  await page.keyboard.press('Escape');
+  await record.waitFor({ state: 'hidden' });
   await logout(page);
 
   // The suspended pharmacy tries to report: refused, with the reason and what to do for her.

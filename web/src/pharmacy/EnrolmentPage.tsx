@@ -139,6 +139,8 @@ export default function EnrolmentPage() {
   );
 }
 
+const rangeText = (from: number, to: number) => (from === to ? formatNumber(to) : `${formatNumber(from)} a ${formatNumber(to)}`);
+
 /** The enrolment map for a year: the country by region; a region clicked shows its comunas. */
 function TerritoryMap({ reload, onRegion }: { reload: number; onRegion: (code: string) => void }) {
   const [year, setYear] = useState(2020);
@@ -200,7 +202,7 @@ function TerritoryMap({ reload, onRegion }: { reload: number; onRegion: (code: s
                 {limits.map((l, i) => (
                   <li key={l}>
                     <span class="swatch" style={{ background: CLASS_COLOURS[i] }} aria-hidden="true" />
-                    {i === 0 ? `1 a ${formatNumber(l)}` : `${formatNumber(limits[i - 1]! + 1)} a ${formatNumber(l)}`}
+                    {rangeText(i === 0 ? 1 : limits[i - 1]! + 1, l)}
                   </li>
                 ))}
               </ul>
