@@ -17,6 +17,19 @@ Result<void> may_report(const http::Principal& who, const std::optional<Enrolmen
                       {}});
   if (claimed && *claimed != own->id)
     return fail(Error{403, "other_pharmacy", "Solo puede reportar activaciones de su propia farmacia.", "pharmacy_id"});
+  if (own->status == "suspended")
+    return fail(Error{403, "pharmacy_suspended",
+                      "Su farmacia está suspendida de «Mascarilla 19»" + (own->status_reason.empty() ? std::string(".") : " (" + own->status_reason + ").") +
+                          " No puede reportar mientras SernamEG no la reactive. Si ella está en peligro llame ahora al 133; si no, entréguele el "
+                          "Fono 1455 (gratuito, todos los días).",
+                      {}});
+  return {};
+}
+
+Result<void> may_manage(const http::Principal& who) {
+  // Enrolment is national: SernamEG's supervision manages pharmacies of any region (the route table
+  // asks the same permission; this is the object rule every enrolment route calls).
+  if (!who.can(kSupervise)) return fail(Error::forbidden());
   return {};
 }
 

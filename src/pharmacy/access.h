@@ -15,6 +15,9 @@ inline const std::string kSupervise = "channels.supervise";
 
 Result<void> may_read(const http::Principal& who, const Report& report);
 // A pharmacy reports only for its own enrolment (`claimed`: the enrolment the form names, if any).
+// A suspended pharmacy may not report: the refusal says why and what to do for her instead.
 Result<void> may_report(const http::Principal& who, const std::optional<Enrolment>& own, std::optional<int64_t> claimed);
+// Who may see and change ONE enrolment (its trainings, its status).
+Result<void> may_manage(const http::Principal& who);
 
 }  // namespace eq::pharmacy

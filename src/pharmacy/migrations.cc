@@ -27,6 +27,19 @@ std::vector<store::Migration> migrations() {
   out.push_back(store::sql_migration("pharmacy", 3, "enrolled pharmacies' address, phone and RUT",
                                      {"ALTER TABLE pharmacy_enrolments ADD COLUMN address TEXT", "ALTER TABLE pharmacy_enrolments ADD COLUMN phone TEXT",
                                       "ALTER TABLE pharmacy_enrolments ADD COLUMN rut TEXT"}));
+  // Several trainings per pharmacy (new staff, refreshers); the one recorded at enrolment becomes the
+  // first. Suspension: a suspended pharmacy's reports are refused with the reason.
+  out.push_back(store::sql_migration(
+      "pharmacy", 4, "trainings of a pharmacy's staff; suspension of an enrolment",
+      {"CREATE TABLE pharmacy_trainings (id {{pk}}, enrolment_id {{bigint}} NOT NULL REFERENCES pharmacy_enrolments(id), trained_at {{bigint}} NOT NULL, "
+       "staff INTEGER, note TEXT, recorded_at {{bigint}} NOT NULL, demo INTEGER NOT NULL DEFAULT 0)",
+       "CREATE INDEX pharmacy_trainings_enrolment ON pharmacy_trainings(enrolment_id, trained_at)",
+       "INSERT INTO pharmacy_trainings (enrolment_id, trained_at, recorded_at, demo) SELECT id, trained_at, enrolled_at, demo FROM pharmacy_enrolments "
+       "WHERE trained_at IS NOT NULL",
+       "ALTER TABLE pharmacy_enrolments ADD COLUMN status TEXT NOT NULL DEFAULT 'active'",
+       "ALTER TABLE pharmacy_enrolments ADD COLUMN status_reason TEXT",
+       "ALTER TABLE pharmacy_enrolments ADD COLUMN status_at {{bigint}}",
+       "CREATE INDEX pharmacy_enrolments_status ON pharmacy_enrolments(status, chain)"}));
   return out;
 }
 

@@ -36,6 +36,15 @@ struct Options {
   int64_t second_level_ms = 2LL * 3600 * 1000;
 };
 
+// One training of a pharmacy's staff in the protocol (a pharmacy may have several: new staff, refreshers).
+struct Training {
+  int64_t id = 0;
+  int64_t trained_at = 0;           // the day (Chile's midnight, ms)
+  std::optional<int64_t> staff;     // how many people were trained, when known
+  std::string note;                 // who gave it, what it covered (no names of the staff)
+  int64_t recorded_at = 0;
+};
+
 struct Enrolment {
   int64_t id = 0;
   std::optional<int64_t> institution_id;  // the pharmacy's account institution, when it has one
@@ -47,6 +56,18 @@ struct Enrolment {
   std::optional<int64_t> trained_at;  // staff trained in the protocol
   int64_t enrolled_at = 0;
   bool demo = false;
+  // "active" or "suspended": a suspended pharmacy cannot report (its reports are refused with the reason).
+  std::string status = "active";
+  std::string status_reason;
+  std::optional<int64_t> status_at;
+  std::vector<Training> trainings;  // filled by Service::enrolment only
+  int64_t activations = 0;          // every report it ever made (filled by the list and the detail)
+};
+
+// The enrolment list's filters (SernamEG's screen); empty means any.
+struct EnrolmentFilter {
+  std::string region, comuna, chain;  // chain: a chain's name, or "independiente"
+  std::string status;                 // "active" | "suspended"
 };
 
 // What the pharmacist writes: one minute, no more.
@@ -103,6 +124,14 @@ class Service {
 
   Result<Enrolment> enrol(const http::Request& req, Enrolment e);
   Result<std::optional<Enrolment>> enrolment_of(int64_t institution_id);
+  // SernamEG's enrolment screen: the list (filtered), one pharmacy with its trainings, edits, trainings,
+  // suspension and reactivation (each audited, each in one transaction).
+  Result<std::vector<Enrolment>> enrolments(const http::Request& req, const EnrolmentFilter& f);
+  Result<std::vector<std::string>> chains();
+  Result<Enrolment> enrolment(const http::Request& req, int64_t id);
+  Result<Enrolment> edit(const http::Request& req, int64_t id, Enrolment changed);
+  Result<Enrolment> add_training(const http::Request& req, int64_t id, Training t);
+  Result<Enrolment> set_status(const http::Request& req, int64_t id, bool suspend, const std::string& reason);
   Result<Report> report(const http::Request& req, const NewReport& r);
   Result<std::vector<Report>> own_reports(const http::Request& req);
   Result<Report> read(const http::Request& req, const std::string& ref);
@@ -124,6 +153,7 @@ class Service {
 
  private:
   Result<std::string> to_queue(const Report& r, const NewReport& n);
+  void name_places(Enrolment& e);
 
   store::Database& db_;
   const crypto::Keys& keys_;

@@ -11,7 +11,9 @@ namespace {
 using ll = long long;
 std::optional<std::string> opt(const std::string& v) { return v.empty() ? std::nullopt : std::optional<std::string>(v); }
 
-const char* kEnrolmentCols = "id, institution_id, name, chain, comuna_code, region_code, contact, trained_at, enrolled_at, demo, address, phone, rut";
+const char* kEnrolmentCols =
+    "id, institution_id, name, chain, comuna_code, region_code, contact, trained_at, enrolled_at, demo, address, phone, rut, status, status_reason, "
+    "status_at";
 Enrolment enrolment_row(const soci::row& r) {
   Enrolment e;
   e.id = store::get_int(r, 0);
@@ -27,6 +29,9 @@ Enrolment enrolment_row(const soci::row& r) {
   e.address = store::get_str(r, 10);
   e.phone = store::get_str(r, 11);
   e.rut = store::get_str(r, 12);
+  e.status = store::get_str(r, 13);
+  e.status_reason = store::get_str(r, 14);
+  e.status_at = store::get_opt_int(r, 15);
   return e;
 }
 
@@ -70,7 +75,7 @@ std::vector<Report> report_list(soci::session& s, const std::string& where, std:
 }  // namespace
 
 int64_t insert_enrolment(soci::session& s, const Enrolment& e) {
-  return Query("INSERT INTO pharmacy_enrolments (institution_id, name, chain, comuna_code, region_code, contact, trained_at, enrolled_at, demo, "
+  const int64_t id = Query("INSERT INTO pharmacy_enrolments (institution_id, name, chain, comuna_code, region_code, contact, trained_at, enrolled_at, demo, "
                "address, phone, rut) VALUES (:inst, :name, :chain, :comuna, :region, :contact, :trained, :enrolled, :demo, :address, :phone, :rut) "
                "RETURNING id")
       .bind_opt("inst", e.institution_id ? std::optional<ll>(*e.institution_id) : std::nullopt)
@@ -87,6 +92,110 @@ int64_t insert_enrolment(soci::session& s, const Enrolment& e) {
       .bind_opt("rut", opt(e.rut))
       .scalar(s)
       .value_or(0);
+  // The training given at enrolment is the pharmacy's first (later ones: insert_training).
+  if (e.trained_at) {
+    Training t;
+    t.trained_at = *e.trained_at;
+    t.recorded_at = e.enrolled_at;
+    insert_training(s, id, t, e.demo);
+  }
+  return id;
+}
+
+void update_enrolment(soci::session& s, const Enrolment& e) {
+  Query("UPDATE pharmacy_enrolments SET name = :name, chain = :chain, comuna_code = :comuna, region_code = :region, contact = :contact, "
+        "address = :address, phone = :phone, rut = :rut WHERE id = :id")
+      .bind("name", e.name)
+      .bind_opt("chain", opt(e.chain))
+      .bind("comuna", e.comuna_code)
+      .bind("region", e.region_code)
+      .bind_opt("contact", opt(e.contact))
+      .bind_opt("address", opt(e.address))
+      .bind_opt("phone", opt(e.phone))
+      .bind_opt("rut", opt(e.rut))
+      .bind("id", static_cast<ll>(e.id))
+      .exec(s);
+}
+
+bool set_status(soci::session& s, int64_t id, const std::string& from, const std::string& to, const std::string& reason, int64_t at) {
+  return Query("UPDATE pharmacy_enrolments SET status = :to, status_reason = :reason, status_at = :at WHERE id = :id AND status = :from")
+             .bind("to", to)
+             .bind("reason", reason)
+             .bind("at", static_cast<ll>(at))
+             .bind("id", static_cast<ll>(id))
+             .bind("from", from)
+             .exec(s) > 0;
+}
+
+int64_t insert_training(soci::session& s, int64_t enrolment_id, const Training& t, bool demo) {
+  const int64_t id = Query("INSERT INTO pharmacy_trainings (enrolment_id, trained_at, staff, note, recorded_at, demo) VALUES (:e, :t, :staff, :note, "
+                           ":rec, :demo) RETURNING id")
+                         .bind("e", static_cast<ll>(enrolment_id))
+                         .bind("t", static_cast<ll>(t.trained_at))
+                         .bind_opt("staff", t.staff ? std::optional<ll>(*t.staff) : std::nullopt)
+                         .bind_opt("note", opt(t.note))
+                         .bind("rec", static_cast<ll>(t.recorded_at))
+                         .bind("demo", static_cast<ll>(demo ? 1 : 0))
+                         .scalar(s)
+                         .value_or(0);
+  // The enrolment keeps its latest training (the overview counts pharmacies with trained staff).
+  Query("UPDATE pharmacy_enrolments SET trained_at = :t WHERE id = :e AND (trained_at IS NULL OR trained_at < :t2)")
+      .bind("t", static_cast<ll>(t.trained_at))
+      .bind("e", static_cast<ll>(enrolment_id))
+      .bind("t2", static_cast<ll>(t.trained_at))
+      .exec(s);
+  return id;
+}
+
+std::vector<Training> trainings(soci::session& s, int64_t enrolment_id) {
+  std::vector<Training> out;
+  Query("SELECT id, trained_at, staff, note, recorded_at FROM pharmacy_trainings WHERE enrolment_id = :e ORDER BY trained_at DESC, id DESC")
+      .bind("e", static_cast<ll>(enrolment_id))
+      .each(s, [&](const soci::row& r) {
+        Training t;
+        t.id = store::get_int(r, 0);
+        t.trained_at = store::get_int(r, 1);
+        t.staff = store::get_opt_int(r, 2);
+        t.note = store::get_str(r, 3);
+        t.recorded_at = store::get_int(r, 4);
+        out.push_back(t);
+      });
+  return out;
+}
+
+std::vector<Enrolment> find_enrolments(soci::session& s, const EnrolmentFilter& f, int limit) {
+  std::string where = "1 = 1";
+  if (!f.region.empty()) where += " AND region_code = :region";
+  if (!f.comuna.empty()) where += " AND comuna_code = :comuna";
+  if (f.chain == "independiente") where += " AND chain IS NULL";
+  else if (!f.chain.empty()) where += " AND chain = :chain";
+  if (!f.status.empty()) where += " AND status = :status";
+  Query q(std::string("SELECT ") + kEnrolmentCols +
+          ", (SELECT COUNT(*) FROM pharmacy_reports r WHERE r.enrolment_id = pharmacy_enrolments.id) FROM pharmacy_enrolments WHERE " + where +
+          " ORDER BY region_code, comuna_code, name, id LIMIT :lim");
+  if (!f.region.empty()) q.bind("region", f.region);
+  if (!f.comuna.empty()) q.bind("comuna", f.comuna);
+  if (!f.chain.empty() && f.chain != "independiente") q.bind("chain", f.chain);
+  if (!f.status.empty()) q.bind("status", f.status);
+  std::vector<Enrolment> out;
+  q.bind("lim", static_cast<ll>(limit)).each(s, [&](const soci::row& r) {
+    Enrolment e = enrolment_row(r);
+    e.activations = store::get_int(r, 16);
+    out.push_back(std::move(e));
+  });
+  return out;
+}
+
+std::vector<std::string> chains(soci::session& s) {
+  std::vector<std::string> out;
+  Query("SELECT DISTINCT chain FROM pharmacy_enrolments WHERE chain IS NOT NULL ORDER BY chain").each(s, [&](const soci::row& r) {
+    out.push_back(store::get_str(r, 0));
+  });
+  return out;
+}
+
+int64_t count_reports_of(soci::session& s, int64_t enrolment_id) {
+  return Query("SELECT COUNT(*) FROM pharmacy_reports WHERE enrolment_id = :e").bind("e", static_cast<ll>(enrolment_id)).scalar(s).value_or(0);
 }
 
 std::optional<Enrolment> enrolment(soci::session& s, int64_t id) {

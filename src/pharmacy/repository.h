@@ -17,6 +17,15 @@ std::optional<Enrolment> enrolment(soci::session& s, int64_t id);
 std::optional<Enrolment> enrolment_of_institution(soci::session& s, int64_t institution_id);
 std::optional<int64_t> enrolment_by_name(soci::session& s, const std::string& name, const std::string& comuna_code);
 std::vector<Enrolment> enrolments(soci::session& s);
+// The enrolment screen: filtered list (with each pharmacy's activations ever), edits, status, trainings.
+std::vector<Enrolment> find_enrolments(soci::session& s, const EnrolmentFilter& f, int limit);
+std::vector<std::string> chains(soci::session& s);
+void update_enrolment(soci::session& s, const Enrolment& e);
+// Moves the status from `from` to `to` only if it is still `from` (false otherwise: nothing written).
+bool set_status(soci::session& s, int64_t id, const std::string& from, const std::string& to, const std::string& reason, int64_t at);
+int64_t insert_training(soci::session& s, int64_t enrolment_id, const Training& t, bool demo);
+std::vector<Training> trainings(soci::session& s, int64_t enrolment_id);
+int64_t count_reports_of(soci::session& s, int64_t enrolment_id);
 
 int64_t insert_report(soci::session& s, const StoredReport& r, std::optional<int64_t> user_id);
 void set_contact(soci::session& s, int64_t id, const std::string& contact_id);

@@ -45,7 +45,121 @@ Json enrolment_json(const Enrolment& e) {
           {"phone", e.phone.empty() ? Json(nullptr) : Json(e.phone)},
           {"rut", e.rut.empty() ? Json(nullptr) : Json(e.rut)},
           {"enrolled_at", e.enrolled_at},
-          {"demo", e.demo}};
+          {"demo", e.demo},
+          {"contact", e.contact.empty() ? Json(nullptr) : Json(e.contact)},
+          {"status", e.status},
+          {"status_label", e.status == "suspended" ? "Suspendida" : "Activa"},
+          {"status_reason", e.status_reason.empty() ? Json(nullptr) : Json(e.status_reason)},
+          {"status_at", e.status_at ? Json(*e.status_at) : Json(nullptr)},
+          {"activations", e.activations}};
+}
+
+Json training_json(const Training& t) {
+  return {{"id", t.id},
+          {"trained_at", t.trained_at},
+          {"staff", t.staff ? Json(*t.staff) : Json(nullptr)},
+          {"note", t.note.empty() ? Json(nullptr) : Json(t.note)},
+          {"recorded_at", t.recorded_at}};
+}
+
+Json detail_json(const Enrolment& e) {
+  Json j = enrolment_json(e);
+  j["trainings"] = Json::array();
+  for (const auto& t : e.trainings) j["trainings"].push_back(training_json(t));
+  return j;
+}
+
+// The fields of an enrolment SernamEG writes (enrolment and edit alike); `institution_id` only when enrolling.
+Result<Enrolment> read_enrolment(http::FieldReader& f, bool enrolling) {
+  Enrolment e;
+  if (enrolling) {
+    auto inst = f.integer("institution_id", {.min = 1});
+    if (!inst) return fail(inst.error());
+    e.institution_id = *inst;
+  }
+  auto name = f.text("name", {.required = true, .max_chars = 120});
+  auto chain = f.text("chain", {.max_chars = 60});
+  auto comuna = f.text("comuna", {.required = true, .max_chars = 10});
+  auto contact = f.text("contact", {.max_chars = 200});
+  auto trained = enrolling ? f.text("trained_at", {.max_chars = 10}) : Result<std::string>(std::string());
+  auto address = f.text("address", {.max_chars = 200});
+  auto phone = f.text("phone", {.max_chars = 30});
+  auto rut = f.text("rut", {.max_chars = 14});
+  if (!name) return fail(name.error());
+  if (!chain) return fail(chain.error());
+  if (!comuna) return fail(comuna.error());
+  if (!contact) return fail(contact.error());
+  if (!trained) return fail(trained.error());
+  if (!address) return fail(address.error());
+  if (!phone) return fail(phone.error());
+  if (!rut) return fail(rut.error());
+  if (auto ok = f.no_unknown(); !ok) return fail(ok.error());
+  if (!phone->empty()) {
+    auto p = chilean_phone(*phone);
+    if (!p) return fail(p.error());
+    e.phone = *p;
+  }
+  if (!rut->empty()) {
+    auto r = parse_rut(*rut, "rut");
+    if (!r) return fail(r.error());
+    e.rut = format_rut(*r);
+  }
+  if (!trained->empty()) {
+    auto t = parse_date_cl(*trained, "trained_at");
+    if (!t) return fail(t.error());
+    e.trained_at = *t;
+  }
+  e.address = *address;
+  e.name = *name;
+  // "Independiente" typed as a chain is no chain (the filter's word for independents).
+  e.chain = *chain == "Independiente" || *chain == "independiente" ? "" : *chain;
+  e.comuna_code = *comuna;
+  e.contact = *contact;
+  return e;
+}
+
+const std::vector<http::Field> kEnrolmentFields = {{"name", http::Field::Type::string, true, 120},
+                                                   {"chain", http::Field::Type::string, false, 60},
+                                                   {"comuna", http::Field::Type::string, true, 10},
+                                                   {"contact", http::Field::Type::string, false, 200},
+                                                   {"address", http::Field::Type::string, false, 200},
+                                                   {"phone", http::Field::Type::string, false, 30},
+                                                   {"rut", http::Field::Type::string, false, 14}};
+
+std::vector<http::Field> enrol_fields() {
+  auto v = kEnrolmentFields;
+  v.push_back({"institution_id", http::Field::Type::integer, false, 0});
+  v.push_back({"trained_at", http::Field::Type::string, false, 10});
+  return v;
+}
+
+// Suspension and reactivation say why (the pharmacy reads it when its report is refused).
+Result<std::string> read_reason(const Request& req) {
+  auto body = http::json_object_body(req);
+  if (!body) return fail(body.error());
+  http::FieldReader f(*body);
+  auto reason = f.text("reason", {.required = true, .max_chars = 300});
+  if (!reason) return fail(reason.error());
+  if (auto ok = f.no_unknown(); !ok) return fail(ok.error());
+  return *reason;
+}
+
+// The list's filters from the query string, each checked (a typo is a 422, never an empty list).
+Result<EnrolmentFilter> read_filter(const Request& req) {
+  EnrolmentFilter f;
+  f.region = req.query_param("region", "");
+  f.comuna = req.query_param("comuna", "");
+  f.chain = req.query_param("chain", "");
+  f.status = req.query_param("status", "");
+  static const std::regex kRegion("[0-9]{2}"), kComuna("[0-9]{5}");
+  if (!f.region.empty() && !std::regex_match(f.region, kRegion))
+    return fail(Error::invalid("region", "La región debe ser su código oficial de dos cifras (por ejemplo 02)."));
+  if (!f.comuna.empty() && !std::regex_match(f.comuna, kComuna))
+    return fail(Error::invalid("comuna", "La comuna debe ser su código oficial de cinco cifras (por ejemplo 02101)."));
+  if (!f.status.empty() && f.status != "active" && f.status != "suspended")
+    return fail(Error::invalid("status", "El estado debe ser «active» (activa) o «suspended» (suspendida)."));
+  if (f.chain.size() > 60) return fail(Error::invalid("chain", "La cadena tiene como máximo 60 caracteres."));
+  return f;
 }
 
 // What a pharmacy sees of a report: when, urgency and status; never her name nor how to reach her.
@@ -184,60 +298,103 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                 auto body = http::json_object_body(req);
                 if (!body) return fail(body.error());
                 http::FieldReader f(*body);
-                Enrolment e;
-                auto inst = f.integer("institution_id", {.min = 1});
-                auto name = f.text("name", {.required = true, .max_chars = 120});
-                auto chain = f.text("chain", {.max_chars = 60});
-                auto comuna = f.text("comuna", {.required = true, .max_chars = 10});
-                auto contact = f.text("contact", {.max_chars = 200});
-                auto trained = f.text("trained_at", {.max_chars = 10});
-                auto address = f.text("address", {.max_chars = 200});
-                auto phone = f.text("phone", {.max_chars = 30});
-                auto rut = f.text("rut", {.max_chars = 14});
-                if (!inst) return fail(inst.error());
-                if (!name) return fail(name.error());
-                if (!chain) return fail(chain.error());
-                if (!comuna) return fail(comuna.error());
-                if (!contact) return fail(contact.error());
-                if (!trained) return fail(trained.error());
-                if (!address) return fail(address.error());
-                if (!phone) return fail(phone.error());
-                if (!rut) return fail(rut.error());
-                if (auto ok = f.no_unknown(); !ok) return fail(ok.error());
-                if (!phone->empty()) {
-                  auto p = chilean_phone(*phone);
-                  if (!p) return fail(p.error());
-                  e.phone = *p;
-                }
-                if (!rut->empty()) {
-                  auto r = parse_rut(*rut, "rut");
-                  if (!r) return fail(r.error());
-                  e.rut = format_rut(*r);
-                }
-                e.address = *address;
-                if (!trained->empty()) {
-                  auto t = parse_date_cl(*trained, "trained_at");
-                  if (!t) return fail(t.error());
-                  e.trained_at = *t;
-                }
-                e.institution_id = *inst;
-                e.name = *name;
-                e.chain = *chain;
-                e.comuna_code = *comuna;
-                e.contact = *contact;
-                auto out = svc->enrol(req, e);
+                auto e = read_enrolment(f, true);
+                if (!e) return fail(e.error());
+                auto out = svc->enrol(req, *e);
                 if (!out) return fail(out.error());
                 return Response::json(enrolment_json(*out), 201);
               },
-              {{"institution_id", http::Field::Type::integer, false, 0},
-               {"name", http::Field::Type::string, true, 120},
-               {"chain", http::Field::Type::string, false, 60},
-               {"comuna", http::Field::Type::string, true, 10},
-               {"contact", http::Field::Type::string, false, 200},
-               {"trained_at", http::Field::Type::string, false, 10},
-               {"address", http::Field::Type::string, false, 200},
-               {"phone", http::Field::Type::string, false, 30},
-               {"rut", http::Field::Type::string, false, 14}}});
+              enrol_fields()});
+
+  router.add({"GET", "/api/v1/pharmacy/enrolments", kSupervise,
+              "«Mascarilla 19»: farmacias inscritas, filtradas por región, comuna, cadena («independiente» para las que no tienen) y estado", tag,
+              [svc](Request& req) -> Result<Response> {
+                if (auto ok = may_manage(req.who()); !ok) return fail(ok.error());
+                auto f = read_filter(req);
+                if (!f) return fail(f.error());
+                auto list = svc->enrolments(req, *f);
+                if (!list) return fail(list.error());
+                auto chains = svc->chains();
+                if (!chains) return fail(chains.error());
+                Json items = Json::array();
+                for (const auto& e : *list) items.push_back(enrolment_json(e));
+                return Response::json({{"items", items}, {"chains", *chains}});
+              }});
+
+  router.add({"GET", "/api/v1/pharmacy/enrolments/{id}", kSupervise, "«Mascarilla 19»: una farmacia inscrita, con sus capacitaciones", tag,
+              [svc](Request& req) -> Result<Response> {
+                if (auto ok = may_manage(req.who()); !ok) return fail(ok.error());
+                auto id = http::path_id(req);
+                if (!id) return fail(id.error());
+                auto e = svc->enrolment(req, *id);
+                if (!e) return fail(e.error());
+                return Response::json(detail_json(*e));
+              }});
+
+  router.add({"PATCH", "/api/v1/pharmacy/enrolments/{id}", kSupervise,
+              "Corregir los datos de una farmacia inscrita (nombre, cadena, comuna, contacto, dirección, teléfono, RUT)", tag,
+              [svc](Request& req) -> Result<Response> {
+                if (auto ok = may_manage(req.who()); !ok) return fail(ok.error());
+                auto id = http::path_id(req);
+                if (!id) return fail(id.error());
+                auto body = http::json_object_body(req);
+                if (!body) return fail(body.error());
+                http::FieldReader f(*body);
+                auto e = read_enrolment(f, false);
+                if (!e) return fail(e.error());
+                auto out = svc->edit(req, *id, *e);
+                if (!out) return fail(out.error());
+                return Response::json(detail_json(*out));
+              },
+              kEnrolmentFields});
+
+  router.add({"POST", "/api/v1/pharmacy/enrolments/{id}/trainings", kSupervise,
+              "Registrar una capacitación del personal de una farmacia en el protocolo «Mascarilla 19»", tag,
+              [svc](Request& req) -> Result<Response> {
+                if (auto ok = may_manage(req.who()); !ok) return fail(ok.error());
+                auto id = http::path_id(req);
+                if (!id) return fail(id.error());
+                auto body = http::json_object_body(req);
+                if (!body) return fail(body.error());
+                http::FieldReader f(*body);
+                auto at = f.text("trained_at", {.required = true, .max_chars = 10});
+                auto staff = f.integer("staff", {.min = 1, .max = 500});
+                auto note = f.text("note", {.max_chars = 300});
+                if (!at) return fail(at.error());
+                if (!staff) return fail(staff.error());
+                if (!note) return fail(note.error());
+                if (auto ok = f.no_unknown(); !ok) return fail(ok.error());
+                auto day = parse_date_cl(*at, "trained_at");
+                if (!day) return fail(day.error());
+                Training t;
+                t.trained_at = *day;
+                t.staff = *staff;
+                t.note = *note;
+                auto out = svc->add_training(req, *id, t);
+                if (!out) return fail(out.error());
+                return Response::json(detail_json(*out), 201);
+              },
+              {{"trained_at", http::Field::Type::string, true, 10},
+               {"staff", http::Field::Type::integer, false, 0},
+               {"note", http::Field::Type::string, false, 300}}});
+
+  for (const bool suspend : {true, false}) {
+    router.add({"POST", suspend ? "/api/v1/pharmacy/enrolments/{id}/suspend" : "/api/v1/pharmacy/enrolments/{id}/reactivate", kSupervise,
+                suspend ? "Suspender una farmacia de «Mascarilla 19», con el motivo (sus reportes se rechazan indicándolo)"
+                        : "Reactivar una farmacia suspendida de «Mascarilla 19», con el motivo",
+                tag,
+                [svc, suspend](Request& req) -> Result<Response> {
+                  if (auto ok = may_manage(req.who()); !ok) return fail(ok.error());
+                  auto id = http::path_id(req);
+                  if (!id) return fail(id.error());
+                  auto reason = read_reason(req);
+                  if (!reason) return fail(reason.error());
+                  auto out = svc->set_status(req, *id, suspend, *reason);
+                  if (!out) return fail(out.error());
+                  return Response::json(detail_json(*out));
+                },
+                {{"reason", http::Field::Type::string, true, 300}}});
+  }
 
   router.add({"GET", "/api/v1/pharmacy/overview", kSupervise,
               "«Mascarilla 19»: farmacias inscritas y activaciones por región y comuna en un año, con las cifras de la Cuenta Pública", tag,

@@ -103,6 +103,109 @@ Result<Enrolment> Service::enrol(const http::Request& req, Enrolment e) {
   return e;
 }
 
+void Service::name_places(Enrolment& e) {
+  if (auto c = territory_->comuna(e.comuna_code); c && *c) e.comuna_name = (*c)->name;
+  if (auto r = territory_->region(e.region_code); r && *r) e.region_name = (*r)->name;
+}
+
+Result<std::vector<Enrolment>> Service::enrolments(const http::Request& req, const EnrolmentFilter& f) {
+  auto list = db_.transaction<std::vector<Enrolment>>([&](soci::session& s) -> Result<std::vector<Enrolment>> {
+    audit_.append(s, entry(req, "pharmacy.enrolments", "", "ok", f.region + "/" + f.comuna + "/" + f.chain + "/" + f.status));
+    return repo::find_enrolments(s, f, 5000);
+  });
+  if (!list) return fail(list.error());
+  for (auto& e : *list) name_places(e);
+  return list;
+}
+
+Result<std::vector<std::string>> Service::chains() {
+  auto lease = db_.lease();
+  if (!lease) return fail(lease.error());
+  try {
+    return repo::chains(**lease);
+  } catch (const std::exception& e) {
+    return fail(store::database_error(e));
+  }
+}
+
+namespace {
+Error no_enrolment() { return Error::not_found("La farmacia no está inscrita."); }
+}  // namespace
+
+Result<Enrolment> Service::enrolment(const http::Request& req, int64_t id) {
+  auto e = db_.transaction<Enrolment>([&](soci::session& s) -> Result<Enrolment> {
+    auto found = repo::enrolment(s, id);
+    if (!found) return fail(no_enrolment());
+    found->trainings = repo::trainings(s, id);
+    found->activations = repo::count_reports_of(s, id);
+    audit_.append(s, entry(req, "pharmacy.enrolment_read", "pharmacy:" + std::to_string(id)));
+    return *found;
+  });
+  if (!e) return fail(e.error());
+  name_places(*e);
+  return e;
+}
+
+Result<Enrolment> Service::edit(const http::Request& req, int64_t id, Enrolment changed) {
+  auto comuna = territory_->comuna(changed.comuna_code);
+  if (!comuna) return fail(comuna.error());
+  if (!*comuna) return fail(Error::invalid("comuna", "La comuna no existe: use el código oficial (por ejemplo 02101)."));
+  changed.region_code = (*comuna)->region_id;
+  changed.id = id;
+  auto done = db_.transaction<bool>([&](soci::session& s) -> Result<bool> {
+    auto before = repo::enrolment(s, id);
+    if (!before) return fail(no_enrolment());
+    if (auto same = repo::enrolment_by_name(s, changed.name, changed.comuna_code); same && *same != id)
+      return fail(Error::conflict("already_enrolled", "Ya hay una farmacia inscrita con ese nombre en esa comuna.", "name"));
+    repo::update_enrolment(s, changed);
+    // The audit says what changed (never the values: the log is read by more people than this screen).
+    std::string fields;
+    auto diff = [&](const char* name, const std::string& a, const std::string& b) {
+      if (a != b) fields += std::string(fields.empty() ? "" : ", ") + name;
+    };
+    diff("nombre", before->name, changed.name);
+    diff("cadena", before->chain, changed.chain);
+    diff("comuna", before->comuna_code, changed.comuna_code);
+    diff("contacto", before->contact, changed.contact);
+    diff("dirección", before->address, changed.address);
+    diff("teléfono", before->phone, changed.phone);
+    diff("RUT", before->rut, changed.rut);
+    audit_.append(s, entry(req, "pharmacy.enrolment_edit", "pharmacy:" + std::to_string(id), "ok", fields.empty() ? "sin cambios" : fields));
+    return true;
+  });
+  if (!done) return fail(done.error());
+  return enrolment(req, id);
+}
+
+Result<Enrolment> Service::add_training(const http::Request& req, int64_t id, Training t) {
+  t.recorded_at = now_ms();
+  if (t.trained_at > t.recorded_at) return fail(Error::invalid("trained_at", "La fecha de la capacitación no puede ser futura."));
+  auto done = db_.transaction<bool>([&](soci::session& s) -> Result<bool> {
+    if (!repo::enrolment(s, id)) return fail(no_enrolment());
+    const int64_t tid = repo::insert_training(s, id, t, false);
+    audit_.append(s, entry(req, "pharmacy.training", "pharmacy:" + std::to_string(id), "ok",
+                           "capacitación " + std::to_string(tid) + " del " + format_date_cl(t.trained_at)));
+    return true;
+  });
+  if (!done) return fail(done.error());
+  return enrolment(req, id);
+}
+
+Result<Enrolment> Service::set_status(const http::Request& req, int64_t id, bool suspend, const std::string& reason) {
+  const std::string from = suspend ? "active" : "suspended", to = suspend ? "suspended" : "active";
+  auto done = db_.transaction<bool>([&](soci::session& s) -> Result<bool> {
+    auto e = repo::enrolment(s, id);
+    if (!e) return fail(no_enrolment());
+    if (!repo::set_status(s, id, from, to, reason, now_ms()))
+      return fail(Error::conflict(suspend ? "already_suspended" : "not_suspended",
+                                  suspend ? "La farmacia ya está suspendida." : "La farmacia no está suspendida.", "status"));
+    audit_.append(s, entry(req, suspend ? "pharmacy.suspend" : "pharmacy.reactivate", "pharmacy:" + std::to_string(id), "ok", reason));
+    return true;
+  });
+  if (!done) return fail(done.error());
+  return enrolment(req, id);
+}
+
 Result<std::optional<Enrolment>> Service::enrolment_of(int64_t institution_id) {
   auto e = db_.transaction<std::optional<Enrolment>>(
       [&](soci::session& s) -> Result<std::optional<Enrolment>> { return repo::enrolment_of_institution(s, institution_id); });

@@ -452,6 +452,18 @@ Result<int64_t> Service::send_due(int64_t now) {
     repo::ConvRow conv;
     std::string number;
   };
+  // Look first without a transaction: on SQLite every transaction takes the one write lock, and
+  // this job runs every tick while almost always finding nothing due (the webhook's writes would
+  // queue behind an empty transaction otherwise).
+  {
+    auto lease = db_.lease();
+    if (!lease) return fail(lease.error());
+    try {
+      if (repo::due(**lease, now, 1).empty()) return 0;
+    } catch (const std::exception& e) {
+      return fail(store::database_error(e));
+    }
+  }
   // Claimed and committed first, each with a fresh attempt id: a second job tick (or instance)
   // does not take the same rows, and a stop from here on leaves them "sending" (never re-sent).
   // Each phone number id sends at most its rate (SendLimits); the rest stays queued.

@@ -284,6 +284,12 @@ export const CLASSES = {
   'GET /api/v1/pharmacy/overview': { kind: 'national', why: 'enrolled pharmacies and activation counts by region and comuna for the national line\'s supervision; counts only, no woman' },
   'GET /api/v1/pharmacy/escalations': { kind: 'national', why: 'activations past their contact-back deadline, escalated to the national line\'s supervision (channels.supervise: SernamEG only); the same reports as /followups' },
   'POST /api/v1/pharmacy/enrolments': { kind: 'national', why: 'SernamEG\'s supervision enrols pharmacies of any region (institution_id names the pharmacy enrolled)' },
+  'GET /api/v1/pharmacy/enrolments': { kind: 'national', why: 'the list of enrolled pharmacies of every region, filtered, for SernamEG\'s supervision; pharmacies\' own data, no woman' },
+  'GET /api/v1/pharmacy/enrolments/{id}': { kind: 'national', why: 'SernamEG\'s supervision (channels.supervise) manages the enrolment of pharmacies of every region; a pharmacy\'s own data, no woman (tests/integration/pharmacy_enrolment.test.mjs)' },
+  'PATCH /api/v1/pharmacy/enrolments/{id}': { kind: 'national', why: 'the national supervision corrects any enrolled pharmacy\'s data; pharmacies and operators are refused (pharmacy_enrolment.test.mjs)' },
+  'POST /api/v1/pharmacy/enrolments/{id}/trainings': { kind: 'national', why: 'the national supervision records the trainings of any enrolled pharmacy\'s staff' },
+  'POST /api/v1/pharmacy/enrolments/{id}/suspend': { kind: 'national', why: 'the national supervision suspends an enrolled pharmacy of any region, with a reason' },
+  'POST /api/v1/pharmacy/enrolments/{id}/reactivate': { kind: 'national', why: 'the national supervision reactivates a suspended pharmacy of any region, with a reason' },
   'GET /api/v1/chat/sessions/{ref}/live': { kind: 'national', why: 'one national 1455 line; holder-or-supervisor rule (chat.test.mjs)', arriving: 'the chat opens only with a queue (channels::Intake)' },
   'GET /api/v1/chat/canned': { kind: 'national', why: 'one national 1455 line; the canned replies every operator of the line shares, no case data' },
   // ---- silent WhatsApp line: the same rule as the chat, the queue's holder (src/whatsapp/access.cc)

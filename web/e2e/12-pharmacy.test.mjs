@@ -93,3 +93,72 @@ test('SernamEG follows up and sees enrolment and activations by region', async (
   await shot(page, 'pharmacy-06-followup');
   assertNoPageErrors(page, assert);
 });
+
+test('SernamEG manages enrolment: the map, the filtered list, a training, a suspension the pharmacy is told about', async () => {
+  const page = await newPage(browser, { width: 1440, height: 1000 });
+  await login(page, 'supervision@equidad.demo');
+  await page.goto(url('/farmacia/inscripcion'));
+  await page.getByRole('heading', { level: 1, name: 'Mascarilla 19: farmacias inscritas' }).waitFor();
+  const map = page.getByTestId('enrolment-map');
+  await map.locator('path[data-id="02"]').waitFor();
+  await settle(page);
+  assert.equal(await map.locator('path[data-id="02"]').getAttribute('data-enrolled'), '63');
+  assert.equal(await map.locator('path[data-id="11"]').getAttribute('data-enrolled'), '9');
+  await shot(page, 'pharmacy-07-enrolment-map', { fullPage: false });
+
+  // A region clicked on the map: its comunas as circles, and the list filtered to it.
+  await map.locator('path[data-id="01"]').click({ force: true });
+  await page.locator('[data-testid="enrolment-map"][data-level="comuna"] path[data-circle="01101"]').waitFor();
+  await until(async () => /^22 farmacias/.test(await page.getByTestId('enrolment-count').innerText()), { message: 'the list filtered to Tarapacá' });
+  await settle(page);
+  await shot(page, 'pharmacy-08-region-comunas');
+  await page.getByTestId('map-back').click();
+
+  // The demo pharmacy: a training, then a suspension with its reason.
+  await page.getByLabel('Región', { exact: true }).selectOption('13');
+  const row = page.getByTestId('enrolments').locator('tbody tr', { hasText: 'Farmacia Comunitaria Providencia' });
+  await row.getByRole('button', { name: /Ver y editar/ }).click();
+  const record = page.getByTestId('pharmacy-record');
+  await record.waitFor();
+  const trainings = await record.getByTestId('trainings').locator('tbody tr').count();
+  await record.getByTestId('training-form').getByLabel('Fecha').fill('15-03-2021');
+  await record.getByLabel('Personas capacitadas').fill('3');
+  await record.getByLabel('Nota').fill('Refuerzo SEREMI RM');
+  await record.getByRole('button', { name: 'Registrar capacitación' }).click();
+  await until(async () => (await record.getByTestId('trainings').locator('tbody tr').count()) === trainings + 1, { message: 'the training listed' });
+  await record.getByRole('button', { name: 'Suspender' }).click();
+  await record.getByText('Indique por qué se suspende.').waitFor();
+  await record.getByLabel('Motivo').fill('Local en remodelación, sin personal capacitado');
+  await record.getByRole('button', { name: 'Suspender' }).click();
+  await record.getByText(/Suspendida desde el/).waitFor();
+  await settle(page);
+  await shot(page, 'pharmacy-09-suspended', { fullPage: false });
+  assertNoPageErrors(page, assert);
+  await page.keyboard.press('Escape');
+  await record.waitFor({ state: 'hidden' });
+  await logout(page);
+
+  // The suspended pharmacy is told so, with the reason and what to do for her; no form to fill in vain
+  // (the API refuses a report too: tests/integration/pharmacy_enrolment.test.mjs).
+  const ph = await newPage(browser, { width: 1366, height: 960 });
+  await login(ph, 'farmacia@equidad.demo');
+  await ph.goto(url('/farmacia'));
+  const notice = ph.getByTestId('suspended');
+  await notice.waitFor();
+  assert.match(await notice.innerText(), /Local en remodelación, sin personal capacitado[\s\S]*133[\s\S]*1455/);
+  assert.equal(await ph.getByTestId('report-form').count(), 0);
+  await settle(ph);
+  await shot(ph, 'pharmacy-10-refused', { fullPage: false });
+  assertNoPageErrors(ph, assert);
+  await logout(ph);
+
+  // Reactivated (so the demo stays usable).
+  await login(page, 'supervision@equidad.demo');
+  await page.goto(url('/farmacia/inscripcion'));
+  await page.getByLabel('Estado', { exact: true }).selectOption('suspended');
+  await page.getByTestId('enrolments').locator('tbody tr', { hasText: 'Farmacia Comunitaria Providencia' }).getByRole('button', { name: /Ver y editar/ }).click();
+  await page.getByTestId('pharmacy-record').getByLabel('Motivo').fill('Remodelación terminada; personal capacitado');
+  await page.getByRole('button', { name: 'Reactivar' }).click();
+  await page.getByTestId('pharmacy-record').getByRole('heading', { name: 'Suspender la farmacia' }).waitFor();
+  assertNoPageErrors(page, assert);
+});

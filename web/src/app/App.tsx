@@ -50,6 +50,7 @@ const ChatPage = lazyPage(() => import('../chat/ChatPage'));
 const ChatConversation = lazyPage<{ sessionRef: string }>(() => import('../chat/ConversationPage'));
 const PharmacyReport = lazyPage(() => import('../pharmacy/ReportPage'));
 const PharmacyFollowup = lazyPage(() => import('../pharmacy/FollowupPage'));
+const PharmacyEnrolment = lazyPage(() => import('../pharmacy/EnrolmentPage'));
 const CareDirectory = lazyPage(() => import('../care/DirectoryPage'));
 const CareNetwork = lazyPage(() => import('../care/NetworkPage'));
 const CareFind = lazyPage(() => import('../care/FindPlacePage'));
@@ -138,6 +139,7 @@ const ROUTES: RouteDef[] = [
   { pattern: '/chat/conversaciones/:ref', anyPermission: ['channels.answer'], render: (p) => <ChatConversation sessionRef={p.ref!} /> },
   { pattern: '/farmacia', anyPermission: ['channels.pharmacy_report'], render: () => <PharmacyReport /> },
   { pattern: '/farmacia/seguimiento', anyPermission: ['channels.answer'], render: () => <PharmacyFollowup /> },
+  { pattern: '/farmacia/inscripcion', anyPermission: ['channels.supervise'], render: () => <PharmacyEnrolment /> },
   { pattern: '/red', public: true, render: () => <CareDirectory /> },
   { pattern: '/red/interna', anyPermission: ['care.read'], render: () => <CareNetwork /> },
   { pattern: '/red/cupo', anyPermission: ['care.refer'], render: () => <CareFind /> },

@@ -41,6 +41,7 @@ const NAV: NavItem[] = [
   { href: '/farmacia', label: 'Mascarilla 19', show: (s) => hasPermission(s, 'channels.pharmacy_report') },
   { href: '/canales/historial', label: 'Estadística de canales', show: (s) => hasPermission(s, 'channels.statistics') },
   { href: '/farmacia/seguimiento', label: 'Mascarilla 19', show: (s) => hasPermission(s, 'channels.answer') },
+  { href: '/farmacia/inscripcion', label: 'Farmacias inscritas', show: (s) => hasPermission(s, 'channels.supervise') },
   { href: '/alertas/reglas', label: 'Reglas de alerta', show: (s) => hasPermission(s, 'alerts.configure') && !hasPermission(s, 'alerts.respond') },
   { href: '/admin/usuarios', label: 'Usuarios', show: (s) => hasPermission(s, 'users.manage') },
   { href: '/admin/roles', label: 'Roles', show: (s) => hasPermission(s, 'users.manage') || hasPermission(s, 'roles.read') },

@@ -74,9 +74,17 @@ export default function ReportPage() {
           SernamEG la contactará antes del {formatDateTime(new Date(sent.due_at))}. Puede seguir el estado en «Sus reportes».
         </Notice>
       )}
+      {pharmacy?.status === 'suspended' && (
+        <div data-testid="suspended">
+          <Notice kind="warning" title="Su farmacia está suspendida de «Mascarilla 19»">
+            {pharmacy.status_reason ? `Motivo: ${pharmacy.status_reason}. ` : ''}No puede reportar mientras SernamEG no la reactive. Si ella está en peligro, llame
+            ahora al 133; si no, entréguele el Fono 1455 (gratuito, todos los días).
+          </Notice>
+        </div>
+      )}
       {pharmacy && (
         <div class="pharmacy-grid">
-          <form ref={formRef} class="stack card pharmacy-form" onSubmit={onSubmit(submit)} noValidate aria-label="Activación de Mascarilla 19" data-testid="report-form">
+          {pharmacy.status !== 'suspended' && <form ref={formRef} class="stack card pharmacy-form" onSubmit={onSubmit(submit)} noValidate aria-label="Activación de Mascarilla 19" data-testid="report-form">
             <p class="muted pharmacy-where">
               {pharmacy.name} · {pharmacy.comuna_name || pharmacy.comuna}, {pharmacy.region_name || `región ${pharmacy.region}`} · hora: ahora
             </p>
@@ -125,7 +133,7 @@ export default function ReportPage() {
               </button>
             </div>
             <p class="muted">Lo que escribe solo lo lee SernamEG. Su farmacia verá únicamente el estado del reporte.</p>
-          </form>
+          </form>}
           <div class="table-wrap card">
             <table class="data-table" data-testid="own-reports">
               <caption>Sus reportes</caption>
