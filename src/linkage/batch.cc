@@ -14,6 +14,7 @@
 namespace eq::linkage {
 
 using detail::Keys;
+using detail::Keys32;
 using detail::Prepared;
 
 namespace {
@@ -146,19 +147,6 @@ class PairStore {
   std::vector<std::vector<Pair>> chunks_;
 };
 
-// Blocking keys folded to 32 bits (half the memory at ten million rows). Two different keys that
-// fold alike only merge two blocks: their rows are compared like any candidate pair.
-using Keys32 = std::array<uint32_t, detail::kPassCount>;
-Keys32 fold_keys(const Keys& k) {
-  Keys32 out{};
-  for (int i = 0; i < detail::kPassCount; ++i) {
-    if (!k[i]) continue;
-    const auto h = static_cast<uint32_t>(k[i] ^ (k[i] >> 32));
-    out[i] = h ? h : 1;
-  }
-  return out;
-}
-
 struct UnionFind {
   std::vector<uint32_t> parent;
   std::vector<uint32_t> run;  // a valid RUN held by the set, 0 if none
@@ -224,7 +212,7 @@ BatchResult link_prepared(std::vector<Prepared>&& rows, const BatchOptions& opt)
   std::vector<Keys32> keys(n);
   std::vector<std::array<uint64_t, 2>> order(sorted ? n : 0);
   parallel_for(n, threads, 4096, [&](size_t i, int) {
-    keys[i] = fold_keys(detail::blocking_keys(prep[i]));
+    keys[i] = detail::fold_keys(detail::blocking_keys(prep[i]));
     if (sorted) order[i] = {detail::surname_order(prep[i]), detail::given_order(prep[i])};
   });
   st.seconds_prepare = seconds_since(t0);
