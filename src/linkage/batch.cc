@@ -307,6 +307,7 @@ BatchResult link_prepared(std::vector<Prepared>&& rows, const BatchOptions& opt)
     const uint64_t per_row = std::max<uint64_t>(max_block / 2, window);
     st.max_pairs = static_cast<uint64_t>(n) * (per_row * (kKeyPasses - 1) + 2 * sorted_window);
   }
+  std::vector<std::array<uint64_t, 2>>().swap(order);  // sorted passes are built: free before comparing
   auto cost = [](const Block& b) { return static_cast<uint64_t>(b.end - b.begin) * b.window; };
   // Big blocks first so that the threads finish together.
   std::sort(work.begin(), work.end(), [&](const Block& x, const Block& y) { return cost(x) > cost(y); });
@@ -375,7 +376,6 @@ BatchResult link_prepared(std::vector<Prepared>&& rows, const BatchOptions& opt)
   // Prepared rows, keys and orders are no longer needed; free them before clustering.
   std::vector<Prepared>().swap(prep);
   std::vector<Keys32>().swap(keys);
-  std::vector<std::array<uint64_t, 2>>().swap(order);
 
   // 4. EM on the distinct patterns.
   t0 = clock::now();

@@ -1,6 +1,10 @@
 #include "linkage/cli.h"
 
 #include <CLI/CLI.hpp>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
@@ -191,6 +195,47 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 // Legacy files write "12-03-85" and "00-03-1985"; the century of a two-digit year follows the clock.
 constexpr BirthDateRules kLegacyDates{.two_digit_year = true, .zeros_unknown = true};
 
+// The input file, mapped read-only: once every row is prepared its pages are handed back to the
+// kernel (they come back from the page cache when the output copies each raw row), so that a
+// 900 MB file does not sit in the process's memory while pairs are compared. Falls back to
+// reading into memory when the file cannot be mapped (an empty file, a pipe).
+struct InputFile {
+  std::string_view text;
+  std::string owned;
+  void* map = nullptr;
+  size_t size = 0;
+  InputFile() = default;
+  InputFile(const InputFile&) = delete;
+  InputFile& operator=(const InputFile&) = delete;
+  ~InputFile() {
+    if (map) ::munmap(map, size);
+  }
+  Result<bool> open(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY);
+    struct stat st {};
+    if (fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+      void* m = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+      if (m != MAP_FAILED) {
+        ::close(fd);
+        map = m;
+        size = static_cast<size_t>(st.st_size);
+        ::madvise(map, size, MADV_SEQUENTIAL);
+        text = std::string_view(static_cast<const char*>(map), size);
+        return true;
+      }
+    }
+    if (fd >= 0) ::close(fd);
+    auto data = read_file(path);
+    if (!data) return fail(data.error());
+    owned = std::move(*data);
+    text = owned;
+    return true;
+  }
+  void release() {
+    if (map) ::madvise(map, size, MADV_DONTNEED);
+  }
+};
+
 // One slice of the file's records: [begin, end) of the data, starting after `lines_before` line ends.
 struct Slice {
   size_t begin, end, lines_before;
@@ -232,6 +277,7 @@ struct SliceRows {
   size_t warning_count = 0;
   bool failed = false;
   bool sequential = false;  // the whole file by one reader: errors carry file rows and lines
+  bool prepare = true;      // false for --parse-only: the baseline maps fields but links nothing
   std::string error;
 };
 
@@ -313,7 +359,7 @@ void parse_slice(std::string_view all, const Slice& slice, const Mapping& mappin
       }
     }
     if (truth_col) out.truth.push_back(detail::hash_string(fields[*truth_col]));
-    out.rows.push_back(detail::prepare(id));
+    if (out.prepare) out.rows.push_back(detail::prepare(id));
     out.raws.push_back(raw);
     out.lines.push_back(line);
   }
@@ -325,11 +371,12 @@ int run_link(const LinkCommand& c, std::ostream& out, std::ostream& err) {
   const int64_t run_started_ms = now_ms();
   using clock = std::chrono::steady_clock;
   const auto t_start = clock::now();
-  auto data = read_file(c.input);
-  if (!data) {
-    err << "error: " << data.error().message << "\n";
+  InputFile input;
+  if (auto opened = input.open(c.input); !opened) {
+    err << "error: " << opened.error().message << "\n";
     return 1;
   }
+  const std::string_view* data = &input.text;
   std::optional<Model> fixed;
   if (!c.model_in.empty()) {
     auto text = read_file(c.model_in);
@@ -389,6 +436,7 @@ int run_link(const LinkCommand& c, std::ostream& out, std::ostream& err) {
   body = std::min(body, all.size());
   std::vector<Slice> slices = split_records(all, body, all.size() < (1u << 20) ? 1 : static_cast<size_t>(threads));
   std::vector<SliceRows> parsed(slices.size());
+  for (auto& p : parsed) p.prepare = !c.parse_only;
   {
     std::vector<std::thread> pool;
     for (size_t k = 1; k < slices.size(); ++k)
@@ -430,15 +478,16 @@ int run_link(const LinkCommand& c, std::ostream& out, std::ostream& err) {
     p = SliceRows{};
   }
   decltype(truth_ids)().swap(truth_ids);
+  input.release();  // the rows are prepared: the file's pages are not needed until the output
   const double t_read = seconds_since(t_start);
 
   BatchResult res;
   const auto t_link = clock::now();
   if (c.parse_only) {
-    res.cluster.resize(rows.size());
-    for (size_t i = 0; i < rows.size(); ++i) res.cluster[i] = static_cast<int64_t>(i);
-    res.weight.assign(rows.size(), std::nan(""));
-    res.decision.assign(rows.size(), Decision::new_person);
+    res.cluster.resize(row_count);
+    for (size_t i = 0; i < row_count; ++i) res.cluster[i] = static_cast<int64_t>(i);
+    res.weight.assign(row_count, std::nan(""));
+    res.decision.assign(row_count, Decision::new_person);
   } else {
     BatchOptions o;
     o.thresholds = {c.upper, c.lower};

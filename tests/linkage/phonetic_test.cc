@@ -58,7 +58,7 @@ TEST(LinkagePhonetic, FoldingAndNicknames) {
   id.sex = 'F';
   id.surname1 = "de la Fuente";
   EXPECT_EQ(prepare(id).given(), "maria jose");
-  EXPECT_EQ(prepare(id).s1, "fuente");
+  EXPECT_EQ(prepare(id).s1(), "fuente");
 }
 
 TEST(LinkageJaroWinkler, KnownValues) {
