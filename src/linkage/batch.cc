@@ -14,6 +14,7 @@
 namespace eq::linkage {
 
 using detail::Keys;
+using detail::Keys32;
 using detail::Prepared;
 
 namespace {
@@ -50,6 +51,102 @@ void parallel_for(size_t n, int threads, size_t chunk, F&& f) {
   for (auto& th : pool) th.join();
 }
 
+// Open-addressing table keyed by comparison pattern (a file has a few thousand distinct ones):
+// counting and weighing 100 million pairs through std::unordered_map was a twentieth of the run.
+template <typename V>
+class PatternTable {
+ public:
+  PatternTable() : keys_(1024, kEmpty), values_(1024) {}
+  V& operator[](Pattern p) {
+    size_t i = slot(p);
+    if (keys_[i] == p) return values_[i];
+    if (2 * (used_ + 1) > keys_.size()) {
+      grow();
+      i = slot(p);
+    }
+    keys_[i] = p;
+    ++used_;
+    return values_[i];
+  }
+  template <typename F>
+  void each(F&& f) const {
+    for (size_t i = 0; i < keys_.size(); ++i)
+      if (keys_[i] != kEmpty) f(keys_[i], values_[i]);
+  }
+
+ private:
+  static constexpr Pattern kEmpty = 0xffffffffu;  // patterns use 30 bits (31 with the RUN flag)
+  size_t slot(Pattern p) const {
+    const size_t mask = keys_.size() - 1;
+    size_t i = static_cast<size_t>(detail::mix64(p)) & mask;
+    while (keys_[i] != kEmpty && keys_[i] != p) i = (i + 1) & mask;
+    return i;
+  }
+  void grow() {
+    std::vector<Pattern> k(keys_.size() * 2, kEmpty);
+    std::vector<V> v(keys_.size() * 2);
+    k.swap(keys_);
+    v.swap(values_);
+    for (size_t i = 0; i < k.size(); ++i)
+      if (k[i] != kEmpty) {
+        const size_t j = slot(k[i]);
+        keys_[j] = k[i];
+        values_[j] = v[i];
+      }
+  }
+  std::vector<Pattern> keys_;
+  std::vector<V> values_;
+  size_t used_ = 0;
+};
+
+// Stable LSD radix sort of (key << 32 | row) by the 32-bit key alone: rows were appended in
+// ascending order, so they stay in it inside a key. Two passes of 16 bits instead of a comparison
+// sort of ten million pairs per blocking pass.
+void radix_sort_by_high32(std::vector<uint64_t>& v) {
+  std::vector<uint64_t> tmp(v.size());
+  std::vector<size_t> count(65536);
+  for (int shift : {32, 48}) {
+    std::fill(count.begin(), count.end(), 0);
+    for (uint64_t x : v) ++count[(x >> shift) & 0xffff];
+    size_t sum = 0;
+    for (auto& c : count) {
+      const size_t k = c;
+      c = sum;
+      sum += k;
+    }
+    for (uint64_t x : v) tmp[count[(x >> shift) & 0xffff]++] = x;
+    v.swap(tmp);
+  }
+}
+
+// Candidate pairs in fixed-size chunks: no reallocation doubling the biggest array of the run
+// and no merged copy of it.
+class PairStore {
+ public:
+  static constexpr size_t kChunk = 1 << 20;
+  void push(const Pair& p) {
+    if (chunks_.empty() || chunks_.back().size() == kChunk) {
+      chunks_.emplace_back();
+      chunks_.back().reserve(kChunk);
+    }
+    chunks_.back().push_back(p);
+  }
+  size_t size() const {
+    size_t n = 0;
+    for (const auto& c : chunks_) n += c.size();
+    return n;
+  }
+  template <typename F>
+  void each(F&& f) const {
+    for (const auto& c : chunks_)
+      for (const Pair& p : c) f(p);
+  }
+  void clear() { std::vector<std::vector<Pair>>().swap(chunks_); }
+
+ private:
+  std::vector<std::vector<Pair>> chunks_;
+};
+
 struct UnionFind {
   std::vector<uint32_t> parent;
   std::vector<uint32_t> run;  // a valid RUN held by the set, 0 if none
@@ -71,45 +168,54 @@ BatchResult link_batch(const std::vector<Identity>& rows, const Thresholds& t) {
   return link_batch(rows, o);
 }
 
-namespace {
-BatchResult link_impl(const std::vector<Identity>& rows, std::vector<Identity>* owned, const BatchOptions& opt);
-}
-
 BatchResult link_batch(const std::vector<Identity>& rows, const BatchOptions& opt) {
-  return link_impl(rows, nullptr, opt);
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<Prepared> prep(rows.size());
+  parallel_for(rows.size(), std::clamp(opt.threads > 0 ? opt.threads : static_cast<int>(std::thread::hardware_concurrency()), 1, 8),
+               4096, [&](size_t i, int) { prep[i] = detail::prepare(rows[i]); });
+  const double prepared = seconds_since(t0);
+  BatchResult res = detail::link_prepared(std::move(prep), opt);
+  res.stats.seconds_prepare += prepared;
+  return res;
 }
 
 BatchResult link_batch(std::vector<Identity>&& rows, const BatchOptions& opt) {
   std::vector<Identity> owned = std::move(rows);
-  return link_impl(owned, &owned, opt);
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<Prepared> prep(owned.size());
+  parallel_for(owned.size(), std::clamp(opt.threads > 0 ? opt.threads : static_cast<int>(std::thread::hardware_concurrency()), 1, 8),
+               4096, [&](size_t i, int) { prep[i] = detail::prepare(owned[i]); });
+  // The caller gave the rows away: their strings are the biggest thing in memory after this point.
+  std::vector<Identity>().swap(owned);
+  const double prepared = seconds_since(t0);
+  BatchResult res = detail::link_prepared(std::move(prep), opt);
+  res.stats.seconds_prepare += prepared;
+  return res;
 }
 
-namespace {
+namespace detail {
 
-BatchResult link_impl(const std::vector<Identity>& rows, std::vector<Identity>* owned, const BatchOptions& opt) {
+BatchResult link_prepared(std::vector<Prepared>&& rows, const BatchOptions& opt) {
   using clock = std::chrono::steady_clock;
   BatchResult res;
   BatchStats& st = res.stats;
-  const size_t n = rows.size();
+  std::vector<Prepared> prep = std::move(rows);
+  const size_t n = prep.size();
   int threads = opt.threads > 0 ? opt.threads : static_cast<int>(std::thread::hardware_concurrency());
   threads = std::clamp(threads, 1, 8);
 
-  // 1. Normalise every row once; blocking keys and name orders with it.
+  // 1. Blocking keys and name orders of every prepared row.
   constexpr int kKeyPasses = detail::kPassCount;
   const bool sorted = opt.sorted_window > 0;
   const int pass_total = kKeyPasses + (sorted ? 2 : 0);
   auto t0 = clock::now();
-  std::vector<Prepared> prep(n);
-  std::vector<Keys> keys(n);
+  std::vector<Keys32> keys(n);
   std::vector<std::array<uint64_t, 2>> order(sorted ? n : 0);
   parallel_for(n, threads, 4096, [&](size_t i, int) {
-    prep[i] = detail::prepare(rows[i]);
-    keys[i] = detail::blocking_keys(prep[i]);
+    keys[i] = detail::fold_keys(detail::blocking_keys(prep[i]));
     if (sorted) order[i] = {detail::surname_order(prep[i]), detail::given_order(prep[i])};
   });
   st.seconds_prepare = seconds_since(t0);
-  // The caller gave the rows away: their strings are the biggest thing in memory after this point.
-  if (owned) std::vector<Identity>().swap(*owned);
 
   // 2. Blocks per pass. Key passes: rows sorted by key; a block of at most max_block rows compares
   // every pair, a bigger one is ordered by what the key leaves out and compared by window. Sorted
@@ -151,14 +257,15 @@ BatchResult link_impl(const std::vector<Identity>& rows, std::vector<Identity>* 
     }
     ps.name = std::string(detail::kPassNames[pass]);
     if (pass == detail::kNamesPass) return;  // a search aid of the index, too coarse for batch pairs
-    std::vector<std::pair<uint64_t, uint32_t>> kv;
+    std::vector<uint64_t> kv;  // key << 32 | row
     for (uint32_t i = 0; i < n; ++i)
-      if (keys[i][pass]) kv.emplace_back(keys[i][pass], i);
-    std::sort(kv.begin(), kv.end());
+      if (keys[i][pass]) kv.push_back(static_cast<uint64_t>(keys[i][pass]) << 32 | i);
+    radix_sort_by_high32(kv);
+    auto row_of = [&](size_t i) { return static_cast<uint32_t>(kv[i]); };
     std::vector<std::pair<uint64_t, uint32_t>> inner;
     for (size_t b = 0; b < kv.size();) {
       size_t e = b + 1;
-      while (e < kv.size() && kv[e].first == kv[b].first) ++e;
+      while (e < kv.size() && (kv[e] >> 32) == (kv[b] >> 32)) ++e;
       const size_t size = e - b;
       if (size >= 2) {
         ++ps.blocks;
@@ -170,7 +277,7 @@ BatchResult link_impl(const std::vector<Identity>& rows, std::vector<Identity>* 
           ps.rows_in_windowed_blocks += size;
           inner.clear();
           for (size_t i = b; i < e; ++i)
-            inner.emplace_back(detail::within_block_order(static_cast<int>(pass), prep[kv[i].second]), kv[i].second);
+            inner.emplace_back(detail::within_block_order(static_cast<int>(pass), prep[row_of(i)]), row_of(i));
           std::sort(inner.begin(), inner.end());
           if (pos[pass].empty()) pos[pass].assign(n, kNoPos);
           for (const auto& [k, i] : inner) {
@@ -181,7 +288,7 @@ BatchResult link_impl(const std::vector<Identity>& rows, std::vector<Identity>* 
           for (uint32_t x = begin; x + 1 < end; x += 8192)
             blocks[pass].push_back({static_cast<uint32_t>(pass), x, std::min(end, x + 8192), end, window});
         } else {
-          for (size_t i = b; i < e; ++i) mem.push_back(kv[i].second);
+          for (size_t i = b; i < e; ++i) mem.push_back(row_of(i));
           const auto end = static_cast<uint32_t>(mem.size());
           blocks[pass].push_back({static_cast<uint32_t>(pass), begin, end, end, end - begin});
         }
@@ -200,6 +307,7 @@ BatchResult link_impl(const std::vector<Identity>& rows, std::vector<Identity>* 
     const uint64_t per_row = std::max<uint64_t>(max_block / 2, window);
     st.max_pairs = static_cast<uint64_t>(n) * (per_row * (kKeyPasses - 1) + 2 * sorted_window);
   }
+  std::vector<std::array<uint64_t, 2>>().swap(order);  // sorted passes are built: free before comparing
   auto cost = [](const Block& b) { return static_cast<uint64_t>(b.end - b.begin) * b.window; };
   // Big blocks first so that the threads finish together.
   std::sort(work.begin(), work.end(), [&](const Block& x, const Block& y) { return cost(x) > cost(y); });
@@ -220,8 +328,8 @@ BatchResult link_impl(const std::vector<Identity>& rows, std::vector<Identity>* 
 
   // 3. Compare each candidate pair once: in the first pass that produces it.
   t0 = clock::now();
-  std::vector<std::vector<Pair>> local_pairs(threads);
-  std::vector<std::unordered_map<Pattern, uint64_t>> local_counts(threads);
+  std::vector<PairStore> local_pairs(threads);
+  std::vector<PatternTable<uint64_t>> local_counts(threads);
   std::vector<std::vector<std::array<uint64_t, 2>>> local_pass(threads,
                                                                std::vector<std::array<uint64_t, 2>>(pass_total));
   parallel_for(work.size(), threads, 4, [&](size_t w, int th) {
@@ -247,7 +355,7 @@ BatchResult link_impl(const std::vector<Identity>& rows, std::vector<Identity>* 
         Pattern p = detail::compare(prep[a], prep[b]);
         ++counts[p];
         if (prep[a].run_valid && prep[b].run_valid && prep[a].run_number == prep[b].run_number) p |= kExactRunBit;
-        out.push_back({a, b, p});
+        out.push({a, b, p});
       }
     }
   });
@@ -258,76 +366,81 @@ BatchResult link_impl(const std::vector<Identity>& rows, std::vector<Identity>* 
     }
   std::vector<std::vector<uint32_t>>().swap(pos);
   std::vector<std::vector<uint32_t>>().swap(members);
-  std::unordered_map<Pattern, uint64_t> counts;
-  for (auto& c : local_counts)
-    for (const auto& [p, k] : c) counts[p] += k;
-  std::vector<Pair> pairs;
-  {
-    size_t total = 0;
-    for (auto& v : local_pairs) total += v.size();
-    pairs.reserve(total);
-    for (auto& v : local_pairs) {
-      pairs.insert(pairs.end(), v.begin(), v.end());
-      std::vector<Pair>().swap(v);
-    }
-  }
-  st.candidate_pairs = pairs.size();
+  PatternTable<uint64_t> counts;
+  for (auto& c : local_counts) c.each([&](Pattern p, uint64_t k) { counts[p] += k; });
+  for (const auto& lp : local_pairs) st.candidate_pairs += lp.size();
   st.seconds_compare = seconds_since(t0);
   std::vector<uint32_t> valid_run(n, 0);
   for (size_t i = 0; i < n; ++i)
     if (prep[i].run_valid) valid_run[i] = prep[i].run_number;
   // Prepared rows, keys and orders are no longer needed; free them before clustering.
   std::vector<Prepared>().swap(prep);
-  std::vector<Keys>().swap(keys);
-  std::vector<std::array<uint64_t, 2>>().swap(order);
+  std::vector<Keys32>().swap(keys);
 
   // 4. EM on the distinct patterns.
   t0 = clock::now();
-  std::vector<std::pair<Pattern, uint64_t>> hist(counts.begin(), counts.end());
+  std::vector<std::pair<Pattern, uint64_t>> hist;
+  counts.each([&](Pattern p, uint64_t k) { hist.emplace_back(p, k); });
   std::sort(hist.begin(), hist.end());
   res.model = opt.estimate ? Model::estimate(hist, opt.model, &st.em) : opt.model;
-  std::unordered_map<Pattern, double> wcache;
+  PatternTable<double> wcache;
   for (const auto& [p, c] : hist) wcache[p] = res.model.weight(p);
   st.seconds_em = seconds_since(t0);
 
   // 5. Cluster: exact RUN pairs first, then links by decreasing weight; a link that would join two
-  // different valid RUNs is refused and sent to review instead.
+  // different valid RUNs is refused and sent to review instead. Weights come from the pattern
+  // table as each pair is read (no array of one weight per pair).
   t0 = clock::now();
   const double upper = opt.thresholds.upper, lower = opt.thresholds.lower;
-  std::vector<double> weight(pairs.size());
-  for (size_t i = 0; i < pairs.size(); ++i) weight[i] = wcache[pairs[i].pattern & ~kExactRunBit];
-  std::vector<uint32_t> links;
-  for (size_t i = 0; i < pairs.size(); ++i) {
-    if (pairs[i].pattern & kExactRunBit) ++st.exact_run_pairs;
-    if ((pairs[i].pattern & kExactRunBit) || weight[i] >= upper) links.push_back(static_cast<uint32_t>(i));
-  }
-  std::sort(links.begin(), links.end(), [&](uint32_t x, uint32_t y) {
-    const bool ex = pairs[x].pattern & kExactRunBit, ey = pairs[y].pattern & kExactRunBit;
+  auto weight_of = [&](const Pair& p) { return wcache[p.pattern & ~kExactRunBit]; };
+  struct Link {
+    double weight;
+    uint32_t a, b;  // a's top bit: the pair shares a valid RUN (rows are fewer than 2^31)
+  };
+  constexpr uint32_t kExact = 1u << 31;
+  std::vector<Link> links;
+  for (const auto& lp : local_pairs)
+    lp.each([&](const Pair& p) {
+      const bool exact = p.pattern & kExactRunBit;
+      if (exact) ++st.exact_run_pairs;
+      const double w = weight_of(p);
+      if (exact || w >= upper) links.push_back({w, p.a | (exact ? kExact : 0u), p.b});
+    });
+  std::sort(links.begin(), links.end(), [&](const Link& x, const Link& y) {
+    const bool ex = x.a & kExact, ey = y.a & kExact;
     if (ex != ey) return ex;
-    return weight[x] > weight[y];
+    return x.weight > y.weight;
   });
   UnionFind uf(n);
   uf.run = std::move(valid_run);
   std::vector<std::pair<size_t, size_t>> review;
   std::vector<double> review_weight;
-  for (uint32_t li : links) {
-    const uint32_t ra = uf.find(pairs[li].a), rb = uf.find(pairs[li].b);
+  for (const Link& l : links) {
+    const uint32_t la = l.a & ~kExact;
+    const uint32_t ra = uf.find(la), rb = uf.find(l.b);
     if (ra == rb) continue;
     if (uf.run[ra] && uf.run[rb] && uf.run[ra] != uf.run[rb]) {
       ++st.run_conflicts;
-      review.emplace_back(pairs[li].a, pairs[li].b);
-      review_weight.push_back(weight[li]);
+      review.emplace_back(la, l.b);
+      review_weight.push_back(l.weight);
       continue;
     }
     uf.parent[rb] = ra;
     if (!uf.run[ra]) uf.run[ra] = uf.run[rb];
   }
-  for (size_t i = 0; i < pairs.size(); ++i) {
-    if ((pairs[i].pattern & kExactRunBit) || weight[i] >= upper || weight[i] < lower) continue;
-    if (uf.find(pairs[i].a) == uf.find(pairs[i].b)) continue;
-    review.emplace_back(pairs[i].a, pairs[i].b);
-    review_weight.push_back(weight[i]);
-  }
+  std::vector<Link>().swap(links);
+  res.weight.assign(n, std::numeric_limits<double>::quiet_NaN());
+  for (const auto& lp : local_pairs)
+    lp.each([&](const Pair& p) {
+      const double w = weight_of(p);
+      for (uint32_t r : {p.a, p.b})
+        if (std::isnan(res.weight[r]) || w > res.weight[r]) res.weight[r] = w;
+      if ((p.pattern & kExactRunBit) || w >= upper || w < lower) return;
+      if (uf.find(p.a) == uf.find(p.b)) return;
+      review.emplace_back(p.a, p.b);
+      review_weight.push_back(w);
+    });
+  for (auto& lp : local_pairs) lp.clear();
   // Review pairs in row order, for people reading them.
   {
     std::vector<size_t> order(review.size());
@@ -338,11 +451,6 @@ BatchResult link_impl(const std::vector<Identity>& rows, std::vector<Identity>* 
       res.review_weight.push_back(review_weight[i]);
     }
   }
-
-  res.weight.assign(n, std::numeric_limits<double>::quiet_NaN());
-  for (size_t i = 0; i < pairs.size(); ++i)
-    for (uint32_t r : {pairs[i].a, pairs[i].b})
-      if (std::isnan(res.weight[r]) || weight[i] > res.weight[r]) res.weight[r] = weight[i];
 
   res.cluster.assign(n, -1);
   std::vector<int64_t> root_id(n, -1);
@@ -365,5 +473,5 @@ BatchResult link_impl(const std::vector<Identity>& rows, std::vector<Identity>* 
   return res;
 }
 
-}  // namespace
+}  // namespace detail
 }  // namespace eq::linkage

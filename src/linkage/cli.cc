@@ -1,6 +1,10 @@
 #include "linkage/cli.h"
 
 #include <CLI/CLI.hpp>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
@@ -18,6 +22,7 @@
 #include "core/csv.h"
 #include "core/partial_date.h"
 #include "core/time.h"
+#include "linkage/internal.h"
 
 namespace eq::linkage {
 namespace {
@@ -173,6 +178,7 @@ class Warnings {
   void add(const std::string& msg) {
     if (++count_ <= 20) err_ << "aviso: " << msg << "\n";
   }
+  void skip(size_t n) { count_ += n; }  // warnings counted elsewhere, not shown
   void summary() {
     if (count_ > 20) err_ << "aviso: " << (count_ - 20) << " avisos más omitidos (" << count_ << " en total)\n";
   }
@@ -189,17 +195,188 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 // Legacy files write "12-03-85" and "00-03-1985"; the century of a two-digit year follows the clock.
 constexpr BirthDateRules kLegacyDates{.two_digit_year = true, .zeros_unknown = true};
 
+// The input file, mapped read-only: once every row is prepared its pages are handed back to the
+// kernel (they come back from the page cache when the output copies each raw row), so that a
+// 900 MB file does not sit in the process's memory while pairs are compared. Falls back to
+// reading into memory when the file cannot be mapped (an empty file, a pipe).
+struct InputFile {
+  std::string_view text;
+  std::string owned;
+  void* map = nullptr;
+  size_t size = 0;
+  InputFile() = default;
+  InputFile(const InputFile&) = delete;
+  InputFile& operator=(const InputFile&) = delete;
+  ~InputFile() {
+    if (map) ::munmap(map, size);
+  }
+  Result<bool> open(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY);
+    struct stat st {};
+    if (fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+      void* m = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+      if (m != MAP_FAILED) {
+        ::close(fd);
+        map = m;
+        size = static_cast<size_t>(st.st_size);
+        ::madvise(map, size, MADV_SEQUENTIAL);
+        text = std::string_view(static_cast<const char*>(map), size);
+        return true;
+      }
+    }
+    if (fd >= 0) ::close(fd);
+    auto data = read_file(path);
+    if (!data) return fail(data.error());
+    owned = std::move(*data);
+    text = owned;
+    return true;
+  }
+  void release() {
+    if (map) ::madvise(map, size, MADV_DONTNEED);
+  }
+};
+
+// One slice of the file's records: [begin, end) of the data, starting after `lines_before` line ends.
+struct Slice {
+  size_t begin, end, lines_before;
+};
+
+// Cuts [body, size) into at most `parts` slices at record ends: a line end outside quotes.
+std::vector<Slice> split_records(std::string_view all, size_t body, size_t parts) {
+  std::vector<Slice> out;
+  size_t begin = body;
+  size_t lines_before = static_cast<size_t>(std::count(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(body), '\n'));
+  for (size_t k = 1; k < parts && begin < all.size(); ++k) {
+    const size_t target = body + (all.size() - body) * k / parts;
+    if (target <= begin) continue;
+    // Quote parity from `begin` to `target`, then forward to the first line end outside quotes.
+    bool in_quotes = (std::count(all.begin() + static_cast<std::ptrdiff_t>(begin), all.begin() + static_cast<std::ptrdiff_t>(target), '"') % 2) != 0;
+    size_t i = target;
+    while (i < all.size()) {
+      const char ch = all[i++];
+      if (ch == '"') in_quotes = !in_quotes;
+      else if (ch == '\n' && !in_quotes) break;
+    }
+    if (i >= all.size()) break;
+    out.push_back({begin, i, lines_before});
+    lines_before += static_cast<size_t>(std::count(all.begin() + static_cast<std::ptrdiff_t>(begin), all.begin() + static_cast<std::ptrdiff_t>(i), '\n'));
+    begin = i;
+  }
+  out.push_back({begin, all.size(), lines_before});
+  return out;
+}
+
+// What one slice gave: rows already prepared, their raw text and line, the truth column's hash,
+// and warnings (row within the slice, text after "fila N, ").
+struct SliceRows {
+  std::vector<detail::Prepared> rows;
+  std::vector<std::string_view> raws;
+  std::vector<size_t> lines;
+  std::vector<uint64_t> truth;
+  std::vector<std::pair<size_t, std::string>> warnings;  // the first 21
+  size_t warning_count = 0;
+  bool failed = false;
+  bool sequential = false;  // the whole file by one reader: errors carry file rows and lines
+  bool prepare = true;      // false for --parse-only: the baseline maps fields but links nothing
+  std::string error;
+};
+
+void parse_slice(std::string_view all, const Slice& slice, const Mapping& mapping, const std::vector<std::string>& header,
+                 std::optional<size_t> truth_col, int64_t now, SliceRows& out, CsvReader* whole = nullptr) {
+  CsvReader local(all.substr(slice.begin, slice.end - slice.begin));
+  CsvReader& reader = whole ? *whole : local;
+  std::vector<std::string_view> fields;
+  std::string_view raw;
+  Identity id;  // reused: its strings keep their capacity from row to row
+  auto warn = [&](size_t row, std::string text) {
+    if (++out.warning_count <= 21) out.warnings.emplace_back(row, std::move(text));
+  };
+  while (true) {
+    auto got = reader.next(fields, raw);
+    if (!got) {
+      out.failed = true;
+      out.error = got.error().message;
+      return;
+    }
+    if (!*got) break;
+    if (raw.empty()) continue;  // blank line
+    const size_t row = out.raws.size() + 1;
+    const size_t line = slice.lines_before + reader.line() - (whole ? slice.lines_before : 0);
+    if (fields.size() != header.size()) {
+      out.failed = true;
+      out.error = "la fila " + std::to_string(row) + " (línea " + std::to_string(line) + ") tiene " +
+                  std::to_string(fields.size()) + " columnas y el encabezado tiene " + std::to_string(header.size()) + ".";
+      return;
+    }
+    if (out.sequential) {  // only looking for the error
+      out.raws.push_back(raw);
+      continue;
+    }
+    for (std::string* f : {&id.run, &id.other_document, &id.given_names, &id.surname1, &id.surname2, &id.comuna,
+                           &id.phone, &id.address})
+      f->clear();
+    id.birth_year = id.birth_month = id.birth_day = 0;
+    id.sex = 0;
+    for (const auto& [target, col] : mapping.columns) {
+      const std::string_view v = fields[col];
+      switch (target) {
+        case Target::run: id.run = v; break;
+        case Target::other_document: id.other_document = v; break;
+        case Target::given_names: id.given_names = v; break;
+        case Target::surname1: id.surname1 = v; break;
+        case Target::surname2: id.surname2 = v; break;
+        case Target::surnames: split_surnames(v, id.surname1, id.surname2); break;
+        case Target::birth_date:
+          if (auto born = eq::parse_birth_date(v, now, header[col], kLegacyDates))
+            id.birth_year = born->year, id.birth_month = born->month, id.birth_day = born->day;
+          else
+            warn(row, "columna " + header[col] + ": fecha no reconocida \"" + std::string(v) +
+                          "\"; se considera desconocida (use dd-mm-aaaa, aaaa-mm-dd o aaaa).");
+          break;
+        case Target::birth_year:
+        case Target::birth_month:
+        case Target::birth_day: {
+          const std::string t = trim(v);
+          if (t.empty()) break;
+          if (!digits(t) || t.size() > 4) {
+            warn(row, "columna " + header[col] + ": número no reconocido \"" + t + "\".");
+            break;
+          }
+          (target == Target::birth_year ? id.birth_year : target == Target::birth_month ? id.birth_month : id.birth_day) =
+              to_int(t);
+          break;
+        }
+        case Target::sex: {
+          auto sx = parse_sex(v);
+          if (!sx) warn(row, "columna " + header[col] + ": sexo no reconocido \"" + std::string(v) +
+                                 "\" (use F, M o X); se considera desconocido.");
+          id.sex = sx.value_or(0);
+          break;
+        }
+        case Target::comuna: id.comuna = v; break;
+        case Target::phone: id.phone = v; break;
+        case Target::address: id.address = v; break;
+      }
+    }
+    if (truth_col) out.truth.push_back(detail::hash_string(fields[*truth_col]));
+    if (out.prepare) out.rows.push_back(detail::prepare(id));
+    out.raws.push_back(raw);
+    out.lines.push_back(line);
+  }
+}
+
 }  // namespace
 
 int run_link(const LinkCommand& c, std::ostream& out, std::ostream& err) {
   const int64_t run_started_ms = now_ms();
   using clock = std::chrono::steady_clock;
   const auto t_start = clock::now();
-  auto data = read_file(c.input);
-  if (!data) {
-    err << "error: " << data.error().message << "\n";
+  InputFile input;
+  if (auto opened = input.open(c.input); !opened) {
+    err << "error: " << opened.error().message << "\n";
     return 1;
   }
+  const std::string_view* data = &input.text;
   std::optional<Model> fixed;
   if (!c.model_in.empty()) {
     auto text = read_file(c.model_in);
@@ -247,86 +424,70 @@ int run_link(const LinkCommand& c, std::ostream& out, std::ostream& err) {
     }
     truth_col = static_cast<size_t>(h - header.begin());
   }
-  std::vector<int64_t> truth;
-  std::unordered_map<std::string, int64_t> truth_ids;
-
-  std::vector<Identity> rows;
-  std::vector<std::string_view> raws;
-  std::vector<size_t> lines;
+  // Rows are parsed and prepared in parallel, one slice of the file per thread (cut at record ends,
+  // outside quotes), and kept only as prepared rows: at ten million rows the parsed Identity
+  // strings would not fit beside everything else. A slice that finds an error stops; the file is
+  // then read again by one reader, so that the message names the right row and line.
+  int threads = c.threads > 0 ? c.threads : static_cast<int>(std::thread::hardware_concurrency());
+  threads = std::clamp(threads, 1, 8);
+  const std::string_view all(*data);
+  size_t body = static_cast<size_t>(raw_header.data() + raw_header.size() - all.data());
+  body += all.compare(body, 2, "\r\n") == 0 ? 2 : all.compare(body, 1, "\n") == 0 ? 1 : 0;
+  body = std::min(body, all.size());
+  std::vector<Slice> slices = split_records(all, body, all.size() < (1u << 20) ? 1 : static_cast<size_t>(threads));
+  std::vector<SliceRows> parsed(slices.size());
+  for (auto& p : parsed) p.prepare = !c.parse_only;
+  {
+    std::vector<std::thread> pool;
+    for (size_t k = 1; k < slices.size(); ++k)
+      pool.emplace_back([&, k] { parse_slice(all, slices[k], *mapping, header, truth_col, run_started_ms, parsed[k]); });
+    parse_slice(all, slices[0], *mapping, header, truth_col, run_started_ms, parsed[0]);
+    for (auto& t : pool) t.join();
+  }
+  bool failed = false;
+  for (const auto& p : parsed) failed = failed || p.failed;
+  if (failed) {  // read again by one reader for the exact message
+    SliceRows whole;
+    whole.sequential = true;
+    parse_slice(all, Slice{body, all.size(), 0}, *mapping, header, truth_col, run_started_ms, whole, &reader);
+    err << "error: " << (whole.failed ? whole.error : std::string("el archivo no se pudo leer por partes")) << "\n";
+    return 2;
+  }
   Warnings warn(err);
-  std::string_view raw;
-  while (true) {
-    auto got = reader.next(fields, raw);
-    if (!got) {
-      err << "error: " << got.error().message << "\n";
-      return 2;
-    }
-    if (!*got) break;
-    if (raw.empty()) continue;  // blank line
-    const size_t row = rows.size() + 1;
-    if (fields.size() != header.size()) {
-      err << "error: la fila " << row << " (línea " << reader.line() << ") tiene " << fields.size()
-          << " columnas y el encabezado tiene " << header.size() << ".\n";
-      return 2;
-    }
-    Identity id;
-    for (const auto& [target, col] : mapping->columns) {
-      const std::string_view v = fields[col];
-      switch (target) {
-        case Target::run: id.run = v; break;
-        case Target::other_document: id.other_document = v; break;
-        case Target::given_names: id.given_names = v; break;
-        case Target::surname1: id.surname1 = v; break;
-        case Target::surname2: id.surname2 = v; break;
-        case Target::surnames: split_surnames(v, id.surname1, id.surname2); break;
-        case Target::birth_date:
-          if (auto born = eq::parse_birth_date(v, run_started_ms, header[col], kLegacyDates))
-            id.birth_year = born->year, id.birth_month = born->month, id.birth_day = born->day;
-          else
-            warn.add("fila " + std::to_string(row) + ", columna " + header[col] + ": fecha no reconocida \"" +
-                     std::string(v) + "\"; se considera desconocida (use dd-mm-aaaa, aaaa-mm-dd o aaaa).");
-          break;
-        case Target::birth_year:
-        case Target::birth_month:
-        case Target::birth_day: {
-          const std::string t = trim(v);
-          if (t.empty()) break;
-          if (!digits(t) || t.size() > 4) {
-            warn.add("fila " + std::to_string(row) + ", columna " + header[col] + ": número no reconocido \"" + t + "\".");
-            break;
-          }
-          (target == Target::birth_year ? id.birth_year : target == Target::birth_month ? id.birth_month : id.birth_day) =
-              to_int(t);
-          break;
-        }
-        case Target::sex: {
-          auto s = parse_sex(v);
-          if (!s) warn.add("fila " + std::to_string(row) + ", columna " + header[col] + ": sexo no reconocido \"" +
-                           std::string(v) + "\" (use F, M o X); se considera desconocido.");
-          id.sex = s.value_or(0);
-          break;
-        }
-        case Target::comuna: id.comuna = v; break;
-        case Target::phone: id.phone = v; break;
-        case Target::address: id.address = v; break;
-      }
-    }
-    if (truth_col) truth.push_back(truth_ids.emplace(std::string(fields[*truth_col]), truth_ids.size()).first->second);
-    rows.push_back(std::move(id));
-    raws.push_back(raw);
-    lines.push_back(reader.line());
+  size_t row_count = 0;
+  for (const auto& p : parsed) {
+    for (const auto& [local_row, text] : p.warnings) warn.add("fila " + std::to_string(row_count + local_row) + ", " + text);
+    warn.skip(p.warning_count - p.warnings.size());
+    row_count += p.raws.size();
   }
   warn.summary();
+  std::vector<std::string_view> raws;
+  std::vector<size_t> lines;
+  std::vector<int64_t> truth;
+  std::vector<detail::Prepared> rows;
+  raws.reserve(row_count);
+  lines.reserve(row_count);
+  rows.reserve(row_count);
+  if (truth_col) truth.reserve(row_count);
+  std::unordered_map<uint64_t, int64_t> truth_ids;  // dense ids in order of first row, as the file names them
+  for (auto& p : parsed) {
+    raws.insert(raws.end(), p.raws.begin(), p.raws.end());
+    lines.insert(lines.end(), p.lines.begin(), p.lines.end());
+    for (auto& r : p.rows) rows.push_back(std::move(r));
+    for (uint64_t h : p.truth) truth.push_back(truth_ids.emplace(h, static_cast<int64_t>(truth_ids.size())).first->second);
+    p = SliceRows{};
+  }
+  decltype(truth_ids)().swap(truth_ids);
+  input.release();  // the rows are prepared: the file's pages are not needed until the output
   const double t_read = seconds_since(t_start);
 
-  const size_t row_count = rows.size();  // rows are handed to link_batch, which frees them
   BatchResult res;
   const auto t_link = clock::now();
   if (c.parse_only) {
-    res.cluster.resize(rows.size());
-    for (size_t i = 0; i < rows.size(); ++i) res.cluster[i] = static_cast<int64_t>(i);
-    res.weight.assign(rows.size(), std::nan(""));
-    res.decision.assign(rows.size(), Decision::new_person);
+    res.cluster.resize(row_count);
+    for (size_t i = 0; i < row_count; ++i) res.cluster[i] = static_cast<int64_t>(i);
+    res.weight.assign(row_count, std::nan(""));
+    res.decision.assign(row_count, Decision::new_person);
   } else {
     BatchOptions o;
     o.thresholds = {c.upper, c.lower};
@@ -338,7 +499,7 @@ int run_link(const LinkCommand& c, std::ostream& out, std::ostream& err) {
       o.model = *fixed;
       o.estimate = false;
     }
-    res = link_batch(std::move(rows), o);
+    res = detail::link_prepared(std::move(rows), o);
   }
   const double t_linked = seconds_since(t_link);
 

@@ -84,7 +84,9 @@ struct Entry {
 
 struct Slot {
   Prepared p;
-  Keys keys{};
+  // Folded keys: enough to tell whether a reused slot still holds a list's key (a rare false
+  // "yes" only scores one more candidate); the full keys are recomputed from `p` when unlinking.
+  detail::Keys32 keys{};
   int64_t person = 0;
   int64_t variant = 0;
   bool alive = false;
@@ -108,8 +110,9 @@ struct Index::Impl {
 
   mutable std::atomic<uint64_t> matches{0}, oversize{0};
 
-  void link_keys(uint32_t s) {
-    for (uint64_t k : slots[s].keys) {
+  void link_keys(uint32_t s) { link_keys(s, detail::blocking_keys(slots[s].p)); }
+  void link_keys(uint32_t s, const Keys& keys) {
+    for (uint64_t k : keys) {
       if (k == 0) continue;
       auto& b = table.insert(k);
       entries.push_back({s, b.head});
@@ -120,7 +123,7 @@ struct Index::Impl {
 
   void kill(uint32_t s) {
     Slot& sl = slots[s];
-    for (uint64_t k : sl.keys) {
+    for (uint64_t k : detail::blocking_keys(sl.p)) {
       if (k == 0) continue;
       if (auto* b = table.find(k)) {
         --b->count;
@@ -175,13 +178,13 @@ void Index::add(int64_t person_id, int64_t variant_id, const Identity& id) {
   }
   Slot& sl = im.slots[s];
   sl.p = std::move(p);
-  sl.keys = keys;
+  sl.keys = detail::fold_keys(keys);
   sl.person = person_id;
   sl.variant = variant_id;
   sl.alive = true;
   im.by_variant[variant_id] = s;
   ++im.person_variants[person_id];
-  im.link_keys(s);
+  im.link_keys(s, keys);
 }
 
 void Index::remove_variant(int64_t variant_id) {
@@ -220,6 +223,7 @@ IndexStats Index::stats() const {
 Match Index::match(const Identity& id) const {
   const Prepared q = detail::prepare(id);
   const Keys keys = detail::blocking_keys(q);
+  const detail::Keys32 folded = detail::fold_keys(keys);
   const auto& im = *impl_;
   im.matches.fetch_add(1, std::memory_order_relaxed);
 
@@ -245,7 +249,7 @@ Match Index::match(const Identity& id) const {
       for (uint32_t e = b->head; e != kNone; e = im.entries[e].next) {
         const uint32_t s = im.entries[e].slot;
         // A reused slot may sit in lists of its former keys: check that it still has this key.
-        if (im.slots[s].alive && im.slots[s].keys[pass] == keys[pass]) cand.push_back(s);
+        if (im.slots[s].alive && im.slots[s].keys[pass] == folded[pass]) cand.push_back(s);
       }
     }
     std::sort(cand.begin(), cand.end());

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "linkage/linkage.h"
 
@@ -12,10 +13,18 @@ namespace eq::linkage::detail {
 // A record with every field normalised once, so that comparing a pair does no parsing, folding
 // or phonetic coding. Strings are folded (lower case ASCII, no diacritics), single-spaced.
 struct Prepared {
-  std::string given;    // nickname-expanded given names ("cote" → "maria jose")
-  std::string s1, s2;   // surnames without particles ("de la fuente" → "fuente"); s1 set when any is
-  std::string address;  // abbreviations unified ("avda." → "av")
-  uint64_t h_given = 0, h_s1 = 0, h_s2 = 0, h_address = 0;  // hashes for cheap equality
+  // The five texts back to back in one string (one allocation per row instead of five: at ten
+  // million rows the batch linker holds every row at once). Read them through the accessors.
+  std::string text;
+  uint16_t len_given = 0, len_s1 = 0, len_s2 = 0, len_address = 0, len_doc = 0;
+  // given: nickname-expanded given names ("cote" → "maria jose"); s1, s2: surnames without particles
+  // ("de la fuente" → "fuente"), s1 set when any is; address: abbreviations unified ("avda." → "av");
+  // doc: passport / foreign document, upper-case alphanumeric (compared for one-typo agreement).
+  std::string_view given() const { return {text.data(), len_given}; }
+  std::string_view s1() const { return {text.data() + len_given, len_s1}; }
+  std::string_view s2() const { return {text.data() + len_given + len_s1, len_s2}; }
+  std::string_view address() const { return {text.data() + len_given + len_s1 + len_s2, len_address}; }
+  std::string_view doc() const { return {text.data() + len_given + len_s1 + len_s2 + len_address, len_doc}; }
   uint32_t ph_given1 = 0, ph_given = 0, ph_s1 = 0, ph_s2 = 0;  // hashes of phonetic keys, 0 = none
   uint32_t run_number = 0;  // RUN body, check digit aside; 0 = none
   bool run_valid = false;   // the check digit matched
@@ -24,8 +33,7 @@ struct Prepared {
   uint8_t month = 0, day = 0;
   uint32_t comuna = 0;  // official code as a number, or a hash of the folded locality name; 0 = none
   uint32_t phone = 0;   // last 8 digits; 0 = none
-  uint64_t document = 0;  // hash of the upper-case alphanumeric passport/foreign id; 0 = none
-  std::string doc;        // that document, upper-case alphanumeric (compared for one-typo agreement)
+  uint64_t document = 0;  // hash of doc(); 0 = none
   uint64_t doc_head = 0, doc_tail = 0;  // hashes of its two halves: one typo leaves one of them intact
 };
 
@@ -68,6 +76,24 @@ inline constexpr std::string_view kPassNames[kPassCount] = {
     "nombre_apellido_comuna", "nombre_apellidos", "documento_inicio_anio", "documento_fin_anio", "nombres"};
 using Keys = std::array<uint64_t, kPassCount>;
 Keys blocking_keys(const Prepared& p);
+
+// Blocking keys folded to 32 bits, for what is held per row (half the memory at ten million rows).
+// Two different keys that fold alike only merge two blocks: their rows are compared like any
+// candidate pair, nothing is lost.
+using Keys32 = std::array<uint32_t, kPassCount>;
+inline Keys32 fold_keys(const Keys& k) {
+  Keys32 out{};
+  for (int i = 0; i < kPassCount; ++i) {
+    if (!k[i]) continue;
+    const auto h = static_cast<uint32_t>(k[i] ^ (k[i] >> 32));
+    out[i] = h ? h : 1;
+  }
+  return out;
+}
+
+// The batch linker on rows already prepared (the CLI prepares while it reads, so that a
+// ten-million-row file never exists as Identity strings); frees `rows` once it has compared them.
+BatchResult link_prepared(std::vector<Prepared>&& rows, const BatchOptions& options);
 
 // Sorted-neighbourhood orders of the batch linker (no key equality needed: a row is compared with
 // its next neighbours in each order, so a typo that changes every phonetic key still meets its pair).

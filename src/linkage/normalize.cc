@@ -201,9 +201,9 @@ void parse_run(std::string_view raw, uint32_t& number, bool& valid) {
   number = static_cast<uint32_t>(v);
 }
 
-std::string_view first_token(const std::string& s) {
+std::string_view first_token(std::string_view s) {
   const size_t sp = s.find(' ');
-  return sp == std::string::npos ? std::string_view(s) : std::string_view(s.data(), sp);
+  return sp == std::string_view::npos ? s : s.substr(0, sp);
 }
 
 }  // namespace
@@ -255,19 +255,28 @@ Prepared prepare(const Identity& id) {
   Prepared p;
   p.sex = id.sex == 'f' ? 'F' : id.sex == 'm' ? 'M' : id.sex == 'x' ? 'X' : id.sex;
   if (p.sex != 'F' && p.sex != 'M' && p.sex != 'X') p.sex = 0;
-  p.given = expand_nickname(fold_name(id.given_names), p.sex);
-  p.s1 = drop_particles(fold_name(id.surname1));
-  p.s2 = drop_particles(fold_name(id.surname2));
-  if (p.s1.empty()) std::swap(p.s1, p.s2);
-  p.address = normalize_address(id.address);
-  p.h_given = hash_string(p.given);
-  p.h_s1 = hash_string(p.s1);
-  p.h_s2 = hash_string(p.s2);
-  p.h_address = hash_string(p.address);
-  p.ph_given1 = phonetic_hash(first_token(p.given));
-  p.ph_given = phonetic_hash(p.given);
-  p.ph_s1 = phonetic_hash(p.s1);
-  p.ph_s2 = phonetic_hash(p.s2);
+  std::string given = expand_nickname(fold_name(id.given_names), p.sex);
+  std::string s1 = drop_particles(fold_name(id.surname1));
+  std::string s2 = drop_particles(fold_name(id.surname2));
+  if (s1.empty()) std::swap(s1, s2);
+  std::string address = normalize_address(id.address);
+  std::string doc = document_text(id.other_document);
+  // Lengths are 16 bits: a longer field (never a real name, address or document) is cut.
+  auto cut = [](std::string& t) {
+    if (t.size() > 0xffff) t.resize(0xffff);
+    return static_cast<uint16_t>(t.size());
+  };
+  p.len_given = cut(given);
+  p.len_s1 = cut(s1);
+  p.len_s2 = cut(s2);
+  p.len_address = cut(address);
+  p.len_doc = cut(doc);
+  p.text.reserve(given.size() + s1.size() + s2.size() + address.size() + doc.size());
+  p.text.append(given).append(s1).append(s2).append(address).append(doc);
+  p.ph_given1 = phonetic_hash(first_token(p.given()));
+  p.ph_given = phonetic_hash(p.given());
+  p.ph_s1 = phonetic_hash(p.s1());
+  p.ph_s2 = phonetic_hash(p.s2());
   parse_run(id.run, p.run_number, p.run_valid);
   if (id.birth_year >= 1850 && id.birth_year <= 2200) {
     p.year = static_cast<uint16_t>(id.birth_year);
@@ -276,13 +285,12 @@ Prepared prepare(const Identity& id) {
   }
   p.comuna = normalize_comuna(id.comuna);
   p.phone = normalize_phone(id.phone);
-  p.doc = document_text(id.other_document);
-  p.document = nonzero_hash(p.doc);
+  p.document = nonzero_hash(p.doc());
   // Halves only for numbers long enough that a half still says something (≥ 6 characters).
-  if (p.doc.size() >= 6) {
-    const size_t half = p.doc.size() / 2;
-    p.doc_head = nonzero_hash(std::string_view(p.doc).substr(0, half));
-    p.doc_tail = nonzero_hash(std::string_view(p.doc).substr(half));
+  if (p.doc().size() >= 6) {
+    const size_t half = p.doc().size() / 2;
+    p.doc_head = nonzero_hash(p.doc().substr(0, half));
+    p.doc_tail = nonzero_hash(p.doc().substr(half));
   }
   return p;
 }

@@ -101,9 +101,9 @@ namespace {
 
 constexpr double kClose = 0.92, kSimilar = 0.85;
 
-int name_level(std::string_view x, uint64_t hx, uint32_t px, std::string_view y, uint64_t hy, uint32_t py) {
+int name_level(std::string_view x, uint32_t px, std::string_view y, uint32_t py) {
   if (x.empty() || y.empty()) return kMissing;
-  if (hx == hy && x == y) return 0;
+  if (x == y) return 0;
   if (px == py) return 1;
   const double jw = jaro_winkler(x, y);
   return jw >= kClose ? 1 : jw >= kSimilar ? 2 : 3;
@@ -135,11 +135,12 @@ bool tokens_contained(std::string_view shorter, std::string_view longer) {
 }
 
 int given_level(const Prepared& a, const Prepared& b) {
-  if (a.given.empty() || b.given.empty()) return kMissing;
-  if (a.h_given == b.h_given && a.given == b.given) return 0;
+  const std::string_view ga = a.given(), gb = b.given();
+  if (ga.empty() || gb.empty()) return kMissing;
+  if (ga == gb) return 0;
   if (a.ph_given == b.ph_given) return 1;
-  if (tokens_contained(a.given, b.given)) return 1;
-  const double jw = jaro_winkler(a.given, b.given);
+  if (tokens_contained(ga, gb)) return 1;
+  const double jw = jaro_winkler(ga, gb);
   return jw >= kClose ? 1 : jw >= kSimilar ? 2 : 3;
 }
 
@@ -217,8 +218,8 @@ bool one_edit_apart(std::string_view x, std::string_view y) {
 
 int document_level(const Prepared& a, const Prepared& b) {
   if (!a.document || !b.document) return kMissing;
-  if (a.document == b.document && a.doc == b.doc) return 0;
-  return a.doc.size() >= 6 && one_edit_apart(a.doc, b.doc) ? 1 : 2;
+  if (a.document == b.document && a.doc() == b.doc()) return 0;
+  return a.doc().size() >= 6 && one_edit_apart(a.doc(), b.doc()) ? 1 : 2;
 }
 
 inline void put(Pattern& p, Field f, int level) { p |= static_cast<Pattern>(level) << (3 * static_cast<int>(f)); }
@@ -230,11 +231,12 @@ Pattern compare(const Prepared& a, const Prepared& b) {
   put(p, Field::given_names, given_level(a, b));
 
   // Surnames may come swapped (or only the maternal one): take the better orientation.
-  int l11 = name_level(a.s1, a.h_s1, a.ph_s1, b.s1, b.h_s1, b.ph_s1);
-  int l22 = name_level(a.s2, a.h_s2, a.ph_s2, b.s2, b.h_s2, b.ph_s2);
+  const std::string_view as1 = a.s1(), as2 = a.s2(), bs1 = b.s1(), bs2 = b.s2();
+  int l11 = name_level(as1, a.ph_s1, bs1, b.ph_s1);
+  int l22 = name_level(as2, a.ph_s2, bs2, b.ph_s2);
   if (!(l11 == 0 && (l22 == 0 || l22 == kMissing))) {
-    const int l12 = name_level(a.s1, a.h_s1, a.ph_s1, b.s2, b.h_s2, b.ph_s2);
-    const int l21 = name_level(a.s2, a.h_s2, a.ph_s2, b.s1, b.h_s1, b.ph_s1);
+    const int l12 = name_level(as1, a.ph_s1, bs2, b.ph_s2);
+    const int l21 = name_level(as2, a.ph_s2, bs1, b.ph_s1);
     if (cost(l12) + cost(l21) < cost(l11) + cost(l22)) {
       l11 = l12;
       l22 = l21;
@@ -250,9 +252,10 @@ Pattern compare(const Prepared& a, const Prepared& b) {
   put(p, Field::other_document, document_level(a, b));
   put(p, Field::phone, a.phone && b.phone ? (a.phone == b.phone ? 0 : 1) : kMissing);
   int addr = kMissing;
-  if (!a.address.empty() && !b.address.empty()) {
-    if (a.h_address == b.h_address && a.address == b.address) addr = 0;
-    else addr = jaro_winkler(a.address, b.address) >= 0.90 ? 1 : 2;
+  const std::string_view aa = a.address(), ba = b.address();
+  if (!aa.empty() && !ba.empty()) {
+    if (aa == ba) addr = 0;
+    else addr = jaro_winkler(aa, ba) >= 0.90 ? 1 : 2;
   }
   put(p, Field::address, addr);
   return p;
@@ -316,18 +319,18 @@ uint64_t order_key(std::string_view first, int n_first, std::string_view second,
 
 }  // namespace
 
-uint64_t surname_order(const Prepared& p) { return p.s1.empty() ? 0 : order_key(p.s1, 7, p.given, p); }
-uint64_t given_order(const Prepared& p) { return p.given.empty() ? 0 : order_key(p.given, 7, p.s1, p); }
+uint64_t surname_order(const Prepared& p) { return p.s1().empty() ? 0 : order_key(p.s1(), 7, p.given(), p); }
+uint64_t given_order(const Prepared& p) { return p.given().empty() ? 0 : order_key(p.given(), 7, p.s1(), p); }
 
 uint64_t within_block_order(int pass, const Prepared& p) {
   const uint64_t date = static_cast<uint64_t>(p.year) << 9 | static_cast<uint64_t>(p.month) << 5 | p.day;
   switch (pass) {
     case kNameYearPass:
-    case kNameComunaPass: return pack_letters(0, p.s2, 8) << 21 | date;
-    case kSurnamesPass: return pack_letters(0, p.given, 8) << 21 | date;
-    case kGivenDatePass: return pack_letters(0, p.s1, 8) << 21 | date;
+    case kNameComunaPass: return pack_letters(0, p.s2(), 8) << 21 | date;
+    case kSurnamesPass: return pack_letters(0, p.given(), 8) << 21 | date;
+    case kGivenDatePass: return pack_letters(0, p.s1(), 8) << 21 | date;
     case kFullNamePass: return date << 21 | (p.document & 0x1fffff);
-    default: return pack_letters(0, p.s1, 6) << 21 | date;
+    default: return pack_letters(0, p.s1(), 6) << 21 | date;
   }
 }
 

@@ -105,6 +105,51 @@ TEST_F(LinkageCliFiles, RaggedRowAndBadDatesAreReported) {
   EXPECT_EQ(run_link(c, out, err3), 1);
 }
 
+TEST_F(LinkageCliFiles, ParallelSlicesGiveTheSameFileAndTheRightRowInErrors) {
+  // Over 1 MiB the file is parsed in slices, one per thread, cut at record ends outside quotes
+  // (the sample has a quoted line break in every fourth record).
+  const std::string sample(kSample);
+  const std::string head = sample.substr(0, sample.find('\n') + 1);
+  const std::string body = sample.substr(head.size());
+  const int reps = 5000;  // 20 000 records on 25 000 lines, about 1,4 MB
+  std::string text = head;
+  for (int i = 0; i < reps; ++i) text += body;
+  ASSERT_GT(text.size(), size_t{1} << 20);
+  LinkCommand c;
+  c.input = write("big.csv", text);
+  // No RUN: a valid RUN's block is never cut, and 5 000 copies of one would be 12 million pairs.
+  c.fields = "given_names=Nombres,surnames=Apellidos,birth_date=FechaNac,sex=Sexo,comuna=Comuna";
+  std::string outputs[2];
+  for (int threads : {1, 2}) {
+    c.threads = threads;
+    c.output = (dir_ / ("out" + std::to_string(threads) + ".csv")).string();
+    std::ostringstream out, err;
+    ASSERT_EQ(run_link(c, out, err), 0) << err.str();
+    EXPECT_NE(err.str().find("20000 filas"), std::string::npos) << err.str();
+    outputs[threads - 1] = slurp(c.output);
+  }
+  EXPECT_EQ(outputs[0], outputs[1]);
+
+  // A short record near the end (in the second slice) and a bad date in it: rows and lines of the file.
+  c.input = write("bad.csv", text + ",Ana,Soto Pérez,ayer,F,13101,\n" + "1-9,Ana\n");
+  for (int threads : {1, 2}) {
+    c.threads = threads;
+    std::ostringstream out, err;
+    EXPECT_EQ(run_link(c, out, err), 2);
+    EXPECT_NE(err.str().find("la fila " + std::to_string(4 * reps + 2) + " (línea " + std::to_string(5 * reps + 3) + ")"),
+              std::string::npos)
+        << err.str();
+  }
+  c.input = write("date.csv", text + ",Ana,Soto Pérez,ayer,F,13101,\n");
+  c.output = (dir_ / "date_out.csv").string();
+  for (int threads : {1, 2}) {
+    c.threads = threads;
+    std::ostringstream out, err;
+    EXPECT_EQ(run_link(c, out, err), 0) << err.str();
+    EXPECT_NE(err.str().find("fila " + std::to_string(4 * reps + 1) + ", columna FechaNac"), std::string::npos) << err.str();
+  }
+}
+
 TEST_F(LinkageCliFiles, SynthWritesALinkableFile) {
   SynthCommand s;
   s.synth.persons = 300;

@@ -57,8 +57,8 @@ TEST(LinkagePhonetic, FoldingAndNicknames) {
   id.given_names = "Coté";
   id.sex = 'F';
   id.surname1 = "de la Fuente";
-  EXPECT_EQ(prepare(id).given, "maria jose");
-  EXPECT_EQ(prepare(id).s1, "fuente");
+  EXPECT_EQ(prepare(id).given(), "maria jose");
+  EXPECT_EQ(prepare(id).s1(), "fuente");
 }
 
 TEST(LinkageJaroWinkler, KnownValues) {
