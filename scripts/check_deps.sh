@@ -15,6 +15,7 @@
 #    ├── directoras ───► territory (region names), audit
 #    ├── account ──────► territory, audit   (legislative, policy, channels through app.cc: account::Sources)
 #    ├── registries ───► audit   (certified organisations and agreements; alerts kept in the module)
+#    ├── participation ► territory, audit   (the account's published editions through app.cc: participation::Editions)
 #    ├── dataprotection ► audit   (other modules' data through app.cc: dataprotection::PersonalDataSources, Inventory)
 #    ├── policy ───────► auth, legislative, territory, audit
 #    ├── alerts ───────► cases, audit
@@ -56,6 +57,7 @@ declare -A allowed=(
   [registries]="$base audit"
   [whatsapp]="$base audit channels"
   [dataprotection]="$base audit"
+  [participation]="$base audit territory"
   [app]="*"
 )
 

@@ -25,6 +25,7 @@ namespace eq::account     { kernel::Module module(); }
 namespace eq::registries  { kernel::Module module(); }
 namespace eq::whatsapp    { kernel::Module module(); }
 namespace eq::dataprotection { kernel::Module module(); }
+namespace eq::participation { kernel::Module module(); }
 // clang-format on
 
 namespace eq::app {
@@ -47,7 +48,8 @@ inline std::vector<kernel::Module> modules() {
           account::module(),
           registries::module(),
           whatsapp::module(),
-          dataprotection::module()};
+          dataprotection::module(),
+          participation::module()};
 }
 
 }  // namespace eq::app

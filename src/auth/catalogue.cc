@@ -38,6 +38,7 @@ const std::vector<Permission>& permissions() {
       {"system.metrics", "Leer las métricas reservadas de operación (consolas conectadas), con un token para Prometheus"},
       {"dataprotection.manage", "Tramitar las solicitudes de derechos sobre datos personales (Ley 21.719) y ver el registro de tratamiento"},
       {"indicators.catalogue.edit", "Crear y modificar indicadores del catálogo de género (SEG) de su institución; el Ministerio, los de todas"},
+      {"participation.manage", "Abrir consultas ciudadanas de la cuenta pública, responder preguntas y moderar comentarios"},
   };
   return all;
 }
@@ -50,7 +51,7 @@ const std::vector<Role>& roles() {
        {"users.manage", "roles.read"}},
       {"analyst", "Analista del Ministerio", "Valida reportes, consolida indicadores y prepara la cuenta pública.", false,
        {"policy.read", "policy.validate", "legislative.manage", "care.read", "care.board", "indicators.import", "indicators.steward", "account.edit", "account.milestones",
-        "registries.manage", "channels.statistics", "indicators.catalogue.edit"}},
+        "registries.manage", "channels.statistics", "indicators.catalogue.edit", "participation.manage"}},
       {"focal_point", "Enlace ministerial", "Reporta los avances de su ministerio o servicio en metas, compromisos y PMG.", false,
        {"policy.read", "policy.report"}},
       {"seremi", "Equipo SEREMI", "Registra hitos y la agenda regional de su región.", false, {"policy.read", "policy.report", "account.milestones"}},
