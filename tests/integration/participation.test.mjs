@@ -137,6 +137,9 @@ describe('verification, comments and the challenge', () => {
   });
 
   test('a quote that is not at its offset, no verification, a wrong or reused challenge: refused, nothing written', async () => {
+    // Her own fresh address: this test sends more than the flood limit allows from one.
+    const address = nextClientAddress();
+    ana = { ...ana, address, post: (p, body) => srv.request('POST', p, { body, localAddress: address }) };
     const base = { token: ana.token, section_key: 'introduccion', quote: 'Presentación.', offset: 0, body: 'Bien' };
     const before = (await pub(`/api/v1/participation/public/processes/${process}`)).json.comments.length;
     assertApiError(assert, await ana.post(`/api/v1/participation/public/processes/${process}/comments`, { ...base, offset: 5, ...(await solved(ana.address)) }), 422, 'quote_mismatch', 'quote');
