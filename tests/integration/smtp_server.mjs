@@ -4,7 +4,7 @@
 // configured the same way (plain SMTP to a relay on the ministry's network).
 import net from 'node:net';
 
-export async function startSmtpServer() {
+export async function startSmtpServer({ port = 0 } = {}) {
   const messages = [];
   const waiters = [];
   const server = net.createServer((sock) => {
@@ -52,7 +52,7 @@ export async function startSmtpServer() {
     });
     sock.on('error', () => {});
   });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise((resolve, reject) => { server.once('error', reject); server.listen(port, '127.0.0.1', resolve); });
   return {
     port: server.address().port,
     messages,

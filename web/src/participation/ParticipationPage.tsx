@@ -87,6 +87,7 @@ function VerifyPanel({ onVerified }: { onVerified: (v: Verified) => void }) {
       <ErrorAlert error={error} />
       {!sent ? (
         <form
+          key="email"
           onSubmit={(e) => {
             e.preventDefault();
             void run(async () => {
@@ -103,6 +104,7 @@ function VerifyPanel({ onVerified }: { onVerified: (v: Verified) => void }) {
         </form>
       ) : (
         <form
+          key="code"
           onSubmit={(e) => {
             e.preventDefault();
             void run(async () => {
@@ -113,7 +115,7 @@ function VerifyPanel({ onVerified }: { onVerified: (v: Verified) => void }) {
           }}
         >
           <Notice kind="info">Enviamos un código a {email}. Vence en 15 minutos.</Notice>
-          <Field label="Código" name="code" inputMode="numeric" autocomplete="one-time-code" required value={code} onValue={setCode} />
+          <Field label="Código" name="code" maxLength={12} inputMode="numeric" autocomplete="one-time-code" required value={code} onValue={setCode} />
           <button class="btn btn-primary" disabled={busy}>
             Confirmar
           </button>
