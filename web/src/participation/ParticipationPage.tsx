@@ -148,22 +148,34 @@ function currentSelection(): Draft | null {
   return { section_key: para.dataset.section!, quote, offset: Number(para.dataset.offset) + codePoints(before.toString()) };
 }
 
-function CommentForm({ draft, view, who, onDone, onCancel }: { draft: Draft; view: ProcessView; who: Verified; onDone: () => void; onCancel: () => void }) {
-  const [body, setBody] = useState('');
+/**
+ * A citizen's write that first solves the proof-of-work: `busy` tells her it is being prepared
+ * (with the tries so far), `error` is the server's message.
+ */
+function useProvedSend() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  const send = <T,>(run: (progress: (n: number) => void) => Promise<T>, done: (r: T) => void) => {
+    setError(null);
+    setBusy('Preparando el envío…');
+    run((n) => setBusy(`Preparando el envío… (${n.toLocaleString('es-CL')} intentos)`))
+      .then(done)
+      .catch((x) => setError(errorMessage(x)))
+      .finally(() => setBusy(null));
+  };
+  return { error, busy, send };
+}
+
+function CommentForm({ draft, view, who, onDone, onCancel }: { draft: Draft; view: ProcessView; who: Verified; onDone: () => void; onCancel: () => void }) {
+  const [body, setBody] = useState('');
+  const { error, busy, send } = useProvedSend();
   return (
     <form
       class="card participation-form"
       aria-label="Comentar el pasaje seleccionado"
       onSubmit={(e) => {
         e.preventDefault();
-        setError(null);
-        setBusy('Preparando el envío…');
-        postComment(view.process.id, { token: who.token, ...draft, body }, (n) => setBusy(`Preparando el envío… (${n.toLocaleString('es-CL')} intentos)`))
-          .then(onDone)
-          .catch((x) => setError(errorMessage(x)))
-          .finally(() => setBusy(null));
+        send((progress) => postComment(view.process.id, { token: who.token, ...draft, body }, progress), onDone);
       }}
     >
       <p class="participation-quote">
@@ -290,23 +302,20 @@ function QuestionForm({ view, who, onDone }: { view: ProcessView; who: Verified;
   const [topic, setTopic] = useState('');
   const [region, setRegion] = useState('');
   const [body, setBody] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
+  const { error, busy, send } = useProvedSend();
   return (
     <form
       class="card participation-form"
       aria-label="Hacer una pregunta"
       onSubmit={(e) => {
         e.preventDefault();
-        setError(null);
-        setBusy('Preparando el envío…');
-        postQuestion(view.process.id, { token: who.token, topic, region_id: region, body })
-          .then(() => {
+        send(
+          (progress) => postQuestion(view.process.id, { token: who.token, topic, region_id: region, body }, progress),
+          () => {
             setBody('');
             onDone();
-          })
-          .catch((x) => setError(errorMessage(x)))
-          .finally(() => setBusy(null));
+          },
+        );
       }}
     >
       <h3>Haga una pregunta al Ministerio</h3>
