@@ -132,6 +132,10 @@ describe('route permissions', () => {
       /^(GET|POST) \/api\/v1\/whatsapp\/webhook$/,
       // Policy: counts of PMG filings per year, stage and review state (no filing's content).
       /^GET \/api\/v1\/policy\/public\/instruments\/\{id\}\/pmg-workflow$/,
+      // Citizens' participation in the public account: reading is open; writing needs the e-mail
+      // code's token and a solved proof-of-work, behind a per-address flood limit (participation.test.mjs).
+      /^GET \/api\/v1\/participation\/public\/(processes(\/\{id\})?|challenge)$/,
+      /^POST \/api\/v1\/participation\/public\/(verify(\/confirm)?|processes\/\{id\}\/(comments|questions)|posts\/\{id\}\/(report|appeal))$/,
     ];
     const REVIEWED_ANY_ACCOUNT = [
       /^(GET|POST|DELETE) \/api\/v1\/auth\//, /^GET \/api\/v1\/me\//,
