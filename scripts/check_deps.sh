@@ -17,6 +17,7 @@
 #    ├── registries ───► audit   (certified organisations and agreements; alerts kept in the module)
 #    ├── councils ─────► territory, audit   (COSOC, Consejo Asesor, mesas: public bodies, no person data)
 #    ├── outreach ─────► territory (comuna codes), audit   (trainings, campaigns, talks)
+#    ├── participation ► territory, audit   (the account's published editions through app.cc: participation::Editions)
 #    ├── dataprotection ► audit   (other modules' data through app.cc: dataprotection::PersonalDataSources, Inventory)
 #    ├── policy ───────► auth, legislative, territory, audit
 #    ├── alerts ───────► cases, audit
@@ -60,6 +61,7 @@ declare -A allowed=(
   [dataprotection]="$base audit"
   [councils]="$base audit territory"
   [outreach]="$base audit territory"
+  [participation]="$base audit territory"
   [app]="*"
 )
 

@@ -14,6 +14,7 @@
 
 #include "app/modules.h"
 #include "app/protective_order.h"
+#include "account/module.h"
 #include "account/sources.h"
 #include "alerts/module.h"
 #include "legislative/module.h"
@@ -28,6 +29,8 @@
 #include "monitoring/module.h"
 #include "policy/service.h"
 #include "monitoring/mqtt.h"
+#include "participation/editions.h"
+#include "participation/module.h"
 #include "channels/module.h"
 #include "chat/module.h"
 #include "channels/history.h"
@@ -403,6 +406,51 @@ void wire(kernel::Context& ctx, const Config& config) {
     return ch->statistics(channels::Actor{0, 0, true, ""}, from, to);  // counts only, as a supervisor sees them
   };
   ctx.provide(std::make_shared<account::Sources>(acc));
+
+  // Citizens' participation reads the published editions (participation/editions.h). A published
+  // edition is frozen, so each is parsed once and kept.
+  participation::Editions eds;
+  eds.published = [c, cache = std::make_shared<std::pair<std::mutex, std::map<int64_t, participation::PublishedEdition>>>()]()
+      -> Result<std::vector<participation::PublishedEdition>> {
+    auto svc = c->find<account::Service>();
+    if (!svc) return fail(Error::unavailable());
+    auto list = svc->editions(true);
+    if (!list) return fail(list.error());
+    std::vector<participation::PublishedEdition> out;
+    for (const auto& item : (*list)["items"]) {
+      const int64_t id = item["id"].get<int64_t>();
+      {
+        std::lock_guard lock(cache->first);
+        if (auto it = cache->second.find(id); it != cache->second.end()) {
+          out.push_back(it->second);
+          continue;
+        }
+      }
+      auto full = svc->edition(id, true);
+      if (!full) return fail(full.error());
+      participation::PublishedEdition e{id, item.value("period", ""), item.value("title", ""),
+                                        item["published_at"].is_number() ? item["published_at"].get<int64_t>() : 0, item.value("demo", false), {}};
+      for (const auto& sec : (*full)["document"]["sections"])
+        e.sections.push_back({sec.value("key", ""), sec.value("title", ""), sec.value("text", "")});
+      std::lock_guard lock(cache->first);
+      cache->second[id] = e;
+      out.push_back(std::move(e));
+    }
+    return out;
+  };
+  ctx.provide(std::make_shared<participation::Editions>(eds));
+  participation::Options po;
+  std::string smtp = config.smtp;
+  if (const char* v = std::getenv("EQ_SMTP"); smtp.empty() && v && *v) smtp = v;
+  if (!smtp.empty()) {
+    auto colon = smtp.rfind(':');
+    po.smtp.host = smtp.substr(0, colon);
+    if (colon != std::string::npos) po.smtp.port = std::atoi(smtp.c_str() + colon + 1);
+  }
+  if (const char* v = std::getenv("EQ_SMTP_FROM"); v && *v) po.smtp.from = v;
+  if (const char* v = std::getenv("EQ_PARTICIPATION_POW_BITS"); v && std::atoi(v) > 0) po.pow_bits = std::atoi(v);
+  if (const char* v = std::getenv("EQ_PARTICIPATION_FLOOD"); v && std::atoi(v) > 0) po.flood_max = std::atoi(v);
+  ctx.provide(std::make_shared<participation::Options>(po));
 
   // Ley 21.719: what each module holds about a person, by RUT, for the data-protection officer's
   // report; and every module's declared encrypted columns for the record of processing activities.

@@ -42,6 +42,7 @@ struct Config {
   int monitoring_retention_days = 180;
   int chat_retention_days = 90;  // chat transcripts purged this long after the conversation ended
   std::string mqtt;  // "host:port" of the broker devices publish to; empty: no MQTT ingest
+  std::string smtp;  // "host:port" of the mail relay citizens' verification codes go through; empty: EQ_SMTP
   int care_answer_timeout_s = 4 * 3600;  // a house answers an offer of a place within (then an early alert)
   int care_entry_timeout_s = 48 * 3600;  // she arrives at the house within, once accepted
 };

@@ -27,6 +27,7 @@ namespace eq::whatsapp    { kernel::Module module(); }
 namespace eq::dataprotection { kernel::Module module(); }
 namespace eq::councils    { kernel::Module module(); }
 namespace eq::outreach    { kernel::Module module(); }
+namespace eq::participation { kernel::Module module(); }
 // clang-format on
 
 namespace eq::app {
@@ -51,7 +52,8 @@ inline std::vector<kernel::Module> modules() {
           whatsapp::module(),
           dataprotection::module(),
           councils::module(),
-          outreach::module()};
+          outreach::module(),
+          participation::module()};
 }
 
 }  // namespace eq::app

@@ -55,6 +55,7 @@ void add_serve_options(CLI::App& serve, Config& cfg, ServeOptions& o) {
       ->capture_default_str()
       ->check(CLI::Range(1, 3600));
   serve.add_option("--mqtt", cfg.mqtt, "MQTT broker (host:port) whose device positions are ingested (env EQ_MQTT)");
+  serve.add_option("--smtp", cfg.smtp, "Mail relay (host:port, plain SMTP) for citizens' verification codes (env EQ_SMTP)");
   serve.add_option("--monitoring-retention-days", cfg.monitoring_retention_days, "Days positions are kept (except around incidents)")
       ->capture_default_str()
       ->check(CLI::Range(1, 3650));

@@ -417,4 +417,14 @@ export const CLASSES = {
   'POST /api/v1/outreach/courses/{id}/sessions': { kind: 'owned', actor: 'focal', check: 'outreachSessionCreate', owner: 'sessionOwner' },
   'GET /api/v1/outreach/talks/{id}/registrations': { kind: 'owned', actor: 'focal', check: 'talkRegistrations', owner: 'talkOwner' },
   'POST /api/v1/outreach/talks/{id}/attendance': { kind: 'owned', actor: 'focal', check: 'talkAttendance', owner: 'talkOwner' },
+  // ---- citizens' participation in the public account (issue 16 item 4): public consultation on
+  // the ministry's published text; citizens appear by the pseudonym they chose, never by e-mail.
+  'GET /api/v1/participation/public/processes/{id}': { kind: 'public', why: 'a public consultation: the published text, comments and questions by pseudonym, public answers' },
+  'POST /api/v1/participation/public/processes/{id}/comments': { kind: 'public', why: 'a verified citizen comments on the public text (token + proof-of-work; participation.test.mjs)' },
+  'POST /api/v1/participation/public/processes/{id}/questions': { kind: 'public', why: 'a verified citizen asks the ministry (token + proof-of-work; participation.test.mjs)' },
+  'POST /api/v1/participation/public/posts/{id}/report': { kind: 'public', why: 'a verified citizen reports a public post, once, never her own (participation/access; participation.test.mjs)' },
+  'POST /api/v1/participation/public/posts/{id}/appeal': { kind: 'public', why: 'only the author of a hidden post appeals (participation/access, 403; participation.test.mjs)' },
+  'POST /api/v1/participation/questions/{id}/answer': { kind: 'none', why: 'the ministry answers a public question; ministry accounts only (participation/access; participation.test.mjs)' },
+  'GET /api/v1/participation/processes/{id}/moderation': { kind: 'none', why: 'posts hidden by reports and their appeals, by pseudonym; ministry moderators only, read audited' },
+  'POST /api/v1/participation/posts/{id}/moderate': { kind: 'none', why: 'the ministry restores or confirms a hidden post (audited; participation.test.mjs)' },
 };

@@ -136,6 +136,10 @@ describe('route permissions', () => {
       // registration needs no account (rate limited); a certificate is checked by its code.
       /^GET \/api\/v1\/outreach\/public\/(trainings|campaigns|talks|certificates\/\{code\})$/,
       /^POST \/api\/v1\/outreach\/public\/talks\/\{id\}\/registrations$/,
+      // Citizens' participation in the public account: reading is open; writing needs the e-mail
+      // code's token and a solved proof-of-work, behind a per-address flood limit (participation.test.mjs).
+      /^GET \/api\/v1\/participation\/public\/(processes(\/\{id\})?|challenge)$/,
+      /^POST \/api\/v1\/participation\/public\/(verify(\/confirm)?|processes\/\{id\}\/(comments|questions)|posts\/\{id\}\/(report|appeal))$/,
     ];
     const REVIEWED_ANY_ACCOUNT = [
       /^(GET|POST|DELETE) \/api\/v1\/auth\//, /^GET \/api\/v1\/me\//,

@@ -28,7 +28,11 @@ async function startServer() {
   }
   const dir = mkdtempSync(join(tmpdir(), 'equidad-e2e-'));
   const child = spawn(bin, ['serve', '--demo', '--db', `sqlite:${join(dir, 'e2e.db')}`, '--port', '0', '--no-access-log',
-    '--web', join(web, 'dist')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    '--web', join(web, 'dist')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    // Participation codes go to the SMTP server web/e2e/16-participation.test.mjs runs on this port.
+    env: { ...process.env, EQ_SMTP: `127.0.0.1:${process.env.EQ_E2E_SMTP_PORT ?? 2526}` },
+  });
   const base = await new Promise((resolve, reject) => {
     let buf = '';
     child.stderr.on('data', (d) => {

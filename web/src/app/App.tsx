@@ -73,6 +73,7 @@ const IndEditor = lazyPage<{ indicatorId: string }>(() => import('../indicators/
 const AccountPublic = lazyPage<{ editionId?: string }>(() => import('../account/PublicAccountPage'));
 const AccountEditor = lazyPage(() => import('../account/EditorPage'));
 const AccountMilestones = lazyPage(() => import('../account/MilestonesPage'));
+const Participation = lazyPage<{ processId?: string }>(() => import('../participation/ParticipationPage'));
 const RegCertified = lazyPage(() => import('../registries/CertifiedPage'));
 const RegAgreements = lazyPage(() => import('../registries/AgreementsPage'));
 const RegAgreement = lazyPage<{ agreementId: string }>(() => import('../registries/AgreementPage'));
@@ -159,6 +160,8 @@ const ROUTES: RouteDef[] = [
   { pattern: '/cuenta-publica/editor', anyPermission: ['account.edit'], render: () => <AccountEditor /> },
   { pattern: '/cuenta-publica/hitos', anyPermission: ['account.milestones'], render: () => <AccountMilestones /> },
   { pattern: '/cuenta-publica/:id', public: true, render: (p) => <AccountPublic editionId={p.id!} /> },
+  { pattern: '/participacion', public: true, render: () => <Participation /> },
+  { pattern: '/participacion/:id', public: true, render: (p) => <Participation processId={p.id!} /> },
   { pattern: '/registros/certificaciones', public: true, render: () => <RegCertified /> },
   { pattern: '/registros/convenios', anyPermission: ['registries.manage'], render: () => <RegAgreements /> },
   { pattern: '/registros/convenios/:id', anyPermission: ['registries.manage'], render: (p) => <RegAgreement agreementId={p.id!} /> },

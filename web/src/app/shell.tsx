@@ -54,6 +54,7 @@ const NAV: NavItem[] = [
   { href: '/directoras/buscar', label: 'Registro de Directoras', show: (s) => hasPermission(s, 'registries.directoras.search') },
   { href: '/directoras/mi-perfil', label: 'Mi perfil de directora', show: (s) => hasPermission(s, 'registries.directoras.profile') },
   { href: '/cuenta-publica', label: 'Cuenta pública', show: () => true },
+  { href: '/participacion', label: 'Participación ciudadana', show: () => true },
   { href: '/cuenta-publica/editor', label: 'Editor de la cuenta', show: (s) => hasPermission(s, 'account.edit') },
   { href: '/cuenta-publica/hitos', label: 'Hitos regionales', show: (s) => s.status === 'signed-in' && !!s.session.user.region_id && hasPermission(s, 'account.milestones') },
   { href: '/registros/certificaciones', label: 'Organizaciones certificadas', show: () => true },
