@@ -125,7 +125,7 @@ describe('route permissions', () => {
       // Network of care: the directory of centres and CAVAS and its HSDS export (never a shelter).
       /^GET \/api\/v1\/care\/(directory(\/\{id\})?|hsds)$/,
       // Cuenta Pública Participativa: published editions (frozen documents of aggregate figures) and their printable page.
-      /^GET \/api\/v1\/account\/public\/editions(\/\{id\}(\/print)?)?$/,
+      /^GET \/api\/v1\/account\/public\/editions(\/\{id\}(\/print|\/pdf)?)?$/,
       // Certified organisations (NCh3262, Sello Iguala-Conciliación, IPG Chile): legal persons, public by design.
       /^GET \/api\/v1\/registries\/public\/(vocabularies|certifications(\/\{id\})?)$/,
       // The WhatsApp line: Meta's webhook (verify token on GET, X-Hub-Signature-256 HMAC on POST).
@@ -140,6 +140,9 @@ describe('route permissions', () => {
       // code's token and a solved proof-of-work, behind a per-address flood limit (participation.test.mjs).
       /^GET \/api\/v1\/participation\/public\/(processes(\/\{id\})?|challenge)$/,
       /^POST \/api\/v1\/participation\/public\/(verify(\/confirm)?|processes\/\{id\}\/(comments|questions)|posts\/\{id\}\/(report|appeal))$/,
+      // Councils (COSOC, Consejo Asesor, mesas): public bodies, members without contact data,
+      // sessions with published minutes only, agreements and their follow-up.
+      /^GET \/api\/v1\/councils\/public\/(vocabularies|bodies(\/\{id\})?)$/,
     ];
     const REVIEWED_ANY_ACCOUNT = [
       /^(GET|POST|DELETE) \/api\/v1\/auth\//, /^GET \/api\/v1\/me\//,
