@@ -86,14 +86,7 @@ std::string default_db_url() {
 App::~App() {
   // Ownership and live events first: the callbacks name the modules closed below, and the hubs
   // (which may outlive this object in a connection) must not reach the cluster any more.
-  if (cluster_ && ctx_) {
-    if (auto m = ctx_->find<monitoring::Service>()) m->hub().set_relay(nullptr);
-    if (auto c = ctx_->find<chat::Service>()) {
-      c->hub()->set_relay(nullptr);
-      c->set_her_relay(nullptr);
-    }
-    if (auto c = ctx_->find<channels::Service>()) c->hub()->set_relay(nullptr);
-  }
+  relay_sinks_.clear();
   if (cluster_) cluster_->stop();
   stop_jobs();
   if (ctx_)
@@ -609,9 +602,11 @@ Result<std::unique_ptr<App>> App::open(const Config& config) {
   // A weak reference: the metrics must not keep the service alive past the modules' closing.
   if (std::weak_ptr<monitoring::Service> mon = app->ctx_->find<monitoring::Service>(); !mon.expired())
     app->ops_metrics_.add_gauge("equidad_monitoring_live_connections",
-                            "WebSocket connections to the monitoring live stream (operator consoles and field units).", [mon] {
+                            "WebSocket connections to the monitoring live stream (operator consoles and field units).", [mon, appp] {
                               auto m = mon.lock();
-                              return m ? static_cast<double>(m->hub().size()) : 0.0;
+                              // Not counting the cluster's relay (attached like a connection).
+                              const size_t relay = appp->relay_sinks_.empty() ? 0 : 1;
+                              return m && m->hub().size() > relay ? static_cast<double>(m->hub().size() - relay) : 0.0;
                             });
   // Referrals past a deadline (deploy/prometheus: "referral deadlines missed"): reserved like the
   // gauge above, since it reads the registry. NaN when the database cannot answer.
@@ -696,6 +691,26 @@ Result<void> App::load_demo() {
   return {};
 }
 
+namespace {
+
+// Set while this thread re-publishes what another instance sent: not to be sent back.
+thread_local bool t_relaying = false;
+
+// Attached to a live hub like a connection: whatever is published there goes to the cluster.
+class RelaySink : public http::Hub::Sink {
+ public:
+  RelaySink(Cluster& cluster, std::string hub) : cluster_(cluster), hub_(std::move(hub)) {}
+  void deliver(const std::string& topic, std::shared_ptr<const std::string> message) override {
+    if (!t_relaying) cluster_.publish(hub_, topic, *message);
+  }
+
+ private:
+  Cluster& cluster_;
+  std::string hub_;
+};
+
+}  // namespace
+
 void App::start_cluster() {
   if (!cluster_) return;
   // The hubs whose messages every instance's consoles must see, by a name all instances share.
@@ -704,10 +719,11 @@ void App::start_cluster() {
   if (auto c = ctx_->find<chat::Service>()) hubs.emplace_back("chat", c->hub());
   if (auto c = ctx_->find<channels::Service>()) hubs.emplace_back("channels", c->hub());
   Cluster* cl = cluster_.get();
-  for (auto& [name, hub] : hubs)
-    hub->set_relay([cl, name = name](const std::string& topic, const std::string& message) { cl->publish(name, topic, message); });
-  if (auto c = ctx_->find<chat::Service>())
-    c->set_her_relay([cl](const std::string& ref, const std::string& json) { cl->publish("chat.her", ref, json); });
+  for (auto& [name, hub] : hubs) {
+    auto sink = std::make_shared<RelaySink>(*cl, name);
+    hub->attach(sink, nullptr);
+    relay_sinks_.push_back(sink);
+  }
   ctx_->provide(std::make_shared<ClusterControl>(ClusterControl{[cl](const std::string& word) { cl->control(word); }}));
   // Not the owner until the lease says so: positions are queued for whoever owns the engine.
   if (auto m = ctx_->find<monitoring::Service>()) (void)m->set_owner(false);
@@ -715,15 +731,15 @@ void App::start_cluster() {
 }
 
 void App::relayed(const std::string& hub, const std::string& topic, const std::string& message) {
+  t_relaying = true;
   if (hub == "monitoring") {
     if (auto m = ctx_->find<monitoring::Service>()) m->relayed(topic, message);
   } else if (hub == "chat") {
-    if (auto c = ctx_->find<chat::Service>()) c->hub()->publish_local(topic, message);
+    if (auto c = ctx_->find<chat::Service>()) c->hub()->publish(topic, message);
   } else if (hub == "channels") {
-    if (auto c = ctx_->find<channels::Service>()) c->hub()->publish_local(topic, message);
-  } else if (hub == "chat.her") {
-    if (auto c = ctx_->find<chat::Service>()) c->deliver_to_her(topic, message);
+    if (auto c = ctx_->find<channels::Service>()) c->hub()->publish(topic, message);
   }
+  t_relaying = false;
 }
 
 void App::start_jobs(std::chrono::seconds every) {

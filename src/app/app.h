@@ -107,6 +107,8 @@ class App {
   // PostgreSQL only: ownership of the engine and jobs, live events between instances (cluster.h).
   // Created by open, started by start_jobs (only a serving instance takes part).
   std::unique_ptr<Cluster> cluster_;
+  // One connection-like sink per live hub that hands what is published to the cluster.
+  std::vector<std::shared_ptr<void>> relay_sinks_;
   void start_cluster();
   void relayed(const std::string& hub, const std::string& topic, const std::string& message);
 };

@@ -132,10 +132,6 @@ class Service {
   // The connection that reaches her now (the latest one wins: a reconnect replaces the old).
   void attach(const std::string& ref, std::weak_ptr<http::Peer> peer);
   void detach(const std::string& ref, const std::shared_ptr<http::Peer>& peer);
-  // Several instances on one database (app/cluster.h): a message for her whose connection is on
-  // another instance goes through `relay`; that instance hands it to deliver_to_her.
-  void set_her_relay(std::function<void(const std::string& ref, const std::string& json)> relay) { her_relay_ = std::move(relay); }
-  void deliver_to_her(const std::string& ref, const std::string& json);
 
   Result<SessionRow> find(const std::string& ref);
 
@@ -177,7 +173,6 @@ class Service {
   std::shared_ptr<http::Hub> hub_ = std::make_shared<http::Hub>();
   http::RateLimiter starts_;
   http::RateLimiter resume_failures_;
-  std::function<void(const std::string& ref, const std::string& json)> her_relay_;
   std::mutex peers_mu_;
   std::unordered_map<std::string, std::weak_ptr<http::Peer>> peers_;
   std::unordered_map<std::string, std::string> holders_;  // last holder told to her, per conversation

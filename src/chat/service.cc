@@ -186,12 +186,6 @@ void Service::detach(const std::string& ref, const std::shared_ptr<http::Peer>& 
 }
 
 void Service::to_her(const std::string& ref, const std::string& json) {
-  // Her connection may be on another instance: the relay carries it there (a no-op for none).
-  if (her_relay_) her_relay_(ref, json);
-  deliver_to_her(ref, json);
-}
-
-void Service::deliver_to_her(const std::string& ref, const std::string& json) {
   std::shared_ptr<http::Peer> peer;
   {
     std::lock_guard lock(peers_mu_);

@@ -21,27 +21,7 @@ void Hub::detach(uint64_t id) {
   sinks_.erase(id);
 }
 
-void Hub::set_relay(Relay relay) {
-  std::lock_guard lock(mu_);
-  relay_ = relay ? std::make_shared<const Relay>(std::move(relay)) : nullptr;
-}
-
-bool Hub::wanted() const {
-  std::lock_guard lock(mu_);
-  return !sinks_.empty() || relay_;
-}
-
 void Hub::publish(const std::string& topic, std::string message) {
-  std::shared_ptr<const Relay> relay;
-  {
-    std::lock_guard lock(mu_);
-    relay = relay_;
-  }
-  if (relay) (*relay)(topic, message);
-  publish_local(topic, std::move(message));
-}
-
-void Hub::publish_local(const std::string& topic, std::string message) {
   auto shared = std::make_shared<const std::string>(std::move(message));
   std::vector<std::shared_ptr<Sink>> targets;
   {

@@ -24,16 +24,9 @@ class Hub {
 
   uint64_t attach(std::weak_ptr<Sink> sink, Filter filter);
   void detach(uint64_t id);
-  // Sends to every attached sink whose filter accepts the topic, and to the relay if one is set.
+  // Sends to every attached sink whose filter accepts the topic.
   void publish(const std::string& topic, std::string message);
-  // Several instances on one database (app/cluster.h): what is published here is also handed to
-  // the relay, which carries it to the other instances; they deliver it with publish_local.
-  using Relay = std::function<void(const std::string& topic, const std::string& message)>;
-  void set_relay(Relay relay);
-  void publish_local(const std::string& topic, std::string message);
   size_t size() const;
-  // Someone would receive a message: a local connection, or the relay to other instances.
-  bool wanted() const;
   uint64_t published() const { return published_.load(); }
 
  private:
@@ -43,7 +36,6 @@ class Hub {
   };
   mutable std::mutex mu_;
   std::map<uint64_t, Entry> sinks_;
-  std::shared_ptr<const Relay> relay_;
   uint64_t next_ = 1;
   std::atomic<uint64_t> published_{0};
 };

@@ -162,7 +162,7 @@ Result<void> Service::Impl::evaluate(DeviceInfo& info, const std::string& device
       return fail(store::database_error(e));
     }
   }
-  const bool watched = hub->wanted();
+  const bool watched = hub->size() > 0;
   std::vector<Alert> alerts;
   for (size_t i : order) {
     Fix f = positions[i].fix;
@@ -369,7 +369,7 @@ void Service::Impl::write_loop() {
     // Published only once durable: the console never shows an alert the database could lose.
     // Alerts go out before the positions of the same commit, which may be thousands.
     // Built from the rows just committed (the last state of each incident in this commit).
-    if (hub->wanted()) {
+    if (hub->size() > 0) {
       std::map<int64_t, const IncidentRow*> touched;
       for (auto& b : batches)
         for (const auto& [id, in] : b->incidents) touched[id] = &in;

@@ -139,8 +139,8 @@ class Service {
   bool owner() const;
   // Another instance changed orders, zones or devices: rebuilt at the drainer's next turn.
   void reload_later();
-  // A live message another instance published (app/cluster.h): delivered to this instance's
-  // streams; an incident an operator changed there is read again here, so the owner's next
+  // A live message another instance published (app/cluster.h): published to this instance's
+  // streams (the composition root keeps it from being sent back); an incident an operator changed there is read again here, so the owner's next
   // message about it (a repeat alert) carries the operator's state, and a closed one is forgotten.
   void relayed(const std::string& topic, std::string message);
 

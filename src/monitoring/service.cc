@@ -219,7 +219,7 @@ void Service::relayed(const std::string& topic, std::string message) {
           spdlog::error("monitoring: relayed incident: {}", e.what());
         }
   }
-  I.hub->publish_local(topic, std::move(message));
+  I.hub->publish(topic, std::move(message));
 }
 void Service::reload_later() { impl_->reload_wanted = true; }
 
