@@ -65,6 +65,10 @@ void Cluster::start() {
   listen_ = std::jthread([this](std::stop_token st) { listen_loop(st); });
   send_ = std::jthread([this](std::stop_token st) { send_loop(st); });
   lease_ = std::jthread([this](std::stop_token st) { lease_loop(st); });
+  // A lone instance owns the engine before it answers its first request (else its first positions
+  // would be queued for a moment and acknowledged without their alerts): the first try of the
+  // lease is waited for, briefly (an instance that finds another owner waits these 1,5 s once).
+  for (int i = 0; i < 150 && !owner_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
 }
 
 void Cluster::stop() {

@@ -86,7 +86,7 @@ describe('two instances on one PostgreSQL', { skip: dbKind !== 'postgresql' && '
     const mobileAt = (i) => t0 + i * stepMs + 2;
     const tagPlace = (i) => {
       const k = i < 150 ? i : 300 - i;
-      const f = Math.min(1, Math.max(0, k / 120));
+      const f = Math.min(1, Math.max(0, k / 170)); // 5 m per 100 ms: under the engine's speed limit
       return { lat: TAG_START.lat + (HOME.lat - TAG_START.lat) * f, lon: TAG_START.lon + (HOME.lon - TAG_START.lon) * f };
     };
     const acked = { tag: [], bracelet: [], mobile: [] };
@@ -189,15 +189,18 @@ describe('two instances on one PostgreSQL', { skip: dbKind !== 'postgresql' && '
     }
     const byAt = new Map();
     for (const x of alerts) byAt.set(x.at, (byAt.get(x.at) ?? 0) + 1);
-    for (const x of acked.tag) {
+    // (An answer of the non-owner reports no alerts: it queued the positions for the owner.)
+    for (const x of acked.tag.filter((t) => t.via === 'a')) {
       const here = x.body.reduce((n, p) => n + (byAt.get(p.timestamp) ?? 0), 0);
       assert.equal(here, x.alerts, `tag position ${x.body[0].timestamp} (via ${x.via}): ${x.alerts} alerts acknowledged, ${here} stored`);
     }
     const types = new Set(alerts.map((x) => x.type));
     for (const t of ['panic', 'zone_enter']) assert.ok(types.has(t), `no ${t} alert: ${[...types]}`);
 
-    // The survivor's console saw every incident of the run, raised on either instance.
-    const incidents = [...new Set(alerts.map((x) => x.incident))];
+    // The survivor's console saw every incident of the run, raised on either instance (not the
+    // demo's own, older than the console).
+    const incidents = [...new Set(alerts.filter((x) => x.at >= t0).map((x) => x.incident))];
+    assert.ok(incidents.length >= 2, `incidents of the run: ${incidents}`);
     for (const id of incidents) await ws.next((m) => m?.type === 'incident' && m.incident.id === id, 10_000);
 
     // A resend of everything acknowledged, now through the survivor: all duplicates, no new alert.
