@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "store/database.h"
-#include "support/databases.h"
+#include "../support/databases.h"
 
 namespace eq::app {
 namespace {
