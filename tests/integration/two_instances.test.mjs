@@ -11,6 +11,7 @@ import { after, describe, test } from 'node:test';
 import { dbKind, nextClientAddress, request, sleep, startServer, tempDir } from './harness.mjs';
 import { loginDemo } from './auth_helpers.mjs';
 import { WsClient } from './ws_client.mjs';
+import { alertKey, alertsOf, metric } from './monitoring_helpers.mjs';
 
 const cleanups = [];
 after(async () => { for (const c of cleanups.reverse()) await c(); });
@@ -23,14 +24,6 @@ const TAG_START = { lat: -33.4450, lon: -70.6470 }; // where the demo aggressor'
 // the killed instance's connection closes.
 const TAKEOVER_S = 10;
 
-async function metric(srv, name) {
-  const r = await srv.request('GET', '/metrics', { timeoutMs: 5000 });
-  assert.equal(r.status, 200);
-  const m = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(r.text);
-  assert.ok(m, `${name} not in /metrics`);
-  return Number(m[1]);
-}
-
 async function waitFor(what, fn, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -41,18 +34,6 @@ async function waitFor(what, fn, timeoutMs) {
   }
 }
 
-async function alertsOf(op, orderId) {
-  const list = await op.get('/api/v1/monitoring/incidents?state=all');
-  assert.equal(list.status, 200, list.text);
-  const out = [];
-  for (const inc of list.json.items.filter((i) => i.order_id === orderId)) {
-    const ex = await op.get(`/api/v1/monitoring/incidents/${inc.id}/export`);
-    assert.equal(ex.status, 200, ex.text);
-    for (const e of ex.json.entries.filter((x) => x.kind === 'alert')) out.push({ incident: inc.id, type: e.data.type, device: e.data.device_id, at: e.at });
-  }
-  return out;
-}
-const alertKey = (a) => `${a.incident}|${a.type}|${a.device}|${a.at}`;
 
 describe('two instances on one PostgreSQL', { skip: dbKind !== 'postgresql' && 'two instances need PostgreSQL (EQ_TEST_DB=postgresql): on SQLite one instance holds the database file' }, () => {
   test('one owner; positions and panic presses through both; SIGKILL of the owner under load: take-over within N s, nothing acknowledged lost or doubled, the survivor\'s console saw it all', async () => {
