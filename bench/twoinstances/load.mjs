@@ -32,9 +32,9 @@ const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s.lengt
 async function run(instances) {
   const keys = tempDir('equidad-bench-keys-');
   const keyArgs = ['--keys', path.join(keys.dir, 'equidad.key')];
-  const servers = [await startServer({ extraArgs: ['--demo', ...keyArgs] })];
+  const servers = [await startServer({ extraArgs: ['--demo', ...keyArgs], startTimeoutMs: 300_000 })];
   for (let t = 0; t < 150 && (await metric(servers[0], 'equidad_engine_owner')) !== 1; t++) await sleep(100);
-  for (let i = 1; i < instances; i++) servers.push(await startServer({ db: servers[0].dbUrl, extraArgs: keyArgs }));
+  for (let i = 1; i < instances; i++) servers.push(await startServer({ db: servers[0].dbUrl, extraArgs: keyArgs, startTimeoutMs: 300_000 }));
   const last = servers[servers.length - 1];
   const op = await loginDemo(last, 'operator');
   const ws = await WsClient.connect(last.baseUrl, '/api/v1/monitoring/live', { headers: { Cookie: op.cookie, 'User-Agent': op.ua }, localAddress: op.address });
