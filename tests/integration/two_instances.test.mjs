@@ -40,11 +40,11 @@ describe('two instances on one PostgreSQL', { skip: dbKind !== 'postgresql' && '
     const keys = tempDir('equidad-it-keys-');
     cleanups.push(async () => keys.cleanup());
     const keyArgs = ['--keys', path.join(keys.dir, 'equidad.key')];
-    const a = await startServer({ extraArgs: ['--demo', ...keyArgs] });
+    const a = await startServer({ extraArgs: ['--demo', ...keyArgs], startTimeoutMs: 180_000 });
     cleanups.push(() => a.stop());
     // A owns the engine before B starts (B would otherwise race it for the lock).
     await waitFor('first instance owns the engine', async () => (await metric(a, 'equidad_engine_owner')) === 1, 15_000);
-    const b = await startServer({ db: a.dbUrl, extraArgs: keyArgs });
+    const b = await startServer({ db: a.dbUrl, extraArgs: keyArgs, startTimeoutMs: 180_000 });
     cleanups.push(() => b.stop());
     await sleep(2500); // B has tried the lock at least twice
     assert.equal(await metric(a, 'equidad_engine_owner'), 1, 'the first instance still owns the engine');
