@@ -12,6 +12,7 @@
 #include <mutex>
 #include <thread>
 
+#include "app/cluster.h"
 #include "app/modules.h"
 #include "app/protective_order.h"
 #include "account/module.h"
@@ -86,6 +87,10 @@ std::string default_db_url() {
 }
 
 App::~App() {
+  // Ownership and live events first: the callbacks name the modules closed below, and the hubs
+  // (which may outlive this object in a connection) must not reach the cluster any more.
+  relay_sinks_.clear();
+  if (cluster_) cluster_->stop();
   stop_jobs();
   if (ctx_)
     for (size_t i = opened_; i-- > 0;)
@@ -93,6 +98,11 @@ App::~App() {
 }
 
 namespace {
+
+// How a module's adapter reaches the other instances (provided by App::start_cluster).
+struct ClusterControl {
+  std::function<void(const std::string& word)> send;
+};
 
 // The pilot of the 1455 line with the security units of six municipalities (public account
 // 2020–2021): there a dispatch goes to the municipal unit, elsewhere to the police.
@@ -179,6 +189,11 @@ void wire(kernel::Context& ctx, const Config& config) {
   mon_dir->user_names = [auth](const std::set<int64_t>& ids) {
     auto names = auth()->display_names(ids, {});
     return names ? names->first : std::map<int64_t, std::string>();
+  };
+  // Orders, zones or devices changed on an instance that does not own the engine: the owner
+  // rebuilds its engine (app/cluster.h). No cluster (SQLite, one instance): nothing to tell.
+  mon_dir->engine_changed = [c] {
+    if (auto control = c->find<ClusterControl>()) control->send("monitoring.reload");
   };
 
   // One protective order (protective_order.h): the registry's court orders and monitoring's orders
@@ -635,9 +650,11 @@ Result<std::unique_ptr<App>> App::open(const Config& config) {
   // A weak reference: the metrics must not keep the service alive past the modules' closing.
   if (std::weak_ptr<monitoring::Service> mon = app->ctx_->find<monitoring::Service>(); !mon.expired())
     app->ops_metrics_.add_gauge("equidad_monitoring_live_connections",
-                            "WebSocket connections to the monitoring live stream (operator consoles and field units).", [mon] {
+                            "WebSocket connections to the monitoring live stream (operator consoles and field units).", [mon, appp] {
                               auto m = mon.lock();
-                              return m ? static_cast<double>(m->hub().size()) : 0.0;
+                              // Not counting the cluster's relay (attached like a connection).
+                              const size_t relay = appp->relay_sinks_.empty() ? 0 : 1;
+                              return m && m->hub().size() > relay ? static_cast<double>(m->hub().size() - relay) : 0.0;
                             });
   // Referrals past a deadline (deploy/prometheus: "referral deadlines missed"): reserved like the
   // gauge above, since it reads the registry. NaN when the database cannot answer.
@@ -648,6 +665,32 @@ Result<std::unique_ptr<App>> App::open(const Config& config) {
                                   auto n = c ? c->overdue_referrals() : Result<int64_t>(0);
                                   return n ? static_cast<double>(*n) : std::numeric_limits<double>::quiet_NaN();
                                 });
+  // Several instances on one PostgreSQL (cluster.h): which one owns the engine and the jobs.
+  // deploy/prometheus: "engine owner lost" is the sum over instances falling to 0.
+  if (app->db_->backend() == store::Backend::postgresql) {
+    ClusterOptions co;
+    co.conninfo = store::postgres_keywords(config.db_url).value_or(config.db_url);
+    char host[256] = {0};
+    ::gethostname(host, sizeof host - 1);
+    co.instance = std::string(host) + ":" + std::to_string(::getpid()) + ":" + crypto::random_token(6);
+    app->cluster_ = std::make_unique<Cluster>(
+        co,
+        [appp](bool owner) {
+          auto mon = appp->ctx_->find<monitoring::Service>();
+          if (!mon) return true;
+          auto ok = mon->set_owner(owner);
+          if (!ok) spdlog::error("monitoring: take-over: {}", ok.error().message);
+          return static_cast<bool>(ok);
+        },
+        [appp](const std::string& hub, const std::string& topic, const std::string& message) { appp->relayed(hub, topic, message); },
+        [appp](const std::string& word) {
+          if (word == "monitoring.reload")
+            if (auto mon = appp->ctx_->find<monitoring::Service>(); mon && mon->owner()) mon->reload_later();
+        });
+  }
+  app->metrics_.add_gauge("equidad_engine_owner",
+                          "1 while this instance owns the monitoring engine and the background jobs (always 1 on SQLite).",
+                          [appp] { return !appp->cluster_ || appp->cluster_->owner() ? 1.0 : 0.0; });
   if (app->db_->backend() == store::Backend::sqlite) {
     const std::string wal = config.db_url.substr(7) + "-wal";
     app->metrics_.add_gauge("equidad_sqlite_wal_bytes", "Size of the SQLite write-ahead log (checkpointed into the database in the background).",
@@ -696,7 +739,59 @@ Result<void> App::load_demo() {
   return {};
 }
 
+namespace {
+
+// Set while this thread re-publishes what another instance sent: not to be sent back.
+thread_local bool t_relaying = false;
+
+// Attached to a live hub like a connection: whatever is published there goes to the cluster.
+class RelaySink : public http::Hub::Sink {
+ public:
+  RelaySink(Cluster& cluster, std::string hub) : cluster_(cluster), hub_(std::move(hub)) {}
+  void deliver(const std::string& topic, std::shared_ptr<const std::string> message) override {
+    if (!t_relaying) cluster_.publish(hub_, topic, *message);
+  }
+
+ private:
+  Cluster& cluster_;
+  std::string hub_;
+};
+
+}  // namespace
+
+void App::start_cluster() {
+  if (!cluster_) return;
+  // The hubs whose messages every instance's consoles must see, by a name all instances share.
+  std::vector<std::pair<std::string, std::shared_ptr<http::Hub>>> hubs;
+  if (auto m = ctx_->find<monitoring::Service>()) hubs.emplace_back("monitoring", m->hub_ptr());
+  if (auto c = ctx_->find<chat::Service>()) hubs.emplace_back("chat", c->hub());
+  if (auto c = ctx_->find<channels::Service>()) hubs.emplace_back("channels", c->hub());
+  Cluster* cl = cluster_.get();
+  for (auto& [name, hub] : hubs) {
+    auto sink = std::make_shared<RelaySink>(*cl, name);
+    hub->attach(sink, nullptr);
+    relay_sinks_.push_back(sink);
+  }
+  ctx_->provide(std::make_shared<ClusterControl>(ClusterControl{[cl](const std::string& word) { cl->control(word); }}));
+  // Not the owner until the lease says so: positions are queued for whoever owns the engine.
+  if (auto m = ctx_->find<monitoring::Service>()) (void)m->set_owner(false);
+  cluster_->start();
+}
+
+void App::relayed(const std::string& hub, const std::string& topic, const std::string& message) {
+  t_relaying = true;
+  if (hub == "monitoring") {
+    if (auto m = ctx_->find<monitoring::Service>()) m->relayed(topic, message);
+  } else if (hub == "chat") {
+    if (auto c = ctx_->find<chat::Service>()) c->hub()->publish(topic, message);
+  } else if (hub == "channels") {
+    if (auto c = ctx_->find<channels::Service>()) c->hub()->publish(topic, message);
+  }
+  t_relaying = false;
+}
+
 void App::start_jobs(std::chrono::seconds every) {
+  start_cluster();
   for (const auto& m : modules_)
     for (const auto& job : m.jobs)
       jobs_.emplace_back([this, job, every](std::stop_token stop) {
@@ -704,9 +799,14 @@ void App::start_jobs(std::chrono::seconds every) {
         std::mutex m;
         std::condition_variable_any cv;
         while (!stop.stop_requested()) {
-          if (auto ok = job.run(*ctx_, now_ms()); !ok) spdlog::error("{}: {}", job.name, ok.error().message);
+          // Several instances on one PostgreSQL: only the owner runs the jobs (one sweep, one purge).
+          const bool run = !cluster_ || cluster_->owner();
+          if (run)
+            if (auto ok = job.run(*ctx_, now_ms()); !ok) spdlog::error("{}: {}", job.name, ok.error().message);
           std::unique_lock lock(m);
-          cv.wait_for(lock, stop, period, [] { return false; });
+          // A non-owner looks again every second: after a take-over its jobs start at once.
+          cv.wait_for(lock, stop, run ? period : std::min<std::chrono::milliseconds>(period, std::chrono::seconds(1)),
+                      [] { return false; });
         }
       });
 }

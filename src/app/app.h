@@ -30,6 +30,8 @@ class Service;
 
 namespace eq::app {
 
+class Cluster;
+
 struct Config {
   std::string db_url;
   std::string data_dir;
@@ -103,6 +105,13 @@ class App {
   size_t opened_ = 0;  // modules whose open ran (closed in reverse order)
   std::unique_ptr<kernel::Context> ctx_;
   std::vector<std::jthread> jobs_;
+  // PostgreSQL only: ownership of the engine and jobs, live events between instances (cluster.h).
+  // Created by open, started by start_jobs (only a serving instance takes part).
+  std::unique_ptr<Cluster> cluster_;
+  // One connection-like sink per live hub that hands what is published to the cluster.
+  std::vector<std::shared_ptr<void>> relay_sinks_;
+  void start_cluster();
+  void relayed(const std::string& hub, const std::string& topic, const std::string& message);
 };
 
 }  // namespace eq::app

@@ -1,6 +1,7 @@
 #include "audit/log.h"
 
 #include <sodium.h>
+#include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <fcntl.h>
@@ -197,8 +198,16 @@ void Log::append(soci::session& s, const Entry& e) {
   //   transaction that was itself waiting for the mutex: both stalled for the 10-second busy
   //   timeout and the read failed with 503. Such an append now takes the write lock itself
   //   (BEGIN IMMEDIATE, waiting without the mutex) and commits its own entry.
+  //   The same holds on PostgreSQL: outside a transaction the transaction-scoped advisory lock
+  //   would end with its own statement and leave the hash-chain step unguarded against another
+  //   instance on the same database, so such an append also gets a transaction of its own.
   bool own_transaction = false;
   if (db_.backend() == store::Backend::postgresql) {
+    auto* backend = static_cast<soci::postgresql_session_backend*>(s.get_backend());
+    if (PQtransactionStatus(backend->conn_) == PQTRANS_IDLE) {
+      s << "BEGIN";
+      own_transaction = true;
+    }
     s << "SELECT pg_advisory_xact_lock(727202)";
   } else {
     using namespace sqlite_api;  // SOCI's header wraps sqlite3.h in this namespace

@@ -26,8 +26,11 @@ Result<DispatchView> Service::raise_from_channel(const Caller& by, const Channel
   if (!unit)
     return fail(Error::invalid("institution_id", "La unidad indicada no es una institución de seguridad municipal activa.", "invalid_unit"));
   // The id comes from the same counter as the engine's incidents (one instance owns it: module.h).
+  // An instance that does not own the engine takes one from a range of its own (kForeignIncidents
+  // upwards, read from the database in the transaction), so it can never collide with the owner's.
   int64_t id = 0;
-  {
+  const bool foreign = !I.owner;
+  if (!foreign) {
     std::lock_guard lock(I.mu);
     id = I.next_incident++;
   }
@@ -38,6 +41,7 @@ Result<DispatchView> Service::raise_from_channel(const Caller& by, const Channel
                                   "Esta conversación ya tiene una derivación municipal en curso (alerta N° " + std::to_string(*open) + ").",
                                   "kind"));
     const int64_t now = now_ms();
+    if (foreign) id = I.next_foreign_incident_id(s);
     I.insert_channel_incident(s, id, I.channel_order(s, cmd.origin), cmd, now);
     I.insert_action(s, id, "despacho",
                     "Derivación desde el chat silencioso a " + unit->name + (cmd.note.empty() ? "" : ": " + cmd.note), "", std::nullopt,

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <set>
 
+#include "core/log.h"
 #include "core/time.h"
 #include "monitoring/service_impl.h"
 
@@ -121,107 +122,231 @@ std::future<Result<void>> Service::Impl::enqueue(std::shared_ptr<Batch> b) {
 }
 
 
+Result<void> Service::Impl::authenticate(const std::string& device_id, const std::optional<std::string>& secret_hash,
+                                         const Credentials& who, const std::string& client) {
+  // The secret is checked before any limit: a device with its own secret (a panic press above
+  // all) is never refused because someone else failed from the same address or with its id.
+  // Checking first gives a guesser nothing: a secret is 24 random bytes.
+  if (secret_hash && crypto::equal_constant_time(*secret_hash, crypto::sha256_hex(who.secret))) return {};
+  ++auth_failures;
+  // Unknown ids are counted per address (they name no device to count against), wrong
+  // secrets per device; the same answer either way, since ids are guessable.
+  const bool allowed = secret_hash ? device_failures.allow("device|" + device_id) : unknown_failures.allow("address|" + client);
+  if (!allowed) return fail(Error{429, "rate_limited", "Demasiados intentos fallidos con ese dispositivo. Espere un momento.", "key"});
+  return fail(Error{401, "device_unauthenticated", "Dispositivo no reconocido o clave incorrecta.", "key"});
+}
+
+Result<void> Service::Impl::evaluate(DeviceInfo& info, const std::string& device_id, std::vector<Position>& positions,
+                                     std::vector<std::string>& sealed, std::vector<std::string>& sealed_report, int64_t now,
+                                     Batch& batch, IngestSummary& sum) {
+  // Device time order: a tracker emptying its buffer after a tunnel is evaluated in the order
+  // things happened, so buffered fixes are evaluated rather than discarded as stale.
+  std::vector<size_t> order(positions.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return positions[a].fix.at < positions[b].fix.at; });
+  // Instants older than those remembered may still be stored (a resend of an old buffer): one
+  // look-up for the whole request, so a resent alarm is a duplicate and not a second alert.
+  std::set<int64_t> stored_before;
+  int64_t oldest = INT64_MAX, newest = INT64_MIN;
+  for (const auto& p : positions)
+    if (info.recent.size() >= kRecentPerDevice && p.fix.at != 0 && p.fix.at < info.recent.front()) {
+      oldest = std::min(oldest, p.fix.at);
+      newest = std::max(newest, p.fix.at);
+    }
+  if (oldest <= newest) {
+    auto lease = db.lease();
+    if (!lease) return fail(lease.error());
+    try {
+      stored_before = stored_instants(**lease, device_id, oldest, newest);
+    } catch (const std::exception& e) {
+      return fail(store::database_error(e));
+    }
+  }
+  const bool watched = hub->size() > 0;
+  std::vector<Alert> alerts;
+  for (size_t i : order) {
+    Fix f = positions[i].fix;
+    if (f.received_at == 0) f.received_at = now;
+    if (f.at == 0) f.at = f.received_at;
+    PositionRow row{device_id, f, "", std::move(sealed[i]), std::move(sealed_report[i])};
+    if (recently_stored(info.recent, f.at) || stored_before.count(f.at)) {
+      ++sum.duplicates;
+      continue;  // stored already (a resend): neither stored again nor evaluated again
+    }
+    alerts.clear();
+    Outcome out = engine.ingest(info.handle, f, alerts);
+    switch (out.status) {
+      case Status::accepted:
+        ++sum.accepted;
+        row.status = "accepted";
+        if (watched)
+          batch.position_messages.push_back(f.has_fix ? position_message(device_id, info.kind, info.order_id, f)
+                                                      : no_fix_message(device_id, info.kind, info.order_id, f));
+        break;
+      case Status::stale: ++sum.stale; row.status = "stale"; break;
+      case Status::duplicate: ++sum.duplicates; continue;
+      case Status::rejected:
+        ++sum.rejected;
+        sum.errors.push_back(rejection_json(i, out.reason, opt.engine));
+        continue;  // counted by the engine, not stored
+    }
+    remember_instant(info.recent, f.at);
+    batch.positions.push_back(std::move(row));
+    for (const auto& a : alerts) fold(a, batch);
+    sum.alerts += static_cast<int>(alerts.size());
+  }
+  return {};
+}
+
+namespace {
+struct InFlight {
+  Service::Impl& I;
+  explicit InFlight(Service::Impl& i) : I(i) { I.enter(); }
+  ~InFlight() { I.leave(); }
+};
+
+// Each fix is sealed on the caller's thread and before the engine's lock, so neither the engine
+// nor the single writer pays for the encryption of everyone's positions.
+void seal_all(Service::Impl& I, const std::vector<Position>& positions, std::vector<std::string>& sealed,
+              std::vector<std::string>& sealed_report) {
+  sealed.assign(positions.size(), {});
+  sealed_report.assign(positions.size(), {});
+  for (size_t i = 0; i < positions.size(); ++i) {
+    if (const Fix& f = positions[i].fix; f.has_fix && std::isfinite(f.lat) && std::isfinite(f.lon)) sealed[i] = I.seal_point(f.lat, f.lon);
+    if (!positions[i].report.empty()) sealed_report[i] = I.seal(positions[i].report);  // cell towers and Wi-Fi locate too
+  }
+}
+
+// Not durable: forget the instants so the device's retry is stored, not taken as a duplicate.
+void forget_instants(Service::Impl& I, const std::string& device_id, const Batch& batch) {
+  std::lock_guard lock(I.mu);
+  auto it = I.devices.find(device_id);
+  if (it == I.devices.end()) return;
+  auto& recent = it->second.recent;
+  for (const auto& p : batch.positions) recent.erase(std::remove(recent.begin(), recent.end(), p.fix.at), recent.end());
+}
+}  // namespace
+
 Result<IngestSummary> Service::ingest(const Credentials& who, std::vector<Position> positions, const std::string& client) {
   auto& I = *impl_;
   IngestSummary sum;
   if (positions.empty()) return sum;
   if (positions.size() > 1000)
     return fail(Error::invalid("positions", "Se aceptan como máximo 1.000 posiciones por envío.", "too_many"));
+  if (!I.owner) return I.queue_positions(who, positions, client);
   const int64_t now = now_ms();
+  InFlight flight(I);
+  if (!I.owner) return I.queue_positions(who, positions, client);  // lost while waiting for a reload
   auto batch = std::make_shared<Batch>();
   std::future<Result<void>> committed;
-  // Each fix is sealed here, on the request's thread and before the engine's lock, so neither the
-  // engine nor the single writer pays for the encryption of everyone's positions.
-  std::vector<std::string> sealed(positions.size()), sealed_report(positions.size());
-  for (size_t i = 0; i < positions.size(); ++i) {
-    if (const Fix& f = positions[i].fix; f.has_fix && std::isfinite(f.lat) && std::isfinite(f.lon)) sealed[i] = I.seal_point(f.lat, f.lon);
-    if (!positions[i].report.empty()) sealed_report[i] = I.seal(positions[i].report);  // cell towers and Wi-Fi locate too
-  }
+  std::vector<std::string> sealed, sealed_report;
+  seal_all(I, positions, sealed, sealed_report);
   {
     std::lock_guard lock(I.mu);
     auto dev = I.devices.find(who.device_id);
-    // The secret is checked before any limit: a device with its own secret (a panic press above
-    // all) is never refused because someone else failed from the same address or with its id.
-    // Checking first gives a guesser nothing: a secret is 24 random bytes.
     const bool known = dev != I.devices.end();
-    if (!known || !crypto::equal_constant_time(dev->second.secret_hash, crypto::sha256_hex(who.secret))) {
-      ++I.auth_failures;
-      // Unknown ids are counted per address (they name no device to count against), wrong
-      // secrets per device; the same answer either way, since ids are guessable.
-      const bool allowed = known ? I.device_failures.allow("device|" + who.device_id) : I.unknown_failures.allow("address|" + client);
-      if (!allowed) return fail(Error{429, "rate_limited", "Demasiados intentos fallidos con ese dispositivo. Espere un momento.", "key"});
-      return fail(Error{401, "device_unauthenticated", "Dispositivo no reconocido o clave incorrecta.", "key"});
-    }
-    auto& info = dev->second;
-    // Device time order: a tracker emptying its buffer after a tunnel is evaluated in the order
-    // things happened, so buffered fixes are evaluated rather than discarded as stale.
-    std::vector<size_t> order(positions.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return positions[a].fix.at < positions[b].fix.at; });
-    // Instants older than those remembered may still be stored (a resend of an old buffer): one
-    // look-up for the whole request, so a resent alarm is a duplicate and not a second alert.
-    std::set<int64_t> stored_before;
-    int64_t oldest = INT64_MAX, newest = INT64_MIN;
-    for (const auto& p : positions)
-      if (info.recent.size() >= kRecentPerDevice && p.fix.at != 0 && p.fix.at < info.recent.front()) {
-        oldest = std::min(oldest, p.fix.at);
-        newest = std::max(newest, p.fix.at);
-      }
-    if (oldest <= newest) {
-      auto lease = I.db.lease();
-      if (!lease) return fail(lease.error());
-      try {
-        stored_before = I.stored_instants(**lease, who.device_id, oldest, newest);
-      } catch (const std::exception& e) {
-        return fail(store::database_error(e));
-      }
-    }
-    const bool watched = I.hub->size() > 0;
-    std::vector<Alert> alerts;
-    for (size_t i : order) {
-      Fix f = positions[i].fix;
-      if (f.received_at == 0) f.received_at = now;
-      if (f.at == 0) f.at = f.received_at;
-      PositionRow row{who.device_id, f, "", std::move(sealed[i]), std::move(sealed_report[i])};
-      if (recently_stored(info.recent, f.at) || stored_before.count(f.at)) {
-        ++sum.duplicates;
-        continue;  // stored already (a resend): neither stored again nor evaluated again
-      }
-      alerts.clear();
-      Outcome out = I.engine.ingest(info.handle, f, alerts);
-      switch (out.status) {
-        case Status::accepted:
-          ++sum.accepted;
-          row.status = "accepted";
-          if (watched)
-            batch->position_messages.push_back(f.has_fix ? position_message(who.device_id, info.kind, info.order_id, f)
-                                                          : no_fix_message(who.device_id, info.kind, info.order_id, f));
-          break;
-        case Status::stale: ++sum.stale; row.status = "stale"; break;
-        case Status::duplicate: ++sum.duplicates; continue;
-        case Status::rejected:
-          ++sum.rejected;
-          sum.errors.push_back(rejection_json(i, out.reason, I.opt.engine));
-          continue;  // counted by the engine, not stored
-      }
-      remember_instant(info.recent, f.at);
-      batch->positions.push_back(std::move(row));
-      for (const auto& a : alerts) I.fold(a, *batch);
-      sum.alerts += static_cast<int>(alerts.size());
-    }
+    if (auto ok = I.authenticate(who.device_id, known ? std::optional<std::string>(dev->second.secret_hash) : std::nullopt, who, client);
+        !ok)
+      return fail(ok.error());
+    if (auto ok = I.evaluate(dev->second, who.device_id, positions, sealed, sealed_report, now, *batch, sum); !ok) return fail(ok.error());
     if (batch->positions.empty()) return sum;
     // Enqueued under mu, so batches reach the writer in the order the engine saw them.
     committed = I.enqueue(batch);
   }
   auto ok = committed.get();
   if (!ok) {
-    // Not durable: forget the instants so the device's retry is stored, not taken as a duplicate.
-    std::lock_guard lock(I.mu);
-    auto& recent = I.devices[who.device_id].recent;
-    for (const auto& p : batch->positions) recent.erase(std::remove(recent.begin(), recent.end(), p.fix.at), recent.end());
+    forget_instants(I, who.device_id, *batch);
     return fail(ok.error());
   }
   return sum;
+}
+
+// An instance that does not own the engine: the device's request is authenticated against the
+// database (devices registered on any instance), written to the inbox in one transaction and
+// acknowledged only after that commit. The owner evaluates it (drain_once); a resend is kept once
+// by the inbox's key (device, device time) and is a duplicate for the owner if already evaluated.
+Result<IngestSummary> Service::Impl::queue_positions(const Credentials& who, const std::vector<Position>& positions,
+                                                     const std::string& client) {
+  IngestSummary sum;
+  const int64_t now = now_ms();
+  auto done = db.transaction<void>([&](soci::session& s) -> Result<void> {
+    if (auto ok = authenticate(who.device_id, device_secret_hash(s, who.device_id), who, client); !ok) return ok;
+    inbox_insert(s, who.device_id, positions, now);
+    return {};
+  });
+  if (!done) return fail(done.error());
+  sum.accepted = static_cast<int>(positions.size());
+  return sum;
+}
+
+// The owner: one turn over the inbox, oldest first, each device's rows evaluated like a request of
+// its own and deleted in the commit that stores them (so a crash evaluates them again, and the
+// instants already stored make that a duplicate, never a second alert).
+Result<size_t> Service::Impl::drain_once() {
+  std::vector<InboxRow> rows;
+  {
+    auto lease = db.lease();
+    if (!lease) return fail(lease.error());
+    try {
+      rows = inbox_take(**lease, 2000);
+    } catch (const std::exception& e) {
+      return fail(store::database_error(e));
+    }
+  }
+  if (rows.empty()) return size_t{0};
+  std::map<std::string, std::vector<const InboxRow*>> by_device;
+  for (const auto& r : rows) by_device[r.position.device_id].push_back(&r);
+  InFlight flight(*this);
+  if (!owner) return size_t{0};
+  std::vector<std::pair<std::string, std::shared_ptr<Batch>>> batches;
+  std::vector<std::future<Result<void>>> committed;
+  std::vector<std::pair<std::string, std::shared_ptr<Batch>>> unknown;
+  for (auto& [device_id, list] : by_device) {
+    std::vector<Position> positions;
+    for (const auto* r : list) positions.push_back(r->position);
+    std::vector<std::string> sealed, sealed_report;
+    seal_all(*this, positions, sealed, sealed_report);
+    auto batch = std::make_shared<Batch>();
+    for (const auto* r : list) batch->inbox_ids.push_back(r->id);
+    IngestSummary sum;
+    std::lock_guard lock(mu);
+    auto dev = devices.find(device_id);
+    if (dev == devices.end()) {
+      unknown.push_back({device_id, batch});
+      continue;
+    }
+    if (auto ok = evaluate(dev->second, device_id, positions, sealed, sealed_report, now_ms(), *batch, sum); !ok) return fail(ok.error());
+    batches.emplace_back(device_id, batch);
+    committed.push_back(enqueue(batch));
+  }
+  // A device this engine does not know: registered on another instance after this one loaded
+  // (reload, keep its rows), or retired since it was queued (its rows are dropped, as the owner
+  // refuses a retired device's positions).
+  for (auto& [device_id, batch] : unknown) {
+    std::optional<std::string> active;
+    if (auto lease = db.lease()) {
+      try {
+        active = device_secret_hash(**lease, device_id);
+      } catch (const std::exception& e) {
+        return fail(store::database_error(e));
+      }
+    } else {
+      return fail(lease.error());
+    }
+    if (active) {
+      reload_wanted = true;
+    } else {
+      spdlog::warn("monitoring: {} queued positions of a retired device dropped", batch->inbox_ids.size());
+      batches.emplace_back(device_id, batch);
+      committed.push_back(enqueue(batch));
+    }
+  }
+  for (size_t i = 0; i < committed.size(); ++i)
+    if (auto ok = committed[i].get(); !ok) {
+      forget_instants(*this, batches[i].first, *batches[i].second);
+      return fail(ok.error());
+    }
+  return committed.empty() ? size_t{0} : rows.size();
 }
 
 void Service::Impl::write_loop() {

@@ -89,6 +89,13 @@ std::vector<store::Migration> migrations() {
                                       "CREATE INDEX monitoring_incidents_origin ON monitoring_incidents(origin, origin_ref)",
                                       "ALTER TABLE monitoring_orders ADD COLUMN origin TEXT",
                                       "CREATE UNIQUE INDEX monitoring_orders_origin ON monitoring_orders(origin)"}));
+  // Several instances on one PostgreSQL (issue 20): an instance that does not own the engine
+  // queues each device request here, committed before it acknowledges; the owner evaluates the
+  // rows and deletes them in the commit that stores the positions. One row per (device, device
+  // time), like the positions: a resend is kept once.
+  out.push_back(store::sql_migration("monitoring", 7, "inbox of positions received by an instance that does not own the engine",
+                                     {"CREATE TABLE monitoring_inbox (id {{pk}}, device_id TEXT NOT NULL, at {{bigint}} NOT NULL, "
+                                      "received_at {{bigint}} NOT NULL, body_enc TEXT NOT NULL, UNIQUE (device_id, at))"}));
   return out;
 }
 
@@ -106,6 +113,7 @@ store::EncryptedFields encrypted_fields() {
   out.push_back({"monitoring_alerts", id, "loc_enc", {}, "lugar de cada aviso"});
   out.push_back({"monitoring_actions", id, "note", {}, "notas de las operadoras"});
   out.push_back({"monitoring_dispatches", id, "note", {}, "notas de los despachos"});
+  out.push_back({"monitoring_inbox", id, "body_enc", {}, "posiciones recibidas por otra instancia, en espera de evaluación"});
   return out;
 }
 

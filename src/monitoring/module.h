@@ -108,6 +108,9 @@ struct Directory {
   // Told after every committed change of a dispatch raised by a help channel (origin set), so the
   // channel's operator sees the unit's progress live. May be empty.
   std::function<void(const DispatchView&)> channel_dispatch_changed;
+  // Told after a committed change of orders, zones or devices made on an instance that does not
+  // own the engine, so the owner rebuilds its engine from the database (app/cluster.h). May be empty.
+  std::function<void()> engine_changed;
 };
 
 struct ServiceOptions {
@@ -129,6 +132,17 @@ class Service {
   Result<void> start();
   // Stops the writer thread after committing what is queued.
   void stop();
+  // Several instances on one PostgreSQL: only the owner evaluates positions (the others queue them
+  // durably for it). Becoming the owner rebuilds the engine from the database, so the state another
+  // instance left is taken over; losing it stops evaluation. True by default (one instance).
+  Result<void> set_owner(bool owner);
+  bool owner() const;
+  // Another instance changed orders, zones or devices: rebuilt at the drainer's next turn.
+  void reload_later();
+  // A live message another instance published (app/cluster.h): published to this instance's
+  // streams (the composition root keeps it from being sent back); an incident an operator changed there is read again here, so the owner's next
+  // message about it (a repeat alert) carries the operator's state, and a closed one is forgotten.
+  void relayed(const std::string& topic, std::string message);
 
   // Positions from one authenticated device. Returns after every position and alert is committed.
   Result<IngestSummary> ingest(const Credentials& who, std::vector<Position> positions, const std::string& client);

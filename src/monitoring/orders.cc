@@ -125,6 +125,7 @@ Result<OrderView> Service::create_order(const Caller& by, NewOrder cmd) {
     v.warnings = warnings_for(o, {});
     return v;
   });
+  if (created) I.changed();
   return created;
 }
 
@@ -134,7 +135,7 @@ Result<ZoneAdded> Service::add_zone(const Caller& by, NewZone cmd) {
   Zone& z = cmd.zone;
   z.order_id = cmd.order_id;
   std::lock_guard lock(I.mu);
-  return I.db.transaction<ZoneAdded>([&](soci::session& s) -> Result<ZoneAdded> {
+  auto added = I.db.transaction<ZoneAdded>([&](soci::session& s) -> Result<ZoneAdded> {
     auto o = I.order(s, cmd.order_id);
     if (!o) return fail(Error::not_found(kNoOrder));
     if (o->status == "terminada") return fail(Error::conflict("order_ended", "La medida está terminada: no se le agregan zonas.", "order_id"));
@@ -147,6 +148,8 @@ Result<ZoneAdded> Service::add_zone(const Caller& by, NewZone cmd) {
     I.order_labels[z.order_id].zones[z.id] = z.label;
     return ZoneAdded{z, warnings_for(*o, all)};
   });
+  if (added) I.changed();
+  return added;
 }
 
 // The court lifts the order, or it is replaced: zones and distances stop being watched, its
@@ -175,6 +178,7 @@ Result<OrderView> Service::end_order(const Caller& by, const EndOrder& cmd) {
   });
   if (!ended) return ended;
   for (const auto& d : retired) I.devices.erase(d);
+  I.changed();
   return ended;
 }
 
@@ -215,6 +219,7 @@ Result<DeviceView> Service::Impl::register_device(Device d, const std::string& s
   info.kind = d.kind;
   info.handle = static_cast<uint32_t>(engine.device_handle(d.id));
   device_kinds[d.id] = to_string(d.kind);
+  changed();
   return created;
 }
 

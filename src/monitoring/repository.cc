@@ -1,6 +1,7 @@
 // All SQL of the monitoring module: rows in, structs out (json.cc turns them into the API's shapes).
 // Identifying text and coordinates are sealed here on the way in and opened on the way out.
 #include <cmath>
+#include <limits>
 
 #include "core/time.h"
 #include "monitoring/service_impl.h"
@@ -745,7 +746,18 @@ void Service::Impl::insert_channel_incident(soci::session& s, int64_t id, int64_
 }
 
 int64_t Service::Impl::next_incident_id(soci::session& s) {
-  return Query("SELECT COALESCE(MAX(id), 0) + 1 FROM monitoring_incidents").scalar(s).value_or(1);
+  return Query("SELECT COALESCE(MAX(id), 0) + 1 FROM monitoring_incidents WHERE id < :f")
+      .bind("f", static_cast<long long>(kForeignIncidents))
+      .scalar(s)
+      .value_or(1);
+}
+
+int64_t Service::Impl::next_foreign_incident_id(soci::session& s) {
+  return Query("SELECT COALESCE(MAX(id), :f) + 1 FROM monitoring_incidents WHERE id >= :g")
+      .bind("f", static_cast<long long>(kForeignIncidents))
+      .bind("g", static_cast<long long>(kForeignIncidents))
+      .scalar(s)
+      .value_or(kForeignIncidents + 1);
 }
 
 std::set<int64_t> Service::Impl::stored_instants(soci::session& s, const std::string& device_id, int64_t from, int64_t to) {
@@ -829,7 +841,12 @@ Result<void> Service::Impl::commit(std::vector<std::shared_ptr<Batch>>& batches)
       report.push_back(p.report_enc);
       report_i.push_back(p.report_enc.empty() ? soci::i_null : soci::i_ok);
     }
+  std::vector<long long> inbox;
+  for (auto& b : batches)
+    for (int64_t id : b->inbox_ids) inbox.push_back(id);
   return db.transaction<void>([&](soci::session& s) -> Result<void> {
+    // Queued by another instance and evaluated now: gone in the same commit that stores them.
+    if (!inbox.empty()) s << "DELETE FROM monitoring_inbox WHERE id = :id", soci::use(inbox);
     if (!dev.empty()) {
       s << "INSERT INTO monitoring_positions(device_id, at, received_at, loc_enc, speed_kmh, accuracy_m, battery, alarms, status, "
            "report_enc) VALUES(:d, :at, :rec, :loc, :speed, :acc, :bat, :alarms, :status, :report) "
@@ -885,5 +902,66 @@ Result<void> Service::Impl::commit(std::vector<std::shared_ptr<Batch>>& batches)
   });
 }
 
+
+std::optional<std::string> Service::Impl::device_secret_hash(soci::session& s, const std::string& device_id) {
+  std::optional<std::string> out;
+  Query("SELECT secret_hash FROM monitoring_devices WHERE device_id = :d AND active = 1").bind("d", device_id).each(s, [&](const soci::row& r) {
+    out = get_str(r, 0);
+  });
+  return out;
+}
+
+// What the engine reads of a position besides its device and instant, sealed as one JSON value
+// (it locates her): the owner opens it when it drains the inbox.
+void Service::Impl::inbox_insert(soci::session& s, const std::string& device_id, const std::vector<Position>& positions, int64_t now) {
+  std::vector<std::string> dev, body;
+  std::vector<long long> at, rec;
+  for (const auto& p : positions) {
+    const Fix& f = p.fix;
+    auto num = [](double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); };
+    Json j = {{"lat", num(f.lat)},        {"lon", num(f.lon)},           {"fix", f.has_fix},     {"speed", num(f.speed_kmh)},
+              {"bearing", num(f.bearing)}, {"alt", num(f.altitude_m)},   {"acc", num(f.accuracy_m)}, {"bat", f.battery_pct},
+              {"alarms", f.alarms},        {"report", p.report}};
+    const long long received = f.received_at ? f.received_at : now;
+    dev.push_back(device_id);
+    at.push_back(f.at ? f.at : received);
+    rec.push_back(received);
+    body.push_back(seal(j.dump()));
+  }
+  if (dev.empty()) return;
+  s << "INSERT INTO monitoring_inbox(device_id, at, received_at, body_enc) VALUES(:d, :at, :rec, :body) "
+       "ON CONFLICT (device_id, at) DO NOTHING",
+      soci::use(dev), soci::use(at), soci::use(rec), soci::use(body);
+}
+
+std::vector<Service::Impl::InboxRow> Service::Impl::inbox_take(soci::session& s, size_t limit) {
+  std::vector<InboxRow> out;
+  Query("SELECT id, device_id, at, received_at, body_enc FROM monitoring_inbox ORDER BY id LIMIT " + std::to_string(limit))
+      .each(s, [&](const soci::row& r) {
+        InboxRow row;
+        row.id = get_int(r, 0);
+        row.position.device_id = get_str(r, 1);
+        Fix& f = row.position.fix;
+        f.at = get_int(r, 2);
+        f.received_at = get_int(r, 3);
+        const auto j = Json::parse(open_text(get_str(r, 4)), nullptr, false);
+        if (j.is_object()) {
+          auto num = [&](const char* k, double fallback) { return j.contains(k) && j[k].is_number() ? j[k].get<double>() : fallback; };
+          const double nan = std::numeric_limits<double>::quiet_NaN();
+          f.lat = num("lat", nan);
+          f.lon = num("lon", nan);
+          f.has_fix = j.value("fix", true);
+          f.speed_kmh = static_cast<float>(num("speed", nan));
+          f.bearing = static_cast<float>(num("bearing", nan));
+          f.altitude_m = static_cast<float>(num("alt", nan));
+          f.accuracy_m = static_cast<float>(num("acc", nan));
+          f.battery_pct = static_cast<int16_t>(j.value("bat", -1));
+          f.alarms = static_cast<uint8_t>(j.value("alarms", 0));
+          row.position.report = j.value("report", "");
+        }
+        out.push_back(std::move(row));
+      });
+  return out;
+}
 
 }  // namespace eq::monitoring

@@ -81,11 +81,24 @@ Result<void> Service::start() {
       });
       !sealed)
     return sealed;
-  auto lease = I.db.lease();
+  if (auto ok = I.load(); !ok) return ok;
+  I.writer = std::thread([&I] { I.write_loop(); });
+  I.drainer = std::thread([&I] { I.drain_loop(); });
+  return {};
+}
+
+Result<void> Service::Impl::load() {
+  auto lease = db.lease();
   if (!lease) return fail(lease.error());
   soci::session& s = **lease;
+  auto& I = *this;
   try {
     std::lock_guard lock(I.mu);
+    I.engine = Engine(I.opt.engine);
+    I.devices.clear();
+    I.order_comuna.clear();
+    I.order_labels.clear();
+    I.open.clear();
     for (const auto& o : I.orders(s))
       if (auto ok = I.add_to_engine(o, I.zones(s, o.id)); !ok) return ok;
     auto devs = I.active_devices(s);
@@ -130,12 +143,105 @@ Result<void> Service::start() {
   } catch (const std::exception& e) {
     return fail(store::database_error(e));
   }
-  I.writer = std::thread([&I] { I.write_loop(); });
   return {};
+}
+
+void Service::Impl::enter() {
+  std::unique_lock lock(gate_mu);
+  gate_cv.wait(lock, [&] { return !reloading; });
+  ++in_flight;
+}
+
+void Service::Impl::leave() {
+  {
+    std::lock_guard lock(gate_mu);
+    --in_flight;
+  }
+  gate_cv.notify_all();
+}
+
+Result<void> Service::Impl::reload() {
+  {
+    // New evaluations wait; those in flight finish (their batches commit) before the rebuild.
+    std::unique_lock lock(gate_mu);
+    gate_cv.wait(lock, [&] { return !reloading; });
+    reloading = true;
+    gate_cv.wait(lock, [&] { return in_flight == 0; });
+  }
+  // The writer may still hold a silence sweep's batch: an empty one behind it marks the end.
+  auto barrier = std::make_shared<Batch>();
+  auto flushed = enqueue(barrier);
+  (void)flushed.get();
+  auto ok = load();
+  {
+    std::lock_guard lock(gate_mu);
+    reloading = false;
+  }
+  gate_cv.notify_all();
+  return ok;
+}
+
+Result<void> Service::set_owner(bool owner) {
+  auto& I = *impl_;
+  if (!owner) {
+    I.owner = false;
+    return {};
+  }
+  if (I.owner) return {};
+  // Whatever the previous owner committed (positions, incidents, orders) is the state taken over.
+  if (auto ok = I.reload(); !ok) return ok;
+  I.owner = true;
+  return {};
+}
+
+bool Service::owner() const { return impl_->owner; }
+
+void Service::relayed(const std::string& topic, std::string message) {
+  auto& I = *impl_;
+  if (topic == "incident" && I.owner) {
+    int64_t id = 0;
+    try {
+      id = http::Json::parse(message).at("incident").at("id").get<int64_t>();
+    } catch (const std::exception&) {
+    }
+    bool known = false;
+    {
+      std::lock_guard lock(I.mu);
+      for (const auto& [key, in] : I.open) known = known || in.id == id;
+    }
+    if (known)
+      if (auto lease = I.db.lease()) try {
+          if (auto v = I.incident(**lease, id)) {
+            if (v->state == "cerrada") I.forget_incident(id);
+            else I.remember(*v);
+          }
+        } catch (const std::exception& e) {
+          spdlog::error("monitoring: relayed incident: {}", e.what());
+        }
+  }
+  I.hub->publish(topic, std::move(message));
+}
+void Service::reload_later() { impl_->reload_wanted = true; }
+
+void Service::Impl::drain_loop() {
+  while (!drain_stop) {
+    size_t n = 0;
+    if (owner) {
+      if (reload_wanted.exchange(false))
+        if (auto ok = reload(); !ok) spdlog::error("monitoring: reload: {}", ok.error().message);
+      auto done = drain_once();
+      if (!done) spdlog::error("monitoring: inbox: {}", done.error().message);
+      else n = *done;
+    }
+    // Busy: straight on; idle: a short pause (the queue's latency is this pause at most).
+    if (n == 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
 }
 
 void Service::stop() {
   auto& I = *impl_;
+  I.drain_stop = true;
+  if (I.drainer.joinable()) I.drainer.join();
   {
     std::lock_guard lock(I.qmu);
     I.stopping = true;
@@ -173,6 +279,11 @@ void Service::tick(int64_t now) {
   auto& I = *impl_;
   // Silence: the engine's sweep, folded and committed like any other alert.
   {
+    I.enter();
+    struct Leave {
+      Service::Impl& I;
+      ~Leave() { I.leave(); }
+    } leave{I};
     auto batch = std::make_shared<Batch>();
     std::vector<Alert> alerts;
     std::future<Result<void>> committed;

@@ -36,6 +36,10 @@ inline void remember_instant(std::deque<int64_t>& recent, int64_t at) {
   if (recent.size() > kRecentPerDevice) recent.pop_front();
 }
 
+// Incident ids from kForeignIncidents up are taken by instances that do not own the engine (a help
+// channel's dispatch raised there); the owner's counter stays below.
+constexpr int64_t kForeignIncidents = 1'000'000'000;
+
 constexpr const char* kNoOrder = "No existe una medida con ese identificador.";
 constexpr const char* kNoIncident = "No existe una alerta con ese identificador.";
 constexpr const char* kNoDispatch = "No existe un despacho con ese identificador.";
@@ -105,6 +109,7 @@ struct Batch {
   std::vector<AlertRow> alerts;
   std::map<int64_t, IncidentRow> incidents;
   std::vector<std::string> position_messages;  // published after the commit
+  std::vector<int64_t> inbox_ids;  // monitoring_inbox rows this batch evaluated: deleted in the same commit
   std::promise<Result<void>> done;
 };
 
@@ -151,6 +156,39 @@ struct Service::Impl {
   bool stopping = false;
   std::thread writer;
   std::atomic<uint64_t> commits{0}, auth_failures{0};
+
+  // Several instances on one PostgreSQL (app/cluster.h): only the owner evaluates positions. The
+  // others queue each device request in monitoring_inbox and acknowledge after that commit; the
+  // owner's drainer evaluates the queue and deletes the rows in the commit that stores them.
+  std::atomic<bool> owner{true};
+  // A reload (take-over, or an order changed on another instance) waits for every evaluation in
+  // flight and holds new ones back, so the engine is never rebuilt under an uncommitted batch.
+  std::mutex gate_mu;
+  std::condition_variable gate_cv;
+  int in_flight = 0;
+  bool reloading = false;
+  void enter();
+  void leave();
+  std::thread drainer;
+  std::atomic<bool> drain_stop{false};
+  std::atomic<bool> reload_wanted{false};
+  // Clears and rebuilds the engine and what ingest keeps beside it from the database (start, take-over).
+  Result<void> load();
+  Result<void> reload();
+  void drain_loop();
+  Result<size_t> drain_once();
+  // Under mu: the engine's verdict on one device's positions, into the batch and the summary.
+  Result<void> evaluate(DeviceInfo& info, const std::string& device_id, std::vector<Position>& positions,
+                        std::vector<std::string>& sealed, std::vector<std::string>& sealed_report, int64_t now, Batch& batch,
+                        IngestSummary& sum);
+  // A non-owner's ingest: authenticated against the database, queued durably (ingest.cc).
+  Result<IngestSummary> queue_positions(const Credentials& who, const std::vector<Position>& positions, const std::string& client);
+  Result<void> authenticate(const std::string& device_id, const std::optional<std::string>& secret_hash, const Credentials& who,
+                            const std::string& client);
+  // After a committed change of orders, zones or devices on a non-owner: the owner reloads.
+  void changed() {
+    if (!owner && dir.engine_changed) dir.engine_changed();
+  }
   // Failed device authentications, throttled per device id (a wrong secret for a known device) and
   // per client address only for ids that are no device: behind NAT every bracelet shares one
   // address, so an address-wide limit would let anyone silence them all. A device presenting its
@@ -225,13 +263,23 @@ struct Service::Impl {
   std::unordered_map<std::string, std::string> all_device_kinds(soci::session& s);
   std::vector<PositionRow> recent_positions(soci::session& s, const std::string& device_id, size_t limit);  // newest first
   std::vector<IncidentRow> open_incidents(soci::session& s);
-  int64_t next_incident_id(soci::session& s);
+  int64_t next_incident_id(soci::session& s);  // the owner's counter: below kForeignIncidents
+  int64_t next_foreign_incident_id(soci::session& s);
   // Help channels (channel.cc): the channel's own order row (made on first use), its open incident
   // for a conversation, and a new incident of that origin.
   int64_t channel_order(soci::session& s, const std::string& origin);
   std::optional<int64_t> open_channel_incident(soci::session& s, const std::string& origin, const std::string& ref);
   void insert_channel_incident(soci::session& s, int64_t id, int64_t order_id, const ChannelAlert& a, int64_t now);
   std::set<int64_t> stored_instants(soci::session& s, const std::string& device_id, int64_t from, int64_t to);
+  // The inbox of a non-owner instance (repository.cc).
+  std::optional<std::string> device_secret_hash(soci::session& s, const std::string& device_id);  // active devices only
+  void inbox_insert(soci::session& s, const std::string& device_id, const std::vector<Position>& positions, int64_t now);
+  struct InboxRow {
+    int64_t id = 0;
+    Position position;
+  };
+  std::vector<InboxRow> inbox_take(soci::session& s, size_t limit);  // oldest first
+  void inbox_delete(soci::session& s, const std::vector<int64_t>& ids);
   int64_t escalations_due(soci::session& s, int64_t take_before, int64_t accept_before);
   std::vector<int64_t> escalate_untaken(soci::session& s, int64_t before);  // marked escalated
   struct LateDispatch {

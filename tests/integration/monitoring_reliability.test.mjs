@@ -9,6 +9,7 @@ import { after, describe, test } from 'node:test';
 import { assertApiError, nextClientAddress, request, sleep, startServer, tempDir } from './harness.mjs';
 import { login, loginDemo } from './auth_helpers.mjs';
 import { WsClient } from './ws_client.mjs';
+import { alertKey, alertsOf, metric } from './monitoring_helpers.mjs';
 
 const cleanups = [];
 after(async () => { for (const c of cleanups.reverse()) await c(); });
@@ -26,28 +27,6 @@ async function demoOrderId(op) {
   return r.json.items.find((o) => o.label === 'RIT F-1234-2026').id;
 }
 
-// Every alert of an order, from the evidence exports of its incidents: [{incident, type, device, at}].
-async function alertsOf(op, orderId) {
-  const list = await op.get('/api/v1/monitoring/incidents?state=all');
-  assert.equal(list.status, 200, list.text);
-  const out = [];
-  for (const inc of list.json.items.filter((i) => i.order_id === orderId)) {
-    const ex = await op.get(`/api/v1/monitoring/incidents/${inc.id}/export`);
-    assert.equal(ex.status, 200, ex.text);
-    for (const e of ex.json.entries.filter((x) => x.kind === 'alert')) out.push({ incident: inc.id, type: e.data.type, device: e.data.device_id, at: e.at });
-  }
-  return out;
-}
-const alertKey = (a) => `${a.incident}|${a.type}|${a.device}|${a.at}`;
-
-// The metric's value in the Prometheus text of /metrics.
-async function metric(srv, name) {
-  const r = await srv.request('GET', '/metrics');
-  assert.equal(r.status, 200);
-  const m = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(r.text);
-  assert.ok(m, `${name} not in /metrics`);
-  return Number(m[1]);
-}
 
 // A demo server with an installation key of its own, and restarts of it on the same database and
 // key. Stopped in reverse order when the file ends, so the first server drops the database last.

@@ -4,6 +4,8 @@
 // keeps evidence, and the evidence export's chain and signature.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "../support/databases.h"
 #include "audit/log.h"
 #include "core/time.h"
@@ -527,6 +529,69 @@ TEST_P(MonitoringService, LiveIncidentMessageCarriesWhatOperatorsMadeOfIt) {
   EXPECT_EQ(j["incident"]["order_label"], "RIT T-1-2026");
   EXPECT_EQ(j["incident"]["device_kind"], "victim_bracelet");
   EXPECT_EQ(j["incident"]["type"], "panic");
+}
+
+// Two services over one database, as two instances (issue 20): the non-owner queues a device's
+// request durably and acknowledges it; the owner evaluates it once (a resend through either is no
+// second alert); a take-over rebuilds the engine where the other left it.
+TEST_P(MonitoringService, ANonOwnerQueuesTheOwnerEvaluatesOnceAndATakeOverContinues) {
+  Directory dir;
+  dir.comuna_exists = [](const std::string&) { return true; };
+  auto other = std::make_unique<Service>(*db_, *keys_, *log_, dir, ServiceOptions{});
+  ASSERT_TRUE(other->start());
+  ASSERT_TRUE(other->set_owner(false));
+  EXPECT_FALSE(other->owner());
+  EXPECT_TRUE(svc_->owner());
+
+  // Refused like at the owner: a wrong secret, an unknown device; nothing queued.
+  auto bad = other->ingest({"bracelet", "wrong"}, {at(kHomeLat, kHomeLon, t0_)}, "test");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().status, 401);
+  auto unknown = other->ingest({"nobody", "secret-nobody"}, {at(kHomeLat, kHomeLon, t0_)}, "test");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().status, 401);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_inbox"), 0);
+
+  // A panic press through the non-owner, and the same request again (a retry).
+  const std::vector<Position> press = {at(kHomeLat, kHomeLon, t0_, alarm_panic), at(kHomeLat, kHomeLon, t0_ + 1000)};
+  for (int i = 0; i < 2; ++i) {
+    auto r = other->ingest({"bracelet", "secret-bracelet"}, press, "test");
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->accepted, 2);
+    EXPECT_EQ(r->alerts, 0);  // evaluated by the owner, not here
+  }
+  // The owner's drainer evaluates the queue within milliseconds; the rows go in the same commit.
+  for (int i = 0; i < 250 && count("SELECT COUNT(*) FROM monitoring_positions") < 2; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_positions"), 2);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_inbox"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_alerts WHERE type = 'panic'"), 1);
+  // Sent again through the owner: duplicates, no second alert.
+  auto again = send("bracelet", press);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->duplicates, 2);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_alerts WHERE type = 'panic'"), 1);
+
+  // The owner goes; the other takes over: its engine is rebuilt from the database (the open panic
+  // incident, the instants stored), so a repeat folds into the same incident and a resend is a duplicate.
+  ASSERT_TRUE(svc_->set_owner(false));
+  ASSERT_TRUE(other->set_owner(true));
+  auto resend = other->ingest({"bracelet", "secret-bracelet"}, press, "test");
+  ASSERT_TRUE(resend);
+  EXPECT_EQ(resend->duplicates, 2);
+  auto repeat = other->ingest({"bracelet", "secret-bracelet"}, {at(kHomeLat, kHomeLon, t0_ + 2000, alarm_panic)}, "test");
+  ASSERT_TRUE(repeat);
+  EXPECT_EQ(repeat->alerts, 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_incidents WHERE type = 'panic'"), 1);
+  EXPECT_EQ(count("SELECT count FROM monitoring_incidents WHERE type = 'panic'"), 2);
+  // And the former owner now queues.
+  auto queued = send("bracelet", {at(kHomeLat, kHomeLon, t0_ + 3000)});
+  ASSERT_TRUE(queued);
+  EXPECT_EQ(queued->accepted, 1);
+  for (int i = 0; i < 250 && count("SELECT COUNT(*) FROM monitoring_positions") < 4; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_positions"), 4);
+  other->stop();
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, MonitoringService, ::testing::ValuesIn(eq::testing::backends()),

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Two `equidad serve` instances on one PostgreSQL vs one (issue 20, "Performance"), in one command:
+# durable ingest and p99 position → console latency at RATE positions/s (default 5000) for SECONDS
+# (default 20), one instance then two (same run, same machine), and the take-over time after
+# SIGKILL of the owner. Prints JSON, a markdown table and the ratios.
+#
+#   bench/twoinstances/run.sh                    # RATE=5000 SECONDS=20 BATCH=50
+#   RATE=2000 SECONDS=10 bench/twoinstances/run.sh
+#
+# Needs node and Debian's PostgreSQL 15 (scripts/pg.sh makes a fresh database per run).
+set -euo pipefail
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+export EQ_BIN=${EQ_BIN:-$REPO/build/equidad}
+export EQ_TEST_DB=postgresql
+[ -x "$EQ_BIN" ] || { echo "bench: server binary not found: $EQ_BIN" >&2; exit 1; }
+exec node "$REPO/bench/twoinstances/load.mjs"
