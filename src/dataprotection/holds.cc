@@ -23,15 +23,11 @@ using http::Response;
 
 std::string object_of(int64_t id) { return "dataprotection_hold:" + std::to_string(id); }
 
-// "2026-12-01" → "01-12-2026" (es-CL).
-std::string cl(const std::string& iso) { return iso.size() == 10 ? iso.substr(8, 2) + "-" + iso.substr(5, 2) + "-" + iso.substr(0, 4) : iso; }
-
 // Accepts "2026-12-01" or, as people write it in Chile, "01-12-2026".
 Result<std::string> civil_field(http::FieldReader& in, const char* field, bool required) {
   TRY(text, in.text(field, {.required = required, .max_chars = 10}));
-  std::string iso = *text;
+  const std::string iso = iso_from_cl(*text);
   if (iso.empty()) return iso;
-  if (iso.size() == 10 && iso[2] == '-' && iso[5] == '-') iso = iso.substr(6, 4) + "-" + iso.substr(3, 2) + "-" + iso.substr(0, 2);
   if (!civil_days(iso)) return fail(Error::invalid(field, "La fecha debe ser un día válido (ejemplo: 01-12-2026).", "invalid_date"));
   return iso;
 }
@@ -87,14 +83,14 @@ Result<Hold> read_hold(const Request& req, const std::string& today) {
   return h;
 }
 
-Result<int64_t> id_of(const Request& req) {
-  const auto& v = req.params.at("id");
-  if (v.empty() || v.size() > 18 || !std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }))
-    return fail(Error::not_found("La retención no existe."));
-  return std::stoll(v);
-}
-
 }  // namespace
+
+std::string cl(const std::string& iso) { return iso.size() == 10 ? iso.substr(8, 2) + "-" + iso.substr(5, 2) + "-" + iso.substr(0, 4) : iso; }
+
+std::string iso_from_cl(const std::string& text) {
+  if (text.size() == 10 && text[2] == '-' && text[5] == '-') return text.substr(6, 4) + "-" + text.substr(3, 2) + "-" + text.substr(0, 2);
+  return text;
+}
 
 bool hold_active(const Hold& h, const std::string& today) {
   return !h.released_at && h.from_on <= today && (h.until_on.empty() || today <= h.until_on);
@@ -149,7 +145,7 @@ void register_hold_routes(http::Router& router, std::shared_ptr<Service> svc) {
               }});
   router.add({"POST", "/api/v1/dataprotection/holds/{id}/release", "dataprotection.manage",
               "Liberar una retención legal (una sola vez)", "dataprotection", [svc](Request& req) -> Result<Response> {
-                TRY(id, id_of(req));
+                TRY(id, http::path_id(req));
                 TRY(saved, release_hold(*svc, req, *id));
                 return Response::json({{"hold", hold_json(*saved, today_cl(now_ms()))}});
               }});

@@ -23,6 +23,11 @@ struct Hold {
   std::optional<int64_t> released_at, released_by;
 };
 
+// "2026-12-01" → "01-12-2026" (es-CL), and back from the way people write dates in Chile
+// ("01-12-2026" → "2026-12-01"; anything else is returned as given, to be validated by civil_days).
+std::string cl(const std::string& iso);
+std::string iso_from_cl(const std::string& text);
+
 // Whether `h` holds on civil day `today`.
 bool hold_active(const Hold& h, const std::string& today);
 
