@@ -383,5 +383,7 @@ export const CLASSES = {
   'GET /api/v1/dataprotection/breaches': { kind: 'none', why: 'the ministry\'s breach register: categories and counts, never names' },
   'POST /api/v1/dataprotection/breaches/{id}/notifications': { kind: 'none', why: 'the DPO records the ministry\'s own notifications of a breach (dataprotection.test.mjs)' },
   'GET /api/v1/dataprotection/ropa': { kind: 'none', why: 'the record of processing activities: tables and columns, no person' },
+  'GET /api/v1/dataprotection/holds': { kind: 'none', why: 'the ministry\'s legal holds for its DPO: internal ids and reasons, no name; national by design' },
+  'POST /api/v1/dataprotection/holds': { kind: 'none', why: 'the DPO holds a person (internal id) or record against every purge, nationally; reads nothing back; audited (dataprotection_holds.test.mjs)' },
   'POST /api/v1/dataprotection/holds/{id}/release': { kind: 'none', why: 'the DPO releases the ministry\'s own legal holds; audited (dataprotection_holds.test.mjs)' },
 };
