@@ -255,6 +255,8 @@ const std::vector<ActionLabel>& action_labels() {
       {"dataprotection.breach_create", "Registro de una brecha de seguridad de datos personales", "Protección de datos"},
       {"dataprotection.breach_notify_agencia", "Notificación de una brecha a la Agencia de Protección de Datos Personales", "Protección de datos"},
       {"dataprotection.breach_notify_titulares", "Comunicación de una brecha a los titulares afectados", "Protección de datos"},
+      {"dataprotection.hold_create", "Registro de una retención legal que impide purgar datos", "Protección de datos"},
+      {"dataprotection.hold_release", "Liberación de una retención legal", "Protección de datos"},
       // Policy: PMG filings and review rounds (issue 15, session 10)
       {"policy.pmg_read", "Consulta del PMG de un servicio", "Políticas públicas"},
       {"policy.pmg_file", "Envío de una presentación PMG (programa, avance o cumplimiento)", "Políticas públicas"},

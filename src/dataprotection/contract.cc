@@ -3,6 +3,7 @@
 // modules hold about a person (PersonalDataSources) and every module's declared columns
 // (Inventory) come from the composition root (src/app/app.cc wire()).
 #include "core/time.h"
+#include "dataprotection/holds.h"
 #include "dataprotection/module.h"
 #include "kernel/module.h"
 
@@ -21,6 +22,7 @@ kernel::Module module() {
                                              inventory ? *inventory : Inventory{});
         if (auto rules = ctx.find<RetentionRules>()) svc->set_retention(*rules);
         register_routes(ctx.router, svc);
+        register_hold_routes(ctx.router, svc);
         ctx.provide(svc);
         return {};
       },

@@ -35,6 +35,15 @@ std::vector<store::Migration> migrations() {
        "measures TEXT NOT NULL, agency_notified_at {{bigint}}, agency_note TEXT NOT NULL, subjects_notified_at {{bigint}}, "
        "subjects_note TEXT NOT NULL, created_by {{bigint}} NOT NULL, created_at {{bigint}} NOT NULL)",
        "CREATE INDEX dataprotection_breaches_detected ON dataprotection_breaches(detected_at)"}));
+  out.push_back(store::sql_migration(
+      "dataprotection", 3, "legal holds that stop retention purges",
+      {// A hold names a person (internal id) or one record (module, kind, record id); never a name.
+       // from_on/until_on are civil days; an empty until_on holds until released.
+       "CREATE TABLE dp_legal_holds (id {{pk}}, person_id TEXT NOT NULL, module TEXT NOT NULL, kind TEXT NOT NULL, "
+       "record_id TEXT NOT NULL, reason TEXT NOT NULL, from_on TEXT NOT NULL, until_on TEXT NOT NULL, "
+       "created_by {{bigint}} NOT NULL, created_at {{bigint}} NOT NULL, released_at {{bigint}}, released_by {{bigint}})",
+       "CREATE INDEX dp_legal_holds_person ON dp_legal_holds(person_id)",
+       "CREATE INDEX dp_legal_holds_record ON dp_legal_holds(module, kind, record_id)"}));
   return out;
 }
 

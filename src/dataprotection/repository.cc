@@ -1,4 +1,5 @@
 // Every SQL statement of the data-protection register (SQLite and PostgreSQL).
+#include "dataprotection/holds.h"
 #include "dataprotection/module.h"
 #include "store/query.h"
 
@@ -185,6 +186,73 @@ void Repository::notify_breach(soci::session& s, int64_t id, const std::string& 
       .bind("at", static_cast<LL>(at))
       .bind("n", note)
       .bind("id", static_cast<LL>(id))
+      .exec(s);
+}
+
+}  // namespace eq::dataprotection
+
+// ---------------------------------------------------------------- legal holds (holds.h)
+
+namespace eq::dataprotection {
+
+namespace {
+const char* kHoldCols =
+    "id, person_id, module, kind, record_id, reason, from_on, until_on, created_by, created_at, released_at, released_by";
+
+Hold hold_from(const soci::row& r) {
+  Hold h;
+  h.id = store::get_int(r, 0);
+  h.person_id = store::get_str(r, 1);
+  h.module = store::get_str(r, 2);
+  h.kind = store::get_str(r, 3);
+  h.record_id = store::get_str(r, 4);
+  h.reason = store::get_str(r, 5);
+  h.from_on = store::get_str(r, 6);
+  h.until_on = store::get_str(r, 7);
+  h.created_by = store::get_int(r, 8);
+  h.created_at = store::get_int(r, 9);
+  h.released_at = store::get_opt_int(r, 10);
+  h.released_by = store::get_opt_int(r, 11);
+  return h;
+}
+}  // namespace
+
+int64_t insert_hold(soci::session& s, const Hold& h) {
+  return *store::Query("INSERT INTO dp_legal_holds (person_id, module, kind, record_id, reason, from_on, until_on, created_by, created_at) "
+                       "VALUES (:p, :m, :k, :r, :why, :f, :u, :by, :at) RETURNING id")
+              .bind("p", h.person_id)
+              .bind("m", h.module)
+              .bind("k", h.kind)
+              .bind("r", h.record_id)
+              .bind("why", h.reason)
+              .bind("f", h.from_on)
+              .bind("u", h.until_on)
+              .bind("by", static_cast<long long>(h.created_by))
+              .bind("at", static_cast<long long>(h.created_at))
+              .scalar(s);
+}
+
+std::optional<Hold> find_hold(soci::session& s, int64_t id) {
+  std::optional<Hold> out;
+  store::Query(std::string("SELECT ") + kHoldCols + " FROM dp_legal_holds WHERE id = :id")
+      .bind("id", static_cast<long long>(id))
+      .each(s, [&](const soci::row& r) { out = hold_from(r); });
+  return out;
+}
+
+std::vector<Hold> list_holds(soci::session& s) {
+  std::vector<Hold> out;
+  store::Query(std::string("SELECT ") + kHoldCols + " FROM dp_legal_holds ORDER BY id DESC").each(s, [&](const soci::row& r) {
+    out.push_back(hold_from(r));
+  });
+  return out;
+}
+
+void release_hold(soci::session& s, int64_t id, int64_t at, int64_t by) {
+  store::Query("UPDATE dp_legal_holds SET released_at = :at, released_by = :by WHERE id = :id AND released_at IS NULL")
+      .bind("at", static_cast<long long>(at))
+      .bind("by", static_cast<long long>(by))
+      .bind("id", static_cast<long long>(id))
       .exec(s);
 }
 

@@ -6,6 +6,7 @@
 #include "core/rut.h"
 #include "core/time.h"
 #include "dataprotection/access.h"
+#include "dataprotection/holds.h"
 #include "dataprotection/module.h"
 #include "http/body.h"
 #include "http/fields.h"
@@ -28,9 +29,6 @@ std::vector<std::string> ids(const Vocabulary& v) {
   for (const auto& t : v.terms()) out.push_back(t.id);
   return out;
 }
-
-// "2026-12-01" → "01-12-2026" (es-CL).
-std::string cl(const std::string& iso) { return iso.size() == 10 ? iso.substr(8, 2) + "-" + iso.substr(5, 2) + "-" + iso.substr(0, 4) : iso; }
 
 // The list shows no identifying field (they stay encrypted there).
 Json row_json(const SubjectRequest& r, const std::string& today) {
@@ -92,9 +90,7 @@ Result<SubjectRequest> read_request(const Request& req, const std::string& today
   r.detail = *detail;
   TRY(received_text, in.text("received_on", {.required = true, .max_chars = 10}));
   // "2026-12-01", or as people write it in Chile: "01-12-2026".
-  std::string received_iso = *received_text;
-  if (received_iso.size() == 10 && received_iso[2] == '-' && received_iso[5] == '-')
-    received_iso = received_iso.substr(6, 4) + "-" + received_iso.substr(3, 2) + "-" + received_iso.substr(0, 2);
+  const std::string received_iso = iso_from_cl(*received_text);
   const std::string* received = &received_iso;
   if (!civil_days(*received))
     return fail(Error::invalid("received_on", "La fecha de recepción debe ser un día válido (ejemplo: 01-12-2026).",

@@ -427,4 +427,7 @@ export const CLASSES = {
   'POST /api/v1/participation/questions/{id}/answer': { kind: 'none', why: 'the ministry answers a public question; ministry accounts only (participation/access; participation.test.mjs)' },
   'GET /api/v1/participation/processes/{id}/moderation': { kind: 'none', why: 'posts hidden by reports and their appeals, by pseudonym; ministry moderators only, read audited' },
   'POST /api/v1/participation/posts/{id}/moderate': { kind: 'none', why: 'the ministry restores or confirms a hidden post (audited; participation.test.mjs)' },
+  'GET /api/v1/dataprotection/holds': { kind: 'none', why: 'the ministry\'s legal holds for its DPO: internal ids and reasons, no name; national by design' },
+  'POST /api/v1/dataprotection/holds': { kind: 'none', why: 'the DPO holds a person (internal id) or record against every purge, nationally; reads nothing back; audited (dataprotection_holds.test.mjs)' },
+  'POST /api/v1/dataprotection/holds/{id}/release': { kind: 'none', why: 'the DPO releases the ministry\'s own legal holds; audited (dataprotection_holds.test.mjs)' },
 };
