@@ -175,8 +175,13 @@ Result<void> Service::renew_certification(const http::Request& req, int64_t id, 
     if (!c) return fail(Error::not_found("No existe un registro con ese identificador."));
     if (c->program == "ipg")
       return fail(Error::invalid("expires_on", "La adhesión a IPG Chile no tiene vigencia que renovar.", "no_term"));
+    // No new issue date given: the one on record stands (the renewal may not say it).
+    const std::string issued = issued_on.empty() ? c->issued_on : issued_on;
+    if (precedes(read_partial_date(expires_on), read_partial_date(issued)))
+      return fail(Error::invalid("expires_on", "El vencimiento (" + date_label(expires_on) + ") es anterior a la emisión (" + date_label(issued) + ").",
+                                 "end_before_start"));
     const int64_t now = now_ms();
-    repo::set_cert_validity(s, id, issued_on, expires_on, now);
+    repo::set_cert_validity(s, id, issued, expires_on, now);
     repo::insert_history(s, id, change_by(req, c->status, note.empty() ? "Renovación: vigente hasta " + date_label(expires_on) : note, now));
     auto e = audit::Log::from(req, "registries.cert_renew", "certificacion:" + std::to_string(id));
     e.detail = c->expires_on + " → " + expires_on;

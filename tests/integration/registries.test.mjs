@@ -297,6 +297,7 @@ describe('certification expiry alerts (90 and 30 days, expired)', () => {
     assert.ok(!open.some((x) => x.certification_id === past));
     const d = await analyst.get(`/api/v1/registries/public/certifications/${past}`);
     assert.equal(d.json.expires_on.value, dayFromNow(1000));
+    assert.equal(d.json.issued_on.value, dayFromNow(-2));
     assert.equal(d.json.history.at(-1).note, 'Auditoría de renovación aprobada');
     assert.deepEqual(d.json.alerts.map((x) => x.kind), ['vencida']);
   });
@@ -309,6 +310,8 @@ describe('certification expiry alerts (90 and 30 days, expired)', () => {
     assertApiError(assert, await put(analyst, { issued_on: '10-05-2026' }), 422, undefined, 'expires_on');
     assertApiError(assert, await put(analyst, { expires_on: '31-02-2030' }), 422, 'invalid_date', 'expires_on');
     assertApiError(assert, await put(analyst, { expires_on: '2030', colour: 'azul' }), 422, undefined, 'colour');
+    // Without a new issue date the recorded one stands, and the new expiry may not precede it.
+    assertApiError(assert, await put(analyst, { expires_on: dayFromNow(-800) }), 422, 'end_before_start', 'expires_on');
     const ipg = (await pub('/api/v1/registries/public/certifications?program=ipg')).json.items[0].id;
     assertApiError(assert, await put(analyst, { expires_on: '2030' }, ipg), 422, 'no_term', 'expires_on');
     assertApiError(assert, await put(analyst, { expires_on: '2030' }, 999999), 404);
