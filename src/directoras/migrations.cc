@@ -30,6 +30,10 @@ std::vector<store::Migration> migrations() {
        "user_id {{bigint}} NOT NULL, institution_id {{bigint}} NOT NULL, institution_name TEXT NOT NULL, "
        "kind TEXT NOT NULL CHECK (kind IN ('perfil', 'contacto')), at {{bigint}} NOT NULL)",
        "CREATE INDEX directoras_views_profile ON directoras_views(profile_id, at)"}));
+  out.push_back(store::sql_migration(
+      "directoras", 2, "a change counter for the search's in-memory index",
+      {"CREATE TABLE directoras_generation (id INTEGER PRIMARY KEY, n {{bigint}} NOT NULL)",
+       "INSERT INTO directoras_generation (id, n) VALUES (1, 0)"}));
   return out;
 }
 
@@ -152,11 +156,20 @@ std::string search_key(const std::string& text) {
   return out;
 }
 
-bool matches_query(const Profile& p, const std::string& q) {
-  const auto name_words = words(fold_for_search(p.full_name));
-  std::string hay = " " + search_key(p.full_name + " " + p.degree + " " + p.summary) + " ";
-  for (const auto& c : p.industries) hay += search_key(industries().label(c)) + " ";
-  for (const auto& c : p.specialties) hay += search_key(specialties().label(c)) + " ";
+Haystack haystack_of(const Profile& p) {
+  Haystack h;
+  h.name_words = words(fold_for_search(p.full_name));
+  h.hay = " " + search_key(p.full_name + " " + p.degree + " " + p.summary) + " ";
+  for (const auto& c : p.industries) h.hay += search_key(industries().label(c)) + " ";
+  for (const auto& c : p.specialties) h.hay += search_key(specialties().label(c)) + " ";
+  return h;
+}
+
+bool matches_query(const Profile& p, const std::string& q) { return matches_query(haystack_of(p), q); }
+
+bool matches_query(const Haystack& h, const std::string& q) {
+  const auto& name_words = h.name_words;
+  const auto& hay = h.hay;
   for (const auto& w : words(fold_for_search(q))) {
     const std::string s = stem(w);
     if (hay.find(" " + s) != std::string::npos) continue;  // a word starting with it

@@ -9,6 +9,7 @@
 // audited and kept in directoras_views, which she sees ("quién vio mi perfil"). Object rules live in
 // directoras/access.h.
 #pragma once
+#include <mutex>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -100,11 +101,52 @@ class Repository {
                    const std::string& kind, int64_t at) const;
   std::vector<View> views(soci::session& s, int64_t profile_id) const;
   // Profiles (with an account) not updated since `stale_before` and not reminded since `remind_before`.
+  // A counter every insert and update moves: the search index reloads when it changed.
+  int64_t generation(soci::session& s) const;
+  // The profiles changed since `since` (updated_at), without contact fields.
+  std::vector<Profile> changed_since(soci::session& s, int64_t since) const;
+  // These profiles (without contact fields), in the order of `ids`.
+  std::vector<Profile> by_ids(soci::session& s, const std::vector<int64_t>& ids) const;
   std::vector<int64_t> stale_to_remind(soci::session& s, int64_t stale_before, int64_t remind_before) const;
   void mark_reminded(soci::session& s, int64_t id, int64_t at) const;
 
  private:
   const crypto::Keys& keys_;
+};
+
+// What a text query is matched against, prepared once per profile (matches_query's work).
+struct Haystack {
+  std::string hay;                      // " stem stem … " of name, degree, summary, industries, specialties
+  std::vector<std::string> name_words;  // folded, for the typo tolerance on names
+};
+Haystack haystack_of(const Profile& p);
+bool matches_query(const Haystack& h, const std::string& q);
+
+// The faceted search's in-memory index: per profile only what filters, facets, the text query and
+// the order need (codes as bits, region, board, a prepared haystack), ordered as the search lists
+// (updated_at DESC, id DESC). A search filters and counts every facet in one pass over it, then
+// reads its page's rows from the database; the SQL scan of every profile per search is gone
+// (bench/directoras: 100.000 profiles). Kept current through Repository::generation(): a change
+// (by this or another instance) reloads only the profiles changed since the last load. About 300
+// bytes per profile.
+class SearchIndex {
+ public:
+  struct Entry {
+    int64_t id = 0, updated_at = 0;
+    uint64_t industries = 0, specialties = 0;  // bit i: the vocabulary's term i
+    int studies = -1;                          // index in studies(), -1 unknown
+    std::string region_id;
+    bool board = false;
+    Haystack text;
+  };
+  using Entries = std::vector<Entry>;
+  std::shared_ptr<const Entries> current(soci::session& s, const Repository& repo);
+  static Entry entry_of(const Profile& p);
+
+ private:
+  std::mutex mu_;
+  int64_t generation_ = -1, max_updated_ = 0;
+  std::shared_ptr<const Entries> entries_;
 };
 
 class Service {
@@ -119,6 +161,7 @@ class Service {
   const Options& options() const { return options_; }
   const crypto::Keys& keys() const { return keys_; }
   const std::vector<std::pair<std::string, std::string>>& regions() const { return regions_; }
+  SearchIndex& index() { return index_; }
   std::string region_name(const std::string& id) const;
   bool stale(const Profile& p, int64_t now) const { return p.updated_at + options_.stale_days * 86400000LL <= now; }
 
@@ -139,6 +182,7 @@ class Service {
   Options options_;
   Repository repo_;
   std::vector<std::pair<std::string, std::string>> regions_;
+  SearchIndex index_;
 };
 
 void register_routes(http::Router& router, std::shared_ptr<Service> svc);
