@@ -159,23 +159,31 @@ std::string search_key(const std::string& text) {
 Haystack haystack_of(const Profile& p) {
   Haystack h;
   h.name_words = words(fold_for_search(p.full_name));
+  for (const auto& n : h.name_words) h.name_stems.push_back(stem(n));
   h.hay = " " + search_key(p.full_name + " " + p.degree + " " + p.summary) + " ";
   for (const auto& c : p.industries) h.hay += search_key(industries().label(c)) + " ";
   for (const auto& c : p.specialties) h.hay += search_key(specialties().label(c)) + " ";
   return h;
 }
 
-bool matches_query(const Profile& p, const std::string& q) { return matches_query(haystack_of(p), q); }
+bool matches_query(const Profile& p, const std::string& q) { return matches_query(haystack_of(p), prepare_query(q)); }
 
-bool matches_query(const Haystack& h, const std::string& q) {
-  const auto& name_words = h.name_words;
-  const auto& hay = h.hay;
-  for (const auto& w : words(fold_for_search(q))) {
-    const std::string s = stem(w);
-    if (hay.find(" " + s) != std::string::npos) continue;  // a word starting with it
+PreparedQuery prepare_query(const std::string& q) {
+  PreparedQuery out;
+  for (auto& w : words(fold_for_search(q))) {
+    std::string s = stem(w);
+    out.words.push_back({w, s, " " + s});
+  }
+  return out;
+}
+
+bool matches_query(const Haystack& h, const PreparedQuery& q) {
+  for (const auto& w : q.words) {
+    if (h.hay.find(w.needle) != std::string::npos) continue;  // a word starting with it
     bool near = false;
-    if (w.size() >= 5)
-      for (const auto& n : name_words) near = near || within_one_edit(w, n) || within_one_edit(s, stem(n));
+    if (w.word.size() >= 5)
+      for (size_t i = 0; i < h.name_words.size() && !near; ++i)
+        near = within_one_edit(w.word, h.name_words[i]) || within_one_edit(w.stem, h.name_stems[i]);
     if (!near) return false;
   }
   return true;

@@ -90,8 +90,6 @@ class Repository {
   std::optional<Profile> find(soci::session& s, int64_t id) const;
   std::optional<Profile> of_user(soci::session& s, int64_t user_id) const;
   std::optional<int64_t> by_rut(soci::session& s, const std::string& rut_canonical) const;
-  // The profiles matching the facet filters (not q), without contact fields (not decrypted).
-  std::vector<Profile> matching(soci::session& s, const Filter& f) const;
   int64_t count(soci::session& s, bool demo_only) const;
   int64_t insert_search(soci::session& s, int64_t user_id, int64_t institution_id, const std::string& filters,
                         const std::vector<int64_t>& listed, int64_t total, int64_t at) const;
@@ -118,9 +116,19 @@ class Repository {
 struct Haystack {
   std::string hay;                      // " stem stem … " of name, degree, summary, industries, specialties
   std::vector<std::string> name_words;  // folded, for the typo tolerance on names
+  std::vector<std::string> name_stems;  // stem() of each
 };
 Haystack haystack_of(const Profile& p);
-bool matches_query(const Haystack& h, const std::string& q);
+// A text query prepared once per search: its folded words with their stems.
+struct PreparedQuery {
+  struct Word {
+    std::string word, stem, needle;  // needle: " " + stem
+  };
+  std::vector<Word> words;
+  bool empty() const { return words.empty(); }
+};
+PreparedQuery prepare_query(const std::string& q);
+bool matches_query(const Haystack& h, const PreparedQuery& q);
 
 // The faceted search's in-memory index: per profile only what filters, facets, the text query and
 // the order need (codes as bits, region, board, a prepared haystack), ordered as the search lists
@@ -136,10 +144,16 @@ class SearchIndex {
     uint64_t industries = 0, specialties = 0;  // bit i: the vocabulary's term i
     int studies = -1;                          // index in studies(), -1 unknown
     std::string region_id;
+    int region = -1;  // region_number(region_id), for counting without string compares
     bool board = false;
     Haystack text;
   };
   using Entries = std::vector<Entry>;
+  // Chile's region codes are "01" … "16": their number, or -1 for anything else.
+  static constexpr int kRegions = 100;
+  static int region_number(const std::string& id) {
+    return id.size() == 2 && id[0] >= '0' && id[0] <= '9' && id[1] >= '0' && id[1] <= '9' ? (id[0] - '0') * 10 + (id[1] - '0') : -1;
+  }
   std::shared_ptr<const Entries> current(soci::session& s, const Repository& repo);
   static Entry entry_of(const Profile& p);
 

@@ -170,19 +170,6 @@ std::optional<int64_t> Repository::by_rut(soci::session& s, const std::string& r
   return id ? std::optional<int64_t>(*id) : std::nullopt;
 }
 
-std::vector<Profile> Repository::matching(soci::session& s, const Filter& f) const {
-  Query q(std::string("SELECT ") + kCols + " FROM directoras_profiles WHERE 1 = 1");
-  if (!f.industry.empty()) q.sql(" AND industries LIKE :ind").bind("ind", "%|" + f.industry + "|%");
-  if (!f.specialty.empty()) q.sql(" AND specialties LIKE :spec").bind("spec", "%|" + f.specialty + "|%");
-  if (!f.studies.empty()) q.sql(" AND studies = :studies").bind("studies", f.studies);
-  if (!f.region_id.empty()) q.sql(" AND region_id = :region").bind("region", f.region_id);
-  if (f.board) q.sql(*f.board ? " AND board_years > 0" : " AND board_years = 0");
-  q.sql(" ORDER BY updated_at DESC, id DESC");
-  std::vector<Profile> out;
-  q.each(s, [&](const soci::row& r) { out.push_back(from(r, keys_, false)); });
-  return out;
-}
-
 int64_t Repository::count(soci::session& s, bool demo_only) const {
   return *Query(std::string("SELECT COUNT(*) FROM directoras_profiles") + (demo_only ? " WHERE demo = 1" : "")).scalar(s);
 }

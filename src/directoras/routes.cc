@@ -1,6 +1,7 @@
 // HTTP handlers of the Registro de Directoras. Parse, ask directoras/access.h about the profile,
 // work in one transaction with its audit entry, answer.
 #include <array>
+#include <bit>
 #include <algorithm>
 
 #include "core/rut.h"
@@ -270,8 +271,10 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                   const uint64_t want_ind = want.industries, want_spec = want.specialties;
                   const int want_studies = f->studies.empty() ? -1 : want.studies;
                   std::array<int, 64> ind_n{}, spec_n{};
-                  std::map<int, int> stu_n;
-                  std::map<std::string, int> reg, board;
+                  std::array<int, 16> stu_n{};
+                  std::array<int, SearchIndex::kRegions> reg_n{};
+                  int board_si = 0, board_no = 0;
+                  const auto query = prepare_query(f->q);
                   std::vector<int64_t> listed;
                   size_t total = 0;
                   for (const auto& e : *index) {
@@ -280,17 +283,16 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                     if (want_studies >= 0 && e.studies != want_studies) continue;
                     if (!f->region_id.empty() && e.region_id != f->region_id) continue;
                     if (f->board && e.board != *f->board) continue;
-                    if (!f->q.empty() && !matches_query(e.text, f->q)) continue;
-                    for (int i = 0; i < 64; ++i) {
-                      ind_n[i] += (e.industries >> i) & 1;
-                      spec_n[i] += (e.specialties >> i) & 1;
-                    }
-                    ++stu_n[e.studies];
-                    ++reg[e.region_id];
-                    ++board[e.board ? "si" : "no"];
+                    if (!query.empty() && !matches_query(e.text, query)) continue;
+                    for (uint64_t b = e.industries; b; b &= b - 1) ++ind_n[std::countr_zero(b)];
+                    for (uint64_t b = e.specialties; b; b &= b - 1) ++spec_n[std::countr_zero(b)];
+                    if (e.studies >= 0 && e.studies < 16) ++stu_n[e.studies];
+                    if (e.region >= 0) ++reg_n[e.region];
+                    ++(e.board ? board_si : board_no);
                     if (total >= static_cast<size_t>(f->offset) && total < static_cast<size_t>(f->offset + f->limit)) listed.push_back(e.id);
                     ++total;
                   }
+                  std::map<std::string, int> board = {{"si", board_si}, {"no", board_no}};
                   auto by_code = [](const Vocabulary& v, auto count_of) {
                     std::map<std::string, int> out;
                     for (size_t i = 0; i < v.terms().size() && i < 64; ++i) out[v.terms()[i].id] = count_of(i);
@@ -298,7 +300,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                   };
                   const auto ind = by_code(industries(), [&](size_t i) { return ind_n[i]; });
                   const auto spec = by_code(specialties(), [&](size_t i) { return spec_n[i]; });
-                  const auto stu = by_code(studies(), [&](size_t i) { return stu_n.count(static_cast<int>(i)) ? stu_n[static_cast<int>(i)] : 0; });
+                  const auto stu = by_code(studies(), [&](size_t i) { return i < 16 ? stu_n[i] : 0; });
                   Json items = Json::array();
                   for (const auto& p : svc->repo().by_ids(s, listed)) items.push_back(card_json(*svc, p, now));
                   Json filters = {{"industry", f->industry}, {"specialty", f->specialty}, {"studies", f->studies},
@@ -311,7 +313,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                   svc->audit().append(s, entry);
                   Json regions = Json::array();
                   for (const auto& [id, name] : svc->regions())
-                    regions.push_back({{"id", id}, {"name", name}, {"count", reg.count(id) ? reg[id] : 0}});
+                    regions.push_back({{"id", id}, {"name", name}, {"count", SearchIndex::region_number(id) >= 0 ? reg_n[SearchIndex::region_number(id)] : 0}});
                   // The register's size, computed, beside the seed's figure and its source.
                   Json reg_size = {{"profiles", svc->repo().count(s, false)},
                                    {"demo", svc->repo().count(s, true)},

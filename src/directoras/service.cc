@@ -107,6 +107,7 @@ SearchIndex::Entry SearchIndex::entry_of(const Profile& p) {
   for (size_t i = 0; i < st.size(); ++i)
     if (st[i].id == p.studies) e.studies = static_cast<int>(i);
   e.region_id = p.region_id;
+  e.region = region_number(p.region_id);
   e.board = p.board_years > 0;
   e.text = haystack_of(p);
   return e;
