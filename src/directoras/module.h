@@ -145,7 +145,7 @@ class SearchIndex {
     int studies = -1;                          // index in studies(), -1 unknown
     std::string region_id;
     int region = -1;  // region_number(region_id), for counting without string compares
-    bool board = false;
+    bool board = false, demo = false;
     Haystack text;
   };
   using Entries = std::vector<Entry>;

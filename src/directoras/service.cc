@@ -109,6 +109,7 @@ SearchIndex::Entry SearchIndex::entry_of(const Profile& p) {
   e.region_id = p.region_id;
   e.region = region_number(p.region_id);
   e.board = p.board_years > 0;
+  e.demo = p.demo;
   e.text = haystack_of(p);
   return e;
 }
