@@ -370,6 +370,7 @@ export const CLASSES = {
   'POST /api/v1/registries/agreements/{id}/obligations': { kind: 'none', why: 'a new obligation of a ministry agreement, no person; only ministry accounts (registries/access, 404 otherwise)' },
   'POST /api/v1/registries/agreements/{id}/documents': { kind: 'none', why: 'a document link of a ministry agreement, no person; only ministry accounts (registries/access, 404 otherwise)' },
   'DELETE /api/v1/registries/agreements/{id}/documents/{document}': { kind: 'none', why: 'a document link of a ministry agreement, no person; only ministry accounts (registries/access, 404 otherwise)' },
+  'GET /api/v1/registries/certification-alerts': { kind: 'none', why: 'expiry alerts of the ministry\'s register of certified organisations (legal persons, no person); only ministry accounts (registries/access, 403 otherwise)' },
   'PUT /api/v1/registries/certifications/{id}/validity': { kind: 'none', why: 'the ministry\'s register of certified organisations (legal persons, no person); only ministry accounts (registries/access)' },
   'GET /api/v1/system/metrics': { kind: 'aggregate', why: 'process-wide gauges (live stream connections), no institution or person; permission system.metrics only (monitoring_security.test.mjs)' },
   'GET /api/v1/channels/history/statistics': { kind: 'aggregate', why: 'contact counts of the national help channels by channel, month, region and outcome; region cells of 1-4 hidden; no contact (channels_history.test.mjs)' },
