@@ -204,6 +204,12 @@ const std::vector<ActionLabel>& action_labels() {
       {"registries.agreement_create", "Registro de un convenio", "Organizaciones certificadas y convenios"},
       {"registries.obligation_status", "Cambio de estado de una obligación de un convenio", "Organizaciones certificadas y convenios"},
       {"registries.alert_raised", "Alerta de un convenio (vencimiento u obligación atrasada)", "Organizaciones certificadas y convenios"},
+      {"registries.obligation_create", "Nueva obligación de un convenio", "Organizaciones certificadas y convenios"},
+      {"registries.obligation_edit", "Edición de una obligación de un convenio", "Organizaciones certificadas y convenios"},
+      {"registries.document_add", "Documento adjuntado a un convenio", "Organizaciones certificadas y convenios"},
+      {"registries.document_remove", "Documento retirado de un convenio", "Organizaciones certificadas y convenios"},
+      {"registries.cert_renew", "Renovación de una certificación (nuevas fechas de vigencia)", "Organizaciones certificadas y convenios"},
+      {"registries.cert_alert_raised", "Alerta de vencimiento de una certificación", "Organizaciones certificadas y convenios"},
       // Cuenta Pública Participativa
       {"account.edition_create", "Creación de una edición de la cuenta pública", "Cuenta pública"},
       {"account.section_update", "Edición del texto de una sección de la cuenta pública", "Cuenta pública"},

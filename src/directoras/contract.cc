@@ -1,6 +1,9 @@
 // The Registro de Directoras as the core sees it (kernel/module.h): its tables, the women's RUT,
 // e-mail and phone as declared encrypted columns, routes, home items, demo and the stale-profile
 // reminder job. Region names come from the territory module.
+#include <algorithm>
+#include <cstdlib>
+
 #include "directoras/module.h"
 #include "kernel/module.h"
 #include "territory/module.h"
@@ -36,7 +39,11 @@ kernel::Module module() {
         std::vector<std::pair<std::string, int64_t>> accounts;
         for (const char* email : {"directora@equidad.demo", "directora2@equidad.demo"})
           if (auto a = find(email)) accounts.push_back({email, a->user_id});
-        return ctx.need<Service>()->load_demo(kDemoWomen, accounts);
+        // EQ_DIRECTORAS_DEMO_WOMEN: another count, for the search benchmark (bench/directoras/run.sh
+        // generates 100.000 through this same generator).
+        int n = kDemoWomen;
+        if (const char* v = std::getenv("EQ_DIRECTORAS_DEMO_WOMEN"); v && *v) n = std::clamp(std::atoi(v), 0, 1'000'000);
+        return ctx.need<Service>()->load_demo(n, accounts);
       },
       .jobs = {{"directoras stale reminders", std::nullopt,
                 [](kernel::Context& ctx, int64_t now) -> Result<void> {

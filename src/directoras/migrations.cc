@@ -30,6 +30,10 @@ std::vector<store::Migration> migrations() {
        "user_id {{bigint}} NOT NULL, institution_id {{bigint}} NOT NULL, institution_name TEXT NOT NULL, "
        "kind TEXT NOT NULL CHECK (kind IN ('perfil', 'contacto')), at {{bigint}} NOT NULL)",
        "CREATE INDEX directoras_views_profile ON directoras_views(profile_id, at)"}));
+  out.push_back(store::sql_migration(
+      "directoras", 2, "a change counter for the search's in-memory index",
+      {"CREATE TABLE directoras_generation (id INTEGER PRIMARY KEY, n {{bigint}} NOT NULL)",
+       "INSERT INTO directoras_generation (id, n) VALUES (1, 0)"}));
   return out;
 }
 
@@ -152,17 +156,34 @@ std::string search_key(const std::string& text) {
   return out;
 }
 
-bool matches_query(const Profile& p, const std::string& q) {
-  const auto name_words = words(fold_for_search(p.full_name));
-  std::string hay = " " + search_key(p.full_name + " " + p.degree + " " + p.summary) + " ";
-  for (const auto& c : p.industries) hay += search_key(industries().label(c)) + " ";
-  for (const auto& c : p.specialties) hay += search_key(specialties().label(c)) + " ";
-  for (const auto& w : words(fold_for_search(q))) {
-    const std::string s = stem(w);
-    if (hay.find(" " + s) != std::string::npos) continue;  // a word starting with it
+Haystack haystack_of(const Profile& p) {
+  Haystack h;
+  h.name_words = words(fold_for_search(p.full_name));
+  for (const auto& n : h.name_words) h.name_stems.push_back(stem(n));
+  h.hay = " " + search_key(p.full_name + " " + p.degree + " " + p.summary) + " ";
+  for (const auto& c : p.industries) h.hay += search_key(industries().label(c)) + " ";
+  for (const auto& c : p.specialties) h.hay += search_key(specialties().label(c)) + " ";
+  return h;
+}
+
+bool matches_query(const Profile& p, const std::string& q) { return matches_query(haystack_of(p), prepare_query(q)); }
+
+PreparedQuery prepare_query(const std::string& q) {
+  PreparedQuery out;
+  for (auto& w : words(fold_for_search(q))) {
+    std::string s = stem(w);
+    out.words.push_back({w, s, " " + s});
+  }
+  return out;
+}
+
+bool matches_query(const Haystack& h, const PreparedQuery& q) {
+  for (const auto& w : q.words) {
+    if (h.hay.find(w.needle) != std::string::npos) continue;  // a word starting with it
     bool near = false;
-    if (w.size() >= 5)
-      for (const auto& n : name_words) near = near || within_one_edit(w, n) || within_one_edit(s, stem(n));
+    if (w.word.size() >= 5)
+      for (size_t i = 0; i < h.name_words.size() && !near; ++i)
+        near = within_one_edit(w.word, h.name_words[i]) || within_one_edit(w.stem, h.name_stems[i]);
     if (!near) return false;
   }
   return true;

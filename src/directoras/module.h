@@ -9,6 +9,7 @@
 // audited and kept in directoras_views, which she sees ("quién vio mi perfil"). Object rules live in
 // directoras/access.h.
 #pragma once
+#include <mutex>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -89,8 +90,6 @@ class Repository {
   std::optional<Profile> find(soci::session& s, int64_t id) const;
   std::optional<Profile> of_user(soci::session& s, int64_t user_id) const;
   std::optional<int64_t> by_rut(soci::session& s, const std::string& rut_canonical) const;
-  // The profiles matching the facet filters (not q), without contact fields (not decrypted).
-  std::vector<Profile> matching(soci::session& s, const Filter& f) const;
   int64_t count(soci::session& s, bool demo_only) const;
   int64_t insert_search(soci::session& s, int64_t user_id, int64_t institution_id, const std::string& filters,
                         const std::vector<int64_t>& listed, int64_t total, int64_t at) const;
@@ -100,11 +99,68 @@ class Repository {
                    const std::string& kind, int64_t at) const;
   std::vector<View> views(soci::session& s, int64_t profile_id) const;
   // Profiles (with an account) not updated since `stale_before` and not reminded since `remind_before`.
+  // A counter every insert and update moves: the search index reloads when it changed.
+  int64_t generation(soci::session& s) const;
+  // The profiles changed since `since` (updated_at), without contact fields.
+  std::vector<Profile> changed_since(soci::session& s, int64_t since) const;
+  // These profiles (without contact fields), in the order of `ids`.
+  std::vector<Profile> by_ids(soci::session& s, const std::vector<int64_t>& ids) const;
   std::vector<int64_t> stale_to_remind(soci::session& s, int64_t stale_before, int64_t remind_before) const;
   void mark_reminded(soci::session& s, int64_t id, int64_t at) const;
 
  private:
   const crypto::Keys& keys_;
+};
+
+// What a text query is matched against, prepared once per profile (matches_query's work).
+struct Haystack {
+  std::string hay;                      // " stem stem … " of name, degree, summary, industries, specialties
+  std::vector<std::string> name_words;  // folded, for the typo tolerance on names
+  std::vector<std::string> name_stems;  // stem() of each
+};
+Haystack haystack_of(const Profile& p);
+// A text query prepared once per search: its folded words with their stems.
+struct PreparedQuery {
+  struct Word {
+    std::string word, stem, needle;  // needle: " " + stem
+  };
+  std::vector<Word> words;
+  bool empty() const { return words.empty(); }
+};
+PreparedQuery prepare_query(const std::string& q);
+bool matches_query(const Haystack& h, const PreparedQuery& q);
+
+// The faceted search's in-memory index: per profile only what filters, facets, the text query and
+// the order need (codes as bits, region, board, a prepared haystack), ordered as the search lists
+// (updated_at DESC, id DESC). A search filters and counts every facet in one pass over it, then
+// reads its page's rows from the database; the SQL scan of every profile per search is gone
+// (bench/directoras: 100.000 profiles). Kept current through Repository::generation(): a change
+// (by this or another instance) reloads only the profiles changed since the last load. About 300
+// bytes per profile.
+class SearchIndex {
+ public:
+  struct Entry {
+    int64_t id = 0, updated_at = 0;
+    uint64_t industries = 0, specialties = 0;  // bit i: the vocabulary's term i
+    int studies = -1;                          // index in studies(), -1 unknown
+    std::string region_id;
+    int region = -1;  // region_number(region_id), for counting without string compares
+    bool board = false, demo = false;
+    Haystack text;
+  };
+  using Entries = std::vector<Entry>;
+  // Chile's region codes are "01" … "16": their number, or -1 for anything else.
+  static constexpr int kRegions = 100;
+  static int region_number(const std::string& id) {
+    return id.size() == 2 && id[0] >= '0' && id[0] <= '9' && id[1] >= '0' && id[1] <= '9' ? (id[0] - '0') * 10 + (id[1] - '0') : -1;
+  }
+  std::shared_ptr<const Entries> current(soci::session& s, const Repository& repo);
+  static Entry entry_of(const Profile& p);
+
+ private:
+  std::mutex mu_;
+  int64_t generation_ = -1, max_updated_ = 0;
+  std::shared_ptr<const Entries> entries_;
 };
 
 class Service {
@@ -119,6 +175,7 @@ class Service {
   const Options& options() const { return options_; }
   const crypto::Keys& keys() const { return keys_; }
   const std::vector<std::pair<std::string, std::string>>& regions() const { return regions_; }
+  SearchIndex& index() { return index_; }
   std::string region_name(const std::string& id) const;
   bool stale(const Profile& p, int64_t now) const { return p.updated_at + options_.stale_days * 86400000LL <= now; }
 
@@ -139,6 +196,7 @@ class Service {
   Options options_;
   Repository repo_;
   std::vector<std::pair<std::string, std::string>> regions_;
+  SearchIndex index_;
 };
 
 void register_routes(http::Router& router, std::shared_ptr<Service> svc);

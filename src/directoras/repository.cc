@@ -1,4 +1,6 @@
 // Every SQL statement of the Registro de Directoras (SQLite and PostgreSQL).
+#include <map>
+
 #include "core/rut.h"
 #include "directoras/module.h"
 #include "store/query.h"
@@ -11,6 +13,9 @@ using store::get_opt_int;
 using store::get_str;
 using store::Query;
 using LL = long long;
+
+// Every insert and update moves the counter the search index watches (same transaction).
+void bump(soci::session& s) { Query("UPDATE directoras_generation SET n = n + 1 WHERE id = 1").exec(s); }
 
 const char* kCols =
     "id, user_id, full_name, rut_enc, email_enc, phone_enc, birth_year, studies, degree, experience_years, industries, "
@@ -102,7 +107,9 @@ int64_t Repository::insert(soci::session& s, const Profile& p) const {
       .bind_opt("user", p.user_id ? std::optional<LL>(*p.user_id) : std::nullopt)
       .bind("demo", static_cast<LL>(p.demo))
       .bind("created", static_cast<LL>(p.created_at));
-  return *q.scalar(s);
+  const int64_t id = *q.scalar(s);
+  bump(s);
+  return id;
 }
 
 void Repository::update(soci::session& s, const Profile& p) const {
@@ -112,6 +119,34 @@ void Repository::update(soci::session& s, const Profile& p) const {
       "board_years = :board, board_training = :training, region_id = :region, availability = :avail, summary = :summary, "
       "contactable = :contact, search_text = :search, updated_at = :updated, reminded_at = NULL WHERE id = :id");
   fields(q, p, keys_).bind("id", static_cast<LL>(p.id)).exec(s);
+  bump(s);
+}
+
+int64_t Repository::generation(soci::session& s) const {
+  return Query("SELECT n FROM directoras_generation WHERE id = 1").scalar(s).value_or(0);
+}
+
+std::vector<Profile> Repository::changed_since(soci::session& s, int64_t since) const {
+  std::vector<Profile> out;
+  Query(std::string("SELECT ") + kCols + " FROM directoras_profiles WHERE updated_at >= :since")
+      .bind("since", static_cast<LL>(since))
+      .each(s, [&](const soci::row& r) { out.push_back(from(r, keys_, false)); });
+  return out;
+}
+
+std::vector<Profile> Repository::by_ids(soci::session& s, const std::vector<int64_t>& ids) const {
+  if (ids.empty()) return {};
+  std::string list;  // integers only: no text from the request reaches this SQL
+  for (auto id : ids) list += (list.empty() ? "" : ",") + std::to_string(id);
+  std::map<int64_t, Profile> found;
+  Query(std::string("SELECT ") + kCols + " FROM directoras_profiles WHERE id IN (" + list + ")").each(s, [&](const soci::row& r) {
+    auto p = from(r, keys_, false);
+    found.emplace(p.id, std::move(p));
+  });
+  std::vector<Profile> out;
+  for (auto id : ids)
+    if (auto it = found.find(id); it != found.end()) out.push_back(std::move(it->second));
+  return out;
 }
 
 std::optional<Profile> Repository::find(soci::session& s, int64_t id) const {
@@ -133,19 +168,6 @@ std::optional<Profile> Repository::of_user(soci::session& s, int64_t user_id) co
 std::optional<int64_t> Repository::by_rut(soci::session& s, const std::string& rut) const {
   auto id = Query("SELECT id FROM directoras_profiles WHERE rut_bidx = :x").bind("x", rut_index(keys_, rut)).scalar(s);
   return id ? std::optional<int64_t>(*id) : std::nullopt;
-}
-
-std::vector<Profile> Repository::matching(soci::session& s, const Filter& f) const {
-  Query q(std::string("SELECT ") + kCols + " FROM directoras_profiles WHERE 1 = 1");
-  if (!f.industry.empty()) q.sql(" AND industries LIKE :ind").bind("ind", "%|" + f.industry + "|%");
-  if (!f.specialty.empty()) q.sql(" AND specialties LIKE :spec").bind("spec", "%|" + f.specialty + "|%");
-  if (!f.studies.empty()) q.sql(" AND studies = :studies").bind("studies", f.studies);
-  if (!f.region_id.empty()) q.sql(" AND region_id = :region").bind("region", f.region_id);
-  if (f.board) q.sql(*f.board ? " AND board_years > 0" : " AND board_years = 0");
-  q.sql(" ORDER BY updated_at DESC, id DESC");
-  std::vector<Profile> out;
-  q.each(s, [&](const soci::row& r) { out.push_back(from(r, keys_, false)); });
-  return out;
 }
 
 int64_t Repository::count(soci::session& s, bool demo_only) const {

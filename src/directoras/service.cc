@@ -1,5 +1,9 @@
 // Workflow of the Registro de Directoras: her registration and edits (one transaction with the
 // audit entry), the stale-profile reminders.
+#include <algorithm>
+#include <climits>
+#include <map>
+
 #include "core/rut.h"
 #include "core/time.h"
 #include "directoras/access.h"
@@ -73,6 +77,63 @@ Result<int> Service::remind_stale(int64_t now) {
     }
     return static_cast<int>(ids.size());
   });
+}
+
+}  // namespace eq::directoras
+
+namespace eq::directoras {
+
+namespace {
+uint64_t bits_of(const Vocabulary& v, const std::vector<std::string>& codes) {
+  uint64_t out = 0;
+  const auto& terms = v.terms();
+  for (const auto& c : codes)
+    for (size_t i = 0; i < terms.size() && i < 64; ++i)
+      if (terms[i].id == c) out |= uint64_t{1} << i;
+  return out;
+}
+bool newer_first(const SearchIndex::Entry& a, const SearchIndex::Entry& b) {
+  return a.updated_at != b.updated_at ? a.updated_at > b.updated_at : a.id > b.id;
+}
+}  // namespace
+
+SearchIndex::Entry SearchIndex::entry_of(const Profile& p) {
+  Entry e;
+  e.id = p.id;
+  e.updated_at = p.updated_at;
+  e.industries = bits_of(industries(), p.industries);
+  e.specialties = bits_of(specialties(), p.specialties);
+  const auto& st = studies().terms();
+  for (size_t i = 0; i < st.size(); ++i)
+    if (st[i].id == p.studies) e.studies = static_cast<int>(i);
+  e.region_id = p.region_id;
+  e.region = region_number(p.region_id);
+  e.board = p.board_years > 0;
+  e.demo = p.demo;
+  e.text = haystack_of(p);
+  return e;
+}
+
+std::shared_ptr<const SearchIndex::Entries> SearchIndex::current(soci::session& s, const Repository& repo) {
+  const int64_t gen = repo.generation(s);
+  std::lock_guard lock(mu_);
+  if (entries_ && gen == generation_) return entries_;
+  // Another instance's clock may lag ours: re-read a margin before the newest change seen.
+  constexpr int64_t kClockMarginMs = 10LL * 60 * 1000;
+  const int64_t since = entries_ ? max_updated_ - kClockMarginMs : INT64_MIN;
+  auto next = entries_ ? std::make_shared<Entries>(*entries_) : std::make_shared<Entries>();
+  std::map<int64_t, size_t> at;
+  for (size_t i = 0; i < next->size(); ++i) at[(*next)[i].id] = i;
+  for (const auto& p : repo.changed_since(s, since)) {
+    auto e = entry_of(p);
+    max_updated_ = std::max(max_updated_, e.updated_at);
+    if (auto it = at.find(e.id); it != at.end()) (*next)[it->second] = std::move(e);
+    else next->push_back(std::move(e));
+  }
+  std::sort(next->begin(), next->end(), newer_first);
+  generation_ = gen;
+  entries_ = std::move(next);
+  return entries_;
 }
 
 }  // namespace eq::directoras

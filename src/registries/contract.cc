@@ -27,9 +27,10 @@ kernel::Module module() {
         return [svc = ctx.need<Service>()](const http::Request& req) { return registries::home_items(*svc, req); };
       },
       .load_demo = [](kernel::Context& ctx) -> Result<void> { return ctx.need<Service>()->load_demo(); },
-      .jobs = {{"registries agreement alerts", std::nullopt,
+      .jobs = {{"registries agreement and certification alerts", std::nullopt,
                 [](kernel::Context& ctx, int64_t now) -> Result<void> {
                   if (auto n = ctx.need<Service>()->raise_alerts(now); !n) return fail(n.error());
+                  if (auto n = ctx.need<Service>()->raise_cert_alerts(now); !n) return fail(n.error());
                   return {};
                 }}},
   };

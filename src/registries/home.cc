@@ -18,6 +18,11 @@ Result<std::vector<nlohmann::json>> home_items(Service& svc, const http::Request
     out.push_back({{"kind", "metric"}, {"title", "Organizaciones certificadas y adherentes"},
                    {"detail", "NCh3262, Sello Iguala-Conciliación e IPG Chile: registros vigentes. Registre organizaciones y cambios de estado."},
                    {"value", certified}, {"link", "/registros/certificaciones"}, {"severity", "info"}});
+    const auto expiring = repo::cert_alerts(s, std::nullopt);
+    if (!expiring.empty())
+      out.push_back({{"kind", "task"}, {"title", "Certificaciones por vencer o vencidas"},
+                     {"detail", "NCh3262 y Sello Iguala-Conciliación a 90 y 30 días de su vencimiento, o vencidas sin renovación registrada."},
+                     {"value", static_cast<int64_t>(expiring.size())}, {"link", "/registros/certificaciones"}, {"severity", "warning"}});
     const auto alerts = repo::alerts(s, std::nullopt);
     out.push_back({{"kind", alerts.empty() ? "metric" : "task"}, {"title", "Convenios: alertas de vencimiento y obligaciones"},
                    {"detail", "Convenios por vencer (60 y 30 días), vencidos sin cierre y obligaciones con plazo vencido."},

@@ -34,6 +34,12 @@ std::vector<store::Migration> migrations() {
        "CREATE TABLE registries_alerts (id {{pk}}, agreement_id {{bigint}} NOT NULL REFERENCES registries_agreements(id), "
        "obligation_id {{bigint}} NOT NULL, kind TEXT NOT NULL, message TEXT NOT NULL, raised_at {{bigint}} NOT NULL, "
        "UNIQUE (agreement_id, obligation_id, kind))"}));
+  out.push_back(store::sql_migration(
+      "registries", 2, "alerts before a certification expires",
+      // expires_on in the key: a renewed certification (a new expiry) is alerted again.
+      {"CREATE TABLE registries_cert_alerts (id {{pk}}, cert_id {{bigint}} NOT NULL REFERENCES registries_certs(id), "
+       "kind TEXT NOT NULL, expires_on TEXT NOT NULL, message TEXT NOT NULL, raised_at {{bigint}} NOT NULL, "
+       "UNIQUE (cert_id, kind, expires_on))"}));
   return out;
 }
 
@@ -79,6 +85,14 @@ const Vocabulary& alert_kinds() {
                                {"obligacion_atrasada", "Obligación con plazo vencido"}};
   return v;
 }
+
+std::string cert_alert_label(const std::string& kind) {
+  if (kind == "vencida") return "Certificación vencida sin renovación registrada";
+  if (kind.rfind("vence_", 0) == 0) return "Vence en " + kind.substr(6) + " días o menos";
+  return kind;
+}
+
+bool in_force(const std::string& status) { return status == "certificada" || status == "otorgado"; }
 
 bool precedes(const PartialDate& end, const PartialDate& start) {
   if (!end.known() || !start.known()) return false;

@@ -44,6 +44,11 @@ const std::vector<std::string>& statuses_of(const std::string& program);
 const Vocabulary& agreement_statuses();  // en_elaboracion, suscrito, en_ejecucion, terminado
 const Vocabulary& obligation_statuses(); // pendiente, cumplida, incumplida
 const Vocabulary& alert_kinds();         // vence_60, vence_30, vencido, obligacion_atrasada
+// A certification's expiry alert: "vence_<n>" (n: a window of Options::cert_expiry_days) or "vencida".
+std::string cert_alert_label(const std::string& kind);
+// The statuses in which a certification is in force, and so may expire (NCh3262 certified, Sello
+// granted); IPG adhesion has no term.
+bool in_force(const std::string& status);
 
 std::vector<store::Migration> migrations();
 
@@ -89,6 +94,15 @@ struct AgreementAlert {
   int64_t raised_at = 0;
 };
 
+// An alert before (or after) a certification's expiry. expires_on is the date it was raised for: a
+// renewal (a new expiry) raises its own alerts.
+struct CertAlert {
+  int64_t id = 0, cert_id = 0;
+  std::string kind, expires_on, message;
+  int64_t raised_at = 0;
+  std::string org_name, program;  // of the certification, for the lists
+};
+
 struct Agreement {
   int64_t id = 0;
   std::string title, purpose, status, source;
@@ -128,13 +142,28 @@ std::optional<Agreement> agreement(soci::session& s, int64_t id);  // with parti
 std::vector<Agreement> agreements(soci::session& s);              // with parties and obligations
 std::optional<Obligation> obligation(soci::session& s, int64_t agreement_id, int64_t id);
 void set_obligation_status(soci::session& s, int64_t id, const std::string& status, int64_t at);
+int64_t insert_obligation(soci::session& s, int64_t agreement_id, const Obligation& o, int64_t at);
+void update_obligation(soci::session& s, const Obligation& o, int64_t at);
+std::optional<Document> document(soci::session& s, int64_t agreement_id, int64_t id);
+int64_t insert_document(soci::session& s, int64_t agreement_id, const Document& d);
+void delete_document(soci::session& s, int64_t id);
+void touch_agreement(soci::session& s, int64_t id, int64_t at);
 // Inserts the alert unless the same (agreement, obligation, kind) was raised already; true when new.
 bool raise_alert(soci::session& s, const AgreementAlert& a);
 std::vector<AgreementAlert> alerts(soci::session& s, std::optional<int64_t> agreement_id);
+
+void set_cert_validity(soci::session& s, int64_t id, const std::string& issued_on, const std::string& expires_on, int64_t at);
+// Certifications in force with a known expiry (the alert job's input).
+std::vector<Certification> certs_with_expiry(soci::session& s);
+// Inserts unless the same (certification, kind, expiry) was raised already; true when new.
+bool raise_cert_alert(soci::session& s, const CertAlert& a);
+// Alerts of one certification, or (nullopt) those of every certification still in force.
+std::vector<CertAlert> cert_alerts(soci::session& s, std::optional<int64_t> cert_id);
 }  // namespace repo
 
 struct Options {
   std::vector<int> expiry_days = {60, 30};  // alerts this many days before an agreement ends
+  std::vector<int> cert_expiry_days = {90, 30};  // and before a certification (NCh3262, Sello) expires
 };
 
 class Service {
@@ -148,12 +177,27 @@ class Service {
   Result<void> change_status(const http::Request& req, int64_t id, const std::string& status, const std::string& note);
   Result<int64_t> create_agreement(const http::Request& req, const Agreement& a);
   Result<void> change_obligation(const http::Request& req, int64_t agreement_id, int64_t obligation_id, const std::string& status);
+  // Editing an agreement from its screen: obligations (added, edited, completed) and documents
+  // (links attached, removed). 404 for an agreement, obligation or document that does not exist.
+  Result<int64_t> add_obligation(const http::Request& req, int64_t agreement_id, const Obligation& o);
+  // `edit` holds the new values; the fields named in `fields` are the ones that change.
+  Result<Obligation> edit_obligation(const http::Request& req, int64_t agreement_id, const Obligation& edit,
+                                     const std::vector<std::string>& fields);
+  Result<int64_t> add_document(const http::Request& req, int64_t agreement_id, const Document& d);
+  Result<void> remove_document(const http::Request& req, int64_t agreement_id, int64_t document_id);
+  // A certification's renewal (new issue and expiry dates), kept in its history.
+  Result<void> renew_certification(const http::Request& req, int64_t id, const std::string& issued_on, const std::string& expires_on,
+                                   const std::string& note);
   // The job: alerts before expiry and on missed obligations; returns how many were raised.
   Result<int> raise_alerts(int64_t now);
+  // The job's second half: alerts before a certification in force expires, and once it has.
+  Result<int> raise_cert_alerts(int64_t now);
   // Demo: generated organisations (the seed's counts) and the seed's agreements. Idempotent.
   Result<void> load_demo();
 
  private:
+  template <class T, class Work>
+  Result<T> on_agreement(const http::Request& req, const std::string& action, int64_t agreement_id, Work work);
   Error refused(const http::Request& req, const std::string& action, const std::string& object, Error e);
   store::Database& db_;
   audit::Log& audit_;

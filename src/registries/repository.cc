@@ -248,4 +248,100 @@ std::vector<AgreementAlert> alerts(soci::session& s, std::optional<int64_t> agre
   });
 }
 
+int64_t insert_obligation(soci::session& s, int64_t agreement_id, const Obligation& o, int64_t at) {
+  return *Query(
+              "INSERT INTO registries_obligations (agreement_id, description, owner, due_on, status, updated_at) "
+              "VALUES (:a, :d, :o, :due, :s, :up) RETURNING id")
+              .bind("a", LL{agreement_id})
+              .bind("d", o.description)
+              .bind("o", o.owner)
+              .bind("due", o.due_on)
+              .bind("s", o.status)
+              .bind("up", LL{at})
+              .scalar(s);
+}
+
+void update_obligation(soci::session& s, const Obligation& o, int64_t at) {
+  Query("UPDATE registries_obligations SET description = :d, owner = :o, due_on = :due, status = :s, updated_at = :up WHERE id = :id")
+      .bind("d", o.description)
+      .bind("o", o.owner)
+      .bind("due", o.due_on)
+      .bind("s", o.status)
+      .bind("up", LL{at})
+      .bind("id", LL{o.id})
+      .exec(s);
+}
+
+std::optional<Document> document(soci::session& s, int64_t agreement_id, int64_t id) {
+  std::optional<Document> out;
+  Query("SELECT id, title, url, kind FROM registries_documents WHERE agreement_id = :a AND id = :id")
+      .bind("a", LL{agreement_id})
+      .bind("id", LL{id})
+      .each(s, [&](const soci::row& r) { out = Document{get_int(r, 0), get_str(r, 1), get_str(r, 2), get_str(r, 3)}; });
+  return out;
+}
+
+int64_t insert_document(soci::session& s, int64_t agreement_id, const Document& d) {
+  return *Query("INSERT INTO registries_documents (agreement_id, title, url, kind) VALUES (:a, :t, :u, :k) RETURNING id")
+              .bind("a", LL{agreement_id})
+              .bind("t", d.title)
+              .bind("u", d.url)
+              .bind("k", d.kind)
+              .scalar(s);
+}
+
+void delete_document(soci::session& s, int64_t id) { Query("DELETE FROM registries_documents WHERE id = :id").bind("id", LL{id}).exec(s); }
+
+void touch_agreement(soci::session& s, int64_t id, int64_t at) {
+  Query("UPDATE registries_agreements SET updated_at = :at WHERE id = :id").bind("at", LL{at}).bind("id", LL{id}).exec(s);
+}
+
+void set_cert_validity(soci::session& s, int64_t id, const std::string& issued_on, const std::string& expires_on, int64_t at) {
+  Query("UPDATE registries_certs SET issued_on = :i, expires_on = :e, updated_at = :at WHERE id = :id")
+      .bind("i", issued_on)
+      .bind("e", expires_on)
+      .bind("at", LL{at})
+      .bind("id", LL{id})
+      .exec(s);
+}
+
+std::vector<Certification> certs_with_expiry(soci::session& s) {
+  return collect<Certification>(
+      s, Query(std::string("SELECT ") + kCertCols + " WHERE c.status IN ('certificada', 'otorgado') AND c.expires_on <> '' ORDER BY c.id"),
+      cert_from);
+}
+
+bool raise_cert_alert(soci::session& s, const CertAlert& a) {
+  if (Query("SELECT id FROM registries_cert_alerts WHERE cert_id = :c AND kind = :k AND expires_on = :e")
+          .bind("c", LL{a.cert_id})
+          .bind("k", a.kind)
+          .bind("e", a.expires_on)
+          .scalar(s))
+    return false;
+  Query("INSERT INTO registries_cert_alerts (cert_id, kind, expires_on, message, raised_at) VALUES (:c, :k, :e, :m, :at)")
+      .bind("c", LL{a.cert_id})
+      .bind("k", a.kind)
+      .bind("e", a.expires_on)
+      .bind("m", a.message)
+      .bind("at", LL{a.raised_at})
+      .exec(s);
+  return true;
+}
+
+std::vector<CertAlert> cert_alerts(soci::session& s, std::optional<int64_t> cert_id) {
+  // Without a certification: the open ones only (still in force, raised for the expiry it has now);
+  // a renewed or closed certification's old alerts stay in its own history.
+  Query q(
+      "SELECT a.id, a.cert_id, a.kind, a.expires_on, a.message, a.raised_at, o.name, c.program FROM registries_cert_alerts a "
+      "JOIN registries_certs c ON c.id = a.cert_id JOIN registries_orgs o ON o.id = c.org_id");
+  if (cert_id)
+    q.sql(" WHERE a.cert_id = :c").bind("c", LL{*cert_id});
+  else
+    q.sql(" WHERE c.status IN ('certificada', 'otorgado') AND a.expires_on = c.expires_on");
+  q.sql(" ORDER BY a.raised_at DESC, a.id DESC");
+  return collect<CertAlert>(s, q, [](const soci::row& r) {
+    return CertAlert{get_int(r, 0), get_int(r, 1), get_str(r, 2), get_str(r, 3), get_str(r, 4), get_int(r, 5), get_str(r, 6), get_str(r, 7)};
+  });
+}
+
 }  // namespace eq::registries::repo

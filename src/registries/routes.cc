@@ -140,6 +140,51 @@ Json agreement_json(const Agreement& a, const std::vector<AgreementAlert>& alert
   return j;
 }
 
+// One obligation: on creation description and owner are required; on an edit (`whole` false) only
+// the fields present change, and one at least must be.
+Result<Obligation> read_obligation(http::FieldReader& o, const Json& body, bool whole) {
+  Obligation ob;
+  TRY(d, o.text("description", {.required = whole || body.contains("description"), .max_chars = 500}));
+  ob.description = *d;
+  TRY(owner, o.text("owner", {.required = whole || body.contains("owner"), .max_chars = 200}));
+  ob.owner = *owner;
+  TRY(due, date_field(o, "due_on"));
+  ob.due_on = *due;
+  TRY(st, o.one_of("status", !whole && body.contains("status"), ids(obligation_statuses())));
+  ob.status = st->empty() ? "pendiente" : *st;
+  if (auto ok = o.no_unknown(); !ok) return fail(ok.error());
+  return ob;
+}
+
+// One document: a link, never an upload: only http(s) addresses (no javascript: or data: in an
+// official's browser).
+Result<Document> read_document(http::FieldReader& d) {
+  Document doc;
+  TRY(t, d.text("title", {.required = true, .max_chars = 200}));
+  doc.title = *t;
+  TRY(url, d.text("url", {.required = true, .max_chars = 500}));
+  if (url->rfind("https://", 0) != 0 && url->rfind("http://", 0) != 0)
+    return fail(Error::invalid(d.name("url"), "El enlace debe comenzar con https:// o http://.", "invalid_url"));
+  doc.url = *url;
+  TRY(kind, d.text("kind", {.max_chars = 60}));
+  doc.kind = kind->empty() ? "documento" : *kind;
+  if (auto ok = d.no_unknown(); !ok) return fail(ok.error());
+  return doc;
+}
+
+Json cert_alert_json(const CertAlert& x) {
+  return {{"id", x.id},
+          {"certification_id", x.cert_id},
+          {"kind", x.kind},
+          {"kind_name", cert_alert_label(x.kind)},
+          {"expires_on", date_json(x.expires_on)},
+          {"message", x.message},
+          {"organisation", x.org_name},
+          {"program", x.program},
+          {"program_name", programs().label(x.program)},
+          {"raised_at", format_datetime_cl(x.raised_at)}};
+}
+
 Result<Agreement> read_agreement(const Request& req) {
   TRY(body, http::json_object_body(req));
   http::FieldReader in(*body);
@@ -189,34 +234,15 @@ Result<Agreement> read_agreement(const Request& req) {
     const std::string prefix = "obligations[" + std::to_string(i) + "]";
     if (!obligations[i].is_object()) return fail(http::invalid_type(prefix, "un objeto"));
     http::FieldReader o(obligations[i], prefix);
-    Obligation ob;
-    TRY(d, o.text("description", {.required = true, .max_chars = 500}));
-    ob.description = *d;
-    TRY(owner, o.text("owner", {.required = true, .max_chars = 200}));
-    ob.owner = *owner;
-    TRY(due, date_field(o, "due_on"));
-    ob.due_on = *due;
-    TRY(st, o.one_of("status", false, ids(obligation_statuses())));
-    ob.status = st->empty() ? "pendiente" : *st;
-    if (auto ok = o.no_unknown(); !ok) return fail(ok.error());
-    a.obligations.push_back(ob);
+    TRY(ob, read_obligation(o, obligations[i], true));
+    a.obligations.push_back(*ob);
   }
   for (size_t i = 0; i < documents.size(); ++i) {
     const std::string prefix = "documents[" + std::to_string(i) + "]";
     if (!documents[i].is_object()) return fail(http::invalid_type(prefix, "un objeto"));
     http::FieldReader d(documents[i], prefix);
-    Document doc;
-    TRY(t, d.text("title", {.required = true, .max_chars = 200}));
-    doc.title = *t;
-    TRY(url, d.text("url", {.required = true, .max_chars = 500}));
-    // A link, never an upload: only http(s) addresses (no javascript: or data: in an official's browser).
-    if (url->rfind("https://", 0) != 0 && url->rfind("http://", 0) != 0)
-      return fail(Error::invalid(d.name("url"), "El enlace debe comenzar con https:// o http://.", "invalid_url"));
-    doc.url = *url;
-    TRY(kind, d.text("kind", {.max_chars = 60}));
-    doc.kind = kind->empty() ? "documento" : *kind;
-    if (auto ok = d.no_unknown(); !ok) return fail(ok.error());
-    a.documents.push_back(doc);
+    TRY(doc, read_document(d));
+    a.documents.push_back(*doc);
   }
   if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
   return a;
@@ -272,6 +298,12 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                   const auto* who = req.principal ? &*req.principal : nullptr;
                   j["history"] = history_json(repo::history(s, *id), access::may_see_who_changed(who));
                   j["editable"] = access::may_see_who_changed(who);
+                  // Expiry alerts are the ministry's working data, not part of the public record.
+                  if (access::may_see_who_changed(who)) {
+                    Json al = Json::array();
+                    for (const auto& x : repo::cert_alerts(s, *id)) al.push_back(cert_alert_json(x));
+                    j["alerts"] = al;
+                  }
                   return Response::json(j);
                 });
               }});
@@ -362,10 +394,80 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                 TRY(oid, http::path_id(req, "obligation"));
                 TRY(body, http::json_object_body(req));
                 http::FieldReader in(*body);
-                TRY(status, in.one_of("status", true, ids(obligation_statuses())));
+                // Only the status: the list's quick change (kept as it was).
+                if (body->size() == 1 && body->contains("status")) {
+                  TRY(status, in.one_of("status", true, ids(obligation_statuses())));
+                  TRY(done, svc->change_obligation(req, *id, *oid, *status));
+                  return Response::json({{"id", *oid}, {"status", *status}});
+                }
+                TRY(edit, read_obligation(in, *body, false));
+                std::vector<std::string> fields;
+                for (const char* k : {"description", "owner", "due_on", "status"})
+                  if (body->contains(k)) fields.push_back(k);
+                if (fields.empty())
+                  return fail(Error::invalid("description", "Indique qué cambia: descripción, responsable, plazo o estado.", "empty_edit"));
+                edit->id = *oid;
+                TRY(done, svc->edit_obligation(req, *id, *edit, fields));
+                return Response::json({{"id", done->id}, {"description", done->description}, {"owner", done->owner},
+                                       {"due_on", date_json(done->due_on)}, {"status", done->status}});
+              }});
+
+  router.add({"POST", "/api/v1/registries/agreements/{id}/obligations", "registries.manage",
+              "Agregar una obligación a un convenio (descripción, responsable, plazo, estado)", "registries",
+              [svc](Request& req) -> Result<Response> {
+                TRY(id, http::path_id(req));
+                TRY(body, http::json_object_body(req));
+                http::FieldReader in(*body);
+                TRY(o, read_obligation(in, *body, true));
+                TRY(oid, svc->add_obligation(req, *id, *o));
+                return Response::json({{"id", *oid}}, 201);
+              }});
+
+  router.add({"POST", "/api/v1/registries/agreements/{id}/documents", "registries.manage",
+              "Adjuntar un documento (enlace https) a un convenio", "registries", [svc](Request& req) -> Result<Response> {
+                TRY(id, http::path_id(req));
+                TRY(body, http::json_object_body(req));
+                http::FieldReader in(*body);
+                TRY(d, read_document(in));
+                TRY(did, svc->add_document(req, *id, *d));
+                return Response::json({{"id", *did}}, 201);
+              }});
+
+  router.add({"DELETE", "/api/v1/registries/agreements/{id}/documents/{document}", "registries.manage",
+              "Retirar un documento de un convenio", "registries", [svc](Request& req) -> Result<Response> {
+                TRY(id, http::path_id(req));
+                TRY(did, http::path_id(req, "document"));
+                TRY(done, svc->remove_document(req, *id, *did));
+                return Response::json({{"id", *did}, {"removed", true}});
+              }});
+
+  router.add({"GET", "/api/v1/registries/certification-alerts", "registries.manage",
+              "Certificaciones por vencer o vencidas (alertas a 90 y 30 días)", "registries", [svc](Request& req) -> Result<Response> {
+                if (!access::may_change(req.who())) return fail(Error::forbidden());
+                return with_session<Response>(svc->db(), [&](soci::session& s) -> Result<Response> {
+                  Json items = Json::array();
+                  for (const auto& x : repo::cert_alerts(s, std::nullopt)) items.push_back(cert_alert_json(x));
+                  return Response::json({{"items", items}});
+                });
+              }});
+
+  router.add({"PUT", "/api/v1/registries/certifications/{id}/validity", "registries.manage",
+              "Renovar una certificación: nuevas fechas de emisión y vencimiento (queda en su historial)", "registries",
+              [svc](Request& req) -> Result<Response> {
+                TRY(id, http::path_id(req));
+                TRY(body, http::json_object_body(req));
+                http::FieldReader in(*body);
+                TRY(issued, date_field(in, "issued_on"));
+                TRY(expires_text, in.text("expires_on", {.required = true, .max_chars = 20}));
+                TRY(expires, date_field(in, "expires_on"));
+                if (precedes(read_partial_date(*expires), read_partial_date(*issued)))
+                  return fail(Error::invalid("expires_on", "El vencimiento (" + date_label(*expires) + ") es anterior a la emisión (" +
+                                                               date_label(*issued) + ").",
+                                             "end_before_start"));
+                TRY(note, in.text("note", {.max_chars = 500}));
                 if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
-                TRY(done, svc->change_obligation(req, *id, *oid, *status));
-                return Response::json({{"id", *oid}, {"status", *status}});
+                TRY(done, svc->renew_certification(req, *id, *issued, *expires, *note));
+                return Response::json({{"id", *id}, {"expires_on", date_json(*expires)}});
               }});
 }
 

@@ -96,6 +96,136 @@ Result<void> Service::change_obligation(const http::Request& req, int64_t agreem
   });
 }
 
+// Runs `work` on agreement `agreement_id` inside one transaction, for a ministry editor only: outside
+// the ministry no agreement exists (404, refusal audited), as for the obligation's status.
+template <class T, class Work>
+Result<T> Service::on_agreement(const http::Request& req, const std::string& action, int64_t agreement_id, Work work) {
+  const std::string object = "convenio:" + std::to_string(agreement_id);
+  if (!access::may_change(req.who())) return fail(refused(req, action, object, Error::not_found("No existe un convenio con ese identificador.")));
+  return db_.transaction<T>([&](soci::session& s) -> Result<T> {
+    auto a = repo::agreement(s, agreement_id);
+    if (!a || !access::may_change_agreement(req.who(), *a)) return fail(Error::not_found("No existe un convenio con ese identificador."));
+    auto e = audit::Log::from(req, action, object);
+    auto out = work(s, *a, e.detail);
+    if (!out) return out;
+    repo::touch_agreement(s, agreement_id, now_ms());
+    audit_.append(s, e);
+    return out;
+  });
+}
+
+Result<int64_t> Service::add_obligation(const http::Request& req, int64_t agreement_id, const Obligation& o) {
+  return on_agreement<int64_t>(req, "registries.obligation_create", agreement_id,
+                               [&](soci::session& s, const Agreement&, std::string& detail) -> Result<int64_t> {
+                                 const int64_t id = repo::insert_obligation(s, agreement_id, o, now_ms());
+                                 detail = "obligación " + std::to_string(id) + " (" + o.status + ")";
+                                 return id;
+                               });
+}
+
+Result<Obligation> Service::edit_obligation(const http::Request& req, int64_t agreement_id, const Obligation& edit,
+                                            const std::vector<std::string>& fields) {
+  return on_agreement<Obligation>(
+      req, "registries.obligation_edit", agreement_id, [&](soci::session& s, const Agreement&, std::string& detail) -> Result<Obligation> {
+        auto o = repo::obligation(s, agreement_id, edit.id);
+        if (!o) return fail(Error::not_found("El convenio no tiene esa obligación."));
+        Obligation next = *o;
+        detail = "obligación " + std::to_string(edit.id) + ":";
+        for (const auto& f : fields) {
+          if (f == "description") next.description = edit.description;
+          if (f == "owner") next.owner = edit.owner;
+          if (f == "due_on") next.due_on = edit.due_on;
+          if (f == "status") next.status = edit.status;
+          detail += " " + f;
+        }
+        if (next.status != o->status) detail += " (" + o->status + " → " + next.status + ")";
+        repo::update_obligation(s, next, now_ms());
+        return next;
+      });
+}
+
+Result<int64_t> Service::add_document(const http::Request& req, int64_t agreement_id, const Document& d) {
+  return on_agreement<int64_t>(req, "registries.document_add", agreement_id,
+                               [&](soci::session& s, const Agreement& a, std::string& detail) -> Result<int64_t> {
+                                 if (a.documents.size() >= 100)
+                                   return fail(Error::conflict("too_many_documents", "El convenio ya tiene 100 documentos: retire alguno antes.", "url"));
+                                 const int64_t id = repo::insert_document(s, agreement_id, d);
+                                 detail = "documento " + std::to_string(id) + ": " + d.title;
+                                 return id;
+                               });
+}
+
+Result<void> Service::remove_document(const http::Request& req, int64_t agreement_id, int64_t document_id) {
+  return on_agreement<void>(req, "registries.document_remove", agreement_id,
+                            [&](soci::session& s, const Agreement&, std::string& detail) -> Result<void> {
+                              auto d = repo::document(s, agreement_id, document_id);
+                              if (!d) return fail(Error::not_found("El convenio no tiene ese documento."));
+                              repo::delete_document(s, document_id);
+                              detail = "documento " + std::to_string(document_id) + ": " + d->title + " (" + d->url + ")";
+                              return {};
+                            });
+}
+
+Result<void> Service::renew_certification(const http::Request& req, int64_t id, const std::string& issued_on, const std::string& expires_on,
+                                          const std::string& note) {
+  if (!access::may_change(req.who()))
+    return fail(refused(req, "registries.cert_renew", "certificacion:" + std::to_string(id), Error::forbidden()));
+  return db_.transaction<void>([&](soci::session& s) -> Result<void> {
+    auto c = repo::cert(s, id);
+    if (!c) return fail(Error::not_found("No existe un registro con ese identificador."));
+    if (c->program == "ipg")
+      return fail(Error::invalid("expires_on", "La adhesión a IPG Chile no tiene vigencia que renovar.", "no_term"));
+    // No new issue date given: the one on record stands (the renewal may not say it).
+    const std::string issued = issued_on.empty() ? c->issued_on : issued_on;
+    if (precedes(read_partial_date(expires_on), read_partial_date(issued)))
+      return fail(Error::invalid("expires_on", "El vencimiento (" + date_label(expires_on) + ") es anterior a la emisión (" + date_label(issued) + ").",
+                                 "end_before_start"));
+    const int64_t now = now_ms();
+    repo::set_cert_validity(s, id, issued, expires_on, now);
+    repo::insert_history(s, id, change_by(req, c->status, note.empty() ? "Renovación: vigente hasta " + date_label(expires_on) : note, now));
+    auto e = audit::Log::from(req, "registries.cert_renew", "certificacion:" + std::to_string(id));
+    e.detail = c->expires_on + " → " + expires_on;
+    audit_.append(s, e);
+    return {};
+  });
+}
+
+Result<int> Service::raise_cert_alerts(int64_t now) {
+  return db_.transaction<int>([&](soci::session& s) -> Result<int> {
+    const int64_t today = day_of_ms(now);
+    int raised = 0;
+    for (const auto& c : repo::certs_with_expiry(s)) {
+      const PartialDate end = read_partial_date(c.expires_on);
+      if (!end.known()) continue;
+      const int64_t left = last_day(end) - today;
+      const std::string what = programs().label(c.program) + " de " + c.org.name;
+      std::string kind, message;
+      if (left < 0) {
+        kind = "vencida";
+        message = what + " venció el " + date_label(c.expires_on) +
+                  " y sigue registrada como vigente: registre su renovación o cambie su estado.";
+      } else {
+        // The narrowest window reached, as for agreements: a skipped wider window is not raised late.
+        std::optional<int> window;
+        for (int d : options_.cert_expiry_days)
+          if (left <= d && (!window || d < *window)) window = d;
+        if (!window) continue;
+        kind = "vence_" + std::to_string(*window);
+        message = what + " vence el " + date_label(c.expires_on) + " (en " + std::to_string(left) + " días).";
+      }
+      if (!repo::raise_cert_alert(s, {0, c.id, kind, c.expires_on, message, now, "", ""})) continue;
+      ++raised;
+      audit::Entry e;
+      e.action = "registries.cert_alert_raised";
+      e.object = "certificacion:" + std::to_string(c.id);
+      e.outcome = "ok";
+      e.detail = kind + " " + c.expires_on;
+      audit_.append(s, e);
+    }
+    return raised;
+  });
+}
+
 Result<int> Service::raise_alerts(int64_t now) {
   return db_.transaction<int>([&](soci::session& s) -> Result<int> {
     const int64_t today = day_of_ms(now);

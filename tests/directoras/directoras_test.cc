@@ -3,6 +3,9 @@
 // identifying fields as ciphertext at rest covered by key rotation, and the stale reminder.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <limits>
+
 #include "../support/databases.h"
 #include "directoras/module.h"
 #include "store/encrypted_fields.h"
@@ -93,8 +96,41 @@ TEST_P(DirectorasStore, DemoIsGeneratedOnceAndAgreesWithTheSeed) {
   auto lease = db_->lease();
   const int year = 2026;
   int eligible = 0;
-  for (const auto& p : svc_->repo().matching(**lease, Filter{})) eligible += !ineligible(p, svc_->options(), year);
+  for (const auto& p : svc_->repo().changed_since(**lease, std::numeric_limits<int64_t>::min())) eligible += !ineligible(p, svc_->options(), year);
   EXPECT_EQ(eligible, demo);
+}
+
+// The search's in-memory index: loaded once, then kept current through the change counter (an
+// update moves a profile and changes its facets; an insert joins), in the search's order.
+TEST_P(DirectorasStore, SearchIndexFollowsInsertsAndUpdates) {
+  ASSERT_TRUE(svc_->load_demo(50, {}));
+  auto lease = db_->lease();
+  auto& s = **lease;
+  SearchIndex index;
+  auto a = index.current(s, svc_->repo());
+  ASSERT_EQ(a->size(), 50u);
+  EXPECT_EQ(index.current(s, svc_->repo()), a) << "no change: the same snapshot";
+  for (size_t i = 1; i < a->size(); ++i)
+    EXPECT_TRUE((*a)[i - 1].updated_at > (*a)[i].updated_at || ((*a)[i - 1].updated_at == (*a)[i].updated_at && (*a)[i - 1].id > (*a)[i].id));
+  auto p = svc_->repo().find(s, a->back().id);
+  ASSERT_TRUE(p);
+  p->region_id = p->region_id == "11" ? "12" : "11";
+  p->updated_at = a->front().updated_at + 1000;
+  svc_->repo().update(s, *p);
+  auto b = index.current(s, svc_->repo());
+  ASSERT_EQ(b->size(), 50u);
+  EXPECT_EQ(b->front().id, p->id) << "the updated profile comes first";
+  EXPECT_EQ(b->front().region_id, p->region_id);
+  Profile n = *p;
+  n.rut = "99999999-9";
+  n.full_name = "Ñuñoa Índice Prueba";
+  n.updated_at = p->updated_at + 1000;
+  n.id = svc_->repo().insert(s, n);
+  auto c = index.current(s, svc_->repo());
+  ASSERT_EQ(c->size(), 51u);
+  EXPECT_EQ(c->front().id, n.id);
+  EXPECT_TRUE(matches_query(c->front().text, prepare_query("nunoa indice")));
+  EXPECT_EQ(std::count_if(c->begin(), c->end(), [&](const auto& e) { return e.id == p->id; }), 1);
 }
 
 TEST_P(DirectorasStore, IdentifyingFieldsAreCiphertextAndRotate) {

@@ -235,3 +235,177 @@ describe('agreements', () => {
     assert.ok(links.includes('/registros/convenios'));
   });
 });
+
+// dd-mm-aaaa of today (UTC) plus `days`.
+const dayFromNow = (days) => {
+  const d = new Date(Date.now() + days * 86_400_000);
+  return `${String(d.getUTCDate()).padStart(2, '0')}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${d.getUTCFullYear()}`;
+};
+
+describe('certification expiry alerts (90 and 30 days, expired)', () => {
+  const newCert = async (over) => {
+    const r = await analyst.post('/api/v1/registries/certifications', { organisation_name: `Empresa Vigencia ${uniq()} S.A.`, rut: newRut(),
+      program: 'nch3262', status: 'certificada', edition: 'NCh3262:2021', issued_on: dayFromNow(-700), ...over });
+    assert.equal(r.status, 201, r.text);
+    return r.json.id;
+  };
+  const waitForCertAlerts = async (pred) => {
+    for (let i = 0; i < 60; i++) {
+      const r = await analyst.get('/api/v1/registries/certification-alerts');
+      assert.equal(r.status, 200, r.text);
+      if (pred(r.json.items)) return r.json.items;
+      await new Promise((res) => setTimeout(res, 250));
+    }
+    throw new Error('certification alerts not raised');
+  };
+
+  test('the job alerts once in the narrowest window reached; a certification not in force is not alerted; a renewal clears it', async () => {
+    const in45 = await newCert({ expires_on: dayFromNow(45) });
+    const in10 = await newCert({ expires_on: dayFromNow(10) });
+    const past = await newCert({ expires_on: dayFromNow(-3) });
+    const far = await newCert({ expires_on: dayFromNow(400) });
+    const sello = await newCert({ program: 'sello_iguala', status: 'otorgado', edition: '', expires_on: dayFromNow(20) });
+    const inProcess = await newCert({ status: 'en_proceso', expires_on: dayFromNow(5) });
+    const ids = [in45, in10, past, far, sello, inProcess];
+    const items = await waitForCertAlerts((xs) => [in45, in10, past, sello].every((id) => xs.some((x) => x.certification_id === id)));
+    const of = (id) => items.filter((x) => x.certification_id === id).map((x) => x.kind);
+    assert.deepEqual(of(in45), ['vence_90']);
+    assert.deepEqual(of(in10), ['vence_30'], 'the 90-day window skipped is not raised late');
+    assert.deepEqual(of(past), ['vencida']);
+    assert.deepEqual(of(sello), ['vence_30']);
+    assert.deepEqual(of(far), []);
+    assert.deepEqual(of(inProcess), [], 'only a certification in force expires');
+    const a = items.find((x) => x.certification_id === in45);
+    assert.match(a.kind_name, /90 días/);
+    assert.match(a.message, /vence el \d{2}-\d{2}-\d{4} \(en 45 días\)/);
+    // Raised once: later sweeps add nothing.
+    await new Promise((res) => setTimeout(res, 1500));
+    const again = (await analyst.get('/api/v1/registries/certification-alerts')).json.items;
+    assert.equal(again.filter((x) => ids.includes(x.certification_id)).length, 4);
+    const audit = await auditEntries(admin, 'action=registries.cert_alert_raised');
+    assert.ok(audit.some((e) => e.object === `certificacion:${in45}`));
+    // The ministry sees the alerts on the record; the public record does not carry them.
+    assert.deepEqual((await analyst.get(`/api/v1/registries/public/certifications/${in10}`)).json.alerts.map((x) => x.kind), ['vence_30']);
+    assert.ok(!('alerts' in (await pub(`/api/v1/registries/public/certifications/${in10}`)).json));
+    // The home page leads to them.
+    const h = await analyst.get('/api/v1/me/home');
+    assert.ok(h.json.items.some((i) => i.title === 'Certificaciones por vencer o vencidas' && i.link === '/registros/certificaciones' && i.value >= 4));
+    // A renewal: new dates, in the history; the open list drops the old alert, the record keeps it.
+    const r = await analyst.req('PUT', `/api/v1/registries/certifications/${past}/validity`, { body: { issued_on: dayFromNow(-2), expires_on: dayFromNow(1000), note: 'Auditoría de renovación aprobada' } });
+    assert.equal(r.status, 200, r.text);
+    const open = (await analyst.get('/api/v1/registries/certification-alerts')).json.items;
+    assert.ok(!open.some((x) => x.certification_id === past));
+    const d = await analyst.get(`/api/v1/registries/public/certifications/${past}`);
+    assert.equal(d.json.expires_on.value, dayFromNow(1000));
+    assert.equal(d.json.issued_on.value, dayFromNow(-2));
+    assert.equal(d.json.history.at(-1).note, 'Auditoría de renovación aprobada');
+    assert.deepEqual(d.json.alerts.map((x) => x.kind), ['vencida']);
+  });
+
+  test('a renewal with the expiry before the issue, of an IPG adhesion, without an expiry, or by someone else is refused; nothing written', async () => {
+    const id = await newCert({ expires_on: dayFromNow(200) });
+    const before = (await analyst.get(`/api/v1/registries/public/certifications/${id}`)).json;
+    const put = (who, body, cid = id) => who.req('PUT', `/api/v1/registries/certifications/${cid}/validity`, { body });
+    assertApiError(assert, await put(analyst, { issued_on: '10-05-2026', expires_on: '01-2026' }), 422, 'end_before_start', 'expires_on');
+    assertApiError(assert, await put(analyst, { issued_on: '10-05-2026' }), 422, undefined, 'expires_on');
+    assertApiError(assert, await put(analyst, { expires_on: '31-02-2030' }), 422, 'invalid_date', 'expires_on');
+    assertApiError(assert, await put(analyst, { expires_on: '2030', colour: 'azul' }), 422, undefined, 'colour');
+    // Without a new issue date the recorded one stands, and the new expiry may not precede it.
+    assertApiError(assert, await put(analyst, { expires_on: dayFromNow(-800) }), 422, 'end_before_start', 'expires_on');
+    const ipg = (await pub('/api/v1/registries/public/certifications?program=ipg')).json.items[0].id;
+    assertApiError(assert, await put(analyst, { expires_on: '2030' }, ipg), 422, 'no_term', 'expires_on');
+    assertApiError(assert, await put(analyst, { expires_on: '2030' }, 999999), 404);
+    assertApiError(assert, await put(outsider, { expires_on: '2030' }), 403);
+    assertApiError(assert, await put(focal, { expires_on: '2030' }), 403);
+    assertApiError(assert, await outsider.get('/api/v1/registries/certification-alerts'), 403);
+    const after = (await analyst.get(`/api/v1/registries/public/certifications/${id}`)).json;
+    assert.deepEqual(after.expires_on, before.expires_on, 'nothing written');
+    assert.equal(after.history.length, before.history.length);
+  });
+});
+
+describe('editing an agreement\'s obligations and documents', () => {
+  let id;
+  before(async () => {
+    const r = await analyst.post('/api/v1/registries/agreements', { title: `Convenio editable ${uniq()}`, status: 'en_ejecucion',
+      parties: ['Ministerio de la Mujer y la Equidad de Género', 'Municipalidad de Prueba'], signed_on: '03-2024', ends_on: '31-12-2030' });
+    assert.equal(r.status, 201, r.text);
+    id = r.json.id;
+  });
+  const get = async () => (await analyst.get(`/api/v1/registries/agreements/${id}`)).json;
+
+  test('adds an obligation, edits it, completes it; each change audited', async () => {
+    const r = await analyst.post(`/api/v1/registries/agreements/${id}/obligations`, { description: 'Informe trimestral', owner: 'Municipalidad de Prueba', due_on: '30-06-2025' });
+    assert.equal(r.status, 201, r.text);
+    const oid = r.json.id;
+    let o = (await get()).obligations.find((x) => x.id === oid);
+    assert.equal(o.status, 'pendiente');
+    assert.equal(o.overdue, true);
+    const e = await analyst.req('PUT', `/api/v1/registries/agreements/${id}/obligations/${oid}`, { body: { owner: 'SernamEG regional', due_on: '30-06-2031' } });
+    assert.equal(e.status, 200, e.text);
+    o = (await get()).obligations.find((x) => x.id === oid);
+    assert.equal(o.owner, 'SernamEG regional');
+    assert.equal(o.description, 'Informe trimestral', 'what was not sent stays');
+    assert.equal(o.due_on.label, '30-06-2031');
+    assert.equal(o.overdue, false);
+    const c = await analyst.req('PUT', `/api/v1/registries/agreements/${id}/obligations/${oid}`, { body: { status: 'cumplida', description: 'Informe trimestral (entregado)' } });
+    assert.equal(c.status, 200, c.text);
+    o = (await get()).obligations.find((x) => x.id === oid);
+    assert.equal(o.status, 'cumplida');
+    assert.equal(o.description, 'Informe trimestral (entregado)');
+    for (const action of ['registries.obligation_create', 'registries.obligation_edit']) {
+      const audit = await auditEntries(admin, `action=${action}`);
+      assert.ok(audit.some((x) => x.object === `convenio:${id}` && x.outcome === 'ok'), action);
+    }
+  });
+
+  test('bad obligations are 422 with the field; unknown ones 404; someone else 404; nothing written', async () => {
+    const count = async () => (await get()).obligations.length;
+    const n = await count();
+    const post = (body, who = analyst, aid = id) => who.post(`/api/v1/registries/agreements/${aid}/obligations`, body);
+    assertApiError(assert, await post({ description: 'Informe' }), 422, undefined, 'owner');
+    assertApiError(assert, await post({ owner: 'Municipalidad' }), 422, undefined, 'description');
+    assertApiError(assert, await post({ description: 'Informe', owner: 'M', due_on: '31-02-2026' }), 422, 'invalid_date', 'due_on');
+    assertApiError(assert, await post({ description: 'Informe', owner: 'M', status: 'archivada' }), 422, undefined, 'status');
+    assertApiError(assert, await post({ description: 'Informe', owner: 'M', plazo: 'mañana' }), 422, undefined, 'plazo');
+    assertApiError(assert, await post({ description: 'Informe', owner: 'M' }, analyst, 999999), 404);
+    assertApiError(assert, await post({ description: 'Informe', owner: 'M' }, outsider), 404);
+    assertApiError(assert, await post({ description: 'Informe', owner: 'M' }, focal), 403);
+    assert.equal(await count(), n, 'nothing written');
+    const oid = (await post({ description: 'Acta de constitución', owner: 'Ministerio' })).json.id;
+    const put = (body, who = analyst, o = oid) => who.req('PUT', `/api/v1/registries/agreements/${id}/obligations/${o}`, { body });
+    assertApiError(assert, await put({}), 422, 'empty_edit', 'description');
+    assertApiError(assert, await put({ owner: '' }), 422, undefined, 'owner');
+    assertApiError(assert, await put({ owner: 'Otra', due_on: '2026-13-01' }), 422, undefined, 'due_on');
+    assertApiError(assert, await put({ owner: 'Otra' }, analyst, 999999), 404);
+    assertApiError(assert, await put({ owner: 'Otra' }, outsider), 404);
+    const o = (await get()).obligations.find((x) => x.id === oid);
+    assert.equal(o.owner, 'Ministerio', 'nothing written');
+    const denied = await auditEntries(admin, 'action=registries.obligation_create');
+    assert.ok(denied.some((x) => x.object === `convenio:${id}` && x.outcome === 'denied'), 'refusal audited');
+  });
+
+  test('attaches a document link and removes it; a bad link is 422; a document of another agreement 404', async () => {
+    const r = await analyst.post(`/api/v1/registries/agreements/${id}/documents`, { title: 'Resolución aprobatoria', url: 'https://www.minmujeryeg.gob.cl/convenio.pdf', kind: 'resolución' });
+    assert.equal(r.status, 201, r.text);
+    const did = r.json.id;
+    assert.deepEqual((await get()).documents.map((d) => d.title), ['Resolución aprobatoria']);
+    assertApiError(assert, await analyst.post(`/api/v1/registries/agreements/${id}/documents`, { title: 'X', url: 'javascript:alert(1)' }), 422, 'invalid_url', 'url');
+    assertApiError(assert, await analyst.post(`/api/v1/registries/agreements/${id}/documents`, { url: 'https://example.org/a.pdf' }), 422, undefined, 'title');
+    assertApiError(assert, await outsider.post(`/api/v1/registries/agreements/${id}/documents`, { title: 'X', url: 'https://example.org/a.pdf' }), 404);
+    assert.equal((await get()).documents.length, 1, 'nothing written');
+    // Another agreement's id with this document: 404, and the document stays.
+    const other = (await analyst.get('/api/v1/registries/agreements')).json.items.find((a) => a.id !== id).id;
+    assertApiError(assert, await analyst.req('DELETE', `/api/v1/registries/agreements/${other}/documents/${did}`), 404);
+    assertApiError(assert, await outsider.req('DELETE', `/api/v1/registries/agreements/${id}/documents/${did}`), 404);
+    assert.equal((await get()).documents.length, 1);
+    const del = await analyst.req('DELETE', `/api/v1/registries/agreements/${id}/documents/${did}`);
+    assert.equal(del.status, 200, del.text);
+    assert.equal((await get()).documents.length, 0);
+    assertApiError(assert, await analyst.req('DELETE', `/api/v1/registries/agreements/${id}/documents/${did}`), 404);
+    for (const action of ['registries.document_add', 'registries.document_remove']) {
+      const audit = await auditEntries(admin, `action=${action}`);
+      assert.ok(audit.some((x) => x.object === `convenio:${id}` && x.outcome === 'ok'), action);
+    }
+  });
+});

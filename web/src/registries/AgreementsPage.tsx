@@ -2,13 +2,29 @@
 // agreement (parties, dates, obligations); the detail page shows parties, dates (only what the
 // source gives: unknown stays «sin información»), obligations with their owner, deadline and status,
 // documents (links) and the alerts the job raised (60 and 30 days before the end, expired without a
-// closing, an obligation past its deadline).
+// closing, an obligation past its deadline). The ministry edits the agreement from its page:
+// obligations are added, edited (description, owner, deadline) and completed; document links are
+// attached and removed. Each change is one request the server audits.
 import { useState } from 'preact/hooks';
 import { countOf } from '../app/hooks';
 import { navigate } from '../app/router';
 import { TextAreaField } from '../app/widgets/TextAreaField';
-import { Badge, DataTable, Dialog, ErrorAlert, Field, FormActions, Notice, PageHeader, ResultSummary, SelectField, useAsync, useForm } from '../app/ui';
-import { createAgreement, getAgreement, getAgreements, getVocabularies, options, setObligation, type Agreement, type AgreementDetail } from './data';
+import { Badge, DataTable, Dialog, ErrorAlert, Field, FormActions, Notice, PageHeader, ResultSummary, RowButton, SelectField, useAsync, useForm } from '../app/ui';
+import {
+  addDocument,
+  addObligation,
+  createAgreement,
+  editObligation,
+  getAgreement,
+  getAgreements,
+  getVocabularies,
+  options,
+  removeDocument,
+  setObligation,
+  type Agreement,
+  type AgreementDetail,
+  type Obligation,
+} from './data';
 import './registries.css';
 
 const VALIDITY_TONE = { vigente: 'ok', vencido: 'danger', sin_termino: 'neutral' } as const;
@@ -196,6 +212,16 @@ export function AgreementPage({ agreementId }: { agreementId: string }) {
 
 function Detail({ a, statuses, onChanged }: { a: AgreementDetail; statuses: { value: string; label: string }[]; onChanged: () => void }) {
   const [error, setError] = useState<string | null>(null);
+  const [editing, setEditing] = useState<Obligation | 'new' | null>(null);
+  async function remove(did: number) {
+    setError(null);
+    try {
+      await removeDocument(a.id, did);
+      onChanged();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : 'No fue posible retirar el documento.');
+    }
+  }
   async function change(oid: number, status: string) {
     setError(null);
     try {
@@ -245,7 +271,12 @@ function Detail({ a, statuses, onChanged }: { a: AgreementDetail; statuses: { va
           <dd>{a.source || 'Registro del Ministerio'}</dd>
         </dl>
       </section>
-      <h2>Obligaciones</h2>
+      <div class="obligations-head">
+        <h2>Obligaciones</h2>
+        <button type="button" class="btn btn-secondary" onClick={() => setEditing('new')}>
+          Agregar obligación
+        </button>
+      </div>
       <ErrorAlert error={error} />
       <DataTable
         loading={false}
@@ -254,6 +285,7 @@ function Detail({ a, statuses, onChanged }: { a: AgreementDetail; statuses: { va
         empty="El convenio no tiene obligaciones registradas."
         caption="Obligaciones del convenio"
         columns={['Obligación', 'Responsable', 'Plazo', 'Estado']}
+        actions
         testId="obligations-table"
       >
         {a.obligations.map((o) => (
@@ -274,6 +306,9 @@ function Detail({ a, statuses, onChanged }: { a: AgreementDetail; statuses: { va
             <td data-label="Estado">
               <SelectField label="Estado" class="compact" name={`obligation-${o.id}`} value={o.status} onValue={(v) => void change(o.id, v)} options={statuses} />
             </td>
+            <td>
+              <RowButton label="Editar" detail={`la obligación «${o.description}»`} onClick={() => setEditing(o)} />
+            </td>
           </tr>
         ))}
       </DataTable>
@@ -281,17 +316,102 @@ function Detail({ a, statuses, onChanged }: { a: AgreementDetail; statuses: { va
       {a.documents.length === 0 ? (
         <p class="muted">Sin documentos registrados.</p>
       ) : (
-        <ul>
+        <ul class="documents" data-testid="agreement-documents">
           {a.documents.map((doc) => (
             <li key={doc.id}>
               <a href={doc.url} rel="noreferrer noopener" target="_blank" data-external="">
                 {doc.title}
               </a>{' '}
-              <span class="muted small">({doc.kind})</span>
+              <span class="muted small">({doc.kind})</span>{' '}
+              <RowButton label="Retirar" detail={`el documento «${doc.title}»`} onClick={() => void remove(doc.id)} />
             </li>
           ))}
         </ul>
       )}
+      <DocumentForm agreementId={a.id} onAdded={onChanged} />
+      {editing !== null && (
+        <ObligationDialog
+          agreementId={a.id}
+          obligation={editing === 'new' ? null : editing}
+          statuses={statuses}
+          onClose={() => setEditing(null)}
+          onSaved={() => (setEditing(null), onChanged())}
+        />
+      )}
     </>
+  );
+}
+
+/** Adds an obligation (obligation null) or edits one: description, owner, deadline and status. */
+function ObligationDialog(props: {
+  agreementId: number;
+  obligation: Obligation | null;
+  statuses: { value: string; label: string }[];
+  onClose: () => void;
+  onSaved: () => void;
+}) {
+  const o = props.obligation;
+  const [f, setF] = useState({ description: o?.description ?? '', owner: o?.owner ?? '', due_on: o?.due_on.value ?? '', status: o?.status ?? 'pendiente' });
+  const set = (k: keyof typeof f) => (v: string) => setF((x) => ({ ...x, [k]: v }));
+  const { errors, formRef, busy, onSubmit, invalid, send } = useForm();
+
+  function submit() {
+    const local: Record<string, string> = {};
+    if (!f.description.trim()) local.description = 'Describa la obligación.';
+    if (!f.owner.trim()) local.owner = 'Indique quién es responsable.';
+    if (invalid(local, 'Revise los datos marcados.')) return;
+    const body = { description: f.description.trim(), owner: f.owner.trim(), due_on: f.due_on.trim(), status: f.status };
+    void send(async () => {
+      if (o) await editObligation(props.agreementId, o.id, body);
+      else await addObligation(props.agreementId, body);
+      props.onSaved();
+    });
+  }
+
+  return (
+    <Dialog title={o ? 'Editar obligación' : 'Agregar obligación'} open onClose={props.onClose}>
+      <ErrorAlert error={errors.general} title="No fue posible guardar la obligación" />
+      <form ref={formRef} onSubmit={onSubmit(submit)} noValidate class="stack">
+        <TextAreaField label="Obligación" name="description" value={f.description} onValue={set('description')} error={errors.fields.description} rows={2} required />
+        <Field label="Responsable" name="owner" value={f.owner} onValue={set('owner')} error={errors.fields.owner} required maxLength={200} />
+        <div class="field-row">
+          <Field label="Plazo" name="due_on" value={f.due_on} onValue={set('due_on')} error={errors.fields.due_on} hint="dd-mm-aaaa, mm-aaaa o aaaa; vacío si no tiene." hintBelow autocomplete="off" />
+          <SelectField label="Estado" name="status" value={f.status} onValue={set('status')} options={props.statuses} error={errors.fields.status} required />
+        </div>
+        <FormActions label={o ? 'Guardar cambios' : 'Agregar obligación'} busy={busy} onCancel={props.onClose} />
+      </form>
+    </Dialog>
+  );
+}
+
+/** Attaches a document to the agreement: a link (https://…), never an upload. */
+function DocumentForm(props: { agreementId: number; onAdded: () => void }) {
+  const [f, setF] = useState({ title: '', url: '', kind: '' });
+  const set = (k: keyof typeof f) => (v: string) => setF((x) => ({ ...x, [k]: v }));
+  const { errors, formRef, busy, onSubmit, invalid, send } = useForm();
+
+  function submit() {
+    const local: Record<string, string> = {};
+    if (!f.title.trim()) local.title = 'Ingrese el título del documento.';
+    if (!f.url.trim()) local.url = 'Ingrese el enlace del documento.';
+    if (invalid(local, 'Revise los datos marcados.')) return;
+    void send(async () => {
+      await addDocument(props.agreementId, { title: f.title.trim(), url: f.url.trim(), kind: f.kind.trim() });
+      setF({ title: '', url: '', kind: '' });
+      props.onAdded();
+    });
+  }
+
+  return (
+    <form ref={formRef} onSubmit={onSubmit(submit)} noValidate class="stack card inner" aria-labelledby="doc-form-title">
+      <h3 id="doc-form-title">Adjuntar documento</h3>
+      <ErrorAlert error={errors.general} title="No fue posible adjuntar el documento" />
+      <div class="field-row">
+        <Field label="Título del documento" name="title" value={f.title} onValue={set('title')} error={errors.fields.title} required maxLength={200} />
+        <Field label="Enlace" name="url" value={f.url} onValue={set('url')} error={errors.fields.url} hint="https://…" hintBelow required autocomplete="off" />
+        <Field label="Tipo" name="kind" value={f.kind} onValue={set('kind')} error={errors.fields.kind} hint="Texto, resolución, informe… (opcional)." hintBelow maxLength={60} />
+      </div>
+      <FormActions label="Adjuntar" busy={busy} onCancel={() => setF({ title: '', url: '', kind: '' })} cancelLabel="Limpiar" />
+    </form>
   );
 }

@@ -1,7 +1,9 @@
 // Public list of certified organisations: NCh3262 certifications, the Sello Iguala-Conciliación and
 // IPG Chile adherents (and those in the process of signing), with filters by program, status and
 // text; the seed's figures beside the counts computed from the records. A record opens with its
-// status history; the ministry (registries.manage) records organisations and status changes.
+// status history; the ministry (registries.manage) records organisations and status changes, sees the
+// expiry alerts (90 and 30 days before a certification in force expires, and once it has) and
+// records a renewal (new dates) from the record.
 import { useState } from 'preact/hooks';
 import { formatNumber } from '../app/format';
 import { countOf, useDebounced } from '../app/hooks';
@@ -30,9 +32,11 @@ import {
   changeStatus,
   createCertification,
   getCertification,
+  getCertAlerts,
   getCertifications,
   getVocabularies,
   options,
+  renewCertification,
   type CertificationList,
   type Vocabularies,
 } from './data';
@@ -87,6 +91,7 @@ export default function CertifiedPage() {
           )
         }
       />
+      {canManage && <CertAlertsPanel reload={reload} onOpen={setOpen} />}
       {list.data && <SeedPanel data={list.data} />}
       <FilterForm label="Filtrar organizaciones certificadas">
         <SearchField value={q} onValue={setQ} hint="Nombre o RUT de la organización." />
@@ -149,6 +154,27 @@ export default function CertifiedPage() {
       {creating && vocab.data && (
         <NewDialog vocab={vocab.data} onClose={() => setCreating(false)} onDone={() => (setCreating(false), setReload((n) => n + 1))} />
       )}
+    </section>
+  );
+}
+
+/** The ministry's expiry alerts: certifications in force near or past their expiry. */
+function CertAlertsPanel(props: { reload: number; onOpen: (id: number) => void }) {
+  const alerts = useAsync((signal) => getCertAlerts(signal), [props.reload]);
+  const items = alerts.data ?? [];
+  if (alerts.error) return <ErrorAlert error={alerts.error} title="No fue posible cargar las alertas de vencimiento" />;
+  if (!items.length) return null;
+  return (
+    <section class="card alerts-panel" aria-labelledby="cert-alerts-title" data-testid="cert-alerts">
+      <h2 id="cert-alerts-title">Certificaciones por vencer o vencidas ({formatNumber(items.length)})</h2>
+      <ul>
+        {items.map((x) => (
+          <li key={x.id}>
+            <Badge tone={x.kind === 'vence_90' ? 'warn' : 'danger'}>{x.kind_name}</Badge> {x.message}{' '}
+            <RowButton label="Ver registro" detail={`de ${x.organisation}`} onClick={() => props.onOpen(x.certification_id)} />
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }
@@ -235,6 +261,24 @@ function HistoryDialog(props: { id: number; vocab: Vocabularies; onClose: () => 
               </li>
             ))}
           </ol>
+          {c.alerts && c.alerts.length > 0 && (
+            <>
+              <h3>Alertas de vencimiento</h3>
+              <ul class="plain" data-testid="cert-record-alerts">
+                {c.alerts.map((x) => (
+                  <li key={x.id}>
+                    <Badge tone={x.expires_on.value !== c.expires_on.value ? 'neutral' : x.kind === 'vence_90' ? 'warn' : 'danger'}>{x.kind_name}</Badge>{' '}
+                    <span class="muted small">
+                      ({x.raised_at}, {x.expires_on.value !== c.expires_on.value ? 'vencimiento anterior' : 'vencimiento'} {x.expires_on.label})
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          {c.editable && c.program !== 'ipg' && (
+            <RenewForm id={c.id} onDone={() => (setReload((n) => n + 1), props.onChanged())} />
+          )}
           {c.editable && (
             <form ref={formRef} onSubmit={onSubmit(submit)} noValidate class="stack card inner">
               <h3>Cambiar estado</h3>
@@ -315,3 +359,36 @@ function NewDialog(props: { vocab: Vocabularies; onClose: () => void; onDone: ()
   );
 }
 
+
+/** A renewal: the certification's new issue and expiry dates, kept in its history (IPG has no term). */
+function RenewForm(props: { id: number; onDone: () => void }) {
+  const [f, setF] = useState({ issued_on: '', expires_on: '', note: '' });
+  const set = (k: keyof typeof f) => (v: string) => setF((x) => ({ ...x, [k]: v }));
+  const [done, setDone] = useState<string | null>(null);
+  const { errors, formRef, busy, onSubmit, invalid, send } = useForm();
+
+  function submit() {
+    setDone(null);
+    if (invalid(f.expires_on.trim() ? {} : { expires_on: 'Ingrese el nuevo vencimiento.' }, 'Revise los datos marcados.')) return;
+    void send(async () => {
+      await renewCertification(props.id, { issued_on: f.issued_on.trim(), expires_on: f.expires_on.trim(), note: f.note.trim() });
+      setDone('Se registró la renovación.');
+      setF({ issued_on: '', expires_on: '', note: '' });
+      props.onDone();
+    });
+  }
+
+  return (
+    <form ref={formRef} onSubmit={onSubmit(submit)} noValidate class="stack card inner">
+      <h3>Registrar renovación</h3>
+      {done && <Notice kind="success">{done}</Notice>}
+      <ErrorAlert error={errors.general} title="No fue posible registrar la renovación" />
+      <div class="field-row">
+        <Field label="Nueva emisión" name="issued_on" value={f.issued_on} onValue={set('issued_on')} error={errors.fields.issued_on} hint="dd-mm-aaaa (opcional)." hintBelow autocomplete="off" />
+        <Field label="Nuevo vencimiento" name="expires_on" value={f.expires_on} onValue={set('expires_on')} error={errors.fields.expires_on} hint="dd-mm-aaaa" hintBelow required autocomplete="off" />
+      </div>
+      <Field label="Observación de la renovación" name="renew_note" value={f.note} onValue={set('note')} error={errors.fields.note} hint="Queda en el historial (opcional)." hintBelow maxLength={500} />
+      <FormActions label="Registrar renovación" busy={busy} onCancel={() => setF({ issued_on: '', expires_on: '', note: '' })} cancelLabel="Limpiar" />
+    </form>
+  );
+}

@@ -54,6 +54,8 @@ export interface StatusChange {
 export interface CertificationDetail extends Certification {
   history: StatusChange[];
   editable: boolean;
+  /** Only for the ministry: the expiry alerts of this record. */
+  alerts?: CertAlert[];
 }
 
 export interface CertificationList {
@@ -136,6 +138,50 @@ export function createAgreement(body: unknown) {
 
 export function setObligation(agreementId: number, obligationId: number, status: string) {
   return api.put<{ id: number }>(`/registries/agreements/${agreementId}/obligations/${obligationId}`, { status });
+}
+
+export interface ObligationInput {
+  description: string;
+  owner: string;
+  due_on: string;
+  status: string;
+}
+
+export function addObligation(agreementId: number, body: ObligationInput) {
+  return api.post<{ id: number }>(`/registries/agreements/${agreementId}/obligations`, body);
+}
+
+export function editObligation(agreementId: number, obligationId: number, body: Partial<ObligationInput>) {
+  return api.put<{ id: number }>(`/registries/agreements/${agreementId}/obligations/${obligationId}`, body);
+}
+
+export function addDocument(agreementId: number, body: { title: string; url: string; kind: string }) {
+  return api.post<{ id: number }>(`/registries/agreements/${agreementId}/documents`, body);
+}
+
+export function removeDocument(agreementId: number, documentId: number) {
+  return api.del<{ id: number }>(`/registries/agreements/${agreementId}/documents/${documentId}`);
+}
+
+export interface CertAlert {
+  id: number;
+  certification_id: number;
+  kind: string;
+  kind_name: string;
+  expires_on: DateValue;
+  message: string;
+  organisation: string;
+  program: string;
+  program_name: string;
+  raised_at: string;
+}
+
+export function getCertAlerts(signal?: AbortSignal) {
+  return getItems<CertAlert>('/registries/certification-alerts', { signal });
+}
+
+export function renewCertification(id: number, body: { issued_on: string; expires_on: string; note: string }) {
+  return api.put<{ id: number }>(`/registries/certifications/${id}/validity`, body);
 }
 
 export const options = (list: Option[]) => list.map((o) => ({ value: o.id, label: o.name }));

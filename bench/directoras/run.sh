@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Faceted search of the Registro de Directoras over 100.000 profiles, on SQLite and on PostgreSQL,
+# in one command (issue 18: p99 ≤ 20 ms with facet counts). Each database gets a throw-away server
+# whose demo generates the profiles through the module's own generator; see search.mjs.
+#
+#   bench/directoras/run.sh [PROFILES=100000] [ROUNDS=30]
+#   DBS=sqlite bench/directoras/run.sh 20000 10       # one database, fewer profiles
+# PostgreSQL: the harness creates its database through scripts/pg.sh (a local server).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export EQ_BIN=${EQ_BIN:-$PWD/build/equidad}
+echo "== $(date -u +%FT%TZ) $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+for db in ${DBS:-sqlite postgresql}; do
+  EQ_TEST_DB=$db node bench/directoras/search.mjs "${1:-100000}" "${2:-30}"
+done
