@@ -78,7 +78,8 @@ if [ -f web/package.json ]; then
   export EQ_WHATSAPP_FAKE_PORT=$(shuf -i 20000-40000 -n 1)
   # Citizens' participation mails its codes to a local SMTP server the test runs (web/e2e/16-participation.test.mjs).
   export EQ_E2E_SMTP_PORT=$(shuf -i 40001-50000 -n 1)
-  EQ_SMTP="127.0.0.1:$EQ_E2E_SMTP_PORT" \
+  # Every browser test's citizen writes from 127.0.0.1: the per-address flood limit is raised.
+  EQ_SMTP="127.0.0.1:$EQ_E2E_SMTP_PORT" EQ_PARTICIPATION_FLOOD=500 \
   EQ_CHANNELS_HOURS=24/7 EQ_WHATSAPP_TOKEN=e2e EQ_WHATSAPP_GRAPH_URL="http://127.0.0.1:$EQ_WHATSAPP_FAKE_PORT" \
     build/equidad serve --demo --db "sqlite:$tmp/e2e.db" --port 0 --no-access-log --web web/dist >"$tmp/out.log" 2>"$tmp/err.log" &
   spid=$!

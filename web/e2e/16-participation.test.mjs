@@ -129,3 +129,77 @@ test('on a phone (390x844): «Comentar este párrafo» comments a whole paragrap
   assert.ok(overflow <= 0, `no horizontal scroll on a phone (${overflow} px)`);
   assertNoPageErrors(page, assert);
 });
+
+// Three citizens report Paula's comment from the phone test (over the API, each verified through the
+// SMTP server): it is hidden. Paula, signed in again with her e-mail, appeals from the page; the
+// analyst sees it under «Moderación» with the reasons and the appeal, and restores it.
+async function apiToken(email, pseudonym) {
+  const post = (p, body) => fetch(url(p), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const asked = await post('/api/v1/participation/public/verify', { email, pseudonym });
+  assert.ok(asked.ok, await asked.text());
+  const mail = await smtp.waitFor(email, /código/, 15000);
+  const code = /código de verificación es: (\d{6})/.exec(mail.body)[1];
+  const ok = await post('/api/v1/participation/public/verify/confirm', { email, code });
+  assert.ok(ok.ok, await ok.text());
+  return (await ok.json()).token;
+}
+
+test('moderation: hidden after three reports, the author appeals, the ministry restores it', async () => {
+  const processId = processPath.split('/').pop();
+  const view = await (await fetch(url(`/api/v1/participation/public/processes/${processId}`))).json();
+  const target = view.comments.find((c) => (c.body ?? '').includes(`Desde el teléfono ${RUN_ID}`));
+  assert.ok(target, 'the phone comment is published');
+  for (const n of [1, 2, 3]) {
+    const token = await apiToken(`reporta${n}.${RUN_ID}@correo.test`, `Vecina ${n}`);
+    const r = await fetch(url(`/api/v1/participation/public/posts/${target.id}/report`), {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token, reason: 'ofensivo' }) });
+    assert.ok(r.ok, await r.text());
+  }
+
+  const page = await newPage(browser);
+  await page.goto(url(processPath));
+  await page.getByText(/respondidas a tiempo/).waitFor();
+  await verify(page, `paula.${RUN_ID}@correo.test`, 'Paula');
+  const hidden = page.locator('.participation-comment.is-hidden').filter({ has: page.getByRole('button', { name: 'Apelar (si usted lo escribió)' }) }).first();
+  await hidden.getByRole('button', { name: 'Apelar (si usted lo escribió)' }).click();
+  await page.getByLabel('Por qué su mensaje debería volver a publicarse').fill(`Mi comentario no ofende a nadie ${RUN_ID}`);
+  await page.getByRole('button', { name: 'Enviar apelación' }).click();
+  await page.getByText('Su apelación quedó registrada; el Ministerio la revisará.').waitFor({ timeout: 30000 });
+  assertNoPageErrors(page, assert);
+
+  const analyst = await newPage(browser);
+  await login(analyst, 'analista@equidad.demo', { totpExpected: false });
+  await analyst.goto(url(processPath));
+  const panel = analyst.getByRole('region', { name: 'Moderación' });
+  const row = panel.getByRole('row').filter({ hasText: `Desde el teléfono ${RUN_ID}` });
+  await row.waitFor();
+  assert.match(await row.innerText(), /Ofensivo: 3/);
+  assert.match(await row.innerText(), new RegExp(`Mi comentario no ofende a nadie ${RUN_ID}`));
+  await shot(analyst, '16-participation-moderation');
+  await row.getByRole('button', { name: 'Restaurar' }).click();
+  await row.waitFor({ state: 'detached', timeout: 30000 });
+  await analyst.locator('.participation-body', { hasText: `Desde el teléfono ${RUN_ID}` }).first().waitFor();
+  assertNoPageErrors(analyst, assert);
+});
+
+test('the ministry opens a process: dates out of order are refused on the field, then it opens', async () => {
+  const analyst = await newPage(browser);
+  await login(analyst, 'analista@equidad.demo', { totpExpected: false });
+  await analyst.goto(url('/participacion'));
+  await analyst.getByRole('button', { name: 'Abrir un proceso de participación' }).click();
+  const form = analyst.getByRole('form', { name: 'Abrir un proceso de participación' });
+  await form.getByLabel('Cuenta pública (período publicado)').selectOption({ index: 1 });
+  await form.getByLabel('Título del proceso').fill(`Consulta de prueba ${RUN_ID}`);
+  await form.getByLabel('Consulta desde (dd-mm-aaaa)').fill('01-03-2030');
+  await form.getByLabel('Respuestas del Ministerio desde (dd-mm-aaaa)').fill('01-02-2030');
+  await form.getByLabel('Publicación final desde (dd-mm-aaaa)').fill('01-04-2030');
+  await form.getByRole('button', { name: 'Abrir el proceso' }).click();
+  await form.getByText(/seguir el orden: consulta, respuestas, publicación final/).first().waitFor();
+  await shot(analyst, '16-participation-new-process-error');
+  await form.getByLabel('Consulta desde (dd-mm-aaaa)').fill('01-01-2030');
+  await form.getByRole('button', { name: 'Abrir el proceso' }).click();
+  await analyst.waitForURL((u) => /^\/participacion\/\d+$/.test(u.pathname));
+  await analyst.getByRole('heading', { level: 1, name: `Consulta de prueba ${RUN_ID}` }).waitFor();
+  await analyst.getByText(/La consulta no está abierta/).waitFor();
+  assertNoPageErrors(analyst, assert);
+});

@@ -31,7 +31,8 @@ async function startServer() {
     '--web', join(web, 'dist')], {
     stdio: ['ignore', 'ignore', 'pipe'],
     // Participation codes go to the SMTP server web/e2e/16-participation.test.mjs runs on this port.
-    env: { ...process.env, EQ_SMTP: `127.0.0.1:${process.env.EQ_E2E_SMTP_PORT ?? 2526}` },
+    // Every browser test's citizen writes from 127.0.0.1: the per-address flood limit is raised.
+    env: { ...process.env, EQ_SMTP: `127.0.0.1:${process.env.EQ_E2E_SMTP_PORT ?? 2526}`, EQ_PARTICIPATION_FLOOD: '500' },
   });
   const base = await new Promise((resolve, reject) => {
     let buf = '';

@@ -6,12 +6,19 @@
 // rendered as text (Preact escapes it), never as HTML.
 import { useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../app/api';
+import { navigate } from '../app/router';
 import { hasPermission, useSession } from '../app/session';
 import { Badge, EmptyState, ErrorAlert, Field, keepDates, Loading, Notice, PageHeader, SelectField, useAsync } from '../app/ui';
 import { TextAreaField } from '../app/widgets/TextAreaField';
 import {
   answerQuestion,
+  appealPost,
   codePoints,
+  createProcess,
+  moderatePost,
+  moderationQueue,
+  publishedPeriods,
+  REASON_LABELS,
   confirmCode,
   MANAGE,
   paragraphs,
@@ -30,14 +37,65 @@ import {
 } from './data';
 import './participation.css';
 
+// The ministry opens a process on a period's published account: the three phases' first days and
+// the business days it has to answer each question. The phases then change by themselves (a job).
+function NewProcessForm({ onCreated }: { onCreated: (id: number) => void }) {
+  const periods = useAsync((signal) => publishedPeriods(signal), []);
+  const [open, setOpen] = useState(false);
+  const [f, setF] = useState({ period: '', title: '', consult_from: '', answers_from: '', final_from: '', answer_days: '10' });
+  const [error, setError] = useState<unknown>(null);
+  const set = (k: keyof typeof f) => (v: string) => setF((x) => ({ ...x, [k]: v }));
+  const fieldError = (name: string) => ((error as { field?: string } | null)?.field === name ? errorMessage(error) : undefined);
+  if (!open)
+    return (
+      <p>
+        <button type="button" class="btn btn-secondary" onClick={() => setOpen(true)}>
+          Abrir un proceso de participación
+        </button>
+      </p>
+    );
+  const options = [...new Map((periods.data ?? []).map((e) => [e.period, e])).values()].map((e) => ({ value: e.period, label: `${e.period} · ${e.title}` }));
+  return (
+    <form
+      class="card participation-new"
+      aria-label="Abrir un proceso de participación"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setError(null);
+        createProcess({ ...f, answer_days: Number(f.answer_days) })
+          .then((r) => onCreated(r.id))
+          .catch(setError);
+      }}
+    >
+      <h2>Abrir un proceso de participación</h2>
+      <ErrorAlert error={error ? errorMessage(error) : null} />
+      <SelectField label="Cuenta pública (período publicado)" name="period" required placeholder="Elija un período" options={options} value={f.period} onValue={set('period')} error={fieldError('period')} />
+      <Field label="Título del proceso" name="title" required value={f.title} onValue={set('title')} error={fieldError('title')} />
+      <Field label="Consulta desde (dd-mm-aaaa)" name="consult_from" required inputMode="numeric" placeholder="01-04-2027" value={f.consult_from} onValue={set('consult_from')} error={fieldError('consult_from')} />
+      <Field label="Respuestas del Ministerio desde (dd-mm-aaaa)" name="answers_from" required inputMode="numeric" placeholder="01-05-2027" value={f.answers_from} onValue={set('answers_from')} error={fieldError('answers_from')} />
+      <Field label="Publicación final desde (dd-mm-aaaa)" name="final_from" required inputMode="numeric" placeholder="01-06-2027" value={f.final_from} onValue={set('final_from')} error={fieldError('final_from')} />
+      <Field label="Días hábiles para responder cada pregunta" name="answer_days" type="number" min={0} max={60} required value={f.answer_days} onValue={set('answer_days')} error={fieldError('answer_days')} />
+      <p class="form-actions">
+        <button class="btn btn-primary">Abrir el proceso</button>{' '}
+        <button type="button" class="btn btn-secondary" onClick={() => setOpen(false)}>
+          Cancelar
+        </button>
+      </p>
+    </form>
+  );
+}
+
 function ProcessList() {
-  const list = useAsync((signal) => processes(signal), []);
+  const { state } = useSession();
+  const [tick, setTick] = useState(0);
+  const list = useAsync((signal) => processes(signal), [tick]);
   return (
     <section class="narrow-wide">
       <PageHeader
         title="Participación ciudadana"
         lead="Comente los pasajes de la Cuenta Pública y haga preguntas al Ministerio. Cada pregunta tiene un plazo de respuesta y las respuestas son públicas."
       />
+      {hasPermission(state, MANAGE) && <NewProcessForm onCreated={(id) => (setTick((t) => t + 1), navigate(`/participacion/${id}`))} />}
       <ErrorAlert error={list.error} />
       {list.loading && <Loading />}
       {list.data && list.data.length === 0 && <EmptyState>No hay procesos de participación abiertos.</EmptyState>}
@@ -235,11 +293,40 @@ function ReportButton({ id, who, onDone }: { id: number; who: Verified | null; o
   );
 }
 
+// The author of a hidden message asks for a review; anyone else is told by the server (403).
+function AppealButton({ id, who, onDone }: { id: number; who: Verified | null; onDone: (msg: string) => void }) {
+  const [open, setOpen] = useState(false);
+  const [text, setText] = useState('');
+  if (!who) return null;
+  if (!open)
+    return (
+      <button type="button" class="btn-link" onClick={() => setOpen(true)}>
+        Apelar (si usted lo escribió)
+      </button>
+    );
+  return (
+    <form
+      class="participation-report"
+      onSubmit={(e) => {
+        e.preventDefault();
+        appealPost(id, who.token, text)
+          .then(() => onDone('Su apelación quedó registrada; el Ministerio la revisará.'))
+          .catch((x) => onDone(errorMessage(x)))
+          .finally(() => setOpen(false));
+      }}
+    >
+      <TextAreaField label="Por qué su mensaje debería volver a publicarse" name={`appeal-${id}`} required value={text} onValue={setText} rows={2} />
+      <button class="btn btn-secondary">Enviar apelación</button>
+    </form>
+  );
+}
+
 function CommentItem({ c, who, onMessage }: { c: Comment; who: Verified | null; onMessage: (m: string) => void }) {
   if (c.state === 'oculto')
     return (
       <li class="participation-comment is-hidden">
         <p>{c.notice}</p>
+        <AppealButton id={c.id} who={who} onDone={onMessage} />
       </li>
     );
   return (
@@ -255,7 +342,7 @@ function CommentItem({ c, who, onMessage }: { c: Comment; who: Verified | null; 
   );
 }
 
-function QuestionItem({ q, canAnswer, onChange }: { q: Question; canAnswer: boolean; onChange: () => void }) {
+function QuestionItem({ q, canAnswer, onChange, who, onMessage }: { q: Question; canAnswer: boolean; onChange: () => void; who: Verified | null; onMessage: (m: string) => void }) {
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   return (
@@ -269,6 +356,7 @@ function QuestionItem({ q, canAnswer, onChange }: { q: Question; canAnswer: bool
       </p>
       <p class="participation-body">{q.state === 'oculto' ? q.notice : q.body}</p>
       <p class="participation-by">{q.pseudonym}</p>
+      {q.state === 'oculto' && <AppealButton id={q.id} who={who} onDone={onMessage} />}
       {q.answer ? (
         <div class="participation-answer">
           <p>
@@ -328,6 +416,67 @@ function QuestionForm({ view, who, onDone }: { view: ProcessView; who: Verified;
         Enviar pregunta
       </button>
     </form>
+  );
+}
+
+// Messages hidden by citizens' reports (three distinct reporters), with the reasons counted and the
+// author's appeal: the ministry restores one or confirms its removal (the author is e-mailed).
+function ModerationPanel({ processId, tick, onChange }: { processId: number; tick: number; onChange: () => void }) {
+  const queue = useAsync((signal) => moderationQueue(processId, signal), [processId, tick]);
+  const [error, setError] = useState<string | null>(null);
+  const decide = (id: number, d: 'restaurar' | 'confirmar') => {
+    setError(null);
+    moderatePost(id, d)
+      .then(onChange)
+      .catch((x) => setError(errorMessage(x)));
+  };
+  return (
+    <section class="card participation-moderation" aria-labelledby="moderacion">
+      <h2 id="moderacion">Moderación</h2>
+      <ErrorAlert error={queue.error ?? error} />
+      {queue.data && queue.data.length === 0 && <p>No hay mensajes ocultos por reportes.</p>}
+      {queue.data && queue.data.length > 0 && (
+        <div class="table-wrap">
+        <table class="data-table">
+          <caption class="visually-hidden">Mensajes ocultos por reportes</caption>
+          <thead>
+            <tr>
+              <th scope="col">Mensaje</th>
+              <th scope="col">Reportes</th>
+              <th scope="col">Apelación</th>
+              <th scope="col">Decisión</th>
+            </tr>
+          </thead>
+          <tbody>
+            {queue.data.map((p) => (
+              <tr key={p.id}>
+                <td>
+                  <Badge tone="neutral">{p.kind === 'pregunta' ? 'Pregunta' : 'Comentario'}</Badge> <strong>{p.pseudonym}</strong>
+                  <p class="participation-body">{p.body}</p>
+                </td>
+                <td>
+                  {Object.entries(p.reasons).map(([r, n]) => (
+                    <div key={r}>
+                      {REASON_LABELS[r] ?? r}: {n.toLocaleString('es-CL')}
+                    </div>
+                  ))}
+                </td>
+                <td>{p.appeal ? <>«{p.appeal}» <small>({keepDates(p.appealed)})</small></> : <span>Sin apelación</span>}</td>
+                <td>
+                  <button type="button" class="btn btn-secondary" onClick={() => decide(p.id, 'restaurar')}>
+                    Restaurar
+                  </button>{' '}
+                  <button type="button" class="btn btn-secondary" onClick={() => decide(p.id, 'confirmar')}>
+                    Confirmar retiro
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        </div>
+      )}
+    </section>
   );
 }
 
@@ -442,6 +591,7 @@ function ProcessPage({ id }: { id: string }) {
                 )}
               </article>
             ))}
+          {canAnswer && <ModerationPanel processId={v.process.id} tick={tick} onChange={reload} />}
           <h2 id="preguntas">Preguntas al Ministerio</h2>
           {open && who && <QuestionForm view={v} who={who} onDone={() => (setMessage('Su pregunta fue enviada.'), reload())} />}
           {v.questions.length === 0 ? (
@@ -449,7 +599,7 @@ function ProcessPage({ id }: { id: string }) {
           ) : (
             <ul class="participation-questions">
               {v.questions.map((q) => (
-                <QuestionItem key={q.id} q={q} canAnswer={canAnswer} onChange={reload} />
+                <QuestionItem key={q.id} q={q} canAnswer={canAnswer} onChange={reload} who={who} onMessage={(m) => (setMessage(m), reload())} />
               ))}
             </ul>
           )}

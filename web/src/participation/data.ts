@@ -166,3 +166,34 @@ export function saveVerification(v: Verified | null) {
   if (v) localStorage.setItem(TOKEN_KEY, JSON.stringify(v));
   else localStorage.removeItem(TOKEN_KEY);
 }
+
+// The author of a hidden post asks for a review (the server checks that the token is hers).
+export const appealPost = (id: number, token: string, text: string) => api.post<{ id: number }>(`/participation/public/posts/${id}/appeal`, { token, text });
+
+// ---- the ministry: opening a process, the moderation queue
+export interface HiddenPost {
+  id: number;
+  kind: 'comentario' | 'pregunta';
+  body: string;
+  pseudonym: string;
+  reasons: Record<string, number>;
+  appeal: string;
+  appealed: string;
+}
+export const moderationQueue = (processId: number, signal?: AbortSignal) =>
+  getItems<HiddenPost>(`/participation/processes/${processId}/moderation`, { signal });
+export const moderatePost = (id: number, decision: 'restaurar' | 'confirmar') =>
+  api.post<{ id: number; state: string }>(`/participation/posts/${id}/moderate`, { decision });
+export interface NewProcess {
+  period: string;
+  title: string;
+  consult_from: string;
+  answers_from: string;
+  final_from: string;
+  answer_days: number;
+}
+export const createProcess = (p: NewProcess) => api.post<{ id: number; phase: string }>('/participation/processes', p);
+export const REASON_LABELS: Record<string, string> = { spam: 'Spam o publicidad', ofensivo: 'Ofensivo', no_corresponde: 'No corresponde a la consulta' };
+/** Published editions of the public account (a process opens on one period's newest edition). */
+export const publishedPeriods = (signal?: AbortSignal) =>
+  api.get<{ items: { id: number; period: string; title: string }[] }>('/account/public/editions', { signal }).then((r) => r.items);
