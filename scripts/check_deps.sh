@@ -13,7 +13,7 @@
 #    ├── care ─────────► territory, audit       (the registry and XLSX through app.cc: care::Registry)
 #    ├── indicators ───► policy (its CSV/XLSX table writer), audit
 #    ├── directoras ───► territory (region names), audit
-#    ├── account ──────► territory, audit   (legislative, policy, channels through app.cc: account::Sources)
+#    ├── account ──────► territory, audit   (legislative, policy, channels, cases, monitoring through app.cc: account::Sources)
 #    ├── registries ───► audit   (certified organisations and agreements; alerts kept in the module)
 #    ├── councils ─────► territory, audit   (COSOC, Consejo Asesor, mesas: public bodies, no person data)
 #    ├── outreach ─────► territory (comuna codes), audit   (trainings, campaigns, talks)

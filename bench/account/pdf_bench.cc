@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
   const int runs = argc > 1 ? std::atoi(argv[1]) : 5;
   const std::string out = argc > 2 ? argv[2] : "";
   const char* seed_env = std::getenv("EQ_SEED_TEXT");
-  const std::string seed = slurp(seed_env ? seed_env : "/work/shared/seed/000_73b2e1c8a464d3e9.txt");
+  const std::string seed = slurp(seed_env ? seed_env : "data/seed/cuenta_publica_2020_2021.txt");
   const std::string tables = slurp("data/account/seremis_2020_2021.txt");
 
   // The seed's prose: every line that is not a table row (table rows hold tabs), markdown bold removed.

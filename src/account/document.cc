@@ -35,6 +35,13 @@ std::vector<FigureTable> figure_tables(const std::string& key, const Json& f) {
                         str(i, "progress_text") + "\n" + str(i, "reported") + " de " + str(i, "leaves") + " con reporte", hist, declared});
     }
     out.push_back(std::move(t));
+    if (f.contains("protection")) {
+      const auto& p = f["protection"];
+      FigureTable pt{"Protección: registro de casos y monitoreo telemático", "proteccion", {"Ámbito", "Cifra", "Total del período"},
+                     {0.3, 0.5, 0.2}, {}, "Sin registros en el período."};
+      for (const auto& r : p.value("rows", Json::array())) pt.rows.push_back({str(r, "group"), str(r, "label"), str(r, "count_text")});
+      out.push_back(std::move(pt));
+    }
   } else if (key == "plan_covid") {
     FigureTable t{"", "", {"Canal", "Contactos"}, {0.7, 0.3}, {}, ""};
     for (const auto& c : f.value("by_channel", Json::array())) t.rows.push_back({str(c, "name"), str(c, "count_text")});

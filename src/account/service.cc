@@ -113,6 +113,24 @@ Result<Json> Service::live(const Edition& e, int64_t now) {
                               "de la Cuenta Pública comparadas con las calculadas desde los reportes"},
                    {"as_of", as_of},
                    {"instruments", *instruments}};
+  // Protection totals of the period (registry where consent allows, monitoring counts), with their
+  // own source: a separate table of the same section.
+  if (sources_.protection) {
+    auto p = sources_.protection(e.from, e.to);
+    if (!p) return fail(p.error());
+    Json rows = Json::array();
+    for (const auto& r : (*p).value("rows", Json::array())) {
+      Json row = r;
+      row["count_text"] = r.contains("count") && r["count"].is_number() ? format_integer(r["count"].get<int64_t>()) : std::string("<5");
+      rows.push_back(row);
+    }
+    out["logros"]["protection"] = {{"source", "Registro único de casos (solo registros cuyo consentimiento permite fines estadísticos) "
+                                              "y monitoreo telemático: registros, evaluaciones, alertas, medidas, alarmas y despachos "
+                                              "entre el " + format_date_cl(e.from) + " y el " + format_date_cl(e.to - kDay / 2)},
+                                   {"as_of", as_of},
+                                   {"rows", rows},
+                                   {"note", (*p).value("note", "")}};
+  }
   auto channels = sources_.channels(e.from, e.to);
   if (!channels) return fail(channels.error());
   Json by_channel = (*channels).value("by_channel", Json::array());

@@ -23,6 +23,10 @@ struct Sources {
   // Contacts of the help channels (1455, silent chat, WhatsApp, Mascarilla 19) created in
   // [from, to): {total, answered, by_channel: [{id, name, count}]}. Counts only, no contact.
   std::function<Result<Json>(int64_t from, int64_t to)> channels;
+  // Protection in [from, to): the case registry's records whose consent allows statistics (small
+  // cells left out, as cases::Service::statistics publishes them) and telematic monitoring's orders,
+  // alarms and dispatches (counts only): {rows: [{group, label, count (null: «<5»)}], note}.
+  std::function<Result<Json>(int64_t from, int64_t to)> protection;
 };
 
 }  // namespace eq::account

@@ -420,6 +420,45 @@ void wire(kernel::Context& ctx, const Config& config) {
     if (!ch) return fail(Error::unavailable());
     return ch->statistics(channels::Actor{0, 0, true, ""}, from, to);  // counts only, as a supervisor sees them
   };
+  acc.protection = [c](int64_t from, int64_t to) -> Result<nlohmann::json> {
+    auto reg = c->find<cases::Service>();
+    auto mon = c->find<monitoring::Service>();
+    if (!reg || !mon) return fail(Error::unavailable());
+    // The registry's figures as its statistics publish them: consent to statistical use, base cells
+    // of 1–4 left out (null: «<5»); the account adds nothing finer than what that screen shows.
+    auto st = reg->statistics(http::Request{}, from, to);
+    if (!st) return fail(st.error());
+    nlohmann::json rows = nlohmann::json::array();
+    auto sum_kind = [&](const std::string& kind) -> nlohmann::json {
+      int64_t n = 0;
+      bool any = false, hidden = false;
+      for (const auto& m : (*st).value("by_month", nlohmann::json::array())) {
+        const auto& counts = m.value("counts", nlohmann::json::object());
+        if (!counts.contains(kind)) continue;
+        if (counts[kind].is_number()) n += counts[kind].get<int64_t>(), any = true;
+        else hidden = true;
+      }
+      return !any && hidden ? nlohmann::json(nullptr) : nlohmann::json(n);
+    };
+    for (const auto& kind : cases::record_kinds())
+      rows.push_back({{"group", "Registro único de casos"}, {"label", cases::kind_name_es(kind)}, {"count", sum_kind(kind)}});
+    const nlohmann::json levels = (*st).value("risk_levels", nlohmann::json::object());  // items() of a temporary would dangle
+    for (const auto& [level, n] : levels.items())
+      rows.push_back({{"group", "Evaluaciones de riesgo"}, {"label", "Nivel " + level}, {"count", n}});
+    int64_t alerts = 0;
+    for (const auto& a : (*st).value("alerts", nlohmann::json::array()))
+      if (a.value("count", nlohmann::json()).is_number()) alerts += a["count"].get<int64_t>();
+    rows.push_back({{"group", "Alertas tempranas"}, {"label", "Alertas levantadas sobre registros con consentimiento"}, {"count", alerts}});
+    auto t = mon->period_totals(from, to);
+    if (!t) return fail(t.error());
+    const char* g = "Monitoreo telemático";
+    rows.push_back({{"group", g}, {"label", "Medidas con monitoreo iniciadas"}, {"count", t->orders_started}});
+    rows.push_back({{"group", g}, {"label", "Medidas con monitoreo vigentes al cierre"}, {"count", t->orders_in_force}});
+    for (const auto& [label, n] : t->incidents_by_type) rows.push_back({{"group", g}, {"label", "Alarmas: " + label}, {"count", n}});
+    rows.push_back({{"group", g}, {"label", "Despachos a unidades de respuesta"}, {"count", t->dispatches}});
+    rows.push_back({{"group", g}, {"label", "Alertas de canales de ayuda despachadas a su comuna"}, {"count", t->channel_incidents}});
+    return nlohmann::json{{"rows", rows}, {"note", (*st).value("note", "")}};
+  };
   ctx.provide(std::make_shared<account::Sources>(acc));
 
   // Citizens' participation reads the published editions (participation/editions.h). A published

@@ -225,6 +225,13 @@ struct HomeCounts {
   int64_t pending = 0, active = 0;               // the caller's unit
 };
 
+// Counts of a period for the public account (no order, person or place): court orders monitored,
+// incidents by type, dispatches. Help-channel incidents (origin set) are counted apart.
+struct PeriodTotals {
+  int64_t orders_started = 0, orders_in_force = 0, dispatches = 0, channel_incidents = 0;
+  std::vector<std::pair<std::string, int64_t>> incidents_by_type;  // Spanish label → count, device alarms only
+};
+
 // The fixed lists with their Spanish labels (core/vocabulary.h), served by the API
 // (GET /monitoring/labels): outcomes of an alert or a dispatch, actions, dispatch states; and the
 // states of an incident (printed on the evidence page).

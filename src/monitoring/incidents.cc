@@ -127,4 +127,9 @@ Result<HomeCounts> Service::home_counts(const http::Principal& who) {
   return store::with_session<HomeCounts>(I.db, [&](soci::session& s) -> Result<HomeCounts> { return I.home_counts(s, who); });
 }
 
+Result<PeriodTotals> Service::period_totals(int64_t from, int64_t to) {
+  auto& I = *impl_;
+  return store::with_session<PeriodTotals>(I.db, [&](soci::session& s) -> Result<PeriodTotals> { return I.period_totals(s, from, to); });
+}
+
 }  // namespace eq::monitoring

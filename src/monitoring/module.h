@@ -184,6 +184,8 @@ class Service {
   Result<http::Json> evidence(const Caller& by, int64_t incident_id);  // signed document (evidence.h)
   std::string export_key() const;                                      // its public key
   Result<HomeCounts> home_counts(const http::Principal& who);
+  // Counts of [from, to) for the public account (no person, order or place).
+  Result<PeriodTotals> period_totals(int64_t from, int64_t to);
 
   // A device refused at the HTTP door: audited with the address (MQTT refusals are counted only).
   void device_denied(const std::string& client_ip, const std::string& device_id);

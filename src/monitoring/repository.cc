@@ -545,6 +545,37 @@ std::vector<DeviceOnMap> Service::Impl::devices_on_map(soci::session& s) {
   return out;
 }
 
+PeriodTotals Service::Impl::period_totals(soci::session& s, int64_t from, int64_t to) {
+  PeriodTotals t;
+  auto count = [&](const std::string& sql) {
+    Query q(sql);  // SOCI refuses a name the statement does not use
+    if (sql.find(":f") != std::string::npos) q.bind("f", static_cast<long long>(from));
+    q.bind("t", static_cast<long long>(to));
+    return q.scalar(s).value_or(0);
+  };
+  // Court orders only: a help channel's pseudo-order (origin set) carries no order.
+  t.orders_started = count("SELECT COUNT(*) FROM monitoring_orders WHERE origin IS NULL AND starts_at >= :f AND starts_at < :t");
+  t.orders_in_force = count(
+      "SELECT COUNT(*) FROM monitoring_orders WHERE origin IS NULL AND starts_at < :t AND (ends_at IS NULL OR ends_at >= :t)");
+  t.dispatches = count("SELECT COUNT(*) FROM monitoring_dispatches WHERE created_at >= :f AND created_at < :t");
+  t.channel_incidents = count("SELECT COUNT(*) FROM monitoring_incidents WHERE origin IS NOT NULL AND first_at >= :f AND first_at < :t");
+  std::map<std::string, int64_t> by_type;
+  Query("SELECT type, COUNT(*) FROM monitoring_incidents WHERE origin IS NULL AND first_at >= :f AND first_at < :t GROUP BY type")
+      .bind("f", static_cast<long long>(from))
+      .bind("t", static_cast<long long>(to))
+      .each(s, [&](const soci::row& r) { by_type[get_str(r, 0)] += get_int(r, 1); });
+  // In the engine's order (panic first), with its Spanish label.
+  for (int k = 0; k < kAlertTypes; ++k) {
+    const auto type = static_cast<AlertType>(k);
+    auto it = by_type.find(std::string(to_string(type)));
+    if (it == by_type.end()) continue;
+    t.incidents_by_type.emplace_back(std::string(label_es(type)), it->second);
+    by_type.erase(it);
+  }
+  for (const auto& [type, n] : by_type) t.incidents_by_type.emplace_back(type, n);
+  return t;
+}
+
 HomeCounts Service::Impl::home_counts(soci::session& s, const http::Principal& who) {
   auto count = [&](const std::string& sql, int64_t institution) {
     Query q(sql);

@@ -255,6 +255,7 @@ struct Service::Impl {
   void advance_dispatch(soci::session& s, int64_t id, const std::string& to, const std::string& outcome, int64_t user_id, int64_t now);
   std::vector<DeviceOnMap> devices_on_map(soci::session& s);
   HomeCounts home_counts(soci::session& s, const http::Principal& who);
+  PeriodTotals period_totals(soci::session& s, int64_t from, int64_t to);
   Track track(soci::session& s, int64_t order_id, int64_t from, int64_t to);
   void insert_action(soci::session& s, int64_t incident, const std::string& kind, const std::string& note,
                      const std::string& outcome, std::optional<bool> reached, std::optional<int64_t> user);

@@ -23,8 +23,9 @@ std::vector<std::string> fake_comunas(const std::string& r) { return {r + "101",
 TEST(CareDemo, ComputedCountsEqualTheSeed) {
   // The seed (public account 2020–2021): «se garantizó el funcionamiento de las 44 Casas de Acogida,
   // 111 Centros de la Mujer, y los 3 Centros de Atención y Reparación … de Violencia Sexual».
-  std::ifstream in(eq::testing::source_dir() + "/../shared/seed/000_73b2e1c8a464d3e9.txt");
-  if (in) {
+  std::ifstream in(eq::testing::source_dir() + "/data/seed/cuenta_publica_2020_2021.txt");
+  ASSERT_TRUE(in) << "data/seed/cuenta_publica_2020_2021.txt not found";
+  {
     std::stringstream text;
     text << in.rdbuf();
     EXPECT_NE(text.str().find("las " + std::to_string(kSeed.casas) + " Casas de Acogida, " + std::to_string(kSeed.centros) +

@@ -47,21 +47,17 @@ TEST(CouncilsQuorum, AbsoluteMajorityOfTheMembersInOfficeOnTheDay) {
   EXPECT_FALSE(quorum_of(Session{}, {}).met());  // no members: never a quorum
 }
 
-// The seed sits beside the checkout (../shared) or, from a worktree under wt/, two levels up.
+// The seed: the ministry's public account 2020–2021, kept verbatim in data/seed/.
 std::string seed_text() {
-  for (const char* up : {"/../shared", "/../../shared"}) {
-    std::ifstream in(eq::testing::source_dir() + up + "/seed/000_73b2e1c8a464d3e9.txt");
-    if (!in) continue;
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
-  return {};
+  std::ifstream in(eq::testing::source_dir() + "/data/seed/cuenta_publica_2020_2021.txt");
+  std::stringstream text;
+  if (in) text << in.rdbuf();
+  return text.str();
 }
 
 TEST(CouncilsSeed, TheDemoFactsAreTheSeeds) {
   const std::string seed = seed_text();
-  if (seed.empty()) GTEST_SKIP() << "seed text not available";
+  ASSERT_FALSE(seed.empty()) << "data/seed/cuenta_publica_2020_2021.txt not found";
   // «Lo componen 10 personas …» (Ley 20.820).
   EXPECT_NE(seed.find("Lo componen " + std::to_string(kConsejoAsesorSeats) + " personas"), std::string::npos);
   // «Actualmente el Consejo está compuesto por A, B, …, y Z.»: the names, parsed from the sentence.

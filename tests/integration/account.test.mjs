@@ -112,6 +112,22 @@ describe('drafting and publishing', () => {
     assert.equal(section(d.json.document, 'introduccion').text, 'Presentación <b>de la ministra</b>.');
     const rm = () => section(d.json.document, 'seremis').figures.regions.find((r) => r.region_id === '13');
     assert.deepEqual(rm().milestones.map((x) => x.title), ['Mesa Mujer y Construcción RM']);
+    // Protection totals: the registry's as its statistics publish them (consent, small cells out),
+    // monitoring's counts; each row is the same figure the registry's own statistics give.
+    const prot = section(d.json.document, 'logros').figures.protection;
+    assert.ok(prot, 'the achievements carry the protection totals');
+    assert.match(prot.source, /consentimiento/);
+    assert.match(prot.note, /1 a 4/);
+    const row = (label) => prot.rows.find((r) => r.label === label);
+    const worker = await loginDemo(srv, 'case_worker');
+    const stats = await worker.get('/api/v1/cases/statistics?from=2021-01&to=2026-12');
+    assert.equal(stats.status, 200, stats.text);
+    const contacts = stats.json.by_month.reduce((n, m) => n + (typeof m.counts.contact === 'number' ? m.counts.contact : 0), 0);
+    assert.ok(contacts > 0, 'the demo registry has consented contacts');
+    assert.equal(row('Contacto o atención').count, contacts);
+    assert.match(row('Contacto o atención').count_text, /^\d{1,3}(\.\d{3})*$/);
+    assert.ok(row('Medidas con monitoreo vigentes al cierre').count > 0, 'the demo monitors court orders');
+    assert.ok(prot.rows.every((r) => !/\d{7,8}-[\dkK]/.test(r.label)), 'no RUN, no person');
 
     assert.equal((await analyst.post(`/api/v1/account/editions/${id}/submit`)).status, 200);
     const ok = await reviewer.post(`/api/v1/account/editions/${id}/review`, { decision: 'aprobar' });

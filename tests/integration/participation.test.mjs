@@ -9,10 +9,10 @@ import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 
 import { assertApiError, nextClientAddress, sleep, startServer } from './harness.mjs';
-import { loginDemo, uniq } from './auth_helpers.mjs';
+import { login, loginDemo, newPassword, uniq } from './auth_helpers.mjs';
 import { startSmtpServer } from './smtp_server.mjs';
 
-let srv, smtp, analyst, seremi;
+let srv, smtp, analyst, seremi, reviewer;
 const FLOOD = 8;
 
 before(async () => {
@@ -22,6 +22,14 @@ before(async () => {
     env: { EQ_SMTP: `127.0.0.1:${smtp.port}`, EQ_PARTICIPATION_POW_BITS: '8', EQ_PARTICIPATION_FLOOD: String(FLOOD) },
   });
   [analyst, seremi] = await Promise.all(['analyst', 'seremi'].map((r) => loginDemo(srv, r)));
+  // A second analyst: a version of the account is approved by someone other than who sent it.
+  const admin = await loginDemo(srv, 'admin');
+  const inst = await admin.post('/api/v1/institutions', { name: `Servicio revisor ${uniq()}`, type: 'public_service' });
+  assert.equal(inst.status, 201, inst.text);
+  const email = `analista.revisora.${uniq()}@equidad.test`, password = newPassword();
+  const u = await admin.post('/api/v1/users', { name: 'Carolina Isabel Muñoz', email, institution_id: inst.json.id, roles: ['analyst'], password });
+  assert.equal(u.status, 201, u.text);
+  reviewer = await login(srv, email, { password });
 });
 after(async () => { await srv?.stop(); await smtp?.close(); });
 
@@ -61,6 +69,9 @@ async function newEdition(period, texts) {
     const r = await analyst.req('PUT', `/api/v1/account/editions/${e.json.id}/sections/${key}`, { body: { text } });
     assert.equal(r.status, 200, r.text);
   }
+  assert.equal((await analyst.post(`/api/v1/account/editions/${e.json.id}/submit`, {})).status, 200);
+  const ok = await reviewer.post(`/api/v1/account/editions/${e.json.id}/review`, { decision: 'aprobar' });
+  assert.equal(ok.status, 200, ok.text);
   const p = await analyst.post(`/api/v1/account/editions/${e.json.id}/publish`, {});
   assert.equal(p.status, 200, p.text);
   return e.json.id;

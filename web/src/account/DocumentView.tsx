@@ -152,6 +152,24 @@ function FiguresView({ section }: { section: Section }) {
           ))}
         </Table>
         <Source f={f} />
+        {f.protection && (
+          <>
+            <h3 id="proteccion">Protección: registro de casos y monitoreo telemático</h3>
+            <Table count={f.protection.rows.length} empty="Sin registros en el período." caption="Protección: registro de casos y monitoreo telemático" columns={['Ámbito', 'Cifra', 'Total del período']}>
+              {f.protection.rows.map((r, i) => (
+                <tr key={i}>
+                  <td data-label="Ámbito">{r.group}</td>
+                  <td data-label="Cifra">{r.label}</td>
+                  <td data-label="Total del período" class="num">
+                    {r.count_text}
+                  </td>
+                </tr>
+              ))}
+            </Table>
+            <p class="account-source">{f.protection.note}</p>
+            <Source f={f.protection} />
+          </>
+        )}
       </>
     );
   if (section.key === 'plan_covid')

@@ -70,6 +70,8 @@ export interface Figures {
   answered_text?: string;
   by_channel?: { id: string; name: string; count: number; count_text: string }[];
   regions?: { region_id: string; name: string; milestones: Milestone[] }[];
+  /** Protection totals of the period (logros): registry where consent allows, monitoring counts. */
+  protection?: Figures & { rows: { group: string; label: string; count: number | null; count_text: string }[]; note: string };
 }
 
 export interface Section {
