@@ -77,6 +77,8 @@ test('the analyst: the Consejo Asesor refuses an 11th member; a mesa gets a sess
   assert.match(await session.innerText(), /Sin quórum/);
   await session.getByRole('button', { name: /Asistencia/ }).click();
   const selects = dialog.locator('select');
+  // The dialog lists the members in office once it has loaded them: count the selects after that.
+  await selects.first().waitFor({ timeout: 20000 });
   for (let i = 0; i < (await selects.count()); ++i) await selects.nth(i).selectOption(i === 0 ? 'excusado' : 'presente');
   await dialog.getByRole('button', { name: 'Guardar asistencia' }).click();
   await dialog.waitFor({ state: 'detached' });
