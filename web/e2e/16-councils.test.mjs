@@ -65,6 +65,8 @@ test('the analyst: the Consejo Asesor refuses an 11th member; a mesa gets a sess
   await page.getByRole('link', { name: 'Mesa Nacional Mujer y Minería' }).click();
   await page.waitForURL(/\/consejos\/\d+/);
   await settle(page);
+  // Count the sessions once the body has loaded (its manager's buttons come with it).
+  await page.getByRole('button', { name: 'Registrar sesión' }).waitFor();
   const before = await page.getByTestId('session').count();
   await page.getByRole('button', { name: 'Registrar sesión' }).click();
   await dialog.getByLabel(/^Fecha/).fill('10-03-2021');
@@ -72,7 +74,8 @@ test('the analyst: the Consejo Asesor refuses an 11th member; a mesa gets a sess
   await dialog.getByLabel(/^Tabla/).fill('Plan de trabajo 2021\nMentorías para estudiantes de minería');
   await dialog.getByRole('button', { name: 'Registrar', exact: true }).click();
   await dialog.waitFor({ state: 'detached' });
-  await until(async () => (await page.getByTestId('session').count()) === before + 1, { message: 'session listed', timeout: 20000 });
+  await until(async () => (await page.getByTestId('session').filter({ hasText: '10-03-2021' }).count()) === 1, { message: 'session listed', timeout: 20000 });
+  assert.equal(await page.getByTestId('session').count(), before + 1);
   const session = page.getByTestId('session').filter({ hasText: '10-03-2021' });
   assert.match(await session.innerText(), /Sin quórum/);
   await session.getByRole('button', { name: /Asistencia/ }).click();
