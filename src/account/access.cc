@@ -31,6 +31,12 @@ Result<void> may_curate(const http::Principal& p) {
   return {};
 }
 
+Result<void> may_review(const std::optional<int64_t>& submitted_by, int64_t reviewer) {
+  if (submitted_by && *submitted_by == reviewer)
+    return fail(Error{403, "forbidden", "Otra persona del equipo debe revisar la versión que usted envió.", {}});
+  return {};
+}
+
 Result<void> may_edit_text(const std::string& state, const std::string& review) {
   if (auto ok = may_change_edition(state); !ok) return ok;
   if (review == "en_revision" || review == "aprobada")

@@ -2,6 +2,8 @@
 // only a SEREMI team of THAT region writes it (another region's milestone is refused and the
 // refusal logged by the service). A published edition is nobody's to change.
 #pragma once
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "core/error.h"
@@ -21,5 +23,7 @@ Result<void> may_curate(const http::Principal& p);
 // May the text of an edition in `state` under `review` be edited? A published one: 409 (publish a
 // new version); one in review or approved: 409 in_review (the reviewer reads what was sent).
 Result<void> may_edit_text(const std::string& state, const std::string& review);
+// May `reviewer` decide on a version sent by `submitted_by`? Four eyes: never one's own (403).
+Result<void> may_review(const std::optional<int64_t>& submitted_by, int64_t reviewer);
 
 }  // namespace eq::account::access

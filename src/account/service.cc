@@ -355,9 +355,7 @@ Result<Json> Service::review(const http::Request& req, int64_t id, const std::st
   const std::string note = *checked;
   return transition(req, id, "account.edition_review", [&](Edition& e) -> Result<void> {
     if (e.review != "en_revision") return fail(Error::conflict("not_in_review", "Esta versión no está en revisión.", {}));
-    // Four eyes: whoever sent the version to review does not approve it.
-    if (e.submitted_by && *e.submitted_by == req.who().user_id)
-      return fail(Error{403, "forbidden", "Otra persona del equipo debe revisar la versión que usted envió.", {}});
+    if (auto ok = access::may_review(e.submitted_by, req.who().user_id); !ok) return fail(ok.error());
     e.review = decision == "aprobar" ? "aprobada" : "devuelta";
     e.review_note = note;
     e.reviewed_by = req.who().user_id;
@@ -512,6 +510,11 @@ Result<Json> Service::curate(const http::Request& req, int64_t id, const std::st
   auto checked = decided(decision, "incluir", "excluir", reason, "reason", "Indique por qué el hito no entra en la cuenta pública.");
   if (!checked) return fail(checked.error());
   const std::string why = *checked;
+  // The object rule lives here, not in the route, so that its refusal is audited like the others.
+  if (auto ok = access::may_curate(req.who()); !ok) {
+    if (auto a = refuse(req, "account.milestone_curate", "account_milestone:" + std::to_string(id), ok.error()); !a) return fail(a.error());
+    return fail(ok.error());
+  }
   return db_.transaction<Json>([&](soci::session& s) -> Result<Json> {
     auto m = Repository::milestone(s, id);
     if (!m) return fail(Error::not_found("No existe un hito con ese identificador."));

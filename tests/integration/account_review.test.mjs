@@ -135,6 +135,14 @@ describe('curation of the regional milestones', () => {
     assert.equal((await put(analyst, '/api/v1/account/milestones/999999/curation', { decision: 'incluir' })).status, 404);
     // A SEREMI team does not curate (no permission), not even her own region's milestone.
     assert.equal((await put(seremi, url, { decision: 'incluir' })).status, 403);
+    // An editor with a region (account.edit, but regional) reaches the object rule: 403, audited.
+    const email = `editora.regional.${uniq()}@equidad.test`, password = newPassword();
+    const u = await admin.post('/api/v1/users', { name: 'Editora Regional', email, institution_id: (await admin.get('/api/v1/auth/session')).json.user.institution.id, roles: ['analyst'], region_id: '07', password });
+    assert.equal(u.status, 201, u.text);
+    const regional = await login(srv, email, { password });
+    assert.equal((await put(regional, url, { decision: 'incluir' })).status, 403);
+    const denied = await auditEntries(admin, 'action=account.milestone_curate&outcome=denied');
+    assert.ok(denied.some((e) => e.object === `account_milestone:${m.json.id}`), 'the refused curation is audited');
 
     const inc = await put(analyst, url, { decision: 'incluir' });
     assert.equal(inc.status, 200, inc.text);
