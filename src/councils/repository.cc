@@ -1,5 +1,6 @@
 // Every SQL statement of the councils module (SQLite and PostgreSQL).
 #include "councils/module.h"
+#include "store/collect.h"
 #include "store/query.h"
 
 namespace eq::councils::repo {
@@ -11,17 +12,7 @@ using store::get_str;
 using store::Query;
 using LL = long long;
 
-// `q` by reference: bind() returns Query&, so a query built in place arrives as an lvalue.
-template <class T, class Make>
-std::vector<T> collect(soci::session& s, Query& q, Make make) {
-  std::vector<T> out;
-  q.each(s, [&](const soci::row& r) { out.push_back(make(r)); });
-  return out;
-}
-template <class T, class Make>
-std::vector<T> collect(soci::session& s, Query&& q, Make make) {
-  return collect<T>(s, q, make);
-}
+using store::collect;
 
 Body body_from(const soci::row& r) {
   return {get_int(r, 0), get_str(r, 1), get_str(r, 2), get_str(r, 3), get_str(r, 4), get_str(r, 5), get_str(r, 6), get_int(r, 7) != 0};

@@ -1,5 +1,6 @@
 // Every SQL statement of the ministry's registries (SQLite and PostgreSQL).
 #include "registries/module.h"
+#include "store/collect.h"
 #include "store/query.h"
 
 namespace eq::registries::repo {
@@ -11,17 +12,7 @@ using store::get_str;
 using store::Query;
 using LL = long long;
 
-// Every row of `q`, each made into a T by `make`.
-template <class T, class Make>
-std::vector<T> collect(soci::session& s, Query& q, Make make) {
-  std::vector<T> out;
-  q.each(s, [&](const soci::row& r) { out.push_back(make(r)); });
-  return out;
-}
-template <class T, class Make>
-std::vector<T> collect(soci::session& s, Query&& q, Make make) {
-  return collect<T>(s, q, make);
-}
+using store::collect;
 
 const char* kCertCols =
     "c.id, o.id, o.name, o.rut, o.demo, c.program, c.status, c.certifier, c.edition, c.scope, c.issued_on, c.expires_on, "

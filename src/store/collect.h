@@ -1,5 +1,5 @@
 // Every row of a query made into a value: the loop each repository writes around Query::each,
-// written once. (registries/repository.cc keeps a local copy that can switch to this one.)
+// written once.
 #pragma once
 #include <vector>
 
