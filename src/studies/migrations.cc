@@ -126,7 +126,7 @@ Result<std::string> check_file(const std::string& filename, const std::string& c
   if (bytes.empty()) return fail(Error::invalid("file", "El archivo está vacío.", "empty_file"));
   if (bytes.size() > kMaxFileBytes)
     return fail(Error::invalid("file", "El archivo pesa " + format_integer(static_cast<long long>(bytes.size())) +
-                                           " bytes; el máximo es " + format_integer(kMaxFileBytes) + " bytes (1 MB).",
+                                           " bytes; el máximo es " + format_integer(static_cast<long long>(kMaxFileBytes)) + " bytes (1 MB).",
                                "file_too_large"));
   const auto dot = filename.rfind('.');
   std::string ext = dot == std::string::npos ? "" : filename.substr(dot + 1);

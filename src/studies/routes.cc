@@ -1,6 +1,7 @@
 // HTTP handlers of the studies catalogue. Parse, ask the service (which asks studies/access.h about
 // the object), answer. The public catalogue needs no account; the editor's routes need studies.edit.
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 

@@ -44,12 +44,17 @@ const EMPTY: StudyForm = {
 export default function EditorPage({ studyId }: { studyId: string }) {
   const isNew = studyId === 'nuevo';
   const [reload, setReload] = useState(0);
+  // Kept here: the editor below is rebuilt from the server's answer after every save.
+  const [notice, setNotice] = useState<string | null>(null);
   const vocab = useAsync((signal) => getEditorList('borrador', signal), []);
   const study = useAsync((signal) => (isNew ? Promise.resolve(null) : getEditorStudy(studyId, signal)), [studyId, reload]);
   if ((vocab.loading && !vocab.data) || (study.loading && !study.data)) return <Loading />;
   if (!vocab.data) return <ErrorAlert error={vocab.error} />;
   if (!isNew && !study.data) return <ErrorAlert error={study.error ?? 'No existe un estudio con ese identificador.'} />;
-  return <Editor key={`${studyId}-${reload}`} study={study.data ?? null} vocab={vocab.data.vocabularies} onSaved={() => setReload((n) => n + 1)} />;
+  return (
+    <Editor key={`${studyId}-${reload}`} study={study.data ?? null} vocab={vocab.data.vocabularies} notice={notice}
+      onSaved={(message) => (setNotice(message), setReload((n) => n + 1))} />
+  );
 }
 
 function numberOrNull(text: string): number | null {
@@ -60,13 +65,13 @@ function numberOrNull(text: string): number | null {
 }
 const shown = (n: number | null) => (n === null ? '' : String(n).replace('.', ','));
 
-function Editor(props: { study: Study | null; vocab: Vocabularies; onSaved: () => void }) {
+function Editor(props: { study: Study | null; vocab: Vocabularies; notice: string | null; onSaved: (message: string | null) => void }) {
   const { study, vocab } = props;
   const [f, setF] = useState<StudyForm>(study ? formOf(study) : EMPTY);
   const [partners, setPartners] = useState((study?.partners ?? []).join('; '));
   const [figures, setFigures] = useState<string[]>(f.findings.map((x) => shown(x.figure)));
   const [reason, setReason] = useState('');
-  const [notice, setNotice] = useState<string | null>(null);
+  const notice = props.notice;
   const [withdrawing, setWithdrawing] = useState(false);
   const { errors, formRef, busy, onSubmit, invalid, send } = useForm();
   const published = !!study && study.status.id !== 'borrador';
@@ -103,8 +108,7 @@ function Editor(props: { study: Study | null; vocab: Vocabularies; onSaved: () =
         return;
       }
       await saveStudy(study.id, body);
-      setNotice(published ? 'Cambios guardados como nueva versión.' : 'Borrador guardado.');
-      props.onSaved();
+      props.onSaved(published ? 'Cambios guardados como nueva versión.' : 'Borrador guardado.');
     });
   }
 
@@ -133,7 +137,7 @@ function Editor(props: { study: Study | null; vocab: Vocabularies; onSaved: () =
           {study.withdrawn_reason}
         </Notice>
       )}
-      {study && <StatusActions study={study} onDone={(m) => (setNotice(m), props.onSaved())} onWithdraw={() => setWithdrawing(true)} />}
+      {study && <StatusActions study={study} onDone={(m) => props.onSaved(m)} onWithdraw={() => setWithdrawing(true)} />}
       <form ref={formRef} onSubmit={onSubmit(submit)} noValidate class="stack card inner" data-testid="study-form">
         <ErrorAlert error={errors.general} title="No fue posible guardar el estudio" />
         <Field label="Título" name="title" value={f.title} onValue={set('title')} error={errors.fields.title} required />
@@ -214,8 +218,8 @@ function Editor(props: { study: Study | null; vocab: Vocabularies; onSaved: () =
           </button>
         </div>
       </form>
-      {study && <FilesPanel study={study} onChanged={props.onSaved} />}
-      {withdrawing && study && <WithdrawDialog study={study} onClose={() => setWithdrawing(false)} onDone={() => (setWithdrawing(false), props.onSaved())} />}
+      {study && <FilesPanel study={study} onChanged={(m) => props.onSaved(m)} />}
+      {withdrawing && study && <WithdrawDialog study={study} onClose={() => setWithdrawing(false)} onDone={() => (setWithdrawing(false), props.onSaved('Estudio retirado; su página se mantiene con el motivo.'))} />}
     </section>
   );
 }
@@ -266,7 +270,7 @@ function WithdrawDialog(props: { study: Study; onClose: () => void; onDone: () =
   );
 }
 
-function FilesPanel(props: { study: Study; onChanged: () => void }) {
+function FilesPanel(props: { study: Study; onChanged: (message: string) => void }) {
   const { state } = useSession();
   const csrf = state.status === 'signed-in' ? state.session.csrf_token : '';
   const [file, setFile] = useState<File | null>(null);
@@ -274,7 +278,7 @@ function FilesPanel(props: { study: Study; onChanged: () => void }) {
   const { errors, formRef, busy, onSubmit, invalid, send } = useForm();
   function submit() {
     if (invalid(file ? {} : { file: 'Elija un archivo (PDF, CSV, XLSX u ODS; máximo 1 MB).' }, 'Revise los datos marcados.')) return;
-    void send(async () => (await uploadFile(props.study.id, file!, title.trim(), csrf), props.onChanged()));
+    void send(async () => (await uploadFile(props.study.id, file!, title.trim(), csrf), props.onChanged(`Archivo ${file!.name} subido.`)));
   }
   return (
     <div class="card inner">
@@ -291,7 +295,7 @@ function FilesPanel(props: { study: Study; onChanged: () => void }) {
               <span class="muted small">
                 ({x.filename}, {x.size_label})
               </span>{' '}
-              <button type="button" class="btn btn-link" disabled={busy} onClick={() => void send(async () => (await removeFile(props.study.id, x.id), props.onChanged()))}>
+              <button type="button" class="btn btn-link" disabled={busy} onClick={() => void send(async () => (await removeFile(props.study.id, x.id), props.onChanged(`Archivo ${x.filename} quitado.`)))}>
                 Quitar<span class="visually-hidden"> {x.filename}</span>
               </button>
               <div class="checksum">SHA-256: {x.sha256}</div>
