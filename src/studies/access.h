@@ -14,6 +14,9 @@
 
 namespace eq::studies::access {
 
+// The signed-in caller, or nullptr on a public route without a session.
+const http::Principal* caller(const http::Request& req);
+
 bool may_edit(const http::Principal* who);
 bool may_view(const http::Principal* who, const Study& s);
 bool may_see_who(const http::Principal* who);

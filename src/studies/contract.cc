@@ -15,12 +15,9 @@ kernel::Module module() {
       .encrypted_fields = {},
       .public_routes = {"GET /api/v1/studies/public/*"},
       .open = [](kernel::Context& ctx) -> Result<void> {
-        std::vector<std::pair<std::string, std::string>> regions;
-        territory::Repository territory(ctx.db);
-        auto rs = territory.regions();
-        if (!rs) return fail(rs.error());
-        for (const auto& r : *rs) regions.push_back({r.id, r.name});
-        auto svc = std::make_shared<Service>(ctx.db, *ctx.need<audit::Log>(), std::move(regions));
+        auto regions = territory::Repository(ctx.db).regions();
+        if (!regions) return fail(regions.error());
+        auto svc = std::make_shared<Service>(ctx.db, *ctx.need<audit::Log>(), std::move(*regions));
         register_routes(ctx.router, svc);
         ctx.provide(svc);
         return {};

@@ -7,7 +7,7 @@ namespace eq::studies {
 
 Result<std::vector<nlohmann::json>> home_items(Service& svc, const http::Request& req) {
   std::vector<nlohmann::json> out;
-  if (!access::may_edit(req.principal ? &*req.principal : nullptr)) return out;
+  if (!access::may_edit(access::caller(req))) return out;
   auto lease = svc.db().lease();
   if (!lease) return fail(lease.error());
   try {

@@ -28,6 +28,7 @@
 #include "http/router.h"
 #include "store/database.h"
 #include "store/migrations.h"
+#include "territory/module.h"
 
 namespace eq::studies {
 
@@ -120,10 +121,11 @@ int64_t count_demo(soci::session& s);
 
 class Service {
  public:
-  Service(store::Database& db, audit::Log& audit, std::vector<std::pair<std::string, std::string>> regions)
+  // `regions`: Chile's regions (territory), the codes a study may cover.
+  Service(store::Database& db, audit::Log& audit, std::vector<territory::Region> regions)
       : db_(db), audit_(audit), regions_(std::move(regions)) {}
   store::Database& db() { return db_; }
-  const std::vector<std::pair<std::string, std::string>>& regions() const { return regions_; }
+  const std::vector<territory::Region>& regions() const { return regions_; }
   std::string region_name(const std::string& id) const;
 
   // Staff reads (drafts included) are audited; the public reads published studies only.
@@ -147,7 +149,7 @@ class Service {
   Error refused(const http::Request& req, const std::string& action, int64_t id);
   store::Database& db_;
   audit::Log& audit_;
-  std::vector<std::pair<std::string, std::string>> regions_;
+  std::vector<territory::Region> regions_;
 };
 
 // The seed's studies, as the demo enters them (also read by the test that checks them against the seed).

@@ -10,12 +10,8 @@
 namespace eq::studies::repo {
 
 namespace {
-using store::collect;
-using store::get_int;
-using store::get_opt_double;
-using store::get_opt_int;
-using store::get_str;
-using store::Query;
+using store::collect, store::Query;
+using store::get_int, store::get_opt_double, store::get_opt_int, store::get_str;
 using LL = long long;
 
 constexpr const char* kStudySql =

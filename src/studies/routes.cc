@@ -22,12 +22,8 @@ namespace eq::studies {
 
 namespace {
 
-using http::Json;
-using http::Request;
-using http::Response;
-using store::with_session;
-
-const http::Principal* principal(const Request& req) { return req.principal ? &*req.principal : nullptr; }
+using http::Json, http::Request, http::Response, store::with_session;
+const auto principal = access::caller;
 
 // ------------------------------------------------------------------ answers
 
@@ -119,7 +115,7 @@ Json revisions_json(const std::vector<Revision>& list, bool who) {
 
 Json vocabularies(const Service& svc) {
   Json regions = Json::array();
-  for (const auto& [id, name] : svc.regions()) regions.push_back({{"id", id}, {"name", name}});
+  for (const auto& r : svc.regions()) regions.push_back({{"id", r.id}, {"name", r.name}});
   return {{"kinds", http::vocabulary_json(kinds())},
           {"themes", http::vocabulary_json(themes())},
           {"units", http::vocabulary_json(units())},
@@ -146,8 +142,8 @@ Json facets(const Service& svc, const std::vector<Study>& list) {
   };
   Json years = Json::array(), regions = Json::array(), partners = Json::array();
   for (auto it = year.rbegin(); it != year.rend(); ++it) years.push_back({{"id", it->first}, {"name", std::to_string(it->first)}, {"count", it->second}});
-  for (const auto& [id, name] : svc.regions())
-    if (region.count(id)) regions.push_back({{"id", id}, {"name", name}, {"count", region[id]}});
+  for (const auto& r : svc.regions())
+    if (region.count(r.id)) regions.push_back({{"id", r.id}, {"name", r.name}, {"count", region[r.id]}});
   for (const auto& [name, n] : partner) partners.push_back({{"id", name}, {"name", name}, {"count", n}});
   return {{"themes", from_vocab(themes(), theme)}, {"kinds", from_vocab(kinds(), kind)}, {"years", years}, {"regions", regions}, {"partners", partners}};
 }
@@ -155,7 +151,7 @@ Json facets(const Service& svc, const std::vector<Study>& list) {
 // ------------------------------------------------------------------ parsing
 
 bool known_region(const Service& svc, const std::string& id) {
-  return std::any_of(svc.regions().begin(), svc.regions().end(), [&](const auto& r) { return r.first == id; });
+  return std::any_of(svc.regions().begin(), svc.regions().end(), [&](const territory::Region& r) { return r.id == id; });
 }
 
 // The catalogue's filters from the query string: an unknown code is a 422 naming the parameter.

@@ -11,7 +11,7 @@ namespace eq::studies {
 namespace {
 std::string obj(int64_t id) { return "estudio:" + std::to_string(id); }
 Error no_study() { return Error::not_found("No existe un estudio con ese identificador."); }
-const http::Principal* principal(const http::Request& req) { return req.principal ? &*req.principal : nullptr; }
+const auto principal = access::caller;
 
 // What a revision keeps of the study: the findings as they read, and the texts around them.
 nlohmann::json snapshot(const Study& x) {
@@ -30,8 +30,8 @@ Revision revision(const http::Request& req, const Study& before, const Study& af
 }  // namespace
 
 std::string Service::region_name(const std::string& id) const {
-  for (const auto& [rid, name] : regions_)
-    if (rid == id) return name;
+  for (const auto& r : regions_)
+    if (r.id == id) return r.name;
   return id;
 }
 

@@ -107,15 +107,15 @@ TEST(StudiesRules, FilesAreCheckedByNameTypeAndContent) {
 
 class StudiesStore : public ::testing::TestWithParam<std::string> {
  protected:
+  // The audit log's tables and ours; two regions are enough for the region filter.
   void SetUp() override {
-    std::vector<store::Migration> schema = audit::migrations();
-    const auto mine = migrations();
-    schema.insert(schema.end(), mine.begin(), mine.end());
+    auto schema = audit::migrations();
+    for (auto& m : migrations()) schema.push_back(std::move(m));
     auto opened = eq::testing::migrated_database(GetParam(), schema);
     ASSERT_TRUE(opened) << opened.error().message;
     db_ = std::move(*opened);
     log_ = std::make_unique<audit::Log>(*db_);
-    svc_ = std::make_unique<Service>(*db_, *log_, std::vector<std::pair<std::string, std::string>>{{"07", "Región del Maule"}, {"13", "Región Metropolitana"}});
+    svc_ = std::make_unique<Service>(*db_, *log_, std::vector<territory::Region>{{.id = "07", .name = "Región del Maule"}, {.id = "13", .name = "Región Metropolitana de Santiago"}});
   }
   std::vector<std::string> titles(const Filter& f) {
     auto session = db_->lease();

@@ -1,7 +1,7 @@
 // The ministry's studies catalogue: API shapes and requests. The public catalogue and a study's
 // page need no account (drafts do not exist for the public); the editor needs «studies.edit».
 // Figures come labelled by the server as Chile reads them («35,0 %», «126.645 personas»).
-import { API_BASE, ApiError, api, buildUrl } from '../app/api';
+import { API_BASE, api, uploadBody } from '../app/api';
 
 export const EDIT = 'studies.edit';
 
@@ -131,20 +131,8 @@ export const withdrawStudy = (id: number, reason: string) => api.post<Study>(`/s
 export const removeFile = (id: number, file: number) => api.del<{ removed: number }>(`/studies/editor/studies/${id}/files/${file}`);
 
 /** Uploads one file as the request body (the API checks its type, first bytes and size). */
-export async function uploadFile(id: number, file: File, title: string, csrf: string): Promise<StudyFile> {
-  const res = await fetch(buildUrl(`/studies/editor/studies/${id}/files`, { filename: file.name, title }), {
-    method: 'POST',
-    headers: { 'Content-Type': file.type || 'application/octet-stream', 'X-CSRF-Token': csrf, Accept: 'application/json' },
-    body: file,
-    credentials: 'same-origin',
-  });
-  const data = await res.json().catch(() => null);
-  if (!res.ok) {
-    const e = data?.error;
-    throw new ApiError(res.status, e?.code ?? `http_${res.status}`, e?.message ?? 'No se pudo subir el archivo.', e?.field ?? null);
-  }
-  return data as StudyFile;
-}
+export const uploadFile = (id: number, file: File, title: string, csrf: string) =>
+  uploadBody<StudyFile>(`/studies/editor/studies/${id}/files`, { filename: file.name, title }, file, csrf, 'No se pudo subir el archivo.');
 
 export const fileUrl = (f: StudyFile) => (f.url.startsWith(API_BASE) ? f.url : `${API_BASE}${f.url}`);
 
