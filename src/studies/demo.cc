@@ -28,13 +28,21 @@ Finding plain(std::string text, std::string source) { return {.text = std::move(
 
 std::vector<Study> seed_studies() {
   std::vector<Study> out;
-  {
+  auto base = [](std::string title, std::string kind, int64_t year, std::vector<std::string> themes, std::vector<std::string> partners) {
     Study x;
-    x.title = "Encuesta de Evaluación Rápida sobre el Impacto del COVID-19";
-    x.kind = "encuesta";
-    x.year = 2020;
-    x.themes = {"covid19", "autonomia_economica", "cuidados"};
-    x.partners = {"ONU Mujeres", "Entel"};
+    x.title = std::move(title);
+    x.kind = std::move(kind);
+    x.year = year;
+    x.themes = std::move(themes);
+    x.partners = std::move(partners);
+    return x;
+  };
+  auto published = [&](Study& x) {
+    x.status = "publicado";
+    out.push_back(x);
+  };
+  {
+    Study x = base("Encuesta de Evaluación Rápida sobre el Impacto del COVID-19", "encuesta", 2020, {"covid19", "autonomia_economica", "cuidados"}, {"ONU Mujeres", "Entel"});
     x.executor = kMinistry;
     x.summary =
         "Investigación realizada mediante un convenio con ONU Mujeres y Entel para conocer cómo se han visto afectadas las mujeres y los "
@@ -54,15 +62,10 @@ std::vector<Study> seed_studies() {
         plain("4 de cada 5 hombres se declara «muy conforme» o «conforme» con la distribución de las tareas de su hogar, versus 3 de cada 5 mujeres.",
               "4 de cada 5 hombres declara estar “muy conforme” o “conforme”, versus 3 de cada 5 mujeres"),
     };
-    x.status = "publicado";
-    out.push_back(x);
+    published(x);
   }
   {
-    Study x;
-    x.title = "Reapertura Colegios y Empleo Femenino";
-    x.kind = "documento_trabajo";
-    x.year = 2020;
-    x.themes = {"educacion", "autonomia_economica", "covid19"};
+    Study x = base("Reapertura Colegios y Empleo Femenino", "documento_trabajo", 2020, {"educacion", "autonomia_economica", "covid19"}, {});
     x.executor = kMinistry;
     x.summary =
         "Documento de trabajo que presenta una revisión bibliográfica sobre el impacto de la cobertura educativa en la participación laboral "
@@ -77,16 +80,10 @@ std::vector<Study> seed_studies() {
          .figure = 20.7, .decimals = 1, .unit = "puntos_porcentuales",
          .source = "En el caso de Canadá, madres solteras (jefas de hogar) aumentaron en 20,7 puntos porcentuales su tasa de empleo después de la reapertura de las escuelas."},
     };
-    x.status = "publicado";
-    out.push_back(x);
+    published(x);
   }
   {
-    Study x;
-    x.title = "Encuesta de opinión «Participación Política y Proceso Constituyente»";
-    x.kind = "encuesta";
-    x.year = 2020;
-    x.themes = {"participacion_politica", "opinion"};
-    x.partners = {"CADEM"};
+    Study x = base("Encuesta de opinión «Participación Política y Proceso Constituyente»", "encuesta", 2020, {"participacion_politica", "opinion"}, {"CADEM"});
     x.executor = kMinistry + std::string(" y CADEM");
     x.summary =
         "Encuesta dirigida a mujeres para conocer sus percepciones sobre participación política y el proceso constituyente: su opinión "
@@ -102,18 +99,12 @@ std::vector<Study> seed_studies() {
         pct("De las encuestadas afirmó que no consideraría postular alguna vez a un cargo de representación política.", 81, 0,
             "el 81% de las encuestadas afirmó que no consideraría postular alguna vez a un cargo de representación política"),
     };
-    x.status = "publicado";
-    out.push_back(x);
+    published(x);
   }
   {
-    Study x;
-    x.title = "Encuesta «Segmentación de Perfiles de Mujeres»";
-    x.kind = "encuesta";
-    x.year = 2020;
+    Study x = base("Encuesta «Segmentación de Perfiles de Mujeres»", "encuesta", 2020, {"opinion"}, {"CADEM"});
     x.fieldwork_start = "11-2020";
     x.fieldwork_end = "12-2020";
-    x.themes = {"opinion"};
-    x.partners = {"CADEM"};
     x.executor = kMinistry + std::string(" y CADEM");
     x.summary =
         "Encuesta para perfilar a las mujeres de Chile según sus tramos etarios, grupos socioeconómicos, necesidades, preocupaciones, "
@@ -130,16 +121,10 @@ std::vector<Study> seed_studies() {
         pct("Feministas Moderadas.", 31, 0, "Feministas Moderadas (31%)"),
         pct("Feministas Movilizadas.", 21, 0, "Feministas Movilizadas (21%)"),
     };
-    x.status = "publicado";
-    out.push_back(x);
+    published(x);
   }
   {
-    Study x;
-    x.title = "Reporte de Indicadores de Equidad de Género en las Empresas 2020";
-    x.kind = "informe";
-    x.year = 2020;
-    x.themes = {"empresas", "autonomia_economica"};
-    x.partners = {"Fundación ChileMujeres"};
+    Study x = base("Reporte de Indicadores de Equidad de Género en las Empresas 2020", "informe", 2020, {"empresas", "autonomia_economica"}, {"Fundación ChileMujeres"});
     x.executor = kMinistry + std::string(" y Fundación ChileMujeres");
     x.summary =
         "Segunda versión del «Reporte de Indicadores de Género de las Empresas en Chile»: un diagnóstico de la situación laboral de las "
@@ -156,17 +141,11 @@ std::vector<Study> seed_studies() {
         plain("La proporción de mujeres en gerencias de primera línea es el único indicador con una leve mejora respecto al reporte anterior.",
               "la proporción de mujeres en gerencias de primera línea es el único indicador que evidencia una leve mejora respecto al reporte anterior"),
     };
-    x.status = "publicado";
-    out.push_back(x);
+    published(x);
   }
   {
-    Study x;
-    x.title = "Estudio regional sobre conciliación laboral y familiar en trabajo remoto";
-    x.kind = "encuesta";
-    x.year = 2020;
+    Study x = base("Estudio regional sobre conciliación laboral y familiar en trabajo remoto", "encuesta", 2020, {"cuidados", "covid19"}, {"Universidad de Talca", "Universidad del Biobío", "Universidad Autónoma de Chile"});
     x.fieldwork_start = "09-2020";
-    x.themes = {"cuidados", "covid19"};
-    x.partners = {"Universidad de Talca", "Universidad del Biobío", "Universidad Autónoma de Chile"};
     x.regions = {"07"};
     x.executor = "SEREMI de la Mujer y la Equidad de Género del Maule";
     x.summary =
@@ -179,31 +158,20 @@ std::vector<Study> seed_studies() {
         count("Personas recibieron los resultados en un seminario internacional.", 280, "personas",
               "cuyos resultados fueron entregados a 280 personas en un seminario internacional"),
     };
-    x.status = "publicado";
-    out.push_back(x);
+    published(x);
   }
   // Under way in the seed: drafts, seen by the studies staff only.
   {
-    Study x;
-    x.title = "Encuesta Nacional de equidad de género para educadores/as de párvulo";
-    x.kind = "encuesta";
-    x.year = 2021;
+    Study x = base("Encuesta Nacional de equidad de género para educadores/as de párvulo", "encuesta", 2021, {"educacion"}, {"Ministerio de Educación", "ONU Mujeres"});
     x.fieldwork_start = "12-2020";
     x.fieldwork_end = "01-2021";
-    x.themes = {"educacion"};
-    x.partners = {"Ministerio de Educación", "ONU Mujeres"};
     x.executor = "Ministerio de Educación";
     x.summary = "Convocatoria masiva a educadoras y educadores de párvulo para contestar la encuesta; los resultados se están sistematizando.";
     x.method = {.technique = "Encuesta", .universe = "Educadoras y educadores de párvulo"};
     out.push_back(x);
   }
   {
-    Study x;
-    x.title = "Nudos críticos de la ruta institucional de las mujeres sobrevivientes de violencia de género";
-    x.kind = "estudio";
-    x.year = 2020;
-    x.themes = {"violencia"};
-    x.partners = {"Banco Mundial"};
+    Study x = base("Nudos críticos de la ruta institucional de las mujeres sobrevivientes de violencia de género", "estudio", 2020, {"violencia"}, {"Banco Mundial"});
     x.executor = "Banco Mundial";
     x.summary =
         "Estudio solicitado al Banco Mundial para identificar los principales nudos críticos de la ruta institucional que recorren las "
@@ -211,12 +179,7 @@ std::vector<Study> seed_studies() {
     out.push_back(x);
   }
   {
-    Study x;
-    x.title = "Potencial económico de incorporar a más mujeres en la economía digital (Proyecto APEC)";
-    x.kind = "estudio";
-    x.year = 2020;
-    x.themes = {"economia_digital", "autonomia_economica"};
-    x.partners = {"APEC"};
+    Study x = base("Potencial económico de incorporar a más mujeres en la economía digital (Proyecto APEC)", "estudio", 2020, {"economia_digital", "autonomia_economica"}, {"APEC"});
     x.executor = kMinistry;
     x.summary = "Estudio liderado por Chile para estimar el potencial económico que podría tener incorporar a más mujeres en la economía digital de la región.";
     out.push_back(x);

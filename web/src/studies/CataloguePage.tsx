@@ -28,19 +28,13 @@ export default function CataloguePage() {
   const list = useAsync((signal) => getCatalogue(filters, signal), Object.values(filters));
   const items = list.data?.items ?? [];
   const facets = list.data?.facets;
+  // The studies staff reaches the editor from here too (their nav item leads there directly).
+  const editLink = hasPermission(state, EDIT) ? <a class="btn btn-secondary" href="/estudios/gestion">Editar estudios</a> : null;
+  const lead =
+    'Estudios, encuestas, evaluaciones e informes del Ministerio de la Mujer y la Equidad de Género, con sus principales hallazgos, su metodología, sus contrapartes y sus archivos.';
   return (
     <section class="studies">
-      <PageHeader
-        title="Estudios y encuestas"
-        lead="Estudios, encuestas, evaluaciones e informes del Ministerio de la Mujer y la Equidad de Género, con sus principales hallazgos, su metodología, sus contrapartes y sus archivos."
-        actions={
-          hasPermission(state, EDIT) && (
-            <a class="btn btn-secondary" href="/estudios/gestion">
-              Editar estudios
-            </a>
-          )
-        }
-      />
+      <PageHeader title="Estudios y encuestas" lead={lead} actions={editLink} />
       <FilterForm label="Buscar y filtrar estudios">
         <SearchField value={q} onValue={setQ} hint="Título, resumen o hallazgos; sin importar tildes ni mayúsculas." />
         <QuerySelect label="Tema" name="tema" value={filters.theme} placeholder="Todos" options={opts(facets?.themes)} />
