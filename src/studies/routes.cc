@@ -161,10 +161,10 @@ Result<Filter> read_filter(const Service& svc, const Request& req) {
   if (http::utf8_length(f.q) > 200) return fail(Error::bad_request("invalid_parameter", "La búsqueda admite a lo más 200 caracteres.", "q"));
   f.theme = req.query_param("theme");
   if (!f.theme.empty() && !themes().contains(f.theme))
-    return fail(Error::bad_request("invalid_parameter", "Tema desconocido. Use: " + themes().ids_text() + ".", "theme"));
+    return fail(Error::bad_request("invalid_parameter", "El tema indicado no existe. Use: " + themes().ids_text() + ".", "theme"));
   f.kind = req.query_param("kind");
   if (!f.kind.empty() && !kinds().contains(f.kind))
-    return fail(Error::bad_request("invalid_parameter", "Tipo desconocido. Use: " + kinds().ids_text() + ".", "kind"));
+    return fail(Error::bad_request("invalid_parameter", "El tipo de estudio indicado no existe. Use: " + kinds().ids_text() + ".", "kind"));
   f.region = req.query_param("region");
   if (!f.region.empty() && !known_region(svc, f.region)) return fail(Error::bad_request("invalid_parameter", "La región indicada no existe.", "region"));
   f.partner = trim(req.query_param("partner"));
@@ -233,7 +233,7 @@ Result<std::vector<Finding>> read_findings(const Json& body) {
     f.decimals = static_cast<int>(decimals->value_or(0));
     TRY(unit, r.text("unit", {.required = f.figure.has_value(), .max_chars = 40}));
     if (!unit->empty() && !units().contains(*unit))
-      return fail(Error::invalid(r.name("unit"), "Unidad desconocida. Use: " + units().ids_text() + ".", "unknown_code"));
+      return fail(Error::invalid(r.name("unit"), "La unidad indicada no existe. Use: " + units().ids_text() + ".", "unknown_code"));
     f.unit = f.figure ? *unit : "";
     TRY(source, r.text("source", {.max_chars = 1000}));
     f.source = *source;
@@ -251,7 +251,7 @@ Result<std::pair<Study, std::string>> read_study(const Service& svc, const Reque
   TRY(title, in.text("title", {.required = true, .max_chars = 300}));
   x.title = *title;
   TRY(kind, in.text("kind", {.required = true, .max_chars = 40}));
-  if (!kinds().contains(*kind)) return fail(Error::invalid("kind", "Tipo desconocido. Use: " + kinds().ids_text() + ".", "unknown_code"));
+  if (!kinds().contains(*kind)) return fail(Error::invalid("kind", "El tipo de estudio indicado no existe. Use: " + kinds().ids_text() + ".", "unknown_code"));
   x.kind = *kind;
   TRY(year, in.integer("year", {.required = true, .min = 1990, .max = 2100}));
   x.year = **year;
@@ -268,7 +268,7 @@ Result<std::pair<Study, std::string>> read_study(const Service& svc, const Reque
   if (theme_list->empty()) return fail(Error::invalid("themes", "Indique al menos un tema: " + themes().ids_text() + ".", "required"));
   for (size_t i = 0; i < theme_list->size(); ++i)
     if (!themes().contains((*theme_list)[i]))
-      return fail(Error::invalid("themes[" + std::to_string(i) + "]", "Tema desconocido «" + (*theme_list)[i] + "». Use: " + themes().ids_text() + ".",
+      return fail(Error::invalid("themes[" + std::to_string(i) + "]", "El tema «" + (*theme_list)[i] + "» no existe. Use: " + themes().ids_text() + ".",
                                  "unknown_code"));
   x.themes = *theme_list;
   TRY(summary, in.text("summary", {.max_chars = 4000}));
@@ -362,7 +362,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                 filter->public_only = false;
                 const std::string status = req.query_param("status");
                 if (!status.empty() && !statuses().contains(status))
-                  return fail(Error::bad_request("invalid_parameter", "Estado desconocido. Use: " + statuses().ids_text() + ".", "status"));
+                  return fail(Error::bad_request("invalid_parameter", "El estado indicado no existe. Use: " + statuses().ids_text() + ".", "status"));
                 return with_session<Response>(svc->db(), [&](soci::session& s) -> Result<Response> {
                   Json items = Json::array();
                   std::map<std::string, int64_t> by_status;

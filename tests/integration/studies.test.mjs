@@ -217,7 +217,7 @@ describe('bad input: field and reason, nothing written', () => {
     assertApiError(assert, await focal.post(E, form()), 403);
     assertApiError(assert, await pub(E), 401);
     assertApiError(assert, await outsider.post(E, form()), 403);
-    const list = (await pub('/api/v1/studies/public/studies')).json.items;
+    const list = (await pub('/api/v1/studies/public/studies')).json.items.filter((x) => x.status.id === 'publicado');
     assertApiError(assert, await put(focal, `${E}/${list[0].id}`, form({ reason: 'x' })), 403);
     assertApiError(assert, await outsider.post(`${E}/${list[0].id}/withdraw`, { reason: 'intento' }), 403);
     assertApiError(assert, await outsider.req('POST', `${E}/${list[0].id}/files?filename=x.pdf`, { body: Buffer.from('%PDF-1.4'), headers: { 'Content-Type': 'application/pdf' } }), 403);
