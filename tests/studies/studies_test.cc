@@ -96,7 +96,9 @@ TEST(StudiesRules, FilesAreCheckedByNameTypeAndContent) {
   EXPECT_EQ(*check_file("informe.pdf", "application/pdf", pdf), "application/pdf");
   EXPECT_EQ(*check_file("INFORME.PDF", "application/octet-stream", pdf), "application/pdf");
   EXPECT_EQ(*check_file("datos.csv", "text/csv; charset=utf-8", "a;b\n1;2\n"), "text/csv");
-  EXPECT_EQ(check_file("informe.pdf", "application/pdf", "MZ\x90").error().code, "invalid_field");
+  EXPECT_EQ(check_file("informe.pdf", "application/pdf", "MZ\x90").error().code, "type_mismatch");  // an executable renamed
+  EXPECT_EQ(check_file("virus.exe", "application/pdf", pdf).error().code, "forbidden_type");
+  EXPECT_EQ(check_file("x.pdf", "application/pdf", "%PDF-" + std::string(kMaxFileBytes, 'a')).error().code, "file_too_large");
   EXPECT_EQ(check_file("informe.pdf", "text/html", pdf).error().field, "file");
   EXPECT_EQ(check_file("virus.exe", "application/pdf", pdf).error().field, "filename");
   EXPECT_EQ(check_file("../x.pdf", "application/pdf", pdf).error().field, "filename");
