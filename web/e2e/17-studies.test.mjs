@@ -27,7 +27,7 @@ test('public catalogue: the seed\'s studies, search without accents, a study\'s 
   assert.match(await list.innerText(), /Encuesta de Evaluación Rápida sobre el Impacto del COVID-19/);
   assert.match(await list.innerText(), /35,0 %/);
   await shot(page, 'studies-01-catalogue', { fullPage: false });
-  await page.getByLabel('Buscar').fill('participacion POLITICA');
+  await page.getByRole('searchbox', { name: 'Buscar' }).fill('participacion POLITICA');
   await until(async () => (await list.locator('li.study-card').count()) === 1, { message: 'one result' });
   await shot(page, 'studies-02-search', { fullPage: false });
   await list.getByRole('link', { name: /Participación Política y Proceso Constituyente/ }).click();
@@ -37,8 +37,8 @@ test('public catalogue: the seed\'s studies, search without accents, a study\'s 
   await findings.waitFor();
   assert.match(await findings.innerText(), /68 %/);
   assert.match(await findings.innerText(), /81 %/);
-  assert.match(await page.locator('dl.facts').innerText(), /Muestra\s*700/);
-  assert.match(await page.locator('dl.facts').innerText(), /CADEM/);
+  assert.match(await page.locator('dl.facts').innerText(), /Muestra\s*700/i);
+  assert.match(await page.locator('dl.facts').innerText(), /Contrapartes\s*CADEM/i);
   await shot(page, 'studies-03-study');
   assertNoPageErrors(page, assert);
 });
@@ -86,6 +86,9 @@ test('the analyst writes, publishes and corrects a study; the public page shows 
   await page.getByLabel(/^Motivo del cambio/).fill('Corrección del factor de expansión');
   await page.getByRole('button', { name: 'Guardar nueva versión' }).click();
   await page.getByText('Cambios guardados como nueva versión.').waitFor();
+  // The editor shows the version just saved, not the one it had before.
+  await page.getByText('Publicado · versión 2').waitFor();
+  assert.equal(await page.getByTestId('study-form').getByLabel(/^Cifra/).inputValue(), '39,8');
   await shot(page, 'studies-05-editor');
   assertNoPageErrors(page, assert);
 

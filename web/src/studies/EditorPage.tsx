@@ -2,7 +2,7 @@
 // studies.edit): its record, method and findings (each a sentence with an optional figure and
 // unit), its files (uploaded with their checksum), and publishing or withdrawing it. Once it is
 // published, saving asks for the reason: the change is kept as a new version, shown on its page.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { formatNumber } from '../app/format';
 import { navigate } from '../app/router';
 import { useSession } from '../app/session';
@@ -48,11 +48,15 @@ export default function EditorPage({ studyId }: { studyId: string }) {
   const [notice, setNotice] = useState<string | null>(null);
   const vocab = useAsync((signal) => getEditorList('borrador', signal), []);
   const study = useAsync((signal) => (isNew ? Promise.resolve(null) : getEditorStudy(studyId, signal)), [studyId, reload]);
-  if ((vocab.loading && !vocab.data) || (study.loading && !study.data)) return <Loading />;
+  // The form is rebuilt from each answer the server gives (a new key per answer): after a save it
+  // shows what was stored, never the values of the answer before.
+  const [answers, setAnswers] = useState(0);
+  useEffect(() => setAnswers((n) => n + 1), [study.data]);
+  if ((vocab.loading && !vocab.data) || study.loading) return <Loading />;
   if (!vocab.data) return <ErrorAlert error={vocab.error} />;
   if (!isNew && !study.data) return <ErrorAlert error={study.error ?? 'No existe un estudio con ese identificador.'} />;
   return (
-    <Editor key={`${studyId}-${reload}`} study={study.data ?? null} vocab={vocab.data.vocabularies} notice={notice}
+    <Editor key={`${studyId}-${answers}`} study={study.data ?? null} vocab={vocab.data.vocabularies} notice={notice}
       onSaved={(message) => (setNotice(message), setReload((n) => n + 1))} />
   );
 }

@@ -38,7 +38,7 @@ export function StudyView({ s }: { s: Study }) {
         ))}
         {s.demo && <Badge tone="purple">Demostración</Badge>}
         <span class="muted small">
-          {s.published_on ? ` Publicado el ${s.published_on}` : ' Borrador (no público)'} · versión {s.version}
+          {s.published_on ? ` En el catálogo desde el ${s.published_on}` : ' Borrador (no público)'} · versión {s.version}
         </span>
       </p>
       {s.status.id === 'retirado' && (
