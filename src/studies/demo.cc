@@ -29,13 +29,7 @@ Finding plain(std::string text, std::string source) { return {.text = std::move(
 std::vector<Study> seed_studies() {
   std::vector<Study> out;
   auto base = [](std::string title, std::string kind, int64_t year, std::vector<std::string> themes, std::vector<std::string> partners) {
-    Study x;
-    x.title = std::move(title);
-    x.kind = std::move(kind);
-    x.year = year;
-    x.themes = std::move(themes);
-    x.partners = std::move(partners);
-    return x;
+    return Study{.title = std::move(title), .kind = std::move(kind), .year = year, .themes = std::move(themes), .partners = std::move(partners)};
   };
   auto published = [&](Study& x) {
     x.status = "publicado";
@@ -44,11 +38,7 @@ std::vector<Study> seed_studies() {
   {
     Study x = base("Encuesta de Evaluación Rápida sobre el Impacto del COVID-19", "encuesta", 2020, {"covid19", "autonomia_economica", "cuidados"}, {"ONU Mujeres", "Entel"});
     x.executor = kMinistry;
-    x.summary =
-        "Investigación realizada mediante un convenio con ONU Mujeres y Entel para conocer cómo se han visto afectadas las mujeres y los "
-        "hombres, en diferentes ámbitos, por la emergencia sanitaria causada por el COVID-19. Abarca características sociodemográficas, "
-        "conocimiento del COVID-19, empleo e ingresos, actividades y distribución de las tareas del hogar, acceso a servicios básicos y "
-        "seguridad, y tecnología e internet (módulo exclusivo de Chile).";
+    x.summary = "Investigación realizada mediante un convenio con ONU Mujeres y Entel para conocer cómo se han visto afectadas las mujeres y los hombres, en diferentes ámbitos, por la emergencia sanitaria causada por el COVID-19. Abarca características sociodemográficas, conocimiento del COVID-19, empleo e ingresos, actividades y distribución de las tareas del hogar, acceso a servicios básicos y seguridad, y tecnología e internet (módulo exclusivo de Chile).";
     x.method.technique = "Encuesta de evaluación rápida elaborada por ONU Mujeres y puesta a disposición de los gobiernos, con un módulo de tecnología e internet exclusivo de Chile";
     x.findings = {
         pct("El 35,0 % de las mujeres señaló que su carga laboral aumentó durante la pandemia.", 35.0, 1,
@@ -67,9 +57,7 @@ std::vector<Study> seed_studies() {
   {
     Study x = base("Reapertura Colegios y Empleo Femenino", "documento_trabajo", 2020, {"educacion", "autonomia_economica", "covid19"}, {});
     x.executor = kMinistry;
-    x.summary =
-        "Documento de trabajo que presenta una revisión bibliográfica sobre el impacto de la cobertura educativa en la participación laboral "
-        "femenina y las implicancias del cierre de escuelas por COVID-19 en la participación de las mujeres en el mundo del trabajo.";
+    x.summary = "Documento de trabajo que presenta una revisión bibliográfica sobre el impacto de la cobertura educativa en la participación laboral femenina y las implicancias del cierre de escuelas por COVID-19 en la participación de las mujeres en el mundo del trabajo.";
     x.method.technique = "Revisión bibliográfica";
     x.findings = {
         plain("La participación laboral femenina aumentó fuertemente en las madres del país cuando se implementó la Jornada Escolar Completa en 1997.",
@@ -85,9 +73,7 @@ std::vector<Study> seed_studies() {
   {
     Study x = base("Encuesta de opinión «Participación Política y Proceso Constituyente»", "encuesta", 2020, {"participacion_politica", "opinion"}, {"CADEM"});
     x.executor = kMinistry + std::string(" y CADEM");
-    x.summary =
-        "Encuesta dirigida a mujeres para conocer sus percepciones sobre participación política y el proceso constituyente: su opinión "
-        "sobre el mundo político y su representación, y las prioridades constitucionales en temas de género.";
+    x.summary = "Encuesta dirigida a mujeres para conocer sus percepciones sobre participación política y el proceso constituyente: su opinión sobre el mundo político y su representación, y las prioridades constitucionales en temas de género.";
     x.method = {.technique = "Encuesta online autoaplicada", .universe = "Mujeres mayores de 18 años residentes de Chile", .sample_size = 700};
     x.findings = {
         pct("Derecho a igual remuneración por trabajo de igual valor: el tema de género más señalado para incluir en el nuevo texto constitucional.", 68, 0,
@@ -106,12 +92,8 @@ std::vector<Study> seed_studies() {
     x.fieldwork_start = "11-2020";
     x.fieldwork_end = "12-2020";
     x.executor = kMinistry + std::string(" y CADEM");
-    x.summary =
-        "Encuesta para perfilar a las mujeres de Chile según sus tramos etarios, grupos socioeconómicos, necesidades, preocupaciones, "
-        "expectativas, percepciones y actitudes; un análisis de clúster las segmenta en 5 perfiles actitudinales.";
-    x.method = {.technique = "Encuesta online; análisis estadístico de clúster",
-                .universe = "Mujeres mayores de 18 años residentes de todo Chile",
-                .sample_size = 1300};
+    x.summary = "Encuesta para perfilar a las mujeres de Chile según sus tramos etarios, grupos socioeconómicos, necesidades, preocupaciones, expectativas, percepciones y actitudes; un análisis de clúster las segmenta en 5 perfiles actitudinales.";
+    x.method = {.technique = "Encuesta online; análisis estadístico de clúster", .universe = "Mujeres mayores de 18 años residentes de todo Chile", .sample_size = 1300};
     x.findings = {
         count("Perfiles actitudinales de las mujeres de Chile identificados por el análisis de clúster.", 5, "numero",
               "permitieron segmentar a las mujeres en 5 perfiles actitudinales"),
@@ -126,13 +108,8 @@ std::vector<Study> seed_studies() {
   {
     Study x = base("Reporte de Indicadores de Equidad de Género en las Empresas 2020", "informe", 2020, {"empresas", "autonomia_economica"}, {"Fundación ChileMujeres"});
     x.executor = kMinistry + std::string(" y Fundación ChileMujeres");
-    x.summary =
-        "Segunda versión del «Reporte de Indicadores de Género de las Empresas en Chile»: un diagnóstico de la situación laboral de las "
-        "mujeres en todas las áreas de las empresas, para aumentar la incorporación de mujeres, disminuir la brecha salarial y avanzar en "
-        "un cambio en la cultura laboral.";
-    x.method = {.technique = "Análisis de información sistematizada reportada a la Comisión para el Mercado Financiero (CMF)",
-                .universe = "Organizaciones que reportaron en 2020 a la CMF",
-                .sample_size = 460};
+    x.summary = "Segunda versión del «Reporte de Indicadores de Género de las Empresas en Chile»: un diagnóstico de la situación laboral de las mujeres en todas las áreas de las empresas, para aumentar la incorporación de mujeres, disminuir la brecha salarial y avanzar en un cambio en la cultura laboral.";
+    x.method = {.technique = "Análisis de información sistematizada reportada a la Comisión para el Mercado Financiero (CMF)", .universe = "Organizaciones que reportaron en 2020 a la CMF", .sample_size = 460};
     x.findings = {
         count("Organizaciones cuya información reportada a la CMF en 2020 fue analizada.", 460, "organizaciones",
               "mediante el análisis de información sistematizada de 460 organizaciones que reportaron en 2020 a la Comisión del Mercado Financiero (CMF)"),
@@ -148,9 +125,7 @@ std::vector<Study> seed_studies() {
     x.fieldwork_start = "09-2020";
     x.regions = {"07"};
     x.executor = "SEREMI de la Mujer y la Equidad de Género del Maule";
-    x.summary =
-        "Encuesta aplicada con académicos y académicas de tres universidades sobre lo que ha significado para funcionarios y funcionarias "
-        "públicas trabajar en forma remota; sus resultados se presentaron en un seminario internacional.";
+    x.summary = "Encuesta aplicada con académicos y académicas de tres universidades sobre lo que ha significado para funcionarios y funcionarias públicas trabajar en forma remota; sus resultados se presentaron en un seminario internacional.";
     x.method = {.technique = "Encuesta", .universe = "Personas que trabajan en instituciones públicas"};
     x.findings = {
         count("Más de 3.200 personas que trabajan en instituciones públicas respondieron la encuesta.", 3200, "personas",
@@ -173,9 +148,7 @@ std::vector<Study> seed_studies() {
   {
     Study x = base("Nudos críticos de la ruta institucional de las mujeres sobrevivientes de violencia de género", "estudio", 2020, {"violencia"}, {"Banco Mundial"});
     x.executor = "Banco Mundial";
-    x.summary =
-        "Estudio solicitado al Banco Mundial para identificar los principales nudos críticos de la ruta institucional que recorren las "
-        "mujeres sobrevivientes de violencia de género y las mejoras posibles al circuito intersectorial.";
+    x.summary = "Estudio solicitado al Banco Mundial para identificar los principales nudos críticos de la ruta institucional que recorren las mujeres sobrevivientes de violencia de género y las mejoras posibles al circuito intersectorial.";
     out.push_back(x);
   }
   {

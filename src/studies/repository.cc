@@ -212,21 +212,14 @@ int64_t insert_file(soci::session& s, const File& f, const std::string& bytes) {
         .exec(s);
   return *Query("INSERT INTO studies_files (study_id, title, filename, content_type, size, sha256, uploaded_by, uploaded_at) "
                 "VALUES (:st, :title, :name, :type, :size, :h, :by, :at) RETURNING id")
-              .bind("st", LL{f.study_id})
-              .bind("title", f.title)
-              .bind("name", f.filename)
-              .bind("type", f.content_type)
-              .bind("size", LL{f.size})
-              .bind("h", f.sha256)
-              .bind("by", LL{f.uploaded_by})
-              .bind("at", LL{f.uploaded_at})
+              .bind("st", LL{f.study_id}).bind("title", f.title).bind("name", f.filename).bind("type", f.content_type)
+              .bind("size", LL{f.size}).bind("h", f.sha256).bind("by", LL{f.uploaded_by}).bind("at", LL{f.uploaded_at})
               .scalar(s);
 }
 
 std::optional<File> file(soci::session& s, int64_t id) {
-  auto found = collect<File>(s, Query(std::string(kFileSql) + " WHERE id = :id").bind("id", LL{id}), file_from);
-  if (found.empty()) return std::nullopt;
-  return found[0];
+  for (auto& f : collect<File>(s, Query(std::string(kFileSql) + " WHERE id = :id").bind("id", LL{id}), file_from)) return f;
+  return std::nullopt;
 }
 
 std::optional<std::string> blob(soci::session& s, const std::string& sha256) {
