@@ -18,6 +18,7 @@
 #    ├── councils ─────► territory, audit   (COSOC, Consejo Asesor, mesas: public bodies, no person data)
 #    ├── outreach ─────► territory (comuna codes), audit   (trainings, campaigns, talks)
 #    ├── participation ► territory, audit   (the account's published editions through app.cc: participation::Editions)
+#    ├── studies ──────► territory (region names), audit   (the ministry's studies catalogue)
 #    ├── dataprotection ► audit   (other modules' data through app.cc: dataprotection::PersonalDataSources, Inventory)
 #    ├── policy ───────► auth, legislative, territory, audit
 #    ├── alerts ───────► cases, audit
@@ -62,6 +63,7 @@ declare -A allowed=(
   [councils]="$base audit territory"
   [outreach]="$base audit territory"
   [participation]="$base audit territory"
+  [studies]="$base audit territory"
   [app]="*"
 )
 

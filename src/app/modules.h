@@ -28,6 +28,7 @@ namespace eq::dataprotection { kernel::Module module(); }
 namespace eq::councils    { kernel::Module module(); }
 namespace eq::outreach    { kernel::Module module(); }
 namespace eq::participation { kernel::Module module(); }
+namespace eq::studies     { kernel::Module module(); }
 // clang-format on
 
 namespace eq::app {
@@ -53,7 +54,8 @@ inline std::vector<kernel::Module> modules() {
           dataprotection::module(),
           councils::module(),
           outreach::module(),
-          participation::module()};
+          participation::module(),
+          studies::module()};
 }
 
 }  // namespace eq::app

@@ -236,6 +236,13 @@ const std::vector<ActionLabel>& action_labels() {
       {"participation.phase", "Cambio de fase de un proceso de participación (por calendario)", "Participación ciudadana"},
       {"participation.notified", "Aviso por correo a una persona que participa", "Participación ciudadana"},
       {"participation.demo_loaded", "Carga de los datos de demostración de participación", "Participación ciudadana"},
+      // The ministry's studies catalogue (src/studies)
+      {"studies.create", "Registro de un estudio o encuesta (borrador)", "Estudios"},
+      {"studies.edit", "Modificación de un estudio (después de publicado, con motivo y nueva versión)", "Estudios"},
+      {"studies.publish", "Publicación de un estudio en el catálogo público", "Estudios"},
+      {"studies.withdraw", "Retiro de un estudio publicado (con motivo)", "Estudios"},
+      {"studies.file_add", "Archivo adjuntado a un estudio", "Estudios"},
+      {"studies.file_remove", "Archivo quitado de un estudio", "Estudios"},
       // Silent WhatsApp line (src/whatsapp)
       {"whatsapp.message", "Mensaje recibido por la línea de WhatsApp", "WhatsApp"},
       {"whatsapp.blocked", "Conversación de WhatsApp de un contacto bloqueado (no entra a la cola)", "WhatsApp"},

@@ -41,6 +41,7 @@ const std::vector<Permission>& permissions() {
       {"councils.manage", "Administrar el COSOC, el Consejo Asesor y las mesas intersectoriales: integrantes, sesiones, asistencia, actas y acuerdos (una SEREMI, los de su región)"},
       {"outreach.manage", "Registrar cursos, sesiones y participantes, campañas y charlas de su institución; marcar asistencia a charlas"},
       {"participation.manage", "Abrir consultas ciudadanas de la cuenta pública, responder preguntas y moderar comentarios"},
+      {"studies.edit", "Registrar, publicar y retirar los estudios y encuestas del Ministerio en el catálogo público, con sus hallazgos y archivos"},
   };
   return all;
 }
@@ -53,7 +54,7 @@ const std::vector<Role>& roles() {
        {"users.manage", "roles.read"}},
       {"analyst", "Analista del Ministerio", "Valida reportes, consolida indicadores y prepara la cuenta pública.", false,
        {"policy.read", "policy.validate", "legislative.manage", "care.read", "care.board", "indicators.import", "indicators.steward", "account.edit", "account.milestones",
-        "registries.manage", "channels.statistics", "indicators.catalogue.edit", "councils.manage", "outreach.manage", "participation.manage"}},
+        "registries.manage", "channels.statistics", "indicators.catalogue.edit", "councils.manage", "outreach.manage", "participation.manage", "studies.edit"}},
       {"focal_point", "Enlace ministerial", "Reporta los avances de su ministerio o servicio en metas, compromisos y PMG.", false,
        {"policy.read", "policy.report", "outreach.manage"}},  // outreach.manage: her service's own trainings (e.g. Salud's APS workshops)
       {"seremi", "Equipo SEREMI", "Registra hitos y la agenda regional de su región.", false, {"policy.read", "policy.report", "account.milestones", "councils.manage"}},

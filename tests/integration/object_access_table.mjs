@@ -435,4 +435,16 @@ export const CLASSES = {
   'GET /api/v1/dataprotection/holds': { kind: 'none', why: 'the ministry\'s legal holds for its DPO: internal ids and reasons, no name; national by design' },
   'POST /api/v1/dataprotection/holds': { kind: 'none', why: 'the DPO holds a person (internal id) or record against every purge, nationally; reads nothing back; audited (dataprotection_holds.test.mjs)' },
   'POST /api/v1/dataprotection/holds/{id}/release': { kind: 'none', why: 'the DPO releases the ministry\'s own legal holds; audited (dataprotection_holds.test.mjs)' },
+  // ---- the ministry's studies catalogue (issue 18 item 6): the ministry's own publications, no
+  // institution owns one and none names a person (studies/access.h). A draft is 404 to anyone but
+  // the ministry's studies staff; another institution's analyst gets 403 on writes (studies.test.mjs).
+  'GET /api/v1/studies/public/studies/{id}': { kind: 'public', why: 'a published or withdrawn study; a draft is 404 to anyone but the ministry\'s studies staff (studies.test.mjs)' },
+  'GET /api/v1/studies/public/files/{id}': { kind: 'public', why: 'a file of a published study; a draft\'s file is 404 to the public (studies.test.mjs)' },
+  'GET /api/v1/studies/editor/studies': { kind: 'none', why: 'the ministry\'s studies, drafts included; ministry accounts only (studies/access, 403 otherwise); no person' },
+  'GET /api/v1/studies/editor/studies/{id}': { kind: 'none', why: 'a study of the ministry; a draft is 404 to another institution (studies.test.mjs); no person' },
+  'PUT /api/v1/studies/editor/studies/{id}': { kind: 'none', why: 'edits a ministry study; another institution\'s analyst 403, audited (studies.test.mjs)' },
+  'POST /api/v1/studies/editor/studies/{id}/publish': { kind: 'none', why: 'publishes a ministry study; ministry accounts only (studies/access)' },
+  'POST /api/v1/studies/editor/studies/{id}/withdraw': { kind: 'none', why: 'withdraws a ministry study; another institution\'s analyst 403, audited (studies.test.mjs)' },
+  'POST /api/v1/studies/editor/studies/{id}/files': { kind: 'none', why: 'a file of a ministry study; another institution\'s analyst 403 (studies.test.mjs)' },
+  'DELETE /api/v1/studies/editor/studies/{id}/files/{file}': { kind: 'none', why: 'removes a file of a ministry study; ministry accounts only (studies/access)' },
 };

@@ -140,6 +140,8 @@ describe('route permissions', () => {
       // code's token and a solved proof-of-work, behind a per-address flood limit (participation.test.mjs).
       /^GET \/api\/v1\/participation\/public\/(processes(\/\{id\})?|challenge)$/,
       /^POST \/api\/v1\/participation\/public\/(verify(\/confirm)?|processes\/\{id\}\/(comments|questions)|posts\/\{id\}\/(report|appeal))$/,
+      // The ministry's studies catalogue: published and withdrawn studies and their files; a draft is 404 (studies.test.mjs).
+      /^GET \/api\/v1\/studies\/public\/(studies(\/\{id\})?|files\/\{id\})$/,
       // Councils (COSOC, Consejo Asesor, mesas): public bodies, members without contact data,
       // sessions with published minutes only, agreements and their follow-up.
       /^GET \/api\/v1\/councils\/public\/(vocabularies|bodies(\/\{id\})?)$/,

@@ -85,6 +85,10 @@ const OutCampaigns = lazyPage(() => import('../outreach/CampaignsPage'));
 const OutTalks = lazyPage(() => import('../outreach/TalksPage'));
 const OutTalksAdmin = lazyPage(() => import('../outreach/TalksAdminPage'));
 const OutCertificate = lazyPage<{ code?: string }>(() => import('../outreach/CertificatePage'));
+const StudiesCatalogue = lazyPage(() => import('../studies/CataloguePage'));
+const StudyPage = lazyPage<{ studyId: string }>(() => import('../studies/StudyPage'));
+const StudiesEditorList = lazyPage(() => import('../studies/EditorListPage'));
+const StudyEditor = lazyPage<{ studyId: string }>(() => import('../studies/EditorPage'));
 
 interface RouteDef {
   pattern: string;
@@ -178,6 +182,10 @@ const ROUTES: RouteDef[] = [
   { pattern: '/charlas/gestion', anyPermission: ['outreach.manage'], render: () => <OutTalksAdmin /> },
   { pattern: '/charlas/certificado', public: true, render: () => <OutCertificate /> },
   { pattern: '/charlas/certificado/:code', public: true, render: (p) => <OutCertificate code={p.code!} /> },
+  { pattern: '/estudios', public: true, render: () => <StudiesCatalogue /> },
+  { pattern: '/estudios/gestion', anyPermission: ['studies.edit'], render: () => <StudiesEditorList /> },
+  { pattern: '/estudios/gestion/:id', anyPermission: ['studies.edit'], render: (p) => <StudyEditor studyId={p.id!} /> },
+  { pattern: '/estudios/:id', public: true, render: (p) => <StudyPage studyId={p.id!} /> },
 ];
 
 function NotFound() {

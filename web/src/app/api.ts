@@ -142,3 +142,22 @@ export function cached<T, A extends [] | [string]>(load: (...args: A) => Promise
     return p;
   };
 }
+
+/**
+ * Sends a file as the raw request body (the API checks its type, first bytes and size), with the
+ * query naming it (e.g. `filename`); answers the JSON the API returns, or throws its ApiError.
+ */
+export async function uploadBody<T>(path: string, query: RequestOptions['query'], file: File, csrf: string, failed: string): Promise<T> {
+  const res = await fetch(buildUrl(path, query), {
+    method: 'POST',
+    headers: { 'Content-Type': file.type || 'application/octet-stream', 'X-CSRF-Token': csrf, Accept: 'application/json' },
+    body: file,
+    credentials: 'same-origin',
+  });
+  const data = await res.json().catch(() => null);
+  if (!res.ok) {
+    const e = data?.error;
+    throw new ApiError(res.status, e?.code ?? `http_${res.status}`, e?.message ?? failed, e?.field ?? null);
+  }
+  return data as T;
+}

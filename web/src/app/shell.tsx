@@ -64,6 +64,8 @@ const NAV: NavItem[] = [
   { href: '/charlas', label: 'Charlas', show: (s) => !hasPermission(s, 'outreach.manage') },
   { href: '/capacitaciones/gestion', label: 'Capacitaciones', show: (s) => hasPermission(s, 'outreach.manage') },
   { href: '/charlas/gestion', label: 'Charlas', show: (s) => hasPermission(s, 'outreach.manage') },
+  { href: '/estudios', label: 'Estudios', show: (s) => !hasPermission(s, 'studies.edit') },
+  { href: '/estudios/gestion', label: 'Estudios', show: (s) => hasPermission(s, 'studies.edit') },
   { href: '/mi-cuenta', label: 'Mi cuenta', show: signedIn },
   { href: '/mis-sesiones', label: 'Mis sesiones', show: signedIn },
 ];

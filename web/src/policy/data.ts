@@ -1,5 +1,5 @@
 // Policy tracking: types and calls of /api/v1/policy.
-import { api, ApiError, buildUrl, getItems } from '../app/api';
+import { api, ApiError, buildUrl, getItems, uploadBody } from '../app/api';
 
 export const REPORT = 'policy.report';
 export const VALIDATE = 'policy.validate';
@@ -239,20 +239,8 @@ export interface InstrumentHistory {
 export const getHistory = (signal?: AbortSignal) => getItems<InstrumentHistory>('/policy/public/history', { signal });
 
 /** Uploads one evidence file as the request body (the API checks type, signature and size). */
-export async function uploadEvidence(reportId: number, file: File, csrf: string): Promise<Evidence> {
-  const res = await fetch(buildUrl(`/policy/reports/${reportId}/evidence`, { filename: file.name }), {
-    method: 'POST',
-    headers: { 'Content-Type': file.type || 'application/octet-stream', 'X-CSRF-Token': csrf, Accept: 'application/json' },
-    body: file,
-    credentials: 'same-origin',
-  });
-  const data = await res.json().catch(() => null);
-  if (!res.ok) {
-    const e = data?.error;
-    throw new ApiError(res.status, e?.code ?? `http_${res.status}`, e?.message ?? 'No se pudo subir el archivo.', e?.field ?? null);
-  }
-  return data as Evidence;
-}
+export const uploadEvidence = (reportId: number, file: File, csrf: string) =>
+  uploadBody<Evidence>(`/policy/reports/${reportId}/evidence`, { filename: file.name }, file, csrf, 'No se pudo subir el archivo.');
 
 export const STATUS_OPTIONS = [
   { value: 'no_iniciado', label: 'No iniciado (0 %)' },

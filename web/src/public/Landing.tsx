@@ -323,6 +323,9 @@ export function Landing() {
         <p>
           <a href="/charlas">Charlas abiertas con inscripción y certificado; capacitaciones y campañas del Ministerio →</a>
         </p>
+        <p>
+          <a href="/estudios">Estudios y encuestas del Ministerio: hallazgos, metodología y archivos →</a>
+        </p>
       </section>
 
       <section class="landing-section split" aria-labelledby="trust-title">
