@@ -39,7 +39,7 @@ measure() {
 
 echo "## machine"
 echo "- $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "- binary: $BIN ($("$BIN" version))"
+echo "- binary: $BIN ($("$BIN" version 2>/dev/null || echo "link/synth tool"))"
 echo
 
 echo "## generate: $RECORDS records of $PERSONS persons, shape $SHAPE, error rate $ERROR_RATE, seed $SEED"

@@ -50,6 +50,9 @@ uint32_t phonetic_hash(std::string_view folded);  // 0 for an empty key
 double jaro(std::string_view a, std::string_view b);
 double jaro_scalar(std::string_view a, std::string_view b);  // the textbook loop; jaro() is bit-parallel up to 64
 double jaro_winkler(std::string_view a, std::string_view b);
+// jaro_winkler(a, b) when it is at least `floor`, otherwise some value below `floor`: stops as soon
+// as too few characters can still match (most compared pairs are strangers), same decisions.
+double jaro_winkler_floor(std::string_view a, std::string_view b, double floor);
 
 // Agreement levels of every field for one pair (similarity.cc).
 Pattern compare(const Prepared& a, const Prepared& b);

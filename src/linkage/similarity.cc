@@ -1,50 +1,83 @@
 // String similarity and the field-by-field comparison of a pair of prepared records.
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include "linkage/internal.h"
 
 namespace eq::linkage::detail {
 
+namespace {
+
+// Bit-parallel Jaro for strings of at most 64 characters, same result as jaro_scalar(): per
+// character, the positions where b has it; a match takes the lowest unmatched one inside the
+// window. Comparing pairs is most of the batch linker's time, and this is most of comparing.
+// Gives up (returns -1) once the characters of `a` left cannot bring the matches to `need`.
+double jaro64(std::string_view a, std::string_view b, size_t need) {
+  const size_t la = a.size(), lb = b.size();
+  const size_t window = std::max<size_t>(std::max(la, lb) / 2, 1) - 1;
+  thread_local uint64_t where[256] = {};
+  for (size_t j = 0; j < lb; ++j) where[static_cast<unsigned char>(b[j])] |= uint64_t{1} << j;
+  uint64_t used_b = 0, used_a = 0;
+  size_t m = 0;
+  for (size_t i = 0; i < la; ++i) {
+    if (m + (la - i) < need) {
+      for (size_t j = 0; j < lb; ++j) where[static_cast<unsigned char>(b[j])] = 0;
+      return -1.0;
+    }
+    const size_t lo = i > window ? i - window : 0;
+    const size_t hi = std::min(lb, i + window + 1);
+    if (lo >= hi) continue;
+    const uint64_t range = (hi - lo == 64 ? ~uint64_t{0} : ((uint64_t{1} << (hi - lo)) - 1)) << lo;
+    const uint64_t c = where[static_cast<unsigned char>(a[i])] & range & ~used_b;
+    if (!c) continue;
+    used_b |= c & (~c + 1);
+    used_a |= uint64_t{1} << i;
+    ++m;
+  }
+  for (size_t j = 0; j < lb; ++j) where[static_cast<unsigned char>(b[j])] = 0;
+  if (m < need) return -1.0;
+  if (m == 0) return 0.0;
+  size_t t = 0;
+  uint64_t ua = used_a, ub = used_b;
+  while (ua) {
+    const int i = __builtin_ctzll(ua), j = __builtin_ctzll(ub);
+    if (a[static_cast<size_t>(i)] != b[static_cast<size_t>(j)]) ++t;
+    ua &= ua - 1;
+    ub &= ub - 1;
+  }
+  const double md = static_cast<double>(m);
+  return (md / static_cast<double>(la) + md / static_cast<double>(lb) + (md - static_cast<double>(t) / 2.0) / md) / 3.0;
+}
+
+double winkler(double j, std::string_view a, std::string_view b) {
+  if (j <= 0.7) return j;  // Winkler's boost threshold
+  size_t prefix = 0;
+  while (prefix < 4 && prefix < a.size() && prefix < b.size() && a[prefix] == b[prefix]) ++prefix;
+  return j + static_cast<double>(prefix) * 0.1 * (1.0 - j);
+}
+
+}  // namespace
+
 double jaro(std::string_view a, std::string_view b) {
   if (a.empty() && b.empty()) return 1.0;
   if (a.empty() || b.empty()) return 0.0;
   if (a == b) return 1.0;
-  const size_t la = a.size(), lb = b.size();
-  const size_t window = std::max<size_t>(std::max(la, lb) / 2, 1) - 1;
-  if (la <= 64 && lb <= 64) {
-    // Bit-parallel form of the loop below, same result: per character, the positions where b has
-    // it; a match takes the lowest unmatched one inside the window. Comparing pairs is most of the
-    // batch linker's time, and this is most of comparing.
-    thread_local uint64_t where[256] = {};
-    for (size_t j = 0; j < lb; ++j) where[static_cast<unsigned char>(b[j])] |= uint64_t{1} << j;
-    uint64_t used_b = 0, used_a = 0;
-    size_t m = 0;
-    for (size_t i = 0; i < la; ++i) {
-      const size_t lo = i > window ? i - window : 0;
-      const size_t hi = std::min(lb, i + window + 1);
-      if (lo >= hi) continue;
-      const uint64_t range = (hi - lo == 64 ? ~uint64_t{0} : ((uint64_t{1} << (hi - lo)) - 1)) << lo;
-      const uint64_t c = where[static_cast<unsigned char>(a[i])] & range & ~used_b;
-      if (!c) continue;
-      used_b |= c & (~c + 1);
-      used_a |= uint64_t{1} << i;
-      ++m;
-    }
-    for (size_t j = 0; j < lb; ++j) where[static_cast<unsigned char>(b[j])] = 0;
-    if (m == 0) return 0.0;
-    size_t t = 0;
-    uint64_t ua = used_a, ub = used_b;
-    while (ua) {
-      const int i = __builtin_ctzll(ua), j = __builtin_ctzll(ub);
-      if (a[static_cast<size_t>(i)] != b[static_cast<size_t>(j)]) ++t;
-      ua &= ua - 1;
-      ub &= ub - 1;
-    }
-    const double md = static_cast<double>(m);
-    return (md / static_cast<double>(la) + md / static_cast<double>(lb) + (md - static_cast<double>(t) / 2.0) / md) / 3.0;
-  }
+  if (a.size() <= 64 && b.size() <= 64) return jaro64(a, b, 0);
   return jaro_scalar(a, b);
+}
+
+double jaro_winkler_floor(std::string_view a, std::string_view b, double floor) {
+  if (a.empty() || b.empty() || a == b || a.size() > 64 || b.size() > 64) return jaro_winkler(a, b);
+  // Winkler's boost adds at most 0.4 (1 - j) and only above 0.7, so reaching `floor` needs
+  // j >= j_min; and j <= (m/la + m/lb + 1) / 3, so it needs at least `need` matching characters.
+  const double j_min = std::min(floor, (floor - 0.4) / 0.6);
+  const double la = static_cast<double>(a.size()), lb = static_cast<double>(b.size());
+  const double need = (3.0 * j_min - 1.0) / (1.0 / la + 1.0 / lb);
+  const size_t need_m = need <= 0 ? 0 : static_cast<size_t>(std::ceil(need - 1e-9));
+  if (need_m > std::min(a.size(), b.size())) return 0.0;
+  const double j = jaro64(a, b, need_m);
+  return j < 0 ? 0.0 : winkler(j, a, b);
 }
 
 double jaro_scalar(std::string_view a, std::string_view b) {
@@ -89,13 +122,7 @@ double jaro_scalar(std::string_view a, std::string_view b) {
   return (m / la + m / lb + (m - t / 2.0) / m) / 3.0;
 }
 
-double jaro_winkler(std::string_view a, std::string_view b) {
-  const double j = jaro(a, b);
-  if (j <= 0.7) return j;  // Winkler's boost threshold
-  size_t prefix = 0;
-  while (prefix < 4 && prefix < a.size() && prefix < b.size() && a[prefix] == b[prefix]) ++prefix;
-  return j + static_cast<double>(prefix) * 0.1 * (1.0 - j);
-}
+double jaro_winkler(std::string_view a, std::string_view b) { return winkler(jaro(a, b), a, b); }
 
 namespace {
 
@@ -105,7 +132,7 @@ int name_level(std::string_view x, uint32_t px, std::string_view y, uint32_t py)
   if (x.empty() || y.empty()) return kMissing;
   if (x == y) return 0;
   if (px == py) return 1;
-  const double jw = jaro_winkler(x, y);
+  const double jw = jaro_winkler_floor(x, y, kSimilar);
   return jw >= kClose ? 1 : jw >= kSimilar ? 2 : 3;
 }
 
@@ -140,7 +167,7 @@ int given_level(const Prepared& a, const Prepared& b) {
   if (ga == gb) return 0;
   if (a.ph_given == b.ph_given) return 1;
   if (tokens_contained(ga, gb)) return 1;
-  const double jw = jaro_winkler(ga, gb);
+  const double jw = jaro_winkler_floor(ga, gb, kSimilar);
   return jw >= kClose ? 1 : jw >= kSimilar ? 2 : 3;
 }
 
@@ -255,7 +282,7 @@ Pattern compare(const Prepared& a, const Prepared& b) {
   const std::string_view aa = a.address(), ba = b.address();
   if (!aa.empty() && !ba.empty()) {
     if (aa == ba) addr = 0;
-    else addr = jaro_winkler(aa, ba) >= 0.90 ? 1 : 2;
+    else addr = jaro_winkler_floor(aa, ba, 0.90) >= 0.90 ? 1 : 2;
   }
   put(p, Field::address, addr);
   return p;

@@ -98,5 +98,37 @@ TEST(LinkageSimilarity, BitParallelJaroEqualsTheTextbookLoop) {
   }
 }
 
+// The early-exit form gives up on pairs that cannot reach the floor: every decision taken with it
+// (>= floor, and above the floor the exact value) must be the one the full computation gives.
+TEST(LinkageSimilarity, JaroWinklerFloorTakesTheSameDecisions) {
+  uint64_t s = 7;
+  auto next = [&] {
+    s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+    return s >> 33;
+  };
+  int above = 0, below = 0;
+  for (int k = 0; k < 60000; ++k) {
+    std::string a, b;
+    const size_t la = 1 + next() % 40, lb = 1 + next() % 40;
+    const char* alphabet = k % 2 ? "aeiou rs" : "abcdefghijklmnopqrstuvwxyz 0123456789";
+    const size_t n = std::char_traits<char>::length(alphabet);
+    for (size_t i = 0; i < la; ++i) a.push_back(alphabet[next() % n]);
+    // A third are typed copies of a (one or two characters changed): near the floors.
+    for (size_t i = 0; i < lb; ++i) b.push_back(k % 3 == 0 && i < la && next() % 8 ? a[i] : alphabet[next() % n]);
+    for (double floor : {0.85, 0.90, 0.92}) {
+      const double full = jaro_winkler(a, b), cut = jaro_winkler_floor(a, b, floor);
+      ASSERT_EQ(full >= floor, cut >= floor) << '"' << a << "\" \"" << b << "\" " << floor;
+      if (full >= floor) {
+        ASSERT_DOUBLE_EQ(full, cut);
+        ++above;
+      } else {
+        ++below;
+      }
+    }
+  }
+  EXPECT_GT(above, 1000);  // both sides of the floors were exercised
+  EXPECT_GT(below, 1000);
+}
+
 }  // namespace
 }  // namespace eq::linkage::detail
