@@ -63,6 +63,7 @@ test('the DPO reads the retention periods, runs the purge, and records and relea
   await page.getByRole('button', { name: 'Registrar retención' }).click();
   const row = page.getByTestId('dp-holds').locator('tbody tr', { hasText: 'e2e-conversacion-1' });
   await row.waitFor();
+  assert.match(await row.innerText(), /Transcripciones del chat silencioso: e2e-conversacion-1/);
   assert.match(await row.innerText(), /Vigente/);
   assert.match(await row.innerText(), /hasta su liberación/);
   await shot(page, 'retention-05-hold');

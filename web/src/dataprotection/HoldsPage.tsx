@@ -10,8 +10,10 @@ import { createHold, getPurgePreview, isoFromCl, listHolds, releaseHold, type Ho
 import { DpNav } from './DpNav';
 import './dataprotection.css';
 
-function what(h: Hold): string {
-  return h.person_id ? `Persona n.º ${h.person_id} del registro (todos sus datos)` : `${h.module} · ${h.kind} · ${h.record_id}`;
+// `labels`: "module/kind" → the kind's Spanish name, as the preview declares it.
+function what(h: Hold, labels: Record<string, string>): string {
+  if (h.person_id) return `Persona n.º ${h.person_id} del registro (todos sus datos)`;
+  return `${labels[`${h.module}/${h.kind}`] ?? `${h.module} · ${h.kind}`}: ${h.record_id}`;
 }
 
 function NewHold({ onSaved }: { onSaved: () => void }) {
@@ -76,7 +78,7 @@ function NewHold({ onSaved }: { onSaved: () => void }) {
   );
 }
 
-function Release({ h, onClose, onDone }: { h: Hold; onClose: () => void; onDone: () => void }) {
+function Release({ h, label, onClose, onDone }: { h: Hold; label: string; onClose: () => void; onDone: () => void }) {
   const [busy, run] = useBusy();
   const [error, setError] = useState<string | null>(null);
   const go = () =>
@@ -91,7 +93,7 @@ function Release({ h, onClose, onDone }: { h: Hold; onClose: () => void; onDone:
     <Dialog title={`Liberar la retención n.º ${h.id}`} open onClose={onClose}>
       <ErrorAlert error={error} />
       <p>
-        <strong>{what(h)}</strong>
+        <strong>{label}</strong>
       </p>
       <p>Fundamento: {h.reason}</p>
       <Notice kind="warning" title="La liberación no se puede deshacer">
@@ -111,6 +113,8 @@ function Release({ h, onClose, onDone }: { h: Hold; onClose: () => void; onDone:
 
 export default function HoldsPage() {
   const res = useAsync((signal) => listHolds(signal), []);
+  const kinds = useAsync((signal) => getPurgePreview(signal), []);
+  const labels = Object.fromEntries((kinds.data?.kinds ?? []).map((k) => [`${k.module}/${k.kind}`, k.label]));
   const [releasing, setReleasing] = useState<Hold | null>(null);
   const items = res.data?.items ?? [];
   return (
@@ -119,13 +123,13 @@ export default function HoldsPage() {
         lead="Datos que ninguna purga puede eliminar mientras la retención esté vigente, aunque haya pasado su plazo de conservación."
         actions={<DpNav current="retenciones" />} />
       <ErrorAlert error={res.error} />
-      {res.data && <p class="muted">{res.data.active === 1 ? 'Hay 1 retención vigente.' : `Hay ${res.data.active} retenciones vigentes.`}</p>}
+      {res.data && <p class="muted">{res.data.active === 0 ? 'No hay retenciones vigentes.' : res.data.active === 1 ? 'Hay 1 retención vigente.' : `Hay ${res.data.active} retenciones vigentes.`}</p>}
       <DataTable loading={res.loading} error={res.error} count={items.length} caption="Retenciones legales" testId="dp-holds" actions
         empty="No hay retenciones registradas." columns={['N.º', 'Qué retiene', 'Fundamento', 'Vigencia', 'Estado']}>
         {items.map((h) => (
           <tr key={h.id}>
             <td data-label="N.º">{h.id}</td>
-            <td data-label="Qué retiene">{what(h)}</td>
+            <td data-label="Qué retiene">{what(h, labels)}</td>
             <td data-label="Fundamento">{h.reason}</td>
             <td data-label="Vigencia">
               Desde {h.from}, {h.until === 'hasta su liberación' ? h.until : `hasta ${h.until}`}
@@ -139,7 +143,7 @@ export default function HoldsPage() {
       </DataTable>
       <NewHold onSaved={res.reload} />
       {releasing && (
-        <Release h={releasing} onClose={() => setReleasing(null)} onDone={() => {
+        <Release h={releasing} label={what(releasing, labels)} onClose={() => setReleasing(null)} onDone={() => {
           setReleasing(null);
           res.reload();
         }} />

@@ -80,7 +80,7 @@ export default function RetentionPage() {
               {formatNumber(k.days)} días {k.counted_from} <span class="muted">(<code>{k.option}</code>)</span>
             </td>
             <td data-label="Fundamento">
-              {k.basis}
+              {k.basis}.
               {k.keeps && <span class="muted"> Se conservan además {k.keeps}.</span>}
             </td>
             <td data-label="Vencidos ahora">{k.error ? <Badge tone="danger">{k.error}</Badge> : formatNumber(k.due)}</td>
