@@ -3,10 +3,10 @@
 // active no purge deletes what it names. The officer records one with its reason and dates, and
 // releases it (once, after confirming: the next purge may then delete what it kept).
 import { useState } from 'preact/hooks';
-import { errorMessage } from '../app/api';
-import { Badge, DataTable, DateField, Dialog, ErrorAlert, Field, Notice, PageHeader, RowButton, SelectField, useAsync, useBusy, useForm } from '../app/ui';
+import { Badge, DataTable, DateField, ErrorAlert, Field, Notice, PageHeader, RowButton, SelectField, useAsync, useForm } from '../app/ui';
 import { TextAreaField } from '../app/widgets/TextAreaField';
 import { createHold, getPurgePreview, isoFromCl, listHolds, releaseHold, type Hold } from './data';
+import { ConfirmDialog } from './ConfirmDialog';
 import { DpNav } from './DpNav';
 import './dataprotection.css';
 
@@ -79,19 +79,12 @@ function NewHold({ onSaved }: { onSaved: () => void }) {
 }
 
 function Release({ h, label, onClose, onDone }: { h: Hold; label: string; onClose: () => void; onDone: () => void }) {
-  const [busy, run] = useBusy();
-  const [error, setError] = useState<string | null>(null);
-  const go = () =>
-    void run(
-      async () => {
+  return (
+    <ConfirmDialog title={`Liberar la retención n.º ${h.id}`} confirm="Liberar retención" testId="dp-hold-release-confirm" onClose={onClose}
+      onConfirm={async () => {
         await releaseHold(h.id);
         onDone();
-      },
-      (e) => setError(errorMessage(e)),
-    );
-  return (
-    <Dialog title={`Liberar la retención n.º ${h.id}`} open onClose={onClose}>
-      <ErrorAlert error={error} />
+      }}>
       <p>
         <strong>{label}</strong>
       </p>
@@ -99,15 +92,7 @@ function Release({ h, label, onClose, onDone }: { h: Hold; label: string; onClos
       <Notice kind="warning" title="La liberación no se puede deshacer">
         La próxima purga podrá eliminar lo que esta retención conservaba, si ya pasó su plazo de conservación.
       </Notice>
-      <div class="form-actions">
-        <button type="button" class="btn btn-danger" onClick={go} disabled={busy} data-testid="dp-hold-release-confirm">
-          Liberar retención
-        </button>
-        <button type="button" class="btn btn-ghost" onClick={onClose}>
-          Cancelar
-        </button>
-      </div>
-    </Dialog>
+    </ConfirmDialog>
   );
 }
 

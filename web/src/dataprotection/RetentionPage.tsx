@@ -3,10 +3,10 @@
 // deleted); «Purgas» runs the purge now (the daily job's same run, audited) and shows past runs,
 // per kind: what went, what legal holds kept, what the module kept on its own rule.
 import { useState } from 'preact/hooks';
-import { errorMessage } from '../app/api';
 import { formatNumber } from '../app/format';
-import { Badge, DataTable, Dialog, ErrorAlert, Notice, PageHeader, useAsync, useBusy } from '../app/ui';
+import { Badge, DataTable, ErrorAlert, Notice, PageHeader, useAsync } from '../app/ui';
 import { getPurgePreview, listPurgeRuns, runPurge, type PurgeRun } from './data';
+import { ConfirmDialog } from './ConfirmDialog';
 import { DpNav } from './DpNav';
 import './dataprotection.css';
 
@@ -21,29 +21,14 @@ function Kept({ held, exempt }: { held: number; exempt: number }) {
 }
 
 function RunNow({ onClose, onDone, due }: { onClose: () => void; onDone: (r: PurgeRun) => void; due: number }) {
-  const [busy, run] = useBusy();
-  const [error, setError] = useState<string | null>(null);
-  const go = () =>
-    void run(
-      async () => onDone((await runPurge()).run),
-      (e) => setError(errorMessage(e)),
-    );
   return (
-    <Dialog title="Ejecutar la purga ahora" open onClose={onClose}>
-      <ErrorAlert error={error} />
+    <ConfirmDialog title="Ejecutar la purga ahora" confirm="Ejecutar purga" testId="dp-purge-confirm" onClose={onClose}
+      onConfirm={async () => onDone((await runPurge()).run)}>
       <p>
         Se eliminarán {due === 1 ? '1 registro' : `${formatNumber(due)} registros`} que pasaron su plazo de conservación (según la vista previa).
         Lo que nombra una retención legal vigente se conserva. La ejecución queda en el registro de purgas y en la auditoría.
       </p>
-      <div class="form-actions">
-        <button type="button" class="btn btn-danger" onClick={go} disabled={busy} data-testid="dp-purge-confirm">
-          Ejecutar purga
-        </button>
-        <button type="button" class="btn btn-ghost" onClick={onClose}>
-          Cancelar
-        </button>
-      </div>
-    </Dialog>
+    </ConfirmDialog>
   );
 }
 
