@@ -36,12 +36,14 @@
 #include "chat/module.h"
 #include "channels/history.h"
 #include "pharmacy/repository.h"
+#include "dataprotection/holds.h"
 #include "dataprotection/module.h"
 #include "directoras/module.h"
 #include "policy/xlsx.h"
 #include "store/encrypted_fields.h"
 #include "store/with_session.h"
 #include "territory/module.h"
+#include "whatsapp/module.h"
 
 namespace eq::app {
 
@@ -300,11 +302,14 @@ void wire(kernel::Context& ctx, const Config& config) {
   mon.take_timeout_s = config.monitoring_take_timeout_s;
   mon.accept_timeout_s = config.monitoring_accept_timeout_s;
   mon.retention_days = config.monitoring_retention_days;
+  // A legal hold (dataprotection/holds.h) stops the module's own hourly purge too.
+  mon.holds = [c](const std::string& kind) { return dataprotection::held_for(c->db, now_ms(), "monitoring", kind); };
   ctx.provide(std::make_shared<monitoring::ServiceOptions>(mon));
   // The silent chat: its settings, the municipal unit of her comuna for an escalation (the same
   // pilot comunas and institutions as monitoring's dispatch).
   chat::Options chat_opt;
   chat_opt.retention_days = config.chat_retention_days;
+  chat_opt.holds = [c](const std::string& kind) { return dataprotection::held_for(c->db, now_ms(), "chat", kind); };
   ctx.provide(std::make_shared<chat::Options>(chat_opt));
   ctx.provide(std::make_shared<chat::Dispatch>(chat::Dispatch{[unit_of](const std::string& comuna) -> std::optional<chat::MunicipalUnit> {
     if (!kMunicipalPilot.count(comuna)) return std::nullopt;
@@ -583,14 +588,46 @@ void wire(kernel::Context& ctx, const Config& config) {
   // Pharmacy reports («Mascarilla 19») keep an alias and a phone, never a RUT: they cannot be found
   // by RUT and are not in this report.
   ctx.provide(std::make_shared<dataprotection::PersonalDataSources>(std::move(dp_sources)));
-  // The purge jobs that exist, with the periods this server runs them with.
-  ctx.provide(std::make_shared<dataprotection::RetentionRules>([mon_days = config.monitoring_retention_days,
-                                                                chat_days = config.chat_retention_days] {
-    return std::vector<dataprotection::RetentionRule>{
-        {"monitoring", "posiciones de los dispositivos de monitoreo telemático", mon_days,
-         "las posiciones alrededor de un incidente (evidencia)"},
-        {"chat", "transcripciones del chat silencioso, desde el fin de la conversación", chat_days, ""}};
-  }));
+  // Retention per kind of data (dataprotection/retention.h): each module counts and purges its own
+  // tables; the data-protection module runs them daily with the legal holds. The periods are this
+  // server's configuration.
+  auto service_gone = [] { return Result<PurgeTally>(fail(Error::unavailable("El módulo no está activo en este servidor."))); };
+  dataprotection::Retentions retentions;
+  using Purge = std::function<Result<PurgeTally>(int64_t now, const PurgeHeld& held, bool dry_run)>;
+  auto add_kind = [&](dataprotection::RetentionKind k, Purge purge) {
+    retentions.push_back({std::move(k), [purge](int64_t now, const PurgeHeld& held) { return purge(now, held, true); },
+                          [purge](int64_t now, const PurgeHeld& held) { return purge(now, held, false); }});
+  };
+  add_kind({"monitoring", "positions", "Posiciones de los dispositivos de monitoreo telemático", config.monitoring_retention_days,
+            "desde su recepción", "Ejecución de medidas de protección y cautelares decretadas por tribunales (Ley 20.066)", true,
+            "las posiciones alrededor de un incidente (evidencia, ±60 minutos)", "--monitoring-retention-days"},
+           [c, service_gone](int64_t now, const PurgeHeld& held, bool dry) -> Result<PurgeTally> {
+             auto m = c->find<monitoring::Service>();
+             return m ? m->purge_positions(now, held, dry) : service_gone();
+           });
+  add_kind({"chat", "transcripts", "Transcripciones del chat silencioso", config.chat_retention_days, "desde el fin de la conversación",
+            "Orientación a víctimas de violencia, función del Ministerio (Ley 20.820); lo relevante queda en el registro del contacto",
+            false, "", "--chat-retention-days"},
+           [c, service_gone](int64_t now, const PurgeHeld& held, bool dry) -> Result<PurgeTally> {
+             auto m = c->find<chat::Service>();
+             return m ? m->purge(now, held, dry) : service_gone();
+           });
+  add_kind({"whatsapp", "conversations", "Conversaciones de la línea silenciosa de WhatsApp", config.whatsapp_retention_days,
+            "desde el último mensaje", "Orientación a víctimas de violencia, función del Ministerio (Ley 20.820)", false,
+            "las conversaciones cuyo contacto sigue abierto en la cola", "--whatsapp-retention-days"},
+           [c, service_gone, days = config.whatsapp_retention_days](int64_t now, const PurgeHeld& held, bool dry) -> Result<PurgeTally> {
+             auto m = c->find<whatsapp::Service>();
+             return m ? m->purge(now, days, held, dry) : service_gone();
+           });
+  add_kind({"channels", "contacts", "Relato, número y notas de los contactos del 1455 y los canales silenciosos",
+            config.channels_retention_days, "desde el cierre del contacto",
+            "Atención del Fono 1455 y de los canales silenciosos (Ley 20.820); quedan canal, fechas, región y resultado para la estadística",
+            false, "", "--channels-retention-days"},
+           [c, service_gone, days = config.channels_retention_days](int64_t now, const PurgeHeld& held, bool dry) -> Result<PurgeTally> {
+             auto m = c->find<channels::Service>();
+             return m ? m->purge_contacts(now, days, held, dry) : service_gone();
+           });
+  ctx.provide(std::make_shared<dataprotection::Retentions>(std::move(retentions)));
   ctx.provide(std::make_shared<dataprotection::Inventory>([] {
     std::vector<dataprotection::DeclaredField> out;
     for (const auto& m : modules())

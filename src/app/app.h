@@ -43,6 +43,8 @@ struct Config {
   int monitoring_accept_timeout_s = 120;
   int monitoring_retention_days = 180;
   int chat_retention_days = 90;  // chat transcripts purged this long after the conversation ended
+  int whatsapp_retention_days = 90;   // WhatsApp conversations deleted this long after their last message
+  int channels_retention_days = 730;  // a closed contact's account, number and notes erased this long after
   std::string mqtt;  // "host:port" of the broker devices publish to; empty: no MQTT ingest
   std::string smtp;  // "host:port" of the mail relay citizens' verification codes go through; empty: EQ_SMTP
   int care_answer_timeout_s = 4 * 3600;  // a house answers an offer of a place within (then an early alert)

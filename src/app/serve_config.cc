@@ -62,6 +62,14 @@ void add_serve_options(CLI::App& serve, Config& cfg, ServeOptions& o) {
   serve.add_option("--chat-retention-days", cfg.chat_retention_days, "Days a chat transcript is kept after the conversation ended")
       ->capture_default_str()
       ->check(CLI::Range(1, 3650));
+  serve.add_option("--whatsapp-retention-days", cfg.whatsapp_retention_days,
+                   "Days a WhatsApp conversation is kept after its last message (once its queue contact is closed)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3650));
+  serve.add_option("--channels-retention-days", cfg.channels_retention_days,
+                   "Days a closed contact keeps what she said, her number and the notes (the statistics' columns stay)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3650));
   serve.add_option("--care-answer-timeout", cfg.care_answer_timeout_s,
                    "Seconds a shelter has to accept or decline an offered place before the early-alert engine raises an alert")
       ->capture_default_str()

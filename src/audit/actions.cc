@@ -270,6 +270,10 @@ const std::vector<ActionLabel>& action_labels() {
       {"dataprotection.breach_notify_titulares", "Comunicación de una brecha a los titulares afectados", "Protección de datos"},
       {"dataprotection.hold_create", "Registro de una retención legal que impide purgar datos", "Protección de datos"},
       {"dataprotection.hold_release", "Liberación de una retención legal", "Protección de datos"},
+      {"dataprotection.purge_run", "Purga de datos vencidos según sus plazos de conservación (respeta las retenciones legales)",
+       "Protección de datos"},
+      {"whatsapp.purge", "Eliminación de conversaciones de WhatsApp vencidas", "WhatsApp"},
+      {"channels.purge_contacts", "Borrado del relato, número y notas de contactos cerrados vencidos", "Canales de ayuda"},
       // Policy: PMG filings and review rounds (issue 15, session 10)
       {"policy.pmg_read", "Consulta del PMG de un servicio", "Políticas públicas"},
       {"policy.pmg_file", "Envío de una presentación PMG (programa, avance o cumplimiento)", "Políticas públicas"},

@@ -18,6 +18,7 @@
 #include "channels/intake.h"
 #include "channels/queue.h"
 #include "core/crypto.h"
+#include "core/purge.h"
 #include "core/vocabulary.h"
 #include "http/live.h"
 #include "http/router.h"
@@ -213,6 +214,11 @@ class Service : public Intake {
 
   // For demo data.
   Result<void> load_demo(int64_t operator_user, int64_t institution, int64_t now);
+
+  // Retention (retention.cc): contacts closed longer than `days` ago lose what she said, her
+  // number and the notes (the row stays for the statistics), except those `held` names (record
+  // id: the contact id; person: the registry person linked). dry_run: counts only, not audited.
+  Result<PurgeTally> purge_contacts(int64_t now, int days, const PurgeHeld& held, bool dry_run);
 
   store::Database& db() { return db_; }
   audit::Log& audit() { return audit_; }

@@ -577,4 +577,30 @@ int64_t Repository::count_channel(soci::session& s, Rows rows, const std::string
       .value_or(0);
 }
 
+namespace {
+const char* kToMinimise =
+    "state IN ('closed', 'abandoned') AND COALESCE(closed_at, left_at, created_at) < :c AND (opening_text IS NOT NULL OR "
+    "caller_number IS NOT NULL OR orientation IS NOT NULL OR notes IS NOT NULL OR caller_hash IS NOT NULL)";
+}  // namespace
+
+std::vector<std::pair<int64_t, std::optional<int64_t>>> Repository::contacts_to_minimise(soci::session& s, int64_t cutoff) const {
+  std::vector<std::pair<int64_t, std::optional<int64_t>>> out;
+  Query(std::string("SELECT id, person_id FROM channels_contacts WHERE ") + kToMinimise + " ORDER BY id")
+      .bind("c", static_cast<long long>(cutoff))
+      .each(s, [&](const soci::row& r) { out.emplace_back(store::get_int(r, 0), store::get_opt_int(r, 1)); });
+  return out;
+}
+
+bool Repository::minimise_contact(soci::session& s, int64_t id, int64_t cutoff) const {
+  const auto n = Query(std::string("UPDATE channels_contacts SET opening_text = NULL, caller_number = NULL, number_consent = 0, "
+                                   "orientation = NULL, notes = NULL, caller_hash = NULL, version = version + 1 WHERE id = :id AND ") +
+                       kToMinimise)
+                     .bind("id", static_cast<long long>(id))
+                     .bind("c", static_cast<long long>(cutoff))
+                     .exec(s);
+  if (n == 0) return false;
+  Query("UPDATE channels_callbacks SET note = NULL WHERE contact_id = :id").bind("id", static_cast<long long>(id)).exec(s);
+  return true;
+}
+
 }  // namespace eq::channels

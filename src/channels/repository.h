@@ -53,6 +53,12 @@ class Repository {
   std::vector<Block> blocks(soci::session& s, int64_t now) const;
   void lift_block(soci::session& s, int64_t id, int64_t now) const;
 
+  // Retention: closed or abandoned contacts ended before `cutoff` that still hold what she said or
+  // her number, as (id, registry person id); one of them minimised (those columns and the
+  // call-back note emptied, the statistics' columns kept) when it still is so.
+  std::vector<std::pair<int64_t, std::optional<int64_t>>> contacts_to_minimise(soci::session& s, int64_t cutoff) const;
+  bool minimise_contact(soci::session& s, int64_t id, int64_t cutoff) const;
+
   // Contacts created in [from, to) for the daily statistics (no text columns).
   std::vector<Contact> created_between(soci::session& s, int64_t from, int64_t to) const;
   bool any_with_ref_prefix(soci::session& s, const std::string& prefix) const;

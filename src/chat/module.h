@@ -20,6 +20,7 @@
 #include "channels/intake.h"
 #include "core/crypto.h"
 #include "core/error.h"
+#include "core/purge.h"
 #include "http/live.h"
 #include "http/message.h"
 #include "http/rate_limit.h"
@@ -36,6 +37,9 @@ struct Options {
   double starts_burst = 3;      // new conversations from one address at once…
   double starts_per_minute = 1; // …refilled at this rate (a flood never touches a conversation already open)
   double resume_failures_burst = 5;  // wrong resume secrets from one address before it must wait
+  // Legal holds (data protection): the purge asks it for the kind "transcripts" and keeps a
+  // conversation it names (record id: the session ref the operator sees). Empty: none applies.
+  PurgeHolds holds;
 };
 
 // The municipal unit serving a comuna, as the composition root finds it (accounts' institutions,
@@ -157,7 +161,9 @@ class Service {
   Result<void> load_demo();
 
   // Transcripts of conversations ended (or silent) longer ago than the retention: deleted.
-  Result<int64_t> purge(int64_t now_ms);
+  Result<int64_t> purge(int64_t now_ms);  // with the holds of Options::holds
+  // The same, keeping what `held` names; dry_run: counts only (nothing deleted, not audited).
+  Result<PurgeTally> purge(int64_t now_ms, const PurgeHeld& held, bool dry_run);
 
  private:
   void to_her(const std::string& ref, const std::string& json);

@@ -137,15 +137,19 @@ void replace_canned(soci::session& s, const std::vector<std::string>& answers) {
   for (const auto& a : answers) Query("INSERT INTO chat_canned (position, text) VALUES (:p, :t)").bind("p", pos++).bind("t", a).exec(s);
 }
 
-int64_t purge(soci::session& s, int64_t cutoff) {
-  const std::string gone =
-      "SELECT id FROM chat_sessions WHERE (state = 'ended' AND ended_at < :cut) OR (state = 'open' AND last_at < :cut2)";
-  Query("DELETE FROM chat_messages WHERE session_id IN (" + gone + ")").bind("cut", static_cast<long long>(cutoff)).bind("cut2", static_cast<long long>(cutoff)).exec(s);
-  Query("DELETE FROM chat_escalations WHERE session_id IN (" + gone + ")").bind("cut", static_cast<long long>(cutoff)).bind("cut2", static_cast<long long>(cutoff)).exec(s);
-  return Query("DELETE FROM chat_sessions WHERE (state = 'ended' AND ended_at < :cut) OR (state = 'open' AND last_at < :cut2)")
+std::vector<std::pair<int64_t, std::string>> purge_due(soci::session& s, int64_t cutoff) {
+  std::vector<std::pair<int64_t, std::string>> out;
+  Query("SELECT id, ref FROM chat_sessions WHERE (state = 'ended' AND ended_at < :cut) OR (state = 'open' AND last_at < :cut2) ORDER BY id")
       .bind("cut", static_cast<long long>(cutoff))
       .bind("cut2", static_cast<long long>(cutoff))
-      .exec(s);
+      .each(s, [&](const soci::row& r) { out.emplace_back(store::get_int(r, 0), store::get_str(r, 1)); });
+  return out;
+}
+
+void purge_session(soci::session& s, int64_t id) {
+  for (const char* sql : {"DELETE FROM chat_messages WHERE session_id = :id", "DELETE FROM chat_escalations WHERE session_id = :id",
+                          "DELETE FROM chat_sessions WHERE id = :id"})
+    Query(sql).bind("id", static_cast<long long>(id)).exec(s);
 }
 
 }  // namespace eq::chat::repo

@@ -42,8 +42,9 @@ struct StoredEscalation {
 std::vector<StoredEscalation> escalations(soci::session& s, int64_t session_id);
 std::vector<std::string> canned(soci::session& s);
 void replace_canned(soci::session& s, const std::vector<std::string>& answers);
-// Deletes conversations ended before `cutoff` (and open ones silent since before it), with their
-// messages and escalations; answers how many conversations went.
-int64_t purge(soci::session& s, int64_t cutoff);
+// Conversations ended before `cutoff` (and open ones silent since before it), as (id, ref); one of
+// them deleted with its messages and escalations.
+std::vector<std::pair<int64_t, std::string>> purge_due(soci::session& s, int64_t cutoff);
+void purge_session(soci::session& s, int64_t id);
 
 }  // namespace eq::chat::repo

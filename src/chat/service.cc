@@ -416,16 +416,38 @@ Result<void> Service::load_demo() {
 }
 
 Result<int64_t> Service::purge(int64_t now) {
+  PurgeHeld held;
+  if (options_.holds) {
+    auto h = options_.holds("transcripts");
+    if (!h) return fail(h.error());  // holds unreadable: nothing is deleted
+    held = *h;
+  }
+  auto t = purge(now, held, false);
+  if (!t) return fail(t.error());
+  return t->purged;
+}
+
+Result<PurgeTally> Service::purge(int64_t now, const PurgeHeld& held, bool dry_run) {
   const int64_t cutoff = now - static_cast<int64_t>(options_.retention_days) * 86'400'000;
-  return db_.transaction<int64_t>([&](soci::session& s) -> Result<int64_t> {
-    const int64_t n = repo::purge(s, cutoff);
-    if (n > 0) {
+  return db_.transaction<PurgeTally>([&](soci::session& s) -> Result<PurgeTally> {
+    PurgeTally t;
+    for (const auto& [id, ref] : repo::purge_due(s, cutoff)) {
+      if (held && held(ref, {})) {
+        ++t.held;
+        continue;
+      }
+      ++t.due;
+      if (dry_run) continue;
+      repo::purge_session(s, id);
+      ++t.purged;
+    }
+    if (!dry_run && (t.purged > 0 || t.held > 0)) {
       audit::Entry e;
       e.action = "chat.purge";
-      e.detail = std::to_string(n) + " conversaciones";
+      e.detail = std::to_string(t.purged) + " conversaciones" + (t.held ? "; " + std::to_string(t.held) + " retenidas por orden legal" : "");
       audit_.append(s, e);
     }
-    return n;
+    return t;
   });
 }
 

@@ -5,6 +5,7 @@
 #include "core/time.h"
 #include "dataprotection/holds.h"
 #include "dataprotection/module.h"
+#include "dataprotection/retention.h"
 #include "kernel/module.h"
 
 namespace eq::dataprotection {
@@ -20,9 +21,10 @@ kernel::Module module() {
         auto inventory = ctx.find<Inventory>();
         auto svc = std::make_shared<Service>(ctx.db, ctx.keys, *ctx.need<audit::Log>(), sources ? *sources : PersonalDataSources{},
                                              inventory ? *inventory : Inventory{});
-        if (auto rules = ctx.find<RetentionRules>()) svc->set_retention(*rules);
+        if (auto kinds = ctx.find<Retentions>()) svc->set_retention(*kinds);
         register_routes(ctx.router, svc);
         register_hold_routes(ctx.router, svc);
+        register_purge_routes(ctx.router, svc);
         ctx.provide(svc);
         return {};
       },
@@ -38,7 +40,11 @@ kernel::Module module() {
                 [](kernel::Context& ctx, int64_t now) -> Result<void> {
                   if (auto n = ctx.need<Service>()->flag_overdue(now); !n) return fail(n.error());
                   return {};
-                }}},
+                }},
+               // Retention purge: looks every hour, runs once a day (purge_job), so a restart
+               // neither skips nor repeats a day.
+               {"dataprotection retention purge", std::chrono::hours(1),
+                [](kernel::Context& ctx, int64_t now) -> Result<void> { return purge_job(*ctx.need<Service>(), now); }}},
   };
 }
 

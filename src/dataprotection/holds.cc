@@ -96,6 +96,41 @@ bool hold_active(const Hold& h, const std::string& today) {
   return !h.released_at && h.from_on <= today && (h.until_on.empty() || today <= h.until_on);
 }
 
+PurgeHeld held_by(std::shared_ptr<const std::vector<Hold>> active, const std::string& module, const std::string& kind,
+                  std::shared_ptr<std::set<int64_t>> used) {
+  return [active = std::move(active), module, kind, used = std::move(used)](const std::string& record_id,
+                                                                             const std::vector<int64_t>& person_ids) {
+    bool held = false;
+    for (const auto& h : *active) {
+      bool names = false;
+      if (!h.person_id.empty())
+        names = std::any_of(person_ids.begin(), person_ids.end(), [&](int64_t p) { return std::to_string(p) == h.person_id; });
+      else
+        names = h.module == module && h.kind == kind && h.record_id == record_id;
+      if (!names) continue;
+      held = true;
+      if (!used) break;
+      used->insert(h.id);
+    }
+    return held;
+  };
+}
+
+std::vector<Hold> active_holds(soci::session& s, const std::string& today) {
+  std::vector<Hold> out;
+  for (auto& h : list_holds(s))
+    if (hold_active(h, today)) out.push_back(std::move(h));
+  return out;
+}
+
+Result<PurgeHeld> held_for(store::Database& db, int64_t now, const std::string& module, const std::string& kind) {
+  auto active = store::with_session<std::vector<Hold>>(db, [&](soci::session& s) -> Result<std::vector<Hold>> {
+    return active_holds(s, today_cl(now));
+  });
+  if (!active) return fail(active.error());
+  return held_by(std::make_shared<const std::vector<Hold>>(std::move(*active)), module, kind);
+}
+
 Result<Hold> create_hold(Service& svc, const http::Request& req, Hold h) {
   return svc.db().transaction<Hold>([&](soci::session& s) -> Result<Hold> {
     h.created_by = req.who().user_id;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,15 @@ std::string iso_from_cl(const std::string& text);
 
 // Whether `h` holds on civil day `today`.
 bool hold_active(const Hold& h, const std::string& today);
+
+// The holds a purge asks: for one module's kind, whether a record id or one of the registry persons
+// it concerns is named by an active hold. `used` (optional) collects the ids of the holds that kept
+// something.
+PurgeHeld held_by(std::shared_ptr<const std::vector<Hold>> active, const std::string& module, const std::string& kind,
+                  std::shared_ptr<std::set<int64_t>> used = nullptr);
+std::vector<Hold> active_holds(soci::session& s, const std::string& today);
+// One read of the holds active now, as the predicate of module/kind (a module's own purge job).
+Result<PurgeHeld> held_for(store::Database& db, int64_t now, const std::string& module, const std::string& kind);
 
 // SQL of dp_legal_holds (in repository.cc with the module's other statements).
 int64_t insert_hold(soci::session& s, const Hold& h);

@@ -1,7 +1,9 @@
 // Home-page items of the data-protection officer: the open requests (overdue ones as a warning)
 // and the record of processing activities.
 #include "core/time.h"
+#include "dataprotection/holds.h"
 #include "dataprotection/module.h"
+#include "dataprotection/retention.h"
 
 namespace eq::dataprotection {
 
@@ -39,6 +41,16 @@ Result<std::vector<nlohmann::json>> home_items(Service& svc, const http::Request
     out.push_back({{"kind", "metric"}, {"title", "Registro de brechas de seguridad"},
                    {"detail", "Brechas registradas, con su notificación a la Agencia de Protección de Datos Personales y a los titulares."},
                    {"value", breaches}, {"link", "/datos-personales/brechas"}, {"severity", "info"}});
+    int64_t holds = 0;
+    for (const auto& h : list_holds(**lease)) holds += hold_active(h, today);
+    out.push_back({{"kind", "metric"}, {"title", "Retenciones legales vigentes"},
+                   {"detail", "Datos que ninguna purga elimina mientras la retención esté vigente (orden judicial, Fiscalía, obligación legal)."},
+                   {"value", holds}, {"link", "/datos-personales/retenciones"}, {"severity", "info"}});
+    const auto runs = list_runs(**lease, 1);
+    const bool failed = !runs.empty() && runs.front().state == "failed";
+    out.push_back({{"kind", "task"}, {"title", failed ? "La última purga terminó con errores" : "Plazos de conservación y purgas"},
+                   {"detail", "Cuánto se conserva cada tipo de dato, lo vencido hoy y las purgas diarias, con lo que retuvo cada retención."},
+                   {"value", nullptr}, {"link", "/datos-personales/conservacion"}, {"severity", failed ? "danger" : "info"}});
     out.push_back({{"kind", "task"}, {"title", "Registro de actividades de tratamiento"},
                    {"detail", "Qué datos personales guarda cada módulo y cómo se protegen, generado del contrato de los módulos."},
                    {"value", nullptr}, {"link", "/datos-personales/registro"}, {"severity", "info"}});

@@ -44,6 +44,15 @@ std::vector<store::Migration> migrations() {
        "created_by {{bigint}} NOT NULL, created_at {{bigint}} NOT NULL, released_at {{bigint}}, released_by {{bigint}})",
        "CREATE INDEX dp_legal_holds_person ON dp_legal_holds(person_id)",
        "CREATE INDEX dp_legal_holds_record ON dp_legal_holds(module, kind, record_id)"}));
+  out.push_back(store::sql_migration(
+      "dataprotection", 4, "retention purge runs",
+      {// kinds: JSON, per kind of data what went, what holds kept, what the module kept, errors.
+       // One run at a time on the whole database (several instances): the partial unique index.
+       "CREATE TABLE dp_purge_runs (id {{pk}}, started_at {{bigint}} NOT NULL, finished_at {{bigint}}, origin TEXT NOT NULL "
+       "CHECK (origin IN ('job', 'manual')), user_id {{bigint}} NOT NULL, state TEXT NOT NULL CHECK (state IN ('running', 'done', "
+       "'failed')), kinds TEXT NOT NULL, purged {{bigint}} NOT NULL, held {{bigint}} NOT NULL)",
+       "CREATE UNIQUE INDEX dp_purge_runs_one_running ON dp_purge_runs(state) WHERE state = 'running'",
+       "CREATE INDEX dp_purge_runs_started ON dp_purge_runs(origin, started_at)"}));
   return out;
 }
 

@@ -10,7 +10,10 @@
 //              (adapters in src/app/app.cc wire()); reading it is audited; the same report as a
 //              JSON download answers a portability request.
 //   RoPA       the record of processing activities, generated from the module contract's declared
-//              encrypted columns (Inventory, filled by the composition root from app/modules.h).
+//              encrypted columns (Inventory, filled by the composition root from app/modules.h)
+//              and each kind's retention (retention.h).
+//   holds      legal holds that stop every purge (holds.h).
+//   purge      retention per kind of data, the daily purge, its preview and run records (retention.h).
 //
 // Object rules live in dataprotection/access.h.
 #pragma once
@@ -26,6 +29,7 @@
 #include "audit/log.h"
 #include "core/crypto.h"
 #include "core/vocabulary.h"
+#include "dataprotection/retention.h"
 #include "http/router.h"
 #include "store/database.h"
 #include "store/encrypted_fields.h"
@@ -120,14 +124,6 @@ struct DeclaredField {
 // Every module's declared columns, in module order (filled by the composition root).
 using Inventory = std::function<std::vector<DeclaredField>()>;
 
-// A retention period a module applies with a purge job of its own, as configured on this server.
-struct RetentionRule {
-  std::string module, data;
-  int days = 0;
-  std::string keeps;  // what the purge keeps past the period (a hold), if anything
-};
-using RetentionRules = std::function<std::vector<RetentionRule>()>;
-
 class Repository {
  public:
   explicit Repository(const crypto::Keys& keys) : keys_(keys) {}
@@ -174,7 +170,9 @@ class Service {
   Result<Breach> create_breach(const http::Request& req, Breach b);
   // Records the notification to the Agency or to the subjects; 409 when already recorded.
   Result<Breach> notify_breach(const http::Request& req, int64_t id, const std::string& to, const std::string& note);
-  void set_retention(RetentionRules rules) { retention_ = std::move(rules); }
+  // Every kind of data with a retention period (retention.h), from the composition root.
+  void set_retention(Retentions r) { retentions_ = std::move(r); }
+  const Retentions& retentions() const { return retentions_; }
   // Demo: a few generated requests (idempotent: nothing when the register holds any), written as
   // the demo officer `user_id`; each says it is demo data.
   Result<void> load_demo(int64_t user_id, int64_t now);
@@ -187,7 +185,7 @@ class Service {
   Repository repo_;  // holds the keys: every encrypted column is sealed and opened there
   PersonalDataSources sources_;
   Inventory inventory_;
-  RetentionRules retention_;
+  Retentions retentions_;
 };
 
 void register_routes(http::Router& router, std::shared_ptr<Service> svc);

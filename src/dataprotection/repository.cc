@@ -257,3 +257,71 @@ void release_hold(soci::session& s, int64_t id, int64_t at, int64_t by) {
 }
 
 }  // namespace eq::dataprotection
+
+// ---------------------------------------------------------------- purge runs (retention.h)
+
+namespace eq::dataprotection {
+
+namespace {
+const char* kRunCols = "id, started_at, finished_at, origin, user_id, state, kinds, purged, held";
+constexpr int64_t kStaleRunMs = 3'600'000;  // a run "running" this long was cut by a stopped server
+}  // namespace
+
+std::optional<int64_t> start_run(soci::session& s, const std::string& trigger, int64_t user_id, int64_t now) {
+  store::Query("UPDATE dp_purge_runs SET state = 'failed', finished_at = :now WHERE state = 'running' AND started_at < :stale")
+      .bind("now", static_cast<long long>(now))
+      .bind("stale", static_cast<long long>(now - kStaleRunMs))
+      .exec(s);
+  if (run_in_progress(s)) return std::nullopt;
+  return *store::Query("INSERT INTO dp_purge_runs (started_at, origin, user_id, state, kinds, purged, held) "
+                       "VALUES (:at, :o, :u, 'running', '[]', 0, 0) RETURNING id")
+              .bind("at", static_cast<long long>(now))
+              .bind("o", trigger)
+              .bind("u", static_cast<long long>(user_id))
+              .scalar(s);
+}
+
+bool run_in_progress(soci::session& s) {
+  return store::Query("SELECT COUNT(*) FROM dp_purge_runs WHERE state = 'running'").scalar(s).value_or(0) > 0;
+}
+
+void finish_run(soci::session& s, const PurgeRun& run) {
+  store::Query("UPDATE dp_purge_runs SET finished_at = :at, state = :st, kinds = :k, purged = :p, held = :h WHERE id = :id")
+      .bind("at", static_cast<long long>(run.finished_at.value_or(0)))
+      .bind("st", run.state)
+      .bind("k", kinds_text(run.kinds))
+      .bind("p", static_cast<long long>(run.purged))
+      .bind("h", static_cast<long long>(run.held))
+      .bind("id", static_cast<long long>(run.id))
+      .exec(s);
+}
+
+std::vector<PurgeRun> list_runs(soci::session& s, int limit) {
+  std::vector<PurgeRun> out;
+  store::Query(std::string("SELECT ") + kRunCols + " FROM dp_purge_runs ORDER BY id DESC LIMIT :n")
+      .bind("n", static_cast<long long>(limit))
+      .each(s, [&](const soci::row& r) {
+        PurgeRun p;
+        p.id = store::get_int(r, 0);
+        p.started_at = store::get_int(r, 1);
+        p.finished_at = store::get_opt_int(r, 2);
+        p.trigger = store::get_str(r, 3);
+        p.user_id = store::get_int(r, 4);
+        p.state = store::get_str(r, 5);
+        p.kinds = kinds_from(store::get_str(r, 6));
+        p.purged = store::get_int(r, 7);
+        p.held = store::get_int(r, 8);
+        out.push_back(std::move(p));
+      });
+  return out;
+}
+
+std::optional<int64_t> last_job_run(soci::session& s) {
+  std::optional<int64_t> out;
+  store::Query("SELECT MAX(started_at) FROM dp_purge_runs WHERE origin = 'job'").each(s, [&](const soci::row& r) {
+    out = store::get_opt_int(r, 0);
+  });
+  return out;
+}
+
+}  // namespace eq::dataprotection

@@ -151,15 +151,25 @@ nlohmann::json Service::ropa() const {
                                                                         : "cifrado en reposo"}});
   }
   nlohmann::json retention = nlohmann::json::array();
-  for (const auto& r : retention_ ? retention_() : std::vector<RetentionRule>{})
-    retention.push_back({{"module", r.module}, {"data", r.data}, {"days", r.days}, {"keeps", r.keeps}});
+  for (const auto& r : retentions_)
+    retention.push_back({{"module", r.kind.module},
+                         {"kind", r.kind.kind},
+                         {"data", r.kind.label},
+                         {"days", r.kind.days},
+                         {"counted_from", r.kind.counted_from},
+                         {"basis", r.kind.basis},
+                         {"protection_record", r.kind.protection_record},
+                         {"keeps", r.kind.keeps},
+                         {"option", r.kind.option}});
   return {{"controller", "Ministerio de la Mujer y la Equidad de Género"},
           {"law", "Ley 21.719, registro de actividades de tratamiento"},
-          {"source", "Generado del contrato de cada módulo (columnas cifradas declaradas en src/<módulo>/contract.cc)"},
+          {"source", "Generado del contrato de cada módulo (columnas cifradas declaradas en src/<módulo>/contract.cc) y de los plazos de "
+                     "conservación que cada módulo declara (src/dataprotection/retention.h)"},
           {"retention", retention},
-          {"retention_declared", false},
-          {"retention_note", "Solo el monitoreo telemático y el chat purgan sus datos tras un plazo (abajo, según la configuración de este "
-                             "servidor). Los demás módulos aún no declaran un plazo de conservación por tipo de dato en su contrato."},
+          {"retention_declared", !retention.empty()},
+          {"retention_note", "Cada tipo de dato con plazo se purga una vez al día (y cuando la encargada lo pide), salvo lo que una "
+                             "retención legal vigente nombra y lo que el módulo conserva como evidencia. Los plazos son los de la "
+                             "configuración de este servidor."},
           {"activities", activities}};
 }
 

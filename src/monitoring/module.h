@@ -33,6 +33,7 @@
 
 #include "audit/log.h"
 #include "core/crypto.h"
+#include "core/purge.h"
 #include "http/live.h"
 #include "http/router.h"
 #include "monitoring/commands.h"
@@ -119,6 +120,10 @@ struct ServiceOptions {
   int accept_timeout_s = 120;     // a dispatch not accepted within this escalates (and goes to police)
   int retention_days = 180;       // positions older than this are purged, except around incidents
   int evidence_margin_min = 60;   // …within this of an incident of the device's order
+  // Legal holds (data protection): the hourly purge asks it for the kind "positions" and keeps
+  // the positions of an order it names (record id: the order id) or whose victim or aggressor it
+  // names (registry person ids). Empty: no hold applies.
+  PurgeHolds holds;
 };
 
 class Service {
@@ -149,7 +154,10 @@ class Service {
 
   // Periodic work: silence, escalations (call every second or so), retention purge (hourly).
   void tick(int64_t now_ms);
-  Result<int64_t> purge_positions(int64_t now_ms);
+  Result<int64_t> purge_positions(int64_t now_ms);  // with the holds of ServiceOptions::holds
+  // Positions past the retention, except evidence (exempt) and what `held` names (by order id,
+  // victim and aggressor person ids). dry_run: counts only, nothing deleted, not audited.
+  Result<PurgeTally> purge_positions(int64_t now_ms, const PurgeHeld& held, bool dry_run);
 
   http::Hub& hub();
   const Stats& stats() const;  // engine counters (for /metrics)

@@ -829,15 +829,53 @@ std::vector<Service::Impl::LateDispatch> Service::Impl::escalate_unaccepted(soci
   return late;
 }
 
-int64_t Service::Impl::purge_positions(soci::session& s, int64_t cutoff, int64_t margin) {
+std::vector<Service::Impl::DueOrder> Service::Impl::positions_due(soci::session& s, int64_t cutoff, int64_t margin) {
   // Positions around an incident of the device's order are evidence and stay.
-  return static_cast<int64_t>(Query("DELETE FROM monitoring_positions WHERE received_at < :cutoff AND NOT EXISTS ("
-                                    "SELECT 1 FROM monitoring_devices d JOIN monitoring_incidents i ON i.order_id = d.order_id "
-                                    "WHERE d.device_id = monitoring_positions.device_id AND monitoring_positions.at >= i.first_at - :m1 "
+  std::vector<DueOrder> out;
+  Query("SELECT d.order_id, o.victim_person_id, o.aggressor_person_id, COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM "
+        "monitoring_incidents i WHERE i.order_id = d.order_id AND p.at >= i.first_at - :m1 AND p.at <= i.last_at + :m2) THEN 1 ELSE 0 END) "
+        "FROM monitoring_positions p JOIN monitoring_devices d ON d.device_id = p.device_id JOIN monitoring_orders o ON o.id = d.order_id "
+        "WHERE p.received_at < :cutoff GROUP BY d.order_id, o.victim_person_id, o.aggressor_person_id ORDER BY d.order_id")
+      .bind("m1", static_cast<long long>(margin))
+      .bind("m2", static_cast<long long>(margin))
+      .bind("cutoff", static_cast<long long>(cutoff))
+      .each(s, [&](const soci::row& r) {
+        DueOrder d;
+        d.order_id = get_int(r, 0);
+        for (int i : {1, 2})
+          if (auto p = get_opt_int(r, static_cast<size_t>(i))) d.persons.push_back(*p);
+        d.total = get_int(r, 3);
+        d.evidence = get_int(r, 4);
+        out.push_back(std::move(d));
+      });
+  return out;
+}
+
+int64_t Service::Impl::orphan_positions_due(soci::session& s, int64_t cutoff) {
+  return Query("SELECT COUNT(*) FROM monitoring_positions WHERE received_at < :cutoff AND device_id NOT IN "
+               "(SELECT device_id FROM monitoring_devices)")
+      .bind("cutoff", static_cast<long long>(cutoff))
+      .scalar(s)
+      .value_or(0);
+}
+
+int64_t Service::Impl::purge_positions(soci::session& s, int64_t cutoff, int64_t margin, int64_t order_id) {
+  return static_cast<int64_t>(Query("DELETE FROM monitoring_positions WHERE received_at < :cutoff AND device_id IN (SELECT device_id "
+                                    "FROM monitoring_devices WHERE order_id = :o) AND NOT EXISTS (SELECT 1 FROM monitoring_incidents i "
+                                    "WHERE i.order_id = :o2 AND monitoring_positions.at >= i.first_at - :m1 "
                                     "AND monitoring_positions.at <= i.last_at + :m2)")
                                   .bind("cutoff", static_cast<long long>(cutoff))
+                                  .bind("o", static_cast<long long>(order_id))
+                                  .bind("o2", static_cast<long long>(order_id))
                                   .bind("m1", static_cast<long long>(margin))
                                   .bind("m2", static_cast<long long>(margin))
+                                  .exec(s));
+}
+
+int64_t Service::Impl::purge_orphan_positions(soci::session& s, int64_t cutoff) {
+  return static_cast<int64_t>(Query("DELETE FROM monitoring_positions WHERE received_at < :cutoff AND device_id NOT IN "
+                                    "(SELECT device_id FROM monitoring_devices)")
+                                  .bind("cutoff", static_cast<long long>(cutoff))
                                   .exec(s));
 }
 

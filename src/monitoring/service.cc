@@ -346,18 +346,46 @@ void Service::tick(int64_t now) {
 }
 
 Result<int64_t> Service::purge_positions(int64_t now) {
+  PurgeHeld held;
+  if (impl_->opt.holds) {
+    auto h = impl_->opt.holds("positions");
+    if (!h) return fail(h.error());  // holds unreadable: nothing is deleted
+    held = *h;
+  }
+  auto t = purge_positions(now, held, false);
+  if (!t) return fail(t.error());
+  return t->purged;
+}
+
+Result<PurgeTally> Service::purge_positions(int64_t now, const PurgeHeld& held, bool dry_run) {
   auto& I = *impl_;
   const long long cutoff = now - static_cast<long long>(I.opt.retention_days) * 86'400'000LL;
   const long long margin = static_cast<long long>(I.opt.evidence_margin_min) * 60'000LL;
-  return I.db.transaction<int64_t>([&](soci::session& s) -> Result<int64_t> {
-    const int64_t n = I.purge_positions(s, cutoff, margin);
+  return I.db.transaction<PurgeTally>([&](soci::session& s) -> Result<PurgeTally> {
+    PurgeTally t;
+    for (const auto& d : I.positions_due(s, cutoff, margin)) {
+      t.exempt += d.evidence;
+      const int64_t due = d.total - d.evidence;
+      if (due == 0) continue;
+      if (held && held(std::to_string(d.order_id), d.persons)) {
+        t.held += due;
+        continue;
+      }
+      t.due += due;
+      if (!dry_run) t.purged += I.purge_positions(s, cutoff, margin, d.order_id);
+    }
+    const int64_t orphans = I.orphan_positions_due(s, cutoff);
+    t.due += orphans;
+    if (!dry_run && orphans > 0) t.purged += I.purge_orphan_positions(s, cutoff);
+    if (dry_run) return t;
     audit::Entry e;
     e.action = "monitoring.purge_positions";
     e.object = "monitoring_positions";
     e.outcome = "ok";
-    e.detail = std::to_string(n) + " posiciones anteriores a " + iso8601_utc(cutoff);
+    e.detail = std::to_string(t.purged) + " posiciones anteriores a " + iso8601_utc(cutoff) +
+               (t.held ? "; " + std::to_string(t.held) + " retenidas por orden legal" : "");
     I.audit.append(s, e);
-    return n;
+    return t;
   });
 }
 

@@ -288,7 +288,16 @@ struct Service::Impl {
     std::string unit_kind;
   };
   std::vector<LateDispatch> escalate_unaccepted(soci::session& s, int64_t before);  // marked escalated
-  int64_t purge_positions(soci::session& s, int64_t cutoff, int64_t margin);
+  // Per order with positions older than cutoff: how many, how many are evidence (around one of
+  // its incidents, within margin), and the registry persons it concerns.
+  struct DueOrder {
+    int64_t order_id = 0, total = 0, evidence = 0;
+    std::vector<int64_t> persons;
+  };
+  std::vector<DueOrder> positions_due(soci::session& s, int64_t cutoff, int64_t margin);
+  int64_t orphan_positions_due(soci::session& s, int64_t cutoff);  // of devices no longer known
+  int64_t purge_positions(soci::session& s, int64_t cutoff, int64_t margin, int64_t order_id);  // except evidence
+  int64_t purge_orphan_positions(soci::session& s, int64_t cutoff);
   std::string comuna_for(double lat, double lon, int64_t order_id);
 
   // The JSON of evidence.cc (and of the tests): the API's shapes read from the database.

@@ -21,6 +21,7 @@
 #include "channels/intake.h"
 #include "core/crypto.h"
 #include "core/error.h"
+#include "core/purge.h"
 #include "http/message.h"
 #include "http/router.h"
 #include "store/database.h"
@@ -170,6 +171,11 @@ class Service {
   // receive(). On record, not in the queue: the demo operators are not given the WhatsApp skill,
   // and a contact nobody may take would sit in everyone's queue. Idempotent (the same wamids).
   Result<void> load_demo(int64_t now);
+
+  // Retention (retention.cc): conversations idle for `days` and whose queue contact is closed are
+  // deleted with their messages, except those `held` names (record id: the conversation ref, or
+  // the contact's external ref "ref.n"). dry_run: counts only, nothing deleted, not audited.
+  Result<PurgeTally> purge(int64_t now, int days, const PurgeHeld& held, bool dry_run);
 
  private:
   Result<Conversation> load(const std::string& ref);

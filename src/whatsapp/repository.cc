@@ -302,4 +302,36 @@ std::vector<Template> templates(soci::session& s) {
   return out;
 }
 
+namespace {
+// Nothing in or out since `cutoff`, nothing queued or in flight.
+const char* kIdle =
+    "last_inbound_at < :c1 AND NOT EXISTS (SELECT 1 FROM whatsapp_messages m WHERE m.conversation_id = whatsapp_conversations.id "
+    "AND (m.at >= :c2 OR m.state IN ('queued', 'sending', 'uncertain')))";
+}  // namespace
+
+std::vector<IdleConversation> idle_conversations(soci::session& s, int64_t cutoff) {
+  std::vector<IdleConversation> out;
+  Query(std::string("SELECT id, ref, session_n FROM whatsapp_conversations WHERE ") + kIdle + " ORDER BY id")
+      .bind("c1", static_cast<ll>(cutoff))
+      .bind("c2", static_cast<ll>(cutoff))
+      .each(s, [&](const soci::row& r) { out.push_back({store::get_int(r, 0), store::get_str(r, 1), store::get_int(r, 2)}); });
+  return out;
+}
+
+bool delete_idle_conversation(soci::session& s, int64_t id, int64_t cutoff) {
+  const bool idle = Query(std::string("SELECT COUNT(*) FROM whatsapp_conversations WHERE id = :id AND ") + kIdle)
+                        .bind("id", static_cast<ll>(id))
+                        .bind("c1", static_cast<ll>(cutoff))
+                        .bind("c2", static_cast<ll>(cutoff))
+                        .scalar(s)
+                        .value_or(0) > 0;
+  if (!idle) return false;
+  Query("DELETE FROM whatsapp_statuses WHERE wamid IN (SELECT wamid FROM whatsapp_messages WHERE conversation_id = :id AND wamid IS NOT NULL)")
+      .bind("id", static_cast<ll>(id))
+      .exec(s);
+  Query("DELETE FROM whatsapp_messages WHERE conversation_id = :id").bind("id", static_cast<ll>(id)).exec(s);
+  Query("DELETE FROM whatsapp_conversations WHERE id = :id").bind("id", static_cast<ll>(id)).exec(s);
+  return true;
+}
+
 }  // namespace eq::whatsapp::repo

@@ -87,4 +87,15 @@ std::optional<Status> furthest_status(soci::session& s, const std::string& wamid
 
 std::vector<Template> templates(soci::session& s);
 
+// Retention: conversations with nothing (no message either way, nothing left to send) since before
+// `cutoff`, as (id, ref, session_n); one of them deleted with its messages and their statuses when
+// it is still so (false: she wrote again meanwhile).
+struct IdleConversation {
+  int64_t id = 0;
+  std::string ref;
+  int64_t session_n = 0;
+};
+std::vector<IdleConversation> idle_conversations(soci::session& s, int64_t cutoff);
+bool delete_idle_conversation(soci::session& s, int64_t id, int64_t cutoff);
+
 }  // namespace eq::whatsapp::repo

@@ -204,9 +204,9 @@ describe('record of processing activities', () => {
     assert.ok(mod('cases').fields.some((f) => f.table === 'cases_identities' && f.column === 'data_enc' && f.blind_index), r.text);
     assert.ok(mod('directoras').fields.some((f) => f.column === 'rut_enc'));
     assert.ok(mod('dataprotection').fields.some((f) => f.table === 'dataprotection_requests' && f.column === 'rut_enc' && f.blind_index));
-    assert.equal(r.json.retention_declared, false);
-    // The purges that exist, with this server's configured periods (serve's defaults).
-    assert.deepEqual(r.json.retention.map((x) => [x.module, x.days]), [['monitoring', 180], ['chat', 90]]);
+    assert.equal(r.json.retention_declared, true);
+    // Each kind of data with a retention, with this server's configured periods (serve's defaults).
+    assert.deepEqual(r.json.retention.map((x) => [x.module, x.days]), [['monitoring', 180], ['chat', 90], ['whatsapp', 90], ['channels', 730]]);
     assert.equal((await worker.get('/api/v1/dataprotection/ropa')).status, 403);
   });
 });

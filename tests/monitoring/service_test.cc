@@ -249,6 +249,46 @@ TEST_P(MonitoringService, PurgeKeepsPositionsAroundIncidents) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_positions"), 3);
 }
 
+// A legal hold on the order (or on its victim or aggressor) keeps positions past the retention;
+// the dry run counts what the run then deletes.
+TEST_P(MonitoringService, PurgeKeepsPositionsOfAHeldOrder) {
+  ServiceOptions opt;
+  opt.retention_days = 1;
+  restart(opt);
+  const int64_t old = now_ms() - 10LL * 86'400'000;
+  ASSERT_TRUE(send("tag", {at(-33.50, -70.6505, old), at(-33.50, -70.6506, old + 60'000)}));
+  const std::string order = std::to_string(count("SELECT id FROM monitoring_orders"));
+  std::vector<std::string> asked;
+  const PurgeHeld held = [&](const std::string& record, const std::vector<int64_t>&) {
+    asked.push_back(record);
+    return record == order;
+  };
+  auto dry = svc_->purge_positions(now_ms(), held, true);
+  ASSERT_TRUE(dry) << dry.error().message;
+  EXPECT_EQ(dry->held, 2);
+  EXPECT_EQ(dry->due, 0);
+  auto kept = svc_->purge_positions(now_ms(), held, false);
+  ASSERT_TRUE(kept) << kept.error().message;
+  EXPECT_EQ(kept->purged, 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_positions"), 2);
+  EXPECT_EQ(asked.front(), order);
+  // Released (nothing held): the dry run and the run agree.
+  const PurgeHeld none = [](const std::string&, const std::vector<int64_t>&) { return false; };
+  auto preview = svc_->purge_positions(now_ms(), none, true);
+  ASSERT_TRUE(preview);
+  EXPECT_EQ(preview->due, 2);
+  auto gone = svc_->purge_positions(now_ms(), none, false);
+  ASSERT_TRUE(gone);
+  EXPECT_EQ(gone->purged, preview->due);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_positions"), 0);
+  // The module's own hourly purge asks ServiceOptions::holds: an unreadable hold list deletes nothing.
+  ASSERT_TRUE(send("tag", {at(-33.50, -70.6505, old + 120'000)}));
+  opt.holds = [](const std::string&) -> Result<PurgeHeld> { return fail(Error::unavailable()); };
+  restart(opt);
+  EXPECT_FALSE(svc_->purge_positions(now_ms()));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_positions"), 1);
+}
+
 TEST_P(MonitoringService, EvidenceChainVerifiesAndTamperingIsDetected) {
   ASSERT_TRUE(send("tag", {at(-33.48, -70.6505, t0_), at(kHomeLat, kHomeLon, t0_ + 60'000)}));
   const int64_t incident = count("SELECT id FROM monitoring_incidents");

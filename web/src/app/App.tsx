@@ -63,6 +63,8 @@ const DpRequests = lazyPage(() => import('../dataprotection/RequestsPage'));
 const DpRequest = lazyPage<{ requestId: string }>(() => import('../dataprotection/RequestPage'));
 const DpRopa = lazyPage(() => import('../dataprotection/RopaPage'));
 const DpBreaches = lazyPage(() => import('../dataprotection/BreachesPage'));
+const DpHolds = lazyPage(() => import('../dataprotection/HoldsPage'));
+const DpRetention = lazyPage(() => import('../dataprotection/RetentionPage'));
 const IndReport = lazyPage(() => import('../indicators/ReportPage'));
 const IndCatalogue = lazyPage(() => import('../indicators/CataloguePage'));
 const IndIndicator = lazyPage<{ indicatorId: string }>(() => import('../indicators/IndicatorPage'));
@@ -175,6 +177,8 @@ const ROUTES: RouteDef[] = [
   { pattern: '/datos-personales/solicitudes/:id', anyPermission: ['dataprotection.manage'], render: (p) => <DpRequest requestId={p.id!} /> },
   { pattern: '/datos-personales/registro', anyPermission: ['dataprotection.manage'], render: () => <DpRopa /> },
   { pattern: '/datos-personales/brechas', anyPermission: ['dataprotection.manage'], render: () => <DpBreaches /> },
+  { pattern: '/datos-personales/retenciones', anyPermission: ['dataprotection.manage'], render: () => <DpHolds /> },
+  { pattern: '/datos-personales/conservacion', anyPermission: ['dataprotection.manage'], render: () => <DpRetention /> },
   { pattern: '/capacitaciones', public: true, render: () => <OutTrainings /> },
   { pattern: '/capacitaciones/gestion', anyPermission: ['outreach.manage'], render: () => <OutTrainingsAdmin /> },
   { pattern: '/campanas', public: true, render: () => <OutCampaigns /> },

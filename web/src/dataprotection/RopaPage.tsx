@@ -16,13 +16,19 @@ export default function RopaPage() {
       <ErrorAlert error={res.error} />
       {res.data && !res.data.retention_declared && <Notice kind="warning" title="Plazos de conservación">{res.data.retention_note}</Notice>}
       {res.data && res.data.retention.length > 0 && (
-        <ul data-testid="dp-retention">
-          {res.data.retention.map((r) => (
-            <li key={r.module}>
-              <strong>{r.module}</strong>: {r.data}, {r.days} días{r.keeps && <> (se conservan {r.keeps})</>}.
-            </li>
-          ))}
-        </ul>
+        <>
+          <h2>Plazos de conservación</h2>
+          <ul data-testid="dp-retention">
+            {res.data.retention.map((r) => (
+              <li key={`${r.module}/${r.kind}`}>
+                <strong>{r.data}</strong>: {r.days} días {r.counted_from}. {r.basis}.{r.keeps && <> Se conservan además {r.keeps}.</>}
+              </li>
+            ))}
+          </ul>
+          <p>
+            <a href="/datos-personales/conservacion">Ver lo vencido hoy y las purgas</a>
+          </p>
+        </>
       )}
       <DataTable loading={res.loading} error={res.error} count={rows.length} caption="Datos personales por módulo" testId="dp-ropa" empty="Ningún módulo declara datos personales."
         columns={['Módulo', 'Datos', 'Tabla y columna', 'Protección']}>

@@ -56,7 +56,7 @@ export interface Ropa {
   source: string;
   retention_declared: boolean;
   retention_note: string;
-  retention: { module: string; data: string; days: number; keeps: string }[];
+  retention: { module: string; kind: string; data: string; days: number; counted_from: string; basis: string; protection_record: boolean; keeps: string; option: string }[];
   activities: { module: string; fields: { table: string; column: string; what: string; blind_index: boolean; protection: string }[] }[];
 }
 
@@ -97,3 +97,66 @@ export const listBreaches = (signal?: AbortSignal) => api.get<{ items: Breach[];
 export const createBreach = (body: Record<string, string | number>) => api.post<{ breach: Breach }>(`${base}/breaches`, body);
 export const notifyBreach = (id: number, to: 'agencia' | 'titulares', note: string) =>
   api.post<{ breach: Breach }>(`${base}/breaches/${id}/notifications`, { to, note });
+
+// Legal holds: a person (registry id) or one record of a module kept past its retention.
+export interface Hold {
+  id: number;
+  person_id: string;
+  module: string;
+  kind: string;
+  record_id: string;
+  reason: string;
+  from: string;
+  until: string;
+  created: string;
+  released: string | null;
+  active: boolean;
+}
+export const listHolds = (signal?: AbortSignal) => api.get<{ items: Hold[]; active: number }>(`${base}/holds`, { signal });
+export const createHold = (body: Record<string, string>) => api.post<{ hold: Hold }>(`${base}/holds`, body);
+export const releaseHold = (id: number) => api.post<{ hold: Hold }>(`${base}/holds/${id}/release`, {});
+
+// Retention per kind of data and the purge (a dry run now, and the record of past runs).
+export interface PurgeKind {
+  module: string;
+  kind: string;
+  label: string;
+  days: number;
+  counted_from: string;
+  basis: string;
+  protection_record: boolean;
+  keeps: string;
+  option: string;
+  due: number;
+  purged: number;
+  held: number;
+  exempt: number;
+  error: string;
+}
+export interface PreviewKind extends PurgeKind {
+  holds: { id: number; reason: string; until: string }[];
+}
+export interface PurgePreview {
+  today: string;
+  kinds: PreviewKind[];
+  due: number;
+  held: number;
+  exempt: number;
+  active_holds: number;
+  running: boolean;
+}
+export interface PurgeRun {
+  id: number;
+  started: string;
+  finished: string | null;
+  origin: 'job' | 'manual';
+  origin_name: string;
+  state: 'running' | 'done' | 'failed';
+  state_name: string;
+  purged: number;
+  held: number;
+  kinds: (PurgeKind & { holds: number[] })[];
+}
+export const getPurgePreview = (signal?: AbortSignal) => api.get<PurgePreview>(`${base}/purge/preview`, { signal });
+export const listPurgeRuns = (signal?: AbortSignal) => api.get<{ items: PurgeRun[] }>(`${base}/purge/runs`, { signal });
+export const runPurge = () => api.post<{ run: PurgeRun }>(`${base}/purge/runs`, {});
