@@ -1,7 +1,9 @@
 // The faceted search's in-memory index (SearchIndex) and its text index (TextIndex): see module.h.
-// A profiled name search (perf, 100.000 profiles) spent its time in matches_query() over every
-// entry — a substring search of each haystack and an edit-distance check against each name word —
-// so the text query now goes through posting lists, and only the matches are visited.
+// A name search used to run matches_query() on every entry — a substring search of each haystack
+// and an edit-distance check against each name word — and took 10 to 15 times a facet search
+// (bench/RESULTS.md); the text query now goes through posting lists and only its matches are
+// visited. perf of the server during bench/directoras (100.000 profiles) now shows the facet
+// counting of that visit as the largest part of a search's CPU, then JSON and allocation.
 #include <algorithm>
 #include <bit>
 #include <climits>
