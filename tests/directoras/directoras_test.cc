@@ -152,7 +152,9 @@ TEST(DirectorasTextIndex, FindsMisspeltNamesAccentInsensitively) {
   }
   EXPECT_TRUE(ids_of("Gonsalex").empty()) << "two edits";
   EXPECT_TRUE(ids_of("abogadx").empty()) << "no typo tolerance outside names";
-  EXPECT_FALSE(ids_of("Pía Nuñes").empty()) << "accent-insensitive, one edit, two words";
+  // Profile 6 is «Pía Sepúlveda Valenzuela»: accent-insensitive, one edit, two words.
+  const auto pia = ids_of("Pía Sepulbeda");
+  EXPECT_NE(std::find(pia.begin(), pia.end(), 6), pia.end());
 }
 
 TEST(DirectorasEligibility, EachCriterionNamesItsField) {
