@@ -259,6 +259,11 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
               [svc](Request& req) -> Result<Response> {
                 TRY(f, read_filter(*svc, req));
                 const int64_t now = now_ms();
+                // Bring the index up to date before the write transaction: a reload (100.000 profiles:
+                // seconds) inside it held SQLite's write lock, and every other writer waited.
+                if (auto warm = with_session<bool>(svc->db(), [&](soci::session& s) -> Result<bool> { return svc->index().current(s, svc->repo()) != nullptr; });
+                    !warm)
+                  return fail(warm.error());
                 return svc->db().transaction<Response>([&](soci::session& s) -> Result<Response> {
                   // One pass over the in-memory index (SearchIndex): filters, text query (through its
                   // text index), every facet's counts and the page's ids; then only the page's rows are read.
