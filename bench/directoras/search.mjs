@@ -7,6 +7,10 @@
 // every facet's counts. Prints p50/p95/p99/max overall and per kind, and the load average.
 //
 //   node bench/directoras/search.mjs [PROFILES=100000] [ROUNDS=30]
+//   EQ_BENCH_PERF=/tmp/search.perf node bench/directoras/search.mjs …   # also `perf record` the server
+//                                                                       # during the measured searches
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
@@ -41,6 +45,11 @@ try {
   // Warm-up (caches, prepared statements), not measured.
   for (let i = 0; i < 10; i++) await company.get(`/api/v1/directoras/search?${kinds['sin filtro'](i)}`);
   const all = [], by = {};
+  // Profile (perf, call graphs) the server during the measured searches only, not the generation.
+  const perf = process.env.EQ_BENCH_PERF
+    ? spawn('perf', ['record', '-F', '999', '-g', '-p', String(srv.proc.pid), '-o', process.env.EQ_BENCH_PERF], { stdio: 'ignore' })
+    : null;
+  if (perf) await new Promise((r) => setTimeout(r, 1000));
   const load0 = loadavg()[0];
   for (let r = 0; r < rounds; r++)
     for (const [kind, qs] of Object.entries(kinds)) {
@@ -51,6 +60,10 @@ try {
       all.push(ms);
       (by[kind] ??= []).push(ms);
     }
+  if (perf) {
+    perf.kill('SIGINT');
+    await once(perf, 'exit');
+  }
   const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]; };
   const fmt = (x) => x.toFixed(1).padStart(6);
   console.log(`${db}: ${reg} profiles (generated and loaded in ${startS} s), ${all.length} searches in sequence, load average ${load0.toFixed(2)} → ${loadavg()[0].toFixed(2)} (${loadavg().length ? 'cores shared' : ''})`);

@@ -85,7 +85,11 @@ Result<void> Service::load_demo(int n, const std::vector<std::pair<std::string, 
   };
   return db_.transaction<void>([&](soci::session& s) -> Result<void> {
     if (repo_.count(s, true) > 0) return {};
-    for (int i = 0; i < n; ++i) repo_.insert(s, make(i));
+    std::vector<Profile> batch;
+    for (int i = 0; i < n; ++i) {
+      batch.push_back(make(i));
+      if (batch.size() == 1000 || i == n - 1) repo_.insert_many(s, batch), batch.clear();
+    }
     for (size_t a = 0; a < accounts.size(); ++a) {
       if (repo_.of_user(s, accounts[a].second)) continue;
       Profile p = make(n + static_cast<int>(a));

@@ -130,6 +130,8 @@ std::string stem(std::string w) {
   else if (w.size() > 4 && w.ends_with("s")) w.resize(w.size() - 1);
   return w;
 }
+}  // namespace
+
 bool within_one_edit(const std::string& a, const std::string& b) {
   if (a == b) return true;
   size_t n = a.size(), m = b.size();
@@ -148,7 +150,6 @@ bool within_one_edit(const std::string& a, const std::string& b) {
   }
   return edits + static_cast<int>((n - i) + (m - j)) <= 1;
 }
-}  // namespace
 
 std::string search_key(const std::string& text) {
   std::string out;

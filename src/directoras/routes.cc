@@ -259,48 +259,27 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
               [svc](Request& req) -> Result<Response> {
                 TRY(f, read_filter(*svc, req));
                 const int64_t now = now_ms();
+                // Bring the index up to date before the write transaction: a reload (100.000 profiles:
+                // seconds) inside it held SQLite's write lock, and every other writer waited.
+                if (auto warm = with_session<bool>(svc->db(), [&](soci::session& s) -> Result<bool> { return svc->index().current(s, svc->repo()) != nullptr; });
+                    !warm)
+                  return fail(warm.error());
                 return svc->db().transaction<Response>([&](soci::session& s) -> Result<Response> {
-                  // One pass over the in-memory index (SearchIndex): filters, text query, every facet's
-                  // counts and the page's ids; then only the page's rows are read.
+                  // One pass over the in-memory index (SearchIndex): filters, text query (through its
+                  // text index), every facet's counts and the page's ids; then only the page's rows are read.
                   const auto index = svc->index().current(s, svc->repo());
-                  Profile wanted;  // the filter as an index entry: its codes as bits
-                  if (!f->industry.empty()) wanted.industries = {f->industry};
-                  if (!f->specialty.empty()) wanted.specialties = {f->specialty};
-                  wanted.studies = f->studies;
-                  const auto want = SearchIndex::entry_of(wanted);
-                  const uint64_t want_ind = want.industries, want_spec = want.specialties;
-                  const int want_studies = f->studies.empty() ? -1 : want.studies;
-                  std::array<int, 64> ind_n{}, spec_n{};
-                  std::array<int, 16> stu_n{};
-                  std::array<int, SearchIndex::kRegions> reg_n{};
-                  int board_si = 0, board_no = 0;
-                  const auto query = prepare_query(f->q);
-                  std::vector<int64_t> listed;
-                  size_t total = 0;
-                  for (const auto& e : *index) {
-                    if (want_ind && !(e.industries & want_ind)) continue;
-                    if (want_spec && !(e.specialties & want_spec)) continue;
-                    if (want_studies >= 0 && e.studies != want_studies) continue;
-                    if (!f->region_id.empty() && e.region_id != f->region_id) continue;
-                    if (f->board && e.board != *f->board) continue;
-                    if (!query.empty() && !matches_query(e.text, query)) continue;
-                    for (uint64_t b = e.industries; b; b &= b - 1) ++ind_n[std::countr_zero(b)];
-                    for (uint64_t b = e.specialties; b; b &= b - 1) ++spec_n[std::countr_zero(b)];
-                    if (e.studies >= 0 && e.studies < 16) ++stu_n[e.studies];
-                    if (e.region >= 0) ++reg_n[e.region];
-                    ++(e.board ? board_si : board_no);
-                    if (total >= static_cast<size_t>(f->offset) && total < static_cast<size_t>(f->offset + f->limit)) listed.push_back(e.id);
-                    ++total;
-                  }
-                  std::map<std::string, int> board = {{"si", board_si}, {"no", board_no}};
+                  const auto counts = index->search(*f);
+                  const auto& listed = counts.page;
+                  const size_t total = counts.total;
+                  std::map<std::string, int> board = {{"si", counts.board_si}, {"no", counts.board_no}};
                   auto by_code = [](const Vocabulary& v, auto count_of) {
                     std::map<std::string, int> out;
                     for (size_t i = 0; i < v.terms().size() && i < 64; ++i) out[v.terms()[i].id] = count_of(i);
                     return out;
                   };
-                  const auto ind = by_code(industries(), [&](size_t i) { return ind_n[i]; });
-                  const auto spec = by_code(specialties(), [&](size_t i) { return spec_n[i]; });
-                  const auto stu = by_code(studies(), [&](size_t i) { return i < 16 ? stu_n[i] : 0; });
+                  const auto ind = by_code(industries(), [&](size_t i) { return counts.industry[i]; });
+                  const auto spec = by_code(specialties(), [&](size_t i) { return counts.specialty[i]; });
+                  const auto stu = by_code(studies(), [&](size_t i) { return i < 16 ? counts.studies[i] : 0; });
                   Json items = Json::array();
                   for (const auto& p : svc->repo().by_ids(s, listed)) items.push_back(card_json(*svc, p, now));
                   Json filters = {{"industry", f->industry}, {"specialty", f->specialty}, {"studies", f->studies},
@@ -313,12 +292,11 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                   svc->audit().append(s, entry);
                   Json regions = Json::array();
                   for (const auto& [id, name] : svc->regions())
-                    regions.push_back({{"id", id}, {"name", name}, {"count", SearchIndex::region_number(id) >= 0 ? reg_n[SearchIndex::region_number(id)] : 0}});
+                    regions.push_back({{"id", id}, {"name", name}, {"count", SearchIndex::region_number(id) >= 0 ? counts.region[static_cast<size_t>(SearchIndex::region_number(id))] : 0}});
                   // The register's size, computed, beside the seed's figure and its source.
                   // Counted from the index: two COUNT(*) scans of the table cost more than the whole search.
-                  const auto demo_n = std::count_if(index->begin(), index->end(), [](const auto& e) { return e.demo; });
                   Json reg_size = {{"profiles", static_cast<int64_t>(index->size())},
-                                   {"demo", static_cast<int64_t>(demo_n)},
+                                   {"demo", index->demo},
                                    {"seed_launch_at_least", kSeedLaunchWomenAtLeast},
                                    {"seed_source", "Cuenta Pública 2020–2021 del Ministerio de la Mujer y la Equidad de Género: "
                                                    "«lanzado en primera instancia en agosto de 2019 con más de 600 mujeres inscritas»."}};

@@ -43,6 +43,10 @@ inline constexpr int kSeedConscripts = 40;       // «… contó con la particip
 inline constexpr int kSeedNosotrasTalks = 23;    // «A la fecha se han realizado 23 charlas,
 inline constexpr int kSeedNosotrasRegistered = 4458;  //  con un total de 4.458 personas inscritas»
 
+// Attendance is marked at the door: from this long before a talk starts (people arrive early), never
+// earlier — a talk that has not happened has no attendance and issues no certificate.
+inline constexpr int64_t kCheckInBeforeMs = 30LL * 60 * 1000;
+
 const Vocabulary& modalities();  // e_learning, presencial, mixta
 const Vocabulary& sexes();       // mujer, hombre, no_informado
 const Vocabulary& channels();    // redes_sociales, television, radio, prensa, via_publica, web, territorial
@@ -162,10 +166,12 @@ class Service {
   Result<Session> read_session(const http::Request& req, int64_t session_id);
   Result<int64_t> create_campaign(const http::Request& req, Campaign c);
   Result<int64_t> create_talk(const http::Request& req, Talk t);
-  // Public: 409 `duplicate_registration` (same e-mail, same talk), 409 `talk_full`; returns her code.
+  // Public: 409 `duplicate_registration` (same e-mail, same talk), 409 `talk_full`, 409
+  // `talk_started` (registration closes when the talk starts); returns her code.
   Result<std::string> register_for(const http::Request& req, int64_t talk_id, Registration r);
   Result<std::vector<Registration>> list_registrations(const http::Request& req, int64_t talk_id);
-  // 422 `not_registered` for someone not registered to THIS talk; 409 `already_marked`.
+  // 422 `not_registered` for someone not registered to THIS talk; 409 `already_marked`; 409
+  // `talk_not_started` before the door opens (kCheckInBeforeMs before the start).
   Result<Registration> mark_attendance(const http::Request& req, int64_t talk_id, std::optional<int64_t> registration_id,
                                        const std::string& email);
   Result<std::optional<Certificate>> certificate(const std::string& code);

@@ -117,7 +117,11 @@ Result<int64_t> Service::create_talk(const http::Request& req, Talk t) {
 
 Result<std::string> Service::register_for(const http::Request& req, int64_t talk_id, Registration r) {
   return db_.transaction<std::string>([&](soci::session& s) -> Result<std::string> {
-    if (!repo_.talk(s, talk_id)) return fail(no_talk());
+    const auto t = repo_.talk(s, talk_id);
+    if (!t) return fail(no_talk());
+    // Checked before the duplicate and the seats: a talk that began is closed to everyone.
+    if (t->starts_at <= now_ms())
+      return fail(Error::conflict("talk_started", "La charla ya comenzó o se realizó: las inscripciones están cerradas.", "talk"));
     if (repo_.registered(s, talk_id, r.email))
       return fail(Error::conflict("duplicate_registration", "Ese correo ya está inscrito en esta charla.", "email"));
     if (!repo_.take_seat(s, talk_id))
@@ -159,11 +163,17 @@ Result<Registration> Service::mark_attendance(const http::Request& req, int64_t 
       denied = true;
       return fail(no_talk());
     }
+    const int64_t now = now_ms();
+    if (now < t->starts_at - kCheckInBeforeMs)
+      return fail(Error::conflict("talk_not_started",
+                                  "La charla aún no se realiza (comienza el " + format_datetime_cl(t->starts_at) +
+                                      "): la asistencia se registra desde " + std::to_string(kCheckInBeforeMs / 60000) + " minutos antes del inicio.",
+                                  "talk"));
     auto r = repo_.registration(s, talk_id, registration_id, email);
     if (!r)
       return fail(Error::invalid(registration_id ? "registration_id" : "email", "Esa persona no está inscrita en esta charla.", "not_registered"));
     if (r->attended_at) return fail(Error::conflict("already_marked", "La asistencia de esa persona ya está registrada.", "registration_id"));
-    r->attended_at = now_ms();
+    r->attended_at = now;
     repo_.mark_attended(s, r->id, *r->attended_at, req.who().user_id);
     audit_.append(s, audit::Log::from(req, "outreach.attendance", obj("inscripcion", r->id)));
     return *r;

@@ -44,6 +44,119 @@ TEST(DirectorasSearch, AccentsCasePluralsAndOneTypoInANameMatch) {
   EXPECT_FALSE(matches_query(p, "nunez abogada"));  // every word must match
 }
 
+// ------------------------------------------------------------------ the text index
+// Profiles with common Chilean names (accents, ñ), degrees and summaries, and every facet set.
+std::vector<Profile> named(int n) {
+  const char* given[] = {"María José", "Catalina", "Francisca", "Valentina", "Javiera", "Pía", "Ignacia", "Verónica", "Bárbara", "Rocío"};
+  const char* surnames[] = {"González", "Muñoz", "Rojas", "Sepúlveda", "Valenzuela", "Hernández", "Núñez", "Fernández",
+                            "Gutiérrez", "Álvarez", "Vásquez", "Carrasco", "Pizarro", "Espinoza", "Contreras", "Soto"};
+  const char* degrees[] = {"Ingeniera Comercial", "Abogada", "Contadora Auditora", "Economista", "Periodista"};
+  const char* ind[] = {"mineria", "energia"};
+  const char* spec[] = {"finanzas"};
+  std::vector<Profile> out;
+  for (int i = 0; i < n; ++i) {
+    Profile p = sample();
+    p.id = i + 1;
+    p.updated_at = 1'700'000'000'000LL + (i % 37) * 1000;  // ties on purpose: the order falls back to the id
+    p.full_name = std::string(given[i % 10]) + " " + surnames[(i * 7) % 16] + " " + surnames[(i * 3 + 5) % 16];
+    p.degree = degrees[i % 5];
+    p.summary = i % 2 ? "Directora de finanzas corporativas" : "Gerenta de operaciones";
+    p.industries = {ind[i % 2]};
+    p.specialties = {spec[0]};
+    p.region_id = i % 3 ? "13" : "05";
+    p.board_years = i % 4;
+    out.push_back(p);
+  }
+  return out;
+}
+
+// Misspellings of a folded word: every letter changed, dropped, doubled, and two neighbours swapped.
+std::vector<std::string> misspellings(const std::string& w) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < w.size(); ++i) {
+    out.push_back(w.substr(0, i) + w.substr(i + 1));
+    out.push_back(w.substr(0, i) + (w[i] == 'z' ? 's' : 'z') + w.substr(i + 1));
+    out.push_back(w.substr(0, i + 1) + w[i] + w.substr(i + 1));
+    if (i + 1 < w.size()) out.push_back(w.substr(0, i) + w[i + 1] + w[i] + w.substr(i + 2));
+  }
+  return out;
+}
+
+// The text index answers exactly what matches_query() answers entry by entry: same ids, same
+// order, same facet counts — for every name word, every misspelling of it, prefixes, plurals,
+// words of degrees, summaries and labels, and several words at once. Its recall of typos is
+// therefore the scan's (one edit in a name word of 5+ letters).
+TEST(DirectorasTextIndex, AnswersExactlyWhatTheScanAnswers) {
+  SearchIndex::Entries entries;
+  for (const auto& p : named(300)) entries.push_back(SearchIndex::entry_of(p));
+  const auto snap = SearchIndex::Snapshot::of(entries);
+  ASSERT_EQ(snap->size(), 300u);
+  std::vector<std::string> queries = {"finanzas", "finanza", "FINANZAS corporativas", "abogadas", "ingen", "contadora auditora", "minería",
+                                      "energía gonzalez", "Muñoz Rojas", "Valentina Soto", "pia", "Pía Núñez", "operacion", "xyz", "soto soto"};
+  for (const char* name : {"gonzalez", "munoz", "sepulveda", "valenzuela", "hernandez", "nunez", "fernandez", "gutierrez", "alvarez",
+                           "vasquez", "carrasco", "pizarro", "espinoza", "contreras", "catalina", "francisca", "javiera"})
+    for (const auto& typo : misspellings(name)) queries.push_back(typo);
+  size_t found = 0;
+  for (const auto& q : queries) {
+    Filter f;
+    f.q = q;
+    f.limit = 1'000'000;
+    const auto got = snap->search(f);
+    const auto query = prepare_query(q);
+    std::vector<int64_t> want;
+    for (const auto& e : *snap)
+      if (matches_query(e.text, query)) want.push_back(e.id);
+    EXPECT_EQ(got.page, want) << "query «" << q << "»";
+    EXPECT_EQ(got.total, want.size()) << q;
+    found += want.empty() ? 0 : 1;
+    int board_si = 0;
+    for (const auto& e : *snap)
+      if (matches_query(e.text, query) && e.board) ++board_si;
+    EXPECT_EQ(got.board_si, board_si) << q;
+  }
+  EXPECT_GT(found, queries.size() / 2) << "the comparison must not be between empty answers";
+}
+
+// Recall of the typos a company makes with Chilean surnames: «Gonzales» finds «González», and so on;
+// two edits do not match, and the typo tolerance is for names only (not for a degree).
+TEST(DirectorasTextIndex, FindsMisspeltNamesAccentInsensitively) {
+  SearchIndex::Entries entries;
+  for (const auto& p : named(64)) entries.push_back(SearchIndex::entry_of(p));
+  const auto snap = SearchIndex::Snapshot::of(entries);
+  auto ids_of = [&](const std::string& q) {
+    Filter f;
+    f.q = q;
+    f.limit = 1000;
+    return snap->search(f).page;
+  };
+  auto holding = [&](const std::string& folded_surname) {
+    std::vector<int64_t> out;
+    for (const auto& e : *snap)
+      if (std::find(e.text.name_words.begin(), e.text.name_words.end(), folded_surname) != e.text.name_words.end()) out.push_back(e.id);
+    return out;
+  };
+  for (const auto& [typo, surname] : std::vector<std::pair<std::string, std::string>>{{"Gonzales", "gonzalez"},
+                                                                                      {"GONZALEZ", "gonzalez"},
+                                                                                      {"Sepulbeda", "sepulveda"},
+                                                                                      {"Valenzuella", "valenzuela"},
+                                                                                      {"Hernandes", "hernandez"},
+                                                                                      {"Fernandes", "fernandez"},
+                                                                                      {"Gutierres", "gutierrez"},
+                                                                                      {"Vazquez", "vasquez"},
+                                                                                      {"Espinosa", "espinoza"},
+                                                                                      {"Carasco", "carrasco"}}) {
+    const auto want = holding(surname);
+    ASSERT_FALSE(want.empty()) << surname;
+    const auto got = ids_of(typo);
+    for (auto id : want) EXPECT_NE(std::find(got.begin(), got.end(), id), got.end()) << typo << " misses a " << surname;
+  }
+  EXPECT_TRUE(ids_of("Gonsalex").empty()) << "two edits";
+  EXPECT_TRUE(ids_of("abogadx").empty()) << "no typo tolerance outside names";
+  // Profile 6 is «Pía Sepúlveda Valenzuela»: accent-insensitive, one edit, two words.
+  const auto pia = ids_of("Pía Sepulbeda");
+  EXPECT_NE(std::find(pia.begin(), pia.end(), 6), pia.end());
+}
+
 TEST(DirectorasEligibility, EachCriterionNamesItsField) {
   Options o;
   EXPECT_FALSE(ineligible(sample(), o, 2026));

@@ -6,8 +6,11 @@
 // talks and 4.458 registrations computed from generated registrations.
 // Bad input (each answered with field and reason, nothing written): a session with more participants
 // than its capacity (422), a duplicate registration (409), a registration after capacity (409),
-// attendance for someone not registered (422), a campaign ending before it starts (422). Object
-// rules: another institution's trainer gets 404 for a session or talk, and the refusal is audited.
+// attendance for someone not registered (422), a campaign ending before it starts (422), attendance
+// to a talk that has not happened yet (409 talk_not_started; the door opens 30 minutes before),
+// a registration to a talk that already began (409 talk_started), a certificate only once her
+// attendance is marked. Object rules: another institution's trainer gets 404 for a session or
+// talk, and the refusal is audited.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
@@ -27,6 +30,13 @@ before(async () => {
 after(async () => { await srv?.stop(); });
 
 const courseByName = (items, part) => items.find((c) => c.name.includes(part));
+// A talk's date and time fields (Chile's civil time, as the server reads them) for an instant.
+const santiago = (ms) => {
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone: 'America/Santiago', year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  return { date: `${p.day}-${p.month}-${p.year}`, time: `${p.hour}:${p.minute}` };
+};
+const MINUTE = 60_000, DAY = 86_400_000;
 
 describe('trainings: public progress computed from generated participants', () => {
   test('e-learning «Chile elige equidad» adds up to the seed\'s 4.286; APS against its 2.500 target', async () => {
@@ -171,10 +181,11 @@ describe('talks: public registration, attendance, certificates', () => {
   let talk, other, codeA, codeB;
   const emailA = `ana.${uniq()}@correo.test`, emailB = `berta.${uniq()}@correo.test`;
   test('registration without an account; duplicate 409; full 409; bad e-mail and comuna 422', async () => {
-    const t = await analyst.post('/api/v1/outreach/talks', { title: `Charla de prueba ${uniq()}`, place: 'En línea', date: '20-12-2026', time: '18:30', capacity: 2 });
+    // It starts in about a quarter of an hour: registration still open, the door (attendance) open.
+    const t = await analyst.post('/api/v1/outreach/talks', { title: `Charla de prueba ${uniq()}`, place: 'En línea', ...santiago(Date.now() + 15 * MINUTE), capacity: 2 });
     assert.equal(t.status, 201, t.text);
     talk = t.json.id;
-    const o = await analyst.post('/api/v1/outreach/talks', { title: `Otra charla ${uniq()}`, place: 'En línea', date: '21-12-2026', time: '10:00', capacity: 50 });
+    const o = await analyst.post('/api/v1/outreach/talks', { title: `Otra charla ${uniq()}`, place: 'En línea', ...santiago(Date.now() + 14 * DAY), capacity: 50 });
     other = o.json.id;
     const path = `/api/v1/outreach/public/talks/${talk}/registrations`;
     assertApiError(assert, await pubPost(path, { name: 'Ana Pérez', email: 'no-es-correo', comuna_id: '13101' }), 422, 'invalid_email', 'email');
@@ -242,6 +253,46 @@ describe('talks: public registration, attendance, certificates', () => {
     assertApiError(assert, await pub('/api/v1/outreach/public/certificates/x'), 404);
     const after = (await analyst.get(`/api/v1/outreach/talks/${talk}/registrations`)).json.items;
     assert.equal(after.filter((x) => x.attended).length, 1);
+  });
+
+  test('attendance to a talk that has not happened yet: 409 talk_not_started, nothing written, no certificate', async () => {
+    // Ana is registered to the other talk, two weeks ahead.
+    const regs = (await analyst.get(`/api/v1/outreach/talks/${other}/registrations`)).json.items;
+    const ana = regs.find((x) => x.email === emailA);
+    assert.ok(ana, 'Ana is registered to the other talk');
+    const r = await analyst.post(`/api/v1/outreach/talks/${other}/attendance`, { registration_id: ana.id });
+    assertApiError(assert, r, 409, 'talk_not_started', 'talk');
+    assert.match(r.json.error.message, /aún no se realiza.*30 minutos antes/);
+    assertApiError(assert, await analyst.post(`/api/v1/outreach/talks/${other}/attendance`, { email: emailA }), 409, 'talk_not_started');
+    const again = (await analyst.get(`/api/v1/outreach/talks/${other}/registrations`)).json.items.find((x) => x.id === ana.id);
+    assert.equal(again.attended, false);
+    assert.equal(again.certificate_url, null);
+    const talks = (await pub('/api/v1/outreach/public/talks')).json.items;
+    assert.equal(talks.find((x) => x.id === other).attended, 0);
+    // An hour before its start the door is not open yet either.
+    const soon = await analyst.post('/api/v1/outreach/talks', { title: `Charla en una hora ${uniq()}`, place: 'En línea', ...santiago(Date.now() + 62 * MINUTE), capacity: 5 });
+    const email = `dora.${uniq()}@correo.test`;
+    assert.equal((await pubPost(`/api/v1/outreach/public/talks/${soon.json.id}/registrations`, { name: 'Dora Soto', email, comuna_id: '13101' })).status, 201);
+    assertApiError(assert, await analyst.post(`/api/v1/outreach/talks/${soon.json.id}/attendance`, { email }), 409, 'talk_not_started');
+  });
+
+  test('a talk that already began: registration 409 talk_started (no seat taken); its attendance is marked', async () => {
+    const past = await analyst.post('/api/v1/outreach/talks', { title: `Charla de ayer ${uniq()}`, place: 'Santiago', ...santiago(Date.now() - DAY), capacity: 3 });
+    assert.equal(past.status, 201, past.text);
+    const path = `/api/v1/outreach/public/talks/${past.json.id}/registrations`;
+    assertApiError(assert, await pubPost(path, { name: 'Eva Muñoz', email: `eva.${uniq()}@correo.test`, comuna_id: '13101' }), 409, 'talk_started', 'talk');
+    const t = (await pub('/api/v1/outreach/public/talks')).json.items.find((x) => x.id === past.json.id);
+    assert.equal(t.registered, 0);
+    assert.equal(t.past, true);
+    assert.equal((await analyst.get(`/api/v1/outreach/talks/${past.json.id}/registrations`)).json.items.length, 0);
+    // After a talk its attendance can still be recorded (staff catch up on the paper list).
+    const held = (await analyst.get('/api/v1/outreach/talks')).json.items.find((x) => x.past && x.editable && x.registered > x.attended);
+    assert.ok(held, 'a past demo talk of the ministry with someone not yet marked');
+    const absent = (await analyst.get(`/api/v1/outreach/talks/${held.id}/registrations`)).json.items.find((x) => !x.attended);
+    const ok = await analyst.post(`/api/v1/outreach/talks/${held.id}/attendance`, { registration_id: absent.id });
+    assert.equal(ok.status, 200, ok.text);
+    const code = ok.json.certificate_url.split('/').pop();
+    assert.equal((await pub(`/api/v1/outreach/public/certificates/${code}`)).json.valid, true);
   });
 
   test('home items lead trainers to the staff screens', async () => {
