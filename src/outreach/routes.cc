@@ -117,6 +117,10 @@ Json talk_json(const Talk& t) {
           {"attended", t.attended},
           {"seats_left", std::max<int64_t>(0, t.capacity - t.registered)},
           {"past", t.starts_at < now_ms()},
+          // Attendance is marked at the door (service: 409 talk_not_started earlier); the screens
+          // offer the button only from then.
+          {"check_in_open", now_ms() >= t.starts_at - kCheckInBeforeMs},
+          {"check_in_from", format_datetime_cl(t.starts_at - kCheckInBeforeMs)},
           {"demo", t.demo}};
 }
 

@@ -416,8 +416,13 @@ const outreachSession = (A) => cached(`os:${A.key}`, async () => {
   await A.focal.req('PUT', `/api/v1/outreach/sessions/${s.json.id}/participants`, { body: { rows: [{ institution: A.name, sex: 'mujer', count: 3 }] } });
   return { course: c.json.id, session: s.json.id };
 });
+// A talk a month from now: registration closes once a talk has begun, so no fixed date.
+const inAMonth = () => {
+  const d = new Date(Date.now() + 30 * 86400000);
+  return `${String(d.getUTCDate()).padStart(2, '0')}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${d.getUTCFullYear()}`;
+};
 const outreachTalk = (A) => cached(`ot:${A.key}`, async () => {
-  const t = await A.focal.post('/api/v1/outreach/talks', { title: `Charla de ${A.name}`, place: 'En línea', date: '20-12-2026', time: '18:00', capacity: 10 });
+  const t = await A.focal.post('/api/v1/outreach/talks', { title: `Charla de ${A.name}`, place: 'En línea', date: inAMonth(), time: '18:00', capacity: 10 });
   const email = `inscrita.${crypto.randomBytes(4).toString('hex')}@correo.test`;
   await srv.request('POST', `/api/v1/outreach/public/talks/${t.json.id}/registrations`, { body: { name: 'Inscrita de Prueba', email, comuna_id: '13101' } });
   return { talk: t.json.id, email };

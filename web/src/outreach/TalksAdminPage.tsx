@@ -87,10 +87,12 @@ function RegistrationsDialog({ talk, onClose }: { talk: Talk; onClose: () => voi
                 <>
                   <Badge tone="ok">Asistió</Badge> {r.certificate_url && <a href={r.certificate_url}>Certificado</a>}
                 </>
-              ) : (
+              ) : talk.check_in_open ? (
                 <button type="button" class="btn btn-secondary btn-small" onClick={() => void mark(r.id)} aria-label={`Marcar asistencia de ${r.name}`}>
                   Marcar asistencia
                 </button>
+              ) : (
+                <span class="muted">Se marca desde el {talk.check_in_from}</span>
               )}
             </td>
           </tr>

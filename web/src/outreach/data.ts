@@ -90,6 +90,9 @@ export interface Talk {
   attended: number;
   seats_left: number;
   past: boolean;
+  /** Attendance can be marked (from 30 minutes before the start). */
+  check_in_open: boolean;
+  check_in_from: string;
   editable?: boolean;
   demo: boolean;
 }
