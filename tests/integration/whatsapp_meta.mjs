@@ -136,7 +136,8 @@ export async function restartableServer(meta, prefix) {
   const env = { EQ_CHANNELS_HOURS: '24/7', EQ_WHATSAPP_GRAPH_URL: meta.url, EQ_WHATSAPP_TOKEN: 'token-de-prueba' };
   const args = ['--demo', '--keys', path.join(dir.dir, 'equidad.key')];
   return {
-    start: (extraEnv = {}) => startServer({ db: db.url, extraArgs: args, env: { ...env, ...extraEnv } }),
+    // A loaded machine on PostgreSQL may take minutes to load the demo before it listens.
+    start: (extraEnv = {}) => startServer({ db: db.url, extraArgs: args, env: { ...env, ...extraEnv }, startTimeoutMs: 240_000 }),
     secret: () => fs.readFileSync(path.join(dir.dir, 'equidad.whatsapp.key'), 'utf8').trim(),
     cleanup: async () => { dir.cleanup(); await db.cleanup(); },
   };
