@@ -41,8 +41,9 @@ describe('the inbox', () => {
   test('killed (-9) between accept and processing: the restart processes the delivery once, and the redelivery is a duplicate', async () => {
     const meta = await new MetaFake().start();
     const box = await restartableServer(meta, 'equidad-wa-inbox-');
-    let srv = await box.start({ EQ_WHATSAPP_TEST_HOLD_MS: '120000' });
+    let srv;
     try {
+      srv = await box.start({ EQ_WHATSAPP_TEST_HOLD_MS: '120000' });
       const secret = box.secret();
       const raw = JSON.stringify(meta.envelope(inbound({ wa_id: phone() }, { type: 'text', text: { body: 'Guardado antes de procesar' } })));
       // Not answered: its processing is held after the inbox commit.
@@ -68,7 +69,7 @@ describe('the inbox', () => {
       assert.deepEqual(messages.map((m) => m.text), ['Guardado antes de procesar']);
       assert.equal((await messageEntries(admin, object)).length, 1);
     } finally {
-      await srv.stop();
+      await srv?.stop();
       await meta.stop();
       await box.cleanup();
     }
@@ -77,8 +78,9 @@ describe('the inbox', () => {
   test('the same delivery posted 12 times at once is processed once (one message, one audit entry, one contact)', async () => {
     const meta = await new MetaFake().start();
     const box = await restartableServer(meta, 'equidad-wa-dup-');
-    const srv = await box.start();
+    let srv;
     try {
+      srv = await box.start();
       const secret = box.secret();
       const raw = JSON.stringify(meta.envelope(inbound({ user_id: `CL.${crypto.randomBytes(9).toString('hex')}` },
         { type: 'text', text: { body: 'Una sola vez' } })));
@@ -91,7 +93,7 @@ describe('the inbox', () => {
       assert.deepEqual(messages.map((m) => m.text), ['Una sola vez']);
       assert.equal((await messageEntries(await loginDemo(srv, 'admin'), object)).length, 1);
     } finally {
-      await srv.stop();
+      await srv?.stop();
       await meta.stop();
       await box.cleanup();
     }
