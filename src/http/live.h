@@ -73,6 +73,11 @@ struct Upgrade {
   Hub::Filter filter;
   std::string hello;  // first message sent on the new connection, empty for none
   std::shared_ptr<Inbound> inbound;  // null: the client sends nothing but control frames
+  // Not a WebSocket: a route whose answer is made on another thread (the WhatsApp webhook waits
+  // for its batch's commit) sets `later` and nothing else. The server frees its worker thread and
+  // calls `later` with a function the route calls ONCE, from any thread, with the status and the
+  // JSON body of the answer; the server then writes it on the connection.
+  std::function<void(std::function<void(int status, std::string json_body)> answer)> later;
 };
 
 }  // namespace eq::http

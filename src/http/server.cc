@@ -342,6 +342,23 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (r.status == 200 && ws_upgrade && !same_origin(req))
       r = Response::error(Error{403, "cross_origin", "La conexión en vivo solo se acepta desde la propia aplicación.", {}});
     if (r.status == 200) r = srv_.handle(req);
+    if (r.upgrade && r.upgrade->later && !ws_upgrade) {
+      // Answered later, from another thread: this worker is free meanwhile. The answer is written
+      // on the connection's strand; nothing is read from it until then.
+      auto later = std::move(r.upgrade->later);
+      auto waiting = std::make_shared<Request>(std::move(req));
+      const unsigned version = in.version();
+      const bool keep_alive = in.keep_alive();
+      later([self = shared_from_this(), waiting, version, keep_alive, started](int status, std::string body) {
+        asio::post(self->stream_.get_executor(), [self, waiting, version, keep_alive, started, status, body = std::move(body)]() mutable {
+          Response out;
+          out.status = status;
+          out.body = std::move(body);
+          self->answer(*waiting, std::move(out), version, keep_alive, started);
+        });
+      });
+      return;
+    }
     if (r.upgrade && !ws_upgrade)
       r = Response::error(Error{426, "upgrade_required", "Esta dirección solo acepta conexiones WebSocket.", {}});
     if (r.upgrade) {
@@ -352,8 +369,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
       live->start(parser_->release());
       return;
     }
+    answer(req, std::move(r), in.version(), in.keep_alive(), started);
+  }
 
-    auto res = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(r.status), in.version());
+  void answer(Request& req, Response r, unsigned version, bool keep_alive, std::chrono::steady_clock::time_point started) {
+    auto res = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(r.status), version);
     res->set(bhttp::field::server, "equidad");
     if (!r.content_type.empty()) res->set(bhttp::field::content_type, r.content_type);
     for (const auto& h : kSecurityHeaders) res->set(h[0], h[1]);
@@ -370,7 +390,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     size_t bytes = r.body.size();
     bool head = req.method == "HEAD";
     res->body() = std::move(r.body);
-    res->keep_alive(in.keep_alive() && !srv_.draining.load());
+    res->keep_alive(keep_alive && !srv_.draining.load());
     res->prepare_payload();
     if (head) res->body().clear();
 

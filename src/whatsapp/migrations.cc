@@ -37,6 +37,11 @@ std::vector<store::Migration> migrations() {
   out.push_back(store::sql_migration("whatsapp", 2, "attempt id of each send",
                                      {"ALTER TABLE whatsapp_messages ADD COLUMN attempt_id TEXT",
                                       "CREATE UNIQUE INDEX whatsapp_messages_attempt ON whatsapp_messages(attempt_id)"}));
+  // The webhook's inbox (issue 14, throughput): a delivery is "accepted" (answered 200) only once
+  // its raw body is committed here, many deliveries per transaction; processing deletes it in the
+  // transaction that applies it, and a start processes what a crash left.
+  out.push_back(store::sql_migration("whatsapp", 3, "inbox of accepted webhook deliveries",
+                                     {"CREATE TABLE whatsapp_inbox (id {{pk}}, body TEXT NOT NULL, received_at {{bigint}} NOT NULL)"}));
   return out;
 }
 
@@ -47,6 +52,7 @@ store::EncryptedFields encrypted_fields() {
        "identificadores de WhatsApp de quienes escriben a la línea"},
       {"whatsapp_conversations", {{"id"}}, "wa_id", {}, "números de WhatsApp de quienes escriben a la línea"},
       {"whatsapp_messages", {{"id"}}, "body", {}, "mensajes de la línea de WhatsApp"},
+      {"whatsapp_inbox", {{"id"}}, "body", {}, "entregas de WhatsApp recibidas y aún no procesadas"},
   };
 }
 

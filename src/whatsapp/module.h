@@ -10,6 +10,7 @@
 // contract.cc.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -43,6 +44,9 @@ struct Options {
   int max_attempts = 8;         // sends of one reply before it is given up (429/5xx/network)
   std::string ca_file;          // EQ_WHATSAPP_CA_FILE: trust only this CA for https (tests, private proxy); else the system store
   double send_rate = 80;        // EQ_WHATSAPP_SEND_RATE: messages per second per phone number id (Meta's default throughput)
+  // Fault injection for the crash test only (EQ_WHATSAPP_TEST_HOLD_MS): the inbox thread waits this
+  // long between committing deliveries to the inbox and processing them, and says so in the log.
+  int64_t test_hold_ms = 0;
 };
 
 // One inbound message as Meta described it (webhook.cc parses, the service stores).
@@ -146,7 +150,22 @@ struct ConvRow;
 class Service {
  public:
   Service(store::Database& db, const crypto::Keys& keys, audit::Log& audit, channels::Intake& intake, Options options);
+  ~Service();
   const Options& options() const { return options_; }
+
+  // The webhook's accept path (service.cc, "The inbox"). `raw` is the body whose signature held and
+  // `batch` its parse. One thread commits the raw bodies of every delivery waiting (encrypted, in
+  // whatsapp_inbox, ONE transaction), then processes them (ONE transaction that also deletes them
+  // from the inbox), then calls each `done` with its counts: no worker thread waits meanwhile.
+  // `done` is called once, from that thread; a delivery not committed is answered 503.
+  using Done = std::function<void(Result<http::Json>)>;
+  void accept(std::string raw, Batch batch, Done done);
+  // Starts the inbox thread; what a stopped server left in the inbox is processed first.
+  void start();
+  // Answers what is waiting, then stops the thread (module close).
+  void stop();
+  // Processes inbox rows received before `before` (a crash's leftovers, or a failed processing).
+  Result<int64_t> drain_inbox(int64_t before);
 
   // Meta's side. Called after the signature is checked: commits the batch (idempotent per wamid),
   // then opens queue contacts for conversations that need one. Answers counts for the log.
@@ -179,14 +198,16 @@ class Service {
 
  private:
   Result<Conversation> load(const std::string& ref);
-  // Group commit of the webhook (service.cc): concurrent deliveries are written by one thread in
-  // one transaction, instead of each taking SQLite's write lock (whose busy wait sleeps in
-  // milliseconds) or a PostgreSQL commit of its own.
   struct Counts;
-  struct Delivery;
+  struct Pending;
   struct Inbox;
   void store_batch(soci::session& s, const Batch& batch, bool queue, int64_t now, Counts& c);
-  void commit_group(std::vector<Delivery*>& group);
+  // Applies the batches in one transaction (each alone if that fails), deleting their inbox rows
+  // (id 0: none) in the same transaction; then the queue step for the conversations they touched.
+  std::vector<Result<Counts>> process(const std::vector<const Batch*>& batches, const std::vector<int64_t>& inbox_ids, bool queue, int64_t now);
+  void queue_step(std::map<int64_t, std::pair<repo::ConvRow, std::string>>& touched);
+  void run_inbox();
+  void accept_group(std::vector<Pending>& group);
   // Puts her conversation's current session in the queue (false: closed hours or blocked).
   Result<bool> open_contact(const repo::ConvRow& c, const std::string& opening);
   store::Database& db_;

@@ -332,6 +332,31 @@ bool delete_idle_conversation(soci::session& s, int64_t id, int64_t cutoff) {
   Query("DELETE FROM whatsapp_messages WHERE conversation_id = :id").bind("id", static_cast<ll>(id)).exec(s);
   Query("DELETE FROM whatsapp_conversations WHERE id = :id").bind("id", static_cast<ll>(id)).exec(s);
   return true;
+int64_t inbox_put(soci::session& s, const std::string& body, int64_t received_at) {
+  return Query("INSERT INTO whatsapp_inbox (body, received_at) VALUES (:b, :at) RETURNING id")
+      .bind("b", body)
+      .bind("at", static_cast<ll>(received_at))
+      .scalar(s)
+      .value_or(0);
+}
+
+std::vector<InboxRow> inbox_list(soci::session& s, int64_t before, int limit) {
+  std::vector<InboxRow> out;
+  Query("SELECT id, body FROM whatsapp_inbox WHERE received_at < :t ORDER BY id LIMIT :n")
+      .bind("t", static_cast<ll>(before))
+      .bind("n", static_cast<ll>(limit))
+      .each(s, [&](const soci::row& r) { out.push_back({store::get_int(r, 0), store::get_str(r, 1)}); });
+  return out;
+}
+
+void inbox_done(soci::session& s, int64_t id) { Query("DELETE FROM whatsapp_inbox WHERE id = :id").bind("id", static_cast<ll>(id)).exec(s); }
+
+std::optional<StatusTarget> status_target(soci::session& s, const std::string& wamid) {
+  std::optional<StatusTarget> out;
+  Query("SELECT id, direction, state_rank FROM whatsapp_messages WHERE wamid = :w").bind("w", wamid).each(s, [&](const soci::row& r) {
+    out = StatusTarget{store::get_int(r, 0), store::get_str(r, 1), static_cast<int>(store::get_int(r, 2))};
+  });
+  return out;
 }
 
 }  // namespace eq::whatsapp::repo

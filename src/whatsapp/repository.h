@@ -97,5 +97,22 @@ struct IdleConversation {
 };
 std::vector<IdleConversation> idle_conversations(soci::session& s, int64_t cutoff);
 bool delete_idle_conversation(soci::session& s, int64_t id, int64_t cutoff);
+// The inbox (service.cc, "accept"): each accepted delivery's raw body, encrypted, until the
+// transaction that processes it deletes it. What a crash left here is processed at the next start.
+struct InboxRow {
+  int64_t id = 0;
+  std::string body;  // ciphertext of the raw body Meta signed
+};
+int64_t inbox_put(soci::session& s, const std::string& body, int64_t received_at);
+// Rows received before `before`, oldest first.
+std::vector<InboxRow> inbox_list(soci::session& s, int64_t before, int limit);
+void inbox_done(soci::session& s, int64_t id);
+// The outbound message a status names: only what applying it needs (the webhook's hottest lookup).
+struct StatusTarget {
+  int64_t id = 0;
+  std::string direction;
+  int state_rank = 0;
+};
+std::optional<StatusTarget> status_target(soci::session& s, const std::string& wamid);
 
 }  // namespace eq::whatsapp::repo

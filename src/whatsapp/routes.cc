@@ -3,6 +3,7 @@
 #include "core/time.h"
 #include "http/body.h"
 #include "http/fields.h"
+#include "http/live.h"
 #include "whatsapp/module.h"
 
 namespace eq::whatsapp {
@@ -45,11 +46,21 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                 // The raw bytes as received: nothing is parsed before the signature holds.
                 if (auto ok = verify_signature(svc->options().app_secret, req.header("x-hub-signature-256"), req.body); !ok)
                   return fail(ok.error());
+                // Parsed here so a malformed payload is refused (422) before it is accepted.
                 auto batch = parse_webhook(req.body);
                 if (!batch) return fail(batch.error());
-                auto out = svc->receive(*batch, now_ms());
-                if (!out) return fail(out.error());
-                return Response::json(*out);
+                // Answered once the inbox thread has committed (and processed) it; this worker
+                // thread is free meanwhile (service.cc, "The inbox").
+                Response r;
+                r.upgrade = std::make_shared<http::Upgrade>();
+                r.upgrade->later = [svc, raw = std::move(req.body), b = std::move(*batch)](std::function<void(int, std::string)> answer) mutable {
+                  svc->accept(std::move(raw), std::move(b), [answer = std::move(answer)](Result<Json> out) {
+                    if (out) return answer(200, out->dump(-1, ' ', false, Json::error_handler_t::replace));
+                    const Response e = Response::error(out.error());
+                    answer(e.status, e.body);
+                  });
+                };
+                return r;
               }});
 
   router.add({"GET", "/api/v1/whatsapp/conversations/{ref}", kAnswer,

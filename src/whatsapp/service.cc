@@ -5,7 +5,10 @@
 // a row ("sending"), posts it to the Graph API, and records the returned wamid with "sent" in one
 // transaction, so a 2xx is never followed by a second send of the same row.
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
+#include <deque>
+#include <thread>
 #include <mutex>
 #include <map>
 #include <set>
@@ -115,19 +118,35 @@ struct Service::Counts {
   std::map<int64_t, std::pair<repo::ConvRow, std::string>> touched;
 };
 
-struct Service::Delivery {
-  const Batch* batch;
-  bool queue;
-  int64_t now;
-  std::optional<Result<Counts>> out;  // set by the thread that committed it
+// One delivery waiting for the inbox thread.
+struct Service::Pending {
+  std::string raw;
+  Batch batch;
+  Done done;
 };
 
 struct Service::Inbox {
   std::mutex mu;
   std::condition_variable cv;
-  bool busy = false;  // a thread is committing a group
-  std::vector<Delivery*> waiting;
+  std::deque<Pending> waiting;
+  size_t bytes = 0;  // raw bytes waiting: bounded, beyond it Meta is told to retry (503)
+  bool stopping = false;
+  std::once_flag started;
+  std::thread thread;
 };
+
+namespace {
+// Bounds of the accept queue: far above what a second of Meta's upper tier brings (4.000
+// deliveries of ~1 KB), far below what would hurt the server's memory.
+constexpr size_t kMaxWaiting = 20'000;
+constexpr size_t kMaxWaitingBytes = 64u << 20;
+// Deliveries per transaction: big enough that a commit's cost is shared, small enough that the
+// first of a group is not kept waiting for the last.
+constexpr size_t kMaxGroup = 400;
+// A row still in the inbox this long after it was received was not processed by the thread that
+// accepted it (its processing failed, or another instance stopped): the periodic drain takes it.
+constexpr int64_t kLeftoverMs = 30'000;
+}  // namespace
 
 void Service::store_batch(soci::session& s, const Batch& batch, bool queue, int64_t now, Counts& c) {
   for (const auto& in : batch.messages) {
@@ -159,7 +178,7 @@ void Service::store_batch(soci::session& s, const Batch& batch, bool queue, int6
   }
   for (const auto& st : batch.statuses) {
     ++c.statuses;
-    auto msg = repo::message_by_wamid(s, st.wamid);
+    auto msg = repo::status_target(s, st.wamid);
     if (!msg && !st.callback.empty()) {
       // The status names the attempt this server sent (biz_opaque_callback_data): Graph accepted
       // a reply whose 2xx this server never recorded (it stopped mid-send, or the answer was
@@ -170,7 +189,7 @@ void Service::store_batch(soci::session& s, const Batch& batch, bool queue, int6
           auto conv = repo::conversation_by_id(s, mine->conversation_id);
           audit_.append(s, line_entry("whatsapp.resolved", conv ? conv->ref : std::string("?"), st.status));
         }
-        msg = repo::message_by_wamid(s, st.wamid);
+        msg = repo::status_target(s, st.wamid);
       }
     }
     const bool known = msg && msg->direction == "out";
@@ -188,56 +207,44 @@ void Service::store_batch(soci::session& s, const Batch& batch, bool queue, int6
   }
 }
 
-void Service::commit_group(std::vector<Delivery*>& group) {
+std::vector<Result<Service::Counts>> Service::process(const std::vector<const Batch*>& batches, const std::vector<int64_t>& inbox_ids,
+                                                     bool queue, int64_t now) {
+  std::vector<Result<Counts>> out;
   auto all = db_.transaction<std::vector<Counts>>([&](soci::session& s) -> Result<std::vector<Counts>> {
-    std::vector<Counts> out(group.size());
-    for (size_t i = 0; i < group.size(); ++i) store_batch(s, *group[i]->batch, group[i]->queue, group[i]->now, out[i]);
-    return out;
+    std::vector<Counts> counts(batches.size());
+    for (size_t i = 0; i < batches.size(); ++i) {
+      store_batch(s, *batches[i], queue, now, counts[i]);
+      if (inbox_ids[i]) repo::inbox_done(s, inbox_ids[i]);
+    }
+    return counts;
   });
   if (all) {
-    for (size_t i = 0; i < group.size(); ++i) group[i]->out = std::move((*all)[i]);
-    return;
+    for (auto& c : *all) out.emplace_back(std::move(c));
+  } else {
+    // One delivery's failure must not fail the others: each alone. One that fails stays in the
+    // inbox (already answered 200: it is accepted) and the periodic drain retries it.
+    for (size_t i = 0; i < batches.size(); ++i)
+      out.push_back(db_.transaction<Counts>([&](soci::session& s) -> Result<Counts> {
+        Counts c;
+        store_batch(s, *batches[i], queue, now, c);
+        if (inbox_ids[i]) repo::inbox_done(s, inbox_ids[i]);
+        return c;
+      }));
   }
-  // One delivery's failure must not fail the others: each alone (Meta retries the one that fails).
-  for (auto* d : group)
-    d->out = db_.transaction<Counts>([&](soci::session& s) -> Result<Counts> {
-      Counts c;
-      store_batch(s, *d->batch, d->queue, d->now, c);
-      return c;
-    });
+  // After the commit, and outside it: the queue is another module's transaction. Each touched
+  // conversation once for the whole group (the newest row read, her newest text as the opening).
+  std::map<int64_t, std::pair<repo::ConvRow, std::string>> touched;
+  for (auto& r : out)
+    if (r)
+      for (auto& entry : r->touched) touched[entry.first] = entry.second;
+  queue_step(touched);
+  return out;
 }
 
-Result<http::Json> Service::receive(const Batch& batch, int64_t now, bool queue) {
-  // Leader and followers: a delivery joins the waiting list; whoever finds no group being
-  // committed takes the whole list (its own delivery included) and commits it in one transaction.
-  Delivery me{&batch, queue, now, std::nullopt};
-  {
-    std::unique_lock lock(inbox_->mu);
-    inbox_->waiting.push_back(&me);
-    inbox_->cv.wait(lock, [&] { return me.out.has_value() || !inbox_->busy; });
-    if (!me.out) {
-      inbox_->busy = true;
-      std::vector<Delivery*> group;
-      group.swap(inbox_->waiting);
-      lock.unlock();
-      try {
-        commit_group(group);
-      } catch (...) {
-        for (auto* d : group)
-          if (!d->out) d->out = fail(Error::internal());
-      }
-      lock.lock();
-      inbox_->busy = false;
-      inbox_->cv.notify_all();
-    }
-  }
-  auto counts = std::move(*me.out);
-  if (!counts) return fail(counts.error());
-  // After the commit, and outside it: the queue is another module's transaction. Only the
-  // conversations of THIS delivery (one holder lookup each while her contact is open); a failure
-  // leaves the conversation pending for the job; Meta's delivery is already answered.
+void Service::queue_step(std::map<int64_t, std::pair<repo::ConvRow, std::string>>& touched) {
+  // A failure leaves the conversation pending for the job; Meta's delivery is already answered.
   // Named references, not structured bindings: clang 14 cannot capture those in the lambda below.
-  for (auto& entry : counts->touched) {
+  for (auto& entry : touched) {
     repo::ConvRow& c = entry.second.first;
     const std::string& opening = entry.second.second;
     if (!c.needs_contact) {
@@ -254,13 +261,186 @@ Result<http::Json> Service::receive(const Batch& batch, int64_t now, bool queue)
     }
     (void)open_contact(c, opening);
   }
-  return http::Json{{"ok", true},
-                    {"messages", counts->messages},
-                    {"duplicates", counts->duplicates},
-                    {"unsupported", counts->unsupported},
-                    {"statuses", counts->statuses},
-                    {"statuses_applied", counts->applied},
-                    {"statuses_unknown", counts->unknown}};
+}
+
+namespace {
+http::Json counts_json(int messages, int duplicates, int unsupported, int statuses, int applied, int unknown) {
+  return http::Json{{"ok", true},          {"messages", messages},        {"duplicates", duplicates}, {"unsupported", unsupported},
+                    {"statuses", statuses}, {"statuses_applied", applied}, {"statuses_unknown", unknown}};
+}
+}  // namespace
+
+Result<http::Json> Service::receive(const Batch& batch, int64_t now, bool queue) {
+  // Without the inbox: the demo's record (and callers that hold the batch only in memory).
+  auto out = process({&batch}, {0}, queue, now);
+  if (!out[0]) return fail(out[0].error());
+  const Counts& c = *out[0];
+  return counts_json(c.messages, c.duplicates, c.unsupported, c.statuses, c.applied, c.unknown);
+}
+
+// ---- The inbox ----------------------------------------------------------------------------
+// Meta's upper tier is 4.000 deliveries a second. A delivery is answered 200 only when it is
+// durable: its raw body (encrypted) committed to whatsapp_inbox. ONE thread commits every delivery
+// waiting in ONE transaction, processes them in a second one that also deletes them from the inbox,
+// and only then answers them (the answer keeps its counts). The HTTP worker threads wait for none
+// of it (the route answers later, http/live.h Upgrade::later), so a group holds every delivery that
+// arrived during the previous commit, not one per worker thread. A crash after the first commit
+// loses nothing: the next start processes the inbox, and a message already processed is a duplicate
+// (wamid UNIQUE, (wamid, status) UNIQUE), so nothing is applied twice.
+
+void Service::accept(std::string raw, Batch batch, Done done) {
+  start();
+  {
+    std::lock_guard lock(inbox_->mu);
+    if (!inbox_->stopping && inbox_->thread.joinable() && inbox_->waiting.size() < kMaxWaiting &&
+        inbox_->bytes + raw.size() <= kMaxWaitingBytes) {
+      inbox_->bytes += raw.size();
+      inbox_->waiting.push_back({std::move(raw), std::move(batch), std::move(done)});
+      inbox_->cv.notify_one();
+      return;
+    }
+  }
+  // Full (or stopping): Meta retries a delivery not answered 200, for days.
+  done(fail(Error::unavailable("La línea de WhatsApp está recibiendo más de lo que puede guardar; WhatsApp reintentará la entrega.")));
+}
+
+void Service::start() {
+  // Started by the first delivery or the first job tick (only a serving process has either), once.
+  std::call_once(inbox_->started, [this] {
+    std::lock_guard lock(inbox_->mu);
+    if (!inbox_->stopping) inbox_->thread = std::thread([this] { run_inbox(); });
+  });
+}
+
+void Service::stop() {
+  {
+    std::lock_guard lock(inbox_->mu);
+    inbox_->stopping = true;
+  }
+  inbox_->cv.notify_all();
+  if (inbox_->thread.joinable()) inbox_->thread.join();
+}
+
+Service::~Service() { stop(); }
+
+void Service::run_inbox() {
+  // What a stopped server accepted and never processed: before anything new.
+  if (auto n = drain_inbox(now_ms() + 1); n && *n > 0) spdlog::warn("whatsapp: {} deliveries left in the inbox were processed", *n);
+  int64_t next_drain = now_ms() + kLeftoverMs;
+  std::unique_lock lock(inbox_->mu);
+  for (;;) {
+    inbox_->cv.wait_for(lock, std::chrono::seconds(1), [&] { return inbox_->stopping || !inbox_->waiting.empty(); });
+    if (inbox_->waiting.empty()) {
+      if (inbox_->stopping) return;
+    } else {
+      std::vector<Pending> group;
+      while (!inbox_->waiting.empty() && group.size() < kMaxGroup) {
+        inbox_->bytes -= inbox_->waiting.front().raw.size();
+        group.push_back(std::move(inbox_->waiting.front()));
+        inbox_->waiting.pop_front();
+      }
+      lock.unlock();
+      accept_group(group);
+      lock.lock();
+    }
+    if (now_ms() >= next_drain) {
+      lock.unlock();
+      (void)drain_inbox(now_ms() - kLeftoverMs);
+      next_drain = now_ms() + kLeftoverMs / 3;
+      lock.lock();
+    }
+  }
+}
+
+void Service::accept_group(std::vector<Pending>& group) {
+  const int64_t now = now_ms();
+  std::vector<int64_t> ids;
+  try {
+    auto committed = db_.transaction<std::vector<int64_t>>([&](soci::session& s) -> Result<std::vector<int64_t>> {
+      std::vector<int64_t> out;
+      out.reserve(group.size());
+      for (const auto& p : group) out.push_back(repo::inbox_put(s, keys_.encrypt(p.raw), now));
+      return out;
+    });
+    if (!committed) {
+      spdlog::warn("whatsapp: {} deliveries could not be stored in the inbox: {}", group.size(), committed.error().message);
+      for (auto& p : group) p.done(fail(Error::unavailable("No se pudo guardar la entrega; WhatsApp la reintentará.")));
+      return;
+    }
+    ids = std::move(*committed);
+  } catch (const std::exception& e) {
+    spdlog::error("whatsapp: inbox commit failed: {}", e.what());
+    for (auto& p : group) p.done(fail(Error::unavailable("No se pudo guardar la entrega; WhatsApp la reintentará.")));
+    return;
+  }
+  if (options_.test_hold_ms > 0) {
+    spdlog::warn("whatsapp: {} deliveries in the inbox; processing held {} ms (EQ_WHATSAPP_TEST_HOLD_MS)", group.size(), options_.test_hold_ms);
+    std::this_thread::sleep_for(std::chrono::milliseconds(options_.test_hold_ms));
+  }
+  std::vector<const Batch*> batches;
+  for (const auto& p : group) batches.push_back(&p.batch);
+  std::vector<Result<Counts>> out;
+  try {
+    out = process(batches, ids, true, now);
+  } catch (const std::exception& e) {
+    spdlog::error("whatsapp: processing of {} accepted deliveries failed: {}", group.size(), e.what());
+  }
+  for (size_t i = 0; i < group.size(); ++i) {
+    if (i < out.size() && out[i]) {
+      const Counts& c = *out[i];
+      group[i].done(counts_json(c.messages, c.duplicates, c.unsupported, c.statuses, c.applied, c.unknown));
+    } else {
+      // Durable but not processed: accepted all the same (the drain processes it), so Meta does
+      // not send it again.
+      group[i].done(http::Json{{"ok", true}, {"accepted", true}, {"pending", true}});
+    }
+  }
+}
+
+Result<int64_t> Service::drain_inbox(int64_t before) {
+  int64_t done = 0;
+  for (;;) {
+    std::vector<repo::InboxRow> rows;
+    {
+      // A look without a transaction first: on SQLite a transaction takes the one write lock.
+      auto lease = db_.lease();
+      if (!lease) return fail(lease.error());
+      try {
+        rows = repo::inbox_list(**lease, before, 200);
+      } catch (const std::exception& e) {
+        return fail(store::database_error(e));
+      }
+    }
+    if (rows.empty()) return done;
+    std::vector<Batch> parsed;
+    std::vector<int64_t> ids;
+    parsed.reserve(rows.size());
+    for (const auto& r : rows) {
+      auto raw = keys_.decrypt(r.body);
+      auto b = raw ? parse_webhook(*raw) : Result<Batch>(fail(Error::internal()));
+      if (!b) {
+        // Checked before it was accepted, so only a key that changed underneath can do this.
+        spdlog::error("whatsapp: inbox row {} cannot be read; removed", r.id);
+        (void)db_.transaction<bool>([&](soci::session& s) -> Result<bool> {
+          repo::inbox_done(s, r.id);
+          return true;
+        });
+        continue;
+      }
+      parsed.push_back(std::move(*b));
+      ids.push_back(r.id);
+    }
+    std::vector<const Batch*> batches;
+    for (const auto& b : parsed) batches.push_back(&b);
+    auto out = process(batches, ids, true, now_ms());
+    bool progress = false;
+    for (const auto& r : out)
+      if (r) {
+        ++done;
+        progress = true;
+      }
+    if (!progress || rows.size() < 200) return done;
+  }
 }
 
 Result<bool> Service::open_contact(const repo::ConvRow& c, const std::string& opening) {

@@ -129,14 +129,15 @@ export async function waitFor(fn, what, ms = 10_000) {
 }
 
 // A server on its own database and key folder, pointed at `meta`, that a test can stop (or kill)
-// and start again on the same data. start() answers the running server; secret() the app secret.
+// and start again on the same data. start(extraEnv) answers the running server; secret() the app secret.
 export async function restartableServer(meta, prefix) {
   const db = await freshDatabase();
   const dir = tempDir(prefix);
   const env = { EQ_CHANNELS_HOURS: '24/7', EQ_WHATSAPP_GRAPH_URL: meta.url, EQ_WHATSAPP_TOKEN: 'token-de-prueba' };
   const args = ['--demo', '--keys', path.join(dir.dir, 'equidad.key')];
   return {
-    start: () => startServer({ db: db.url, extraArgs: args, env }),
+    // A loaded machine on PostgreSQL may take minutes to load the demo before it listens.
+    start: (extraEnv = {}) => startServer({ db: db.url, extraArgs: args, env: { ...env, ...extraEnv }, startTimeoutMs: 240_000 }),
     secret: () => fs.readFileSync(path.join(dir.dir, 'equidad.whatsapp.key'), 'utf8').trim(),
     cleanup: async () => { dir.cleanup(); await db.cleanup(); },
   };

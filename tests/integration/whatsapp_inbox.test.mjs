@@ -1,0 +1,101 @@
+// The WhatsApp webhook's inbox (src/whatsapp/service.cc, "The inbox"; issue 14, reliability at
+// Meta's upper tier): a delivery answered 200 is durable (its raw body committed to
+// whatsapp_inbox) before it is processed. Proven over real HTTP, on SQLite and, with
+// EQ_TEST_DB=postgresql, on PostgreSQL:
+//  * killed (-9) after the inbox commit and before processing (EQ_WHATSAPP_TEST_HOLD_MS holds the
+//    processing; the server says so in its log): the restart processes it, once; Meta's redelivery
+//    of the same body (it never got its 200) is a duplicate and changes nothing;
+//  * the same delivery posted many times at once (several rows of the inbox, in one group or
+//    several) is processed once: one message, one audit entry, one queue contact.
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { describe, test } from 'node:test';
+
+import { auditEntries, loginDemo } from './auth_helpers.mjs';
+import { MetaFake, inbound, restartableServer, waitFor as waitUntil } from './whatsapp_meta.mjs';
+
+const phone = () => `569${crypto.randomInt(10_000_000, 99_999_999)}`;
+const waitFor = (fn, what, ms = 20_000) => waitUntil(fn, what, ms);
+
+// The operator takes the queue's WhatsApp contact and reads her conversation.
+async function readConversation(srv) {
+  const op = await loginDemo(srv, 'operator');
+  const p = await op.post('/api/v1/channels/me/presence', { presence: 'pausa', skills: ['phone', 'chat', 'whatsapp'] });
+  assert.equal(p.status, 200, p.text);
+  for (const c of (await op.get('/api/v1/channels/queue')).json.mine)
+    if (c.state === 'active') assert.equal((await op.post(`/api/v1/channels/contacts/${c.id}/close`, { outcome: 'prueba' })).status, 200);
+  const contacts = await waitFor(async () => {
+    const q = (await op.get('/api/v1/channels/queue')).json.queue.filter((x) => x.channel === 'whatsapp');
+    return q.length ? q : null;
+  }, 'her contact in the queue');
+  const t = await op.post(`/api/v1/channels/contacts/${contacts[0].id}/take`, {});
+  assert.equal(t.status, 200, t.text);
+  const conv = await op.get(`/api/v1/whatsapp/conversations/${t.json.external_ref}`);
+  assert.equal(conv.status, 200, conv.text);
+  return { contacts, messages: conv.json.messages, object: `whatsapp:${t.json.external_ref.split('.')[0]}` };
+}
+// Audit entries of her conversation's messages (the demo's own conversation is audited too).
+const messageEntries = async (admin, object) => (await auditEntries(admin, 'action=whatsapp.message')).filter((e) => e.object === object);
+
+describe('the inbox', () => {
+  test('killed (-9) between accept and processing: the restart processes the delivery once, and the redelivery is a duplicate', async () => {
+    const meta = await new MetaFake().start();
+    const box = await restartableServer(meta, 'equidad-wa-inbox-');
+    let srv;
+    try {
+      srv = await box.start({ EQ_WHATSAPP_TEST_HOLD_MS: '120000' });
+      const secret = box.secret();
+      const raw = JSON.stringify(meta.envelope(inbound({ wa_id: phone() }, { type: 'text', text: { body: 'Guardado antes de procesar' } })));
+      // Not answered: its processing is held after the inbox commit.
+      const unanswered = meta.post(srv.baseUrl, secret, raw).catch((e) => e);
+      await waitFor(() => /1 deliveries in the inbox; processing held/.test(srv.stderr), 'the inbox commit (server log)');
+      srv.proc.kill('SIGKILL');
+      await srv.stop();
+      const lost = await unanswered;
+      assert.ok(lost instanceof Error || lost.status !== 200, 'the held delivery was answered 200 before it was processed');
+
+      srv = await box.start();
+      const admin = await loginDemo(srv, 'admin');
+      // The start processed what the kill left (the first job tick starts the inbox thread).
+      await waitFor(() => /1 deliveries left in the inbox were processed/.test(srv.stderr), 'the leftover delivery processed');
+
+      // Meta never got a 200, so it delivers the same body again: a duplicate, nothing changes.
+      const again = await meta.post(srv.baseUrl, secret, raw);
+      assert.equal(again.status, 200, again.text);
+      assert.equal(again.json.messages, 0, again.text);
+      assert.equal(again.json.duplicates, 1, again.text);
+      const { contacts, messages, object } = await readConversation(srv);
+      assert.equal(contacts.length, 1, 'one queue contact');
+      assert.deepEqual(messages.map((m) => m.text), ['Guardado antes de procesar']);
+      assert.equal((await messageEntries(admin, object)).length, 1);
+    } finally {
+      await srv?.stop();
+      await meta.stop();
+      await box.cleanup();
+    }
+  });
+
+  test('the same delivery posted 12 times at once is processed once (one message, one audit entry, one contact)', async () => {
+    const meta = await new MetaFake().start();
+    const box = await restartableServer(meta, 'equidad-wa-dup-');
+    let srv;
+    try {
+      srv = await box.start();
+      const secret = box.secret();
+      const raw = JSON.stringify(meta.envelope(inbound({ user_id: `CL.${crypto.randomBytes(9).toString('hex')}` },
+        { type: 'text', text: { body: 'Una sola vez' } })));
+      const answers = await Promise.all(Array.from({ length: 12 }, () => meta.post(srv.baseUrl, secret, raw)));
+      for (const a of answers) assert.equal(a.status, 200, a.text);
+      assert.equal(answers.reduce((n, a) => n + a.json.messages, 0), 1, answers.map((a) => a.text).join('\n'));
+      assert.equal(answers.reduce((n, a) => n + a.json.duplicates, 0), 11);
+      const { contacts, messages, object } = await readConversation(srv);
+      assert.equal(contacts.length, 1, 'one queue contact');
+      assert.deepEqual(messages.map((m) => m.text), ['Una sola vez']);
+      assert.equal((await messageEntries(await loginDemo(srv, 'admin'), object)).length, 1);
+    } finally {
+      await srv?.stop();
+      await meta.stop();
+      await box.cleanup();
+    }
+  });
+});
