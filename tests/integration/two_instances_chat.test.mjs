@@ -124,6 +124,7 @@ describe('the silent chat on two instances', { skip: dbKind !== 'postgresql' && 
     await waitFor('A owns the engine', async () => (await metric(a, 'equidad_engine_owner')) === 1, 15_000);
     const b = await startServer({ db: a.dbUrl, env: ENV, extraArgs: keyArgs, startTimeoutMs: 180_000 });
     cleanups.push(() => b.stop());
+    if (process.env.EQ_IT_LOGS) cleanups.push(async () => console.log(`# A:\n${a.stderr}\n# B:\n${b.stderr}`));
     const fr = await front([a, b]);
     cleanups.push(() => fr.close());
 
