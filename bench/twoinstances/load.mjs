@@ -4,30 +4,54 @@
 //
 // One run = one fresh database with the demo data; the three demo devices send batches of
 // `batch` positions (device instants 1 ms apart, so none is a duplicate) at `rate` positions/s in
-// total for `seconds`; a console (operator WebSocket) is connected to the LAST instance. Latency:
-// from just before the request that carries a position is sent to the moment the console receives
-// that position's live message. With two instances the devices alternate between them, so half the
-// positions go through the non-owner's durable queue and every console message of a position sent
-// to the owner crosses PostgreSQL's NOTIFY.
+// total for `seconds`; a console (operator WebSocket, on a worker thread of its own so that it reads
+// as fast as the server writes) is connected to the LAST instance.
+//
+// What is measured, and how:
+// - acknowledged/s: positions answered 200 (the server answers after its commit) over the sending time.
+// - durable/s (server side): rows in monitoring_positions (evaluated and committed by the engine's
+//   owner) counted in PostgreSQL every 250 ms; the rate is the run's positions over the time from
+//   the first send to the sample that saw the last of them stored.
+// - latency: absolute clock (performance.timeOrigin + now) just before the request carrying a
+//   position is written, and on the console thread when the frame with that position is parsed.
+//   Split by path: "direct" (sent to the owner) and "queued" (sent to the other instance, through
+//   monitoring_inbox).
+// - console messages missing: positions acknowledged but never seen on the console, with their
+//   cause from the database: a position older than the device's last one evaluated is stored with
+//   status 'stale' (history only, not shown live; its alarms still count).
+//
+// Routing (PIN): "device" (default) sends each device to one instance, as deploy/nginx/equidad.conf
+// does for device requests (hash of the device's credentials); "request" alternates instances per
+// request, which reorders a device's positions (the queued path is evaluated after a later direct
+// batch: those become 'stale' — the 902 «missing» of the 08:51 run).
 import os from 'node:os';
 import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { Worker } from 'node:worker_threads';
 
 import { request, startServer, tempDir, sleep } from '../../tests/integration/harness.mjs';
 import { loginDemo } from '../../tests/integration/auth_helpers.mjs';
-import { WsClient } from '../../tests/integration/ws_client.mjs';
 
+const execFileP = promisify(execFile);
 const rate = Number(process.env.RATE ?? 5000);
 const seconds = Number(process.env.SECONDS ?? 20);
 const batch = Number(process.env.BATCH ?? 50);
+const pin = process.env.PIN ?? 'device';
 const basic = (id) => ({ Authorization: `Basic ${Buffer.from(`${id}:demo-secreto-${id}`).toString('base64')}` });
 const DEVICES = [['demo-pulsera-1', -33.4378, -70.6505], ['demo-movil-1', -33.4379, -70.6505], ['demo-tag-1', -33.4600, -70.6300]];
+const now = () => performance.timeOrigin + performance.now();
 
 async function metric(srv, name) {
   const r = await srv.request('GET', '/metrics', { timeoutMs: 5000 });
   const m = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(r.text);
   return m ? Number(m[1]) : NaN;
 }
-const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : NaN; };
+const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s.length ? +s[Math.min(s.length - 1, Math.floor(p * s.length))].toFixed(1) : NaN; };
+async function sql(url, q) {
+  const { stdout } = await execFileP('psql', [url, '-X', '-At', '-F', '\t', '-c', q], { timeout: 20_000 });
+  return stdout.trim().split('\n').filter(Boolean).map((l) => l.split('\t'));
+}
 
 async function run(instances) {
   const keys = tempDir('equidad-bench-keys-');
@@ -35,37 +59,43 @@ async function run(instances) {
   const servers = [await startServer({ extraArgs: ['--demo', ...keyArgs], startTimeoutMs: 300_000 })];
   for (let t = 0; t < 150 && (await metric(servers[0], 'equidad_engine_owner')) !== 1; t++) await sleep(100);
   for (let i = 1; i < instances; i++) servers.push(await startServer({ db: servers[0].dbUrl, extraArgs: keyArgs, startTimeoutMs: 300_000 }));
+  const db = servers[0].dbUrl;
   const last = servers[servers.length - 1];
   const op = await loginDemo(last, 'operator');
-  const ws = await WsClient.connect(last.baseUrl, '/api/v1/monitoring/live', { headers: { Cookie: op.cookie, 'User-Agent': op.ua }, localAddress: op.address });
-  const sentAt = new Map(); // device|at → ms
-  const latencies = [];
-  ws.messages = new Proxy([], { set(target, prop, value) { // consume as they come: no buffer growth
-    if (prop !== 'length' && value?.json?.type === 'position') {
-      const t = sentAt.get(`${value.json.device_id}|${value.json.at}`);
-      if (t !== undefined) latencies.push(performance.now() - t);
-      return true;
-    }
-    target[prop] = value; return true;
-  } });
+  const consoleThread = new Worker(new URL('./console_worker.mjs', import.meta.url), { workerData: { baseUrl: last.baseUrl, cookie: op.cookie, ua: op.ua, address: op.address } });
+  await new Promise((resolve, reject) => { consoleThread.once('message', resolve); consoleThread.once('error', reject); });
+
   const t0 = Date.now() + 2000;
   const perDevice = Math.ceil((rate * seconds) / DEVICES.length);
+  const sentAt = new Map(); // device|at → absolute ms
+  const pathOf = new Map(); // device|at → 'direct' | 'queued'
   let acked = 0, failed = 0, k = 0;
-  const started = performance.now();
+  const started = now();
+  // The server side, sampled while it runs: positions evaluated and stored, requests still queued.
+  const samples = [];
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      const [[stored, queued]] = await sql(db, `SELECT (SELECT count(*) FROM monitoring_positions WHERE at >= ${t0}), (SELECT count(*) FROM monitoring_inbox)`).catch(() => [[NaN, NaN]]);
+      samples.push({ t: now(), stored: Number(stored), queued: Number(queued) });
+      await sleep(250);
+    }
+  })();
   const interval = (1000 * batch) / rate; // ms between requests, all devices together
   const inflight = new Set();
   const next = DEVICES.map(() => 0);
   for (let n = 0; n * batch < rate * seconds; n++) {
     const due = started + n * interval;
-    const wait = due - performance.now();
+    const wait = due - now();
     if (wait > 0) await sleep(wait);
     const d = n % DEVICES.length;
     const [id, lat, lon] = DEVICES[d];
     const positions = [];
     for (let j = 0; j < batch && next[d] < perDevice; j++, next[d]++) positions.push({ timestamp: t0 + next[d], lat, lon, battery: 80 });
-    const srv = servers[k++ % servers.length];
-    const now = performance.now();
-    for (const p of positions) sentAt.set(`${id}|${p.timestamp}`, now);
+    const srv = servers[pin === 'request' ? k++ % servers.length : d % servers.length];
+    const via = srv === servers[0] ? 'direct' : 'queued';
+    const at = now();
+    for (const p of positions) { sentAt.set(`${id}|${p.timestamp}`, at); pathOf.set(`${id}|${p.timestamp}`, via); }
     const req = request('POST', '/api/v1/monitoring/positions', { baseUrl: srv.baseUrl, body: { positions }, headers: basic(id), timeoutMs: 30_000 })
       .then((r) => { if (r.status === 200) acked += positions.length; else failed += positions.length; })
       .catch(() => { failed += positions.length; })
@@ -73,22 +103,50 @@ async function run(instances) {
     inflight.add(req);
   }
   await Promise.all(inflight);
-  const elapsed = (performance.now() - started) / 1000;
-  await sleep(3000); // the last console messages
-  const result = { instances, rate, seconds, acked, failed, ingest_per_s: Math.round(acked / elapsed), console_msgs: latencies.length,
-    p50_ms: +pct(latencies, 0.5).toFixed(1), p99_ms: +pct(latencies, 0.99).toFixed(1) };
+  const elapsed = (now() - started) / 1000;
+  // Until everything acknowledged is evaluated and stored (or 30 s), then the last console messages.
+  for (let t = 0; t < 120 && !(samples.length && samples[samples.length - 1].stored >= acked); t++) await sleep(250);
+  await sleep(1500);
+  sampling = false;
+  await sampler;
+  const finalStored = samples[samples.length - 1].stored;
+  const allStoredAt = samples.find((s) => s.stored >= finalStored).t;
+  const received = await new Promise((resolve) => { consoleThread.once('message', resolve); consoleThread.postMessage('stop'); });
+  await consoleThread.terminate().catch(() => {});
+
+  const lat = { direct: [], queued: [] };
+  const seen = new Set();
+  for (let i = 0; i < received.keys.length; i++) {
+    const key = received.keys[i];
+    const t = sentAt.get(key);
+    if (t === undefined || seen.has(key)) continue;
+    seen.add(key);
+    lat[pathOf.get(key)].push(received.times[i] - t);
+  }
+  const all = [...lat.direct, ...lat.queued];
+  const statuses = Object.fromEntries((await sql(db, `SELECT status, count(*) FROM monitoring_positions WHERE at >= ${t0} GROUP BY status ORDER BY status`)).map(([s, n]) => [s, Number(n)]));
+  const result = {
+    instances, rate, seconds, pin, acked, failed,
+    ingest_ack_per_s: Math.round(acked / elapsed),
+    durable_per_s: Math.round(finalStored / ((allStoredAt - started) / 1000)),
+    stored: finalStored, stored_by_status: statuses,
+    console_msgs: seen.size, console_missing: acked - seen.size,
+    console_cut_off: received.closedAt ? `after ${Math.round(received.closedAt - started)} ms (code ${received.closeCode})` : null,
+    p50_ms: pct(all, 0.5), p99_ms: pct(all, 0.99),
+    direct: { n: lat.direct.length, p50_ms: pct(lat.direct, 0.5), p99_ms: pct(lat.direct, 0.99) },
+    queued: { n: lat.queued.length, p50_ms: pct(lat.queued, 0.5), p99_ms: pct(lat.queued, 0.99) },
+  };
   // Take-over: kill the owner (the first) and time until another says it owns the engine.
   if (instances > 1) {
-    const killedAt = performance.now();
+    const killedAt = now();
     servers[0].proc.kill('SIGKILL');
     await servers[0].exited;
     for (;;) {
       if ((await metric(last, 'equidad_engine_owner').catch(() => 0)) === 1) break;
       await sleep(20);
     }
-    result.takeover_ms = Math.round(performance.now() - killedAt);
+    result.takeover_ms = Math.round(now() - killedAt);
   }
-  ws.socket.destroy();
   for (const s of servers.reverse()) await s.stop().catch(() => {});
   keys.cleanup();
   return result;
@@ -96,9 +154,11 @@ async function run(instances) {
 
 const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
 const one = await run(1);
+const loadMid = os.loadavg().map((x) => x.toFixed(2)).join(' ');
 const two = await run(2);
-console.log(JSON.stringify({ load_before: load, one, two, load_after: os.loadavg().map((x) => x.toFixed(2)).join(' ') }, null, 1));
-console.log(`| instances | target pos/s | acknowledged pos/s | p50 → console | p99 → console | take-over |`);
-console.log(`|---|---|---|---|---|---|`);
-for (const r of [one, two]) console.log(`| ${r.instances} | ${r.rate} | ${r.ingest_per_s} | ${r.p50_ms} ms | ${r.p99_ms} ms | ${r.takeover_ms ? r.takeover_ms + ' ms' : '—'} |`);
-console.log(`ratios (two / one): ingest ${(two.ingest_per_s / one.ingest_per_s).toFixed(2)}, p99 ${(two.p99_ms / one.p99_ms).toFixed(2)}`);
+console.log(JSON.stringify({ load_before: load, load_between: loadMid, one, two, load_after: os.loadavg().map((x) => x.toFixed(2)).join(' ') }, null, 1));
+const f = (r, p) => `${r[p].p50_ms} / ${r[p].p99_ms} ms (${r[p].n})`;
+console.log(`| instances | target pos/s | acknowledged pos/s | durable pos/s (server) | console seen / acknowledged | p50 → console | p99 → console | direct p50/p99 | queued p50/p99 | take-over |`);
+console.log(`|---|---|---|---|---|---|---|---|---|---|`);
+for (const r of [one, two]) console.log(`| ${r.instances} | ${r.rate} | ${r.ingest_ack_per_s} | ${r.durable_per_s} | ${r.console_msgs} / ${r.acked}${r.console_cut_off ? ' (cut off ' + r.console_cut_off + ')' : ''} | ${r.p50_ms} ms | ${r.p99_ms} ms | ${f(r, 'direct')} | ${r.queued.n ? f(r, 'queued') : '—'} | ${r.takeover_ms ? r.takeover_ms + ' ms' : '—'} |`);
+console.log(`ratios (two / one): acknowledged ${(two.ingest_ack_per_s / one.ingest_ack_per_s).toFixed(2)}, durable ${(two.durable_per_s / one.durable_per_s).toFixed(2)}, p99 ${(two.p99_ms / one.p99_ms).toFixed(2)}`);

@@ -6,6 +6,11 @@
 #
 #   bench/twoinstances/run.sh                    # RATE=5000 SECONDS=20 BATCH=50
 #   RATE=2000 SECONDS=10 bench/twoinstances/run.sh
+#   PIN=request bench/twoinstances/run.sh        # alternate instances per request (reorders a device)
+#
+# Reports acknowledged and durable (counted in PostgreSQL) positions/s, p50/p99 position → console
+# per path (direct to the owner / queued through the other instance), console messages missing and
+# why (stale positions, a console cut off by the server). Records: bench/RESULTS.md.
 #
 # Needs node and Debian's PostgreSQL 15 (scripts/pg.sh makes a fresh database per run).
 set -euo pipefail

@@ -92,6 +92,8 @@ App::~App() {
   // Ownership and live events first: the callbacks name the modules closed below, and the hubs
   // (which may outlive this object in a connection) must not reach the cluster any more.
   relay_sinks_.clear();
+  if (cluster_ && ctx_)
+    if (auto c = ctx_->find<chat::Service>()) c->set_relay(nullptr);
   if (cluster_) cluster_->stop();
   stop_jobs();
   if (ctx_)
@@ -840,7 +842,9 @@ void App::start_cluster() {
   // The hubs whose messages every instance's consoles must see, by a name all instances share.
   std::vector<std::pair<std::string, std::shared_ptr<http::Hub>>> hubs;
   if (auto m = ctx_->find<monitoring::Service>()) hubs.emplace_back("monitoring", m->hub_ptr());
-  if (auto c = ctx_->find<chat::Service>()) hubs.emplace_back("chat", c->hub());
+  // The chat relays its own events (ids, never her words: chat/module.h set_relay).
+  if (auto c = ctx_->find<chat::Service>())
+    c->set_relay([cl = cluster_.get()](const std::string& topic, const std::string& m) { cl->publish("chat", topic, m); });
   if (auto c = ctx_->find<channels::Service>()) hubs.emplace_back("channels", c->hub());
   Cluster* cl = cluster_.get();
   for (auto& [name, hub] : hubs) {
@@ -859,7 +863,7 @@ void App::relayed(const std::string& hub, const std::string& topic, const std::s
   if (hub == "monitoring") {
     if (auto m = ctx_->find<monitoring::Service>()) m->relayed(topic, message);
   } else if (hub == "chat") {
-    if (auto c = ctx_->find<chat::Service>()) c->hub()->publish(topic, message);
+    if (auto c = ctx_->find<chat::Service>()) c->relayed(topic, message);
   } else if (hub == "channels") {
     if (auto c = ctx_->find<channels::Service>()) c->hub()->publish(topic, message);
   }

@@ -30,6 +30,10 @@ std::vector<store::Migration> migrations() {
   // A municipal escalation is a dispatch of the monitoring module: its id, to show its state.
   out.push_back(store::sql_migration("chat", 2, "municipal escalations linked to monitoring's dispatch",
                                      {"ALTER TABLE chat_escalations ADD COLUMN dispatch_id {{bigint}}"}));
+  // The operator she was last told about, kept in the database rather than in one instance's memory:
+  // with two instances the take, the transfer and the hand-back may each happen on another one.
+  out.push_back(store::sql_migration("chat", 3, "the holder she was last told about (several instances)",
+                                     {"ALTER TABLE chat_sessions ADD COLUMN told_holder TEXT"}));
   return out;
 }
 

@@ -157,6 +157,15 @@ class Service {
   // root): the operators' panes watching that conversation are told.
   void dispatch_changed(const std::string& ref, const DispatchState& state);
 
+  // Several instances on one PostgreSQL (app/cluster.h): her WebSocket is held by one instance,
+  // the operator's pane may be on another. Every event of a conversation is also handed to
+  // `relay` (set by the composition root; empty on one instance) as a small JSON that never holds
+  // the text of a message — a message travels as its sequence number and each instance reads
+  // and decrypts it from the database — and what another instance relayed arrives in relayed().
+  using Relay = std::function<void(const std::string& topic, const std::string& message)>;
+  void set_relay(Relay relay);
+  void relayed(const std::string& topic, const std::string& message);
+
   // A demo conversation waiting in the queue (idempotent; its text says it is a demo).
   Result<void> load_demo();
 
@@ -166,8 +175,17 @@ class Service {
   Result<PurgeTally> purge(int64_t now_ms, const PurgeHeld& held, bool dry_run);
 
  private:
+  // Local delivery, then the relay to the other instances (`event`: a JSON without message text).
   void to_her(const std::string& ref, const std::string& json);
   void to_operators(const std::string& ref, const std::string& json);
+  // `to`: "her" or "ops" (the operators' panes watching the conversation).
+  void tell(const std::string& ref, const std::string& to, const http::Json& event);
+  // A stored message to the operators and, when `her`, to her; here and (by its number only) on
+  // the others. `name`: the operator's public name a system message carries.
+  void tell_message(const std::string& ref, const Message& m, bool her, const std::optional<std::string>& name);
+  void show_message(const std::string& ref, const Message& m, bool her, const std::optional<std::string>& name);
+  void relay(const std::string& ref, const http::Json& event);
+  bool reaches_her(const std::string& ref);
   std::string caller_hash(const std::string& client_ip) const;
 
   store::Database& db_;
@@ -181,7 +199,8 @@ class Service {
   http::RateLimiter resume_failures_;
   std::mutex peers_mu_;
   std::unordered_map<std::string, std::weak_ptr<http::Peer>> peers_;
-  std::unordered_map<std::string, std::string> holders_;  // last holder told to her, per conversation
+  std::mutex relay_mu_;
+  Relay relay_;
 };
 
 // The JSON of a message, to her and to the operator's pane (the same shape).

@@ -72,6 +72,32 @@ StoredMessage stored(const soci::row& r) {
 }
 }  // namespace
 
+std::optional<StoredMessage> message_at(soci::session& s, int64_t session_id, int64_t seq) {
+  std::optional<StoredMessage> out;
+  Query("SELECT seq, sender, client_id, body, at FROM chat_messages WHERE session_id = :sid AND seq = :seq")
+      .bind("sid", static_cast<long long>(session_id))
+      .bind("seq", static_cast<long long>(seq))
+      .each(s, [&](const soci::row& r) { out = stored(r); });
+  return out;
+}
+
+std::string told_holder(soci::session& s, int64_t session_id) {
+  // A no-op UPDATE takes the row lock on PostgreSQL (SQLite has one writer anyway; no FOR UPDATE there).
+  Query("UPDATE chat_sessions SET told_holder = told_holder WHERE id = :id").bind("id", static_cast<long long>(session_id)).exec(s);
+  std::string out;
+  Query("SELECT told_holder FROM chat_sessions WHERE id = :id").bind("id", static_cast<long long>(session_id)).each(s, [&](const soci::row& r) {
+    out = store::get_str(r, 0);
+  });
+  return out;
+}
+
+void set_told_holder(soci::session& s, int64_t session_id, const std::string& user_id) {
+  Query("UPDATE chat_sessions SET told_holder = :h WHERE id = :id")
+      .bind_opt("h", user_id.empty() ? std::nullopt : std::optional<std::string>(user_id))
+      .bind("id", static_cast<long long>(session_id))
+      .exec(s);
+}
+
 std::optional<StoredMessage> message_by_client_id(soci::session& s, int64_t session_id, const std::string& client_id) {
   std::optional<StoredMessage> out;
   Query("SELECT seq, sender, client_id, body, at FROM chat_messages WHERE session_id = :sid AND client_id = :cid")

@@ -26,6 +26,12 @@ std::optional<SessionRow> find_session(soci::session& s, const std::string& ref)
 // Takes the next sequence number of the conversation and stores the message under it.
 int64_t insert_message(soci::session& s, int64_t session_id, const std::string& sender, std::optional<int64_t> user_id,
                        const std::string& client_id, const std::string& body, int64_t at);
+// Message `seq` of a conversation (another instance relayed its number).
+std::optional<StoredMessage> message_at(soci::session& s, int64_t session_id, int64_t seq);
+// The operator she was last told about ("" for none), the conversation's row locked until the
+// commit so that two instances never tell her twice; set_told_holder records the next one.
+std::string told_holder(soci::session& s, int64_t session_id);
+void set_told_holder(soci::session& s, int64_t session_id, const std::string& user_id);
 std::optional<StoredMessage> message_by_client_id(soci::session& s, int64_t session_id, const std::string& client_id);
 std::vector<StoredMessage> messages(soci::session& s, int64_t session_id, int64_t after_seq);
 // Answers false when it was already ended.

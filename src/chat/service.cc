@@ -142,15 +142,11 @@ Result<Message> Service::say(const SessionRow& session, const std::string& clien
     return std::pair{Message{seq, "her", text, now, client_id}, true};
   });
   if (!stored) return fail(stored.error());
-  if (stored->second) {
-    auto j = message_json(stored->first);
-    j["session"] = session.ref;
-    to_operators(session.ref, j.dump());
-  }
+  if (stored->second) tell_message(session.ref, stored->first, false, std::nullopt);
   return stored->first;
 }
 
-void Service::her_typing(const SessionRow& s) { to_operators(s.ref, http::Json({{"type", "typing"}, {"from", "her"}, {"session", s.ref}}).dump()); }
+void Service::her_typing(const SessionRow& s) { tell(s.ref, "ops", {{"type", "typing"}, {"from", "her"}, {"session", s.ref}}); }
 
 void Service::leave(const SessionRow& session, const std::string& why) {
   auto ended = db_.transaction<bool>([&](soci::session& s) -> Result<bool> {
@@ -160,7 +156,7 @@ void Service::leave(const SessionRow& session, const std::string& why) {
   });
   if (!ended || !*ended) return;
   intake_.left("chat", session.ref, why);
-  to_operators(session.ref, http::Json({{"type", "left"}, {"session", session.ref}, {"why", why}}).dump());
+  tell(session.ref, "ops", {{"type", "left"}, {"session", session.ref}, {"why", why}});
 }
 
 std::vector<Message> Service::since(const SessionRow& session, int64_t after_seq) {
@@ -197,6 +193,78 @@ void Service::to_her(const std::string& ref, const std::string& json) {
 }
 
 void Service::to_operators(const std::string& ref, const std::string& json) { hub_->publish("chat:" + ref, json); }
+
+bool Service::reaches_her(const std::string& ref) {
+  std::lock_guard lock(peers_mu_);
+  auto it = peers_.find(ref);
+  return it != peers_.end() && !it->second.expired();
+}
+
+void Service::set_relay(Relay relay) {
+  std::lock_guard lock(relay_mu_);
+  relay_ = std::move(relay);
+}
+
+void Service::relay(const std::string& ref, const http::Json& event) {
+  Relay r;
+  {
+    std::lock_guard lock(relay_mu_);
+    r = relay_;
+  }
+  if (r) r("chat:" + ref, event.dump(-1, ' ', false, http::Json::error_handler_t::replace));
+}
+
+void Service::tell(const std::string& ref, const std::string& to, const http::Json& event) {
+  const std::string text = event.dump(-1, ' ', false, http::Json::error_handler_t::replace);
+  if (to == "her") to_her(ref, text);
+  else to_operators(ref, text);
+  relay(ref, {{"to", to}, {"event", event}});
+}
+
+void Service::show_message(const std::string& ref, const Message& m, bool her, const std::optional<std::string>& name) {
+  auto j = message_json(m);
+  if (name) j["name"] = *name;
+  if (her) to_her(ref, j.dump(-1, ' ', false, http::Json::error_handler_t::replace));
+  j["session"] = ref;
+  to_operators(ref, j.dump(-1, ' ', false, http::Json::error_handler_t::replace));
+}
+
+void Service::tell_message(const std::string& ref, const Message& m, bool her, const std::optional<std::string>& name) {
+  show_message(ref, m, her, name);
+  // Her words (and the operator's) are stored encrypted: only the number crosses PostgreSQL.
+  http::Json j = {{"to", her ? "both" : "ops"}, {"seq", m.seq}};
+  if (name) j["name"] = *name;
+  relay(ref, j);
+}
+
+void Service::relayed(const std::string& topic, const std::string& message) {
+  if (topic.rfind("chat:", 0) != 0) return;
+  const std::string ref = topic.substr(5);
+  const http::Json j = http::Json::parse(message, nullptr, false);
+  if (!j.is_object() || !j.contains("to") || !j["to"].is_string()) return;
+  const std::string to = j["to"];
+  if (j.contains("event")) {
+    const std::string text = j["event"].dump(-1, ' ', false, http::Json::error_handler_t::replace);
+    if (to == "her") to_her(ref, text);
+    else if (to == "ops") to_operators(ref, text);
+    return;
+  }
+  if (!j.contains("seq") || !j["seq"].is_number_integer()) return;
+  const bool her = to == "both";
+  // Read from the database only by an instance with someone to tell: her connection, or a pane.
+  if (!(her && reaches_her(ref)) && hub_->size() == 0) return;
+  const int64_t seq = j["seq"];
+  auto row = db_.transaction<std::optional<repo::StoredMessage>>([&](soci::session& s) -> Result<std::optional<repo::StoredMessage>> {
+    auto session = repo::find_session(s, ref);
+    if (!session) return std::optional<repo::StoredMessage>{};
+    return repo::message_at(s, session->id, seq);
+  });
+  if (!row || !*row) return;
+  const auto& r = **row;
+  std::optional<std::string> name;
+  if (j.contains("name") && j["name"].is_string()) name = j["name"].get<std::string>();
+  show_message(ref, {r.seq, r.sender, keys_.decrypt(r.body).value_or(""), r.at, r.client_id}, her, name);
+}
 
 // --- the operator's side -------------------------------------------------------------------
 
@@ -252,10 +320,7 @@ Result<Message> Service::reply(const http::Request& req, const std::string& ref,
   });
   if (!seq) return fail(seq.error());
   Message m{*seq, "operator", text, now, ""};
-  to_her(ref, message_json(m).dump());
-  auto j = message_json(m);
-  j["session"] = ref;
-  to_operators(ref, j.dump());
+  tell_message(ref, m, true, std::nullopt);
   return m;
 }
 
@@ -264,7 +329,7 @@ Result<void> Service::operator_typing(const http::Request& req, const std::strin
     (void)audit_.append(op_entry(req, "chat.denied", ref, "denied"));
     return fail(ok.error());
   }
-  to_her(ref, R"({"type":"typing","from":"operator"})");
+  tell(ref, "her", {{"type", "typing"}, {"from", "operator"}});
   return {};
 }
 
@@ -307,12 +372,12 @@ Result<Escalation> Service::escalate(const http::Request& req, const std::string
   Escalation out{*id, kind, unit ? unit->name : "", now, kind == "133" ? kProtocol133 : kProtocolMunicipal, dispatched};
   http::Json told = {{"type", "escalated"}, {"session", ref}, {"kind", kind}, {"dispatch", nullptr}};
   if (dispatched) told["dispatch"] = dispatch_state_json(*dispatched);
-  to_operators(ref, told.dump());
+  tell(ref, "ops", told);
   return out;
 }
 
 void Service::dispatch_changed(const std::string& ref, const DispatchState& state) {
-  to_operators(ref, http::Json({{"type", "dispatch"}, {"session", ref}, {"dispatch", dispatch_state_json(state)}}).dump());
+  tell(ref, "ops", {{"type", "dispatch"}, {"session", ref}, {"dispatch", dispatch_state_json(state)}});
 }
 
 Result<std::shared_ptr<void>> Service::watch(const http::Request& req, const std::string& ref) {
@@ -345,41 +410,33 @@ void Service::queue_changed(const std::string& channel, const std::string& ref, 
   auto session = find(ref);
   if (!session || session->state != "open") return;
   if (holder.state == "closed") {
-    to_her(ref, R"({"type":"ended","by":"operator"})");
+    tell(ref, "her", {{"type", "ended"}, {"by", "operator"}});
     return;
   }
-  std::string text;
-  if (holder.state == "waiting" || holder.state == "offered") {
-    // Her operator gave the conversation back to the queue (channels: hand-back): she is told,
-    // neutrally and once, that another operator will answer; nothing about why.
-    std::lock_guard lock(peers_mu_);
-    auto it = holders_.find(ref);
-    if (it == holders_.end() || it->second.empty()) return;
-    it->second.clear();
-    text = kHandedBack;
-  } else {
-    if (holder.state != "active" || holder.user_id.empty()) return;
-    // Joined or transferred: told to her once per new holder, and kept in the transcript.
-    std::string previous;
-    {
-      std::lock_guard lock(peers_mu_);
-      auto& last = holders_[ref];
-      if (last == holder.user_id) return;
-      previous = std::exchange(last, holder.user_id);
-    }
-    text = previous.empty() ? kJoined : kTransferred;
-  }
+  const bool back = holder.state == "waiting" || holder.state == "offered";
+  if (!back && (holder.state != "active" || holder.user_id.empty())) return;
+  // What she was last told is in the database (told_holder): the take, a transfer and a hand-back
+  // may each happen on another instance, and she is told once per change whichever it is.
   const int64_t now = now_ms();
-  auto seq = db_.transaction<int64_t>([&](soci::session& s) -> Result<int64_t> {
-    return repo::insert_message(s, session->id, "system", std::nullopt, "", keys_.encrypt(text), now);
+  auto told = db_.transaction<std::optional<Message>>([&](soci::session& s) -> Result<std::optional<Message>> {
+    const std::string previous = repo::told_holder(s, session->id);
+    std::string text;
+    if (back) {
+      // Her operator gave the conversation back to the queue (channels: hand-back): she is told,
+      // neutrally and once, that another operator will answer; nothing about why.
+      if (previous.empty()) return std::optional<Message>{};
+      text = kHandedBack;
+    } else {
+      // Joined or transferred: told to her once per new holder, and kept in the transcript.
+      if (previous == holder.user_id) return std::optional<Message>{};
+      text = previous.empty() ? kJoined : kTransferred;
+    }
+    repo::set_told_holder(s, session->id, back ? "" : holder.user_id);
+    const int64_t seq = repo::insert_message(s, session->id, "system", std::nullopt, "", keys_.encrypt(text), now);
+    return std::optional<Message>(Message{seq, "system", text, now, ""});
   });
-  if (!seq) return;
-  Message m{*seq, "system", text, now, ""};
-  auto j = message_json(m);
-  j["name"] = holder.public_name;
-  to_her(ref, j.dump());
-  j["session"] = ref;
-  to_operators(ref, j.dump());
+  if (!told || !*told) return;
+  tell_message(ref, **told, true, holder.public_name);
 }
 
 Result<void> Service::load_demo() {

@@ -179,6 +179,80 @@ TEST_P(ChatService, RetentionPurgesEndedConversationsOnlyAfterThePeriod) {
   EXPECT_EQ(store::Query("SELECT COUNT(*) FROM chat_messages").scalar(**lease).value_or(-1), 0);
 }
 
+// Her connection as the service sees it (what the server would write to her WebSocket).
+struct FakePeer : http::Peer {
+  std::vector<std::string> sent;
+  void send(std::string text) override { sent.push_back(std::move(text)); }
+  void close() override {}
+};
+// An operator's pane attached to a service's hub.
+struct FakePane : http::Hub::Sink {
+  std::vector<std::string> got;
+  void deliver(const std::string&, std::shared_ptr<const std::string> m) override { got.push_back(*m); }
+};
+bool has(const std::vector<std::string>& v, const std::string& part) {
+  for (const auto& x : v)
+    if (x.find(part) != std::string::npos) return true;
+  return false;
+}
+
+// Two instances on one database (app/cluster.h plays the NOTIFY between them; here the relay is
+// handed over directly): her socket on A, the operator's pane on B. Every event reaches the other
+// side, a message crosses as its number only (never its text), and which operator she was told
+// about is the database's, so a take on B and a transfer on A are told once each.
+TEST_P(ChatService, EventsCrossToTheOtherInstanceWithoutTheirWords) {
+  FakeQueue queue_b;  // the same queue seen from B (holders are the database's in the real one)
+  auto b = std::make_unique<Service>(*db_, keys_, *log_, queue_b, Dispatch{}, Options{});
+  std::vector<std::string> wire;  // every relayed payload
+  svc_->set_relay([&](const std::string& topic, const std::string& m) { wire.push_back(m); b->relayed(topic, m); });
+  b->set_relay([&](const std::string& topic, const std::string& m) { wire.push_back(m); svc_->relayed(topic, m); });
+  auto s = started();
+  auto peer = std::make_shared<FakePeer>();
+  svc_->attach(s.ref, peer);
+  auto pane = std::make_shared<FakePane>();
+  b->hub()->attach(pane, nullptr);
+
+  // Her message on A → B's pane, with its text.
+  ASSERT_TRUE(svc_->say(s, "id-1", "palabra-secreta-uno"));
+  EXPECT_TRUE(has(pane->got, "palabra-secreta-uno"));
+  // The operator takes it on B: "se unió" reaches her on A.
+  hold(s.ref, 5);
+  queue_b.held = queue_.held;
+  b->queue_changed("chat", s.ref, queue_.held[s.ref]);
+  EXPECT_TRUE(has(peer->sent, "se unió"));
+  EXPECT_TRUE(has(peer->sent, "Orientadora 1455"));
+  // The operator's reply and typing on B → her on A.
+  ASSERT_TRUE(b->reply(as(5, {"channels.answer"}), s.ref, "palabra-secreta-dos"));
+  EXPECT_TRUE(has(peer->sent, "palabra-secreta-dos"));
+  ASSERT_TRUE(b->operator_typing(as(5, {"channels.answer"}), s.ref));
+  EXPECT_TRUE(has(peer->sent, R"("from":"operator")"));
+  svc_->her_typing(s);
+  EXPECT_TRUE(has(pane->got, R"("type":"typing")"));
+  // The same take seen again on A tells her nothing; a transfer on A is told as one.
+  const size_t before = peer->sent.size();
+  svc_->queue_changed("chat", s.ref, queue_.held[s.ref]);
+  EXPECT_EQ(peer->sent.size(), before);
+  hold(s.ref, 6);
+  svc_->queue_changed("chat", s.ref, queue_.held[s.ref]);
+  ASSERT_EQ(peer->sent.size(), before + 1);
+  EXPECT_NE(peer->sent.back().find("Otra orientadora continúa"), std::string::npos);
+  // She leaves on A: B's pane is told.
+  svc_->leave(s, "exit");
+  EXPECT_TRUE(has(pane->got, R"("type":"left")"));
+
+  ASSERT_GE(wire.size(), 6u);
+  for (const auto& w : wire) {
+    EXPECT_EQ(w.find("palabra-secreta"), std::string::npos) << w;
+    EXPECT_EQ(w.find("se unió"), std::string::npos) << w;
+  }
+  // Nothing of B's own arrives twice on B's pane (a relay is delivered by the others only).
+  int replies = 0;
+  for (const auto& g : pane->got) replies += g.find("palabra-secreta-dos") != std::string::npos;
+  EXPECT_EQ(replies, 1);
+  svc_->set_relay(nullptr);
+  b->set_relay(nullptr);
+}
+
 INSTANTIATE_TEST_SUITE_P(ChatBackends, ChatService, ::testing::ValuesIn(eq::testing::backends()));
 
 }  // namespace
