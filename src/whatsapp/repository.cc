@@ -332,6 +332,8 @@ bool delete_idle_conversation(soci::session& s, int64_t id, int64_t cutoff) {
   Query("DELETE FROM whatsapp_messages WHERE conversation_id = :id").bind("id", static_cast<ll>(id)).exec(s);
   Query("DELETE FROM whatsapp_conversations WHERE id = :id").bind("id", static_cast<ll>(id)).exec(s);
   return true;
+}
+
 int64_t inbox_put(soci::session& s, const std::string& body, int64_t received_at) {
   return Query("INSERT INTO whatsapp_inbox (body, received_at) VALUES (:b, :at) RETURNING id")
       .bind("b", body)
