@@ -63,13 +63,16 @@ function front(targets) {
 }
 
 // Every NOTIFY on the cluster's channel while it runs (psql prints them after each command).
-function listenAll(url) {
-  const p = spawn('psql', [url, '-X', '-q'], { stdio: ['pipe', 'pipe', 'pipe'] });
+// Resolves once the LISTEN is in force (psql has answered the query after it): events sent before
+// that would not be queued for this listener, and a loaded machine can take seconds to get there.
+async function listenAll(url) {
+  const p = spawn('psql', [url, '-X', '-q', '-A', '-t'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   p.stdout.on('data', (d) => { out += d; });
   p.stderr.on('data', (d) => { out += d; });
-  p.stdin.write('LISTEN equidad_live;\n');
+  p.stdin.write("LISTEN equidad_live;\nSELECT 'listening-' || 'now';\n");
   const exited = new Promise((r) => p.on('exit', r));
+  await waitFor('the psql listener is listening', async () => out.includes('listening-now'), 30_000);
   return {
     stop: async () => {
       p.stdin.write('SELECT 1;\n\\q\n');
@@ -137,7 +140,7 @@ describe('the silent chat on two instances', { skip: dbKind !== 'postgresql' && 
     const ready = await op.post('/api/v1/channels/me/presence', { presence: 'disponible', skills: ['chat'], max_chats: 6 });
     assert.equal(ready.status, 200, ready.text);
 
-    const notifies = listenAll(a.dbUrl);
+    const notifies = await listenAll(a.dbUrl);
     const SECRET_WORDS = ['Zanahoria-violeta', 'Mandarina-azul', 'Pomelo-rojo', 'Frambuesa-verde'];
 
     // Her page through the front: A takes her connection (B is second).
