@@ -854,7 +854,10 @@ void App::start_cluster() {
   }
   ctx_->provide(std::make_shared<ClusterControl>(ClusterControl{[cl](const std::string& word) { cl->control(word); }}));
   // Not the owner until the lease says so: positions are queued for whoever owns the engine.
-  if (auto m = ctx_->find<monitoring::Service>()) (void)m->set_owner(false);
+  if (auto m = ctx_->find<monitoring::Service>()) {
+    (void)m->set_owner(false);
+    m->set_inbox_signal([cl] { cl->publish("monitoring", monitoring::Service::kInboxWake, "{}"); });
+  }
   cluster_->start();
 }
 

@@ -276,6 +276,12 @@ Result<IngestSummary> Service::Impl::queue_positions(const Credentials& who, con
   });
   if (!done) return fail(done.error());
   sum.accepted = static_cast<int>(positions.size());
+  std::function<void()> signal;
+  {
+    std::lock_guard lock(drain_mu);
+    signal = inbox_signal;
+  }
+  if (signal) signal();  // the owner evaluates it now, not at its next poll
   return sum;
 }
 

@@ -198,6 +198,10 @@ bool Service::owner() const { return impl_->owner; }
 
 void Service::relayed(const std::string& topic, std::string message) {
   auto& I = *impl_;
+  if (topic == kInboxWake) {  // not a console message: the drainer's wake-up
+    if (I.owner) I.wake_drainer();
+    return;
+  }
   if (topic == "incident" && I.owner) {
     int64_t id = 0;
     try {
@@ -233,14 +237,33 @@ void Service::Impl::drain_loop() {
       if (!done) spdlog::error("monitoring: inbox: {}", done.error().message);
       else n = *done;
     }
-    // Busy: straight on; idle: a short pause (the queue's latency is this pause at most).
-    if (n == 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    // Busy: straight on; idle: until a non-owner's wake-up, or 20 ms at most (a lost NOTIFY, or
+    // one instance alone with rows a previous owner left).
+    if (n == 0) {
+      std::unique_lock lock(drain_mu);
+      drain_cv.wait_for(lock, std::chrono::milliseconds(20), [&] { return drain_wake || drain_stop.load(); });
+      drain_wake = false;
+    }
   }
+}
+
+void Service::Impl::wake_drainer() {
+  {
+    std::lock_guard lock(drain_mu);
+    drain_wake = true;
+  }
+  drain_cv.notify_one();
+}
+
+void Service::set_inbox_signal(std::function<void()> signal) {
+  std::lock_guard lock(impl_->drain_mu);
+  impl_->inbox_signal = std::move(signal);
 }
 
 void Service::stop() {
   auto& I = *impl_;
   I.drain_stop = true;
+  I.wake_drainer();
   if (I.drainer.joinable()) I.drainer.join();
   {
     std::lock_guard lock(I.qmu);

@@ -172,6 +172,12 @@ struct Service::Impl {
   std::thread drainer;
   std::atomic<bool> drain_stop{false};
   std::atomic<bool> reload_wanted{false};
+  // The drainer sleeps on drain_cv between turns; a relayed inbox_wake (or stop) wakes it at once.
+  std::mutex drain_mu;
+  std::condition_variable drain_cv;
+  bool drain_wake = false;
+  std::function<void()> inbox_signal;  // under drain_mu
+  void wake_drainer();
   // Clears and rebuilds the engine and what ingest keeps beside it from the database (start, take-over).
   Result<void> load();
   Result<void> reload();
