@@ -399,6 +399,8 @@ export const CLASSES = {
   'GET /api/v1/dataprotection/requests/{id}/report': { kind: 'none', why: 'the requester\'s own data, compiled for the DPO from a registered request; refused after a denial; audited (dataprotection.test.mjs)' },
   'GET /api/v1/dataprotection/breaches': { kind: 'none', why: 'the ministry\'s breach register: categories and counts, never names' },
   'POST /api/v1/dataprotection/breaches/{id}/notifications': { kind: 'none', why: 'the DPO records the ministry\'s own notifications of a breach (dataprotection.test.mjs)' },
+  'GET /api/v1/dataprotection/purge/preview': { kind: 'none', why: 'the DPO\'s dry run: counts per kind of data and the holds that keep some, no person (dataprotection_purge.test.mjs)' },
+  'GET /api/v1/dataprotection/purge/runs': { kind: 'none', why: 'the ministry\'s purge runs for its DPO: dates and counts per kind, no person (dataprotection_purge.test.mjs)' },
   'GET /api/v1/dataprotection/ropa': { kind: 'none', why: 'the record of processing activities: tables and columns, no person' },
   // ---- councils and intersectoral tables (issue 16 item 1): public bodies (COSOC, Consejo Asesor,
   // mesas) with no contact data; changes by the ministry for every body, by a SEREMI only for her
