@@ -335,3 +335,15 @@ export function nextClientAddress() {
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Polls `fn` every 100 ms until it gives a truthy value (a throw counts as not yet); fails with
+// «what: not within N ms» after `timeoutMs`.
+export async function waitFor(what, fn, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 
-import { dbKind, nextClientAddress, request, sleep, startServer, tempDir } from './harness.mjs';
+import { dbKind, nextClientAddress, request, sleep, startServer, tempDir, waitFor } from './harness.mjs';
 import { loginDemo } from './auth_helpers.mjs';
 import { WsClient } from './ws_client.mjs';
 import { alertKey, alertsOf, metric } from './monitoring_helpers.mjs';
@@ -23,16 +23,6 @@ const TAG_START = { lat: -33.4450, lon: -70.6470 }; // where the demo aggressor'
 // Take-over bound N: the survivor retries the lock every second; PostgreSQL releases it as soon as
 // the killed instance's connection closes.
 const TAKEOVER_S = 10;
-
-async function waitFor(what, fn, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(100);
-  }
-}
 
 
 describe('two instances on one PostgreSQL', { skip: dbKind !== 'postgresql' && 'two instances need PostgreSQL (EQ_TEST_DB=postgresql): on SQLite one instance holds the database file' }, () => {

@@ -12,7 +12,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 
-import { dbKind, nextClientAddress, sleep, startServer, tempDir } from './harness.mjs';
+import { dbKind, nextClientAddress, sleep, startServer, tempDir, waitFor } from './harness.mjs';
 import { loginDemo } from './auth_helpers.mjs';
 import { WsClient } from './ws_client.mjs';
 import { metric } from './monitoring_helpers.mjs';
@@ -20,16 +20,6 @@ import { metric } from './monitoring_helpers.mjs';
 const ENV = { EQ_CHANNELS_HOURS: '24/7' };
 const cleanups = [];
 after(async () => { for (const c of cleanups.reverse()) await c(); });
-
-async function waitFor(what, fn, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(100);
-  }
-}
 
 // A TCP front like nginx's upstream: each connection goes to the first instance that accepts it.
 function front(targets) {
