@@ -21,7 +21,7 @@
 #include "store/database.h"
 
 namespace eq::http {
-class Request;
+struct Request;
 class Router;
 }  // namespace eq::http
 
