@@ -62,6 +62,19 @@ for db in sqlite postgresql; do
   node_counts "$OUT/integration-$db.txt"
 done
 
+# A port for a fake service the browser tests start later. Below the kernel's ephemeral range
+# (net.ipv4.ip_local_port_range, 32768-60999 on Debian): a port drawn from inside it was taken by an
+# outgoing connection before the test bound it (CI of stop 30: EADDRINUSE on 46162). Skips a port
+# something already listens on.
+free_port() {
+  local p
+  for _ in $(seq 1 50); do
+    p=$(shuf -i "$1-$2" -n 1)
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
+  done
+  echo "$p"
+}
+
 if [ -f web/package.json ]; then
   echo "== Pruebas de la aplicación web (unitarias, vitest)"
   (cd web && npm run --silent test -- --reporter=tap-flat 2>&1) | tee "$OUT/web-unit.txt" | grep -E '^not ok' || true
@@ -75,9 +88,9 @@ if [ -f web/package.json ]; then
   # the day and hour CI runs, so this server is open around the clock.
   # The WhatsApp pane's test plays Meta and the Graph API on a local port (web/e2e/14-whatsapp.test.mjs).
   export EQ_WHATSAPP_APP_SECRET=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
-  export EQ_WHATSAPP_FAKE_PORT=$(shuf -i 20000-40000 -n 1)
+  export EQ_WHATSAPP_FAKE_PORT=$(free_port 20000 26000)
   # Citizens' participation mails its codes to a local SMTP server the test runs (web/e2e/16-participation.test.mjs).
-  export EQ_E2E_SMTP_PORT=$(shuf -i 40001-50000 -n 1)
+  export EQ_E2E_SMTP_PORT=$(free_port 26001 32000)
   # Every browser test's citizen writes from 127.0.0.1: the per-address flood limit is raised.
   EQ_SMTP="127.0.0.1:$EQ_E2E_SMTP_PORT" EQ_PARTICIPATION_FLOOD=500 \
   EQ_CHANNELS_HOURS=24/7 EQ_WHATSAPP_TOKEN=e2e EQ_WHATSAPP_GRAPH_URL="http://127.0.0.1:$EQ_WHATSAPP_FAKE_PORT" \
