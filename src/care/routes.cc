@@ -7,6 +7,7 @@
 #include "care/module.h"
 #include "core/csv.h"
 #include "core/time.h"
+#include "core/try.h"
 #include "http/fields.h"
 #include "store/with_session.h"
 
@@ -21,10 +22,6 @@ using store::with_session;
 using T = http::Field::Type;
 constexpr int64_t kHour = 3600LL * 1000;
 constexpr int64_t kDay = 24 * kHour;
-
-#define TRY(var, expr) \
-  auto var = (expr);   \
-  if (!var) return fail(var.error());
 
 Json when(const std::optional<int64_t>& v) { return v ? Json(format_datetime_cl(*v)) : Json(nullptr); }
 
@@ -125,20 +122,20 @@ std::map<int64_t, std::string> names_of(const Service& svc, const std::vector<Pl
 // The need of a woman, from a search or an offer body.
 Result<Need> read_need(Service& svc, http::FieldReader& in, const Request& req) {
   Need n;
-  TRY(age, in.integer("woman_age", {.required = true, .min = 12, .max = 120}));
+  EQ_TRY(age, in.integer("woman_age", {.required = true, .min = 12, .max = 120}));
   n.woman_age = static_cast<int>(**age);
   in.skip("children_ages");  // read by read_children()
-  TRY(accessible, in.boolean("accessible"));
+  EQ_TRY(accessible, in.boolean("accessible"));
   n.accessible = accessible->value_or(false);
-  TRY(comuna, in.text("aggressor_comuna", {.required = false, .max_chars = 5}));
+  EQ_TRY(comuna, in.text("aggressor_comuna", {.required = false, .max_chars = 5}));
   if (!comuna->empty() && !svc.geo().centre(*comuna) && !(svc.registry().comuna_name && svc.registry().comuna_name(*comuna) != *comuna))
     return fail(Error::invalid("aggressor_comuna", "La comuna del agresor no existe (use el código oficial de 5 dígitos).", "unknown_comuna"));
   n.exclusion.comuna_id = *comuna;
-  TRY(neighbours, in.boolean("exclude_neighbours"));
+  EQ_TRY(neighbours, in.boolean("exclude_neighbours"));
   n.exclusion.neighbours = neighbours->value_or(false);
   if (n.exclusion.neighbours && n.exclusion.comuna_id.empty())
     return fail(Error::invalid("aggressor_comuna", "Para excluir las comunas vecinas indique la comuna del agresor.", "required"));
-  TRY(region, in.text("region_id", {.required = false, .max_chars = 2}));
+  EQ_TRY(region, in.text("region_id", {.required = false, .max_chars = 2}));
   n.region_id = region->empty() ? req.who().region_id : *region;
   return n;
 }
@@ -458,7 +455,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                 auto id = http::path_id(req);
                 if (!id) return fail(id.error());
                 return guarded(*svc, req, [&](soci::session& s, std::optional<Denial>& denied) -> Result<Response> {
-                  TRY(p, place_or_404(*svc, s, *id));
+                  EQ_TRY(p, place_or_404(*svc, s, *id));
                   const std::string object = "care_place:" + std::to_string(*id);
                   auto theirs = svc->repo().placements(s, "place", *id);
                   if (!access::may_read_address(req.who(), *p, theirs)) {
@@ -553,10 +550,10 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
               [svc](Request& req) -> Result<Response> {
                 auto id = http::path_id(req);
                 if (!id) return fail(id.error());
-                TRY(body, body_of(req));
+                EQ_TRY(body, body_of(req));
                 http::FieldReader in(*body);
                 in.skip("units");
-                TRY(as_of_text, in.text("as_of", {.required = false, .max_chars = 40}));
+                EQ_TRY(as_of_text, in.text("as_of", {.required = false, .max_chars = 40}));
                 if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
                 const int64_t now = now_ms();
                 int64_t as_of = now;
@@ -581,10 +578,10 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                   const std::string pre = "units[" + std::to_string(i) + "]";
                   if (!arr[i].is_object()) return fail(http::invalid_type(pre, "un objeto"));
                   http::FieldReader u(arr[i], pre);
-                  TRY(type, u.one_of("unit_type", true, {"mujer_sola", "mujer_con_hijos", "accesible"}));
-                  TRY(places, u.integer("places", {.required = true, .min = 0, .max = 500}));
-                  TRY(occupied, u.integer("occupied", {.required = true, .min = 0, .max = 500}));
-                  TRY(blocked, u.integer("blocked", {.required = false, .min = 0, .max = 500}));
+                  EQ_TRY(type, u.one_of("unit_type", true, {"mujer_sola", "mujer_con_hijos", "accesible"}));
+                  EQ_TRY(places, u.integer("places", {.required = true, .min = 0, .max = 500}));
+                  EQ_TRY(occupied, u.integer("occupied", {.required = true, .min = 0, .max = 500}));
+                  EQ_TRY(blocked, u.integer("blocked", {.required = false, .min = 0, .max = 500}));
                   if (auto ok = u.no_unknown(); !ok) return fail(ok.error());
                   if (!seen.insert(*type).second)
                     return fail(Error::invalid(pre + ".unit_type", "El tipo de unidad está repetido.", "duplicate"));
@@ -600,7 +597,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                   units.push_back(un);
                 }
                 return guarded(*svc, req, [&](soci::session& s, std::optional<Denial>& denied) -> Result<Response> {
-                  TRY(p, place_or_404(*svc, s, *id));
+                  EQ_TRY(p, place_or_404(*svc, s, *id));
                   if (!access::may_report_capacity(req.who(), *p)) {
                     denied = Denial{"care.capacity_report", "care_place:" + std::to_string(*id), ""};
                     return fail(Error::not_found("No existe una casa de su institución con ese número."));
@@ -627,12 +624,12 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
   router.add({"POST", "/api/v1/care/search", "care.refer",
               "Buscar cupo: casas con cupo confirmado que la admiten, fuera de la comuna del agresor (y vecinas si la medida lo dice)",
               "care", [svc](Request& req) -> Result<Response> {
-                TRY(body, body_of(req));
+                EQ_TRY(body, body_of(req));
                 http::FieldReader in(*body);
-                TRY(need, read_need(*svc, in, req));
-                TRY(children, read_children(*body));
+                EQ_TRY(need, read_need(*svc, in, req));
+                EQ_TRY(children, read_children(*body));
                 need->children_ages = *children;
-                TRY(person, in.integer("person_id", {.required = false, .min = 1}));
+                EQ_TRY(person, in.integer("person_id", {.required = false, .min = 1}));
                 if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
                 if (*person && svc->registry().check_person)
                   if (auto ok = svc->registry().check_person(req, **person); !ok) return fail(ok.error());
@@ -646,14 +643,14 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
 
   router.add({"POST", "/api/v1/care/placements", "care.refer", "Ofrecer un cupo de una casa a una mujer (la casa responde dentro del plazo)",
               "care", [svc](Request& req) -> Result<Response> {
-                TRY(body, body_of(req));
+                EQ_TRY(body, body_of(req));
                 http::FieldReader in(*body);
-                TRY(place_id, in.integer("place_id", {.required = true, .min = 1}));
-                TRY(need, read_need(*svc, in, req));
-                TRY(children, read_children(*body));
+                EQ_TRY(place_id, in.integer("place_id", {.required = true, .min = 1}));
+                EQ_TRY(need, read_need(*svc, in, req));
+                EQ_TRY(children, read_children(*body));
                 need->children_ages = *children;
-                TRY(person, in.integer("person_id", {.required = false, .min = 1}));
-                TRY(note, in.text("note", {.required = false, .max_chars = 2000}));
+                EQ_TRY(person, in.integer("person_id", {.required = false, .min = 1}));
+                EQ_TRY(note, in.text("note", {.required = false, .max_chars = 2000}));
                 if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
                 if (need->exclusion.comuna_id.empty())
                   return fail(Error::invalid("aggressor_comuna", "Indique la comuna del agresor (o la de los hechos) para proteger su ubicación.", "required"));
@@ -745,11 +742,11 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                 [svc, step](Request& req) -> Result<Response> {
                   auto id = http::path_id(req);
                   if (!id) return fail(id.error());
-                  TRY(body, body_of(req));
+                  EQ_TRY(body, body_of(req));
                   http::FieldReader in(*body);
-                  TRY(reason, in.text("reason", {.required = false, .max_chars = 40}));
-                  TRY(destination, in.text("destination", {.required = false, .max_chars = 40}));
-                  TRY(note, in.text("note", {.required = false, .max_chars = 2000}));
+                  EQ_TRY(reason, in.text("reason", {.required = false, .max_chars = 40}));
+                  EQ_TRY(destination, in.text("destination", {.required = false, .max_chars = 40}));
+                  EQ_TRY(note, in.text("note", {.required = false, .max_chars = 2000}));
                   if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
                   if (step == "decline" && !decline_reasons().contains(*reason))
                     return fail(Error::invalid("reason", "Indique el motivo del rechazo (sin_cupo, no_cumple_requisitos, riesgo_seguridad, necesita_otra_atencion u otro).",
@@ -835,18 +832,18 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
   router.add({"GET", "/api/v1/care/stats", "care.board",
               "Ocupación en el tiempo: serie diaria, estadía, rotación y rechazos por motivo, por región y casa (from, to DD-MM-AAAA; region)",
               "care", [svc](Request& req) -> Result<Response> {
-                TRY(range, period(req, now_ms()));
+                EQ_TRY(range, period(req, now_ms()));
                 return with_session<Response>(svc->db(), [&](soci::session& s) -> Result<Response> {
-                  TRY(st, stats(*svc, s, range->first, range->second, req.query_param("region")));
+                  EQ_TRY(st, stats(*svc, s, range->first, range->second, req.query_param("region")));
                   return Response::json(st->json);
                 });
               }});
   for (const std::string format : {"csv", "xlsx"}) {
     router.add({"GET", "/api/v1/care/stats." + format, "care.board", "Ocupación por casa en " + format, "care",
                 [svc, format](Request& req) -> Result<Response> {
-                  TRY(range, period(req, now_ms()));
+                  EQ_TRY(range, period(req, now_ms()));
                   return with_session<Response>(svc->db(), [&](soci::session& s) -> Result<Response> {
-                    TRY(st, stats(*svc, s, range->first, range->second, req.query_param("region")));
+                    EQ_TRY(st, stats(*svc, s, range->first, range->second, req.query_param("region")));
                     if (format == "csv") {
                       std::vector<std::vector<std::string>> rows = {st->header};
                       for (const auto& r : st->rows) {
@@ -861,7 +858,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                       return csv_response(rows, "ocupacion-casas.csv");
                     }
                     if (!svc->registry().xlsx) return fail(Error::unavailable("La exportación XLSX no está disponible."));
-                    TRY(bytes, svc->registry().xlsx("Ocupación", st->header, st->rows));
+                    EQ_TRY(bytes, svc->registry().xlsx("Ocupación", st->header, st->rows));
                     Response r;
                     r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
                     r.body = *bytes;

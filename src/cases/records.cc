@@ -1,4 +1,5 @@
 #include "cases/records.h"
+#include "core/try.h"
 
 #include <algorithm>
 #include <map>
@@ -30,10 +31,6 @@ int count_role(const Record& r, const std::string& role) {
   return static_cast<int>(std::count_if(r.persons.begin(), r.persons.end(), [&](const PersonRef& p) { return p.role == role; }));
 }
 
-#define TRY(var, expr)                      \
-  auto var = (expr);                        \
-  if (!var) return fail(var.error());
-
 }  // namespace
 
 Result<Json> check_details(const Record& r, const Json& details_in, const DetailsContext& ctx) {
@@ -45,14 +42,14 @@ Result<Json> check_details(const Record& r, const Json& details_in, const Detail
   const int victims = count_role(r, "victim"), aggressors = count_role(r, "aggressor");
 
   if (r.kind == "contact") {
-    TRY(channel, in.one_of("channel", true, {"linea_1455", "chat_silencioso", "whatsapp", "presencial", "mascarilla_19",
+    EQ_TRY(channel, in.one_of("channel", true, {"linea_1455", "chat_silencioso", "whatsapp", "presencial", "mascarilla_19",
                                              "municipal", "derivacion", "otro"}));
-    TRY(summary, in.text("summary", {.required = false, .max_chars = 4000}));
+    EQ_TRY(summary, in.text("summary", {.required = false, .max_chars = 4000}));
     out = {{"channel", *channel}, {"summary", *summary}};
   } else if (r.kind == "complaint") {
-    TRY(offence, in.text("offence", {.required = false, .max_chars = 200}));
-    TRY(received_by, in.text("received_by", {.required = false, .max_chars = 200}));
-    TRY(summary, in.text("summary", {.required = false, .max_chars = 4000}));
+    EQ_TRY(offence, in.text("offence", {.required = false, .max_chars = 200}));
+    EQ_TRY(received_by, in.text("received_by", {.required = false, .max_chars = 200}));
+    EQ_TRY(summary, in.text("summary", {.required = false, .max_chars = 4000}));
     out = {{"offence", *offence}, {"received_by", *received_by}, {"summary", *summary}};
   } else if (r.kind == "risk_assessment") {
     if (victims != 1)
@@ -60,8 +57,8 @@ Result<Json> check_details(const Record& r, const Json& details_in, const Detail
     if (!ctx.instrument) return fail(Error::unavailable("El instrumento de evaluación de riesgo no está cargado."));
     in.skip("answers");
     auto answers = details.contains("answers") ? details["answers"] : Json(nullptr);
-    TRY(level, in.text("level", {.required = false, .max_chars = 10}));
-    TRY(reason, in.text("raise_reason", {.required = false, .max_chars = 1000}));
+    EQ_TRY(level, in.text("level", {.required = false, .max_chars = 10}));
+    EQ_TRY(reason, in.text("raise_reason", {.required = false, .max_chars = 1000}));
     auto assessed = risk::assess(*ctx.instrument, answers, level->empty() ? std::nullopt : std::optional<std::string>(*level),
                                  *reason, r.occurred_at);
     if (!assessed) {
@@ -74,11 +71,11 @@ Result<Json> check_details(const Record& r, const Json& details_in, const Detail
     if (victims < 1 || aggressors < 1)
       return fail(Error::invalid("persons", "Una medida de protección indica a la mujer protegida (victim) y a la persona obligada (aggressor).",
                                  "invalid_persons"));
-    TRY(court, in.text("court", {.required = true, .max_chars = 200}));
-    TRY(type, in.one_of("order_type", true, {"prohibicion_acercamiento", "salida_hogar", "prohibicion_comunicacion",
+    EQ_TRY(court, in.text("court", {.required = true, .max_chars = 200}));
+    EQ_TRY(type, in.one_of("order_type", true, {"prohibicion_acercamiento", "salida_hogar", "prohibicion_comunicacion",
                                              "vigilancia_telematica", "otra"}));
     const bool needs_distance = *type == "prohibicion_acercamiento" || *type == "vigilancia_telematica";
-    TRY(distance, in.integer("distance_m", {.required = needs_distance, .min = 10, .max = 10000}));
+    EQ_TRY(distance, in.integer("distance_m", {.required = needs_distance, .min = 10, .max = 10000}));
     in.skip("places");
     Json places = Json::array();
     if (details.contains("places") && !details["places"].is_null()) {
@@ -90,8 +87,8 @@ Result<Json> check_details(const Record& r, const Json& details_in, const Detail
         places.push_back(trim(p.get<std::string>()));
       }
     }
-    TRY(starts, day(in, "starts_on", true));
-    TRY(ends, day(in, "ends_on", false));
+    EQ_TRY(starts, day(in, "starts_on", true));
+    EQ_TRY(ends, day(in, "ends_on", false));
     if (*ends && **ends < **starts)
       return fail(Error::invalid("details.ends_on", "La medida no puede terminar antes de comenzar.", "invalid_date"));
     out = {{"court", *court}, {"order_type", *type}, {"distance_m", *distance ? Json(**distance) : Json(nullptr)},
@@ -99,16 +96,16 @@ Result<Json> check_details(const Record& r, const Json& details_in, const Detail
            // Inclusive end day: the order holds until the end of that Chilean day.
            {"ends_at", *ends ? Json(**ends + 24 * kHour - 1) : Json(nullptr)}};
   } else if (r.kind == "order_breach") {
-    TRY(order_id, in.integer("order_record_id", {.required = true, .min = 1, .max = INT64_MAX}));
+    EQ_TRY(order_id, in.integer("order_record_id", {.required = true, .min = 1, .max = INT64_MAX}));
     auto order = ctx.order_of_persons ? ctx.order_of_persons(**order_id) : std::nullopt;
     if (!order)
       return fail(Error::invalid("details.order_record_id",
                                  "No existe una medida de protección con ese número que concierna a estas personas.", "unknown_order"));
-    TRY(description, in.text("description", {.required = true, .max_chars = 4000}));
+    EQ_TRY(description, in.text("description", {.required = true, .max_chars = 4000}));
     out = {{"order_record_id", **order_id}, {"description", *description}};
   } else if (r.kind == "referral") {
     if (victims != 1) return fail(Error::invalid("persons", "Una derivación se refiere a una sola mujer (rol victim).", "invalid_persons"));
-    TRY(to, in.integer("to_institution_id", {.required = true, .min = 1, .max = INT64_MAX}));
+    EQ_TRY(to, in.integer("to_institution_id", {.required = true, .min = 1, .max = INT64_MAX}));
     if (**to == ctx.institution_id)
       return fail(Error::invalid("details.to_institution_id", "No se puede derivar a la propia institución.", "invalid_value"));
     if (!ctx.institution_exists || !ctx.institution_exists(**to))
@@ -118,7 +115,7 @@ Result<Json> check_details(const Record& r, const Json& details_in, const Detail
       return fail(Error::invalid("details.consent",
                                  "La derivación requiere registrar el consentimiento de la mujer para compartir sus datos con la institución de destino.",
                                  "consent_required"));
-    TRY(reason, in.text("reason", {.required = true, .max_chars = 2000}));
+    EQ_TRY(reason, in.text("reason", {.required = true, .max_chars = 2000}));
     const bool high = risk_rank(ctx.latest_risk_level) >= risk_rank("alto");
     const auto& d = ctx.deadlines;
     out = {{"to_institution_id", **to},
@@ -129,12 +126,12 @@ Result<Json> check_details(const Record& r, const Json& details_in, const Detail
            {"acknowledged_at", nullptr},
            {"first_contact_at", nullptr}};
   } else if (r.kind == "shelter_entry" || r.kind == "shelter_exit") {
-    TRY(shelter, in.text("shelter", {.required = true, .max_chars = 200}));
-    TRY(note, in.text("note", {.required = false, .max_chars = 2000}));
+    EQ_TRY(shelter, in.text("shelter", {.required = true, .max_chars = 200}));
+    EQ_TRY(note, in.text("note", {.required = false, .max_chars = 2000}));
     out = {{"shelter", *shelter}, {"note", *note}};
   } else if (r.kind == "closure") {
-    TRY(reason, in.one_of("reason", true, {"egreso_favorable", "abandono", "derivada", "traslado", "fallecimiento", "otro"}));
-    TRY(note, in.text("note", {.required = false, .max_chars = 2000}));
+    EQ_TRY(reason, in.one_of("reason", true, {"egreso_favorable", "abandono", "derivada", "traslado", "fallecimiento", "otro"}));
+    EQ_TRY(note, in.text("note", {.required = false, .max_chars = 2000}));
     out = {{"reason", *reason}, {"note", *note}};
   } else {
     return fail(Error::invalid("kind", "Tipo de registro desconocido.", "invalid_kind"));

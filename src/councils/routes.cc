@@ -4,6 +4,7 @@
 #include <map>
 
 #include "core/time.h"
+#include "core/try.h"
 #include "councils/access.h"
 #include "councils/module.h"
 #include "http/body.h"
@@ -19,10 +20,6 @@ using http::Request;
 using http::Response;
 using store::with_session;
 
-#define TRY(var, expr) \
-  auto var = (expr);   \
-  if (!var) return fail(var.error());
-
 std::vector<std::string> ids(const Vocabulary& v) {
   std::vector<std::string> out;
   for (const auto& t : v.terms()) out.push_back(t.id);
@@ -31,7 +28,7 @@ std::vector<std::string> ids(const Vocabulary& v) {
 
 // A day field: "aaaa-mm-dd" or "dd-mm-aaaa"; "" when absent and not required.
 Result<std::string> day_field(http::FieldReader& in, const char* key, bool required) {
-  TRY(text, in.text(key, {.required = required, .max_chars = 10}));
+  EQ_TRY(text, in.text(key, {.required = required, .max_chars = 10}));
   if (text->empty()) return std::string();
   auto d = parse_day(*text);
   if (!d) return fail(Error::invalid(in.name(key), "Fecha no válida: use dd-mm-aaaa (por ejemplo 18-03-2021).", "invalid_date"));
@@ -144,8 +141,8 @@ Result<std::vector<Attendance>> read_attendance(const Json& body) {
     const std::string prefix = "attendance[" + std::to_string(i) + "]";
     if (!list[i].is_object()) return fail(http::invalid_type(prefix, "un objeto"));
     http::FieldReader in(list[i], prefix);
-    TRY(member, in.integer("member_id", {.required = true, .min = 1}));
-    TRY(status, in.one_of("status", true, ids(attendance_codes())));
+    EQ_TRY(member, in.integer("member_id", {.required = true, .min = 1}));
+    EQ_TRY(status, in.one_of("status", true, ids(attendance_codes())));
     if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
     out.push_back({**member, *status});
   }
@@ -190,7 +187,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
   router.add({"GET", "/api/v1/councils/public/bodies/{id}", http::kPublic,
               "Un consejo o mesa: integrantes (sin datos de contacto), sesiones con asistencia y quórum, acuerdos y su seguimiento",
               "councils", [svc](Request& req) -> Result<Response> {
-                TRY(id, http::path_id(req));
+                EQ_TRY(id, http::path_id(req));
                 return with_session<Response>(svc->db(), [&](soci::session& s) -> Result<Response> {
                   auto b = repo::body(s, *id);
                   if (!b) return fail(Error::not_found("No existe un consejo o mesa con ese identificador."));
@@ -215,75 +212,75 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
 
   router.add({"POST", "/api/v1/councils/bodies", "councils.manage", "Registrar una mesa intersectorial (o el COSOC o el Consejo Asesor si no existen)",
               "councils", [svc](Request& req) -> Result<Response> {
-                TRY(body, http::json_object_body(req));
+                EQ_TRY(body, http::json_object_body(req));
                 http::FieldReader in(*body);
                 Body b;
-                TRY(kind, in.one_of("kind", true, ids(body_kinds())));
+                EQ_TRY(kind, in.one_of("kind", true, ids(body_kinds())));
                 b.kind = *kind;
-                TRY(name, in.text("name", {.required = true, .max_chars = 200}));
+                EQ_TRY(name, in.text("name", {.required = true, .max_chars = 200}));
                 b.name = *name;
-                TRY(basis, in.text("legal_basis", {.max_chars = 200}));
+                EQ_TRY(basis, in.text("legal_basis", {.max_chars = 200}));
                 b.legal_basis = *basis;
-                TRY(desc, in.text("description", {.max_chars = 2000}));
+                EQ_TRY(desc, in.text("description", {.max_chars = 2000}));
                 b.description = *desc;
-                TRY(region, in.text("region_id", {.max_chars = 4}));
+                EQ_TRY(region, in.text("region_id", {.max_chars = 4}));
                 b.region_id = *region;
-                TRY(since, day_field(in, "since", false));
+                EQ_TRY(since, day_field(in, "since", false));
                 b.since = *since;
                 if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
-                TRY(id, svc->create_body(req, b));
+                EQ_TRY(id, svc->create_body(req, b));
                 return Response::json({{"id", *id}}, 201);
               }});
 
   router.add({"POST", "/api/v1/councils/bodies/{id}/members", "councils.manage",
               "Registrar una integrante (nombre, organización, rol, período; sin datos de contacto)", "councils",
               [svc](Request& req) -> Result<Response> {
-                TRY(id, http::path_id(req));
-                TRY(body, http::json_object_body(req));
+                EQ_TRY(id, http::path_id(req));
+                EQ_TRY(body, http::json_object_body(req));
                 http::FieldReader in(*body);
                 Member m;
-                TRY(name, in.text("name", {.required = true, .max_chars = 200}));
+                EQ_TRY(name, in.text("name", {.required = true, .max_chars = 200}));
                 m.name = *name;
-                TRY(org, in.text("organisation", {.required = true, .max_chars = 200}));
+                EQ_TRY(org, in.text("organisation", {.required = true, .max_chars = 200}));
                 m.organisation = *org;
-                TRY(role, in.one_of("role", true, ids(member_roles())));
+                EQ_TRY(role, in.one_of("role", true, ids(member_roles())));
                 m.role = *role;
-                TRY(from, day_field(in, "term_from", true));
+                EQ_TRY(from, day_field(in, "term_from", true));
                 m.term_from = *from;
-                TRY(until, day_field(in, "term_until", false));
+                EQ_TRY(until, day_field(in, "term_until", false));
                 m.term_until = *until;
                 if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
                 if (!m.term_until.empty() && m.term_until < m.term_from)
                   return fail(Error::invalid("term_until", "El término del período es anterior a su inicio.", "end_before_start"));
-                TRY(mid, svc->add_member(req, *id, m));
+                EQ_TRY(mid, svc->add_member(req, *id, m));
                 return Response::json({{"id", *mid}}, 201);
               }});
 
   router.add({"PUT", "/api/v1/councils/bodies/{id}/members/{member}", "councils.manage", "Registrar el término del período de una integrante",
               "councils", [svc](Request& req) -> Result<Response> {
-                TRY(id, http::path_id(req));
-                TRY(mid, http::path_id(req, "member"));
-                TRY(body, http::json_object_body(req));
+                EQ_TRY(id, http::path_id(req));
+                EQ_TRY(mid, http::path_id(req, "member"));
+                EQ_TRY(body, http::json_object_body(req));
                 http::FieldReader in(*body);
-                TRY(until, day_field(in, "term_until", true));
+                EQ_TRY(until, day_field(in, "term_until", true));
                 if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
-                TRY(done, svc->end_term(req, *id, *mid, *until));
+                EQ_TRY(done, svc->end_term(req, *id, *mid, *until));
                 return Response::json({{"id", *mid}, {"term_until", day_json(*until)}});
               }});
 
   router.add({"POST", "/api/v1/councils/bodies/{id}/sessions", "councils.manage", "Registrar una sesión (fecha, modalidad, lugar, tabla)",
               "councils", [svc](Request& req) -> Result<Response> {
-                TRY(id, http::path_id(req));
-                TRY(body, http::json_object_body(req));
+                EQ_TRY(id, http::path_id(req));
+                EQ_TRY(body, http::json_object_body(req));
                 http::FieldReader in(*body);
                 Session x;
-                TRY(held, day_field(in, "held_on", true));
+                EQ_TRY(held, day_field(in, "held_on", true));
                 x.held_on = *held;
-                TRY(kind, in.one_of("kind", false, ids(session_kinds())));
+                EQ_TRY(kind, in.one_of("kind", false, ids(session_kinds())));
                 x.kind = kind->empty() ? "ordinaria" : *kind;
-                TRY(modality, in.one_of("modality", true, ids(modalities())));
+                EQ_TRY(modality, in.one_of("modality", true, ids(modalities())));
                 x.modality = *modality;
-                TRY(place, in.text("place", {.max_chars = 200}));
+                EQ_TRY(place, in.text("place", {.max_chars = 200}));
                 x.place = *place;
                 if (x.modality != "remota" && x.place.empty())
                   return fail(Error::invalid("place", "Indique el lugar de una sesión presencial o mixta.", "required"));
@@ -301,20 +298,20 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                   x.topics.push_back(t);
                 }
                 if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
-                TRY(sid, svc->add_session(req, *id, x));
+                EQ_TRY(sid, svc->add_session(req, *id, x));
                 return Response::json({{"id", *sid}}, 201);
               }});
 
   router.add({"PUT", "/api/v1/councils/sessions/{id}/attendance", "councils.manage",
               "Registrar la asistencia de una sesión (presente, ausente, excusado); el quórum se calcula", "councils",
               [svc](Request& req) -> Result<Response> {
-                TRY(id, http::path_id(req));
-                TRY(body, http::json_object_body(req));
+                EQ_TRY(id, http::path_id(req));
+                EQ_TRY(body, http::json_object_body(req));
                 http::FieldReader in(*body);
                 in.skip("attendance");
                 if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
-                TRY(list, read_attendance(*body));
-                TRY(done, svc->record_attendance(req, *id, *list));
+                EQ_TRY(list, read_attendance(*body));
+                EQ_TRY(done, svc->record_attendance(req, *id, *list));
                 return with_session<Response>(svc->db(), [&](soci::session& s) -> Result<Response> {
                   auto x = repo::session(s, *id);
                   if (!x) return fail(Error::not_found());
@@ -325,44 +322,44 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
   router.add({"PUT", "/api/v1/councils/sessions/{id}/minutes", "councils.manage",
               "Redactar el acta de una sesión y, con publish, publicarla (después no se modifica)", "councils",
               [svc](Request& req) -> Result<Response> {
-                TRY(id, http::path_id(req));
-                TRY(body, http::json_object_body(req));
+                EQ_TRY(id, http::path_id(req));
+                EQ_TRY(body, http::json_object_body(req));
                 http::FieldReader in(*body);
-                TRY(text, in.text("minutes", {.max_chars = 50000}));
-                TRY(publish, in.boolean("publish"));
+                EQ_TRY(text, in.text("minutes", {.max_chars = 50000}));
+                EQ_TRY(publish, in.boolean("publish"));
                 if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
-                TRY(done, svc->write_minutes(req, *id, *text, publish->value_or(false)));
+                EQ_TRY(done, svc->write_minutes(req, *id, *text, publish->value_or(false)));
                 return Response::json({{"id", *id}, {"published", publish->value_or(false)}});
               }});
 
   router.add({"POST", "/api/v1/councils/sessions/{id}/agreements", "councils.manage", "Registrar un acuerdo de la sesión (texto, responsable, plazo)",
               "councils", [svc](Request& req) -> Result<Response> {
-                TRY(id, http::path_id(req));
-                TRY(body, http::json_object_body(req));
+                EQ_TRY(id, http::path_id(req));
+                EQ_TRY(body, http::json_object_body(req));
                 http::FieldReader in(*body);
                 Agreement a;
-                TRY(text, in.text("text", {.required = true, .max_chars = 2000}));
+                EQ_TRY(text, in.text("text", {.required = true, .max_chars = 2000}));
                 a.text = *text;
-                TRY(owner, in.text("owner", {.required = true, .max_chars = 200}));
+                EQ_TRY(owner, in.text("owner", {.required = true, .max_chars = 200}));
                 a.owner = *owner;
-                TRY(due, day_field(in, "due_on", true));
+                EQ_TRY(due, day_field(in, "due_on", true));
                 a.due_on = *due;
-                TRY(status, in.one_of("status", false, ids(agreement_statuses())));
+                EQ_TRY(status, in.one_of("status", false, ids(agreement_statuses())));
                 a.status = status->empty() ? "pendiente" : *status;
                 if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
-                TRY(aid, svc->add_agreement(req, *id, a));
+                EQ_TRY(aid, svc->add_agreement(req, *id, a));
                 return Response::json({{"id", *aid}}, 201);
               }});
 
   router.add({"POST", "/api/v1/councils/agreements/{id}/updates", "councils.manage", "Registrar el seguimiento de un acuerdo (estado y nota)",
               "councils", [svc](Request& req) -> Result<Response> {
-                TRY(id, http::path_id(req));
-                TRY(body, http::json_object_body(req));
+                EQ_TRY(id, http::path_id(req));
+                EQ_TRY(body, http::json_object_body(req));
                 http::FieldReader in(*body);
-                TRY(status, in.one_of("status", true, ids(agreement_statuses())));
-                TRY(note, in.text("note", {.required = true, .max_chars = 2000}));
+                EQ_TRY(status, in.one_of("status", true, ids(agreement_statuses())));
+                EQ_TRY(note, in.text("note", {.required = true, .max_chars = 2000}));
                 if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
-                TRY(done, svc->follow_up(req, *id, *status, *note));
+                EQ_TRY(done, svc->follow_up(req, *id, *status, *note));
                 return Response::json({{"id", *id}, {"status", *status}});
               }});
 }

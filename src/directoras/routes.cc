@@ -6,6 +6,7 @@
 
 #include "core/rut.h"
 #include "core/time.h"
+#include "core/try.h"
 #include "directoras/access.h"
 #include "directoras/module.h"
 #include "http/body.h"
@@ -20,10 +21,6 @@ using http::Json;
 using http::Request;
 using http::Response;
 using store::with_session;
-
-#define TRY(var, expr) \
-  auto var = (expr);   \
-  if (!var) return fail(var.error());
 
 Json labels(const std::vector<std::string>& codes, const Vocabulary& v) {
   Json out = Json::array();
@@ -89,20 +86,20 @@ Result<std::vector<std::string>> codes(const Json& body, const char* key, const 
 }
 
 Result<Profile> read_profile(const Service& svc, const Request& req) {
-  TRY(body, http::json_object_body(req));
+  EQ_TRY(body, http::json_object_body(req));
   http::FieldReader in(*body);
   Profile p;
-  TRY(name, in.text("full_name", {.required = true, .max_chars = 120}));
+  EQ_TRY(name, in.text("full_name", {.required = true, .max_chars = 120}));
   p.full_name = *name;
-  TRY(rut_text, in.text("rut", {.required = true, .max_chars = 14}));
-  TRY(rut, parse_rut(*rut_text, "rut"));
+  EQ_TRY(rut_text, in.text("rut", {.required = true, .max_chars = 14}));
+  EQ_TRY(rut, parse_rut(*rut_text, "rut"));
   p.rut = rut_canonical(*rut);
-  TRY(email, in.text("email", {.required = true, .max_chars = 120}));
+  EQ_TRY(email, in.text("email", {.required = true, .max_chars = 120}));
   const auto at = email->find('@');
   if (at == std::string::npos || at == 0 || email->find('.', at) == std::string::npos || email->find(' ') != std::string::npos)
     return fail(Error::invalid("email", "El correo no es válido (ejemplo: nombre@dominio.cl).", "invalid_email"));
   p.email = *email;
-  TRY(phone, in.text("phone", {.max_chars = 20}));
+  EQ_TRY(phone, in.text("phone", {.max_chars = 20}));
   int digits = 0;
   for (char c : *phone) {
     if (c >= '0' && c <= '9') ++digits;
@@ -112,41 +109,41 @@ Result<Profile> read_profile(const Service& svc, const Request& req) {
     return fail(Error::invalid("phone", "El teléfono debe tener entre 8 y 12 dígitos (ejemplo: +56 9 1234 5678).", "invalid_phone"));
   p.phone = *phone;
   const int year = std::stoi(format_date_cl(now_ms()).substr(6, 4));
-  TRY(birth, in.integer("birth_year", {.required = true, .min = 1920, .max = year}));
+  EQ_TRY(birth, in.integer("birth_year", {.required = true, .min = 1920, .max = year}));
   p.birth_year = static_cast<int>(**birth);
-  TRY(st, in.one_of("studies", true, [] {
+  EQ_TRY(st, in.one_of("studies", true, [] {
         std::vector<std::string> v;
         for (const auto& t : studies().terms()) v.push_back(t.id);
         return v;
       }()));
   p.studies = *st;
-  TRY(degree, in.text("degree", {.required = true, .max_chars = 200}));
+  EQ_TRY(degree, in.text("degree", {.required = true, .max_chars = 200}));
   p.degree = *degree;
-  TRY(exp, in.integer("experience_years", {.required = true, .min = 0, .max = 70}));
+  EQ_TRY(exp, in.integer("experience_years", {.required = true, .min = 0, .max = 70}));
   p.experience_years = static_cast<int>(**exp);
   in.skip("industries");
   in.skip("specialties");
-  TRY(ind, codes(*body, "industries", industries(), 5));
+  EQ_TRY(ind, codes(*body, "industries", industries(), 5));
   p.industries = *ind;
-  TRY(spec, codes(*body, "specialties", specialties(), 5));
+  EQ_TRY(spec, codes(*body, "specialties", specialties(), 5));
   p.specialties = *spec;
-  TRY(board, in.integer("board_years", {.required = false, .min = 0, .max = 60}));
+  EQ_TRY(board, in.integer("board_years", {.required = false, .min = 0, .max = 60}));
   p.board_years = static_cast<int>(board->value_or(0));
-  TRY(training, in.boolean("board_training"));
+  EQ_TRY(training, in.boolean("board_training"));
   p.board_training = training->value_or(false);
   std::vector<std::string> region_ids;
   for (const auto& r : svc.regions()) region_ids.push_back(r.first);
-  TRY(region, in.one_of("region_id", true, region_ids));
+  EQ_TRY(region, in.one_of("region_id", true, region_ids));
   p.region_id = *region;
-  TRY(avail, in.one_of("availability", true, [] {
+  EQ_TRY(avail, in.one_of("availability", true, [] {
         std::vector<std::string> v;
         for (const auto& t : availability().terms()) v.push_back(t.id);
         return v;
       }()));
   p.availability_code = *avail;
-  TRY(summary, in.text("summary", {.max_chars = 1000}));
+  EQ_TRY(summary, in.text("summary", {.max_chars = 1000}));
   p.summary = *summary;
-  TRY(contact, in.boolean("contactable", true));
+  EQ_TRY(contact, in.boolean("contactable", true));
   p.contactable = **contact;
   if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
   return p;
@@ -239,15 +236,15 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
   router.add({"POST", "/api/v1/directoras/profiles", "registries.directoras.profile",
               "Inscribirse en el Registro de Directoras (se verifican los requisitos)", "directoras",
               [svc](Request& req) -> Result<Response> {
-                TRY(p, read_profile(*svc, req));
-                TRY(saved, svc->create(req, *p));
+                EQ_TRY(p, read_profile(*svc, req));
+                EQ_TRY(saved, svc->create(req, *p));
                 return Response::json({{"profile", own_json(*svc, *saved, {}, now_ms())}}, 201);
               }});
   router.add({"PUT", "/api/v1/directoras/profiles/{id}", "registries.directoras.profile",
               "Actualizar mi perfil (renueva su fecha de vigencia)", "directoras", [svc](Request& req) -> Result<Response> {
-                TRY(id, id_of(req));
-                TRY(p, read_profile(*svc, req));
-                TRY(saved, svc->update(req, *id, *p));
+                EQ_TRY(id, id_of(req));
+                EQ_TRY(p, read_profile(*svc, req));
+                EQ_TRY(saved, svc->update(req, *id, *p));
                 return with_session<Response>(svc->db(), [&](soci::session& s) -> Result<Response> {
                   return Response::json({{"profile", own_json(*svc, *saved, svc->repo().views(s, *id), now_ms())}});
                 });
@@ -257,7 +254,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
   router.add({"GET", "/api/v1/directoras/search", "registries.directoras.search",
               "Buscar candidatas con filtros (industry, specialty, studies, region, board=si|no, q, page); queda trazada", "directoras",
               [svc](Request& req) -> Result<Response> {
-                TRY(f, read_filter(*svc, req));
+                EQ_TRY(f, read_filter(*svc, req));
                 const int64_t now = now_ms();
                 // Bring the index up to date before the write transaction: a reload (100.000 profiles:
                 // seconds) inside it held SQLite's write lock, and every other writer waited.
@@ -317,7 +314,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
 
   // A profile opened by a company: from its own traced search, audited, shown to her.
   auto open = [svc](Request& req, bool contact) -> Result<Response> {
-    TRY(id, id_of(req));
+    EQ_TRY(id, id_of(req));
     const auto search = search_of(req);
     const auto& who = req.who();
     const std::string object = "directora:" + std::to_string(*id);

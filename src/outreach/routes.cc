@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "core/time.h"
+#include "core/try.h"
 #include "http/body.h"
 #include "http/fields.h"
 #include "outreach/access.h"
@@ -12,10 +13,6 @@
 #include "store/with_session.h"
 
 namespace eq::outreach {
-
-#define TRY(var, expr) \
-  auto var = (expr);   \
-  if (!var) return fail(var.error());
 
 namespace {
 
@@ -26,7 +23,7 @@ using store::with_session;
 
 // A code of `vocab` (required): 422 naming the field and the codes accepted otherwise.
 Result<std::string> code_in(http::FieldReader& in, const char* key, const Vocabulary& vocab) {
-  TRY(code, in.text(key, {.required = true, .max_chars = 40}));
+  EQ_TRY(code, in.text(key, {.required = true, .max_chars = 40}));
   if (!vocab.contains(*code)) return fail(Error::invalid(in.name(key), "Código desconocido. Use: " + vocab.ids_text() + ".", "unknown_code"));
   return *code;
 }
@@ -34,8 +31,8 @@ Result<std::string> code_in(http::FieldReader& in, const char* key, const Vocabu
 // A partial date of a form ("dd-mm-aaaa", "mm-aaaa", "aaaa"); "" when unknown. Planned sessions
 // and campaigns lie ahead, so the parser's clock is set ten years on.
 Result<std::string> partial_date(http::FieldReader& in, const char* key, bool required) {
-  TRY(text, in.text(key, {.required = required, .max_chars = 20}));
-  TRY(d, parse_birth_date(*text, now_ms() + 10LL * 365 * 86400000LL, in.name(key)));
+  EQ_TRY(text, in.text(key, {.required = required, .max_chars = 20}));
+  EQ_TRY(d, parse_birth_date(*text, now_ms() + 10LL * 365 * 86400000LL, in.name(key)));
   return format_partial_date(*d);
 }
 
@@ -141,11 +138,11 @@ Result<std::vector<Count>> read_counts(const Json& body) {
     if (!list[i].is_object()) return fail(http::invalid_type(prefix, "un objeto"));
     http::FieldReader r(list[i], prefix);
     Count c;
-    TRY(inst, r.text("institution", {.required = true, .max_chars = 200}));
+    EQ_TRY(inst, r.text("institution", {.required = true, .max_chars = 200}));
     c.institution = *inst;
-    TRY(sex, code_in(r, "sex", sexes()));
+    EQ_TRY(sex, code_in(r, "sex", sexes()));
     c.sex = *sex;
-    TRY(n, r.integer("count", {.required = true, .min = 0, .max = 100000}));
+    EQ_TRY(n, r.integer("count", {.required = true, .min = 0, .max = 100000}));
     c.count = **n;
     if (auto ok = r.no_unknown(); !ok) return fail(ok.error());
     if (seen[{c.institution, c.sex}])
@@ -219,20 +216,20 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc, std::fu
   http::Route reg{"POST", "/api/v1/outreach/public/talks/{id}/registrations", http::kPublic,
                   "Inscribirse en una charla sin cuenta (nombre, correo, comuna); devuelve el código de inscripción y certificado",
                   "outreach", [svc, comuna_exists](Request& req) -> Result<Response> {
-                    TRY(id, http::path_id(req));
-                    TRY(body, http::json_object_body(req));
+                    EQ_TRY(id, http::path_id(req));
+                    EQ_TRY(body, http::json_object_body(req));
                     http::FieldReader in(*body);
                     Registration r;
-                    TRY(name, in.text("name", {.required = true, .max_chars = 120}));
+                    EQ_TRY(name, in.text("name", {.required = true, .max_chars = 120}));
                     r.name = *name;
-                    TRY(email, in.text("email", {.required = true, .max_chars = 254}));
+                    EQ_TRY(email, in.text("email", {.required = true, .max_chars = 254}));
                     if (!email_ok(*email)) return fail(Error::invalid("email", "Escriba un correo válido, por ejemplo nombre@dominio.cl.", "invalid_email"));
                     r.email = *email;
-                    TRY(comuna, in.text("comuna_id", {.required = true, .max_chars = 10}));
+                    EQ_TRY(comuna, in.text("comuna_id", {.required = true, .max_chars = 10}));
                     if (!comuna_exists(*comuna)) return fail(Error::invalid("comuna_id", "La comuna indicada no existe.", "unknown_code"));
                     r.comuna_id = *comuna;
                     if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
-                    TRY(code, svc->register_for(req, *id, r));
+                    EQ_TRY(code, svc->register_for(req, *id, r));
                     return Response::json({{"code", *code}, {"certificate_url", "/charlas/certificado/" + *code}}, 201);
                   }};
   reg.rate_limited = true;
@@ -244,7 +241,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc, std::fu
                      const std::string code = req.params["code"];
                      static const std::regex shape("^[A-Za-z0-9_-]{8,32}$");
                      if (!std::regex_match(code, shape)) return fail(Error::not_found("No existe un certificado con ese código."));
-                     TRY(c, svc->certificate(code));
+                     EQ_TRY(c, svc->certificate(code));
                      if (!*c) return fail(Error::not_found("No existe un certificado con ese código."));
                      const auto& x = **c;
                      Json talk = talk_json(x.talk);
@@ -287,81 +284,81 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc, std::fu
 
   router.add({"POST", "/api/v1/outreach/courses", "outreach.manage", "Registrar un curso de capacitación de su institución", "outreach",
               [svc](Request& req) -> Result<Response> {
-                TRY(body, http::json_object_body(req));
+                EQ_TRY(body, http::json_object_body(req));
                 http::FieldReader in(*body);
                 Course c;
-                TRY(name, in.text("name", {.required = true, .max_chars = 200}));
+                EQ_TRY(name, in.text("name", {.required = true, .max_chars = 200}));
                 c.name = *name;
-                TRY(modality, code_in(in, "modality", modalities()));
+                EQ_TRY(modality, code_in(in, "modality", modalities()));
                 c.modality = *modality;
-                TRY(pop, in.text("population", {.required = true, .max_chars = 300}));
+                EQ_TRY(pop, in.text("population", {.required = true, .max_chars = 300}));
                 c.population = *pop;
-                TRY(desc, in.text("description", {.max_chars = 2000}));
+                EQ_TRY(desc, in.text("description", {.max_chars = 2000}));
                 c.description = *desc;
-                TRY(cap, in.integer("capacity", {.required = true, .min = 1, .max = 100000}));
+                EQ_TRY(cap, in.integer("capacity", {.required = true, .min = 1, .max = 100000}));
                 c.capacity = **cap;
-                TRY(target, in.integer("target", {.min = 1, .max = 10000000}));
+                EQ_TRY(target, in.integer("target", {.min = 1, .max = 10000000}));
                 c.target = *target;
-                TRY(source, in.text("target_source", {.required = target->has_value(), .max_chars = 500}));
+                EQ_TRY(source, in.text("target_source", {.required = target->has_value(), .max_chars = 500}));
                 c.target_source = *source;
                 if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
-                TRY(id, svc->create_course(req, c));
+                EQ_TRY(id, svc->create_course(req, c));
                 return Response::json({{"id", *id}}, 201);
               }});
 
   router.add({"POST", "/api/v1/outreach/courses/{id}/sessions", "outreach.manage",
               "Registrar una sesión de un curso de su institución (fechas, lugar, cupos)", "outreach", [svc](Request& req) -> Result<Response> {
-                TRY(id, http::path_id(req));
-                TRY(body, http::json_object_body(req));
+                EQ_TRY(id, http::path_id(req));
+                EQ_TRY(body, http::json_object_body(req));
                 http::FieldReader in(*body);
                 Session x;
                 x.course_id = *id;
-                TRY(starts, partial_date(in, "starts_on", true));
+                EQ_TRY(starts, partial_date(in, "starts_on", true));
                 x.starts_on = *starts;
-                TRY(ends, partial_date(in, "ends_on", false));
+                EQ_TRY(ends, partial_date(in, "ends_on", false));
                 x.ends_on = *ends;
                 if (auto ok = ordered(x.starts_on, x.ends_on, "ends_on"); !ok) return fail(ok.error());
-                TRY(place, in.text("place", {.required = true, .max_chars = 200}));
+                EQ_TRY(place, in.text("place", {.required = true, .max_chars = 200}));
                 x.place = *place;
-                TRY(cap, in.integer("capacity", {.min = 1, .max = 100000}));
+                EQ_TRY(cap, in.integer("capacity", {.min = 1, .max = 100000}));
                 x.capacity = cap->value_or(0);
                 if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
-                TRY(sid, svc->create_session(req, x));
+                EQ_TRY(sid, svc->create_session(req, x));
                 return Response::json({{"id", *sid}}, 201);
               }});
 
   router.add({"GET", "/api/v1/outreach/sessions/{id}", "outreach.manage", "Una sesión de su institución con sus participantes por institución y sexo",
               "outreach", [svc](Request& req) -> Result<Response> {
-                TRY(id, http::path_id(req));
-                TRY(x, svc->read_session(req, *id));
+                EQ_TRY(id, http::path_id(req));
+                EQ_TRY(x, svc->read_session(req, *id));
                 return Response::json(session_json(*x, true));
               }});
 
   router.add({"PUT", "/api/v1/outreach/sessions/{id}/participants", "outreach.manage",
               "Registrar los participantes de una sesión por institución y sexo (reemplaza los anteriores; no más que sus cupos)",
               "outreach", [svc](Request& req) -> Result<Response> {
-                TRY(id, http::path_id(req));
-                TRY(body, http::json_object_body(req));
+                EQ_TRY(id, http::path_id(req));
+                EQ_TRY(body, http::json_object_body(req));
                 http::FieldReader in(*body);
                 in.skip("rows");
                 if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
-                TRY(rows, read_counts(*body));
-                TRY(total, svc->set_counts(req, *id, *rows));
+                EQ_TRY(rows, read_counts(*body));
+                EQ_TRY(total, svc->set_counts(req, *id, *rows));
                 return Response::json({{"id", *id}, {"participants", *total}});
               }});
 
   router.add({"POST", "/api/v1/outreach/campaigns", "outreach.manage", "Registrar una campaña con su período y canales", "outreach",
               [svc](Request& req) -> Result<Response> {
-                TRY(body, http::json_object_body(req));
+                EQ_TRY(body, http::json_object_body(req));
                 http::FieldReader in(*body);
                 Campaign c;
-                TRY(name, in.text("name", {.required = true, .max_chars = 200}));
+                EQ_TRY(name, in.text("name", {.required = true, .max_chars = 200}));
                 c.name = *name;
-                TRY(desc, in.text("description", {.max_chars = 2000}));
+                EQ_TRY(desc, in.text("description", {.max_chars = 2000}));
                 c.description = *desc;
-                TRY(starts, partial_date(in, "starts_on", true));
+                EQ_TRY(starts, partial_date(in, "starts_on", true));
                 c.starts_on = *starts;
-                TRY(ends, partial_date(in, "ends_on", false));
+                EQ_TRY(ends, partial_date(in, "ends_on", false));
                 c.ends_on = *ends;
                 if (auto ok = ordered(c.starts_on, c.ends_on, "ends_on"); !ok) return fail(ok.error());
                 in.skip("channels");
@@ -373,37 +370,37 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc, std::fu
                   if (std::find(c.channels.begin(), c.channels.end(), ch.get<std::string>()) == c.channels.end())
                     c.channels.push_back(ch.get<std::string>());
                 }
-                TRY(source, in.text("source", {.max_chars = 500}));
+                EQ_TRY(source, in.text("source", {.max_chars = 500}));
                 c.source = *source;
                 if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
-                TRY(id, svc->create_campaign(req, c));
+                EQ_TRY(id, svc->create_campaign(req, c));
                 return Response::json({{"id", *id}}, 201);
               }});
 
   router.add({"POST", "/api/v1/outreach/talks", "outreach.manage", "Registrar una charla (título, fecha y hora, lugar o enlace, cupos)",
               "outreach", [svc](Request& req) -> Result<Response> {
-                TRY(body, http::json_object_body(req));
+                EQ_TRY(body, http::json_object_body(req));
                 http::FieldReader in(*body);
                 Talk t;
-                TRY(title, in.text("title", {.required = true, .max_chars = 200}));
+                EQ_TRY(title, in.text("title", {.required = true, .max_chars = 200}));
                 t.title = *title;
-                TRY(series, in.text("series", {.max_chars = 100}));
+                EQ_TRY(series, in.text("series", {.max_chars = 100}));
                 t.series = *series;
-                TRY(speaker, in.text("speaker", {.max_chars = 200}));
+                EQ_TRY(speaker, in.text("speaker", {.max_chars = 200}));
                 t.speaker = *speaker;
-                TRY(place, in.text("place", {.required = true, .max_chars = 300}));
+                EQ_TRY(place, in.text("place", {.required = true, .max_chars = 300}));
                 t.place = *place;
-                TRY(date, in.text("date", {.required = true, .max_chars = 10}));
-                TRY(day, parse_date_cl(*date, "date"));
-                TRY(time, in.text("time", {.required = true, .max_chars = 5}));
+                EQ_TRY(date, in.text("date", {.required = true, .max_chars = 10}));
+                EQ_TRY(day, parse_date_cl(*date, "date"));
+                EQ_TRY(time, in.text("time", {.required = true, .max_chars = 5}));
                 static const std::regex hhmm("^([01][0-9]|2[0-3]):([0-5][0-9])$");
                 std::smatch m;
                 if (!std::regex_match(*time, m, hhmm)) return fail(Error::invalid("time", "Escriba la hora como HH:MM (por ejemplo 18:30).", "invalid_time"));
                 t.starts_at = *day + (std::stoll(m[1]) * 60 + std::stoll(m[2])) * 60000LL;
-                TRY(cap, in.integer("capacity", {.required = true, .min = 1, .max = 100000}));
+                EQ_TRY(cap, in.integer("capacity", {.required = true, .min = 1, .max = 100000}));
                 t.capacity = **cap;
                 if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
-                TRY(id, svc->create_talk(req, t));
+                EQ_TRY(id, svc->create_talk(req, t));
                 return Response::json({{"id", *id}}, 201);
               }});
 
@@ -423,8 +420,8 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc, std::fu
   router.add({"GET", "/api/v1/outreach/talks/{id}/registrations", "outreach.manage",
               "Inscripciones de una charla de su institución (nombres y correos; lectura auditada)", "outreach",
               [svc](Request& req) -> Result<Response> {
-                TRY(id, http::path_id(req));
-                TRY(regs, svc->list_registrations(req, *id));
+                EQ_TRY(id, http::path_id(req));
+                EQ_TRY(regs, svc->list_registrations(req, *id));
                 Json items = Json::array();
                 for (const auto& r : *regs)
                   items.push_back({{"id", r.id},
@@ -441,15 +438,15 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc, std::fu
   router.add({"POST", "/api/v1/outreach/talks/{id}/attendance", "outreach.manage",
               "Marcar la asistencia de una persona inscrita (por registration_id o email); emite su certificado", "outreach",
               [svc](Request& req) -> Result<Response> {
-                TRY(id, http::path_id(req));
-                TRY(body, http::json_object_body(req));
+                EQ_TRY(id, http::path_id(req));
+                EQ_TRY(body, http::json_object_body(req));
                 http::FieldReader in(*body);
-                TRY(rid, in.integer("registration_id", {.min = 1}));
-                TRY(email, in.text("email", {.max_chars = 254}));
+                EQ_TRY(rid, in.integer("registration_id", {.min = 1}));
+                EQ_TRY(email, in.text("email", {.max_chars = 254}));
                 if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
                 if (!*rid && email->empty())
                   return fail(Error::invalid("registration_id", "Indique la inscripción (registration_id) o el correo de la persona.", "required"));
-                TRY(r, svc->mark_attendance(req, *id, *rid, *email));
+                EQ_TRY(r, svc->mark_attendance(req, *id, *rid, *email));
                 return Response::json({{"id", r->id}, {"attended", true}, {"certificate_url", "/charlas/certificado/" + r->code}});
               }});
 }

@@ -3,6 +3,7 @@
 // the per-address flood limit first (429 with Retry-After). Ministry routes need
 // participation.manage; object rules in participation/access.h.
 #include "core/time.h"
+#include "core/try.h"
 #include "http/body.h"
 #include "http/fields.h"
 #include "participation/access.h"
@@ -17,10 +18,6 @@ using http::Response;
 
 const std::string tag = "participation";
 const std::string kManage = "participation.manage";
-
-#define TRY(var, expr) \
-  auto var = (expr);   \
-  if (!var) return fail(var.error());
 
 Result<Response> json(Result<Json> r, int status = 200) {
   if (!r) return fail(r.error());
@@ -46,10 +43,10 @@ Result<Service::Proof> read_proof(const Json& body, http::FieldReader& in) {
     return fail(Error::invalid("challenge", "Falta el desafío resuelto: pida uno en /api/v1/participation/public/challenge.", "missing_challenge"));
   http::FieldReader c(body["challenge"], "challenge");
   Service::Proof p;
-  TRY(nonce, c.text("nonce", {.required = true, .max_chars = 64}));
-  TRY(bits, c.integer("bits", {.required = true, .min = 1, .max = 64}));
-  TRY(expires, c.integer("expires_at", {.required = true, .min = 0}));
-  TRY(sig, c.text("sig", {.required = true, .max_chars = 128}));
+  EQ_TRY(nonce, c.text("nonce", {.required = true, .max_chars = 64}));
+  EQ_TRY(bits, c.integer("bits", {.required = true, .min = 1, .max = 64}));
+  EQ_TRY(expires, c.integer("expires_at", {.required = true, .min = 0}));
+  EQ_TRY(sig, c.text("sig", {.required = true, .max_chars = 128}));
   p.challenge = {*nonce, static_cast<int>(**bits), **expires, *sig};
   if (body.contains("counter") && body["counter"].is_number_unsigned())
     p.counter = std::to_string(body["counter"].get<uint64_t>());
@@ -60,7 +57,7 @@ Result<Service::Proof> read_proof(const Json& body, http::FieldReader& in) {
 
 // The text exactly as sent (a quote must match the published text character for character).
 Result<std::string> exact(http::FieldReader& in, const char* key, size_t max_chars) {
-  TRY(v, in.string(key));
+  EQ_TRY(v, in.string(key));
   if (!*v || (*v)->empty()) return fail(Error::invalid(key, "Este campo es obligatorio.", "required"));
   if (http::utf8_length(**v) > max_chars) return fail(Error::invalid(key, "Es demasiado largo (máximo " + std::to_string(max_chars) + " caracteres).", "too_long"));
   return **v;
@@ -75,7 +72,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
   router.add({"GET", "/api/v1/participation/public/processes/{id}", http::kPublic,
               "Un proceso: su calendario, el texto publicado, comentarios anclados, preguntas y respuestas, cifra de respuestas a tiempo", tag,
               [svc](Request& req) -> Result<Response> {
-                TRY(id, http::path_id(req));
+                EQ_TRY(id, http::path_id(req));
                 return json(svc->process(*id, now_ms()));
               }});
   router.add({"GET", "/api/v1/participation/public/challenge", http::kPublic, "Desafío de prueba de trabajo (sin servicios externos)", tag,
@@ -89,20 +86,20 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
   router.add({"POST", "/api/v1/participation/public/verify", http::kPublic, "Pide un código de verificación por correo electrónico", tag,
               [svc](Request& req) -> Result<Response> {
                 if (auto r = flooded(*svc, req)) return *r;
-                TRY(body, http::json_object_body(req));
+                EQ_TRY(body, http::json_object_body(req));
                 http::FieldReader in(*body);
-                TRY(email, in.text("email", {.required = true, .max_chars = 200}));
-                TRY(name, in.text("pseudonym", {.max_chars = 40}));
+                EQ_TRY(email, in.text("email", {.required = true, .max_chars = 200}));
+                EQ_TRY(name, in.text("pseudonym", {.max_chars = 40}));
                 if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
                 return json(svc->request_code(req, *email, *name, now_ms()), 202);
               }});
   router.add({"POST", "/api/v1/participation/public/verify/confirm", http::kPublic, "Confirma el correo con el código recibido", tag,
               [svc](Request& req) -> Result<Response> {
                 if (auto r = flooded(*svc, req)) return *r;
-                TRY(body, http::json_object_body(req));
+                EQ_TRY(body, http::json_object_body(req));
                 http::FieldReader in(*body);
-                TRY(email, in.text("email", {.required = true, .max_chars = 200}));
-                TRY(code, in.text("code", {.required = true, .max_chars = 12}));
+                EQ_TRY(email, in.text("email", {.required = true, .max_chars = 200}));
+                EQ_TRY(code, in.text("code", {.required = true, .max_chars = 12}));
                 if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
                 return json(svc->confirm_code(req, *email, *code, now_ms()));
               }});
@@ -112,16 +109,16 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
               "Comentario sobre un pasaje citado del texto publicado (correo verificado y desafío resuelto)", tag,
               [svc](Request& req) -> Result<Response> {
                 if (auto r = flooded(*svc, req)) return *r;
-                TRY(id, http::path_id(req));
-                TRY(body, http::json_object_body(req));
+                EQ_TRY(id, http::path_id(req));
+                EQ_TRY(body, http::json_object_body(req));
                 http::FieldReader in(*body);
                 Service::NewComment c;
-                TRY(token, in.text("token", {.max_chars = 100}));
-                TRY(section, in.text("section_key", {.required = true, .max_chars = 60}));
-                TRY(quote, exact(in, "quote", 1000));
-                TRY(offset, in.integer("offset", {.required = true, .min = 0, .max = 10000000}));
-                TRY(text, in.text("body", {.required = true, .max_chars = 2000}));
-                TRY(proof, read_proof(*body, in));
+                EQ_TRY(token, in.text("token", {.max_chars = 100}));
+                EQ_TRY(section, in.text("section_key", {.required = true, .max_chars = 60}));
+                EQ_TRY(quote, exact(in, "quote", 1000));
+                EQ_TRY(offset, in.integer("offset", {.required = true, .min = 0, .max = 10000000}));
+                EQ_TRY(text, in.text("body", {.required = true, .max_chars = 2000}));
+                EQ_TRY(proof, read_proof(*body, in));
                 if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
                 c.token = *token;
                 c.section_key = *section;
@@ -135,17 +132,17 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
               "Pregunta al Ministerio por tema y región (correo verificado y desafío resuelto)", tag,
               [svc](Request& req) -> Result<Response> {
                 if (auto r = flooded(*svc, req)) return *r;
-                TRY(id, http::path_id(req));
-                TRY(body, http::json_object_body(req));
+                EQ_TRY(id, http::path_id(req));
+                EQ_TRY(body, http::json_object_body(req));
                 http::FieldReader in(*body);
                 std::vector<std::string> topic_ids;
                 for (const auto& t : topics()) topic_ids.push_back(t.first);
                 Service::NewQuestion q;
-                TRY(token, in.text("token", {.max_chars = 100}));
-                TRY(topic, in.one_of("topic", true, topic_ids));
-                TRY(region, in.text("region_id", {.max_chars = 4}));
-                TRY(text, in.text("body", {.required = true, .max_chars = 2000}));
-                TRY(proof, read_proof(*body, in));
+                EQ_TRY(token, in.text("token", {.max_chars = 100}));
+                EQ_TRY(topic, in.one_of("topic", true, topic_ids));
+                EQ_TRY(region, in.text("region_id", {.max_chars = 4}));
+                EQ_TRY(text, in.text("body", {.required = true, .max_chars = 2000}));
+                EQ_TRY(proof, read_proof(*body, in));
                 if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
                 q.token = *token;
                 q.topic = *topic;
@@ -157,22 +154,22 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
   router.add({"POST", "/api/v1/participation/public/posts/{id}/report", http::kPublic,
               "Reporta un comentario o pregunta (spam, ofensivo, no corresponde)", tag, [svc](Request& req) -> Result<Response> {
                 if (auto r = flooded(*svc, req)) return *r;
-                TRY(id, http::path_id(req));
-                TRY(body, http::json_object_body(req));
+                EQ_TRY(id, http::path_id(req));
+                EQ_TRY(body, http::json_object_body(req));
                 http::FieldReader in(*body);
-                TRY(token, in.text("token", {.max_chars = 100}));
-                TRY(reason, in.one_of("reason", true, {"spam", "ofensivo", "no_corresponde"}));
+                EQ_TRY(token, in.text("token", {.max_chars = 100}));
+                EQ_TRY(reason, in.one_of("reason", true, {"spam", "ofensivo", "no_corresponde"}));
                 if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
                 return json(svc->report(req, *id, *token, *reason, now_ms()));
               }});
   router.add({"POST", "/api/v1/participation/public/posts/{id}/appeal", http::kPublic,
               "Apelación de quien escribió un mensaje oculto por reportes", tag, [svc](Request& req) -> Result<Response> {
                 if (auto r = flooded(*svc, req)) return *r;
-                TRY(id, http::path_id(req));
-                TRY(body, http::json_object_body(req));
+                EQ_TRY(id, http::path_id(req));
+                EQ_TRY(body, http::json_object_body(req));
                 http::FieldReader in(*body);
-                TRY(token, in.text("token", {.max_chars = 100}));
-                TRY(text, in.text("text", {.required = true, .max_chars = 1000}));
+                EQ_TRY(token, in.text("token", {.max_chars = 100}));
+                EQ_TRY(text, in.text("text", {.required = true, .max_chars = 1000}));
                 if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
                 return json(svc->appeal(req, *id, *token, *text, now_ms()));
               }});
@@ -180,11 +177,11 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
   // ---------------------------------------------------------------- ministry
   router.add({"POST", "/api/v1/participation/processes", kManage, "Abre un proceso de participación sobre una edición publicada", tag,
               [svc](Request& req) -> Result<Response> {
-                TRY(body, http::json_object_body(req));
+                EQ_TRY(body, http::json_object_body(req));
                 http::FieldReader in(*body);
                 Service::NewProcess p;
-                TRY(period, in.text("period", {.required = true, .max_chars = 9}));
-                TRY(title, in.text("title", {.required = true, .max_chars = 300}));
+                EQ_TRY(period, in.text("period", {.required = true, .max_chars = 9}));
+                EQ_TRY(title, in.text("title", {.required = true, .max_chars = 300}));
                 // Instants as ISO 8601 (with zone) or a Chilean date "dd-mm-aaaa" (its first instant).
                 auto instant = [&](const char* key) -> Result<int64_t> {
                   auto t = in.text(key, {.required = true, .max_chars = 40});
@@ -192,10 +189,10 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                   if (t->size() == 10 && (*t)[2] == '-') return parse_date_cl(*t, key);
                   return parse_iso8601(*t, key);
                 };
-                TRY(cf, instant("consult_from"));
-                TRY(af, instant("answers_from"));
-                TRY(ff, instant("final_from"));
-                TRY(days, in.integer("answer_days", {.required = true, .min = 0, .max = 60}));
+                EQ_TRY(cf, instant("consult_from"));
+                EQ_TRY(af, instant("answers_from"));
+                EQ_TRY(ff, instant("final_from"));
+                EQ_TRY(days, in.integer("answer_days", {.required = true, .min = 0, .max = 60}));
                 if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
                 p.period = *period;
                 p.title = *title;
@@ -207,24 +204,24 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
               }});
   router.add({"POST", "/api/v1/participation/questions/{id}/answer", kManage, "Respuesta pública del Ministerio a una pregunta", tag,
               [svc](Request& req) -> Result<Response> {
-                TRY(id, http::path_id(req));
-                TRY(body, http::json_object_body(req));
+                EQ_TRY(id, http::path_id(req));
+                EQ_TRY(body, http::json_object_body(req));
                 http::FieldReader in(*body);
-                TRY(text, in.text("text", {.required = true, .max_chars = 4000}));
+                EQ_TRY(text, in.text("text", {.required = true, .max_chars = 4000}));
                 if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
                 return json(svc->answer(req, *id, *text, now_ms()));
               }});
   router.add({"GET", "/api/v1/participation/processes/{id}/moderation", kManage, "Mensajes ocultos por reportes y sus apelaciones", tag,
               [svc](Request& req) -> Result<Response> {
-                TRY(id, http::path_id(req));
+                EQ_TRY(id, http::path_id(req));
                 return json(svc->moderation(req, *id));
               }});
   router.add({"POST", "/api/v1/participation/posts/{id}/moderate", kManage, "Restaura o confirma el retiro de un mensaje oculto", tag,
               [svc](Request& req) -> Result<Response> {
-                TRY(id, http::path_id(req));
-                TRY(body, http::json_object_body(req));
+                EQ_TRY(id, http::path_id(req));
+                EQ_TRY(body, http::json_object_body(req));
                 http::FieldReader in(*body);
-                TRY(decision, in.one_of("decision", true, {"restaurar", "confirmar"}));
+                EQ_TRY(decision, in.one_of("decision", true, {"restaurar", "confirmar"}));
                 if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
                 return json(svc->moderate(req, *id, *decision, now_ms()));
               }});

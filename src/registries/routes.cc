@@ -5,6 +5,7 @@
 
 #include "core/rut.h"
 #include "core/time.h"
+#include "core/try.h"
 #include "http/body.h"
 #include "http/fields.h"
 #include "registries/access.h"
@@ -20,10 +21,6 @@ using http::Request;
 using http::Response;
 using store::with_session;
 
-#define TRY(var, expr) \
-  auto var = (expr);   \
-  if (!var) return fail(var.error());
-
 std::vector<std::string> ids(const Vocabulary& v) {
   std::vector<std::string> out;
   for (const auto& t : v.terms()) out.push_back(t.id);
@@ -33,8 +30,8 @@ std::vector<std::string> ids(const Vocabulary& v) {
 // A partial date of a form: "dd-mm-aaaa", "mm-aaaa", "aaaa" (or ISO); "" when unknown. Future
 // dates are normal here (an agreement's end), so the parser's clock is set far ahead.
 Result<std::string> date_field(http::FieldReader& in, const char* key) {
-  TRY(text, in.text(key, {.max_chars = 20}));
-  TRY(d, parse_birth_date(*text, now_ms() + 200LL * 365 * 86400000LL, in.name(key)));
+  EQ_TRY(text, in.text(key, {.max_chars = 20}));
+  EQ_TRY(d, parse_birth_date(*text, now_ms() + 200LL * 365 * 86400000LL, in.name(key)));
   return format_partial_date(*d);
 }
 
@@ -144,13 +141,13 @@ Json agreement_json(const Agreement& a, const std::vector<AgreementAlert>& alert
 // the fields present change, and one at least must be.
 Result<Obligation> read_obligation(http::FieldReader& o, const Json& body, bool whole) {
   Obligation ob;
-  TRY(d, o.text("description", {.required = whole || body.contains("description"), .max_chars = 500}));
+  EQ_TRY(d, o.text("description", {.required = whole || body.contains("description"), .max_chars = 500}));
   ob.description = *d;
-  TRY(owner, o.text("owner", {.required = whole || body.contains("owner"), .max_chars = 200}));
+  EQ_TRY(owner, o.text("owner", {.required = whole || body.contains("owner"), .max_chars = 200}));
   ob.owner = *owner;
-  TRY(due, date_field(o, "due_on"));
+  EQ_TRY(due, date_field(o, "due_on"));
   ob.due_on = *due;
-  TRY(st, o.one_of("status", !whole && body.contains("status"), ids(obligation_statuses())));
+  EQ_TRY(st, o.one_of("status", !whole && body.contains("status"), ids(obligation_statuses())));
   ob.status = st->empty() ? "pendiente" : *st;
   if (auto ok = o.no_unknown(); !ok) return fail(ok.error());
   return ob;
@@ -160,13 +157,13 @@ Result<Obligation> read_obligation(http::FieldReader& o, const Json& body, bool 
 // official's browser).
 Result<Document> read_document(http::FieldReader& d) {
   Document doc;
-  TRY(t, d.text("title", {.required = true, .max_chars = 200}));
+  EQ_TRY(t, d.text("title", {.required = true, .max_chars = 200}));
   doc.title = *t;
-  TRY(url, d.text("url", {.required = true, .max_chars = 500}));
+  EQ_TRY(url, d.text("url", {.required = true, .max_chars = 500}));
   if (url->rfind("https://", 0) != 0 && url->rfind("http://", 0) != 0)
     return fail(Error::invalid(d.name("url"), "El enlace debe comenzar con https:// o http://.", "invalid_url"));
   doc.url = *url;
-  TRY(kind, d.text("kind", {.max_chars = 60}));
+  EQ_TRY(kind, d.text("kind", {.max_chars = 60}));
   doc.kind = kind->empty() ? "documento" : *kind;
   if (auto ok = d.no_unknown(); !ok) return fail(ok.error());
   return doc;
@@ -186,22 +183,22 @@ Json cert_alert_json(const CertAlert& x) {
 }
 
 Result<Agreement> read_agreement(const Request& req) {
-  TRY(body, http::json_object_body(req));
+  EQ_TRY(body, http::json_object_body(req));
   http::FieldReader in(*body);
   Agreement a;
-  TRY(title, in.text("title", {.required = true, .max_chars = 200}));
+  EQ_TRY(title, in.text("title", {.required = true, .max_chars = 200}));
   a.title = *title;
-  TRY(purpose, in.text("purpose", {.max_chars = 2000}));
+  EQ_TRY(purpose, in.text("purpose", {.max_chars = 2000}));
   a.purpose = *purpose;
-  TRY(status, in.one_of("status", true, ids(agreement_statuses())));
+  EQ_TRY(status, in.one_of("status", true, ids(agreement_statuses())));
   a.status = *status;
-  TRY(source, in.text("source", {.max_chars = 500}));
+  EQ_TRY(source, in.text("source", {.max_chars = 500}));
   a.source = *source;
-  TRY(signed_on, date_field(in, "signed_on"));
+  EQ_TRY(signed_on, date_field(in, "signed_on"));
   a.signed_on = *signed_on;
-  TRY(starts_on, date_field(in, "starts_on"));
+  EQ_TRY(starts_on, date_field(in, "starts_on"));
   a.starts_on = *starts_on;
-  TRY(ends_on, date_field(in, "ends_on"));
+  EQ_TRY(ends_on, date_field(in, "ends_on"));
   a.ends_on = *ends_on;
   // Validity starts at its start date, or at the signature when no start is given.
   const std::string& from = a.starts_on.empty() ? a.signed_on : a.starts_on;
@@ -234,14 +231,14 @@ Result<Agreement> read_agreement(const Request& req) {
     const std::string prefix = "obligations[" + std::to_string(i) + "]";
     if (!obligations[i].is_object()) return fail(http::invalid_type(prefix, "un objeto"));
     http::FieldReader o(obligations[i], prefix);
-    TRY(ob, read_obligation(o, obligations[i], true));
+    EQ_TRY(ob, read_obligation(o, obligations[i], true));
     a.obligations.push_back(*ob);
   }
   for (size_t i = 0; i < documents.size(); ++i) {
     const std::string prefix = "documents[" + std::to_string(i) + "]";
     if (!documents[i].is_object()) return fail(http::invalid_type(prefix, "un objeto"));
     http::FieldReader d(documents[i], prefix);
-    TRY(doc, read_document(d));
+    EQ_TRY(doc, read_document(d));
     a.documents.push_back(*doc);
   }
   if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
@@ -290,7 +287,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
 
   router.add({"GET", "/api/v1/registries/public/certifications/{id}", http::kPublic,
               "Un registro de certificación o adhesión con su historial de estados", "registries", [svc](Request& req) -> Result<Response> {
-                TRY(id, http::path_id(req));
+                EQ_TRY(id, http::path_id(req));
                 return with_session<Response>(svc->db(), [&](soci::session& s) -> Result<Response> {
                   auto c = repo::cert(s, *id);
                   if (!c) return fail(Error::not_found("No existe un registro con ese identificador."));
@@ -311,48 +308,48 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
   router.add({"POST", "/api/v1/registries/certifications", "registries.manage",
               "Registrar una organización en NCh3262, Sello Iguala-Conciliación o IPG Chile", "registries",
               [svc](Request& req) -> Result<Response> {
-                TRY(body, http::json_object_body(req));
+                EQ_TRY(body, http::json_object_body(req));
                 http::FieldReader in(*body);
                 Certification c;
-                TRY(name, in.text("organisation_name", {.required = true, .max_chars = 200}));
+                EQ_TRY(name, in.text("organisation_name", {.required = true, .max_chars = 200}));
                 c.org.name = *name;
-                TRY(rut_text, in.text("rut", {.required = true, .max_chars = 14}));
-                TRY(rut, parse_rut(*rut_text, "rut"));
+                EQ_TRY(rut_text, in.text("rut", {.required = true, .max_chars = 14}));
+                EQ_TRY(rut, parse_rut(*rut_text, "rut"));
                 c.org.rut = rut_canonical(*rut);
-                TRY(program, in.one_of("program", true, ids(programs())));
+                EQ_TRY(program, in.one_of("program", true, ids(programs())));
                 c.program = *program;
-                TRY(status, in.one_of("status", true, statuses_of(c.program)));
+                EQ_TRY(status, in.one_of("status", true, statuses_of(c.program)));
                 c.status = *status;
-                TRY(certifier, in.text("certifier", {.max_chars = 200}));
+                EQ_TRY(certifier, in.text("certifier", {.max_chars = 200}));
                 c.certifier = *certifier;
-                TRY(edition, in.one_of("edition", c.program == "nch3262", {"NCh3262:2012", "NCh3262:2021"}));
+                EQ_TRY(edition, in.one_of("edition", c.program == "nch3262", {"NCh3262:2012", "NCh3262:2021"}));
                 c.edition = *edition;
-                TRY(scope, in.text("scope", {.max_chars = 1000}));
+                EQ_TRY(scope, in.text("scope", {.max_chars = 1000}));
                 c.scope = *scope;
-                TRY(issued, date_field(in, "issued_on"));
+                EQ_TRY(issued, date_field(in, "issued_on"));
                 c.issued_on = *issued;
-                TRY(expires, date_field(in, "expires_on"));
+                EQ_TRY(expires, date_field(in, "expires_on"));
                 c.expires_on = *expires;
                 if (precedes(read_partial_date(c.expires_on), read_partial_date(c.issued_on)))
                   return fail(Error::invalid("expires_on", "El vencimiento (" + date_label(c.expires_on) + ") es anterior a la emisión (" +
                                                                date_label(c.issued_on) + ").",
                                              "end_before_start"));
-                TRY(note, in.text("note", {.max_chars = 500}));
+                EQ_TRY(note, in.text("note", {.max_chars = 500}));
                 if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
-                TRY(id, svc->create_certification(req, c, *note));
+                EQ_TRY(id, svc->create_certification(req, c, *note));
                 return Response::json({{"id", *id}}, 201);
               }});
 
   router.add({"POST", "/api/v1/registries/certifications/{id}/status", "registries.manage",
               "Cambiar el estado de un registro (queda en su historial con quién y cuándo)", "registries",
               [svc](Request& req) -> Result<Response> {
-                TRY(id, http::path_id(req));
-                TRY(body, http::json_object_body(req));
+                EQ_TRY(id, http::path_id(req));
+                EQ_TRY(body, http::json_object_body(req));
                 http::FieldReader in(*body);
-                TRY(status, in.text("status", {.required = true, .max_chars = 40}));
-                TRY(note, in.text("note", {.max_chars = 500}));
+                EQ_TRY(status, in.text("status", {.required = true, .max_chars = 40}));
+                EQ_TRY(note, in.text("note", {.max_chars = 500}));
                 if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
-                TRY(done, svc->change_status(req, *id, *status, *note));
+                EQ_TRY(done, svc->change_status(req, *id, *status, *note));
                 return Response::json({{"id", *id}, {"status", *status}});
               }});
 
@@ -372,7 +369,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
 
   router.add({"GET", "/api/v1/registries/agreements/{id}", "registries.manage",
               "Un convenio: partes, vigencia, obligaciones, documentos y alertas", "registries", [svc](Request& req) -> Result<Response> {
-                TRY(id, http::path_id(req));
+                EQ_TRY(id, http::path_id(req));
                 return with_session<Response>(svc->db(), [&](soci::session& s) -> Result<Response> {
                   auto a = repo::agreement(s, *id);
                   if (!a || !access::may_view_agreement(req.who(), *a)) return fail(Error::not_found("No existe un convenio con ese identificador."));
@@ -383,31 +380,31 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
   router.add({"POST", "/api/v1/registries/agreements", "registries.manage",
               "Registrar un convenio con sus partes, vigencia, obligaciones y documentos (enlaces)", "registries",
               [svc](Request& req) -> Result<Response> {
-                TRY(a, read_agreement(req));
-                TRY(id, svc->create_agreement(req, *a));
+                EQ_TRY(a, read_agreement(req));
+                EQ_TRY(id, svc->create_agreement(req, *a));
                 return Response::json({{"id", *id}}, 201);
               }});
 
   router.add({"PUT", "/api/v1/registries/agreements/{id}/obligations/{obligation}", "registries.manage",
               "Cambiar el estado de una obligación de un convenio", "registries", [svc](Request& req) -> Result<Response> {
-                TRY(id, http::path_id(req));
-                TRY(oid, http::path_id(req, "obligation"));
-                TRY(body, http::json_object_body(req));
+                EQ_TRY(id, http::path_id(req));
+                EQ_TRY(oid, http::path_id(req, "obligation"));
+                EQ_TRY(body, http::json_object_body(req));
                 http::FieldReader in(*body);
                 // Only the status: the list's quick change (kept as it was).
                 if (body->size() == 1 && body->contains("status")) {
-                  TRY(status, in.one_of("status", true, ids(obligation_statuses())));
-                  TRY(done, svc->change_obligation(req, *id, *oid, *status));
+                  EQ_TRY(status, in.one_of("status", true, ids(obligation_statuses())));
+                  EQ_TRY(done, svc->change_obligation(req, *id, *oid, *status));
                   return Response::json({{"id", *oid}, {"status", *status}});
                 }
-                TRY(edit, read_obligation(in, *body, false));
+                EQ_TRY(edit, read_obligation(in, *body, false));
                 std::vector<std::string> fields;
                 for (const char* k : {"description", "owner", "due_on", "status"})
                   if (body->contains(k)) fields.push_back(k);
                 if (fields.empty())
                   return fail(Error::invalid("description", "Indique qué cambia: descripción, responsable, plazo o estado.", "empty_edit"));
                 edit->id = *oid;
-                TRY(done, svc->edit_obligation(req, *id, *edit, fields));
+                EQ_TRY(done, svc->edit_obligation(req, *id, *edit, fields));
                 return Response::json({{"id", done->id}, {"description", done->description}, {"owner", done->owner},
                                        {"due_on", date_json(done->due_on)}, {"status", done->status}});
               }});
@@ -415,29 +412,29 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
   router.add({"POST", "/api/v1/registries/agreements/{id}/obligations", "registries.manage",
               "Agregar una obligación a un convenio (descripción, responsable, plazo, estado)", "registries",
               [svc](Request& req) -> Result<Response> {
-                TRY(id, http::path_id(req));
-                TRY(body, http::json_object_body(req));
+                EQ_TRY(id, http::path_id(req));
+                EQ_TRY(body, http::json_object_body(req));
                 http::FieldReader in(*body);
-                TRY(o, read_obligation(in, *body, true));
-                TRY(oid, svc->add_obligation(req, *id, *o));
+                EQ_TRY(o, read_obligation(in, *body, true));
+                EQ_TRY(oid, svc->add_obligation(req, *id, *o));
                 return Response::json({{"id", *oid}}, 201);
               }});
 
   router.add({"POST", "/api/v1/registries/agreements/{id}/documents", "registries.manage",
               "Adjuntar un documento (enlace https) a un convenio", "registries", [svc](Request& req) -> Result<Response> {
-                TRY(id, http::path_id(req));
-                TRY(body, http::json_object_body(req));
+                EQ_TRY(id, http::path_id(req));
+                EQ_TRY(body, http::json_object_body(req));
                 http::FieldReader in(*body);
-                TRY(d, read_document(in));
-                TRY(did, svc->add_document(req, *id, *d));
+                EQ_TRY(d, read_document(in));
+                EQ_TRY(did, svc->add_document(req, *id, *d));
                 return Response::json({{"id", *did}}, 201);
               }});
 
   router.add({"DELETE", "/api/v1/registries/agreements/{id}/documents/{document}", "registries.manage",
               "Retirar un documento de un convenio", "registries", [svc](Request& req) -> Result<Response> {
-                TRY(id, http::path_id(req));
-                TRY(did, http::path_id(req, "document"));
-                TRY(done, svc->remove_document(req, *id, *did));
+                EQ_TRY(id, http::path_id(req));
+                EQ_TRY(did, http::path_id(req, "document"));
+                EQ_TRY(done, svc->remove_document(req, *id, *did));
                 return Response::json({{"id", *did}, {"removed", true}});
               }});
 
@@ -454,19 +451,19 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
   router.add({"PUT", "/api/v1/registries/certifications/{id}/validity", "registries.manage",
               "Renovar una certificación: nuevas fechas de emisión y vencimiento (queda en su historial)", "registries",
               [svc](Request& req) -> Result<Response> {
-                TRY(id, http::path_id(req));
-                TRY(body, http::json_object_body(req));
+                EQ_TRY(id, http::path_id(req));
+                EQ_TRY(body, http::json_object_body(req));
                 http::FieldReader in(*body);
-                TRY(issued, date_field(in, "issued_on"));
-                TRY(expires_text, in.text("expires_on", {.required = true, .max_chars = 20}));
-                TRY(expires, date_field(in, "expires_on"));
+                EQ_TRY(issued, date_field(in, "issued_on"));
+                EQ_TRY(expires_text, in.text("expires_on", {.required = true, .max_chars = 20}));
+                EQ_TRY(expires, date_field(in, "expires_on"));
                 if (precedes(read_partial_date(*expires), read_partial_date(*issued)))
                   return fail(Error::invalid("expires_on", "El vencimiento (" + date_label(*expires) + ") es anterior a la emisión (" +
                                                                date_label(*issued) + ").",
                                              "end_before_start"));
-                TRY(note, in.text("note", {.max_chars = 500}));
+                EQ_TRY(note, in.text("note", {.max_chars = 500}));
                 if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
-                TRY(done, svc->renew_certification(req, *id, *issued, *expires, *note));
+                EQ_TRY(done, svc->renew_certification(req, *id, *issued, *expires, *note));
                 return Response::json({{"id", *id}, {"expires_on", date_json(*expires)}});
               }});
 }

@@ -8,6 +8,7 @@
 #include "core/format_cl.h"
 #include "core/text.h"
 #include "core/time.h"
+#include "core/try.h"
 #include "http/body.h"
 #include "http/fields.h"
 #include "store/with_session.h"
@@ -15,10 +16,6 @@
 #include "studies/module.h"
 
 namespace eq::studies {
-
-#define TRY(var, expr) \
-  auto var = (expr);   \
-  if (!var) return fail(var.error());
 
 namespace {
 
@@ -208,8 +205,8 @@ Result<std::optional<double>> number(const Json& obj, const char* key, const std
 // A partial date of fieldwork ("dd-mm-aaaa", "mm-aaaa", "aaaa"); "" when unknown. Fieldwork may be
 // planned ahead, so the parser's clock is set five years on.
 Result<std::string> partial_date(http::FieldReader& in, const char* key) {
-  TRY(text, in.text(key, {.max_chars = 20}));
-  TRY(d, parse_birth_date(*text, now_ms() + 5LL * 365 * 86400000LL, in.name(key)));
+  EQ_TRY(text, in.text(key, {.max_chars = 20}));
+  EQ_TRY(d, parse_birth_date(*text, now_ms() + 5LL * 365 * 86400000LL, in.name(key)));
   return format_partial_date(*d);
 }
 
@@ -224,18 +221,18 @@ Result<std::vector<Finding>> read_findings(const Json& body) {
     if (!list[i].is_object()) return fail(http::invalid_type(prefix, "un objeto"));
     http::FieldReader r(list[i], prefix);
     Finding f;
-    TRY(text, r.text("text", {.required = true, .max_chars = 600}));
+    EQ_TRY(text, r.text("text", {.required = true, .max_chars = 600}));
     f.text = *text;
     r.skip("figure");
-    TRY(figure, number(list[i], "figure", prefix + ".figure", -1e12, 1e12));
+    EQ_TRY(figure, number(list[i], "figure", prefix + ".figure", -1e12, 1e12));
     f.figure = *figure;
-    TRY(decimals, r.integer("decimals", {.min = 0, .max = 3}));
+    EQ_TRY(decimals, r.integer("decimals", {.min = 0, .max = 3}));
     f.decimals = static_cast<int>(decimals->value_or(0));
-    TRY(unit, r.text("unit", {.required = f.figure.has_value(), .max_chars = 40}));
+    EQ_TRY(unit, r.text("unit", {.required = f.figure.has_value(), .max_chars = 40}));
     if (!unit->empty() && !units().contains(*unit))
       return fail(Error::invalid(r.name("unit"), "La unidad indicada no existe. Use: " + units().ids_text() + ".", "unknown_code"));
     f.unit = f.figure ? *unit : "";
-    TRY(source, r.text("source", {.max_chars = 1000}));
+    EQ_TRY(source, r.text("source", {.max_chars = 1000}));
     f.source = *source;
     if (auto ok = r.no_unknown(); !ok) return fail(ok.error());
     out.push_back(f);
@@ -245,18 +242,18 @@ Result<std::vector<Finding>> read_findings(const Json& body) {
 
 // The editor's form: the whole study (a PUT replaces it) and, for a published one, the reason.
 Result<std::pair<Study, std::string>> read_study(const Service& svc, const Request& req) {
-  TRY(body, http::json_object_body(req));
+  EQ_TRY(body, http::json_object_body(req));
   http::FieldReader in(*body);
   Study x;
-  TRY(title, in.text("title", {.required = true, .max_chars = 300}));
+  EQ_TRY(title, in.text("title", {.required = true, .max_chars = 300}));
   x.title = *title;
-  TRY(kind, in.text("kind", {.required = true, .max_chars = 40}));
+  EQ_TRY(kind, in.text("kind", {.required = true, .max_chars = 40}));
   if (!kinds().contains(*kind)) return fail(Error::invalid("kind", "El tipo de estudio indicado no existe. Use: " + kinds().ids_text() + ".", "unknown_code"));
   x.kind = *kind;
-  TRY(year, in.integer("year", {.required = true, .min = 1990, .max = 2100}));
+  EQ_TRY(year, in.integer("year", {.required = true, .min = 1990, .max = 2100}));
   x.year = **year;
-  TRY(start, partial_date(in, "fieldwork_start"));
-  TRY(end, partial_date(in, "fieldwork_end"));
+  EQ_TRY(start, partial_date(in, "fieldwork_start"));
+  EQ_TRY(end, partial_date(in, "fieldwork_end"));
   if (ends_before(read_partial_date(*start), read_partial_date(*end)))
     return fail(Error::invalid("fieldwork_end",
                                "El término del trabajo de campo (" + date_label(*end) + ") es anterior a su inicio (" + date_label(*start) + ").",
@@ -264,22 +261,22 @@ Result<std::pair<Study, std::string>> read_study(const Service& svc, const Reque
   x.fieldwork_start = *start;
   x.fieldwork_end = *end;
   in.skip("themes");
-  TRY(theme_list, strings(*body, "themes", 10, 40));
+  EQ_TRY(theme_list, strings(*body, "themes", 10, 40));
   if (theme_list->empty()) return fail(Error::invalid("themes", "Indique al menos un tema: " + themes().ids_text() + ".", "required"));
   for (size_t i = 0; i < theme_list->size(); ++i)
     if (!themes().contains((*theme_list)[i]))
       return fail(Error::invalid("themes[" + std::to_string(i) + "]", "El tema «" + (*theme_list)[i] + "» no existe. Use: " + themes().ids_text() + ".",
                                  "unknown_code"));
   x.themes = *theme_list;
-  TRY(summary, in.text("summary", {.max_chars = 4000}));
+  EQ_TRY(summary, in.text("summary", {.max_chars = 4000}));
   x.summary = *summary;
-  TRY(executor, in.text("executor", {.max_chars = 300}));
+  EQ_TRY(executor, in.text("executor", {.max_chars = 300}));
   x.executor = *executor;
   in.skip("partners");
-  TRY(partners, strings(*body, "partners", 20, 200));
+  EQ_TRY(partners, strings(*body, "partners", 20, 200));
   x.partners = *partners;
   in.skip("regions");
-  TRY(regions, strings(*body, "regions", 16, 10));
+  EQ_TRY(regions, strings(*body, "regions", 16, 10));
   for (size_t i = 0; i < regions->size(); ++i)
     if (!known_region(svc, (*regions)[i]))
       return fail(Error::invalid("regions[" + std::to_string(i) + "]", "La región indicada no existe.", "unknown_code"));
@@ -289,27 +286,27 @@ Result<std::pair<Study, std::string>> read_study(const Service& svc, const Reque
     const Json& m = (*body)["method"];
     if (!m.is_object()) return fail(http::invalid_type("method", "un objeto"));
     http::FieldReader mr(m, "method");
-    TRY(technique, mr.text("technique", {.max_chars = 500}));
+    EQ_TRY(technique, mr.text("technique", {.max_chars = 500}));
     x.method.technique = *technique;
-    TRY(universe, mr.text("universe", {.max_chars = 500}));
+    EQ_TRY(universe, mr.text("universe", {.max_chars = 500}));
     x.method.universe = *universe;
-    TRY(sample, mr.integer("sample_size", {.min = 1, .max = 100000000}));
+    EQ_TRY(sample, mr.integer("sample_size", {.min = 1, .max = 100000000}));
     x.method.sample_size = *sample;
     mr.skip("margin_error");
-    TRY(margin, number(m, "margin_error", "method.margin_error", 0, 100));
+    EQ_TRY(margin, number(m, "margin_error", "method.margin_error", 0, 100));
     x.method.margin_error = *margin;
     if (auto ok = mr.no_unknown(); !ok) return fail(ok.error());
   }
   in.skip("findings");
-  TRY(findings, read_findings(*body));
+  EQ_TRY(findings, read_findings(*body));
   x.findings = *findings;
-  TRY(reason, in.text("reason", {.max_chars = 1000}));
+  EQ_TRY(reason, in.text("reason", {.max_chars = 1000}));
   if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
   return std::pair<Study, std::string>{x, *reason};
 }
 
 Result<Response> study_answer(Service& svc, const Request& req, const Study& x, int status = 200) {
-  TRY(revs, svc.history(x.id));
+  EQ_TRY(revs, svc.history(x.id));
   Json j = study_json(svc, x, true);
   j["revisions"] = revisions_json(*revs, access::may_see_who(principal(req)));
   return Response::json(j, status);
@@ -323,7 +320,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
   router.add({"GET", "/api/v1/studies/public/studies", http::kPublic,
               "Catálogo público de estudios y encuestas: búsqueda (sin acentos) y filtros por tema, tipo, año, región y contraparte", tag,
               [svc](Request& req) -> Result<Response> {
-                TRY(filter, read_filter(*svc, req));
+                EQ_TRY(filter, read_filter(*svc, req));
                 return with_session<Response>(svc->db(), [&](soci::session& s) -> Result<Response> {
                   const auto list = repo::studies(s, *filter);
                   Json items = Json::array();
@@ -334,15 +331,15 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
   router.add({"GET", "/api/v1/studies/public/studies/{id}", http::kPublic,
               "Un estudio publicado (o retirado, con su motivo): hallazgos, método, contrapartes, archivos y versiones", tag,
               [svc](Request& req) -> Result<Response> {
-                TRY(id, http::path_id(req));
-                TRY(x, svc->read(req, *id));
+                EQ_TRY(id, http::path_id(req));
+                EQ_TRY(x, svc->read(req, *id));
                 // A draft is reached here only by its staff; to them it says so, the public never sees it.
                 return study_answer(*svc, req, *x);
               }});
   router.add({"GET", "/api/v1/studies/public/files/{id}", http::kPublic, "Descargar un archivo de un estudio publicado", tag,
               [svc](Request& req) -> Result<Response> {
-                TRY(id, http::path_id(req));
-                TRY(file, svc->download(req, *id));
+                EQ_TRY(id, http::path_id(req));
+                EQ_TRY(file, svc->download(req, *id));
                 Response res;
                 res.content_type = file->first.content_type;
                 res.body = std::move(file->second);
@@ -358,7 +355,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
   router.add({"GET", "/api/v1/studies/editor/studies", "studies.edit", "Estudios del Ministerio, borradores incluidos", tag,
               [svc](Request& req) -> Result<Response> {
                 if (!access::may_edit(principal(req))) return fail(Error::forbidden());
-                TRY(filter, read_filter(*svc, req));
+                EQ_TRY(filter, read_filter(*svc, req));
                 filter->public_only = false;
                 const std::string status = req.query_param("status");
                 if (!status.empty() && !statuses().contains(status))
@@ -375,58 +372,58 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
               }});
   router.add({"GET", "/api/v1/studies/editor/studies/{id}", "studies.edit", "Un estudio (también un borrador) con sus versiones y quién las hizo", tag,
               [svc](Request& req) -> Result<Response> {
-                TRY(id, http::path_id(req));
-                TRY(x, svc->read(req, *id));
+                EQ_TRY(id, http::path_id(req));
+                EQ_TRY(x, svc->read(req, *id));
                 return study_answer(*svc, req, *x);
               }});
   router.add({"POST", "/api/v1/studies/editor/studies", "studies.edit", "Registrar un estudio (queda como borrador)", tag,
               [svc](Request& req) -> Result<Response> {
-                TRY(form, read_study(*svc, req));
-                TRY(id, svc->create(req, form->first));
-                TRY(x, svc->read(req, *id));
+                EQ_TRY(form, read_study(*svc, req));
+                EQ_TRY(id, svc->create(req, form->first));
+                EQ_TRY(x, svc->read(req, *id));
                 return study_answer(*svc, req, *x, 201);
               }});
   router.add({"PUT", "/api/v1/studies/editor/studies/{id}", "studies.edit",
               "Modificar un estudio (uno publicado exige el motivo y queda registrado como nueva versión)", tag,
               [svc](Request& req) -> Result<Response> {
-                TRY(id, http::path_id(req));
-                TRY(form, read_study(*svc, req));
-                TRY(x, svc->edit(req, *id, form->first, form->second));
+                EQ_TRY(id, http::path_id(req));
+                EQ_TRY(form, read_study(*svc, req));
+                EQ_TRY(x, svc->edit(req, *id, form->first, form->second));
                 return study_answer(*svc, req, *x);
               }});
   router.add({"POST", "/api/v1/studies/editor/studies/{id}/publish", "studies.edit", "Publicar un borrador en el catálogo público", tag,
               [svc](Request& req) -> Result<Response> {
-                TRY(id, http::path_id(req));
-                TRY(x, svc->publish(req, *id));
+                EQ_TRY(id, http::path_id(req));
+                EQ_TRY(x, svc->publish(req, *id));
                 return study_answer(*svc, req, *x);
               }});
   router.add({"POST", "/api/v1/studies/editor/studies/{id}/withdraw", "studies.edit",
               "Retirar un estudio publicado (su página se mantiene con el motivo)", tag, [svc](Request& req) -> Result<Response> {
-                TRY(id, http::path_id(req));
-                TRY(body, http::json_object_body(req));
+                EQ_TRY(id, http::path_id(req));
+                EQ_TRY(body, http::json_object_body(req));
                 http::FieldReader in(*body);
-                TRY(reason, in.text("reason", {.required = true, .max_chars = 1000}));
+                EQ_TRY(reason, in.text("reason", {.required = true, .max_chars = 1000}));
                 if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
-                TRY(x, svc->withdraw(req, *id, *reason));
+                EQ_TRY(x, svc->withdraw(req, *id, *reason));
                 return study_answer(*svc, req, *x);
               }});
   router.add({"POST", "/api/v1/studies/editor/studies/{id}/files", "studies.edit",
               "Adjuntar un archivo (cuerpo: el archivo; ?filename=&title=; PDF, CSV, XLSX u ODS; máx. 1 MB)", tag,
               [svc](Request& req) -> Result<Response> {
-                TRY(id, http::path_id(req));
+                EQ_TRY(id, http::path_id(req));
                 const std::string title = trim(req.query_param("title"));
                 if (http::utf8_length(title) > 300 || http::has_control_chars(title))
                   return fail(Error::invalid("title", "El título del archivo admite a lo más 300 caracteres.", "invalid_text"));
-                TRY(f, svc->add_file(req, *id, title, trim(req.query_param("filename"))));
+                EQ_TRY(f, svc->add_file(req, *id, title, trim(req.query_param("filename"))));
                 return Response::json({{"id", f->id}, {"filename", f->filename}, {"sha256", f->sha256}, {"size", f->size},
                                        {"content_type", f->content_type}, {"url", "/api/v1/studies/public/files/" + std::to_string(f->id)}},
                                       201);
               }});
   router.add({"DELETE", "/api/v1/studies/editor/studies/{id}/files/{file}", "studies.edit", "Quitar un archivo de un estudio", tag,
               [svc](Request& req) -> Result<Response> {
-                TRY(id, http::path_id(req));
-                TRY(file, http::path_id(req, "file"));
-                TRY(ok, svc->remove_file(req, *id, *file));
+                EQ_TRY(id, http::path_id(req));
+                EQ_TRY(file, http::path_id(req, "file"));
+                EQ_TRY(ok, svc->remove_file(req, *id, *file));
                 return Response::json({{"removed", *file}});
               }});
 }
