@@ -142,6 +142,15 @@ class PairStore {
       for (const Pair& p : c) f(p);
   }
   void clear() { std::vector<std::vector<Pair>>().swap(chunks_); }
+  // Keeps the pairs `keep` accepts, chunk by chunk: each chunk is compacted and reallocated to its
+  // new size before the next is read, so memory falls while filtering instead of doubling.
+  template <typename F>
+  void filter(F&& keep) {
+    for (auto& c : chunks_) {
+      c.erase(std::remove_if(c.begin(), c.end(), [&](const Pair& p) { return !keep(p); }), c.end());
+      c.shrink_to_fit();
+    }
+  }
 
  private:
   std::vector<std::vector<Pair>> chunks_;
@@ -451,6 +460,21 @@ BatchResult link_prepared(std::vector<Prepared>&& rows, const BatchOptions& opt)
     uint32_t a, b;  // a's top bit: the pair shares a valid RUN (rows are fewer than 2^31)
   };
   constexpr uint32_t kExact = 1u << 31;
+  // Each row's best weight is taken from every pair; then the pairs below the lower threshold
+  // (most of them: strangers who share a name key) are dropped, chunk by chunk, before links and
+  // review are built from the rest.
+  res.weight.assign(n, std::numeric_limits<double>::quiet_NaN());
+  uint64_t kept = 0;
+  for (auto& lp : local_pairs) {
+    lp.filter([&](const Pair& p) {
+      const double w = weight_of(p);
+      for (uint32_t r : {p.a, p.b})
+        if (std::isnan(res.weight[r]) || w > res.weight[r]) res.weight[r] = w;
+      return (p.pattern & kExactRunBit) || w >= lower;
+    });
+    kept += lp.size();
+  }
+  st.pairs_kept = kept;
   std::vector<Link> links;
   for (const auto& lp : local_pairs)
     lp.each([&](const Pair& p) {
@@ -482,12 +506,9 @@ BatchResult link_prepared(std::vector<Prepared>&& rows, const BatchOptions& opt)
     if (!uf.run[ra]) uf.run[ra] = uf.run[rb];
   }
   std::vector<Link>().swap(links);
-  res.weight.assign(n, std::numeric_limits<double>::quiet_NaN());
   for (const auto& lp : local_pairs)
     lp.each([&](const Pair& p) {
       const double w = weight_of(p);
-      for (uint32_t r : {p.a, p.b})
-        if (std::isnan(res.weight[r]) || w > res.weight[r]) res.weight[r] = w;
       if ((p.pattern & kExactRunBit) || w >= upper || w < lower) return;
       if (uf.find(p.a) == uf.find(p.b)) return;
       review.emplace_back(p.a, p.b);

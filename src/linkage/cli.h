@@ -36,6 +36,7 @@ struct SynthCommand {
   bool bench_incremental = false;  // load persons into an Index and time match()
   size_t queries = 20000;
   int threads = 2;
+  size_t index_max_block = 0;  // --index-max-block: Index::set_max_block for the bench (0 = default)
 };
 int run_synth(const SynthCommand& c, std::ostream& out, std::ostream& err);
 

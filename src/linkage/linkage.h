@@ -177,6 +177,7 @@ struct PassStats {
 
 struct BatchStats {
   uint64_t candidate_pairs = 0;          // distinct pairs compared
+  uint64_t pairs_kept = 0;               // of those, kept after EM: a shared valid RUN or weight >= lower
   uint64_t exact_run_pairs = 0;          // pairs sharing a valid RUN
   uint64_t oversize_blocks_skipped = 0;  // blocks over the cap (compared by window since issue 21)
   uint64_t rows_in_oversize_blocks = 0;
@@ -198,11 +199,14 @@ struct BatchResult {
   BatchStats stats;
 };
 
-// The batch linker's thresholds: EM re-estimates the weights on each file, and on files without
-// RUN, comuna or phone (synth --shape extranjera, 250 000 rows) an upper threshold of 5 linked
-// namesakes (precision 0,992); 7 keeps precision ≥ 0,995 on both generators at recall ≥ 0,99
-// (bench/RESULTS.md, issue 21). The index keeps default_thresholds().
-inline Thresholds batch_thresholds() { return {7.0, 0.0}; }
+// The batch linker's thresholds: EM re-estimates the weights on each file. With whole blocks of up
+// to 100 rows, 5 linked namesakes on files without RUN, comuna or phone (synth --shape extranjera,
+// 250 000 rows: precision 0,992) and 7 was chosen; once big blocks are compared by window (fewer
+// namesake pairs), 7 left recall under 0,99 (Chilean, 2 M rows: 0,9878; most true pairs missed had
+// been compared and sat in review, not unblocked), and 5 linked foreign namesakes again (1 M rows:
+// precision 0,9935). 5,5 keeps precision >= 0,995 and recall >= 0,99 on both generators at 1 M and
+// 2 M rows (bench/RESULTS.md, issue 21 item 4). The index keeps default_thresholds().
+inline Thresholds batch_thresholds() { return {5.5, 0.0}; }
 
 struct BatchOptions {
   Thresholds thresholds = batch_thresholds();
@@ -212,9 +216,14 @@ struct BatchOptions {
   // The cap that keeps comparisons linear in the number of rows: a block of at most max_block rows
   // compares every pair; a bigger one is ordered by the fields its key leaves out and each row is
   // compared with its next `window` rows. Each pass thus compares at most
-  // rows × max(max_block / 2, window) pairs.
-  size_t max_block = 100;
-  size_t window = 20;
+  // rows × max(max_block / 2, window) pairs. Namesakes per name key grow with the population (the
+  // generator's 4 000 000 persons put ten times more in a name + year block than 400 000 do), so
+  // whole blocks of up to 100 rows made 44,7 pairs per row at 10 M rows against 11,8 at 1 M; inside
+  // a windowed block rows are ordered by what the key leaves out (second surname, date), which puts
+  // a person's records next to each other, so a window of 6 loses few true pairs (blocks over 10
+  // rows with a window of 4 lost foreign-shape recall: 0,9888; issue 21 item 4, bench/RESULTS.md).
+  size_t max_block = 16;
+  size_t window = 6;
   // Sorted neighbourhood on names (surname first, and given name first): each row meets its next
   // `sorted_window` rows; 0 turns these passes off.
   size_t sorted_window = 4;

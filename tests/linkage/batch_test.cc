@@ -113,6 +113,37 @@ TEST(LinkageBatch, OversizeBlocksAreWindowedAndCounted) {
   for (int64_t c : r.cluster) EXPECT_EQ(c, 0);
 }
 
+// Issue 21 item 4: pairs under the lower threshold are dropped once EM has weighed them (at 10 M rows
+// they are most of the memory), but each row still reports the best weight it was compared at.
+TEST(LinkageBatch, PairsBelowLowerAreDroppedButRowWeightsKept) {
+  std::vector<Identity> rows(2);
+  rows[0].given_names = rows[1].given_names = "Ana";
+  rows[0].surname1 = rows[1].surname1 = "Pérez";
+  rows[0].birth_year = rows[1].birth_year = 1980;
+  rows[0].surname2 = "Soto";
+  rows[1].surname2 = "Lagos";
+  rows[0].birth_month = 1;
+  rows[0].birth_day = 1;
+  rows[1].birth_month = 5;
+  rows[1].birth_day = 7;
+  rows[0].sex = 'F';
+  rows[1].sex = 'M';
+  rows[0].comuna = "13101";
+  rows[1].comuna = "5101";
+  BatchOptions o;
+  o.estimate = false;
+  const BatchResult r = link_batch(rows, o);
+  ASSERT_EQ(r.stats.candidate_pairs, 1u);  // namesakes of the same year share a name key
+  EXPECT_EQ(r.stats.pairs_kept, 0u);
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_FALSE(std::isnan(r.weight[i]));
+    EXPECT_LT(r.weight[i], o.thresholds.lower);
+    EXPECT_EQ(r.decision[i], Decision::new_person);
+  }
+  EXPECT_NE(r.cluster[0], r.cluster[1]);
+  EXPECT_TRUE(r.review.empty());
+}
+
 // The quality bar of the issue: pairwise precision >= 0.98 and recall >= 0.95 at a realistic error rate.
 TEST(LinkageQuality, TwentyThousandGeneratedRecords) {
   SynthOptions o;
