@@ -16,6 +16,11 @@
 //   position is written, and on the console thread when the frame with that position is parsed.
 //   Split by path: "direct" (sent to the owner) and "queued" (sent to the other instance, through
 //   monitoring_inbox).
+// - the server's answer, position by position: `rejected` positions (the answer's `errors`, e.g.
+//   absurd_speed) are NOT acknowledged and are counted apart; every acknowledged position is then
+//   looked up in PostgreSQL by (device, device time): missing, stored twice, or stored unacknowledged.
+// - answer latency (send → HTTP 200) per path, beside the console's: a tail in both is upstream of
+//   the publication (request queue, commit), a tail on the console only is the stream's.
 // - console messages missing: positions acknowledged but never seen on the console, with their
 //   cause from the database: a position older than the device's last one evaluated is stored with
 //   status 'stale' (history only, not shown live; its alarms still count).
@@ -38,6 +43,8 @@ const rate = Number(process.env.RATE ?? 5000);
 const seconds = Number(process.env.SECONDS ?? 20);
 const batch = Number(process.env.BATCH ?? 50);
 const pin = process.env.PIN ?? 'device';
+// THREADS: the servers' --threads (default: the server's own default).
+const threadArgs = process.env.THREADS ? ['--threads', process.env.THREADS] : [];
 const basic = (id) => ({ Authorization: `Basic ${Buffer.from(`${id}:demo-secreto-${id}`).toString('base64')}` });
 const DEVICES = [['demo-pulsera-1', -33.4378, -70.6505], ['demo-movil-1', -33.4379, -70.6505], ['demo-tag-1', -33.4600, -70.6300]];
 const now = () => performance.timeOrigin + performance.now();
@@ -46,6 +53,21 @@ async function metric(srv, name) {
   const r = await srv.request('GET', '/metrics', { timeoutMs: 5000 });
   const m = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(r.text);
   return m ? Number(m[1]) : NaN;
+}
+// The server's own time for the positions route (request read → answer written), from its
+// /metrics histogram: what share of requests took longer than each bucket. Set against the client's
+// answer time, it tells waiting for a worker thread (client only) from engine + commit (both).
+async function routeHistogram(srv) {
+  const r = await srv.request('GET', '/metrics', { timeoutMs: 5000 });
+  const re = /^equidad_http_request_duration_seconds_bucket\{route="\/api\/v1\/monitoring\/positions",le="([^"]+)"\} (\d+)$/gm;
+  const out = {};
+  for (let m; (m = re.exec(r.text));) out[m[1]] = Number(m[2]);
+  return out;
+}
+function over(h) {
+  const n = h['+Inf'] ?? 0;
+  const share = (le) => (n ? +(100 * (1 - (h[le] ?? 0) / n)).toFixed(2) : NaN);
+  return { requests: n, over_25ms_pct: share('0.025'), over_100ms_pct: share('0.1'), over_250ms_pct: share('0.25') };
 }
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s.length ? +s[Math.min(s.length - 1, Math.floor(p * s.length))].toFixed(1) : NaN; };
 async function sql(url, q) {
@@ -56,9 +78,9 @@ async function sql(url, q) {
 async function run(instances) {
   const keys = tempDir('equidad-bench-keys-');
   const keyArgs = ['--keys', path.join(keys.dir, 'equidad.key')];
-  const servers = [await startServer({ extraArgs: ['--demo', ...keyArgs], startTimeoutMs: 300_000 })];
+  const servers = [await startServer({ extraArgs: ['--demo', ...keyArgs, ...threadArgs], startTimeoutMs: 300_000 })];
   for (let t = 0; t < 150 && (await metric(servers[0], 'equidad_engine_owner')) !== 1; t++) await sleep(100);
-  for (let i = 1; i < instances; i++) servers.push(await startServer({ db: servers[0].dbUrl, extraArgs: keyArgs, startTimeoutMs: 300_000 }));
+  for (let i = 1; i < instances; i++) servers.push(await startServer({ db: servers[0].dbUrl, extraArgs: [...keyArgs, ...threadArgs], startTimeoutMs: 300_000 }));
   const db = servers[0].dbUrl;
   const last = servers[servers.length - 1];
   const op = await loginDemo(last, 'operator');
@@ -69,7 +91,14 @@ async function run(instances) {
   const perDevice = Math.ceil((rate * seconds) / DEVICES.length);
   const sentAt = new Map(); // device|at → absolute ms
   const pathOf = new Map(); // device|at → 'direct' | 'queued'
-  let acked = 0, failed = 0, k = 0;
+  // What the server answered, position by position: accepted (stored, live), stale or duplicate
+  // (stored or already stored, not live), rejected (refused, with a reason: NOT acknowledged).
+  let acked = 0, failed = 0, rejected = 0, k = 0;
+  const answered = { accepted: 0, stale: 0, duplicates: 0 };
+  const rejections = {}; // code → count
+  const rejectedKeys = new Set();
+  const ackedKeys = new Set(); // device|at of every position the server acknowledged (not rejected)
+  const ackLat = { direct: [], queued: [] }; // send → HTTP answer, ms
   const started = now();
   // The server side, sampled while it runs: positions evaluated and stored, requests still queued.
   const samples = [];
@@ -97,7 +126,19 @@ async function run(instances) {
     const at = now();
     for (const p of positions) { sentAt.set(`${id}|${p.timestamp}`, at); pathOf.set(`${id}|${p.timestamp}`, via); }
     const req = request('POST', '/api/v1/monitoring/positions', { baseUrl: srv.baseUrl, body: { positions }, headers: basic(id), timeoutMs: 30_000 })
-      .then((r) => { if (r.status === 200) acked += positions.length; else failed += positions.length; })
+      .then((r) => {
+        if (r.status !== 200) { failed += positions.length; return; }
+        ackLat[via].push(now() - at);
+        const refused = new Set();
+        for (const e of r.json?.errors ?? []) {
+          refused.add(e.index);
+          rejections[e.code] = (rejections[e.code] ?? 0) + 1;
+        }
+        for (const key of ['accepted', 'stale', 'duplicates']) answered[key] += r.json?.[key] ?? 0;
+        rejected += refused.size;
+        positions.forEach((p, i) => (refused.has(i) ? rejectedKeys : ackedKeys).add(`${id}|${p.timestamp}`));
+        acked += positions.length - refused.size;
+      })
       .catch(() => { failed += positions.length; })
       .finally(() => inflight.delete(req));
     inflight.add(req);
@@ -116,21 +157,39 @@ async function run(instances) {
 
   const lat = { direct: [], queued: [] };
   const seen = new Set();
+  let consoleTwice = 0;
   for (let i = 0; i < received.keys.length; i++) {
     const key = received.keys[i];
     const t = sentAt.get(key);
+    if (seen.has(key)) consoleTwice++;
     if (t === undefined || seen.has(key)) continue;
     seen.add(key);
     lat[pathOf.get(key)].push(received.times[i] - t);
   }
   const all = [...lat.direct, ...lat.queued];
+  // Every acknowledged position must be in the database exactly once, and nothing else of the run:
+  // compared key by key (device, device time), not by count.
+  const storedKeys = new Map();
+  for (const [d, a] of await sql(db, `SELECT device_id, at FROM monitoring_positions WHERE at >= ${t0}`)) {
+    const key = `${d}|${a}`;
+    storedKeys.set(key, (storedKeys.get(key) ?? 0) + 1);
+  }
+  const missingInDb = [...ackedKeys].filter((x) => !storedKeys.has(x));
+  const twiceInDb = [...storedKeys].filter(([, n]) => n > 1).map(([x]) => x);
+  const notAcked = [...storedKeys.keys()].filter((x) => !ackedKeys.has(x));
+  const serverTime = [];
+  for (const srv of servers) serverTime.push(over(await routeHistogram(srv)));
   const statuses = Object.fromEntries((await sql(db, `SELECT status, count(*) FROM monitoring_positions WHERE at >= ${t0} GROUP BY status ORDER BY status`)).map(([s, n]) => [s, Number(n)]));
   const result = {
-    instances, rate, seconds, pin, acked, failed,
+    instances, rate, seconds, pin, threads: process.env.THREADS ?? 'default', acked, failed, answered, rejected, rejections,
+    rejected_first: [...rejectedKeys].slice(0, 5),
+    db_check: { acked: ackedKeys.size, missing: missingInDb.length, missing_first: missingInDb.slice(0, 5), stored_twice: twiceInDb.length, stored_not_acked: notAcked.length },
     ingest_ack_per_s: Math.round(acked / elapsed),
     durable_per_s: Math.round(finalStored / ((allStoredAt - started) / 1000)),
     stored: finalStored, stored_by_status: statuses,
-    console_msgs: seen.size, console_missing: acked - seen.size,
+    console_msgs: seen.size, console_missing: acked - seen.size, console_twice: consoleTwice,
+    server_time: serverTime,
+    ack: { direct: { p50_ms: pct(ackLat.direct, 0.5), p99_ms: pct(ackLat.direct, 0.99) }, queued: { p50_ms: pct(ackLat.queued, 0.5), p99_ms: pct(ackLat.queued, 0.99) } },
     console_cut_off: received.closedAt ? `after ${Math.round(received.closedAt - started)} ms (code ${received.closeCode})` : null,
     p50_ms: pct(all, 0.5), p99_ms: pct(all, 0.99),
     direct: { n: lat.direct.length, p50_ms: pct(lat.direct, 0.5), p99_ms: pct(lat.direct, 0.99) },
@@ -158,7 +217,7 @@ const loadMid = os.loadavg().map((x) => x.toFixed(2)).join(' ');
 const two = await run(2);
 console.log(JSON.stringify({ load_before: load, load_between: loadMid, one, two, load_after: os.loadavg().map((x) => x.toFixed(2)).join(' ') }, null, 1));
 const f = (r, p) => `${r[p].p50_ms} / ${r[p].p99_ms} ms (${r[p].n})`;
-console.log(`| instances | target pos/s | acknowledged pos/s | durable pos/s (server) | console seen / acknowledged | p50 → console | p99 → console | direct p50/p99 | queued p50/p99 | take-over |`);
-console.log(`|---|---|---|---|---|---|---|---|---|---|`);
-for (const r of [one, two]) console.log(`| ${r.instances} | ${r.rate} | ${r.ingest_ack_per_s} | ${r.durable_per_s} | ${r.console_msgs} / ${r.acked}${r.console_cut_off ? ' (cut off ' + r.console_cut_off + ')' : ''} | ${r.p50_ms} ms | ${r.p99_ms} ms | ${f(r, 'direct')} | ${r.queued.n ? f(r, 'queued') : '—'} | ${r.takeover_ms ? r.takeover_ms + ' ms' : '—'} |`);
+console.log(`| instances | target pos/s | acknowledged pos/s | durable pos/s (server) | rejected | acknowledged missing / twice in DB | console seen / acknowledged | p50 → console | p99 → console | direct p50/p99 | queued p50/p99 | answer p50/p99 (direct) | take-over |`);
+console.log(`|---|---|---|---|---|---|---|---|---|---|---|---|---|`);
+for (const r of [one, two]) console.log(`| ${r.instances} | ${r.rate} | ${r.ingest_ack_per_s} | ${r.durable_per_s} | ${r.rejected} ${JSON.stringify(r.rejections)} | ${r.db_check.missing} / ${r.db_check.stored_twice} | ${r.console_msgs} / ${r.acked}${r.console_cut_off ? ' (cut off ' + r.console_cut_off + ')' : ''} | ${r.p50_ms} ms | ${r.p99_ms} ms | ${f(r, 'direct')} | ${r.queued.n ? f(r, 'queued') : '—'} | ${r.ack.direct.p50_ms} / ${r.ack.direct.p99_ms} ms | ${r.takeover_ms ? r.takeover_ms + ' ms' : '—'} |`);
 console.log(`ratios (two / one): acknowledged ${(two.ingest_ack_per_s / one.ingest_ack_per_s).toFixed(2)}, durable ${(two.durable_per_s / one.durable_per_s).toFixed(2)}, p99 ${(two.p99_ms / one.p99_ms).toFixed(2)}`);

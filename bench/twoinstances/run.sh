@@ -10,7 +10,10 @@
 #
 # Reports acknowledged and durable (counted in PostgreSQL) positions/s, p50/p99 position → console
 # per path (direct to the owner / queued through the other instance), console messages missing and
-# why (stale positions, a console cut off by the server). Records: bench/RESULTS.md.
+# why (stale positions, a console cut off by the server); positions the server rejected (not
+# acknowledged) by reason; every acknowledged position looked up in PostgreSQL (missing / twice);
+# answer latency and the route's server-side histogram. THREADS=n: the servers' --threads.
+# Records: bench/RESULTS.md.
 #
 # Needs node and Debian's PostgreSQL 15 (scripts/pg.sh makes a fresh database per run).
 set -euo pipefail

@@ -225,23 +225,31 @@ void forget_instants(Service::Impl& I, const std::string& device_id, const Batch
   auto& recent = it->second.recent;
   for (const auto& p : batch.positions) recent.erase(std::remove(recent.begin(), recent.end(), p.fix.at), recent.end());
 }
-}  // namespace
 
-Result<IngestSummary> Service::ingest(const Credentials& who, std::vector<Position> positions, const std::string& client) {
-  auto& I = *impl_;
+// Requests whose answer waits for a commit (ingest_then): beyond this many a device is told to
+// retry (503) instead of the server holding its positions in memory while the database is stalled.
+// 2.000 requests is 20 s of the 5.000 positions/s target in batches of 50.
+constexpr int kMaxAwaitingCommit = 2000;
+
+// Both entry points: `bounded` refuses new work beyond kMaxAwaitingCommit (the deferred HTTP
+// answer); the synchronous caller (MQTT, demo, CLI) is bounded by its own thread already.
+void ingest_into(Service::Impl& I, const Credentials& who, std::vector<Position> positions, const std::string& client,
+                 std::function<void(Result<IngestSummary>)> done, bool bounded) {
   IngestSummary sum;
-  if (positions.empty()) return sum;
+  if (positions.empty()) return done(sum);
   if (positions.size() > 1000)
-    return fail(Error::invalid("positions", "Se aceptan como máximo 1.000 posiciones por envío.", "too_many"));
-  if (!I.owner) return I.queue_positions(who, positions, client);
+    return done(fail(Error::invalid("positions", "Se aceptan como máximo 1.000 posiciones por envío.", "too_many")));
+  if (!I.owner) return done(I.queue_positions(who, positions, client));
+  if (bounded && I.awaiting_commit.load() >= kMaxAwaitingCommit)
+    return done(fail(Error::unavailable("El servidor está guardando más posiciones de las que puede; reenvíe el lote en unos segundos.")));
   const int64_t now = now_ms();
-  InFlight flight(I);
-  if (!I.owner) return I.queue_positions(who, positions, client);  // lost while waiting for a reload
+  // Held until the commit (a take-over's reload waits for every evaluation to be durable).
+  auto flight = std::make_shared<InFlight>(I);
+  if (!I.owner) return done(I.queue_positions(who, positions, client));  // lost while waiting for a reload
   auto batch = std::make_shared<Batch>();
-  std::future<Result<void>> committed;
   std::vector<std::string> sealed, sealed_report;
   seal_all(I, positions, sealed, sealed_report);
-  {
+  auto evaluated = [&]() -> Result<bool> {
     std::lock_guard lock(I.mu);
     auto dev = I.devices.find(who.device_id);
     const bool known = dev != I.devices.end();
@@ -249,16 +257,34 @@ Result<IngestSummary> Service::ingest(const Credentials& who, std::vector<Positi
         !ok)
       return fail(ok.error());
     if (auto ok = I.evaluate(dev->second, who.device_id, positions, sealed, sealed_report, now, *batch, sum); !ok) return fail(ok.error());
-    if (batch->positions.empty()) return sum;
+    if (batch->positions.empty()) return false;
+    ++I.awaiting_commit;
+    // The batch's own pointer, not a shared one (no cycle): the writer holds the batch while it calls this.
+    batch->then = [&I, flight, sum, device = who.device_id, b = batch.get(), done = std::move(done)](const Result<void>& ok) mutable {
+      if (!ok) forget_instants(I, device, *b);
+      flight.reset();
+      --I.awaiting_commit;
+      done(ok ? Result<IngestSummary>(std::move(sum)) : Result<IngestSummary>(fail(ok.error())));
+    };
     // Enqueued under mu, so batches reach the writer in the order the engine saw them.
-    committed = I.enqueue(batch);
-  }
-  auto ok = committed.get();
-  if (!ok) {
-    forget_instants(I, who.device_id, *batch);
-    return fail(ok.error());
-  }
-  return sum;
+    (void)I.enqueue(batch);
+    return true;
+  }();
+  if (!evaluated) return done(fail(evaluated.error()));
+  if (!*evaluated) return done(sum);
+}
+}  // namespace
+
+Result<IngestSummary> Service::ingest(const Credentials& who, std::vector<Position> positions, const std::string& client) {
+  std::promise<Result<IngestSummary>> answered;
+  auto out = answered.get_future();
+  ingest_into(*impl_, who, std::move(positions), client, [&answered](Result<IngestSummary> r) { answered.set_value(std::move(r)); }, false);
+  return out.get();
+}
+
+void Service::ingest_then(const Credentials& who, std::vector<Position> positions, const std::string& client,
+                          std::function<void(Result<IngestSummary>)> done) {
+  ingest_into(*impl_, who, std::move(positions), client, std::move(done), true);
 }
 
 // An instance that does not own the engine: the device's request is authenticated against the
@@ -369,7 +395,11 @@ void Service::Impl::write_loop() {
       }
     }
     auto ok = commit(batches);
-    for (auto& b : batches) b->done.set_value(ok ? Result<void>() : Result<void>(fail(ok.error())));
+    for (auto& b : batches) {
+      const Result<void> r = ok ? Result<void>() : Result<void>(fail(ok.error()));
+      if (b->then) b->then(r);
+      b->done.set_value(r);
+    }
     if (!ok) continue;
     ++commits;
     // Published only once durable: the console never shows an alert the database could lose.

@@ -156,6 +156,12 @@ class Service {
 
   // Positions from one authenticated device. Returns after every position and alert is committed.
   Result<IngestSummary> ingest(const Credentials& who, std::vector<Position> positions, const std::string& client);
+  // The same without holding the caller's thread for the commit: `done` is called once, by the
+  // single writer right after the commit that made the positions durable (or on this thread when
+  // nothing is to be committed, or on an error). HTTP routes use it so that a slow commit (a WAL
+  // flush) never holds the server's few worker threads, which also write the console's stream.
+  void ingest_then(const Credentials& who, std::vector<Position> positions, const std::string& client,
+                   std::function<void(Result<IngestSummary>)> done);
 
   // Periodic work: silence, escalations (call every second or so), retention purge (hourly).
   void tick(int64_t now_ms);

@@ -91,10 +91,10 @@ std::optional<int64_t> int_field(const Json& body, const char* key) {
 
 // Failed authentications are throttled by the service (per device id, per address only for
 // unknown ids), so MQTT and both HTTP protocols share one rule.
-Result<Response> ingest_reply(Service& svc, const Request& req, const Credentials& who, std::vector<Position> positions, bool osmand) {
-  auto sum = svc.ingest(who, std::move(positions), req.client_ip);
+Result<Response> summary_reply(Service& svc, const std::string& client, const std::string& device_id, Result<IngestSummary> sum,
+                               bool osmand) {
   if (!sum) {
-    if (sum.error().status == 401) svc.device_denied(req.client_ip, who.device_id);
+    if (sum.error().status == 401) svc.device_denied(client, device_id);
     return fail(sum.error());
   }
   if (osmand) {
@@ -107,6 +107,25 @@ Result<Response> ingest_reply(Service& svc, const Request& req, const Credential
   }
   return Response::json({{"accepted", sum->accepted}, {"stale", sum->stale}, {"duplicates", sum->duplicates},
                          {"rejected", sum->rejected}, {"alerts", sum->alerts}, {"errors", sum->errors}});
+}
+
+// Answered once the single writer has committed the positions; the server's worker thread is
+// free meanwhile (http::Upgrade::later). Holding it for the commit let a slow WAL flush stop the
+// two worker threads, and with them the console's stream on the same instance (bench/RESULTS.md,
+// «one instance's tail»).
+Result<Response> ingest_reply(std::shared_ptr<Service> svc, const Request& req, const Credentials& who, std::vector<Position> positions) {
+  Response r;
+  r.upgrade = std::make_shared<http::Upgrade>();
+  r.upgrade->later = [svc, who, positions = std::move(positions), client = req.client_ip](
+                         std::function<void(int, std::string)> answer) mutable {
+    svc->ingest_then(who, std::move(positions), client, [svc, client, device = who.device_id, answer = std::move(answer)](
+                                                             Result<IngestSummary> sum) {
+      auto out = summary_reply(*svc, client, device, std::move(sum), false);
+      const Response res = out ? std::move(*out) : Response::error(out.error());
+      answer(res.status, res.body);
+    });
+  };
+  return r;
 }
 
 Result<Position> batch_position(const Json& p, size_t i, int64_t now) {
@@ -561,7 +580,8 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
       who.secret = eq::form_value(params, "key").value_or("");
     }
     if (who.secret.empty()) return fail(Error{401, "device_unauthenticated", "Falta la clave del dispositivo (key).", "key"});
-    return ingest_reply(*c, req, who, std::move(positions), true);
+    // Synchronous: OsmAnd's answer is plain text, which the deferred answer (JSON only) cannot carry.
+    return summary_reply(*c, req.client_ip, who.device_id, c->ingest(who, std::move(positions), req.client_ip), true);
   };
   router.add({"GET", "/api/v1/monitoring/osmand", http::kPublic, "Posición de un dispositivo (protocolo OsmAnd)", tag, osmand});
   router.add({"POST", "/api/v1/monitoring/osmand", http::kPublic, "Posición de un dispositivo (protocolo OsmAnd, formulario)", tag, osmand});
@@ -589,7 +609,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
                   pos->device_id = who->device_id;
                   positions.push_back(std::move(*pos));
                 }
-                return ingest_reply(*c, req, *who, std::move(positions), false);
+                return ingest_reply(c, req, *who, std::move(positions));
               }});
 }
 

@@ -3,6 +3,7 @@
 // (all SQL), json.cc (structs → API JSON), evidence.cc and demo.cc. Not for other modules, nor
 // for routes.cc, which sees only module.h and commands.h.
 #pragma once
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <future>
@@ -111,6 +112,8 @@ struct Batch {
   std::vector<std::string> position_messages;  // published after the commit
   std::vector<int64_t> inbox_ids;  // monitoring_inbox rows this batch evaluated: deleted in the same commit
   std::promise<Result<void>> done;
+  // Called by the writer after the commit, beside `done` (Service::ingest_then): nothing waits.
+  std::function<void(const Result<void>&)> then;
 };
 
 // The module's own files (demo.cc, evidence, tests) reach the service's inside through here.
@@ -166,6 +169,7 @@ struct Service::Impl {
   std::mutex gate_mu;
   std::condition_variable gate_cv;
   int in_flight = 0;
+  std::atomic<int> awaiting_commit{0};  // deferred HTTP answers not yet committed (ingest.cc)
   bool reloading = false;
   void enter();
   void leave();
