@@ -11,6 +11,7 @@
 #   EQ_BENCH_PG=1 bench/whatsapp/run.sh                        # PostgreSQL: a fresh database per run from scripts/pg.sh
 #   EQ_BIN_B=/tmp/main/build/equidad bench/whatsapp/run.sh     # same-run A/B: this binary, then another (e.g. main's)
 #   EQ_BIN=… BENCH_THREADS=4 bench/whatsapp/run.sh            # another binary, server worker threads
+#   BENCH_POOL=8 EQ_BENCH_PG=1 bench/whatsapp/run.sh           # database sessions (PostgreSQL: lanes = min(4, pool − 2))
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BIN=${EQ_BIN:-build/equidad}
@@ -19,6 +20,7 @@ bins=("$BIN")
 for b in "${bins[@]}"; do [ -x "$b" ] || { echo "server binary not found: $b (build it, or set EQ_BIN / EQ_BIN_B)" >&2; exit 1; }; done
 threads=()
 [ -n "${BENCH_THREADS:-}" ] && threads=(--threads "$BENCH_THREADS")
+[ -n "${BENCH_POOL:-}" ] && threads+=(--pool "$BENCH_POOL")
 pid=
 dir=
 cleanup() { [ -n "$pid" ] && { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; }; [ -n "$dir" ] && rm -rf "$dir"; pid=; dir=; }

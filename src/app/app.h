@@ -44,6 +44,9 @@ struct Config {
   int monitoring_retention_days = 180;
   int chat_retention_days = 90;  // chat transcripts purged this long after the conversation ended
   int whatsapp_retention_days = 90;   // WhatsApp conversations deleted this long after their last message
+  int whatsapp_inbox_max = 20'000;    // webhook deliveries waiting for the inbox commit; beyond, 503 (Meta retries)
+  int whatsapp_inbox_max_mib = 64;    // the same bound in MiB of raw bodies
+  int whatsapp_test_hold_ms = 0;      // tests only (serve --demo): processing held after the inbox commit
   int channels_retention_days = 730;  // a closed contact's account, number and notes erased this long after
   std::string mqtt;  // "host:port" of the broker devices publish to; empty: no MQTT ingest
   std::string smtp;  // "host:port" of the mail relay citizens' verification codes go through; empty: EQ_SMTP

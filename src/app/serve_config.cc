@@ -46,7 +46,7 @@ void add_serve_options(CLI::App& serve, Config& cfg, ServeOptions& o) {
                  "TLS terminates in a proxy in front of Equidad: cookies Secure and Strict-Transport-Security on every response");
   serve.add_option("--trusted-proxy", o.trusted_proxies,
                    "Address whose X-Forwarded-Proto: https is believed (repeat for several; default 127.0.0.1 and ::1)");
-  serve.add_flag("--demo", o.demo, "Load the demo data set before serving");
+  auto* demo = serve.add_flag("--demo", o.demo, "Load the demo data set before serving");
   serve.add_option("--monitoring-take-timeout", cfg.monitoring_take_timeout_s, "Seconds before a monitoring alert nobody took escalates")
       ->capture_default_str()
       ->check(CLI::Range(1, 3600));
@@ -66,6 +66,21 @@ void add_serve_options(CLI::App& serve, Config& cfg, ServeOptions& o) {
                    "Days a WhatsApp conversation is kept after its last message (once its queue contact is closed)")
       ->capture_default_str()
       ->check(CLI::Range(1, 3650));
+  serve.add_option("--whatsapp-inbox-max", cfg.whatsapp_inbox_max,
+                   "WhatsApp webhook deliveries that may wait for the inbox's commit; beyond it Meta is answered 503 and retries")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1'000'000));
+  serve.add_option("--whatsapp-inbox-max-mib", cfg.whatsapp_inbox_max_mib, "The same bound in MiB of raw bodies waiting")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
+  // Fault injection for the crash test (tests/integration/whatsapp_inbox.test.mjs): a pause between
+  // the inbox commit and the processing, where the test kills the server. Only with --demo (a server
+  // of demo data) and never from a configuration file, so a production server cannot carry it.
+  serve.add_option("--whatsapp-test-hold-ms", cfg.whatsapp_test_hold_ms,
+                   "TESTS ONLY (needs --demo): hold the WhatsApp inbox's processing this long after each commit to the inbox")
+      ->check(CLI::Range(0, 600'000))
+      ->needs(demo)
+      ->configurable(false);
   serve.add_option("--channels-retention-days", cfg.channels_retention_days,
                    "Days a closed contact keeps what she said, her number and the notes (the statistics' columns stay)")
       ->capture_default_str()

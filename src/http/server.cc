@@ -354,6 +354,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
           Response out;
           out.status = status;
           out.body = std::move(body);
+          // A deferred answer carries a status and a body only; a 503 is a full queue (the
+          // WhatsApp inbox's bound): the client is told when to try again.
+          if (status == 503) out.headers.emplace_back("Retry-After", "10");
           self->answer(*waiting, std::move(out), version, keep_alive, started);
         });
       });

@@ -50,7 +50,7 @@ Result<void> open(kernel::Context& ctx) {
     if (!(o.send_rate > 0 && o.send_rate <= 10000))
       return fail(Error::invalid("EQ_WHATSAPP_SEND_RATE", "Debe estar entre 0 y 10.000 mensajes por segundo."));
   }
-  if (!env("EQ_WHATSAPP_TEST_HOLD_MS").empty()) o.test_hold_ms = std::atoll(env("EQ_WHATSAPP_TEST_HOLD_MS").c_str());
+  if (auto inbox = ctx.find<InboxSettings>()) o.inbox = *inbox;
   if (!o.ca_file.empty() && !std::filesystem::exists(o.ca_file))
     return fail(Error::invalid("EQ_WHATSAPP_CA_FILE", "El archivo de certificados no existe: " + o.ca_file));
   auto svc = std::make_shared<Service>(ctx.db, ctx.keys, *ctx.need<audit::Log>(), *intake, o);

@@ -33,6 +33,17 @@ namespace eq::whatsapp {
 
 inline constexpr int64_t kWindowMs = 24LL * 3600 * 1000;  // Meta's customer-service window
 
+// The inbox's bounds and its one fault injection: `serve` options (app/serve_config.cc), provided
+// to the module by the composition root.
+struct InboxSettings {
+  size_t max_waiting = 20'000;           // deliveries waiting for the inbox commit (--whatsapp-inbox-max)
+  size_t max_waiting_bytes = 64u << 20;  // their raw bytes (--whatsapp-inbox-max-mib)
+  // Tests only (--whatsapp-test-hold-ms, refused without --demo): the inbox thread waits this long
+  // between committing deliveries to the inbox and processing them, and says so in the log, so the
+  // crash test can kill the server exactly there.
+  int64_t test_hold_ms = 0;
+};
+
 struct Options {
   std::string app_secret;    // signs Meta's webhook posts (equidad.whatsapp.key)
   std::string verify_token;  // echoed challenge check of the GET subscription (equidad.whatsapp.verify)
@@ -44,9 +55,7 @@ struct Options {
   int max_attempts = 8;         // sends of one reply before it is given up (429/5xx/network)
   std::string ca_file;          // EQ_WHATSAPP_CA_FILE: trust only this CA for https (tests, private proxy); else the system store
   double send_rate = 80;        // EQ_WHATSAPP_SEND_RATE: messages per second per phone number id (Meta's default throughput)
-  // Fault injection for the crash test only (EQ_WHATSAPP_TEST_HOLD_MS): the inbox thread waits this
-  // long between committing deliveries to the inbox and processing them, and says so in the log.
-  int64_t test_hold_ms = 0;
+  InboxSettings inbox;
 };
 
 // One inbound message as Meta described it (webhook.cc parses, the service stores).
@@ -201,13 +210,26 @@ class Service {
   struct Counts;
   struct Pending;
   struct Inbox;
-  void store_batch(soci::session& s, const Batch& batch, bool queue, int64_t now, Counts& c);
+  struct Fanned;
+  struct Share;
+  struct Lane;
+  void store_messages(soci::session& s, const Batch& batch, bool queue, int64_t now, Counts& c);
+  // Every status of the group at once (counts[i] for batches[i]).
+  void store_statuses(soci::session& s, const std::vector<const Batch*>& batches, int64_t now, std::vector<Counts>& counts);
   // Applies the batches in one transaction (each alone if that fails), deleting their inbox rows
   // (id 0: none) in the same transaction; then the queue step for the conversations they touched.
   std::vector<Result<Counts>> process(const std::vector<const Batch*>& batches, const std::vector<int64_t>& inbox_ids, bool queue, int64_t now);
   void queue_step(std::map<int64_t, std::pair<repo::ConvRow, std::string>>& touched);
   void run_inbox();
   void accept_group(std::vector<Pending>& group);
+  // PostgreSQL: a committed group's deliveries split over the lanes by hash partition.
+  void fan_out(std::vector<Pending>& group, const std::vector<int64_t>& ids);
+  void run_lane(Lane& lane);
+  void complete(const std::shared_ptr<Fanned>& d);
+  // Deletes the inbox rows every lane processed (when no group is being accepted to carry them).
+  void flush_finished();
+  // Messages, then statuses (multi-row), then the messages' audit entries: one group, one transaction.
+  void store_group(soci::session& s, const std::vector<const Batch*>& batches, bool queue, int64_t now, std::vector<Counts>& counts);
   // Puts her conversation's current session in the queue (false: closed hours or blocked).
   Result<bool> open_contact(const repo::ConvRow& c, const std::string& opening);
   store::Database& db_;

@@ -1,5 +1,8 @@
 #include "whatsapp/repository.h"
 
+#include <algorithm>
+#include <stdexcept>
+
 #include "store/query.h"
 #include "store/row.h"
 
@@ -250,20 +253,6 @@ void mark_failed(soci::session& s, int64_t id, int attempts, int64_t code, const
       .exec(s);
 }
 
-bool insert_status(soci::session& s, const Status& st, bool known, bool applied, int64_t now) {
-  return Query("INSERT INTO whatsapp_statuses (wamid, status, at, error_code, error_title, known, applied, received_at) "
-               "VALUES (:w, :st, :at, :c, :t, :k, :a, :now) ON CONFLICT (wamid, status) DO NOTHING")
-             .bind("w", st.wamid)
-             .bind("st", st.status)
-             .bind("at", static_cast<ll>(st.at_ms))
-             .bind_opt("c", st.error_code ? std::optional<ll>(st.error_code) : std::nullopt)
-             .bind_opt("t", st.error_title.empty() ? std::nullopt : std::optional<std::string>(st.error_title))
-             .bind("k", static_cast<ll>(known ? 1 : 0))
-             .bind("a", static_cast<ll>(applied ? 1 : 0))
-             .bind("now", static_cast<ll>(now))
-             .exec(s) > 0;
-}
-
 void apply_status(soci::session& s, int64_t message_id, const std::string& state, int rank, int64_t at, int64_t code,
                   const std::string& title) {
   Query("UPDATE whatsapp_messages SET state = :st, state_rank = :r, state_at = :at, error_code = :c, error_title = :t WHERE id = :id")
@@ -334,14 +323,6 @@ bool delete_idle_conversation(soci::session& s, int64_t id, int64_t cutoff) {
   return true;
 }
 
-int64_t inbox_put(soci::session& s, const std::string& body, int64_t received_at) {
-  return Query("INSERT INTO whatsapp_inbox (body, received_at) VALUES (:b, :at) RETURNING id")
-      .bind("b", body)
-      .bind("at", static_cast<ll>(received_at))
-      .scalar(s)
-      .value_or(0);
-}
-
 std::vector<InboxRow> inbox_list(soci::session& s, int64_t before, int limit) {
   std::vector<InboxRow> out;
   Query("SELECT id, body FROM whatsapp_inbox WHERE received_at < :t ORDER BY id LIMIT :n")
@@ -352,6 +333,105 @@ std::vector<InboxRow> inbox_list(soci::session& s, int64_t before, int limit) {
 }
 
 void inbox_done(soci::session& s, int64_t id) { Query("DELETE FROM whatsapp_inbox WHERE id = :id").bind("id", static_cast<ll>(id)).exec(s); }
+
+namespace {
+// Rows per multi-row statement. Bound by name, and both soci and SQLite find a name by a linear
+// search, so a statement's cost grows with the square of its parameters: a few hundred at most.
+constexpr size_t kInChunk = 200;
+
+// "(:w0, :w1, …)" for the wamids [from, to), bound on q.
+std::string bind_list(Query& q, const std::vector<std::string>& values, size_t from, size_t to) {
+  std::string list = "(";
+  for (size_t i = from; i < to; ++i) {
+    const std::string name = "w" + std::to_string(i - from);
+    list += (i > from ? ", :" : ":") + name;
+    q.bind(name, values[i]);
+  }
+  return list + ")";
+}
+}  // namespace
+
+std::vector<int64_t> inbox_put_many(soci::session& s, const std::vector<std::string>& bodies, int64_t received_at) {
+  constexpr size_t kRows = 100;
+  std::vector<int64_t> out;
+  out.reserve(bodies.size());
+  for (size_t from = 0; from < bodies.size(); from += kRows) {
+    const size_t to = std::min(bodies.size(), from + kRows);
+    Query q("INSERT INTO whatsapp_inbox (body, received_at) VALUES ");
+    for (size_t i = from; i < to; ++i) {
+      const std::string n = std::to_string(i - from);
+      // Each name once: soci binds a name to one placeholder only.
+      q.sql((i > from ? ", (:b" : "(:b") + n + ", :at" + n + ")").bind("b" + n, bodies[i]).bind("at" + n, static_cast<ll>(received_at));
+    }
+    q.sql(" RETURNING id");
+    // RETURNING promises no order, but the ids are drawn in the order of the VALUES rows (SQLite's
+    // rowid, PostgreSQL's identity sequence, each row in turn): sorted, they are the bodies' order.
+    std::vector<int64_t> ids;
+    q.each(s, [&](const soci::row& r) { ids.push_back(store::get_int(r, 0)); });
+    if (ids.size() != to - from) throw std::runtime_error("whatsapp: inbox insert returned a wrong number of ids");
+    std::sort(ids.begin(), ids.end());
+    out.insert(out.end(), ids.begin(), ids.end());
+  }
+  return out;
+}
+
+void inbox_done_many(soci::session& s, const std::vector<int64_t>& ids) {
+  for (size_t from = 0; from < ids.size(); from += kInChunk) {
+    const size_t to = std::min(ids.size(), from + kInChunk);
+    // Integers the service holds (never input): written into the statement, not bound.
+    std::string list;
+    for (size_t i = from; i < to; ++i) list += (i > from ? "," : "") + std::to_string(ids[i]);
+    Query("DELETE FROM whatsapp_inbox WHERE id IN (" + list + ")").exec(s);
+  }
+}
+
+std::map<std::string, StatusTarget> status_targets(soci::session& s, const std::vector<std::string>& wamids) {
+  std::map<std::string, StatusTarget> out;
+  for (size_t from = 0; from < wamids.size(); from += kInChunk) {
+    const size_t to = std::min(wamids.size(), from + kInChunk);
+    Query q("SELECT wamid, id, direction, state_rank FROM whatsapp_messages WHERE wamid IN ");
+    q.sql(bind_list(q, wamids, from, to));
+    q.each(s, [&](const soci::row& r) {
+      out[store::get_str(r, 0)] = StatusTarget{store::get_int(r, 1), store::get_str(r, 2), static_cast<int>(store::get_int(r, 3))};
+    });
+  }
+  return out;
+}
+
+std::set<std::pair<std::string, std::string>> statuses_recorded(soci::session& s, const std::vector<std::string>& wamids) {
+  std::set<std::pair<std::string, std::string>> out;
+  for (size_t from = 0; from < wamids.size(); from += kInChunk) {
+    const size_t to = std::min(wamids.size(), from + kInChunk);
+    Query q("SELECT wamid, status FROM whatsapp_statuses WHERE wamid IN ");
+    q.sql(bind_list(q, wamids, from, to));
+    q.each(s, [&](const soci::row& r) { out.emplace(store::get_str(r, 0), store::get_str(r, 1)); });
+  }
+  return out;
+}
+
+void insert_statuses(soci::session& s, const std::vector<NewStatus>& rows, int64_t now) {
+  constexpr size_t kRows = 40;  // 8 parameters a row (each name once: soci binds a name to one placeholder)
+  for (size_t from = 0; from < rows.size(); from += kRows) {
+    const size_t to = std::min(rows.size(), from + kRows);
+    Query q("INSERT INTO whatsapp_statuses (wamid, status, at, error_code, error_title, known, applied, received_at) VALUES ");
+    for (size_t i = from; i < to; ++i) {
+      const Status& st = *rows[i].status;
+      const std::string n = std::to_string(i - from);
+      q.sql(std::string(i > from ? ", " : "") + "(:w" + n + ", :s" + n + ", :a" + n + ", :c" + n + ", :t" + n + ", :k" + n + ", :p" + n +
+            ", :n" + n + ")");
+      q.bind("w" + n, st.wamid)
+          .bind("s" + n, st.status)
+          .bind("a" + n, static_cast<ll>(st.at_ms))
+          .bind_opt("c" + n, st.error_code ? std::optional<ll>(st.error_code) : std::nullopt)
+          .bind_opt("t" + n, st.error_title.empty() ? std::nullopt : std::optional<std::string>(st.error_title))
+          .bind("k" + n, static_cast<ll>(rows[i].known ? 1 : 0))
+          .bind("p" + n, static_cast<ll>(rows[i].applied ? 1 : 0))
+          .bind("n" + n, static_cast<ll>(now));
+    }
+    // A pair another instance recorded since the service looked: kept as it was.
+    q.sql(" ON CONFLICT (wamid, status) DO NOTHING").exec(s);
+  }
+}
 
 std::optional<StatusTarget> status_target(soci::session& s, const std::string& wamid) {
   std::optional<StatusTarget> out;

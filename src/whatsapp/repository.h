@@ -3,8 +3,11 @@
 #pragma once
 #include <soci/soci.h>
 
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "whatsapp/module.h"
@@ -78,8 +81,6 @@ std::optional<MsgRow> message_by_attempt(soci::session& s, const std::string& at
 // A status named this attempt: Graph accepted it under `wamid` (only while no wamid is recorded).
 bool resolve_attempt(soci::session& s, int64_t id, const std::string& wamid, int64_t at);
 
-// False when (wamid, status) was already recorded.
-bool insert_status(soci::session& s, const Status& st, bool known, bool applied, int64_t now);
 void apply_status(soci::session& s, int64_t message_id, const std::string& state, int rank, int64_t at, int64_t code, const std::string& title);
 
 // The furthest status Meta already reported for a wamid (one can arrive before the 2xx is recorded).
@@ -103,10 +104,12 @@ struct InboxRow {
   int64_t id = 0;
   std::string body;  // ciphertext of the raw body Meta signed
 };
-int64_t inbox_put(soci::session& s, const std::string& body, int64_t received_at);
+// A group's bodies in multi-row INSERTs (one round trip per 100): their ids, in the order given.
+std::vector<int64_t> inbox_put_many(soci::session& s, const std::vector<std::string>& bodies, int64_t received_at);
 // Rows received before `before`, oldest first.
 std::vector<InboxRow> inbox_list(soci::session& s, int64_t before, int limit);
 void inbox_done(soci::session& s, int64_t id);
+void inbox_done_many(soci::session& s, const std::vector<int64_t>& ids);
 // The outbound message a status names: only what applying it needs (the webhook's hottest lookup).
 struct StatusTarget {
   int64_t id = 0;
@@ -114,5 +117,15 @@ struct StatusTarget {
   int state_rank = 0;
 };
 std::optional<StatusTarget> status_target(soci::session& s, const std::string& wamid);
+// The same for a whole group's statuses, by wamid (one statement per 200 wamids).
+std::map<std::string, StatusTarget> status_targets(soci::session& s, const std::vector<std::string>& wamids);
+// The (wamid, status) pairs already recorded among these wamids: a redelivery changes nothing.
+std::set<std::pair<std::string, std::string>> statuses_recorded(soci::session& s, const std::vector<std::string>& wamids);
+// A group's new statuses in multi-row INSERTs (… ON CONFLICT (wamid, status) DO NOTHING).
+struct NewStatus {
+  const Status* status = nullptr;
+  bool known = false, applied = false;
+};
+void insert_statuses(soci::session& s, const std::vector<NewStatus>& rows, int64_t now);
 
 }  // namespace eq::whatsapp::repo

@@ -116,6 +116,10 @@ struct Service::Counts {
   // Conversations that got a new message: their row as read in the transaction and her newest
   // text of this batch (the contact's opening), so the queue step reads nothing again.
   std::map<int64_t, std::pair<repo::ConvRow, std::string>> touched;
+  // Its messages' audit entries, appended at the end of the transaction: on PostgreSQL an append
+  // takes the chain's advisory lock until the commit, so the later it comes the less the lanes
+  // (below) wait for one another.
+  std::vector<audit::Entry> audit;
 };
 
 // One delivery waiting for the inbox thread.
@@ -123,6 +127,32 @@ struct Service::Pending {
   std::string raw;
   Batch batch;
   Done done;
+};
+
+// A delivery spread over the lanes: answered when its last share is processed.
+struct Service::Fanned {
+  Done done;
+  int64_t inbox_id = 0;
+  std::mutex mu;
+  int left = 0;
+  bool failed = false;
+  Counts sum;
+};
+
+// A delivery's share for one lane: its messages of the lane's conversations, its statuses of the
+// lane's wamids.
+struct Service::Share {
+  Batch batch;
+  std::shared_ptr<Fanned> of;
+};
+
+// One processing thread and what waits for it (PostgreSQL only; see "The inbox").
+struct Service::Lane {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<Share> waiting;
+  bool stopping = false;
+  std::thread thread;
 };
 
 struct Service::Inbox {
@@ -133,22 +163,22 @@ struct Service::Inbox {
   bool stopping = false;
   std::once_flag started;
   std::thread thread;
+  std::vector<std::unique_ptr<Lane>> lanes;  // empty: the inbox thread processes too (SQLite)
+  std::vector<int64_t> finished;  // inbox rows every lane has processed: deleted by the inbox thread
 };
 
 namespace {
-// Bounds of the accept queue: far above what a second of Meta's upper tier brings (4.000
-// deliveries of ~1 KB), far below what would hurt the server's memory.
-constexpr size_t kMaxWaiting = 20'000;
-constexpr size_t kMaxWaitingBytes = 64u << 20;
 // Deliveries per transaction: big enough that a commit's cost is shared, small enough that the
 // first of a group is not kept waiting for the last.
 constexpr size_t kMaxGroup = 400;
+// Processing threads on PostgreSQL (at most; two sessions of the pool stay for everything else).
+constexpr size_t kLanes = 4;
 // A row still in the inbox this long after it was received was not processed by the thread that
 // accepted it (its processing failed, or another instance stopped): the periodic drain takes it.
 constexpr int64_t kLeftoverMs = 30'000;
 }  // namespace
 
-void Service::store_batch(soci::session& s, const Batch& batch, bool queue, int64_t now, Counts& c) {
+void Service::store_messages(soci::session& s, const Batch& batch, bool queue, int64_t now, Counts& c) {
   for (const auto& in : batch.messages) {
     const std::string index = keys_.blind_index(in.user_key);
     auto conv = repo::conversation_by_index(s, index);
@@ -168,7 +198,7 @@ void Service::store_batch(soci::session& s, const Batch& batch, bool queue, int6
       continue;
     }
     repo::note_inbound(s, conv->id, in.at_ms, wa, in.phone_number_id);
-    audit_.append(s, line_entry("whatsapp.message", conv->ref, in.supported ? in.type : "no soportado: " + in.type.substr(0, 40)));
+    c.audit.push_back(line_entry("whatsapp.message", conv->ref, in.supported ? in.type : "no soportado: " + in.type.substr(0, 40)));
     ++c.messages;
     if (!in.supported) ++c.unsupported;
     if (queue)
@@ -176,34 +206,69 @@ void Service::store_batch(soci::session& s, const Batch& batch, bool queue, int6
     else
       repo::set_contact(s, conv->id, conv->session_n, "");
   }
-  for (const auto& st : batch.statuses) {
-    ++c.statuses;
-    auto msg = repo::status_target(s, st.wamid);
-    if (!msg && !st.callback.empty()) {
-      // The status names the attempt this server sent (biz_opaque_callback_data): Graph accepted
-      // a reply whose 2xx this server never recorded (it stopped mid-send, or the answer was
-      // lost, or the 2xx is still being recorded). Now it is known, and nothing is sent again.
-      if (auto mine = repo::message_by_attempt(s, st.callback); mine && mine->direction == "out" && mine->wamid.empty()) {
-        const bool was_uncertain = mine->state == "uncertain";
-        if (repo::resolve_attempt(s, mine->id, st.wamid, st.at_ms) && was_uncertain) {
-          auto conv = repo::conversation_by_id(s, mine->conversation_id);
-          audit_.append(s, line_entry("whatsapp.resolved", conv ? conv->ref : std::string("?"), st.status));
+}
+
+// A group's statuses with a few multi-row statements instead of two round trips each: the
+// messages they name (one lookup), the pairs already recorded (one lookup), then, applied in
+// memory in arrival order exactly as one by one, one INSERT per 40 new statuses and one UPDATE per
+// message whose state moved (to its final state).
+void Service::store_statuses(soci::session& s, const std::vector<const Batch*>& batches, int64_t now, std::vector<Counts>& counts) {
+  std::vector<std::string> wamids;
+  for (const Batch* b : batches)
+    for (const auto& st : b->statuses) wamids.push_back(st.wamid);
+  if (wamids.empty()) return;
+  std::sort(wamids.begin(), wamids.end());
+  wamids.erase(std::unique(wamids.begin(), wamids.end()), wamids.end());
+  auto targets = repo::status_targets(s, wamids);
+  auto recorded = repo::statuses_recorded(s, wamids);
+  std::vector<repo::NewStatus> rows;
+  std::map<int64_t, const Status*> moved;  // message id → the status it ends in
+  for (size_t i = 0; i < batches.size(); ++i) {
+    Counts& c = counts[i];
+    for (const auto& st : batches[i]->statuses) {
+      ++c.statuses;
+      auto msg = targets.find(st.wamid);
+      if (msg == targets.end() && !st.callback.empty()) {
+        // The status names the attempt this server sent (biz_opaque_callback_data): Graph accepted
+        // a reply whose 2xx this server never recorded (it stopped mid-send, or the answer was
+        // lost, or the 2xx is still being recorded). Now it is known, and nothing is sent again.
+        if (auto mine = repo::message_by_attempt(s, st.callback); mine && mine->direction == "out" && mine->wamid.empty()) {
+          const bool was_uncertain = mine->state == "uncertain";
+          if (repo::resolve_attempt(s, mine->id, st.wamid, st.at_ms) && was_uncertain) {
+            auto conv = repo::conversation_by_id(s, mine->conversation_id);
+            audit_.append(s, line_entry("whatsapp.resolved", conv ? conv->ref : std::string("?"), st.status));
+          }
+          if (auto t = repo::status_target(s, st.wamid)) msg = targets.emplace(st.wamid, *t).first;
         }
-        msg = repo::status_target(s, st.wamid);
+      }
+      const bool known = msg != targets.end() && msg->second.direction == "out";
+      const int rank = rank_of(st.status);
+      // Order by progress, not arrival: a late "sent" or "delivered" never moves a "read" back;
+      // "failed" (e.g. 131047 outside the window, reported after "sent") ends a message not yet read.
+      bool applied = false;
+      if (known && rank > 0)
+        applied = st.status == "failed" ? msg->second.state_rank < 3 : rank > msg->second.state_rank && msg->second.state_rank != 9;
+      if (!recorded.emplace(st.wamid, st.status).second) continue;  // the same status redelivered
+      rows.push_back({&st, known, applied});
+      if (!known) ++c.unknown;
+      if (applied) {
+        msg->second.state_rank = rank;  // what the next status of this group is ranked against
+        moved[msg->second.id] = &st;
+        ++c.applied;
       }
     }
-    const bool known = msg && msg->direction == "out";
-    const int rank = rank_of(st.status);
-    // Order by progress, not arrival: a late "sent" or "delivered" never moves a "read" back;
-    // "failed" (e.g. 131047 outside the window, reported after "sent") ends a message not yet read.
-    bool applied = false;
-    if (known && rank > 0) applied = st.status == "failed" ? msg->state_rank < 3 : rank > msg->state_rank && msg->state_rank != 9;
-    if (!repo::insert_status(s, st, known, applied, now)) continue;  // the same status redelivered
-    if (!known) ++c.unknown;
-    if (applied) {
-      repo::apply_status(s, msg->id, st.status, rank, st.at_ms, st.error_code, st.error_title);
-      ++c.applied;
-    }
+  }
+  repo::insert_statuses(s, rows, now);
+  for (const auto& [id, st] : moved)
+    repo::apply_status(s, id, st->status, rank_of(st->status), st->at_ms, st->error_code, st->error_title);
+}
+
+void Service::store_group(soci::session& s, const std::vector<const Batch*>& batches, bool queue, int64_t now, std::vector<Counts>& counts) {
+  for (size_t i = 0; i < batches.size(); ++i) store_messages(s, *batches[i], queue, now, counts[i]);
+  store_statuses(s, batches, now, counts);
+  for (auto& c : counts) {
+    for (const auto& e : c.audit) audit_.append(s, e);
+    c.audit.clear();
   }
 }
 
@@ -212,10 +277,11 @@ std::vector<Result<Service::Counts>> Service::process(const std::vector<const Ba
   std::vector<Result<Counts>> out;
   auto all = db_.transaction<std::vector<Counts>>([&](soci::session& s) -> Result<std::vector<Counts>> {
     std::vector<Counts> counts(batches.size());
-    for (size_t i = 0; i < batches.size(); ++i) {
-      store_batch(s, *batches[i], queue, now, counts[i]);
-      if (inbox_ids[i]) repo::inbox_done(s, inbox_ids[i]);
-    }
+    store_group(s, batches, queue, now, counts);
+    std::vector<int64_t> done;
+    for (int64_t id : inbox_ids)
+      if (id) done.push_back(id);
+    repo::inbox_done_many(s, done);
     return counts;
   });
   if (all) {
@@ -225,10 +291,10 @@ std::vector<Result<Service::Counts>> Service::process(const std::vector<const Ba
     // inbox (already answered 200: it is accepted) and the periodic drain retries it.
     for (size_t i = 0; i < batches.size(); ++i)
       out.push_back(db_.transaction<Counts>([&](soci::session& s) -> Result<Counts> {
-        Counts c;
-        store_batch(s, *batches[i], queue, now, c);
+        std::vector<Counts> c(1);
+        store_group(s, {batches[i]}, queue, now, c);
         if (inbox_ids[i]) repo::inbox_done(s, inbox_ids[i]);
-        return c;
+        return std::move(c[0]);
       }));
   }
   // After the commit, and outside it: the queue is another module's transaction. Each touched
@@ -292,8 +358,10 @@ void Service::accept(std::string raw, Batch batch, Done done) {
   start();
   {
     std::lock_guard lock(inbox_->mu);
-    if (!inbox_->stopping && inbox_->thread.joinable() && inbox_->waiting.size() < kMaxWaiting &&
-        inbox_->bytes + raw.size() <= kMaxWaitingBytes) {
+    // Bounded (InboxSettings; by default 20.000 deliveries or 64 MiB: far above what a second of
+    // Meta's upper tier brings, 4.000 deliveries of ~1 KB, far below what would hurt the memory).
+    if (!inbox_->stopping && inbox_->thread.joinable() && inbox_->waiting.size() < options_.inbox.max_waiting &&
+        inbox_->bytes + raw.size() <= options_.inbox.max_waiting_bytes) {
       inbox_->bytes += raw.size();
       inbox_->waiting.push_back({std::move(raw), std::move(batch), std::move(done)});
       inbox_->cv.notify_one();
@@ -308,7 +376,16 @@ void Service::start() {
   // Started by the first delivery or the first job tick (only a serving process has either), once.
   std::call_once(inbox_->started, [this] {
     std::lock_guard lock(inbox_->mu);
-    if (!inbox_->stopping) inbox_->thread = std::thread([this] { run_inbox(); });
+    if (inbox_->stopping) return;
+    // PostgreSQL: the inbox thread only accepts (one round trip per group) and lanes process, each
+    // on its own session, in parallel. SQLite has one write lock: lanes would only queue for it.
+    // Two sessions stay for the inbox thread and everything else (requests, jobs).
+    if (db_.backend() == store::Backend::postgresql) {
+      const size_t n = std::min<size_t>(kLanes, db_.pool_size() > 2 ? db_.pool_size() - 2 : 0);
+      for (size_t i = 0; n > 1 && i < n; ++i) inbox_->lanes.push_back(std::make_unique<Lane>());
+      for (auto& lane : inbox_->lanes) lane->thread = std::thread([this, l = lane.get()] { run_lane(*l); });
+    }
+    inbox_->thread = std::thread([this] { run_inbox(); });
   });
 }
 
@@ -319,6 +396,16 @@ void Service::stop() {
   }
   inbox_->cv.notify_all();
   if (inbox_->thread.joinable()) inbox_->thread.join();
+  // The inbox thread handed everything to the lanes: they finish it (and answer it), then stop.
+  for (auto& lane : inbox_->lanes) {
+    {
+      std::lock_guard lock(lane->mu);
+      lane->stopping = true;
+    }
+    lane->cv.notify_all();
+    if (lane->thread.joinable()) lane->thread.join();
+  }
+  flush_finished();
 }
 
 Service::~Service() { stop(); }
@@ -329,8 +416,14 @@ void Service::run_inbox() {
   int64_t next_drain = now_ms() + kLeftoverMs;
   std::unique_lock lock(inbox_->mu);
   for (;;) {
-    inbox_->cv.wait_for(lock, std::chrono::seconds(1), [&] { return inbox_->stopping || !inbox_->waiting.empty(); });
+    inbox_->cv.wait_for(lock, std::chrono::seconds(1),
+                        [&] { return inbox_->stopping || !inbox_->waiting.empty() || !inbox_->finished.empty(); });
     if (inbox_->waiting.empty()) {
+      if (!inbox_->finished.empty()) {  // nothing to accept: the processed rows leave the inbox now
+        lock.unlock();
+        flush_finished();
+        lock.lock();
+      }
       if (inbox_->stopping) return;
     } else {
       std::vector<Pending> group;
@@ -352,15 +445,37 @@ void Service::run_inbox() {
   }
 }
 
+void Service::flush_finished() {
+  std::vector<int64_t> ids;
+  {
+    std::lock_guard lock(inbox_->mu);
+    ids.swap(inbox_->finished);
+  }
+  if (ids.empty()) return;
+  // If this fails the rows stay: the drain processes them again after kLeftoverMs and finds
+  // duplicates only (nothing is applied or audited twice).
+  (void)db_.transaction<bool>([&](soci::session& s) -> Result<bool> {
+    repo::inbox_done_many(s, ids);
+    return true;
+  });
+}
+
 void Service::accept_group(std::vector<Pending>& group) {
   const int64_t now = now_ms();
   std::vector<int64_t> ids;
+  // Rows the lanes finished since the last group leave the inbox in the same transaction.
+  std::vector<int64_t> finished;
+  {
+    std::lock_guard lock(inbox_->mu);
+    finished.swap(inbox_->finished);
+  }
   try {
     auto committed = db_.transaction<std::vector<int64_t>>([&](soci::session& s) -> Result<std::vector<int64_t>> {
-      std::vector<int64_t> out;
-      out.reserve(group.size());
-      for (const auto& p : group) out.push_back(repo::inbox_put(s, keys_.encrypt(p.raw), now));
-      return out;
+      std::vector<std::string> bodies;
+      bodies.reserve(group.size());
+      for (const auto& p : group) bodies.push_back(keys_.encrypt(p.raw));
+      repo::inbox_done_many(s, finished);
+      return repo::inbox_put_many(s, bodies, now);
     });
     if (!committed) {
       spdlog::warn("whatsapp: {} deliveries could not be stored in the inbox: {}", group.size(), committed.error().message);
@@ -373,10 +488,12 @@ void Service::accept_group(std::vector<Pending>& group) {
     for (auto& p : group) p.done(fail(Error::unavailable("No se pudo guardar la entrega; WhatsApp la reintentará.")));
     return;
   }
-  if (options_.test_hold_ms > 0) {
-    spdlog::warn("whatsapp: {} deliveries in the inbox; processing held {} ms (EQ_WHATSAPP_TEST_HOLD_MS)", group.size(), options_.test_hold_ms);
-    std::this_thread::sleep_for(std::chrono::milliseconds(options_.test_hold_ms));
+  if (options_.inbox.test_hold_ms > 0) {  // fault injection: serve --demo --whatsapp-test-hold-ms only
+    spdlog::warn("whatsapp: {} deliveries in the inbox; processing held {} ms (--whatsapp-test-hold-ms)", group.size(),
+                 options_.inbox.test_hold_ms);
+    std::this_thread::sleep_for(std::chrono::milliseconds(options_.inbox.test_hold_ms));
   }
+  if (!inbox_->lanes.empty()) return fan_out(group, ids);
   std::vector<const Batch*> batches;
   for (const auto& p : group) batches.push_back(&p.batch);
   std::vector<Result<Counts>> out;
@@ -395,6 +512,108 @@ void Service::accept_group(std::vector<Pending>& group) {
       group[i].done(http::Json{{"ok", true}, {"accepted", true}, {"pending", true}});
     }
   }
+}
+
+// ---- Lanes (PostgreSQL) -------------------------------------------------------------------
+// Each lane owns a hash partition: the conversations whose user key hashes to it (so her messages
+// are processed in arrival order, by one thread, and her conversation row is never written by two
+// lanes at once) and the statuses whose wamid hashes to it (so the statuses of one message are
+// ranked in arrival order, by one thread). A delivery is split into its shares and answered when
+// the last one is processed; its inbox row is deleted only then, by the inbox thread.
+
+void Service::fan_out(std::vector<Pending>& group, const std::vector<int64_t>& ids) {
+  const size_t n = inbox_->lanes.size();
+  std::vector<std::vector<Share>> shares(n);
+  for (size_t i = 0; i < group.size(); ++i) {
+    auto d = std::make_shared<Fanned>();
+    d->done = std::move(group[i].done);
+    d->inbox_id = ids[i];
+    std::vector<Batch> parts(n);
+    for (auto& m : group[i].batch.messages) {
+      const size_t k = std::hash<std::string>{}(m.user_key) % n;
+      parts[k].messages.push_back(std::move(m));
+    }
+    for (auto& st : group[i].batch.statuses) {
+      const size_t k = std::hash<std::string>{}(st.wamid) % n;
+      parts[k].statuses.push_back(std::move(st));
+    }
+    for (size_t k = 0; k < n; ++k)
+      if (!parts[k].messages.empty() || !parts[k].statuses.empty()) ++d->left;
+    if (d->left == 0) {  // nothing to process (another subscribed field): answered now
+      complete(d);
+      continue;
+    }
+    for (size_t k = 0; k < n; ++k)
+      if (!parts[k].messages.empty() || !parts[k].statuses.empty()) shares[k].push_back({std::move(parts[k]), d});
+  }
+  for (size_t k = 0; k < n; ++k) {
+    if (shares[k].empty()) continue;
+    Lane& lane = *inbox_->lanes[k];
+    {
+      std::lock_guard lock(lane.mu);
+      for (auto& sh : shares[k]) lane.waiting.push_back(std::move(sh));
+    }
+    lane.cv.notify_one();
+  }
+}
+
+void Service::run_lane(Lane& lane) {
+  std::unique_lock lock(lane.mu);
+  for (;;) {
+    lane.cv.wait(lock, [&] { return lane.stopping || !lane.waiting.empty(); });
+    if (lane.waiting.empty()) return;  // stopping, and everything handed to it is answered
+    std::vector<Share> group;
+    while (!lane.waiting.empty() && group.size() < kMaxGroup) {
+      group.push_back(std::move(lane.waiting.front()));
+      lane.waiting.pop_front();
+    }
+    lock.unlock();
+    std::vector<const Batch*> batches;
+    for (const auto& sh : group) batches.push_back(&sh.batch);
+    std::vector<Result<Counts>> out;
+    try {
+      out = process(batches, std::vector<int64_t>(group.size(), 0), true, now_ms());
+    } catch (const std::exception& e) {
+      spdlog::error("whatsapp: processing of {} accepted deliveries' shares failed: {}", group.size(), e.what());
+    }
+    for (size_t i = 0; i < group.size(); ++i) {
+      Fanned& d = *group[i].of;
+      bool last = false;
+      {
+        std::lock_guard dl(d.mu);
+        if (i < out.size() && out[i]) {
+          const Counts& c = *out[i];
+          d.sum.messages += c.messages;
+          d.sum.duplicates += c.duplicates;
+          d.sum.unsupported += c.unsupported;
+          d.sum.statuses += c.statuses;
+          d.sum.applied += c.applied;
+          d.sum.unknown += c.unknown;
+        } else {
+          d.failed = true;
+        }
+        last = --d.left == 0;
+      }
+      if (last) complete(group[i].of);
+    }
+    lock.lock();
+  }
+}
+
+void Service::complete(const std::shared_ptr<Fanned>& d) {
+  if (d->failed) {
+    // Durable but not wholly processed: accepted all the same; the row stays in the inbox and the
+    // drain processes the whole delivery again (the shares already committed are duplicates).
+    d->done(http::Json{{"ok", true}, {"accepted", true}, {"pending", true}});
+    return;
+  }
+  {
+    std::lock_guard lock(inbox_->mu);
+    inbox_->finished.push_back(d->inbox_id);
+  }
+  inbox_->cv.notify_one();
+  const Counts& c = d->sum;
+  d->done(counts_json(c.messages, c.duplicates, c.unsupported, c.statuses, c.applied, c.unknown));
 }
 
 Result<int64_t> Service::drain_inbox(int64_t before) {

@@ -129,5 +129,20 @@ TEST_F(ServeConfigTest, SectionsAndMissingFilesAreRefused) {
   EXPECT_NE(r.error().message.find("no se pudo leer"), std::string::npos) << r.error().message;
 }
 
+// The WhatsApp inbox's crash-test hold is a fault injection: only for a server of demo data, and
+// a configuration file (a production server's) cannot carry it.
+TEST_F(ServeConfigTest, TheWhatsappTestHoldNeedsDemoAndIsNotReadFromTheFile) {
+  EXPECT_THROW(run({"--whatsapp-test-hold-ms", "1000"}), CLI::RequiresError);
+  ASSERT_TRUE(run({"--demo", "--whatsapp-test-hold-ms", "1000"}));
+  EXPECT_EQ(cfg_.whatsapp_test_hold_ms, 1000);
+  auto r = run({"--demo", "--config", file("whatsapp-test-hold-ms = 1000\n")});
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("whatsapp-test-hold-ms"), std::string::npos) << r.error().message;
+  EXPECT_EQ(cfg_.whatsapp_test_hold_ms, 0);
+  ASSERT_TRUE(run({"--config", file("whatsapp-inbox-max = 5\nwhatsapp-inbox-max-mib = 2\n")}));
+  EXPECT_EQ(cfg_.whatsapp_inbox_max, 5);
+  EXPECT_EQ(cfg_.whatsapp_inbox_max_mib, 2);
+}
+
 }  // namespace
 }  // namespace eq::app

@@ -277,6 +277,29 @@ describe('replies through the Graph API', () => {
     assert.match(failed.error, /24 horas/);
   });
 
+  test('several statuses of one message in ONE delivery are ranked in arrival order, each pair once', async () => {
+    // The group's statuses are looked up and inserted together (service.cc, store_statuses): the
+    // ranking must be the one-by-one ranking all the same.
+    const r = await op.post(`/api/v1/whatsapp/conversations/${c.external_ref}/messages`, { text: 'varios estados juntos' });
+    await sentMessage(c.external_ref, r.json.id);
+    const wid = meta.lastWamid;
+    const now = Date.now();
+    const many = (...list) => ({ statuses: list.flatMap(([v, at]) => status(wid, v, { at }).statuses) });
+    let s = await send(many(['delivered', now], ['sent', now - 5000], ['read', now + 1000], ['read', now + 1000]));
+    assert.equal(s.status, 200, s.text);
+    assert.equal(s.json.statuses, 4, s.text);
+    assert.equal(s.json.statuses_applied, 2, s.text);  // delivered, then read; the late sent and the second read are not
+    let m = (await conversation(op, c.external_ref)).json.messages.find((x) => x.id === r.json.id);
+    assert.equal(m.state, 'read');
+    // Read, then failed in one delivery: read stays read. The same again: nothing new is applied.
+    s = await send(many(['failed', now + 2000]));
+    assert.equal(s.json.statuses_applied, 0, s.text);
+    s = await send(many(['delivered', now], ['read', now + 1000], ['failed', now + 2000]));
+    assert.equal(s.json.statuses_applied, 0, s.text);
+    m = (await conversation(op, c.external_ref)).json.messages.find((x) => x.id === r.json.id);
+    assert.equal(m.state, 'read');
+  });
+
   test('only the operator holding the contact answers; a supervisor reads', async () => {
     assertApiError(assert, await op2.post(`/api/v1/whatsapp/conversations/${c.external_ref}/messages`, { text: 'no' }), 403, 'not_holder');
     assertApiError(assert, await op2.get(`/api/v1/whatsapp/conversations/${c.external_ref}`), 403, 'not_holder');

@@ -2,16 +2,25 @@
 // Meta's upper tier): a delivery answered 200 is durable (its raw body committed to
 // whatsapp_inbox) before it is processed. Proven over real HTTP, on SQLite and, with
 // EQ_TEST_DB=postgresql, on PostgreSQL:
-//  * killed (-9) after the inbox commit and before processing (EQ_WHATSAPP_TEST_HOLD_MS holds the
-//    processing; the server says so in its log): the restart processes it, once; Meta's redelivery
-//    of the same body (it never got its 200) is a duplicate and changes nothing;
+//  * killed (-9) after the inbox commit and before processing (`serve --demo --whatsapp-test-hold-ms`
+//    holds the processing; the server says so in its log): the restart processes it, once; Meta's
+//    redelivery of the same body (it never got its 200) is a duplicate and changes nothing;
+//  * a delivery beyond the waiting bound (`--whatsapp-inbox-max`, 20.000 by default, 1 here) is
+//    answered 503 with Retry-After and nothing of it is written; sent again once the backlog drained,
+//    it is accepted as new;
+//  * the test-only hold is refused without --demo;
 //  * the same delivery posted many times at once (several rows of the inbox, in one group or
 //    several) is processed once: one message, one audit entry, one queue contact.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, test } from 'node:test';
 
 import { auditEntries, loginDemo } from './auth_helpers.mjs';
+import { binPath } from './harness.mjs';
 import { MetaFake, inbound, restartableServer, waitFor as waitUntil } from './whatsapp_meta.mjs';
 
 const phone = () => `569${crypto.randomInt(10_000_000, 99_999_999)}`;
@@ -43,7 +52,7 @@ describe('the inbox', () => {
     const box = await restartableServer(meta, 'equidad-wa-inbox-');
     let srv;
     try {
-      srv = await box.start({ EQ_WHATSAPP_TEST_HOLD_MS: '120000' });
+      srv = await box.start({}, ['--whatsapp-test-hold-ms', '120000']);
       const secret = box.secret();
       const raw = JSON.stringify(meta.envelope(inbound({ wa_id: phone() }, { type: 'text', text: { body: 'Guardado antes de procesar' } })));
       // Not answered: its processing is held after the inbox commit.
@@ -72,6 +81,57 @@ describe('the inbox', () => {
       await srv?.stop();
       await meta.stop();
       await box.cleanup();
+    }
+  });
+
+  test('beyond the waiting bound: 503 with Retry-After, nothing written; accepted once the backlog drained', async () => {
+    const meta = await new MetaFake().start();
+    const box = await restartableServer(meta, 'equidad-wa-full-');
+    let srv;
+    try {
+      // One delivery may wait; every group's processing is held 5 s so the waiting one stays there.
+      srv = await box.start({}, ['--whatsapp-inbox-max', '1', '--whatsapp-test-hold-ms', '5000']);
+      const secret = box.secret();
+      const body = (text) => JSON.stringify(meta.envelope(inbound({ wa_id: phone() }, { type: 'text', text: { body: text } })));
+      const first = meta.post(srv.baseUrl, secret, body('Primera'));
+      await waitFor(() => /1 deliveries in the inbox; processing held/.test(srv.stderr), 'the first group held');
+      // The thread holds the first; of these two, one waits (the bound) and the other is refused.
+      const raws = [body('Segunda'), body('Tercera')];
+      const [a, b] = await Promise.all(raws.map((raw) => meta.post(srv.baseUrl, secret, raw)));
+      const answers = [a, b];
+      const refused = answers.findIndex((r) => r.status === 503);
+      assert.notEqual(refused, -1, answers.map((r) => `${r.status} ${r.text}`).join('\n'));
+      const other = answers[1 - refused];
+      assert.equal(other.status, 200, other.text);
+      assert.equal(other.json.messages, 1, other.text);
+      assert.equal(answers[refused].json.error.code, 'unavailable', answers[refused].text);
+      assert.ok(Number(answers[refused].headers['retry-after']) > 0, 'Retry-After on the 503');
+      const f = await first;
+      assert.equal(f.status, 200, f.text);
+      assert.equal(f.json.messages, 1, f.text);
+      // Meta sends the refused one again once the backlog drained: new, not a duplicate (nothing
+      // of it was written the first time).
+      const again = await meta.post(srv.baseUrl, secret, raws[refused]);
+      assert.equal(again.status, 200, again.text);
+      assert.equal(again.json.messages, 1, again.text);
+      assert.equal(again.json.duplicates, 0, again.text);
+    } finally {
+      await srv?.stop();
+      await meta.stop();
+      await box.cleanup();
+    }
+  });
+
+  test('the test-only hold is refused without --demo', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'equidad-wa-hold-'));
+    try {
+      const r = spawnSync(binPath, ['serve', '--whatsapp-test-hold-ms', '1000', '--port', '0', '--db', `sqlite:${dir}/x.db`,
+        '--keys', path.join(dir, 'equidad.key')], { encoding: 'utf8', timeout: 60_000 });
+      // A server that started would have been killed by the timeout (status null): refused means an exit code.
+      assert.ok(typeof r.status === 'number' && r.status !== 0, `status ${r.status}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr + r.stdout, /--demo/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -137,7 +137,8 @@ export async function restartableServer(meta, prefix) {
   const args = ['--demo', '--keys', path.join(dir.dir, 'equidad.key')];
   return {
     // A loaded machine on PostgreSQL may take minutes to load the demo before it listens.
-    start: (extraEnv = {}) => startServer({ db: db.url, extraArgs: args, env: { ...env, ...extraEnv }, startTimeoutMs: 240_000 }),
+    start: (extraEnv = {}, extraArgs = []) =>
+      startServer({ db: db.url, extraArgs: [...args, ...extraArgs], env: { ...env, ...extraEnv }, startTimeoutMs: 240_000 }),
     secret: () => fs.readFileSync(path.join(dir.dir, 'equidad.whatsapp.key'), 'utf8').trim(),
     cleanup: async () => { dir.cleanup(); await db.cleanup(); },
   };
