@@ -53,23 +53,33 @@ Result<Url> split(const std::string& url) {
 }
 
 // Writes the request and reads the answer on an already connected (and, for TLS, handshaken) stream.
+// An empty json_body is a GET (a media's metadata or bytes); the answer's body is read up to max_body.
 template <class Stream>
-void exchange(Stream& stream, const Url& u, const std::string& token, const std::string& json_body, GraphAnswer& out) {
-  bhttp::request<bhttp::string_body> req{bhttp::verb::post, u.target, 11};
+void exchange(Stream& stream, const Url& u, const std::string& token, const std::string& json_body, GraphAnswer& out,
+              size_t max_body = 1 << 20, bool get = false) {
+  bhttp::request<bhttp::string_body> req{get ? bhttp::verb::get : bhttp::verb::post, u.target, 11};
   req.set(bhttp::field::host, u.authority);
   req.set(bhttp::field::authorization, "Bearer " + token);
-  req.set(bhttp::field::content_type, "application/json");
+  if (!get) req.set(bhttp::field::content_type, "application/json");
   req.set(bhttp::field::user_agent, "equidad-whatsapp");
-  req.body() = json_body;
+  if (!get) req.body() = json_body;
   req.prepare_payload();
   out.attempted = true;  // from here on, Graph may have received it
   bhttp::write(stream, req);
   beast::flat_buffer buffer;
   bhttp::response_parser<bhttp::string_body> parser;
-  parser.body_limit(1 << 20);
-  bhttp::read(stream, buffer, parser);
+  parser.body_limit(max_body);
+  beast::error_code ec;
+  bhttp::read(stream, buffer, parser, ec);
+  if (ec == bhttp::error::body_limit) {
+    out.status = static_cast<int>(parser.get().result_int());
+    out.too_large = true;
+    return;
+  }
+  if (ec) throw beast::system_error(ec);
   out.status = static_cast<int>(parser.get().result_int());
   out.body = parser.get().body();
+  if (auto it = parser.get().find(bhttp::field::content_type); it != parser.get().end()) out.content_type = std::string(it->value());
   if (auto it = parser.get().find(bhttp::field::retry_after); it != parser.get().end()) {
     // Seconds (Graph's form); an HTTP date is not used by Graph and counts as absent.
     const std::string v(it->value());
@@ -81,8 +91,10 @@ void exchange(Stream& stream, const Url& u, const std::string& token, const std:
 
 }  // namespace
 
-GraphAnswer graph_post(const std::string& url, const std::string& token, const std::string& json_body, const GraphTls& tls,
-                       int timeout_ms) {
+namespace {
+
+GraphAnswer graph_call(const std::string& url, const std::string& token, const std::string& json_body, const GraphTls& tls, int timeout_ms,
+                       size_t max_body, bool get) {
   GraphAnswer out;
   auto u = split(url);
   if (!u) {
@@ -99,7 +111,7 @@ GraphAnswer graph_post(const std::string& url, const std::string& token, const s
       stream.expires_after(deadline);
       stream.connect(endpoints);
       stream.expires_after(deadline);
-      exchange(stream, *u, token, json_body, out);
+      exchange(stream, *u, token, json_body, out, max_body, get);
       beast::error_code ec;
       stream.socket().shutdown(tcp::socket::shutdown_both, ec);
       return out;
@@ -122,13 +134,24 @@ GraphAnswer graph_post(const std::string& url, const std::string& token, const s
     beast::get_lowest_layer(stream).connect(endpoints);
     stream.handshake(ssl::stream_base::client);
     beast::get_lowest_layer(stream).expires_after(deadline);
-    exchange(stream, *u, token, json_body, out);
+    exchange(stream, *u, token, json_body, out, max_body, get);
     beast::error_code ec;
     stream.shutdown(ec);  // the peer may close first (no close_notify): not an error of the send
   } catch (const std::exception& e) {
     out.error = e.what();
   }
   return out;
+}
+
+}  // namespace
+
+GraphAnswer graph_post(const std::string& url, const std::string& token, const std::string& json_body, const GraphTls& tls,
+                       int timeout_ms) {
+  return graph_call(url, token, json_body, tls, timeout_ms, 1 << 20, false);
+}
+
+GraphAnswer graph_get(const std::string& url, const std::string& token, const GraphTls& tls, size_t max_body, int timeout_ms) {
+  return graph_call(url, token, {}, tls, timeout_ms, max_body, true);
 }
 
 }  // namespace eq::whatsapp

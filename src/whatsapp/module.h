@@ -59,6 +59,8 @@ struct Inbound {
   std::string type;       // as sent: text, location, image, audio, sticker…
   std::string text;       // what the operator reads ("[ubicación] …", "[no soportado: sticker]")
   bool supported = true;
+  // An image or audio: Meta's media id, declared type and checksum (media.cc downloads it later).
+  std::string media_id, media_mime, media_sha256;
 };
 
 // One status of a message the line sent.
@@ -91,6 +93,16 @@ struct Message {
   std::string state;      // in: "received"; out: queued, sending, uncertain, sent, delivered, read, failed
   int64_t error_code = 0;
   std::string error;      // Spanish reason of a failure
+  // Her image or audio (media.cc): our media row id (0: none), pending | ready | failed, the type,
+  // and why it failed, in Spanish.
+  int64_t media_id = 0;
+  std::string media_state, media_mime, media_error;
+};
+
+// Bytes of one downloaded image or audio, as the operator's pane is served them.
+struct MediaFile {
+  std::string mime;
+  std::string bytes;
 };
 
 struct Conversation {
@@ -115,12 +127,17 @@ struct GraphAnswer {
   std::string error;
   bool attempted = false;   // the request began to leave: Graph may have it even without an answer
   int64_t retry_after_s = -1;  // Retry-After of a 429, when given
+  std::string content_type;    // of the answer (a media download's type)
+  bool too_large = false;      // the answer's body passed the limit given (nothing kept)
 };
 struct GraphTls {
   std::string ca_file;  // empty: the system's trusted roots
 };
 GraphAnswer graph_post(const std::string& url, const std::string& token, const std::string& json_body, const GraphTls& tls,
                        int timeout_ms = 10000);
+// A GET with the bearer token (a media's metadata, then its bytes), its body read up to `max_body`
+// bytes (beyond: too_large). A GET changes nothing at Meta, so any failure may be retried.
+GraphAnswer graph_get(const std::string& url, const std::string& token, const GraphTls& tls, size_t max_body, int timeout_ms = 30000);
 
 // Meta's send limits, per phone number id: a token bucket of `rate` messages a second (burst one
 // second's worth) and a pause after a 429 / 130429 (Retry-After). In memory: after a restart the
@@ -185,6 +202,13 @@ class Service {
   Result<Message> reply(const http::Request& req, const std::string& ref, const std::string& text, const std::string& template_name,
                         int64_t now);
   Result<std::vector<Template>> templates();
+
+  // Her images and audio (media.cc). One job tick: downloads the media rows that are due (metadata,
+  // then bytes; size, type and sha256 checked; stored encrypted), retrying Meta's failures with
+  // back-off. Answers how many were stored. Never called on the webhook's path.
+  Result<int64_t> download_media(int64_t now);
+  // One media's bytes for the pane: the same object rule as the conversation (read), audited.
+  Result<MediaFile> media(const http::Request& req, const std::string& ref, int64_t media_id);
 
   // A demo conversation (its words say they are a demo) stored as Meta would post it, through
   // receive(). On record, not in the queue: the demo operators are not given the WhatsApp skill,

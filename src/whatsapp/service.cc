@@ -16,6 +16,7 @@
 #include "core/log.h"
 #include "core/time.h"
 #include "whatsapp/access.h"
+#include "whatsapp/media.h"
 #include "whatsapp/module.h"
 #include "whatsapp/repository.h"
 
@@ -168,6 +169,7 @@ void Service::store_batch(soci::session& s, const Batch& batch, bool queue, int6
       continue;
     }
     repo::note_inbound(s, conv->id, in.at_ms, wa, in.phone_number_id);
+    note_media(s, keys_, conv->id, in, now);  // an image or audio: downloaded later by the media job (media.cc)
     audit_.append(s, line_entry("whatsapp.message", conv->ref, in.supported ? in.type : "no soportado: " + in.type.substr(0, 40)));
     ++c.messages;
     if (!in.supported) ++c.unsupported;
@@ -504,12 +506,23 @@ Result<Conversation> Service::conversation(const http::Request& req, const std::
     (void)audit_.append(op_entry(req, "whatsapp.denied", conversation_part(ref), "denied"));
     return fail(ok.error());
   }
+  std::map<int64_t, repo::MediaRow> media;  // by message id
   auto rows = db_.transaction<std::vector<repo::MsgRow>>([&](soci::session& s) -> Result<std::vector<repo::MsgRow>> {
     audit_.append(s, op_entry(req, "whatsapp.read", conversation_part(ref)));
+    for (auto& m : repo::media_of_conversation(s, conv->id)) media[m.message_id] = std::move(m);
     return repo::messages(s, conv->id);
   });
   if (!rows) return fail(rows.error());
-  for (const auto& r : *rows) conv->messages.push_back(to_message(r, keys_));
+  for (const auto& r : *rows) {
+    conv->messages.push_back(to_message(r, keys_));
+    if (auto it = media.find(r.id); it != media.end()) {
+      auto& m = conv->messages.back();
+      m.media_id = it->second.id;
+      m.media_state = it->second.state;
+      m.media_mime = media_base_type(it->second.mime);
+      if (it->second.state == "failed") m.media_error = media_failure_es(it->second.reason);
+    }
+  }
   conv->holder_user_id = holder->user_id;
   conv->holder_state = holder->state;
   return conv;

@@ -1,12 +1,14 @@
 // The operator's side of one WhatsApp conversation (src/whatsapp): what she wrote (locations, images
 // and unsupported types as text), each reply's delivery state as Meta reports it, the 24-hour
 // window's countdown, and the reply box — free text inside the window, only an approved template
-// outside it (WhatsApp's rule; the server refuses anything else with 409). Polled: replies leave
-// through the outbox and their states arrive later from Meta.
+// outside it (WhatsApp's rule; the server refuses anything else with 409). Her images are shown
+// inline (a click enlarges them) and her audio gets a player, once the server has downloaded them
+// from Meta («Descargando…» until then; the reason in Spanish if it could not). Polled: replies
+// leave through the outbox and their states arrive later from Meta.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, errorMessage, getItems } from '../app/api';
+import { API_BASE, api, errorMessage, getItems } from '../app/api';
 import { formatDateTime } from '../app/format';
-import { ErrorAlert, Notice } from '../app/ui';
+import { Dialog, ErrorAlert, Notice } from '../app/ui';
 import { windowLeftText, windowUrgent } from './window';
 
 interface WaMessage {
@@ -16,6 +18,14 @@ interface WaMessage {
   text: string;
   at: number;
   state: string;
+  error?: string;
+  media?: WaMedia;
+}
+
+interface WaMedia {
+  id: number;
+  state: 'pending' | 'ready' | 'failed';
+  mime: string;
   error?: string;
 }
 
@@ -42,6 +52,32 @@ const STATE: Record<string, string> = {
   failed: 'No entregado',
 };
 
+// Her image or audio inside her message. Served by the server (never by Meta) with her operator's
+// session cookie: the same object rule as the conversation.
+function MediaView({ base, m, onEnlarge }: { base: string; m: WaMessage; onEnlarge: (src: string) => void }) {
+  const media = m.media!;
+  const isImage = m.type === 'image';
+  if (media.state === 'pending')
+    return (
+      <p class="chat-meta wa-media-pending" role="status">
+        {isImage ? 'Descargando la imagen…' : 'Descargando el audio…'}
+      </p>
+    );
+  if (media.state === 'failed') return <p class="chat-meta wa-error">{media.error ?? 'No se pudo descargar el archivo.'}</p>;
+  const src = `${API_BASE}${base}/media/${media.id}`;
+  if (isImage)
+    return (
+      <button type="button" class="wa-media-thumb" onClick={() => onEnlarge(src)} aria-label="Ampliar la imagen que envió">
+        <img src={src} alt="Imagen que ella envió por WhatsApp" loading="lazy" />
+      </button>
+    );
+  return (
+    <audio class="wa-media-audio" controls preload="none" src={src} aria-label="Audio que ella envió por WhatsApp">
+      Su navegador no puede reproducir este audio.
+    </audio>
+  );
+}
+
 export function WhatsappPane({ conversationRef }: { conversationRef: string }) {
   const [c, setC] = useState<WaConversation | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -49,6 +85,7 @@ export function WhatsappPane({ conversationRef }: { conversationRef: string }) {
   const [templates, setTemplates] = useState<WaTemplate[]>([]);
   const [template, setTemplate] = useState('');
   const [now, setNow] = useState(Date.now());
+  const [enlarged, setEnlarged] = useState<string | null>(null);
   const base = `/whatsapp/conversations/${encodeURIComponent(conversationRef)}`;
   const logRef = useRef<HTMLOListElement>(null);
 
@@ -104,6 +141,7 @@ export function WhatsappPane({ conversationRef }: { conversationRef: string }) {
           <li key={m.id} class={`chat-msg ${m.direction === 'in' ? 'chat-her' : 'chat-operator'}`}>
             <span class="chat-who">{m.direction === 'in' ? 'Ella' : m.type === 'template' ? 'Orientadora (plantilla)' : 'Orientadora'}</span>
             <p class="chat-text">{m.text}</p>
+            {m.media && <MediaView base={base} m={m} onEnlarge={setEnlarged} />}
             <span class="chat-meta">
               {formatDateTime(new Date(m.at))}
               {m.direction === 'out' && ` · ${STATE[m.state] ?? m.state}`}
@@ -112,6 +150,9 @@ export function WhatsappPane({ conversationRef }: { conversationRef: string }) {
           </li>
         ))}
       </ol>
+      <Dialog title="Imagen que ella envió" open={enlarged !== null} onClose={() => setEnlarged(null)} wide>
+        {enlarged && <img class="wa-media-full" src={enlarged} alt="Imagen que ella envió por WhatsApp, ampliada" />}
+      </Dialog>
       {open ? (
         <form
           class="chat-send"
