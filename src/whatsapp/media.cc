@@ -173,6 +173,7 @@ Result<int64_t> Service::download_media(int64_t now) {
       return true;
     });
     if (!ok) return fail(ok.error());
+    if (out.kind != Outcome::retry) changed(row.conversation_id);
     if (out.kind == Outcome::stored) ++stored;
     if (out.kind == Outcome::retry) spdlog::warn("whatsapp: media download {} will be retried: {}", row.id, out.reason);
   }

@@ -23,6 +23,7 @@
 #include "core/crypto.h"
 #include "core/error.h"
 #include "core/purge.h"
+#include "http/live.h"
 #include "http/message.h"
 #include "http/router.h"
 #include "store/database.h"
@@ -169,6 +170,14 @@ class Service {
   Service(store::Database& db, const crypto::Keys& keys, audit::Log& audit, channels::Intake& intake, Options options);
   ~Service();
   const Options& options() const { return options_; }
+  // The operators' panes, live (WebSocket): topic "whatsapp:<conversation id>", message
+  // {"type":"changed"} and nothing else — no content travels on the stream; the pane re-reads the
+  // conversation through the object rule. Published after each commit that changes what a pane
+  // shows: her messages, statuses applied, replies queued and sent, media downloaded.
+  std::shared_ptr<http::Hub> hub() const { return hub_; }
+  // A pane opens the live stream of one conversation: the read rule, audited (refusal too).
+  // Answers the stream's topic.
+  Result<std::string> watch(const http::Request& req, const std::string& ref);
 
   // The webhook's accept path (service.cc, "The inbox"). `raw` is the body whose signature held and
   // `batch` its parse. One thread commits the raw bodies of every delivery waiting (encrypted, in
@@ -241,6 +250,8 @@ class Service {
   Options options_;
   SendLimits limits_;
   std::shared_ptr<Inbox> inbox_;
+  std::shared_ptr<http::Hub> hub_ = std::make_shared<http::Hub>();
+  void changed(int64_t conversation_id);
 };
 
 std::vector<store::Migration> migrations();

@@ -357,8 +357,8 @@ void inbox_done(soci::session& s, int64_t id) { Query("DELETE FROM whatsapp_inbo
 
 std::optional<StatusTarget> status_target(soci::session& s, const std::string& wamid) {
   std::optional<StatusTarget> out;
-  Query("SELECT id, direction, state_rank FROM whatsapp_messages WHERE wamid = :w").bind("w", wamid).each(s, [&](const soci::row& r) {
-    out = StatusTarget{store::get_int(r, 0), store::get_str(r, 1), static_cast<int>(store::get_int(r, 2))};
+  Query("SELECT id, direction, state_rank, conversation_id FROM whatsapp_messages WHERE wamid = :w").bind("w", wamid).each(s, [&](const soci::row& r) {
+    out = StatusTarget{store::get_int(r, 0), store::get_int(r, 3), store::get_str(r, 1), static_cast<int>(store::get_int(r, 2))};
   });
   return out;
 }

@@ -110,6 +110,7 @@ void inbox_done(soci::session& s, int64_t id);
 // The outbound message a status names: only what applying it needs (the webhook's hottest lookup).
 struct StatusTarget {
   int64_t id = 0;
+  int64_t conversation_id = 0;
   std::string direction;
   int state_rank = 0;
 };

@@ -105,6 +105,26 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
               },
               {{"text", http::Field::Type::string, false, 4096}, {"template", http::Field::Type::string, false, 100}}});
 
+  // The pane, live: "changed" pings for one conversation (no content on the stream), after the read
+  // rule held (audited). A plain GET is answered 426 by the server: no stream opens, nothing to check.
+  router.add({"GET", "/api/v1/whatsapp/conversations/{ref}/live", kAnswer,
+              "La conversación de WhatsApp en vivo para el panel de la orientadora (WebSocket: avisos de cambio, sin contenido)", kTag,
+              [svc](Request& req) -> Result<Response> {
+                Response r;
+                r.status = 101;
+                r.upgrade = std::make_shared<http::Upgrade>();
+                r.upgrade->hub = svc->hub();
+                r.upgrade->hello = R"({"type":"hello"})";
+                if (req.header("upgrade").empty()) {
+                  r.upgrade->filter = [](const std::string&) { return false; };
+                  return r;
+                }
+                auto topic = svc->watch(req, req.params["ref"]);
+                if (!topic) return fail(topic.error());
+                r.upgrade->filter = [t = *topic](const std::string& x) { return x == t; };
+                return r;
+              }});
+
   // Her image or audio, for the pane's <img>/<audio>: the same reader rule as the conversation.
   router.add({"GET", "/api/v1/whatsapp/conversations/{ref}/media/{id}", kAnswer,
               "Imagen o audio que ella envió por WhatsApp (la orientadora que la atiende o supervisión)", kTag,

@@ -117,6 +117,7 @@ struct Service::Counts {
   // Conversations that got a new message: their row as read in the transaction and her newest
   // text of this batch (the contact's opening), so the queue step reads nothing again.
   std::map<int64_t, std::pair<repo::ConvRow, std::string>> touched;
+  std::set<int64_t> changed;  // conversations whose panes are told after the commit (live)
 };
 
 // One delivery waiting for the inbox thread.
@@ -172,6 +173,7 @@ void Service::store_batch(soci::session& s, const Batch& batch, bool queue, int6
     note_media(s, keys_, conv->id, in, now);  // an image or audio: downloaded later by the media job (media.cc)
     audit_.append(s, line_entry("whatsapp.message", conv->ref, in.supported ? in.type : "no soportado: " + in.type.substr(0, 40)));
     ++c.messages;
+    c.changed.insert(conv->id);
     if (!in.supported) ++c.unsupported;
     if (queue)
       c.touched[conv->id] = {*conv, in.text};
@@ -204,6 +206,7 @@ void Service::store_batch(soci::session& s, const Batch& batch, bool queue, int6
     if (!known) ++c.unknown;
     if (applied) {
       repo::apply_status(s, msg->id, st.status, rank, st.at_ms, st.error_code, st.error_title);
+      c.changed.insert(msg->conversation_id);
       ++c.applied;
     }
   }
@@ -240,7 +243,23 @@ std::vector<Result<Service::Counts>> Service::process(const std::vector<const Ba
     if (r)
       for (auto& entry : r->touched) touched[entry.first] = entry.second;
   queue_step(touched);
+  for (auto& r : out)
+    if (r)
+      for (int64_t id : r->changed) changed(id);
   return out;
+}
+
+void Service::changed(int64_t conversation_id) { hub_->publish("whatsapp:" + std::to_string(conversation_id), R"({"type":"changed"})"); }
+
+Result<std::string> Service::watch(const http::Request& req, const std::string& ref) {
+  auto conv = load(ref);
+  if (!conv) return fail(conv.error());
+  if (auto ok = may(Use::read, req.who(), intake_.holder("whatsapp", ref)); !ok) {
+    (void)audit_.append(op_entry(req, "whatsapp.denied", conversation_part(ref), "denied"));
+    return fail(ok.error());
+  }
+  if (auto ok = audit_.append(op_entry(req, "whatsapp.watch", conversation_part(ref))); !ok) return fail(ok.error());
+  return "whatsapp:" + std::to_string(conv->id);
 }
 
 void Service::queue_step(std::map<int64_t, std::pair<repo::ConvRow, std::string>>& touched) {
@@ -562,6 +581,7 @@ Result<Message> Service::reply(const http::Request& req, const std::string& ref,
     return n;
   });
   if (!id) return fail(id.error());
+  changed(conv->id);  // a supervisor's pane shows it too
   Message m;
   m.id = *id;
   m.direction = "out";
@@ -771,6 +791,7 @@ Result<int64_t> Service::send_due(int64_t now) {
       audit_.append(s, line_entry("whatsapp.send_failed", c.ref, std::to_string(err.code)));
       return true;
     });
+    changed(c.id);
   }
   return sent;
 }

@@ -3,7 +3,8 @@
 // GET {url} → bytes, both with the bearer token): downloaded in the background and stored, served
 // to the holding operator and a supervisor only (another operator 403, audited), and each refusal
 // (checksum mismatch, too large announced or actual, a type not allowed) ending the download with
-// a Spanish reason; Meta's 500s retried; the bytes purged with the conversation. Runs on SQLite and,
+// a Spanish reason; Meta's 500s retried; the bytes purged with the conversation. The pane's live
+// stream: "changed" pings for her conversation only, refused (403, audited) to another operator. Runs on SQLite and,
 // with EQ_TEST_DB=postgresql, on PostgreSQL.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -14,6 +15,7 @@ import { after, before, describe, test } from 'node:test';
 import { auditEntries, login, loginDemo } from './auth_helpers.mjs';
 import { assertApiError, startServer, tempDir } from './harness.mjs';
 import { MetaFake, inbound, pngImage, seconds, waitFor } from './whatsapp_meta.mjs';
+import { WsClient } from './ws_client.mjs';
 
 const DAY = 86_400_000;
 const TOKEN = 'token-de-prueba';
@@ -161,6 +163,58 @@ describe('media download', () => {
     const m = await settled(ref, 60_000);
     assert.equal(m.media.state, 'ready', JSON.stringify(m));
     assert.equal(meta.mediaGets.filter((g) => g.path === `/v21.0/${id}`).length, 3);
+  });
+});
+
+const liveAs = (client, ref) => WsClient.connect(srv.baseUrl, `/api/v1/whatsapp/conversations/${ref}/live`,
+  { headers: { Cookie: client.cookie, 'User-Agent': client.ua }, localAddress: client.address });
+
+describe('the live pane', () => {
+  test('her operator\'s stream says "changed" when she writes, when a reply is queued and sent, when a media is ready; nothing of another conversation', async () => {
+    const who = { wa_id: phone() };
+    const r0 = await meta.post(srv.baseUrl, secret, JSON.stringify(meta.envelope(inbound(who, { type: 'text', text: { body: 'hola' } }))));
+    assert.equal(r0.status, 200, r0.text);
+    const contact = await waitFor(async () => {
+      const c = (await sup.get('/api/v1/channels/queue')).json.queue.find((x) => x.channel === 'whatsapp' && !seen.has(x.id));
+      if (c) seen.add(c.id);
+      return c;
+    }, 'her contact in the queue');
+    const t = await op.post(`/api/v1/channels/contacts/${contact.id}/take`, {});
+    assert.equal(t.status, 200, t.text);
+    const ref = t.json.external_ref;
+    const other = await sendsMedia('image', { id: meta.addMedia(pngImage(4, 4, () => [1, 1, 1])), mime_type: 'image/png' });
+    await settled(other.ref);
+    const ws = await liveAs(op, ref);
+    await ws.next((m) => m.type === 'hello');
+    const count = () => ws.messages.filter((m) => m.json?.type === 'changed').length;
+    // Another conversation's events (a message to it, its media) reach no one but its watchers.
+    const r1 = await meta.post(srv.baseUrl, secret, JSON.stringify(meta.envelope(inbound({ wa_id: phone() }, { type: 'text', text: { body: 'otra' } }))));
+    assert.equal(r1.status, 200);
+    // She writes: one ping.
+    const r2 = await meta.post(srv.baseUrl, secret, JSON.stringify(meta.envelope(inbound(who, { type: 'text', text: { body: '¿siguen ahí?' } }))));
+    assert.equal(r2.status, 200);
+    await waitFor(async () => count() >= 1, 'her message ping');
+    assert.equal(count(), 1, 'only her conversation\'s change reached this pane');
+    // A reply: queued (one ping), then sent by the outbox job (another).
+    const rep = await op.post(`/api/v1/whatsapp/conversations/${ref}/messages`, { text: 'Sí, aquí estamos.' });
+    assert.equal(rep.status, 201, rep.text);
+    await waitFor(async () => count() >= 3, 'queued and sent pings');
+    // Her image: the message, then its download.
+    await meta.post(srv.baseUrl, secret, JSON.stringify(meta.envelope(inbound(who, { type: 'image', image: { id: meta.addMedia(pngImage(4, 4, () => [2, 2, 2])), mime_type: 'image/png' } }))));
+    await waitFor(async () => count() >= 5, 'message and media pings');
+    assert.ok(ws.messages.every((m) => !m.json || ['hello', 'changed'].includes(m.json.type)), 'no content travels on the stream');
+    await ws.close();
+  });
+
+  test('another operator cannot open the stream (403, audited)', async () => {
+    const { ref } = await sendsMedia('image', { id: meta.addMedia(pngImage(4, 4, () => [3, 3, 3])), mime_type: 'image/png' });
+    const before = (await auditEntries(admin, 'action=whatsapp.denied')).length;
+    const refused = await liveAs(op2, ref).catch((e) => e);
+    assert.equal(refused.status, 403, String(refused));
+    assert.equal((await auditEntries(admin, 'action=whatsapp.denied')).length, before + 1);
+    const sv = await liveAs(sup, ref);
+    await sv.next((m) => m.type === 'hello');
+    await sv.close();
   });
 });
 

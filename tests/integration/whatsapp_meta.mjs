@@ -35,6 +35,7 @@ export class MetaFake {
     this.media = new Map(); // Meta's media id → { data, mime, sha256, fileSize, failures } (addMedia)
     this.mediaGets = []; // every media GET received: { path, auth, at }
     this.token = ''; // when set, media GETs without "Bearer <token>" are refused 401
+    this.connections = 0; // TCP connections accepted (keep-alive reuses them)
   }
 
   // tls: { key, cert } (PEM) serves https; swap them later with setCertificate.
@@ -73,6 +74,7 @@ export class MetaFake {
     };
     this.server = tls ? https.createServer({ key: tls.key, cert: tls.cert }, handler) : http.createServer(handler);
     if (tls) this.server.on('tlsClientError', () => { this.tlsRefused += 1; });
+    this.server.on('connection', () => { this.connections += 1; });
     await new Promise((r) => this.server.listen(port, '127.0.0.1', r));
     this.url = `${tls ? 'https' : 'http'}://127.0.0.1:${this.server.address().port}`;
     return this;
@@ -111,6 +113,9 @@ export class MetaFake {
     return send(200, JSON.stringify({ messaging_product: 'whatsapp', url: `${this.url}/media-bytes/${metaPath[1]}`, mime_type: m.mime,
       sha256: m.sha256, file_size: m.fileSize, id: metaPath[1] }));
   }
+
+  // Closes every kept-alive connection not serving a request, as a server does after its idle timeout.
+  closeIdle() { this.server.closeIdleConnections(); }
 
   setCertificate({ key, cert }) { this.server.setSecureContext({ key, cert }); }
 

@@ -93,6 +93,8 @@ test('her photo and audio in the pane: shown once the server downloaded them, en
   r = await send({ type: 'image', image: { id: meta.addMedia(Buffer.from('GIF89a'), { mime: 'image/gif' }), mime_type: 'image/gif' } });
   assert.equal(r.status, 200, r.text);
   const pane = operator.getByRole('region', { name: 'Conversación de WhatsApp' });
+  // The pane is live (WebSocket): her messages and the downloads arrive without the 4 s polling.
+  await pane.getByTestId('wa-live').getByText('En vivo').waitFor();
   const img = pane.getByRole('img', { name: 'Imagen que ella envió por WhatsApp' });
   await img.waitFor({ timeout: 20000 });
   await until(async () => (await img.evaluate((el) => el.complete && el.naturalWidth)) === 320, { message: 'the photo loaded', timeout: 15000 });

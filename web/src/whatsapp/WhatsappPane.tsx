@@ -3,8 +3,9 @@
 // window's countdown, and the reply box — free text inside the window, only an approved template
 // outside it (WhatsApp's rule; the server refuses anything else with 409). Her images are shown
 // inline (a click enlarges them) and her audio gets a player, once the server has downloaded them
-// from Meta («Descargando…» until then; the reason in Spanish if it could not). Polled: replies
-// leave through the outbox and their states arrive later from Meta.
+// from Meta («Descargando…» until then; the reason in Spanish if it could not). Live: a WebSocket
+// says "changed" (no content travels on it) and the pane re-reads the conversation through the
+// server's object rule; polling every 4 s only while the stream is down (reconnects with back-off).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { API_BASE, api, errorMessage, getItems } from '../app/api';
 import { formatDateTime } from '../app/format';
@@ -86,6 +87,7 @@ export function WhatsappPane({ conversationRef }: { conversationRef: string }) {
   const [template, setTemplate] = useState('');
   const [now, setNow] = useState(Date.now());
   const [enlarged, setEnlarged] = useState<string | null>(null);
+  const [live, setLive] = useState(false);
   const base = `/whatsapp/conversations/${encodeURIComponent(conversationRef)}`;
   const logRef = useRef<HTMLOListElement>(null);
 
@@ -98,13 +100,44 @@ export function WhatsappPane({ conversationRef }: { conversationRef: string }) {
   useEffect(() => {
     load();
     getItems<WaTemplate>('/whatsapp/templates').then(setTemplates).catch(() => setTemplates([]));
-    const poll = setInterval(load, 4000);
     const tick = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(tick);
+  }, [conversationRef]);
+
+  // The live stream; while it is down, the pane polls (the fallback).
+  useEffect(() => {
+    let ws: WebSocket | null = null;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let stopped = false;
+    let attempts = 0;
+    const connect = () => {
+      if (stopped) return;
+      const proto = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
+      ws = new WebSocket(`${proto}//${window.location.host}${API_BASE}${base}/live`);
+      ws.onopen = () => {
+        attempts = 0;
+        setLive(true);
+        load(); // whatever changed while it was down
+      };
+      ws.onmessage = () => load();
+      ws.onclose = () => {
+        ws = null;
+        setLive(false);
+        if (!stopped) retry = setTimeout(connect, Math.min(30000, 1000 * 2 ** Math.min(attempts++, 5)));
+      };
+    };
+    connect();
     return () => {
-      clearInterval(poll);
-      clearInterval(tick);
+      stopped = true;
+      clearTimeout(retry);
+      ws?.close();
     };
   }, [conversationRef]);
+  useEffect(() => {
+    if (live) return;
+    const poll = setInterval(load, 4000);
+    return () => clearInterval(poll);
+  }, [live, conversationRef]);
   useEffect(() => {
     if (logRef.current) logRef.current.scrollTop = logRef.current.scrollHeight;
   }, [c?.messages.length]);
@@ -131,6 +164,9 @@ export function WhatsappPane({ conversationRef }: { conversationRef: string }) {
           {windowLeftText(c.window_ends_at, now)}
         </span>
         {!c.has_phone && <span class="badge">Sin número (usuaria con nombre de usuario)</span>}
+        <span class={`badge ${live ? 'badge-ok' : 'badge-warn'}`} data-testid="wa-live">
+          {live ? 'En vivo' : 'Reconectando… (se actualiza cada 4 s)'}
+        </span>
       </header>
       <p class="muted">
         Ventana de 24 horas desde su último mensaje{c.window_ends_at > 0 ? `: hasta el ${formatDateTime(new Date(c.window_ends_at))}` : ''}.
