@@ -1,7 +1,8 @@
 // The Graph API client: synchronous requests (Boost.Beast) on kept-alive connections (see
-// "Keep-alive" below), run by the outbox and media jobs, never by a request thread. https:// (production, graph.facebook.com) goes over Boost.Asio's OpenSSL
-// stream with the peer's certificate verified against the system store (or a CA file given for
-// tests or a private proxy), SNI and host-name verification; http:// stays for local test servers.
+// "Keep-alive" below), run by the outbox and media jobs, never by a request thread. https://
+// (production, graph.facebook.com) goes over Boost.Asio's OpenSSL stream with the peer's
+// certificate verified against the system store (or a CA file given for tests or a private proxy),
+// SNI and host-name verification; http:// stays for local test servers.
 //
 // What the caller must know for "never send twice": `written` says whether the whole request left
 // this process. A failure before that (DNS, connect, TLS handshake, a refused certificate) cannot

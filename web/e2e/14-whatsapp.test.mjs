@@ -106,6 +106,8 @@ test('her photo and audio in the pane: shown once the server downloaded them, en
   await big.waitFor();
   assert.ok((await big.boundingBox()).width > 320, 'the enlarged photo is larger than the thumbnail');
   await shot(operator, '14-whatsapp-media-enlarged', { fullPage: false });
-  await operator.getByRole('button', { name: 'Cerrar' }).click();
+  const dialog = operator.getByRole('dialog', { name: 'Imagen que ella envió' });
+  await dialog.getByRole('button', { name: 'Cerrar', exact: true }).click();
+  await dialog.waitFor({ state: 'hidden' });
   assertNoPageErrors(operator, assert);
 });
