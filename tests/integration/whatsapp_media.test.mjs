@@ -46,8 +46,15 @@ after(async () => { await srv?.stop(); await meta?.stop(); keys?.cleanup(); });
 
 const phone = () => `569${crypto.randomInt(10_000_000, 99_999_999)}`;
 
+// The operator holds three chats at most: the contacts of earlier tests are closed first.
+async function freeSeats() {
+  for (const c of (await op.get('/api/v1/channels/queue')).json.mine)
+    if (c.state === 'active') assert.equal((await op.post(`/api/v1/channels/contacts/${c.id}/close`, { outcome: 'prueba' })).status, 200);
+}
+
 // She sends one media message; the operator takes her contact. Answers { contact, ref }.
 async function sendsMedia(type, media, { at = Date.now() } = {}) {
+  await freeSeats();
   const r = await meta.post(srv.baseUrl, secret, JSON.stringify(meta.envelope(inbound({ wa_id: phone() }, { type, [type]: media, timestamp: seconds(at) }))));
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.messages, 1);
@@ -171,6 +178,9 @@ const liveAs = (client, ref) => WsClient.connect(srv.baseUrl, `/api/v1/whatsapp/
 
 describe('the live pane', () => {
   test('her operator\'s stream says "changed" when she writes, when a reply is queued and sent, when a media is ready; nothing of another conversation', async () => {
+    const other = await sendsMedia('image', { id: meta.addMedia(pngImage(4, 4, () => [1, 1, 1])), mime_type: 'image/png' });
+    await settled(other.ref);
+    await freeSeats();
     const who = { wa_id: phone() };
     const r0 = await meta.post(srv.baseUrl, secret, JSON.stringify(meta.envelope(inbound(who, { type: 'text', text: { body: 'hola' } }))));
     assert.equal(r0.status, 200, r0.text);
@@ -182,8 +192,6 @@ describe('the live pane', () => {
     const t = await op.post(`/api/v1/channels/contacts/${contact.id}/take`, {});
     assert.equal(t.status, 200, t.text);
     const ref = t.json.external_ref;
-    const other = await sendsMedia('image', { id: meta.addMedia(pngImage(4, 4, () => [1, 1, 1])), mime_type: 'image/png' });
-    await settled(other.ref);
     const ws = await liveAs(op, ref);
     await ws.next((m) => m.type === 'hello');
     const count = () => ws.messages.filter((m) => m.json?.type === 'changed').length;

@@ -85,7 +85,7 @@ export class MetaFake {
   // file_size, id}; GET {url} (bearer) → the bytes. sha256/fileSize override what is announced (a
   // lie to test the checks); failures: how many metadata requests answer 500 first.
   addMedia(bytes, { mime = 'image/png', sha256, fileSize, failures = 0 } = {}) {
-    const id = String(crypto.randomInt(1e15, 9e15));
+    const id = String(crypto.randomInt(1e14, 2e14)); // 15 digits, as Meta's media ids
     const data = Buffer.from(bytes);
     this.media.set(id, { data, mime, failures,
       sha256: sha256 ?? crypto.createHash('sha256').update(data).digest('hex'), fileSize: fileSize ?? data.length });
