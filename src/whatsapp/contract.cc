@@ -85,6 +85,15 @@ kernel::Module module() {
                   if (auto n = svc->send_due(now); !n) return fail(n.error());
                   if (auto n = svc->open_pending(now); !n) return fail(n.error());
                   return {};
+                }},
+               // Her images and audio, on a thread of their own: a slow download from Meta never
+               // holds a reply in the outbox (media.cc).
+               {"whatsapp media", std::chrono::seconds(1),
+                [](kernel::Context& ctx, int64_t now) -> Result<void> {
+                  auto svc = ctx.find<Service>();
+                  if (!svc) return {};
+                  if (auto n = svc->download_media(now); !n) return fail(n.error());
+                  return {};
                 }}},
       .close =
           [](kernel::Context& ctx) {

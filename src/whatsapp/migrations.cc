@@ -42,6 +42,18 @@ std::vector<store::Migration> migrations() {
   // transaction that applies it, and a start processes what a crash left.
   out.push_back(store::sql_migration("whatsapp", 3, "inbox of accepted webhook deliveries",
                                      {"CREATE TABLE whatsapp_inbox (id {{pk}}, body TEXT NOT NULL, received_at {{bigint}} NOT NULL)"}));
+  // Her images and audio (media.cc): the bytes downloaded from Meta, encrypted like her messages,
+  // deleted with the conversation (retention.cc). message_id UNIQUE: a redelivered message is
+  // not downloaded twice.
+  out.push_back(store::sql_migration(
+      "whatsapp", 4, "images and audio downloaded from Meta",
+      {"CREATE TABLE whatsapp_media (id {{pk}}, message_id {{bigint}} NOT NULL UNIQUE REFERENCES whatsapp_messages(id), "
+       "conversation_id {{bigint}} NOT NULL REFERENCES whatsapp_conversations(id), kind TEXT NOT NULL, media_id TEXT NOT NULL, "
+       "mime TEXT, sha256 TEXT, state TEXT NOT NULL CHECK (state IN ('pending', 'ready', 'failed')), reason TEXT, "
+       "attempts INTEGER NOT NULL, next_attempt_at {{bigint}} NOT NULL, size {{bigint}}, bytes TEXT, created_at {{bigint}} NOT NULL, "
+       "done_at {{bigint}})",
+       "CREATE INDEX whatsapp_media_due ON whatsapp_media(state, next_attempt_at)",
+       "CREATE INDEX whatsapp_media_conversation ON whatsapp_media(conversation_id)"}));
   return out;
 }
 
@@ -53,6 +65,8 @@ store::EncryptedFields encrypted_fields() {
       {"whatsapp_conversations", {{"id"}}, "wa_id", {}, "números de WhatsApp de quienes escriben a la línea"},
       {"whatsapp_messages", {{"id"}}, "body", {}, "mensajes de la línea de WhatsApp"},
       {"whatsapp_inbox", {{"id"}}, "body", {}, "entregas de WhatsApp recibidas y aún no procesadas"},
+      {"whatsapp_media", {{"id"}}, "media_id", {}, "identificadores en Meta de las imágenes y audios recibidos por WhatsApp"},
+      {"whatsapp_media", {{"id"}}, "bytes", {}, "imágenes y audios recibidos por la línea de WhatsApp"},
   };
 }
 

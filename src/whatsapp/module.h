@@ -23,6 +23,7 @@
 #include "core/crypto.h"
 #include "core/error.h"
 #include "core/purge.h"
+#include "http/live.h"
 #include "http/message.h"
 #include "http/router.h"
 #include "store/database.h"
@@ -68,6 +69,8 @@ struct Inbound {
   std::string type;       // as sent: text, location, image, audio, sticker…
   std::string text;       // what the operator reads ("[ubicación] …", "[no soportado: sticker]")
   bool supported = true;
+  // An image or audio: Meta's media id, declared type and checksum (media.cc downloads it later).
+  std::string media_id, media_mime, media_sha256;
 };
 
 // One status of a message the line sent.
@@ -100,6 +103,16 @@ struct Message {
   std::string state;      // in: "received"; out: queued, sending, uncertain, sent, delivered, read, failed
   int64_t error_code = 0;
   std::string error;      // Spanish reason of a failure
+  // Her image or audio (media.cc): our media row id (0: none), pending | ready | failed, the type,
+  // and why it failed, in Spanish.
+  int64_t media_id = 0;
+  std::string media_state, media_mime, media_error;
+};
+
+// Bytes of one downloaded image or audio, as the operator's pane is served them.
+struct MediaFile {
+  std::string mime;
+  std::string bytes;
 };
 
 struct Conversation {
@@ -124,12 +137,17 @@ struct GraphAnswer {
   std::string error;
   bool attempted = false;   // the request began to leave: Graph may have it even without an answer
   int64_t retry_after_s = -1;  // Retry-After of a 429, when given
+  std::string content_type;    // of the answer (a media download's type)
+  bool too_large = false;      // the answer's body passed the limit given (nothing kept)
 };
 struct GraphTls {
   std::string ca_file;  // empty: the system's trusted roots
 };
 GraphAnswer graph_post(const std::string& url, const std::string& token, const std::string& json_body, const GraphTls& tls,
                        int timeout_ms = 10000);
+// A GET with the bearer token (a media's metadata, then its bytes), its body read up to `max_body`
+// bytes (beyond: too_large). A GET changes nothing at Meta, so any failure may be retried.
+GraphAnswer graph_get(const std::string& url, const std::string& token, const GraphTls& tls, size_t max_body, int timeout_ms = 30000);
 
 // Meta's send limits, per phone number id: a token bucket of `rate` messages a second (burst one
 // second's worth) and a pause after a 429 / 130429 (Retry-After). In memory: after a restart the
@@ -161,6 +179,14 @@ class Service {
   Service(store::Database& db, const crypto::Keys& keys, audit::Log& audit, channels::Intake& intake, Options options);
   ~Service();
   const Options& options() const { return options_; }
+  // The operators' panes, live (WebSocket): topic "whatsapp:<conversation id>", message
+  // {"type":"changed"} and nothing else — no content travels on the stream; the pane re-reads the
+  // conversation through the object rule. Published after each commit that changes what a pane
+  // shows: her messages, statuses applied, replies queued and sent, media downloaded.
+  std::shared_ptr<http::Hub> hub() const { return hub_; }
+  // A pane opens the live stream of one conversation: the read rule, audited (refusal too).
+  // Answers the stream's topic.
+  Result<std::string> watch(const http::Request& req, const std::string& ref);
 
   // The webhook's accept path (service.cc, "The inbox"). `raw` is the body whose signature held and
   // `batch` its parse. One thread commits the raw bodies of every delivery waiting (encrypted, in
@@ -194,6 +220,13 @@ class Service {
   Result<Message> reply(const http::Request& req, const std::string& ref, const std::string& text, const std::string& template_name,
                         int64_t now);
   Result<std::vector<Template>> templates();
+
+  // Her images and audio (media.cc). One job tick: downloads the media rows that are due (metadata,
+  // then bytes; size, type and sha256 checked; stored encrypted), retrying Meta's failures with
+  // back-off. Answers how many were stored. Never called on the webhook's path.
+  Result<int64_t> download_media(int64_t now);
+  // One media's bytes for the pane: the same object rule as the conversation (read), audited.
+  Result<MediaFile> media(const http::Request& req, const std::string& ref, int64_t media_id);
 
   // A demo conversation (its words say they are a demo) stored as Meta would post it, through
   // receive(). On record, not in the queue: the demo operators are not given the WhatsApp skill,
@@ -239,6 +272,8 @@ class Service {
   Options options_;
   SendLimits limits_;
   std::shared_ptr<Inbox> inbox_;
+  std::shared_ptr<http::Hub> hub_ = std::make_shared<http::Hub>();
+  void changed(int64_t conversation_id);
 };
 
 std::vector<store::Migration> migrations();

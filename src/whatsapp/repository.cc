@@ -318,6 +318,8 @@ bool delete_idle_conversation(soci::session& s, int64_t id, int64_t cutoff) {
   Query("DELETE FROM whatsapp_statuses WHERE wamid IN (SELECT wamid FROM whatsapp_messages WHERE conversation_id = :id AND wamid IS NOT NULL)")
       .bind("id", static_cast<ll>(id))
       .exec(s);
+  // Her images and audio go with the conversation (media.cc): the bytes are never kept longer.
+  Query("DELETE FROM whatsapp_media WHERE conversation_id = :id").bind("id", static_cast<ll>(id)).exec(s);
   Query("DELETE FROM whatsapp_messages WHERE conversation_id = :id").bind("id", static_cast<ll>(id)).exec(s);
   Query("DELETE FROM whatsapp_conversations WHERE id = :id").bind("id", static_cast<ll>(id)).exec(s);
   return true;
@@ -389,10 +391,11 @@ std::map<std::string, StatusTarget> status_targets(soci::session& s, const std::
   std::map<std::string, StatusTarget> out;
   for (size_t from = 0; from < wamids.size(); from += kInChunk) {
     const size_t to = std::min(wamids.size(), from + kInChunk);
-    Query q("SELECT wamid, id, direction, state_rank FROM whatsapp_messages WHERE wamid IN ");
+    Query q("SELECT wamid, id, direction, state_rank, conversation_id FROM whatsapp_messages WHERE wamid IN ");
     q.sql(bind_list(q, wamids, from, to));
     q.each(s, [&](const soci::row& r) {
-      out[store::get_str(r, 0)] = StatusTarget{store::get_int(r, 1), store::get_str(r, 2), static_cast<int>(store::get_int(r, 3))};
+      out[store::get_str(r, 0)] =
+          StatusTarget{store::get_int(r, 1), store::get_int(r, 4), store::get_str(r, 2), static_cast<int>(store::get_int(r, 3))};
     });
   }
   return out;
@@ -435,9 +438,100 @@ void insert_statuses(soci::session& s, const std::vector<NewStatus>& rows, int64
 
 std::optional<StatusTarget> status_target(soci::session& s, const std::string& wamid) {
   std::optional<StatusTarget> out;
-  Query("SELECT id, direction, state_rank FROM whatsapp_messages WHERE wamid = :w").bind("w", wamid).each(s, [&](const soci::row& r) {
-    out = StatusTarget{store::get_int(r, 0), store::get_str(r, 1), static_cast<int>(store::get_int(r, 2))};
+  Query("SELECT id, direction, state_rank, conversation_id FROM whatsapp_messages WHERE wamid = :w").bind("w", wamid).each(s, [&](const soci::row& r) {
+    out = StatusTarget{store::get_int(r, 0), store::get_int(r, 3), store::get_str(r, 1), static_cast<int>(store::get_int(r, 2))};
   });
+  return out;
+}
+
+// ---- Her images and audio (media.cc) -----------------------------------------------------------
+
+namespace {
+const char* kMediaCols = "SELECT id, message_id, conversation_id, kind, media_id, mime, sha256, state, reason, attempts, size FROM whatsapp_media ";
+MediaRow media_row(const soci::row& r) {
+  MediaRow m;
+  m.id = store::get_int(r, 0);
+  m.message_id = store::get_int(r, 1);
+  m.conversation_id = store::get_int(r, 2);
+  m.kind = store::get_str(r, 3);
+  m.media_id = store::get_str(r, 4);
+  m.mime = store::get_str(r, 5);
+  m.sha256 = store::get_str(r, 6);
+  m.state = store::get_str(r, 7);
+  m.reason = store::get_str(r, 8);
+  m.attempts = static_cast<int>(store::get_int(r, 9));
+  m.size = store::get_opt_int(r, 10).value_or(0);
+  return m;
+}
+}  // namespace
+
+void insert_media(soci::session& s, int64_t message_id, int64_t conversation_id, const std::string& kind, const std::string& media_id,
+                  const std::string& mime, const std::string& sha256, int64_t now) {
+  Query("INSERT INTO whatsapp_media (message_id, conversation_id, kind, media_id, mime, sha256, state, attempts, next_attempt_at, created_at) "
+        "VALUES (:m, :c, :k, :mi, :mt, :sh, 'pending', 0, :n, :n2) ON CONFLICT (message_id) DO NOTHING")
+      .bind("m", static_cast<ll>(message_id))
+      .bind("c", static_cast<ll>(conversation_id))
+      .bind("k", kind)
+      .bind("mi", media_id)
+      .bind("mt", mime)
+      .bind("sh", sha256)
+      .bind("n", static_cast<ll>(now))
+      .bind("n2", static_cast<ll>(now))
+      .exec(s);
+}
+
+std::vector<MediaRow> media_due(soci::session& s, int64_t now, int limit) {
+  std::vector<MediaRow> out;
+  Query(std::string(kMediaCols) + "WHERE state = 'pending' AND next_attempt_at <= :n ORDER BY next_attempt_at, id LIMIT :l")
+      .bind("n", static_cast<ll>(now))
+      .bind("l", static_cast<ll>(limit))
+      .each(s, [&](const soci::row& r) { out.push_back(media_row(r)); });
+  return out;
+}
+
+void media_stored(soci::session& s, int64_t id, const std::string& mime, int64_t size, const std::string& bytes, int64_t now) {
+  Query("UPDATE whatsapp_media SET state = 'ready', reason = NULL, mime = :mt, size = :sz, bytes = :b, done_at = :n WHERE id = :id")
+      .bind("mt", mime)
+      .bind("sz", static_cast<ll>(size))
+      .bind("b", bytes)
+      .bind("n", static_cast<ll>(now))
+      .bind("id", static_cast<ll>(id))
+      .exec(s);
+}
+
+void media_retry(soci::session& s, int64_t id, int attempts, int64_t next_at, const std::string& why) {
+  Query("UPDATE whatsapp_media SET attempts = :a, next_attempt_at = :t, reason = :w WHERE id = :id")
+      .bind("a", static_cast<ll>(attempts))
+      .bind("t", static_cast<ll>(next_at))
+      .bind("w", why)
+      .bind("id", static_cast<ll>(id))
+      .exec(s);
+}
+
+void media_failed(soci::session& s, int64_t id, int attempts, const std::string& reason, int64_t now) {
+  Query("UPDATE whatsapp_media SET state = 'failed', attempts = :a, reason = :r, done_at = :n WHERE id = :id")
+      .bind("a", static_cast<ll>(attempts))
+      .bind("r", reason)
+      .bind("n", static_cast<ll>(now))
+      .bind("id", static_cast<ll>(id))
+      .exec(s);
+}
+
+std::vector<MediaRow> media_of_conversation(soci::session& s, int64_t conversation_id) {
+  std::vector<MediaRow> out;
+  Query(std::string(kMediaCols) + "WHERE conversation_id = :c ORDER BY id")
+      .bind("c", static_cast<ll>(conversation_id))
+      .each(s, [&](const soci::row& r) { out.push_back(media_row(r)); });
+  return out;
+}
+
+std::optional<std::pair<MediaRow, std::string>> media_bytes(soci::session& s, int64_t conversation_id, int64_t id) {
+  std::optional<std::pair<MediaRow, std::string>> out;
+  Query("SELECT id, message_id, conversation_id, kind, media_id, mime, sha256, state, reason, attempts, size, bytes FROM whatsapp_media "
+        "WHERE id = :id AND conversation_id = :c")
+      .bind("id", static_cast<ll>(id))
+      .bind("c", static_cast<ll>(conversation_id))
+      .each(s, [&](const soci::row& r) { out = std::make_pair(media_row(r), store::get_str(r, 11)); });
   return out;
 }
 

@@ -113,6 +113,7 @@ void inbox_done_many(soci::session& s, const std::vector<int64_t>& ids);
 // The outbound message a status names: only what applying it needs (the webhook's hottest lookup).
 struct StatusTarget {
   int64_t id = 0;
+  int64_t conversation_id = 0;
   std::string direction;
   int state_rank = 0;
 };
@@ -127,5 +128,26 @@ struct NewStatus {
   bool known = false, applied = false;
 };
 void insert_statuses(soci::session& s, const std::vector<NewStatus>& rows, int64_t now);
+
+
+// Her images and audio (media.cc): one row per media message, pending until the media job stored
+// its bytes (encrypted) or gave up (reason). media_id: Meta's id, encrypted.
+struct MediaRow {
+  int64_t id = 0;
+  int64_t message_id = 0;
+  int64_t conversation_id = 0;
+  std::string kind, media_id, mime, sha256, state, reason;
+  int attempts = 0;
+  int64_t size = 0;
+};
+void insert_media(soci::session& s, int64_t message_id, int64_t conversation_id, const std::string& kind, const std::string& media_id,
+                  const std::string& mime, const std::string& sha256, int64_t now);
+std::vector<MediaRow> media_due(soci::session& s, int64_t now, int limit);
+void media_stored(soci::session& s, int64_t id, const std::string& mime, int64_t size, const std::string& bytes, int64_t now);
+void media_retry(soci::session& s, int64_t id, int attempts, int64_t next_at, const std::string& why);
+void media_failed(soci::session& s, int64_t id, int attempts, const std::string& reason, int64_t now);
+std::vector<MediaRow> media_of_conversation(soci::session& s, int64_t conversation_id);
+// One stored media of that conversation: its row and the ciphertext of its bytes (empty unless ready).
+std::optional<std::pair<MediaRow, std::string>> media_bytes(soci::session& s, int64_t conversation_id, int64_t id);
 
 }  // namespace eq::whatsapp::repo

@@ -21,6 +21,10 @@ Json message_json(const Message& m) {
   Json j = {{"id", m.id}, {"direction", m.direction}, {"type", m.type}, {"text", m.text}, {"at", m.at}, {"state", m.state}};
   if (!m.error.empty()) j["error"] = m.error;
   if (m.error_code) j["error_code"] = m.error_code;
+  if (m.media_id) {
+    j["media"] = {{"id", m.media_id}, {"state", m.media_state}, {"mime", m.media_mime}};
+    if (!m.media_error.empty()) j["media"]["error"] = m.media_error;
+  }
   return j;
 }
 
@@ -100,6 +104,45 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                 return Response::json(message_json(*m), 201);
               },
               {{"text", http::Field::Type::string, false, 4096}, {"template", http::Field::Type::string, false, 100}}});
+
+  // The pane, live: "changed" pings for one conversation (no content on the stream), after the read
+  // rule held (audited). A plain GET is answered 426 by the server: no stream opens, nothing to check.
+  router.add({"GET", "/api/v1/whatsapp/conversations/{ref}/live", kAnswer,
+              "La conversación de WhatsApp en vivo para el panel de la orientadora (WebSocket: avisos de cambio, sin contenido)", kTag,
+              [svc](Request& req) -> Result<Response> {
+                Response r;
+                r.status = 101;
+                r.upgrade = std::make_shared<http::Upgrade>();
+                r.upgrade->hub = svc->hub();
+                r.upgrade->hello = R"({"type":"hello"})";
+                if (req.header("upgrade").empty()) {
+                  r.upgrade->filter = [](const std::string&) { return false; };
+                  return r;
+                }
+                auto topic = svc->watch(req, req.params["ref"]);
+                if (!topic) return fail(topic.error());
+                r.upgrade->filter = [t = *topic](const std::string& x) { return x == t; };
+                return r;
+              }});
+
+  // Her image or audio, for the pane's <img>/<audio>: the same reader rule as the conversation.
+  router.add({"GET", "/api/v1/whatsapp/conversations/{ref}/media/{id}", kAnswer,
+              "Imagen o audio que ella envió por WhatsApp (la orientadora que la atiende o supervisión)", kTag,
+              [svc](Request& req) -> Result<Response> {
+                const std::string id = req.params["id"];
+                if (id.empty() || id.size() > 18 || id.find_first_not_of("0123456789") != std::string::npos)
+                  return fail(Error::invalid("id", "El identificador del archivo debe ser un número."));
+                auto f = svc->media(req, req.params["ref"], std::stoll(id));
+                if (!f) return fail(f.error());
+                Response r;
+                r.content_type = f->mime;
+                r.body = std::move(f->bytes);
+                r.compressible = false;
+                // Cache-Control: no-store and X-Content-Type-Options: nosniff come with every /api/
+                // answer (http/server.cc); a second copy here would duplicate them.
+                r.headers.push_back({"Content-Disposition", "inline"});
+                return r;
+              }});
 
   router.add({"GET", "/api/v1/whatsapp/templates", kAnswer, "Plantillas de WhatsApp aprobadas para escribir fuera de la ventana de 24 horas", kTag,
               [svc](Request&) -> Result<Response> {

@@ -16,6 +16,7 @@
 #include "core/log.h"
 #include "core/time.h"
 #include "whatsapp/access.h"
+#include "whatsapp/media.h"
 #include "whatsapp/module.h"
 #include "whatsapp/repository.h"
 
@@ -120,6 +121,7 @@ struct Service::Counts {
   // takes the chain's advisory lock until the commit, so the later it comes the less the lanes
   // (below) wait for one another.
   std::vector<audit::Entry> audit;
+  std::set<int64_t> changed;  // conversations whose panes are told after the commit (live)
 };
 
 // One delivery waiting for the inbox thread.
@@ -198,8 +200,10 @@ void Service::store_messages(soci::session& s, const Batch& batch, bool queue, i
       continue;
     }
     repo::note_inbound(s, conv->id, in.at_ms, wa, in.phone_number_id);
+    note_media(s, keys_, conv->id, in, now);  // an image or audio: downloaded later by the media job (media.cc)
     c.audit.push_back(line_entry("whatsapp.message", conv->ref, in.supported ? in.type : "no soportado: " + in.type.substr(0, 40)));
     ++c.messages;
+    c.changed.insert(conv->id);
     if (!in.supported) ++c.unsupported;
     if (queue)
       c.touched[conv->id] = {*conv, in.text};
@@ -254,6 +258,7 @@ void Service::store_statuses(soci::session& s, const std::vector<const Batch*>& 
       if (applied) {
         msg->second.state_rank = rank;  // what the next status of this group is ranked against
         moved[msg->second.id] = &st;
+        c.changed.insert(msg->second.conversation_id);
         ++c.applied;
       }
     }
@@ -304,7 +309,23 @@ std::vector<Result<Service::Counts>> Service::process(const std::vector<const Ba
     if (r)
       for (auto& entry : r->touched) touched[entry.first] = entry.second;
   queue_step(touched);
+  for (auto& r : out)
+    if (r)
+      for (int64_t id : r->changed) changed(id);
   return out;
+}
+
+void Service::changed(int64_t conversation_id) { hub_->publish("whatsapp:" + std::to_string(conversation_id), R"({"type":"changed"})"); }
+
+Result<std::string> Service::watch(const http::Request& req, const std::string& ref) {
+  auto conv = load(ref);
+  if (!conv) return fail(conv.error());
+  if (auto ok = may(Use::read, req.who(), intake_.holder("whatsapp", ref)); !ok) {
+    (void)audit_.append(op_entry(req, "whatsapp.denied", conversation_part(ref), "denied"));
+    return fail(ok.error());
+  }
+  if (auto ok = audit_.append(op_entry(req, "whatsapp.watch", conversation_part(ref))); !ok) return fail(ok.error());
+  return "whatsapp:" + std::to_string(conv->id);
 }
 
 void Service::queue_step(std::map<int64_t, std::pair<repo::ConvRow, std::string>>& touched) {
@@ -723,12 +744,23 @@ Result<Conversation> Service::conversation(const http::Request& req, const std::
     (void)audit_.append(op_entry(req, "whatsapp.denied", conversation_part(ref), "denied"));
     return fail(ok.error());
   }
+  std::map<int64_t, repo::MediaRow> media;  // by message id
   auto rows = db_.transaction<std::vector<repo::MsgRow>>([&](soci::session& s) -> Result<std::vector<repo::MsgRow>> {
     audit_.append(s, op_entry(req, "whatsapp.read", conversation_part(ref)));
+    for (auto& m : repo::media_of_conversation(s, conv->id)) media[m.message_id] = std::move(m);
     return repo::messages(s, conv->id);
   });
   if (!rows) return fail(rows.error());
-  for (const auto& r : *rows) conv->messages.push_back(to_message(r, keys_));
+  for (const auto& r : *rows) {
+    conv->messages.push_back(to_message(r, keys_));
+    if (auto it = media.find(r.id); it != media.end()) {
+      auto& m = conv->messages.back();
+      m.media_id = it->second.id;
+      m.media_state = it->second.state;
+      m.media_mime = media_base_type(it->second.mime);
+      if (it->second.state == "failed") m.media_error = media_failure_es(it->second.reason);
+    }
+  }
   conv->holder_user_id = holder->user_id;
   conv->holder_state = holder->state;
   return conv;
@@ -768,6 +800,7 @@ Result<Message> Service::reply(const http::Request& req, const std::string& ref,
     return n;
   });
   if (!id) return fail(id.error());
+  changed(conv->id);  // a supervisor's pane shows it too
   Message m;
   m.id = *id;
   m.direction = "out";
@@ -977,6 +1010,7 @@ Result<int64_t> Service::send_due(int64_t now) {
       audit_.append(s, line_entry("whatsapp.send_failed", c.ref, std::to_string(err.code)));
       return true;
     });
+    changed(c.id);
   }
   return sent;
 }

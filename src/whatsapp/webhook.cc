@@ -55,9 +55,11 @@ void describe(const http::Json& m, Inbound& in) {
     in.text = "[ubicación] " + num("latitude") + ", " + num("longitude") + (place.empty() ? "" : " — " + place);
   } else if (t == "image" || t == "audio") {
     const auto& media = m.contains(t) && m[t].is_object() ? m[t] : http::Json::object();
-    // The media itself stays at Meta (fetched by id only when an operator needs it): its id and caption.
-    in.text = std::string(t == "image" ? "[imagen]" : "[audio]") + (str(media, "caption").empty() ? "" : " " + str(media, "caption")) +
-              " (id " + str(media, "id") + ")";
+    // The bytes stay at Meta until the media job downloads them (media.cc): its id, type, checksum.
+    in.text = std::string(t == "image" ? "[imagen]" : "[audio]") + (str(media, "caption").empty() ? "" : " " + str(media, "caption"));
+    in.media_id = str(media, "id");
+    in.media_mime = str(media, "mime_type");
+    in.media_sha256 = str(media, "sha256");
   } else {
     in.supported = false;
     in.text = "[no soportado: " + (t.empty() ? std::string("sin tipo") : t) + "]";

@@ -10,6 +10,7 @@ import https from 'node:https';
 
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 
 import { freshDatabase, request, sleep, startServer, tempDir } from './harness.mjs';
 
@@ -31,11 +32,16 @@ export class MetaFake {
     this.onSend = null; // called with each entry of sends as it arrives (before the answer)
     this.tlsRefused = 0; // TLS handshakes the client gave up (https only)
     this.phoneNumberId = '106540352242922';
+    this.media = new Map(); // Meta's media id → { data, mime, sha256, fileSize, failures } (addMedia)
+    this.mediaGets = []; // every media GET received: { path, auth, at }
+    this.token = ''; // when set, media GETs without "Bearer <token>" are refused 401
+    this.connections = 0; // TCP connections accepted (keep-alive reuses them)
   }
 
   // tls: { key, cert } (PEM) serves https; swap them later with setCertificate.
   async start(port = 0, { tls } = {}) {
     const handler = (req, res) => {
+      if (req.method === 'GET') return this.serveMedia(req, res);
       let text = '';
       req.on('data', (d) => { text += d; });
       req.on('end', () => {
@@ -68,10 +74,48 @@ export class MetaFake {
     };
     this.server = tls ? https.createServer({ key: tls.key, cert: tls.cert }, handler) : http.createServer(handler);
     if (tls) this.server.on('tlsClientError', () => { this.tlsRefused += 1; });
+    this.server.on('connection', () => { this.connections += 1; });
     await new Promise((r) => this.server.listen(port, '127.0.0.1', r));
     this.url = `${tls ? 'https' : 'http'}://127.0.0.1:${this.server.address().port}`;
     return this;
   }
+
+  // Her images and audio as the Cloud API serves them: addMedia(bytes, { mime, sha256, fileSize,
+  // failures }) answers Meta's media id. GET /{version}/{id} (bearer) → {url, mime_type, sha256,
+  // file_size, id}; GET {url} (bearer) → the bytes. sha256/fileSize override what is announced (a
+  // lie to test the checks); failures: how many metadata requests answer 500 first.
+  addMedia(bytes, { mime = 'image/png', sha256, fileSize, failures = 0 } = {}) {
+    const id = String(crypto.randomInt(1e14, 2e14)); // 15 digits, as Meta's media ids
+    const data = Buffer.from(bytes);
+    this.media.set(id, { data, mime, failures,
+      sha256: sha256 ?? crypto.createHash('sha256').update(data).digest('hex'), fileSize: fileSize ?? data.length });
+    return id;
+  }
+
+  serveMedia(req, res) {
+    const get = { path: req.url, auth: req.headers.authorization, at: Date.now() };
+    this.mediaGets.push(get);
+    const send = (status, body, type = 'application/json') => {
+      res.statusCode = status;
+      res.setHeader('Content-Type', type);
+      res.end(body);
+    };
+    if (req.headers.authorization !== 'Bearer ' + this.token && this.token) return send(401, JSON.stringify({ error: { code: 190, message: 'Invalid OAuth access token' } }));
+    const bytesPath = req.url.match(/^\/media-bytes\/(\d+)$/);
+    const metaPath = req.url.match(/^\/v[\d.]+\/(\d+)$/);
+    const m = this.media.get((bytesPath ?? metaPath ?? [])[1]);
+    if (!m) return send(404, JSON.stringify({ error: { code: 100, message: 'Unsupported get request' } }));
+    if (bytesPath) return send(200, m.data, m.mime);
+    if (m.failures > 0) {
+      m.failures -= 1;
+      return send(500, JSON.stringify({ error: { code: 2, message: 'Service temporarily unavailable' } }));
+    }
+    return send(200, JSON.stringify({ messaging_product: 'whatsapp', url: `${this.url}/media-bytes/${metaPath[1]}`, mime_type: m.mime,
+      sha256: m.sha256, file_size: m.fileSize, id: metaPath[1] }));
+  }
+
+  // Closes every kept-alive connection not serving a request, as a server does after its idle timeout.
+  closeIdle() { this.server.closeIdleConnections(); }
 
   setCertificate({ key, cert }) { this.server.setSecureContext({ key, cert }); }
 
@@ -142,4 +186,43 @@ export async function restartableServer(meta, prefix) {
     secret: () => fs.readFileSync(path.join(dir.dir, 'equidad.whatsapp.key'), 'utf8').trim(),
     cleanup: async () => { dir.cleanup(); await db.cleanup(); },
   };
+}
+
+// A real PNG made here, byte by byte (no file, no drawing tool): a w×h picture whose pixel (x, y)
+// is rgb(x, y) → [r, g, b]. What a woman's photo stands for in the tests and the browser test.
+export function pngImage(w, h, rgb) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32BE(crc(body));
+    return Buffer.concat([len, body, sum]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // truecolour
+  const raw = Buffer.alloc((w * 3 + 1) * h);
+  for (let y = 0; y < h; y++) {
+    raw[y * (w * 3 + 1)] = 0; // filter: none
+    for (let x = 0; x < w; x++) {
+      const [r, g, b] = rgb(x, y);
+      const o = y * (w * 3 + 1) + 1 + x * 3;
+      raw[o] = r; raw[o + 1] = g; raw[o + 2] = b;
+    }
+  }
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }

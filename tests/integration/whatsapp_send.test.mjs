@@ -8,7 +8,9 @@
 //    Retry-After is honoured;
 //  * never twice: the server killed (-9) after Graph received a send and before its answer is
 //    restarted; the reply is NOT sent again (Graph received it exactly once), it shows "uncertain",
-//    and the status that names its attempt id (biz_opaque_callback_data) resolves it.
+//    and the status that names its attempt id (biz_opaque_callback_data) resolves it;
+//  * keep-alive: replies sent together reuse one TLS connection; one Graph closed while idle is
+//    never written to (the reply goes on a new connection, once, not "uncertain").
 // Runs on SQLite and, with EQ_TEST_DB=postgresql, on PostgreSQL.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -187,6 +189,32 @@ describe('https to Graph and the send limits', () => {
     assert.deepEqual(mine.map((s) => s.status), [429, 200]);
     // Without Retry-After the first back-off is 1 s; Graph asked for 3.
     assert.ok(mine[1].at - mine[0].at >= 2900, `retried after ${mine[1].at - mine[0].at} ms`);
+    await line.close(c);
+  });
+
+  test('keep-alive: replies sent together share a TLS connection; one Graph closed while idle is never written to (nothing uncertain)', async () => {
+    meta.plan.length = 0;
+    meta.rule = null;
+    const c = await line.open({ wa_id: phone() });
+    const conns0 = meta.connections;
+    const sends0 = meta.sends.length;
+    const ids = [];
+    for (const t of ['uno', 'dos', 'tres']) ids.push(await line.reply(c, `seguidos ${t}`));
+    await waitFor(async () => {
+      for (const id of ids) if ((await line.message(c, id)).state !== 'sent') return false;
+      return true;
+    }, 'the three replies sent');
+    assert.equal(meta.sends.length - sends0, 3);
+    assert.ok(meta.connections - conns0 < 3, `${meta.connections - conns0} connections for 3 sends: none reused`);
+    // Graph closes its idle connections (any server does, after its idle timeout): the next reply
+    // sees the kept one closed before writing, opens a new one, and is sent once, not "uncertain".
+    meta.closeIdle();
+    const conns1 = meta.connections;
+    const id = await line.reply(c, 'después del cierre');
+    await waitFor(async () => ['sent', 'uncertain', 'failed'].includes((await line.message(c, id)).state), 'the reply after the close');
+    assert.equal((await line.message(c, id)).state, 'sent');
+    assert.equal(meta.connections, conns1 + 1);
+    assert.equal(meta.sends.length - sends0, 4);
     await line.close(c);
   });
 });

@@ -1,12 +1,15 @@
 // The operator's side of one WhatsApp conversation (src/whatsapp): what she wrote (locations, images
 // and unsupported types as text), each reply's delivery state as Meta reports it, the 24-hour
 // window's countdown, and the reply box — free text inside the window, only an approved template
-// outside it (WhatsApp's rule; the server refuses anything else with 409). Polled: replies leave
-// through the outbox and their states arrive later from Meta.
+// outside it (WhatsApp's rule; the server refuses anything else with 409). Her images are shown
+// inline (a click enlarges them) and her audio gets a player, once the server has downloaded them
+// from Meta («Descargando…» until then; the reason in Spanish if it could not). Live: a WebSocket
+// says "changed" (no content travels on it) and the pane re-reads the conversation through the
+// server's object rule; polling every 4 s only while the stream is down (reconnects with back-off).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, errorMessage, getItems } from '../app/api';
+import { API_BASE, api, errorMessage, getItems } from '../app/api';
 import { formatDateTime } from '../app/format';
-import { ErrorAlert, Notice } from '../app/ui';
+import { Dialog, ErrorAlert, Notice } from '../app/ui';
 import { windowLeftText, windowUrgent } from './window';
 
 interface WaMessage {
@@ -16,6 +19,14 @@ interface WaMessage {
   text: string;
   at: number;
   state: string;
+  error?: string;
+  media?: WaMedia;
+}
+
+interface WaMedia {
+  id: number;
+  state: 'pending' | 'ready' | 'failed';
+  mime: string;
   error?: string;
 }
 
@@ -42,6 +53,32 @@ const STATE: Record<string, string> = {
   failed: 'No entregado',
 };
 
+// Her image or audio inside her message. Served by the server (never by Meta) with her operator's
+// session cookie: the same object rule as the conversation.
+function MediaView({ base, m, onEnlarge }: { base: string; m: WaMessage; onEnlarge: (src: string) => void }) {
+  const media = m.media!;
+  const isImage = m.type === 'image';
+  if (media.state === 'pending')
+    return (
+      <p class="chat-meta wa-media-pending" role="status">
+        {isImage ? 'Descargando la imagen…' : 'Descargando el audio…'}
+      </p>
+    );
+  if (media.state === 'failed') return <p class="chat-meta wa-error">{media.error ?? 'No se pudo descargar el archivo.'}</p>;
+  const src = `${API_BASE}${base}/media/${media.id}`;
+  if (isImage)
+    return (
+      <button type="button" class="wa-media-thumb" onClick={() => onEnlarge(src)} aria-label="Ampliar la imagen que envió">
+        <img src={src} alt="Imagen que ella envió por WhatsApp" loading="lazy" />
+      </button>
+    );
+  return (
+    <audio class="wa-media-audio" controls preload="none" src={src} aria-label="Audio que ella envió por WhatsApp">
+      Su navegador no puede reproducir este audio.
+    </audio>
+  );
+}
+
 export function WhatsappPane({ conversationRef }: { conversationRef: string }) {
   const [c, setC] = useState<WaConversation | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -49,6 +86,8 @@ export function WhatsappPane({ conversationRef }: { conversationRef: string }) {
   const [templates, setTemplates] = useState<WaTemplate[]>([]);
   const [template, setTemplate] = useState('');
   const [now, setNow] = useState(Date.now());
+  const [enlarged, setEnlarged] = useState<string | null>(null);
+  const [live, setLive] = useState(false);
   const base = `/whatsapp/conversations/${encodeURIComponent(conversationRef)}`;
   const logRef = useRef<HTMLOListElement>(null);
 
@@ -61,13 +100,44 @@ export function WhatsappPane({ conversationRef }: { conversationRef: string }) {
   useEffect(() => {
     load();
     getItems<WaTemplate>('/whatsapp/templates').then(setTemplates).catch(() => setTemplates([]));
-    const poll = setInterval(load, 4000);
     const tick = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(tick);
+  }, [conversationRef]);
+
+  // The live stream; while it is down, the pane polls (the fallback).
+  useEffect(() => {
+    let ws: WebSocket | null = null;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let stopped = false;
+    let attempts = 0;
+    const connect = () => {
+      if (stopped) return;
+      const proto = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
+      ws = new WebSocket(`${proto}//${window.location.host}${API_BASE}${base}/live`);
+      ws.onopen = () => {
+        attempts = 0;
+        setLive(true);
+        load(); // whatever changed while it was down
+      };
+      ws.onmessage = () => load();
+      ws.onclose = () => {
+        ws = null;
+        setLive(false);
+        if (!stopped) retry = setTimeout(connect, Math.min(30000, 1000 * 2 ** Math.min(attempts++, 5)));
+      };
+    };
+    connect();
     return () => {
-      clearInterval(poll);
-      clearInterval(tick);
+      stopped = true;
+      clearTimeout(retry);
+      ws?.close();
     };
   }, [conversationRef]);
+  useEffect(() => {
+    if (live) return;
+    const poll = setInterval(load, 4000);
+    return () => clearInterval(poll);
+  }, [live, conversationRef]);
   useEffect(() => {
     if (logRef.current) logRef.current.scrollTop = logRef.current.scrollHeight;
   }, [c?.messages.length]);
@@ -94,6 +164,9 @@ export function WhatsappPane({ conversationRef }: { conversationRef: string }) {
           {windowLeftText(c.window_ends_at, now)}
         </span>
         {!c.has_phone && <span class="badge">Sin número (usuaria con nombre de usuario)</span>}
+        <span class={`badge ${live ? 'badge-ok' : 'badge-warn'}`} data-testid="wa-live">
+          {live ? 'En vivo' : 'Reconectando… (se actualiza cada 4 s)'}
+        </span>
       </header>
       <p class="muted">
         Ventana de 24 horas desde su último mensaje{c.window_ends_at > 0 ? `: hasta el ${formatDateTime(new Date(c.window_ends_at))}` : ''}.
@@ -104,6 +177,7 @@ export function WhatsappPane({ conversationRef }: { conversationRef: string }) {
           <li key={m.id} class={`chat-msg ${m.direction === 'in' ? 'chat-her' : 'chat-operator'}`}>
             <span class="chat-who">{m.direction === 'in' ? 'Ella' : m.type === 'template' ? 'Orientadora (plantilla)' : 'Orientadora'}</span>
             <p class="chat-text">{m.text}</p>
+            {m.media && <MediaView base={base} m={m} onEnlarge={setEnlarged} />}
             <span class="chat-meta">
               {formatDateTime(new Date(m.at))}
               {m.direction === 'out' && ` · ${STATE[m.state] ?? m.state}`}
@@ -112,6 +186,9 @@ export function WhatsappPane({ conversationRef }: { conversationRef: string }) {
           </li>
         ))}
       </ol>
+      <Dialog title="Imagen que ella envió" open={enlarged !== null} onClose={() => setEnlarged(null)} wide>
+        {enlarged && <img class="wa-media-full" src={enlarged} alt="Imagen que ella envió por WhatsApp, ampliada" />}
+      </Dialog>
       {open ? (
         <form
           class="chat-send"
