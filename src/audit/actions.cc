@@ -253,6 +253,9 @@ const std::vector<ActionLabel>& action_labels() {
       {"whatsapp.send_failed", "Respuesta que la API de WhatsApp rechazó", "WhatsApp"},
       {"whatsapp.uncertain", "Respuesta interrumpida durante el envío: no se sabe si WhatsApp la recibió (no se reenvía sola)", "WhatsApp"},
       {"whatsapp.resolved", "Respuesta interrumpida confirmada por un estado de WhatsApp", "WhatsApp"},
+      {"whatsapp.media", "Imagen o audio de WhatsApp descargado y guardado cifrado", "WhatsApp"},
+      {"whatsapp.media_failed", "Imagen o audio de WhatsApp que no se pudo descargar o fue rechazado", "WhatsApp"},
+      {"whatsapp.media_read", "Consulta de una imagen o audio de una conversación de WhatsApp", "WhatsApp"},
       {"channels.statistics_read", "Consulta de la estadística de los canales de ayuda (agregados)", "Canales de ayuda"},
       // Data protection (Ley 21.719)
       {"dataprotection.request_create", "Registro de una solicitud de derechos sobre datos personales", "Protección de datos"},
