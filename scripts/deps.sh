@@ -5,9 +5,10 @@ PKGS=(build-essential cmake g++ clang libclang-rt-14-dev pkg-config
   libboost-dev libsoci-dev libsqlite3-dev libpq-dev nlohmann-json3-dev libsodium-dev libxlsxwriter-dev libssl-dev
   zlib1g-dev libexpected-dev libcli11-dev libhowardhinnant-date-dev libspdlog-dev libgtest-dev libgmock-dev
   libbenchmark-dev tzdata sqlite3 postgresql mosquitto libmosquitto-dev nodejs npm
-  libcairo2-dev libpango1.0-dev)
+  libcairo2-dev libpango1.0-dev
+  nginx-light openssl)  # tests/integration/deploy_config.test.mjs: nginx -t on deploy/nginx/equidad.conf (throw-away certificate)
 [ "${WITH_BROWSER_TESTS:-1}" = 1 ] && PKGS+=(chromium)
-[ "${WITH_BENCH:-0}" = 1 ] && PKGS+=(nginx-light wrk)
+[ "${WITH_BENCH:-0}" = 1 ] && PKGS+=(wrk)
 missing=()
 for p in "${PKGS[@]}"; do
   # node/npm may come from outside Debian (already on the machine): accept the commands.

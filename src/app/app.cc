@@ -597,27 +597,37 @@ void wire(kernel::Context& ctx, const Config& config) {
   // server's configuration.
   auto service_gone = [] { return Result<PurgeTally>(fail(Error::unavailable("El módulo no está activo en este servidor."))); };
   dataprotection::Retentions retentions;
+  // The legal basis of the help channels (checked 2026-12-07 against the published texts where the
+  // sources allowed; what could not be checked is listed in src/dataprotection/LEGAL_BASES.md).
+  const std::string kOrientationBasis =
+      "Orientación y protección de mujeres víctimas de violencia, función del Ministerio (Ley 20.820) y deber del Estado "
+      "(Ley 21.675, art. 7); tratamiento de un órgano público dentro de su competencia (Ley 19.628 reformada por la Ley 21.719, "
+      "Título IV)";
   using Purge = std::function<Result<PurgeTally>(int64_t now, const PurgeHeld& held, bool dry_run)>;
   auto add_kind = [&](dataprotection::RetentionKind k, Purge purge) {
     retentions.push_back({std::move(k), [purge](int64_t now, const PurgeHeld& held) { return purge(now, held, true); },
                           [purge](int64_t now, const PurgeHeld& held) { return purge(now, held, false); }});
   };
   add_kind({"monitoring", "positions", "Posiciones de los dispositivos de monitoreo telemático", config.monitoring_retention_days,
-            "desde su recepción", "Ejecución de medidas de protección y cautelares decretadas por tribunales (Ley 20.066)", true,
+            "desde su recepción",
+            "Supervisión telemática de la prohibición de acercamiento que decreta un tribunal (Ley 20.066 y Ley 19.968, modificadas "
+            "por la Ley 21.378, cuya administración la ley encarga a Gendarmería); tratamiento de un órgano público dentro de su "
+            "competencia (Ley 19.628 reformada por la Ley 21.719, Título IV)",
+            true,
             "las posiciones alrededor de un incidente (evidencia, ±60 minutos)", "--monitoring-retention-days"},
            [c, service_gone](int64_t now, const PurgeHeld& held, bool dry) -> Result<PurgeTally> {
              auto m = c->find<monitoring::Service>();
              return m ? m->purge_positions(now, held, dry) : service_gone();
            });
   add_kind({"chat", "transcripts", "Transcripciones del chat silencioso", config.chat_retention_days, "desde el fin de la conversación",
-            "Orientación a víctimas de violencia, función del Ministerio (Ley 20.820); lo relevante queda en el registro del contacto",
+            kOrientationBasis + "; lo relevante queda en el registro del contacto",
             false, "", "--chat-retention-days"},
            [c, service_gone](int64_t now, const PurgeHeld& held, bool dry) -> Result<PurgeTally> {
              auto m = c->find<chat::Service>();
              return m ? m->purge(now, held, dry) : service_gone();
            });
   add_kind({"whatsapp", "conversations", "Conversaciones de la línea silenciosa de WhatsApp", config.whatsapp_retention_days,
-            "desde el último mensaje", "Orientación a víctimas de violencia, función del Ministerio (Ley 20.820)", false,
+            "desde el último mensaje", kOrientationBasis, false,
             "las conversaciones cuyo contacto sigue abierto en la cola", "--whatsapp-retention-days"},
            [c, service_gone, days = config.whatsapp_retention_days](int64_t now, const PurgeHeld& held, bool dry) -> Result<PurgeTally> {
              auto m = c->find<whatsapp::Service>();
@@ -625,7 +635,8 @@ void wire(kernel::Context& ctx, const Config& config) {
            });
   add_kind({"channels", "contacts", "Relato, número y notas de los contactos del 1455 y los canales silenciosos",
             config.channels_retention_days, "desde el cierre del contacto",
-            "Atención del Fono 1455 y de los canales silenciosos (Ley 20.820); quedan canal, fechas, región y resultado para la estadística",
+            "Atención del Fono 1455 y de los canales silenciosos. " + kOrientationBasis +
+                "; quedan canal, fechas, región y resultado para la estadística",
             false, "", "--channels-retention-days"},
            [c, service_gone, days = config.channels_retention_days](int64_t now, const PurgeHeld& held, bool dry) -> Result<PurgeTally> {
              auto m = c->find<channels::Service>();

@@ -4,6 +4,7 @@
 // uses it and never touches the queue's tables. Kept small on purpose: a new channel is a new
 // transport plus calls to these four functions.
 #pragma once
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -27,6 +28,10 @@ struct Holder {
   std::string state;        // "waiting" | "offered" | "active" | "closed"
   std::string user_id;      // operator holding it, empty while waiting
   std::string public_name;  // what the woman is shown ("Orientadora 1455"), never the operator's name
+  // The registry person the operator identified her as («Identificar»), if any. A channel's purge
+  // passes it to the legal-hold question (core/purge.h), so a hold on her keeps her transcript:
+  // the contact is the only link between a channel's conversation and the registry.
+  std::optional<int64_t> person_id;
 };
 
 class Intake {

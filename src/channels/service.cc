@@ -27,6 +27,7 @@ Holder holder_of(const Contact& c, const std::string& public_name) {
   Holder h;
   h.contact_id = std::to_string(c.id);
   h.state = c.state == "abandoned" ? "closed" : c.state;
+  h.person_id = c.person_id;
   if (c.state == "active" && c.holder_user_id) {
     h.user_id = std::to_string(*c.holder_user_id);
     h.public_name = public_name;

@@ -172,10 +172,19 @@ std::vector<std::pair<int64_t, std::string>> purge_due(soci::session& s, int64_t
   return out;
 }
 
-void purge_session(soci::session& s, int64_t id) {
+bool purge_session(soci::session& s, int64_t id, int64_t cutoff) {
+  const auto still_due =
+      Query("SELECT COUNT(*) FROM chat_sessions WHERE id = :id AND ((state = 'ended' AND ended_at < :cut) OR (state = 'open' AND last_at < :cut2))")
+          .bind("id", static_cast<long long>(id))
+          .bind("cut", static_cast<long long>(cutoff))
+          .bind("cut2", static_cast<long long>(cutoff))
+          .scalar(s)
+          .value_or(0);
+  if (still_due == 0) return false;
   for (const char* sql : {"DELETE FROM chat_messages WHERE session_id = :id", "DELETE FROM chat_escalations WHERE session_id = :id",
                           "DELETE FROM chat_sessions WHERE id = :id"})
     Query(sql).bind("id", static_cast<long long>(id)).exec(s);
+  return true;
 }
 
 }  // namespace eq::chat::repo

@@ -48,9 +48,9 @@ struct StoredEscalation {
 std::vector<StoredEscalation> escalations(soci::session& s, int64_t session_id);
 std::vector<std::string> canned(soci::session& s);
 void replace_canned(soci::session& s, const std::vector<std::string>& answers);
-// Conversations ended before `cutoff` (and open ones silent since before it), as (id, ref); one of
-// them deleted with its messages and escalations.
+// Conversations ended before `cutoff` (and open ones silent since before it), as (id, ref).
 std::vector<std::pair<int64_t, std::string>> purge_due(soci::session& s, int64_t cutoff);
-void purge_session(soci::session& s, int64_t id);
+// Deletes one with its messages and escalations if it is still past `cutoff` (false: she wrote again).
+bool purge_session(soci::session& s, int64_t id, int64_t cutoff);
 
 }  // namespace eq::chat::repo

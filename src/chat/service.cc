@@ -8,6 +8,7 @@
 #include "chat/repository.h"
 #include "core/log.h"
 #include "core/time.h"
+#include "store/with_session.h"
 
 namespace eq::chat {
 
@@ -486,19 +487,31 @@ Result<int64_t> Service::purge(int64_t now) {
 
 Result<PurgeTally> Service::purge(int64_t now, const PurgeHeld& held, bool dry_run) {
   const int64_t cutoff = now - static_cast<int64_t>(options_.retention_days) * 86'400'000;
-  return db_.transaction<PurgeTally>([&](soci::session& s) -> Result<PurgeTally> {
-    PurgeTally t;
-    for (const auto& [id, ref] : repo::purge_due(s, cutoff)) {
-      if (held && held(ref, {})) {
+  auto due = store::with_session<std::vector<std::pair<int64_t, std::string>>>(
+      db_, [&](soci::session& s) -> Result<std::vector<std::pair<int64_t, std::string>>> { return repo::purge_due(s, cutoff); });
+  if (!due) return fail(due.error());
+  // The holds are asked outside the transaction: the queue reads in a session of its own. A hold
+  // names the conversation (its ref) or the registry person the operator identified her as in its
+  // queue contact (the only link between a chat and the registry).
+  PurgeTally t;
+  std::vector<int64_t> go;
+  for (const auto& [id, ref] : *due) {
+    if (held) {
+      std::vector<int64_t> persons;
+      if (auto h = intake_.holder("chat", ref); h && h->person_id) persons.push_back(*h->person_id);
+      if (held(ref, persons)) {
         ++t.held;
         continue;
       }
-      ++t.due;
-      if (dry_run) continue;
-      repo::purge_session(s, id);
-      ++t.purged;
     }
-    if (!dry_run && (t.purged > 0 || t.held > 0)) {
+    ++t.due;
+    go.push_back(id);
+  }
+  if (dry_run) return t;
+  return db_.transaction<PurgeTally>([&](soci::session& s) -> Result<PurgeTally> {
+    // Only what is still past its period: she may have written again since the list was read.
+    for (int64_t id : go) t.purged += repo::purge_session(s, id, cutoff);
+    if (t.purged > 0 || t.held > 0) {
       audit::Entry e;
       e.action = "chat.purge";
       e.detail = std::to_string(t.purged) + " conversaciones" + (t.held ? "; " + std::to_string(t.held) + " retenidas por orden legal" : "");

@@ -5,6 +5,7 @@
 
 #include "core/format_cl.h"
 #include "core/time.h"
+#include "dataprotection/retention.h"
 #include "http/body.h"
 #include "http/fields.h"
 #include "store/with_session.h"
@@ -49,7 +50,10 @@ Json hold_json(const Hold& h, const std::string& today) {
           {"active", hold_active(h, today)}};
 }
 
-Result<Hold> read_hold(const Request& req, const std::string& today) {
+// `kinds`: the kinds of data this server purges. A hold naming anything else, or a person by
+// anything but her registry number, would be stored and then never match: the officer would
+// believe something is kept that no purge ever asks about.
+Result<Hold> read_hold(const Request& req, const std::string& today, const Retentions& kinds) {
   TRY(body, http::json_object_body(req));
   http::FieldReader in(*body);
   Hold h;
@@ -73,7 +77,18 @@ Result<Hold> read_hold(const Request& req, const std::string& today) {
   if (names_record) {
     for (const auto& [field, v] : {std::pair<const char*, std::string>{"module", h.module}, {"kind", h.kind}, {"record_id", h.record_id}})
       if (v.empty()) return fail(Error::invalid(field, "Para retener un registro indique module, kind y record_id.", "required"));
+    const bool known = std::any_of(kinds.begin(), kinds.end(), [&](const Retention& r) { return r.kind.module == h.module && r.kind.kind == h.kind; });
+    if (!known) {
+      std::string list;
+      for (const auto& r : kinds) list += (list.empty() ? "" : ", ") + r.kind.module + "/" + r.kind.kind;
+      return fail(Error::invalid("kind", "Ninguna purga de este servidor borra «" + h.module + "/" + h.kind + "»: los tipos de dato con plazo son " +
+                                             (list.empty() ? "ninguno" : list) + ".",
+                                 "unknown_kind"));
+    }
   }
+  if (!h.person_id.empty() &&
+      (h.person_id.size() > 18 || h.person_id.find_first_not_of("0123456789") != std::string::npos || h.person_id.find_first_not_of('0') == std::string::npos))
+    return fail(Error::invalid("person_id", "Indique el número de la persona en el registro de casos (solo dígitos).", "invalid_person_id"));
   h.reason = *reason;
   h.from_on = from->empty() ? today : *from;
   h.until_on = *until;
@@ -174,7 +189,7 @@ void register_hold_routes(http::Router& router, std::shared_ptr<Service> svc) {
               "Registrar una retención legal (person_id, o module + kind + record_id; reason; from_on, until_on opcional)",
               "dataprotection", [svc](Request& req) -> Result<Response> {
                 const auto today = today_cl(now_ms());
-                TRY(h, read_hold(req, today));
+                TRY(h, read_hold(req, today, svc->retentions()));
                 TRY(saved, create_hold(*svc, req, *h));
                 return Response::json({{"hold", hold_json(*saved, today)}}, 201);
               }});

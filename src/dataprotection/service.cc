@@ -129,7 +129,7 @@ Result<nlohmann::json> Service::report(const http::Request& req, int64_t id, boo
                         {"requester", r.requester_name},
                         {"rut", r.rut},
                         {"generated_at", iso8601_utc(now_ms())},
-                        {"law", "Ley 21.719 sobre protección y tratamiento de los datos personales"},
+                        {"law", "Ley 19.628 sobre protección de los datos personales, reformada por la Ley 21.719 (vigente desde el 01-12-2026)"},
                         {"controller", "Ministerio de la Mujer y la Equidad de Género"},
                         {"sections", sections},
                         {"items", total}};
@@ -162,14 +162,16 @@ nlohmann::json Service::ropa() const {
                          {"keeps", r.kind.keeps},
                          {"option", r.kind.option}});
   return {{"controller", "Ministerio de la Mujer y la Equidad de Género"},
-          {"law", "Ley 21.719, registro de actividades de tratamiento"},
+          {"law", "Registro de actividades de tratamiento (Ley 19.628 reformada por la Ley 21.719)"},
           {"source", "Generado del contrato de cada módulo (columnas cifradas declaradas en src/<módulo>/contract.cc) y de los plazos de "
                      "conservación que cada módulo declara (src/dataprotection/retention.h)"},
           {"retention", retention},
           {"retention_declared", !retention.empty()},
           {"retention_note", "Cada tipo de dato con plazo se purga una vez al día (y cuando la encargada lo pide), salvo lo que una "
                              "retención legal vigente nombra y lo que el módulo conserva como evidencia. Los plazos son los de la "
-                             "configuración de este servidor."},
+                             "configuración de este servidor. Una retención sobre una persona alcanza también sus conversaciones del chat y de "
+                             "WhatsApp cuando la operadora la identificó en el contacto de la cola («Identificar»); una conversación "
+                             "anónima no tiene vínculo con el registro y se retiene nombrándola (su referencia)."},
           {"activities", activities}};
 }
 

@@ -1,7 +1,7 @@
 // Retention of the WhatsApp line (issue 20 item 4): a conversation nobody wrote in for the
 // configured days (--whatsapp-retention-days) is deleted with its messages, once its queue contact
 // is closed (an open contact is still someone's work: kept, counted as exempt), unless a legal
-// hold names it. The data-protection module runs it (src/dataprotection/retention.h).
+// hold names it or the registry person one of its queue contacts was identified as. The data-protection module runs it (src/dataprotection/retention.h).
 #include "core/time.h"
 #include "whatsapp/module.h"
 #include "whatsapp/repository.h"
@@ -18,11 +18,19 @@ Result<PurgeTally> Service::purge(int64_t now, int days, const PurgeHeld& held, 
   std::vector<int64_t> go;
   for (const auto& c : *idle) {
     const std::string contact = c.ref + "." + std::to_string(c.session_n);
-    if (auto h = intake_.holder("whatsapp", contact); h && h->state != "closed" && h->state != "abandoned") {
+    auto holder = intake_.holder("whatsapp", contact);
+    if (holder && holder->state != "closed" && holder->state != "abandoned") {
       ++t.exempt;
       continue;
     }
-    if (held && (held(c.ref, {}) || held(contact, {}))) {
+    // Each of the conversation's queue contacts (one per session) may have been identified as a
+    // registry person: a hold on her keeps the whole conversation.
+    std::vector<int64_t> persons;
+    if (held)
+      for (int64_t n = 1; n <= c.session_n; ++n)
+        if (auto h = n == c.session_n ? holder : intake_.holder("whatsapp", c.ref + "." + std::to_string(n)); h && h->person_id)
+          persons.push_back(*h->person_id);
+    if (held && (held(c.ref, persons) || held(contact, persons))) {
       ++t.held;
       continue;
     }

@@ -3,6 +3,7 @@
 // escalation to a municipal unit, and the retention purge.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
 #include "../support/databases.h"
@@ -177,6 +178,58 @@ TEST_P(ChatService, RetentionPurgesEndedConversationsOnlyAfterThePeriod) {
   auto lease = db_->lease();
   ASSERT_TRUE(lease);
   EXPECT_EQ(store::Query("SELECT COUNT(*) FROM chat_messages").scalar(**lease).value_or(-1), 0);
+}
+
+// A legal hold keeps a transcript past its period, in the data-protection run (a predicate passed
+// in) and in the module's own hourly purge (Options::holds): a hold naming the conversation, and a
+// hold naming the registry person the operator identified her as in its queue contact (the queue's
+// Holder::person_id, the only link between a chat and the registry). Holds that cannot be read
+// stop the hourly purge; once no hold names them, they go.
+TEST_P(ChatService, ALegalHoldOnTheConversationOrOnHerPersonKeepsTheTranscript) {
+  auto a = started(), b = started(), c = started();
+  for (const auto* s : {&a, &b, &c}) svc_->leave(*s, "exit");
+  queue_.held[b.ref].person_id = 42;
+  std::vector<std::vector<int64_t>> persons_asked;
+  PurgeHeld held = [&](const std::string& ref, const std::vector<int64_t>& persons) {
+    persons_asked.push_back(persons);
+    return ref == a.ref || std::find(persons.begin(), persons.end(), 42) != persons.end();
+  };
+  const int64_t later = now_ms() + 91LL * 86'400'000;
+  auto dry = svc_->purge(later, held, true);
+  ASSERT_TRUE(dry) << dry.error().message;
+  EXPECT_EQ(dry->due, 1);
+  EXPECT_EQ(dry->held, 2);
+  EXPECT_EQ(dry->purged, 0);
+  EXPECT_TRUE(svc_->find(c.ref)) << "a dry run deletes nothing";
+  EXPECT_TRUE(std::find(persons_asked.begin(), persons_asked.end(), std::vector<int64_t>{42}) != persons_asked.end())
+      << "her registry person is asked about";
+
+  Options blind_opts;
+  blind_opts.holds = [](const std::string&) -> Result<PurgeHeld> { return fail(Error::unavailable("sin retenciones")); };
+  Service blind(*db_, keys_, *log_, queue_, Dispatch{}, blind_opts);
+  EXPECT_FALSE(blind.purge(later)) << "holds unreadable: nothing is deleted";
+  EXPECT_TRUE(svc_->find(c.ref));
+
+  Options hourly_opts;
+  std::vector<std::string> kinds;
+  hourly_opts.holds = [&](const std::string& kind) -> Result<PurgeHeld> {
+    kinds.push_back(kind);
+    return held;
+  };
+  Service hourly(*db_, keys_, *log_, queue_, Dispatch{}, hourly_opts);
+  auto n = hourly.purge(later);
+  ASSERT_TRUE(n) << n.error().message;
+  EXPECT_EQ(*n, 1);
+  EXPECT_EQ(kinds, std::vector<std::string>{"transcripts"});
+  EXPECT_TRUE(svc_->find(a.ref)) << "held by its ref";
+  EXPECT_TRUE(svc_->find(b.ref)) << "held by her registry person";
+  EXPECT_FALSE(svc_->find(c.ref));
+
+  auto released = svc_->purge(later, [](const std::string&, const std::vector<int64_t>&) { return false; }, false);
+  ASSERT_TRUE(released) << released.error().message;
+  EXPECT_EQ(released->purged, 2);
+  EXPECT_FALSE(svc_->find(a.ref));
+  EXPECT_FALSE(svc_->find(b.ref));
 }
 
 // Her connection as the service sees it (what the server would write to her WebSocket).
