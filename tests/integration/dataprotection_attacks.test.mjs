@@ -110,8 +110,11 @@ describe('data-protection routes under attack', () => {
   test('a body over the server\'s limit is refused (413) and nothing is written', async () => {
     const before = await written();
     const r = await dpo.post('/api/v1/dataprotection/holds', JSON.stringify({ person_id: '7', reason: 'x'.repeat(1100 * 1024) }),
-      { headers: { 'Content-Type': 'application/json' } });
-    assert.equal(r.status, 413, `${r.status} ${r.text.slice(0, 200)}`);
+      { headers: { 'Content-Type': 'application/json' } }).catch((e) => e);
+    // The server answers 413 from the announced length and closes: the client may still be writing
+    // the body then (EPIPE / ECONNRESET), which is the same refusal seen from the other side.
+    if (r instanceof Error) assert.ok(['EPIPE', 'ECONNRESET'].includes(r.code), String(r));
+    else assert.equal(r.status, 413, `${r.status} ${r.text.slice(0, 200)}`);
     assert.deepEqual(await written(), before);
   });
 
