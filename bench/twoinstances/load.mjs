@@ -71,7 +71,7 @@ function over(h) {
 }
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s.length ? +s[Math.min(s.length - 1, Math.floor(p * s.length))].toFixed(1) : NaN; };
 async function sql(url, q) {
-  const { stdout } = await execFileP('psql', [url, '-X', '-At', '-F', '\t', '-c', q], { timeout: 20_000 });
+  const { stdout } = await execFileP('psql', [url, '-X', '-At', '-F', '\t', '-c', q], { timeout: 60_000, maxBuffer: 256 * 1024 * 1024 });
   return stdout.trim().split('\n').filter(Boolean).map((l) => l.split('\t'));
 }
 
