@@ -10,27 +10,20 @@
 // timestamps). The daily run's "yesterday" is made the same way (its last run moved two days
 // back). SQLite and, with EQ_TEST_DB=postgresql, PostgreSQL.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { auditEntries, login, loginDemo, uniq } from './auth_helpers.mjs';
-import { dbKind, freshDatabase, nextClientAddress, startServer, tempDir, waitFor } from './harness.mjs';
+import { freshDatabase, nextClientAddress, startServer, tempDir, waitFor, rawSqlLines } from './harness.mjs';
 import { MetaFake, inbound, seconds } from './whatsapp_meta.mjs';
 import { WsClient } from './ws_client.mjs';
 
 const DAY = 86_400_000;
 let db, keys, meta, srv;
 
-function rawSql(sql) {
-  const r = dbKind === 'sqlite'
-    ? spawnSync('sqlite3', ['-separator', '|', db.url.slice('sqlite:'.length), sql], { encoding: 'utf8' })
-    : spawnSync('psql', [db.url.replace(/[?&]options=[^&]*/, ''), '-At', '-F', '|', '-c', sql], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim().split('\n').filter(Boolean);
-}
+const rawSql = (sql) => rawSqlLines(db.url, sql);
 
 const serve = (extra = []) => startServer({
   db: db.url,

@@ -10,25 +10,17 @@
 // --channels-retention-days 1, and the officer's «Ejecutar ahora» runs the purge (the same pass as
 // the daily job). SQLite and, with EQ_TEST_DB=postgresql, PostgreSQL.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { auditEntries, login, loginDemo } from './auth_helpers.mjs';
-import { dbKind, freshDatabase, startServer, tempDir, waitFor } from './harness.mjs';
+import { freshDatabase, startServer, tempDir, waitFor, rawSqlLines } from './harness.mjs';
 
 const DAY = 86_400_000;
 const ENV = { EQ_CHANNELS_HOURS: '24/7' };
 let db, keys, srv;
 
-// One raw SQL query on the server's own database, as someone who copied it would.
-function rawSql(sql) {
-  const r = dbKind === 'sqlite'
-    ? spawnSync('sqlite3', ['-separator', '|', db.url.slice('sqlite:'.length), sql], { encoding: 'utf8' })
-    : spawnSync('psql', [db.url.replace(/[?&]options=[^&]*/, ''), '-At', '-F', '|', '-c', sql], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim().split('\n').filter(Boolean);
-}
+const rawSql = (sql) => rawSqlLines(db.url, sql);
 
 // What a purge must erase, and what the statistics count (must stay as it was).
 const IDENTIFYING = 'opening_text, caller_number, orientation, notes, caller_hash';

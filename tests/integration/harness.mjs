@@ -5,7 +5,7 @@
 //   EQ_BIN      path of the server binary (default <repo>/build/equidad)
 //   EQ_TEST_DB  sqlite (default: a fresh temporary file per server) or postgresql (a fresh
 //               database per server, made by scripts/pg.sh)
-import { spawn, execFile } from 'node:child_process';
+import { spawn, spawnSync, execFile } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -346,4 +346,14 @@ export async function waitFor(what, fn, timeoutMs) {
     if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
     await sleep(100);
   }
+}
+
+// One raw SQL query on a server's own database (its SQLite file or PostgreSQL schema), as someone
+// who copied the database would run it; the answer's lines, columns separated by «|».
+export function rawSqlLines(dbUrl, sql) {
+  const r = dbUrl.startsWith('sqlite:')
+    ? spawnSync('sqlite3', ['-separator', '|', dbUrl.slice('sqlite:'.length), sql], { encoding: 'utf8' })
+    : spawnSync('psql', [dbUrl.replace(/[?&]options=[^&]*/, ''), '-At', '-F', '|', '-c', sql], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`raw SQL failed: ${r.stderr}`);
+  return r.stdout.trim().split('\n').filter(Boolean);
 }
