@@ -1,4 +1,5 @@
 // Legal holds: workflow (each change with its audit entry, in one transaction) and HTTP handlers.
+#include "core/try.h"
 #include "dataprotection/holds.h"
 
 #include <algorithm>
@@ -18,15 +19,11 @@ using http::Json;
 using http::Request;
 using http::Response;
 
-#define TRY(var, expr) \
-  auto var = (expr);   \
-  if (!var) return fail(var.error());
-
 std::string object_of(int64_t id) { return "dataprotection_hold:" + std::to_string(id); }
 
 // Accepts "2026-12-01" or, as people write it in Chile, "01-12-2026".
 Result<std::string> civil_field(http::FieldReader& in, const char* field, bool required) {
-  TRY(text, in.text(field, {.required = required, .max_chars = 10}));
+  EQ_TRY(text, in.text(field, {.required = required, .max_chars = 10}));
   const std::string iso = iso_from_cl(*text);
   if (iso.empty()) return iso;
   if (!civil_days(iso)) return fail(Error::invalid(field, "La fecha debe ser un día válido (ejemplo: 01-12-2026).", "invalid_date"));
@@ -54,16 +51,16 @@ Json hold_json(const Hold& h, const std::string& today) {
 // anything but her registry number, would be stored and then never match: the officer would
 // believe something is kept that no purge ever asks about.
 Result<Hold> read_hold(const Request& req, const std::string& today, const Retentions& kinds) {
-  TRY(body, http::json_object_body(req));
+  EQ_TRY(body, http::json_object_body(req));
   http::FieldReader in(*body);
   Hold h;
-  TRY(person, in.text("person_id", {.max_chars = 40}));
-  TRY(module, in.text("module", {.max_chars = 40}));
-  TRY(kind, in.text("kind", {.max_chars = 60}));
-  TRY(record, in.text("record_id", {.max_chars = 40}));
-  TRY(reason, in.text("reason", {.required = true, .max_chars = 1000}));
-  TRY(from, civil_field(in, "from_on", false));
-  TRY(until, civil_field(in, "until_on", false));
+  EQ_TRY(person, in.text("person_id", {.max_chars = 40}));
+  EQ_TRY(module, in.text("module", {.max_chars = 40}));
+  EQ_TRY(kind, in.text("kind", {.max_chars = 60}));
+  EQ_TRY(record, in.text("record_id", {.max_chars = 40}));
+  EQ_TRY(reason, in.text("reason", {.required = true, .max_chars = 1000}));
+  EQ_TRY(from, civil_field(in, "from_on", false));
+  EQ_TRY(until, civil_field(in, "until_on", false));
   if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
   h.person_id = *person;
   h.module = *module;
@@ -189,14 +186,14 @@ void register_hold_routes(http::Router& router, std::shared_ptr<Service> svc) {
               "Registrar una retención legal (person_id, o module + kind + record_id; reason; from_on, until_on opcional)",
               "dataprotection", [svc](Request& req) -> Result<Response> {
                 const auto today = today_cl(now_ms());
-                TRY(h, read_hold(req, today, svc->retentions()));
-                TRY(saved, create_hold(*svc, req, *h));
+                EQ_TRY(h, read_hold(req, today, svc->retentions()));
+                EQ_TRY(saved, create_hold(*svc, req, *h));
                 return Response::json({{"hold", hold_json(*saved, today)}}, 201);
               }});
   router.add({"POST", "/api/v1/dataprotection/holds/{id}/release", "dataprotection.manage",
               "Liberar una retención legal (una sola vez)", "dataprotection", [svc](Request& req) -> Result<Response> {
-                TRY(id, http::path_id(req));
-                TRY(saved, release_hold(*svc, req, *id));
+                EQ_TRY(id, http::path_id(req));
+                EQ_TRY(saved, release_hold(*svc, req, *id));
                 return Response::json({{"hold", hold_json(*saved, today_cl(now_ms()))}});
               }});
 }

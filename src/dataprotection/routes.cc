@@ -5,6 +5,7 @@
 #include "core/format_cl.h"
 #include "core/rut.h"
 #include "core/time.h"
+#include "core/try.h"
 #include "dataprotection/access.h"
 #include "dataprotection/holds.h"
 #include "dataprotection/module.h"
@@ -19,10 +20,6 @@ namespace {
 using http::Json;
 using http::Request;
 using http::Response;
-
-#define TRY(var, expr) \
-  auto var = (expr);   \
-  if (!var) return fail(var.error());
 
 std::vector<std::string> ids(const Vocabulary& v) {
   std::vector<std::string> out;
@@ -76,19 +73,19 @@ Result<int64_t> id_of(const Request& req) {
 }
 
 Result<SubjectRequest> read_request(const Request& req, const std::string& today) {
-  TRY(body, http::json_object_body(req));
+  EQ_TRY(body, http::json_object_body(req));
   http::FieldReader in(*body);
   SubjectRequest r;
-  TRY(kind, in.one_of("kind", true, ids(kinds())));
+  EQ_TRY(kind, in.one_of("kind", true, ids(kinds())));
   r.kind = *kind;
-  TRY(rut_text, in.text("rut", {.required = true, .max_chars = 14}));
-  TRY(rut, parse_rut(*rut_text, "rut"));
+  EQ_TRY(rut_text, in.text("rut", {.required = true, .max_chars = 14}));
+  EQ_TRY(rut, parse_rut(*rut_text, "rut"));
   r.rut = rut_canonical(*rut);
-  TRY(name, in.text("requester_name", {.required = true, .max_chars = 120}));
+  EQ_TRY(name, in.text("requester_name", {.required = true, .max_chars = 120}));
   r.requester_name = *name;
-  TRY(detail, in.text("detail", {.required = true, .max_chars = 2000}));
+  EQ_TRY(detail, in.text("detail", {.required = true, .max_chars = 2000}));
   r.detail = *detail;
-  TRY(received_text, in.text("received_on", {.required = true, .max_chars = 10}));
+  EQ_TRY(received_text, in.text("received_on", {.required = true, .max_chars = 10}));
   // "2026-12-01", or as people write it in Chile: "01-12-2026".
   const std::string received_iso = iso_from_cl(*received_text);
   const std::string* received = &received_iso;
@@ -125,24 +122,24 @@ Json breach_json(const Breach& b, int64_t now) {
 }
 
 Result<Breach> read_breach(const Request& req, int64_t now) {
-  TRY(body, http::json_object_body(req));
+  EQ_TRY(body, http::json_object_body(req));
   http::FieldReader in(*body);
   Breach b;
-  TRY(detected, in.text("detected_at", {.required = true, .max_chars = 40}));
-  TRY(at, parse_iso8601(*detected, "detected_at"));
+  EQ_TRY(detected, in.text("detected_at", {.required = true, .max_chars = 40}));
+  EQ_TRY(at, parse_iso8601(*detected, "detected_at"));
   if (*at > now + 5 * 60 * 1000) return fail(Error::invalid("detected_at", "El momento de detección no puede ser futuro.", "future_date"));
   b.detected_at = *at;
-  TRY(nature, in.text("nature", {.required = true, .max_chars = 2000}));
+  EQ_TRY(nature, in.text("nature", {.required = true, .max_chars = 2000}));
   b.nature = *nature;
-  TRY(cats, in.text("data_categories", {.required = true, .max_chars = 1000}));
+  EQ_TRY(cats, in.text("data_categories", {.required = true, .max_chars = 1000}));
   b.data_categories = *cats;
-  TRY(subjects, in.text("subjects", {.required = true, .max_chars = 1000}));
+  EQ_TRY(subjects, in.text("subjects", {.required = true, .max_chars = 1000}));
   b.subjects = *subjects;
-  TRY(n, in.integer("subjects_affected", {.required = true, .min = 0, .max = 100'000'000}));
+  EQ_TRY(n, in.integer("subjects_affected", {.required = true, .min = 0, .max = 100'000'000}));
   b.subjects_affected = **n;
-  TRY(cons, in.text("consequences", {.required = true, .max_chars = 2000}));
+  EQ_TRY(cons, in.text("consequences", {.required = true, .max_chars = 2000}));
   b.consequences = *cons;
-  TRY(measures, in.text("measures", {.required = true, .max_chars = 2000}));
+  EQ_TRY(measures, in.text("measures", {.required = true, .max_chars = 2000}));
   b.measures = *measures;
   if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
   return b;
@@ -183,29 +180,29 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
               "Registrar una solicitud recibida (tipo, RUT y nombre de quien la pide, detalle, fecha de recepción); calcula el plazo legal",
               "dataprotection", [svc](Request& req) -> Result<Response> {
                 const auto today = today_cl(now_ms());
-                TRY(r, read_request(req, today));
-                TRY(saved, svc->create(req, *r));
+                EQ_TRY(r, read_request(req, today));
+                EQ_TRY(saved, svc->create(req, *r));
                 return Response::json({{"request", detail_json(*saved, {}, today)}}, 201);
               }});
   router.add({"GET", "/api/v1/dataprotection/requests/{id}", "dataprotection.manage",
               "Una solicitud con su historia (la lectura queda auditada)", "dataprotection", [svc](Request& req) -> Result<Response> {
-                TRY(id, id_of(req));
-                TRY(found, svc->read(req, *id));
+                EQ_TRY(id, id_of(req));
+                EQ_TRY(found, svc->read(req, *id));
                 return Response::json({{"request", detail_json(found->first, found->second, today_cl(now_ms()))}});
               }});
   router.add({"POST", "/api/v1/dataprotection/requests/{id}/steps", "dataprotection.manage",
               "Avanzar una solicitud: analizar, prorrogar (reason), responder (response) o denegar (exception y response)",
               "dataprotection", [svc](Request& req) -> Result<Response> {
-                TRY(id, id_of(req));
-                TRY(body, http::json_object_body(req));
+                EQ_TRY(id, id_of(req));
+                EQ_TRY(body, http::json_object_body(req));
                 http::FieldReader in(*body);
-                TRY(action, in.one_of("action", true, {"analizar", "prorrogar", "responder", "denegar"}));
-                TRY(reason, in.text("reason", {.max_chars = 1000}));
-                TRY(response, in.text("response", {.max_chars = 4000}));
-                TRY(exception, in.text("exception", {.max_chars = 40}));
+                EQ_TRY(action, in.one_of("action", true, {"analizar", "prorrogar", "responder", "denegar"}));
+                EQ_TRY(reason, in.text("reason", {.max_chars = 1000}));
+                EQ_TRY(response, in.text("response", {.max_chars = 4000}));
+                EQ_TRY(exception, in.text("exception", {.max_chars = 40}));
                 if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
                 const std::string text = *action == "prorrogar" ? *reason : *response;
-                TRY(saved, svc->step(req, *id, *action, text, *exception));
+                EQ_TRY(saved, svc->step(req, *id, *action, text, *exception));
                 return store::with_session<Response>(svc->db(), [&](soci::session& s) -> Result<Response> {
                   return Response::json({{"request", detail_json(*saved, svc->repo().events(s, *id), today_cl(now_ms()))}});
                 });
@@ -214,9 +211,9 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
               "Informe de los datos que cada módulo guarda de quien pide (auditado); ?download=1 lo entrega como archivo JSON "
               "(portabilidad)",
               "dataprotection", [svc](Request& req) -> Result<Response> {
-                TRY(id, id_of(req));
+                EQ_TRY(id, id_of(req));
                 const bool download = req.query_param("download") == "1";
-                TRY(rep, svc->report(req, *id, download));
+                EQ_TRY(rep, svc->report(req, *id, download));
                 auto res = Response::json(*rep);
                 if (download)
                   res.headers.emplace_back("Content-Disposition", "attachment; filename=\"datos-personales-solicitud-" + std::to_string(*id) + ".json\"");
@@ -240,20 +237,20 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
               "Registrar una brecha: detección, naturaleza, categorías de datos y de titulares, consecuencias y medidas",
               "dataprotection", [svc](Request& req) -> Result<Response> {
                 const int64_t now = now_ms();
-                TRY(b, read_breach(req, now));
-                TRY(saved, svc->create_breach(req, *b));
+                EQ_TRY(b, read_breach(req, now));
+                EQ_TRY(saved, svc->create_breach(req, *b));
                 return Response::json({{"breach", breach_json(*saved, now)}}, 201);
               }});
   router.add({"POST", "/api/v1/dataprotection/breaches/{id}/notifications", "dataprotection.manage",
               "Registrar la notificación de una brecha a la Agencia (to=agencia) o a los titulares (to=titulares), con su nota",
               "dataprotection", [svc](Request& req) -> Result<Response> {
-                TRY(id, id_of(req));
-                TRY(body, http::json_object_body(req));
+                EQ_TRY(id, id_of(req));
+                EQ_TRY(body, http::json_object_body(req));
                 http::FieldReader in(*body);
-                TRY(to, in.one_of("to", true, {"agencia", "titulares"}));
-                TRY(note, in.text("note", {.required = true, .max_chars = 1000}));
+                EQ_TRY(to, in.one_of("to", true, {"agencia", "titulares"}));
+                EQ_TRY(note, in.text("note", {.required = true, .max_chars = 1000}));
                 if (auto ok = in.no_unknown(); !ok) return fail(ok.error());
-                TRY(saved, svc->notify_breach(req, *id, *to, *note));
+                EQ_TRY(saved, svc->notify_breach(req, *id, *to, *note));
                 return Response::json({{"breach", breach_json(*saved, now_ms())}});
               }});
   router.add({"GET", "/api/v1/dataprotection/ropa", "dataprotection.manage",
