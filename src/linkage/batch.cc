@@ -435,6 +435,9 @@ BatchResult link_prepared(std::vector<Prepared>&& rows, const BatchOptions& opt)
   std::vector<uint32_t> valid_run(n, 0);
   for (size_t i = 0; i < n; ++i)
     if (prep[i].run_valid) valid_run[i] = prep[i].run_number;
+  // Each row's name-frequency terms (3 bytes a row) outlive the prepared rows: pairs are weighed later.
+  const bool by_frequency = opt.frequency_cap > 0;
+  std::vector<detail::FrequencyAdjust> freq = detail::frequency_adjustments(prep, opt.frequency_cap);
   // Prepared rows, keys and orders are no longer needed; free them before clustering.
   std::vector<Prepared>().swap(prep);
   std::vector<Keys32>().swap(keys);
@@ -454,7 +457,10 @@ BatchResult link_prepared(std::vector<Prepared>&& rows, const BatchOptions& opt)
   // table as each pair is read (no array of one weight per pair).
   t0 = clock::now();
   const double upper = opt.thresholds.upper, lower = opt.thresholds.lower;
-  auto weight_of = [&](const Pair& p) { return wcache[p.pattern & ~kExactRunBit]; };
+  auto weight_of = [&](const Pair& p) {
+    const Pattern pat = p.pattern & ~kExactRunBit;
+    return by_frequency ? wcache[pat] + detail::frequency_adjustment(pat, freq[p.a], freq[p.b]) : wcache[pat];
+  };
   struct Link {
     double weight;
     uint32_t a, b;  // a's top bit: the pair shares a valid RUN (rows are fewer than 2^31)

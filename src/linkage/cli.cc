@@ -496,6 +496,7 @@ int run_link(const LinkCommand& c, std::ostream& out, std::ostream& err) {
     o.max_block = c.max_block;
     o.window = c.window;
     o.sorted_window = c.sorted_window;
+    o.frequency_cap = c.frequency_cap;
     if (fixed) {
       o.model = *fixed;
       o.estimate = false;
@@ -842,6 +843,9 @@ void add_commands(CLI::App& app) {
   l->add_option("--window", link->window, "Window inside blocks over --max-block")->capture_default_str();
   l->add_option("--sorted-window", link->sorted_window,
                 "Sorted-neighbourhood window on names (surname first and given name first); 0 = off")
+      ->capture_default_str();
+  l->add_option("--frequency-cap", link->frequency_cap,
+                "Name-frequency weights: at most this many bits more or less per agreeing name field; 0 = off")
       ->capture_default_str();
   l->add_flag("--parse-only", link->parse_only, "Baseline: read, map and write without linking");
   l->add_option("--truth", link->truth, "Column holding the true person id (e.g. true_person from synth): report pairwise quality");

@@ -24,6 +24,7 @@ struct LinkCommand {
   size_t max_block = BatchOptions{}.max_block;
   size_t window = BatchOptions{}.window;
   size_t sorted_window = BatchOptions{}.sorted_window;
+  double frequency_cap = BatchOptions{}.frequency_cap;
   bool parse_only = false;  // baseline: read, map and write, without linking
   std::string truth;        // column with the true person (synth's true_person): report pair quality
 };

@@ -57,6 +57,17 @@ double jaro_winkler_floor(std::string_view a, std::string_view b, double floor);
 // Agreement levels of every field for one pair (similarity.cc).
 Pattern compare(const Prepared& a, const Prepared& b);
 
+// Value-frequency terms of one row's names (frequency.cc), in kFrequencyUnit bits: how much more
+// (or less) than the field's average an exact agreement on this row's value is worth.
+inline constexpr double kFrequencyUnit = 1.0 / 32;
+struct FrequencyAdjust {
+  int8_t given = 0, s1 = 0, s2 = 0;
+};
+// Per row, from the frequencies of the given names and surnames in `rows`; all zero when cap <= 0.
+std::vector<FrequencyAdjust> frequency_adjustments(const std::vector<Prepared>& rows, double cap);
+// Bits to add to the pattern weight of a pair of rows with these terms.
+double frequency_adjustment(Pattern p, const FrequencyAdjust& a, const FrequencyAdjust& b);
+
 // Blocking passes; a pair is a candidate when any key is equal and non-zero.
 enum Pass : int {
   kRunPass,        // RUN body (check digit aside): catches wrong check digits
@@ -106,6 +117,23 @@ uint64_t surname_order(const Prepared& p);  // surname1, then given names
 uint64_t given_order(const Prepared& p);    // given names, then surname1
 // Order inside a block too big to compare every pair: the fields the pass's key leaves out.
 uint64_t within_block_order(int pass, const Prepared& p);
+
+// What a name pass's key leaves out, in two bytes (0 = unknown), so that the incremental index can
+// skip most of a big block's namesakes without reading their variants: for the name + year key, the
+// second surname's phonetic key and the unordered day/month; for surnames + year, the first given
+// name and day/month; for given name + date, the two surnames; for name + comuna, the second surname
+// and day/month; for the full name without date, day/month and year; for the name alone, the second
+// surname and the whole given names. 0 for the document, RUN and phone passes (never filtered).
+uint16_t block_tag(int pass, const Prepared& p);
+// Whether a variant with tag `entry` can be the query's person: some byte known on both sides agrees
+// (either byte with either, so that swapped surnames still meet), or a byte is unknown on one side
+// (nothing to tell them apart). A true pair with an error in both left-out parts is lost only when
+// the block is big enough to be filtered (Index: more than 64 variants).
+inline bool tags_may_match(uint16_t query, uint16_t entry) {
+  const uint8_t q1 = query >> 8, q2 = query & 0xff, e1 = entry >> 8, e2 = entry & 0xff;
+  if (!q1 || !q2 || !e1 || !e2) return true;
+  return q1 == e1 || q2 == e2 || q1 == e2 || q2 == e1;
+}
 
 inline uint64_t mix64(uint64_t x) {
   x += 0x9e3779b97f4a7c15ULL;

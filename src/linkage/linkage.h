@@ -227,6 +227,10 @@ struct BatchOptions {
   // Sorted neighbourhood on names (surname first, and given name first): each row meets its next
   // `sorted_window` rows; 0 turns these passes off.
   size_t sorted_window = 4;
+  // Value-frequency weights: an exact agreement on a given name or surname adds log2(Σ f² / f_v)
+  // bits for the value's share f_v of the file, clamped to ±frequency_cap per field (frequency.cc);
+  // 0 turns them off (one weight per agreement level, as before issue 21's last step).
+  double frequency_cap = 2.0;
 };
 
 BatchResult link_batch(const std::vector<Identity>& rows, const Thresholds& t = batch_thresholds());

@@ -361,4 +361,28 @@ uint64_t within_block_order(int pass, const Prepared& p) {
   }
 }
 
+namespace {
+// One byte of a value, 0 only for "unknown" (value 0).
+uint8_t tag_byte(uint64_t v) {
+  if (!v) return 0;
+  const auto b = static_cast<uint8_t>(mix64(v));
+  return b ? b : 1;
+}
+}  // namespace
+
+uint16_t block_tag(int pass, const Prepared& p) {
+  // Day and month unordered (a swapped date keeps its tag); unknown unless both are known.
+  const uint64_t md = p.month && p.day ? std::min<uint64_t>(p.month, p.day) * 64 + std::max<uint64_t>(p.month, p.day) : 0;
+  auto tag = [](uint64_t a, uint64_t b) { return static_cast<uint16_t>(tag_byte(a) << 8 | tag_byte(b)); };
+  switch (pass) {
+    case kNameYearPass:
+    case kNameComunaPass: return tag(p.ph_s2, md);
+    case kSurnamesPass: return tag(p.ph_given1, md);
+    case kGivenDatePass: return tag(p.ph_s1, p.ph_s2);
+    case kFullNamePass: return tag(md, p.year);
+    case kNamesPass: return tag(p.ph_s2, p.ph_given);
+    default: return 0;
+  }
+}
+
 }  // namespace eq::linkage::detail

@@ -277,5 +277,59 @@ TEST(LinkageIndex, NamesOnlyQueryFindsCandidatesWithoutLinking) {
   EXPECT_NE(m.decision, Decision::link);
 }
 
+TEST(LinkageIndex, TagsSayWhatTheKeyLeavesOut) {
+  Identity a = francisca(), b = francisca();
+  b.birth_day = 3;  // 3-12 against 12-3: the same unordered day and month
+  b.birth_month = 12;
+  const auto pa = detail::prepare(a), pb = detail::prepare(b);
+  const uint16_t ta = detail::block_tag(detail::kNameYearPass, pa), tb = detail::block_tag(detail::kNameYearPass, pb);
+  EXPECT_EQ(ta, tb);
+  b.surname2 = "Zúñiga";
+  b.birth_day = 20;
+  const uint16_t tc = detail::block_tag(detail::kNameYearPass, detail::prepare(b));
+  EXPECT_FALSE(detail::tags_may_match(ta, tc));  // second surname and date both differ
+  b.surname2 = "Munoz";
+  EXPECT_TRUE(detail::tags_may_match(ta, detail::block_tag(detail::kNameYearPass, detail::prepare(b))));
+  b.surname2.clear();  // unknown: cannot tell
+  EXPECT_TRUE(detail::tags_may_match(ta, detail::block_tag(detail::kNameYearPass, detail::prepare(b))));
+  EXPECT_EQ(detail::block_tag(detail::kDocumentPass, pa), 0);  // never filtered
+}
+
+// A name + year block of 200 namesakes: match() reads only the variants whose second surname or
+// day/month can agree with the query, finds the person among them, and leaves out the namesakes that
+// differ in both (a small block would have scored them all).
+TEST(LinkageIndex, BigBlocksAreFilteredByTag) {
+  Index idx;
+  auto namesake = [](int i) {
+    Identity id;
+    id.given_names = "Francisca";
+    id.surname1 = "González";
+    id.surname2 = i % 2 ? "Rojas" : "Soto";
+    id.birth_year = 1985;
+    id.birth_month = 1 + i % 2;  // few distinct dates: a one-byte tag collision stays unlikely
+    id.birth_day = 1 + (i / 2) % 4;
+    return id;
+  };
+  for (int i = 0; i < 200; ++i) idx.add(1000 + i, 1000 + i, namesake(i));
+  Identity her = namesake(0);
+  her.surname2 = "Muñoz";
+  her.birth_month = 3;
+  her.birth_day = 30;  // no namesake is born on the 30th
+  her.address = "Pasaje Los Aromos 123";
+  idx.add(1, 1, her);
+  Identity q = her;
+  q.surname2 = "Munos";  // a typo that keeps the phonetic key: the tag still agrees
+  const Match m = idx.match(q);
+  EXPECT_EQ(m.decision, Decision::link);
+  EXPECT_EQ(m.person_id, 1);
+  // Namesakes sharing neither the second surname nor the day and month are not candidates.
+  for (const Candidate& c : m.candidates) EXPECT_EQ(c.person_id, 1) << "namesake " << c.person_id;
+  // With the same block under 64 variants, every namesake is scored again.
+  Index small;
+  for (int i = 0; i < 40; ++i) small.add(1000 + i, 1000 + i, namesake(i));
+  small.add(1, 1, her);
+  EXPECT_GT(small.match(q).candidates.size(), 1u);
+}
+
 }  // namespace
 }  // namespace eq::linkage
