@@ -746,6 +746,7 @@ int bench_incremental(const SynthCommand& c, std::ostream& out) {
                 all[std::min(all.size() - 1, static_cast<size_t>(0.99 * all.size()))]);
   out << buf;
   out << "bloques sobredimensionados omitidos en match(): " << index.stats().oversize_blocks_skipped << "\n";
+  out << "consultas con candidatos recortados a los 256 mejor encontrados: " << index.stats().capped_queries << "\n";
   out << "memoria máxima del proceso (VmHWM): " << rss_kib("VmHWM:") / 1024 << " MiB\n";
   return 0;
 }

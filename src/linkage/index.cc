@@ -10,8 +10,10 @@
 // day and month…, detail::block_tag), so that match() walks a block of more than kTagFilterFrom
 // variants reading only the entries and touches just the variants whose tag can agree with the
 // query. At ten million persons a query met thousands of namesakes in middle-sized name blocks, each
-// a random read into gigabytes of variants (p99 1,85 ms of CPU; issue 21).
+// a random read into gigabytes of variants (p99 1,85 ms of CPU; issue 21). Of what the tags let
+// through, at most kMaxScored variants are read and scored: those found through the most passes.
 #include <algorithm>
+#include <bit>
 #include <atomic>
 #include <mutex>
 #include <shared_mutex>
@@ -30,6 +32,10 @@ constexpr uint32_t kNone = 0xffffffffu;
 // Blocks up to this many variants are scanned whole: the tags save nothing there, and a small block
 // is where a query with errors in both left-out parts still finds its person.
 constexpr uint32_t kTagFilterFrom = 64;
+// At most this many variants are scored per query, those found through the most passes first (a
+// shared RUN or document counts as many): at ten million persons the p99 query still met over a
+// thousand namesakes after the tags, and each costs a random read of its variant and a comparison.
+constexpr size_t kMaxScored = 256;
 
 // uint64 key → list head and live count. Key 0 never occurs (blocking keys are non-zero).
 class KeyTable {
@@ -118,7 +124,7 @@ struct Index::Impl {
   std::vector<Entry> entries;
   size_t dead_entries = 0;
 
-  mutable std::atomic<uint64_t> matches{0}, oversize{0};
+  mutable std::atomic<uint64_t> matches{0}, oversize{0}, capped{0};
 
   void link_keys(uint32_t s) { link_keys(s, detail::blocking_keys(slots[s].p)); }
   void link_keys(uint32_t s, const Keys& keys) {
@@ -228,7 +234,8 @@ size_t Index::variants() const {
 }
 
 IndexStats Index::stats() const {
-  return {impl_->matches.load(std::memory_order_relaxed), impl_->oversize.load(std::memory_order_relaxed)};
+  return {impl_->matches.load(std::memory_order_relaxed), impl_->oversize.load(std::memory_order_relaxed),
+          impl_->capped.load(std::memory_order_relaxed)};
 }
 
 Match Index::match(const Identity& id) const {
@@ -243,7 +250,7 @@ Match Index::match(const Identity& id) const {
     double weight;
     bool exact;
   };
-  std::vector<uint32_t> cand;
+  std::vector<uint64_t> cand;  // slot << 16 | 1 << pass: one per entry read
   std::vector<Scored> scored;
   Match out{Decision::new_person};
   {
@@ -261,16 +268,41 @@ Match Index::match(const Identity& id) const {
       const uint16_t qtag = filter ? detail::block_tag(pass, q) : 0;
       for (uint32_t e = b->head; e != kNone; e = im.entries[e].next) {
         if (filter && !detail::tags_may_match(qtag, im.entries[e].tag)) continue;
-        const uint32_t s = im.entries[e].slot;
-        // A reused slot may sit in lists of its former keys: check that it still has this key.
-        if (im.slots[s].alive && im.slots[s].keys[pass] == folded[pass]) cand.push_back(s);
+        cand.push_back(static_cast<uint64_t>(im.entries[e].slot) << 16 | 1u << pass);
       }
     }
+    // One per slot with the passes that found it; the variants themselves are read only for the
+    // kMaxScored best-found.
     std::sort(cand.begin(), cand.end());
-    cand.erase(std::unique(cand.begin(), cand.end()), cand.end());
+    size_t u = 0;
+    for (size_t r = 0; r < cand.size(); ++r) {
+      if (u && (cand[u - 1] >> 16) == (cand[r] >> 16)) cand[u - 1] |= cand[r] & 0xffff;
+      else cand[u++] = cand[r];
+    }
+    cand.resize(u);
+    if (cand.size() > kMaxScored) {
+      im.capped.fetch_add(1, std::memory_order_relaxed);
+      constexpr uint32_t kExactPasses = 1u << detail::kRunPass | 1u << detail::kDocumentPass;
+      auto found = [](uint64_t c) {
+        const auto mask = static_cast<uint32_t>(c & 0xffff);
+        return std::popcount(mask) + ((mask & kExactPasses) ? 16 : 0);
+      };
+      std::nth_element(cand.begin(), cand.begin() + kMaxScored, cand.end(), [&](uint64_t x, uint64_t y) {
+        const int fx = found(x), fy = found(y);
+        return fx != fy ? fx > fy : x < y;
+      });
+      cand.resize(kMaxScored);
+    }
     scored.reserve(cand.size());
-    for (uint32_t s : cand) {
+    for (uint64_t c : cand) {
+      const auto s = static_cast<uint32_t>(c >> 16);
       const Slot& sl = im.slots[s];
+      // A reused slot may sit in lists of its former keys: check that it still has one of them.
+      if (!sl.alive) continue;
+      bool still = false;
+      for (int pass = 0; pass < detail::kPassCount && !still; ++pass)
+        still = (c >> pass & 1) && sl.keys[pass] == folded[pass];
+      if (!still) continue;
       const bool exact = q.run_valid && sl.p.run_valid && q.run_number == sl.p.run_number;
       scored.push_back({sl.person, im.model.weight(detail::compare(q, sl.p)), exact});
     }

@@ -131,6 +131,7 @@ class Model {
 struct IndexStats {
   uint64_t matches = 0;
   uint64_t oversize_blocks_skipped = 0;  // blocks larger than the cap, skipped during match()
+  uint64_t capped_queries = 0;           // match() calls that scored only their 256 best-found variants
 };
 
 // Incremental index of persons and their identity variants. Thread-safe: match(), persons(),

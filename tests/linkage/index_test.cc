@@ -331,5 +331,33 @@ TEST(LinkageIndex, BigBlocksAreFilteredByTag) {
   EXPECT_GT(small.match(q).candidates.size(), 1u);
 }
 
+// 300 namesakes without a second surname (the tags cannot tell them apart) and the person, found
+// through more passes (her date and phone): only the 256 best-found variants are scored, and she is
+// among them.
+TEST(LinkageIndex, CandidatesAreCappedBestFoundFirst) {
+  Index idx;
+  for (int i = 0; i < 300; ++i) {
+    Identity id;
+    id.given_names = "Francisca";
+    id.surname1 = "González";
+    id.birth_year = 1985;
+    id.birth_month = 1 + i % 12;
+    id.birth_day = 1 + (i / 12) % 28;
+    idx.add(1000 + i, 1000 + i, id);
+  }
+  Identity her;
+  her.given_names = "Francisca";
+  her.surname1 = "González";
+  her.birth_year = 1985;
+  her.birth_month = 3;
+  her.birth_day = 30;
+  her.phone = "+56912345678";
+  idx.add(1, 1, her);
+  const Match m = idx.match(her);
+  EXPECT_EQ(idx.stats().capped_queries, 1u);
+  EXPECT_EQ(m.decision, Decision::link);
+  EXPECT_EQ(m.person_id, 1);
+}
+
 }  // namespace
 }  // namespace eq::linkage
