@@ -113,7 +113,10 @@ struct Slot {
 struct Index::Impl {
   Model model;
   Thresholds t;
-  size_t max_block = 2000;
+  // Blocks over 500 variants (a common name + surname at ten million persons) are skipped: with the
+  // tags and the cap below, walking their entries was what kept p99 over 1 ms (10 M persons: p99
+  // 1 112 µs of CPU with 2 000, 806 µs with 500, same persons found; bench/RESULTS.md, issue 21).
+  size_t max_block = 500;
 
   mutable std::shared_mutex mu;
   std::vector<Slot> slots;

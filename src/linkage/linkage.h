@@ -156,7 +156,7 @@ class Index {
   size_t persons() const;
   size_t variants() const;
   IndexStats stats() const;
-  // Blocks with more variants than this are not scanned by match() (default 2000).
+  // Blocks with more variants than this are not scanned by match() (default 500).
   void set_max_block(size_t n);
 
  private:
