@@ -6,7 +6,7 @@
 # Targets: 10 M linked in <= 120 s with <= 8 GiB peak, precision >= 0,995 and recall >= 0,99;
 # index at 10 M persons with p99 match <= 1 ms.
 # Usage: bench/linkage/scale.sh [path/to/equidad]   (needs ~3 GiB free in /tmp and ~9 GiB RAM: the
-#   10 M link peaks at 5,3 GiB, the 10 M index bench at 8,4 GiB; bench/RESULTS.md, 2026-12-07 12:14)
+#   10 M link peaks at 5,3 GiB, the 10 M index bench at 8,6 GiB; bench/RESULTS.md, 2026-12-07 15:31)
 # Environment: SKIP_BASELINE=1, SKIP_10M=1, SKIP_INDEX=1, INDEX_PERSONS (10000000), QUERIES (20000),
 #   SHAPE=extranjera (the foreign generator for the two link steps; quality must hold on both).
 set -euo pipefail

@@ -846,7 +846,7 @@ void add_commands(CLI::App& app) {
                 "Sorted-neighbourhood window on names (surname first and given name first); 0 = off")
       ->capture_default_str();
   l->add_option("--frequency-cap", link->frequency_cap,
-                "Name-frequency weights: at most this many bits more or less per agreeing name field; 0 = off")
+                "Name-frequency weights: at most this many bits more or less per agreeing name field (2 was tried); 0 = off")
       ->capture_default_str();
   l->add_flag("--parse-only", link->parse_only, "Baseline: read, map and write without linking");
   l->add_option("--truth", link->truth, "Column holding the true person id (e.g. true_person from synth): report pairwise quality");

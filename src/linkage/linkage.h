@@ -230,8 +230,10 @@ struct BatchOptions {
   size_t sorted_window = 4;
   // Value-frequency weights: an exact agreement on a given name or surname adds log2(Σ f² / f_v)
   // bits for the value's share f_v of the file, clamped to ±frequency_cap per field (frequency.cc);
-  // 0 turns them off (one weight per agreement level, as before issue 21's last step).
-  double frequency_cap = 2.0;
+  // 0 = one weight per agreement level. Off by default: with 2 they gained little recall and cost
+  // precision at 10 M rows (foreign: recall 0,9813 → 0,9824, precision 0,9989 → 0,9985; Chilean:
+  // recall 0,9904 → 0,9919 but precision 0,9982 → 0,9950, on the bar; bench/RESULTS.md, issue 21).
+  double frequency_cap = 0;
 };
 
 BatchResult link_batch(const std::vector<Identity>& rows, const Thresholds& t = batch_thresholds());
