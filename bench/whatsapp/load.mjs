@@ -60,8 +60,20 @@ function send(method, path, body) {
   });
 }
 
+// The server's backlog: deliveries accepted (answered 200) and not processed yet, from the line
+// «whatsapp: inbox backlog N …» the server logs once a second while there is one (run.sh names the
+// log in BENCH_SERVER_LOG). A binary that never logs it answers only after processing: 0.
+const serverLog = process.env.BENCH_SERVER_LOG;
+const backlog = async () => {
+  if (!serverLog) return NaN;
+  let text = '';
+  try { text = fs.readFileSync(serverLog, 'utf8'); } catch { return NaN; }
+  const all = [...text.matchAll(/whatsapp: inbox backlog (\d+)/g)];
+  return all.length ? Number(all.at(-1)[1]) : 0;
+};
+
 // One phase: `kinds` is a list of [name, per second, make()] where make() answers [method, path, body].
-async function phase(kinds, secs) {
+async function phase(kinds, secs, watchInbox = false) {
   const stats = Object.fromEntries(kinds.map(([k]) => [k, { lat: [], status: {}, sent: 0 }]));
   const start = performance.now();
   const tickMs = 5;
@@ -69,6 +81,15 @@ async function phase(kinds, secs) {
   const due = Object.fromEntries(kinds.map(([k]) => [k, 0]));
   const cpu0 = process.cpuUsage();
   const server0 = serverCpu();
+  let peak = 0;
+  let sampling = watchInbox;
+  const sampler = (async () => {
+    while (sampling) {
+      const n = await backlog();
+      if (n > peak) peak = n;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  })();
   await new Promise((resolve) => {
     const timer = setInterval(() => {
       const elapsed = performance.now() - start;
@@ -95,7 +116,21 @@ async function phase(kinds, secs) {
   await Promise.all(pending);
   const wall = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpu0);
-  return { stats, wall, clientCpu: (cpu.user + cpu.system) / 1e6, serverCpu: serverCpu() - server0 };
+  const serverAnswered = serverCpu() - server0;
+  sampling = false;
+  await sampler;
+  // Then until the backlog is processed: the processing rate is what must keep up with Meta.
+  let drained = NaN;
+  if (watchInbox) {
+    for (let i = 0; i < 1200; i++) {
+      const n = await backlog();
+      if (n > peak) peak = n;
+      if (n === 0) { drained = (performance.now() - start) / 1000; break; }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  return { stats, wall, clientCpu: (cpu.user + cpu.system) / 1e6, serverCpu: serverAnswered, serverCpuAll: serverCpu() - server0, peak, drained,
+    watchInbox };
 }
 
 // The server's own CPU (user + system, seconds) from /proc, when run.sh names its pid: CPU per
@@ -110,10 +145,14 @@ function serverCpu() {
 }
 
 const pct = (sorted, p) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
-function report(title, { stats, wall, clientCpu, serverCpu: scpu }) {
+function report(title, { stats, wall, clientCpu, serverCpu: scpu, serverCpuAll, peak, drained, watchInbox }) {
   const n = Object.values(stats).reduce((a, s) => a + s.sent, 0);
-  console.log(`\n${title} (wall ${wall.toFixed(1)} s incl. drain, server CPU ${scpu.toFixed(1)} s = ${((scpu * 1000) / n).toFixed(2)} ms per request, ` +
+  console.log(`\n${title} (wall ${wall.toFixed(1)} s incl. the last answer, server CPU ${scpu.toFixed(1)} s = ${((scpu * 1000) / n).toFixed(2)} ms per request, ` +
     `load tool CPU ${clientCpu.toFixed(1)} s, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')})`);
+  if (watchInbox)
+    console.log(`processing: backlog peak ${peak} deliveries; inbox empty ${Number.isNaN(drained) ? 'NOT within 5 min' : `${drained.toFixed(1)} s after the first post`}` +
+      ` = ${Number.isNaN(drained) ? '?' : (n / drained).toFixed(0)} deliveries processed/s; server CPU until then ${serverCpuAll.toFixed(1)} s = ` +
+      `${((serverCpuAll * 1000) / n).toFixed(2)} ms per delivery`);
   console.log('| kind | sent | answered/s | p50 ms | p95 ms | p99 ms | max ms | HTTP codes |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
   const out = {};
@@ -129,13 +168,18 @@ function report(title, { stats, wall, clientCpu, serverCpu: scpu }) {
 const secs = Number(seconds);
 console.log(`# WhatsApp webhook load: ${msgRate} messages/s + ${stRate} statuses/s for ${secs} s, ${users} senders, ` +
   `${agent.maxSockets} keep-alive sockets, ${os.cpus().length} CPUs, load average before ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-const wa = report('webhook', await phase([
+const waRun = await phase([
   ['message', Number(msgRate), () => ['POST', '/api/v1/whatsapp/webhook', messageBody()]],
   ['status', Number(stRate), () => ['POST', '/api/v1/whatsapp/webhook', statusBody()]],
-], secs));
+], secs, true);
+const wa = report('webhook', waRun);
 const total = Number(msgRate) + Number(stRate);
 const hz = report(`baseline: GET /healthz at the same total rate (${total}/s)`, await phase([['healthz', total, () => ['GET', '/healthz']]], secs));
-const ok = ['message', 'status'].every((k) => wa[k].ok === wa[k].sent && wa[k].p99 <= 250);
-console.log(`\ntarget (every post 200, p99 <= 250 ms): ${ok ? 'MET' : 'NOT MET'}; p99 ratio webhook/healthz: message ` +
+// The target holds only if processing keeps up too: otherwise the backlog reaches the bound
+// (20.000) and Meta is answered 503 after a few more seconds than this run lasted.
+const keepsUp = !waRun.watchInbox || (!Number.isNaN(waRun.drained) && waRun.drained <= secs + 5);
+const ok = ['message', 'status'].every((k) => wa[k].ok === wa[k].sent && wa[k].p99 <= 250) && keepsUp;
+const full = Number(msgRate) >= 1000 && Number(stRate) >= 3000 ? '' : ` at ${msgRate} + ${stRate}/s, NOT the target's 1000 + 3000/s`;
+console.log(`\ntarget (every post 200, p99 <= 250 ms, backlog processed within 5 s of the last post${full}): ${ok ? 'MET' : 'NOT MET'}; p99 ratio webhook/healthz: message ` +
   `${(wa.message.p99 / hz.healthz.p99).toFixed(1)}x, status ${(wa.status.p99 / hz.healthz.p99).toFixed(1)}x`);
 agent.destroy();

@@ -190,15 +190,23 @@ class Service {
 
   // The webhook's accept path (service.cc, "The inbox"). `raw` is the body whose signature held and
   // `batch` its parse. One thread commits the raw bodies of every delivery waiting (encrypted, in
-  // whatsapp_inbox, ONE transaction), then processes them (ONE transaction that also deletes them
-  // from the inbox), then calls each `done` with its counts: no worker thread waits meanwhile.
-  // `done` is called once, from that thread; a delivery not committed is answered 503.
+  // whatsapp_inbox, ONE transaction) and calls each `done` right after that commit ("accepted"):
+  // no worker thread waits meanwhile. Processing follows from the inbox (a worker thread on
+  // SQLite, lanes on PostgreSQL). `done` is called once, from that thread; a delivery not
+  // committed is answered 503.
   using Done = std::function<void(Result<http::Json>)>;
   void accept(std::string raw, Batch batch, Done done);
   // Starts the inbox thread; what a stopped server left in the inbox is processed first.
   void start();
   // Answers what is waiting, then stops the thread (module close).
   void stop();
+  // How far behind the line is: deliveries waiting for the accept commit, accepted and not processed
+  // yet (this instance, in memory), and rows in the inbox table (every instance; includes failed
+  // ones waiting for the drain). Counts only: nothing about her.
+  struct InboxState {
+    int64_t waiting = 0, processing = 0, stored = 0;
+  };
+  Result<InboxState> inbox_state();
   // Processes inbox rows received before `before` (a crash's leftovers, or a failed processing).
   Result<int64_t> drain_inbox(int64_t before);
 
@@ -246,14 +254,22 @@ class Service {
   struct Fanned;
   struct Share;
   struct Lane;
+  struct Accepted;
   void store_messages(soci::session& s, const Batch& batch, bool queue, int64_t now, Counts& c);
   // Every status of the group at once (counts[i] for batches[i]).
   void store_statuses(soci::session& s, const std::vector<const Batch*>& batches, int64_t now, std::vector<Counts>& counts);
   // Applies the batches in one transaction (each alone if that fails), deleting their inbox rows
   // (id 0: none) in the same transaction; then the queue step for the conversations they touched.
-  std::vector<Result<Counts>> process(const std::vector<const Batch*>& batches, const std::vector<int64_t>& inbox_ids, bool queue, int64_t now);
+  // relaxed: a lane's transaction (PostgreSQL), committed without waiting for the WAL flush (see
+  // WHATSAPP.md). take_turn: SQLite's processing thread, which yields the write lock to the accept.
+  std::vector<Result<Counts>> process(const std::vector<const Batch*>& batches, const std::vector<int64_t>& inbox_ids, bool queue, int64_t now,
+                                      bool relaxed = false, bool take_turn = false);
   void queue_step(std::map<int64_t, std::pair<repo::ConvRow, std::string>>& touched);
   void run_inbox();
+  // SQLite: processes accepted deliveries in short slices, between the inbox thread's commits.
+  void run_worker();
+  // Accepted deliveries no longer waiting in memory (processed, or failed and left to the drain).
+  void processed(size_t deliveries, size_t bytes);
   void accept_group(std::vector<Pending>& group);
   // PostgreSQL: a committed group's deliveries split over the lanes by hash partition.
   void fan_out(std::vector<Pending>& group, const std::vector<int64_t>& ids);

@@ -334,6 +334,12 @@ std::vector<InboxRow> inbox_list(soci::session& s, int64_t before, int limit) {
   return out;
 }
 
+int64_t inbox_count(soci::session& s) {
+  int64_t n = 0;
+  Query("SELECT count(*) FROM whatsapp_inbox").each(s, [&](const soci::row& r) { n = store::get_int(r, 0); });
+  return n;
+}
+
 void inbox_done(soci::session& s, int64_t id) { Query("DELETE FROM whatsapp_inbox WHERE id = :id").bind("id", static_cast<ll>(id)).exec(s); }
 
 namespace {
@@ -375,6 +381,11 @@ std::vector<int64_t> inbox_put_many(soci::session& s, const std::vector<std::str
     out.insert(out.end(), ids.begin(), ids.end());
   }
   return out;
+}
+
+void relaxed_commit(soci::session& s) {
+  // PostgreSQL only (the lanes; WHATSAPP.md "Why a lane may commit asynchronously").
+  Query("SET LOCAL synchronous_commit = off").exec(s);
 }
 
 void inbox_done_many(soci::session& s, const std::vector<int64_t>& ids) {

@@ -109,7 +109,12 @@ std::vector<int64_t> inbox_put_many(soci::session& s, const std::vector<std::str
 // Rows received before `before`, oldest first.
 std::vector<InboxRow> inbox_list(soci::session& s, int64_t before, int limit);
 void inbox_done(soci::session& s, int64_t id);
+// Rows in the inbox: accepted and not processed yet (or whose processing failed, for the drain).
+int64_t inbox_count(soci::session& s);
 void inbox_done_many(soci::session& s, const std::vector<int64_t>& ids);
+// This transaction's commit returns before its WAL is flushed (PostgreSQL's synchronous_commit =
+// off, for this transaction only). Safe only where a later synchronous commit decides durability.
+void relaxed_commit(soci::session& s);
 // The outbound message a status names: only what applying it needs (the webhook's hottest lookup).
 struct StatusTarget {
   int64_t id = 0;

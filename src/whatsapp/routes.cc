@@ -15,6 +15,7 @@ using http::Request;
 using http::Response;
 
 const std::string kAnswer = "channels.answer";
+const std::string kSupervise = "channels.supervise";
 const std::string kTag = "whatsapp";
 
 Json message_json(const Message& m) {
@@ -65,6 +66,15 @@ void register_routes(http::Router& router, std::shared_ptr<Service> svc) {
                   });
                 };
                 return r;
+              }});
+
+  // The webhook answers once a delivery is accepted; this says how much is still being processed.
+  router.add({"GET", "/api/v1/whatsapp/inbox", kSupervise,
+              "Entregas de WhatsApp aceptadas y aún no procesadas (supervisión; solo conteos)", kTag,
+              [svc](Request&) -> Result<Response> {
+                auto st = svc->inbox_state();
+                if (!st) return fail(st.error());
+                return Response::json(Json{{"waiting", st->waiting}, {"processing", st->processing}, {"stored", st->stored}});
               }});
 
   router.add({"GET", "/api/v1/whatsapp/conversations/{ref}", kAnswer,

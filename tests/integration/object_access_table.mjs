@@ -297,6 +297,7 @@ export const CLASSES = {
   'POST /api/v1/whatsapp/conversations/{ref}/messages': { kind: 'national', why: 'one national 1455 line; only the holding operator answers (whatsapp.test.mjs)', arriving: 'WhatsApp opens only with a queue (channels::Intake)' },
   'GET /api/v1/whatsapp/conversations/{ref}/live': { kind: 'national', why: 'one national 1455 line; holder-or-supervisor rule at the upgrade, tested in whatsapp_media.test.mjs', arriving: 'WhatsApp opens only with a queue (channels::Intake)' },
   'GET /api/v1/whatsapp/conversations/{ref}/media/{id}': { kind: 'national', why: 'one national 1455 line; holder-or-supervisor rule tested in whatsapp_media.test.mjs', arriving: 'WhatsApp opens only with a queue (channels::Intake)' },
+  'GET /api/v1/whatsapp/inbox': { kind: 'national', why: 'one national 1455 line; counts of webhook deliveries not yet processed, no case data' },
   'GET /api/v1/whatsapp/templates': { kind: 'national', why: 'one national 1455 line; the templates Meta approved for the line, no case data' },
   // ---- network of care (issue 17). Shelters are national reference data, not an institution's
   // object, except their address and the referrals to them: src/care/access.cc decides those, and

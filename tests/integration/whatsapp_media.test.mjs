@@ -57,7 +57,7 @@ async function sendsMedia(type, media, { at = Date.now() } = {}) {
   await freeSeats();
   const r = await meta.post(srv.baseUrl, secret, JSON.stringify(meta.envelope(inbound({ wa_id: phone() }, { type, [type]: media, timestamp: seconds(at) }))));
   assert.equal(r.status, 200, r.text);
-  assert.equal(r.json.messages, 1);
+  assert.equal(r.json.received.messages, 1, r.text);
   const contact = await waitFor(async () => {
     const c = (await sup.get('/api/v1/channels/queue')).json.queue.find((x) => x.channel === 'whatsapp' && !seen.has(x.id));
     if (c) seen.add(c.id);

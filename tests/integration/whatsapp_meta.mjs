@@ -172,6 +172,26 @@ export async function waitFor(fn, what, ms = 10_000) {
   }
 }
 
+// The webhook answers 200 once a delivery is ACCEPTED (its raw body committed to the inbox), with
+// what it carries ({ok, accepted, received: {messages, statuses}}); processing follows. Checks that
+// answer for `r`.
+export function assertAccepted(assert, r, { messages = 0, statuses = 0 } = {}) {
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.accepted, true, r.text);
+  assert.deepEqual(r.json.received, { messages, statuses }, r.text);
+}
+
+// Waits until the server has processed everything it accepted and nothing is left in the inbox
+// (a processing that failed leaves its row: this then times out). `client` may read
+// GET /api/v1/whatsapp/inbox (a supervisor). Tests read the EFFECT afterwards through the API.
+export async function settled(client, ms = 20_000) {
+  return waitFor(async () => {
+    const r = await client.get('/api/v1/whatsapp/inbox');
+    if (r.status !== 200) throw new Error(`GET /api/v1/whatsapp/inbox: ${r.status} ${r.text}`);
+    return r.json.waiting === 0 && r.json.processing === 0 && r.json.stored === 0 ? r.json : null;
+  }, 'the accepted deliveries processed (GET /api/v1/whatsapp/inbox)', ms);
+}
+
 // A server on its own database and key folder, pointed at `meta`, that a test can stop (or kill)
 // and start again on the same data. start(extraEnv) answers the running server; secret() the app secret.
 export async function restartableServer(meta, prefix) {
