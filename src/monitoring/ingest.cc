@@ -10,6 +10,7 @@
 
 #include "core/log.h"
 #include "core/time.h"
+#include "http/stages.h"
 #include "monitoring/service_impl.h"
 
 namespace eq::monitoring {
@@ -395,6 +396,7 @@ void Service::Impl::write_loop() {
       }
     }
     auto ok = commit(batches);
+    const auto committed = std::chrono::steady_clock::now();
     for (auto& b : batches) {
       const Result<void> r = ok ? Result<void>() : Result<void>(fail(ok.error()));
       if (b->then) b->then(r);
@@ -411,8 +413,14 @@ void Service::Impl::write_loop() {
         for (const auto& [id, in] : b->incidents) touched[id] = &in;
       for (const auto& [id, in] : touched) hub->publish("incident", incident_message(*in));
     }
-    for (auto& b : batches)
-      for (auto& m : b->position_messages) hub->publish("position", std::move(m));
+    for (auto& b : batches) {
+      if (b->position_messages.empty()) continue;
+      http::observe_stage(http::Stage::received_to_committed, committed - b->received, b->position_messages.size());
+      for (auto& m : b->position_messages) {
+        hub->publish("position", std::move(m));
+        http::observe_stage(http::Stage::committed_to_published, std::chrono::steady_clock::now() - committed);
+      }
+    }
   }
 }
 

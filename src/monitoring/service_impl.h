@@ -4,6 +4,7 @@
 // for routes.cc, which sees only module.h and commands.h.
 #pragma once
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <future>
@@ -110,6 +111,9 @@ struct Batch {
   std::vector<AlertRow> alerts;
   std::map<int64_t, IncidentRow> incidents;
   std::vector<std::string> position_messages;  // published after the commit
+  // When the request (or the inbox turn) that made this batch began: the first stage's start
+  // (http/stages.h).
+  std::chrono::steady_clock::time_point received = std::chrono::steady_clock::now();
   std::vector<int64_t> inbox_ids;  // monitoring_inbox rows this batch evaluated: deleted in the same commit
   std::promise<Result<void>> done;
   // Called by the writer after the commit, beside `done` (Service::ingest_then): nothing waits.
