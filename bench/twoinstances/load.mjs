@@ -35,7 +35,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
 
-import { request, startServer, tempDir, sleep } from '../../tests/integration/harness.mjs';
+import { freshDatabase, request, startServer, tempDir, sleep } from '../../tests/integration/harness.mjs';
 import { loginDemo } from '../../tests/integration/auth_helpers.mjs';
 
 const execFileP = promisify(execFile);
@@ -70,15 +70,62 @@ function over(h) {
   return { requests: n, over_25ms_pct: share('0.025'), over_100ms_pct: share('0.1'), over_250ms_pct: share('0.25') };
 }
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s.length ? +s[Math.min(s.length - 1, Math.floor(p * s.length))].toFixed(1) : NaN; };
+// Where the console's positions spent their time inside the servers (src/http/stages.h), from the
+// reserved operation metrics of every instance, merged: the commit is counted on the owner, the
+// strand and the socket on the console's instance. Each stage's p50/p99 is the upper bound of the
+// histogram bucket it falls in («≤ x ms»).
+const STAGES = ['received_to_committed', 'committed_to_published', 'published_to_queued', 'queued_to_written'];
+async function stageHistograms(servers) {
+  const merged = Object.fromEntries(STAGES.map((s) => [s, new Map()]));
+  for (const srv of servers) {
+    const admin = await loginDemo(srv, 'admin');
+    const r = await admin.get('/api/v1/system/metrics');
+    const re = /^equidad_live_stage_seconds_bucket\{stage="([a-z_]+)",le="([^"]+)"\} (\d+)$/gm;
+    for (let m; (m = re.exec(r.text));) merged[m[1]]?.set(m[2], (merged[m[1]].get(m[2]) ?? 0) + Number(m[3]));
+  }
+  const out = {};
+  for (const stage of STAGES) {
+    const h = merged[stage];
+    const n = h.get('+Inf') ?? 0;
+    const bound = (p) => {
+      if (!n) return null;
+      for (const [le, c] of h) if (c >= p * n) return le === '+Inf' ? '> 5000' : `≤ ${+(Number(le) * 1000).toFixed(2)}`;
+      return null;
+    };
+    out[stage] = { n, p50_ms: bound(0.5), p99_ms: bound(0.99), p999_ms: bound(0.999) };
+  }
+  return out;
+}
 async function sql(url, q) {
   const { stdout } = await execFileP('psql', [url, '-X', '-At', '-F', '\t', '-c', q], { timeout: 60_000, maxBuffer: 256 * 1024 * 1024 });
   return stdout.trim().split('\n').filter(Boolean).map((l) => l.split('\t'));
 }
 
+// The demo database is made once (a server started with --demo on a fresh database, then stopped)
+// and every run starts on a copy of it (CREATE DATABASE … TEMPLATE: a file copy, seconds instead of
+// the demo's minute of inserts), so that ten runs of each configuration fit in about ten minutes.
+// The same key file for all: the demo's sealed fields must open in every copy.
+const keys = tempDir('equidad-bench-keys-');
+const keyArgs = ['--keys', path.join(keys.dir, 'equidad.key')];
+const template = await freshDatabase();
+const templateName = template.url.replace(/^.*\//, '').replace(/\?.*$/, '');
+const maintenance = template.url.replace(/\/[^/]*$/, '/postgres');
+{
+  const s = await startServer({ db: template.url, extraArgs: ['--demo', ...keyArgs], startTimeoutMs: 300_000 });
+  for (let t = 0; t < 300 && (await metric(s, 'equidad_engine_owner')) !== 1; t++) await sleep(100);
+  await s.stop();
+}
+let copies = 0;
+async function copyOfDemo() {
+  const name = `${templateName}_${++copies}`;
+  await sql(maintenance, `CREATE DATABASE ${name} TEMPLATE ${templateName}`);
+  await sql(maintenance, `ALTER DATABASE ${name} SET synchronous_commit = off`);  // as freshDatabase does
+  return { url: template.url.replace(`/${templateName}`, `/${name}`), drop: () => execFileP('dropdb', ['--if-exists', `--maintenance-db=${maintenance}`, name], { timeout: 20_000 }).catch(() => {}) };
+}
+
 async function run(instances) {
-  const keys = tempDir('equidad-bench-keys-');
-  const keyArgs = ['--keys', path.join(keys.dir, 'equidad.key')];
-  const servers = [await startServer({ extraArgs: ['--demo', ...keyArgs, ...threadArgs], startTimeoutMs: 300_000 })];
+  const copy = await copyOfDemo();
+  const servers = [await startServer({ db: copy.url, extraArgs: ['--demo', ...keyArgs, ...threadArgs], startTimeoutMs: 300_000 })];
   for (let t = 0; t < 150 && (await metric(servers[0], 'equidad_engine_owner')) !== 1; t++) await sleep(100);
   for (let i = 1; i < instances; i++) servers.push(await startServer({ db: servers[0].dbUrl, extraArgs: [...keyArgs, ...threadArgs], startTimeoutMs: 300_000 }));
   const db = servers[0].dbUrl;
@@ -195,6 +242,7 @@ async function run(instances) {
     direct: { n: lat.direct.length, p50_ms: pct(lat.direct, 0.5), p99_ms: pct(lat.direct, 0.99) },
     queued: { n: lat.queued.length, p50_ms: pct(lat.queued, 0.5), p99_ms: pct(lat.queued, 0.99) },
   };
+  result.stages = await stageHistograms(servers).catch((e) => ({ error: String(e) }));
   // Take-over: kill the owner (the first) and time until another says it owns the engine.
   if (instances > 1) {
     const killedAt = now();
@@ -207,17 +255,46 @@ async function run(instances) {
     result.takeover_ms = Math.round(now() - killedAt);
   }
   for (const s of servers.reverse()) await s.stop().catch(() => {});
-  keys.cleanup();
+  await copy.drop();
   return result;
 }
 
-const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
-const one = await run(1);
-const loadMid = os.loadavg().map((x) => x.toFixed(2)).join(' ');
-const two = await run(2);
-console.log(JSON.stringify({ load_before: load, load_between: loadMid, one, two, load_after: os.loadavg().map((x) => x.toFixed(2)).join(' ') }, null, 1));
+// RUNS=n: n runs of one instance and n of two, alternated (one, two, one, two…), each printed as
+// it ends, then the distribution: median and max of each configuration's p99 → console and the
+// ratio of the medians. One run of each (RUNS=1, the default) prints the single comparison.
+const runs = Number(process.env.RUNS ?? 1);
+const loadNow = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 const f = (r, p) => `${r[p].p50_ms} / ${r[p].p99_ms} ms (${r[p].n})`;
-console.log(`| instances | target pos/s | acknowledged pos/s | durable pos/s (server) | rejected | acknowledged missing / twice in DB | console seen / acknowledged | p50 → console | p99 → console | direct p50/p99 | queued p50/p99 | answer p50/p99 (direct) | take-over |`);
-console.log(`|---|---|---|---|---|---|---|---|---|---|---|---|---|`);
-for (const r of [one, two]) console.log(`| ${r.instances} | ${r.rate} | ${r.ingest_ack_per_s} | ${r.durable_per_s} | ${r.rejected} ${JSON.stringify(r.rejections)} | ${r.db_check.missing} / ${r.db_check.stored_twice} | ${r.console_msgs} / ${r.acked}${r.console_cut_off ? ' (cut off ' + r.console_cut_off + ')' : ''} | ${r.p50_ms} ms | ${r.p99_ms} ms | ${f(r, 'direct')} | ${r.queued.n ? f(r, 'queued') : '—'} | ${r.ack.direct.p50_ms} / ${r.ack.direct.p99_ms} ms | ${r.takeover_ms ? r.takeover_ms + ' ms' : '—'} |`);
-console.log(`ratios (two / one): acknowledged ${(two.ingest_ack_per_s / one.ingest_ack_per_s).toFixed(2)}, durable ${(two.durable_per_s / one.durable_per_s).toFixed(2)}, p99 ${(two.p99_ms / one.p99_ms).toFixed(2)}`);
+const stageText = (r) => (r.stages?.error ? r.stages.error : STAGES.map((s) => `${s.replaceAll('_', ' ')} p50 ${r.stages?.[s]?.p50_ms} / p99 ${r.stages?.[s]?.p99_ms}`).join('; '));
+const row = (r) => `| ${r.run ?? 1} | ${r.instances} | ${r.rate} | ${r.ingest_ack_per_s} | ${r.durable_per_s} | ${r.rejected} ${JSON.stringify(r.rejections)} | ${r.db_check.missing} / ${r.db_check.stored_twice} | ${r.console_msgs} / ${r.acked}${r.console_cut_off ? ' (cut off ' + r.console_cut_off + ')' : ''} | ${r.p50_ms} ms | ${r.p99_ms} ms | ${f(r, 'direct')} | ${r.queued.n ? f(r, 'queued') : '—'} | ${r.ack.direct.p50_ms} / ${r.ack.direct.p99_ms} ms | ${r.takeover_ms ? r.takeover_ms + ' ms' : '—'} | ${r.load} |`;
+const header = `| run | instances | target pos/s | acknowledged pos/s | durable pos/s (server) | rejected | acknowledged missing / twice in DB | console seen / acknowledged | p50 → console | p99 → console | direct p50/p99 | queued p50/p99 | answer p50/p99 (direct) | take-over | load before |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|`;
+const all = { one: [], two: [] };
+const loadBefore = loadNow();
+for (let i = 1; i <= runs; i++) {
+  for (const n of [1, 2]) {
+    const load = loadNow();
+    const r = await run(n);
+    Object.assign(r, { run: i, load });
+    all[n === 1 ? 'one' : 'two'].push(r);
+    console.log(JSON.stringify(r));
+    console.error(`run ${i} instances ${n}: p99 → console ${r.p99_ms} ms, answer p99 ${r.ack.direct.p99_ms} ms, load ${load}; stages (ms) ${stageText(r)}`);
+  }
+}
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
+console.log(header);
+for (let i = 0; i < runs; i++) for (const r of [all.one[i], all.two[i]]) console.log(row(r));
+console.log('');
+console.log('stages inside the servers, p50 / p99 (upper bound of the bucket, ms):');
+for (const r of [...all.one, ...all.two]) console.log(`  run ${r.run}, ${r.instances} instance(s): ${stageText(r)}`);
+const dist = (rs) => {
+  const p99 = rs.map((r) => r.p99_ms);
+  return { p99_median: +median(p99).toFixed(1), p99_max: Math.max(...p99), p99_min: Math.min(...p99), durable_median: median(rs.map((r) => r.durable_per_s)) };
+};
+const one = dist(all.one), two = dist(all.two);
+console.log('');
+console.log(`runs: ${runs} of each; load average before ${loadBefore}, after ${loadNow()}`);
+console.log(`one instance:  p99 → console median ${one.p99_median} ms, min ${one.p99_min}, max ${one.p99_max}; durable median ${one.durable_median}/s`);
+console.log(`two instances: p99 → console median ${two.p99_median} ms, min ${two.p99_min}, max ${two.p99_max}; durable median ${two.durable_median}/s`);
+await template.cleanup();
+keys.cleanup();
+console.log(`ratios (two / one, medians): p99 → console ${(two.p99_median / one.p99_median).toFixed(2)}, durable ${(two.durable_median / one.durable_median).toFixed(2)}`);

@@ -7,6 +7,11 @@
 #   bench/twoinstances/run.sh                    # RATE=5000 SECONDS=20 BATCH=50
 #   RATE=2000 SECONDS=10 bench/twoinstances/run.sh
 #   PIN=request bench/twoinstances/run.sh        # alternate instances per request (reorders a device)
+#   RUNS=10 SECONDS=8 bench/twoinstances/run.sh  # ten of each, alternated: the p99s' median and max
+#
+# Each run starts on a copy of one demo database (made once per invocation). Per run, the servers'
+# own stage histograms (received → committed → published → queued → written, src/http/stages.h,
+# read from the reserved /api/v1/system/metrics) are printed beside the client's latencies.
 #
 # Reports acknowledged and durable (counted in PostgreSQL) positions/s, p50/p99 position → console
 # per path (direct to the owner / queued through the other instance), console messages missing and

@@ -26,6 +26,7 @@
 #include "care/module.h"
 #include "cases/module.h"
 #include "core/time.h"
+#include "http/stages.h"
 #include "indicators/sources.h"
 #include "monitoring/module.h"
 #include "policy/service.h"
@@ -718,7 +719,7 @@ Result<std::unique_ptr<App>> App::open(const Config& config) {
               [appp](http::Request&) -> Result<http::Response> {
                 http::Response r;
                 r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-                r.body = appp->ops_metrics_.render();
+                r.body = appp->ops_metrics_.render() + http::render_stages();
                 return r;
               }});
   router.add({"GET", "/api/v1/openapi.json", http::kPublic, "Descripción OpenAPI 3 de esta API", "system",

@@ -12,6 +12,8 @@
 
 namespace eq::http {
 
+struct Response;  // http/message.h
+
 class Hub {
  public:
   // A connection as the hub sees it; deliver() must not block (it queues the message).
@@ -78,6 +80,10 @@ struct Upgrade {
   // calls `later` with a function the route calls ONCE, from any thread, with the status and the
   // JSON body of the answer; the server then writes it on the connection.
   std::function<void(std::function<void(int status, std::string json_body)> answer)> later;
+  // The same for an answer that is more than a JSON body: the route calls `answer` ONCE with the
+  // whole Response, so its content type and headers reach the client as a synchronous answer's
+  // would (OsmAnd's plain-text «OK», WWW-Authenticate on a 401, Retry-After on a 503).
+  std::function<void(std::function<void(Response)> answer)> answer_later;
 };
 
 }  // namespace eq::http

@@ -1,6 +1,7 @@
 #include "http/server.h"
 #include "core/log.h"
 
+#include <algorithm>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -16,6 +17,7 @@
 #include "core/url.h"
 #include "http/gzip.h"
 #include "http/live.h"
+#include "http/stages.h"
 
 namespace eq::http {
 
@@ -143,7 +145,11 @@ class LiveSession : public Hub::Sink, public Peer, public std::enable_shared_fro
     // was revoked anywhere or a second has passed; an alert or a dispatch is never sent without
     // checking first.
     const bool frequent = topic == "position" || topic == "peer" || topic.rfind("chat:", 0) == 0;
-    asio::post(ws_.get_executor(), [self = shared_from_this(), message, frequent] {
+    // Positions are timed stage by stage (http/stages.h): how long this post waits for the strand,
+    // then how long the frame waits behind the ones queued before it.
+    const bool timed = topic == "position";
+    const auto published = timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+    asio::post(ws_.get_executor(), [self = shared_from_this(), message, frequent, timed, published] {
       if (self->closed_) return;
       if (self->queue_.size() >= kMaxQueue) return self->hang_up();
       // Nothing leaves for a session that has ended.
@@ -154,7 +160,8 @@ class LiveSession : public Hub::Sink, public Peer, public std::enable_shared_fro
         self->checked_at_ = now;
         self->epoch_ = epoch;
       }
-      self->queue_.push_back(message);
+      if (timed) observe_stage(Stage::published_to_queued, now - published);
+      self->queue_.push_back({message, timed ? now : std::chrono::steady_clock::time_point{}});
       if (self->queue_.size() == 1) self->write();
     });
   }
@@ -172,8 +179,10 @@ class LiveSession : public Hub::Sink, public Peer, public std::enable_shared_fro
  private:
   void write() {
     ws_.text(true);
-    ws_.async_write(asio::buffer(*queue_.front()), [self = shared_from_this()](beast::error_code ec, size_t) {
+    ws_.async_write(asio::buffer(*queue_.front().text), [self = shared_from_this()](beast::error_code ec, size_t) {
       if (ec || self->closed_) return self->hang_up();
+      if (const auto queued = self->queue_.front().queued; queued != std::chrono::steady_clock::time_point{})
+        observe_stage(Stage::queued_to_written, std::chrono::steady_clock::now() - queued);
       self->queue_.pop_front();
       if (!self->queue_.empty()) return self->write();
       if (self->closing_) self->hang_up();
@@ -238,7 +247,11 @@ class LiveSession : public Hub::Sink, public Peer, public std::enable_shared_fro
   std::chrono::steady_clock::time_point checked_at_ = std::chrono::steady_clock::now();
   uint64_t epoch_ = revocation_epoch().load();
   beast::flat_buffer buffer_;
-  std::deque<std::shared_ptr<const std::string>> queue_;
+  struct Queued {
+    std::shared_ptr<const std::string> text;
+    std::chrono::steady_clock::time_point queued;  // set for timed messages (positions) only
+  };
+  std::deque<Queued> queue_;
   uint64_t id_ = 0;
   bool closed_ = false;
   bool closing_ = false;  // Peer::close() waits for the queue to drain
@@ -342,21 +355,29 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (r.status == 200 && ws_upgrade && !same_origin(req))
       r = Response::error(Error{403, "cross_origin", "La conexión en vivo solo se acepta desde la propia aplicación.", {}});
     if (r.status == 200) r = srv_.handle(req);
-    if (r.upgrade && r.upgrade->later && !ws_upgrade) {
+    if (r.upgrade && (r.upgrade->later || r.upgrade->answer_later) && !ws_upgrade) {
       // Answered later, from another thread: this worker is free meanwhile. The answer is written
       // on the connection's strand; nothing is read from it until then.
-      auto later = std::move(r.upgrade->later);
+      auto later = std::move(r.upgrade->answer_later);
+      if (!later)
+        // A status and a JSON body only (the WhatsApp webhook): made into a Response here.
+        later = [json_later = std::move(r.upgrade->later)](std::function<void(Response)> answer) {
+          json_later([answer = std::move(answer)](int status, std::string body) {
+            Response out;
+            out.status = status;
+            out.body = std::move(body);
+            answer(std::move(out));
+          });
+        };
       auto waiting = std::make_shared<Request>(std::move(req));
       const unsigned version = in.version();
       const bool keep_alive = in.keep_alive();
-      later([self = shared_from_this(), waiting, version, keep_alive, started](int status, std::string body) {
-        asio::post(self->stream_.get_executor(), [self, waiting, version, keep_alive, started, status, body = std::move(body)]() mutable {
-          Response out;
-          out.status = status;
-          out.body = std::move(body);
-          // A deferred answer carries a status and a body only; a 503 is a full queue (the
-          // WhatsApp inbox's bound): the client is told when to try again.
-          if (status == 503) out.headers.emplace_back("Retry-After", "10");
+      later([self = shared_from_this(), waiting, version, keep_alive, started](Response out) {
+        asio::post(self->stream_.get_executor(), [self, waiting, version, keep_alive, started, out = std::move(out)]() mutable {
+          // A 503 from a deferred answer is a full queue (the WhatsApp inbox's or the monitoring
+          // writer's bound): the client is told when to try again.
+          const bool has_retry = std::any_of(out.headers.begin(), out.headers.end(), [](const auto& h) { return h.first == "Retry-After"; });
+          if (out.status == 503 && !has_retry) out.headers.emplace_back("Retry-After", "10");
           self->answer(*waiting, std::move(out), version, keep_alive, started);
         });
       });

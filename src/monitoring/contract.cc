@@ -28,9 +28,8 @@ Result<void> open(kernel::Context& ctx) {
   ctx.metrics.add_gauge("equidad_monitoring_alerts_total", "Alerts raised by the monitoring engine, repeats included.",
                         [mon] { return static_cast<double>(mon->stats().alerts); });
   if (auto mqtt = ctx.find<MqttOptions>()) {
-    auto bridge = std::make_shared<MqttBridge>(*mqtt, [svc](const Credentials& who, std::vector<Position> ps, const std::string& client) {
-      return svc->ingest(who, std::move(ps), client);
-    });
+    auto bridge = std::make_shared<MqttBridge>(*mqtt, [svc](const Credentials& who, std::vector<Position> ps, const std::string& client,
+                                                            IngestDone done) { svc->ingest_then(who, std::move(ps), client, std::move(done)); });
     ctx.provide(bridge);
     if (auto ok = bridge->start(); !ok) return ok;
     auto b = bridge.get();

@@ -10,6 +10,7 @@
 
 #include "core/log.h"
 #include "core/time.h"
+#include "http/stages.h"
 #include "monitoring/service_impl.h"
 
 namespace eq::monitoring {
@@ -226,10 +227,30 @@ void forget_instants(Service::Impl& I, const std::string& device_id, const Batch
   for (const auto& p : batch.positions) recent.erase(std::remove(recent.begin(), recent.end(), p.fix.at), recent.end());
 }
 
-// Requests whose answer waits for a commit (ingest_then): beyond this many a device is told to
-// retry (503) instead of the server holding its positions in memory while the database is stalled.
-// 2.000 requests is 20 s of the 5.000 positions/s target in batches of 50.
+// Requests whose answer waits for a commit (ingest_then, on the owner or queued for the inbox on
+// another instance): beyond this many a device is told to retry (503) instead of the server holding
+// its positions in memory while the database is stalled. 2.000 requests is 20 s of the
+// 5.000 positions/s target in batches of 50.
 constexpr int kMaxAwaitingCommit = 2000;
+
+// A non-owner's request: sealed here, on the request's thread, and handed to the writer, which
+// answers it after the commit (write_inbox); counted among those awaiting a commit meanwhile.
+void to_inbox(Service::Impl& I, const Credentials& who, std::vector<Position>& positions, const std::string& client,
+              std::function<void(Result<IngestSummary>)>& done) {
+  QueuedRequest r;
+  r.bodies.reserve(positions.size());
+  for (const auto& p : positions) r.bodies.push_back(I.inbox_body(p));
+  r.who = who;
+  r.positions = std::move(positions);
+  r.client = client;
+  r.now = now_ms();
+  ++I.awaiting_commit;
+  r.done = [&I, done = std::move(done)](Result<IngestSummary> out) {
+    --I.awaiting_commit;
+    done(std::move(out));
+  };
+  I.queue_positions(std::move(r));
+}
 
 // Both entry points: `bounded` refuses new work beyond kMaxAwaitingCommit (the deferred HTTP
 // answer); the synchronous caller (MQTT, demo, CLI) is bounded by its own thread already.
@@ -239,13 +260,13 @@ void ingest_into(Service::Impl& I, const Credentials& who, std::vector<Position>
   if (positions.empty()) return done(sum);
   if (positions.size() > 1000)
     return done(fail(Error::invalid("positions", "Se aceptan como máximo 1.000 posiciones por envío.", "too_many")));
-  if (!I.owner) return done(I.queue_positions(who, positions, client));
   if (bounded && I.awaiting_commit.load() >= kMaxAwaitingCommit)
     return done(fail(Error::unavailable("El servidor está guardando más posiciones de las que puede; reenvíe el lote en unos segundos.")));
+  if (!I.owner) return to_inbox(I, who, positions, client, done);
   const int64_t now = now_ms();
   // Held until the commit (a take-over's reload waits for every evaluation to be durable).
   auto flight = std::make_shared<InFlight>(I);
-  if (!I.owner) return done(I.queue_positions(who, positions, client));  // lost while waiting for a reload
+  if (!I.owner) return to_inbox(I, who, positions, client, done);  // lost while waiting for a reload
   auto batch = std::make_shared<Batch>();
   std::vector<std::string> sealed, sealed_report;
   seal_all(I, positions, sealed, sealed_report);
@@ -288,28 +309,63 @@ void Service::ingest_then(const Credentials& who, std::vector<Position> position
 }
 
 // An instance that does not own the engine: the device's request is authenticated against the
-// database (devices registered on any instance), written to the inbox in one transaction and
-// acknowledged only after that commit. The owner evaluates it (drain_once); a resend is kept once
-// by the inbox's key (device, device time) and is a duplicate for the owner if already evaluated.
-Result<IngestSummary> Service::Impl::queue_positions(const Credentials& who, const std::vector<Position>& positions,
-                                                     const std::string& client) {
-  IngestSummary sum;
-  const int64_t now = now_ms();
-  auto done = db.transaction<void>([&](soci::session& s) -> Result<void> {
-    if (auto ok = authenticate(who.device_id, device_secret_hash(s, who.device_id), who, client); !ok) return ok;
-    inbox_insert(s, who.device_id, positions, now);
+// database (devices registered on any instance), written to the inbox and acknowledged only after
+// that commit. The writer thread does it for every request waiting, in one transaction
+// (write_inbox), so no server thread waits for PostgreSQL and a thousand requests cost one commit.
+// The owner evaluates the rows (drain_once); a resend is kept once by the inbox's key (device,
+// device time) and is a duplicate for the owner if already evaluated.
+void Service::Impl::queue_positions(QueuedRequest r) {
+  {
+    std::lock_guard lock(qmu);
+    inbox_queue.push_back(std::move(r));
+  }
+  qcv.notify_one();
+}
+
+void Service::Impl::write_inbox(std::vector<QueuedRequest>& requests) {
+  // A wrong key refuses its own request only: the others in the same transaction are written.
+  std::vector<std::optional<Error>> refused(requests.size());
+  auto ok = db.transaction<void>([&](soci::session& s) -> Result<void> {
+    InboxRows rows;
+    for (size_t i = 0; i < requests.size(); ++i) {
+      auto& r = requests[i];
+      if (auto a = authenticate(r.who.device_id, device_secret_hash(s, r.who.device_id), r.who, r.client); !a) {
+        refused[i] = a.error();
+        continue;
+      }
+      inbox_add(rows, r.who.device_id, r.positions, r.bodies, r.now);
+    }
+    inbox_insert(s, rows);
     return {};
   });
-  if (!done) return fail(done.error());
-  sum.accepted = static_cast<int>(positions.size());
-  std::function<void()> signal;
-  {
-    std::lock_guard lock(drain_mu);
-    signal = inbox_signal;
+  if (ok) {
+    std::function<void()> signal;
+    {
+      std::lock_guard lock(drain_mu);
+      signal = inbox_signal;
+    }
+    if (signal) signal();  // the owner evaluates them now, not at its next poll
   }
-  if (signal) signal();  // the owner evaluates it now, not at its next poll
-  return sum;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    auto& r = requests[i];
+    if (!ok) r.done(fail(ok.error()));
+    else if (refused[i]) r.done(fail(*refused[i]));
+    else {
+      IngestSummary sum;
+      sum.accepted = static_cast<int>(r.positions.size());
+      r.done(std::move(sum));
+    }
+  }
 }
+
+// The rows of one inbox turn. The turn's batches go through the same writer as the owner's direct
+// requests, and a direct batch queued behind them waits for their commit: small turns bound that
+// wait (250 rows: about one direct transaction's worth), and the drainer takes the next turn at
+// once while the inbox is not empty, so throughput is many small commits, not fewer big ones.
+// Interleaving (committing direct batches ahead of queued turns) was not chosen: an incident is
+// written as an upsert of its latest state, so batches must commit in the order the engine made
+// them, or an older state of an incident could overwrite a newer one.
+constexpr size_t kDrainTurn = 250;
 
 // The owner: one turn over the inbox, oldest first, each device's rows evaluated like a request of
 // its own and deleted in the commit that stores them (so a crash evaluates them again, and the
@@ -320,7 +376,7 @@ Result<size_t> Service::Impl::drain_once() {
     auto lease = db.lease();
     if (!lease) return fail(lease.error());
     try {
-      rows = inbox_take(**lease, 2000);
+      rows = inbox_take(**lease, kDrainTurn);
     } catch (const std::exception& e) {
       return fail(store::database_error(e));
     }
@@ -384,17 +440,26 @@ Result<size_t> Service::Impl::drain_once() {
 void Service::Impl::write_loop() {
   for (;;) {
     std::vector<std::shared_ptr<Batch>> batches;
+    std::vector<QueuedRequest> requests;
     {
       std::unique_lock lock(qmu);
-      qcv.wait(lock, [&] { return stopping || !queue.empty(); });
-      if (queue.empty() && stopping) return;
+      qcv.wait(lock, [&] { return stopping || !queue.empty() || !inbox_queue.empty(); });
+      if (queue.empty() && inbox_queue.empty() && stopping) return;
       // Everything queued meanwhile goes in one transaction: one commit for many requests.
       while (!queue.empty() && batches.size() < 512) {
         batches.push_back(std::move(queue.front()));
         queue.pop_front();
       }
+      while (!inbox_queue.empty() && requests.size() < 512) {
+        requests.push_back(std::move(inbox_queue.front()));
+        inbox_queue.pop_front();
+      }
     }
+    // A non-owner's requests (an owner has some only around a take-over): their own transaction.
+    if (!requests.empty()) write_inbox(requests);
+    if (batches.empty()) continue;
     auto ok = commit(batches);
+    const auto committed = std::chrono::steady_clock::now();
     for (auto& b : batches) {
       const Result<void> r = ok ? Result<void>() : Result<void>(fail(ok.error()));
       if (b->then) b->then(r);
@@ -411,8 +476,14 @@ void Service::Impl::write_loop() {
         for (const auto& [id, in] : b->incidents) touched[id] = &in;
       for (const auto& [id, in] : touched) hub->publish("incident", incident_message(*in));
     }
-    for (auto& b : batches)
-      for (auto& m : b->position_messages) hub->publish("position", std::move(m));
+    for (auto& b : batches) {
+      if (b->position_messages.empty()) continue;
+      http::observe_stage(http::Stage::received_to_committed, committed - b->received, b->position_messages.size());
+      for (auto& m : b->position_messages) {
+        hub->publish("position", std::move(m));
+        http::observe_stage(http::Stage::committed_to_published, std::chrono::steady_clock::now() - committed);
+      }
+    }
   }
 }
 

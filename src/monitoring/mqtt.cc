@@ -72,6 +72,10 @@ struct MqttBridge::Impl {
   std::atomic<bool> session_up{false};  // a CONNACK came on the current connection
   std::atomic<bool> ever_connected{false};
   std::atomic<uint64_t> messages{0}, accepted{0}, refused{0}, reconnects{0};
+  // Messages handed to ingest whose reply is not yet published (stop() waits for them: the reply
+  // uses mosq, destroyed with the bridge).
+  int pending = 0;
+  std::condition_variable settled;
 
   bool stopping() {
     std::lock_guard lock(mu);
@@ -86,9 +90,12 @@ struct MqttBridge::Impl {
 
   void run();
   void on_message(const mosquitto_message& msg);
-  // Turns one message into a reply; counts it. `device` is the topic's device id (valid).
-  Json process(const std::string& device, std::string_view payload);
+  // Turns one message into a reply, now (a refusal) or after the commit (nullopt: the ingest's
+  // completion replies); counts it. `device` is the topic's device id (valid).
+  std::optional<Json> process(const std::string& device, std::string_view payload);
   void reply(const std::string& device, const Json& body);
+  Json refused_with(const Error& e);
+  Json answer(const IngestSummary& summary, const std::vector<size_t>& line_of, Json parse_errors);
 
   static void connect_cb(mosquitto*, void* self, int rc) { static_cast<Impl*>(self)->on_connect(rc); }
   static void disconnect_cb(mosquitto*, void* self, int rc) { static_cast<Impl*>(self)->on_disconnect(rc); }
@@ -179,7 +186,7 @@ void MqttBridge::Impl::on_message(const mosquitto_message& msg) {
     ++refused;
     return;
   }
-  Json body;
+  std::optional<Json> body;
   if (msg.payloadlen < 0 || size_t(msg.payloadlen) > kMqttMaxPayload) {
     ++refused;
     body = error_json(Error{413, "payload_too_large",
@@ -195,14 +202,11 @@ void MqttBridge::Impl::on_message(const mosquitto_message& msg) {
       body = error_json(Error::internal());
     }
   }
-  reply(device, body);
+  if (body) reply(device, *body);
 }
 
-Json MqttBridge::Impl::process(const std::string& device, std::string_view payload) {
-  auto refuse = [this](const Error& e) {
-    ++refused;
-    return error_json(e);
-  };
+std::optional<Json> MqttBridge::Impl::process(const std::string& device, std::string_view payload) {
+  auto refuse = [this](const Error& e) -> std::optional<Json> { return refused_with(e); };
   // Lines, without CR and blank ones; each keeps its index in the message for error reports.
   std::vector<std::pair<size_t, std::string_view>> lines;
   {
@@ -262,27 +266,54 @@ Json MqttBridge::Impl::process(const std::string& device, std::string_view paylo
   }
   if (positions.empty()) return refuse(*first_error);
 
-  auto summary = ingest(Credentials{device, *key}, std::move(positions), "mqtt");
-  if (!summary) return refuse(summary.error());
-  ++accepted;
+  {
+    std::lock_guard lock(mu);
+    ++pending;
+  }
+  auto finished = [this, device, line_of = std::move(line_of), parse_errors = std::move(parse_errors)](Result<IngestSummary> summary) mutable {
+    reply(device, summary ? answer(*summary, line_of, std::move(parse_errors)) : refused_with(summary.error()));
+    // Notified under the lock: once stop() sees 0 the bridge may be destroyed.
+    std::lock_guard lock(mu);
+    --pending;
+    settled.notify_all();
+  };
+  try {
+    ingest(Credentials{device, *key}, std::move(positions), "mqtt", std::move(finished));
+  } catch (...) {
+    std::lock_guard lock(mu);
+    --pending;  // `finished` was not called: the message is refused by on_message
+    throw;
+  }
+  return std::nullopt;
+}
 
+Json MqttBridge::Impl::refused_with(const Error& e) {
+  ++refused;
+  return error_json(e);
+}
+
+// The reply to ingested positions: the service's per-position outcome, its indexes turned back into
+// the message's line numbers, with the lines that did not parse.
+Json MqttBridge::Impl::answer(const IngestSummary& summary, const std::vector<size_t>& line_of, Json parse_errors) {
+  ++accepted;
   Json errors = Json::array();
-  for (Json e : summary->errors) {
+  for (Json e : summary.errors) {
     if (auto it = e.find("index"); it != e.end() && it->is_number_integer()) {
       const auto i = it->get<int64_t>();
       if (i >= 0 && size_t(i) < line_of.size()) *it = line_of[size_t(i)];
     }
     errors.push_back(std::move(e));
   }
+  const int unparsed = int(parse_errors.size());
   for (auto& e : parse_errors) errors.push_back(std::move(e));
   std::stable_sort(errors.begin(), errors.end(), [](const Json& a, const Json& b) {
     return a.value("index", int64_t(0)) < b.value("index", int64_t(0));
   });
-  return Json{{"accepted", summary->accepted},
-              {"stale", summary->stale},
-              {"duplicates", summary->duplicates},
-              {"rejected", summary->rejected + int(parse_errors.size())},
-              {"alerts", summary->alerts},
+  return Json{{"accepted", summary.accepted},
+              {"stale", summary.stale},
+              {"duplicates", summary.duplicates},
+              {"rejected", summary.rejected + unparsed},
+              {"alerts", summary.alerts},
               {"errors", std::move(errors)}};
 }
 
@@ -352,11 +383,19 @@ void MqttBridge::stop() {
   Impl& d = *impl_;
   if (!d.running) return;
   {
-    std::lock_guard lock(d.mu);
+    // Replies still owed go out while connected (a few seconds at most: the service commits or
+    // fails every batch it took); then the loop stops.
+    std::unique_lock lock(d.mu);
+    d.settled.wait_for(lock, std::chrono::seconds(5), [&d] { return d.pending == 0; });
     d.stop_requested = true;
   }
   d.cv.notify_all();
   if (d.thread.joinable()) d.thread.join();
+  {
+    // The service answers every batch it took (committed or failed); its replies need mosq.
+    std::unique_lock lock(d.mu);
+    d.settled.wait(lock, [&d] { return d.pending == 0; });
+  }
   d.running = false;
 }
 

@@ -20,8 +20,9 @@
 // reply should send the position again (the service counts a resent instant as a duplicate).
 //
 // One thread (started by start()) does all the network work and calls the ingest function, which
-// blocks until the positions are committed; messages are therefore processed one at a time, in
-// the order the broker delivers them.
+// evaluates the positions at once (in the order the broker delivers them) and answers later, once
+// they are committed: the reply is published from the thread that calls `done` (the service's
+// writer), so a slow commit never stops the bridge from reading the next device's message.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -35,8 +36,9 @@
 
 namespace eq::monitoring {
 
-using IngestFn =
-    std::function<Result<IngestSummary>(const Credentials&, std::vector<Position>, const std::string& client)>;
+// Calls `done` exactly once, from any thread, after the positions are durable (or refused).
+using IngestDone = std::function<void(Result<IngestSummary>)>;
+using IngestFn = std::function<void(const Credentials&, std::vector<Position>, const std::string& client, IngestDone done)>;
 
 struct MqttOptions {
   std::string host = "127.0.0.1";
@@ -63,8 +65,8 @@ class MqttBridge {
   // thread keeps trying (and logs), so the server may start before the broker. Calling start()
   // while running does nothing.
   Result<void> start();
-  // Disconnects cleanly (the broker keeps the session and queues for it) and joins the thread,
-  // after the message being ingested, if any. Idempotent.
+  // Disconnects cleanly (the broker keeps the session and queues for it), joins the thread and
+  // waits for the replies of the messages still being committed. Idempotent.
   void stop();
 
   struct Counters {

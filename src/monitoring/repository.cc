@@ -982,25 +982,32 @@ std::optional<std::string> Service::Impl::device_secret_hash(soci::session& s, c
 
 // What the engine reads of a position besides its device and instant, sealed as one JSON value
 // (it locates her): the owner opens it when it drains the inbox.
-void Service::Impl::inbox_insert(soci::session& s, const std::string& device_id, const std::vector<Position>& positions, int64_t now) {
-  std::vector<std::string> dev, body;
-  std::vector<long long> at, rec;
-  for (const auto& p : positions) {
-    const Fix& f = p.fix;
-    auto num = [](double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); };
-    Json j = {{"lat", num(f.lat)},        {"lon", num(f.lon)},           {"fix", f.has_fix},     {"speed", num(f.speed_kmh)},
-              {"bearing", num(f.bearing)}, {"alt", num(f.altitude_m)},   {"acc", num(f.accuracy_m)}, {"bat", f.battery_pct},
-              {"alarms", f.alarms},        {"report", p.report}};
+std::string Service::Impl::inbox_body(const Position& p) const {
+  const Fix& f = p.fix;
+  auto num = [](double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); };
+  Json j = {{"lat", num(f.lat)},        {"lon", num(f.lon)},           {"fix", f.has_fix},     {"speed", num(f.speed_kmh)},
+            {"bearing", num(f.bearing)}, {"alt", num(f.altitude_m)},   {"acc", num(f.accuracy_m)}, {"bat", f.battery_pct},
+            {"alarms", f.alarms},        {"report", p.report}};
+  return seal(j.dump());
+}
+
+void Service::Impl::inbox_add(InboxRows& rows, const std::string& device_id, const std::vector<Position>& positions,
+                              std::vector<std::string>& bodies, int64_t now) {
+  for (size_t i = 0; i < positions.size(); ++i) {
+    const Fix& f = positions[i].fix;
     const long long received = f.received_at ? f.received_at : now;
-    dev.push_back(device_id);
-    at.push_back(f.at ? f.at : received);
-    rec.push_back(received);
-    body.push_back(seal(j.dump()));
+    rows.dev.push_back(device_id);
+    rows.at.push_back(f.at ? f.at : received);
+    rows.rec.push_back(received);
+    rows.body.push_back(std::move(bodies[i]));
   }
-  if (dev.empty()) return;
+}
+
+void Service::Impl::inbox_insert(soci::session& s, InboxRows& rows) {
+  if (rows.dev.empty()) return;
   s << "INSERT INTO monitoring_inbox(device_id, at, received_at, body_enc) VALUES(:d, :at, :rec, :body) "
        "ON CONFLICT (device_id, at) DO NOTHING",
-      soci::use(dev), soci::use(at), soci::use(rec), soci::use(body);
+      soci::use(rows.dev), soci::use(rows.at), soci::use(rows.rec), soci::use(rows.body);
 }
 
 std::vector<Service::Impl::InboxRow> Service::Impl::inbox_take(soci::session& s, size_t limit) {

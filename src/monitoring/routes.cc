@@ -110,19 +110,20 @@ Result<Response> summary_reply(Service& svc, const std::string& client, const st
 }
 
 // Answered once the single writer has committed the positions; the server's worker thread is
-// free meanwhile (http::Upgrade::later). Holding it for the commit let a slow WAL flush stop the
-// two worker threads, and with them the console's stream on the same instance (bench/RESULTS.md,
-// «one instance's tail»).
-Result<Response> ingest_reply(std::shared_ptr<Service> svc, const Request& req, const Credentials& who, std::vector<Position> positions) {
+// free meanwhile (http::Upgrade::answer_later). Holding it for the commit let a slow WAL flush stop
+// the two worker threads, and with them the console's stream on the same instance (bench/RESULTS.md,
+// «one instance's tail»). Both device protocols (JSON batches and OsmAnd's plain text) answer this
+// way; the whole Response is handed back, so a 401 keeps its WWW-Authenticate header.
+Result<Response> ingest_reply(std::shared_ptr<Service> svc, const Request& req, const Credentials& who, std::vector<Position> positions,
+                              bool osmand) {
   Response r;
   r.upgrade = std::make_shared<http::Upgrade>();
-  r.upgrade->later = [svc, who, positions = std::move(positions), client = req.client_ip](
-                         std::function<void(int, std::string)> answer) mutable {
-    svc->ingest_then(who, std::move(positions), client, [svc, client, device = who.device_id, answer = std::move(answer)](
+  r.upgrade->answer_later = [svc, who, positions = std::move(positions), client = req.client_ip, osmand](
+                                std::function<void(Response)> answer) mutable {
+    svc->ingest_then(who, std::move(positions), client, [svc, client, device = who.device_id, osmand, answer = std::move(answer)](
                                                              Result<IngestSummary> sum) {
-      auto out = summary_reply(*svc, client, device, std::move(sum), false);
-      const Response res = out ? std::move(*out) : Response::error(out.error());
-      answer(res.status, res.body);
+      auto out = summary_reply(*svc, client, device, std::move(sum), osmand);
+      answer(out ? std::move(*out) : Response::error(out.error()));
     });
   };
   return r;
@@ -580,8 +581,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
       who.secret = eq::form_value(params, "key").value_or("");
     }
     if (who.secret.empty()) return fail(Error{401, "device_unauthenticated", "Falta la clave del dispositivo (key).", "key"});
-    // Synchronous: OsmAnd's answer is plain text, which the deferred answer (JSON only) cannot carry.
-    return summary_reply(*c, req.client_ip, who.device_id, c->ingest(who, std::move(positions), req.client_ip), true);
+    return ingest_reply(c, req, who, std::move(positions), true);
   };
   router.add({"GET", "/api/v1/monitoring/osmand", http::kPublic, "Posición de un dispositivo (protocolo OsmAnd)", tag, osmand});
   router.add({"POST", "/api/v1/monitoring/osmand", http::kPublic, "Posición de un dispositivo (protocolo OsmAnd, formulario)", tag, osmand});
@@ -609,7 +609,7 @@ void register_routes(http::Router& router, std::shared_ptr<Service> service) {
                   pos->device_id = who->device_id;
                   positions.push_back(std::move(*pos));
                 }
-                return ingest_reply(c, req, *who, std::move(positions));
+                return ingest_reply(c, req, *who, std::move(positions), false);
               }});
 }
 

@@ -4,6 +4,7 @@
 // for routes.cc, which sees only module.h and commands.h.
 #pragma once
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <future>
@@ -110,10 +111,25 @@ struct Batch {
   std::vector<AlertRow> alerts;
   std::map<int64_t, IncidentRow> incidents;
   std::vector<std::string> position_messages;  // published after the commit
+  // When the request (or the inbox turn) that made this batch began: the first stage's start
+  // (http/stages.h).
+  std::chrono::steady_clock::time_point received = std::chrono::steady_clock::now();
   std::vector<int64_t> inbox_ids;  // monitoring_inbox rows this batch evaluated: deleted in the same commit
   std::promise<Result<void>> done;
   // Called by the writer after the commit, beside `done` (Service::ingest_then): nothing waits.
   std::function<void(const Result<void>&)> then;
+};
+
+// A non-owner's device request waiting for the writer to put it in monitoring_inbox (ingest.cc,
+// write_inbox): authenticated and inserted there with every other request waiting, in one
+// transaction, and answered (`done`) after that commit.
+struct QueuedRequest {
+  Credentials who;
+  std::vector<Position> positions;
+  std::string client;
+  std::vector<std::string> bodies;  // the positions sealed (Impl::inbox_body), by the request's thread
+  int64_t now = 0;
+  std::function<void(Result<IngestSummary>)> done;
 };
 
 // The module's own files (demo.cc, evidence, tests) reach the service's inside through here.
@@ -156,6 +172,7 @@ struct Service::Impl {
   std::mutex qmu;
   std::condition_variable qcv;
   std::deque<std::shared_ptr<Batch>> queue;
+  std::deque<QueuedRequest> inbox_queue;  // a non-owner's requests for the inbox (under qmu)
   bool stopping = false;
   std::thread writer;
   std::atomic<uint64_t> commits{0}, auth_failures{0};
@@ -191,8 +208,10 @@ struct Service::Impl {
   Result<void> evaluate(DeviceInfo& info, const std::string& device_id, std::vector<Position>& positions,
                         std::vector<std::string>& sealed, std::vector<std::string>& sealed_report, int64_t now, Batch& batch,
                         IngestSummary& sum);
-  // A non-owner's ingest: authenticated against the database, queued durably (ingest.cc).
-  Result<IngestSummary> queue_positions(const Credentials& who, const std::vector<Position>& positions, const std::string& client);
+  // A non-owner's ingest: handed to the writer, which authenticates it against the database and
+  // queues it durably with every other request waiting, then calls `done` (ingest.cc).
+  void queue_positions(QueuedRequest r);
+  void write_inbox(std::vector<QueuedRequest>& requests);  // the writer's one transaction for them
   Result<void> authenticate(const std::string& device_id, const std::optional<std::string>& secret_hash, const Credentials& who,
                             const std::string& client);
   // After a committed change of orders, zones or devices on a non-owner: the owner reloads.
@@ -284,7 +303,16 @@ struct Service::Impl {
   std::set<int64_t> stored_instants(soci::session& s, const std::string& device_id, int64_t from, int64_t to);
   // The inbox of a non-owner instance (repository.cc).
   std::optional<std::string> device_secret_hash(soci::session& s, const std::string& device_id);  // active devices only
-  void inbox_insert(soci::session& s, const std::string& device_id, const std::vector<Position>& positions, int64_t now);
+  // One position as an inbox row's sealed body (sealed by the request's own thread, not the writer).
+  std::string inbox_body(const Position& p) const;
+  struct InboxRows {
+    std::vector<std::string> dev, body;
+    std::vector<long long> at, rec;
+  };
+  // One request's positions (and their sealed bodies, moved) appended to the rows of one INSERT.
+  static void inbox_add(InboxRows& rows, const std::string& device_id, const std::vector<Position>& positions,
+                        std::vector<std::string>& bodies, int64_t now);
+  void inbox_insert(soci::session& s, InboxRows& rows);
   struct InboxRow {
     int64_t id = 0;
     Position position;

@@ -48,28 +48,33 @@ after(async () => {
   keys?.cleanup();
 });
 
-// SKIPPED (session 13, 13:30 UTC): the setup did not find chat B's contact in the operator's queue
-// within 15 s on SQLite (neither in `queue` nor in `mine`), so the holds were never exercised here.
-// The behaviour is covered by tests/chat/service_test.cc (ALegalHoldOnTheConversationOrOnHerPerson…);
-// this end-to-end proof through the real jobs is still to be made to pass.
-describe('legal holds reach the chat and WhatsApp purges', { skip: 'setup cannot yet take the chat contact from the queue (see above)' }, () => {
+describe('legal holds reach the chat and WhatsApp purges', () => {
   const chat = {};   // A: hold on its reference; B: identified, hold on her person; C: no hold
   const wa = {};     // D: identified, hold on her person; E: no hold
   const holds = {};
 
-  // The queue contact of (channel, ref) once it is there; the operator takes it.
-  async function take(op, pick) {
+  // The operator's queue view does not carry a contact's channel reference (only the contact she
+  // takes or holds shows it), so the contact is found as the one of `channel` that was not waiting
+  // before (`before`: ids seen just before her message), then taken; the full contact comes back.
+  const queueIds = async (op) => new Set((await op.get('/api/v1/channels/queue')).json.queue.map((x) => x.id));
+  async function take(op, channel, before) {
     // Waiting in the one queue, or already offered to her (another seat may be free for chats).
     const c = await waitFor('the contact in the queue', async () => {
       const q = (await op.get('/api/v1/channels/queue')).json;
-      return [...(q.mine ?? []), ...q.queue].find(pick);
+      return [...(q.mine ?? []), ...q.queue].find((x) => x.channel === channel && !before.has(x.id));
     }, 15_000);
     const t = await op.post(`/api/v1/channels/contacts/${c.id}/take`, {});
     assert.equal(t.status, 200, t.text);
     return t.json;
   }
-  async function identify(op, contactId) {
-    const woman = { given_names: 'Rosa Elena', surname1: `Huenchumilla${uniq().slice(-5)}`, surname2: 'Paillal', birth_date: '03-09-1990', sex: 'F' };
+  // Two different women: the registry links an identity close to one it holds (same given names,
+  // second surname and birth date) to that person, which would make both holds one.
+  const WOMEN = {
+    chat: { given_names: 'Rosa Elena', surname2: 'Paillal', birth_date: '03-09-1990' },
+    whatsapp: { given_names: 'Marta Isabel', surname2: 'Quilapán', birth_date: '17-02-1984' },
+  };
+  async function identify(op, contactId, who) {
+    const woman = { ...WOMEN[who], surname1: `Huenchumilla${uniq().slice(-5)}`, sex: 'F' };
     const r = await op.post(`/api/v1/channels/contacts/${contactId}/identify`, { persons: [{ role: 'victim', identity: woman }] });
     assert.equal(r.status, 200, r.text);
     assert.ok(r.json.person_id);
@@ -85,14 +90,16 @@ describe('legal holds reach the chat and WhatsApp purges', { skip: 'setup cannot
     assert.equal((await op.post('/api/v1/channels/me/presence', { presence: 'pausa', skills: ['phone', 'chat', 'whatsapp'] })).status, 200);
 
     for (const name of ['A', 'B', 'C']) {
+      const before = await queueIds(op);
       const ws = await WsClient.connect(srv.baseUrl, '/api/v1/chat/ws', { localAddress: nextClientAddress() });
       ws.sendJson({ type: 'start', urgent: false, comuna: '', text: `Escribo desde el trabajo (${name})` });
       const m = await ws.next((x) => x.type === 'started' || x.type === 'error');
       assert.equal(m.type, 'started', JSON.stringify(m));
       chat[name] = m.session;
       if (name === 'B') {
-        const c = await take(op, (x) => x.channel === 'chat' && x.external_ref === m.session);
-        chat.person = await identify(op, c.id);
+        const c = await take(op, 'chat', before);
+        assert.equal(c.external_ref, m.session, 'the contact taken is her conversation');
+        chat.person = await identify(op, c.id, 'chat');
         await close(op, c.id);
       }
       ws.sendJson({ type: 'leave', why: 'exit' });
@@ -100,15 +107,16 @@ describe('legal holds reach the chat and WhatsApp purges', { skip: 'setup cannot
     }
     for (const name of ['D', 'E']) {
       // Only the contact this message opens (the demo has WhatsApp contacts waiting too).
-      const before = new Set((await op.get('/api/v1/channels/queue')).json.queue.map((x) => x.id));
+      const before = await queueIds(op);
       const waId = `569${crypto.randomInt(10_000_000, 99_999_999)}`;
       const m = inbound({ wa_id: waId }, { type: 'text', text: { body: 'hola, escribo desde el baño' }, timestamp: seconds(Date.now() - 100 * DAY) });
       const secret = fs.readFileSync(path.join(keys.dir, 'equidad.whatsapp.key'), 'utf8').trim();
       const r = await meta.post(srv.baseUrl, secret, JSON.stringify(meta.envelope(m)));
       assert.equal(r.status, 200, r.text);
-      const c = await take(op, (x) => x.channel === 'whatsapp' && !before.has(x.id));
+      const c = await take(op, 'whatsapp', before);
+      assert.match(c.external_ref ?? '', /./, JSON.stringify(c));
       wa[name] = c.external_ref;
-      if (name === 'D') wa.person = await identify(op, c.id);
+      if (name === 'D') wa.person = await identify(op, c.id, 'whatsapp');
       await close(op, c.id);
     }
     assert.notEqual(chat.person, wa.person);

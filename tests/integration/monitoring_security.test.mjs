@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { assertApiError, dbKind, freshDatabase, request, runCommand, sleep, startServer, tempDir } from './harness.mjs';
+import { assertApiError, dbKind, freshDatabase, nextClientAddress, request, runCommand, sleep, startServer, tempDir } from './harness.mjs';
 import { UA, auditEntries, login, loginDemo } from './auth_helpers.mjs';
 import { WsClient } from './ws_client.mjs';
 
@@ -84,6 +84,28 @@ describe('panic alarms cannot be silenced', () => {
     assert.ok(mobile.json.alerts >= 1, mobile.text);
     // The guesser is still throttled.
     assertApiError(assert, await osmand({ id: 'demo-pulsera-1', key: 'otra', lat: HOME.lat, lon: HOME.lon }), 429, 'rate_limited');
+  });
+});
+
+describe('device answers made after the commit', () => {
+  // Both device protocols answer from the writer's thread once the batch is committed
+  // (http::Upgrade::answer_later): the answer must still be the whole one a synchronous route gives.
+  test('a wrong key is a 401 with WWW-Authenticate on both protocols; OsmAnd\'s acknowledgement stays plain text', async () => {
+    const address = nextClientAddress();
+    const json = await batch('demo-tag-1', 'mala', [{ timestamp: nextAt(), lat: HOME.lat, lon: HOME.lon }], address);
+    assertApiError(assert, json, 401, 'device_unauthenticated');
+    assert.match(json.headers['www-authenticate'] ?? '', /realm=/, JSON.stringify(json.headers));
+    const form = await osmand({ id: 'demo-tag-1', key: 'mala', lat: HOME.lat, lon: HOME.lon, timestamp: String(nextAt()) }, address);
+    assertApiError(assert, form, 401, 'device_unauthenticated');
+    assert.match(form.headers['www-authenticate'] ?? '', /realm=/, JSON.stringify(form.headers));
+    const ok = await osmand({ id: 'demo-movil-1', key: demoSecret('demo-movil-1'), lat: HOME.lat, lon: HOME.lon, timestamp: String(nextAt()) }, address);
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(ok.text, 'OK');
+    assert.match(ok.headers['content-type'], /^text\/plain/);
+    // An invalid reading is refused after evaluation, with the field named, as before.
+    const bad = await osmand({ id: 'demo-movil-1', key: demoSecret('demo-movil-1'), lat: 91, lon: HOME.lon, timestamp: String(nextAt()) }, address);
+    assertApiError(assert, bad, 422, 'bad_coordinates');
+    assert.equal(bad.json.error.field, 'lat', bad.text);
   });
 });
 
@@ -190,6 +212,10 @@ describe('object rules and streams', () => {
     const reserved = await admin.get('/api/v1/system/metrics');
     assert.equal(reserved.status, 200, reserved.text);
     assert.match(reserved.text, /^equidad_monitoring_live_connections 2$/m);
+    // The stage timings of positions on their way to a console (src/http/stages.h) count frames
+    // written to consoles: reserved too, never public.
+    assert.doesNotMatch(during, /live_stage/);
+    assert.match(reserved.text, /^equidad_live_stage_seconds_count\{stage="queued_to_written"\} \d+$/m);
     await ws.close();
     await unit.close();
     const find = async (action, userId) => {

@@ -273,24 +273,28 @@ class MqttBridgeTest : public ::testing::Test {
   }
 
   IngestFn recorder() {
-    return [this](const Credentials& who, std::vector<Position> positions, const std::string& client) -> Result<IngestSummary> {
-      const std::map<std::string, std::string> secrets = {{"BR-0001", "s3creto-uno"}, {"TAG-0002", "s3creto-dos"}};
-      auto it = secrets.find(who.device_id);
-      if (it == secrets.end() || it->second != who.secret)
-        return fail(Error{401, "device_unauthenticated", "Dispositivo o clave incorrectos.", {}});
-      IngestSummary s;
-      for (size_t i = 0; i < positions.size(); ++i) {
-        if (std::isnan(positions[i].fix.lat) && positions[i].fix.alarms == 0) {
-          ++s.rejected;
-          s.errors.push_back({{"index", i}, {"field", "lat"}, {"code", "invalid_position"}, {"message", "Posición inválida."}});
-        } else {
-          ++s.accepted;
-        }
-      }
-      std::lock_guard lock(mu_);
-      calls_.push_back(Call{who, std::move(positions), client});
-      return s;
+    return [this](const Credentials& who, std::vector<Position> positions, const std::string& client, IngestDone done) {
+      done(record(who, std::move(positions), client));
     };
+  }
+
+  Result<IngestSummary> record(const Credentials& who, std::vector<Position> positions, const std::string& client) {
+    const std::map<std::string, std::string> secrets = {{"BR-0001", "s3creto-uno"}, {"TAG-0002", "s3creto-dos"}};
+    auto it = secrets.find(who.device_id);
+    if (it == secrets.end() || it->second != who.secret)
+      return fail(Error{401, "device_unauthenticated", "Dispositivo o clave incorrectos.", {}});
+    IngestSummary s;
+    for (size_t i = 0; i < positions.size(); ++i) {
+      if (std::isnan(positions[i].fix.lat) && positions[i].fix.alarms == 0) {
+        ++s.rejected;
+        s.errors.push_back({{"index", i}, {"field", "lat"}, {"code", "invalid_position"}, {"message", "Posición inválida."}});
+      } else {
+        ++s.accepted;
+      }
+    }
+    std::lock_guard lock(mu_);
+    calls_.push_back(Call{who, std::move(positions), client});
+    return s;
   }
 
   std::vector<Call> calls() {
@@ -545,8 +549,49 @@ TEST_F(MqttBridgeTest, StartsBeforeTheBrokerAndConnectsWhenItComes) {
   EXPECT_EQ(positions_received(), 1u);
 }
 
+// The service answers once the batch is committed, from its writer's thread: while one message
+// waits for its commit the bridge must go on reading (it used to block in ingest until the commit),
+// and the reply goes out when the commit comes. stop() waits for replies still owed.
+TEST_F(MqttBridgeTest, AMessageWaitingForItsCommitDoesNotStopTheNext) {
+  std::mutex held_mu;
+  std::vector<std::pair<Result<IngestSummary>, IngestDone>> held;  // "committing"
+  MqttBridge bridge(options(), [&](const Credentials& who, std::vector<Position> positions, const std::string& client, IngestDone done) {
+    auto r = record(who, std::move(positions), client);
+    std::lock_guard lock(held_mu);
+    held.emplace_back(std::move(r), std::move(done));
+  });
+  ASSERT_TRUE(bridge.start());
+  ASSERT_TRUE(wait_until([&] { return bridge.connected(); }, 5s)) << broker_->log();
+  Publisher dev(port_);
+  ASSERT_TRUE(dev.ok());
+  ASSERT_TRUE(dev.publish(topic("BR-0001"), "lat=-33.45&lon=-70.66&timestamp=1795499990&key=s3creto-uno"));
+  ASSERT_TRUE(dev.publish(topic("TAG-0002"), "lat=-33.46&lon=-70.67&timestamp=1795499991&key=s3creto-dos"));
+  // Both taken while the first is still "committing"; nothing answered yet.
+  ASSERT_TRUE(wait_until([&] { return positions_received() == 2; }, 5s));
+  EXPECT_FALSE(dev.reply(1, 300ms));
+  std::vector<std::pair<Result<IngestSummary>, IngestDone>> now;
+  {
+    std::lock_guard lock(held_mu);
+    now.swap(held);
+  }
+  ASSERT_EQ(now.size(), 2u);
+  // Committed, answered from another thread (as the writer does), the second first.
+  std::thread writer([&] {
+    now[1].second(std::move(now[1].first));
+    now[0].second(std::move(now[0].first));
+  });
+  writer.join();
+  auto first = dev.reply(1), second = dev.reply(2);
+  ASSERT_TRUE(first && second);
+  EXPECT_EQ(first->first, "equidad/dispositivos/TAG-0002/respuesta");
+  EXPECT_EQ(second->first, "equidad/dispositivos/BR-0001/respuesta");
+  EXPECT_EQ(second->second["accepted"], 1);
+  EXPECT_EQ(bridge.counters().accepted, 2u);
+  bridge.stop();
+}
+
 TEST(MqttBridgeOptions, InvalidOptionsAreRefused) {
-  auto ingest = [](const Credentials&, std::vector<Position>, const std::string&) -> Result<IngestSummary> { return IngestSummary{}; };
+  auto ingest = [](const Credentials&, std::vector<Position>, const std::string&, IngestDone done) { done(IngestSummary{}); };
   MqttOptions o;
   o.topic_prefix = "equidad/#";
   EXPECT_FALSE(MqttBridge(o, ingest).start());

@@ -4,6 +4,7 @@
 // keeps evidence, and the evidence export's chain and signature.
 #include <gtest/gtest.h>
 
+#include <future>
 #include <thread>
 
 #include "../support/databases.h"
@@ -631,6 +632,51 @@ TEST_P(MonitoringService, ANonOwnerQueuesTheOwnerEvaluatesOnceAndATakeOverContin
   for (int i = 0; i < 250 && count("SELECT COUNT(*) FROM monitoring_positions") < 4; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_positions"), 4);
+  other->stop();
+}
+
+// A non-owner answers device requests after the writer's commit, and refuses (503, Retry-After
+// added by the server) once 2.000 answers await a commit, as the owner does: nothing of a refused
+// request is queued. Requests written in one transaction are answered each on its own: a wrong key
+// refuses only its own request.
+TEST_P(MonitoringService, ANonOwnerAnswersAfterTheCommitAndIsBounded) {
+  Directory dir;
+  dir.comuna_exists = [](const std::string&) { return true; };
+  auto other = std::make_unique<Service>(*db_, *keys_, *log_, dir, ServiceOptions{});
+  ASSERT_TRUE(other->start());
+  ASSERT_TRUE(other->set_owner(false));
+  ASSERT_TRUE(svc_->set_owner(false));  // nobody drains: the inbox keeps what was queued
+  auto& I = Internals::of(*other);
+
+  I.awaiting_commit = 2000;  // as if 2.000 answers were waiting for a stalled database
+  std::promise<Result<IngestSummary>> refused;
+  other->ingest_then({"bracelet", "secret-bracelet"}, {at(kHomeLat, kHomeLon, t0_)}, "test",
+                     [&](Result<IngestSummary> r) { refused.set_value(std::move(r)); });
+  auto r = refused.get_future().get();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().status, 503);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_inbox"), 0);
+  I.awaiting_commit = 0;
+
+  std::vector<std::promise<Result<IngestSummary>>> answers(3);
+  other->ingest_then({"bracelet", "secret-bracelet"}, {at(kHomeLat, kHomeLon, t0_)}, "test",
+                     [&](Result<IngestSummary> r) { answers[0].set_value(std::move(r)); });
+  other->ingest_then({"tag", "wrong"}, {at(kHomeLat, kHomeLon, t0_)}, "test",
+                     [&](Result<IngestSummary> r) { answers[1].set_value(std::move(r)); });
+  other->ingest_then({"tag", "secret-tag"}, {at(kHomeLat, kHomeLon, t0_), at(kHomeLat, kHomeLon, t0_ + 1000)}, "test",
+                     [&](Result<IngestSummary> r) { answers[2].set_value(std::move(r)); });
+  auto a = answers[0].get_future().get();
+  auto b = answers[1].get_future().get();
+  auto c = answers[2].get_future().get();
+  ASSERT_TRUE(a) << a.error().message;
+  EXPECT_EQ(a->accepted, 1);
+  ASSERT_FALSE(b);
+  EXPECT_EQ(b.error().status, 401);
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->accepted, 2);
+  // Durable when answered: the rows are in the inbox already.
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_inbox"), 3);
+  EXPECT_EQ(I.awaiting_commit.load(), 0);
   other->stop();
 }
 

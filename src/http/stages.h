@@ -1,0 +1,22 @@
+// Where a live position's time goes on its way to a console (issue 20, "Performance"), stage by
+// stage: received (request read, or taken from the inbox) → committed (the writer's transaction) →
+// published (handed to the hub) → queued (on the console connection's strand, behind whatever that
+// strand was doing) → written (the WebSocket frame handed to the kernel). One histogram per stage,
+// process-wide, so the bench can tell a commit tail from a strand or a socket tail without a
+// profiler. Rendered in the reserved operation metrics only (/api/v1/system/metrics): its counts
+// say whether a console is watching, which the public /metrics must not.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace eq::http {
+
+enum class Stage { received_to_committed, committed_to_published, published_to_queued, queued_to_written };
+
+// Lock-free (atomic buckets): called thousands of times a second on the writer and server threads.
+void observe_stage(Stage stage, std::chrono::steady_clock::duration took, uint64_t times = 1);
+// Prometheus text: equidad_live_stage_seconds{stage="…"} histogram.
+std::string render_stages();
+
+}  // namespace eq::http
