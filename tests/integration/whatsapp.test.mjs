@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { auditEntries, login, loginDemo } from './auth_helpers.mjs';
 import { assertApiError, request, sleep, startServer, tempDir } from './harness.mjs';
-import { MetaFake, assertAccepted, inbound, restartableServer, seconds, settled, signBody, status, waitFor, wamid } from './whatsapp_meta.mjs';
+import { MetaFake, assertAccepted, inbound, messageRows, restartableServer, seconds, settled, signBody, status, statusRows, waitFor, wamid, wamidsOf } from './whatsapp_meta.mjs';
 
 let srv, keys, meta, secret, verifyToken, op, op2, sup, admin;
 const seen = new Set(); // ids of the queue's WhatsApp contacts already known to this file
@@ -116,6 +116,8 @@ describe('the webhook', () => {
     const ok = await meta.post(srv.baseUrl, secret, raw);
     assertAccepted(assert, ok, { messages: 1 });
     await newContact();  // processed as a new message: its contact opens
+    await settled(sup);
+    assert.equal(messageRows(srv.dbUrl, wamidsOf(raw)[0]), 1, 'the signed message was not stored (or stored twice)');
   });
 
   test('escaped unicode: the signature is over the raw bytes as Meta sent them', async () => {
@@ -164,6 +166,12 @@ describe('the webhook', () => {
     assert.match(texts[3], /^\[audio\]/);
     assert.equal(texts[4], '[no soportado: sticker]');
     assert.equal(texts[5], '[no soportado: reaction]');
+    // Six messages stored and audited, two of them as unsupported (the old answer's counts).
+    assert.equal(texts.length, 6);
+    for (const m of v.messages) assert.equal(messageRows(srv.dbUrl, m.id), 1, `message ${m.type} stored ${messageRows(srv.dbUrl, m.id)} times`);
+    const entries = (await auditEntries(admin, 'action=whatsapp.message')).filter((e) => e.object === `whatsapp:${c.external_ref.split('.')[0]}`);
+    assert.equal(entries.length, 6, JSON.stringify(entries));
+    assert.deepEqual(entries.map((e) => e.detail).filter((d) => d.startsWith('no soportado')).sort(), ['no soportado: reaction', 'no soportado: sticker']);
     await op.post(`/api/v1/channels/contacts/${c.id}/close`, { outcome: 'prueba' });
   });
 
@@ -178,12 +186,19 @@ describe('the webhook', () => {
     assert.equal((await whatsappContacts()).filter((x) => !seen.has(x.id)).length, 0, 'a redelivery opened a second contact');
     await take(op, c);
     assert.equal((await conversation(op, c.external_ref)).json.messages.length, 1);
+    // The three redeliveries were duplicates: one row, one audit entry (not audited again).
+    assert.equal(messageRows(srv.dbUrl, wamidsOf(raw)[0]), 1);
+    const entries = (await auditEntries(admin, 'action=whatsapp.message')).filter((e) => e.object === `whatsapp:${c.external_ref.split('.')[0]}`);
+    assert.equal(entries.length, 1, `a redelivery was audited again: ${JSON.stringify(entries)}`);
     await op.post(`/api/v1/channels/contacts/${c.id}/close`, { outcome: 'prueba' });
   });
 
   test('a status for a message this server never sent is recorded and answered 200 (Meta must not retry)', async () => {
     const before = (await auditEntries(admin, 'action=whatsapp.resolved')).length;
-    await deliverStatuses(status(wamid(), 'delivered'));  // processed without failing (nothing left in the inbox)
+    const wid = wamid();
+    await deliverStatuses(status(wid, 'delivered'));  // processed without failing (nothing left in the inbox)
+    // Recorded once, as unknown and not applied (status|known|applied).
+    assert.deepEqual(statusRows(srv.dbUrl, wid), ['delivered|0|0']);
     assert.equal((await auditEntries(admin, 'action=whatsapp.resolved')).length, before, 'an unknown status resolved a reply');
   });
 
@@ -250,20 +265,26 @@ describe('replies through the Graph API', () => {
     const now = Date.now();
     const wid = meta.lastWamid;
     assert.ok(wid);
+    // Each status is recorded (status|known|applied); only those that move the state on apply.
     await deliverStatuses(status(wid, 'delivered', { at: now }));
     assert.equal((await wamidOf()).state, 'delivered');
+    assert.deepEqual(statusRows(srv.dbUrl, wid), ['delivered|1|1']);
     await deliverStatuses(status(wid, 'sent', { at: now - 5000 }));
     assert.equal((await wamidOf()).state, 'delivered', 'a late "sent" moved "delivered" back');
+    assert.deepEqual(statusRows(srv.dbUrl, wid), ['delivered|1|1', 'sent|1|0'], 'a late "sent" was applied');
     await deliverStatuses(status(wid, 'read', { at: now + 1000 }));
     assert.equal((await wamidOf()).state, 'read');
+    assert.deepEqual(statusRows(srv.dbUrl, wid), ['delivered|1|1', 'read|1|1', 'sent|1|0']);
     await deliverStatuses(status(wid, 'read', { at: now + 1000 }));
     assert.equal((await wamidOf()).state, 'read');
+    assert.deepEqual(statusRows(srv.dbUrl, wid), ['delivered|1|1', 'read|1|1', 'sent|1|0'], 'a redelivered status recorded or applied twice');
 
     const r2 = await op.post(`/api/v1/whatsapp/conversations/${c.external_ref}/messages`, { text: 'fuera de ventana asíncrono' });
     await sentMessage(c.external_ref, r2.json.id);
     const wid2 = meta.lastWamid;
     await deliverStatuses(status(wid2, 'failed', { errors: [{ code: 131047, title: 'Re-engagement message', message: 'Re-engagement message',
       error_data: { details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.' } }] }));
+    assert.deepEqual(statusRows(srv.dbUrl, wid2), ['failed|1|1']);
     const failed = (await conversation(op, c.external_ref)).json.messages.find((x) => x.id === r2.json.id);
     assert.equal(failed.state, 'failed');
     assert.equal(failed.error_code, 131047);
@@ -281,12 +302,17 @@ describe('replies through the Graph API', () => {
     await deliverStatuses(many(['delivered', now], ['sent', now - 5000], ['read', now + 1000], ['read', now + 1000]));
     let m = (await conversation(op, c.external_ref)).json.messages.find((x) => x.id === r.json.id);
     assert.equal(m.state, 'read');
+    // Of the four, two applied (delivered, then read); the late sent is recorded, not applied; the
+    // second read is the same (wamid, status): not recorded again.
+    assert.deepEqual(statusRows(srv.dbUrl, wid), ['delivered|1|1', 'read|1|1', 'sent|1|0']);
     // Read, then failed in one delivery: read stays read. The same again: nothing new is applied.
     await deliverStatuses(many(['failed', now + 2000]));
     assert.equal((await conversation(op, c.external_ref)).json.messages.find((x) => x.id === r.json.id).state, 'read');
+    assert.deepEqual(statusRows(srv.dbUrl, wid), ['delivered|1|1', 'failed|1|0', 'read|1|1', 'sent|1|0'], 'a failed after read was applied');
     await deliverStatuses(many(['delivered', now], ['read', now + 1000], ['failed', now + 2000]));
     m = (await conversation(op, c.external_ref)).json.messages.find((x) => x.id === r.json.id);
     assert.equal(m.state, 'read');
+    assert.deepEqual(statusRows(srv.dbUrl, wid), ['delivered|1|1', 'failed|1|0', 'read|1|1', 'sent|1|0'], 'the redelivery recorded or applied something new');
   });
 
   test('only the operator holding the contact answers; a supervisor reads', async () => {

@@ -23,7 +23,7 @@ import { describe, test } from 'node:test';
 
 import { auditEntries, login, loginDemo } from './auth_helpers.mjs';
 import { binPath } from './harness.mjs';
-import { MetaFake, assertAccepted, inbound, restartableServer, settled, waitFor as waitUntil } from './whatsapp_meta.mjs';
+import { MetaFake, assertAccepted, inbound, messageRows, restartableServer, settled, waitFor as waitUntil, wamidsOf } from './whatsapp_meta.mjs';
 
 const phone = () => `569${crypto.randomInt(10_000_000, 99_999_999)}`;
 const waitFor = (fn, what, ms = 20_000) => waitUntil(fn, what, ms);
@@ -75,6 +75,7 @@ describe('the inbox', () => {
       const { contacts, messages, object } = await readConversation(srv);
       assert.equal(contacts.length, 1, 'one queue contact');
       assert.deepEqual(messages.map((m) => m.text), ['Guardado antes de procesar']);
+      assert.equal(messageRows(srv.dbUrl, wamidsOf(raw)[0]), 1, 'the redelivery was stored again');
       assert.equal((await messageEntries(admin, object)).length, 1);
     } finally {
       await srv?.stop();
@@ -150,6 +151,7 @@ describe('the inbox', () => {
       const { contacts, messages, object } = await readConversation(srv);
       assert.equal(contacts.length, 1, 'one queue contact');
       assert.deepEqual(messages.map((m) => m.text), ['Una sola vez']);
+      assert.equal(messageRows(srv.dbUrl, wamidsOf(raw)[0]), 1, 'eleven of the twelve were duplicates');
       assert.equal((await messageEntries(await loginDemo(srv, 'admin'), object)).length, 1);
     } finally {
       await srv?.stop();

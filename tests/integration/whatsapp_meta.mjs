@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 
-import { freshDatabase, request, sleep, startServer, tempDir } from './harness.mjs';
+import { freshDatabase, rawSqlLines, request, sleep, startServer, tempDir } from './harness.mjs';
 
 export const signBody = (secret, raw) => `sha256=${crypto.createHmac('sha256', secret).update(Buffer.from(raw, 'utf8')).digest('hex')}`;
 
@@ -191,6 +191,16 @@ export async function settled(client, ms = 20_000) {
     return r.json.waiting === 0 && r.json.processing === 0 && r.json.stored === 0 ? r.json : null;
   }, 'the accepted deliveries processed (GET /api/v1/whatsapp/inbox)', ms);
 }
+
+// What the processing STORED, read from the database itself (the webhook's 200 answers the
+// accept, so per-delivery counts are no longer in it): the statuses recorded for a wamid, as
+// "status|known|applied" sorted by status, and how many message rows carry a wamid.
+export const statusRows = (dbUrl, wamid) =>
+  rawSqlLines(dbUrl, `SELECT status, known, applied FROM whatsapp_statuses WHERE wamid = '${wamid.replace(/'/g, "''")}' ORDER BY status`);
+export const messageRows = (dbUrl, wamid) =>
+  Number(rawSqlLines(dbUrl, `SELECT COUNT(*) FROM whatsapp_messages WHERE wamid = '${wamid.replace(/'/g, "''")}'`)[0]);
+// The wamids of the messages in a raw delivery body.
+export const wamidsOf = (raw) => JSON.parse(raw).entry.flatMap((e) => e.changes.flatMap((c) => (c.value.messages ?? []).map((m) => m.id)));
 
 // A server on its own database and key folder, pointed at `meta`, that a test can stop (or kill)
 // and start again on the same data. start(extraEnv) answers the running server; secret() the app secret.

@@ -21,7 +21,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { auditEntries, login, loginDemo } from './auth_helpers.mjs';
 import { sleep, startServer, tempDir } from './harness.mjs';
-import { MetaFake, assertAccepted, inbound, restartableServer, settled, status, waitFor as waitUntil } from './whatsapp_meta.mjs';
+import { MetaFake, assertAccepted, inbound, restartableServer, settled, status, statusRows, waitFor as waitUntil } from './whatsapp_meta.mjs';
 
 const phone = () => `569${crypto.randomInt(10_000_000, 99_999_999)}`;
 
@@ -257,6 +257,8 @@ describe('never twice', () => {
       assertAccepted(assert, s, { statuses: 1 });
       const sup = await login(srv, 'supervision@equidad.demo');
       await settled(sup);
+      // Known (by its attempt id) and applied (status|known|applied).
+      assert.deepEqual(statusRows(srv.dbUrl, wid), ['delivered|1|1']);
       const resolved = await message();
       assert.equal(resolved.state, 'delivered');
       assert.equal(resolved.error ?? '', '');
@@ -264,6 +266,7 @@ describe('never twice', () => {
       assertAccepted(assert, await meta.post(srv.baseUrl, secret, JSON.stringify(meta.envelope(status(wid, 'read')))), { statuses: 1 });
       await settled(sup);
       assert.equal((await message()).state, 'read');
+      assert.deepEqual(statusRows(srv.dbUrl, wid), ['delivered|1|1', 'read|1|1']);
       assert.ok((await auditEntries(await loginDemo(srv, 'admin'), 'action=whatsapp.resolved')).length >= 1);
       await sleep(1500);
       assert.equal(meta.sends.length, 1, 'the reply was sent twice');
