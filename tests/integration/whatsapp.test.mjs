@@ -85,6 +85,18 @@ async function take(client, c) {
 }
 const conversation = (client, ref) => client.get(`/api/v1/whatsapp/conversations/${ref}`);
 
+describe('GET /api/v1/whatsapp/inbox (counts of accepted deliveries)', () => {
+  test('refused to an anonymous caller and to an operator; a supervisor reads counts only', async () => {
+    const anon = await request('GET', '/api/v1/whatsapp/inbox', { baseUrl: srv.baseUrl });
+    assert.equal(anon.status, 401, anon.text);
+    const byOperator = await op.get('/api/v1/whatsapp/inbox');
+    assert.equal(byOperator.status, 403, byOperator.text);
+    const bySupervisor = await sup.get('/api/v1/whatsapp/inbox');
+    assert.equal(bySupervisor.status, 200, bySupervisor.text);
+    assert.deepEqual(Object.keys(bySupervisor.json).sort(), ['processing', 'stored', 'waiting']);
+  });
+});
+
 describe('the webhook', () => {
   test('GET verification echoes the challenge only with the verify token (else 403)', async () => {
     const ok = await request('GET', `/api/v1/whatsapp/webhook?hub.mode=subscribe&hub.verify_token=${verifyToken}&hub.challenge=1158201444`,
