@@ -81,6 +81,7 @@ async function phase(kinds, secs, watchInbox = false) {
   const due = Object.fromEntries(kinds.map(([k]) => [k, 0]));
   const cpu0 = process.cpuUsage();
   const server0 = serverCpu();
+  const pg0 = pgCpu();
   let peak = 0;
   let sampling = watchInbox;
   const sampler = (async () => {
@@ -130,7 +131,7 @@ async function phase(kinds, secs, watchInbox = false) {
     }
   }
   return { stats, wall, clientCpu: (cpu.user + cpu.system) / 1e6, serverCpu: serverAnswered, serverCpuAll: serverCpu() - server0, peak, drained,
-    watchInbox };
+    watchInbox, pgCpuAll: pgCpu() - pg0 };
 }
 
 // The server's own CPU (user + system, seconds) from /proc, when run.sh names its pid: CPU per
@@ -144,15 +145,35 @@ function serverCpu() {
   } catch { return NaN; }
 }
 
+// PostgreSQL's backends serving this database (run.sh names it: BENCH_PG_DB), user + system
+// seconds from /proc: the database's share of the work per delivery, also load-independent. The
+// cluster's shared processes (WAL writer, checkpointer) are not counted.
+const pgDb = process.env.BENCH_PG_DB;
+function pgCpu() {
+  if (!pgDb) return NaN;
+  let total = 0;
+  for (const pid of fs.readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(pid)) continue;
+    try {
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmd.startsWith('postgres: ') || !cmd.includes(` ${pgDb} `)) continue;
+      const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      total += (Number(f[11]) + Number(f[12])) / 100;
+    } catch { /* the process ended */ }
+  }
+  return total;
+}
+
 const pct = (sorted, p) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
-function report(title, { stats, wall, clientCpu, serverCpu: scpu, serverCpuAll, peak, drained, watchInbox }) {
+function report(title, { stats, wall, clientCpu, serverCpu: scpu, serverCpuAll, peak, drained, watchInbox, pgCpuAll }) {
   const n = Object.values(stats).reduce((a, s) => a + s.sent, 0);
   console.log(`\n${title} (wall ${wall.toFixed(1)} s incl. the last answer, server CPU ${scpu.toFixed(1)} s = ${((scpu * 1000) / n).toFixed(2)} ms per request, ` +
     `load tool CPU ${clientCpu.toFixed(1)} s, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')})`);
   if (watchInbox)
     console.log(`processing: backlog peak ${peak} deliveries; inbox empty ${Number.isNaN(drained) ? 'NOT within 5 min' : `${drained.toFixed(1)} s after the first post`}` +
       ` = ${Number.isNaN(drained) ? '?' : (n / drained).toFixed(0)} deliveries processed/s; server CPU until then ${serverCpuAll.toFixed(1)} s = ` +
-      `${((serverCpuAll * 1000) / n).toFixed(2)} ms per delivery`);
+      `${((serverCpuAll * 1000) / n).toFixed(2)} ms per delivery` +
+      (Number.isNaN(pgCpuAll) ? '' : `; PostgreSQL backends' CPU ${pgCpuAll.toFixed(1)} s = ${((pgCpuAll * 1000) / n).toFixed(2)} ms per delivery`));
   console.log('| kind | sent | answered/s | p50 ms | p95 ms | p99 ms | max ms | HTTP codes |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
   const out = {};

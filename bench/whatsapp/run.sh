@@ -43,6 +43,7 @@ for b in "${bins[@]}"; do
   echo "## run $n: $b ($(git -C "$(dirname "$b")" rev-parse --short HEAD 2>/dev/null || echo '?')) on ${DB%%:*}, $(date -u +%FT%TZ), $(nproc) CPUs"
   # The backlog (accepted, not processed yet): the server logs it once a second while there is one
   # (a binary that answers only after processing logs nothing: its backlog is its answers' wait).
+  BENCH_PG_DB=$([[ $DB == postgresql* ]] && echo "${DB##*/}" || true) \
   BENCH_SERVER_LOG=$dir/err BENCH_SERVER_PID=$pid node bench/whatsapp/load.mjs "http://127.0.0.1:$port" bench-app-secret "${1:-1000}" "${2:-3000}" "${3:-20}" "${4:-2000}"
   grep -E "slow transaction|could not begin" "$dir/err" | head -5 | sed 's/^/# server: /' || true
   cleanup

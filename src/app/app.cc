@@ -315,7 +315,8 @@ void wire(kernel::Context& ctx, const Config& config) {
   chat_opt.holds = [c](const std::string& kind) { return dataprotection::held_for(c->db, now_ms(), "chat", kind); };
   ctx.provide(std::make_shared<chat::Options>(chat_opt));
   ctx.provide(std::make_shared<whatsapp::InboxSettings>(whatsapp::InboxSettings{
-      static_cast<size_t>(config.whatsapp_inbox_max), static_cast<size_t>(config.whatsapp_inbox_max_mib) << 20, config.whatsapp_test_hold_ms}));
+      static_cast<size_t>(config.whatsapp_inbox_max), static_cast<size_t>(config.whatsapp_inbox_max_mib) << 20, config.whatsapp_test_hold_ms,
+      config.whatsapp_test_hold_delete_ms}));
   ctx.provide(std::make_shared<chat::Dispatch>(chat::Dispatch{[unit_of](const std::string& comuna) -> std::optional<chat::MunicipalUnit> {
     if (!kMunicipalPilot.count(comuna)) return std::nullopt;
     auto u = unit_of("municipality", comuna);

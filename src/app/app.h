@@ -47,6 +47,7 @@ struct Config {
   int whatsapp_inbox_max = 20'000;    // webhook deliveries waiting for the inbox commit; beyond, 503 (Meta retries)
   int whatsapp_inbox_max_mib = 64;    // the same bound in MiB of raw bodies
   int whatsapp_test_hold_ms = 0;      // tests only (serve --demo): processing held after the inbox commit
+  int whatsapp_test_hold_delete_ms = 0;  // tests only (serve --demo): inbox row's delete held after the lanes' commit
   int channels_retention_days = 730;  // a closed contact's account, number and notes erased this long after
   std::string mqtt;  // "host:port" of the broker devices publish to; empty: no MQTT ingest
   std::string smtp;  // "host:port" of the mail relay citizens' verification codes go through; empty: EQ_SMTP

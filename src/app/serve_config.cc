@@ -81,6 +81,13 @@ void add_serve_options(CLI::App& serve, Config& cfg, ServeOptions& o) {
       ->check(CLI::Range(0, 600'000))
       ->needs(demo)
       ->configurable(false);
+  // The same for the other crash window (PostgreSQL's lanes): a delivery processed and committed,
+  // its inbox row not deleted yet.
+  serve.add_option("--whatsapp-test-hold-delete-ms", cfg.whatsapp_test_hold_delete_ms,
+                   "TESTS ONLY (needs --demo): hold the delete of a processed delivery's WhatsApp inbox row this long")
+      ->check(CLI::Range(0, 600'000))
+      ->needs(demo)
+      ->configurable(false);
   serve.add_option("--channels-retention-days", cfg.channels_retention_days,
                    "Days a closed contact keeps what she said, her number and the notes (the statistics' columns stay)")
       ->capture_default_str()

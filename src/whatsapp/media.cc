@@ -61,11 +61,9 @@ std::string media_failure_es(const std::string& reason) {
   return "No se pudo descargar el archivo.";
 }
 
-void note_media(soci::session& s, const crypto::Keys& keys, int64_t conversation_id, const Inbound& in, int64_t now) {
+void note_media(soci::session& s, const crypto::Keys& keys, int64_t conversation_id, int64_t message_id, const Inbound& in, int64_t now) {
   if (in.media_id.empty()) return;
-  auto msg = repo::message_by_wamid(s, in.wamid);
-  if (!msg) return;
-  repo::insert_media(s, msg->id, conversation_id, in.type, keys.encrypt(in.media_id), in.media_mime.substr(0, 100), in.media_sha256.substr(0, 100),
+  repo::insert_media(s, message_id, conversation_id, in.type, keys.encrypt(in.media_id), in.media_mime.substr(0, 100), in.media_sha256.substr(0, 100),
                      now);
 }
 

@@ -31,8 +31,9 @@ bool media_sha256_matches(const std::string& bytes, const std::string& expected)
 // What the operator reads for a failed download (reason: too_large, type, sha256, unreachable, refused).
 std::string media_failure_es(const std::string& reason);
 
-// The webhook's hook (service.cc store_batch): her message `wamid` carries a media; a pending
-// download is recorded in the same transaction (nothing is fetched on the webhook's path).
-void note_media(soci::session& s, const crypto::Keys& keys, int64_t conversation_id, const Inbound& in, int64_t now);
+// The webhook's hook (service.cc store_messages): her message (just inserted as `message_id`)
+// carries a media; a pending download is recorded in the same transaction (nothing is fetched on
+// the webhook's path).
+void note_media(soci::session& s, const crypto::Keys& keys, int64_t conversation_id, int64_t message_id, const Inbound& in, int64_t now);
 
 }  // namespace eq::whatsapp

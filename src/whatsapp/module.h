@@ -43,6 +43,10 @@ struct InboxSettings {
   // between committing deliveries to the inbox and processing them, and says so in the log, so the
   // crash test can kill the server exactly there.
   int64_t test_hold_ms = 0;
+  // Tests only (--whatsapp-test-hold-delete-ms, refused without --demo): on PostgreSQL, a delivery
+  // whose shares the lanes committed waits this long before its inbox row is handed for deletion,
+  // and the log says so: the crash test kills the server between the two commits.
+  int64_t test_hold_delete_ms = 0;
 };
 
 struct Options {
@@ -255,7 +259,8 @@ class Service {
   struct Share;
   struct Lane;
   struct Accepted;
-  void store_messages(soci::session& s, const Batch& batch, bool queue, int64_t now, Counts& c);
+  // Every message of the group at once (counts[i] for batches[i]), in arrival order.
+  void store_messages(soci::session& s, const std::vector<const Batch*>& batches, bool queue, int64_t now, std::vector<Counts>& counts);
   // Every status of the group at once (counts[i] for batches[i]).
   void store_statuses(soci::session& s, const std::vector<const Batch*>& batches, int64_t now, std::vector<Counts>& counts);
   // Applies the batches in one transaction (each alone if that fails), deleting their inbox rows

@@ -16,22 +16,24 @@ namespace {
 const char* kConvCols = "SELECT id, ref, user_key, wa_id, phone_number_id, caller_hash, session_n, contact_id, needs_contact, last_inbound_at "
                         "FROM whatsapp_conversations ";
 
+ConvRow conv_row(const soci::row& r) {
+  ConvRow c;
+  c.id = store::get_int(r, 0);
+  c.ref = store::get_str(r, 1);
+  c.user_key = store::get_str(r, 2);
+  c.wa_id = store::get_str(r, 3);
+  c.phone_number_id = store::get_str(r, 4);
+  c.caller_hash = store::get_str(r, 5);
+  c.session_n = store::get_int(r, 6);
+  c.contact_id = store::get_str(r, 7);
+  c.needs_contact = store::get_bool(r, 8);
+  c.last_inbound_at = store::get_int(r, 9);
+  return c;
+}
+
 std::optional<ConvRow> one_conv(soci::session& s, Query q) {
   std::optional<ConvRow> out;
-  q.each(s, [&](const soci::row& r) {
-    ConvRow c;
-    c.id = store::get_int(r, 0);
-    c.ref = store::get_str(r, 1);
-    c.user_key = store::get_str(r, 2);
-    c.wa_id = store::get_str(r, 3);
-    c.phone_number_id = store::get_str(r, 4);
-    c.caller_hash = store::get_str(r, 5);
-    c.session_n = store::get_int(r, 6);
-    c.contact_id = store::get_str(r, 7);
-    c.needs_contact = store::get_bool(r, 8);
-    c.last_inbound_at = store::get_int(r, 9);
-    out = std::move(c);
-  });
+  q.each(s, [&](const soci::row& r) { out = conv_row(r); });
   return out;
 }
 
@@ -63,42 +65,11 @@ std::vector<MsgRow> msgs(soci::session& s, Query q) {
 
 }  // namespace
 
-std::optional<ConvRow> conversation_by_index(soci::session& s, const std::string& index) {
-  return one_conv(s, Query(std::string(kConvCols) + "WHERE user_key_index = :i").bind("i", index));
-}
 std::optional<ConvRow> conversation_by_ref(soci::session& s, const std::string& ref) {
   return one_conv(s, Query(std::string(kConvCols) + "WHERE ref = :r").bind("r", ref));
 }
 std::optional<ConvRow> conversation_by_id(soci::session& s, int64_t id) {
   return one_conv(s, Query(std::string(kConvCols) + "WHERE id = :id").bind("id", static_cast<ll>(id)));
-}
-
-void insert_conversation(soci::session& s, const std::string& ref, const std::string& user_key, const std::string& index,
-                         const std::optional<std::string>& wa_id, const std::string& phone_number_id, const std::string& caller_hash,
-                         int64_t now) {
-  Query("INSERT INTO whatsapp_conversations (ref, user_key, user_key_index, wa_id, phone_number_id, caller_hash, session_n, "
-        "needs_contact, last_inbound_at, created_at) VALUES (:ref, :uk, :idx, :wa, :pn, :ch, 1, 1, 0, :now) "
-        "ON CONFLICT (user_key_index) DO NOTHING")
-      .bind("ref", ref)
-      .bind("uk", user_key)
-      .bind("idx", index)
-      .bind_opt("wa", wa_id)
-      .bind("pn", phone_number_id)
-      .bind_opt("ch", caller_hash.empty() ? std::nullopt : std::optional<std::string>(caller_hash))
-      .bind("now", static_cast<ll>(now))
-      .exec(s);
-}
-
-void note_inbound(soci::session& s, int64_t id, int64_t at, const std::optional<std::string>& wa_id, const std::string& phone_number_id) {
-  Query("UPDATE whatsapp_conversations SET last_inbound_at = CASE WHEN last_inbound_at < :at THEN :at2 ELSE last_inbound_at END, "
-        "wa_id = COALESCE(wa_id, :wa), phone_number_id = CASE WHEN :pn = '' THEN phone_number_id ELSE :pn2 END WHERE id = :id")
-      .bind("at", static_cast<ll>(at))
-      .bind("at2", static_cast<ll>(at))
-      .bind_opt("wa", wa_id)
-      .bind("pn", phone_number_id)
-      .bind("pn2", phone_number_id)
-      .bind("id", static_cast<ll>(id))
-      .exec(s);
 }
 
 void set_needs_contact(soci::session& s, int64_t id, int64_t session_n) {
@@ -124,18 +95,6 @@ std::vector<int64_t> pending(soci::session& s, int limit) {
   return out;
 }
 
-bool insert_inbound(soci::session& s, int64_t conversation_id, const std::string& wamid, const std::string& type, const std::string& body,
-                    int64_t at) {
-  return Query("INSERT INTO whatsapp_messages (conversation_id, direction, wamid, type, body, at, state, state_rank, attempts) "
-               "VALUES (:c, 'in', :w, :t, :b, :at, 'received', 0, 0) ON CONFLICT (wamid) DO NOTHING")
-             .bind("c", static_cast<ll>(conversation_id))
-             .bind("w", wamid)
-             .bind("t", type)
-             .bind("b", body)
-             .bind("at", static_cast<ll>(at))
-             .exec(s) > 0;
-}
-
 int64_t insert_outbound(soci::session& s, int64_t conversation_id, const std::string& type, const std::string& body,
                         const std::string& template_name, int64_t user_id, int64_t at) {
   return Query("INSERT INTO whatsapp_messages (conversation_id, direction, type, body, template_name, at, state, state_rank, user_id, "
@@ -153,12 +112,6 @@ int64_t insert_outbound(soci::session& s, int64_t conversation_id, const std::st
 
 std::vector<MsgRow> messages(soci::session& s, int64_t conversation_id) {
   return msgs(s, Query(std::string(kMsgCols) + "WHERE conversation_id = :c ORDER BY at, id").bind("c", static_cast<ll>(conversation_id)));
-}
-
-std::optional<MsgRow> message_by_wamid(soci::session& s, const std::string& wamid) {
-  auto v = msgs(s, Query(std::string(kMsgCols) + "WHERE wamid = :w").bind("w", wamid));
-  if (v.empty()) return std::nullopt;
-  return v.front();
 }
 
 std::vector<MsgRow> due(soci::session& s, int64_t now, int limit) {
@@ -453,6 +406,83 @@ std::optional<StatusTarget> status_target(soci::session& s, const std::string& w
     out = StatusTarget{store::get_int(r, 0), store::get_int(r, 3), store::get_str(r, 1), static_cast<int>(store::get_int(r, 2))};
   });
   return out;
+}
+
+std::map<std::string, ConvRow> conversations_by_indexes(soci::session& s, const std::vector<std::string>& indexes) {
+  std::map<std::string, ConvRow> out;
+  for (size_t from = 0; from < indexes.size(); from += kInChunk) {
+    const size_t to = std::min(indexes.size(), from + kInChunk);
+    Query q("SELECT id, ref, user_key, wa_id, phone_number_id, caller_hash, session_n, contact_id, needs_contact, last_inbound_at, "
+            "user_key_index FROM whatsapp_conversations WHERE user_key_index IN ");
+    q.sql(bind_list(q, indexes, from, to));
+    q.each(s, [&](const soci::row& r) { out[store::get_str(r, 10)] = conv_row(r); });
+  }
+  return out;
+}
+
+void insert_conversations(soci::session& s, const std::vector<NewConversation>& rows, int64_t now) {
+  constexpr size_t kRows = 30;  // 7 parameters a row
+  for (size_t from = 0; from < rows.size(); from += kRows) {
+    const size_t to = std::min(rows.size(), from + kRows);
+    Query q("INSERT INTO whatsapp_conversations (ref, user_key, user_key_index, wa_id, phone_number_id, caller_hash, session_n, "
+            "needs_contact, last_inbound_at, created_at) VALUES ");
+    for (size_t i = from; i < to; ++i) {
+      const auto& c = rows[i];
+      const std::string n = std::to_string(i - from);
+      q.sql(std::string(i > from ? ", " : "") + "(:r" + n + ", :u" + n + ", :x" + n + ", :w" + n + ", :p" + n + ", :h" + n + ", 1, 1, 0, :n" + n + ")");
+      q.bind("r" + n, c.ref)
+          .bind("u" + n, c.user_key)
+          .bind("x" + n, c.index)
+          .bind_opt("w" + n, c.wa_id)
+          .bind("p" + n, c.phone_number_id)
+          .bind_opt("h" + n, c.caller_hash.empty() ? std::nullopt : std::optional<std::string>(c.caller_hash))
+          .bind("n" + n, static_cast<ll>(now));
+    }
+    q.sql(" ON CONFLICT (user_key_index) DO NOTHING").exec(s);
+  }
+}
+
+std::map<std::string, int64_t> insert_inbound_many(soci::session& s, const std::vector<NewInbound>& rows) {
+  constexpr size_t kRows = 40;  // 5 parameters a row
+  std::map<std::string, int64_t> out;
+  for (size_t from = 0; from < rows.size(); from += kRows) {
+    const size_t to = std::min(rows.size(), from + kRows);
+    Query q("INSERT INTO whatsapp_messages (conversation_id, direction, wamid, type, body, at, state, state_rank, attempts) VALUES ");
+    for (size_t i = from; i < to; ++i) {
+      const auto& m = rows[i];
+      const std::string n = std::to_string(i - from);
+      q.sql(std::string(i > from ? ", " : "") + "(:c" + n + ", 'in', :w" + n + ", :t" + n + ", :b" + n + ", :a" + n + ", 'received', 0, 0)");
+      q.bind("c" + n, static_cast<ll>(m.conversation_id))
+          .bind("w" + n, m.wamid)
+          .bind("t" + n, m.type)
+          .bind("b" + n, m.body)
+          .bind("a" + n, static_cast<ll>(m.at));
+    }
+    // A wamid already stored (Meta's redelivery) is skipped and not returned.
+    q.sql(" ON CONFLICT (wamid) DO NOTHING RETURNING id, wamid");
+    q.each(s, [&](const soci::row& r) { out[store::get_str(r, 1)] = store::get_int(r, 0); });
+  }
+  return out;
+}
+
+void note_inbound_many(soci::session& s, const std::vector<InboundNote>& rows) {
+  constexpr size_t kRows = 50;  // 4 parameters a row
+  for (size_t from = 0; from < rows.size(); from += kRows) {
+    const size_t to = std::min(rows.size(), from + kRows);
+    // UPDATE … FROM a derived table of SELECTs (PostgreSQL, and SQLite since 3.33); the CASTs give
+    // the bound parameters their types (PostgreSQL would otherwise read them as text).
+    Query q("UPDATE whatsapp_conversations SET last_inbound_at = CASE WHEN whatsapp_conversations.last_inbound_at < v.at THEN v.at ELSE "
+            "whatsapp_conversations.last_inbound_at END, wa_id = COALESCE(whatsapp_conversations.wa_id, v.wa), phone_number_id = CASE "
+            "WHEN v.pn = '' THEN whatsapp_conversations.phone_number_id ELSE v.pn END FROM (");
+    for (size_t i = from; i < to; ++i) {
+      const auto& c = rows[i];
+      const std::string n = std::to_string(i - from);
+      q.sql(std::string(i > from ? " UNION ALL " : "") + "SELECT CAST(:i" + n + " AS BIGINT) AS id, CAST(:a" + n + " AS BIGINT) AS at, CAST(:w" +
+            n + " AS TEXT) AS wa, CAST(:p" + n + " AS TEXT) AS pn");
+      q.bind("i" + n, static_cast<ll>(c.id)).bind("a" + n, static_cast<ll>(c.at)).bind_opt("w" + n, c.wa_id).bind("p" + n, c.phone_number_id);
+    }
+    q.sql(") AS v WHERE whatsapp_conversations.id = v.id").exec(s);
+  }
 }
 
 // ---- Her images and audio (media.cc) -----------------------------------------------------------

@@ -39,26 +39,45 @@ struct MsgRow {
   std::string attempt_id;
 };
 
-std::optional<ConvRow> conversation_by_index(soci::session& s, const std::string& index);
 std::optional<ConvRow> conversation_by_ref(soci::session& s, const std::string& ref);
 std::optional<ConvRow> conversation_by_id(soci::session& s, int64_t id);
-// Inserts unless a conversation with that index exists (a concurrent first message): no error.
-void insert_conversation(soci::session& s, const std::string& ref, const std::string& user_key, const std::string& index,
-                         const std::optional<std::string>& wa_id, const std::string& phone_number_id, const std::string& caller_hash,
-                         int64_t now);
-// Her newest message moves the window; an older one arriving late does not move it back.
-void note_inbound(soci::session& s, int64_t id, int64_t at, const std::optional<std::string>& wa_id, const std::string& phone_number_id);
 void set_needs_contact(soci::session& s, int64_t id, int64_t session_n);
 void set_contact(soci::session& s, int64_t id, int64_t session_n, const std::string& contact_id);
 std::vector<int64_t> pending(soci::session& s, int limit);
 
-// False when that wamid was already stored (a redelivery).
-bool insert_inbound(soci::session& s, int64_t conversation_id, const std::string& wamid, const std::string& type, const std::string& body,
-                    int64_t at);
+// A processing group's messages with a few multi-row statements (service.cc store_messages):
+// the conversations of these blind indexes, by index (one statement per 200 indexes).
+std::map<std::string, ConvRow> conversations_by_indexes(soci::session& s, const std::vector<std::string>& indexes);
+struct NewConversation {
+  std::string ref, user_key, index;  // user_key: ciphertext; index: its blind index
+  std::optional<std::string> wa_id;  // ciphertext
+  std::string phone_number_id, caller_hash;
+};
+// Each unless a conversation with its index exists (a concurrent first message): no error.
+void insert_conversations(soci::session& s, const std::vector<NewConversation>& rows, int64_t now);
+struct NewInbound {
+  int64_t conversation_id = 0;
+  std::string wamid, type, body;  // body: ciphertext
+  int64_t at = 0;
+};
+// The rows whose wamid was not stored yet, inserted (the rest are redeliveries): wamid → message id.
+// The wamids given must be distinct.
+std::map<std::string, int64_t> insert_inbound_many(soci::session& s, const std::vector<NewInbound>& rows);
+// Her new messages move her conversation's window (an older one arriving late does not move it
+// back), set her number if none was known and her line: several conversations in one statement
+// per 50, each row the sum of her new messages in arrival order (newest time, first wa_id given,
+// last phone number id given). The ids must be distinct.
+struct InboundNote {
+  int64_t id = 0;
+  int64_t at = 0;
+  std::optional<std::string> wa_id;
+  std::string phone_number_id;
+};
+void note_inbound_many(soci::session& s, const std::vector<InboundNote>& rows);
+
 int64_t insert_outbound(soci::session& s, int64_t conversation_id, const std::string& type, const std::string& body,
                         const std::string& template_name, int64_t user_id, int64_t at);
 std::vector<MsgRow> messages(soci::session& s, int64_t conversation_id);
-std::optional<MsgRow> message_by_wamid(soci::session& s, const std::string& wamid);
 
 // The outbox: due rows are claimed ("sending" with a fresh attempt id, committed) before the
 // request goes out. A row waits while an earlier reply of its conversation waits (pair limit or

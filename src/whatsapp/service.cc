@@ -248,36 +248,84 @@ constexpr size_t kSlice = 48;
 constexpr int64_t kLeftoverMs = 30'000;
 }  // namespace
 
-void Service::store_messages(soci::session& s, const Batch& batch, bool queue, int64_t now, Counts& c) {
-  for (const auto& in : batch.messages) {
-    const std::string index = keys_.blind_index(in.user_key);
-    auto conv = repo::conversation_by_index(s, index);
-    const std::optional<std::string> wa = in.wa_id.empty() ? std::nullopt : std::optional<std::string>(keys_.encrypt(in.wa_id));
-    if (!conv) {
+// A group's messages with a few multi-row statements instead of four or five round trips each: her
+// conversations by blind index (one lookup), the missing ones inserted together and read back, the
+// messages inserted together (a wamid already stored is not returned: a redelivery), then each
+// touched conversation's window moved in one statement. What each message changes is decided in
+// arrival order, as one by one: the first copy of a wamid wins, her conversation's newest time,
+// first number and last line are what one-by-one updates would have left.
+void Service::store_messages(soci::session& s, const std::vector<const Batch*>& batches, bool queue, int64_t now, std::vector<Counts>& counts) {
+  struct Item {
+    size_t batch;
+    const Inbound* in;
+    std::string index;
+  };
+  std::vector<Item> items;
+  for (size_t i = 0; i < batches.size(); ++i)
+    for (const auto& in : batches[i]->messages) items.push_back({i, &in, keys_.blind_index(in.user_key)});
+  if (items.empty()) return;
+  std::vector<std::string> indexes;
+  for (const auto& it : items) indexes.push_back(it.index);
+  std::sort(indexes.begin(), indexes.end());
+  indexes.erase(std::unique(indexes.begin(), indexes.end()), indexes.end());
+  auto convs = repo::conversations_by_indexes(s, indexes);
+  if (convs.size() < indexes.size()) {
+    std::vector<repo::NewConversation> fresh;
+    std::set<std::string> planned;
+    for (const auto& it : items) {
+      if (convs.count(it.index) || !planned.insert(it.index).second) continue;
+      const Inbound& in = *it.in;
       // Blocks and repeat contacts: her number hashed as the phone line hashes it; without a
       // number (a username-only user), her business-scoped id.
       const std::string caller = in.wa_id.empty() ? intake_.caller_hash("address", "whatsapp:" + in.user_key)
                                                   : intake_.caller_hash("number", in.wa_id);
-      repo::insert_conversation(s, crypto::random_token(12), keys_.encrypt(in.user_key), index, wa, in.phone_number_id, caller, now);
-      conv = repo::conversation_by_index(s, index);
-      if (!conv) throw std::runtime_error("whatsapp: conversation missing after its insert");  // rolls the group back
+      fresh.push_back({crypto::random_token(12), keys_.encrypt(in.user_key), it.index,
+                       in.wa_id.empty() ? std::nullopt : std::optional<std::string>(keys_.encrypt(in.wa_id)), in.phone_number_id, caller});
     }
-    if (!repo::insert_inbound(s, conv->id, in.wamid, in.type.empty() ? "desconocido" : in.type.substr(0, 40), keys_.encrypt(in.text),
-                              in.at_ms)) {
-      ++c.duplicates;  // Meta's redelivery: already here, nothing changes
+    repo::insert_conversations(s, fresh, now);
+    std::vector<std::string> missing(planned.begin(), planned.end());
+    for (auto& [index, row] : repo::conversations_by_indexes(s, missing)) convs[index] = std::move(row);
+    if (convs.size() < indexes.size()) throw std::runtime_error("whatsapp: conversation missing after its insert");  // rolls the group back
+  }
+  std::vector<repo::NewInbound> rows;
+  std::set<std::string> wamids;
+  for (const auto& it : items) {
+    const Inbound& in = *it.in;
+    if (!wamids.insert(in.wamid).second) continue;  // a second copy in this group: a duplicate below
+    rows.push_back({convs.at(it.index).id, in.wamid, in.type.empty() ? "desconocido" : in.type.substr(0, 40), keys_.encrypt(in.text), in.at_ms});
+  }
+  auto inserted = repo::insert_inbound_many(s, rows);
+  std::map<int64_t, repo::InboundNote> notes;  // by conversation id
+  std::vector<int64_t> note_order;
+  for (const auto& it : items) {
+    const Inbound& in = *it.in;
+    Counts& c = counts[it.batch];
+    const repo::ConvRow& conv = convs.at(it.index);
+    auto row = inserted.find(in.wamid);
+    if (row == inserted.end()) {
+      ++c.duplicates;  // Meta's redelivery (or a second copy in this group): already here, nothing changes
       continue;
     }
-    repo::note_inbound(s, conv->id, in.at_ms, wa, in.phone_number_id);
-    note_media(s, keys_, conv->id, in, now);  // an image or audio: downloaded later by the media job (media.cc)
-    c.audit.push_back(line_entry("whatsapp.message", conv->ref, in.supported ? in.type : "no soportado: " + in.type.substr(0, 40)));
+    const int64_t message_id = row->second;
+    inserted.erase(row);  // a later copy of the same wamid is a duplicate
+    auto [note, first] = notes.try_emplace(conv.id, repo::InboundNote{conv.id, in.at_ms, std::nullopt, ""});
+    if (first) note_order.push_back(conv.id);
+    note->second.at = std::max(note->second.at, in.at_ms);
+    if (!note->second.wa_id && !in.wa_id.empty()) note->second.wa_id = keys_.encrypt(in.wa_id);
+    if (!in.phone_number_id.empty()) note->second.phone_number_id = in.phone_number_id;
+    note_media(s, keys_, conv.id, message_id, in, now);  // an image or audio: downloaded later by the media job (media.cc)
+    c.audit.push_back(line_entry("whatsapp.message", conv.ref, in.supported ? in.type : "no soportado: " + in.type.substr(0, 40)));
     ++c.messages;
-    c.changed.insert(conv->id);
+    c.changed.insert(conv.id);
     if (!in.supported) ++c.unsupported;
     if (queue)
-      c.touched[conv->id] = {*conv, in.text};
+      c.touched[conv.id] = {conv, in.text};
     else
-      repo::set_contact(s, conv->id, conv->session_n, "");
+      repo::set_contact(s, conv.id, conv.session_n, "");
   }
+  std::vector<repo::InboundNote> ordered;
+  for (int64_t id : note_order) ordered.push_back(std::move(notes.at(id)));
+  repo::note_inbound_many(s, ordered);
 }
 
 // A group's statuses with a few multi-row statements instead of two round trips each: the
@@ -337,7 +385,7 @@ void Service::store_statuses(soci::session& s, const std::vector<const Batch*>& 
 }
 
 void Service::store_group(soci::session& s, const std::vector<const Batch*>& batches, bool queue, int64_t now, std::vector<Counts>& counts) {
-  for (size_t i = 0; i < batches.size(); ++i) store_messages(s, *batches[i], queue, now, counts[i]);
+  store_messages(s, batches, queue, now, counts);
   store_statuses(s, batches, now, counts);
   for (auto& c : counts) {
     for (const auto& e : c.audit) audit_.append(s, e);
@@ -775,6 +823,11 @@ void Service::complete(const std::shared_ptr<Fanned>& d) {
   // Not wholly processed: the row stays in the inbox and the drain processes the whole delivery
   // again (the shares already committed are duplicates).
   if (d->failed) return;
+  if (options_.inbox.test_hold_delete_ms > 0) {  // fault injection: serve --demo --whatsapp-test-hold-delete-ms only
+    spdlog::warn("whatsapp: delivery processed (inbox row {}); its inbox row's delete held {} ms (--whatsapp-test-hold-delete-ms)",
+                 d->inbox_id, options_.inbox.test_hold_delete_ms);
+    std::this_thread::sleep_for(std::chrono::milliseconds(options_.inbox.test_hold_delete_ms));
+  }
   {
     std::lock_guard lock(inbox_->mu);
     inbox_->finished.push_back(d->inbox_id);

@@ -10,7 +10,11 @@
 //    waiting for the accept commit plus those accepted and not processed yet) is
 //    answered 503 with Retry-After and nothing of it is written; sent again once the backlog drained,
 //    it is accepted as new;
-//  * the test-only hold is refused without --demo;
+//  * killed (-9) after PostgreSQL's lanes committed a delivery and before its inbox row was deleted
+//    (`--whatsapp-test-hold-delete-ms`): the restart processes the row again and finds a duplicate:
+//    one message, one audit entry, one queue contact (SQLite deletes the row in the processing's
+//    own transaction: there is no such window, and the test is skipped);
+//  * the test-only holds are refused without --demo;
 //  * the same delivery posted many times at once (several rows of the inbox, in one group or
 //    several) is processed once: one message, one audit entry, one queue contact.
 import assert from 'node:assert/strict';
@@ -22,7 +26,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 
 import { auditEntries, login, loginDemo } from './auth_helpers.mjs';
-import { binPath } from './harness.mjs';
+import { binPath, dbKind } from './harness.mjs';
 import { MetaFake, assertAccepted, inbound, messageRows, restartableServer, settled, waitFor as waitUntil, wamidsOf } from './whatsapp_meta.mjs';
 
 const phone = () => `569${crypto.randomInt(10_000_000, 99_999_999)}`;
@@ -84,6 +88,39 @@ describe('the inbox', () => {
     }
   });
 
+  test('killed (-9) between the lanes\' commit and the inbox row\'s delete: the restart finds a duplicate, nothing twice',
+    { skip: dbKind !== 'postgresql' && 'SQLite deletes the inbox row in the processing transaction: no window' }, async () => {
+      const meta = await new MetaFake().start();
+      const box = await restartableServer(meta, 'equidad-wa-inbox-del-');
+      let srv;
+      try {
+        srv = await box.start({}, ['--whatsapp-test-hold-delete-ms', '120000']);
+        const secret = box.secret();
+        const raw = JSON.stringify(meta.envelope(inbound({ wa_id: phone() }, { type: 'text', text: { body: 'Procesado antes de borrar' } })));
+        assertAccepted(assert, await meta.post(srv.baseUrl, secret, raw), { messages: 1 });
+        // Processed and committed by its lane (and her contact opened); the row's delete is held.
+        await waitFor(() => /its inbox row's delete held/.test(srv.stderr), 'the lanes\' commit (server log)');
+        assert.equal(messageRows(srv.dbUrl, wamidsOf(raw)[0]), 1, 'processed before the kill');
+        srv.proc.kill('SIGKILL');
+        await srv.stop();
+
+        srv = await box.start();
+        const admin = await loginDemo(srv, 'admin');
+        // The row was still there: the start processes it again, and finds a duplicate.
+        await waitFor(() => /1 deliveries left in the inbox were processed/.test(srv.stderr), 'the leftover row processed');
+        await settled(await login(srv, 'supervision@equidad.demo'));
+        const { contacts, messages, object } = await readConversation(srv);
+        assert.equal(contacts.length, 1, 'one queue contact');
+        assert.deepEqual(messages.map((m) => m.text), ['Procesado antes de borrar']);
+        assert.equal(messageRows(srv.dbUrl, wamidsOf(raw)[0]), 1, 'stored twice');
+        assert.equal((await messageEntries(admin, object)).length, 1, 'audited twice');
+      } finally {
+        await srv?.stop();
+        await meta.stop();
+        await box.cleanup();
+      }
+    });
+
   test('beyond the waiting bound: 503 with Retry-After, nothing written; accepted once the backlog drained', async () => {
     const meta = await new MetaFake().start();
     const box = await restartableServer(meta, 'equidad-wa-full-');
@@ -123,18 +160,19 @@ describe('the inbox', () => {
     }
   });
 
-  test('the test-only hold is refused without --demo', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'equidad-wa-hold-'));
-    try {
-      const r = spawnSync(binPath, ['serve', '--whatsapp-test-hold-ms', '1000', '--port', '0', '--db', `sqlite:${dir}/x.db`,
-        '--keys', path.join(dir, 'equidad.key')], { encoding: 'utf8', timeout: 60_000 });
-      // A server that started would have been killed by the timeout (status null): refused means an exit code.
-      assert.ok(typeof r.status === 'number' && r.status !== 0, `status ${r.status}: ${r.stdout}${r.stderr}`);
-      assert.match(r.stderr + r.stdout, /--demo/);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  for (const flag of ['--whatsapp-test-hold-ms', '--whatsapp-test-hold-delete-ms'])
+    test(`the test-only ${flag} is refused without --demo`, () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'equidad-wa-hold-'));
+      try {
+        const r = spawnSync(binPath, ['serve', flag, '1000', '--port', '0', '--db', `sqlite:${dir}/x.db`,
+          '--keys', path.join(dir, 'equidad.key')], { encoding: 'utf8', timeout: 60_000 });
+        // A server that started would have been killed by the timeout (status null): refused means an exit code.
+        assert.ok(typeof r.status === 'number' && r.status !== 0, `status ${r.status}: ${r.stdout}${r.stderr}`);
+        assert.match(r.stderr + r.stdout, /--demo/);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
 
   test('the same delivery posted 12 times at once is processed once (one message, one audit entry, one contact)', async () => {
     const meta = await new MetaFake().start();
