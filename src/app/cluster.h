@@ -61,6 +61,7 @@ class Cluster {
   // Packs messages into NOTIFY payloads under `limit` bytes (public for the unit test).
   struct Message {
     std::string hub, topic, body;
+    int64_t queued_us = 0;  // wall clock when published: each payload carries its first message's ("t")
   };
   static std::vector<std::string> pack(const std::string& instance, std::deque<Message>& queue, size_t limit, uint64_t& part_seq);
   // One NOTIFY payload received (the listener's; public for the unit test).

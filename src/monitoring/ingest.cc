@@ -346,8 +346,10 @@ void Service::Impl::write_inbox(std::vector<QueuedRequest>& requests) {
     }
     if (signal) signal();  // the owner evaluates them now, not at its next poll
   }
+  const auto committed = std::chrono::steady_clock::now();
   for (size_t i = 0; i < requests.size(); ++i) {
     auto& r = requests[i];
+    if (ok && !refused[i]) http::observe_stage(http::Stage::inbox_written, committed - r.read, r.positions.size());
     if (!ok) r.done(fail(ok.error()));
     else if (refused[i]) r.done(fail(*refused[i]));
     else {
@@ -382,6 +384,11 @@ Result<size_t> Service::Impl::drain_once() {
     }
   }
   if (rows.empty()) return size_t{0};
+  // Request read on the non-owner → taken here (milliseconds: the row's received_at, wall clock).
+  const int64_t taken = now_ms();
+  for (const auto& r : rows)
+    if (r.position.fix.received_at > 0)
+      http::observe_stage(http::Stage::inbox_taken, std::chrono::milliseconds(std::max<int64_t>(0, taken - r.position.fix.received_at)));
   std::map<std::string, std::vector<const InboxRow*>> by_device;
   for (const auto& r : rows) by_device[r.position.device_id].push_back(&r);
   InFlight flight(*this);

@@ -129,6 +129,7 @@ struct QueuedRequest {
   std::string client;
   std::vector<std::string> bodies;  // the positions sealed (Impl::inbox_body), by the request's thread
   int64_t now = 0;
+  std::chrono::steady_clock::time_point read = std::chrono::steady_clock::now();  // http/stages.h, inbox_written
   std::function<void(Result<IngestSummary>)> done;
 };
 
