@@ -29,6 +29,7 @@
 // does for device requests (hash of the device's credentials); "request" alternates instances per
 // request, which reorders a device's positions (the queued path is evaluated after a later direct
 // batch: those become 'stale' — the 902 «missing» of the 08:51 run).
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
@@ -109,6 +110,20 @@ async function stageHistograms(servers) {
   }
   return { ...summarize(merged), by_instance: each };
 }
+// Load-independent counters: the servers' CPU (utime + stime from /proc, ms) and the database's
+// committed transactions (pg_stat_database, every backend of the run's database: both instances,
+// the bench's own samples included), per 1.000 positions.
+const ticks = 100; // USER_HZ (clock ticks a second in /proc/<pid>/stat) on Linux
+function cpuMs(pids) {
+  let t = 0;
+  for (const pid of pids) {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      t += Number(f[11]) + Number(f[12]);
+    } catch { /* exited */ }
+  }
+  return (1000 * t) / ticks;
+}
 async function sql(url, q) {
   const { stdout } = await execFileP('psql', [url, '-X', '-At', '-F', '\t', '-c', q], { timeout: 60_000, maxBuffer: 256 * 1024 * 1024 });
   return stdout.trim().split('\n').filter(Boolean).map((l) => l.split('\t'));
@@ -170,6 +185,8 @@ async function run(instances) {
       await sleep(250);
     }
   })();
+  const cpuBefore = cpuMs(servers.map((x) => x.proc.pid));
+  const [[xactBefore]] = await sql(db, 'SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()');
   const interval = (1000 * batch) / rate; // ms between requests, all devices together
   const inflight = new Set();
   const next = DEVICES.map(() => 0);
@@ -210,6 +227,9 @@ async function run(instances) {
   await sleep(1500);
   sampling = false;
   await sampler;
+  const cpuUsed = cpuMs(servers.map((x) => x.proc.pid)) - cpuBefore;
+  await sleep(600); // the statistics collector's report of the last transactions
+  const [[xactAfter]] = await sql(db, 'SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()');
   const finalStored = samples[samples.length - 1].stored;
   const allStoredAt = samples.find((s) => s.stored >= finalStored).t;
   const received = await new Promise((resolve) => { consoleThread.once('message', resolve); consoleThread.postMessage('stop'); });
@@ -247,6 +267,7 @@ async function run(instances) {
     ingest_ack_per_s: Math.round(acked / elapsed),
     durable_per_s: Math.round(finalStored / ((allStoredAt - started) / 1000)),
     stored: finalStored, stored_by_status: statuses,
+    per_1000_positions: { server_cpu_ms: +((1000 * cpuUsed) / Math.max(1, acked)).toFixed(1), db_commits: +((1000 * (Number(xactAfter) - Number(xactBefore))) / Math.max(1, acked)).toFixed(1) },
     console_msgs: seen.size, console_missing: acked - seen.size, console_twice: consoleTwice,
     server_time: serverTime,
     ack: { direct: { p50_ms: pct(ackLat.direct, 0.5), p99_ms: pct(ackLat.direct, 0.99) }, queued: { p50_ms: pct(ackLat.queued, 0.5), p99_ms: pct(ackLat.queued, 0.99) } },
@@ -304,7 +325,8 @@ console.log('stages inside the servers, p50 / p99 (upper bound of the bucket, ms
 for (const r of [...all.one, ...all.two]) console.log(`  run ${r.run}, ${r.instances} instance(s): ${stageText(r)}`);
 const dist = (rs) => {
   const p99 = rs.map((r) => r.p99_ms);
-  return { p99_median: +median(p99).toFixed(1), p99_max: Math.max(...p99), p99_min: Math.min(...p99), durable_median: median(rs.map((r) => r.durable_per_s)) };
+  return { p99_median: +median(p99).toFixed(1), p99_max: Math.max(...p99), p99_min: Math.min(...p99), durable_median: median(rs.map((r) => r.durable_per_s)),
+    cpu: median(rs.map((r) => r.per_1000_positions.server_cpu_ms)), commits: median(rs.map((r) => r.per_1000_positions.db_commits)) };
 };
 const one = dist(all.one), two = dist(all.two);
 // Each stage's p50 / p99 bound, median over the runs, per instance (load-independent-ish: where
@@ -322,8 +344,8 @@ console.log(`  two, non-owner (console): ${stageMedians(all.two, (r) => r.stages
 console.log(`  two, queued path p50 / p99 → console median: ${median(all.two.map((r) => r.queued.p50_ms))} / ${median(all.two.map((r) => r.queued.p99_ms))} ms; direct: ${median(all.two.map((r) => r.direct.p50_ms))} / ${median(all.two.map((r) => r.direct.p99_ms))} ms`);
 console.log('');
 console.log(`runs: ${runs} of each; load average before ${loadBefore}, after ${loadNow()}`);
-console.log(`one instance:  p99 → console median ${one.p99_median} ms, min ${one.p99_min}, max ${one.p99_max}; durable median ${one.durable_median}/s`);
-console.log(`two instances: p99 → console median ${two.p99_median} ms, min ${two.p99_min}, max ${two.p99_max}; durable median ${two.durable_median}/s`);
+console.log(`one instance:  p99 → console median ${one.p99_median} ms, min ${one.p99_min}, max ${one.p99_max}; durable median ${one.durable_median}/s; per 1.000 positions: servers' CPU ${one.cpu} ms, PostgreSQL commits ${one.commits}`);
+console.log(`two instances: p99 → console median ${two.p99_median} ms, min ${two.p99_min}, max ${two.p99_max}; durable median ${two.durable_median}/s; per 1.000 positions: servers' CPU ${two.cpu} ms, PostgreSQL commits ${two.commits}`);
 await template.cleanup();
 keys.cleanup();
 console.log(`ratios (two / one, medians): p99 → console ${(two.p99_median / one.p99_median).toFixed(2)}, durable ${(two.durable_median / one.durable_median).toFixed(2)}`);

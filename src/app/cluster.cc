@@ -97,6 +97,13 @@ void Cluster::publish(const std::string& hub, const std::string& topic, const st
 
 void Cluster::control(const std::string& word) { publish("", "", word); }
 
+std::string Cluster::payload(const std::string& hub, const std::string& topic, const std::string& message) const {
+  std::deque<Message> one{{hub, topic, message, wall_us()}};
+  uint64_t seq = 0;
+  auto out = pack(opt_.instance, one, kPayloadLimit, seq);
+  return out.empty() ? std::string() : out.front();
+}
+
 std::vector<std::string> Cluster::pack(const std::string& instance, std::deque<Message>& queue, size_t limit, uint64_t& part_seq) {
   std::vector<std::string> out;
   const std::string from = "{\"i\":" + Json(instance).dump();

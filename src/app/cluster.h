@@ -55,6 +55,10 @@ class Cluster {
   // Queued for the sender thread; never blocks the caller.
   void publish(const std::string& hub, const std::string& topic, const std::string& message);
   void control(const std::string& word);
+  // One message as a NOTIFY payload on channel(), for a caller that sends it in a transaction of
+  // its own (delivered with that commit, or not at all): the monitoring inbox's wake-up.
+  std::string payload(const std::string& hub, const std::string& topic, const std::string& message) const;
+  const std::string& channel() const { return opt_.channel; }
   uint64_t sent() const { return sent_; }
   uint64_t received() const { return received_; }
 
