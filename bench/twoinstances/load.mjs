@@ -29,6 +29,7 @@
 // does for device requests (hash of the device's credentials); "request" alternates instances per
 // request, which reorders a device's positions (the queued path is evaluated after a later direct
 // batch: those become 'stale' — the 902 «missing» of the 08:51 run).
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
@@ -74,15 +75,11 @@ const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s.lengt
 // reserved operation metrics of every instance, merged: the commit is counted on the owner, the
 // strand and the socket on the console's instance. Each stage's p50/p99 is the upper bound of the
 // histogram bucket it falls in («≤ x ms»).
-const STAGES = ['received_to_committed', 'committed_to_published', 'published_to_queued', 'queued_to_written'];
-async function stageHistograms(servers) {
-  const merged = Object.fromEntries(STAGES.map((s) => [s, new Map()]));
-  for (const srv of servers) {
-    const admin = await loginDemo(srv, 'admin');
-    const r = await admin.get('/api/v1/system/metrics');
-    const re = /^equidad_live_stage_seconds_bucket\{stage="([a-z_]+)",le="([^"]+)"\} (\d+)$/gm;
-    for (let m; (m = re.exec(r.text));) merged[m[1]]?.set(m[2], (merged[m[1]].get(m[2]) ?? 0) + Number(m[3]));
-  }
+const STAGES = ['received_to_committed', 'committed_to_published', 'published_to_queued', 'queued_to_written', 'inbox_written', 'inbox_taken', 'relayed'];
+// Per instance as well (the owner is the first; the console is on the last): the queued path's
+// stages are the non-owner's (inbox_written, request → inbox commit) and the owner's (inbox_taken,
+// request on the non-owner → drainer's take), the relay's is the receiver's.
+function summarize(merged) {
   const out = {};
   for (const stage of STAGES) {
     const h = merged[stage];
@@ -95,6 +92,37 @@ async function stageHistograms(servers) {
     out[stage] = { n, p50_ms: bound(0.5), p99_ms: bound(0.99), p999_ms: bound(0.999) };
   }
   return out;
+}
+async function stageHistograms(servers) {
+  const empty = () => Object.fromEntries(STAGES.map((s) => [s, new Map()]));
+  const merged = empty();
+  const each = [];
+  for (const srv of servers) {
+    const admin = await loginDemo(srv, 'admin');
+    const r = await admin.get('/api/v1/system/metrics');
+    const mine = empty();
+    const re = /^equidad_live_stage_seconds_bucket\{stage="([a-z_]+)",le="([^"]+)"\} (\d+)$/gm;
+    for (let m; (m = re.exec(r.text));) {
+      merged[m[1]]?.set(m[2], (merged[m[1]].get(m[2]) ?? 0) + Number(m[3]));
+      mine[m[1]]?.set(m[2], Number(m[3]));
+    }
+    each.push(summarize(mine));
+  }
+  return { ...summarize(merged), by_instance: each };
+}
+// Load-independent counters: the servers' CPU (utime + stime from /proc, ms) and the database's
+// committed transactions (pg_stat_database, every backend of the run's database: both instances,
+// the bench's own samples included), per 1.000 positions.
+const ticks = 100; // USER_HZ (clock ticks a second in /proc/<pid>/stat) on Linux
+function cpuMs(pids) {
+  let t = 0;
+  for (const pid of pids) {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      t += Number(f[11]) + Number(f[12]);
+    } catch { /* exited */ }
+  }
+  return (1000 * t) / ticks;
 }
 async function sql(url, q) {
   const { stdout } = await execFileP('psql', [url, '-X', '-At', '-F', '\t', '-c', q], { timeout: 60_000, maxBuffer: 256 * 1024 * 1024 });
@@ -157,6 +185,8 @@ async function run(instances) {
       await sleep(250);
     }
   })();
+  const cpuBefore = cpuMs(servers.map((x) => x.proc.pid));
+  const [[xactBefore]] = await sql(db, 'SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()');
   const interval = (1000 * batch) / rate; // ms between requests, all devices together
   const inflight = new Set();
   const next = DEVICES.map(() => 0);
@@ -197,6 +227,9 @@ async function run(instances) {
   await sleep(1500);
   sampling = false;
   await sampler;
+  const cpuUsed = cpuMs(servers.map((x) => x.proc.pid)) - cpuBefore;
+  await sleep(600); // the statistics collector's report of the last transactions
+  const [[xactAfter]] = await sql(db, 'SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()');
   const finalStored = samples[samples.length - 1].stored;
   const allStoredAt = samples.find((s) => s.stored >= finalStored).t;
   const received = await new Promise((resolve) => { consoleThread.once('message', resolve); consoleThread.postMessage('stop'); });
@@ -234,6 +267,7 @@ async function run(instances) {
     ingest_ack_per_s: Math.round(acked / elapsed),
     durable_per_s: Math.round(finalStored / ((allStoredAt - started) / 1000)),
     stored: finalStored, stored_by_status: statuses,
+    per_1000_positions: { server_cpu_ms: +((1000 * cpuUsed) / Math.max(1, acked)).toFixed(1), db_commits: +((1000 * (Number(xactAfter) - Number(xactBefore))) / Math.max(1, acked)).toFixed(1) },
     console_msgs: seen.size, console_missing: acked - seen.size, console_twice: consoleTwice,
     server_time: serverTime,
     ack: { direct: { p50_ms: pct(ackLat.direct, 0.5), p99_ms: pct(ackLat.direct, 0.99) }, queued: { p50_ms: pct(ackLat.queued, 0.5), p99_ms: pct(ackLat.queued, 0.99) } },
@@ -265,7 +299,10 @@ async function run(instances) {
 const runs = Number(process.env.RUNS ?? 1);
 const loadNow = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 const f = (r, p) => `${r[p].p50_ms} / ${r[p].p99_ms} ms (${r[p].n})`;
-const stageText = (r) => (r.stages?.error ? r.stages.error : STAGES.map((s) => `${s.replaceAll('_', ' ')} p50 ${r.stages?.[s]?.p50_ms} / p99 ${r.stages?.[s]?.p99_ms}`).join('; '));
+const stageOf = (st) => STAGES.filter((s) => st?.[s]?.n).map((s) => `${s.replaceAll('_', ' ')} p50 ${st[s].p50_ms} / p99 ${st[s].p99_ms}`).join('; ');
+const stageText = (r) => (r.stages?.error ? r.stages.error
+  : r.instances === 1 ? stageOf(r.stages)
+  : (r.stages?.by_instance ?? []).map((st, i) => `[${i === 0 ? 'owner' : 'non-owner, console'}] ${stageOf(st)}`).join(' '));
 const row = (r) => `| ${r.run ?? 1} | ${r.instances} | ${r.rate} | ${r.ingest_ack_per_s} | ${r.durable_per_s} | ${r.rejected} ${JSON.stringify(r.rejections)} | ${r.db_check.missing} / ${r.db_check.stored_twice} | ${r.console_msgs} / ${r.acked}${r.console_cut_off ? ' (cut off ' + r.console_cut_off + ')' : ''} | ${r.p50_ms} ms | ${r.p99_ms} ms | ${f(r, 'direct')} | ${r.queued.n ? f(r, 'queued') : '—'} | ${r.ack.direct.p50_ms} / ${r.ack.direct.p99_ms} ms | ${r.takeover_ms ? r.takeover_ms + ' ms' : '—'} | ${r.load} |`;
 const header = `| run | instances | target pos/s | acknowledged pos/s | durable pos/s (server) | rejected | acknowledged missing / twice in DB | console seen / acknowledged | p50 → console | p99 → console | direct p50/p99 | queued p50/p99 | answer p50/p99 (direct) | take-over | load before |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|`;
 const all = { one: [], two: [] };
@@ -288,13 +325,27 @@ console.log('stages inside the servers, p50 / p99 (upper bound of the bucket, ms
 for (const r of [...all.one, ...all.two]) console.log(`  run ${r.run}, ${r.instances} instance(s): ${stageText(r)}`);
 const dist = (rs) => {
   const p99 = rs.map((r) => r.p99_ms);
-  return { p99_median: +median(p99).toFixed(1), p99_max: Math.max(...p99), p99_min: Math.min(...p99), durable_median: median(rs.map((r) => r.durable_per_s)) };
+  return { p99_median: +median(p99).toFixed(1), p99_max: Math.max(...p99), p99_min: Math.min(...p99), durable_median: median(rs.map((r) => r.durable_per_s)),
+    cpu: median(rs.map((r) => r.per_1000_positions.server_cpu_ms)), commits: median(rs.map((r) => r.per_1000_positions.db_commits)) };
 };
 const one = dist(all.one), two = dist(all.two);
+// Each stage's p50 / p99 bound, median over the runs, per instance (load-independent-ish: where
+// the time goes, not how much the machine had to give).
+const boundMs = (b) => (b == null ? NaN : b.startsWith('>') ? Infinity : Number(b.replace('≤ ', '')));
+const stageMedians = (rs, pick) => STAGES.map((s) => {
+  const xs = rs.map((r) => pick(r)?.[s]).filter((x) => x?.n);
+  return xs.length ? `${s.replaceAll('_', ' ')} ≤ ${median(xs.map((x) => boundMs(x.p50_ms)))} / ≤ ${median(xs.map((x) => boundMs(x.p99_ms)))}` : null;
+}).filter(Boolean).join('; ');
+console.log('');
+console.log('stage medians over the runs, p50 / p99 (ms, bucket bounds):');
+console.log(`  one instance: ${stageMedians(all.one, (r) => r.stages)}`);
+console.log(`  two, owner: ${stageMedians(all.two, (r) => r.stages?.by_instance?.[0])}`);
+console.log(`  two, non-owner (console): ${stageMedians(all.two, (r) => r.stages?.by_instance?.[1])}`);
+console.log(`  two, queued path p50 / p99 → console median: ${median(all.two.map((r) => r.queued.p50_ms))} / ${median(all.two.map((r) => r.queued.p99_ms))} ms; direct: ${median(all.two.map((r) => r.direct.p50_ms))} / ${median(all.two.map((r) => r.direct.p99_ms))} ms`);
 console.log('');
 console.log(`runs: ${runs} of each; load average before ${loadBefore}, after ${loadNow()}`);
-console.log(`one instance:  p99 → console median ${one.p99_median} ms, min ${one.p99_min}, max ${one.p99_max}; durable median ${one.durable_median}/s`);
-console.log(`two instances: p99 → console median ${two.p99_median} ms, min ${two.p99_min}, max ${two.p99_max}; durable median ${two.durable_median}/s`);
+console.log(`one instance:  p99 → console median ${one.p99_median} ms, min ${one.p99_min}, max ${one.p99_max}; durable median ${one.durable_median}/s; per 1.000 positions: servers' CPU ${one.cpu} ms, PostgreSQL commits ${one.commits}`);
+console.log(`two instances: p99 → console median ${two.p99_median} ms, min ${two.p99_min}, max ${two.p99_max}; durable median ${two.durable_median}/s; per 1.000 positions: servers' CPU ${two.cpu} ms, PostgreSQL commits ${two.commits}`);
 await template.cleanup();
 keys.cleanup();
 console.log(`ratios (two / one, medians): p99 → console ${(two.p99_median / one.p99_median).toFixed(2)}, durable ${(two.durable_median / one.durable_median).toFixed(2)}`);

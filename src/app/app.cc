@@ -871,7 +871,7 @@ void App::start_cluster() {
   // Not the owner until the lease says so: positions are queued for whoever owns the engine.
   if (auto m = ctx_->find<monitoring::Service>()) {
     (void)m->set_owner(false);
-    m->set_inbox_signal([cl] { cl->publish("monitoring", monitoring::Service::kInboxWake, "{}"); });
+    m->set_inbox_notify(cl->channel(), [cl] { return cl->payload("monitoring", monitoring::Service::kInboxWake, "{}"); });
   }
   cluster_->start();
 }

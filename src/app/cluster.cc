@@ -7,6 +7,7 @@
 
 #include "core/log.h"
 #include "core/time.h"
+#include "http/stages.h"
 
 namespace eq::app {
 
@@ -14,6 +15,11 @@ namespace {
 
 // PostgreSQL refuses payloads of 8.000 bytes or more; the margin covers the envelope.
 constexpr size_t kPayloadLimit = 7600;
+
+// Microseconds of the wall clock: a payload's age is read by another process (http/stages.h, relayed).
+int64_t wall_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
 
 using Json = nlohmann::json;
 
@@ -84,17 +90,26 @@ void Cluster::publish(const std::string& hub, const std::string& topic, const st
     // Bounded: with PostgreSQL unreachable the others miss live messages (their consoles reload
     // from the database), this instance does not run out of memory.
     if (queue_.size() > 200'000) queue_.pop_front();
-    queue_.push_back({hub, topic, message});
+    queue_.push_back({hub, topic, message, wall_us()});
   }
   qcv_.notify_one();
 }
 
 void Cluster::control(const std::string& word) { publish("", "", word); }
 
+std::string Cluster::payload(const std::string& hub, const std::string& topic, const std::string& message) const {
+  std::deque<Message> one{{hub, topic, message, wall_us()}};
+  uint64_t seq = 0;
+  auto out = pack(opt_.instance, one, kPayloadLimit, seq);
+  return out.empty() ? std::string() : out.front();
+}
+
 std::vector<std::string> Cluster::pack(const std::string& instance, std::deque<Message>& queue, size_t limit, uint64_t& part_seq) {
   std::vector<std::string> out;
-  const std::string head = "{\"i\":" + Json(instance).dump();
+  const std::string from = "{\"i\":" + Json(instance).dump();
   while (!queue.empty()) {
+    // The oldest message's time: the receiver times the relay from it (stages.h, relayed).
+    const std::string head = from + ",\"t\":" + std::to_string(queue.front().queued_us);
     std::string body;
     size_t n = 0;
     while (!queue.empty()) {
@@ -236,6 +251,8 @@ void Cluster::deliver(const std::string& payload) {
   const Json j = Json::parse(payload);
   const std::string from = j.at("i").get<std::string>();
   if (from == opt_.instance) return;  // published locally already
+  if (j.contains("t") && j["t"].is_number_integer())
+    http::observe_stage(http::Stage::relayed, std::chrono::microseconds(std::max<int64_t>(0, wall_us() - j["t"].get<int64_t>())));
   if (j.contains("c")) {
     if (control_cb_) control_cb_(j["c"].get<std::string>());
     return;

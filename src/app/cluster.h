@@ -55,12 +55,17 @@ class Cluster {
   // Queued for the sender thread; never blocks the caller.
   void publish(const std::string& hub, const std::string& topic, const std::string& message);
   void control(const std::string& word);
+  // One message as a NOTIFY payload on channel(), for a caller that sends it in a transaction of
+  // its own (delivered with that commit, or not at all): the monitoring inbox's wake-up.
+  std::string payload(const std::string& hub, const std::string& topic, const std::string& message) const;
+  const std::string& channel() const { return opt_.channel; }
   uint64_t sent() const { return sent_; }
   uint64_t received() const { return received_; }
 
   // Packs messages into NOTIFY payloads under `limit` bytes (public for the unit test).
   struct Message {
     std::string hub, topic, body;
+    int64_t queued_us = 0;  // wall clock when published: each payload carries its first message's ("t")
   };
   static std::vector<std::string> pack(const std::string& instance, std::deque<Message>& queue, size_t limit, uint64_t& part_seq);
   // One NOTIFY payload received (the listener's; public for the unit test).

@@ -12,7 +12,13 @@
 
 namespace eq::http {
 
-enum class Stage { received_to_committed, committed_to_published, published_to_queued, queued_to_written };
+// Two instances add the hops of the queued path and of the relay, timed by the wall clock since
+// they cross processes (same host in the bench; microseconds, or the inbox row's milliseconds):
+// inbox_written (a non-owner: request read → its inbox rows committed), inbox_taken (the owner:
+// request read on the non-owner → rows taken by the drainer: the inbox commit, the NOTIFY wake-up
+// and the drainer's turn) and relayed (a message published on one instance → re-published by the
+// listener of another: the sender's queue, the NOTIFY and the listener).
+enum class Stage { received_to_committed, committed_to_published, published_to_queued, queued_to_written, inbox_written, inbox_taken, relayed };
 
 // Lock-free (atomic buckets): called thousands of times a second on the writer and server threads.
 void observe_stage(Stage stage, std::chrono::steady_clock::duration took, uint64_t times = 1);

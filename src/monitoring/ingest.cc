@@ -325,6 +325,14 @@ void Service::Impl::queue_positions(QueuedRequest r) {
 void Service::Impl::write_inbox(std::vector<QueuedRequest>& requests) {
   // A wrong key refuses its own request only: the others in the same transaction are written.
   std::vector<std::optional<Error>> refused(requests.size());
+  std::string channel, wake;
+  {
+    std::lock_guard lock(drain_mu);
+    if (inbox_payload) {
+      channel = inbox_channel;
+      wake = inbox_payload();
+    }
+  }
   auto ok = db.transaction<void>([&](soci::session& s) -> Result<void> {
     InboxRows rows;
     for (size_t i = 0; i < requests.size(); ++i) {
@@ -335,19 +343,15 @@ void Service::Impl::write_inbox(std::vector<QueuedRequest>& requests) {
       }
       inbox_add(rows, r.who.device_id, r.positions, r.bodies, r.now);
     }
+    // The owner evaluates them now, not at its next poll: woken by this transaction's commit.
+    if (!rows.dev.empty() && !wake.empty()) inbox_notify(s, channel, wake);
     inbox_insert(s, rows);
     return {};
   });
-  if (ok) {
-    std::function<void()> signal;
-    {
-      std::lock_guard lock(drain_mu);
-      signal = inbox_signal;
-    }
-    if (signal) signal();  // the owner evaluates them now, not at its next poll
-  }
+  const auto committed = std::chrono::steady_clock::now();
   for (size_t i = 0; i < requests.size(); ++i) {
     auto& r = requests[i];
+    if (ok && !refused[i]) http::observe_stage(http::Stage::inbox_written, committed - r.read, r.positions.size());
     if (!ok) r.done(fail(ok.error()));
     else if (refused[i]) r.done(fail(*refused[i]));
     else {
@@ -370,25 +374,73 @@ constexpr size_t kDrainTurn = 250;
 // The owner: one turn over the inbox, oldest first, each device's rows evaluated like a request of
 // its own and deleted in the commit that stores them (so a crash evaluates them again, and the
 // instants already stored make that a duplicate, never a second alert).
+//
+// The turn does not wait for its commit (issue 20: the queued path's tail was rows arriving
+// during a commit, which waited for it, then for a take, then for a commit of their own). Like a
+// direct request, its batches are handed to the writer and released by it: the rows stay in
+// `draining` until then, so the next turn (at the next wake-up) skips them, and rows queued
+// meanwhile join the writer's next group commit beside the direct batches. A failed commit
+// forgets the batch's instants and releases its rows, which the next turn takes again.
 Result<size_t> Service::Impl::drain_once() {
   std::vector<InboxRow> rows;
   {
+    std::set<int64_t> skip;
+    {
+      std::lock_guard lock(draining_mu);
+      skip = draining;
+    }
+    // A backlog (a take-over, a stalled database) is not read ever further ahead of the writer.
+    if (skip.size() >= 4 * kDrainTurn) return size_t{0};
     auto lease = db.lease();
     if (!lease) return fail(lease.error());
     try {
-      rows = inbox_take(**lease, kDrainTurn);
+      rows = inbox_take(**lease, kDrainTurn, skip);
     } catch (const std::exception& e) {
       return fail(store::database_error(e));
     }
   }
+  {
+    // A row released while this take ran may come back (its commit ended after the take's
+    // snapshot): the engine finds its instant stored and counts a duplicate; nothing is stored twice.
+    std::lock_guard lock(draining_mu);
+    for (const auto& r : rows) draining.insert(r.id);
+  }
   if (rows.empty()) return size_t{0};
+  // Request read on the non-owner → taken here (milliseconds: the row's received_at, wall clock).
+  const int64_t taken = now_ms();
+  for (const auto& r : rows)
+    if (r.position.fix.received_at > 0)
+      http::observe_stage(http::Stage::inbox_taken, std::chrono::milliseconds(std::max<int64_t>(0, taken - r.position.fix.received_at)));
   std::map<std::string, std::vector<const InboxRow*>> by_device;
   for (const auto& r : rows) by_device[r.position.device_id].push_back(&r);
-  InFlight flight(*this);
-  if (!owner) return size_t{0};
-  std::vector<std::pair<std::string, std::shared_ptr<Batch>>> batches;
-  std::vector<std::future<Result<void>>> committed;
+  // Rows not handed to the writer (this turn stops early, or a device to reload): taken again later.
+  std::set<int64_t> handed;
+  auto release_rest = [&] {
+    std::lock_guard lock(draining_mu);
+    for (const auto& r : rows)
+      if (!handed.count(r.id)) draining.erase(r.id);
+  };
+  // Held until the commit (a take-over's reload waits for every evaluation to be durable).
+  auto flight = std::make_shared<InFlight>(*this);
+  if (!owner) {
+    release_rest();
+    return size_t{0};
+  }
+  // Called by the writer after the commit: the rows leave `draining` (deleted, or to be taken again).
+  auto hand = [&](const std::string& device_id, std::shared_ptr<Batch> batch) {
+    for (int64_t id : batch->inbox_ids) handed.insert(id);
+    batch->then = [this, flight, device_id, b = batch.get()](const Result<void>& ok) {
+      if (!ok) {
+        spdlog::error("monitoring: inbox: {}", ok.error().message);
+        forget_instants(*this, device_id, *b);
+      }
+      std::lock_guard lock(draining_mu);
+      for (int64_t id : b->inbox_ids) draining.erase(id);
+    };
+    (void)enqueue(std::move(batch));
+  };
   std::vector<std::pair<std::string, std::shared_ptr<Batch>>> unknown;
+  size_t handed_rows = 0;
   for (auto& [device_id, list] : by_device) {
     std::vector<Position> positions;
     for (const auto* r : list) positions.push_back(r->position);
@@ -403,9 +455,13 @@ Result<size_t> Service::Impl::drain_once() {
       unknown.push_back({device_id, batch});
       continue;
     }
-    if (auto ok = evaluate(dev->second, device_id, positions, sealed, sealed_report, now_ms(), *batch, sum); !ok) return fail(ok.error());
-    batches.emplace_back(device_id, batch);
-    committed.push_back(enqueue(batch));
+    if (auto ok = evaluate(dev->second, device_id, positions, sealed, sealed_report, now_ms(), *batch, sum); !ok) {
+      release_rest();
+      return fail(ok.error());
+    }
+    // Enqueued under mu, so batches reach the writer in the order the engine saw them.
+    hand(device_id, batch);
+    handed_rows += list.size();
   }
   // A device this engine does not know: registered on another instance after this one loaded
   // (reload, keep its rows), or retired since it was queued (its rows are dropped, as the owner
@@ -416,25 +472,24 @@ Result<size_t> Service::Impl::drain_once() {
       try {
         active = device_secret_hash(**lease, device_id);
       } catch (const std::exception& e) {
+        release_rest();
         return fail(store::database_error(e));
       }
     } else {
+      release_rest();
       return fail(lease.error());
     }
     if (active) {
       reload_wanted = true;
     } else {
       spdlog::warn("monitoring: {} queued positions of a retired device dropped", batch->inbox_ids.size());
-      batches.emplace_back(device_id, batch);
-      committed.push_back(enqueue(batch));
+      std::lock_guard lock(mu);
+      hand(device_id, batch);
+      handed_rows += batch->inbox_ids.size();
     }
   }
-  for (size_t i = 0; i < committed.size(); ++i)
-    if (auto ok = committed[i].get(); !ok) {
-      forget_instants(*this, batches[i].first, *batches[i].second);
-      return fail(ok.error());
-    }
-  return committed.empty() ? size_t{0} : rows.size();
+  release_rest();
+  return handed_rows;
 }
 
 void Service::Impl::write_loop() {

@@ -148,11 +148,13 @@ class Service {
   // streams (the composition root keeps it from being sent back); an incident an operator changed there is read again here, so the owner's next
   // message about it (a repeat alert) carries the operator's state, and a closed one is forgotten.
   void relayed(const std::string& topic, std::string message);
-  // The wake-up of the owner's drainer ("inbox_wake" in relayed()): a non-owner calls `signal`
-  // after each commit to the inbox, and the composition root sends it to every instance, so a
+  // The wake-up of the owner's drainer ("inbox_wake" in relayed()): a non-owner sends it with
+  // NOTIFY on `channel` inside the transaction that writes its inbox rows (`payload` gives the
+  // cluster's envelope, app/cluster.h), so PostgreSQL delivers it exactly when they are visible:
+  // no second transaction and no hand-off to the relay's sender thread on the queued path, and a
   // queued position waits for one NOTIFY instead of the drainer's next 20 ms poll.
   static constexpr const char* kInboxWake = "inbox_wake";
-  void set_inbox_signal(std::function<void()> signal);
+  void set_inbox_notify(std::string channel, std::function<std::string()> payload);
 
   // Positions from one authenticated device. Returns after every position and alert is committed.
   Result<IngestSummary> ingest(const Credentials& who, std::vector<Position> positions, const std::string& client);

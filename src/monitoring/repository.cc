@@ -1010,12 +1010,18 @@ void Service::Impl::inbox_insert(soci::session& s, InboxRows& rows) {
       soci::use(rows.dev), soci::use(rows.at), soci::use(rows.rec), soci::use(rows.body);
 }
 
-std::vector<Service::Impl::InboxRow> Service::Impl::inbox_take(soci::session& s, size_t limit) {
+void Service::Impl::inbox_notify(soci::session& s, const std::string& channel, const std::string& payload) {
+  std::string c = channel, p = payload;
+  s << "SELECT pg_notify(:c, :p)", soci::use(c), soci::use(p);
+}
+
+std::vector<Service::Impl::InboxRow> Service::Impl::inbox_take(soci::session& s, size_t limit, const std::set<int64_t>& skip) {
   std::vector<InboxRow> out;
-  Query("SELECT id, device_id, at, received_at, body_enc FROM monitoring_inbox ORDER BY id LIMIT " + std::to_string(limit))
+  Query("SELECT id, device_id, at, received_at, body_enc FROM monitoring_inbox ORDER BY id LIMIT " + std::to_string(limit + skip.size()))
       .each(s, [&](const soci::row& r) {
         InboxRow row;
         row.id = get_int(r, 0);
+        if (skip.count(row.id) || out.size() >= limit) return;  // skipped before it is opened
         row.position.device_id = get_str(r, 1);
         Fix& f = row.position.fix;
         f.at = get_int(r, 2);

@@ -237,8 +237,9 @@ void Service::Impl::drain_loop() {
       if (!done) spdlog::error("monitoring: inbox: {}", done.error().message);
       else n = *done;
     }
-    // Busy: straight on; idle: until a non-owner's wake-up, or 20 ms at most (a lost NOTIFY, or
-    // one instance alone with rows a previous owner left).
+    // Busy: straight on; idle (nothing new: rows of turns still committing are not taken again):
+    // until a non-owner's wake-up, or 20 ms at most (a lost NOTIFY, a failed commit's rows, or one
+    // instance alone with rows a previous owner left).
     if (n == 0) {
       std::unique_lock lock(drain_mu);
       drain_cv.wait_for(lock, std::chrono::milliseconds(20), [&] { return drain_wake || drain_stop.load(); });
@@ -255,9 +256,10 @@ void Service::Impl::wake_drainer() {
   drain_cv.notify_one();
 }
 
-void Service::set_inbox_signal(std::function<void()> signal) {
+void Service::set_inbox_notify(std::string channel, std::function<std::string()> payload) {
   std::lock_guard lock(impl_->drain_mu);
-  impl_->inbox_signal = std::move(signal);
+  impl_->inbox_channel = std::move(channel);
+  impl_->inbox_payload = std::move(payload);
 }
 
 void Service::stop() {

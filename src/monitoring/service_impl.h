@@ -129,6 +129,7 @@ struct QueuedRequest {
   std::string client;
   std::vector<std::string> bodies;  // the positions sealed (Impl::inbox_body), by the request's thread
   int64_t now = 0;
+  std::chrono::steady_clock::time_point read = std::chrono::steady_clock::now();  // http/stages.h, inbox_written
   std::function<void(Result<IngestSummary>)> done;
 };
 
@@ -197,7 +198,12 @@ struct Service::Impl {
   std::mutex drain_mu;
   std::condition_variable drain_cv;
   bool drain_wake = false;
-  std::function<void()> inbox_signal;  // under drain_mu
+  std::string inbox_channel;                   // under drain_mu
+  std::function<std::string()> inbox_payload;  // under drain_mu; empty: one instance, nobody to wake
+  // Inbox rows evaluated and waiting for their commit (drain_once takes the next turn without
+  // waiting for it): skipped by the next takes, released by the writer after the commit.
+  std::mutex draining_mu;
+  std::set<int64_t> draining;
   void wake_drainer();
   // Clears and rebuilds the engine and what ingest keeps beside it from the database (start, take-over).
   Result<void> load();
@@ -313,11 +319,14 @@ struct Service::Impl {
   static void inbox_add(InboxRows& rows, const std::string& device_id, const std::vector<Position>& positions,
                         std::vector<std::string>& bodies, int64_t now);
   void inbox_insert(soci::session& s, InboxRows& rows);
+  // The owner's wake-up, sent with the transaction's commit (module.h, set_inbox_notify).
+  void inbox_notify(soci::session& s, const std::string& channel, const std::string& payload);
   struct InboxRow {
     int64_t id = 0;
     Position position;
   };
-  std::vector<InboxRow> inbox_take(soci::session& s, size_t limit);  // oldest first
+  // Oldest first, at most `limit` rows not in `skip` (rows of turns still committing: not opened again).
+  std::vector<InboxRow> inbox_take(soci::session& s, size_t limit, const std::set<int64_t>& skip);
   void inbox_delete(soci::session& s, const std::vector<int64_t>& ids);
   int64_t escalations_due(soci::session& s, int64_t take_before, int64_t accept_before);
   std::vector<int64_t> escalate_untaken(soci::session& s, int64_t before);  // marked escalated

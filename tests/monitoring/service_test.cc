@@ -3,6 +3,9 @@
 // folding into incidents, escalation of untaken alerts and unanswered dispatches, retention that
 // keeps evidence, and the evidence export's chain and signature.
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
+#include <poll.h>
+#include <unistd.h>
 
 #include <future>
 #include <thread>
@@ -677,6 +680,87 @@ TEST_P(MonitoringService, ANonOwnerAnswersAfterTheCommitAndIsBounded) {
   // Durable when answered: the rows are in the inbox already.
   EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_inbox"), 3);
   EXPECT_EQ(I.awaiting_commit.load(), 0);
+  other->stop();
+}
+
+// Issue 20, the queued path's hops: the owner's wake-up is sent with the non-owner's inbox
+// transaction (PostgreSQL delivers it with the commit of the rows it announces, one transaction
+// for both), and rows of a turn still committing are neither taken nor opened again by the next take.
+TEST_P(MonitoringService, TheInboxWakeComesWithTheRowsAndRowsInFlightAreNotTakenAgain) {
+  Directory dir;
+  dir.comuna_exists = [](const std::string&) { return true; };
+  auto other = std::make_unique<Service>(*db_, *keys_, *log_, dir, ServiceOptions{});
+  ASSERT_TRUE(other->start());
+  ASSERT_TRUE(other->set_owner(false));
+  ASSERT_TRUE(svc_->set_owner(false));  // nobody drains: the inbox keeps what was queued
+  PGconn* listener = nullptr;
+  const std::string channel = "equidad_test_wake_" + std::to_string(::getpid());
+  std::atomic<int> payloads{0};
+  if (GetParam() == "postgresql") {  // one instance on SQLite: nobody to wake
+    listener = PQconnectdb(store::postgres_keywords(eq::testing::pg_base_url())->c_str());
+    ASSERT_EQ(PQstatus(listener), CONNECTION_OK);
+    PQclear(PQexec(listener, ("LISTEN " + channel).c_str()));
+    other->set_inbox_notify(channel, [&payloads] {
+      ++payloads;
+      return std::string("wake");
+    });
+  }
+  auto r = other->ingest({"bracelet", "secret-bracelet"}, {at(kHomeLat, kHomeLon, t0_), at(kHomeLat, kHomeLon, t0_ + 1000)}, "test");
+  ASSERT_TRUE(r) << r.error().message;
+  auto r2 = other->ingest({"tag", "secret-tag"}, {at(kHomeLat, kHomeLon, t0_)}, "test");
+  ASSERT_TRUE(r2) << r2.error().message;
+  if (listener) {
+    EXPECT_EQ(payloads.load(), 2);  // one per inbox transaction (both requests were answered in turn)
+    int got = 0;
+    for (int i = 0; i < 50 && got < 2; ++i) {
+      pollfd fd{PQsocket(listener), POLLIN, 0};
+      (void)::poll(&fd, 1, 100);
+      PQconsumeInput(listener);
+      while (PGnotify* n = PQnotifies(listener)) {
+        EXPECT_STREQ(n->extra, "wake");
+        ++got;
+        PQfreemem(n);
+      }
+    }
+    EXPECT_EQ(got, 2);
+    PQfinish(listener);
+  }
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_inbox"), 3);
+
+  auto& I = Internals::of(*svc_);
+  std::vector<int64_t> ids;
+  {
+    auto lease = db_->lease();
+    ASSERT_TRUE(lease);
+    for (const auto& row : I.inbox_take(**lease, 250, {})) ids.push_back(row.id);
+  }
+  ASSERT_EQ(ids.size(), 3u);
+  {
+    auto lease = db_->lease();
+    ASSERT_TRUE(lease);
+    auto rest = I.inbox_take(**lease, 250, {ids[0], ids[1]});  // the first two are committing
+    ASSERT_EQ(rest.size(), 1u);
+    EXPECT_EQ(rest[0].id, ids[2]);
+    EXPECT_EQ(rest[0].position.device_id, "tag");
+    EXPECT_EQ(I.inbox_take(**lease, 1, {ids[0]}).size(), 1u);  // the limit counts rows taken, not skipped
+  }
+  // The owner's turn: the rows in flight stay where they are; the others are evaluated and stored.
+  {
+    std::lock_guard lock(I.draining_mu);
+    I.draining = {ids[0], ids[1]};
+  }
+  // Its drainer thread stopped, so that its own turns do not race this one.
+  I.drain_stop = true;
+  I.wake_drainer();
+  if (I.drainer.joinable()) I.drainer.join();
+  I.owner = true;
+  auto turn = I.drain_once();
+  ASSERT_TRUE(turn) << turn.error().message;
+  EXPECT_EQ(*turn, 1u);
+  for (int i = 0; i < 250 && count("SELECT COUNT(*) FROM monitoring_inbox") > 2; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_inbox"), 2);
+  I.owner = false;
   other->stop();
 }
 
