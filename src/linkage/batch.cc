@@ -243,7 +243,7 @@ BatchResult link_prepared(std::vector<Prepared>&& rows, const BatchOptions& opt)
   std::vector<Keys32> keys(n);
   std::vector<std::array<uint64_t, 2>> order(sorted ? n : 0);
   parallel_for(n, threads, 4096, [&](size_t i, int) {
-    keys[i] = detail::fold_keys(detail::blocking_keys(prep[i]));
+    keys[i] = detail::fold_keys(detail::blocking_keys(prep[i], true));
     if (sorted) order[i] = {detail::surname_order(prep[i]), detail::given_order(prep[i])};
   });
   // Rows renumbered in name order (surname, given name, year): most passes block on names, so the
@@ -369,6 +369,9 @@ BatchResult link_prepared(std::vector<Prepared>&& rows, const BatchOptions& opt)
 
   // Whether pass q (earlier than the current one) already produced pair (a, b).
   auto covered = [&](int q, uint32_t a, uint32_t b) {
+    // The names pass compares nothing here: a pair sharing only its key was skipped by the sorted
+    // passes as already compared (850 true pairs of 2 M foreign rows lost so).
+    if (q == detail::kNamesPass) return false;
     if (q < kKeyPasses) {
       if (keys[a][q] == 0 || keys[a][q] != keys[b][q]) return false;
       if (pos[q].empty() || pos[q][a] == kNoPos) return true;  // a block compared in full
@@ -426,7 +429,8 @@ BatchResult link_prepared(std::vector<Prepared>&& rows, const BatchOptions& opt)
       st.passes[p].pairs += lp[p][0];
       st.passes[p].new_pairs += lp[p][1];
     }
-  std::vector<std::vector<uint32_t>>().swap(pos);
+  const bool diagnosing = opt.truth != nullptr && opt.truth->size() == n;
+  if (!diagnosing) std::vector<std::vector<uint32_t>>().swap(pos);
   std::vector<std::vector<uint32_t>>().swap(members);
   PatternTable<uint64_t> counts;
   for (auto& c : local_counts) c.each([&](Pattern p, uint64_t k) { counts[p] += k; });
@@ -439,8 +443,10 @@ BatchResult link_prepared(std::vector<Prepared>&& rows, const BatchOptions& opt)
   const bool by_frequency = opt.frequency_cap > 0;
   std::vector<detail::FrequencyAdjust> freq = detail::frequency_adjustments(prep, opt.frequency_cap);
   // Prepared rows, keys and orders are no longer needed; free them before clustering.
-  std::vector<Prepared>().swap(prep);
-  std::vector<Keys32>().swap(keys);
+  if (!diagnosing) {
+    std::vector<Prepared>().swap(prep);
+    std::vector<Keys32>().swap(keys);
+  }
 
   // 4. EM on the distinct patterns.
   t0 = clock::now();
@@ -521,6 +527,41 @@ BatchResult link_prepared(std::vector<Prepared>&& rows, const BatchOptions& opt)
       review_weight.push_back(w);
     });
   for (auto& lp : local_pairs) lp.clear();
+  if (diagnosing) {
+    // Every true pair in two clusters: compared (some pass produced it) or not.
+    std::vector<std::pair<int64_t, uint32_t>> by_truth(n);
+    for (uint32_t i = 0; i < n; ++i) by_truth[i] = {(*opt.truth)[old_of[i]], i};
+    std::sort(by_truth.begin(), by_truth.end());
+    std::vector<detail::MissedPair> missed;
+    uint64_t true_pairs = 0;
+    for (size_t g = 0; g < n;) {
+      size_t e = g + 1;
+      while (e < n && by_truth[e].first == by_truth[g].first) ++e;
+      for (size_t x = g; x < e; ++x)
+        for (size_t y = x + 1; y < e; ++y) {
+          ++true_pairs;
+          uint32_t a = by_truth[x].second, b = by_truth[y].second;
+          if (uf.find(a) == uf.find(b)) continue;
+          if (old_of[a] > old_of[b]) std::swap(a, b);
+          bool by_key = false, by_sorted = false;
+          int windowed_pass = -1;
+          for (int q = 0; q < pass_total; ++q) {
+            if (q == detail::kNamesPass) continue;
+            if (covered(q, a, b)) (q < kKeyPasses ? by_key : by_sorted) = true;
+            else if (q < kKeyPasses && windowed_pass < 0 && keys[a][q] && keys[a][q] == keys[b][q]) windowed_pass = q;
+          }
+          const bool compared = by_key || by_sorted;
+          const Pattern p = detail::compare(prep[a], prep[b]);
+          const double w = weight_of({a, b, p});
+          missed.push_back({a, b, p, w, compared, windowed_pass});
+        }
+      g = e;
+    }
+    st.diagnosis = detail::describe_missed(prep, missed, true_pairs, opt.thresholds);
+    std::vector<Prepared>().swap(prep);
+    std::vector<Keys32>().swap(keys);
+    std::vector<std::vector<uint32_t>>().swap(pos);
+  }
   // Back to input rows.
   for (auto& [a, b] : review) {
     a = old_of[a];

@@ -288,7 +288,7 @@ Pattern compare(const Prepared& a, const Prepared& b) {
   return p;
 }
 
-Keys blocking_keys(const Prepared& p) {
+Keys blocking_keys(const Prepared& p, bool batch) {
   Keys k{};
   auto key = [](int pass, uint64_t a, uint64_t b = 0, uint64_t c = 0) {
     uint64_t h = mix64(static_cast<uint64_t>(pass) * 0x100000001b3ULL ^ a);
@@ -316,6 +316,10 @@ Keys blocking_keys(const Prepared& p) {
   if (p.doc_head && p.year) k[kDocHeadPass] = key(kDocHeadPass, p.doc_head, p.year);
   if (p.doc_tail && p.year) k[kDocTailPass] = key(kDocTailPass, p.doc_tail, p.year);
   if (p.ph_given1 && p.ph_s1) k[kNamesPass] = key(kNamesPass, p.ph_given1, p.ph_s1);
+  if (!batch) return k;
+  if (p.doc_head && p.ph_given1) k[kDocHeadNamePass] = key(kDocHeadNamePass, p.doc_head, p.ph_given1);
+  if (p.doc_tail && p.ph_given1) k[kDocTailNamePass] = key(kDocTailNamePass, p.doc_tail, p.ph_given1);
+  if (!p.address().empty()) k[kAddressPass] = key(kAddressPass, hash_string(p.address()));
   return k;
 }
 
