@@ -88,7 +88,7 @@ enum Pass : int {
   // document (bench/RESULTS.md, issue 21 diagnosis):
   kDocHeadNamePass,  // first half of the document + phonetic(first given): a document typo and no year
   kDocTailNamePass,  // second half of the document + phonetic(first given)
-  kAddressPass,      // the normalised address alone: no document and no usable birth date
+  kAddressPass,      // normalised address + phonetic(first given): no document and no usable birth date
   kPassCount
 };
 inline constexpr std::string_view kPassNames[kPassCount] = {

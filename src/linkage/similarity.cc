@@ -319,7 +319,9 @@ Keys blocking_keys(const Prepared& p, bool batch) {
   if (!batch) return k;
   if (p.doc_head && p.ph_given1) k[kDocHeadNamePass] = key(kDocHeadNamePass, p.doc_head, p.ph_given1);
   if (p.doc_tail && p.ph_given1) k[kDocTailNamePass] = key(kDocTailNamePass, p.doc_tail, p.ph_given1);
-  if (!p.address().empty()) k[kAddressPass] = key(kAddressPass, hash_string(p.address()));
+  // With the given name: the address alone made brothers and sisters, who often share it, candidates
+  // in their thousands, and EM then weighed an address agreement as little more than a surname's.
+  if (!p.address().empty() && p.ph_given1) k[kAddressPass] = key(kAddressPass, hash_string(p.address()), p.ph_given1);
   return k;
 }
 
