@@ -504,6 +504,7 @@ BatchResult link_prepared(std::vector<Prepared>&& rows, const BatchOptions& opt)
   uf.run = std::move(valid_run);
   std::vector<std::pair<size_t, size_t>> review;
   std::vector<double> review_weight;
+  std::vector<std::pair<uint32_t, uint32_t>> wrong_links;  // diagnosis: links that joined two true persons
   for (const Link& l : links) {
     const uint32_t la = l.a & ~kExact;
     const uint32_t ra = uf.find(la), rb = uf.find(l.b);
@@ -514,6 +515,7 @@ BatchResult link_prepared(std::vector<Prepared>&& rows, const BatchOptions& opt)
       review_weight.push_back(l.weight);
       continue;
     }
+    if (diagnosing && (*opt.truth)[old_of[la]] != (*opt.truth)[old_of[l.b]]) wrong_links.emplace_back(la, l.b);
     uf.parent[rb] = ra;
     if (!uf.run[ra]) uf.run[ra] = uf.run[rb];
   }
@@ -558,6 +560,13 @@ BatchResult link_prepared(std::vector<Prepared>&& rows, const BatchOptions& opt)
       g = e;
     }
     st.diagnosis = detail::describe_missed(prep, missed, true_pairs, opt.thresholds);
+    std::vector<detail::MissedPair> wrong;
+    for (auto [a, b] : wrong_links) {
+      if (old_of[a] > old_of[b]) std::swap(a, b);
+      const Pattern p = detail::compare(prep[a], prep[b]);
+      wrong.push_back({a, b, p, weight_of({a, b, p}), true, -1});
+    }
+    st.diagnosis += detail::describe_wrong_links(wrong);
     std::vector<Prepared>().swap(prep);
     std::vector<Keys32>().swap(keys);
     std::vector<std::vector<uint32_t>>().swap(pos);

@@ -114,4 +114,17 @@ std::string describe_missed(const std::vector<Prepared>& rows, const std::vector
   return out;
 }
 
+std::string describe_wrong_links(const std::vector<MissedPair>& links) {
+  std::map<std::string, uint64_t> by_levels;
+  for (const MissedPair& m : links) {
+    char w[32];
+    std::snprintf(w, sizeof w, " (peso %+.1f)", m.weight);
+    by_levels[levels_text(m.pattern) + w]++;
+  }
+  std::string out = "diagnóstico: " + std::to_string(links.size()) +
+                    " vínculos unieron a dos personas distintas (cada uno puede juntar muchos pares); niveles:\n";
+  top(out, by_levels, links.size(), 15);
+  return out;
+}
+
 }  // namespace eq::linkage::detail

@@ -130,6 +130,8 @@ struct MissedPair {
 // The classes of the missed pairs as text, for the link command's report (diagnose.cc).
 std::string describe_missed(const std::vector<Prepared>& rows, const std::vector<MissedPair>& missed,
                             uint64_t true_pairs, const Thresholds& t);
+// The links that joined two different true persons, by their field levels.
+std::string describe_wrong_links(const std::vector<MissedPair>& links);
 
 // Sorted-neighbourhood orders of the batch linker (no key equality needed: a row is compared with
 // its next neighbours in each order, so a typo that changes every phonetic key still meets its pair).
