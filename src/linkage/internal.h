@@ -89,12 +89,14 @@ enum Pass : int {
   kDocHeadNamePass,  // first half of the document + phonetic(first given): a document typo and no year
   kDocTailNamePass,  // second half of the document + phonetic(first given)
   kAddressPass,      // normalised address + phonetic(first given): no document and no usable birth date
+  kSurnamesDatePass, // phonetic surnames (unordered) + full birth date (day/month unordered): a typo in
+                     // the given name inside a name block too big to compare whole
   kPassCount
 };
 inline constexpr std::string_view kPassNames[kPassCount] = {
     "run", "documento", "telefono", "nombre_apellido_anio", "apellidos_anio", "nombre_fecha",
     "nombre_apellido_comuna", "nombre_apellidos", "documento_inicio_anio", "documento_fin_anio", "nombres",
-    "documento_inicio_nombre", "documento_fin_nombre", "direccion"};
+    "documento_inicio_nombre", "documento_fin_nombre", "direccion", "apellidos_fecha"};
 using Keys = std::array<uint64_t, kPassCount>;
 // The keys of every pass; the batch-only passes' keys only when `batch` (0 otherwise).
 Keys blocking_keys(const Prepared& p, bool batch = false);

@@ -326,6 +326,11 @@ Keys blocking_keys(const Prepared& p, bool batch) {
   // With the given name: the address alone made brothers and sisters, who often share it, candidates
   // in their thousands, and EM then weighed an address agreement as little more than a surname's.
   if (!p.address().empty() && p.ph_given1) k[kAddressPass] = key(kAddressPass, hash_string(p.address()), p.ph_given1);
+  if (p.ph_s1 && p.year && p.month && p.day) {
+    const uint32_t lo = std::min(p.ph_s1, p.ph_s2), hi = std::max(p.ph_s1, p.ph_s2);
+    const uint32_t md = std::min(p.month, p.day) * 64u + std::max(p.month, p.day);
+    k[kSurnamesDatePass] = key(kSurnamesDatePass, static_cast<uint64_t>(lo) << 32 | hi, p.year, md);
+  }
   return k;
 }
 
