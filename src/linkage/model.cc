@@ -54,14 +54,8 @@ Model Model::defaults() {
 
 void Model::refresh() {
   for (int f = 0; f < kFieldCount; ++f)
-    for (int l = 0; l < kMaxLevels; ++l) {
+    for (int l = 0; l < kMaxLevels; ++l)
       w_[f][l] = l < kLevels[f] ? std::log2(std::max(m_[f][l], kFloor) / std::max(u_[f][l], kFloor)) : 0.0;
-      // A weaker agreement never weighs more than a stronger one. EM on blocked pairs breaks this:
-      // the candidate non-matches share their surnames (the blocks are built on them), so exact
-      // agreement is common among them and a typo looked rarer, worth more than the exact name
-      // (foreign 2 M rows: surname1 exact +0,01, phonetic +1,66 bits), which linked namesakes.
-      if (l > 0 && l < kLevels[f]) w_[f][l] = std::min(w_[f][l], w_[f][l - 1]);
-    }
 }
 
 void Model::set(Field f, int level, double m, double u) {
