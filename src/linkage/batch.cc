@@ -243,7 +243,7 @@ BatchResult link_prepared(std::vector<Prepared>&& rows, const BatchOptions& opt)
   std::vector<Keys32> keys(n);
   std::vector<std::array<uint64_t, 2>> order(sorted ? n : 0);
   parallel_for(n, threads, 4096, [&](size_t i, int) {
-    keys[i] = detail::fold_keys(detail::blocking_keys(prep[i]));
+    keys[i] = detail::fold_keys(detail::blocking_keys(prep[i], true));
     if (sorted) order[i] = {detail::surname_order(prep[i]), detail::given_order(prep[i])};
   });
   // Rows renumbered in name order (surname, given name, year): most passes block on names, so the
@@ -369,6 +369,11 @@ BatchResult link_prepared(std::vector<Prepared>&& rows, const BatchOptions& opt)
 
   // Whether pass q (earlier than the current one) already produced pair (a, b).
   auto covered = [&](int q, uint32_t a, uint32_t b) {
+    // The names pass compares nothing here, yet for the name orders (only: the caller checks) a
+    // pair sharing its key counts as covered: the name orders are for typos that change the
+    // phonetic keys, and namesakes who share them but neither year nor second surname were 40 M
+    // more comparisons at 10 M foreign rows (+25 % of all) for 3.226 true pairs (0,01 % of them;
+    // issue 21 diagnosis, bench/RESULTS.md).
     if (q < kKeyPasses) {
       if (keys[a][q] == 0 || keys[a][q] != keys[b][q]) return false;
       if (pos[q].empty() || pos[q][a] == kNoPos) return true;  // a block compared in full
@@ -407,7 +412,7 @@ BatchResult link_prepared(std::vector<Prepared>&& rows, const BatchOptions& opt)
         ++pc[0];
         bool seen = false;
         for (int q = 0; q < static_cast<int>(blk.pass); ++q)
-          if (covered(q, a, b)) {
+          if ((q != detail::kNamesPass || blk.pass >= static_cast<uint32_t>(kKeyPasses)) && covered(q, a, b)) {
             seen = true;
             break;
           }
@@ -426,7 +431,8 @@ BatchResult link_prepared(std::vector<Prepared>&& rows, const BatchOptions& opt)
       st.passes[p].pairs += lp[p][0];
       st.passes[p].new_pairs += lp[p][1];
     }
-  std::vector<std::vector<uint32_t>>().swap(pos);
+  const bool diagnosing = opt.truth != nullptr && opt.truth->size() == n;
+  if (!diagnosing) std::vector<std::vector<uint32_t>>().swap(pos);
   std::vector<std::vector<uint32_t>>().swap(members);
   PatternTable<uint64_t> counts;
   for (auto& c : local_counts) c.each([&](Pattern p, uint64_t k) { counts[p] += k; });
@@ -439,8 +445,10 @@ BatchResult link_prepared(std::vector<Prepared>&& rows, const BatchOptions& opt)
   const bool by_frequency = opt.frequency_cap > 0;
   std::vector<detail::FrequencyAdjust> freq = detail::frequency_adjustments(prep, opt.frequency_cap);
   // Prepared rows, keys and orders are no longer needed; free them before clustering.
-  std::vector<Prepared>().swap(prep);
-  std::vector<Keys32>().swap(keys);
+  if (!diagnosing) {
+    std::vector<Prepared>().swap(prep);
+    std::vector<Keys32>().swap(keys);
+  }
 
   // 4. EM on the distinct patterns.
   t0 = clock::now();
@@ -498,6 +506,7 @@ BatchResult link_prepared(std::vector<Prepared>&& rows, const BatchOptions& opt)
   uf.run = std::move(valid_run);
   std::vector<std::pair<size_t, size_t>> review;
   std::vector<double> review_weight;
+  std::vector<std::pair<uint32_t, uint32_t>> wrong_links;  // diagnosis: links that joined two true persons
   for (const Link& l : links) {
     const uint32_t la = l.a & ~kExact;
     const uint32_t ra = uf.find(la), rb = uf.find(l.b);
@@ -508,6 +517,7 @@ BatchResult link_prepared(std::vector<Prepared>&& rows, const BatchOptions& opt)
       review_weight.push_back(l.weight);
       continue;
     }
+    if (diagnosing && (*opt.truth)[old_of[la]] != (*opt.truth)[old_of[l.b]]) wrong_links.emplace_back(la, l.b);
     uf.parent[rb] = ra;
     if (!uf.run[ra]) uf.run[ra] = uf.run[rb];
   }
@@ -521,6 +531,51 @@ BatchResult link_prepared(std::vector<Prepared>&& rows, const BatchOptions& opt)
       review_weight.push_back(w);
     });
   for (auto& lp : local_pairs) lp.clear();
+  if (diagnosing) {
+    // Every true pair in two clusters: compared (some pass produced it) or not.
+    std::vector<std::pair<int64_t, uint32_t>> by_truth(n);
+    for (uint32_t i = 0; i < n; ++i) by_truth[i] = {(*opt.truth)[old_of[i]], i};
+    std::sort(by_truth.begin(), by_truth.end());
+    std::vector<detail::MissedPair> missed;
+    uint64_t true_pairs = 0;
+    for (size_t g = 0; g < n;) {
+      size_t e = g + 1;
+      while (e < n && by_truth[e].first == by_truth[g].first) ++e;
+      for (size_t x = g; x < e; ++x)
+        for (size_t y = x + 1; y < e; ++y) {
+          ++true_pairs;
+          uint32_t a = by_truth[x].second, b = by_truth[y].second;
+          if (uf.find(a) == uf.find(b)) continue;
+          if (old_of[a] > old_of[b]) std::swap(a, b);
+          bool by_key = false, by_sorted = false;
+          int windowed_pass = -1;
+          for (int q = 0; q < pass_total; ++q) {
+            if (q == detail::kNamesPass) continue;
+            if (covered(q, a, b)) (q < kKeyPasses ? by_key : by_sorted) = true;
+            else if (q < kKeyPasses && windowed_pass < 0 && keys[a][q] && keys[a][q] == keys[b][q]) windowed_pass = q;
+          }
+          // The name orders skip pairs sharing the names key (see `covered`).
+          const bool names_key = keys[a][detail::kNamesPass] && keys[a][detail::kNamesPass] == keys[b][detail::kNamesPass];
+          const bool compared = by_key || (by_sorted && !names_key);
+          if (!compared && by_sorted) windowed_pass = detail::kNamesPass;
+          const Pattern p = detail::compare(prep[a], prep[b]);
+          const double w = weight_of({a, b, p});
+          missed.push_back({a, b, p, w, compared, windowed_pass});
+        }
+      g = e;
+    }
+    st.diagnosis = detail::describe_missed(prep, missed, true_pairs, opt.thresholds);
+    std::vector<detail::MissedPair> wrong;
+    for (auto [a, b] : wrong_links) {
+      if (old_of[a] > old_of[b]) std::swap(a, b);
+      const Pattern p = detail::compare(prep[a], prep[b]);
+      wrong.push_back({a, b, p, weight_of({a, b, p}), true, -1});
+    }
+    st.diagnosis += detail::describe_wrong_links(wrong);
+    std::vector<Prepared>().swap(prep);
+    std::vector<Keys32>().swap(keys);
+    std::vector<std::vector<uint32_t>>().swap(pos);
+  }
   // Back to input rows.
   for (auto& [a, b] : review) {
     a = old_of[a];

@@ -497,6 +497,7 @@ int run_link(const LinkCommand& c, std::ostream& out, std::ostream& err) {
     o.window = c.window;
     o.sorted_window = c.sorted_window;
     o.frequency_cap = c.frequency_cap;
+    if (c.diagnose && truth_col) o.truth = &truth;
     if (fixed) {
       o.model = *fixed;
       o.estimate = false;
@@ -605,6 +606,7 @@ int run_link(const LinkCommand& c, std::ostream& out, std::ostream& err) {
                   100.0 * static_cast<double>(std::count(res.decision.begin(), res.decision.end(), Decision::review)) /
                       static_cast<double>(std::max<size_t>(1, row_count)));
     err << qbuf;
+    err << res.stats.diagnosis;
   }
   char timing[256];
   std::snprintf(timing, sizeof timing,
@@ -848,6 +850,9 @@ void add_commands(CLI::App& app) {
   l->add_option("--frequency-cap", link->frequency_cap,
                 "Name-frequency weights: at most this many bits more or less per agreeing name field (2 was tried); 0 = off")
       ->capture_default_str();
+  l->add_flag("--diagnose", link->diagnose,
+              "With --truth: classify the true pairs left in different clusters (never compared, and what differs; or "
+              "compared, and their field levels)");
   l->add_flag("--parse-only", link->parse_only, "Baseline: read, map and write without linking");
   l->add_option("--truth", link->truth, "Column holding the true person id (e.g. true_person from synth): report pairwise quality");
   l->callback([link] { throw CLI::RuntimeError(run_link(*link, std::cout, std::cerr)); });

@@ -25,6 +25,7 @@ struct LinkCommand {
   size_t window = BatchOptions{}.window;
   size_t sorted_window = BatchOptions{}.sorted_window;
   double frequency_cap = BatchOptions{}.frequency_cap;
+  bool diagnose = false;    // with truth: explain the missed true pairs (stats.diagnosis)
   bool parse_only = false;  // baseline: read, map and write, without linking
   std::string truth;        // column with the true person (synth's true_person): report pair quality
 };

@@ -83,13 +83,23 @@ enum Pass : int {
   kDocTailPass,    // second half of the document + birth year
   kNamesPass,      // phonetic(first given) + phonetic(surname1) alone: only for Index::match of a query
                    // with neither birth year nor comuna (a person search by name); batch skips it
+  // Batch only (blocking_keys(p, true)); the index gives them no keys. On the foreign shape at 2 M
+  // rows most true pairs no pass met had no birth year (or a typed one) and a typed or missing
+  // document (bench/RESULTS.md, issue 21 diagnosis):
+  kDocHeadNamePass,  // first half of the document + phonetic(first given): a document typo and no year
+  kDocTailNamePass,  // second half of the document + phonetic(first given)
+  kAddressPass,      // normalised address + phonetic(first given): no document and no usable birth date
+  kSurnamesDatePass, // phonetic surnames (unordered) + full birth date (day/month unordered): a typo in
+                     // the given name inside a name block too big to compare whole
   kPassCount
 };
 inline constexpr std::string_view kPassNames[kPassCount] = {
     "run", "documento", "telefono", "nombre_apellido_anio", "apellidos_anio", "nombre_fecha",
-    "nombre_apellido_comuna", "nombre_apellidos", "documento_inicio_anio", "documento_fin_anio", "nombres"};
+    "nombre_apellido_comuna", "nombre_apellidos", "documento_inicio_anio", "documento_fin_anio", "nombres",
+    "documento_inicio_nombre", "documento_fin_nombre", "direccion", "apellidos_fecha"};
 using Keys = std::array<uint64_t, kPassCount>;
-Keys blocking_keys(const Prepared& p);
+// The keys of every pass; the batch-only passes' keys only when `batch` (0 otherwise).
+Keys blocking_keys(const Prepared& p, bool batch = false);
 
 // Blocking keys folded to 32 bits, for what is held per row (half the memory at ten million rows).
 // Two different keys that fold alike only merge two blocks: their rows are compared like any
@@ -108,6 +118,22 @@ inline Keys32 fold_keys(const Keys& k) {
 // The batch linker on rows already prepared (the CLI prepares while it reads, so that a
 // ten-million-row file never exists as Identity strings); frees `rows` once it has compared them.
 BatchResult link_prepared(std::vector<Prepared>&& rows, const BatchOptions& options);
+
+// One true pair (bench diagnosis, BatchOptions::truth) that ended in two clusters: whether some
+// pass compared it and at what weight, or, if none did, the first key pass that put both rows in
+// one windowed block (-1 if none). `pattern` is compare()'s, taken in either case.
+struct MissedPair {
+  uint32_t a, b;
+  Pattern pattern;
+  double weight;
+  bool compared;
+  int windowed_pass;
+};
+// The classes of the missed pairs as text, for the link command's report (diagnose.cc).
+std::string describe_missed(const std::vector<Prepared>& rows, const std::vector<MissedPair>& missed,
+                            uint64_t true_pairs, const Thresholds& t);
+// The links that joined two different true persons, by their field levels.
+std::string describe_wrong_links(const std::vector<MissedPair>& links);
 
 // Sorted-neighbourhood orders of the batch linker (no key equality needed: a row is compared with
 // its next neighbours in each order, so a typo that changes every phonetic key still meets its pair).

@@ -187,6 +187,7 @@ struct BatchStats {
   uint64_t run_conflicts = 0;            // links refused: they would join two different valid RUNs
   EmReport em;
   double seconds_prepare = 0, seconds_block = 0, seconds_compare = 0, seconds_em = 0, seconds_cluster = 0;
+  std::string diagnosis;  // only with BatchOptions::truth
 };
 
 struct BatchResult {
@@ -234,6 +235,9 @@ struct BatchOptions {
   // precision at 10 M rows (foreign: recall 0,9813 → 0,9824, precision 0,9989 → 0,9985; Chilean:
   // recall 0,9904 → 0,9919 but precision 0,9982 → 0,9950, on the bar; bench/RESULTS.md, issue 21).
   double frequency_cap = 0;
+  // Bench diagnosis: the true person of each input row. When set, stats.diagnosis explains why the
+  // true pairs that ended in different clusters were missed (keeps the prepared rows longer).
+  const std::vector<int64_t>* truth = nullptr;
 };
 
 BatchResult link_batch(const std::vector<Identity>& rows, const Thresholds& t = batch_thresholds());
