@@ -396,6 +396,11 @@ int run_link(const LinkCommand& c, std::ostream& out, std::ostream& err) {
     err << "error: --upper debe ser mayor o igual que --lower.\n";
     return 2;
   }
+  // The diagnosis compares clusters with the true persons: without them it would print nothing.
+  if (c.diagnose && c.truth.empty()) {
+    err << "error: --diagnose necesita --truth (la columna con la persona verdadera).\n";
+    return 2;
+  }
 
   CsvReader reader(*data);
   std::vector<std::string_view> fields;

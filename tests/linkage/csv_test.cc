@@ -85,6 +85,16 @@ TEST_F(LinkageCliFiles, UnknownColumnInMappingExitsTwoNamingIt) {
   EXPECT_NE(err2.str().find("\"rut\""), std::string::npos) << err2.str();
 }
 
+TEST_F(LinkageCliFiles, DiagnoseWithoutTruthExitsTwoNamingTheMissingOption) {
+  LinkCommand c;
+  c.input = write("in.csv", kSample);
+  c.fields = "run=RUT";
+  c.diagnose = true;
+  std::ostringstream out, err;
+  EXPECT_EQ(run_link(c, out, err), 2);
+  EXPECT_NE(err.str().find("--truth"), std::string::npos) << err.str();
+}
+
 TEST_F(LinkageCliFiles, RaggedRowAndBadDatesAreReported) {
   LinkCommand c;
   c.input = write("in.csv", "RUT,Nombres\n1-9,Ana\n2-7\n");
