@@ -330,7 +330,17 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void on_read(beast::error_code ec) {
     if (ec) return fail_read(ec);
+    // Counted before draining is checked, and begin_drain sets draining before reading the count
+    // (both sequentially consistent): either the drain sees this request and waits for its whole
+    // answer, or this request sees the drain and is not started. A request pipelined behind one
+    // just answered could otherwise start after the drain read 0 and be cut mid-answer at exit.
     ++srv_.in_flight;
+    if (srv_.draining.load()) {
+      --srv_.in_flight;
+      beast::error_code ignored;
+      stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      return;
+    }
     auto started = std::chrono::steady_clock::now();
     auto& in = parser_->get();
 

@@ -2,7 +2,7 @@
 // studies.edit): its record, method and findings (each a sentence with an optional figure and
 // unit), its files (uploaded with their checksum), and publishing or withdrawing it. Once it is
 // published, saving asks for the reason: the change is kept as a new version, shown on its page.
-import { useEffect, useState } from 'preact/hooks';
+import { useMemo, useRef, useState } from 'preact/hooks';
 import { formatNumber } from '../app/format';
 import { navigate } from '../app/router';
 import { useSession } from '../app/session';
@@ -49,9 +49,11 @@ export default function EditorPage({ studyId }: { studyId: string }) {
   const vocab = useAsync((signal) => getEditorList('borrador', signal), []);
   const study = useAsync((signal) => (isNew ? Promise.resolve(null) : getEditorStudy(studyId, signal)), [studyId, reload]);
   // The form is rebuilt from each answer the server gives (a new key per answer): after a save it
-  // shows what was stored, never the values of the answer before.
-  const [answers, setAnswers] = useState(0);
-  useEffect(() => setAnswers((n) => n + 1), [study.data]);
+  // shows what was stored, never the values of the answer before. The key is taken in the same
+  // render that first shows an answer: an effect would remount the editor one paint later, wiping
+  // whatever was typed or chosen (a file to upload) in between.
+  const answerSeq = useRef(0);
+  const answers = useMemo(() => ++answerSeq.current, [study.data]);
   if ((vocab.loading && !vocab.data) || study.loading) return <Loading />;
   if (!vocab.data) return <ErrorAlert error={vocab.error} />;
   if (!isNew && !study.data) return <ErrorAlert error={study.error ?? 'No existe un estudio con ese identificador.'} />;
