@@ -64,6 +64,11 @@ export async function newPage(browser, { width = 1280, height = 860, mobile = fa
     hasTouch: mobile,
   });
   const page = await context.newPage();
+  // EQ_E2E_CPU_THROTTLE=N slows the page's CPU N times (Chromium's own emulation): a race that only
+  // a loaded CI machine hits (a remount one paint late, a check made before a load began) shows up
+  // every time here. Not set in CI; used to hunt flaky tests.
+  const throttle = Number(process.env.EQ_E2E_CPU_THROTTLE || 0);
+  if (throttle > 1) await (await context.newCDPSession(page)).send('Emulation.setCPUThrottlingRate', { rate: throttle });
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(String(e)));
   page.on('console', (m) => {

@@ -56,7 +56,9 @@ export default function EditorPage({ studyId }: { studyId: string }) {
   const answers = useMemo(() => ++answerSeq.current, [study.data]);
   if ((vocab.loading && !vocab.data) || study.loading) return <Loading />;
   if (!vocab.data) return <ErrorAlert error={vocab.error} />;
-  if (!isNew && !study.data) return <ErrorAlert error={study.error ?? 'No existe un estudio con ese identificador.'} />;
+  // Right after a draft is created the id changes before its load has begun: that is loading, not
+  // a missing study (showing the error for a frame also let the page look settled too early).
+  if (!isNew && !study.data) return study.error ? <ErrorAlert error={study.error} /> : <Loading />;
   return (
     <Editor key={`${studyId}-${answers}`} study={study.data ?? null} vocab={vocab.data.vocabularies} notice={notice}
       onSaved={(message) => (setNotice(message), setReload((n) => n + 1))} />
