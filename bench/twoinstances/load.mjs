@@ -239,6 +239,7 @@ async function run(instances) {
   const pgCpuBefore = cpuMs(pgPids);
   const clusterBefore = await clusterCounters(db);
   const machineBefore = procStat();
+  const benchBefore = process.cpuUsage(); // µs, this process with its console thread
   const cpuBefore = cpuMs(servers.map((x) => x.proc.pid));
   const [[xactBefore]] = await sql(db, 'SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()');
   const interval = (1000 * batch) / rate; // ms between requests, all devices together
@@ -284,6 +285,11 @@ async function run(instances) {
   const cpuUsed = cpuMs(servers.map((x) => x.proc.pid)) - cpuBefore;
   const pgCpuUsed = cpuMs(pgPids) - pgCpuBefore;
   const machine = delta(procStat(), machineBefore);
+  const benchUsed = process.cpuUsage(benchBefore);
+  // Everyone else's CPU: the machine's busy time less the servers', their PostgreSQL backends' and
+  // the bench's own (ms; /proc/stat counts USER_HZ ticks). Not zero on a quiet machine: PostgreSQL's
+  // background processes, the bench's psql samples; large when another job shared the machine.
+  const othersMs = (1000 * machine.busy) / ticks - cpuUsed - pgCpuUsed - (benchUsed.user + benchUsed.system) / 1000;
   const clusterAfter = await clusterCounters(db);
   const cluster = delta(clusterAfter, clusterBefore);
   await sleep(600); // the statistics collector's report of the last transactions
@@ -328,7 +334,8 @@ async function run(instances) {
     db_before: dbState, checkpoint, copy_strategy: copyStrategy,
     pg: { checkpoints: cluster.checkpoints_timed + cluster.checkpoints_req, ...cluster, wal_mb: +(cluster.wal_bytes / 1048576).toFixed(1), wal_bytes: undefined, other_active_backends: undefined, databases: undefined },
     pg_others: { active_backends_before: clusterBefore.other_active_backends, active_backends_after: clusterAfter.other_active_backends, databases: clusterBefore.databases },
-    machine: { busy_pct: +((100 * machine.busy) / Math.max(1, machine.total)).toFixed(1), iowait_pct: +((100 * machine.iowait) / Math.max(1, machine.total)).toFixed(1), steal_pct: +((100 * machine.steal) / Math.max(1, machine.total)).toFixed(1), load_after: loadNow() },
+    machine: { busy_pct: +((100 * machine.busy) / Math.max(1, machine.total)).toFixed(1), iowait_pct: +((100 * machine.iowait) / Math.max(1, machine.total)).toFixed(1), steal_pct: +((100 * machine.steal) / Math.max(1, machine.total)).toFixed(1), load_after: loadNow(),
+      cpu_s: { servers: +(cpuUsed / 1000).toFixed(2), pg_backends: +(pgCpuUsed / 1000).toFixed(2), bench: +((benchUsed.user + benchUsed.system) / 1e6).toFixed(2), others: +(othersMs / 1000).toFixed(2) } },
     per_1000_positions: { server_cpu_ms: +((1000 * cpuUsed) / Math.max(1, acked)).toFixed(1), pg_backends_cpu_ms: +((1000 * pgCpuUsed) / Math.max(1, acked)).toFixed(1), pg_backends: pgPids.length, db_commits: +((1000 * (Number(xactAfter) - Number(xactBefore))) / Math.max(1, acked)).toFixed(1) },
     console_msgs: seen.size, console_missing: acked - seen.size, console_twice: consoleTwice,
     server_time: serverTime,
@@ -371,7 +378,7 @@ const all = { one: [], two: [] };
 const loadBefore = loadNow();
 // INSTANCES=1 (or 2): only that configuration, RUNS times (finding what moves one instance's p99).
 const configs = process.env.INSTANCES ? [Number(process.env.INSTANCES)] : [1, 2];
-const envText = (r) => `CPU per 1.000 positions: servers ${r.per_1000_positions.server_cpu_ms} ms, PostgreSQL backends ${r.per_1000_positions.pg_backends_cpu_ms} ms; checkpoints ${r.pg.checkpoints} (timed ${r.pg.checkpoints_timed}, requested ${r.pg.checkpoints_req}, ${r.pg.buffers_checkpoint} buffers, write ${r.pg.checkpoint_write_time} ms, sync ${r.pg.checkpoint_sync_time} ms), bgwriter ${r.pg.buffers_clean} / backends ${r.pg.buffers_backend} buffers, WAL ${r.pg.wal_mb} MB; machine busy ${r.machine.busy_pct} %, iowait ${r.machine.iowait_pct} %, steal ${r.machine.steal_pct} %; other PG backends active ${r.pg_others.active_backends_before}/${r.pg_others.active_backends_after}, databases ${r.pg_others.databases}; run's database before: ${r.db_before.positions} positions, ${r.db_before.inbox} inbox, ${r.db_before.db_mb} MB; checkpoint ${r.checkpoint}, copy ${r.copy_strategy}`;
+const envText = (r) => `CPU per 1.000 positions: servers ${r.per_1000_positions.server_cpu_ms} ms, PostgreSQL backends ${r.per_1000_positions.pg_backends_cpu_ms} ms; checkpoints ${r.pg.checkpoints} (timed ${r.pg.checkpoints_timed}, requested ${r.pg.checkpoints_req}, ${r.pg.buffers_checkpoint} buffers, write ${r.pg.checkpoint_write_time} ms, sync ${r.pg.checkpoint_sync_time} ms), bgwriter ${r.pg.buffers_clean} / backends ${r.pg.buffers_backend} buffers, WAL ${r.pg.wal_mb} MB; machine busy ${r.machine.busy_pct} % (CPU s: servers ${r.machine.cpu_s?.servers}, their PostgreSQL backends ${r.machine.cpu_s?.pg_backends}, bench ${r.machine.cpu_s?.bench}, everything else ${r.machine.cpu_s?.others}), iowait ${r.machine.iowait_pct} %, steal ${r.machine.steal_pct} %; other PG backends active ${r.pg_others.active_backends_before}/${r.pg_others.active_backends_after}, databases ${r.pg_others.databases}; run's database before: ${r.db_before.positions} positions, ${r.db_before.inbox} inbox, ${r.db_before.db_mb} MB; checkpoint ${r.checkpoint}, copy ${r.copy_strategy}`;
 for (let i = 1; i <= runs; i++) {
   for (const n of configs) {
     const load = loadNow();
