@@ -423,9 +423,10 @@ const stageMedians = (rs, pick) => STAGES.map((s) => {
 console.log('');
 console.log('stage medians over the runs, p50 / p99 (ms, bucket bounds):');
 if (one) console.log(`  one instance: ${stageMedians(all.one, (r) => r.stages)}`);
-if (!two) {
-  console.log(`runs: ${runs} of one instance only; load average before ${loadBefore}, after ${loadNow()}`);
-  console.log(`one instance:  p99 → console median ${one.p99_median} ms, min ${one.p99_min}, max ${one.p99_max}; durable median ${one.durable_median}/s; per 1.000 positions: servers' CPU ${one.cpu} ms, PostgreSQL backends' CPU ${one.pg_cpu} ms, PostgreSQL commits ${one.commits}`);
+if (!one || !two) {
+  if (two) console.log(`  two, owner: ${stageMedians(all.two, (r) => r.stages?.by_instance?.[0])}\n  two, non-owner (console): ${stageMedians(all.two, (r) => r.stages?.by_instance?.[1])}`);
+  for (const [name, d] of [['one instance', one], ['two instances', two]]) if (d) console.log(`${name}: p99 → console median ${d.p99_median} ms, min ${d.p99_min}, max ${d.p99_max}; durable median ${d.durable_median}/s; per 1.000 positions: servers' CPU ${d.cpu} ms, PostgreSQL backends' CPU ${d.pg_cpu} ms, PostgreSQL commits ${d.commits}`);
+  console.log(`runs: ${runs} of one configuration only; load average before ${loadBefore}, after ${loadNow()}`);
   await template.cleanup();
   keys.cleanup();
   process.exit(0);
