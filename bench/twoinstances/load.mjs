@@ -203,6 +203,19 @@ async function run(instances) {
   for (let t = 0; t < 150 && (await metric(servers[0], 'equidad_engine_owner')) !== 1; t++) await sleep(100);
   for (let i = 1; i < instances; i++) servers.push(await startServer({ db: servers[0].dbUrl, extraArgs: [...keyArgs, ...threadArgs], startTimeoutMs: 300_000 }));
   const db = servers[0].dbUrl;
+  // Start-up work (the territory preload, every module's first job run: the owner's purge and
+  // sweeps) must not overlap the load: with one instance it did (the load began ~2 s after the only
+  // server listened), with two the owner had the second's start-up to finish it. Wait until the
+  // servers are idle (under 10 ms of CPU in 250 ms), at most 20 s; recorded per run.
+  const settleStart = now();
+  const settleCpuBefore = cpuMs(servers.map((x) => x.proc.pid));
+  for (let prev = settleCpuBefore; now() - settleStart < 20_000;) {
+    await sleep(250);
+    const c = cpuMs(servers.map((x) => x.proc.pid));
+    if (c - prev < 10) break;
+    prev = c;
+  }
+  const settle = { ms: Math.round(now() - settleStart), cpu_ms: Math.round(cpuMs(servers.map((x) => x.proc.pid)) - settleCpuBefore) };
   const dbState = await databaseState(db);
   const checkpoint = await explicitCheckpoint();
   const last = servers[servers.length - 1];
@@ -331,7 +344,7 @@ async function run(instances) {
     ingest_ack_per_s: Math.round(acked / elapsed),
     durable_per_s: Math.round(finalStored / ((allStoredAt - started) / 1000)),
     stored: finalStored, stored_by_status: statuses,
-    db_before: dbState, checkpoint, copy_strategy: copyStrategy,
+    db_before: dbState, checkpoint, copy_strategy: copyStrategy, settle,
     pg: { checkpoints: cluster.checkpoints_timed + cluster.checkpoints_req, ...cluster, wal_mb: +(cluster.wal_bytes / 1048576).toFixed(1), wal_bytes: undefined, other_active_backends: undefined, databases: undefined },
     pg_others: { active_backends_before: clusterBefore.other_active_backends, active_backends_after: clusterAfter.other_active_backends, databases: clusterBefore.databases },
     machine: { busy_pct: +((100 * machine.busy) / Math.max(1, machine.total)).toFixed(1), iowait_pct: +((100 * machine.iowait) / Math.max(1, machine.total)).toFixed(1), steal_pct: +((100 * machine.steal) / Math.max(1, machine.total)).toFixed(1), load_after: loadNow(),
@@ -378,7 +391,7 @@ const all = { one: [], two: [] };
 const loadBefore = loadNow();
 // INSTANCES=1 (or 2): only that configuration, RUNS times (finding what moves one instance's p99).
 const configs = process.env.INSTANCES ? [Number(process.env.INSTANCES)] : [1, 2];
-const envText = (r) => `CPU per 1.000 positions: servers ${r.per_1000_positions.server_cpu_ms} ms, PostgreSQL backends ${r.per_1000_positions.pg_backends_cpu_ms} ms; checkpoints ${r.pg.checkpoints} (timed ${r.pg.checkpoints_timed}, requested ${r.pg.checkpoints_req}, ${r.pg.buffers_checkpoint} buffers, write ${r.pg.checkpoint_write_time} ms, sync ${r.pg.checkpoint_sync_time} ms), bgwriter ${r.pg.buffers_clean} / backends ${r.pg.buffers_backend} buffers, WAL ${r.pg.wal_mb} MB; machine busy ${r.machine.busy_pct} % (CPU s: servers ${r.machine.cpu_s?.servers}, their PostgreSQL backends ${r.machine.cpu_s?.pg_backends}, bench ${r.machine.cpu_s?.bench}, everything else ${r.machine.cpu_s?.others}), iowait ${r.machine.iowait_pct} %, steal ${r.machine.steal_pct} %; other PG backends active ${r.pg_others.active_backends_before}/${r.pg_others.active_backends_after}, databases ${r.pg_others.databases}; run's database before: ${r.db_before.positions} positions, ${r.db_before.inbox} inbox, ${r.db_before.db_mb} MB; checkpoint ${r.checkpoint}, copy ${r.copy_strategy}`;
+const envText = (r) => `CPU per 1.000 positions: servers ${r.per_1000_positions.server_cpu_ms} ms, PostgreSQL backends ${r.per_1000_positions.pg_backends_cpu_ms} ms; checkpoints ${r.pg.checkpoints} (timed ${r.pg.checkpoints_timed}, requested ${r.pg.checkpoints_req}, ${r.pg.buffers_checkpoint} buffers, write ${r.pg.checkpoint_write_time} ms, sync ${r.pg.checkpoint_sync_time} ms), bgwriter ${r.pg.buffers_clean} / backends ${r.pg.buffers_backend} buffers, WAL ${r.pg.wal_mb} MB; machine busy ${r.machine.busy_pct} % (CPU s: servers ${r.machine.cpu_s?.servers}, their PostgreSQL backends ${r.machine.cpu_s?.pg_backends}, bench ${r.machine.cpu_s?.bench}, everything else ${r.machine.cpu_s?.others}), iowait ${r.machine.iowait_pct} %, steal ${r.machine.steal_pct} %; other PG backends active ${r.pg_others.active_backends_before}/${r.pg_others.active_backends_after}, databases ${r.pg_others.databases}; run's database before: ${r.db_before.positions} positions, ${r.db_before.inbox} inbox, ${r.db_before.db_mb} MB; checkpoint ${r.checkpoint}, copy ${r.copy_strategy}; servers idle after ${r.settle?.ms} ms (${r.settle?.cpu_ms} ms of start-up CPU waited out)`;
 for (let i = 1; i <= runs; i++) {
   for (const n of configs) {
     const load = loadNow();

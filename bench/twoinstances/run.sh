@@ -13,7 +13,8 @@
 #   CHECKPOINT=1 bench/twoinstances/run.sh       # also CHECKPOINT (as postgres) right before each run
 #
 # Each run starts on a copy of one demo database (made once per invocation, copied with STRATEGY
-# FILE_COPY: a checkpoint before and after the copy, so every run starts right after one). Per run,
+# FILE_COPY: a checkpoint before and after the copy, so every run starts right after one), and its
+# load starts once the servers are idle (start-up work waited out, at most 20 s). Per run,
 # what else happened is printed too: the checkpointer's and background writer's counters and the WAL
 # written (the whole cluster), the machine's busy / iowait / steal time and the CPU seconds of the
 # servers, of their PostgreSQL backends, of the bench and of everything else. Per run, the servers'
