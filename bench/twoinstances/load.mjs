@@ -75,7 +75,7 @@ const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s.lengt
 // reserved operation metrics of every instance, merged: the commit is counted on the owner, the
 // strand and the socket on the console's instance. Each stage's p50/p99 is the upper bound of the
 // histogram bucket it falls in («≤ x ms»).
-const STAGES = ['received_to_committed', 'committed_to_published', 'published_to_queued', 'queued_to_written', 'inbox_written', 'inbox_taken', 'relayed'];
+const STAGES = ['received_to_committed', 'writer_wait', 'writer_commit', 'committed_to_published', 'published_to_queued', 'queued_to_written', 'inbox_written', 'inbox_taken', 'relayed'];
 // Per instance as well (the owner is the first; the console is on the last): the queued path's
 // stages are the non-owner's (inbox_written, request → inbox commit) and the owner's (inbox_taken,
 // request on the non-owner → drainer's take), the relay's is the receiver's.
@@ -143,12 +143,58 @@ const maintenance = template.url.replace(/\/[^/]*$/, '/postgres');
   for (let t = 0; t < 300 && (await metric(s, 'equidad_engine_owner')) !== 1; t++) await sleep(100);
   await s.stop();
 }
+// The copy's strategy (COPY=file_copy, the default, or wal_log). PostgreSQL 15's default,
+// WAL_LOG, writes the whole demo database through the WAL and leaves its pages dirty in shared
+// buffers, so the first run's positions share the disk with that copy's write-out and every few
+// runs max_wal_size asks for a checkpoint in the middle of one; FILE_COPY copies the files and
+// checkpoints before and after: every run starts right after a checkpoint, from the same state.
+const copyStrategy = (process.env.COPY ?? 'file_copy').toUpperCase();
 let copies = 0;
 async function copyOfDemo() {
   const name = `${templateName}_${++copies}`;
-  await sql(maintenance, `CREATE DATABASE ${name} TEMPLATE ${templateName}`);
+  await sql(maintenance, `CREATE DATABASE ${name} TEMPLATE ${templateName} STRATEGY ${copyStrategy}`);
   await sql(maintenance, `ALTER DATABASE ${name} SET synchronous_commit = off`);  // as freshDatabase does
   return { url: template.url.replace(`/${templateName}`, `/${name}`), drop: () => execFileP('dropdb', ['--if-exists', `--maintenance-db=${maintenance}`, name], { timeout: 20_000 }).catch(() => {}) };
+}
+
+// What else happened to the machine and to PostgreSQL during a run (issue 20: one instance's p99
+// moved 30 → 104 ms between quiet windows): the checkpointer's and background writer's counters
+// (the whole cluster: other databases' writes count), the WAL written, the CPU time the kernel
+// gave to everyone (steal and I/O wait included, /proc/stat), and what the run's database held.
+const BGW = ['checkpoints_timed', 'checkpoints_req', 'checkpoint_write_time', 'checkpoint_sync_time', 'buffers_checkpoint', 'buffers_clean', 'buffers_backend', 'buffers_backend_fsync', 'maxwritten_clean'];
+async function clusterCounters(url) {
+  const [row] = await sql(url, `SELECT ${BGW.join(', ')}, pg_current_wal_lsn() - '0/0'::pg_lsn, (SELECT count(*) FROM pg_stat_activity WHERE datname IS DISTINCT FROM current_database() AND backend_type = 'client backend' AND state = 'active'), (SELECT count(*) FROM pg_database) FROM pg_stat_bgwriter`);
+  const out = Object.fromEntries(BGW.map((k, i) => [k, Number(row[i])]));
+  out.wal_bytes = Number(row[BGW.length]);
+  out.other_active_backends = Number(row[BGW.length + 1]);
+  out.databases = Number(row[BGW.length + 2]);
+  return out;
+}
+function procStat() {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = f;
+  return { busy: user + nice + system + irq + softirq, idle, iowait, steal, total: f.slice(0, 8).reduce((a, b) => a + b, 0) };
+}
+function delta(after, before) {
+  return Object.fromEntries(Object.keys(after).map((k) => [k, after[k] - before[k]]));
+}
+// Run in each run's own database before it starts: rows the demo left and the tables' sizes.
+async function databaseState(url) {
+  const [[positions, inbox, incidents, size]] = await sql(url, `SELECT (SELECT count(*) FROM monitoring_positions), (SELECT count(*) FROM monitoring_inbox), (SELECT count(*) FROM monitoring_incidents), pg_database_size(current_database())`);
+  return { positions: Number(positions), inbox: Number(inbox), incidents: Number(incidents), db_mb: +(Number(size) / 1048576).toFixed(1) };
+}
+// CHECKPOINT=1: also an explicit CHECKPOINT (as the postgres superuser, through runuser or sudo -n)
+// right before the run's load starts; best effort, recorded per run.
+async function explicitCheckpoint() {
+  if (process.env.CHECKPOINT !== '1') return 'not asked';
+  const port = new URL(template.url).port || '5432';
+  for (const cmd of [['runuser', '-u', 'postgres', '--'], ['sudo', '-n', '-u', 'postgres']]) {
+    try {
+      await execFileP(cmd[0], [...cmd.slice(1), 'psql', '-X', '-q', '-p', port, '-c', 'CHECKPOINT'], { timeout: 120_000 });
+      return 'done';
+    } catch { /* the next way */ }
+  }
+  return 'not possible (no superuser)';
 }
 
 async function run(instances) {
@@ -157,6 +203,21 @@ async function run(instances) {
   for (let t = 0; t < 150 && (await metric(servers[0], 'equidad_engine_owner')) !== 1; t++) await sleep(100);
   for (let i = 1; i < instances; i++) servers.push(await startServer({ db: servers[0].dbUrl, extraArgs: [...keyArgs, ...threadArgs], startTimeoutMs: 300_000 }));
   const db = servers[0].dbUrl;
+  // Start-up work (the territory preload, every module's first job run: the owner's purge and
+  // sweeps) must not overlap the load: with one instance it did (the load began ~2 s after the only
+  // server listened), with two the owner had the second's start-up to finish it. Wait until the
+  // servers are idle (under 10 ms of CPU in 250 ms), at most 20 s; recorded per run.
+  const settleStart = now();
+  const settleCpuBefore = cpuMs(servers.map((x) => x.proc.pid));
+  for (let prev = settleCpuBefore; now() - settleStart < 20_000;) {
+    await sleep(250);
+    const c = cpuMs(servers.map((x) => x.proc.pid));
+    if (c - prev < 10) break;
+    prev = c;
+  }
+  const settle = { ms: Math.round(now() - settleStart), cpu_ms: Math.round(cpuMs(servers.map((x) => x.proc.pid)) - settleCpuBefore) };
+  const dbState = await databaseState(db);
+  const checkpoint = await explicitCheckpoint();
   const last = servers[servers.length - 1];
   const op = await loginDemo(last, 'operator');
   const consoleThread = new Worker(new URL('./console_worker.mjs', import.meta.url), { workerData: { baseUrl: last.baseUrl, cookie: op.cookie, ua: op.ua, address: op.address } });
@@ -185,6 +246,13 @@ async function run(instances) {
       await sleep(250);
     }
   })();
+  // The PostgreSQL backends serving the run's database (the servers' pools; the bench's own psql
+  // sessions come and go and are not among them): their CPU per position, load-independent.
+  const pgPids = (await sql(db, 'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()')).map(([p]) => Number(p));
+  const pgCpuBefore = cpuMs(pgPids);
+  const clusterBefore = await clusterCounters(db);
+  const machineBefore = procStat();
+  const benchBefore = process.cpuUsage(); // µs, this process with its console thread
   const cpuBefore = cpuMs(servers.map((x) => x.proc.pid));
   const [[xactBefore]] = await sql(db, 'SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()');
   const interval = (1000 * batch) / rate; // ms between requests, all devices together
@@ -228,6 +296,15 @@ async function run(instances) {
   sampling = false;
   await sampler;
   const cpuUsed = cpuMs(servers.map((x) => x.proc.pid)) - cpuBefore;
+  const pgCpuUsed = cpuMs(pgPids) - pgCpuBefore;
+  const machine = delta(procStat(), machineBefore);
+  const benchUsed = process.cpuUsage(benchBefore);
+  // Everyone else's CPU: the machine's busy time less the servers', their PostgreSQL backends' and
+  // the bench's own (ms; /proc/stat counts USER_HZ ticks). Not zero on a quiet machine: PostgreSQL's
+  // background processes, the bench's psql samples; large when another job shared the machine.
+  const othersMs = (1000 * machine.busy) / ticks - cpuUsed - pgCpuUsed - (benchUsed.user + benchUsed.system) / 1000;
+  const clusterAfter = await clusterCounters(db);
+  const cluster = delta(clusterAfter, clusterBefore);
   await sleep(600); // the statistics collector's report of the last transactions
   const [[xactAfter]] = await sql(db, 'SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()');
   const finalStored = samples[samples.length - 1].stored;
@@ -267,7 +344,12 @@ async function run(instances) {
     ingest_ack_per_s: Math.round(acked / elapsed),
     durable_per_s: Math.round(finalStored / ((allStoredAt - started) / 1000)),
     stored: finalStored, stored_by_status: statuses,
-    per_1000_positions: { server_cpu_ms: +((1000 * cpuUsed) / Math.max(1, acked)).toFixed(1), db_commits: +((1000 * (Number(xactAfter) - Number(xactBefore))) / Math.max(1, acked)).toFixed(1) },
+    db_before: dbState, checkpoint, copy_strategy: copyStrategy, settle,
+    pg: { checkpoints: cluster.checkpoints_timed + cluster.checkpoints_req, ...cluster, wal_mb: +(cluster.wal_bytes / 1048576).toFixed(1), wal_bytes: undefined, other_active_backends: undefined, databases: undefined },
+    pg_others: { active_backends_before: clusterBefore.other_active_backends, active_backends_after: clusterAfter.other_active_backends, databases: clusterBefore.databases },
+    machine: { busy_pct: +((100 * machine.busy) / Math.max(1, machine.total)).toFixed(1), iowait_pct: +((100 * machine.iowait) / Math.max(1, machine.total)).toFixed(1), steal_pct: +((100 * machine.steal) / Math.max(1, machine.total)).toFixed(1), load_after: loadNow(),
+      cpu_s: { servers: +(cpuUsed / 1000).toFixed(2), pg_backends: +(pgCpuUsed / 1000).toFixed(2), bench: +((benchUsed.user + benchUsed.system) / 1e6).toFixed(2), others: +(othersMs / 1000).toFixed(2) } },
+    per_1000_positions: { server_cpu_ms: +((1000 * cpuUsed) / Math.max(1, acked)).toFixed(1), pg_backends_cpu_ms: +((1000 * pgCpuUsed) / Math.max(1, acked)).toFixed(1), pg_backends: pgPids.length, db_commits: +((1000 * (Number(xactAfter) - Number(xactBefore))) / Math.max(1, acked)).toFixed(1) },
     console_msgs: seen.size, console_missing: acked - seen.size, console_twice: consoleTwice,
     server_time: serverTime,
     ack: { direct: { p50_ms: pct(ackLat.direct, 0.5), p99_ms: pct(ackLat.direct, 0.99) }, queued: { p50_ms: pct(ackLat.queued, 0.5), p99_ms: pct(ackLat.queued, 0.99) } },
@@ -307,28 +389,43 @@ const row = (r) => `| ${r.run ?? 1} | ${r.instances} | ${r.rate} | ${r.ingest_ac
 const header = `| run | instances | target pos/s | acknowledged pos/s | durable pos/s (server) | rejected | acknowledged missing / twice in DB | console seen / acknowledged | p50 → console | p99 → console | direct p50/p99 | queued p50/p99 | answer p50/p99 (direct) | take-over | load before |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|`;
 const all = { one: [], two: [] };
 const loadBefore = loadNow();
+// INSTANCES=1 (or 2): only that configuration, RUNS times (finding what moves one instance's p99).
+const configs = process.env.INSTANCES ? [Number(process.env.INSTANCES)] : [1, 2];
+const envText = (r) => `CPU per 1.000 positions: servers ${r.per_1000_positions.server_cpu_ms} ms, PostgreSQL backends ${r.per_1000_positions.pg_backends_cpu_ms} ms; checkpoints ${r.pg.checkpoints} (timed ${r.pg.checkpoints_timed}, requested ${r.pg.checkpoints_req}, ${r.pg.buffers_checkpoint} buffers, write ${r.pg.checkpoint_write_time} ms, sync ${r.pg.checkpoint_sync_time} ms), bgwriter ${r.pg.buffers_clean} / backends ${r.pg.buffers_backend} buffers, WAL ${r.pg.wal_mb} MB; machine busy ${r.machine.busy_pct} % (CPU s: servers ${r.machine.cpu_s?.servers}, their PostgreSQL backends ${r.machine.cpu_s?.pg_backends}, bench ${r.machine.cpu_s?.bench}, everything else ${r.machine.cpu_s?.others}), iowait ${r.machine.iowait_pct} %, steal ${r.machine.steal_pct} %; other PG backends active ${r.pg_others.active_backends_before}/${r.pg_others.active_backends_after}, databases ${r.pg_others.databases}; run's database before: ${r.db_before.positions} positions, ${r.db_before.inbox} inbox, ${r.db_before.db_mb} MB; checkpoint ${r.checkpoint}, copy ${r.copy_strategy}; servers idle after ${r.settle?.ms} ms (${r.settle?.cpu_ms} ms of start-up CPU waited out)`;
 for (let i = 1; i <= runs; i++) {
-  for (const n of [1, 2]) {
+  for (const n of configs) {
     const load = loadNow();
     const r = await run(n);
     Object.assign(r, { run: i, load });
     all[n === 1 ? 'one' : 'two'].push(r);
     console.log(JSON.stringify(r));
     console.error(`run ${i} instances ${n}: p99 → console ${r.p99_ms} ms, answer p99 ${r.ack.direct.p99_ms} ms, load ${load}; stages (ms) ${stageText(r)}`);
+    console.error(`  environment: ${envText(r)}`);
   }
 }
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
 console.log(header);
-for (let i = 0; i < runs; i++) for (const r of [all.one[i], all.two[i]]) console.log(row(r));
+for (let i = 0; i < runs; i++) for (const r of [all.one[i], all.two[i]]) if (r) console.log(row(r));
+console.log('');
+console.log('what else happened during each run (PostgreSQL: the whole cluster; machine: /proc/stat):');
+for (const r of [...all.one, ...all.two]) console.log(`  run ${r.run}, ${r.instances} instance(s): p99 ${r.p99_ms} ms; ${envText(r)}`);
+// The tail against the checkpointer: the p99 median of the runs during which a checkpoint wrote
+// buffers, and of those during which none did.
+for (const [name, rs] of Object.entries(all)) {
+  if (!rs.length) continue;
+  const during = rs.filter((r) => r.pg.buffers_checkpoint > 0), clean = rs.filter((r) => !(r.pg.buffers_checkpoint > 0));
+  const m = (xs) => (xs.length ? +median(xs.map((r) => r.p99_ms)).toFixed(1) : '—');
+  console.log(`  ${name}: p99 median ${m(during)} ms over ${during.length} run(s) with checkpoint writes, ${m(clean)} ms over ${clean.length} without`);
+}
 console.log('');
 console.log('stages inside the servers, p50 / p99 (upper bound of the bucket, ms):');
 for (const r of [...all.one, ...all.two]) console.log(`  run ${r.run}, ${r.instances} instance(s): ${stageText(r)}`);
 const dist = (rs) => {
   const p99 = rs.map((r) => r.p99_ms);
   return { p99_median: +median(p99).toFixed(1), p99_max: Math.max(...p99), p99_min: Math.min(...p99), durable_median: median(rs.map((r) => r.durable_per_s)),
-    cpu: median(rs.map((r) => r.per_1000_positions.server_cpu_ms)), commits: median(rs.map((r) => r.per_1000_positions.db_commits)) };
+    cpu: median(rs.map((r) => r.per_1000_positions.server_cpu_ms)), pg_cpu: median(rs.map((r) => r.per_1000_positions.pg_backends_cpu_ms)), commits: median(rs.map((r) => r.per_1000_positions.db_commits)) };
 };
-const one = dist(all.one), two = dist(all.two);
+const one = all.one.length ? dist(all.one) : null, two = all.two.length ? dist(all.two) : null;
 // Each stage's p50 / p99 bound, median over the runs, per instance (load-independent-ish: where
 // the time goes, not how much the machine had to give).
 const boundMs = (b) => (b == null ? NaN : b.startsWith('>') ? Infinity : Number(b.replace('≤ ', '')));
@@ -338,14 +435,22 @@ const stageMedians = (rs, pick) => STAGES.map((s) => {
 }).filter(Boolean).join('; ');
 console.log('');
 console.log('stage medians over the runs, p50 / p99 (ms, bucket bounds):');
-console.log(`  one instance: ${stageMedians(all.one, (r) => r.stages)}`);
+if (one) console.log(`  one instance: ${stageMedians(all.one, (r) => r.stages)}`);
+if (!one || !two) {
+  if (two) console.log(`  two, owner: ${stageMedians(all.two, (r) => r.stages?.by_instance?.[0])}\n  two, non-owner (console): ${stageMedians(all.two, (r) => r.stages?.by_instance?.[1])}`);
+  for (const [name, d] of [['one instance', one], ['two instances', two]]) if (d) console.log(`${name}: p99 → console median ${d.p99_median} ms, min ${d.p99_min}, max ${d.p99_max}; durable median ${d.durable_median}/s; per 1.000 positions: servers' CPU ${d.cpu} ms, PostgreSQL backends' CPU ${d.pg_cpu} ms, PostgreSQL commits ${d.commits}`);
+  console.log(`runs: ${runs} of one configuration only; load average before ${loadBefore}, after ${loadNow()}`);
+  await template.cleanup();
+  keys.cleanup();
+  process.exit(0);
+}
 console.log(`  two, owner: ${stageMedians(all.two, (r) => r.stages?.by_instance?.[0])}`);
 console.log(`  two, non-owner (console): ${stageMedians(all.two, (r) => r.stages?.by_instance?.[1])}`);
 console.log(`  two, queued path p50 / p99 → console median: ${median(all.two.map((r) => r.queued.p50_ms))} / ${median(all.two.map((r) => r.queued.p99_ms))} ms; direct: ${median(all.two.map((r) => r.direct.p50_ms))} / ${median(all.two.map((r) => r.direct.p99_ms))} ms`);
 console.log('');
 console.log(`runs: ${runs} of each; load average before ${loadBefore}, after ${loadNow()}`);
-console.log(`one instance:  p99 → console median ${one.p99_median} ms, min ${one.p99_min}, max ${one.p99_max}; durable median ${one.durable_median}/s; per 1.000 positions: servers' CPU ${one.cpu} ms, PostgreSQL commits ${one.commits}`);
-console.log(`two instances: p99 → console median ${two.p99_median} ms, min ${two.p99_min}, max ${two.p99_max}; durable median ${two.durable_median}/s; per 1.000 positions: servers' CPU ${two.cpu} ms, PostgreSQL commits ${two.commits}`);
+console.log(`one instance:  p99 → console median ${one.p99_median} ms, min ${one.p99_min}, max ${one.p99_max}; durable median ${one.durable_median}/s; per 1.000 positions: servers' CPU ${one.cpu} ms, PostgreSQL backends' CPU ${one.pg_cpu} ms, PostgreSQL commits ${one.commits}`);
+console.log(`two instances: p99 → console median ${two.p99_median} ms, min ${two.p99_min}, max ${two.p99_max}; durable median ${two.durable_median}/s; per 1.000 positions: servers' CPU ${two.cpu} ms, PostgreSQL backends' CPU ${two.pg_cpu} ms, PostgreSQL commits ${two.commits}`);
 await template.cleanup();
 keys.cleanup();
 console.log(`ratios (two / one, medians): p99 → console ${(two.p99_median / one.p99_median).toFixed(2)}, durable ${(two.durable_median / one.durable_median).toFixed(2)}`);

@@ -8,8 +8,16 @@
 #   RATE=2000 SECONDS=10 bench/twoinstances/run.sh
 #   PIN=request bench/twoinstances/run.sh        # alternate instances per request (reorders a device)
 #   RUNS=10 SECONDS=8 bench/twoinstances/run.sh  # ten of each, alternated: the p99s' median and max
+#   INSTANCES=1 RUNS=6 SECONDS=8 bench/twoinstances/run.sh   # one configuration only, six times
+#   COPY=wal_log bench/twoinstances/run.sh       # copy the demo as PostgreSQL 15 does by default
+#   CHECKPOINT=1 bench/twoinstances/run.sh       # also CHECKPOINT (as postgres) right before each run
 #
-# Each run starts on a copy of one demo database (made once per invocation). Per run, the servers'
+# Each run starts on a copy of one demo database (made once per invocation, copied with STRATEGY
+# FILE_COPY: a checkpoint before and after the copy, so every run starts right after one), and its
+# load starts once the servers are idle (start-up work waited out, at most 20 s). Per run,
+# what else happened is printed too: the checkpointer's and background writer's counters and the WAL
+# written (the whole cluster), the machine's busy / iowait / steal time and the CPU seconds of the
+# servers, of their PostgreSQL backends, of the bench and of everything else. Per run, the servers'
 # own stage histograms (received → committed → published → queued → written, src/http/stages.h,
 # read from the reserved /api/v1/system/metrics) are printed beside the client's latencies.
 #

@@ -9,8 +9,9 @@ namespace eq::http {
 namespace {
 // Finer than the request histogram's: the target is tens of milliseconds end to end.
 constexpr std::array<double, 14> kBuckets{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 5};
-constexpr std::array<const char*, 7> kNames{"received_to_committed", "committed_to_published", "published_to_queued", "queued_to_written",
-                                            "inbox_written",         "inbox_taken",            "relayed"};
+constexpr std::array<const char*, 9> kNames{"received_to_committed", "committed_to_published", "published_to_queued",
+                                            "queued_to_written",     "inbox_written",          "inbox_taken",
+                                            "relayed",               "writer_wait",            "writer_commit"};
 
 struct Series {
   std::array<std::atomic<uint64_t>, kBuckets.size()> buckets{};

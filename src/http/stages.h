@@ -18,7 +18,22 @@ namespace eq::http {
 // request read on the non-owner → rows taken by the drainer: the inbox commit, the NOTIFY wake-up
 // and the drainer's turn) and relayed (a message published on one instance → re-published by the
 // listener of another: the sender's queue, the NOTIFY and the listener).
-enum class Stage { received_to_committed, committed_to_published, published_to_queued, queued_to_written, inbox_written, inbox_taken, relayed };
+//
+// received → committed is split in two for the owner's writer: writer_wait (received → the writer
+// takes the batch into a group: the transaction in progress and the queue before it) and
+// writer_commit (that group's transaction, begin to commit), so a tail made by PostgreSQL (a
+// checkpoint, a slow statement) tells itself from one made by waiting for the CPU or the queue.
+enum class Stage {
+  received_to_committed,
+  committed_to_published,
+  published_to_queued,
+  queued_to_written,
+  inbox_written,
+  inbox_taken,
+  relayed,
+  writer_wait,
+  writer_commit
+};
 
 // Lock-free (atomic buckets): called thousands of times a second on the writer and server threads.
 void observe_stage(Stage stage, std::chrono::steady_clock::duration took, uint64_t times = 1);

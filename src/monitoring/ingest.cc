@@ -513,6 +513,7 @@ void Service::Impl::write_loop() {
     // A non-owner's requests (an owner has some only around a take-over): their own transaction.
     if (!requests.empty()) write_inbox(requests);
     if (batches.empty()) continue;
+    const auto taken = std::chrono::steady_clock::now();
     auto ok = commit(batches);
     const auto committed = std::chrono::steady_clock::now();
     for (auto& b : batches) {
@@ -534,6 +535,8 @@ void Service::Impl::write_loop() {
     for (auto& b : batches) {
       if (b->position_messages.empty()) continue;
       http::observe_stage(http::Stage::received_to_committed, committed - b->received, b->position_messages.size());
+      http::observe_stage(http::Stage::writer_wait, taken - b->received, b->position_messages.size());
+      http::observe_stage(http::Stage::writer_commit, committed - taken, b->position_messages.size());
       for (auto& m : b->position_messages) {
         hub->publish("position", std::move(m));
         http::observe_stage(http::Stage::committed_to_published, std::chrono::steady_clock::now() - committed);

@@ -879,50 +879,71 @@ int64_t Service::Impl::purge_orphan_positions(soci::session& s, int64_t cutoff) 
                                   .exec(s));
 }
 
+// Rows per multi-row statement. soci's PostgreSQL backend executes a statement bound to vectors
+// once per row (a round trip each, every one waiting for a PostgreSQL backend to be scheduled):
+// at 5.000 positions/s that was 5.000 round trips a second inside the writer's transaction, whose
+// length is what a request queued behind it waits (issue 20, the one-instance tail). Bound by
+// name, and soci and SQLite find a name by a linear search: a few hundred names per statement.
+constexpr size_t kRowsPerStatement = 32;
+
+namespace {
+// The positions of one commit, in multi-row INSERTs of kRowsPerStatement rows.
+void insert_positions(soci::session& s, const std::vector<const PositionRow*>& rows, const std::function<std::string(const Fix&)>& seal) {
+  for (size_t from = 0; from < rows.size(); from += kRowsPerStatement) {
+    const size_t to = std::min(rows.size(), from + kRowsPerStatement);
+    Query q("INSERT INTO monitoring_positions(device_id, at, received_at, loc_enc, speed_kmh, accuracy_m, battery, alarms, status, "
+            "report_enc) VALUES ");
+    for (size_t i = from; i < to; ++i) {
+      const PositionRow& p = *rows[i];
+      const Fix& f = p.fix;
+      const std::string n = std::to_string(i - from);
+      // Each name once: soci binds a name to one placeholder only.
+      q.sql((i > from ? ", (:d" : "(:d") + n + ", :at" + n + ", :rec" + n + ", :loc" + n + ", :sp" + n + ", :acc" + n + ", :bat" + n +
+            ", :al" + n + ", :st" + n + ", :rep" + n + ")");
+      q.bind("d" + n, p.device_id)
+          .bind("at" + n, static_cast<long long>(f.at))
+          .bind("rec" + n, static_cast<long long>(f.received_at))
+          .bind_opt("loc" + n, f.has_fix ? std::optional<std::string>(!p.loc_enc.empty() ? p.loc_enc : seal(f)) : std::nullopt)
+          .bind_opt_double("sp" + n, std::isfinite(f.speed_kmh) ? std::optional<double>(f.speed_kmh) : std::nullopt)
+          .bind_opt_double("acc" + n, std::isfinite(f.accuracy_m) ? std::optional<double>(f.accuracy_m) : std::nullopt)
+          .bind_opt("bat" + n, f.battery_pct >= 0 ? std::optional<long long>(f.battery_pct) : std::nullopt)
+          .bind("al" + n, static_cast<long long>(f.alarms))
+          .bind("st" + n, p.status)
+          .bind_opt("rep" + n, p.report_enc.empty() ? std::nullopt : std::optional<std::string>(p.report_enc));
+    }
+    q.sql(" ON CONFLICT (device_id, at) DO NOTHING");
+    q.exec(s);
+  }
+}
+
+// Inbox rows evaluated by this commit, in a few statements rather than one round trip per row.
+void delete_inbox(soci::session& s, const std::vector<long long>& ids) {
+  constexpr size_t kIds = 500;
+  for (size_t from = 0; from < ids.size(); from += kIds) {
+    const size_t to = std::min(ids.size(), from + kIds);
+    // Integers the service holds (never input): written into the statement, not bound.
+    std::string list;
+    for (size_t i = from; i < to; ++i) list += (i > from ? "," : "") + std::to_string(ids[i]);
+    Query("DELETE FROM monitoring_inbox WHERE id IN (" + list + ")").exec(s);
+  }
+}
+}  // namespace
+
 // One group commit: every position, incident and alert of the batches, in one transaction, with
-// bulk-bound statements for the positions.
+// multi-row statements for the positions and the inbox rows they consume.
 Result<void> Service::Impl::commit(std::vector<std::shared_ptr<Batch>>& batches) {
   const long long now = now_ms();
-  // Bulk-bound statements: prepared once per commit, executed for every row, built before the
-  // transaction (positions come sealed from ingest: one AEAD per row).
-  std::vector<std::string> dev;
-  std::vector<long long> at, rec, alarms, battery;
-  std::vector<std::string> loc, report;
-  std::vector<double> speed, acc;
-  std::vector<soci::indicator> loc_i, speed_i, acc_i, bat_i, report_i;
-  std::vector<std::string> status;
+  std::vector<const PositionRow*> rows;
   for (auto& b : batches)
-    for (const auto& p : b->positions) {
-      const Fix& f = p.fix;
-      dev.push_back(p.device_id);
-      at.push_back(f.at);
-      rec.push_back(f.received_at);
-      loc.push_back(!f.has_fix ? std::string() : !p.loc_enc.empty() ? p.loc_enc : seal_point(f.lat, f.lon));
-      loc_i.push_back(f.has_fix ? soci::i_ok : soci::i_null);
-      speed.push_back(std::isfinite(f.speed_kmh) ? f.speed_kmh : 0.0);
-      speed_i.push_back(std::isfinite(f.speed_kmh) ? soci::i_ok : soci::i_null);
-      acc.push_back(std::isfinite(f.accuracy_m) ? f.accuracy_m : 0.0);
-      acc_i.push_back(std::isfinite(f.accuracy_m) ? soci::i_ok : soci::i_null);
-      battery.push_back(f.battery_pct);
-      bat_i.push_back(f.battery_pct >= 0 ? soci::i_ok : soci::i_null);
-      alarms.push_back(f.alarms);
-      status.push_back(p.status);
-      report.push_back(p.report_enc);
-      report_i.push_back(p.report_enc.empty() ? soci::i_null : soci::i_ok);
-    }
+    for (const auto& p : b->positions) rows.push_back(&p);
   std::vector<long long> inbox;
   for (auto& b : batches)
     for (int64_t id : b->inbox_ids) inbox.push_back(id);
+  const auto seal = [this](const Fix& f) { return seal_point(f.lat, f.lon); };
   return db.transaction<void>([&](soci::session& s) -> Result<void> {
     // Queued by another instance and evaluated now: gone in the same commit that stores them.
-    if (!inbox.empty()) s << "DELETE FROM monitoring_inbox WHERE id = :id", soci::use(inbox);
-    if (!dev.empty()) {
-      s << "INSERT INTO monitoring_positions(device_id, at, received_at, loc_enc, speed_kmh, accuracy_m, battery, alarms, status, "
-           "report_enc) VALUES(:d, :at, :rec, :loc, :speed, :acc, :bat, :alarms, :status, :report) "
-           "ON CONFLICT (device_id, at) DO NOTHING",
-          soci::use(dev), soci::use(at), soci::use(rec), soci::use(loc, loc_i), soci::use(speed, speed_i),
-          soci::use(acc, acc_i), soci::use(battery, bat_i), soci::use(alarms), soci::use(status), soci::use(report, report_i);
-    }
+    delete_inbox(s, inbox);
+    insert_positions(s, rows, seal);
     for (auto& b : batches) {
       for (const auto& [id, in] : b->incidents) {
         auto q = Query(
@@ -1004,10 +1025,22 @@ void Service::Impl::inbox_add(InboxRows& rows, const std::string& device_id, con
 }
 
 void Service::Impl::inbox_insert(soci::session& s, InboxRows& rows) {
-  if (rows.dev.empty()) return;
-  s << "INSERT INTO monitoring_inbox(device_id, at, received_at, body_enc) VALUES(:d, :at, :rec, :body) "
-       "ON CONFLICT (device_id, at) DO NOTHING",
-      soci::use(rows.dev), soci::use(rows.at), soci::use(rows.rec), soci::use(rows.body);
+  // Multi-row statements, as the positions' (kRowsPerStatement): one round trip per row was the
+  // non-owner's inbox transaction's length.
+  for (size_t from = 0; from < rows.dev.size(); from += kRowsPerStatement) {
+    const size_t to = std::min(rows.dev.size(), from + kRowsPerStatement);
+    Query q("INSERT INTO monitoring_inbox(device_id, at, received_at, body_enc) VALUES ");
+    for (size_t i = from; i < to; ++i) {
+      const std::string n = std::to_string(i - from);
+      q.sql((i > from ? ", (:d" : "(:d") + n + ", :at" + n + ", :rec" + n + ", :b" + n + ")")
+          .bind("d" + n, rows.dev[i])
+          .bind("at" + n, rows.at[i])
+          .bind("rec" + n, rows.rec[i])
+          .bind("b" + n, std::move(rows.body[i]));
+    }
+    q.sql(" ON CONFLICT (device_id, at) DO NOTHING");
+    q.exec(s);
+  }
 }
 
 void Service::Impl::inbox_notify(soci::session& s, const std::string& channel, const std::string& payload) {
@@ -1017,11 +1050,16 @@ void Service::Impl::inbox_notify(soci::session& s, const std::string& channel, c
 
 std::vector<Service::Impl::InboxRow> Service::Impl::inbox_take(soci::session& s, size_t limit, const std::set<int64_t>& skip) {
   std::vector<InboxRow> out;
-  Query("SELECT id, device_id, at, received_at, body_enc FROM monitoring_inbox ORDER BY id LIMIT " + std::to_string(limit + skip.size()))
+  // Rows still committing (`skip`, ids the service holds: written into the statement) are left
+  // out by the database, so a take reads `limit` rows, not `limit` + those in flight.
+  std::string not_in;
+  for (int64_t id : skip) not_in += (not_in.empty() ? "" : ",") + std::to_string(id);
+  Query("SELECT id, device_id, at, received_at, body_enc FROM monitoring_inbox" + (not_in.empty() ? "" : " WHERE id NOT IN (" + not_in + ")") +
+        " ORDER BY id LIMIT " + std::to_string(limit))
       .each(s, [&](const soci::row& r) {
         InboxRow row;
         row.id = get_int(r, 0);
-        if (skip.count(row.id) || out.size() >= limit) return;  // skipped before it is opened
+        if (skip.count(row.id) || out.size() >= limit) return;  // a guard: the WHERE leaves them out
         row.position.device_id = get_str(r, 1);
         Fix& f = row.position.fix;
         f.at = get_int(r, 2);
