@@ -605,7 +605,9 @@ TEST_P(MonitoringService, ANonOwnerQueuesTheOwnerEvaluatesOnceAndATakeOverContin
     EXPECT_EQ(r->alerts, 0);  // evaluated by the owner, not here
   }
   // The owner's drainer evaluates the queue within milliseconds; the rows go in the same commit.
-  for (int i = 0; i < 250 && count("SELECT COUNT(*) FROM monitoring_positions") < 2; ++i)
+  // Waited for until the inbox is empty too: the retry's rows may be queued again after the first
+  // turn committed (the first rows were deleted by then), and are drained by a second turn.
+  for (int i = 0; i < 500 && (count("SELECT COUNT(*) FROM monitoring_positions") < 2 || count("SELECT COUNT(*) FROM monitoring_inbox") > 0); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_positions"), 2);
   EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_inbox"), 0);
@@ -632,9 +634,10 @@ TEST_P(MonitoringService, ANonOwnerQueuesTheOwnerEvaluatesOnceAndATakeOverContin
   auto queued = send("bracelet", {at(kHomeLat, kHomeLon, t0_ + 3000)});
   ASSERT_TRUE(queued);
   EXPECT_EQ(queued->accepted, 1);
-  for (int i = 0; i < 250 && count("SELECT COUNT(*) FROM monitoring_positions") < 4; ++i)
+  for (int i = 0; i < 500 && (count("SELECT COUNT(*) FROM monitoring_positions") < 4 || count("SELECT COUNT(*) FROM monitoring_inbox") > 0); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_positions"), 4);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitoring_inbox"), 0);
   other->stop();
 }
 
