@@ -208,8 +208,13 @@ struct BatchResult {
 // namesake pairs), 7 left recall under 0,99 (Chilean, 2 M rows: 0,9878; most true pairs missed had
 // been compared and sat in review, not unblocked), and 5 linked foreign namesakes again (1 M rows:
 // precision 0,9935). 5,5 keeps precision >= 0,995 and recall >= 0,99 on both generators at 1 M and
-// 2 M rows (bench/RESULTS.md, issue 21 item 4). The index keeps default_thresholds().
-inline Thresholds batch_thresholds() { return {5.5, 0.0}; }
+// 2 M rows (bench/RESULTS.md, issue 21 item 4). Session 16: since a missing surname costs as much as
+// a disagreement when aligning surnames crosswise and big name blocks have a second order, 5 again:
+// at 10 M foreign rows 5,5 left recall at 0,9895 (exact names + date with nothing else weigh ~+5,
+// in review), 5 gives precision 0,9959 and recall 0,9924; 2 M foreign 0,9964 / 0,9951, 2 M
+// Chilean 0,9989 / 0,9953 (bench/RESULTS.md, «Second order in big name blocks»). The index keeps
+// default_thresholds().
+inline Thresholds batch_thresholds() { return {5.0, 0.0}; }
 
 struct BatchOptions {
   Thresholds thresholds = batch_thresholds();
@@ -244,7 +249,7 @@ struct BatchOptions {
   // log2(Σ f² / f_c) bits for its name combination's share f_c of the file (given names + both
   // surnames unordered; given names + first surname when one side lacks the second), clamped to
   // ±combination_cap, instead of the per-field terms. Exact namesakes sit in the review band (same
-  // names and date, nothing else: +5 against an upper threshold of 5,5); a rare combination says
+  // names and date, nothing else: ~+5, on the upper threshold); a rare combination says
   // the same person, a common one a namesake (issue 21). 0 = off.
   double combination_cap = 0;
   // The lowest term a common combination gets (negative or 0; -combination_cap at most).
