@@ -234,8 +234,10 @@ struct BatchOptions {
   size_t window = 6;
   // Name passes' windowed blocks are also ordered a second way (date or address first, then the
   // document; similarity.cc second_block_order) and each row meets its next `second_window` rows in
-  // that order too: at most rows × second_window more pairs per name pass. 0 turns it off.
-  size_t second_window = 3;
+  // that order too: at most rows × second_window more pairs per name pass. 0 turns it off. Off by
+  // default: at 10 M foreign rows with upper 5 it raised recall only 0,9921 → 0,9924 for +23 % pairs
+  // and +25 % CPU (the 120 s target); at 2 M with upper 5,5 it was worth +0,0021 (bench/RESULTS.md).
+  size_t second_window = 0;
   // Sorted neighbourhood on names (surname first, and given name first): each row meets its next
   // `sorted_window` rows; 0 turns these passes off.
   size_t sorted_window = 4;

@@ -241,6 +241,7 @@ TEST(LinkageBatch, SecondOrderOfABigNameBlockFindsAPairTheFirstOrderSplits) {
   o.sorted_window = 0;
   o.max_block = 2;
   o.window = 1;
+  o.second_window = 3;
   auto together = [](const BatchResult& r) {
     if (r.cluster[0] == r.cluster[1]) return true;
     for (const auto& [a, b] : r.review)
