@@ -209,11 +209,10 @@ struct BatchResult {
 // been compared and sat in review, not unblocked), and 5 linked foreign namesakes again (1 M rows:
 // precision 0,9935). 5,5 keeps precision >= 0,995 and recall >= 0,99 on both generators at 1 M and
 // 2 M rows (bench/RESULTS.md, issue 21 item 4). Session 16: since a missing surname costs as much as
-// a disagreement when aligning surnames crosswise and big name blocks have a second order, 5 again:
-// at 10 M foreign rows 5,5 left recall at 0,9895 (exact names + date with nothing else weigh ~+5,
-// in review), 5 gives precision 0,9959 and recall 0,9924; 2 M foreign 0,9964 / 0,9951, 2 M
-// Chilean 0,9989 / 0,9953 (bench/RESULTS.md, «Second order in big name blocks»). The index keeps
-// default_thresholds().
+// a disagreement when aligning surnames crosswise (session 15), 5 again: at 10 M foreign rows 5,5
+// left recall at 0,9887 (exact names + date with nothing else weigh ~+5, in review); 5 gives
+// precision 0,9959 and recall 0,9921; 2 M foreign 0,9973 / 0,9944, 2 M Chilean 0,9990 / 0,9952
+// (bench/RESULTS.md, «Second order in big name blocks»). The index keeps default_thresholds().
 inline Thresholds batch_thresholds() { return {5.0, 0.0}; }
 
 struct BatchOptions {
