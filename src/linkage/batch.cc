@@ -277,11 +277,13 @@ BatchResult link_prepared(std::vector<Prepared>&& rows, const BatchOptions& opt)
   constexpr uint32_t kNoPos = 0xffffffffu;
   struct Block {
     uint32_t pass, begin, end, limit, window;  // x in [begin, end) meets y in (x, min(limit, x + window)]
+    bool second = false;                       // the block's second order (pos2)
   };
   const auto window = static_cast<uint32_t>(std::max<size_t>(opt.window, 1));
+  const auto second_window = static_cast<uint32_t>(opt.second_window);
   const auto sorted_window = static_cast<uint32_t>(opt.sorted_window);
   const size_t max_block = std::max<size_t>(opt.max_block, 2);
-  std::vector<std::vector<uint32_t>> members(pass_total), pos(pass_total);
+  std::vector<std::vector<uint32_t>> members(pass_total), pos(pass_total), pos2(pass_total);
   std::vector<std::vector<Block>> blocks(pass_total);
   st.passes.assign(pass_total, PassStats{});
   parallel_for(pass_total, threads, 1, [&](size_t pass, int) {
@@ -341,6 +343,22 @@ BatchResult link_prepared(std::vector<Prepared>&& rows, const BatchOptions& opt)
           const auto end = static_cast<uint32_t>(mem.size());
           for (uint32_t x = begin; x + 1 < end; x += 8192)
             blocks[pass].push_back({static_cast<uint32_t>(pass), x, std::min(end, x + 8192), end, window});
+          if (second_window > 0 && detail::has_second_order(static_cast<int>(pass))) {
+            // The same rows again, in the second order, after the first in `mem`.
+            for (auto& [k, old] : inner) k = detail::second_block_order(static_cast<int>(pass), prep[new_of[old]]);
+            std::sort(inner.begin(), inner.end());
+            if (pos2[pass].empty()) pos2[pass].assign(n, kNoPos);
+            const auto begin2 = static_cast<uint32_t>(mem.size());
+            for (const auto& [k, old] : inner) {
+              const uint32_t i = new_of[old];
+              pos2[pass][i] = static_cast<uint32_t>(mem.size());
+              mem.push_back(i);
+            }
+            const auto end2 = static_cast<uint32_t>(mem.size());
+            ++ps.second_ordered_blocks;
+            for (uint32_t x = begin2; x + 1 < end2; x += 8192)
+              blocks[pass].push_back({static_cast<uint32_t>(pass), x, std::min(end2, x + 8192), end2, second_window, true});
+          }
         } else {
           for (size_t i = b; i < e; ++i) mem.push_back(row_of(i));
           const auto end = static_cast<uint32_t>(mem.size());
@@ -359,7 +377,10 @@ BatchResult link_prepared(std::vector<Prepared>&& rows, const BatchOptions& opt)
   {
     // The bound these options guarantee, whatever the data: every pass at most n × max(B/2, w).
     const uint64_t per_row = std::max<uint64_t>(max_block / 2, window);
-    st.max_pairs = static_cast<uint64_t>(n) * (per_row * (kKeyPasses - 1) + 2 * sorted_window);
+    int second_passes = 0;
+    for (int q = 0; q < kKeyPasses; ++q) second_passes += detail::has_second_order(q) ? 1 : 0;
+    st.max_pairs = static_cast<uint64_t>(n) *
+                   (per_row * (kKeyPasses - 1) + 2 * sorted_window + uint64_t{second_window} * second_passes);
   }
   std::vector<std::array<uint64_t, 2>>().swap(order);  // sorted passes are built: free before comparing
   auto cost = [](const Block& b) { return static_cast<uint64_t>(b.end - b.begin) * b.window; };
@@ -368,6 +389,11 @@ BatchResult link_prepared(std::vector<Prepared>&& rows, const BatchOptions& opt)
   st.seconds_block = seconds_since(t0);
 
   // Whether pass q (earlier than the current one) already produced pair (a, b).
+  auto in_second = [&](int q, uint32_t a, uint32_t b) {
+    if (pos2[q].empty()) return false;
+    const uint32_t pa = pos2[q][a], pb = pos2[q][b];
+    return pa != kNoPos && pb != kNoPos && (pa > pb ? pa - pb : pb - pa) <= second_window;
+  };
   auto covered = [&](int q, uint32_t a, uint32_t b) {
     // The names pass compares nothing here, yet for the name orders (only: the caller checks) a
     // pair sharing its key counts as covered: the name orders are for typos that change the
@@ -378,7 +404,7 @@ BatchResult link_prepared(std::vector<Prepared>&& rows, const BatchOptions& opt)
       if (keys[a][q] == 0 || keys[a][q] != keys[b][q]) return false;
       if (pos[q].empty() || pos[q][a] == kNoPos) return true;  // a block compared in full
       const uint32_t pa = pos[q][a], pb = pos[q][b];
-      return (pa > pb ? pa - pb : pb - pa) <= window;
+      return (pa > pb ? pa - pb : pb - pa) <= window || in_second(q, a, b);
     }
     const uint32_t pa = pos[q][a], pb = pos[q][b];
     if (pa == kNoPos || pb == kNoPos) return false;
@@ -410,8 +436,13 @@ BatchResult link_prepared(std::vector<Prepared>&& rows, const BatchOptions& opt)
         if (y + 2 < last) __builtin_prefetch(prep[mem[y + 2]].text.data());
         uint32_t a = mem[x], b = mem[y];
         ++pc[0];
+        // The second order of a block comes after its first: a pair both produce is the first's.
         bool seen = false;
-        for (int q = 0; q < static_cast<int>(blk.pass); ++q)
+        if (blk.second) {
+          const uint32_t pa = pos[blk.pass][a], pb = pos[blk.pass][b];
+          seen = (pa > pb ? pa - pb : pb - pa) <= window;
+        }
+        for (int q = 0; !seen && q < static_cast<int>(blk.pass); ++q)
           if ((q != detail::kNamesPass || blk.pass >= static_cast<uint32_t>(kKeyPasses)) && covered(q, a, b)) {
             seen = true;
             break;
@@ -432,7 +463,10 @@ BatchResult link_prepared(std::vector<Prepared>&& rows, const BatchOptions& opt)
       st.passes[p].new_pairs += lp[p][1];
     }
   const bool diagnosing = opt.truth != nullptr && opt.truth->size() == n;
-  if (!diagnosing) std::vector<std::vector<uint32_t>>().swap(pos);
+  if (!diagnosing) {
+    std::vector<std::vector<uint32_t>>().swap(pos);
+    std::vector<std::vector<uint32_t>>().swap(pos2);
+  }
   std::vector<std::vector<uint32_t>>().swap(members);
   PatternTable<uint64_t> counts;
   for (auto& c : local_counts) c.each([&](Pattern p, uint64_t k) { counts[p] += k; });
@@ -442,8 +476,9 @@ BatchResult link_prepared(std::vector<Prepared>&& rows, const BatchOptions& opt)
   for (size_t i = 0; i < n; ++i)
     if (prep[i].run_valid) valid_run[i] = prep[i].run_number;
   // Each row's name-frequency terms (3 bytes a row) outlive the prepared rows: pairs are weighed later.
-  const bool by_frequency = opt.frequency_cap > 0;
-  std::vector<detail::FrequencyAdjust> freq = detail::frequency_adjustments(prep, opt.frequency_cap);
+  const bool by_frequency = opt.frequency_cap > 0, by_combination = opt.combination_cap > 0;
+  std::vector<detail::FrequencyAdjust> freq =
+      detail::frequency_adjustments(prep, opt.frequency_cap, opt.combination_cap, opt.combination_floor);
   // Prepared rows, keys and orders are no longer needed; free them before clustering.
   if (!diagnosing) {
     std::vector<Prepared>().swap(prep);
@@ -467,7 +502,11 @@ BatchResult link_prepared(std::vector<Prepared>&& rows, const BatchOptions& opt)
   const double upper = opt.thresholds.upper, lower = opt.thresholds.lower;
   auto weight_of = [&](const Pair& p) {
     const Pattern pat = p.pattern & ~kExactRunBit;
-    return by_frequency ? wcache[pat] + detail::frequency_adjustment(pat, freq[p.a], freq[p.b]) : wcache[pat];
+    double w = wcache[pat];
+    bool whole_name = false;
+    if (by_combination) w += detail::combination_adjustment(pat, freq[p.a], freq[p.b], &whole_name);
+    if (by_frequency && !whole_name) w += detail::frequency_adjustment(pat, freq[p.a], freq[p.b]);
+    return w;
   };
   struct Link {
     double weight;
@@ -575,6 +614,7 @@ BatchResult link_prepared(std::vector<Prepared>&& rows, const BatchOptions& opt)
     std::vector<Prepared>().swap(prep);
     std::vector<Keys32>().swap(keys);
     std::vector<std::vector<uint32_t>>().swap(pos);
+    std::vector<std::vector<uint32_t>>().swap(pos2);
   }
   // Back to input rows.
   for (auto& [a, b] : review) {

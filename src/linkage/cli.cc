@@ -501,7 +501,10 @@ int run_link(const LinkCommand& c, std::ostream& out, std::ostream& err) {
     o.max_block = c.max_block;
     o.window = c.window;
     o.sorted_window = c.sorted_window;
+    o.second_window = c.second_window;
     o.frequency_cap = c.frequency_cap;
+    o.combination_cap = c.combination_cap;
+    o.combination_floor = c.combination_floor;
     if (c.diagnose && truth_col) o.truth = &truth;
     if (fixed) {
       o.model = *fixed;
@@ -584,7 +587,11 @@ int run_link(const LinkCommand& c, std::ostream& out, std::ostream& err) {
       if (ps.rows == 0) continue;
       err << "pasada " << ps.name << ": " << ps.rows << " filas";
       if (ps.blocks) err << " en " << ps.blocks << " bloques";
-      if (ps.windowed_blocks) err << " (" << ps.windowed_blocks << " por ventana, " << ps.rows_in_windowed_blocks << " filas)";
+      if (ps.windowed_blocks) {
+        err << " (" << ps.windowed_blocks << " por ventana, " << ps.rows_in_windowed_blocks << " filas";
+        if (ps.second_ordered_blocks) err << "; " << ps.second_ordered_blocks << " también en un segundo orden";
+        err << ")";
+      }
       err << "; pares candidatos " << ps.pairs << ", nuevos " << ps.new_pairs << "\n";
     }
     err << "EM: " << st.em.iterations << " iteraciones" << (st.em.converged ? "" : " (sin converger)")
@@ -849,8 +856,17 @@ void add_commands(CLI::App& app) {
                 "Blocks with more rows than this are compared by window, not every pair (keeps comparisons linear)")
       ->capture_default_str();
   l->add_option("--window", link->window, "Window inside blocks over --max-block")->capture_default_str();
+  l->add_option("--second-window", link->second_window,
+                "Window in the second order (date or address first) of name blocks over --max-block; 0 = off")
+      ->capture_default_str();
   l->add_option("--sorted-window", link->sorted_window,
                 "Sorted-neighbourhood window on names (surname first and given name first); 0 = off")
+      ->capture_default_str();
+  l->add_option("--combination-cap", link->combination_cap,
+                "Whole-name frequency weights: at most this many bits more or less for an exact name combination; 0 = off")
+      ->capture_default_str();
+  l->add_option("--combination-floor", link->combination_floor,
+                "Lowest whole-name term (0 = a common combination is never weighed down)")
       ->capture_default_str();
   l->add_option("--frequency-cap", link->frequency_cap,
                 "Name-frequency weights: at most this many bits more or less per agreeing name field (2 was tried); 0 = off")

@@ -24,7 +24,10 @@ struct LinkCommand {
   size_t max_block = BatchOptions{}.max_block;
   size_t window = BatchOptions{}.window;
   size_t sorted_window = BatchOptions{}.sorted_window;
+  size_t second_window = BatchOptions{}.second_window;
   double frequency_cap = BatchOptions{}.frequency_cap;
+  double combination_cap = BatchOptions{}.combination_cap;
+  double combination_floor = BatchOptions{}.combination_floor;
   bool diagnose = false;    // with truth: explain the missed true pairs (stats.diagnosis)
   bool parse_only = false;  // baseline: read, map and write, without linking
   std::string truth;        // column with the true person (synth's true_person): report pair quality

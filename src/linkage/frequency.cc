@@ -37,10 +37,62 @@ std::unordered_map<uint64_t, int8_t> adjustments_of(const std::unordered_map<uin
   return out;
 }
 
+// The same term for one key per row (0 = none), counted by sorting the keys instead of hashing
+// them: at ten million rows most name combinations are distinct and a hash map of them was the
+// bigger allocation. terms[i] = clamp(log2(Σ f² / f_key(i))) in kFrequencyUnit steps.
+std::vector<int8_t> terms_of_keys(const std::vector<uint64_t>& keys, double floor, double cap) {
+  std::vector<int8_t> out(keys.size(), 0);
+  std::vector<uint64_t> sorted;
+  sorted.reserve(keys.size());
+  for (uint64_t k : keys)
+    if (k) sorted.push_back(k);
+  if (sorted.empty()) return out;
+  std::sort(sorted.begin(), sorted.end());
+  const double total = static_cast<double>(sorted.size());
+  double sum_sq = 0;
+  for (size_t b = 0; b < sorted.size();) {
+    size_t e = b + 1;
+    while (e < sorted.size() && sorted[e] == sorted[b]) ++e;
+    const double f = static_cast<double>(e - b) / total;
+    sum_sq += f * f;
+    b = e;
+  }
+  const double limit = std::min(cap, 127.0 * kFrequencyUnit), low = std::clamp(floor, -limit, 0.0);
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (!keys[i]) continue;
+    const auto range = std::equal_range(sorted.begin(), sorted.end(), keys[i]);
+    const double c = static_cast<double>(range.second - range.first);
+    const double bits = std::clamp(std::log2(sum_sq * total / c), low, limit);
+    out[i] = static_cast<int8_t>(std::lround(bits / kFrequencyUnit));
+  }
+  return out;
+}
+
+void combination_terms(const std::vector<Prepared>& rows, double floor, double cap, std::vector<FrequencyAdjust>& adj) {
+  std::vector<uint64_t> keys(rows.size(), 0);
+  // Surnames unordered, as compare() aligns them either way.
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const Prepared& p = rows[i];
+    if (p.given().empty() || p.s1().empty() || p.s2().empty()) continue;
+    const uint64_t x = hash_string(p.s1()), y = hash_string(p.s2());
+    keys[i] = mix64(hash_string(p.given()) ^ mix64(std::min(x, y) ^ mix64(std::max(x, y)))) | 1;
+  }
+  std::vector<int8_t> t = terms_of_keys(keys, floor, cap);
+  for (size_t i = 0; i < rows.size(); ++i) adj[i].names3 = t[i];
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const Prepared& p = rows[i];
+    keys[i] = p.given().empty() || p.s1().empty() ? 0 : mix64(hash_string(p.given()) ^ hash_string(p.s1())) | 1;
+  }
+  t = terms_of_keys(keys, floor, cap);
+  for (size_t i = 0; i < rows.size(); ++i) adj[i].names2 = t[i];
+}
+
 }  // namespace
 
-std::vector<FrequencyAdjust> frequency_adjustments(const std::vector<Prepared>& rows, double cap) {
+std::vector<FrequencyAdjust> frequency_adjustments(const std::vector<Prepared>& rows, double cap,
+                                                   double combination_cap, double combination_floor) {
   std::vector<FrequencyAdjust> adj(rows.size());
+  if (combination_cap > 0) combination_terms(rows, combination_floor, combination_cap, adj);
   if (!(cap > 0)) return adj;
   // Both surnames count in one table: compare() takes the better orientation, so a surname agrees
   // as first or second surname alike.
@@ -58,6 +110,24 @@ std::vector<FrequencyAdjust> frequency_adjustments(const std::vector<Prepared>& 
     if (!p.s2().empty()) adj[i].s2 = as.at(hash_string(p.s2()));
   }
   return adj;
+}
+
+double combination_adjustment(Pattern p, const FrequencyAdjust& a, const FrequencyAdjust& b, bool* applies) {
+  *applies = false;
+  if (level_of(p, Field::given_names) != 0) return 0;
+  const int l1 = level_of(p, Field::surname1), l2 = level_of(p, Field::surname2);
+  if (l1 == 0 && l2 == 0) {
+    *applies = true;
+    // Equal names give equal keys; the smaller term if not (a key collision or names that compare
+    // equal but fold apart): the commoner combination is the safer reading.
+    return std::min(a.names3, b.names3) * kFrequencyUnit;
+  }
+  if (l1 == 0 && l2 == kMissing) {
+    // A second surname on one side at most: the given names + first surname combination.
+    *applies = true;
+    return std::min(a.names2, b.names2) * kFrequencyUnit;
+  }
+  return 0;
 }
 
 double frequency_adjustment(Pattern p, const FrequencyAdjust& a, const FrequencyAdjust& b) {

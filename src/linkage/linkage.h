@@ -172,6 +172,7 @@ struct PassStats {
   uint64_t rows = 0;             // rows taking part (in such a block, or with a name to sort)
   uint64_t windowed_blocks = 0;  // blocks over max_block, compared by window instead of every pair
   uint64_t rows_in_windowed_blocks = 0;
+  uint64_t second_ordered_blocks = 0;  // of those, also compared by window in a second order
   uint64_t pairs = 0;            // candidate pairs this pass produced (in any pass)
   uint64_t new_pairs = 0;        // of those, pairs no earlier pass had produced (compared here)
 };
@@ -207,8 +208,12 @@ struct BatchResult {
 // namesake pairs), 7 left recall under 0,99 (Chilean, 2 M rows: 0,9878; most true pairs missed had
 // been compared and sat in review, not unblocked), and 5 linked foreign namesakes again (1 M rows:
 // precision 0,9935). 5,5 keeps precision >= 0,995 and recall >= 0,99 on both generators at 1 M and
-// 2 M rows (bench/RESULTS.md, issue 21 item 4). The index keeps default_thresholds().
-inline Thresholds batch_thresholds() { return {5.5, 0.0}; }
+// 2 M rows (bench/RESULTS.md, issue 21 item 4). Session 16: since a missing surname costs as much as
+// a disagreement when aligning surnames crosswise (session 15), 5 again: at 10 M foreign rows 5,5
+// left recall at 0,9887 (exact names + date with nothing else weigh ~+5, in review); 5 gives
+// precision 0,9959 and recall 0,9921; 2 M foreign 0,9973 / 0,9944, 2 M Chilean 0,9990 / 0,9952
+// (bench/RESULTS.md, «Second order in big name blocks»). The index keeps default_thresholds().
+inline Thresholds batch_thresholds() { return {5.0, 0.0}; }
 
 struct BatchOptions {
   Thresholds thresholds = batch_thresholds();
@@ -226,6 +231,12 @@ struct BatchOptions {
   // rows with a window of 4 lost foreign-shape recall: 0,9888; issue 21 item 4, bench/RESULTS.md).
   size_t max_block = 16;
   size_t window = 6;
+  // Name passes' windowed blocks are also ordered a second way (date or address first, then the
+  // document; similarity.cc second_block_order) and each row meets its next `second_window` rows in
+  // that order too: at most rows × second_window more pairs per name pass. 0 turns it off. Off by
+  // default: at 10 M foreign rows with upper 5 it raised recall only 0,9921 → 0,9924 for +23 % pairs
+  // and +25 % CPU (the 120 s target); at 2 M with upper 5,5 it was worth +0,0021 (bench/RESULTS.md).
+  size_t second_window = 0;
   // Sorted neighbourhood on names (surname first, and given name first): each row meets its next
   // `sorted_window` rows; 0 turns these passes off.
   size_t sorted_window = 4;
@@ -235,6 +246,15 @@ struct BatchOptions {
   // precision at 10 M rows (foreign: recall 0,9813 → 0,9824, precision 0,9989 → 0,9985; Chilean:
   // recall 0,9904 → 0,9919 but precision 0,9982 → 0,9950, on the bar; bench/RESULTS.md, issue 21).
   double frequency_cap = 0;
+  // Whole-name frequency: a pair whose given names and surnames all agree exactly gets
+  // log2(Σ f² / f_c) bits for its name combination's share f_c of the file (given names + both
+  // surnames unordered; given names + first surname when one side lacks the second), clamped to
+  // ±combination_cap, instead of the per-field terms. Exact namesakes sit in the review band (same
+  // names and date, nothing else: ~+5, on the upper threshold); a rare combination says
+  // the same person, a common one a namesake (issue 21). 0 = off.
+  double combination_cap = 0;
+  // The lowest term a common combination gets (negative or 0; -combination_cap at most).
+  double combination_floor = -127;
   // Bench diagnosis: the true person of each input row. When set, stats.diagnosis explains why the
   // true pairs that ended in different clusters were missed (keeps the prepared rows longer).
   const std::vector<int64_t>* truth = nullptr;

@@ -376,6 +376,32 @@ uint64_t within_block_order(int pass, const Prepared& p) {
   }
 }
 
+bool has_second_order(int pass) {
+  switch (pass) {
+    case kNameYearPass:
+    case kSurnamesPass:
+    case kGivenDatePass:
+    case kNameComunaPass:
+    case kFullNamePass:
+    case kSurnamesDatePass: return true;
+    default: return false;
+  }
+}
+
+uint64_t second_block_order(int pass, const Prepared& p) {
+  const uint64_t date = static_cast<uint64_t>(p.year) << 9 | static_cast<uint64_t>(p.month) << 5 | p.day;
+  const uint64_t address = hash_string(p.address()) & 0x3fffff, document = p.document & 0x1fffff;  // 0 = none
+  switch (pass) {
+    // The key holds at most the year: the first order puts a row whose second surname (or given
+    // name) is missing or typed at the other end of the block from its pair; by date first they meet.
+    case kNameYearPass:
+    case kSurnamesPass:
+    case kNameComunaPass: return date << 43 | address << 21 | document;
+    // The key holds the date, or the first order is by date already: the address groups the rest.
+    default: return address << 42 | date << 21 | document;
+  }
+}
+
 namespace {
 // One byte of a value, 0 only for "unknown" (value 0).
 uint8_t tag_byte(uint64_t v) {

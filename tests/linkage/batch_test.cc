@@ -205,6 +205,7 @@ TEST(LinkageBatch, SurnamesWithDateFindATypedGivenName) {
   o.sorted_window = 0;
   o.max_block = 2;  // the surnames + year block of a big file: windowed, ordered by given name
   o.window = 1;
+  o.second_window = 0;  // its second order (date first) would find the pair too
   for (const char* g : {"Beatriz", "Carla", "Diana", "Elena", "Fabiola", "Gloria"}) {
     Identity other = rows[0];
     other.given_names = g;
@@ -214,6 +215,46 @@ TEST(LinkageBatch, SurnamesWithDateFindATypedGivenName) {
   const BatchResult r = link_batch(rows, o);
   EXPECT_GE(new_pairs_of(r, "apellidos_fecha"), 1u);
   EXPECT_GE(r.weight[1], o.thresholds.lower);
+}
+
+// Issue 21: a name + year block too big to compare whole is first ordered by second surname, which
+// puts a record without one at the block's start, far from its pair. The second order (date first)
+// puts the two side by side. Every other pass misses the pair: one has the birth year only (no date
+// key agrees), and no second surname (no surnames key agrees), neither a document or address.
+TEST(LinkageBatch, SecondOrderOfABigNameBlockFindsAPairTheFirstOrderSplits) {
+  std::vector<Identity> rows(2);
+  rows[0].given_names = rows[1].given_names = "Ana";
+  rows[0].surname1 = rows[1].surname1 = "Pérez";
+  rows[0].surname2 = "Soto";
+  rows[0].sex = rows[1].sex = 'F';
+  rows[0].birth_year = rows[1].birth_year = 1980;
+  rows[0].birth_month = 3;
+  rows[0].birth_day = 14;  // row 1 has the year only
+  for (const char* s2 : {"Araya", "Bravo", "Castro", "Díaz", "Espinoza", "Fuentes"}) {
+    Identity other = rows[0];
+    other.surname2 = s2;  // sorts between the two in the first order
+    other.birth_month = 7;  // and after them by date
+    rows.push_back(other);
+  }
+  BatchOptions o;
+  o.estimate = false;
+  o.sorted_window = 0;
+  o.max_block = 2;
+  o.window = 1;
+  o.second_window = 3;
+  auto together = [](const BatchResult& r) {
+    if (r.cluster[0] == r.cluster[1]) return true;
+    for (const auto& [a, b] : r.review)
+      if (a == 0 && b == 1) return true;
+    return false;
+  };
+  const BatchResult with = link_batch(rows, o);
+  EXPECT_TRUE(together(with));
+  o.second_window = 0;
+  const BatchResult without = link_batch(rows, o);
+  EXPECT_FALSE(together(without));
+  EXPECT_GT(with.stats.candidate_pairs, without.stats.candidate_pairs);
+  EXPECT_LE(with.stats.candidate_pairs, with.stats.max_pairs);
 }
 
 // The quality bar of the issue: pairwise precision >= 0.98 and recall >= 0.95 at a realistic error rate.

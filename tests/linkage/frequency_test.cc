@@ -101,5 +101,62 @@ TEST(LinkageFrequency, BatchWeighsRareNamesHigher) {
   EXPECT_LT(b.weight[0], a.weight[0]);          // Rodríguez Pérez: the commonest, less than average
 }
 
+// Issue 21: the whole name combination. Two pairs with the same field levels (given name, first
+// surname and birth date equal, nothing else): one weight without the term. With it, the pair whose
+// combination is rare links and the pair whose combination is the file's commonest weighs less.
+TEST(LinkageFrequency, RareNameCombinationLinksWhereACommonOneDoesNot) {
+  auto dated = [](const std::string& s1, int year) {
+    Identity id = person("Ana", s1, "");
+    id.birth_year = year;
+    id.birth_month = 3;
+    id.birth_day = 14;
+    id.sex = 'F';
+    return id;
+  };
+  std::vector<Identity> rows = {dated("Soto", 1981), dated("Soto", 1981), dated("Pérez", 1980), dated("Pérez", 1980)};
+  for (int i = 0; i < 36; ++i) rows.push_back(dated("Pérez", 1940 + i));  // «Ana Pérez» of other years
+  BatchOptions off;
+  off.estimate = false;
+  off.sorted_window = 0;
+  const BatchResult plain = link_batch(rows, off);
+  const double base = plain.weight[0];
+  ASSERT_EQ(base, plain.weight[2]);  // the same pattern: one weight without the term
+  off.thresholds.upper = base + 0.5;
+  BatchOptions on = off;
+  on.combination_cap = 2;
+  const BatchResult a = link_batch(rows, off), b = link_batch(rows, on);
+  EXPECT_NE(a.cluster[0], a.cluster[1]);  // without the term: in review
+  EXPECT_EQ(b.cluster[0], b.cluster[1]);  // «Ana Soto» is rare as a whole: linked
+  EXPECT_GT(b.weight[0], base + 0.5);
+  EXPECT_LT(b.weight[2], base);  // «Ana Pérez» is the commonest combination: weighed lower
+  EXPECT_NE(b.cluster[2], b.cluster[3]);
+}
+
+TEST(LinkageFrequency, CombinationTermAppliesOnlyToExactNames) {
+  std::vector<detail::Prepared> rows;
+  for (int i = 0; i < 9; ++i) rows.push_back(detail::prepare(person("Ana", "Rodríguez", "Pérez")));
+  rows.push_back(detail::prepare(person("Ana", "Urdaneta", "Pérez")));
+  rows.push_back(detail::prepare(person("Ana", "Pérez", "Urdaneta")));  // surnames swapped: the same combination
+  rows.push_back(detail::prepare(person("Ana", "Urdaneta", "")));
+  const auto adj = detail::frequency_adjustments(rows, 0, 4.0);
+  EXPECT_EQ(adj[9].names3, adj[10].names3);
+  EXPECT_GT(adj[9].names3, 0);
+  EXPECT_LT(adj[0].names3, 0);
+  bool applies = false;
+  const Pattern swapped = detail::compare(rows[9], rows[10]);
+  EXPECT_NEAR(detail::combination_adjustment(swapped, adj[9], adj[10], &applies), adj[9].names3 * detail::kFrequencyUnit, 1e-9);
+  EXPECT_TRUE(applies);
+  // One side without a second surname: given names + first surname.
+  const Pattern partial = detail::compare(rows[9], rows[11]);
+  ASSERT_EQ(level_of(partial, Field::surname2), kMissing);
+  EXPECT_NEAR(detail::combination_adjustment(partial, adj[9], adj[11], &applies),
+              std::min(adj[9].names2, adj[11].names2) * detail::kFrequencyUnit, 1e-9);
+  EXPECT_TRUE(applies);
+  // A different given name: no combination agrees.
+  const Pattern other = detail::compare(rows[0], detail::prepare(person("Luz", "Rodríguez", "Pérez")));
+  EXPECT_EQ(detail::combination_adjustment(other, adj[0], adj[0], &applies), 0.0);
+  EXPECT_FALSE(applies);
+}
+
 }  // namespace
 }  // namespace eq::linkage
