@@ -475,7 +475,7 @@ BatchResult link_prepared(std::vector<Prepared>&& rows, const BatchOptions& opt)
   std::vector<uint32_t> valid_run(n, 0);
   for (size_t i = 0; i < n; ++i)
     if (prep[i].run_valid) valid_run[i] = prep[i].run_number;
-  // Each row's name-frequency terms (3 bytes a row) outlive the prepared rows: pairs are weighed later.
+  // Each row's name-frequency terms (5 bytes a row) outlive the prepared rows: pairs are weighed later.
   const bool by_frequency = opt.frequency_cap > 0, by_combination = opt.combination_cap > 0;
   std::vector<detail::FrequencyAdjust> freq =
       detail::frequency_adjustments(prep, opt.frequency_cap, opt.combination_cap, opt.combination_floor);
